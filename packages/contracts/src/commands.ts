@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import {
+  AccountId,
+  Cents,
+  ClientOrderId,
+  CommandId,
+  InstrumentSymbol,
+  OrderId,
+  Quantity,
+  Timestamp,
+  TraceId,
+} from './ids.js';
+import { orderShapeProblems, OrderType, SelfTradePrevention, Side, TimeInForce } from './orders.js';
+
+/** Bumped when a message changes shape; consumers refuse versions they do not know. */
+export const SCHEMA_VERSION = 1;
+
+const commandEnvelope = {
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  commandId: CommandId,
+  symbol: InstrumentSymbol,
+  traceId: TraceId,
+  timestamp: Timestamp,
+};
+
+const orderCommandEnvelope = {
+  ...commandEnvelope,
+  accountId: AccountId,
+  clientOrderId: ClientOrderId.nullable(),
+  orderId: OrderId,
+};
+
+export const PlaceOrderCommand = z
+  .object({
+    ...orderCommandEnvelope,
+    type: z.literal('place_order'),
+    side: Side,
+    orderType: OrderType,
+    timeInForce: TimeInForce,
+    /** Limit price in cents (limit and stop-limit). */
+    price: Cents.nullable(),
+    /** Trigger price in cents (stop orders). */
+    stopPrice: Cents.nullable(),
+    /** A trailing stop's distance from the best trade price since entry, in cents. */
+    trailingOffset: Cents.nullable(),
+    quantity: Quantity,
+    postOnly: z.boolean(),
+    selfTradePrevention: SelfTradePrevention,
+  })
+  .superRefine((command, ctx) => {
+    const problems = orderShapeProblems({
+      orderType: command.orderType,
+      timeInForce: command.timeInForce,
+      hasPrice: command.price !== null,
+      hasStopPrice: command.stopPrice !== null,
+      hasTrailingOffset: command.trailingOffset !== null,
+      postOnly: command.postOnly,
+    });
+    for (const problem of problems) ctx.addIssue({ code: 'custom', message: problem.message, path: [problem.field] });
+  });
+export type PlaceOrderCommand = z.infer<typeof PlaceOrderCommand>;
+
+export const CancelOrderCommand = z.object({
+  ...orderCommandEnvelope,
+  type: z.literal('cancel_order'),
+});
+export type CancelOrderCommand = z.infer<typeof CancelOrderCommand>;
+
+/**
+ * Changes a resting order. `quantity` is the new total quantity (filled included), as in FIX; lowering it keeps
+ * time priority, raising it or changing the price sends the order to the back of its level.
+ */
+export const AmendOrderCommand = z
+  .object({
+    ...orderCommandEnvelope,
+    type: z.literal('amend_order'),
+    price: Cents.nullable(),
+    quantity: Quantity.nullable(),
+  })
+  .refine((command) => command.price !== null || command.quantity !== null, {
+    error: 'an amend changes the price, the quantity or both',
+    path: ['quantity'],
+  });
+export type AmendOrderCommand = z.infer<typeof AmendOrderCommand>;
+
+/** Closes the trading day for one symbol: every DAY order expires. Sent by the exchange, not by traders. */
+export const EndOfDayCommand = z.object({
+  ...commandEnvelope,
+  type: z.literal('end_of_day'),
+});
+export type EndOfDayCommand = z.infer<typeof EndOfDayCommand>;
+
+export const OrderCommand = z.discriminatedUnion('type', [
+  PlaceOrderCommand,
+  CancelOrderCommand,
+  AmendOrderCommand,
+  EndOfDayCommand,
+]);
+export type OrderCommand = z.infer<typeof OrderCommand>;
+export type OrderCommandType = OrderCommand['type'];

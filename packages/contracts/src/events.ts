@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { SCHEMA_VERSION } from './commands.js';
+import {
+  AccountId,
+  Cents,
+  ClientOrderId,
+  CommandId,
+  InstrumentSymbol,
+  OrderId,
+  Quantity,
+  Timestamp,
+  TraceId,
+} from './ids.js';
+import { CancelReason, OrderType, RejectReason, SelfTradePrevention, Side, TimeInForce } from './orders.js';
+
+const NonNegativeQuantity = z.int().nonnegative();
+
+/**
+ * Every engine event names the command that caused it and carries a per-symbol sequence number that starts at 1
+ * and has no gaps, so a consumer can tell a redelivery (sequence already seen) from a loss (a gap). The
+ * timestamp is the causing command's: the engine has no clock of its own.
+ */
+const eventEnvelope = {
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  symbol: InstrumentSymbol,
+  sequence: z.int().positive(),
+  commandId: CommandId,
+  traceId: TraceId,
+  timestamp: Timestamp,
+};
+
+export const OrderAcceptedEvent = z.object({
+  ...eventEnvelope,
+  type: z.literal('order_accepted'),
+  orderId: OrderId,
+  accountId: AccountId,
+  clientOrderId: ClientOrderId.nullable(),
+  side: Side,
+  orderType: OrderType,
+  timeInForce: TimeInForce,
+  price: Cents.nullable(),
+  stopPrice: Cents.nullable(),
+  trailingOffset: Cents.nullable(),
+  quantity: Quantity,
+  postOnly: z.boolean(),
+  selfTradePrevention: SelfTradePrevention,
+});
+export type OrderAcceptedEvent = z.infer<typeof OrderAcceptedEvent>;
+
+export const OrderRejectedEvent = z.object({
+  ...eventEnvelope,
+  type: z.literal('order_rejected'),
+  /** The order the command named: the new order for a place, the target for a cancel or amend. */
+  orderId: OrderId,
+  accountId: AccountId,
+  clientOrderId: ClientOrderId.nullable(),
+  commandType: z.enum(['place_order', 'cancel_order', 'amend_order']),
+  reason: RejectReason,
+  message: z.string(),
+});
+export type OrderRejectedEvent = z.infer<typeof OrderRejectedEvent>;
+
+export const TradeEvent = z.object({
+  ...eventEnvelope,
+  type: z.literal('trade'),
+  /** `<symbol>-<trade number>`: unique, and stable across replays. */
+  tradeId: z.string().regex(/^[A-Z][A-Z0-9]{1,11}-\d+$/),
+  price: Cents,
+  quantity: Quantity,
+  aggressorSide: Side,
+  makerOrderId: OrderId,
+  makerAccountId: AccountId,
+  takerOrderId: OrderId,
+  takerAccountId: AccountId,
+});
+export type TradeEvent = z.infer<typeof TradeEvent>;
+
+const orderProgress = {
+  orderId: OrderId,
+  accountId: AccountId,
+  filledQuantity: NonNegativeQuantity,
+};
+
+/** A live order changed: it partly filled, was amended, or a stop order was triggered into the book. */
+export const OrderUpdatedEvent = z.object({
+  ...eventEnvelope,
+  ...orderProgress,
+  type: z.literal('order_updated'),
+  change: z.enum(['partially_filled', 'amended', 'triggered', 'stop_moved']),
+  price: Cents.nullable(),
+  stopPrice: Cents.nullable(),
+  quantity: Quantity,
+  remainingQuantity: NonNegativeQuantity,
+});
+export type OrderUpdatedEvent = z.infer<typeof OrderUpdatedEvent>;
+
+export const OrderFilledEvent = z.object({
+  ...eventEnvelope,
+  ...orderProgress,
+  type: z.literal('order_filled'),
+});
+export type OrderFilledEvent = z.infer<typeof OrderFilledEvent>;
+
+export const OrderCancelledEvent = z.object({
+  ...eventEnvelope,
+  ...orderProgress,
+  type: z.literal('order_cancelled'),
+  reason: CancelReason,
+  cancelledQuantity: Quantity,
+});
+export type OrderCancelledEvent = z.infer<typeof OrderCancelledEvent>;
+
+export const OrderExpiredEvent = z.object({
+  ...eventEnvelope,
+  ...orderProgress,
+  type: z.literal('order_expired'),
+  expiredQuantity: Quantity,
+});
+export type OrderExpiredEvent = z.infer<typeof OrderExpiredEvent>;
+
+export const StopTriggeredEvent = z.object({
+  ...eventEnvelope,
+  type: z.literal('stop_triggered'),
+  orderId: OrderId,
+  accountId: AccountId,
+  stopPrice: Cents,
+  lastTradePrice: Cents,
+});
+export type StopTriggeredEvent = z.infer<typeof StopTriggeredEvent>;
+
+/** Market data as deltas: the new total of one price level (0 when the level is gone). */
+export const LevelChangedEvent = z.object({
+  ...eventEnvelope,
+  type: z.literal('level_changed'),
+  side: Side,
+  price: Cents,
+  quantity: NonNegativeQuantity,
+  orderCount: z.int().nonnegative(),
+});
+export type LevelChangedEvent = z.infer<typeof LevelChangedEvent>;
+
+export const EngineEvent = z.discriminatedUnion('type', [
+  OrderAcceptedEvent,
+  OrderRejectedEvent,
+  TradeEvent,
+  OrderUpdatedEvent,
+  OrderFilledEvent,
+  OrderCancelledEvent,
+  OrderExpiredEvent,
+  StopTriggeredEvent,
+  LevelChangedEvent,
+]);
+export type EngineEvent = z.infer<typeof EngineEvent>;
+export type EngineEventType = EngineEvent['type'];

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { parsePrice, parseQuantity, type DecimalErrorCode } from './decimal.js';
+import { ClientOrderId, InstrumentSymbol } from './ids.js';
+import type { Instrument } from './instruments.js';
+import { orderShapeProblems, OrderType, SelfTradePrevention, Side, TimeInForce } from './orders.js';
+import { err, ok, type Result } from './result.js';
+
+/** Machine-readable codes of every HTTP error body. */
+export const ApiErrorCode = z.enum([
+  'validation_failed',
+  'malformed_json',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'unknown_symbol',
+  'idempotency_conflict',
+  'order_not_open',
+  'insufficient_funds',
+  'insufficient_shares',
+  'rate_limited',
+  'internal_error',
+  'unavailable',
+]);
+export type ApiErrorCode = z.infer<typeof ApiErrorCode>;
+
+export const FieldError = z.object({
+  field: z.string(),
+  code: z.string(),
+  message: z.string(),
+});
+export type FieldError = z.infer<typeof FieldError>;
+
+/** The one shape of every error the API returns. */
+export const ApiErrorBody = z.object({
+  code: ApiErrorCode,
+  message: z.string(),
+  details: z.object({ fields: z.array(FieldError).optional() }).catchall(z.unknown()),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
+
+/** `POST /api/orders`: decimal strings for price and quantity, as a person or a spreadsheet writes them. */
+export const PlaceOrderRequest = z.strictObject({
+  symbol: InstrumentSymbol,
+  side: Side,
+  type: OrderType,
+  timeInForce: TimeInForce.optional(),
+  price: z.string().optional(),
+  stopPrice: z.string().optional(),
+  trailingOffset: z.string().optional(),
+  quantity: z.string(),
+  postOnly: z.boolean().optional(),
+  selfTradePrevention: SelfTradePrevention.optional(),
+  clientOrderId: ClientOrderId.optional(),
+});
+export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequest>;
+
+/** `PATCH /api/orders/:id`: a new price, a new total quantity, or both. */
+export const AmendOrderRequest = z
+  .strictObject({ price: z.string().optional(), quantity: z.string().optional() })
+  .refine((body) => body.price !== undefined || body.quantity !== undefined, {
+    error: 'give a new price, a new quantity or both',
+    path: ['quantity'],
+  });
+export type AmendOrderRequest = z.infer<typeof AmendOrderRequest>;
+
+/** The fields of a new order in integer units, ready to become a `place_order` command. */
+export interface OrderFields {
+  readonly side: Side;
+  readonly orderType: OrderType;
+  readonly timeInForce: TimeInForce;
+  readonly price: number | null;
+  readonly stopPrice: number | null;
+  readonly trailingOffset: number | null;
+  readonly quantity: number;
+  readonly postOnly: boolean;
+  readonly selfTradePrevention: SelfTradePrevention;
+  readonly clientOrderId: string | null;
+}
+
+function defaultTimeInForce(type: OrderType): TimeInForce {
+  return type === 'market' ? 'IOC' : 'GTC';
+}
+
+type PriceField = 'price' | 'stopPrice';
+
+/**
+ * Converts a validated request body into integer order fields for one instrument, collecting every field at
+ * fault (tick, lot, band, order-type rules) rather than stopping at the first.
+ */
+export function toOrderFields(request: PlaceOrderRequest, instrument: Instrument): Result<OrderFields, FieldError[]> {
+  const errors: FieldError[] = [];
+  const fieldError = (field: string, code: DecimalErrorCode | 'price_out_of_band' | 'invalid', message: string) =>
+    errors.push({ field, code, message: `${field} ${message}` });
+
+  const priced = (field: PriceField): number | null => {
+    const text = request[field];
+    if (text === undefined) return null;
+    const parsed = parsePrice(text, instrument.tickSize);
+    if (!parsed.ok) {
+      fieldError(field, parsed.error.code, parsed.error.message);
+      return null;
+    }
+    const band = instrument.priceBand;
+    if (band !== null && (parsed.value < band.min || parsed.value > band.max)) {
+      fieldError(field, 'price_out_of_band', `must be within the price band ${band.min}..${band.max} cents`);
+    }
+    return parsed.value;
+  };
+  const price = priced('price');
+  const stopPrice = priced('stopPrice');
+
+  let trailingOffset: number | null = null;
+  if (request.trailingOffset !== undefined) {
+    const parsed = parsePrice(request.trailingOffset, instrument.tickSize);
+    if (parsed.ok) trailingOffset = parsed.value;
+    else fieldError('trailingOffset', parsed.error.code, parsed.error.message);
+  }
+
+  const quantity = parseQuantity(request.quantity, instrument.lotSize);
+  if (!quantity.ok) fieldError('quantity', quantity.error.code, quantity.error.message);
+
+  const timeInForce = request.timeInForce ?? defaultTimeInForce(request.type);
+  const postOnly = request.postOnly ?? false;
+  const shapeProblems = orderShapeProblems({
+    orderType: request.type,
+    timeInForce,
+    hasPrice: request.price !== undefined,
+    hasStopPrice: request.stopPrice !== undefined,
+    hasTrailingOffset: request.trailingOffset !== undefined,
+    postOnly,
+  });
+  for (const problem of shapeProblems) fieldError(problem.field, 'invalid', problem.message);
+
+  if (errors.length > 0 || !quantity.ok) return err(errors);
+  return ok({
+    side: request.side,
+    orderType: request.type,
+    timeInForce,
+    price,
+    stopPrice,
+    trailingOffset,
+    quantity: quantity.value,
+    postOnly,
+    selfTradePrevention: request.selfTradePrevention ?? 'cancel_newest',
+    clientOrderId: request.clientOrderId ?? null,
+  });
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/** The vocabulary of an order, shared by commands, events and HTTP bodies. */
+export const Side = z.enum(['buy', 'sell']);
+export type Side = z.infer<typeof Side>;
+
+export const OrderType = z.enum(['limit', 'market', 'stop_limit', 'stop_market']);
+export type OrderType = z.infer<typeof OrderType>;
+
+/** GTC rests until cancelled, DAY until end of day, IOC takes what it can now, FOK all or nothing now. */
+export const TimeInForce = z.enum(['GTC', 'DAY', 'IOC', 'FOK']);
+export type TimeInForce = z.infer<typeof TimeInForce>;
+
+/** What happens when an order would trade with another order of the same account. */
+export const SelfTradePrevention = z.enum(['cancel_newest', 'cancel_oldest', 'cancel_both', 'decrement_and_cancel']);
+export type SelfTradePrevention = z.infer<typeof SelfTradePrevention>;
+
+export const OrderStatus = z.enum([
+  'pending',
+  'open',
+  'partially_filled',
+  'filled',
+  'cancelled',
+  'expired',
+  'rejected',
+]);
+export type OrderStatus = z.infer<typeof OrderStatus>;
+
+/** Why the engine refused a command. */
+export const RejectReason = z.enum([
+  'invalid_order',
+  'unknown_symbol',
+  'off_tick',
+  'off_lot',
+  'price_out_of_band',
+  'duplicate_order_id',
+  'unknown_order',
+  'not_order_owner',
+  'post_only_would_take',
+  'not_amendable',
+  'quantity_below_filled',
+]);
+export type RejectReason = z.infer<typeof RejectReason>;
+
+/** Why an accepted order stopped before filling completely. */
+export const CancelReason = z.enum([
+  'requested',
+  'immediate_or_cancel',
+  'fill_or_kill',
+  'no_liquidity',
+  'price_band',
+  'self_trade_prevention',
+]);
+export type CancelReason = z.infer<typeof CancelReason>;
+
+/** Which rules make a set of order fields consistent; shared by the command schema and the HTTP edge. */
+export interface OrderShape {
+  readonly orderType: OrderType;
+  readonly timeInForce: TimeInForce;
+  readonly hasPrice: boolean;
+  readonly hasStopPrice: boolean;
+  readonly hasTrailingOffset: boolean;
+  readonly postOnly: boolean;
+}
+
+export interface ShapeProblem {
+  readonly field: 'price' | 'stopPrice' | 'trailingOffset' | 'timeInForce' | 'postOnly';
+  readonly message: string;
+}
+
+export function orderShapeProblems(shape: OrderShape): ShapeProblem[] {
+  const problems: ShapeProblem[] = [];
+  const needsPrice = shape.orderType === 'limit' || shape.orderType === 'stop_limit';
+  const isStop = shape.orderType === 'stop_limit' || shape.orderType === 'stop_market';
+  if (needsPrice && !shape.hasPrice) problems.push({ field: 'price', message: `is required for ${shape.orderType}` });
+  if (!needsPrice && shape.hasPrice)
+    problems.push({ field: 'price', message: `is not allowed for ${shape.orderType}` });
+  if (isStop && !shape.hasStopPrice)
+    problems.push({ field: 'stopPrice', message: `is required for ${shape.orderType}` });
+  if (!isStop && shape.hasStopPrice) {
+    problems.push({ field: 'stopPrice', message: `is not allowed for ${shape.orderType}` });
+  }
+  if (!isStop && shape.hasTrailingOffset) {
+    problems.push({ field: 'trailingOffset', message: 'is only allowed for stop orders' });
+  }
+  if (shape.orderType === 'market' && shape.timeInForce !== 'IOC' && shape.timeInForce !== 'FOK') {
+    problems.push({ field: 'timeInForce', message: 'market orders are IOC or FOK' });
+  }
+  if (isStop && shape.timeInForce !== 'GTC' && shape.timeInForce !== 'DAY') {
+    problems.push({ field: 'timeInForce', message: 'stop orders wait for their trigger: GTC or DAY' });
+  }
+  if (shape.postOnly && (shape.orderType !== 'limit' || shape.timeInForce === 'IOC' || shape.timeInForce === 'FOK')) {
+    problems.push({ field: 'postOnly', message: 'is only allowed for resting (GTC or DAY) limit orders' });
+  }
+  return problems;
+}

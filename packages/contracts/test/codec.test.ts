@@ -1,0 +1,82 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  commandKey,
+  decodeCommand,
+  decodeEvent,
+  encodeCommand,
+  encodeEvent,
+  eventKey,
+  HEADERS,
+  messageHeaders,
+  TOPICS,
+} from '../src/index.js';
+import { limitBuy, TRACE, validCommands, validEvents } from './fixtures.js';
+
+describe('decode', () => {
+  it('round-trips every command and event through text and bytes', () => {
+    for (const command of validCommands()) {
+      const text = encodeCommand(command);
+      expect(decodeCommand(text)).toEqual({ ok: true, value: command });
+      expect(decodeCommand(new TextEncoder().encode(text))).toEqual({ ok: true, value: command });
+    }
+    for (const event of validEvents()) expect(decodeEvent(encodeEvent(event))).toEqual({ ok: true, value: event });
+  });
+
+  it('reports JSON that does not parse, and bytes that are not UTF-8', () => {
+    expect(decodeCommand('{"type":')).toMatchObject({ ok: false, error: { kind: 'invalid_json' } });
+    expect(decodeEvent(new Uint8Array([0xff, 0xfe, 0x7b]))).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid_json' },
+    });
+  });
+
+  it('refuses a schema version it does not know', () => {
+    const future = JSON.stringify({ ...limitBuy(), schemaVersion: 2 });
+    expect(decodeCommand(future)).toMatchObject({
+      ok: false,
+      error: { kind: 'unsupported_version', issues: [{ path: 'schemaVersion' }] },
+    });
+  });
+
+  it('names the fields at fault', () => {
+    const result = decodeCommand(JSON.stringify({ ...limitBuy(), price: 'cheap', quantity: -1 }));
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.kind).toBe('invalid_message');
+      expect(result.error.issues.map((issue) => issue.path).sort()).toEqual(['price', 'quantity']);
+    }
+    expect(decodeEvent('[]')).toMatchObject({ ok: false, error: { kind: 'invalid_message' } });
+    expect(decodeEvent('null')).toMatchObject({ ok: false, error: { kind: 'invalid_message' } });
+  });
+
+  it('never throws, whatever the bytes', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.uint8Array(), fc.json()), (input) => {
+        expect(decodeCommand(input).ok).toBe(false);
+        expect(decodeEvent(input).ok).toBe(false);
+      }),
+    );
+  });
+
+  it('refuses to encode an invalid message', () => {
+    expect(() => encodeCommand(limitBuy({ quantity: 0 }))).toThrow();
+  });
+});
+
+describe('topics and keys', () => {
+  it('keys both topics by symbol and versions the topic names', () => {
+    expect(commandKey(limitBuy({ symbol: 'VALE3' }))).toBe('VALE3');
+    for (const event of validEvents()) expect(eventKey(event)).toBe(event.symbol);
+    expect(TOPICS.orderCommands).toMatch(/\.v1$/);
+    expect(TOPICS.engineEvents).toMatch(/\.v1$/);
+  });
+
+  it('puts the trace id, schema version and type in the headers', () => {
+    expect(messageHeaders(limitBuy())).toEqual({
+      [HEADERS.traceId]: TRACE,
+      [HEADERS.schemaVersion]: '1',
+      [HEADERS.messageType]: 'place_order',
+    });
+  });
+});

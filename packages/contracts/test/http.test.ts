@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { AmendOrderRequest, ApiErrorBody, PlaceOrderRequest, toOrderFields, type FieldError } from '../src/index.js';
+import { PETR4 } from './fixtures.js';
+
+function fieldsAtFault(body: unknown, instrument = PETR4): FieldError[] {
+  const request = PlaceOrderRequest.parse(body);
+  const result = toOrderFields(request, instrument);
+  return result.ok ? [] : result.error;
+}
+
+describe('PlaceOrderRequest → order fields', () => {
+  it('converts decimal strings to cents and shares, with defaults', () => {
+    const request = PlaceOrderRequest.parse({
+      symbol: 'PETR4',
+      side: 'buy',
+      type: 'limit',
+      price: '35.12',
+      quantity: '100',
+    });
+    expect(toOrderFields(request, PETR4)).toEqual({
+      ok: true,
+      value: {
+        side: 'buy',
+        orderType: 'limit',
+        timeInForce: 'GTC',
+        price: 3512,
+        stopPrice: null,
+        trailingOffset: null,
+        quantity: 100,
+        postOnly: false,
+        selfTradePrevention: 'cancel_newest',
+        clientOrderId: null,
+      },
+    });
+    const market = PlaceOrderRequest.parse({ symbol: 'PETR4', side: 'sell', type: 'market', quantity: '5' });
+    expect(toOrderFields(market, PETR4)).toMatchObject({ ok: true, value: { timeInForce: 'IOC', price: null } });
+  });
+
+  it('reports every field at fault with its code', () => {
+    const errors = fieldsAtFault(
+      { symbol: 'PETR4', side: 'buy', type: 'limit', price: '35.123', stopPrice: '1', quantity: '1e2' },
+      { ...PETR4, lotSize: 100 },
+    );
+    expect(errors.map(({ field, code }) => [field, code])).toEqual([
+      ['price', 'too_precise'],
+      ['quantity', 'exponent'],
+      ['stopPrice', 'invalid'],
+    ]);
+    expect(errors[0]?.message).toContain('price');
+  });
+
+  it.each([
+    [{ price: '2000.00' }, 'price', 'price_out_of_band'],
+    [{ price: '0.50' }, 'price', 'price_out_of_band'],
+    [{ quantity: '150' }, 'quantity', 'off_lot'],
+    [{ price: undefined }, 'price', 'invalid'],
+    [{ type: 'market', timeInForce: 'GTC', price: undefined }, 'timeInForce', 'invalid'],
+    [{ postOnly: true, timeInForce: 'IOC' }, 'postOnly', 'invalid'],
+    [{ trailingOffset: '0.10' }, 'trailingOffset', 'invalid'],
+  ])('rejects %j at %s (%s)', (change, field, code) => {
+    const body = { symbol: 'PETR4', side: 'buy', type: 'limit', price: '35.12', quantity: '100', ...change };
+    expect(fieldsAtFault(body, { ...PETR4, lotSize: 100 })).toContainEqual(expect.objectContaining({ field, code }));
+  });
+
+  it('rejects unknown fields and missing ones at the schema', () => {
+    expect(
+      PlaceOrderRequest.safeParse({ symbol: 'PETR4', side: 'buy', type: 'limit', quantity: '1', extra: 1 }).success,
+    ).toBe(false);
+    expect(PlaceOrderRequest.safeParse({ symbol: 'PETR4', side: 'buy', type: 'limit' }).success).toBe(false);
+    expect(PlaceOrderRequest.safeParse({ symbol: 'PETR4', side: 'buy', type: 'limit', quantity: 100 }).success).toBe(
+      false,
+    );
+  });
+});
+
+describe('other HTTP bodies', () => {
+  it('needs a change in an amend', () => {
+    expect(AmendOrderRequest.safeParse({ price: '10.00' }).success).toBe(true);
+    expect(AmendOrderRequest.safeParse({}).success).toBe(false);
+  });
+
+  it('describes errors with a code, a message and details', () => {
+    const body = {
+      code: 'validation_failed',
+      message: 'bad',
+      details: { fields: [{ field: 'price', code: 'off_tick', message: 'x' }] },
+    };
+    expect(ApiErrorBody.parse(body)).toEqual(body);
+    expect(ApiErrorBody.safeParse({ code: 'oops', message: 'bad', details: {} }).success).toBe(false);
+  });
+});
