@@ -81,18 +81,22 @@ const orderProgress = {
   filledQuantity: NonNegativeQuantity,
 };
 
-/** A live order changed: it partly filled, was amended, or a stop order was triggered into the book. */
+/**
+ * A live order changed: it partly filled, was amended, its trailing stop moved, or self-trade prevention
+ * decremented it (`quantity` is then the new, smaller total).
+ */
 export const OrderUpdatedEvent = z.object({
   ...eventEnvelope,
   ...orderProgress,
   type: z.literal('order_updated'),
-  change: z.enum(['partially_filled', 'amended', 'triggered', 'stop_moved']),
+  change: z.enum(['partially_filled', 'amended', 'stop_moved', 'decremented']),
   price: Cents.nullable(),
   stopPrice: Cents.nullable(),
   quantity: Quantity,
   remainingQuantity: NonNegativeQuantity,
 });
 export type OrderUpdatedEvent = z.infer<typeof OrderUpdatedEvent>;
+export type OrderChange = OrderUpdatedEvent['change'];
 
 export const OrderFilledEvent = z.object({
   ...eventEnvelope,

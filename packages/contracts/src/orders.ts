@@ -48,7 +48,6 @@ export const CancelReason = z.enum([
   'immediate_or_cancel',
   'fill_or_kill',
   'no_liquidity',
-  'price_band',
   'self_trade_prevention',
 ]);
 export type CancelReason = z.infer<typeof CancelReason>;

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { ANY_ACCOUNT, GTC, IOC, LIMIT, MARKET, STP_NONE, type SideCode } from '../src/codes.js';
+import { OrderBook, type BookConfig, type BookEvents } from '../src/order-book.js';
+import { NEW_LIMIT, NEW_MARKET, type Tape } from './tape.js';
+
+/** The replay instrument: tick 1, lot 1, no price band. */
+export const REPLAY_CONFIG: BookConfig = { tickSize: 1, lotSize: 1, priceBand: null };
+
+/** Records fills into columns (no allocation per event); everything else the book says is dropped. */
+class FillRecorder implements BookEvents {
+  fills = 0;
+  filledQuantity = 0;
+  taker: Float64Array;
+  maker: Float64Array;
+  price: Float64Array;
+  quantity: Float64Array;
+
+  constructor(expectedFills: number) {
+    this.taker = new Float64Array(expectedFills);
+    this.maker = new Float64Array(expectedFills);
+    this.price = new Float64Array(expectedFills);
+    this.quantity = new Float64Array(expectedFills);
+  }
+
+  trade(_n: number, price: number, quantity: number, _side: SideCode, makerId: number, _ma: number, takerId: number) {
+    if (this.fills === this.taker.length) this.grow();
+    const i = this.fills++;
+    this.taker[i] = takerId;
+    this.maker[i] = makerId;
+    this.price[i] = price;
+    this.quantity[i] = quantity;
+    this.filledQuantity += quantity;
+  }
+  accepted(): void {}
+  rejected(): void {}
+  updated(): void {}
+  filled(): void {}
+  cancelled(): void {}
+  expired(): void {}
+  stopTriggered(): void {}
+  levelChanged(): void {}
+
+  /** SHA-256 of "<taker>,<maker>,<price>,<qty>\n" for every fill in execution order. */
+  tradesSha256(): string {
+    const hash = createHash('sha256');
+    const chunk: string[] = [];
+    for (let i = 0; i < this.fills; i++) {
+      chunk.push(`${this.taker[i]},${this.maker[i]},${this.price[i]},${this.quantity[i]}\n`);
+      if (chunk.length === 4096) {
+        hash.update(chunk.join(''));
+        chunk.length = 0;
+      }
+    }
+    hash.update(chunk.join(''));
+    return hash.digest('hex');
+  }
+
+  private grow(): void {
+    const size = Math.max(1024, this.taker.length * 2);
+    for (const field of ['taker', 'maker', 'price', 'quantity'] as const) {
+      const copy = new Float64Array(size);
+      copy.set(this[field]);
+      this[field] = copy;
+    }
+  }
+}
+
+export interface TapeRun {
+  readonly book: OrderBook;
+  readonly fills: FillRecorder;
+  readonly seconds: number;
+}
+
+/** Plays the tape into a fresh book; with `latencies`, times each command separately (slower overall). */
+export function playTape(tape: Tape, config: BookConfig, latencies?: Float64Array): TapeRun {
+  const fills = new FillRecorder(Math.max(1024, tape.length));
+  const book = new OrderBook(config, fills);
+  const { op, id, side, price, quantity, length } = tape;
+  const started = performance.now();
+  if (latencies === undefined) {
+    for (let i = 0; i < length; i++) step(book, op[i]!, id[i]!, side[i] as SideCode, price[i]!, quantity[i]!);
+  } else {
+    for (let i = 0; i < length; i++) {
+      const before = performance.now();
+      step(book, op[i]!, id[i]!, side[i] as SideCode, price[i]!, quantity[i]!);
+      latencies[i] = performance.now() - before;
+    }
+  }
+  return { book, fills, seconds: (performance.now() - started) / 1000 };
+}
+
+function step(book: OrderBook, op: number, id: number, side: SideCode, price: number, quantity: number): void {
+  if (op === NEW_LIMIT) book.place(id, 0, side, LIMIT, GTC, price, 0, 0, quantity, false, STP_NONE);
+  else if (op === NEW_MARKET) book.place(id, 0, side, MARKET, IOC, 0, 0, 0, quantity, false, STP_NONE);
+  else book.cancel(id, ANY_ACCOUNT);
+}
+
+export interface TapeFigures {
+  commands: number;
+  fills: number;
+  filledQty: number;
+  resting: number;
+  tradesSha256: string;
+  opsPerSec: number;
+  p50Ns: number;
+  p99Ns: number;
+  p999Ns: number;
+}
+
+function percentileNs(sortedMs: Float64Array, fraction: number): number {
+  const index = Math.min(sortedMs.length - 1, Math.ceil(fraction * sortedMs.length) - 1);
+  return Math.round(sortedMs[Math.max(0, index)]! * 1e6);
+}
+
+/**
+ * Warms the JIT on the tape, then plays it `runs` times for throughput (median reported) and once more with
+ * per-command timing for the latency percentiles. Every run starts from an empty book.
+ */
+export function measureTape(tape: Tape, config: BookConfig, runs = 5): TapeFigures {
+  playTape(tape, config);
+  const throughput: number[] = [];
+  let last: TapeRun | undefined;
+  for (let r = 0; r < runs; r++) {
+    last = playTape(tape, config);
+    throughput.push(tape.length / last.seconds);
+  }
+  throughput.sort((a, b) => a - b);
+  const latencies = new Float64Array(tape.length);
+  playTape(tape, config, latencies);
+  latencies.sort();
+  const run = last!;
+  return {
+    commands: tape.length,
+    fills: run.fills.fills,
+    filledQty: run.fills.filledQuantity,
+    resting: run.book.liveOrders,
+    tradesSha256: run.fills.tradesSha256(),
+    opsPerSec: Math.round(throughput[Math.floor(throughput.length / 2)]!),
+    p50Ns: percentileNs(latencies, 0.5),
+    p99Ns: percentileNs(latencies, 0.99),
+    p999Ns: percentileNs(latencies, 0.999),
+  };
+}

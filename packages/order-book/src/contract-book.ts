@@ -1,0 +1,371 @@
+import type {
+  CancelReason,
+  EngineEvent,
+  Instrument,
+  OrderChange,
+  OrderCommand,
+  OrderType,
+  PlaceOrderCommand,
+  RejectReason,
+  SelfTradePrevention,
+  Side,
+  TimeInForce,
+} from '@bolsa/contracts';
+import type { BookSnapshot } from './book-state.js';
+import {
+  ANY_ACCOUNT,
+  BUY,
+  DAY,
+  FOK,
+  GTC,
+  IOC,
+  LIMIT,
+  MARKET,
+  SELL,
+  STOP_LIMIT,
+  STOP_MARKET,
+  STP_CANCEL_BOTH,
+  STP_CANCEL_NEWEST,
+  STP_CANCEL_OLDEST,
+  STP_DECREMENT_AND_CANCEL,
+  type OrderKindCode,
+  type SelfTradePreventionCode,
+  type SideCode,
+  type TimeInForceCode,
+} from './codes.js';
+import { OrderBook, type BookEvents } from './order-book.js';
+
+const SIDES: Record<Side, SideCode> = { buy: BUY, sell: SELL };
+const SIDE_NAMES: readonly Side[] = ['buy', 'sell'];
+const KINDS: Record<OrderType, OrderKindCode> = {
+  limit: LIMIT,
+  market: MARKET,
+  stop_limit: STOP_LIMIT,
+  stop_market: STOP_MARKET,
+};
+const TIMES_IN_FORCE: Record<TimeInForce, TimeInForceCode> = { GTC, DAY, IOC, FOK };
+const SELF_TRADE: Record<SelfTradePrevention, SelfTradePreventionCode> = {
+  cancel_newest: STP_CANCEL_NEWEST,
+  cancel_oldest: STP_CANCEL_OLDEST,
+  cancel_both: STP_CANCEL_BOTH,
+  decrement_and_cancel: STP_DECREMENT_AND_CANCEL,
+};
+
+export const REJECT_MESSAGES: Record<RejectReason, string> = {
+  invalid_order: 'the order fields are inconsistent',
+  unknown_symbol: 'no such instrument',
+  off_tick: 'price is not a multiple of the tick size',
+  off_lot: 'quantity is not a multiple of the lot size',
+  price_out_of_band: 'price is outside the price band',
+  duplicate_order_id: 'an order with this id is already live',
+  unknown_order: 'no live order with this id',
+  not_order_owner: 'the order belongs to another account',
+  post_only_would_take: 'a post-only order may not take liquidity',
+  not_amendable: 'this order cannot be amended that way',
+  quantity_below_filled: 'the new quantity is not above what has already filled',
+};
+
+/** Who a live order is, in the contract's terms. */
+interface OrderIdentity {
+  readonly orderId: string;
+  readonly accountId: string;
+}
+
+export interface ContractBookSnapshot {
+  readonly format: 1;
+  readonly symbol: string;
+  /** Sequence number of the last event emitted. */
+  readonly sequence: number;
+  readonly book: BookSnapshot;
+  /** [internal id, order id, account id] of every live order. */
+  readonly orders: [number, string, string][];
+  /** Account ids in the order they were numbered. */
+  readonly accounts: string[];
+  readonly freeIds: number[];
+  readonly nextId: number;
+}
+
+type Envelope = Pick<EngineEvent, 'schemaVersion' | 'symbol' | 'commandId' | 'traceId' | 'timestamp'>;
+
+/**
+ * The order book speaking `@bolsa/contracts`: takes an `OrderCommand`, returns the `EngineEvent`s it caused,
+ * numbered by a gap-free per-symbol sequence. UUIDs are mapped to small recycled integers for the core.
+ */
+export class ContractBook {
+  private readonly book: OrderBook;
+  private readonly internalIds = new Map<string, number>();
+  private readonly identities: (OrderIdentity | undefined)[] = [];
+  private readonly accountNumbers = new Map<string, number>();
+  private readonly accountIds: string[] = [];
+  private readonly freeIds: number[] = [];
+  private nextId = 0;
+  private sequence = 0;
+  private readonly out: EngineEvent[] = [];
+  private envelope: Envelope | null = null;
+  private placing: PlaceOrderCommand | null = null;
+  private commandType: 'place_order' | 'cancel_order' | 'amend_order' = 'place_order';
+  private clientOrderId: string | null = null;
+
+  constructor(
+    readonly instrument: Instrument,
+    snapshot?: ContractBookSnapshot,
+  ) {
+    const events = this.sink();
+    if (snapshot === undefined) {
+      this.book = new OrderBook(
+        { tickSize: instrument.tickSize, lotSize: instrument.lotSize, priceBand: instrument.priceBand },
+        events,
+      );
+      return;
+    }
+    if (snapshot.format !== 1 || snapshot.symbol !== instrument.symbol) throw new Error('snapshot is for another book');
+    this.book = OrderBook.restore(snapshot.book, events);
+    this.sequence = snapshot.sequence;
+    for (const accountId of snapshot.accounts) this.accountNumber(accountId);
+    for (const [internal, orderId, accountId] of snapshot.orders) {
+      this.internalIds.set(orderId, internal);
+      this.identities[internal] = { orderId, accountId };
+    }
+    this.freeIds.push(...snapshot.freeIds);
+    this.nextId = snapshot.nextId;
+  }
+
+  /** The sequence number of the last event emitted (0 before any). */
+  get lastSequence(): number {
+    return this.sequence;
+  }
+
+  get core(): OrderBook {
+    return this.book;
+  }
+
+  apply(command: OrderCommand): EngineEvent[] {
+    if (command.symbol !== this.instrument.symbol) {
+      throw new Error(`command for ${command.symbol} sent to the ${this.instrument.symbol} book`);
+    }
+    this.out.length = 0;
+    this.envelope = {
+      schemaVersion: 1,
+      symbol: command.symbol,
+      commandId: command.commandId,
+      traceId: command.traceId,
+      timestamp: command.timestamp,
+    };
+    switch (command.type) {
+      case 'place_order':
+        this.place(command);
+        break;
+      case 'cancel_order':
+      case 'amend_order': {
+        this.commandType = command.type;
+        this.clientOrderId = command.clientOrderId;
+        const internal = this.internalIds.get(command.orderId);
+        if (internal === undefined) {
+          this.reject(command.orderId, command.accountId, command.clientOrderId, 'unknown_order');
+        } else if (this.identities[internal]?.accountId !== command.accountId) {
+          this.reject(command.orderId, command.accountId, command.clientOrderId, 'not_order_owner');
+        } else if (command.type === 'cancel_order') {
+          this.book.cancel(internal, ANY_ACCOUNT);
+        } else {
+          this.book.amend(internal, ANY_ACCOUNT, command.price ?? 0, command.quantity ?? 0);
+        }
+        break;
+      }
+      case 'end_of_day':
+        this.book.endOfDay();
+        break;
+    }
+    this.placing = null;
+    return [...this.out];
+  }
+
+  snapshot(): ContractBookSnapshot {
+    const orders: [number, string, string][] = [];
+    for (const [orderId, internal] of this.internalIds) {
+      orders.push([internal, orderId, this.identities[internal]!.accountId]);
+    }
+    orders.sort((a, b) => a[0] - b[0]);
+    return {
+      format: 1,
+      symbol: this.instrument.symbol,
+      sequence: this.sequence,
+      book: this.book.snapshot(),
+      orders,
+      accounts: [...this.accountIds],
+      freeIds: [...this.freeIds],
+      nextId: this.nextId,
+    };
+  }
+
+  stateHash(): string {
+    return `${this.book.stateHash()}-${this.sequence}`;
+  }
+
+  validateInternalState(): string[] {
+    const problems = this.book.validateInternalState();
+    if (this.internalIds.size !== this.book.liveOrders) {
+      problems.push(`${this.internalIds.size} order ids mapped, ${this.book.liveOrders} live in the book`);
+    }
+    for (const internal of this.internalIds.values()) {
+      if (!this.book.isLive(internal)) problems.push(`internal id ${internal} is mapped but not live`);
+    }
+    return problems;
+  }
+
+  private place(command: PlaceOrderCommand): void {
+    this.commandType = 'place_order';
+    this.clientOrderId = command.clientOrderId;
+    if (this.internalIds.has(command.orderId)) {
+      this.reject(command.orderId, command.accountId, command.clientOrderId, 'duplicate_order_id');
+      return;
+    }
+    const internal = this.freeIds.pop() ?? this.nextId++;
+    this.internalIds.set(command.orderId, internal);
+    this.identities[internal] = { orderId: command.orderId, accountId: command.accountId };
+    this.placing = command;
+    this.book.place(
+      internal,
+      this.accountNumber(command.accountId),
+      SIDES[command.side],
+      KINDS[command.orderType],
+      TIMES_IN_FORCE[command.timeInForce],
+      command.price ?? 0,
+      command.stopPrice ?? 0,
+      command.trailingOffset ?? 0,
+      command.quantity,
+      command.postOnly,
+      SELF_TRADE[command.selfTradePrevention],
+    );
+  }
+
+  private accountNumber(accountId: string): number {
+    let number = this.accountNumbers.get(accountId);
+    if (number === undefined) {
+      number = this.accountIds.length;
+      this.accountNumbers.set(accountId, number);
+      this.accountIds.push(accountId);
+    }
+    return number;
+  }
+
+  private emit(event: EngineEvent): void {
+    this.out.push(event);
+  }
+
+  private head(): Envelope & { sequence: number } {
+    return { ...this.envelope!, sequence: ++this.sequence };
+  }
+
+  private reject(orderId: string, accountId: string, clientOrderId: string | null, reason: RejectReason): void {
+    this.emit({
+      ...this.head(),
+      type: 'order_rejected',
+      orderId,
+      accountId,
+      clientOrderId,
+      commandType: this.commandType,
+      reason,
+      message: REJECT_MESSAGES[reason],
+    });
+  }
+
+  private identity(internal: number): OrderIdentity {
+    const identity = this.identities[internal];
+    if (identity === undefined) throw new Error(`the book reported unknown internal order ${internal}`);
+    return identity;
+  }
+
+  /** An order left the book: its UUID is forgotten and its internal id goes back to the pool. */
+  private forget(internal: number): OrderIdentity {
+    const identity = this.identity(internal);
+    this.internalIds.delete(identity.orderId);
+    this.identities[internal] = undefined;
+    this.freeIds.push(internal);
+    return identity;
+  }
+
+  private sink(): BookEvents {
+    return {
+      accepted: (internal) => {
+        const command = this.placing!;
+        this.emit({
+          ...this.head(),
+          type: 'order_accepted',
+          ...this.identity(internal),
+          clientOrderId: command.clientOrderId,
+          side: command.side,
+          orderType: command.orderType,
+          timeInForce: command.timeInForce,
+          price: command.price,
+          stopPrice: command.stopPrice,
+          trailingOffset: command.trailingOffset,
+          quantity: command.quantity,
+          postOnly: command.postOnly,
+          selfTradePrevention: command.selfTradePrevention,
+        });
+      },
+      rejected: (internal, reason) => {
+        // A refused placement never went live; a refused cancel or amend leaves its order as it was.
+        const identity = this.commandType === 'place_order' ? this.forget(internal) : this.identity(internal);
+        this.reject(identity.orderId, identity.accountId, this.clientOrderId, reason);
+      },
+      trade: (tradeNumber, price, quantity, aggressorSide, makerId, _makerAccount, takerId) => {
+        const maker = this.identity(makerId);
+        const taker = this.identity(takerId);
+        this.emit({
+          ...this.head(),
+          type: 'trade',
+          tradeId: `${this.instrument.symbol}-${tradeNumber}`,
+          price,
+          quantity,
+          aggressorSide: SIDE_NAMES[aggressorSide]!,
+          makerOrderId: maker.orderId,
+          makerAccountId: maker.accountId,
+          takerOrderId: taker.orderId,
+          takerAccountId: taker.accountId,
+        });
+      },
+      updated: (internal, change: OrderChange, price, stopPrice, quantity, remaining) => {
+        this.emit({
+          ...this.head(),
+          type: 'order_updated',
+          ...this.identity(internal),
+          change,
+          price: price === 0 ? null : price,
+          stopPrice: stopPrice === 0 ? null : stopPrice,
+          quantity,
+          filledQuantity: quantity - remaining,
+          remainingQuantity: remaining,
+        });
+      },
+      filled: (internal, quantity) => {
+        this.emit({ ...this.head(), type: 'order_filled', ...this.forget(internal), filledQuantity: quantity });
+      },
+      cancelled: (internal, reason: CancelReason, filled, cancelled) => {
+        this.emit({
+          ...this.head(),
+          type: 'order_cancelled',
+          ...this.forget(internal),
+          reason,
+          filledQuantity: filled,
+          cancelledQuantity: cancelled,
+        });
+      },
+      expired: (internal, filled, expired) => {
+        this.emit({
+          ...this.head(),
+          type: 'order_expired',
+          ...this.forget(internal),
+          filledQuantity: filled,
+          expiredQuantity: expired,
+        });
+      },
+      stopTriggered: (internal, stopPrice, lastTradePrice) => {
+        this.emit({ ...this.head(), type: 'stop_triggered', ...this.identity(internal), stopPrice, lastTradePrice });
+      },
+      levelChanged: (side, price, quantity, orderCount) => {
+        this.emit({ ...this.head(), type: 'level_changed', side: SIDE_NAMES[side]!, price, quantity, orderCount });
+      },
+    };
+  }
+}

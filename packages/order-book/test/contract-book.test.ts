@@ -1,0 +1,177 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EngineEvent, type Instrument, type OrderCommand, type PlaceOrderCommand } from '@bolsa/contracts';
+import { describe, expect, it } from 'vitest';
+import { ContractBook } from '../src/index.js';
+
+const PETR4: Instrument = {
+  symbol: 'PETR4',
+  name: 'Petrobras PN',
+  currency: 'BRL',
+  tickSize: 1,
+  lotSize: 1,
+  priceBand: { min: 100, max: 100_000 },
+};
+const ALICE = '0b0f4b1e-6f54-4c8e-9a51-3f1c2f8d9a01';
+const BOB = '5d1c7a62-0c2f-4d8e-8f3e-6b7a9c1d2e03';
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+let counter = 0;
+const uuid = () => `00000000-0000-4000-8000-${(++counter).toString().padStart(12, '0')}`;
+
+function envelope() {
+  return {
+    schemaVersion: 1 as const,
+    commandId: uuid(),
+    symbol: 'PETR4',
+    traceId: TRACE,
+    timestamp: 1_763_700_000_000,
+  };
+}
+
+function place(
+  accountId: string,
+  side: 'buy' | 'sell',
+  price: number,
+  quantity: number,
+  extra: Partial<PlaceOrderCommand> = {},
+) {
+  return {
+    ...envelope(),
+    type: 'place_order' as const,
+    orderId: uuid(),
+    accountId,
+    clientOrderId: null,
+    side,
+    orderType: 'limit' as const,
+    timeInForce: 'GTC' as const,
+    price,
+    stopPrice: null,
+    trailingOffset: null,
+    quantity,
+    postOnly: false,
+    selfTradePrevention: 'cancel_newest' as const,
+    ...extra,
+  };
+}
+
+function applyAll(book: ContractBook, commands: OrderCommand[]) {
+  return commands.flatMap((command) => book.apply(command));
+}
+
+describe('ContractBook', () => {
+  it('speaks the contract: every event parses, sequences run 1, 2, 3… without gaps', () => {
+    const book = new ContractBook(PETR4);
+    const sell = place(ALICE, 'sell', 3512, 100);
+    const buy = place(BOB, 'buy', 3512, 40);
+    const events = applyAll(book, [sell, buy]);
+    for (const event of events) expect(EngineEvent.parse(event)).toEqual(event);
+    expect(events.map((event) => event.sequence)).toEqual(events.map((_, i) => i + 1));
+    const trade = events.find((event) => event.type === 'trade');
+    expect(trade).toMatchObject({
+      tradeId: 'PETR4-1',
+      price: 3512,
+      quantity: 40,
+      aggressorSide: 'buy',
+      makerOrderId: sell.orderId,
+      makerAccountId: ALICE,
+      takerOrderId: buy.orderId,
+      takerAccountId: BOB,
+      commandId: buy.commandId,
+      traceId: TRACE,
+    });
+    expect(events.map((event) => event.type)).toEqual([
+      'order_accepted',
+      'level_changed',
+      'order_accepted',
+      'trade',
+      'order_updated',
+      'level_changed',
+      'order_filled',
+    ]);
+  });
+
+  it('rejects unknown orders, other accounts, duplicates and bad ticks with reasons', () => {
+    const book = new ContractBook({ ...PETR4, tickSize: 5 });
+    const order = place(ALICE, 'buy', 3510, 10);
+    book.apply(order);
+    const cancel = (accountId: string, orderId: string) => ({
+      ...envelope(),
+      type: 'cancel_order' as const,
+      accountId,
+      clientOrderId: 'c-1',
+      orderId,
+    });
+    const [duplicate] = book.apply({ ...order, commandId: uuid() });
+    const [offTick] = book.apply(place(ALICE, 'buy', 3512, 10));
+    const [stranger] = book.apply(cancel(BOB, order.orderId));
+    const [unknown] = book.apply(cancel(ALICE, uuid()));
+    const [badAmend] = book.apply({
+      ...cancel(ALICE, order.orderId),
+      type: 'amend_order',
+      price: 3511,
+      quantity: null,
+    });
+    expect(
+      [duplicate, offTick, stranger, unknown, badAmend].map(
+        (event) => event?.type === 'order_rejected' && event.reason,
+      ),
+    ).toEqual(['duplicate_order_id', 'off_tick', 'not_order_owner', 'unknown_order', 'off_tick']);
+    expect(stranger).toMatchObject({ commandType: 'cancel_order', clientOrderId: 'c-1', orderId: order.orderId });
+    expect(book.apply(cancel(ALICE, order.orderId))[0]).toMatchObject({ type: 'order_cancelled', reason: 'requested' });
+    expect(book.validateInternalState()).toEqual([]);
+  });
+
+  it('recycles internal ids and survives a snapshot round trip mid-stream', () => {
+    const commands: OrderCommand[] = [];
+    for (let i = 0; i < 200; i++) {
+      const side = i % 2 === 0 ? 'buy' : 'sell';
+      commands.push(
+        place(i % 3 === 0 ? ALICE : BOB, side, 3500 + ((i * 7) % 11) - 5, 1 + (i % 9), {
+          selfTradePrevention: 'cancel_oldest',
+        }),
+      );
+    }
+    commands.push({ ...envelope(), type: 'end_of_day' });
+    const straight = new ContractBook(PETR4);
+    const expected = applyAll(straight, commands);
+
+    const first = new ContractBook(PETR4);
+    const before = applyAll(first, commands.slice(0, 120));
+    const snapshot = JSON.parse(JSON.stringify(first.snapshot()));
+    const resumed = new ContractBook(PETR4, snapshot);
+    expect(resumed.validateInternalState()).toEqual([]);
+    const after = applyAll(resumed, commands.slice(120));
+    expect([...before, ...after]).toEqual(expected);
+    expect(resumed.stateHash()).toBe(straight.stateHash());
+    expect(resumed.lastSequence).toBe(expected.length);
+  });
+
+  it('refuses a command for another symbol and a snapshot of another book', () => {
+    const book = new ContractBook(PETR4);
+    expect(() => book.apply({ ...place(ALICE, 'buy', 3500, 1), symbol: 'VALE3' })).toThrow(/VALE3/);
+    expect(() => new ContractBook({ ...PETR4, symbol: 'VALE3' }, book.snapshot())).toThrow();
+  });
+});
+
+describe('the core stays pure', () => {
+  it('imports nothing at run time but its own files (no I/O, clock or randomness either)', () => {
+    const dir = join(import.meta.dirname, '..', 'src');
+    for (const file of readdirSync(dir)) {
+      const source = readFileSync(join(dir, file), 'utf8');
+      for (const match of source.matchAll(/^import (type )?[^;]*? from '([^']+)';/gms)) {
+        if (match[1] === undefined) expect(match[2], `${file} imports ${match[2]}`).toMatch(/^\.\//);
+      }
+      expect(source, file).not.toMatch(/Date\.now|new Date|Math\.random|performance\.now|process\.|require\(/);
+    }
+  });
+
+  it('validateInternalState notices a corrupted book', () => {
+    const book = new ContractBook(PETR4);
+    book.apply(place(ALICE, 'buy', 3500, 10));
+    book.apply(place(ALICE, 'buy', 3500, 5));
+    expect(book.validateInternalState()).toEqual([]);
+    book.core.levels.quantity[0] = 999;
+    expect(book.validateInternalState().join()).toMatch(/totals 999/);
+  });
+});

@@ -1,0 +1,264 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  BUY,
+  DAY,
+  FOK,
+  GTC,
+  IOC,
+  LIMIT,
+  MARKET,
+  OrderBook,
+  SELL,
+  STOP_LIMIT,
+  STOP_MARKET,
+  STP_CANCEL_BOTH,
+  STP_CANCEL_NEWEST,
+  STP_CANCEL_OLDEST,
+  STP_DECREMENT_AND_CANCEL,
+} from '../src/index.js';
+import { DEFAULT_CONFIG, recorder, type Event } from './harness.js';
+import { ReferenceBook, type Kind, type Stp, type Tif } from './reference-model.js';
+
+type Command =
+  | {
+      type: 'place';
+      id: number;
+      account: number;
+      side: 'B' | 'S';
+      kind: Kind;
+      tif: Tif;
+      price: number;
+      stopPrice: number;
+      quantity: number;
+      stp: Stp;
+      postOnly: boolean;
+    }
+  | { type: 'cancel'; id: number; account: number }
+  | { type: 'amend'; id: number; account: number; price: number; quantity: number }
+  | { type: 'end_of_day' };
+
+const price = fc.integer({ min: 95, max: 105 });
+const account = fc.integer({ min: 1, max: 3 });
+const orderId = fc.integer({ min: 1, max: 40 });
+
+const place: fc.Arbitrary<Command> = fc
+  .record({
+    id: orderId,
+    account,
+    side: fc.constantFrom('B' as const, 'S' as const),
+    kind: fc.constantFrom<Kind>('limit', 'limit', 'limit', 'market', 'stop_limit', 'stop_market'),
+    tifChoice: fc.integer({ min: 0, max: 3 }),
+    price,
+    stopPrice: price,
+    quantity: fc.integer({ min: 1, max: 10 }),
+    stp: fc.constantFrom<Stp>('newest', 'oldest', 'both', 'decrement'),
+    postOnlyRoll: fc.integer({ min: 0, max: 4 }),
+  })
+  .map(({ tifChoice, postOnlyRoll, ...order }) => {
+    const choices: Tif[] =
+      order.kind === 'limit' ? ['GTC', 'DAY', 'IOC', 'FOK'] : order.kind === 'market' ? ['IOC', 'FOK'] : ['GTC', 'DAY'];
+    const tif = choices[tifChoice % choices.length]!;
+    const priced = order.kind === 'limit' || order.kind === 'stop_limit';
+    const isStop = order.kind === 'stop_limit' || order.kind === 'stop_market';
+    return {
+      type: 'place' as const,
+      ...order,
+      tif,
+      price: priced ? order.price : 0,
+      stopPrice: isStop ? order.stopPrice : 0,
+      postOnly: order.kind === 'limit' && (tif === 'GTC' || tif === 'DAY') && postOnlyRoll === 0,
+    };
+  });
+
+const command: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 10, arbitrary: place },
+  { weight: 3, arbitrary: fc.record({ type: fc.constant('cancel' as const), id: orderId, account }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      type: fc.constant('amend' as const),
+      id: orderId,
+      account,
+      price: fc.oneof(fc.constant(0), price),
+      quantity: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 })),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ type: 'end_of_day' as const }) },
+);
+
+const KIND = { limit: LIMIT, market: MARKET, stop_limit: STOP_LIMIT, stop_market: STOP_MARKET } as const;
+const TIF = { GTC, DAY, IOC, FOK } as const;
+const STP = {
+  newest: STP_CANCEL_NEWEST,
+  oldest: STP_CANCEL_OLDEST,
+  both: STP_CANCEL_BOTH,
+  decrement: STP_DECREMENT_AND_CANCEL,
+} as const;
+
+function applyToBook(book: OrderBook, c: Command): void {
+  if (c.type === 'place') {
+    const side = c.side === 'B' ? BUY : SELL;
+    book.place(
+      c.id,
+      c.account,
+      side,
+      KIND[c.kind],
+      TIF[c.tif],
+      c.price,
+      c.stopPrice,
+      0,
+      c.quantity,
+      c.postOnly,
+      STP[c.stp],
+    );
+  } else if (c.type === 'cancel') book.cancel(c.id, c.account);
+  else if (c.type === 'amend') book.amend(c.id, c.account, c.price, c.quantity);
+  else book.endOfDay();
+}
+
+function applyToModel(model: ReferenceBook, c: Command): void {
+  if (c.type === 'place') {
+    const { type: _type, ...order } = c;
+    model.place(order);
+  } else if (c.type === 'cancel') model.cancel(c.id, c.account);
+  else if (c.type === 'amend') model.amend(c.id, c.account, c.price, c.quantity);
+  else model.endOfDay();
+}
+
+/** What the real book's events say happened, in the model's vocabulary. */
+function outcomesOf(log: Event[]): { trades: number[][]; outcomes: (string | number)[][] } {
+  const trades: number[][] = [];
+  const outcomes: (string | number)[][] = [];
+  for (const event of log) {
+    if (event[0] === 'trade') trades.push([event[5], event[4], event[1], event[2]]);
+    else if (event[0] === 'filled') outcomes.push([event[1], 'filled', event[2]]);
+    else if (event[0] === 'cancelled') outcomes.push([event[1], 'cancelled', event[2]]);
+    else if (event[0] === 'expired') outcomes.push([event[1], 'expired', event[2]]);
+    else if (event[0] === 'rejected') outcomes.push([event[1], 'rejected', event[2]]);
+  }
+  return { trades, outcomes };
+}
+
+function restingOf(book: OrderBook): number[][] {
+  return book.snapshot().orders.map((o) => [o[0], o[2], o[7], o[8], o[11], o[13]]);
+}
+
+function restingOfModel(model: ReferenceBook): number[][] {
+  const row = (o: (typeof model.resting)[number], state: number) => [
+    o.id,
+    o.side === 'B' ? BUY : SELL,
+    o.price,
+    o.stopPrice,
+    o.remaining,
+    state,
+  ];
+  const stops = (side: 'B' | 'S') =>
+    model.waiting
+      .filter((o) => o.side === side)
+      .sort((a, b) => (side === 'B' ? a.stopPrice - b.stopPrice : b.stopPrice - a.stopPrice) || a.arrival - b.arrival);
+  return [
+    ...model.bids().map((o) => row(o, 1)),
+    ...model.asks().map((o) => row(o, 1)),
+    ...stops('B').map((o) => row(o, 2)),
+    ...stops('S').map((o) => row(o, 2)),
+  ];
+}
+
+const runs = { numRuns: 300 };
+
+describe('against the reference model', () => {
+  it('produces the same trades, outcomes and final book for random command sequences', () => {
+    fc.assert(
+      fc.property(fc.array(command, { minLength: 1, maxLength: 80 }), (commands) => {
+        const log: Event[] = [];
+        const book = new OrderBook(DEFAULT_CONFIG, recorder(log));
+        const model = new ReferenceBook();
+        for (const c of commands) {
+          applyToBook(book, c);
+          applyToModel(model, c);
+        }
+        const actual = outcomesOf(log);
+        expect(actual.trades).toEqual(model.trades);
+        expect(actual.outcomes).toEqual(model.outcomes);
+        expect(restingOf(book)).toEqual(restingOfModel(model));
+      }),
+      runs,
+    );
+  });
+});
+
+describe('invariants after every command', () => {
+  it('the book is sound, never crossed, FIFO within levels, and snapshot→restore keeps the hash', () => {
+    fc.assert(
+      fc.property(fc.array(command, { minLength: 1, maxLength: 60 }), (commands) => {
+        const book = new OrderBook(DEFAULT_CONFIG, recorder([]));
+        for (const c of commands) {
+          applyToBook(book, c);
+          expect(book.validateInternalState()).toEqual([]);
+          const bid = book.bestBid();
+          const ask = book.bestAsk();
+          if (bid !== 0 && ask !== 0) expect(bid).toBeLessThan(ask);
+          const snapshot = JSON.parse(JSON.stringify(book.snapshot()));
+          const restored = OrderBook.restore(snapshot, recorder([]));
+          expect(restored.stateHash()).toBe(book.stateHash());
+          expect(restored.validateInternalState()).toEqual([]);
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('quantity is conserved: what each order reports filled is exactly what it traded', () => {
+    fc.assert(
+      fc.property(fc.array(command, { minLength: 1, maxLength: 80 }), (commands) => {
+        const log: Event[] = [];
+        const book = new OrderBook(DEFAULT_CONFIG, recorder(log));
+        for (const c of commands) applyToBook(book, c);
+        // Ids come back once an order has ended, so count per life of an id.
+        const life = new Map<number, number>();
+        const key = (id: number) => `${id}#${life.get(id) ?? 0}`;
+        const traded = new Map<string, number>();
+        const add = (id: number, quantity: number) => traded.set(key(id), (traded.get(key(id)) ?? 0) + quantity);
+        const reported = new Map<string, number>();
+        for (const event of log) {
+          if (event[0] === 'accepted') life.set(event[1], (life.get(event[1]) ?? 0) + 1);
+          else if (event[0] === 'trade') {
+            add(event[4], event[2]);
+            add(event[5], event[2]);
+          } else if (event[0] === 'filled') reported.set(key(event[1]), event[2]);
+          else if (event[0] === 'cancelled') reported.set(key(event[1]), event[3]);
+          else if (event[0] === 'expired') reported.set(key(event[1]), event[2]);
+        }
+        for (const o of book.snapshot().orders) reported.set(key(o[0]), o[10] - o[11]);
+        for (const [life, quantity] of traded) expect(reported.get(life), `order ${life}`).toBe(quantity);
+      }),
+      runs,
+    );
+  });
+
+  it('a restored book continues exactly as the original: same events, same hash', () => {
+    fc.assert(
+      fc.property(
+        fc.array(command, { minLength: 2, maxLength: 80 }),
+        fc.integer({ min: 0, max: 100 }),
+        (commands, cut) => {
+          const split = cut % commands.length;
+          const originalLog: Event[] = [];
+          const original = new OrderBook(DEFAULT_CONFIG, recorder(originalLog));
+          commands.slice(0, split).forEach((c) => applyToBook(original, c));
+          const restoredLog: Event[] = [];
+          const restored = OrderBook.restore(JSON.parse(JSON.stringify(original.snapshot())), recorder(restoredLog));
+          originalLog.length = 0;
+          for (const c of commands.slice(split)) {
+            applyToBook(original, c);
+            applyToBook(restored, c);
+          }
+          expect(restoredLog).toEqual(originalLog);
+          expect(restored.stateHash()).toBe(original.stateHash());
+        },
+      ),
+      runs,
+    );
+  });
+});

@@ -1,0 +1,222 @@
+/**
+ * A deliberately naive order book written separately from the real one: plain objects in plain arrays, sorted
+ * afresh whenever it needs to know who is best. Slow and obviously right, so the real book can be checked
+ * against it on random command sequences.
+ */
+export type Side = 'B' | 'S';
+export type Kind = 'limit' | 'market' | 'stop_limit' | 'stop_market';
+export type Tif = 'GTC' | 'DAY' | 'IOC' | 'FOK';
+export type Stp = 'newest' | 'oldest' | 'both' | 'decrement';
+
+export interface ModelOrder {
+  id: number;
+  account: number;
+  side: Side;
+  kind: Kind;
+  tif: Tif;
+  price: number;
+  stopPrice: number;
+  quantity: number;
+  remaining: number;
+  stp: Stp;
+  postOnly: boolean;
+  arrival: number;
+}
+
+export type Outcome = [id: number, what: string, detail: string | number];
+
+export class ReferenceBook {
+  resting: ModelOrder[] = [];
+  waiting: ModelOrder[] = [];
+  trades: [taker: number, maker: number, price: number, quantity: number][] = [];
+  outcomes: Outcome[] = [];
+  private lastPrice = 0;
+  private arrivals = 0;
+  private queue: ModelOrder[] = [];
+
+  bids(): ModelOrder[] {
+    return this.resting.filter((o) => o.side === 'B').sort((a, b) => b.price - a.price || a.arrival - b.arrival);
+  }
+
+  asks(): ModelOrder[] {
+    return this.resting.filter((o) => o.side === 'S').sort((a, b) => a.price - b.price || a.arrival - b.arrival);
+  }
+
+  private stopsInTriggerOrder(side: Side): ModelOrder[] {
+    return this.waiting
+      .filter((o) => o.side === side)
+      .sort((a, b) => (side === 'B' ? a.stopPrice - b.stopPrice : b.stopPrice - a.stopPrice) || a.arrival - b.arrival);
+  }
+
+  private find(id: number): ModelOrder | undefined {
+    return this.resting.find((o) => o.id === id) ?? this.waiting.find((o) => o.id === id);
+  }
+
+  private crosses(order: ModelOrder, other: ModelOrder): boolean {
+    if (order.kind === 'market') return true;
+    return order.side === 'B' ? other.price <= order.price : other.price >= order.price;
+  }
+
+  private opposite(order: ModelOrder): ModelOrder[] {
+    return order.side === 'B' ? this.asks() : this.bids();
+  }
+
+  private end(order: ModelOrder, what: string, detail: string | number): void {
+    this.resting = this.resting.filter((o) => o !== order);
+    this.waiting = this.waiting.filter((o) => o !== order);
+    this.outcomes.push([order.id, what, detail]);
+  }
+
+  place(order: Omit<ModelOrder, 'remaining' | 'arrival'>): void {
+    const full: ModelOrder = { ...order, remaining: order.quantity, arrival: 0 };
+    if (this.find(order.id)) {
+      this.outcomes.push([order.id, 'rejected', 'duplicate_order_id']);
+      return;
+    }
+    if (order.postOnly && this.opposite(full).some((other) => this.crosses(full, other))) {
+      this.outcomes.push([order.id, 'rejected', 'post_only_would_take']);
+      return;
+    }
+    if (order.kind === 'stop_limit' || order.kind === 'stop_market') {
+      const fired =
+        this.lastPrice !== 0 &&
+        (order.side === 'B' ? this.lastPrice >= order.stopPrice : this.lastPrice <= order.stopPrice);
+      if (fired) this.queue.push(full);
+      else this.waiting.push({ ...full, arrival: ++this.arrivals });
+    } else {
+      this.execute(full);
+    }
+    this.drain();
+  }
+
+  private drain(): void {
+    while (this.queue.length > 0) {
+      const order = this.queue.shift()!;
+      order.kind = order.kind === 'stop_limit' ? 'limit' : 'market';
+      this.execute(order);
+    }
+  }
+
+  private fillable(order: ModelOrder): boolean {
+    let needed = order.remaining;
+    for (const other of this.opposite(order)) {
+      if (!this.crosses(order, other)) break;
+      if (other.account === order.account) {
+        if (order.stp === 'oldest') continue;
+        return false;
+      }
+      needed -= other.remaining;
+      if (needed <= 0) return true;
+    }
+    return needed <= 0;
+  }
+
+  private execute(order: ModelOrder): void {
+    if (order.tif === 'FOK' && !this.fillable(order)) {
+      this.outcomes.push([order.id, 'cancelled', 'fill_or_kill']);
+      return;
+    }
+    if (!this.match(order)) return;
+    if (order.remaining === 0) this.outcomes.push([order.id, 'filled', order.quantity]);
+    else if (order.kind === 'market') this.outcomes.push([order.id, 'cancelled', 'no_liquidity']);
+    else if (order.tif === 'IOC') this.outcomes.push([order.id, 'cancelled', 'immediate_or_cancel']);
+    else if (order.tif === 'FOK') this.outcomes.push([order.id, 'cancelled', 'fill_or_kill']);
+    else this.resting.push({ ...order, arrival: ++this.arrivals });
+  }
+
+  /** False when self-trade prevention cancelled the incoming order. */
+  private match(order: ModelOrder): boolean {
+    for (;;) {
+      if (order.remaining === 0) return true;
+      const maker = this.opposite(order)[0];
+      if (maker === undefined || !this.crosses(order, maker)) return true;
+      if (maker.account === order.account) {
+        if (order.stp === 'newest' || order.stp === 'both') {
+          if (order.stp === 'both') this.end(maker, 'cancelled', 'self_trade_prevention');
+          this.outcomes.push([order.id, 'cancelled', 'self_trade_prevention']);
+          return false;
+        }
+        if (order.stp === 'oldest') {
+          this.end(maker, 'cancelled', 'self_trade_prevention');
+          continue;
+        }
+        const cut = Math.min(order.remaining, maker.remaining);
+        if (cut === maker.remaining) this.end(maker, 'cancelled', 'self_trade_prevention');
+        else {
+          maker.remaining -= cut;
+          maker.quantity -= cut;
+        }
+        if (cut === order.remaining) {
+          this.outcomes.push([order.id, 'cancelled', 'self_trade_prevention']);
+          return false;
+        }
+        order.remaining -= cut;
+        order.quantity -= cut;
+        continue;
+      }
+      const quantity = Math.min(order.remaining, maker.remaining);
+      order.remaining -= quantity;
+      maker.remaining -= quantity;
+      this.trades.push([order.id, maker.id, maker.price, quantity]);
+      this.lastPrice = maker.price;
+      if (maker.remaining === 0) this.end(maker, 'filled', maker.quantity);
+      for (const side of ['B', 'S'] as const) {
+        for (const stop of this.stopsInTriggerOrder(side)) {
+          const fired = side === 'B' ? maker.price >= stop.stopPrice : maker.price <= stop.stopPrice;
+          if (!fired) continue;
+          this.waiting = this.waiting.filter((o) => o !== stop);
+          this.queue.push(stop);
+        }
+      }
+    }
+  }
+
+  cancel(id: number, account: number): void {
+    const order = this.find(id);
+    if (order === undefined) this.outcomes.push([id, 'rejected', 'unknown_order']);
+    else if (order.account !== account) this.outcomes.push([id, 'rejected', 'not_order_owner']);
+    else this.end(order, 'cancelled', 'requested');
+  }
+
+  amend(id: number, account: number, price: number, quantity: number): void {
+    const order = this.find(id);
+    if (order === undefined) return void this.outcomes.push([id, 'rejected', 'unknown_order']);
+    if (order.account !== account) return void this.outcomes.push([id, 'rejected', 'not_order_owner']);
+    const filled = order.quantity - order.remaining;
+    const newPrice = price === 0 ? order.price : price;
+    const newQuantity = quantity === 0 ? order.quantity : quantity;
+    let reason: string | null = null;
+    if (quantity !== 0 && quantity <= filled) reason = 'quantity_below_filled';
+    else if (price !== 0 && order.kind === 'stop_market') reason = 'not_amendable';
+    else if (price !== 0 && order.postOnly) {
+      const probe = { ...order, price: newPrice };
+      if (this.opposite(probe).some((other) => this.crosses(probe, other))) reason = 'post_only_would_take';
+    }
+    if (reason === null && newPrice === order.price && newQuantity === order.quantity) reason = 'invalid_order';
+    if (reason !== null) return void this.outcomes.push([id, 'rejected', reason]);
+
+    const grows = newQuantity > order.quantity;
+    const repriced = newPrice !== order.price;
+    order.price = newPrice;
+    order.quantity = newQuantity;
+    order.remaining = newQuantity - filled;
+    if (this.waiting.includes(order)) {
+      if (grows) order.arrival = ++this.arrivals;
+      return;
+    }
+    if (!grows && !repriced) return;
+    this.resting = this.resting.filter((o) => o !== order);
+    this.execute(order);
+    this.drain();
+  }
+
+  endOfDay(): void {
+    const expiring = [
+      ...this.bids(),
+      ...this.asks(),
+      ...this.stopsInTriggerOrder('B'),
+      ...this.stopsInTriggerOrder('S'),
+    ].filter((o) => o.tif === 'DAY');
+    for (const order of expiring) this.end(order, 'expired', order.quantity - order.remaining);
+  }
+}

@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import {
+  STP_CANCEL_BOTH,
+  STP_CANCEL_NEWEST,
+  STP_CANCEL_OLDEST,
+  STP_DECREMENT_AND_CANCEL,
+  type SelfTradePreventionCode,
+} from '../src/index.js';
+import { BUY, Harness, SELL, STOP_LIMIT, STOP_MARKET, type Event } from './harness.js';
+
+/** A book whose last trade printed at `price`. */
+function tradedAt(price: number): Harness {
+  const h = new Harness();
+  h.sell(900, price, 1);
+  h.buy(901, price, 1);
+  h.take();
+  return h;
+}
+
+const only = (events: Event[], kind: Event[0]) => events.filter((event) => event[0] === kind);
+
+describe('stop orders', () => {
+  it('wait until the last trade reaches the stop, then enter as market or limit', () => {
+    const h = tradedAt(100);
+    expect(h.sell(1, 0, 5, { kind: STOP_MARKET, stop: 95 })).toEqual<Event[]>([['accepted', 1]]);
+    h.buy(2, 96, 3);
+    h.buy(3, 95, 10);
+    const events = h.sell(4, 96, 3);
+    expect(events).toEqual<Event[]>([
+      ['accepted', 4],
+      ['trade', 96, 3, SELL, 2, 4],
+      ['filled', 2, 3],
+      ['level', BUY, 96, 0, 0],
+      ['filled', 4, 3],
+    ]);
+    const triggering = h.sell(5, 95, 1);
+    expect(triggering).toEqual<Event[]>([
+      ['accepted', 5],
+      ['trade', 95, 1, SELL, 3, 5],
+      ['updated', 3, 'partially_filled', 95, 0, 10, 9],
+      ['stop', 1, 95, 95],
+      ['level', BUY, 95, 9, 1],
+      ['filled', 5, 1],
+      ['trade', 95, 5, SELL, 3, 1],
+      ['updated', 3, 'partially_filled', 95, 0, 10, 4],
+      ['level', BUY, 95, 4, 1],
+      ['filled', 1, 5],
+    ]);
+  });
+
+  it('stop-limit orders rest at their limit once triggered', () => {
+    const h = tradedAt(100);
+    h.buy(1, 106, 5, { kind: STOP_LIMIT, stop: 105 });
+    h.sell(2, 105, 1);
+    const events = h.buy(3, 105, 1);
+    expect(events.slice(-5)).toEqual<Event[]>([
+      ['filled', 2, 1],
+      ['stop', 1, 105, 105],
+      ['level', SELL, 105, 0, 0],
+      ['filled', 3, 1],
+      ['level', BUY, 106, 5, 1],
+    ]);
+    expect(h.side(BUY)).toEqual([[106, 5, 1]]);
+  });
+
+  it('trigger at once when the last trade is already past the stop', () => {
+    const h = tradedAt(100);
+    h.sell(1, 101, 5);
+    expect(h.buy(2, 0, 2, { kind: STOP_MARKET, stop: 99 })).toEqual<Event[]>([
+      ['accepted', 2],
+      ['stop', 2, 99, 100],
+      ['trade', 101, 2, BUY, 1, 2],
+      ['updated', 1, 'partially_filled', 101, 0, 5, 3],
+      ['level', SELL, 101, 3, 1],
+      ['filled', 2, 2],
+    ]);
+  });
+
+  it('cascade deterministically: each triggered order enters in trigger order and may trigger more', () => {
+    const build = () => {
+      const h = tradedAt(100);
+      h.buy(10, 0, 1, { kind: STOP_MARKET, stop: 103 });
+      h.buy(11, 0, 1, { kind: STOP_MARKET, stop: 101 });
+      h.buy(12, 0, 1, { kind: STOP_MARKET, stop: 101 });
+      for (let price = 101; price <= 104; price++) h.sell(price - 100, price, 1);
+      h.take();
+      return h;
+    };
+    const h = build();
+    const events = h.buy(5, 101, 1);
+    expect(only(events, 'stop').map((event) => event[1])).toEqual([11, 12, 10]);
+    expect(only(events, 'trade').map((event) => [event[1], event[5]])).toEqual([
+      [101, 5],
+      [102, 11],
+      [103, 12],
+      [104, 10],
+    ]);
+    const again = build();
+    expect(again.buy(5, 101, 1)).toEqual(events);
+    expect(again.book.stateHash()).toBe(h.book.stateHash());
+  });
+
+  it('can be cancelled while waiting', () => {
+    const h = tradedAt(100);
+    h.sell(1, 0, 5, { kind: STOP_MARKET, stop: 90 });
+    expect(h.cancel(1)).toEqual<Event[]>([['cancelled', 1, 'requested', 0, 5]]);
+    expect(h.book.liveOrders).toBe(0);
+  });
+});
+
+describe('trailing stops', () => {
+  it('follow the best trade price by the offset and fire on the way back', () => {
+    const h = tradedAt(100);
+    h.sell(1, 0, 2, { kind: STOP_MARKET, stop: 95, trail: 5 });
+    h.sell(2, 103, 1);
+    expect(h.buy(3, 103, 1)).toContainEqual(['updated', 1, 'stop_moved', 0, 98, 2, 2]);
+    h.sell(4, 101, 1);
+    expect(only(h.buy(5, 101, 1), 'updated')).toEqual([]);
+    h.buy(6, 98, 5);
+    const events = h.sell(7, 98, 1);
+    expect(events).toContainEqual(['stop', 1, 98, 98]);
+    expect(events.at(-1)).toEqual(['filled', 1, 2]);
+  });
+
+  it('buy side trails downwards', () => {
+    const h = tradedAt(100);
+    h.buy(1, 0, 1, { kind: STOP_MARKET, stop: 110, trail: 4 });
+    h.buy(2, 96, 1);
+    expect(h.sell(3, 96, 1)).toContainEqual(['updated', 1, 'stop_moved', 0, 100, 1, 1]);
+  });
+});
+
+describe('self-trade prevention', () => {
+  function ownOrderAhead(mode: SelfTradePreventionCode, takerQuantity: number): Event[] {
+    const h = new Harness();
+    h.sell(1, 100, 5, { account: 7 });
+    h.sell(2, 100, 5, { account: 8 });
+    return h.buy(3, 100, takerQuantity, { account: 7, stp: mode });
+  }
+
+  it('cancel newest: the incoming order is cancelled, the resting one stays', () => {
+    expect(ownOrderAhead(STP_CANCEL_NEWEST, 4)).toEqual<Event[]>([
+      ['accepted', 3],
+      ['cancelled', 3, 'self_trade_prevention', 0, 4],
+    ]);
+  });
+
+  it('cancel oldest: the resting order is cancelled and matching goes on', () => {
+    expect(ownOrderAhead(STP_CANCEL_OLDEST, 4)).toEqual<Event[]>([
+      ['accepted', 3],
+      ['cancelled', 1, 'self_trade_prevention', 0, 5],
+      ['trade', 100, 4, BUY, 2, 3],
+      ['updated', 2, 'partially_filled', 100, 0, 5, 1],
+      ['level', SELL, 100, 1, 1],
+      ['filled', 3, 4],
+    ]);
+  });
+
+  it('cancel both: both orders go', () => {
+    expect(ownOrderAhead(STP_CANCEL_BOTH, 4)).toEqual<Event[]>([
+      ['accepted', 3],
+      ['cancelled', 1, 'self_trade_prevention', 0, 5],
+      ['level', SELL, 100, 5, 1],
+      ['cancelled', 3, 'self_trade_prevention', 0, 4],
+    ]);
+  });
+
+  it('decrement and cancel: the smaller is cancelled, the larger shrinks by as much', () => {
+    expect(ownOrderAhead(STP_DECREMENT_AND_CANCEL, 3)).toEqual<Event[]>([
+      ['accepted', 3],
+      ['updated', 1, 'decremented', 100, 0, 2, 2],
+      ['level', SELL, 100, 7, 2],
+      ['cancelled', 3, 'self_trade_prevention', 0, 3],
+    ]);
+    expect(ownOrderAhead(STP_DECREMENT_AND_CANCEL, 8)).toEqual<Event[]>([
+      ['accepted', 3],
+      ['cancelled', 1, 'self_trade_prevention', 0, 5],
+      ['updated', 3, 'decremented', 100, 0, 3, 3],
+      ['trade', 100, 3, BUY, 2, 3],
+      ['updated', 2, 'partially_filled', 100, 0, 5, 2],
+      ['level', SELL, 100, 2, 1],
+      ['filled', 3, 3],
+    ]);
+  });
+
+  it('FOK counts only liquidity it may take', () => {
+    const h = new Harness();
+    h.sell(1, 100, 5, { account: 7 });
+    h.sell(2, 100, 5, { account: 8 });
+    expect(h.buy(3, 100, 5, { account: 7, tif: 3, stp: STP_CANCEL_NEWEST }).at(-1)).toEqual([
+      'cancelled',
+      3,
+      'fill_or_kill',
+      0,
+      5,
+    ]);
+    expect(h.buy(4, 100, 5, { account: 7, tif: 3, stp: STP_CANCEL_OLDEST }).at(-1)).toEqual(['filled', 4, 5]);
+  });
+});
