@@ -7,7 +7,7 @@ import { CANCEL, NEW_LIMIT, NEW_MARKET, TapeWriter, type Tape } from './tape.js'
 /**
  * Replays an order-flow file written by another tool, so engines can be compared on identical input:
  *
- *   node packages/order-book/dist/bench/replay.js FILE.csv
+ *   node --expose-gc packages/order-book/dist/bench/replay.js FILE.csv
  *
  * Lines are `N,<id>,<B|S>,<L|M>,<price>,<qty>` (a new GTC limit or market order; a market order has no price)
  * or `C,<id>,,,,` (cancel; an unknown id is a no-op). Prints one JSON line of figures.
@@ -49,7 +49,7 @@ export function parseReplay(text: string): Tape {
 function main(): void {
   const file = process.argv[2];
   if (file === undefined) {
-    console.error('usage: node dist/bench/replay.js FILE.csv');
+    console.error('usage: node --expose-gc dist/bench/replay.js FILE.csv');
     process.exit(2);
   }
   let tape: Tape;

@@ -1,18 +1,18 @@
 import { BUY, RESTING, WAITING_STOP, type SideCode } from './codes.js';
 import type { BookConfig, OrderBook } from './order-book.js';
 import {
-  F_ACCOUNT,
-  F_FLAGS,
+  I_ACCOUNT,
+  I_FLAGS,
   F_ID,
-  F_LEVEL,
-  F_NEXT,
-  F_PREV,
+  I_LEVEL,
+  I_NEXT,
+  I_PREV,
   F_PRICE,
   F_QTY,
   F_REM,
   F_SEQ,
-  F_STOP,
-  F_TRAIL,
+  S_STOP,
+  S_TRAIL,
   kindOf,
   NO_SLOT,
   packFlags,
@@ -63,7 +63,7 @@ function canonicalSlots(book: OrderBook): number[] {
     let rung = isBuy ? ladder.bestBid : ladder.bestAsk;
     while (rung >= 0) {
       const level = ladder.slots[rung]! - 1;
-      for (let slot = book.levels.head[level]!; slot !== NO_SLOT; slot = book.orders.data[slot + F_NEXT]!) {
+      for (let slot = book.levels.head[level]!; slot !== NO_SLOT; slot = book.orders.links[(slot << 1) + I_NEXT]!) {
         slots.push(slot);
       }
       rung = isBuy ? ladder.bids.prevAtOrBelow(rung - 1) : ladder.asks.nextAtOrAbove(rung + 1);
@@ -75,21 +75,23 @@ function canonicalSlots(book: OrderBook): number[] {
 
 function orderTuple(book: OrderBook, slot: number): SnapshotOrder {
   const d = book.orders.data;
+  const n = book.orders.links;
+  const s = book.orders.stops;
   return [
     d[slot + F_ID]!,
-    d[slot + F_ACCOUNT]!,
-    sideOf(d[slot + F_FLAGS]!),
-    kindOf(d[slot + F_FLAGS]!),
-    timeInForceOf(d[slot + F_FLAGS]!),
-    selfTradeOf(d[slot + F_FLAGS]!),
-    postOnlyOf(d[slot + F_FLAGS]!),
+    n[(slot << 1) + I_ACCOUNT]!,
+    sideOf(n[(slot << 1) + I_FLAGS]!),
+    kindOf(n[(slot << 1) + I_FLAGS]!),
+    timeInForceOf(n[(slot << 1) + I_FLAGS]!),
+    selfTradeOf(n[(slot << 1) + I_FLAGS]!),
+    postOnlyOf(n[(slot << 1) + I_FLAGS]!),
     d[slot + F_PRICE]!,
-    d[slot + F_STOP]!,
-    d[slot + F_TRAIL]!,
+    s[(slot >> 2) + S_STOP]!,
+    s[(slot >> 2) + S_TRAIL]!,
     d[slot + F_QTY]!,
     d[slot + F_REM]!,
     d[slot + F_SEQ]!,
-    stateOf(d[slot + F_FLAGS]!),
+    stateOf(n[(slot << 1) + I_FLAGS]!),
   ];
 }
 
@@ -123,12 +125,14 @@ export function loadSnapshot(book: OrderBook, snapshot: BookSnapshot): void {
     const [, , , , , , , , , , quantity, remaining, sequence, state] = tuple;
     const slot = book.orders.allocate();
     const d = book.orders.data;
+    const n = book.orders.links;
+    const s = book.orders.stops;
     d[slot + F_ID] = id;
-    d[slot + F_ACCOUNT] = account;
-    d[slot + F_FLAGS] = packFlags(side, kind, timeInForce, selfTrade, postOnly, state);
+    n[(slot << 1) + I_ACCOUNT] = account;
+    n[(slot << 1) + I_FLAGS] = packFlags(side, kind, timeInForce, selfTrade, postOnly, state);
     d[slot + F_PRICE] = price;
-    d[slot + F_STOP] = stopPrice;
-    d[slot + F_TRAIL] = trailing;
+    s[(slot >> 2) + S_STOP] = stopPrice;
+    s[(slot >> 2) + S_TRAIL] = trailing;
     d[slot + F_QTY] = quantity;
     d[slot + F_REM] = remaining;
     d[slot + F_SEQ] = sequence;
@@ -146,14 +150,14 @@ export function loadSnapshot(book: OrderBook, snapshot: BookSnapshot): void {
       (side === BUY ? ladder.bids : ladder.asks).set(rung);
     }
     const tail = levels.tail[level]!;
-    d[slot + F_PREV] = tail;
-    d[slot + F_NEXT] = NO_SLOT;
+    n[(slot << 1) + I_PREV] = tail;
+    n[(slot << 1) + I_NEXT] = NO_SLOT;
     if (tail === NO_SLOT) levels.head[level] = slot;
-    else d[tail + F_NEXT] = slot;
+    else n[(tail << 1) + I_NEXT] = slot;
     levels.tail[level] = slot;
     levels.count[level] = levels.count[level]! + 1;
     levels.quantity[level] = levels.quantity[level]! + remaining;
-    d[slot + F_LEVEL] = level;
+    n[(slot << 1) + I_LEVEL] = level;
   }
   ladder.bestBid = ladder.bids.prevAtOrBelow(ladder.span - 1);
   ladder.bestAsk = ladder.asks.nextAtOrAbove(0);
@@ -184,6 +188,8 @@ export function checkBook(book: OrderBook): string[] {
   const problems: string[] = [];
   const { orders, levels, ladder } = book;
   const d = orders.data;
+  const n = orders.links;
+  const s = orders.stops;
   const tick = book.config.tickSize;
   let resting = 0;
   let highestBid = -1;
@@ -206,13 +212,14 @@ export function checkBook(book: OrderBook): string[] {
     let quantity = 0;
     let previous = NO_SLOT;
     let previousSequence = -Infinity;
-    for (let slot = levels.head[level]!; slot !== NO_SLOT; slot = d[slot + F_NEXT]!) {
+    for (let slot = levels.head[level]!; slot !== NO_SLOT; slot = n[(slot << 1) + I_NEXT]!) {
       count++;
       quantity += d[slot + F_REM]!;
-      if (d[slot + F_PREV] !== previous) problems.push(`order ${d[slot + F_ID]} has a broken prev link`);
-      if (d[slot + F_LEVEL] !== level || stateOf(d[slot + F_FLAGS]!) !== RESTING)
+      if (previous !== NO_SLOT && n[(slot << 1) + I_PREV] !== previous)
+        problems.push(`order ${d[slot + F_ID]} has a broken prev link`);
+      if (n[(slot << 1) + I_LEVEL] !== level || stateOf(n[(slot << 1) + I_FLAGS]!) !== RESTING)
         problems.push(`order ${d[slot + F_ID]} is misfiled`);
-      if (sideOf(d[slot + F_FLAGS]!) !== side) problems.push(`order ${d[slot + F_ID]} rests on the wrong side`);
+      if (sideOf(n[(slot << 1) + I_FLAGS]!) !== side) problems.push(`order ${d[slot + F_ID]} rests on the wrong side`);
       if (d[slot + F_PRICE] !== (rung + ladder.base) * tick)
         problems.push(`order ${d[slot + F_ID]} rests at the wrong price`);
       if (!(d[slot + F_REM]! > 0 && d[slot + F_REM]! <= d[slot + F_QTY]!)) {
@@ -241,17 +248,17 @@ export function checkBook(book: OrderBook): string[] {
   ] as const) {
     for (let i = 0; i < list.length; i++) {
       const slot = list[i]!;
-      if (stateOf(d[slot + F_FLAGS]!) !== WAITING_STOP || (sideOf(d[slot + F_FLAGS]!) === BUY) !== isBuy)
+      if (stateOf(n[(slot << 1) + I_FLAGS]!) !== WAITING_STOP || (sideOf(n[(slot << 1) + I_FLAGS]!) === BUY) !== isBuy)
         problems.push(`stop ${d[slot + F_ID]} is misfiled`);
       if (book.index.get(d[slot + F_ID]!) !== slot) problems.push(`stop ${d[slot + F_ID]} is not indexed`);
       const next = list[i + 1];
       if (next === undefined) continue;
-      const [a, b] = [d[slot + F_STOP]!, d[next + F_STOP]!];
+      const [a, b] = [s[(slot >> 2) + S_STOP]!, s[(next >> 2) + S_STOP]!];
       const ordered = a === b ? d[slot + F_SEQ]! < d[next + F_SEQ]! : isBuy ? a < b : a > b;
       if (!ordered) problems.push(`stops ${d[slot + F_ID]} and ${d[next + F_ID]} are out of trigger order`);
     }
   }
-  const trailing = [...book.stops.buys, ...book.stops.sells].filter((slot) => d[slot + F_TRAIL]! > 0).length;
+  const trailing = [...book.stops.buys, ...book.stops.sells].filter((slot) => s[(slot >> 2) + S_TRAIL]! > 0).length;
   if (trailing !== book.stops.trailing) problems.push(`trailing stop count ${book.stops.trailing}, has ${trailing}`);
   if (resting + book.stops.size !== orders.live)
     problems.push(`${orders.live} live orders, ${resting + book.stops.size} filed`);

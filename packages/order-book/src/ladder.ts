@@ -27,6 +27,10 @@ export class Ladder {
     if (fixed !== null) this.reshape(fixed.lowTick, fixed.highTick - fixed.lowTick + 1);
   }
 
+  get bytes(): number {
+    return this.slots.byteLength + this.bids.bytes + this.asks.bytes;
+  }
+
   /** The rung of a price in ticks, growing the ladder if it may; -1 when the price cannot be placed. */
   cover(tick: number): number {
     const rung = tick - this.base;

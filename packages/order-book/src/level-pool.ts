@@ -35,6 +35,10 @@ export class LevelPool {
     return slot;
   }
 
+  get bytes(): number {
+    return this.capacity * (4 * 4 + 8 + 1);
+  }
+
   release(slot: number): void {
     this.head[slot] = this.freeHead;
     this.freeHead = slot;

@@ -27,18 +27,18 @@ import { checkBook, hashBook, loadSnapshot, snapshotBook, type BookSnapshot } fr
 import { Ladder } from './ladder.js';
 import { LevelPool } from './level-pool.js';
 import {
-  F_ACCOUNT,
-  F_FLAGS,
+  I_ACCOUNT,
+  I_FLAGS,
   F_ID,
-  F_LEVEL,
-  F_NEXT,
-  F_PREV,
+  I_LEVEL,
+  I_NEXT,
+  I_PREV,
   F_PRICE,
   F_QTY,
   F_REM,
   F_SEQ,
-  F_STOP,
-  F_TRAIL,
+  S_STOP,
+  S_TRAIL,
   kindOf,
   NO_SLOT,
   OrderIndex,
@@ -187,12 +187,14 @@ export class OrderBook {
     }
     const slot = this.orders.allocate();
     const d = this.orders.data;
+    const n = this.orders.links;
+    const s = this.orders.stops;
     d[slot + F_ID] = id;
-    d[slot + F_ACCOUNT] = account;
-    d[slot + F_FLAGS] = packFlags(side, kind, timeInForce, selfTrade, postOnly ? 1 : 0, 0);
+    n[(slot << 1) + I_ACCOUNT] = account;
+    n[(slot << 1) + I_FLAGS] = packFlags(side, kind, timeInForce, selfTrade, postOnly ? 1 : 0, 0);
     d[slot + F_PRICE] = price;
-    d[slot + F_STOP] = stopPrice;
-    d[slot + F_TRAIL] = trailingOffset;
+    s[(slot >> 2) + S_STOP] = stopPrice;
+    s[(slot >> 2) + S_TRAIL] = trailingOffset;
     d[slot + F_QTY] = quantity;
     d[slot + F_REM] = quantity;
     this.index.set(id, slot);
@@ -205,13 +207,13 @@ export class OrderBook {
   cancel(id: number, account: number): void {
     const slot = this.liveSlot(id, account);
     if (slot === NO_SLOT) return;
-    const d = this.orders.data;
-    if (stateOf(d[slot + F_FLAGS]!) === RESTING) {
-      const level = d[slot + F_LEVEL]!;
+    const n = this.orders.links;
+    if (stateOf(n[(slot << 1) + I_FLAGS]!) === RESTING) {
+      const level = n[(slot << 1) + I_LEVEL]!;
       this.removeResting(slot, 'requested');
       this.settleLevel(level);
     } else {
-      this.stops.remove(slot, sideOf(d[slot + F_FLAGS]!) === BUY);
+      this.stops.remove(slot, sideOf(n[(slot << 1) + I_FLAGS]!) === BUY);
       this.finish(slot, 'requested');
     }
   }
@@ -229,21 +231,22 @@ export class OrderBook {
       return;
     }
     const d = this.orders.data;
+    const n = this.orders.links;
     const price = newPrice === 0 ? d[slot + F_PRICE]! : newPrice;
     const quantity = newQuantity === 0 ? d[slot + F_QTY]! : newQuantity;
     const filled = d[slot + F_QTY]! - d[slot + F_REM]!;
     const grows = quantity > d[slot + F_QTY]!;
     const repriced = price !== d[slot + F_PRICE]!;
-    const isBuy = sideOf(d[slot + F_FLAGS]!) === BUY;
+    const isBuy = sideOf(n[(slot << 1) + I_FLAGS]!) === BUY;
 
-    if (stateOf(d[slot + F_FLAGS]!) === WAITING_STOP) {
+    if (stateOf(n[(slot << 1) + I_FLAGS]!) === WAITING_STOP) {
       if (grows) this.stops.remove(slot, isBuy);
       this.setSize(slot, price, quantity, filled);
       if (grows) this.armWaiting(slot, isBuy);
       this.announceAmend(slot);
       return;
     }
-    const level = d[slot + F_LEVEL]!;
+    const level = n[(slot << 1) + I_LEVEL]!;
     if (!grows && !repriced) {
       this.levels.quantity[level] = this.levels.quantity[level]! - (d[slot + F_QTY]! - quantity);
       this.setSize(slot, price, quantity, filled);
@@ -261,7 +264,7 @@ export class OrderBook {
 
   /** Closes the day: every DAY order, resting or waiting for its stop, expires. Bids first, best price first. */
   endOfDay(): void {
-    const d = this.orders.data;
+    const n = this.orders.links;
     const ladder = this.ladder;
     for (const isBuy of [true, false]) {
       let rung = isBuy ? ladder.bestBid : ladder.bestAsk;
@@ -270,8 +273,8 @@ export class OrderBook {
         const level = ladder.slots[rung]! - 1;
         let touched = false;
         for (let slot = this.levels.head[level]!; slot !== NO_SLOT;) {
-          const next = d[slot + F_NEXT]!;
-          if (timeInForceOf(d[slot + F_FLAGS]!) === DAY) {
+          const next = n[(slot << 1) + I_NEXT]!;
+          if (timeInForceOf(n[(slot << 1) + I_FLAGS]!) === DAY) {
             this.unlink(slot);
             this.expire(slot);
             touched = true;
@@ -284,8 +287,8 @@ export class OrderBook {
     }
     for (const list of [this.stops.buys, this.stops.sells]) {
       for (const slot of [...list]) {
-        if (timeInForceOf(d[slot + F_FLAGS]!) !== DAY) continue;
-        this.stops.remove(slot, sideOf(d[slot + F_FLAGS]!) === BUY);
+        if (timeInForceOf(n[(slot << 1) + I_FLAGS]!) !== DAY) continue;
+        this.stops.remove(slot, sideOf(n[(slot << 1) + I_FLAGS]!) === BUY);
         this.expire(slot);
       }
     }
@@ -354,6 +357,12 @@ export class OrderBook {
     return this.lastPrice;
   }
 
+  /** Bytes this book holds in its pools, index and ladder: its memory cost, growing only with its peak size. */
+  get footprintBytes(): number {
+    const stops = (this.stops.buys.length + this.stops.sells.length) * 8;
+    return this.orders.bytes + this.index.bytes + this.levels.bytes + this.ladder.bytes + stops;
+  }
+
   /** Whether an order with this id is live (resting or waiting for its stop). */
   isLive(id: number): boolean {
     return this.index.get(id) !== NO_SLOT;
@@ -412,6 +421,7 @@ export class OrderBook {
 
   private checkAmend(slot: number, newPrice: number, newQuantity: number): RejectReason | null {
     const d = this.orders.data;
+    const n = this.orders.links;
     if (newPrice === 0 && newQuantity === 0) return 'invalid_order';
     if (newQuantity !== 0) {
       if (!isPositiveInteger(newQuantity)) return 'invalid_order';
@@ -419,11 +429,14 @@ export class OrderBook {
       if (newQuantity <= d[slot + F_QTY]! - d[slot + F_REM]!) return 'quantity_below_filled';
     }
     if (newPrice !== 0) {
-      const kind = kindOf(d[slot + F_FLAGS]!);
+      const kind = kindOf(n[(slot << 1) + I_FLAGS]!);
       if (kind === MARKET || kind === STOP_MARKET) return 'not_amendable';
       const reason = this.checkPrice(newPrice);
       if (reason !== null) return reason;
-      if (postOnlyOf(d[slot + F_FLAGS]!) === 1 && this.wouldTake(sideOf(d[slot + F_FLAGS]!) === BUY, newPrice))
+      if (
+        postOnlyOf(n[(slot << 1) + I_FLAGS]!) === 1 &&
+        this.wouldTake(sideOf(n[(slot << 1) + I_FLAGS]!) === BUY, newPrice)
+      )
         return 'post_only_would_take';
     }
     const unchanged =
@@ -441,7 +454,7 @@ export class OrderBook {
     const slot = this.index.get(id);
     if (slot === NO_SLOT) {
       this.events.rejected(id, 'unknown_order');
-    } else if (account !== ANY_ACCOUNT && this.orders.data[slot + F_ACCOUNT] !== account) {
+    } else if (account !== ANY_ACCOUNT && this.orders.links[(slot << 1) + I_ACCOUNT] !== account) {
       this.events.rejected(id, 'not_order_owner');
       return NO_SLOT;
     }
@@ -453,7 +466,8 @@ export class OrderBook {
   /** An order arriving at the book (new, amended, or triggered): match what it can, then rest or finish it. */
   private execute(slot: number): void {
     const d = this.orders.data;
-    const timeInForce = timeInForceOf(d[slot + F_FLAGS]!);
+    const n = this.orders.links;
+    const timeInForce = timeInForceOf(n[(slot << 1) + I_FLAGS]!);
     if (timeInForce === FOK && !this.canFillCompletely(slot)) {
       this.finish(slot, 'fill_or_kill');
       return;
@@ -464,7 +478,7 @@ export class OrderBook {
     if (remaining === 0) {
       this.events.filled(d[slot + F_ID]!, d[slot + F_QTY]!);
       this.discard(slot);
-    } else if (kindOf(d[slot + F_FLAGS]!) === MARKET) {
+    } else if (kindOf(n[(slot << 1) + I_FLAGS]!) === MARKET) {
       this.finish(slot, 'no_liquidity');
     } else if (timeInForce === IOC) {
       this.finish(slot, 'immediate_or_cancel');
@@ -479,15 +493,16 @@ export class OrderBook {
   /** Takes liquidity for `taker`; false when self-trade prevention cancelled the taker. */
   private match(taker: number): boolean {
     const d = this.orders.data;
+    const n = this.orders.links;
     const levels = this.levels;
     const ladder = this.ladder;
     const events = this.events;
-    const side = sideOf(d[taker + F_FLAGS]!) as SideCode;
+    const side = sideOf(n[(taker << 1) + I_FLAGS]!) as SideCode;
     const isBuy = side === BUY;
     const limitTick =
-      kindOf(d[taker + F_FLAGS]!) === MARKET ? (isBuy ? Infinity : -Infinity) : d[taker + F_PRICE]! / this.tick;
-    const selfTrade = selfTradeOf(d[taker + F_FLAGS]!);
-    const takerAccount = d[taker + F_ACCOUNT]!;
+      kindOf(n[(taker << 1) + I_FLAGS]!) === MARKET ? (isBuy ? Infinity : -Infinity) : d[taker + F_PRICE]! / this.tick;
+    const selfTrade = selfTradeOf(n[(taker << 1) + I_FLAGS]!);
+    const takerAccount = n[(taker << 1) + I_ACCOUNT]!;
     const takerId = d[taker + F_ID]!;
     let remaining = d[taker + F_REM]!;
     let takerStopped = false;
@@ -502,9 +517,9 @@ export class OrderBook {
       let maker = levels.head[level]!;
       let touched = false;
       while (maker !== NO_SLOT && remaining > 0) {
-        const next = d[maker + F_NEXT]!;
+        const next = n[(maker << 1) + I_NEXT]!;
         const makerRemaining = d[maker + F_REM]!;
-        if (selfTrade !== STP_NONE && d[maker + F_ACCOUNT] === takerAccount) {
+        if (selfTrade !== STP_NONE && n[(maker << 1) + I_ACCOUNT] === takerAccount) {
           if (selfTrade === STP_CANCEL_NEWEST) {
             takerStopped = true;
             break;
@@ -542,7 +557,7 @@ export class OrderBook {
           quantity,
           side,
           d[maker + F_ID]!,
-          d[maker + F_ACCOUNT]!,
+          n[(maker << 1) + I_ACCOUNT]!,
           takerId,
           takerAccount,
         );
@@ -579,12 +594,13 @@ export class OrderBook {
   /** The all-or-nothing check for FOK, before any fill: what the taker could take, own orders considered. */
   private canFillCompletely(taker: number): boolean {
     const d = this.orders.data;
+    const n = this.orders.links;
     const ladder = this.ladder;
-    const isBuy = sideOf(d[taker + F_FLAGS]!) === BUY;
+    const isBuy = sideOf(n[(taker << 1) + I_FLAGS]!) === BUY;
     const limitTick =
-      kindOf(d[taker + F_FLAGS]!) === MARKET ? (isBuy ? Infinity : -Infinity) : d[taker + F_PRICE]! / this.tick;
-    const selfTrade = selfTradeOf(d[taker + F_FLAGS]!);
-    const account = d[taker + F_ACCOUNT];
+      kindOf(n[(taker << 1) + I_FLAGS]!) === MARKET ? (isBuy ? Infinity : -Infinity) : d[taker + F_PRICE]! / this.tick;
+    const selfTrade = selfTradeOf(n[(taker << 1) + I_FLAGS]!);
+    const account = n[(taker << 1) + I_ACCOUNT];
     let needed = d[taker + F_REM]!;
     let rung = isBuy ? ladder.bestAsk : ladder.bestBid;
     while (rung >= 0) {
@@ -594,8 +610,8 @@ export class OrderBook {
       if (selfTrade === STP_NONE) {
         needed -= this.levels.quantity[level]!;
       } else {
-        for (let maker = this.levels.head[level]!; maker !== NO_SLOT && needed > 0; maker = d[maker + F_NEXT]!) {
-          if (d[maker + F_ACCOUNT] !== account) needed -= d[maker + F_REM]!;
+        for (let maker = this.levels.head[level]!; maker !== NO_SLOT && needed > 0; maker = n[(maker << 1) + I_NEXT]!) {
+          if (n[(maker << 1) + I_ACCOUNT] !== account) needed -= d[maker + F_REM]!;
           else if (selfTrade !== STP_CANCEL_OLDEST) return false;
         }
       }
@@ -609,8 +625,10 @@ export class OrderBook {
 
   private arm(slot: number): void {
     const d = this.orders.data;
-    const isBuy = sideOf(d[slot + F_FLAGS]!) === BUY;
-    const stopPrice = d[slot + F_STOP]!;
+    const n = this.orders.links;
+    const s = this.orders.stops;
+    const isBuy = sideOf(n[(slot << 1) + I_FLAGS]!) === BUY;
+    const stopPrice = s[(slot >> 2) + S_STOP]!;
     const last = this.lastPrice;
     if (last !== 0 && (isBuy ? last >= stopPrice : last <= stopPrice)) {
       this.events.stopTriggered(d[slot + F_ID]!, stopPrice, last);
@@ -622,7 +640,7 @@ export class OrderBook {
 
   private armWaiting(slot: number, isBuy: boolean): void {
     this.orders.data[slot + F_SEQ] = ++this.arrivals;
-    this.orders.data[slot + F_FLAGS] = withState(this.orders.data[slot + F_FLAGS]!, WAITING_STOP);
+    this.orders.links[(slot << 1) + I_FLAGS] = withState(this.orders.links[(slot << 1) + I_FLAGS]!, WAITING_STOP);
     this.stops.insert(slot, isBuy);
   }
 
@@ -634,22 +652,22 @@ export class OrderBook {
     this.stops.takeTriggered(price, false, triggered);
     for (let i = from; i < triggered.length; i++) {
       const slot = triggered[i]!;
-      this.orders.data[slot + F_FLAGS] = withState(this.orders.data[slot + F_FLAGS]!, 0);
-      this.events.stopTriggered(this.orders.data[slot + F_ID]!, this.orders.data[slot + F_STOP]!, price);
+      this.orders.links[(slot << 1) + I_FLAGS] = withState(this.orders.links[(slot << 1) + I_FLAGS]!, 0);
+      this.events.stopTriggered(this.orders.data[slot + F_ID]!, this.orders.stops[(slot >> 2) + S_STOP]!, price);
     }
     if (this.stops.trailing !== 0) this.trail(price);
   }
 
   private trail(price: number): void {
-    const d = this.orders.data;
+    const s = this.orders.stops;
     for (const isBuy of [true, false]) {
       let moved = false;
       for (const slot of isBuy ? this.stops.buys : this.stops.sells) {
-        const offset = d[slot + F_TRAIL]!;
+        const offset = s[(slot >> 2) + S_TRAIL]!;
         if (offset === 0) continue;
         const follow = isBuy ? price + offset : price - offset;
-        if (isBuy ? follow < d[slot + F_STOP]! : follow > d[slot + F_STOP]!) {
-          d[slot + F_STOP] = follow;
+        if (isBuy ? follow < s[(slot >> 2) + S_STOP]! : follow > s[(slot >> 2) + S_STOP]!) {
+          s[(slot >> 2) + S_STOP] = follow;
           this.announce(slot, 'stop_moved');
           moved = true;
         }
@@ -660,12 +678,12 @@ export class OrderBook {
 
   /** Triggered stops enter the book one by one, in trigger order; their own trades may trigger more. */
   private fireTriggered(): void {
-    const d = this.orders.data;
+    const n = this.orders.links;
     const triggered = this.triggered;
     for (let i = 0; i < triggered.length; i++) {
       const slot = triggered[i]!;
-      const flags = d[slot + F_FLAGS]!;
-      d[slot + F_FLAGS] = withKind(flags, kindOf(flags) === STOP_LIMIT ? LIMIT : MARKET);
+      const flags = n[(slot << 1) + I_FLAGS]!;
+      n[(slot << 1) + I_FLAGS] = withKind(flags, kindOf(flags) === STOP_LIMIT ? LIMIT : MARKET);
       this.execute(slot);
     }
     triggered.length = 0;
@@ -675,8 +693,9 @@ export class OrderBook {
 
   private rest(slot: number): void {
     const d = this.orders.data;
+    const n = this.orders.links;
     const ladder = this.ladder;
-    const side = sideOf(d[slot + F_FLAGS]!);
+    const side = sideOf(n[(slot << 1) + I_FLAGS]!);
     const rung = d[slot + F_PRICE]! / this.tick - ladder.base;
     let level = ladder.slots[rung]! - 1;
     const levels = this.levels;
@@ -692,29 +711,39 @@ export class OrderBook {
       }
     }
     const tail = levels.tail[level]!;
-    d[slot + F_PREV] = tail;
-    d[slot + F_NEXT] = NO_SLOT;
+    n[(slot << 1) + I_PREV] = tail;
+    n[(slot << 1) + I_NEXT] = NO_SLOT;
     if (tail === NO_SLOT) levels.head[level] = slot;
-    else d[tail + F_NEXT] = slot;
+    else n[(tail << 1) + I_NEXT] = slot;
     levels.tail[level] = slot;
     levels.count[level] = levels.count[level]! + 1;
     levels.quantity[level] = levels.quantity[level]! + d[slot + F_REM]!;
-    d[slot + F_LEVEL] = level;
-    d[slot + F_FLAGS] = withState(d[slot + F_FLAGS]!, RESTING);
+    n[(slot << 1) + I_LEVEL] = level;
+    n[(slot << 1) + I_FLAGS] = withState(n[(slot << 1) + I_FLAGS]!, RESTING);
     d[slot + F_SEQ] = ++this.arrivals;
     this.events.levelChanged(side as SideCode, d[slot + F_PRICE]!, levels.quantity[level]!, levels.count[level]!);
   }
 
+  /**
+   * Takes an order out of its level's FIFO. A level's head is known by the level, not by a NO_SLOT prev link:
+   * popping the head (every fill) then leaves the next order's record alone, which in a deep book is usually
+   * not in cache. The head's own prev link is therefore meaningless.
+   */
   private unlink(slot: number): void {
     const d = this.orders.data;
+    const n = this.orders.links;
     const levels = this.levels;
-    const level = d[slot + F_LEVEL]!;
-    const prev = d[slot + F_PREV]!;
-    const next = d[slot + F_NEXT]!;
-    if (prev === NO_SLOT) levels.head[level] = next;
-    else d[prev + F_NEXT] = next;
-    if (next === NO_SLOT) levels.tail[level] = prev;
-    else d[next + F_PREV] = prev;
+    const level = n[(slot << 1) + I_LEVEL]!;
+    const next = n[(slot << 1) + I_NEXT]!;
+    if (levels.head[level] === slot) {
+      levels.head[level] = next;
+      if (next === NO_SLOT) levels.tail[level] = NO_SLOT;
+    } else {
+      const prev = n[(slot << 1) + I_PREV]!;
+      n[(prev << 1) + I_NEXT] = next;
+      if (next === NO_SLOT) levels.tail[level] = prev;
+      else n[(next << 1) + I_PREV] = prev;
+    }
     levels.count[level] = levels.count[level]! - 1;
     levels.quantity[level] = levels.quantity[level]! - d[slot + F_REM]!;
   }
@@ -775,11 +804,12 @@ export class OrderBook {
 
   private announce(slot: number, change: OrderChange): void {
     const d = this.orders.data;
+    const s = this.orders.stops;
     this.events.updated(
       d[slot + F_ID]!,
       change,
       d[slot + F_PRICE]!,
-      d[slot + F_STOP]!,
+      s[(slot >> 2) + S_STOP]!,
       d[slot + F_QTY]!,
       d[slot + F_REM]!,
     );

@@ -1,26 +1,31 @@
 /**
- * Every live order as a 12-number record in one Float64Array: an order's fields share two cache lines, which
- * matters when a cancel lands on a random order of a 250k-order book. A slot is the record's offset; records
- * are recycled through a free list, so steady trading allocates nothing.
+ * Every live order as a 64-byte record (one cache line) in one ArrayBuffer, read through two views: numbers
+ * that may exceed 2^31 (ids, prices, quantities, arrival numbers) as float64, links and small fields as int32.
+ * Stop and trailing prices live in a side table that only stop orders touch. A slot is the record's float64
+ * offset (a multiple of 8); records are recycled through a free list, so steady trading allocates nothing.
  */
 export const NO_SLOT = -1;
 
+// float64 fields: data[slot + F_*]
 export const F_ID = 0;
-export const F_ACCOUNT = 1;
-export const F_PRICE = 2;
-export const F_STOP = 3;
-export const F_TRAIL = 4;
+export const F_PRICE = 1;
 /** Total quantity, filled included. */
-export const F_QTY = 5;
-export const F_REM = 6;
+export const F_QTY = 2;
+export const F_REM = 3;
 /** Arrival number: FIFO order within a price level and among stops. */
-export const F_SEQ = 7;
-export const F_PREV = 8;
-export const F_NEXT = 9;
-export const F_LEVEL = 10;
+export const F_SEQ = 4;
+// int32 fields: links[(slot << 1) + I_*], after the five float64 fields (bytes 40..63)
+export const I_PREV = 10;
+export const I_NEXT = 11;
+export const I_LEVEL = 12;
+export const I_ACCOUNT = 13;
 /** side | kind << 1 | timeInForce << 3 | selfTrade << 5 | postOnly << 8 | state << 9 */
-export const F_FLAGS = 11;
-export const STRIDE = 12;
+export const I_FLAGS = 14;
+// stop table: stops[(slot >> 2) + S_*]
+export const S_STOP = 0;
+export const S_TRAIL = 1;
+
+const RECORD_FLOATS = 8;
 
 export function packFlags(
   side: number,
@@ -43,37 +48,52 @@ export const withKind = (flags: number, kind: number): number => (flags & ~(3 <<
 
 export class OrderPool {
   data: Float64Array;
+  links: Int32Array;
+  stops: Float64Array;
   live = 0;
   private freeHead = NO_SLOT;
   private highWater = 0;
 
   constructor(initialCapacity = 1024) {
-    this.data = committed(new Float64Array(Math.max(16, initialCapacity) * STRIDE));
+    const capacity = Math.max(16, initialCapacity);
+    this.data = committed(new Float64Array(capacity * RECORD_FLOATS));
+    this.links = new Int32Array(this.data.buffer);
+    this.stops = new Float64Array(capacity * 2);
   }
 
-  /** The offset of a free record; may replace `data`, so read `data` after allocating. */
+  /** The offset of a free record; may replace the arrays, so read them after allocating. */
   allocate(): number {
     this.live++;
     if (this.freeHead !== NO_SLOT) {
       const slot = this.freeHead;
-      this.freeHead = this.data[slot + F_NEXT]!;
+      this.freeHead = this.links[(slot << 1) + I_NEXT]!;
       return slot;
     }
-    if (this.highWater === this.data.length) this.data = resized(this.data, this.data.length * 2);
+    if (this.highWater === this.data.length) this.grow();
     const slot = this.highWater;
-    this.highWater += STRIDE;
+    this.highWater += RECORD_FLOATS;
     return slot;
   }
 
   release(slot: number): void {
     this.live--;
-    this.data[slot + F_FLAGS] = 0;
-    this.data[slot + F_NEXT] = this.freeHead;
+    this.links[(slot << 1) + I_FLAGS] = 0;
+    this.links[(slot << 1) + I_NEXT] = this.freeHead;
     this.freeHead = slot;
   }
 
   get capacity(): number {
-    return this.data.length / STRIDE;
+    return this.data.length / RECORD_FLOATS;
+  }
+
+  get bytes(): number {
+    return this.data.byteLength + this.stops.byteLength;
+  }
+
+  private grow(): void {
+    this.data = resized(this.data, this.data.length * 2);
+    this.links = new Int32Array(this.data.buffer);
+    this.stops = resized(this.stops, this.stops.length * 2);
   }
 }
 
@@ -120,8 +140,9 @@ export class OrderIndex {
     else if (id < DENSE_LIMIT) return NO_SLOT;
     else slot = this.sparse.get(id) ?? NO_SLOT;
     if (slot === NO_SLOT) return NO_SLOT;
-    const d = this.pool.data;
-    return d[slot + F_ID] === id && stateOf(d[slot + F_FLAGS]!) !== 0 ? slot : NO_SLOT;
+    return this.pool.data[slot + F_ID] === id && stateOf(this.pool.links[(slot << 1) + I_FLAGS]!) !== 0
+      ? slot
+      : NO_SLOT;
   }
 
   set(id: number, slot: number): void {
@@ -135,6 +156,11 @@ export class OrderIndex {
     } else {
       this.sparse.set(id, slot);
     }
+  }
+
+  /** Bytes held; a Map entry is counted at 48 bytes, about what V8 spends on one. */
+  get bytes(): number {
+    return this.dense.byteLength + this.sparse.size * 48;
   }
 
   /** Forgets an order that ended; only sparse ids need it. */

@@ -14,6 +14,10 @@ export class PriceBitmap {
     } while (words > 1);
   }
 
+  get bytes(): number {
+    return this.levels.reduce((sum, words) => sum + words.byteLength, 0);
+  }
+
   has(index: number): boolean {
     return (this.levels[0]![index >>> 5]! & (1 << (index & 31))) !== 0;
   }
