@@ -1,0 +1,246 @@
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  statSync,
+  ftruncateSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { ErrorCode } from '../protocol/errors.js';
+import { readBatchHeader, setBaseOffset, type BatchHeader } from './record-batch.js';
+
+export type FsyncPolicy = 'always' | 'never';
+
+export interface LogOptions {
+  /** Where segment files live; null keeps the log in memory. */
+  readonly dir: string | null;
+  readonly fsync: FsyncPolicy;
+  readonly segmentBytes: number;
+}
+
+/** The last batches of one producer on one partition, to recognise a retried batch. */
+interface ProducerState {
+  epoch: number;
+  lastSequence: number;
+  recent: { first: number; last: number; baseOffset: number }[];
+}
+
+const RECENT_BATCHES = 5;
+const SEQUENCE_LIMIT = 2 ** 31;
+
+interface Segment {
+  readonly baseOffset: number;
+  readonly fd: number;
+  size: number;
+}
+
+export type AppendOutcome =
+  | { readonly error: typeof ErrorCode.NONE; readonly baseOffset: number; readonly duplicate: boolean }
+  | { readonly error: Exclude<ErrorCode, typeof ErrorCode.NONE>; readonly baseOffset: -1; readonly duplicate: false };
+
+/**
+ * One partition: record batches appended in order, each given the next offset. In memory, or in segment files
+ * named by their first offset; reopening a directory rebuilds the index and the producer state by scanning the
+ * segments, and cuts off a torn tail (a batch whose length or checksum does not hold) so it is never served.
+ */
+export class PartitionLog {
+  /** Offset the next record will get: the high watermark. */
+  nextOffset = 0;
+  readonly logStartOffset = 0;
+  private readonly firstOffsets: number[] = [];
+  private readonly lastOffsets: number[] = [];
+  private readonly segmentOf: number[] = [];
+  private readonly positions: number[] = [];
+  private readonly sizes: number[] = [];
+  private readonly maxTimestamps: number[] = [];
+  private readonly memory: Buffer[] = [];
+  private readonly segments: Segment[] = [];
+  private readonly producers = new Map<number, ProducerState>();
+  private dirty = false;
+
+  private constructor(private readonly options: LogOptions) {}
+
+  static open(options: LogOptions): PartitionLog {
+    const log = new PartitionLog(options);
+    if (options.dir !== null) log.recover(options.dir);
+    return log;
+  }
+
+  /** Appends one producer batch (a copy is kept), checking its producer sequence. */
+  append(batch: Buffer, header: BatchHeader): AppendOutcome {
+    if (header.producerId >= 0) {
+      const check = this.checkSequence(header);
+      if (check !== null) return check;
+    }
+    const baseOffset = this.nextOffset;
+    const stored = Buffer.from(batch);
+    setBaseOffset(stored, baseOffset);
+    this.index(stored, header, baseOffset);
+    return { error: ErrorCode.NONE, baseOffset, duplicate: false };
+  }
+
+  /** Makes appended batches durable, if the policy asks for it. */
+  sync(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    if (this.options.fsync === 'always') for (const segment of this.segments.slice(-1)) fsyncSync(segment.fd);
+  }
+
+  /** Batches from the one holding `offset`, up to `maxBytes` (at least one batch, as Kafka does). */
+  read(offset: number, maxBytes: number): Buffer[] {
+    if (offset >= this.nextOffset) return [];
+    let low = 0;
+    let high = this.lastOffsets.length - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.lastOffsets[middle]! < offset) low = middle + 1;
+      else high = middle;
+    }
+    const out: Buffer[] = [];
+    let bytes = 0;
+    for (let i = low; i < this.sizes.length; i++) {
+      const size = this.sizes[i]!;
+      if (out.length > 0 && bytes + size > maxBytes) break;
+      out.push(this.batchBytes(i));
+      bytes += size;
+    }
+    return out;
+  }
+
+  /**
+   * The first offset of the first batch holding a record at or after `timestamp` (batch granularity: the
+   * consumer skips older records of that batch), or the high watermark when there is none.
+   */
+  offsetForTimestamp(timestamp: number): number {
+    const i = this.maxTimestamps.findIndex((max) => max >= timestamp);
+    return i === -1 ? this.nextOffset : this.firstOffsets[i]!;
+  }
+
+  close(): void {
+    this.sync();
+    for (const segment of this.segments) closeSync(segment.fd);
+    this.segments.length = 0;
+  }
+
+  /** Removes the log and its files. */
+  destroy(): void {
+    this.close();
+    if (this.options.dir !== null) rmSync(this.options.dir, { recursive: true, force: true });
+  }
+
+  private batchBytes(i: number): Buffer {
+    if (this.options.dir === null) return this.memory[i]!;
+    const segment = this.segments[this.segmentOf[i]!]!;
+    const buffer = Buffer.allocUnsafe(this.sizes[i]!);
+    readSync(segment.fd, buffer, 0, buffer.length, this.positions[i]!);
+    return buffer;
+  }
+
+  private index(stored: Buffer, header: BatchHeader, baseOffset: number, recovered = false): void {
+    const lastOffset = baseOffset + header.lastOffsetDelta;
+    if (this.options.dir === null) {
+      this.memory.push(stored);
+      this.positions.push(0);
+      this.segmentOf.push(-1);
+    } else {
+      if (!recovered) this.write(stored, baseOffset);
+      const segment = this.segments.at(-1)!;
+      this.segmentOf.push(this.segments.length - 1);
+      this.positions.push(recovered ? segment.size : segment.size - stored.length);
+      if (recovered) segment.size += stored.length;
+    }
+    this.firstOffsets.push(baseOffset);
+    this.lastOffsets.push(lastOffset);
+    this.sizes.push(stored.length);
+    this.maxTimestamps.push(header.maxTimestamp);
+    this.nextOffset = lastOffset + 1;
+    if (header.producerId >= 0) this.remember(header, baseOffset);
+  }
+
+  private write(stored: Buffer, baseOffset: number): void {
+    const dir = this.options.dir!;
+    let segment = this.segments.at(-1);
+    if (segment === undefined || segment.size + stored.length > this.options.segmentBytes) {
+      segment = { baseOffset, fd: openSync(join(dir, segmentName(baseOffset)), 'a+'), size: 0 };
+      this.segments.push(segment);
+    }
+    writeSync(segment.fd, stored, 0, stored.length, segment.size);
+    segment.size += stored.length;
+    this.dirty = true;
+  }
+
+  private checkSequence(header: BatchHeader): AppendOutcome | null {
+    const state = this.producers.get(header.producerId);
+    const first = header.baseSequence;
+    const last = (first + header.lastOffsetDelta) % SEQUENCE_LIMIT;
+    const fail = (error: Exclude<ErrorCode, typeof ErrorCode.NONE>): AppendOutcome => ({
+      error,
+      baseOffset: -1,
+      duplicate: false,
+    });
+    if (state === undefined || header.producerEpoch > state.epoch) {
+      return first === 0 ? null : fail(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+    }
+    if (header.producerEpoch < state.epoch) return fail(ErrorCode.INVALID_PRODUCER_EPOCH);
+    const seen = state.recent.find((batch) => batch.first === first && batch.last === last);
+    if (seen !== undefined) return { error: ErrorCode.NONE, baseOffset: seen.baseOffset, duplicate: true };
+    if (first === (state.lastSequence + 1) % SEQUENCE_LIMIT) return null;
+    const behind = (state.lastSequence - first + SEQUENCE_LIMIT) % SEQUENCE_LIMIT < SEQUENCE_LIMIT / 2;
+    return fail(behind ? ErrorCode.DUPLICATE_SEQUENCE_NUMBER : ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+  }
+
+  private remember(header: BatchHeader, baseOffset: number): void {
+    let state = this.producers.get(header.producerId);
+    if (state === undefined || header.producerEpoch > state.epoch) {
+      state = { epoch: header.producerEpoch, lastSequence: -1, recent: [] };
+      this.producers.set(header.producerId, state);
+    }
+    const last = (header.baseSequence + header.lastOffsetDelta) % SEQUENCE_LIMIT;
+    state.lastSequence = last;
+    state.recent.push({ first: header.baseSequence, last, baseOffset });
+    if (state.recent.length > RECENT_BATCHES) state.recent.shift();
+  }
+
+  private recover(dir: string): void {
+    mkdirSync(dir, { recursive: true });
+    const names = readdirSync(dir)
+      .filter((name) => /^\d{20}\.log$/.test(name))
+      .sort();
+    for (let s = 0; s < names.length; s++) {
+      const path = join(dir, names[s]!);
+      const fd = openSync(path, 'r+');
+      const size = statSync(path).size;
+      const content = Buffer.allocUnsafe(size);
+      if (size > 0) readSync(fd, content, 0, size, 0);
+      const segment: Segment = { baseOffset: Number(names[s]!.slice(0, 20)), fd, size: 0 };
+      this.segments.push(segment);
+      let position = 0;
+      let torn = false;
+      while (position < size) {
+        const header = readBatchHeader(content, position);
+        const baseOffset = typeof header === 'string' ? -1 : Number(content.readBigInt64BE(position));
+        if (typeof header === 'string' || baseOffset !== this.nextOffset) {
+          torn = true;
+          break;
+        }
+        this.index(content.subarray(position, position + header.size), header, baseOffset, true);
+        position += header.size;
+      }
+      if (torn || position < size) {
+        // A crash mid-write: keep what is whole, drop the rest and every later segment.
+        ftruncateSync(fd, position);
+        for (const later of names.slice(s + 1)) rmSync(join(dir, later), { force: true });
+        return;
+      }
+    }
+  }
+}
+
+function segmentName(baseOffset: number): string {
+  return `${String(baseOffset).padStart(20, '0')}.log`;
+}
