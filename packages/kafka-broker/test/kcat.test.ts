@@ -146,4 +146,23 @@ describe.skipIf(!hasKcat)('librdkafka (kcat) against the broker', () => {
     ]);
     expect(out.trim().split('\n')).toEqual(Array.from({ length: 500 }, (_, i) => `m${i}`));
   });
+
+  it.each(['gzip', 'snappy', 'lz4', 'zstd'])('passes %s-compressed batches through untouched', async (codec) => {
+    const lines = Array.from({ length: 100 }, (_, i) => `compressed-${i}`).join('\n');
+    await kcat(['-b', broker.bootstrap, '-t', `z-${codec}`, '-P', '-p', '0', '-z', codec], `${lines}\n`);
+    const out = await kcat([
+      '-b',
+      broker.bootstrap,
+      '-t',
+      `z-${codec}`,
+      '-C',
+      '-p',
+      '0',
+      '-o',
+      'beginning',
+      '-e',
+      '-q',
+    ]);
+    expect(out.trim().split('\n')).toEqual(lines.split('\n'));
+  });
 });
