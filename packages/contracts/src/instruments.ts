@@ -28,3 +28,50 @@ export const Instrument = z
     }
   });
 export type Instrument = z.infer<typeof Instrument>;
+
+/**
+ * The instruments an exchange starts with unless configured otherwise: a few B3 tickers, priced in BRL with a
+ * one-cent tick, one-share lots and a hard band. Shared by the API and the matching engine.
+ */
+export const DEFAULT_INSTRUMENTS: readonly Instrument[] = [
+  {
+    symbol: 'PETR4',
+    name: 'Petrobras PN',
+    currency: 'BRL',
+    tickSize: 1,
+    lotSize: 1,
+    priceBand: { min: 100, max: 100_000 },
+  },
+  { symbol: 'VALE3', name: 'Vale ON', currency: 'BRL', tickSize: 1, lotSize: 1, priceBand: { min: 100, max: 100_000 } },
+  {
+    symbol: 'ITUB4',
+    name: 'Itaú Unibanco PN',
+    currency: 'BRL',
+    tickSize: 1,
+    lotSize: 1,
+    priceBand: { min: 100, max: 100_000 },
+  },
+  {
+    symbol: 'BBDC4',
+    name: 'Bradesco PN',
+    currency: 'BRL',
+    tickSize: 1,
+    lotSize: 1,
+    priceBand: { min: 100, max: 100_000 },
+  },
+  {
+    symbol: 'ABEV3',
+    name: 'Ambev ON',
+    currency: 'BRL',
+    tickSize: 1,
+    lotSize: 1,
+    priceBand: { min: 100, max: 100_000 },
+  },
+];
+
+export const InstrumentList = z
+  .array(Instrument)
+  .min(1)
+  .refine((list) => new Set(list.map((instrument) => instrument.symbol)).size === list.length, {
+    error: 'symbols must be unique',
+  });

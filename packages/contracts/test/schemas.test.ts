@@ -110,3 +110,18 @@ describe('EngineEvent', () => {
     expect(pathsOf(EngineEvent.safeParse({ ...event, ...change }))).toContain(path);
   });
 });
+
+describe('instrument lists', () => {
+  it('ships valid defaults and refuses duplicates or an empty list', async () => {
+    const { DEFAULT_INSTRUMENTS, InstrumentList } = await import('../src/index.js');
+    expect(InstrumentList.parse(DEFAULT_INSTRUMENTS).map((i) => i.symbol)).toEqual([
+      'PETR4',
+      'VALE3',
+      'ITUB4',
+      'BBDC4',
+      'ABEV3',
+    ]);
+    expect(InstrumentList.safeParse([]).success).toBe(false);
+    expect(InstrumentList.safeParse([PETR4, PETR4]).success).toBe(false);
+  });
+});

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { DEFAULT_INSTRUMENTS, InstrumentList, type Instrument } from '@bolsa/contracts';
+import { z } from 'zod';
+
+/** The engine's whole configuration, read from the environment once, here and nowhere else. */
+const Environment = z.object({
+  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
+  KAFKA_CLIENT_ID: z.string().min(1).default('matching-engine'),
+  ENGINE_GROUP_ID: z.string().min(1).default('matching-engine'),
+  SNAPSHOT_DIR: z.string().min(1).default('.data/engine-snapshots'),
+  /** A snapshot (and the offset commit that goes with it) after this many commands on a partition… */
+  SNAPSHOT_EVERY_COMMANDS: z.coerce.number().int().positive().default(10_000),
+  /** …or after this long, whichever comes first. */
+  SNAPSHOT_EVERY_MS: z.coerce.number().int().positive().default(5_000),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** A JSON file with the instrument list; the shared defaults otherwise. */
+  INSTRUMENTS_FILE: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface EngineConfig {
+  readonly brokers: string[];
+  readonly clientId: string;
+  readonly groupId: string;
+  readonly snapshotDir: string;
+  readonly snapshotEveryCommands: number;
+  readonly snapshotEveryMs: number;
+  readonly metricsPort: number;
+  readonly metricsHost: string;
+  readonly instruments: readonly Instrument[];
+  readonly logLevel: string;
+}
+
+export function loadConfig(environment: NodeJS.ProcessEnv): EngineConfig {
+  const parsed = Environment.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`invalid engine configuration: ${problems}`);
+  }
+  const env = parsed.data;
+  const instruments =
+    env.INSTRUMENTS_FILE === undefined
+      ? DEFAULT_INSTRUMENTS
+      : InstrumentList.parse(JSON.parse(readFileSync(env.INSTRUMENTS_FILE, 'utf8')));
+  return {
+    brokers: env.KAFKA_BROKERS.split(',').map((broker) => broker.trim()),
+    clientId: env.KAFKA_CLIENT_ID,
+    groupId: env.ENGINE_GROUP_ID,
+    snapshotDir: env.SNAPSHOT_DIR,
+    snapshotEveryCommands: env.SNAPSHOT_EVERY_COMMANDS,
+    snapshotEveryMs: env.SNAPSHOT_EVERY_MS,
+    metricsPort: env.METRICS_PORT,
+    metricsHost: env.METRICS_HOST,
+    instruments,
+    logLevel: env.LOG_LEVEL,
+  };
+}

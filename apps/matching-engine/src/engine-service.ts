@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { decodeCommand, encodeEvent, HEADERS, TOPICS, type EngineEvent, type Instrument } from '@bolsa/contracts';
+import { Kafka, logLevel, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { EngineConfig } from './config.js';
+import type { EngineMetrics } from './metrics.js';
+import { PartitionBooks } from './partition-books.js';
+import { SnapshotStore } from './snapshot-store.js';
+
+/** The command offset an event came from, in its headers: how a new owner knows what is already published. */
+export const SOURCE_OFFSET_HEADER = 'source-offset';
+
+interface PartitionState {
+  readonly books: PartitionBooks;
+  /** Commands up to this offset already have their events in the events topic: replay them silently. */
+  readonly reflectedUpTo: number;
+  commandsSinceSnapshot: number;
+  lastSnapshotAt: number;
+}
+
+/**
+ * The Kafka side of the engine. Events of the commands on input partition p go to events partition p, each
+ * with the command's offset in a header. The group's committed offset only moves right after a snapshot, so an
+ * engine taking over a partition loads the snapshot, reads the last published source offset, replays the
+ * commands after the snapshot without publishing what was already published, and goes on: nothing lost, nothing
+ * published twice.
+ */
+export class EngineService {
+  private readonly kafka: Kafka;
+  private readonly consumer: Consumer;
+  private readonly producer: Producer;
+  private readonly snapshots: SnapshotStore;
+  private readonly instruments: ReadonlyMap<string, Instrument>;
+  private readonly states = new Map<number, PartitionState>();
+  private running = false;
+
+  constructor(
+    private readonly config: EngineConfig,
+    private readonly logger: Logger,
+    private readonly metrics: EngineMetrics,
+  ) {
+    this.kafka = new Kafka({ brokers: config.brokers, clientId: config.clientId, logLevel: logLevel.NOTHING });
+    this.consumer = this.kafka.consumer({ groupId: config.groupId, maxWaitTimeInMs: 100, sessionTimeout: 10_000 });
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.snapshots = new SnapshotStore(config.snapshotDir);
+    this.instruments = new Map(config.instruments.map((instrument) => [instrument.symbol, instrument]));
+  }
+
+  get healthy(): boolean {
+    return this.running;
+  }
+
+  async start(): Promise<void> {
+    await this.ensureTopics();
+    await this.producer.connect();
+    await this.consumer.connect();
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assigned = new Set((payload.memberAssignment[TOPICS.orderCommands] ?? []).map(Number));
+      for (const partition of [...this.states.keys()]) if (!assigned.has(partition)) this.states.delete(partition);
+      this.metrics.partitions.set(assigned.size);
+      this.logger.info({ partitions: [...assigned] }, 'partitions assigned');
+    });
+    await this.consumer.subscribe({ topics: [TOPICS.orderCommands], fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+    this.running = true;
+    this.logger.info({ brokers: this.config.brokers, group: this.config.groupId }, 'matching engine consuming');
+  }
+
+  /** Snapshots and commits every partition, then disconnects. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.consumer.stop();
+    for (const state of this.states.values()) await this.snapshot(state);
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+  }
+
+  private async ensureTopics(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({
+        topics: [
+          { topic: TOPICS.orderCommands, numPartitions: 3 },
+          { topic: TOPICS.engineEvents, numPartitions: 3 },
+        ],
+      });
+      const metadata = await admin.fetchTopicMetadata({ topics: [TOPICS.orderCommands, TOPICS.engineEvents] });
+      const counts = metadata.topics.map((topic) => topic.partitions.length);
+      if (counts[0] !== counts[1]) {
+        throw new Error(
+          `${TOPICS.orderCommands} and ${TOPICS.engineEvents} must have the same partition count (${counts.join(' vs ')})`,
+        );
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const partition = batch.partition;
+    const state = await this.stateFor(partition);
+    const out: { event: EngineEvent; offset: number }[] = [];
+    let lastApplied = -1;
+    let handled = 0;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      const offset = Number(message.offset);
+      const decoded = message.value === null ? null : decodeCommand(message.value);
+      if (decoded === null || !decoded.ok) {
+        this.metrics.commands.inc({ outcome: 'undecodable' });
+        this.logger.error(
+          { partition, offset, error: decoded?.error },
+          'skipping an order command that does not decode',
+        );
+        if (offset >= state.books.nextOffset) state.books.skip(offset);
+        lastApplied = offset;
+        continue;
+      }
+      const started = performance.now();
+      const outcome = state.books.apply(decoded.value, offset);
+      this.metrics.matchSeconds.observe((performance.now() - started) / 1000);
+      if (outcome.kind === 'gap') {
+        this.logger.warn(
+          { partition, offset, expected: outcome.expected },
+          'commands missing before this one: seeking back',
+        );
+        this.consumer.seek({ topic: TOPICS.orderCommands, partition, offset: String(outcome.expected) });
+        break;
+      }
+      this.metrics.commands.inc({ outcome: outcome.kind });
+      lastApplied = offset;
+      handled++;
+      if (outcome.kind !== 'applied' || offset <= state.reflectedUpTo) continue;
+      for (const event of outcome.events) out.push({ event, offset });
+      this.logger.debug({ traceId: decoded.value.traceId, offset, events: outcome.events.length }, 'command matched');
+    }
+    if (out.length > 0) await this.publish(partition, out);
+    if (lastApplied >= 0) {
+      resolveOffset(String(lastApplied));
+      state.commandsSinceSnapshot += handled;
+      this.metrics.lag.set(
+        { partition: String(partition) },
+        Math.max(0, Number(batch.highWatermark) - lastApplied - 1),
+      );
+    }
+    const due =
+      state.commandsSinceSnapshot >= this.config.snapshotEveryCommands ||
+      Date.now() - state.lastSnapshotAt >= this.config.snapshotEveryMs;
+    if (due && state.commandsSinceSnapshot > 0) await this.snapshot(state);
+    await heartbeat();
+  }
+
+  private async publish(partition: number, out: { event: EngineEvent; offset: number }[]): Promise<void> {
+    await this.producer.send({
+      topic: TOPICS.engineEvents,
+      acks: -1,
+      messages: out.map(({ event, offset }) => ({
+        key: event.symbol,
+        partition,
+        value: encodeEvent(event),
+        headers: {
+          [HEADERS.traceId]: event.traceId,
+          [HEADERS.schemaVersion]: String(event.schemaVersion),
+          [HEADERS.messageType]: event.type,
+          [SOURCE_OFFSET_HEADER]: String(offset),
+        },
+      })),
+    });
+    for (const { event } of out) this.metrics.events.inc({ type: event.type });
+  }
+
+  /** Writes the partition's snapshot, then commits the offset it ends at, in that order. */
+  private async snapshot(state: PartitionState): Promise<void> {
+    const snapshot = state.books.snapshot();
+    this.snapshots.save(snapshot);
+    await this.consumer.commitOffsets([
+      { topic: TOPICS.orderCommands, partition: snapshot.partition, offset: String(snapshot.nextOffset) },
+    ]);
+    state.commandsSinceSnapshot = 0;
+    state.lastSnapshotAt = Date.now();
+    this.metrics.snapshots.inc();
+  }
+
+  private async stateFor(partition: number): Promise<PartitionState> {
+    const existing = this.states.get(partition);
+    if (existing !== undefined) return existing;
+    const snapshot = this.snapshots.load(partition);
+    const books = new PartitionBooks(partition, this.instruments, snapshot);
+    const reflectedUpTo = await this.lastPublishedSourceOffset(partition);
+    const state: PartitionState = { books, reflectedUpTo, commandsSinceSnapshot: 0, lastSnapshotAt: Date.now() };
+    this.states.set(partition, state);
+    this.logger.info({ partition, from: books.nextOffset, reflectedUpTo }, 'partition recovered');
+    return state;
+  }
+
+  /** The source offset of the last event on events partition p (-1 when there is none). */
+  private async lastPublishedSourceOffset(partition: number): Promise<number> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(TOPICS.engineEvents);
+    await admin.disconnect();
+    const high = Number(offsets.find((entry) => entry.partition === partition)?.high ?? 0);
+    if (high === 0) return -1;
+    const reader = this.kafka.consumer({
+      groupId: `${this.config.groupId}-tail-${randomUUID()}`,
+      maxWaitTimeInMs: 100,
+    });
+    await reader.connect();
+    try {
+      await reader.subscribe({ topics: [TOPICS.engineEvents] });
+      let found: (offset: number) => void = () => undefined;
+      const last = new Promise<number>((resolve) => (found = resolve));
+      await reader.run({
+        autoCommit: false,
+        eachMessage: async ({ partition: p, message }) => {
+          if (p === partition && Number(message.offset) === high - 1) {
+            found(Number(message.headers?.[SOURCE_OFFSET_HEADER]?.toString() ?? -1));
+          }
+        },
+      });
+      reader.seek({ topic: TOPICS.engineEvents, partition, offset: String(high - 1) });
+      return await last;
+    } finally {
+      await reader.disconnect();
+    }
+  }
+}

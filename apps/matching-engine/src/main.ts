@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import pino from 'pino';
+import { loadConfig } from './config.js';
+import { EngineService } from './engine-service.js';
+import { EngineMetrics, serveMetrics } from './metrics.js';
+
+const config = loadConfig(process.env);
+const logger = pino({ name: 'matching-engine', level: config.logLevel });
+const metrics = new EngineMetrics();
+const engine = new EngineService(config, logger, metrics);
+const server = await serveMetrics(metrics, () => engine.healthy, config.metricsPort, config.metricsHost);
+const address = server.address();
+logger.info(
+  {
+    metrics:
+      typeof address === 'object' && address !== null ? `http://${config.metricsHost}:${address.port}/metrics` : null,
+  },
+  'metrics served',
+);
+
+try {
+  await engine.start();
+} catch (error) {
+  logger.fatal({ err: error }, 'the engine could not start');
+  process.exit(1);
+}
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: snapshotting every partition');
+    void engine
+      .stop()
+      .then(() => server.close())
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'stopping failed');
+        process.exit(1);
+      });
+  });
+}

@@ -1,0 +1,71 @@
+import { createServer, type Server } from 'node:http';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Prometheus metrics of the engine, on a registry of its own. */
+export class EngineMetrics {
+  readonly registry = new Registry();
+  readonly commands = new Counter({
+    name: 'engine_commands_total',
+    help: 'Order commands consumed, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly events = new Counter({
+    name: 'engine_events_total',
+    help: 'Engine events published, by type',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+  readonly matchSeconds = new Histogram({
+    name: 'engine_match_duration_seconds',
+    help: 'Time to apply one command to its order book',
+    buckets: [1e-6, 5e-6, 1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 5e-3],
+    registers: [this.registry],
+  });
+  readonly lag = new Gauge({
+    name: 'engine_consumer_lag',
+    help: 'Commands on the partition not yet processed',
+    labelNames: ['partition'] as const,
+    registers: [this.registry],
+  });
+  readonly snapshots = new Counter({
+    name: 'engine_snapshots_total',
+    help: 'Partition snapshots written',
+    registers: [this.registry],
+  });
+  readonly partitions = new Gauge({
+    name: 'engine_partitions_assigned',
+    help: 'Input partitions this engine owns',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'engine_' });
+  }
+}
+
+/** `/metrics` for Prometheus and `/health` (200 while the engine consumes, 503 otherwise). */
+export async function serveMetrics(
+  metrics: EngineMetrics,
+  healthy: () => boolean,
+  port: number,
+  host: string,
+): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (request.url === '/metrics') {
+      void metrics.registry.metrics().then((text) => {
+        response.writeHead(200, { 'content-type': metrics.registry.contentType });
+        response.end(text);
+      });
+    } else if (request.url === '/health') {
+      const ok = healthy();
+      response.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ status: ok ? 'ok' : 'starting' }));
+    } else {
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ code: 'not_found', message: 'try /metrics or /health', details: {} }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  return server;
+}

@@ -1,0 +1,106 @@
+import type { EngineEvent, Instrument, OrderCommand } from '@bolsa/contracts';
+import { ContractBook, type ContractBookSnapshot } from '@bolsa/order-book';
+
+export interface PartitionSnapshot {
+  readonly format: 1;
+  readonly partition: number;
+  /** The first command offset the snapshot does not include. */
+  readonly nextOffset: number;
+  readonly books: ContractBookSnapshot[];
+  /** Last sequence used for rejections of commands naming a symbol that has no book. */
+  readonly unknownSymbols: [symbol: string, sequence: number][];
+}
+
+export type ApplyOutcome =
+  | { readonly kind: 'applied'; readonly events: EngineEvent[] }
+  /** The command is older than this state: it is already in it. */
+  | { readonly kind: 'already_applied' }
+  /** Commands are missing between this state and the offset: the consumer must go back. */
+  | { readonly kind: 'gap'; readonly expected: number };
+
+/**
+ * The books of the symbols on one input partition, and how far into that partition they are. Pure: commands
+ * with their offsets in, events out; snapshots are plain JSON.
+ */
+export class PartitionBooks {
+  private readonly books = new Map<string, ContractBook>();
+  private readonly unknownSymbols = new Map<string, number>();
+  nextOffset = 0;
+
+  constructor(
+    readonly partition: number,
+    private readonly instruments: ReadonlyMap<string, Instrument>,
+    snapshot?: PartitionSnapshot,
+  ) {
+    if (snapshot === undefined) return;
+    if (snapshot.format !== 1 || snapshot.partition !== partition) throw new Error('snapshot of another partition');
+    for (const book of snapshot.books) {
+      const instrument = instruments.get(book.symbol);
+      if (instrument === undefined) throw new Error(`snapshot has a book for ${book.symbol}, which is not configured`);
+      this.books.set(book.symbol, new ContractBook(instrument, book));
+    }
+    for (const [symbol, sequence] of snapshot.unknownSymbols) this.unknownSymbols.set(symbol, sequence);
+    this.nextOffset = snapshot.nextOffset;
+  }
+
+  apply(command: OrderCommand, offset: number): ApplyOutcome {
+    if (offset < this.nextOffset) return { kind: 'already_applied' };
+    if (offset > this.nextOffset) return { kind: 'gap', expected: this.nextOffset };
+    this.nextOffset = offset + 1;
+    const book = this.bookFor(command.symbol);
+    return { kind: 'applied', events: book === undefined ? this.rejectUnknownSymbol(command) : book.apply(command) };
+  }
+
+  /** Marks an offset whose message could not be decoded as passed, so the next one is not seen as a gap. */
+  skip(offset: number): void {
+    if (offset === this.nextOffset) this.nextOffset = offset + 1;
+  }
+
+  snapshot(): PartitionSnapshot {
+    return {
+      format: 1,
+      partition: this.partition,
+      nextOffset: this.nextOffset,
+      books: [...this.books.values()].map((book) => book.snapshot()),
+      unknownSymbols: [...this.unknownSymbols],
+    };
+  }
+
+  stateHashes(): Record<string, string> {
+    return Object.fromEntries([...this.books].map(([symbol, book]) => [symbol, book.stateHash()]));
+  }
+
+  private bookFor(symbol: string): ContractBook | undefined {
+    let book = this.books.get(symbol);
+    if (book === undefined) {
+      const instrument = this.instruments.get(symbol);
+      if (instrument === undefined) return undefined;
+      book = new ContractBook(instrument);
+      this.books.set(symbol, book);
+    }
+    return book;
+  }
+
+  private rejectUnknownSymbol(command: OrderCommand): EngineEvent[] {
+    if (command.type === 'end_of_day') return [];
+    const sequence = (this.unknownSymbols.get(command.symbol) ?? 0) + 1;
+    this.unknownSymbols.set(command.symbol, sequence);
+    return [
+      {
+        schemaVersion: 1,
+        symbol: command.symbol,
+        sequence,
+        commandId: command.commandId,
+        traceId: command.traceId,
+        timestamp: command.timestamp,
+        type: 'order_rejected',
+        orderId: command.orderId,
+        accountId: command.accountId,
+        clientOrderId: command.clientOrderId,
+        commandType: command.type,
+        reason: 'unknown_symbol',
+        message: `no instrument ${command.symbol} is traded here`,
+      },
+    ];
+  }
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import type { OrderCommand } from '@bolsa/contracts';
+
+const ACCOUNTS = [
+  '0b0f4b1e-6f54-4c8e-9a51-3f1c2f8d9a01',
+  '5d1c7a62-0c2f-4d8e-8f3e-6b7a9c1d2e03',
+  '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+];
+
+/** A deterministic-enough stream of order flow: crossing limits, markets, cancels and amends on a few symbols. */
+export function orderFlow(count: number, symbols: readonly string[], seed = 1): OrderCommand[] {
+  let state = seed;
+  const random = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+  const live: { orderId: string; accountId: string; symbol: string }[] = [];
+  const commands: OrderCommand[] = [];
+  for (let i = 0; i < count; i++) {
+    const symbol = symbols[Math.floor(random() * symbols.length)]!;
+    const accountId = ACCOUNTS[Math.floor(random() * ACCOUNTS.length)]!;
+    const base = {
+      schemaVersion: 1 as const,
+      commandId: randomUUID(),
+      symbol,
+      traceId: randomUUID().replaceAll('-', ''),
+      timestamp: 1_763_700_000_000 + i,
+    };
+    const roll = random();
+    const target = live.filter((order) => order.symbol === symbol)[Math.floor(random() * 5)];
+    if (roll < 0.2 && target !== undefined) {
+      commands.push({
+        ...base,
+        type: 'cancel_order',
+        accountId: target.accountId,
+        clientOrderId: null,
+        orderId: target.orderId,
+      });
+    } else if (roll < 0.3 && target !== undefined) {
+      commands.push({
+        ...base,
+        type: 'amend_order',
+        accountId: target.accountId,
+        clientOrderId: null,
+        orderId: target.orderId,
+        price: 3400 + Math.floor(random() * 200),
+        quantity: null,
+      });
+    } else {
+      const orderId = randomUUID();
+      const market = roll > 0.9;
+      commands.push({
+        ...base,
+        type: 'place_order',
+        orderId,
+        accountId,
+        clientOrderId: `c-${i}`,
+        side: random() < 0.5 ? 'buy' : 'sell',
+        orderType: market ? 'market' : 'limit',
+        timeInForce: market ? 'IOC' : 'GTC',
+        price: market ? null : 3450 + Math.floor(random() * 100),
+        stopPrice: null,
+        trailingOffset: null,
+        quantity: 1 + Math.floor(random() * 20),
+        postOnly: false,
+        selfTradePrevention: 'cancel_oldest',
+      });
+      if (!market) live.push({ orderId, accountId, symbol });
+    }
+  }
+  return commands;
+}

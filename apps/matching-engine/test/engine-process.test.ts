@@ -1,0 +1,142 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  DEFAULT_INSTRUMENTS,
+  decodeEvent,
+  encodeCommand,
+  TOPICS,
+  type EngineEvent,
+  type OrderCommand,
+} from '@bolsa/contracts';
+import { startBroker, type RunningBroker } from '@bolsa/kafka-broker';
+import { ContractBook } from '@bolsa/order-book';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderFlow } from './commands.js';
+
+process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
+const main = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
+const SYMBOLS = ['PETR4', 'VALE3', 'ITUB4', 'BBDC4'];
+
+let broker: RunningBroker;
+let kafka: Kafka;
+
+beforeAll(async () => {
+  broker = await startBroker({ partitions: 3 });
+  kafka = new Kafka({ brokers: [broker.bootstrap], clientId: 'engine-tests', logLevel: logLevel.NOTHING });
+});
+
+afterAll(async () => {
+  await broker.stop();
+});
+
+function startEngine(snapshotDir: string, groupId: string): ChildProcess {
+  return spawn(process.execPath, [main], {
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: broker.bootstrap,
+      SNAPSHOT_DIR: snapshotDir,
+      ENGINE_GROUP_ID: groupId,
+      SNAPSHOT_EVERY_COMMANDS: '50',
+      SNAPSHOT_EVERY_MS: '200',
+      METRICS_PORT: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function send(commands: OrderCommand[]): Promise<void> {
+  const producer = kafka.producer({ idempotent: true });
+  await producer.connect();
+  for (let i = 0; i < commands.length; i += 50) {
+    await producer.send({
+      topic: TOPICS.orderCommands,
+      messages: commands.slice(i, i + 50).map((command) => ({ key: command.symbol, value: encodeCommand(command) })),
+    });
+  }
+  await producer.disconnect();
+}
+
+/** Every event on the events topic, waiting until `count` have arrived and a moment passes with no more. */
+async function readEvents(count: number): Promise<{ event: EngineEvent; traceHeader: string }[]> {
+  const consumer = kafka.consumer({ groupId: `reader-${Math.random()}`, maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [TOPICS.engineEvents], fromBeginning: true });
+  const events: { event: EngineEvent; traceHeader: string }[] = [];
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const decoded = decodeEvent(message.value!);
+      if (!decoded.ok) throw new Error(decoded.error.message);
+      events.push({ event: decoded.value, traceHeader: message.headers?.['trace-id']?.toString() ?? '' });
+    },
+  });
+  const deadline = Date.now() + 60_000;
+  while (events.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await consumer.disconnect();
+  return events;
+}
+
+async function publishedCount(): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(TOPICS.engineEvents)).reduce((sum, p) => sum + Number(p.high), 0);
+  } catch {
+    return 0;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function expectedEvents(commands: OrderCommand[]): EngineEvent[] {
+  const books = new Map(DEFAULT_INSTRUMENTS.map((instrument) => [instrument.symbol, new ContractBook(instrument)]));
+  return commands.flatMap((command) => books.get(command.symbol)!.apply(command));
+}
+
+function bySymbol(events: EngineEvent[]): Record<string, EngineEvent[]> {
+  const grouped: Record<string, EngineEvent[]> = {};
+  for (const event of events) (grouped[event.symbol] ??= []).push(event);
+  for (const list of Object.values(grouped)) list.sort((a, b) => a.sequence - b.sequence);
+  return grouped;
+}
+
+describe('the matching engine process', () => {
+  it('survives SIGKILL mid-stream: every command matched once, no event lost or published twice', async () => {
+    const snapshotDir = mkdtempSync(join(tmpdir(), 'bolsa-engine-'));
+    const commands = orderFlow(3000, SYMBOLS, 7);
+    const expected = expectedEvents(commands);
+
+    let engine = startEngine(snapshotDir, 'engine-crash');
+    const sending = send(commands);
+    // Kill it once it is well into the stream, with commands still arriving.
+    let publishedAtCrash = 0;
+    while (publishedAtCrash < expected.length / 10) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      publishedAtCrash = await publishedCount();
+    }
+    engine.kill('SIGKILL');
+    await new Promise((resolve) => engine.once('exit', resolve));
+    publishedAtCrash = await publishedCount();
+    expect(publishedAtCrash).toBeLessThan(expected.length);
+    await sending;
+    engine = startEngine(snapshotDir, 'engine-crash');
+    try {
+      const received = await readEvents(expected.length);
+      const events = received.map((entry) => entry.event);
+      expect(events.length).toBe(expected.length);
+      const actual = bySymbol(events);
+      const wanted = bySymbol(expected);
+      expect(Object.keys(actual).sort()).toEqual(Object.keys(wanted).sort());
+      for (const symbol of Object.keys(wanted)) expect(actual[symbol]).toEqual(wanted[symbol]);
+      expect(received.every((entry) => entry.traceHeader === entry.event.traceId)).toBe(true);
+    } finally {
+      engine.kill('SIGTERM');
+      await new Promise((resolve) => engine.once('exit', resolve));
+    }
+  });
+});

@@ -1,0 +1,52 @@
+import { DEFAULT_INSTRUMENTS, EngineEvent } from '@bolsa/contracts';
+import { ContractBook } from '@bolsa/order-book';
+import { describe, expect, it } from 'vitest';
+import { PartitionBooks } from '../src/partition-books.js';
+import { orderFlow } from './commands.js';
+
+const instruments = new Map(DEFAULT_INSTRUMENTS.map((instrument) => [instrument.symbol, instrument]));
+
+describe('PartitionBooks', () => {
+  it('applies commands in offset order and reports repeats and gaps', () => {
+    const books = new PartitionBooks(0, instruments);
+    const [first, second] = orderFlow(2, ['PETR4']);
+    expect(books.apply(first!, 0).kind).toBe('applied');
+    expect(books.apply(first!, 0)).toEqual({ kind: 'already_applied' });
+    expect(books.apply(second!, 5)).toEqual({ kind: 'gap', expected: 1 });
+    expect(books.apply(second!, 1).kind).toBe('applied');
+    expect(books.nextOffset).toBe(2);
+  });
+
+  it('gives the same events as one ContractBook per symbol, and resumes from a snapshot exactly', () => {
+    const commands = orderFlow(600, ['PETR4', 'VALE3']);
+    const reference = new Map(['PETR4', 'VALE3'].map((symbol) => [symbol, new ContractBook(instruments.get(symbol)!)]));
+    const expected = commands.flatMap((command) => reference.get(command.symbol)!.apply(command));
+
+    const first = new PartitionBooks(2, instruments);
+    const events: EngineEvent[] = [];
+    commands.slice(0, 300).forEach((command, offset) => {
+      const outcome = first.apply(command, offset);
+      if (outcome.kind === 'applied') events.push(...outcome.events);
+    });
+    const resumed = new PartitionBooks(2, instruments, JSON.parse(JSON.stringify(first.snapshot())));
+    commands.slice(300).forEach((command, i) => {
+      const outcome = resumed.apply(command, 300 + i);
+      if (outcome.kind === 'applied') events.push(...outcome.events);
+    });
+    expect(events).toEqual(expected);
+    for (const event of events) expect(EngineEvent.parse(event)).toEqual(event);
+    expect(resumed.stateHashes()).toEqual(Object.fromEntries([...reference].map(([s, b]) => [s, b.stateHash()])));
+  });
+
+  it('rejects commands for symbols it does not trade, with their own gap-free sequence', () => {
+    const books = new PartitionBooks(0, instruments);
+    const [a, b] = orderFlow(2, ['XPTO3']);
+    const first = books.apply(a!, 0);
+    const second = books.apply(b!, 1);
+    expect(first.kind === 'applied' && first.events.map((e) => [e.type, e.sequence])).toEqual([['order_rejected', 1]]);
+    expect(second.kind === 'applied' && second.events[0]).toMatchObject({ reason: 'unknown_symbol', sequence: 2 });
+    const resumed = new PartitionBooks(0, instruments, books.snapshot());
+    const third = resumed.apply(orderFlow(1, ['XPTO3'])[0]!, 2);
+    expect(third.kind === 'applied' && third.events[0]?.sequence).toBe(3);
+  });
+});
