@@ -30,6 +30,10 @@ describe.skipIf(!hasKcat)('librdkafka (kcat) against the broker', () => {
     await broker?.stop();
   });
 
+  /** Everything on partition 0 of a topic, read by kcat to the end. */
+  const readPartitionZero = (topic: string) =>
+    kcat(['-b', broker.bootstrap, '-t', topic, '-C', '-p', '0', '-o', 'beginning', '-e', '-q']);
+
   it('lists metadata: one broker that is also the controller, topics with their partitions', async () => {
     const admin = client(broker.bootstrap).admin();
     await admin.connect();
@@ -131,38 +135,14 @@ describe.skipIf(!hasKcat)('librdkafka (kcat) against the broker', () => {
       ['-b', broker.bootstrap, '-t', 'idempotent', '-P', '-p', '0', '-X', 'enable.idempotence=true'],
       `${lines}\n`,
     );
-    const out = await kcat([
-      '-b',
-      broker.bootstrap,
-      '-t',
-      'idempotent',
-      '-C',
-      '-p',
-      '0',
-      '-o',
-      'beginning',
-      '-e',
-      '-q',
-    ]);
+    const out = await readPartitionZero('idempotent');
     expect(out.trim().split('\n')).toEqual(Array.from({ length: 500 }, (_, i) => `m${i}`));
   });
 
   it.each(['gzip', 'snappy', 'lz4', 'zstd'])('passes %s-compressed batches through untouched', async (codec) => {
     const lines = Array.from({ length: 100 }, (_, i) => `compressed-${i}`).join('\n');
     await kcat(['-b', broker.bootstrap, '-t', `z-${codec}`, '-P', '-p', '0', '-z', codec], `${lines}\n`);
-    const out = await kcat([
-      '-b',
-      broker.bootstrap,
-      '-t',
-      `z-${codec}`,
-      '-C',
-      '-p',
-      '0',
-      '-o',
-      'beginning',
-      '-e',
-      '-q',
-    ]);
+    const out = await readPartitionZero(`z-${codec}`);
     expect(out.trim().split('\n')).toEqual(lines.split('\n'));
   });
 });

@@ -243,20 +243,20 @@ export class OrderBook {
       if (grows) this.stops.remove(slot, isBuy);
       this.setSize(slot, price, quantity, filled);
       if (grows) this.armWaiting(slot, isBuy);
-      this.announceAmend(slot);
+      this.announce(slot, 'amended');
       return;
     }
     const level = n[(slot << 1) + I_LEVEL]!;
     if (!grows && !repriced) {
       this.levels.quantity[level] = this.levels.quantity[level]! - (d[slot + F_QTY]! - quantity);
       this.setSize(slot, price, quantity, filled);
-      this.announceAmend(slot);
+      this.announce(slot, 'amended');
       this.settleLevel(level);
       return;
     }
     this.unlink(slot);
     this.setSize(slot, price, quantity, filled);
-    this.announceAmend(slot);
+    this.announce(slot, 'amended');
     this.settleLevel(level);
     this.execute(slot);
     if (this.triggered.length !== 0) this.fireTriggered();
@@ -796,10 +796,6 @@ export class OrderBook {
     this.orders.data[slot + F_PRICE] = price;
     this.orders.data[slot + F_QTY] = quantity;
     this.orders.data[slot + F_REM] = quantity - filled;
-  }
-
-  private announceAmend(slot: number): void {
-    this.announce(slot, 'amended');
   }
 
   private announce(slot: number, change: OrderChange): void {

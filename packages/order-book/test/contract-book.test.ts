@@ -1,17 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineEvent, type Instrument, type OrderCommand, type PlaceOrderCommand } from '@bolsa/contracts';
+import {
+  DEFAULT_INSTRUMENTS,
+  EngineEvent,
+  type Instrument,
+  type OrderCommand,
+  type PlaceOrderCommand,
+} from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
 import { ContractBook } from '../src/index.js';
 
-const PETR4: Instrument = {
-  symbol: 'PETR4',
-  name: 'Petrobras PN',
-  currency: 'BRL',
-  tickSize: 1,
-  lotSize: 1,
-  priceBand: { min: 100, max: 100_000 },
-};
+const PETR4: Instrument = DEFAULT_INSTRUMENTS.find((instrument) => instrument.symbol === 'PETR4')!;
 const ALICE = '0b0f4b1e-6f54-4c8e-9a51-3f1c2f8d9a01';
 const BOB = '5d1c7a62-0c2f-4d8e-8f3e-6b7a9c1d2e03';
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
