@@ -115,18 +115,19 @@ class Connection {
     socket.on('error', () => socket.destroy());
   }
 
+  /** Buffers bytes until whole frames are in; joins chunks only when a size prefix or a whole frame needs it. */
   private receive(chunk: Buffer): void {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     while (this.buffered >= 4) {
-      const head = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-      this.chunks = [head];
-      const size = head.readInt32BE(0);
+      if (this.chunks[0]!.length < 4) this.chunks = [Buffer.concat(this.chunks)];
+      const size = this.chunks[0]!.readInt32BE(0);
       if (size < 8 || size > this.maxFrameBytes) {
         this.close(`frame of ${size} bytes`);
         return;
       }
       if (this.buffered < size + 4) break;
+      const head = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
       this.frames.push(head.subarray(4, 4 + size));
       const rest = head.subarray(4 + size);
       this.chunks = rest.length > 0 ? [rest] : [];
