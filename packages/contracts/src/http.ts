@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parsePrice, parseQuantity, type DecimalErrorCode } from './decimal.js';
+import { formatCents, formatQuantity, parsePrice, parseQuantity, type DecimalErrorCode } from './decimal.js';
 import { ClientOrderId, InstrumentSymbol } from './ids.js';
 import type { Instrument } from './instruments.js';
 import { orderShapeProblems, OrderType, SelfTradePrevention, Side, TimeInForce } from './orders.js';
@@ -144,4 +144,29 @@ export function toOrderFields(request: PlaceOrderRequest, instrument: Instrument
     selfTradePrevention: request.selfTradePrevention ?? 'cancel_newest',
     clientOrderId: request.clientOrderId ?? null,
   });
+}
+
+/** `GET /api/instruments`: an instrument as a client sees it, prices as decimal strings. */
+export const InstrumentView = z.object({
+  symbol: InstrumentSymbol,
+  name: z.string(),
+  currency: z.literal('BRL'),
+  tickSize: z.string(),
+  lotSize: z.string(),
+  priceBand: z.object({ min: z.string(), max: z.string() }).nullable(),
+});
+export type InstrumentView = z.infer<typeof InstrumentView>;
+
+export function toInstrumentView(instrument: Instrument): InstrumentView {
+  return {
+    symbol: instrument.symbol,
+    name: instrument.name,
+    currency: instrument.currency,
+    tickSize: formatCents(instrument.tickSize),
+    lotSize: formatQuantity(instrument.lotSize),
+    priceBand:
+      instrument.priceBand === null
+        ? null
+        : { min: formatCents(instrument.priceBand.min), max: formatCents(instrument.priceBand.max) },
+  };
 }

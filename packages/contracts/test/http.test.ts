@@ -89,3 +89,20 @@ describe('other HTTP bodies', () => {
     expect(ApiErrorBody.safeParse({ code: 'oops', message: 'bad', details: {} }).success).toBe(false);
   });
 });
+
+describe('instrument view', () => {
+  it('shows prices as decimal strings', async () => {
+    const { InstrumentView, toInstrumentView } = await import('../src/index.js');
+    const view = toInstrumentView(PETR4);
+    expect(view).toEqual({
+      symbol: 'PETR4',
+      name: 'Petrobras PN',
+      currency: 'BRL',
+      tickSize: '0.01',
+      lotSize: '1',
+      priceBand: { min: '1.00', max: '1000.00' },
+    });
+    expect(InstrumentView.parse(view)).toEqual(view);
+    expect(toInstrumentView({ ...PETR4, priceBand: null }).priceBand).toBeNull();
+  });
+});

@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { API_CONFIG, type ApiConfig } from './config.js';
+import { ErrorFilter } from './errors/error-filter.js';
+import { MarketsModule } from './markets/markets.module.js';
+import { ApiMetrics } from './observability/metrics.js';
+import { ObservabilityModule } from './observability/observability.module.js';
+
+@Module({})
+class ConfigModule {
+  static with(config: ApiConfig): DynamicModule {
+    return {
+      module: ConfigModule,
+      global: true,
+      providers: [{ provide: API_CONFIG, useValue: config }],
+      exports: [API_CONFIG],
+    };
+  }
+}
+
+/** Builds the application (not yet listening): what `main.ts` starts and what the tests drive. */
+export async function createApp(config: ApiConfig): Promise<NestFastifyApplication> {
+  @Module({ imports: [ConfigModule.with(config), ObservabilityModule, MarketsModule] })
+  class AppModule {}
+
+  const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024 });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger: false });
+  app.useGlobalFilters(new ErrorFilter());
+  const metrics = app.get(ApiMetrics);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      metrics.httpSeconds.observe(
+        { method: request.method, route, status: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
+    });
+  return app;
+}

@@ -1,0 +1,35 @@
+import type { ApiErrorCode, FieldError } from '@bolsa/contracts';
+
+const STATUS: Record<ApiErrorCode, number> = {
+  validation_failed: 400,
+  malformed_json: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  unknown_symbol: 404,
+  idempotency_conflict: 409,
+  order_not_open: 409,
+  insufficient_funds: 422,
+  insufficient_shares: 422,
+  rate_limited: 429,
+  internal_error: 500,
+  unavailable: 503,
+};
+
+/** The one error type of the API: a machine-readable code, a message for people, and details. */
+export class ApiError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> & { fields?: FieldError[] } = {},
+  ) {
+    super(message);
+    this.status = STATUS[code];
+  }
+
+  static validation(fields: FieldError[]): ApiError {
+    return new ApiError('validation_failed', fields.map((field) => field.message).join('; '), { fields });
+  }
+}
