@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AccountsModule } from './accounts/accounts.module.js';
 import { API_CONFIG, type ApiConfig } from './config.js';
+import { DatabaseModule } from './database/database.module.js';
 import { ErrorFilter } from './errors/error-filter.js';
 import { MarketsModule } from './markets/markets.module.js';
 import { ApiMetrics } from './observability/metrics.js';
@@ -22,7 +24,7 @@ class ConfigModule {
 
 /** Builds the application (not yet listening): what `main.ts` starts and what the tests drive. */
 export async function createApp(config: ApiConfig): Promise<NestFastifyApplication> {
-  @Module({ imports: [ConfigModule.with(config), ObservabilityModule, MarketsModule] })
+  @Module({ imports: [ConfigModule.with(config), DatabaseModule, ObservabilityModule, MarketsModule, AccountsModule] })
   class AppModule {}
 
   const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024 });

@@ -7,6 +7,8 @@ const Environment = z.object({
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   API_HOST: z.string().default('127.0.0.1'),
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, { error: 'must be a postgresql:// URL' }),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   INSTRUMENTS_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -15,6 +17,8 @@ export interface ApiConfig {
   readonly port: number;
   readonly host: string;
   readonly brokers: string[];
+  readonly databaseUrl: string;
+  readonly databasePoolSize: number;
   readonly instruments: readonly Instrument[];
   readonly logLevel: string;
 }
@@ -32,6 +36,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
     port: env.API_PORT,
     host: env.API_HOST,
     brokers: env.KAFKA_BROKERS.split(',').map((broker) => broker.trim()),
+    databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     instruments:
       env.INSTRUMENTS_FILE === undefined
         ? DEFAULT_INSTRUMENTS

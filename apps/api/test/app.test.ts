@@ -1,28 +1,23 @@
 import { ApiErrorBody, DEFAULT_INSTRUMENTS, InstrumentView } from '@bolsa/contracts';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { startTestApi, type TestApi } from './support.js';
 
-let app: NestFastifyApplication;
+let api: TestApi;
 
 beforeAll(async () => {
-  app = await createApp(loadConfig({ LOG_LEVEL: 'silent' }));
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  api = await startTestApi();
 });
 
 afterAll(async () => {
-  await app.close();
+  await api.stop();
 });
-
-const inject = (method: 'GET', url: string) => app.getHttpAdapter().getInstance().inject({ method, url });
 
 describe('GET /api/instruments', () => {
   it('lists the configured instruments with decimal prices', async () => {
-    const response = await inject('GET', '/api/instruments');
-    expect(response.statusCode).toBe(200);
-    const views = InstrumentView.array().parse(response.json());
+    const response = await api.request('GET', '/api/instruments');
+    expect(response.status).toBe(200);
+    const views = InstrumentView.array().parse(response.body);
     expect(views.map((view) => view.symbol)).toEqual(DEFAULT_INSTRUMENTS.map((instrument) => instrument.symbol));
     expect(views[0]).toMatchObject({ symbol: 'PETR4', tickSize: '0.01', lotSize: '1', priceBand: { min: '1.00' } });
   });
@@ -30,25 +25,34 @@ describe('GET /api/instruments', () => {
 
 describe('errors', () => {
   it('answers an unknown route with the error shape and 404', async () => {
-    const response = await inject('GET', '/api/nothing-here');
-    expect(response.statusCode).toBe(404);
-    expect(ApiErrorBody.parse(response.json())).toMatchObject({ code: 'not_found' });
+    const response = await api.request('GET', '/api/nothing-here');
+    expect(response.status).toBe(404);
+    expect(ApiErrorBody.parse(response.body)).toMatchObject({ code: 'not_found' });
+  });
+
+  it('answers a body that is not JSON with malformed_json and 400', async () => {
+    const response = await api.request('POST', '/api/accounts', { raw: '{"name":' });
+    expect(response.status).toBe(400);
+    expect(ApiErrorBody.parse(response.body).code).toBe('malformed_json');
   });
 });
 
 describe('observability', () => {
   it('reports health and exposes Prometheus metrics, request latency included', async () => {
-    expect((await inject('GET', '/health')).json()).toEqual({ status: 'ok' });
-    const text = (await inject('GET', '/metrics')).body;
-    expect(text).toMatch(
+    expect((await api.request('GET', '/health')).body).toEqual({ status: 'ok' });
+    await api.request('GET', '/api/instruments');
+    const metrics = await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(
       /api_http_request_duration_seconds_count\{method="GET",route="\/api\/instruments",status="200"\} \d+/,
     );
-    expect(text).toMatch(/api_process_cpu_user_seconds_total/);
+    expect(metrics.body).toMatch(/api_process_cpu_user_seconds_total/);
   });
 });
 
 describe('configuration', () => {
   it('names what is wrong', () => {
-    expect(() => loadConfig({ API_PORT: 'x' })).toThrow(/API_PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', API_PORT: 'x' })).toThrow(/API_PORT/);
+    expect(() => loadConfig({})).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x/y' })).toThrow(/DATABASE_URL/);
   });
 });

@@ -1,0 +1,29 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** The API's root: the nearest directory above this file holding prisma.config.ts (from src or dist alike). */
+function appRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'prisma.config.ts'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('prisma.config.ts not found above the API sources');
+    dir = parent;
+  }
+  return dir;
+}
+
+/** Applies every pending migration with `prisma migrate deploy`, the way production does. */
+export async function applyMigrations(databaseUrl: string): Promise<string> {
+  const cli = createRequire(import.meta.url).resolve('prisma/build/index.js');
+  const { stdout } = await run(process.execPath, [cli, 'migrate', 'deploy'], {
+    cwd: appRoot(),
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+  });
+  return stdout;
+}

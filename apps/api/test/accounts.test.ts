@@ -1,0 +1,66 @@
+import { AccountView, ApiErrorBody, CreatedAccount } from '@bolsa/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrismaService } from '../src/database/prisma.service.js';
+import { startTestApi, type TestApi } from './support.js';
+
+let api: TestApi;
+
+beforeAll(async () => {
+  api = await startTestApi();
+});
+
+afterAll(async () => {
+  await api.stop();
+});
+
+const errorCode = (body: unknown) => ApiErrorBody.parse(body).code;
+
+describe('accounts and API keys', () => {
+  it('creates an account, shows the key once, and recognises it afterwards', async () => {
+    const created = await api.request('POST', '/api/accounts', { body: { name: '  Ana Souza ' } });
+    expect(created.status).toBe(201);
+    const account = CreatedAccount.parse(created.body);
+    expect(account.name).toBe('Ana Souza');
+    const me = await api.request('GET', '/api/accounts/me', { token: account.apiKey });
+    expect(me.status).toBe(200);
+    expect(AccountView.parse(me.body)).toMatchObject({ accountId: account.accountId, name: 'Ana Souza' });
+    const stored = await api.app.get(PrismaService).apiKey.findMany({ where: { accountId: account.accountId } });
+    expect(stored).toHaveLength(1);
+    expect(account.apiKey).not.toContain(stored[0]!.secretHash);
+  });
+
+  it.each([
+    [{}, 'name'],
+    [{ name: '' }, 'name'],
+    [{ name: 'x'.repeat(81) }, 'name'],
+    [{ name: 7 }, 'name'],
+    [{ name: 'ok', admin: true }, 'admin'],
+  ])('refuses %j, naming the field', async (body, field) => {
+    const response = await api.request('POST', '/api/accounts', { body });
+    expect(response.status).toBe(400);
+    const error = ApiErrorBody.parse(response.body);
+    expect(error.code).toBe('validation_failed');
+    expect(error.details.fields?.map((f) => f.field)).toContain(field);
+  });
+
+  it.each([
+    ['no header', undefined, undefined],
+    ['not a bearer token', undefined, { authorization: 'Basic abc' }],
+    ['a malformed key', 'nope', undefined],
+    ['an unknown key', '00000000-0000-4000-8000-000000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', undefined],
+  ])('refuses %s with 401', async (_name, token, headers) => {
+    const response = await api.request('GET', '/api/accounts/me', {
+      ...(token === undefined ? {} : { token }),
+      ...(headers === undefined ? {} : { headers }),
+    });
+    expect(response.status).toBe(401);
+    expect(errorCode(response.body)).toBe('unauthorized');
+  });
+
+  it('refuses a right key id with a wrong secret', async () => {
+    const account = CreatedAccount.parse((await api.request('POST', '/api/accounts', { body: { name: 'Bo' } })).body);
+    const [keyId] = account.apiKey.split('.');
+    const forged = `${keyId}.${'B'.repeat(43)}`;
+    expect((await api.request('GET', '/api/accounts/me', { token: forged })).status).toBe(401);
+  });
+});
