@@ -9,6 +9,8 @@ import { ErrorFilter } from './errors/error-filter.js';
 import { MarketsModule } from './markets/markets.module.js';
 import { ApiMetrics } from './observability/metrics.js';
 import { ObservabilityModule } from './observability/observability.module.js';
+import { assignTraceId } from './observability/trace.js';
+import { OrdersModule } from './orders/orders.module.js';
 
 @Module({})
 class ConfigModule {
@@ -24,22 +26,30 @@ class ConfigModule {
 
 /** Builds the application (not yet listening): what `main.ts` starts and what the tests drive. */
 export async function createApp(config: ApiConfig): Promise<NestFastifyApplication> {
-  @Module({ imports: [ConfigModule.with(config), DatabaseModule, ObservabilityModule, MarketsModule, AccountsModule] })
+  @Module({
+    imports: [
+      ConfigModule.with(config),
+      DatabaseModule,
+      ObservabilityModule,
+      MarketsModule,
+      AccountsModule,
+      OrdersModule,
+    ],
+  })
   class AppModule {}
 
   const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger: false });
   app.useGlobalFilters(new ErrorFilter());
   const metrics = app.get(ApiMetrics);
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onResponse', async (request, reply) => {
-      const route = request.routeOptions.url ?? 'unmatched';
-      metrics.httpSeconds.observe(
-        { method: request.method, route, status: String(reply.statusCode) },
-        reply.elapsedTime / 1000,
-      );
-    });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => assignTraceId(request, reply));
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpSeconds.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
   return app;
 }

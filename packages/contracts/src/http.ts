@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { formatCents, formatQuantity, parsePrice, parseQuantity, type DecimalErrorCode } from './decimal.js';
 import { ClientOrderId, InstrumentSymbol } from './ids.js';
 import type { Instrument } from './instruments.js';
-import { orderShapeProblems, OrderType, SelfTradePrevention, Side, TimeInForce } from './orders.js';
+import { orderShapeProblems, OrderStatus, OrderType, SelfTradePrevention, Side, TimeInForce } from './orders.js';
 import { err, ok, type Result } from './result.js';
 
 /** Machine-readable codes of every HTTP error body. */
@@ -187,3 +187,23 @@ export type CreatedAccount = z.infer<typeof CreatedAccount>;
 
 export const AccountView = z.object({ accountId: z.uuid(), name: z.string(), createdAt: z.iso.datetime() });
 export type AccountView = z.infer<typeof AccountView>;
+
+/** An order as its owner sees it; prices and quantities as decimal strings. */
+export const OrderView = z.object({
+  orderId: z.uuid(),
+  accountId: z.uuid(),
+  clientOrderId: z.string().nullable(),
+  symbol: InstrumentSymbol,
+  side: Side,
+  type: OrderType,
+  timeInForce: TimeInForce,
+  price: z.string().nullable(),
+  stopPrice: z.string().nullable(),
+  quantity: z.string(),
+  filledQuantity: z.string(),
+  status: OrderStatus,
+  statusReason: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type OrderView = z.infer<typeof OrderView>;

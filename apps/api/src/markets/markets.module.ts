@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { InstrumentRegistry } from './instrument-registry.js';
 import { InstrumentsController } from './instruments.controller.js';
 
-@Module({ controllers: [InstrumentsController] })
+@Module({ controllers: [InstrumentsController], providers: [InstrumentRegistry], exports: [InstrumentRegistry] })
 export class MarketsModule {}

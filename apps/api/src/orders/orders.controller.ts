@@ -1,0 +1,60 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
+import type { OrderView } from '@bolsa/contracts';
+import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard.js';
+import { traceOf, type TracedRequest } from '../observability/trace.js';
+import { OrdersService, type Caller } from './orders.service.js';
+
+type Request = AuthenticatedRequest & TracedRequest;
+
+function callerOf(request: Request): Caller {
+  return { accountId: request.caller!.accountId, traceId: traceOf(request) };
+}
+
+@Controller('api/orders')
+@UseGuards(ApiKeyGuard)
+export class OrdersController {
+  constructor(@Inject(OrdersService) private readonly orders: OrdersService) {}
+
+  /** 202: the order is recorded and on its way to the engine; its status follows the engine's events. */
+  @Post()
+  @HttpCode(202)
+  place(@Req() request: Request, @Body() body: unknown, @Headers('idempotency-key') key?: string): Promise<OrderView> {
+    return this.orders.place(callerOf(request), body, key);
+  }
+
+  @Get()
+  list(@Req() request: Request, @Query('status') status?: string): Promise<OrderView[]> {
+    return this.orders.list(callerOf(request), status);
+  }
+
+  @Get(':id')
+  get(@Req() request: Request, @Param('id') id: string): Promise<OrderView> {
+    return this.orders.view(callerOf(request), id);
+  }
+
+  @Delete(':id')
+  @HttpCode(202)
+  cancel(@Req() request: Request, @Param('id') id: string): Promise<OrderView> {
+    return this.orders.cancel(callerOf(request), id);
+  }
+
+  @Patch(':id')
+  @HttpCode(202)
+  amend(@Req() request: Request, @Param('id') id: string, @Body() body: unknown): Promise<OrderView> {
+    return this.orders.amend(callerOf(request), id, body);
+  }
+}

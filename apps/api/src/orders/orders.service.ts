@@ -1,0 +1,261 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  AmendOrderRequest,
+  parsePrice,
+  parseQuantity,
+  PlaceOrderRequest,
+  toOrderFields,
+  type FieldError,
+  type Instrument,
+  type OrderCommand,
+  type OrderStatus,
+  type OrderView,
+} from '@bolsa/contracts';
+import { PrismaService } from '../database/prisma.service.js';
+import { ApiError } from '../errors/api-error.js';
+import { parseBody } from '../errors/parse-body.js';
+import type { Order } from '../generated/prisma/client.js';
+import { InstrumentRegistry } from '../markets/instrument-registry.js';
+import { CommandPublisher } from '../messaging/kafka.js';
+import { DONE_STATUSES, OPEN_STATUSES, toOrderView } from './order-view.js';
+
+export interface Caller {
+  readonly accountId: string;
+  readonly traceId: string;
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** A stable hash of a request body: the same fields in any order hash the same. */
+function bodyHash(body: unknown): string {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.keys(value)
+              .sort()
+              .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+          )
+        : value;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(body)))
+    .digest('hex');
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+}
+
+@Injectable()
+export class OrdersService {
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaService,
+    @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
+    @Inject(CommandPublisher) private readonly publisher: CommandPublisher,
+  ) {}
+
+  /**
+   * Validates, records the order as pending and sends it to the engine. With an idempotency key, a repeat of the
+   * same body returns the order already made; another body under the same key is a conflict.
+   */
+  async place(caller: Caller, body: unknown, idempotencyKey: string | undefined): Promise<OrderView> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw ApiError.validation([
+        { field: 'Idempotency-Key', code: 'invalid', message: 'Idempotency-Key must be 1-100 of A-Z a-z 0-9 . _ : -' },
+      ]);
+    }
+    const request = parseBody(PlaceOrderRequest, body);
+    const instrument = this.instruments.require(request.symbol);
+    const fields = toOrderFields(request, instrument);
+    if (!fields.ok) throw ApiError.validation(fields.error);
+    const hash = bodyHash(body);
+
+    if (idempotencyKey !== undefined) {
+      const earlier = await this.byIdempotencyKey(caller.accountId, idempotencyKey, hash);
+      if (earlier !== null) return earlier;
+    }
+    const orderId = randomUUID();
+    const order = fields.value;
+    try {
+      await this.prisma.order.create({
+        data: {
+          id: orderId,
+          accountId: caller.accountId,
+          symbol: instrument.symbol,
+          side: order.side,
+          type: order.orderType,
+          timeInForce: order.timeInForce,
+          price: order.price === null ? null : BigInt(order.price),
+          stopPrice: order.stopPrice === null ? null : BigInt(order.stopPrice),
+          trailingOffset: order.trailingOffset === null ? null : BigInt(order.trailingOffset),
+          quantity: BigInt(order.quantity),
+          status: 'pending',
+          postOnly: order.postOnly,
+          selfTradePrevention: order.selfTradePrevention,
+          clientOrderId: order.clientOrderId,
+          idempotencyKey: idempotencyKey ?? null,
+          requestHash: hash,
+          traceId: caller.traceId,
+        },
+      });
+    } catch (error) {
+      // Two requests raced with one idempotency key: the other one won; answer as a repeat of it.
+      if (idempotencyKey !== undefined && isUniqueViolation(error)) {
+        const earlier = await this.byIdempotencyKey(caller.accountId, idempotencyKey, hash);
+        if (earlier !== null) return earlier;
+      }
+      throw error;
+    }
+    await this.submit(orderId, {
+      ...this.envelope(caller, instrument.symbol),
+      type: 'place_order',
+      orderId,
+      accountId: caller.accountId,
+      clientOrderId: order.clientOrderId,
+      side: order.side,
+      orderType: order.orderType,
+      timeInForce: order.timeInForce,
+      price: order.price,
+      stopPrice: order.stopPrice,
+      trailingOffset: order.trailingOffset,
+      quantity: order.quantity,
+      postOnly: order.postOnly,
+      selfTradePrevention: order.selfTradePrevention,
+    });
+    return this.view(caller, orderId);
+  }
+
+  async cancel(caller: Caller, orderId: string): Promise<OrderView> {
+    const order = await this.openOrder(caller, orderId);
+    await this.send({
+      ...this.envelope(caller, order.symbol),
+      type: 'cancel_order',
+      orderId,
+      accountId: caller.accountId,
+      clientOrderId: order.clientOrderId,
+    });
+    return toOrderView(order);
+  }
+
+  async amend(caller: Caller, orderId: string, body: unknown): Promise<OrderView> {
+    const request = parseBody(AmendOrderRequest, body);
+    const order = await this.openOrder(caller, orderId);
+    const instrument = this.instruments.require(order.symbol);
+    const errors: FieldError[] = [];
+    const price = request.price === undefined ? null : this.checkedPrice(request.price, instrument, errors);
+    let quantity: number | null = null;
+    if (request.quantity !== undefined) {
+      const parsed = parseQuantity(request.quantity, instrument.lotSize);
+      if (parsed.ok) quantity = parsed.value;
+      else errors.push({ field: 'quantity', code: parsed.error.code, message: `quantity ${parsed.error.message}` });
+    }
+    if (errors.length > 0) throw ApiError.validation(errors);
+    await this.send({
+      ...this.envelope(caller, order.symbol),
+      type: 'amend_order',
+      orderId,
+      accountId: caller.accountId,
+      clientOrderId: order.clientOrderId,
+      price,
+      quantity,
+    });
+    return toOrderView(order);
+  }
+
+  async view(caller: Pick<Caller, 'accountId'>, orderId: string): Promise<OrderView> {
+    return toOrderView(await this.owned(caller, orderId));
+  }
+
+  async list(caller: Pick<Caller, 'accountId'>, status: string | undefined): Promise<OrderView[]> {
+    let statuses: readonly OrderStatus[] | undefined;
+    if (status === 'open') statuses = OPEN_STATUSES;
+    else if (status === 'done') statuses = DONE_STATUSES;
+    else if (status !== undefined) {
+      throw ApiError.validation([{ field: 'status', code: 'invalid', message: 'status must be open or done' }]);
+    }
+    const orders = await this.prisma.order.findMany({
+      where: { accountId: caller.accountId, ...(statuses === undefined ? {} : { status: { in: [...statuses] } }) },
+      orderBy: { createdAt: 'desc' },
+      take: 200,
+    });
+    return orders.map(toOrderView);
+  }
+
+  private envelope(caller: Caller, symbol: string) {
+    return {
+      schemaVersion: 1 as const,
+      commandId: randomUUID(),
+      symbol,
+      traceId: caller.traceId,
+      timestamp: Date.now(),
+    };
+  }
+
+  private checkedPrice(text: string, instrument: Instrument, errors: FieldError[]): number | null {
+    const parsed = parsePrice(text, instrument.tickSize);
+    if (!parsed.ok) {
+      errors.push({ field: 'price', code: parsed.error.code, message: `price ${parsed.error.message}` });
+      return null;
+    }
+    const band = instrument.priceBand;
+    if (band !== null && (parsed.value < band.min || parsed.value > band.max)) {
+      errors.push({ field: 'price', code: 'price_out_of_band', message: 'price must be within the price band' });
+    }
+    return parsed.value;
+  }
+
+  /** Sends a new order; if the exchange cannot take it, the order is marked not submitted and the caller told. */
+  private async submit(orderId: string, command: OrderCommand): Promise<void> {
+    try {
+      await this.publisher.publish(command);
+    } catch {
+      await this.prisma.order.update({
+        where: { id: orderId },
+        data: { status: 'rejected', statusReason: 'not_submitted' },
+      });
+      throw new ApiError('unavailable', 'the exchange could not be reached; the order was not submitted', { orderId });
+    }
+  }
+
+  private async send(command: OrderCommand): Promise<void> {
+    try {
+      await this.publisher.publish(command);
+    } catch {
+      throw new ApiError('unavailable', 'the exchange could not be reached; try again', {
+        orderId: command.type === 'end_of_day' ? null : command.orderId,
+      });
+    }
+  }
+
+  private async byIdempotencyKey(accountId: string, key: string, hash: string): Promise<OrderView | null> {
+    const earlier = await this.prisma.order.findUnique({
+      where: { accountId_idempotencyKey: { accountId, idempotencyKey: key } },
+    });
+    if (earlier === null) return null;
+    if (earlier.requestHash !== hash) {
+      throw new ApiError('idempotency_conflict', 'this Idempotency-Key was already used with a different order', {
+        orderId: earlier.id,
+      });
+    }
+    return toOrderView(earlier);
+  }
+
+  /** The caller's own order; anyone else's is indistinguishable from one that does not exist. */
+  private async owned(caller: Pick<Caller, 'accountId'>, orderId: string): Promise<Order> {
+    const order = /^[0-9a-f-]{36}$/.test(orderId)
+      ? await this.prisma.order.findUnique({ where: { id: orderId } })
+      : null;
+    if (order === null || order.accountId !== caller.accountId) throw new ApiError('not_found', 'no such order');
+    return order;
+  }
+
+  private async openOrder(caller: Caller, orderId: string): Promise<Order> {
+    const order = await this.owned(caller, orderId);
+    if (!OPEN_STATUSES.includes(order.status as OrderStatus)) {
+      throw new ApiError('order_not_open', `the order is ${order.status}`, { orderId, status: order.status });
+    }
+    return order;
+  }
+}

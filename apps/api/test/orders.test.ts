@@ -1,0 +1,244 @@
+import { ApiErrorBody, decodeCommand, OrderView, TOPICS, type OrderCommand } from '@bolsa/contracts';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrismaService } from '../src/database/prisma.service.js';
+import { newTrader, startTestApi, type TestApi } from './support.js';
+
+process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
+
+let api: TestApi;
+let consumer: Consumer;
+const published: { command: OrderCommand; key: string; traceHeader: string }[] = [];
+
+beforeAll(async () => {
+  api = await startTestApi();
+  const kafka = new Kafka({ brokers: [api.broker.bootstrap], clientId: 'order-tests', logLevel: logLevel.NOTHING });
+  consumer = kafka.consumer({ groupId: 'command-watch', maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [TOPICS.orderCommands], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const decoded = decodeCommand(message.value!);
+      if (!decoded.ok) throw new Error(decoded.error.message);
+      published.push({
+        command: decoded.value,
+        key: message.key!.toString(),
+        traceHeader: message.headers!['trace-id']!.toString(),
+      });
+    },
+  });
+});
+
+afterAll(async () => {
+  await consumer.disconnect();
+  await api.stop();
+});
+
+async function commandsFor(orderId: string, count: number): Promise<OrderCommand[]> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const found = published.filter((entry) => entry.command.type !== 'end_of_day' && entry.command.orderId === orderId);
+    if (found.length >= count || Date.now() > deadline) return found.map((entry) => entry.command);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const limitBuy = { symbol: 'PETR4', side: 'buy', type: 'limit', price: '35.12', quantity: '100' };
+const code = (body: unknown) => ApiErrorBody.parse(body).code;
+const fields = (body: unknown) => ApiErrorBody.parse(body).details.fields?.map((field) => field.field) ?? [];
+
+describe('placing orders', () => {
+  it('records the order as pending, answers 202, and sends the engine a place command keyed by symbol', async () => {
+    const trader = await newTrader(api);
+    const response = await api.request('POST', '/api/orders', {
+      token: trader.apiKey,
+      body: { ...limitBuy, clientOrderId: 'my-1' },
+      headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+    });
+    expect(response.status).toBe(202);
+    const order = OrderView.parse(response.body);
+    expect(order).toMatchObject({
+      status: 'pending',
+      price: '35.12',
+      quantity: '100',
+      filledQuantity: '0',
+      clientOrderId: 'my-1',
+    });
+    expect(response.headers['x-trace-id']).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    const [command] = await commandsFor(order.orderId, 1);
+    expect(command).toMatchObject({
+      type: 'place_order',
+      symbol: 'PETR4',
+      accountId: trader.accountId,
+      price: 3512,
+      quantity: 100,
+      timeInForce: 'GTC',
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    });
+    const entry = published.find((e) => e.command.commandId === command!.commandId)!;
+    expect(entry.key).toBe('PETR4');
+    expect(entry.traceHeader).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    const read = await api.request('GET', `/api/orders/${order.orderId}`, { token: trader.apiKey });
+    expect(OrderView.parse(read.body)).toEqual(order);
+  });
+
+  it('returns the same order for a repeated Idempotency-Key and body, and refuses another body under it', async () => {
+    const trader = await newTrader(api);
+    const headers = { 'idempotency-key': 'retry-42' };
+    const first = await api.request('POST', '/api/orders', { token: trader.apiKey, body: limitBuy, headers });
+    const again = await api.request('POST', '/api/orders', {
+      token: trader.apiKey,
+      body: { quantity: '100', price: '35.12', type: 'limit', side: 'buy', symbol: 'PETR4' },
+      headers,
+    });
+    expect(again.status).toBe(202);
+    expect(OrderView.parse(again.body).orderId).toBe(OrderView.parse(first.body).orderId);
+    const other = await api.request('POST', '/api/orders', {
+      token: trader.apiKey,
+      body: { ...limitBuy, quantity: '5' },
+      headers,
+    });
+    expect(other.status).toBe(409);
+    expect(code(other.body)).toBe('idempotency_conflict');
+    const someoneElse = await newTrader(api);
+    const theirs = await api.request('POST', '/api/orders', { token: someoneElse.apiKey, body: limitBuy, headers });
+    expect(OrderView.parse(theirs.body).orderId).not.toBe(OrderView.parse(first.body).orderId);
+    expect(await commandsFor(OrderView.parse(first.body).orderId, 1)).toHaveLength(1);
+    // Give a second command (which must not exist) the time the first one took, then count again.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const firstId = OrderView.parse(first.body).orderId;
+    expect(published.filter((e) => e.command.type === 'place_order' && e.command.orderId === firstId)).toHaveLength(1);
+  });
+
+  it.each([
+    [{ ...limitBuy, price: '35.123' }, 400, 'validation_failed', 'price'],
+    [{ ...limitBuy, price: '2000.00' }, 400, 'validation_failed', 'price'],
+    [{ ...limitBuy, quantity: '1e2' }, 400, 'validation_failed', 'quantity'],
+    [{ ...limitBuy, quantity: '-1' }, 400, 'validation_failed', 'quantity'],
+    [{ ...limitBuy, type: 'market' }, 400, 'validation_failed', 'price'],
+    [{ ...limitBuy, side: 'short' }, 400, 'validation_failed', 'side'],
+    [{ symbol: 'PETR4', side: 'buy', type: 'limit', price: '35.12' }, 400, 'validation_failed', 'quantity'],
+    [{ ...limitBuy, symbol: 'XPTO3' }, 404, 'unknown_symbol', 'symbol'],
+    [{ ...limitBuy, leverage: 10 }, 400, 'validation_failed', 'leverage'],
+  ])('refuses %j with %i %s naming %s', async (body, status, errorCode, field) => {
+    const trader = await newTrader(api);
+    const response = await api.request('POST', '/api/orders', { token: trader.apiKey, body });
+    expect(response.status).toBe(status);
+    expect(code(response.body)).toBe(errorCode);
+    expect(fields(response.body)).toContain(field);
+  });
+
+  it('refuses a malformed body, a bad Idempotency-Key, and callers without a valid key', async () => {
+    const trader = await newTrader(api);
+    const malformed = await api.request('POST', '/api/orders', { token: trader.apiKey, raw: '{"symbol":' });
+    expect([malformed.status, code(malformed.body)]).toEqual([400, 'malformed_json']);
+    const badKey = await api.request('POST', '/api/orders', {
+      token: trader.apiKey,
+      body: limitBuy,
+      headers: { 'idempotency-key': 'has space' },
+    });
+    expect(fields(badKey.body)).toContain('Idempotency-Key');
+    for (const [method, url] of [
+      ['POST', '/api/orders'],
+      ['GET', '/api/orders'],
+      ['GET', '/api/orders/00000000-0000-4000-8000-000000000000'],
+      ['DELETE', '/api/orders/00000000-0000-4000-8000-000000000000'],
+      ['PATCH', '/api/orders/00000000-0000-4000-8000-000000000000'],
+    ] as const) {
+      const response = await api.request(method, url, { body: limitBuy });
+      expect([url, response.status, code(response.body)]).toEqual([url, 401, 'unauthorized']);
+    }
+  });
+});
+
+describe('one trader cannot see or touch another one’s order', () => {
+  it('answers 404 to get, cancel and amend', async () => {
+    const owner = await newTrader(api);
+    const stranger = await newTrader(api);
+    const order = OrderView.parse(
+      (await api.request('POST', '/api/orders', { token: owner.apiKey, body: limitBuy })).body,
+    );
+    for (const [method, body] of [
+      ['GET', undefined],
+      ['DELETE', undefined],
+      ['PATCH', { price: '35.00' }],
+    ] as const) {
+      const response = await api.request(method, `/api/orders/${order.orderId}`, { token: stranger.apiKey, body });
+      expect([method, response.status, code(response.body)]).toEqual([method, 404, 'not_found']);
+    }
+    expect((await api.request('GET', '/api/orders', { token: stranger.apiKey })).body).toEqual([]);
+  });
+});
+
+describe('cancel and amend', () => {
+  it('send commands for open orders, refuse closed ones, and check amended prices and quantities', async () => {
+    const trader = await newTrader(api);
+    const order = OrderView.parse(
+      (await api.request('POST', '/api/orders', { token: trader.apiKey, body: limitBuy })).body,
+    );
+    const amended = await api.request('PATCH', `/api/orders/${order.orderId}`, {
+      token: trader.apiKey,
+      body: { price: '35.20', quantity: '50' },
+    });
+    expect(amended.status).toBe(202);
+    const badAmend = await api.request('PATCH', `/api/orders/${order.orderId}`, {
+      token: trader.apiKey,
+      body: { price: '35.205' },
+    });
+    expect([badAmend.status, fields(badAmend.body)]).toEqual([400, ['price']]);
+    const emptyAmend = await api.request('PATCH', `/api/orders/${order.orderId}`, { token: trader.apiKey, body: {} });
+    expect(emptyAmend.status).toBe(400);
+    const cancelled = await api.request('DELETE', `/api/orders/${order.orderId}`, { token: trader.apiKey });
+    expect(cancelled.status).toBe(202);
+    const commands = await commandsFor(order.orderId, 3);
+    expect(commands.map((command) => command.type)).toEqual(['place_order', 'amend_order', 'cancel_order']);
+    expect(commands[1]).toMatchObject({ price: 3520, quantity: 50 });
+
+    await api.app.get(PrismaService).order.update({ where: { id: order.orderId }, data: { status: 'filled' } });
+    const late = await api.request('DELETE', `/api/orders/${order.orderId}`, { token: trader.apiKey });
+    expect([late.status, code(late.body)]).toEqual([409, 'order_not_open']);
+  });
+
+  it('lists open and done orders, and refuses an unknown filter', async () => {
+    const trader = await newTrader(api);
+    const a = OrderView.parse(
+      (await api.request('POST', '/api/orders', { token: trader.apiKey, body: limitBuy })).body,
+    );
+    const b = OrderView.parse(
+      (await api.request('POST', '/api/orders', { token: trader.apiKey, body: limitBuy })).body,
+    );
+    await api.app.get(PrismaService).order.update({ where: { id: a.orderId }, data: { status: 'cancelled' } });
+    const open = await api.request('GET', '/api/orders?status=open', { token: trader.apiKey });
+    const done = await api.request('GET', '/api/orders?status=done', { token: trader.apiKey });
+    expect(
+      OrderView.array()
+        .parse(open.body)
+        .map((o) => o.orderId),
+    ).toEqual([b.orderId]);
+    expect(
+      OrderView.array()
+        .parse(done.body)
+        .map((o) => o.orderId),
+    ).toEqual([a.orderId]);
+    const bad = await api.request('GET', '/api/orders?status=maybe', { token: trader.apiKey });
+    expect([bad.status, fields(bad.body)]).toEqual([400, ['status']]);
+  });
+});
+
+describe('when the exchange cannot be reached', () => {
+  it('answers 503 and marks the order as not submitted', async () => {
+    const cut = await startTestApi({ KAFKA_BROKERS: '127.0.0.1:1' });
+    try {
+      const trader = await newTrader(cut);
+      const response = await cut.request('POST', '/api/orders', { token: trader.apiKey, body: limitBuy });
+      expect([response.status, code(response.body)]).toEqual([503, 'unavailable']);
+      const orderId = (ApiErrorBody.parse(response.body).details as { orderId: string }).orderId;
+      const stored = OrderView.parse(
+        (await cut.request('GET', `/api/orders/${orderId}`, { token: trader.apiKey })).body,
+      );
+      expect(stored).toMatchObject({ status: 'rejected', statusReason: 'not_submitted' });
+    } finally {
+      await cut.stop();
+    }
+  });
+});
