@@ -6,6 +6,7 @@ import { AccountsModule } from './accounts/accounts.module.js';
 import { API_CONFIG, type ApiConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { ErrorFilter } from './errors/error-filter.js';
+import { EventsModule } from './events/events.module.js';
 import { MarketsModule } from './markets/markets.module.js';
 import { ApiMetrics } from './observability/metrics.js';
 import { ObservabilityModule } from './observability/observability.module.js';
@@ -34,6 +35,7 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
       MarketsModule,
       AccountsModule,
       OrdersModule,
+      EventsModule,
     ],
   })
   class AppModule {}

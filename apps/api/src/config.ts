@@ -10,6 +10,9 @@ const Environment = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, { error: 'must be a postgresql:// URL' }),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   INSTRUMENTS_FILE: z.string().optional(),
+  /** Whether this process stores engine events (off for a process that only serves reads). */
+  EVENTS_CONSUMER: z.enum(['on', 'off']).default('on'),
+  EVENTS_GROUP_ID: z.string().min(1).default('api-events'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -19,6 +22,8 @@ export interface ApiConfig {
   readonly brokers: string[];
   readonly databaseUrl: string;
   readonly databasePoolSize: number;
+  readonly consumeEvents: boolean;
+  readonly eventsGroupId: string;
   readonly instruments: readonly Instrument[];
   readonly logLevel: string;
 }
@@ -38,6 +43,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
     brokers: env.KAFKA_BROKERS.split(',').map((broker) => broker.trim()),
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    consumeEvents: env.EVENTS_CONSUMER === 'on',
+    eventsGroupId: env.EVENTS_GROUP_ID,
     instruments:
       env.INSTRUMENTS_FILE === undefined
         ? DEFAULT_INSTRUMENTS

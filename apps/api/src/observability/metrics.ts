@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The API's Prometheus registry; feature modules add their own metrics to it. */
 export class ApiMetrics {
@@ -8,6 +8,28 @@ export class ApiMetrics {
     help: 'HTTP request latency by method, route and status',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  readonly ingestedEvents = new Counter({
+    name: 'api_engine_events_ingested_total',
+    help: 'Engine events stored and applied (redeliveries excluded)',
+    registers: [this.registry],
+  });
+  readonly undecodableEvents = new Counter({
+    name: 'api_engine_events_undecodable_total',
+    help: 'Engine events that did not decode and were skipped',
+    registers: [this.registry],
+  });
+  readonly consumerStartFailures = new Counter({
+    name: 'api_engine_events_consumer_start_failures_total',
+    help: 'Attempts to start the engine events consumer that failed (Kafka unreachable)',
+    registers: [this.registry],
+  });
+  readonly eventsLag = new Gauge({
+    name: 'api_engine_events_lag',
+    help: 'Engine events on the partition not yet ingested',
+    labelNames: ['partition'] as const,
     registers: [this.registry],
   });
 

@@ -77,3 +77,8 @@ export type Trade = Prisma.TradeModel;
  * One-minute OHLCV bars built from trades; longer intervals are rolled up from these.
  */
 export type Candle = Prisma.CandleModel;
+/**
+ * Model BookLevel
+ * * The L2 book as the engine's level_changed events describe it: one row per non-empty price level.
+ */
+export type BookLevel = Prisma.BookLevelModel;

@@ -14,4 +14,5 @@ export type * from './models/Order.js';
 export type * from './models/EngineEvent.js';
 export type * from './models/Trade.js';
 export type * from './models/Candle.js';
+export type * from './models/BookLevel.js';
 export type * from './commonInputTypes.js';

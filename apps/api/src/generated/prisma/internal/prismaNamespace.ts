@@ -380,6 +380,7 @@ export const ModelName = {
   EngineEvent: 'EngineEvent',
   Trade: 'Trade',
   Candle: 'Candle',
+  BookLevel: 'BookLevel',
 } as const;
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName];
@@ -399,7 +400,7 @@ export type TypeMap<
     omit: GlobalOmitOptions;
   };
   meta: {
-    modelProps: 'account' | 'apiKey' | 'instrument' | 'order' | 'engineEvent' | 'trade' | 'candle';
+    modelProps: 'account' | 'apiKey' | 'instrument' | 'order' | 'engineEvent' | 'trade' | 'candle' | 'bookLevel';
     txIsolationLevel: TransactionIsolationLevel;
   };
   model: {
@@ -921,6 +922,80 @@ export type TypeMap<
         };
       };
     };
+    BookLevel: {
+      payload: Prisma.$BookLevelPayload<ExtArgs>;
+      fields: Prisma.BookLevelFieldRefs;
+      operations: {
+        findUnique: {
+          args: Prisma.BookLevelFindUniqueArgs<ExtArgs>;
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookLevelPayload> | null;
+        };
+        findUniqueOrThrow: {
+          args: Prisma.BookLevelFindUniqueOrThrowArgs<ExtArgs>;
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookLevelPayload>;
+        };
+        findFirst: {
+          args: Prisma.BookLevelFindFirstArgs<ExtArgs>;
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookLevelPayload> | null;
+        };
+        findFirstOrThrow: {
+          args: Prisma.BookLevelFindFirstOrThrowArgs<ExtArgs>;
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookLevelPayload>;
+        };
+        findMany: {
+          args: Prisma.BookLevelFindManyArgs<ExtArgs>;
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookLevelPayload>[];
+        };
+        create: {
+          args: Prisma.BookLevelCreateArgs<ExtArgs>;
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookLevelPayload>;
+        };
+        createMany: {
+          args: Prisma.BookLevelCreateManyArgs<ExtArgs>;
+          result: BatchPayload;
+        };
+        createManyAndReturn: {
+          args: Prisma.BookLevelCreateManyAndReturnArgs<ExtArgs>;
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookLevelPayload>[];
+        };
+        delete: {
+          args: Prisma.BookLevelDeleteArgs<ExtArgs>;
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookLevelPayload>;
+        };
+        update: {
+          args: Prisma.BookLevelUpdateArgs<ExtArgs>;
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookLevelPayload>;
+        };
+        deleteMany: {
+          args: Prisma.BookLevelDeleteManyArgs<ExtArgs>;
+          result: BatchPayload;
+        };
+        updateMany: {
+          args: Prisma.BookLevelUpdateManyArgs<ExtArgs>;
+          result: BatchPayload;
+        };
+        updateManyAndReturn: {
+          args: Prisma.BookLevelUpdateManyAndReturnArgs<ExtArgs>;
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookLevelPayload>[];
+        };
+        upsert: {
+          args: Prisma.BookLevelUpsertArgs<ExtArgs>;
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookLevelPayload>;
+        };
+        aggregate: {
+          args: Prisma.BookLevelAggregateArgs<ExtArgs>;
+          result: runtime.Types.Utils.Optional<Prisma.AggregateBookLevel>;
+        };
+        groupBy: {
+          args: Prisma.BookLevelGroupByArgs<ExtArgs>;
+          result: runtime.Types.Utils.Optional<Prisma.BookLevelGroupByOutputType>[];
+        };
+        count: {
+          args: Prisma.BookLevelCountArgs<ExtArgs>;
+          result: runtime.Types.Utils.Optional<Prisma.BookLevelCountAggregateOutputType> | number;
+        };
+      };
+    };
   };
 } & {
   other: {
@@ -1057,6 +1132,17 @@ export const CandleScalarFieldEnum = {
 } as const;
 
 export type CandleScalarFieldEnum = (typeof CandleScalarFieldEnum)[keyof typeof CandleScalarFieldEnum];
+
+export const BookLevelScalarFieldEnum = {
+  symbol: 'symbol',
+  side: 'side',
+  price: 'price',
+  quantity: 'quantity',
+  orderCount: 'orderCount',
+  sequence: 'sequence',
+} as const;
+
+export type BookLevelScalarFieldEnum = (typeof BookLevelScalarFieldEnum)[keyof typeof BookLevelScalarFieldEnum];
 
 export const SortOrder = {
   asc: 'asc',
@@ -1259,6 +1345,7 @@ export type GlobalOmitConfig = {
   engineEvent?: Prisma.EngineEventOmit;
   trade?: Prisma.TradeOmit;
   candle?: Prisma.CandleOmit;
+  bookLevel?: Prisma.BookLevelOmit;
 };
 
 /* Types for Logging */

@@ -59,6 +59,7 @@ export const ModelName = {
   EngineEvent: 'EngineEvent',
   Trade: 'Trade',
   Candle: 'Candle',
+  BookLevel: 'BookLevel',
 } as const;
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName];
@@ -174,6 +175,17 @@ export const CandleScalarFieldEnum = {
 } as const;
 
 export type CandleScalarFieldEnum = (typeof CandleScalarFieldEnum)[keyof typeof CandleScalarFieldEnum];
+
+export const BookLevelScalarFieldEnum = {
+  symbol: 'symbol',
+  side: 'side',
+  price: 'price',
+  quantity: 'quantity',
+  orderCount: 'orderCount',
+  sequence: 'sequence',
+} as const;
+
+export type BookLevelScalarFieldEnum = (typeof BookLevelScalarFieldEnum)[keyof typeof BookLevelScalarFieldEnum];
 
 export const SortOrder = {
   asc: 'asc',

@@ -1,0 +1,73 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { decodeEvent, TOPICS, type EngineEvent } from '@bolsa/contracts';
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import { API_CONFIG, type ApiConfig } from '../config.js';
+import { KafkaClient } from '../messaging/kafka.js';
+import { ApiMetrics } from '../observability/metrics.js';
+import { EventBus } from './event-bus.js';
+import { EventIngestion } from './event-ingestion.js';
+
+/** A thin adapter: Kafka batch → decode with the contracts → ingest → commit the offsets. */
+@Injectable()
+export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private consumer: Consumer | null = null;
+  private stopped = false;
+
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(KafkaClient) private readonly client: KafkaClient,
+    @Inject(EventIngestion) private readonly ingestion: EventIngestion,
+    @Inject(EventBus) private readonly bus: EventBus,
+    @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
+  ) {}
+
+  /** Starts consuming in the background: the API serves requests even while Kafka is unreachable. */
+  onApplicationBootstrap(): void {
+    if (this.config.consumeEvents) void this.startWithRetries();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    await this.consumer?.disconnect();
+  }
+
+  private async startWithRetries(): Promise<void> {
+    for (let delay = 500; !this.stopped; delay = Math.min(delay * 2, 10_000)) {
+      const consumer = this.client.kafka.consumer({ groupId: this.config.eventsGroupId, maxWaitTimeInMs: 100 });
+      try {
+        await consumer.connect();
+        await consumer.subscribe({ topics: [TOPICS.engineEvents], fromBeginning: true });
+        await consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.handle(payload) });
+        this.consumer = consumer;
+        if (this.stopped) await consumer.disconnect();
+        return;
+      } catch {
+        this.metrics.consumerStartFailures.inc();
+        await consumer.disconnect().catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private async handle({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+    const events: EngineEvent[] = [];
+    for (const message of batch.messages) {
+      const decoded = message.value === null ? null : decodeEvent(message.value);
+      if (decoded?.ok) events.push(decoded.value);
+      else this.metrics.undecodableEvents.inc();
+    }
+    const fresh = await this.ingestion.ingest(events);
+    this.metrics.ingestedEvents.inc(fresh.length);
+    const last = batch.messages.at(-1);
+    if (last !== undefined) {
+      resolveOffset(last.offset);
+      this.metrics.eventsLag.set(
+        { partition: String(batch.partition) },
+        Math.max(0, Number(batch.highWatermark) - Number(last.offset) - 1),
+      );
+    }
+    await commitOffsetsIfNecessary();
+    await heartbeat();
+    this.bus.publish(fresh);
+  }
+}

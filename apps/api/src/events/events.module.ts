@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { MessagingModule } from '../messaging/messaging.module.js';
+import { EngineEventsConsumer } from './engine-events.consumer.js';
+import { EventBus } from './event-bus.js';
+import { EventIngestion } from './event-ingestion.js';
+
+@Module({
+  imports: [MessagingModule],
+  providers: [EventIngestion, EventBus, EngineEventsConsumer],
+  exports: [EventBus, EventIngestion],
+})
+export class EventsModule {}
