@@ -1,9 +1,14 @@
 import {
-  DEFAULT_INSTRUMENTS,
+  ApiErrorBody,
+  BookView,
+  CandleView,
   decodeCommand,
+  DEFAULT_INSTRUMENTS,
   encodeEvent,
   OrderView,
+  TickerView,
   TOPICS,
+  TradeView,
   type EngineEvent,
   type OrderCommand,
 } from '@bolsa/contracts';
@@ -126,5 +131,81 @@ describe('engine events reach PostgreSQL once', () => {
     expect(await prisma.trade.count({ where: { symbol: 'VALE3' } })).toBe(1);
     expect((await prisma.candle.findFirstOrThrow({ where: { symbol: 'VALE3' } })).volume).toBe(4n);
     expect(storedBefore).toBe(events.length);
+  });
+});
+
+describe('market data from what the events left', () => {
+  it('serves the book, the trades and the ticker', async () => {
+    const book = BookView.parse((await api.request('GET', '/api/markets/VALE3/book?depth=5')).body);
+    expect(book).toMatchObject({ symbol: 'VALE3', bids: [], asks: [{ price: '60.00', quantity: '6', orderCount: 1 }] });
+    expect(book.sequence).toBeGreaterThan(0);
+    const trades = TradeView.array().parse((await api.request('GET', '/api/markets/VALE3/trades')).body);
+    expect(trades.map((t) => [t.price, t.quantity, t.aggressorSide])).toEqual([['60.00', '4', 'buy']]);
+    const ticker = TickerView.parse((await api.request('GET', '/api/markets/VALE3/ticker')).body);
+    expect(ticker).toMatchObject({
+      last: '60.00',
+      open: '60.00',
+      change: '0.00',
+      changePercent: '0.00',
+      volume: '4',
+      trades: 1,
+    });
+    const quiet = TickerView.parse((await api.request('GET', '/api/markets/ABEV3/ticker')).body);
+    expect(quiet).toMatchObject({ last: null, change: null, volume: '0', trades: 0 });
+  });
+
+  it('rolls one-minute candles up to 5 minutes and 1 hour', async () => {
+    const prisma = api.app.get(PrismaService);
+    const at = (minute: number) => new Date(Date.UTC(2026, 10, 20, 10, minute));
+    const rows = [
+      { minute: 0, open: 100n, high: 110n, low: 95n, close: 105n, volume: 10n },
+      { minute: 3, open: 105n, high: 120n, low: 100n, close: 115n, volume: 5n },
+      { minute: 7, open: 115n, high: 116n, low: 90n, close: 92n, volume: 7n },
+    ];
+    for (const row of rows) {
+      const { minute, ...values } = row;
+      await prisma.candle.create({ data: { symbol: 'ITUB4', openTime: at(minute), trades: 1, ...values } });
+    }
+    const fiveMinutes = CandleView.array().parse(
+      (await api.request('GET', '/api/markets/ITUB4/candles?interval=5m')).body,
+    );
+    expect(fiveMinutes).toEqual([
+      {
+        openTime: at(0).toISOString(),
+        open: '1.00',
+        high: '1.20',
+        low: '0.95',
+        close: '1.15',
+        volume: '15',
+        trades: 2,
+      },
+      { openTime: at(5).toISOString(), open: '1.15', high: '1.16', low: '0.90', close: '0.92', volume: '7', trades: 1 },
+    ]);
+    const hour = CandleView.array().parse((await api.request('GET', '/api/markets/ITUB4/candles?interval=1h')).body);
+    expect(hour).toEqual([
+      {
+        openTime: at(0).toISOString(),
+        open: '1.00',
+        high: '1.20',
+        low: '0.90',
+        close: '0.92',
+        volume: '22',
+        trades: 3,
+      },
+    ]);
+    const minutes = CandleView.array().parse((await api.request('GET', '/api/markets/ITUB4/candles?limit=2')).body);
+    expect(minutes.map((c) => c.openTime)).toEqual([at(3).toISOString(), at(7).toISOString()]);
+  });
+
+  it.each([
+    ['/api/markets/XPTO3/book', 404, 'unknown_symbol'],
+    ['/api/markets/VALE3/book?depth=0', 400, 'validation_failed'],
+    ['/api/markets/VALE3/book?depth=abc', 400, 'validation_failed'],
+    ['/api/markets/VALE3/trades?limit=501', 400, 'validation_failed'],
+    ['/api/markets/VALE3/candles?interval=1d', 400, 'validation_failed'],
+    ['/api/markets/XPTO3/ticker', 404, 'unknown_symbol'],
+  ])('answers %s with %i %s', async (url, status, errorCode) => {
+    const response = await api.request('GET', url);
+    expect([response.status, ApiErrorBody.parse(response.body).code]).toEqual([status, errorCode]);
   });
 });

@@ -207,3 +207,55 @@ export const OrderView = z.object({
   updatedAt: z.iso.datetime(),
 });
 export type OrderView = z.infer<typeof OrderView>;
+
+/** `GET /api/markets/:symbol/book?depth=N`: price levels, best first. */
+export const BookLevelView = z.object({ price: z.string(), quantity: z.string(), orderCount: z.int().positive() });
+export const BookView = z.object({
+  symbol: InstrumentSymbol,
+  bids: z.array(BookLevelView),
+  asks: z.array(BookLevelView),
+  /** Engine sequence the book reflects: a stream's deltas above it apply on top. */
+  sequence: z.int().nonnegative(),
+});
+export type BookView = z.infer<typeof BookView>;
+
+/** `GET /api/markets/:symbol/trades`, newest first. */
+export const TradeView = z.object({
+  tradeId: z.string(),
+  symbol: InstrumentSymbol,
+  price: z.string(),
+  quantity: z.string(),
+  aggressorSide: Side,
+  executedAt: z.iso.datetime(),
+  sequence: z.int().positive(),
+});
+export type TradeView = z.infer<typeof TradeView>;
+
+export const CandleInterval = z.enum(['1m', '5m', '1h']);
+export type CandleInterval = z.infer<typeof CandleInterval>;
+
+/** `GET /api/markets/:symbol/candles?interval=1m|5m|1h`, oldest first. */
+export const CandleView = z.object({
+  openTime: z.iso.datetime(),
+  open: z.string(),
+  high: z.string(),
+  low: z.string(),
+  close: z.string(),
+  volume: z.string(),
+  trades: z.int().nonnegative(),
+});
+export type CandleView = z.infer<typeof CandleView>;
+
+/** `GET /api/markets/:symbol/ticker`: the last 24 hours. */
+export const TickerView = z.object({
+  symbol: InstrumentSymbol,
+  last: z.string().nullable(),
+  open: z.string().nullable(),
+  change: z.string().nullable(),
+  changePercent: z.string().nullable(),
+  high: z.string().nullable(),
+  low: z.string().nullable(),
+  volume: z.string(),
+  trades: z.int().nonnegative(),
+});
+export type TickerView = z.infer<typeof TickerView>;

@@ -1,0 +1,53 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { CandleInterval, type BookView, type CandleView, type TickerView, type TradeView } from '@bolsa/contracts';
+import { ApiError } from '../errors/api-error.js';
+import { InstrumentRegistry } from './instrument-registry.js';
+import { MarketDataService } from './market-data.service.js';
+
+/** A bounded positive integer query parameter, or a field error. */
+function count(text: string | undefined, field: string, fallback: number, max: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1 || value > max) {
+    throw ApiError.validation([
+      { field, code: 'invalid', message: `${field} must be a whole number from 1 to ${max}` },
+    ]);
+  }
+  return value;
+}
+
+@Controller('api/markets/:symbol')
+export class MarketsController {
+  constructor(
+    @Inject(MarketDataService) private readonly data: MarketDataService,
+    @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
+  ) {}
+
+  @Get('book')
+  book(@Param('symbol') symbol: string, @Query('depth') depth?: string): Promise<BookView> {
+    return this.data.book(this.instruments.require(symbol).symbol, count(depth, 'depth', 10, 100));
+  }
+
+  @Get('trades')
+  trades(@Param('symbol') symbol: string, @Query('limit') limit?: string): Promise<TradeView[]> {
+    return this.data.trades(this.instruments.require(symbol).symbol, count(limit, 'limit', 50, 500));
+  }
+
+  @Get('candles')
+  candles(
+    @Param('symbol') symbol: string,
+    @Query('interval') interval = '1m',
+    @Query('limit') limit?: string,
+  ): Promise<CandleView[]> {
+    const parsed = CandleInterval.safeParse(interval);
+    if (!parsed.success) {
+      throw ApiError.validation([{ field: 'interval', code: 'invalid', message: 'interval must be 1m, 5m or 1h' }]);
+    }
+    return this.data.candles(this.instruments.require(symbol).symbol, parsed.data, count(limit, 'limit', 300, 1000));
+  }
+
+  @Get('ticker')
+  ticker(@Param('symbol') symbol: string): Promise<TickerView> {
+    return this.data.ticker(this.instruments.require(symbol).symbol);
+  }
+}
