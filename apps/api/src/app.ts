@@ -12,6 +12,7 @@ import { ApiMetrics } from './observability/metrics.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { assignTraceId } from './observability/trace.js';
 import { OrdersModule } from './orders/orders.module.js';
+import { StreamsModule } from './streams/streams.module.js';
 
 @Module({})
 class ConfigModule {
@@ -36,6 +37,7 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
       AccountsModule,
       OrdersModule,
       EventsModule,
+      StreamsModule,
     ],
   })
   class AppModule {}

@@ -14,6 +14,8 @@ export interface TestApi {
     url: string,
     options?: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> },
   ): Promise<{ status: number; body: unknown; headers: Record<string, unknown> }>;
+  /** Listens on a free loopback port (for streaming tests) and returns the base URL. */
+  listen(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,10 @@ export async function startTestApi(environment: Record<string, string> = {}): Pr
         headers: response.headers,
       };
     },
+    async listen() {
+      await app.listen(0, '127.0.0.1');
+      return app.getUrl();
+    },
     async stop() {
       await app.close();
       await Promise.all([db.stop(), broker.stop()]);
@@ -61,4 +67,57 @@ export async function startTestApi(environment: Record<string, string> = {}): Pr
 export async function newTrader(api: TestApi, name = 'trader'): Promise<{ accountId: string; apiKey: string }> {
   const response = await api.request('POST', '/api/accounts', { body: { name } });
   return response.body as { accountId: string; apiKey: string };
+}
+
+export interface SseEvent {
+  readonly id: string | undefined;
+  readonly event: string;
+  readonly data: unknown;
+}
+
+/**
+ * Reads a Server-Sent Events stream until `done` says so (or the time runs out), then hangs up. Returns what
+ * arrived and the HTTP status.
+ */
+export async function readStream(
+  url: string,
+  options: { headers?: Record<string, string>; done: (events: SseEvent[]) => boolean; timeoutMs?: number },
+): Promise<{ status: number; events: SseEvent[] }> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), options.timeoutMs ?? 15_000);
+  const events: SseEvent[] = [];
+  try {
+    const response = await fetch(url, { headers: options.headers ?? {}, signal: abort.signal });
+    if (response.status !== 200 || response.body === null) return { status: response.status, events };
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of response.body) {
+      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const fields = new Map<string, string>();
+        for (const line of block.split('\n')) {
+          if (line.startsWith(':') || line === '') continue;
+          const colon = line.indexOf(':');
+          fields.set(line.slice(0, colon), line.slice(colon + 1).trimStart());
+        }
+        if (!fields.has('data')) continue;
+        events.push({
+          id: fields.get('id'),
+          event: fields.get('event') ?? 'message',
+          data: JSON.parse(fields.get('data')!),
+        });
+      }
+      if (options.done(events)) break;
+    }
+    return { status: 200, events };
+  } catch (error) {
+    if (abort.signal.aborted) return { status: 200, events };
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+  }
 }

@@ -259,3 +259,18 @@ export const TickerView = z.object({
   trades: z.int().nonnegative(),
 });
 export type TickerView = z.infer<typeof TickerView>;
+
+/** SSE `level` event: one price level's new totals (quantity "0" when the level is gone). */
+export const LevelDeltaView = z.object({
+  symbol: InstrumentSymbol,
+  side: Side,
+  price: z.string(),
+  quantity: z.string(),
+  orderCount: z.int().nonnegative(),
+  sequence: z.int().positive(),
+});
+export type LevelDeltaView = z.infer<typeof LevelDeltaView>;
+
+/** SSE `fill` event on a trader's own stream: a trade one of their orders took part in. */
+export const FillView = TradeView.extend({ orderId: z.uuid(), side: Side, role: z.enum(['maker', 'taker']) });
+export type FillView = z.infer<typeof FillView>;

@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import type { EngineEvent } from '@bolsa/contracts';
 import { Subject, type Observable } from 'rxjs';
+import type { StoredEvent } from './event-ingestion.js';
 
 /** Engine events as they become durable in PostgreSQL, for the live streams. */
 @Injectable()
 export class EventBus {
-  private readonly subject = new Subject<EngineEvent>();
+  private readonly subject = new Subject<StoredEvent>();
 
-  get events(): Observable<EngineEvent> {
+  get events(): Observable<StoredEvent> {
     return this.subject.asObservable();
   }
 
-  publish(events: readonly EngineEvent[]): void {
+  publish(events: readonly StoredEvent[]): void {
     for (const event of events) this.subject.next(event);
   }
 }

@@ -5,6 +5,12 @@ import type { Prisma } from '../generated/prisma/client.js';
 
 type Tx = Prisma.TransactionClient;
 
+/** An engine event with the id it was stored under: its place in every live stream. */
+export interface StoredEvent {
+  readonly id: number;
+  readonly event: EngineEvent;
+}
+
 const MINUTE = 60_000;
 
 /** The order an event is about, if it is about one. */
@@ -21,21 +27,23 @@ function orderIdOf(event: EngineEvent): string | null {
 export class EventIngestion {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
-  /** Returns the events that were new, in order. */
-  async ingest(events: readonly EngineEvent[]): Promise<EngineEvent[]> {
+  /** Returns the events that were new, in order, with their stream ids. */
+  async ingest(events: readonly EngineEvent[]): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
     return this.prisma.$transaction(
       async (tx) => {
-        const fresh: EngineEvent[] = [];
+        const fresh: StoredEvent[] = [];
         for (const event of events) {
-          const inserted = await tx.$executeRaw`
+          const inserted = await tx.$queryRaw<{ id: bigint }[]>`
             INSERT INTO engine_events (symbol, sequence, type, order_id, trace_id, payload, occurred_at)
             VALUES (${event.symbol}, ${event.sequence}, ${event.type}, ${orderIdOf(event)}::uuid, ${event.traceId},
                     ${JSON.stringify(event)}::jsonb, ${new Date(event.timestamp)})
-            ON CONFLICT DO NOTHING`;
-          if (inserted === 0) continue;
+            ON CONFLICT DO NOTHING
+            RETURNING id`;
+          const row = inserted[0];
+          if (row === undefined) continue;
           await this.apply(tx, event);
-          fresh.push(event);
+          fresh.push({ id: Number(row.id), event });
         }
         return fresh;
       },

@@ -26,6 +26,18 @@ export class ApiMetrics {
     help: 'Attempts to start the engine events consumer that failed (Kafka unreachable)',
     registers: [this.registry],
   });
+  readonly sseClients = new Gauge({
+    name: 'api_sse_clients',
+    help: 'Connected Server-Sent Events clients, by stream',
+    labelNames: ['stream'] as const,
+    registers: [this.registry],
+  });
+  readonly sseDropped = new Counter({
+    name: 'api_sse_clients_dropped_total',
+    help: 'SSE clients disconnected for falling too far behind',
+    labelNames: ['stream'] as const,
+    registers: [this.registry],
+  });
   readonly eventsLag = new Gauge({
     name: 'api_engine_events_lag',
     help: 'Engine events on the partition not yet ingested',

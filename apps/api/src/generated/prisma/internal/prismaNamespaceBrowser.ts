@@ -137,6 +137,7 @@ export type OrderScalarFieldEnum = (typeof OrderScalarFieldEnum)[keyof typeof Or
 
 
 export const EngineEventScalarFieldEnum = {
+  id: 'id',
   symbol: 'symbol',
   sequence: 'sequence',
   type: 'type',

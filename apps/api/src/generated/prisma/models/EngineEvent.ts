@@ -27,14 +27,17 @@ export type AggregateEngineEvent = {
 }
 
 export type EngineEventAvgAggregateOutputType = {
+  id: number | null
   sequence: number | null
 }
 
 export type EngineEventSumAggregateOutputType = {
+  id: bigint | null
   sequence: number | null
 }
 
 export type EngineEventMinAggregateOutputType = {
+  id: bigint | null
   symbol: string | null
   sequence: number | null
   type: string | null
@@ -44,6 +47,7 @@ export type EngineEventMinAggregateOutputType = {
 }
 
 export type EngineEventMaxAggregateOutputType = {
+  id: bigint | null
   symbol: string | null
   sequence: number | null
   type: string | null
@@ -53,6 +57,7 @@ export type EngineEventMaxAggregateOutputType = {
 }
 
 export type EngineEventCountAggregateOutputType = {
+  id: number
   symbol: number
   sequence: number
   type: number
@@ -65,14 +70,17 @@ export type EngineEventCountAggregateOutputType = {
 
 
 export type EngineEventAvgAggregateInputType = {
+  id?: true
   sequence?: true
 }
 
 export type EngineEventSumAggregateInputType = {
+  id?: true
   sequence?: true
 }
 
 export type EngineEventMinAggregateInputType = {
+  id?: true
   symbol?: true
   sequence?: true
   type?: true
@@ -82,6 +90,7 @@ export type EngineEventMinAggregateInputType = {
 }
 
 export type EngineEventMaxAggregateInputType = {
+  id?: true
   symbol?: true
   sequence?: true
   type?: true
@@ -91,6 +100,7 @@ export type EngineEventMaxAggregateInputType = {
 }
 
 export type EngineEventCountAggregateInputType = {
+  id?: true
   symbol?: true
   sequence?: true
   type?: true
@@ -188,6 +198,7 @@ export type EngineEventGroupByArgs<ExtArgs extends runtime.Types.Extensions.Inte
 }
 
 export type EngineEventGroupByOutputType = {
+  id: bigint
   symbol: string
   sequence: number
   type: string
@@ -221,6 +232,7 @@ export type EngineEventWhereInput = {
   AND?: Prisma.EngineEventWhereInput | Prisma.EngineEventWhereInput[]
   OR?: Prisma.EngineEventWhereInput[]
   NOT?: Prisma.EngineEventWhereInput | Prisma.EngineEventWhereInput[]
+  id?: Prisma.BigIntFilter<"EngineEvent"> | bigint | number
   symbol?: Prisma.StringFilter<"EngineEvent"> | string
   sequence?: Prisma.IntFilter<"EngineEvent"> | number
   type?: Prisma.StringFilter<"EngineEvent"> | string
@@ -231,6 +243,7 @@ export type EngineEventWhereInput = {
 }
 
 export type EngineEventOrderByWithRelationInput = {
+  id?: Prisma.SortOrder
   symbol?: Prisma.SortOrder
   sequence?: Prisma.SortOrder
   type?: Prisma.SortOrder
@@ -241,6 +254,7 @@ export type EngineEventOrderByWithRelationInput = {
 }
 
 export type EngineEventWhereUniqueInput = Prisma.AtLeast<{
+  id?: bigint | number
   symbol_sequence?: Prisma.EngineEventSymbolSequenceCompoundUniqueInput
   AND?: Prisma.EngineEventWhereInput | Prisma.EngineEventWhereInput[]
   OR?: Prisma.EngineEventWhereInput[]
@@ -252,9 +266,10 @@ export type EngineEventWhereUniqueInput = Prisma.AtLeast<{
   traceId?: Prisma.StringFilter<"EngineEvent"> | string
   payload?: Prisma.JsonFilter<"EngineEvent">
   occurredAt?: Prisma.DateTimeFilter<"EngineEvent"> | Date | string
-}, "symbol_sequence">
+}, "symbol_sequence" | "id">
 
 export type EngineEventOrderByWithAggregationInput = {
+  id?: Prisma.SortOrder
   symbol?: Prisma.SortOrder
   sequence?: Prisma.SortOrder
   type?: Prisma.SortOrder
@@ -273,6 +288,7 @@ export type EngineEventScalarWhereWithAggregatesInput = {
   AND?: Prisma.EngineEventScalarWhereWithAggregatesInput | Prisma.EngineEventScalarWhereWithAggregatesInput[]
   OR?: Prisma.EngineEventScalarWhereWithAggregatesInput[]
   NOT?: Prisma.EngineEventScalarWhereWithAggregatesInput | Prisma.EngineEventScalarWhereWithAggregatesInput[]
+  id?: Prisma.BigIntWithAggregatesFilter<"EngineEvent"> | bigint | number
   symbol?: Prisma.StringWithAggregatesFilter<"EngineEvent"> | string
   sequence?: Prisma.IntWithAggregatesFilter<"EngineEvent"> | number
   type?: Prisma.StringWithAggregatesFilter<"EngineEvent"> | string
@@ -283,6 +299,7 @@ export type EngineEventScalarWhereWithAggregatesInput = {
 }
 
 export type EngineEventCreateInput = {
+  id?: bigint | number
   symbol: string
   sequence: number
   type: string
@@ -293,6 +310,7 @@ export type EngineEventCreateInput = {
 }
 
 export type EngineEventUncheckedCreateInput = {
+  id?: bigint | number
   symbol: string
   sequence: number
   type: string
@@ -303,6 +321,7 @@ export type EngineEventUncheckedCreateInput = {
 }
 
 export type EngineEventUpdateInput = {
+  id?: Prisma.BigIntFieldUpdateOperationsInput | bigint | number
   symbol?: Prisma.StringFieldUpdateOperationsInput | string
   sequence?: Prisma.IntFieldUpdateOperationsInput | number
   type?: Prisma.StringFieldUpdateOperationsInput | string
@@ -313,6 +332,7 @@ export type EngineEventUpdateInput = {
 }
 
 export type EngineEventUncheckedUpdateInput = {
+  id?: Prisma.BigIntFieldUpdateOperationsInput | bigint | number
   symbol?: Prisma.StringFieldUpdateOperationsInput | string
   sequence?: Prisma.IntFieldUpdateOperationsInput | number
   type?: Prisma.StringFieldUpdateOperationsInput | string
@@ -323,6 +343,7 @@ export type EngineEventUncheckedUpdateInput = {
 }
 
 export type EngineEventCreateManyInput = {
+  id?: bigint | number
   symbol: string
   sequence: number
   type: string
@@ -333,6 +354,7 @@ export type EngineEventCreateManyInput = {
 }
 
 export type EngineEventUpdateManyMutationInput = {
+  id?: Prisma.BigIntFieldUpdateOperationsInput | bigint | number
   symbol?: Prisma.StringFieldUpdateOperationsInput | string
   sequence?: Prisma.IntFieldUpdateOperationsInput | number
   type?: Prisma.StringFieldUpdateOperationsInput | string
@@ -343,6 +365,7 @@ export type EngineEventUpdateManyMutationInput = {
 }
 
 export type EngineEventUncheckedUpdateManyInput = {
+  id?: Prisma.BigIntFieldUpdateOperationsInput | bigint | number
   symbol?: Prisma.StringFieldUpdateOperationsInput | string
   sequence?: Prisma.IntFieldUpdateOperationsInput | number
   type?: Prisma.StringFieldUpdateOperationsInput | string
@@ -358,6 +381,7 @@ export type EngineEventSymbolSequenceCompoundUniqueInput = {
 }
 
 export type EngineEventCountOrderByAggregateInput = {
+  id?: Prisma.SortOrder
   symbol?: Prisma.SortOrder
   sequence?: Prisma.SortOrder
   type?: Prisma.SortOrder
@@ -368,10 +392,12 @@ export type EngineEventCountOrderByAggregateInput = {
 }
 
 export type EngineEventAvgOrderByAggregateInput = {
+  id?: Prisma.SortOrder
   sequence?: Prisma.SortOrder
 }
 
 export type EngineEventMaxOrderByAggregateInput = {
+  id?: Prisma.SortOrder
   symbol?: Prisma.SortOrder
   sequence?: Prisma.SortOrder
   type?: Prisma.SortOrder
@@ -381,6 +407,7 @@ export type EngineEventMaxOrderByAggregateInput = {
 }
 
 export type EngineEventMinOrderByAggregateInput = {
+  id?: Prisma.SortOrder
   symbol?: Prisma.SortOrder
   sequence?: Prisma.SortOrder
   type?: Prisma.SortOrder
@@ -390,12 +417,14 @@ export type EngineEventMinOrderByAggregateInput = {
 }
 
 export type EngineEventSumOrderByAggregateInput = {
+  id?: Prisma.SortOrder
   sequence?: Prisma.SortOrder
 }
 
 
 
 export type EngineEventSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
+  id?: boolean
   symbol?: boolean
   sequence?: boolean
   type?: boolean
@@ -406,6 +435,7 @@ export type EngineEventSelect<ExtArgs extends runtime.Types.Extensions.InternalA
 }, ExtArgs["result"]["engineEvent"]>
 
 export type EngineEventSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
+  id?: boolean
   symbol?: boolean
   sequence?: boolean
   type?: boolean
@@ -416,6 +446,7 @@ export type EngineEventSelectCreateManyAndReturn<ExtArgs extends runtime.Types.E
 }, ExtArgs["result"]["engineEvent"]>
 
 export type EngineEventSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
+  id?: boolean
   symbol?: boolean
   sequence?: boolean
   type?: boolean
@@ -426,6 +457,7 @@ export type EngineEventSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.E
 }, ExtArgs["result"]["engineEvent"]>
 
 export type EngineEventSelectScalar = {
+  id?: boolean
   symbol?: boolean
   sequence?: boolean
   type?: boolean
@@ -435,12 +467,16 @@ export type EngineEventSelectScalar = {
   occurredAt?: boolean
 }
 
-export type EngineEventOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"symbol" | "sequence" | "type" | "orderId" | "traceId" | "payload" | "occurredAt", ExtArgs["result"]["engineEvent"]>
+export type EngineEventOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "symbol" | "sequence" | "type" | "orderId" | "traceId" | "payload" | "occurredAt", ExtArgs["result"]["engineEvent"]>
 
 export type $EngineEventPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "EngineEvent"
   objects: {}
   scalars: runtime.Types.Extensions.GetPayloadResult<{
+    /**
+     * Order of arrival across symbols: the id a live stream's client resumes from.
+     */
+    id: bigint
     symbol: string
     sequence: number
     type: string
@@ -531,8 +567,8 @@ export interface EngineEventDelegate<ExtArgs extends runtime.Types.Extensions.In
    * // Get first 10 EngineEvents
    * const engineEvents = await prisma.engineEvent.findMany({ take: 10 })
    * 
-   * // Only select the `symbol`
-   * const engineEventWithSymbolOnly = await prisma.engineEvent.findMany({ select: { symbol: true } })
+   * // Only select the `id`
+   * const engineEventWithIdOnly = await prisma.engineEvent.findMany({ select: { id: true } })
    * 
    */
   findMany<T extends EngineEventFindManyArgs>(args?: Prisma.SelectSubset<T, EngineEventFindManyArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EngineEventPayload<ExtArgs>, T, "findMany", GlobalOmitOptions>>
@@ -576,9 +612,9 @@ export interface EngineEventDelegate<ExtArgs extends runtime.Types.Extensions.In
    *   ]
    * })
    * 
-   * // Create many EngineEvents and only return the `symbol`
-   * const engineEventWithSymbolOnly = await prisma.engineEvent.createManyAndReturn({
-   *   select: { symbol: true },
+   * // Create many EngineEvents and only return the `id`
+   * const engineEventWithIdOnly = await prisma.engineEvent.createManyAndReturn({
+   *   select: { id: true },
    *   data: [
    *     // ... provide data here
    *   ]
@@ -667,9 +703,9 @@ export interface EngineEventDelegate<ExtArgs extends runtime.Types.Extensions.In
    *   ]
    * })
    * 
-   * // Update zero or more EngineEvents and only return the `symbol`
-   * const engineEventWithSymbolOnly = await prisma.engineEvent.updateManyAndReturn({
-   *   select: { symbol: true },
+   * // Update zero or more EngineEvents and only return the `id`
+   * const engineEventWithIdOnly = await prisma.engineEvent.updateManyAndReturn({
+   *   select: { id: true },
    *   where: {
    *     // ... provide filter here
    *   },
@@ -871,6 +907,7 @@ export interface Prisma__EngineEventClient<T, Null = never, ExtArgs extends runt
  * Fields of the EngineEvent model
  */
 export interface EngineEventFieldRefs {
+  readonly id: Prisma.FieldRef<"EngineEvent", 'BigInt'>
   readonly symbol: Prisma.FieldRef<"EngineEvent", 'String'>
   readonly sequence: Prisma.FieldRef<"EngineEvent", 'Int'>
   readonly type: Prisma.FieldRef<"EngineEvent", 'String'>

@@ -1,0 +1,95 @@
+import type { ServerResponse } from 'node:http';
+import type { Observable } from 'rxjs';
+import type { StoredEvent } from '../events/event-ingestion.js';
+
+export interface SseMessage {
+  readonly event: string;
+  readonly data: unknown;
+  /** Omitted for derived messages (a ticker): the client's resume point stays the last event id. */
+  readonly id?: number;
+}
+
+export interface StreamSource {
+  /** Stored events after `afterId` that this stream shows, oldest first, at most `limit`. */
+  replay(afterId: number, limit: number): Promise<StoredEvent[]>;
+  readonly live: Observable<StoredEvent>;
+  accepts(stored: StoredEvent): boolean;
+  render(stored: StoredEvent): Promise<SseMessage[]> | SseMessage[];
+}
+
+export interface StreamLimits {
+  readonly heartbeatMs: number;
+  /** A client this far behind is disconnected; it resumes from its Last-Event-ID when it reconnects. */
+  readonly maxBufferedBytes: number;
+}
+
+const REPLAY_PAGE = 1000;
+
+function format(message: SseMessage): string {
+  const id = message.id === undefined ? '' : `id: ${message.id}\n`;
+  return `${id}event: ${message.event}\ndata: ${JSON.stringify(message.data)}\n\n`;
+}
+
+/**
+ * Serves one SSE connection: subscribes to live events first, replays what the client missed since its
+ * Last-Event-ID, then goes live, skipping anything already sent, so there is no gap and no repeat. Writes are
+ * sequential; a client whose unsent data passes the limit is cut off rather than allowed to hold memory.
+ */
+export async function serveStream(
+  response: ServerResponse,
+  source: StreamSource,
+  lastEventId: number | null,
+  limits: StreamLimits,
+  onClose: (reason: 'client' | 'slow') => void,
+): Promise<void> {
+  response.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  response.write('retry: 2000\n\n');
+  let lastSent = lastEventId ?? 0;
+  let replaying = true;
+  const held: StoredEvent[] = [];
+  let chain: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  const send = async (stored: StoredEvent): Promise<void> => {
+    if (closed || stored.id <= lastSent) return;
+    lastSent = stored.id;
+    for (const message of await source.render(stored)) response.write(format(message));
+    if (response.writableLength > limits.maxBufferedBytes) finish('slow');
+  };
+  const subscription = source.live.subscribe((stored) => {
+    if (!source.accepts(stored)) return;
+    if (replaying) held.push(stored);
+    else chain = chain.then(() => send(stored)).catch(() => finish('client'));
+  });
+  const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), limits.heartbeatMs);
+  const finish = (reason: 'client' | 'slow') => {
+    if (closed) return;
+    closed = true;
+    subscription.unsubscribe();
+    clearInterval(heartbeat);
+    onClose(reason);
+    response.destroy();
+  };
+  response.on('close', () => finish('client'));
+
+  if (lastEventId !== null) {
+    for (;;) {
+      const page = await source.replay(lastSent, REPLAY_PAGE);
+      for (const stored of page) await send(stored);
+      if (page.length < REPLAY_PAGE || closed) break;
+    }
+  }
+  for (const stored of held) await send(stored);
+  replaying = false;
+}
+
+/** `Last-Event-ID` as a stream id, or null when absent or not one of ours. */
+export function parseLastEventId(header: string | string[] | undefined): number | null {
+  const text = Array.isArray(header) ? header[0] : header;
+  return text !== undefined && /^\d{1,15}$/.test(text) ? Number(text) : null;
+}

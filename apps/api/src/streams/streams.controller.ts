@@ -1,0 +1,54 @@
+import { Controller, Get, Headers, Inject, Param, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard.js';
+import { InstrumentRegistry } from '../markets/instrument-registry.js';
+import { ApiMetrics } from '../observability/metrics.js';
+import { parseLastEventId, serveStream, type StreamSource } from './sse.js';
+import { StreamsService } from './streams.service.js';
+
+const LIMITS = { heartbeatMs: 15_000, maxBufferedBytes: 1024 * 1024 };
+
+@Controller('api/stream')
+export class StreamsController {
+  constructor(
+    @Inject(StreamsService) private readonly streams: StreamsService,
+    @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
+    @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
+  ) {}
+
+  @Get('markets/:symbol')
+  market(
+    @Param('symbol') symbol: string,
+    @Headers('last-event-id') last: string | undefined,
+    @Res() reply: FastifyReply,
+  ) {
+    const instrument = this.instruments.require(symbol);
+    return this.open(reply, 'market', this.streams.market(instrument.symbol), last);
+  }
+
+  @Get('orders')
+  @UseGuards(ApiKeyGuard)
+  orders(
+    @Req() request: AuthenticatedRequest,
+    @Headers('last-event-id') last: string | undefined,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.open(reply, 'orders', this.streams.orders(request.caller!.accountId), last);
+  }
+
+  /** Every trade on the exchange, for the live trade panel. */
+  @Get('trades')
+  @UseGuards(ApiKeyGuard)
+  trades(@Headers('last-event-id') last: string | undefined, @Res() reply: FastifyReply) {
+    return this.open(reply, 'trades', this.streams.trades(), last);
+  }
+
+  private async open(reply: FastifyReply, stream: string, source: StreamSource, last: string | undefined) {
+    reply.hijack();
+    this.metrics.sseClients.inc({ stream });
+    await serveStream(reply.raw, source, parseLastEventId(last), LIMITS, (reason) => {
+      this.metrics.sseClients.dec({ stream });
+      if (reason === 'slow') this.metrics.sseDropped.inc({ stream });
+    });
+  }
+}

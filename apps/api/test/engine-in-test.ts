@@ -1,0 +1,34 @@
+import { DEFAULT_INSTRUMENTS, decodeCommand, encodeEvent, TOPICS } from '@bolsa/contracts';
+import { ContractBook } from '@bolsa/order-book';
+import { Kafka, logLevel } from 'kafkajs';
+
+/**
+ * The real matching core run inside the test process: it reads the commands the API publishes, applies them to
+ * one ContractBook per symbol, and publishes the resulting events, as the matching engine service does.
+ */
+export async function startInTestEngine(bootstrap: string): Promise<{ stop(): Promise<void> }> {
+  const kafka = new Kafka({ brokers: [bootstrap], clientId: 'in-test-engine', logLevel: logLevel.NOTHING });
+  const books = new Map(DEFAULT_INSTRUMENTS.map((instrument) => [instrument.symbol, new ContractBook(instrument)]));
+  const producer = kafka.producer();
+  const consumer = kafka.consumer({ groupId: 'in-test-engine', maxWaitTimeInMs: 50 });
+  await Promise.all([producer.connect(), consumer.connect()]);
+  await consumer.subscribe({ topics: [TOPICS.orderCommands], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const decoded = decodeCommand(message.value!);
+      if (!decoded.ok) return;
+      const events = books.get(decoded.value.symbol)?.apply(decoded.value) ?? [];
+      if (events.length === 0) return;
+      await producer.send({
+        topic: TOPICS.engineEvents,
+        messages: events.map((event) => ({ key: event.symbol, value: encodeEvent(event) })),
+      });
+    },
+  });
+  return {
+    stop: async () => {
+      await consumer.disconnect();
+      await producer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import { ApiErrorBody, FillView, LevelDeltaView, TickerView, TradeView } from '@bolsa/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInTestEngine } from './engine-in-test.js';
+import { newTrader, readStream, startTestApi, type SseEvent, type TestApi } from './support.js';
+
+let api: TestApi;
+let base: string;
+let engine: { stop(): Promise<void> };
+
+beforeAll(async () => {
+  api = await startTestApi();
+  base = await api.listen();
+  engine = await startInTestEngine(api.broker.bootstrap);
+});
+
+afterAll(async () => {
+  await engine.stop();
+  await api.stop();
+});
+
+async function order(token: string, body: Record<string, string>): Promise<string> {
+  const response = await api.request('POST', '/api/orders', { token, body });
+  expect(response.status).toBe(202);
+  return (response.body as { orderId: string }).orderId;
+}
+
+const ofType = (events: SseEvent[], type: string) => events.filter((event) => event.event === type);
+
+describe('the market stream', () => {
+  it('streams trades, level deltas and the ticker live, and resumes after Last-Event-ID without a gap', async () => {
+    const seller = await newTrader(api, 'seller');
+    const buyer = await newTrader(api, 'buyer');
+    const live = readStream(`${base}/api/stream/markets/PETR4`, {
+      done: (events) => ofType(events, 'ticker').length >= 1,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await order(seller.apiKey, { symbol: 'PETR4', side: 'sell', type: 'limit', price: '35.00', quantity: '10' });
+    await order(buyer.apiKey, { symbol: 'PETR4', side: 'buy', type: 'limit', price: '35.00', quantity: '3' });
+    const first = await live;
+    expect(first.status).toBe(200);
+    const trades = ofType(first.events, 'trade').map((event) => TradeView.parse(event.data));
+    expect(trades.map((trade) => [trade.price, trade.quantity, trade.aggressorSide])).toEqual([['35.00', '3', 'buy']]);
+    const levels = ofType(first.events, 'level').map((event) => LevelDeltaView.parse(event.data));
+    expect(levels.map((level) => [level.side, level.price, level.quantity])).toEqual([
+      ['sell', '35.00', '10'],
+      ['sell', '35.00', '7'],
+    ]);
+    expect(TickerView.parse(ofType(first.events, 'ticker')[0]!.data)).toMatchObject({ last: '35.00', volume: '3' });
+
+    const ids = first.events.filter((event) => event.id !== undefined).map((event) => Number(event.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    // Reconnect as if the connection dropped after the first event: the rest comes back, once each, in order.
+    const resumed = await readStream(`${base}/api/stream/markets/PETR4`, {
+      headers: { 'last-event-id': String(ids[0]) },
+      done: (events) => events.filter((event) => event.id !== undefined).length >= ids.length - 1,
+    });
+    expect(resumed.events.filter((event) => event.id !== undefined).map((event) => Number(event.id))).toEqual(
+      ids.slice(1),
+    );
+  });
+
+  it('answers an unknown symbol with 404 before streaming', async () => {
+    const response = await fetch(`${base}/api/stream/markets/XPTO3`);
+    expect(response.status).toBe(404);
+    expect(ApiErrorBody.parse(await response.json()).code).toBe('unknown_symbol');
+  });
+});
+
+describe('the order stream', () => {
+  it('shows a trader their own orders and fills, and nobody else’s', async () => {
+    const alice = await newTrader(api, 'alice');
+    const bob = await newTrader(api, 'bob');
+    const aliceStream = readStream(`${base}/api/stream/orders`, {
+      headers: { authorization: `Bearer ${alice.apiKey}` },
+      done: (events) => ofType(events, 'fill').length >= 1 && ofType(events, 'order').length >= 2,
+    });
+    const bobStream = readStream(`${base}/api/stream/orders`, {
+      headers: { authorization: `Bearer ${bob.apiKey}` },
+      done: (events) => ofType(events, 'fill').length >= 1,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const aliceOrder = await order(alice.apiKey, {
+      symbol: 'ITUB4',
+      side: 'sell',
+      type: 'limit',
+      price: '30.00',
+      quantity: '5',
+    });
+    const bobOrder = await order(bob.apiKey, { symbol: 'ITUB4', side: 'buy', type: 'market', quantity: '5' });
+    const [mine, theirs] = await Promise.all([aliceStream, bobStream]);
+    const aliceFills = ofType(mine.events, 'fill').map((event) => FillView.parse(event.data));
+    expect(aliceFills).toEqual([
+      expect.objectContaining({ orderId: aliceOrder, side: 'sell', role: 'maker', quantity: '5' }),
+    ]);
+    const aliceOrders = ofType(mine.events, 'order').map(
+      (event) => event.data as { change: string; order: { orderId: string } },
+    );
+    expect(aliceOrders.every((entry) => entry.order.orderId === aliceOrder)).toBe(true);
+    expect(aliceOrders.map((entry) => entry.change)).toContain('order_accepted');
+    const bobFills = ofType(theirs.events, 'fill').map((event) => FillView.parse(event.data));
+    expect(bobFills).toEqual([expect.objectContaining({ orderId: bobOrder, side: 'buy', role: 'taker' })]);
+    expect(JSON.stringify(theirs.events)).not.toContain(aliceOrder);
+  });
+
+  it('requires an API key for the order and trade streams', async () => {
+    for (const path of ['/api/stream/orders', '/api/stream/trades']) {
+      const response = await fetch(`${base}${path}`);
+      expect([path, response.status]).toEqual([path, 401]);
+    }
+  });
+});
+
+describe('the all-trades stream', () => {
+  it('carries every trade on the exchange', async () => {
+    const watcher = await newTrader(api, 'watcher');
+    const seller = await newTrader(api, 's');
+    const buyer = await newTrader(api, 'b');
+    const stream = readStream(`${base}/api/stream/trades`, {
+      headers: { authorization: `Bearer ${watcher.apiKey}` },
+      done: (events) => ofType(events, 'trade').some((event) => (event.data as { symbol: string }).symbol === 'BBDC4'),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await order(seller.apiKey, { symbol: 'BBDC4', side: 'sell', type: 'limit', price: '15.00', quantity: '2' });
+    await order(buyer.apiKey, { symbol: 'BBDC4', side: 'buy', type: 'limit', price: '15.00', quantity: '2' });
+    const { events } = await stream;
+    expect(
+      ofType(events, 'trade')
+        .map((event) => TradeView.parse(event.data))
+        .filter((t) => t.symbol === 'BBDC4'),
+    ).toHaveLength(1);
+  });
+});
