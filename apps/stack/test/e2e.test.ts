@@ -1,0 +1,355 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  ApiErrorBody,
+  DEFAULT_INSTRUMENTS,
+  decodeCommand,
+  OrderView,
+  TOPICS,
+  TradeView,
+  type OrderCommand,
+} from '@bolsa/contracts';
+import { ContractBook } from '@bolsa/order-book';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
+const launcher = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+let stack: ChildProcess;
+let api: string;
+let kafkaPort: number;
+let databaseUrl: string;
+let enginePid = 0;
+let output = '';
+
+beforeAll(async () => {
+  const [apiPort, brokerPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  kafkaPort = brokerPort;
+  // As root, PostgreSQL runs as the 'postgres' user, which must be able to enter the data directory.
+  const dataDir = mkdtempSync(join(tmpdir(), 'bolsa-e2e-'));
+  chmodSync(dataDir, 0o755);
+  stack = spawn(process.execPath, [launcher], {
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      API_PORT: String(apiPort),
+      KAFKA_PORT: String(brokerPort),
+      POSTGRES_PORT: '0',
+      ENGINE_METRICS_PORT: String(metricsPort),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  stack.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    stack.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /ready api=(\S+) engine-pid=(\d+)/.exec(output);
+      const db = /PostgreSQL\s+(postgresql:\/\/\S+)/.exec(output);
+      if (ready && db) {
+        api = ready[1]!;
+        enginePid = Number(ready[2]);
+        databaseUrl = db[1]!;
+        resolve();
+      }
+    });
+    stack.once('exit', (code) => reject(new Error(`the stack exited with ${code}:\n${output}`)));
+  });
+}, 120_000);
+
+afterAll(async () => {
+  const exited = new Promise((resolve) => stack.once('exit', resolve));
+  stack.kill('SIGINT');
+  await exited;
+});
+
+async function call(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+  const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${api}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
+}
+
+async function trader(name: string): Promise<string> {
+  return ((await call('POST', '/api/accounts', { body: { name } })).body as { apiKey: string }).apiKey;
+}
+
+async function place(
+  token: string,
+  body: Record<string, string>,
+  headers?: Record<string, string>,
+): Promise<OrderView> {
+  const response = await call('POST', '/api/orders', { token, body, ...(headers ? { headers } : {}) });
+  expect(response.status).toBe(202);
+  return OrderView.parse(response.body);
+}
+
+async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met in time\n${output.slice(-2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function orderWhen(token: string, orderId: string, status: string): Promise<OrderView> {
+  return until(async () => {
+    const order = OrderView.parse((await call('GET', `/api/orders/${orderId}`, { token })).body);
+    return order.status === status ? order : undefined;
+  });
+}
+
+interface StreamEvent {
+  id: string | undefined;
+  event: string;
+  data: unknown;
+}
+
+/** Opens an SSE stream and collects events until `done`. */
+function stream(path: string, done: (events: StreamEvent[]) => boolean, headers: Record<string, string> = {}) {
+  const abort = new AbortController();
+  const events: StreamEvent[] = [];
+  const finished = (async () => {
+    const response = await fetch(`${api}${path}`, { headers, signal: abort.signal });
+    let buffer = '';
+    try {
+      for await (const chunk of response.body!) {
+        buffer += Buffer.from(chunk as Uint8Array).toString();
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const fields = Object.fromEntries(
+            block
+              .split('\n')
+              .filter((line) => line !== '' && !line.startsWith(':'))
+              .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart()]),
+          ) as Record<string, string>;
+          if (fields['data'] !== undefined)
+            events.push({ id: fields['id'], event: fields['event'] ?? 'message', data: JSON.parse(fields['data']) });
+        }
+        if (done(events)) break;
+      }
+    } catch (error) {
+      if (!abort.signal.aborted) throw error;
+    } finally {
+      abort.abort();
+    }
+    return events;
+  })();
+  return { finished, stop: () => abort.abort() };
+}
+
+describe('the whole exchange, over HTTP and SSE', () => {
+  it('matches crossing orders and shows the trade on every stream, in the trades list and in the database', async () => {
+    const seller = await trader('seller');
+    const buyer = await trader('buyer');
+    const market = stream('/api/stream/markets/PETR4', (events) => events.some((event) => event.event === 'trade'));
+    const sellerOrders = stream('/api/stream/orders', (events) => events.some((event) => event.event === 'fill'), {
+      authorization: `Bearer ${seller}`,
+    });
+    const buyerOrders = stream('/api/stream/orders', (events) => events.some((event) => event.event === 'fill'), {
+      authorization: `Bearer ${buyer}`,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const sell = await place(seller, { symbol: 'PETR4', side: 'sell', type: 'limit', price: '35.00', quantity: '100' });
+    const buy = await place(buyer, { symbol: 'PETR4', side: 'buy', type: 'limit', price: '35.10', quantity: '30' });
+    const [marketEvents, sellerEvents, buyerEvents] = await Promise.all([
+      market.finished,
+      sellerOrders.finished,
+      buyerOrders.finished,
+    ]);
+    const trade = TradeView.parse(marketEvents.find((event) => event.event === 'trade')!.data);
+    expect(trade).toMatchObject({ price: '35.00', quantity: '30', aggressorSide: 'buy' });
+    expect(sellerEvents.find((event) => event.event === 'fill')?.data).toMatchObject({
+      orderId: sell.orderId,
+      role: 'maker',
+    });
+    expect(buyerEvents.find((event) => event.event === 'fill')?.data).toMatchObject({
+      orderId: buy.orderId,
+      role: 'taker',
+    });
+
+    expect(await orderWhen(seller, sell.orderId, 'partially_filled')).toMatchObject({ filledQuantity: '30' });
+    expect(await orderWhen(buyer, buy.orderId, 'filled')).toMatchObject({ filledQuantity: '30' });
+    const listed = TradeView.array().parse((await call('GET', '/api/markets/PETR4/trades')).body);
+    expect(listed.find((t) => t.tradeId === trade.tradeId)).toEqual(trade);
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    const rows = await db.query('select price, quantity, maker_order_id, taker_order_id from trades where id = $1', [
+      trade.tradeId,
+    ]);
+    await db.end();
+    expect(rows.rows).toEqual([
+      { price: '3500', quantity: '30', maker_order_id: sell.orderId, taker_order_id: buy.orderId },
+    ]);
+
+    // What is left of the sell order can be amended down and then cancelled.
+    expect(
+      (await call('PATCH', `/api/orders/${sell.orderId}`, { token: seller, body: { quantity: '50' } })).status,
+    ).toBe(202);
+    await until(async () => {
+      const order = OrderView.parse((await call('GET', `/api/orders/${sell.orderId}`, { token: seller })).body);
+      return order.quantity === '50' ? order : undefined;
+    });
+    expect((await call('DELETE', `/api/orders/${sell.orderId}`, { token: seller })).status).toBe(202);
+    expect(await orderWhen(seller, sell.orderId, 'cancelled')).toMatchObject({ filledQuantity: '30', quantity: '50' });
+    const late = await call('DELETE', `/api/orders/${sell.orderId}`, { token: seller });
+    expect([late.status, ApiErrorBody.parse(late.body).code]).toEqual([409, 'order_not_open']);
+  });
+
+  it('keeps idempotent resubmits to one order, hides other accounts’ orders, and names bad input', async () => {
+    const alice = await trader('alice');
+    const bob = await trader('bob');
+    const key = { 'idempotency-key': 'e2e-1' };
+    const body = { symbol: 'VALE3', side: 'buy', type: 'limit', price: '50.00', quantity: '10' };
+    const first = await place(alice, body, key);
+    const again = await place(alice, body, key);
+    expect(again.orderId).toBe(first.orderId);
+    expect(
+      (await call('POST', '/api/orders', { token: alice, body: { ...body, quantity: '11' }, headers: key })).status,
+    ).toBe(409);
+    expect((await call('GET', `/api/orders/${first.orderId}`, { token: bob })).status).toBe(404);
+    expect((await call('DELETE', `/api/orders/${first.orderId}`, { token: bob })).status).toBe(404);
+
+    const cases: [string, { token?: string; body?: unknown; raw?: string }, number, string][] = [
+      ['malformed JSON', { token: alice, raw: '{"symbol"' }, 400, 'malformed_json'],
+      ['unknown symbol', { token: alice, body: { ...body, symbol: 'XPTO3' } }, 404, 'unknown_symbol'],
+      ['a price off the tick', { token: alice, body: { ...body, price: '50.005' } }, 400, 'validation_failed'],
+      ['no API key', { body }, 401, 'unauthorized'],
+      ['an invalid API key', { token: 'not-a-key', body }, 401, 'unauthorized'],
+    ];
+    for (const [name, options, status, code] of cases) {
+      const response = await call('POST', '/api/orders', options);
+      expect([name, response.status, ApiErrorBody.parse(response.body).code]).toEqual([name, status, code]);
+    }
+  });
+
+  it('resumes a market stream from Last-Event-ID with nothing missing', async () => {
+    const maker = await trader('maker');
+    const taker = await trader('taker');
+    for (let i = 0; i < 3; i++)
+      await place(maker, { symbol: 'ITUB4', side: 'sell', type: 'limit', price: `30.0${i}`, quantity: '1' });
+    await place(taker, { symbol: 'ITUB4', side: 'buy', type: 'market', quantity: '3' });
+    const everything = await stream(
+      '/api/stream/markets/ITUB4',
+      (events) => events.filter((e) => e.event === 'trade').length >= 3,
+      {
+        'last-event-id': '0',
+      },
+    ).finished;
+    const ids = everything.filter((event) => event.id !== undefined).map((event) => event.id!);
+    const resumed = await stream(
+      '/api/stream/markets/ITUB4',
+      (events) => events.filter((e) => e.id !== undefined).length >= ids.length - 2,
+      {
+        'last-event-id': ids[1]!,
+      },
+    ).finished;
+    expect(resumed.filter((event) => event.id !== undefined).map((event) => event.id)).toEqual(ids.slice(2));
+  });
+});
+
+describe('a crashing engine', () => {
+  it('loses nothing and duplicates nothing when killed with SIGKILL mid-stream', async () => {
+    const traders = await Promise.all(['a', 'b', 'c'].map(trader));
+    const placed: string[] = [];
+    const flow = (async () => {
+      for (let i = 0; i < 300; i++) {
+        const side = i % 2 === 0 ? 'buy' : 'sell';
+        const price = (34 + ((i * 7) % 20) / 10).toFixed(2);
+        const order = await place(traders[i % 3]!, {
+          symbol: 'BBDC4',
+          side,
+          type: 'limit',
+          price,
+          quantity: String(1 + (i % 9)),
+        });
+        placed.push(order.orderId);
+      }
+    })();
+    await until(async () => (placed.length >= 60 ? true : undefined));
+    process.kill(enginePid, 'SIGKILL');
+    await flow;
+    // The launcher restarts the engine; every order must come to rest in a decided state.
+    const statuses = await until(async () => {
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      const result = await db.query<{ status: string }>(`select status from orders where id = any($1::uuid[])`, [
+        placed,
+      ]);
+      await db.end();
+      return result.rows.every((row) => row.status !== 'pending') ? result.rows : undefined;
+    }, 60_000);
+    expect(statuses).toHaveLength(300);
+
+    // Replay every BBDC4 command through the order book: the database must hold exactly those trades.
+    const kafka = new Kafka({
+      brokers: [`127.0.0.1:${kafkaPort}`],
+      clientId: 'e2e-replay',
+      logLevel: logLevel.NOTHING,
+    });
+    const consumer = kafka.consumer({ groupId: `e2e-replay-${Date.now()}`, maxWaitTimeInMs: 100 });
+    const commands: { offset: number; partition: number; command: OrderCommand }[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topics: [TOPICS.orderCommands], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const decoded = decodeCommand(message.value!);
+        if (decoded.ok && decoded.value.symbol === 'BBDC4')
+          commands.push({ partition, offset: Number(message.offset), command: decoded.value });
+      },
+    });
+    await until(async () => (commands.length >= 300 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await consumer.disconnect();
+    commands.sort((a, b) => a.offset - b.offset);
+    const book = new ContractBook(DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'BBDC4')!);
+    const expectedTrades = commands
+      .flatMap(({ command }) => book.apply(command))
+      .filter((event) => event.type === 'trade')
+      .map((event) =>
+        event.type === 'trade'
+          ? [event.tradeId, event.price, event.quantity, event.makerOrderId, event.takerOrderId]
+          : [],
+      );
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    const stored = await until(async () => {
+      const result = await db.query(
+        `select id, price, quantity, maker_order_id, taker_order_id from trades where symbol = 'BBDC4' order by sequence`,
+      );
+      return result.rows.length >= expectedTrades.length ? result.rows : undefined;
+    });
+    await db.end();
+    expect(
+      stored.map((row) => [row.id, Number(row.price), Number(row.quantity), row.maker_order_id, row.taker_order_id]),
+    ).toEqual(expectedTrades);
+    expect(expectedTrades.length).toBeGreaterThan(0);
+  });
+});
