@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AccountsModule } from './accounts/accounts.module.js';
 import { API_CONFIG, type ApiConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DocsModule } from './docs/docs.module.js';
 import { ErrorFilter } from './errors/error-filter.js';
 import { EventsModule } from './events/events.module.js';
 import { MarketsModule } from './markets/markets.module.js';
@@ -38,6 +39,7 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
       OrdersModule,
       EventsModule,
       StreamsModule,
+      DocsModule,
     ],
   })
   class AppModule {}

@@ -56,3 +56,25 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x/y' })).toThrow(/DATABASE_URL/);
   });
 });
+
+describe('GET /api/docs', () => {
+  it('serves an OpenAPI 3.1 document whose schemas come from the contracts', async () => {
+    const response = await api.request('GET', '/api/docs');
+    expect(response.status).toBe(200);
+    const document = response.body as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, { required?: string[]; properties?: Record<string, unknown> }> };
+    };
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/api/orders', '/api/orders/{id}', '/api/markets/{symbol}/book', '/api/stream/orders']),
+    );
+    expect(Object.keys(document.paths['/api/orders/{id}']!).sort()).toEqual(['delete', 'get', 'patch']);
+    const place = document.components.schemas['PlaceOrderRequest']!;
+    expect(place.required).toEqual(expect.arrayContaining(['symbol', 'side', 'type', 'quantity']));
+    expect(Object.keys(place.properties ?? {})).toContain('timeInForce');
+    const refs = JSON.stringify(document.paths).match(/#\/components\/schemas\/(\w+)/g) ?? [];
+    for (const ref of new Set(refs)) expect(document.components.schemas[ref.split('/').pop()!], ref).toBeDefined();
+  });
+});

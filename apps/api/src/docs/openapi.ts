@@ -1,0 +1,189 @@
+import {
+  AccountView,
+  AmendOrderRequest,
+  ApiErrorBody,
+  BookView,
+  CandleView,
+  CreateAccountRequest,
+  CreatedAccount,
+  InstrumentView,
+  OrderView,
+  PlaceOrderRequest,
+  TickerView,
+  TradeView,
+} from '@bolsa/contracts';
+import { z } from 'zod';
+
+type Schema = z.ZodType;
+
+const SCHEMAS: Record<string, Schema> = {
+  ApiError: ApiErrorBody,
+  CreateAccountRequest,
+  CreatedAccount,
+  AccountView,
+  PlaceOrderRequest,
+  AmendOrderRequest,
+  OrderView,
+  InstrumentView,
+  BookView,
+  TradeView,
+  CandleView,
+  TickerView,
+};
+
+const ref = (name: keyof typeof SCHEMAS) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [String(status), { description: 'error', ...json(ref('ApiError')) }]));
+const bearer = [{ apiKey: [] }];
+const symbol = { name: 'symbol', in: 'path', required: true, schema: { type: 'string', example: 'PETR4' } };
+const orderId = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const sse = (description: string) => ({
+  description,
+  content: { 'text/event-stream': { schema: { type: 'string' } } },
+});
+
+/** The OpenAPI 3.1 document of the API, its schemas generated from the zod contracts the API validates with. */
+export function openApiDocument(): object {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Bolsa API',
+      version: '1',
+      description:
+        'Prices and quantities are decimal strings in requests and responses. Errors are {code, message, details}.',
+    },
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: '<key id>.<secret>' } },
+      schemas: Object.fromEntries(
+        Object.entries(SCHEMAS).map(([name, schema]) => [
+          name,
+          z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),
+        ]),
+      ),
+    },
+    paths: {
+      '/api/accounts': {
+        post: {
+          summary: 'Create a trader account; the API key is shown once',
+          requestBody: json(ref('CreateAccountRequest')),
+          responses: { '201': { description: 'created', ...json(ref('CreatedAccount')) }, ...errors(400) },
+        },
+      },
+      '/api/accounts/me': {
+        get: {
+          summary: 'The caller',
+          security: bearer,
+          responses: { '200': { description: 'ok', ...json(ref('AccountView')) }, ...errors(401) },
+        },
+      },
+      '/api/orders': {
+        post: {
+          summary: 'Place an order (202: recorded and sent to the engine; status follows its events)',
+          security: bearer,
+          parameters: [
+            { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 100 } },
+          ],
+          requestBody: json(ref('PlaceOrderRequest')),
+          responses: {
+            '202': { description: 'accepted', ...json(ref('OrderView')) },
+            ...errors(400, 401, 404, 409, 503),
+          },
+        },
+        get: {
+          summary: "The caller's orders",
+          security: bearer,
+          parameters: [{ name: 'status', in: 'query', required: false, schema: { enum: ['open', 'done'] } }],
+          responses: {
+            '200': { description: 'ok', ...json({ type: 'array', items: ref('OrderView') }) },
+            ...errors(400, 401),
+          },
+        },
+      },
+      '/api/orders/{id}': {
+        get: {
+          summary: 'One of the caller’s orders',
+          security: bearer,
+          parameters: [orderId],
+          responses: { '200': { description: 'ok', ...json(ref('OrderView')) }, ...errors(401, 404) },
+        },
+        delete: {
+          summary: 'Cancel',
+          security: bearer,
+          parameters: [orderId],
+          responses: { '202': { description: 'sent', ...json(ref('OrderView')) }, ...errors(401, 404, 409, 503) },
+        },
+        patch: {
+          summary: 'Amend price and/or total quantity',
+          security: bearer,
+          parameters: [orderId],
+          requestBody: json(ref('AmendOrderRequest')),
+          responses: { '202': { description: 'sent', ...json(ref('OrderView')) }, ...errors(400, 401, 404, 409, 503) },
+        },
+      },
+      '/api/instruments': {
+        get: {
+          summary: 'Instruments traded',
+          responses: { '200': { description: 'ok', ...json({ type: 'array', items: ref('InstrumentView') }) } },
+        },
+      },
+      '/api/markets/{symbol}/book': {
+        get: {
+          summary: 'L2 book',
+          parameters: [symbol, { name: 'depth', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } }],
+          responses: { '200': { description: 'ok', ...json(ref('BookView')) }, ...errors(400, 404) },
+        },
+      },
+      '/api/markets/{symbol}/trades': {
+        get: {
+          summary: 'Recent trades, newest first',
+          parameters: [symbol, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } }],
+          responses: {
+            '200': { description: 'ok', ...json({ type: 'array', items: ref('TradeView') }) },
+            ...errors(400, 404),
+          },
+        },
+      },
+      '/api/markets/{symbol}/candles': {
+        get: {
+          summary: 'OHLCV candles, oldest first',
+          parameters: [symbol, { name: 'interval', in: 'query', schema: { enum: ['1m', '5m', '1h'] } }],
+          responses: {
+            '200': { description: 'ok', ...json({ type: 'array', items: ref('CandleView') }) },
+            ...errors(400, 404),
+          },
+        },
+      },
+      '/api/markets/{symbol}/ticker': {
+        get: {
+          summary: 'Last 24 hours',
+          parameters: [symbol],
+          responses: { '200': { description: 'ok', ...json(ref('TickerView')) }, ...errors(404) },
+        },
+      },
+      '/api/stream/markets/{symbol}': {
+        get: {
+          summary: 'SSE: trade, level, ticker events; resume with Last-Event-ID',
+          parameters: [symbol],
+          responses: { '200': sse('event stream'), ...errors(404) },
+        },
+      },
+      '/api/stream/orders': {
+        get: {
+          summary: "SSE: the caller's order and fill events",
+          security: bearer,
+          responses: { '200': sse('event stream'), ...errors(401) },
+        },
+      },
+      '/api/stream/trades': {
+        get: {
+          summary: 'SSE: every trade',
+          security: bearer,
+          responses: { '200': sse('event stream'), ...errors(401) },
+        },
+      },
+      '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'ok' } } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition' } } } },
+    },
+  };
+}
