@@ -44,7 +44,8 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
   })
   class AppModule {}
 
-  const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024 });
+  // forceCloseConnections: open SSE streams must not hold a shutdown hostage.
+  const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024, forceCloseConnections: true });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger: false });
   app.useGlobalFilters(new ErrorFilter());
   const metrics = app.get(ApiMetrics);

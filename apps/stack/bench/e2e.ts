@@ -1,0 +1,248 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * `pnpm bench:e2e`: load against the whole stack over HTTP. Boots the embedded stack on free ports (or uses
+ * BENCH_API_URL), then:
+ *  1. throughput — CONCURRENCY keep-alive clients post crossing limit orders as fast as they are answered for
+ *     THROUGHPUT_SECONDS; reports accepted orders/s and trades/s (fills seen on the traders' SSE streams);
+ *  2. latency — orders paced at RATE/s for LATENCY_SECONDS; each order is timed from its POST to its fill arriving
+ *     on its owner's SSE order stream; reports p50/p99.
+ * It then reads the API's and the engine's own histograms to show where the time goes.
+ */
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 64);
+const THROUGHPUT_SECONDS = Number(process.env['BENCH_THROUGHPUT_SECONDS'] ?? 15);
+const RATE = Number(process.env['BENCH_RATE'] ?? 2000);
+const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 10);
+const TRADERS = 16;
+const SYMBOLS = ['PETR4', 'VALE3', 'ITUB4', 'BBDC4', 'ABEV3'];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+async function startStack(): Promise<{ api: string; engineMetrics: string; stop(): Promise<void> }> {
+  const external = process.env['BENCH_API_URL'];
+  if (external !== undefined)
+    return { api: external, engineMetrics: process.env['BENCH_ENGINE_METRICS_URL'] ?? '', stop: async () => undefined };
+  const dataDir = mkdtempSync(join(tmpdir(), 'bolsa-bench-'));
+  chmodSync(dataDir, 0o755);
+  const [apiPort, kafkaPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  const child: ChildProcess = spawn(process.execPath, [fileURLToPath(new URL('../src/main.js', import.meta.url))], {
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      API_PORT: String(apiPort),
+      KAFKA_PORT: String(kafkaPort),
+      POSTGRES_PORT: '0',
+      ENGINE_METRICS_PORT: String(metricsPort),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/ready api=/.test(output)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`stack exited with ${code}`)));
+  });
+  return {
+    api: `http://127.0.0.1:${apiPort}`,
+    engineMetrics: `http://127.0.0.1:${metricsPort}/metrics`,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Trader {
+  readonly apiKey: string;
+  readonly abort: AbortController;
+}
+
+/** Fill arrival times by order id, from every trader's SSE order stream. */
+const fills = new Map<string, number>();
+let fillCount = 0;
+
+function follow(api: string, trader: Trader): void {
+  void (async () => {
+    const response = await fetch(`${api}/api/stream/orders`, {
+      headers: { authorization: `Bearer ${trader.apiKey}` },
+      signal: trader.abort.signal,
+    });
+    let buffer = '';
+    try {
+      for await (const chunk of response.body!) {
+        buffer += Buffer.from(chunk as Uint8Array).toString();
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (!block.includes('event: fill')) continue;
+          const data = block.slice(block.indexOf('data: ') + 6);
+          const fill = JSON.parse(data) as { orderId: string };
+          fillCount++;
+          if (!fills.has(fill.orderId)) fills.set(fill.orderId, performance.now());
+        }
+      }
+    } catch {
+      // aborted at the end
+    }
+  })();
+}
+
+let sequence = 0;
+/** Crossing flow: for each symbol, a sell then a buy at the same price, so every second order trades. */
+function nextOrder(): { symbol: string; side: 'buy' | 'sell'; type: 'limit'; price: string; quantity: string } {
+  const n = sequence++;
+  const symbol = SYMBOLS[Math.floor(n / 2) % SYMBOLS.length]!;
+  return { symbol, side: n % 2 === 0 ? 'sell' : 'buy', type: 'limit', price: '35.00', quantity: '10' };
+}
+
+async function post(
+  api: string,
+  trader: Trader,
+): Promise<{ ok: boolean; orderId?: string; sentAt: number; answeredAt: number }> {
+  const sentAt = performance.now();
+  const response = await fetch(`${api}/api/orders`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${trader.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(nextOrder()),
+  });
+  const body = (await response.json()) as { orderId?: string };
+  return {
+    ok: response.status === 202,
+    ...(body.orderId === undefined ? {} : { orderId: body.orderId }),
+    sentAt,
+    answeredAt: performance.now(),
+  };
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
+}
+
+/** Mean of a Prometheus histogram from its _sum and _count lines matching `filter`. */
+function histogramMean(text: string, name: string, filter: RegExp = /.*/): number {
+  const pick = (suffix: string) =>
+    text
+      .split('\n')
+      .filter((line) => line.startsWith(`${name}_${suffix}`) && filter.test(line))
+      .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+  return pick('sum') / pick('count');
+}
+
+async function main(): Promise<void> {
+  const stack = await startStack();
+  const { api } = stack;
+  try {
+    const traders: Trader[] = [];
+    for (let i = 0; i < TRADERS; i++) {
+      const created = (await (
+        await fetch(`${api}/api/accounts`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: `bench-${i}` }),
+        })
+      ).json()) as { apiKey: string };
+      const trader = { apiKey: created.apiKey, abort: new AbortController() };
+      traders.push(trader);
+      follow(api, trader);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    console.log(`e2e bench: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, stack at ${api}`);
+
+    // Phase 1: throughput.
+    let accepted = 0;
+    let refused = 0;
+    const fillsBefore = fillCount;
+    const until = performance.now() + THROUGHPUT_SECONDS * 1000;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async (_, worker) => {
+        while (performance.now() < until) {
+          const result = await post(api, traders[worker % TRADERS]!);
+          if (result.ok) accepted++;
+          else refused++;
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const trades = (fillCount - fillsBefore) / 2;
+    // Let the pipeline catch up before timing single orders: wait until no fill has arrived for 2 s.
+    const settleStart = performance.now();
+    for (let seen = -1; seen !== fillCount;) {
+      seen = fillCount;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+    const drainSeconds = (performance.now() - settleStart) / 1000 - 2;
+    console.log(
+      `throughput: ${Math.round(accepted / seconds)} accepted orders/s (${accepted} in ${seconds.toFixed(1)} s, ${refused} refused, ` +
+        `${CONCURRENCY} clients); ${Math.round(trades / seconds)} trades/s reached SSE while orders flowed, and the ` +
+        `rest of the backlog drained in ${drainSeconds.toFixed(1)} s`,
+    );
+
+    // Phase 2: latency at a fixed rate.
+    const sent: { orderId: string; sentAt: number }[] = [];
+    const interval = 1000 / RATE;
+    const total = RATE * LATENCY_SECONDS;
+    const paceStart = performance.now();
+    const inFlight: Promise<void>[] = [];
+    let late = 0;
+    for (let i = 0; i < total; i++) {
+      const due = paceStart + i * interval;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      else if (wait < -50) late++;
+      inFlight.push(
+        post(api, traders[i % TRADERS]!).then((result) => {
+          if (result.ok && result.orderId !== undefined) sent.push({ orderId: result.orderId, sentAt: result.sentAt });
+        }),
+      );
+    }
+    await Promise.all(inFlight);
+    const achieved = total / ((performance.now() - paceStart) / 1000);
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    const latencies = sent
+      .filter((entry) => fills.has(entry.orderId))
+      .map((entry) => fills.get(entry.orderId)! - entry.sentAt)
+      .sort((a, b) => a - b);
+    console.log(
+      `latency at ${RATE} orders/s (achieved ${Math.round(achieved)}/s, ${late} sends >50 ms late): POST → fill on SSE ` +
+        `p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms ` +
+        `(${latencies.length} filled orders of ${sent.length})`,
+    );
+
+    const apiMetrics = await (await fetch(`${api}/metrics`)).text();
+    const engineMetrics = stack.engineMetrics === '' ? '' : await (await fetch(stack.engineMetrics)).text();
+    const postMs =
+      histogramMean(apiMetrics, 'api_http_request_duration_seconds', /route="\/api\/orders",status="202"/) * 1000;
+    const matchUs =
+      engineMetrics === '' ? Number.NaN : histogramMean(engineMetrics, 'engine_match_duration_seconds') * 1e6;
+    console.log(
+      `where the time goes: POST /api/orders handled in ${postMs.toFixed(2)} ms on average (validate, insert, publish); ` +
+        `matching ${matchUs.toFixed(1)} µs per command in the engine`,
+    );
+  } finally {
+    await stack.stop();
+    process.exit(0);
+  }
+}
+
+void main();
