@@ -80,6 +80,8 @@ describe('placing orders', () => {
     expect(entry.traceHeader).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     const read = await api.request('GET', `/api/orders/${order.orderId}`, { token: trader.apiKey });
     expect(OrderView.parse(read.body)).toEqual(order);
+    const metrics = await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/api_orders_accepted_total\{symbol="PETR4"\} [1-9]/);
   });
 
   it('returns the same order for a repeated Idempotency-Key and body, and refuses another body under it', async () => {
@@ -126,6 +128,8 @@ describe('placing orders', () => {
     expect(response.status).toBe(status);
     expect(code(response.body)).toBe(errorCode);
     expect(fields(response.body)).toContain(field);
+    const metrics = await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(new RegExp(`api_orders_rejected_total\\{reason="${errorCode}"\\} [1-9]`));
   });
 
   it('refuses a malformed body, a bad Idempotency-Key, and callers without a valid key', async () => {

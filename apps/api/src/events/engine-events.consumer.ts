@@ -58,6 +58,10 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
     }
     const fresh = await this.ingestion.ingest(events);
     this.metrics.ingestedEvents.inc(fresh.length);
+    for (const { event } of fresh) {
+      if (event.type === 'order_rejected' && event.commandType === 'place_order')
+        this.metrics.ordersRejected.inc({ reason: event.reason });
+    }
     const last = batch.messages.at(-1);
     if (last !== undefined) {
       resolveOffset(last.offset);

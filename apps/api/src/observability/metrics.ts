@@ -11,6 +11,18 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
+  readonly ordersAccepted = new Counter({
+    name: 'api_orders_accepted_total',
+    help: 'Orders recorded and sent to the engine (HTTP 202)',
+    labelNames: ['symbol'] as const,
+    registers: [this.registry],
+  });
+  readonly ordersRejected = new Counter({
+    name: 'api_orders_rejected_total',
+    help: 'Orders refused: by the API (validation, funds) or by the engine (its reason)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly ingestedEvents = new Counter({
     name: 'api_engine_events_ingested_total',
     help: 'Engine events stored and applied (redeliveries excluded)',

@@ -18,6 +18,7 @@ import { parseBody } from '../errors/parse-body.js';
 import type { Order } from '../generated/prisma/client.js';
 import { InstrumentRegistry } from '../markets/instrument-registry.js';
 import { CommandPublisher } from '../messaging/kafka.js';
+import { ApiMetrics } from '../observability/metrics.js';
 import { DONE_STATUSES, OPEN_STATUSES, toOrderView } from './order-view.js';
 
 export interface Caller {
@@ -54,6 +55,7 @@ export class OrdersService {
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
     @Inject(CommandPublisher) private readonly publisher: CommandPublisher,
+    @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
   ) {}
 
   /**
@@ -66,10 +68,18 @@ export class OrdersService {
         { field: 'Idempotency-Key', code: 'invalid', message: 'Idempotency-Key must be 1-100 of A-Z a-z 0-9 . _ : -' },
       ]);
     }
-    const request = parseBody(PlaceOrderRequest, body);
-    const instrument = this.instruments.require(request.symbol);
-    const fields = toOrderFields(request, instrument);
-    if (!fields.ok) throw ApiError.validation(fields.error);
+    let request: PlaceOrderRequest;
+    let instrument: Instrument;
+    let fields: ReturnType<typeof toOrderFields>;
+    try {
+      request = parseBody(PlaceOrderRequest, body);
+      instrument = this.instruments.require(request.symbol);
+      fields = toOrderFields(request, instrument);
+      if (!fields.ok) throw ApiError.validation(fields.error);
+    } catch (error) {
+      if (error instanceof ApiError) this.metrics.ordersRejected.inc({ reason: error.code });
+      throw error;
+    }
     const hash = bodyHash(body);
 
     if (idempotencyKey !== undefined) {
@@ -124,6 +134,7 @@ export class OrdersService {
       postOnly: order.postOnly,
       selfTradePrevention: order.selfTradePrevention,
     });
+    this.metrics.ordersAccepted.inc({ symbol: instrument.symbol });
     return this.view(caller, orderId);
   }
 
