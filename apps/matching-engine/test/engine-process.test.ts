@@ -33,8 +33,8 @@ afterAll(async () => {
   await broker.stop();
 });
 
-function startEngine(snapshotDir: string, groupId: string): ChildProcess {
-  return spawn(process.execPath, [main], {
+function startEngine(snapshotDir: string, groupId: string, logs?: string[]): ChildProcess {
+  const child = spawn(process.execPath, [main], {
     env: {
       ...process.env,
       KAFKA_BROKERS: broker.bootstrap,
@@ -43,10 +43,12 @@ function startEngine(snapshotDir: string, groupId: string): ChildProcess {
       SNAPSHOT_EVERY_COMMANDS: '50',
       SNAPSHOT_EVERY_MS: '200',
       METRICS_PORT: '0',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: logs === undefined ? 'warn' : 'info',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', logs === undefined ? 'ignore' : 'pipe', 'inherit'],
   });
+  child.stdout?.on('data', (chunk: Buffer) => logs?.push(...chunk.toString().split('\n').filter(Boolean)));
+  return child;
 }
 
 async function send(commands: OrderCommand[]): Promise<void> {
@@ -137,6 +139,49 @@ describe('the matching engine process', () => {
     } finally {
       engine.kill('SIGTERM');
       await new Promise((resolve) => engine.once('exit', resolve));
+    }
+  });
+
+  it('splits the partitions between two engines in one group, and still publishes each event once', async () => {
+    // A broker of its own: the engines must start from an empty command log.
+    const shared = { broker, kafka };
+    broker = await startBroker({ partitions: 3 });
+    kafka = new Kafka({ brokers: [broker.bootstrap], clientId: 'engine-tests', logLevel: logLevel.NOTHING });
+    const snapshotDir = mkdtempSync(join(tmpdir(), 'bolsa-engines-'));
+    const commands = orderFlow(1500, SYMBOLS, 11);
+    const expected = expectedEvents(commands);
+    const firstLogs: string[] = [];
+    const secondLogs: string[] = [];
+    const first = startEngine(snapshotDir, 'engine-pair', firstLogs);
+    const second = startEngine(snapshotDir, 'engine-pair', secondLogs);
+    try {
+      await send(commands);
+      const received = await readEvents(expected.length);
+      expect(received).toHaveLength(expected.length);
+      const actual = bySymbol(received.map((entry) => entry.event));
+      const wanted = bySymbol(expected);
+      for (const symbol of Object.keys(wanted)) expect(actual[symbol]).toEqual(wanted[symbol]);
+      const assigned = (logs: string[]) =>
+        logs
+          .filter((line) => line.includes('partitions assigned'))
+          .map((line) => (JSON.parse(line) as { partitions: number[] }).partitions)
+          .at(-1) ?? [];
+      // The second engine's join completes once the first rejoins at its next heartbeat.
+      const deadline = Date.now() + 30_000;
+      let split = [assigned(firstLogs), assigned(secondLogs)];
+      while (split.some((partitions) => partitions.length === 0) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        split = [assigned(firstLogs), assigned(secondLogs)];
+      }
+      expect(split.every((partitions) => partitions.length > 0)).toBe(true);
+      expect(split.flat().sort()).toEqual([0, 1, 2]);
+    } finally {
+      for (const engine of [first, second]) {
+        engine.kill('SIGTERM');
+        await new Promise((resolve) => engine.once('exit', resolve));
+      }
+      await broker.stop();
+      ({ broker, kafka } = shared);
     }
   });
 });
