@@ -5,6 +5,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { readEvents } from './sse.js';
 
 /**
  * `pnpm bench:e2e`: load against the whole stack over HTTP. Boots the embedded stack on free ports (or uses
@@ -86,21 +87,13 @@ function follow(api: string, trader: Trader): void {
       headers: { authorization: `Bearer ${trader.apiKey}` },
       signal: trader.abort.signal,
     });
-    let buffer = '';
     try {
-      for await (const chunk of response.body!) {
-        buffer += Buffer.from(chunk as Uint8Array).toString();
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (!block.includes('event: fill')) continue;
-          const data = block.slice(block.indexOf('data: ') + 6);
-          const fill = JSON.parse(data) as { orderId: string };
-          fillCount++;
-          if (!fills.has(fill.orderId)) fills.set(fill.orderId, performance.now());
-        }
-      }
+      await readEvents(response.body! as AsyncIterable<Uint8Array>, (event) => {
+        if (event.event !== 'fill') return;
+        fillCount++;
+        const { orderId } = event.data as { orderId: string };
+        if (!fills.has(orderId)) fills.set(orderId, performance.now());
+      });
     } catch {
       // aborted at the end
     }

@@ -16,6 +16,7 @@ import {
 import { ContractBook } from '@bolsa/order-book';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
+import { readEvents, type SseEvent } from '../bench/sse.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
@@ -124,37 +125,17 @@ async function orderWhen(token: string, orderId: string, status: string): Promis
   });
 }
 
-interface StreamEvent {
-  id: string | undefined;
-  event: string;
-  data: unknown;
-}
-
 /** Opens an SSE stream and collects events until `done`. */
-function stream(path: string, done: (events: StreamEvent[]) => boolean, headers: Record<string, string> = {}) {
+function stream(path: string, done: (events: SseEvent[]) => boolean, headers: Record<string, string> = {}) {
   const abort = new AbortController();
-  const events: StreamEvent[] = [];
+  const events: SseEvent[] = [];
   const finished = (async () => {
     const response = await fetch(`${api}${path}`, { headers, signal: abort.signal });
-    let buffer = '';
     try {
-      for await (const chunk of response.body!) {
-        buffer += Buffer.from(chunk as Uint8Array).toString();
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const fields = Object.fromEntries(
-            block
-              .split('\n')
-              .filter((line) => line !== '' && !line.startsWith(':'))
-              .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart()]),
-          ) as Record<string, string>;
-          if (fields['data'] !== undefined)
-            events.push({ id: fields['id'], event: fields['event'] ?? 'message', data: JSON.parse(fields['data']) });
-        }
-        if (done(events)) break;
-      }
+      await readEvents(response.body! as AsyncIterable<Uint8Array>, (event) => {
+        events.push(event);
+        return done(events);
+      });
     } catch (error) {
       if (!abort.signal.aborted) throw error;
     } finally {
