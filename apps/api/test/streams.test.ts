@@ -1,4 +1,4 @@
-import { ApiErrorBody, FillView, LevelDeltaView, TickerView, TradeView } from '@bolsa/contracts';
+import { ApiErrorBody, FillView, LevelDeltaView, OrderEventView, TickerView, TradeView } from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInTestEngine } from './engine-in-test.js';
 import { newTrader, readStream, startTestApi, type SseEvent, type TestApi } from './support.js';
@@ -92,11 +92,12 @@ describe('the order stream', () => {
     expect(aliceFills).toEqual([
       expect.objectContaining({ orderId: aliceOrder, side: 'sell', role: 'maker', quantity: '5' }),
     ]);
-    const aliceOrders = ofType(mine.events, 'order').map(
-      (event) => event.data as { change: string; order: { orderId: string } },
-    );
-    expect(aliceOrders.every((entry) => entry.order.orderId === aliceOrder)).toBe(true);
-    expect(aliceOrders.map((entry) => entry.change)).toContain('order_accepted');
+    const aliceOrders = ofType(mine.events, 'order').map((event) => OrderEventView.parse(event.data));
+    expect(aliceOrders.every((entry) => entry.orderId === aliceOrder)).toBe(true);
+    expect(aliceOrders.map((entry) => [entry.change, entry.status])).toEqual([
+      ['order_accepted', 'open'],
+      ['order_filled', 'filled'],
+    ]);
     const bobFills = ofType(theirs.events, 'fill').map((event) => FillView.parse(event.data));
     expect(bobFills).toEqual([expect.objectContaining({ orderId: bobOrder, side: 'buy', role: 'taker' })]);
     expect(JSON.stringify(theirs.events)).not.toContain(aliceOrder);

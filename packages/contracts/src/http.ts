@@ -274,3 +274,26 @@ export type LevelDeltaView = z.infer<typeof LevelDeltaView>;
 /** SSE `fill` event on a trader's own stream: a trade one of their orders took part in. */
 export const FillView = TradeView.extend({ orderId: z.uuid(), side: Side, role: z.enum(['maker', 'taker']) });
 export type FillView = z.infer<typeof FillView>;
+
+/** SSE `order` event on a trader's own stream: what one engine event did to one of their orders. */
+export const OrderEventView = z.object({
+  change: z.enum([
+    'order_accepted',
+    'order_rejected',
+    'order_updated',
+    'order_filled',
+    'order_cancelled',
+    'order_expired',
+  ]),
+  orderId: z.uuid(),
+  symbol: InstrumentSymbol,
+  sequence: z.int().positive(),
+  status: OrderStatus,
+  /** Totals after the event, when the event carries them. */
+  quantity: z.string().nullable(),
+  filledQuantity: z.string().nullable(),
+  price: z.string().nullable(),
+  /** Why it was rejected, cancelled or expired. */
+  reason: z.string().nullable(),
+});
+export type OrderEventView = z.infer<typeof OrderEventView>;

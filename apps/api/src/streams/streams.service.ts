@@ -1,13 +1,80 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { formatCents, formatQuantity, type EngineEvent, type TradeView } from '@bolsa/contracts';
+import { formatCents, formatQuantity, type EngineEvent, type OrderEventView, type TradeView } from '@bolsa/contracts';
 import { PrismaService } from '../database/prisma.service.js';
 import { EventBus } from '../events/event-bus.js';
 import type { StoredEvent } from '../events/event-ingestion.js';
 import { MarketDataService } from '../markets/market-data.service.js';
-import { toOrderView } from '../orders/order-view.js';
 import type { SseMessage, StreamSource } from './sse.js';
 
 type Trade = Extract<EngineEvent, { type: 'trade' }>;
+
+/** What an order event says about its order, without a database read. */
+export function orderEventView(event: EngineEvent): OrderEventView | null {
+  const base = {
+    orderId: '',
+    symbol: event.symbol,
+    sequence: event.sequence,
+    quantity: null,
+    filledQuantity: null,
+    price: null,
+    reason: null,
+  };
+  const shares = (value: number) => formatQuantity(value);
+  switch (event.type) {
+    case 'order_accepted':
+      return {
+        ...base,
+        change: event.type,
+        orderId: event.orderId,
+        status: 'open',
+        quantity: shares(event.quantity),
+        filledQuantity: '0',
+        price: event.price === null ? null : formatCents(event.price),
+      };
+    case 'order_rejected':
+      return event.commandType === 'place_order'
+        ? { ...base, change: event.type, orderId: event.orderId, status: 'rejected', reason: event.reason }
+        : null;
+    case 'order_updated':
+      return {
+        ...base,
+        change: event.type,
+        orderId: event.orderId,
+        status: event.filledQuantity > 0 ? 'partially_filled' : 'open',
+        quantity: shares(event.quantity),
+        filledQuantity: shares(event.filledQuantity),
+        price: event.price === null ? null : formatCents(event.price),
+      };
+    case 'order_filled':
+      return {
+        ...base,
+        change: event.type,
+        orderId: event.orderId,
+        status: 'filled',
+        filledQuantity: shares(event.filledQuantity),
+      };
+    case 'order_cancelled':
+      return {
+        ...base,
+        change: event.type,
+        orderId: event.orderId,
+        status: 'cancelled',
+        filledQuantity: shares(event.filledQuantity),
+        reason: event.reason,
+      };
+    case 'order_expired':
+      return {
+        ...base,
+        change: event.type,
+        orderId: event.orderId,
+        status: 'expired',
+        filledQuantity: shares(event.filledQuantity),
+        reason: 'end_of_day',
+      };
+    default:
+      return null;
+  }
+}
 
 export function tradeView(event: Trade): TradeView {
   return {
@@ -80,7 +147,7 @@ export class StreamsService {
            ORDER BY id LIMIT ${limit}`;
         return rows.map((row) => ({ id: Number(row.id), event: row.payload })).filter(mine);
       },
-      render: async ({ id, event }) => {
+      render: ({ id, event }) => {
         if (event.type === 'trade') {
           const fills: SseMessage[] = [];
           if (event.makerAccountId === accountId) {
@@ -104,9 +171,8 @@ export class StreamsService {
           }
           return fills;
         }
-        if (!('orderId' in event)) return [];
-        const order = await this.prisma.order.findUnique({ where: { id: event.orderId } });
-        return order === null ? [] : [{ id, event: 'order', data: { change: event.type, order: toOrderView(order) } }];
+        const view = orderEventView(event);
+        return view === null ? [] : [{ id, event: 'order', data: view }];
       },
     };
   }
