@@ -1,7 +1,7 @@
 import { ApiErrorBody, FillView, LevelDeltaView, OrderEventView, TickerView, TradeView } from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInTestEngine } from './engine-in-test.js';
-import { newTrader, readStream, startTestApi, type SseEvent, type TestApi } from './support.js';
+import { newTrader, readStream, startSiblingApi, startTestApi, type SseEvent, type TestApi } from './support.js';
 
 let api: TestApi;
 let base: string;
@@ -129,5 +129,26 @@ describe('the all-trades stream', () => {
         .map((event) => TradeView.parse(event.data))
         .filter((t) => t.symbol === 'BBDC4'),
     ).toHaveLength(1);
+  });
+});
+
+describe('a process that serves HTTP but does not ingest', () => {
+  it('feeds its streams by tailing what the ingesting process stored', async () => {
+    const reader = await startSiblingApi(api, { EVENTS_CONSUMER: 'off' });
+    try {
+      const seller = await newTrader(api, 'tail-seller');
+      const buyer = await newTrader(api, 'tail-buyer');
+      const stream = readStream(`${reader.url}/api/stream/markets/ABEV3`, {
+        done: (events) => ofType(events, 'trade').length >= 1,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await order(seller.apiKey, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '12.00', quantity: '4' });
+      await order(buyer.apiKey, { symbol: 'ABEV3', side: 'buy', type: 'limit', price: '12.00', quantity: '4' });
+      const { events } = await stream;
+      expect(ofType(events, 'trade').map((event) => TradeView.parse(event.data).price)).toEqual(['12.00']);
+      expect(ofType(events, 'level').length).toBeGreaterThan(0);
+    } finally {
+      await reader.stop();
+    }
   });
 });

@@ -121,3 +121,15 @@ export async function readStream(
     abort.abort();
   }
 }
+
+/** Another API process on the same database and broker (for instance a read-only one that does not ingest). */
+export async function startSiblingApi(
+  of: TestApi,
+  environment: Record<string, string>,
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const app = await createApp(
+    loadConfig({ DATABASE_URL: of.db.url, KAFKA_BROKERS: of.broker.bootstrap, LOG_LEVEL: 'silent', ...environment }),
+  );
+  await app.listen(0, '127.0.0.1');
+  return { url: await app.getUrl(), stop: () => app.close() };
+}

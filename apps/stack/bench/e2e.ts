@@ -39,12 +39,18 @@ async function startStack(): Promise<{ api: string; engineMetrics: string; stop(
     return { api: external, engineMetrics: process.env['BENCH_ENGINE_METRICS_URL'] ?? '', stop: async () => undefined };
   const dataDir = mkdtempSync(join(tmpdir(), 'bolsa-bench-'));
   chmodSync(dataDir, 0o755);
-  const [apiPort, kafkaPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  const [apiPort, kafkaPort, metricsPort, ingestPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const child: ChildProcess = spawn(process.execPath, [fileURLToPath(new URL('../src/main.js', import.meta.url))], {
     env: {
       ...process.env,
       DATA_DIR: dataDir,
       API_PORT: String(apiPort),
+      INGEST_PORT: String(ingestPort),
       KAFKA_PORT: String(kafkaPort),
       POSTGRES_PORT: '0',
       ENGINE_METRICS_PORT: String(metricsPort),

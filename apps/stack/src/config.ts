@@ -4,6 +4,8 @@ import { z } from 'zod';
 const Environment = z.object({
   DATA_DIR: z.string().optional(),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  /** The API process that stores engine events (its HTTP port serves /health and /metrics). */
+  INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   KAFKA_PORT: z.coerce.number().int().min(0).max(65535).default(9092),
   POSTGRES_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
   ENGINE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),

@@ -145,22 +145,29 @@ async function main(): Promise<void> {
       SNAPSHOT_DIR: join(dataDir, 'engine-snapshots'),
       METRICS_PORT: String(config.ENGINE_METRICS_PORT),
     });
-    const api = new Supervised('api', join(root, 'apps/api/dist/src/main.js'), {
+    // One process stores the engine events (one writer keeps stream ids in commit order); the one serving
+    // clients tails them from PostgreSQL, so the two share the machine's cores.
+    const apiScript = join(root, 'apps/api/dist/src/main.js');
+    const ingest = new Supervised('ingest', apiScript, {
       ...env,
-      API_PORT: String(config.API_PORT),
+      API_PORT: String(config.INGEST_PORT),
+      EVENTS_CONSUMER: 'on',
     });
-    started.children.push(engine, api);
+    const api = new Supervised('api', apiScript, { ...env, API_PORT: String(config.API_PORT), EVENTS_CONSUMER: 'off' });
+    started.children.push(engine, ingest, api);
     engine.start();
+    ingest.start();
     api.start();
     const apiUrl = `http://127.0.0.1:${config.API_PORT}`;
     await waitForHealth(`${apiUrl}/health`, 60_000);
+    await waitForHealth(`http://127.0.0.1:${config.INGEST_PORT}/health`, 60_000);
     await waitForHealth(`http://127.0.0.1:${config.ENGINE_METRICS_PORT}/health`, 60_000);
     console.log(
       [
         '',
         'Bolsa is running',
         `  API             ${apiUrl}   (try ${apiUrl}/api/instruments)`,
-        `  API metrics     ${apiUrl}/metrics`,
+        `  API metrics     ${apiUrl}/metrics   (event ingestion: http://127.0.0.1:${config.INGEST_PORT}/metrics)`,
         `  engine metrics  http://127.0.0.1:${config.ENGINE_METRICS_PORT}/metrics`,
         `  Kafka           ${brokers}`,
         `  PostgreSQL      ${databaseUrl}`,

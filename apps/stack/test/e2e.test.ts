@@ -40,7 +40,12 @@ let enginePid = 0;
 let output = '';
 
 beforeAll(async () => {
-  const [apiPort, brokerPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  const [apiPort, brokerPort, metricsPort, ingestPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   kafkaPort = brokerPort;
   // As root, PostgreSQL runs as the 'postgres' user, which must be able to enter the data directory.
   const dataDir = mkdtempSync(join(tmpdir(), 'bolsa-e2e-'));
@@ -50,6 +55,7 @@ beforeAll(async () => {
       ...process.env,
       DATA_DIR: dataDir,
       API_PORT: String(apiPort),
+      INGEST_PORT: String(ingestPort),
       KAFKA_PORT: String(brokerPort),
       POSTGRES_PORT: '0',
       ENGINE_METRICS_PORT: String(metricsPort),

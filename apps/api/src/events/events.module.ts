@@ -3,10 +3,11 @@ import { MessagingModule } from '../messaging/messaging.module.js';
 import { EngineEventsConsumer } from './engine-events.consumer.js';
 import { EventBus } from './event-bus.js';
 import { EventIngestion } from './event-ingestion.js';
+import { EventTail } from './event-tail.js';
 
 @Module({
   imports: [MessagingModule],
-  providers: [EventIngestion, EventBus, EngineEventsConsumer],
+  providers: [EventIngestion, EventBus, EngineEventsConsumer, EventTail],
   exports: [EventBus, EventIngestion],
 })
 export class EventsModule {}
