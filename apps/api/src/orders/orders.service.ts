@@ -13,13 +13,14 @@ import {
   type OrderView,
 } from '@bolsa/contracts';
 import { PrismaService } from '../database/prisma.service.js';
+import { SqlPool } from '../database/sql-pool.js';
 import { ApiError } from '../errors/api-error.js';
 import { parseBody } from '../errors/parse-body.js';
 import type { Order } from '../generated/prisma/client.js';
 import { InstrumentRegistry } from '../markets/instrument-registry.js';
 import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiMetrics } from '../observability/metrics.js';
-import { DONE_STATUSES, OPEN_STATUSES, toOrderView } from './order-view.js';
+import { DONE_STATUSES, OPEN_STATUSES, rowToOrderView, toOrderView, type OrderRow } from './order-view.js';
 
 export interface Caller {
   readonly accountId: string;
@@ -45,8 +46,10 @@ function bodyHash(body: unknown): string {
     .digest('hex');
 }
 
+/** A unique-key violation, as PostgreSQL (23505) or Prisma (P2002) reports it. */
 function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === '23505' || code === 'P2002';
 }
 
 @Injectable()
@@ -56,6 +59,7 @@ export class OrdersService {
     @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
     @Inject(CommandPublisher) private readonly publisher: CommandPublisher,
     @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
+    @Inject(SqlPool) private readonly sql: SqlPool,
   ) {}
 
   /**
@@ -88,28 +92,35 @@ export class OrdersService {
     }
     const orderId = randomUUID();
     const order = fields.value;
+    const cents = (value: number | null) => (value === null ? null : String(value));
+    let created: OrderRow;
     try {
-      await this.prisma.order.create({
-        data: {
-          id: orderId,
-          accountId: caller.accountId,
-          symbol: instrument.symbol,
-          side: order.side,
-          type: order.orderType,
-          timeInForce: order.timeInForce,
-          price: order.price === null ? null : BigInt(order.price),
-          stopPrice: order.stopPrice === null ? null : BigInt(order.stopPrice),
-          trailingOffset: order.trailingOffset === null ? null : BigInt(order.trailingOffset),
-          quantity: BigInt(order.quantity),
-          status: 'pending',
-          postOnly: order.postOnly,
-          selfTradePrevention: order.selfTradePrevention,
-          clientOrderId: order.clientOrderId,
-          idempotencyKey: idempotencyKey ?? null,
-          requestHash: hash,
-          traceId: caller.traceId,
-        },
-      });
+      const inserted = await this.sql.query<OrderRow>(
+        `INSERT INTO orders (id, account_id, symbol, side, type, time_in_force, price, stop_price, trailing_offset,
+                             quantity, status, post_only, self_trade_prevention, client_order_id, idempotency_key,
+                             request_hash, trace_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13, $14, $15, $16)
+         RETURNING *`,
+        [
+          orderId,
+          caller.accountId,
+          instrument.symbol,
+          order.side,
+          order.orderType,
+          order.timeInForce,
+          cents(order.price),
+          cents(order.stopPrice),
+          cents(order.trailingOffset),
+          String(order.quantity),
+          order.postOnly,
+          order.selfTradePrevention,
+          order.clientOrderId,
+          idempotencyKey ?? null,
+          hash,
+          caller.traceId,
+        ],
+      );
+      created = inserted.rows[0]!;
     } catch (error) {
       // Two requests raced with one idempotency key: the other one won; answer as a repeat of it.
       if (idempotencyKey !== undefined && isUniqueViolation(error)) {
@@ -135,7 +146,7 @@ export class OrdersService {
       selfTradePrevention: order.selfTradePrevention,
     });
     this.metrics.ordersAccepted.inc({ symbol: instrument.symbol });
-    return this.view(caller, orderId);
+    return rowToOrderView(created);
   }
 
   async cancel(caller: Caller, orderId: string): Promise<OrderView> {

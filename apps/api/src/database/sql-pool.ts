@@ -1,0 +1,26 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import pg from 'pg';
+import { API_CONFIG, type ApiConfig } from '../config.js';
+import { connectionFields } from './pg-connection.js';
+
+const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
+
+/** Prisma stores `timestamp(3)` columns in UTC; read them back as UTC whatever the process's time zone. */
+const utcTimestamps = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === TIMESTAMP_WITHOUT_TIME_ZONE
+      ? (text: string) => new Date(`${text.replace(' ', 'T')}Z`)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** A plain pg pool for the few hot statements where Prisma's per-query cost shows (the order insert). */
+@Injectable()
+export class SqlPool extends pg.Pool implements OnModuleDestroy {
+  constructor(@Inject(API_CONFIG) config: ApiConfig) {
+    super({ ...connectionFields(config.databaseUrl), max: config.databasePoolSize, types: utcTimestamps });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.end();
+  }
+}
