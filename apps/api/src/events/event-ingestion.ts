@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EngineEvent } from '@bolsa/contracts';
-import { PrismaService } from '../database/prisma.service.js';
-import { Prisma } from '../generated/prisma/client.js';
+import type { PoolClient } from 'pg';
+import { SqlPool } from '../database/sql-pool.js';
 
-type Tx = Prisma.TransactionClient;
+type Tx = PoolClient;
 type Trade = Extract<EngineEvent, { type: 'trade' }>;
 type Level = Extract<EngineEvent, { type: 'level_changed' }>;
 
@@ -15,11 +15,30 @@ export interface StoredEvent {
 
 const MINUTE = 60_000;
 
+/** Columns of `orders` an event may set, with their new values. */
+interface OrderFields {
+  status?: string;
+  status_reason?: string;
+  filled_quantity?: number;
+  quantity?: number;
+  price?: number | null;
+  stop_price?: number | null;
+}
+
 /** What a run of events does to one order: the fields it leaves, and whether it only applies to a pending order. */
 interface OrderChange {
-  data: Prisma.OrderUpdateManyMutationInput;
+  data: OrderFields;
   lastSequence: number;
   onlyIfPending: boolean;
+}
+
+/** `($1, $2, …), ($n, …)` for rows of `width` parameters. */
+function placeholders(rows: number, width: number, casts: readonly string[] = []): string {
+  return Array.from(
+    { length: rows },
+    (_, row) =>
+      `(${Array.from({ length: width }, (_, column) => `$${row * width + column + 1}${casts[column] ?? ''}`).join(', ')})`,
+  ).join(', ');
 }
 
 interface CandleChange {
@@ -45,42 +64,52 @@ function orderIdOf(event: EngineEvent): string | null {
  */
 @Injectable()
 export class EventIngestion {
-  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+  constructor(@Inject(SqlPool) private readonly sql: SqlPool) {}
 
   /** Returns the events that were new, in order, with their stream ids. */
   async ingest(events: readonly EngineEvent[]): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
-    return this.prisma.$transaction(
-      async (tx) => {
-        const fresh = await this.insertNew(tx, events);
-        if (fresh.length === 0) return fresh;
-        const plainEvents = fresh.map((stored) => stored.event);
-        await this.applyToOrders(tx, plainEvents);
-        await this.recordTrades(
-          tx,
-          plainEvents.filter((event): event is Trade => event.type === 'trade'),
-        );
-        await this.applyToBook(
-          tx,
-          plainEvents.filter((event): event is Level => event.type === 'level_changed'),
-        );
-        return fresh;
-      },
-      { timeout: 60_000, maxWait: 10_000 },
-    );
+    const tx = await this.sql.connect();
+    try {
+      await tx.query('BEGIN');
+      const fresh = await this.insertNew(tx, events);
+      const plainEvents = fresh.map((stored) => stored.event);
+      await this.applyToOrders(tx, plainEvents);
+      await this.recordTrades(
+        tx,
+        plainEvents.filter((event): event is Trade => event.type === 'trade'),
+      );
+      await this.applyToBook(
+        tx,
+        plainEvents.filter((event): event is Level => event.type === 'level_changed'),
+      );
+      await tx.query('COMMIT');
+      return fresh;
+    } catch (error) {
+      await tx.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      tx.release();
+    }
   }
 
   private async insertNew(tx: Tx, events: readonly EngineEvent[]): Promise<StoredEvent[]> {
-    const rows = events.map(
-      (event) =>
-        Prisma.sql`(${event.symbol}, ${event.sequence}, ${event.type}, ${orderIdOf(event)}::uuid, ${event.traceId},
-                    ${JSON.stringify(event)}::jsonb, ${new Date(event.timestamp)})`,
+    const values = events.flatMap((event) => [
+      event.symbol,
+      event.sequence,
+      event.type,
+      orderIdOf(event),
+      event.traceId,
+      JSON.stringify(event),
+      new Date(event.timestamp),
+    ]);
+    const { rows: inserted } = await tx.query<{ id: string; symbol: string; sequence: number }>(
+      `INSERT INTO engine_events (symbol, sequence, type, order_id, trace_id, payload, occurred_at)
+       VALUES ${placeholders(events.length, 7, ['', '', '', '::uuid', '', '::jsonb', ''])}
+       ON CONFLICT DO NOTHING
+       RETURNING id, symbol, sequence`,
+      values,
     );
-    const inserted = await tx.$queryRaw<{ id: bigint; symbol: string; sequence: number }[]>`
-      INSERT INTO engine_events (symbol, sequence, type, order_id, trace_id, payload, occurred_at)
-      VALUES ${Prisma.join(rows)}
-      ON CONFLICT DO NOTHING
-      RETURNING id, symbol, sequence`;
     const ids = new Map(inserted.map((row) => [`${row.symbol}:${row.sequence}`, Number(row.id)]));
     const fresh: StoredEvent[] = [];
     for (const event of events) {
@@ -92,11 +121,7 @@ export class EventIngestion {
 
   private async applyToOrders(tx: Tx, events: readonly EngineEvent[]): Promise<void> {
     const changes = new Map<string, OrderChange>();
-    const change = (
-      event: EngineEvent & { orderId: string },
-      data: Prisma.OrderUpdateManyMutationInput,
-      onlyIfPending = false,
-    ) => {
+    const change = (event: EngineEvent & { orderId: string }, data: OrderFields, onlyIfPending = false) => {
       const current = changes.get(event.orderId);
       if (current === undefined) {
         changes.set(event.orderId, { data: { ...data }, lastSequence: event.sequence, onlyIfPending });
@@ -114,32 +139,32 @@ export class EventIngestion {
           break;
         case 'order_rejected':
           if (event.commandType === 'place_order')
-            change(event, { status: 'rejected', statusReason: event.reason }, true);
+            change(event, { status: 'rejected', status_reason: event.reason }, true);
           break;
         case 'order_updated':
           change(event, {
-            filledQuantity: BigInt(event.filledQuantity),
-            quantity: BigInt(event.quantity),
-            price: event.price === null ? null : BigInt(event.price),
-            stopPrice: event.stopPrice === null ? null : BigInt(event.stopPrice),
+            filled_quantity: event.filledQuantity,
+            quantity: event.quantity,
+            price: event.price,
+            stop_price: event.stopPrice,
             ...(event.filledQuantity > 0 ? { status: 'partially_filled' } : {}),
           });
           break;
         case 'order_filled':
-          change(event, { status: 'filled', filledQuantity: BigInt(event.filledQuantity) });
+          change(event, { status: 'filled', filled_quantity: event.filledQuantity });
           break;
         case 'order_cancelled':
           change(event, {
             status: 'cancelled',
-            statusReason: event.reason,
-            filledQuantity: BigInt(event.filledQuantity),
+            status_reason: event.reason,
+            filled_quantity: event.filledQuantity,
           });
           break;
         case 'order_expired':
           change(event, {
             status: 'expired',
-            statusReason: 'end_of_day',
-            filledQuantity: BigInt(event.filledQuantity),
+            status_reason: 'end_of_day',
+            filled_quantity: event.filledQuantity,
           });
           break;
         default:
@@ -147,31 +172,37 @@ export class EventIngestion {
       }
     }
     for (const [orderId, { data, lastSequence, onlyIfPending }] of changes) {
-      await tx.order.updateMany({
-        where: { id: orderId, lastSequence: { lt: lastSequence }, ...(onlyIfPending ? { status: 'pending' } : {}) },
-        data: { ...data, lastSequence },
-      });
+      const columns = Object.keys(data) as (keyof OrderFields)[];
+      const assignments = columns.map((column, i) => `${column} = $${i + 3}`);
+      await tx.query(
+        `UPDATE orders SET ${[...assignments, 'last_sequence = $2', 'updated_at = now()'].join(', ')}
+          WHERE id = $1 AND last_sequence < $2${onlyIfPending ? " AND status = 'pending'" : ''}`,
+        [orderId, lastSequence, ...columns.map((column) => data[column] ?? null)],
+      );
     }
   }
 
   private async recordTrades(tx: Tx, trades: readonly Trade[]): Promise<void> {
     if (trades.length === 0) return;
-    await tx.trade.createMany({
-      data: trades.map((event) => ({
-        id: event.tradeId,
-        symbol: event.symbol,
-        sequence: event.sequence,
-        price: BigInt(event.price),
-        quantity: BigInt(event.quantity),
-        aggressorSide: event.aggressorSide,
-        makerOrderId: event.makerOrderId,
-        takerOrderId: event.takerOrderId,
-        makerAccountId: event.makerAccountId,
-        takerAccountId: event.takerAccountId,
-        traceId: event.traceId,
-        executedAt: new Date(event.timestamp),
-      })),
-    });
+    await tx.query(
+      `INSERT INTO trades (id, symbol, sequence, price, quantity, aggressor_side, maker_order_id, taker_order_id,
+                           maker_account_id, taker_account_id, trace_id, executed_at)
+       VALUES ${placeholders(trades.length, 12, ['', '', '', '', '', '', '::uuid', '::uuid', '::uuid', '::uuid', '', ''])}`,
+      trades.flatMap((event) => [
+        event.tradeId,
+        event.symbol,
+        event.sequence,
+        event.price,
+        event.quantity,
+        event.aggressorSide,
+        event.makerOrderId,
+        event.takerOrderId,
+        event.makerAccountId,
+        event.takerAccountId,
+        event.traceId,
+        new Date(event.timestamp),
+      ]),
+    );
     const candles = new Map<string, CandleChange>();
     for (const event of trades) {
       const openTime = new Date(Math.floor(event.timestamp / MINUTE) * MINUTE);
@@ -198,16 +229,26 @@ export class EventIngestion {
       }
     }
     for (const candle of candles.values()) {
-      await tx.$executeRaw`
-        INSERT INTO candles (symbol, open_time, open, high, low, close, volume, trades)
-        VALUES (${candle.symbol}, ${candle.openTime}, ${candle.open}, ${candle.high}, ${candle.low}, ${candle.close},
-                ${candle.volume}, ${candle.trades})
-        ON CONFLICT (symbol, open_time) DO UPDATE SET
-          high = GREATEST(candles.high, EXCLUDED.high),
-          low = LEAST(candles.low, EXCLUDED.low),
-          close = EXCLUDED.close,
-          volume = candles.volume + EXCLUDED.volume,
-          trades = candles.trades + EXCLUDED.trades`;
+      await tx.query(
+        `INSERT INTO candles (symbol, open_time, open, high, low, close, volume, trades)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (symbol, open_time) DO UPDATE SET
+           high = GREATEST(candles.high, EXCLUDED.high),
+           low = LEAST(candles.low, EXCLUDED.low),
+           close = EXCLUDED.close,
+           volume = candles.volume + EXCLUDED.volume,
+           trades = candles.trades + EXCLUDED.trades`,
+        [
+          candle.symbol,
+          candle.openTime,
+          candle.open,
+          candle.high,
+          candle.low,
+          candle.close,
+          candle.volume,
+          candle.trades,
+        ],
+      );
     }
   }
 
@@ -219,21 +260,26 @@ export class EventIngestion {
     const empty = [...latest.values()].filter((event) => event.quantity === 0);
     const filled = [...latest.values()].filter((event) => event.quantity > 0);
     if (empty.length > 0) {
-      await tx.$executeRaw`
-        DELETE FROM book_levels WHERE (symbol, side, price) IN
-          (${Prisma.join(empty.map((event) => Prisma.sql`(${event.symbol}, ${event.side}, ${event.price}::bigint)`))})`;
+      await tx.query(
+        `DELETE FROM book_levels WHERE (symbol, side, price) IN (${placeholders(empty.length, 3, ['', '', '::bigint'])})`,
+        empty.flatMap((event) => [event.symbol, event.side, event.price]),
+      );
     }
     if (filled.length > 0) {
-      await tx.$executeRaw`
-        INSERT INTO book_levels (symbol, side, price, quantity, order_count, sequence)
-        VALUES ${Prisma.join(
-          filled.map(
-            (event) =>
-              Prisma.sql`(${event.symbol}, ${event.side}, ${event.price}::bigint, ${event.quantity}::bigint, ${event.orderCount}, ${event.sequence})`,
-          ),
-        )}
-        ON CONFLICT (symbol, side, price) DO UPDATE SET
-          quantity = EXCLUDED.quantity, order_count = EXCLUDED.order_count, sequence = EXCLUDED.sequence`;
+      await tx.query(
+        `INSERT INTO book_levels (symbol, side, price, quantity, order_count, sequence)
+         VALUES ${placeholders(filled.length, 6, ['', '', '::bigint', '::bigint', '', ''])}
+         ON CONFLICT (symbol, side, price) DO UPDATE SET
+           quantity = EXCLUDED.quantity, order_count = EXCLUDED.order_count, sequence = EXCLUDED.sequence`,
+        filled.flatMap((event) => [
+          event.symbol,
+          event.side,
+          event.price,
+          event.quantity,
+          event.orderCount,
+          event.sequence,
+        ]),
+      );
     }
   }
 }
