@@ -9,9 +9,28 @@ import {
 } from '@bolsa/contracts';
 import type { Order } from '../generated/prisma/client.js';
 
-const cents = (value: bigint | null): string | null => (value === null ? null : formatCents(Number(value)));
+/** The fields of an order in integer units, whichever way it was read. */
+interface OrderFields {
+  readonly id: string;
+  readonly accountId: string;
+  readonly clientOrderId: string | null;
+  readonly symbol: string;
+  readonly side: string;
+  readonly type: string;
+  readonly timeInForce: string;
+  readonly price: bigint | string | null;
+  readonly stopPrice: bigint | string | null;
+  readonly quantity: bigint | string;
+  readonly filledQuantity: bigint | string;
+  readonly status: string;
+  readonly statusReason: string | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
 
-export function toOrderView(order: Order): OrderView {
+/** The one place an order becomes its client-facing view: decimal strings, ISO times. */
+function orderView(order: OrderFields): OrderView {
+  const cents = (value: bigint | string | null) => (value === null ? null : formatCents(Number(value)));
   return {
     orderId: order.id,
     accountId: order.accountId,
@@ -29,6 +48,11 @@ export function toOrderView(order: Order): OrderView {
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
   };
+}
+
+/** An order read through Prisma. */
+export function toOrderView(order: Order): OrderView {
+  return orderView(order);
 }
 
 export const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'open', 'partially_filled'];
@@ -53,23 +77,23 @@ export interface OrderRow {
   updated_at: Date;
 }
 
+/** An order read through plain pg. */
 export function rowToOrderView(row: OrderRow): OrderView {
-  const cents = (value: string | null) => (value === null ? null : formatCents(Number(value)));
-  return {
-    orderId: row.id,
+  return orderView({
+    id: row.id,
     accountId: row.account_id,
     clientOrderId: row.client_order_id,
     symbol: row.symbol,
-    side: row.side as Side,
-    type: row.type as OrderType,
-    timeInForce: row.time_in_force as TimeInForce,
-    price: cents(row.price),
-    stopPrice: cents(row.stop_price),
-    quantity: formatQuantity(Number(row.quantity)),
-    filledQuantity: formatQuantity(Number(row.filled_quantity)),
-    status: row.status as OrderStatus,
+    side: row.side,
+    type: row.type,
+    timeInForce: row.time_in_force,
+    price: row.price,
+    stopPrice: row.stop_price,
+    quantity: row.quantity,
+    filledQuantity: row.filled_quantity,
+    status: row.status,
     statusReason: row.status_reason,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
 }
