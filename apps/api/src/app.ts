@@ -2,7 +2,10 @@ import 'reflect-metadata';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import fastifyCookie from '@fastify/cookie';
 import { AccountsModule } from './accounts/accounts.module.js';
+import { AdminModule } from './admin/admin.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { API_CONFIG, type ApiConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DocsModule } from './docs/docs.module.js';
@@ -14,6 +17,7 @@ import { ObservabilityModule } from './observability/observability.module.js';
 import { assignTraceId } from './observability/trace.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { StreamsModule } from './streams/streams.module.js';
+import { WalletsModule } from './wallets/wallets.module.js';
 
 @Module({})
 class ConfigModule {
@@ -34,11 +38,14 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
       ConfigModule.with(config),
       DatabaseModule,
       ObservabilityModule,
+      AuthModule,
+      WalletsModule,
       MarketsModule,
       AccountsModule,
       OrdersModule,
       EventsModule,
       StreamsModule,
+      AdminModule,
       DocsModule,
     ],
   })
@@ -47,6 +54,7 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
   // forceCloseConnections: open SSE streams must not hold a shutdown hostage.
   const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024, forceCloseConnections: true });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger: false });
+  await app.register(fastifyCookie);
   app.useGlobalFilters(new ErrorFilter());
   const metrics = app.get(ApiMetrics);
   const fastify = app.getHttpAdapter().getInstance();

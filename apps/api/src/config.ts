@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_INSTRUMENTS, InstrumentList, type Instrument } from '@bolsa/contracts';
+import { DEFAULT_INSTRUMENTS, InstrumentList, parseScaledDecimal, type Instrument } from '@bolsa/contracts';
 import { z } from 'zod';
 
 /** The API's whole configuration, read from the environment once, here and nowhere else. */
@@ -14,6 +14,37 @@ const Environment = z.object({
   EVENTS_CONSUMER: z.enum(['on', 'off']).default('on'),
   EVENTS_GROUP_ID: z.string().min(1).default('api-events'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Fees in basis points of a trade's value, for the resting (maker) and the incoming (taker) side. */
+  FEE_MAKER_BPS: z.coerce.number().int().min(0).max(1000).default(2),
+  FEE_TAKER_BPS: z.coerce.number().int().min(0).max(1000).default(3),
+  /** What a new trader starts with (demo money): cash in BRL, and shares of every instrument. */
+  STARTING_CASH: z
+    .string()
+    .default('100000.00')
+    .transform((text, context) => {
+      if (/^0+(\.0+)?$/.test(text)) return 0;
+      const cents = parseScaledDecimal(text, 2);
+      if (cents.ok) return cents.value;
+      context.addIssue({ code: 'custom', message: 'must be an amount such as 100000.00' });
+      return z.NEVER;
+    }),
+  STARTING_SHARES: z.coerce.number().int().min(0).default(1000),
+  /** scrypt cost as log2 N; stored with each hash, so raising it later keeps old hashes valid. */
+  PASSWORD_HASH_COST: z.coerce.number().int().min(12).max(20).default(17),
+  SESSION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 90)
+    .default(24 * 7),
+  /** Off only for plain-http deployments other than localhost (browsers accept secure cookies on localhost). */
+  COOKIE_SECURE: z.enum(['on', 'off']).default('on'),
+  /** Failed logins allowed per email and per client address in LOGIN_WINDOW_SECONDS. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** An administrator the migrate step creates (or updates), when both are set. */
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(10, { error: 'must be at least 10 characters' }).optional(),
+  ADMIN_NAME: z.string().min(1).max(80).default('Administrator'),
 });
 
 export interface ApiConfig {
@@ -26,6 +57,14 @@ export interface ApiConfig {
   readonly eventsGroupId: string;
   readonly instruments: readonly Instrument[];
   readonly logLevel: string;
+  readonly fees: { readonly makerBps: number; readonly takerBps: number };
+  readonly startingCash: number;
+  readonly startingShares: number;
+  readonly passwordHashCost: number;
+  readonly sessionMs: number;
+  readonly secureCookies: boolean;
+  readonly loginLimit: { readonly maxFailures: number; readonly windowMs: number };
+  readonly admin: { readonly email: string; readonly password: string; readonly name: string } | null;
 }
 
 export const API_CONFIG = Symbol('ApiConfig');
@@ -50,5 +89,16 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
         ? DEFAULT_INSTRUMENTS
         : InstrumentList.parse(JSON.parse(readFileSync(env.INSTRUMENTS_FILE, 'utf8'))),
     logLevel: env.LOG_LEVEL,
+    fees: { makerBps: env.FEE_MAKER_BPS, takerBps: env.FEE_TAKER_BPS },
+    startingCash: env.STARTING_CASH,
+    startingShares: env.STARTING_SHARES,
+    passwordHashCost: env.PASSWORD_HASH_COST,
+    sessionMs: env.SESSION_HOURS * 3_600_000,
+    secureCookies: env.COOKIE_SECURE === 'on',
+    loginLimit: { maxFailures: env.LOGIN_MAX_FAILURES, windowMs: env.LOGIN_WINDOW_SECONDS * 1000 },
+    admin:
+      env.ADMIN_EMAIL !== undefined && env.ADMIN_PASSWORD !== undefined
+        ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, name: env.ADMIN_NAME }
+        : null,
   };
 }

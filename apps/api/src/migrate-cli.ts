@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { ensureAdmin } from './accounts/admin-seed.js';
 import { loadConfig } from './config.js';
 import { applyMigrations } from './database/migrate.js';
 import { connectionFields } from './database/pg-connection.js';
 import { PrismaClient } from './generated/prisma/client.js';
 
-/** Brings a database up to date: applies pending migrations, then seeds the configured instruments. */
+/** Brings a database up to date: applies pending migrations, then seeds the instruments and the admin (if set). */
 const config = loadConfig(process.env);
 process.stdout.write(await applyMigrations(config.databaseUrl));
 const prisma = new PrismaClient({ adapter: new PrismaPg(connectionFields(config.databaseUrl)) });
@@ -26,6 +28,16 @@ try {
     });
   }
   console.log(`seeded ${config.instruments.length} instruments: ${config.instruments.map((i) => i.symbol).join(', ')}`);
+  if (config.admin !== null) {
+    const client = new pg.Client(connectionFields(config.databaseUrl));
+    await client.connect();
+    try {
+      await ensureAdmin(client, config.admin, config.passwordHashCost);
+      console.log(`admin ${config.admin.email} is ready`);
+    } finally {
+      await client.end();
+    }
+  }
 } finally {
   await prisma.$disconnect();
 }

@@ -1,7 +1,7 @@
 import { AccountView, ApiErrorBody, CreatedAccount } from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaService } from '../src/database/prisma.service.js';
-import { startTestApi, type TestApi } from './support.js';
+import { newTrader, startTestApi, TEST_PASSWORD, type TestApi } from './support.js';
 
 let api: TestApi;
 
@@ -17,24 +17,34 @@ const errorCode = (body: unknown) => ApiErrorBody.parse(body).code;
 
 describe('accounts and API keys', () => {
   it('creates an account, shows the key once, and recognises it afterwards', async () => {
-    const created = await api.request('POST', '/api/accounts', { body: { name: '  Ana Souza ' } });
+    const created = await api.request('POST', '/api/accounts', {
+      body: { name: '  Ana Souza ', email: ' Ana@Example.TEST ', password: TEST_PASSWORD },
+    });
     expect(created.status).toBe(201);
     const account = CreatedAccount.parse(created.body);
     expect(account.name).toBe('Ana Souza');
+    expect(account.email).toBe('ana@example.test');
     const me = await api.request('GET', '/api/accounts/me', { token: account.apiKey });
     expect(me.status).toBe(200);
-    expect(AccountView.parse(me.body)).toMatchObject({ accountId: account.accountId, name: 'Ana Souza' });
+    expect(AccountView.parse(me.body)).toMatchObject({
+      accountId: account.accountId,
+      name: 'Ana Souza',
+      role: 'trader',
+    });
     const stored = await api.app.get(PrismaService).apiKey.findMany({ where: { accountId: account.accountId } });
     expect(stored).toHaveLength(1);
     expect(account.apiKey).not.toContain(stored[0]!.secretHash);
   });
 
+  const valid = { name: 'ok', email: 'someone@example.test', password: TEST_PASSWORD };
   it.each([
     [{}, 'name'],
-    [{ name: '' }, 'name'],
-    [{ name: 'x'.repeat(81) }, 'name'],
-    [{ name: 7 }, 'name'],
-    [{ name: 'ok', admin: true }, 'admin'],
+    [{ ...valid, name: '' }, 'name'],
+    [{ ...valid, name: 'x'.repeat(81) }, 'name'],
+    [{ ...valid, name: 7 }, 'name'],
+    [{ ...valid, email: 'not an email' }, 'email'],
+    [{ ...valid, password: 'short' }, 'password'],
+    [{ ...valid, role: 'admin' }, 'role'],
   ])('refuses %j, naming the field', async (body, field) => {
     const response = await api.request('POST', '/api/accounts', { body });
     expect(response.status).toBe(400);
@@ -58,7 +68,7 @@ describe('accounts and API keys', () => {
   });
 
   it('refuses a right key id with a wrong secret', async () => {
-    const account = CreatedAccount.parse((await api.request('POST', '/api/accounts', { body: { name: 'Bo' } })).body);
+    const account = await newTrader(api, 'Bo');
     const [keyId] = account.apiKey.split('.');
     const forged = `${keyId}.${'B'.repeat(43)}`;
     expect((await api.request('GET', '/api/accounts/me', { token: forged })).status).toBe(401);

@@ -1,7 +1,15 @@
 import { ApiErrorBody, FillView, LevelDeltaView, OrderEventView, TickerView, TradeView } from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInTestEngine } from './engine-in-test.js';
-import { newTrader, readStream, startSiblingApi, startTestApi, type SseEvent, type TestApi } from './support.js';
+import {
+  newAdmin,
+  newTrader,
+  readStream,
+  startSiblingApi,
+  startTestApi,
+  type SseEvent,
+  type TestApi,
+} from './support.js';
 
 let api: TestApi;
 let base: string;
@@ -112,8 +120,8 @@ describe('the order stream', () => {
 });
 
 describe('the all-trades stream', () => {
-  it('carries every trade on the exchange', async () => {
-    const watcher = await newTrader(api, 'watcher');
+  it('carries every trade on the exchange to an admin', async () => {
+    const watcher = await newAdmin(api);
     const seller = await newTrader(api, 's');
     const buyer = await newTrader(api, 'b');
     const stream = readStream(`${base}/api/stream/trades`, {

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { startPostgres, type RunningPostgres } from '@bolsa/embedded-db';
 import { startBroker, type RunningBroker } from '@bolsa/kafka-broker';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ensureAdmin } from '../src/accounts/admin-seed.js';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { applyMigrations } from '../src/database/migrate.js';
+import { SqlPool } from '../src/database/sql-pool.js';
 
 export interface TestApi {
   readonly app: NestFastifyApplication;
@@ -27,6 +30,8 @@ export async function startTestApi(environment: Record<string, string> = {}): Pr
     DATABASE_URL: db.url,
     KAFKA_BROKERS: broker.bootstrap,
     LOG_LEVEL: 'silent',
+    // The lowest cost the config allows: many accounts are made here, and the cost is stored with each hash.
+    PASSWORD_HASH_COST: '12',
     ...environment,
   });
   const app = await createApp(config);
@@ -63,10 +68,17 @@ export async function startTestApi(environment: Record<string, string> = {}): Pr
   };
 }
 
-/** A new trader account's id and API key. */
-export async function newTrader(api: TestApi, name = 'trader'): Promise<{ accountId: string; apiKey: string }> {
-  const response = await api.request('POST', '/api/accounts', { body: { name } });
-  return response.body as { accountId: string; apiKey: string };
+export const TEST_PASSWORD = 'correct horse battery';
+
+/** A new trader account's id, email and API key (with the configured starting cash and shares). */
+export async function newTrader(
+  api: TestApi,
+  name = 'trader',
+): Promise<{ accountId: string; apiKey: string; email: string }> {
+  const email = `${name.toLowerCase().replace(/[^a-z0-9]/g, '')}-${randomUUID().slice(0, 8)}@example.test`;
+  const response = await api.request('POST', '/api/accounts', { body: { name, email, password: TEST_PASSWORD } });
+  if (response.status !== 201) throw new Error(`account not created: ${JSON.stringify(response.body)}`);
+  return response.body as { accountId: string; apiKey: string; email: string };
 }
 
 export interface SseEvent {
@@ -128,8 +140,51 @@ export async function startSiblingApi(
   environment: Record<string, string>,
 ): Promise<{ url: string; stop(): Promise<void> }> {
   const app = await createApp(
-    loadConfig({ DATABASE_URL: of.db.url, KAFKA_BROKERS: of.broker.bootstrap, LOG_LEVEL: 'silent', ...environment }),
+    loadConfig({
+      DATABASE_URL: of.db.url,
+      KAFKA_BROKERS: of.broker.bootstrap,
+      LOG_LEVEL: 'silent',
+      PASSWORD_HASH_COST: '12',
+      ...environment,
+    }),
   );
   await app.listen(0, '127.0.0.1');
   return { url: await app.getUrl(), stop: () => app.close() };
+}
+
+export interface BrowserSession {
+  readonly accountId: string;
+  /** The `cookie` request header carrying the session. */
+  readonly cookie: string;
+  readonly csrfToken: string;
+}
+
+/** The cookies a response sets, as a `cookie` request header. */
+export function cookieHeader(headers: Record<string, unknown>): string {
+  const setCookie = headers['set-cookie'];
+  const lines = Array.isArray(setCookie) ? (setCookie as string[]) : [String(setCookie ?? '')];
+  return lines
+    .map((line) => line.split(';')[0]!)
+    .filter((pair) => pair.includes('='))
+    .join('; ');
+}
+
+/** Logs in through `POST /api/auth/login`, as a browser would. */
+export async function logIn(api: TestApi, email: string, password = TEST_PASSWORD): Promise<BrowserSession> {
+  const response = await api.request('POST', '/api/auth/login', { body: { email, password } });
+  if (response.status !== 200) throw new Error(`login failed: ${JSON.stringify(response.body)}`);
+  const body = response.body as { account: { accountId: string }; csrfToken: string };
+  return { accountId: body.account.accountId, cookie: cookieHeader(response.headers), csrfToken: body.csrfToken };
+}
+
+/** An administrator, made the only way admins are made (the seed), with a session and an API key. */
+export async function newAdmin(api: TestApi): Promise<BrowserSession & { apiKey: string; email: string }> {
+  const email = `admin-${randomUUID().slice(0, 8)}@example.test`;
+  await ensureAdmin(api.app.get(SqlPool), { email, name: 'Admin', password: TEST_PASSWORD }, 12);
+  const session = await logIn(api, email);
+  const key = await api.request('POST', '/api/me/api-keys', {
+    body: { label: 'panel' },
+    headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken },
+  });
+  return { ...session, email, apiKey: (key.body as { token: string }).token };
 }

@@ -45,6 +45,9 @@ async function startStack(): Promise<{ api: string; engineMetrics: string; stop(
       POSTGRES_PORT: '0',
       ENGINE_METRICS_PORT: String(metricsPort),
       LOG_LEVEL: 'warn',
+      // Enough demo money that no bench trader runs out of cash or shares however the orders fall.
+      STARTING_CASH: '1000000000.00',
+      STARTING_SHARES: '100000000',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -147,7 +150,11 @@ async function main(): Promise<void> {
         await fetch(`${api}/api/accounts`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ name: `bench-${i}` }),
+          body: JSON.stringify({
+            name: `bench-${i}`,
+            email: `bench-${i}-${Date.now()}@example.test`,
+            password: 'bench password 1',
+          }),
         })
       ).json()) as { apiKey: string };
       const trader = { apiKey: created.apiKey, abort: new AbortController() };

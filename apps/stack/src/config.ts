@@ -16,6 +16,9 @@ const Environment = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//)
     .optional(),
+  /** The administrator the stack seeds; without ADMIN_PASSWORD a random one is made once and kept in DATA_DIR. */
+  ADMIN_EMAIL: z.email().default('admin@bolsa.local'),
+  ADMIN_PASSWORD: z.string().min(10).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPostgres, type RunningPostgres } from '@bolsa/embedded-db';
@@ -98,6 +99,14 @@ function runToCompletion(script: string, env: NodeJS.ProcessEnv): Promise<void> 
   });
 }
 
+/** A random secret made on first use and kept (owner-only) in `file`, so it survives restarts. */
+function keptSecret(file: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(18).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const root = repositoryRoot();
@@ -137,7 +146,15 @@ async function main(): Promise<void> {
       databaseUrl = started.postgres.url;
       log(`embedded PostgreSQL on 127.0.0.1:${started.postgres.port} (data in ${join(dataDir, 'postgres')})`);
     }
-    const env = { ...process.env, KAFKA_BROKERS: brokers, DATABASE_URL: databaseUrl, LOG_LEVEL: config.LOG_LEVEL };
+    const adminPasswordFile = join(dataDir, 'admin-password');
+    const env = {
+      ...process.env,
+      KAFKA_BROKERS: brokers,
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: config.LOG_LEVEL,
+      ADMIN_EMAIL: config.ADMIN_EMAIL,
+      ADMIN_PASSWORD: config.ADMIN_PASSWORD ?? keptSecret(adminPasswordFile),
+    };
     await runToCompletion(join(root, 'apps/api/dist/src/migrate-cli.js'), env);
 
     const engine = new Supervised('engine', join(root, 'apps/matching-engine/dist/src/main.js'), {
@@ -169,6 +186,7 @@ async function main(): Promise<void> {
         `  API             ${apiUrl}   (try ${apiUrl}/api/instruments)`,
         `  API metrics     ${apiUrl}/metrics   (event ingestion: http://127.0.0.1:${config.INGEST_PORT}/metrics)`,
         `  engine metrics  http://127.0.0.1:${config.ENGINE_METRICS_PORT}/metrics`,
+        `  admin login     ${config.ADMIN_EMAIL}   (password: ${config.ADMIN_PASSWORD === undefined ? `in ${adminPasswordFile}` : 'ADMIN_PASSWORD'})`,
         `  Kafka           ${brokers}`,
         `  PostgreSQL      ${databaseUrl}`,
         `  data            ${dataDir}`,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '@bolsa/embedded-db';
 import { chmodSync, mkdtempSync } from 'node:fs';
@@ -91,7 +92,9 @@ async function call(
 }
 
 async function trader(name: string): Promise<string> {
-  return ((await call('POST', '/api/accounts', { body: { name } })).body as { apiKey: string }).apiKey;
+  const email = `${name.toLowerCase().replace(/[^a-z0-9]/g, '')}-${randomUUID().slice(0, 8)}@example.test`;
+  const created = await call('POST', '/api/accounts', { body: { name, email, password: 'e2e password 123' } });
+  return (created.body as { apiKey: string }).apiKey;
 }
 
 async function place(

@@ -17,6 +17,9 @@ export const ApiErrorCode = z.enum([
   'order_not_open',
   'insufficient_funds',
   'insufficient_shares',
+  'invalid_credentials',
+  'email_taken',
+  'csrf_failed',
   'rate_limited',
   'internal_error',
   'unavailable',
@@ -170,23 +173,6 @@ export function toInstrumentView(instrument: Instrument): InstrumentView {
         : { min: formatCents(instrument.priceBand.min), max: formatCents(instrument.priceBand.max) },
   };
 }
-
-/** `POST /api/accounts` */
-export const CreateAccountRequest = z.strictObject({
-  name: z.string().trim().min(1, { error: 'must not be empty' }).max(80, { error: 'must be at most 80 characters' }),
-});
-export type CreateAccountRequest = z.infer<typeof CreateAccountRequest>;
-
-/** The answer to `POST /api/accounts`: the only time the API key's secret is ever shown. */
-export const CreatedAccount = z.object({
-  accountId: z.uuid(),
-  name: z.string(),
-  apiKey: z.string(),
-});
-export type CreatedAccount = z.infer<typeof CreatedAccount>;
-
-export const AccountView = z.object({ accountId: z.uuid(), name: z.string(), createdAt: z.iso.datetime() });
-export type AccountView = z.infer<typeof AccountView>;
 
 /** An order as its owner sees it; prices and quantities as decimal strings. */
 export const OrderView = z.object({

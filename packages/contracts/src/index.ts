@@ -8,3 +8,4 @@ export * from './events.js';
 export * from './topics.js';
 export * from './codec.js';
 export * from './http.js';
+export * from './http-accounts.js';

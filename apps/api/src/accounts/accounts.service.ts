@@ -1,27 +1,90 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { AccountView, CreatedAccount } from '@bolsa/contracts';
-import { issueKey } from '../auth/api-keys.js';
-import { PrismaService } from '../database/prisma.service.js';
+import type { AccountView, CreatedAccount, SignupRequest } from '@bolsa/contracts';
+import { hashPassword, passwordMatches, UNKNOWN_ACCOUNT_HASH } from '../auth/passwords.js';
+import { LoginLimiter } from '../auth/login-limiter.js';
+import { API_CONFIG, type ApiConfig } from '../config.js';
+import { SqlPool } from '../database/sql-pool.js';
 import { ApiError } from '../errors/api-error.js';
+import { WalletStore } from '../wallets/wallet-store.js';
+import { toAccountView, type AccountRow } from './account-row.js';
+import { ApiKeysService } from './api-keys.service.js';
+
+const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === '23505';
 
 @Injectable()
 export class AccountsService {
-  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+  private readonly limiter: LoginLimiter;
 
-  /** A trader account with its first API key; the key's secret is returned here and never again. */
-  async create(name: string): Promise<CreatedAccount> {
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(SqlPool) private readonly sql: SqlPool,
+    @Inject(WalletStore) private readonly wallets: WalletStore,
+    @Inject(ApiKeysService) private readonly keys: ApiKeysService,
+  ) {
+    this.limiter = new LoginLimiter(config.loginLimit.maxFailures, config.loginLimit.windowMs);
+  }
+
+  /** A trader account with its starting balances; signup never makes an admin. */
+  async signup(request: SignupRequest, traceId: string): Promise<AccountView> {
+    const passwordHash = await hashPassword(request.password, this.config.passwordHashCost);
     const accountId = randomUUID();
-    const key = issueKey();
-    await this.prisma.account.create({
-      data: { id: accountId, name, apiKeys: { create: { id: key.keyId, secretHash: key.secretHash } } },
-    });
-    return { accountId, name, apiKey: key.token };
+    try {
+      const row = await this.sql.transaction(async (tx) => {
+        const { rows } = await tx.query<AccountRow>(
+          `INSERT INTO accounts (id, name, email, password_hash, role) VALUES ($1, $2, $3, $4, 'trader') RETURNING *`,
+          [accountId, request.name, request.email, passwordHash],
+        );
+        await this.wallets.open(tx, accountId, traceId);
+        return rows[0]!;
+      });
+      return toAccountView(row);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ApiError('email_taken', 'an account with this email already exists', {
+          fields: [{ field: 'email', code: 'email_taken', message: 'email is already registered' }],
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** Signup for programs: the account and its first API key, whose secret is shown here and never again. */
+  async createWithKey(request: SignupRequest, traceId: string): Promise<CreatedAccount> {
+    const account = await this.signup(request, traceId);
+    const key = await this.keys.create(account.accountId, 'default');
+    return { accountId: account.accountId, name: account.name, email: request.email, apiKey: key.token };
+  }
+
+  /**
+   * Checks an email and password. Failures are counted per email and per client address; past the limit the
+   * caller waits (429) whether or not the password is right. Unknown emails cost the same hash as known ones.
+   */
+  async login(email: string, password: string, clientAddress: string): Promise<AccountView> {
+    const limits = [`email:${email}`, `ip:${clientAddress}`];
+    const wait = Math.max(...limits.map((key) => this.limiter.retryAfterMs(key)));
+    if (wait > 0) {
+      throw new ApiError('rate_limited', 'too many failed logins; try again later', {
+        retryAfterSeconds: Math.ceil(wait / 1000),
+      });
+    }
+    const { rows } = await this.sql.query<AccountRow>(
+      `SELECT * FROM accounts WHERE email = $1 AND role <> 'exchange'`,
+      [email],
+    );
+    const account = rows[0];
+    const matches = await passwordMatches(password, account?.password_hash ?? UNKNOWN_ACCOUNT_HASH);
+    if (account === undefined || !matches) {
+      for (const key of limits) this.limiter.recordFailure(key);
+      throw new ApiError('invalid_credentials', 'the email or the password is wrong');
+    }
+    this.limiter.reset(`email:${email}`);
+    return toAccountView(account);
   }
 
   async view(accountId: string): Promise<AccountView> {
-    const account = await this.prisma.account.findUnique({ where: { id: accountId } });
-    if (account === null) throw new ApiError('not_found', 'no such account');
-    return { accountId: account.id, name: account.name, createdAt: account.createdAt.toISOString() };
+    const { rows } = await this.sql.query<AccountRow>('SELECT * FROM accounts WHERE id = $1', [accountId]);
+    if (rows[0] === undefined) throw new ApiError('not_found', 'no such account');
+    return toAccountView(rows[0]);
   }
 }

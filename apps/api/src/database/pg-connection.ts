@@ -50,22 +50,43 @@ export class CatalogFriendlyPool extends pg.Pool {
 }
 
 /**
- * The driver adapter the Prisma CLI migrates with. Its shadow database is created here and, on dispose, its pool
+ * The stock adapter runs a migration script by splitting it at every `;`, which breaks any function body. A
+ * script goes to PostgreSQL whole instead (one simple query runs several statements, atomically).
+ */
+function runScriptsWhole(adapter: object, pool: pg.Pool): void {
+  const target = adapter as { executeScript(script: string): Promise<void>; onError(error: unknown): never };
+  target.executeScript = async (script: string) => {
+    try {
+      await pool.query(script);
+    } catch (error) {
+      target.onError(error);
+    }
+  };
+}
+
+/**
+ * The driver adapter the Prisma CLI migrates with (scripts run whole). Its shadow database is created here and, on dispose, its pool
  * is closed before the database is dropped (the stock adapter drops first, which PostgreSQL refuses).
  */
 export function migrationAdapter(url: string): SqlMigrationAwareDriverAdapterFactory {
   const fields = connectionFields(url);
-  const main = new PrismaPg(new CatalogFriendlyPool(fields));
+  const mainPool = new CatalogFriendlyPool(fields);
+  const main = new PrismaPg(mainPool);
   return {
     provider: 'postgres',
     adapterName: main.adapterName,
-    connect: () => main.connect(),
+    async connect() {
+      const adapter = await main.connect();
+      runScriptsWhole(adapter, mainPool);
+      return adapter;
+    },
     async connectToShadowDb() {
       const admin = await main.connect();
       const database = `prisma_migrate_shadow_db_${randomUUID()}`;
       await admin.executeScript(`CREATE DATABASE "${database}"`);
       const shadowPool = new CatalogFriendlyPool({ ...fields, database });
       const shadow = await new PrismaPg(shadowPool).connect();
+      runScriptsWhole(shadow, shadowPool);
       const disposeShadow = shadow.dispose.bind(shadow);
       shadow.dispose = async () => {
         await disposeShadow();

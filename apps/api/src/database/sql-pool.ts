@@ -20,6 +20,22 @@ export class SqlPool extends pg.Pool implements OnModuleDestroy {
     super({ ...connectionFields(config.databaseUrl), max: config.databasePoolSize, types: utcTimestamps });
   }
 
+  /** Runs `work` in one transaction on one connection: committed if it returns, rolled back if it throws. */
+  async transaction<T>(work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+    const tx = await this.connect();
+    try {
+      await tx.query('BEGIN');
+      const result = await work(tx);
+      await tx.query('COMMIT');
+      return result;
+    } catch (error) {
+      await tx.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      tx.release();
+    }
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.end();
   }

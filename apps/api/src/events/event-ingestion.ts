@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EngineEvent } from '@bolsa/contracts';
 import type { PoolClient } from 'pg';
+import { placeholders } from '../database/placeholders.js';
 import { SqlPool } from '../database/sql-pool.js';
+import { SettlementStore } from '../wallets/settlement-store.js';
 
 type Tx = PoolClient;
 type Trade = Extract<EngineEvent, { type: 'trade' }>;
@@ -32,15 +34,6 @@ interface OrderChange {
   onlyIfPending: boolean;
 }
 
-/** `($1, $2, …), ($n, …)` for rows of `width` parameters. */
-function placeholders(rows: number, width: number, casts: readonly string[] = []): string {
-  return Array.from(
-    { length: rows },
-    (_, row) =>
-      `(${Array.from({ length: width }, (_, column) => `$${row * width + column + 1}${casts[column] ?? ''}`).join(', ')})`,
-  ).join(', ');
-}
-
 interface CandleChange {
   symbol: string;
   openTime: Date;
@@ -64,33 +57,30 @@ function orderIdOf(event: EngineEvent): string | null {
  */
 @Injectable()
 export class EventIngestion {
-  constructor(@Inject(SqlPool) private readonly sql: SqlPool) {}
+  constructor(
+    @Inject(SqlPool) private readonly sql: SqlPool,
+    @Inject(SettlementStore) private readonly settlement: SettlementStore,
+  ) {}
 
   /** Returns the events that were new, in order, with their stream ids. */
   async ingest(events: readonly EngineEvent[]): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
-    const tx = await this.sql.connect();
-    try {
-      await tx.query('BEGIN');
+    return this.sql.transaction(async (tx) => {
       const fresh = await this.insertNew(tx, events);
       const plainEvents = fresh.map((stored) => stored.event);
       await this.applyToOrders(tx, plainEvents);
+      const settled = await this.settlement.apply(tx, plainEvents);
       await this.recordTrades(
         tx,
         plainEvents.filter((event): event is Trade => event.type === 'trade'),
+        settled?.fees ?? new Map(),
       );
       await this.applyToBook(
         tx,
         plainEvents.filter((event): event is Level => event.type === 'level_changed'),
       );
-      await tx.query('COMMIT');
       return fresh;
-    } catch (error) {
-      await tx.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      tx.release();
-    }
+    });
   }
 
   private async insertNew(tx: Tx, events: readonly EngineEvent[]): Promise<StoredEvent[]> {
@@ -182,12 +172,16 @@ export class EventIngestion {
     }
   }
 
-  private async recordTrades(tx: Tx, trades: readonly Trade[]): Promise<void> {
+  private async recordTrades(
+    tx: Tx,
+    trades: readonly Trade[],
+    fees: ReadonlyMap<string, { makerFee: bigint; takerFee: bigint }>,
+  ): Promise<void> {
     if (trades.length === 0) return;
     await tx.query(
       `INSERT INTO trades (id, symbol, sequence, price, quantity, aggressor_side, maker_order_id, taker_order_id,
-                           maker_account_id, taker_account_id, trace_id, executed_at)
-       VALUES ${placeholders(trades.length, 12, ['', '', '', '', '', '', '::uuid', '::uuid', '::uuid', '::uuid', '', ''])}`,
+                           maker_account_id, taker_account_id, trace_id, executed_at, maker_fee, taker_fee)
+       VALUES ${placeholders(trades.length, 14, ['', '', '', '', '', '', '::uuid', '::uuid', '::uuid', '::uuid', '', '', '::bigint', '::bigint'])}`,
       trades.flatMap((event) => [
         event.tradeId,
         event.symbol,
@@ -201,6 +195,8 @@ export class EventIngestion {
         event.takerAccountId,
         event.traceId,
         new Date(event.timestamp),
+        String(fees.get(event.tradeId)?.makerFee ?? 0n),
+        String(fees.get(event.tradeId)?.takerFee ?? 0n),
       ]),
     );
     const candles = new Map<string, CandleChange>();

@@ -14,7 +14,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { OrderView } from '@bolsa/contracts';
-import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard.js';
+import { AuthGuard, type AuthenticatedRequest } from '../auth/auth.guard.js';
 import { traceOf, type TracedRequest } from '../observability/trace.js';
 import { OrdersService, type Caller } from './orders.service.js';
 
@@ -25,7 +25,7 @@ function callerOf(request: Request): Caller {
 }
 
 @Controller('api/orders')
-@UseGuards(ApiKeyGuard)
+@UseGuards(AuthGuard)
 export class OrdersController {
   constructor(@Inject(OrdersService) private readonly orders: OrdersService) {}
 

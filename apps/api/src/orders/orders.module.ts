@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
-import { ApiKeyGuard } from '../auth/api-key.guard.js';
 import { MarketsModule } from '../markets/markets.module.js';
 import { MessagingModule } from '../messaging/messaging.module.js';
+import { HistoryController } from './history.controller.js';
+import { HistoryStore } from './history.store.js';
+import { OrderStore } from './order-store.js';
 import { OrdersController } from './orders.controller.js';
 import { OrdersService } from './orders.service.js';
 
 @Module({
   imports: [MarketsModule, MessagingModule],
-  controllers: [OrdersController],
-  providers: [OrdersService, ApiKeyGuard],
+  controllers: [OrdersController, HistoryController],
+  providers: [OrdersService, OrderStore, HistoryStore],
 })
 export class OrdersModule {}

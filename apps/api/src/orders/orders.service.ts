@@ -13,21 +13,22 @@ import {
   type OrderView,
 } from '@bolsa/contracts';
 import { PrismaService } from '../database/prisma.service.js';
-import { SqlPool } from '../database/sql-pool.js';
+import { API_CONFIG, type ApiConfig } from '../config.js';
 import { ApiError } from '../errors/api-error.js';
 import { parseBody } from '../errors/parse-body.js';
+import { idempotencyKey as checkIdempotencyKey } from '../errors/query-params.js';
 import type { Order } from '../generated/prisma/client.js';
 import { InstrumentRegistry } from '../markets/instrument-registry.js';
 import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiMetrics } from '../observability/metrics.js';
+import { planHold } from '../wallets/holds.js';
+import { OrderStore } from './order-store.js';
 import { DONE_STATUSES, OPEN_STATUSES, rowToOrderView, toOrderView, type OrderRow } from './order-view.js';
 
 export interface Caller {
   readonly accountId: string;
   readonly traceId: string;
 }
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** A stable hash of a request body: the same fields in any order hash the same. */
 function bodyHash(body: unknown): string {
@@ -59,7 +60,8 @@ export class OrdersService {
     @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
     @Inject(CommandPublisher) private readonly publisher: CommandPublisher,
     @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
-    @Inject(SqlPool) private readonly sql: SqlPool,
+    @Inject(OrderStore) private readonly store: OrderStore,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
   /**
@@ -67,11 +69,7 @@ export class OrdersService {
    * same body returns the order already made; another body under the same key is a conflict.
    */
   async place(caller: Caller, body: unknown, idempotencyKey: string | undefined): Promise<OrderView> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw ApiError.validation([
-        { field: 'Idempotency-Key', code: 'invalid', message: 'Idempotency-Key must be 1-100 of A-Z a-z 0-9 . _ : -' },
-      ]);
-    }
+    checkIdempotencyKey(idempotencyKey);
     let request: PlaceOrderRequest;
     let instrument: Instrument;
     let fields: ReturnType<typeof toOrderFields>;
@@ -92,44 +90,34 @@ export class OrdersService {
     }
     const orderId = randomUUID();
     const order = fields.value;
-    const cents = (value: number | null) => (value === null ? null : String(value));
+    const hold = planHold(order, instrument, Math.max(this.config.fees.makerBps, this.config.fees.takerBps));
+    if (hold === 'market_buy_needs_price_band') {
+      throw ApiError.validation([
+        { field: 'type', code: hold, message: `${order.orderType} buys need a price band on ${instrument.symbol}` },
+      ]);
+    }
     let created: OrderRow;
     try {
-      const inserted = await this.sql.query<OrderRow>(
-        `INSERT INTO orders (id, account_id, symbol, side, type, time_in_force, price, stop_price, trailing_offset,
-                             quantity, status, post_only, self_trade_prevention, client_order_id, idempotency_key,
-                             request_hash, trace_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13, $14, $15, $16)
-         RETURNING *`,
-        [
-          orderId,
-          caller.accountId,
-          instrument.symbol,
-          order.side,
-          order.orderType,
-          order.timeInForce,
-          cents(order.price),
-          cents(order.stopPrice),
-          cents(order.trailingOffset),
-          String(order.quantity),
-          order.postOnly,
-          order.selfTradePrevention,
-          order.clientOrderId,
-          idempotencyKey ?? null,
-          hash,
-          caller.traceId,
-        ],
-      );
-      created = inserted.rows[0]!;
+      created = await this.store.insertWithHold({
+        orderId,
+        accountId: caller.accountId,
+        symbol: instrument.symbol,
+        fields: order,
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash: hash,
+        traceId: caller.traceId,
+        hold,
+      });
     } catch (error) {
       // Two requests raced with one idempotency key: the other one won; answer as a repeat of it.
       if (idempotencyKey !== undefined && isUniqueViolation(error)) {
         const earlier = await this.byIdempotencyKey(caller.accountId, idempotencyKey, hash);
         if (earlier !== null) return earlier;
       }
+      if (error instanceof ApiError) this.metrics.ordersRejected.inc({ reason: error.code });
       throw error;
     }
-    await this.submit(orderId, {
+    await this.submit(orderId, caller.traceId, {
       ...this.envelope(caller, instrument.symbol),
       type: 'place_order',
       orderId,
@@ -174,6 +162,7 @@ export class OrdersService {
       else errors.push({ field: 'quantity', code: parsed.error.code, message: `quantity ${parsed.error.message}` });
     }
     if (errors.length > 0) throw ApiError.validation(errors);
+    await this.store.holdForAmend(orderId, { price, quantity }, caller.traceId);
     await this.send({
       ...this.envelope(caller, order.symbol),
       type: 'amend_order',
@@ -229,14 +218,11 @@ export class OrdersService {
   }
 
   /** Sends a new order; if the exchange cannot take it, the order is marked not submitted and the caller told. */
-  private async submit(orderId: string, command: OrderCommand): Promise<void> {
+  private async submit(orderId: string, traceId: string, command: OrderCommand): Promise<void> {
     try {
       await this.publisher.publish(command);
     } catch {
-      await this.prisma.order.update({
-        where: { id: orderId },
-        data: { status: 'rejected', statusReason: 'not_submitted' },
-      });
+      await this.store.rejectUnsubmitted(orderId, traceId);
       throw new ApiError('unavailable', 'the exchange could not be reached; the order was not submitted', { orderId });
     }
   }

@@ -15,6 +15,10 @@ export interface StreamSource {
   readonly live: Observable<StoredEvent>;
   accepts(stored: StoredEvent): boolean;
   render(stored: StoredEvent): Promise<SseMessage[]> | SseMessage[];
+  /** Sent once the client has caught up (a snapshot to start from). */
+  initial?(): Promise<SseMessage[]>;
+  /** Messages without an id from outside the event log (wallet changes), sent live after the catch-up. */
+  readonly extras?: Observable<SseMessage>;
 }
 
 export interface StreamLimits {
@@ -86,6 +90,20 @@ export async function serveStream(
   }
   for (const stored of held) await send(stored);
   replaying = false;
+  if (closed) return;
+  const initial = (await source.initial?.()) ?? [];
+  if (closed) return;
+  for (const message of initial) response.write(format(message));
+  const extras = source.extras?.subscribe((message) => {
+    chain = chain
+      .then(() => {
+        if (closed) return;
+        response.write(format(message));
+        if (response.writableLength > limits.maxBufferedBytes) finish('slow');
+      })
+      .catch(() => finish('client'));
+  });
+  if (extras !== undefined) response.on('close', () => extras.unsubscribe());
 }
 
 /** `Last-Event-ID` as a stream id, or null when absent or not one of ours. */

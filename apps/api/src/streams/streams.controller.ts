@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Inject, Param, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard.js';
+import { AdminGuard, AuthGuard, callerOf, type AuthenticatedRequest } from '../auth/auth.guard.js';
 import { InstrumentRegistry } from '../markets/instrument-registry.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { parseLastEventId, serveStream, type StreamSource } from './sse.js';
@@ -27,18 +27,29 @@ export class StreamsController {
   }
 
   @Get('orders')
-  @UseGuards(ApiKeyGuard)
+  @UseGuards(AuthGuard)
   orders(
     @Req() request: AuthenticatedRequest,
     @Headers('last-event-id') last: string | undefined,
     @Res() reply: FastifyReply,
   ) {
-    return this.open(reply, 'orders', this.streams.orders(request.caller!.accountId), last);
+    return this.open(reply, 'orders', this.streams.orders(callerOf(request).accountId), last);
   }
 
-  /** Every trade on the exchange, for the live trade panel. */
+  /** The caller's order updates, fills and wallet changes. */
+  @Get('me')
+  @UseGuards(AuthGuard)
+  me(
+    @Req() request: AuthenticatedRequest,
+    @Headers('last-event-id') last: string | undefined,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.open(reply, 'me', this.streams.me(callerOf(request).accountId), last);
+  }
+
+  /** Every trade on the exchange, for the admins' live trade panel. */
   @Get('trades')
-  @UseGuards(ApiKeyGuard)
+  @UseGuards(AuthGuard, AdminGuard)
   trades(@Headers('last-event-id') last: string | undefined, @Res() reply: FastifyReply) {
     return this.open(reply, 'trades', this.streams.trades(), last);
   }

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
-import { ApiKeyGuard } from '../auth/api-key.guard.js';
 import { EventsModule } from '../events/events.module.js';
 import { MarketsModule } from '../markets/markets.module.js';
+import { WalletsModule } from '../wallets/wallets.module.js';
 import { StreamsController } from './streams.controller.js';
 import { StreamsService } from './streams.service.js';
 
 @Module({
-  imports: [EventsModule, MarketsModule],
+  imports: [EventsModule, MarketsModule, WalletsModule],
   controllers: [StreamsController],
-  providers: [StreamsService, ApiKeyGuard],
+  providers: [StreamsService],
 })
 export class StreamsModule {}

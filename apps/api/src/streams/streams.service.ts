@@ -1,6 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { formatCents, formatQuantity, type EngineEvent, type OrderEventView, type TradeView } from '@bolsa/contracts';
+import { auditTime, concatMap, filter, from } from 'rxjs';
 import { PrismaService } from '../database/prisma.service.js';
+import { WalletNotifications } from '../wallets/wallet-notifications.js';
+import { WalletStore } from '../wallets/wallet-store.js';
+import { toWalletView } from '../wallets/wallet-views.js';
 import { EventBus } from '../events/event-bus.js';
 import type { StoredEvent } from '../events/event-ingestion.js';
 import { MarketDataService } from '../markets/market-data.service.js';
@@ -89,15 +93,35 @@ export function tradeView(event: Trade): TradeView {
 }
 
 const TICKER_EVERY_MS = 1000;
+const WALLET_EVERY_MS = 100;
 
-/** The three live streams: one market, one trader's own orders, and every trade. */
+/** The live streams: one market, one trader's own orders (and wallet), and every trade. */
 @Injectable()
 export class StreamsService {
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(EventBus) private readonly bus: EventBus,
     @Inject(MarketDataService) private readonly markets: MarketDataService,
+    @Inject(WalletStore) private readonly wallets: WalletStore,
+    @Inject(WalletNotifications) private readonly walletChanges: WalletNotifications,
   ) {}
+
+  /** The caller's order updates and fills, and their wallet whenever it changes (at most every 100 ms). */
+  me(accountId: string): StreamSource {
+    const walletMessage = async (): Promise<SseMessage> => ({
+      event: 'wallet',
+      data: toWalletView(await this.wallets.balances(accountId)),
+    });
+    return {
+      ...this.orders(accountId),
+      initial: async () => [await walletMessage()],
+      extras: this.walletChanges.changes.pipe(
+        filter((changed) => changed === accountId),
+        auditTime(WALLET_EVERY_MS),
+        concatMap(() => from(walletMessage())),
+      ),
+    };
+  }
 
   /** Trades, L2 deltas and (at most once a second, after trades) the ticker of one symbol. */
   market(symbol: string): StreamSource {

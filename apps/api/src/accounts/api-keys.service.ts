@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ApiKeyView, CreatedApiKey } from '@bolsa/contracts';
+import { forgetKey } from '../auth/auth.guard.js';
+import { issueKey } from '../auth/api-keys.js';
+import { SqlPool } from '../database/sql-pool.js';
+import { ApiError } from '../errors/api-error.js';
+
+interface KeyRow {
+  id: string;
+  label: string;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+const toView = (row: KeyRow): ApiKeyView => ({
+  keyId: row.id,
+  label: row.label,
+  createdAt: row.created_at.toISOString(),
+  revokedAt: row.revoked_at?.toISOString() ?? null,
+});
+
+/** An account's API keys: several at once, each revocable; the secret exists only in the answer to `create`. */
+@Injectable()
+export class ApiKeysService {
+  static readonly MAX_LIVE_KEYS = 20;
+
+  constructor(@Inject(SqlPool) private readonly sql: SqlPool) {}
+
+  async create(accountId: string, label: string): Promise<CreatedApiKey> {
+    const key = issueKey();
+    const { rows } = await this.sql.query<KeyRow>(
+      `INSERT INTO api_keys (id, account_id, secret_hash, label)
+       SELECT $1, $2, $3, $4
+        WHERE (SELECT count(*) FROM api_keys WHERE account_id = $2 AND revoked_at IS NULL) < $5
+       RETURNING id, label, created_at, revoked_at`,
+      [key.keyId, accountId, key.secretHash, label, ApiKeysService.MAX_LIVE_KEYS],
+    );
+    if (rows[0] === undefined) {
+      throw ApiError.validation([
+        {
+          field: 'label',
+          code: 'too_many_keys',
+          message: `an account can have at most ${ApiKeysService.MAX_LIVE_KEYS} live keys; revoke one first`,
+        },
+      ]);
+    }
+    return { ...toView(rows[0]), token: key.token };
+  }
+
+  async list(accountId: string): Promise<ApiKeyView[]> {
+    const { rows } = await this.sql.query<KeyRow>(
+      'SELECT id, label, created_at, revoked_at FROM api_keys WHERE account_id = $1 ORDER BY created_at DESC',
+      [accountId],
+    );
+    return rows.map(toView);
+  }
+
+  /** Revoking twice is fine; another account's key does not exist as far as the caller can tell. */
+  async revoke(accountId: string, keyId: string): Promise<ApiKeyView> {
+    const { rows } = /^[0-9a-f-]{36}$/.test(keyId)
+      ? await this.sql.query<KeyRow>(
+          `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now())
+            WHERE id = $1 AND account_id = $2 RETURNING id, label, created_at, revoked_at`,
+          [keyId, accountId],
+        )
+      : { rows: [] };
+    if (rows[0] === undefined) throw new ApiError('not_found', 'no such API key');
+    forgetKey(keyId);
+    return toView(rows[0]);
+  }
+}

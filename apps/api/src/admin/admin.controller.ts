@@ -1,0 +1,15 @@
+import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
+import type { AdminSummary } from '@bolsa/contracts';
+import { AdminGuard, AuthGuard } from '../auth/auth.guard.js';
+import { AdminService } from './admin.service.js';
+
+@Controller('api/admin')
+@UseGuards(AuthGuard, AdminGuard)
+export class AdminController {
+  constructor(@Inject(AdminService) private readonly admin: AdminService) {}
+
+  @Get('summary')
+  summary(): Promise<AdminSummary> {
+    return this.admin.summary();
+  }
+}

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { formatCents, formatQuantity, type AdminSummary } from '@bolsa/contracts';
+import { SqlPool } from '../database/sql-pool.js';
+import { CASH, EXCHANGE_ACCOUNT_ID } from '../wallets/ledger.js';
+
+/** Exchange-wide figures for administrators, straight from the tables. */
+@Injectable()
+export class AdminService {
+  constructor(@Inject(SqlPool) private readonly sql: SqlPool) {}
+
+  async summary(): Promise<AdminSummary> {
+    const [roles, orders, instruments, cash, events] = await Promise.all([
+      this.sql.query<{ role: string; count: number }>(
+        'SELECT role, count(*)::int AS count FROM accounts GROUP BY role',
+      ),
+      this.sql.query<{ status: string; count: number }>(
+        'SELECT status, count(*)::int AS count FROM orders GROUP BY status',
+      ),
+      this.sql.query<{ symbol: string; trades: number; volume: string; turnover: string; last: string | null }>(
+        `SELECT i.symbol, count(t.id)::int AS trades, COALESCE(sum(t.quantity), 0) AS volume,
+                COALESCE(sum(t.quantity * t.price), 0) AS turnover,
+                (SELECT price FROM trades l WHERE l.symbol = i.symbol ORDER BY sequence DESC LIMIT 1) AS last
+           FROM instruments i LEFT JOIN trades t ON t.symbol = i.symbol
+          GROUP BY i.symbol ORDER BY i.symbol`,
+      ),
+      this.sql.query<{ available: string; held: string; fees: string }>(
+        `SELECT COALESCE(sum(available) FILTER (WHERE account_id <> $1), 0) AS available,
+                COALESCE(sum(held), 0) AS held,
+                COALESCE(sum(available) FILTER (WHERE account_id = $1), 0) AS fees
+           FROM balances WHERE asset = $2`,
+        [EXCHANGE_ACCOUNT_ID, CASH],
+      ),
+      this.sql.query<{ count: number; last: Date | null }>(
+        'SELECT count(*)::int AS count, max(occurred_at) AS last FROM engine_events',
+      ),
+    ]);
+    const countOf = (role: string) => roles.rows.find((row) => row.role === role)?.count ?? 0;
+    const totals = cash.rows[0]!;
+    return {
+      accounts: { traders: countOf('trader'), admins: countOf('admin') },
+      orders: Object.fromEntries(orders.rows.map((row) => [row.status, row.count])),
+      instruments: instruments.rows.map((row) => ({
+        symbol: row.symbol,
+        trades: row.trades,
+        volume: formatQuantity(Number(row.volume)),
+        turnover: formatCents(Number(row.turnover)),
+        last: row.last === null ? null : formatCents(Number(row.last)),
+      })),
+      cash: {
+        available: formatCents(Number(totals.available)),
+        held: formatCents(Number(totals.held)),
+        feesCollected: formatCents(Number(totals.fees)),
+      },
+      ingestion: { lastEventAt: events.rows[0]?.last?.toISOString() ?? null, events: events.rows[0]?.count ?? 0 },
+    };
+  }
+}

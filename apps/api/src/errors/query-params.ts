@@ -1,0 +1,58 @@
+import { ApiError } from './api-error.js';
+
+/** `limit` query parameter: 1..max, `fallback` when absent. */
+export function pageLimit(text: string | undefined, fallback = 100, max = 500): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d{1,4}$/.test(text) || value < 1 || value > max) {
+    throw ApiError.validation([{ field: 'limit', code: 'invalid', message: `limit must be a whole number 1..${max}` }]);
+  }
+  return value;
+}
+
+/** A query parameter that must be one of a few words. */
+export function oneOf<T extends string>(field: string, text: string | undefined, allowed: readonly T[]): T | undefined {
+  if (text === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(text)) {
+    throw ApiError.validation([{ field, code: 'invalid', message: `${field} must be one of ${allowed.join(', ')}` }]);
+  }
+  return text as T;
+}
+
+/** An ISO 8601 time query parameter. */
+export function isoTime(field: string, text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const time = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(time.getTime())) {
+    throw ApiError.validation([{ field, code: 'invalid', message: `${field} must be an ISO 8601 time` }]);
+  }
+  return time;
+}
+
+const CURSOR = /^[A-Za-z0-9_-]{1,200}$/;
+
+/** Cursors are opaque to clients: base64url of whatever the list's keyset position is. */
+export function encodeCursor(parts: readonly string[]): string {
+  return Buffer.from(parts.join('\n')).toString('base64url');
+}
+
+export function decodeCursor(text: string | undefined, width: number): string[] | undefined {
+  if (text === undefined) return undefined;
+  const parts = CURSOR.test(text) ? Buffer.from(text, 'base64url').toString().split('\n') : [];
+  if (parts.length !== width) {
+    throw ApiError.validation([{ field: 'cursor', code: 'invalid', message: 'cursor is not one this API gave out' }]);
+  }
+  return parts;
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** The `Idempotency-Key` header, checked: absent, or 1-100 safe characters. */
+export function idempotencyKey(text: string | undefined): string | undefined {
+  if (text !== undefined && !IDEMPOTENCY_KEY.test(text)) {
+    throw ApiError.validation([
+      { field: 'Idempotency-Key', code: 'invalid', message: 'Idempotency-Key must be 1-100 of A-Z a-z 0-9 . _ : -' },
+    ]);
+  }
+  return text;
+}

@@ -1,0 +1,134 @@
+import { Controller, Get, Inject, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { MyTradeView, OrderView } from '@bolsa/contracts';
+import type { FastifyReply } from 'fastify';
+import { AuthGuard, callerOf, type AuthenticatedRequest } from '../auth/auth.guard.js';
+import { ApiError } from '../errors/api-error.js';
+import { decodeCursor, encodeCursor, isoTime, oneOf, pageLimit } from '../errors/query-params.js';
+import { HistoryStore, type TradeFilter } from './history.store.js';
+import { DONE_STATUSES, OPEN_STATUSES, rowToOrderView } from './order-view.js';
+
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+const CSV_COLUMNS = [
+  'trade_id',
+  'executed_at',
+  'symbol',
+  'side',
+  'role',
+  'quantity',
+  'price',
+  'notional',
+  'fee',
+  'order_id',
+] as const;
+
+function checkedSymbol(symbol: string | undefined): string | undefined {
+  if (symbol !== undefined && !/^[A-Z0-9]{1,12}$/.test(symbol)) {
+    throw ApiError.validation([{ field: 'symbol', code: 'invalid', message: 'symbol must be like PETR4' }]);
+  }
+  return symbol;
+}
+
+/** A trader's history: orders and trades with filters and cursors, and trades as CSV for an accountant. */
+@Controller('api/me')
+@UseGuards(AuthGuard)
+export class HistoryController {
+  constructor(@Inject(HistoryStore) private readonly history: HistoryStore) {}
+
+  @Get('orders')
+  async orders(
+    @Req() request: AuthenticatedRequest,
+    @Query('status') status?: string,
+    @Query('symbol') symbol?: string,
+    @Query('cursor') cursor?: string,
+    @Query('limit') limit?: string,
+  ): Promise<Page<OrderView>> {
+    const size = pageLimit(limit);
+    const which = oneOf('status', status, ['open', 'done'] as const);
+    const position = decodeCursor(cursor, 2);
+    const rows = await this.history.orders(callerOf(request).accountId, {
+      statuses: which === undefined ? undefined : which === 'open' ? OPEN_STATUSES : DONE_STATUSES,
+      symbol: checkedSymbol(symbol),
+      before: position === undefined ? undefined : { createdAt: new Date(position[0]!), id: position[1]! },
+      limit: size,
+    });
+    const last = rows.at(-1);
+    return {
+      items: rows.map(rowToOrderView),
+      nextCursor:
+        rows.length === size && last !== undefined ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
+    };
+  }
+
+  /** JSON pages, or with `format=csv` every matching trade as one CSV file. */
+  @Get('trades')
+  async trades(
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('symbol') symbol?: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+    @Query('cursor') cursor?: string,
+    @Query('limit') limit?: string,
+    @Query('format') format?: string,
+  ): Promise<Page<MyTradeView> | string> {
+    const accountId = callerOf(request).accountId;
+    const filter = {
+      symbol: checkedSymbol(symbol),
+      from: isoTime('from', from),
+      to: isoTime('to', to),
+    };
+    if (oneOf('format', format, ['json', 'csv'] as const) === 'csv') {
+      void reply.header('content-type', 'text/csv; charset=utf-8');
+      void reply.header('content-disposition', 'attachment; filename="bolsa-trades.csv"');
+      return this.csv(accountId, filter);
+    }
+    const size = pageLimit(limit);
+    const position = decodeCursor(cursor, 3);
+    const items = await this.history.trades(accountId, {
+      ...filter,
+      before:
+        position === undefined
+          ? undefined
+          : { executedAt: new Date(position[0]!), tradeId: position[1]!, role: position[2]! },
+      limit: size,
+    });
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor:
+        items.length === size && last !== undefined ? encodeCursor([last.executedAt, last.tradeId, last.role]) : null,
+    };
+  }
+
+  private async csv(accountId: string, filter: Omit<TradeFilter, 'before' | 'limit'>): Promise<string> {
+    const lines: string[] = [CSV_COLUMNS.join(',')];
+    let before: TradeFilter['before'];
+    for (;;) {
+      const page = await this.history.trades(accountId, { ...filter, before, limit: 1000 });
+      for (const trade of page) {
+        lines.push(
+          [
+            trade.tradeId,
+            trade.executedAt,
+            trade.symbol,
+            trade.side,
+            trade.role,
+            trade.quantity,
+            trade.price,
+            trade.notional,
+            trade.fee,
+            trade.orderId,
+          ].join(','),
+        );
+      }
+      const last = page.at(-1);
+      if (page.length < 1000 || last === undefined) break;
+      before = { executedAt: new Date(last.executedAt), tradeId: last.tradeId, role: last.role };
+    }
+    return `${lines.join('\r\n')}\r\n`;
+  }
+}

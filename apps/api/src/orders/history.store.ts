@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { formatCents, formatQuantity, type MyTradeView, type OrderStatus, type Side } from '@bolsa/contracts';
+import { SqlPool } from '../database/sql-pool.js';
+import type { OrderRow } from './order-view.js';
+
+export interface OrderFilter {
+  readonly statuses?: readonly OrderStatus[] | undefined;
+  readonly symbol?: string | undefined;
+  /** Keyset position of the previous page's last order. */
+  readonly before?: { createdAt: Date; id: string } | undefined;
+  readonly limit: number;
+}
+
+export interface TradeFilter {
+  readonly symbol?: string | undefined;
+  readonly from?: Date | undefined;
+  readonly to?: Date | undefined;
+  readonly before?: { executedAt: Date; tradeId: string; role: string } | undefined;
+  readonly limit: number;
+}
+
+interface MyTradeRow {
+  id: string;
+  symbol: string;
+  sequence: number;
+  price: string;
+  quantity: string;
+  aggressor_side: Side;
+  executed_at: Date;
+  role: 'maker' | 'taker';
+  order_id: string;
+  fee: string;
+}
+
+export function toMyTradeView(row: MyTradeRow): MyTradeView {
+  const side: Side = row.role === 'taker' ? row.aggressor_side : row.aggressor_side === 'buy' ? 'sell' : 'buy';
+  return {
+    tradeId: row.id,
+    symbol: row.symbol,
+    price: formatCents(Number(row.price)),
+    quantity: formatQuantity(Number(row.quantity)),
+    aggressorSide: row.aggressor_side,
+    executedAt: row.executed_at.toISOString(),
+    sequence: row.sequence,
+    orderId: row.order_id,
+    side,
+    role: row.role,
+    notional: formatCents(Number(BigInt(row.price) * BigInt(row.quantity))),
+    fee: formatCents(Number(row.fee)),
+  };
+}
+
+/** A trader's own orders and trades, newest first, a page at a time (keyset pagination: stable under inserts). */
+@Injectable()
+export class HistoryStore {
+  constructor(@Inject(SqlPool) private readonly sql: SqlPool) {}
+
+  async orders(accountId: string, filter: OrderFilter): Promise<OrderRow[]> {
+    const { rows } = await this.sql.query<OrderRow>(
+      `SELECT * FROM orders
+        WHERE account_id = $1 AND ($2::text[] IS NULL OR status = ANY($2)) AND ($3::text IS NULL OR symbol = $3)
+          AND ($4::timestamp IS NULL OR (created_at, id) < ($4, $5::uuid))
+        ORDER BY created_at DESC, id DESC LIMIT $6`,
+      [
+        accountId,
+        filter.statuses ?? null,
+        filter.symbol ?? null,
+        filter.before === undefined ? null : utc(filter.before.createdAt),
+        filter.before?.id ?? null,
+        filter.limit,
+      ],
+    );
+    return rows;
+  }
+
+  /** Both sides of a self-trade appear, once as maker and once as taker. */
+  async trades(accountId: string, filter: TradeFilter): Promise<MyTradeView[]> {
+    const { rows } = await this.sql.query<MyTradeRow>(
+      `SELECT * FROM (
+         SELECT id, symbol, sequence, price, quantity, aggressor_side, executed_at, 'maker' AS role,
+                maker_order_id AS order_id, maker_fee AS fee
+           FROM trades WHERE maker_account_id = $1
+         UNION ALL
+         SELECT id, symbol, sequence, price, quantity, aggressor_side, executed_at, 'taker' AS role,
+                taker_order_id AS order_id, taker_fee AS fee
+           FROM trades WHERE taker_account_id = $1
+       ) mine
+       WHERE ($2::text IS NULL OR symbol = $2) AND ($3::timestamp IS NULL OR executed_at >= $3)
+         AND ($4::timestamp IS NULL OR executed_at < $4)
+         AND ($5::timestamp IS NULL OR (executed_at, id, role) < ($5, $6::text, $7::text))
+       ORDER BY executed_at DESC, id DESC, role DESC LIMIT $8`,
+      [
+        accountId,
+        filter.symbol ?? null,
+        filter.from === undefined ? null : utc(filter.from),
+        filter.to === undefined ? null : utc(filter.to),
+        filter.before === undefined ? null : utc(filter.before.executedAt),
+        filter.before?.tradeId ?? null,
+        filter.before?.role ?? null,
+        filter.limit,
+      ],
+    );
+    return rows.map(toMyTradeView);
+  }
+}
+
+/** Timestamps are stored without a zone, in UTC (Prisma's convention). */
+function utc(time: Date): string {
+  return time.toISOString().replace('T', ' ').replace('Z', '');
+}

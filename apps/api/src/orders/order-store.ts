@@ -1,0 +1,212 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { OrderFields } from '@bolsa/contracts';
+import { SqlPool } from '../database/sql-pool.js';
+import { ApiError } from '../errors/api-error.js';
+import { cashHoldFor, type HoldPlan } from '../wallets/holds.js';
+import { appendLedger, CASH } from '../wallets/ledger.js';
+import type { OrderRow } from './order-view.js';
+
+export interface NewOrder {
+  readonly orderId: string;
+  readonly accountId: string;
+  readonly symbol: string;
+  readonly fields: OrderFields;
+  readonly idempotencyKey: string | null;
+  readonly requestHash: string;
+  readonly traceId: string;
+  readonly hold: HoldPlan;
+}
+
+const cents = (value: number | null) => (value === null ? null : String(value));
+
+function insufficient(asset: string, required: bigint, available: bigint | undefined, field: string): ApiError {
+  const code = asset === CASH ? 'insufficient_funds' : 'insufficient_shares';
+  const what = asset === CASH ? 'cash' : `${asset} shares`;
+  return new ApiError(code, `not enough available ${what}: the order needs ${required}, ${available ?? 0n} is free`, {
+    fields: [{ field, code, message: `${field} needs more ${what} than is available` }],
+    asset,
+    required: String(required),
+    available: String(available ?? 0n),
+  });
+}
+
+/** Orders and the holds behind them, written together so an order never exists without its hold. */
+@Injectable()
+export class OrderStore {
+  constructor(@Inject(SqlPool) private readonly sql: SqlPool) {}
+
+  /**
+   * Holds the order's cash or shares and records it as pending, in one statement: the conditional update takes
+   * the balance's row lock and re-checks `available` after any concurrent writer, so concurrent orders of one
+   * account can never together hold more than it has. Nothing is written when the balance is short.
+   */
+  async insertWithHold(order: NewOrder): Promise<OrderRow> {
+    const { fields, hold } = order;
+    const { rows } = await this.sql.query<OrderRow>(
+      `WITH hold AS (
+         UPDATE balances SET available = available - $17::bigint, held = held + $17::bigint, updated_at = now()
+          WHERE account_id = $2 AND asset = $18 AND available >= $17::bigint
+         RETURNING available, held
+       ), placed AS (
+         INSERT INTO orders (id, account_id, symbol, side, type, time_in_force, price, stop_price, trailing_offset,
+                             quantity, status, post_only, self_trade_prevention, client_order_id, idempotency_key,
+                             request_hash, trace_id, hold_asset, hold_amount, hold_price, hold_fee_bps)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13, $14, $15, $16, $18, $17::bigint,
+                $19, $20
+           FROM hold
+         RETURNING *
+       ), entry AS (
+         INSERT INTO ledger_entries (account_id, asset, reason, available_change, held_change, available_after,
+                                     held_after, order_id, trace_id)
+         SELECT $2, $18, 'hold', -$17::bigint, $17::bigint, hold.available, hold.held, $1, $16 FROM hold
+       )
+       SELECT * FROM placed`,
+      [
+        order.orderId,
+        order.accountId,
+        order.symbol,
+        fields.side,
+        fields.orderType,
+        fields.timeInForce,
+        cents(fields.price),
+        cents(fields.stopPrice),
+        cents(fields.trailingOffset),
+        String(fields.quantity),
+        fields.postOnly,
+        fields.selfTradePrevention,
+        fields.clientOrderId,
+        order.idempotencyKey,
+        order.requestHash,
+        order.traceId,
+        String(hold.amount),
+        hold.asset,
+        hold.price === null ? null : String(hold.price),
+        hold.feeBps,
+      ],
+    );
+    const created = rows[0];
+    if (created !== undefined) return created;
+    const available = await this.available(order.accountId, hold.asset);
+    throw insufficient(hold.asset, hold.amount, available, 'quantity');
+  }
+
+  /** The order never reached the exchange: it is rejected and its hold goes back, in one transaction. */
+  async rejectUnsubmitted(orderId: string, traceId: string): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      const { rows } = await tx.query<{ account_id: string; hold_asset: string; hold_amount: string }>(
+        `SELECT account_id, hold_asset, hold_amount FROM orders WHERE id = $1 FOR UPDATE`,
+        [orderId],
+      );
+      const order = rows[0];
+      if (order === undefined) return;
+      await tx.query(
+        `UPDATE orders SET status = 'rejected', status_reason = 'not_submitted', hold_amount = 0, updated_at = now()
+          WHERE id = $1`,
+        [orderId],
+      );
+      const amount = BigInt(order.hold_amount);
+      if (amount === 0n) return;
+      const { rows: balances } = await tx.query<{ available: string; held: string }>(
+        `UPDATE balances SET available = available + $3::bigint, held = held - $3::bigint, updated_at = now()
+          WHERE account_id = $1 AND asset = $2 RETURNING available, held`,
+        [order.account_id, order.hold_asset, String(amount)],
+      );
+      await appendLedger(tx, [
+        {
+          accountId: order.account_id,
+          asset: order.hold_asset,
+          reason: 'release',
+          availableChange: amount,
+          heldChange: -amount,
+          availableAfter: BigInt(balances[0]!.available),
+          heldAfter: BigInt(balances[0]!.held),
+          orderId,
+          tradeId: null,
+          traceId,
+        },
+      ]);
+    });
+  }
+
+  /**
+   * Before an amend is sent: if the new price or quantity needs more than the order holds, hold the difference
+   * (422 when it is not available). A smaller need releases nothing until the order is done, because fills of
+   * the old terms may still be on their way.
+   */
+  async holdForAmend(
+    orderId: string,
+    change: { price: number | null; quantity: number | null },
+    traceId: string,
+  ): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      const { rows } = await tx.query<{
+        account_id: string;
+        side: string;
+        quantity: string;
+        filled_quantity: string;
+        hold_asset: string;
+        hold_amount: string;
+        hold_price: string | null;
+        hold_fee_bps: number;
+      }>(
+        `SELECT account_id, side, quantity, filled_quantity, hold_asset, hold_amount, hold_price, hold_fee_bps
+           FROM orders WHERE id = $1 FOR UPDATE`,
+        [orderId],
+      );
+      const order = rows[0];
+      if (order === undefined) return;
+      const remaining = BigInt(change.quantity ?? order.quantity) - BigInt(order.filled_quantity);
+      if (remaining <= 0n) return;
+      let holdPrice = order.hold_price === null ? null : BigInt(order.hold_price);
+      let required = remaining;
+      if (order.side === 'buy') {
+        if (holdPrice === null) return;
+        if (change.price !== null && BigInt(change.price) > holdPrice) holdPrice = BigInt(change.price);
+        required = cashHoldFor(remaining, holdPrice, order.hold_fee_bps);
+      }
+      const extra = required - BigInt(order.hold_amount);
+      if (extra <= 0n) return;
+      const { rows: balances } = await tx.query<{ available: string; held: string }>(
+        `UPDATE balances SET available = available - $3::bigint, held = held + $3::bigint, updated_at = now()
+          WHERE account_id = $1 AND asset = $2 AND available >= $3::bigint RETURNING available, held`,
+        [order.account_id, order.hold_asset, String(extra)],
+      );
+      const balance = balances[0];
+      if (balance === undefined) {
+        throw insufficient(
+          order.hold_asset,
+          extra,
+          await this.available(order.account_id, order.hold_asset),
+          change.price !== null && order.side === 'buy' ? 'price' : 'quantity',
+        );
+      }
+      await tx.query('UPDATE orders SET hold_amount = hold_amount + $2::bigint, hold_price = $3 WHERE id = $1', [
+        orderId,
+        String(extra),
+        holdPrice === null ? null : String(holdPrice),
+      ]);
+      await appendLedger(tx, [
+        {
+          accountId: order.account_id,
+          asset: order.hold_asset,
+          reason: 'hold',
+          availableChange: -extra,
+          heldChange: extra,
+          availableAfter: BigInt(balance.available),
+          heldAfter: BigInt(balance.held),
+          orderId,
+          tradeId: null,
+          traceId,
+        },
+      ]);
+    });
+  }
+
+  private async available(accountId: string, asset: string): Promise<bigint | undefined> {
+    const { rows } = await this.sql.query<{ available: string }>(
+      'SELECT available FROM balances WHERE account_id = $1 AND asset = $2',
+      [accountId, asset],
+    );
+    return rows[0] === undefined ? undefined : BigInt(rows[0].available);
+  }
+}

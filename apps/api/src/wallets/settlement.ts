@@ -1,0 +1,200 @@
+import type { EngineEvent, LedgerReason, Side } from '@bolsa/contracts';
+import { cashHoldFor, feeOn } from './holds.js';
+import { CASH, EXCHANGE_ACCOUNT_ID, type LedgerRow } from './ledger.js';
+
+type Trade = Extract<EngineEvent, { type: 'trade' }>;
+
+/** The money side of one order: what it still holds, and on what terms. */
+export interface HeldOrder {
+  readonly orderId: string;
+  readonly accountId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly holdAsset: string;
+  holdAmount: bigint;
+  readonly holdPrice: bigint | null;
+  readonly holdFeeBps: number;
+}
+
+export interface Balance {
+  available: bigint;
+  held: bigint;
+}
+
+export interface FeeRates {
+  readonly makerBps: number;
+  readonly takerBps: number;
+}
+
+export interface SettlementOutcome {
+  readonly ledger: LedgerRow[];
+  readonly fees: Map<string, { makerFee: bigint; takerFee: bigint }>;
+  readonly changedBalances: Set<string>;
+  readonly changedOrders: Set<string>;
+  /** Trades whose orders are not known here (placed outside this API): recorded but moving no money. */
+  readonly unsettled: string[];
+}
+
+/** A broken money invariant: stops the batch (and so the ingestion) rather than write a wrong balance. */
+export class SettlementError extends Error {}
+
+export const balanceKey = (accountId: string, asset: string) => `${accountId}|${asset}`;
+
+/** Events after which an order can never trade again, so whatever it still holds goes back. */
+function finishedOrderId(event: EngineEvent): string | null {
+  switch (event.type) {
+    case 'order_filled':
+    case 'order_cancelled':
+    case 'order_expired':
+      return event.orderId;
+    case 'order_rejected':
+      return event.commandType === 'place_order' ? event.orderId : null;
+    default:
+      return null;
+  }
+}
+
+/** The orders whose holds a batch of events touches. */
+export function ordersInvolved(events: readonly EngineEvent[]): Set<string> {
+  const ids = new Set<string>();
+  for (const event of events) {
+    if (event.type === 'trade') {
+      ids.add(event.makerOrderId);
+      ids.add(event.takerOrderId);
+    } else {
+      const id = finishedOrderId(event);
+      if (id !== null) ids.add(id);
+    }
+  }
+  return ids;
+}
+
+/** The balances a batch may change, as [accountId, asset] pairs. */
+export function balancesInvolved(
+  events: readonly EngineEvent[],
+  orders: ReadonlyMap<string, HeldOrder>,
+): Array<[string, string]> {
+  const keys = new Map<string, [string, string]>();
+  const add = (accountId: string, asset: string) => keys.set(balanceKey(accountId, asset), [accountId, asset]);
+  for (const event of events) {
+    if (event.type === 'trade') {
+      for (const accountId of [event.makerAccountId, event.takerAccountId]) {
+        add(accountId, CASH);
+        add(accountId, event.symbol);
+      }
+      add(EXCHANGE_ACCOUNT_ID, CASH);
+      continue;
+    }
+    const order = orders.get(finishedOrderId(event) ?? '');
+    if (order !== undefined) add(order.accountId, order.holdAsset);
+  }
+  return [...keys.values()];
+}
+
+/**
+ * Folds a batch of engine events, in order, into balance changes and ledger entries: each trade moves cash and
+ * shares between buyer and seller out of what their orders hold, charges fees to the exchange account and
+ * refunds price improvement; each finished order releases what it still holds. Pure: it only mutates the maps it
+ * is given, which the caller loaded (and locked) and writes back.
+ */
+export function settle(
+  events: readonly EngineEvent[],
+  orders: Map<string, HeldOrder>,
+  balances: Map<string, Balance>,
+  rates: FeeRates,
+): SettlementOutcome {
+  const outcome: SettlementOutcome = {
+    ledger: [],
+    fees: new Map(),
+    changedBalances: new Set(),
+    changedOrders: new Set(),
+    unsettled: [],
+  };
+  const change = (
+    accountId: string,
+    asset: string,
+    reason: LedgerReason,
+    availableChange: bigint,
+    heldChange: bigint,
+    refs: { orderId: string | null; tradeId: string | null; traceId: string },
+  ) => {
+    const key = balanceKey(accountId, asset);
+    const balance = balances.get(key);
+    if (balance === undefined) throw new SettlementError(`balance ${key} was not loaded`);
+    balance.available += availableChange;
+    balance.held += heldChange;
+    if (balance.available < 0n || balance.held < 0n) {
+      throw new SettlementError(`balance ${key} would go negative (${reason}, trade ${refs.tradeId ?? '-'})`);
+    }
+    outcome.changedBalances.add(key);
+    outcome.ledger.push({
+      accountId,
+      asset,
+      reason,
+      availableChange,
+      heldChange,
+      availableAfter: balance.available,
+      heldAfter: balance.held,
+      ...refs,
+    });
+  };
+
+  const settleTrade = (trade: Trade) => {
+    const buyerIsTaker = trade.aggressorSide === 'buy';
+    const buy = orders.get(buyerIsTaker ? trade.takerOrderId : trade.makerOrderId);
+    const sell = orders.get(buyerIsTaker ? trade.makerOrderId : trade.takerOrderId);
+    if (buy === undefined || sell === undefined || buy.holdPrice === null) {
+      outcome.unsettled.push(trade.tradeId);
+      return;
+    }
+    const quantity = BigInt(trade.quantity);
+    const notional = quantity * BigInt(trade.price);
+    const buyerFee = feeOn(notional, Math.min(buyerIsTaker ? rates.takerBps : rates.makerBps, buy.holdFeeBps));
+    const sellerFee = feeOn(notional, Math.min(buyerIsTaker ? rates.makerBps : rates.takerBps, sell.holdFeeBps));
+    const consumed = cashHoldFor(quantity, buy.holdPrice, buy.holdFeeBps);
+    if (consumed > buy.holdAmount || notional + buyerFee > consumed || quantity > sell.holdAmount) {
+      throw new SettlementError(`trade ${trade.tradeId} exceeds what its orders hold`);
+    }
+    buy.holdAmount -= consumed;
+    sell.holdAmount -= quantity;
+    outcome.changedOrders.add(buy.orderId).add(sell.orderId);
+
+    const refs = { tradeId: trade.tradeId, traceId: trade.traceId };
+    const buyer = { ...refs, orderId: buy.orderId };
+    const seller = { ...refs, orderId: sell.orderId };
+    change(buy.accountId, CASH, 'trade', 0n, -notional, buyer);
+    if (buyerFee > 0n) change(buy.accountId, CASH, 'fee', 0n, -buyerFee, buyer);
+    const refund = consumed - notional - buyerFee;
+    if (refund > 0n) change(buy.accountId, CASH, 'release', refund, -refund, buyer);
+    change(buy.accountId, trade.symbol, 'trade', quantity, 0n, buyer);
+
+    change(sell.accountId, trade.symbol, 'trade', 0n, -quantity, seller);
+    change(sell.accountId, CASH, 'trade', notional, 0n, seller);
+    if (sellerFee > 0n) change(sell.accountId, CASH, 'fee', -sellerFee, 0n, seller);
+
+    if (buyerFee > 0n) change(EXCHANGE_ACCOUNT_ID, CASH, 'fee', buyerFee, 0n, buyer);
+    if (sellerFee > 0n) change(EXCHANGE_ACCOUNT_ID, CASH, 'fee', sellerFee, 0n, seller);
+    outcome.fees.set(trade.tradeId, {
+      makerFee: buyerIsTaker ? sellerFee : buyerFee,
+      takerFee: buyerIsTaker ? buyerFee : sellerFee,
+    });
+  };
+
+  for (const event of events) {
+    if (event.type === 'trade') {
+      settleTrade(event);
+      continue;
+    }
+    const order = orders.get(finishedOrderId(event) ?? '');
+    if (order === undefined || order.holdAmount === 0n) continue;
+    const released = order.holdAmount;
+    order.holdAmount = 0n;
+    outcome.changedOrders.add(order.orderId);
+    change(order.accountId, order.holdAsset, 'release', released, -released, {
+      orderId: order.orderId,
+      tradeId: null,
+      traceId: event.traceId,
+    });
+  }
+  return outcome;
+}

@@ -1,0 +1,195 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { LedgerReason } from '@bolsa/contracts';
+import { API_CONFIG, type ApiConfig } from '../config.js';
+import { SqlPool } from '../database/sql-pool.js';
+import { ApiError } from '../errors/api-error.js';
+import { appendLedger, CASH, type LedgerRow, type Queryable } from './ledger.js';
+
+export interface BalanceRow {
+  readonly asset: string;
+  readonly available: bigint;
+  readonly held: bigint;
+}
+
+export interface LedgerEntryRow extends LedgerRow {
+  readonly id: string;
+  readonly createdAt: Date;
+}
+
+export interface LedgerFilter {
+  readonly asset?: string | undefined;
+  readonly reason?: LedgerReason | undefined;
+  /** Entries older than this id (the previous page's cursor). */
+  readonly beforeId?: bigint | undefined;
+  readonly limit: number;
+}
+
+interface LedgerSqlRow {
+  id: string;
+  account_id: string;
+  asset: string;
+  reason: LedgerReason;
+  available_change: string;
+  held_change: string;
+  available_after: string;
+  held_after: string;
+  order_id: string | null;
+  trade_id: string | null;
+  trace_id: string;
+  idempotency_key: string | null;
+  created_at: Date;
+}
+
+function toEntry(row: LedgerSqlRow): LedgerEntryRow {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    asset: row.asset,
+    reason: row.reason,
+    availableChange: BigInt(row.available_change),
+    heldChange: BigInt(row.held_change),
+    availableAfter: BigInt(row.available_after),
+    heldAfter: BigInt(row.held_after),
+    orderId: row.order_id,
+    tradeId: row.trade_id,
+    traceId: row.trace_id,
+    createdAt: row.created_at,
+  };
+}
+
+const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === '23505';
+
+/** Balances and the ledger: opening grants, deposits and withdrawals, and reads. */
+@Injectable()
+export class WalletStore {
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(SqlPool) private readonly sql: SqlPool,
+  ) {}
+
+  /** A new account's balances: the configured starting cash and shares, each granted through the ledger. */
+  async open(tx: Queryable, accountId: string, traceId: string): Promise<void> {
+    const grants: Array<[string, bigint]> = [
+      [CASH, BigInt(this.config.startingCash)],
+      ...this.config.instruments.map((instrument): [string, bigint] => [
+        instrument.symbol,
+        BigInt(this.config.startingShares),
+      ]),
+    ];
+    await tx.query(
+      `INSERT INTO balances (account_id, asset, available)
+       SELECT $1, asset, available FROM unnest($2::text[], $3::bigint[]) AS g(asset, available)`,
+      [accountId, grants.map(([asset]) => asset), grants.map(([, amount]) => String(amount))],
+    );
+    await appendLedger(
+      tx,
+      grants
+        .filter(([, amount]) => amount > 0n)
+        .map(([asset, amount]) => ({
+          accountId,
+          asset,
+          reason: 'grant',
+          availableChange: amount,
+          heldChange: 0n,
+          availableAfter: amount,
+          heldAfter: 0n,
+          orderId: null,
+          tradeId: null,
+          traceId,
+        })),
+    );
+  }
+
+  /**
+   * Adds or takes demo cash. With an idempotency key, a retry returns the entry already made (the same key with
+   * another amount or direction is a conflict).
+   */
+  async transfer(
+    accountId: string,
+    kind: 'deposit' | 'withdrawal',
+    cents: bigint,
+    idempotencyKey: string | undefined,
+    traceId: string,
+  ): Promise<LedgerEntryRow> {
+    if (idempotencyKey !== undefined) {
+      const earlier = await this.byKey(this.sql, accountId, idempotencyKey);
+      if (earlier !== null) return this.sameTransfer(earlier, kind, cents);
+    }
+    const change = kind === 'deposit' ? cents : -cents;
+    try {
+      return await this.sql.transaction(async (tx) => {
+        const { rows } = await tx.query<LedgerSqlRow>(
+          `WITH moved AS (
+             UPDATE balances SET available = available + $3::bigint, updated_at = now()
+              WHERE account_id = $1 AND asset = $2 AND available + $3::bigint >= 0
+             RETURNING available, held)
+           INSERT INTO ledger_entries (account_id, asset, reason, available_change, held_change, available_after,
+                                       held_after, trace_id, idempotency_key)
+           SELECT $1, $2, $4, $3::bigint, 0, moved.available, moved.held, $5, $6 FROM moved
+           RETURNING *`,
+          [accountId, CASH, String(change), kind, traceId, idempotencyKey ?? null],
+        );
+        if (rows[0] === undefined) throw await this.overdrawn(accountId);
+        return toEntry(rows[0]);
+      });
+    } catch (error) {
+      if (idempotencyKey !== undefined && isUniqueViolation(error)) {
+        const earlier = await this.byKey(this.sql, accountId, idempotencyKey);
+        if (earlier !== null) return this.sameTransfer(earlier, kind, cents);
+      }
+      throw error;
+    }
+  }
+
+  private async overdrawn(accountId: string): Promise<ApiError> {
+    const cash = (await this.balances(accountId)).find((balance) => balance.asset === CASH);
+    return new ApiError('insufficient_funds', 'the withdrawal is larger than the available cash', {
+      fields: [{ field: 'amount', code: 'insufficient_funds', message: 'amount is more than the available cash' }],
+      available: String(cash?.available ?? 0n),
+    });
+  }
+
+  async balances(accountId: string): Promise<BalanceRow[]> {
+    const { rows } = await this.sql.query<{ asset: string; available: string; held: string }>(
+      'SELECT asset, available, held FROM balances WHERE account_id = $1 ORDER BY asset',
+      [accountId],
+    );
+    return rows.map((row) => ({ asset: row.asset, available: BigInt(row.available), held: BigInt(row.held) }));
+  }
+
+  /** Newest first. */
+  async ledger(accountId: string, filter: LedgerFilter): Promise<LedgerEntryRow[]> {
+    const { rows } = await this.sql.query<LedgerSqlRow>(
+      `SELECT * FROM ledger_entries
+        WHERE account_id = $1 AND ($2::text IS NULL OR asset = $2) AND ($3::text IS NULL OR reason = $3)
+          AND ($4::bigint IS NULL OR id < $4)
+        ORDER BY id DESC LIMIT $5`,
+      [
+        accountId,
+        filter.asset ?? null,
+        filter.reason ?? null,
+        filter.beforeId === undefined ? null : String(filter.beforeId),
+        filter.limit,
+      ],
+    );
+    return rows.map(toEntry);
+  }
+
+  private async byKey(db: Queryable, accountId: string, key: string): Promise<LedgerEntryRow | null> {
+    const { rows } = await db.query<LedgerSqlRow>(
+      'SELECT * FROM ledger_entries WHERE account_id = $1 AND idempotency_key = $2',
+      [accountId, key],
+    );
+    return rows[0] === undefined ? null : toEntry(rows[0]);
+  }
+
+  private sameTransfer(earlier: LedgerEntryRow, kind: 'deposit' | 'withdrawal', cents: bigint): LedgerEntryRow {
+    const change = kind === 'deposit' ? cents : -cents;
+    if (earlier.reason !== kind || earlier.availableChange !== change) {
+      throw new ApiError('idempotency_conflict', 'this Idempotency-Key was already used for another transfer', {
+        entryId: earlier.id,
+      });
+    }
+    return earlier;
+  }
+}

@@ -1,0 +1,105 @@
+import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query, Req, UseGuards } from '@nestjs/common';
+import {
+  LedgerReason,
+  parseScaledDecimal,
+  TransferRequest,
+  type LedgerEntryView,
+  type WalletView,
+} from '@bolsa/contracts';
+import { AuthGuard, callerOf, type AuthenticatedRequest } from '../auth/auth.guard.js';
+import { ApiError } from '../errors/api-error.js';
+import { parseBody } from '../errors/parse-body.js';
+import { decodeCursor, encodeCursor, idempotencyKey, oneOf, pageLimit } from '../errors/query-params.js';
+import { traceOf, type TracedRequest } from '../observability/trace.js';
+import { WalletStore } from './wallet-store.js';
+import { toLedgerEntryView, toWalletView } from './wallet-views.js';
+
+type Request = AuthenticatedRequest & TracedRequest;
+
+/** Demo money: at most this much per deposit or withdrawal (R$ 1,000,000.00). */
+const MAX_TRANSFER_CENTS = 100_000_000;
+
+@Controller('api/me')
+@UseGuards(AuthGuard)
+export class WalletsController {
+  constructor(@Inject(WalletStore) private readonly wallets: WalletStore) {}
+
+  @Get('wallet')
+  async wallet(@Req() request: Request): Promise<WalletView> {
+    return toWalletView(await this.wallets.balances(callerOf(request).accountId));
+  }
+
+  /** Newest first; filter by asset ("BRL" or a symbol) and reason. */
+  @Get('ledger')
+  async ledger(
+    @Req() request: Request,
+    @Query('asset') asset?: string,
+    @Query('reason') reason?: string,
+    @Query('cursor') cursor?: string,
+    @Query('limit') limit?: string,
+  ): Promise<{ items: LedgerEntryView[]; nextCursor: string | null }> {
+    const size = pageLimit(limit);
+    const before = decodeCursor(cursor, 1)?.[0];
+    if (asset !== undefined && !/^[A-Z0-9]{1,12}$/.test(asset)) {
+      throw ApiError.validation([{ field: 'asset', code: 'invalid', message: 'asset must be BRL or a symbol' }]);
+    }
+    const entries = await this.wallets.ledger(callerOf(request).accountId, {
+      asset,
+      reason: oneOf('reason', reason, LedgerReason.options),
+      beforeId: before === undefined || !/^\d{1,18}$/.test(before) ? undefined : BigInt(before),
+      limit: size,
+    });
+    return {
+      items: entries.map(toLedgerEntryView),
+      nextCursor: entries.length === size ? encodeCursor([entries.at(-1)!.id]) : null,
+    };
+  }
+
+  @Post('deposits')
+  @HttpCode(201)
+  deposit(
+    @Req() request: Request,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<LedgerEntryView> {
+    return this.transfer(request, 'deposit', body, key);
+  }
+
+  @Post('withdrawals')
+  @HttpCode(201)
+  withdraw(
+    @Req() request: Request,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<LedgerEntryView> {
+    return this.transfer(request, 'withdrawal', body, key);
+  }
+
+  private async transfer(
+    request: Request,
+    kind: 'deposit' | 'withdrawal',
+    body: unknown,
+    key: string | undefined,
+  ): Promise<LedgerEntryView> {
+    idempotencyKey(key);
+    const amount = parseScaledDecimal(parseBody(TransferRequest, body).amount, 2);
+    if (!amount.ok) {
+      throw ApiError.validation([
+        { field: 'amount', code: amount.error.code, message: `amount ${amount.error.message}` },
+      ]);
+    }
+    if (amount.value > MAX_TRANSFER_CENTS) {
+      throw ApiError.validation([
+        { field: 'amount', code: 'too_large', message: 'amount must be at most 1000000.00 per transfer' },
+      ]);
+    }
+    const entry = await this.wallets.transfer(
+      callerOf(request).accountId,
+      kind,
+      BigInt(amount.value),
+      key,
+      traceOf(request),
+    );
+    return toLedgerEntryView(entry);
+  }
+}

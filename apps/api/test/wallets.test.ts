@@ -1,0 +1,242 @@
+import { ApiErrorBody, LedgerEntryView, OrderView, WalletView, type LedgerReason } from '@bolsa/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInTestEngine } from './engine-in-test.js';
+import { newTrader, startTestApi, type TestApi } from './support.js';
+
+process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
+
+let api: TestApi;
+let engine: { stop(): Promise<void> };
+
+beforeAll(async () => {
+  // Fees as configured by default: maker 2 bps, taker 3 bps.
+  api = await startTestApi({ FEE_MAKER_BPS: '2', FEE_TAKER_BPS: '3', STARTING_CASH: '100000.00' });
+  engine = await startInTestEngine(api.broker.bootstrap);
+});
+
+afterAll(async () => {
+  await engine.stop();
+  await api.stop();
+});
+
+type Trader = Awaited<ReturnType<typeof newTrader>>;
+
+async function wallet(trader: Trader): Promise<WalletView> {
+  return WalletView.parse((await api.request('GET', '/api/me/wallet', { token: trader.apiKey })).body);
+}
+
+function position(view: WalletView, symbol: string) {
+  return view.positions.find((p) => p.symbol === symbol) ?? { available: '0', held: '0', total: '0' };
+}
+
+async function ledger(trader: Trader, query = ''): Promise<LedgerEntryView[]> {
+  const response = await api.request('GET', `/api/me/ledger${query}`, { token: trader.apiKey });
+  return (response.body as { items: unknown[] }).items.map((item) => LedgerEntryView.parse(item));
+}
+
+async function place(trader: Trader, body: Record<string, unknown>) {
+  return api.request('POST', '/api/orders', { token: trader.apiKey, body });
+}
+
+async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function orderStatus(trader: Trader, orderId: string): Promise<string> {
+  return OrderView.parse((await api.request('GET', `/api/orders/${orderId}`, { token: trader.apiKey })).body).status;
+}
+
+const reasons = (entries: LedgerEntryView[]): LedgerReason[] => entries.map((entry) => entry.reason);
+
+describe('a new trader', () => {
+  it('starts with the configured cash and shares, granted through the ledger', async () => {
+    const trader = await newTrader(api, 'fresh');
+    const view = await wallet(trader);
+    expect(view.cash).toEqual({ available: '100000.00', held: '0.00', total: '100000.00' });
+    expect(position(view, 'PETR4')).toMatchObject({ available: '1000', held: '0' });
+    const entries = await ledger(trader);
+    expect(new Set(reasons(entries))).toEqual(new Set(['grant']));
+    expect(entries.find((entry) => entry.asset === 'BRL')).toMatchObject({
+      availableChange: '100000.00',
+      availableAfter: '100000.00',
+    });
+  });
+});
+
+describe('holds', () => {
+  it('holds price × quantity plus the largest fee for a buy, and releases it on cancel', async () => {
+    const trader = await newTrader(api, 'holder');
+    const response = await place(trader, {
+      symbol: 'PETR4',
+      side: 'buy',
+      type: 'limit',
+      price: '30.00',
+      quantity: '10',
+    });
+    expect(response.status).toBe(202);
+    const order = OrderView.parse(response.body);
+    // 300.00 + 3 bps of it: 0.09
+    expect((await wallet(trader)).cash).toEqual({ available: '99699.91', held: '300.09', total: '100000.00' });
+    const [hold] = await ledger(trader, '?reason=hold');
+    expect(hold).toMatchObject({
+      asset: 'BRL',
+      availableChange: '-300.09',
+      heldChange: '300.09',
+      orderId: order.orderId,
+      traceId: response.headers['x-trace-id'],
+    });
+
+    await until(async () => (await orderStatus(trader, order.orderId)) === 'open');
+    expect((await api.request('DELETE', `/api/orders/${order.orderId}`, { token: trader.apiKey })).status).toBe(202);
+    await until(async () => (await wallet(trader)).cash.held === '0.00');
+    expect((await wallet(trader)).cash.available).toBe('100000.00');
+    const [release] = await ledger(trader, '?reason=release');
+    expect(release).toMatchObject({ availableChange: '300.09', heldChange: '-300.09', orderId: order.orderId });
+  });
+
+  it('holds shares for a sell', async () => {
+    const trader = await newTrader(api, 'share-holder');
+    await place(trader, { symbol: 'VALE3', side: 'sell', type: 'limit', price: '70.00', quantity: '400' });
+    expect(position(await wallet(trader), 'VALE3')).toMatchObject({ available: '600', held: '400', total: '1000' });
+  });
+
+  it('refuses an order the account cannot pay for with 422, and records and publishes nothing', async () => {
+    const trader = await newTrader(api, 'short');
+    const before = await wallet(trader);
+    const buy = await place(trader, { symbol: 'ITUB4', side: 'buy', type: 'limit', price: '500.00', quantity: '201' });
+    expect(buy.status).toBe(422);
+    expect(ApiErrorBody.parse(buy.body)).toMatchObject({
+      code: 'insufficient_funds',
+      details: { asset: 'BRL', available: '10000000' },
+    });
+    const sell = await place(trader, { symbol: 'ITUB4', side: 'sell', type: 'market', quantity: '1001' });
+    expect(sell.status).toBe(422);
+    expect(ApiErrorBody.parse(sell.body).code).toBe('insufficient_shares');
+    expect(await wallet(trader)).toEqual(before);
+    const orders = await api.request('GET', '/api/orders', { token: trader.apiKey });
+    expect(orders.body).toEqual([]);
+  });
+
+  it('holds a market buy at the band limit and releases what the IOC remainder did not use', async () => {
+    const seller = await newTrader(api, 'mkt-seller');
+    const buyer = await newTrader(api, 'mkt-buyer');
+    const resting = OrderView.parse(
+      (await place(seller, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '12.00', quantity: '3' })).body,
+    );
+    await until(async () => (await orderStatus(seller, resting.orderId)) === 'open');
+    const market = OrderView.parse(
+      (await place(buyer, { symbol: 'ABEV3', side: 'buy', type: 'market', quantity: '5' })).body,
+    );
+    // 5 × 1000.00 (band maximum) + 3 bps
+    expect((await wallet(buyer)).cash.held).toBe('5001.50');
+    await until(async () => (await orderStatus(buyer, market.orderId)) === 'cancelled');
+    await until(async () => (await wallet(buyer)).cash.held === '0.00');
+    // 3 × 12.00 = 36.00 plus a taker fee of 3 bps (0.0108, rounded down to 0.01)
+    const view = await wallet(buyer);
+    expect(view.cash).toEqual({ available: '99963.99', held: '0.00', total: '99963.99' });
+    expect(position(view, 'ABEV3')).toMatchObject({ available: '1003', held: '0' });
+  });
+});
+
+describe('settlement', () => {
+  it('moves cash and shares once, charges maker and taker fees and refunds price improvement', async () => {
+    const seller = await newTrader(api, 'seller');
+    const buyer = await newTrader(api, 'buyer');
+    const sell = OrderView.parse(
+      (await place(seller, { symbol: 'BBDC4', side: 'sell', type: 'limit', price: '29.50', quantity: '10' })).body,
+    );
+    await until(async () => (await orderStatus(seller, sell.orderId)) === 'open');
+    const buy = OrderView.parse(
+      (await place(buyer, { symbol: 'BBDC4', side: 'buy', type: 'limit', price: '30.00', quantity: '10' })).body,
+    );
+    await until(async () => (await orderStatus(buyer, buy.orderId)) === 'filled');
+    await until(async () => (await wallet(buyer)).cash.held === '0.00');
+
+    // Trade: 10 at 29.50 = 295.00. Buyer (taker, 3 bps): fee 0.08; seller (maker, 2 bps): fee 0.05.
+    const buyerView = await wallet(buyer);
+    expect(buyerView.cash).toEqual({ available: '99704.92', held: '0.00', total: '99704.92' });
+    expect(position(buyerView, 'BBDC4')).toMatchObject({ available: '1010', held: '0' });
+    const sellerView = await wallet(seller);
+    expect(sellerView.cash).toEqual({ available: '100294.95', held: '0.00', total: '100294.95' });
+    expect(position(sellerView, 'BBDC4')).toMatchObject({ available: '990', held: '0' });
+
+    const buyerTrade = (await ledger(buyer)).filter((entry) => entry.tradeId !== null);
+    expect(buyerTrade.map((entry) => [entry.asset, entry.reason, entry.availableChange, entry.heldChange])).toEqual([
+      ['BBDC4', 'trade', '10', '0'],
+      // held 300.09 at the limit; used 295.00 + 0.08: the 0.50 price improvement and 0.01 of fee come back
+      ['BRL', 'release', '5.01', '-5.01'],
+      ['BRL', 'fee', '0.00', '-0.08'],
+      ['BRL', 'trade', '0.00', '-295.00'],
+    ]);
+    const trades = await api.request('GET', '/api/me/trades', { token: seller.apiKey });
+    expect((trades.body as { items: unknown[] }).items).toEqual([
+      expect.objectContaining({ side: 'sell', role: 'maker', price: '29.50', notional: '295.00', fee: '0.05' }),
+    ]);
+  });
+});
+
+describe('deposits and withdrawals', () => {
+  it('adds and takes cash, once per idempotency key, and refuses to overdraw', async () => {
+    const trader = await newTrader(api, 'banker');
+    const deposit = (amount: string, key?: string) =>
+      api.request('POST', '/api/me/deposits', {
+        token: trader.apiKey,
+        body: { amount },
+        ...(key === undefined ? {} : { headers: { 'idempotency-key': key } }),
+      });
+    const first = await deposit('250.50', 'dep-1');
+    expect(first.status).toBe(201);
+    expect(LedgerEntryView.parse(first.body)).toMatchObject({ reason: 'deposit', availableAfter: '100250.50' });
+    const again = await deposit('250.50', 'dep-1');
+    expect(again.body).toEqual(first.body);
+    expect((await deposit('1.00', 'dep-1')).status).toBe(409);
+    expect((await wallet(trader)).cash.available).toBe('100250.50');
+
+    const tooMuch = await api.request('POST', '/api/me/withdrawals', {
+      token: trader.apiKey,
+      body: { amount: '100250.51' },
+    });
+    expect(tooMuch.status).toBe(422);
+    expect(ApiErrorBody.parse(tooMuch.body)).toMatchObject({
+      code: 'insufficient_funds',
+      details: { fields: [expect.objectContaining({ field: 'amount' })] },
+    });
+    const ok = await api.request('POST', '/api/me/withdrawals', { token: trader.apiKey, body: { amount: '0.50' } });
+    expect(LedgerEntryView.parse(ok.body)).toMatchObject({ reason: 'withdrawal', availableChange: '-0.50' });
+    expect((await wallet(trader)).cash.available).toBe('100250.00');
+  });
+
+  it.each([['-5.00'], ['0'], ['1.234'], ['1e3'], ['abc'], [''], ['1000000.01']])(
+    'refuses the amount %j with 400 naming the field, and changes nothing',
+    async (amount) => {
+      const trader = await newTrader(api, 'bad-amount');
+      const response = await api.request('POST', '/api/me/deposits', { token: trader.apiKey, body: { amount } });
+      expect(response.status).toBe(400);
+      expect(ApiErrorBody.parse(response.body).details.fields?.[0]?.field).toBe('amount');
+      expect((await wallet(trader)).cash.available).toBe('100000.00');
+    },
+  );
+});
+
+describe('race-free holds', () => {
+  it('never lets 100 concurrent orders of one account hold more than it has', async () => {
+    const trader = await newTrader(api, 'racer');
+    // Each order holds 1000.00 + 0.30 fee; 100000.00 covers 99 of them (99029.70), not 100.
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        place(trader, { symbol: 'PETR4', side: 'buy', type: 'limit', price: '1.00', quantity: '1000' }),
+      ),
+    );
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 202)).toHaveLength(99);
+    expect(statuses.filter((status) => status === 422)).toHaveLength(1);
+    expect((await wallet(trader)).cash).toEqual({ available: '970.30', held: '99029.70', total: '100000.00' });
+    expect(await ledger(trader, '?reason=hold&limit=500')).toHaveLength(99);
+  });
+});

@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { InstrumentSymbol } from './ids.js';
+import { Side } from './orders.js';
+import { TradeView } from './http.js';
+
+/** Who an account is: traders trade, admins also watch the whole exchange; the exchange account collects fees. */
+export const Role = z.enum(['trader', 'admin', 'exchange']);
+export type Role = z.infer<typeof Role>;
+
+const AccountName = z
+  .string()
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(80, { error: 'must be at most 80 characters' });
+const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, { error: 'must be at most 254 characters' })
+  .pipe(z.email({ error: 'must be an email address' }));
+/** Long enough to resist guessing, short enough that hashing it is cheap. */
+const Password = z
+  .string()
+  .min(10, { error: 'must be at least 10 characters' })
+  .max(200, { error: 'must be at most 200 characters' });
+
+/** `POST /api/auth/signup` (browser: answers with a session cookie) and `POST /api/accounts` (programs). */
+export const SignupRequest = z.strictObject({ name: AccountName, email: Email, password: Password });
+export type SignupRequest = z.infer<typeof SignupRequest>;
+/** Kept under its first name for programs that create accounts. */
+export const CreateAccountRequest = SignupRequest;
+export type CreateAccountRequest = SignupRequest;
+
+/** `POST /api/auth/login`: any password is checked, so only its presence is validated. */
+export const LoginRequest = z.strictObject({ email: Email, password: z.string().min(1).max(200) });
+export type LoginRequest = z.infer<typeof LoginRequest>;
+
+export const AccountView = z.object({
+  accountId: z.uuid(),
+  name: z.string(),
+  email: z.string().nullable(),
+  role: Role,
+  createdAt: z.iso.datetime(),
+});
+export type AccountView = z.infer<typeof AccountView>;
+
+/** The answer to signup, login and `GET /api/auth/session`: the CSRF token goes in `X-CSRF-Token` on writes. */
+export const SessionView = z.object({ account: AccountView, csrfToken: z.string(), expiresAt: z.iso.datetime() });
+export type SessionView = z.infer<typeof SessionView>;
+
+/** The answer to `POST /api/accounts`: the only time the first API key's secret is ever shown. */
+export const CreatedAccount = z.object({
+  accountId: z.uuid(),
+  name: z.string(),
+  email: z.string(),
+  apiKey: z.string(),
+});
+export type CreatedAccount = z.infer<typeof CreatedAccount>;
+
+/** `POST /api/me/api-keys` */
+export const CreateApiKeyRequest = z.strictObject({
+  label: z.string().trim().min(1, { error: 'must not be empty' }).max(60, { error: 'must be at most 60 characters' }),
+});
+export type CreateApiKeyRequest = z.infer<typeof CreateApiKeyRequest>;
+
+export const ApiKeyView = z.object({
+  keyId: z.uuid(),
+  label: z.string(),
+  createdAt: z.iso.datetime(),
+  revokedAt: z.iso.datetime().nullable(),
+});
+export type ApiKeyView = z.infer<typeof ApiKeyView>;
+
+/** A new key with its secret, shown this once: `Authorization: Bearer <token>`. */
+export const CreatedApiKey = ApiKeyView.extend({ token: z.string() });
+export type CreatedApiKey = z.infer<typeof CreatedApiKey>;
+
+/** Cash in BRL cents or shares of an instrument: `available` can be spent, `held` backs open orders. */
+export const BalanceView = z.object({ available: z.string(), held: z.string(), total: z.string() });
+export type BalanceView = z.infer<typeof BalanceView>;
+
+/** `GET /api/me/wallet` */
+export const WalletView = z.object({
+  currency: z.literal('BRL'),
+  cash: BalanceView,
+  positions: z.array(BalanceView.extend({ symbol: InstrumentSymbol })),
+});
+export type WalletView = z.infer<typeof WalletView>;
+
+/** Why a balance changed. */
+export const LedgerReason = z.enum(['grant', 'deposit', 'withdrawal', 'hold', 'release', 'trade', 'fee']);
+export type LedgerReason = z.infer<typeof LedgerReason>;
+
+/** One change of one balance, as the append-only ledger recorded it. `asset` is "BRL" or a symbol. */
+export const LedgerEntryView = z.object({
+  entryId: z.string(),
+  asset: z.string(),
+  reason: LedgerReason,
+  availableChange: z.string(),
+  heldChange: z.string(),
+  availableAfter: z.string(),
+  heldAfter: z.string(),
+  orderId: z.uuid().nullable(),
+  tradeId: z.string().nullable(),
+  traceId: z.string(),
+  createdAt: z.iso.datetime(),
+});
+export type LedgerEntryView = z.infer<typeof LedgerEntryView>;
+
+/** A trade from one side's point of view, with what it cost or paid. */
+export const MyTradeView = TradeView.extend({
+  orderId: z.uuid(),
+  side: Side,
+  role: z.enum(['maker', 'taker']),
+  /** price × quantity */
+  notional: z.string(),
+  fee: z.string(),
+});
+export type MyTradeView = z.infer<typeof MyTradeView>;
+
+/** A page of a list: pass `nextCursor` back as `cursor` for the next one; null when this is the last. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+/** `POST /api/me/deposits` and `/api/me/withdrawals` (demo money). */
+export const TransferRequest = z.strictObject({ amount: z.string() });
+export type TransferRequest = z.infer<typeof TransferRequest>;
+
+/** `GET /api/admin/summary` */
+export const AdminSummary = z.object({
+  accounts: z.object({ traders: z.int(), admins: z.int() }),
+  orders: z.record(z.string(), z.int()),
+  instruments: z.array(
+    z.object({
+      symbol: InstrumentSymbol,
+      trades: z.int(),
+      volume: z.string(),
+      turnover: z.string(),
+      last: z.string().nullable(),
+    }),
+  ),
+  cash: z.object({ available: z.string(), held: z.string(), feesCollected: z.string() }),
+  ingestion: z.object({ lastEventAt: z.iso.datetime().nullable(), events: z.int() }),
+});
+export type AdminSummary = z.infer<typeof AdminSummary>;
