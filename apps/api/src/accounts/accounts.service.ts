@@ -14,7 +14,9 @@ const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | nul
 
 @Injectable()
 export class AccountsService {
-  private readonly limiter: LoginLimiter;
+  private readonly perEmail: LoginLimiter;
+  /** Many people can share one address (an office, a carrier's NAT), so it gets a wider allowance. */
+  private readonly perAddress: LoginLimiter;
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -22,7 +24,8 @@ export class AccountsService {
     @Inject(WalletStore) private readonly wallets: WalletStore,
     @Inject(ApiKeysService) private readonly keys: ApiKeysService,
   ) {
-    this.limiter = new LoginLimiter(config.loginLimit.maxFailures, config.loginLimit.windowMs);
+    this.perEmail = new LoginLimiter(config.loginLimit.maxFailures, config.loginLimit.windowMs);
+    this.perAddress = new LoginLimiter(config.loginLimit.maxFailures * 10, config.loginLimit.windowMs);
   }
 
   /** A trader account with its starting balances; signup never makes an admin. */
@@ -57,12 +60,11 @@ export class AccountsService {
   }
 
   /**
-   * Checks an email and password. Failures are counted per email and per client address; past the limit the
+   * Checks an email and password. Failures are counted per email and per client address (more leniently); past the limit the
    * caller waits (429) whether or not the password is right. Unknown emails cost the same hash as known ones.
    */
   async login(email: string, password: string, clientAddress: string): Promise<AccountView> {
-    const limits = [`email:${email}`, `ip:${clientAddress}`];
-    const wait = Math.max(...limits.map((key) => this.limiter.retryAfterMs(key)));
+    const wait = Math.max(this.perEmail.retryAfterMs(email), this.perAddress.retryAfterMs(clientAddress));
     if (wait > 0) {
       throw new ApiError('rate_limited', 'too many failed logins; try again later', {
         retryAfterSeconds: Math.ceil(wait / 1000),
@@ -75,10 +77,11 @@ export class AccountsService {
     const account = rows[0];
     const matches = await passwordMatches(password, account?.password_hash ?? UNKNOWN_ACCOUNT_HASH);
     if (account === undefined || !matches) {
-      for (const key of limits) this.limiter.recordFailure(key);
+      this.perEmail.recordFailure(email);
+      this.perAddress.recordFailure(clientAddress);
       throw new ApiError('invalid_credentials', 'the email or the password is wrong');
     }
-    this.limiter.reset(`email:${email}`);
+    this.perEmail.reset(email);
     return toAccountView(account);
   }
 

@@ -1,0 +1,117 @@
+import type { EngineEvent } from '@bolsa/contracts';
+import { describe, expect, it } from 'vitest';
+import { cashHoldFor } from './holds.js';
+import { CASH, EXCHANGE_ACCOUNT_ID } from './ledger.js';
+import { balanceKey, settle, SettlementError, type Balance, type HeldOrder } from './settlement.js';
+
+const BUYER = '10000000-0000-4000-8000-000000000001';
+const SELLER = '20000000-0000-4000-8000-000000000002';
+const BUY = 'b0000000-0000-4000-8000-00000000000b';
+const SELL = '50000000-0000-4000-8000-000000000005';
+const rates = { makerBps: 2, takerBps: 3 };
+const base = { schemaVersion: 1 as const, symbol: 'PETR4', traceId: 't', timestamp: 0 };
+
+function trade(sequence: number, price: number, quantity: number): EngineEvent {
+  return {
+    ...base,
+    sequence,
+    type: 'trade',
+    tradeId: `PETR4-${sequence}`,
+    price,
+    quantity,
+    aggressorSide: 'buy',
+    makerOrderId: SELL,
+    takerOrderId: BUY,
+    makerAccountId: SELLER,
+    takerAccountId: BUYER,
+  } as EngineEvent;
+}
+
+function fixture(buyQuantity: bigint, limit: bigint) {
+  const orders = new Map<string, HeldOrder>([
+    [
+      BUY,
+      {
+        orderId: BUY,
+        accountId: BUYER,
+        symbol: 'PETR4',
+        side: 'buy',
+        holdAsset: CASH,
+        holdAmount: cashHoldFor(buyQuantity, limit, 3),
+        holdPrice: limit,
+        holdFeeBps: 3,
+      },
+    ],
+    [
+      SELL,
+      {
+        orderId: SELL,
+        accountId: SELLER,
+        symbol: 'PETR4',
+        side: 'sell',
+        holdAsset: 'PETR4',
+        holdAmount: 100n,
+        holdPrice: null,
+        holdFeeBps: 3,
+      },
+    ],
+  ]);
+  const buyerHold = orders.get(BUY)!.holdAmount;
+  const balances = new Map<string, Balance>([
+    [balanceKey(BUYER, CASH), { available: 0n, held: buyerHold }],
+    [balanceKey(BUYER, 'PETR4'), { available: 0n, held: 0n }],
+    [balanceKey(SELLER, CASH), { available: 0n, held: 0n }],
+    [balanceKey(SELLER, 'PETR4'), { available: 0n, held: 100n }],
+    [balanceKey(EXCHANGE_ACCOUNT_ID, CASH), { available: 0n, held: 0n }],
+  ]);
+  return { orders, balances };
+}
+
+const total = (balances: Map<string, Balance>, asset: string) =>
+  [...balances].filter(([key]) => key.endsWith(`|${asset}`)).reduce((sum, [, b]) => sum + b.available + b.held, 0n);
+
+describe('settle', () => {
+  it('conserves cash and shares over many small fills, and the hold always covers them', () => {
+    const { orders, balances } = fixture(100n, 3001n);
+    const cashBefore = total(balances, CASH);
+    const events = Array.from({ length: 100 }, (_, i) => trade(i + 1, 2990 + (i % 12), 1));
+    const outcome = settle(events, orders, balances, rates);
+    expect(total(balances, CASH)).toBe(cashBefore);
+    expect(total(balances, 'PETR4')).toBe(100n);
+    expect(balances.get(balanceKey(BUYER, 'PETR4'))).toEqual({ available: 100n, held: 0n });
+    expect(balances.get(balanceKey(SELLER, 'PETR4'))).toEqual({ available: 0n, held: 0n });
+    // What the buy still holds is exactly what its balance still holds, ready to be released.
+    expect(balances.get(balanceKey(BUYER, CASH))!.held).toBe(orders.get(BUY)!.holdAmount);
+    expect(outcome.fees.size).toBe(100);
+  });
+
+  it('releases what a finished order still holds, once', () => {
+    const { orders, balances } = fixture(10n, 3000n);
+    const cancelled = {
+      ...base,
+      sequence: 2,
+      type: 'order_cancelled',
+      orderId: BUY,
+      accountId: BUYER,
+      clientOrderId: null,
+      reason: 'requested',
+      filledQuantity: 0,
+      quantity: 10,
+    } as unknown as EngineEvent;
+    const outcome = settle([cancelled, { ...cancelled, sequence: 3 }], orders, balances, rates);
+    expect(balances.get(balanceKey(BUYER, CASH))).toEqual({ available: cashHoldFor(10n, 3000n, 3), held: 0n });
+    expect(outcome.ledger.map((row) => row.reason)).toEqual(['release']);
+  });
+
+  it('refuses a fill beyond what the orders hold rather than write a negative balance', () => {
+    const { orders, balances } = fixture(1n, 3000n);
+    expect(() => settle([trade(1, 3000, 2)], orders, balances, rates)).toThrow(SettlementError);
+  });
+
+  it('records but does not settle a trade whose orders it does not know', () => {
+    const { balances } = fixture(1n, 3000n);
+    const outcome = settle([trade(1, 3000, 1)], new Map(), balances, rates);
+    expect(outcome.unsettled).toEqual(['PETR4-1']);
+    expect(outcome.ledger).toEqual([]);
+  });
+});

@@ -1,0 +1,175 @@
+import { AccountView, ApiErrorBody, ApiKeyView, CreatedApiKey, OrderView, SessionView } from '@bolsa/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqlPool } from '../src/database/sql-pool.js';
+import { cookieHeader, logIn, newTrader, startTestApi, TEST_PASSWORD, type TestApi } from './support.js';
+
+let api: TestApi;
+
+beforeAll(async () => {
+  api = await startTestApi({ LOGIN_MAX_FAILURES: '3', LOGIN_WINDOW_SECONDS: '600' });
+});
+
+afterAll(async () => {
+  await api.stop();
+});
+
+const code = (body: unknown) => ApiErrorBody.parse(body).code;
+let serial = 0;
+const freshEmail = () => `person-${process.pid}-${++serial}@example.test`;
+
+async function signUp(email = freshEmail()) {
+  const response = await api.request('POST', '/api/auth/signup', {
+    body: { name: 'Carla Dias', email, password: TEST_PASSWORD },
+  });
+  return { response, email };
+}
+
+describe('signup and login', () => {
+  it('signs a trader up with an httpOnly, secure, SameSite session cookie and a CSRF token', async () => {
+    const { response, email } = await signUp();
+    expect(response.status).toBe(201);
+    const session = SessionView.parse(response.body);
+    expect(session.account).toMatchObject({ email, role: 'trader', name: 'Carla Dias' });
+    const cookies = ([] as string[]).concat(response.headers['set-cookie'] as string[] | string);
+    const sessionCookie = cookies.find((cookie) => cookie.startsWith('bolsa_session='))!;
+    expect(sessionCookie).toMatch(/; HttpOnly/i);
+    expect(sessionCookie).toMatch(/; Secure/i);
+    expect(sessionCookie).toMatch(/; SameSite=Lax/i);
+    expect(cookies.find((cookie) => cookie.startsWith('bolsa_csrf='))).not.toMatch(/HttpOnly/i);
+
+    const me = await api.request('GET', '/api/auth/session', { headers: { cookie: cookieHeader(response.headers) } });
+    expect(SessionView.parse(me.body)).toMatchObject({ account: { email }, csrfToken: session.csrfToken });
+    const stored = await api.app.get(SqlPool).query('SELECT password_hash FROM accounts WHERE email = $1', [email]);
+    expect(stored.rows[0].password_hash).toMatch(/^scrypt\$/);
+    expect(stored.rows[0].password_hash).not.toContain(TEST_PASSWORD);
+  });
+
+  it('refuses a second account with the same email (in any case) with 409', async () => {
+    const { email } = await signUp();
+    const again = await signUp(email.toUpperCase());
+    expect(again.response.status).toBe(409);
+    expect(ApiErrorBody.parse(again.response.body)).toMatchObject({
+      code: 'email_taken',
+      details: { fields: [expect.objectContaining({ field: 'email' })] },
+    });
+  });
+
+  it('never makes an admin through signup', async () => {
+    const response = await api.request('POST', '/api/auth/signup', {
+      body: { name: 'Eve', email: freshEmail(), password: TEST_PASSWORD, role: 'admin' },
+    });
+    expect(response.status).toBe(400);
+    expect(ApiErrorBody.parse(response.body).details.fields?.[0]?.field).toBe('role');
+  });
+
+  it('logs in with the right password and refuses a wrong one or an unknown email alike', async () => {
+    const { email } = await signUp();
+    const session = await logIn(api, email);
+    expect(session.csrfToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const wrong = await api.request('POST', '/api/auth/login', { body: { email, password: 'not the password' } });
+    expect(wrong.status).toBe(401);
+    expect(code(wrong.body)).toBe('invalid_credentials');
+    const unknown = await api.request('POST', '/api/auth/login', {
+      body: { email: freshEmail(), password: TEST_PASSWORD },
+    });
+    expect(unknown.status).toBe(401);
+    expect(unknown.body).toEqual(wrong.body);
+  });
+
+  it('rate-limits failed logins per email: past the limit even the right password waits', async () => {
+    const { email } = await signUp();
+    const attempt = (password: string) =>
+      api.request('POST', '/api/auth/login', {
+        body: { email, password },
+        headers: { 'x-forwarded-for': '203.0.113.9' },
+      });
+    for (let i = 0; i < 3; i++) expect((await attempt('wrong password!')).status).toBe(401);
+    const blocked = await attempt(TEST_PASSWORD);
+    expect(blocked.status).toBe(429);
+    expect(ApiErrorBody.parse(blocked.body)).toMatchObject({
+      code: 'rate_limited',
+      details: { retryAfterSeconds: expect.any(Number) },
+    });
+  });
+
+  it('ends the session on logout, everywhere', async () => {
+    const { email } = await signUp();
+    const session = await logIn(api, email);
+    const headers = { cookie: session.cookie, 'x-csrf-token': session.csrfToken };
+    expect((await api.request('GET', '/api/me/wallet', { headers })).status).toBe(200);
+    const out = await api.request('POST', '/api/auth/logout', { headers });
+    expect(out.status).toBe(204);
+    expect(String(out.headers['set-cookie'])).toMatch(/bolsa_session=;/);
+    const after = await api.request('GET', '/api/me/wallet', { headers });
+    expect(after.status).toBe(401);
+    expect(code(after.body)).toBe('unauthorized');
+  });
+});
+
+describe('CSRF', () => {
+  it('refuses a cookie-authenticated write without the CSRF token, and changes nothing', async () => {
+    const { email } = await signUp();
+    const session = await logIn(api, email);
+    const body = { symbol: 'PETR4', side: 'buy', type: 'limit', price: '10.00', quantity: '1' };
+    for (const token of [undefined, 'forged-token']) {
+      const response = await api.request('POST', '/api/orders', {
+        body,
+        headers: { cookie: session.cookie, ...(token === undefined ? {} : { 'x-csrf-token': token }) },
+      });
+      expect(response.status).toBe(403);
+      expect(code(response.body)).toBe('csrf_failed');
+    }
+    const list = await api.request('GET', '/api/orders', { headers: { cookie: session.cookie } });
+    expect(list.body).toEqual([]);
+    const placed = await api.request('POST', '/api/orders', {
+      body,
+      headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken },
+    });
+    expect(placed.status).toBe(202);
+    expect(OrderView.parse(placed.body).accountId).toBe(session.accountId);
+  });
+});
+
+describe('API keys', () => {
+  it('creates several keys, shows each secret once, and a revoked key stops working at once', async () => {
+    const trader = await newTrader(api, 'keys');
+    const create = (label: string) =>
+      api.request('POST', '/api/me/api-keys', { token: trader.apiKey, body: { label } });
+    const bot = CreatedApiKey.parse((await create('bot')).body);
+    const sheet = CreatedApiKey.parse((await create('spreadsheet')).body);
+    for (const key of [bot, sheet]) {
+      const me = await api.request('GET', '/api/accounts/me', { token: key.token });
+      expect(AccountView.parse(me.body).accountId).toBe(trader.accountId);
+    }
+    const listed = await api.request('GET', '/api/me/api-keys', { token: trader.apiKey });
+    const keys = (listed.body as unknown[]).map((key) => ApiKeyView.parse(key));
+    expect(keys.map((key) => key.label).sort()).toEqual(['bot', 'default', 'spreadsheet']);
+    expect(JSON.stringify(listed.body)).not.toContain(bot.token.split('.')[1]);
+
+    const revoked = await api.request('DELETE', `/api/me/api-keys/${bot.keyId}`, { token: trader.apiKey });
+    expect(ApiKeyView.parse(revoked.body).revokedAt).not.toBeNull();
+    const refused = await api.request('GET', '/api/accounts/me', { token: bot.token });
+    expect(refused.status).toBe(401);
+    expect(code(refused.body)).toBe('unauthorized');
+    expect((await api.request('GET', '/api/accounts/me', { token: sheet.token })).status).toBe(200);
+  });
+
+  it("cannot revoke another account's key", async () => {
+    const owner = await newTrader(api, 'owner');
+    const other = await newTrader(api, 'other');
+    const [keyId] = owner.apiKey.split('.');
+    const response = await api.request('DELETE', `/api/me/api-keys/${keyId}`, { token: other.apiKey });
+    expect(response.status).toBe(404);
+    expect((await api.request('GET', '/api/accounts/me', { token: owner.apiKey })).status).toBe(200);
+  });
+
+  it.each([[{}], [{ label: '' }], [{ label: 'x'.repeat(61) }], [{ label: 'ok', secret: 'mine' }]])(
+    'refuses the key request %j with 400',
+    async (body) => {
+      const trader = await newTrader(api, 'badkey');
+      const response = await api.request('POST', '/api/me/api-keys', { token: trader.apiKey, body });
+      expect(response.status).toBe(400);
+      expect(code(response.body)).toBe('validation_failed');
+    },
+  );
+});

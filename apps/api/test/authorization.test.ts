@@ -1,0 +1,120 @@
+import { AdminSummary, ApiErrorBody, OrderView } from '@bolsa/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newAdmin, newTrader, readStream, startTestApi, type TestApi } from './support.js';
+
+process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
+
+let api: TestApi;
+let base: string;
+let alice: Awaited<ReturnType<typeof newTrader>>;
+let bob: Awaited<ReturnType<typeof newTrader>>;
+let aliceOrder: OrderView;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  base = await api.listen();
+  alice = await newTrader(api, 'alice');
+  bob = await newTrader(api, 'bob');
+  aliceOrder = OrderView.parse(
+    (
+      await api.request('POST', '/api/orders', {
+        token: alice.apiKey,
+        body: { symbol: 'PETR4', side: 'buy', type: 'limit', price: '20.00', quantity: '5' },
+      })
+    ).body,
+  );
+});
+
+afterAll(async () => {
+  await api.stop();
+});
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+const ANY_UUID = '00000000-0000-4000-8000-0000000000aa';
+
+/** Every route that needs a caller, with a body good enough to get past validation. */
+const PROTECTED: Array<[Method, string, unknown?]> = [
+  ['GET', '/api/accounts/me'],
+  ['GET', '/api/me/api-keys'],
+  ['POST', '/api/me/api-keys', { label: 'x' }],
+  ['DELETE', `/api/me/api-keys/${ANY_UUID}`],
+  ['GET', '/api/me/wallet'],
+  ['GET', '/api/me/ledger'],
+  ['GET', '/api/me/orders'],
+  ['GET', '/api/me/trades'],
+  ['GET', '/api/me/trades?format=csv'],
+  ['POST', '/api/me/deposits', { amount: '1.00' }],
+  ['POST', '/api/me/withdrawals', { amount: '1.00' }],
+  ['POST', '/api/orders', { symbol: 'PETR4', side: 'buy', type: 'limit', price: '1.00', quantity: '1' }],
+  ['GET', '/api/orders'],
+  ['GET', `/api/orders/${ANY_UUID}`],
+  ['DELETE', `/api/orders/${ANY_UUID}`],
+  ['PATCH', `/api/orders/${ANY_UUID}`, { quantity: '1' }],
+  ['POST', '/api/auth/logout'],
+  ['GET', '/api/admin/summary'],
+];
+const STREAMS = ['/api/stream/orders', '/api/stream/me', '/api/stream/trades'];
+
+describe('without credentials', () => {
+  it.each(PROTECTED)('%s %s answers 401', async (method, url, body) => {
+    const response = await api.request(method, url, body === undefined ? {} : { body });
+    expect(response.status).toBe(401);
+    expect(ApiErrorBody.parse(response.body).code).toBe('unauthorized');
+  });
+
+  it.each(STREAMS)('the stream %s answers 401 before streaming', async (path) => {
+    const { status } = await readStream(`${base}${path}`, { done: () => true, timeoutMs: 3000 });
+    expect(status).toBe(401);
+  });
+});
+
+describe("with another trader's credentials", () => {
+  it.each(['GET', 'DELETE', 'PATCH'] as const)(
+    "%s on someone else's order answers 404, as if it did not exist",
+    async (method) => {
+      const response = await api.request(method, `/api/orders/${aliceOrder.orderId}`, {
+        token: bob.apiKey,
+        ...(method === 'PATCH' ? { body: { quantity: '1' } } : {}),
+      });
+      expect(response.status).toBe(404);
+      const mine = await api.request('GET', `/api/orders/${aliceOrder.orderId}`, { token: alice.apiKey });
+      expect(OrderView.parse(mine.body).quantity).toBe('5');
+    },
+  );
+
+  it("never lists someone else's orders, ledger entries or wallet", async () => {
+    const bobsOrders = await api.request('GET', '/api/me/orders', { token: bob.apiKey });
+    expect((bobsOrders.body as { items: unknown[] }).items).toEqual([]);
+    const bobsLedger = await api.request('GET', '/api/me/ledger?limit=500', { token: bob.apiKey });
+    expect(JSON.stringify(bobsLedger.body)).not.toContain(aliceOrder.orderId);
+    const bobsWallet = await api.request('GET', '/api/me/wallet', { token: bob.apiKey });
+    expect(bobsWallet.body).toMatchObject({ cash: { held: '0.00' } });
+  });
+});
+
+describe('a trader on admin routes', () => {
+  it('gets 403 on the admin summary and the all-trades stream; an admin gets them', async () => {
+    const summary = await api.request('GET', '/api/admin/summary', { token: alice.apiKey });
+    expect(summary.status).toBe(403);
+    expect(ApiErrorBody.parse(summary.body).code).toBe('forbidden');
+    const stream = await readStream(`${base}/api/stream/trades`, {
+      headers: { authorization: `Bearer ${alice.apiKey}` },
+      done: () => true,
+      timeoutMs: 3000,
+    });
+    expect(stream.status).toBe(403);
+
+    const admin = await newAdmin(api);
+    const allowed = await api.request('GET', '/api/admin/summary', { token: admin.apiKey });
+    expect(allowed.status).toBe(200);
+    expect(AdminSummary.parse(allowed.body).accounts.traders).toBeGreaterThanOrEqual(2);
+    const viaCookie = await api.request('GET', '/api/admin/summary', { headers: { cookie: admin.cookie } });
+    expect(viaCookie.status).toBe(200);
+    const adminStream = await readStream(`${base}/api/stream/trades`, {
+      headers: { cookie: admin.cookie },
+      done: () => true,
+      timeoutMs: 1000,
+    });
+    expect(adminStream.status).toBe(200);
+  });
+});
