@@ -2,9 +2,11 @@ import 'reflect-metadata';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
 import fastifyCookie from '@fastify/cookie';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AdminModule } from './admin/admin.module.js';
+import type { AuthenticatedRequest } from './auth/auth.guard.js';
 import { AuthModule } from './auth/auth.module.js';
 import { API_CONFIG, type ApiConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -14,28 +16,39 @@ import { EventsModule } from './events/events.module.js';
 import { MarketsModule } from './markets/markets.module.js';
 import { ApiMetrics } from './observability/metrics.js';
 import { ObservabilityModule } from './observability/observability.module.js';
-import { assignTraceId } from './observability/trace.js';
+import { ApiLogger } from './observability/logger.js';
+import { assignTraceId, type TracedRequest } from './observability/trace.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { StreamsModule } from './streams/streams.module.js';
 import { WalletsModule } from './wallets/wallets.module.js';
 
 @Module({})
 class ConfigModule {
-  static with(config: ApiConfig): DynamicModule {
+  static with(config: ApiConfig, logger: ApiLogger): DynamicModule {
     return {
       module: ConfigModule,
       global: true,
-      providers: [{ provide: API_CONFIG, useValue: config }],
-      exports: [API_CONFIG],
+      providers: [
+        { provide: API_CONFIG, useValue: config },
+        { provide: ApiLogger, useValue: logger },
+      ],
+      exports: [API_CONFIG, ApiLogger],
     };
   }
 }
 
+export interface AppOptions {
+  /** Where log lines go (standard output when absent). */
+  readonly logDestination?: DestinationStream;
+}
+
 /** Builds the application (not yet listening): what `main.ts` starts and what the tests drive. */
-export async function createApp(config: ApiConfig): Promise<NestFastifyApplication> {
+export async function createApp(config: ApiConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
+  const logger = new ApiLogger(config.logLevel, options.logDestination);
+
   @Module({
     imports: [
-      ConfigModule.with(config),
+      ConfigModule.with(config, logger),
       DatabaseModule,
       ObservabilityModule,
       AuthModule,
@@ -55,15 +68,26 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
   const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024, forceCloseConnections: true });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger: false });
   await app.register(fastifyCookie);
-  app.useGlobalFilters(new ErrorFilter());
+  app.useGlobalFilters(new ErrorFilter(logger));
   const metrics = app.get(ApiMetrics);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => assignTraceId(request, reply));
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', async (request: AuthenticatedRequest & TracedRequest, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpSeconds.observe(
       { method: request.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
+    );
+    logger.pino.info(
+      {
+        traceId: request.traceId,
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        accountId: request.caller?.accountId,
+      },
+      'request',
     );
   });
   return app;

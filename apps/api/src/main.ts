@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-import pino from 'pino';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
+import { ApiLogger } from './observability/logger.js';
 
 const config = loadConfig(process.env);
-const logger = pino({ name: 'api', level: config.logLevel });
 const app = await createApp(config);
+const logger = app.get(ApiLogger).pino;
 await app.listen(config.port, config.host);
 logger.info({ url: await app.getUrl() }, 'api listening');
 

@@ -3,7 +3,7 @@ import { startPostgres, type RunningPostgres } from '@bolsa/embedded-db';
 import { startBroker, type RunningBroker } from '@bolsa/kafka-broker';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ensureAdmin } from '../src/accounts/admin-seed.js';
-import { createApp } from '../src/app.js';
+import { createApp, type AppOptions } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { applyMigrations } from '../src/database/migrate.js';
 import { SqlPool } from '../src/database/sql-pool.js';
@@ -23,7 +23,10 @@ export interface TestApi {
 }
 
 /** A real API on a real, freshly migrated PostgreSQL, driven in process through Fastify's inject. */
-export async function startTestApi(environment: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(
+  environment: Record<string, string> = {},
+  options: AppOptions = {},
+): Promise<TestApi> {
   const [db, broker] = await Promise.all([startPostgres(), startBroker({ partitions: 3 })]);
   await applyMigrations(db.url);
   const config = loadConfig({
@@ -34,7 +37,7 @@ export async function startTestApi(environment: Record<string, string> = {}): Pr
     PASSWORD_HASH_COST: '12',
     ...environment,
   });
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return {

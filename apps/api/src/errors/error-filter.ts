@@ -1,14 +1,22 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { ApiErrorBody } from '@bolsa/contracts';
 import type { FastifyReply } from 'fastify';
+import { ApiLogger } from '../observability/logger.js';
+import type { TracedRequest } from '../observability/trace.js';
 import { ApiError } from './api-error.js';
 
 /** Maps every error to `{code, message, details}` and its status: the only place that does. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
+  constructor(private readonly logger: ApiLogger) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const [status, body] = this.describe(error);
+    if (status >= 500) {
+      const traceId = host.switchToHttp().getRequest<TracedRequest>().traceId;
+      this.logger.pino.error({ traceId, err: error }, 'request failed');
+    }
     void reply.status(status).header('content-type', 'application/json').send(body);
   }
 

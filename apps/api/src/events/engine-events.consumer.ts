@@ -3,6 +3,7 @@ import { decodeEvent, TOPICS, type EngineEvent } from '@bolsa/contracts';
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { KafkaClient } from '../messaging/kafka.js';
+import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { EventBus } from './event-bus.js';
 import { EventIngestion } from './event-ingestion.js';
@@ -19,6 +20,7 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
     @Inject(EventIngestion) private readonly ingestion: EventIngestion,
     @Inject(EventBus) private readonly bus: EventBus,
     @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
+    @Inject(ApiLogger) private readonly logger: ApiLogger,
   ) {}
 
   /** Starts consuming in the background: the API serves requests even while Kafka is unreachable. */
@@ -56,8 +58,22 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
       if (decoded?.ok) events.push(decoded.value);
       else this.metrics.undecodableEvents.inc();
     }
-    const fresh = await this.ingestion.ingest(events);
+    let fresh: Awaited<ReturnType<EventIngestion['ingest']>>;
+    try {
+      fresh = await this.ingestion.ingest(events);
+    } catch (error) {
+      // kafkajs retries the batch; say which requests' events are stuck.
+      const traceIds = [...new Set(events.map((event) => event.traceId))];
+      this.logger.pino.error({ err: error, partition: batch.partition, traceIds }, 'event batch not stored');
+      throw error;
+    }
     this.metrics.ingestedEvents.inc(fresh.length);
+    for (const { id, event } of fresh) {
+      this.logger.pino.debug(
+        { traceId: event.traceId, id, symbol: event.symbol, sequence: event.sequence, type: event.type },
+        'event stored',
+      );
+    }
     for (const { event } of fresh) {
       if (event.type === 'order_rejected' && event.commandType === 'place_order')
         this.metrics.ordersRejected.inc({ reason: event.reason });

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { encodeCommand, messageHeaders, TOPICS, type OrderCommand } from '@bolsa/contracts';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { API_CONFIG, type ApiConfig } from '../config.js';
+import { ApiLogger } from '../observability/logger.js';
 
 /** The process's Kafka client. */
 @Injectable()
@@ -38,7 +39,10 @@ export class CommandPublisher implements OnModuleDestroy {
   private waiting: Pending[] = [];
   private sending = false;
 
-  constructor(@Inject(KafkaClient) private readonly client: KafkaClient) {}
+  constructor(
+    @Inject(KafkaClient) private readonly client: KafkaClient,
+    @Inject(ApiLogger) private readonly logger: ApiLogger,
+  ) {}
 
   publish(command: OrderCommand): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -67,9 +71,19 @@ export class CommandPublisher implements OnModuleDestroy {
           headers: messageHeaders(command),
         })),
       });
-      for (const pending of batch) pending.resolve();
+      for (const pending of batch) {
+        const { command } = pending;
+        this.logger.pino.debug(
+          { traceId: command.traceId, command: command.type, orderId: 'orderId' in command ? command.orderId : null },
+          'command published',
+        );
+        pending.resolve();
+      }
     } catch (error) {
-      for (const pending of batch) pending.reject(error);
+      for (const pending of batch) {
+        this.logger.pino.warn({ traceId: pending.command.traceId, err: error }, 'command not published');
+        pending.reject(error);
+      }
     } finally {
       this.sending = false;
       void this.flush();

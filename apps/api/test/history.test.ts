@@ -1,0 +1,229 @@
+import { Writable } from 'node:stream';
+import type { LedgerEntryView } from '@bolsa/contracts';
+import { decodeCommand, MyTradeView, OrderView, TOPICS, WalletView } from '@bolsa/contracts';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqlPool } from '../src/database/sql-pool.js';
+import { startInTestEngine } from './engine-in-test.js';
+import { newTrader, readStream, startTestApi, type TestApi } from './support.js';
+
+process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
+
+let api: TestApi;
+let base: string;
+let engine: { stop(): Promise<void> };
+let watcher: Consumer;
+const logLines: Array<Record<string, unknown>> = [];
+const commandTraces = new Map<string, string>();
+
+beforeAll(async () => {
+  const logs = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line !== '') logLines.push(JSON.parse(line));
+      done();
+    },
+  });
+  api = await startTestApi({ LOG_LEVEL: 'debug' }, { logDestination: logs });
+  base = await api.listen();
+  engine = await startInTestEngine(api.broker.bootstrap);
+  const kafka = new Kafka({ brokers: [api.broker.bootstrap], clientId: 'trace-watch', logLevel: logLevel.NOTHING });
+  watcher = kafka.consumer({ groupId: 'trace-watch', maxWaitTimeInMs: 50 });
+  await watcher.connect();
+  await watcher.subscribe({ topics: [TOPICS.orderCommands], fromBeginning: true });
+  await watcher.run({
+    eachMessage: async ({ message }) => {
+      const decoded = decodeCommand(message.value!);
+      if (decoded.ok && decoded.value.type === 'place_order') {
+        commandTraces.set(decoded.value.orderId, message.headers!['trace-id']!.toString());
+      }
+    },
+  });
+});
+
+afterAll(async () => {
+  await watcher.disconnect();
+  await engine.stop();
+  await api.stop();
+});
+
+type Trader = Awaited<ReturnType<typeof newTrader>>;
+
+async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function place(trader: Trader, body: Record<string, string>, traceparent?: string) {
+  const response = await api.request('POST', '/api/orders', {
+    token: trader.apiKey,
+    body,
+    ...(traceparent === undefined ? {} : { headers: { traceparent } }),
+  });
+  return OrderView.parse(response.body);
+}
+
+async function filled(trader: Trader, orderId: string) {
+  await until(async () => {
+    const order = OrderView.parse((await api.request('GET', `/api/orders/${orderId}`, { token: trader.apiKey })).body);
+    return order.status === 'filled';
+  });
+}
+
+describe('one trace id from the HTTP request to the ledger', () => {
+  it('appears in the Kafka headers, the engine events, every table and every log line', async () => {
+    const seller = await newTrader(api, 'trace-seller');
+    const buyer = await newTrader(api, 'trace-buyer');
+    const sell = await place(seller, { symbol: 'ITUB4', side: 'sell', type: 'limit', price: '33.00', quantity: '4' });
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const buy = await place(
+      buyer,
+      { symbol: 'ITUB4', side: 'buy', type: 'limit', price: '33.00', quantity: '4' },
+      `00-${traceId}-b7ad6b7169203331-01`,
+    );
+    await filled(buyer, buy.orderId);
+    await until(async () => commandTraces.get(buy.orderId));
+    expect(commandTraces.get(buy.orderId)).toBe(traceId);
+
+    const sql = api.app.get(SqlPool);
+    const order = await sql.query('SELECT trace_id FROM orders WHERE id = $1', [buy.orderId]);
+    expect(order.rows[0].trace_id).toBe(traceId);
+    const events = await sql.query('SELECT DISTINCT trace_id FROM engine_events WHERE order_id = $1', [buy.orderId]);
+    expect(events.rows.map((row) => row.trace_id)).toEqual([traceId]);
+    const trade = await sql.query('SELECT trace_id FROM trades WHERE taker_order_id = $1', [buy.orderId]);
+    expect(trade.rows[0].trace_id).toBe(traceId);
+    // The seller's ledger entries for the trade name the request that caused it: the buyer's.
+    await until(async () => {
+      const { rows } = await sql.query('SELECT count(*)::int AS n FROM ledger_entries WHERE order_id = $1', [
+        sell.orderId,
+      ]);
+      return rows[0].n >= 3;
+    });
+    const ledger = await sql.query(
+      'SELECT DISTINCT trace_id FROM ledger_entries WHERE order_id = $1 OR (order_id = $2 AND trade_id IS NOT NULL)',
+      [buy.orderId, sell.orderId],
+    );
+    expect(ledger.rows.map((row) => row.trace_id)).toEqual([traceId]);
+
+    await until(async () => logLines.some((line) => line['msg'] === 'event stored' && line['traceId'] === traceId));
+    const traced = logLines.filter((line) => line['traceId'] === traceId).map((line) => line['msg']);
+    expect(new Set(traced)).toEqual(new Set(['request', 'command published', 'event stored']));
+    const untraced = logLines.filter(
+      (line) => ['request', 'command published', 'event stored'].includes(String(line['msg'])) && !line['traceId'],
+    );
+    expect(untraced).toEqual([]);
+  });
+});
+
+describe('a trader’s history', () => {
+  it('pages through orders and trades with cursors and filters, and exports trades as CSV', async () => {
+    const seller = await newTrader(api, 'history-seller');
+    const buyer = await newTrader(api, 'history-buyer');
+    for (let i = 0; i < 5; i++) {
+      await place(seller, { symbol: 'VALE3', side: 'sell', type: 'limit', price: `6${i}.00`, quantity: '2' });
+    }
+    const buy = await place(buyer, { symbol: 'VALE3', side: 'buy', type: 'limit', price: '64.00', quantity: '10' });
+    await filled(buyer, buy.orderId);
+    await place(seller, { symbol: 'PETR4', side: 'sell', type: 'limit', price: '99.00', quantity: '1' });
+
+    const orderIds: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `/api/me/orders?limit=2${cursor === null ? '' : `&cursor=${cursor}`}`;
+      const page = (await api.request('GET', query, { token: seller.apiKey })).body as {
+        items: OrderView[];
+        nextCursor: string | null;
+      };
+      orderIds.push(...page.items.map((item) => item.orderId));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    expect(orderIds).toHaveLength(6);
+    expect(new Set(orderIds).size).toBe(6);
+    const vale = await api.request('GET', '/api/me/orders?symbol=VALE3&status=done', { token: seller.apiKey });
+    expect((vale.body as { items: OrderView[] }).items).toHaveLength(5);
+    const open = await api.request('GET', '/api/me/orders?status=open', { token: seller.apiKey });
+    expect((open.body as { items: OrderView[] }).items.map((o) => o.symbol)).toEqual(['PETR4']);
+
+    await until(async () => {
+      const page = (await api.request('GET', '/api/me/trades', { token: buyer.apiKey })).body as { items: unknown[] };
+      return page.items.length === 5;
+    });
+    const first = (await api.request('GET', '/api/me/trades?limit=3', { token: buyer.apiKey })).body as {
+      items: MyTradeView[];
+      nextCursor: string;
+    };
+    const rest = (
+      await api.request('GET', `/api/me/trades?limit=3&cursor=${first.nextCursor}`, { token: buyer.apiKey })
+    ).body as { items: MyTradeView[]; nextCursor: string | null };
+    const trades = [...first.items, ...rest.items].map((t) => MyTradeView.parse(t));
+    expect(trades).toHaveLength(5);
+    expect(rest.nextCursor).toBeNull();
+    expect(trades.every((t) => t.side === 'buy' && t.role === 'taker' && t.orderId === buy.orderId)).toBe(true);
+    expect(trades.map((t) => t.price).sort()).toEqual(['60.00', '61.00', '62.00', '63.00', '64.00']);
+
+    const csv = await fetch(`${base}/api/me/trades?format=csv&symbol=VALE3`, {
+      headers: { authorization: `Bearer ${buyer.apiKey}` },
+    });
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('trade_id,executed_at,symbol,side,role,quantity,price,notional,fee,order_id');
+    expect(lines).toHaveLength(6);
+    // 2 × 60.00 = 120.00; taker fee 3 bps = 0.036, rounded down
+    expect(lines.find((line) => line.includes(',60.00,'))).toMatch(/,VALE3,buy,taker,2,60\.00,120\.00,0\.03,/);
+
+    const bad = await api.request('GET', '/api/me/trades?cursor=%%%', { token: buyer.apiKey });
+    expect(bad.status).toBe(400);
+  });
+
+  it('pages the ledger newest first and filters by asset and reason', async () => {
+    const trader = await newTrader(api, 'ledger-reader');
+    for (const amount of ['1.00', '2.00', '3.00']) {
+      await api.request('POST', '/api/me/deposits', { token: trader.apiKey, body: { amount } });
+    }
+    const page = (await api.request('GET', '/api/me/ledger?asset=BRL&reason=deposit&limit=2', { token: trader.apiKey }))
+      .body as { items: LedgerEntryView[]; nextCursor: string };
+    expect(page.items.map((entry) => entry.availableChange)).toEqual(['3.00', '2.00']);
+    const next = (
+      await api.request('GET', `/api/me/ledger?asset=BRL&reason=deposit&limit=2&cursor=${page.nextCursor}`, {
+        token: trader.apiKey,
+      })
+    ).body as { items: LedgerEntryView[] };
+    expect(next.items.map((entry) => entry.availableAfter)).toEqual(['100001.00']);
+    expect((await api.request('GET', '/api/me/ledger?reason=gift', { token: trader.apiKey })).status).toBe(400);
+  });
+});
+
+describe('GET /api/stream/me', () => {
+  it('sends the wallet at once, then order updates, fills and wallet changes', async () => {
+    const seller = await newTrader(api, 'me-seller');
+    const trader = await newTrader(api, 'me-stream');
+    const stream = readStream(`${base}/api/stream/me`, {
+      headers: { authorization: `Bearer ${trader.apiKey}` },
+      done: (events) =>
+        events.some((event) => event.event === 'fill') &&
+        events.some(
+          (event) =>
+            event.event === 'wallet' &&
+            WalletView.parse(event.data).positions.some((p) => p.symbol === 'BBDC4' && p.available === '1002'),
+        ),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await api.request('POST', '/api/me/deposits', { token: trader.apiKey, body: { amount: '10.00' } });
+    await place(seller, { symbol: 'BBDC4', side: 'sell', type: 'limit', price: '14.00', quantity: '2' });
+    await place(trader, { symbol: 'BBDC4', side: 'buy', type: 'limit', price: '14.00', quantity: '2' });
+    const { events } = await stream;
+    const kinds = events.map((event) => event.event);
+    expect(kinds[0]).toBe('wallet');
+    expect(WalletView.parse(events[0]!.data).cash.available).toBe('100000.00');
+    expect(kinds).toContain('order');
+    expect(kinds).toContain('fill');
+    const wallets = events.filter((event) => event.event === 'wallet').map((event) => WalletView.parse(event.data));
+    // Changes close together arrive as one wallet; the last one has the deposit, the shares and the cost in it.
+    expect(wallets.at(-1)!.cash.total).toBe('99982.00');
+    expect(events.filter((event) => event.event === 'wallet').every((event) => event.id === undefined)).toBe(true);
+  });
+});
