@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { OrderFields } from '@bolsa/contracts';
+import type { OrderFields, OrderStatus } from '@bolsa/contracts';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiError } from '../errors/api-error.js';
 import { cashHoldFor, type HoldPlan } from '../wallets/holds.js';
 import { appendLedger, CASH } from '../wallets/ledger.js';
-import type { OrderRow } from './order-view.js';
+import { OPEN_STATUSES, type OrderRow } from './order-view.js';
 
 export interface NewOrder {
   readonly orderId: string;
@@ -141,6 +141,7 @@ export class OrderStore {
     await this.sql.transaction(async (tx) => {
       const { rows } = await tx.query<{
         account_id: string;
+        status: string;
         side: string;
         quantity: string;
         filled_quantity: string;
@@ -149,12 +150,16 @@ export class OrderStore {
         hold_price: string | null;
         hold_fee_bps: number;
       }>(
-        `SELECT account_id, side, quantity, filled_quantity, hold_asset, hold_amount, hold_price, hold_fee_bps
+        `SELECT account_id, status, side, quantity, filled_quantity, hold_asset, hold_amount, hold_price, hold_fee_bps
            FROM orders WHERE id = $1 FOR UPDATE`,
         [orderId],
       );
       const order = rows[0];
       if (order === undefined) return;
+      // Checked again under the lock: the order may have finished (and released its hold) since it was read.
+      if (!OPEN_STATUSES.includes(order.status as OrderStatus)) {
+        throw new ApiError('order_not_open', `the order is ${order.status}`, { orderId, status: order.status });
+      }
       const remaining = BigInt(change.quantity ?? order.quantity) - BigInt(order.filled_quantity);
       if (remaining <= 0n) return;
       let holdPrice = order.hold_price === null ? null : BigInt(order.hold_price);
