@@ -68,7 +68,19 @@ describe('GET /api/docs', () => {
     };
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(['/api/orders', '/api/orders/{id}', '/api/markets/{symbol}/book', '/api/stream/orders']),
+      expect.arrayContaining([
+        '/api/orders',
+        '/api/orders/{id}',
+        '/api/markets/{symbol}/book',
+        '/api/stream/orders',
+        '/api/auth/login',
+        '/api/me/wallet',
+        '/api/me/ledger',
+        '/api/me/trades',
+        '/api/me/api-keys/{keyId}',
+        '/api/stream/me',
+        '/api/admin/summary',
+      ]),
     );
     expect(Object.keys(document.paths['/api/orders/{id}']!).sort()).toEqual(['delete', 'get', 'patch']);
     const place = document.components.schemas['PlaceOrderRequest']!;

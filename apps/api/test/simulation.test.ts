@@ -50,136 +50,139 @@ function generator(seed: number): () => number {
 }
 
 describe('a randomized trading session through the real pipeline', () => {
-  it('conserves cash and shares exactly, never goes negative, and keeps holds and ledger consistent', async () => {
-    const random = generator(SEED);
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-    const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
-    const money = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+  it(
+    'conserves cash and shares exactly, never goes negative, and keeps holds and ledger consistent',
+    { timeout: 300_000 },
+    async () => {
+      const random = generator(SEED);
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+      const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
+      const money = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
 
-    const traders: Array<Awaited<ReturnType<typeof newTrader>>> = [];
-    for (let i = 0; i < TRADERS; i++) traders.push(await newTrader(api, `sim-${i}`));
-    const live: Array<{ token: string; orderId: string; symbol: string }> = [];
-    const mid: Record<string, number> = { PETR4: 3000, VALE3: 6000 };
-    const statuses = new Map<number, number>();
+      const traders: Array<Awaited<ReturnType<typeof newTrader>>> = [];
+      for (let i = 0; i < TRADERS; i++) traders.push(await newTrader(api, `sim-${i}`));
+      const live: Array<{ token: string; orderId: string; symbol: string }> = [];
+      const mid: Record<string, number> = { PETR4: 3000, VALE3: 6000 };
+      const statuses = new Map<number, number>();
 
-    const action = async (): Promise<void> => {
-      const trader = pick(traders);
-      const token = trader.apiKey;
-      const roll = random();
-      let status: number;
-      if (roll < 0.15 && live.length > 0) {
-        const target = live.splice(Math.floor(random() * live.length), 1)[0]!;
-        status = (await api.request('DELETE', `/api/orders/${target.orderId}`, { token: target.token })).status;
-      } else if (roll < 0.22 && live.length > 0) {
-        const target = pick(live);
-        const body =
-          random() < 0.5
-            ? { price: money(mid[target.symbol]! + between(-30, 30)) }
-            : { quantity: String(between(1, 60)) };
-        status = (await api.request('PATCH', `/api/orders/${target.orderId}`, { token: target.token, body })).status;
-      } else if (roll < 0.25) {
-        const path = random() < 0.6 ? '/api/me/deposits' : '/api/me/withdrawals';
-        status = (await api.request('POST', path, { token, body: { amount: money(between(100, 500_000)) } })).status;
-      } else {
-        const symbol = pick(SYMBOLS);
-        mid[symbol] = Math.max(200, mid[symbol]! + between(-2, 2));
-        const side = random() < 0.5 ? 'buy' : 'sell';
-        const price = money(mid[symbol]! + between(-40, 40));
-        const stop = money(mid[symbol]! + (side === 'buy' ? between(1, 30) : -between(1, 30)));
-        const quantity = String(between(1, 50));
-        const kind = random();
-        const body: Record<string, unknown> =
-          kind < 0.55
-            ? { symbol, side, type: 'limit', price, quantity, timeInForce: pick(['GTC', 'GTC', 'DAY', 'IOC', 'FOK']) }
-            : kind < 0.65
-              ? { symbol, side, type: 'limit', price, quantity, postOnly: true }
-              : kind < 0.8
-                ? { symbol, side, type: 'market', quantity }
-                : kind < 0.9
-                  ? { symbol, side, type: 'stop_limit', price, stopPrice: stop, quantity }
-                  : { symbol, side, type: 'stop_market', stopPrice: stop, quantity };
-        if (random() < 0.1)
-          body['selfTradePrevention'] = pick(['cancel_oldest', 'cancel_both', 'decrement_and_cancel']);
-        const response = await api.request('POST', '/api/orders', { token, body });
-        status = response.status;
-        if (status === 202) live.push({ token, orderId: OrderView.parse(response.body).orderId, symbol });
-      }
-      statuses.set(status, (statuses.get(status) ?? 0) + 1);
-    };
-
-    let done = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (done < ACTIONS) {
-          done++;
-          await action();
+      const action = async (): Promise<void> => {
+        const trader = pick(traders);
+        const token = trader.apiKey;
+        const roll = random();
+        let status: number;
+        if (roll < 0.15 && live.length > 0) {
+          const target = live.splice(Math.floor(random() * live.length), 1)[0]!;
+          status = (await api.request('DELETE', `/api/orders/${target.orderId}`, { token: target.token })).status;
+        } else if (roll < 0.22 && live.length > 0) {
+          const target = pick(live);
+          const body =
+            random() < 0.5
+              ? { price: money(mid[target.symbol]! + between(-30, 30)) }
+              : { quantity: String(between(1, 60)) };
+          status = (await api.request('PATCH', `/api/orders/${target.orderId}`, { token: target.token, body })).status;
+        } else if (roll < 0.25) {
+          const path = random() < 0.6 ? '/api/me/deposits' : '/api/me/withdrawals';
+          status = (await api.request('POST', path, { token, body: { amount: money(between(100, 500_000)) } })).status;
+        } else {
+          const symbol = pick(SYMBOLS);
+          mid[symbol] = Math.max(200, mid[symbol]! + between(-2, 2));
+          const side = random() < 0.5 ? 'buy' : 'sell';
+          const price = money(mid[symbol]! + between(-40, 40));
+          const stop = money(mid[symbol]! + (side === 'buy' ? between(1, 30) : -between(1, 30)));
+          const quantity = String(between(1, 50));
+          const kind = random();
+          const body: Record<string, unknown> =
+            kind < 0.55
+              ? { symbol, side, type: 'limit', price, quantity, timeInForce: pick(['GTC', 'GTC', 'DAY', 'IOC', 'FOK']) }
+              : kind < 0.65
+                ? { symbol, side, type: 'limit', price, quantity, postOnly: true }
+                : kind < 0.8
+                  ? { symbol, side, type: 'market', quantity }
+                  : kind < 0.9
+                    ? { symbol, side, type: 'stop_limit', price, stopPrice: stop, quantity }
+                    : { symbol, side, type: 'stop_market', stopPrice: stop, quantity };
+          if (random() < 0.1)
+            body['selfTradePrevention'] = pick(['cancel_oldest', 'cancel_both', 'decrement_and_cancel']);
+          const response = await api.request('POST', '/api/orders', { token, body });
+          status = response.status;
+          if (status === 202) live.push({ token, orderId: OrderView.parse(response.body).orderId, symbol });
         }
-      }),
-    );
-    // Only answers a correct API gives: accepted, or refused for want of money or an order already finished.
-    expect([...statuses.keys()].every((status) => [201, 202, 409, 422].includes(status))).toBe(true);
-    expect(statuses.get(202)).toBeGreaterThan(ACTIONS / 2);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      };
 
-    // The exchange closes the day: every DAY order still resting expires, releasing what it held.
-    const producer = new Kafka({ brokers: [api.broker.bootstrap], logLevel: logLevel.NOTHING }).producer();
-    await producer.connect();
-    await producer.send({
-      topic: TOPICS.orderCommands,
-      messages: SYMBOLS.map((symbol) => {
-        const command: OrderCommand = {
-          schemaVersion: 1,
-          type: 'end_of_day',
-          commandId: randomUUID(),
-          symbol,
-          traceId: randomUUID().replace(/-/g, ''),
-          timestamp: Date.now(),
-        };
-        return { key: symbol, value: encodeCommand(command), headers: messageHeaders(command) };
-      }),
-    });
-    await producer.disconnect();
+      let done = 0;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (done < ACTIONS) {
+            done++;
+            await action();
+          }
+        }),
+      );
+      // Only answers a correct API gives: accepted, or refused for want of money or an order already finished.
+      expect([...statuses.keys()].every((status) => [201, 202, 409, 422].includes(status))).toBe(true);
+      expect(statuses.get(202)).toBeGreaterThan(ACTIONS / 2);
 
-    const sql = api.app.get(SqlPool);
-    const count = async (query: string) => Number((await sql.query(query)).rows[0].n);
-    // Quiet: nothing pending and no new engine events for a while.
-    let events = -1;
-    for (let stable = 0, deadline = Date.now() + 60_000; stable < 4;) {
-      if (Date.now() > deadline) throw new Error('the pipeline did not settle');
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      const now = await count('SELECT count(*) AS n FROM engine_events');
-      const pending = await count(`SELECT count(*) AS n FROM orders WHERE status = 'pending'`);
-      stable = now === events && pending === 0 ? stable + 1 : 0;
-      events = now;
-    }
-    const trades = await count('SELECT count(*) AS n FROM trades');
-    expect(trades).toBeGreaterThan(200);
-    expect(await count(`SELECT count(*) AS n FROM orders WHERE status = 'expired'`)).toBeGreaterThan(0);
-    expect(
-      await count(
-        `SELECT count(*) AS n FROM orders WHERE time_in_force = 'DAY' AND status IN ('open', 'partially_filled')`,
-      ),
-    ).toBe(0);
+      // The exchange closes the day: every DAY order still resting expires, releasing what it held.
+      const producer = new Kafka({ brokers: [api.broker.bootstrap], logLevel: logLevel.NOTHING }).producer();
+      await producer.connect();
+      await producer.send({
+        topic: TOPICS.orderCommands,
+        messages: SYMBOLS.map((symbol) => {
+          const command: OrderCommand = {
+            schemaVersion: 1,
+            type: 'end_of_day',
+            commandId: randomUUID(),
+            symbol,
+            traceId: randomUUID().replace(/-/g, ''),
+            timestamp: Date.now(),
+          };
+          return { key: symbol, value: encodeCommand(command), headers: messageHeaders(command) };
+        }),
+      });
+      await producer.disconnect();
 
-    // 1. Conservation: every asset's total equals what was granted and deposited, minus what was withdrawn.
-    const conservation = await sql.query(`
+      const sql = api.app.get(SqlPool);
+      const count = async (query: string) => Number((await sql.query(query)).rows[0].n);
+      // Quiet: nothing pending and no new engine events for a while.
+      let events = -1;
+      for (let stable = 0, deadline = Date.now() + 120_000; stable < 4;) {
+        if (Date.now() > deadline) throw new Error('the pipeline did not settle');
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        const now = await count('SELECT count(*) AS n FROM engine_events');
+        const pending = await count(`SELECT count(*) AS n FROM orders WHERE status = 'pending'`);
+        stable = now === events && pending === 0 ? stable + 1 : 0;
+        events = now;
+      }
+      const trades = await count('SELECT count(*) AS n FROM trades');
+      expect(trades).toBeGreaterThan(200);
+      expect(await count(`SELECT count(*) AS n FROM orders WHERE status = 'expired'`)).toBeGreaterThan(0);
+      expect(
+        await count(
+          `SELECT count(*) AS n FROM orders WHERE time_in_force = 'DAY' AND status IN ('open', 'partially_filled')`,
+        ),
+      ).toBe(0);
+
+      // 1. Conservation: every asset's total equals what was granted and deposited, minus what was withdrawn.
+      const conservation = await sql.query(`
       SELECT b.asset, b.total, COALESCE(l.sourced, 0) AS sourced
         FROM (SELECT asset, sum(available + held) AS total FROM balances GROUP BY asset) b
         LEFT JOIN (SELECT asset, sum(available_change) AS sourced FROM ledger_entries
                     WHERE reason IN ('grant', 'deposit', 'withdrawal') GROUP BY asset) l ON l.asset = b.asset`);
-    for (const row of conservation.rows) expect([row.asset, row.total]).toEqual([row.asset, row.sourced]);
-    const fees = await sql.query(`
+      for (const row of conservation.rows) expect([row.asset, row.total]).toEqual([row.asset, row.sourced]);
+      const fees = await sql.query(`
       SELECT (SELECT COALESCE(sum(maker_fee + taker_fee), 0) FROM trades) AS charged,
              (SELECT available FROM balances WHERE account_id = '00000000-0000-4000-8000-000000000001'
                 AND asset = 'BRL') AS collected`);
-    expect(fees.rows[0].collected).toBe(fees.rows[0].charged);
-    expect(BigInt(fees.rows[0].charged)).toBeGreaterThan(0n);
+      expect(fees.rows[0].collected).toBe(fees.rows[0].charged);
+      expect(BigInt(fees.rows[0].charged)).toBeGreaterThan(0n);
 
-    // 2. Nothing negative.
-    expect(await count('SELECT count(*) AS n FROM balances WHERE available < 0 OR held < 0')).toBe(0);
-    expect(await count('SELECT count(*) AS n FROM orders WHERE hold_amount < 0')).toBe(0);
+      // 2. Nothing negative.
+      expect(await count('SELECT count(*) AS n FROM balances WHERE available < 0 OR held < 0')).toBe(0);
+      expect(await count('SELECT count(*) AS n FROM orders WHERE hold_amount < 0')).toBe(0);
 
-    // 3. Each trade has exactly its ledger entries, and they balance.
-    const perTrade = await sql.query(`
+      // 3. Each trade has exactly its ledger entries, and they balance.
+      const perTrade = await sql.query(`
       SELECT t.id,
              count(*) FILTER (WHERE l.reason = 'trade') AS trade_entries,
              count(*) FILTER (WHERE l.reason = 'fee') AS fee_entries,
@@ -190,34 +193,34 @@ describe('a randomized trading session through the real pipeline', () => {
              COALESCE(sum(l.available_change) FILTER (WHERE l.asset = t.symbol), 0) AS shares_bought
         FROM trades t LEFT JOIN ledger_entries l ON l.trade_id = t.id
        GROUP BY t.id`);
-    const tradeQuantity = new Map(
-      (await sql.query('SELECT id, quantity FROM trades')).rows.map((row) => [row.id, row.quantity]),
-    );
-    for (const row of perTrade.rows) {
-      expect({ id: row.id, trade: Number(row.trade_entries), fee: Number(row.fee_entries) }).toEqual({
-        id: row.id,
-        trade: 4,
-        fee: Number(row.fee_expected),
-      });
-      expect([row.id, row.cash_moved, row.shares_moved]).toEqual([row.id, '0', '0']);
-      expect([row.id, row.shares_bought]).toEqual([row.id, tradeQuantity.get(row.id)]);
-    }
+      const tradeQuantity = new Map(
+        (await sql.query('SELECT id, quantity FROM trades')).rows.map((row) => [row.id, row.quantity]),
+      );
+      for (const row of perTrade.rows) {
+        expect({ id: row.id, trade: Number(row.trade_entries), fee: Number(row.fee_entries) }).toEqual({
+          id: row.id,
+          trade: 4,
+          fee: Number(row.fee_expected),
+        });
+        expect([row.id, row.cash_moved, row.shares_moved]).toEqual([row.id, '0', '0']);
+        expect([row.id, row.shares_bought]).toEqual([row.id, tradeQuantity.get(row.id)]);
+      }
 
-    // 4. Holds equal the sum over open orders; finished orders hold nothing.
-    const holds = await sql.query(`
+      // 4. Holds equal the sum over open orders; finished orders hold nothing.
+      const holds = await sql.query(`
       SELECT b.account_id, b.asset, b.held, COALESCE(o.holding, 0) AS holding
         FROM balances b
         LEFT JOIN (SELECT account_id, hold_asset, sum(hold_amount) AS holding FROM orders
                     GROUP BY account_id, hold_asset) o ON o.account_id = b.account_id AND o.hold_asset = b.asset
        WHERE b.held <> COALESCE(o.holding, 0)`);
-    expect(holds.rows).toEqual([]);
-    expect(
-      await count(`SELECT count(*) AS n FROM orders WHERE status NOT IN ('pending', 'open', 'partially_filled')
+      expect(holds.rows).toEqual([]);
+      expect(
+        await count(`SELECT count(*) AS n FROM orders WHERE status NOT IN ('pending', 'open', 'partially_filled')
                      AND hold_amount <> 0`),
-    ).toBe(0);
+      ).toBe(0);
 
-    // 5. Every balance is what its ledger says: the sum of its changes and its last entry's result.
-    const replay = await sql.query(`
+      // 5. Every balance is what its ledger says: the sum of its changes and its last entry's result.
+      const replay = await sql.query(`
       SELECT b.account_id, b.asset FROM balances b
         LEFT JOIN LATERAL (SELECT sum(available_change) AS a, sum(held_change) AS h FROM ledger_entries l
                             WHERE l.account_id = b.account_id AND l.asset = b.asset) s ON true
@@ -225,6 +228,7 @@ describe('a randomized trading session through the real pipeline', () => {
                             WHERE l.account_id = b.account_id AND l.asset = b.asset ORDER BY id DESC LIMIT 1) last ON true
        WHERE b.available <> COALESCE(s.a, 0) OR b.held <> COALESCE(s.h, 0)
           OR (last.available_after IS NOT NULL AND (last.available_after <> b.available OR last.held_after <> b.held))`);
-    expect(replay.rows).toEqual([]);
-  });
+      expect(replay.rows).toEqual([]);
+    },
+  );
 });

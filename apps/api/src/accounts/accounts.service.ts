@@ -5,6 +5,7 @@ import { hashPassword, passwordMatches, UNKNOWN_ACCOUNT_HASH } from '../auth/pas
 import { LoginLimiter } from '../auth/login-limiter.js';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { SqlPool } from '../database/sql-pool.js';
+import { ApiMetrics } from '../observability/metrics.js';
 import { ApiError } from '../errors/api-error.js';
 import { WalletStore } from '../wallets/wallet-store.js';
 import { toAccountView, type AccountRow } from './account-row.js';
@@ -23,6 +24,7 @@ export class AccountsService {
     @Inject(SqlPool) private readonly sql: SqlPool,
     @Inject(WalletStore) private readonly wallets: WalletStore,
     @Inject(ApiKeysService) private readonly keys: ApiKeysService,
+    @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
   ) {
     this.perEmail = new LoginLimiter(config.loginLimit.maxFailures, config.loginLimit.windowMs);
     this.perAddress = new LoginLimiter(config.loginLimit.maxFailures * 10, config.loginLimit.windowMs);
@@ -66,6 +68,7 @@ export class AccountsService {
   async login(email: string, password: string, clientAddress: string): Promise<AccountView> {
     const wait = Math.max(this.perEmail.retryAfterMs(email), this.perAddress.retryAfterMs(clientAddress));
     if (wait > 0) {
+      this.metrics.loginFailures.inc({ outcome: 'rate_limited' });
       throw new ApiError('rate_limited', 'too many failed logins; try again later', {
         retryAfterSeconds: Math.ceil(wait / 1000),
       });
@@ -77,6 +80,7 @@ export class AccountsService {
     const account = rows[0];
     const matches = await passwordMatches(password, account?.password_hash ?? UNKNOWN_ACCOUNT_HASH);
     if (account === undefined || !matches) {
+      this.metrics.loginFailures.inc({ outcome: 'invalid_credentials' });
       this.perEmail.recordFailure(email);
       this.perAddress.recordFailure(clientAddress);
       throw new ApiError('invalid_credentials', 'the email or the password is wrong');

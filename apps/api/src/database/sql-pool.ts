@@ -18,12 +18,9 @@ const utcTimestamps = {
 export class SqlPool extends pg.Pool implements OnModuleDestroy {
   constructor(@Inject(API_CONFIG) config: ApiConfig) {
     super({ ...connectionFields(config.databaseUrl), max: config.databasePoolSize, types: utcTimestamps });
-    // The pool's end() ends each client without awaiting it; a server stopping just then makes that promise
-    // reject with no one to handle it. Ending is all that is wanted, so such a failure is dropped.
-    this.on('connect', (client) => {
-      const end = client.end.bind(client) as () => Promise<void>;
-      (client as { end: () => Promise<void> }).end = () => end().catch(() => undefined);
-    });
+    // An idle connection that fails (the server restarting or stopping) is dropped by the pool, which opens a
+    // new one when needed; without a listener the pool would rethrow it as an uncaught exception.
+    this.on('error', () => undefined);
   }
 
   /** Runs `work` in one transaction on one connection: committed if it returns, rolled back if it throws. */

@@ -1,11 +1,8 @@
 import {
-  AccountView,
   AmendOrderRequest,
   ApiErrorBody,
   BookView,
   CandleView,
-  CreateAccountRequest,
-  CreatedAccount,
   InstrumentView,
   OrderView,
   PlaceOrderRequest,
@@ -13,14 +10,13 @@ import {
   TradeView,
 } from '@bolsa/contracts';
 import { z } from 'zod';
+import { ACCOUNT_SCHEMAS, accountPaths } from './openapi-accounts.js';
+import { bearer, errors, json, ref, sse } from './openapi-helpers.js';
 
 type Schema = z.ZodType;
 
 const SCHEMAS: Record<string, Schema> = {
   ApiError: ApiErrorBody,
-  CreateAccountRequest,
-  CreatedAccount,
-  AccountView,
   PlaceOrderRequest,
   AmendOrderRequest,
   OrderView,
@@ -29,20 +25,11 @@ const SCHEMAS: Record<string, Schema> = {
   TradeView,
   CandleView,
   TickerView,
+  ...ACCOUNT_SCHEMAS,
 };
 
-const ref = (name: keyof typeof SCHEMAS) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: object) => ({ content: { 'application/json': { schema } } });
-const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((status) => [String(status), { description: 'error', ...json(ref('ApiError')) }]));
-const bearer = [{ apiKey: [] }];
 const symbol = { name: 'symbol', in: 'path', required: true, schema: { type: 'string', example: 'PETR4' } };
 const orderId = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
-const sse = (description: string) => ({
-  description,
-  content: { 'text/event-stream': { schema: { type: 'string' } } },
-});
-
 /** The OpenAPI 3.1 document of the API, its schemas generated from the zod contracts the API validates with. */
 export function openApiDocument(): object {
   return {
@@ -54,7 +41,16 @@ export function openApiDocument(): object {
         'Prices and quantities are decimal strings in requests and responses. Errors are {code, message, details}.',
     },
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: '<key id>.<secret>' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: '<key id>.<secret>' },
+        session: { type: 'apiKey', in: 'cookie', name: 'bolsa_session', description: 'set by signup and login' },
+        csrf: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-CSRF-Token',
+          description: 'the csrfToken from login, needed with the cookie on POST, PATCH and DELETE',
+        },
+      },
       schemas: Object.fromEntries(
         Object.entries(SCHEMAS).map(([name, schema]) => [
           name,
@@ -63,20 +59,7 @@ export function openApiDocument(): object {
       ),
     },
     paths: {
-      '/api/accounts': {
-        post: {
-          summary: 'Create a trader account; the API key is shown once',
-          requestBody: json(ref('CreateAccountRequest')),
-          responses: { '201': { description: 'created', ...json(ref('CreatedAccount')) }, ...errors(400) },
-        },
-      },
-      '/api/accounts/me': {
-        get: {
-          summary: 'The caller',
-          security: bearer,
-          responses: { '200': { description: 'ok', ...json(ref('AccountView')) }, ...errors(401) },
-        },
-      },
+      ...accountPaths(),
       '/api/orders': {
         post: {
           summary: 'Place an order (202: recorded and sent to the engine; status follows its events)',
@@ -87,11 +70,11 @@ export function openApiDocument(): object {
           requestBody: json(ref('PlaceOrderRequest')),
           responses: {
             '202': { description: 'accepted', ...json(ref('OrderView')) },
-            ...errors(400, 401, 404, 409, 503),
+            ...errors(400, 401, 403, 404, 409, 422, 503),
           },
         },
         get: {
-          summary: "The caller's orders",
+          summary: "The caller's latest 200 orders (see /api/me/orders for pages and filters)",
           security: bearer,
           parameters: [{ name: 'status', in: 'query', required: false, schema: { enum: ['open', 'done'] } }],
           responses: {
@@ -177,9 +160,9 @@ export function openApiDocument(): object {
       },
       '/api/stream/trades': {
         get: {
-          summary: 'SSE: every trade',
+          summary: 'SSE: every trade (admins)',
           security: bearer,
-          responses: { '200': sse('event stream'), ...errors(401) },
+          responses: { '200': sse('event stream'), ...errors(401, 403) },
         },
       },
       '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'ok' } } } },

@@ -56,6 +56,33 @@ export class ApiMetrics {
     labelNames: ['partition'] as const,
     registers: [this.registry],
   });
+  readonly settledTrades = new Counter({
+    name: 'api_trades_settled_total',
+    help: 'Trades whose cash, shares and fees were moved between wallets',
+    registers: [this.registry],
+  });
+  readonly unsettledTrades = new Counter({
+    name: 'api_trades_unsettled_total',
+    help: 'Trades recorded without settlement because their orders were not placed through this API',
+    registers: [this.registry],
+  });
+  readonly ledgerEntries = new Counter({
+    name: 'api_ledger_entries_total',
+    help: 'Ledger entries written by settlement, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly feesCollected = new Counter({
+    name: 'api_fees_collected_cents_total',
+    help: 'Trading fees credited to the exchange account, in cents',
+    registers: [this.registry],
+  });
+  readonly loginFailures = new Counter({
+    name: 'api_login_failures_total',
+    help: 'Failed logins, by outcome (wrong credentials or rate-limited)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'api_' });

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EngineEvent, Side } from '@bolsa/contracts';
 import type { PoolClient } from 'pg';
 import { API_CONFIG, type ApiConfig } from '../config.js';
+import { ApiMetrics } from '../observability/metrics.js';
 import { appendLedger } from './ledger.js';
 import {
   balanceKey,
@@ -20,7 +21,10 @@ import {
  */
 @Injectable()
 export class SettlementStore {
-  constructor(@Inject(API_CONFIG) private readonly config: ApiConfig) {}
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
+  ) {}
 
   async apply(tx: PoolClient, events: readonly EngineEvent[]): Promise<SettlementOutcome | null> {
     const orderIds = [...ordersInvolved(events)].sort();
@@ -59,7 +63,18 @@ export class SettlementStore {
       );
     }
     await appendLedger(tx, outcome.ledger);
+    this.count(outcome);
     return outcome;
+  }
+
+  /** Counted before the commit: a rolled-back batch is retried and counted again, so these are approximate. */
+  private count(outcome: SettlementOutcome): void {
+    this.metrics.settledTrades.inc(outcome.fees.size);
+    this.metrics.unsettledTrades.inc(outcome.unsettled.length);
+    let fees = 0n;
+    for (const { makerFee, takerFee } of outcome.fees.values()) fees += makerFee + takerFee;
+    this.metrics.feesCollected.inc(Number(fees));
+    for (const entry of outcome.ledger) this.metrics.ledgerEntries.inc({ reason: entry.reason });
   }
 
   private async lockOrders(tx: PoolClient, ids: string[]): Promise<Map<string, HeldOrder>> {

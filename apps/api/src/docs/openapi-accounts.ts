@@ -1,0 +1,183 @@
+import {
+  AccountView,
+  AdminSummary,
+  ApiKeyView,
+  CreateAccountRequest,
+  CreateApiKeyRequest,
+  CreatedAccount,
+  CreatedApiKey,
+  LedgerEntryView,
+  LedgerReason,
+  LoginRequest,
+  MyTradeView,
+  OrderView,
+  pageOf,
+  SessionView,
+  SignupRequest,
+  TransferRequest,
+  WalletView,
+} from '@bolsa/contracts';
+import { bearer, errors, json, ref, sse } from './openapi-helpers.js';
+
+export const ACCOUNT_SCHEMAS = {
+  SignupRequest,
+  LoginRequest,
+  SessionView,
+  CreateAccountRequest,
+  CreatedAccount,
+  AccountView,
+  CreateApiKeyRequest,
+  ApiKeyView,
+  CreatedApiKey,
+  WalletView,
+  LedgerEntryView,
+  LedgerPage: pageOf(LedgerEntryView),
+  OrderPage: pageOf(OrderView),
+  MyTradePage: pageOf(MyTradeView),
+  TransferRequest,
+  AdminSummary,
+};
+
+const query = (name: string, schema: object) => ({ name, in: 'query', required: false, schema });
+const paging = [query('cursor', { type: 'string' }), query('limit', { type: 'integer', minimum: 1, maximum: 500 })];
+const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } };
+const ok = (name: string) => ({ '200': { description: 'ok', ...json(ref(name)) } });
+
+/** Identity, API keys, wallet, ledger, history and admin routes. */
+export function accountPaths(): Record<string, object> {
+  const transfer = (summary: string) => ({
+    post: {
+      summary,
+      security: bearer,
+      parameters: [idempotencyKey],
+      requestBody: json(ref('TransferRequest')),
+      responses: {
+        '201': { description: 'done', ...json(ref('LedgerEntryView')) },
+        ...errors(400, 401, 403, 409, 422),
+      },
+    },
+  });
+  return {
+    '/api/auth/signup': {
+      post: {
+        summary: 'Sign a trader up; answers with a session cookie and the CSRF token',
+        requestBody: json(ref('SignupRequest')),
+        responses: { '201': { description: 'signed up', ...json(ref('SessionView')) }, ...errors(400, 409) },
+      },
+    },
+    '/api/auth/login': {
+      post: {
+        summary: 'Log in (rate-limited); answers with a session cookie and the CSRF token',
+        requestBody: json(ref('LoginRequest')),
+        responses: { ...ok('SessionView'), ...errors(400, 401, 429) },
+      },
+    },
+    '/api/auth/logout': {
+      post: {
+        summary: 'End the session',
+        security: [{ session: [], csrf: [] }],
+        responses: { '204': { description: 'ended' }, ...errors(401, 403) },
+      },
+    },
+    '/api/auth/session': {
+      get: {
+        summary: "The session cookie's account and CSRF token",
+        security: [{ session: [] }],
+        responses: { ...ok('SessionView'), ...errors(401) },
+      },
+    },
+    '/api/accounts': {
+      post: {
+        summary: 'Create a trader account for a program; its first API key is shown once',
+        requestBody: json(ref('CreateAccountRequest')),
+        responses: { '201': { description: 'created', ...json(ref('CreatedAccount')) }, ...errors(400, 409) },
+      },
+    },
+    '/api/accounts/me': {
+      get: { summary: 'The caller', security: bearer, responses: { ...ok('AccountView'), ...errors(401) } },
+    },
+    '/api/me/api-keys': {
+      get: {
+        summary: "The caller's API keys (never their secrets)",
+        security: bearer,
+        responses: { '200': { description: 'ok', ...json({ type: 'array', items: ref('ApiKeyView') }) } },
+      },
+      post: {
+        summary: 'Create an API key; its secret is shown once',
+        security: bearer,
+        requestBody: json(ref('CreateApiKeyRequest')),
+        responses: { '201': { description: 'created', ...json(ref('CreatedApiKey')) }, ...errors(400, 401, 403) },
+      },
+    },
+    '/api/me/api-keys/{keyId}': {
+      delete: {
+        summary: 'Revoke an API key',
+        security: bearer,
+        parameters: [{ name: 'keyId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: { ...ok('ApiKeyView'), ...errors(401, 403, 404) },
+      },
+    },
+    '/api/me/wallet': {
+      get: {
+        summary: 'Cash and positions, available and held',
+        security: bearer,
+        responses: { ...ok('WalletView'), ...errors(401) },
+      },
+    },
+    '/api/me/ledger': {
+      get: {
+        summary: 'Every balance change, newest first',
+        security: bearer,
+        parameters: [query('asset', { type: 'string' }), query('reason', { enum: LedgerReason.options }), ...paging],
+        responses: { ...ok('LedgerPage'), ...errors(400, 401) },
+      },
+    },
+    '/api/me/orders': {
+      get: {
+        summary: "The caller's orders, newest first",
+        security: bearer,
+        parameters: [query('status', { enum: ['open', 'done'] }), query('symbol', { type: 'string' }), ...paging],
+        responses: { ...ok('OrderPage'), ...errors(400, 401) },
+      },
+    },
+    '/api/me/trades': {
+      get: {
+        summary: "The caller's trades, newest first; format=csv exports all that match",
+        security: bearer,
+        parameters: [
+          query('symbol', { type: 'string' }),
+          query('from', { type: 'string', format: 'date-time' }),
+          query('to', { type: 'string', format: 'date-time' }),
+          query('format', { enum: ['json', 'csv'] }),
+          ...paging,
+        ],
+        responses: {
+          '200': {
+            description: 'a page, or CSV',
+            content: {
+              'application/json': { schema: ref('MyTradePage') },
+              'text/csv': { schema: { type: 'string' } },
+            },
+          },
+          ...errors(400, 401),
+        },
+      },
+    },
+    '/api/me/deposits': transfer('Add demo cash'),
+    '/api/me/withdrawals': transfer('Take out cash (at most what is available)'),
+    '/api/stream/me': {
+      get: {
+        summary: "SSE: the caller's order and fill events, and their wallet when it changes",
+        security: bearer,
+        responses: { '200': sse('event stream'), ...errors(401) },
+      },
+    },
+    '/api/admin/summary': {
+      get: {
+        summary: 'Exchange-wide figures (admins)',
+        security: bearer,
+        responses: { ...ok('AdminSummary'), ...errors(401, 403) },
+      },
+    },
+  };
+}
