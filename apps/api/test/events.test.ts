@@ -124,6 +124,18 @@ describe('engine events reach PostgreSQL once', () => {
       }),
     ).toEqual([{ side: 'sell', price: 6000n, quantity: 6n, orderCount: 1 }]);
 
+    const wallets = async () =>
+      Promise.all(
+        [seller, buyer].map(
+          async (trader) => (await api.request('GET', '/api/me/wallet', { token: trader.apiKey })).body,
+        ),
+      );
+    const ledgerSize = async () => prisma.ledgerEntry.count();
+    const walletsBefore = await wallets();
+    // 4 × 60.00 = 240.00 settled once: the buyer holds 0.10 less than the 60.50 limit per share, refunded.
+    expect(walletsBefore[1]).toMatchObject({ cash: { held: '0.00', total: '99759.93' } });
+    const ledgerBefore = await ledgerSize();
+
     const storedBefore = await prisma.engineEvent.count({ where: { symbol: 'VALE3' } });
     await publish(events);
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -131,6 +143,8 @@ describe('engine events reach PostgreSQL once', () => {
     expect(await prisma.trade.count({ where: { symbol: 'VALE3' } })).toBe(1);
     expect((await prisma.candle.findFirstOrThrow({ where: { symbol: 'VALE3' } })).volume).toBe(4n);
     expect(storedBefore).toBe(events.length);
+    expect(await wallets()).toEqual(walletsBefore);
+    expect(await ledgerSize()).toBe(ledgerBefore);
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { freePort } from '@bolsa/embedded-db';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 const launcher = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
 
+const ADMIN = { email: 'ops@example.test', password: 'e2e admin password' };
 let stack: ChildProcess;
 let api: string;
 let kafkaPort: number;
@@ -51,6 +52,8 @@ beforeAll(async () => {
       POSTGRES_PORT: '0',
       ENGINE_METRICS_PORT: String(metricsPort),
       LOG_LEVEL: 'warn',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -331,5 +334,88 @@ describe('a crashing engine', () => {
       stored.map((row) => [row.id, Number(row.price), Number(row.quantity), row.maker_order_id, row.taker_order_id]),
     ).toEqual(expectedTrades);
     expect(expectedTrades.length).toBeGreaterThan(0);
+  });
+});
+
+describe('accounts and money on the running stack', () => {
+  it('lets a browser sign up and trade with cookie + CSRF, settles both wallets, and shows the seeded admin the trade', async () => {
+    const signup = await fetch(`${api}/api/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Bia',
+        email: `bia-${randomUUID().slice(0, 8)}@example.test`,
+        password: 'browser pass 1',
+      }),
+    });
+    expect(signup.status).toBe(201);
+    const { csrfToken } = (await signup.json()) as { csrfToken: string };
+    const cookie = signup.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .join('; ');
+    const seller = await trader('cookie-seller');
+    await place(seller, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '13.00', quantity: '10' });
+    const withoutCsrf = await fetch(`${api}/api/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ symbol: 'ABEV3', side: 'buy', type: 'limit', price: '13.00', quantity: '10' }),
+    });
+    expect(withoutCsrf.status).toBe(403);
+    const buy = await fetch(`${api}/api/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ symbol: 'ABEV3', side: 'buy', type: 'limit', price: '13.00', quantity: '10' }),
+    });
+    expect(buy.status).toBe(202);
+    const wallet = await until(async () => {
+      const view = (await (await fetch(`${api}/api/me/wallet`, { headers: { cookie } })).json()) as {
+        cash: { available: string; held: string };
+        positions: Array<{ symbol: string; available: string }>;
+      };
+      return view.positions.find((p) => p.symbol === 'ABEV3')?.available === '1010' && view.cash.held === '0.00'
+        ? view
+        : undefined;
+    });
+    // 10 × 13.00 = 130.00 plus the taker fee (3 bps: 0.039, rounded down to 0.03)
+    expect(wallet.cash.available).toBe('99869.97');
+
+    const login = await fetch(`${api}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
+    expect(login.status).toBe(200);
+    const adminCookie = login.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .join('; ');
+    const summary = (await (await fetch(`${api}/api/admin/summary`, { headers: { cookie: adminCookie } })).json()) as {
+      instruments: Array<{ symbol: string; trades: number }>;
+      cash: { feesCollected: string };
+    };
+    expect(summary.instruments.find((i) => i.symbol === 'ABEV3')?.trades).toBeGreaterThanOrEqual(1);
+    expect(summary.cash.feesCollected).not.toBe('0.00');
+    const forbidden = await fetch(`${api}/api/admin/summary`, { headers: { cookie } });
+    expect(forbidden.status).toBe(403);
+  });
+
+  it('makes another admin with the admin CLI, and refuses it bad arguments', async () => {
+    const cli = fileURLToPath(new URL('../../api/dist/src/admin-cli.js', import.meta.url));
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [cli, ...args], {
+        env: { ...process.env, DATABASE_URL: databaseUrl, PASSWORD_HASH_COST: '12' },
+        encoding: 'utf8',
+      });
+    const email = `cli-${randomUUID().slice(0, 8)}@example.test`;
+    const made = run(['create-admin', '--email', email, '--name', 'Cli Admin', '--password', 'cli admin pass']);
+    expect(made.status, made.stderr).toBe(0);
+    expect(made.stdout).toContain(email);
+    const refused = run(['create-admin', '--email', 'not-an-email', '--password', 'short']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/email/);
+    const login = await call('POST', '/api/auth/login', { body: { email, password: 'cli admin pass' } });
+    expect(login.status).toBe(200);
+    expect((login.body as { account: { role: string } }).account.role).toBe('admin');
   });
 });
