@@ -180,6 +180,7 @@ describe('a randomized trading session through the real pipeline', () => {
       // 2. Nothing negative.
       expect(await count('SELECT count(*) AS n FROM balances WHERE available < 0 OR held < 0')).toBe(0);
       expect(await count('SELECT count(*) AS n FROM orders WHERE hold_amount < 0')).toBe(0);
+      expect(await count('SELECT count(*) AS n FROM balances WHERE cost_basis < 0')).toBe(0);
 
       // 3. Each trade has exactly its ledger entries, and they balance.
       const perTrade = await sql.query(`

@@ -161,7 +161,14 @@ describe('settlement', () => {
     // Trade: 10 at 29.50 = 295.00. Buyer (taker, 3 bps): fee 0.08; seller (maker, 2 bps): fee 0.05.
     const buyerView = await wallet(buyer);
     expect(buyerView.cash).toEqual({ available: '99704.92', held: '0.00', total: '99704.92' });
-    expect(position(buyerView, 'BBDC4')).toMatchObject({ available: '1010', held: '0' });
+    // 1000 granted shares cost nothing; the 10 bought cost 295.08 with the fee
+    expect(position(buyerView, 'BBDC4')).toMatchObject({
+      available: '1010',
+      held: '0',
+      costBasis: '295.08',
+      averageCost: '0.29',
+    });
+    expect((await api.request('GET', '/api/fees')).body).toEqual({ makerBps: 2, takerBps: 3 });
     const sellerView = await wallet(seller);
     expect(sellerView.cash).toEqual({ available: '100294.95', held: '0.00', total: '100294.95' });
     expect(position(sellerView, 'BBDC4')).toMatchObject({ available: '990', held: '0' });

@@ -83,7 +83,15 @@ export type BalanceView = z.infer<typeof BalanceView>;
 export const WalletView = z.object({
   currency: z.literal('BRL'),
   cash: BalanceView,
-  positions: z.array(BalanceView.extend({ symbol: InstrumentSymbol })),
+  positions: z.array(
+    BalanceView.extend({
+      symbol: InstrumentSymbol,
+      /** What the shares cost, fees included (average-cost method; granted shares cost nothing). */
+      costBasis: z.string(),
+      /** Cost per share, to the cent; null with no shares. */
+      averageCost: z.string().nullable(),
+    }),
+  ),
 });
 export type WalletView = z.infer<typeof WalletView>;
 
@@ -144,3 +152,7 @@ export const AdminSummary = z.object({
   ingestion: z.object({ lastEventAt: z.iso.datetime().nullable(), events: z.int() }),
 });
 export type AdminSummary = z.infer<typeof AdminSummary>;
+
+/** `GET /api/fees`: what a trade costs each side, in basis points of its value (rounded down to the cent). */
+export const FeeSchedule = z.object({ makerBps: z.int().nonnegative(), takerBps: z.int().nonnegative() });
+export type FeeSchedule = z.infer<typeof FeeSchedule>;

@@ -2,6 +2,7 @@ import {
   AccountView,
   AdminSummary,
   ApiKeyView,
+  FeeSchedule,
   CreateAccountRequest,
   CreateApiKeyRequest,
   CreatedAccount,
@@ -36,6 +37,7 @@ export const ACCOUNT_SCHEMAS = {
   MyTradePage: pageOf(MyTradeView),
   TransferRequest,
   AdminSummary,
+  FeeSchedule,
 };
 
 const query = (name: string, schema: object) => ({ name, in: 'query', required: false, schema });
@@ -58,6 +60,9 @@ export function accountPaths(): Record<string, object> {
     },
   });
   return {
+    '/api/fees': {
+      get: { summary: 'Maker and taker fees in basis points', responses: ok('FeeSchedule') },
+    },
     '/api/auth/signup': {
       post: {
         summary: 'Sign a trader up; answers with a session cookie and the CSRF token',

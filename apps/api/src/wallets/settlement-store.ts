@@ -43,14 +43,16 @@ export class SettlementStore {
     });
     if (changed.length > 0) {
       await tx.query(
-        `UPDATE balances b SET available = v.available, held = v.held, updated_at = now()
-           FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[]) AS v(account_id, asset, available, held)
+        `UPDATE balances b SET available = v.available, held = v.held, cost_basis = v.cost_basis, updated_at = now()
+           FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
+                AS v(account_id, asset, available, held, cost_basis)
           WHERE b.account_id = v.account_id AND b.asset = v.asset`,
         [
           changed.map((row) => row.accountId),
           changed.map((row) => row.asset),
           changed.map((row) => String(row.balance.available)),
           changed.map((row) => String(row.balance.held)),
+          changed.map((row) => String(row.balance.costBasis)),
         ],
       );
     }
@@ -121,8 +123,14 @@ export class SettlementStore {
        ON CONFLICT DO NOTHING`,
       [accountIds, assets],
     );
-    const { rows } = await tx.query<{ account_id: string; asset: string; available: string; held: string }>(
-      `SELECT b.account_id, b.asset, b.available, b.held
+    const { rows } = await tx.query<{
+      account_id: string;
+      asset: string;
+      available: string;
+      held: string;
+      cost_basis: string;
+    }>(
+      `SELECT b.account_id, b.asset, b.available, b.held, b.cost_basis
          FROM balances b JOIN unnest($1::uuid[], $2::text[]) AS v(account_id, asset)
            ON b.account_id = v.account_id AND b.asset = v.asset
         ORDER BY b.account_id, b.asset FOR UPDATE OF b`,
@@ -131,7 +139,7 @@ export class SettlementStore {
     return new Map(
       rows.map((row) => [
         balanceKey(row.account_id, row.asset),
-        { available: BigInt(row.available), held: BigInt(row.held) },
+        { available: BigInt(row.available), held: BigInt(row.held), costBasis: BigInt(row.cost_basis) },
       ]),
     );
   }

@@ -58,11 +58,11 @@ function fixture(buyQuantity: bigint, limit: bigint) {
   ]);
   const buyerHold = orders.get(BUY)!.holdAmount;
   const balances = new Map<string, Balance>([
-    [balanceKey(BUYER, CASH), { available: 0n, held: buyerHold }],
-    [balanceKey(BUYER, 'PETR4'), { available: 0n, held: 0n }],
-    [balanceKey(SELLER, CASH), { available: 0n, held: 0n }],
-    [balanceKey(SELLER, 'PETR4'), { available: 0n, held: 100n }],
-    [balanceKey(EXCHANGE_ACCOUNT_ID, CASH), { available: 0n, held: 0n }],
+    [balanceKey(BUYER, CASH), { available: 0n, held: buyerHold, costBasis: 0n }],
+    [balanceKey(BUYER, 'PETR4'), { available: 0n, held: 0n, costBasis: 0n }],
+    [balanceKey(SELLER, CASH), { available: 0n, held: 0n, costBasis: 0n }],
+    [balanceKey(SELLER, 'PETR4'), { available: 0n, held: 100n, costBasis: 500_000n }],
+    [balanceKey(EXCHANGE_ACCOUNT_ID, CASH), { available: 0n, held: 0n, costBasis: 0n }],
   ]);
   return { orders, balances };
 }
@@ -78,11 +78,23 @@ describe('settle', () => {
     const outcome = settle(events, orders, balances, rates);
     expect(total(balances, CASH)).toBe(cashBefore);
     expect(total(balances, 'PETR4')).toBe(100n);
-    expect(balances.get(balanceKey(BUYER, 'PETR4'))).toEqual({ available: 100n, held: 0n });
-    expect(balances.get(balanceKey(SELLER, 'PETR4'))).toEqual({ available: 0n, held: 0n });
+    expect(balances.get(balanceKey(BUYER, 'PETR4'))).toMatchObject({ available: 100n, held: 0n });
+    expect(balances.get(balanceKey(SELLER, 'PETR4'))).toEqual({ available: 0n, held: 0n, costBasis: 0n });
+    // The buyer's shares cost what was paid for them, fees included.
+    const paid = outcome.ledger
+      .filter((row) => row.accountId === BUYER && row.asset === CASH && row.reason !== 'release')
+      .reduce((sum, row) => sum - row.heldChange, 0n);
+    expect(balances.get(balanceKey(BUYER, 'PETR4'))!.costBasis).toBe(paid);
     // What the buy still holds is exactly what its balance still holds, ready to be released.
     expect(balances.get(balanceKey(BUYER, CASH))!.held).toBe(orders.get(BUY)!.holdAmount);
     expect(outcome.fees.size).toBe(100);
+  });
+
+  it('takes sold shares out of the position at their average cost', () => {
+    const { orders, balances } = fixture(30n, 3000n);
+    settle([trade(1, 3000, 30)], orders, balances, rates);
+    // 100 shares cost 5,000.00; selling 30 leaves 70 at the same 50.00 each
+    expect(balances.get(balanceKey(SELLER, 'PETR4'))).toEqual({ available: 0n, held: 70n, costBasis: 350_000n });
   });
 
   it('releases what a finished order still holds, once', () => {
@@ -99,7 +111,7 @@ describe('settle', () => {
       quantity: 10,
     } as unknown as EngineEvent;
     const outcome = settle([cancelled, { ...cancelled, sequence: 3 }], orders, balances, rates);
-    expect(balances.get(balanceKey(BUYER, CASH))).toEqual({ available: cashHoldFor(10n, 3000n, 3), held: 0n });
+    expect(balances.get(balanceKey(BUYER, CASH))).toMatchObject({ available: cashHoldFor(10n, 3000n, 3), held: 0n });
     expect(outcome.ledger.map((row) => row.reason)).toEqual(['release']);
   });
 

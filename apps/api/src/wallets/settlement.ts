@@ -19,6 +19,8 @@ export interface HeldOrder {
 export interface Balance {
   available: bigint;
   held: bigint;
+  /** Positions only: what the shares cost (average-cost method). */
+  costBasis: bigint;
 }
 
 export interface FeeRates {
@@ -167,7 +169,14 @@ export function settle(
     const refund = consumed - notional - buyerFee;
     if (refund > 0n) change(buy.accountId, CASH, 'release', refund, -refund, buyer);
     change(buy.accountId, trade.symbol, 'trade', quantity, 0n, buyer);
+    balances.get(balanceKey(buy.accountId, trade.symbol))!.costBasis += notional + buyerFee;
 
+    const sold = balances.get(balanceKey(sell.accountId, trade.symbol));
+    if (sold !== undefined) {
+      // The shares leave at their average cost: the rest keep the same cost per share.
+      const sharesBefore = sold.available + sold.held;
+      sold.costBasis -= sharesBefore === 0n ? sold.costBasis : (sold.costBasis * quantity) / sharesBefore;
+    }
     change(sell.accountId, trade.symbol, 'trade', 0n, -quantity, seller);
     change(sell.accountId, CASH, 'trade', notional, 0n, seller);
     if (sellerFee > 0n) change(sell.accountId, CASH, 'fee', -sellerFee, 0n, seller);

@@ -9,6 +9,7 @@ export interface BalanceRow {
   readonly asset: string;
   readonly available: bigint;
   readonly held: bigint;
+  readonly costBasis: bigint;
 }
 
 export interface LedgerEntryRow extends LedgerRow {
@@ -150,11 +151,16 @@ export class WalletStore {
   }
 
   async balances(accountId: string): Promise<BalanceRow[]> {
-    const { rows } = await this.sql.query<{ asset: string; available: string; held: string }>(
-      'SELECT asset, available, held FROM balances WHERE account_id = $1 ORDER BY asset',
+    const { rows } = await this.sql.query<{ asset: string; available: string; held: string; cost_basis: string }>(
+      'SELECT asset, available, held, cost_basis FROM balances WHERE account_id = $1 ORDER BY asset',
       [accountId],
     );
-    return rows.map((row) => ({ asset: row.asset, available: BigInt(row.available), held: BigInt(row.held) }));
+    return rows.map((row) => ({
+      asset: row.asset,
+      available: BigInt(row.available),
+      held: BigInt(row.held),
+      costBasis: BigInt(row.cost_basis),
+    }));
   }
 
   /** Newest first. */

@@ -14,11 +14,21 @@ export function toWalletView(balances: readonly BalanceRow[]): WalletView {
     held: formatAmount(row.asset, row.held),
     total: formatAmount(row.asset, row.available + row.held),
   });
-  const cash = balances.find((row) => row.asset === CASH) ?? { asset: CASH, available: 0n, held: 0n };
+  const cash = balances.find((row) => row.asset === CASH) ?? { asset: CASH, available: 0n, held: 0n, costBasis: 0n };
   return {
     currency: 'BRL',
     cash: view(cash),
-    positions: balances.filter((row) => row.asset !== CASH).map((row) => ({ symbol: row.asset, ...view(row) })),
+    positions: balances
+      .filter((row) => row.asset !== CASH)
+      .map((row) => {
+        const shares = row.available + row.held;
+        return {
+          symbol: row.asset,
+          ...view(row),
+          costBasis: formatCents(Number(row.costBasis)),
+          averageCost: shares === 0n ? null : formatCents(Number((row.costBasis + shares / 2n) / shares)),
+        };
+      }),
   };
 }
 
