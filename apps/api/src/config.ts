@@ -45,6 +45,8 @@ const Environment = z.object({
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(10, { error: 'must be at least 10 characters' }).optional(),
   ADMIN_NAME: z.string().min(1).max(80).default('Administrator'),
+  /** The matching engine's health URL, reported on the admin panel (unknown when unset). */
+  ENGINE_HEALTH_URL: z.url().optional(),
 });
 
 export interface ApiConfig {
@@ -65,6 +67,7 @@ export interface ApiConfig {
   readonly secureCookies: boolean;
   readonly loginLimit: { readonly maxFailures: number; readonly windowMs: number };
   readonly admin: { readonly email: string; readonly password: string; readonly name: string } | null;
+  readonly engineHealthUrl: string | null;
 }
 
 export const API_CONFIG = Symbol('ApiConfig');
@@ -100,5 +103,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
       env.ADMIN_EMAIL !== undefined && env.ADMIN_PASSWORD !== undefined
         ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, name: env.ADMIN_NAME }
         : null,
+    engineHealthUrl: env.ENGINE_HEALTH_URL ?? null,
   };
 }

@@ -1,4 +1,4 @@
-import { AdminSummary, ApiErrorBody, OrderView } from '@bolsa/contracts';
+import { AdminSummary, ApiErrorBody, OrderView, PlatformHealth } from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newAdmin, newTrader, readStream, startTestApi, type TestApi } from './support.js';
 
@@ -52,6 +52,7 @@ const PROTECTED: Array<[Method, string, unknown?]> = [
   ['PATCH', `/api/orders/${ANY_UUID}`, { quantity: '1' }],
   ['POST', '/api/auth/logout'],
   ['GET', '/api/admin/summary'],
+  ['GET', '/api/admin/health'],
 ];
 const STREAMS = ['/api/stream/orders', '/api/stream/me', '/api/stream/trades'];
 
@@ -110,6 +111,13 @@ describe('a trader on admin routes', () => {
     expect(AdminSummary.parse(allowed.body).accounts.traders).toBeGreaterThanOrEqual(2);
     const viaCookie = await api.request('GET', '/api/admin/summary', { headers: { cookie: admin.cookie } });
     expect(viaCookie.status).toBe(200);
+    expect((await api.request('GET', '/api/admin/health', { token: alice.apiKey })).status).toBe(403);
+    const health = await api.request('GET', '/api/admin/health', { token: admin.apiKey });
+    expect(PlatformHealth.parse(health.body)).toMatchObject({
+      api: { status: 'up' },
+      database: { status: 'up' },
+      engine: { status: 'unknown' },
+    });
     const adminStream = await readStream(`${base}/api/stream/trades`, {
       headers: { cookie: admin.cookie },
       done: () => true,

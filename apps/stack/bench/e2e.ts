@@ -44,6 +44,8 @@ async function startStack(): Promise<{ api: string; engineMetrics: string; stop(
       KAFKA_PORT: String(kafkaPort),
       POSTGRES_PORT: '0',
       ENGINE_METRICS_PORT: String(metricsPort),
+      WEB_PORT: String(await freePort()),
+      SIMULATOR: 'off',
       LOG_LEVEL: 'warn',
       // Enough demo money that no bench trader runs out of cash or shares however the orders fall.
       STARTING_CASH: '1000000000.00',

@@ -9,6 +9,11 @@ const Environment = z.object({
   KAFKA_PORT: z.coerce.number().int().min(0).max(65535).default(9092),
   POSTGRES_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
   ENGINE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** The home broker (Next.js). */
+  WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** A few bot accounts trading around a random walk, so the screens are alive on first launch. */
+  SIMULATOR: z.enum(['on', 'off']).default('on'),
+  SIMULATOR_ORDERS_PER_SECOND: z.coerce.number().positive().max(1000).default(4),
   /** Use this Kafka instead of the embedded broker. */
   KAFKA_BROKERS: z.string().min(1).optional(),
   /** Use this PostgreSQL instead of the embedded one. */

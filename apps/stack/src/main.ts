@@ -2,11 +2,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPostgres, type RunningPostgres } from '@bolsa/embedded-db';
 import { startBroker, type RunningBroker } from '@bolsa/kafka-broker';
 import { loadConfig } from './config.js';
+import { MarketSimulator } from './simulator.js';
 
 /** The repository root: the nearest directory above this file holding pnpm-workspace.yaml. */
 function repositoryRoot(): string {
@@ -31,6 +33,8 @@ class Supervised {
     readonly name: string,
     private readonly script: string,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly args: readonly string[] = [],
+    private readonly cwd?: string,
   ) {}
 
   get pid(): number | undefined {
@@ -38,7 +42,11 @@ class Supervised {
   }
 
   start(): void {
-    const child = spawn(process.execPath, [this.script], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [this.script, ...this.args], {
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(this.cwd === undefined ? {} : { cwd: this.cwd }),
+    });
     this.child = child;
     const prefix = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) => {
       let pending = '';
@@ -112,13 +120,19 @@ async function main(): Promise<void> {
   const root = repositoryRoot();
   const dataDir = resolve(config.DATA_DIR ?? join(root, '.data'));
   mkdirSync(dataDir, { recursive: true });
-  const started: { broker?: RunningBroker; postgres?: RunningPostgres; children: Supervised[] } = { children: [] };
+  const started: {
+    broker?: RunningBroker;
+    postgres?: RunningPostgres;
+    simulator?: MarketSimulator;
+    children: Supervised[];
+  } = { children: [] };
 
   let shuttingDown = false;
   const shutdown = async (code: number) => {
     if (shuttingDown) return;
     shuttingDown = true;
     log('stopping');
+    await started.simulator?.stop();
     for (const child of started.children) child.halt();
     for (const child of [...started.children].reverse()) await child.stop();
     await started.postgres?.stop();
@@ -154,6 +168,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: config.LOG_LEVEL,
       ADMIN_EMAIL: config.ADMIN_EMAIL,
       ADMIN_PASSWORD: config.ADMIN_PASSWORD ?? keptSecret(adminPasswordFile),
+      ENGINE_HEALTH_URL: `http://127.0.0.1:${config.ENGINE_METRICS_PORT}/health`,
     };
     await runToCompletion(join(root, 'apps/api/dist/src/migrate-cli.js'), env);
 
@@ -171,19 +186,41 @@ async function main(): Promise<void> {
       EVENTS_CONSUMER: 'on',
     });
     const api = new Supervised('api', apiScript, { ...env, API_PORT: String(config.API_PORT), EVENTS_CONSUMER: 'off' });
-    started.children.push(engine, ingest, api);
+    const apiUrl = `http://127.0.0.1:${config.API_PORT}`;
+    // The web app proxies /api to the API, so the browser sees one origin (and its session cookie works).
+    const webDir = join(root, 'apps/web');
+    const web = new Supervised(
+      'web',
+      createRequire(join(webDir, 'package.json')).resolve('next/dist/bin/next'),
+      { ...process.env, API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
+      ['start', '--port', String(config.WEB_PORT), '--hostname', '127.0.0.1'],
+      webDir,
+    );
+    started.children.push(engine, ingest, api, web);
     engine.start();
     ingest.start();
     api.start();
-    const apiUrl = `http://127.0.0.1:${config.API_PORT}`;
+    web.start();
     await waitForHealth(`${apiUrl}/health`, 60_000);
     await waitForHealth(`http://127.0.0.1:${config.INGEST_PORT}/health`, 60_000);
     await waitForHealth(`http://127.0.0.1:${config.ENGINE_METRICS_PORT}/health`, 60_000);
+    const webUrl = `http://localhost:${config.WEB_PORT}`;
+    await waitForHealth(`${webUrl}/login`, 60_000);
+    if (config.SIMULATOR === 'on') {
+      started.simulator = new MarketSimulator(
+        apiUrl,
+        join(dataDir, 'simulator-bots.json'),
+        config.SIMULATOR_ORDERS_PER_SECOND,
+      );
+      await started.simulator.start();
+      log(`market simulator trading (${config.SIMULATOR_ORDERS_PER_SECOND} orders/s; SIMULATOR=off disables it)`);
+    }
     console.log(
       [
         '',
         'Bolsa is running',
-        `  API             ${apiUrl}   (try ${apiUrl}/api/instruments)`,
+        `  home broker     ${webUrl}   (admin panel: ${webUrl}/admin)`,
+        `  API             ${apiUrl}   (try ${apiUrl}/api/instruments; OpenAPI at ${apiUrl}/api/docs)`,
         `  API metrics     ${apiUrl}/metrics   (event ingestion: http://127.0.0.1:${config.INGEST_PORT}/metrics)`,
         `  engine metrics  http://127.0.0.1:${config.ENGINE_METRICS_PORT}/metrics`,
         `  admin login     ${config.ADMIN_EMAIL}   (password: ${config.ADMIN_PASSWORD === undefined ? `in ${adminPasswordFile}` : 'ADMIN_PASSWORD'})`,
@@ -194,7 +231,7 @@ async function main(): Promise<void> {
         '',
       ].join('\n'),
     );
-    log(`ready api=${apiUrl} engine-pid=${engine.pid ?? '?'} api-pid=${api.pid ?? '?'}`);
+    log(`ready api=${apiUrl} web=${webUrl} engine-pid=${engine.pid ?? '?'} api-pid=${api.pid ?? '?'}`);
   } catch (error) {
     console.error(`[stack] could not start: ${error instanceof Error ? error.message : String(error)}`);
     await shutdown(1);

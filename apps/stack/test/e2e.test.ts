@@ -1,9 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { freePort } from '@bolsa/embedded-db';
-import { chmodSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
   ApiErrorBody,
@@ -18,66 +14,25 @@ import { ContractBook } from '@bolsa/order-book';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { readEvents, type SseEvent } from '../bench/sse.js';
+import { launchStack, type LaunchedStack } from './launch.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
-const launcher = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
 
 const ADMIN = { email: 'ops@example.test', password: 'e2e admin password' };
-let stack: ChildProcess;
+let stack: LaunchedStack;
 let api: string;
 let kafkaPort: number;
 let databaseUrl: string;
 let enginePid = 0;
-let output = '';
 
 beforeAll(async () => {
-  const [apiPort, brokerPort, metricsPort, ingestPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
-  kafkaPort = brokerPort;
-  // As root, PostgreSQL runs as the 'postgres' user, which must be able to enter the data directory.
-  const dataDir = mkdtempSync(join(tmpdir(), 'bolsa-e2e-'));
-  chmodSync(dataDir, 0o755);
-  stack = spawn(process.execPath, [launcher], {
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      API_PORT: String(apiPort),
-      INGEST_PORT: String(ingestPort),
-      KAFKA_PORT: String(brokerPort),
-      POSTGRES_PORT: '0',
-      ENGINE_METRICS_PORT: String(metricsPort),
-      LOG_LEVEL: 'warn',
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  stack.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    stack.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /ready api=(\S+) engine-pid=(\d+)/.exec(output);
-      const db = /PostgreSQL\s+(postgresql:\/\/\S+)/.exec(output);
-      if (ready && db) {
-        api = ready[1]!;
-        enginePid = Number(ready[2]);
-        databaseUrl = db[1]!;
-        resolve();
-      }
-    });
-    stack.once('exit', (code) => reject(new Error(`the stack exited with ${code}:\n${output}`)));
-  });
+  stack = await launchStack({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+  ({ api, kafkaPort, databaseUrl, enginePid } = stack);
 }, 120_000);
 
 afterAll(async () => {
-  const exited = new Promise((resolve) => stack.once('exit', resolve));
-  stack.kill('SIGINT');
-  await exited;
+  await stack.stop();
 });
 
 async function call(
@@ -115,7 +70,7 @@ async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000)
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in time\n${output.slice(-2000)}`);
+    if (Date.now() > deadline) throw new Error(`condition not met in time\n${stack.output().slice(-2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -156,3 +156,12 @@ export type AdminSummary = z.infer<typeof AdminSummary>;
 /** `GET /api/fees`: what a trade costs each side, in basis points of its value (rounded down to the cent). */
 export const FeeSchedule = z.object({ makerBps: z.int().nonnegative(), takerBps: z.int().nonnegative() });
 export type FeeSchedule = z.infer<typeof FeeSchedule>;
+
+/** `GET /api/admin/health`: what the API can see of the platform. */
+export const PlatformHealth = z.object({
+  api: z.object({ status: z.literal('up'), uptimeSeconds: z.int().nonnegative() }),
+  database: z.object({ status: z.enum(['up', 'down']), latencyMs: z.number().nullable() }),
+  engine: z.object({ status: z.enum(['up', 'down', 'unknown']) }),
+  ingestion: z.object({ lastEventAt: z.iso.datetime().nullable() }),
+});
+export type PlatformHealth = z.infer<typeof PlatformHealth>;

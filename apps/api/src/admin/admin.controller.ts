@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
-import type { AdminSummary } from '@bolsa/contracts';
+import type { AdminSummary, PlatformHealth } from '@bolsa/contracts';
 import { AdminGuard, AuthGuard } from '../auth/auth.guard.js';
 import { AdminService } from './admin.service.js';
 
@@ -11,5 +11,10 @@ export class AdminController {
   @Get('summary')
   summary(): Promise<AdminSummary> {
     return this.admin.summary();
+  }
+
+  @Get('health')
+  health(): Promise<PlatformHealth> {
+    return this.admin.health();
   }
 }

@@ -1,12 +1,39 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { formatCents, formatQuantity, type AdminSummary } from '@bolsa/contracts';
+import { formatCents, formatQuantity, type AdminSummary, type PlatformHealth } from '@bolsa/contracts';
+import { API_CONFIG, type ApiConfig } from '../config.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { CASH, EXCHANGE_ACCOUNT_ID } from '../wallets/ledger.js';
 
 /** Exchange-wide figures for administrators, straight from the tables. */
 @Injectable()
 export class AdminService {
-  constructor(@Inject(SqlPool) private readonly sql: SqlPool) {}
+  constructor(
+    @Inject(SqlPool) private readonly sql: SqlPool,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  /** Each part answers within a second or is reported down. */
+  async health(): Promise<PlatformHealth> {
+    const started = performance.now();
+    const database = await this.sql
+      .query<{ last: Date | null }>('SELECT max(occurred_at) AS last FROM engine_events')
+      .then((result) => ({ up: true, last: result.rows[0]?.last ?? null }))
+      .catch(() => ({ up: false, last: null }));
+    const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+    const url = this.config.engineHealthUrl;
+    const engine =
+      url === null
+        ? 'unknown'
+        : await fetch(url, { signal: AbortSignal.timeout(1000) })
+            .then((response) => (response.ok ? 'up' : 'down'))
+            .catch(() => 'down' as const);
+    return {
+      api: { status: 'up', uptimeSeconds: Math.floor(process.uptime()) },
+      database: { status: database.up ? 'up' : 'down', latencyMs: database.up ? latencyMs : null },
+      engine: { status: engine },
+      ingestion: { lastEventAt: database.last?.toISOString() ?? null },
+    };
+  }
 
   async summary(): Promise<AdminSummary> {
     const [roles, orders, instruments, cash, events] = await Promise.all([

@@ -10,6 +10,7 @@ import {
   LedgerEntryView,
   LedgerReason,
   LoginRequest,
+  PlatformHealth,
   MyTradeView,
   OrderView,
   pageOf,
@@ -38,6 +39,7 @@ export const ACCOUNT_SCHEMAS = {
   TransferRequest,
   AdminSummary,
   FeeSchedule,
+  PlatformHealth,
 };
 
 const query = (name: string, schema: object) => ({ name, in: 'query', required: false, schema });
@@ -175,6 +177,13 @@ export function accountPaths(): Record<string, object> {
         summary: "SSE: the caller's order and fill events, and their wallet when it changes",
         security: bearer,
         responses: { '200': sse('event stream'), ...errors(401) },
+      },
+    },
+    '/api/admin/health': {
+      get: {
+        summary: 'API, database, engine and ingestion health (admins)',
+        security: bearer,
+        responses: { ...ok('PlatformHealth'), ...errors(401, 403) },
       },
     },
     '/api/admin/summary': {

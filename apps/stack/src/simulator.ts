@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/** Where each instrument's random walk starts when it has never traded (cents). */
+const REFERENCE_PRICES: Record<string, number> = { PETR4: 3800, VALE3: 6200, ITUB4: 3300, BBDC4: 1500, ABEV3: 1300 };
+const BOTS = 4;
+/** Bots cancel what has rested this long, so the book stays near the price. */
+const ORDER_TTL_MS = 45_000;
+
+const SavedBots = z.array(z.object({ name: z.string(), apiKey: z.string() }));
+type Bot = z.infer<typeof SavedBots>[number] & { open: Array<{ orderId: string; at: number }> };
+
+const cents = (value: number) => `${Math.floor(value / 100)}.${String(value % 100).padStart(2, '0')}`;
+
+/**
+ * A gentle market: a few bot accounts trading through the public HTTP API (as any program would), quoting around
+ * a random-walk price per instrument and now and then crossing the spread, so the screens have something to show
+ * on first launch. The bots' API keys are kept in a file so restarts reuse the same accounts.
+ */
+export class MarketSimulator {
+  private bots: Bot[] = [];
+  private mids = new Map<string, number>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private inFlight = 0;
+
+  constructor(
+    private readonly apiUrl: string,
+    private readonly botsFile: string,
+    private readonly ordersPerSecond: number,
+  ) {}
+
+  async start(): Promise<void> {
+    this.bots = await this.loadOrCreateBots();
+    const instruments = (await this.call<Array<{ symbol: string }>>('GET', '/api/instruments')).body;
+    for (const { symbol } of instruments) {
+      const ticker = (await this.call<{ last: string | null }>('GET', `/api/markets/${symbol}/ticker`)).body;
+      const last = ticker.last === null ? null : Math.round(Number(ticker.last) * 100);
+      this.mids.set(symbol, last ?? REFERENCE_PRICES[symbol] ?? 2000);
+    }
+    this.timer = setInterval(() => void this.step(), 1000 / this.ordersPerSecond);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    while (this.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  private async step(): Promise<void> {
+    if (this.inFlight > 4) return;
+    this.inFlight++;
+    try {
+      const bot = this.bots[Math.floor(Math.random() * this.bots.length)]!;
+      const expired = bot.open.filter((order) => Date.now() - order.at > ORDER_TTL_MS);
+      if (expired.length > 0) {
+        const order = expired[0]!;
+        bot.open = bot.open.filter((o) => o !== order);
+        await this.call('DELETE', `/api/orders/${order.orderId}`, undefined, bot.apiKey);
+        return;
+      }
+      const symbols = [...this.mids.keys()];
+      const symbol = symbols[Math.floor(Math.random() * symbols.length)]!;
+      const mid = Math.max(100, this.mids.get(symbol)! + Math.round((Math.random() - 0.5) * 6));
+      this.mids.set(symbol, mid);
+      const side = Math.random() < 0.5 ? 'buy' : 'sell';
+      const crossing = Math.random() < 0.3;
+      const offset = crossing ? -2 : 1 + Math.floor(Math.random() * 8);
+      const price = side === 'buy' ? mid - offset : mid + offset;
+      const response = await this.call<{ orderId: string }>(
+        'POST',
+        '/api/orders',
+        { symbol, side, type: 'limit', price: cents(price), quantity: String(1 + Math.floor(Math.random() * 20)) },
+        bot.apiKey,
+      );
+      if (response.status === 202) bot.open.push({ orderId: response.body.orderId, at: Date.now() });
+      else if (response.status === 422 && side === 'buy') {
+        await this.call('POST', '/api/me/deposits', { amount: '100000.00' }, bot.apiKey);
+      }
+    } catch {
+      // The API restarting: the next step tries again.
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async loadOrCreateBots(): Promise<Bot[]> {
+    if (existsSync(this.botsFile)) {
+      const saved = SavedBots.parse(JSON.parse(readFileSync(this.botsFile, 'utf8')));
+      const alive = await Promise.all(
+        saved.map(async (bot) => (await this.call('GET', '/api/accounts/me', undefined, bot.apiKey)).status === 200),
+      );
+      if (alive.every(Boolean) && saved.length > 0) return saved.map((bot) => ({ ...bot, open: [] }));
+    }
+    const run = randomBytes(3).toString('hex');
+    const bots: Bot[] = [];
+    for (let i = 1; i <= BOTS; i++) {
+      const name = `Robô ${i}`;
+      const created = await this.call<{ apiKey: string }>('POST', '/api/accounts', {
+        name,
+        email: `bot-${i}-${run}@simulator.bolsa.local`,
+        password: randomBytes(24).toString('base64url'),
+      });
+      if (created.status !== 201) throw new Error(`the simulator could not create its bots (HTTP ${created.status})`);
+      bots.push({ name, apiKey: created.body.apiKey, open: [] });
+    }
+    writeFileSync(this.botsFile, JSON.stringify(bots.map(({ name, apiKey }) => ({ name, apiKey }))), { mode: 0o600 });
+    return bots;
+  }
+
+  private async call<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    apiKey?: string,
+  ): Promise<{ status: number; body: T }> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (apiKey !== undefined) headers['authorization'] = `Bearer ${apiKey}`;
+    const response = await fetch(`${this.apiUrl}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text === '' ? null : JSON.parse(text)) as T };
+  }
+}

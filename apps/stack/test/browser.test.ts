@@ -1,0 +1,137 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchStack, type LaunchedStack } from './launch.js';
+
+/**
+ * The home broker in a real browser (Debian's Chromium driven by playwright-core) against the whole embedded
+ * stack: two traders trade with each other through the screens, and the admin panel watches.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const ADMIN = { email: 'panel@example.test', password: 'browser admin pass' };
+/** Screenshots go here; `SCREENSHOTS_DIR=../web/screenshots` refreshes the ones in the README. */
+const SCREENSHOTS = resolve(process.env['SCREENSHOTS_DIR'] ?? join(tmpdir(), 'bolsa-screenshots'));
+
+let stack: LaunchedStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  [stack, browser] = await Promise.all([
+    launchStack({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }),
+    chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    }),
+  ]);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function newPage(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'pt-BR' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { context, page, errors };
+}
+
+async function signUp(page: Page, name: string): Promise<string> {
+  const email = `${name.toLowerCase()}-${Date.now()}@example.test`;
+  await page.goto(`${stack.web}/signup`);
+  await page.getByLabel('Nome').fill(name);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Senha').fill('a browser password');
+  await page.getByRole('button', { name: 'Criar conta' }).click();
+  await page.waitForURL('**/trade/PETR4');
+  await page.getByTestId('stream-conta').and(page.locator('[data-state="live"]')).waitFor();
+  return email;
+}
+
+async function ticket(page: Page, side: 'Comprar' | 'Vender', price: string, quantity: string): Promise<void> {
+  const form = page.getByTestId('order-ticket');
+  await form.getByRole('button', { name: side, exact: true }).click();
+  await form.getByLabel('Preço', { exact: true }).fill(price);
+  await form.getByLabel('Quantidade', { exact: true }).fill(quantity);
+  // Enter submits, as in a broker's ticket.
+  await form.getByLabel('Quantidade', { exact: true }).press('Enter');
+}
+
+describe('the home broker and the admin panel in a browser', () => {
+  it('lets two traders trade through the screens while the admin panel watches', { timeout: 180_000 }, async () => {
+    const seller = await newPage();
+    const buyer = await newPage();
+    const admin = await newPage();
+    await signUp(seller.page, 'Vendedora');
+    await signUp(buyer.page, 'Comprador');
+
+    await admin.page.goto(`${stack.web}/login?next=/admin`);
+    await admin.page.getByLabel('E-mail').fill(ADMIN.email);
+    await admin.page.getByLabel('Senha').fill(ADMIN.password);
+    await admin.page.getByRole('button', { name: 'Entrar' }).click();
+    await admin.page.waitForURL('**/admin');
+    await admin.page.getByTestId('stream-negócios').and(admin.page.locator('[data-state="live"]')).waitFor();
+
+    // The buyer deposits demo money.
+    await buyer.page.getByLabel('Valor do depósito').fill('2500,00');
+    await buyer.page.getByRole('button', { name: 'Depositar' }).click();
+    await expect.poll(() => buyer.page.getByTestId('cash-available').textContent()).toBe('R$\u00a0102.500,00');
+
+    // A validation error is shown on the field it is about, before anything is sent…
+    await ticket(seller.page, 'Vender', '40,005', '10');
+    await expect
+      .poll(() => seller.page.getByTestId('ticket-price-error').textContent())
+      .toMatch(/casas decimais|decimal places/);
+    // …and so is the API's refusal: more shares than the seller has.
+    await ticket(seller.page, 'Vender', '40,00', '5000');
+    await expect.poll(() => seller.page.getByTestId('ticket-quantity-error').textContent()).toMatch(/PETR4 shares/);
+
+    // The seller's limit order rests and shows among the open orders and in the book.
+    await ticket(seller.page, 'Vender', '40,00', '10');
+    const openOrders = seller.page.getByTestId('open-orders').getByTestId('order-row');
+    await expect.poll(() => openOrders.count()).toBe(1);
+    await expect.poll(() => seller.page.getByTestId('asks').textContent()).toContain('40,00');
+    await expect.poll(() => buyer.page.getByTestId('asks').textContent()).toContain('40,00');
+
+    // The buyer crosses it by clicking the price in the book.
+    await buyer.page.getByTestId('asks').getByRole('button', { name: /40,00/ }).click();
+    await expect.poll(() => buyer.page.getByLabel('Preço', { exact: true }).inputValue()).toBe('40.00');
+    await ticket(buyer.page, 'Comprar', '40,00', '10');
+
+    for (const { page } of [seller, buyer]) {
+      await expect.poll(() => page.getByTestId('time-and-sales').textContent()).toContain('40,00');
+      await expect.poll(() => page.getByTestId('chart-last-close').textContent()).toBe('último 40,00');
+      await expect.poll(() => page.getByTestId('ticker-last').textContent()).toBe('40,00');
+    }
+    // Wallets: the buyer paid 400,00 + 0,12 taker fee; the seller got 400,00 − 0,08 maker fee.
+    await expect.poll(() => buyer.page.getByTestId('position-PETR4-quantity').textContent()).toBe('1.010');
+    await expect.poll(() => buyer.page.getByTestId('cash-available').textContent()).toBe('R$\u00a0102.099,88');
+    await expect.poll(() => seller.page.getByTestId('position-PETR4-quantity').textContent()).toBe('990');
+    await expect.poll(() => seller.page.getByTestId('cash-available').textContent()).toBe('R$\u00a0100.399,92');
+    await expect.poll(() => openOrders.count()).toBe(0);
+
+    // The admin panel saw it live.
+    await expect.poll(() => admin.page.getByTestId('admin-trades').textContent()).toContain('40,00');
+    await expect.poll(() => admin.page.getByTestId('board-PETR4').textContent()).toMatch(/40,00\s*1\s*10/);
+
+    // Cancel an order from the open orders list.
+    await ticket(seller.page, 'Vender', '45,00', '3');
+    await expect.poll(() => openOrders.count()).toBe(1);
+    await openOrders.first().getByRole('button', { name: 'Cancelar' }).click();
+    await expect.poll(() => openOrders.count()).toBe(0);
+    await seller.page.getByRole('tab', { name: 'Histórico' }).click();
+    await expect
+      .poll(() => seller.page.getByTestId('order-history').textContent())
+      .toMatch(/cancelada[\s\S]*|executada/);
+
+    await buyer.page.screenshot({ path: join(SCREENSHOTS, 'trading-screen.png') });
+    await admin.page.screenshot({ path: join(SCREENSHOTS, 'admin-panel.png') });
+    for (const { errors } of [seller, buyer, admin]) expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '@bolsa/embedded-db';
+
+const launcher = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
+
+export interface LaunchedStack {
+  readonly api: string;
+  readonly web: string;
+  readonly kafkaPort: number;
+  readonly databaseUrl: string;
+  readonly enginePid: number;
+  /** Everything the launcher printed so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** `pnpm start`'s launcher on free ports and a fresh data directory, as a developer would run it. */
+export async function launchStack(environment: Record<string, string> = {}): Promise<LaunchedStack> {
+  const [api, kafka, metrics, ingest, web] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  // As root, PostgreSQL runs as the 'postgres' user, which must be able to enter the data directory.
+  const dataDir = mkdtempSync(join(tmpdir(), 'bolsa-stack-'));
+  chmodSync(dataDir, 0o755);
+  const child: ChildProcess = spawn(process.execPath, [launcher], {
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      API_PORT: String(api),
+      INGEST_PORT: String(ingest),
+      KAFKA_PORT: String(kafka),
+      POSTGRES_PORT: '0',
+      ENGINE_METRICS_PORT: String(metrics),
+      WEB_PORT: String(web),
+      SIMULATOR: 'off',
+      LOG_LEVEL: 'warn',
+      ...environment,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise<LaunchedStack>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /ready api=(\S+) web=(\S+) engine-pid=(\d+)/.exec(output);
+      const db = /PostgreSQL\s+(postgresql:\/\/\S+)/.exec(output);
+      if (ready && db) {
+        resolve({
+          api: ready[1]!,
+          web: ready[2]!,
+          kafkaPort: kafka,
+          databaseUrl: db[1]!,
+          enginePid: Number(ready[3]),
+          output: () => output,
+          stop: async () => {
+            const exited = new Promise((done) => child.once('exit', done));
+            child.kill('SIGINT');
+            await exited;
+          },
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the stack exited with ${code}:\n${output}`)));
+  });
+}

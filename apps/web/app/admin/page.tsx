@@ -1,0 +1,5 @@
+import { AdminPanel } from '../../components/admin-panel';
+
+export default function AdminPage() {
+  return <AdminPanel />;
+}

@@ -1,0 +1,5 @@
+import { ApiKeys } from '../../components/api-keys';
+
+export default function KeysPage() {
+  return <ApiKeys />;
+}

@@ -1,0 +1,95 @@
+'use client';
+import type { ApiKeyView, CreatedApiKey } from '@bolsa/contracts';
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, ApiFailure } from '../lib/api';
+import { Field } from './field';
+import { useRequiredAccount } from './session';
+
+/** Create (the secret is shown once), list and revoke API keys. */
+export function ApiKeys() {
+  const account = useRequiredAccount();
+  const [keys, setKeys] = useState<ApiKeyView[]>([]);
+  const [created, setCreated] = useState<CreatedApiKey | null>(null);
+  const [error, setError] = useState<string | undefined>();
+  const [version, setVersion] = useState(0);
+
+  useEffect(() => {
+    if (account !== null) void api<ApiKeyView[]>('GET', '/api/me/api-keys').then(setKeys);
+  }, [account, version]);
+
+  async function create(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const label = String(new FormData(form).get('label') ?? '');
+    try {
+      setCreated(await api<CreatedApiKey>('POST', '/api/me/api-keys', { label }));
+      setError(undefined);
+      form.reset();
+      setVersion((n) => n + 1);
+    } catch (failure) {
+      setError(failure instanceof ApiFailure ? (failure.fields[0]?.message ?? failure.message) : 'falhou');
+    }
+  }
+
+  async function revoke(keyId: string) {
+    await api('DELETE', `/api/me/api-keys/${keyId}`);
+    setVersion((n) => n + 1);
+  }
+
+  if (account === null) return null;
+  return (
+    <div className="mx-auto flex max-w-3xl flex-col gap-4" data-testid="api-keys">
+      <h1 className="text-lg font-semibold text-white">Chaves de API</h1>
+      <p className="text-sm text-gray-400">
+        Programas usam <code className="text-gray-200">Authorization: Bearer &lt;chave&gt;</code>. O segredo aparece uma
+        única vez, ao criar.
+      </p>
+      <form onSubmit={(event) => void create(event)} className="flex items-end gap-2" noValidate>
+        <div className="flex-1">
+          <Field id="label" label="Nome da chave" error={error} placeholder="robô, planilha…" />
+        </div>
+        <button type="submit" className="rounded bg-sky-600 px-3 py-1.5 text-sm text-white hover:bg-sky-500">
+          Criar chave
+        </button>
+      </form>
+      {created !== null && (
+        <div
+          role="status"
+          className="rounded border border-amber-500/40 bg-amber-500/10 p-3 text-sm"
+          data-testid="new-key"
+        >
+          <p className="mb-1 text-amber-300">Copie agora — este segredo não será mostrado de novo:</p>
+          <code className="break-all text-white" data-testid="new-key-token">
+            {created.token}
+          </code>
+        </div>
+      )}
+      <table className="w-full text-sm">
+        <thead className="text-xs text-gray-500">
+          <tr>
+            <th className="py-1 text-left font-normal">Nome</th>
+            <th className="py-1 text-left font-normal">Criada</th>
+            <th className="py-1 text-left font-normal">Situação</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {keys.map((key) => (
+            <tr key={key.keyId} className="border-t border-edge" data-testid="key-row">
+              <td className="py-1.5">{key.label}</td>
+              <td className="num py-1.5 text-gray-400">{new Date(key.createdAt).toLocaleString('pt-BR')}</td>
+              <td className="py-1.5">{key.revokedAt === null ? 'ativa' : 'revogada'}</td>
+              <td className="py-1.5 text-right">
+                {key.revokedAt === null && (
+                  <button type="button" className="text-rose-400" onClick={() => void revoke(key.keyId)}>
+                    Revogar
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,146 @@
+'use client';
+import type { CandleInterval, CandleView, TradeView } from '@bolsa/contracts';
+import {
+  CandlestickSeries,
+  createChart,
+  HistogramSeries,
+  type IChartApi,
+  type ISeriesApi,
+  type UTCTimestamp,
+} from 'lightweight-charts';
+import { useEffect, useRef, useState } from 'react';
+import { api } from '../lib/api';
+import { centsOf, formatPrice } from '../lib/format';
+
+const SECONDS: Record<CandleInterval, number> = { '1m': 60, '5m': 300, '1h': 3600 };
+const INTERVALS: readonly CandleInterval[] = ['1m', '5m', '1h'];
+
+interface Bar {
+  time: UTCTimestamp;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
+/** The chart draws in reais; cents only become floats here, for drawing. */
+const reais = (decimal: string) => (centsOf(decimal) ?? 0) / 100;
+
+/** Candles with volume: history from the candles endpoint, the last candle kept up to date by live trades. */
+export function CandleChart({ symbol, trades }: { symbol: string; trades: readonly TradeView[] }) {
+  const [interval, setInterval] = useState<CandleInterval>('1m');
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<IChartApi | null>(null);
+  const candles = useRef<ISeriesApi<'Candlestick'> | null>(null);
+  const volumes = useRef<ISeriesApi<'Histogram'> | null>(null);
+  const last = useRef<Bar | null>(null);
+  const applied = useRef(new Set<string>());
+  const [lastClose, setLastClose] = useState<number | null>(null);
+
+  useEffect(() => {
+    if (box.current === null) return;
+    const created = createChart(box.current, {
+      autoSize: true,
+      layout: { background: { color: '#111827' }, textColor: '#9ca3af', attributionLogo: false },
+      grid: { vertLines: { color: '#1f2937' }, horzLines: { color: '#1f2937' } },
+      timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#374151' },
+      rightPriceScale: { borderColor: '#374151' },
+      localization: { locale: 'pt-BR', priceFormatter: (price: number) => formatPrice(Math.round(price * 100)) },
+    });
+    candles.current = created.addSeries(CandlestickSeries, {
+      upColor: '#22c55e',
+      downColor: '#f43f5e',
+      borderVisible: false,
+      wickUpColor: '#22c55e',
+      wickDownColor: '#f43f5e',
+    });
+    volumes.current = created.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: '' });
+    created.priceScale('').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+    chart.current = created;
+    return () => {
+      created.remove();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    let cancelled = false;
+    api<CandleView[]>('GET', `/api/markets/${symbol}/candles?interval=${interval}`)
+      .then((history) => {
+        if (cancelled) return;
+        const bars: Bar[] = history.map((candle) => ({
+          time: (Date.parse(candle.openTime) / 1000) as UTCTimestamp,
+          open: reais(candle.open),
+          high: reais(candle.high),
+          low: reais(candle.low),
+          close: reais(candle.close),
+          volume: Number(candle.volume),
+        }));
+        candles.current?.setData(bars);
+        volumes.current?.setData(bars.map((bar) => volumeBar(bar)));
+        last.current = bars.at(-1) ?? null;
+        setLastClose(last.current?.close ?? null);
+        applied.current = new Set();
+        chart.current?.timeScale().scrollToRealTime();
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [symbol, interval]);
+
+  useEffect(() => {
+    const seconds = SECONDS[interval];
+    for (const trade of [...trades].reverse()) {
+      if (applied.current.has(trade.tradeId)) continue;
+      applied.current.add(trade.tradeId);
+      const time = (Math.floor(Date.parse(trade.executedAt) / 1000 / seconds) * seconds) as UTCTimestamp;
+      const price = reais(trade.price);
+      const quantity = Number(trade.quantity);
+      const current = last.current;
+      if (current !== null && time < current.time) continue;
+      const bar: Bar =
+        current !== null && current.time === time
+          ? {
+              ...current,
+              high: Math.max(current.high, price),
+              low: Math.min(current.low, price),
+              close: price,
+              volume: current.volume + quantity,
+            }
+          : { time, open: price, high: price, low: price, close: price, volume: quantity };
+      last.current = bar;
+      setLastClose(bar.close);
+      candles.current?.update(bar);
+      volumes.current?.update(volumeBar(bar));
+    }
+  }, [trades, interval]);
+
+  return (
+    <section className="rounded border border-edge bg-panel" aria-label="Gráfico" data-testid="chart">
+      <div className="flex items-center gap-1 border-b border-edge px-2 py-1">
+        <h2 className="mr-2 text-xs font-semibold uppercase tracking-wide text-gray-400">Gráfico</h2>
+        {INTERVALS.map((option) => (
+          <button
+            key={option}
+            type="button"
+            aria-pressed={option === interval}
+            onClick={() => setInterval(option)}
+            className={`rounded px-2 py-0.5 text-xs ${option === interval ? 'bg-gray-700 text-white' : 'text-gray-400 hover:bg-gray-800'}`}
+          >
+            {option}
+          </button>
+        ))}
+        <span className="ml-auto text-xs text-gray-500" data-testid="chart-last-close">
+          {lastClose === null ? '' : `último ${formatPrice(Math.round(lastClose * 100))}`}
+        </span>
+      </div>
+      <div ref={box} className="h-[340px]" />
+    </section>
+  );
+}
+
+function volumeBar(bar: Bar) {
+  return { time: bar.time, value: bar.volume, color: bar.close >= bar.open ? '#22c55e55' : '#f43f5e55' };
+}

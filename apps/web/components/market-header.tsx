@@ -1,0 +1,63 @@
+'use client';
+import type { InstrumentView, TickerView } from '@bolsa/contracts';
+import { useRouter } from 'next/navigation';
+import { centsOf, formatPercent, formatPrice, formatQuantity } from '../lib/format';
+import type { StreamState } from '../lib/use-event-stream';
+import { ConnectionDot } from './connection-dot';
+
+/** Symbol picker and the live ticker of the instrument being traded. */
+export function MarketHeader({
+  symbol,
+  instruments,
+  ticker,
+  streams,
+}: {
+  symbol: string;
+  instruments: readonly InstrumentView[];
+  ticker: TickerView | null;
+  streams: Array<[string, StreamState]>;
+}) {
+  const router = useRouter();
+  const change = centsOf(ticker?.change);
+  const tone = change === null || change === 0 ? 'text-gray-300' : change > 0 ? 'text-buy' : 'text-sell';
+  const stat = (label: string, value: string, testId?: string, className = 'text-gray-200') => (
+    <div className="flex min-w-[88px] flex-col">
+      <span className="text-[10px] uppercase text-gray-500">{label}</span>
+      <span className={`num text-sm ${className}`} data-testid={testId}>
+        {value}
+      </span>
+    </div>
+  );
+  return (
+    <section
+      className="mb-3 flex flex-wrap items-center gap-5 rounded border border-edge bg-panel px-3 py-2"
+      aria-label="Cotação"
+    >
+      <label className="sr-only" htmlFor="symbol-picker">
+        Ativo
+      </label>
+      <select
+        id="symbol-picker"
+        value={symbol}
+        onChange={(event) => router.push(`/trade/${event.target.value}`)}
+        className="rounded border border-gray-700 bg-gray-950 px-2 py-1 text-base font-semibold text-white"
+      >
+        {instruments.map((instrument) => (
+          <option key={instrument.symbol} value={instrument.symbol}>
+            {instrument.symbol} — {instrument.name}
+          </option>
+        ))}
+      </select>
+      {stat('Último', formatPrice(ticker?.last), 'ticker-last', `text-lg font-semibold ${tone}`)}
+      {stat('Variação', formatPercent(ticker?.changePercent), 'ticker-change', tone)}
+      {stat('Máxima', formatPrice(ticker?.high))}
+      {stat('Mínima', formatPrice(ticker?.low))}
+      {stat('Volume', formatQuantity(ticker?.volume ?? '0'), 'ticker-volume')}
+      <div className="ml-auto flex flex-col items-end gap-0.5">
+        {streams.map(([label, state]) => (
+          <ConnectionDot key={label} label={label} state={state} />
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,215 @@
+'use client';
+import type { MyTradeView, OrderView } from '@bolsa/contracts';
+import { useEffect, useState } from 'react';
+import { api, ApiFailure } from '../lib/api';
+import { formatBRL, formatPrice, formatQuantity, formatTime } from '../lib/format';
+import { fieldMessages } from '../lib/ticket';
+
+type Tab = 'open' | 'done' | 'trades';
+const STATUS: Record<string, string> = {
+  pending: 'enviada',
+  open: 'aberta',
+  partially_filled: 'parcial',
+  filled: 'executada',
+  cancelled: 'cancelada',
+  expired: 'expirada',
+  rejected: 'rejeitada',
+};
+const TYPE: Record<string, string> = {
+  limit: 'limitada',
+  market: 'mercado',
+  stop_limit: 'stop lim.',
+  stop_market: 'stop merc.',
+};
+
+/** The trader's open orders (cancel, amend in place), order history and trades; refreshed when `version` moves. */
+export function MyOrders({ version }: { version: number }) {
+  const [tab, setTab] = useState<Tab>('open');
+  const [orders, setOrders] = useState<OrderView[]>([]);
+  const [trades, setTrades] = useState<MyTradeView[]>([]);
+  const [editing, setEditing] = useState<{ orderId: string; price: string; quantity: string } | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [refresh, setRefresh] = useState(0);
+
+  useEffect(() => {
+    let cancelled = false;
+    const load =
+      tab === 'trades'
+        ? api<{ items: MyTradeView[] }>('GET', '/api/me/trades?limit=100').then(
+            (page) => !cancelled && setTrades(page.items),
+          )
+        : api<{ items: OrderView[] }>('GET', `/api/me/orders?status=${tab}&limit=100`).then(
+            (page) => !cancelled && setOrders(page.items),
+          );
+    load.catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [tab, version, refresh]);
+
+  async function cancel(orderId: string) {
+    await api('DELETE', `/api/orders/${orderId}`).catch(() => undefined);
+    setRefresh((n) => n + 1);
+  }
+
+  async function amend() {
+    if (editing === null) return;
+    const original = orders.find((order) => order.orderId === editing.orderId);
+    const body: Record<string, string> = {};
+    if (editing.price !== (original?.price ?? '')) body['price'] = editing.price.replace(',', '.');
+    if (editing.quantity !== original?.quantity) body['quantity'] = editing.quantity;
+    if (Object.keys(body).length === 0) return setEditing(null);
+    try {
+      await api('PATCH', `/api/orders/${editing.orderId}`, body);
+      setEditing(null);
+      setErrors({});
+      setRefresh((n) => n + 1);
+    } catch (error) {
+      setErrors(
+        error instanceof ApiFailure ? { ...fieldMessages(error.fields), form: error.message } : { form: 'falhou' },
+      );
+    }
+  }
+
+  const tabButton = (value: Tab, label: string) => (
+    <button
+      type="button"
+      role="tab"
+      aria-selected={tab === value}
+      onClick={() => setTab(value)}
+      className={`rounded px-2 py-0.5 text-xs ${tab === value ? 'bg-gray-700 text-white' : 'text-gray-400 hover:bg-gray-800'}`}
+    >
+      {label}
+    </button>
+  );
+  const cell = 'px-2 py-1';
+  return (
+    <section className="rounded border border-edge bg-panel" aria-label="Minhas ordens" data-testid="my-orders">
+      <div className="flex gap-1 border-b border-edge px-2 py-1" role="tablist">
+        {tabButton('open', 'Ordens abertas')}
+        {tabButton('done', 'Histórico')}
+        {tabButton('trades', 'Meus negócios')}
+      </div>
+      <div className="max-h-[260px] overflow-auto">
+        {tab === 'trades' ? (
+          <table className="num w-full text-xs" data-testid="my-trades">
+            <thead className="text-[10px] uppercase text-gray-500">
+              <tr>
+                {['Hora', 'Ativo', 'Lado', 'Qtd', 'Preço', 'Total', 'Taxa'].map((h) => (
+                  <th key={h} className={`${cell} text-left font-normal`}>
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {trades.map((trade) => (
+                <tr key={`${trade.tradeId}-${trade.role}`}>
+                  <td className={cell}>{formatTime(trade.executedAt)}</td>
+                  <td className={cell}>{trade.symbol}</td>
+                  <td className={`${cell} ${trade.side === 'buy' ? 'text-buy' : 'text-sell'}`}>
+                    {trade.side === 'buy' ? 'compra' : 'venda'}
+                  </td>
+                  <td className={cell}>{formatQuantity(trade.quantity)}</td>
+                  <td className={cell}>{formatPrice(trade.price)}</td>
+                  <td className={cell}>{formatBRL(trade.notional)}</td>
+                  <td className={cell}>{formatBRL(trade.fee)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <table className="num w-full text-xs" data-testid={tab === 'open' ? 'open-orders' : 'order-history'}>
+            <thead className="text-[10px] uppercase text-gray-500">
+              <tr>
+                {['Criada', 'Ativo', 'Lado', 'Tipo', 'Preço', 'Qtd', 'Executada', 'Status', ''].map((h, i) => (
+                  <th key={i} className={`${cell} text-left font-normal`}>
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {orders.map((order) => {
+                const isEditing = editing?.orderId === order.orderId;
+                return (
+                  <tr key={order.orderId} data-testid="order-row" data-order-id={order.orderId}>
+                    <td className={cell}>{formatTime(order.createdAt)}</td>
+                    <td className={cell}>{order.symbol}</td>
+                    <td className={`${cell} ${order.side === 'buy' ? 'text-buy' : 'text-sell'}`}>
+                      {order.side === 'buy' ? 'compra' : 'venda'}
+                    </td>
+                    <td className={cell}>{TYPE[order.type]}</td>
+                    <td className={cell}>
+                      {isEditing && order.price !== null ? (
+                        <input
+                          aria-label="Novo preço"
+                          value={editing.price}
+                          onChange={(event) => setEditing({ ...editing, price: event.target.value })}
+                          className="w-20 rounded border border-gray-700 bg-gray-950 px-1 text-right"
+                        />
+                      ) : (
+                        formatPrice(order.price)
+                      )}
+                    </td>
+                    <td className={cell}>
+                      {isEditing ? (
+                        <input
+                          aria-label="Nova quantidade"
+                          value={editing.quantity}
+                          onChange={(event) => setEditing({ ...editing, quantity: event.target.value })}
+                          className="w-16 rounded border border-gray-700 bg-gray-950 px-1 text-right"
+                        />
+                      ) : (
+                        formatQuantity(order.quantity)
+                      )}
+                    </td>
+                    <td className={cell}>{formatQuantity(order.filledQuantity)}</td>
+                    <td className={cell}>{STATUS[order.status]}</td>
+                    <td className={`${cell} whitespace-nowrap text-right`}>
+                      {tab === 'open' &&
+                        (isEditing ? (
+                          <>
+                            <button type="button" className="mr-2 text-sky-400" onClick={() => void amend()}>
+                              Salvar
+                            </button>
+                            <button type="button" className="text-gray-400" onClick={() => setEditing(null)}>
+                              Voltar
+                            </button>
+                          </>
+                        ) : (
+                          <>
+                            <button
+                              type="button"
+                              className="mr-2 text-sky-400"
+                              onClick={() =>
+                                setEditing({
+                                  orderId: order.orderId,
+                                  price: order.price ?? '',
+                                  quantity: order.quantity,
+                                })
+                              }
+                            >
+                              Alterar
+                            </button>
+                            <button type="button" className="text-rose-400" onClick={() => void cancel(order.orderId)}>
+                              Cancelar
+                            </button>
+                          </>
+                        ))}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+        {Object.values(errors).length > 0 && (
+          <p role="alert" className="px-2 py-1 text-xs text-rose-400">
+            {Object.values(errors)[0]}
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}

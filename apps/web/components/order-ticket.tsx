@@ -1,0 +1,274 @@
+'use client';
+import type { FeeSchedule, Instrument, OrderType, OrderView, TimeInForce, WalletView } from '@bolsa/contracts';
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, ApiFailure } from '../lib/api';
+import { decimalOf, formatBRL, formatQuantity } from '../lib/format';
+import {
+  checkTicket,
+  estimate,
+  fieldMessages,
+  needsPrice,
+  needsStop,
+  stepPrice,
+  stepQuantity,
+  type TicketForm,
+} from '../lib/ticket';
+
+const TYPES: Array<[OrderType, string]> = [
+  ['limit', 'Limitada'],
+  ['market', 'A mercado'],
+  ['stop_limit', 'Stop limitada'],
+  ['stop_market', 'Stop a mercado'],
+];
+const TIME_IN_FORCE: Array<[TimeInForce, string]> = [
+  ['GTC', 'Até cancelar'],
+  ['DAY', 'Do dia'],
+  ['IOC', 'Executa ou cancela'],
+  ['FOK', 'Tudo ou nada'],
+];
+
+export interface TicketProps {
+  readonly instrument: Instrument;
+  readonly fees: FeeSchedule;
+  readonly wallet: WalletView | null;
+  /** Last trade price in cents, for market order estimates. */
+  readonly lastPrice: number | null;
+  /** A price picked in the book, with a counter so picking the same price twice still applies. */
+  readonly picked: { price: string; at: number } | null;
+  readonly onPlaced: (order: OrderView) => void;
+}
+
+/** Buy or sell: checks tick, lot and band as the API does, shows cost and fee, and the API's errors on the fields. */
+export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPlaced }: TicketProps) {
+  const [form, setForm] = useState<TicketForm>({
+    side: 'buy',
+    type: 'limit',
+    timeInForce: 'GTC',
+    price: '',
+    stopPrice: '',
+    quantity: String(instrument.lotSize * 100),
+  });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const update = (change: Partial<TicketForm>) => {
+    setForm((current) => ({ ...current, ...change }));
+    setConfirming(false);
+  };
+
+  useEffect(() => {
+    if (picked !== null) setForm((current) => ({ ...current, price: picked.price }));
+  }, [picked]);
+  // Start from the last price once it is known, as a broker's ticket does.
+  useEffect(() => {
+    if (lastPrice !== null)
+      setForm((current) => (current.price === '' ? { ...current, price: decimalOf(lastPrice) } : current));
+  }, [lastPrice]);
+
+  const cost = estimate(form, fees, lastPrice);
+  const position = wallet?.positions.find((p) => p.symbol === instrument.symbol);
+  const available =
+    form.side === 'buy'
+      ? `${formatBRL(wallet?.cash.available)} disponível`
+      : `${formatQuantity(position?.available ?? '0')} ações disponíveis`;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const check = checkTicket(form, instrument);
+    setNotice(null);
+    if (!check.ok) {
+      setErrors(check.errors);
+      return;
+    }
+    setErrors({});
+    if (form.type === 'market' && !confirming) {
+      setConfirming(true);
+      return;
+    }
+    setConfirming(false);
+    setBusy(true);
+    try {
+      const order = await api<OrderView>('POST', '/api/orders', check.request);
+      setNotice({
+        ok: true,
+        text: `Ordem enviada: ${order.side === 'buy' ? 'compra' : 'venda'} ${formatQuantity(order.quantity)} ${order.symbol}`,
+      });
+      onPlaced(order);
+    } catch (error) {
+      if (error instanceof ApiFailure) {
+        const byField = fieldMessages(error.fields);
+        if (error.code === 'insufficient_funds' || error.code === 'insufficient_shares') {
+          byField['quantity'] ??= error.message;
+        }
+        setErrors(byField);
+        if (Object.keys(byField).length === 0) setNotice({ ok: false, text: error.message });
+      } else {
+        setNotice({ ok: false, text: 'Não foi possível enviar a ordem.' });
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const sideButton = (side: 'buy' | 'sell', label: string) => (
+    <button
+      type="button"
+      aria-pressed={form.side === side}
+      onClick={() => update({ side })}
+      className={`flex-1 rounded py-1.5 text-sm font-semibold ${
+        form.side === side
+          ? side === 'buy'
+            ? 'bg-buy text-gray-950'
+            : 'bg-sell text-white'
+          : 'bg-gray-800 text-gray-400'
+      }`}
+    >
+      {label}
+    </button>
+  );
+  const stepper = (field: 'price' | 'stopPrice' | 'quantity', label: string) => {
+    const step = (by: number) =>
+      update({
+        [field]:
+          field === 'quantity' ? stepQuantity(form[field], by, instrument) : stepPrice(form[field], by, instrument),
+      });
+    const error = errors[field];
+    return (
+      <div className="flex flex-col gap-1">
+        <label htmlFor={`ticket-${field}`} className="text-xs text-gray-400">
+          {label}
+        </label>
+        <div className="flex">
+          <button
+            type="button"
+            aria-label={`${label} menos`}
+            onClick={() => step(-1)}
+            className="rounded-l border border-gray-700 bg-gray-800 px-2 text-gray-300"
+          >
+            −
+          </button>
+          <input
+            id={`ticket-${field}`}
+            name={field}
+            inputMode="decimal"
+            autoComplete="off"
+            value={form[field]}
+            onChange={(event) => update({ [field]: event.target.value })}
+            aria-invalid={error !== undefined}
+            aria-describedby={error === undefined ? undefined : `ticket-${field}-error`}
+            className={`num w-full border-y bg-gray-950 px-2 py-1.5 text-right text-sm text-white outline-none focus:border-sky-500 ${
+              error === undefined ? 'border-gray-700' : 'border-rose-500'
+            }`}
+          />
+          <button
+            type="button"
+            aria-label={`${label} mais`}
+            onClick={() => step(1)}
+            className="rounded-r border border-gray-700 bg-gray-800 px-2 text-gray-300"
+          >
+            +
+          </button>
+        </div>
+        {error !== undefined && (
+          <p
+            id={`ticket-${field}-error`}
+            role="alert"
+            className="text-xs text-rose-400"
+            data-testid={`ticket-${field}-error`}
+          >
+            {error}
+          </p>
+        )}
+      </div>
+    );
+  };
+
+  return (
+    <section className="rounded border border-edge bg-panel p-3" aria-label="Boleta" data-testid="order-ticket">
+      <h2 className="mb-2 text-xs font-semibold uppercase tracking-wide text-gray-400">Boleta — {instrument.symbol}</h2>
+      <form onSubmit={(event) => void submit(event)} className="flex flex-col gap-2.5" noValidate>
+        <div className="flex gap-2">
+          {sideButton('buy', 'Comprar')}
+          {sideButton('sell', 'Vender')}
+        </div>
+        <div className="grid grid-cols-2 gap-2">
+          <div className="flex flex-col gap-1">
+            <label htmlFor="ticket-type" className="text-xs text-gray-400">
+              Tipo
+            </label>
+            <select
+              id="ticket-type"
+              value={form.type}
+              onChange={(event) => update({ type: event.target.value as OrderType })}
+              className="rounded border border-gray-700 bg-gray-950 px-2 py-1.5 text-sm"
+            >
+              {TYPES.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="flex flex-col gap-1">
+            <label htmlFor="ticket-tif" className="text-xs text-gray-400">
+              Validade
+            </label>
+            <select
+              id="ticket-tif"
+              value={form.type === 'market' ? 'IOC' : form.timeInForce}
+              disabled={form.type === 'market'}
+              onChange={(event) => update({ timeInForce: event.target.value as TimeInForce })}
+              className="rounded border border-gray-700 bg-gray-950 px-2 py-1.5 text-sm disabled:opacity-50"
+            >
+              {TIME_IN_FORCE.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        {needsStop(form.type) && stepper('stopPrice', 'Preço de disparo')}
+        {needsPrice(form.type) && stepper('price', 'Preço')}
+        {stepper('quantity', 'Quantidade')}
+        <dl className="num grid grid-cols-2 gap-y-0.5 text-xs">
+          <dt className="text-gray-400">Total estimado</dt>
+          <dd className="text-right" data-testid="ticket-total">
+            {cost.notional === null ? '—' : formatBRL(cost.notional)}
+          </dd>
+          <dt className="text-gray-400">Taxa máxima</dt>
+          <dd className="text-right">{cost.fee === null ? '—' : formatBRL(cost.fee)}</dd>
+          <dt className="col-span-2 text-gray-500" data-testid="ticket-available">
+            {available}
+          </dt>
+        </dl>
+        {confirming && (
+          <p
+            role="alert"
+            className="rounded bg-amber-500/15 px-2 py-1.5 text-xs text-amber-300"
+            data-testid="market-confirm"
+          >
+            Ordem a mercado: executa ao melhor preço disponível. Confirme para enviar.
+          </p>
+        )}
+        <button
+          type="submit"
+          disabled={busy}
+          className={`rounded py-2 text-sm font-semibold disabled:opacity-50 ${form.side === 'buy' ? 'bg-buy text-gray-950' : 'bg-sell text-white'}`}
+        >
+          {confirming ? 'Confirmar' : form.side === 'buy' ? 'Comprar' : 'Vender'} {instrument.symbol}
+        </button>
+        {notice !== null && (
+          <p
+            role="status"
+            className={`text-xs ${notice.ok ? 'text-emerald-400' : 'text-rose-400'}`}
+            data-testid="ticket-notice"
+          >
+            {notice.text}
+          </p>
+        )}
+      </form>
+    </section>
+  );
+}

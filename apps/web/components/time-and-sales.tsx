@@ -1,0 +1,38 @@
+import type { TradeView } from '@bolsa/contracts';
+import { formatPrice, formatQuantity, formatTime } from '../lib/format';
+
+/** The latest trades, newest first, coloured by the side that took liquidity. */
+export function TimeAndSales({ trades }: { trades: readonly TradeView[] }) {
+  return (
+    <section className="rounded border border-edge bg-panel" aria-label="Negócios" data-testid="time-and-sales">
+      <h2 className="border-b border-edge px-2 py-1.5 text-xs font-semibold uppercase tracking-wide text-gray-400">
+        Negócios
+      </h2>
+      <div className="max-h-[230px] overflow-auto">
+        <table className="num w-full text-xs">
+          <thead className="text-[10px] uppercase text-gray-500">
+            <tr>
+              <th className="px-2 py-1 text-left font-normal">Hora</th>
+              <th className="px-2 py-1 text-right font-normal">Preço</th>
+              <th className="px-2 py-1 text-right font-normal">Qtd</th>
+            </tr>
+          </thead>
+          <tbody>
+            {trades.slice(0, 40).map((trade) => (
+              <tr
+                key={trade.tradeId}
+                className={trade.aggressorSide === 'buy' ? 'text-buy' : 'text-sell'}
+                data-side={trade.aggressorSide}
+              >
+                <td className="px-2 py-0.5 text-gray-400">{formatTime(trade.executedAt)}</td>
+                <td className="px-2 py-0.5 text-right">{formatPrice(trade.price)}</td>
+                <td className="px-2 py-0.5 text-right">{formatQuantity(trade.quantity)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {trades.length === 0 && <p className="px-2 py-3 text-xs text-gray-500">Nenhum negócio ainda.</p>}
+    </section>
+  );
+}

@@ -1,0 +1,154 @@
+'use client';
+import type {
+  BookView,
+  FeeSchedule,
+  InstrumentView,
+  LevelDeltaView,
+  TickerView,
+  TradeView,
+  WalletView,
+} from '@bolsa/contracts';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api } from '../lib/api';
+import { applyLevelDeltas, bookFromSnapshot, EMPTY_BOOK, ladder, type BookState } from '../lib/book';
+import { centsOf } from '../lib/format';
+import { instrumentOf } from '../lib/ticket';
+import { addTrades } from '../lib/trades';
+import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
+import { CandleChart } from './candle-chart';
+import { DepositForm } from './deposit-form';
+import { MarketHeader } from './market-header';
+import { MyOrders } from './my-orders';
+import { OrderBook } from './order-book';
+import { OrderTicket } from './order-ticket';
+import { useRequiredAccount } from './session';
+import { TimeAndSales } from './time-and-sales';
+import { WalletPanel } from './wallet-panel';
+
+const DEPTH = 8;
+
+/** One instrument's trading screen: live ticker, book, trades and chart; ticket, orders and wallet. */
+export function TradingScreen({ symbol }: { symbol: string }) {
+  const account = useRequiredAccount();
+  const [instruments, setInstruments] = useState<InstrumentView[]>([]);
+  const [fees, setFees] = useState<FeeSchedule>({ makerBps: 0, takerBps: 0 });
+  const [book, setBook] = useState<BookState>(EMPTY_BOOK);
+  const [trades, setTrades] = useState<TradeView[]>([]);
+  const [tickers, setTickers] = useState<Map<string, TickerView>>(new Map());
+  const [wallet, setWallet] = useState<WalletView | null>(null);
+  const [ordersVersion, setOrdersVersion] = useState(0);
+  const [picked, setPicked] = useState<{ price: string; at: number } | null>(null);
+  // Deltas that arrive before the snapshot wait here; the ones it already includes are skipped on replay.
+  const early = useRef<LevelDeltaView[] | null>([]);
+
+  useEffect(() => {
+    void api<InstrumentView[]>('GET', '/api/instruments').then(setInstruments);
+    void api<FeeSchedule>('GET', '/api/fees').then(setFees);
+  }, []);
+
+  useEffect(() => {
+    if (instruments.length === 0) return;
+    void Promise.all(
+      instruments.map((i) => api<TickerView>('GET', `/api/markets/${i.symbol}/ticker`).catch(() => null)),
+    ).then((list) =>
+      setTickers((current) => {
+        const next = new Map(current);
+        for (const ticker of list) if (ticker !== null && ticker.symbol !== symbol) next.set(ticker.symbol, ticker);
+        return next;
+      }),
+    );
+  }, [instruments, symbol]);
+
+  useEffect(() => {
+    early.current = [];
+    setBook(EMPTY_BOOK);
+    setTrades([]);
+    let cancelled = false;
+    void Promise.all([
+      api<BookView>('GET', `/api/markets/${symbol}/book?depth=50`),
+      api<TradeView[]>('GET', `/api/markets/${symbol}/trades?limit=100`),
+      api<TickerView>('GET', `/api/markets/${symbol}/ticker`),
+    ]).then(([snapshot, recent, ticker]) => {
+      if (cancelled) return;
+      setBook(applyLevelDeltas(bookFromSnapshot(snapshot), early.current ?? []));
+      early.current = null;
+      setTrades((live) => addTrades(recent, [...live].reverse()));
+      setTickers((current) => new Map(current).set(symbol, ticker));
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [symbol]);
+
+  const onMarket = useCallback(
+    (events: StreamEvent[]) => {
+      const levels = events.filter((e) => e.kind === 'level').map((e) => e.data as LevelDeltaView);
+      const arrived = events.filter((e) => e.kind === 'trade').map((e) => e.data as TradeView);
+      const ticker = events.findLast((e) => e.kind === 'ticker')?.data as TickerView | undefined;
+      if (levels.length > 0) {
+        if (early.current !== null) early.current.push(...levels);
+        else setBook((current) => applyLevelDeltas(current, levels));
+      }
+      if (arrived.length > 0) setTrades((current) => addTrades(current, arrived));
+      if (ticker !== undefined) setTickers((current) => new Map(current).set(symbol, ticker));
+    },
+    [symbol],
+  );
+  const onMine = useCallback((events: StreamEvent[]) => {
+    const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
+    if (latest !== undefined) setWallet(latest);
+    if (events.some((e) => e.kind === 'order' || e.kind === 'fill')) setOrdersVersion((n) => n + 1);
+  }, []);
+
+  const marketState = useEventStream(`/api/stream/markets/${symbol}`, ['trade', 'level', 'ticker'], onMarket);
+  const mineState = useEventStream(account === null ? null : '/api/stream/me', ['order', 'fill', 'wallet'], onMine);
+
+  const view = useMemo(() => ladder(book, DEPTH), [book]);
+  const instrumentView = instruments.find((i) => i.symbol === symbol);
+  const instrument = useMemo(
+    () => (instrumentView === undefined ? null : instrumentOf(instrumentView)),
+    [instrumentView],
+  );
+  const ticker = tickers.get(symbol) ?? null;
+  const lastPrice = centsOf(ticker?.last) ?? centsOf(trades[0]?.price);
+
+  if (account === null) return null;
+  return (
+    <div data-testid="trading-screen">
+      <MarketHeader
+        symbol={symbol}
+        instruments={instruments}
+        ticker={ticker}
+        streams={[
+          ['mercado', marketState],
+          ['conta', mineState],
+        ]}
+      />
+      <div className="grid grid-cols-[260px_minmax(0,1fr)_360px] gap-3">
+        <div className="flex flex-col gap-3">
+          <OrderBook ladder={view} onPick={(price) => setPicked({ price, at: Date.now() })} />
+          <TimeAndSales trades={trades} />
+        </div>
+        <div className="flex min-w-0 flex-col gap-3">
+          <CandleChart symbol={symbol} trades={trades} />
+          <MyOrders version={ordersVersion} />
+        </div>
+        <div className="flex flex-col gap-3">
+          {instrument !== null && (
+            <OrderTicket
+              key={symbol}
+              instrument={instrument}
+              fees={fees}
+              wallet={wallet}
+              lastPrice={lastPrice}
+              picked={picked}
+              onPlaced={() => setOrdersVersion((n) => n + 1)}
+            />
+          )}
+          <WalletPanel wallet={wallet} tickers={tickers} />
+          <DepositForm />
+        </div>
+      </div>
+    </div>
+  );
+}

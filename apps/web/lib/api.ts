@@ -1,0 +1,43 @@
+import { ApiErrorBody, type FieldError } from '@bolsa/contracts';
+
+/** An error answer of the API, with its machine-readable code and the fields at fault. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: readonly FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** The CSRF token the API set (readable by design) for cookie-authenticated writes. */
+function csrfToken(): string | null {
+  const match = /(?:^|;\s*)bolsa_csrf=([^;]+)/.exec(document.cookie);
+  return match?.[1] === undefined ? null : decodeURIComponent(match[1]);
+}
+
+/** Same-origin calls to the API (proxied by Next), with the session cookie and, on writes, the CSRF token. */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const csrf = method === 'GET' ? null : csrfToken();
+  if (csrf !== null) headers['x-csrf-token'] = csrf;
+  const response = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  const parsed: unknown = text === '' ? null : JSON.parse(text);
+  if (!response.ok) {
+    const error = ApiErrorBody.safeParse(parsed);
+    if (error.success) {
+      throw new ApiFailure(response.status, error.data.code, error.data.message, error.data.details.fields ?? []);
+    }
+    throw new ApiFailure(response.status, 'internal_error', `the API answered ${response.status}`);
+  }
+  return parsed as T;
+}

@@ -1,0 +1,70 @@
+import type { BookView, LevelDeltaView } from '@bolsa/contracts';
+import { centsOf } from './format';
+
+/** One price level as the screen shows it. */
+export interface Level {
+  readonly price: string;
+  readonly cents: number;
+  readonly quantity: number;
+  readonly orderCount: number;
+}
+
+/** The L2 book: a snapshot plus the deltas after it, keyed by price in cents. */
+export interface BookState {
+  readonly sequence: number;
+  readonly bids: ReadonlyMap<number, Level>;
+  readonly asks: ReadonlyMap<number, Level>;
+}
+
+export const EMPTY_BOOK: BookState = { sequence: 0, bids: new Map(), asks: new Map() };
+
+function level(price: string, quantity: string, orderCount: number): [number, Level] {
+  const cents = centsOf(price) ?? 0;
+  return [cents, { price, cents, quantity: Number(quantity), orderCount }];
+}
+
+export function bookFromSnapshot(view: BookView): BookState {
+  return {
+    sequence: view.sequence,
+    bids: new Map(view.bids.map((l) => level(l.price, l.quantity, l.orderCount))),
+    asks: new Map(view.asks.map((l) => level(l.price, l.quantity, l.orderCount))),
+  };
+}
+
+/**
+ * Applies level deltas in one go (a frame's worth). A delta the snapshot already includes (its sequence is not
+ * above the book's) is skipped, so deltas that arrived while the snapshot loaded can be replayed safely.
+ */
+export function applyLevelDeltas(state: BookState, deltas: readonly LevelDeltaView[]): BookState {
+  const fresh = deltas.filter((delta) => delta.sequence > state.sequence);
+  if (fresh.length === 0) return state;
+  const bids = new Map(state.bids);
+  const asks = new Map(state.asks);
+  let sequence = state.sequence;
+  for (const delta of fresh) {
+    const side = delta.side === 'buy' ? bids : asks;
+    const [cents, next] = level(delta.price, delta.quantity, delta.orderCount);
+    if (next.quantity === 0) side.delete(cents);
+    else side.set(cents, next);
+    sequence = Math.max(sequence, delta.sequence);
+  }
+  return { sequence, bids, asks };
+}
+
+export interface BookLadder {
+  readonly bids: Level[];
+  readonly asks: Level[];
+  /** Best ask − best bid, in cents; null when a side is empty. */
+  readonly spread: number | null;
+  /** The largest level shown, for the depth bars. */
+  readonly maxQuantity: number;
+}
+
+/** The best `depth` levels of each side: bids high to low, asks low to high. */
+export function ladder(state: BookState, depth: number): BookLadder {
+  const bids = [...state.bids.values()].sort((a, b) => b.cents - a.cents).slice(0, depth);
+  const asks = [...state.asks.values()].sort((a, b) => a.cents - b.cents).slice(0, depth);
+  const maxQuantity = Math.max(1, ...bids.map((l) => l.quantity), ...asks.map((l) => l.quantity));
+  const spread = bids[0] !== undefined && asks[0] !== undefined ? asks[0].cents - bids[0].cents : null;
+  return { bids, asks, spread, maxQuantity };
+}

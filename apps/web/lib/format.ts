@@ -1,0 +1,61 @@
+/**
+ * Numbers as a Brazilian trader reads them: R$ 1.234,56, 1.000 shares, +1,23 %. The API sends decimal strings;
+ * they become integer cents first, so nothing is ever rounded through a float on its way to the screen.
+ */
+const DECIMAL = /^(-)?(\d+)(?:\.(\d{1,2}))?$/;
+
+/** "1234.5" → 123450 cents; null for anything that is not a plain decimal. */
+export function centsOf(decimal: string | null | undefined): number | null {
+  const match = decimal === null || decimal === undefined ? null : DECIMAL.exec(decimal);
+  if (match === null) return null;
+  const cents = Number(match[2]) * 100 + Number((match[3] ?? '').padEnd(2, '0'));
+  return match[1] === '-' ? -cents : cents;
+}
+
+const grouped = new Intl.NumberFormat('pt-BR', { maximumFractionDigits: 0 });
+
+function money(cents: number, symbol: boolean, signed = false): string {
+  const sign = cents < 0 ? '-' : signed && cents > 0 ? '+' : '';
+  const abs = Math.abs(cents);
+  const text = `${grouped.format(Math.floor(abs / 100))},${String(abs % 100).padStart(2, '0')}`;
+  return `${sign}${symbol ? 'R$\u00a0' : ''}${text}`;
+}
+
+/** R$ 1.234,56 */
+export function formatBRL(value: string | number | null | undefined): string {
+  const cents = typeof value === 'number' ? value : centsOf(value);
+  return cents === null ? '—' : money(cents, true);
+}
+
+/** 1.234,56 (a price, without the currency) */
+export function formatPrice(value: string | number | null | undefined, signed = false): string {
+  const cents = typeof value === 'number' ? value : centsOf(value);
+  return cents === null ? '—' : money(cents, false, signed);
+}
+
+/** 12.300 */
+export function formatQuantity(value: string | number | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const shares = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(shares) ? grouped.format(shares) : '—';
+}
+
+/** "+1.23" → +1,23 % */
+export function formatPercent(value: string | null | undefined): string {
+  const cents = centsOf(value);
+  return cents === null ? '—' : `${money(cents, false, true)}\u00a0%`;
+}
+
+/** Decimal string for the API from integer cents: 123450 → "1234.50". */
+export function decimalOf(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+const time = new Intl.DateTimeFormat('pt-BR', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+
+/** 14:03:27 */
+export function formatTime(iso: string): string {
+  return time.format(new Date(iso));
+}

@@ -1,0 +1,63 @@
+import { DEFAULT_INSTRUMENTS, toInstrumentView } from '@bolsa/contracts';
+import { describe, expect, it } from 'vitest';
+import { checkTicket, estimate, instrumentOf, stepPrice, stepQuantity, type TicketForm } from './ticket';
+
+const petr4 = instrumentOf(toInstrumentView(DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'PETR4')!));
+const form: TicketForm = {
+  side: 'buy',
+  type: 'limit',
+  timeInForce: 'GTC',
+  price: '35.10',
+  stopPrice: '',
+  quantity: '100',
+};
+
+describe('the order ticket', () => {
+  it('round-trips the instrument from its HTTP view', () => {
+    expect(petr4).toEqual(DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'PETR4'));
+  });
+
+  it('accepts a valid limit order (a comma works as the decimal mark) and sends only the fields it uses', () => {
+    const check = checkTicket({ ...form, price: '35,10', stopPrice: '30.00' }, petr4);
+    expect(check).toEqual({
+      ok: true,
+      request: { symbol: 'PETR4', side: 'buy', type: 'limit', timeInForce: 'GTC', price: '35.10', quantity: '100' },
+    });
+    const market = checkTicket({ ...form, type: 'market', price: '' }, petr4);
+    expect(market.ok && market.request).toEqual({ symbol: 'PETR4', side: 'buy', type: 'market', quantity: '100' });
+  });
+
+  it('names each field at fault with the rule it breaks', () => {
+    const check = checkTicket({ ...form, price: '35.105', quantity: '0' }, petr4);
+    expect(check.ok).toBe(false);
+    if (!check.ok) {
+      expect(Object.keys(check.errors).sort()).toEqual(['price', 'quantity']);
+      expect(check.errors['price']).toMatch(/decimal places/);
+    }
+    const band = checkTicket({ ...form, price: '5000.00' }, petr4);
+    expect(!band.ok && band.errors['price']).toMatch(/band/);
+    const stop = checkTicket({ ...form, type: 'stop_limit' }, petr4);
+    expect(!stop.ok && stop.errors['stopPrice']).toMatch(/required/);
+  });
+
+  it('steps prices by ticks and quantities by lots, never below one', () => {
+    expect(stepPrice('35.10', 1, petr4)).toBe('35.11');
+    expect(stepPrice('35,10', -3, petr4)).toBe('35.07');
+    expect(stepPrice('0.01', -1, petr4)).toBe('0.01');
+    expect(stepQuantity('100', 1, petr4)).toBe('101');
+    expect(stepQuantity('1', -1, petr4)).toBe('1');
+    expect(stepQuantity('', 1, petr4)).toBe('1');
+  });
+
+  it('estimates the total and the largest fee, rounded down like the exchange', () => {
+    expect(estimate(form, { makerBps: 2, takerBps: 3 }, null)).toEqual({ notional: 351_000, fee: 105 });
+    expect(estimate({ ...form, type: 'market' }, { makerBps: 2, takerBps: 3 }, 3_000)).toEqual({
+      notional: 300_000,
+      fee: 90,
+    });
+    expect(estimate({ ...form, type: 'market' }, { makerBps: 2, takerBps: 3 }, null)).toEqual({
+      notional: null,
+      fee: null,
+    });
+  });
+});

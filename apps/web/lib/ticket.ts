@@ -1,0 +1,101 @@
+import {
+  toOrderFields,
+  type FeeSchedule,
+  type FieldError,
+  type Instrument,
+  type InstrumentView,
+  type OrderType,
+  type PlaceOrderRequest,
+  type Side,
+  type TimeInForce,
+} from '@bolsa/contracts';
+import { centsOf } from './format';
+
+/** What the order ticket holds while the trader types: strings, exactly as entered. */
+export interface TicketForm {
+  readonly side: Side;
+  readonly type: OrderType;
+  readonly timeInForce: TimeInForce;
+  readonly price: string;
+  readonly stopPrice: string;
+  readonly quantity: string;
+}
+
+/** The contracts' instrument back from its HTTP view (decimal strings → integer units). */
+export function instrumentOf(view: InstrumentView): Instrument {
+  return {
+    symbol: view.symbol,
+    name: view.name,
+    currency: view.currency,
+    tickSize: centsOf(view.tickSize) ?? 1,
+    lotSize: Number(view.lotSize),
+    priceBand:
+      view.priceBand === null ? null : { min: centsOf(view.priceBand.min) ?? 0, max: centsOf(view.priceBand.max) ?? 0 },
+  };
+}
+
+export const needsPrice = (type: OrderType) => type === 'limit' || type === 'stop_limit';
+export const needsStop = (type: OrderType) => type === 'stop_limit' || type === 'stop_market';
+
+/** The request body the ticket stands for: fields a type does not use are left out. */
+export function requestOf(form: TicketForm, symbol: string): PlaceOrderRequest {
+  const price = form.price.trim().replace(',', '.');
+  const stopPrice = form.stopPrice.trim().replace(',', '.');
+  return {
+    symbol,
+    side: form.side,
+    type: form.type,
+    ...(form.type === 'market' ? {} : { timeInForce: form.timeInForce }),
+    ...(needsPrice(form.type) && price !== '' ? { price } : {}),
+    ...(needsStop(form.type) && stopPrice !== '' ? { stopPrice } : {}),
+    quantity: form.quantity.trim(),
+  };
+}
+
+export type TicketCheck =
+  | { readonly ok: true; readonly request: PlaceOrderRequest }
+  | { readonly ok: false; readonly errors: Record<string, string> };
+
+/** The same rules the API applies (tick, lot, band, which fields a type needs), checked before sending. */
+export function checkTicket(form: TicketForm, instrument: Instrument): TicketCheck {
+  const request = requestOf(form, instrument.symbol);
+  const fields = toOrderFields(request, instrument);
+  return fields.ok ? { ok: true, request } : { ok: false, errors: fieldMessages(fields.error) };
+}
+
+export function fieldMessages(errors: readonly FieldError[]): Record<string, string> {
+  const byField: Record<string, string> = {};
+  for (const error of errors) byField[error.field] ??= error.message;
+  return byField;
+}
+
+/** Moves a decimal price by whole ticks, never below one tick. */
+export function stepPrice(text: string, ticks: number, instrument: Instrument): string {
+  const cents = centsOf(text.trim().replace(',', '.')) ?? instrument.priceBand?.min ?? instrument.tickSize;
+  const snapped = Math.round(cents / instrument.tickSize) * instrument.tickSize;
+  const next = Math.max(instrument.tickSize, snapped + ticks * instrument.tickSize);
+  return `${Math.floor(next / 100)}.${String(next % 100).padStart(2, '0')}`;
+}
+
+/** Moves a quantity by whole lots, never below one lot. */
+export function stepQuantity(text: string, lots: number, instrument: Instrument): string {
+  const shares = Number.parseInt(text, 10);
+  const current = Number.isFinite(shares) ? Math.round(shares / instrument.lotSize) * instrument.lotSize : 0;
+  return String(Math.max(instrument.lotSize, current + lots * instrument.lotSize));
+}
+
+export interface Estimate {
+  /** price × quantity, in cents; null when the price is not known (a market order without a last price). */
+  readonly notional: number | null;
+  /** the largest fee the order could pay (the taker rate), rounded down as the exchange does */
+  readonly fee: number | null;
+}
+
+/** What the order would cost (or bring) at its price, or at `reference` (the last price) for market orders. */
+export function estimate(form: TicketForm, fees: FeeSchedule, reference: number | null): Estimate {
+  const quantity = Number.parseInt(form.quantity, 10);
+  const price = needsPrice(form.type) ? centsOf(form.price.trim().replace(',', '.')) : reference;
+  if (!Number.isFinite(quantity) || quantity <= 0 || price === null) return { notional: null, fee: null };
+  const notional = price * quantity;
+  return { notional, fee: Math.floor((notional * Math.max(fees.makerBps, fees.takerBps)) / 10_000) };
+}
