@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ApiErrorBody,
@@ -14,6 +17,7 @@ import { ContractBook } from '@bolsa/order-book';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { readEvents, type SseEvent } from '../bench/sse.js';
+import { MarketSimulator } from '../src/simulator.js';
 import { launchStack, type LaunchedStack } from './launch.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -374,3 +378,58 @@ describe('accounts and money on the running stack', () => {
     expect((login.body as { account: { role: string } }).account.role).toBe('admin');
   });
 });
+
+describe('the market simulator', () => {
+  it(
+    'trades through the public API with bot accounts, and reuses them after a restart',
+    { timeout: 60_000 },
+    async () => {
+      const botsFile = join(mkdtempSync(join(tmpdir(), 'bolsa-sim-')), 'bots.json');
+      const before = await call('GET', '/api/admin/summary', { token: await adminKey() });
+      const tradesBefore = (before.body as { instruments: Array<{ trades: number }> }).instruments.reduce(
+        (sum, i) => sum + i.trades,
+        0,
+      );
+      const simulator = new MarketSimulator(api, botsFile, 40);
+      await simulator.start();
+      await until(async () => {
+        const summary = await call('GET', '/api/admin/summary', { token: await adminKey() });
+        const trades = (summary.body as { instruments: Array<{ trades: number }> }).instruments.reduce(
+          (sum, i) => sum + i.trades,
+          0,
+        );
+        return trades > tradesBefore + 3 ? true : undefined;
+      });
+      await simulator.stop();
+      const bots = JSON.parse(readFileSync(botsFile, 'utf8')) as Array<{ apiKey: string }>;
+      expect(bots).toHaveLength(4);
+      const again = new MarketSimulator(api, botsFile, 40);
+      await again.start();
+      await again.stop();
+      expect(JSON.parse(readFileSync(botsFile, 'utf8'))).toEqual(bots);
+    },
+  );
+});
+
+let cachedAdminKey: string | undefined;
+/** An API key of the seeded admin, made through a cookie session. */
+async function adminKey(): Promise<string> {
+  if (cachedAdminKey !== undefined) return cachedAdminKey;
+  const login = await fetch(`${api}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const cookie = login.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
+  const key = await fetch(`${api}/api/me/api-keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ label: 'e2e' }),
+  });
+  cachedAdminKey = ((await key.json()) as { token: string }).token;
+  return cachedAdminKey;
+}

@@ -29,6 +29,9 @@ export function AdminPanel() {
       void api<AdminSummary>('GET', '/api/admin/summary')
         .then(setSummary)
         .catch(() => undefined);
+      void api<PlatformHealth>('GET', '/api/admin/health')
+        .then(setHealth)
+        .catch(() => setHealth(null));
     }, 1000);
     return () => clearTimeout(timer);
   }, [isAdmin, tradeSeen]);
