@@ -132,6 +132,24 @@ describe('the home broker and the admin panel in a browser', () => {
 
     await buyer.page.screenshot({ path: join(SCREENSHOTS, 'trading-screen.png') });
     await admin.page.screenshot({ path: join(SCREENSHOTS, 'admin-panel.png') });
+
+    // API keys: the secret is shown once, the key works for a program, and revoking it stops it.
+    await seller.page.getByRole('link', { name: 'Chaves de API' }).click();
+    await seller.page.getByLabel('Nome da chave').fill('planilha');
+    await seller.page.getByRole('button', { name: 'Criar chave' }).click();
+    const token = (await seller.page.getByTestId('new-key-token').textContent()) ?? '';
+    const asProgram = () => fetch(`${stack.api}/api/me/wallet`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await asProgram()).status).toBe(200);
+    const row = seller.page.getByTestId('key-row').filter({ hasText: 'planilha' });
+    await row.getByRole('button', { name: 'Revogar' }).click();
+    await expect.poll(() => row.textContent()).toContain('revogada');
+    expect((await asProgram()).status).toBe(401);
+
+    // Logging out ends the session: the trading screen sends the browser back to the login page.
+    await seller.page.getByRole('button', { name: 'Sair' }).click();
+    await seller.page.waitForURL(/\/login(\?|$)/);
+    await seller.page.goto(`${stack.web}/trade/PETR4`);
+    await seller.page.waitForURL(/\/login\?next=%2Ftrade%2FPETR4$/);
     for (const { errors } of [seller, buyer, admin]) expect(errors).toEqual([]);
   });
 });
