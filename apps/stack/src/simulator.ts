@@ -63,8 +63,9 @@ export class MarketSimulator {
       const mid = Math.max(100, this.mids.get(symbol)! + Math.round((Math.random() - 0.5) * 6));
       this.mids.set(symbol, mid);
       const side = Math.random() < 0.5 ? 'buy' : 'sell';
+      // Quotes rest 1-8 ticks from the mid; a crossing order reaches 10 ticks through it, so it trades.
       const crossing = Math.random() < 0.3;
-      const offset = crossing ? -2 : 1 + Math.floor(Math.random() * 8);
+      const offset = crossing ? -10 : 1 + Math.floor(Math.random() * 8);
       const price = side === 'buy' ? mid - offset : mid + offset;
       const response = await this.call<{ orderId: string }>(
         'POST',

@@ -36,6 +36,20 @@ export function AdminPanel() {
     return () => clearTimeout(timer);
   }, [isAdmin, tradeSeen]);
 
+  // The panel opens on the latest trades of every instrument, then follows the live stream.
+  useEffect(() => {
+    if (!isAdmin) return;
+    void api<Array<{ symbol: string }>>('GET', '/api/instruments')
+      .then((instruments) =>
+        Promise.all(instruments.map((i) => api<TradeView[]>('GET', `/api/markets/${i.symbol}/trades?limit=50`))),
+      )
+      .then((lists) => {
+        const recent = lists.flat().sort((a, b) => Date.parse(a.executedAt) - Date.parse(b.executedAt));
+        setTrades((live) => addTrades(addTrades([], recent, 200), [...live].reverse(), 200));
+      })
+      .catch(() => undefined);
+  }, [isAdmin]);
+
   useEffect(() => {
     if (!isAdmin) return;
     const load = () => {
