@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { startPostgres, type RunningPostgres } from '@bolsa/embedded-db';
 import { startBroker, type RunningBroker } from '@bolsa/kafka-broker';
 import { loadConfig } from './config.js';
-import { MarketSimulator } from './simulator.js';
+import { MarketSimulator } from '@bolsa/simulator';
 
 /** The repository root: the nearest directory above this file holding pnpm-workspace.yaml. */
 function repositoryRoot(): string {
@@ -205,7 +205,7 @@ async function main(): Promise<void> {
     await waitForHealth(`http://127.0.0.1:${config.INGEST_PORT}/health`, 60_000);
     await waitForHealth(`http://127.0.0.1:${config.ENGINE_METRICS_PORT}/health`, 60_000);
     const webUrl = `http://localhost:${config.WEB_PORT}`;
-    await waitForHealth(`${webUrl}/login`, 60_000);
+    await waitForHealth(`${webUrl}/health`, 60_000);
     if (config.SIMULATOR === 'on') {
       started.simulator = new MarketSimulator(
         apiUrl,

@@ -17,7 +17,7 @@ import { ContractBook } from '@bolsa/order-book';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { readEvents, type SseEvent } from '../bench/sse.js';
-import { MarketSimulator } from '../src/simulator.js';
+import { MarketSimulator } from '@bolsa/simulator';
 import { launchStack, type LaunchedStack } from './launch.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

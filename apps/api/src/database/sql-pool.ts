@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import pg from 'pg';
 import { API_CONFIG, type ApiConfig } from '../config.js';
+import { ApiMetrics } from '../observability/metrics.js';
 import { connectionFields } from './pg-connection.js';
 
 const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
@@ -16,8 +17,9 @@ const utcTimestamps = {
 /** A plain pg pool for the few hot statements where Prisma's per-query cost shows (the order insert). */
 @Injectable()
 export class SqlPool extends pg.Pool implements OnModuleDestroy {
-  constructor(@Inject(API_CONFIG) config: ApiConfig) {
+  constructor(@Inject(API_CONFIG) config: ApiConfig, @Inject(ApiMetrics) metrics: ApiMetrics) {
     super({ ...connectionFields(config.databaseUrl), max: config.databasePoolSize, types: utcTimestamps });
+    metrics.watchPool(this);
     // An idle connection that fails (the server restarting or stopping) is dropped by the pool, which opens a
     // new one when needed; without a listener the pool would rethrow it as an uncaught exception.
     this.on('error', () => undefined);

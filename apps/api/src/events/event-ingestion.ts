@@ -3,6 +3,7 @@ import type { EngineEvent } from '@bolsa/contracts';
 import type { PoolClient } from 'pg';
 import { placeholders } from '../database/placeholders.js';
 import { SqlPool } from '../database/sql-pool.js';
+import { ApiMetrics } from '../observability/metrics.js';
 import { SettlementStore } from '../wallets/settlement-store.js';
 
 type Tx = PoolClient;
@@ -60,27 +61,31 @@ export class EventIngestion {
   constructor(
     @Inject(SqlPool) private readonly sql: SqlPool,
     @Inject(SettlementStore) private readonly settlement: SettlementStore,
+    @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
   ) {}
 
   /** Returns the events that were new, in order, with their stream ids. */
   async ingest(events: readonly EngineEvent[]): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
-    return this.sql.transaction(async (tx) => {
-      const fresh = await this.insertNew(tx, events);
-      const plainEvents = fresh.map((stored) => stored.event);
-      await this.applyToOrders(tx, plainEvents);
-      const settled = await this.settlement.apply(tx, plainEvents);
-      await this.recordTrades(
-        tx,
-        plainEvents.filter((event): event is Trade => event.type === 'trade'),
-        settled?.fees ?? new Map(),
-      );
-      await this.applyToBook(
-        tx,
-        plainEvents.filter((event): event is Level => event.type === 'level_changed'),
-      );
-      return fresh;
-    });
+    const timer = this.metrics.dbSeconds.startTimer({ operation: 'ingest_batch' });
+    return this.sql
+      .transaction(async (tx) => {
+        const fresh = await this.insertNew(tx, events);
+        const plainEvents = fresh.map((stored) => stored.event);
+        await this.applyToOrders(tx, plainEvents);
+        const settled = await this.settlement.apply(tx, plainEvents);
+        await this.recordTrades(
+          tx,
+          plainEvents.filter((event): event is Trade => event.type === 'trade'),
+          settled?.fees ?? new Map(),
+        );
+        await this.applyToBook(
+          tx,
+          plainEvents.filter((event): event is Level => event.type === 'level_changed'),
+        );
+        return fresh;
+      })
+      .finally(() => timer());
   }
 
   private async insertNew(tx: Tx, events: readonly EngineEvent[]): Promise<StoredEvent[]> {

@@ -83,6 +83,37 @@ export class ApiMetrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  private pool: { totalCount: number; idleCount: number; waitingCount: number } | null = null;
+  readonly dbPool = new Gauge({
+    name: 'api_db_pool_connections',
+    help: 'Connections of the plain pg pool, by state (total, idle, waiting requests)',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+    collect: () => {
+      if (this.pool === null) return;
+      this.dbPool.set({ state: 'total' }, this.pool.totalCount);
+      this.dbPool.set({ state: 'idle' }, this.pool.idleCount);
+      this.dbPool.set({ state: 'waiting' }, this.pool.waitingCount);
+    },
+  });
+  readonly dbSeconds = new Histogram({
+    name: 'api_db_operation_duration_seconds',
+    help: 'Database work per operation: placing an order with its hold, storing and settling an event batch',
+    labelNames: ['operation'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly orderToTradeSeconds = new Histogram({
+    name: 'api_order_to_trade_seconds',
+    help: 'From an order being recorded by the API to its first trade as the taker, end to end',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  /** Reports a pg pool's connections at every scrape. */
+  watchPool(pool: { totalCount: number; idleCount: number; waitingCount: number }): void {
+    this.pool = pool;
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'api_' });

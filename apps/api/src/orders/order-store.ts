@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OrderFields, OrderStatus } from '@bolsa/contracts';
 import { SqlPool } from '../database/sql-pool.js';
+import { ApiMetrics } from '../observability/metrics.js';
 import { ApiError } from '../errors/api-error.js';
 import { cashHoldFor, type HoldPlan } from '../wallets/holds.js';
 import { appendLedger, CASH } from '../wallets/ledger.js';
@@ -33,7 +34,10 @@ function insufficient(asset: string, required: bigint, available: bigint | undef
 /** Orders and the holds behind them, written together so an order never exists without its hold. */
 @Injectable()
 export class OrderStore {
-  constructor(@Inject(SqlPool) private readonly sql: SqlPool) {}
+  constructor(
+    @Inject(SqlPool) private readonly sql: SqlPool,
+    @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
+  ) {}
 
   /**
    * Holds the order's cash or shares and records it as pending, in one statement: the conditional update takes
@@ -42,6 +46,7 @@ export class OrderStore {
    */
   async insertWithHold(order: NewOrder): Promise<OrderRow> {
     const { fields, hold } = order;
+    const timer = this.metrics.dbSeconds.startTimer({ operation: 'place_order' });
     const { rows } = await this.sql.query<OrderRow>(
       `WITH hold AS (
          UPDATE balances SET available = available - $17::bigint, held = held + $17::bigint, updated_at = now()
@@ -84,6 +89,7 @@ export class OrderStore {
         hold.feeBps,
       ],
     );
+    timer();
     const created = rows[0];
     if (created !== undefined) return created;
     const available = await this.available(order.accountId, hold.asset);

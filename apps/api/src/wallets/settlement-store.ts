@@ -29,12 +29,13 @@ export class SettlementStore {
   async apply(tx: PoolClient, events: readonly EngineEvent[]): Promise<SettlementOutcome | null> {
     const orderIds = [...ordersInvolved(events)].sort();
     if (orderIds.length === 0) return null;
-    const orders = await this.lockOrders(tx, orderIds);
+    const { orders, createdAt } = await this.lockOrders(tx, orderIds);
     const keys = balancesInvolved(events, orders).sort(([a1, s1], [a2, s2]) =>
       a1 === a2 ? (s1 < s2 ? -1 : 1) : a1 < a2 ? -1 : 1,
     );
     const balances = await this.lockBalances(tx, keys);
     const outcome = settle(events, orders, balances, this.config.fees);
+    this.observeOrderToTrade(events, createdAt);
 
     const changed = [...outcome.changedBalances].map((key) => {
       const [accountId, asset] = key.split('|') as [string, string];
@@ -69,6 +70,18 @@ export class SettlementStore {
     return outcome;
   }
 
+  /** How long each taker order took from being recorded to its first trade. */
+  private observeOrderToTrade(events: readonly EngineEvent[], createdAt: ReadonlyMap<string, number>): void {
+    const seen = new Set<string>();
+    for (const event of events) {
+      if (event.type !== 'trade' || seen.has(event.takerOrderId)) continue;
+      seen.add(event.takerOrderId);
+      const recorded = createdAt.get(event.takerOrderId);
+      if (recorded !== undefined)
+        this.metrics.orderToTradeSeconds.observe(Math.max(0, event.timestamp - recorded) / 1000);
+    }
+  }
+
   /** Counted before the commit: a rolled-back batch is retried and counted again, so these are approximate. */
   private count(outcome: SettlementOutcome): void {
     this.metrics.settledTrades.inc(outcome.fees.size);
@@ -79,7 +92,10 @@ export class SettlementStore {
     for (const entry of outcome.ledger) this.metrics.ledgerEntries.inc({ reason: entry.reason });
   }
 
-  private async lockOrders(tx: PoolClient, ids: string[]): Promise<Map<string, HeldOrder>> {
+  private async lockOrders(
+    tx: PoolClient,
+    ids: string[],
+  ): Promise<{ orders: Map<string, HeldOrder>; createdAt: Map<string, number> }> {
     const { rows } = await tx.query<{
       id: string;
       account_id: string;
@@ -89,12 +105,14 @@ export class SettlementStore {
       hold_amount: string;
       hold_price: string | null;
       hold_fee_bps: number;
+      created_at: Date;
     }>(
-      `SELECT id, account_id, symbol, side, hold_asset, hold_amount, hold_price, hold_fee_bps
+      `SELECT id, account_id, symbol, side, hold_asset, hold_amount, hold_price, hold_fee_bps, created_at
          FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
       [ids],
     );
-    return new Map(
+    const createdAt = new Map(rows.map((row) => [row.id, row.created_at.getTime()]));
+    const orders = new Map(
       rows.map((row) => [
         row.id,
         {
@@ -109,6 +127,7 @@ export class SettlementStore {
         },
       ]),
     );
+    return { orders, createdAt };
   }
 
   /** Creates the balances that do not exist yet (a first position in a symbol), then locks them all. */

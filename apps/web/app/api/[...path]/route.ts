@@ -1,4 +1,5 @@
 import { webConfig } from '../../../config';
+import { webMetrics } from '../../../lib/server-metrics';
 
 /**
  * Same-origin proxy to the Bolsa API, so the browser only ever talks to this origin: the session cookie is
@@ -46,11 +47,13 @@ async function forward(request: Request, { params }: { params: Promise<{ path: s
       ...(hasBody ? { body: await request.arrayBuffer() } : {}),
     });
   } catch {
+    webMetrics().proxied.inc({ method: request.method, status: '503' });
     return Response.json(
       { code: 'unavailable', message: 'the API could not be reached', details: {} },
       { status: 503 },
     );
   }
+  webMetrics().proxied.inc({ method: request.method, status: String(upstream.status) });
   const responseHeaders = new Headers(upstream.headers);
   for (const name of DROPPED_RESPONSE_HEADERS) responseHeaders.delete(name);
   return new Response(upstream.body, { status: upstream.status, headers: responseHeaders });
