@@ -11,6 +11,8 @@ export interface LaunchedStack {
   readonly api: string;
   readonly web: string;
   readonly kafkaPort: number;
+  /** The matching engine's /metrics and /health. */
+  readonly engineMetricsPort: number;
   readonly databaseUrl: string;
   readonly enginePid: number;
   /** Everything the launcher printed so far. */
@@ -58,6 +60,7 @@ export async function launchStack(environment: Record<string, string> = {}): Pro
           api: ready[1]!,
           web: ready[2]!,
           kafkaPort: kafka,
+          engineMetricsPort: metrics,
           databaseUrl: db[1]!,
           enginePid: Number(ready[3]),
           output: () => output,

@@ -77,6 +77,12 @@ export class ApiMetrics {
     help: 'Trading fees credited to the exchange account, in cents',
     registers: [this.registry],
   });
+  readonly tradedQuantity = new Counter({
+    name: 'api_traded_quantity_total',
+    help: 'Shares traded, by instrument (as settled)',
+    labelNames: ['symbol'] as const,
+    registers: [this.registry],
+  });
   readonly loginFailures = new Counter({
     name: 'api_login_failures_total',
     help: 'Failed logins, by outcome (wrong credentials or rate-limited)',

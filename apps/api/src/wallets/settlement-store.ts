@@ -36,6 +36,9 @@ export class SettlementStore {
     const balances = await this.lockBalances(tx, keys);
     const outcome = settle(events, orders, balances, this.config.fees);
     this.observeOrderToTrade(events, createdAt);
+    for (const event of events) {
+      if (event.type === 'trade') this.metrics.tradedQuantity.inc({ symbol: event.symbol }, event.quantity);
+    }
 
     const changed = [...outcome.changedBalances].map((key) => {
       const [accountId, asset] = key.split('|') as [string, string];
