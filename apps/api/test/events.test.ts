@@ -16,7 +16,7 @@ import { ContractBook } from '@bolsa/order-book';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaService } from '../src/database/prisma.service.js';
-import { newTrader, startTestApi, type TestApi } from './support.js';
+import { newTrader, startTestApi, type TestApi, until } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -47,16 +47,6 @@ afterAll(async () => {
   await eventWriter.disconnect();
   await api.stop();
 });
-
-async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function publish(events: EngineEvent[]): Promise<void> {
   await eventWriter.send({

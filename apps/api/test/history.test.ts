@@ -5,7 +5,7 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlPool } from '../src/database/sql-pool.js';
 import { startInTestEngine } from './engine-in-test.js';
-import { newTrader, readStream, startTestApi, type TestApi } from './support.js';
+import { newTrader, readStream, startTestApi, type TestApi, until } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -47,16 +47,6 @@ afterAll(async () => {
 });
 
 type Trader = Awaited<ReturnType<typeof newTrader>>;
-
-async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function place(trader: Trader, body: Record<string, string>, traceparent?: string) {
   const response = await api.request('POST', '/api/orders', {

@@ -191,3 +191,14 @@ export async function newAdmin(api: TestApi): Promise<BrowserSession & { apiKey:
   });
   return { ...session, email, apiKey: (key.body as { token: string }).token };
 }
+
+/** Polls `check` until it gives a value (not undefined or false), or fails after `timeoutMs`. */
+export async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,7 +1,7 @@
 import { ApiErrorBody, LedgerEntryView, OrderView, WalletView, type LedgerReason } from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInTestEngine } from './engine-in-test.js';
-import { newTrader, startTestApi, type TestApi } from './support.js';
+import { newTrader, startTestApi, type TestApi, until } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -36,16 +36,6 @@ async function ledger(trader: Trader, query = ''): Promise<LedgerEntryView[]> {
 
 async function place(trader: Trader, body: Record<string, unknown>) {
   return api.request('POST', '/api/orders', { token: trader.apiKey, body });
-}
-
-async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function orderStatus(trader: Trader, orderId: string): Promise<string> {

@@ -22,19 +22,32 @@ export function AdminPanel() {
 
   const [tradeSeen, setTradeSeen] = useState(0);
 
-  // The summary's totals are re-read a second after trades arrive, and every 5 s regardless.
+  const loadFigures = useCallback(() => {
+    void api<AdminSummary>('GET', '/api/admin/summary')
+      .then(setSummary)
+      .catch(() => undefined);
+    void api<PlatformHealth>('GET', '/api/admin/health')
+      .then(setHealth)
+      .catch(() => setHealth(null));
+  }, []);
+
+  // The figures are re-read a second after trades arrive, and every 5 s regardless.
   useEffect(() => {
     if (!isAdmin || tradeSeen === 0) return;
-    const timer = setTimeout(() => {
-      void api<AdminSummary>('GET', '/api/admin/summary')
-        .then(setSummary)
-        .catch(() => undefined);
-      void api<PlatformHealth>('GET', '/api/admin/health')
-        .then(setHealth)
-        .catch(() => setHealth(null));
-    }, 1000);
+    const timer = setTimeout(loadFigures, 1000);
     return () => clearTimeout(timer);
-  }, [isAdmin, tradeSeen]);
+  }, [isAdmin, tradeSeen, loadFigures]);
+
+  useEffect(() => {
+    if (!isAdmin) return;
+    loadFigures();
+    const timer = setInterval(loadFigures, 5000);
+    const tick = setInterval(() => setNow(Date.now()), 1000);
+    return () => {
+      clearInterval(timer);
+      clearInterval(tick);
+    };
+  }, [isAdmin, loadFigures]);
 
   // The panel opens on the latest trades of every instrument, then follows the live stream.
   useEffect(() => {
@@ -48,28 +61,6 @@ export function AdminPanel() {
         setTrades((live) => addTrades(addTrades([], recent, 200), [...live].reverse(), 200));
       })
       .catch(() => undefined);
-  }, [isAdmin]);
-
-  useEffect(() => {
-    if (!isAdmin) return;
-    const load = () => {
-      void api<AdminSummary>('GET', '/api/admin/summary')
-        .then(setSummary)
-        .catch(() => undefined);
-      void api<PlatformHealth>('GET', '/api/admin/health')
-        .then(setHealth)
-        .catch(() => setHealth(null));
-    };
-    load();
-    const timer = setInterval(() => {
-      setNow(Date.now());
-      load();
-    }, 5000);
-    const tick = setInterval(() => setNow(Date.now()), 1000);
-    return () => {
-      clearInterval(timer);
-      clearInterval(tick);
-    };
   }, [isAdmin]);
 
   const onTrades = useCallback((events: StreamEvent[]) => {
