@@ -75,7 +75,9 @@ export class EngineService {
   async stop(): Promise<void> {
     this.running = false;
     await this.consumer.stop();
-    for (const state of this.states.values()) await this.snapshot(state);
+    // A stopped consumer can no longer commit; the snapshots on disk carry their offsets, and commands before
+    // them that are delivered again after a restart are recognised as already applied.
+    for (const state of this.states.values()) await this.snapshot(state, { commit: false });
     await this.consumer.disconnect();
     await this.producer.disconnect();
   }
@@ -176,12 +178,14 @@ export class EngineService {
   }
 
   /** Writes the partition's snapshot, then commits the offset it ends at, in that order. */
-  private async snapshot(state: PartitionState): Promise<void> {
+  private async snapshot(state: PartitionState, options = { commit: true }): Promise<void> {
     const snapshot = state.books.snapshot();
     this.snapshots.save(snapshot);
-    await this.consumer.commitOffsets([
-      { topic: TOPICS.orderCommands, partition: snapshot.partition, offset: String(snapshot.nextOffset) },
-    ]);
+    if (options.commit) {
+      await this.consumer.commitOffsets([
+        { topic: TOPICS.orderCommands, partition: snapshot.partition, offset: String(snapshot.nextOffset) },
+      ]);
+    }
     state.commandsSinceSnapshot = 0;
     state.lastSnapshotAt = Date.now();
     this.metrics.snapshots.inc();

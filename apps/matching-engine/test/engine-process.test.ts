@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,6 +95,19 @@ async function publishedCount(): Promise<number> {
   }
 }
 
+/** Runs `test` on a broker of its own: an engine in a new group reads the command log from the beginning. */
+async function withOwnBroker(test: () => Promise<void>): Promise<void> {
+  const shared = { broker, kafka };
+  broker = await startBroker({ partitions: 3 });
+  kafka = new Kafka({ brokers: [broker.bootstrap], clientId: 'engine-tests', logLevel: logLevel.NOTHING });
+  try {
+    await test();
+  } finally {
+    await broker.stop();
+    ({ broker, kafka } = shared);
+  }
+}
+
 function expectedEvents(commands: OrderCommand[]): EngineEvent[] {
   const books = new Map(DEFAULT_INSTRUMENTS.map((instrument) => [instrument.symbol, new ContractBook(instrument)]));
   return commands.flatMap((command) => books.get(command.symbol)!.apply(command));
@@ -140,6 +153,34 @@ describe('the matching engine process', () => {
       engine.kill('SIGTERM');
       await new Promise((resolve) => engine.once('exit', resolve));
     }
+  });
+
+  it('stops cleanly on SIGTERM mid-stream (snapshots saved) and resumes without loss or repeats', async () => {
+    await withOwnBroker(async () => {
+      const snapshotDir = mkdtempSync(join(tmpdir(), 'bolsa-engine-'));
+      const commands = orderFlow(2000, SYMBOLS, 11);
+      const expected = expectedEvents(commands);
+      const logs: string[] = [];
+      let engine = startEngine(snapshotDir, 'engine-graceful', logs);
+      const sending = send(commands);
+      while ((await publishedCount()) < expected.length / 5) await new Promise((resolve) => setTimeout(resolve, 20));
+      engine.kill('SIGTERM');
+      const code = await new Promise((resolve) => engine.once('exit', resolve));
+      expect(code).toBe(0);
+      expect(logs.filter((line) => line.includes('stopping failed'))).toEqual([]);
+      expect(readdirSync(snapshotDir).length).toBeGreaterThan(0);
+      await sending;
+      engine = startEngine(snapshotDir, 'engine-graceful');
+      try {
+        const events = (await readEvents(expected.length)).map((entry) => entry.event);
+        expect(events.length).toBe(expected.length);
+        const actual = bySymbol(events);
+        for (const [symbol, wanted] of Object.entries(bySymbol(expected))) expect(actual[symbol]).toEqual(wanted);
+      } finally {
+        engine.kill('SIGTERM');
+        await new Promise((resolve) => engine.once('exit', resolve));
+      }
+    });
   });
 
   it('splits the partitions between two engines in one group, and still publishes each event once', async () => {
