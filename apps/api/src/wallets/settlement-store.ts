@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EngineEvent, Side } from '@bolsa/contracts';
 import type { PoolClient } from 'pg';
 import { API_CONFIG, type ApiConfig } from '../config.js';
+import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { appendLedger } from './ledger.js';
 import {
@@ -24,6 +25,7 @@ export class SettlementStore {
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
+    @Inject(ApiLogger) private readonly logger: ApiLogger,
   ) {}
 
   async apply(tx: PoolClient, events: readonly EngineEvent[]): Promise<SettlementOutcome | null> {
@@ -70,6 +72,11 @@ export class SettlementStore {
     }
     await appendLedger(tx, outcome.ledger);
     this.count(outcome);
+    for (const event of events) {
+      if (event.type === 'trade' && outcome.unsettled.includes(event.tradeId)) {
+        this.logger.pino.error({ traceId: event.traceId, tradeId: event.tradeId }, 'trade recorded without settlement');
+      }
+    }
     return outcome;
   }
 
@@ -89,6 +96,7 @@ export class SettlementStore {
   private count(outcome: SettlementOutcome): void {
     this.metrics.settledTrades.inc(outcome.fees.size);
     this.metrics.unsettledTrades.inc(outcome.unsettled.length);
+
     let fees = 0n;
     for (const { makerFee, takerFee } of outcome.fees.values()) fees += makerFee + takerFee;
     this.metrics.feesCollected.inc(Number(fees));

@@ -2,7 +2,7 @@ import type { EngineEvent } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
 import { cashHoldFor } from './holds.js';
 import { CASH, EXCHANGE_ACCOUNT_ID } from './ledger.js';
-import { balanceKey, settle, SettlementError, type Balance, type HeldOrder } from './settlement.js';
+import { balanceKey, settle, type Balance, type HeldOrder } from './settlement.js';
 
 const BUYER = '10000000-0000-4000-8000-000000000001';
 const SELLER = '20000000-0000-4000-8000-000000000002';
@@ -115,9 +115,21 @@ describe('settle', () => {
     expect(outcome.ledger.map((row) => row.reason)).toEqual(['release']);
   });
 
-  it('refuses a fill beyond what the orders hold rather than write a negative balance', () => {
+  it("takes what an order lacks from its account's free balance, and leaves the trade unsettled when that is short too", () => {
     const { orders, balances } = fixture(1n, 3000n);
-    expect(() => settle([trade(1, 3000, 2)], orders, balances, rates)).toThrow(SettlementError);
+    // The buy holds one share's worth; its account has 100.00 free, enough for a second share but not a third.
+    balances.get(balanceKey(BUYER, CASH))!.available = 10_000n;
+    const outcome = settle([trade(1, 3000, 2)], orders, balances, rates);
+    expect(outcome.unsettled).toEqual([]);
+    expect(outcome.ledger.filter((row) => row.reason === 'hold')).toHaveLength(1);
+    expect(balances.get(balanceKey(BUYER, 'PETR4'))!.available).toBe(2n);
+
+    const short = fixture(1n, 3000n);
+    const before = structuredClone([...short.balances]);
+    const unsettled = settle([trade(1, 3000, 5)], short.orders, short.balances, rates);
+    expect(unsettled.unsettled).toEqual(['PETR4-1']);
+    expect(unsettled.ledger).toEqual([]);
+    expect([...short.balances]).toEqual(before);
   });
 
   it('records but does not settle a trade whose orders it does not know', () => {

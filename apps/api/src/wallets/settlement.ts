@@ -33,7 +33,10 @@ export interface SettlementOutcome {
   readonly fees: Map<string, { makerFee: bigint; takerFee: bigint }>;
   readonly changedBalances: Set<string>;
   readonly changedOrders: Set<string>;
-  /** Trades whose orders are not known here (placed outside this API): recorded but moving no money. */
+  /**
+   * Trades recorded but moving no money: their orders are not known here (placed outside this API), or they need
+   * more than the orders hold and their accounts have free.
+   */
   readonly unsettled: string[];
 }
 
@@ -41,6 +44,8 @@ export interface SettlementOutcome {
 export class SettlementError extends Error {}
 
 export const balanceKey = (accountId: string, asset: string) => `${accountId}|${asset}`;
+
+const bigMax = (a: bigint, b: bigint) => (a > b ? a : b);
 
 /** Events after which an order can never trade again, so whatever it still holds goes back. */
 function finishedOrderId(event: EngineEvent): string | null {
@@ -153,17 +158,34 @@ export function settle(
     const notional = quantity * BigInt(trade.price);
     const buyerFee = feeOn(notional, Math.min(buyerIsTaker ? rates.takerBps : rates.makerBps, buy.holdFeeBps));
     const sellerFee = feeOn(notional, Math.min(buyerIsTaker ? rates.makerBps : rates.takerBps, sell.holdFeeBps));
-    const consumed = cashHoldFor(quantity, buy.holdPrice, buy.holdFeeBps);
-    if (consumed > buy.holdAmount || notional + buyerFee > consumed || quantity > sell.holdAmount) {
-      throw new SettlementError(`trade ${trade.tradeId} exceeds what its orders hold`);
+    const consumed = bigMax(cashHoldFor(quantity, buy.holdPrice, buy.holdFeeBps), notional + buyerFee);
+    const refs = { tradeId: trade.tradeId, traceId: trade.traceId };
+    const buyer = { ...refs, orderId: buy.orderId };
+    const seller = { ...refs, orderId: sell.orderId };
+
+    // An order holds enough by construction. One that does not (its hold was released because the API believed
+    // it never reached the exchange, yet it did) takes the rest from what its account has free; when even that is
+    // short the trade is reported unsettled rather than stopping every other settlement.
+    const cashShort = consumed - buy.holdAmount;
+    const sharesShort = quantity - sell.holdAmount;
+    const cashFree = balances.get(balanceKey(buy.accountId, CASH))?.available ?? 0n;
+    const sharesFree = balances.get(balanceKey(sell.accountId, trade.symbol))?.available ?? 0n;
+    if ((cashShort > 0n && cashFree < cashShort) || (sharesShort > 0n && sharesFree < sharesShort)) {
+      outcome.unsettled.push(trade.tradeId);
+      return;
+    }
+    if (cashShort > 0n) {
+      change(buy.accountId, CASH, 'hold', -cashShort, cashShort, buyer);
+      buy.holdAmount += cashShort;
+    }
+    if (sharesShort > 0n) {
+      change(sell.accountId, trade.symbol, 'hold', -sharesShort, sharesShort, seller);
+      sell.holdAmount += sharesShort;
     }
     buy.holdAmount -= consumed;
     sell.holdAmount -= quantity;
     outcome.changedOrders.add(buy.orderId).add(sell.orderId);
 
-    const refs = { tradeId: trade.tradeId, traceId: trade.traceId };
-    const buyer = { ...refs, orderId: buy.orderId };
-    const seller = { ...refs, orderId: sell.orderId };
     change(buy.accountId, CASH, 'trade', 0n, -notional, buyer);
     if (buyerFee > 0n) change(buy.accountId, CASH, 'fee', 0n, -buyerFee, buyer);
     const refund = consumed - notional - buyerFee;
