@@ -15,6 +15,7 @@ import {
 import { ContractBook } from '@bolsa/order-book';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANNELS, PgNotifications } from '../src/database/pg-notifications.js';
 import { PrismaService } from '../src/database/prisma.service.js';
 import { newTrader, startTestApi, type TestApi, until } from './support.js';
 
@@ -135,6 +136,36 @@ describe('engine events reach PostgreSQL once', () => {
     expect(storedBefore).toBe(events.length);
     expect(await wallets()).toEqual(walletsBefore);
     expect(await ledgerSize()).toBe(ledgerBefore);
+  });
+});
+
+describe('notifications', () => {
+  it('announces each ingestion commit on bolsa_events, and wallet changes on bolsa_wallets', async () => {
+    const notifications = api.app.get(PgNotifications);
+    const announced: string[] = [];
+    const events = notifications.on(CHANNELS.events).subscribe(() => announced.push('events'));
+    const wallets = notifications.walletChanges.subscribe((accountId) => announced.push(accountId));
+    try {
+      const trader = await newTrader(api, 'notified');
+      await api.request('POST', '/api/me/deposits', { token: trader.apiKey, body: { amount: '1.00' } });
+      const order = OrderView.parse(
+        (
+          await api.request('POST', '/api/orders', {
+            token: trader.apiKey,
+            body: { symbol: 'ABEV3', side: 'buy', type: 'limit', price: '10.00', quantity: '1' },
+          })
+        ).body,
+      );
+      const placed = await until(async () =>
+        commands.find((c) => c.type === 'place_order' && c.orderId === order.orderId),
+      );
+      await publish(new ContractBook(DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'ABEV3')!).apply(placed));
+      await until(async () => announced.includes('events'));
+      expect(announced).toContain(trader.accountId);
+    } finally {
+      events.unsubscribe();
+      wallets.unsubscribe();
+    }
   });
 });
 

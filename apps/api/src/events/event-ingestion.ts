@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EngineEvent } from '@bolsa/contracts';
 import type { PoolClient } from 'pg';
+import { CHANNELS } from '../database/pg-notifications.js';
 import { placeholders } from '../database/placeholders.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiMetrics } from '../observability/metrics.js';
@@ -83,6 +84,8 @@ export class EventIngestion {
           tx,
           plainEvents.filter((event): event is Level => event.type === 'level_changed'),
         );
+        // Processes that tail engine_events for their streams read the new rows as soon as this commits.
+        if (fresh.length > 0) await tx.query(`SELECT pg_notify('${CHANNELS.events}', '')`);
         return fresh;
       })
       .finally(() => timer());

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { formatCents, formatQuantity, type EngineEvent, type OrderEventView, type TradeView } from '@bolsa/contracts';
 import { auditTime, concatMap, filter, from } from 'rxjs';
 import { PrismaService } from '../database/prisma.service.js';
-import { WalletNotifications } from '../wallets/wallet-notifications.js';
+import { PgNotifications } from '../database/pg-notifications.js';
 import { WalletStore } from '../wallets/wallet-store.js';
 import { toWalletView } from '../wallets/wallet-views.js';
 import { EventBus } from '../events/event-bus.js';
@@ -103,7 +103,7 @@ export class StreamsService {
     @Inject(EventBus) private readonly bus: EventBus,
     @Inject(MarketDataService) private readonly markets: MarketDataService,
     @Inject(WalletStore) private readonly wallets: WalletStore,
-    @Inject(WalletNotifications) private readonly walletChanges: WalletNotifications,
+    @Inject(PgNotifications) private readonly notifications: PgNotifications,
   ) {}
 
   /** The caller's order updates and fills, and their wallet whenever it changes (at most every 100 ms). */
@@ -115,7 +115,7 @@ export class StreamsService {
     return {
       ...this.orders(accountId),
       initial: async () => [await walletMessage()],
-      extras: this.walletChanges.changes.pipe(
+      extras: this.notifications.walletChanges.pipe(
         filter((changed) => changed === accountId),
         auditTime(WALLET_EVERY_MS),
         concatMap(() => from(walletMessage())),

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { WalletNotifications } from './wallet-notifications.js';
 import { WalletStore } from './wallet-store.js';
 import { WalletsController } from './wallets.controller.js';
 
 @Module({
   controllers: [WalletsController],
-  providers: [WalletStore, WalletNotifications],
-  exports: [WalletStore, WalletNotifications],
+  providers: [WalletStore],
+  exports: [WalletStore],
 })
 export class WalletsModule {}
