@@ -4,14 +4,13 @@ import type { AccountView, CreatedAccount, SignupRequest } from '@bolsa/contract
 import { hashPassword, passwordMatches, UNKNOWN_ACCOUNT_HASH } from '../auth/passwords.js';
 import { LoginLimiter } from '../auth/login-limiter.js';
 import { API_CONFIG, type ApiConfig } from '../config.js';
+import { isUniqueViolation } from '../database/errors.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { ApiError } from '../errors/api-error.js';
 import { WalletStore } from '../wallets/wallet-store.js';
 import { toAccountView, type AccountRow } from './account-row.js';
 import { ApiKeysService } from './api-keys.service.js';
-
-const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === '23505';
 
 @Injectable()
 export class AccountsService {

@@ -12,6 +12,7 @@ import {
   type OrderStatus,
   type OrderView,
 } from '@bolsa/contracts';
+import { isUniqueViolation } from '../database/errors.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { ApiError } from '../errors/api-error.js';
@@ -45,12 +46,6 @@ function bodyHash(body: unknown): string {
   return createHash('sha256')
     .update(JSON.stringify(canonical(body)))
     .digest('hex');
-}
-
-/** A unique-key violation, as PostgreSQL (23505) or Prisma (P2002) reports it. */
-function isUniqueViolation(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return code === '23505' || code === 'P2002';
 }
 
 @Injectable()

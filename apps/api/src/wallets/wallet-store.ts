@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LedgerReason } from '@bolsa/contracts';
 import { API_CONFIG, type ApiConfig } from '../config.js';
+import { isUniqueViolation } from '../database/errors.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiError } from '../errors/api-error.js';
 import { appendLedger, CASH, type LedgerRow, type Queryable } from './ledger.js';
@@ -57,8 +58,6 @@ function toEntry(row: LedgerSqlRow): LedgerEntryRow {
     createdAt: row.created_at,
   };
 }
-
-const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === '23505';
 
 /** Balances and the ledger: opening grants, deposits and withdrawals, and reads. */
 @Injectable()
