@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { encodeCommand, messageHeaders, OrderView, TOPICS, type OrderCommand } from '@bolsa/contracts';
+import { encodeCommand, formatCents, messageHeaders, OrderView, TOPICS, type OrderCommand } from '@bolsa/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlPool } from '../src/database/sql-pool.js';
@@ -57,7 +57,6 @@ describe('a randomized trading session through the real pipeline', () => {
       const random = generator(SEED);
       const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
       const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
-      const money = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
 
       const traders: Array<Awaited<ReturnType<typeof newTrader>>> = [];
       for (let i = 0; i < TRADERS; i++) traders.push(await newTrader(api, `sim-${i}`));
@@ -77,18 +76,19 @@ describe('a randomized trading session through the real pipeline', () => {
           const target = pick(live);
           const body =
             random() < 0.5
-              ? { price: money(mid[target.symbol]! + between(-30, 30)) }
+              ? { price: formatCents(mid[target.symbol]! + between(-30, 30)) }
               : { quantity: String(between(1, 60)) };
           status = (await api.request('PATCH', `/api/orders/${target.orderId}`, { token: target.token, body })).status;
         } else if (roll < 0.25) {
           const path = random() < 0.6 ? '/api/me/deposits' : '/api/me/withdrawals';
-          status = (await api.request('POST', path, { token, body: { amount: money(between(100, 500_000)) } })).status;
+          status = (await api.request('POST', path, { token, body: { amount: formatCents(between(100, 500_000)) } }))
+            .status;
         } else {
           const symbol = pick(SYMBOLS);
           mid[symbol] = Math.max(200, mid[symbol]! + between(-2, 2));
           const side = random() < 0.5 ? 'buy' : 'sell';
-          const price = money(mid[symbol]! + between(-40, 40));
-          const stop = money(mid[symbol]! + (side === 'buy' ? between(1, 30) : -between(1, 30)));
+          const price = formatCents(mid[symbol]! + between(-40, 40));
+          const stop = formatCents(mid[symbol]! + (side === 'buy' ? between(1, 30) : -between(1, 30)));
           const quantity = String(between(1, 50));
           const kind = random();
           const body: Record<string, unknown> =

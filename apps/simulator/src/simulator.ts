@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { formatCents } from '@bolsa/contracts';
 import { z } from 'zod';
 
 /** Where each instrument's random walk starts when it has never traded (cents). */
@@ -10,8 +11,6 @@ const ORDER_TTL_MS = 45_000;
 
 const SavedBots = z.array(z.object({ name: z.string(), apiKey: z.string() }));
 type Bot = z.infer<typeof SavedBots>[number] & { open: Array<{ orderId: string; at: number }> };
-
-const cents = (value: number) => `${Math.floor(value / 100)}.${String(value % 100).padStart(2, '0')}`;
 
 /**
  * A gentle market: a few bot accounts trading through the public HTTP API (as any program would), quoting around
@@ -70,7 +69,13 @@ export class MarketSimulator {
       const response = await this.call<{ orderId: string }>(
         'POST',
         '/api/orders',
-        { symbol, side, type: 'limit', price: cents(price), quantity: String(1 + Math.floor(Math.random() * 20)) },
+        {
+          symbol,
+          side,
+          type: 'limit',
+          price: formatCents(price),
+          quantity: String(1 + Math.floor(Math.random() * 20)),
+        },
         bot.apiKey,
       );
       if (response.status === 202) bot.open.push({ orderId: response.body.orderId, at: Date.now() });

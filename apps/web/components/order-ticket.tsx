@@ -1,8 +1,16 @@
 'use client';
-import type { FeeSchedule, Instrument, OrderType, OrderView, TimeInForce, WalletView } from '@bolsa/contracts';
+import {
+  formatCents,
+  type FeeSchedule,
+  type Instrument,
+  type OrderType,
+  type OrderView,
+  type TimeInForce,
+  type WalletView,
+} from '@bolsa/contracts';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiFailure } from '../lib/api';
-import { decimalOf, formatBRL, formatQuantity } from '../lib/format';
+import { formatBRL, formatQuantity } from '../lib/format';
 import {
   checkTicket,
   estimate,
@@ -63,7 +71,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
   // Start from the last price once it is known, as a broker's ticket does.
   useEffect(() => {
     if (lastPrice !== null)
-      setForm((current) => (current.price === '' ? { ...current, price: decimalOf(lastPrice) } : current));
+      setForm((current) => (current.price === '' ? { ...current, price: formatCents(lastPrice) } : current));
   }, [lastPrice]);
 
   const cost = estimate(form, fees, lastPrice);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { centsOf, decimalOf, formatBRL, formatPercent, formatPrice, formatQuantity } from './format';
+import { formatCents } from '@bolsa/contracts';
+import { centsOf, formatBRL, formatPercent, formatPrice, formatQuantity } from './format';
 
 describe('formatting for pt-BR', () => {
   it.each([
@@ -33,7 +34,7 @@ describe('formatting for pt-BR', () => {
     expect(centsOf('1.1')).toBe(110);
     expect(centsOf('-3.07')).toBe(-307);
     expect(centsOf('1.234')).toBeNull();
-    expect(decimalOf(123450)).toBe('1234.50');
-    expect(decimalOf(-5)).toBe('-0.05');
+    expect(formatCents(123450)).toBe('1234.50');
+    expect(formatCents(-5)).toBe('-0.05');
   });
 });

@@ -46,13 +46,6 @@ export function formatPercent(value: string | null | undefined): string {
   return cents === null ? '—' : `${money(cents, false, true)}\u00a0%`;
 }
 
-/** Decimal string for the API from integer cents: 123450 → "1234.50". */
-export function decimalOf(cents: number): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
-
 const time = new Intl.DateTimeFormat('pt-BR', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 
 /** 14:03:27 */

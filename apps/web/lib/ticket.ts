@@ -1,4 +1,5 @@
 import {
+  formatCents,
   toOrderFields,
   type FeeSchedule,
   type FieldError,
@@ -74,7 +75,7 @@ export function stepPrice(text: string, ticks: number, instrument: Instrument): 
   const cents = centsOf(text.trim().replace(',', '.')) ?? instrument.priceBand?.min ?? instrument.tickSize;
   const snapped = Math.round(cents / instrument.tickSize) * instrument.tickSize;
   const next = Math.max(instrument.tickSize, snapped + ticks * instrument.tickSize);
-  return `${Math.floor(next / 100)}.${String(next % 100).padStart(2, '0')}`;
+  return formatCents(next);
 }
 
 /** Moves a quantity by whole lots, never below one lot. */
