@@ -1,10 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from '@bolsa/embedded-db';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { launchStack } from './launch.js';
 import { readEvents } from './sse.js';
 
 /**
@@ -27,49 +23,12 @@ async function startStack(): Promise<{ api: string; engineMetrics: string; stop(
   const external = process.env['BENCH_API_URL'];
   if (external !== undefined)
     return { api: external, engineMetrics: process.env['BENCH_ENGINE_METRICS_URL'] ?? '', stop: async () => undefined };
-  const dataDir = mkdtempSync(join(tmpdir(), 'bolsa-bench-'));
-  chmodSync(dataDir, 0o755);
-  const [apiPort, kafkaPort, metricsPort, ingestPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
-  const child: ChildProcess = spawn(process.execPath, [fileURLToPath(new URL('../src/main.js', import.meta.url))], {
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      API_PORT: String(apiPort),
-      INGEST_PORT: String(ingestPort),
-      KAFKA_PORT: String(kafkaPort),
-      POSTGRES_PORT: '0',
-      ENGINE_METRICS_PORT: String(metricsPort),
-      WEB_PORT: String(await freePort()),
-      SIMULATOR: 'off',
-      LOG_LEVEL: 'warn',
-      // Enough demo money that no bench trader runs out of cash or shares however the orders fall.
-      STARTING_CASH: '1000000000.00',
-      STARTING_SHARES: '100000000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/ready api=/.test(output)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`stack exited with ${code}`)));
-  });
+  // Enough demo money that no bench trader runs out of cash or shares however the orders fall.
+  const stack = await launchStack({ STARTING_CASH: '1000000000.00', STARTING_SHARES: '100000000' });
   return {
-    api: `http://127.0.0.1:${apiPort}`,
-    engineMetrics: `http://127.0.0.1:${metricsPort}/metrics`,
-    stop: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGINT');
-      await exited;
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    api: stack.api,
+    engineMetrics: `http://127.0.0.1:${stack.engineMetricsPort}/metrics`,
+    stop: () => stack.stop(),
   };
 }
 

