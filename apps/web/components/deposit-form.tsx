@@ -1,6 +1,7 @@
 'use client';
 import { useState, type FormEvent } from 'react';
 import { api, ApiFailure } from '../lib/api';
+import { decimalInput } from '../lib/format';
 
 /** Demo money: add cash to the wallet. */
 export function DepositForm() {
@@ -12,7 +13,7 @@ export function DepositForm() {
     setError(null);
     setDone(false);
     try {
-      await api('POST', '/api/me/deposits', { amount: amount.trim().replace(',', '.') });
+      await api('POST', '/api/me/deposits', { amount: decimalInput(amount) });
       setAmount('');
       setDone(true);
     } catch (failure) {

@@ -2,7 +2,7 @@
 import type { MyTradeView, OrderView } from '@bolsa/contracts';
 import { useEffect, useState } from 'react';
 import { api, ApiFailure } from '../lib/api';
-import { formatBRL, formatPrice, formatQuantity, formatTime } from '../lib/format';
+import { decimalInput, formatBRL, formatPrice, formatQuantity, formatTime } from '../lib/format';
 import { fieldMessages } from '../lib/ticket';
 
 type Tab = 'open' | 'done' | 'trades';
@@ -56,7 +56,7 @@ export function MyOrders({ version }: { version: number }) {
     if (editing === null) return;
     const original = orders.find((order) => order.orderId === editing.orderId);
     const body: Record<string, string> = {};
-    if (editing.price !== (original?.price ?? '')) body['price'] = editing.price.replace(',', '.');
+    if (editing.price !== (original?.price ?? '')) body['price'] = decimalInput(editing.price);
     if (editing.quantity !== original?.quantity) body['quantity'] = editing.quantity;
     if (Object.keys(body).length === 0) return setEditing(null);
     try {

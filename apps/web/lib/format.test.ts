@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatCents } from '@bolsa/contracts';
-import { centsOf, formatBRL, formatPercent, formatPrice, formatQuantity } from './format';
+import { centsOf, decimalInput, formatBRL, formatPercent, formatPrice, formatQuantity } from './format';
 
 describe('formatting for pt-BR', () => {
   it.each([
@@ -36,5 +36,6 @@ describe('formatting for pt-BR', () => {
     expect(centsOf('1.234')).toBeNull();
     expect(formatCents(123450)).toBe('1234.50');
     expect(formatCents(-5)).toBe('-0.05');
+    expect(decimalInput(' 35,10 ')).toBe('35.10');
   });
 });

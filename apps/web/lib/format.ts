@@ -12,6 +12,11 @@ export function centsOf(decimal: string | null | undefined): number | null {
   return match[1] === '-' ? -cents : cents;
 }
 
+/** A decimal as typed here (a comma for the decimal mark, stray spaces) in the form the API reads: "35,10" → "35.10". */
+export function decimalInput(text: string): string {
+  return text.trim().replace(',', '.');
+}
+
 const grouped = new Intl.NumberFormat('pt-BR', { maximumFractionDigits: 0 });
 
 function money(cents: number, symbol: boolean, signed = false): string {

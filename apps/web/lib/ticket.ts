@@ -10,7 +10,7 @@ import {
   type Side,
   type TimeInForce,
 } from '@bolsa/contracts';
-import { centsOf } from './format';
+import { centsOf, decimalInput } from './format';
 
 /** What the order ticket holds while the trader types: strings, exactly as entered. */
 export interface TicketForm {
@@ -40,8 +40,8 @@ export const needsStop = (type: OrderType) => type === 'stop_limit' || type === 
 
 /** The request body the ticket stands for: fields a type does not use are left out. */
 export function requestOf(form: TicketForm, symbol: string): PlaceOrderRequest {
-  const price = form.price.trim().replace(',', '.');
-  const stopPrice = form.stopPrice.trim().replace(',', '.');
+  const price = decimalInput(form.price);
+  const stopPrice = decimalInput(form.stopPrice);
   return {
     symbol,
     side: form.side,
@@ -72,7 +72,7 @@ export function fieldMessages(errors: readonly FieldError[]): Record<string, str
 
 /** Moves a decimal price by whole ticks, never below one tick. */
 export function stepPrice(text: string, ticks: number, instrument: Instrument): string {
-  const cents = centsOf(text.trim().replace(',', '.')) ?? instrument.priceBand?.min ?? instrument.tickSize;
+  const cents = centsOf(decimalInput(text)) ?? instrument.priceBand?.min ?? instrument.tickSize;
   const snapped = Math.round(cents / instrument.tickSize) * instrument.tickSize;
   const next = Math.max(instrument.tickSize, snapped + ticks * instrument.tickSize);
   return formatCents(next);
@@ -95,7 +95,7 @@ export interface Estimate {
 /** What the order would cost (or bring) at its price, or at `reference` (the last price) for market orders. */
 export function estimate(form: TicketForm, fees: FeeSchedule, reference: number | null): Estimate {
   const quantity = Number.parseInt(form.quantity, 10);
-  const price = needsPrice(form.type) ? centsOf(form.price.trim().replace(',', '.')) : reference;
+  const price = needsPrice(form.type) ? centsOf(decimalInput(form.price)) : reference;
   if (!Number.isFinite(quantity) || quantity <= 0 || price === null) return { notional: null, fee: null };
   const notional = price * quantity;
   return { notional, fee: Math.floor((notional * Math.max(fees.makerBps, fees.takerBps)) / 10_000) };
