@@ -77,10 +77,14 @@ export function parsePrice(text: unknown, tickSize: number): Result<number, Deci
   return parsed;
 }
 
-/** A quantity of shares: a whole number, a multiple of the instrument's lot size. */
+/** The most shares one order may be for: the matching core keeps quantities in 32-bit integers. */
+export const MAX_ORDER_QUANTITY = 2_147_483_647;
+
+/** A quantity of shares for an order: a whole number, a multiple of the instrument's lot size. */
 export function parseQuantity(text: unknown, lotSize: number): Result<number, DecimalError> {
   const parsed = parseScaledDecimal(text, 0);
   if (!parsed.ok) return parsed;
+  if (parsed.value > MAX_ORDER_QUANTITY) return fail('too_large', `must be at most ${MAX_ORDER_QUANTITY} shares`);
   if (parsed.value % lotSize !== 0) return fail('off_lot', `must be a multiple of the lot size ${lotSize}`);
   return parsed;
 }

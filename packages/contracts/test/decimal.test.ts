@@ -83,6 +83,7 @@ describe('parseQuantity', () => {
     expect(parseQuantity('300', 100)).toEqual({ ok: true, value: 300 });
     expect(parseQuantity('7', 1)).toEqual({ ok: true, value: 7 });
     expect(parseQuantity('7.00', 1)).toEqual({ ok: true, value: 7 });
+    expect(parseQuantity('2147483647', 1)).toEqual({ ok: true, value: 2_147_483_647 });
   });
 
   it.each<[string, number, DecimalErrorCode]>([
@@ -92,6 +93,7 @@ describe('parseQuantity', () => {
     ['-100', 100, 'negative'],
     ['1e2', 1, 'exponent'],
     ['9007199254740992', 1, 'too_large'],
+    ['2147483648', 1, 'too_large'],
   ])('rejects %s for lot %i with %s', (text, lot, code) => {
     expect(parseQuantity(text, lot)).toMatchObject({ ok: false, error: { code } });
   });

@@ -1,22 +1,22 @@
 import { BUY, RESTING, WAITING_STOP, type SideCode } from './codes.js';
 import type { BookConfig, OrderBook } from './order-book.js';
 import {
-  I_ACCOUNT,
-  I_FLAGS,
-  F_ID,
-  I_LEVEL,
-  I_NEXT,
-  I_PREV,
-  F_PRICE,
-  F_QTY,
-  F_REM,
-  F_SEQ,
-  S_STOP,
-  S_TRAIL,
+  HAS_STOP,
   kindOf,
   NO_SLOT,
   packFlags,
   postOnlyOf,
+  R_ACCOUNT,
+  R_FLAGS,
+  R_ID,
+  R_NEXT,
+  R_PREV,
+  R_QTY,
+  R_REM,
+  R_TICK,
+  S_SEQ,
+  S_STOP,
+  S_TRAIL,
   selfTradeOf,
   sideOf,
   stateOf,
@@ -63,7 +63,7 @@ function canonicalSlots(book: OrderBook): number[] {
     let rung = isBuy ? ladder.bestBid : ladder.bestAsk;
     while (rung >= 0) {
       const level = ladder.slots[rung]! - 1;
-      for (let slot = book.levels.head[level]!; slot !== NO_SLOT; slot = book.orders.links[(slot << 1) + I_NEXT]!) {
+      for (let slot = book.levels.head[level]!; slot !== NO_SLOT; slot = book.orders.records[slot + R_NEXT]!) {
         slots.push(slot);
       }
       rung = isBuy ? ladder.bids.prevAtOrBelow(rung - 1) : ladder.asks.nextAtOrAbove(rung + 1);
@@ -74,24 +74,23 @@ function canonicalSlots(book: OrderBook): number[] {
 }
 
 function orderTuple(book: OrderBook, slot: number): SnapshotOrder {
-  const d = book.orders.data;
-  const n = book.orders.links;
-  const s = book.orders.stops;
+  const r = book.orders.records;
+  const waiting = stateOf(r[slot + R_FLAGS]!) === WAITING_STOP;
   return [
-    d[slot + F_ID]!,
-    n[(slot << 1) + I_ACCOUNT]!,
-    sideOf(n[(slot << 1) + I_FLAGS]!),
-    kindOf(n[(slot << 1) + I_FLAGS]!),
-    timeInForceOf(n[(slot << 1) + I_FLAGS]!),
-    selfTradeOf(n[(slot << 1) + I_FLAGS]!),
-    postOnlyOf(n[(slot << 1) + I_FLAGS]!),
-    d[slot + F_PRICE]!,
-    s[(slot >> 2) + S_STOP]!,
-    s[(slot >> 2) + S_TRAIL]!,
-    d[slot + F_QTY]!,
-    d[slot + F_REM]!,
-    d[slot + F_SEQ]!,
-    stateOf(n[(slot << 1) + I_FLAGS]!),
+    r[slot + R_ID]!,
+    r[slot + R_ACCOUNT]!,
+    sideOf(r[slot + R_FLAGS]!),
+    kindOf(r[slot + R_FLAGS]!),
+    timeInForceOf(r[slot + R_FLAGS]!),
+    selfTradeOf(r[slot + R_FLAGS]!),
+    postOnlyOf(r[slot + R_FLAGS]!),
+    r[slot + R_TICK]! * book.config.tickSize,
+    book.orders.stopPrice(slot),
+    book.orders.trailingOffset(slot),
+    r[slot + R_QTY]!,
+    r[slot + R_REM]!,
+    waiting ? book.orders.stops[(slot >> 1) + S_SEQ]! : 0,
+    stateOf(r[slot + R_FLAGS]!),
   ];
 }
 
@@ -124,18 +123,20 @@ export function loadSnapshot(book: OrderBook, snapshot: BookSnapshot): void {
     const [id, account, side, kind, timeInForce, selfTrade, postOnly, price, stopPrice, trailing] = tuple;
     const [, , , , , , , , , , quantity, remaining, sequence, state] = tuple;
     const slot = book.orders.allocate();
-    const d = book.orders.data;
-    const n = book.orders.links;
+    const r = book.orders.records;
     const s = book.orders.stops;
-    d[slot + F_ID] = id;
-    n[(slot << 1) + I_ACCOUNT] = account;
-    n[(slot << 1) + I_FLAGS] = packFlags(side, kind, timeInForce, selfTrade, postOnly, state);
-    d[slot + F_PRICE] = price;
-    s[(slot >> 2) + S_STOP] = stopPrice;
-    s[(slot >> 2) + S_TRAIL] = trailing;
-    d[slot + F_QTY] = quantity;
-    d[slot + F_REM] = remaining;
-    d[slot + F_SEQ] = sequence;
+    r[slot + R_ID] = id;
+    r[slot + R_ACCOUNT] = account;
+    r[slot + R_FLAGS] =
+      packFlags(side, kind, timeInForce, selfTrade, postOnly, state) | (stopPrice === 0 ? 0 : HAS_STOP);
+    r[slot + R_TICK] = price / tick;
+    r[slot + R_QTY] = quantity;
+    r[slot + R_REM] = remaining;
+    if (stopPrice !== 0) {
+      s[(slot >> 1) + S_STOP] = stopPrice;
+      s[(slot >> 1) + S_TRAIL] = trailing;
+      s[(slot >> 1) + S_SEQ] = sequence;
+    }
     book.index.set(id, slot);
     if (state === WAITING_STOP) {
       book.stops.insert(slot, side === BUY);
@@ -150,14 +151,13 @@ export function loadSnapshot(book: OrderBook, snapshot: BookSnapshot): void {
       (side === BUY ? ladder.bids : ladder.asks).set(rung);
     }
     const tail = levels.tail[level]!;
-    n[(slot << 1) + I_PREV] = tail;
-    n[(slot << 1) + I_NEXT] = NO_SLOT;
+    r[slot + R_PREV] = tail;
+    r[slot + R_NEXT] = NO_SLOT;
     if (tail === NO_SLOT) levels.head[level] = slot;
-    else n[(tail << 1) + I_NEXT] = slot;
+    else r[tail + R_NEXT] = slot;
     levels.tail[level] = slot;
     levels.count[level] = levels.count[level]! + 1;
     levels.quantity[level] = levels.quantity[level]! + remaining;
-    n[(slot << 1) + I_LEVEL] = level;
   }
   ladder.bestBid = ladder.bids.prevAtOrBelow(ladder.span - 1);
   ladder.bestAsk = ladder.asks.nextAtOrAbove(0);
@@ -187,10 +187,8 @@ export function hashBook(book: OrderBook): string {
 export function checkBook(book: OrderBook): string[] {
   const problems: string[] = [];
   const { orders, levels, ladder } = book;
-  const d = orders.data;
-  const n = orders.links;
+  const r = orders.records;
   const s = orders.stops;
-  const tick = book.config.tickSize;
   let resting = 0;
   let highestBid = -1;
   let lowestAsk = -1;
@@ -211,23 +209,18 @@ export function checkBook(book: OrderBook): string[] {
     let count = 0;
     let quantity = 0;
     let previous = NO_SLOT;
-    let previousSequence = -Infinity;
-    for (let slot = levels.head[level]!; slot !== NO_SLOT; slot = n[(slot << 1) + I_NEXT]!) {
+    for (let slot = levels.head[level]!; slot !== NO_SLOT; slot = r[slot + R_NEXT]!) {
       count++;
-      quantity += d[slot + F_REM]!;
-      if (previous !== NO_SLOT && n[(slot << 1) + I_PREV] !== previous)
-        problems.push(`order ${d[slot + F_ID]} has a broken prev link`);
-      if (n[(slot << 1) + I_LEVEL] !== level || stateOf(n[(slot << 1) + I_FLAGS]!) !== RESTING)
-        problems.push(`order ${d[slot + F_ID]} is misfiled`);
-      if (sideOf(n[(slot << 1) + I_FLAGS]!) !== side) problems.push(`order ${d[slot + F_ID]} rests on the wrong side`);
-      if (d[slot + F_PRICE] !== (rung + ladder.base) * tick)
-        problems.push(`order ${d[slot + F_ID]} rests at the wrong price`);
-      if (!(d[slot + F_REM]! > 0 && d[slot + F_REM]! <= d[slot + F_QTY]!)) {
-        problems.push(`order ${d[slot + F_ID]} has remaining ${d[slot + F_REM]} of ${d[slot + F_QTY]}`);
+      quantity += r[slot + R_REM]!;
+      if (previous !== NO_SLOT && r[slot + R_PREV] !== previous)
+        problems.push(`order ${r[slot + R_ID]} has a broken prev link`);
+      if (stateOf(r[slot + R_FLAGS]!) !== RESTING) problems.push(`order ${r[slot + R_ID]} is misfiled`);
+      if (sideOf(r[slot + R_FLAGS]!) !== side) problems.push(`order ${r[slot + R_ID]} rests on the wrong side`);
+      if (r[slot + R_TICK] !== rung + ladder.base) problems.push(`order ${r[slot + R_ID]} rests at the wrong price`);
+      if (!(r[slot + R_REM]! > 0 && r[slot + R_REM]! <= r[slot + R_QTY]!)) {
+        problems.push(`order ${r[slot + R_ID]} has remaining ${r[slot + R_REM]} of ${r[slot + R_QTY]}`);
       }
-      if (d[slot + F_SEQ]! <= previousSequence) problems.push(`order ${d[slot + F_ID]} breaks FIFO at its level`);
-      if (book.index.get(d[slot + F_ID]!) !== slot) problems.push(`order ${d[slot + F_ID]} is not indexed`);
-      previousSequence = d[slot + F_SEQ]!;
+      if (book.index.get(r[slot + R_ID]!) !== slot) problems.push(`order ${r[slot + R_ID]} is not indexed`);
       previous = slot;
       if (count > orders.capacity) break;
     }
@@ -248,17 +241,17 @@ export function checkBook(book: OrderBook): string[] {
   ] as const) {
     for (let i = 0; i < list.length; i++) {
       const slot = list[i]!;
-      if (stateOf(n[(slot << 1) + I_FLAGS]!) !== WAITING_STOP || (sideOf(n[(slot << 1) + I_FLAGS]!) === BUY) !== isBuy)
-        problems.push(`stop ${d[slot + F_ID]} is misfiled`);
-      if (book.index.get(d[slot + F_ID]!) !== slot) problems.push(`stop ${d[slot + F_ID]} is not indexed`);
+      if (stateOf(r[slot + R_FLAGS]!) !== WAITING_STOP || (sideOf(r[slot + R_FLAGS]!) === BUY) !== isBuy)
+        problems.push(`stop ${r[slot + R_ID]} is misfiled`);
+      if (book.index.get(r[slot + R_ID]!) !== slot) problems.push(`stop ${r[slot + R_ID]} is not indexed`);
       const next = list[i + 1];
       if (next === undefined) continue;
-      const [a, b] = [s[(slot >> 2) + S_STOP]!, s[(next >> 2) + S_STOP]!];
-      const ordered = a === b ? d[slot + F_SEQ]! < d[next + F_SEQ]! : isBuy ? a < b : a > b;
-      if (!ordered) problems.push(`stops ${d[slot + F_ID]} and ${d[next + F_ID]} are out of trigger order`);
+      const [a, b] = [s[(slot >> 1) + S_STOP]!, s[(next >> 1) + S_STOP]!];
+      const ordered = a === b ? s[(slot >> 1) + S_SEQ]! < s[(next >> 1) + S_SEQ]! : isBuy ? a < b : a > b;
+      if (!ordered) problems.push(`stops ${r[slot + R_ID]} and ${r[next + R_ID]} are out of trigger order`);
     }
   }
-  const trailing = [...book.stops.buys, ...book.stops.sells].filter((slot) => s[(slot >> 2) + S_TRAIL]! > 0).length;
+  const trailing = [...book.stops.buys, ...book.stops.sells].filter((slot) => s[(slot >> 1) + S_TRAIL]! > 0).length;
   if (trailing !== book.stops.trailing) problems.push(`trailing stop count ${book.stops.trailing}, has ${trailing}`);
   if (resting + book.stops.size !== orders.live)
     problems.push(`${orders.live} live orders, ${resting + book.stops.size} filed`);

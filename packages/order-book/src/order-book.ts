@@ -27,24 +27,25 @@ import { checkBook, hashBook, loadSnapshot, snapshotBook, type BookSnapshot } fr
 import { Ladder } from './ladder.js';
 import { LevelPool } from './level-pool.js';
 import {
-  I_ACCOUNT,
-  I_FLAGS,
-  F_ID,
-  I_LEVEL,
-  I_NEXT,
-  I_PREV,
-  F_PRICE,
-  F_QTY,
-  F_REM,
-  F_SEQ,
-  S_STOP,
-  S_TRAIL,
+  HAS_STOP,
   kindOf,
+  MAX_INT32,
   NO_SLOT,
   OrderIndex,
   OrderPool,
   packFlags,
   postOnlyOf,
+  R_ACCOUNT,
+  R_FLAGS,
+  R_ID,
+  R_NEXT,
+  R_PREV,
+  R_QTY,
+  R_REM,
+  R_TICK,
+  S_SEQ,
+  S_STOP,
+  S_TRAIL,
   selfTradeOf,
   sideOf,
   stateOf,
@@ -186,20 +187,21 @@ export class OrderBook {
       return;
     }
     const slot = this.orders.allocate();
-    const d = this.orders.data;
-    const n = this.orders.links;
-    const s = this.orders.stops;
-    d[slot + F_ID] = id;
-    n[(slot << 1) + I_ACCOUNT] = account;
-    n[(slot << 1) + I_FLAGS] = packFlags(side, kind, timeInForce, selfTrade, postOnly ? 1 : 0, 0);
-    d[slot + F_PRICE] = price;
-    s[(slot >> 2) + S_STOP] = stopPrice;
-    s[(slot >> 2) + S_TRAIL] = trailingOffset;
-    d[slot + F_QTY] = quantity;
-    d[slot + F_REM] = quantity;
+    const r = this.orders.records;
+    const isStop = kind === STOP_LIMIT || kind === STOP_MARKET;
+    r[slot + R_ID] = id;
+    r[slot + R_ACCOUNT] = account;
+    r[slot + R_FLAGS] = packFlags(side, kind, timeInForce, selfTrade, postOnly ? 1 : 0, 0) | (isStop ? HAS_STOP : 0);
+    r[slot + R_TICK] = price / this.tick;
+    r[slot + R_QTY] = quantity;
+    r[slot + R_REM] = quantity;
+    if (isStop) {
+      this.orders.stops[(slot >> 1) + S_STOP] = stopPrice;
+      this.orders.stops[(slot >> 1) + S_TRAIL] = trailingOffset;
+    }
     this.index.set(id, slot);
     this.events.accepted(id);
-    if (kind === STOP_LIMIT || kind === STOP_MARKET) this.arm(slot);
+    if (isStop) this.arm(slot);
     else this.execute(slot);
     if (this.triggered.length !== 0) this.fireTriggered();
   }
@@ -207,13 +209,13 @@ export class OrderBook {
   cancel(id: number, account: number): void {
     const slot = this.liveSlot(id, account);
     if (slot === NO_SLOT) return;
-    const n = this.orders.links;
-    if (stateOf(n[(slot << 1) + I_FLAGS]!) === RESTING) {
-      const level = n[(slot << 1) + I_LEVEL]!;
-      this.removeResting(slot, 'requested');
+    const r = this.orders.records;
+    if (stateOf(r[slot + R_FLAGS]!) === RESTING) {
+      const level = this.levelOf(slot);
+      this.removeResting(slot, level, 'requested');
       this.settleLevel(level);
     } else {
-      this.stops.remove(slot, sideOf(n[(slot << 1) + I_FLAGS]!) === BUY);
+      this.stops.remove(slot, sideOf(r[slot + R_FLAGS]!) === BUY);
       this.finish(slot, 'requested');
     }
   }
@@ -230,31 +232,30 @@ export class OrderBook {
       this.events.rejected(id, reason);
       return;
     }
-    const d = this.orders.data;
-    const n = this.orders.links;
-    const price = newPrice === 0 ? d[slot + F_PRICE]! : newPrice;
-    const quantity = newQuantity === 0 ? d[slot + F_QTY]! : newQuantity;
-    const filled = d[slot + F_QTY]! - d[slot + F_REM]!;
-    const grows = quantity > d[slot + F_QTY]!;
-    const repriced = price !== d[slot + F_PRICE]!;
-    const isBuy = sideOf(n[(slot << 1) + I_FLAGS]!) === BUY;
+    const r = this.orders.records;
+    const price = newPrice === 0 ? r[slot + R_TICK]! * this.tick : newPrice;
+    const quantity = newQuantity === 0 ? r[slot + R_QTY]! : newQuantity;
+    const filled = r[slot + R_QTY]! - r[slot + R_REM]!;
+    const grows = quantity > r[slot + R_QTY]!;
+    const repriced = price !== r[slot + R_TICK]! * this.tick;
+    const isBuy = sideOf(r[slot + R_FLAGS]!) === BUY;
 
-    if (stateOf(n[(slot << 1) + I_FLAGS]!) === WAITING_STOP) {
+    if (stateOf(r[slot + R_FLAGS]!) === WAITING_STOP) {
       if (grows) this.stops.remove(slot, isBuy);
       this.setSize(slot, price, quantity, filled);
       if (grows) this.armWaiting(slot, isBuy);
       this.announce(slot, 'amended');
       return;
     }
-    const level = n[(slot << 1) + I_LEVEL]!;
+    const level = this.levelOf(slot);
     if (!grows && !repriced) {
-      this.levels.quantity[level] = this.levels.quantity[level]! - (d[slot + F_QTY]! - quantity);
+      this.levels.quantity[level] = this.levels.quantity[level]! - (r[slot + R_QTY]! - quantity);
       this.setSize(slot, price, quantity, filled);
       this.announce(slot, 'amended');
       this.settleLevel(level);
       return;
     }
-    this.unlink(slot);
+    this.unlink(slot, level);
     this.setSize(slot, price, quantity, filled);
     this.announce(slot, 'amended');
     this.settleLevel(level);
@@ -264,7 +265,7 @@ export class OrderBook {
 
   /** Closes the day: every DAY order, resting or waiting for its stop, expires. Bids first, best price first. */
   endOfDay(): void {
-    const n = this.orders.links;
+    const r = this.orders.records;
     const ladder = this.ladder;
     for (const isBuy of [true, false]) {
       let rung = isBuy ? ladder.bestBid : ladder.bestAsk;
@@ -273,9 +274,9 @@ export class OrderBook {
         const level = ladder.slots[rung]! - 1;
         let touched = false;
         for (let slot = this.levels.head[level]!; slot !== NO_SLOT;) {
-          const next = n[(slot << 1) + I_NEXT]!;
-          if (timeInForceOf(n[(slot << 1) + I_FLAGS]!) === DAY) {
-            this.unlink(slot);
+          const next = r[slot + R_NEXT]!;
+          if (timeInForceOf(r[slot + R_FLAGS]!) === DAY) {
+            this.unlink(slot, level);
             this.expire(slot);
             touched = true;
           }
@@ -287,8 +288,8 @@ export class OrderBook {
     }
     for (const list of [this.stops.buys, this.stops.sells]) {
       for (const slot of [...list]) {
-        if (timeInForceOf(n[(slot << 1) + I_FLAGS]!) !== DAY) continue;
-        this.stops.remove(slot, sideOf(n[(slot << 1) + I_FLAGS]!) === BUY);
+        if (timeInForceOf(r[slot + R_FLAGS]!) !== DAY) continue;
+        this.stops.remove(slot, sideOf(r[slot + R_FLAGS]!) === BUY);
         this.expire(slot);
       }
     }
@@ -381,9 +382,11 @@ export class OrderBook {
     quantity: number,
     postOnly: boolean,
   ): RejectReason | null {
-    if (!(Number.isSafeInteger(id) && id >= 0) || (side !== BUY && side !== SELL)) return 'invalid_order';
+    if (!(Number.isInteger(id) && id >= 0 && id <= MAX_INT32) || (side !== BUY && side !== SELL)) {
+      return 'invalid_order';
+    }
     if (kind < LIMIT || kind > STOP_MARKET) return 'invalid_order';
-    if (!isPositiveInteger(quantity)) return 'invalid_order';
+    if (!isPositiveInteger(quantity) || quantity > MAX_INT32) return 'invalid_order';
     const priced = kind === LIMIT || kind === STOP_LIMIT;
     const isStop = kind === STOP_LIMIT || kind === STOP_MARKET;
     if (priced ? price === 0 : price !== 0) return 'invalid_order';
@@ -414,33 +417,30 @@ export class OrderBook {
   private checkPrice(price: number): RejectReason | null {
     if (!isPositiveInteger(price)) return 'invalid_order';
     if (!isMultiple(price, this.tick)) return 'off_tick';
-    if (price < this.bandMin || price > this.bandMax) return 'price_out_of_band';
+    if (price < this.bandMin || price > this.bandMax || price / this.tick > MAX_INT32) return 'price_out_of_band';
     if (this.ladder.cover(price / this.tick) < 0) return 'price_out_of_band';
     return null;
   }
 
   private checkAmend(slot: number, newPrice: number, newQuantity: number): RejectReason | null {
-    const d = this.orders.data;
-    const n = this.orders.links;
+    const r = this.orders.records;
     if (newPrice === 0 && newQuantity === 0) return 'invalid_order';
     if (newQuantity !== 0) {
-      if (!isPositiveInteger(newQuantity)) return 'invalid_order';
+      if (!isPositiveInteger(newQuantity) || newQuantity > MAX_INT32) return 'invalid_order';
       if (!isMultiple(newQuantity, this.lot)) return 'off_lot';
-      if (newQuantity <= d[slot + F_QTY]! - d[slot + F_REM]!) return 'quantity_below_filled';
+      if (newQuantity <= r[slot + R_QTY]! - r[slot + R_REM]!) return 'quantity_below_filled';
     }
     if (newPrice !== 0) {
-      const kind = kindOf(n[(slot << 1) + I_FLAGS]!);
+      const kind = kindOf(r[slot + R_FLAGS]!);
       if (kind === MARKET || kind === STOP_MARKET) return 'not_amendable';
       const reason = this.checkPrice(newPrice);
       if (reason !== null) return reason;
-      if (
-        postOnlyOf(n[(slot << 1) + I_FLAGS]!) === 1 &&
-        this.wouldTake(sideOf(n[(slot << 1) + I_FLAGS]!) === BUY, newPrice)
-      )
+      if (postOnlyOf(r[slot + R_FLAGS]!) === 1 && this.wouldTake(sideOf(r[slot + R_FLAGS]!) === BUY, newPrice))
         return 'post_only_would_take';
     }
     const unchanged =
-      (newPrice === 0 || newPrice === d[slot + F_PRICE]) && (newQuantity === 0 || newQuantity === d[slot + F_QTY]);
+      (newPrice === 0 || newPrice === r[slot + R_TICK]! * this.tick) &&
+      (newQuantity === 0 || newQuantity === r[slot + R_QTY]);
     return unchanged ? 'invalid_order' : null;
   }
 
@@ -454,7 +454,7 @@ export class OrderBook {
     const slot = this.index.get(id);
     if (slot === NO_SLOT) {
       this.events.rejected(id, 'unknown_order');
-    } else if (account !== ANY_ACCOUNT && this.orders.links[(slot << 1) + I_ACCOUNT] !== account) {
+    } else if (account !== ANY_ACCOUNT && this.orders.records[slot + R_ACCOUNT] !== account) {
       this.events.rejected(id, 'not_order_owner');
       return NO_SLOT;
     }
@@ -465,20 +465,19 @@ export class OrderBook {
 
   /** An order arriving at the book (new, amended, or triggered): match what it can, then rest or finish it. */
   private execute(slot: number): void {
-    const d = this.orders.data;
-    const n = this.orders.links;
-    const timeInForce = timeInForceOf(n[(slot << 1) + I_FLAGS]!);
+    const r = this.orders.records;
+    const timeInForce = timeInForceOf(r[slot + R_FLAGS]!);
     if (timeInForce === FOK && !this.canFillCompletely(slot)) {
       this.finish(slot, 'fill_or_kill');
       return;
     }
-    const before = d[slot + F_REM]!;
+    const before = r[slot + R_REM]!;
     if (!this.match(slot)) return;
-    const remaining = d[slot + F_REM]!;
+    const remaining = r[slot + R_REM]!;
     if (remaining === 0) {
-      this.events.filled(d[slot + F_ID]!, d[slot + F_QTY]!);
+      this.events.filled(r[slot + R_ID]!, r[slot + R_QTY]!);
       this.discard(slot);
-    } else if (kindOf(n[(slot << 1) + I_FLAGS]!) === MARKET) {
+    } else if (kindOf(r[slot + R_FLAGS]!) === MARKET) {
       this.finish(slot, 'no_liquidity');
     } else if (timeInForce === IOC) {
       this.finish(slot, 'immediate_or_cancel');
@@ -492,19 +491,17 @@ export class OrderBook {
 
   /** Takes liquidity for `taker`; false when self-trade prevention cancelled the taker. */
   private match(taker: number): boolean {
-    const d = this.orders.data;
-    const n = this.orders.links;
+    const r = this.orders.records;
     const levels = this.levels;
     const ladder = this.ladder;
     const events = this.events;
-    const side = sideOf(n[(taker << 1) + I_FLAGS]!) as SideCode;
+    const side = sideOf(r[taker + R_FLAGS]!) as SideCode;
     const isBuy = side === BUY;
-    const limitTick =
-      kindOf(n[(taker << 1) + I_FLAGS]!) === MARKET ? (isBuy ? Infinity : -Infinity) : d[taker + F_PRICE]! / this.tick;
-    const selfTrade = selfTradeOf(n[(taker << 1) + I_FLAGS]!);
-    const takerAccount = n[(taker << 1) + I_ACCOUNT]!;
-    const takerId = d[taker + F_ID]!;
-    let remaining = d[taker + F_REM]!;
+    const limitTick = kindOf(r[taker + R_FLAGS]!) === MARKET ? (isBuy ? Infinity : -Infinity) : r[taker + R_TICK]!;
+    const selfTrade = selfTradeOf(r[taker + R_FLAGS]!);
+    const takerAccount = r[taker + R_ACCOUNT]!;
+    const takerId = r[taker + R_ID]!;
+    let remaining = r[taker + R_REM]!;
     let takerStopped = false;
 
     while (remaining > 0 && !takerStopped) {
@@ -517,9 +514,9 @@ export class OrderBook {
       let maker = levels.head[level]!;
       let touched = false;
       while (maker !== NO_SLOT && remaining > 0) {
-        const next = n[(maker << 1) + I_NEXT]!;
-        const makerRemaining = d[maker + F_REM]!;
-        if (selfTrade !== STP_NONE && n[(maker << 1) + I_ACCOUNT] === takerAccount) {
+        const next = r[maker + R_NEXT]!;
+        const makerRemaining = r[maker + R_REM]!;
+        if (selfTrade !== STP_NONE && r[maker + R_ACCOUNT] === takerAccount) {
           if (selfTrade === STP_CANCEL_NEWEST) {
             takerStopped = true;
             break;
@@ -527,7 +524,7 @@ export class OrderBook {
           touched = true;
           if (selfTrade === STP_DECREMENT_AND_CANCEL) {
             const cut = remaining < makerRemaining ? remaining : makerRemaining;
-            if (cut === makerRemaining) this.removeResting(maker, 'self_trade_prevention');
+            if (cut === makerRemaining) this.removeResting(maker, level, 'self_trade_prevention');
             else this.decrement(maker, cut, level);
             if (cut === remaining) {
               takerStopped = true;
@@ -536,7 +533,7 @@ export class OrderBook {
             remaining -= cut;
             this.decrement(taker, cut, NO_SLOT);
           } else {
-            this.removeResting(maker, 'self_trade_prevention');
+            this.removeResting(maker, level, 'self_trade_prevention');
             if (selfTrade === STP_CANCEL_BOTH) {
               takerStopped = true;
               break;
@@ -548,7 +545,7 @@ export class OrderBook {
         touched = true;
         const quantity = remaining < makerRemaining ? remaining : makerRemaining;
         remaining -= quantity;
-        d[taker + F_REM] = remaining;
+        r[taker + R_REM] = remaining;
         levels.quantity[level] = levels.quantity[level]! - quantity;
         this.lastPrice = price;
         events.trade(
@@ -556,18 +553,18 @@ export class OrderBook {
           price,
           quantity,
           side,
-          d[maker + F_ID]!,
-          n[(maker << 1) + I_ACCOUNT]!,
+          r[maker + R_ID]!,
+          r[maker + R_ACCOUNT]!,
           takerId,
           takerAccount,
         );
         if (quantity === makerRemaining) {
-          d[maker + F_REM] = 0;
-          this.unlink(maker);
-          events.filled(d[maker + F_ID]!, d[maker + F_QTY]!);
+          r[maker + R_REM] = 0;
+          this.unlink(maker, level);
+          events.filled(r[maker + R_ID]!, r[maker + R_QTY]!);
           this.discard(maker);
         } else {
-          d[maker + F_REM] = makerRemaining - quantity;
+          r[maker + R_REM] = makerRemaining - quantity;
           this.announce(maker, 'partially_filled');
         }
         if (this.stops.size !== 0) this.afterTrade(price);
@@ -584,24 +581,22 @@ export class OrderBook {
 
   /** Self-trade prevention's decrement: the order shrinks by `cut` without trading. */
   private decrement(slot: number, cut: number, level: number): void {
-    const d = this.orders.data;
-    d[slot + F_QTY] = d[slot + F_QTY]! - cut;
-    d[slot + F_REM] = d[slot + F_REM]! - cut;
+    const r = this.orders.records;
+    r[slot + R_QTY] = r[slot + R_QTY]! - cut;
+    r[slot + R_REM] = r[slot + R_REM]! - cut;
     if (level !== NO_SLOT) this.levels.quantity[level] = this.levels.quantity[level]! - cut;
     this.announce(slot, 'decremented');
   }
 
   /** The all-or-nothing check for FOK, before any fill: what the taker could take, own orders considered. */
   private canFillCompletely(taker: number): boolean {
-    const d = this.orders.data;
-    const n = this.orders.links;
+    const r = this.orders.records;
     const ladder = this.ladder;
-    const isBuy = sideOf(n[(taker << 1) + I_FLAGS]!) === BUY;
-    const limitTick =
-      kindOf(n[(taker << 1) + I_FLAGS]!) === MARKET ? (isBuy ? Infinity : -Infinity) : d[taker + F_PRICE]! / this.tick;
-    const selfTrade = selfTradeOf(n[(taker << 1) + I_FLAGS]!);
-    const account = n[(taker << 1) + I_ACCOUNT];
-    let needed = d[taker + F_REM]!;
+    const isBuy = sideOf(r[taker + R_FLAGS]!) === BUY;
+    const limitTick = kindOf(r[taker + R_FLAGS]!) === MARKET ? (isBuy ? Infinity : -Infinity) : r[taker + R_TICK]!;
+    const selfTrade = selfTradeOf(r[taker + R_FLAGS]!);
+    const account = r[taker + R_ACCOUNT];
+    let needed = r[taker + R_REM]!;
     let rung = isBuy ? ladder.bestAsk : ladder.bestBid;
     while (rung >= 0) {
       const tick = rung + ladder.base;
@@ -610,8 +605,8 @@ export class OrderBook {
       if (selfTrade === STP_NONE) {
         needed -= this.levels.quantity[level]!;
       } else {
-        for (let maker = this.levels.head[level]!; maker !== NO_SLOT && needed > 0; maker = n[(maker << 1) + I_NEXT]!) {
-          if (n[(maker << 1) + I_ACCOUNT] !== account) needed -= d[maker + F_REM]!;
+        for (let maker = this.levels.head[level]!; maker !== NO_SLOT && needed > 0; maker = r[maker + R_NEXT]!) {
+          if (r[maker + R_ACCOUNT] !== account) needed -= r[maker + R_REM]!;
           else if (selfTrade !== STP_CANCEL_OLDEST) return false;
         }
       }
@@ -624,14 +619,13 @@ export class OrderBook {
   // ---- stops ------------------------------------------------------------------------------------------------
 
   private arm(slot: number): void {
-    const d = this.orders.data;
-    const n = this.orders.links;
+    const r = this.orders.records;
     const s = this.orders.stops;
-    const isBuy = sideOf(n[(slot << 1) + I_FLAGS]!) === BUY;
-    const stopPrice = s[(slot >> 2) + S_STOP]!;
+    const isBuy = sideOf(r[slot + R_FLAGS]!) === BUY;
+    const stopPrice = s[(slot >> 1) + S_STOP]!;
     const last = this.lastPrice;
     if (last !== 0 && (isBuy ? last >= stopPrice : last <= stopPrice)) {
-      this.events.stopTriggered(d[slot + F_ID]!, stopPrice, last);
+      this.events.stopTriggered(r[slot + R_ID]!, stopPrice, last);
       this.triggered.push(slot);
       return;
     }
@@ -639,8 +633,8 @@ export class OrderBook {
   }
 
   private armWaiting(slot: number, isBuy: boolean): void {
-    this.orders.data[slot + F_SEQ] = ++this.arrivals;
-    this.orders.links[(slot << 1) + I_FLAGS] = withState(this.orders.links[(slot << 1) + I_FLAGS]!, WAITING_STOP);
+    this.orders.stops[(slot >> 1) + S_SEQ] = ++this.arrivals;
+    this.orders.records[slot + R_FLAGS] = withState(this.orders.records[slot + R_FLAGS]!, WAITING_STOP);
     this.stops.insert(slot, isBuy);
   }
 
@@ -652,8 +646,8 @@ export class OrderBook {
     this.stops.takeTriggered(price, false, triggered);
     for (let i = from; i < triggered.length; i++) {
       const slot = triggered[i]!;
-      this.orders.links[(slot << 1) + I_FLAGS] = withState(this.orders.links[(slot << 1) + I_FLAGS]!, 0);
-      this.events.stopTriggered(this.orders.data[slot + F_ID]!, this.orders.stops[(slot >> 2) + S_STOP]!, price);
+      this.orders.records[slot + R_FLAGS] = withState(this.orders.records[slot + R_FLAGS]!, 0);
+      this.events.stopTriggered(this.orders.records[slot + R_ID]!, this.orders.stops[(slot >> 1) + S_STOP]!, price);
     }
     if (this.stops.trailing !== 0) this.trail(price);
   }
@@ -663,11 +657,11 @@ export class OrderBook {
     for (const isBuy of [true, false]) {
       let moved = false;
       for (const slot of isBuy ? this.stops.buys : this.stops.sells) {
-        const offset = s[(slot >> 2) + S_TRAIL]!;
+        const offset = s[(slot >> 1) + S_TRAIL]!;
         if (offset === 0) continue;
         const follow = isBuy ? price + offset : price - offset;
-        if (isBuy ? follow < s[(slot >> 2) + S_STOP]! : follow > s[(slot >> 2) + S_STOP]!) {
-          s[(slot >> 2) + S_STOP] = follow;
+        if (isBuy ? follow < s[(slot >> 1) + S_STOP]! : follow > s[(slot >> 1) + S_STOP]!) {
+          s[(slot >> 1) + S_STOP] = follow;
           this.announce(slot, 'stop_moved');
           moved = true;
         }
@@ -678,12 +672,12 @@ export class OrderBook {
 
   /** Triggered stops enter the book one by one, in trigger order; their own trades may trigger more. */
   private fireTriggered(): void {
-    const n = this.orders.links;
+    const r = this.orders.records;
     const triggered = this.triggered;
     for (let i = 0; i < triggered.length; i++) {
       const slot = triggered[i]!;
-      const flags = n[(slot << 1) + I_FLAGS]!;
-      n[(slot << 1) + I_FLAGS] = withKind(flags, kindOf(flags) === STOP_LIMIT ? LIMIT : MARKET);
+      const flags = r[slot + R_FLAGS]!;
+      r[slot + R_FLAGS] = withKind(flags, kindOf(flags) === STOP_LIMIT ? LIMIT : MARKET);
       this.execute(slot);
     }
     triggered.length = 0;
@@ -692,11 +686,10 @@ export class OrderBook {
   // ---- book keeping -----------------------------------------------------------------------------------------
 
   private rest(slot: number): void {
-    const d = this.orders.data;
-    const n = this.orders.links;
+    const r = this.orders.records;
     const ladder = this.ladder;
-    const side = sideOf(n[(slot << 1) + I_FLAGS]!);
-    const rung = d[slot + F_PRICE]! / this.tick - ladder.base;
+    const side = sideOf(r[slot + R_FLAGS]!);
+    const rung = r[slot + R_TICK]! - ladder.base;
     let level = ladder.slots[rung]! - 1;
     const levels = this.levels;
     if (level < 0) {
@@ -711,17 +704,20 @@ export class OrderBook {
       }
     }
     const tail = levels.tail[level]!;
-    n[(slot << 1) + I_PREV] = tail;
-    n[(slot << 1) + I_NEXT] = NO_SLOT;
+    r[slot + R_PREV] = tail;
+    r[slot + R_NEXT] = NO_SLOT;
     if (tail === NO_SLOT) levels.head[level] = slot;
-    else n[(tail << 1) + I_NEXT] = slot;
+    else r[tail + R_NEXT] = slot;
     levels.tail[level] = slot;
     levels.count[level] = levels.count[level]! + 1;
-    levels.quantity[level] = levels.quantity[level]! + d[slot + F_REM]!;
-    n[(slot << 1) + I_LEVEL] = level;
-    n[(slot << 1) + I_FLAGS] = withState(n[(slot << 1) + I_FLAGS]!, RESTING);
-    d[slot + F_SEQ] = ++this.arrivals;
-    this.events.levelChanged(side as SideCode, d[slot + F_PRICE]!, levels.quantity[level]!, levels.count[level]!);
+    levels.quantity[level] = levels.quantity[level]! + r[slot + R_REM]!;
+    r[slot + R_FLAGS] = withState(r[slot + R_FLAGS]!, RESTING);
+    this.events.levelChanged(
+      side as SideCode,
+      r[slot + R_TICK]! * this.tick,
+      levels.quantity[level]!,
+      levels.count[level]!,
+    );
   }
 
   /**
@@ -729,23 +725,21 @@ export class OrderBook {
    * popping the head (every fill) then leaves the next order's record alone, which in a deep book is usually
    * not in cache. The head's own prev link is therefore meaningless.
    */
-  private unlink(slot: number): void {
-    const d = this.orders.data;
-    const n = this.orders.links;
+  private unlink(slot: number, level: number): void {
+    const r = this.orders.records;
     const levels = this.levels;
-    const level = n[(slot << 1) + I_LEVEL]!;
-    const next = n[(slot << 1) + I_NEXT]!;
+    const next = r[slot + R_NEXT]!;
     if (levels.head[level] === slot) {
       levels.head[level] = next;
       if (next === NO_SLOT) levels.tail[level] = NO_SLOT;
     } else {
-      const prev = n[(slot << 1) + I_PREV]!;
-      n[(prev << 1) + I_NEXT] = next;
+      const prev = r[slot + R_PREV]!;
+      r[prev + R_NEXT] = next;
       if (next === NO_SLOT) levels.tail[level] = prev;
-      else n[(next << 1) + I_PREV] = prev;
+      else r[next + R_PREV] = prev;
     }
     levels.count[level] = levels.count[level]! - 1;
-    levels.quantity[level] = levels.quantity[level]! - d[slot + F_REM]!;
+    levels.quantity[level] = levels.quantity[level]! - r[slot + R_REM]!;
   }
 
   /** Publishes a level's new totals, and drops it from the ladder when it is empty. */
@@ -768,46 +762,50 @@ export class OrderBook {
     levels.release(level);
   }
 
-  private removeResting(slot: number, reason: CancelReason): void {
-    this.unlink(slot);
+  /** The level a resting order is in: the ladder's entry for its price. */
+  private levelOf(slot: number): number {
+    return this.ladder.slots[this.orders.records[slot + R_TICK]! - this.ladder.base]! - 1;
+  }
+
+  private removeResting(slot: number, level: number, reason: CancelReason): void {
+    this.unlink(slot, level);
     this.finish(slot, reason);
   }
 
   private finish(slot: number, reason: CancelReason): void {
-    const d = this.orders.data;
-    const remaining = d[slot + F_REM]!;
-    this.events.cancelled(d[slot + F_ID]!, reason, d[slot + F_QTY]! - remaining, remaining);
+    const r = this.orders.records;
+    const remaining = r[slot + R_REM]!;
+    this.events.cancelled(r[slot + R_ID]!, reason, r[slot + R_QTY]! - remaining, remaining);
     this.discard(slot);
   }
 
   private expire(slot: number): void {
-    const d = this.orders.data;
-    const remaining = d[slot + F_REM]!;
-    this.events.expired(d[slot + F_ID]!, d[slot + F_QTY]! - remaining, remaining);
+    const r = this.orders.records;
+    const remaining = r[slot + R_REM]!;
+    this.events.expired(r[slot + R_ID]!, r[slot + R_QTY]! - remaining, remaining);
     this.discard(slot);
   }
 
   private discard(slot: number): void {
-    this.index.release(this.orders.data[slot + F_ID]!);
+    this.index.release(this.orders.records[slot + R_ID]!);
     this.orders.release(slot);
   }
 
   private setSize(slot: number, price: number, quantity: number, filled: number): void {
-    this.orders.data[slot + F_PRICE] = price;
-    this.orders.data[slot + F_QTY] = quantity;
-    this.orders.data[slot + F_REM] = quantity - filled;
+    this.orders.records[slot + R_TICK] = price / this.tick;
+    this.orders.records[slot + R_QTY] = quantity;
+    this.orders.records[slot + R_REM] = quantity - filled;
   }
 
   private announce(slot: number, change: OrderChange): void {
-    const d = this.orders.data;
-    const s = this.orders.stops;
+    const r = this.orders.records;
     this.events.updated(
-      d[slot + F_ID]!,
+      r[slot + R_ID]!,
       change,
-      d[slot + F_PRICE]!,
-      s[(slot >> 2) + S_STOP]!,
-      d[slot + F_QTY]!,
-      d[slot + F_REM]!,
+      r[slot + R_TICK]! * this.tick,
+      this.orders.stopPrice(slot),
+      r[slot + R_QTY]!,
+      r[slot + R_REM]!,
     );
   }
 }

@@ -1,31 +1,34 @@
 /**
- * Every live order as a 64-byte record (one cache line) in one ArrayBuffer, read through two views: numbers
- * that may exceed 2^31 (ids, prices, quantities, arrival numbers) as float64, links and small fields as int32.
- * Stop and trailing prices live in a side table that only stop orders touch. A slot is the record's float64
- * offset (a multiple of 8); records are recycled through a free list, so steady trading allocates nothing.
+ * Every live order as a 32-byte record (eight int32 fields, two records per cache line) in one Int32Array, so a
+ * book of 300k orders fits in the caches a virtual machine actually gets (a random load costs ~20 ns below about
+ * 12 MB here, ~100 ns above 16 MB). Hence the core's limits: ids, quantities and prices in ticks are below 2^31.
+ * Stop data (stop price, trailing offset, arrival number) lives in a side table that only stop orders touch. A
+ * slot is the record's int32 offset (a multiple of 8); records are recycled through a free list, so steady
+ * trading allocates nothing.
  */
 export const NO_SLOT = -1;
+export const MAX_INT32 = 0x7fffffff;
 
-// float64 fields: data[slot + F_*]
-export const F_ID = 0;
-export const F_PRICE = 1;
+export const R_ID = 0;
 /** Total quantity, filled included. */
-export const F_QTY = 2;
-export const F_REM = 3;
-/** Arrival number: FIFO order within a price level and among stops. */
-export const F_SEQ = 4;
-// int32 fields: links[(slot << 1) + I_*], after the five float64 fields (bytes 40..63)
-export const I_PREV = 10;
-export const I_NEXT = 11;
-export const I_LEVEL = 12;
-export const I_ACCOUNT = 13;
-/** side | kind << 1 | timeInForce << 3 | selfTrade << 5 | postOnly << 8 | state << 9 */
-export const I_FLAGS = 14;
-// stop table: stops[(slot >> 2) + S_*]
+export const R_QTY = 1;
+export const R_REM = 2;
+export const R_NEXT = 3;
+export const R_PREV = 4;
+/** Price in ticks (0 for market orders); a resting order's level is the ladder's entry for it. */
+export const R_TICK = 5;
+export const R_ACCOUNT = 6;
+/** side | kind << 1 | timeInForce << 3 | selfTrade << 5 | postOnly << 8 | state << 9 | hasStop << 11 */
+export const R_FLAGS = 7;
+// stop table: stops[(slot >> 1) + S_*]
 export const S_STOP = 0;
 export const S_TRAIL = 1;
+/** Arrival number: trigger order among stops with the same stop price. */
+export const S_SEQ = 2;
 
-const RECORD_FLOATS = 8;
+const RECORD_INTS = 8;
+const STOP_FLOATS = 4;
+export const HAS_STOP = 1 << 11;
 
 export function packFlags(
   side: number,
@@ -47,8 +50,7 @@ export const withState = (flags: number, state: number): number => (flags & ~(3 
 export const withKind = (flags: number, kind: number): number => (flags & ~(3 << 1)) | (kind << 1);
 
 export class OrderPool {
-  data: Float64Array;
-  links: Int32Array;
+  records: Int32Array;
   stops: Float64Array;
   live = 0;
   private freeHead = NO_SLOT;
@@ -56,9 +58,8 @@ export class OrderPool {
 
   constructor(initialCapacity = 1024) {
     const capacity = Math.max(16, initialCapacity);
-    this.data = committed(new Float64Array(capacity * RECORD_FLOATS));
-    this.links = new Int32Array(this.data.buffer);
-    this.stops = new Float64Array(capacity * 2);
+    this.records = committed(new Int32Array(capacity * RECORD_INTS));
+    this.stops = new Float64Array(capacity * STOP_FLOATS);
   }
 
   /** The offset of a free record; may replace the arrays, so read them after allocating. */
@@ -66,33 +67,41 @@ export class OrderPool {
     this.live++;
     if (this.freeHead !== NO_SLOT) {
       const slot = this.freeHead;
-      this.freeHead = this.links[(slot << 1) + I_NEXT]!;
+      this.freeHead = this.records[slot + R_NEXT]!;
       return slot;
     }
-    if (this.highWater === this.data.length) this.grow();
+    if (this.highWater === this.records.length) this.grow();
     const slot = this.highWater;
-    this.highWater += RECORD_FLOATS;
+    this.highWater += RECORD_INTS;
     return slot;
   }
 
   release(slot: number): void {
     this.live--;
-    this.links[(slot << 1) + I_FLAGS] = 0;
-    this.links[(slot << 1) + I_NEXT] = this.freeHead;
+    this.records[slot + R_FLAGS] = 0;
+    this.records[slot + R_NEXT] = this.freeHead;
     this.freeHead = slot;
   }
 
+  /** Stop price in cents of an order that has one, else 0. */
+  stopPrice(slot: number): number {
+    return (this.records[slot + R_FLAGS]! & HAS_STOP) === 0 ? 0 : this.stops[(slot >> 1) + S_STOP]!;
+  }
+
+  trailingOffset(slot: number): number {
+    return (this.records[slot + R_FLAGS]! & HAS_STOP) === 0 ? 0 : this.stops[(slot >> 1) + S_TRAIL]!;
+  }
+
   get capacity(): number {
-    return this.data.length / RECORD_FLOATS;
+    return this.records.length / RECORD_INTS;
   }
 
   get bytes(): number {
-    return this.data.byteLength + this.stops.byteLength;
+    return this.records.byteLength + this.stops.byteLength;
   }
 
   private grow(): void {
-    this.data = resized(this.data, this.data.length * 2);
-    this.links = new Int32Array(this.data.buffer);
+    this.records = resized(this.records, this.records.length * 2);
     this.stops = resized(this.stops, this.stops.length * 2);
   }
 }
@@ -140,9 +149,8 @@ export class OrderIndex {
     else if (id < DENSE_LIMIT) return NO_SLOT;
     else slot = this.sparse.get(id) ?? NO_SLOT;
     if (slot === NO_SLOT) return NO_SLOT;
-    return this.pool.data[slot + F_ID] === id && stateOf(this.pool.links[(slot << 1) + I_FLAGS]!) !== 0
-      ? slot
-      : NO_SLOT;
+    const records = this.pool.records;
+    return records[slot + R_ID] === id && stateOf(records[slot + R_FLAGS]!) !== 0 ? slot : NO_SLOT;
   }
 
   set(id: number, slot: number): void {

@@ -1,4 +1,4 @@
-import { F_SEQ, S_STOP, S_TRAIL, type OrderPool } from './order-pool.js';
+import { S_SEQ, S_STOP, S_TRAIL, type OrderPool } from './order-pool.js';
 
 /**
  * Orders waiting for their stop price, in trigger order. Buy stops fire when a trade prints at or above their
@@ -26,13 +26,13 @@ export class StopBook {
       else high = middle;
     }
     list.splice(low, 0, slot);
-    if (this.orders.stops[(slot >> 2) + S_TRAIL]! > 0) this.trailing++;
+    if (this.orders.stops[(slot >> 1) + S_TRAIL]! > 0) this.trailing++;
   }
 
   remove(slot: number, isBuy: boolean): void {
     const list = isBuy ? this.buys : this.sells;
     list.splice(list.indexOf(slot), 1);
-    if (this.orders.stops[(slot >> 2) + S_TRAIL]! > 0) this.trailing--;
+    if (this.orders.stops[(slot >> 1) + S_TRAIL]! > 0) this.trailing--;
   }
 
   /** Takes out, in trigger order, every stop that a trade at `price` fires. */
@@ -42,13 +42,13 @@ export class StopBook {
     while (
       count < list.length &&
       (isBuy
-        ? this.orders.stops[(list[count]! >> 2) + S_STOP]! <= price
-        : this.orders.stops[(list[count]! >> 2) + S_STOP]! >= price)
+        ? this.orders.stops[(list[count]! >> 1) + S_STOP]! <= price
+        : this.orders.stops[(list[count]! >> 1) + S_STOP]! >= price)
     )
       count++;
     if (count === 0) return;
     for (const slot of list.splice(0, count)) {
-      if (this.orders.stops[(slot >> 2) + S_TRAIL]! > 0) this.trailing--;
+      if (this.orders.stops[(slot >> 1) + S_TRAIL]! > 0) this.trailing--;
       into.push(slot);
     }
   }
@@ -60,9 +60,9 @@ export class StopBook {
   }
 
   private before(a: number, b: number, isBuy: boolean): boolean {
-    const stopA = this.orders.stops[(a >> 2) + S_STOP]!;
-    const stopB = this.orders.stops[(b >> 2) + S_STOP]!;
+    const stopA = this.orders.stops[(a >> 1) + S_STOP]!;
+    const stopB = this.orders.stops[(b >> 1) + S_STOP]!;
     if (stopA !== stopB) return isBuy ? stopA < stopB : stopA > stopB;
-    return this.orders.data[a + F_SEQ]! < this.orders.data[b + F_SEQ]!;
+    return this.orders.stops[(a >> 1) + S_SEQ]! < this.orders.stops[(b >> 1) + S_SEQ]!;
   }
 }
