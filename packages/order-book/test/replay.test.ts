@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseReplay } from '../bench/replay.js';
 import { REPLAY_CONFIG, playTape } from '../bench/runner.js';
@@ -53,7 +54,18 @@ describe('the benchmark path', () => {
     expect(run.fills.tradesSha256()).toBe('2c0adbc68943061c3d4c2550c6c2cbe5193923997c4a7dbc4454de287afecf85');
   });
 
+  it('renumbers ids beyond the range of the core and still reports fills in the ids of the file', () => {
+    const tape = parseReplay('N,5000000000,S,L,100,5\nN,7,B,L,100,3\nC,5000000000,,,,\nN,9007199254740991,B,L,100,1\n');
+    expect(Array.from(tape.id)).toEqual([0, 1, 0, 2]);
+    const run = playTape(tape, REPLAY_CONFIG);
+    expect(run.fills.fills).toBe(1);
+    expect(run.book.liveOrders).toBe(1);
+    expect(run.fills.tradesSha256()).toBe(createHash('sha256').update('7,5000000000,100,3\n').digest('hex'));
+  });
+
   it.each([
+    ['N,1,B,L,1,2147483648', /quantity must be at most 2147483647/],
+    ['N,1,B,L,2147483648,1', /limit price must be at most 2147483647/],
     ['X,1,B,L,1,1', /first field/],
     ['N,1,B,L,1', /6 comma-separated/],
     ['N,-1,B,L,1,1', /id/],
