@@ -138,22 +138,29 @@ function percentileNs(sortedMs: Float64Array, fraction: number): number {
 
 /**
  * Warms the JIT on the tape, then plays it `runs` times for throughput (median reported) and once more with
- * per-command timing for the latency percentiles. Every run starts from an empty book.
+ * per-command timing for the latency percentiles. Every run starts from an empty book. Finished runs stay
+ * referenced until the end: V8 drops optimized code that embedded objects which have since died, so collecting
+ * one run's book would send the next run back through unoptimized code for part of its clock (an engine keeps
+ * its books for its whole life).
  */
 export function measureTape(tape: Tape, config: BookConfig, runs = 5): TapeFigures {
-  playTape(tape, config);
+  const finished: TapeRun[] = [playTape(tape, config)];
   const throughput: number[] = [];
   let last: TapeRun | undefined;
   for (let r = 0; r < runs; r++) {
     collectGarbage();
     last = playTape(tape, config);
+    finished.push(last);
     throughput.push(tape.length / last.seconds);
   }
   throughput.sort((a, b) => a - b);
   const latencies = new Float64Array(tape.length).fill(0);
   collectGarbage();
-  playTape(tape, config, latencies);
+  finished.push(playTape(tape, config, latencies));
   latencies.sort();
+  if (new Set(finished.map((run) => `${run.fills.fills}/${run.book.liveOrders}`)).size !== 1) {
+    throw new Error('runs of the same tape ended differently: the book is not deterministic');
+  }
   const run = last!;
   return {
     commands: tape.length,
