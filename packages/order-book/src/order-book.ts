@@ -107,6 +107,9 @@ export interface LevelView {
 }
 
 const DEFAULT_MAX_SPAN = 1 << 22;
+/** What `preventSelfTrade` returns when the taker must stop, having changed the level or not. */
+const TAKER_STOPPED = -1;
+const TAKER_STOPPED_UNTOUCHED = -2;
 
 function isPositiveInteger(value: number): boolean {
   return Number.isSafeInteger(value) && value > 0;
@@ -517,35 +520,23 @@ export class OrderBook {
         const next = r[maker + R_NEXT]!;
         const makerRemaining = r[maker + R_REM]!;
         if (selfTrade !== STP_NONE && r[maker + R_ACCOUNT] === takerAccount) {
-          if (selfTrade === STP_CANCEL_NEWEST) {
+          const outcome = this.preventSelfTrade(selfTrade, taker, remaining, maker, level);
+          if (outcome === TAKER_STOPPED_UNTOUCHED) {
             takerStopped = true;
             break;
           }
           touched = true;
-          if (selfTrade === STP_DECREMENT_AND_CANCEL) {
-            const cut = remaining < makerRemaining ? remaining : makerRemaining;
-            if (cut === makerRemaining) this.removeResting(maker, level, 'self_trade_prevention');
-            else this.decrement(maker, cut, level);
-            if (cut === remaining) {
-              takerStopped = true;
-              break;
-            }
-            remaining -= cut;
-            this.decrement(taker, cut, NO_SLOT);
-          } else {
-            this.removeResting(maker, level, 'self_trade_prevention');
-            if (selfTrade === STP_CANCEL_BOTH) {
-              takerStopped = true;
-              break;
-            }
+          if (outcome === TAKER_STOPPED) {
+            takerStopped = true;
+            break;
           }
+          remaining = outcome;
           maker = next;
           continue;
         }
         touched = true;
         const quantity = remaining < makerRemaining ? remaining : makerRemaining;
         remaining -= quantity;
-        r[taker + R_REM] = remaining;
         levels.quantity[level] = levels.quantity[level]! - quantity;
         this.lastPrice = price;
         events.trade(
@@ -559,24 +550,51 @@ export class OrderBook {
           takerAccount,
         );
         if (quantity === makerRemaining) {
-          r[maker + R_REM] = 0;
-          this.unlink(maker, level);
+          // The maker is its level's head: popping it leaves the next order's (cold) record alone.
+          levels.head[level] = next;
+          if (next === NO_SLOT) levels.tail[level] = NO_SLOT;
+          levels.count[level] = levels.count[level]! - 1;
           events.filled(r[maker + R_ID]!, r[maker + R_QTY]!);
           this.discard(maker);
         } else {
           r[maker + R_REM] = makerRemaining - quantity;
           this.announce(maker, 'partially_filled');
         }
-        if (this.stops.size !== 0) this.afterTrade(price);
+        if (this.stops.size !== 0) {
+          r[taker + R_REM] = remaining;
+          this.afterTrade(price);
+        }
         maker = next;
       }
       if (touched) this.settleLevel(level);
     }
+    r[taker + R_REM] = remaining;
     if (takerStopped) {
       this.finish(taker, 'self_trade_prevention');
       return false;
     }
     return true;
+  }
+
+  /**
+   * The taker met its own account's resting order: applies the order's self-trade mode and returns the taker's
+   * new remaining quantity, or says the taker stops (with or without the level changed). Out of `match` so the
+   * trading loop stays small enough for the JIT to inline whole.
+   */
+  private preventSelfTrade(mode: number, taker: number, remaining: number, maker: number, level: number): number {
+    if (mode === STP_CANCEL_NEWEST) return TAKER_STOPPED_UNTOUCHED;
+    if (mode !== STP_DECREMENT_AND_CANCEL) {
+      this.removeResting(maker, level, 'self_trade_prevention');
+      return mode === STP_CANCEL_BOTH ? TAKER_STOPPED : remaining;
+    }
+    const makerRemaining = this.orders.records[maker + R_REM]!;
+    const cut = remaining < makerRemaining ? remaining : makerRemaining;
+    if (cut === makerRemaining) this.removeResting(maker, level, 'self_trade_prevention');
+    else this.decrement(maker, cut, level);
+    if (cut === remaining) return TAKER_STOPPED;
+    this.orders.records[taker + R_REM] = remaining;
+    this.decrement(taker, cut, NO_SLOT);
+    return remaining - cut;
   }
 
   /** Self-trade prevention's decrement: the order shrinks by `cut` without trading. */

@@ -32,12 +32,7 @@ describe('the benchmark path', () => {
         postOnly: false,
       });
     }
-    const fills = Array.from({ length: run.fills.fills }, (_, i) => [
-      run.fills.taker[i],
-      run.fills.maker[i],
-      run.fills.price[i],
-      run.fills.quantity[i],
-    ]);
+    const fills = Array.from({ length: run.fills.fills }, (_, i) => run.fills.fill(i));
     expect(fills.length).toBeGreaterThan(100);
     expect(fills).toEqual(model.trades);
     expect(run.book.liveOrders).toBe(model.resting.length);
@@ -49,7 +44,7 @@ describe('the benchmark path', () => {
     expect(tape.length).toBe(5);
     const run = playTape(tape, REPLAY_CONFIG);
     expect(run.fills.fills).toBe(1);
-    expect([run.fills.taker[0], run.fills.maker[0], run.fills.price[0], run.fills.quantity[0]]).toEqual([3, 2, 101, 5]);
+    expect(run.fills.fill(0)).toEqual([3, 2, 101, 5]);
     // printf '3,2,101,5\n' | sha256sum
     expect(run.fills.tradesSha256()).toBe('2c0adbc68943061c3d4c2550c6c2cbe5193923997c4a7dbc4454de287afecf85');
   });
