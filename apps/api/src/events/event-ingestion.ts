@@ -73,17 +73,17 @@ export class EventIngestion {
       .transaction(async (tx) => {
         const fresh = await this.insertNew(tx, events);
         const plainEvents = fresh.map((stored) => stored.event);
+        const trades = plainEvents.filter((event): event is Trade => event.type === 'trade');
         await this.applyToOrders(tx, plainEvents);
-        const settled = await this.settlement.apply(tx, plainEvents);
-        await this.recordTrades(
-          tx,
-          plainEvents.filter((event): event is Trade => event.type === 'trade'),
-          settled?.fees ?? new Map(),
-        );
+        await this.applyToCandles(tx, trades);
         await this.applyToBook(
           tx,
           plainEvents.filter((event): event is Level => event.type === 'level_changed'),
         );
+        // Settlement locks the balances that new orders' holds also need, so it comes last: the locks are then
+        // held for the few statements left before the commit, not for the whole batch.
+        const settled = await this.settlement.apply(tx, plainEvents);
+        await this.recordTrades(tx, trades, settled?.fees ?? new Map());
         // Processes that tail engine_events for their streams read the new rows as soon as this commits.
         if (fresh.length > 0) await tx.query(`SELECT pg_notify('${CHANNELS.events}', '')`);
         return fresh;
@@ -169,15 +169,43 @@ export class EventIngestion {
           break;
       }
     }
-    for (const [orderId, { data, lastSequence, onlyIfPending }] of changes) {
-      const columns = Object.keys(data) as (keyof OrderFields)[];
-      const assignments = columns.map((column, i) => `${column} = $${i + 3}`);
-      await tx.query(
-        `UPDATE orders SET ${[...assignments, 'last_sequence = $2', 'updated_at = now()'].join(', ')}
-          WHERE id = $1 AND last_sequence < $2${onlyIfPending ? " AND status = 'pending'" : ''}`,
-        [orderId, lastSequence, ...columns.map((column) => data[column] ?? null)],
-      );
-    }
+    if (changes.size === 0) return;
+    // One statement for the batch: a NULL leaves a column as it is, except price and stop price, which an amend
+    // may clear, so those come with a flag saying whether the batch sets them.
+    const rows = [...changes];
+    const column = <T>(pick: (change: OrderChange) => T) => rows.map(([, change]) => pick(change));
+    const text = (value: number | null | undefined) => (value === undefined || value === null ? null : String(value));
+    await tx.query({
+      name: 'apply_order_changes',
+      text: `UPDATE orders o SET
+               status = COALESCE(v.status, o.status),
+               status_reason = COALESCE(v.status_reason, o.status_reason),
+               filled_quantity = COALESCE(v.filled_quantity, o.filled_quantity),
+               quantity = COALESCE(v.quantity, o.quantity),
+               price = CASE WHEN v.sets_price THEN v.price ELSE o.price END,
+               stop_price = CASE WHEN v.sets_stop_price THEN v.stop_price ELSE o.stop_price END,
+               last_sequence = v.last_sequence,
+               updated_at = now()
+             FROM unnest($1::uuid[], $2::int[], $3::bool[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
+                         $8::bool[], $9::bigint[], $10::bool[], $11::bigint[])
+                  AS v(id, last_sequence, only_if_pending, status, status_reason, filled_quantity, quantity,
+                       sets_price, price, sets_stop_price, stop_price)
+            WHERE o.id = v.id AND o.last_sequence < v.last_sequence
+              AND (NOT v.only_if_pending OR o.status = 'pending')`,
+      values: [
+        rows.map(([orderId]) => orderId),
+        column((change) => change.lastSequence),
+        column((change) => change.onlyIfPending),
+        column((change) => change.data.status ?? null),
+        column((change) => change.data.status_reason ?? null),
+        column((change) => text(change.data.filled_quantity)),
+        column((change) => text(change.data.quantity)),
+        column((change) => 'price' in change.data),
+        column((change) => text(change.data.price)),
+        column((change) => 'stop_price' in change.data),
+        column((change) => text(change.data.stop_price)),
+      ],
+    });
   }
 
   private async recordTrades(
@@ -207,6 +235,10 @@ export class EventIngestion {
         String(fees.get(event.tradeId)?.takerFee ?? 0n),
       ]),
     );
+  }
+
+  /** Each touched minute candle, folded over the batch's trades and upserted once. */
+  private async applyToCandles(tx: Tx, trades: readonly Trade[]): Promise<void> {
     const candles = new Map<string, CandleChange>();
     for (const event of trades) {
       const openTime = new Date(Math.floor(event.timestamp / MINUTE) * MINUTE);
