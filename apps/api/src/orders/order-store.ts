@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OrderFields, OrderStatus } from '@bolsa/contracts';
+import { GroupCommit } from '../database/group-commit.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { ApiError } from '../errors/api-error.js';
@@ -31,6 +32,70 @@ function insufficient(asset: string, required: bigint, available: bigint | undef
   });
 }
 
+/** What `place_orders` did with one order. */
+interface Placement {
+  readonly outcome: 'placed' | 'insufficient' | 'duplicate';
+  readonly createdAt: Date | null;
+}
+
+/** Another request already used this order's idempotency key. */
+export class IdempotencyKeyTaken extends Error {
+  constructor() {
+    super('the idempotency key was already used');
+  }
+}
+
+const holdKey = (order: NewOrder) => `${order.accountId}|${order.hold.asset}`;
+const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function placementJson(order: NewOrder): Record<string, unknown> {
+  const { fields, hold } = order;
+  return {
+    id: order.orderId,
+    account_id: order.accountId,
+    symbol: order.symbol,
+    side: fields.side,
+    type: fields.orderType,
+    time_in_force: fields.timeInForce,
+    price: fields.price,
+    stop_price: fields.stopPrice,
+    trailing_offset: fields.trailingOffset,
+    quantity: fields.quantity,
+    post_only: fields.postOnly,
+    self_trade_prevention: fields.selfTradePrevention,
+    client_order_id: fields.clientOrderId,
+    idempotency_key: order.idempotencyKey,
+    request_hash: order.requestHash,
+    trace_id: order.traceId,
+    hold_asset: hold.asset,
+    hold_amount: String(hold.amount),
+    hold_price: hold.price === null ? null : String(hold.price),
+    hold_fee_bps: hold.feeBps,
+  };
+}
+
+/** The row `place_orders` wrote for a placed order, without reading it back. */
+function pendingRow(order: NewOrder, createdAt: Date): OrderRow {
+  const { fields } = order;
+  return {
+    id: order.orderId,
+    account_id: order.accountId,
+    client_order_id: fields.clientOrderId,
+    symbol: order.symbol,
+    side: fields.side,
+    type: fields.orderType,
+    time_in_force: fields.timeInForce,
+    price: cents(fields.price),
+    stop_price: cents(fields.stopPrice),
+    quantity: String(fields.quantity),
+    filled_quantity: '0',
+    status: 'pending',
+    status_reason: null,
+    created_at: createdAt,
+    updated_at: createdAt,
+  };
+}
+
 /** Orders and the holds behind them, written together so an order never exists without its hold. */
 @Injectable()
 export class OrderStore {
@@ -39,61 +104,51 @@ export class OrderStore {
     @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
   ) {}
 
+  /** Concurrent placements share one call of `place_orders` (one round trip, one commit). */
+  private readonly placements = new GroupCommit<NewOrder, Placement>((batch) => this.placeBatch(batch), 2, 256);
+
   /**
-   * Holds the order's cash or shares and records it as pending, in one statement: the conditional update takes
-   * the balance's row lock and re-checks `available` after any concurrent writer, so concurrent orders of one
-   * account can never together hold more than it has. Nothing is written when the balance is short.
+   * Holds the order's cash or shares and records it as pending, together: the conditional update takes the
+   * balance's row lock and re-checks `available` after any concurrent writer, so concurrent orders of one account
+   * can never together hold more than it has. Nothing is written when the balance is short.
    */
   async insertWithHold(order: NewOrder): Promise<OrderRow> {
-    const { fields, hold } = order;
+    const placement = await this.placements.submit(order);
+    if (placement.outcome === 'placed') return pendingRow(order, placement.createdAt!);
+    if (placement.outcome === 'duplicate') throw new IdempotencyKeyTaken();
+    const available = await this.available(order.accountId, order.hold.asset);
+    throw insufficient(order.hold.asset, order.hold.amount, available, 'quantity');
+  }
+
+  /**
+   * One call for the batch, its orders sorted by the balance they hold (the order every writer locks balances in,
+   * so batches never deadlock). Should the batch fail as a whole, each order is tried alone, so one bad order
+   * cannot fail the others.
+   */
+  private async placeBatch(batch: NewOrder[]): Promise<Placement[]> {
     const timer = this.metrics.dbSeconds.startTimer({ operation: 'place_order' });
-    const { rows } = await this.sql.query<OrderRow>(
-      `WITH hold AS (
-         UPDATE balances SET available = available - $17::bigint, held = held + $17::bigint, updated_at = now()
-          WHERE account_id = $2 AND asset = $18 AND available >= $17::bigint
-         RETURNING available, held
-       ), placed AS (
-         INSERT INTO orders (id, account_id, symbol, side, type, time_in_force, price, stop_price, trailing_offset,
-                             quantity, status, post_only, self_trade_prevention, client_order_id, idempotency_key,
-                             request_hash, trace_id, hold_asset, hold_amount, hold_price, hold_fee_bps)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13, $14, $15, $16, $18, $17::bigint,
-                $19, $20
-           FROM hold
-         RETURNING *
-       ), entry AS (
-         INSERT INTO ledger_entries (account_id, asset, reason, available_change, held_change, available_after,
-                                     held_after, order_id, trace_id)
-         SELECT $2, $18, 'hold', -$17::bigint, $17::bigint, hold.available, hold.held, $1, $16 FROM hold
-       )
-       SELECT * FROM placed`,
-      [
-        order.orderId,
-        order.accountId,
-        order.symbol,
-        fields.side,
-        fields.orderType,
-        fields.timeInForce,
-        cents(fields.price),
-        cents(fields.stopPrice),
-        cents(fields.trailingOffset),
-        String(fields.quantity),
-        fields.postOnly,
-        fields.selfTradePrevention,
-        fields.clientOrderId,
-        order.idempotencyKey,
-        order.requestHash,
-        order.traceId,
-        String(hold.amount),
-        hold.asset,
-        hold.price === null ? null : String(hold.price),
-        hold.feeBps,
-      ],
-    );
-    timer();
-    const created = rows[0];
-    if (created !== undefined) return created;
-    const available = await this.available(order.accountId, hold.asset);
-    throw insufficient(hold.asset, hold.amount, available, 'quantity');
+    try {
+      const sorted = [...batch].sort((a, b) => compareKeys(holdKey(a), holdKey(b)));
+      const { rows } = await this.sql.query<{
+        placed_id: string;
+        placed_outcome: Placement['outcome'];
+        placed_at: Date | null;
+      }>({
+        name: 'place_orders',
+        text: 'SELECT placed_id, placed_outcome, placed_at FROM place_orders($1::jsonb)',
+        values: [JSON.stringify(sorted.map(placementJson))],
+      });
+      const byId = new Map(rows.map((row) => [row.placed_id, row]));
+      return batch.map((order) => {
+        const row = byId.get(order.orderId)!;
+        return { outcome: row.placed_outcome, createdAt: row.placed_at };
+      });
+    } catch (error) {
+      if (batch.length === 1) throw error;
+      return (await Promise.all(batch.map((order) => this.placeBatch([order])))).flat();
+    } finally {
+      timer();
+    }
   }
 
   /** The order never reached the exchange: it is rejected and its hold goes back, in one transaction. */

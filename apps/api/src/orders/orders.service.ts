@@ -23,7 +23,7 @@ import { InstrumentRegistry } from '../markets/instrument-registry.js';
 import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { planHold } from '../wallets/holds.js';
-import { OrderStore } from './order-store.js';
+import { IdempotencyKeyTaken, OrderStore } from './order-store.js';
 import { DONE_STATUSES, OPEN_STATUSES, rowToOrderView, toOrderView, type OrderRow } from './order-view.js';
 
 export interface Caller {
@@ -105,7 +105,7 @@ export class OrdersService {
       });
     } catch (error) {
       // Two requests raced with one idempotency key: the other one won; answer as a repeat of it.
-      if (idempotencyKey !== undefined && isUniqueViolation(error)) {
+      if (idempotencyKey !== undefined && (error instanceof IdempotencyKeyTaken || isUniqueViolation(error))) {
         const earlier = await this.byIdempotencyKey(caller.accountId, idempotencyKey, hash);
         if (earlier !== null) return earlier;
       }
