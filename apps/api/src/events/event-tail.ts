@@ -3,7 +3,7 @@ import type { EngineEvent } from '@bolsa/contracts';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import type { Subscription } from 'rxjs';
 import { CHANNELS, PgNotifications } from '../database/pg-notifications.js';
-import { PrismaService } from '../database/prisma.service.js';
+import { SqlPool } from '../database/sql-pool.js';
 import { EventBus } from './event-bus.js';
 
 /** A safety net: new rows are normally announced by a notification from the ingesting process's commit. */
@@ -26,15 +26,15 @@ export class EventTail implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-    @Inject(PrismaService) private readonly prisma: PrismaService,
+    @Inject(SqlPool) private readonly sql: SqlPool,
     @Inject(EventBus) private readonly bus: EventBus,
     @Inject(PgNotifications) private readonly notifications: PgNotifications,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.consumeEvents) return;
-    const latest = await this.prisma.engineEvent.aggregate({ _max: { id: true } });
-    this.lastId = Number(latest._max.id ?? 0n);
+    const { rows } = await this.sql.query<{ latest: string | null }>('SELECT max(id) AS latest FROM engine_events');
+    this.lastId = Number(rows[0]?.latest ?? 0);
     this.running = true;
     this.subscription = this.notifications.on(CHANNELS.events).subscribe(() => {
       if (this.wake !== null) this.wake();
@@ -71,15 +71,15 @@ export class EventTail implements OnApplicationBootstrap, OnModuleDestroy {
   private async follow(): Promise<void> {
     while (this.running) {
       try {
-        const rows = await this.prisma.engineEvent.findMany({
-          where: { id: { gt: BigInt(this.lastId) } },
-          orderBy: { id: 'asc' },
-          take: PAGE,
-          select: { id: true, payload: true },
+        // Plain pg and a named statement: this runs after every ingestion commit, where Prisma's per-query cost showed.
+        const { rows } = await this.sql.query<{ id: string; payload: EngineEvent }>({
+          name: 'tail_engine_events',
+          text: 'SELECT id, payload FROM engine_events WHERE id > $1 ORDER BY id LIMIT $2',
+          values: [this.lastId, PAGE],
         });
         if (rows.length > 0) {
           this.lastId = Number(rows.at(-1)!.id);
-          this.bus.publish(rows.map((row) => ({ id: Number(row.id), event: row.payload as unknown as EngineEvent })));
+          this.bus.publish(rows.map((row) => ({ id: Number(row.id), event: row.payload })));
         }
         if (rows.length < PAGE) await this.idle();
       } catch {
