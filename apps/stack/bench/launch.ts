@@ -52,6 +52,7 @@ export async function launchStack(environment: Record<string, string> = {}): Pro
       WEB_PORT: String(web),
       SIMULATOR: 'off',
       LOG_LEVEL: 'warn',
+      STOP_WITH_PID: String(process.pid),
       ...environment,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -25,6 +25,8 @@ const Environment = z.object({
   ADMIN_EMAIL: z.email().default('admin@bolsa.local'),
   ADMIN_PASSWORD: z.string().min(10).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Stop when this process is gone: set by tests and benchmarks, so a killed run leaves no stack behind. */
+  STOP_WITH_PID: z.coerce.number().int().positive().optional(),
 });
 
 export type StackConfig = z.infer<typeof Environment>;

@@ -115,6 +115,15 @@ function keptSecret(file: string): string {
   return secret;
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const root = repositoryRoot();
@@ -145,6 +154,15 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.removeAllListeners(signal);
     process.on(signal, () => void shutdown(0));
+  }
+  if (config.STOP_WITH_PID !== undefined) {
+    const owner = config.STOP_WITH_PID;
+    setInterval(() => {
+      if (!isAlive(owner)) {
+        log(`process ${owner} that started this stack is gone`);
+        void shutdown(0);
+      }
+    }, 1000).unref();
   }
 
   try {

@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const launchModule = join(dirname(fileURLToPath(import.meta.url)), '../dist/bench/launch.js');
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return condition();
+}
+
+describe('a stack started by a test or benchmark', () => {
+  it('stops by itself when the process that started it is killed', async () => {
+    // A stand-in for a benchmark: starts the stack, prints the engine's pid, then waits to be killed.
+    const owner = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { launchStack } = await import(${JSON.stringify(launchModule)});
+         const stack = await launchStack();
+         console.log('engine-pid=' + stack.enginePid);
+         setInterval(() => undefined, 1000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const enginePid = await new Promise<number>((resolve, reject) => {
+      let output = '';
+      owner.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /engine-pid=(\d+)/.exec(output);
+        if (match) resolve(Number(match[1]));
+      });
+      owner.once('exit', () => reject(new Error(`the owner exited early: ${output}`)));
+    });
+    expect(isAlive(enginePid)).toBe(true);
+    owner.kill('SIGKILL');
+    expect(await until(() => !isAlive(enginePid), 30_000)).toBe(true);
+  }, 120_000);
+});
