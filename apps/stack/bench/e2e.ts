@@ -1,6 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { cpuBetween, sampleCpu } from './cpu.js';
 import { launchStack } from './launch.js';
 import { readEvents } from './sse.js';
 
@@ -22,15 +23,28 @@ const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 10);
 const TRADERS = Number(process.env['BENCH_TRADERS'] ?? 16);
 const SYMBOLS = ['PETR4', 'VALE3', 'ITUB4', 'BBDC4', 'ABEV3'];
 
-async function startStack(): Promise<{ api: string; engineMetrics: string; stop(): Promise<void> }> {
+async function startStack(): Promise<{
+  api: string;
+  engineMetrics: string;
+  /** Processes whose CPU the bench accounts for: itself, and the stack when it started it. */
+  processes: number[];
+  stop(): Promise<void>;
+}> {
   const external = process.env['BENCH_API_URL'];
-  if (external !== undefined)
-    return { api: external, engineMetrics: process.env['BENCH_ENGINE_METRICS_URL'] ?? '', stop: async () => undefined };
+  if (external !== undefined) {
+    return {
+      api: external,
+      engineMetrics: process.env['BENCH_ENGINE_METRICS_URL'] ?? '',
+      processes: [process.pid],
+      stop: async () => undefined,
+    };
+  }
   // Enough demo money that no bench trader runs out of cash or shares however the orders fall.
   const stack = await launchStack({ STARTING_CASH: '1000000000.00', STARTING_SHARES: '100000000' });
   return {
     api: stack.api,
     engineMetrics: `http://127.0.0.1:${stack.engineMetricsPort}/metrics`,
+    processes: [process.pid, stack.pid],
     stop: () => stack.stop(),
   };
 }
@@ -172,6 +186,7 @@ async function main(): Promise<void> {
     let accepted = 0;
     let refused = 0;
     const fillsBefore = fillCount;
+    const cpuBefore = sampleCpu(stack.processes);
     const until = performance.now() + THROUGHPUT_SECONDS * 1000;
     const started = performance.now();
     await Promise.all(
@@ -184,6 +199,7 @@ async function main(): Promise<void> {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpu = cpuBetween(cpuBefore, sampleCpu(stack.processes));
     const trades = (fillCount - fillsBefore) / 2;
     // Let the pipeline catch up before timing single orders: wait until no fill has arrived for 2 s.
     const settleStart = performance.now();
@@ -197,6 +213,15 @@ async function main(): Promise<void> {
         `${CONCURRENCY} clients); ${Math.round(trades / seconds)} trades/s reached SSE while orders flowed, and the ` +
         `rest of the backlog drained in ${drainSeconds.toFixed(1)} s`,
     );
+
+    if (cpu.length > 0 && accepted > 0) {
+      const total = cpu.reduce((sum, [, used]) => sum + used, 0);
+      const perOrder = cpu.map(([name, used]) => `${name} ${((used / accepted) * 1000).toFixed(2)} ms`).join(', ');
+      console.log(
+        `CPU while orders flowed: ${Math.round((total / seconds) * 100)}% of one core across the processes ` +
+          `(${cpus().length} cores); per accepted order: ${perOrder}`,
+      );
+    }
 
     // Phase 2: latency at a fixed rate.
     const sent: { orderId: string; sentAt: number }[] = [];

@@ -20,6 +20,8 @@ export interface LaunchedStack {
   readonly engineMetricsPort: number;
   readonly databaseUrl: string;
   readonly enginePid: number;
+  /** The launcher's own pid: every process of the stack runs under it. */
+  readonly pid: number;
   /** Everything the launcher printed so far. */
   output(): string;
   stop(): Promise<void>;
@@ -72,6 +74,7 @@ export async function launchStack(environment: Record<string, string> = {}): Pro
           engineMetricsPort: metrics,
           databaseUrl: db[1]!,
           enginePid: Number(ready[3]),
+          pid: child.pid!,
           output: () => output,
           stop: async () => {
             const exited = new Promise((done) => child.once('exit', done));
