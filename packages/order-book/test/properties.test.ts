@@ -193,9 +193,13 @@ describe('invariants after every command', () => {
     fc.assert(
       fc.property(fc.array(command, { minLength: 1, maxLength: 60 }), (commands) => {
         const book = new OrderBook(DEFAULT_CONFIG, recorder([]));
+        const model = new ReferenceBook();
         for (const c of commands) {
           applyToBook(book, c);
+          applyToModel(model, c);
           expect(book.validateInternalState()).toEqual([]);
+          // Every level in price-time order, as the model keeps it: FIFO holds after every command.
+          expect(restingOf(book)).toEqual(restingOfModel(model));
           const bid = book.bestBid();
           const ask = book.bestAsk();
           if (bid !== 0 && ask !== 0) expect(bid).toBeLessThan(ask);
