@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { encodeCommand, messageHeaders, TOPICS, type OrderCommand } from '@bolsa/contracts';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { API_CONFIG, type ApiConfig } from '../config.js';
+import { GroupCommit } from '../database/group-commit.js';
 import { ApiLogger } from '../observability/logger.js';
 
 /** The process's Kafka client. */
@@ -21,12 +22,6 @@ export class KafkaClient {
   }
 }
 
-interface Pending {
-  readonly command: OrderCommand;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
-}
-
 /**
  * Publishes order commands, keyed by symbol so each symbol's commands stay in order. The idempotent producer has
  * one send in flight at a time; commands that arrive meanwhile wait and go out together in the next send (group
@@ -36,8 +31,7 @@ interface Pending {
 export class CommandPublisher implements OnModuleDestroy {
   private producer: Producer | null = null;
   private connecting: Promise<Producer> | null = null;
-  private waiting: Pending[] = [];
-  private sending = false;
+  private readonly sends = new GroupCommit<OrderCommand, void>((batch) => this.send(batch), 1, Infinity);
 
   constructor(
     @Inject(KafkaClient) private readonly client: KafkaClient,
@@ -45,49 +39,38 @@ export class CommandPublisher implements OnModuleDestroy {
   ) {}
 
   publish(command: OrderCommand): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ command, resolve, reject });
-      void this.flush();
-    });
+    return this.sends.submit(command);
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.producer?.disconnect();
   }
 
-  private async flush(): Promise<void> {
-    if (this.sending || this.waiting.length === 0) return;
-    this.sending = true;
-    const batch = this.waiting;
-    this.waiting = [];
+  private async send(batch: OrderCommand[]): Promise<void[]> {
     try {
       const producer = await this.connected();
       await producer.send({
         topic: TOPICS.orderCommands,
         acks: -1,
-        messages: batch.map(({ command }) => ({
+        messages: batch.map((command) => ({
           key: command.symbol,
           value: encodeCommand(command),
           headers: messageHeaders(command),
         })),
       });
-      for (const pending of batch) {
-        const { command } = pending;
-        this.logger.pino.debug(
-          { traceId: command.traceId, command: command.type, orderId: 'orderId' in command ? command.orderId : null },
-          'command published',
-        );
-        pending.resolve();
-      }
     } catch (error) {
-      for (const pending of batch) {
-        this.logger.pino.warn({ traceId: pending.command.traceId, err: error }, 'command not published');
-        pending.reject(error);
+      for (const command of batch) {
+        this.logger.pino.warn({ traceId: command.traceId, err: error }, 'command not published');
       }
-    } finally {
-      this.sending = false;
-      void this.flush();
+      throw error;
     }
+    for (const command of batch) {
+      this.logger.pino.debug(
+        { traceId: command.traceId, command: command.type, orderId: 'orderId' in command ? command.orderId : null },
+        'command published',
+      );
+    }
+    return batch.map(() => undefined);
   }
 
   private connected(): Promise<Producer> {

@@ -6,6 +6,7 @@ import { ApiMetrics } from '../observability/metrics.js';
 import { ApiError } from '../errors/api-error.js';
 import { cashHoldFor, type HoldPlan } from '../wallets/holds.js';
 import { appendLedger, CASH } from '../wallets/ledger.js';
+import { balanceKey } from '../wallets/settlement.js';
 import { OPEN_STATUSES, type OrderRow } from './order-view.js';
 
 export interface NewOrder {
@@ -45,7 +46,7 @@ export class IdempotencyKeyTaken extends Error {
   }
 }
 
-const holdKey = (order: NewOrder) => `${order.accountId}|${order.hold.asset}`;
+const holdKey = (order: NewOrder) => balanceKey(order.accountId, order.hold.asset);
 const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function placementJson(order: NewOrder): Record<string, unknown> {
