@@ -4,7 +4,6 @@ import type { PoolClient } from 'pg';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
-import { appendLedger } from './ledger.js';
 import {
   balanceKey,
   balancesInvolved,
@@ -15,10 +14,17 @@ import {
   type SettlementOutcome,
 } from './settlement.js';
 
+/** What settling a batch changed, for the batch's single write: balances as they now stand, and orders' holds. */
+export interface SettlementWrites {
+  readonly outcome: SettlementOutcome;
+  readonly balances: ReadonlyArray<{ accountId: string; asset: string; balance: Balance }>;
+  readonly holds: ReadonlyArray<{ orderId: string; holdAmount: bigint }>;
+}
+
 /**
  * Runs settlement inside an ingestion transaction: locks the orders and balances a batch touches (orders first,
- * then balances in key order, as every other writer does, so writers never deadlock), folds the events, and
- * writes balances, holds and ledger entries back in a few set-wise statements.
+ * then balances in key order, as every other writer does, so writers never deadlock) and folds the events. The
+ * caller writes the result back together with the rest of the batch, in one statement.
  */
 @Injectable()
 export class SettlementStore {
@@ -28,7 +34,7 @@ export class SettlementStore {
     @Inject(ApiLogger) private readonly logger: ApiLogger,
   ) {}
 
-  async apply(tx: PoolClient, events: readonly EngineEvent[]): Promise<SettlementOutcome | null> {
+  async prepare(tx: PoolClient, events: readonly EngineEvent[]): Promise<SettlementWrites | null> {
     const orderIds = [...ordersInvolved(events)].sort();
     if (orderIds.length === 0) return null;
     const { orders, createdAt } = await this.lockOrders(tx, orderIds);
@@ -41,43 +47,20 @@ export class SettlementStore {
     for (const event of events) {
       if (event.type === 'trade') this.metrics.tradedQuantity.inc({ symbol: event.symbol }, event.quantity);
     }
-
-    const changed = [...outcome.changedBalances].map((key) => {
-      const [accountId, asset] = key.split('|') as [string, string];
-      const balance = balances.get(key)!;
-      return { accountId, asset, balance };
-    });
-    if (changed.length > 0) {
-      await tx.query(
-        `UPDATE balances b SET available = v.available, held = v.held, cost_basis = v.cost_basis, updated_at = now()
-           FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
-                AS v(account_id, asset, available, held, cost_basis)
-          WHERE b.account_id = v.account_id AND b.asset = v.asset`,
-        [
-          changed.map((row) => row.accountId),
-          changed.map((row) => row.asset),
-          changed.map((row) => String(row.balance.available)),
-          changed.map((row) => String(row.balance.held)),
-          changed.map((row) => String(row.balance.costBasis)),
-        ],
-      );
-    }
-    const changedOrders = [...outcome.changedOrders].map((id) => orders.get(id)!);
-    if (changedOrders.length > 0) {
-      await tx.query(
-        `UPDATE orders o SET hold_amount = v.hold_amount
-           FROM unnest($1::uuid[], $2::bigint[]) AS v(id, hold_amount) WHERE o.id = v.id`,
-        [changedOrders.map((order) => order.orderId), changedOrders.map((order) => String(order.holdAmount))],
-      );
-    }
-    await appendLedger(tx, outcome.ledger);
     this.count(outcome);
     for (const event of events) {
       if (event.type === 'trade' && outcome.unsettled.includes(event.tradeId)) {
         this.logger.pino.error({ traceId: event.traceId, tradeId: event.tradeId }, 'trade recorded without settlement');
       }
     }
-    return outcome;
+    return {
+      outcome,
+      balances: [...outcome.changedBalances].map((key) => {
+        const [accountId, asset] = key.split('|') as [string, string];
+        return { accountId, asset, balance: balances.get(key)! };
+      }),
+      holds: [...outcome.changedOrders].map((id) => ({ orderId: id, holdAmount: orders.get(id)!.holdAmount })),
+    };
   }
 
   /** How long each taker order took from being recorded to its first trade. */
@@ -117,11 +100,12 @@ export class SettlementStore {
       hold_price: string | null;
       hold_fee_bps: number;
       created_at: Date;
-    }>(
-      `SELECT id, account_id, symbol, side, hold_asset, hold_amount, hold_price, hold_fee_bps, created_at
-         FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-      [ids],
-    );
+    }>({
+      name: 'settlement_lock_orders',
+      text: `SELECT id, account_id, symbol, side, hold_asset, hold_amount, hold_price, hold_fee_bps, created_at
+               FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      values: [ids],
+    });
     const createdAt = new Map(rows.map((row) => [row.id, row.created_at.getTime()]));
     const orders = new Map(
       rows.map((row) => [
@@ -141,31 +125,40 @@ export class SettlementStore {
     return { orders, createdAt };
   }
 
-  /** Creates the balances that do not exist yet (a first position in a symbol), then locks them all. */
+  /** Locks the balances in key order, first creating any that do not exist yet (a first position in a symbol). */
   private async lockBalances(tx: PoolClient, keys: Array<[string, string]>): Promise<Map<string, Balance>> {
     const accountIds = keys.map(([accountId]) => accountId);
     const assets = keys.map(([, asset]) => asset);
-    await tx.query(
-      `INSERT INTO balances (account_id, asset)
-       SELECT a.id, v.asset FROM unnest($1::uuid[], $2::text[]) AS v(account_id, asset)
-         JOIN accounts a ON a.id = v.account_id
-       ORDER BY 1, 2
-       ON CONFLICT DO NOTHING`,
-      [accountIds, assets],
-    );
+    let balances = await this.selectForUpdate(tx, accountIds, assets);
+    if (balances.size < keys.length) {
+      await tx.query(
+        `INSERT INTO balances (account_id, asset)
+         SELECT a.id, v.asset FROM unnest($1::uuid[], $2::text[]) AS v(account_id, asset)
+           JOIN accounts a ON a.id = v.account_id
+         ORDER BY 1, 2
+         ON CONFLICT DO NOTHING`,
+        [accountIds, assets],
+      );
+      balances = await this.selectForUpdate(tx, accountIds, assets);
+    }
+    return balances;
+  }
+
+  private async selectForUpdate(tx: PoolClient, accountIds: string[], assets: string[]): Promise<Map<string, Balance>> {
     const { rows } = await tx.query<{
       account_id: string;
       asset: string;
       available: string;
       held: string;
       cost_basis: string;
-    }>(
-      `SELECT b.account_id, b.asset, b.available, b.held, b.cost_basis
-         FROM balances b JOIN unnest($1::uuid[], $2::text[]) AS v(account_id, asset)
-           ON b.account_id = v.account_id AND b.asset = v.asset
-        ORDER BY b.account_id, b.asset FOR UPDATE OF b`,
-      [accountIds, assets],
-    );
+    }>({
+      name: 'settlement_lock_balances',
+      text: `SELECT b.account_id, b.asset, b.available, b.held, b.cost_basis
+               FROM balances b JOIN unnest($1::uuid[], $2::text[]) AS v(account_id, asset)
+                 ON b.account_id = v.account_id AND b.asset = v.asset
+              ORDER BY b.account_id, b.asset FOR UPDATE OF b`,
+      values: [accountIds, assets],
+    });
     return new Map(
       rows.map((row) => [
         balanceKey(row.account_id, row.asset),

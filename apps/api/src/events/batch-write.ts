@@ -1,0 +1,215 @@
+import type { PoolClient } from 'pg';
+import { insertLedgerSql, ledgerColumns } from '../wallets/ledger.js';
+import type { SettlementWrites } from '../wallets/settlement-store.js';
+import { columns } from '../database/columns.js';
+import { CHANNELS } from '../database/pg-notifications.js';
+
+/** Columns of `orders` an event may set, with their new values. */
+export interface OrderFields {
+  status?: string;
+  status_reason?: string;
+  filled_quantity?: number;
+  quantity?: number;
+  price?: number | null;
+  stop_price?: number | null;
+}
+
+/** What a run of events does to one order: the fields it leaves, and whether it only applies to a pending order. */
+export interface OrderChange {
+  data: OrderFields;
+  lastSequence: number;
+  onlyIfPending: boolean;
+}
+
+export interface CandleChange {
+  symbol: string;
+  /** Start of the minute, epoch milliseconds. */
+  openTime: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  trades: number;
+}
+
+export interface LevelRow {
+  symbol: string;
+  side: string;
+  price: number;
+  quantity: number;
+  orderCount: number;
+  sequence: number;
+}
+
+export interface TradeRow {
+  tradeId: string;
+  symbol: string;
+  sequence: number;
+  price: number;
+  quantity: number;
+  aggressorSide: string;
+  makerOrderId: string;
+  takerOrderId: string;
+  makerAccountId: string;
+  takerAccountId: string;
+  traceId: string;
+  /** Epoch milliseconds. */
+  timestamp: number;
+  makerFee: bigint;
+  takerFee: bigint;
+}
+
+/** Everything a batch writes once its events are stored and its orders and balances are locked. */
+export interface BatchWrites {
+  readonly orders: ReadonlyMap<string, OrderChange>;
+  readonly candles: readonly CandleChange[];
+  /** Levels that emptied (deleted) and levels with their new totals (upserted); never the same level in both. */
+  readonly emptiedLevels: readonly LevelRow[];
+  readonly levels: readonly LevelRow[];
+  readonly trades: readonly TradeRow[];
+  readonly settlement: SettlementWrites | null;
+}
+
+// An event's change applies only to an order it has not already reached, and an acceptance only to a pending
+// order; a hold written by settlement applies whatever the status.
+const APPLIES = `(v.last_sequence IS NOT NULL AND o.last_sequence < v.last_sequence
+                  AND (NOT v.only_if_pending OR o.status = 'pending'))`;
+const EPOCH_MS = (column: string) => `to_timestamp(${column} / 1000.0) AT TIME ZONE 'UTC'`;
+
+/**
+ * One statement for the whole batch (one round trip, one plan prepared once per connection): the sub-statements
+ * of a WITH all run to completion, each on its own table, and none touches a row another one does.
+ */
+const WRITE_BATCH = `
+WITH order_rows AS (
+  UPDATE orders o SET
+    status = CASE WHEN ${APPLIES} THEN COALESCE(v.status, o.status) ELSE o.status END,
+    status_reason = CASE WHEN ${APPLIES} THEN COALESCE(v.status_reason, o.status_reason) ELSE o.status_reason END,
+    filled_quantity = CASE WHEN ${APPLIES} THEN COALESCE(v.filled_quantity, o.filled_quantity)
+                           ELSE o.filled_quantity END,
+    quantity = CASE WHEN ${APPLIES} THEN COALESCE(v.quantity, o.quantity) ELSE o.quantity END,
+    price = CASE WHEN ${APPLIES} AND v.sets_price THEN v.price ELSE o.price END,
+    stop_price = CASE WHEN ${APPLIES} AND v.sets_stop_price THEN v.stop_price ELSE o.stop_price END,
+    last_sequence = CASE WHEN ${APPLIES} THEN v.last_sequence ELSE o.last_sequence END,
+    hold_amount = CASE WHEN v.sets_hold THEN v.hold_amount ELSE o.hold_amount END,
+    updated_at = now()
+  FROM unnest($1::uuid[], $2::int[], $3::bool[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
+              $8::bool[], $9::bigint[], $10::bool[], $11::bigint[], $12::bool[], $13::bigint[])
+       AS v(id, last_sequence, only_if_pending, status, status_reason, filled_quantity, quantity,
+            sets_price, price, sets_stop_price, stop_price, sets_hold, hold_amount)
+  WHERE o.id = v.id AND (v.sets_hold OR ${APPLIES})
+), candle_rows AS (
+  INSERT INTO candles (symbol, open_time, open, high, low, close, volume, trades)
+  SELECT v.symbol, ${EPOCH_MS('v.open_ms')}, v.open, v.high, v.low, v.close, v.volume, v.trades
+    FROM unnest($14::text[], $15::float8[], $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[],
+                $20::bigint[], $21::int[]) AS v(symbol, open_ms, open, high, low, close, volume, trades)
+  ON CONFLICT (symbol, open_time) DO UPDATE SET
+    high = GREATEST(candles.high, EXCLUDED.high),
+    low = LEAST(candles.low, EXCLUDED.low),
+    close = EXCLUDED.close,
+    volume = candles.volume + EXCLUDED.volume,
+    trades = candles.trades + EXCLUDED.trades
+), emptied_levels AS (
+  DELETE FROM book_levels b USING unnest($22::text[], $23::text[], $24::bigint[]) AS v(symbol, side, price)
+   WHERE b.symbol = v.symbol AND b.side = v.side AND b.price = v.price
+), level_rows AS (
+  INSERT INTO book_levels (symbol, side, price, quantity, order_count, sequence)
+  SELECT * FROM unnest($25::text[], $26::text[], $27::bigint[], $28::bigint[], $29::int[], $30::int[])
+  ON CONFLICT (symbol, side, price) DO UPDATE SET
+    quantity = EXCLUDED.quantity, order_count = EXCLUDED.order_count, sequence = EXCLUDED.sequence
+), trade_rows AS (
+  INSERT INTO trades (id, symbol, sequence, price, quantity, aggressor_side, maker_order_id, taker_order_id,
+                      maker_account_id, taker_account_id, trace_id, executed_at, maker_fee, taker_fee)
+  SELECT v.id, v.symbol, v.sequence, v.price, v.quantity, v.aggressor_side, v.maker_order_id, v.taker_order_id,
+         v.maker_account_id, v.taker_account_id, v.trace_id, ${EPOCH_MS('v.executed_ms')}, v.maker_fee, v.taker_fee
+    FROM unnest($31::text[], $32::text[], $33::int[], $34::bigint[], $35::bigint[], $36::text[], $37::uuid[],
+                $38::uuid[], $39::uuid[], $40::uuid[], $41::text[], $42::float8[], $43::bigint[], $44::bigint[])
+         AS v(id, symbol, sequence, price, quantity, aggressor_side, maker_order_id, taker_order_id,
+              maker_account_id, taker_account_id, trace_id, executed_ms, maker_fee, taker_fee)
+), balance_rows AS (
+  UPDATE balances b SET available = v.available, held = v.held, cost_basis = v.cost_basis, updated_at = now()
+    FROM unnest($45::uuid[], $46::text[], $47::bigint[], $48::bigint[], $49::bigint[])
+         AS v(account_id, asset, available, held, cost_basis)
+   WHERE b.account_id = v.account_id AND b.asset = v.asset
+), ledger_rows AS (
+  ${insertLedgerSql(50)}
+)
+SELECT pg_notify('${CHANNELS.events}', '')`;
+
+const text = (value: number | bigint | null | undefined) =>
+  value === undefined || value === null ? null : String(value);
+
+/** Writes the batch in one round trip; processes that tail engine_events are notified when it commits. */
+export async function writeBatch(tx: PoolClient, writes: BatchWrites): Promise<void> {
+  await tx.query({ name: 'write_event_batch', text: WRITE_BATCH, values: batchValues(writes) });
+}
+
+function batchValues(writes: BatchWrites): unknown[] {
+  const holds = new Map(writes.settlement?.holds.map((hold) => [hold.orderId, hold.holdAmount]));
+  const orders = [...new Set([...writes.orders.keys(), ...holds.keys()])]
+    .sort()
+    .map((id) => ({ id, change: writes.orders.get(id), hold: holds.get(id) }));
+  const level = (all: boolean) => (rows: readonly LevelRow[]) =>
+    columns(rows, [
+      (row) => row.symbol,
+      (row) => row.side,
+      (row) => row.price,
+      ...(all
+        ? [(row: LevelRow) => row.quantity, (row: LevelRow) => row.orderCount, (row: LevelRow) => row.sequence]
+        : []),
+    ]);
+  return [
+    ...columns(orders, [
+      (row) => row.id,
+      (row) => row.change?.lastSequence ?? null,
+      (row) => row.change?.onlyIfPending ?? false,
+      (row) => row.change?.data.status ?? null,
+      (row) => row.change?.data.status_reason ?? null,
+      (row) => text(row.change?.data.filled_quantity),
+      (row) => text(row.change?.data.quantity),
+      (row) => row.change !== undefined && 'price' in row.change.data,
+      (row) => text(row.change?.data.price),
+      (row) => row.change !== undefined && 'stop_price' in row.change.data,
+      (row) => text(row.change?.data.stop_price),
+      (row) => row.hold !== undefined,
+      (row) => text(row.hold),
+    ]),
+    ...columns(writes.candles, [
+      (c) => c.symbol,
+      (c) => c.openTime,
+      (c) => c.open,
+      (c) => c.high,
+      (c) => c.low,
+      (c) => c.close,
+      (c) => c.volume,
+      (c) => c.trades,
+    ]),
+    ...level(false)(writes.emptiedLevels),
+    ...level(true)(writes.levels),
+    ...columns(writes.trades, [
+      (t) => t.tradeId,
+      (t) => t.symbol,
+      (t) => t.sequence,
+      (t) => t.price,
+      (t) => t.quantity,
+      (t) => t.aggressorSide,
+      (t) => t.makerOrderId,
+      (t) => t.takerOrderId,
+      (t) => t.makerAccountId,
+      (t) => t.takerAccountId,
+      (t) => t.traceId,
+      (t) => t.timestamp,
+      (t) => String(t.makerFee),
+      (t) => String(t.takerFee),
+    ]),
+    ...columns(writes.settlement?.balances ?? [], [
+      (b) => b.accountId,
+      (b) => b.asset,
+      (b) => String(b.balance.available),
+      (b) => String(b.balance.held),
+      (b) => String(b.balance.costBasis),
+    ]),
+    ...ledgerColumns(writes.settlement?.outcome.ledger ?? []),
+  ];
+}
