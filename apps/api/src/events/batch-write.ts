@@ -78,8 +78,9 @@ const APPLIES = `(v.last_sequence IS NOT NULL AND o.last_sequence < v.last_seque
 const EPOCH_MS = (column: string) => `to_timestamp(${column} / 1000.0) AT TIME ZONE 'UTC'`;
 
 /**
- * One statement for the whole batch (one round trip, one plan prepared once per connection): the sub-statements
- * of a WITH all run to completion, each on its own table, and none touches a row another one does.
+ * One statement for the whole batch (one round trip): the sub-statements of a WITH all run to completion, each on
+ * its own table, and none touches a row another one does. Like every statement here that joins a batch to a table
+ * that grows, it is planned afresh each time: a plan cached while `orders` was small scans it whole ever after.
  */
 const WRITE_BATCH = `
 WITH order_rows AS (
@@ -142,7 +143,7 @@ const text = (value: number | bigint | null | undefined) =>
 
 /** Writes the batch in one round trip; processes that tail engine_events are notified when it commits. */
 export async function writeBatch(tx: PoolClient, writes: BatchWrites): Promise<void> {
-  await tx.query({ name: 'write_event_batch', text: WRITE_BATCH, values: batchValues(writes) });
+  await tx.query(WRITE_BATCH, batchValues(writes));
 }
 
 function batchValues(writes: BatchWrites): unknown[] {

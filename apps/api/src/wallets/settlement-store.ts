@@ -100,12 +100,12 @@ export class SettlementStore {
       hold_price: string | null;
       hold_fee_bps: number;
       created_at: Date;
-    }>({
-      name: 'settlement_lock_orders',
-      text: `SELECT id, account_id, symbol, side, hold_asset, hold_amount, hold_price, hold_fee_bps, created_at
-               FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-      values: [ids],
-    });
+    }>(
+      // Not a named statement, like the others joining a batch to a growing table (see writeBatch).
+      `SELECT id, account_id, symbol, side, hold_asset, hold_amount, hold_price, hold_fee_bps, created_at
+         FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [ids],
+    );
     const createdAt = new Map(rows.map((row) => [row.id, row.created_at.getTime()]));
     const orders = new Map(
       rows.map((row) => [
@@ -151,14 +151,13 @@ export class SettlementStore {
       available: string;
       held: string;
       cost_basis: string;
-    }>({
-      name: 'settlement_lock_balances',
-      text: `SELECT b.account_id, b.asset, b.available, b.held, b.cost_basis
-               FROM balances b JOIN unnest($1::uuid[], $2::text[]) AS v(account_id, asset)
-                 ON b.account_id = v.account_id AND b.asset = v.asset
-              ORDER BY b.account_id, b.asset FOR UPDATE OF b`,
-      values: [accountIds, assets],
-    });
+    }>(
+      `SELECT b.account_id, b.asset, b.available, b.held, b.cost_basis
+         FROM balances b JOIN unnest($1::uuid[], $2::text[]) AS v(account_id, asset)
+           ON b.account_id = v.account_id AND b.asset = v.asset
+        ORDER BY b.account_id, b.asset FOR UPDATE OF b`,
+      [accountIds, assets],
+    );
     return new Map(
       rows.map((row) => [
         balanceKey(row.account_id, row.asset),
