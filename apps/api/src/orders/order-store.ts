@@ -15,7 +15,7 @@ export interface NewOrder {
   readonly symbol: string;
   readonly fields: OrderFields;
   readonly idempotencyKey: string | null;
-  readonly requestHash: string;
+  readonly requestHash: string | null;
   readonly traceId: string;
   readonly hold: HoldPlan;
 }

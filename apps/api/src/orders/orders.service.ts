@@ -77,7 +77,8 @@ export class OrdersService {
       if (error instanceof ApiError) this.metrics.ordersRejected.inc({ reason: error.code });
       throw error;
     }
-    const hash = bodyHash(body);
+    // Only a repeat under the same Idempotency-Key is ever compared with the body it was first sent with.
+    const hash = idempotencyKey === undefined ? null : bodyHash(body);
 
     if (idempotencyKey !== undefined) {
       const earlier = await this.byIdempotencyKey(caller.accountId, idempotencyKey, hash);
@@ -232,7 +233,7 @@ export class OrdersService {
     }
   }
 
-  private async byIdempotencyKey(accountId: string, key: string, hash: string): Promise<OrderView | null> {
+  private async byIdempotencyKey(accountId: string, key: string, hash: string | null): Promise<OrderView | null> {
     const earlier = await this.prisma.order.findUnique({
       where: { accountId_idempotencyKey: { accountId, idempotencyKey: key } },
     });
