@@ -39,7 +39,13 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
       try {
         await consumer.connect();
         await consumer.subscribe({ topics: [TOPICS.engineEvents], fromBeginning: true });
-        await consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.handle(payload) });
+        // Storing is idempotent, so offsets need not be committed after every batch: once a second saves a broker
+        // round trip per batch, and a restart at worst re-reads a second of events, which change nothing.
+        await consumer.run({
+          eachBatchAutoResolve: false,
+          autoCommitInterval: 1000,
+          eachBatch: (payload) => this.handle(payload),
+        });
         this.consumer = consumer;
         if (this.stopped) await consumer.disconnect();
         return;
