@@ -22,8 +22,8 @@ const MINUTE = 60_000;
  * Stores engine events and applies them to orders, trades, candles, the L2 book and wallets, one transaction per
  * batch. Events are inserted keyed by (symbol, sequence) with ON CONFLICT DO NOTHING, and only the ones that were
  * new are applied, so a redelivered batch changes nothing. The effects are folded per order, candle and level
- * first and written in one statement, so a batch costs the same five round trips however many events it holds:
- * store the events, lock the orders and then the balances settlement needs, write, commit.
+ * first and written in one statement, so a batch costs the same six round trips however many events it holds:
+ * begin, store the events, lock the orders and then the balances settlement needs, write, commit.
  */
 @Injectable()
 export class EventIngestion {
