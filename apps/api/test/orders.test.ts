@@ -172,6 +172,19 @@ describe('one trader cannot see or touch another one’s order', () => {
     }
     expect((await api.request('GET', '/api/orders', { token: stranger.apiKey })).body).toEqual([]);
   });
+
+  it('answers 404 to ids that cannot name an order, the database never seeing them', async () => {
+    const trader = await newTrader(api);
+    for (const id of [
+      '42',
+      '-'.repeat(36),
+      'zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz',
+      '00000000-0000-4000-8000-000000000000',
+    ]) {
+      const response = await api.request('GET', `/api/orders/${id}`, { token: trader.apiKey });
+      expect([id, response.status, code(response.body)]).toEqual([id, 404, 'not_found']);
+    }
+  });
 });
 
 describe('cancel and amend', () => {

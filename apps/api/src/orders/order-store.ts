@@ -269,6 +269,18 @@ export class OrderStore {
     });
   }
 
+  /**
+   * One of the account's orders, or null (another account's order reads as missing). Plain pg, planned per call:
+   * Prisma's findUnique cost ~0.7 ms of CPU per request here, and every cancel and amend starts with this read.
+   */
+  async find(accountId: string, orderId: string): Promise<OrderRow | null> {
+    const { rows } = await this.sql.query<OrderRow>('SELECT * FROM orders WHERE id = $1 AND account_id = $2', [
+      orderId,
+      accountId,
+    ]);
+    return rows[0] ?? null;
+  }
+
   private async available(accountId: string, asset: string): Promise<bigint | undefined> {
     const { rows } = await this.sql.query<{ available: string }>(
       'SELECT available FROM balances WHERE account_id = $1 AND asset = $2',

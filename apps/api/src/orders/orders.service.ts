@@ -18,7 +18,6 @@ import { API_CONFIG, type ApiConfig } from '../config.js';
 import { ApiError } from '../errors/api-error.js';
 import { parseBody } from '../errors/parse-body.js';
 import { idempotencyKey as checkIdempotencyKey } from '../errors/query-params.js';
-import type { Order } from '../generated/prisma/client.js';
 import { InstrumentRegistry } from '../markets/instrument-registry.js';
 import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiMetrics } from '../observability/metrics.js';
@@ -30,6 +29,9 @@ export interface Caller {
   readonly accountId: string;
   readonly traceId: string;
 }
+
+/** A well-formed order id: anything else cannot name an order, and PostgreSQL would refuse to compare it. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A stable hash of a request body: the same fields in any order hash the same. */
 function bodyHash(body: unknown): string {
@@ -140,9 +142,9 @@ export class OrdersService {
       type: 'cancel_order',
       orderId,
       accountId: caller.accountId,
-      clientOrderId: order.clientOrderId,
+      clientOrderId: order.client_order_id,
     });
-    return toOrderView(order);
+    return rowToOrderView(order);
   }
 
   async amend(caller: Caller, orderId: string, body: unknown): Promise<OrderView> {
@@ -164,15 +166,15 @@ export class OrdersService {
       type: 'amend_order',
       orderId,
       accountId: caller.accountId,
-      clientOrderId: order.clientOrderId,
+      clientOrderId: order.client_order_id,
       price,
       quantity,
     });
-    return toOrderView(order);
+    return rowToOrderView(order);
   }
 
   async view(caller: Pick<Caller, 'accountId'>, orderId: string): Promise<OrderView> {
-    return toOrderView(await this.owned(caller, orderId));
+    return rowToOrderView(await this.owned(caller, orderId));
   }
 
   async list(caller: Pick<Caller, 'accountId'>, status: string | undefined): Promise<OrderView[]> {
@@ -247,15 +249,13 @@ export class OrdersService {
   }
 
   /** The caller's own order; anyone else's is indistinguishable from one that does not exist. */
-  private async owned(caller: Pick<Caller, 'accountId'>, orderId: string): Promise<Order> {
-    const order = /^[0-9a-f-]{36}$/.test(orderId)
-      ? await this.prisma.order.findUnique({ where: { id: orderId } })
-      : null;
-    if (order === null || order.accountId !== caller.accountId) throw new ApiError('not_found', 'no such order');
+  private async owned(caller: Pick<Caller, 'accountId'>, orderId: string): Promise<OrderRow> {
+    const order = UUID.test(orderId) ? await this.store.find(caller.accountId, orderId) : null;
+    if (order === null) throw new ApiError('not_found', 'no such order');
     return order;
   }
 
-  private async openOrder(caller: Caller, orderId: string): Promise<Order> {
+  private async openOrder(caller: Caller, orderId: string): Promise<OrderRow> {
     const order = await this.owned(caller, orderId);
     if (!OPEN_STATUSES.includes(order.status as OrderStatus)) {
       throw new ApiError('order_not_open', `the order is ${order.status}`, { orderId, status: order.status });
