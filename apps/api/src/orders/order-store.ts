@@ -281,6 +281,18 @@ export class OrderStore {
     return rows[0] ?? null;
   }
 
+  /** The account's order placed under this Idempotency-Key, with the hash of the body it came with, or null. */
+  async findByIdempotencyKey(
+    accountId: string,
+    key: string,
+  ): Promise<(OrderRow & { request_hash: string | null }) | null> {
+    const { rows } = await this.sql.query<OrderRow & { request_hash: string | null }>(
+      'SELECT * FROM orders WHERE account_id = $1 AND idempotency_key = $2',
+      [accountId, key],
+    );
+    return rows[0] ?? null;
+  }
+
   private async available(accountId: string, asset: string): Promise<bigint | undefined> {
     const { rows } = await this.sql.query<{ available: string }>(
       'SELECT available FROM balances WHERE account_id = $1 AND asset = $2',

@@ -7,7 +7,6 @@ import {
   type Side,
   type TimeInForce,
 } from '@bolsa/contracts';
-import type { Order } from '../generated/prisma/client.js';
 
 /** The fields of an order in integer units, whichever way it was read. */
 interface OrderFields {
@@ -48,11 +47,6 @@ function orderView(order: OrderFields): OrderView {
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
   };
-}
-
-/** An order read through Prisma. */
-export function toOrderView(order: Order): OrderView {
-  return orderView(order);
 }
 
 export const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'open', 'partially_filled'];

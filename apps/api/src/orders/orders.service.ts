@@ -13,7 +13,6 @@ import {
   type OrderView,
 } from '@bolsa/contracts';
 import { isUniqueViolation } from '../database/errors.js';
-import { PrismaService } from '../database/prisma.service.js';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { ApiError } from '../errors/api-error.js';
 import { parseBody } from '../errors/parse-body.js';
@@ -23,7 +22,8 @@ import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { planHold } from '../wallets/holds.js';
 import { IdempotencyKeyTaken, OrderStore } from './order-store.js';
-import { DONE_STATUSES, OPEN_STATUSES, rowToOrderView, toOrderView, type OrderRow } from './order-view.js';
+import { HistoryStore } from './history.store.js';
+import { DONE_STATUSES, OPEN_STATUSES, rowToOrderView, type OrderRow } from './order-view.js';
 
 export interface Caller {
   readonly accountId: string;
@@ -53,7 +53,7 @@ function bodyHash(body: unknown): string {
 @Injectable()
 export class OrdersService {
   constructor(
-    @Inject(PrismaService) private readonly prisma: PrismaService,
+    @Inject(HistoryStore) private readonly history: HistoryStore,
     @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
     @Inject(CommandPublisher) private readonly publisher: CommandPublisher,
     @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
@@ -184,12 +184,8 @@ export class OrdersService {
     else if (status !== undefined) {
       throw ApiError.validation([{ field: 'status', code: 'invalid', message: 'status must be open or done' }]);
     }
-    const orders = await this.prisma.order.findMany({
-      where: { accountId: caller.accountId, ...(statuses === undefined ? {} : { status: { in: [...statuses] } }) },
-      orderBy: { createdAt: 'desc' },
-      take: 200,
-    });
-    return orders.map(toOrderView);
+    const orders = await this.history.orders(caller.accountId, { statuses, limit: 200 });
+    return orders.map(rowToOrderView);
   }
 
   private envelope(caller: Caller, symbol: string) {
@@ -236,16 +232,14 @@ export class OrdersService {
   }
 
   private async byIdempotencyKey(accountId: string, key: string, hash: string | null): Promise<OrderView | null> {
-    const earlier = await this.prisma.order.findUnique({
-      where: { accountId_idempotencyKey: { accountId, idempotencyKey: key } },
-    });
+    const earlier = await this.store.findByIdempotencyKey(accountId, key);
     if (earlier === null) return null;
-    if (earlier.requestHash !== hash) {
+    if (earlier.request_hash !== hash) {
       throw new ApiError('idempotency_conflict', 'this Idempotency-Key was already used with a different order', {
         orderId: earlier.id,
       });
     }
-    return toOrderView(earlier);
+    return rowToOrderView(earlier);
   }
 
   /** The caller's own order; anyone else's is indistinguishable from one that does not exist. */
