@@ -10,6 +10,7 @@ import {
   type TradeView,
 } from '@bolsa/contracts';
 import { PrismaService } from '../database/prisma.service.js';
+import { SqlPool } from '../database/sql-pool.js';
 
 const BUCKETS: Record<CandleInterval, string> = { '1m': '1 minute', '5m': '5 minutes', '1h': '1 hour' };
 const DAY = 24 * 60 * 60 * 1000;
@@ -27,20 +28,37 @@ interface CandleRow {
 /** Market data read from what the engine events left in PostgreSQL. */
 @Injectable()
 export class MarketDataService {
-  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaService,
+    @Inject(SqlPool) private readonly sql: SqlPool,
+  ) {}
 
+  /**
+   * Both sides and the sequence they are at, read in one statement and so from one snapshot: a client applies the
+   * stream's level deltas after that sequence, so the levels and the sequence must agree.
+   */
   async book(symbol: string, depth: number): Promise<BookView> {
-    const [bids, asks, latest] = await Promise.all([
-      this.prisma.bookLevel.findMany({ where: { symbol, side: 'buy' }, orderBy: { price: 'desc' }, take: depth }),
-      this.prisma.bookLevel.findMany({ where: { symbol, side: 'sell' }, orderBy: { price: 'asc' }, take: depth }),
-      this.prisma.engineEvent.aggregate({ where: { symbol }, _max: { sequence: true } }),
-    ]);
-    const level = (row: (typeof bids)[number]) => ({
-      price: formatCents(Number(row.price)),
-      quantity: formatQuantity(Number(row.quantity)),
-      orderCount: row.orderCount,
-    });
-    return { symbol, bids: bids.map(level), asks: asks.map(level), sequence: latest._max.sequence ?? 0 };
+    const { rows } = await this.sql.query<{ side: string; price: string; quantity: string; order_count: number }>(
+      `(SELECT side, price, quantity, order_count FROM book_levels
+         WHERE symbol = $1 AND side = 'buy' ORDER BY price DESC LIMIT $2)
+       UNION ALL
+       (SELECT side, price, quantity, order_count FROM book_levels
+         WHERE symbol = $1 AND side = 'sell' ORDER BY price ASC LIMIT $2)
+       UNION ALL
+       (SELECT 'sequence', COALESCE(max(sequence), 0), 0, 0 FROM engine_events WHERE symbol = $1)`,
+      [symbol, depth],
+    );
+    const side = (name: string, direction: 1 | -1) =>
+      rows
+        .filter((row) => row.side === name)
+        .sort((a, b) => direction * (Number(a.price) - Number(b.price)))
+        .map((row) => ({
+          price: formatCents(Number(row.price)),
+          quantity: formatQuantity(Number(row.quantity)),
+          orderCount: row.order_count,
+        }));
+    const sequence = Number(rows.find((row) => row.side === 'sequence')?.price ?? 0);
+    return { symbol, bids: side('buy', -1), asks: side('sell', 1), sequence };
   }
 
   async trades(symbol: string, limit: number): Promise<TradeView[]> {
@@ -80,32 +98,37 @@ export class MarketDataService {
     }));
   }
 
+  /** Last price, and the day's open, high, low, volume and trade count, in one statement. */
   async ticker(symbol: string, now = Date.now()): Promise<TickerView> {
-    const since = new Date(now - DAY);
-    const [first, last, totals] = await Promise.all([
-      this.prisma.trade.findFirst({ where: { symbol, executedAt: { gte: since } }, orderBy: { sequence: 'asc' } }),
-      this.prisma.trade.findFirst({ where: { symbol }, orderBy: { sequence: 'desc' } }),
-      this.prisma.trade.aggregate({
-        where: { symbol, executedAt: { gte: since } },
-        _sum: { quantity: true },
-        _max: { price: true },
-        _min: { price: true },
-        _count: true,
-      }),
-    ]);
-    const cents = (value: bigint | null | undefined) =>
-      value === null || value === undefined ? null : formatCents(Number(value));
-    const change = first !== null && last !== null ? Number(last.price - first.price) : null;
+    const { rows } = await this.sql.query<{
+      last: string | null;
+      open: string | null;
+      high: string | null;
+      low: string | null;
+      volume: string;
+      trades: number;
+    }>(
+      `WITH day AS (SELECT to_timestamp($2 / 1000.0) AT TIME ZONE 'UTC' AS since)
+       SELECT (SELECT price FROM trades WHERE symbol = $1 ORDER BY sequence DESC LIMIT 1) AS last,
+              (SELECT price FROM trades, day WHERE symbol = $1 AND executed_at >= day.since
+                ORDER BY sequence ASC LIMIT 1) AS open,
+              max(price) AS high, min(price) AS low, COALESCE(sum(quantity), 0) AS volume, count(*)::int AS trades
+         FROM trades, day WHERE symbol = $1 AND executed_at >= day.since`,
+      [symbol, now - DAY],
+    );
+    const row = rows[0]!;
+    const cents = (value: string | null) => (value === null ? null : formatCents(Number(value)));
+    const change = row.open !== null && row.last !== null ? Number(row.last) - Number(row.open) : null;
     return {
       symbol,
-      last: cents(last?.price),
-      open: cents(first?.price),
+      last: cents(row.last),
+      open: cents(row.open),
       change: change === null ? null : formatCents(change),
-      changePercent: change === null || first === null ? null : ((change / Number(first.price)) * 100).toFixed(2),
-      high: cents(totals._max.price),
-      low: cents(totals._min.price),
-      volume: formatQuantity(Number(totals._sum.quantity ?? 0n)),
-      trades: totals._count,
+      changePercent: change === null || row.open === null ? null : ((change / Number(row.open)) * 100).toFixed(2),
+      high: cents(row.high),
+      low: cents(row.low),
+      volume: formatQuantity(Number(row.volume)),
+      trades: row.trades,
     };
   }
 }
