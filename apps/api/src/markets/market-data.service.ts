@@ -9,7 +9,6 @@ import {
   type TickerView,
   type TradeView,
 } from '@bolsa/contracts';
-import { PrismaService } from '../database/prisma.service.js';
 import { SqlPool } from '../database/sql-pool.js';
 
 const BUCKETS: Record<CandleInterval, string> = { '1m': '1 minute', '5m': '5 minutes', '1h': '1 hour' };
@@ -17,21 +16,18 @@ const DAY = 24 * 60 * 60 * 1000;
 
 interface CandleRow {
   open_time: Date;
-  open: bigint;
-  high: bigint;
-  low: bigint;
-  close: bigint;
-  volume: bigint;
-  trades: bigint | number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+  trades: number;
 }
 
 /** Market data read from what the engine events left in PostgreSQL. */
 @Injectable()
 export class MarketDataService {
-  constructor(
-    @Inject(PrismaService) private readonly prisma: PrismaService,
-    @Inject(SqlPool) private readonly sql: SqlPool,
-  ) {}
+  constructor(@Inject(SqlPool) private readonly sql: SqlPool) {}
 
   /**
    * Both sides and the sequence they are at, read in one statement and so from one snapshot: a client applies the
@@ -62,30 +58,39 @@ export class MarketDataService {
   }
 
   async trades(symbol: string, limit: number): Promise<TradeView[]> {
-    const rows = await this.prisma.trade.findMany({ where: { symbol }, orderBy: { sequence: 'desc' }, take: limit });
+    const { rows } = await this.sql.query<{
+      id: string;
+      price: string;
+      quantity: string;
+      aggressor_side: Side;
+      executed_at: Date;
+      sequence: number;
+    }>(
+      `SELECT id, price, quantity, aggressor_side, executed_at, sequence FROM trades
+        WHERE symbol = $1 ORDER BY sequence DESC LIMIT $2`,
+      [symbol, limit],
+    );
     return rows.map((row) => ({
       tradeId: row.id,
-      symbol: row.symbol,
+      symbol,
       price: formatCents(Number(row.price)),
       quantity: formatQuantity(Number(row.quantity)),
-      aggressorSide: row.aggressorSide as Side,
-      executedAt: row.executedAt.toISOString(),
+      aggressorSide: row.aggressor_side,
+      executedAt: row.executed_at.toISOString(),
       sequence: row.sequence,
     }));
   }
 
   /** One-minute candles as stored, or rolled up to 5 minutes / 1 hour; oldest first. */
   async candles(symbol: string, interval: CandleInterval, limit: number): Promise<CandleView[]> {
-    const rows = await this.prisma.$queryRawUnsafe<CandleRow[]>(
+    const { rows } = await this.sql.query<CandleRow>(
       `SELECT date_bin($2::interval, open_time, TIMESTAMP '2000-01-01') AS open_time,
               (array_agg(open ORDER BY open_time))[1] AS open, max(high) AS high, min(low) AS low,
               (array_agg(close ORDER BY open_time DESC))[1] AS close, sum(volume)::bigint AS volume,
               sum(trades)::int AS trades
          FROM candles WHERE symbol = $1
         GROUP BY 1 ORDER BY 1 DESC LIMIT $3`,
-      symbol,
-      BUCKETS[interval],
-      limit,
+      [symbol, BUCKETS[interval], limit],
     );
     return rows.reverse().map((row) => ({
       openTime: row.open_time.toISOString(),
@@ -94,7 +99,7 @@ export class MarketDataService {
       low: formatCents(Number(row.low)),
       close: formatCents(Number(row.close)),
       volume: formatQuantity(Number(row.volume)),
-      trades: Number(row.trades),
+      trades: row.trades,
     }));
   }
 
