@@ -58,6 +58,7 @@ describe('accounts and API keys', () => {
     ['not a bearer token', undefined, { authorization: 'Basic abc' }],
     ['a malformed key', 'nope', undefined],
     ['an unknown key', '00000000-0000-4000-8000-000000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', undefined],
+    ['a key whose id is not a UUID', `${'-'.repeat(36)}.${'A'.repeat(43)}`, undefined],
   ])('refuses %s with 401', async (_name, token, headers) => {
     const response = await api.request('GET', '/api/accounts/me', {
       ...(token === undefined ? {} : { token }),

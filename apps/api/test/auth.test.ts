@@ -163,6 +163,12 @@ describe('API keys', () => {
     expect((await api.request('GET', '/api/accounts/me', { token: owner.apiKey })).status).toBe(200);
   });
 
+  it('answers 404 to a key id that is not a UUID', async () => {
+    const trader = await newTrader(api, 'oddkey');
+    const response = await api.request('DELETE', `/api/me/api-keys/${'-'.repeat(36)}`, { token: trader.apiKey });
+    expect(response.status).toBe(404);
+  });
+
   it.each([[{}], [{ label: '' }], [{ label: 'x'.repeat(61) }], [{ label: 'ok', secret: 'mine' }]])(
     'refuses the key request %j with 400',
     async (body) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InstrumentSymbol } from './ids.js';
+import { ApiKeyId, InstrumentSymbol } from './ids.js';
 import { Side } from './orders.js';
 import { TradeView } from './http.js';
 
@@ -64,7 +64,7 @@ export const CreateApiKeyRequest = z.strictObject({
 export type CreateApiKeyRequest = z.infer<typeof CreateApiKeyRequest>;
 
 export const ApiKeyView = z.object({
-  keyId: z.uuid(),
+  keyId: ApiKeyId,
   label: z.string(),
   createdAt: z.iso.datetime(),
   revokedAt: z.iso.datetime().nullable(),

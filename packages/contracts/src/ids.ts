@@ -10,6 +10,10 @@ export type AccountId = z.infer<typeof AccountId>;
 export const CommandId = z.uuid({ error: 'must be a UUID' });
 export type CommandId = z.infer<typeof CommandId>;
 
+/** The public half of an API key (`<key id>.<secret>`), also its id in `/api/me/api-keys/:keyId`. */
+export const ApiKeyId = z.uuid({ error: 'must be a UUID' });
+export type ApiKeyId = z.infer<typeof ApiKeyId>;
+
 /** B3-style tickers: PETR4, VALE3, BOVA11. */
 export const InstrumentSymbol = z
   .string()

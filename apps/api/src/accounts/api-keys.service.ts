@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ApiKeyView, CreatedApiKey } from '@bolsa/contracts';
+import { ApiKeyId, type ApiKeyView, type CreatedApiKey } from '@bolsa/contracts';
 import { forgetKey } from '../auth/auth.guard.js';
 import { issueKey } from '../auth/api-keys.js';
 import { SqlPool } from '../database/sql-pool.js';
@@ -57,7 +57,7 @@ export class ApiKeysService {
 
   /** Revoking twice is fine; another account's key does not exist as far as the caller can tell. */
   async revoke(accountId: string, keyId: string): Promise<ApiKeyView> {
-    const { rows } = /^[0-9a-f-]{36}$/.test(keyId)
+    const { rows } = ApiKeyId.safeParse(keyId).success
       ? await this.sql.query<KeyRow>(
           `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now())
             WHERE id = $1 AND account_id = $2 RETURNING id, label, created_at, revoked_at`,

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { ApiKeyId } from '@bolsa/contracts';
 
 /**
  * API keys look like `<key id>.<secret>`: the id is public and indexes the key, the secret is 32 random bytes
@@ -25,7 +26,8 @@ export function hashSecret(secret: string): string {
 /** Splits a bearer token into its id and secret, or null when it is not shaped like one of ours. */
 export function parseToken(token: string): { keyId: string; secret: string } | null {
   const match = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
-  return match === null ? null : { keyId: match[1]!, secret: match[2]! };
+  // Only a UUID can be a key id; anything else must not reach a uuid column (PostgreSQL would refuse it: a 500).
+  return match === null || !ApiKeyId.safeParse(match[1]).success ? null : { keyId: match[1]!, secret: match[2]! };
 }
 
 export function secretMatches(secret: string, storedHash: string): boolean {

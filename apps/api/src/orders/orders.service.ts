@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   AmendOrderRequest,
+  OrderId,
   parsePrice,
   parseQuantity,
   PlaceOrderRequest,
@@ -29,9 +30,6 @@ export interface Caller {
   readonly accountId: string;
   readonly traceId: string;
 }
-
-/** A well-formed order id: anything else cannot name an order, and PostgreSQL would refuse to compare it. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A stable hash of a request body: the same fields in any order hash the same. */
 function bodyHash(body: unknown): string {
@@ -244,7 +242,8 @@ export class OrdersService {
 
   /** The caller's own order; anyone else's is indistinguishable from one that does not exist. */
   private async owned(caller: Pick<Caller, 'accountId'>, orderId: string): Promise<OrderRow> {
-    const order = UUID.test(orderId) ? await this.store.find(caller.accountId, orderId) : null;
+    // Anything but a UUID cannot name an order, and PostgreSQL would refuse to compare it with one.
+    const order = OrderId.safeParse(orderId).success ? await this.store.find(caller.accountId, orderId) : null;
     if (order === null) throw new ApiError('not_found', 'no such order');
     return order;
   }
