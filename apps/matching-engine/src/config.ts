@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_INSTRUMENTS, InstrumentList, type Instrument } from '@bolsa/contracts';
+import { DEFAULT_PLACEMENT_MEMORY_MS } from '@bolsa/order-book';
 import { z } from 'zod';
 
 /** The engine's whole configuration, read from the environment once, here and nowhere else. */
@@ -12,6 +13,11 @@ const Environment = z.object({
   SNAPSHOT_EVERY_COMMANDS: z.coerce.number().int().positive().default(10_000),
   /** …or after this long, whichever comes first. */
   SNAPSHOT_EVERY_MS: z.coerce.number().int().positive().default(5_000),
+  /**
+   * How long (in command time) each book remembers the order ids placed in it: a placement sent again within it
+   * changes nothing, one older than it is rejected as stale. The API re-sends orders it cannot tell were delivered.
+   */
+  PLACEMENT_MEMORY_MS: z.coerce.number().int().positive().default(DEFAULT_PLACEMENT_MEMORY_MS),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   METRICS_HOST: z.string().default('127.0.0.1'),
   /** A JSON file with the instrument list; the shared defaults otherwise. */
@@ -26,6 +32,7 @@ export interface EngineConfig {
   readonly snapshotDir: string;
   readonly snapshotEveryCommands: number;
   readonly snapshotEveryMs: number;
+  readonly placementMemoryMs: number;
   readonly metricsPort: number;
   readonly metricsHost: string;
   readonly instruments: readonly Instrument[];
@@ -50,6 +57,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): EngineConfig {
     snapshotDir: env.SNAPSHOT_DIR,
     snapshotEveryCommands: env.SNAPSHOT_EVERY_COMMANDS,
     snapshotEveryMs: env.SNAPSHOT_EVERY_MS,
+    placementMemoryMs: env.PLACEMENT_MEMORY_MS,
     metricsPort: env.METRICS_PORT,
     metricsHost: env.METRICS_HOST,
     instruments,

@@ -136,6 +136,9 @@ export class EngineService {
         break;
       }
       this.metrics.commands.inc({ outcome: outcome.kind });
+      if (outcome.kind === 'resent') {
+        this.logger.info({ traceId: decoded.value.traceId, partition, offset }, 'placement sent again: already placed');
+      }
       lastApplied = offset;
       handled++;
       if (outcome.kind !== 'applied' || offset <= state.reflectedUpTo) continue;
@@ -195,7 +198,9 @@ export class EngineService {
     const existing = this.states.get(partition);
     if (existing !== undefined) return existing;
     const snapshot = this.snapshots.load(partition);
-    const books = new PartitionBooks(partition, this.instruments, snapshot);
+    const books = new PartitionBooks(partition, this.instruments, snapshot, {
+      placementMemoryMs: this.config.placementMemoryMs,
+    });
     const reflectedUpTo = await this.lastPublishedSourceOffset(partition);
     const state: PartitionState = { books, reflectedUpTo, commandsSinceSnapshot: 0, lastSnapshotAt: Date.now() };
     this.states.set(partition, state);

@@ -1,5 +1,5 @@
 import type { EngineEvent, Instrument, OrderCommand } from '@bolsa/contracts';
-import { ContractBook, type ContractBookSnapshot } from '@bolsa/order-book';
+import { ContractBook, type ContractBookOptions, type ContractBookSnapshot } from '@bolsa/order-book';
 
 export interface PartitionSnapshot {
   readonly format: 1;
@@ -15,6 +15,8 @@ export type ApplyOutcome =
   | { readonly kind: 'applied'; readonly events: EngineEvent[] }
   /** The command is older than this state: it is already in it. */
   | { readonly kind: 'already_applied' }
+  /** A placement of an order the book already has (sent again): nothing happens. */
+  | { readonly kind: 'resent' }
   /** Commands are missing between this state and the offset: the consumer must go back. */
   | { readonly kind: 'gap'; readonly expected: number };
 
@@ -31,13 +33,14 @@ export class PartitionBooks {
     readonly partition: number,
     private readonly instruments: ReadonlyMap<string, Instrument>,
     snapshot?: PartitionSnapshot,
+    private readonly options: ContractBookOptions = {},
   ) {
     if (snapshot === undefined) return;
     if (snapshot.format !== 1 || snapshot.partition !== partition) throw new Error('snapshot of another partition');
     for (const book of snapshot.books) {
       const instrument = instruments.get(book.symbol);
       if (instrument === undefined) throw new Error(`snapshot has a book for ${book.symbol}, which is not configured`);
-      this.books.set(book.symbol, new ContractBook(instrument, book));
+      this.books.set(book.symbol, new ContractBook(instrument, book, options));
     }
     for (const [symbol, sequence] of snapshot.unknownSymbols) this.unknownSymbols.set(symbol, sequence);
     this.nextOffset = snapshot.nextOffset;
@@ -48,7 +51,10 @@ export class PartitionBooks {
     if (offset > this.nextOffset) return { kind: 'gap', expected: this.nextOffset };
     this.nextOffset = offset + 1;
     const book = this.bookFor(command.symbol);
-    return { kind: 'applied', events: book === undefined ? this.rejectUnknownSymbol(command) : book.apply(command) };
+    const events = book === undefined ? this.rejectUnknownSymbol(command) : book.apply(command);
+    // A placement is always answered, accepted or rejected, unless the book already had it.
+    if (events.length === 0 && command.type === 'place_order') return { kind: 'resent' };
+    return { kind: 'applied', events };
   }
 
   /** Marks an offset whose message could not be decoded as passed, so the next one is not seen as a gap. */
@@ -75,7 +81,7 @@ export class PartitionBooks {
     if (book === undefined) {
       const instrument = this.instruments.get(symbol);
       if (instrument === undefined) return undefined;
-      book = new ContractBook(instrument);
+      book = new ContractBook(instrument, undefined, this.options);
       this.books.set(symbol, book);
     }
     return book;

@@ -13,11 +13,14 @@ describe('configuration', () => {
     const custom = loadConfig({ KAFKA_BROKERS: 'a:1, b:2', SNAPSHOT_EVERY_COMMANDS: '7', METRICS_PORT: '0' });
     expect(custom.brokers).toEqual(['a:1', 'b:2']);
     expect(custom.snapshotEveryCommands).toBe(7);
+    expect(defaults.placementMemoryMs).toBe(120_000);
+    expect(loadConfig({ PLACEMENT_MEMORY_MS: '5000' }).placementMemoryMs).toBe(5000);
   });
 
   it('names what is wrong', () => {
     expect(() => loadConfig({ SNAPSHOT_EVERY_COMMANDS: 'many' })).toThrow(/SNAPSHOT_EVERY_COMMANDS/);
     expect(() => loadConfig({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT/);
+    expect(() => loadConfig({ PLACEMENT_MEMORY_MS: '0' })).toThrow(/PLACEMENT_MEMORY_MS/);
     const file = join(tmpdir(), `instruments-${process.pid}.json`);
     writeFileSync(
       file,

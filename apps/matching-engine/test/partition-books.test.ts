@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DEFAULT_INSTRUMENTS, EngineEvent } from '@bolsa/contracts';
 import { ContractBook } from '@bolsa/order-book';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +37,28 @@ describe('PartitionBooks', () => {
     expect(events).toEqual(expected);
     for (const event of events) expect(EngineEvent.parse(event)).toEqual(event);
     expect(resumed.stateHashes()).toEqual(Object.fromEntries([...reference].map(([s, b]) => [s, b.stateHash()])));
+  });
+
+  it('reports a placement sent again, and gives its books the placement memory it was configured with', () => {
+    const [first, later] = orderFlow(2, ['PETR4']).map((command, i) => ({ ...command, timestamp: 1_000 + i * 900 }));
+    // A market order into an empty book: cancelled at once, so nothing but the memory knows it.
+    const placed =
+      first!.type === 'place_order'
+        ? { ...first!, orderType: 'market' as const, timeInForce: 'IOC' as const, price: null }
+        : undefined;
+    const books = new PartitionBooks(0, instruments, undefined, { placementMemoryMs: 500 });
+    expect(books.apply(placed!, 0).kind).toBe('applied');
+    expect(books.apply({ ...placed!, commandId: randomUUID() }, 1)).toEqual({ kind: 'resent' });
+    const resumed = new PartitionBooks(0, instruments, JSON.parse(JSON.stringify(books.snapshot())), {
+      placementMemoryMs: 500,
+    });
+    expect(resumed.apply({ ...placed!, commandId: randomUUID() }, 2)).toEqual({ kind: 'resent' });
+    resumed.apply(later!, 3);
+    // 900 ms of command time later the first placement is outside a 500 ms memory: sent again, it is stale.
+    expect(resumed.apply({ ...placed!, commandId: randomUUID() }, 4)).toEqual({
+      kind: 'applied',
+      events: [expect.objectContaining({ type: 'order_rejected', reason: 'stale_command' })],
+    });
   });
 
   it('rejects commands for symbols it does not trade, with their own gap-free sequence', () => {

@@ -39,6 +39,8 @@ export const RejectReason = z.enum([
   'post_only_would_take',
   'not_amendable',
   'quantity_below_filled',
+  /** A placement that reached the engine after the window in which it remembers order ids (a late re-send). */
+  'stale_command',
 ]);
 export type RejectReason = z.infer<typeof RejectReason>;
 

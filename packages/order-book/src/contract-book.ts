@@ -63,7 +63,21 @@ export const REJECT_MESSAGES: Record<RejectReason, string> = {
   post_only_would_take: 'a post-only order may not take liquidity',
   not_amendable: 'this order cannot be amended that way',
   quantity_below_filled: 'the new quantity is not above what has already filled',
+  stale_command:
+    'the order reached the exchange too late: it is older than the window in which re-sends are recognised',
 };
+
+/** How long (in command time) a book remembers the ids of the orders placed in it, unless told otherwise. */
+export const DEFAULT_PLACEMENT_MEMORY_MS = 120_000;
+
+export interface ContractBookOptions {
+  /**
+   * How long, in command timestamps, the ids of placed orders are remembered. A placement whose order id is
+   * remembered (or live) is a re-send and changes nothing; one older than this window is rejected as stale,
+   * since the book can no longer tell whether it already took it.
+   */
+  readonly placementMemoryMs?: number;
+}
 
 /** Who a live order is, in the contract's terms. */
 interface OrderIdentity {
@@ -83,9 +97,87 @@ export interface ContractBookSnapshot {
   readonly accounts: string[];
   readonly freeIds: number[];
   readonly nextId: number;
+  /** Remembered placements, oldest first; absent in snapshots written before re-sends were recognised. */
+  readonly placements?: PlacementMemorySnapshot;
+}
+
+export interface PlacementMemorySnapshot {
+  /** The newest command timestamp the book has seen: the window ends there. */
+  readonly latestTimestamp: number;
+  readonly orderIds: string[];
+  readonly timestamps: number[];
 }
 
 type Envelope = Pick<EngineEvent, 'schemaVersion' | 'symbol' | 'commandId' | 'traceId' | 'timestamp'>;
+
+/**
+ * The order ids placed within the last `windowMs` of command time, oldest first, so that a placement sent again
+ * (the API re-sends orders it cannot tell were delivered) is recognised. Deterministic: time is the commands'
+ * own timestamps, never a clock.
+ */
+class PlacementMemory {
+  latestTimestamp = 0;
+  private readonly remembered = new Set<string>();
+  private orderIds: string[] = [];
+  private timestamps: number[] = [];
+  private oldest = 0;
+
+  constructor(
+    private readonly windowMs: number,
+    snapshot?: PlacementMemorySnapshot,
+  ) {
+    if (snapshot === undefined) return;
+    this.latestTimestamp = snapshot.latestTimestamp;
+    for (let i = 0; i < snapshot.orderIds.length; i++) this.remember(snapshot.orderIds[i]!, snapshot.timestamps[i]!);
+  }
+
+  /** Moves the window's end to a command's timestamp and forgets what fell out of it. */
+  advance(timestamp: number): void {
+    if (timestamp <= this.latestTimestamp) return;
+    this.latestTimestamp = timestamp;
+    const start = timestamp - this.windowMs;
+    while (this.oldest < this.orderIds.length && this.timestamps[this.oldest]! < start) {
+      this.remembered.delete(this.orderIds[this.oldest++]!);
+    }
+    if (this.oldest > 1024 && this.oldest * 2 > this.orderIds.length) {
+      this.orderIds = this.orderIds.slice(this.oldest);
+      this.timestamps = this.timestamps.slice(this.oldest);
+      this.oldest = 0;
+    }
+  }
+
+  /** Whether a command this old may be a re-send of something already forgotten. */
+  isStale(timestamp: number): boolean {
+    return timestamp < this.latestTimestamp - this.windowMs;
+  }
+
+  has(orderId: string): boolean {
+    return this.remembered.has(orderId);
+  }
+
+  remember(orderId: string, timestamp: number): void {
+    this.remembered.add(orderId);
+    this.orderIds.push(orderId);
+    this.timestamps.push(timestamp);
+  }
+
+  get size(): number {
+    return this.remembered.size;
+  }
+
+  snapshot(): PlacementMemorySnapshot {
+    return {
+      latestTimestamp: this.latestTimestamp,
+      orderIds: this.orderIds.slice(this.oldest),
+      timestamps: this.timestamps.slice(this.oldest),
+    };
+  }
+
+  problems(): string[] {
+    const listed = this.orderIds.length - this.oldest;
+    return listed === this.remembered.size ? [] : [`${listed} placements listed, ${this.remembered.size} remembered`];
+  }
+}
 
 /**
  * The order book speaking `@bolsa/contracts`: takes an `OrderCommand`, returns the `EngineEvent`s it caused,
@@ -105,12 +197,18 @@ export class ContractBook {
   private placing: PlaceOrderCommand | null = null;
   private commandType: 'place_order' | 'cancel_order' | 'amend_order' = 'place_order';
   private clientOrderId: string | null = null;
+  private readonly placements: PlacementMemory;
 
   constructor(
     readonly instrument: Instrument,
     snapshot?: ContractBookSnapshot,
+    options: ContractBookOptions = {},
   ) {
     const events = this.sink();
+    this.placements = new PlacementMemory(
+      options.placementMemoryMs ?? DEFAULT_PLACEMENT_MEMORY_MS,
+      snapshot?.placements,
+    );
     if (snapshot === undefined) {
       this.book = new OrderBook(
         { tickSize: instrument.tickSize, lotSize: instrument.lotSize, priceBand: instrument.priceBand },
@@ -130,6 +228,9 @@ export class ContractBook {
     this.nextId = snapshot.nextId;
   }
 
+  /** Placements ignored because their order had already been placed (not kept in snapshots). */
+  resentPlacements = 0;
+
   /** The sequence number of the last event emitted (0 before any). */
   get lastSequence(): number {
     return this.sequence;
@@ -144,6 +245,7 @@ export class ContractBook {
       throw new Error(`command for ${command.symbol} sent to the ${this.instrument.symbol} book`);
     }
     this.out.length = 0;
+    this.placements.advance(command.timestamp);
     this.envelope = {
       schemaVersion: 1,
       symbol: command.symbol,
@@ -194,15 +296,16 @@ export class ContractBook {
       accounts: [...this.accountIds],
       freeIds: [...this.freeIds],
       nextId: this.nextId,
+      placements: this.placements.snapshot(),
     };
   }
 
   stateHash(): string {
-    return `${this.book.stateHash()}-${this.sequence}`;
+    return `${this.book.stateHash()}-${this.sequence}-${this.placements.latestTimestamp}-${this.placements.size}`;
   }
 
   validateInternalState(): string[] {
-    const problems = this.book.validateInternalState();
+    const problems = [...this.book.validateInternalState(), ...this.placements.problems()];
     if (this.internalIds.size !== this.book.liveOrders) {
       problems.push(`${this.internalIds.size} order ids mapped, ${this.book.liveOrders} live in the book`);
     }
@@ -215,10 +318,16 @@ export class ContractBook {
   private place(command: PlaceOrderCommand): void {
     this.commandType = 'place_order';
     this.clientOrderId = command.clientOrderId;
-    if (this.internalIds.has(command.orderId)) {
-      this.reject(command.orderId, command.accountId, command.clientOrderId, 'duplicate_order_id');
+    // Order ids are made once by whoever records the order, so the same id again is that order sent again.
+    if (this.internalIds.has(command.orderId) || this.placements.has(command.orderId)) {
+      this.resentPlacements++;
       return;
     }
+    if (this.placements.isStale(command.timestamp)) {
+      this.reject(command.orderId, command.accountId, command.clientOrderId, 'stale_command');
+      return;
+    }
+    this.placements.remember(command.orderId, command.timestamp);
     const internal = this.freeIds.pop() ?? this.nextId++;
     this.internalIds.set(command.orderId, internal);
     this.identities[internal] = { orderId: command.orderId, accountId: command.accountId };

@@ -90,7 +90,7 @@ describe('ContractBook', () => {
     ]);
   });
 
-  it('rejects unknown orders, other accounts, duplicates and bad ticks with reasons', () => {
+  it('rejects unknown orders, other accounts and bad ticks with reasons, and ignores a placement sent again', () => {
     const book = new ContractBook({ ...PETR4, tickSize: 5 });
     const order = place(ALICE, 'buy', 3510, 10);
     book.apply(order);
@@ -101,7 +101,7 @@ describe('ContractBook', () => {
       clientOrderId: 'c-1',
       orderId,
     });
-    const [duplicate] = book.apply({ ...order, commandId: uuid() });
+    expect(book.apply({ ...order, commandId: uuid() })).toEqual([]);
     const [offTick] = book.apply(place(ALICE, 'buy', 3512, 10));
     const [stranger] = book.apply(cancel(BOB, order.orderId));
     const [unknown] = book.apply(cancel(ALICE, uuid()));
@@ -112,10 +112,8 @@ describe('ContractBook', () => {
       quantity: null,
     });
     expect(
-      [duplicate, offTick, stranger, unknown, badAmend].map(
-        (event) => event?.type === 'order_rejected' && event.reason,
-      ),
-    ).toEqual(['duplicate_order_id', 'off_tick', 'not_order_owner', 'unknown_order', 'off_tick']);
+      [offTick, stranger, unknown, badAmend].map((event) => event?.type === 'order_rejected' && event.reason),
+    ).toEqual(['off_tick', 'not_order_owner', 'unknown_order', 'off_tick']);
     expect(stranger).toMatchObject({ commandType: 'cancel_order', clientOrderId: 'c-1', orderId: order.orderId });
     expect(book.apply(cancel(ALICE, order.orderId))[0]).toMatchObject({ type: 'order_cancelled', reason: 'requested' });
     expect(book.validateInternalState()).toEqual([]);
@@ -144,6 +142,75 @@ describe('ContractBook', () => {
     expect([...before, ...after]).toEqual(expected);
     expect(resumed.stateHash()).toBe(straight.stateHash());
     expect(resumed.lastSequence).toBe(expected.length);
+  });
+
+  describe('placements sent again (the API re-sends orders it cannot tell were delivered)', () => {
+    const at = (command: ReturnType<typeof place>, timestamp: number) => ({ ...command, timestamp });
+
+    it('changes nothing, whether the order still rests, has filled or was rejected', () => {
+      const book = new ContractBook(PETR4, undefined, { placementMemoryMs: 60_000 });
+      const resting = at(place(ALICE, 'sell', 3500, 10), 1_000);
+      const filled = at(place(BOB, 'buy', 3510, 4), 2_000);
+      const refused = at(place(BOB, 'buy', 3500, 1, { postOnly: true }), 3_000);
+      const first = applyAll(book, [resting, filled, refused]);
+      expect(first.filter((event) => event.type === 'trade')).toHaveLength(1);
+      expect(first.at(-1)).toMatchObject({ type: 'order_rejected', reason: 'post_only_would_take' });
+      const hash = book.stateHash();
+      for (const command of [resting, filled, refused]) {
+        expect(book.apply({ ...command, commandId: uuid() })).toEqual([]);
+      }
+      expect(book.stateHash()).toBe(hash);
+      expect(book.resentPlacements).toBe(3);
+      expect(book.lastSequence).toBe(first.length);
+    });
+
+    it('rejects as stale a placement older than the window, and remembers a resting order past it', () => {
+      const book = new ContractBook(PETR4, undefined, { placementMemoryMs: 60_000 });
+      const resting = at(place(ALICE, 'sell', 3500, 10), 1_000);
+      const filled = at(place(BOB, 'buy', 3500, 4), 2_000);
+      applyAll(book, [resting, filled]);
+      // Command time moves past the window of both placements.
+      applyAll(book, [at(place(BOB, 'buy', 3400, 1), 70_000)]);
+      const [late] = book.apply({ ...filled, commandId: uuid() });
+      expect(late).toMatchObject({
+        type: 'order_rejected',
+        orderId: filled.orderId,
+        commandType: 'place_order',
+        reason: 'stale_command',
+      });
+      expect(EngineEvent.parse(late)).toEqual(late);
+      // Still resting, so still known: sent again, it changes nothing however old it is.
+      expect(book.apply({ ...resting, commandId: uuid() })).toEqual([]);
+      // Just inside the window, a new order is taken.
+      expect(book.apply(at(place(BOB, 'buy', 3400, 1), 10_000))[0]).toMatchObject({ type: 'order_accepted' });
+      expect(book.validateInternalState()).toEqual([]);
+    });
+
+    it('remembers placements across a snapshot, and forgets them only as command time moves on', () => {
+      const book = new ContractBook(PETR4, undefined, { placementMemoryMs: 60_000 });
+      const filled = [at(place(ALICE, 'sell', 3500, 3), 1_000), at(place(BOB, 'buy', 3500, 3), 2_000)];
+      applyAll(book, filled);
+      const restored = new ContractBook(PETR4, JSON.parse(JSON.stringify(book.snapshot())), {
+        placementMemoryMs: 60_000,
+      });
+      expect(restored.stateHash()).toBe(book.stateHash());
+      expect(restored.apply({ ...filled[1]!, commandId: uuid() })).toEqual([]);
+      restored.apply(at(place(BOB, 'buy', 3400, 1), 61_500));
+      // 1,000 fell out of the window [1,500, 61,500]; 2,000 did not.
+      expect(restored.apply({ ...filled[1]!, commandId: uuid() })).toEqual([]);
+      expect(restored.apply({ ...filled[0]!, commandId: uuid() })[0]).toMatchObject({ reason: 'stale_command' });
+      expect(restored.snapshot().placements?.orderIds).toEqual([filled[1]!.orderId, expect.any(String)]);
+      expect(restored.validateInternalState()).toEqual([]);
+    });
+
+    it('reads a snapshot written before placements were remembered', () => {
+      const book = new ContractBook(PETR4);
+      book.apply(place(ALICE, 'sell', 3500, 3));
+      const { placements: _placements, ...older } = book.snapshot();
+      const restored = new ContractBook(PETR4, older);
+      expect(restored.validateInternalState()).toEqual([]);
+      expect(restored.apply(place(BOB, 'buy', 3500, 3)).some((event) => event.type === 'trade')).toBe(true);
+    });
   });
 
   it('refuses a command for another symbol and a snapshot of another book', () => {
