@@ -13,6 +13,11 @@ const Environment = z.object({
   /** Whether this process stores engine events (off for a process that only serves reads). */
   EVENTS_CONSUMER: z.enum(['on', 'off']).default('on'),
   EVENTS_GROUP_ID: z.string().min(1).default('api-events'),
+  /**
+   * The process that stores engine events also re-sends orders still pending this long after they were recorded
+   * (their sender may have died before publishing them; the engine ignores a placement it already has). 0: never.
+   */
+  ORDER_RESEND_AFTER_MS: z.coerce.number().int().min(0).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Fees in basis points of a trade's value, for the resting (maker) and the incoming (taker) side. */
   FEE_MAKER_BPS: z.coerce.number().int().min(0).max(1000).default(2),
@@ -57,6 +62,8 @@ export interface ApiConfig {
   readonly databasePoolSize: number;
   readonly consumeEvents: boolean;
   readonly eventsGroupId: string;
+  /** 0 when this process does not re-send pending orders. */
+  readonly orderResendAfterMs: number;
   readonly instruments: readonly Instrument[];
   readonly logLevel: string;
   readonly fees: { readonly makerBps: number; readonly takerBps: number };
@@ -87,6 +94,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
     databasePoolSize: env.DATABASE_POOL_SIZE,
     consumeEvents: env.EVENTS_CONSUMER === 'on',
     eventsGroupId: env.EVENTS_GROUP_ID,
+    orderResendAfterMs: env.EVENTS_CONSUMER === 'on' ? env.ORDER_RESEND_AFTER_MS : 0,
     instruments:
       env.INSTRUMENTS_FILE === undefined
         ? DEFAULT_INSTRUMENTS

@@ -54,6 +54,16 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', API_PORT: 'x' })).toThrow(/API_PORT/);
     expect(() => loadConfig({})).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x/y' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', ORDER_RESEND_AFTER_MS: '-1' })).toThrow(
+      /ORDER_RESEND_AFTER_MS/,
+    );
+  });
+
+  it('re-sends pending orders only from the process that stores engine events', () => {
+    const url = { DATABASE_URL: 'postgresql://x/y' };
+    expect(loadConfig(url).orderResendAfterMs).toBe(10_000);
+    expect(loadConfig({ ...url, ORDER_RESEND_AFTER_MS: '2500' }).orderResendAfterMs).toBe(2500);
+    expect(loadConfig({ ...url, ORDER_RESEND_AFTER_MS: '2500', EVENTS_CONSUMER: 'off' }).orderResendAfterMs).toBe(0);
   });
 });
 

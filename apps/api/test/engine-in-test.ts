@@ -6,7 +6,12 @@ import { Kafka, logLevel } from 'kafkajs';
  * The real matching core run inside the test process: it reads the commands the API publishes, applies them to
  * one ContractBook per symbol, and publishes the resulting events, as the matching engine service does.
  */
-export async function startInTestEngine(bootstrap: string): Promise<{ stop(): Promise<void> }> {
+export async function startInTestEngine(bootstrap: string): Promise<{
+  /** Stops taking commands (they wait in Kafka), as a busy or restarting engine would. */
+  pause(): void;
+  resume(): void;
+  stop(): Promise<void>;
+}> {
   const kafka = new Kafka({ brokers: [bootstrap], clientId: 'in-test-engine', logLevel: logLevel.NOTHING });
   const books = new Map(DEFAULT_INSTRUMENTS.map((instrument) => [instrument.symbol, new ContractBook(instrument)]));
   const producer = kafka.producer();
@@ -26,6 +31,8 @@ export async function startInTestEngine(bootstrap: string): Promise<{ stop(): Pr
     },
   });
   return {
+    pause: () => consumer.pause([{ topic: TOPICS.orderCommands }]),
+    resume: () => consumer.resume([{ topic: TOPICS.orderCommands }]),
     stop: async () => {
       await consumer.disconnect();
       await producer.disconnect();

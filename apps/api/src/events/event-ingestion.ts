@@ -92,6 +92,8 @@ function orderChanges(events: readonly EngineEvent[]): Map<string, OrderChange> 
   const changes = new Map<string, OrderChange>();
   const change = (event: EngineEvent & { orderId: string }, data: OrderFields, onlyIfPending = false) => {
     const current = changes.get(event.orderId);
+    // Only a pending order takes a conditional change; an earlier event of this batch means it is no longer one.
+    if (current !== undefined && onlyIfPending) return;
     if (current === undefined) {
       changes.set(event.orderId, { data: { ...data }, lastSequence: event.sequence, onlyIfPending });
       return;
@@ -99,7 +101,7 @@ function orderChanges(events: readonly EngineEvent[]): Map<string, OrderChange> 
     Object.assign(current.data, data);
     current.lastSequence = event.sequence;
     // A later unconditional change (a fill, a cancel) decides the status whatever it was.
-    current.onlyIfPending &&= onlyIfPending;
+    current.onlyIfPending = false;
   };
   for (const event of events) {
     switch (event.type) {

@@ -23,6 +23,11 @@ export class ApiMetrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly ordersResent = new Counter({
+    name: 'api_orders_resent_total',
+    help: 'Pending orders sent to the engine again (their first send may never have happened)',
+    registers: [this.registry],
+  });
   readonly ingestedEvents = new Counter({
     name: 'api_engine_events_ingested_total',
     help: 'Engine events stored and applied (redeliveries excluded)',

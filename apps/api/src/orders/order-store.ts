@@ -8,6 +8,7 @@ import { cashHoldFor, type HoldPlan } from '../wallets/holds.js';
 import { appendLedger, CASH } from '../wallets/ledger.js';
 import { balanceKey } from '../wallets/settlement.js';
 import { OPEN_STATUSES, type OrderRow } from './order-view.js';
+import type { RecordedOrder } from './place-command.js';
 
 export interface NewOrder {
   readonly orderId: string;
@@ -72,6 +73,49 @@ function placementJson(order: NewOrder): Record<string, unknown> {
     hold_amount: String(hold.amount),
     hold_price: hold.price === null ? null : String(hold.price),
     hold_fee_bps: hold.feeBps,
+  };
+}
+
+/** The columns of an order that its place command carries, as plain pg reads them. */
+interface PendingRow {
+  id: string;
+  account_id: string;
+  symbol: string;
+  trace_id: string;
+  created_at: Date;
+  side: OrderFields['side'];
+  type: OrderFields['orderType'];
+  time_in_force: OrderFields['timeInForce'];
+  price: string | null;
+  stop_price: string | null;
+  trailing_offset: string | null;
+  quantity: string;
+  post_only: boolean;
+  self_trade_prevention: OrderFields['selfTradePrevention'];
+  client_order_id: string | null;
+}
+
+const centsOrNull = (value: string | null) => (value === null ? null : Number(value));
+
+function recordedOrder(row: PendingRow): RecordedOrder {
+  return {
+    orderId: row.id,
+    accountId: row.account_id,
+    symbol: row.symbol,
+    traceId: row.trace_id,
+    recordedAt: row.created_at,
+    fields: {
+      side: row.side,
+      orderType: row.type,
+      timeInForce: row.time_in_force,
+      price: centsOrNull(row.price),
+      stopPrice: centsOrNull(row.stop_price),
+      trailingOffset: centsOrNull(row.trailing_offset),
+      quantity: Number(row.quantity),
+      postOnly: row.post_only,
+      selfTradePrevention: row.self_trade_prevention,
+      clientOrderId: row.client_order_id,
+    },
   };
 }
 
@@ -273,6 +317,24 @@ export class OrderStore {
    * One of the account's orders, or null (another account's order reads as missing). Plain pg, planned per call:
    * Prisma's findUnique cost ~0.7 ms of CPU per request here, and every cancel and amend starts with this read.
    */
+  /**
+   * Orders recorded more than `olderThanMs` ago that the engine has not answered yet, oldest first (through the
+   * partial index on pending orders).
+   */
+  async pendingSince(olderThanMs: number, limit: number): Promise<RecordedOrder[]> {
+    const { rows } = await this.sql.query<PendingRow>({
+      name: 'pending_orders',
+      text: `SELECT id, account_id, symbol, trace_id, created_at, side, type, time_in_force, price, stop_price,
+                    trailing_offset, quantity, post_only, self_trade_prevention, client_order_id
+               FROM orders
+              WHERE status = 'pending' AND created_at < LOCALTIMESTAMP - make_interval(secs => $1::float8 / 1000)
+              ORDER BY created_at
+              LIMIT $2`,
+      values: [olderThanMs, limit],
+    });
+    return rows.map(recordedOrder);
+  }
+
   async find(accountId: string, orderId: string): Promise<OrderRow | null> {
     const { rows } = await this.sql.query<OrderRow>('SELECT * FROM orders WHERE id = $1 AND account_id = $2', [
       orderId,

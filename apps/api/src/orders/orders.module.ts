@@ -3,6 +3,7 @@ import { MarketsModule } from '../markets/markets.module.js';
 import { MessagingModule } from '../messaging/messaging.module.js';
 import { HistoryController } from './history.controller.js';
 import { HistoryStore } from './history.store.js';
+import { OrderResender } from './order-resender.js';
 import { OrderStore } from './order-store.js';
 import { OrdersController } from './orders.controller.js';
 import { OrdersService } from './orders.service.js';
@@ -10,6 +11,6 @@ import { OrdersService } from './orders.service.js';
 @Module({
   imports: [MarketsModule, MessagingModule],
   controllers: [OrdersController, HistoryController],
-  providers: [OrdersService, OrderStore, HistoryStore],
+  providers: [OrdersService, OrderStore, HistoryStore, OrderResender],
 })
 export class OrdersModule {}

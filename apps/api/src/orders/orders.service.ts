@@ -24,6 +24,7 @@ import { ApiMetrics } from '../observability/metrics.js';
 import { planHold } from '../wallets/holds.js';
 import { IdempotencyKeyTaken, OrderStore } from './order-store.js';
 import { HistoryStore } from './history.store.js';
+import { placeCommand } from './place-command.js';
 import { DONE_STATUSES, OPEN_STATUSES, rowToOrderView, type OrderRow } from './order-view.js';
 
 export interface Caller {
@@ -113,22 +114,18 @@ export class OrdersService {
       if (error instanceof ApiError) this.metrics.ordersRejected.inc({ reason: error.code });
       throw error;
     }
-    await this.submit(orderId, caller.traceId, {
-      ...this.envelope(caller, instrument.symbol),
-      type: 'place_order',
+    await this.submit(
       orderId,
-      accountId: caller.accountId,
-      clientOrderId: order.clientOrderId,
-      side: order.side,
-      orderType: order.orderType,
-      timeInForce: order.timeInForce,
-      price: order.price,
-      stopPrice: order.stopPrice,
-      trailingOffset: order.trailingOffset,
-      quantity: order.quantity,
-      postOnly: order.postOnly,
-      selfTradePrevention: order.selfTradePrevention,
-    });
+      caller.traceId,
+      placeCommand({
+        orderId,
+        accountId: caller.accountId,
+        symbol: instrument.symbol,
+        traceId: caller.traceId,
+        recordedAt: created.created_at,
+        fields: order,
+      }),
+    );
     this.metrics.ordersAccepted.inc({ symbol: instrument.symbol });
     return rowToOrderView(created);
   }

@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import type { OrderFields, PlaceOrderCommand } from '@bolsa/contracts';
+
+/** An order as it was recorded: everything its place command says. */
+export interface RecordedOrder {
+  readonly orderId: string;
+  readonly accountId: string;
+  readonly symbol: string;
+  readonly traceId: string;
+  readonly recordedAt: Date;
+  readonly fields: OrderFields;
+}
+
+/**
+ * The engine's command for a recorded order, the same whenever it is sent: its timestamp is the moment the order
+ * was recorded, so the engine can tell a re-send from a new order and refuse one sent later than it remembers.
+ */
+export function placeCommand(order: RecordedOrder): PlaceOrderCommand {
+  const { fields } = order;
+  return {
+    schemaVersion: 1,
+    commandId: randomUUID(),
+    symbol: order.symbol,
+    traceId: order.traceId,
+    timestamp: order.recordedAt.getTime(),
+    type: 'place_order',
+    orderId: order.orderId,
+    accountId: order.accountId,
+    clientOrderId: fields.clientOrderId,
+    side: fields.side,
+    orderType: fields.orderType,
+    timeInForce: fields.timeInForce,
+    price: fields.price,
+    stopPrice: fields.stopPrice,
+    trailingOffset: fields.trailingOffset,
+    quantity: fields.quantity,
+    postOnly: fields.postOnly,
+    selfTradePrevention: fields.selfTradePrevention,
+  };
+}

@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+import {
+  decodeCommand,
+  DEFAULT_INSTRUMENTS,
+  formatCents,
+  OrderView,
+  TOPICS,
+  WalletView,
+  type EngineEvent,
+  type OrderCommand,
+  type OrderFields,
+} from '@bolsa/contracts';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqlPool } from '../src/database/sql-pool.js';
+import { EventIngestion } from '../src/events/event-ingestion.js';
+import { ApiMetrics } from '../src/observability/metrics.js';
+import { OrderStore } from '../src/orders/order-store.js';
+import { planHold, type HoldPlan } from '../src/wallets/holds.js';
+import { startInTestEngine } from './engine-in-test.js';
+import { newTrader, startTestApi, type TestApi, until } from './support.js';
+
+process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
+
+const RESEND_AFTER_MS = 400;
+let api: TestApi;
+let engine: Awaited<ReturnType<typeof startInTestEngine>>;
+let watcher: Consumer;
+const placements: OrderCommand[] = [];
+
+beforeAll(async () => {
+  api = await startTestApi({ ORDER_RESEND_AFTER_MS: String(RESEND_AFTER_MS) });
+  engine = await startInTestEngine(api.broker.bootstrap);
+  const kafka = new Kafka({ brokers: [api.broker.bootstrap], clientId: 'resend-tests', logLevel: logLevel.NOTHING });
+  watcher = kafka.consumer({ groupId: 'resend-watch', maxWaitTimeInMs: 50 });
+  await watcher.connect();
+  await watcher.subscribe({ topics: [TOPICS.orderCommands], fromBeginning: true });
+  await watcher.run({
+    eachMessage: async ({ message }) => {
+      const decoded = decodeCommand(message.value!);
+      if (decoded.ok && decoded.value.type === 'place_order') placements.push(decoded.value);
+    },
+  });
+});
+
+afterAll(async () => {
+  await watcher.disconnect();
+  await engine.stop();
+  await api.stop();
+});
+
+const sentFor = (orderId: string) =>
+  placements.filter((command) => command.type === 'place_order' && command.orderId === orderId);
+
+async function order(token: string, orderId: string): Promise<OrderView> {
+  return OrderView.parse((await api.request('GET', `/api/orders/${orderId}`, { token })).body);
+}
+
+async function storedEvents(orderId: string): Promise<string[]> {
+  const { rows } = await api.app
+    .get(SqlPool)
+    .query<{ type: string }>('SELECT type FROM engine_events WHERE order_id = $1 ORDER BY id', [orderId]);
+  return rows.map((row) => row.type);
+}
+
+async function wallet(token: string): Promise<WalletView> {
+  return WalletView.parse((await api.request('GET', '/api/me/wallet', { token })).body);
+}
+
+const limitBuy = (price: number, quantity: number, clientOrderId: string | null = null): OrderFields => ({
+  side: 'buy',
+  orderType: 'limit',
+  timeInForce: 'GTC',
+  price,
+  stopPrice: null,
+  trailingOffset: null,
+  quantity,
+  postOnly: false,
+  selfTradePrevention: 'cancel_newest',
+  clientOrderId,
+});
+
+function holdFor(symbol: string, fields: OrderFields): HoldPlan {
+  const instrument = DEFAULT_INSTRUMENTS.find((candidate) => candidate.symbol === symbol)!;
+  return planHold(fields, instrument, 3) as HoldPlan;
+}
+
+/** What a placement does before it publishes, done alone (as if its process died next): recorded, never sent. */
+async function recordOnly(accountId: string, symbol: string, fields: OrderFields): Promise<string> {
+  const orderId = randomUUID();
+  await api.app.get(OrderStore).insertWithHold({
+    orderId,
+    accountId,
+    symbol,
+    fields,
+    idempotencyKey: null,
+    requestHash: null,
+    traceId: randomUUID().replaceAll('-', ''),
+    hold: holdFor(symbol, fields),
+  });
+  return orderId;
+}
+
+describe('orders recorded but never answered by the engine', () => {
+  it('sends an order whose sender died before publishing it, and the order trades once', async () => {
+    const seller = await newTrader(api, 'stranded-seller');
+    const buyer = await newTrader(api, 'stranded-buyer');
+    const sell = OrderView.parse(
+      (
+        await api.request('POST', '/api/orders', {
+          token: seller.apiKey,
+          body: { symbol: 'ITUB4', side: 'sell', type: 'limit', price: '31.00', quantity: '30' },
+        })
+      ).body,
+    );
+    await until(async () => (await order(seller.apiKey, sell.orderId)).status === 'open');
+    const before = await wallet(buyer.apiKey);
+
+    const orderId = await recordOnly(buyer.accountId, 'ITUB4', limitBuy(3100, 10, 'lost-in-a-crash'));
+    expect((await order(buyer.apiKey, orderId)).status).toBe('pending');
+
+    const filled = await until(async () => {
+      const view = await order(buyer.apiKey, orderId);
+      return view.status === 'filled' && view;
+    });
+    expect(filled).toMatchObject({ filledQuantity: '10', clientOrderId: 'lost-in-a-crash' });
+    expect(await order(seller.apiKey, sell.orderId)).toMatchObject({
+      status: 'partially_filled',
+      filledQuantity: '10',
+    });
+    const sent = sentFor(orderId);
+    expect(sent.length).toBeGreaterThanOrEqual(1);
+    expect(sent[0]).toMatchObject({
+      accountId: buyer.accountId,
+      price: 3100,
+      quantity: 10,
+      clientOrderId: 'lost-in-a-crash',
+    });
+    expect((await storedEvents(orderId)).filter((type) => type === 'order_accepted')).toHaveLength(1);
+    const after = await wallet(buyer.apiKey);
+    const position = (view: WalletView) => view.positions.find((entry) => entry.symbol === 'ITUB4');
+    expect(Number(position(after)!.available) - Number(position(before)!.available)).toBe(10);
+    expect(after.cash.held).toBe('0.00');
+  });
+
+  it('re-sends an order the engine has not taken yet, and the engine places it once', async () => {
+    const trader = await newTrader(api, 'waiting');
+    const resent = api.app.get(ApiMetrics).ordersResent;
+    const resentBefore = (await resent.get()).values[0]?.value ?? 0;
+    engine.pause();
+    let placed: OrderView;
+    try {
+      placed = OrderView.parse(
+        (
+          await api.request('POST', '/api/orders', {
+            token: trader.apiKey,
+            body: { symbol: 'ITUB4', side: 'buy', type: 'limit', price: '29.00', quantity: '5' },
+          })
+        ).body,
+      );
+      // Published once by the request, then again by the re-sender while the engine takes nothing.
+      const sent = await until(async () => sentFor(placed.orderId).length >= 2 && sentFor(placed.orderId));
+      expect(new Set(sent.map((command) => command.timestamp)).size).toBe(1);
+      expect(new Set(sent.map((command) => command.commandId)).size).toBe(sent.length);
+      expect((await resent.get()).values[0]?.value ?? 0).toBeGreaterThan(resentBefore);
+      expect((await order(trader.apiKey, placed.orderId)).status).toBe('pending');
+    } finally {
+      engine.resume();
+    }
+    await until(async () => (await order(trader.apiKey, placed.orderId)).status === 'open');
+    // The copies were sent before the order opened, so they are through the engine once an order sent after them is.
+    const marker = OrderView.parse(
+      (
+        await api.request('POST', '/api/orders', {
+          token: trader.apiKey,
+          body: { symbol: 'ITUB4', side: 'buy', type: 'limit', price: '28.00', quantity: '1' },
+        })
+      ).body,
+    );
+    await until(async () => (await order(trader.apiKey, marker.orderId)).status === 'open');
+    expect(await storedEvents(placed.orderId)).toEqual(['order_accepted']);
+    // Held once: this order's hold and the marker's, nothing more.
+    const held = holdFor('ITUB4', limitBuy(2900, 5)).amount + holdFor('ITUB4', limitBuy(2800, 1)).amount;
+    expect((await wallet(trader.apiKey)).cash.held).toBe(formatCents(Number(held)));
+  });
+});
+
+describe('a placement refused after its order already moved on', () => {
+  it('changes neither the order nor its hold, even within one batch', async () => {
+    const buyer = await newTrader(api, 'late');
+    const before = await wallet(buyer.apiKey);
+    const orderId = await recordOnly(buyer.accountId, 'ABEV3', limitBuy(1100, 10));
+    const envelope = {
+      schemaVersion: 1 as const,
+      symbol: 'ABEV3',
+      commandId: randomUUID(),
+      traceId: randomUUID().replaceAll('-', ''),
+      timestamp: Date.now(),
+    };
+    const identity = { orderId, accountId: buyer.accountId, clientOrderId: null };
+    // Accepted and cancelled long ago, then a stale copy of the placement refused, all in one batch.
+    const events: EngineEvent[] = [
+      {
+        ...envelope,
+        ...identity,
+        sequence: 1_000_001,
+        type: 'order_accepted',
+        side: 'buy',
+        orderType: 'limit',
+        timeInForce: 'GTC',
+        price: 1100,
+        stopPrice: null,
+        trailingOffset: null,
+        quantity: 10,
+        postOnly: false,
+        selfTradePrevention: 'cancel_newest',
+      },
+      {
+        ...envelope,
+        ...identity,
+        sequence: 1_000_002,
+        type: 'order_cancelled',
+        reason: 'requested',
+        filledQuantity: 0,
+        cancelledQuantity: 10,
+      },
+      {
+        ...envelope,
+        ...identity,
+        sequence: 1_000_003,
+        type: 'order_rejected',
+        commandType: 'place_order',
+        reason: 'stale_command',
+        message: 'too late',
+      },
+    ];
+    await api.app.get(EventIngestion).ingest(events);
+    expect(await order(buyer.apiKey, orderId)).toMatchObject({ status: 'cancelled', statusReason: 'requested' });
+    expect((await wallet(buyer.apiKey)).cash).toEqual(before.cash);
+  });
+});
