@@ -1,4 +1,4 @@
-import { DEFAULT_INSTRUMENTS, decodeCommand, encodeEvent, TOPICS } from '@bolsa/contracts';
+import { DEFAULT_INSTRUMENTS, decodeCommand, encodeEvents, TOPICS } from '@bolsa/contracts';
 import { ContractBook } from '@bolsa/order-book';
 import { Kafka, logLevel } from 'kafkajs';
 
@@ -26,7 +26,7 @@ export async function startInTestEngine(bootstrap: string): Promise<{
       if (events.length === 0) return;
       await producer.send({
         topic: TOPICS.engineEvents,
-        messages: events.map((event) => ({ key: event.symbol, value: encodeEvent(event) })),
+        messages: [{ key: events[0]!.symbol, value: encodeEvents(events) }],
       });
     },
   });

@@ -4,7 +4,7 @@ import {
   CandleView,
   decodeCommand,
   DEFAULT_INSTRUMENTS,
-  encodeEvent,
+  encodeEvents,
   OrderView,
   TickerView,
   TOPICS,
@@ -52,7 +52,7 @@ afterAll(async () => {
 async function publish(events: EngineEvent[]): Promise<void> {
   await eventWriter.send({
     topic: TOPICS.engineEvents,
-    messages: events.map((event) => ({ key: event.symbol, value: encodeEvent(event) })),
+    messages: [{ key: events[0]!.symbol, value: encodeEvents(events) }],
   });
 }
 

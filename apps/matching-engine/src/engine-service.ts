@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { decodeCommand, encodeEvent, HEADERS, TOPICS, type EngineEvent, type Instrument } from '@bolsa/contracts';
+import { decodeCommand, TOPICS, type Instrument } from '@bolsa/contracts';
 import { Kafka, logLevel, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { EngineConfig } from './config.js';
 import type { EngineMetrics } from './metrics.js';
 import { PartitionBooks } from './partition-books.js';
 import { SnapshotStore } from './snapshot-store.js';
-
-/** The command offset an event came from, in its headers: how a new owner knows what is already published. */
-export const SOURCE_OFFSET_HEADER = 'source-offset';
+import { eventMessages, SOURCE_OFFSET_HEADER, type CommandEvents } from './event-messages.js';
 
 interface PartitionState {
   readonly books: PartitionBooks;
@@ -107,7 +105,7 @@ export class EngineService {
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const partition = batch.partition;
     const state = await this.stateFor(partition);
-    const out: { event: EngineEvent; offset: number }[] = [];
+    const out: CommandEvents[] = [];
     let lastApplied = -1;
     let handled = 0;
     for (const message of batch.messages) {
@@ -142,7 +140,7 @@ export class EngineService {
       lastApplied = offset;
       handled++;
       if (outcome.kind !== 'applied' || offset <= state.reflectedUpTo) continue;
-      for (const event of outcome.events) out.push({ event, offset });
+      if (outcome.events.length > 0) out.push({ events: outcome.events, offset });
       this.logger.debug({ traceId: decoded.value.traceId, offset, events: outcome.events.length }, 'command matched');
     }
     if (out.length > 0) await this.publish(partition, out);
@@ -161,23 +159,9 @@ export class EngineService {
     await heartbeat();
   }
 
-  private async publish(partition: number, out: { event: EngineEvent; offset: number }[]): Promise<void> {
-    await this.producer.send({
-      topic: TOPICS.engineEvents,
-      acks: -1,
-      messages: out.map(({ event, offset }) => ({
-        key: event.symbol,
-        partition,
-        value: encodeEvent(event),
-        headers: {
-          [HEADERS.traceId]: event.traceId,
-          [HEADERS.schemaVersion]: String(event.schemaVersion),
-          [HEADERS.messageType]: event.type,
-          [SOURCE_OFFSET_HEADER]: String(offset),
-        },
-      })),
-    });
-    for (const { event } of out) this.metrics.events.inc({ type: event.type });
+  private async publish(partition: number, out: CommandEvents[]): Promise<void> {
+    await this.producer.send({ topic: TOPICS.engineEvents, acks: -1, messages: eventMessages(partition, out) });
+    for (const { events } of out) for (const event of events) this.metrics.events.inc({ type: event.type });
   }
 
   /** Writes the partition's snapshot, then commits the offset it ends at, in that order. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   DEFAULT_INSTRUMENTS,
-  decodeEvent,
+  decodeEvents,
   encodeCommand,
   TOPICS,
   type EngineEvent,
@@ -63,17 +63,23 @@ async function send(commands: OrderCommand[]): Promise<void> {
   await producer.disconnect();
 }
 
-/** Every event on the events topic, waiting until `count` have arrived and a moment passes with no more. */
-async function readEvents(count: number): Promise<{ event: EngineEvent; traceHeader: string }[]> {
+/**
+ * Every event on the events topic (each with its message's number and trace header), waiting until `count` have
+ * arrived and a moment passes with no more.
+ */
+async function readEvents(count: number): Promise<{ event: EngineEvent; message: number; traceHeader: string }[]> {
   const consumer = kafka.consumer({ groupId: `reader-${Math.random()}`, maxWaitTimeInMs: 200 });
   await consumer.connect();
   await consumer.subscribe({ topics: [TOPICS.engineEvents], fromBeginning: true });
-  const events: { event: EngineEvent; traceHeader: string }[] = [];
+  const events: { event: EngineEvent; message: number; traceHeader: string }[] = [];
+  let messages = 0;
   await consumer.run({
     eachMessage: async ({ message }) => {
-      const decoded = decodeEvent(message.value!);
+      const decoded = decodeEvents(message.value!);
       if (!decoded.ok) throw new Error(decoded.error.message);
-      events.push({ event: decoded.value, traceHeader: message.headers?.['trace-id']?.toString() ?? '' });
+      const traceHeader = message.headers?.['trace-id']?.toString() ?? '';
+      messages++;
+      for (const event of decoded.value) events.push({ event, message: messages, traceHeader });
     },
   });
   const deadline = Date.now() + 60_000;
@@ -83,6 +89,7 @@ async function readEvents(count: number): Promise<{ event: EngineEvent; traceHea
   return events;
 }
 
+/** Messages on the events topic: one per command that caused events. */
 async function publishedCount(): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
@@ -108,9 +115,10 @@ async function withOwnBroker(test: () => Promise<void>): Promise<void> {
   }
 }
 
-function expectedEvents(commands: OrderCommand[]): EngineEvent[] {
+/** The events of each command that causes any, as the engine should publish them: one message per command. */
+function expectedMessages(commands: OrderCommand[]): EngineEvent[][] {
   const books = new Map(DEFAULT_INSTRUMENTS.map((instrument) => [instrument.symbol, new ContractBook(instrument)]));
-  return commands.flatMap((command) => books.get(command.symbol)!.apply(command));
+  return commands.map((command) => books.get(command.symbol)!.apply(command)).filter((events) => events.length > 0);
 }
 
 function bySymbol(events: EngineEvent[]): Record<string, EngineEvent[]> {
@@ -124,20 +132,21 @@ describe('the matching engine process', () => {
   it('survives SIGKILL mid-stream: every command matched once, no event lost or published twice', async () => {
     const snapshotDir = mkdtempSync(join(tmpdir(), 'bolsa-engine-'));
     const commands = orderFlow(3000, SYMBOLS, 7);
-    const expected = expectedEvents(commands);
+    const messages = expectedMessages(commands);
+    const expected = messages.flat();
 
     let engine = startEngine(snapshotDir, 'engine-crash');
     const sending = send(commands);
     // Kill it once it is well into the stream, with commands still arriving.
     let publishedAtCrash = 0;
-    while (publishedAtCrash < expected.length / 10) {
+    while (publishedAtCrash < messages.length / 10) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       publishedAtCrash = await publishedCount();
     }
     engine.kill('SIGKILL');
     await new Promise((resolve) => engine.once('exit', resolve));
     publishedAtCrash = await publishedCount();
-    expect(publishedAtCrash).toBeLessThan(expected.length);
+    expect(publishedAtCrash).toBeLessThan(messages.length);
     await sending;
     engine = startEngine(snapshotDir, 'engine-crash');
     try {
@@ -149,6 +158,13 @@ describe('the matching engine process', () => {
       expect(Object.keys(actual).sort()).toEqual(Object.keys(wanted).sort());
       for (const symbol of Object.keys(wanted)) expect(actual[symbol]).toEqual(wanted[symbol]);
       expect(received.every((entry) => entry.traceHeader === entry.event.traceId)).toBe(true);
+      // Each command's events travel together, in a message of their own.
+      const commandsByMessage = new Map<number, Set<string>>();
+      for (const { message, event } of received) {
+        commandsByMessage.set(message, (commandsByMessage.get(message) ?? new Set()).add(event.commandId));
+      }
+      expect(commandsByMessage.size).toBe(messages.length);
+      expect([...commandsByMessage.values()].every((ids) => ids.size === 1)).toBe(true);
     } finally {
       engine.kill('SIGTERM');
       await new Promise((resolve) => engine.once('exit', resolve));
@@ -159,11 +175,12 @@ describe('the matching engine process', () => {
     await withOwnBroker(async () => {
       const snapshotDir = mkdtempSync(join(tmpdir(), 'bolsa-engine-'));
       const commands = orderFlow(2000, SYMBOLS, 11);
-      const expected = expectedEvents(commands);
+      const messages = expectedMessages(commands);
+      const expected = messages.flat();
       const logs: string[] = [];
       let engine = startEngine(snapshotDir, 'engine-graceful', logs);
       const sending = send(commands);
-      while ((await publishedCount()) < expected.length / 5) await new Promise((resolve) => setTimeout(resolve, 20));
+      while ((await publishedCount()) < messages.length / 5) await new Promise((resolve) => setTimeout(resolve, 20));
       engine.kill('SIGTERM');
       const code = await new Promise((resolve) => engine.once('exit', resolve));
       expect(code).toBe(0);
@@ -190,7 +207,7 @@ describe('the matching engine process', () => {
     kafka = new Kafka({ brokers: [broker.bootstrap], clientId: 'engine-tests', logLevel: logLevel.NOTHING });
     const snapshotDir = mkdtempSync(join(tmpdir(), 'bolsa-engines-'));
     const commands = orderFlow(1500, SYMBOLS, 11);
-    const expected = expectedEvents(commands);
+    const expected = expectedMessages(commands).flat();
     const firstLogs: string[] = [];
     const secondLogs: string[] = [];
     const first = startEngine(snapshotDir, 'engine-pair', firstLogs);

@@ -1,7 +1,7 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { OrderCommand, SCHEMA_VERSION } from './commands.js';
 import { EngineEvent } from './events.js';
-import { HEADERS } from './topics.js';
+import { HEADERS, MAX_EVENTS_PER_MESSAGE } from './topics.js';
 import { err, ok, type Result } from './result.js';
 
 export interface DecodeIssue {
@@ -30,13 +30,14 @@ function decodeWith<T>(schema: z.ZodType<T>, input: string | Uint8Array, what: s
     const message = cause instanceof Error ? cause.message : String(cause);
     return err({ kind: 'invalid_json', message: `${what} is not UTF-8 JSON: ${message}`, issues: [] });
   }
-  if (typeof parsed === 'object' && parsed !== null && 'schemaVersion' in parsed) {
-    const version = (parsed as { schemaVersion: unknown }).schemaVersion;
+  for (const [path, message] of Array.isArray(parsed) ? parsed.map((item, i) => [`${i}.`, item]) : [['', parsed]]) {
+    if (typeof message !== 'object' || message === null || !('schemaVersion' in message)) continue;
+    const version = (message as { schemaVersion: unknown }).schemaVersion;
     if (version !== SCHEMA_VERSION) {
       return err({
         kind: 'unsupported_version',
         message: `${what} has schemaVersion ${JSON.stringify(version)}; this build reads ${SCHEMA_VERSION}`,
-        issues: [{ path: 'schemaVersion', message: `must be ${SCHEMA_VERSION}` }],
+        issues: [{ path: `${String(path)}schemaVersion`, message: `must be ${SCHEMA_VERSION}` }],
       });
     }
   }
@@ -56,9 +57,22 @@ export function decodeCommand(input: string | Uint8Array): Result<OrderCommand, 
   return decodeWith(OrderCommand, input, 'order command');
 }
 
+/**
+ * A message of the engine-events topic: the events one command caused, in order (a command that causes very many,
+ * such as the end of the day on a deep book, spreads them over several messages).
+ */
+export const EngineEventBatch = z
+  .array(EngineEvent)
+  .min(1)
+  .max(MAX_EVENTS_PER_MESSAGE)
+  .refine((events) => events.every((event) => event.symbol === events[0]!.symbol), {
+    error: 'all events of a message are of one symbol (its key)',
+  });
+export type EngineEventBatch = z.infer<typeof EngineEventBatch>;
+
 /** Decodes a Kafka message value from the engine-events topic without ever throwing. */
-export function decodeEvent(input: string | Uint8Array): Result<EngineEvent, DecodeError> {
-  return decodeWith(EngineEvent, input, 'engine event');
+export function decodeEvents(input: string | Uint8Array): Result<EngineEvent[], DecodeError> {
+  return decodeWith(EngineEventBatch, input, 'engine events');
 }
 
 /** Serialises a message, checking it first: nothing invalid leaves a process. */
@@ -66,11 +80,12 @@ export function encodeCommand(command: OrderCommand): string {
   return JSON.stringify(OrderCommand.parse(command));
 }
 
-export function encodeEvent(event: EngineEvent): string {
-  return JSON.stringify(EngineEvent.parse(event));
+/** Up to MAX_EVENTS_PER_MESSAGE events of one command, in order. */
+export function encodeEvents(events: readonly EngineEvent[]): string {
+  return JSON.stringify(EngineEventBatch.parse(events));
 }
 
-/** The headers every message on our topics carries. */
+/** The headers every message on our topics carries; an events message names its first event's type. */
 export function messageHeaders(message: OrderCommand | EngineEvent): Record<string, string> {
   return {
     [HEADERS.traceId]: message.traceId,

@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import {
   commandKey,
   decodeCommand,
-  decodeEvent,
+  decodeEvents,
   encodeCommand,
-  encodeEvent,
+  encodeEvents,
   eventKey,
   HEADERS,
+  MAX_EVENTS_PER_MESSAGE,
   messageHeaders,
   TOPICS,
 } from '../src/index.js';
@@ -20,12 +21,21 @@ describe('decode', () => {
       expect(decodeCommand(text)).toEqual({ ok: true, value: command });
       expect(decodeCommand(new TextEncoder().encode(text))).toEqual({ ok: true, value: command });
     }
-    for (const event of validEvents()) expect(decodeEvent(encodeEvent(event))).toEqual({ ok: true, value: event });
+    const events = validEvents();
+    expect(decodeEvents(encodeEvents(events))).toEqual({ ok: true, value: events });
+    for (const event of events) expect(decodeEvents(encodeEvents([event]))).toEqual({ ok: true, value: [event] });
+  });
+
+  it('carries between one and MAX_EVENTS_PER_MESSAGE events per message', () => {
+    const [event] = validEvents();
+    expect(() => encodeEvents([])).toThrow();
+    expect(() => encodeEvents(Array(MAX_EVENTS_PER_MESSAGE + 1).fill(event))).toThrow();
+    expect(decodeEvents(JSON.stringify(Array(MAX_EVENTS_PER_MESSAGE).fill(event))).ok).toBe(true);
   });
 
   it('reports JSON that does not parse, and bytes that are not UTF-8', () => {
     expect(decodeCommand('{"type":')).toMatchObject({ ok: false, error: { kind: 'invalid_json' } });
-    expect(decodeEvent(new Uint8Array([0xff, 0xfe, 0x7b]))).toMatchObject({
+    expect(decodeEvents(new Uint8Array([0xff, 0xfe, 0x7b]))).toMatchObject({
       ok: false,
       error: { kind: 'invalid_json' },
     });
@@ -37,6 +47,11 @@ describe('decode', () => {
       ok: false,
       error: { kind: 'unsupported_version', issues: [{ path: 'schemaVersion' }] },
     });
+    const [event, other] = validEvents();
+    expect(decodeEvents(JSON.stringify([event, { ...other, schemaVersion: 2 }]))).toMatchObject({
+      ok: false,
+      error: { kind: 'unsupported_version', issues: [{ path: '1.schemaVersion' }] },
+    });
   });
 
   it('names the fields at fault', () => {
@@ -46,15 +61,19 @@ describe('decode', () => {
       expect(result.error.kind).toBe('invalid_message');
       expect(result.error.issues.map((issue) => issue.path).sort()).toEqual(['price', 'quantity']);
     }
-    expect(decodeEvent('[]')).toMatchObject({ ok: false, error: { kind: 'invalid_message' } });
-    expect(decodeEvent('null')).toMatchObject({ ok: false, error: { kind: 'invalid_message' } });
+    expect(decodeEvents('[]')).toMatchObject({ ok: false, error: { kind: 'invalid_message' } });
+    expect(decodeEvents('null')).toMatchObject({ ok: false, error: { kind: 'invalid_message' } });
+    const [event] = validEvents();
+    expect(decodeEvents(JSON.stringify(event))).toMatchObject({ ok: false, error: { kind: 'invalid_message' } });
+    const broken = decodeEvents(JSON.stringify([event, { ...event, sequence: -1 }]));
+    expect(!broken.ok && broken.error.issues.map((issue) => issue.path)).toEqual(['1.sequence']);
   });
 
   it('never throws, whatever the bytes', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.uint8Array(), fc.json()), (input) => {
         expect(decodeCommand(input).ok).toBe(false);
-        expect(decodeEvent(input).ok).toBe(false);
+        expect(decodeEvents(input).ok).toBe(false);
       }),
     );
   });
@@ -69,7 +88,7 @@ describe('topics and keys', () => {
     expect(commandKey(limitBuy({ symbol: 'VALE3' }))).toBe('VALE3');
     for (const event of validEvents()) expect(eventKey(event)).toBe(event.symbol);
     expect(TOPICS.orderCommands).toMatch(/\.v1$/);
-    expect(TOPICS.engineEvents).toMatch(/\.v1$/);
+    expect(TOPICS.engineEvents).toMatch(/\.v2$/);
   });
 
   it('puts the trace id, schema version and type in the headers', () => {

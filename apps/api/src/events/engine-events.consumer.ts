@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { decodeEvent, TOPICS, type EngineEvent } from '@bolsa/contracts';
+import { decodeEvents, TOPICS, type EngineEvent } from '@bolsa/contracts';
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { KafkaClient } from '../messaging/kafka.js';
@@ -60,8 +60,8 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
   private async handle({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const events: EngineEvent[] = [];
     for (const message of batch.messages) {
-      const decoded = message.value === null ? null : decodeEvent(message.value);
-      if (decoded?.ok) events.push(decoded.value);
+      const decoded = message.value === null ? null : decodeEvents(message.value);
+      if (decoded?.ok) events.push(...decoded.value);
       else this.metrics.undecodableEvents.inc();
     }
     let fresh: Awaited<ReturnType<EventIngestion['ingest']>>;

@@ -35,7 +35,7 @@ export class ApiMetrics {
   });
   readonly undecodableEvents = new Counter({
     name: 'api_engine_events_undecodable_total',
-    help: 'Engine events that did not decode and were skipped',
+    help: 'Messages of engine events that did not decode and were skipped',
     registers: [this.registry],
   });
   readonly consumerStartFailures = new Counter({
