@@ -20,6 +20,8 @@ export interface LaunchedStack {
   readonly engineMetricsPort: number;
   readonly databaseUrl: string;
   readonly enginePid: number;
+  /** Removed by the launcher when it stops. */
+  readonly dataDir: string;
   /** The launcher's own pid: every process of the stack runs under it. */
   readonly pid: number;
   /** Everything the launcher printed so far. */
@@ -55,6 +57,8 @@ export async function launchStack(environment: Record<string, string> = {}): Pro
       SIMULATOR: 'off',
       LOG_LEVEL: 'warn',
       STOP_WITH_PID: String(process.pid),
+      // Its own to remove when it stops, whether this process stops it or dies first.
+      DATA_DIR_DISPOSABLE: 'on',
       ...environment,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -76,15 +80,18 @@ export async function launchStack(environment: Record<string, string> = {}): Pro
           enginePid: Number(ready[3]),
           pid: child.pid!,
           output: () => output,
+          dataDir,
           stop: async () => {
             const exited = new Promise((done) => child.once('exit', done));
             child.kill('SIGINT');
             await exited;
-            rmSync(dataDir, { recursive: true, force: true });
           },
         });
       }
     });
-    child.once('exit', (code) => reject(new Error(`the stack exited with ${code}:\n${output}`)));
+    child.once('exit', (code) => {
+      rmSync(dataDir, { recursive: true, force: true });
+      reject(new Error(`the stack exited with ${code}:\n${output}`));
+    });
   });
 }

@@ -27,6 +27,8 @@ const Environment = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Stop when this process is gone: set by tests and benchmarks, so a killed run leaves no stack behind. */
   STOP_WITH_PID: z.coerce.number().int().positive().optional(),
+  /** Remove DATA_DIR once stopped: for the throwaway directories of tests and benchmarks. */
+  DATA_DIR_DISPOSABLE: z.enum(['on', 'off']).default('off'),
 });
 
 export type StackConfig = z.infer<typeof Environment>;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -146,6 +146,7 @@ async function main(): Promise<void> {
     for (const child of [...started.children].reverse()) await child.stop();
     await started.postgres?.stop();
     await started.broker?.stop();
+    if (config.DATA_DIR_DISPOSABLE === 'on') rmSync(dataDir, { recursive: true, force: true });
     log('stopped');
     process.exit(code);
   };

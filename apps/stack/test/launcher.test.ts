@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<boole
 }
 
 describe('a stack started by a test or benchmark', () => {
-  it('stops by itself when the process that started it is killed', async () => {
+  it('stops by itself and removes its data directory when the process that started it is killed', async () => {
     // A stand-in for a benchmark: starts the stack, prints the engine's pid, then waits to be killed.
     const owner = spawn(
       process.execPath,
@@ -33,22 +34,24 @@ describe('a stack started by a test or benchmark', () => {
         '-e',
         `const { launchStack } = await import(${JSON.stringify(launchModule)});
          const stack = await launchStack();
-         console.log('engine-pid=' + stack.enginePid);
+         console.log('engine-pid=' + stack.enginePid + ' data=' + stack.dataDir);
          setInterval(() => undefined, 1000);`,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    const enginePid = await new Promise<number>((resolve, reject) => {
+    const [enginePid, dataDir] = await new Promise<[number, string]>((resolve, reject) => {
       let output = '';
       owner.stdout!.on('data', (chunk: Buffer) => {
         output += chunk.toString();
-        const match = /engine-pid=(\d+)/.exec(output);
-        if (match) resolve(Number(match[1]));
+        const match = /engine-pid=(\d+) data=(\S+)/.exec(output);
+        if (match) resolve([Number(match[1]), match[2]!]);
       });
       owner.once('exit', () => reject(new Error(`the owner exited early: ${output}`)));
     });
     expect(isAlive(enginePid)).toBe(true);
+    expect(existsSync(join(dataDir, 'postgres'))).toBe(true);
     owner.kill('SIGKILL');
     expect(await until(() => !isAlive(enginePid), 30_000)).toBe(true);
+    expect(await until(() => !existsSync(dataDir), 30_000)).toBe(true);
   }, 120_000);
 });
