@@ -198,6 +198,8 @@ export class ContractBook {
   private commandType: 'place_order' | 'cancel_order' | 'amend_order' = 'place_order';
   private clientOrderId: string | null = null;
   private readonly placements: PlacementMemory;
+  /** Placements ignored because their order had already been placed (not kept in snapshots). */
+  resentPlacements = 0;
 
   constructor(
     readonly instrument: Instrument,
@@ -227,9 +229,6 @@ export class ContractBook {
     this.freeIds.push(...snapshot.freeIds);
     this.nextId = snapshot.nextId;
   }
-
-  /** Placements ignored because their order had already been placed (not kept in snapshots). */
-  resentPlacements = 0;
 
   /** The sequence number of the last event emitted (0 before any). */
   get lastSequence(): number {
