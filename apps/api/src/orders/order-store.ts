@@ -314,10 +314,6 @@ export class OrderStore {
   }
 
   /**
-   * One of the account's orders, or null (another account's order reads as missing). Plain pg, planned per call:
-   * Prisma's findUnique cost ~0.7 ms of CPU per request here, and every cancel and amend starts with this read.
-   */
-  /**
    * Orders recorded more than `olderThanMs` ago that the engine has not answered yet, oldest first (through the
    * partial index on pending orders).
    */
@@ -335,6 +331,10 @@ export class OrderStore {
     return rows.map(recordedOrder);
   }
 
+  /**
+   * One of the account's orders, or null (another account's order reads as missing). Plain pg, planned per call:
+   * Prisma's findUnique cost ~0.7 ms of CPU per request here, and every cancel and amend starts with this read.
+   */
   async find(accountId: string, orderId: string): Promise<OrderRow | null> {
     const { rows } = await this.sql.query<OrderRow>('SELECT * FROM orders WHERE id = $1 AND account_id = $2', [
       orderId,
