@@ -14,7 +14,7 @@ const Environment = z.object({
   /** …or after this long, whichever comes first. */
   SNAPSHOT_EVERY_MS: z.coerce.number().int().positive().default(5_000),
   /**
-   * How long (in command time) each book remembers the order ids placed in it: a placement sent again within it
+   * How long (in placement time) each book remembers the order ids placed in it: a placement sent again within it
    * changes nothing, one older than it is rejected as stale. The API re-sends orders it cannot tell were delivered.
    */
   PLACEMENT_MEMORY_MS: z.coerce.number().int().positive().default(DEFAULT_PLACEMENT_MEMORY_MS),

@@ -40,22 +40,28 @@ describe('PartitionBooks', () => {
   });
 
   it('reports a placement sent again, and gives its books the placement memory it was configured with', () => {
-    const [first, later] = orderFlow(2, ['PETR4']).map((command, i) => ({ ...command, timestamp: 1_000 + i * 900 }));
+    const [first] = orderFlow(1, ['PETR4']);
+    if (first?.type !== 'place_order') throw new Error('the flow starts with a placement');
     // A market order into an empty book: cancelled at once, so nothing but the memory knows it.
-    const placed =
-      first!.type === 'place_order'
-        ? { ...first!, orderType: 'market' as const, timeInForce: 'IOC' as const, price: null }
-        : undefined;
+    const placed = {
+      ...first,
+      orderType: 'market' as const,
+      timeInForce: 'IOC' as const,
+      price: null,
+      timestamp: 1_000,
+    };
+    // Another placement 900 ms later: placements move the memory's window.
+    const later = { ...placed, commandId: randomUUID(), orderId: randomUUID(), timestamp: 1_900 };
     const books = new PartitionBooks(0, instruments, undefined, { placementMemoryMs: 500 });
-    expect(books.apply(placed!, 0).kind).toBe('applied');
-    expect(books.apply({ ...placed!, commandId: randomUUID() }, 1)).toEqual({ kind: 'resent' });
+    expect(books.apply(placed, 0).kind).toBe('applied');
+    expect(books.apply({ ...placed, commandId: randomUUID() }, 1)).toEqual({ kind: 'resent' });
     const resumed = new PartitionBooks(0, instruments, JSON.parse(JSON.stringify(books.snapshot())), {
       placementMemoryMs: 500,
     });
-    expect(resumed.apply({ ...placed!, commandId: randomUUID() }, 2)).toEqual({ kind: 'resent' });
-    resumed.apply(later!, 3);
-    // 900 ms of command time later the first placement is outside a 500 ms memory: sent again, it is stale.
-    expect(resumed.apply({ ...placed!, commandId: randomUUID() }, 4)).toEqual({
+    expect(resumed.apply({ ...placed, commandId: randomUUID() }, 2)).toEqual({ kind: 'resent' });
+    resumed.apply(later, 3);
+    // The first placement is now outside a 500 ms memory: sent again, it is stale.
+    expect(resumed.apply({ ...placed, commandId: randomUUID() }, 4)).toEqual({
       kind: 'applied',
       events: [expect.objectContaining({ type: 'order_rejected', reason: 'stale_command' })],
     });

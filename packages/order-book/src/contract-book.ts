@@ -67,12 +67,12 @@ export const REJECT_MESSAGES: Record<RejectReason, string> = {
     'the order reached the exchange too late: it is older than the window in which re-sends are recognised',
 };
 
-/** How long (in command time) a book remembers the ids of the orders placed in it, unless told otherwise. */
+/** How long (in placement time) a book remembers the ids of the orders placed in it, unless told otherwise. */
 export const DEFAULT_PLACEMENT_MEMORY_MS = 120_000;
 
 export interface ContractBookOptions {
   /**
-   * How long, in command timestamps, the ids of placed orders are remembered. A placement whose order id is
+   * How long, in placement timestamps, the ids of placed orders are remembered. A placement whose order id is
    * remembered (or live) is a re-send and changes nothing; one older than this window is rejected as stale,
    * since the book can no longer tell whether it already took it.
    */
@@ -102,7 +102,7 @@ export interface ContractBookSnapshot {
 }
 
 export interface PlacementMemorySnapshot {
-  /** The newest command timestamp the book has seen: the window ends there. */
+  /** The newest placement timestamp the book has seen: the window ends there. */
   readonly latestTimestamp: number;
   readonly orderIds: string[];
   readonly timestamps: number[];
@@ -111,7 +111,7 @@ export interface PlacementMemorySnapshot {
 type Envelope = Pick<EngineEvent, 'schemaVersion' | 'symbol' | 'commandId' | 'traceId' | 'timestamp'>;
 
 /**
- * The order ids placed within the last `windowMs` of command time, oldest first, so that a placement sent again
+ * The order ids placed within the last `windowMs` of placement time, oldest first, so that a placement sent again
  * (the API re-sends orders it cannot tell were delivered) is recognised. Deterministic: time is the commands'
  * own timestamps, never a clock.
  */
@@ -244,7 +244,6 @@ export class ContractBook {
       throw new Error(`command for ${command.symbol} sent to the ${this.instrument.symbol} book`);
     }
     this.out.length = 0;
-    this.placements.advance(command.timestamp);
     this.envelope = {
       schemaVersion: 1,
       symbol: command.symbol,
@@ -317,6 +316,9 @@ export class ContractBook {
   private place(command: PlaceOrderCommand): void {
     this.commandType = 'place_order';
     this.clientOrderId = command.clientOrderId;
+    // Only placements move the window: their timestamps all come from where orders are recorded, so one clock
+    // decides what is stale (a cancel's timestamp comes from whichever process sent it).
+    this.placements.advance(command.timestamp);
     // Order ids are made once by whoever records the order, so the same id again is that order sent again.
     if (this.internalIds.has(command.orderId) || this.placements.has(command.orderId)) {
       this.resentPlacements++;

@@ -203,6 +203,24 @@ describe('ContractBook', () => {
       expect(restored.validateInternalState()).toEqual([]);
     });
 
+    it('moves its window with placements only, whose timestamps all come from where orders are recorded', () => {
+      const book = new ContractBook(PETR4, undefined, { placementMemoryMs: 60_000 });
+      const resting = at(place(ALICE, 'sell', 3500, 3), 1_000);
+      const gone = at(place(BOB, 'buy', 3400, 1, { timeInForce: 'IOC' }), 2_000);
+      applyAll(book, [resting, gone]);
+      // A cancel stamped by a process whose clock runs far ahead changes nothing about what is stale.
+      book.apply({
+        ...envelope(),
+        timestamp: 10_000_000,
+        type: 'cancel_order',
+        accountId: ALICE,
+        clientOrderId: null,
+        orderId: resting.orderId,
+      });
+      expect(book.apply({ ...gone, commandId: uuid() })).toEqual([]);
+      expect(book.apply(at(place(BOB, 'buy', 3400, 1), 3_000))[0]).toMatchObject({ type: 'order_accepted' });
+    });
+
     it('reads a snapshot written before placements were remembered', () => {
       const book = new ContractBook(PETR4);
       book.apply(place(ALICE, 'sell', 3500, 3));
