@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,8 +29,17 @@ beforeAll(async () => {
   kafka = new Kafka({ brokers: [broker.bootstrap], clientId: 'engine-tests', logLevel: logLevel.NOTHING });
 });
 
+/** Snapshot directories the tests made, removed at the end. */
+const scratch: string[] = [];
+function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+
 afterAll(async () => {
   await broker.stop();
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
 function startEngine(snapshotDir: string, groupId: string, logs?: string[]): ChildProcess {
@@ -130,7 +139,7 @@ function bySymbol(events: EngineEvent[]): Record<string, EngineEvent[]> {
 
 describe('the matching engine process', () => {
   it('survives SIGKILL mid-stream: every command matched once, no event lost or published twice', async () => {
-    const snapshotDir = mkdtempSync(join(tmpdir(), 'bolsa-engine-'));
+    const snapshotDir = scratchDir('bolsa-engine-');
     const commands = orderFlow(3000, SYMBOLS, 7);
     const messages = expectedMessages(commands);
     const expected = messages.flat();
@@ -173,7 +182,7 @@ describe('the matching engine process', () => {
 
   it('stops cleanly on SIGTERM mid-stream (snapshots saved) and resumes without loss or repeats', async () => {
     await withOwnBroker(async () => {
-      const snapshotDir = mkdtempSync(join(tmpdir(), 'bolsa-engine-'));
+      const snapshotDir = scratchDir('bolsa-engine-');
       const commands = orderFlow(2000, SYMBOLS, 11);
       const messages = expectedMessages(commands);
       const expected = messages.flat();
@@ -205,7 +214,7 @@ describe('the matching engine process', () => {
     const shared = { broker, kafka };
     broker = await startBroker({ partitions: 3 });
     kafka = new Kafka({ brokers: [broker.bootstrap], clientId: 'engine-tests', logLevel: logLevel.NOTHING });
-    const snapshotDir = mkdtempSync(join(tmpdir(), 'bolsa-engines-'));
+    const snapshotDir = scratchDir('bolsa-engines-');
     const commands = orderFlow(1500, SYMBOLS, 11);
     const expected = expectedMessages(commands).flat();
     const firstLogs: string[] = [];
