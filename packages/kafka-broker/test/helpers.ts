@@ -1,8 +1,9 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { onTestFinished } from 'vitest';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -16,8 +17,11 @@ export function client(bootstrap: string, overrides: Partial<KafkaConfig> = {}):
   });
 }
 
+/** A directory of the current test's own, removed when the test ends. */
 export function temporaryDir(name: string): string {
-  return mkdtempSync(join(tmpdir(), `bolsa-${name}-`));
+  const dir = mkdtempSync(join(tmpdir(), `bolsa-${name}-`));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 export async function eventually<T>(
