@@ -3,18 +3,10 @@ import type { MyTradeView, OrderView } from '@bolsa/contracts';
 import { useEffect, useState } from 'react';
 import { api, ApiFailure } from '../lib/api';
 import { decimalInput, formatBRL, formatPrice, formatQuantity, formatTime } from '../lib/format';
+import { orderStatusText } from '../lib/order-status';
 import { fieldMessages } from '../lib/ticket';
 
 type Tab = 'open' | 'done' | 'trades';
-const STATUS: Record<string, string> = {
-  pending: 'enviada',
-  open: 'aberta',
-  partially_filled: 'parcial',
-  filled: 'executada',
-  cancelled: 'cancelada',
-  expired: 'expirada',
-  rejected: 'rejeitada',
-};
 const TYPE: Record<string, string> = {
   limit: 'limitada',
   market: 'mercado',
@@ -165,7 +157,7 @@ export function MyOrders({ version }: { version: number }) {
                       )}
                     </td>
                     <td className={cell}>{formatQuantity(order.filledQuantity)}</td>
-                    <td className={cell}>{STATUS[order.status]}</td>
+                    <td className={cell}>{orderStatusText(order.status, order.statusReason)}</td>
                     <td className={`${cell} whitespace-nowrap text-right`}>
                       {tab === 'open' &&
                         (isEditing ? (

@@ -1,0 +1,47 @@
+import type { CancelReason, OrderStatus, RejectReason } from '@bolsa/contracts';
+
+const STATUS: Record<OrderStatus, string> = {
+  pending: 'enviada',
+  open: 'aberta',
+  partially_filled: 'parcial',
+  filled: 'executada',
+  cancelled: 'cancelada',
+  expired: 'expirada',
+  rejected: 'rejeitada',
+};
+
+/** Why the exchange refused an order; `not_submitted` is the API's own (the exchange could not be reached). */
+const REJECTED: Record<RejectReason | 'not_submitted', string> = {
+  invalid_order: 'campos inconsistentes',
+  unknown_symbol: 'ativo desconhecido',
+  off_tick: 'preço fora do tick',
+  off_lot: 'quantidade fora do lote',
+  price_out_of_band: 'preço fora do túnel',
+  duplicate_order_id: 'ordem duplicada',
+  unknown_order: 'ordem desconhecida',
+  not_order_owner: 'ordem de outra conta',
+  post_only_would_take: 'post-only executaria na hora',
+  not_amendable: 'alteração não permitida',
+  quantity_below_filled: 'quantidade abaixo do executado',
+  stale_command: 'chegou tarde à bolsa',
+  not_submitted: 'bolsa indisponível',
+};
+
+const CANCELLED: Record<CancelReason, string> = {
+  requested: 'a pedido',
+  immediate_or_cancel: 'IOC, restante cancelado',
+  fill_or_kill: 'FOK sem execução total',
+  no_liquidity: 'sem liquidez',
+  self_trade_prevention: 'autonegociação',
+};
+
+const EXPIRED: Record<string, string> = { end_of_day: 'fim do pregão' };
+
+/** An order's status as the trader reads it, with why it ended where the API says: "rejeitada (sem liquidez)". */
+export function orderStatusText(status: string, reason: string | null): string {
+  const text = STATUS[status as OrderStatus] ?? status;
+  const reasons: Record<string, string> =
+    status === 'rejected' ? REJECTED : status === 'cancelled' ? CANCELLED : status === 'expired' ? EXPIRED : {};
+  const why = reason === null ? undefined : reasons[reason];
+  return why === undefined ? text : `${text} (${why})`;
+}
