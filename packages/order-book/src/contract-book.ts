@@ -198,8 +198,6 @@ export class ContractBook {
   private commandType: 'place_order' | 'cancel_order' | 'amend_order' = 'place_order';
   private clientOrderId: string | null = null;
   private readonly placements: PlacementMemory;
-  /** Placements ignored because their order had already been placed (not kept in snapshots). */
-  resentPlacements = 0;
 
   constructor(
     readonly instrument: Instrument,
@@ -321,7 +319,6 @@ export class ContractBook {
     this.placements.advance(command.timestamp);
     // Order ids are made once by whoever records the order, so the same id again is that order sent again.
     if (this.internalIds.has(command.orderId) || this.placements.has(command.orderId)) {
-      this.resentPlacements++;
       return;
     }
     if (this.placements.isStale(command.timestamp)) {

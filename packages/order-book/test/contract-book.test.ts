@@ -160,7 +160,6 @@ describe('ContractBook', () => {
         expect(book.apply({ ...command, commandId: uuid() })).toEqual([]);
       }
       expect(book.stateHash()).toBe(hash);
-      expect(book.resentPlacements).toBe(3);
       expect(book.lastSequence).toBe(first.length);
     });
 
