@@ -24,7 +24,7 @@ import { ApiMetrics } from '../observability/metrics.js';
 import { planHold } from '../wallets/holds.js';
 import { IdempotencyKeyTaken, OrderStore } from './order-store.js';
 import { HistoryStore } from './history.store.js';
-import { placeCommand } from './place-command.js';
+import { commandEnvelope, placeCommand } from './place-command.js';
 import { DONE_STATUSES, OPEN_STATUSES, rowToOrderView, type OrderRow } from './order-view.js';
 
 export interface Caller {
@@ -133,7 +133,7 @@ export class OrdersService {
   async cancel(caller: Caller, orderId: string): Promise<OrderView> {
     const order = await this.openOrder(caller, orderId);
     await this.send({
-      ...this.envelope(caller, order.symbol),
+      ...commandEnvelope(order.symbol, caller.traceId, Date.now()),
       type: 'cancel_order',
       orderId,
       accountId: caller.accountId,
@@ -157,7 +157,7 @@ export class OrdersService {
     if (errors.length > 0) throw ApiError.validation(errors);
     await this.store.holdForAmend(orderId, { price, quantity }, caller.traceId);
     await this.send({
-      ...this.envelope(caller, order.symbol),
+      ...commandEnvelope(order.symbol, caller.traceId, Date.now()),
       type: 'amend_order',
       orderId,
       accountId: caller.accountId,
@@ -181,16 +181,6 @@ export class OrdersService {
     }
     const orders = await this.history.orders(caller.accountId, { statuses, limit: 200 });
     return orders.map(rowToOrderView);
-  }
-
-  private envelope(caller: Caller, symbol: string) {
-    return {
-      schemaVersion: 1 as const,
-      commandId: randomUUID(),
-      symbol,
-      traceId: caller.traceId,
-      timestamp: Date.now(),
-    };
   }
 
   private checkedPrice(text: string, instrument: Instrument, errors: FieldError[]): number | null {

@@ -11,6 +11,11 @@ export interface RecordedOrder {
   readonly fields: OrderFields;
 }
 
+/** What every command to the engine starts with. */
+export function commandEnvelope(symbol: string, traceId: string, timestamp: number) {
+  return { schemaVersion: 1 as const, commandId: randomUUID(), symbol, traceId, timestamp };
+}
+
 /**
  * The engine's command for a recorded order, the same whenever it is sent: its timestamp is the moment the order
  * was recorded, so the engine can tell a re-send from a new order and refuse one sent later than it remembers.
@@ -18,11 +23,7 @@ export interface RecordedOrder {
 export function placeCommand(order: RecordedOrder): PlaceOrderCommand {
   const { fields } = order;
   return {
-    schemaVersion: 1,
-    commandId: randomUUID(),
-    symbol: order.symbol,
-    traceId: order.traceId,
-    timestamp: order.recordedAt.getTime(),
+    ...commandEnvelope(order.symbol, order.traceId, order.recordedAt.getTime()),
     type: 'place_order',
     orderId: order.orderId,
     accountId: order.accountId,
