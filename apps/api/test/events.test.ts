@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ApiErrorBody,
   BookView,
@@ -17,6 +18,7 @@ import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, PgNotifications } from '../src/database/pg-notifications.js';
 import { PrismaService } from '../src/database/prisma.service.js';
+import { MarketDataService } from '../src/markets/market-data.service.js';
 import { newTrader, startTestApi, type TestApi, until } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
@@ -230,6 +232,49 @@ describe('market data from what the events left', () => {
     ]);
     const minutes = CandleView.array().parse((await api.request('GET', '/api/markets/ITUB4/candles?limit=2')).body);
     expect(minutes.map((c) => c.openTime)).toEqual([at(3).toISOString(), at(7).toISOString()]);
+  });
+
+  it("sums the ticker's day from the minute candles of the last 24 hours and takes the last price by sequence", async () => {
+    const prisma = api.app.get(PrismaService);
+    const now = Date.UTC(2026, 10, 21, 10, 0, 30);
+    const minutesAgo = (minutes: number) => new Date(Date.UTC(2026, 10, 21, 10, 0) - minutes * 60_000);
+    const candles = [
+      { openTime: minutesAgo(1440), open: 900n, high: 990n, low: 100n, close: 950n, volume: 50n, trades: 9 },
+      { openTime: minutesAgo(1439), open: 1000n, high: 1100n, low: 980n, close: 1050n, volume: 10n, trades: 2 },
+      { openTime: minutesAgo(600), open: 1050n, high: 1200n, low: 1040n, close: 1180n, volume: 5n, trades: 3 },
+      { openTime: minutesAgo(0), open: 1180n, high: 1190n, low: 1150n, close: 1150n, volume: 4n, trades: 1 },
+    ];
+    for (const candle of candles) await prisma.candle.create({ data: { symbol: 'BBDC4', ...candle } });
+    const trade = (sequence: number, price: bigint, executedAt: Date) => ({
+      id: `BBDC4-${sequence}`,
+      symbol: 'BBDC4',
+      sequence,
+      price,
+      quantity: 1n,
+      aggressorSide: 'buy',
+      makerOrderId: randomUUID(),
+      takerOrderId: randomUUID(),
+      makerAccountId: randomUUID(),
+      takerAccountId: randomUUID(),
+      traceId: 'ticker-test',
+      executedAt,
+    });
+    // The newest trade by sequence is the last price, even with an earlier timestamp (two API clocks).
+    await prisma.trade.createMany({
+      data: [trade(1, 1190n, minutesAgo(0)), trade(2, 1150n, new Date(minutesAgo(0).getTime() - 1))],
+    });
+    const ticker = await api.app.get(MarketDataService).ticker('BBDC4', now);
+    expect(ticker).toEqual({
+      symbol: 'BBDC4',
+      last: '11.50',
+      open: '10.00',
+      change: '1.50',
+      changePercent: '15.00',
+      high: '12.00',
+      low: '9.80',
+      volume: '19',
+      trades: 6,
+    });
   });
 
   it.each([

@@ -232,7 +232,7 @@ export const CandleView = z.object({
 });
 export type CandleView = z.infer<typeof CandleView>;
 
-/** `GET /api/markets/:symbol/ticker`: the last 24 hours. */
+/** `GET /api/markets/:symbol/ticker`: the last price and the last 24 hours, in whole minutes. */
 export const TickerView = z.object({
   symbol: InstrumentSymbol,
   last: z.string().nullable(),

