@@ -8,6 +8,7 @@ import { toWalletView } from '../wallets/wallet-views.js';
 import { EventBus } from '../events/event-bus.js';
 import type { StoredEvent } from '../events/event-ingestion.js';
 import { MarketDataService } from '../markets/market-data.service.js';
+import { SharedTickers } from './shared-tickers.js';
 import type { SseMessage, StreamSource } from './sse.js';
 
 type Trade = Extract<EngineEvent, { type: 'trade' }>;
@@ -98,13 +99,17 @@ const WALLET_EVERY_MS = 100;
 /** The live streams: one market, one trader's own orders (and wallet), and every trade. */
 @Injectable()
 export class StreamsService {
+  private readonly tickers: SharedTickers;
+
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(EventBus) private readonly bus: EventBus,
     @Inject(MarketDataService) private readonly markets: MarketDataService,
     @Inject(WalletStore) private readonly wallets: WalletStore,
     @Inject(PgNotifications) private readonly notifications: PgNotifications,
-  ) {}
+  ) {
+    this.tickers = new SharedTickers((symbol) => this.markets.ticker(symbol));
+  }
 
   /** The caller's order updates and fills, and their wallet whenever it changes (at most every 100 ms). */
   me(accountId: string): StreamSource {
@@ -123,7 +128,7 @@ export class StreamsService {
     };
   }
 
-  /** Trades, L2 deltas and (at most once a second, after trades) the ticker of one symbol. */
+  /** Trades, L2 deltas and (at most once a second, after a trade) the ticker of one symbol. */
   market(symbol: string): StreamSource {
     let tickerDue = 0;
     return {
@@ -144,9 +149,11 @@ export class StreamsService {
         }
         if (event.type !== 'trade') return [];
         const messages: SseMessage[] = [{ id, event: 'trade', data: tradeView(event) }];
-        if (Date.now() >= tickerDue) {
-          tickerDue = Date.now() + TICKER_EVERY_MS;
-          messages.push({ event: 'ticker', data: await this.markets.ticker(symbol) });
+        const now = Date.now();
+        if (now >= tickerDue) {
+          // Due on the same whole seconds for every stream, so they all ask at the same trade and share one read.
+          tickerDue = (Math.floor(now / TICKER_EVERY_MS) + 1) * TICKER_EVERY_MS;
+          messages.push({ event: 'ticker', data: await this.tickers.after(symbol, event.sequence) });
         }
         return messages;
       },
