@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ import pg from 'pg';
 import { readEvents, type SseEvent } from '../bench/sse.js';
 import { MarketSimulator } from '@bolsa/simulator';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -384,7 +384,9 @@ describe('the market simulator', () => {
     'trades through the public API with bot accounts, and reuses them after a restart',
     { timeout: 60_000 },
     async () => {
-      const botsFile = join(mkdtempSync(join(tmpdir(), 'bolsa-sim-')), 'bots.json');
+      const botsDir = mkdtempSync(join(tmpdir(), 'bolsa-sim-'));
+      onTestFinished(() => rmSync(botsDir, { recursive: true, force: true }));
+      const botsFile = join(botsDir, 'bots.json');
       const before = await call('GET', '/api/admin/summary', { token: await adminKey() });
       const tradesBefore = (before.body as { instruments: Array<{ trades: number }> }).instruments.reduce(
         (sum, i) => sum + i.trades,

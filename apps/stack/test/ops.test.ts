@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -222,12 +222,13 @@ describe('prometheus/ and grafana/', () => {
     let stack: LaunchedStack;
     let prometheus: ChildProcess;
     let prometheusUrl: string;
+    let dir: string | undefined;
 
     beforeAll(async () => {
       stack = await launchStack();
       const port = await freePort();
       prometheusUrl = `http://127.0.0.1:${port}`;
-      const dir = mkdtempSync(join(tmpdir(), 'bolsa-prometheus-'));
+      dir = mkdtempSync(join(tmpdir(), 'bolsa-prometheus-'));
       const api = new URL(stack.api).host;
       const web = new URL(stack.web).port;
       writeFileSync(
@@ -251,8 +252,13 @@ describe('prometheus/ and grafana/', () => {
     }, 180_000);
 
     afterAll(async () => {
-      prometheus?.kill('SIGTERM');
+      if (prometheus !== undefined && prometheus.exitCode === null) {
+        const exited = new Promise((done) => prometheus.once('exit', done));
+        prometheus.kill('SIGTERM');
+        await exited;
+      }
       await stack?.stop();
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     });
 
     it('finds every target up', { timeout: 90_000 }, async () => {

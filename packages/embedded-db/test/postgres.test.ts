@@ -1,13 +1,14 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { startPostgres } from '../src/index.js';
 
 describe('embedded PostgreSQL', () => {
   it('starts a real server whose data survives a restart on the same directory', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bolsa-db-test-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
     const first = await startPostgres({ dataDir });
     const client = new pg.Client({ connectionString: first.url });
     await client.connect();
