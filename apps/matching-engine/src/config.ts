@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_INSTRUMENTS, InstrumentList, type Instrument } from '@bolsa/contracts';
-import { DEFAULT_PLACEMENT_MEMORY_MS } from '@bolsa/order-book';
+import { DEFAULT_PLACEMENT_MAX_DELAY_MS, DEFAULT_PLACEMENT_MEMORY_MS } from '@bolsa/order-book';
 import { z } from 'zod';
 
 /** The engine's whole configuration, read from the environment once, here and nowhere else. */
@@ -18,6 +18,8 @@ const Environment = z.object({
    * changes nothing, one older than it is rejected as stale. The API re-sends orders it cannot tell were delivered.
    */
   PLACEMENT_MEMORY_MS: z.coerce.number().int().positive().default(DEFAULT_PLACEMENT_MEMORY_MS),
+  /** How long after its recording an order's placement may be sent (re-sends included) and still be taken. */
+  PLACEMENT_MAX_DELAY_MS: z.coerce.number().int().positive().default(DEFAULT_PLACEMENT_MAX_DELAY_MS),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   METRICS_HOST: z.string().default('127.0.0.1'),
   /** A JSON file with the instrument list; the shared defaults otherwise. */
@@ -33,6 +35,7 @@ export interface EngineConfig {
   readonly snapshotEveryCommands: number;
   readonly snapshotEveryMs: number;
   readonly placementMemoryMs: number;
+  readonly placementMaxDelayMs: number;
   readonly metricsPort: number;
   readonly metricsHost: string;
   readonly instruments: readonly Instrument[];
@@ -58,6 +61,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): EngineConfig {
     snapshotEveryCommands: env.SNAPSHOT_EVERY_COMMANDS,
     snapshotEveryMs: env.SNAPSHOT_EVERY_MS,
     placementMemoryMs: env.PLACEMENT_MEMORY_MS,
+    placementMaxDelayMs: env.PLACEMENT_MAX_DELAY_MS,
     metricsPort: env.METRICS_PORT,
     metricsHost: env.METRICS_HOST,
     instruments,

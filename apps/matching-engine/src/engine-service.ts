@@ -184,6 +184,7 @@ export class EngineService {
     const snapshot = this.snapshots.load(partition);
     const books = new PartitionBooks(partition, this.instruments, snapshot, {
       placementMemoryMs: this.config.placementMemoryMs,
+      placementMaxDelayMs: this.config.placementMaxDelayMs,
     });
     const reflectedUpTo = await this.lastPublishedSourceOffset(partition);
     const state: PartitionState = { books, reflectedUpTo, commandsSinceSnapshot: 0, lastSnapshotAt: Date.now() };

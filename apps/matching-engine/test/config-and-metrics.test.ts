@@ -15,6 +15,8 @@ describe('configuration', () => {
     expect(custom.snapshotEveryCommands).toBe(7);
     expect(defaults.placementMemoryMs).toBe(120_000);
     expect(loadConfig({ PLACEMENT_MEMORY_MS: '5000' }).placementMemoryMs).toBe(5000);
+    expect(defaults.placementMaxDelayMs).toBe(30_000);
+    expect(loadConfig({ PLACEMENT_MAX_DELAY_MS: '2000' }).placementMaxDelayMs).toBe(2000);
   });
 
   it('names what is wrong', () => {

@@ -34,6 +34,11 @@ export const PlaceOrderCommand = z
   .object({
     ...orderCommandEnvelope,
     type: z.literal('place_order'),
+    /**
+     * When this copy was published, by the sender's clock (`timestamp` is when the order was recorded, the same on
+     * every copy). Absent: sent when recorded. A book refuses a first placement sent too long after its recording.
+     */
+    sentAt: Timestamp.optional(),
     side: Side,
     orderType: OrderType,
     timeInForce: TimeInForce,

@@ -64,11 +64,15 @@ export const REJECT_MESSAGES: Record<RejectReason, string> = {
   not_amendable: 'this order cannot be amended that way',
   quantity_below_filled: 'the new quantity is not above what has already filled',
   stale_command:
-    'the order reached the exchange too late: it is older than the window in which re-sends are recognised',
+    'the order reached the exchange too late: sent too long after it was recorded, or older than the window in ' +
+    'which re-sends are recognised',
 };
 
 /** How long (in placement time) a book remembers the ids of the orders placed in it, unless told otherwise. */
 export const DEFAULT_PLACEMENT_MEMORY_MS = 120_000;
+
+/** How long after its recording an order may first reach a book, unless told otherwise. */
+export const DEFAULT_PLACEMENT_MAX_DELAY_MS = 30_000;
 
 export interface ContractBookOptions {
   /**
@@ -77,6 +81,12 @@ export interface ContractBookOptions {
    * since the book can no longer tell whether it already took it.
    */
   readonly placementMemoryMs?: number;
+  /**
+   * The longest a placement not yet taken may have been sent after its order was recorded (its `sentAt` less its
+   * `timestamp`): a later one is rejected as stale. So an order the API holds money for is placed within this long
+   * of being recorded or refused, however long the way to the exchange was broken.
+   */
+  readonly placementMaxDelayMs?: number;
 }
 
 /** Who a live order is, in the contract's terms. */
@@ -198,6 +208,7 @@ export class ContractBook {
   private commandType: 'place_order' | 'cancel_order' | 'amend_order' = 'place_order';
   private clientOrderId: string | null = null;
   private readonly placements: PlacementMemory;
+  private readonly placementMaxDelayMs: number;
 
   constructor(
     readonly instrument: Instrument,
@@ -209,6 +220,7 @@ export class ContractBook {
       options.placementMemoryMs ?? DEFAULT_PLACEMENT_MEMORY_MS,
       snapshot?.placements,
     );
+    this.placementMaxDelayMs = options.placementMaxDelayMs ?? DEFAULT_PLACEMENT_MAX_DELAY_MS;
     if (snapshot === undefined) {
       this.book = new OrderBook(
         { tickSize: instrument.tickSize, lotSize: instrument.lotSize, priceBand: instrument.priceBand },
@@ -322,6 +334,12 @@ export class ContractBook {
       return;
     }
     if (this.placements.isStale(command.timestamp)) {
+      this.reject(command.orderId, command.accountId, command.clientOrderId, 'stale_command');
+      return;
+    }
+    if ((command.sentAt ?? command.timestamp) - command.timestamp > this.placementMaxDelayMs) {
+      // Final: a copy sent earlier that is still on its way (another process's) must not place it afterwards.
+      this.placements.remember(command.orderId, command.timestamp);
       this.reject(command.orderId, command.accountId, command.clientOrderId, 'stale_command');
       return;
     }

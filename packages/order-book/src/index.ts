@@ -3,6 +3,7 @@ export { OrderBook, type BookConfig, type BookEvents, type LevelView } from './o
 export type { BookSnapshot, SnapshotOrder } from './book-state.js';
 export {
   ContractBook,
+  DEFAULT_PLACEMENT_MAX_DELAY_MS,
   DEFAULT_PLACEMENT_MEMORY_MS,
   REJECT_MESSAGES,
   type ContractBookOptions,

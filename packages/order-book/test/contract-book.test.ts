@@ -220,6 +220,26 @@ describe('ContractBook', () => {
       expect(book.apply(at(place(BOB, 'buy', 3400, 1), 3_000))[0]).toMatchObject({ type: 'order_accepted' });
     });
 
+    it('rejects a first placement sent longer than its max delay after recording, for good', () => {
+      const book = new ContractBook(PETR4, undefined, { placementMaxDelayMs: 30_000 });
+      const taken = { ...at(place(ALICE, 'sell', 3500, 10), 1_000), sentAt: 1_050 };
+      expect(book.apply(taken)[0]).toMatchObject({ type: 'order_accepted' });
+      // A copy of an order already taken changes nothing, however late it was sent.
+      expect(book.apply({ ...taken, commandId: uuid(), sentAt: 500_000 })).toEqual([]);
+      const onTime = { ...at(place(BOB, 'buy', 3400, 1), 2_000), sentAt: 32_000 };
+      expect(book.apply(onTime)[0]).toMatchObject({ type: 'order_accepted' });
+      const late = { ...at(place(BOB, 'buy', 3400, 2), 3_000), sentAt: 33_001 };
+      const refused = book.apply(late);
+      expect(refused).toEqual([
+        expect.objectContaining({ type: 'order_rejected', orderId: late.orderId, reason: 'stale_command' }),
+      ]);
+      // The copy sent on time but delivered after the refusal does not place it.
+      expect(book.apply({ ...late, commandId: uuid(), sentAt: 3_000 })).toEqual([]);
+      // Without sentAt a placement counts as sent when it was recorded.
+      expect(book.apply(at(place(BOB, 'buy', 3400, 3), 4_000))[0]).toMatchObject({ type: 'order_accepted' });
+      expect(book.validateInternalState()).toEqual([]);
+    });
+
     it('reads a snapshot written before placements were remembered', () => {
       const book = new ContractBook(PETR4);
       book.apply(place(ALICE, 'sell', 3500, 3));
