@@ -1,7 +1,8 @@
-import { ApiErrorBody, decodeCommand, OrderView, TOPICS, type OrderCommand } from '@bolsa/contracts';
+import { ApiErrorBody, decodeCommand, OrderView, TOPICS, WalletView, type OrderCommand } from '@bolsa/contracts';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaService } from '../src/database/prisma.service.js';
+import { ApiMetrics } from '../src/observability/metrics.js';
 import { newTrader, startTestApi, type TestApi } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
@@ -243,17 +244,23 @@ describe('cancel and amend', () => {
 });
 
 describe('when the exchange cannot be reached', () => {
-  it('answers 503 and marks the order as not submitted', async () => {
+  it('accepts the order and keeps it pending with its hold for the re-sender; a cancel answers 503', async () => {
     const cut = await startTestApi({ KAFKA_BROKERS: '127.0.0.1:1' });
     try {
       const trader = await newTrader(cut);
       const response = await cut.request('POST', '/api/orders', { token: trader.apiKey, body: limitBuy });
-      expect([response.status, code(response.body)]).toEqual([503, 'unavailable']);
-      const orderId = (ApiErrorBody.parse(response.body).details as { orderId: string }).orderId;
+      expect(response.status).toBe(202);
+      const placed = OrderView.parse(response.body);
       const stored = OrderView.parse(
-        (await cut.request('GET', `/api/orders/${orderId}`, { token: trader.apiKey })).body,
+        (await cut.request('GET', `/api/orders/${placed.orderId}`, { token: trader.apiKey })).body,
       );
-      expect(stored).toMatchObject({ status: 'rejected', statusReason: 'not_submitted' });
+      expect(stored).toMatchObject({ status: 'pending', statusReason: null });
+      const wallet = WalletView.parse((await cut.request('GET', '/api/me/wallet', { token: trader.apiKey })).body);
+      // 100 × 35.12 and the fee allowance stay held: the send may have landed.
+      expect(Number(wallet.cash.held)).toBeGreaterThanOrEqual(3512);
+      expect((await cut.app.get(ApiMetrics).ordersUnsent.get()).values[0]?.value).toBe(1);
+      const cancel = await cut.request('DELETE', `/api/orders/${placed.orderId}`, { token: trader.apiKey });
+      expect([cancel.status, code(cancel.body)]).toEqual([503, 'unavailable']);
     } finally {
       await cut.stop();
     }

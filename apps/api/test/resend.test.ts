@@ -185,6 +185,28 @@ describe('orders recorded but never answered by the engine', () => {
   });
 });
 
+describe('an order first sent too long after it was recorded', () => {
+  it('is rejected as stale by the engine, and its hold goes back', async () => {
+    const trader = await newTrader(api, 'too-late');
+    const before = await wallet(trader.apiKey);
+    const orderId = await recordOnly(trader.accountId, 'BBDC4', limitBuy(1500, 10));
+    expect(Number((await wallet(trader.apiKey)).cash.held)).toBeGreaterThan(0);
+    // As if Kafka had been out of reach for a minute since the order was recorded (the engine allows 30 s).
+    await api.app
+      .get(SqlPool)
+      .query(`UPDATE orders SET created_at = created_at - interval '60 seconds' WHERE id = $1`, [orderId]);
+    const rejected = await until(async () => {
+      const view = await order(trader.apiKey, orderId);
+      return view.status === 'rejected' && view;
+    });
+    expect(rejected.statusReason).toBe('stale_command');
+    const [sent] = sentFor(orderId);
+    expect(sent!.type === 'place_order' && sent!.sentAt! - sent!.timestamp).toBeGreaterThan(30_000);
+    const after = await wallet(trader.apiKey);
+    expect([after.cash.held, after.cash.available]).toEqual([before.cash.held, before.cash.available]);
+  });
+});
+
 describe('a placement refused after its order already moved on', () => {
   it('changes neither the order nor its hold, even within one batch', async () => {
     const buyer = await newTrader(api, 'late');

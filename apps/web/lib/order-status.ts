@@ -10,7 +10,10 @@ const STATUS: Record<OrderStatus, string> = {
   rejected: 'rejeitada',
 };
 
-/** Why the exchange refused an order; `not_submitted` is the API's own (the exchange could not be reached). */
+/**
+ * Why the exchange refused an order; `not_submitted` is the API's own, on orders recorded by versions that gave up
+ * on an order whose first send failed (they are re-sent now).
+ */
 const REJECTED: Record<RejectReason | 'not_submitted', string> = {
   invalid_order: 'campos inconsistentes',
   unknown_symbol: 'ativo desconhecido',

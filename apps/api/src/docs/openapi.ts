@@ -62,7 +62,9 @@ export function openApiDocument(): object {
       ...accountPaths(),
       '/api/orders': {
         post: {
-          summary: 'Place an order (202: recorded and sent to the engine; status follows its events)',
+          summary:
+            'Place an order (202: recorded and sent to the engine, or re-sent later if Kafka was out of reach; ' +
+            'status follows its events)',
           security: bearer,
           parameters: [
             { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 100 } },
@@ -70,7 +72,7 @@ export function openApiDocument(): object {
           requestBody: json(ref('PlaceOrderRequest')),
           responses: {
             '202': { description: 'accepted', ...json(ref('OrderView')) },
-            ...errors(400, 401, 403, 404, 409, 422, 503),
+            ...errors(400, 401, 403, 404, 409, 422),
           },
         },
         get: {

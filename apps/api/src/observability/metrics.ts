@@ -23,6 +23,11 @@ export class ApiMetrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly ordersUnsent = new Counter({
+    name: 'api_orders_unsent_total',
+    help: 'Orders recorded whose first send to the engine failed (left pending for the re-sender)',
+    registers: [this.registry],
+  });
   readonly ordersResent = new Counter({
     name: 'api_orders_resent_total',
     help: 'Pending orders sent to the engine again (their first send may never have happened)',

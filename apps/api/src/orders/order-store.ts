@@ -196,44 +196,6 @@ export class OrderStore {
     }
   }
 
-  /** The order never reached the exchange: it is rejected and its hold goes back, in one transaction. */
-  async rejectUnsubmitted(orderId: string, traceId: string): Promise<void> {
-    await this.sql.transaction(async (tx) => {
-      const { rows } = await tx.query<{ account_id: string; hold_asset: string; hold_amount: string }>(
-        `SELECT account_id, hold_asset, hold_amount FROM orders WHERE id = $1 FOR UPDATE`,
-        [orderId],
-      );
-      const order = rows[0];
-      if (order === undefined) return;
-      await tx.query(
-        `UPDATE orders SET status = 'rejected', status_reason = 'not_submitted', hold_amount = 0, updated_at = now()
-          WHERE id = $1`,
-        [orderId],
-      );
-      const amount = BigInt(order.hold_amount);
-      if (amount === 0n) return;
-      const { rows: balances } = await tx.query<{ available: string; held: string }>(
-        `UPDATE balances SET available = available + $3::bigint, held = held - $3::bigint, updated_at = now()
-          WHERE account_id = $1 AND asset = $2 RETURNING available, held`,
-        [order.account_id, order.hold_asset, String(amount)],
-      );
-      await appendLedger(tx, [
-        {
-          accountId: order.account_id,
-          asset: order.hold_asset,
-          reason: 'release',
-          availableChange: amount,
-          heldChange: -amount,
-          availableAfter: BigInt(balances[0]!.available),
-          heldAfter: BigInt(balances[0]!.held),
-          orderId,
-          tradeId: null,
-          traceId,
-        },
-      ]);
-    });
-  }
-
   /**
    * Before an amend is sent: if the new price or quantity needs more than the order holds, hold the difference
    * (422 when it is not available). A smaller need releases nothing until the order is done, because fills of

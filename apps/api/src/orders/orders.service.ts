@@ -20,6 +20,7 @@ import { parseBody } from '../errors/parse-body.js';
 import { idempotencyKey as checkIdempotencyKey } from '../errors/query-params.js';
 import { InstrumentRegistry } from '../markets/instrument-registry.js';
 import { CommandPublisher } from '../messaging/kafka.js';
+import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { planHold } from '../wallets/holds.js';
 import { IdempotencyKeyTaken, OrderStore } from './order-store.js';
@@ -58,6 +59,7 @@ export class OrdersService {
     @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
     @Inject(OrderStore) private readonly store: OrderStore,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(ApiLogger) private readonly logger: ApiLogger,
   ) {}
 
   /**
@@ -196,13 +198,18 @@ export class OrdersService {
     return parsed.value;
   }
 
-  /** Sends a new order; if the exchange cannot take it, the order is marked not submitted and the caller told. */
+  /**
+   * Sends a new order. A send that failed may still have reached Kafka, so the order stays pending with its hold
+   * and is accepted all the same: the re-sender sends it again, and the engine either places it once or, if it
+   * was sent too long after it was recorded, rejects it (which releases the hold). Releasing the hold here would
+   * leave a placed order without the money it trades with.
+   */
   private async submit(orderId: string, traceId: string, command: OrderCommand): Promise<void> {
     try {
       await this.publisher.publish(command);
-    } catch {
-      await this.store.rejectUnsubmitted(orderId, traceId);
-      throw new ApiError('unavailable', 'the exchange could not be reached; the order was not submitted', { orderId });
+    } catch (error) {
+      this.metrics.ordersUnsent.inc();
+      this.logger.pino.warn({ err: error, orderId, traceId }, 'order recorded but not sent; the re-sender takes it');
     }
   }
 

@@ -17,14 +17,16 @@ export function commandEnvelope(symbol: string, traceId: string, timestamp: numb
 }
 
 /**
- * The engine's command for a recorded order, the same whenever it is sent: its timestamp is the moment the order
- * was recorded, so the engine can tell a re-send from a new order and refuse one sent later than it remembers.
+ * The engine's command for a recorded order, the same whenever it is sent but for `sentAt`: its timestamp is the
+ * moment the order was recorded, so the engine can tell a re-send from a new order, refuse one sent later than it
+ * remembers, and refuse a first placement sent too long after the order was recorded.
  */
-export function placeCommand(order: RecordedOrder): PlaceOrderCommand {
+export function placeCommand(order: RecordedOrder, sentAt = Date.now()): PlaceOrderCommand {
   const { fields } = order;
   return {
     ...commandEnvelope(order.symbol, order.traceId, order.recordedAt.getTime()),
     type: 'place_order',
+    sentAt,
     orderId: order.orderId,
     accountId: order.accountId,
     clientOrderId: fields.clientOrderId,
