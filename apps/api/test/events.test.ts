@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AdminSummary,
   ApiErrorBody,
   BookView,
   CandleView,
@@ -18,8 +19,9 @@ import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, PgNotifications } from '../src/database/pg-notifications.js';
 import { PrismaService } from '../src/database/prisma.service.js';
+import { SqlPool } from '../src/database/sql-pool.js';
 import { MarketDataService } from '../src/markets/market-data.service.js';
-import { newTrader, startTestApi, type TestApi, until } from './support.js';
+import { newAdmin, newTrader, startTestApi, type TestApi, until } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -129,6 +131,18 @@ describe('engine events reach PostgreSQL once', () => {
     expect(walletsBefore[1]).toMatchObject({ cash: { held: '0.00', total: '99759.93' } });
     const ledgerBefore = await ledgerSize();
 
+    const totals = () => prisma.marketTotal.findUniqueOrThrow({ where: { symbol: 'VALE3' } });
+    expect(await totals()).toEqual({
+      symbol: 'VALE3',
+      trades: 1n,
+      volume: 4n,
+      turnover: 24_000n,
+      events: BigInt(events.length),
+      lastPrice: 6000n,
+      lastSequence: events.find((event) => event.type === 'trade')!.sequence,
+    });
+    const totalsBefore = await totals();
+
     const storedBefore = await prisma.engineEvent.count({ where: { symbol: 'VALE3' } });
     await publish(events);
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -138,6 +152,7 @@ describe('engine events reach PostgreSQL once', () => {
     expect(storedBefore).toBe(events.length);
     expect(await wallets()).toEqual(walletsBefore);
     expect(await ledgerSize()).toBe(ledgerBefore);
+    expect(await totals()).toEqual(totalsBefore);
   });
 });
 
@@ -189,6 +204,22 @@ describe('market data from what the events left', () => {
     });
     const quiet = TickerView.parse((await api.request('GET', '/api/markets/ABEV3/ticker')).body);
     expect(quiet).toMatchObject({ last: null, change: null, volume: '0', trades: 0 });
+  });
+
+  it("gives the admin summary each symbol's totals and the number of events stored", async () => {
+    const admin = await newAdmin(api);
+    const summary = AdminSummary.parse((await api.request('GET', '/api/admin/summary', { token: admin.apiKey })).body);
+    expect(summary.instruments.find((i) => i.symbol === 'VALE3')).toEqual({
+      symbol: 'VALE3',
+      trades: 1,
+      volume: '4',
+      turnover: '240.00',
+      last: '60.00',
+    });
+    const events = await api.app
+      .get(SqlPool)
+      .query<{ count: number }>('SELECT count(*)::int AS count FROM engine_events');
+    expect(summary.ingestion.events).toBe(events.rows[0]!.count);
   });
 
   it('rolls one-minute candles up to 5 minutes and 1 hour', async () => {

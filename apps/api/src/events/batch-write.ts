@@ -33,6 +33,19 @@ export interface CandleChange {
   trades: number;
 }
 
+/** What a batch adds to one symbol's totals (`market_totals`). */
+export interface TotalsChange {
+  symbol: string;
+  trades: number;
+  volume: number;
+  /** Price × quantity, in cents: past 2^53 for large enough trades. */
+  turnover: bigint;
+  events: number;
+  /** The batch's latest trade on the symbol, if it had one. */
+  lastPrice: number | null;
+  lastSequence: number;
+}
+
 export interface LevelRow {
   symbol: string;
   side: string;
@@ -68,6 +81,7 @@ export interface BatchWrites {
   readonly emptiedLevels: readonly LevelRow[];
   readonly levels: readonly LevelRow[];
   readonly trades: readonly TradeRow[];
+  readonly totals: readonly TotalsChange[];
   readonly settlement: SettlementWrites | null;
 }
 
@@ -135,6 +149,15 @@ WITH order_rows AS (
    WHERE b.account_id = v.account_id AND b.asset = v.asset
 ), ledger_rows AS (
   ${insertLedgerSql(50)}
+), totals_rows AS (
+  INSERT INTO market_totals AS m (symbol, trades, volume, turnover, events, last_price, last_sequence)
+  SELECT * FROM unnest($60::text[], $61::bigint[], $62::bigint[], $63::bigint[], $64::bigint[], $65::bigint[],
+                       $66::int[])
+  ON CONFLICT (symbol) DO UPDATE SET
+    trades = m.trades + EXCLUDED.trades, volume = m.volume + EXCLUDED.volume,
+    turnover = m.turnover + EXCLUDED.turnover, events = m.events + EXCLUDED.events,
+    last_price = CASE WHEN EXCLUDED.last_sequence > m.last_sequence THEN EXCLUDED.last_price ELSE m.last_price END,
+    last_sequence = GREATEST(m.last_sequence, EXCLUDED.last_sequence)
 )
 SELECT pg_notify('${CHANNELS.events}', '')`;
 
@@ -212,5 +235,14 @@ function batchValues(writes: BatchWrites): unknown[] {
       (b) => String(b.balance.costBasis),
     ]),
     ...ledgerColumns(writes.settlement?.outcome.ledger ?? []),
+    ...columns(writes.totals, [
+      (t) => t.symbol,
+      (t) => t.trades,
+      (t) => t.volume,
+      (t) => String(t.turnover),
+      (t) => t.events,
+      (t) => t.lastPrice,
+      (t) => t.lastSequence,
+    ]),
   ];
 }

@@ -4,7 +4,14 @@ import type { PoolClient } from 'pg';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { SettlementStore } from '../wallets/settlement-store.js';
-import { writeBatch, type CandleChange, type LevelRow, type OrderChange, type OrderFields } from './batch-write.js';
+import {
+  writeBatch,
+  type CandleChange,
+  type LevelRow,
+  type OrderChange,
+  type OrderFields,
+  type TotalsChange,
+} from './batch-write.js';
 
 type Tx = PoolClient;
 type Trade = Extract<EngineEvent, { type: 'trade' }>;
@@ -57,6 +64,7 @@ export class EventIngestion {
             makerFee: fees.get(event.tradeId)?.makerFee ?? 0n,
             takerFee: fees.get(event.tradeId)?.takerFee ?? 0n,
           })),
+          totals: totalsChanges(plainEvents),
           settlement,
         });
         return fresh;
@@ -173,6 +181,28 @@ function candleChanges(trades: readonly Trade[]): CandleChange[] {
     }
   }
   return [...candles.values()];
+}
+
+/** Per symbol, what the batch's events add to its totals. */
+function totalsChanges(events: readonly EngineEvent[]): TotalsChange[] {
+  const totals = new Map<string, TotalsChange>();
+  for (const event of events) {
+    let total = totals.get(event.symbol);
+    if (total === undefined) {
+      total = { symbol: event.symbol, trades: 0, volume: 0, turnover: 0n, events: 0, lastPrice: null, lastSequence: 0 };
+      totals.set(event.symbol, total);
+    }
+    total.events++;
+    if (event.type !== 'trade') continue;
+    total.trades++;
+    total.volume += event.quantity;
+    total.turnover += BigInt(event.quantity) * BigInt(event.price);
+    if (event.sequence > total.lastSequence) {
+      total.lastPrice = event.price;
+      total.lastSequence = event.sequence;
+    }
+  }
+  return [...totals.values()];
 }
 
 /** The latest total of every level the batch touched. */
