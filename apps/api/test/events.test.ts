@@ -216,10 +216,14 @@ describe('market data from what the events left', () => {
       turnover: '240.00',
       last: '60.00',
     });
-    const events = await api.app
-      .get(SqlPool)
-      .query<{ count: number }>('SELECT count(*)::int AS count FROM engine_events');
+    const sql = api.app.get(SqlPool);
+    const events = await sql.query<{ count: number }>('SELECT count(*)::int AS count FROM engine_events');
     expect(summary.ingestion.events).toBe(events.rows[0]!.count);
+    const orders = await sql.query<{ status: string; count: number }>(
+      'SELECT status, count(*)::int AS count FROM orders GROUP BY status',
+    );
+    expect(summary.orders).toEqual(Object.fromEntries(orders.rows.map((row) => [row.status, row.count])));
+    expect(Object.keys(summary.orders)).toEqual(expect.arrayContaining(['filled', 'partially_filled']));
   });
 
   it('rolls one-minute candles up to 5 minutes and 1 hour', async () => {

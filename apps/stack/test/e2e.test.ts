@@ -403,6 +403,22 @@ describe('the market simulator', () => {
         return trades > tradesBefore + 3 ? true : undefined;
       });
       await simulator.stop();
+      // The summary's order counts, kept by the ingestion as statuses move, agree with the orders themselves.
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      try {
+        await until(async () => {
+          const { rows } = await db.query<{ status: string; count: number }>(
+            'SELECT status, count(*)::int AS count FROM orders GROUP BY status',
+          );
+          const summary = await call('GET', '/api/admin/summary', { token: await adminKey() });
+          const counted = (summary.body as { orders: Record<string, number> }).orders;
+          const stored = Object.fromEntries(rows.map((row) => [row.status, row.count]));
+          return JSON.stringify(sortedEntries(counted)) === JSON.stringify(sortedEntries(stored)) ? true : undefined;
+        });
+      } finally {
+        await db.end();
+      }
       const bots = JSON.parse(readFileSync(botsFile, 'utf8')) as Array<{ apiKey: string }>;
       expect(bots).toHaveLength(4);
       const again = new MarketSimulator(api, botsFile, 40);
@@ -412,6 +428,8 @@ describe('the market simulator', () => {
     },
   );
 });
+
+const sortedEntries = (record: Record<string, number>) => Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
 
 let cachedAdminKey: string | undefined;
 /** An API key of the seeded admin, made through a cookie session. */

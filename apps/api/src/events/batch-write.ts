@@ -97,7 +97,9 @@ const EPOCH_MS = (column: string) => `to_timestamp(${column} / 1000.0) AT TIME Z
  * that grows, it is planned afresh each time: a plan cached while `orders` was small scans it whole ever after.
  */
 const WRITE_BATCH = `
-WITH order_rows AS (
+WITH orders_before AS (
+  SELECT id, status FROM orders WHERE id = ANY($1::uuid[])
+), order_rows AS (
   UPDATE orders o SET
     status = CASE WHEN ${APPLIES} THEN COALESCE(v.status, o.status) ELSE o.status END,
     status_reason = CASE WHEN ${APPLIES} THEN COALESCE(v.status_reason, o.status_reason) ELSE o.status_reason END,
@@ -114,6 +116,17 @@ WITH order_rows AS (
        AS v(id, last_sequence, only_if_pending, status, status_reason, filled_quantity, quantity,
             sets_price, price, sets_stop_price, stop_price, sets_hold, hold_amount)
   WHERE o.id = v.id AND (v.sets_hold OR ${APPLIES})
+  RETURNING o.id, o.status
+), status_moves AS (
+  -- Every status change but the placement's own 'pending', which is counted from its partial index instead.
+  SELECT r.status, 1 AS delta FROM order_rows r JOIN orders_before b USING (id) WHERE b.status <> r.status
+  UNION ALL
+  SELECT b.status, -1 FROM order_rows r JOIN orders_before b USING (id)
+   WHERE b.status <> r.status AND b.status <> 'pending'
+), status_rows AS (
+  INSERT INTO order_status_counts AS c (status, count)
+  SELECT status, sum(delta) FROM status_moves GROUP BY status
+  ON CONFLICT (status) DO UPDATE SET count = c.count + EXCLUDED.count
 ), candle_rows AS (
   INSERT INTO candles (symbol, open_time, open, high, low, close, volume, trades)
   SELECT v.symbol, ${EPOCH_MS('v.open_ms')}, v.open, v.high, v.low, v.close, v.volume, v.trades
