@@ -18,6 +18,11 @@ const Environment = z.object({
    * (their sender may have died before publishing them; the engine ignores a placement it already has). 0: never.
    */
   ORDER_RESEND_AFTER_MS: z.coerce.number().int().min(0).default(10_000),
+  /**
+   * How long a request waits for Kafka to take its command. Past it a new order is answered 202 pending all the
+   * same (it is recorded; the send goes on, and the re-sender takes over if it fails), a cancel or amend 503.
+   */
+  COMMAND_SEND_WAIT_MS: z.coerce.number().int().positive().default(3_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Fees in basis points of a trade's value, for the resting (maker) and the incoming (taker) side. */
   FEE_MAKER_BPS: z.coerce.number().int().min(0).max(1000).default(2),
@@ -64,6 +69,7 @@ export interface ApiConfig {
   readonly eventsGroupId: string;
   /** 0 when this process does not re-send pending orders. */
   readonly orderResendAfterMs: number;
+  readonly commandSendWaitMs: number;
   readonly instruments: readonly Instrument[];
   readonly logLevel: string;
   readonly fees: { readonly makerBps: number; readonly takerBps: number };
@@ -95,6 +101,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
     consumeEvents: env.EVENTS_CONSUMER === 'on',
     eventsGroupId: env.EVENTS_GROUP_ID,
     orderResendAfterMs: env.EVENTS_CONSUMER === 'on' ? env.ORDER_RESEND_AFTER_MS : 0,
+    commandSendWaitMs: env.COMMAND_SEND_WAIT_MS,
     instruments:
       env.INSTRUMENTS_FILE === undefined
         ? DEFAULT_INSTRUMENTS

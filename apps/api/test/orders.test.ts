@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { ApiErrorBody, decodeCommand, OrderView, TOPICS, WalletView, type OrderCommand } from '@bolsa/contracts';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -244,6 +245,32 @@ describe('cancel and amend', () => {
 });
 
 describe('when the exchange cannot be reached', () => {
+  it('answers within COMMAND_SEND_WAIT_MS when the broker takes connections and never replies', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const cut = await startTestApi({ KAFKA_BROKERS: `127.0.0.1:${port}`, COMMAND_SEND_WAIT_MS: '300' });
+    try {
+      const trader = await newTrader(cut);
+      // Without the bound, kafkajs would hold each request through its retries of a 30 s request timeout.
+      const response = await cut.request('POST', '/api/orders', { token: trader.apiKey, body: limitBuy });
+      expect(response.status).toBe(202);
+      const placed = OrderView.parse(response.body);
+      expect(placed.status).toBe('pending');
+      const cancel = await cut.request('DELETE', `/api/orders/${placed.orderId}`, { token: trader.apiKey });
+      expect([cancel.status, code(cancel.body)]).toEqual([503, 'unavailable']);
+      expect(ApiErrorBody.parse(cancel.body).message).toMatch(/in time/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+      await cut.stop();
+    }
+  });
+
   it('accepts the order and keeps it pending with its hold for the re-sender; a cancel answers 503', async () => {
     const cut = await startTestApi({ KAFKA_BROKERS: '127.0.0.1:1' });
     try {

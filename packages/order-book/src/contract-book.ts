@@ -83,8 +83,8 @@ export interface ContractBookOptions {
   readonly placementMemoryMs?: number;
   /**
    * The longest a placement not yet taken may have been sent after its order was recorded (its `sentAt` less its
-   * `timestamp`): a later one is rejected as stale. So an order the API holds money for is placed within this long
-   * of being recorded or refused, however long the way to the exchange was broken.
+   * `timestamp`): a later one is rejected as stale, for good. So an order whose first send failed is placed from a
+   * copy sent within this long of its recording or not at all, however long the way to the exchange was broken.
    */
   readonly placementMaxDelayMs?: number;
 }

@@ -11,7 +11,8 @@ export class KafkaClient {
   readonly kafka: Kafka;
 
   constructor(@Inject(API_CONFIG) config: ApiConfig) {
-    // Bounded retries: a request waits a few seconds at most before the client is told the exchange is unreachable.
+    // Bounded retries; a request waits at most COMMAND_SEND_WAIT_MS for its send (a hung broker's requests only
+    // time out after kafkajs's 30 s, retried).
     this.kafka = new Kafka({
       brokers: config.brokers,
       clientId: 'api',

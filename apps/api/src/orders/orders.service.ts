@@ -205,22 +205,27 @@ export class OrdersService {
    * leave a placed order without the money it trades with.
    */
   private async submit(orderId: string, traceId: string, command: OrderCommand): Promise<void> {
-    try {
-      await this.publisher.publish(command);
-    } catch (error) {
+    const sending = this.publisher.publish(command).catch((error: unknown) => {
       this.metrics.ordersUnsent.inc();
       this.logger.pino.warn({ err: error, orderId, traceId }, 'order recorded but not sent; the re-sender takes it');
+    });
+    // A broker that takes connections but does not answer would hold the request for kafkajs's whole retry budget.
+    if ((await settledWithin(sending, this.config.commandSendWaitMs)) === 'waiting') {
+      this.logger.pino.warn({ orderId, traceId }, 'order not yet taken by Kafka; answered as pending');
     }
   }
 
+  /** A cancel or amend is not recorded anywhere first, so the caller is told when Kafka has not taken it. */
   private async send(command: OrderCommand): Promise<void> {
-    try {
-      await this.publisher.publish(command);
-    } catch {
-      throw new ApiError('unavailable', 'the exchange could not be reached; try again', {
-        orderId: command.type === 'end_of_day' ? null : command.orderId,
-      });
-    }
+    const outcome = await settledWithin(this.publisher.publish(command), this.config.commandSendWaitMs);
+    if (outcome === 'fulfilled') return;
+    throw new ApiError(
+      'unavailable',
+      outcome === 'rejected'
+        ? 'the exchange could not be reached; try again'
+        : 'the exchange did not take the request in time; it may still arrive, try again',
+      { orderId: command.type === 'end_of_day' ? null : command.orderId },
+    );
   }
 
   private async byIdempotencyKey(accountId: string, key: string, hash: string | null): Promise<OrderView | null> {
@@ -248,5 +253,22 @@ export class OrdersService {
       throw new ApiError('order_not_open', `the order is ${order.status}`, { orderId, status: order.status });
     }
     return order;
+  }
+}
+
+/** How a promise settled within `ms`, or 'waiting' if it had not; never rejects (a late rejection is absorbed). */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<'fulfilled' | 'rejected' | 'waiting'> {
+  let timer: NodeJS.Timeout | undefined;
+  const waiting = new Promise<'waiting'>((resolve) => {
+    timer = setTimeout(() => resolve('waiting'), ms);
+  });
+  const settled = promise.then(
+    () => 'fulfilled' as const,
+    () => 'rejected' as const,
+  );
+  try {
+    return await Promise.race([settled, waiting]);
+  } finally {
+    clearTimeout(timer);
   }
 }
