@@ -39,7 +39,7 @@ export const RejectReason = z.enum([
   'post_only_would_take',
   'not_amendable',
   'quantity_below_filled',
-  /** A placement that reached the engine after the window in which it remembers order ids (a late re-send). */
+  /** A placement sent too long after its order was recorded, or older than the window in which re-sends are known. */
   'stale_command',
 ]);
 export type RejectReason = z.infer<typeof RejectReason>;

@@ -12,6 +12,7 @@ import {
   type OrderCommand,
   type OrderStatus,
   type OrderView,
+  type PlaceOrderCommand,
 } from '@bolsa/contracts';
 import { isUniqueViolation } from '../database/errors.js';
 import { API_CONFIG, type ApiConfig } from '../config.js';
@@ -117,8 +118,6 @@ export class OrdersService {
       throw error;
     }
     await this.submit(
-      orderId,
-      caller.traceId,
       placeCommand({
         orderId,
         accountId: caller.accountId,
@@ -204,7 +203,8 @@ export class OrdersService {
    * was sent too long after it was recorded, rejects it (which releases the hold). Releasing the hold here would
    * leave a placed order without the money it trades with.
    */
-  private async submit(orderId: string, traceId: string, command: OrderCommand): Promise<void> {
+  private async submit(command: PlaceOrderCommand): Promise<void> {
+    const { orderId, traceId } = command;
     const sending = this.publisher.publish(command).catch((error: unknown) => {
       this.metrics.ordersUnsent.inc();
       this.logger.pino.warn({ err: error, orderId, traceId }, 'order recorded but not sent; the re-sender takes it');
