@@ -101,6 +101,16 @@ function expectedFills(tape: Tape): number {
   return Math.max(1024, orders);
 }
 
+/** How many of the tape's first commands it takes for the book to hold `resting` orders (all, if it never does). */
+export function commandsToReach(tape: Tape, config: BookConfig, resting: number): number {
+  const book = new OrderBook(config, new FillRecorder(0));
+  for (let i = 0; i < tape.length; i++) {
+    step(book, tape.op[i]!, tape.id[i]!, tape.side[i] as SideCode, tape.price[i]!, tape.quantity[i]!);
+    if (book.liveOrders >= resting) return i + 1;
+  }
+  return tape.length;
+}
+
 function step(book: OrderBook, op: number, id: number, side: SideCode, price: number, quantity: number): void {
   if (op === NEW_LIMIT) book.place(id, 0, side, LIMIT, GTC, price, 0, 0, quantity, false, STP_NONE);
   else if (op === NEW_MARKET) book.place(id, 0, side, MARKET, IOC, 0, 0, 0, quantity, false, STP_NONE);
@@ -134,39 +144,65 @@ function percentileNs(sortedMs: Float64Array, fraction: number): number {
 
 /**
  * Warms the JIT on the tape, then plays it `runs` times for throughput (median reported) and once more with
- * per-command timing for the latency percentiles. Every run starts from an empty book. Finished runs stay
- * referenced until the end: V8 drops optimized code that embedded objects which have since died, so collecting
- * one run's book would send the next run back through unoptimized code for part of its clock (an engine keeps
- * its books for its whole life).
+ * per-command timing for the latency percentiles. Every run starts from an empty book.
  */
 export function measureTape(tape: Tape, config: BookConfig, runs = 5): TapeFigures {
-  const finished: TapeRun[] = [playTape(tape, config)];
-  const throughput: number[] = [];
-  let last: TapeRun | undefined;
+  return measureTapes([tape], config, runs)[0]!.figures;
+}
+
+export interface TapeMeasurement {
+  readonly figures: TapeFigures;
+  /** Commands per second of each timed run, in the order the rounds were played. */
+  readonly runsPerSec: readonly number[];
+}
+
+/**
+ * `measureTape` for several tapes at once, one run of each per round, so that every tape meets the machine in the
+ * same state: on a shared virtual machine a slow minute then slows them all rather than whichever was playing,
+ * and the ratio of two tapes' throughputs can be taken round by round. Finished runs stay referenced until the
+ * end: V8 drops optimized code that embedded objects which have since died, so collecting one run's book would
+ * send the next run back through unoptimized code for part of its clock (an engine keeps its books for its whole
+ * life).
+ */
+export function measureTapes(tapes: readonly Tape[], config: BookConfig, runs = 5): TapeMeasurement[] {
+  const finished: TapeRun[][] = tapes.map((tape) => [playTape(tape, config)]);
+  const throughput: number[][] = tapes.map(() => []);
   for (let r = 0; r < runs; r++) {
+    tapes.forEach((tape, t) => {
+      collectGarbage();
+      const run = playTape(tape, config);
+      finished[t]!.push(run);
+      throughput[t]!.push(tape.length / run.seconds);
+    });
+  }
+  return tapes.map((tape, t) => {
+    const latencies = new Float64Array(tape.length).fill(0);
     collectGarbage();
-    last = playTape(tape, config);
-    finished.push(last);
-    throughput.push(tape.length / last.seconds);
-  }
-  throughput.sort((a, b) => a - b);
-  const latencies = new Float64Array(tape.length).fill(0);
-  collectGarbage();
-  finished.push(playTape(tape, config, latencies));
-  latencies.sort();
-  if (new Set(finished.map((run) => `${run.fills.fills}/${run.book.liveOrders}`)).size !== 1) {
-    throw new Error('runs of the same tape ended differently: the book is not deterministic');
-  }
-  const run = last!;
-  return {
-    commands: tape.length,
-    fills: run.fills.fills,
-    filledQty: run.fills.filledQuantity,
-    resting: run.book.liveOrders,
-    tradesSha256: run.fills.tradesSha256(),
-    opsPerSec: Math.round(throughput[Math.floor(throughput.length / 2)]!),
-    p50Ns: percentileNs(latencies, 0.5),
-    p99Ns: percentileNs(latencies, 0.99),
-    p999Ns: percentileNs(latencies, 0.999),
-  };
+    const runsOfTape = finished[t]!;
+    const run = runsOfTape.at(-1)!;
+    runsOfTape.push(playTape(tape, config, latencies));
+    latencies.sort();
+    if (new Set(runsOfTape.map((each) => `${each.fills.fills}/${each.book.liveOrders}`)).size !== 1) {
+      throw new Error('runs of the same tape ended differently: the book is not deterministic');
+    }
+    return {
+      figures: {
+        commands: tape.length,
+        fills: run.fills.fills,
+        filledQty: run.fills.filledQuantity,
+        resting: run.book.liveOrders,
+        tradesSha256: run.fills.tradesSha256(),
+        opsPerSec: Math.round(median(throughput[t]!)),
+        p50Ns: percentileNs(latencies, 0.5),
+        p99Ns: percentileNs(latencies, 0.99),
+        p999Ns: percentileNs(latencies, 0.999),
+      },
+      runsPerSec: throughput[t]!,
+    };
+  });
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }

@@ -65,3 +65,16 @@ export class TapeWriter {
 }
 
 export const sideCode = (isBuy: boolean): SideCode => (isBuy ? BUY : SELL);
+
+/** The tape's first `length` commands (views of its columns, not copies). */
+export function prefix(tape: Tape, length: number): Tape {
+  return {
+    length,
+    op: tape.op.subarray(0, length),
+    id: tape.id.subarray(0, length),
+    side: tape.side.subarray(0, length),
+    price: tape.price.subarray(0, length),
+    quantity: tape.quantity.subarray(0, length),
+    ...(tape.sourceIds === undefined ? {} : { sourceIds: tape.sourceIds }),
+  };
+}
