@@ -16,19 +16,34 @@ export async function readEvents(
   let buffer = '';
   for await (const chunk of body) {
     buffer += decoder.decode(chunk, { stream: true });
+    let start = 0;
     let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const fields = new Map<string, string>();
-      for (const line of block.split('\n')) {
-        if (line === '' || line.startsWith(':')) continue;
-        const colon = line.indexOf(':');
-        fields.set(line.slice(0, colon), line.slice(colon + 1).trimStart());
-      }
-      const data = fields.get('data');
-      if (data === undefined) continue;
-      if (onEvent({ id: fields.get('id'), event: fields.get('event') ?? 'message', data: JSON.parse(data) })) return;
+    while ((end = buffer.indexOf('\n\n', start)) >= 0) {
+      const event = parseBlock(buffer, start, end);
+      start = end + 2;
+      if (event !== null && onEvent(event)) return;
     }
+    buffer = buffer.slice(start);
   }
+}
+
+/** The event in text[start, end), its lines without the blank one after; null without data (a comment, a retry). */
+function parseBlock(text: string, start: number, end: number): SseEvent | null {
+  let id: string | undefined;
+  let event = 'message';
+  let data: string | undefined;
+  for (let line = start; line < end; ) {
+    // The block ends with a newline at `end`, so every line has one.
+    const lineEnd = text.indexOf('\n', line);
+    const colon = text.indexOf(':', line);
+    if (colon > line && colon < lineEnd) {
+      const name = text.slice(line, colon);
+      const value = text.slice(text.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1, lineEnd);
+      if (name === 'data') data = value;
+      else if (name === 'id') id = value;
+      else if (name === 'event') event = value;
+    }
+    line = lineEnd + 1;
+  }
+  return data === undefined ? null : { id, event, data: JSON.parse(data) };
 }
