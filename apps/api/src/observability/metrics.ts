@@ -121,7 +121,7 @@ export class ApiMetrics {
   });
   readonly orderToTradeSeconds = new Histogram({
     name: 'api_order_to_trade_seconds',
-    help: 'From an order being recorded by the API to its first trade as the taker, end to end',
+    help: 'From an order being recorded by the API to the settlement of its first trade as the taker, end to end',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });

@@ -37,13 +37,13 @@ export class SettlementStore {
   async prepare(tx: PoolClient, events: readonly EngineEvent[]): Promise<SettlementWrites | null> {
     const orderIds = [...ordersInvolved(events)].sort();
     if (orderIds.length === 0) return null;
-    const { orders, createdAt } = await this.lockOrders(tx, orderIds);
+    const { orders, ageMs } = await this.lockOrders(tx, orderIds);
     const keys = balancesInvolved(events, orders).sort(([a1, s1], [a2, s2]) =>
       a1 === a2 ? (s1 < s2 ? -1 : 1) : a1 < a2 ? -1 : 1,
     );
     const balances = await this.lockBalances(tx, keys);
     const outcome = settle(events, orders, balances, this.config.fees);
-    this.observeOrderToTrade(events, createdAt);
+    this.observeOrderToTrade(events, ageMs);
     for (const event of events) {
       if (event.type === 'trade') this.metrics.tradedQuantity.inc({ symbol: event.symbol }, event.quantity);
     }
@@ -63,15 +63,17 @@ export class SettlementStore {
     };
   }
 
-  /** How long each taker order took from being recorded to its first trade. */
-  private observeOrderToTrade(events: readonly EngineEvent[], createdAt: ReadonlyMap<string, number>): void {
+  /**
+   * How long each taker order took from being recorded to its first trade being settled. Not from the trade event's
+   * timestamp: that is the placing command's, which is the moment the order was recorded, so it always gave 0.
+   */
+  private observeOrderToTrade(events: readonly EngineEvent[], ageMs: ReadonlyMap<string, number>): void {
     const seen = new Set<string>();
     for (const event of events) {
       if (event.type !== 'trade' || seen.has(event.takerOrderId)) continue;
       seen.add(event.takerOrderId);
-      const recorded = createdAt.get(event.takerOrderId);
-      if (recorded !== undefined)
-        this.metrics.orderToTradeSeconds.observe(Math.max(0, event.timestamp - recorded) / 1000);
+      const age = ageMs.get(event.takerOrderId);
+      if (age !== undefined) this.metrics.orderToTradeSeconds.observe(Math.max(0, age) / 1000);
     }
   }
 
@@ -89,7 +91,7 @@ export class SettlementStore {
   private async lockOrders(
     tx: PoolClient,
     ids: string[],
-  ): Promise<{ orders: Map<string, HeldOrder>; createdAt: Map<string, number> }> {
+  ): Promise<{ orders: Map<string, HeldOrder>; ageMs: Map<string, number> }> {
     const { rows } = await tx.query<{
       id: string;
       account_id: string;
@@ -99,14 +101,16 @@ export class SettlementStore {
       hold_amount: string;
       hold_price: string | null;
       hold_fee_bps: number;
-      created_at: Date;
+      age_ms: number;
     }>(
-      // Not a named statement, like the others joining a batch to a growing table (see writeBatch).
-      `SELECT id, account_id, symbol, side, hold_asset, hold_amount, hold_price, hold_fee_bps, created_at
+      // Not a named statement, like the others joining a batch to a growing table (see writeBatch). The age is the
+      // database's own clock against the time it recorded, so no other clock or time zone comes into it.
+      `SELECT id, account_id, symbol, side, hold_asset, hold_amount, hold_price, hold_fee_bps,
+              extract(epoch FROM clock_timestamp()::timestamp(3) - created_at)::float8 * 1000 AS age_ms
          FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
       [ids],
     );
-    const createdAt = new Map(rows.map((row) => [row.id, row.created_at.getTime()]));
+    const ageMs = new Map(rows.map((row) => [row.id, row.age_ms]));
     const orders = new Map(
       rows.map((row) => [
         row.id,
@@ -122,7 +126,7 @@ export class SettlementStore {
         },
       ]),
     );
-    return { orders, createdAt };
+    return { orders, ageMs };
   }
 
   /** Locks the balances in key order, first creating any that do not exist yet (a first position in a symbol). */
