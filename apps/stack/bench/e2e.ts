@@ -73,10 +73,14 @@ function follow(api: string, trader: Trader): void {
     let lastEventId: string | undefined;
     while (!trader.abort.signal.aborted) {
       try {
-        const response = await getStream(new URL('/api/stream/orders', api), {
-          authorization: `Bearer ${trader.apiKey}`,
-          ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }),
-        }, trader.abort.signal);
+        const response = await getStream(
+          new URL('/api/stream/orders', api),
+          {
+            authorization: `Bearer ${trader.apiKey}`,
+            ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }),
+          },
+          trader.abort.signal,
+        );
         await readEvents(response, (event) => {
           if (event.id !== undefined) lastEventId = event.id;
           if (event.event !== 'fill') return;

@@ -32,7 +32,7 @@ function parseBlock(text: string, start: number, end: number): SseEvent | null {
   let id: string | undefined;
   let event = 'message';
   let data: string | undefined;
-  for (let line = start; line < end; ) {
+  for (let line = start; line < end;) {
     // The block ends with a newline at `end`, so every line has one.
     const lineEnd = text.indexOf('\n', line);
     const colon = text.indexOf(':', line);
