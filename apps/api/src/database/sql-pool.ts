@@ -25,11 +25,14 @@ export class SqlPool extends pg.Pool implements OnModuleDestroy {
     this.on('error', () => undefined);
   }
 
-  /** Runs `work` in one transaction on one connection: committed if it returns, rolled back if it throws. */
-  async transaction<T>(work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in one transaction on one connection: committed if it returns, rolled back if it throws. `begin`
+   * may add `SET LOCAL` settings after the BEGIN, sent with it in one round trip.
+   */
+  async transaction<T>(work: (tx: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const tx = await this.connect();
     try {
-      await tx.query('BEGIN');
+      await tx.query(begin);
       const result = await work(tx);
       await tx.query('COMMIT');
       return result;

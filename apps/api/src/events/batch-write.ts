@@ -93,8 +93,8 @@ const EPOCH_MS = (column: string) => `to_timestamp(${column} / 1000.0) AT TIME Z
 
 /**
  * One statement for the whole batch (one round trip): the sub-statements of a WITH all run to completion, each on
- * its own table, and none touches a row another one does. Like every statement here that joins a batch to a table
- * that grows, it is planned afresh each time: a plan cached while `orders` was small scans it whole ever after.
+ * its own table, and none touches a row another one does. Prepared, and run from a generic plan made with
+ * sequential scans ruled out (see EventIngestion).
  */
 const WRITE_BATCH = `
 WITH orders_before AS (
@@ -179,7 +179,7 @@ const text = (value: number | bigint | null | undefined) =>
 
 /** Writes the batch in one round trip; processes that tail engine_events are notified when it commits. */
 export async function writeBatch(tx: PoolClient, writes: BatchWrites): Promise<void> {
-  await tx.query(WRITE_BATCH, batchValues(writes));
+  await tx.query({ name: 'ingest_write_batch', text: WRITE_BATCH, values: batchValues(writes) });
 }
 
 function batchValues(writes: BatchWrites): unknown[] {

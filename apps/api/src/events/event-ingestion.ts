@@ -26,6 +26,14 @@ export interface StoredEvent {
 const MINUTE = 60_000;
 
 /**
+ * Ingestion's statements are prepared once per connection and run from a generic plan, not planned afresh for
+ * every batch: planning the write statement took longer than running it for a small batch (0.76 ms against 0.64 ms
+ * at 200 orders/s), and every batch paid it. A generic plan made while `orders` was small would scan it whole ever
+ * after, so sequential scans are ruled out for these statements: every table they touch is reached by its key.
+ */
+const INGEST_BEGIN = 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off';
+
+/**
  * Stores engine events and applies them to orders, trades, candles, the L2 book and wallets, one transaction per
  * batch. Events are inserted keyed by (symbol, sequence) with ON CONFLICT DO NOTHING, and only the ones that were
  * new are applied, so a redelivered batch changes nothing. The effects are folded per order, candle and level
@@ -68,7 +76,7 @@ export class EventIngestion {
           settlement,
         });
         return fresh;
-      })
+      }, INGEST_BEGIN)
       .finally(() => timer());
   }
 

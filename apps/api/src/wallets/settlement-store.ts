@@ -102,14 +102,15 @@ export class SettlementStore {
       hold_price: string | null;
       hold_fee_bps: number;
       age_ms: number;
-    }>(
-      // Not a named statement, like the others joining a batch to a growing table (see writeBatch). The age is the
-      // database's own clock against the time it recorded, so no other clock or time zone comes into it.
-      `SELECT id, account_id, symbol, side, hold_asset, hold_amount, hold_price, hold_fee_bps,
-              extract(epoch FROM clock_timestamp()::timestamp(3) - created_at)::float8 * 1000 AS age_ms
-         FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-      [ids],
-    );
+    }>({
+      // Prepared, like the other statements of an ingestion (see EventIngestion). The age is the database's own
+      // clock against the time it recorded, so no other clock or time zone comes into it.
+      name: 'ingest_lock_orders',
+      text: `SELECT id, account_id, symbol, side, hold_asset, hold_amount, hold_price, hold_fee_bps,
+                    extract(epoch FROM clock_timestamp()::timestamp(3) - created_at)::float8 * 1000 AS age_ms
+               FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      values: [ids],
+    });
     const ageMs = new Map(rows.map((row) => [row.id, row.age_ms]));
     const orders = new Map(
       rows.map((row) => [
@@ -155,13 +156,14 @@ export class SettlementStore {
       available: string;
       held: string;
       cost_basis: string;
-    }>(
-      `SELECT b.account_id, b.asset, b.available, b.held, b.cost_basis
-         FROM balances b JOIN unnest($1::uuid[], $2::text[]) AS v(account_id, asset)
-           ON b.account_id = v.account_id AND b.asset = v.asset
-        ORDER BY b.account_id, b.asset FOR UPDATE OF b`,
-      [accountIds, assets],
-    );
+    }>({
+      name: 'ingest_lock_balances',
+      text: `SELECT b.account_id, b.asset, b.available, b.held, b.cost_basis
+               FROM balances b JOIN unnest($1::uuid[], $2::text[]) AS v(account_id, asset)
+                 ON b.account_id = v.account_id AND b.asset = v.asset
+              ORDER BY b.account_id, b.asset FOR UPDATE OF b`,
+      values: [accountIds, assets],
+    });
     return new Map(
       rows.map((row) => [
         balanceKey(row.account_id, row.asset),
