@@ -118,8 +118,6 @@ export interface PlacementMemorySnapshot {
   readonly timestamps: number[];
 }
 
-type Envelope = Pick<EngineEvent, 'schemaVersion' | 'symbol' | 'commandId' | 'traceId' | 'timestamp'>;
-
 /**
  * The order ids placed within the last `windowMs` of placement time, oldest first, so that a placement sent again
  * (the API re-sends orders it cannot tell were delivered) is recognised. Deterministic: time is the commands'
@@ -202,8 +200,9 @@ export class ContractBook {
   private readonly freeIds: number[] = [];
   private nextId = 0;
   private sequence = 0;
-  private readonly out: EngineEvent[] = [];
-  private envelope: Envelope | null = null;
+  private out: EngineEvent[] = [];
+  /** The command being applied: every event it causes carries its envelope fields. */
+  private command: OrderCommand | null = null;
   private placing: PlaceOrderCommand | null = null;
   private commandType: 'place_order' | 'cancel_order' | 'amend_order' = 'place_order';
   private clientOrderId: string | null = null;
@@ -253,14 +252,7 @@ export class ContractBook {
     if (command.symbol !== this.instrument.symbol) {
       throw new Error(`command for ${command.symbol} sent to the ${this.instrument.symbol} book`);
     }
-    this.out.length = 0;
-    this.envelope = {
-      schemaVersion: 1,
-      symbol: command.symbol,
-      commandId: command.commandId,
-      traceId: command.traceId,
-      timestamp: command.timestamp,
-    };
+    this.command = command;
     switch (command.type) {
       case 'place_order':
         this.place(command);
@@ -286,7 +278,9 @@ export class ContractBook {
         break;
     }
     this.placing = null;
-    return [...this.out];
+    const events = this.out;
+    this.out = [];
+    return events;
   }
 
   snapshot(): ContractBookSnapshot {
@@ -377,13 +371,15 @@ export class ContractBook {
     this.out.push(event);
   }
 
-  private head(): Envelope & { sequence: number } {
-    return { ...this.envelope!, sequence: ++this.sequence };
-  }
-
   private reject(orderId: string, accountId: string, clientOrderId: string | null, reason: RejectReason): void {
+    const command = this.command!;
     this.emit({
-      ...this.head(),
+      schemaVersion: 1,
+      symbol: command.symbol,
+      commandId: command.commandId,
+      traceId: command.traceId,
+      timestamp: command.timestamp,
+      sequence: ++this.sequence,
       type: 'order_rejected',
       orderId,
       accountId,
@@ -409,24 +405,37 @@ export class ContractBook {
     return identity;
   }
 
+  /**
+   * The book's callbacks, each making its event as one object literal with every field named: spreading the
+   * command's envelope and the order's identity into each event cost five times as much (V8 copies a spread
+   * property by property when more fields follow or another spread comes), ~8 µs of a ~10 µs command.
+   */
   private sink(): BookEvents {
     return {
       accepted: (internal) => {
-        const command = this.placing!;
+        const c = this.command!;
+        const placing = this.placing!;
+        const { orderId, accountId } = this.identity(internal);
         this.emit({
-          ...this.head(),
+          schemaVersion: 1,
+          symbol: c.symbol,
+          commandId: c.commandId,
+          traceId: c.traceId,
+          timestamp: c.timestamp,
+          sequence: ++this.sequence,
           type: 'order_accepted',
-          ...this.identity(internal),
-          clientOrderId: command.clientOrderId,
-          side: command.side,
-          orderType: command.orderType,
-          timeInForce: command.timeInForce,
-          price: command.price,
-          stopPrice: command.stopPrice,
-          trailingOffset: command.trailingOffset,
-          quantity: command.quantity,
-          postOnly: command.postOnly,
-          selfTradePrevention: command.selfTradePrevention,
+          orderId,
+          accountId,
+          clientOrderId: placing.clientOrderId,
+          side: placing.side,
+          orderType: placing.orderType,
+          timeInForce: placing.timeInForce,
+          price: placing.price,
+          stopPrice: placing.stopPrice,
+          trailingOffset: placing.trailingOffset,
+          quantity: placing.quantity,
+          postOnly: placing.postOnly,
+          selfTradePrevention: placing.selfTradePrevention,
         });
       },
       rejected: (internal, reason) => {
@@ -435,10 +444,16 @@ export class ContractBook {
         this.reject(identity.orderId, identity.accountId, this.clientOrderId, reason);
       },
       trade: (tradeNumber, price, quantity, aggressorSide, makerId, _makerAccount, takerId) => {
+        const c = this.command!;
         const maker = this.identity(makerId);
         const taker = this.identity(takerId);
         this.emit({
-          ...this.head(),
+          schemaVersion: 1,
+          symbol: c.symbol,
+          commandId: c.commandId,
+          traceId: c.traceId,
+          timestamp: c.timestamp,
+          sequence: ++this.sequence,
           type: 'trade',
           tradeId: `${this.instrument.symbol}-${tradeNumber}`,
           price,
@@ -451,10 +466,18 @@ export class ContractBook {
         });
       },
       updated: (internal, change: OrderChange, price, stopPrice, quantity, remaining) => {
+        const c = this.command!;
+        const { orderId, accountId } = this.identity(internal);
         this.emit({
-          ...this.head(),
+          schemaVersion: 1,
+          symbol: c.symbol,
+          commandId: c.commandId,
+          traceId: c.traceId,
+          timestamp: c.timestamp,
+          sequence: ++this.sequence,
           type: 'order_updated',
-          ...this.identity(internal),
+          orderId,
+          accountId,
           change,
           price: price === 0 ? null : price,
           stopPrice: stopPrice === 0 ? null : stopPrice,
@@ -464,32 +487,88 @@ export class ContractBook {
         });
       },
       filled: (internal, quantity) => {
-        this.emit({ ...this.head(), type: 'order_filled', ...this.forget(internal), filledQuantity: quantity });
+        const c = this.command!;
+        const { orderId, accountId } = this.forget(internal);
+        this.emit({
+          schemaVersion: 1,
+          symbol: c.symbol,
+          commandId: c.commandId,
+          traceId: c.traceId,
+          timestamp: c.timestamp,
+          sequence: ++this.sequence,
+          type: 'order_filled',
+          orderId,
+          accountId,
+          filledQuantity: quantity,
+        });
       },
       cancelled: (internal, reason: CancelReason, filled, cancelled) => {
+        const c = this.command!;
+        const { orderId, accountId } = this.forget(internal);
         this.emit({
-          ...this.head(),
+          schemaVersion: 1,
+          symbol: c.symbol,
+          commandId: c.commandId,
+          traceId: c.traceId,
+          timestamp: c.timestamp,
+          sequence: ++this.sequence,
           type: 'order_cancelled',
-          ...this.forget(internal),
+          orderId,
+          accountId,
           reason,
           filledQuantity: filled,
           cancelledQuantity: cancelled,
         });
       },
       expired: (internal, filled, expired) => {
+        const c = this.command!;
+        const { orderId, accountId } = this.forget(internal);
         this.emit({
-          ...this.head(),
+          schemaVersion: 1,
+          symbol: c.symbol,
+          commandId: c.commandId,
+          traceId: c.traceId,
+          timestamp: c.timestamp,
+          sequence: ++this.sequence,
           type: 'order_expired',
-          ...this.forget(internal),
+          orderId,
+          accountId,
           filledQuantity: filled,
           expiredQuantity: expired,
         });
       },
       stopTriggered: (internal, stopPrice, lastTradePrice) => {
-        this.emit({ ...this.head(), type: 'stop_triggered', ...this.identity(internal), stopPrice, lastTradePrice });
+        const c = this.command!;
+        const { orderId, accountId } = this.identity(internal);
+        this.emit({
+          schemaVersion: 1,
+          symbol: c.symbol,
+          commandId: c.commandId,
+          traceId: c.traceId,
+          timestamp: c.timestamp,
+          sequence: ++this.sequence,
+          type: 'stop_triggered',
+          orderId,
+          accountId,
+          stopPrice,
+          lastTradePrice,
+        });
       },
       levelChanged: (side, price, quantity, orderCount) => {
-        this.emit({ ...this.head(), type: 'level_changed', side: SIDE_NAMES[side]!, price, quantity, orderCount });
+        const c = this.command!;
+        this.emit({
+          schemaVersion: 1,
+          symbol: c.symbol,
+          commandId: c.commandId,
+          traceId: c.traceId,
+          timestamp: c.timestamp,
+          sequence: ++this.sequence,
+          type: 'level_changed',
+          side: SIDE_NAMES[side]!,
+          price,
+          quantity,
+          orderCount,
+        });
       },
     };
   }
