@@ -1,4 +1,4 @@
-import { encodeEvents, MAX_EVENTS_PER_MESSAGE, messageHeaders, type EngineEvent } from '@bolsa/contracts';
+import { encodeEngineEvents, MAX_EVENTS_PER_MESSAGE, messageHeaders, type EngineEvent } from '@bolsa/contracts';
 import type { Message } from 'kafkajs';
 
 /** The command offset an event came from, in its headers: how a new owner knows what is already published. */
@@ -22,7 +22,7 @@ export function eventMessages(partition: number, commands: readonly CommandEvent
       messages.push({
         key: chunk[0]!.symbol,
         partition,
-        value: encodeEvents(chunk),
+        value: encodeEngineEvents(chunk),
         headers: { ...messageHeaders(chunk[0]!), [SOURCE_OFFSET_HEADER]: String(offset) },
       });
     }

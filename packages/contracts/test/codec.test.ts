@@ -5,6 +5,7 @@ import {
   decodeCommand,
   decodeEvents,
   encodeCommand,
+  encodeEngineEvents,
   encodeEvents,
   eventKey,
   HEADERS,
@@ -31,6 +32,14 @@ describe('decode', () => {
     expect(() => encodeEvents([])).toThrow();
     expect(() => encodeEvents(Array(MAX_EVENTS_PER_MESSAGE + 1).fill(event))).toThrow();
     expect(decodeEvents(JSON.stringify(Array(MAX_EVENTS_PER_MESSAGE).fill(event))).ok).toBe(true);
+  });
+
+  it("writes the engine's events as encodeEvents does, with the same bounds", () => {
+    const events = validEvents();
+    expect(JSON.parse(encodeEngineEvents(events))).toEqual(JSON.parse(encodeEvents(events)));
+    expect(decodeEvents(encodeEngineEvents(events))).toEqual({ ok: true, value: events });
+    expect(() => encodeEngineEvents([])).toThrow(RangeError);
+    expect(() => encodeEngineEvents(Array(MAX_EVENTS_PER_MESSAGE + 1).fill(events[0]))).toThrow(RangeError);
   });
 
   it('reports JSON that does not parse, and bytes that are not UTF-8', () => {

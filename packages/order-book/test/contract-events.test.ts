@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { ContractBook } from '../src/index.js';
 
 /**
- * Every event a ContractBook makes is a valid message of the events topic, whatever the commands: consumers refuse
- * anything that does not parse.
+ * Every event a ContractBook makes is a valid message of the events topic, whatever the commands: the matching
+ * engine publishes them without checking them again (they are made of fields of commands it decoded, so checked,
+ * and of numbers from its book), and the consumers refuse anything that does not parse.
  */
 const PETR4: Instrument = DEFAULT_INSTRUMENTS.find((instrument) => instrument.symbol === 'PETR4')!;
 const ACCOUNTS = ['0b0f4b1e-6f54-4c8e-9a51-3f1c2f8d9a01', '5d1c7a62-0c2f-4d8e-8f3e-6b7a9c1d2e03'];
