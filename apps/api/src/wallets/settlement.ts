@@ -134,6 +134,7 @@ export function settle(
       throw new SettlementError(`balance ${key} would go negative (${reason}, trade ${refs.tradeId ?? '-'})`);
     }
     outcome.changedBalances.add(key);
+    // Every field named rather than `...refs`: V8 copies a spread that follows other fields property by property.
     outcome.ledger.push({
       accountId,
       asset,
@@ -142,7 +143,9 @@ export function settle(
       heldChange,
       availableAfter: balance.available,
       heldAfter: balance.held,
-      ...refs,
+      orderId: refs.orderId,
+      tradeId: refs.tradeId,
+      traceId: refs.traceId,
     });
   };
 
@@ -159,9 +162,8 @@ export function settle(
     const buyerFee = feeOn(notional, Math.min(buyerIsTaker ? rates.takerBps : rates.makerBps, buy.holdFeeBps));
     const sellerFee = feeOn(notional, Math.min(buyerIsTaker ? rates.makerBps : rates.takerBps, sell.holdFeeBps));
     const consumed = bigMax(cashHoldFor(quantity, buy.holdPrice, buy.holdFeeBps), notional + buyerFee);
-    const refs = { tradeId: trade.tradeId, traceId: trade.traceId };
-    const buyer = { ...refs, orderId: buy.orderId };
-    const seller = { ...refs, orderId: sell.orderId };
+    const buyer = { orderId: buy.orderId, tradeId: trade.tradeId, traceId: trade.traceId };
+    const seller = { orderId: sell.orderId, tradeId: trade.tradeId, traceId: trade.traceId };
 
     // An order holds enough by construction. One that does not (its hold was released because the API believed
     // it never reached the exchange, yet it did) takes the rest from what its account has free; when even that is
