@@ -11,6 +11,7 @@ import {
   type OrderChange,
   type OrderFields,
   type TotalsChange,
+  type TradeRow,
 } from './batch-write.js';
 
 type Tx = PoolClient;
@@ -67,11 +68,7 @@ export class EventIngestion {
           candles: candleChanges(trades),
           emptiedLevels: levels.filter((level) => level.quantity === 0),
           levels: levels.filter((level) => level.quantity > 0),
-          trades: trades.map((event) => ({
-            ...event,
-            makerFee: fees.get(event.tradeId)?.makerFee ?? 0n,
-            takerFee: fees.get(event.tradeId)?.takerFee ?? 0n,
-          })),
+          trades: trades.map((event) => tradeRow(event, fees.get(event.tradeId))),
           totals: totalsChanges(plainEvents),
           settlement,
         });
@@ -103,6 +100,27 @@ export class EventIngestion {
   }
 }
 
+/** A trade as stored, with its fees (zero when it was not settled). */
+function tradeRow(event: Trade, fees: { makerFee: bigint; takerFee: bigint } | undefined): TradeRow {
+  // Every field named: V8 copies a spread that more fields follow property by property.
+  return {
+    tradeId: event.tradeId,
+    symbol: event.symbol,
+    sequence: event.sequence,
+    price: event.price,
+    quantity: event.quantity,
+    aggressorSide: event.aggressorSide,
+    makerOrderId: event.makerOrderId,
+    takerOrderId: event.takerOrderId,
+    makerAccountId: event.makerAccountId,
+    takerAccountId: event.takerAccountId,
+    traceId: event.traceId,
+    timestamp: event.timestamp,
+    makerFee: fees?.makerFee ?? 0n,
+    takerFee: fees?.takerFee ?? 0n,
+  };
+}
+
 /** What the batch does to each order, folded: the last value of each field, and the last event's sequence. */
 function orderChanges(events: readonly EngineEvent[]): Map<string, OrderChange> {
   const changes = new Map<string, OrderChange>();
@@ -128,15 +146,17 @@ function orderChanges(events: readonly EngineEvent[]): Map<string, OrderChange> 
         if (event.commandType === 'place_order')
           change(event, { status: 'rejected', status_reason: event.reason }, true);
         break;
-      case 'order_updated':
-        change(event, {
+      case 'order_updated': {
+        const data: OrderFields = {
           filled_quantity: event.filledQuantity,
           quantity: event.quantity,
           price: event.price,
           stop_price: event.stopPrice,
-          ...(event.filledQuantity > 0 ? { status: 'partially_filled' } : {}),
-        });
+        };
+        if (event.filledQuantity > 0) data.status = 'partially_filled';
+        change(event, data);
         break;
+      }
       case 'order_filled':
         change(event, { status: 'filled', filled_quantity: event.filledQuantity });
         break;

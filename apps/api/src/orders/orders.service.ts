@@ -26,7 +26,7 @@ import { ApiMetrics } from '../observability/metrics.js';
 import { planHold } from '../wallets/holds.js';
 import { IdempotencyKeyTaken, OrderStore } from './order-store.js';
 import { HistoryStore } from './history.store.js';
-import { commandEnvelope, placeCommand } from './place-command.js';
+import { amendCommand, cancelCommand, placeCommand, type CommandTarget } from './place-command.js';
 import { DONE_STATUSES, OPEN_STATUSES, rowToOrderView, type OrderRow } from './order-view.js';
 
 export interface Caller {
@@ -35,6 +35,17 @@ export interface Caller {
 }
 
 /** A stable hash of a request body: the same fields in any order hash the same. */
+/** The order a cancel or amend from this caller is about. */
+function commandTarget(caller: Caller, order: OrderRow): CommandTarget {
+  return {
+    orderId: order.id,
+    accountId: caller.accountId,
+    symbol: order.symbol,
+    clientOrderId: order.client_order_id,
+    traceId: caller.traceId,
+  };
+}
+
 function bodyHash(body: unknown): string {
   const canonical = (value: unknown): unknown =>
     Array.isArray(value)
@@ -133,13 +144,7 @@ export class OrdersService {
 
   async cancel(caller: Caller, orderId: string): Promise<OrderView> {
     const order = await this.openOrder(caller, orderId);
-    await this.send({
-      ...commandEnvelope(order.symbol, caller.traceId, Date.now()),
-      type: 'cancel_order',
-      orderId,
-      accountId: caller.accountId,
-      clientOrderId: order.client_order_id,
-    });
+    await this.send(cancelCommand(commandTarget(caller, order)));
     return rowToOrderView(order);
   }
 
@@ -157,15 +162,7 @@ export class OrdersService {
     }
     if (errors.length > 0) throw ApiError.validation(errors);
     await this.store.holdForAmend(orderId, { price, quantity }, caller.traceId);
-    await this.send({
-      ...commandEnvelope(order.symbol, caller.traceId, Date.now()),
-      type: 'amend_order',
-      orderId,
-      accountId: caller.accountId,
-      clientOrderId: order.client_order_id,
-      price,
-      quantity,
-    });
+    await this.send(amendCommand(commandTarget(caller, order), price, quantity));
     return rowToOrderView(order);
   }
 

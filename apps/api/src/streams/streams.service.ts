@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { formatCents, formatQuantity, type EngineEvent, type OrderEventView, type TradeView } from '@bolsa/contracts';
+import {
+  formatCents,
+  formatQuantity,
+  type EngineEvent,
+  type FillView,
+  type OrderEventView,
+  type TradeView,
+} from '@bolsa/contracts';
 import { auditTime, concatMap, filter, from } from 'rxjs';
 import { PrismaService } from '../database/prisma.service.js';
 import { PgNotifications } from '../database/pg-notifications.js';
@@ -14,68 +21,55 @@ import type { SseMessage, StreamSource } from './sse.js';
 type Trade = Extract<EngineEvent, { type: 'trade' }>;
 
 /** What an order event says about its order, without a database read. */
-export function orderEventView(event: EngineEvent): OrderEventView | null {
-  const base = {
-    orderId: '',
+// Views are written as object literals with every field named: V8 copies a spread that more fields follow
+// property by property, and these are made for every event of every stream.
+
+function orderUpdate(
+  event: Extract<EngineEvent, { type: OrderEventView['change'] }>,
+  status: OrderEventView['status'],
+  quantity: string | null,
+  filledQuantity: string | null,
+  price: number | null,
+  reason: string | null,
+): OrderEventView {
+  return {
+    orderId: event.orderId,
     symbol: event.symbol,
     sequence: event.sequence,
-    quantity: null,
-    filledQuantity: null,
-    price: null,
-    reason: null,
+    quantity,
+    filledQuantity,
+    price: price === null ? null : formatCents(price),
+    reason,
+    change: event.type,
+    status,
   };
-  const shares = (value: number) => formatQuantity(value);
+}
+
+export function orderEventView(event: EngineEvent): OrderEventView | null {
   switch (event.type) {
     case 'order_accepted':
-      return {
-        ...base,
-        change: event.type,
-        orderId: event.orderId,
-        status: 'open',
-        quantity: shares(event.quantity),
-        filledQuantity: '0',
-        price: event.price === null ? null : formatCents(event.price),
-      };
+      return orderUpdate(event, 'open', formatQuantity(event.quantity), '0', event.price, null);
     case 'order_rejected':
       return event.commandType === 'place_order'
-        ? { ...base, change: event.type, orderId: event.orderId, status: 'rejected', reason: event.reason }
+        ? orderUpdate(event, 'rejected', null, null, null, event.reason)
         : null;
-    case 'order_updated':
-      return {
-        ...base,
-        change: event.type,
-        orderId: event.orderId,
-        status: event.filledQuantity > 0 ? 'partially_filled' : 'open',
-        quantity: shares(event.quantity),
-        filledQuantity: shares(event.filledQuantity),
-        price: event.price === null ? null : formatCents(event.price),
-      };
+    case 'order_updated': {
+      const status = event.filledQuantity > 0 ? 'partially_filled' : 'open';
+      return orderUpdate(
+        event,
+        status,
+        formatQuantity(event.quantity),
+        formatQuantity(event.filledQuantity),
+        event.price,
+        null,
+      );
+    }
     case 'order_filled':
-      return {
-        ...base,
-        change: event.type,
-        orderId: event.orderId,
-        status: 'filled',
-        filledQuantity: shares(event.filledQuantity),
-      };
+      return orderUpdate(event, 'filled', null, formatQuantity(event.filledQuantity), null, null);
     case 'order_cancelled':
-      return {
-        ...base,
-        change: event.type,
-        orderId: event.orderId,
-        status: 'cancelled',
-        filledQuantity: shares(event.filledQuantity),
-        reason: event.reason,
-      };
+      return orderUpdate(event, 'cancelled', null, formatQuantity(event.filledQuantity), null, event.reason);
     case 'order_expired':
-      return {
-        ...base,
-        change: event.type,
-        orderId: event.orderId,
-        status: 'expired',
-        filledQuantity: shares(event.filledQuantity),
-        reason: 'end_of_day',
-      };
+      return orderUpdate(event, 'expired', null, formatQuantity(event.filledQuantity), null, 'end_of_day');
     default:
       return null;
   }
@@ -91,6 +85,16 @@ export function tradeView(event: Trade): TradeView {
     executedAt: new Date(event.timestamp).toISOString(),
     sequence: event.sequence,
   };
+}
+
+/** One side of a trade, as its owner's order stream shows it. */
+function fillView(event: Trade, role: FillView['role']): FillView {
+  const maker = role === 'maker';
+  return Object.assign(tradeView(event), {
+    orderId: maker ? event.makerOrderId : event.takerOrderId,
+    side: maker ? (event.aggressorSide === 'buy' ? ('sell' as const) : ('buy' as const)) : event.aggressorSide,
+    role,
+  });
 }
 
 const TICKER_EVERY_MS = 1000;
@@ -181,25 +185,8 @@ export class StreamsService {
       render: ({ id, event }) => {
         if (event.type === 'trade') {
           const fills: SseMessage[] = [];
-          if (event.makerAccountId === accountId) {
-            fills.push({
-              id,
-              event: 'fill',
-              data: {
-                ...tradeView(event),
-                orderId: event.makerOrderId,
-                side: event.aggressorSide === 'buy' ? 'sell' : 'buy',
-                role: 'maker',
-              },
-            });
-          }
-          if (event.takerAccountId === accountId) {
-            fills.push({
-              id,
-              event: 'fill',
-              data: { ...tradeView(event), orderId: event.takerOrderId, side: event.aggressorSide, role: 'taker' },
-            });
-          }
+          if (event.makerAccountId === accountId) fills.push({ id, event: 'fill', data: fillView(event, 'maker') });
+          if (event.takerAccountId === accountId) fills.push({ id, event: 'fill', data: fillView(event, 'taker') });
           return fills;
         }
         const view = orderEventView(event);
