@@ -136,7 +136,7 @@ export class StreamsService {
   market(symbol: string): StreamSource {
     let tickerDue = 0;
     return {
-      live: this.bus.events,
+      live: this.bus.symbol(symbol),
       accepts: ({ event }) => event.symbol === symbol && (event.type === 'trade' || event.type === 'level_changed'),
       replay: (afterId, limit) => this.stored({ symbol, type: { in: ['trade', 'level_changed'] } }, afterId, limit),
       render: async ({ id, event }) => {
@@ -171,7 +171,7 @@ export class StreamsService {
         ? event.makerAccountId === accountId || event.takerAccountId === accountId
         : 'accountId' in event && event.accountId === accountId && event.type !== 'stop_triggered';
     return {
-      live: this.bus.events,
+      live: this.bus.account(accountId),
       accepts: mine,
       replay: async (afterId, limit) => {
         const rows = await this.prisma.$queryRaw<{ id: bigint; payload: EngineEvent }[]>`
