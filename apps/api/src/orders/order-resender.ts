@@ -4,7 +4,7 @@ import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { OrderStore } from './order-store.js';
-import { placeCommand } from './place-command.js';
+import { placeCommand } from './engine-commands.js';
 
 /** Orders re-sent per pass, at most: the rest wait for the next one. */
 const BATCH = 500;

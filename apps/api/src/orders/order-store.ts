@@ -8,7 +8,7 @@ import { cashHoldFor, type HoldPlan } from '../wallets/holds.js';
 import { appendLedger, CASH } from '../wallets/ledger.js';
 import { balanceKey } from '../wallets/settlement.js';
 import { OPEN_STATUSES, type OrderRow } from './order-view.js';
-import type { RecordedOrder } from './place-command.js';
+import type { RecordedOrder } from './engine-commands.js';
 
 export interface NewOrder {
   readonly orderId: string;

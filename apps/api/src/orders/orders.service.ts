@@ -26,7 +26,7 @@ import { ApiMetrics } from '../observability/metrics.js';
 import { planHold } from '../wallets/holds.js';
 import { IdempotencyKeyTaken, OrderStore } from './order-store.js';
 import { HistoryStore } from './history.store.js';
-import { amendCommand, cancelCommand, placeCommand, type CommandTarget } from './place-command.js';
+import { amendCommand, cancelCommand, placeCommand, type CommandTarget } from './engine-commands.js';
 import { DONE_STATUSES, OPEN_STATUSES, rowToOrderView, type OrderRow } from './order-view.js';
 
 export interface Caller {
@@ -34,7 +34,6 @@ export interface Caller {
   readonly traceId: string;
 }
 
-/** A stable hash of a request body: the same fields in any order hash the same. */
 /** The order a cancel or amend from this caller is about. */
 function commandTarget(caller: Caller, order: OrderRow): CommandTarget {
   return {
@@ -46,6 +45,7 @@ function commandTarget(caller: Caller, order: OrderRow): CommandTarget {
   };
 }
 
+/** A stable hash of a request body: the same fields in any order hash the same. */
 function bodyHash(body: unknown): string {
   const canonical = (value: unknown): unknown =>
     Array.isArray(value)

@@ -20,7 +20,6 @@ import type { SseMessage, StreamSource } from './sse.js';
 
 type Trade = Extract<EngineEvent, { type: 'trade' }>;
 
-/** What an order event says about its order, without a database read. */
 // Views are written as object literals with every field named: V8 copies a spread that more fields follow
 // property by property, and these are made for every event of every stream.
 
@@ -45,6 +44,7 @@ function orderUpdate(
   };
 }
 
+/** What an order event says about its order, without a database read. */
 export function orderEventView(event: EngineEvent): OrderEventView | null {
   switch (event.type) {
     case 'order_accepted':
