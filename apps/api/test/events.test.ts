@@ -8,6 +8,7 @@ import {
   DEFAULT_INSTRUMENTS,
   encodeEvents,
   OrderView,
+  SCHEMA_VERSION,
   TickerView,
   TOPICS,
   TradeView,
@@ -20,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, PgNotifications } from '../src/database/pg-notifications.js';
 import { PrismaService } from '../src/database/prisma.service.js';
 import { SqlPool } from '../src/database/sql-pool.js';
+import { EventIngestion } from '../src/events/event-ingestion.js';
 import { MarketDataService } from '../src/markets/market-data.service.js';
 import { newAdmin, newTrader, startTestApi, type TestApi, until } from './support.js';
 
@@ -322,5 +324,56 @@ describe('market data from what the events left', () => {
   ])('answers %s with %i %s', async (url, status, errorCode) => {
     const response = await api.request('GET', url);
     expect([response.status, ApiErrorBody.parse(response.body).code]).toEqual([status, errorCode]);
+  });
+});
+
+describe('batches handed to ingestion together', () => {
+  const emptiedLevel = (symbol: string, sequence: number): EngineEvent => ({
+    schemaVersion: SCHEMA_VERSION,
+    symbol,
+    sequence,
+    commandId: randomUUID(),
+    traceId: 'together-test',
+    timestamp: Date.now(),
+    type: 'level_changed',
+    side: 'buy',
+    price: 1,
+    quantity: 0,
+    orderCount: 0,
+  });
+  /** The transaction that stored each event. */
+  const storedBy = async (events: EngineEvent[]) => {
+    const { rows } = await api.app
+      .get(SqlPool)
+      .query<{ tx: string }>(
+        'SELECT e.xmin::text AS tx FROM engine_events e JOIN unnest($1::text[], $2::int[]) AS v(symbol, sequence) USING (symbol, sequence)',
+        [events.map((event) => event.symbol), events.map((event) => event.sequence)],
+      );
+    return rows.map((row) => row.tx);
+  };
+
+  it('stores them in one transaction and gives each its own new events', async () => {
+    const ingestion = api.app.get(EventIngestion);
+    const first = [emptiedLevel('PETR4', 1_000_001)];
+    const second = [emptiedLevel('VALE3', 1_000_001), emptiedLevel('VALE3', 1_000_002)];
+    const [storedFirst, storedSecond] = await Promise.all([ingestion.ingest(first), ingestion.ingest(second)]);
+    expect(storedFirst.map((stored) => stored.event)).toEqual(first);
+    expect(storedSecond.map((stored) => stored.event)).toEqual(second);
+    expect(new Set(await storedBy([...first, ...second])).size).toBe(1);
+    // Handed in again, with one more: only that one is new.
+    const third = [emptiedLevel('VALE3', 1_000_003)];
+    const [again, storedThird] = await Promise.all([ingestion.ingest(second), ingestion.ingest(third)]);
+    expect([again, storedThird.map((stored) => stored.event)]).toEqual([[], third]);
+  });
+
+  it('stores the others when the database refuses one batch, and fails only that one', async () => {
+    const ingestion = api.app.get(EventIngestion);
+    // A sequence the engine would never reach, past the column's int range: the whole statement fails.
+    const refused = [emptiedLevel('ITUB4', 2 ** 40)];
+    const good = [emptiedLevel('ABEV3', 1_000_001)];
+    const [refusedOutcome, goodOutcome] = await Promise.allSettled([ingestion.ingest(refused), ingestion.ingest(good)]);
+    expect(refusedOutcome.status).toBe('rejected');
+    expect(goodOutcome.status === 'fulfilled' && goodOutcome.value.map((stored) => stored.event)).toEqual(good);
+    expect(await storedBy(good)).toHaveLength(1);
   });
 });

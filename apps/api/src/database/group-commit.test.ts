@@ -20,6 +20,26 @@ describe('GroupCommit', () => {
     expect(batches).toEqual([[1], [2, 3, 4], [5]]);
   });
 
+  it('with gatherTurn, starts a batch after the current turn, with every request made in it', async () => {
+    const batches: number[][] = [];
+    const group = new GroupCommit<number, number>(
+      async (items) => {
+        batches.push(items);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return items;
+      },
+      1,
+      10,
+      true,
+    );
+    const first = [1, 2, 3].map((item) => group.submit(item));
+    expect(batches).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = group.submit(4);
+    expect(await Promise.all([...first, later])).toEqual([1, 2, 3, 4]);
+    expect(batches).toEqual([[1, 2, 3], [4]]);
+  });
+
   it('fails every request of a failed batch and goes on with the next', async () => {
     let calls = 0;
     const group = new GroupCommit<string, string>(

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EngineEvent } from '@bolsa/contracts';
 import type { PoolClient } from 'pg';
+import { GroupCommit } from '../database/group-commit.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { SettlementStore } from '../wallets/settlement-store.js';
@@ -26,6 +27,9 @@ export interface StoredEvent {
 
 const MINUTE = 60_000;
 
+/** What storing one caller's events came to: the ones that were new, or why they were not stored. */
+type Outcome = { readonly stored: StoredEvent[] } | { readonly error: unknown };
+
 /**
  * Ingestion's statements are prepared once per connection and run from a generic plan, not planned afresh for
  * every batch: planning the write statement took longer than running it for a small batch (0.76 ms against 0.64 ms
@@ -49,9 +53,53 @@ export class EventIngestion {
     @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
   ) {}
 
+  /**
+   * Batches handed in together (the consumer gets one per partition of a fetch) share one transaction, and one
+   * transaction runs at a time, so stream ids commit in their order. Each batch cost its six round trips whatever
+   * its size, so storing a fetch's three partitions one after another kept events waiting three times as long.
+   */
+  private readonly together = new GroupCommit<readonly EngineEvent[], Outcome>(
+    (batches) => this.storeTogether(batches),
+    1,
+    64,
+    true,
+  );
+
   /** Returns the events that were new, in order, with their stream ids. */
   async ingest(events: readonly EngineEvent[]): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
+    const outcome = await this.together.submit(events);
+    if ('error' in outcome) throw outcome.error;
+    return outcome.stored;
+  }
+
+  /** Should the batches fail together, each is stored alone, so that one cannot hold up the others. */
+  private async storeTogether(batches: ReadonlyArray<readonly EngineEvent[]>): Promise<Outcome[]> {
+    if (batches.length > 1) {
+      try {
+        const fresh = await this.store(batches.flat());
+        const owner = new Map<EngineEvent, number>();
+        batches.forEach((batch, index) => batch.forEach((event) => owner.set(event, index)));
+        const stored = batches.map((): StoredEvent[] => []);
+        for (const event of fresh) stored[owner.get(event.event)!]!.push(event);
+        return stored.map((events) => ({ stored: events }));
+      } catch {
+        // Told apart below, batch by batch.
+      }
+    }
+    const outcomes: Outcome[] = [];
+    for (const batch of batches) {
+      outcomes.push(
+        await this.store(batch).then(
+          (stored) => ({ stored }),
+          (error: unknown) => ({ error }),
+        ),
+      );
+    }
+    return outcomes;
+  }
+
+  private async store(events: readonly EngineEvent[]): Promise<StoredEvent[]> {
     const timer = this.metrics.dbSeconds.startTimer({ operation: 'ingest_batch' });
     return this.sql
       .transaction(async (tx) => {
