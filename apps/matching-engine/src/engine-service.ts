@@ -37,6 +37,11 @@ export class EngineService {
     private readonly config: EngineConfig,
     private readonly logger: Logger,
     private readonly metrics: EngineMetrics,
+    /**
+     * Called when Kafka refused a send for good: the books had applied its commands, and consuming on would skip
+     * them as applied, so the process must start over from its snapshots, which replays them.
+     */
+    private readonly onSendRefused: (error: unknown) => void,
   ) {
     this.kafka = new Kafka({ brokers: config.brokers, clientId: config.clientId, logLevel: logLevel.NOTHING });
     this.consumer = this.kafka.consumer({ groupId: config.groupId, maxWaitTimeInMs: 100, sessionTimeout: 10_000 });
@@ -145,7 +150,16 @@ export class EngineService {
       if (outcome.events.length > 0) out.push({ events: outcome.events, offset });
       this.logger.debug({ traceId: decoded.value.traceId, offset, events: outcome.events.length }, 'command matched');
     }
-    if (out.length > 0) await this.publish(partition, out);
+    if (out.length > 0) {
+      try {
+        await this.publish(partition, out);
+      } catch (error) {
+        // The idempotent producer retries whatever can be retried until it goes through: this was refused for good.
+        this.running = false;
+        this.onSendRefused(error);
+        throw error;
+      }
+    }
     if (lastApplied >= 0) {
       resolveOffset(String(lastApplied));
       state.commandsSinceSnapshot += handled;

@@ -7,7 +7,11 @@ import { EngineMetrics, serveMetrics } from './metrics.js';
 const config = loadConfig(process.env);
 const logger = pino({ name: 'matching-engine', level: config.logLevel });
 const metrics = new EngineMetrics();
-const engine = new EngineService(config, logger, metrics);
+const engine = new EngineService(config, logger, metrics, (error) => {
+  // Its supervisor (the launcher, compose, Kubernetes) starts it again, from its snapshots.
+  logger.fatal({ err: error }, 'Kafka refused events for good: exiting to start over from the snapshots');
+  process.exit(1);
+});
 const server = await serveMetrics(metrics, () => engine.healthy, config.metricsPort, config.metricsHost);
 const address = server.address();
 logger.info(

@@ -138,6 +138,50 @@ function bySymbol(events: EngineEvent[]): Record<string, EngineEvent[]> {
   return grouped;
 }
 
+/**
+ * Runs `test` on a broker of its own that clients reach through a ProduceCutter, which stops the engine's
+ * (client id `matching-engine`) Produce requests when told to.
+ */
+async function withProduceCutter(test: (cutter: ProduceCutter, brokers: string) => Promise<void>): Promise<void> {
+  const shared = { broker, kafka };
+  const cutter = new ProduceCutter('matching-engine');
+  const proxyPort = await cutter.listen();
+  const brokers = `127.0.0.1:${proxyPort}`;
+  broker = await startBroker({ partitions: 3, advertisedHost: '127.0.0.1', advertisedPort: proxyPort });
+  cutter.brokerPort = broker.port;
+  kafka = new Kafka({ brokers: [brokers], clientId: 'engine-tests', logLevel: logLevel.NOTHING });
+  try {
+    await test(cutter, brokers);
+  } finally {
+    await cutter.close();
+    await broker.stop();
+    ({ broker, kafka } = shared);
+  }
+}
+
+/** Sends a third of `commands`, waits for the engine's first events, calls `fault`, then sends the rest. */
+async function sendWithFault(commands: OrderCommand[], fault: () => void): Promise<void> {
+  const third = Math.floor(commands.length / 3);
+  await send(commands.slice(0, third));
+  while ((await publishedCount()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  fault();
+  await send(commands.slice(third));
+}
+
+/** Reads the events topic until `expected` have arrived, and holds them to it, symbol by symbol. */
+async function expectPublishedOnce(expected: EngineEvent[]): Promise<void> {
+  const events = (await readEvents(expected.length)).map((entry) => entry.event);
+  expect(events.length).toBe(expected.length);
+  const actual = bySymbol(events);
+  for (const [symbol, wanted] of Object.entries(bySymbol(expected))) expect(actual[symbol]).toEqual(wanted);
+}
+
+async function stopEngine(engine: ChildProcess): Promise<void> {
+  if (engine.exitCode !== null || engine.signalCode !== null) return;
+  engine.kill('SIGTERM');
+  await new Promise((resolve) => engine.once('exit', resolve));
+}
+
 describe('the matching engine process', () => {
   it('survives SIGKILL mid-stream: every command matched once, no event lost or published twice', async () => {
     const snapshotDir = scratchDir('bolsa-engine-');
@@ -254,34 +298,40 @@ describe('the matching engine process', () => {
   });
 
   it('publishes every event once when its sends keep failing for a while (the idempotent producer retries them)', async () => {
-    const shared = { broker, kafka };
-    const cutter = new ProduceCutter('matching-engine');
-    const proxyPort = await cutter.listen();
-    broker = await startBroker({ partitions: 3, advertisedHost: '127.0.0.1', advertisedPort: proxyPort });
-    cutter.brokerPort = broker.port;
-    kafka = new Kafka({ brokers: [`127.0.0.1:${proxyPort}`], clientId: 'engine-tests', logLevel: logLevel.NOTHING });
-    const snapshotDir = scratchDir('bolsa-engine-');
-    const commands = orderFlow(1500, SYMBOLS, 13);
-    const expected = expectedMessages(commands).flat();
-    const engine = startEngine(snapshotDir, 'engine-cut', undefined, `127.0.0.1:${proxyPort}`);
-    try {
-      await send(commands.slice(0, 500));
-      while ((await publishedCount()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-      // More cuts than a producer with kafkajs's default retries would make attempts at one send: the books have
-      // applied the commands by then, so a send given up would lose their events (this fails with retries: 3).
-      cutter.arm(15);
-      await send(commands.slice(500));
-      const events = (await readEvents(expected.length)).map((entry) => entry.event);
-      expect(events.length).toBe(expected.length);
-      expect(cutter.cuts).toBe(15);
-      const actual = bySymbol(events);
-      for (const [symbol, wanted] of Object.entries(bySymbol(expected))) expect(actual[symbol]).toEqual(wanted);
-    } finally {
-      engine.kill('SIGTERM');
-      await new Promise((resolve) => engine.once('exit', resolve));
-      await cutter.close();
-      await broker.stop();
-      ({ broker, kafka } = shared);
-    }
+    await withProduceCutter(async (cutter, brokers) => {
+      const commands = orderFlow(1500, SYMBOLS, 13);
+      const engine = startEngine(scratchDir('bolsa-engine-'), 'engine-cut', undefined, brokers);
+      try {
+        await sendWithFault(commands, () => cutter.arm(15));
+        // More cuts than a producer with kafkajs's default retries would make attempts at one send: the books
+        // have applied the commands by then, so a send given up would lose their events (fails with retries: 3).
+        await expectPublishedOnce(expectedMessages(commands).flat());
+        expect(cutter.cuts).toBe(15);
+      } finally {
+        await stopEngine(engine);
+      }
+    });
+  }, 120_000);
+
+  it('exits when Kafka refuses a send for good, and once started again publishes every event once', async () => {
+    await withProduceCutter(async (cutter, brokers) => {
+      const snapshotDir = scratchDir('bolsa-engine-');
+      const commands = orderFlow(1500, SYMBOLS, 17);
+      const logs: string[] = [];
+      let engine = startEngine(snapshotDir, 'engine-refused', logs, brokers);
+      const exited = new Promise((resolve) => engine.once('exit', resolve));
+      try {
+        // TOPIC_AUTHORIZATION_FAILED: kafkajs does not retry it, so a send fails after its commands were applied.
+        await sendWithFault(commands, () => cutter.refuse(1, 29));
+        // Consuming on would skip those commands as applied (their events lost); the process exits instead.
+        expect(await exited).toBe(1);
+        expect(cutter.refusals).toBe(1);
+        expect(logs.some((line) => line.includes('Kafka refused events for good'))).toBe(true);
+        engine = startEngine(snapshotDir, 'engine-refused', undefined, brokers);
+        await expectPublishedOnce(expectedMessages(commands).flat());
+      } finally {
+        await stopEngine(engine);
+      }
+    });
   }, 120_000);
 });

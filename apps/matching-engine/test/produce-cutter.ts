@@ -1,15 +1,18 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP proxy in front of a broker that, while armed, cuts the connection carrying a Produce request from one
- * Kafka client id instead of passing it on: the producer sees the connection drop before the broker saw the
- * request. Everything else passes untouched.
+ * A TCP proxy in front of a broker that, while armed, stops Produce requests from one Kafka client id before the
+ * broker sees them: it cuts the connection (`arm`: the producer retries), or answers with an error code for every
+ * partition (`refuse`: an error kafkajs does not retry fails the send). Everything else passes untouched.
  */
 export class ProduceCutter {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private cutsLeft = 0;
+  private refusalsLeft = 0;
+  private refusalCode = 0;
   cuts = 0;
+  refusals = 0;
 
   /** The broker's own port, once it has started (it must advertise this proxy's port). */
   brokerPort = 0;
@@ -28,6 +31,12 @@ export class ProduceCutter {
   /** Cuts the next `count` Produce requests of the client. */
   arm(count: number): void {
     this.cutsLeft = count;
+  }
+
+  /** Answers the next `count` Produce requests of the client with `errorCode` for each of their partitions. */
+  refuse(count: number, errorCode: number): void {
+    this.refusalsLeft = count;
+    this.refusalCode = errorCode;
   }
 
   async close(): Promise<void> {
@@ -61,10 +70,59 @@ export class ProduceCutter {
           upstream.destroy();
           return;
         }
+        if (apiKey === 0 && clientId === this.clientId && this.refusalsLeft > 0) {
+          this.refusalsLeft--;
+          this.refusals++;
+          client.write(refusal(frame, 14 + Math.max(0, idLength), this.refusalCode));
+          continue;
+        }
         upstream.write(frame);
       }
     });
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   }
+}
+
+/**
+ * A Produce response (versions 3 to 7, which kafkajs and the embedded broker speak) giving `errorCode` for every partition the request
+ * named. `bodyAt` is where the request's body starts in its frame.
+ */
+function refusal(request: Buffer, bodyAt: number, errorCode: number): Buffer {
+  const version = request.readInt16BE(6);
+  const correlationId = request.readInt32BE(8);
+  let at = bodyAt;
+  const transactionalIdLength = request.readInt16BE(at);
+  at += 2 + Math.max(0, transactionalIdLength) + 2 + 4;
+  const parts: Buffer[] = [];
+  const int32 = (value: number) => {
+    const buffer = Buffer.alloc(4);
+    buffer.writeInt32BE(value);
+    return buffer;
+  };
+  const topics = request.readInt32BE(at);
+  at += 4;
+  parts.push(int32(correlationId), int32(topics));
+  for (let t = 0; t < topics; t++) {
+    const nameLength = request.readInt16BE(at);
+    parts.push(request.subarray(at, at + 2 + nameLength));
+    at += 2 + nameLength;
+    const partitions = request.readInt32BE(at);
+    at += 4;
+    parts.push(int32(partitions));
+    for (let p = 0; p < partitions; p++) {
+      const index = request.readInt32BE(at);
+      at += 4 + 4 + request.readInt32BE(at + 4);
+      const entry = Buffer.alloc(version >= 5 ? 30 : 22);
+      entry.writeInt32BE(index, 0);
+      entry.writeInt16BE(errorCode, 4);
+      entry.writeBigInt64BE(-1n, 6);
+      entry.writeBigInt64BE(-1n, 14);
+      if (version >= 5) entry.writeBigInt64BE(-1n, 22);
+      parts.push(entry);
+    }
+  }
+  parts.push(int32(0));
+  const body = Buffer.concat(parts);
+  return Buffer.concat([int32(body.length), body]);
 }
