@@ -141,12 +141,26 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     log('stopping');
-    await started.simulator?.stop();
+    // Each step runs even when one before it failed, so the process always ends and a disposable data directory
+    // always goes (a CI run once found one left behind after its owner was killed; the failing step is unknown).
+    const step = async (what: string, work: () => Promise<unknown> | unknown) => {
+      try {
+        await work();
+      } catch (error) {
+        log(`stopping: ${what} failed: ${String(error)}`);
+      }
+    };
+    await step('the simulator', () => started.simulator?.stop());
     for (const child of started.children) child.halt();
-    for (const child of [...started.children].reverse()) await child.stop();
-    await started.postgres?.stop();
-    await started.broker?.stop();
-    if (config.DATA_DIR_DISPOSABLE === 'on') rmSync(dataDir, { recursive: true, force: true });
+    for (const child of [...started.children].reverse()) await step(child.name, () => child.stop());
+    await step('PostgreSQL', () => started.postgres?.stop());
+    await step('the broker', () => started.broker?.stop());
+    if (config.DATA_DIR_DISPOSABLE === 'on') {
+      // Retried: a process that just exited may still be letting go of files in it.
+      await step('removing the data directory', () =>
+        rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }),
+      );
+    }
     log('stopped');
     process.exit(code);
   };
