@@ -9,6 +9,9 @@ import { PartitionBooks } from './partition-books.js';
 import { SnapshotStore } from './snapshot-store.js';
 import { eventMessages, SOURCE_OFFSET_HEADER, type CommandEvents } from './event-messages.js';
 
+/** Why the engine cannot go on without starting over from its snapshots. */
+export type StopReason = 'send_refused' | 'consumer_stopped';
+
 interface PartitionState {
   readonly books: PartitionBooks;
   /** Commands up to this offset already have their events in the events topic: replay them silently. */
@@ -32,16 +35,18 @@ export class EngineService {
   private readonly instruments: ReadonlyMap<string, Instrument>;
   private readonly states = new Map<number, PartitionState>();
   private running = false;
+  private stoppedForGood = false;
 
   constructor(
     private readonly config: EngineConfig,
     private readonly logger: Logger,
     private readonly metrics: EngineMetrics,
     /**
-     * Called when Kafka refused a send for good: the books had applied its commands, and consuming on would skip
-     * them as applied, so the process must start over from its snapshots, which replays them.
+     * Called when Kafka refused a send for good (the books had applied its commands, and consuming on would skip
+     * them as applied), or when kafkajs stopped the consumer for good: either way the process must start over from
+     * its snapshots, which replays what was applied and not published.
      */
-    private readonly onSendRefused: (error: unknown) => void,
+    private readonly onStoppedForGood: (reason: StopReason, error: unknown) => void,
   ) {
     this.kafka = new Kafka({ brokers: config.brokers, clientId: config.clientId, logLevel: logLevel.NOTHING });
     this.consumer = this.kafka.consumer({ groupId: config.groupId, maxWaitTimeInMs: 100, sessionTimeout: 10_000 });
@@ -66,13 +71,20 @@ export class EngineService {
       this.metrics.partitions.set(assigned.size);
       this.logger.info({ partitions: [...assigned] }, 'partitions assigned');
     });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      // kafkajs restarts the consumer itself after errors it can retry; after any other it has disconnected it,
+      // and the engine would report healthy while matching nothing.
+      if (payload.restart) this.logger.warn({ err: payload.error }, 'the command consumer crashed: kafkajs restarts it');
+      else this.stopForGood('consumer_stopped', payload.error);
+    });
     await this.consumer.subscribe({ topics: [TOPICS.orderCommands], fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.handleBatch(payload),
     });
-    this.running = true;
+    // kafkajs reports a failed join as a crash, not by rejecting run().
+    this.running = !this.stoppedForGood;
     this.logger.info({ brokers: this.config.brokers, group: this.config.groupId }, 'matching engine consuming');
   }
 
@@ -85,6 +97,14 @@ export class EngineService {
     for (const state of this.states.values()) await this.snapshot(state, { commit: false });
     await this.consumer.disconnect();
     await this.producer.disconnect();
+  }
+
+  private stopForGood(reason: StopReason, error: unknown): void {
+    // A refused send also crashes the consumer (the batch handler rethrows it): report the first cause only.
+    if (this.stoppedForGood) return;
+    this.stoppedForGood = true;
+    this.running = false;
+    this.onStoppedForGood(reason, error);
   }
 
   private async ensureTopics(): Promise<void> {
@@ -155,8 +175,7 @@ export class EngineService {
         await this.publish(partition, out);
       } catch (error) {
         // The idempotent producer retries whatever can be retried until it goes through: this was refused for good.
-        this.running = false;
-        this.onSendRefused(error);
+        this.stopForGood('send_refused', error);
         throw error;
       }
     }

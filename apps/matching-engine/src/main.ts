@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 import pino from 'pino';
 import { loadConfig } from './config.js';
-import { EngineService } from './engine-service.js';
+import { EngineService, type StopReason } from './engine-service.js';
 import { EngineMetrics, serveMetrics } from './metrics.js';
 
 const config = loadConfig(process.env);
 const logger = pino({ name: 'matching-engine', level: config.logLevel });
 const metrics = new EngineMetrics();
-const engine = new EngineService(config, logger, metrics, (error) => {
+const STOP_MESSAGES: Record<StopReason, string> = {
+  send_refused: 'Kafka refused events for good',
+  consumer_stopped: 'kafkajs stopped the command consumer for good',
+};
+const engine = new EngineService(config, logger, metrics, (reason, error) => {
   // Its supervisor (the launcher, compose, Kubernetes) starts it again, from its snapshots.
-  logger.fatal({ err: error }, 'Kafka refused events for good: exiting to start over from the snapshots');
+  logger.fatal({ err: error, reason }, `${STOP_MESSAGES[reason]}: exiting to start over from the snapshots`);
   process.exit(1);
 });
 const server = await serveMetrics(metrics, () => engine.healthy, config.metricsPort, config.metricsHost);

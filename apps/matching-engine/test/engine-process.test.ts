@@ -11,12 +11,12 @@ import {
   type EngineEvent,
   type OrderCommand,
 } from '@bolsa/contracts';
-import { startBroker, type RunningBroker } from '@bolsa/kafka-broker';
+import { ApiKey, startBroker, type RunningBroker } from '@bolsa/kafka-broker';
+import { FaultProxy } from '@bolsa/kafka-broker/testing';
 import { ContractBook } from '@bolsa/order-book';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderFlow } from './commands.js';
-import { ProduceCutter } from './produce-cutter.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 const main = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
@@ -139,21 +139,21 @@ function bySymbol(events: EngineEvent[]): Record<string, EngineEvent[]> {
 }
 
 /**
- * Runs `test` on a broker of its own that clients reach through a ProduceCutter, which stops the engine's
- * (client id `matching-engine`) Produce requests when told to.
+ * Runs `test` on a broker of its own that clients reach through a FaultProxy, which stops the engine's
+ * (client id `matching-engine`) requests when told to.
  */
-async function withProduceCutter(test: (cutter: ProduceCutter, brokers: string) => Promise<void>): Promise<void> {
+async function withFaultProxy(test: (proxy: FaultProxy, brokers: string) => Promise<void>): Promise<void> {
   const shared = { broker, kafka };
-  const cutter = new ProduceCutter('matching-engine');
-  const proxyPort = await cutter.listen();
+  const proxy = new FaultProxy('matching-engine');
+  const proxyPort = await proxy.listen();
   const brokers = `127.0.0.1:${proxyPort}`;
   broker = await startBroker({ partitions: 3, advertisedHost: '127.0.0.1', advertisedPort: proxyPort });
-  cutter.brokerPort = broker.port;
+  proxy.brokerPort = broker.port;
   kafka = new Kafka({ brokers: [brokers], clientId: 'engine-tests', logLevel: logLevel.NOTHING });
   try {
-    await test(cutter, brokers);
+    await test(proxy, brokers);
   } finally {
-    await cutter.close();
+    await proxy.close();
     await broker.stop();
     ({ broker, kafka } = shared);
   }
@@ -298,41 +298,49 @@ describe('the matching engine process', () => {
   });
 
   it('publishes every event once when its sends keep failing for a while (the idempotent producer retries them)', async () => {
-    await withProduceCutter(async (cutter, brokers) => {
+    await withFaultProxy(async (proxy, brokers) => {
       const commands = orderFlow(1500, SYMBOLS, 13);
       const engine = startEngine(scratchDir('bolsa-engine-'), 'engine-cut', undefined, brokers);
       try {
         // One more cut than the 6 attempts kafkajs makes at a send by default (retries: 5), so a producer that gave
         // up would lose the events of commands its books applied (this fails with retries: 3). Not more: each
         // attempt waits twice as long as the last (7 cuts: ~19 s of back-off at worst).
-        await sendWithFault(commands, () => cutter.arm(7));
+        await sendWithFault(commands, () => proxy.cut(ApiKey.Produce, 7));
         await expectPublishedOnce(expectedMessages(commands).flat());
-        expect(cutter.cuts).toBe(7);
+        expect(proxy.cuts).toBe(7);
       } finally {
         await stopEngine(engine);
       }
     });
   }, 120_000);
 
-  it('exits when Kafka refuses a send for good, and once started again publishes every event once', async () => {
-    await withProduceCutter(async (cutter, brokers) => {
-      const snapshotDir = scratchDir('bolsa-engine-');
-      const commands = orderFlow(1500, SYMBOLS, 17);
-      const logs: string[] = [];
-      let engine = startEngine(snapshotDir, 'engine-refused', logs, brokers);
-      const exited = new Promise((resolve) => engine.once('exit', resolve));
-      try {
-        // TOPIC_AUTHORIZATION_FAILED: kafkajs does not retry it, so a send fails after its commands were applied.
-        await sendWithFault(commands, () => cutter.refuse(1, 29));
-        // Consuming on would skip those commands as applied (their events lost); the process exits instead.
-        expect(await exited).toBe(1);
-        expect(cutter.refusals).toBe(1);
-        expect(logs.some((line) => line.includes('Kafka refused events for good'))).toBe(true);
-        engine = startEngine(snapshotDir, 'engine-refused', undefined, brokers);
-        await expectPublishedOnce(expectedMessages(commands).flat());
-      } finally {
-        await stopEngine(engine);
-      }
-    });
-  }, 120_000);
+  // Errors kafkajs does not retry. A refused send (TOPIC_AUTHORIZATION_FAILED) fails after the books applied its
+  // commands, so consuming on would skip them as applied (their events lost). A refused heartbeat
+  // (GROUP_AUTHORIZATION_FAILED; one goes at least every 3 s) makes kafkajs disconnect the consumer for good.
+  it.each([
+    { stopped: 'a send', kind: ApiKey.Produce, errorCode: 29, log: 'Kafka refused events for good', seed: 17 },
+    { stopped: 'its consumer', kind: ApiKey.Heartbeat, errorCode: 30, log: 'stopped the command consumer', seed: 19 },
+  ] as const)(
+    'exits when Kafka stops $stopped for good, and once started again publishes every event once',
+    async ({ kind, errorCode, log, seed }) => {
+      await withFaultProxy(async (proxy, brokers) => {
+        const snapshotDir = scratchDir('bolsa-engine-');
+        const commands = orderFlow(1500, SYMBOLS, seed);
+        const logs: string[] = [];
+        let engine = startEngine(snapshotDir, 'engine-refused', logs, brokers);
+        const exited = new Promise((resolve) => engine.once('exit', resolve));
+        try {
+          await sendWithFault(commands, () => proxy.refuse(kind, 1, errorCode));
+          expect(await exited).toBe(1);
+          expect(proxy.refusals).toBe(1);
+          expect(logs.some((line) => line.includes(log))).toBe(true);
+          engine = startEngine(snapshotDir, 'engine-refused', undefined, brokers);
+          await expectPublishedOnce(expectedMessages(commands).flat());
+        } finally {
+          await stopEngine(engine);
+        }
+      });
+    },
+    120_000,
+  );
 });

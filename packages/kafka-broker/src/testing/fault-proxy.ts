@@ -1,20 +1,28 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { ApiKey } from '../protocol/apis.js';
+
+/** The requests a FaultProxy can refuse: it knows how to write their responses. */
+export type RefusableRequest = typeof ApiKey.Produce | typeof ApiKey.Heartbeat;
 
 /**
- * A TCP proxy in front of a broker that, while armed, stops Produce requests from one Kafka client id before the
- * broker sees them: it cuts the connection (`arm`: the producer retries), or answers with an error code for every
- * partition (`refuse`: an error kafkajs does not retry fails the send). Everything else passes untouched.
+ * A TCP proxy in front of a broker, for tests of how clients live through Kafka faults. While armed, it stops
+ * requests of one kind from one Kafka client id before the broker sees them: it cuts the connection (`cut`: the
+ * client sees a network error and retries), or answers with an error code (`refuse`: for Produce, one for every
+ * partition the request named). Everything else passes untouched. Start the broker advertising this proxy's port,
+ * so clients keep coming back through it.
  */
-export class ProduceCutter {
+export class FaultProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private cutsLeft = 0;
+  private cutKind: number = ApiKey.Produce;
   private refusalsLeft = 0;
+  private refusalKind: RefusableRequest = ApiKey.Produce;
   private refusalCode = 0;
   cuts = 0;
   refusals = 0;
 
-  /** The broker's own port, once it has started (it must advertise this proxy's port). */
+  /** The broker's own port, once it has started. */
   brokerPort = 0;
 
   constructor(private readonly clientId: string) {}
@@ -28,13 +36,15 @@ export class ProduceCutter {
     return typeof address === 'object' && address !== null ? address.port : 0;
   }
 
-  /** Cuts the next `count` Produce requests of the client. */
-  arm(count: number): void {
+  /** Cuts the connection under the client's next `count` requests of this kind (an ApiKey). */
+  cut(kind: number, count: number): void {
+    this.cutKind = kind;
     this.cutsLeft = count;
   }
 
-  /** Answers the next `count` Produce requests of the client with `errorCode` for each of their partitions. */
-  refuse(count: number, errorCode: number): void {
+  /** Answers the client's next `count` requests of this kind with `errorCode`. */
+  refuse(kind: RefusableRequest, count: number, errorCode: number): void {
+    this.refusalKind = kind;
     this.refusalsLeft = count;
     this.refusalCode = errorCode;
   }
@@ -62,18 +72,23 @@ export class ProduceCutter {
         pending = pending.subarray(frame.length);
         const apiKey = frame.readInt16BE(4);
         const idLength = frame.readInt16BE(12);
-        const clientId = idLength < 0 ? '' : frame.toString('utf8', 14, 14 + idLength);
-        if (apiKey === 0 && clientId === this.clientId && this.cutsLeft > 0) {
+        const fromClient = (idLength < 0 ? '' : frame.toString('utf8', 14, 14 + idLength)) === this.clientId;
+        if (fromClient && apiKey === this.cutKind && this.cutsLeft > 0) {
           this.cutsLeft--;
           this.cuts++;
           client.destroy();
           upstream.destroy();
           return;
         }
-        if (apiKey === 0 && clientId === this.clientId && this.refusalsLeft > 0) {
+        if (fromClient && apiKey === this.refusalKind && this.refusalsLeft > 0) {
           this.refusalsLeft--;
           this.refusals++;
-          client.write(refusal(frame, 14 + Math.max(0, idLength), this.refusalCode));
+          const bodyAt = 14 + Math.max(0, idLength);
+          const refusal =
+            this.refusalKind === ApiKey.Produce
+              ? produceRefusal(frame, bodyAt, this.refusalCode)
+              : heartbeatRefusal(frame, this.refusalCode);
+          client.write(refusal);
           continue;
         }
         upstream.write(frame);
@@ -84,25 +99,38 @@ export class ProduceCutter {
   }
 }
 
-/**
- * A Produce response (versions 3 to 7, which kafkajs and the embedded broker speak) giving `errorCode` for every partition the request
- * named. `bodyAt` is where the request's body starts in its frame.
- */
-function refusal(request: Buffer, bodyAt: number, errorCode: number): Buffer {
+function int32(value: number): Buffer {
+  const buffer = Buffer.alloc(4);
+  buffer.writeInt32BE(value);
+  return buffer;
+}
+
+function framed(parts: Buffer[]): Buffer {
+  const body = Buffer.concat(parts);
+  return Buffer.concat([int32(body.length), body]);
+}
+
+/** A Heartbeat response (versions 0 to 3, none of them flexible) carrying `errorCode`. */
+function heartbeatRefusal(request: Buffer, errorCode: number): Buffer {
   const version = request.readInt16BE(6);
-  const correlationId = request.readInt32BE(8);
+  const errorField = Buffer.alloc(2);
+  errorField.writeInt16BE(errorCode);
+  return framed([int32(request.readInt32BE(8)), ...(version >= 1 ? [int32(0)] : []), errorField]);
+}
+
+/**
+ * A Produce response (versions 3 to 7, which kafkajs and the embedded broker speak) giving `errorCode` for every
+ * partition the request named. `bodyAt` is where the request's body starts in its frame.
+ */
+function produceRefusal(request: Buffer, bodyAt: number, errorCode: number): Buffer {
+  const version = request.readInt16BE(6);
   let at = bodyAt;
   const transactionalIdLength = request.readInt16BE(at);
   at += 2 + Math.max(0, transactionalIdLength) + 2 + 4;
   const parts: Buffer[] = [];
-  const int32 = (value: number) => {
-    const buffer = Buffer.alloc(4);
-    buffer.writeInt32BE(value);
-    return buffer;
-  };
   const topics = request.readInt32BE(at);
   at += 4;
-  parts.push(int32(correlationId), int32(topics));
+  parts.push(int32(request.readInt32BE(8)), int32(topics));
   for (let t = 0; t < topics; t++) {
     const nameLength = request.readInt16BE(at);
     parts.push(request.subarray(at, at + 2 + nameLength));
@@ -123,6 +151,5 @@ function refusal(request: Buffer, bodyAt: number, errorCode: number): Buffer {
     }
   }
   parts.push(int32(0));
-  const body = Buffer.concat(parts);
-  return Buffer.concat([int32(body.length), body]);
+  return framed(parts);
 }

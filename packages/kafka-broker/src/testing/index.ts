@@ -1,0 +1,1 @@
+export { FaultProxy, type RefusableRequest } from './fault-proxy.js';
