@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startPostgres, type RunningPostgres } from '@bolsa/embedded-db';
 import { startBroker, type RunningBroker } from '@bolsa/kafka-broker';
+import type { FaultProxy } from '@bolsa/kafka-broker/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ensureAdmin } from '../src/accounts/admin-seed.js';
 import { createApp, type AppOptions } from '../src/app.js';
@@ -22,16 +23,25 @@ export interface TestApi {
   stop(): Promise<void>;
 }
 
-/** A real API on a real, freshly migrated PostgreSQL, driven in process through Fastify's inject. */
+/**
+ * A real API on a real, freshly migrated PostgreSQL, driven in process through Fastify's inject. Given a fault
+ * proxy (not yet listening), every Kafka client reaches the broker through it.
+ */
 export async function startTestApi(
   environment: Record<string, string> = {},
   options: AppOptions = {},
+  proxy?: FaultProxy,
 ): Promise<TestApi> {
-  const [db, broker] = await Promise.all([startPostgres(), startBroker({ partitions: 3 })]);
+  const proxyPort = await proxy?.listen();
+  const [db, broker] = await Promise.all([
+    startPostgres(),
+    startBroker({ partitions: 3, ...(proxyPort === undefined ? {} : { advertisedPort: proxyPort }) }),
+  ]);
+  if (proxy !== undefined) proxy.brokerPort = broker.port;
   await applyMigrations(db.url);
   const config = loadConfig({
     DATABASE_URL: db.url,
-    KAFKA_BROKERS: broker.bootstrap,
+    KAFKA_BROKERS: proxyPort === undefined ? broker.bootstrap : `127.0.0.1:${proxyPort}`,
     LOG_LEVEL: 'silent',
     // The lowest cost the config allows: many accounts are made here, and the cost is stored with each hash.
     PASSWORD_HASH_COST: '12',
@@ -68,6 +78,7 @@ export async function startTestApi(
     },
     async stop() {
       await app.close();
+      await proxy?.close();
       await Promise.all([db.stop(), broker.stop()]);
     },
   };

@@ -11,11 +11,15 @@ import { EventIngestion } from './event-ingestion.js';
 /** More than the events topic has partitions here (3): workers with no partition to handle cost nothing. */
 const PARTITIONS_AT_ONCE = 16;
 
+const FIRST_RETRY_MS = 500;
+const LAST_RETRY_MS = 10_000;
+
 /** A thin adapter: Kafka batch → decode with the contracts → ingest → commit the offsets. */
 @Injectable()
 export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer: Consumer | null = null;
   private stopped = false;
+  private crashRetryMs = FIRST_RETRY_MS;
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -37,8 +41,9 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
   }
 
   private async startWithRetries(): Promise<void> {
-    for (let delay = 500; !this.stopped; delay = Math.min(delay * 2, 10_000)) {
+    for (let delay = FIRST_RETRY_MS; !this.stopped; delay = Math.min(delay * 2, LAST_RETRY_MS)) {
       const consumer = this.client.kafka.consumer({ groupId: this.config.eventsGroupId, maxWaitTimeInMs: 100 });
+      consumer.on(consumer.events.CRASH, ({ payload }) => this.crashed(consumer, payload.error, payload.restart));
       try {
         await consumer.connect();
         await consumer.subscribe({ topics: [TOPICS.engineEvents], fromBeginning: true });
@@ -62,6 +67,26 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
+  }
+
+  /**
+   * kafkajs restarts the consumer itself after errors it can retry; after any other (an authorization failure, say)
+   * it has disconnected it for good, and the API would serve on without storing events. Storing is idempotent, so
+   * a new consumer simply goes on from the committed offsets. Crashing again soon waits longer each time.
+   */
+  private crashed(consumer: Consumer, error: Error, restartedByKafkajs: boolean): void {
+    this.metrics.consumerCrashes.inc({ restarted_by: restartedByKafkajs ? 'kafkajs' : 'api' });
+    this.logger.pino.error({ err: error, restartedByKafkajs }, 'the engine events consumer crashed');
+    if (restartedByKafkajs || this.stopped) return;
+    if (this.consumer === consumer) this.consumer = null;
+    const delay = this.crashRetryMs;
+    this.crashRetryMs = Math.min(delay * 2, LAST_RETRY_MS);
+    setTimeout(() => {
+      void consumer
+        .disconnect()
+        .catch(() => undefined)
+        .then(() => this.startWithRetries());
+    }, delay).unref();
   }
 
   private async handle({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
@@ -101,6 +126,7 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
     }
     await commitOffsetsIfNecessary();
     await heartbeat();
+    this.crashRetryMs = FIRST_RETRY_MS;
     this.bus.publish(fresh);
   }
 }

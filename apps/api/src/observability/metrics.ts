@@ -48,6 +48,12 @@ export class ApiMetrics {
     help: 'Attempts to start the engine events consumer that failed (Kafka unreachable)',
     registers: [this.registry],
   });
+  readonly consumerCrashes = new Counter({
+    name: 'api_engine_events_consumer_crashes_total',
+    help: 'Times kafkajs stopped the engine events consumer, by who starts it again (kafkajs, or the API itself)',
+    labelNames: ['restarted_by'] as const,
+    registers: [this.registry],
+  });
   readonly sseClients = new Gauge({
     name: 'api_sse_clients',
     help: 'Connected Server-Sent Events clients, by stream',
