@@ -23,6 +23,7 @@ const main = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
 const SYMBOLS = ['PETR4', 'VALE3', 'ITUB4', 'BBDC4'];
 
 let broker: RunningBroker;
+const engines: ChildProcess[] = [];
 let kafka: Kafka;
 
 beforeAll(async () => {
@@ -39,6 +40,8 @@ function scratchDir(prefix: string): string {
 }
 
 afterAll(async () => {
+  // A test that failed on a timeout never reached its own stop: its engine must not outlive the suite.
+  for (const engine of engines) if (engine.exitCode === null && engine.signalCode === null) engine.kill('SIGKILL');
   await broker.stop();
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
@@ -58,6 +61,7 @@ function startEngine(snapshotDir: string, groupId: string, logs?: string[], brok
     stdio: ['ignore', logs === undefined ? 'ignore' : 'pipe', 'inherit'],
   });
   child.stdout?.on('data', (chunk: Buffer) => logs?.push(...chunk.toString().split('\n').filter(Boolean)));
+  engines.push(child);
   return child;
 }
 
