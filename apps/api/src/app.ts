@@ -12,6 +12,7 @@ import { API_CONFIG, type ApiConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DocsModule } from './docs/docs.module.js';
 import { ErrorFilter } from './errors/error-filter.js';
+import { BODY_LIMIT_BYTES } from './errors/api-error.js';
 import { EventsModule } from './events/events.module.js';
 import { MarketsModule } from './markets/markets.module.js';
 import { ApiMetrics } from './observability/metrics.js';
@@ -65,12 +66,25 @@ export async function createApp(config: ApiConfig, options: AppOptions = {}): Pr
   class AppModule {}
 
   // forceCloseConnections: open SSE streams must not hold a shutdown hostage.
-  const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024, forceCloseConnections: true });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger: false });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+    logger: false,
+    // The API reads JSON only, with the parser below.
+    bodyParser: false,
+  });
   await app.register(fastifyCookie);
   app.useGlobalFilters(new ErrorFilter(logger));
   const metrics = app.get(ApiMetrics);
   const fastify = app.getHttpAdapter().getInstance();
+  // Bodies are JSON only (anything else is 415). An empty body labelled JSON (curl -X DELETE -H 'content-type:
+  // application/json') is no body, not bad JSON.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser(['application/json', 'text/plain']);
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text === '') done(null, undefined);
+    else parseJson(request, text, done);
+  });
   fastify.addHook('onRequest', async (request, reply) => assignTraceId(request, reply));
   fastify.addHook('onResponse', async (request: AuthenticatedRequest & TracedRequest, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -35,6 +35,48 @@ describe('errors', () => {
     expect(response.status).toBe(400);
     expect(ApiErrorBody.parse(response.body).code).toBe('malformed_json');
   });
+
+  /** A request through Fastify's inject with exactly these headers and body. */
+  async function raw(method: 'POST' | 'DELETE', url: string, headers: Record<string, string>, payload?: string) {
+    const response = await api.app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+    return { status: response.statusCode, body: ApiErrorBody.parse(JSON.parse(response.body)) };
+  }
+
+  it('answers a body over the limit with payload_too_large and 413', async () => {
+    const response = await raw(
+      'POST',
+      '/api/accounts',
+      { 'content-type': 'application/json' },
+      JSON.stringify({ name: 'x'.repeat(100_000) }),
+    );
+    expect([response.status, response.body.code]).toEqual([413, 'payload_too_large']);
+  });
+
+  it('answers a body in a format the API does not read with unsupported_media_type and 415', async () => {
+    for (const [type, body] of [
+      ['application/xml', '<account/>'],
+      ['text/plain', '{"name":"x"}'],
+      ['application/x-www-form-urlencoded', 'name=x'],
+    ]) {
+      const response = await raw('POST', '/api/accounts', { 'content-type': type! }, body);
+      expect([response.status, response.body.code]).toEqual([415, 'unsupported_media_type']);
+    }
+  });
+
+  it('reads an empty body labelled JSON as no body', async () => {
+    const json = { 'content-type': 'application/json' };
+    // A cancel without a key: the key is what is missing, not a valid body.
+    expect((await raw('DELETE', '/api/orders/00000000-0000-4000-8000-000000000000', json, '')).body.code).toBe(
+      'unauthorized',
+    );
+    const signup = await raw('POST', '/api/accounts', json, '');
+    expect(signup.status).toBe(400);
+    expect(signup.body.code).toBe('validation_failed');
+    expect(signup.body.details.fields?.map((field) => field.field)).toContain('email');
+  });
 });
 
 describe('observability', () => {

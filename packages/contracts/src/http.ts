@@ -9,6 +9,8 @@ import { err, ok, type Result } from './result.js';
 export const ApiErrorCode = z.enum([
   'validation_failed',
   'malformed_json',
+  'payload_too_large',
+  'unsupported_media_type',
   'unauthorized',
   'forbidden',
   'not_found',
@@ -61,7 +63,7 @@ export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequest>;
 export const AmendOrderRequest = z
   .strictObject({ price: z.string().optional(), quantity: z.string().optional() })
   .refine((body) => body.price !== undefined || body.quantity !== undefined, {
-    error: 'give a new price, a new quantity or both',
+    error: 'or price must be given: an amend sets a new price, a new quantity or both',
     path: ['quantity'],
   });
 export type AmendOrderRequest = z.infer<typeof AmendOrderRequest>;

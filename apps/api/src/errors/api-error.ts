@@ -1,8 +1,13 @@
 import type { ApiErrorCode, FieldError } from '@bolsa/contracts';
 
+/** The largest request body the API reads. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
 const STATUS: Record<ApiErrorCode, number> = {
   validation_failed: 400,
   malformed_json: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

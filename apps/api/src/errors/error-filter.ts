@@ -1,9 +1,9 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { ApiErrorBody } from '@bolsa/contracts';
+import type { ApiErrorBody, ApiErrorCode } from '@bolsa/contracts';
 import type { FastifyReply } from 'fastify';
 import { ApiLogger } from '../observability/logger.js';
 import type { TracedRequest } from '../observability/trace.js';
-import { ApiError } from './api-error.js';
+import { ApiError, BODY_LIMIT_BYTES } from './api-error.js';
 
 /** Maps every error to `{code, message, details}` and its status: the only place that does. */
 @Catch()
@@ -23,20 +23,20 @@ export class ErrorFilter implements ExceptionFilter {
   private describe(error: unknown): [number, ApiErrorBody] {
     if (error instanceof ApiError)
       return [error.status, { code: error.code, message: error.message, details: error.details }];
-    if (error instanceof HttpException) {
-      const status = error.getStatus();
-      if (status === 404) return [404, { code: 'not_found', message: 'no such route', details: {} }];
-      if (status === 400) return [400, { code: 'malformed_json', message: 'the body is not valid JSON', details: {} }];
-      if (status === 413) return [413, { code: 'validation_failed', message: 'the body is too large', details: {} }];
-      return [
-        status,
-        { code: status < 500 ? 'validation_failed' : 'internal_error', message: error.message, details: {} },
-      ];
-    }
-    const withStatus = error as { statusCode?: number; code?: string };
-    if (withStatus.statusCode === 400 || withStatus.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-      return [400, { code: 'malformed_json', message: 'the body is not valid JSON', details: {} }];
-    }
+    // Fastify's own refusals (routing, body parsing) arrive as HttpExceptions or as errors carrying a status.
+    const status = error instanceof HttpException ? error.getStatus() : (error as { statusCode?: unknown }).statusCode;
+    const known = typeof status === 'number' ? FRAMEWORK_ERRORS.get(status) : undefined;
+    if (known !== undefined) return [status as number, { code: known.code, message: known.message, details: {} }];
+    if (error instanceof HttpException && error.getStatus() < 500)
+      return [error.getStatus(), { code: 'validation_failed', message: error.message, details: {} }];
     return [500, { code: 'internal_error', message: 'something went wrong on our side', details: {} }];
   }
 }
+
+/** What the framework refuses before a handler runs, by status. */
+const FRAMEWORK_ERRORS: ReadonlyMap<number, { code: ApiErrorCode; message: string }> = new Map([
+  [400, { code: 'malformed_json', message: 'the body is not valid JSON' }],
+  [404, { code: 'not_found', message: 'no such route' }],
+  [413, { code: 'payload_too_large', message: `the body is larger than ${BODY_LIMIT_BYTES / 1024} KiB` }],
+  [415, { code: 'unsupported_media_type', message: 'send the body as application/json' }],
+]);
