@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { LedgerEntryView } from '@bolsa/contracts';
-import { decodeCommand, MyTradeView, OrderView, TOPICS, WalletView } from '@bolsa/contracts';
+import { ApiErrorBody, decodeCommand, MyTradeView, OrderView, TOPICS, WalletView } from '@bolsa/contracts';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlPool } from '../src/database/sql-pool.js';
@@ -184,6 +184,23 @@ describe('a trader’s history', () => {
     ).body as { items: LedgerEntryView[] };
     expect(next.items.map((entry) => entry.availableAfter)).toEqual(['100001.00']);
     expect((await api.request('GET', '/api/me/ledger?reason=gift', { token: trader.apiKey })).status).toBe(400);
+  });
+
+  it('refuses cursors it did not give out, whatever they decode to', async () => {
+    const trader = await newTrader(api, 'cursor-forger');
+    const forged = (...parts: string[]) => Buffer.from(parts.join('\n')).toString('base64url');
+    for (const url of [
+      `/api/me/orders?cursor=${forged('yesterday', 'someone')}`,
+      `/api/me/orders?cursor=${forged('2026-12-01T10:00:00.000Z', 'not-a-uuid')}`,
+      `/api/me/trades?cursor=${forged('junk', 'VALE3-1', 'maker')}`,
+      `/api/me/trades?cursor=${forged('2026-12-01T10:00:00.000Z', 'VALE3-1', 'owner')}`,
+      `/api/me/ledger?cursor=${forged('12345678901234567890')}`,
+      '/api/me/ledger?cursor=junk',
+    ]) {
+      const response = await api.request('GET', url, { token: trader.apiKey });
+      expect([url, response.status]).toEqual([url, 400]);
+      expect(ApiErrorBody.parse(response.body).details.fields?.[0]?.field).toBe('cursor');
+    }
   });
 });
 

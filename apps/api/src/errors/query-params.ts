@@ -31,15 +31,26 @@ export function isoTime(field: string, text: string | undefined): Date | undefin
 
 const CURSOR = /^[A-Za-z0-9_-]{1,200}$/;
 
+/** What each part of a cursor may be: a cursor that was not given out (or was altered) is refused, not run. */
+const CURSOR_PARTS = {
+  time: (part: string) => /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(part) && !Number.isNaN(Date.parse(part)),
+  uuid: (part: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(part),
+  integer: (part: string) => /^\d{1,18}$/.test(part),
+  tradeId: (part: string) => /^[A-Z][A-Z0-9]{1,11}-\d{1,18}$/.test(part),
+  role: (part: string) => part === 'maker' || part === 'taker',
+};
+export type CursorPart = keyof typeof CURSOR_PARTS;
+
 /** Cursors are opaque to clients: base64url of whatever the list's keyset position is. */
 export function encodeCursor(parts: readonly string[]): string {
   return Buffer.from(parts.join('\n')).toString('base64url');
 }
 
-export function decodeCursor(text: string | undefined, width: number): string[] | undefined {
+/** The parts of a `cursor` query parameter, each checked against the list's `shape`. */
+export function decodeCursor(text: string | undefined, shape: readonly CursorPart[]): string[] | undefined {
   if (text === undefined) return undefined;
   const parts = CURSOR.test(text) ? Buffer.from(text, 'base64url').toString().split('\n') : [];
-  if (parts.length !== width) {
+  if (parts.length !== shape.length || !parts.every((part, i) => CURSOR_PARTS[shape[i]!](part))) {
     throw ApiError.validation([{ field: 'cursor', code: 'invalid', message: 'cursor is not one this API gave out' }]);
   }
   return parts;

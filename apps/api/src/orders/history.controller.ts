@@ -48,7 +48,7 @@ export class HistoryController {
   ): Promise<Page<OrderView>> {
     const size = pageLimit(limit);
     const which = oneOf('status', status, ['open', 'done'] as const);
-    const position = decodeCursor(cursor, 2);
+    const position = decodeCursor(cursor, ['time', 'uuid']);
     const rows = await this.history.orders(callerOf(request).accountId, {
       statuses: which === undefined ? undefined : which === 'open' ? OPEN_STATUSES : DONE_STATUSES,
       symbol: checkedSymbol(symbol),
@@ -87,7 +87,7 @@ export class HistoryController {
       return this.csv(accountId, filter);
     }
     const size = pageLimit(limit);
-    const position = decodeCursor(cursor, 3);
+    const position = decodeCursor(cursor, ['time', 'tradeId', 'role']);
     const items = await this.history.trades(accountId, {
       ...filter,
       before:

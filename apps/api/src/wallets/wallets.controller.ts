@@ -39,14 +39,14 @@ export class WalletsController {
     @Query('limit') limit?: string,
   ): Promise<{ items: LedgerEntryView[]; nextCursor: string | null }> {
     const size = pageLimit(limit);
-    const before = decodeCursor(cursor, 1)?.[0];
+    const before = decodeCursor(cursor, ['integer'])?.[0];
     if (asset !== undefined && !/^[A-Z0-9]{1,12}$/.test(asset)) {
       throw ApiError.validation([{ field: 'asset', code: 'invalid', message: 'asset must be BRL or a symbol' }]);
     }
     const entries = await this.wallets.ledger(callerOf(request).accountId, {
       asset,
       reason: oneOf('reason', reason, LedgerReason.options),
-      beforeId: before === undefined || !/^\d{1,18}$/.test(before) ? undefined : BigInt(before),
+      beforeId: before === undefined ? undefined : BigInt(before),
       limit: size,
     });
     return {
