@@ -103,11 +103,16 @@ describe('holds', () => {
     expect(buy.status).toBe(422);
     expect(ApiErrorBody.parse(buy.body)).toMatchObject({
       code: 'insufficient_funds',
-      details: { asset: 'BRL', available: '10000000' },
+      // Amounts as the API shows every amount: decimal strings.
+      details: { asset: 'BRL', available: '100000.00', required: expect.stringMatching(/^1005\d\d\.\d\d$/) },
     });
     const sell = await place(trader, { symbol: 'ITUB4', side: 'sell', type: 'market', quantity: '1001' });
     expect(sell.status).toBe(422);
-    expect(ApiErrorBody.parse(sell.body).code).toBe('insufficient_shares');
+    expect(ApiErrorBody.parse(sell.body)).toMatchObject({
+      code: 'insufficient_shares',
+      message: 'not enough available ITUB4 shares: the order needs 1001, 1000 is free',
+      details: { asset: 'ITUB4', available: '1000', required: '1001' },
+    });
     expect(await wallet(trader)).toEqual(before);
     const orders = await api.request('GET', '/api/orders', { token: trader.apiKey });
     expect(orders.body).toEqual([]);

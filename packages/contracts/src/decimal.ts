@@ -58,10 +58,10 @@ export function parseScaledDecimal(text: unknown, scale: number): Result<number,
 }
 
 /** Formats integer units of 10^-scale as a canonical decimal string (always `scale` decimals). */
-export function formatScaledDecimal(units: number, scale: number): string {
-  if (!Number.isSafeInteger(units)) throw new RangeError(`not a safe integer: ${units}`);
+export function formatScaledDecimal(units: number | bigint, scale: number): string {
+  if (typeof units === 'number' && !Number.isSafeInteger(units)) throw new RangeError(`not a safe integer: ${units}`);
   const negative = units < 0;
-  const digits = String(Math.abs(units)).padStart(scale + 1, '0');
+  const digits = String(negative ? -units : units).padStart(scale + 1, '0');
   const whole = digits.slice(0, digits.length - scale);
   const fraction = digits.slice(digits.length - scale);
   return (negative ? '-' : '') + (scale === 0 ? whole : `${whole}.${fraction}`);
@@ -95,10 +95,10 @@ export function parseCashAmount(text: unknown): Result<number, DecimalError> {
 }
 
 /** Cents as "1234.56" (negative amounts keep their sign: ledger entries). */
-export function formatCents(cents: number): string {
+export function formatCents(cents: number | bigint): string {
   return formatScaledDecimal(cents, MONEY_SCALE);
 }
 
-export function formatQuantity(shares: number): string {
+export function formatQuantity(shares: number | bigint): string {
   return formatScaledDecimal(shares, 0);
 }

@@ -106,6 +106,10 @@ describe('formatting', () => {
     expect(formatCents(-1234)).toBe('-12.34');
     expect(formatCents(0)).toBe('0.00');
     expect(formatQuantity(100)).toBe('100');
+    // Holds and balances are bigints: an order can need more cents than a double holds exactly.
+    expect(formatCents(300_089_969_991_234_567n)).toBe('3000899699912345.67');
+    expect(formatCents(-5n)).toBe('-0.05');
+    expect(formatQuantity(2_147_483_647n)).toBe('2147483647');
     expect(parseCashAmount('1000.50')).toEqual({ ok: true, value: 100_050 });
   });
 

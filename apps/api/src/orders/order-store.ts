@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { OrderFields, OrderStatus } from '@bolsa/contracts';
+import { formatCents, formatQuantity, type OrderFields, type OrderStatus } from '@bolsa/contracts';
 import { GroupCommit } from '../database/group-commit.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiMetrics } from '../observability/metrics.js';
@@ -26,11 +26,14 @@ const cents = (value: number | null) => (value === null ? null : String(value));
 function insufficient(asset: string, required: bigint, available: bigint | undefined, field: string): ApiError {
   const code = asset === CASH ? 'insufficient_funds' : 'insufficient_shares';
   const what = asset === CASH ? 'cash' : `${asset} shares`;
-  return new ApiError(code, `not enough available ${what}: the order needs ${required}, ${available ?? 0n} is free`, {
+  // Decimal strings at the HTTP edge, as every amount the API shows.
+  const format = asset === CASH ? formatCents : formatQuantity;
+  const [needed, free] = [format(required), format(available ?? 0n)];
+  return new ApiError(code, `not enough available ${what}: the order needs ${needed}, ${free} is free`, {
     fields: [{ field, code, message: `${field} needs more ${what} than is available` }],
     asset,
-    required: String(required),
-    available: String(available ?? 0n),
+    required: needed,
+    available: free,
   });
 }
 
