@@ -74,7 +74,8 @@ export class EngineService {
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       // kafkajs restarts the consumer itself after errors it can retry; after any other it has disconnected it,
       // and the engine would report healthy while matching nothing.
-      if (payload.restart) this.logger.warn({ err: payload.error }, 'the command consumer crashed: kafkajs restarts it');
+      if (payload.restart)
+        this.logger.warn({ err: payload.error }, 'the command consumer crashed: kafkajs restarts it');
       else this.stopForGood('consumer_stopped', payload.error);
     });
     await this.consumer.subscribe({ topics: [TOPICS.orderCommands], fromBeginning: true });
