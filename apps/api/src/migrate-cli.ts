@@ -20,6 +20,7 @@ try {
       lotSize: BigInt(instrument.lotSize),
       bandMin: instrument.priceBand === null ? null : BigInt(instrument.priceBand.min),
       bandMax: instrument.priceBand === null ? null : BigInt(instrument.priceBand.max),
+      referencePrice: instrument.referencePrice ? BigInt(instrument.referencePrice) : null,
     };
     await prisma.instrument.upsert({
       where: { symbol: instrument.symbol },

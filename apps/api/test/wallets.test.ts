@@ -49,7 +49,13 @@ describe('a new trader', () => {
     const trader = await newTrader(api, 'fresh');
     const view = await wallet(trader);
     expect(view.cash).toEqual({ available: '100000.00', held: '0.00', total: '100000.00' });
-    expect(position(view, 'PETR4')).toMatchObject({ available: '1000', held: '0' });
+    // Granted shares are valued at the instrument's reference price (PETR4: 38.00).
+    expect(position(view, 'PETR4')).toMatchObject({
+      available: '1000',
+      held: '0',
+      costBasis: '38000.00',
+      averageCost: '38.00',
+    });
     const entries = await ledger(trader);
     expect(new Set(reasons(entries))).toEqual(new Set(['grant']));
     expect(entries.find((entry) => entry.asset === 'BRL')).toMatchObject({
@@ -156,17 +162,24 @@ describe('settlement', () => {
     // Trade: 10 at 29.50 = 295.00. Buyer (taker, 3 bps): fee 0.08; seller (maker, 2 bps): fee 0.05.
     const buyerView = await wallet(buyer);
     expect(buyerView.cash).toEqual({ available: '99704.92', held: '0.00', total: '99704.92' });
-    // 1000 granted shares cost nothing; the 10 bought cost 295.08 with the fee
+    // 1000 granted shares at the reference price (15.00) and the 10 bought for 295.08 with the fee:
+    // 15,295.08 / 1,010 = 15.1436
     expect(position(buyerView, 'BBDC4')).toMatchObject({
       available: '1010',
       held: '0',
-      costBasis: '295.08',
-      averageCost: '0.29',
+      costBasis: '15295.08',
+      averageCost: '15.14',
     });
     expect((await api.request('GET', '/api/fees')).body).toEqual({ makerBps: 2, takerBps: 3 });
     const sellerView = await wallet(seller);
     expect(sellerView.cash).toEqual({ available: '100294.95', held: '0.00', total: '100294.95' });
-    expect(position(sellerView, 'BBDC4')).toMatchObject({ available: '990', held: '0' });
+    // Selling takes its share of the cost out at the average: 15,000.00 × 990 / 1,000
+    expect(position(sellerView, 'BBDC4')).toMatchObject({
+      available: '990',
+      held: '0',
+      costBasis: '14850.00',
+      averageCost: '15.00',
+    });
 
     const buyerTrade = (await ledger(buyer)).filter((entry) => entry.tradeId !== null);
     expect(buyerTrade.map((entry) => [entry.asset, entry.reason, entry.availableChange, entry.heldChange])).toEqual([

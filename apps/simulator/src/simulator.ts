@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { formatCents } from '@bolsa/contracts';
+import { formatCents, parsePrice, type InstrumentView } from '@bolsa/contracts';
 import { z } from 'zod';
 
-/** Where each instrument's random walk starts when it has never traded (cents). */
-const REFERENCE_PRICES: Record<string, number> = { PETR4: 3800, VALE3: 6200, ITUB4: 3300, BBDC4: 1500, ABEV3: 1300 };
+/** Where an instrument's random walk starts when it has never traded and the exchange gives no reference (cents). */
+const FALLBACK_PRICE = 2000;
 const BOTS = 4;
 /** Bots cancel what has rested this long, so the book stays near the price. */
 const ORDER_TTL_MS = 45_000;
@@ -31,11 +31,11 @@ export class MarketSimulator {
 
   async start(): Promise<void> {
     this.bots = await this.loadOrCreateBots();
-    const instruments = (await this.call<Array<{ symbol: string }>>('GET', '/api/instruments')).body;
-    for (const { symbol } of instruments) {
+    const instruments = (await this.call<InstrumentView[]>('GET', '/api/instruments')).body;
+    for (const { symbol, referencePrice } of instruments) {
       const ticker = (await this.call<{ last: string | null }>('GET', `/api/markets/${symbol}/ticker`)).body;
-      const last = ticker.last === null ? null : Math.round(Number(ticker.last) * 100);
-      this.mids.set(symbol, last ?? REFERENCE_PRICES[symbol] ?? 2000);
+      const start = parsePrice(ticker.last ?? referencePrice, 1);
+      this.mids.set(symbol, start.ok ? start.value : FALLBACK_PRICE);
     }
     this.timer = setInterval(() => void this.step(), 1000 / this.ordersPerSecond);
   }

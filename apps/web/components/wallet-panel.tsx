@@ -38,7 +38,8 @@ export function WalletPanel({
             const last = centsOf(tickers.get(position.symbol)?.last);
             const value = last === null ? null : last * shares;
             const cost = centsOf(position.costBasis) ?? 0;
-            // Granted shares have no cost: a profit figure for them would only repeat their value.
+            // Granted shares cost their instrument's reference price; with none they have no cost, and a profit
+            // figure would only repeat their value.
             const profit = value === null || cost === 0 ? null : value - cost;
             return (
               <tr key={position.symbol} data-testid={`position-${position.symbol}`}>

@@ -32,6 +32,7 @@ export function instrumentOf(view: InstrumentView): Instrument {
     lotSize: Number(view.lotSize),
     priceBand:
       view.priceBand === null ? null : { min: centsOf(view.priceBand.min) ?? 0, max: centsOf(view.priceBand.max) ?? 0 },
+    referencePrice: centsOf(view.referencePrice),
   };
 }
 

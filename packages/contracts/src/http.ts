@@ -159,10 +159,13 @@ export const InstrumentView = z.object({
   tickSize: z.string(),
   lotSize: z.string(),
   priceBand: z.object({ min: z.string(), max: z.string() }).nullable(),
+  /** What granted shares are valued at; null when the exchange sets none. */
+  referencePrice: z.string().nullable(),
 });
 export type InstrumentView = z.infer<typeof InstrumentView>;
 
 export function toInstrumentView(instrument: Instrument): InstrumentView {
+  const reference = instrument.referencePrice ?? null;
   return {
     symbol: instrument.symbol,
     name: instrument.name,
@@ -173,6 +176,7 @@ export function toInstrumentView(instrument: Instrument): InstrumentView {
       instrument.priceBand === null
         ? null
         : { min: formatCents(instrument.priceBand.min), max: formatCents(instrument.priceBand.max) },
+    referencePrice: reference === null ? null : formatCents(reference),
   };
 }
 

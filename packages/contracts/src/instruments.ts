@@ -17,14 +17,26 @@ export const Instrument = z
     /** Quantities are multiples of this many shares. */
     lotSize: z.int().positive(),
     priceBand: PriceBand.nullable(),
+    /**
+     * The price the exchange opens the instrument at (a previous close, say). Shares a new account is granted are
+     * valued at it, so their average cost and profit mean something; absent, granted shares have no cost.
+     */
+    referencePrice: Cents.nullable().optional(),
   })
   .superRefine((instrument, ctx) => {
     const band = instrument.priceBand;
+    const reference = instrument.referencePrice ?? null;
+    if (reference !== null && reference % instrument.tickSize !== 0) {
+      ctx.addIssue({ code: 'custom', message: 'must be on the tick size', path: ['referencePrice'] });
+    }
     if (band === null) return;
     for (const edge of ['min', 'max'] as const) {
       if (band[edge] % instrument.tickSize !== 0) {
         ctx.addIssue({ code: 'custom', message: 'must be on the tick size', path: ['priceBand', edge] });
       }
+    }
+    if (reference !== null && (reference < band.min || reference > band.max)) {
+      ctx.addIssue({ code: 'custom', message: 'must be within the price band', path: ['referencePrice'] });
     }
   });
 export type Instrument = z.infer<typeof Instrument>;
@@ -34,40 +46,24 @@ export type Instrument = z.infer<typeof Instrument>;
  * one-cent tick, one-share lots and a hard band. Shared by the API and the matching engine.
  */
 export const DEFAULT_INSTRUMENTS: readonly Instrument[] = [
-  {
-    symbol: 'PETR4',
-    name: 'Petrobras PN',
-    currency: 'BRL',
-    tickSize: 1,
-    lotSize: 1,
-    priceBand: { min: 100, max: 100_000 },
-  },
-  { symbol: 'VALE3', name: 'Vale ON', currency: 'BRL', tickSize: 1, lotSize: 1, priceBand: { min: 100, max: 100_000 } },
-  {
-    symbol: 'ITUB4',
-    name: 'Itaú Unibanco PN',
-    currency: 'BRL',
-    tickSize: 1,
-    lotSize: 1,
-    priceBand: { min: 100, max: 100_000 },
-  },
-  {
-    symbol: 'BBDC4',
-    name: 'Bradesco PN',
-    currency: 'BRL',
-    tickSize: 1,
-    lotSize: 1,
-    priceBand: { min: 100, max: 100_000 },
-  },
-  {
-    symbol: 'ABEV3',
-    name: 'Ambev ON',
-    currency: 'BRL',
-    tickSize: 1,
-    lotSize: 1,
-    priceBand: { min: 100, max: 100_000 },
-  },
+  b3Share('PETR4', 'Petrobras PN', 3800),
+  b3Share('VALE3', 'Vale ON', 6200),
+  b3Share('ITUB4', 'Itaú Unibanco PN', 3300),
+  b3Share('BBDC4', 'Bradesco PN', 1500),
+  b3Share('ABEV3', 'Ambev ON', 1300),
 ];
+
+function b3Share(symbol: string, name: string, referencePrice: number): Instrument {
+  return {
+    symbol,
+    name,
+    currency: 'BRL',
+    tickSize: 1,
+    lotSize: 1,
+    priceBand: { min: 100, max: 100_000 },
+    referencePrice,
+  };
+}
 
 export const InstrumentList = z
   .array(Instrument)

@@ -101,8 +101,10 @@ describe('instrument view', () => {
       tickSize: '0.01',
       lotSize: '1',
       priceBand: { min: '1.00', max: '1000.00' },
+      referencePrice: null,
     });
     expect(InstrumentView.parse(view)).toEqual(view);
     expect(toInstrumentView({ ...PETR4, priceBand: null }).priceBand).toBeNull();
+    expect(toInstrumentView({ ...PETR4, referencePrice: 3805 }).referencePrice).toBe('38.05');
   });
 });

@@ -32,6 +32,8 @@ describe('Instrument', () => {
   it('accepts a B3-style instrument, with or without a band', () => {
     expect(Instrument.parse(PETR4)).toEqual(PETR4);
     expect(Instrument.safeParse({ ...PETR4, priceBand: null }).success).toBe(true);
+    expect(Instrument.parse({ ...PETR4, referencePrice: 3800 }).referencePrice).toBe(3800);
+    expect(Instrument.safeParse({ ...PETR4, referencePrice: null }).success).toBe(true);
   });
 
   it.each([
@@ -42,6 +44,9 @@ describe('Instrument', () => {
     [{ currency: 'USD' }, 'currency'],
     [{ priceBand: { min: 500, max: 100 } }, 'priceBand.max'],
     [{ tickSize: 10, priceBand: { min: 105, max: 1000 } }, 'priceBand.min'],
+    [{ referencePrice: 0 }, 'referencePrice'],
+    [{ tickSize: 10, priceBand: { min: 100, max: 1000 }, referencePrice: 505 }, 'referencePrice'],
+    [{ priceBand: { min: 100, max: 1000 }, referencePrice: 1001 }, 'referencePrice'],
   ])('rejects %j at %s', (change, path) => {
     expect(pathsOf(Instrument.safeParse({ ...PETR4, ...change }))).toContain(path);
   });

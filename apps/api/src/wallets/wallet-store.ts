@@ -69,17 +69,26 @@ export class WalletStore {
 
   /** A new account's balances: the configured starting cash and shares, each granted through the ledger. */
   async open(tx: Queryable, accountId: string, traceId: string): Promise<void> {
-    const grants: Array<[string, bigint]> = [
-      [CASH, BigInt(this.config.startingCash)],
-      ...this.config.instruments.map((instrument): [string, bigint] => [
+    const shares = BigInt(this.config.startingShares);
+    // [asset, amount, cost basis]: granted shares cost what they are worth at the instrument's reference price.
+    const grants: Array<[string, bigint, bigint]> = [
+      [CASH, BigInt(this.config.startingCash), 0n],
+      ...this.config.instruments.map((instrument): [string, bigint, bigint] => [
         instrument.symbol,
-        BigInt(this.config.startingShares),
+        shares,
+        shares * BigInt(instrument.referencePrice ?? 0),
       ]),
     ];
     await tx.query(
-      `INSERT INTO balances (account_id, asset, available)
-       SELECT $1, asset, available FROM unnest($2::text[], $3::bigint[]) AS g(asset, available)`,
-      [accountId, grants.map(([asset]) => asset), grants.map(([, amount]) => String(amount))],
+      `INSERT INTO balances (account_id, asset, available, cost_basis)
+       SELECT $1, asset, available, cost_basis
+         FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS g(asset, available, cost_basis)`,
+      [
+        accountId,
+        grants.map(([asset]) => asset),
+        grants.map(([, amount]) => String(amount)),
+        grants.map(([, , cost]) => String(cost)),
+      ],
     );
     await appendLedger(
       tx,
