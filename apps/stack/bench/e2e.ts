@@ -322,6 +322,12 @@ async function main(): Promise<void> {
           0.5,
         ).toFixed(1)} ms, p99 ${percentile(answers, 0.99).toFixed(1)} ms`,
     );
+    if (THROUGHPUT_SECONDS > 0 && RATE > (0.95 * accepted) / seconds) {
+      console.log(
+        `note: ${RATE} orders/s is more than this machine sustained in the throughput phase ` +
+          `(${Math.round(accepted / seconds)}/s), so the latency above is mostly orders queueing; BENCH_RATE sets the rate`,
+      );
+    }
 
     const apiMetrics = await (await fetch(`${api}/metrics`)).text();
     const engineMetrics = stack.engineMetrics === '' ? '' : await (await fetch(stack.engineMetrics)).text();
