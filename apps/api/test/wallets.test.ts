@@ -112,6 +112,12 @@ describe('holds', () => {
       // Amounts as the API shows every amount: decimal strings.
       details: { asset: 'BRL', available: '100000.00', required: expect.stringMatching(/^1005\d\d\.\d\d$/) },
     });
+    // A market buy holds the band's maximum price (1000.00): 101 of them are more than 100,000.00, and it says so.
+    const market = await place(trader, { symbol: 'ABEV3', side: 'buy', type: 'market', quantity: '101' });
+    expect(market.status).toBe(422);
+    expect(ApiErrorBody.parse(market.body).message).toMatch(
+      /^not enough available cash: the order needs 101030\.30 \(its quantity at 1000\.00, the highest price .* market buy may pay, plus the fee; a limit order holds its limit\), 100000\.00 is free$/,
+    );
     const sell = await place(trader, { symbol: 'ITUB4', side: 'sell', type: 'market', quantity: '1001' });
     expect(sell.status).toBe(422);
     expect(ApiErrorBody.parse(sell.body)).toMatchObject({

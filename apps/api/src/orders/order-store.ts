@@ -23,14 +23,20 @@ export interface NewOrder {
 
 const cents = (value: number | null) => (value === null ? null : String(value));
 
-function insufficient(asset: string, required: bigint, available: bigint | undefined, field: string): ApiError {
+function insufficient(
+  asset: string,
+  required: bigint,
+  available: bigint | undefined,
+  field: string,
+  why = '',
+): ApiError {
   const code = asset === CASH ? 'insufficient_funds' : 'insufficient_shares';
   const what = asset === CASH ? 'cash' : `${asset} shares`;
   // Decimal strings at the HTTP edge, as every amount the API shows.
   const format = asset === CASH ? formatCents : formatQuantity;
   const [needed, free] = [format(required), format(available ?? 0n)];
-  return new ApiError(code, `not enough available ${what}: the order needs ${needed}, ${free} is free`, {
-    fields: [{ field, code, message: `${field} needs more ${what} than is available` }],
+  return new ApiError(code, `not enough available ${what}: the order needs ${needed}${why}, ${free} is free`, {
+    fields: [{ field, code, message: `${field} needs more ${what} than is available${why}` }],
     asset,
     required: needed,
     available: free,
@@ -165,7 +171,14 @@ export class OrderStore {
     if (placement.outcome === 'placed') return pendingRow(order, placement.createdAt!);
     if (placement.outcome === 'duplicate') throw new IdempotencyKeyTaken();
     const available = await this.available(order.accountId, order.hold.asset);
-    throw insufficient(order.hold.asset, order.hold.amount, available, 'quantity');
+    const { orderType, side } = order.fields;
+    // A buy that names no price holds the most it could pay: a surprise unless said.
+    const why =
+      side === 'buy' && order.hold.price !== null && (orderType === 'market' || orderType === 'stop_market')
+        ? ` (its quantity at ${formatCents(order.hold.price)}, the highest price the instrument's band allows, which ` +
+          `a ${orderType === 'market' ? 'market' : 'stop-market'} buy may pay, plus the fee; a limit order holds its limit)`
+        : '';
+    throw insufficient(order.hold.asset, order.hold.amount, available, 'quantity', why);
   }
 
   /**
