@@ -19,6 +19,7 @@ import {
   needsStop,
   stepPrice,
   stepQuantity,
+  unpricedBuyHold,
   type TicketForm,
 } from '../lib/ticket';
 
@@ -75,6 +76,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
   }, [lastPrice]);
 
   const cost = estimate(form, fees, lastPrice);
+  const hold = unpricedBuyHold(form, instrument, fees);
   const position = wallet?.positions.find((p) => p.symbol === instrument.symbol);
   const available =
     form.side === 'buy'
@@ -247,6 +249,16 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
           </dd>
           <dt className="text-gray-400">Taxa máxima</dt>
           <dd className="text-right">{cost.fee === null ? '—' : formatBRL(cost.fee)}</dd>
+          {hold !== null && (
+            <>
+              <dt className="text-gray-400" title="A ordem pode pagar até o limite da banda de preço">
+                Bloqueio (limite da banda)
+              </dt>
+              <dd className="text-right" data-testid="ticket-hold">
+                {formatBRL(hold)}
+              </dd>
+            </>
+          )}
           <dt className="col-span-2 text-gray-500" data-testid="ticket-available">
             {available}
           </dt>

@@ -1,6 +1,14 @@
 import { DEFAULT_INSTRUMENTS, toInstrumentView } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
-import { checkTicket, estimate, instrumentOf, stepPrice, stepQuantity, type TicketForm } from './ticket';
+import {
+  checkTicket,
+  estimate,
+  instrumentOf,
+  stepPrice,
+  stepQuantity,
+  unpricedBuyHold,
+  type TicketForm,
+} from './ticket';
 
 const petr4 = instrumentOf(toInstrumentView(DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'PETR4')!));
 const form: TicketForm = {
@@ -59,5 +67,15 @@ describe('the order ticket', () => {
       notional: null,
       fee: null,
     });
+  });
+
+  it('shows what a buy that names no price sets aside: its quantity at the band maximum, plus the fee', () => {
+    const fees = { makerBps: 2, takerBps: 3 };
+    // 100 × 1000.00 + 3 bps
+    expect(unpricedBuyHold({ ...form, type: 'market' }, petr4, fees)).toBe(10_003_000);
+    expect(unpricedBuyHold({ ...form, type: 'stop_market' }, petr4, fees)).toBe(10_003_000);
+    expect(unpricedBuyHold(form, petr4, fees)).toBeNull();
+    expect(unpricedBuyHold({ ...form, type: 'market', side: 'sell' }, petr4, fees)).toBeNull();
+    expect(unpricedBuyHold({ ...form, type: 'market' }, { ...petr4, priceBand: null }, fees)).toBeNull();
   });
 });

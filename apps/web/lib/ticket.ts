@@ -93,6 +93,20 @@ export interface Estimate {
   readonly fee: number | null;
 }
 
+/**
+ * The cash a market or stop-market buy sets aside, in cents: the API holds its quantity at the highest price the
+ * instrument's band allows, plus the largest fee, because such an order may pay up to that. Null for other orders
+ * (a limit buy holds its estimate) and when the quantity or the band is unknown.
+ */
+export function unpricedBuyHold(form: TicketForm, instrument: Instrument, fees: FeeSchedule): number | null {
+  const quantity = Number.parseInt(form.quantity, 10);
+  const bandMax = instrument.priceBand?.max ?? null;
+  if (form.side !== 'buy' || needsPrice(form.type) || bandMax === null) return null;
+  if (!Number.isFinite(quantity) || quantity <= 0) return null;
+  const notional = bandMax * quantity;
+  return notional + Math.floor((notional * Math.max(fees.makerBps, fees.takerBps)) / 10_000);
+}
+
 /** What the order would cost (or bring) at its price, or at `reference` (the last price) for market orders. */
 export function estimate(form: TicketForm, fees: FeeSchedule, reference: number | null): Estimate {
   const quantity = Number.parseInt(form.quantity, 10);
