@@ -1,6 +1,7 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { ApiErrorBody, ApiErrorCode } from '@bolsa/contracts';
 import type { FastifyReply } from 'fastify';
+import { isDatabaseUnavailable } from '../database/errors.js';
 import { ApiLogger } from '../observability/logger.js';
 import type { TracedRequest } from '../observability/trace.js';
 import { ApiError, BODY_LIMIT_BYTES } from './api-error.js';
@@ -17,12 +18,17 @@ export class ErrorFilter implements ExceptionFilter {
       const traceId = host.switchToHttp().getRequest<TracedRequest>().traceId;
       this.logger.pino.error({ traceId, err: error }, 'request failed');
     }
-    void reply.status(status).header('content-type', 'application/json').send(body);
+    void reply.status(status).header('content-type', 'application/json');
+    if (status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    void reply.send(body);
   }
 
   private describe(error: unknown): [number, ApiErrorBody] {
     if (error instanceof ApiError)
       return [error.status, { code: error.code, message: error.message, details: error.details }];
+    if (isDatabaseUnavailable(error)) {
+      return [503, { code: 'unavailable', message: 'the database is unavailable: try again shortly', details: {} }];
+    }
     // Fastify's own refusals (routing, body parsing) arrive as HttpExceptions or as errors carrying a status.
     const status = error instanceof HttpException ? error.getStatus() : (error as { statusCode?: unknown }).statusCode;
     const known = typeof status === 'number' ? FRAMEWORK_ERRORS.get(status) : undefined;
@@ -32,6 +38,9 @@ export class ErrorFilter implements ExceptionFilter {
     return [500, { code: 'internal_error', message: 'something went wrong on our side', details: {} }];
   }
 }
+
+/** What a 503 asks clients to wait before trying again. */
+const RETRY_AFTER_SECONDS = 5;
 
 /** What the framework refuses before a handler runs, by status. */
 const FRAMEWORK_ERRORS: ReadonlyMap<number, { code: ApiErrorCode; message: string }> = new Map([
