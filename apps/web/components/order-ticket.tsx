@@ -69,13 +69,14 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
   useEffect(() => {
     if (picked !== null) setForm((current) => ({ ...current, price: picked.price }));
   }, [picked]);
-  // Start from the last price once it is known, as a broker's ticket does.
+  // Start from the last price, as a broker's ticket does; before the first trade, from the exchange's reference.
+  const marketPrice = lastPrice ?? instrument.referencePrice ?? null;
   useEffect(() => {
-    if (lastPrice !== null)
-      setForm((current) => (current.price === '' ? { ...current, price: formatCents(lastPrice) } : current));
-  }, [lastPrice]);
+    if (marketPrice !== null)
+      setForm((current) => (current.price === '' ? { ...current, price: formatCents(marketPrice) } : current));
+  }, [marketPrice]);
 
-  const cost = estimate(form, fees, lastPrice);
+  const cost = estimate(form, fees, marketPrice);
   const hold = unpricedBuyHold(form, instrument, fees);
   const position = wallet?.positions.find((p) => p.symbol === instrument.symbol);
   const available =
