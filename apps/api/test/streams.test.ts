@@ -67,6 +67,24 @@ describe('the market stream', () => {
     );
   });
 
+  it('brings the ticker up to the last trade of a burst', async () => {
+    const seller = await newTrader(api, 'burst-seller');
+    const buyer = await newTrader(api, 'burst-buyer');
+    await order(seller.apiKey, { symbol: 'VALE3', side: 'sell', type: 'limit', price: '61.00', quantity: '5' });
+    await order(seller.apiKey, { symbol: 'VALE3', side: 'sell', type: 'limit', price: '61.50', quantity: '5' });
+    const lastTicker = (events: SseEvent[]) => TickerView.parse(ofType(events, 'ticker').at(-1)?.data ?? {}).last;
+    const live = readStream(`${base}/api/stream/markets/VALE3`, {
+      done: (events) => ofType(events, 'ticker').length > 0 && lastTicker(events) === '61.50',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Two trades well within a second: the ticker sent after the first must be followed by one after the second.
+    await order(buyer.apiKey, { symbol: 'VALE3', side: 'buy', type: 'limit', price: '61.00', quantity: '5' });
+    await order(buyer.apiKey, { symbol: 'VALE3', side: 'buy', type: 'limit', price: '61.50', quantity: '5' });
+    const { events } = await live;
+    expect(ofType(events, 'trade').map((event) => TradeView.parse(event.data).price)).toEqual(['61.00', '61.50']);
+    expect(lastTicker(events)).toBe('61.50');
+  });
+
   it('answers an unknown symbol with 404 before streaming', async () => {
     const response = await fetch(`${base}/api/stream/markets/XPTO3`);
     expect(response.status).toBe(404);

@@ -7,7 +7,7 @@ import {
   type OrderEventView,
   type TradeView,
 } from '@bolsa/contracts';
-import { auditTime, concatMap, filter, from } from 'rxjs';
+import { asyncScheduler, auditTime, catchError, concatMap, EMPTY, filter, from, map, throttleTime } from 'rxjs';
 import { PrismaService } from '../database/prisma.service.js';
 import { PgNotifications } from '../database/pg-notifications.js';
 import { WalletStore } from '../wallets/wallet-store.js';
@@ -127,19 +127,19 @@ export class StreamsService {
       extras: this.notifications.walletChanges.pipe(
         filter((changed) => changed === accountId),
         auditTime(WALLET_EVERY_MS),
-        concatMap(() => from(walletMessage())),
+        // A failed read skips this update; the next change brings the wallet up to date.
+        concatMap(() => from(walletMessage()).pipe(catchError(() => EMPTY))),
       ),
     };
   }
 
-  /** Trades, L2 deltas and (at most once a second, after a trade) the ticker of one symbol. */
+  /** Trades, L2 deltas and (after a trade, at most once a second) the ticker of one symbol. */
   market(symbol: string): StreamSource {
-    let tickerDue = 0;
     return {
       live: this.bus.symbol(symbol),
       accepts: ({ event }) => event.symbol === symbol && (event.type === 'trade' || event.type === 'level_changed'),
       replay: (afterId, limit) => this.stored({ symbol, type: { in: ['trade', 'level_changed'] } }, afterId, limit),
-      render: async ({ id, event }) => {
+      render: ({ id, event }) => {
         if (event.type === 'level_changed') {
           const data = {
             symbol,
@@ -151,16 +151,22 @@ export class StreamsService {
           };
           return [{ id, event: 'level', data }];
         }
-        if (event.type !== 'trade') return [];
-        const messages: SseMessage[] = [{ id, event: 'trade', data: tradeView(event) }];
-        const now = Date.now();
-        if (now >= tickerDue) {
-          // Due on the same whole seconds for every stream, so they all ask at the same trade and share one read.
-          tickerDue = (Math.floor(now / TICKER_EVERY_MS) + 1) * TICKER_EVERY_MS;
-          messages.push({ event: 'ticker', data: await this.tickers.after(symbol, event.sequence) });
-        }
-        return messages;
+        return event.type === 'trade' ? [{ id, event: 'trade', data: tradeView(event) }] : [];
       },
+      // The first trade after a quiet spell at once, then the latest at most once a second, so the ticker always
+      // ends on the last trade (sending only on a second's first trade left it behind a burst until the next one).
+      // Every stream sees the same trades at the same time, so they ask after the same one and share one read.
+      extras: this.bus.symbol(symbol).pipe(
+        filter(({ event }) => event.type === 'trade'),
+        throttleTime(TICKER_EVERY_MS, asyncScheduler, { leading: true, trailing: true }),
+        concatMap(({ event }) =>
+          from(this.tickers.after(symbol, event.sequence)).pipe(
+            map((data): SseMessage => ({ event: 'ticker', data })),
+            // A failed read skips this ticker; the next trade's brings it up to date.
+            catchError(() => EMPTY),
+          ),
+        ),
+      ),
     };
   }
 
