@@ -20,6 +20,7 @@ import { ObservabilityModule } from './observability/observability.module.js';
 import { ApiLogger } from './observability/logger.js';
 import { assignTraceId, type TracedRequest } from './observability/trace.js';
 import { OrdersModule } from './orders/orders.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
 import { StreamsModule } from './streams/streams.module.js';
 import { WalletsModule } from './wallets/wallets.module.js';
 
@@ -60,6 +61,7 @@ export async function createApp(config: ApiConfig, options: AppOptions = {}): Pr
       EventsModule,
       StreamsModule,
       AdminModule,
+      SessionsModule,
       DocsModule,
     ],
   })

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_INSTRUMENTS, InstrumentList, parseScaledDecimal, type Instrument } from '@bolsa/contracts';
 import { z } from 'zod';
+import { isTimeZone, parseTimeOfDay, type MarketClose } from './sessions/trading-clock.js';
 
 /** The API's whole configuration, read from the environment once, here and nowhere else. */
 const Environment = z.object({
@@ -55,6 +56,12 @@ const Environment = z.object({
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(10, { error: 'must be at least 10 characters' }).optional(),
   ADMIN_NAME: z.string().min(1).max(80).default('Administrator'),
+  /** When the trading day closes (DAY orders expire), local time in MARKET_TIMEZONE; `off`: only when an admin says. */
+  MARKET_CLOSE: z
+    .string()
+    .default('18:00')
+    .refine((text) => text === 'off' || parseTimeOfDay(text) !== null, { error: 'must be HH:MM or off' }),
+  MARKET_TIMEZONE: z.string().default('America/Sao_Paulo').refine(isTimeZone, { error: 'must be an IANA time zone' }),
   /** The matching engine's health URL, reported on the admin panel (unknown when unset). */
   ENGINE_HEALTH_URL: z.url().optional(),
 });
@@ -81,6 +88,9 @@ export interface ApiConfig {
   readonly loginLimit: { readonly maxFailures: number; readonly windowMs: number };
   readonly admin: { readonly email: string; readonly password: string; readonly name: string } | null;
   readonly engineHealthUrl: string | null;
+  /** Null: the day closes only when an admin closes it. */
+  readonly marketClose: MarketClose | null;
+  readonly marketTimeZone: string;
 }
 
 export const API_CONFIG = Symbol('ApiConfig');
@@ -92,6 +102,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
     throw new Error(`invalid API configuration: ${problems}`);
   }
   const env = parsed.data;
+  const closeMinute = parseTimeOfDay(env.MARKET_CLOSE);
   return {
     port: env.API_PORT,
     host: env.API_HOST,
@@ -119,5 +130,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
         ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, name: env.ADMIN_NAME }
         : null,
     engineHealthUrl: env.ENGINE_HEALTH_URL ?? null,
+    marketClose: closeMinute === null ? null : { minute: closeMinute, timeZone: env.MARKET_TIMEZONE },
+    marketTimeZone: env.MARKET_TIMEZONE,
   };
 }

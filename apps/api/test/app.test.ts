@@ -99,6 +99,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', ORDER_RESEND_AFTER_MS: '-1' })).toThrow(
       /ORDER_RESEND_AFTER_MS/,
     );
+    expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_CLOSE: '6pm' })).toThrow(/MARKET_CLOSE/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_TIMEZONE: 'Brasil' })).toThrow(
+      /MARKET_TIMEZONE/,
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_CLOSE: 'off' }).marketClose).toBeNull();
+    expect(loadConfig({ DATABASE_URL: 'postgresql://x/y' }).marketClose).toEqual({
+      minute: 18 * 60,
+      timeZone: 'America/Sao_Paulo',
+    });
   });
 
   it('re-sends pending orders only from the process that stores engine events', () => {

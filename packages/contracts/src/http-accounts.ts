@@ -157,6 +157,14 @@ export type AdminSummary = z.infer<typeof AdminSummary>;
 export const FeeSchedule = z.object({ makerBps: z.int().nonnegative(), takerBps: z.int().nonnegative() });
 export type FeeSchedule = z.infer<typeof FeeSchedule>;
 
+/** `POST /api/admin/end-of-day`: the trading day closed (every DAY order expires), and the symbols told so. */
+export const ClosedDayView = z.object({
+  tradingDay: z.iso.date(),
+  symbols: z.array(z.string()),
+  traceId: z.string(),
+});
+export type ClosedDayView = z.infer<typeof ClosedDayView>;
+
 /** `GET /api/admin/health`: what the API can see of the platform. */
 export const PlatformHealth = z.object({
   api: z.object({ status: z.literal('up'), uptimeSeconds: z.int().nonnegative() }),

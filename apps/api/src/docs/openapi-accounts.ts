@@ -1,6 +1,7 @@
 import {
   AccountView,
   AdminSummary,
+  ClosedDayView,
   ApiKeyView,
   FeeSchedule,
   CreateAccountRequest,
@@ -40,6 +41,7 @@ export const ACCOUNT_SCHEMAS = {
   AdminSummary,
   FeeSchedule,
   PlatformHealth,
+  ClosedDayView,
 };
 
 const query = (name: string, schema: object) => ({ name, in: 'query', required: false, schema });
@@ -184,6 +186,13 @@ export function accountPaths(): Record<string, object> {
         summary: 'API, database, engine and ingestion health (admins)',
         security: bearer,
         responses: { ...ok('PlatformHealth'), ...errors(401, 403) },
+      },
+    },
+    '/api/admin/end-of-day': {
+      post: {
+        summary: 'Close the trading day now: every DAY order expires (admins; otherwise at MARKET_CLOSE)',
+        security: bearer,
+        responses: { '202': { description: 'closed', ...json(ref('ClosedDayView')) }, ...errors(401, 403, 503) },
       },
     },
     '/api/admin/summary': {

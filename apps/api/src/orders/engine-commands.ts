@@ -3,6 +3,7 @@ import {
   SCHEMA_VERSION,
   type AmendOrderCommand,
   type CancelOrderCommand,
+  type EndOfDayCommand,
   type OrderFields,
   type PlaceOrderCommand,
 } from '@bolsa/contracts';
@@ -87,5 +88,17 @@ export function amendCommand(target: CommandTarget, price: number | null, quanti
     clientOrderId: target.clientOrderId,
     price,
     quantity,
+  };
+}
+
+/** Closes one symbol's trading day: the engine expires its DAY orders. */
+export function endOfDayCommand(symbol: string, traceId: string): EndOfDayCommand {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    commandId: randomUUID(),
+    symbol,
+    traceId,
+    timestamp: Date.now(),
+    type: 'end_of_day',
   };
 }

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { ClosedDayView } from '@bolsa/contracts';
+import { API_CONFIG, type ApiConfig } from '../config.js';
+import { SqlPool } from '../database/sql-pool.js';
+import { CommandPublisher } from '../messaging/kafka.js';
+import { ApiLogger } from '../observability/logger.js';
+import { endOfDayCommand } from '../orders/engine-commands.js';
+import { dayToClose, localTime } from './trading-clock.js';
+
+/** How often the process that stores engine events looks at the clock. */
+const CHECK_EVERY_MS = 30_000;
+
+/**
+ * Closes the trading day: an `end_of_day` command per symbol, so the engine expires every DAY order. The process
+ * that stores engine events does it once the configured closing time has passed (once per day: the day is
+ * recorded in `market_sessions` first, and taken out again if Kafka would not take the commands); an admin can
+ * close the day at any time.
+ */
+@Injectable()
+export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<ClosedDayView | null> | null = null;
+
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(SqlPool) private readonly sql: SqlPool,
+    @Inject(CommandPublisher) private readonly publisher: CommandPublisher,
+    @Inject(ApiLogger) private readonly logger: ApiLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.consumeEvents || this.config.marketClose === null) return;
+    this.timer = setInterval(() => void this.tick(), CHECK_EVERY_MS);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Closes the day due at `now`, unless it is closed already; what it closed, if anything. Never overlaps. */
+  tick(now = new Date()): Promise<ClosedDayView | null> {
+    const close = this.config.marketClose;
+    const day = close === null ? null : dayToClose(now, close);
+    if (day === null) return Promise.resolve(null);
+    this.running ??= this.closeOnce(day)
+      .catch((error: unknown) => {
+        this.logger.pino.warn({ err: error, tradingDay: day }, 'trading day not closed; trying again shortly');
+        return null;
+      })
+      .finally(() => (this.running = null));
+    return this.running;
+  }
+
+  /** An admin's close: today's trading day (local to the exchange), now, even if it was closed before. */
+  async closeNow(traceId: string): Promise<ClosedDayView> {
+    const tradingDay = localTime(new Date(), this.config.marketTimeZone).day;
+    await this.sql.query(
+      `INSERT INTO market_sessions (trading_day, trace_id) VALUES ($1, $2)
+       ON CONFLICT (trading_day) DO UPDATE SET closed_at = now(), trace_id = $2`,
+      [tradingDay, traceId],
+    );
+    return this.send(tradingDay, traceId);
+  }
+
+  private async closeOnce(tradingDay: string): Promise<ClosedDayView | null> {
+    const traceId = randomUUID().replaceAll('-', '');
+    const { rowCount } = await this.sql.query(
+      'INSERT INTO market_sessions (trading_day, trace_id) VALUES ($1, $2) ON CONFLICT (trading_day) DO NOTHING',
+      [tradingDay, traceId],
+    );
+    if (rowCount === 0) return null;
+    try {
+      return await this.send(tradingDay, traceId);
+    } catch (error) {
+      await this.sql.query('DELETE FROM market_sessions WHERE trading_day = $1 AND trace_id = $2', [
+        tradingDay,
+        traceId,
+      ]);
+      throw error;
+    }
+  }
+
+  private async send(tradingDay: string, traceId: string): Promise<ClosedDayView> {
+    const symbols = this.config.instruments.map((instrument) => instrument.symbol);
+    await Promise.all(symbols.map((symbol) => this.publisher.publish(endOfDayCommand(symbol, traceId))));
+    this.logger.pino.info({ traceId, tradingDay, symbols }, 'trading day closed: DAY orders expire');
+    return { tradingDay, symbols, traceId };
+  }
+}

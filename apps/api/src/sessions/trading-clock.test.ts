@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { dayToClose, isTimeZone, localTime, parseTimeOfDay } from './trading-clock.js';
+
+describe('the trading clock', () => {
+  it('reads times of day and time zones', () => {
+    expect(parseTimeOfDay('18:00')).toBe(1080);
+    expect(parseTimeOfDay('00:05')).toBe(5);
+    for (const bad of ['24:00', '18:60', '6:00', '18h00', '']) expect(parseTimeOfDay(bad)).toBeNull();
+    expect(isTimeZone('America/Sao_Paulo')).toBe(true);
+    expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);
+  });
+
+  it('closes the local day once its closing time has passed, whatever the UTC date', () => {
+    const close = { minute: 18 * 60, timeZone: 'America/Sao_Paulo' };
+    // São Paulo is three hours behind UTC (no daylight saving since 2019).
+    expect(localTime(new Date('2026-12-02T20:59:00Z'), close.timeZone)).toEqual({ day: '2026-12-02', minute: 1079 });
+    expect(dayToClose(new Date('2026-12-02T20:59:00Z'), close)).toBeNull();
+    expect(dayToClose(new Date('2026-12-02T21:00:00Z'), close)).toBe('2026-12-02');
+    // 01:30 UTC on the 3rd is still the evening of the 2nd there.
+    expect(dayToClose(new Date('2026-12-03T01:30:00Z'), close)).toBe('2026-12-02');
+    expect(dayToClose(new Date('2026-12-03T03:00:00Z'), close)).toBeNull();
+  });
+});

@@ -1,0 +1,73 @@
+import { ClosedDayView, OrderView, WalletView } from '@bolsa/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqlPool } from '../src/database/sql-pool.js';
+import { SessionCloser } from '../src/sessions/session-closer.js';
+import { startInTestEngine } from './engine-in-test.js';
+import { newAdmin, newTrader, startTestApi, type TestApi, until } from './support.js';
+
+process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
+
+let api: TestApi;
+let engine: { stop(): Promise<void> };
+
+beforeAll(async () => {
+  api = await startTestApi({ MARKET_CLOSE: '18:00', MARKET_TIMEZONE: 'America/Sao_Paulo' });
+  engine = await startInTestEngine(api.broker.bootstrap);
+});
+
+afterAll(async () => {
+  await engine.stop();
+  await api.stop();
+});
+
+type Trader = Awaited<ReturnType<typeof newTrader>>;
+
+async function place(trader: Trader, timeInForce: 'DAY' | 'GTC'): Promise<string> {
+  const body = { symbol: 'ITUB4', side: 'buy', type: 'limit', price: '20.00', quantity: '10', timeInForce };
+  return OrderView.parse((await api.request('POST', '/api/orders', { token: trader.apiKey, body })).body).orderId;
+}
+
+const status = async (trader: Trader, orderId: string) =>
+  OrderView.parse((await api.request('GET', `/api/orders/${orderId}`, { token: trader.apiKey })).body).status;
+
+describe('closing the trading day', () => {
+  it('expires DAY orders (releasing their holds) and leaves GTC orders, when an admin closes it', async () => {
+    const trader = await newTrader(api, 'day-trader');
+    const day = await place(trader, 'DAY');
+    const gtc = await place(trader, 'GTC');
+    await until(async () => (await status(trader, day)) === 'open' && (await status(trader, gtc)) === 'open');
+
+    const refused = await api.request('POST', '/api/admin/end-of-day', { token: trader.apiKey });
+    expect(refused.status).toBe(403);
+    const admin = await newAdmin(api);
+    const closed = await api.request('POST', '/api/admin/end-of-day', { token: admin.apiKey });
+    expect(closed.status).toBe(202);
+    expect(ClosedDayView.parse(closed.body).symbols).toEqual(['PETR4', 'VALE3', 'ITUB4', 'BBDC4', 'ABEV3']);
+
+    await until(async () => (await status(trader, day)) === 'expired');
+    expect(await status(trader, gtc)).toBe('open');
+    // 10 × 20.00 + 3 bps stays held for the GTC order only.
+    await until(async () => {
+      const wallet = WalletView.parse((await api.request('GET', '/api/me/wallet', { token: trader.apiKey })).body);
+      return wallet.cash.held === '200.06';
+    });
+  });
+
+  it('closes each day once, when its closing time has passed in the exchange time zone', async () => {
+    const closer = api.app.get(SessionCloser);
+    // 09:00 in São Paulo: not yet.
+    expect(await closer.tick(new Date('2026-01-05T12:00:00Z'))).toBeNull();
+    // 19:00 there: the 5th closes, once.
+    expect(await closer.tick(new Date('2026-01-05T22:00:00Z'))).toMatchObject({ tradingDay: '2026-01-05' });
+    expect(await closer.tick(new Date('2026-01-05T23:59:00Z'))).toBeNull();
+    // After midnight UTC it is still the evening of the 5th there; the 6th closes at its own 18:00.
+    expect(await closer.tick(new Date('2026-01-06T02:00:00Z'))).toBeNull();
+    expect(await closer.tick(new Date('2026-01-06T21:00:00Z'))).toMatchObject({ tradingDay: '2026-01-06' });
+    const { rows } = await api.app
+      .get(SqlPool)
+      .query<{ day: string }>(
+        "SELECT to_char(trading_day, 'YYYY-MM-DD') AS day FROM market_sessions WHERE trading_day < '2026-02-01' ORDER BY 1",
+      );
+    expect(rows.map((row) => row.day)).toEqual(['2026-01-05', '2026-01-06']);
+  });
+});
