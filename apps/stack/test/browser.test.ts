@@ -145,6 +145,19 @@ describe('the home broker and the admin panel in a browser', () => {
       .poll(() => seller.page.getByTestId('order-history').textContent())
       .toMatch(/cancelada[\s\S]*|executada/);
 
+    // A DAY order rests until the admin closes the trading day, then expires.
+    const buyerOrders = buyer.page.getByTestId('open-orders').getByTestId('order-row');
+    await buyerTicket.getByLabel('Validade').selectOption('DAY');
+    await ticket(buyer.page, 'Comprar', '30,00', '2');
+    await expect.poll(() => buyerOrders.count()).toBe(1);
+    await admin.page.getByRole('button', { name: 'Encerrar pregão' }).click();
+    await admin.page.getByRole('button', { name: /Confirmar/ }).click();
+    await expect.poll(() => admin.page.getByTestId('end-of-day-notice').textContent()).toMatch(/encerrado/);
+    await expect.poll(() => buyerOrders.count()).toBe(0);
+    await buyer.page.getByRole('tab', { name: 'Histórico' }).click();
+    await expect.poll(() => buyer.page.getByTestId('order-history').textContent()).toMatch(/expirada/);
+    await buyer.page.getByRole('tab', { name: 'Ordens abertas' }).click();
+
     await buyer.page.screenshot({ path: join(SCREENSHOTS, 'trading-screen.png') });
     await admin.page.screenshot({ path: join(SCREENSHOTS, 'admin-panel.png') });
 

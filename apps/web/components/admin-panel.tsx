@@ -7,6 +7,7 @@ import { foldStats, tradesPerSecond, type InstrumentStats } from '../lib/trade-s
 import { addTrades } from '../lib/trades';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { ConnectionDot } from './connection-dot';
+import { EndOfDayButton } from './end-of-day-button';
 import { useRequiredAccount } from './session';
 
 /** Every trade on the exchange as it happens, rates and volume per instrument, last prices and platform health. */
@@ -180,6 +181,7 @@ export function AdminPanel() {
                 {health?.ingestion.lastEventAt ? formatTime(health.ingestion.lastEventAt) : '—'}
               </dd>
             </dl>
+            <EndOfDayButton />
           </section>
         </div>
       </div>

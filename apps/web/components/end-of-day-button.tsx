@@ -1,0 +1,46 @@
+'use client';
+import type { ClosedDayView } from '@bolsa/contracts';
+import { useState } from 'react';
+import { api, ApiFailure } from '../lib/api';
+
+/** Closes the trading day now (every DAY order expires), after a second click to confirm. */
+export function EndOfDayButton() {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  async function close() {
+    if (!confirming) {
+      setConfirming(true);
+      return;
+    }
+    setConfirming(false);
+    setBusy(true);
+    try {
+      const closed = await api<ClosedDayView>('POST', '/api/admin/end-of-day');
+      setNotice(`Pregão de ${closed.tradingDay.split('-').reverse().join('/')} encerrado: ordens do dia expiram.`);
+    } catch (error) {
+      setNotice(error instanceof ApiFailure ? error.message : 'Não foi possível encerrar o pregão.');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="mt-3 flex flex-col gap-1">
+      <button
+        type="button"
+        disabled={busy}
+        onClick={() => void close()}
+        className={`rounded px-2 py-1 text-xs font-semibold ${confirming ? 'bg-rose-600 text-white' : 'bg-gray-800 text-gray-200'} disabled:opacity-50`}
+      >
+        {confirming ? 'Confirmar: expirar as ordens do dia' : 'Encerrar pregão'}
+      </button>
+      {notice !== null && (
+        <p role="status" className="text-gray-400" data-testid="end-of-day-notice">
+          {notice}
+        </p>
+      )}
+    </div>
+  );
+}
