@@ -6,10 +6,13 @@ import { SqlPool } from '../database/sql-pool.js';
 import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { endOfDayCommand } from '../orders/engine-commands.js';
-import { dayToClose, localTime } from './trading-clock.js';
+import { OPEN_STATUSES } from '../orders/order-view.js';
+import { closingInstant, lastClosedDay, localTime } from './trading-clock.js';
 
 /** How often the process that stores engine events looks at the clock. */
 const CHECK_EVERY_MS = 30_000;
+/** A close this long after its time was missed (nothing was running then), not just reached by the next check. */
+const LATE_AFTER_MS = 4 * CHECK_EVERY_MS;
 
 /**
  * Closes the trading day: an `end_of_day` command per symbol, so the engine expires every DAY order. The process
@@ -41,12 +44,16 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     await this.running;
   }
 
-  /** Closes the day due at `now`, unless it is closed already; what it closed, if anything. Never overlaps. */
+  /**
+   * Closes the latest day whose closing time has passed at `now`, unless it is closed already; what it closed, if
+   * anything. Never overlaps.
+   */
   tick(now = new Date()): Promise<ClosedDayView | null> {
     const close = this.config.marketClose;
-    const day = close === null ? null : dayToClose(now, close);
-    if (day === null) return Promise.resolve(null);
-    this.running ??= this.closeOnce(day)
+    if (close === null) return Promise.resolve(null);
+    const day = lastClosedDay(now, close);
+    const closedAt = closingInstant(day, close);
+    this.running ??= this.closeOnce(day, now.getTime() - closedAt.getTime() > LATE_AFTER_MS ? closedAt : null)
       .catch((error: unknown) => {
         this.logger.pino.warn({ err: error, tradingDay: day }, 'trading day not closed; trying again shortly');
         return null;
@@ -66,7 +73,23 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     return this.send(tradingDay, traceId);
   }
 
-  private async closeOnce(tradingDay: string): Promise<ClosedDayView | null> {
+  /** `missedAt`: the closing instant, when the day is being closed late (nothing was running to close it). */
+  private async closeOnce(tradingDay: string, missedAt: Date | null): Promise<ClosedDayView | null> {
+    const { rows: done } = await this.sql.query('SELECT 1 FROM market_sessions WHERE trading_day = $1', [tradingDay]);
+    if (done.length > 0) return null;
+    if (missedAt !== null) {
+      // Closing late would also expire DAY orders placed since, which are the next day's: only while there are
+      // none. Otherwise the next close takes them all.
+      const { rows: since } = await this.sql.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM orders
+          WHERE time_in_force = 'DAY' AND status = ANY($1::text[]) AND created_at > $2::timestamp`,
+        [OPEN_STATUSES, missedAt.toISOString().replace('T', ' ').replace('Z', '')],
+      );
+      if ((since[0]?.n ?? 0) > 0) {
+        this.logger.pino.warn({ tradingDay }, 'trading day missed: DAY orders placed since wait for the next close');
+        return null;
+      }
+    }
     const traceId = randomUUID().replaceAll('-', '');
     const { rowCount } = await this.sql.query(
       'INSERT INTO market_sessions (trading_day, trace_id) VALUES ($1, $2) ON CONFLICT (trading_day) DO NOTHING',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayToClose, isTimeZone, localTime, parseTimeOfDay } from './trading-clock.js';
+import { closingInstant, isTimeZone, lastClosedDay, localTime, parseTimeOfDay } from './trading-clock.js';
 
 describe('the trading clock', () => {
   it('reads times of day and time zones', () => {
@@ -10,14 +10,18 @@ describe('the trading clock', () => {
     expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);
   });
 
-  it('closes the local day once its closing time has passed, whatever the UTC date', () => {
+  it('knows the latest close to have passed in the exchange time zone, whatever the UTC date', () => {
     const close = { minute: 18 * 60, timeZone: 'America/Sao_Paulo' };
     // São Paulo is three hours behind UTC (no daylight saving since 2019).
     expect(localTime(new Date('2026-12-02T20:59:00Z'), close.timeZone)).toEqual({ day: '2026-12-02', minute: 1079 });
-    expect(dayToClose(new Date('2026-12-02T20:59:00Z'), close)).toBeNull();
-    expect(dayToClose(new Date('2026-12-02T21:00:00Z'), close)).toBe('2026-12-02');
+    expect(lastClosedDay(new Date('2026-12-02T20:59:00Z'), close)).toBe('2026-12-01');
+    expect(lastClosedDay(new Date('2026-12-02T21:00:00Z'), close)).toBe('2026-12-02');
     // 01:30 UTC on the 3rd is still the evening of the 2nd there.
-    expect(dayToClose(new Date('2026-12-03T01:30:00Z'), close)).toBe('2026-12-02');
-    expect(dayToClose(new Date('2026-12-03T03:00:00Z'), close)).toBeNull();
+    expect(lastClosedDay(new Date('2026-12-03T01:30:00Z'), close)).toBe('2026-12-02');
+    expect(lastClosedDay(new Date('2026-01-01T12:00:00Z'), close)).toBe('2025-12-31');
+    expect(closingInstant('2026-12-02', close).toISOString()).toBe('2026-12-02T21:00:00.000Z');
+    expect(closingInstant('2026-12-02', { minute: 17 * 60 + 30, timeZone: 'Asia/Tokyo' }).toISOString()).toBe(
+      '2026-12-02T08:30:00.000Z',
+    );
   });
 });

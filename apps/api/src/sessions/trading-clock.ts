@@ -38,8 +38,22 @@ export function localTime(now: Date, timeZone: string): { day: string; minute: n
   };
 }
 
-/** The trading day that is due to close at `now`: today's, once its closing time has passed; otherwise none. */
-export function dayToClose(now: Date, close: MarketClose): string | null {
+/** The day before a `YYYY-MM-DD` day. */
+function dayBefore(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The trading day whose close is the latest to have passed at `now`: today's once its closing time is past. */
+export function lastClosedDay(now: Date, close: MarketClose): string {
   const local = localTime(now, close.timeZone);
-  return local.minute >= close.minute ? local.day : null;
+  return local.minute >= close.minute ? local.day : dayBefore(local.day);
+}
+
+/** The instant a trading day closes: its closing time on its date in the exchange's time zone. */
+export function closingInstant(day: string, close: MarketClose): Date {
+  const asIfUtc = Date.parse(`${day}T00:00:00Z`) + close.minute * 60_000;
+  // The zone's offset then: what its clocks showed at that UTC instant, against the instant itself.
+  const shown = localTime(new Date(asIfUtc), close.timeZone);
+  const offset = Date.parse(`${shown.day}T00:00:00Z`) + shown.minute * 60_000 - asIfUtc;
+  return new Date(asIfUtc - offset);
 }
