@@ -104,7 +104,12 @@ export function unpricedBuyHold(form: TicketForm, instrument: Instrument, fees: 
   if (form.side !== 'buy' || needsPrice(form.type) || bandMax === null) return null;
   if (!Number.isFinite(quantity) || quantity <= 0) return null;
   const notional = bandMax * quantity;
-  return notional + Math.floor((notional * Math.max(fees.makerBps, fees.takerBps)) / 10_000);
+  return notional + largestFee(notional, fees);
+}
+
+/** The larger of the maker and taker fees on `notional` cents, rounded down as the exchange does. */
+function largestFee(notional: number, fees: FeeSchedule): number {
+  return Math.floor((notional * Math.max(fees.makerBps, fees.takerBps)) / 10_000);
 }
 
 /** What the order would cost (or bring) at its price, or at `reference` (the last price) for market orders. */
@@ -113,5 +118,5 @@ export function estimate(form: TicketForm, fees: FeeSchedule, reference: number 
   const price = needsPrice(form.type) ? centsOf(decimalInput(form.price)) : reference;
   if (!Number.isFinite(quantity) || quantity <= 0 || price === null) return { notional: null, fee: null };
   const notional = price * quantity;
-  return { notional, fee: Math.floor((notional * Math.max(fees.makerBps, fees.takerBps)) / 10_000) };
+  return { notional, fee: largestFee(notional, fees) };
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { formatCents, formatQuantity, type MyTradeView, type OrderStatus, type Side } from '@bolsa/contracts';
+import { utcTimestamp } from '../database/columns.js';
 import { SqlPool } from '../database/sql-pool.js';
 import type { OrderRow } from './order-view.js';
 
@@ -65,7 +66,7 @@ export class HistoryStore {
         accountId,
         filter.statuses ?? null,
         filter.symbol ?? null,
-        filter.before === undefined ? null : utc(filter.before.createdAt),
+        filter.before === undefined ? null : utcTimestamp(filter.before.createdAt),
         filter.before?.id ?? null,
         filter.limit,
       ],
@@ -92,9 +93,9 @@ export class HistoryStore {
       [
         accountId,
         filter.symbol ?? null,
-        filter.from === undefined ? null : utc(filter.from),
-        filter.to === undefined ? null : utc(filter.to),
-        filter.before === undefined ? null : utc(filter.before.executedAt),
+        filter.from === undefined ? null : utcTimestamp(filter.from),
+        filter.to === undefined ? null : utcTimestamp(filter.to),
+        filter.before === undefined ? null : utcTimestamp(filter.before.executedAt),
         filter.before?.tradeId ?? null,
         filter.before?.role ?? null,
         filter.limit,
@@ -102,9 +103,4 @@ export class HistoryStore {
     );
     return rows.map(toMyTradeView);
   }
-}
-
-/** Timestamps are stored without a zone, in UTC (Prisma's convention). */
-function utc(time: Date): string {
-  return time.toISOString().replace('T', ' ').replace('Z', '');
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ClosedDayView } from '@bolsa/contracts';
 import { API_CONFIG, type ApiConfig } from '../config.js';
+import { utcTimestamp } from '../database/columns.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
@@ -83,7 +84,7 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
       const { rows: since } = await this.sql.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM orders
           WHERE time_in_force = 'DAY' AND status = ANY($1::text[]) AND created_at > $2::timestamp`,
-        [OPEN_STATUSES, missedAt.toISOString().replace('T', ' ').replace('Z', '')],
+        [OPEN_STATUSES, utcTimestamp(missedAt)],
       );
       if ((since[0]?.n ?? 0) > 0) {
         this.logger.pino.warn({ tradingDay }, 'trading day missed: DAY orders placed since wait for the next close');
