@@ -51,7 +51,7 @@ export class EngineService {
     this.kafka = new Kafka({ brokers: config.brokers, clientId: config.clientId, logLevel: logLevel.NOTHING });
     this.consumer = this.kafka.consumer({ groupId: config.groupId, maxWaitTimeInMs: 100, sessionTimeout: 10_000 });
     // Idempotent, so kafkajs retries a send until it goes through (and never twice): the books have applied the
-    // commands by then, and a send given up would lose their events (engine-process test with a produce cutter).
+    // commands by then, and a send given up would lose their events (engine-process test, through a FaultProxy).
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     this.snapshots = new SnapshotStore(config.snapshotDir);
     this.instruments = new Map(config.instruments.map((instrument) => [instrument.symbol, instrument]));
