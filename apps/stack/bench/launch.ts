@@ -62,6 +62,8 @@ export async function launchStack(environment: Record<string, string> = {}): Pro
       ...environment,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own, so stopping it is what Ctrl-C in a terminal does: SIGINT to every process.
+    detached: true,
   });
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -83,7 +85,7 @@ export async function launchStack(environment: Record<string, string> = {}): Pro
           dataDir,
           stop: async () => {
             const exited = new Promise((done) => child.once('exit', done));
-            child.kill('SIGINT');
+            process.kill(-child.pid!, 'SIGINT');
             await exited;
           },
         });

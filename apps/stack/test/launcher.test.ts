@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { launchStack } from '../bench/launch.js';
 
 const launchModule = join(dirname(fileURLToPath(import.meta.url)), '../dist/bench/launch.js');
 
@@ -25,6 +26,17 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<boole
 }
 
 describe('a stack started by a test or benchmark', () => {
+  it('stops on Ctrl-C (SIGINT to its whole process group, PostgreSQL included): every process and its data go', async () => {
+    const stack = await launchStack();
+    let stopped = false;
+    const stopping = stack.stop().then(() => (stopped = true));
+    expect(await until(() => stopped, 60_000)).toBe(true);
+    await stopping;
+    expect(stack.output()).toMatch(/\[stack\] stopped/);
+    expect(isAlive(stack.enginePid)).toBe(false);
+    expect(existsSync(stack.dataDir)).toBe(false);
+  }, 120_000);
+
   it('stops by itself and removes its data directory when the process that started it is killed', async () => {
     // A stand-in for a benchmark: starts the stack, prints the engine's pid, then waits to be killed.
     const owner = spawn(

