@@ -48,6 +48,11 @@ export const PlaceOrderCommand = z
     stopPrice: Cents.nullable(),
     /** A trailing stop's distance from the best trade price since entry, in cents. */
     trailingOffset: Cents.nullable(),
+    /**
+     * Market and stop-market orders: the furthest price they may trade at, in cents; the remainder is cancelled
+     * there. Absent or null: the price band's edge.
+     */
+    protectionPrice: Cents.nullable().optional(),
     quantity: Quantity,
     postOnly: z.boolean(),
     selfTradePrevention: SelfTradePrevention,
@@ -62,6 +67,10 @@ export const PlaceOrderCommand = z
       postOnly: command.postOnly,
     });
     for (const problem of problems) ctx.addIssue({ code: 'custom', message: problem.message, path: [problem.field] });
+    const protectable = command.orderType === 'market' || command.orderType === 'stop_market';
+    if (!protectable && (command.protectionPrice ?? null) !== null) {
+      ctx.addIssue({ code: 'custom', message: 'is only for market orders', path: ['protectionPrice'] });
+    }
   });
 export type PlaceOrderCommand = z.infer<typeof PlaceOrderCommand>;
 

@@ -41,6 +41,8 @@ export const OrderAcceptedEvent = z.object({
   price: Cents.nullable(),
   stopPrice: Cents.nullable(),
   trailingOffset: Cents.nullable(),
+  /** A market or stop-market order's protection price; absent or null when it has none. */
+  protectionPrice: Cents.nullable().optional(),
   quantity: Quantity,
   postOnly: z.boolean(),
   selfTradePrevention: SelfTradePrevention,

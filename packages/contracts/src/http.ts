@@ -191,6 +191,8 @@ export const OrderView = z.object({
   timeInForce: TimeInForce,
   price: z.string().nullable(),
   stopPrice: z.string().nullable(),
+  /** A market or stop-market order's protection price: it trades no further; null for limit orders. */
+  protectionPrice: z.string().nullable(),
   quantity: z.string(),
   filledQuantity: z.string(),
   status: OrderStatus,

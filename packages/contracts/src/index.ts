@@ -3,6 +3,7 @@ export * from './decimal.js';
 export * from './ids.js';
 export * from './instruments.js';
 export * from './orders.js';
+export * from './protection.js';
 export * from './commands.js';
 export * from './events.js';
 export * from './topics.js';

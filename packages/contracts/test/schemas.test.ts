@@ -76,8 +76,17 @@ describe('OrderCommand', () => {
     [{ traceId: 'nope' }, 'traceId'],
     [{ schemaVersion: 2 as never }, 'schemaVersion'],
     [{ accountId: 'x' }, 'accountId'],
+    [{ protectionPrice: 3_600 }, 'protectionPrice'],
+    [{ orderType: 'market' as const, price: null, timeInForce: 'IOC' as const, protectionPrice: 0 }, 'protectionPrice'],
   ])('rejects a place_order with %j at %s', (change, path) => {
     expect(pathsOf(OrderCommand.safeParse(limitBuy(change)))).toContain(path);
+  });
+
+  it('accepts a market order with or without a protection price', () => {
+    const market = limitBuy({ orderType: 'market', price: null, timeInForce: 'IOC' });
+    expect(OrderCommand.safeParse({ ...market, protectionPrice: 3_900 }).success).toBe(true);
+    expect(OrderCommand.safeParse({ ...market, protectionPrice: null }).success).toBe(true);
+    expect(OrderCommand.safeParse(market).success).toBe(true);
   });
 
   it('rejects an amend that changes nothing and an unknown command type', () => {

@@ -170,6 +170,10 @@ export class OrderBook {
 
   // ---- commands ---------------------------------------------------------------------------------------------
 
+  /**
+   * A new order. `price` is a limit's price in cents; on a market or stop-market order it is the protection
+   * price (the furthest the order may trade, its remainder cancelled there as at the band), 0 for none.
+   */
   place(
     id: number,
     account: number,
@@ -392,7 +396,7 @@ export class OrderBook {
     if (!isPositiveInteger(quantity) || quantity > MAX_INT32) return 'invalid_order';
     const priced = kind === LIMIT || kind === STOP_LIMIT;
     const isStop = kind === STOP_LIMIT || kind === STOP_MARKET;
-    if (priced ? price === 0 : price !== 0) return 'invalid_order';
+    if (priced && price === 0) return 'invalid_order';
     if (isStop ? stopPrice === 0 : stopPrice !== 0 || trailingOffset !== 0) return 'invalid_order';
     if (kind === MARKET ? timeInForce !== IOC && timeInForce !== FOK : timeInForce < GTC || timeInForce > FOK) {
       return 'invalid_order';
@@ -403,6 +407,11 @@ export class OrderBook {
     if (priced) {
       const reason = this.checkPrice(price);
       if (reason !== null) return reason;
+    } else if (price !== 0) {
+      // A market order's protection price: the furthest it may trade. It never rests, so needs no ladder room.
+      if (!isPositiveInteger(price)) return 'invalid_order';
+      if (!isMultiple(price, this.tick)) return 'off_tick';
+      if (price < this.bandMin || price > this.bandMax) return 'price_out_of_band';
     }
     if (isStop) {
       if (!isPositiveInteger(stopPrice) || (trailingOffset !== 0 && !isPositiveInteger(trailingOffset))) {
@@ -500,7 +509,7 @@ export class OrderBook {
     const events = this.events;
     const side = sideOf(r[taker + R_FLAGS]!) as SideCode;
     const isBuy = side === BUY;
-    const limitTick = kindOf(r[taker + R_FLAGS]!) === MARKET ? (isBuy ? Infinity : -Infinity) : r[taker + R_TICK]!;
+    const limitTick = this.limitTick(taker, isBuy);
     const selfTrade = selfTradeOf(r[taker + R_FLAGS]!);
     const takerAccount = r[taker + R_ACCOUNT]!;
     const takerId = r[taker + R_ID]!;
@@ -611,7 +620,7 @@ export class OrderBook {
     const r = this.orders.records;
     const ladder = this.ladder;
     const isBuy = sideOf(r[taker + R_FLAGS]!) === BUY;
-    const limitTick = kindOf(r[taker + R_FLAGS]!) === MARKET ? (isBuy ? Infinity : -Infinity) : r[taker + R_TICK]!;
+    const limitTick = this.limitTick(taker, isBuy);
     const selfTrade = selfTradeOf(r[taker + R_FLAGS]!);
     const account = r[taker + R_ACCOUNT];
     let needed = r[taker + R_REM]!;
@@ -815,12 +824,20 @@ export class OrderBook {
     this.orders.records[slot + R_REM] = quantity - filled;
   }
 
+  /** How far a taker may go: its limit, a market order's protection price, or (without one) the whole book. */
+  private limitTick(taker: number, isBuy: boolean): number {
+    const tick = this.orders.records[taker + R_TICK]!;
+    if (tick !== 0) return tick;
+    return isBuy ? Infinity : -Infinity;
+  }
+
   private announce(slot: number, change: OrderChange): void {
     const r = this.orders.records;
+    const kind = kindOf(r[slot + R_FLAGS]!);
     this.events.updated(
       r[slot + R_ID]!,
       change,
-      r[slot + R_TICK]! * this.tick,
+      kind === MARKET || kind === STOP_MARKET ? 0 : r[slot + R_TICK]! * this.tick,
       this.orders.stopPrice(slot),
       r[slot + R_QTY]!,
       r[slot + R_REM]!,

@@ -119,6 +119,23 @@ describe('ContractBook', () => {
     expect(book.validateInternalState()).toEqual([]);
   });
 
+  it('stops a market order at its protection price and says so when accepting it', () => {
+    const book = new ContractBook(PETR4);
+    book.apply(place(BOB, 'sell', 3800, 5));
+    book.apply(place(BOB, 'sell', 4200, 5));
+    const market = place(ALICE, 'buy', 0, 8, {
+      orderType: 'market',
+      timeInForce: 'IOC',
+      price: null,
+      protectionPrice: 4180,
+    });
+    const events = book.apply(market);
+    expect(events[0]).toMatchObject({ type: 'order_accepted', price: null, protectionPrice: 4180 });
+    expect(events.filter((event) => event.type === 'trade').map((trade) => trade.price)).toEqual([3800]);
+    expect(events.at(-1)).toMatchObject({ type: 'order_cancelled', reason: 'no_liquidity', cancelledQuantity: 3 });
+    expect(book.validateInternalState()).toEqual([]);
+  });
+
   it('recycles internal ids and survives a snapshot round trip mid-stream', () => {
     const commands: OrderCommand[] = [];
     for (let i = 0; i < 200; i++) {

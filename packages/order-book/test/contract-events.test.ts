@@ -45,6 +45,7 @@ const shape = fc.oneof(
     orderType: fc.constant('market'),
     timeInForce: fc.constantFrom('IOC', 'FOK'),
     price: none,
+    protectionPrice: nullable(price),
     stopPrice: none,
     trailingOffset: none,
     postOnly: fc.constant(false),
@@ -54,6 +55,7 @@ const shape = fc.oneof(
     orderType: fc.constant('stop_market'),
     timeInForce: fc.constantFrom('GTC', 'DAY'),
     price: none,
+    protectionPrice: nullable(price),
     ...stop,
   }),
 );

@@ -122,4 +122,7 @@ export class Harness {
   }
 }
 
+/** The events of one kind, in order. */
+export const only = (events: Event[], kind: Event[0]): Event[] => events.filter((event) => event[0] === kind);
+
 export { BUY, SELL, GTC, DAY, IOC, FOK, LIMIT, MARKET, STOP_LIMIT, STOP_MARKET };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STP_NONE } from '../src/index.js';
-import { BUY, FOK, Harness, IOC, SELL, type Event } from './harness.js';
+import { BUY, FOK, Harness, IOC, MARKET, only, SELL, type Event } from './harness.js';
 
 describe('price-time priority', () => {
   it('fills the better price first, then the earlier order at a price, at the resting price', () => {
@@ -83,6 +83,40 @@ describe('market orders', () => {
       ['accepted', 1],
       ['cancelled', 1, 'no_liquidity', 0, 5],
     ]);
+  });
+
+  it('stop at their protection price, the rest cancelled as at the band', () => {
+    const h = new Harness();
+    h.sell(1, 100, 2);
+    h.sell(2, 105, 2);
+    h.sell(3, 111, 2);
+    const events = h.buy(4, 105, 10, { kind: MARKET });
+    expect(only(events, 'trade')).toEqual<Event[]>([
+      ['trade', 100, 2, BUY, 1, 4],
+      ['trade', 105, 2, BUY, 2, 4],
+    ]);
+    expect(events.at(-1)).toEqual(['cancelled', 4, 'no_liquidity', 4, 6]);
+    expect(h.side(SELL)).toEqual([[111, 2, 1]]);
+  });
+
+  it('sell down to their protection price and no further', () => {
+    const h = new Harness();
+    h.buy(1, 100, 2);
+    h.buy(2, 94, 2);
+    const events = h.sell(3, 95, 5, { kind: MARKET });
+    expect(only(events, 'trade')).toEqual<Event[]>([['trade', 100, 2, SELL, 1, 3]]);
+    expect(events.at(-1)).toEqual(['cancelled', 3, 'no_liquidity', 2, 3]);
+  });
+
+  it('as FOK, count only what lies within their protection price', () => {
+    const h = new Harness();
+    h.sell(1, 100, 2);
+    h.sell(2, 110, 5);
+    expect(h.buy(3, 105, 5, { kind: MARKET, tif: FOK })).toEqual<Event[]>([
+      ['accepted', 3],
+      ['cancelled', 3, 'fill_or_kill', 0, 5],
+    ]);
+    expect(h.buy(4, 110, 5, { kind: MARKET, tif: FOK }).at(-1)).toEqual(['filled', 4, 5]);
   });
 
   it('never trade outside the price band because nothing rests outside it', () => {
@@ -302,6 +336,9 @@ describe('validation inside the core', () => {
     ['a zero quantity', 1000, 0, 0, {}, 'invalid_order'],
     ['a fractional quantity', 1000, 100.5, 0, {}, 'invalid_order'],
     ['a market order with GTC', 0, 100, 0, { tif: 0 }, 'invalid_order'],
+    ['a protection price off the tick', 1003, 100, 0, { kind: MARKET }, 'off_tick'],
+    ['a protection price above the band', 10_005, 100, 0, { kind: MARKET }, 'price_out_of_band'],
+    ['a stop-market protection price below the band', 95, 100, 0, { kind: 3, stop: 1000 }, 'price_out_of_band'],
     ['a limit order without a price', 0, 100, 0, { kind: 0 }, 'invalid_order'],
     ['a stop order without a stop price', 1000, 100, 0, { kind: 2 }, 'invalid_order'],
     ['a stop order that is IOC', 1000, 100, 0, { kind: 2, stop: 1000, tif: IOC }, 'invalid_order'],

@@ -54,8 +54,9 @@ const place: fc.Arbitrary<Command> = fc
     quantity: fc.integer({ min: 1, max: 10 }),
     stp: fc.constantFrom<Stp>('newest', 'oldest', 'both', 'decrement'),
     postOnlyRoll: fc.integer({ min: 0, max: 4 }),
+    protected: fc.boolean(),
   })
-  .map(({ tifChoice, postOnlyRoll, ...order }) => {
+  .map(({ tifChoice, postOnlyRoll, protected: hasProtection, ...order }) => {
     const choices: Tif[] =
       order.kind === 'limit' ? ['GTC', 'DAY', 'IOC', 'FOK'] : order.kind === 'market' ? ['IOC', 'FOK'] : ['GTC', 'DAY'];
     const tif = choices[tifChoice % choices.length]!;
@@ -65,7 +66,7 @@ const place: fc.Arbitrary<Command> = fc
       type: 'place' as const,
       ...order,
       tif,
-      price: priced ? order.price : 0,
+      price: priced || hasProtection ? order.price : 0,
       stopPrice: isStop ? order.stopPrice : 0,
       postOnly: order.kind === 'limit' && (tif === 'GTC' || tif === 'DAY') && postOnlyRoll === 0,
     };

@@ -53,7 +53,8 @@ export class ReferenceBook {
   }
 
   private crosses(order: ModelOrder, other: ModelOrder): boolean {
-    if (order.kind === 'market') return true;
+    // A market order's price, when it has one, is its protection price: as far as it may go.
+    if (order.kind === 'market' && order.price === 0) return true;
     return order.side === 'B' ? other.price <= order.price : other.price >= order.price;
   }
 

@@ -6,7 +6,7 @@ import {
   STP_DECREMENT_AND_CANCEL,
   type SelfTradePreventionCode,
 } from '../src/index.js';
-import { BUY, Harness, SELL, STOP_LIMIT, STOP_MARKET, type Event } from './harness.js';
+import { BUY, Harness, only, SELL, STOP_LIMIT, STOP_MARKET, type Event } from './harness.js';
 
 /** A book whose last trade printed at `price`. */
 function tradedAt(price: number): Harness {
@@ -16,8 +16,6 @@ function tradedAt(price: number): Harness {
   h.take();
   return h;
 }
-
-const only = (events: Event[], kind: Event[0]) => events.filter((event) => event[0] === kind);
 
 describe('stop orders', () => {
   it('wait until the last trade reaches the stop, then enter as market or limit', () => {
@@ -100,6 +98,21 @@ describe('stop orders', () => {
     expect(again.book.stateHash()).toBe(h.book.stateHash());
   });
 
+  it('stop-market orders keep their protection price once triggered', () => {
+    const h = tradedAt(100);
+    h.buy(1, 106, 5, { kind: STOP_MARKET, stop: 102 });
+    h.sell(2, 102, 1);
+    h.sell(3, 104, 2);
+    h.sell(4, 108, 5);
+    const events = h.buy(5, 102, 1);
+    expect(only(events, 'trade')).toEqual<Event[]>([
+      ['trade', 102, 1, BUY, 2, 5],
+      ['trade', 104, 2, BUY, 3, 1],
+    ]);
+    expect(events.at(-1)).toEqual(['cancelled', 1, 'no_liquidity', 2, 3]);
+    expect(h.side(SELL)).toEqual([[108, 5, 1]]);
+  });
+
   it('can be cancelled while waiting', () => {
     const h = tradedAt(100);
     h.sell(1, 0, 5, { kind: STOP_MARKET, stop: 90 });
@@ -120,6 +133,14 @@ describe('trailing stops', () => {
     const events = h.sell(7, 98, 1);
     expect(events).toContainEqual(['stop', 1, 98, 98]);
     expect(events.at(-1)).toEqual(['filled', 1, 2]);
+  });
+
+  it('report no limit price when a protected stop-market moves', () => {
+    const h = tradedAt(100);
+    h.sell(1, 90, 2, { kind: STOP_MARKET, stop: 95, trail: 5 });
+    h.sell(2, 103, 1);
+    expect(h.buy(3, 103, 1)).toContainEqual(['updated', 1, 'stop_moved', 0, 98, 2, 2]);
+    expect(h.book.snapshot().orders[0]?.[7]).toBe(90);
   });
 
   it('buy side trails downwards', () => {
