@@ -82,7 +82,7 @@ const limitBuy = (price: number, quantity: number, clientOrderId: string | null 
 
 function holdFor(symbol: string, fields: OrderFields): HoldPlan {
   const instrument = DEFAULT_INSTRUMENTS.find((candidate) => candidate.symbol === symbol)!;
-  return planHold(fields, instrument, 3) as HoldPlan;
+  return planHold(fields, instrument, 3, null) as HoldPlan;
 }
 
 /** What a placement does before it publishes, done alone (as if its process died next): recorded, never sent. */
@@ -93,6 +93,7 @@ async function recordOnly(accountId: string, symbol: string, fields: OrderFields
     accountId,
     symbol,
     fields,
+    protectionPrice: null,
     idempotencyKey: null,
     requestHash: null,
     traceId: randomUUID().replaceAll('-', ''),
@@ -186,6 +187,32 @@ describe('orders recorded but never answered by the engine', () => {
 });
 
 describe('an order first sent too long after it was recorded', () => {
+  it('re-sends a market order with the protection price it was placed with', async () => {
+    const trader = await newTrader(api, 'protected');
+    engine.pause();
+    let placed: OrderView;
+    try {
+      placed = OrderView.parse(
+        (
+          await api.request('POST', '/api/orders', {
+            token: trader.apiKey,
+            body: { symbol: 'BBDC4', side: 'buy', type: 'market', quantity: '5' },
+          })
+        ).body,
+      );
+      // BBDC4 has not traded here: 10% above its reference price, 15.00.
+      expect(placed.protectionPrice).toBe('16.50');
+      const sent = await until(async () => sentFor(placed.orderId).length >= 2 && sentFor(placed.orderId));
+      expect(sent.map((command) => command.type === 'place_order' && command.protectionPrice)).toEqual(
+        sent.map(() => 1650),
+      );
+    } finally {
+      engine.resume();
+    }
+    await until(async () => (await order(trader.apiKey, placed.orderId)).status === 'cancelled');
+    expect((await wallet(trader.apiKey)).cash.held).toBe('0.00');
+  });
+
   it('is rejected as stale by the engine, and its hold goes back', async () => {
     const trader = await newTrader(api, 'too-late');
     const before = await wallet(trader.apiKey);

@@ -112,11 +112,14 @@ describe('holds', () => {
       // Amounts as the API shows every amount: decimal strings.
       details: { asset: 'BRL', available: '100000.00', required: expect.stringMatching(/^1005\d\d\.\d\d$/) },
     });
-    // A market buy holds the band's maximum price (1000.00): 101 of them are more than 100,000.00, and it says so.
-    const market = await place(trader, { symbol: 'ABEV3', side: 'buy', type: 'market', quantity: '101' });
+    // A market buy holds its protection price: 10% above ABEV3's reference price (13.00) before its first trade,
+    // 14.30. 7,000 of them are more than 100,000.00, and it says so.
+    const market = await place(trader, { symbol: 'ABEV3', side: 'buy', type: 'market', quantity: '7000' });
     expect(market.status).toBe(422);
-    expect(ApiErrorBody.parse(market.body).message).toMatch(
-      /^not enough available cash: the order needs 101030\.30 \(its quantity at 1000\.00, the highest price .* market buy may pay, plus the fee; a limit order holds its limit\), 100000\.00 is free$/,
+    expect(ApiErrorBody.parse(market.body).message).toBe(
+      'not enough available cash: the order needs 100130.03 (its quantity at 14.30, its protection price (10% above ' +
+        'the last trade, or the reference price before the first): the most a market buy may pay, plus the fee), ' +
+        '100000.00 is free',
     );
     const sell = await place(trader, { symbol: 'ITUB4', side: 'sell', type: 'market', quantity: '1001' });
     expect(sell.status).toBe(422);
@@ -130,19 +133,25 @@ describe('holds', () => {
     expect(orders.body).toEqual([]);
   });
 
-  it('holds a market buy at the band limit and releases what the IOC remainder did not use', async () => {
+  it('holds a market buy at its protection price, trades no further, and releases what it did not use', async () => {
     const seller = await newTrader(api, 'mkt-seller');
     const buyer = await newTrader(api, 'mkt-buyer');
     const resting = OrderView.parse(
       (await place(seller, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '12.00', quantity: '3' })).body,
     );
-    await until(async () => (await orderStatus(seller, resting.orderId)) === 'open');
+    const beyond = OrderView.parse(
+      (await place(seller, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '15.00', quantity: '2' })).body,
+    );
+    await until(async () => (await orderStatus(seller, beyond.orderId)) === 'open');
     const market = OrderView.parse(
       (await place(buyer, { symbol: 'ABEV3', side: 'buy', type: 'market', quantity: '5' })).body,
     );
-    // 5 × 1000.00 (band maximum) + 3 bps
-    expect((await wallet(buyer)).cash.held).toBe('5001.50');
+    // 10% above the reference price, 13.00; 5 × 14.30 = 71.50, plus 3 bps (0.0214, rounded down)
+    expect(market.protectionPrice).toBe('14.30');
+    expect((await wallet(buyer)).cash.held).toBe('71.52');
     await until(async () => (await orderStatus(buyer, market.orderId)) === 'cancelled');
+    expect(await orderStatus(seller, resting.orderId)).toBe('filled');
+    expect(await orderStatus(seller, beyond.orderId)).toBe('open');
     await until(async () => (await wallet(buyer)).cash.held === '0.00');
     // 3 × 12.00 = 36.00 plus a taker fee of 3 bps (0.0108, rounded down to 0.01)
     const view = await wallet(buyer);

@@ -83,18 +83,20 @@ describe('the home broker and the admin panel in a browser', () => {
     await buyer.page.getByRole('button', { name: 'Depositar' }).click();
     await expect.poll(() => buyer.page.getByTestId('cash-available').textContent()).toBe('R$\u00a0102.500,00');
 
-    // A market buy shows what it sets aside (its quantity at the band's maximum, 1.000,00, plus the fee), and when
-    // that is more than the cash the API's refusal says why.
+    // A market buy shows its protection price (10% above PETR4's reference price, 38,00, before its first trade) and
+    // what it sets aside (its quantity at that price, plus the fee); when that is more than the cash, the API's
+    // refusal says why.
     const buyerTicket = buyer.page.getByTestId('order-ticket');
     await buyerTicket.getByLabel('Tipo').selectOption('market');
-    await buyerTicket.getByLabel('Quantidade', { exact: true }).fill('103');
-    await expect.poll(() => buyerTicket.getByTestId('ticket-hold').textContent()).toBe('R$\u00a0103.030,90');
+    await buyerTicket.getByLabel('Quantidade', { exact: true }).fill('2500');
+    await expect.poll(() => buyerTicket.getByTestId('ticket-protection').textContent()).toBe('R$\u00a041,80');
+    await expect.poll(() => buyerTicket.getByTestId('ticket-hold').textContent()).toBe('R$\u00a0104.531,35');
     await buyerTicket.getByLabel('Quantidade', { exact: true }).press('Enter');
     await buyerTicket.getByTestId('market-confirm').waitFor();
     await buyerTicket.getByLabel('Quantidade', { exact: true }).press('Enter');
     await expect
       .poll(() => buyer.page.getByTestId('ticket-quantity-error').textContent())
-      .toMatch(/highest price the instrument's band allows/);
+      .toMatch(/its quantity at 41\.80, its protection price/);
     await buyerTicket.getByLabel('Tipo').selectOption('limit');
     await expect(buyerTicket.getByTestId('ticket-hold').count()).resolves.toBe(0);
 

@@ -140,6 +140,11 @@ export function MyOrders({ version }: { version: number }) {
                           onChange={(event) => setEditing({ ...editing, price: event.target.value })}
                           className="w-20 rounded border border-gray-700 bg-gray-950 px-1 text-right"
                         />
+                      ) : order.price === null && order.protectionPrice !== null ? (
+                        <span title="Preço de proteção: a ordem não executa além dele">
+                          {order.side === 'buy' ? '≤ ' : '≥ '}
+                          {formatPrice(order.protectionPrice)}
+                        </span>
                       ) : (
                         formatPrice(order.price)
                       )}

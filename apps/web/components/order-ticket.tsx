@@ -17,6 +17,7 @@ import {
   fieldMessages,
   needsPrice,
   needsStop,
+  protectionOf,
   stepPrice,
   stepQuantity,
   unpricedBuyHold,
@@ -77,7 +78,8 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
   }, [marketPrice]);
 
   const cost = estimate(form, fees, marketPrice);
-  const hold = unpricedBuyHold(form, instrument, fees);
+  const protection = protectionOf(form, instrument, marketPrice);
+  const hold = unpricedBuyHold(form, instrument, fees, marketPrice);
   const position = wallet?.positions.find((p) => p.symbol === instrument.symbol);
   const available =
     form.side === 'buy'
@@ -250,10 +252,30 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
           </dd>
           <dt className="text-gray-400">Taxa máxima</dt>
           <dd className="text-right">{cost.fee === null ? '—' : formatBRL(cost.fee)}</dd>
+          {protection !== null && (
+            <>
+              <dt
+                className="text-gray-400"
+                title="A ordem não executa além deste preço (10% além do último preço, ou do preço de disparo); o restante é cancelado"
+              >
+                Proteção
+              </dt>
+              <dd className="text-right" data-testid="ticket-protection">
+                {formatBRL(protection)}
+              </dd>
+            </>
+          )}
           {hold !== null && (
             <>
-              <dt className="text-gray-400" title="A ordem pode pagar até o limite da banda de preço">
-                Bloqueio (limite da banda)
+              <dt
+                className="text-gray-400"
+                title={
+                  protection === null
+                    ? 'A ordem pode pagar até o limite da banda de preço'
+                    : 'Quantidade ao preço de proteção, mais a taxa máxima'
+                }
+              >
+                {protection === null ? 'Bloqueio (limite da banda)' : 'Bloqueio'}
               </dt>
               <dd className="text-right" data-testid="ticket-hold">
                 {formatBRL(hold)}
@@ -270,7 +292,8 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
             className="rounded bg-amber-500/15 px-2 py-1.5 text-xs text-amber-300"
             data-testid="market-confirm"
           >
-            Ordem a mercado: executa ao melhor preço disponível. Confirme para enviar.
+            Ordem a mercado: executa ao melhor preço disponível
+            {protection === null ? '' : `, até ${formatBRL(protection)}`}. Confirme para enviar.
           </p>
         )}
         <button

@@ -4,6 +4,7 @@ import {
   checkTicket,
   estimate,
   instrumentOf,
+  protectionOf,
   stepPrice,
   stepQuantity,
   unpricedBuyHold,
@@ -69,13 +70,25 @@ describe('the order ticket', () => {
     });
   });
 
-  it('shows what a buy that names no price sets aside: its quantity at the band maximum, plus the fee', () => {
+  it('gives market orders the protection price the API will: 10% past the last price or the stop price', () => {
+    expect(protectionOf({ ...form, type: 'market' }, petr4, 3_800)).toBe(4_180);
+    expect(protectionOf({ ...form, type: 'market', side: 'sell' }, petr4, 3_800)).toBe(3_420);
+    expect(protectionOf({ ...form, type: 'stop_market', stopPrice: '40,00' }, petr4, 3_800)).toBe(4_400);
+    expect(protectionOf({ ...form, type: 'market' }, petr4, null)).toBeNull();
+    expect(protectionOf({ ...form, type: 'stop_market', stopPrice: '' }, petr4, 3_800)).toBeNull();
+    expect(protectionOf(form, petr4, 3_800)).toBeNull();
+  });
+
+  it('shows what a buy that names no price sets aside: its quantity at its protection price, plus the fee', () => {
     const fees = { makerBps: 2, takerBps: 3 };
-    // 100 × 1000.00 + 3 bps
-    expect(unpricedBuyHold({ ...form, type: 'market' }, petr4, fees)).toBe(10_003_000);
-    expect(unpricedBuyHold({ ...form, type: 'stop_market' }, petr4, fees)).toBe(10_003_000);
-    expect(unpricedBuyHold(form, petr4, fees)).toBeNull();
-    expect(unpricedBuyHold({ ...form, type: 'market', side: 'sell' }, petr4, fees)).toBeNull();
-    expect(unpricedBuyHold({ ...form, type: 'market' }, { ...petr4, priceBand: null }, fees)).toBeNull();
+    // 100 × 41.80 + 3 bps
+    expect(unpricedBuyHold({ ...form, type: 'market' }, petr4, fees, 3_800)).toBe(418_125);
+    // 100 × 44.00 + 3 bps
+    expect(unpricedBuyHold({ ...form, type: 'stop_market', stopPrice: '40.00' }, petr4, fees, 3_800)).toBe(440_132);
+    // No price to start from: the band's top, 1000.00
+    expect(unpricedBuyHold({ ...form, type: 'market' }, petr4, fees, null)).toBe(10_003_000);
+    expect(unpricedBuyHold(form, petr4, fees, 3_800)).toBeNull();
+    expect(unpricedBuyHold({ ...form, type: 'market', side: 'sell' }, petr4, fees, 3_800)).toBeNull();
+    expect(unpricedBuyHold({ ...form, type: 'market' }, { ...petr4, priceBand: null }, fees, null)).toBeNull();
   });
 });

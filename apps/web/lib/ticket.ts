@@ -1,5 +1,6 @@
 import {
   formatCents,
+  protectionPrice,
   toOrderFields,
   type FeeSchedule,
   type FieldError,
@@ -94,16 +95,32 @@ export interface Estimate {
 }
 
 /**
- * The cash a market or stop-market buy sets aside, in cents: the API holds its quantity at the highest price the
- * instrument's band allows, plus the largest fee, because such an order may pay up to that. Null for other orders
- * (a limit buy holds its estimate) and when the quantity or the band is unknown.
+ * The protection price the API gives a market or stop-market order, in cents: 10% past `marketPrice` (the last
+ * price, or the reference price before the first trade) or past the stop price. Null for limit orders and when
+ * that price is not known.
  */
-export function unpricedBuyHold(form: TicketForm, instrument: Instrument, fees: FeeSchedule): number | null {
+export function protectionOf(form: TicketForm, instrument: Instrument, marketPrice: number | null): number | null {
+  if (needsPrice(form.type)) return null;
+  const reference = form.type === 'stop_market' ? centsOf(decimalInput(form.stopPrice)) : marketPrice;
+  return reference === null || reference <= 0 ? null : protectionPrice(instrument, form.side, reference);
+}
+
+/**
+ * The cash a market or stop-market buy sets aside, in cents, as the API computes it: its quantity at its
+ * protection price (at the band's top when it has none), plus the largest fee. Null for other orders (a limit buy
+ * holds its estimate) and when the quantity or the price is unknown.
+ */
+export function unpricedBuyHold(
+  form: TicketForm,
+  instrument: Instrument,
+  fees: FeeSchedule,
+  marketPrice: number | null,
+): number | null {
   const quantity = Number.parseInt(form.quantity, 10);
-  const bandMax = instrument.priceBand?.max ?? null;
-  if (form.side !== 'buy' || needsPrice(form.type) || bandMax === null) return null;
+  const price = protectionOf(form, instrument, marketPrice) ?? instrument.priceBand?.max ?? null;
+  if (form.side !== 'buy' || needsPrice(form.type) || price === null) return null;
   if (!Number.isFinite(quantity) || quantity <= 0) return null;
-  const notional = bandMax * quantity;
+  const notional = price * quantity;
   return notional + largestFee(notional, fees);
 }
 

@@ -104,6 +104,16 @@ export class MarketDataService {
     }));
   }
 
+  /** The price of the symbol's last trade in cents, or null before its first. */
+  async lastPrice(symbol: string): Promise<number | null> {
+    const { rows } = await this.sql.query<{ price: string }>({
+      name: 'last_trade_price',
+      text: 'SELECT price FROM trades WHERE symbol = $1 ORDER BY sequence DESC LIMIT 1',
+      values: [symbol],
+    });
+    return rows[0] === undefined ? null : Number(rows[0].price);
+  }
+
   /**
    * Last price, and the open, high, low, volume and trade count of the last 24 hours in whole minutes (the 1,440
    * minute candles up to the current one), in one statement. Read from the candles rather than the trades, so it

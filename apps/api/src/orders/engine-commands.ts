@@ -16,6 +16,8 @@ export interface RecordedOrder {
   readonly traceId: string;
   readonly recordedAt: Date;
   readonly fields: OrderFields;
+  /** A market or stop-market order's protection price, fixed when it was placed; null for limit orders. */
+  readonly protectionPrice: number | null;
 }
 
 /** The order a cancel or amend is about, and the request sending it. */
@@ -55,6 +57,7 @@ export function placeCommand(order: RecordedOrder, sentAt = Date.now()): PlaceOr
     price: fields.price,
     stopPrice: fields.stopPrice,
     trailingOffset: fields.trailingOffset,
+    protectionPrice: order.protectionPrice,
     quantity: fields.quantity,
     postOnly: fields.postOnly,
     selfTradePrevention: fields.selfTradePrevention,

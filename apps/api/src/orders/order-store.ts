@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { formatCents, formatQuantity, type OrderFields, type OrderStatus } from '@bolsa/contracts';
+import {
+  formatCents,
+  formatQuantity,
+  MARKET_PROTECTION_BPS,
+  type OrderFields,
+  type OrderStatus,
+} from '@bolsa/contracts';
 import { GroupCommit } from '../database/group-commit.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiMetrics } from '../observability/metrics.js';
@@ -15,6 +21,7 @@ export interface NewOrder {
   readonly accountId: string;
   readonly symbol: string;
   readonly fields: OrderFields;
+  readonly protectionPrice: number | null;
   readonly idempotencyKey: string | null;
   readonly requestHash: string | null;
   readonly traceId: string;
@@ -41,6 +48,17 @@ function insufficient(
     required: needed,
     available: free,
   });
+}
+
+/** Which price a market or stop-market buy holds cash at, and why. */
+function unpricedHoldReason(order: NewOrder): string {
+  const kind = order.fields.orderType === 'market' ? 'market' : 'stop-market';
+  const at = `its quantity at ${formatCents(order.hold.price ?? 0n)}`;
+  if (order.protectionPrice === null) {
+    return `${at}, the highest price the instrument's band allows, which a ${kind} buy may pay`;
+  }
+  const reference = kind === 'market' ? 'the last trade, or the reference price before the first' : 'its stop price';
+  return `${at}, its protection price (${MARKET_PROTECTION_BPS / 100}% above ${reference}): the most a ${kind} buy may pay`;
 }
 
 /** What `place_orders` did with one order. */
@@ -71,6 +89,7 @@ function placementJson(order: NewOrder): Record<string, unknown> {
     price: fields.price,
     stop_price: fields.stopPrice,
     trailing_offset: fields.trailingOffset,
+    protection_price: order.protectionPrice,
     quantity: fields.quantity,
     post_only: fields.postOnly,
     self_trade_prevention: fields.selfTradePrevention,
@@ -98,6 +117,7 @@ interface PendingRow {
   price: string | null;
   stop_price: string | null;
   trailing_offset: string | null;
+  protection_price: string | null;
   quantity: string;
   post_only: boolean;
   self_trade_prevention: OrderFields['selfTradePrevention'];
@@ -125,6 +145,7 @@ function recordedOrder(row: PendingRow): RecordedOrder {
       selfTradePrevention: row.self_trade_prevention,
       clientOrderId: row.client_order_id,
     },
+    protectionPrice: centsOrNull(row.protection_price),
   };
 }
 
@@ -141,6 +162,7 @@ function pendingRow(order: NewOrder, createdAt: Date): OrderRow {
     time_in_force: fields.timeInForce,
     price: cents(fields.price),
     stop_price: cents(fields.stopPrice),
+    protection_price: cents(order.protectionPrice),
     quantity: String(fields.quantity),
     filled_quantity: '0',
     status: 'pending',
@@ -173,11 +195,9 @@ export class OrderStore {
     const available = await this.available(order.accountId, order.hold.asset);
     const { orderType, side } = order.fields;
     // A buy that names no price holds the most it could pay: a surprise unless said.
+    const unpriced = orderType === 'market' || orderType === 'stop_market';
     const why =
-      side === 'buy' && order.hold.price !== null && (orderType === 'market' || orderType === 'stop_market')
-        ? ` (its quantity at ${formatCents(order.hold.price)}, the highest price the instrument's band allows, which ` +
-          `a ${orderType === 'market' ? 'market' : 'stop-market'} buy may pay, plus the fee; a limit order holds its limit)`
-        : '';
+      side === 'buy' && order.hold.price !== null && unpriced ? ` (${unpricedHoldReason(order)}, plus the fee)` : '';
     throw insufficient(order.hold.asset, order.hold.amount, available, 'quantity', why);
   }
 
@@ -299,7 +319,7 @@ export class OrderStore {
     const { rows } = await this.sql.query<PendingRow>({
       name: 'pending_orders',
       text: `SELECT id, account_id, symbol, trace_id, created_at, side, type, time_in_force, price, stop_price,
-                    trailing_offset, quantity, post_only, self_trade_prevention, client_order_id
+                    trailing_offset, protection_price, quantity, post_only, self_trade_prevention, client_order_id
                FROM orders
               WHERE status = 'pending' AND created_at < LOCALTIMESTAMP - make_interval(secs => $1::float8 / 1000)
               ORDER BY created_at

@@ -19,6 +19,7 @@ interface OrderFields {
   readonly timeInForce: string;
   readonly price: bigint | string | null;
   readonly stopPrice: bigint | string | null;
+  readonly protectionPrice: bigint | string | null;
   readonly quantity: bigint | string;
   readonly filledQuantity: bigint | string;
   readonly status: string;
@@ -40,6 +41,7 @@ function orderView(order: OrderFields): OrderView {
     timeInForce: order.timeInForce as TimeInForce,
     price: cents(order.price),
     stopPrice: cents(order.stopPrice),
+    protectionPrice: cents(order.protectionPrice),
     quantity: formatQuantity(Number(order.quantity)),
     filledQuantity: formatQuantity(Number(order.filledQuantity)),
     status: order.status as OrderStatus,
@@ -63,6 +65,7 @@ export interface OrderRow {
   time_in_force: string;
   price: string | null;
   stop_price: string | null;
+  protection_price: string | null;
   quantity: string;
   filled_quantity: string;
   status: string;
@@ -83,6 +86,7 @@ export function rowToOrderView(row: OrderRow): OrderView {
     timeInForce: row.time_in_force,
     price: row.price,
     stopPrice: row.stop_price,
+    protectionPrice: row.protection_price,
     quantity: row.quantity,
     filledQuantity: row.filled_quantity,
     status: row.status,

@@ -6,10 +6,12 @@ import {
   parsePrice,
   parseQuantity,
   PlaceOrderRequest,
+  protectionPrice,
   toOrderFields,
   type FieldError,
   type Instrument,
   type OrderCommand,
+  type OrderFields,
   type OrderStatus,
   type OrderView,
   type PlaceOrderCommand,
@@ -20,6 +22,7 @@ import { ApiError } from '../errors/api-error.js';
 import { parseBody } from '../errors/parse-body.js';
 import { idempotencyKey as checkIdempotencyKey } from '../errors/query-params.js';
 import { InstrumentRegistry } from '../markets/instrument-registry.js';
+import { MarketDataService } from '../markets/market-data.service.js';
 import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
@@ -67,6 +70,7 @@ export class OrdersService {
   constructor(
     @Inject(HistoryStore) private readonly history: HistoryStore,
     @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
+    @Inject(MarketDataService) private readonly marketData: MarketDataService,
     @Inject(CommandPublisher) private readonly publisher: CommandPublisher,
     @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
     @Inject(OrderStore) private readonly store: OrderStore,
@@ -101,7 +105,9 @@ export class OrdersService {
     }
     const orderId = randomUUID();
     const order = fields.value;
-    const hold = planHold(order, instrument, Math.max(this.config.fees.makerBps, this.config.fees.takerBps));
+    const protection = await this.protectionFor(order, instrument);
+    const feeBps = Math.max(this.config.fees.makerBps, this.config.fees.takerBps);
+    const hold = planHold(order, instrument, feeBps, protection);
     if (hold === 'market_buy_needs_price_band') {
       throw ApiError.validation([
         { field: 'type', code: hold, message: `${order.orderType} buys need a price band on ${instrument.symbol}` },
@@ -114,6 +120,7 @@ export class OrdersService {
         accountId: caller.accountId,
         symbol: instrument.symbol,
         fields: order,
+        protectionPrice: protection,
         idempotencyKey: idempotencyKey ?? null,
         requestHash: hash,
         traceId: caller.traceId,
@@ -136,6 +143,7 @@ export class OrdersService {
         traceId: caller.traceId,
         recordedAt: created.created_at,
         fields: order,
+        protectionPrice: protection,
       }),
     );
     this.metrics.ordersAccepted.inc({ symbol: instrument.symbol });
@@ -179,6 +187,20 @@ export class OrdersService {
     }
     const orders = await this.history.orders(caller.accountId, { statuses, limit: 200 });
     return orders.map(rowToOrderView);
+  }
+
+  /**
+   * How far a market or stop-market order may trade: MARKET_PROTECTION_BPS past the last trade (the instrument's
+   * reference price before its first trade), or past a stop-market's stop price, where it becomes a market order.
+   * Null for limit orders, and for a market order with no price to start from (it walks to the band's edge).
+   */
+  private async protectionFor(order: OrderFields, instrument: Instrument): Promise<number | null> {
+    if (order.orderType === 'stop_market' && order.stopPrice !== null) {
+      return protectionPrice(instrument, order.side, order.stopPrice);
+    }
+    if (order.orderType !== 'market') return null;
+    const reference = (await this.marketData.lastPrice(instrument.symbol)) ?? instrument.referencePrice ?? null;
+    return reference === null ? null : protectionPrice(instrument, order.side, reference);
   }
 
   private checkedPrice(text: string, instrument: Instrument, errors: FieldError[]): number | null {
