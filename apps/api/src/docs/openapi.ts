@@ -64,7 +64,8 @@ export function openApiDocument(): object {
         post: {
           summary:
             'Place an order (202: recorded and sent to the engine, or re-sent later if Kafka was out of reach; ' +
-            'status follows its events)',
+            'status follows its events). Market and stop-market orders get a protectionPrice, 10% past the last ' +
+            'trade (or the reference price) or past the stop price: they trade no further, and a buy holds cash at it',
           security: bearer,
           parameters: [
             { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 100 } },
