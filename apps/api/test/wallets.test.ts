@@ -158,6 +158,20 @@ describe('holds', () => {
     expect(view.cash).toEqual({ available: '99963.99', held: '0.00', total: '99963.99' });
     expect(position(view, 'ABEV3')).toMatchObject({ available: '1003', held: '0' });
   });
+
+  it('holds a stop-market buy at 10% above its stop price, and gives it back when cancelled', async () => {
+    const trader = await newTrader(api, 'stop-buyer');
+    const stop = OrderView.parse(
+      (await place(trader, { symbol: 'VALE3', side: 'buy', type: 'stop_market', stopPrice: '70.00', quantity: '10' }))
+        .body,
+    );
+    // 10 × 77.00 = 770.00, plus 3 bps (0.231, rounded down)
+    expect(stop).toMatchObject({ protectionPrice: '77.00', price: null, stopPrice: '70.00' });
+    expect((await wallet(trader)).cash.held).toBe('770.23');
+    await until(async () => (await orderStatus(trader, stop.orderId)) === 'open');
+    await api.request('DELETE', `/api/orders/${stop.orderId}`, { token: trader.apiKey });
+    await until(async () => (await wallet(trader)).cash.held === '0.00');
+  });
 });
 
 describe('settlement', () => {
