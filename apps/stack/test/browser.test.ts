@@ -34,8 +34,10 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function newPage(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'pt-BR' });
+async function newPage(
+  viewport = { width: 1280, height: 800 },
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport, locale: 'pt-BR' });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -181,5 +183,28 @@ describe('the home broker and the admin panel in a browser', () => {
     await seller.page.goto(`${stack.web}/trade/PETR4`);
     await seller.page.waitForURL(/\/login\?next=%2Ftrade%2FPETR4$/);
     for (const { errors } of [seller, buyer, admin]) expect(errors).toEqual([]);
+  });
+
+  it('fits a phone: one column, nothing wider than the screen, the ticket usable', { timeout: 60_000 }, async () => {
+    const phone = await newPage({ width: 390, height: 844 });
+    await signUp(phone.page, 'Celular');
+    const width = () => phone.page.evaluate(() => document.documentElement.scrollWidth);
+    expect(await width()).toBeLessThanOrEqual(390);
+    const ticket = phone.page.getByTestId('order-ticket');
+    await ticket.scrollIntoViewIfNeeded();
+    const box = await ticket.boundingBox();
+    expect(box).not.toBeNull();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    // The chart comes first on a phone, the ticket next, the book below them.
+    const top = async (testId: string) => (await phone.page.getByTestId(testId).boundingBox())!.y;
+    expect(await top('chart')).toBeLessThan(await top('order-ticket'));
+    expect(await top('order-ticket')).toBeLessThan(await top('order-book'));
+    await ticket.getByLabel('Quantidade', { exact: true }).fill('10');
+    await ticket.getByLabel('Quantidade', { exact: true }).press('Enter');
+    await expect.poll(() => ticket.textContent()).toMatch(/Ordem enviada/);
+    expect(await width()).toBeLessThanOrEqual(390);
+    await phone.page.screenshot({ path: join(SCREENSHOTS, 'phone.png'), fullPage: true });
+    expect(phone.errors).toEqual([]);
   });
 });

@@ -103,7 +103,7 @@ export function AdminPanel() {
           <ConnectionDot label="negócios" state={state} />
         </span>
       </section>
-      <div className="grid grid-cols-[minmax(0,1fr)_420px] gap-3">
+      <div className="grid grid-cols-1 gap-3 lg:grid-cols-[minmax(0,1fr)_420px]">
         <section className="rounded border border-edge bg-panel" aria-label="Todos os negócios">
           <h2 className="border-b border-edge px-2 py-1.5 text-xs font-semibold uppercase tracking-wide text-gray-400">
             Negócios ao vivo

@@ -55,7 +55,14 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
       wickUpColor: '#22c55e',
       wickDownColor: '#f43f5e',
     });
-    volumes.current = created.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: '' });
+    // The volume bars sit under the candles on a hidden scale: a last-value label of theirs would land on the price
+    // scale, written as a price.
+    volumes.current = created.addSeries(HistogramSeries, {
+      priceFormat: { type: 'volume' },
+      priceScaleId: '',
+      lastValueVisible: false,
+      priceLineVisible: false,
+    });
     created.priceScale('').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
     chart.current = created;
     return () => {

@@ -10,7 +10,7 @@ export function Nav() {
   const link = (href: string, label: string) => (
     <Link
       href={href}
-      className={`rounded px-2 py-1 hover:bg-gray-800 focus-visible:outline-2 focus-visible:outline-sky-400 ${
+      className={`whitespace-nowrap rounded px-2 py-1 hover:bg-gray-800 focus-visible:outline-2 focus-visible:outline-sky-400 ${
         path.startsWith(href) ? 'text-white' : 'text-gray-400'
       }`}
     >
@@ -19,7 +19,10 @@ export function Nav() {
   );
   return (
     <header className="border-b border-edge bg-panel">
-      <nav className="mx-auto flex max-w-[1600px] items-center gap-3 px-3 py-2 text-sm" aria-label="Principal">
+      <nav
+        className="mx-auto flex max-w-[1600px] flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 text-sm"
+        aria-label="Principal"
+      >
         <Link href="/trade/PETR4" className="mr-2 text-base font-semibold tracking-tight text-white">
           Bolsa
         </Link>
@@ -33,7 +36,7 @@ export function Nav() {
             </>
           ) : (
             <>
-              <span className="mr-3" data-testid="account-email">
+              <span className="mr-3 hidden sm:inline" data-testid="account-email">
                 {account.email}
               </span>
               <button

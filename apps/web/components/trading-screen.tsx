@@ -124,16 +124,17 @@ export function TradingScreen({ symbol }: { symbol: string }) {
           ['conta', mineState],
         ]}
       />
-      <div className="grid grid-cols-[260px_minmax(0,1fr)_360px] gap-3">
-        <div className="flex flex-col gap-3">
+      {/* One column on a phone: the chart, then the ticket and the wallet, then the book; three from lg up. */}
+      <div className="grid grid-cols-1 gap-3 lg:grid-cols-[260px_minmax(0,1fr)_360px]">
+        <div className="order-3 flex min-w-0 flex-col gap-3 lg:order-none">
           <OrderBook ladder={view} onPick={(price) => setPicked({ price, at: Date.now() })} />
           <TimeAndSales trades={trades} />
         </div>
-        <div className="flex min-w-0 flex-col gap-3">
+        <div className="order-1 flex min-w-0 flex-col gap-3 lg:order-none">
           <CandleChart symbol={symbol} trades={trades} />
           <MyOrders version={ordersVersion} />
         </div>
-        <div className="flex flex-col gap-3">
+        <div className="order-2 flex min-w-0 flex-col gap-3 lg:order-none">
           {instrument !== null && (
             <OrderTicket
               key={symbol}
