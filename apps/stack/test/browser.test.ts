@@ -188,7 +188,7 @@ describe('the home broker and the admin panel in a browser', () => {
   it('fits a phone: one column, nothing wider than the screen, the ticket usable', { timeout: 60_000 }, async () => {
     const phone = await newPage({ width: 390, height: 844 });
     await signUp(phone.page, 'Celular');
-    const width = () => phone.page.evaluate(() => document.documentElement.scrollWidth);
+    const width = async () => Number(await phone.page.evaluate('document.documentElement.scrollWidth'));
     expect(await width()).toBeLessThanOrEqual(390);
     const ticket = phone.page.getByTestId('order-ticket');
     await ticket.scrollIntoViewIfNeeded();
