@@ -196,10 +196,11 @@ describe('the home broker and the admin panel in a browser', () => {
     expect(box).not.toBeNull();
     expect(box!.x).toBeGreaterThanOrEqual(0);
     expect(box!.x + box!.width).toBeLessThanOrEqual(390);
-    // The chart comes first on a phone, the ticket next, the book below them.
+    // On a phone the chart comes first, then the ticket, the trader's own orders, and the book below them.
     const top = async (testId: string) => (await phone.page.getByTestId(testId).boundingBox())!.y;
     expect(await top('chart')).toBeLessThan(await top('order-ticket'));
-    expect(await top('order-ticket')).toBeLessThan(await top('order-book'));
+    expect(await top('order-ticket')).toBeLessThan(await top('open-orders'));
+    expect(await top('open-orders')).toBeLessThan(await top('order-book'));
     await ticket.getByLabel('Quantidade', { exact: true }).fill('10');
     await ticket.getByLabel('Quantidade', { exact: true }).press('Enter');
     await expect.poll(() => ticket.textContent()).toMatch(/Ordem enviada/);

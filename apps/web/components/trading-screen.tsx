@@ -28,6 +28,8 @@ import { WalletPanel } from './wallet-panel';
 const DEPTH = 8;
 
 /** One instrument's trading screen: live ticker, book, trades and chart; ticket, orders and wallet. */
+const COLUMN = 'contents lg:flex lg:min-w-0 lg:flex-col lg:gap-3';
+
 export function TradingScreen({ symbol }: { symbol: string }) {
   const account = useRequiredAccount();
   const [instruments, setInstruments] = useState<InstrumentView[]>([]);
@@ -124,30 +126,45 @@ export function TradingScreen({ symbol }: { symbol: string }) {
           ['conta', mineState],
         ]}
       />
-      {/* One column on a phone: the chart, then the ticket and the wallet, then the book; three from lg up. */}
+      {/*
+        Three columns from lg up. Below, one: the columns' boxes dissolve (`contents`) so that each panel takes its
+        own place, in the order a trader on a phone wants them: chart, ticket, own orders, wallet, book, trades.
+      */}
       <div className="grid grid-cols-1 gap-3 lg:grid-cols-[260px_minmax(0,1fr)_360px]">
-        <div className="order-3 flex min-w-0 flex-col gap-3 lg:order-none">
-          <OrderBook ladder={view} onPick={(price) => setPicked({ price, at: Date.now() })} />
-          <TimeAndSales trades={trades} />
+        <div className={COLUMN}>
+          <div className="order-5 lg:order-none">
+            <OrderBook ladder={view} onPick={(price) => setPicked({ price, at: Date.now() })} />
+          </div>
+          <div className="order-6 lg:order-none">
+            <TimeAndSales trades={trades} />
+          </div>
         </div>
-        <div className="order-1 flex min-w-0 flex-col gap-3 lg:order-none">
-          <CandleChart symbol={symbol} trades={trades} />
-          <MyOrders version={ordersVersion} />
+        <div className={COLUMN}>
+          <div className="order-1 lg:order-none">
+            <CandleChart symbol={symbol} trades={trades} />
+          </div>
+          <div className="order-3 lg:order-none">
+            <MyOrders version={ordersVersion} />
+          </div>
         </div>
-        <div className="order-2 flex min-w-0 flex-col gap-3 lg:order-none">
-          {instrument !== null && (
-            <OrderTicket
-              key={symbol}
-              instrument={instrument}
-              fees={fees}
-              wallet={wallet}
-              lastPrice={lastPrice}
-              picked={picked}
-              onPlaced={() => setOrdersVersion((n) => n + 1)}
-            />
-          )}
-          <WalletPanel wallet={wallet} tickers={tickers} />
-          <DepositForm />
+        <div className={COLUMN}>
+          <div className="order-2 lg:order-none">
+            {instrument !== null && (
+              <OrderTicket
+                key={symbol}
+                instrument={instrument}
+                fees={fees}
+                wallet={wallet}
+                lastPrice={lastPrice}
+                picked={picked}
+                onPlaced={() => setOrdersVersion((n) => n + 1)}
+              />
+            )}
+          </div>
+          <div className="order-4 flex flex-col gap-3 lg:order-none">
+            <WalletPanel wallet={wallet} tickers={tickers} />
+            <DepositForm />
+          </div>
         </div>
       </div>
     </div>
