@@ -128,6 +128,13 @@ describe('the home broker and the admin panel in a browser', () => {
       await expect.poll(() => page.getByTestId('chart-last-close').textContent()).toBe('último 40,00');
       await expect.poll(() => page.getByTestId('ticker-last').textContent()).toBe('40,00');
     }
+    // Each trader is told of their execution as it happens.
+    await expect
+      .poll(() => buyer.page.getByTestId('fill-notice').allTextContents())
+      .toContain('Compra executada: 10 PETR4 a R$\u00a040,00');
+    await expect
+      .poll(() => seller.page.getByTestId('fill-notice').allTextContents())
+      .toContain('Venda executada: 10 PETR4 a R$\u00a040,00');
     // Wallets: the buyer paid 400,00 + 0,12 taker fee; the seller got 400,00 − 0,08 maker fee.
     await expect.poll(() => buyer.page.getByTestId('position-PETR4-quantity').textContent()).toBe('1.010');
     await expect.poll(() => buyer.page.getByTestId('cash-available').textContent()).toBe('R$\u00a0102.099,88');

@@ -2,6 +2,7 @@
 import type {
   BookView,
   FeeSchedule,
+  FillView,
   InstrumentView,
   LevelDeltaView,
   TickerView,
@@ -11,12 +12,14 @@ import type {
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../lib/api';
 import { applyLevelDeltas, bookFromSnapshot, EMPTY_BOOK, ladder, type BookState } from '../lib/book';
+import { addFills, type FillNotice } from '../lib/fill-notices';
 import { centsOf } from '../lib/format';
 import { instrumentOf } from '../lib/ticket';
 import { addTrades } from '../lib/trades';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { CandleChart } from './candle-chart';
 import { DepositForm } from './deposit-form';
+import { FillNotices } from './fill-notices';
 import { MarketHeader } from './market-header';
 import { MyOrders } from './my-orders';
 import { OrderBook } from './order-book';
@@ -27,9 +30,10 @@ import { WalletPanel } from './wallet-panel';
 
 const DEPTH = 8;
 
-/** One instrument's trading screen: live ticker, book, trades and chart; ticket, orders and wallet. */
+/** A column of panels from lg up; below, its box dissolves so that each panel takes its own place. */
 const COLUMN = 'contents lg:flex lg:min-w-0 lg:flex-col lg:gap-3';
 
+/** One instrument's trading screen: live ticker, book, trades and chart; ticket, orders and wallet. */
 export function TradingScreen({ symbol }: { symbol: string }) {
   const account = useRequiredAccount();
   const [instruments, setInstruments] = useState<InstrumentView[]>([]);
@@ -39,6 +43,7 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   const [tickers, setTickers] = useState<Map<string, TickerView>>(new Map());
   const [wallet, setWallet] = useState<WalletView | null>(null);
   const [ordersVersion, setOrdersVersion] = useState(0);
+  const [notices, setNotices] = useState<FillNotice[]>([]);
   const [picked, setPicked] = useState<{ price: string; at: number } | null>(null);
   // Deltas that arrive before the snapshot wait here; the ones it already includes are skipped on replay.
   const early = useRef<LevelDeltaView[] | null>([]);
@@ -99,6 +104,8 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   const onMine = useCallback((events: StreamEvent[]) => {
     const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
     if (latest !== undefined) setWallet(latest);
+    const fills = events.filter((e) => e.kind === 'fill').map((e) => e.data as FillView);
+    if (fills.length > 0) setNotices((current) => addFills(current, fills, Date.now()));
     if (events.some((e) => e.kind === 'order' || e.kind === 'fill')) setOrdersVersion((n) => n + 1);
   }, []);
 
@@ -167,6 +174,7 @@ export function TradingScreen({ symbol }: { symbol: string }) {
           </div>
         </div>
       </div>
+      <FillNotices notices={notices} />
     </div>
   );
 }

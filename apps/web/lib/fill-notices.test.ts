@@ -1,0 +1,51 @@
+import type { FillView } from '@bolsa/contracts';
+import { describe, expect, it } from 'vitest';
+import { addFills, liveNotices, NOTICE_MS, noticeText } from './fill-notices';
+
+const ORDER = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+const OTHER = '9f1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d';
+
+function fill(orderId: string, price: string, quantity: string, side: 'buy' | 'sell' = 'buy'): FillView {
+  return {
+    tradeId: `PETR4-${price}-${quantity}`,
+    symbol: 'PETR4',
+    price,
+    quantity,
+    aggressorSide: 'buy',
+    executedAt: '2026-12-02T15:00:00.000Z',
+    sequence: 1,
+    orderId,
+    side,
+    role: 'taker',
+  };
+}
+
+describe('fill notices', () => {
+  it('say what traded, at what price', () => {
+    const [notice] = addFills([], [fill(ORDER, '38.00', '10')], 0);
+    expect(noticeText(notice!)).toBe('Compra executada: 10 PETR4 a R$\u00a038,00');
+    const [sale] = addFills([], [fill(ORDER, '38.00', '1000', 'sell'), fill(ORDER, '38.00', '500', 'sell')], 0);
+    expect(noticeText(sale!)).toBe('Venda executada: 1.500 PETR4 a R$\u00a038,00');
+  });
+
+  it("sum an order's fills into one notice at their average price, which moves to the front", () => {
+    let notices = addFills([], [fill(ORDER, '38.00', '10'), fill(OTHER, '40.00', '1', 'sell')], 0);
+    notices = addFills(notices, [fill(ORDER, '38.03', '20')], 1_000);
+    expect(notices.map((notice) => notice.orderId)).toEqual([ORDER, OTHER]);
+    // (380.00 + 760.60) / 30 = 38.02
+    expect(noticeText(notices[0]!)).toBe('Compra executada: 30 PETR4 a R$\u00a038,02 em média');
+    expect(notices[0]!.shownAt).toBe(1_000);
+  });
+
+  it('keep the three latest orders and fade a while after their last fill', () => {
+    const ids = ['a', 'b', 'c', 'd'].map((letter) => `${letter.repeat(8)}-0000-4000-8000-000000000000`);
+    const notices = addFills(
+      [],
+      ids.map((id) => fill(id, '38.00', '1')),
+      0,
+    );
+    expect(notices.map((notice) => notice.orderId)).toEqual([ids[3], ids[2], ids[1]]);
+    expect(liveNotices(notices, NOTICE_MS - 1)).toHaveLength(3);
+    expect(liveNotices(notices, NOTICE_MS)).toEqual([]);
+  });
+});
