@@ -213,6 +213,18 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect.poll(() => ticket.textContent()).toMatch(/Ordem enviada/);
     expect(await width()).toBeLessThanOrEqual(390);
     await phone.page.screenshot({ path: join(SCREENSHOTS, 'phone.png'), fullPage: true });
+
+    // What the exchange did without being asked is told too: a market buy where nobody sells is cancelled.
+    await phone.page.getByLabel('Ativo').selectOption('ABEV3');
+    await phone.page.waitForURL('**/trade/ABEV3');
+    await ticket.getByLabel('Tipo').selectOption('market');
+    await ticket.getByLabel('Quantidade', { exact: true }).fill('5');
+    await ticket.getByLabel('Quantidade', { exact: true }).press('Enter');
+    await ticket.getByTestId('market-confirm').waitFor();
+    await ticket.getByLabel('Quantidade', { exact: true }).press('Enter');
+    await expect
+      .poll(() => phone.page.getByTestId('outcome-notice').allTextContents())
+      .toContain('Ordem ABEV3 cancelada (sem liquidez)');
     expect(phone.errors).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import type {
   FillView,
   InstrumentView,
   LevelDeltaView,
+  OrderEventView,
   TickerView,
   TradeView,
   WalletView,
@@ -12,14 +13,14 @@ import type {
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../lib/api';
 import { applyLevelDeltas, bookFromSnapshot, EMPTY_BOOK, ladder, type BookState } from '../lib/book';
-import { addFills, type FillNotice } from '../lib/fill-notices';
+import { addFills, addOrderEvents, type Notice } from '../lib/notices';
 import { centsOf } from '../lib/format';
 import { instrumentOf } from '../lib/ticket';
 import { addTrades } from '../lib/trades';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { CandleChart } from './candle-chart';
 import { DepositForm } from './deposit-form';
-import { FillNotices } from './fill-notices';
+import { Notices } from './notices';
 import { MarketHeader } from './market-header';
 import { MyOrders } from './my-orders';
 import { OrderBook } from './order-book';
@@ -43,7 +44,7 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   const [tickers, setTickers] = useState<Map<string, TickerView>>(new Map());
   const [wallet, setWallet] = useState<WalletView | null>(null);
   const [ordersVersion, setOrdersVersion] = useState(0);
-  const [notices, setNotices] = useState<FillNotice[]>([]);
+  const [notices, setNotices] = useState<Notice[]>([]);
   const [picked, setPicked] = useState<{ price: string; at: number } | null>(null);
   // Deltas that arrive before the snapshot wait here; the ones it already includes are skipped on replay.
   const early = useRef<LevelDeltaView[] | null>([]);
@@ -106,6 +107,8 @@ export function TradingScreen({ symbol }: { symbol: string }) {
     if (latest !== undefined) setWallet(latest);
     const fills = events.filter((e) => e.kind === 'fill').map((e) => e.data as FillView);
     if (fills.length > 0) setNotices((current) => addFills(current, fills, Date.now()));
+    const orders = events.filter((e) => e.kind === 'order').map((e) => e.data as OrderEventView);
+    if (orders.length > 0) setNotices((current) => addOrderEvents(current, orders, Date.now()));
     if (events.some((e) => e.kind === 'order' || e.kind === 'fill')) setOrdersVersion((n) => n + 1);
   }, []);
 
@@ -174,7 +177,7 @@ export function TradingScreen({ symbol }: { symbol: string }) {
           </div>
         </div>
       </div>
-      <FillNotices notices={notices} />
+      <Notices notices={notices} />
     </div>
   );
 }

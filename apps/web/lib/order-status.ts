@@ -40,11 +40,16 @@ const CANCELLED: Record<CancelReason, string> = {
 
 const EXPIRED: Record<string, string> = { end_of_day: 'fim do pregão' };
 
-/** An order's status as the trader reads it, with why it ended where the API says: "rejeitada (sem liquidez)". */
-export function orderStatusText(status: string, reason: string | null): string {
-  const text = STATUS[status as OrderStatus] ?? status;
+/** Why an order was rejected, cancelled or expired, as the trader reads it ("sem liquidez"); undefined if unknown. */
+export function reasonText(status: string, reason: string | null): string | undefined {
   const reasons: Record<string, string> =
     status === 'rejected' ? REJECTED : status === 'cancelled' ? CANCELLED : status === 'expired' ? EXPIRED : {};
-  const why = reason === null ? undefined : reasons[reason];
+  return reason === null ? undefined : reasons[reason];
+}
+
+/** An order's status as the trader reads it, with why it ended where the API says: "cancelada (sem liquidez)". */
+export function orderStatusText(status: string, reason: string | null): string {
+  const text = STATUS[status as OrderStatus] ?? status;
+  const why = reasonText(status, reason);
   return why === undefined ? text : `${text} (${why})`;
 }

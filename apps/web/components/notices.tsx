@@ -1,9 +1,15 @@
 'use client';
 import { useEffect, useState } from 'react';
-import { liveNotices, NOTICE_MS, noticeText, type FillNotice } from '../lib/fill-notices';
+import { liveNotices, NOTICE_MS, noticeText, noticeTone, type Notice } from '../lib/notices';
 
-/** The trader's latest executions, in a corner of the screen, each fading a few seconds after its last fill. */
-export function FillNotices({ notices }: { notices: readonly FillNotice[] }) {
+const TONES = {
+  buy: 'border-buy/50 text-buy',
+  sell: 'border-sell/50 text-sell',
+  warning: 'border-amber-500/50 text-amber-300',
+} as const;
+
+/** The trader's latest executions and refusals, in a corner of the screen, each fading a few seconds after. */
+export function Notices({ notices }: { notices: readonly Notice[] }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const current = Date.now();
@@ -23,11 +29,9 @@ export function FillNotices({ notices }: { notices: readonly FillNotice[] }) {
     >
       {showing.map((notice) => (
         <p
-          key={notice.orderId}
-          data-testid="fill-notice"
-          className={`num rounded border bg-gray-900 px-3 py-2 text-sm shadow-lg ${
-            notice.side === 'buy' ? 'border-buy/50 text-buy' : 'border-sell/50 text-sell'
-          }`}
+          key={`${notice.kind}:${notice.orderId}`}
+          data-testid={notice.kind === 'execution' ? 'fill-notice' : 'outcome-notice'}
+          className={`num rounded border bg-gray-900 px-3 py-2 text-sm shadow-lg ${TONES[noticeTone(notice)]}`}
         >
           {noticeText(notice)}
         </p>

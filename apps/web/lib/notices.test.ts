@@ -1,6 +1,6 @@
-import type { FillView } from '@bolsa/contracts';
+import type { FillView, OrderEventView } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
-import { addFills, liveNotices, NOTICE_MS, noticeText } from './fill-notices';
+import { addFills, addOrderEvents, liveNotices, NOTICE_MS, noticeText, noticeTone } from './notices';
 
 const ORDER = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const OTHER = '9f1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d';
@@ -20,7 +20,7 @@ function fill(orderId: string, price: string, quantity: string, side: 'buy' | 's
   };
 }
 
-describe('fill notices', () => {
+describe('notices', () => {
   it('say what traded, at what price', () => {
     const [notice] = addFills([], [fill(ORDER, '38.00', '10')], 0);
     expect(noticeText(notice!)).toBe('Compra executada: 10 PETR4 a R$\u00a038,00');
@@ -47,5 +47,35 @@ describe('fill notices', () => {
     expect(notices.map((notice) => notice.orderId)).toEqual([ids[3], ids[2], ids[1]]);
     expect(liveNotices(notices, NOTICE_MS - 1)).toHaveLength(3);
     expect(liveNotices(notices, NOTICE_MS)).toEqual([]);
+  });
+
+  it("tell of orders the exchange refused or cut short, not of the trader's own cancels", () => {
+    const event = (change: OrderEventView['change'], reason: string | null, filled: string | null): OrderEventView => ({
+      change,
+      orderId: ORDER,
+      symbol: 'ABEV3',
+      sequence: 7,
+      status: change === 'order_rejected' ? 'rejected' : 'cancelled',
+      quantity: '10',
+      filledQuantity: filled,
+      price: null,
+      reason,
+    });
+    const texts = (events: OrderEventView[]) => addOrderEvents([], events, 0).map(noticeText);
+    expect(texts([event('order_rejected', 'post_only_would_take', null)])).toEqual([
+      'Ordem ABEV3 rejeitada (post-only executaria na hora)',
+    ]);
+    expect(texts([event('order_cancelled', 'no_liquidity', '0')])).toEqual(['Ordem ABEV3 cancelada (sem liquidez)']);
+    expect(texts([event('order_cancelled', 'no_liquidity', '4')])).toEqual([
+      'Ordem ABEV3: 4 executadas, restante cancelado (sem liquidez)',
+    ]);
+    expect(texts([event('order_cancelled', 'requested', '0'), event('order_filled', null, '10')])).toEqual([]);
+    // Beside the order's execution notice, not instead of it.
+    const both = addOrderEvents(
+      addFills([], [fill(ORDER, '13.00', '4')], 0),
+      [event('order_cancelled', 'no_liquidity', '4')],
+      0,
+    );
+    expect(both.map(noticeTone)).toEqual(['warning', 'buy']);
   });
 });

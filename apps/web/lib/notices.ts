@@ -1,0 +1,104 @@
+import type { FillView, OrderEventView, Side } from '@bolsa/contracts';
+import { centsOf, formatBRL, formatQuantity } from './format';
+import { orderStatusText, reasonText } from './order-status';
+
+/** What the trader is told as their orders trade: one notice per order, its fills summed. */
+export interface ExecutionNotice {
+  readonly kind: 'execution';
+  readonly orderId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly quantity: number;
+  /** Σ price × quantity of the fills, in cents: the average price is notional / quantity. */
+  readonly notional: number;
+  /** Whether the fills were at more than one price (the notice then gives their average). */
+  readonly severalPrices: boolean;
+  readonly lastPrice: number;
+  /** When it last changed, by the browser's clock (notices fade some seconds after). */
+  readonly shownAt: number;
+}
+
+/** An order the exchange refused, or ended short of filling for a reason other than the trader's own cancel. */
+export interface OutcomeNotice {
+  readonly kind: 'outcome';
+  readonly orderId: string;
+  readonly text: string;
+  readonly shownAt: number;
+}
+
+export type Notice = ExecutionNotice | OutcomeNotice;
+
+export const NOTICE_MS = 6_000;
+const MAX_NOTICES = 3;
+
+/** The notice joins the front; an earlier one of the same kind for the same order gives way to it. */
+function upsert(notices: readonly Notice[], notice: Notice): Notice[] {
+  const others = notices.filter((other) => other.kind !== notice.kind || other.orderId !== notice.orderId);
+  return [notice, ...others].slice(0, MAX_NOTICES);
+}
+
+/** Adds fills from the trader's stream: an order's later fills join its notice. */
+export function addFills(notices: readonly Notice[], fills: readonly FillView[], now: number): Notice[] {
+  let next = [...notices];
+  for (const fill of fills) {
+    const price = centsOf(fill.price);
+    const quantity = Number(fill.quantity);
+    if (price === null || !Number.isFinite(quantity)) continue;
+    const earlier = next.find(
+      (notice): notice is ExecutionNotice => notice.kind === 'execution' && notice.orderId === fill.orderId,
+    );
+    next = upsert(next, {
+      kind: 'execution',
+      orderId: fill.orderId,
+      symbol: fill.symbol,
+      side: fill.side,
+      quantity: (earlier?.quantity ?? 0) + quantity,
+      notional: (earlier?.notional ?? 0) + price * quantity,
+      severalPrices: earlier !== undefined && (earlier.severalPrices || earlier.lastPrice !== price),
+      lastPrice: price,
+      shownAt: now,
+    });
+  }
+  return next;
+}
+
+/**
+ * Adds what the trader did not ask for from their order events: a placement the exchange rejected, an order it
+ * cancelled (no liquidity, IOC or FOK, self-trade prevention). Their own cancels and end-of-day expiries are
+ * left to the orders table.
+ */
+export function addOrderEvents(notices: readonly Notice[], events: readonly OrderEventView[], now: number): Notice[] {
+  let next = [...notices];
+  for (const event of events) {
+    const text = outcomeText(event);
+    if (text !== null) next = upsert(next, { kind: 'outcome', orderId: event.orderId, text, shownAt: now });
+  }
+  return next;
+}
+
+function outcomeText(event: OrderEventView): string | null {
+  if (event.change === 'order_rejected') return `Ordem ${event.symbol} ${orderStatusText('rejected', event.reason)}`;
+  if (event.change !== 'order_cancelled' || event.reason === 'requested') return null;
+  const filled = Number(event.filledQuantity ?? 0);
+  if (filled === 0) return `Ordem ${event.symbol} ${orderStatusText('cancelled', event.reason)}`;
+  const why = reasonText('cancelled', event.reason);
+  return `Ordem ${event.symbol}: ${formatQuantity(filled)} executadas, restante cancelado${why === undefined ? '' : ` (${why})`}`;
+}
+
+/** The notices still to show at `now`. */
+export function liveNotices(notices: readonly Notice[], now: number): Notice[] {
+  return notices.filter((notice) => now - notice.shownAt < NOTICE_MS);
+}
+
+/** "Compra executada: 10 PETR4 a R$ 38,00"; with fills at several prices, their average rounded to the cent. */
+export function noticeText(notice: Notice): string {
+  if (notice.kind === 'outcome') return notice.text;
+  const what = notice.side === 'buy' ? 'Compra executada' : 'Venda executada';
+  const average = Math.round(notice.notional / notice.quantity);
+  const price = notice.severalPrices ? `${formatBRL(average)} em média` : formatBRL(average);
+  return `${what}: ${formatQuantity(notice.quantity)} ${notice.symbol} a ${price}`;
+}
+
+export function noticeTone(notice: Notice): 'buy' | 'sell' | 'warning' {
+  return notice.kind === 'outcome' ? 'warning' : notice.side;
+}
