@@ -218,6 +218,39 @@ describe('cancel and amend', () => {
     expect([late.status, code(late.body)]).toEqual([409, 'order_not_open']);
   });
 
+  it("cancels all of the caller's open orders, or one symbol's, and nobody else's", async () => {
+    const trader = await newTrader(api);
+    const other = await newTrader(api);
+    const place = async (token: string, body: object) =>
+      OrderView.parse((await api.request('POST', '/api/orders', { token, body })).body);
+    const petr4 = [await place(trader.apiKey, limitBuy), await place(trader.apiKey, limitBuy)];
+    const vale3 = await place(trader.apiKey, { ...limitBuy, symbol: 'VALE3', price: '60.00' });
+    const done = await place(trader.apiKey, limitBuy);
+    await api.app.get(PrismaService).order.update({ where: { id: done.orderId }, data: { status: 'filled' } });
+    const theirs = await place(other.apiKey, limitBuy);
+
+    const ids = (body: unknown) =>
+      new Set(
+        OrderView.array()
+          .parse(body)
+          .map((order) => order.orderId),
+      );
+    const one = await api.request('DELETE', '/api/orders?symbol=PETR4', { token: trader.apiKey });
+    expect(one.status).toBe(202);
+    expect(ids(one.body)).toEqual(new Set(petr4.map((order) => order.orderId)));
+    const rest = await api.request('DELETE', '/api/orders', { token: trader.apiKey });
+    expect(ids(rest.body)).toEqual(new Set([vale3.orderId, ...petr4.map((order) => order.orderId)]));
+    for (const order of [...petr4, vale3]) {
+      expect((await commandsFor(order.orderId, 2)).map((command) => command.type)).toContain('cancel_order');
+    }
+    for (const order of [done, theirs]) {
+      expect((await commandsFor(order.orderId, 1)).map((command) => command.type)).toEqual(['place_order']);
+    }
+    const unknown = await api.request('DELETE', '/api/orders?symbol=NOPE3', { token: trader.apiKey });
+    expect([unknown.status, code(unknown.body), fields(unknown.body)]).toEqual([404, 'unknown_symbol', ['symbol']]);
+    expect((await api.request('DELETE', '/api/orders')).status).toBe(401);
+  });
+
   it('lists open and done orders, and refuses an unknown filter', async () => {
     const trader = await newTrader(api);
     const a = OrderView.parse(

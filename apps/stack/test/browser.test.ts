@@ -197,9 +197,9 @@ describe('the home broker and the admin panel in a browser', () => {
     await signUp(phone.page, 'Celular');
     const width = async () => Number(await phone.page.evaluate('document.documentElement.scrollWidth'));
     expect(await width()).toBeLessThanOrEqual(390);
-    const ticket = phone.page.getByTestId('order-ticket');
-    await ticket.scrollIntoViewIfNeeded();
-    const box = await ticket.boundingBox();
+    const phoneTicket = phone.page.getByTestId('order-ticket');
+    await phoneTicket.scrollIntoViewIfNeeded();
+    const box = await phoneTicket.boundingBox();
     expect(box).not.toBeNull();
     expect(box!.x).toBeGreaterThanOrEqual(0);
     expect(box!.x + box!.width).toBeLessThanOrEqual(390);
@@ -208,23 +208,33 @@ describe('the home broker and the admin panel in a browser', () => {
     expect(await top('chart')).toBeLessThan(await top('order-ticket'));
     expect(await top('order-ticket')).toBeLessThan(await top('open-orders'));
     expect(await top('open-orders')).toBeLessThan(await top('order-book'));
-    await ticket.getByLabel('Quantidade', { exact: true }).fill('10');
-    await ticket.getByLabel('Quantidade', { exact: true }).press('Enter');
-    await expect.poll(() => ticket.textContent()).toMatch(/Ordem enviada/);
+    await phoneTicket.getByLabel('Quantidade', { exact: true }).fill('10');
+    await phoneTicket.getByLabel('Quantidade', { exact: true }).press('Enter');
+    await expect.poll(() => phoneTicket.textContent()).toMatch(/Ordem enviada/);
     expect(await width()).toBeLessThanOrEqual(390);
     await phone.page.screenshot({ path: join(SCREENSHOTS, 'phone.png'), fullPage: true });
 
     // What the exchange did without being asked is told too: a market buy where nobody sells is cancelled.
     await phone.page.getByLabel('Ativo').selectOption('ABEV3');
     await phone.page.waitForURL('**/trade/ABEV3');
-    await ticket.getByLabel('Tipo').selectOption('market');
-    await ticket.getByLabel('Quantidade', { exact: true }).fill('5');
-    await ticket.getByLabel('Quantidade', { exact: true }).press('Enter');
-    await ticket.getByTestId('market-confirm').waitFor();
-    await ticket.getByLabel('Quantidade', { exact: true }).press('Enter');
+    await phoneTicket.getByLabel('Tipo').selectOption('market');
+    await phoneTicket.getByLabel('Quantidade', { exact: true }).fill('5');
+    await phoneTicket.getByLabel('Quantidade', { exact: true }).press('Enter');
+    await phoneTicket.getByTestId('market-confirm').waitFor();
+    await phoneTicket.getByLabel('Quantidade', { exact: true }).press('Enter');
     await expect
       .poll(() => phone.page.getByTestId('outcome-notice').allTextContents())
       .toContain('Ordem ABEV3 cancelada (sem liquidez)');
+
+    // Two more resting orders (beside the PETR4 buy above), then one click and its confirmation cancel them all.
+    await phoneTicket.getByLabel('Tipo').selectOption('limit');
+    for (const price of ['12,00', '12,10']) await ticket(phone.page, 'Comprar', price, '5');
+    const open = phone.page.getByTestId('open-orders').getByTestId('order-row');
+    await expect.poll(() => open.count()).toBe(3);
+    await phone.page.getByRole('button', { name: 'Cancelar todas' }).click();
+    await phone.page.getByRole('button', { name: 'Confirmar: cancelar 3' }).click();
+    // Three cancels through the engine and back: more than expect.poll's default second when CI is busy.
+    await expect.poll(() => open.count(), { timeout: 10_000 }).toBe(0);
     expect(phone.errors).toEqual([]);
   });
 });

@@ -22,6 +22,7 @@ export function MyOrders({ version }: { version: number }) {
   const [editing, setEditing] = useState<{ orderId: string; price: string; quantity: string } | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [refresh, setRefresh] = useState(0);
+  const [confirmingCancelAll, setConfirmingCancelAll] = useState(false);
 
   useEffect(() => {
     let cancelled = false;
@@ -41,6 +42,14 @@ export function MyOrders({ version }: { version: number }) {
 
   async function cancel(orderId: string) {
     await api('DELETE', `/api/orders/${orderId}`).catch(() => undefined);
+    setRefresh((n) => n + 1);
+  }
+
+  /** Every open order at once, after a second click to confirm: one request, a cancel sent for each. */
+  async function cancelAll() {
+    if (!confirmingCancelAll) return setConfirmingCancelAll(true);
+    setConfirmingCancelAll(false);
+    await api('DELETE', '/api/orders').catch(() => undefined);
     setRefresh((n) => n + 1);
   }
 
@@ -81,6 +90,18 @@ export function MyOrders({ version }: { version: number }) {
         {tabButton('open', 'Ordens abertas')}
         {tabButton('done', 'Histórico')}
         {tabButton('trades', 'Meus negócios')}
+        {tab === 'open' && orders.length > 0 && (
+          <button
+            type="button"
+            onClick={() => void cancelAll()}
+            onBlur={() => setConfirmingCancelAll(false)}
+            className={`ml-auto rounded px-2 py-0.5 text-xs ${
+              confirmingCancelAll ? 'bg-sell text-white' : 'text-gray-400 hover:bg-gray-800'
+            }`}
+          >
+            {confirmingCancelAll ? `Confirmar: cancelar ${orders.length}` : 'Cancelar todas'}
+          </button>
+        )}
       </div>
       <div className="max-h-[260px] overflow-auto">
         {tab === 'trades' ? (

@@ -76,6 +76,17 @@ export function openApiDocument(): object {
             ...errors(400, 401, 403, 404, 409, 422),
           },
         },
+        delete: {
+          summary:
+            "Cancel all the caller's open orders, or those of one symbol (up to 500 a call, newest first); " +
+            'answers with the orders a cancel was sent for',
+          security: bearer,
+          parameters: [{ name: 'symbol', in: 'query', required: false, schema: { type: 'string' } }],
+          responses: {
+            '202': { description: 'sent', ...json({ type: 'array', items: ref('OrderView') }) },
+            ...errors(401, 404, 503),
+          },
+        },
         get: {
           summary: "The caller's latest 200 orders (see /api/me/orders for pages and filters)",
           security: bearer,

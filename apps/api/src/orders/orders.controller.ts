@@ -46,6 +46,13 @@ export class OrdersController {
     return this.orders.view(callerOf(request), id);
   }
 
+  /** 202: cancels every open order of the caller, or of one `symbol`; answers with the orders it cancels. */
+  @Delete()
+  @HttpCode(202)
+  cancelAll(@Req() request: Request, @Query('symbol') symbol?: string): Promise<OrderView[]> {
+    return this.orders.cancelAll(callerOf(request), symbol);
+  }
+
   @Delete(':id')
   @HttpCode(202)
   cancel(@Req() request: Request, @Param('id') id: string): Promise<OrderView> {

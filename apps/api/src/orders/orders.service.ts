@@ -32,6 +32,9 @@ import { HistoryStore } from './history.store.js';
 import { amendCommand, cancelCommand, placeCommand, type CommandTarget } from './engine-commands.js';
 import { DONE_STATUSES, OPEN_STATUSES, rowToOrderView, type OrderRow } from './order-view.js';
 
+/** How many open orders one `DELETE /api/orders` cancels at most. */
+export const CANCEL_ALL_LIMIT = 500;
+
 export interface Caller {
   readonly accountId: string;
   readonly traceId: string;
@@ -154,6 +157,22 @@ export class OrdersService {
     const order = await this.openOrder(caller, orderId);
     await this.send(cancelCommand(commandTarget(caller, order)));
     return rowToOrderView(order);
+  }
+
+  /**
+   * Cancels the caller's open orders, those of one symbol when `symbol` is given: up to CANCEL_ALL_LIMIT of them,
+   * newest first (a caller with more calls again). Answers with the orders a cancel was sent for; each one's
+   * status then follows the engine's events, as for a single cancel.
+   */
+  async cancelAll(caller: Caller, symbol: string | undefined): Promise<OrderView[]> {
+    if (symbol !== undefined) this.instruments.require(symbol);
+    const open = await this.history.orders(caller.accountId, {
+      statuses: OPEN_STATUSES,
+      symbol,
+      limit: CANCEL_ALL_LIMIT,
+    });
+    await Promise.all(open.map((order) => this.send(cancelCommand(commandTarget(caller, order)))));
+    return open.map(rowToOrderView);
   }
 
   async amend(caller: Caller, orderId: string, body: unknown): Promise<OrderView> {
