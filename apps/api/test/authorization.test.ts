@@ -47,6 +47,7 @@ const PROTECTED: Array<[Method, string, unknown?]> = [
   ['POST', '/api/me/withdrawals', { amount: '1.00' }],
   ['POST', '/api/orders', { symbol: 'PETR4', side: 'buy', type: 'limit', price: '1.00', quantity: '1' }],
   ['GET', '/api/orders'],
+  ['DELETE', '/api/orders'],
   ['GET', `/api/orders/${ANY_UUID}`],
   ['DELETE', `/api/orders/${ANY_UUID}`],
   ['PATCH', `/api/orders/${ANY_UUID}`, { quantity: '1' }],
