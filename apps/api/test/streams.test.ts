@@ -1,4 +1,12 @@
-import { ApiErrorBody, FillView, LevelDeltaView, OrderEventView, TickerView, TradeView } from '@bolsa/contracts';
+import {
+  ApiErrorBody,
+  FillView,
+  LevelDeltaView,
+  OrderEventView,
+  StopTriggeredView,
+  TickerView,
+  TradeView,
+} from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInTestEngine } from './engine-in-test.js';
 import {
@@ -127,6 +135,39 @@ describe('the order stream', () => {
     const bobFills = ofType(theirs.events, 'fill').map((event) => FillView.parse(event.data));
     expect(bobFills).toEqual([expect.objectContaining({ orderId: bobOrder, side: 'buy', role: 'taker' })]);
     expect(JSON.stringify(theirs.events)).not.toContain(aliceOrder);
+  });
+
+  it('tells a trader when their stop order fires, and nobody else', async () => {
+    const stopper = await newTrader(api, 'stopper');
+    const buyer = await newTrader(api, 'stop-buyer');
+    const seller = await newTrader(api, 'stop-seller');
+    const stopperStream = readStream(`${base}/api/stream/orders`, {
+      headers: { authorization: `Bearer ${stopper.apiKey}` },
+      done: (events) => ofType(events, 'stop').length >= 1 && ofType(events, 'fill').length >= 1,
+    });
+    const buyerStream = readStream(`${base}/api/stream/orders`, {
+      headers: { authorization: `Bearer ${buyer.apiKey}` },
+      done: (events) => ofType(events, 'fill').length >= 2,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stop = await order(stopper.apiKey, {
+      symbol: 'BBDC4',
+      side: 'sell',
+      type: 'stop_market',
+      stopPrice: '14.00',
+      quantity: '2',
+    });
+    await order(buyer.apiKey, { symbol: 'BBDC4', side: 'buy', type: 'limit', price: '14.00', quantity: '5' });
+    // A trade at 14.00 fires the stop, which sells into what is left of the bid.
+    await order(seller.apiKey, { symbol: 'BBDC4', side: 'sell', type: 'limit', price: '14.00', quantity: '1' });
+    const [mine, theirs] = await Promise.all([stopperStream, buyerStream]);
+    expect(ofType(mine.events, 'stop').map((event) => StopTriggeredView.parse(event.data))).toEqual([
+      expect.objectContaining({ orderId: stop, symbol: 'BBDC4', stopPrice: '14.00', lastTradePrice: '14.00' }),
+    ]);
+    expect(ofType(mine.events, 'fill').map((event) => FillView.parse(event.data))).toEqual([
+      expect.objectContaining({ orderId: stop, side: 'sell', price: '14.00', quantity: '2' }),
+    ]);
+    expect(ofType(theirs.events, 'stop')).toEqual([]);
   });
 
   it('requires an API key for the order and trade streams', async () => {

@@ -6,6 +6,7 @@ const TONES = {
   buy: 'border-buy/50 text-buy',
   sell: 'border-sell/50 text-sell',
   warning: 'border-amber-500/50 text-amber-300',
+  info: 'border-sky-500/50 text-sky-300',
 } as const;
 
 /** The trader's latest executions and refusals, in a corner of the screen, each fading a few seconds after. */
@@ -30,7 +31,7 @@ export function Notices({ notices }: { notices: readonly Notice[] }) {
       {showing.map((notice) => (
         <p
           key={`${notice.kind}:${notice.orderId}`}
-          data-testid={notice.kind === 'execution' ? 'fill-notice' : 'outcome-notice'}
+          data-testid={`${notice.kind === 'execution' ? 'fill' : notice.kind}-notice`}
           className={`num rounded border bg-gray-900 px-3 py-2 text-sm shadow-lg ${TONES[noticeTone(notice)]}`}
         >
           {noticeText(notice)}

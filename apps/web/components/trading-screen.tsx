@@ -6,6 +6,7 @@ import type {
   InstrumentView,
   LevelDeltaView,
   OrderEventView,
+  StopTriggeredView,
   TickerView,
   TradeView,
   WalletView,
@@ -13,7 +14,7 @@ import type {
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../lib/api';
 import { applyLevelDeltas, bookFromSnapshot, EMPTY_BOOK, ladder, type BookState } from '../lib/book';
-import { addFills, addOrderEvents, type Notice } from '../lib/notices';
+import { addFills, addOrderEvents, addStops, type Notice } from '../lib/notices';
 import { centsOf } from '../lib/format';
 import { instrumentOf } from '../lib/ticket';
 import { addTrades } from '../lib/trades';
@@ -109,11 +110,17 @@ export function TradingScreen({ symbol }: { symbol: string }) {
     if (fills.length > 0) setNotices((current) => addFills(current, fills, Date.now()));
     const orders = events.filter((e) => e.kind === 'order').map((e) => e.data as OrderEventView);
     if (orders.length > 0) setNotices((current) => addOrderEvents(current, orders, Date.now()));
+    const stops = events.filter((e) => e.kind === 'stop').map((e) => e.data as StopTriggeredView);
+    if (stops.length > 0) setNotices((current) => addStops(current, stops, Date.now()));
     if (events.some((e) => e.kind === 'order' || e.kind === 'fill')) setOrdersVersion((n) => n + 1);
   }, []);
 
   const marketState = useEventStream(`/api/stream/markets/${symbol}`, ['trade', 'level', 'ticker'], onMarket);
-  const mineState = useEventStream(account === null ? null : '/api/stream/me', ['order', 'fill', 'wallet'], onMine);
+  const mineState = useEventStream(
+    account === null ? null : '/api/stream/me',
+    ['order', 'fill', 'stop', 'wallet'],
+    onMine,
+  );
 
   const view = useMemo(() => ladder(book, DEPTH), [book]);
   const instrumentView = instruments.find((i) => i.symbol === symbol);

@@ -1,6 +1,6 @@
 import type { FillView, OrderEventView } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
-import { addFills, addOrderEvents, liveNotices, NOTICE_MS, noticeText, noticeTone } from './notices';
+import { addFills, addOrderEvents, addStops, liveNotices, NOTICE_MS, noticeText, noticeTone } from './notices';
 
 const ORDER = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const OTHER = '9f1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d';
@@ -77,5 +77,12 @@ describe('notices', () => {
       0,
     );
     expect(both.map(noticeTone)).toEqual(['warning', 'buy']);
+  });
+
+  it('tell of a stop order that fired, at which trade', () => {
+    const stop = { orderId: ORDER, symbol: 'PETR4', sequence: 3, stopPrice: '37.60', lastTradePrice: '37.50' };
+    const notices = addStops([], [stop], 0);
+    expect(notices.map(noticeText)).toEqual(['Stop PETR4 disparado: negócio a R$\u00a037,50 (disparo R$\u00a037,60)']);
+    expect(notices.map(noticeTone)).toEqual(['info']);
   });
 });

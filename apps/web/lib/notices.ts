@@ -1,4 +1,4 @@
-import type { FillView, OrderEventView, Side } from '@bolsa/contracts';
+import type { FillView, OrderEventView, Side, StopTriggeredView } from '@bolsa/contracts';
 import { centsOf, formatBRL, formatQuantity } from './format';
 import { orderStatusText, reasonText } from './order-status';
 
@@ -18,9 +18,12 @@ export interface ExecutionNotice {
   readonly shownAt: number;
 }
 
-/** An order the exchange refused, or ended short of filling for a reason other than the trader's own cancel. */
+/**
+ * An order the exchange refused, or ended short of filling for a reason other than the trader's own cancel; or a
+ * stop order of theirs that fired.
+ */
 export interface OutcomeNotice {
-  readonly kind: 'outcome';
+  readonly kind: 'outcome' | 'stop';
   readonly orderId: string;
   readonly text: string;
   readonly shownAt: number;
@@ -76,6 +79,16 @@ export function addOrderEvents(notices: readonly Notice[], events: readonly Orde
   return next;
 }
 
+/** Adds the trader's stop orders that fired: "Stop PETR4 disparado: negócio a R$ 37,50 (disparo R$ 37,60)". */
+export function addStops(notices: readonly Notice[], stops: readonly StopTriggeredView[], now: number): Notice[] {
+  let next = [...notices];
+  for (const stop of stops) {
+    const text = `Stop ${stop.symbol} disparado: negócio a ${formatBRL(stop.lastTradePrice)} (disparo ${formatBRL(stop.stopPrice)})`;
+    next = upsert(next, { kind: 'stop', orderId: stop.orderId, text, shownAt: now });
+  }
+  return next;
+}
+
 function outcomeText(event: OrderEventView): string | null {
   if (event.change === 'order_rejected') return `Ordem ${event.symbol} ${orderStatusText('rejected', event.reason)}`;
   if (event.change !== 'order_cancelled' || event.reason === 'requested') return null;
@@ -92,13 +105,14 @@ export function liveNotices(notices: readonly Notice[], now: number): Notice[] {
 
 /** "Compra executada: 10 PETR4 a R$ 38,00"; with fills at several prices, their average rounded to the cent. */
 export function noticeText(notice: Notice): string {
-  if (notice.kind === 'outcome') return notice.text;
+  if (notice.kind !== 'execution') return notice.text;
   const what = notice.side === 'buy' ? 'Compra executada' : 'Venda executada';
   const average = Math.round(notice.notional / notice.quantity);
   const price = notice.severalPrices ? `${formatBRL(average)} em média` : formatBRL(average);
   return `${what}: ${formatQuantity(notice.quantity)} ${notice.symbol} a ${price}`;
 }
 
-export function noticeTone(notice: Notice): 'buy' | 'sell' | 'warning' {
-  return notice.kind === 'outcome' ? 'warning' : notice.side;
+export function noticeTone(notice: Notice): 'buy' | 'sell' | 'warning' | 'info' {
+  if (notice.kind === 'execution') return notice.side;
+  return notice.kind === 'outcome' ? 'warning' : 'info';
 }

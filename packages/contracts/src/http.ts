@@ -269,6 +269,17 @@ export type LevelDeltaView = z.infer<typeof LevelDeltaView>;
 export const FillView = TradeView.extend({ orderId: z.uuid(), side: Side, role: z.enum(['maker', 'taker']) });
 export type FillView = z.infer<typeof FillView>;
 
+/** SSE `stop` event on a trader's own stream: a stop order of theirs fired and entered the book. */
+export const StopTriggeredView = z.object({
+  orderId: z.uuid(),
+  symbol: InstrumentSymbol,
+  sequence: z.int().positive(),
+  stopPrice: z.string(),
+  /** The trade that fired it. */
+  lastTradePrice: z.string(),
+});
+export type StopTriggeredView = z.infer<typeof StopTriggeredView>;
+
 /** SSE `order` event on a trader's own stream: what one engine event did to one of their orders. */
 export const OrderEventView = z.object({
   change: z.enum([

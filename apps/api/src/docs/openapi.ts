@@ -167,7 +167,7 @@ export function openApiDocument(): object {
       },
       '/api/stream/orders': {
         get: {
-          summary: "SSE: the caller's order and fill events",
+          summary: "SSE: the caller's order, fill and stop (a stop order fired) events",
           security: bearer,
           responses: { '200': sse('event stream'), ...errors(401) },
         },

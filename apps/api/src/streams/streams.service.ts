@@ -5,6 +5,7 @@ import {
   type EngineEvent,
   type FillView,
   type OrderEventView,
+  type StopTriggeredView,
   type TradeView,
 } from '@bolsa/contracts';
 import { asyncScheduler, auditTime, catchError, concatMap, EMPTY, filter, from, map, throttleTime } from 'rxjs';
@@ -41,6 +42,16 @@ function orderUpdate(
     reason,
     change: event.type,
     status,
+  };
+}
+
+function stopView(event: Extract<EngineEvent, { type: 'stop_triggered' }>): StopTriggeredView {
+  return {
+    orderId: event.orderId,
+    symbol: event.symbol,
+    sequence: event.sequence,
+    stopPrice: formatCents(event.stopPrice),
+    lastTradePrice: formatCents(event.lastTradePrice),
   };
 }
 
@@ -175,7 +186,7 @@ export class StreamsService {
     const mine = ({ event }: StoredEvent) =>
       event.type === 'trade'
         ? event.makerAccountId === accountId || event.takerAccountId === accountId
-        : 'accountId' in event && event.accountId === accountId && event.type !== 'stop_triggered';
+        : 'accountId' in event && event.accountId === accountId;
     return {
       live: this.bus.account(accountId),
       accepts: mine,
@@ -195,6 +206,7 @@ export class StreamsService {
           if (event.takerAccountId === accountId) fills.push({ id, event: 'fill', data: fillView(event, 'taker') });
           return fills;
         }
+        if (event.type === 'stop_triggered') return [{ id, event: 'stop', data: stopView(event) }];
         const view = orderEventView(event);
         return view === null ? [] : [{ id, event: 'order', data: view }];
       },
