@@ -123,18 +123,21 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect.poll(() => buyer.page.getByLabel('Preço', { exact: true }).inputValue()).toBe('40.00');
     await ticket(buyer.page, 'Comprar', '40,00', '10');
 
+    // Each trader is told of their execution as it happens (the notice stays 6 s; the fill may take a few).
+    await Promise.all([
+      expect
+        .poll(() => buyer.page.getByTestId('fill-notice').allTextContents(), { timeout: 5_000 })
+        .toContain('Compra executada: 10 PETR4 a R$\u00a040,00'),
+      expect
+        .poll(() => seller.page.getByTestId('fill-notice').allTextContents(), { timeout: 5_000 })
+        .toContain('Venda executada: 10 PETR4 a R$\u00a040,00'),
+    ]);
+
     for (const { page } of [seller, buyer]) {
       await expect.poll(() => page.getByTestId('time-and-sales').textContent()).toContain('40,00');
       await expect.poll(() => page.getByTestId('chart-last-close').textContent()).toBe('último 40,00');
       await expect.poll(() => page.getByTestId('ticker-last').textContent()).toBe('40,00');
     }
-    // Each trader is told of their execution as it happens.
-    await expect
-      .poll(() => buyer.page.getByTestId('fill-notice').allTextContents())
-      .toContain('Compra executada: 10 PETR4 a R$\u00a040,00');
-    await expect
-      .poll(() => seller.page.getByTestId('fill-notice').allTextContents())
-      .toContain('Venda executada: 10 PETR4 a R$\u00a040,00');
     // Wallets: the buyer paid 400,00 + 0,12 taker fee; the seller got 400,00 − 0,08 maker fee.
     await expect.poll(() => buyer.page.getByTestId('position-PETR4-quantity').textContent()).toBe('1.010');
     await expect.poll(() => buyer.page.getByTestId('cash-available').textContent()).toBe('R$\u00a0102.099,88');
@@ -223,7 +226,7 @@ describe('the home broker and the admin panel in a browser', () => {
     await phoneTicket.getByTestId('market-confirm').waitFor();
     await phoneTicket.getByLabel('Quantidade', { exact: true }).press('Enter');
     await expect
-      .poll(() => phone.page.getByTestId('outcome-notice').allTextContents())
+      .poll(() => phone.page.getByTestId('outcome-notice').allTextContents(), { timeout: 5_000 })
       .toContain('Ordem ABEV3 cancelada (sem liquidez)');
 
     // Two more resting orders (beside the PETR4 buy above), then one click and its confirmation cancel them all.
