@@ -404,14 +404,10 @@ export class OrderBook {
     if (isStop && timeInForce !== GTC && timeInForce !== DAY) return 'invalid_order';
     if (postOnly && (kind !== LIMIT || timeInForce === IOC || timeInForce === FOK)) return 'invalid_order';
     if (!isMultiple(quantity, this.lot)) return 'off_lot';
-    if (priced) {
-      const reason = this.checkPrice(price);
+    if (priced || price !== 0) {
+      // A market order's price is its protection price: it never rests, so it needs no room on the ladder.
+      const reason = priced ? this.checkPrice(price) : this.checkPriceValue(price);
       if (reason !== null) return reason;
-    } else if (price !== 0) {
-      // A market order's protection price: the furthest it may trade. It never rests, so needs no ladder room.
-      if (!isPositiveInteger(price)) return 'invalid_order';
-      if (!isMultiple(price, this.tick)) return 'off_tick';
-      if (price < this.bandMin || price > this.bandMax) return 'price_out_of_band';
     }
     if (isStop) {
       if (!isPositiveInteger(stopPrice) || (trailingOffset !== 0 && !isPositiveInteger(trailingOffset))) {
@@ -427,10 +423,17 @@ export class OrderBook {
 
   /** Tick, band and room on the ladder; covering the price now means it can always rest later. */
   private checkPrice(price: number): RejectReason | null {
+    const reason = this.checkPriceValue(price);
+    if (reason !== null) return reason;
+    if (this.ladder.cover(price / this.tick) < 0) return 'price_out_of_band';
+    return null;
+  }
+
+  /** A positive price on the tick, in the band, whose tick number fits an order record. */
+  private checkPriceValue(price: number): RejectReason | null {
     if (!isPositiveInteger(price)) return 'invalid_order';
     if (!isMultiple(price, this.tick)) return 'off_tick';
     if (price < this.bandMin || price > this.bandMax || price / this.tick > MAX_INT32) return 'price_out_of_band';
-    if (this.ladder.cover(price / this.tick) < 0) return 'price_out_of_band';
     return null;
   }
 

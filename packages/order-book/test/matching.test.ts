@@ -119,6 +119,13 @@ describe('market orders', () => {
     expect(h.buy(4, 110, 5, { kind: MARKET, tif: FOK }).at(-1)).toEqual(['filled', 4, 5]);
   });
 
+  it('refuse a protection price whose tick number an order record cannot hold', () => {
+    const h = new Harness();
+    h.sell(1, 100, 2);
+    expect(h.buy(2, 2 ** 31, 1, { kind: MARKET })).toEqual<Event[]>([['rejected', 2, 'price_out_of_band']]);
+    expect(h.side(SELL)).toEqual([[100, 2, 1]]);
+  });
+
   it('never trade outside the price band because nothing rests outside it', () => {
     const h = new Harness({ tickSize: 1, lotSize: 1, priceBand: { min: 90, max: 110 } });
     expect(h.sell(1, 111, 1)).toEqual<Event[]>([['rejected', 1, 'price_out_of_band']]);
