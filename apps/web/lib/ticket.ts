@@ -1,6 +1,6 @@
 import {
   formatCents,
-  protectionPrice,
+  orderProtection,
   toOrderFields,
   type FeeSchedule,
   type FieldError,
@@ -95,14 +95,12 @@ export interface Estimate {
 }
 
 /**
- * The protection price the API gives a market or stop-market order, in cents: 10% past `marketPrice` (the last
- * price, or the reference price before the first trade) or past the stop price. Null for limit orders and when
- * that price is not known.
+ * The protection price the API will give the ticket's order (`orderProtection`), in cents, `marketPrice` being the
+ * last price or the reference price before the first trade. Null for limit orders and when the price is not known.
  */
 export function protectionOf(form: TicketForm, instrument: Instrument, marketPrice: number | null): number | null {
-  if (needsPrice(form.type)) return null;
-  const reference = form.type === 'stop_market' ? centsOf(decimalInput(form.stopPrice)) : marketPrice;
-  return reference === null || reference <= 0 ? null : protectionPrice(instrument, form.side, reference);
+  const order = { orderType: form.type, side: form.side, stopPrice: centsOf(decimalInput(form.stopPrice)) };
+  return orderProtection(instrument, order, marketPrice);
 }
 
 /**

@@ -64,13 +64,10 @@ export const PlaceOrderCommand = z
       hasPrice: command.price !== null,
       hasStopPrice: command.stopPrice !== null,
       hasTrailingOffset: command.trailingOffset !== null,
+      hasProtectionPrice: (command.protectionPrice ?? null) !== null,
       postOnly: command.postOnly,
     });
     for (const problem of problems) ctx.addIssue({ code: 'custom', message: problem.message, path: [problem.field] });
-    const protectable = command.orderType === 'market' || command.orderType === 'stop_market';
-    if (!protectable && (command.protectionPrice ?? null) !== null) {
-      ctx.addIssue({ code: 'custom', message: 'is only for market orders', path: ['protectionPrice'] });
-    }
   });
 export type PlaceOrderCommand = z.infer<typeof PlaceOrderCommand>;
 

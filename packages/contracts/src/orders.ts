@@ -61,11 +61,13 @@ export interface OrderShape {
   readonly hasPrice: boolean;
   readonly hasStopPrice: boolean;
   readonly hasTrailingOffset: boolean;
+  /** Set by the API on market orders, never sent over HTTP: absent there. */
+  readonly hasProtectionPrice?: boolean;
   readonly postOnly: boolean;
 }
 
 export interface ShapeProblem {
-  readonly field: 'price' | 'stopPrice' | 'trailingOffset' | 'timeInForce' | 'postOnly';
+  readonly field: 'price' | 'stopPrice' | 'trailingOffset' | 'protectionPrice' | 'timeInForce' | 'postOnly';
   readonly message: string;
 }
 
@@ -83,6 +85,9 @@ export function orderShapeProblems(shape: OrderShape): ShapeProblem[] {
   }
   if (!isStop && shape.hasTrailingOffset) {
     problems.push({ field: 'trailingOffset', message: 'is only allowed for stop orders' });
+  }
+  if (shape.hasProtectionPrice === true && shape.orderType !== 'market' && shape.orderType !== 'stop_market') {
+    problems.push({ field: 'protectionPrice', message: 'is only for market orders' });
   }
   if (shape.orderType === 'market' && shape.timeInForce !== 'IOC' && shape.timeInForce !== 'FOK') {
     problems.push({ field: 'timeInForce', message: 'market orders are IOC or FOK' });

@@ -1,5 +1,5 @@
 import type { Instrument } from './instruments.js';
-import type { Side } from './orders.js';
+import type { OrderType, Side } from './orders.js';
 
 /**
  * How far past its reference a market or stop-market order may trade, in basis points: 10%. Without it a market
@@ -22,4 +22,20 @@ export function protectionPrice(instrument: Instrument, side: Side, reference: n
   const price = Math.max(ticks, 1) * tick;
   if (band === null) return price;
   return Math.min(Math.max(price, band.min), band.max);
+}
+
+/**
+ * The protection price an order gets when it is placed, by the rule the API applies and the home broker shows: a
+ * stop-market order's from its stop price, a market order's from `marketPrice` (the last trade, or the reference
+ * price before the first). Null for limit orders, and when there is no positive price to start from (the order
+ * then walks to the band's edge).
+ */
+export function orderProtection(
+  instrument: Instrument,
+  order: { readonly orderType: OrderType; readonly side: Side; readonly stopPrice: number | null },
+  marketPrice: number | null,
+): number | null {
+  const reference =
+    order.orderType === 'stop_market' ? order.stopPrice : order.orderType === 'market' ? marketPrice : null;
+  return reference === null || reference <= 0 ? null : protectionPrice(instrument, order.side, reference);
 }

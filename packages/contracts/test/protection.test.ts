@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { protectionPrice, type Instrument } from '../src/index.js';
+import { orderProtection, protectionPrice, type Instrument } from '../src/index.js';
 import { PETR4 } from './fixtures.js';
 
 describe('protectionPrice', () => {
@@ -22,5 +22,21 @@ describe('protectionPrice', () => {
 
   it('never goes below one tick without a band', () => {
     expect(protectionPrice({ ...PETR4, priceBand: null }, 'sell', 1)).toBe(1);
+  });
+});
+
+describe('orderProtection', () => {
+  it('starts a market order from the market price and a stop-market order from its stop price', () => {
+    const market = { orderType: 'market', side: 'buy', stopPrice: null } as const;
+    expect(orderProtection(PETR4, market, 3_800)).toBe(4_180);
+    expect(orderProtection(PETR4, { ...market, side: 'sell' }, 3_800)).toBe(3_420);
+    expect(orderProtection(PETR4, { orderType: 'stop_market', side: 'buy', stopPrice: 4_000 }, 3_800)).toBe(4_400);
+  });
+
+  it('gives none to limit orders, nor without a positive price to start from', () => {
+    expect(orderProtection(PETR4, { orderType: 'limit', side: 'buy', stopPrice: null }, 3_800)).toBeNull();
+    expect(orderProtection(PETR4, { orderType: 'stop_limit', side: 'buy', stopPrice: 4_000 }, 3_800)).toBeNull();
+    expect(orderProtection(PETR4, { orderType: 'market', side: 'buy', stopPrice: null }, null)).toBeNull();
+    expect(orderProtection(PETR4, { orderType: 'stop_market', side: 'buy', stopPrice: 0 }, 3_800)).toBeNull();
   });
 });

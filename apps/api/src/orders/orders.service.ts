@@ -5,8 +5,8 @@ import {
   OrderId,
   parsePrice,
   parseQuantity,
+  orderProtection,
   PlaceOrderRequest,
-  protectionPrice,
   toOrderFields,
   type FieldError,
   type Instrument,
@@ -209,17 +209,15 @@ export class OrdersService {
   }
 
   /**
-   * How far a market or stop-market order may trade: MARKET_PROTECTION_BPS past the last trade (the instrument's
-   * reference price before its first trade), or past a stop-market's stop price, where it becomes a market order.
-   * Null for limit orders, and for a market order with no price to start from (it walks to the band's edge).
+   * How far a market or stop-market order may trade (`orderProtection`). Only a market order needs the market
+   * price: the last trade, or the instrument's reference price before its first.
    */
   private async protectionFor(order: OrderFields, instrument: Instrument): Promise<number | null> {
-    if (order.orderType === 'stop_market' && order.stopPrice !== null) {
-      return protectionPrice(instrument, order.side, order.stopPrice);
-    }
-    if (order.orderType !== 'market') return null;
-    const reference = (await this.marketData.lastPrice(instrument.symbol)) ?? instrument.referencePrice ?? null;
-    return reference === null ? null : protectionPrice(instrument, order.side, reference);
+    const marketPrice =
+      order.orderType === 'market'
+        ? ((await this.marketData.lastPrice(instrument.symbol)) ?? instrument.referencePrice ?? null)
+        : null;
+    return orderProtection(instrument, order, marketPrice);
   }
 
   private checkedPrice(text: string, instrument: Instrument, errors: FieldError[]): number | null {
