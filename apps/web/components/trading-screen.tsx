@@ -2,11 +2,8 @@
 import type {
   BookView,
   FeeSchedule,
-  FillView,
   InstrumentView,
   LevelDeltaView,
-  OrderEventView,
-  StopTriggeredView,
   TickerView,
   TradeView,
   WalletView,
@@ -14,7 +11,7 @@ import type {
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../lib/api';
 import { applyLevelDeltas, bookFromSnapshot, EMPTY_BOOK, ladder, type BookState } from '../lib/book';
-import { addFills, addOrderEvents, addStops, type Notice } from '../lib/notices';
+import { addStreamEvents, type Notice } from '../lib/notices';
 import { centsOf } from '../lib/format';
 import { instrumentOf } from '../lib/ticket';
 import { addTrades } from '../lib/trades';
@@ -45,7 +42,7 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   const [tickers, setTickers] = useState<Map<string, TickerView>>(new Map());
   const [wallet, setWallet] = useState<WalletView | null>(null);
   const [ordersVersion, setOrdersVersion] = useState(0);
-  const [notices, setNotices] = useState<Notice[]>([]);
+  const [notices, setNotices] = useState<readonly Notice[]>([]);
   const [picked, setPicked] = useState<{ price: string; at: number } | null>(null);
   // Deltas that arrive before the snapshot wait here; the ones it already includes are skipped on replay.
   const early = useRef<LevelDeltaView[] | null>([]);
@@ -106,12 +103,7 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   const onMine = useCallback((events: StreamEvent[]) => {
     const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
     if (latest !== undefined) setWallet(latest);
-    const fills = events.filter((e) => e.kind === 'fill').map((e) => e.data as FillView);
-    if (fills.length > 0) setNotices((current) => addFills(current, fills, Date.now()));
-    const orders = events.filter((e) => e.kind === 'order').map((e) => e.data as OrderEventView);
-    if (orders.length > 0) setNotices((current) => addOrderEvents(current, orders, Date.now()));
-    const stops = events.filter((e) => e.kind === 'stop').map((e) => e.data as StopTriggeredView);
-    if (stops.length > 0) setNotices((current) => addStops(current, stops, Date.now()));
+    setNotices((current) => addStreamEvents(current, events, Date.now()));
     if (events.some((e) => e.kind === 'order' || e.kind === 'fill')) setOrdersVersion((n) => n + 1);
   }, []);
 

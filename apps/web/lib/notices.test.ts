@@ -1,6 +1,15 @@
 import type { FillView, OrderEventView } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
-import { addFills, addOrderEvents, addStops, liveNotices, NOTICE_MS, noticeText, noticeTone } from './notices';
+import {
+  addFills,
+  addOrderEvents,
+  addStops,
+  addStreamEvents,
+  liveNotices,
+  NOTICE_MS,
+  noticeText,
+  noticeTone,
+} from './notices';
 
 const ORDER = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const OTHER = '9f1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d';
@@ -84,5 +93,20 @@ describe('notices', () => {
     const notices = addStops([], [stop], 0);
     expect(notices.map(noticeText)).toEqual(['Stop PETR4 disparado: negócio a R$\u00a037,50 (disparo R$\u00a037,60)']);
     expect(notices.map(noticeTone)).toEqual(['info']);
+  });
+
+  it('take a batch of stream events in the order they came, and leave a batch with nothing to tell as it was', () => {
+    const stop = { orderId: OTHER, symbol: 'PETR4', sequence: 3, stopPrice: '37.60', lastTradePrice: '37.50' };
+    const notices = addStreamEvents(
+      [],
+      [
+        { kind: 'stop', data: stop },
+        { kind: 'fill', data: fill(OTHER, '37.50', '2', 'sell') },
+        { kind: 'wallet', data: {} },
+      ],
+      0,
+    );
+    expect(notices.map(noticeTone)).toEqual(['sell', 'info']);
+    expect(addStreamEvents(notices, [{ kind: 'wallet', data: {} }], 1)).toBe(notices);
   });
 });

@@ -89,6 +89,21 @@ export function addStops(notices: readonly Notice[], stops: readonly StopTrigger
   return next;
 }
 
+/** Adds what a batch of the trader's stream events has to tell, in the order they came. */
+export function addStreamEvents(
+  notices: readonly Notice[],
+  events: readonly { readonly kind: string; readonly data: unknown }[],
+  now: number,
+): readonly Notice[] {
+  let next = notices;
+  for (const event of events) {
+    if (event.kind === 'fill') next = addFills(next, [event.data as FillView], now);
+    else if (event.kind === 'order') next = addOrderEvents(next, [event.data as OrderEventView], now);
+    else if (event.kind === 'stop') next = addStops(next, [event.data as StopTriggeredView], now);
+  }
+  return next;
+}
+
 function outcomeText(event: OrderEventView): string | null {
   if (event.change === 'order_rejected') return `Ordem ${event.symbol} ${orderStatusText('rejected', event.reason)}`;
   if (event.change !== 'order_cancelled' || event.reason === 'requested') return null;
