@@ -186,6 +186,54 @@ describe('a trader’s history', () => {
     expect((await api.request('GET', '/api/me/ledger?reason=gift', { token: trader.apiKey })).status).toBe(400);
   });
 
+  it('names the order behind each ledger entry and filters by several reasons and by time', async () => {
+    const seller = await newTrader(api, 'statement-seller');
+    const buyer = await newTrader(api, 'statement-buyer');
+    const startedAt = new Date();
+    await api.request('POST', '/api/me/deposits', { token: buyer.apiKey, body: { amount: '10.00' } });
+    await api.request('POST', '/api/me/withdrawals', { token: buyer.apiKey, body: { amount: '4.00' } });
+    await place(seller, { symbol: 'ITUB4', side: 'sell', type: 'limit', price: '33.00', quantity: '3' });
+    const buy = await place(buyer, { symbol: 'ITUB4', side: 'buy', type: 'limit', price: '33.00', quantity: '3' });
+    await filled(buyer, buy.orderId);
+    const read = async (trader: Trader, query: string) => {
+      const response = await api.request('GET', `/api/me/ledger${query}`, { token: trader.apiKey });
+      expect(response.status).toBe(200);
+      return (response.body as { items: LedgerEntryView[] }).items;
+    };
+
+    const transfers = await read(buyer, '?reason=deposit,withdrawal');
+    expect(transfers.map((e) => [e.reason, e.availableChange, e.symbol, e.side])).toEqual([
+      ['withdrawal', '-4.00', null, null],
+      ['deposit', '10.00', null, null],
+    ]);
+    const dealt = await read(buyer, '?reason=trade,fee&asset=BRL');
+    expect(dealt.map((e) => e.reason).sort()).toEqual(['fee', 'trade']);
+    expect(dealt.every((e) => e.symbol === 'ITUB4' && e.side === 'buy' && e.orderId === buy.orderId)).toBe(true);
+    expect(dealt.find((e) => e.reason === 'trade')?.heldChange).toBe('-99.00');
+    const shares = await read(seller, '?asset=ITUB4&reason=hold,trade');
+    expect(shares.map((e) => [e.reason, e.availableChange, e.heldChange, e.side])).toEqual([
+      ['trade', '0', '-3', 'sell'],
+      ['hold', '-3', '3', 'sell'],
+    ]);
+
+    // The grant was made before startedAt; everything else after it.
+    const since = await read(buyer, `?from=${startedAt.toISOString()}`);
+    expect(since.some((e) => e.reason === 'grant')).toBe(false);
+    expect(since.some((e) => e.reason === 'deposit')).toBe(true);
+    const before = await read(buyer, `?to=${startedAt.toISOString()}`);
+    expect(new Set(before.map((e) => e.reason))).toEqual(new Set(['grant']));
+
+    for (const [query, field] of [
+      ['?reason=trade,gift', 'reason'],
+      ['?reason=trade,', 'reason'],
+      ['?from=yesterday', 'from'],
+    ] as const) {
+      const response = await api.request('GET', `/api/me/ledger${query}`, { token: buyer.apiKey });
+      expect([query, response.status]).toEqual([query, 400]);
+      expect(ApiErrorBody.parse(response.body).details.fields?.[0]?.field).toBe(field);
+    }
+  });
+
   it('refuses cursors it did not give out, whatever they decode to', async () => {
     const trader = await newTrader(api, 'cursor-forger');
     const forged = (...parts: string[]) => Buffer.from(parts.join('\n')).toString('base64url');

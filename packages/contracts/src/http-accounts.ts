@@ -109,6 +109,9 @@ export const LedgerEntryView = z.object({
   availableAfter: z.string(),
   heldAfter: z.string(),
   orderId: z.uuid().nullable(),
+  /** The instrument and side of the order the entry is for; null for deposits, withdrawals and grants. */
+  symbol: InstrumentSymbol.nullable(),
+  side: Side.nullable(),
   tradeId: z.string().nullable(),
   traceId: z.string(),
   createdAt: z.iso.datetime(),

@@ -135,9 +135,20 @@ export function accountPaths(): Record<string, object> {
     },
     '/api/me/ledger': {
       get: {
-        summary: 'Every balance change, newest first',
+        summary: 'Every balance change, newest first; entries for an order name its symbol and side',
         security: bearer,
-        parameters: [query('asset', { type: 'string' }), query('reason', { enum: LedgerReason.options }), ...paging],
+        parameters: [
+          query('asset', { type: 'string' }),
+          {
+            ...query('reason', { type: 'array', items: { enum: LedgerReason.options } }),
+            style: 'form',
+            explode: false,
+            description: 'one or more reasons, comma-separated',
+          },
+          query('from', { type: 'string', format: 'date-time' }),
+          query('to', { type: 'string', format: 'date-time' }),
+          ...paging,
+        ],
         responses: { ...ok('LedgerPage'), ...errors(400, 401) },
       },
     },

@@ -19,6 +19,15 @@ export function oneOf<T extends string>(field: string, text: string | undefined,
   return text as T;
 }
 
+/** A comma-separated list of allowed values, e.g. `reason=deposit,withdrawal`. */
+export function someOf<T extends string>(
+  field: string,
+  text: string | undefined,
+  allowed: readonly T[],
+): T[] | undefined {
+  return text?.split(',').map((part) => oneOf(field, part, allowed)!);
+}
+
 /** An ISO 8601 time query parameter. */
 export function isoTime(field: string, text: string | undefined): Date | undefined {
   if (text === undefined) return undefined;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { LedgerReason } from '@bolsa/contracts';
+import type { LedgerReason, Side } from '@bolsa/contracts';
 import { API_CONFIG, type ApiConfig } from '../config.js';
+import { utcTimestamp } from '../database/columns.js';
 import { isUniqueViolation } from '../database/errors.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiError } from '../errors/api-error.js';
@@ -16,11 +17,17 @@ export interface BalanceRow {
 export interface LedgerEntryRow extends LedgerRow {
   readonly id: string;
   readonly createdAt: Date;
+  /** The order's instrument and side, for entries that belong to an order. */
+  readonly order: { readonly symbol: string; readonly side: Side } | null;
 }
 
 export interface LedgerFilter {
   readonly asset?: string | undefined;
-  readonly reason?: LedgerReason | undefined;
+  /** Any of these reasons; all when absent. */
+  readonly reasons?: readonly LedgerReason[] | undefined;
+  /** Entries made at or after this time, and before `to`. */
+  readonly from?: Date | undefined;
+  readonly to?: Date | undefined;
   /** Entries older than this id (the previous page's cursor). */
   readonly beforeId?: bigint | undefined;
   readonly limit: number;
@@ -40,6 +47,8 @@ interface LedgerSqlRow {
   trace_id: string;
   idempotency_key: string | null;
   created_at: Date;
+  order_symbol?: string | null;
+  order_side?: Side | null;
 }
 
 function toEntry(row: LedgerSqlRow): LedgerEntryRow {
@@ -56,6 +65,7 @@ function toEntry(row: LedgerSqlRow): LedgerEntryRow {
     tradeId: row.trade_id,
     traceId: row.trace_id,
     createdAt: row.created_at,
+    order: row.order_symbol && row.order_side ? { symbol: row.order_symbol, side: row.order_side } : null,
   };
 }
 
@@ -174,14 +184,19 @@ export class WalletStore {
   /** Newest first. */
   async ledger(accountId: string, filter: LedgerFilter): Promise<LedgerEntryRow[]> {
     const { rows } = await this.sql.query<LedgerSqlRow>(
-      `SELECT * FROM ledger_entries
-        WHERE account_id = $1 AND ($2::text IS NULL OR asset = $2) AND ($3::text IS NULL OR reason = $3)
-          AND ($4::bigint IS NULL OR id < $4)
-        ORDER BY id DESC LIMIT $5`,
+      `SELECT l.*, o.symbol AS order_symbol, o.side AS order_side
+         FROM ledger_entries l LEFT JOIN orders o ON o.id = l.order_id
+        WHERE l.account_id = $1 AND ($2::text IS NULL OR l.asset = $2)
+          AND ($3::text[] IS NULL OR l.reason = ANY($3::text[]))
+          AND ($4::timestamp IS NULL OR l.created_at >= $4) AND ($5::timestamp IS NULL OR l.created_at < $5)
+          AND ($6::bigint IS NULL OR l.id < $6)
+        ORDER BY l.id DESC LIMIT $7`,
       [
         accountId,
         filter.asset ?? null,
-        filter.reason ?? null,
+        filter.reasons ?? null,
+        filter.from === undefined ? null : utcTimestamp(filter.from),
+        filter.to === undefined ? null : utcTimestamp(filter.to),
         filter.beforeId === undefined ? null : String(filter.beforeId),
         filter.limit,
       ],

@@ -42,6 +42,8 @@ export function toLedgerEntryView(entry: LedgerEntryRow): LedgerEntryView {
     availableAfter: formatAmount(entry.asset, entry.availableAfter),
     heldAfter: formatAmount(entry.asset, entry.heldAfter),
     orderId: entry.orderId,
+    symbol: entry.order?.symbol ?? null,
+    side: entry.order?.side ?? null,
     tradeId: entry.tradeId,
     traceId: entry.traceId,
     createdAt: entry.createdAt.toISOString(),

@@ -9,7 +9,7 @@ import {
 import { AuthGuard, callerOf, type AuthenticatedRequest } from '../auth/auth.guard.js';
 import { ApiError } from '../errors/api-error.js';
 import { parseBody } from '../errors/parse-body.js';
-import { decodeCursor, encodeCursor, idempotencyKey, oneOf, pageLimit } from '../errors/query-params.js';
+import { decodeCursor, encodeCursor, idempotencyKey, isoTime, pageLimit, someOf } from '../errors/query-params.js';
 import { traceOf, type TracedRequest } from '../observability/trace.js';
 import { WalletStore } from './wallet-store.js';
 import { toLedgerEntryView, toWalletView } from './wallet-views.js';
@@ -29,12 +29,14 @@ export class WalletsController {
     return toWalletView(await this.wallets.balances(callerOf(request).accountId));
   }
 
-  /** Newest first; filter by asset ("BRL" or a symbol) and reason. */
+  /** Newest first; filter by asset ("BRL" or a symbol), reasons (comma-separated) and time. */
   @Get('ledger')
   async ledger(
     @Req() request: Request,
     @Query('asset') asset?: string,
     @Query('reason') reason?: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
     @Query('cursor') cursor?: string,
     @Query('limit') limit?: string,
   ): Promise<{ items: LedgerEntryView[]; nextCursor: string | null }> {
@@ -45,7 +47,9 @@ export class WalletsController {
     }
     const entries = await this.wallets.ledger(callerOf(request).accountId, {
       asset,
-      reason: oneOf('reason', reason, LedgerReason.options),
+      reasons: someOf('reason', reason, LedgerReason.options),
+      from: isoTime('from', from),
+      to: isoTime('to', to),
       beforeId: before === undefined ? undefined : BigInt(before),
       limit: size,
     });
