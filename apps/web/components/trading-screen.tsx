@@ -9,15 +9,16 @@ import type {
   WalletView,
 } from '@bolsa/contracts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api } from '../lib/api';
+import { api, fetchTickers } from '../lib/api';
 import { applyLevelDeltas, bookFromSnapshot, EMPTY_BOOK, ladder, type BookState } from '../lib/book';
 import { addStreamEvents, type Notice } from '../lib/notices';
+import { markPrices } from '../lib/portfolio';
 import { centsOf } from '../lib/format';
 import { instrumentOf } from '../lib/ticket';
 import { addTrades } from '../lib/trades';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { CandleChart } from './candle-chart';
-import { DepositForm } from './deposit-form';
+import { TransferForm } from './transfer-form';
 import { Notices } from './notices';
 import { MarketHeader } from './market-header';
 import { MyOrders } from './my-orders';
@@ -54,12 +55,10 @@ export function TradingScreen({ symbol }: { symbol: string }) {
 
   useEffect(() => {
     if (instruments.length === 0) return;
-    void Promise.all(
-      instruments.map((i) => api<TickerView>('GET', `/api/markets/${i.symbol}/ticker`).catch(() => null)),
-    ).then((list) =>
+    void fetchTickers(instruments.map((i) => i.symbol)).then((list) =>
       setTickers((current) => {
         const next = new Map(current);
-        for (const ticker of list) if (ticker !== null && ticker.symbol !== symbol) next.set(ticker.symbol, ticker);
+        for (const ticker of list) if (ticker.symbol !== symbol) next.set(ticker.symbol, ticker);
         return next;
       }),
     );
@@ -120,6 +119,7 @@ export function TradingScreen({ symbol }: { symbol: string }) {
     () => (instrumentView === undefined ? null : instrumentOf(instrumentView)),
     [instrumentView],
   );
+  const prices = useMemo(() => markPrices(instruments, tickers), [instruments, tickers]);
   const ticker = tickers.get(symbol) ?? null;
   const lastPrice = centsOf(ticker?.last) ?? centsOf(trades[0]?.price);
 
@@ -171,8 +171,8 @@ export function TradingScreen({ symbol }: { symbol: string }) {
             )}
           </div>
           <div className="order-4 flex flex-col gap-3 lg:order-none">
-            <WalletPanel wallet={wallet} tickers={tickers} />
-            <DepositForm />
+            <WalletPanel wallet={wallet} prices={prices} />
+            <TransferForm kind="deposit" />
           </div>
         </div>
       </div>

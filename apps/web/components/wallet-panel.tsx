@@ -1,14 +1,10 @@
-import type { TickerView, WalletView } from '@bolsa/contracts';
-import { centsOf, formatBRL, formatQuantity } from '../lib/format';
+import type { WalletView } from '@bolsa/contracts';
+import { formatBRL, formatQuantity } from '../lib/format';
+import { valuePortfolio } from '../lib/portfolio';
 
-/** Cash and positions: quantity, average cost, market value at the last price, and profit or loss. */
-export function WalletPanel({
-  wallet,
-  tickers,
-}: {
-  wallet: WalletView | null;
-  tickers: ReadonlyMap<string, TickerView>;
-}) {
+/** Cash and positions: quantity, average cost, market value and profit or loss (see `valuePortfolio`). */
+export function WalletPanel({ wallet, prices }: { wallet: WalletView | null; prices: ReadonlyMap<string, number> }) {
+  const positions = wallet === null ? [] : valuePortfolio(wallet, prices).positions;
   return (
     <section className="rounded border border-edge bg-panel p-3" aria-label="Carteira" data-testid="wallet">
       <h2 className="mb-2 text-xs font-semibold uppercase tracking-wide text-gray-400">Carteira</h2>
@@ -33,35 +29,27 @@ export function WalletPanel({
           </tr>
         </thead>
         <tbody>
-          {(wallet?.positions ?? []).map((position) => {
-            const shares = Number(position.total);
-            const last = centsOf(tickers.get(position.symbol)?.last);
-            const value = last === null ? null : last * shares;
-            const cost = centsOf(position.costBasis) ?? 0;
-            // Granted shares cost their instrument's reference price; with none they have no cost, and a profit
-            // figure would only repeat their value.
-            const profit = value === null || cost === 0 ? null : value - cost;
-            return (
-              <tr key={position.symbol} data-testid={`position-${position.symbol}`}>
-                <td className="py-0.5 text-gray-300">{position.symbol}</td>
-                <td className="py-0.5 text-right" data-testid={`position-${position.symbol}-quantity`}>
-                  {formatQuantity(position.total)}
-                  {position.held !== '0' && (
-                    <span className="text-gray-500"> ({formatQuantity(position.held)} bloq.)</span>
-                  )}
-                </td>
-                <td className="py-0.5 text-right">{cost === 0 ? '—' : formatBRL(position.averageCost)}</td>
-                <td className="py-0.5 text-right">{value === null ? '—' : formatBRL(value)}</td>
-                <td
-                  className={`py-0.5 text-right ${profit === null || profit === 0 ? '' : profit > 0 ? 'text-buy' : 'text-sell'}`}
-                >
-                  {profit === null ? '—' : formatBRL(profit)}
-                </td>
-              </tr>
-            );
-          })}
+          {positions.map((position) => (
+            <tr key={position.symbol} data-testid={`position-${position.symbol}`}>
+              <td className="py-0.5 text-gray-300">{position.symbol}</td>
+              <td className="py-0.5 text-right" data-testid={`position-${position.symbol}-quantity`}>
+                {formatQuantity(position.shares)}
+                {position.held !== 0 && <span className="text-gray-500"> ({formatQuantity(position.held)} bloq.)</span>}
+              </td>
+              <td className="py-0.5 text-right">{position.costCents === 0 ? '—' : formatBRL(position.averageCost)}</td>
+              <td className="py-0.5 text-right">{formatBRL(position.valueCents)}</td>
+              <td className={`py-0.5 text-right ${profitColour(position.profitCents)}`}>
+                {formatBRL(position.profitCents)}
+              </td>
+            </tr>
+          ))}
         </tbody>
       </table>
     </section>
   );
+}
+
+/** Green for a gain, red for a loss, plain for none. */
+export function profitColour(cents: number | null): string {
+  return cents === null || cents === 0 ? '' : cents > 0 ? 'text-buy' : 'text-sell';
 }

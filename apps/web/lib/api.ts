@@ -1,4 +1,4 @@
-import { ApiErrorBody, type FieldError } from '@bolsa/contracts';
+import { ApiErrorBody, type FieldError, type TickerView } from '@bolsa/contracts';
 
 /** An error answer of the API, with its machine-readable code and the fields at fault. */
 export class ApiFailure extends Error {
@@ -19,8 +19,13 @@ function csrfToken(): string | null {
 }
 
 /** Same-origin calls to the API (proxied by Next), with the session cookie and, on writes, the CSRF token. */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = {};
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  extraHeaders: Readonly<Record<string, string>> = {},
+): Promise<T> {
+  const headers: Record<string, string> = { ...extraHeaders };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const csrf = method === 'GET' ? null : csrfToken();
   if (csrf !== null) headers['x-csrf-token'] = csrf;
@@ -40,4 +45,17 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     throw new ApiFailure(response.status, 'internal_error', `the API answered ${response.status}`);
   }
   return parsed as T;
+}
+
+/** A fresh Idempotency-Key: 128 random bits in hex (`crypto.randomUUID` needs a secure context; this does not). */
+export function newIdempotencyKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** The tickers of these instruments; one that cannot be read is left out. */
+export async function fetchTickers(symbols: readonly string[]): Promise<TickerView[]> {
+  const list = await Promise.all(
+    symbols.map((symbol) => api<TickerView>('GET', `/api/markets/${symbol}/ticker`).catch(() => null)),
+  );
+  return list.filter((ticker) => ticker !== null);
 }

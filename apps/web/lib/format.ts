@@ -57,3 +57,17 @@ const time = new Intl.DateTimeFormat('pt-BR', { hour: '2-digit', minute: '2-digi
 export function formatTime(iso: string): string {
   return time.format(new Date(iso));
 }
+
+const dateTime = new Intl.DateTimeFormat('pt-BR', {
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+
+/** 02/12/2026 14:03 */
+export function formatDateTime(iso: string): string {
+  return dateTime.format(new Date(iso));
+}

@@ -1,0 +1,90 @@
+'use client';
+import { useRef, useState, type FormEvent } from 'react';
+import { api, ApiFailure, newIdempotencyKey } from '../lib/api';
+import { decimalInput, formatBRL } from '../lib/format';
+
+const TEXT = {
+  deposit: { path: '/api/me/deposits', label: 'Valor do depósito', placeholder: 'Depositar R$', button: 'Depositar' },
+  withdrawal: { path: '/api/me/withdrawals', label: 'Valor do saque', placeholder: 'Sacar R$', button: 'Sacar' },
+} as const;
+
+/** What went wrong, in the trader's words where the API's code says enough. */
+function failureText(failure: unknown): string {
+  if (!(failure instanceof ApiFailure)) return 'Não foi possível falar com a corretora; tente de novo.';
+  const field = failure.fields[0];
+  if (failure.code === 'insufficient_funds') return 'Saldo disponível insuficiente.';
+  if (field?.code === 'too_large') return `No máximo ${formatBRL(100_000_000)} por vez.`;
+  if (field?.field === 'amount') return 'Informe um valor como 150,00.';
+  return field?.message ?? failure.message;
+}
+
+/**
+ * Demo money in or out of the wallet. A retry of the same amount (after a failure that may have reached the API)
+ * sends the same Idempotency-Key, so a transfer is never made twice.
+ */
+export function TransferForm({ kind }: { kind: 'deposit' | 'withdrawal' }) {
+  const text = TEXT[kind];
+  const [amount, setAmount] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const attempt = useRef<{ amount: string; key: string } | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (busy) return;
+    const value = decimalInput(amount);
+    if (attempt.current?.amount !== value) attempt.current = { amount: value, key: newIdempotencyKey() };
+    setError(null);
+    setDone(null);
+    setBusy(true);
+    try {
+      await api('POST', text.path, { amount: value }, { 'idempotency-key': attempt.current.key });
+      attempt.current = null;
+      setAmount('');
+      setDone(`${kind === 'deposit' ? 'Depósito' : 'Saque'} de ${formatBRL(value)} feito.`);
+    } catch (failure) {
+      // A refusal will not change on retry: a new attempt gets a new key.
+      if (failure instanceof ApiFailure && failure.status < 500) attempt.current = null;
+      setError(failureText(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={(event) => void submit(event)} className="flex items-start gap-2" noValidate>
+      <div className="flex flex-1 flex-col gap-1">
+        <label htmlFor={`${kind}-amount`} className="sr-only">
+          {text.label}
+        </label>
+        <input
+          id={`${kind}-amount`}
+          inputMode="decimal"
+          placeholder={text.placeholder}
+          value={amount}
+          onChange={(event) => setAmount(event.target.value)}
+          aria-invalid={error !== null}
+          className="num rounded border border-gray-700 bg-gray-950 px-2 py-1 text-sm"
+        />
+        {error !== null && (
+          <p role="alert" className="text-xs text-rose-400" data-testid={`${kind}-error`}>
+            {error}
+          </p>
+        )}
+        {done !== null && (
+          <p role="status" className="text-xs text-emerald-400" data-testid={`${kind}-done`}>
+            {done}
+          </p>
+        )}
+      </div>
+      <button
+        type="submit"
+        disabled={busy}
+        className="rounded bg-gray-700 px-3 py-1 text-sm text-white hover:bg-gray-600 disabled:opacity-50"
+      >
+        {text.button}
+      </button>
+    </form>
+  );
+}
