@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -193,6 +193,85 @@ describe('the home broker and the admin panel in a browser', () => {
     await seller.page.goto(`${stack.web}/trade/PETR4`);
     await seller.page.waitForURL(/\/login\?next=%2Ftrade%2FPETR4$/);
     for (const { errors } of [seller, buyer, admin]) expect(errors).toEqual([]);
+  });
+
+  it('shows the account: its worth, withdrawals, the statement and the trades file', { timeout: 90_000 }, async () => {
+    const { page, errors } = await newPage();
+    await signUp(page, 'Extrato');
+    // A counterparty, as a program with an API key, offers 5 PETR4 that the trader buys on the trading screen.
+    const created = await fetch(`${stack.api}/api/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Contraparte', email: `cp-${Date.now()}@example.test`, password: 'a program pass' }),
+    });
+    const { apiKey } = (await created.json()) as { apiKey: string };
+    const offered = await fetch(`${stack.api}/api/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({ symbol: 'PETR4', side: 'sell', type: 'limit', price: '41.00', quantity: '5' }),
+    });
+    expect(offered.status).toBe(202);
+    await ticket(page, 'Comprar', '41,00', '5');
+    await expect
+      .poll(() => page.getByTestId('position-PETR4-quantity').textContent(), { timeout: 5_000 })
+      .toBe('1.005');
+
+    await page.getByRole('link', { name: 'Conta' }).click();
+    await page.waitForURL('**/account');
+    const entries = page.getByTestId('statement-entry');
+    // 5 × 41,00 = 205,00 and a 0,06 taker fee, named after the order; the opening grants below them, newest first.
+    await expect
+      .poll(() => entries.allTextContents())
+      .toEqual([
+        expect.stringMatching(/Compra PETR4PETR4\+51\.005$/),
+        expect.stringMatching(/Taxa da compra PETR4R\$-0,06-0,0699\.794,94$/),
+        expect.stringMatching(/Compra PETR4R\$-205,00-205,0099\.795,00$/),
+        ...['ABEV3', 'BBDC4', 'ITUB4', 'VALE3', 'PETR4'].map((symbol) =>
+          expect.stringMatching(new RegExp(`Ações iniciais ${symbol}${symbol}\\+1\\.0001\\.000$`)),
+        ),
+        expect.stringMatching(/Saldo inicialR\$\+100\.000,00100\.000,00$/),
+      ]);
+    await expect.poll(() => page.getByTestId('cash-total').textContent()).toBe('R$\u00a099.794,94');
+    const equity = async () => Number((await page.getByTestId('equity').textContent())!.replace(/\D/g, ''));
+    await expect.poll(equity).toBeGreaterThan(0);
+    const before = await equity();
+
+    // A withdrawal: the cash, the worth and the statement follow at once; one larger than the cash is refused.
+    await page.getByLabel('Valor do saque').fill('1000,00');
+    await page.getByRole('button', { name: 'Sacar' }).click();
+    await expect.poll(() => page.getByTestId('withdrawal-done').textContent()).toBe('Saque de R$\u00a01.000,00 feito.');
+    await expect.poll(() => page.getByTestId('cash-total').textContent()).toBe('R$\u00a098.794,94');
+    await expect.poll(equity).toBe(before - 100_000);
+    await expect.poll(() => entries.first().textContent()).toMatch(/SaqueR\$-1\.000,0098\.794,94$/);
+    await page.getByLabel('Valor do saque').fill('98794,95');
+    await page.getByRole('button', { name: 'Sacar' }).click();
+    await expect.poll(() => page.getByTestId('withdrawal-error').textContent()).toBe('Saldo disponível insuficiente.');
+
+    // Filters: transfers only; the holds of the buy; nothing for VALE3 but its grant.
+    await page.getByLabel('Tipo de lançamento').selectOption('transfers');
+    await expect.poll(() => entries.allTextContents()).toEqual([expect.stringMatching(/^.*Saque/)]);
+    await page.getByLabel('Tipo de lançamento').selectOption('holds');
+    await expect
+      .poll(() => entries.allTextContents())
+      .toEqual([expect.stringMatching(/Bloqueio para compra PETR4R\$0,00\+205,06/)]);
+    await page.getByLabel('Tipo de lançamento').selectOption('all');
+    await page.getByLabel('Ativo').selectOption('VALE3');
+    await expect.poll(() => entries.allTextContents()).toEqual([expect.stringMatching(/Ações iniciais VALE3/)]);
+
+    // The trades file for the accountant: the link downloads the CSV.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('trades-csv').click()]);
+    const lines = readFileSync(await download.path(), 'utf8')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe('trade_id,executed_at,symbol,side,role,quantity,price,notional,fee,order_id');
+    expect(lines.slice(1).map((line) => line.split(',').slice(2, 9).join(','))).toEqual([
+      'PETR4,buy,taker,5,41.00,205.00,0.06',
+    ]);
+
+    await page.screenshot({ path: join(SCREENSHOTS, 'account.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    expect(errors).toEqual([]);
   });
 
   it('fits a phone: one column, nothing wider than the screen, the ticket usable', { timeout: 60_000 }, async () => {

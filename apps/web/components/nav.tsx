@@ -27,6 +27,7 @@ export function Nav() {
           Bolsa
         </Link>
         {link('/trade', 'Negociar')}
+        {account !== null && link('/account', 'Conta')}
         {account !== null && link('/keys', 'Chaves de API')}
         {account?.role === 'admin' && link('/admin', 'Painel admin')}
         <span className="ml-auto text-gray-400">

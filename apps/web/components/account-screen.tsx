@@ -1,0 +1,106 @@
+'use client';
+import type { InstrumentView, TickerView, WalletView } from '@bolsa/contracts';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, fetchTickers } from '../lib/api';
+import { formatBRL } from '../lib/format';
+import { markPrices, valuePortfolio } from '../lib/portfolio';
+import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
+import { ConnectionDot } from './connection-dot';
+import { useRequiredAccount } from './session';
+import { Statement } from './statement';
+import { TransferForm } from './transfer-form';
+import { profitColour, WalletPanel } from './wallet-panel';
+
+const CARD = 'rounded border border-edge bg-panel p-3';
+const HEADING = 'mb-2 text-xs font-semibold uppercase tracking-wide text-gray-400';
+
+/** The trader's account: what it is worth, cash in and out, the statement, and the trades for the accountant. */
+export function AccountScreen() {
+  const account = useRequiredAccount();
+  const [wallet, setWallet] = useState<WalletView | null>(null);
+  const [walletVersion, setWalletVersion] = useState(0);
+  const [instruments, setInstruments] = useState<InstrumentView[]>([]);
+  const [tickers, setTickers] = useState<Map<string, TickerView>>(new Map());
+
+  useEffect(() => {
+    void api<InstrumentView[]>('GET', '/api/instruments').then(setInstruments);
+  }, []);
+  // Prices are read again whenever the wallet changes: a trade of the trader's own has moved some.
+  useEffect(() => {
+    if (instruments.length === 0) return;
+    void fetchTickers(instruments.map((i) => i.symbol)).then((list) =>
+      setTickers(new Map(list.map((ticker) => [ticker.symbol, ticker]))),
+    );
+  }, [instruments, walletVersion]);
+
+  const onMine = useCallback((events: StreamEvent[]) => {
+    const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
+    if (latest === undefined) return;
+    setWallet(latest);
+    setWalletVersion((n) => n + 1);
+  }, []);
+  const streamState = useEventStream(account === null ? null : '/api/stream/me', ['wallet'], onMine);
+
+  const prices = useMemo(() => markPrices(instruments, tickers), [instruments, tickers]);
+  const portfolio = wallet === null ? null : valuePortfolio(wallet, prices);
+  const symbols = useMemo(() => instruments.map((i) => i.symbol), [instruments]);
+
+  if (account === null) return null;
+  return (
+    <div className="flex flex-col gap-3" data-testid="account-screen">
+      <div className="flex flex-wrap items-baseline gap-x-3">
+        <h1 className="text-lg font-semibold text-white">Minha conta</h1>
+        <span className="text-sm text-gray-400">{account.name}</span>
+        <span className="ml-auto">
+          <ConnectionDot label="conta" state={streamState} />
+        </span>
+      </div>
+      <div className="grid grid-cols-1 gap-3 lg:grid-cols-[380px_minmax(0,1fr)]">
+        <div className="flex min-w-0 flex-col gap-3">
+          <section className={CARD} aria-label="Patrimônio">
+            <h2 className={HEADING}>Patrimônio</h2>
+            <p className="num text-2xl text-white" data-testid="equity">
+              {formatBRL(portfolio?.equityCents)}
+            </p>
+            <dl className="num mt-2 grid grid-cols-2 gap-y-0.5 text-sm">
+              <dt className="text-gray-400">Saldo em conta</dt>
+              <dd className="text-right" data-testid="cash-total">
+                {formatBRL(portfolio?.cashCents)}
+              </dd>
+              <dt className="text-gray-400">Em ações</dt>
+              <dd className="text-right" data-testid="positions-value">
+                {formatBRL(portfolio?.positionsCents)}
+              </dd>
+              <dt className="text-gray-400">Lucro/prejuízo em aberto</dt>
+              <dd className={`text-right ${profitColour(portfolio?.profitCents ?? null)}`} data-testid="open-profit">
+                {formatBRL(portfolio?.profitCents)}
+              </dd>
+            </dl>
+            <p className="mt-2 text-[11px] text-gray-500">
+              Ações pelo último negócio (ou preço de referência, sem negócios).
+              {portfolio !== null && portfolio.unpriced.length > 0 && ` Sem preço: ${portfolio.unpriced.join(', ')}.`}
+            </p>
+          </section>
+          <WalletPanel wallet={wallet} prices={prices} />
+          <section className={`${CARD} flex flex-col gap-2`} aria-label="Depósitos e saques">
+            <h2 className={HEADING}>Depósitos e saques</h2>
+            <TransferForm kind="deposit" />
+            <TransferForm kind="withdrawal" />
+          </section>
+          <section className={CARD} aria-label="Exportar">
+            <h2 className={HEADING}>Imposto de renda</h2>
+            <a
+              href="/api/me/trades?format=csv"
+              download="bolsa-negocios.csv"
+              className="text-sm text-sky-300 hover:underline"
+              data-testid="trades-csv"
+            >
+              Baixar todos os meus negócios (CSV)
+            </a>
+          </section>
+        </div>
+        <Statement assets={symbols} version={walletVersion} />
+      </div>
+    </div>
+  );
+}
