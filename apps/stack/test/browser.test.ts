@@ -232,8 +232,9 @@ describe('the home broker and the admin panel in a browser', () => {
         expect.stringMatching(/Saldo inicialR\$\+100\.000,00100\.000,00$/),
       ]);
     await expect.poll(() => page.getByTestId('cash-total').textContent()).toBe('R$\u00a099.794,94');
+    // The position at the last trade's price (the trader's own: 1.005 × 41,00), not at the reference price.
+    await expect.poll(() => page.getByTestId('position-PETR4').textContent()).toContain('41.205,00');
     const equity = async () => Number((await page.getByTestId('equity').textContent())!.replace(/\D/g, ''));
-    await expect.poll(equity).toBeGreaterThan(0);
     const before = await equity();
 
     // A withdrawal: the cash, the worth and the statement follow at once; one larger than the cash is refused.
@@ -243,6 +244,7 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect.poll(() => page.getByTestId('cash-total').textContent()).toBe('R$\u00a098.794,94');
     await expect.poll(equity).toBe(before - 100_000);
     await expect.poll(() => entries.first().textContent()).toMatch(/SaqueR\$-1\.000,0098\.794,94$/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'account.png'), fullPage: true });
     await page.getByLabel('Valor do saque').fill('98794,95');
     await page.getByRole('button', { name: 'Sacar' }).click();
     await expect.poll(() => page.getByTestId('withdrawal-error').textContent()).toBe('Saldo disponível insuficiente.');
@@ -268,7 +270,6 @@ describe('the home broker and the admin panel in a browser', () => {
       'PETR4,buy,taker,5,41.00,205.00,0.06',
     ]);
 
-    await page.screenshot({ path: join(SCREENSHOTS, 'account.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await expect.poll(() => page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     expect(errors).toEqual([]);

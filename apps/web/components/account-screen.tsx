@@ -20,7 +20,8 @@ export function AccountScreen() {
   const [wallet, setWallet] = useState<WalletView | null>(null);
   const [walletVersion, setWalletVersion] = useState(0);
   const [instruments, setInstruments] = useState<InstrumentView[]>([]);
-  const [tickers, setTickers] = useState<Map<string, TickerView>>(new Map());
+  // null until the first prices arrive, so that nothing is valued at a stale price meanwhile.
+  const [tickers, setTickers] = useState<Map<string, TickerView> | null>(null);
 
   useEffect(() => {
     void api<InstrumentView[]>('GET', '/api/instruments').then(setInstruments);
@@ -41,8 +42,11 @@ export function AccountScreen() {
   }, []);
   const streamState = useEventStream(account === null ? null : '/api/stream/me', ['wallet'], onMine);
 
-  const prices = useMemo(() => markPrices(instruments, tickers), [instruments, tickers]);
-  const portfolio = wallet === null ? null : valuePortfolio(wallet, prices);
+  const prices = useMemo(
+    () => (tickers === null ? new Map<string, number>() : markPrices(instruments, tickers)),
+    [instruments, tickers],
+  );
+  const portfolio = wallet === null || tickers === null ? null : valuePortfolio(wallet, prices);
   const symbols = useMemo(() => instruments.map((i) => i.symbol), [instruments]);
 
   if (account === null) return null;
