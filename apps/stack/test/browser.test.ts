@@ -275,6 +275,39 @@ describe('the home broker and the admin panel in a browser', () => {
     expect(errors).toEqual([]);
   });
 
+  it(
+    'does not place an order twice when its answer is lost and the trader sends it again',
+    { timeout: 60_000 },
+    async () => {
+      const { page, errors } = await newPage();
+      await signUp(page, 'Reenvio');
+      const open = page.getByTestId('open-orders').getByTestId('order-row');
+      // The first POST reaches the API, which places the order, but its answer never reaches the browser.
+      let lost = 0;
+      await page.route('**/api/orders', async (route) => {
+        if (route.request().method() !== 'POST' || lost > 0) return route.fallback();
+        lost += 1;
+        await route.fetch();
+        await route.abort('connectionreset');
+      });
+      await ticket(page, 'Comprar', '30,00', '7');
+      await expect
+        .poll(() => page.getByTestId('order-ticket').textContent())
+        .toContain('A corretora não confirmou a ordem. Enviar de novo não a duplica.');
+      await expect.poll(() => open.count()).toBe(1);
+      // Sent again: the same Idempotency-Key, so the API answers with the order it placed the first time.
+      await page.getByTestId('order-ticket').getByLabel('Quantidade', { exact: true }).press('Enter');
+      await expect.poll(() => page.getByTestId('order-ticket').textContent()).toMatch(/Ordem enviada: compra 7 PETR4/);
+      expect(lost).toBe(1);
+      // The same order placed again on purpose, after an answer, is a new order.
+      await page.getByTestId('order-ticket').getByLabel('Quantidade', { exact: true }).press('Enter');
+      await expect.poll(() => open.count()).toBe(2);
+      await page.waitForTimeout(500);
+      expect(await open.count()).toBe(2);
+      expect(errors).toEqual([]);
+    },
+  );
+
   it('fits a phone: one column, nothing wider than the screen, the ticket usable', { timeout: 60_000 }, async () => {
     const phone = await newPage({ width: 390, height: 844 });
     await signUp(phone.page, 'Celular');

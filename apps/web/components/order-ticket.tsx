@@ -9,7 +9,8 @@ import {
   type WalletView,
 } from '@bolsa/contracts';
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiFailure } from '../lib/api';
+import { api } from '../lib/api';
+import { AttemptKeys, isAnswer } from '../lib/attempt-keys';
 import { formatBRL, formatQuantity } from '../lib/format';
 import {
   checkTicket,
@@ -62,6 +63,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [attempts] = useState(() => new AttemptKeys());
   const update = (change: Partial<TicketForm>) => {
     setForm((current) => ({ ...current, ...change }));
     setConfirming(false);
@@ -88,6 +90,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    if (busy) return;
     const check = checkTicket(form, instrument);
     setNotice(null);
     if (!check.ok) {
@@ -102,14 +105,17 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
     setConfirming(false);
     setBusy(true);
     try {
-      const order = await api<OrderView>('POST', '/api/orders', check.request);
+      const key = attempts.keyFor(JSON.stringify(check.request));
+      const order = await api<OrderView>('POST', '/api/orders', check.request, { 'idempotency-key': key });
+      attempts.answered();
       setNotice({
         ok: true,
         text: `Ordem enviada: ${order.side === 'buy' ? 'compra' : 'venda'} ${formatQuantity(order.quantity)} ${order.symbol}`,
       });
       onPlaced(order);
     } catch (error) {
-      if (error instanceof ApiFailure) {
+      if (isAnswer(error)) {
+        attempts.answered();
         const byField = fieldMessages(error.fields);
         if (error.code === 'insufficient_funds' || error.code === 'insufficient_shares') {
           byField['quantity'] ??= error.message;
@@ -117,7 +123,8 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
         setErrors(byField);
         if (Object.keys(byField).length === 0) setNotice({ ok: false, text: error.message });
       } else {
-        setNotice({ ok: false, text: 'Não foi possível enviar a ordem.' });
+        // Sent again, the order goes with the same Idempotency-Key: if the first one arrived, it is not placed twice.
+        setNotice({ ok: false, text: 'A corretora não confirmou a ordem. Enviar de novo não a duplica.' });
       }
     } finally {
       setBusy(false);

@@ -1,6 +1,7 @@
 'use client';
-import { useRef, useState, type FormEvent } from 'react';
-import { api, ApiFailure, newIdempotencyKey } from '../lib/api';
+import { useState, type FormEvent } from 'react';
+import { api, ApiFailure } from '../lib/api';
+import { AttemptKeys, isAnswer } from '../lib/attempt-keys';
 import { decimalInput, formatBRL } from '../lib/format';
 
 const TEXT = {
@@ -18,34 +19,30 @@ function failureText(failure: unknown): string {
   return field?.message ?? failure.message;
 }
 
-/**
- * Demo money in or out of the wallet. A retry of the same amount (after a failure that may have reached the API)
- * sends the same Idempotency-Key, so a transfer is never made twice.
- */
+/** Demo money in or out of the wallet; a retry after no answer is never a second transfer (`AttemptKeys`). */
 export function TransferForm({ kind }: { kind: 'deposit' | 'withdrawal' }) {
   const text = TEXT[kind];
   const [amount, setAmount] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const attempt = useRef<{ amount: string; key: string } | null>(null);
+  const [attempts] = useState(() => new AttemptKeys());
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (busy) return;
     const value = decimalInput(amount);
-    if (attempt.current?.amount !== value) attempt.current = { amount: value, key: newIdempotencyKey() };
+    const key = attempts.keyFor(value);
     setError(null);
     setDone(null);
     setBusy(true);
     try {
-      await api('POST', text.path, { amount: value }, { 'idempotency-key': attempt.current.key });
-      attempt.current = null;
+      await api('POST', text.path, { amount: value }, { 'idempotency-key': key });
+      attempts.answered();
       setAmount('');
       setDone(`${kind === 'deposit' ? 'Depósito' : 'Saque'} de ${formatBRL(value)} feito.`);
     } catch (failure) {
-      // A refusal will not change on retry: a new attempt gets a new key.
-      if (failure instanceof ApiFailure && failure.status < 500) attempt.current = null;
+      if (isAnswer(failure)) attempts.answered();
       setError(failureText(failure));
     } finally {
       setBusy(false);
