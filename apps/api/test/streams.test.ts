@@ -93,6 +93,30 @@ describe('the market stream', () => {
     expect(lastTicker(events)).toBe('61.50');
   });
 
+  it("sends every instrument's ticker at once, then each instrument's after its trades", async () => {
+    const seller = await newTrader(api, 'tickers-seller');
+    const buyer = await newTrader(api, 'tickers-buyer');
+    const abev = (events: SseEvent[]) =>
+      ofType(events, 'ticker')
+        .map((event) => TickerView.parse(event.data))
+        .filter((ticker) => ticker.symbol === 'ABEV3');
+    const live = readStream(`${base}/api/stream/tickers`, {
+      done: (events) => abev(events).some((ticker) => ticker.last === '13.10'),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await order(seller.apiKey, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '13.10', quantity: '4' });
+    await order(buyer.apiKey, { symbol: 'ABEV3', side: 'buy', type: 'limit', price: '13.10', quantity: '4' });
+    const { status, events } = await live;
+    expect(status).toBe(200);
+    const symbols = ofType(events, 'ticker').map((event) => TickerView.parse(event.data).symbol);
+    expect(symbols.slice(0, 5)).toEqual(['PETR4', 'VALE3', 'ITUB4', 'BBDC4', 'ABEV3']);
+    expect(abev(events).map((ticker) => [ticker.last, ticker.volume])).toEqual([
+      [null, '0'],
+      ['13.10', '4'],
+    ]);
+    expect(events.every((event) => event.id === undefined)).toBe(true);
+  });
+
   it('answers an unknown symbol with 404 before streaming', async () => {
     const response = await fetch(`${base}/api/stream/markets/XPTO3`);
     expect(response.status).toBe(404);

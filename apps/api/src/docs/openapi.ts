@@ -172,6 +172,19 @@ export function openApiDocument(): object {
           responses: { '200': sse('event stream'), ...errors(401) },
         },
       },
+      '/api/stream/me': {
+        get: {
+          summary: "SSE: the caller's order, fill and stop events, and wallet (at once, then whenever it changes)",
+          security: bearer,
+          responses: { '200': sse('event stream'), ...errors(401) },
+        },
+      },
+      '/api/stream/tickers': {
+        get: {
+          summary: "SSE: every instrument's ticker event at once, then each instrument's after its trades",
+          responses: { '200': sse('event stream') },
+        },
+      },
       '/api/stream/trades': {
         get: {
           summary: 'SSE: every trade (admins)',

@@ -11,6 +11,11 @@ export class InstrumentRegistry {
     this.bySymbol = new Map(config.instruments.map((instrument) => [instrument.symbol, instrument]));
   }
 
+  /** Every instrument traded here, in the configured order. */
+  list(): Instrument[] {
+    return [...this.bySymbol.values()];
+  }
+
   /** The instrument, or a 404 `unknown_symbol` naming the field. */
   require(symbol: string, field = 'symbol'): Instrument {
     const instrument = this.bySymbol.get(symbol);

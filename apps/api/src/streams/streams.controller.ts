@@ -47,6 +47,12 @@ export class StreamsController {
     return this.open(reply, 'me', this.streams.me(callerOf(request).accountId), last);
   }
 
+  /** Every instrument's ticker, for the market overview: public, as market data is. */
+  @Get('tickers')
+  tickers(@Res() reply: FastifyReply) {
+    return this.open(reply, 'tickers', this.streams.tickers(), undefined);
+  }
+
   /** Every trade on the exchange, for the admins' live trade panel. */
   @Get('trades')
   @UseGuards(AuthGuard, AdminGuard)

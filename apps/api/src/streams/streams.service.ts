@@ -8,13 +8,27 @@ import {
   type StopTriggeredView,
   type TradeView,
 } from '@bolsa/contracts';
-import { asyncScheduler, auditTime, catchError, concatMap, EMPTY, filter, from, map, throttleTime } from 'rxjs';
+import {
+  asyncScheduler,
+  auditTime,
+  catchError,
+  concatMap,
+  EMPTY,
+  filter,
+  from,
+  map,
+  merge,
+  NEVER,
+  throttleTime,
+  type Observable,
+} from 'rxjs';
 import { PrismaService } from '../database/prisma.service.js';
 import { PgNotifications } from '../database/pg-notifications.js';
 import { WalletStore } from '../wallets/wallet-store.js';
 import { toWalletView } from '../wallets/wallet-views.js';
 import { EventBus } from '../events/event-bus.js';
 import type { StoredEvent } from '../events/event-ingestion.js';
+import { InstrumentRegistry } from '../markets/instrument-registry.js';
 import { MarketDataService } from '../markets/market-data.service.js';
 import { SharedTickers } from './shared-tickers.js';
 import type { SseMessage, StreamSource } from './sse.js';
@@ -114,7 +128,7 @@ const WALLET_EVERY_MS = 100;
 /** The live streams: one market, one trader's own orders (and wallet), and every trade. */
 @Injectable()
 export class StreamsService {
-  private readonly tickers: SharedTickers;
+  private readonly sharedTickers: SharedTickers;
 
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
@@ -122,8 +136,9 @@ export class StreamsService {
     @Inject(MarketDataService) private readonly markets: MarketDataService,
     @Inject(WalletStore) private readonly wallets: WalletStore,
     @Inject(PgNotifications) private readonly notifications: PgNotifications,
+    @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
   ) {
-    this.tickers = new SharedTickers((symbol) => this.markets.ticker(symbol));
+    this.sharedTickers = new SharedTickers((symbol) => this.markets.ticker(symbol));
   }
 
   /** The caller's order updates and fills, and their wallet whenever it changes (at most every 100 ms). */
@@ -164,21 +179,44 @@ export class StreamsService {
         }
         return event.type === 'trade' ? [{ id, event: 'trade', data: tradeView(event) }] : [];
       },
-      // The first trade after a quiet spell at once, then the latest at most once a second, so the ticker always
-      // ends on the last trade (sending only on a second's first trade left it behind a burst until the next one).
-      // Every stream sees the same trades at the same time, so they ask after the same one and share one read.
-      extras: this.bus.symbol(symbol).pipe(
-        filter(({ event }) => event.type === 'trade'),
-        throttleTime(TICKER_EVERY_MS, asyncScheduler, { leading: true, trailing: true }),
-        concatMap(({ event }) =>
-          from(this.tickers.after(symbol, event.sequence)).pipe(
-            map((data): SseMessage => ({ event: 'ticker', data })),
-            // A failed read skips this ticker; the next trade's brings it up to date.
-            catchError(() => EMPTY),
-          ),
+      extras: this.tickerUpdates(symbol),
+    };
+  }
+
+  /** Every instrument's ticker: all of them at once, then each after its trades, as the market streams send it. */
+  tickers(): StreamSource {
+    const symbols = this.instruments.list().map((instrument) => instrument.symbol);
+    return {
+      live: NEVER,
+      accepts: () => false,
+      replay: async () => [],
+      render: () => [],
+      initial: async () =>
+        (await Promise.all(symbols.map((symbol) => this.markets.ticker(symbol)))).map((data) => ({
+          event: 'ticker',
+          data,
+        })),
+      extras: merge(...symbols.map((symbol) => this.tickerUpdates(symbol))),
+    };
+  }
+
+  /**
+   * The first trade after a quiet spell at once, then the latest at most once a second, so the ticker always ends
+   * on the last trade (sending only on a second's first trade left it behind a burst until the next one). Every
+   * stream sees the same trades at the same time, so they ask after the same one and share one read.
+   */
+  private tickerUpdates(symbol: string): Observable<SseMessage> {
+    return this.bus.symbol(symbol).pipe(
+      filter(({ event }) => event.type === 'trade'),
+      throttleTime(TICKER_EVERY_MS, asyncScheduler, { leading: true, trailing: true }),
+      concatMap(({ event }) =>
+        from(this.sharedTickers.after(symbol, event.sequence)).pipe(
+          map((data): SseMessage => ({ event: 'ticker', data })),
+          // A failed read skips this ticker; the next trade's brings it up to date.
+          catchError(() => EMPTY),
         ),
       ),
-    };
+    );
   }
 
   /** The caller's own orders as they change, and the fills they take part in. */
