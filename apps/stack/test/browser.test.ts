@@ -65,6 +65,30 @@ async function ticket(page: Page, side: 'Comprar' | 'Vender', price: string, qua
   await form.getByLabel('Quantidade', { exact: true }).press('Enter');
 }
 
+/** A trader as a program: an account with an API key, made over the API. */
+async function programAccount(name: string): Promise<string> {
+  const created = await fetch(`${stack.api}/api/accounts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name,
+      email: `${name.toLowerCase()}-${Date.now()}@example.test`,
+      password: 'a program pass',
+    }),
+  });
+  return ((await created.json()) as { apiKey: string }).apiKey;
+}
+
+/** A limit order placed by a program. */
+async function program(apiKey: string, side: 'buy' | 'sell', symbol: string, price: string, quantity: string) {
+  const placed = await fetch(`${stack.api}/api/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+    body: JSON.stringify({ symbol, side, type: 'limit', price, quantity }),
+  });
+  expect(placed.status).toBe(202);
+}
+
 describe('the home broker and the admin panel in a browser', () => {
   it('lets two traders trade through the screens while the admin panel watches', { timeout: 180_000 }, async () => {
     const seller = await newPage();
@@ -199,18 +223,7 @@ describe('the home broker and the admin panel in a browser', () => {
     const { page, errors } = await newPage();
     await signUp(page, 'Extrato');
     // A counterparty, as a program with an API key, offers 5 PETR4 that the trader buys on the trading screen.
-    const created = await fetch(`${stack.api}/api/accounts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Contraparte', email: `cp-${Date.now()}@example.test`, password: 'a program pass' }),
-    });
-    const { apiKey } = (await created.json()) as { apiKey: string };
-    const offered = await fetch(`${stack.api}/api/orders`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({ symbol: 'PETR4', side: 'sell', type: 'limit', price: '41.00', quantity: '5' }),
-    });
-    expect(offered.status).toBe(202);
+    await program(await programAccount('Contraparte'), 'sell', 'PETR4', '41.00', '5');
     await ticket(page, 'Comprar', '41,00', '5');
     await expect
       .poll(() => page.getByTestId('position-PETR4-quantity').textContent(), { timeout: 5_000 })
@@ -272,6 +285,28 @@ describe('the home broker and the admin panel in a browser', () => {
 
     await page.setViewportSize({ width: 390, height: 844 });
     await expect.poll(() => page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    expect(errors).toEqual([]);
+  });
+
+  it("lists every instrument's quote and follows trades live", { timeout: 60_000 }, async () => {
+    const { page, errors } = await newPage();
+    await page.goto(`${stack.web}/markets`);
+    await page.getByTestId('stream-cotações').and(page.locator('[data-state="live"]')).waitFor();
+    const rows = page.getByTestId('market-overview').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(5);
+    // Before its first trade an instrument shows its reference price, marked as such.
+    await expect.poll(() => page.getByTestId('quote-BBDC4-last').textContent()).toBe('15,00ref.');
+    const volume = async () => Number((await page.getByTestId('quote-BBDC4-volume').textContent())!.replace(/\D/g, ''));
+    const before = await volume();
+    const [seller, buyer] = await Promise.all([programAccount('Vende'), programAccount('Compra')]);
+    await program(seller, 'sell', 'BBDC4', '15.20', '3');
+    await program(buyer, 'buy', 'BBDC4', '15.20', '3');
+    await expect.poll(() => page.getByTestId('quote-BBDC4-last').textContent(), { timeout: 5_000 }).toBe('15,20');
+    await expect.poll(volume).toBe(before + 3);
+    await page.screenshot({ path: join(SCREENSHOTS, 'markets.png') });
+    expect(await page.getByTestId('quote-BBDC4').getByRole('link', { name: 'BBDC4' }).getAttribute('href')).toBe(
+      '/trade/BBDC4',
+    );
     expect(errors).toEqual([]);
   });
 

@@ -2,14 +2,14 @@
 import type { InstrumentView, TickerView, WalletView } from '@bolsa/contracts';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, fetchTickers } from '../lib/api';
-import { formatBRL } from '../lib/format';
+import { formatBRL, signTone } from '../lib/format';
 import { markPrices, valuePortfolio } from '../lib/portfolio';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { ConnectionDot } from './connection-dot';
 import { useRequiredAccount } from './session';
 import { Statement } from './statement';
 import { TransferForm } from './transfer-form';
-import { profitColour, WalletPanel } from './wallet-panel';
+import { WalletPanel } from './wallet-panel';
 
 const CARD = 'rounded border border-edge bg-panel p-3';
 const HEADING = 'mb-2 text-xs font-semibold uppercase tracking-wide text-gray-400';
@@ -76,7 +76,7 @@ export function AccountScreen() {
                 {formatBRL(portfolio?.positionsCents)}
               </dd>
               <dt className="text-gray-400">Lucro/prejuízo em aberto</dt>
-              <dd className={`text-right ${profitColour(portfolio?.profitCents ?? null)}`} data-testid="open-profit">
+              <dd className={`text-right ${signTone(portfolio?.profitCents)}`} data-testid="open-profit">
                 {formatBRL(portfolio?.profitCents)}
               </dd>
             </dl>

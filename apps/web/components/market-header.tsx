@@ -1,7 +1,7 @@
 'use client';
 import type { InstrumentView, TickerView } from '@bolsa/contracts';
 import { useRouter } from 'next/navigation';
-import { centsOf, formatPercent, formatPrice, formatQuantity } from '../lib/format';
+import { centsOf, formatPercent, formatPrice, formatQuantity, signTone } from '../lib/format';
 import type { StreamState } from '../lib/use-event-stream';
 import { ConnectionDot } from './connection-dot';
 
@@ -19,7 +19,7 @@ export function MarketHeader({
 }) {
   const router = useRouter();
   const change = centsOf(ticker?.change);
-  const tone = change === null || change === 0 ? 'text-gray-300' : change > 0 ? 'text-buy' : 'text-sell';
+  const tone = signTone(change, 'text-gray-300');
   const stat = (label: string, value: string, testId?: string, className = 'text-gray-200') => (
     <div className="flex min-w-[88px] flex-col">
       <span className="text-[10px] uppercase text-gray-500">{label}</span>

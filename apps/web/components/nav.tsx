@@ -26,6 +26,7 @@ export function Nav() {
         <Link href="/trade/PETR4" className="mr-2 text-base font-semibold tracking-tight text-white">
           Bolsa
         </Link>
+        {link('/markets', 'Mercado')}
         {link('/trade', 'Negociar')}
         {account !== null && link('/account', 'Conta')}
         {account !== null && link('/keys', 'Chaves de API')}

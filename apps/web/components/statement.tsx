@@ -1,7 +1,7 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { api } from '../lib/api';
-import { formatDateTime } from '../lib/format';
+import { formatDateTime, signTone } from '../lib/format';
 import {
   describeEntry,
   entryAmounts,
@@ -129,7 +129,7 @@ export function Statement({ assets, version }: { assets: readonly string[]; vers
           <tbody>
             {shown?.items.map((entry) => {
               const amounts = entryAmounts(entry);
-              const colour = amounts.sign > 0 ? 'text-buy' : amounts.sign < 0 ? 'text-sell' : 'text-gray-500';
+              const colour = signTone(amounts.sign, 'text-gray-500');
               return (
                 <tr key={entry.entryId} className="border-t border-edge/50" data-testid="statement-entry">
                   <td className="whitespace-nowrap px-3 py-1 text-gray-400">{formatDateTime(entry.createdAt)}</td>

@@ -1,5 +1,5 @@
 import type { WalletView } from '@bolsa/contracts';
-import { formatBRL, formatQuantity } from '../lib/format';
+import { formatBRL, formatQuantity, signTone } from '../lib/format';
 import { valuePortfolio } from '../lib/portfolio';
 
 /** Cash and positions: quantity, average cost, market value and profit or loss (see `valuePortfolio`). */
@@ -38,7 +38,7 @@ export function WalletPanel({ wallet, prices }: { wallet: WalletView | null; pri
               </td>
               <td className="py-0.5 text-right">{position.costCents === 0 ? '—' : formatBRL(position.averageCost)}</td>
               <td className="py-0.5 text-right">{formatBRL(position.valueCents)}</td>
-              <td className={`py-0.5 text-right ${profitColour(position.profitCents)}`}>
+              <td className={`py-0.5 text-right ${signTone(position.profitCents)}`}>
                 {formatBRL(position.profitCents)}
               </td>
             </tr>
@@ -47,9 +47,4 @@ export function WalletPanel({ wallet, prices }: { wallet: WalletView | null; pri
       </table>
     </section>
   );
-}
-
-/** Green for a gain, red for a loss, plain for none. */
-export function profitColour(cents: number | null): string {
-  return cents === null || cents === 0 ? '' : cents > 0 ? 'text-buy' : 'text-sell';
 }

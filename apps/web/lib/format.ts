@@ -71,3 +71,8 @@ const dateTime = new Intl.DateTimeFormat('pt-BR', {
 export function formatDateTime(iso: string): string {
   return dateTime.format(new Date(iso));
 }
+
+/** The colour of a signed figure: green up, red down, `neutral` for zero or none. */
+export function signTone(value: number | null | undefined, neutral = ''): string {
+  return value === null || value === undefined || value === 0 ? neutral : value > 0 ? 'text-buy' : 'text-sell';
+}

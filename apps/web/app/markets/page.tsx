@@ -1,0 +1,5 @@
+import { MarketOverview } from '../../components/market-overview';
+
+export default function MarketsPage() {
+  return <MarketOverview />;
+}

@@ -1,0 +1,96 @@
+'use client';
+import type { InstrumentView, TickerView } from '@bolsa/contracts';
+import Link from 'next/link';
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '../lib/api';
+import { centsOf, formatPercent, formatPrice, formatQuantity, signTone } from '../lib/format';
+import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
+import { ConnectionDot } from './connection-dot';
+
+const CELL = 'px-3 py-1.5 text-right';
+
+/** Every instrument's quote, live: the page to pick what to trade. */
+export function MarketOverview() {
+  const [instruments, setInstruments] = useState<InstrumentView[]>([]);
+  const [tickers, setTickers] = useState<ReadonlyMap<string, TickerView>>(new Map());
+
+  useEffect(() => {
+    void api<InstrumentView[]>('GET', '/api/instruments').then(setInstruments);
+  }, []);
+  const onTickers = useCallback((events: StreamEvent[]) => {
+    setTickers((current) => {
+      const next = new Map(current);
+      for (const event of events) {
+        const ticker = event.data as TickerView;
+        next.set(ticker.symbol, ticker);
+      }
+      return next;
+    });
+  }, []);
+  const state = useEventStream('/api/stream/tickers', ['ticker'], onTickers);
+
+  return (
+    <section className="rounded border border-edge bg-panel" aria-label="Mercado" data-testid="market-overview">
+      <div className="flex items-center border-b border-edge px-3 py-2">
+        <h1 className="mr-auto text-sm font-semibold text-white">Mercado</h1>
+        <ConnectionDot label="cotações" state={state} />
+      </div>
+      <div className="overflow-x-auto">
+        <table className="num w-full min-w-[720px] text-sm">
+          <thead className="text-[10px] uppercase text-gray-500">
+            <tr>
+              <th className="px-3 py-1 text-left font-normal">Ativo</th>
+              <th className="py-1 text-left font-normal">Nome</th>
+              <th className={`${CELL} font-normal`}>Último</th>
+              <th className={`${CELL} font-normal`}>Variação</th>
+              <th className={`${CELL} font-normal`}>Abertura</th>
+              <th className={`${CELL} font-normal`}>Máxima</th>
+              <th className={`${CELL} font-normal`}>Mínima</th>
+              <th className={`${CELL} font-normal`}>Volume</th>
+              <th className={`${CELL} font-normal`}>Negócios</th>
+            </tr>
+          </thead>
+          <tbody>
+            {instruments.map((instrument) => {
+              const ticker = tickers.get(instrument.symbol);
+              const tone = signTone(centsOf(ticker?.change));
+              return (
+                <tr
+                  key={instrument.symbol}
+                  className="border-t border-edge/50 hover:bg-gray-900"
+                  data-testid={`quote-${instrument.symbol}`}
+                >
+                  <td className="px-3 py-1.5">
+                    <Link href={`/trade/${instrument.symbol}`} className="font-semibold text-sky-300 hover:underline">
+                      {instrument.symbol}
+                    </Link>
+                  </td>
+                  <td className="py-1.5 text-gray-400">{instrument.name}</td>
+                  <td className={`${CELL} text-white`} data-testid={`quote-${instrument.symbol}-last`}>
+                    {formatPrice(ticker?.last ?? instrument.referencePrice)}
+                    {(ticker?.last ?? null) === null && instrument.referencePrice !== null && (
+                      <span className="ml-1 text-[10px] text-gray-500" title="preço de referência, sem negócios">
+                        ref.
+                      </span>
+                    )}
+                  </td>
+                  <td className={`${CELL} ${tone}`}>{formatPercent(ticker?.changePercent)}</td>
+                  <td className={CELL}>{formatPrice(ticker?.open)}</td>
+                  <td className={CELL}>{formatPrice(ticker?.high)}</td>
+                  <td className={CELL}>{formatPrice(ticker?.low)}</td>
+                  <td className={CELL} data-testid={`quote-${instrument.symbol}-volume`}>
+                    {formatQuantity(ticker?.volume ?? '0')}
+                  </td>
+                  <td className={CELL}>{formatQuantity(ticker?.trades ?? 0)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <p className="border-t border-edge px-3 py-2 text-[11px] text-gray-500">
+        Variação, abertura, máxima, mínima e volume das últimas 24 horas.
+      </p>
+    </section>
+  );
+}
