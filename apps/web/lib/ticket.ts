@@ -1,4 +1,7 @@
 import {
+  buyHoldPrice,
+  cashHoldFor,
+  feeOn,
   formatCents,
   orderProtection,
   toOrderFields,
@@ -115,16 +118,18 @@ export function unpricedBuyHold(
   marketPrice: number | null,
 ): number | null {
   const quantity = Number.parseInt(form.quantity, 10);
-  const price = protectionOf(form, instrument, marketPrice) ?? instrument.priceBand?.max ?? null;
-  if (form.side !== 'buy' || needsPrice(form.type) || price === null) return null;
-  if (!Number.isFinite(quantity) || quantity <= 0) return null;
-  const notional = price * quantity;
-  return notional + largestFee(notional, fees);
+  if (form.side !== 'buy' || needsPrice(form.type) || !Number.isFinite(quantity) || quantity <= 0) return null;
+  const price = buyHoldPrice(
+    { orderType: form.type, price: null },
+    instrument,
+    protectionOf(form, instrument, marketPrice),
+  );
+  return price === null ? null : Number(cashHoldFor(BigInt(quantity), BigInt(price), largestFeeBps(fees)));
 }
 
-/** The larger of the maker and taker fees on `notional` cents, rounded down as the exchange does. */
-function largestFee(notional: number, fees: FeeSchedule): number {
-  return Math.floor((notional * Math.max(fees.makerBps, fees.takerBps)) / 10_000);
+/** The fee rate a buy holds for: the larger of maker and taker, as the API's hold does. */
+function largestFeeBps(fees: FeeSchedule): number {
+  return Math.max(fees.makerBps, fees.takerBps);
 }
 
 /** What the order would cost (or bring) at its price, or at `reference` (the last price) for market orders. */
@@ -133,5 +138,5 @@ export function estimate(form: TicketForm, fees: FeeSchedule, reference: number 
   const price = needsPrice(form.type) ? centsOf(decimalInput(form.price)) : reference;
   if (!Number.isFinite(quantity) || quantity <= 0 || price === null) return { notional: null, fee: null };
   const notional = price * quantity;
-  return { notional, fee: largestFee(notional, fees) };
+  return { notional, fee: Number(feeOn(BigInt(notional), largestFeeBps(fees))) };
 }

@@ -4,6 +4,7 @@ export * from './ids.js';
 export * from './instruments.js';
 export * from './orders.js';
 export * from './protection.js';
+export * from './holds.js';
 export * from './commands.js';
 export * from './events.js';
 export * from './topics.js';

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  cashHoldFor,
   formatCents,
   formatQuantity,
   MARKET_PROTECTION_BPS,
@@ -10,7 +11,7 @@ import { GroupCommit } from '../database/group-commit.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { ApiError } from '../errors/api-error.js';
-import { cashHoldFor, type HoldPlan } from '../wallets/holds.js';
+import type { HoldPlan } from '../wallets/holds.js';
 import { appendLedger, CASH } from '../wallets/ledger.js';
 import { balanceKey } from '../wallets/settlement.js';
 import { OPEN_STATUSES, type OrderRow } from './order-view.js';

@@ -1,6 +1,6 @@
 import type { EngineEvent } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
-import { cashHoldFor } from './holds.js';
+import { cashHoldFor } from '@bolsa/contracts';
 import { CASH, EXCHANGE_ACCOUNT_ID } from './ledger.js';
 import { balanceKey, settle, type Balance, type HeldOrder } from './settlement.js';
 

@@ -1,5 +1,4 @@
-import type { EngineEvent, LedgerReason, Side } from '@bolsa/contracts';
-import { cashHoldFor, feeOn } from './holds.js';
+import { cashHoldFor, feeOn, type EngineEvent, type LedgerReason, type Side } from '@bolsa/contracts';
 import { CASH, EXCHANGE_ACCOUNT_ID, type LedgerRow } from './ledger.js';
 
 type Trade = Extract<EngineEvent, { type: 'trade' }>;
