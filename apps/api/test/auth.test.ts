@@ -106,6 +106,66 @@ describe('signup and login', () => {
   });
 });
 
+describe('changing the password', () => {
+  const NEW_PASSWORD = 'a brand new password';
+
+  it('needs the current password, then ends every other session and works at the next login', async () => {
+    const { email } = await signUp();
+    const here = await logIn(api, email);
+    const elsewhere = await logIn(api, email);
+    const key = (
+      await api.request('POST', '/api/me/api-keys', {
+        body: { label: 'bot' },
+        headers: { cookie: here.cookie, 'x-csrf-token': here.csrfToken },
+      })
+    ).body as CreatedApiKey;
+    const change = (body: unknown) =>
+      api.request('POST', '/api/auth/password', {
+        body,
+        headers: { cookie: here.cookie, 'x-csrf-token': here.csrfToken },
+      });
+
+    const wrong = await change({ currentPassword: 'not the password', newPassword: NEW_PASSWORD });
+    expect(wrong.status).toBe(403);
+    expect(ApiErrorBody.parse(wrong.body)).toMatchObject({
+      code: 'password_incorrect',
+      details: { fields: [{ field: 'currentPassword', code: 'incorrect' }] },
+    });
+    for (const [body, field] of [
+      [{ currentPassword: TEST_PASSWORD, newPassword: 'short' }, 'newPassword'],
+      [{ currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD }, 'newPassword'],
+      [{ currentPassword: TEST_PASSWORD }, 'newPassword'],
+    ] as const) {
+      const refused = await change(body);
+      expect([field, refused.status]).toEqual([field, 400]);
+      expect(ApiErrorBody.parse(refused.body).details.fields?.[0]?.field).toBe(field);
+    }
+
+    expect((await change({ currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD })).status).toBe(204);
+    const wallet = (headers: Record<string, string>) => api.request('GET', '/api/me/wallet', { headers });
+    expect((await wallet({ cookie: here.cookie })).status).toBe(200);
+    expect((await wallet({ cookie: elsewhere.cookie })).status).toBe(401);
+    expect((await wallet({ authorization: `Bearer ${key.token}` })).status).toBe(200);
+    const old = await api.request('POST', '/api/auth/login', { body: { email, password: TEST_PASSWORD } });
+    expect(old.status).toBe(401);
+    await logIn(api, email, NEW_PASSWORD);
+  });
+
+  it('counts wrong current passwords against the login limit', async () => {
+    const { email } = await signUp();
+    const session = await logIn(api, email);
+    const change = (currentPassword: string) =>
+      api.request('POST', '/api/auth/password', {
+        body: { currentPassword, newPassword: NEW_PASSWORD },
+        headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken },
+      });
+    for (let i = 0; i < 3; i++) expect((await change('a wrong guess')).status).toBe(403);
+    expect((await change(TEST_PASSWORD)).status).toBe(429);
+    const login = await api.request('POST', '/api/auth/login', { body: { email, password: TEST_PASSWORD } });
+    expect(login.status).toBe(429);
+  });
+});
+
 describe('CSRF', () => {
   it('refuses a cookie-authenticated write without the CSRF token, and changes nothing', async () => {
     const { email } = await signUp();

@@ -52,6 +52,7 @@ const PROTECTED: Array<[Method, string, unknown?]> = [
   ['DELETE', `/api/orders/${ANY_UUID}`],
   ['PATCH', `/api/orders/${ANY_UUID}`, { quantity: '1' }],
   ['POST', '/api/auth/logout'],
+  ['POST', '/api/auth/password', { currentPassword: 'x', newPassword: 'a long enough password' }],
   ['GET', '/api/admin/summary'],
   ['GET', '/api/admin/health'],
 ];

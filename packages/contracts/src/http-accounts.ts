@@ -31,6 +31,15 @@ export type SignupRequest = z.infer<typeof SignupRequest>;
 export const CreateAccountRequest = SignupRequest;
 export type CreateAccountRequest = SignupRequest;
 
+/** `POST /api/auth/password`: the current password again, and the new one (as strong as a signup's). */
+export const ChangePasswordRequest = z
+  .strictObject({ currentPassword: z.string().min(1).max(200), newPassword: Password })
+  .refine((request) => request.currentPassword !== request.newPassword, {
+    error: 'must differ from the current password',
+    path: ['newPassword'],
+  });
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
+
 /** `POST /api/auth/login`: any password is checked, so only its presence is validated. */
 export const LoginRequest = z.strictObject({ email: Email, password: z.string().min(1).max(200) });
 export type LoginRequest = z.infer<typeof LoginRequest>;

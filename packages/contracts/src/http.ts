@@ -20,6 +20,7 @@ export const ApiErrorCode = z.enum([
   'insufficient_funds',
   'insufficient_shares',
   'invalid_credentials',
+  'password_incorrect',
   'email_taken',
   'csrf_failed',
   'rate_limited',

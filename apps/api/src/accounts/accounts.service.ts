@@ -88,6 +88,32 @@ export class AccountsService {
     return toAccountView(account);
   }
 
+  /**
+   * A new password, given the current one. Wrong guesses count against the account's email as failed logins do,
+   * so this is no way around the login limit.
+   */
+  async changePassword(accountId: string, current: string, next: string): Promise<void> {
+    const { rows } = await this.sql.query<AccountRow>('SELECT * FROM accounts WHERE id = $1', [accountId]);
+    const account = rows[0];
+    if (account === undefined) throw new ApiError('not_found', 'no such account');
+    const key = account.email ?? accountId;
+    const wait = this.perEmail.retryAfterMs(key);
+    if (wait > 0) {
+      throw new ApiError('rate_limited', 'too many wrong passwords; try again later', {
+        retryAfterSeconds: Math.ceil(wait / 1000),
+      });
+    }
+    if (account.password_hash === null || !(await passwordMatches(current, account.password_hash))) {
+      this.perEmail.recordFailure(key);
+      throw new ApiError('password_incorrect', 'the current password is wrong', {
+        fields: [{ field: 'currentPassword', code: 'incorrect', message: 'currentPassword is not this account’s' }],
+      });
+    }
+    this.perEmail.reset(key);
+    const hash = await hashPassword(next, this.config.passwordHashCost);
+    await this.sql.query('UPDATE accounts SET password_hash = $2 WHERE id = $1', [accountId, hash]);
+  }
+
   async view(accountId: string): Promise<AccountView> {
     const { rows } = await this.sql.query<AccountRow>('SELECT * FROM accounts WHERE id = $1', [accountId]);
     if (rows[0] === undefined) throw new ApiError('not_found', 'no such account');

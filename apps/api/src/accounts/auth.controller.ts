@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { LoginRequest, SignupRequest, type AccountView, type SessionView } from '@bolsa/contracts';
+import {
+  ChangePasswordRequest,
+  LoginRequest,
+  SignupRequest,
+  type AccountView,
+  type SessionView,
+} from '@bolsa/contracts';
 import type { FastifyReply } from 'fastify';
 import { AuthGuard, callerOf, type AuthenticatedRequest } from '../auth/auth.guard.js';
 import { clearSessionCookies, SESSION_COOKIE, setSessionCookies } from '../auth/cookies.js';
@@ -53,6 +59,17 @@ export class AuthController {
     if (caller.via !== 'session') throw new ApiError('validation_failed', 'API keys are revoked, not logged out');
     await this.sessions.end(caller.credentialId);
     clearSessionCookies(reply, this.config.secureCookies);
+  }
+
+  /** A new password; every other session of the account ends (API keys stay: they are revoked on their own). */
+  @Post('password')
+  @HttpCode(204)
+  @UseGuards(AuthGuard)
+  async changePassword(@Req() request: Request, @Body() body: unknown): Promise<void> {
+    const caller = callerOf(request);
+    const { currentPassword, newPassword } = parseBody(ChangePasswordRequest, body);
+    await this.accounts.changePassword(caller.accountId, currentPassword, newPassword);
+    await this.sessions.endOthers(caller.accountId, caller.via === 'session' ? caller.credentialId : null);
   }
 
   /** Who the cookie belongs to, and the CSRF token a reloaded page needs. */

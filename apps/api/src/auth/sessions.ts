@@ -68,6 +68,15 @@ export class Sessions {
         };
   }
 
+  /** Ends every session of the account but `keep` (the one changing the password, if it is a session). */
+  async endOthers(accountId: string, keep: string | null): Promise<void> {
+    await this.sql.query(
+      `UPDATE sessions SET revoked_at = now()
+        WHERE account_id = $1 AND revoked_at IS NULL AND ($2::text IS NULL OR id <> $2)`,
+      [accountId, keep],
+    );
+  }
+
   async end(sessionId: string): Promise<void> {
     await this.sql.query('UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [sessionId]);
   }

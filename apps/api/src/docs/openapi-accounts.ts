@@ -5,6 +5,7 @@ import {
   ApiKeyView,
   FeeSchedule,
   CreateAccountRequest,
+  ChangePasswordRequest,
   CreateApiKeyRequest,
   CreatedAccount,
   CreatedApiKey,
@@ -25,6 +26,7 @@ import { bearer, errors, json, ref, sse } from './openapi-helpers.js';
 export const ACCOUNT_SCHEMAS = {
   SignupRequest,
   LoginRequest,
+  ChangePasswordRequest,
   SessionView,
   CreateAccountRequest,
   CreatedAccount,
@@ -86,6 +88,14 @@ export function accountPaths(): Record<string, object> {
         summary: 'End the session',
         security: [{ session: [], csrf: [] }],
         responses: { '204': { description: 'ended' }, ...errors(401, 403) },
+      },
+    },
+    '/api/auth/password': {
+      post: {
+        summary: 'Change the password (the current one is asked again); every other session ends, API keys stay',
+        security: bearer,
+        requestBody: json(ref('ChangePasswordRequest')),
+        responses: { '204': { description: 'changed' }, ...errors(400, 401, 403, 429) },
       },
     },
     '/api/auth/session': {

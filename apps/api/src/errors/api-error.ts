@@ -17,6 +17,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   insufficient_funds: 422,
   insufficient_shares: 422,
   invalid_credentials: 401,
+  password_incorrect: 403,
   email_taken: 409,
   csrf_failed: 403,
   rate_limited: 429,
