@@ -221,7 +221,7 @@ describe('the home broker and the admin panel in a browser', () => {
 
   it('shows the account: its worth, withdrawals, the statement and the trades file', { timeout: 90_000 }, async () => {
     const { page, errors } = await newPage();
-    await signUp(page, 'Extrato');
+    const email = await signUp(page, 'Extrato');
     // A counterparty, as a program with an API key, offers 5 PETR4 that the trader buys on the trading screen.
     await program(await programAccount('Contraparte'), 'sell', 'PETR4', '41.00', '5');
     await ticket(page, 'Comprar', '41,00', '5');
@@ -282,6 +282,30 @@ describe('the home broker and the admin panel in a browser', () => {
     expect(lines.slice(1).map((line) => line.split(',').slice(2, 9).join(','))).toEqual([
       'PETR4,buy,taker,5,41.00,205.00,0.06',
     ]);
+
+    // A new password: the current one is asked again, the new one twice; then it is the one that logs in.
+    const changePassword = async (current: string, next: string, repeated = next) => {
+      await page.getByLabel('Senha atual', { exact: true }).fill(current);
+      await page.getByLabel('Nova senha', { exact: true }).fill(next);
+      await page.getByLabel('Repita a nova senha', { exact: true }).fill(repeated);
+      await page.getByRole('button', { name: 'Alterar senha' }).click();
+    };
+    await changePassword('not my password', 'a new browser password');
+    await expect.poll(() => page.getByTestId('current-password-error').textContent()).toBe('Senha atual incorreta.');
+    await changePassword('a browser password', 'a new browser password', 'a new browser pasword');
+    await expect
+      .poll(() => page.getByTestId('repeat-password-error').textContent())
+      .toBe('As duas senhas novas não são iguais.');
+    await changePassword('a browser password', 'a new browser password');
+    await expect.poll(() => page.getByTestId('password-message').textContent()).toMatch(/^Senha alterada/);
+    await page.getByRole('button', { name: 'Sair' }).click();
+    await page.waitForURL(/\/login(\?|$)/);
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Senha').fill('a new browser password');
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    // Back to the account page when the login page was reached from it, else to the trading screen.
+    await page.waitForURL(/\/(account|trade\/PETR4)$/);
+    await page.getByTestId('stream-conta').and(page.locator('[data-state="live"]')).waitFor();
 
     await page.setViewportSize({ width: 390, height: 844 });
     await expect.poll(() => page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);

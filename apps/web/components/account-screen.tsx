@@ -6,6 +6,7 @@ import { formatBRL, signTone } from '../lib/format';
 import { markPrices, valuePortfolio } from '../lib/portfolio';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { ConnectionDot } from './connection-dot';
+import { PasswordForm } from './password-form';
 import { useRequiredAccount } from './session';
 import { Statement } from './statement';
 import { TransferForm } from './transfer-form';
@@ -90,6 +91,10 @@ export function AccountScreen() {
             <h2 className={HEADING}>Depósitos e saques</h2>
             <TransferForm kind="deposit" />
             <TransferForm kind="withdrawal" />
+          </section>
+          <section className={CARD} aria-label="Senha">
+            <h2 className={HEADING}>Senha</h2>
+            <PasswordForm />
           </section>
           <section className={CARD} aria-label="Exportar">
             <h2 className={HEADING}>Imposto de renda</h2>
