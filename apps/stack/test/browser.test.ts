@@ -314,7 +314,9 @@ describe('the home broker and the admin panel in a browser', () => {
 
   it("lists every instrument's quote and follows trades live", { timeout: 60_000 }, async () => {
     const { page, errors } = await newPage();
-    await page.goto(`${stack.web}/markets`);
+    // The home page is the market, open to everyone.
+    await page.goto(stack.web);
+    await page.waitForURL('**/markets');
     await page.getByTestId('stream-cotações').and(page.locator('[data-state="live"]')).waitFor();
     const rows = page.getByTestId('market-overview').locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(5);

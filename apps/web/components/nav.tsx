@@ -23,7 +23,7 @@ export function Nav() {
         className="mx-auto flex max-w-[1600px] flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 text-sm"
         aria-label="Principal"
       >
-        <Link href="/trade/PETR4" className="mr-2 text-base font-semibold tracking-tight text-white">
+        <Link href="/markets" className="mr-2 text-base font-semibold tracking-tight text-white">
           Bolsa
         </Link>
         {link('/markets', 'Mercado')}
