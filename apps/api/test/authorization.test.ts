@@ -53,6 +53,8 @@ const PROTECTED: Array<[Method, string, unknown?]> = [
   ['PATCH', `/api/orders/${ANY_UUID}`, { quantity: '1' }],
   ['POST', '/api/auth/logout'],
   ['POST', '/api/auth/password', { currentPassword: 'x', newPassword: 'a long enough password' }],
+  ['POST', '/api/admin/markets/PETR4/halt'],
+  ['POST', '/api/admin/markets/PETR4/resume'],
   ['GET', '/api/admin/summary'],
   ['GET', '/api/admin/health'],
 ];

@@ -311,6 +311,7 @@ describe('market data from what the events left', () => {
       low: '9.80',
       volume: '19',
       trades: 6,
+      halted: false,
     });
   });
 

@@ -21,6 +21,7 @@ const ticker = (symbol: string, last: string | null): TickerView => ({
   low: null,
   volume: '0',
   trades: 0,
+  halted: false,
 });
 const position = (symbol: string, total: string, costBasis: string, held = '0') => ({
   symbol,

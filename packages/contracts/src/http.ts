@@ -17,6 +17,7 @@ export const ApiErrorCode = z.enum([
   'unknown_symbol',
   'idempotency_conflict',
   'order_not_open',
+  'trading_halted',
   'insufficient_funds',
   'insufficient_shares',
   'invalid_credentials',
@@ -252,8 +253,18 @@ export const TickerView = z.object({
   low: z.string().nullable(),
   volume: z.string(),
   trades: z.int().nonnegative(),
+  /** Trading suspended by an administrator: new orders and amends are refused until it resumes. */
+  halted: z.boolean(),
 });
 export type TickerView = z.infer<typeof TickerView>;
+
+/** `POST /api/admin/markets/:symbol/halt` and `…/resume`: whether trading is suspended, and since when. */
+export const TradingStatusView = z.object({
+  symbol: InstrumentSymbol,
+  halted: z.boolean(),
+  since: z.iso.datetime().nullable(),
+});
+export type TradingStatusView = z.infer<typeof TradingStatusView>;
 
 /** SSE `level` event: one price level's new totals (quantity "0" when the level is gone). */
 export const LevelDeltaView = z.object({

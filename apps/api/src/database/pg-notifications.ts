@@ -4,8 +4,11 @@ import { filter, map, mergeMap, Subject, type Observable } from 'rxjs';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { connectionFields } from './pg-connection.js';
 
-/** Channels PostgreSQL notifies on: whose wallet changed (a ledger trigger), and that engine events were stored. */
-export const CHANNELS = { wallets: 'bolsa_wallets', events: 'bolsa_events' } as const;
+/**
+ * Channels PostgreSQL notifies on: whose wallet changed (a ledger trigger), that engine events were stored, and
+ * which instrument's trading was halted or resumed.
+ */
+export const CHANNELS = { wallets: 'bolsa_wallets', events: 'bolsa_events', halts: 'bolsa_halts' } as const;
 type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 
 /**

@@ -2,6 +2,7 @@ import {
   AccountView,
   AdminSummary,
   ClosedDayView,
+  TradingStatusView,
   ApiKeyView,
   FeeSchedule,
   CreateAccountRequest,
@@ -44,6 +45,7 @@ export const ACCOUNT_SCHEMAS = {
   FeeSchedule,
   PlatformHealth,
   ClosedDayView,
+  TradingStatusView,
 };
 
 const query = (name: string, schema: object) => ({ name, in: 'query', required: false, schema });
@@ -214,6 +216,22 @@ export function accountPaths(): Record<string, object> {
         summary: 'Close the trading day now: every DAY order expires (admins; otherwise at MARKET_CLOSE)',
         security: bearer,
         responses: { '202': { description: 'closed', ...json(ref('ClosedDayView')) }, ...errors(401, 403, 503) },
+      },
+    },
+    '/api/admin/markets/{symbol}/halt': {
+      post: {
+        summary: 'Halt trading in an instrument: new orders and amends get 409 trading_halted, cancels go on (admins)',
+        security: bearer,
+        parameters: [{ name: 'symbol', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'halted', ...json(ref('TradingStatusView')) }, ...errors(401, 403, 404) },
+      },
+    },
+    '/api/admin/markets/{symbol}/resume': {
+      post: {
+        summary: 'Resume trading in a halted instrument (admins)',
+        security: bearer,
+        parameters: [{ name: 'symbol', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'trading', ...json(ref('TradingStatusView')) }, ...errors(401, 403, 404) },
       },
     },
     '/api/admin/summary': {

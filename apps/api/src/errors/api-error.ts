@@ -14,6 +14,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   unknown_symbol: 404,
   idempotency_conflict: 409,
   order_not_open: 409,
+  trading_halted: 409,
   insufficient_funds: 422,
   insufficient_shares: 422,
   invalid_credentials: 401,

@@ -127,6 +127,7 @@ export class MarketDataService {
       low: string | null;
       volume: string;
       trades: number;
+      halted: boolean;
     }>(
       `WITH day AS (
          SELECT open_time, open, high, low, volume, trades FROM candles
@@ -134,7 +135,8 @@ export class MarketDataService {
        SELECT (SELECT price FROM trades WHERE symbol = $1 ORDER BY sequence DESC LIMIT 1) AS last,
               (SELECT open FROM day ORDER BY open_time LIMIT 1) AS open,
               max(high) AS high, min(low) AS low, COALESCE(sum(volume), 0) AS volume,
-              COALESCE(sum(trades), 0)::int AS trades
+              COALESCE(sum(trades), 0)::int AS trades,
+              EXISTS (SELECT 1 FROM trading_halts WHERE symbol = $1) AS halted
          FROM day`,
       [symbol, now - DAY + MINUTE],
     );
@@ -151,6 +153,7 @@ export class MarketDataService {
       low: cents(row.low),
       volume: formatQuantity(Number(row.volume)),
       trades: row.trades,
+      halted: row.halted,
     };
   }
 }

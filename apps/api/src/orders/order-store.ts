@@ -11,6 +11,7 @@ import { GroupCommit } from '../database/group-commit.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { ApiError } from '../errors/api-error.js';
+import { tradingHalted } from '../markets/trading-halts.js';
 import type { HoldPlan } from '../wallets/holds.js';
 import { appendLedger, CASH } from '../wallets/ledger.js';
 import { balanceKey } from '../wallets/settlement.js';
@@ -64,7 +65,7 @@ function unpricedHoldReason(order: NewOrder): string {
 
 /** What `place_orders` did with one order. */
 interface Placement {
-  readonly outcome: 'placed' | 'insufficient' | 'duplicate';
+  readonly outcome: 'placed' | 'insufficient' | 'duplicate' | 'halted';
   readonly createdAt: Date | null;
 }
 
@@ -193,6 +194,7 @@ export class OrderStore {
     const placement = await this.placements.submit(order);
     if (placement.outcome === 'placed') return pendingRow(order, placement.createdAt!);
     if (placement.outcome === 'duplicate') throw new IdempotencyKeyTaken();
+    if (placement.outcome === 'halted') throw tradingHalted(order.symbol);
     const available = await this.available(order.accountId, order.hold.asset);
     const { orderType, side } = order.fields;
     // A buy that names no price holds the most it could pay: a surprise unless said.

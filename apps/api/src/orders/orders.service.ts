@@ -23,6 +23,7 @@ import { parseBody } from '../errors/parse-body.js';
 import { idempotencyKey as checkIdempotencyKey } from '../errors/query-params.js';
 import { InstrumentRegistry } from '../markets/instrument-registry.js';
 import { MarketDataService } from '../markets/market-data.service.js';
+import { TradingHalts } from '../markets/trading-halts.js';
 import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
@@ -79,6 +80,7 @@ export class OrdersService {
     @Inject(OrderStore) private readonly store: OrderStore,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(ApiLogger) private readonly logger: ApiLogger,
+    @Inject(TradingHalts) private readonly halts: TradingHalts,
   ) {}
 
   /**
@@ -188,6 +190,8 @@ export class OrdersService {
       else errors.push({ field: 'quantity', code: parsed.error.code, message: `quantity ${parsed.error.message}` });
     }
     if (errors.length > 0) throw ApiError.validation(errors);
+    // A new price or quantity could trade; while the instrument is halted only cancels are taken.
+    await this.halts.refuseIfHalted(order.symbol);
     await this.store.holdForAmend(orderId, { price, quantity }, caller.traceId);
     await this.send(amendCommand(commandTarget(caller, order), price, quantity));
     return rowToOrderView(order);

@@ -12,6 +12,7 @@ const view = (symbol: string, trades: number): TickerView => ({
   low: '1.00',
   volume: String(trades),
   trades,
+  halted: false,
 });
 
 describe('SharedTickers', () => {

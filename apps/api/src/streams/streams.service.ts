@@ -23,7 +23,7 @@ import {
   type Observable,
 } from 'rxjs';
 import { PrismaService } from '../database/prisma.service.js';
-import { PgNotifications } from '../database/pg-notifications.js';
+import { CHANNELS, PgNotifications } from '../database/pg-notifications.js';
 import { WalletStore } from '../wallets/wallet-store.js';
 import { toWalletView } from '../wallets/wallet-views.js';
 import { EventBus } from '../events/event-bus.js';
@@ -203,14 +203,26 @@ export class StreamsService {
   /**
    * The first trade after a quiet spell at once, then the latest at most once a second, so the ticker always ends
    * on the last trade (sending only on a second's first trade left it behind a burst until the next one). Every
-   * stream sees the same trades at the same time, so they ask after the same one and share one read.
+   * stream sees the same trades at the same time, so they ask after the same one and share one read. A halt or a
+   * resumption sends one too, read afresh.
    */
   private tickerUpdates(symbol: string): Observable<SseMessage> {
-    return this.bus.symbol(symbol).pipe(
+    const afterTrades = this.bus.symbol(symbol).pipe(
       filter(({ event }) => event.type === 'trade'),
       throttleTime(TICKER_EVERY_MS, asyncScheduler, { leading: true, trailing: true }),
-      concatMap(({ event }) =>
-        from(this.sharedTickers.after(symbol, event.sequence)).pipe(
+      map(
+        ({ event }) =>
+          () =>
+            this.sharedTickers.after(symbol, event.sequence),
+      ),
+    );
+    const afterHalts = this.notifications.on(CHANNELS.halts).pipe(
+      filter((halted) => halted === symbol),
+      map(() => () => this.markets.ticker(symbol)),
+    );
+    return merge(afterTrades, afterHalts).pipe(
+      concatMap((read) =>
+        from(read()).pipe(
           map((data): SseMessage => ({ event: 'ticker', data })),
           // A failed read skips this ticker; the next trade's brings it up to date.
           catchError(() => EMPTY),

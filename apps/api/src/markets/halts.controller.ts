@@ -1,0 +1,24 @@
+import { Controller, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
+import type { TradingStatusView } from '@bolsa/contracts';
+import { AdminGuard, AuthGuard } from '../auth/auth.guard.js';
+import { traceOf, type TracedRequest } from '../observability/trace.js';
+import { TradingHalts } from './trading-halts.js';
+
+/** Administrators suspend and resume trading in an instrument. */
+@Controller('api/admin/markets/:symbol')
+@UseGuards(AuthGuard, AdminGuard)
+export class HaltsController {
+  constructor(@Inject(TradingHalts) private readonly halts: TradingHalts) {}
+
+  @Post('halt')
+  @HttpCode(200)
+  halt(@Param('symbol') symbol: string, @Req() request: TracedRequest): Promise<TradingStatusView> {
+    return this.halts.halt(symbol, traceOf(request));
+  }
+
+  @Post('resume')
+  @HttpCode(200)
+  resume(@Param('symbol') symbol: string): Promise<TradingStatusView> {
+    return this.halts.resume(symbol);
+  }
+}

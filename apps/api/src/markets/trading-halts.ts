@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { TradingStatusView } from '@bolsa/contracts';
+import { SqlPool } from '../database/sql-pool.js';
+import { ApiError } from '../errors/api-error.js';
+import { InstrumentRegistry } from './instrument-registry.js';
+
+/** The refusal of an order or amend in a halted instrument, on the field that names it. */
+export function tradingHalted(symbol: string): ApiError {
+  return new ApiError('trading_halted', `trading in ${symbol} is halted; cancels are still taken`, {
+    fields: [{ field: 'symbol', code: 'trading_halted', message: `symbol ${symbol} is halted` }],
+  });
+}
+
+/**
+ * Trading halts: an administrator suspends an instrument and resumes it. The rows are what `place_orders` checks,
+ * so a halt holds on every API process from its commit; amends are checked here before they are sent.
+ */
+@Injectable()
+export class TradingHalts {
+  constructor(
+    @Inject(SqlPool) private readonly sql: SqlPool,
+    @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
+  ) {}
+
+  /** Halting a halted instrument changes nothing (it stays halted since the first time). */
+  async halt(symbol: string, traceId: string): Promise<TradingStatusView> {
+    const { symbol: known } = this.instruments.require(symbol);
+    await this.sql.query(
+      'INSERT INTO trading_halts (symbol, trace_id) VALUES ($1, $2) ON CONFLICT (symbol) DO NOTHING',
+      [known, traceId],
+    );
+    return this.status(known);
+  }
+
+  async resume(symbol: string): Promise<TradingStatusView> {
+    const { symbol: known } = this.instruments.require(symbol);
+    await this.sql.query('DELETE FROM trading_halts WHERE symbol = $1', [known]);
+    return this.status(known);
+  }
+
+  async status(symbol: string): Promise<TradingStatusView> {
+    const { rows } = await this.sql.query<{ halted_at: Date }>(
+      'SELECT halted_at FROM trading_halts WHERE symbol = $1',
+      [symbol],
+    );
+    const since = rows[0]?.halted_at ?? null;
+    return { symbol, halted: since !== null, since: since?.toISOString() ?? null };
+  }
+
+  async refuseIfHalted(symbol: string): Promise<void> {
+    if ((await this.status(symbol)).halted) throw tradingHalted(symbol);
+  }
+}
