@@ -337,6 +337,41 @@ describe('the home broker and the admin panel in a browser', () => {
   });
 
   it(
+    'lets an admin halt an instrument: its traders see it and cannot order until it resumes',
+    { timeout: 90_000 },
+    async () => {
+      const admin = await newPage();
+      const trader = await newPage();
+      await admin.page.goto(`${stack.web}/login?next=/admin`);
+      await admin.page.getByLabel('E-mail').fill(ADMIN.email);
+      await admin.page.getByLabel('Senha').fill(ADMIN.password);
+      await admin.page.getByRole('button', { name: 'Entrar' }).click();
+      await admin.page.waitForURL('**/admin');
+      const control = admin.page.getByTestId('control-VALE3');
+      await expect.poll(() => control.textContent()).toContain('em negociação');
+
+      await signUp(trader.page, 'Suspensa');
+      await trader.page.goto(`${stack.web}/trade/VALE3`);
+      await trader.page.getByTestId('stream-mercado').and(trader.page.locator('[data-state="live"]')).waitFor();
+      const traderTicket = trader.page.getByTestId('order-ticket');
+
+      await control.getByRole('button', { name: 'Suspender' }).click();
+      await control.getByRole('button', { name: 'Confirmar: suspender VALE3' }).click();
+      await expect.poll(() => control.textContent()).toContain('suspenso');
+      // The trader's screen hears of it live: a badge, and a ticket that sends nothing.
+      await expect.poll(() => traderTicket.getByTestId('ticket-halted').count(), { timeout: 5_000 }).toBe(1);
+      await expect.poll(() => trader.page.getByTestId('halted').count()).toBe(1);
+      expect(await traderTicket.getByRole('button', { name: /Comprar VALE3/ }).isDisabled()).toBe(true);
+
+      await control.getByRole('button', { name: 'Retomar' }).click();
+      await expect.poll(() => traderTicket.getByTestId('ticket-halted').count(), { timeout: 5_000 }).toBe(0);
+      await ticket(trader.page, 'Comprar', '60,00', '5');
+      await expect.poll(() => traderTicket.textContent()).toMatch(/Ordem enviada: compra 5 VALE3/);
+      for (const { errors } of [admin, trader]) expect(errors).toEqual([]);
+    },
+  );
+
+  it(
     'does not place an order twice when its answer is lost and the trader sends it again',
     { timeout: 60_000 },
     async () => {

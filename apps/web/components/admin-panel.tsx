@@ -9,6 +9,7 @@ import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { ConnectionDot } from './connection-dot';
 import { EndOfDayButton } from './end-of-day-button';
 import { useRequiredAccount } from './session';
+import { TradingControls } from './trading-controls';
 
 /** Every trade on the exchange as it happens, rates and volume per instrument, last prices and platform health. */
 export function AdminPanel() {
@@ -183,6 +184,7 @@ export function AdminPanel() {
             </dl>
             <EndOfDayButton />
           </section>
+          {isAdmin && <TradingControls />}
         </div>
       </div>
     </div>

@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { centsOf, formatPercent, formatPrice, formatQuantity, signTone } from '../lib/format';
 import type { StreamState } from '../lib/use-event-stream';
 import { ConnectionDot } from './connection-dot';
+import { HaltedBadge } from './halted-badge';
 
 /** Symbol picker and the live ticker of the instrument being traded. */
 export function MarketHeader({
@@ -48,6 +49,7 @@ export function MarketHeader({
           </option>
         ))}
       </select>
+      {ticker?.halted === true && <HaltedBadge />}
       {stat('Último', formatPrice(ticker?.last), 'ticker-last', `text-lg font-semibold ${tone}`)}
       {stat('Variação', formatPercent(ticker?.changePercent), 'ticker-change', tone)}
       {stat('Máxima', formatPrice(ticker?.high))}

@@ -6,6 +6,7 @@ import { api } from '../lib/api';
 import { centsOf, formatPercent, formatPrice, formatQuantity, signTone } from '../lib/format';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { ConnectionDot } from './connection-dot';
+import { HaltedBadge } from './halted-badge';
 
 const CELL = 'px-3 py-1.5 text-right';
 
@@ -65,7 +66,10 @@ export function MarketOverview() {
                       {instrument.symbol}
                     </Link>
                   </td>
-                  <td className="py-1.5 text-gray-400">{instrument.name}</td>
+                  <td className="py-1.5 text-gray-400">
+                    {instrument.name}
+                    {ticker?.halted === true && <HaltedBadge />}
+                  </td>
                   <td className={`${CELL} text-white`} data-testid={`quote-${instrument.symbol}-last`}>
                     {formatPrice(ticker?.last ?? instrument.referencePrice)}
                     {(ticker?.last ?? null) === null && instrument.referencePrice !== null && (

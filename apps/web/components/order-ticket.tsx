@@ -47,10 +47,12 @@ export interface TicketProps {
   /** A price picked in the book, with a counter so picking the same price twice still applies. */
   readonly picked: { price: string; at: number } | null;
   readonly onPlaced: (order: OrderView) => void;
+  /** Trading in the instrument is suspended: the API takes no new order until it resumes. */
+  readonly halted?: boolean;
 }
 
 /** Buy or sell: checks tick, lot and band as the API does, shows cost and fee, and the API's errors on the fields. */
-export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPlaced }: TicketProps) {
+export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPlaced, halted = false }: TicketProps) {
   const [form, setForm] = useState<TicketForm>({
     side: 'buy',
     type: 'limit',
@@ -90,7 +92,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (busy) return;
+    if (busy || halted) return;
     const check = checkTicket(form, instrument);
     setNotice(null);
     if (!check.ok) {
@@ -303,9 +305,19 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
             {protection === null ? '' : `, até ${formatBRL(protection)}`}. Confirme para enviar.
           </p>
         )}
+        {halted && (
+          <p
+            role="status"
+            className="rounded bg-amber-500/15 px-2 py-1 text-xs text-amber-300"
+            data-testid="ticket-halted"
+          >
+            Negociação de {instrument.symbol} suspensa: novas ordens voltam quando for retomada. Cancelamentos
+            continuam.
+          </p>
+        )}
         <button
           type="submit"
-          disabled={busy}
+          disabled={busy || halted}
           className={`rounded py-2 text-sm font-semibold disabled:opacity-50 ${form.side === 'buy' ? 'bg-buy text-gray-950' : 'bg-sell text-white'}`}
         >
           {confirming ? 'Confirmar' : form.side === 'buy' ? 'Comprar' : 'Vender'} {instrument.symbol}

@@ -167,6 +167,7 @@ export function TradingScreen({ symbol }: { symbol: string }) {
                 lastPrice={lastPrice}
                 picked={picked}
                 onPlaced={() => setOrdersVersion((n) => n + 1)}
+                halted={ticker?.halted === true}
               />
             )}
           </div>
