@@ -228,6 +228,13 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect
       .poll(() => page.getByTestId('position-PETR4-quantity').textContent(), { timeout: 5_000 })
       .toBe('1.005');
+    // "Máx." fills in the most the order can be for: what the cash holds at 41,00 with the fee (2.433 × 41,00 =
+    // 99.753,00 + 29,92 of 99.794,94), and for a sale every share.
+    const tradeTicket = page.getByTestId('order-ticket');
+    await tradeTicket.getByTestId('ticket-max').click();
+    await expect.poll(() => tradeTicket.getByLabel('Quantidade', { exact: true }).inputValue()).toBe('2433');
+    await tradeTicket.getByRole('button', { name: 'Vender', exact: true }).click();
+    await expect.poll(() => tradeTicket.getByTestId('ticket-max').textContent()).toBe('Máx. 1.005');
 
     await page.getByRole('link', { name: 'Conta' }).click();
     await page.waitForURL('**/account');

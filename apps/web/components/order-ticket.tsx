@@ -21,6 +21,7 @@ import {
   protectionOf,
   stepPrice,
   stepQuantity,
+  maxQuantity,
   unpricedBuyHold,
   type TicketForm,
 } from '../lib/ticket';
@@ -84,6 +85,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
   const cost = estimate(form, fees, marketPrice);
   const protection = protectionOf(form, instrument, marketPrice);
   const hold = unpricedBuyHold(form, instrument, fees, marketPrice);
+  const largest = maxQuantity(form, instrument, fees, wallet, marketPrice);
   const position = wallet?.positions.find((p) => p.symbol === instrument.symbol);
   const available =
     form.side === 'buy'
@@ -158,9 +160,22 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
     const error = errors[field];
     return (
       <div className="flex flex-col gap-1">
-        <label htmlFor={`ticket-${field}`} className="text-xs text-gray-400">
-          {label}
-        </label>
+        <div className="flex items-baseline justify-between">
+          <label htmlFor={`ticket-${field}`} className="text-xs text-gray-400">
+            {label}
+          </label>
+          {field === 'quantity' && largest !== null && largest > 0 && (
+            <button
+              type="button"
+              onClick={() => update({ quantity: String(largest) })}
+              className="rounded px-1 text-[11px] text-sky-300 hover:bg-gray-800"
+              title={form.side === 'buy' ? 'O que o saldo disponível compra' : 'Todas as ações disponíveis'}
+              data-testid="ticket-max"
+            >
+              Máx. {formatQuantity(largest)}
+            </button>
+          )}
+        </div>
         <div className="flex">
           <button
             type="button"

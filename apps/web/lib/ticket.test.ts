@@ -4,6 +4,7 @@ import {
   checkTicket,
   estimate,
   instrumentOf,
+  maxQuantity,
   protectionOf,
   stepPrice,
   stepQuantity,
@@ -90,5 +91,36 @@ describe('the order ticket', () => {
     expect(unpricedBuyHold(form, petr4, fees, 3_800)).toBeNull();
     expect(unpricedBuyHold({ ...form, type: 'market', side: 'sell' }, petr4, fees, 3_800)).toBeNull();
     expect(unpricedBuyHold({ ...form, type: 'market' }, { ...petr4, priceBand: null }, fees, null)).toBeNull();
+  });
+});
+
+describe('the largest quantity', () => {
+  const fees = { makerBps: 2, takerBps: 3 };
+  const wallet = (available: string, shares: string) => ({
+    currency: 'BRL' as const,
+    cash: { available, held: '0.00', total: available },
+    positions: [{ symbol: 'PETR4', available: shares, held: '0', total: shares, costBasis: '0.00', averageCost: null }],
+  });
+
+  it('sells every share available, in whole lots', () => {
+    expect(maxQuantity({ ...form, side: 'sell' }, petr4, fees, wallet('0.00', '1234'), null)).toBe(1234);
+    expect(maxQuantity({ ...form, side: 'sell' }, { ...petr4, lotSize: 100 }, fees, wallet('0.00', '1234'), null)).toBe(
+      1200,
+    );
+  });
+
+  it('buys as much as the cash holds at the limit with the largest fee, and no more', () => {
+    // 1,000.00 at 35.10 with 3 bps: 28 shares hold 982.80 + 0.29 = 983.09; 29 would hold 1,017.90 + 0.30.
+    expect(maxQuantity(form, petr4, fees, wallet('1000.00', '0'), null)).toBe(28);
+    // The fee rounds down: 100 shares at 10.00 hold exactly 1,000.30, which 1,000.30 covers.
+    expect(maxQuantity({ ...form, price: '10.00' }, petr4, fees, wallet('1000.30', '0'), null)).toBe(100);
+    expect(maxQuantity({ ...form, price: '10.00' }, petr4, fees, wallet('1000.29', '0'), null)).toBe(99);
+  });
+
+  it('prices a market buy at its protection price, and knows nothing without a wallet or a price', () => {
+    // Protection 10% above 38.00: 41.80; 1,000.00 holds 23 shares (961.40 + 0.28).
+    expect(maxQuantity({ ...form, type: 'market', price: '' }, petr4, fees, wallet('1000.00', '0'), 3800)).toBe(23);
+    expect(maxQuantity(form, petr4, fees, null, null)).toBeNull();
+    expect(maxQuantity({ ...form, price: 'abc' }, petr4, fees, wallet('1000.00', '0'), null)).toBeNull();
   });
 });

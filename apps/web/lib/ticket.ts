@@ -13,6 +13,7 @@ import {
   type PlaceOrderRequest,
   type Side,
   type TimeInForce,
+  type WalletView,
 } from '@bolsa/contracts';
 import { centsOf, decimalInput } from './format';
 
@@ -125,6 +126,37 @@ export function unpricedBuyHold(
     protectionOf(form, instrument, marketPrice),
   );
   return price === null ? null : Number(cashHoldFor(BigInt(quantity), BigInt(price), largestFeeBps(fees)));
+}
+
+/**
+ * The largest quantity (in whole lots) the ticket's order can be for: a sell, the shares available; a buy, what
+ * the available cash holds at the order's hold price (its limit, or the protection price of a market order) with
+ * the largest fee, as the API computes the hold. Null when the wallet or the price is not known.
+ */
+export function maxQuantity(
+  form: TicketForm,
+  instrument: Instrument,
+  fees: FeeSchedule,
+  wallet: WalletView | null,
+  marketPrice: number | null,
+): number | null {
+  if (wallet === null) return null;
+  const lot = instrument.lotSize;
+  if (form.side === 'sell') {
+    const shares = Number(wallet.positions.find((p) => p.symbol === instrument.symbol)?.available ?? '0');
+    return Math.floor(shares / lot) * lot;
+  }
+  const limit = needsPrice(form.type) ? centsOf(decimalInput(form.price)) : null;
+  const protection = protectionOf(form, instrument, marketPrice);
+  const price = buyHoldPrice({ orderType: form.type, price: limit }, instrument, protection);
+  const cash = centsOf(wallet.cash.available);
+  if (price === null || price <= 0 || cash === null) return null;
+  const bps = largestFeeBps(fees);
+  const fits = (lots: number) => cashHoldFor(BigInt(lots * lot), BigInt(price), bps) <= BigInt(cash);
+  let lots = Math.floor((cash * 10_000) / (price * lot * (10_000 + bps)));
+  // The fee rounds down, so a lot more may still fit.
+  while (fits(lots + 1)) lots += 1;
+  return lots * lot;
 }
 
 /** The fee rate a buy holds for: the larger of maker and taker, as the API's hold does. */
