@@ -160,10 +160,28 @@ describe('a trader’s history', () => {
     });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (await csv.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('trade_id,executed_at,symbol,side,role,quantity,price,notional,fee,order_id');
+    expect(lines[0]).toBe('trade_id,executed_at,symbol,side,role,quantity,price,notional,fee,order_id,realized_profit');
     expect(lines).toHaveLength(6);
     // 2 × 60.00 = 120.00; taker fee 3 bps = 0.036, rounded down
     expect(lines.find((line) => line.includes(',60.00,'))).toMatch(/,VALE3,buy,taker,2,60\.00,120\.00,0\.03,/);
+
+    // A purchase has no result; each sale has one: the seller's 1,000 granted VALE3 cost 62.00 each, so 2 shares
+    // sold at 60.00 with a 0.02 maker fee made 120.00 - 0.02 - 124.00.
+    expect(trades.every((t) => t.realizedProfit === null)).toBe(true);
+    const sales = (await api.request('GET', '/api/me/trades?symbol=VALE3', { token: seller.apiKey })).body as {
+      items: MyTradeView[];
+    };
+    expect(Object.fromEntries(sales.items.map((t) => [t.price, t.realizedProfit]))).toEqual({
+      '60.00': '-4.02',
+      '61.00': '-2.02',
+      '62.00': '-0.02',
+      '63.00': '1.98',
+      '64.00': '3.98',
+    });
+    const sellerCsv = await fetch(`${base}/api/me/trades?format=csv&symbol=VALE3`, {
+      headers: { authorization: `Bearer ${seller.apiKey}` },
+    });
+    expect((await sellerCsv.text()).split('\r\n').find((line) => line.includes(',64.00,'))).toMatch(/,3\.98$/);
 
     const bad = await api.request('GET', '/api/me/trades?cursor=%%%', { token: buyer.apiKey });
     expect(bad.status).toBe(400);

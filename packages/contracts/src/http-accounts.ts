@@ -135,6 +135,11 @@ export const MyTradeView = TradeView.extend({
   /** price × quantity */
   notional: z.string(),
   fee: z.string(),
+  /**
+   * A sale's result: the notional less its fee less what the shares cost (their average cost, fees included, as
+   * the sale settled). Null for purchases, and for sales settled before the cost was recorded.
+   */
+  realizedProfit: z.string().nullable(),
 });
 export type MyTradeView = z.infer<typeof MyTradeView>;
 

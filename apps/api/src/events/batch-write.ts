@@ -71,6 +71,7 @@ export interface TradeRow {
   timestamp: number;
   makerFee: bigint;
   takerFee: bigint;
+  sellerCost: bigint | null;
 }
 
 /** Everything a batch writes once its events are stored and its orders and balances are locked. */
@@ -148,24 +149,26 @@ WITH orders_before AS (
     quantity = EXCLUDED.quantity, order_count = EXCLUDED.order_count, sequence = EXCLUDED.sequence
 ), trade_rows AS (
   INSERT INTO trades (id, symbol, sequence, price, quantity, aggressor_side, maker_order_id, taker_order_id,
-                      maker_account_id, taker_account_id, trace_id, executed_at, maker_fee, taker_fee)
+                      maker_account_id, taker_account_id, trace_id, executed_at, maker_fee, taker_fee, seller_cost)
   SELECT v.id, v.symbol, v.sequence, v.price, v.quantity, v.aggressor_side, v.maker_order_id, v.taker_order_id,
-         v.maker_account_id, v.taker_account_id, v.trace_id, ${EPOCH_MS('v.executed_ms')}, v.maker_fee, v.taker_fee
+         v.maker_account_id, v.taker_account_id, v.trace_id, ${EPOCH_MS('v.executed_ms')}, v.maker_fee, v.taker_fee,
+         v.seller_cost
     FROM unnest($31::text[], $32::text[], $33::int[], $34::bigint[], $35::bigint[], $36::text[], $37::uuid[],
-                $38::uuid[], $39::uuid[], $40::uuid[], $41::text[], $42::float8[], $43::bigint[], $44::bigint[])
+                $38::uuid[], $39::uuid[], $40::uuid[], $41::text[], $42::float8[], $43::bigint[], $44::bigint[],
+                $45::bigint[])
          AS v(id, symbol, sequence, price, quantity, aggressor_side, maker_order_id, taker_order_id,
-              maker_account_id, taker_account_id, trace_id, executed_ms, maker_fee, taker_fee)
+              maker_account_id, taker_account_id, trace_id, executed_ms, maker_fee, taker_fee, seller_cost)
 ), balance_rows AS (
   UPDATE balances b SET available = v.available, held = v.held, cost_basis = v.cost_basis, updated_at = now()
-    FROM unnest($45::uuid[], $46::text[], $47::bigint[], $48::bigint[], $49::bigint[])
+    FROM unnest($46::uuid[], $47::text[], $48::bigint[], $49::bigint[], $50::bigint[])
          AS v(account_id, asset, available, held, cost_basis)
    WHERE b.account_id = v.account_id AND b.asset = v.asset
 ), ledger_rows AS (
-  ${insertLedgerSql(50)}
+  ${insertLedgerSql(51)}
 ), totals_rows AS (
   INSERT INTO market_totals AS m (symbol, trades, volume, turnover, events, last_price, last_sequence)
-  SELECT * FROM unnest($60::text[], $61::bigint[], $62::bigint[], $63::bigint[], $64::bigint[], $65::bigint[],
-                       $66::int[])
+  SELECT * FROM unnest($61::text[], $62::bigint[], $63::bigint[], $64::bigint[], $65::bigint[], $66::bigint[],
+                       $67::int[])
   ON CONFLICT (symbol) DO UPDATE SET
     trades = m.trades + EXCLUDED.trades, volume = m.volume + EXCLUDED.volume,
     turnover = m.turnover + EXCLUDED.turnover, events = m.events + EXCLUDED.events,
@@ -239,6 +242,7 @@ function batchValues(writes: BatchWrites): unknown[] {
       (t) => t.timestamp,
       (t) => String(t.makerFee),
       (t) => String(t.takerFee),
+      (t) => (t.sellerCost === null ? null : String(t.sellerCost)),
     ]),
     ...columns(writes.settlement?.balances ?? [], [
       (b) => b.accountId,

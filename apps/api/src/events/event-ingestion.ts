@@ -4,6 +4,7 @@ import type { PoolClient } from 'pg';
 import { GroupCommit } from '../database/group-commit.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiMetrics } from '../observability/metrics.js';
+import type { TradeCosts } from '../wallets/settlement.js';
 import { SettlementStore } from '../wallets/settlement-store.js';
 import {
   writeBatch,
@@ -108,7 +109,7 @@ export class EventIngestion {
         const plainEvents = fresh.map((stored) => stored.event);
         const trades = plainEvents.filter((event): event is Trade => event.type === 'trade');
         const settlement = await this.settlement.prepare(tx, plainEvents);
-        const fees = settlement?.outcome.fees ?? new Map<string, { makerFee: bigint; takerFee: bigint }>();
+        const fees = settlement?.outcome.fees ?? new Map<string, TradeCosts>();
         const levels = latestLevels(plainEvents.filter((event): event is Level => event.type === 'level_changed'));
         // Settlement's locks are held from here to the commit: one statement and the commit itself.
         await writeBatch(tx, {
@@ -148,8 +149,8 @@ export class EventIngestion {
   }
 }
 
-/** A trade as stored, with its fees (zero when it was not settled). */
-function tradeRow(event: Trade, fees: { makerFee: bigint; takerFee: bigint } | undefined): TradeRow {
+/** A trade as stored, with its fees (zero when it was not settled) and the seller's cost (null then). */
+function tradeRow(event: Trade, costs: TradeCosts | undefined): TradeRow {
   // Every field named: V8 copies a spread that more fields follow property by property.
   return {
     tradeId: event.tradeId,
@@ -164,8 +165,9 @@ function tradeRow(event: Trade, fees: { makerFee: bigint; takerFee: bigint } | u
     takerAccountId: event.takerAccountId,
     traceId: event.traceId,
     timestamp: event.timestamp,
-    makerFee: fees?.makerFee ?? 0n,
-    takerFee: fees?.takerFee ?? 0n,
+    makerFee: costs?.makerFee ?? 0n,
+    takerFee: costs?.takerFee ?? 0n,
+    sellerCost: costs?.sellerCost ?? null,
   };
 }
 

@@ -23,6 +23,7 @@ const CSV_COLUMNS = [
   'notional',
   'fee',
   'order_id',
+  'realized_profit',
 ] as const;
 
 function checkedSymbol(symbol: string | undefined): string | undefined {
@@ -122,6 +123,7 @@ export class HistoryController {
             trade.notional,
             trade.fee,
             trade.orderId,
+            trade.realizedProfit ?? '',
           ].join(','),
         );
       }

@@ -31,10 +31,14 @@ interface MyTradeRow {
   role: 'maker' | 'taker';
   order_id: string;
   fee: string;
+  /** What the shares cost, on the selling side of a trade that recorded it. */
+  sale_cost: string | null;
 }
 
 export function toMyTradeView(row: MyTradeRow): MyTradeView {
   const side: Side = row.role === 'taker' ? row.aggressor_side : row.aggressor_side === 'buy' ? 'sell' : 'buy';
+  const notional = BigInt(row.price) * BigInt(row.quantity);
+  const realized = row.sale_cost === null ? null : notional - BigInt(row.fee) - BigInt(row.sale_cost);
   return {
     tradeId: row.id,
     symbol: row.symbol,
@@ -46,8 +50,9 @@ export function toMyTradeView(row: MyTradeRow): MyTradeView {
     orderId: row.order_id,
     side,
     role: row.role,
-    notional: formatCents(Number(BigInt(row.price) * BigInt(row.quantity))),
+    notional: formatCents(Number(notional)),
     fee: formatCents(Number(row.fee)),
+    realizedProfit: realized === null ? null : formatCents(Number(realized)),
   };
 }
 
@@ -79,11 +84,13 @@ export class HistoryStore {
     const { rows } = await this.sql.query<MyTradeRow>(
       `SELECT * FROM (
          SELECT id, symbol, sequence, price, quantity, aggressor_side, executed_at, 'maker' AS role,
-                maker_order_id AS order_id, maker_fee AS fee
+                maker_order_id AS order_id, maker_fee AS fee,
+                CASE WHEN aggressor_side = 'buy' THEN seller_cost END AS sale_cost
            FROM trades WHERE maker_account_id = $1
          UNION ALL
          SELECT id, symbol, sequence, price, quantity, aggressor_side, executed_at, 'taker' AS role,
-                taker_order_id AS order_id, taker_fee AS fee
+                taker_order_id AS order_id, taker_fee AS fee,
+                CASE WHEN aggressor_side = 'sell' THEN seller_cost END AS sale_cost
            FROM trades WHERE taker_account_id = $1
        ) mine
        WHERE ($2::text IS NULL OR symbol = $2) AND ($3::timestamp IS NULL OR executed_at >= $3)

@@ -3,6 +3,12 @@ import { CASH, EXCHANGE_ACCOUNT_ID, type LedgerRow } from './ledger.js';
 
 type Trade = Extract<EngineEvent, { type: 'trade' }>;
 
+export interface TradeCosts {
+  readonly makerFee: bigint;
+  readonly takerFee: bigint;
+  readonly sellerCost: bigint;
+}
+
 /** The money side of one order: what it still holds, and on what terms. */
 export interface HeldOrder {
   readonly orderId: string;
@@ -29,7 +35,8 @@ export interface FeeRates {
 
 export interface SettlementOutcome {
   readonly ledger: LedgerRow[];
-  readonly fees: Map<string, { makerFee: bigint; takerFee: bigint }>;
+  /** Per trade: its fees, and what the seller's shares cost (average cost) as they left. */
+  readonly fees: Map<string, TradeCosts>;
   readonly changedBalances: Set<string>;
   readonly changedOrders: Set<string>;
   /**
@@ -195,10 +202,12 @@ export function settle(
     balances.get(balanceKey(buy.accountId, trade.symbol))!.costBasis += notional + buyerFee;
 
     const sold = balances.get(balanceKey(sell.accountId, trade.symbol));
+    let sellerCost = 0n;
     if (sold !== undefined) {
       // The shares leave at their average cost: the rest keep the same cost per share.
       const sharesBefore = sold.available + sold.held;
-      sold.costBasis -= sharesBefore === 0n ? sold.costBasis : (sold.costBasis * quantity) / sharesBefore;
+      sellerCost = sharesBefore === 0n ? sold.costBasis : (sold.costBasis * quantity) / sharesBefore;
+      sold.costBasis -= sellerCost;
     }
     change(sell.accountId, trade.symbol, 'trade', 0n, -quantity, seller);
     change(sell.accountId, CASH, 'trade', notional, 0n, seller);
@@ -209,6 +218,7 @@ export function settle(
     outcome.fees.set(trade.tradeId, {
       makerFee: buyerIsTaker ? sellerFee : buyerFee,
       takerFee: buyerIsTaker ? buyerFee : sellerFee,
+      sellerCost,
     });
   };
 
