@@ -173,6 +173,12 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect.poll(() => admin.page.getByTestId('admin-trades').textContent()).toContain('40,00');
     await expect.poll(() => admin.page.getByTestId('board-PETR4').textContent()).toMatch(/40,00\s*1\s*10/);
 
+    // The sale's result: 10 × 40,00, less the 0,08 fee, less what the shares cost (38,00 each: granted at PETR4's
+    // reference price).
+    await seller.page.getByRole('tab', { name: 'Meus negócios' }).click();
+    await expect.poll(() => seller.page.getByTestId('trade-result').allTextContents()).toEqual(['R$\u00a019,92']);
+    await seller.page.getByRole('tab', { name: 'Ordens abertas' }).click();
+
     // Cancel an order from the open orders list.
     await ticket(seller.page, 'Vender', '45,00', '3');
     await expect.poll(() => openOrders.count()).toBe(1);

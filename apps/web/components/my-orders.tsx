@@ -2,7 +2,7 @@
 import type { MyTradeView, OrderView } from '@bolsa/contracts';
 import { useEffect, useState } from 'react';
 import { api, ApiFailure } from '../lib/api';
-import { decimalInput, formatBRL, formatPrice, formatQuantity, formatTime } from '../lib/format';
+import { centsOf, decimalInput, formatBRL, formatPrice, formatQuantity, formatTime, signTone } from '../lib/format';
 import { orderStatusText } from '../lib/order-status';
 import { fieldMessages } from '../lib/ticket';
 
@@ -108,7 +108,7 @@ export function MyOrders({ version }: { version: number }) {
           <table className="num w-full text-xs" data-testid="my-trades">
             <thead className="text-[10px] uppercase text-gray-500">
               <tr>
-                {['Hora', 'Ativo', 'Lado', 'Qtd', 'Preço', 'Total', 'Taxa'].map((h) => (
+                {['Hora', 'Ativo', 'Lado', 'Qtd', 'Preço', 'Total', 'Taxa', 'Resultado'].map((h) => (
                   <th key={h} className={`${cell} text-left font-normal`}>
                     {h}
                   </th>
@@ -127,6 +127,13 @@ export function MyOrders({ version }: { version: number }) {
                   <td className={cell}>{formatPrice(trade.price)}</td>
                   <td className={cell}>{formatBRL(trade.notional)}</td>
                   <td className={cell}>{formatBRL(trade.fee)}</td>
+                  <td
+                    className={`${cell} ${signTone(centsOf(trade.realizedProfit))}`}
+                    title="Numa venda: o total, menos a taxa, menos o custo médio das ações vendidas"
+                    data-testid="trade-result"
+                  >
+                    {formatBRL(trade.realizedProfit)}
+                  </td>
                 </tr>
               ))}
             </tbody>
