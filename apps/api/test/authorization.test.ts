@@ -43,6 +43,7 @@ const PROTECTED: Array<[Method, string, unknown?]> = [
   ['GET', '/api/me/orders'],
   ['GET', '/api/me/trades'],
   ['GET', '/api/me/trades?format=csv'],
+  ['GET', '/api/me/trades/monthly'],
   ['POST', '/api/me/deposits', { amount: '1.00' }],
   ['POST', '/api/me/withdrawals', { amount: '1.00' }],
   ['POST', '/api/orders', { symbol: 'PETR4', side: 'buy', type: 'limit', price: '1.00', quantity: '1' }],

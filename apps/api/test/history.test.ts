@@ -1,6 +1,14 @@
 import { Writable } from 'node:stream';
 import type { LedgerEntryView } from '@bolsa/contracts';
-import { ApiErrorBody, decodeCommand, MyTradeView, OrderView, TOPICS, WalletView } from '@bolsa/contracts';
+import {
+  ApiErrorBody,
+  decodeCommand,
+  MonthlyTradesView,
+  MyTradeView,
+  OrderView,
+  TOPICS,
+  WalletView,
+} from '@bolsa/contracts';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlPool } from '../src/database/sql-pool.js';
@@ -182,6 +190,21 @@ describe('a trader’s history', () => {
       headers: { authorization: `Bearer ${seller.apiKey}` },
     });
     expect((await sellerCsv.text()).split('\r\n').find((line) => line.includes(',64.00,'))).toMatch(/,3\.98$/);
+
+    // Per month, in the exchange's time zone: all of it this month.
+    const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo', year: 'numeric', month: '2-digit' })
+      .format(new Date())
+      .slice(0, 7);
+    const monthly = async (trader: Trader) =>
+      MonthlyTradesView.array().parse(
+        (await api.request('GET', '/api/me/trades/monthly', { token: trader.apiKey })).body,
+      );
+    expect(await monthly(seller)).toEqual([
+      { month, purchases: '0.00', sales: '620.00', fees: '0.10', realizedProfit: '-0.10' },
+    ]);
+    expect(await monthly(buyer)).toEqual([
+      { month, purchases: '620.00', sales: '0.00', fees: '0.15', realizedProfit: '0.00' },
+    ]);
 
     const bad = await api.request('GET', '/api/me/trades?cursor=%%%', { token: buyer.apiKey });
     expect(bad.status).toBe(400);

@@ -143,6 +143,19 @@ export const MyTradeView = TradeView.extend({
 });
 export type MyTradeView = z.infer<typeof MyTradeView>;
 
+/** `GET /api/me/trades/monthly`: one calendar month (in the exchange's time zone) of a trader's trades. */
+export const MonthlyTradesView = z.object({
+  /** YYYY-MM */
+  month: z.string(),
+  /** price × quantity of what was bought, and of what was sold */
+  purchases: z.string(),
+  sales: z.string(),
+  fees: z.string(),
+  /** The sum of the month's sales' realized profit (sales settled before costs were recorded count nothing). */
+  realizedProfit: z.string(),
+});
+export type MonthlyTradesView = z.infer<typeof MonthlyTradesView>;
+
 /** A page of a list: pass `nextCursor` back as `cursor` for the next one; null when this is the last. */
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });

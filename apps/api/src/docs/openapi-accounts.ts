@@ -13,6 +13,7 @@ import {
   LedgerEntryView,
   LedgerReason,
   LoginRequest,
+  MonthlyTradesView,
   PlatformHealth,
   MyTradeView,
   OrderView,
@@ -40,6 +41,7 @@ export const ACCOUNT_SCHEMAS = {
   LedgerPage: pageOf(LedgerEntryView),
   OrderPage: pageOf(OrderView),
   MyTradePage: pageOf(MyTradeView),
+  MonthlyTradesView,
   TransferRequest,
   AdminSummary,
   FeeSchedule,
@@ -192,6 +194,16 @@ export function accountPaths(): Record<string, object> {
             },
           },
           ...errors(400, 401),
+        },
+      },
+    },
+    '/api/me/trades/monthly': {
+      get: {
+        summary: "The caller's last 24 months with trades: bought, sold, fees and realized profit",
+        security: bearer,
+        responses: {
+          '200': { description: 'newest first', ...json({ type: 'array', items: ref('MonthlyTradesView') }) },
+          ...errors(401),
         },
       },
     },

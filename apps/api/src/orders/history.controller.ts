@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Query, Req, Res, UseGuards } from '@nestjs/common';
-import type { MyTradeView, OrderView } from '@bolsa/contracts';
+import type { MonthlyTradesView, MyTradeView, OrderView } from '@bolsa/contracts';
 import type { FastifyReply } from 'fastify';
 import { AuthGuard, callerOf, type AuthenticatedRequest } from '../auth/auth.guard.js';
+import { API_CONFIG, type ApiConfig } from '../config.js';
 import { ApiError } from '../errors/api-error.js';
 import { decodeCursor, encodeCursor, isoTime, oneOf, pageLimit } from '../errors/query-params.js';
 import { HistoryStore, type TradeFilter } from './history.store.js';
@@ -37,7 +38,16 @@ function checkedSymbol(symbol: string | undefined): string | undefined {
 @Controller('api/me')
 @UseGuards(AuthGuard)
 export class HistoryController {
-  constructor(@Inject(HistoryStore) private readonly history: HistoryStore) {}
+  constructor(
+    @Inject(HistoryStore) private readonly history: HistoryStore,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  /** The last 24 months with trades, newest first: bought, sold, fees and realized profit, for the tax return. */
+  @Get('trades/monthly')
+  monthly(@Req() request: AuthenticatedRequest): Promise<MonthlyTradesView[]> {
+    return this.history.monthly(callerOf(request).accountId, this.config.marketTimeZone, 24);
+  }
 
   @Get('orders')
   async orders(

@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { formatCents, formatQuantity, type MyTradeView, type OrderStatus, type Side } from '@bolsa/contracts';
+import {
+  formatCents,
+  formatQuantity,
+  type MonthlyTradesView,
+  type MyTradeView,
+  type OrderStatus,
+  type Side,
+} from '@bolsa/contracts';
 import { utcTimestamp } from '../database/columns.js';
 import { SqlPool } from '../database/sql-pool.js';
 import type { OrderRow } from './order-view.js';
@@ -56,6 +63,22 @@ export function toMyTradeView(row: MyTradeRow): MyTradeView {
   };
 }
 
+/**
+ * The trades of account $1, one row per side it took (both sides of a self-trade), with the side's fee and, on
+ * the selling side, what the shares cost.
+ */
+const MY_TRADES = `(
+  SELECT id, symbol, sequence, price, quantity, aggressor_side, executed_at, 'maker' AS role,
+         maker_order_id AS order_id, maker_fee AS fee,
+         CASE WHEN aggressor_side = 'buy' THEN seller_cost END AS sale_cost
+    FROM trades WHERE maker_account_id = $1
+  UNION ALL
+  SELECT id, symbol, sequence, price, quantity, aggressor_side, executed_at, 'taker' AS role,
+         taker_order_id AS order_id, taker_fee AS fee,
+         CASE WHEN aggressor_side = 'sell' THEN seller_cost END AS sale_cost
+    FROM trades WHERE taker_account_id = $1
+)`;
+
 /** A trader's own orders and trades, newest first, a page at a time (keyset pagination: stable under inserts). */
 @Injectable()
 export class HistoryStore {
@@ -82,17 +105,7 @@ export class HistoryStore {
   /** Both sides of a self-trade appear, once as maker and once as taker. */
   async trades(accountId: string, filter: TradeFilter): Promise<MyTradeView[]> {
     const { rows } = await this.sql.query<MyTradeRow>(
-      `SELECT * FROM (
-         SELECT id, symbol, sequence, price, quantity, aggressor_side, executed_at, 'maker' AS role,
-                maker_order_id AS order_id, maker_fee AS fee,
-                CASE WHEN aggressor_side = 'buy' THEN seller_cost END AS sale_cost
-           FROM trades WHERE maker_account_id = $1
-         UNION ALL
-         SELECT id, symbol, sequence, price, quantity, aggressor_side, executed_at, 'taker' AS role,
-                taker_order_id AS order_id, taker_fee AS fee,
-                CASE WHEN aggressor_side = 'sell' THEN seller_cost END AS sale_cost
-           FROM trades WHERE taker_account_id = $1
-       ) mine
+      `SELECT * FROM ${MY_TRADES} mine
        WHERE ($2::text IS NULL OR symbol = $2) AND ($3::timestamp IS NULL OR executed_at >= $3)
          AND ($4::timestamp IS NULL OR executed_at < $4)
          AND ($5::timestamp IS NULL OR (executed_at, id, role) < ($5, $6::text, $7::text))
@@ -109,5 +122,37 @@ export class HistoryStore {
       ],
     );
     return rows.map(toMyTradeView);
+  }
+  /**
+   * Per calendar month in `timeZone` (the exchange's), newest first: what was bought and sold, the fees, and the
+   * realized profit of the sales that recorded their cost.
+   */
+  async monthly(accountId: string, timeZone: string, months: number): Promise<MonthlyTradesView[]> {
+    const { rows } = await this.sql.query<{
+      month: string;
+      purchases: string;
+      sales: string;
+      fees: string;
+      realized: string;
+    }>(
+      `SELECT to_char(date_trunc('month', (executed_at AT TIME ZONE 'UTC') AT TIME ZONE $2), 'YYYY-MM') AS month,
+              sum(price * quantity) FILTER (WHERE side = 'buy') AS purchases,
+              sum(price * quantity) FILTER (WHERE side = 'sell') AS sales,
+              sum(fee) AS fees,
+              COALESCE(sum(price * quantity - fee - sale_cost) FILTER (WHERE sale_cost IS NOT NULL), 0) AS realized
+         FROM (SELECT mine.*, CASE WHEN role = 'taker' THEN aggressor_side
+                                   WHEN aggressor_side = 'buy' THEN 'sell' ELSE 'buy' END AS side
+                 FROM ${MY_TRADES} mine) sided
+        GROUP BY 1 ORDER BY 1 DESC LIMIT $3`,
+      [accountId, timeZone, months],
+    );
+    const money = (value: string | null) => formatCents(BigInt(value ?? '0'));
+    return rows.map((row) => ({
+      month: row.month,
+      purchases: money(row.purchases),
+      sales: money(row.sales),
+      fees: money(row.fees),
+      realizedProfit: money(row.realized),
+    }));
   }
 }
