@@ -286,12 +286,16 @@ describe('the home broker and the admin panel in a browser', () => {
     await page.getByLabel('Ativo').selectOption('VALE3');
     await expect.poll(() => entries.allTextContents()).toEqual([expect.stringMatching(/Ações iniciais VALE3/)]);
 
+    // The month's figures for the tax return: 205,00 bought, nothing sold, 0,06 of fees, no result yet.
+    await expect
+      .poll(() => page.getByTestId('tax-month').allTextContents())
+      .toEqual([expect.stringMatching(/R\$\u00a0205,00R\$\u00a00,00R\$\u00a00,06R\$\u00a00,00$/)]);
     // The trades file for the accountant: the link downloads the CSV.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('trades-csv').click()]);
     const lines = readFileSync(await download.path(), 'utf8')
       .trim()
       .split('\r\n');
-    expect(lines[0]).toBe('trade_id,executed_at,symbol,side,role,quantity,price,notional,fee,order_id');
+    expect(lines[0]).toBe('trade_id,executed_at,symbol,side,role,quantity,price,notional,fee,order_id,realized_profit');
     expect(lines.slice(1).map((line) => line.split(',').slice(2, 9).join(','))).toEqual([
       'PETR4,buy,taker,5,41.00,205.00,0.06',
     ]);

@@ -9,6 +9,7 @@ import { ConnectionDot } from './connection-dot';
 import { PasswordForm } from './password-form';
 import { useRequiredAccount } from './session';
 import { Statement } from './statement';
+import { TaxSummary } from './tax-summary';
 import { TransferForm } from './transfer-form';
 import { WalletPanel } from './wallet-panel';
 
@@ -96,17 +97,7 @@ export function AccountScreen() {
             <h2 className={HEADING}>Senha</h2>
             <PasswordForm />
           </section>
-          <section className={CARD} aria-label="Exportar">
-            <h2 className={HEADING}>Imposto de renda</h2>
-            <a
-              href="/api/me/trades?format=csv"
-              download="bolsa-negocios.csv"
-              className="text-sm text-sky-300 hover:underline"
-              data-testid="trades-csv"
-            >
-              Baixar todos os meus negócios (CSV)
-            </a>
-          </section>
+          <TaxSummary version={walletVersion} />
         </div>
         <Statement assets={symbols} version={walletVersion} />
       </div>
