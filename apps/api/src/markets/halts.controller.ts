@@ -18,7 +18,7 @@ export class HaltsController {
 
   @Post('resume')
   @HttpCode(200)
-  resume(@Param('symbol') symbol: string): Promise<TradingStatusView> {
-    return this.halts.resume(symbol);
+  resume(@Param('symbol') symbol: string, @Req() request: TracedRequest): Promise<TradingStatusView> {
+    return this.halts.resume(symbol, traceOf(request));
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { TradingStatusView } from '@bolsa/contracts';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiError } from '../errors/api-error.js';
+import { ApiLogger } from '../observability/logger.js';
 import { InstrumentRegistry } from './instrument-registry.js';
 
 /** The refusal of an order or amend in a halted instrument, on the field that names it. */
@@ -20,21 +21,24 @@ export class TradingHalts {
   constructor(
     @Inject(SqlPool) private readonly sql: SqlPool,
     @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
+    @Inject(ApiLogger) private readonly logger: ApiLogger,
   ) {}
 
   /** Halting a halted instrument changes nothing (it stays halted since the first time). */
   async halt(symbol: string, traceId: string): Promise<TradingStatusView> {
     const { symbol: known } = this.instruments.require(symbol);
-    await this.sql.query(
+    const { rowCount } = await this.sql.query(
       'INSERT INTO trading_halts (symbol, trace_id) VALUES ($1, $2) ON CONFLICT (symbol) DO NOTHING',
       [known, traceId],
     );
+    if (rowCount !== 0) this.logger.pino.info({ symbol: known, traceId }, 'trading halted');
     return this.status(known);
   }
 
-  async resume(symbol: string): Promise<TradingStatusView> {
+  async resume(symbol: string, traceId: string): Promise<TradingStatusView> {
     const { symbol: known } = this.instruments.require(symbol);
-    await this.sql.query('DELETE FROM trading_halts WHERE symbol = $1', [known]);
+    const { rowCount } = await this.sql.query('DELETE FROM trading_halts WHERE symbol = $1', [known]);
+    if (rowCount !== 0) this.logger.pino.info({ symbol: known, traceId }, 'trading resumed');
     return this.status(known);
   }
 
