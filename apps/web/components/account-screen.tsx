@@ -1,10 +1,11 @@
 'use client';
-import type { InstrumentView, TickerView, WalletView } from '@bolsa/contracts';
+import type { InstrumentView, WalletView } from '@bolsa/contracts';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, fetchTickers } from '../lib/api';
+import { api } from '../lib/api';
 import { formatBRL, signTone } from '../lib/format';
 import { markPrices, valuePortfolio } from '../lib/portfolio';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
+import { useTickers } from '../lib/use-tickers';
 import { ConnectionDot } from './connection-dot';
 import { PasswordForm } from './password-form';
 import { useRequiredAccount } from './session';
@@ -22,19 +23,12 @@ export function AccountScreen() {
   const [wallet, setWallet] = useState<WalletView | null>(null);
   const [walletVersion, setWalletVersion] = useState(0);
   const [instruments, setInstruments] = useState<InstrumentView[]>([]);
-  // null until the first prices arrive, so that nothing is valued at a stale price meanwhile.
-  const [tickers, setTickers] = useState<Map<string, TickerView> | null>(null);
+  // null until the first prices arrive, so that nothing is valued at a stale price meanwhile; then live.
+  const { tickers } = useTickers();
 
   useEffect(() => {
     void api<InstrumentView[]>('GET', '/api/instruments').then(setInstruments);
   }, []);
-  // Prices are read again whenever the wallet changes: a trade of the trader's own has moved some.
-  useEffect(() => {
-    if (instruments.length === 0) return;
-    void fetchTickers(instruments.map((i) => i.symbol)).then((list) =>
-      setTickers(new Map(list.map((ticker) => [ticker.symbol, ticker]))),
-    );
-  }, [instruments, walletVersion]);
 
   const onMine = useCallback((events: StreamEvent[]) => {
     const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;

@@ -1,10 +1,10 @@
 'use client';
-import type { InstrumentView, TickerView } from '@bolsa/contracts';
+import type { InstrumentView } from '@bolsa/contracts';
 import Link from 'next/link';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../lib/api';
 import { centsOf, formatPercent, formatPrice, formatQuantity, signTone } from '../lib/format';
-import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
+import { useTickers } from '../lib/use-tickers';
 import { ConnectionDot } from './connection-dot';
 import { HaltedBadge } from './halted-badge';
 
@@ -13,22 +13,11 @@ const CELL = 'px-3 py-1.5 text-right';
 /** Every instrument's quote, live: the page to pick what to trade. */
 export function MarketOverview() {
   const [instruments, setInstruments] = useState<InstrumentView[]>([]);
-  const [tickers, setTickers] = useState<ReadonlyMap<string, TickerView>>(new Map());
 
   useEffect(() => {
     void api<InstrumentView[]>('GET', '/api/instruments').then(setInstruments);
   }, []);
-  const onTickers = useCallback((events: StreamEvent[]) => {
-    setTickers((current) => {
-      const next = new Map(current);
-      for (const event of events) {
-        const ticker = event.data as TickerView;
-        next.set(ticker.symbol, ticker);
-      }
-      return next;
-    });
-  }, []);
-  const state = useEventStream('/api/stream/tickers', ['ticker'], onTickers);
+  const { tickers, state } = useTickers();
 
   return (
     <section className="rounded border border-edge bg-panel" aria-label="Mercado" data-testid="market-overview">
@@ -53,7 +42,7 @@ export function MarketOverview() {
           </thead>
           <tbody>
             {instruments.map((instrument) => {
-              const ticker = tickers.get(instrument.symbol);
+              const ticker = tickers?.get(instrument.symbol);
               const tone = signTone(centsOf(ticker?.change));
               return (
                 <tr

@@ -1,37 +1,24 @@
 'use client';
-import type { TickerView, TradingStatusView } from '@bolsa/contracts';
-import { useCallback, useState } from 'react';
+import { useState } from 'react';
 import { api, ApiFailure } from '../lib/api';
-import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
+import { useTickers } from '../lib/use-tickers';
 
 /**
- * Halting and resuming each instrument (admins). The status comes from the tickers stream, so every admin's panel
- * shows a halt as soon as it is made; halting asks for a second click, resuming does not.
+ * Halting and resuming each instrument (admins). The status comes from the tickers stream, which every API process
+ * sends a fresh ticker on when a halt or a resumption commits, so every admin's panel shows it alike; halting asks
+ * for a second click, resuming does not.
  */
 export function TradingControls() {
-  const [halted, setHalted] = useState<ReadonlyMap<string, boolean>>(new Map());
+  const { tickers } = useTickers();
   const [confirming, setConfirming] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
-
-  const onTickers = useCallback((events: StreamEvent[]) => {
-    setHalted((current) => {
-      const next = new Map(current);
-      for (const event of events) {
-        const ticker = event.data as TickerView;
-        next.set(ticker.symbol, ticker.halted);
-      }
-      return next;
-    });
-  }, []);
-  useEventStream('/api/stream/tickers', ['ticker'], onTickers);
 
   async function toggle(symbol: string, halt: boolean) {
     if (halt && confirming !== symbol) return setConfirming(symbol);
     setConfirming(null);
     setFailure(null);
     try {
-      const view = await api<TradingStatusView>('POST', `/api/admin/markets/${symbol}/${halt ? 'halt' : 'resume'}`);
-      setHalted((current) => new Map(current).set(view.symbol, view.halted));
+      await api('POST', `/api/admin/markets/${symbol}/${halt ? 'halt' : 'resume'}`);
     } catch (error) {
       setFailure(error instanceof ApiFailure ? error.message : 'Não foi possível falar com a API.');
     }
@@ -43,21 +30,21 @@ export function TradingControls() {
         Negociação por ativo
       </h2>
       <ul className="divide-y divide-edge/50 text-xs" data-testid="trading-controls">
-        {[...halted].map(([symbol, isHalted]) => (
+        {[...(tickers?.values() ?? [])].map(({ symbol, halted }) => (
           <li key={symbol} className="flex items-center gap-2 px-2 py-1" data-testid={`control-${symbol}`}>
             <span className="w-14 text-gray-200">{symbol}</span>
-            <span className={isHalted ? 'text-amber-400' : 'text-emerald-400'}>
-              {isHalted ? 'suspenso' : 'em negociação'}
+            <span className={halted ? 'text-amber-400' : 'text-emerald-400'}>
+              {halted ? 'suspenso' : 'em negociação'}
             </span>
             <button
               type="button"
-              onClick={() => void toggle(symbol, !isHalted)}
+              onClick={() => void toggle(symbol, !halted)}
               onBlur={() => setConfirming((current) => (current === symbol ? null : current))}
               className={`ml-auto rounded px-2 py-0.5 ${
                 confirming === symbol ? 'bg-amber-600 text-white' : 'text-gray-300 hover:bg-gray-800'
               }`}
             >
-              {isHalted ? 'Retomar' : confirming === symbol ? `Confirmar: suspender ${symbol}` : 'Suspender'}
+              {halted ? 'Retomar' : confirming === symbol ? `Confirmar: suspender ${symbol}` : 'Suspender'}
             </button>
           </li>
         ))}
