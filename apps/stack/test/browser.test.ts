@@ -176,7 +176,9 @@ describe('the home broker and the admin panel in a browser', () => {
     // The sale's result: 10 × 40,00, less the 0,08 fee, less what the shares cost (38,00 each: granted at PETR4's
     // reference price).
     await seller.page.getByRole('tab', { name: 'Meus negócios' }).click();
-    await expect.poll(() => seller.page.getByTestId('trade-result').allTextContents()).toEqual(['R$\u00a019,92']);
+    await expect
+      .poll(() => seller.page.getByTestId('trade-result').allTextContents(), { timeout: 5_000 })
+      .toEqual(['R$\u00a019,92']);
     await seller.page.getByRole('tab', { name: 'Ordens abertas' }).click();
 
     // Cancel an order from the open orders list.
@@ -247,7 +249,7 @@ describe('the home broker and the admin panel in a browser', () => {
     const entries = page.getByTestId('statement-entry');
     // 5 × 41,00 = 205,00 and a 0,06 taker fee, named after the order; the opening grants below them, newest first.
     await expect
-      .poll(() => entries.allTextContents())
+      .poll(() => entries.allTextContents(), { timeout: 10_000 })
       .toEqual([
         expect.stringMatching(/Compra PETR4PETR4\+51\.005$/),
         expect.stringMatching(/Taxa da compra PETR4R\$-0,06-0,0699\.794,94$/),
@@ -259,7 +261,9 @@ describe('the home broker and the admin panel in a browser', () => {
       ]);
     await expect.poll(() => page.getByTestId('cash-total').textContent()).toBe('R$\u00a099.794,94');
     // The position at the last trade's price (the trader's own: 1.005 × 41,00), not at the reference price.
-    await expect.poll(() => page.getByTestId('position-PETR4').textContent()).toContain('41.205,00');
+    await expect
+      .poll(() => page.getByTestId('position-PETR4').textContent(), { timeout: 5_000 })
+      .toContain('41.205,00');
     const equity = async () => Number((await page.getByTestId('equity').textContent())!.replace(/\D/g, ''));
     const before = await equity();
 
@@ -267,9 +271,9 @@ describe('the home broker and the admin panel in a browser', () => {
     await page.getByLabel('Valor do saque').fill('1000,00');
     await page.getByRole('button', { name: 'Sacar' }).click();
     await expect.poll(() => page.getByTestId('withdrawal-done').textContent()).toBe('Saque de R$\u00a01.000,00 feito.');
-    await expect.poll(() => page.getByTestId('cash-total').textContent()).toBe('R$\u00a098.794,94');
-    await expect.poll(equity).toBe(before - 100_000);
-    await expect.poll(() => entries.first().textContent()).toMatch(/SaqueR\$-1\.000,0098\.794,94$/);
+    await expect.poll(() => page.getByTestId('cash-total').textContent(), { timeout: 5_000 }).toBe('R$\u00a098.794,94');
+    await expect.poll(equity, { timeout: 5_000 }).toBe(before - 100_000);
+    await expect.poll(() => entries.first().textContent(), { timeout: 5_000 }).toMatch(/SaqueR\$-1\.000,0098\.794,94$/);
     await page.screenshot({ path: join(SCREENSHOTS, 'account.png'), fullPage: true });
     await page.getByLabel('Valor do saque').fill('98794,95');
     await page.getByRole('button', { name: 'Sacar' }).click();
@@ -288,7 +292,7 @@ describe('the home broker and the admin panel in a browser', () => {
 
     // The month's figures for the tax return: 205,00 bought, nothing sold, 0,06 of fees, no result yet.
     await expect
-      .poll(() => page.getByTestId('tax-month').allTextContents())
+      .poll(() => page.getByTestId('tax-month').allTextContents(), { timeout: 5_000 })
       .toEqual([expect.stringMatching(/R\$\u00a0205,00R\$\u00a00,00R\$\u00a00,06R\$\u00a00,00$/)]);
     // The trades file for the accountant: the link downloads the CSV.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('trades-csv').click()]);
@@ -336,9 +340,9 @@ describe('the home broker and the admin panel in a browser', () => {
     await page.waitForURL('**/markets');
     await page.getByTestId('stream-cotações').and(page.locator('[data-state="live"]')).waitFor();
     const rows = page.getByTestId('market-overview').locator('tbody tr');
-    await expect.poll(() => rows.count()).toBe(5);
+    await expect.poll(() => rows.count(), { timeout: 5_000 }).toBe(5);
     // Before its first trade an instrument shows its reference price, marked as such.
-    await expect.poll(() => page.getByTestId('quote-BBDC4-last').textContent()).toBe('15,00ref.');
+    await expect.poll(() => page.getByTestId('quote-BBDC4-last').textContent(), { timeout: 5_000 }).toBe('15,00ref.');
     const volume = async () => Number((await page.getByTestId('quote-BBDC4-volume').textContent())!.replace(/\D/g, ''));
     const before = await volume();
     const [seller, buyer] = await Promise.all([programAccount('Vende'), programAccount('Compra')]);
@@ -365,7 +369,7 @@ describe('the home broker and the admin panel in a browser', () => {
       await admin.page.getByRole('button', { name: 'Entrar' }).click();
       await admin.page.waitForURL('**/admin');
       const control = admin.page.getByTestId('control-VALE3');
-      await expect.poll(() => control.textContent()).toContain('em negociação');
+      await expect.poll(() => control.textContent(), { timeout: 10_000 }).toContain('em negociação');
 
       await signUp(trader.page, 'Suspensa');
       await trader.page.goto(`${stack.web}/trade/VALE3`);
@@ -374,7 +378,7 @@ describe('the home broker and the admin panel in a browser', () => {
 
       await control.getByRole('button', { name: 'Suspender' }).click();
       await control.getByRole('button', { name: 'Confirmar: suspender VALE3' }).click();
-      await expect.poll(() => control.textContent()).toContain('suspenso');
+      await expect.poll(() => control.textContent(), { timeout: 5_000 }).toContain('suspenso');
       // The trader's screen hears of it live: a badge, and a ticket that sends nothing.
       await expect.poll(() => traderTicket.getByTestId('ticket-halted').count(), { timeout: 5_000 }).toBe(1);
       await expect.poll(() => trader.page.getByTestId('halted').count()).toBe(1);
@@ -407,14 +411,14 @@ describe('the home broker and the admin panel in a browser', () => {
       await expect
         .poll(() => page.getByTestId('order-ticket').textContent())
         .toContain('A corretora não confirmou a ordem. Enviar de novo não a duplica.');
-      await expect.poll(() => open.count()).toBe(1);
+      await expect.poll(() => open.count(), { timeout: 10_000 }).toBe(1);
       // Sent again: the same Idempotency-Key, so the API answers with the order it placed the first time.
       await page.getByTestId('order-ticket').getByLabel('Quantidade', { exact: true }).press('Enter');
       await expect.poll(() => page.getByTestId('order-ticket').textContent()).toMatch(/Ordem enviada: compra 7 PETR4/);
       expect(lost).toBe(1);
       // The same order placed again on purpose, after an answer, is a new order.
       await page.getByTestId('order-ticket').getByLabel('Quantidade', { exact: true }).press('Enter');
-      await expect.poll(() => open.count()).toBe(2);
+      await expect.poll(() => open.count(), { timeout: 10_000 }).toBe(2);
       await page.waitForTimeout(500);
       expect(await open.count()).toBe(2);
       expect(errors).toEqual([]);
