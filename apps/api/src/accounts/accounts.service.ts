@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AccountView, CreatedAccount, SignupRequest } from '@bolsa/contracts';
 import { hashPassword, passwordMatches, UNKNOWN_ACCOUNT_HASH } from '../auth/passwords.js';
 import { LoginLimiter } from '../auth/login-limiter.js';
+import { Sessions } from '../auth/sessions.js';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { isUniqueViolation } from '../database/errors.js';
 import { SqlPool } from '../database/sql-pool.js';
@@ -24,6 +25,7 @@ export class AccountsService {
     @Inject(WalletStore) private readonly wallets: WalletStore,
     @Inject(ApiKeysService) private readonly keys: ApiKeysService,
     @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
+    @Inject(Sessions) private readonly sessions: Sessions,
   ) {
     this.perEmail = new LoginLimiter(config.loginLimit.maxFailures, config.loginLimit.windowMs);
     this.perAddress = new LoginLimiter(config.loginLimit.maxFailures * 10, config.loginLimit.windowMs);
@@ -89,10 +91,11 @@ export class AccountsService {
   }
 
   /**
-   * A new password, given the current one. Wrong guesses count against the account's email as failed logins do,
-   * so this is no way around the login limit.
+   * A new password, given the current one; with it, every other session of the account ends (`keepSession`, the
+   * caller's own, stays). Wrong guesses count against the account's email as failed logins do, so this is no way
+   * around the login limit.
    */
-  async changePassword(accountId: string, current: string, next: string): Promise<void> {
+  async changePassword(accountId: string, current: string, next: string, keepSession: string | null): Promise<void> {
     const { rows } = await this.sql.query<AccountRow>('SELECT * FROM accounts WHERE id = $1', [accountId]);
     const account = rows[0];
     if (account === undefined) throw new ApiError('not_found', 'no such account');
@@ -111,7 +114,10 @@ export class AccountsService {
     }
     this.perEmail.reset(key);
     const hash = await hashPassword(next, this.config.passwordHashCost);
-    await this.sql.query('UPDATE accounts SET password_hash = $2 WHERE id = $1', [accountId, hash]);
+    await this.sql.transaction(async (tx) => {
+      await tx.query('UPDATE accounts SET password_hash = $2 WHERE id = $1', [accountId, hash]);
+      await this.sessions.endOthers(accountId, keepSession, tx);
+    });
   }
 
   async view(accountId: string): Promise<AccountView> {

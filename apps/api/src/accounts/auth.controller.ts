@@ -68,8 +68,8 @@ export class AuthController {
   async changePassword(@Req() request: Request, @Body() body: unknown): Promise<void> {
     const caller = callerOf(request);
     const { currentPassword, newPassword } = parseBody(ChangePasswordRequest, body);
-    await this.accounts.changePassword(caller.accountId, currentPassword, newPassword);
-    await this.sessions.endOthers(caller.accountId, caller.via === 'session' ? caller.credentialId : null);
+    const keep = caller.via === 'session' ? caller.credentialId : null;
+    await this.accounts.changePassword(caller.accountId, currentPassword, newPassword, keep);
   }
 
   /** Who the cookie belongs to, and the CSRF token a reloaded page needs. */

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Role } from '@bolsa/contracts';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { SqlPool } from '../database/sql-pool.js';
+import type { Queryable } from '../wallets/ledger.js';
 
 export interface StartedSession {
   /** Goes in the httpOnly cookie; only its hash is stored. */
@@ -69,8 +70,8 @@ export class Sessions {
   }
 
   /** Ends every session of the account but `keep` (the one changing the password, if it is a session). */
-  async endOthers(accountId: string, keep: string | null): Promise<void> {
-    await this.sql.query(
+  async endOthers(accountId: string, keep: string | null, db: Queryable = this.sql): Promise<void> {
+    await db.query(
       `UPDATE sessions SET revoked_at = now()
         WHERE account_id = $1 AND revoked_at IS NULL AND ($2::text IS NULL OR id <> $2)`,
       [accountId, keep],
