@@ -57,6 +57,11 @@ describe('trading halts', () => {
     expect(tickers.at(-1)).toMatchObject({ symbol: 'ITUB4', halted: true });
     expect((await ticker('ITUB4')).halted).toBe(true);
     expect((await ticker('BBDC4')).halted).toBe(false);
+    const haltedGauges = async () => {
+      const metrics = await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
+      return metrics.body.match(/^api_trading_halted\{symbol="(\w+)"\} 1$/gm) ?? [];
+    };
+    expect(await haltedGauges()).toEqual(['api_trading_halted{symbol="ITUB4"} 1']);
 
     const cashBefore = await cash(trader);
     const refused = await buy(trader, 'ITUB4', '31.00');
@@ -82,6 +87,7 @@ describe('trading halts', () => {
     const resumed = await api.request('POST', '/api/admin/markets/ITUB4/resume', { token: admin.apiKey });
     expect(TradingStatusView.parse(resumed.body)).toEqual({ symbol: 'ITUB4', halted: false, since: null });
     expect((await ticker('ITUB4')).halted).toBe(false);
+    expect(await haltedGauges()).toEqual([]);
     const after = await buy(trader, 'ITUB4', '31.00');
     expect(after.status).toBe(202);
     await until(async () => (await status(trader, OrderView.parse(after.body).orderId)) === 'open');

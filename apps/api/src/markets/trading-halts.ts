@@ -3,6 +3,7 @@ import type { TradingStatusView } from '@bolsa/contracts';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiError } from '../errors/api-error.js';
 import { ApiLogger } from '../observability/logger.js';
+import { ApiMetrics } from '../observability/metrics.js';
 import { InstrumentRegistry } from './instrument-registry.js';
 
 /** The refusal of an order or amend in a halted instrument, on the field that names it. */
@@ -22,7 +23,17 @@ export class TradingHalts {
     @Inject(SqlPool) private readonly sql: SqlPool,
     @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
     @Inject(ApiLogger) private readonly logger: ApiLogger,
-  ) {}
+    @Inject(ApiMetrics) metrics: ApiMetrics,
+  ) {
+    metrics.watchHalts(() => this.statuses());
+  }
+
+  /** Every instrument, halted or not. */
+  async statuses(): Promise<Map<string, boolean>> {
+    const { rows } = await this.sql.query<{ symbol: string }>('SELECT symbol FROM trading_halts');
+    const halted = new Set(rows.map((row) => row.symbol));
+    return new Map(this.instruments.list().map(({ symbol }) => [symbol, halted.has(symbol)]));
+  }
 
   /** Halting a halted instrument changes nothing (it stays halted since the first time). */
   async halt(symbol: string, traceId: string): Promise<TradingStatusView> {

@@ -118,6 +118,18 @@ export class ApiMetrics {
       this.dbPool.set({ state: 'waiting' }, this.pool.waitingCount);
     },
   });
+  private halts: (() => Promise<ReadonlyMap<string, boolean>>) | null = null;
+  readonly tradingHalted = new Gauge({
+    name: 'api_trading_halted',
+    help: 'Whether an administrator has halted trading in the instrument (1) or not (0), read at every scrape',
+    labelNames: ['symbol'] as const,
+    registers: [this.registry],
+    collect: async () => {
+      // With the database out of reach the last values stay, rather than the scrape failing.
+      const statuses = await this.halts?.().catch(() => null);
+      for (const [symbol, halted] of statuses ?? []) this.tradingHalted.set({ symbol }, halted ? 1 : 0);
+    },
+  });
   readonly dbSeconds = new Histogram({
     name: 'api_db_operation_duration_seconds',
     help: 'Database work per operation: placing an order with its hold, storing and settling an event batch',
@@ -131,6 +143,11 @@ export class ApiMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+
+  /** Reports which instruments are halted at every scrape. */
+  watchHalts(read: () => Promise<ReadonlyMap<string, boolean>>): void {
+    this.halts = read;
+  }
 
   /** Reports a pg pool's connections at every scrape. */
   watchPool(pool: { totalCount: number; idleCount: number; waitingCount: number }): void {
