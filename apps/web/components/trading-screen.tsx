@@ -9,7 +9,7 @@ import type {
   WalletView,
 } from '@bolsa/contracts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, fetchTickers } from '../lib/api';
+import { api } from '../lib/api';
 import { applyLevelDeltas, bookFromSnapshot, EMPTY_BOOK, ladder, type BookState } from '../lib/book';
 import { addStreamEvents, type Notice } from '../lib/notices';
 import { markPrices } from '../lib/portfolio';
@@ -17,6 +17,7 @@ import { centsOf } from '../lib/format';
 import { instrumentOf } from '../lib/ticket';
 import { addTrades } from '../lib/trades';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
+import { useTickers } from '../lib/use-tickers';
 import { CandleChart } from './candle-chart';
 import { TransferForm } from './transfer-form';
 import { Notices } from './notices';
@@ -29,6 +30,7 @@ import { TimeAndSales } from './time-and-sales';
 import { WalletPanel } from './wallet-panel';
 
 const DEPTH = 8;
+const NO_TICKERS: ReadonlyMap<string, TickerView> = new Map();
 
 /** A column of panels from lg up; below, its box dissolves so that each panel takes its own place. */
 const COLUMN = 'contents lg:flex lg:min-w-0 lg:flex-col lg:gap-3';
@@ -40,7 +42,6 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   const [fees, setFees] = useState<FeeSchedule>({ makerBps: 0, takerBps: 0 });
   const [book, setBook] = useState<BookState>(EMPTY_BOOK);
   const [trades, setTrades] = useState<TradeView[]>([]);
-  const [tickers, setTickers] = useState<Map<string, TickerView>>(new Map());
   const [wallet, setWallet] = useState<WalletView | null>(null);
   const [ordersVersion, setOrdersVersion] = useState(0);
   const [notices, setNotices] = useState<readonly Notice[]>([]);
@@ -54,17 +55,6 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   }, []);
 
   useEffect(() => {
-    if (instruments.length === 0) return;
-    void fetchTickers(instruments.map((i) => i.symbol)).then((list) =>
-      setTickers((current) => {
-        const next = new Map(current);
-        for (const ticker of list) if (ticker.symbol !== symbol) next.set(ticker.symbol, ticker);
-        return next;
-      }),
-    );
-  }, [instruments, symbol]);
-
-  useEffect(() => {
     early.current = [];
     setBook(EMPTY_BOOK);
     setTrades([]);
@@ -72,13 +62,11 @@ export function TradingScreen({ symbol }: { symbol: string }) {
     void Promise.all([
       api<BookView>('GET', `/api/markets/${symbol}/book?depth=50`),
       api<TradeView[]>('GET', `/api/markets/${symbol}/trades?limit=100`),
-      api<TickerView>('GET', `/api/markets/${symbol}/ticker`),
-    ]).then(([snapshot, recent, ticker]) => {
+    ]).then(([snapshot, recent]) => {
       if (cancelled) return;
       setBook(applyLevelDeltas(bookFromSnapshot(snapshot), early.current ?? []));
       early.current = null;
       setTrades((live) => addTrades(recent, [...live].reverse()));
-      setTickers((current) => new Map(current).set(symbol, ticker));
     });
     return () => {
       cancelled = true;
@@ -89,13 +77,11 @@ export function TradingScreen({ symbol }: { symbol: string }) {
     (events: StreamEvent[]) => {
       const levels = events.filter((e) => e.kind === 'level').map((e) => e.data as LevelDeltaView);
       const arrived = events.filter((e) => e.kind === 'trade').map((e) => e.data as TradeView);
-      const ticker = events.findLast((e) => e.kind === 'ticker')?.data as TickerView | undefined;
       if (levels.length > 0) {
         if (early.current !== null) early.current.push(...levels);
         else setBook((current) => applyLevelDeltas(current, levels));
       }
       if (arrived.length > 0) setTrades((current) => addTrades(current, arrived));
-      if (ticker !== undefined) setTickers((current) => new Map(current).set(symbol, ticker));
     },
     [symbol],
   );
@@ -106,7 +92,9 @@ export function TradingScreen({ symbol }: { symbol: string }) {
     if (events.some((e) => e.kind === 'order' || e.kind === 'fill')) setOrdersVersion((n) => n + 1);
   }, []);
 
-  const marketState = useEventStream(`/api/stream/markets/${symbol}`, ['trade', 'level', 'ticker'], onMarket);
+  const marketState = useEventStream(`/api/stream/markets/${symbol}`, ['trade', 'level'], onMarket);
+  // Every instrument's ticker, this one's for the header and the ticket, the others' to value the wallet.
+  const tickers = useTickers().tickers ?? NO_TICKERS;
   const mineState = useEventStream(
     account === null ? null : '/api/stream/me',
     ['order', 'fill', 'stop', 'wallet'],

@@ -1,4 +1,4 @@
-import { ApiErrorBody, type FieldError, type TickerView } from '@bolsa/contracts';
+import { ApiErrorBody, type FieldError } from '@bolsa/contracts';
 
 /** An error answer of the API, with its machine-readable code and the fields at fault. */
 export class ApiFailure extends Error {
@@ -50,12 +50,4 @@ export async function api<T>(
 /** A fresh Idempotency-Key: 128 random bits in hex (`crypto.randomUUID` needs a secure context; this does not). */
 export function newIdempotencyKey(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
-/** The tickers of these instruments; one that cannot be read is left out. */
-export async function fetchTickers(symbols: readonly string[]): Promise<TickerView[]> {
-  const list = await Promise.all(
-    symbols.map((symbol) => api<TickerView>('GET', `/api/markets/${symbol}/ticker`).catch(() => null)),
-  );
-  return list.filter((ticker) => ticker !== null);
 }
