@@ -138,7 +138,7 @@ describe('the home broker and the admin panel in a browser', () => {
     // The seller's limit order rests and shows among the open orders and in the book.
     await ticket(seller.page, 'Vender', '40,00', '10');
     const openOrders = seller.page.getByTestId('open-orders').getByTestId('order-row');
-    await expect.poll(() => openOrders.count()).toBe(1);
+    await expect.poll(() => openOrders.count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => seller.page.getByTestId('asks').textContent()).toContain('40,00');
     await expect.poll(() => buyer.page.getByTestId('asks').textContent()).toContain('40,00');
 
@@ -167,7 +167,7 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect.poll(() => buyer.page.getByTestId('cash-available').textContent()).toBe('R$\u00a0102.099,88');
     await expect.poll(() => seller.page.getByTestId('position-PETR4-quantity').textContent()).toBe('990');
     await expect.poll(() => seller.page.getByTestId('cash-available').textContent()).toBe('R$\u00a0100.399,92');
-    await expect.poll(() => openOrders.count()).toBe(0);
+    await expect.poll(() => openOrders.count(), { timeout: 10_000 }).toBe(0);
 
     // The admin panel saw it live.
     await expect.poll(() => admin.page.getByTestId('admin-trades').textContent()).toContain('40,00');
@@ -183,9 +183,9 @@ describe('the home broker and the admin panel in a browser', () => {
 
     // Cancel an order from the open orders list.
     await ticket(seller.page, 'Vender', '45,00', '3');
-    await expect.poll(() => openOrders.count()).toBe(1);
+    await expect.poll(() => openOrders.count(), { timeout: 10_000 }).toBe(1);
     await openOrders.first().getByRole('button', { name: 'Cancelar' }).click();
-    await expect.poll(() => openOrders.count()).toBe(0);
+    await expect.poll(() => openOrders.count(), { timeout: 10_000 }).toBe(0);
     await seller.page.getByRole('tab', { name: 'Histórico' }).click();
     await expect
       .poll(() => seller.page.getByTestId('order-history').textContent())
@@ -195,11 +195,11 @@ describe('the home broker and the admin panel in a browser', () => {
     const buyerOrders = buyer.page.getByTestId('open-orders').getByTestId('order-row');
     await buyerTicket.getByLabel('Validade').selectOption('DAY');
     await ticket(buyer.page, 'Comprar', '30,00', '2');
-    await expect.poll(() => buyerOrders.count()).toBe(1);
+    await expect.poll(() => buyerOrders.count(), { timeout: 10_000 }).toBe(1);
     await admin.page.getByRole('button', { name: 'Encerrar pregão' }).click();
     await admin.page.getByRole('button', { name: /Confirmar/ }).click();
     await expect.poll(() => admin.page.getByTestId('end-of-day-notice').textContent()).toMatch(/encerrado/);
-    await expect.poll(() => buyerOrders.count()).toBe(0);
+    await expect.poll(() => buyerOrders.count(), { timeout: 10_000 }).toBe(0);
     await buyer.page.getByRole('tab', { name: 'Histórico' }).click();
     await expect.poll(() => buyer.page.getByTestId('order-history').textContent()).toMatch(/expirada/);
     await buyer.page.getByRole('tab', { name: 'Ordens abertas' }).click();
@@ -463,7 +463,7 @@ describe('the home broker and the admin panel in a browser', () => {
     await phoneTicket.getByLabel('Tipo').selectOption('limit');
     for (const price of ['12,00', '12,10']) await ticket(phone.page, 'Comprar', price, '5');
     const open = phone.page.getByTestId('open-orders').getByTestId('order-row');
-    await expect.poll(() => open.count()).toBe(3);
+    await expect.poll(() => open.count(), { timeout: 10_000 }).toBe(3);
     await phone.page.getByRole('button', { name: 'Cancelar todas' }).click();
     await phone.page.getByRole('button', { name: 'Confirmar: cancelar 3' }).click();
     // Three cancels through the engine and back: more than expect.poll's default second when CI is busy.
