@@ -36,6 +36,8 @@ interface MyTradeRow {
   aggressor_side: Side;
   executed_at: Date;
   role: 'maker' | 'taker';
+  /** The side the account took: the aggressor's as the taker, the other as the maker. */
+  side: Side;
   order_id: string;
   fee: string;
   /** What the shares cost, on the selling side of a trade that recorded it. */
@@ -43,7 +45,6 @@ interface MyTradeRow {
 }
 
 export function toMyTradeView(row: MyTradeRow): MyTradeView {
-  const side: Side = row.role === 'taker' ? row.aggressor_side : row.aggressor_side === 'buy' ? 'sell' : 'buy';
   const notional = BigInt(row.price) * BigInt(row.quantity);
   const realized = row.sale_cost === null ? null : notional - BigInt(row.fee) - BigInt(row.sale_cost);
   return {
@@ -55,7 +56,7 @@ export function toMyTradeView(row: MyTradeRow): MyTradeView {
     executedAt: row.executed_at.toISOString(),
     sequence: row.sequence,
     orderId: row.order_id,
-    side,
+    side: row.side,
     role: row.role,
     notional: formatCents(Number(notional)),
     fee: formatCents(Number(row.fee)),
@@ -64,16 +65,18 @@ export function toMyTradeView(row: MyTradeRow): MyTradeView {
 }
 
 /**
- * The trades of account $1, one row per side it took (both sides of a self-trade), with the side's fee and, on
- * the selling side, what the shares cost.
+ * The trades of account $1, one row per side it took (both sides of a self-trade), with that side, its fee and,
+ * on the selling side, what the shares cost.
  */
 const MY_TRADES = `(
   SELECT id, symbol, sequence, price, quantity, aggressor_side, executed_at, 'maker' AS role,
+         CASE WHEN aggressor_side = 'buy' THEN 'sell' ELSE 'buy' END AS side,
          maker_order_id AS order_id, maker_fee AS fee,
          CASE WHEN aggressor_side = 'buy' THEN seller_cost END AS sale_cost
     FROM trades WHERE maker_account_id = $1
   UNION ALL
   SELECT id, symbol, sequence, price, quantity, aggressor_side, executed_at, 'taker' AS role,
+         aggressor_side AS side,
          taker_order_id AS order_id, taker_fee AS fee,
          CASE WHEN aggressor_side = 'sell' THEN seller_cost END AS sale_cost
     FROM trades WHERE taker_account_id = $1
@@ -140,9 +143,7 @@ export class HistoryStore {
               sum(price * quantity) FILTER (WHERE side = 'sell') AS sales,
               sum(fee) AS fees,
               COALESCE(sum(price * quantity - fee - sale_cost) FILTER (WHERE sale_cost IS NOT NULL), 0) AS realized
-         FROM (SELECT mine.*, CASE WHEN role = 'taker' THEN aggressor_side
-                                   WHEN aggressor_side = 'buy' THEN 'sell' ELSE 'buy' END AS side
-                 FROM ${MY_TRADES} mine) sided
+         FROM ${MY_TRADES} mine
         GROUP BY 1 ORDER BY 1 DESC LIMIT $3`,
       [accountId, timeZone, months],
     );
