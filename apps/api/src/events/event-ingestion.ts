@@ -109,7 +109,7 @@ export class EventIngestion {
         const plainEvents = fresh.map((stored) => stored.event);
         const trades = plainEvents.filter((event): event is Trade => event.type === 'trade');
         const settlement = await this.settlement.prepare(tx, plainEvents);
-        const fees = settlement?.outcome.fees ?? new Map<string, TradeCosts>();
+        const costs = settlement?.outcome.tradeCosts ?? new Map<string, TradeCosts>();
         const levels = latestLevels(plainEvents.filter((event): event is Level => event.type === 'level_changed'));
         // Settlement's locks are held from here to the commit: one statement and the commit itself.
         await writeBatch(tx, {
@@ -117,7 +117,7 @@ export class EventIngestion {
           candles: candleChanges(trades),
           emptiedLevels: levels.filter((level) => level.quantity === 0),
           levels: levels.filter((level) => level.quantity > 0),
-          trades: trades.map((event) => tradeRow(event, fees.get(event.tradeId))),
+          trades: trades.map((event) => tradeRow(event, costs.get(event.tradeId))),
           totals: totalsChanges(plainEvents),
           settlement,
         });

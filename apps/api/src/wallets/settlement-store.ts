@@ -79,11 +79,11 @@ export class SettlementStore {
 
   /** Counted before the commit: a rolled-back batch is retried and counted again, so these are approximate. */
   private count(outcome: SettlementOutcome): void {
-    this.metrics.settledTrades.inc(outcome.fees.size);
+    this.metrics.settledTrades.inc(outcome.tradeCosts.size);
     this.metrics.unsettledTrades.inc(outcome.unsettled.length);
 
     let fees = 0n;
-    for (const { makerFee, takerFee } of outcome.fees.values()) fees += makerFee + takerFee;
+    for (const { makerFee, takerFee } of outcome.tradeCosts.values()) fees += makerFee + takerFee;
     this.metrics.feesCollected.inc(Number(fees));
     for (const entry of outcome.ledger) this.metrics.ledgerEntries.inc({ reason: entry.reason });
   }

@@ -87,7 +87,7 @@ describe('settle', () => {
     expect(balances.get(balanceKey(BUYER, 'PETR4'))!.costBasis).toBe(paid);
     // What the buy still holds is exactly what its balance still holds, ready to be released.
     expect(balances.get(balanceKey(BUYER, CASH))!.held).toBe(orders.get(BUY)!.holdAmount);
-    expect(outcome.fees.size).toBe(100);
+    expect(outcome.tradeCosts.size).toBe(100);
   });
 
   it('takes sold shares out of the position at their average cost', () => {

@@ -36,7 +36,7 @@ export interface FeeRates {
 export interface SettlementOutcome {
   readonly ledger: LedgerRow[];
   /** Per trade: its fees, and what the seller's shares cost (average cost) as they left. */
-  readonly fees: Map<string, TradeCosts>;
+  readonly tradeCosts: Map<string, TradeCosts>;
   readonly changedBalances: Set<string>;
   readonly changedOrders: Set<string>;
   /**
@@ -118,7 +118,7 @@ export function settle(
 ): SettlementOutcome {
   const outcome: SettlementOutcome = {
     ledger: [],
-    fees: new Map(),
+    tradeCosts: new Map(),
     changedBalances: new Set(),
     changedOrders: new Set(),
     unsettled: [],
@@ -215,7 +215,7 @@ export function settle(
 
     if (buyerFee > 0n) change(EXCHANGE_ACCOUNT_ID, CASH, 'fee', buyerFee, 0n, buyer);
     if (sellerFee > 0n) change(EXCHANGE_ACCOUNT_ID, CASH, 'fee', sellerFee, 0n, seller);
-    outcome.fees.set(trade.tradeId, {
+    outcome.tradeCosts.set(trade.tradeId, {
       makerFee: buyerIsTaker ? sellerFee : buyerFee,
       takerFee: buyerIsTaker ? buyerFee : sellerFee,
       sellerCost,
