@@ -69,8 +69,11 @@ export class Sessions {
         };
   }
 
-  /** Ends every session of the account but `keep` (the one changing the password, if it is a session). */
-  async endOthers(accountId: string, keep: string | null, db: Queryable = this.sql): Promise<void> {
+  /**
+   * Ends every session of the account but `keep` (the one changing the password, if it is a session), in the
+   * caller's transaction.
+   */
+  async endOthers(db: Queryable, accountId: string, keep: string | null): Promise<void> {
     await db.query(
       `UPDATE sessions SET revoked_at = now()
         WHERE account_id = $1 AND revoked_at IS NULL AND ($2::text IS NULL OR id <> $2)`,
