@@ -52,6 +52,10 @@ afterAll(async () => {
 const sentFor = (orderId: string) =>
   placements.filter((command) => command.type === 'place_order' && command.orderId === orderId);
 
+async function place(token: string, body: Record<string, string>): Promise<OrderView> {
+  return OrderView.parse((await api.request('POST', '/api/orders', { token, body })).body);
+}
+
 async function order(token: string, orderId: string): Promise<OrderView> {
   return OrderView.parse((await api.request('GET', `/api/orders/${orderId}`, { token })).body);
 }
@@ -106,14 +110,13 @@ describe('orders recorded but never answered by the engine', () => {
   it('sends an order whose sender died before publishing it, and the order trades once', async () => {
     const seller = await newTrader(api, 'stranded-seller');
     const buyer = await newTrader(api, 'stranded-buyer');
-    const sell = OrderView.parse(
-      (
-        await api.request('POST', '/api/orders', {
-          token: seller.apiKey,
-          body: { symbol: 'ITUB4', side: 'sell', type: 'limit', price: '31.00', quantity: '30' },
-        })
-      ).body,
-    );
+    const sell = await place(seller.apiKey, {
+      symbol: 'ITUB4',
+      side: 'sell',
+      type: 'limit',
+      price: '31.00',
+      quantity: '30',
+    });
     await until(async () => (await order(seller.apiKey, sell.orderId)).status === 'open');
     const before = await wallet(buyer.apiKey);
 
@@ -151,14 +154,13 @@ describe('orders recorded but never answered by the engine', () => {
     engine.pause();
     let placed: OrderView;
     try {
-      placed = OrderView.parse(
-        (
-          await api.request('POST', '/api/orders', {
-            token: trader.apiKey,
-            body: { symbol: 'ITUB4', side: 'buy', type: 'limit', price: '29.00', quantity: '5' },
-          })
-        ).body,
-      );
+      placed = await place(trader.apiKey, {
+        symbol: 'ITUB4',
+        side: 'buy',
+        type: 'limit',
+        price: '29.00',
+        quantity: '5',
+      });
       // Published once by the request, then again by the re-sender while the engine takes nothing.
       const sent = await until(async () => sentFor(placed.orderId).length >= 2 && sentFor(placed.orderId));
       expect(new Set(sent.map((command) => command.timestamp)).size).toBe(1);
@@ -170,14 +172,13 @@ describe('orders recorded but never answered by the engine', () => {
     }
     await until(async () => (await order(trader.apiKey, placed.orderId)).status === 'open');
     // The copies were sent before the order opened, so they are through the engine once an order sent after them is.
-    const marker = OrderView.parse(
-      (
-        await api.request('POST', '/api/orders', {
-          token: trader.apiKey,
-          body: { symbol: 'ITUB4', side: 'buy', type: 'limit', price: '28.00', quantity: '1' },
-        })
-      ).body,
-    );
+    const marker = await place(trader.apiKey, {
+      symbol: 'ITUB4',
+      side: 'buy',
+      type: 'limit',
+      price: '28.00',
+      quantity: '1',
+    });
     await until(async () => (await order(trader.apiKey, marker.orderId)).status === 'open');
     expect(await storedEvents(placed.orderId)).toEqual(['order_accepted']);
     // Held once: this order's hold and the marker's, nothing more.
@@ -192,14 +193,7 @@ describe('an order first sent too long after it was recorded', () => {
     engine.pause();
     let placed: OrderView;
     try {
-      placed = OrderView.parse(
-        (
-          await api.request('POST', '/api/orders', {
-            token: trader.apiKey,
-            body: { symbol: 'BBDC4', side: 'buy', type: 'market', quantity: '5' },
-          })
-        ).body,
-      );
+      placed = await place(trader.apiKey, { symbol: 'BBDC4', side: 'buy', type: 'market', quantity: '5' });
       // BBDC4 has not traded here: 10% above its reference price, 15.00.
       expect(placed.protectionPrice).toBe('16.50');
       const sent = await until(async () => sentFor(placed.orderId).length >= 2 && sentFor(placed.orderId));
