@@ -1,7 +1,6 @@
 'use client';
 import { useState, type FormEvent } from 'react';
 import { api, ApiFailure } from '../lib/api';
-import { fieldMessages } from '../lib/ticket';
 import { Field } from './field';
 
 /** The API's field errors in the trader's words where its codes say enough. */
@@ -37,9 +36,9 @@ export function PasswordForm() {
       form.reset();
       setMessage({ ok: true, text: 'Senha alterada. As outras sessões desta conta foram encerradas.' });
     } catch (failure) {
-      const byField = failure instanceof ApiFailure ? fieldMessages(failure.fields) : {};
+      const byField: Record<string, string> = {};
       for (const field of failure instanceof ApiFailure ? failure.fields : []) {
-        byField[field.field] = CODES[field.code] ?? field.message;
+        byField[field.field] ??= CODES[field.code] ?? field.message;
       }
       const current = byField['currentPassword'];
       const next = byField['newPassword'];

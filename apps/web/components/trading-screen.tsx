@@ -73,18 +73,15 @@ export function TradingScreen({ symbol }: { symbol: string }) {
     };
   }, [symbol]);
 
-  const onMarket = useCallback(
-    (events: StreamEvent[]) => {
-      const levels = events.filter((e) => e.kind === 'level').map((e) => e.data as LevelDeltaView);
-      const arrived = events.filter((e) => e.kind === 'trade').map((e) => e.data as TradeView);
-      if (levels.length > 0) {
-        if (early.current !== null) early.current.push(...levels);
-        else setBook((current) => applyLevelDeltas(current, levels));
-      }
-      if (arrived.length > 0) setTrades((current) => addTrades(current, arrived));
-    },
-    [symbol],
-  );
+  const onMarket = useCallback((events: StreamEvent[]) => {
+    const levels = events.filter((e) => e.kind === 'level').map((e) => e.data as LevelDeltaView);
+    const arrived = events.filter((e) => e.kind === 'trade').map((e) => e.data as TradeView);
+    if (levels.length > 0) {
+      if (early.current !== null) early.current.push(...levels);
+      else setBook((current) => applyLevelDeltas(current, levels));
+    }
+    if (arrived.length > 0) setTrades((current) => addTrades(current, arrived));
+  }, []);
   const onMine = useCallback((events: StreamEvent[]) => {
     const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
     if (latest !== undefined) setWallet(latest);
