@@ -7,6 +7,7 @@ describe('order status text', () => {
     expect(orderStatusText('open', null)).toBe('aberta');
     expect(orderStatusText('rejected', 'stale_command')).toBe('rejeitada (chegou tarde à bolsa)');
     expect(orderStatusText('rejected', 'not_submitted')).toBe('rejeitada (bolsa indisponível)');
+    expect(orderStatusText('rejected', 'trading_halted')).toBe('rejeitada (negociação suspensa)');
     expect(orderStatusText('cancelled', 'requested')).toBe('cancelada (a pedido)');
     expect(orderStatusText('expired', 'end_of_day')).toBe('expirada (fim do pregão)');
     for (const status of OrderStatus.options) expect(orderStatusText(status, null)).not.toBe(status);

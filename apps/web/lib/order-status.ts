@@ -27,6 +27,7 @@ const REJECTED: Record<RejectReason | 'not_submitted', string> = {
   not_amendable: 'alteração não permitida',
   quantity_below_filled: 'quantidade abaixo do executado',
   stale_command: 'chegou tarde à bolsa',
+  trading_halted: 'negociação suspensa',
   not_submitted: 'bolsa indisponível',
 };
 

@@ -101,11 +101,37 @@ export const EndOfDayCommand = z.object({
 });
 export type EndOfDayCommand = z.infer<typeof EndOfDayCommand>;
 
+/**
+ * Suspends trading in one symbol: until `resume_trading`, the book refuses new orders and amends
+ * (`trading_halted`), takes cancels, and its resting orders wait. Sent by the exchange, not by traders.
+ */
+export const HaltTradingCommand = z.object({
+  ...commandEnvelope,
+  type: z.literal('halt_trading'),
+});
+export type HaltTradingCommand = z.infer<typeof HaltTradingCommand>;
+
+export const ResumeTradingCommand = z.object({
+  ...commandEnvelope,
+  type: z.literal('resume_trading'),
+});
+export type ResumeTradingCommand = z.infer<typeof ResumeTradingCommand>;
+
+/** The exchange's own commands to a whole book: they name no order and cause no rejection. */
+export type MarketCommand = EndOfDayCommand | HaltTradingCommand | ResumeTradingCommand;
+
 export const OrderCommand = z.discriminatedUnion('type', [
   PlaceOrderCommand,
   CancelOrderCommand,
   AmendOrderCommand,
   EndOfDayCommand,
+  HaltTradingCommand,
+  ResumeTradingCommand,
 ]);
 export type OrderCommand = z.infer<typeof OrderCommand>;
 export type OrderCommandType = OrderCommand['type'];
+
+/** Whether a command names an order (a placement, cancel or amend) rather than a whole book. */
+export function namesAnOrder(command: OrderCommand): command is Exclude<OrderCommand, MarketCommand> {
+  return command.type === 'place_order' || command.type === 'cancel_order' || command.type === 'amend_order';
+}

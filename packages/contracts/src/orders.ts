@@ -41,6 +41,8 @@ export const RejectReason = z.enum([
   'quantity_below_filled',
   /** A placement sent too long after its order was recorded, or older than the window in which re-sends are known. */
   'stale_command',
+  /** A placement or amend while trading in the symbol is halted. */
+  'trading_halted',
 ]);
 export type RejectReason = z.infer<typeof RejectReason>;
 

@@ -73,6 +73,8 @@ export function validCommands(): OrderCommand[] {
       quantity: 50,
     },
     { ...envelope, type: 'end_of_day' },
+    { ...envelope, type: 'halt_trading' },
+    { ...envelope, type: 'resume_trading' },
   ];
 }
 

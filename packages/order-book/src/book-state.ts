@@ -51,6 +51,8 @@ export interface BookSnapshot {
   readonly lastTradePrice: number;
   readonly trades: number;
   readonly arrivals: number;
+  /** Present (true) only while trading is halted, so snapshots of books that never halted read as before. */
+  readonly halted?: true;
   /** Bids best price first, then asks best first, each level in FIFO order; then buy stops, then sell stops, each in trigger order. */
   readonly orders: SnapshotOrder[];
 }
@@ -108,6 +110,7 @@ export function snapshotBook(book: OrderBook): BookSnapshot {
     lastTradePrice: book.lastPrice,
     trades: book.trades,
     arrivals: book.arrivals,
+    ...(book.halted ? { halted: true as const } : {}),
     orders: canonicalSlots(book).map((slot) => orderTuple(book, slot)),
   };
 }
@@ -164,6 +167,7 @@ export function loadSnapshot(book: OrderBook, snapshot: BookSnapshot): void {
   book.lastPrice = snapshot.lastTradePrice;
   book.trades = snapshot.trades;
   book.arrivals = snapshot.arrivals;
+  book.halted = snapshot.halted === true;
 }
 
 /** FNV-1a over two 32-bit lanes of every number that defines the book's state; 16 hex digits. */
@@ -179,6 +183,7 @@ export function hashBook(book: OrderBook): string {
   mix(book.lastPrice);
   mix(book.trades);
   mix(book.arrivals);
+  mix(book.halted ? 1 : 0);
   for (const slot of canonicalSlots(book)) for (const field of orderTuple(book, slot)) mix(field);
   return (high >>> 0).toString(16).padStart(8, '0') + (low >>> 0).toString(16).padStart(8, '0');
 }

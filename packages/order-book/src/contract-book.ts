@@ -66,6 +66,7 @@ export const REJECT_MESSAGES: Record<RejectReason, string> = {
   stale_command:
     'the order reached the exchange too late: sent too long after it was recorded, or older than the window in ' +
     'which re-sends are recognised',
+  trading_halted: 'trading in this instrument is halted; cancels are still taken',
 };
 
 /** How long (in placement time) a book remembers the ids of the orders placed in it, unless told otherwise. */
@@ -275,6 +276,12 @@ export class ContractBook {
       }
       case 'end_of_day':
         this.book.endOfDay();
+        break;
+      case 'halt_trading':
+        this.book.halt();
+        break;
+      case 'resume_trading':
+        this.book.resume();
         break;
     }
     this.placing = null;

@@ -136,6 +136,7 @@ export class OrderBook {
   /** @internal */ lastPrice = 0;
   /** @internal */ trades = 0;
   /** @internal */ arrivals = 0;
+  /** @internal */ halted = false;
 
   private readonly tick: number;
   private readonly lot: number;
@@ -187,7 +188,9 @@ export class OrderBook {
     postOnly: boolean,
     selfTrade: SelfTradePreventionCode,
   ): void {
-    const reason = this.checkNew(id, side, kind, timeInForce, price, stopPrice, trailingOffset, quantity, postOnly);
+    const reason = this.halted
+      ? 'trading_halted'
+      : this.checkNew(id, side, kind, timeInForce, price, stopPrice, trailingOffset, quantity, postOnly);
     const validOwner = Number.isInteger(account) && account >= 0 && account <= 0x7fffffff;
     if (reason !== null || !validOwner || !(selfTrade >= STP_CANCEL_NEWEST && selfTrade <= STP_NONE)) {
       this.events.rejected(id, reason ?? 'invalid_order');
@@ -234,7 +237,7 @@ export class OrderBook {
   amend(id: number, account: number, newPrice: number, newQuantity: number): void {
     const slot = this.liveSlot(id, account);
     if (slot === NO_SLOT) return;
-    const reason = this.checkAmend(slot, newPrice, newQuantity);
+    const reason = this.halted ? 'trading_halted' : this.checkAmend(slot, newPrice, newQuantity);
     if (reason !== null) {
       this.events.rejected(id, reason);
       return;
@@ -300,6 +303,22 @@ export class OrderBook {
         this.expire(slot);
       }
     }
+  }
+
+  /**
+   * Suspends trading: until `resume()`, new orders and amends are rejected (`trading_halted`). Resting and
+   * waiting orders stay, and cancels and `endOfDay` work as ever; nothing trades, so no stop triggers.
+   */
+  halt(): void {
+    this.halted = true;
+  }
+
+  resume(): void {
+    this.halted = false;
+  }
+
+  get isHalted(): boolean {
+    return this.halted;
   }
 
   // ---- state ------------------------------------------------------------------------------------------------

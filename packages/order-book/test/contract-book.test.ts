@@ -119,6 +119,36 @@ describe('ContractBook', () => {
     expect(book.validateInternalState()).toEqual([]);
   });
 
+  it('refuses placements and amends with trading_halted between halt_trading and resume_trading, across a snapshot', () => {
+    const book = new ContractBook(PETR4);
+    const resting = place(ALICE, 'sell', 3512, 100);
+    book.apply(resting);
+    expect(book.apply({ ...envelope(), type: 'halt_trading' })).toEqual([]);
+    const restored = new ContractBook(PETR4, JSON.parse(JSON.stringify(book.snapshot())));
+    expect(restored.stateHash()).toBe(book.stateHash());
+    const late = place(BOB, 'buy', 3512, 40, { clientOrderId: 'late' });
+    const [rejected, ...rest] = restored.apply(late);
+    expect(rest).toEqual([]);
+    expect(EngineEvent.parse(rejected)).toMatchObject({
+      type: 'order_rejected',
+      orderId: late.orderId,
+      clientOrderId: 'late',
+      commandType: 'place_order',
+      reason: 'trading_halted',
+      message: 'trading in this instrument is halted; cancels are still taken',
+    });
+    const amend = { ...envelope(), type: 'amend_order' as const, orderId: resting.orderId, accountId: ALICE };
+    expect(restored.apply({ ...amend, clientOrderId: null, price: 3511, quantity: null })).toMatchObject([
+      { type: 'order_rejected', commandType: 'amend_order', reason: 'trading_halted' },
+    ]);
+    // The rejected placement is final: the same order sent again after the resumption is not placed.
+    restored.apply({ ...envelope(), type: 'resume_trading' });
+    expect(restored.apply(late)).toEqual([]);
+    const traded = restored.apply(place(BOB, 'buy', 3512, 40));
+    expect(traded.map((event) => event.type)).toContain('trade');
+    expect(restored.validateInternalState()).toEqual([]);
+  });
+
   it('stops a market order at its protection price and says so when accepting it', () => {
     const book = new ContractBook(PETR4);
     book.apply(place(BOB, 'sell', 3800, 5));

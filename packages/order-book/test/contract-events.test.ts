@@ -81,7 +81,13 @@ const commands = fc
   .array(
     fc.tuple(
       envelope,
-      fc.oneof({ weight: 6, arbitrary: place }, cancel, amend, fc.record({ type: fc.constant('end_of_day') })),
+      fc.oneof(
+        { weight: 6, arbitrary: place },
+        cancel,
+        amend,
+        fc.record({ type: fc.constant('end_of_day') }),
+        fc.record({ type: fc.constantFrom('halt_trading', 'resume_trading', 'resume_trading') }),
+      ),
     ),
     { minLength: 1, maxLength: 60, size: 'max' },
   )

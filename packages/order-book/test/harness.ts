@@ -110,6 +110,16 @@ export class Harness {
     return this.take();
   }
 
+  halt(): Event[] {
+    this.book.halt();
+    return this.take();
+  }
+
+  resume(): Event[] {
+    this.book.resume();
+    return this.take();
+  }
+
   take(): Event[] {
     const problems = this.book.validateInternalState();
     if (problems.length > 0) throw new Error(`book invariants broken: ${problems.join('; ')}`);

@@ -32,6 +32,7 @@ export class ReferenceBook {
   outcomes: Outcome[] = [];
   private lastPrice = 0;
   private arrivals = 0;
+  private halted = false;
   private queue: ModelOrder[] = [];
 
   bids(): ModelOrder[] {
@@ -70,6 +71,10 @@ export class ReferenceBook {
 
   place(order: Omit<ModelOrder, 'remaining' | 'arrival'>): void {
     const full: ModelOrder = { ...order, remaining: order.quantity, arrival: 0 };
+    if (this.halted) {
+      this.outcomes.push([order.id, 'rejected', 'trading_halted']);
+      return;
+    }
     if (this.find(order.id)) {
       this.outcomes.push([order.id, 'rejected', 'duplicate_order_id']);
       return;
@@ -183,6 +188,7 @@ export class ReferenceBook {
     const order = this.find(id);
     if (order === undefined) return void this.outcomes.push([id, 'rejected', 'unknown_order']);
     if (order.account !== account) return void this.outcomes.push([id, 'rejected', 'not_order_owner']);
+    if (this.halted) return void this.outcomes.push([id, 'rejected', 'trading_halted']);
     const filled = order.quantity - order.remaining;
     const newPrice = price === 0 ? order.price : price;
     const newQuantity = quantity === 0 ? order.quantity : quantity;
@@ -209,6 +215,11 @@ export class ReferenceBook {
     this.resting = this.resting.filter((o) => o !== order);
     this.execute(order);
     this.drain();
+  }
+
+  /** While halted, placements and amends are refused; cancels and the end of the day go on. */
+  setHalted(halted: boolean): void {
+    this.halted = halted;
   }
 
   endOfDay(): void {
