@@ -1,5 +1,13 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { ApiErrorBody, decodeCommand, OrderView, TOPICS, WalletView, type OrderCommand } from '@bolsa/contracts';
+import {
+  ApiErrorBody,
+  decodeCommand,
+  namesAnOrder,
+  OrderView,
+  TOPICS,
+  WalletView,
+  type OrderCommand,
+} from '@bolsa/contracts';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaService } from '../src/database/prisma.service.js';
@@ -39,7 +47,7 @@ afterAll(async () => {
 async function commandsFor(orderId: string, count: number): Promise<OrderCommand[]> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const found = published.filter((entry) => entry.command.type !== 'end_of_day' && entry.command.orderId === orderId);
+    const found = published.filter((entry) => namesAnOrder(entry.command) && entry.command.orderId === orderId);
     if (found.length >= count || Date.now() > deadline) return found.map((entry) => entry.command);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -18,7 +18,7 @@ import { ApiMetrics } from '../src/observability/metrics.js';
 import { OrderStore } from '../src/orders/order-store.js';
 import { planHold, type HoldPlan } from '../src/wallets/holds.js';
 import { startInTestEngine } from './engine-in-test.js';
-import { newTrader, startTestApi, type TestApi, until } from './support.js';
+import { newAdmin, newTrader, startTestApi, type TestApi, until } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -225,6 +225,43 @@ describe('an order first sent too long after it was recorded', () => {
     expect(sent!.type === 'place_order' && sent!.sentAt! - sent!.timestamp).toBeGreaterThan(30_000);
     const after = await wallet(trader.apiKey);
     expect([after.cash.held, after.cash.available]).toEqual([before.cash.held, before.cash.available]);
+  });
+});
+
+describe('an order recorded before a halt and sent after it', () => {
+  it('is rejected by the engine as trading_halted, and its hold goes back', async () => {
+    const admin = await newAdmin(api);
+    const trader = await newTrader(api, 'halted-in-flight');
+    const before = await wallet(trader.apiKey);
+    const orderId = await recordOnly(trader.accountId, 'PETR4', limitBuy(3600, 10));
+    // Its sender is slow: the re-sender's copy goes out only once the halt has been published.
+    await api.app
+      .get(SqlPool)
+      .query(`UPDATE orders SET created_at = created_at + interval '1 second' WHERE id = $1`, [orderId]);
+    const halt = await api.request('POST', '/api/admin/markets/PETR4/halt', { token: admin.apiKey });
+    expect(halt.status).toBe(200);
+    try {
+      const rejected = await until(async () => {
+        const view = await order(trader.apiKey, orderId);
+        return view.status === 'rejected' && view;
+      });
+      expect(rejected.statusReason).toBe('trading_halted');
+      expect(sentFor(orderId).length).toBeGreaterThanOrEqual(1);
+      const after = await wallet(trader.apiKey);
+      expect([after.cash.held, after.cash.available]).toEqual([before.cash.held, before.cash.available]);
+    } finally {
+      const resumed = await api.request('POST', '/api/admin/markets/PETR4/resume', { token: admin.apiKey });
+      expect(resumed.status).toBe(200);
+    }
+    // Resumed in the engine too: a new order rests.
+    const next = await place(trader.apiKey, {
+      symbol: 'PETR4',
+      side: 'buy',
+      type: 'limit',
+      price: '36.00',
+      quantity: '1',
+    });
+    await until(async () => (await order(trader.apiKey, next.orderId)).status === 'open');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { EngineEvent, Instrument, OrderCommand } from '@bolsa/contracts';
+import { namesAnOrder, type EngineEvent, type Instrument, type OrderCommand } from '@bolsa/contracts';
 import { ContractBook, type ContractBookOptions, type ContractBookSnapshot } from '@bolsa/order-book';
 
 export interface PartitionSnapshot {
@@ -88,7 +88,7 @@ export class PartitionBooks {
   }
 
   private rejectUnknownSymbol(command: OrderCommand): EngineEvent[] {
-    if (command.type === 'end_of_day') return [];
+    if (!namesAnOrder(command)) return [];
     const sequence = (this.unknownSymbols.get(command.symbol) ?? 0) + 1;
     this.unknownSymbols.set(command.symbol, sequence);
     return [

@@ -7,7 +7,10 @@ const ACCOUNTS = [
   '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
 ];
 
-/** A deterministic-enough stream of order flow: crossing limits, markets, cancels and amends on a few symbols. */
+/**
+ * A deterministic-enough stream of order flow: crossing limits, markets, cancels and amends on a few symbols, and
+ * now and then a symbol's trading halted (resumed a few commands later, on average).
+ */
 export function orderFlow(count: number, symbols: readonly string[], seed = 1): OrderCommand[] {
   let state = seed;
   const random = () => {
@@ -28,7 +31,9 @@ export function orderFlow(count: number, symbols: readonly string[], seed = 1): 
     };
     const roll = random();
     const target = live.filter((order) => order.symbol === symbol)[Math.floor(random() * 5)];
-    if (roll < 0.2 && target !== undefined) {
+    if (roll >= 0.3 && roll < 0.34) {
+      commands.push({ ...base, type: roll < 0.31 ? 'halt_trading' : 'resume_trading' });
+    } else if (roll < 0.2 && target !== undefined) {
       commands.push({
         ...base,
         type: 'cancel_order',

@@ -77,5 +77,8 @@ describe('PartitionBooks', () => {
     const resumed = new PartitionBooks(0, instruments, books.snapshot());
     const third = resumed.apply(orderFlow(1, ['XPTO3'])[0]!, 2);
     expect(third.kind === 'applied' && third.events[0]?.sequence).toBe(3);
+    // The exchange's own commands name no order: there is nothing to reject.
+    const halt = { ...orderFlow(1, ['XPTO3'])[0]!, type: 'halt_trading' as const };
+    expect(resumed.apply(halt, 3)).toEqual({ kind: 'applied', events: [] });
   });
 });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MessagingModule } from '../messaging/messaging.module.js';
 import { HaltsController } from './halts.controller.js';
 import { InstrumentRegistry } from './instrument-registry.js';
 import { InstrumentsController } from './instruments.controller.js';
@@ -7,6 +8,7 @@ import { MarketsController } from './markets.controller.js';
 import { TradingHalts } from './trading-halts.js';
 
 @Module({
+  imports: [MessagingModule],
   controllers: [InstrumentsController, MarketsController, HaltsController],
   providers: [InstrumentRegistry, MarketDataService, TradingHalts],
   exports: [InstrumentRegistry, MarketDataService, TradingHalts],

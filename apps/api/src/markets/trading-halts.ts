@@ -2,8 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { TradingStatusView } from '@bolsa/contracts';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiError } from '../errors/api-error.js';
+import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
+import { marketCommand } from '../orders/engine-commands.js';
 import { InstrumentRegistry } from './instrument-registry.js';
 
 /** The refusal of an order or amend in a halted instrument, on the field that names it. */
@@ -14,14 +16,19 @@ export function tradingHalted(symbol: string): ApiError {
 }
 
 /**
- * Trading halts: an administrator suspends an instrument and resumes it. The rows are what `place_orders` checks,
- * so a halt holds on every API process from its commit; amends are checked here before they are sent.
+ * Trading halts: an administrator suspends an instrument and resumes it, in two places. The rows are what
+ * `place_orders` checks, so every API process refuses new orders from the halt's commit (amends are checked here
+ * before they are sent). The engine is told too (`halt_trading`, `resume_trading`, in the symbol's command order):
+ * orders recorded before the halt but sent after it (a slow send, the re-sender) are rejected by the book, which
+ * releases their holds. A halt is recorded before the engine is told and a resumption after, so the gateway is
+ * never open while the book is halted by this; either request can be repeated if the engine could not be told.
  */
 @Injectable()
 export class TradingHalts {
   constructor(
     @Inject(SqlPool) private readonly sql: SqlPool,
     @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
+    @Inject(CommandPublisher) private readonly publisher: CommandPublisher,
     @Inject(ApiLogger) private readonly logger: ApiLogger,
     @Inject(ApiMetrics) metrics: ApiMetrics,
   ) {
@@ -35,7 +42,7 @@ export class TradingHalts {
     return new Map(this.instruments.list().map(({ symbol }) => [symbol, halted.has(symbol)]));
   }
 
-  /** Halting a halted instrument changes nothing (it stays halted since the first time). */
+  /** Halting a halted instrument changes nothing (it stays halted since the first time); the engine is told again. */
   async halt(symbol: string, traceId: string): Promise<TradingStatusView> {
     const { symbol: known } = this.instruments.require(symbol);
     const { rowCount } = await this.sql.query(
@@ -43,11 +50,13 @@ export class TradingHalts {
       [known, traceId],
     );
     if (rowCount !== 0) this.logger.pino.info({ symbol: known, traceId }, 'trading halted');
+    await this.publisher.deliver(marketCommand('halt_trading', known, traceId));
     return this.status(known);
   }
 
   async resume(symbol: string, traceId: string): Promise<TradingStatusView> {
     const { symbol: known } = this.instruments.require(symbol);
+    await this.publisher.deliver(marketCommand('resume_trading', known, traceId));
     const { rowCount } = await this.sql.query('DELETE FROM trading_halts WHERE symbol = $1', [known]);
     if (rowCount !== 0) this.logger.pino.info({ symbol: known, traceId }, 'trading resumed');
     return this.status(known);

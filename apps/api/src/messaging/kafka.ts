@@ -1,8 +1,9 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { encodeCommand, messageHeaders, TOPICS, type OrderCommand } from '@bolsa/contracts';
+import { encodeCommand, messageHeaders, namesAnOrder, TOPICS, type OrderCommand } from '@bolsa/contracts';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { GroupCommit } from '../database/group-commit.js';
+import { ApiError } from '../errors/api-error.js';
 import { ApiLogger } from '../observability/logger.js';
 
 /** The process's Kafka client. */
@@ -36,11 +37,28 @@ export class CommandPublisher implements OnModuleDestroy {
 
   constructor(
     @Inject(KafkaClient) private readonly client: KafkaClient,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(ApiLogger) private readonly logger: ApiLogger,
   ) {}
 
   publish(command: OrderCommand): Promise<void> {
     return this.sends.submit(command);
+  }
+
+  /**
+   * For a command recorded nowhere first (a cancel, an amend, a halt): published within COMMAND_SEND_WAIT_MS, or
+   * the caller is told (503) so that it tries again.
+   */
+  async deliver(command: OrderCommand): Promise<void> {
+    const outcome = await settledWithin(this.publish(command), this.config.commandSendWaitMs);
+    if (outcome === 'fulfilled') return;
+    throw new ApiError(
+      'unavailable',
+      outcome === 'rejected'
+        ? 'the exchange could not be reached; try again'
+        : 'the exchange did not take the request in time; it may still arrive, try again',
+      { orderId: namesAnOrder(command) ? command.orderId : null },
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -67,7 +85,7 @@ export class CommandPublisher implements OnModuleDestroy {
     }
     for (const command of batch) {
       this.logger.pino.debug(
-        { traceId: command.traceId, command: command.type, orderId: 'orderId' in command ? command.orderId : null },
+        { traceId: command.traceId, command: command.type, orderId: namesAnOrder(command) ? command.orderId : null },
         'command published',
       );
     }
@@ -85,5 +103,25 @@ export class CommandPublisher implements OnModuleDestroy {
       throw error;
     });
     return this.connecting;
+  }
+}
+
+/** How a promise settled within `ms`, or 'waiting' if it had not; never rejects (a late rejection is absorbed). */
+export async function settledWithin(
+  promise: Promise<unknown>,
+  ms: number,
+): Promise<'fulfilled' | 'rejected' | 'waiting'> {
+  let timer: NodeJS.Timeout | undefined;
+  const waiting = new Promise<'waiting'>((resolve) => {
+    timer = setTimeout(() => resolve('waiting'), ms);
+  });
+  const settled = promise.then(
+    () => 'fulfilled' as const,
+    () => 'rejected' as const,
+  );
+  try {
+    return await Promise.race([settled, waiting]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -3,7 +3,7 @@ import {
   SCHEMA_VERSION,
   type AmendOrderCommand,
   type CancelOrderCommand,
-  type EndOfDayCommand,
+  type MarketCommand,
   type OrderFields,
   type PlaceOrderCommand,
 } from '@bolsa/contracts';
@@ -94,14 +94,10 @@ export function amendCommand(target: CommandTarget, price: number | null, quanti
   };
 }
 
-/** Closes one symbol's trading day: the engine expires its DAY orders. */
-export function endOfDayCommand(symbol: string, traceId: string): EndOfDayCommand {
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    commandId: randomUUID(),
-    symbol,
-    traceId,
-    timestamp: Date.now(),
-    type: 'end_of_day',
-  };
+/**
+ * The exchange's own command to one symbol's book: `end_of_day` closes its trading day (DAY orders expire),
+ * `halt_trading` and `resume_trading` suspend and restart its trading.
+ */
+export function marketCommand(type: MarketCommand['type'], symbol: string, traceId: string): MarketCommand {
+  return { schemaVersion: SCHEMA_VERSION, commandId: randomUUID(), symbol, traceId, timestamp: Date.now(), type };
 }

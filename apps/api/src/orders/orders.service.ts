@@ -10,7 +10,6 @@ import {
   toOrderFields,
   type FieldError,
   type Instrument,
-  type OrderCommand,
   type OrderFields,
   type OrderStatus,
   type OrderView,
@@ -24,7 +23,7 @@ import { idempotencyKey as checkIdempotencyKey } from '../errors/query-params.js
 import { InstrumentRegistry } from '../markets/instrument-registry.js';
 import { MarketDataService } from '../markets/market-data.service.js';
 import { TradingHalts } from '../markets/trading-halts.js';
-import { CommandPublisher } from '../messaging/kafka.js';
+import { CommandPublisher, settledWithin } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { planHold } from '../wallets/holds.js';
@@ -157,7 +156,7 @@ export class OrdersService {
 
   async cancel(caller: Caller, orderId: string): Promise<OrderView> {
     const order = await this.openOrder(caller, orderId);
-    await this.send(cancelCommand(commandTarget(caller, order)));
+    await this.publisher.deliver(cancelCommand(commandTarget(caller, order)));
     return rowToOrderView(order);
   }
 
@@ -173,7 +172,7 @@ export class OrdersService {
       symbol,
       limit: CANCEL_ALL_LIMIT,
     });
-    await Promise.all(open.map((order) => this.send(cancelCommand(commandTarget(caller, order)))));
+    await Promise.all(open.map((order) => this.publisher.deliver(cancelCommand(commandTarget(caller, order)))));
     return open.map(rowToOrderView);
   }
 
@@ -193,7 +192,7 @@ export class OrdersService {
     // A new price or quantity could trade; while the instrument is halted only cancels are taken.
     await this.halts.refuseIfHalted(order.symbol);
     await this.store.holdForAmend(orderId, { price, quantity }, caller.traceId);
-    await this.send(amendCommand(commandTarget(caller, order), price, quantity));
+    await this.publisher.deliver(amendCommand(commandTarget(caller, order), price, quantity));
     return rowToOrderView(order);
   }
 
@@ -255,19 +254,6 @@ export class OrdersService {
     }
   }
 
-  /** A cancel or amend is not recorded anywhere first, so the caller is told when Kafka has not taken it. */
-  private async send(command: OrderCommand): Promise<void> {
-    const outcome = await settledWithin(this.publisher.publish(command), this.config.commandSendWaitMs);
-    if (outcome === 'fulfilled') return;
-    throw new ApiError(
-      'unavailable',
-      outcome === 'rejected'
-        ? 'the exchange could not be reached; try again'
-        : 'the exchange did not take the request in time; it may still arrive, try again',
-      { orderId: command.type === 'end_of_day' ? null : command.orderId },
-    );
-  }
-
   private async byIdempotencyKey(accountId: string, key: string, hash: string | null): Promise<OrderView | null> {
     const earlier = await this.store.findByIdempotencyKey(accountId, key);
     if (earlier === null) return null;
@@ -293,22 +279,5 @@ export class OrdersService {
       throw new ApiError('order_not_open', `the order is ${order.status}`, { orderId, status: order.status });
     }
     return order;
-  }
-}
-
-/** How a promise settled within `ms`, or 'waiting' if it had not; never rejects (a late rejection is absorbed). */
-async function settledWithin(promise: Promise<unknown>, ms: number): Promise<'fulfilled' | 'rejected' | 'waiting'> {
-  let timer: NodeJS.Timeout | undefined;
-  const waiting = new Promise<'waiting'>((resolve) => {
-    timer = setTimeout(() => resolve('waiting'), ms);
-  });
-  const settled = promise.then(
-    () => 'fulfilled' as const,
-    () => 'rejected' as const,
-  );
-  try {
-    return await Promise.race([settled, waiting]);
-  } finally {
-    clearTimeout(timer);
   }
 }

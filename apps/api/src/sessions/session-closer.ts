@@ -6,7 +6,7 @@ import { utcTimestamp } from '../database/columns.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
-import { endOfDayCommand } from '../orders/engine-commands.js';
+import { marketCommand } from '../orders/engine-commands.js';
 import { OPEN_STATUSES } from '../orders/order-view.js';
 import { closingInstant, lastClosedDay, localTime } from './trading-clock.js';
 
@@ -110,7 +110,7 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async send(tradingDay: string, traceId: string): Promise<ClosedDayView> {
     const symbols = this.config.instruments.map((instrument) => instrument.symbol);
-    await Promise.all(symbols.map((symbol) => this.publisher.publish(endOfDayCommand(symbol, traceId))));
+    await Promise.all(symbols.map((symbol) => this.publisher.publish(marketCommand('end_of_day', symbol, traceId))));
     this.logger.pino.info({ traceId, tradingDay, symbols }, 'trading day closed: DAY orders expire');
     return { tradingDay, symbols, traceId };
   }
