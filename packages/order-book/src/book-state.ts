@@ -1,4 +1,4 @@
-import { BUY, RESTING, WAITING_STOP, type SideCode } from './codes.js';
+import { BUY, RESTING, STOP_LIMIT, WAITING_STOP, type SideCode } from './codes.js';
 import type { BookConfig, OrderBook } from './order-book.js';
 import {
   HAS_STOP,
@@ -53,6 +53,11 @@ export interface BookSnapshot {
   readonly arrivals: number;
   /** Present (true) only while trading is halted, so snapshots of books that never halted read as before. */
   readonly halted?: true;
+  /**
+   * Without a price band, the ladder's window in ticks: it decides which prices the book can still take.
+   * Snapshots from before it was kept lack it; their books get a window around their orders' prices.
+   */
+  readonly ladder?: { readonly base: number; readonly span: number };
   /** Bids best price first, then asks best first, each level in FIFO order; then buy stops, then sell stops, each in trigger order. */
   readonly orders: SnapshotOrder[];
 }
@@ -111,6 +116,7 @@ export function snapshotBook(book: OrderBook): BookSnapshot {
     trades: book.trades,
     arrivals: book.arrivals,
     ...(book.halted ? { halted: true as const } : {}),
+    ...(priceBand === null ? { ladder: { base: book.ladder.base, span: book.ladder.span } } : {}),
     orders: canonicalSlots(book).map((slot) => orderTuple(book, slot)),
   };
 }
@@ -122,6 +128,9 @@ export function loadSnapshot(book: OrderBook, snapshot: BookSnapshot): void {
   const levels = book.levels;
   const ladder = book.ladder;
   const tick = snapshot.config.tickSize;
+  if (snapshot.ladder !== undefined && snapshot.config.priceBand === null) {
+    ladder.adopt(snapshot.ladder.base, snapshot.ladder.span);
+  }
   for (const tuple of snapshot.orders) {
     const [id, account, side, kind, timeInForce, selfTrade, postOnly, price, stopPrice, trailing] = tuple;
     const [, , , , , , , , , , quantity, remaining, sequence, state] = tuple;
@@ -142,6 +151,10 @@ export function loadSnapshot(book: OrderBook, snapshot: BookSnapshot): void {
     }
     book.index.set(id, slot);
     if (state === WAITING_STOP) {
+      // A stop-limit rests at its price once triggered: the ladder must reach it, as it did when it was placed.
+      if (kind === STOP_LIMIT && ladder.cover(price / tick) < 0) {
+        throw new Error(`snapshot order ${id} has a price the ladder cannot hold`);
+      }
       book.stops.insert(slot, side === BUY);
       continue;
     }
@@ -184,6 +197,8 @@ export function hashBook(book: OrderBook): string {
   mix(book.trades);
   mix(book.arrivals);
   mix(book.halted ? 1 : 0);
+  mix(book.ladder.base);
+  mix(book.ladder.span);
   for (const slot of canonicalSlots(book)) for (const field of orderTuple(book, slot)) mix(field);
   return (high >>> 0).toString(16).padStart(8, '0') + (low >>> 0).toString(16).padStart(8, '0');
 }

@@ -51,6 +51,16 @@ export class Ladder {
     return tick - this.base;
   }
 
+  /**
+   * Takes the window of the ladder a snapshot was made from (an empty, unfixed ladder only): which prices a book
+   * can still take depends on it, so a restored book must have the same one.
+   */
+  adopt(base: number, span: number): void {
+    if (this.fixed !== null || this.span !== 0) throw new Error('only an empty ladder without a band adopts a window');
+    if (span > this.maxSpan || !Number.isSafeInteger(base) || base < 0) throw new Error('the window does not fit');
+    if (span > 0) this.reshape(base, span);
+  }
+
   private reshape(base: number, span: number): void {
     const oldSlots = this.slots;
     const shift = this.base - base;
