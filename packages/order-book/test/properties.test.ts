@@ -191,10 +191,13 @@ function restingOfModel(model: ReferenceBook): number[][] {
 const runs = { numRuns: 300 };
 
 describe('against the reference model', () => {
-  it('produces the same trades, outcomes and final book for random command sequences', () => {
+  it.each([
+    ['prices close together', command],
+    ['prices far apart, the ladder growing', farCommand],
+  ])('produces the same trades, outcomes and final book for random command sequences (%s)', (_name, arbitrary) => {
     fc.assert(
       // Full-length sequences: rules that need an order to be live first (amends, halts of a busy book) need room.
-      fc.property(fc.array(command, { minLength: 1, maxLength: 80, size: 'max' }), (commands) => {
+      fc.property(fc.array(arbitrary, { minLength: 1, maxLength: 80, size: 'max' }), (commands) => {
         const log: Event[] = [];
         const book = new OrderBook(DEFAULT_CONFIG, recorder(log));
         const model = new ReferenceBook();
