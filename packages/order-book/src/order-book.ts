@@ -701,22 +701,37 @@ export class OrderBook {
     if (this.stops.trailing !== 0) this.trail(price);
   }
 
+  /**
+   * Trailing stops follow the trade price. A stop-limit's limit moves with its stop by as much, so the gap the
+   * trader chose between them holds (a buy's limit only moves down, so what it holds stays enough), though never
+   * past the price band (at its edge) nor where the ladder cannot reach (it stays). A stop-market keeps the
+   * protection it was placed with.
+   */
   private trail(price: number): void {
     const s = this.orders.stops;
+    const r = this.orders.records;
     for (const isBuy of [true, false]) {
       let moved = false;
       for (const slot of isBuy ? this.stops.buys : this.stops.sells) {
         const offset = s[(slot >> 1) + S_TRAIL]!;
         if (offset === 0) continue;
         const follow = isBuy ? price + offset : price - offset;
-        if (isBuy ? follow < s[(slot >> 1) + S_STOP]! : follow > s[(slot >> 1) + S_STOP]!) {
+        const stop = s[(slot >> 1) + S_STOP]!;
+        if (isBuy ? follow < stop : follow > stop) {
           s[(slot >> 1) + S_STOP] = follow;
+          if (kindOf(r[slot + R_FLAGS]!) === STOP_LIMIT) this.moveLimit(slot, follow - stop);
           this.announce(slot, 'stop_moved');
           moved = true;
         }
       }
       if (moved) this.stops.resort(isBuy);
     }
+  }
+
+  private moveLimit(slot: number, by: number): void {
+    const r = this.orders.records;
+    const limit = Math.min(this.bandMax, Math.max(this.bandMin, r[slot + R_TICK]! * this.tick + by));
+    if (this.checkPrice(limit) === null) r[slot + R_TICK] = limit / this.tick;
   }
 
   /** Triggered stops enter the book one by one, in trigger order; their own trades may trigger more. */

@@ -9,8 +9,8 @@ import {
 import { BUY, Harness, only, SELL, STOP_LIMIT, STOP_MARKET, type Event } from './harness.js';
 
 /** A book whose last trade printed at `price`. */
-function tradedAt(price: number): Harness {
-  const h = new Harness();
+function tradedAt(price: number, config?: ConstructorParameters<typeof Harness>[0]): Harness {
+  const h = new Harness(config);
   h.sell(900, price, 1);
   h.buy(901, price, 1);
   h.take();
@@ -141,6 +141,31 @@ describe('trailing stops', () => {
     h.sell(2, 103, 1);
     expect(h.buy(3, 103, 1)).toContainEqual(['updated', 1, 'stop_moved', 0, 98, 2, 2]);
     expect(h.book.snapshot().orders[0]?.[7]).toBe(90);
+  });
+
+  it("move a stop-limit's limit with the stop, keeping the gap, and enter at the moved limit once triggered", () => {
+    const h = tradedAt(100);
+    h.sell(1, 94, 2, { kind: STOP_LIMIT, stop: 95, trail: 5 });
+    h.sell(2, 103, 1);
+    expect(h.buy(3, 103, 1)).toContainEqual(['updated', 1, 'stop_moved', 97, 98, 2, 2]);
+    expect(h.book.snapshot().orders[0]?.[7]).toBe(97);
+    h.buy(4, 98, 1);
+    h.buy(6, 96, 5);
+    expect(h.sell(5, 98, 1)).toContainEqual(['stop', 1, 98, 98]);
+    // At its first limit (94) it would have sold to the bid at 96; at 97 it rests.
+    expect(h.side(SELL)).toEqual([[97, 2, 1]]);
+    expect(h.side(BUY)).toEqual([[96, 5, 1]]);
+  });
+
+  it("move a buy stop-limit's limit down, and stop it at the price band's edge", () => {
+    const h = tradedAt(100, { tickSize: 1, lotSize: 1, priceBand: { min: 90, max: 200 } });
+    h.buy(1, 111, 1, { kind: STOP_LIMIT, stop: 110, trail: 4 });
+    h.buy(2, 95, 1, { kind: STOP_LIMIT, stop: 110, trail: 4 });
+    h.buy(3, 96, 1);
+    const events = only(h.sell(4, 96, 1), 'updated');
+    expect(events).toContainEqual(['updated', 1, 'stop_moved', 101, 100, 1, 1]);
+    // 95 - 10 would be below the band: it stops at 90.
+    expect(events).toContainEqual(['updated', 2, 'stop_moved', 90, 100, 1, 1]);
   });
 
   it('buy side trails downwards', () => {
