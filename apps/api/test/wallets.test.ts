@@ -174,6 +174,51 @@ describe('holds', () => {
   });
 });
 
+describe('trailing stops', () => {
+  it("move a buy stop-limit's stop and limit down with the trades, the hold staying as it was", async () => {
+    const seller = await newTrader(api, 'trail-seller');
+    const buyer = await newTrader(api, 'trail-buyer');
+    const trader = await newTrader(api, 'trailer');
+    const trade = async (price: string) => {
+      const ask = OrderView.parse(
+        (await place(seller, { symbol: 'ITUB4', side: 'sell', type: 'limit', price, quantity: '1' })).body,
+      );
+      await until(async () => (await orderStatus(seller, ask.orderId)) === 'open');
+      await place(buyer, { symbol: 'ITUB4', side: 'buy', type: 'limit', price, quantity: '1' });
+      await until(async () => (await orderStatus(seller, ask.orderId)) === 'filled');
+    };
+    await trade('30.00');
+    const stop = OrderView.parse(
+      (
+        await place(trader, {
+          symbol: 'ITUB4',
+          side: 'buy',
+          type: 'stop_limit',
+          stopPrice: '31.00',
+          price: '31.50',
+          trailingOffset: '1.00',
+          quantity: '10',
+        })
+      ).body,
+    );
+    expect(stop).toMatchObject({ stopPrice: '31.00', price: '31.50', trailingOffset: '1.00' });
+    // 10 × 31.50 = 315.00, plus 3 bps (0.0945, rounded down)
+    expect((await wallet(trader)).cash.held).toBe('315.09');
+    await until(async () => (await orderStatus(trader, stop.orderId)) === 'open');
+    await trade('29.00');
+    const moved = await until(async () => {
+      const view = OrderView.parse(
+        (await api.request('GET', `/api/orders/${stop.orderId}`, { token: trader.apiKey })).body,
+      );
+      return view.stopPrice === '30.00' && view;
+    });
+    expect(moved).toMatchObject({ price: '30.50', trailingOffset: '1.00', status: 'open' });
+    expect((await wallet(trader)).cash.held).toBe('315.09');
+    await api.request('DELETE', `/api/orders/${stop.orderId}`, { token: trader.apiKey });
+    await until(async () => (await wallet(trader)).cash.held === '0.00');
+  });
+});
+
 describe('settlement', () => {
   it('moves cash and shares once, charges maker and taker fees and refunds price improvement', async () => {
     const seller = await newTrader(api, 'seller');

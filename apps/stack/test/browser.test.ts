@@ -191,6 +191,26 @@ describe('the home broker and the admin panel in a browser', () => {
       .poll(() => seller.page.getByTestId('order-history').textContent())
       .toMatch(/cancelada[\s\S]*|executada/);
 
+    // A trailing stop ("stop móvel"): its trigger and its limit follow the trades up, on the open orders.
+    await seller.page.getByRole('tab', { name: 'Ordens abertas' }).click();
+    const sellerTicket = seller.page.getByTestId('order-ticket');
+    await sellerTicket.getByLabel('Tipo').selectOption('stop_limit');
+    await sellerTicket.getByLabel('Preço de disparo', { exact: true }).fill('39,00');
+    await sellerTicket.getByLabel('Stop móvel: distância', { exact: true }).fill('1,00');
+    await sellerTicket.getByTestId('ticket-trailing-hint').waitFor();
+    await ticket(seller.page, 'Vender', '38,50', '5');
+    await expect.poll(() => openOrders.count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => openOrders.first().getByTestId('order-stop').textContent()).toBe('39,00móvel');
+    await sellerTicket.getByLabel('Tipo').selectOption('limit');
+    await ticket(seller.page, 'Vender', '41,00', '1');
+    await ticket(buyer.page, 'Comprar', '41,00', '1');
+    await expect
+      .poll(() => openOrders.first().getByTestId('order-stop').textContent(), { timeout: 10_000 })
+      .toBe('40,00móvel');
+    await expect.poll(() => openOrders.first().textContent()).toContain('39,50');
+    await openOrders.first().getByRole('button', { name: 'Cancelar' }).click();
+    await expect.poll(() => openOrders.count(), { timeout: 10_000 }).toBe(0);
+
     // A DAY order rests until the admin closes the trading day, then expires.
     const buyerOrders = buyer.page.getByTestId('open-orders').getByTestId('order-row');
     await buyerTicket.getByLabel('Validade').selectOption('DAY');

@@ -142,11 +142,13 @@ export function MyOrders({ version }: { version: number }) {
           <table className="num w-full text-xs" data-testid={tab === 'open' ? 'open-orders' : 'order-history'}>
             <thead className="text-[10px] uppercase text-gray-500">
               <tr>
-                {['Criada', 'Ativo', 'Lado', 'Tipo', 'Preço', 'Qtd', 'Executada', 'Status', ''].map((h, i) => (
-                  <th key={i} className={`${cell} text-left font-normal`}>
-                    {h}
-                  </th>
-                ))}
+                {['Criada', 'Ativo', 'Lado', 'Tipo', 'Preço', 'Disparo', 'Qtd', 'Executada', 'Status', ''].map(
+                  (h, i) => (
+                    <th key={i} className={`${cell} text-left font-normal`}>
+                      {h}
+                    </th>
+                  ),
+                )}
               </tr>
             </thead>
             <tbody>
@@ -175,6 +177,23 @@ export function MyOrders({ version }: { version: number }) {
                         </span>
                       ) : (
                         formatPrice(order.price)
+                      )}
+                    </td>
+                    <td className={cell} data-testid="order-stop">
+                      {order.stopPrice === null ? (
+                        '—'
+                      ) : (
+                        <>
+                          {formatPrice(order.stopPrice)}
+                          {order.trailingOffset !== null && (
+                            <span
+                              className="ml-1 text-[10px] text-sky-300"
+                              title={`Stop móvel: o disparo acompanha o melhor preço negociado a ${formatPrice(order.trailingOffset)}`}
+                            >
+                              móvel
+                            </span>
+                          )}
+                        </>
                       )}
                     </td>
                     <td className={cell}>

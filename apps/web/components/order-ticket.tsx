@@ -60,6 +60,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
     timeInForce: 'GTC',
     price: '',
     stopPrice: '',
+    trailingOffset: '',
     quantity: String(instrument.lotSize * 100),
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -151,11 +152,13 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
       {label}
     </button>
   );
-  const stepper = (field: 'price' | 'stopPrice' | 'quantity', label: string) => {
+  const stepper = (field: 'price' | 'stopPrice' | 'trailingOffset' | 'quantity', label: string, hint?: string) => {
     const step = (by: number) =>
       update({
         [field]:
-          field === 'quantity' ? stepQuantity(form[field], by, instrument) : stepPrice(form[field], by, instrument),
+          field === 'quantity'
+            ? stepQuantity(form[field], by, instrument)
+            : stepPrice(form[field], by, instrument, field === 'trailingOffset' ? 'zero' : 'band'),
       });
     const error = errors[field];
     return (
@@ -191,6 +194,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
             inputMode="decimal"
             autoComplete="off"
             value={form[field]}
+            placeholder={hint}
             onChange={(event) => update({ [field]: event.target.value })}
             aria-invalid={error !== undefined}
             aria-describedby={error === undefined ? undefined : `ticket-${field}-error`}
@@ -267,6 +271,13 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
           </div>
         </div>
         {needsStop(form.type) && stepper('stopPrice', 'Preço de disparo')}
+        {needsStop(form.type) && stepper('trailingOffset', 'Stop móvel: distância', 'opcional')}
+        {needsStop(form.type) && form.trailingOffset.trim() !== '' && (
+          <p className="text-[11px] text-gray-500" data-testid="ticket-trailing-hint">
+            O disparo acompanha o melhor preço negociado a esta distância
+            {form.type === 'stop_limit' ? ', e o preço limite acompanha o disparo' : ''}.
+          </p>
+        )}
         {needsPrice(form.type) && stepper('price', 'Preço')}
         {stepper('quantity', 'Quantidade')}
         <dl className="num grid grid-cols-2 gap-y-0.5 text-xs">

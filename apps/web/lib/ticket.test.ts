@@ -19,6 +19,7 @@ const form: TicketForm = {
   timeInForce: 'GTC',
   price: '35.10',
   stopPrice: '',
+  trailingOffset: '',
   quantity: '100',
 };
 
@@ -37,6 +38,16 @@ describe('the order ticket', () => {
     expect(market.ok && market.request).toEqual({ symbol: 'PETR4', side: 'buy', type: 'market', quantity: '100' });
   });
 
+  it("sends a stop order's trailing distance, and only on stop orders", () => {
+    const trailing = { ...form, type: 'stop_limit' as const, stopPrice: '34.00', trailingOffset: '0,50' };
+    const check = checkTicket(trailing, petr4);
+    expect(check.ok && check.request).toMatchObject({ stopPrice: '34.00', price: '35.10', trailingOffset: '0.50' });
+    const limit = checkTicket({ ...trailing, type: 'limit' }, petr4);
+    expect(limit.ok && limit.request).not.toHaveProperty('trailingOffset');
+    expect(stepPrice('', 1, petr4, 'zero')).toBe('0.01');
+    expect(stepPrice('0.50', 2, petr4, 'zero')).toBe('0.52');
+  });
+
   it('names each field at fault with the rule it breaks', () => {
     const check = checkTicket({ ...form, price: '35.105', quantity: '0' }, petr4);
     expect(check.ok).toBe(false);
@@ -48,6 +59,8 @@ describe('the order ticket', () => {
     expect(!band.ok && band.errors['price']).toMatch(/band/);
     const stop = checkTicket({ ...form, type: 'stop_limit' }, petr4);
     expect(!stop.ok && stop.errors['stopPrice']).toMatch(/required/);
+    const trailing = checkTicket({ ...form, type: 'stop_limit', stopPrice: '34.00', trailingOffset: '0.505' }, petr4);
+    expect(!trailing.ok && trailing.errors['trailingOffset']).toMatch(/decimal places/);
   });
 
   it('steps prices by ticks and quantities by lots, never below one', () => {

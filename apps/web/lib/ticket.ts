@@ -24,6 +24,8 @@ export interface TicketForm {
   readonly timeInForce: TimeInForce;
   readonly price: string;
   readonly stopPrice: string;
+  /** A stop order's trailing distance ("stop móvel"); empty for a fixed stop. */
+  readonly trailingOffset: string;
   readonly quantity: string;
 }
 
@@ -48,6 +50,7 @@ export const needsStop = (type: OrderType) => type === 'stop_limit' || type === 
 export function requestOf(form: TicketForm, symbol: string): PlaceOrderRequest {
   const price = decimalInput(form.price);
   const stopPrice = decimalInput(form.stopPrice);
+  const trailingOffset = decimalInput(form.trailingOffset);
   return {
     symbol,
     side: form.side,
@@ -55,6 +58,7 @@ export function requestOf(form: TicketForm, symbol: string): PlaceOrderRequest {
     ...(form.type === 'market' ? {} : { timeInForce: form.timeInForce }),
     ...(needsPrice(form.type) && price !== '' ? { price } : {}),
     ...(needsStop(form.type) && stopPrice !== '' ? { stopPrice } : {}),
+    ...(needsStop(form.type) && trailingOffset !== '' ? { trailingOffset } : {}),
     quantity: form.quantity.trim(),
   };
 }
@@ -76,9 +80,13 @@ export function fieldMessages(errors: readonly FieldError[]): Record<string, str
   return byField;
 }
 
-/** Moves a decimal price by whole ticks, never below one tick. */
-export function stepPrice(text: string, ticks: number, instrument: Instrument): string {
-  const cents = centsOf(decimalInput(text)) ?? instrument.priceBand?.min ?? instrument.tickSize;
+/**
+ * Moves a decimal price by whole ticks, never below one tick. An empty field starts at the band's floor, or, for a
+ * distance (`from: 'zero'`), at nothing.
+ */
+export function stepPrice(text: string, ticks: number, instrument: Instrument, from: 'band' | 'zero' = 'band'): string {
+  const start = from === 'zero' ? 0 : (instrument.priceBand?.min ?? instrument.tickSize);
+  const cents = centsOf(decimalInput(text)) ?? start;
   const snapped = Math.round(cents / instrument.tickSize) * instrument.tickSize;
   const next = Math.max(instrument.tickSize, snapped + ticks * instrument.tickSize);
   return formatCents(next);

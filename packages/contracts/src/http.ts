@@ -192,7 +192,10 @@ export const OrderView = z.object({
   type: OrderType,
   timeInForce: TimeInForce,
   price: z.string().nullable(),
+  /** A stop order's trigger price; a trailing stop's moves with the market. */
   stopPrice: z.string().nullable(),
+  /** A trailing stop's distance from the best trade price since it was placed; null for other orders. */
+  trailingOffset: z.string().nullable(),
   /** A market or stop-market order's protection price: it trades no further; null for limit orders. */
   protectionPrice: z.string().nullable(),
   quantity: z.string(),

@@ -164,6 +164,7 @@ function pendingRow(order: NewOrder, createdAt: Date): OrderRow {
     time_in_force: fields.timeInForce,
     price: cents(fields.price),
     stop_price: cents(fields.stopPrice),
+    trailing_offset: cents(fields.trailingOffset),
     protection_price: cents(order.protectionPrice),
     quantity: String(fields.quantity),
     filled_quantity: '0',

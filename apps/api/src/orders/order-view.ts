@@ -19,6 +19,7 @@ interface OrderFields {
   readonly timeInForce: string;
   readonly price: bigint | string | null;
   readonly stopPrice: bigint | string | null;
+  readonly trailingOffset: bigint | string | null;
   readonly protectionPrice: bigint | string | null;
   readonly quantity: bigint | string;
   readonly filledQuantity: bigint | string;
@@ -41,6 +42,7 @@ function orderView(order: OrderFields): OrderView {
     timeInForce: order.timeInForce as TimeInForce,
     price: cents(order.price),
     stopPrice: cents(order.stopPrice),
+    trailingOffset: cents(order.trailingOffset),
     protectionPrice: cents(order.protectionPrice),
     quantity: formatQuantity(Number(order.quantity)),
     filledQuantity: formatQuantity(Number(order.filledQuantity)),
@@ -65,6 +67,7 @@ export interface OrderRow {
   time_in_force: string;
   price: string | null;
   stop_price: string | null;
+  trailing_offset: string | null;
   protection_price: string | null;
   quantity: string;
   filled_quantity: string;
@@ -86,6 +89,7 @@ export function rowToOrderView(row: OrderRow): OrderView {
     timeInForce: row.time_in_force,
     price: row.price,
     stopPrice: row.stop_price,
+    trailingOffset: row.trailing_offset,
     protectionPrice: row.protection_price,
     quantity: row.quantity,
     filledQuantity: row.filled_quantity,
