@@ -231,13 +231,15 @@ export class OrderBook {
   }
 
   /**
-   * New price and/or new total quantity (0 leaves a field as it is). Lowering the quantity keeps time
-   * priority; a new price or a larger quantity sends the order to the back, and a new price that crosses trades.
+   * New price, new total quantity and/or, for a stop order still waiting, a new stop price (0 leaves a field as it
+   * is). Lowering the quantity keeps time priority; a new price or a larger quantity sends the order to the back,
+   * and a new price that crosses trades. A new stop is a new arrival among the stops, and fires at once if the
+   * last trade is already past it. A stop-market's price (its protection) changes only with its stop.
    */
-  amend(id: number, account: number, newPrice: number, newQuantity: number): void {
+  amend(id: number, account: number, newPrice: number, newQuantity: number, newStopPrice = 0): void {
     const slot = this.liveSlot(id, account);
     if (slot === NO_SLOT) return;
-    const reason = this.halted ? 'trading_halted' : this.checkAmend(slot, newPrice, newQuantity);
+    const reason = this.halted ? 'trading_halted' : this.checkAmend(slot, newPrice, newQuantity, newStopPrice);
     if (reason !== null) {
       this.events.rejected(id, reason);
       return;
@@ -251,8 +253,17 @@ export class OrderBook {
     const isBuy = sideOf(r[slot + R_FLAGS]!) === BUY;
 
     if (stateOf(r[slot + R_FLAGS]!) === WAITING_STOP) {
-      if (grows) this.stops.remove(slot, isBuy);
+      const restop = newStopPrice !== 0 && newStopPrice !== this.orders.stopPrice(slot);
+      if (grows || restop) this.stops.remove(slot, isBuy);
       this.setSize(slot, price, quantity, filled);
+      if (restop) {
+        this.orders.stops[(slot >> 1) + S_STOP] = newStopPrice;
+        r[slot + R_FLAGS] = withState(r[slot + R_FLAGS]!, 0);
+        this.announce(slot, 'amended');
+        this.arm(slot);
+        if (this.triggered.length !== 0) this.fireTriggered();
+        return;
+      }
       if (grows) this.armWaiting(slot, isBuy);
       this.announce(slot, 'amended');
       return;
@@ -429,11 +440,8 @@ export class OrderBook {
       if (reason !== null) return reason;
     }
     if (isStop) {
-      if (!isPositiveInteger(stopPrice) || (trailingOffset !== 0 && !isPositiveInteger(trailingOffset))) {
-        return 'invalid_order';
-      }
-      if (!isMultiple(stopPrice, this.tick) || !isMultiple(trailingOffset, this.tick)) return 'off_tick';
-      if (stopPrice < this.bandMin || stopPrice > this.bandMax) return 'price_out_of_band';
+      const reason = this.checkStop(stopPrice, trailingOffset);
+      if (reason !== null) return reason;
     }
     if (this.index.get(id) !== NO_SLOT) return 'duplicate_order_id';
     if (postOnly && this.wouldTake(side === BUY, price)) return 'post_only_would_take';
@@ -456,25 +464,43 @@ export class OrderBook {
     return null;
   }
 
-  private checkAmend(slot: number, newPrice: number, newQuantity: number): RejectReason | null {
+  /** A stop price (and trailing distance, 0 for none): positive, on the tick, in the band. */
+  private checkStop(stopPrice: number, trailingOffset: number): RejectReason | null {
+    if (!isPositiveInteger(stopPrice) || (trailingOffset !== 0 && !isPositiveInteger(trailingOffset))) {
+      return 'invalid_order';
+    }
+    if (!isMultiple(stopPrice, this.tick) || !isMultiple(trailingOffset, this.tick)) return 'off_tick';
+    if (stopPrice < this.bandMin || stopPrice > this.bandMax) return 'price_out_of_band';
+    return null;
+  }
+
+  private checkAmend(slot: number, newPrice: number, newQuantity: number, newStopPrice: number): RejectReason | null {
     const r = this.orders.records;
-    if (newPrice === 0 && newQuantity === 0) return 'invalid_order';
+    const flags = r[slot + R_FLAGS]!;
+    if (newPrice === 0 && newQuantity === 0 && newStopPrice === 0) return 'invalid_order';
     if (newQuantity !== 0) {
       if (!isPositiveInteger(newQuantity) || newQuantity > MAX_INT32) return 'invalid_order';
       if (!isMultiple(newQuantity, this.lot)) return 'off_lot';
       if (newQuantity <= r[slot + R_QTY]! - r[slot + R_REM]!) return 'quantity_below_filled';
     }
-    if (newPrice !== 0) {
-      const kind = kindOf(r[slot + R_FLAGS]!);
-      if (kind === MARKET || kind === STOP_MARKET) return 'not_amendable';
-      const reason = this.checkPrice(newPrice);
+    if (newStopPrice !== 0) {
+      // Once fired, a stop order is a limit or market order like any other.
+      if (stateOf(flags) !== WAITING_STOP) return 'not_amendable';
+      const reason = this.checkStop(newStopPrice, 0);
       if (reason !== null) return reason;
-      if (postOnlyOf(r[slot + R_FLAGS]!) === 1 && this.wouldTake(sideOf(r[slot + R_FLAGS]!) === BUY, newPrice))
-        return 'post_only_would_take';
+    }
+    if (newPrice !== 0) {
+      const kind = kindOf(flags);
+      if (kind === MARKET || (kind === STOP_MARKET && newStopPrice === 0)) return 'not_amendable';
+      // A stop-market's price is its protection: it never rests.
+      const reason = kind === STOP_MARKET ? this.checkPriceValue(newPrice) : this.checkPrice(newPrice);
+      if (reason !== null) return reason;
+      if (postOnlyOf(flags) === 1 && this.wouldTake(sideOf(flags) === BUY, newPrice)) return 'post_only_would_take';
     }
     const unchanged =
       (newPrice === 0 || newPrice === r[slot + R_TICK]! * this.tick) &&
-      (newQuantity === 0 || newQuantity === r[slot + R_QTY]);
+      (newQuantity === 0 || newQuantity === r[slot + R_QTY]) &&
+      (newStopPrice === 0 || newStopPrice === this.orders.stopPrice(slot));
     return unchanged ? 'invalid_order' : null;
   }
 

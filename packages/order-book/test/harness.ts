@@ -105,6 +105,12 @@ export class Harness {
     return this.take();
   }
 
+  /** A new stop price for a waiting stop order, and a new price (limit, or a stop-market's protection) or 0. */
+  amendStop(id: number, stop: number, price = 0, account = ANY_ACCOUNT): Event[] {
+    this.book.amend(id, account, price, 0, stop);
+    return this.take();
+  }
+
   endOfDay(): Event[] {
     this.book.endOfDay();
     return this.take();

@@ -35,14 +35,19 @@ type Command =
       postOnly: boolean;
     }
   | { type: 'cancel'; id: number; account: number }
-  | { type: 'amend'; id: number; account: number; price: number; quantity: number }
+  | { type: 'amend'; id: number; account: number; price: number; quantity: number; stopPrice: number }
   | { type: 'end_of_day' }
   | { type: 'halt' }
   | { type: 'resume' };
 
 const price = fc.integer({ min: 95, max: 105 });
-const account = fc.integer({ min: 1, max: 3 });
 const orderId = fc.integer({ min: 1, max: 40 });
+/**
+ * Mostly the account an id's orders belong to (1–3, from the id), so that cancels and amends usually reach an order
+ * they may touch; now and then any account, for self-trades across ids and for other accounts' refusals.
+ */
+const account = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 3 }));
+const ownerOf = (id: number, drawn: number) => (drawn === 0 ? (id % 3) + 1 : drawn);
 
 /** Random commands whose prices (limits, stops, protections, amends) come from `price`. */
 function commandsPriced(price: fc.Arbitrary<number>): fc.Arbitrary<Command> {
@@ -60,7 +65,7 @@ function commandsPriced(price: fc.Arbitrary<number>): fc.Arbitrary<Command> {
       postOnlyRoll: fc.integer({ min: 0, max: 4 }),
       protected: fc.boolean(),
     })
-    .map(({ tifChoice, postOnlyRoll, protected: hasProtection, ...order }) => {
+    .map(({ tifChoice, postOnlyRoll, protected: hasProtection, account: drawn, ...order }) => {
       const choices: Tif[] =
         order.kind === 'limit'
           ? ['GTC', 'DAY', 'IOC', 'FOK']
@@ -73,6 +78,7 @@ function commandsPriced(price: fc.Arbitrary<number>): fc.Arbitrary<Command> {
       return {
         type: 'place' as const,
         ...order,
+        account: ownerOf(order.id, drawn),
         tif,
         price: priced || hasProtection ? order.price : 0,
         stopPrice: isStop ? order.stopPrice : 0,
@@ -82,16 +88,27 @@ function commandsPriced(price: fc.Arbitrary<number>): fc.Arbitrary<Command> {
 
   return fc.oneof(
     { weight: 10, arbitrary: place },
-    { weight: 3, arbitrary: fc.record({ type: fc.constant('cancel' as const), id: orderId, account }) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .record({ id: orderId, account })
+        .map(({ id, account: drawn }) => ({ type: 'cancel' as const, id, account: ownerOf(id, drawn) })),
+    },
     {
       weight: 2,
-      arbitrary: fc.record({
-        type: fc.constant('amend' as const),
-        id: orderId,
-        account,
-        price: fc.oneof(fc.constant(0), price),
-        quantity: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 })),
-      }),
+      arbitrary: fc
+        .record({
+          id: orderId,
+          account,
+          price: fc.oneof(fc.constant(0), price),
+          quantity: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 })),
+          stopPrice: fc.oneof(fc.constant(0), fc.constant(0), price),
+        })
+        .map(({ account: drawn, ...amend }) => ({
+          type: 'amend' as const,
+          ...amend,
+          account: ownerOf(amend.id, drawn),
+        })),
     },
     { weight: 1, arbitrary: fc.constant({ type: 'end_of_day' as const }) },
     // Resumptions outnumber halts so that the book trades most of the time.
@@ -133,7 +150,7 @@ function applyToBook(book: OrderBook, c: Command): void {
       STP[c.stp],
     );
   } else if (c.type === 'cancel') book.cancel(c.id, c.account);
-  else if (c.type === 'amend') book.amend(c.id, c.account, c.price, c.quantity);
+  else if (c.type === 'amend') book.amend(c.id, c.account, c.price, c.quantity, c.stopPrice);
   else if (c.type === 'halt') book.halt();
   else if (c.type === 'resume') book.resume();
   else book.endOfDay();
@@ -144,7 +161,7 @@ function applyToModel(model: ReferenceBook, c: Command): void {
     const { type: _type, ...order } = c;
     model.place(order);
   } else if (c.type === 'cancel') model.cancel(c.id, c.account);
-  else if (c.type === 'amend') model.amend(c.id, c.account, c.price, c.quantity);
+  else if (c.type === 'amend') model.amend(c.id, c.account, c.price, c.quantity, c.stopPrice);
   else if (c.type === 'halt' || c.type === 'resume') model.setHalted(c.type === 'halt');
   else model.endOfDay();
 }

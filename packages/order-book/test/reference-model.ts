@@ -184,7 +184,7 @@ export class ReferenceBook {
     else this.end(order, 'cancelled', 'requested');
   }
 
-  amend(id: number, account: number, price: number, quantity: number): void {
+  amend(id: number, account: number, price: number, quantity: number, stopPrice = 0): void {
     const order = this.find(id);
     if (order === undefined) return void this.outcomes.push([id, 'rejected', 'unknown_order']);
     if (order.account !== account) return void this.outcomes.push([id, 'rejected', 'not_order_owner']);
@@ -192,14 +192,18 @@ export class ReferenceBook {
     const filled = order.quantity - order.remaining;
     const newPrice = price === 0 ? order.price : price;
     const newQuantity = quantity === 0 ? order.quantity : quantity;
+    const waiting = this.waiting.includes(order);
+    const newStop = stopPrice === 0 ? order.stopPrice : stopPrice;
     let reason: string | null = null;
     if (quantity !== 0 && quantity <= filled) reason = 'quantity_below_filled';
-    else if (price !== 0 && order.kind === 'stop_market') reason = 'not_amendable';
+    else if (stopPrice !== 0 && !waiting) reason = 'not_amendable';
+    else if (price !== 0 && order.kind === 'stop_market' && stopPrice === 0) reason = 'not_amendable';
     else if (price !== 0 && order.postOnly) {
       const probe = { ...order, price: newPrice };
       if (this.opposite(probe).some((other) => this.crosses(probe, other))) reason = 'post_only_would_take';
     }
-    if (reason === null && newPrice === order.price && newQuantity === order.quantity) reason = 'invalid_order';
+    const unchanged = newPrice === order.price && newQuantity === order.quantity && newStop === order.stopPrice;
+    if (reason === null && unchanged) reason = 'invalid_order';
     if (reason !== null) return void this.outcomes.push([id, 'rejected', reason]);
 
     const grows = newQuantity > order.quantity;
@@ -207,7 +211,22 @@ export class ReferenceBook {
     order.price = newPrice;
     order.quantity = newQuantity;
     order.remaining = newQuantity - filled;
-    if (this.waiting.includes(order)) {
+    if (waiting) {
+      if (newStop !== order.stopPrice) {
+        // A new stop: a new arrival among the stops, or fired at once if the last trade is past it.
+        order.stopPrice = newStop;
+        this.waiting = this.waiting.filter((o) => o !== order);
+        const fired =
+          this.lastPrice !== 0 && (order.side === 'B' ? this.lastPrice >= newStop : this.lastPrice <= newStop);
+        if (fired) {
+          this.queue.push(order);
+          this.drain();
+        } else {
+          order.arrival = ++this.arrivals;
+          this.waiting.push(order);
+        }
+        return;
+      }
       if (grows) order.arrival = ++this.arrivals;
       return;
     }

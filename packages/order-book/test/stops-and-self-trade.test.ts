@@ -121,6 +121,66 @@ describe('stop orders', () => {
   });
 });
 
+describe('amending a stop price', () => {
+  it('moves a waiting stop, which then fires at its new price and not at the old one', () => {
+    const h = tradedAt(100);
+    h.sell(1, 0, 2, { kind: STOP_MARKET, stop: 95 });
+    expect(h.amendStop(1, 92)).toEqual<Event[]>([['updated', 1, 'amended', 0, 92, 2, 2]]);
+    h.buy(2, 94, 1);
+    expect(only(h.sell(3, 94, 1), 'stop')).toEqual([]);
+    h.buy(4, 92, 5);
+    expect(h.sell(5, 92, 1)).toContainEqual(['stop', 1, 92, 92]);
+    expect(h.book.liveOrders).toBe(1);
+  });
+
+  it('fires at once when the last trade is already past the new stop', () => {
+    const h = tradedAt(100);
+    h.buy(1, 99, 3);
+    h.sell(2, 98, 3, { kind: STOP_LIMIT, stop: 95 });
+    expect(h.amendStop(2, 100)).toEqual<Event[]>([
+      ['updated', 2, 'amended', 98, 100, 3, 3],
+      ['stop', 2, 100, 100],
+      ['trade', 99, 3, SELL, 1, 2],
+      ['filled', 1, 3],
+      ['level', BUY, 99, 0, 0],
+      ['filled', 2, 3],
+    ]);
+  });
+
+  it('puts a moved stop behind the stops already waiting at that price', () => {
+    const h = tradedAt(100);
+    h.sell(1, 0, 1, { kind: STOP_MARKET, stop: 90 });
+    h.sell(2, 0, 1, { kind: STOP_MARKET, stop: 95 });
+    h.amendStop(1, 95);
+    h.buy(3, 95, 5);
+    const fired = only(h.sell(4, 95, 1), 'stop');
+    expect(fired.map((event) => event[1])).toEqual([2, 1]);
+  });
+
+  it("changes a stop-limit's limit and a stop-market's protection along with the stop, never alone", () => {
+    const h = tradedAt(100);
+    h.sell(1, 89, 1, { kind: STOP_LIMIT, stop: 90 });
+    h.sell(2, 85, 1, { kind: STOP_MARKET, stop: 90 });
+    expect(h.amendStop(1, 93, 92)).toEqual<Event[]>([['updated', 1, 'amended', 92, 93, 1, 1]]);
+    expect(h.amend(2, 88, 0)).toEqual<Event[]>([['rejected', 2, 'not_amendable']]);
+    expect(h.amendStop(2, 93, 88)).toEqual<Event[]>([['updated', 2, 'amended', 0, 93, 1, 1]]);
+    expect(h.book.snapshot().orders.map((order) => [order[0], order[7], order[8]])).toEqual([
+      [1, 92, 93],
+      [2, 88, 93],
+    ]);
+  });
+
+  it('refuses a new stop once the order has fired, and one off the tick or outside the band', () => {
+    const h = tradedAt(100, { tickSize: 5, lotSize: 1, priceBand: { min: 50, max: 200 } });
+    h.sell(1, 90, 1, { kind: STOP_LIMIT, stop: 100 });
+    expect(only(h.amendStop(1, 95), 'rejected')).toEqual([['rejected', 1, 'not_amendable']]);
+    h.sell(2, 0, 1, { kind: STOP_MARKET, stop: 90 });
+    expect(h.amendStop(2, 92)).toEqual<Event[]>([['rejected', 2, 'off_tick']]);
+    expect(h.amendStop(2, 45)).toEqual<Event[]>([['rejected', 2, 'price_out_of_band']]);
+    expect(h.amendStop(2, 90)).toEqual<Event[]>([['rejected', 2, 'invalid_order']]);
+  });
+});
+
 describe('trailing stops', () => {
   it('follow the best trade price by the offset and fire on the way back', () => {
     const h = tradedAt(100);
