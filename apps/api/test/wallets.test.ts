@@ -146,9 +146,11 @@ describe('holds', () => {
     const market = OrderView.parse(
       (await place(buyer, { symbol: 'ABEV3', side: 'buy', type: 'market', quantity: '5' })).body,
     );
-    // 10% above the reference price, 13.00; 5 × 14.30 = 71.50, plus 3 bps (0.0214, rounded down)
+    // 10% above the reference price, 13.00; 5 × 14.30 = 71.50, plus 3 bps (0.0214, rounded down). Read from the
+    // ledger: the order may have traded and released the rest of its hold before a wallet could be read.
     expect(market.protectionPrice).toBe('14.30');
-    expect((await wallet(buyer)).cash.held).toBe('71.52');
+    const hold = (await ledger(buyer)).find((entry) => entry.orderId === market.orderId && entry.reason === 'hold');
+    expect(hold).toMatchObject({ asset: 'BRL', heldChange: '71.52', availableChange: '-71.52' });
     await until(async () => (await orderStatus(buyer, market.orderId)) === 'cancelled');
     expect(await orderStatus(seller, resting.orderId)).toBe('filled');
     expect(await orderStatus(seller, beyond.orderId)).toBe('open');
@@ -216,6 +218,67 @@ describe('trailing stops', () => {
     expect((await wallet(trader)).cash.held).toBe('315.09');
     await api.request('DELETE', `/api/orders/${stop.orderId}`, { token: trader.apiKey });
     await until(async () => (await wallet(trader)).cash.held === '0.00');
+  });
+});
+
+describe('moving a stop', () => {
+  const read = async (trader: Trader, orderId: string) =>
+    OrderView.parse((await api.request('GET', `/api/orders/${orderId}`, { token: trader.apiKey })).body);
+
+  it("moves a stop-market buy's stop, its protection and its hold with it", async () => {
+    const trader = await newTrader(api, 'stop-mover');
+    const stop = OrderView.parse(
+      (await place(trader, { symbol: 'VALE3', side: 'buy', type: 'stop_market', stopPrice: '70.00', quantity: '10' }))
+        .body,
+    );
+    await until(async () => (await orderStatus(trader, stop.orderId)) === 'open');
+    const amended = await api.request('PATCH', `/api/orders/${stop.orderId}`, {
+      token: trader.apiKey,
+      body: { stopPrice: '80.00' },
+    });
+    expect(amended.status).toBe(202);
+    // 10 × 88.00 (10% above the new stop) = 880.00, plus 3 bps (0.264, rounded down)
+    expect((await wallet(trader)).cash.held).toBe('880.26');
+    const moved = await until(async () => {
+      const view = await read(trader, stop.orderId);
+      return view.stopPrice === '80.00' && view;
+    });
+    expect(moved).toMatchObject({ protectionPrice: '88.00', price: null, status: 'open' });
+    await api.request('DELETE', `/api/orders/${stop.orderId}`, { token: trader.apiKey });
+    await until(async () => (await wallet(trader)).cash.held === '0.00');
+  });
+
+  it('refuses a stop price for an order that has none, and one off the tick', async () => {
+    const trader = await newTrader(api, 'no-stop');
+    const limit = OrderView.parse(
+      (await place(trader, { symbol: 'VALE3', side: 'buy', type: 'limit', price: '50.00', quantity: '1' })).body,
+    );
+    const refused = await api.request('PATCH', `/api/orders/${limit.orderId}`, {
+      token: trader.apiKey,
+      body: { stopPrice: '49.00' },
+    });
+    expect(refused.status).toBe(400);
+    expect(ApiErrorBody.parse(refused.body).details.fields).toEqual([
+      expect.objectContaining({ field: 'stopPrice', code: 'not_a_stop_order' }),
+    ]);
+    const stop = OrderView.parse(
+      (
+        await place(trader, {
+          symbol: 'VALE3',
+          side: 'sell',
+          type: 'stop_limit',
+          stopPrice: '40.00',
+          price: '39.00',
+          quantity: '1',
+        })
+      ).body,
+    );
+    const offTick = await api.request('PATCH', `/api/orders/${stop.orderId}`, {
+      token: trader.apiKey,
+      body: { stopPrice: '40.005' },
+    });
+    expect(offTick.status).toBe(400);
+    expect(ApiErrorBody.parse(offTick.body).details.fields?.[0]?.field).toBe('stopPrice');
   });
 });
 

@@ -208,6 +208,13 @@ describe('the home broker and the admin panel in a browser', () => {
       .poll(() => openOrders.first().getByTestId('order-stop').textContent(), { timeout: 10_000 })
       .toBe('40,00móvel');
     await expect.poll(() => openOrders.first().textContent()).toContain('39,50');
+    // The trader moves the trigger by hand.
+    await openOrders.first().getByRole('button', { name: 'Alterar' }).click();
+    await openOrders.first().getByLabel('Novo disparo').fill('40,50');
+    await openOrders.first().getByRole('button', { name: 'Salvar' }).click();
+    await expect
+      .poll(() => openOrders.first().getByTestId('order-stop').textContent(), { timeout: 10_000 })
+      .toBe('40,50móvel');
     await openOrders.first().getByRole('button', { name: 'Cancelar' }).click();
     await expect.poll(() => openOrders.count(), { timeout: 10_000 }).toBe(0);
 

@@ -19,7 +19,12 @@ export function MyOrders({ version }: { version: number }) {
   const [tab, setTab] = useState<Tab>('open');
   const [orders, setOrders] = useState<OrderView[]>([]);
   const [trades, setTrades] = useState<MyTradeView[]>([]);
-  const [editing, setEditing] = useState<{ orderId: string; price: string; quantity: string } | null>(null);
+  const [editing, setEditing] = useState<{
+    orderId: string;
+    price: string;
+    stopPrice: string;
+    quantity: string;
+  } | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [refresh, setRefresh] = useState(0);
   const [confirmingCancelAll, setConfirmingCancelAll] = useState(false);
@@ -58,6 +63,7 @@ export function MyOrders({ version }: { version: number }) {
     const original = orders.find((order) => order.orderId === editing.orderId);
     const body: Record<string, string> = {};
     if (editing.price !== (original?.price ?? '')) body['price'] = decimalInput(editing.price);
+    if (editing.stopPrice !== (original?.stopPrice ?? '')) body['stopPrice'] = decimalInput(editing.stopPrice);
     if (editing.quantity !== original?.quantity) body['quantity'] = editing.quantity;
     if (Object.keys(body).length === 0) return setEditing(null);
     try {
@@ -180,7 +186,14 @@ export function MyOrders({ version }: { version: number }) {
                       )}
                     </td>
                     <td className={cell} data-testid="order-stop">
-                      {order.stopPrice === null ? (
+                      {isEditing && order.stopPrice !== null ? (
+                        <input
+                          aria-label="Novo disparo"
+                          value={editing.stopPrice}
+                          onChange={(event) => setEditing({ ...editing, stopPrice: event.target.value })}
+                          className="w-20 rounded border border-gray-700 bg-gray-950 px-1 text-right"
+                        />
+                      ) : order.stopPrice === null ? (
                         '—'
                       ) : (
                         <>
@@ -230,6 +243,7 @@ export function MyOrders({ version }: { version: number }) {
                                 setEditing({
                                   orderId: order.orderId,
                                   price: order.price ?? '',
+                                  stopPrice: order.stopPrice ?? '',
                                   quantity: order.quantity,
                                 })
                               }

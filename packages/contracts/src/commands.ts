@@ -78,8 +78,9 @@ export const CancelOrderCommand = z.object({
 export type CancelOrderCommand = z.infer<typeof CancelOrderCommand>;
 
 /**
- * Changes a resting order. `quantity` is the new total quantity (filled included), as in FIX; lowering it keeps
- * time priority, raising it or changing the price sends the order to the back of its level.
+ * Changes a live order. `quantity` is the new total quantity (filled included), as in FIX; lowering it keeps
+ * time priority, raising it or changing the price sends the order to the back of its level. `stopPrice` moves
+ * the trigger of a stop order still waiting for it (a stop-market's `price`, its protection, moves only with it).
  */
 export const AmendOrderCommand = z
   .object({
@@ -87,9 +88,11 @@ export const AmendOrderCommand = z
     type: z.literal('amend_order'),
     price: Cents.nullable(),
     quantity: Quantity.nullable(),
+    /** Absent on commands from before stops could be moved. */
+    stopPrice: Cents.nullable().optional(),
   })
-  .refine((command) => command.price !== null || command.quantity !== null, {
-    error: 'an amend changes the price, the quantity or both',
+  .refine((command) => command.price !== null || command.quantity !== null || (command.stopPrice ?? null) !== null, {
+    error: 'an amend changes the price, the quantity, the stop price or several',
     path: ['quantity'],
   });
 export type AmendOrderCommand = z.infer<typeof AmendOrderCommand>;

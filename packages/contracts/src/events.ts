@@ -94,6 +94,8 @@ export const OrderUpdatedEvent = z.object({
   change: z.enum(['partially_filled', 'amended', 'stop_moved', 'decremented']),
   price: Cents.nullable(),
   stopPrice: Cents.nullable(),
+  /** A stop-market order's protection price after the change (it moves when its stop is amended); absent before. */
+  protectionPrice: Cents.nullable().optional(),
   quantity: Quantity,
   remainingQuantity: NonNegativeQuantity,
 });

@@ -63,9 +63,9 @@ export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequest>;
 
 /** `PATCH /api/orders/:id`: a new price, a new total quantity, or both. */
 export const AmendOrderRequest = z
-  .strictObject({ price: z.string().optional(), quantity: z.string().optional() })
-  .refine((body) => body.price !== undefined || body.quantity !== undefined, {
-    error: 'or price must be given: an amend sets a new price, a new quantity or both',
+  .strictObject({ price: z.string().optional(), quantity: z.string().optional(), stopPrice: z.string().optional() })
+  .refine((body) => body.price !== undefined || body.quantity !== undefined || body.stopPrice !== undefined, {
+    error: ', price or stopPrice must be given: an amend sets a new quantity, price or stop price',
     path: ['quantity'],
   });
 export type AmendOrderRequest = z.infer<typeof AmendOrderRequest>;

@@ -258,8 +258,9 @@ export class OrderBook {
       this.setSize(slot, price, quantity, filled);
       if (restop) {
         this.orders.stops[(slot >> 1) + S_STOP] = newStopPrice;
-        r[slot + R_FLAGS] = withState(r[slot + R_FLAGS]!, 0);
         this.announce(slot, 'amended');
+        // Out of the stops until armed again (waiting, or fired at once).
+        r[slot + R_FLAGS] = withState(r[slot + R_FLAGS]!, 0);
         this.arm(slot);
         if (this.triggered.length !== 0) this.fireTriggered();
         return;
@@ -402,6 +403,14 @@ export class OrderBook {
   }
 
   /** Whether an order with this id is live (resting or waiting for its stop). */
+  /** A live market or stop-market order's protection price in cents; 0 when it has none, or for other orders. */
+  protectionPrice(id: number): number {
+    const slot = this.index.get(id);
+    if (slot === NO_SLOT) return 0;
+    const kind = kindOf(this.orders.records[slot + R_FLAGS]!);
+    return kind === MARKET || kind === STOP_MARKET ? this.orders.records[slot + R_TICK]! * this.tick : 0;
+  }
+
   isLive(id: number): boolean {
     return this.index.get(id) !== NO_SLOT;
   }

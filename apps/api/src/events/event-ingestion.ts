@@ -203,6 +203,8 @@ function orderChanges(events: readonly EngineEvent[]): Map<string, OrderChange> 
           price: event.price,
           stop_price: event.stopPrice,
         };
+        if (event.protectionPrice !== undefined && event.protectionPrice !== null)
+          data.protection_price = event.protectionPrice;
         if (event.filledQuantity > 0) data.status = 'partially_filled';
         change(event, data);
         break;

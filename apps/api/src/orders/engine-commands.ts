@@ -78,7 +78,14 @@ export function cancelCommand(target: CommandTarget): CancelOrderCommand {
   };
 }
 
-export function amendCommand(target: CommandTarget, price: number | null, quantity: number | null): AmendOrderCommand {
+/** New terms for a live order: what is null stays as it is. */
+export interface AmendTerms {
+  readonly price: number | null;
+  readonly quantity: number | null;
+  readonly stopPrice: number | null;
+}
+
+export function amendCommand(target: CommandTarget, { price, quantity, stopPrice }: AmendTerms): AmendOrderCommand {
   return {
     schemaVersion: SCHEMA_VERSION,
     commandId: randomUUID(),
@@ -91,6 +98,7 @@ export function amendCommand(target: CommandTarget, price: number | null, quanti
     clientOrderId: target.clientOrderId,
     price,
     quantity,
+    stopPrice,
   };
 }
 

@@ -14,6 +14,7 @@ import {
   type OrderStatus,
   type OrderView,
   type PlaceOrderCommand,
+  type Side,
 } from '@bolsa/contracts';
 import { isUniqueViolation } from '../database/errors.js';
 import { API_CONFIG, type ApiConfig } from '../config.js';
@@ -181,18 +182,34 @@ export class OrdersService {
     const order = await this.openOrder(caller, orderId);
     const instrument = this.instruments.require(order.symbol);
     const errors: FieldError[] = [];
-    const price = request.price === undefined ? null : this.checkedPrice(request.price, instrument, errors);
+    let price = request.price === undefined ? null : this.checkedPrice(request.price, instrument, errors, 'price');
     let quantity: number | null = null;
     if (request.quantity !== undefined) {
       const parsed = parseQuantity(request.quantity, instrument.lotSize);
       if (parsed.ok) quantity = parsed.value;
       else errors.push({ field: 'quantity', code: parsed.error.code, message: `quantity ${parsed.error.message}` });
     }
+    let stopPrice: number | null = null;
+    if (request.stopPrice !== undefined) {
+      if (order.type === 'stop_limit' || order.type === 'stop_market') {
+        stopPrice = this.checkedPrice(request.stopPrice, instrument, errors, 'stopPrice');
+      } else {
+        errors.push({
+          field: 'stopPrice',
+          code: 'not_a_stop_order',
+          message: `a ${order.type} order has no stop price`,
+        });
+      }
+    }
     if (errors.length > 0) throw ApiError.validation(errors);
+    // A stop-market's protection follows its stop, by the rule it was placed with; its hold follows that.
+    if (stopPrice !== null && order.type === 'stop_market' && order.protection_price !== null) {
+      price = orderProtection(instrument, { orderType: 'stop_market', side: order.side as Side, stopPrice }, null);
+    }
     // A new price or quantity could trade; while the instrument is halted only cancels are taken.
     await this.halts.refuseIfHalted(order.symbol);
     await this.store.holdForAmend(orderId, { price, quantity }, caller.traceId);
-    await this.publisher.deliver(amendCommand(commandTarget(caller, order), price, quantity));
+    await this.publisher.deliver(amendCommand(commandTarget(caller, order), { price, quantity, stopPrice }));
     return rowToOrderView(order);
   }
 
@@ -223,15 +240,20 @@ export class OrdersService {
     return orderProtection(instrument, order, marketPrice);
   }
 
-  private checkedPrice(text: string, instrument: Instrument, errors: FieldError[]): number | null {
+  private checkedPrice(
+    text: string,
+    instrument: Instrument,
+    errors: FieldError[],
+    field: 'price' | 'stopPrice',
+  ): number | null {
     const parsed = parsePrice(text, instrument.tickSize);
     if (!parsed.ok) {
-      errors.push({ field: 'price', code: parsed.error.code, message: `price ${parsed.error.message}` });
+      errors.push({ field, code: parsed.error.code, message: `${field} ${parsed.error.message}` });
       return null;
     }
     const band = instrument.priceBand;
     if (band !== null && (parsed.value < band.min || parsed.value > band.max)) {
-      errors.push({ field: 'price', code: 'price_out_of_band', message: 'price must be within the price band' });
+      errors.push({ field, code: 'price_out_of_band', message: `${field} must be within the price band` });
     }
     return parsed.value;
   }
