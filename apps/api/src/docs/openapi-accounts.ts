@@ -232,18 +232,27 @@ export function accountPaths(): Record<string, object> {
     },
     '/api/admin/markets/{symbol}/halt': {
       post: {
-        summary: 'Halt trading in an instrument: new orders and amends get 409 trading_halted, cancels go on (admins)',
+        summary:
+          'Halt trading in an instrument: new orders and amends get 409 trading_halted, cancels go on; the engine is ' +
+          'told too, and rejects orders that reach it after the halt (admins; 503 if the engine could not be told: ' +
+          'repeat it)',
         security: bearer,
         parameters: [{ name: 'symbol', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: { '200': { description: 'halted', ...json(ref('TradingStatusView')) }, ...errors(401, 403, 404) },
+        responses: {
+          '200': { description: 'halted', ...json(ref('TradingStatusView')) },
+          ...errors(401, 403, 404, 503),
+        },
       },
     },
     '/api/admin/markets/{symbol}/resume': {
       post: {
-        summary: 'Resume trading in a halted instrument (admins)',
+        summary: 'Resume trading in a halted instrument (admins; 503 if the engine could not be told: repeat it)',
         security: bearer,
         parameters: [{ name: 'symbol', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: { '200': { description: 'trading', ...json(ref('TradingStatusView')) }, ...errors(401, 403, 404) },
+        responses: {
+          '200': { description: 'trading', ...json(ref('TradingStatusView')) },
+          ...errors(401, 403, 404, 503),
+        },
       },
     },
     '/api/admin/summary': {
