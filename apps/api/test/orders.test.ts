@@ -142,6 +142,53 @@ describe('placing orders', () => {
     expect(metrics.body).toMatch(new RegExp(`api_orders_rejected_total\\{reason="${errorCode}"\\} [1-9]`));
   });
 
+  it('gives a clientOrderId to one open order of the account at a time, and finds the order by it', async () => {
+    const trader = await newTrader(api);
+    const post = (clientOrderId: string, headers: Record<string, string> = {}, price = '35.12') =>
+      api.request('POST', '/api/orders', {
+        token: trader.apiKey,
+        body: { ...limitBuy, price, quantity: '1', clientOrderId },
+        headers,
+      });
+    const first = OrderView.parse((await post('stop-loss-7', { 'idempotency-key': 'k-7' })).body);
+    // The same request again under its Idempotency-Key is a repeat, not a conflict.
+    expect(OrderView.parse((await post('stop-loss-7', { 'idempotency-key': 'k-7' })).body).orderId).toBe(first.orderId);
+    const held = WalletView.parse((await api.request('GET', '/api/me/wallet', { token: trader.apiKey })).body).cash;
+    for (const headers of [{}, { 'idempotency-key': 'k-8' }]) {
+      const taken = await post('stop-loss-7', headers, '35.00');
+      expect(taken.status).toBe(409);
+      const body = ApiErrorBody.parse(taken.body);
+      expect(body.code).toBe('duplicate_client_order_id');
+      expect(body.details).toMatchObject({ orderId: first.orderId, fields: [{ field: 'clientOrderId' }] });
+    }
+    // Nothing was held for the refused ones.
+    expect(WalletView.parse((await api.request('GET', '/api/me/wallet', { token: trader.apiKey })).body).cash).toEqual(
+      held,
+    );
+    // Another account has its own ids.
+    const other = await newTrader(api);
+    const theirs = await api.request('POST', '/api/orders', {
+      token: other.apiKey,
+      body: { ...limitBuy, quantity: '1', clientOrderId: 'stop-loss-7' },
+    });
+    expect(theirs.status).toBe(202);
+    // Found by it, in both lists.
+    const found = await api.request('GET', '/api/orders?clientOrderId=stop-loss-7', { token: trader.apiKey });
+    expect((found.body as OrderView[]).map((order) => order.orderId)).toEqual([first.orderId]);
+    const page = await api.request('GET', '/api/me/orders?clientOrderId=stop-loss-7', { token: trader.apiKey });
+    expect((page.body as { items: OrderView[] }).items.map((order) => order.orderId)).toEqual([first.orderId]);
+    const bad = await api.request('GET', '/api/orders?clientOrderId=no%20spaces', { token: trader.apiKey });
+    expect([bad.status, fields(bad.body)]).toEqual([400, ['clientOrderId']]);
+    // Two placements racing for a fresh id: one gets it.
+    const raced = await Promise.all([post('race-1'), post('race-1', {}, '35.00')]);
+    expect(raced.map((response) => response.status).sort()).toEqual([202, 409]);
+    // Once the order is done (as the engine's events would leave it), the id is free again.
+    await api.app.get(PrismaService).order.update({ where: { id: first.orderId }, data: { status: 'cancelled' } });
+    const again = await post('stop-loss-7', {}, '35.00');
+    expect(again.status).toBe(202);
+    expect(OrderView.parse(again.body).orderId).not.toBe(first.orderId);
+  });
+
   it('refuses a malformed body, a bad Idempotency-Key, and callers without a valid key', async () => {
     const trader = await newTrader(api);
     const malformed = await api.request('POST', '/api/orders', { token: trader.apiKey, raw: '{"symbol":' });

@@ -16,6 +16,7 @@ export const ApiErrorCode = z.enum([
   'not_found',
   'unknown_symbol',
   'idempotency_conflict',
+  'duplicate_client_order_id',
   'order_not_open',
   'trading_halted',
   'insufficient_funds',

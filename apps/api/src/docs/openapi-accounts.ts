@@ -170,7 +170,12 @@ export function accountPaths(): Record<string, object> {
       get: {
         summary: "The caller's orders, newest first",
         security: bearer,
-        parameters: [query('status', { enum: ['open', 'done'] }), query('symbol', { type: 'string' }), ...paging],
+        parameters: [
+          query('status', { enum: ['open', 'done'] }),
+          query('symbol', { type: 'string' }),
+          query('clientOrderId', { type: 'string' }),
+          ...paging,
+        ],
         responses: { ...ok('OrderPage'), ...errors(400, 401) },
       },
     },

@@ -65,7 +65,9 @@ export function openApiDocument(): object {
           summary:
             'Place an order (202: recorded and sent to the engine, or re-sent later if Kafka was out of reach; ' +
             'status follows its events). Market and stop-market orders get a protectionPrice, 10% past the last ' +
-            'trade (or the reference price) or past the stop price: they trade no further, and a buy holds cash at it',
+            'trade (or the reference price) or past the stop price: they trade no further, and a buy holds cash at it. ' +
+            'A clientOrderId names one open order of the account at a time (409 duplicate_client_order_id, with ' +
+            'the orderId that has it)',
           security: bearer,
           parameters: [
             { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 100 } },
@@ -90,7 +92,10 @@ export function openApiDocument(): object {
         get: {
           summary: "The caller's latest 200 orders (see /api/me/orders for pages and filters)",
           security: bearer,
-          parameters: [{ name: 'status', in: 'query', required: false, schema: { enum: ['open', 'done'] } }],
+          parameters: [
+            { name: 'status', in: 'query', required: false, schema: { enum: ['open', 'done'] } },
+            { name: 'clientOrderId', in: 'query', required: false, schema: { type: 'string' } },
+          ],
           responses: {
             '200': { description: 'ok', ...json({ type: 'array', items: ref('OrderView') }) },
             ...errors(400, 401),

@@ -13,6 +13,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   not_found: 404,
   unknown_symbol: 404,
   idempotency_conflict: 409,
+  duplicate_client_order_id: 409,
   order_not_open: 409,
   trading_halted: 409,
   insufficient_funds: 422,

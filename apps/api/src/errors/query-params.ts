@@ -1,3 +1,4 @@
+import { ClientOrderId } from '@bolsa/contracts';
 import { ApiError } from './api-error.js';
 
 /** `limit` query parameter: 1..max, `fallback` when absent. */
@@ -26,6 +27,17 @@ export function someOf<T extends string>(
   allowed: readonly T[],
 ): T[] | undefined {
   return text?.split(',').map((part) => oneOf(field, part, allowed)!);
+}
+
+/** A `clientOrderId` query parameter, by the rule orders are placed with. */
+export function clientOrderId(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const parsed = ClientOrderId.safeParse(text);
+  if (!parsed.success) {
+    const message = `clientOrderId ${parsed.error.issues[0]?.message ?? 'is invalid'}`;
+    throw ApiError.validation([{ field: 'clientOrderId', code: 'invalid', message }]);
+  }
+  return parsed.data;
 }
 
 /** An ISO 8601 time query parameter. */

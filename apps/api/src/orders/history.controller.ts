@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { AuthGuard, callerOf, type AuthenticatedRequest } from '../auth/auth.guard.js';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { ApiError } from '../errors/api-error.js';
-import { decodeCursor, encodeCursor, isoTime, oneOf, pageLimit } from '../errors/query-params.js';
+import { clientOrderId, decodeCursor, encodeCursor, isoTime, oneOf, pageLimit } from '../errors/query-params.js';
 import { HistoryStore, type TradeFilter } from './history.store.js';
 import { DONE_STATUSES, OPEN_STATUSES, rowToOrderView } from './order-view.js';
 
@@ -56,6 +56,7 @@ export class HistoryController {
     @Query('symbol') symbol?: string,
     @Query('cursor') cursor?: string,
     @Query('limit') limit?: string,
+    @Query('clientOrderId') clientOrderIdParam?: string,
   ): Promise<Page<OrderView>> {
     const size = pageLimit(limit);
     const which = oneOf('status', status, ['open', 'done'] as const);
@@ -63,6 +64,7 @@ export class HistoryController {
     const rows = await this.history.orders(callerOf(request).accountId, {
       statuses: which === undefined ? undefined : which === 'open' ? OPEN_STATUSES : DONE_STATUSES,
       symbol: checkedSymbol(symbol),
+      clientOrderId: clientOrderId(clientOrderIdParam),
       before: position === undefined ? undefined : { createdAt: new Date(position[0]!), id: position[1]! },
       limit: size,
     });

@@ -14,6 +14,7 @@ import type { OrderRow } from './order-view.js';
 export interface OrderFilter {
   readonly statuses?: readonly OrderStatus[] | undefined;
   readonly symbol?: string | undefined;
+  readonly clientOrderId?: string | undefined;
   /** Keyset position of the previous page's last order. */
   readonly before?: { createdAt: Date; id: string } | undefined;
   readonly limit: number;
@@ -92,6 +93,7 @@ export class HistoryStore {
       `SELECT * FROM orders
         WHERE account_id = $1 AND ($2::text[] IS NULL OR status = ANY($2)) AND ($3::text IS NULL OR symbol = $3)
           AND ($4::timestamp IS NULL OR (created_at, id) < ($4, $5::uuid))
+          AND ($7::text IS NULL OR client_order_id = $7)
         ORDER BY created_at DESC, id DESC LIMIT $6`,
       [
         accountId,
@@ -100,6 +102,7 @@ export class HistoryStore {
         filter.before === undefined ? null : utcTimestamp(filter.before.createdAt),
         filter.before?.id ?? null,
         filter.limit,
+        filter.clientOrderId ?? null,
       ],
     );
     return rows;

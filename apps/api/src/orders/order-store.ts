@@ -69,10 +69,10 @@ interface Placement {
   readonly createdAt: Date | null;
 }
 
-/** Another request already used this order's idempotency key. */
-export class IdempotencyKeyTaken extends Error {
+/** Another order already took this order's idempotency key, or, among the open orders, its clientOrderId. */
+export class PlacementConflict extends Error {
   constructor() {
-    super('the idempotency key was already used');
+    super('the idempotency key or the clientOrderId is taken');
   }
 }
 
@@ -194,7 +194,7 @@ export class OrderStore {
   async insertWithHold(order: NewOrder): Promise<OrderRow> {
     const placement = await this.placements.submit(order);
     if (placement.outcome === 'placed') return pendingRow(order, placement.createdAt!);
-    if (placement.outcome === 'duplicate') throw new IdempotencyKeyTaken();
+    if (placement.outcome === 'duplicate') throw new PlacementConflict();
     if (placement.outcome === 'halted') throw tradingHalted(order.symbol);
     const available = await this.available(order.accountId, order.hold.asset);
     const { orderType, side } = order.fields;

@@ -15,6 +15,7 @@ import {
 } from '@nestjs/common';
 import type { OrderView } from '@bolsa/contracts';
 import { AuthGuard, type AuthenticatedRequest } from '../auth/auth.guard.js';
+import { clientOrderId } from '../errors/query-params.js';
 import { traceOf, type TracedRequest } from '../observability/trace.js';
 import { OrdersService, type Caller } from './orders.service.js';
 
@@ -37,8 +38,12 @@ export class OrdersController {
   }
 
   @Get()
-  list(@Req() request: Request, @Query('status') status?: string): Promise<OrderView[]> {
-    return this.orders.list(callerOf(request), status);
+  list(
+    @Req() request: Request,
+    @Query('status') status?: string,
+    @Query('clientOrderId') clientOrderIdParam?: string,
+  ): Promise<OrderView[]> {
+    return this.orders.list(callerOf(request), status, clientOrderId(clientOrderIdParam));
   }
 
   @Get(':id')

@@ -28,7 +28,7 @@ import { CommandPublisher, settledWithin } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { planHold } from '../wallets/holds.js';
-import { IdempotencyKeyTaken, OrderStore } from './order-store.js';
+import { OrderStore, PlacementConflict } from './order-store.js';
 import { HistoryStore } from './history.store.js';
 import { amendCommand, cancelCommand, placeCommand, type CommandTarget } from './engine-commands.js';
 import { DONE_STATUSES, OPEN_STATUSES, rowToOrderView, type OrderRow } from './order-view.js';
@@ -131,11 +131,15 @@ export class OrdersService {
         traceId: caller.traceId,
         hold,
       });
-    } catch (error) {
-      // Two requests raced with one idempotency key: the other one won; answer as a repeat of it.
-      if (idempotencyKey !== undefined && (error instanceof IdempotencyKeyTaken || isUniqueViolation(error))) {
-        const earlier = await this.byIdempotencyKey(caller.accountId, idempotencyKey, hash);
-        if (earlier !== null) return earlier;
+    } catch (caught) {
+      let error = caught;
+      if (caught instanceof PlacementConflict || isUniqueViolation(caught)) {
+        // Two requests raced with one idempotency key: the other one won; answer as a repeat of it.
+        if (idempotencyKey !== undefined) {
+          const earlier = await this.byIdempotencyKey(caller.accountId, idempotencyKey, hash);
+          if (earlier !== null) return earlier;
+        }
+        if (order.clientOrderId !== null) error = await this.clientOrderIdTaken(caller.accountId, order.clientOrderId);
       }
       if (error instanceof ApiError) this.metrics.ordersRejected.inc({ reason: error.code });
       throw error;
@@ -217,14 +221,18 @@ export class OrdersService {
     return rowToOrderView(await this.owned(caller, orderId));
   }
 
-  async list(caller: Pick<Caller, 'accountId'>, status: string | undefined): Promise<OrderView[]> {
+  async list(
+    caller: Pick<Caller, 'accountId'>,
+    status: string | undefined,
+    clientOrderId?: string,
+  ): Promise<OrderView[]> {
     let statuses: readonly OrderStatus[] | undefined;
     if (status === 'open') statuses = OPEN_STATUSES;
     else if (status === 'done') statuses = DONE_STATUSES;
     else if (status !== undefined) {
       throw ApiError.validation([{ field: 'status', code: 'invalid', message: 'status must be open or done' }]);
     }
-    const orders = await this.history.orders(caller.accountId, { statuses, limit: 200 });
+    const orders = await this.history.orders(caller.accountId, { statuses, clientOrderId, limit: 200 });
     return orders.map(rowToOrderView);
   }
 
@@ -274,6 +282,15 @@ export class OrdersService {
     if ((await settledWithin(sending, this.config.commandSendWaitMs)) === 'waiting') {
       this.logger.pino.warn({ orderId, traceId }, 'order not yet taken by Kafka; answered as pending');
     }
+  }
+
+  /** The refusal of a clientOrderId an open order of the account already has, naming that order. */
+  private async clientOrderIdTaken(accountId: string, clientOrderId: string): Promise<ApiError> {
+    const [open] = await this.history.orders(accountId, { statuses: OPEN_STATUSES, clientOrderId, limit: 1 });
+    return new ApiError('duplicate_client_order_id', `an open order already has the clientOrderId ${clientOrderId}`, {
+      orderId: open?.id ?? null,
+      fields: [{ field: 'clientOrderId', code: 'duplicate', message: 'clientOrderId is taken by an open order' }],
+    });
   }
 
   private async byIdempotencyKey(accountId: string, key: string, hash: string | null): Promise<OrderView | null> {
