@@ -177,18 +177,20 @@ describe('holds', () => {
 });
 
 describe('trailing stops', () => {
+  /** One share changes hands at `price`, which is then the last trade. */
+  const tradeAt = async (symbol: string, price: string) => {
+    const [from, to] = await Promise.all([newTrader(api, 'trail-seller'), newTrader(api, 'trail-buyer')]);
+    const ask = OrderView.parse(
+      (await place(from, { symbol, side: 'sell', type: 'limit', price, quantity: '1' })).body,
+    );
+    await until(async () => (await orderStatus(from, ask.orderId)) === 'open');
+    await place(to, { symbol, side: 'buy', type: 'limit', price, quantity: '1' });
+    await until(async () => (await orderStatus(from, ask.orderId)) === 'filled');
+  };
+
   it("move a buy stop-limit's stop and limit down with the trades, the hold staying as it was", async () => {
-    const seller = await newTrader(api, 'trail-seller');
-    const buyer = await newTrader(api, 'trail-buyer');
     const trader = await newTrader(api, 'trailer');
-    const trade = async (price: string) => {
-      const ask = OrderView.parse(
-        (await place(seller, { symbol: 'ITUB4', side: 'sell', type: 'limit', price, quantity: '1' })).body,
-      );
-      await until(async () => (await orderStatus(seller, ask.orderId)) === 'open');
-      await place(buyer, { symbol: 'ITUB4', side: 'buy', type: 'limit', price, quantity: '1' });
-      await until(async () => (await orderStatus(seller, ask.orderId)) === 'filled');
-    };
+    const trade = (price: string) => tradeAt('ITUB4', price);
     await trade('30.00');
     const stop = OrderView.parse(
       (
@@ -218,6 +220,34 @@ describe('trailing stops', () => {
     expect((await wallet(trader)).cash.held).toBe('315.09');
     await api.request('DELETE', `/api/orders/${stop.orderId}`, { token: trader.apiKey });
     await until(async () => (await wallet(trader)).cash.held === '0.00');
+  });
+  it("move a sell stop-market's stop and its protection up with the trades", async () => {
+    const trader = await newTrader(api, 'trailing-seller');
+    await tradeAt('PETR4', '40.00');
+    const stop = OrderView.parse(
+      (
+        await place(trader, {
+          symbol: 'PETR4',
+          side: 'sell',
+          type: 'stop_market',
+          stopPrice: '39.00',
+          trailingOffset: '2.00',
+          quantity: '5',
+        })
+      ).body,
+    );
+    // 10% below the stop
+    expect(stop.protectionPrice).toBe('35.10');
+    await until(async () => (await orderStatus(trader, stop.orderId)) === 'open');
+    await tradeAt('PETR4', '42.00');
+    const moved = await until(async () => {
+      const view = OrderView.parse(
+        (await api.request('GET', `/api/orders/${stop.orderId}`, { token: trader.apiKey })).body,
+      );
+      return view.stopPrice === '40.00' && view;
+    });
+    expect(moved).toMatchObject({ protectionPrice: '36.10', price: null, trailingOffset: '2.00' });
+    await api.request('DELETE', `/api/orders/${stop.orderId}`, { token: trader.apiKey });
   });
 });
 

@@ -737,10 +737,9 @@ export class OrderBook {
   }
 
   /**
-   * Trailing stops follow the trade price. A stop-limit's limit moves with its stop by as much, so the gap the
-   * trader chose between them holds (a buy's limit only moves down, so what it holds stays enough), though never
-   * past the price band (at its edge) nor where the ladder cannot reach (it stays). A stop-market keeps the
-   * protection it was placed with.
+   * Trailing stops follow the trade price. A stop-limit's limit, or a stop-market's protection, moves with its stop
+   * by as much, so the gap between them holds (a buy's only moves down, so what it holds stays enough), though
+   * never past the price band (at its edge) nor, for a limit, where the ladder cannot reach (it stays).
    */
   private trail(price: number): void {
     const s = this.orders.stops;
@@ -754,7 +753,7 @@ export class OrderBook {
         const stop = s[(slot >> 1) + S_STOP]!;
         if (isBuy ? follow < stop : follow > stop) {
           s[(slot >> 1) + S_STOP] = follow;
-          if (kindOf(r[slot + R_FLAGS]!) === STOP_LIMIT) this.moveLimit(slot, follow - stop);
+          if (r[slot + R_TICK] !== 0) this.movePrice(slot, follow - stop);
           this.announce(slot, 'stop_moved');
           moved = true;
         }
@@ -763,10 +762,12 @@ export class OrderBook {
     }
   }
 
-  private moveLimit(slot: number, by: number): void {
+  private movePrice(slot: number, by: number): void {
     const r = this.orders.records;
-    const limit = Math.min(this.bandMax, Math.max(this.bandMin, r[slot + R_TICK]! * this.tick + by));
-    if (this.checkPrice(limit) === null) r[slot + R_TICK] = limit / this.tick;
+    const price = Math.min(this.bandMax, Math.max(this.bandMin, r[slot + R_TICK]! * this.tick + by));
+    // A protection never rests, so it needs no room on the ladder.
+    const reason = kindOf(r[slot + R_FLAGS]!) === STOP_LIMIT ? this.checkPrice(price) : this.checkPriceValue(price);
+    if (reason === null) r[slot + R_TICK] = price / this.tick;
   }
 
   /** Triggered stops enter the book one by one, in trigger order; their own trades may trigger more. */

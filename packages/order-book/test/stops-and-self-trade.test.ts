@@ -195,12 +195,19 @@ describe('trailing stops', () => {
     expect(events.at(-1)).toEqual(['filled', 1, 2]);
   });
 
-  it('report no limit price when a protected stop-market moves', () => {
+  it("move a protected stop-market's protection with the stop, reporting no limit price", () => {
     const h = tradedAt(100);
     h.sell(1, 90, 2, { kind: STOP_MARKET, stop: 95, trail: 5 });
     h.sell(2, 103, 1);
     expect(h.buy(3, 103, 1)).toContainEqual(['updated', 1, 'stop_moved', 0, 98, 2, 2]);
-    expect(h.book.snapshot().orders[0]?.[7]).toBe(90);
+    expect(h.book.snapshot().orders[0]?.[7]).toBe(93);
+    expect(h.book.protectionPrice(1)).toBe(93);
+    // Fired, it sells down to 93 and no further.
+    h.buy(4, 94, 1);
+    h.buy(5, 92, 5);
+    const events = h.sell(6, 94, 1);
+    expect(events).toContainEqual(['stop', 1, 98, 94]);
+    expect(events).toContainEqual(['cancelled', 1, 'no_liquidity', 0, 2]);
   });
 
   it("move a stop-limit's limit with the stop, keeping the gap, and enter at the moved limit once triggered", () => {
