@@ -55,6 +55,10 @@ export class EngineService {
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     this.snapshots = new SnapshotStore(config.snapshotDir);
     this.instruments = new Map(config.instruments.map((instrument) => [instrument.symbol, instrument]));
+    const states = this.states;
+    metrics.watchTradingStatus(function* () {
+      for (const state of states.values()) yield* state.books.tradingStatus();
+    });
   }
 
   get healthy(): boolean {

@@ -39,8 +39,26 @@ export class EngineMetrics {
     registers: [this.registry],
   });
 
+  private tradingStatus: () => Iterable<readonly [symbol: string, halted: boolean]> = () => [];
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'engine_' });
+    const status = () => this.tradingStatus();
+    new Gauge({
+      name: 'engine_book_halted',
+      help: '1 while a book this engine runs is halted (its trading suspended), else 0; compare api_trading_halted',
+      labelNames: ['symbol'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [symbol, halted] of status()) this.set({ symbol }, halted ? 1 : 0);
+      },
+    });
+  }
+
+  /** Where `engine_book_halted` reads the books' state from, at each scrape. */
+  watchTradingStatus(read: () => Iterable<readonly [symbol: string, halted: boolean]>): void {
+    this.tradingStatus = read;
   }
 }
 

@@ -72,6 +72,11 @@ export class PartitionBooks {
     };
   }
 
+  /** Whether each book of the partition is halted. */
+  *tradingStatus(): Iterable<readonly [symbol: string, halted: boolean]> {
+    for (const [symbol, book] of this.books) yield [symbol, book.core.isHalted];
+  }
+
   stateHashes(): Record<string, string> {
     return Object.fromEntries([...this.books].map(([symbol, book]) => [symbol, book.stateHash()]));
   }

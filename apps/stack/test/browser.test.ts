@@ -410,9 +410,16 @@ describe('the home broker and the admin panel in a browser', () => {
       await expect.poll(() => traderTicket.getByTestId('ticket-halted').count(), { timeout: 5_000 }).toBe(1);
       await expect.poll(() => trader.page.getByTestId('halted').count()).toBe(1);
       expect(await traderTicket.getByRole('button', { name: /Comprar VALE3/ }).isDisabled()).toBe(true);
+      // The matching engine was told too: its VALE3 book is halted.
+      const engineHalted = async () =>
+        /^engine_book_halted\{symbol="VALE3"\} (\d)$/m.exec(
+          await (await fetch(`http://127.0.0.1:${stack.engineMetricsPort}/metrics`)).text(),
+        )?.[1];
+      await expect.poll(engineHalted, { timeout: 5_000 }).toBe('1');
 
       await control.getByRole('button', { name: 'Retomar' }).click();
       await expect.poll(() => traderTicket.getByTestId('ticket-halted').count(), { timeout: 5_000 }).toBe(0);
+      await expect.poll(engineHalted, { timeout: 5_000 }).toBe('0');
       await ticket(trader.page, 'Comprar', '60,00', '5');
       await expect.poll(() => traderTicket.textContent()).toMatch(/Ordem enviada: compra 5 VALE3/);
       for (const { errors } of [admin, trader]) expect(errors).toEqual([]);
