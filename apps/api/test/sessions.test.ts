@@ -53,9 +53,9 @@ describe('closing the trading day', () => {
     });
   });
 
-  it('closes each day once its closing time has passed there, and a missed day late only if no DAY order followed', async () => {
+  it('closes each day once its closing time has passed there, a missed one late, leaving the DAY orders recorded after its close', async () => {
     const closer = api.app.get(SessionCloser);
-    // 09:00 in São Paulo on the 5th: the 4th's close was missed (nothing ran then) and no DAY order came since.
+    // 09:00 in São Paulo on the 5th: the 4th's close was missed (nothing ran then), so it closes now.
     expect(await closer.tick(new Date('2026-01-05T12:00:00Z'))).toMatchObject({ tradingDay: '2026-01-04' });
     expect(await closer.tick(new Date('2026-01-05T20:59:00Z'))).toBeNull();
     // 18:00 there: the 5th closes, once.
@@ -64,21 +64,24 @@ describe('closing the trading day', () => {
     // After midnight UTC it is still the evening of the 5th there.
     expect(await closer.tick(new Date('2026-01-06T02:00:00Z'))).toBeNull();
 
-    // A DAY order placed after the 7th's missed close belongs to the next day: the 7th is not closed late over it…
+    // A DAY order recorded after the 7th's close (it is recorded now, in December) belongs to a later day: the 7th,
+    // closed late, leaves it…
     const trader = await newTrader(api, 'late-close');
     const day = await place(trader, 'DAY');
     await until(async () => (await status(trader, day)) === 'open');
-    expect(await closer.tick(new Date('2026-01-08T12:00:00Z'))).toBeNull();
+    expect(await closer.tick(new Date('2026-01-08T12:00:00Z'))).toMatchObject({ tradingDay: '2026-01-07' });
+    // (the close reached ITUB4's book before an order sent after it did)
+    const marker = await place(trader, 'GTC');
+    await until(async () => (await status(trader, marker)) === 'open');
     expect(await status(trader, day)).toBe('open');
-    // …and the 8th's own close expires it.
-    expect(await closer.tick(new Date('2026-01-08T21:00:10Z'))).toMatchObject({ tradingDay: '2026-01-08' });
+    // …and the close of a day after it was recorded expires it.
+    expect(await closer.tick(new Date('2027-01-08T21:00:10Z'))).toMatchObject({ tradingDay: '2027-01-08' });
     await until(async () => (await status(trader, day)) === 'expired');
 
-    const { rows } = await api.app
-      .get(SqlPool)
-      .query<{ day: string }>(
-        "SELECT to_char(trading_day, 'YYYY-MM-DD') AS day FROM market_sessions WHERE trading_day < '2026-02-01' ORDER BY 1",
-      );
-    expect(rows.map((row) => row.day)).toEqual(['2026-01-04', '2026-01-05', '2026-01-08']);
+    const { rows } = await api.app.get(SqlPool).query<{ day: string }>(
+      `SELECT to_char(trading_day, 'YYYY-MM-DD') AS day FROM market_sessions
+          WHERE trading_day < '2026-02-01' OR trading_day > '2027-01-01' ORDER BY 1`,
+    );
+    expect(rows.map((row) => row.day)).toEqual(['2026-01-04', '2026-01-05', '2026-01-07', '2027-01-08']);
   });
 });

@@ -97,10 +97,15 @@ export const AmendOrderCommand = z
   });
 export type AmendOrderCommand = z.infer<typeof AmendOrderCommand>;
 
-/** Closes the trading day for one symbol: every DAY order expires. Sent by the exchange, not by traders. */
+/** Closes the trading day for one symbol: its DAY orders expire. Sent by the exchange, not by traders. */
 export const EndOfDayCommand = z.object({
   ...commandEnvelope,
   type: z.literal('end_of_day'),
+  /**
+   * The closing instant: DAY orders recorded after it belong to the next day and stay (a close sent late, after
+   * trading went on). Absent: every DAY order expires.
+   */
+  closedAt: Timestamp.optional(),
 });
 export type EndOfDayCommand = z.infer<typeof EndOfDayCommand>;
 

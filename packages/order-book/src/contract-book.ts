@@ -94,6 +94,8 @@ export interface ContractBookOptions {
 interface OrderIdentity {
   readonly orderId: string;
   readonly accountId: string;
+  /** When the order was recorded (its placement's timestamp): which day's close it expires at, if DAY. */
+  readonly placedAt: number;
 }
 
 export interface ContractBookSnapshot {
@@ -102,8 +104,8 @@ export interface ContractBookSnapshot {
   /** Sequence number of the last event emitted. */
   readonly sequence: number;
   readonly book: BookSnapshot;
-  /** [internal id, order id, account id] of every live order. */
-  readonly orders: [number, string, string][];
+  /** [internal id, order id, account id, placed at] of every live order (no time in older snapshots: 0). */
+  readonly orders: [number, string, string, number?][];
   /** Account ids in the order they were numbered. */
   readonly accounts: string[];
   readonly freeIds: number[];
@@ -232,9 +234,9 @@ export class ContractBook {
     this.book = OrderBook.restore(snapshot.book, events);
     this.sequence = snapshot.sequence;
     for (const accountId of snapshot.accounts) this.accountNumber(accountId);
-    for (const [internal, orderId, accountId] of snapshot.orders) {
+    for (const [internal, orderId, accountId, placedAt = 0] of snapshot.orders) {
       this.internalIds.set(orderId, internal);
-      this.identities[internal] = { orderId, accountId };
+      this.identities[internal] = { orderId, accountId, placedAt };
     }
     this.freeIds.push(...snapshot.freeIds);
     this.nextId = snapshot.nextId;
@@ -274,9 +276,13 @@ export class ContractBook {
         }
         break;
       }
-      case 'end_of_day':
-        this.book.endOfDay();
+      case 'end_of_day': {
+        const closedAt = command.closedAt;
+        this.book.endOfDay(
+          closedAt === undefined ? undefined : (internal) => (this.identities[internal]?.placedAt ?? 0) <= closedAt,
+        );
         break;
+      }
       case 'halt_trading':
         this.book.halt();
         break;
@@ -291,9 +297,10 @@ export class ContractBook {
   }
 
   snapshot(): ContractBookSnapshot {
-    const orders: [number, string, string][] = [];
+    const orders: [number, string, string, number][] = [];
     for (const [orderId, internal] of this.internalIds) {
-      orders.push([internal, orderId, this.identities[internal]!.accountId]);
+      const { accountId, placedAt } = this.identities[internal]!;
+      orders.push([internal, orderId, accountId, placedAt]);
     }
     orders.sort((a, b) => a[0] - b[0]);
     return {
@@ -347,7 +354,7 @@ export class ContractBook {
     this.placements.remember(command.orderId, command.timestamp);
     const internal = this.freeIds.pop() ?? this.nextId++;
     this.internalIds.set(command.orderId, internal);
-    this.identities[internal] = { orderId: command.orderId, accountId: command.accountId };
+    this.identities[internal] = { orderId: command.orderId, accountId: command.accountId, placedAt: command.timestamp };
     this.placing = command;
     this.book.place(
       internal,

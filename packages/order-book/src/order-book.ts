@@ -285,8 +285,11 @@ export class OrderBook {
     if (this.triggered.length !== 0) this.fireTriggered();
   }
 
-  /** Closes the day: every DAY order, resting or waiting for its stop, expires. Bids first, best price first. */
-  endOfDay(): void {
+  /**
+   * Closes the day: every DAY order, resting or waiting for its stop, expires (bids first, best price first), or
+   * only those `expires` picks by id: orders placed after the close belong to the next day.
+   */
+  endOfDay(expires?: (id: number) => boolean): void {
     const r = this.orders.records;
     const ladder = this.ladder;
     for (const isBuy of [true, false]) {
@@ -297,7 +300,7 @@ export class OrderBook {
         let touched = false;
         for (let slot = this.levels.head[level]!; slot !== NO_SLOT;) {
           const next = r[slot + R_NEXT]!;
-          if (timeInForceOf(r[slot + R_FLAGS]!) === DAY) {
+          if (timeInForceOf(r[slot + R_FLAGS]!) === DAY && (expires === undefined || expires(r[slot + R_ID]!))) {
             this.unlink(slot, level);
             this.expire(slot);
             touched = true;
@@ -310,7 +313,7 @@ export class OrderBook {
     }
     for (const list of [this.stops.buys, this.stops.sells]) {
       for (const slot of [...list]) {
-        if (timeInForceOf(r[slot + R_FLAGS]!) !== DAY) continue;
+        if (timeInForceOf(r[slot + R_FLAGS]!) !== DAY || (expires !== undefined && !expires(r[slot + R_ID]!))) continue;
         this.stops.remove(slot, sideOf(r[slot + R_FLAGS]!) === BUY);
         this.expire(slot);
       }

@@ -149,6 +149,23 @@ describe('ContractBook', () => {
     expect(restored.validateInternalState()).toEqual([]);
   });
 
+  it('expires at a late close only the DAY orders recorded before its closing instant, across a snapshot', () => {
+    const book = new ContractBook(PETR4);
+    const early = place(ALICE, 'buy', 3500, 10, { timeInForce: 'DAY', timestamp: 1_000 });
+    const late = place(BOB, 'buy', 3499, 10, { timeInForce: 'DAY', timestamp: 3_000 });
+    applyAll(book, [early, late]);
+    const restored = new ContractBook(PETR4, JSON.parse(JSON.stringify(book.snapshot())));
+    const close = (closedAt?: number) => ({
+      ...envelope(),
+      type: 'end_of_day' as const,
+      ...(closedAt === undefined ? {} : { closedAt }),
+    });
+    const expired = (events: ReturnType<ContractBook['apply']>) =>
+      events.flatMap((event) => (event.type === 'order_expired' ? [event.orderId] : []));
+    expect(expired(restored.apply(close(2_000)))).toEqual([early.orderId]);
+    expect(expired(restored.apply(close()))).toEqual([late.orderId]);
+  });
+
   it('stops a market order at its protection price and says so when accepting it', () => {
     const book = new ContractBook(PETR4);
     book.apply(place(BOB, 'sell', 3800, 5));

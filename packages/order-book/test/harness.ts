@@ -111,8 +111,8 @@ export class Harness {
     return this.take();
   }
 
-  endOfDay(): Event[] {
-    this.book.endOfDay();
+  endOfDay(expires?: (id: number) => boolean): Event[] {
+    this.book.endOfDay(expires);
     return this.take();
   }
 

@@ -182,6 +182,25 @@ describe('time in force', () => {
     expect(h.book.liveOrders).toBe(1);
   });
 
+  it('a close can leave the DAY orders it does not pick (placed after it) for the next one', () => {
+    const h = new Harness();
+    h.buy(1, 99, 5, { tif: 1 });
+    h.buy(2, 99, 5, { tif: 1 });
+    h.sell(3, 0, 5, { kind: 3, stop: 90, tif: 1 });
+    h.sell(4, 0, 5, { kind: 3, stop: 91, tif: 1 });
+    const beforeTheClose = (id: number) => id === 1 || id === 4;
+    expect(h.endOfDay(beforeTheClose)).toEqual<Event[]>([
+      ['expired', 1, 0, 5],
+      ['level', BUY, 99, 5, 1],
+      ['expired', 4, 0, 5],
+    ]);
+    expect(h.endOfDay()).toEqual<Event[]>([
+      ['expired', 2, 0, 5],
+      ['level', BUY, 99, 0, 0],
+      ['expired', 3, 0, 5],
+    ]);
+  });
+
   it('post-only is rejected when it would take, and rests when it would not', () => {
     const h = new Harness();
     h.sell(1, 100, 5);

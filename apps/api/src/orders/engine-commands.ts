@@ -3,6 +3,7 @@ import {
   SCHEMA_VERSION,
   type AmendOrderCommand,
   type CancelOrderCommand,
+  type EndOfDayCommand,
   type MarketCommand,
   type OrderFields,
   type PlaceOrderCommand,
@@ -102,10 +103,24 @@ export function amendCommand(target: CommandTarget, { price, quantity, stopPrice
   };
 }
 
-/**
- * The exchange's own command to one symbol's book: `end_of_day` closes its trading day (DAY orders expire),
- * `halt_trading` and `resume_trading` suspend and restart its trading.
- */
-export function marketCommand(type: MarketCommand['type'], symbol: string, traceId: string): MarketCommand {
+/** The exchange's own command to one symbol's book: `halt_trading` and `resume_trading`. */
+export function marketCommand(
+  type: Exclude<MarketCommand['type'], 'end_of_day'>,
+  symbol: string,
+  traceId: string,
+): MarketCommand {
   return { schemaVersion: SCHEMA_VERSION, commandId: randomUUID(), symbol, traceId, timestamp: Date.now(), type };
+}
+
+/** Closes one symbol's trading day at `closedAt`: the DAY orders recorded until then expire (null: all of them). */
+export function endOfDayCommand(symbol: string, traceId: string, closedAt: Date | null): EndOfDayCommand {
+  const command: EndOfDayCommand = {
+    schemaVersion: SCHEMA_VERSION,
+    commandId: randomUUID(),
+    symbol,
+    traceId,
+    timestamp: Date.now(),
+    type: 'end_of_day',
+  };
+  return closedAt === null ? command : { ...command, closedAt: closedAt.getTime() };
 }

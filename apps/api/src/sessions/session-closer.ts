@@ -2,24 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ClosedDayView } from '@bolsa/contracts';
 import { API_CONFIG, type ApiConfig } from '../config.js';
-import { utcTimestamp } from '../database/columns.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
-import { marketCommand } from '../orders/engine-commands.js';
-import { OPEN_STATUSES } from '../orders/order-view.js';
+import { endOfDayCommand } from '../orders/engine-commands.js';
 import { closingInstant, lastClosedDay, localTime } from './trading-clock.js';
 
 /** How often the process that stores engine events looks at the clock. */
 const CHECK_EVERY_MS = 30_000;
-/** A close this long after its time was missed (nothing was running then), not just reached by the next check. */
-const LATE_AFTER_MS = 4 * CHECK_EVERY_MS;
 
 /**
- * Closes the trading day: an `end_of_day` command per symbol, so the engine expires every DAY order. The process
- * that stores engine events does it once the configured closing time has passed (once per day: the day is
- * recorded in `market_sessions` first, and taken out again if Kafka would not take the commands); an admin can
- * close the day at any time.
+ * Closes the trading day: an `end_of_day` command per symbol, carrying the closing instant, so the engine expires
+ * the DAY orders recorded until then. The process that stores engine events does it once the configured closing
+ * time has passed (once per day: the day is recorded in `market_sessions` first, and taken out again if Kafka
+ * would not take the commands), however late that is: DAY orders recorded after the close (nothing ran to close
+ * it in time) are the next day's, and stay. An admin can close the day at any time, at that moment.
  */
 @Injectable()
 export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
@@ -53,8 +50,7 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     const close = this.config.marketClose;
     if (close === null) return Promise.resolve(null);
     const day = lastClosedDay(now, close);
-    const closedAt = closingInstant(day, close);
-    this.running ??= this.closeOnce(day, now.getTime() - closedAt.getTime() > LATE_AFTER_MS ? closedAt : null)
+    this.running ??= this.closeOnce(day, closingInstant(day, close))
       .catch((error: unknown) => {
         this.logger.pino.warn({ err: error, tradingDay: day }, 'trading day not closed; trying again shortly');
         return null;
@@ -71,26 +67,13 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
        ON CONFLICT (trading_day) DO UPDATE SET closed_at = now(), trace_id = $2`,
       [tradingDay, traceId],
     );
-    return this.send(tradingDay, traceId);
+    // Every DAY order recorded so far: no cut-off to compare with clocks of other processes.
+    return this.send(tradingDay, traceId, null);
   }
 
-  /** `missedAt`: the closing instant, when the day is being closed late (nothing was running to close it). */
-  private async closeOnce(tradingDay: string, missedAt: Date | null): Promise<ClosedDayView | null> {
+  private async closeOnce(tradingDay: string, closedAt: Date): Promise<ClosedDayView | null> {
     const { rows: done } = await this.sql.query('SELECT 1 FROM market_sessions WHERE trading_day = $1', [tradingDay]);
     if (done.length > 0) return null;
-    if (missedAt !== null) {
-      // Closing late would also expire DAY orders placed since, which are the next day's: only while there are
-      // none. Otherwise the next close takes them all.
-      const { rows: since } = await this.sql.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM orders
-          WHERE time_in_force = 'DAY' AND status = ANY($1::text[]) AND created_at > $2::timestamp`,
-        [OPEN_STATUSES, utcTimestamp(missedAt)],
-      );
-      if ((since[0]?.n ?? 0) > 0) {
-        this.logger.pino.warn({ tradingDay }, 'trading day missed: DAY orders placed since wait for the next close');
-        return null;
-      }
-    }
     const traceId = randomUUID().replaceAll('-', '');
     const { rowCount } = await this.sql.query(
       'INSERT INTO market_sessions (trading_day, trace_id) VALUES ($1, $2) ON CONFLICT (trading_day) DO NOTHING',
@@ -98,7 +81,7 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     );
     if (rowCount === 0) return null;
     try {
-      return await this.send(tradingDay, traceId);
+      return await this.send(tradingDay, traceId, closedAt);
     } catch (error) {
       await this.sql.query('DELETE FROM market_sessions WHERE trading_day = $1 AND trace_id = $2', [
         tradingDay,
@@ -108,10 +91,13 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private async send(tradingDay: string, traceId: string): Promise<ClosedDayView> {
+  private async send(tradingDay: string, traceId: string, closedAt: Date | null): Promise<ClosedDayView> {
     const symbols = this.config.instruments.map((instrument) => instrument.symbol);
-    await Promise.all(symbols.map((symbol) => this.publisher.publish(marketCommand('end_of_day', symbol, traceId))));
-    this.logger.pino.info({ traceId, tradingDay, symbols }, 'trading day closed: DAY orders expire');
+    await Promise.all(symbols.map((symbol) => this.publisher.publish(endOfDayCommand(symbol, traceId, closedAt))));
+    this.logger.pino.info(
+      { traceId, tradingDay, symbols, closedAt: closedAt?.toISOString() ?? 'now' },
+      'trading day closed: DAY orders recorded until then expire',
+    );
     return { tradingDay, symbols, traceId };
   }
 }
