@@ -195,7 +195,11 @@ describe('the home broker and the admin panel in a browser', () => {
     await seller.page.getByRole('tab', { name: 'Ordens abertas' }).click();
     const sellerTicket = seller.page.getByTestId('order-ticket');
     await sellerTicket.getByLabel('Tipo').selectOption('stop_limit');
+    // A sell stop at or above the last trade (40,00) would fire at once: the ticket says so.
+    await sellerTicket.getByLabel('Preço de disparo', { exact: true }).fill('40,50');
+    await sellerTicket.getByTestId('ticket-fires-at-once').waitFor();
     await sellerTicket.getByLabel('Preço de disparo', { exact: true }).fill('39,00');
+    await expect.poll(() => sellerTicket.getByTestId('ticket-fires-at-once').count()).toBe(0);
     await sellerTicket.getByLabel('Stop móvel: distância', { exact: true }).fill('1,00');
     await sellerTicket.getByTestId('ticket-trailing-hint').waitFor();
     await ticket(seller.page, 'Vender', '38,50', '5');

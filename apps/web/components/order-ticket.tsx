@@ -16,6 +16,7 @@ import {
   checkTicket,
   estimate,
   fieldMessages,
+  firesAtOnce,
   needsPrice,
   needsStop,
   protectionOf,
@@ -271,6 +272,11 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
           </div>
         </div>
         {needsStop(form.type) && stepper('stopPrice', 'Preço de disparo')}
+        {firesAtOnce(form, lastPrice) && (
+          <p className="text-[11px] text-amber-300" data-testid="ticket-fires-at-once">
+            O último preço já atingiu o disparo: a ordem dispara assim que chegar à bolsa.
+          </p>
+        )}
         {needsStop(form.type) && stepper('trailingOffset', 'Stop móvel: distância', 'opcional')}
         {needsStop(form.type) && form.trailingOffset.trim() !== '' && (
           <p className="text-[11px] text-gray-500" data-testid="ticket-trailing-hint">

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkTicket,
   estimate,
+  firesAtOnce,
   instrumentOf,
   maxQuantity,
   protectionOf,
@@ -46,6 +47,16 @@ describe('the order ticket', () => {
     expect(limit.ok && limit.request).not.toHaveProperty('trailingOffset');
     expect(stepPrice('', 1, petr4, 'zero')).toBe('0.01');
     expect(stepPrice('0.50', 2, petr4, 'zero')).toBe('0.52');
+  });
+
+  it('tells when a stop would fire at once: the last trade already at or past it', () => {
+    const stop = { ...form, type: 'stop_market' as const, stopPrice: '35.00' };
+    expect(firesAtOnce(stop, 3_500)).toBe(true);
+    expect(firesAtOnce(stop, 3_499)).toBe(false);
+    expect(firesAtOnce({ ...stop, side: 'sell' }, 3_499)).toBe(true);
+    expect(firesAtOnce({ ...stop, side: 'sell' }, 3_501)).toBe(false);
+    expect(firesAtOnce(stop, null)).toBe(false);
+    expect(firesAtOnce({ ...stop, type: 'limit' }, 3_600)).toBe(false);
   });
 
   it('names each field at fault with the rule it breaks', () => {

@@ -172,6 +172,16 @@ function largestFeeBps(fees: FeeSchedule): number {
   return Math.max(fees.makerBps, fees.takerBps);
 }
 
+/**
+ * Whether a stop order would fire as soon as it reaches the book: the last trade (`lastPrice`, cents; null before
+ * the first) is already at or past its stop, above for a buy, below for a sell.
+ */
+export function firesAtOnce(form: TicketForm, lastPrice: number | null): boolean {
+  const stop = centsOf(decimalInput(form.stopPrice));
+  if (!needsStop(form.type) || stop === null || lastPrice === null) return false;
+  return form.side === 'buy' ? lastPrice >= stop : lastPrice <= stop;
+}
+
 /** What the order would cost (or bring) at its price, or at `reference` (the last price) for market orders. */
 export function estimate(form: TicketForm, fees: FeeSchedule, reference: number | null): Estimate {
   const quantity = Number.parseInt(form.quantity, 10);
