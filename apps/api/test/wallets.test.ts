@@ -278,7 +278,7 @@ describe('moving a stop', () => {
     await until(async () => (await wallet(trader)).cash.held === '0.00');
   });
 
-  it('refuses a stop price for an order that has none, and one off the tick', async () => {
+  it('refuses a stop price for an order that has none, a price for one without a limit, and one off the tick', async () => {
     const trader = await newTrader(api, 'no-stop');
     const limit = OrderView.parse(
       (await place(trader, { symbol: 'VALE3', side: 'buy', type: 'limit', price: '50.00', quantity: '1' })).body,
@@ -309,6 +309,18 @@ describe('moving a stop', () => {
     });
     expect(offTick.status).toBe(400);
     expect(ApiErrorBody.parse(offTick.body).details.fields?.[0]?.field).toBe('stopPrice');
+    const stopMarket = OrderView.parse(
+      (await place(trader, { symbol: 'VALE3', side: 'sell', type: 'stop_market', stopPrice: '40.00', quantity: '1' }))
+        .body,
+    );
+    const priced = await api.request('PATCH', `/api/orders/${stopMarket.orderId}`, {
+      token: trader.apiKey,
+      body: { price: '39.00' },
+    });
+    expect(priced.status).toBe(400);
+    expect(ApiErrorBody.parse(priced.body).details.fields).toEqual([
+      expect.objectContaining({ field: 'price', code: 'no_limit_price' }),
+    ]);
   });
 });
 

@@ -186,25 +186,14 @@ export class OrdersService {
     const order = await this.openOrder(caller, orderId);
     const instrument = this.instruments.require(order.symbol);
     const errors: FieldError[] = [];
-    let price = request.price === undefined ? null : this.checkedPrice(request.price, instrument, errors, 'price');
+    let price = this.amendedPrice(order, 'price', request.price, instrument, errors);
     let quantity: number | null = null;
     if (request.quantity !== undefined) {
       const parsed = parseQuantity(request.quantity, instrument.lotSize);
       if (parsed.ok) quantity = parsed.value;
       else errors.push({ field: 'quantity', code: parsed.error.code, message: `quantity ${parsed.error.message}` });
     }
-    let stopPrice: number | null = null;
-    if (request.stopPrice !== undefined) {
-      if (order.type === 'stop_limit' || order.type === 'stop_market') {
-        stopPrice = this.checkedPrice(request.stopPrice, instrument, errors, 'stopPrice');
-      } else {
-        errors.push({
-          field: 'stopPrice',
-          code: 'not_a_stop_order',
-          message: `a ${order.type} order has no stop price`,
-        });
-      }
-    }
+    const stopPrice = this.amendedPrice(order, 'stopPrice', request.stopPrice, instrument, errors);
     if (errors.length > 0) throw ApiError.validation(errors);
     // A stop-market's protection follows its stop, by the rule it was placed with; its hold follows that.
     if (stopPrice !== null && order.type === 'stop_market' && order.protection_price !== null) {
@@ -246,6 +235,26 @@ export class OrdersService {
         ? ((await this.marketData.lastPrice(instrument.symbol)) ?? instrument.referencePrice ?? null)
         : null;
     return orderProtection(instrument, order, marketPrice);
+  }
+
+  /** A new limit or stop price, if the amend has one: only orders that have that price can change it. */
+  private amendedPrice(
+    order: OrderRow,
+    field: 'price' | 'stopPrice',
+    text: string | undefined,
+    instrument: Instrument,
+    errors: FieldError[],
+  ): number | null {
+    if (text === undefined) return null;
+    const has = field === 'price' ? order.price !== null : order.stop_price !== null;
+    if (has) return this.checkedPrice(text, instrument, errors, field);
+    const code = field === 'price' ? 'no_limit_price' : 'not_a_stop_order';
+    errors.push({
+      field,
+      code,
+      message: `a ${order.type} order has no ${field === 'price' ? 'limit price' : 'stop price'}`,
+    });
+    return null;
   }
 
   private checkedPrice(
