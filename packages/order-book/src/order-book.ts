@@ -405,7 +405,6 @@ export class OrderBook {
     return this.orders.bytes + this.index.bytes + this.levels.bytes + this.ladder.bytes + stops;
   }
 
-  /** Whether an order with this id is live (resting or waiting for its stop). */
   /** A live market or stop-market order's protection price in cents; 0 when it has none, or for other orders. */
   protectionPrice(id: number): number {
     const slot = this.index.get(id);
@@ -414,6 +413,7 @@ export class OrderBook {
     return kind === MARKET || kind === STOP_MARKET ? this.orders.records[slot + R_TICK]! * this.tick : 0;
   }
 
+  /** Whether an order with this id is live (resting or waiting for its stop). */
   isLive(id: number): boolean {
     return this.index.get(id) !== NO_SLOT;
   }
