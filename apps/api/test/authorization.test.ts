@@ -56,6 +56,8 @@ const PROTECTED: Array<[Method, string, unknown?]> = [
   ['POST', '/api/auth/password', { currentPassword: 'x', newPassword: 'a long enough password' }],
   ['POST', '/api/admin/markets/PETR4/halt'],
   ['POST', '/api/admin/markets/PETR4/resume'],
+  ['POST', '/api/admin/markets/halt'],
+  ['POST', '/api/admin/markets/resume'],
   ['GET', '/api/admin/summary'],
   ['GET', '/api/admin/health'],
 ];

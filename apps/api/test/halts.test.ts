@@ -93,11 +93,30 @@ describe('trading halts', () => {
     await until(async () => (await status(trader, OrderView.parse(after.body).orderId)) === 'open');
   });
 
+  it('halts and resumes every instrument at once (a circuit breaker)', async () => {
+    const admin = await newAdmin(api);
+    const trader = await newTrader(api, 'breaker');
+    const halted = await api.request('POST', '/api/admin/markets/halt', { token: admin.apiKey });
+    expect(halted.status).toBe(200);
+    const statuses = (halted.body as unknown[]).map((view) => TradingStatusView.parse(view));
+    expect(statuses.map(({ symbol, halted: isHalted }) => [symbol, isHalted])).toEqual(
+      ['PETR4', 'VALE3', 'ITUB4', 'BBDC4', 'ABEV3'].map((symbol) => [symbol, true]),
+    );
+    for (const symbol of ['PETR4', 'ABEV3']) expect((await buy(trader, symbol, '10.00')).status).toBe(409);
+    const resumed = await api.request('POST', '/api/admin/markets/resume', { token: admin.apiKey });
+    expect((resumed.body as unknown[]).every((view) => !TradingStatusView.parse(view).halted)).toBe(true);
+    // The engine's books were resumed too: an order rests.
+    const order = await buy(trader, 'ABEV3', '10.00');
+    expect(order.status).toBe(202);
+    await until(async () => (await status(trader, OrderView.parse(order.body).orderId)) === 'open');
+  });
+
   it('is for administrators only, and for instruments traded here', async () => {
     const trader = await newTrader(api, 'would-be-admin');
     const admin = await newAdmin(api);
     const byTrader = await api.request('POST', '/api/admin/markets/PETR4/halt', { token: trader.apiKey });
     expect(byTrader.status).toBe(403);
+    expect((await api.request('POST', '/api/admin/markets/halt', { token: trader.apiKey })).status).toBe(403);
     expect((await ticker('PETR4')).halted).toBe(false);
     const unknown = await api.request('POST', '/api/admin/markets/XPTO3/halt', { token: admin.apiKey });
     expect(unknown.status).toBe(404);

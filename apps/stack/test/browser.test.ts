@@ -424,6 +424,15 @@ describe('the home broker and the admin panel in a browser', () => {
       await control.getByRole('button', { name: 'Retomar' }).click();
       await expect.poll(() => traderTicket.getByTestId('ticket-halted').count(), { timeout: 5_000 }).toBe(0);
       await expect.poll(engineHalted, { timeout: 5_000 }).toBe('0');
+      // A circuit breaker: every instrument at once, after a second click, and back.
+      const controls = admin.page.getByTestId('trading-controls');
+      await admin.page.getByRole('button', { name: 'Suspender todos' }).click();
+      await admin.page.getByRole('button', { name: 'Confirmar: suspender todos' }).click();
+      await expect.poll(() => controls.getByText('suspenso').count(), { timeout: 5_000 }).toBe(5);
+      await expect.poll(() => traderTicket.getByTestId('ticket-halted').count(), { timeout: 5_000 }).toBe(1);
+      await admin.page.getByRole('button', { name: 'Retomar todos' }).click();
+      await expect.poll(() => controls.getByText('suspenso').count(), { timeout: 5_000 }).toBe(0);
+      await expect.poll(() => traderTicket.getByTestId('ticket-halted').count(), { timeout: 5_000 }).toBe(0);
       await ticket(trader.page, 'Comprar', '60,00', '5');
       await expect.poll(() => traderTicket.textContent()).toMatch(/Ordem enviada: compra 5 VALE3/);
       for (const { errors } of [admin, trader]) expect(errors).toEqual([]);

@@ -249,6 +249,26 @@ export function accountPaths(): Record<string, object> {
         },
       },
     },
+    '/api/admin/markets/halt': {
+      post: {
+        summary: 'Halt trading in every instrument at once, a circuit breaker (admins; 503 as for one instrument)',
+        security: bearer,
+        responses: {
+          '200': { description: 'halted', ...json({ type: 'array', items: ref('TradingStatusView') }) },
+          ...errors(401, 403, 503),
+        },
+      },
+    },
+    '/api/admin/markets/resume': {
+      post: {
+        summary: 'Resume trading in every instrument (admins)',
+        security: bearer,
+        responses: {
+          '200': { description: 'trading', ...json({ type: 'array', items: ref('TradingStatusView') }) },
+          ...errors(401, 403, 503),
+        },
+      },
+    },
     '/api/admin/markets/{symbol}/resume': {
       post: {
         summary: 'Resume trading in a halted instrument (admins; 503 if the engine could not be told: repeat it)',

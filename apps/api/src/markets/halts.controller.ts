@@ -4,21 +4,33 @@ import { AdminGuard, AuthGuard } from '../auth/auth.guard.js';
 import { traceOf, type TracedRequest } from '../observability/trace.js';
 import { TradingHalts } from './trading-halts.js';
 
-/** Administrators suspend and resume trading in an instrument. */
-@Controller('api/admin/markets/:symbol')
+/** Administrators suspend and resume trading in an instrument, or in all of them at once (a circuit breaker). */
+@Controller('api/admin/markets')
 @UseGuards(AuthGuard, AdminGuard)
 export class HaltsController {
   constructor(@Inject(TradingHalts) private readonly halts: TradingHalts) {}
 
-  @Post('halt')
+  @Post(':symbol/halt')
   @HttpCode(200)
   halt(@Param('symbol') symbol: string, @Req() request: TracedRequest): Promise<TradingStatusView> {
     return this.halts.halt(symbol, traceOf(request));
   }
 
-  @Post('resume')
+  @Post(':symbol/resume')
   @HttpCode(200)
   resume(@Param('symbol') symbol: string, @Req() request: TracedRequest): Promise<TradingStatusView> {
     return this.halts.resume(symbol, traceOf(request));
+  }
+
+  @Post('halt')
+  @HttpCode(200)
+  haltAll(@Req() request: TracedRequest): Promise<TradingStatusView[]> {
+    return this.halts.everywhere('halt', traceOf(request));
+  }
+
+  @Post('resume')
+  @HttpCode(200)
+  resumeAll(@Req() request: TracedRequest): Promise<TradingStatusView[]> {
+    return this.halts.everywhere('resume', traceOf(request));
   }
 }

@@ -62,6 +62,11 @@ export class TradingHalts {
     return this.status(known);
   }
 
+  /** Every instrument halted, or resumed, at once (a market-wide circuit breaker); each as `halt` or `resume`. */
+  everywhere(action: 'halt' | 'resume', traceId: string): Promise<TradingStatusView[]> {
+    return Promise.all(this.instruments.list().map(({ symbol }) => this[action](symbol, traceId)));
+  }
+
   async status(symbol: string): Promise<TradingStatusView> {
     const { rows } = await this.sql.query<{ halted_at: Date }>(
       'SELECT halted_at FROM trading_halts WHERE symbol = $1',
