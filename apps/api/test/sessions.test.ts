@@ -12,6 +12,9 @@ let engine: { stop(): Promise<void> };
 
 beforeAll(async () => {
   api = await startTestApi({ MARKET_CLOSE: '18:00', MARKET_TIMEZONE: 'America/Sao_Paulo' });
+  // The tests give the closer the time themselves; its own timer, on the real clock, would close a real day under
+  // them if a run spanned 18:00 in São Paulo.
+  await api.app.get(SessionCloser).onModuleDestroy();
   engine = await startInTestEngine(api.broker.bootstrap);
 });
 

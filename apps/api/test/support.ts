@@ -47,6 +47,9 @@ export async function startTestApi(
     PASSWORD_HASH_COST: '12',
     // Suites that read the command topic count on seeing only what they sent; the re-sender has its own tests.
     ORDER_RESEND_AFTER_MS: '0',
+    // Days close when a test says (an admin's close, or SessionCloser.tick with a time of its own), so that a run
+    // spanning the real 18:00 in São Paulo does not see its DAY orders expire under it.
+    MARKET_CLOSE: 'off',
     ...environment,
   });
   const app = await createApp(config, options);

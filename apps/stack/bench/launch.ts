@@ -55,6 +55,9 @@ export async function launchStack(environment: Record<string, string> = {}): Pro
       ENGINE_METRICS_PORT: String(metrics),
       WEB_PORT: String(web),
       SIMULATOR: 'off',
+      // The trading day closes when an admin says: a run that spans 18:00 in São Paulo must not see its DAY orders
+      // expire under it.
+      MARKET_CLOSE: 'off',
       LOG_LEVEL: 'warn',
       STOP_WITH_PID: String(process.pid),
       // Its own to remove when it stops, whether this process stops it or dies first.
