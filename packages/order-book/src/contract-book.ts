@@ -317,7 +317,13 @@ export class ContractBook {
   }
 
   stateHash(): string {
-    return `${this.book.stateHash()}-${this.sequence}-${this.placements.latestTimestamp}-${this.placements.size}`;
+    // When each live order was recorded decides which close expires it, so it is state too.
+    let recorded = 0;
+    for (const identity of this.identities) {
+      if (identity !== undefined) recorded = (Math.imul(recorded, 31) + (identity.placedAt % 0x7fffffff)) | 0;
+    }
+    const placements = `${this.placements.latestTimestamp}-${this.placements.size}`;
+    return `${this.book.stateHash()}-${this.sequence}-${placements}-${(recorded >>> 0).toString(16)}`;
   }
 
   validateInternalState(): string[] {

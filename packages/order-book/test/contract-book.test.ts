@@ -155,6 +155,12 @@ describe('ContractBook', () => {
     const late = place(BOB, 'buy', 3499, 10, { timeInForce: 'DAY', timestamp: 3_000 });
     applyAll(book, [early, late]);
     const restored = new ContractBook(PETR4, JSON.parse(JSON.stringify(book.snapshot())));
+    expect(restored.stateHash()).toBe(book.stateHash());
+    // The same orders recorded at other times are another state: a close would treat them otherwise.
+    const other = new ContractBook(PETR4);
+    applyAll(other, [{ ...early, timestamp: 3_000 }, late]);
+    expect(other.core.stateHash()).toBe(book.core.stateHash());
+    expect(other.stateHash()).not.toBe(book.stateHash());
     const close = (closedAt?: number) => ({
       ...envelope(),
       type: 'end_of_day' as const,
