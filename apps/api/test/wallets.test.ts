@@ -38,8 +38,20 @@ async function place(trader: Trader, body: Record<string, unknown>) {
   return api.request('POST', '/api/orders', { token: trader.apiKey, body });
 }
 
+async function readOrder(trader: Trader, orderId: string): Promise<OrderView> {
+  return OrderView.parse((await api.request('GET', `/api/orders/${orderId}`, { token: trader.apiKey })).body);
+}
+
 async function orderStatus(trader: Trader, orderId: string): Promise<string> {
-  return OrderView.parse((await api.request('GET', `/api/orders/${orderId}`, { token: trader.apiKey })).body).status;
+  return (await readOrder(trader, orderId)).status;
+}
+
+/** The order once its stop has moved to `stopPrice` (the engine's event stored). */
+async function stopMovedTo(trader: Trader, orderId: string, stopPrice: string): Promise<OrderView> {
+  return until(async () => {
+    const view = await readOrder(trader, orderId);
+    return view.stopPrice === stopPrice && view;
+  });
 }
 
 const reasons = (entries: LedgerEntryView[]): LedgerReason[] => entries.map((entry) => entry.reason);
@@ -210,17 +222,13 @@ describe('trailing stops', () => {
     expect((await wallet(trader)).cash.held).toBe('315.09');
     await until(async () => (await orderStatus(trader, stop.orderId)) === 'open');
     await trade('29.00');
-    const moved = await until(async () => {
-      const view = OrderView.parse(
-        (await api.request('GET', `/api/orders/${stop.orderId}`, { token: trader.apiKey })).body,
-      );
-      return view.stopPrice === '30.00' && view;
-    });
+    const moved = await stopMovedTo(trader, stop.orderId, '30.00');
     expect(moved).toMatchObject({ price: '30.50', trailingOffset: '1.00', status: 'open' });
     expect((await wallet(trader)).cash.held).toBe('315.09');
     await api.request('DELETE', `/api/orders/${stop.orderId}`, { token: trader.apiKey });
     await until(async () => (await wallet(trader)).cash.held === '0.00');
   });
+
   it("move a sell stop-market's stop and its protection up with the trades", async () => {
     const trader = await newTrader(api, 'trailing-seller');
     await tradeAt('PETR4', '40.00');
@@ -240,21 +248,13 @@ describe('trailing stops', () => {
     expect(stop.protectionPrice).toBe('35.10');
     await until(async () => (await orderStatus(trader, stop.orderId)) === 'open');
     await tradeAt('PETR4', '42.00');
-    const moved = await until(async () => {
-      const view = OrderView.parse(
-        (await api.request('GET', `/api/orders/${stop.orderId}`, { token: trader.apiKey })).body,
-      );
-      return view.stopPrice === '40.00' && view;
-    });
+    const moved = await stopMovedTo(trader, stop.orderId, '40.00');
     expect(moved).toMatchObject({ protectionPrice: '36.10', price: null, trailingOffset: '2.00' });
     await api.request('DELETE', `/api/orders/${stop.orderId}`, { token: trader.apiKey });
   });
 });
 
 describe('moving a stop', () => {
-  const read = async (trader: Trader, orderId: string) =>
-    OrderView.parse((await api.request('GET', `/api/orders/${orderId}`, { token: trader.apiKey })).body);
-
   it("moves a stop-market buy's stop, its protection and its hold with it", async () => {
     const trader = await newTrader(api, 'stop-mover');
     const stop = OrderView.parse(
@@ -269,10 +269,7 @@ describe('moving a stop', () => {
     expect(amended.status).toBe(202);
     // 10 × 88.00 (10% above the new stop) = 880.00, plus 3 bps (0.264, rounded down)
     expect((await wallet(trader)).cash.held).toBe('880.26');
-    const moved = await until(async () => {
-      const view = await read(trader, stop.orderId);
-      return view.stopPrice === '80.00' && view;
-    });
+    const moved = await stopMovedTo(trader, stop.orderId, '80.00');
     expect(moved).toMatchObject({ protectionPrice: '88.00', price: null, status: 'open' });
     await api.request('DELETE', `/api/orders/${stop.orderId}`, { token: trader.apiKey });
     await until(async () => (await wallet(trader)).cash.held === '0.00');
