@@ -18,12 +18,22 @@ function appRoot(): string {
   return dir;
 }
 
+/** Runs the Prisma CLI (`prisma/engine-timers.cjs` lets it exit once done) and returns what it printed. */
+export async function runPrismaCli(args: readonly string[], databaseUrl: string): Promise<string> {
+  const root = appRoot();
+  const cli = createRequire(import.meta.url).resolve('prisma/build/index.js');
+  const { stdout } = await run(
+    process.execPath,
+    ['--require', join(root, 'prisma', 'engine-timers.cjs'), cli, ...args],
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    },
+  );
+  return stdout;
+}
+
 /** Applies every pending migration with `prisma migrate deploy`, the way production does. */
 export async function applyMigrations(databaseUrl: string): Promise<string> {
-  const cli = createRequire(import.meta.url).resolve('prisma/build/index.js');
-  const { stdout } = await run(process.execPath, [cli, 'migrate', 'deploy'], {
-    cwd: appRoot(),
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-  });
-  return stdout;
+  return runPrismaCli(['migrate', 'deploy'], databaseUrl);
 }
