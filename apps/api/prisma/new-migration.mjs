@@ -1,48 +1,31 @@
-// Writes a new migration from the difference between the schema as last committed and the schema now:
-//   node prisma/new-migration.mjs add_something        (after `pnpm build` of @bolsa/embedded-db)
-// `prisma migrate dev` works on an empty database here, but its wasm engine stops with "unreachable" once
-// migrations exist. `migrate diff` between two schema files works; through the driver adapter it still wants a
-// live database, so a throwaway embedded PostgreSQL is started for it.
+// Writes a new migration for what changed in prisma/schema.prisma, with `prisma migrate dev`:
+//   pnpm --filter @bolsa/api migration:new add_something      (after `pnpm build` of @bolsa/embedded-db)
+// It needs a database to replay the migrations into, so a throwaway embedded PostgreSQL is started for it: every
+// migration is applied there, then `migrate dev` writes the new one and applies it too, so a migration that does not
+// run never gets written. (`pnpm --filter @bolsa/api migrate:dev` does the same against DATABASE_URL.)
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPostgres } from '@bolsa/embedded-db';
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
-  console.error('usage: node prisma/new-migration.mjs NAME   (lower-case letters, digits, _)');
+  console.error('usage: pnpm --filter @bolsa/api migration:new NAME   (lower-case letters, digits, _)');
   process.exit(2);
 }
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const previous = join(mkdtempSync(join(tmpdir(), 'bolsa-schema-')), 'schema.prisma');
-writeFileSync(previous, execFileSync('git', ['show', 'HEAD:apps/api/prisma/schema.prisma'], { cwd: root }));
+const cli = createRequire(import.meta.url).resolve('prisma/build/index.js');
 const db = await startPostgres();
 try {
-  const cli = createRequire(import.meta.url).resolve('prisma/build/index.js');
-  const sql = execFileSync(
-    process.execPath,
-    [
-      cli,
-      'migrate',
-      'diff',
-      '--from-schema-datamodel',
-      previous,
-      '--to-schema-datamodel',
-      'prisma/schema.prisma',
-      '--script',
-    ],
-    { cwd: root, env: { ...process.env, DATABASE_URL: db.url }, stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-    .toString()
-    .replace(/^\s+/, '');
-  const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  const dir = join(root, 'prisma', 'migrations', `${stamp}_${name}`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'migration.sql'), sql);
-  console.log(`wrote ${dir}/migration.sql`);
+  const prisma = (...args) =>
+    execFileSync(process.execPath, ['--require', join(root, 'prisma', 'engine-timers.cjs'), cli, ...args], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: db.url },
+      stdio: 'inherit',
+    });
+  prisma('migrate', 'deploy');
+  prisma('migrate', 'dev', '--name', name, '--skip-generate', '--skip-seed');
 } finally {
   await db.stop();
 }

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import {
+  ColumnTypeEnum,
+  type SqlMigrationAwareDriverAdapterFactory,
+  type SqlQueryable,
+} from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 
 /** Connection fields from a postgresql:// URL: the adapter's shadow database needs fields, not a string. */
@@ -20,16 +24,45 @@ export function connectionFields(url: string): pg.PoolConfig & { database: strin
 
 /**
  * Prisma's schema engine reads catalog columns of PostgreSQL's internal types "char" (OID 18) and name (OID 19),
- * which the pg adapter cannot map; they are plain text for every purpose here, so results relabel them.
+ * which the pg adapter cannot map. A name is plain text to the engine; a "char" (pg_constraint.contype and the like)
+ * it reads as a character and panics on anything else ("RuntimeError: unreachable" from `migrate dev` as soon as a
+ * table has a CHECK constraint), so those columns are relabelled text for the adapter and their rows remembered,
+ * and the adapter's answer then reports them as characters.
  */
-const CATALOG_TEXT_TYPES = new Set([18, 19]);
+const CATALOG_CHAR = 18;
+const CATALOG_NAME = 19;
 const TEXT = 25;
+const characterColumns = new WeakMap<unknown[], number[]>();
+
+interface CatalogResult {
+  fields?: { name: string; dataTypeID: number }[];
+  rows?: unknown[];
+}
 
 function relabel<T>(result: T): T {
-  for (const field of (result as { fields?: { dataTypeID: number }[] }).fields ?? []) {
-    if (CATALOG_TEXT_TYPES.has(field.dataTypeID)) field.dataTypeID = TEXT;
-  }
+  const catalog = result as CatalogResult;
+  if (catalog.fields === undefined || catalog.rows === undefined) return result;
+  dropNotNullConstraints(catalog);
+  const characters: number[] = [];
+  catalog.fields.forEach((field, column) => {
+    if (field.dataTypeID === CATALOG_CHAR) characters.push(column);
+    if (field.dataTypeID === CATALOG_CHAR || field.dataTypeID === CATALOG_NAME) field.dataTypeID = TEXT;
+  });
+  if (characters.length > 0) characterColumns.set(catalog.rows, characters);
   return result;
+}
+
+/**
+ * PostgreSQL 18 lists every NOT NULL column as a pg_constraint row of type 'n', which Prisma 6's schema engine lets
+ * into its constraint query and then panics on (prisma/orm#29635). It reads nullability from pg_attribute, so those
+ * rows are dropped.
+ */
+function dropNotNullConstraints(result: CatalogResult): void {
+  const column = result.fields?.findIndex(
+    (field) => field.name === 'constraint_type' && field.dataTypeID === CATALOG_CHAR,
+  );
+  if (column === undefined || column < 0 || result.rows === undefined) return;
+  result.rows = result.rows.filter((row) => !Array.isArray(row) || row[column] !== 'n');
 }
 
 function relabelQueries(target: object): void {
@@ -38,6 +71,17 @@ function relabelQueries(target: object): void {
   holder.query = (...args: unknown[]) => {
     const result = query(...args);
     return result instanceof Promise ? result.then(relabel) : result;
+  };
+}
+
+function reportCharacters(adapter: SqlQueryable): void {
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  adapter.queryRaw = async (query) => {
+    const result = await queryRaw(query);
+    for (const column of characterColumns.get(result.rows) ?? []) {
+      result.columnTypes[column] = ColumnTypeEnum.Character;
+    }
+    return result;
   };
 }
 
@@ -70,7 +114,7 @@ function runScriptsWhole(adapter: object, pool: pg.Pool): void {
  */
 export function migrationAdapter(url: string): SqlMigrationAwareDriverAdapterFactory {
   const fields = connectionFields(url);
-  const mainPool = new CatalogFriendlyPool(fields);
+  const mainPool = new CatalogFriendlyPool({ ...fields, allowExitOnIdle: true });
   const main = new PrismaPg(mainPool);
   return {
     provider: 'postgres',
@@ -78,15 +122,17 @@ export function migrationAdapter(url: string): SqlMigrationAwareDriverAdapterFac
     async connect() {
       const adapter = await main.connect();
       runScriptsWhole(adapter, mainPool);
+      reportCharacters(adapter);
       return adapter;
     },
     async connectToShadowDb() {
       const admin = await main.connect();
       const database = `prisma_migrate_shadow_db_${randomUUID()}`;
       await admin.executeScript(`CREATE DATABASE "${database}"`);
-      const shadowPool = new CatalogFriendlyPool({ ...fields, database });
+      const shadowPool = new CatalogFriendlyPool({ ...fields, database, allowExitOnIdle: true });
       const shadow = await new PrismaPg(shadowPool).connect();
       runScriptsWhole(shadow, shadowPool);
+      reportCharacters(shadow);
       const disposeShadow = shadow.dispose.bind(shadow);
       shadow.dispose = async () => {
         await disposeShadow();

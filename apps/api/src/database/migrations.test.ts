@@ -1,0 +1,120 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startPostgres, type RunningPostgres } from '@bolsa/embedded-db';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations, runPrismaCli } from './migrate.js';
+
+const prismaDir = fileURLToPath(new URL('../../prisma/', import.meta.url));
+
+let db: RunningPostgres;
+
+beforeAll(async () => {
+  db = await startPostgres();
+  await applyMigrations(db.url);
+});
+
+afterAll(async () => {
+  await db?.stop();
+});
+
+describe('the migrations', () => {
+  it('build exactly the schema in prisma/schema.prisma: prisma migrate diff finds nothing to do', async () => {
+    // --exit-code: 2 (a rejection here) when the two differ.
+    const script = await runPrismaCli(
+      [
+        'migrate',
+        'diff',
+        '--from-migrations',
+        join(prismaDir, 'migrations'),
+        '--to-schema-datamodel',
+        join(prismaDir, 'schema.prisma'),
+        '--script',
+        '--exit-code',
+      ],
+      db.url,
+    );
+    expect(script).toContain('This is an empty migration.');
+  });
+
+  it('leave prisma migrate dev nothing to create on a migrated database', async () => {
+    expect(await runPrismaCli(['migrate', 'dev', '--skip-generate', '--skip-seed'], db.url)).toContain(
+      'Already in sync',
+    );
+    expect(await shadowDatabases(db.url)).toEqual([]);
+  });
+});
+
+describe('prisma migrate dev', () => {
+  it('writes and applies a migration for a schema change, next to tables with NOT NULL and CHECK constraints', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'bolsa-migrate-dev-'));
+    try {
+      cpSync(join(prismaDir, 'migrations'), join(project, 'migrations'), { recursive: true });
+      writeFileSync(
+        join(project, 'schema.prisma'),
+        `${readFileSync(join(prismaDir, 'schema.prisma'), 'utf8')}
+model Probe {
+  id    Int    @id
+  label String
+  @@map("probes")
+}
+`,
+      );
+      writeFileSync(join(project, 'prisma.config.ts'), projectConfig(project));
+      const output = await runPrismaCli(
+        ['migrate', 'dev', '--config', join(project, 'prisma.config.ts'), '--name', 'probes', '--skip-generate'],
+        db.url,
+      );
+      expect(output).toContain('Your database is now in sync with your schema.');
+      const created = readdirSync(join(project, 'migrations')).filter((name) => name.endsWith('_probes'));
+      expect(created).toHaveLength(1);
+      const sql = readFileSync(join(project, 'migrations', created[0] ?? '', 'migration.sql'), 'utf8');
+      expect(sql).toContain('CREATE TABLE "probes"');
+      expect(sql).not.toMatch(/orders|ledger_entries|DROP/);
+      const client = new pg.Client(db.url);
+      await client.connect();
+      try {
+        await client.query(`INSERT INTO probes (id, label) VALUES (1, 'seen')`);
+        expect((await client.query('SELECT label FROM probes')).rows).toEqual([{ label: 'seen' }]);
+      } finally {
+        await client.end();
+      }
+      expect(await shadowDatabases(db.url)).toEqual([]);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A prisma.config.ts for a copy of the schema and migrations, migrating through the API's own adapter. */
+function projectConfig(project: string): string {
+  const config = createRequire(import.meta.url).resolve('prisma/config');
+  const adapter = fileURLToPath(new URL('./pg-connection.ts', import.meta.url));
+  return `import { defineConfig } from ${JSON.stringify(config)};
+import { migrationAdapter } from ${JSON.stringify(adapter)};
+export default defineConfig({
+  experimental: { adapter: true },
+  engine: 'js',
+  schema: ${JSON.stringify(join(project, 'schema.prisma'))},
+  migrations: { path: ${JSON.stringify(join(project, 'migrations'))} },
+  adapter: async () => migrationAdapter(process.env.DATABASE_URL ?? ''),
+});
+`;
+}
+
+/** The shadow databases Prisma left behind: none, once each command has disposed of its own. */
+async function shadowDatabases(url: string): Promise<string[]> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'`,
+    );
+    return rows.map((row) => row.datname);
+  } finally {
+    await client.end();
+  }
+}
