@@ -90,11 +90,20 @@ export const AmendOrderCommand = z
     quantity: Quantity.nullable(),
     /** Absent on commands from before stops could be moved. */
     stopPrice: Cents.nullable().optional(),
+    /** A trailing stop's new distance; absent on commands from before it could be changed. */
+    trailingOffset: Cents.nullable().optional(),
   })
-  .refine((command) => command.price !== null || command.quantity !== null || (command.stopPrice ?? null) !== null, {
-    error: 'an amend changes the price, the quantity, the stop price or several',
-    path: ['quantity'],
-  });
+  .refine(
+    (command) =>
+      command.price !== null ||
+      command.quantity !== null ||
+      (command.stopPrice ?? null) !== null ||
+      (command.trailingOffset ?? null) !== null,
+    {
+      error: 'an amend changes the price, the quantity, the stop price, the trailing distance or several',
+      path: ['quantity'],
+    },
+  );
 export type AmendOrderCommand = z.infer<typeof AmendOrderCommand>;
 
 /** Closes the trading day for one symbol: its DAY orders expire. Sent by the exchange, not by traders. */

@@ -96,6 +96,8 @@ export const OrderUpdatedEvent = z.object({
   stopPrice: Cents.nullable(),
   /** A stop-market order's protection price after the change (it moves when its stop is amended); absent before. */
   protectionPrice: Cents.nullable().optional(),
+  /** A trailing stop's distance while it waits (it can be amended); absent before. */
+  trailingOffset: Cents.nullable().optional(),
   quantity: Quantity,
   remainingQuantity: NonNegativeQuantity,
 });

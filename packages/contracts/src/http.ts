@@ -62,13 +62,25 @@ export const PlaceOrderRequest = z.strictObject({
 });
 export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequest>;
 
-/** `PATCH /api/orders/:id`: a new price, a new total quantity, or both. */
+/** `PATCH /api/orders/:id`: a new price, total quantity, stop price or trailing distance, or several. */
 export const AmendOrderRequest = z
-  .strictObject({ price: z.string().optional(), quantity: z.string().optional(), stopPrice: z.string().optional() })
-  .refine((body) => body.price !== undefined || body.quantity !== undefined || body.stopPrice !== undefined, {
-    error: ', price or stopPrice must be given: an amend sets a new quantity, price or stop price',
-    path: ['quantity'],
-  });
+  .strictObject({
+    price: z.string().optional(),
+    quantity: z.string().optional(),
+    stopPrice: z.string().optional(),
+    trailingOffset: z.string().optional(),
+  })
+  .refine(
+    (body) =>
+      body.price !== undefined ||
+      body.quantity !== undefined ||
+      body.stopPrice !== undefined ||
+      body.trailingOffset !== undefined,
+    {
+      error: 'quantity, price, stopPrice or trailingOffset must be given: an amend sets at least one of them',
+      path: ['quantity'],
+    },
+  );
 export type AmendOrderRequest = z.infer<typeof AmendOrderRequest>;
 
 /** The fields of a new order in integer units, ready to become a `place_order` command. */

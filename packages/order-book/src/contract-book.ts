@@ -272,7 +272,14 @@ export class ContractBook {
         } else if (command.type === 'cancel_order') {
           this.book.cancel(internal, ANY_ACCOUNT);
         } else {
-          this.book.amend(internal, ANY_ACCOUNT, command.price ?? 0, command.quantity ?? 0, command.stopPrice ?? 0);
+          this.book.amend(
+            internal,
+            ANY_ACCOUNT,
+            command.price ?? 0,
+            command.quantity ?? 0,
+            command.stopPrice ?? 0,
+            command.trailingOffset ?? 0,
+          );
         }
         break;
       }
@@ -504,6 +511,7 @@ export class ContractBook {
           stopPrice: stopPrice === 0 ? null : stopPrice,
           // Only stop-markets report no price with a stop; their protection is the price they may trade to.
           protectionPrice: price === 0 && stopPrice !== 0 ? this.book.protectionPrice(internal) || null : null,
+          trailingOffset: stopPrice === 0 ? null : this.book.trailingOffset(internal) || null,
           quantity,
           filledQuantity: quantity - remaining,
           remainingQuantity: remaining,

@@ -231,20 +231,32 @@ export class OrderBook {
   }
 
   /**
-   * New price, new total quantity and/or, for a stop order still waiting, a new stop price (0 leaves a field as it
-   * is). Lowering the quantity keeps time priority; a new price or a larger quantity sends the order to the back,
-   * and a new price that crosses trades. A new stop is a new arrival among the stops, and fires at once if the
-   * last trade is already past it. A stop-market's price (its protection) changes only with its stop.
+   * New price, new total quantity and/or, for a stop order still waiting, a new stop price or, for a trailing one,
+   * a new trailing distance (0 leaves a field as it is). Lowering the quantity keeps time priority; a new price or
+   * a larger quantity sends the order to the back, and a new price that crosses trades. A new stop is a new arrival
+   * among the stops, and fires at once if the last trade is already past it. A stop-market's price (its
+   * protection) changes only with its stop. A new distance leaves the stop where it is: from the next trade on, the
+   * stop follows the price at that distance whenever that is tighter, as it always does.
    */
-  amend(id: number, account: number, newPrice: number, newQuantity: number, newStopPrice = 0): void {
+  amend(
+    id: number,
+    account: number,
+    newPrice: number,
+    newQuantity: number,
+    newStopPrice = 0,
+    newTrailingOffset = 0,
+  ): void {
     const slot = this.liveSlot(id, account);
     if (slot === NO_SLOT) return;
-    const reason = this.halted ? 'trading_halted' : this.checkAmend(slot, newPrice, newQuantity, newStopPrice);
+    const reason = this.halted
+      ? 'trading_halted'
+      : this.checkAmend(slot, newPrice, newQuantity, newStopPrice, newTrailingOffset);
     if (reason !== null) {
       this.events.rejected(id, reason);
       return;
     }
     const r = this.orders.records;
+    if (newTrailingOffset !== 0) this.orders.stops[(slot >> 1) + S_TRAIL] = newTrailingOffset;
     const price = newPrice === 0 ? r[slot + R_TICK]! * this.tick : newPrice;
     const quantity = newQuantity === 0 ? r[slot + R_QTY]! : newQuantity;
     const filled = r[slot + R_QTY]! - r[slot + R_REM]!;
@@ -413,6 +425,12 @@ export class OrderBook {
     return kind === MARKET || kind === STOP_MARKET ? this.orders.records[slot + R_TICK]! * this.tick : 0;
   }
 
+  /** A live trailing stop's distance in cents, while it waits; 0 for other orders. */
+  trailingOffset(id: number): number {
+    const slot = this.index.get(id);
+    return slot === NO_SLOT ? 0 : this.orders.trailingOffset(slot);
+  }
+
   /** Whether an order with this id is live (resting or waiting for its stop). */
   isLive(id: number): boolean {
     return this.index.get(id) !== NO_SLOT;
@@ -486,19 +504,26 @@ export class OrderBook {
     return null;
   }
 
-  private checkAmend(slot: number, newPrice: number, newQuantity: number, newStopPrice: number): RejectReason | null {
+  private checkAmend(
+    slot: number,
+    newPrice: number,
+    newQuantity: number,
+    newStopPrice: number,
+    newTrailingOffset: number,
+  ): RejectReason | null {
     const r = this.orders.records;
     const flags = r[slot + R_FLAGS]!;
-    if (newPrice === 0 && newQuantity === 0 && newStopPrice === 0) return 'invalid_order';
+    if (newPrice === 0 && newQuantity === 0 && newStopPrice === 0 && newTrailingOffset === 0) return 'invalid_order';
     if (newQuantity !== 0) {
       if (!isPositiveInteger(newQuantity) || newQuantity > MAX_INT32) return 'invalid_order';
       if (!isMultiple(newQuantity, this.lot)) return 'off_lot';
       if (newQuantity <= r[slot + R_QTY]! - r[slot + R_REM]!) return 'quantity_below_filled';
     }
-    if (newStopPrice !== 0) {
-      // Once fired, a stop order is a limit or market order like any other.
+    if (newStopPrice !== 0 || newTrailingOffset !== 0) {
+      // Once fired, a stop order is a limit or market order like any other; only a trailing stop has a distance.
       if (stateOf(flags) !== WAITING_STOP) return 'not_amendable';
-      const reason = this.checkStop(newStopPrice, 0);
+      if (newTrailingOffset !== 0 && this.orders.trailingOffset(slot) === 0) return 'not_amendable';
+      const reason = this.checkStop(newStopPrice === 0 ? this.orders.stopPrice(slot) : newStopPrice, newTrailingOffset);
       if (reason !== null) return reason;
     }
     if (newPrice !== 0) {
@@ -512,7 +537,8 @@ export class OrderBook {
     const unchanged =
       (newPrice === 0 || newPrice === r[slot + R_TICK]! * this.tick) &&
       (newQuantity === 0 || newQuantity === r[slot + R_QTY]) &&
-      (newStopPrice === 0 || newStopPrice === this.orders.stopPrice(slot));
+      (newStopPrice === 0 || newStopPrice === this.orders.stopPrice(slot)) &&
+      (newTrailingOffset === 0 || newTrailingOffset === this.orders.trailingOffset(slot));
     return unchanged ? 'invalid_order' : null;
   }
 

@@ -172,6 +172,46 @@ describe('ContractBook', () => {
     expect(expired(restored.apply(close()))).toEqual([late.orderId]);
   });
 
+  it("amends a trailing stop's distance and reports it with the order's update", () => {
+    const book = new ContractBook(PETR4);
+    const stop = place(ALICE, 'sell', 3400, 10, {
+      orderType: 'stop_limit',
+      stopPrice: 3450,
+      trailingOffset: 50,
+    });
+    book.apply(stop);
+    const amend = {
+      ...envelope(),
+      type: 'amend_order' as const,
+      orderId: stop.orderId,
+      accountId: ALICE,
+      clientOrderId: null,
+    };
+    const [updated] = book.apply({ ...amend, price: null, quantity: null, trailingOffset: 20 });
+    expect(updated).toMatchObject({
+      type: 'order_updated',
+      change: 'amended',
+      price: 3400,
+      stopPrice: 3450,
+      trailingOffset: 20,
+    });
+    const [refused] = book.apply({ ...amend, commandId: uuid(), price: null, quantity: null, trailingOffset: 20 });
+    expect(refused).toMatchObject({ type: 'order_rejected', reason: 'invalid_order' });
+    const plain = place(BOB, 'buy', 3300, 1);
+    book.apply(plain);
+    const [notTrailing] = book.apply({
+      ...amend,
+      orderId: plain.orderId,
+      accountId: BOB,
+      price: null,
+      quantity: null,
+      trailingOffset: 10,
+    });
+    expect(notTrailing).toMatchObject({ type: 'order_rejected', reason: 'not_amendable' });
+    const [moved] = book.apply({ ...amend, commandId: uuid(), price: null, quantity: 5 });
+    expect(moved).toMatchObject({ type: 'order_updated', quantity: 5, trailingOffset: 20 });
+  });
+
   it('stops a market order at its protection price and says so when accepting it', () => {
     const book = new ContractBook(PETR4);
     book.apply(place(BOB, 'sell', 3800, 5));

@@ -74,6 +74,8 @@ const amend = fc.record({
   type: fc.constant('amend_order'),
   price: nullable(price),
   quantity: nullable(fc.integer({ min: 1, max: 60 })),
+  stopPrice: fc.option(price, { nil: undefined }),
+  trailingOffset: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
 });
 
 /** Commands of every kind that pass the contract, as a producer would send them; timestamps rise. */

@@ -111,6 +111,12 @@ export class Harness {
     return this.take();
   }
 
+  /** A new trailing distance for a waiting trailing stop. */
+  amendTrail(id: number, trail: number, account = ANY_ACCOUNT): Event[] {
+    this.book.amend(id, account, 0, 0, 0, trail);
+    return this.take();
+  }
+
   endOfDay(expires?: (id: number) => boolean): Event[] {
     this.book.endOfDay(expires);
     return this.take();

@@ -35,7 +35,15 @@ type Command =
       postOnly: boolean;
     }
   | { type: 'cancel'; id: number; account: number }
-  | { type: 'amend'; id: number; account: number; price: number; quantity: number; stopPrice: number }
+  | {
+      type: 'amend';
+      id: number;
+      account: number;
+      price: number;
+      quantity: number;
+      stopPrice: number;
+      trailingOffset: number;
+    }
   | { type: 'end_of_day' }
   | { type: 'halt' }
   | { type: 'resume' };
@@ -103,6 +111,7 @@ function commandsPriced(price: fc.Arbitrary<number>): fc.Arbitrary<Command> {
           price: fc.oneof(fc.constant(0), price),
           quantity: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 })),
           stopPrice: fc.oneof(fc.constant(0), fc.constant(0), price),
+          trailingOffset: fc.oneof({ weight: 5, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 5 })),
         })
         .map(({ account: drawn, ...amend }) => ({
           type: 'amend' as const,
@@ -150,7 +159,7 @@ function applyToBook(book: OrderBook, c: Command): void {
       STP[c.stp],
     );
   } else if (c.type === 'cancel') book.cancel(c.id, c.account);
-  else if (c.type === 'amend') book.amend(c.id, c.account, c.price, c.quantity, c.stopPrice);
+  else if (c.type === 'amend') book.amend(c.id, c.account, c.price, c.quantity, c.stopPrice, c.trailingOffset);
   else if (c.type === 'halt') book.halt();
   else if (c.type === 'resume') book.resume();
   else book.endOfDay();
@@ -161,7 +170,7 @@ function applyToModel(model: ReferenceBook, c: Command): void {
     const { type: _type, ...order } = c;
     model.place(order);
   } else if (c.type === 'cancel') model.cancel(c.id, c.account);
-  else if (c.type === 'amend') model.amend(c.id, c.account, c.price, c.quantity, c.stopPrice);
+  else if (c.type === 'amend') model.amend(c.id, c.account, c.price, c.quantity, c.stopPrice, c.trailingOffset);
   else if (c.type === 'halt' || c.type === 'resume') model.setHalted(c.type === 'halt');
   else model.endOfDay();
 }

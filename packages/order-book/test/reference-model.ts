@@ -184,7 +184,8 @@ export class ReferenceBook {
     else this.end(order, 'cancelled', 'requested');
   }
 
-  amend(id: number, account: number, price: number, quantity: number, stopPrice = 0): void {
+  /** A trailing distance (`trailingOffset`) is only for trailing stops, which this model's orders never are. */
+  amend(id: number, account: number, price: number, quantity: number, stopPrice = 0, trailingOffset = 0): void {
     const order = this.find(id);
     if (order === undefined) return void this.outcomes.push([id, 'rejected', 'unknown_order']);
     if (order.account !== account) return void this.outcomes.push([id, 'rejected', 'not_order_owner']);
@@ -196,7 +197,8 @@ export class ReferenceBook {
     const newStop = stopPrice === 0 ? order.stopPrice : stopPrice;
     let reason: string | null = null;
     if (quantity !== 0 && quantity <= filled) reason = 'quantity_below_filled';
-    else if (stopPrice !== 0 && !waiting) reason = 'not_amendable';
+    else if ((stopPrice !== 0 || trailingOffset !== 0) && !waiting) reason = 'not_amendable';
+    else if (trailingOffset !== 0) reason = 'not_amendable';
     else if (price !== 0 && order.kind === 'stop_market' && stopPrice === 0) reason = 'not_amendable';
     else if (price !== 0 && order.postOnly) {
       const probe = { ...order, price: newPrice };

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  OrderBook,
   STP_CANCEL_BOTH,
   STP_CANCEL_NEWEST,
   STP_CANCEL_OLDEST,
   STP_DECREMENT_AND_CANCEL,
+  type BookSnapshot,
   type SelfTradePreventionCode,
 } from '../src/index.js';
-import { BUY, Harness, only, SELL, STOP_LIMIT, STOP_MARKET, type Event } from './harness.js';
+import { BUY, Harness, only, recorder, SELL, STOP_LIMIT, STOP_MARKET, type Event } from './harness.js';
 
 /** A book whose last trade printed at `price`. */
 function tradedAt(price: number, config?: ConstructorParameters<typeof Harness>[0]): Harness {
@@ -240,6 +242,53 @@ describe('trailing stops', () => {
     h.buy(1, 0, 1, { kind: STOP_MARKET, stop: 110, trail: 4 });
     h.buy(2, 96, 1);
     expect(h.sell(3, 96, 1)).toContainEqual(['updated', 1, 'stop_moved', 0, 100, 1, 1]);
+  });
+
+  it('take a new distance: the stop stays, then follows the next trades at the new distance', () => {
+    const h = tradedAt(100);
+    h.sell(1, 90, 2, { kind: STOP_LIMIT, stop: 95, trail: 5 });
+    expect(h.amendTrail(1, 2)).toEqual<Event[]>([['updated', 1, 'amended', 90, 95, 2, 2]]);
+    expect(h.book.trailingOffset(1)).toBe(2);
+    // A trade at 100 again: 100 - 2 = 98 is tighter than 95, so the stop and the limit move up by 3.
+    h.sell(2, 100, 1);
+    expect(h.buy(3, 100, 1)).toContainEqual(['updated', 1, 'stop_moved', 93, 98, 2, 2]);
+    // A wider distance: no move until the price has risen past the stop by that much.
+    h.amendTrail(1, 6);
+    h.sell(4, 103, 1);
+    expect(only(h.buy(5, 103, 1), 'updated')).toEqual([]);
+    h.sell(6, 105, 1);
+    expect(h.buy(7, 105, 1)).toContainEqual(['updated', 1, 'stop_moved', 94, 99, 2, 2]);
+  });
+
+  it('refuse a distance for orders that do not trail, have fired, or a distance off the tick', () => {
+    const h = tradedAt(100, { tickSize: 5, lotSize: 1, priceBand: null });
+    h.sell(1, 0, 1, { kind: STOP_MARKET, stop: 95 });
+    h.sell(2, 120, 1);
+    h.sell(3, 0, 1, { kind: STOP_MARKET, stop: 90, trail: 10 });
+    expect(h.amendTrail(1, 5)).toEqual<Event[]>([['rejected', 1, 'not_amendable']]);
+    expect(h.amendTrail(2, 5)).toEqual<Event[]>([['rejected', 2, 'not_amendable']]);
+    expect(h.amendTrail(3, 7)).toEqual<Event[]>([['rejected', 3, 'off_tick']]);
+    expect(h.amendTrail(3, 10)).toEqual<Event[]>([['rejected', 3, 'invalid_order']]);
+    expect(h.amendTrail(3, -5)).toEqual<Event[]>([['rejected', 3, 'invalid_order']]);
+    expect(h.amendTrail(99, 5)).toEqual<Event[]>([['rejected', 99, 'unknown_order']]);
+    h.halt();
+    expect(h.amendTrail(3, 5)).toEqual<Event[]>([['rejected', 3, 'trading_halted']]);
+    h.resume();
+    expect(h.amendTrail(3, 5)).toEqual<Event[]>([['updated', 3, 'amended', 0, 90, 1, 1]]);
+    h.buy(4, 80, 1);
+    h.sell(5, 80, 1);
+    expect(h.amendTrail(3, 10)).toEqual<Event[]>([['rejected', 3, 'unknown_order']]);
+  });
+
+  it('keep a new distance through a snapshot and its hash', () => {
+    const h = tradedAt(100);
+    h.sell(1, 0, 1, { kind: STOP_MARKET, stop: 95, trail: 5 });
+    const before = h.book.stateHash();
+    h.amendTrail(1, 3);
+    expect(h.book.stateHash()).not.toBe(before);
+    const restored = OrderBook.restore(JSON.parse(JSON.stringify(h.book.snapshot())) as BookSnapshot, recorder([]));
+    expect(restored.trailingOffset(1)).toBe(3);
+    expect(restored.stateHash()).toBe(h.book.stateHash());
   });
 });
 
