@@ -56,6 +56,12 @@ async function stopMovedTo(trader: Trader, orderId: string, stopPrice: string): 
 
 const reasons = (entries: LedgerEntryView[]): LedgerReason[] => entries.map((entry) => entry.reason);
 
+/** A 400 naming this one field, with this code. */
+function expectFieldError(response: { status: number; body: unknown }, field: string, code: string): void {
+  expect(response.status).toBe(400);
+  expect(ApiErrorBody.parse(response.body).details.fields).toEqual([expect.objectContaining({ field, code })]);
+}
+
 describe('a new trader', () => {
   it('starts with the configured cash and shares, granted through the ledger', async () => {
     const trader = await newTrader(api, 'fresh');
@@ -252,6 +258,57 @@ describe('trailing stops', () => {
     expect(moved).toMatchObject({ protectionPrice: '36.10', price: null, trailingOffset: '2.00' });
     await api.request('DELETE', `/api/orders/${stop.orderId}`, { token: trader.apiKey });
   });
+
+  it('take a new distance, which the stop keeps to from the next trade on; only trailing stops have one', async () => {
+    const trader = await newTrader(api, 'distance-changer');
+    await tradeAt('BBDC4', '15.00');
+    const stop = OrderView.parse(
+      (
+        await place(trader, {
+          symbol: 'BBDC4',
+          side: 'sell',
+          type: 'stop_limit',
+          stopPrice: '14.00',
+          price: '13.50',
+          trailingOffset: '1.00',
+          quantity: '3',
+        })
+      ).body,
+    );
+    await until(async () => (await orderStatus(trader, stop.orderId)) === 'open');
+    const amend = (orderId: string, body: Record<string, string>) =>
+      api.request('PATCH', `/api/orders/${orderId}`, { token: trader.apiKey, body });
+    expect((await amend(stop.orderId, { trailingOffset: '0.40' })).status).toBe(202);
+    const amended = await until(async () => {
+      const view = await readOrder(trader, stop.orderId);
+      return view.trailingOffset === '0.40' && view;
+    });
+    // The stop stays where it was until a trade.
+    expect(amended).toMatchObject({ stopPrice: '14.00', price: '13.50', status: 'open' });
+    await tradeAt('BBDC4', '15.00');
+    const moved = await stopMovedTo(trader, stop.orderId, '14.60');
+    expect(moved).toMatchObject({ price: '14.10', trailingOffset: '0.40' });
+
+    const tooPrecise = await amend(stop.orderId, { trailingOffset: '0.405' });
+    expectFieldError(tooPrecise, 'trailingOffset', 'too_precise');
+    const plain = OrderView.parse(
+      (
+        await place(trader, {
+          symbol: 'BBDC4',
+          side: 'sell',
+          type: 'stop_limit',
+          stopPrice: '14.00',
+          price: '13.90',
+          quantity: '1',
+        })
+      ).body,
+    );
+    const notTrailing = await amend(plain.orderId, { trailingOffset: '0.50' });
+    expectFieldError(notTrailing, 'trailingOffset', 'not_a_trailing_stop');
+    for (const orderId of [stop.orderId, plain.orderId]) {
+      await api.request('DELETE', `/api/orders/${orderId}`, { token: trader.apiKey });
+    }
+  });
 });
 
 describe('moving a stop', () => {
@@ -284,10 +341,7 @@ describe('moving a stop', () => {
       token: trader.apiKey,
       body: { stopPrice: '49.00' },
     });
-    expect(refused.status).toBe(400);
-    expect(ApiErrorBody.parse(refused.body).details.fields).toEqual([
-      expect.objectContaining({ field: 'stopPrice', code: 'not_a_stop_order' }),
-    ]);
+    expectFieldError(refused, 'stopPrice', 'not_a_stop_order');
     const stop = OrderView.parse(
       (
         await place(trader, {
@@ -314,10 +368,7 @@ describe('moving a stop', () => {
       token: trader.apiKey,
       body: { price: '39.00' },
     });
-    expect(priced.status).toBe(400);
-    expect(ApiErrorBody.parse(priced.body).details.fields).toEqual([
-      expect.objectContaining({ field: 'price', code: 'no_limit_price' }),
-    ]);
+    expectFieldError(priced, 'price', 'no_limit_price');
   });
 });
 

@@ -116,7 +116,7 @@ export function openApiDocument(): object {
           responses: { '202': { description: 'sent', ...json(ref('OrderView')) }, ...errors(401, 404, 409, 503) },
         },
         patch: {
-          summary: "Amend the price, the total quantity and/or a waiting stop order's stopPrice",
+          summary: "Amend the price, the total quantity and/or a waiting stop order's stopPrice or trailingOffset",
           security: bearer,
           parameters: [orderId],
           requestBody: json(ref('AmendOrderRequest')),

@@ -13,6 +13,7 @@ export interface OrderFields {
   price?: number | null;
   stop_price?: number | null;
   protection_price?: number;
+  trailing_offset?: number;
 }
 
 /** What a run of events does to one order: the fields it leaves, and whether it only applies to a pending order. */
@@ -112,13 +113,16 @@ WITH orders_before AS (
     stop_price = CASE WHEN ${APPLIES} AND v.sets_stop_price THEN v.stop_price ELSE o.stop_price END,
     protection_price = CASE WHEN ${APPLIES} THEN COALESCE(v.protection_price, o.protection_price)
                             ELSE o.protection_price END,
+    trailing_offset = CASE WHEN ${APPLIES} THEN COALESCE(v.trailing_offset, o.trailing_offset)
+                           ELSE o.trailing_offset END,
     last_sequence = CASE WHEN ${APPLIES} THEN v.last_sequence ELSE o.last_sequence END,
     hold_amount = CASE WHEN v.sets_hold THEN v.hold_amount ELSE o.hold_amount END,
     updated_at = now()
   FROM unnest($1::uuid[], $2::int[], $3::bool[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
-              $8::bool[], $9::bigint[], $10::bool[], $11::bigint[], $12::bool[], $13::bigint[], $68::bigint[])
+              $8::bool[], $9::bigint[], $10::bool[], $11::bigint[], $12::bool[], $13::bigint[], $68::bigint[],
+              $69::bigint[])
        AS v(id, last_sequence, only_if_pending, status, status_reason, filled_quantity, quantity,
-            sets_price, price, sets_stop_price, stop_price, sets_hold, hold_amount, protection_price)
+            sets_price, price, sets_stop_price, stop_price, sets_hold, hold_amount, protection_price, trailing_offset)
   WHERE o.id = v.id AND (v.sets_hold OR ${APPLIES})
   RETURNING o.id, o.status
 ), status_moves AS (
@@ -264,7 +268,10 @@ function batchValues(writes: BatchWrites): unknown[] {
       (t) => t.lastPrice,
       (t) => t.lastSequence,
     ]),
-    // Added last, so that the parameters before keep their numbers: $68.
-    ...columns(orders, [(row) => text(row.change?.data.protection_price)]),
+    // Added last, so that the parameters before keep their numbers: $68 and $69.
+    ...columns(orders, [
+      (row) => text(row.change?.data.protection_price),
+      (row) => text(row.change?.data.trailing_offset),
+    ]),
   ];
 }

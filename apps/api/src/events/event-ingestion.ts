@@ -205,6 +205,8 @@ function orderChanges(events: readonly EngineEvent[]): Map<string, OrderChange> 
         };
         if (event.protectionPrice !== undefined && event.protectionPrice !== null)
           data.protection_price = event.protectionPrice;
+        if (event.trailingOffset !== undefined && event.trailingOffset !== null)
+          data.trailing_offset = event.trailingOffset;
         if (event.filledQuantity > 0) data.status = 'partially_filled';
         change(event, data);
         break;

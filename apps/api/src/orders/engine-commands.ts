@@ -84,9 +84,11 @@ export interface AmendTerms {
   readonly price: number | null;
   readonly quantity: number | null;
   readonly stopPrice: number | null;
+  readonly trailingOffset: number | null;
 }
 
-export function amendCommand(target: CommandTarget, { price, quantity, stopPrice }: AmendTerms): AmendOrderCommand {
+export function amendCommand(target: CommandTarget, terms: AmendTerms): AmendOrderCommand {
+  const { price, quantity, stopPrice, trailingOffset } = terms;
   return {
     schemaVersion: SCHEMA_VERSION,
     commandId: randomUUID(),
@@ -100,6 +102,7 @@ export function amendCommand(target: CommandTarget, { price, quantity, stopPrice
     price,
     quantity,
     stopPrice,
+    trailingOffset,
   };
 }
 

@@ -194,6 +194,7 @@ export class OrdersService {
       else errors.push({ field: 'quantity', code: parsed.error.code, message: `quantity ${parsed.error.message}` });
     }
     const stopPrice = this.amendedPrice(order, 'stopPrice', request.stopPrice, instrument, errors);
+    const trailingOffset = this.amendedDistance(order, request.trailingOffset, instrument, errors);
     if (errors.length > 0) throw ApiError.validation(errors);
     // A stop-market's protection follows its stop, by the rule it was placed with; its hold follows that.
     if (stopPrice !== null && order.type === 'stop_market' && order.protection_price !== null) {
@@ -202,7 +203,10 @@ export class OrdersService {
     // A new price or quantity could trade; while the instrument is halted only cancels are taken.
     await this.halts.refuseIfHalted(order.symbol);
     await this.store.holdForAmend(orderId, { price, quantity }, caller.traceId);
-    await this.publisher.deliver(amendCommand(commandTarget(caller, order), { price, quantity, stopPrice }));
+    // A new distance moves nothing at once (the stop trails from the next trade), so the hold stays as it is.
+    await this.publisher.deliver(
+      amendCommand(commandTarget(caller, order), { price, quantity, stopPrice, trailingOffset }),
+    );
     return rowToOrderView(order);
   }
 
@@ -253,6 +257,32 @@ export class OrdersService {
       field,
       code,
       message: `a ${order.type} order has no ${field === 'price' ? 'limit price' : 'stop price'}`,
+    });
+    return null;
+  }
+
+  /** A trailing stop's new distance, if the amend has one: positive, on the tick, and only for trailing stops. */
+  private amendedDistance(
+    order: OrderRow,
+    text: string | undefined,
+    instrument: Instrument,
+    errors: FieldError[],
+  ): number | null {
+    if (text === undefined) return null;
+    if (order.trailing_offset === null) {
+      errors.push({
+        field: 'trailingOffset',
+        code: 'not_a_trailing_stop',
+        message: 'only a trailing stop has a trailing distance',
+      });
+      return null;
+    }
+    const parsed = parsePrice(text, instrument.tickSize);
+    if (parsed.ok) return parsed.value;
+    errors.push({
+      field: 'trailingOffset',
+      code: parsed.error.code,
+      message: `trailingOffset ${parsed.error.message}`,
     });
     return null;
   }
