@@ -219,6 +219,13 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect
       .poll(() => openOrders.first().getByTestId('order-stop').textContent(), { timeout: 10_000 })
       .toBe('40,50móvel');
+    // And its trailing distance, which it keeps to from the next trade on.
+    await openOrders.first().getByRole('button', { name: 'Alterar' }).click();
+    await openOrders.first().getByLabel('Nova distância').fill('0,50');
+    await openOrders.first().getByRole('button', { name: 'Salvar' }).click();
+    await expect
+      .poll(() => openOrders.first().getByTestId('order-trailing').getAttribute('title'), { timeout: 10_000 })
+      .toMatch(/ a 0,50$/);
     await openOrders.first().getByRole('button', { name: 'Cancelar' }).click();
     await expect.poll(() => openOrders.count(), { timeout: 10_000 }).toBe(0);
 

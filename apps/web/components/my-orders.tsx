@@ -23,6 +23,7 @@ export function MyOrders({ version }: { version: number }) {
     orderId: string;
     price: string;
     stopPrice: string;
+    trailingOffset: string;
     quantity: string;
   } | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -64,6 +65,9 @@ export function MyOrders({ version }: { version: number }) {
     const body: Record<string, string> = {};
     if (editing.price !== (original?.price ?? '')) body['price'] = decimalInput(editing.price);
     if (editing.stopPrice !== (original?.stopPrice ?? '')) body['stopPrice'] = decimalInput(editing.stopPrice);
+    if (editing.trailingOffset !== (original?.trailingOffset ?? '')) {
+      body['trailingOffset'] = decimalInput(editing.trailingOffset);
+    }
     if (editing.quantity !== original?.quantity) body['quantity'] = editing.quantity;
     if (Object.keys(body).length === 0) return setEditing(null);
     try {
@@ -187,12 +191,23 @@ export function MyOrders({ version }: { version: number }) {
                     </td>
                     <td className={cell} data-testid="order-stop">
                       {isEditing && order.stopPrice !== null ? (
-                        <input
-                          aria-label="Novo disparo"
-                          value={editing.stopPrice}
-                          onChange={(event) => setEditing({ ...editing, stopPrice: event.target.value })}
-                          className="w-20 rounded border border-gray-700 bg-gray-950 px-1 text-right"
-                        />
+                        <>
+                          <input
+                            aria-label="Novo disparo"
+                            value={editing.stopPrice}
+                            onChange={(event) => setEditing({ ...editing, stopPrice: event.target.value })}
+                            className="w-20 rounded border border-gray-700 bg-gray-950 px-1 text-right"
+                          />
+                          {order.trailingOffset !== null && (
+                            <input
+                              aria-label="Nova distância"
+                              title="Stop móvel: a nova distância vale a partir do próximo negócio"
+                              value={editing.trailingOffset}
+                              onChange={(event) => setEditing({ ...editing, trailingOffset: event.target.value })}
+                              className="ml-1 w-16 rounded border border-sky-800 bg-gray-950 px-1 text-right"
+                            />
+                          )}
+                        </>
                       ) : order.stopPrice === null ? (
                         '—'
                       ) : (
@@ -200,6 +215,7 @@ export function MyOrders({ version }: { version: number }) {
                           {formatPrice(order.stopPrice)}
                           {order.trailingOffset !== null && (
                             <span
+                              data-testid="order-trailing"
                               className="ml-1 text-[10px] text-sky-300"
                               title={`Stop móvel: o disparo acompanha o melhor preço negociado a ${formatPrice(order.trailingOffset)}`}
                             >
@@ -244,6 +260,7 @@ export function MyOrders({ version }: { version: number }) {
                                   orderId: order.orderId,
                                   price: order.price ?? '',
                                   stopPrice: order.stopPrice ?? '',
+                                  trailingOffset: order.trailingOffset ?? '',
                                   quantity: order.quantity,
                                 })
                               }
