@@ -100,10 +100,16 @@ describe('the market stream', () => {
       ofType(events, 'ticker')
         .map((event) => TickerView.parse(event.data))
         .filter((ticker) => ticker.symbol === 'ABEV3');
+    // The trade goes in once the stream has sent every instrument's ticker, so its first ABEV3 is the one before it.
+    let sentAll = () => undefined as void;
+    const sentEveryTicker = new Promise<void>((resolve) => (sentAll = resolve));
     const live = readStream(`${base}/api/stream/tickers`, {
-      done: (events) => abev(events).some((ticker) => ticker.last === '13.10'),
+      done: (events) => {
+        if (ofType(events, 'ticker').length >= 5) sentAll();
+        return abev(events).some((ticker) => ticker.last === '13.10');
+      },
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sentEveryTicker;
     await order(seller.apiKey, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '13.10', quantity: '4' });
     await order(buyer.apiKey, { symbol: 'ABEV3', side: 'buy', type: 'limit', price: '13.10', quantity: '4' });
     const { status, events } = await live;
