@@ -311,6 +311,47 @@ describe('trailing stops', () => {
   });
 });
 
+describe('a stop that fired', () => {
+  it('shows when it fired, and its stop and distance no longer move', async () => {
+    const trader = await newTrader(api, 'fired-stop');
+    const [seller, buyer] = await Promise.all([newTrader(api, 'fire-seller'), newTrader(api, 'fire-buyer')]);
+    const stop = OrderView.parse(
+      (
+        await place(trader, {
+          symbol: 'ABEV3',
+          side: 'sell',
+          type: 'stop_limit',
+          stopPrice: '11.50',
+          price: '11.00',
+          trailingOffset: '0.50',
+          quantity: '2',
+        })
+      ).body,
+    );
+    expect(stop.triggeredAt).toBeNull();
+    await until(async () => (await orderStatus(trader, stop.orderId)) === 'open');
+    const ask = OrderView.parse(
+      (await place(seller, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '11.40', quantity: '1' })).body,
+    );
+    await until(async () => (await orderStatus(seller, ask.orderId)) === 'open');
+    await place(buyer, { symbol: 'ABEV3', side: 'buy', type: 'limit', price: '11.40', quantity: '1' });
+    const fired = await until(async () => {
+      const view = await readOrder(trader, stop.orderId);
+      return view.triggeredAt !== null && view;
+    });
+    expect(fired).toMatchObject({ status: 'open', stopPrice: '11.50', price: '11.00', filledQuantity: '0' });
+    expect(Date.parse(fired.triggeredAt ?? '')).toBeGreaterThanOrEqual(Date.parse(stop.createdAt));
+    const amend = (body: Record<string, string>) =>
+      api.request('PATCH', `/api/orders/${stop.orderId}`, { token: trader.apiKey, body });
+    expectFieldError(await amend({ stopPrice: '11.20' }), 'stopPrice', 'stop_triggered');
+    expectFieldError(await amend({ trailingOffset: '0.20' }), 'trailingOffset', 'stop_triggered');
+    // Its limit and quantity still can, as any resting order's.
+    expect((await amend({ price: '11.10' })).status).toBe(202);
+    await until(async () => (await readOrder(trader, stop.orderId)).price === '11.10');
+    await api.request('DELETE', `/api/orders/${stop.orderId}`, { token: trader.apiKey });
+  });
+});
+
 describe('moving a stop', () => {
   it("moves a stop-market buy's stop, its protection and its hold with it", async () => {
     const trader = await newTrader(api, 'stop-mover');

@@ -215,6 +215,8 @@ export const OrderView = z.object({
   filledQuantity: z.string(),
   status: OrderStatus,
   statusReason: z.string().nullable(),
+  /** When a stop order's stop fired: from then on it is a limit or market order, its stop no longer amendable. */
+  triggeredAt: z.iso.datetime().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

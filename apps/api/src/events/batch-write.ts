@@ -14,6 +14,8 @@ export interface OrderFields {
   stop_price?: number | null;
   protection_price?: number;
   trailing_offset?: number;
+  /** Epoch milliseconds. */
+  triggered_at?: number;
 }
 
 /** What a run of events does to one order: the fields it leaves, and whether it only applies to a pending order. */
@@ -115,14 +117,17 @@ WITH orders_before AS (
                             ELSE o.protection_price END,
     trailing_offset = CASE WHEN ${APPLIES} THEN COALESCE(v.trailing_offset, o.trailing_offset)
                            ELSE o.trailing_offset END,
+    triggered_at = CASE WHEN ${APPLIES} THEN COALESCE(${EPOCH_MS('v.triggered_ms')}, o.triggered_at)
+                        ELSE o.triggered_at END,
     last_sequence = CASE WHEN ${APPLIES} THEN v.last_sequence ELSE o.last_sequence END,
     hold_amount = CASE WHEN v.sets_hold THEN v.hold_amount ELSE o.hold_amount END,
     updated_at = now()
   FROM unnest($1::uuid[], $2::int[], $3::bool[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
               $8::bool[], $9::bigint[], $10::bool[], $11::bigint[], $12::bool[], $13::bigint[], $68::bigint[],
-              $69::bigint[])
+              $69::bigint[], $70::float8[])
        AS v(id, last_sequence, only_if_pending, status, status_reason, filled_quantity, quantity,
-            sets_price, price, sets_stop_price, stop_price, sets_hold, hold_amount, protection_price, trailing_offset)
+            sets_price, price, sets_stop_price, stop_price, sets_hold, hold_amount, protection_price, trailing_offset,
+            triggered_ms)
   WHERE o.id = v.id AND (v.sets_hold OR ${APPLIES})
   RETURNING o.id, o.status
 ), status_moves AS (
@@ -268,10 +273,11 @@ function batchValues(writes: BatchWrites): unknown[] {
       (t) => t.lastPrice,
       (t) => t.lastSequence,
     ]),
-    // Added last, so that the parameters before keep their numbers: $68 and $69.
+    // Added last, so that the parameters before keep their numbers: $68 to $70.
     ...columns(orders, [
       (row) => text(row.change?.data.protection_price),
       (row) => text(row.change?.data.trailing_offset),
+      (row) => row.change?.data.triggered_at ?? null,
     ]),
   ];
 }

@@ -228,6 +228,9 @@ function orderChanges(events: readonly EngineEvent[]): Map<string, OrderChange> 
           filled_quantity: event.filledQuantity,
         });
         break;
+      case 'stop_triggered':
+        change(event, { triggered_at: event.timestamp });
+        break;
       default:
         break;
     }

@@ -170,6 +170,7 @@ function pendingRow(order: NewOrder, createdAt: Date): OrderRow {
     filled_quantity: '0',
     status: 'pending',
     status_reason: null,
+    triggered_at: null,
     created_at: createdAt,
     updated_at: createdAt,
   };

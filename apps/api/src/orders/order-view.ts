@@ -25,6 +25,7 @@ interface OrderFields {
   readonly filledQuantity: bigint | string;
   readonly status: string;
   readonly statusReason: string | null;
+  readonly triggeredAt: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -48,6 +49,7 @@ function orderView(order: OrderFields): OrderView {
     filledQuantity: formatQuantity(Number(order.filledQuantity)),
     status: order.status as OrderStatus,
     statusReason: order.statusReason,
+    triggeredAt: order.triggeredAt?.toISOString() ?? null,
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
   };
@@ -73,6 +75,7 @@ export interface OrderRow {
   filled_quantity: string;
   status: string;
   status_reason: string | null;
+  triggered_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -95,6 +98,7 @@ export function rowToOrderView(row: OrderRow): OrderView {
     filledQuantity: row.filled_quantity,
     status: row.status,
     statusReason: row.status_reason,
+    triggeredAt: row.triggered_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   });

@@ -250,6 +250,7 @@ export class OrdersService {
     errors: FieldError[],
   ): number | null {
     if (text === undefined) return null;
+    if (field === 'stopPrice' && order.triggered_at !== null) return firedStop(field, errors);
     const has = field === 'price' ? order.price !== null : order.stop_price !== null;
     if (has) return this.checkedPrice(text, instrument, errors, field);
     const code = field === 'price' ? 'no_limit_price' : 'not_a_stop_order';
@@ -269,6 +270,7 @@ export class OrdersService {
     errors: FieldError[],
   ): number | null {
     if (text === undefined) return null;
+    if (order.triggered_at !== null) return firedStop('trailingOffset', errors);
     if (order.trailing_offset === null) {
       errors.push({
         field: 'trailingOffset',
@@ -358,4 +360,13 @@ export class OrdersService {
     }
     return order;
   }
+}
+
+/**
+ * A stop that fired is a limit or market order like any other: its stop no longer moves. (One that fires after the
+ * order was read here is refused by the engine instead: `not_amendable`.)
+ */
+function firedStop(field: 'stopPrice' | 'trailingOffset', errors: FieldError[]): null {
+  errors.push({ field, code: 'stop_triggered', message: 'the stop has already fired: the order is in the book now' });
+  return null;
 }
