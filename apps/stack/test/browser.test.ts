@@ -226,6 +226,16 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect
       .poll(() => openOrders.first().getByTestId('order-trailing').getAttribute('title'), { timeout: 10_000 })
       .toMatch(/ a 0,50$/);
+    // A trade at its trigger fires it: it is a sell at 39,50 in the book now, and says so; its trigger stays put.
+    await ticket(seller.page, 'Vender', '40,50', '1');
+    await ticket(buyer.page, 'Comprar', '40,50', '1');
+    await expect
+      .poll(() => openOrders.first().getByTestId('order-stop').textContent(), { timeout: 10_000 })
+      .toBe('40,50disparada');
+    await expect.poll(() => seller.page.getByTestId('asks').textContent()).toContain('39,50');
+    await openOrders.first().getByRole('button', { name: 'Alterar' }).click();
+    expect(await openOrders.first().getByLabel('Novo disparo').count()).toBe(0);
+    await openOrders.first().getByRole('button', { name: 'Voltar' }).click();
     await openOrders.first().getByRole('button', { name: 'Cancelar' }).click();
     await expect.poll(() => openOrders.count(), { timeout: 10_000 }).toBe(0);
 

@@ -190,7 +190,7 @@ export function MyOrders({ version }: { version: number }) {
                       )}
                     </td>
                     <td className={cell} data-testid="order-stop">
-                      {isEditing && order.stopPrice !== null ? (
+                      {isEditing && order.stopPrice !== null && order.triggeredAt === null ? (
                         <>
                           <input
                             aria-label="Novo disparo"
@@ -213,14 +213,24 @@ export function MyOrders({ version }: { version: number }) {
                       ) : (
                         <>
                           {formatPrice(order.stopPrice)}
-                          {order.trailingOffset !== null && (
+                          {order.triggeredAt !== null ? (
                             <span
-                              data-testid="order-trailing"
-                              className="ml-1 text-[10px] text-sky-300"
-                              title={`Stop móvel: o disparo acompanha o melhor preço negociado a ${formatPrice(order.trailingOffset)}`}
+                              data-testid="order-triggered"
+                              className="ml-1 text-[10px] text-amber-300"
+                              title={`Disparada às ${formatTime(order.triggeredAt)}: a ordem está no livro`}
                             >
-                              móvel
+                              disparada
                             </span>
+                          ) : (
+                            order.trailingOffset !== null && (
+                              <span
+                                data-testid="order-trailing"
+                                className="ml-1 text-[10px] text-sky-300"
+                                title={`Stop móvel: o disparo acompanha o melhor preço negociado a ${formatPrice(order.trailingOffset)}`}
+                              >
+                                móvel
+                              </span>
+                            )
                           )}
                         </>
                       )}
