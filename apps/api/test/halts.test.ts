@@ -42,9 +42,10 @@ describe('trading halts', () => {
     await until(async () => (await status(trader, before.orderId)) === 'open');
 
     const stream = readStream(`${base}/api/stream/tickers`, {
+      sentFirst: (events) => events.filter((event) => event.event === 'ticker').length >= 5,
       done: (events) => events.some((event) => event.event === 'ticker' && TickerView.parse(event.data).halted),
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await stream.opened;
     const halted = await api.request('POST', '/api/admin/markets/ITUB4/halt', { token: admin.apiKey });
     expect(halted.status).toBe(200);
     const view = TradingStatusView.parse(halted.body);

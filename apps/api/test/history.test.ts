@@ -299,6 +299,7 @@ describe('GET /api/stream/me', () => {
     const trader = await newTrader(api, 'me-stream');
     const stream = readStream(`${base}/api/stream/me`, {
       headers: { authorization: `Bearer ${trader.apiKey}` },
+      sentFirst: (events) => events.some((event) => event.event === 'wallet'),
       done: (events) =>
         events.some((event) => event.event === 'fill') &&
         events.some(
@@ -307,7 +308,7 @@ describe('GET /api/stream/me', () => {
             WalletView.parse(event.data).positions.some((p) => p.symbol === 'BBDC4' && p.available === '1002'),
         ),
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await stream.opened;
     await api.request('POST', '/api/me/deposits', { token: trader.apiKey, body: { amount: '10.00' } });
     await place(seller, { symbol: 'BBDC4', side: 'sell', type: 'limit', price: '14.00', quantity: '2' });
     await place(trader, { symbol: 'BBDC4', side: 'buy', type: 'limit', price: '14.00', quantity: '2' });

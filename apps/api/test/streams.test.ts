@@ -49,7 +49,7 @@ describe('the market stream', () => {
     const live = readStream(`${base}/api/stream/markets/PETR4`, {
       done: (events) => ofType(events, 'ticker').length >= 1,
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await live.opened;
     await order(seller.apiKey, { symbol: 'PETR4', side: 'sell', type: 'limit', price: '35.00', quantity: '10' });
     await order(buyer.apiKey, { symbol: 'PETR4', side: 'buy', type: 'limit', price: '35.00', quantity: '3' });
     const first = await live;
@@ -84,7 +84,7 @@ describe('the market stream', () => {
     const live = readStream(`${base}/api/stream/markets/VALE3`, {
       done: (events) => ofType(events, 'ticker').length > 0 && lastTicker(events) === '61.50',
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await live.opened;
     // Two trades well within a second: the ticker sent after the first must be followed by one after the second.
     await order(buyer.apiKey, { symbol: 'VALE3', side: 'buy', type: 'limit', price: '61.00', quantity: '5' });
     await order(buyer.apiKey, { symbol: 'VALE3', side: 'buy', type: 'limit', price: '61.50', quantity: '5' });
@@ -101,15 +101,11 @@ describe('the market stream', () => {
         .map((event) => TickerView.parse(event.data))
         .filter((ticker) => ticker.symbol === 'ABEV3');
     // The trade goes in once the stream has sent every instrument's ticker, so its first ABEV3 is the one before it.
-    let sentAll = () => undefined as void;
-    const sentEveryTicker = new Promise<void>((resolve) => (sentAll = resolve));
     const live = readStream(`${base}/api/stream/tickers`, {
-      done: (events) => {
-        if (ofType(events, 'ticker').length >= 5) sentAll();
-        return abev(events).some((ticker) => ticker.last === '13.10');
-      },
+      sentFirst: (events) => ofType(events, 'ticker').length >= 5,
+      done: (events) => abev(events).some((ticker) => ticker.last === '13.10'),
     });
-    await sentEveryTicker;
+    await live.opened;
     await order(seller.apiKey, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '13.10', quantity: '4' });
     await order(buyer.apiKey, { symbol: 'ABEV3', side: 'buy', type: 'limit', price: '13.10', quantity: '4' });
     const { status, events } = await live;
@@ -142,7 +138,7 @@ describe('the order stream', () => {
       headers: { authorization: `Bearer ${bob.apiKey}` },
       done: (events) => ofType(events, 'fill').length >= 1,
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await Promise.all([aliceStream.opened, bobStream.opened]);
     const aliceOrder = await order(alice.apiKey, {
       symbol: 'ITUB4',
       side: 'sell',
@@ -179,7 +175,7 @@ describe('the order stream', () => {
       headers: { authorization: `Bearer ${buyer.apiKey}` },
       done: (events) => ofType(events, 'fill').length >= 2,
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await Promise.all([stopperStream.opened, buyerStream.opened]);
     const stop = await order(stopper.apiKey, {
       symbol: 'BBDC4',
       side: 'sell',
@@ -217,7 +213,7 @@ describe('the all-trades stream', () => {
       headers: { authorization: `Bearer ${watcher.apiKey}` },
       done: (events) => ofType(events, 'trade').some((event) => (event.data as { symbol: string }).symbol === 'BBDC4'),
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await stream.opened;
     await order(seller.apiKey, { symbol: 'BBDC4', side: 'sell', type: 'limit', price: '15.00', quantity: '2' });
     await order(buyer.apiKey, { symbol: 'BBDC4', side: 'buy', type: 'limit', price: '15.00', quantity: '2' });
     const { events } = await stream;
@@ -238,7 +234,7 @@ describe('a process that serves HTTP but does not ingest', () => {
       const stream = readStream(`${reader.url}/api/stream/markets/ABEV3`, {
         done: (events) => ofType(events, 'trade').length >= 1,
       });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await stream.opened;
       await order(seller.apiKey, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '12.00', quantity: '4' });
       await order(buyer.apiKey, { symbol: 'ABEV3', side: 'buy', type: 'limit', price: '12.00', quantity: '4' });
       const { events } = await stream;

@@ -106,19 +106,44 @@ export interface SseEvent {
   readonly data: unknown;
 }
 
+interface StreamOptions {
+  headers?: Record<string, string>;
+  done: (events: SseEvent[]) => boolean;
+  /**
+   * For streams that first send what is (a wallet, every ticker): whether that has arrived. The server subscribes
+   * to the updates that follow only once it has sent it.
+   */
+  sentFirst?: (events: SseEvent[]) => boolean;
+  timeoutMs?: number;
+}
+
 /**
- * Reads a Server-Sent Events stream until `done` says so (or the time runs out), then hangs up. Returns what
- * arrived and the HTTP status.
+ * Reads a Server-Sent Events stream until `done` says so (or the time runs out), then hangs up. Resolves to what
+ * arrived and the HTTP status; `opened` resolves once the server has answered (it subscribes to live events
+ * before it does) and, with `sentFirst`, sent its first messages, so whatever happens after that reaches the stream.
  */
-export async function readStream(
+export function readStream(
   url: string,
-  options: { headers?: Record<string, string>; done: (events: SseEvent[]) => boolean; timeoutMs?: number },
+  options: StreamOptions,
+): Promise<{ status: number; events: SseEvent[] }> & { opened: Promise<void> } {
+  let opened = () => undefined as void;
+  const answered = new Promise<void>((resolve) => (opened = resolve));
+  const reading = readUntilDone(url, options, opened);
+  // A stream that fails or ends before it answers has nothing more to wait for.
+  return Object.assign(reading, { opened: Promise.race([answered, reading.then(() => undefined)]) });
+}
+
+async function readUntilDone(
+  url: string,
+  options: StreamOptions,
+  opened: () => void,
 ): Promise<{ status: number; events: SseEvent[] }> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), options.timeoutMs ?? 15_000);
   const events: SseEvent[] = [];
   try {
     const response = await fetch(url, { headers: options.headers ?? {}, signal: abort.signal });
+    if (options.sentFirst === undefined) opened();
     if (response.status !== 200 || response.body === null) return { status: response.status, events };
     const decoder = new TextDecoder();
     let buffer = '';
@@ -141,6 +166,7 @@ export async function readStream(
           data: JSON.parse(fields.get('data')!),
         });
       }
+      if (options.sentFirst?.(events) === true) opened();
       if (options.done(events)) break;
     }
     return { status: 200, events };
