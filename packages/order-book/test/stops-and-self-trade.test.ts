@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ANY_ACCOUNT,
   OrderBook,
   STP_CANCEL_BOTH,
   STP_CANCEL_NEWEST,
@@ -278,6 +279,16 @@ describe('trailing stops', () => {
     h.buy(4, 80, 1);
     h.sell(5, 80, 1);
     expect(h.amendTrail(3, 10)).toEqual<Event[]>([['rejected', 3, 'unknown_order']]);
+  });
+
+  it('take a new stop and a new distance at once: the stop is placed anew and trails from there', () => {
+    const h = tradedAt(100);
+    h.buy(1, 0, 1, { kind: STOP_MARKET, stop: 110, trail: 8 });
+    h.book.amend(1, ANY_ACCOUNT, 0, 0, 104, 3);
+    expect(h.take()).toEqual<Event[]>([['updated', 1, 'amended', 0, 104, 1, 1]]);
+    h.buy(2, 99, 1);
+    // 99 + 3 = 102 is below 104: the buy stop follows the price down.
+    expect(h.sell(3, 99, 1)).toContainEqual(['updated', 1, 'stop_moved', 0, 102, 1, 1]);
   });
 
   it('keep a new distance through a snapshot and its hash', () => {
