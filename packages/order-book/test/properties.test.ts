@@ -30,6 +30,7 @@ type Command =
       tif: Tif;
       price: number;
       stopPrice: number;
+      trailingOffset: number;
       quantity: number;
       stp: Stp;
       postOnly: boolean;
@@ -72,8 +73,10 @@ function commandsPriced(price: fc.Arbitrary<number>): fc.Arbitrary<Command> {
       stp: fc.constantFrom<Stp>('newest', 'oldest', 'both', 'decrement'),
       postOnlyRoll: fc.integer({ min: 0, max: 4 }),
       protected: fc.boolean(),
+      /** A stop trails one time in three, by 1 to 5 ticks. */
+      trail: fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 5 })),
     })
-    .map(({ tifChoice, postOnlyRoll, protected: hasProtection, account: drawn, ...order }) => {
+    .map(({ tifChoice, postOnlyRoll, protected: hasProtection, account: drawn, trail, ...order }) => {
       const choices: Tif[] =
         order.kind === 'limit'
           ? ['GTC', 'DAY', 'IOC', 'FOK']
@@ -90,6 +93,7 @@ function commandsPriced(price: fc.Arbitrary<number>): fc.Arbitrary<Command> {
         tif,
         price: priced || hasProtection ? order.price : 0,
         stopPrice: isStop ? order.stopPrice : 0,
+        trailingOffset: isStop ? trail : 0,
         postOnly: order.kind === 'limit' && (tif === 'GTC' || tif === 'DAY') && postOnlyRoll === 0,
       };
     });
@@ -153,7 +157,7 @@ function applyToBook(book: OrderBook, c: Command): void {
       TIF[c.tif],
       c.price,
       c.stopPrice,
-      0,
+      c.trailingOffset,
       c.quantity,
       c.postOnly,
       STP[c.stp],

@@ -16,6 +16,8 @@ export interface ModelOrder {
   tif: Tif;
   price: number;
   stopPrice: number;
+  /** A trailing stop's distance from the trade price; 0 for other orders. */
+  trailingOffset: number;
   quantity: number;
   remaining: number;
   stp: Stp;
@@ -174,6 +176,21 @@ export class ReferenceBook {
           this.queue.push(stop);
         }
       }
+      this.trail(maker.price);
+    }
+  }
+
+  /**
+   * Trailing stops still waiting follow the trade price at their distance when that is tighter; a limit (or a
+   * stop-market's protection) moves as much, never below 1 (the lowest price of a book without a band).
+   */
+  private trail(price: number): void {
+    for (const stop of this.waiting) {
+      if (stop.trailingOffset === 0) continue;
+      const follow = stop.side === 'B' ? price + stop.trailingOffset : price - stop.trailingOffset;
+      if (stop.side === 'B' ? follow >= stop.stopPrice : follow <= stop.stopPrice) continue;
+      if (stop.price !== 0) stop.price = Math.max(1, stop.price + follow - stop.stopPrice);
+      stop.stopPrice = follow;
     }
   }
 
@@ -184,7 +201,6 @@ export class ReferenceBook {
     else this.end(order, 'cancelled', 'requested');
   }
 
-  /** A trailing distance (`trailingOffset`) is only for trailing stops, which this model's orders never are. */
   amend(id: number, account: number, price: number, quantity: number, stopPrice = 0, trailingOffset = 0): void {
     const order = this.find(id);
     if (order === undefined) return void this.outcomes.push([id, 'rejected', 'unknown_order']);
@@ -198,13 +214,18 @@ export class ReferenceBook {
     let reason: string | null = null;
     if (quantity !== 0 && quantity <= filled) reason = 'quantity_below_filled';
     else if ((stopPrice !== 0 || trailingOffset !== 0) && !waiting) reason = 'not_amendable';
-    else if (trailingOffset !== 0) reason = 'not_amendable';
+    else if (trailingOffset !== 0 && order.trailingOffset === 0) reason = 'not_amendable';
     else if (price !== 0 && order.kind === 'stop_market' && stopPrice === 0) reason = 'not_amendable';
     else if (price !== 0 && order.postOnly) {
       const probe = { ...order, price: newPrice };
       if (this.opposite(probe).some((other) => this.crosses(probe, other))) reason = 'post_only_would_take';
     }
-    const unchanged = newPrice === order.price && newQuantity === order.quantity && newStop === order.stopPrice;
+    const newOffset = trailingOffset === 0 ? order.trailingOffset : trailingOffset;
+    const unchanged =
+      newPrice === order.price &&
+      newQuantity === order.quantity &&
+      newStop === order.stopPrice &&
+      newOffset === order.trailingOffset;
     if (reason === null && unchanged) reason = 'invalid_order';
     if (reason !== null) return void this.outcomes.push([id, 'rejected', reason]);
 
@@ -213,6 +234,7 @@ export class ReferenceBook {
     order.price = newPrice;
     order.quantity = newQuantity;
     order.remaining = newQuantity - filled;
+    order.trailingOffset = newOffset;
     if (waiting) {
       if (newStop !== order.stopPrice) {
         // A new stop: a new arrival among the stops, or fired at once if the last trade is past it.

@@ -27,6 +27,7 @@ describe('the benchmark path', () => {
         tif: market ? 'IOC' : 'GTC',
         price: tape.price[i]!,
         stopPrice: 0,
+        trailingOffset: 0,
         quantity: tape.quantity[i]!,
         stp: 'newest',
         postOnly: false,
