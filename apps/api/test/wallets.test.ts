@@ -38,6 +38,11 @@ async function place(trader: Trader, body: Record<string, unknown>) {
   return api.request('POST', '/api/orders', { token: trader.apiKey, body });
 }
 
+/** An order placed (202), as its answer shows it. */
+async function placed(trader: Trader, body: Record<string, unknown>): Promise<OrderView> {
+  return OrderView.parse((await place(trader, body)).body);
+}
+
 async function readOrder(trader: Trader, orderId: string): Promise<OrderView> {
   return OrderView.parse((await api.request('GET', `/api/orders/${orderId}`, { token: trader.apiKey })).body);
 }
@@ -154,16 +159,22 @@ describe('holds', () => {
   it('holds a market buy at its protection price, trades no further, and releases what it did not use', async () => {
     const seller = await newTrader(api, 'mkt-seller');
     const buyer = await newTrader(api, 'mkt-buyer');
-    const resting = OrderView.parse(
-      (await place(seller, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '12.00', quantity: '3' })).body,
-    );
-    const beyond = OrderView.parse(
-      (await place(seller, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '15.00', quantity: '2' })).body,
-    );
+    const resting = await placed(seller, {
+      symbol: 'ABEV3',
+      side: 'sell',
+      type: 'limit',
+      price: '12.00',
+      quantity: '3',
+    });
+    const beyond = await placed(seller, {
+      symbol: 'ABEV3',
+      side: 'sell',
+      type: 'limit',
+      price: '15.00',
+      quantity: '2',
+    });
     await until(async () => (await orderStatus(seller, beyond.orderId)) === 'open');
-    const market = OrderView.parse(
-      (await place(buyer, { symbol: 'ABEV3', side: 'buy', type: 'market', quantity: '5' })).body,
-    );
+    const market = await placed(buyer, { symbol: 'ABEV3', side: 'buy', type: 'market', quantity: '5' });
     // 10% above the reference price, 13.00; 5 × 14.30 = 71.50, plus 3 bps (0.0214, rounded down). Read from the
     // ledger: the order may have traded and released the rest of its hold before a wallet could be read.
     expect(market.protectionPrice).toBe('14.30');
@@ -181,10 +192,13 @@ describe('holds', () => {
 
   it('holds a stop-market buy at 10% above its stop price, and gives it back when cancelled', async () => {
     const trader = await newTrader(api, 'stop-buyer');
-    const stop = OrderView.parse(
-      (await place(trader, { symbol: 'VALE3', side: 'buy', type: 'stop_market', stopPrice: '70.00', quantity: '10' }))
-        .body,
-    );
+    const stop = await placed(trader, {
+      symbol: 'VALE3',
+      side: 'buy',
+      type: 'stop_market',
+      stopPrice: '70.00',
+      quantity: '10',
+    });
     // 10 × 77.00 = 770.00, plus 3 bps (0.231, rounded down)
     expect(stop).toMatchObject({ protectionPrice: '77.00', price: null, stopPrice: '70.00' });
     expect((await wallet(trader)).cash.held).toBe('770.23');
@@ -198,9 +212,7 @@ describe('trailing stops', () => {
   /** One share changes hands at `price`, which is then the last trade. */
   const tradeAt = async (symbol: string, price: string) => {
     const [from, to] = await Promise.all([newTrader(api, 'trail-seller'), newTrader(api, 'trail-buyer')]);
-    const ask = OrderView.parse(
-      (await place(from, { symbol, side: 'sell', type: 'limit', price, quantity: '1' })).body,
-    );
+    const ask = await placed(from, { symbol, side: 'sell', type: 'limit', price, quantity: '1' });
     await until(async () => (await orderStatus(from, ask.orderId)) === 'open');
     await place(to, { symbol, side: 'buy', type: 'limit', price, quantity: '1' });
     await until(async () => (await orderStatus(from, ask.orderId)) === 'filled');
@@ -210,19 +222,15 @@ describe('trailing stops', () => {
     const trader = await newTrader(api, 'trailer');
     const trade = (price: string) => tradeAt('ITUB4', price);
     await trade('30.00');
-    const stop = OrderView.parse(
-      (
-        await place(trader, {
-          symbol: 'ITUB4',
-          side: 'buy',
-          type: 'stop_limit',
-          stopPrice: '31.00',
-          price: '31.50',
-          trailingOffset: '1.00',
-          quantity: '10',
-        })
-      ).body,
-    );
+    const stop = await placed(trader, {
+      symbol: 'ITUB4',
+      side: 'buy',
+      type: 'stop_limit',
+      stopPrice: '31.00',
+      price: '31.50',
+      trailingOffset: '1.00',
+      quantity: '10',
+    });
     expect(stop).toMatchObject({ stopPrice: '31.00', price: '31.50', trailingOffset: '1.00' });
     // 10 × 31.50 = 315.00, plus 3 bps (0.0945, rounded down)
     expect((await wallet(trader)).cash.held).toBe('315.09');
@@ -238,18 +246,14 @@ describe('trailing stops', () => {
   it("move a sell stop-market's stop and its protection up with the trades", async () => {
     const trader = await newTrader(api, 'trailing-seller');
     await tradeAt('PETR4', '40.00');
-    const stop = OrderView.parse(
-      (
-        await place(trader, {
-          symbol: 'PETR4',
-          side: 'sell',
-          type: 'stop_market',
-          stopPrice: '39.00',
-          trailingOffset: '2.00',
-          quantity: '5',
-        })
-      ).body,
-    );
+    const stop = await placed(trader, {
+      symbol: 'PETR4',
+      side: 'sell',
+      type: 'stop_market',
+      stopPrice: '39.00',
+      trailingOffset: '2.00',
+      quantity: '5',
+    });
     // 10% below the stop
     expect(stop.protectionPrice).toBe('35.10');
     await until(async () => (await orderStatus(trader, stop.orderId)) === 'open');
@@ -262,19 +266,15 @@ describe('trailing stops', () => {
   it('take a new distance, which the stop keeps to from the next trade on; only trailing stops have one', async () => {
     const trader = await newTrader(api, 'distance-changer');
     await tradeAt('BBDC4', '15.00');
-    const stop = OrderView.parse(
-      (
-        await place(trader, {
-          symbol: 'BBDC4',
-          side: 'sell',
-          type: 'stop_limit',
-          stopPrice: '14.00',
-          price: '13.50',
-          trailingOffset: '1.00',
-          quantity: '3',
-        })
-      ).body,
-    );
+    const stop = await placed(trader, {
+      symbol: 'BBDC4',
+      side: 'sell',
+      type: 'stop_limit',
+      stopPrice: '14.00',
+      price: '13.50',
+      trailingOffset: '1.00',
+      quantity: '3',
+    });
     await until(async () => (await orderStatus(trader, stop.orderId)) === 'open');
     const amend = (orderId: string, body: Record<string, string>) =>
       api.request('PATCH', `/api/orders/${orderId}`, { token: trader.apiKey, body });
@@ -291,18 +291,14 @@ describe('trailing stops', () => {
 
     const tooPrecise = await amend(stop.orderId, { trailingOffset: '0.405' });
     expectFieldError(tooPrecise, 'trailingOffset', 'too_precise');
-    const plain = OrderView.parse(
-      (
-        await place(trader, {
-          symbol: 'BBDC4',
-          side: 'sell',
-          type: 'stop_limit',
-          stopPrice: '14.00',
-          price: '13.90',
-          quantity: '1',
-        })
-      ).body,
-    );
+    const plain = await placed(trader, {
+      symbol: 'BBDC4',
+      side: 'sell',
+      type: 'stop_limit',
+      stopPrice: '14.00',
+      price: '13.90',
+      quantity: '1',
+    });
     const notTrailing = await amend(plain.orderId, { trailingOffset: '0.50' });
     expectFieldError(notTrailing, 'trailingOffset', 'not_a_trailing_stop');
     for (const orderId of [stop.orderId, plain.orderId]) {
@@ -315,24 +311,18 @@ describe('a stop that fired', () => {
   it('shows when it fired, and its stop and distance no longer move', async () => {
     const trader = await newTrader(api, 'fired-stop');
     const [seller, buyer] = await Promise.all([newTrader(api, 'fire-seller'), newTrader(api, 'fire-buyer')]);
-    const stop = OrderView.parse(
-      (
-        await place(trader, {
-          symbol: 'ABEV3',
-          side: 'sell',
-          type: 'stop_limit',
-          stopPrice: '11.50',
-          price: '11.00',
-          trailingOffset: '0.50',
-          quantity: '2',
-        })
-      ).body,
-    );
+    const stop = await placed(trader, {
+      symbol: 'ABEV3',
+      side: 'sell',
+      type: 'stop_limit',
+      stopPrice: '11.50',
+      price: '11.00',
+      trailingOffset: '0.50',
+      quantity: '2',
+    });
     expect(stop.triggeredAt).toBeNull();
     await until(async () => (await orderStatus(trader, stop.orderId)) === 'open');
-    const ask = OrderView.parse(
-      (await place(seller, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '11.40', quantity: '1' })).body,
-    );
+    const ask = await placed(seller, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '11.40', quantity: '1' });
     await until(async () => (await orderStatus(seller, ask.orderId)) === 'open');
     await place(buyer, { symbol: 'ABEV3', side: 'buy', type: 'limit', price: '11.40', quantity: '1' });
     const fired = await until(async () => {
@@ -355,10 +345,13 @@ describe('a stop that fired', () => {
 describe('moving a stop', () => {
   it("moves a stop-market buy's stop, its protection and its hold with it", async () => {
     const trader = await newTrader(api, 'stop-mover');
-    const stop = OrderView.parse(
-      (await place(trader, { symbol: 'VALE3', side: 'buy', type: 'stop_market', stopPrice: '70.00', quantity: '10' }))
-        .body,
-    );
+    const stop = await placed(trader, {
+      symbol: 'VALE3',
+      side: 'buy',
+      type: 'stop_market',
+      stopPrice: '70.00',
+      quantity: '10',
+    });
     await until(async () => (await orderStatus(trader, stop.orderId)) === 'open');
     const amended = await api.request('PATCH', `/api/orders/${stop.orderId}`, {
       token: trader.apiKey,
@@ -375,36 +368,33 @@ describe('moving a stop', () => {
 
   it('refuses a stop price for an order that has none, a price for one without a limit, and one off the tick', async () => {
     const trader = await newTrader(api, 'no-stop');
-    const limit = OrderView.parse(
-      (await place(trader, { symbol: 'VALE3', side: 'buy', type: 'limit', price: '50.00', quantity: '1' })).body,
-    );
+    const limit = await placed(trader, { symbol: 'VALE3', side: 'buy', type: 'limit', price: '50.00', quantity: '1' });
     const refused = await api.request('PATCH', `/api/orders/${limit.orderId}`, {
       token: trader.apiKey,
       body: { stopPrice: '49.00' },
     });
     expectFieldError(refused, 'stopPrice', 'not_a_stop_order');
-    const stop = OrderView.parse(
-      (
-        await place(trader, {
-          symbol: 'VALE3',
-          side: 'sell',
-          type: 'stop_limit',
-          stopPrice: '40.00',
-          price: '39.00',
-          quantity: '1',
-        })
-      ).body,
-    );
+    const stop = await placed(trader, {
+      symbol: 'VALE3',
+      side: 'sell',
+      type: 'stop_limit',
+      stopPrice: '40.00',
+      price: '39.00',
+      quantity: '1',
+    });
     const offTick = await api.request('PATCH', `/api/orders/${stop.orderId}`, {
       token: trader.apiKey,
       body: { stopPrice: '40.005' },
     });
     expect(offTick.status).toBe(400);
     expect(ApiErrorBody.parse(offTick.body).details.fields?.[0]?.field).toBe('stopPrice');
-    const stopMarket = OrderView.parse(
-      (await place(trader, { symbol: 'VALE3', side: 'sell', type: 'stop_market', stopPrice: '40.00', quantity: '1' }))
-        .body,
-    );
+    const stopMarket = await placed(trader, {
+      symbol: 'VALE3',
+      side: 'sell',
+      type: 'stop_market',
+      stopPrice: '40.00',
+      quantity: '1',
+    });
     const priced = await api.request('PATCH', `/api/orders/${stopMarket.orderId}`, {
       token: trader.apiKey,
       body: { price: '39.00' },
@@ -417,13 +407,9 @@ describe('settlement', () => {
   it('moves cash and shares once, charges maker and taker fees and refunds price improvement', async () => {
     const seller = await newTrader(api, 'seller');
     const buyer = await newTrader(api, 'buyer');
-    const sell = OrderView.parse(
-      (await place(seller, { symbol: 'BBDC4', side: 'sell', type: 'limit', price: '29.50', quantity: '10' })).body,
-    );
+    const sell = await placed(seller, { symbol: 'BBDC4', side: 'sell', type: 'limit', price: '29.50', quantity: '10' });
     await until(async () => (await orderStatus(seller, sell.orderId)) === 'open');
-    const buy = OrderView.parse(
-      (await place(buyer, { symbol: 'BBDC4', side: 'buy', type: 'limit', price: '30.00', quantity: '10' })).body,
-    );
+    const buy = await placed(buyer, { symbol: 'BBDC4', side: 'buy', type: 'limit', price: '30.00', quantity: '10' });
     await until(async () => (await orderStatus(buyer, buy.orderId)) === 'filled');
     await until(async () => (await wallet(buyer)).cash.held === '0.00');
 
