@@ -130,7 +130,11 @@ export function readStream(
   const answered = new Promise<void>((resolve) => (opened = resolve));
   const reading = readUntilDone(url, options, opened);
   // A stream that fails or ends before it answers has nothing more to wait for.
-  return Object.assign(reading, { opened: Promise.race([answered, reading.then(() => undefined)]) });
+  const ended = reading.then(
+    () => undefined,
+    () => undefined,
+  );
+  return Object.assign(reading, { opened: Promise.race([answered, ended]) });
 }
 
 async function readUntilDone(

@@ -87,11 +87,15 @@ async function orderWhen(token: string, orderId: string, status: string): Promis
 }
 
 /** Opens an SSE stream and collects events until `done`. */
+/** `opened` resolves once the API has answered, which it does after subscribing to the stream's live events. */
 function stream(path: string, done: (events: SseEvent[]) => boolean, headers: Record<string, string> = {}) {
   const abort = new AbortController();
   const events: SseEvent[] = [];
+  let answered = () => undefined as void;
+  const opened = new Promise<void>((resolve) => (answered = resolve));
   const finished = (async () => {
     const response = await fetch(`${api}${path}`, { headers, signal: abort.signal });
+    answered();
     try {
       await readEvents(response.body! as AsyncIterable<Uint8Array>, (event) => {
         events.push(event);
@@ -104,7 +108,17 @@ function stream(path: string, done: (events: SseEvent[]) => boolean, headers: Re
     }
     return events;
   })();
-  return { finished, stop: () => abort.abort() };
+  return {
+    finished,
+    opened: Promise.race([
+      opened,
+      finished.then(
+        () => undefined,
+        () => undefined,
+      ),
+    ]),
+    stop: () => abort.abort(),
+  };
 }
 
 describe('the whole exchange, over HTTP and SSE', () => {
@@ -118,7 +132,7 @@ describe('the whole exchange, over HTTP and SSE', () => {
     const buyerOrders = stream('/api/stream/orders', (events) => events.some((event) => event.event === 'fill'), {
       authorization: `Bearer ${buyer}`,
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await Promise.all([market.opened, sellerOrders.opened, buyerOrders.opened]);
     const sell = await place(seller, { symbol: 'PETR4', side: 'sell', type: 'limit', price: '35.00', quantity: '100' });
     const buy = await place(buyer, { symbol: 'PETR4', side: 'buy', type: 'limit', price: '35.10', quantity: '30' });
     const [marketEvents, sellerEvents, buyerEvents] = await Promise.all([
