@@ -152,7 +152,7 @@ function recordedOrder(row: PendingRow): RecordedOrder {
 }
 
 /** The row `place_orders` wrote for a placed order, without reading it back. */
-function pendingRow(order: NewOrder, createdAt: Date): OrderRow {
+export function pendingRow(order: NewOrder, createdAt: Date): OrderRow {
   const { fields } = order;
   return {
     id: order.orderId,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AmendOrderCommand, OrderCommand } from '@bolsa/contracts';
+import type { AmendOrderCommand, OrderCommand, PlaceOrderCommand } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { ApiError } from '../errors/api-error.js';
@@ -7,10 +7,10 @@ import { InstrumentRegistry } from '../markets/instrument-registry.js';
 import type { MarketDataService } from '../markets/market-data.service.js';
 import type { TradingHalts } from '../markets/trading-halts.js';
 import type { CommandPublisher } from '../messaging/kafka.js';
-import type { ApiLogger } from '../observability/logger.js';
-import type { ApiMetrics } from '../observability/metrics.js';
+import { ApiLogger } from '../observability/logger.js';
+import { ApiMetrics } from '../observability/metrics.js';
 import type { HistoryStore } from './history.store.js';
-import type { OrderStore } from './order-store.js';
+import { PlacementConflict, pendingRow, type NewOrder, type OrderStore } from './order-store.js';
 import type { OrderRow } from './order-view.js';
 import { OrdersService, type Caller } from './orders.service.js';
 
@@ -56,6 +56,27 @@ class MemoryOrders {
     return row?.account_id === accountId ? row : null;
   }
 
+  readonly inserted: NewOrder[] = [];
+  insertConflicts = false;
+
+  async insertWithHold(order: NewOrder): Promise<OrderRow> {
+    if (this.insertConflicts) throw new PlacementConflict();
+    this.inserted.push(order);
+    const row = pendingRow(order, new Date());
+    this.rows.set(row.id, row);
+    this.keys.set(`${order.accountId}/${order.idempotencyKey}`, { ...row, request_hash: order.requestHash });
+    return row;
+  }
+
+  private readonly keys = new Map<string, OrderRow & { request_hash: string | null }>();
+
+  async findByIdempotencyKey(
+    accountId: string,
+    key: string,
+  ): Promise<(OrderRow & { request_hash: string | null }) | null> {
+    return this.keys.get(`${accountId}/${key}`) ?? null;
+  }
+
   async holdForAmend(orderId: string, change: { price: number | null; quantity: number | null }): Promise<void> {
     if (this.holdFails !== null) throw this.holdFails;
     this.holds.push({ orderId, change });
@@ -64,8 +85,29 @@ class MemoryOrders {
 
 class SentCommands {
   readonly sent: OrderCommand[] = [];
+  publishFails = false;
+
   async deliver(command: OrderCommand): Promise<void> {
     this.sent.push(command);
+  }
+
+  async publish(command: OrderCommand): Promise<void> {
+    if (this.publishFails) throw new Error('the broker is unreachable');
+    this.sent.push(command);
+  }
+}
+
+class LastPrices {
+  readonly last = new Map<string, number>();
+  async lastPrice(symbol: string): Promise<number | null> {
+    return this.last.get(symbol) ?? null;
+  }
+}
+
+class OpenOrders {
+  readonly open: OrderRow[] = [];
+  async orders(_accountId: string, filter: { clientOrderId?: string }): Promise<OrderRow[]> {
+    return this.open.filter((row) => row.client_order_id === filter.clientOrderId);
   }
 }
 
@@ -88,23 +130,30 @@ function untouched<T>(name: string): T {
   ) as T;
 }
 
-function setUp() {
+/** Placing reads the last price, counts and logs; cancelling and amending must not. */
+function setUp({ placing = false } = {}) {
   const config = loadConfig({ DATABASE_URL: 'postgresql://unused@127.0.0.1/unused', KAFKA_BROKERS: '127.0.0.1:1' });
   const orders = new MemoryOrders();
   const commands = new SentCommands();
   const halts = new Halts();
+  const prices = new LastPrices();
+  const history = new OpenOrders();
+  const metrics = new ApiMetrics();
+  const logLines: string[] = [];
   const service = new OrdersService(
-    untouched<HistoryStore>('history'),
+    placing ? (history as unknown as HistoryStore) : untouched<HistoryStore>('history'),
     new InstrumentRegistry(config),
-    untouched<MarketDataService>('market data'),
+    placing ? (prices as unknown as MarketDataService) : untouched<MarketDataService>('market data'),
     commands as unknown as CommandPublisher,
-    untouched<ApiMetrics>('metrics'),
+    placing ? metrics : untouched<ApiMetrics>('metrics'),
     orders as unknown as OrderStore,
     config,
-    untouched<ApiLogger>('logger'),
+    placing
+      ? new ApiLogger('info', { write: (line: string) => void logLines.push(line) })
+      : untouched<ApiLogger>('logger'),
     halts as unknown as TradingHalts,
   );
-  return { service, orders, commands, halts };
+  return { service, orders, commands, halts, prices, history, metrics, logLines, config };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<ApiError> {
@@ -254,6 +303,95 @@ describe('cancelling an order', () => {
     const done = orders.add({ status: 'cancelled' });
     expect((await refusal(service.cancel(caller, theirs.id))).code).toBe('not_found');
     expect((await refusal(service.cancel(caller, done.id))).code).toBe('order_not_open');
+    expect(commands.sent).toEqual([]);
+  });
+});
+
+describe('placing an order', () => {
+  const limitBuy = { symbol: 'PETR4', side: 'buy', type: 'limit', price: '38.00', quantity: '10' };
+
+  it('records it with its hold, then sends it, and answers it pending', async () => {
+    const { service, orders, commands, metrics } = setUp({ placing: true });
+    const view = await service.place(caller, limitBuy, undefined);
+    expect(view).toMatchObject({ status: 'pending', price: '38.00', quantity: '10', accountId: ACCOUNT });
+    expect(orders.inserted).toHaveLength(1);
+    expect(orders.inserted[0]?.hold).toMatchObject({ asset: 'BRL', price: 3800n });
+    expect(commands.sent).toEqual([
+      expect.objectContaining<Partial<PlaceOrderCommand>>({
+        type: 'place_order',
+        orderId: view.orderId,
+        accountId: ACCOUNT,
+        price: 3800,
+        quantity: 10,
+        traceId: caller.traceId,
+      }),
+    ]);
+    expect((await metrics.ordersAccepted.get()).values).toEqual([
+      expect.objectContaining({ value: 1, labels: { symbol: 'PETR4' } }),
+    ]);
+  });
+
+  it("protects a market buy 10% past the last trade, or past the instrument's reference price before one", async () => {
+    const { service, orders, prices } = setUp({ placing: true });
+    const marketBuy = { symbol: 'PETR4', side: 'buy', type: 'market', quantity: '5' };
+    // PETR4's reference price is 38.00.
+    expect((await service.place(caller, marketBuy, undefined)).protectionPrice).toBe('41.80');
+    prices.last.set('PETR4', 4000);
+    expect((await service.place(caller, marketBuy, undefined)).protectionPrice).toBe('44.00');
+    expect(orders.inserted.map((order) => order.hold.price)).toEqual([4180n, 4400n]);
+  });
+
+  it('answers 202 pending when the send fails: the order is recorded, counted unsent and left to the re-sender', async () => {
+    const { service, orders, commands, metrics, logLines } = setUp({ placing: true });
+    commands.publishFails = true;
+    const view = await service.place(caller, limitBuy, undefined);
+    expect(view.status).toBe('pending');
+    expect(orders.inserted).toHaveLength(1);
+    expect((await metrics.ordersUnsent.get()).values[0]?.value).toBe(1);
+    expect(logLines.join('')).toContain('order recorded but not sent');
+  });
+
+  it('answers a repeat under one Idempotency-Key with the same order, and another body under it with 409', async () => {
+    const { service, orders, commands } = setUp({ placing: true });
+    const first = await service.place(caller, limitBuy, 'key-1');
+    // The same fields in another order are the same body.
+    const again = await service.place(
+      caller,
+      { quantity: '10', price: '38.00', type: 'limit', side: 'buy', symbol: 'PETR4' },
+      'key-1',
+    );
+    expect(again.orderId).toBe(first.orderId);
+    expect((await refusal(service.place(caller, { ...limitBuy, quantity: '11' }, 'key-1'))).code).toBe(
+      'idempotency_conflict',
+    );
+    expect(orders.inserted).toHaveLength(1);
+    expect(commands.sent).toHaveLength(1);
+  });
+
+  it('records and sends nothing for an order that does not validate, and counts why', async () => {
+    const { service, orders, commands, metrics } = setUp({ placing: true });
+    const error = await refusal(service.place(caller, { ...limitBuy, price: '38.005' }, undefined));
+    expect(error.code).toBe('validation_failed');
+    expect(error.details.fields).toEqual([expect.objectContaining({ field: 'price' })]);
+    expect((await refusal(service.place(caller, { ...limitBuy, symbol: 'XPTO3' }, undefined))).code).toBe(
+      'unknown_symbol',
+    );
+    expect(orders.inserted).toEqual([]);
+    expect(commands.sent).toEqual([]);
+    expect((await metrics.ordersRejected.get()).values.map((value) => value.labels['reason'])).toEqual([
+      'validation_failed',
+      'unknown_symbol',
+    ]);
+  });
+
+  it('refuses a clientOrderId an open order of the account has, naming that order', async () => {
+    const { service, orders, history, commands } = setUp({ placing: true });
+    const open = orders.add({ client_order_id: 'mine-1' });
+    history.open.push(open);
+    orders.insertConflicts = true;
+    const error = await refusal(service.place(caller, { ...limitBuy, clientOrderId: 'mine-1' }, undefined));
+    expect(error.code).toBe('duplicate_client_order_id');
+    expect(error.details['orderId']).toBe(open.id);
     expect(commands.sent).toEqual([]);
   });
 });
