@@ -43,12 +43,21 @@ async function placed(trader: Trader, body: Record<string, unknown>): Promise<Or
   return OrderView.parse((await place(trader, body)).body);
 }
 
+async function amend(trader: Trader, orderId: string, body: Record<string, string>) {
+  return api.request('PATCH', `/api/orders/${orderId}`, { token: trader.apiKey, body });
+}
+
 async function readOrder(trader: Trader, orderId: string): Promise<OrderView> {
   return OrderView.parse((await api.request('GET', `/api/orders/${orderId}`, { token: trader.apiKey })).body);
 }
 
 async function orderStatus(trader: Trader, orderId: string): Promise<string> {
   return (await readOrder(trader, orderId)).status;
+}
+
+/** Once the engine has accepted the order (its event stored). */
+async function untilOpen(trader: Trader, orderId: string): Promise<void> {
+  await until(async () => (await orderStatus(trader, orderId)) === 'open');
 }
 
 /** The order once its stop has moved to `stopPrice` (the engine's event stored). */
@@ -111,7 +120,7 @@ describe('holds', () => {
       traceId: response.headers['x-trace-id'],
     });
 
-    await until(async () => (await orderStatus(trader, order.orderId)) === 'open');
+    await untilOpen(trader, order.orderId);
     expect((await api.request('DELETE', `/api/orders/${order.orderId}`, { token: trader.apiKey })).status).toBe(202);
     await until(async () => (await wallet(trader)).cash.held === '0.00');
     expect((await wallet(trader)).cash.available).toBe('100000.00');
@@ -173,7 +182,7 @@ describe('holds', () => {
       price: '15.00',
       quantity: '2',
     });
-    await until(async () => (await orderStatus(seller, beyond.orderId)) === 'open');
+    await untilOpen(seller, beyond.orderId);
     const market = await placed(buyer, { symbol: 'ABEV3', side: 'buy', type: 'market', quantity: '5' });
     // 10% above the reference price, 13.00; 5 × 14.30 = 71.50, plus 3 bps (0.0214, rounded down). Read from the
     // ledger: the order may have traded and released the rest of its hold before a wallet could be read.
@@ -202,7 +211,7 @@ describe('holds', () => {
     // 10 × 77.00 = 770.00, plus 3 bps (0.231, rounded down)
     expect(stop).toMatchObject({ protectionPrice: '77.00', price: null, stopPrice: '70.00' });
     expect((await wallet(trader)).cash.held).toBe('770.23');
-    await until(async () => (await orderStatus(trader, stop.orderId)) === 'open');
+    await untilOpen(trader, stop.orderId);
     await api.request('DELETE', `/api/orders/${stop.orderId}`, { token: trader.apiKey });
     await until(async () => (await wallet(trader)).cash.held === '0.00');
   });
@@ -213,7 +222,7 @@ describe('trailing stops', () => {
   const tradeAt = async (symbol: string, price: string) => {
     const [from, to] = await Promise.all([newTrader(api, 'trail-seller'), newTrader(api, 'trail-buyer')]);
     const ask = await placed(from, { symbol, side: 'sell', type: 'limit', price, quantity: '1' });
-    await until(async () => (await orderStatus(from, ask.orderId)) === 'open');
+    await untilOpen(from, ask.orderId);
     await place(to, { symbol, side: 'buy', type: 'limit', price, quantity: '1' });
     await until(async () => (await orderStatus(from, ask.orderId)) === 'filled');
   };
@@ -234,7 +243,7 @@ describe('trailing stops', () => {
     expect(stop).toMatchObject({ stopPrice: '31.00', price: '31.50', trailingOffset: '1.00' });
     // 10 × 31.50 = 315.00, plus 3 bps (0.0945, rounded down)
     expect((await wallet(trader)).cash.held).toBe('315.09');
-    await until(async () => (await orderStatus(trader, stop.orderId)) === 'open');
+    await untilOpen(trader, stop.orderId);
     await trade('29.00');
     const moved = await stopMovedTo(trader, stop.orderId, '30.00');
     expect(moved).toMatchObject({ price: '30.50', trailingOffset: '1.00', status: 'open' });
@@ -256,7 +265,7 @@ describe('trailing stops', () => {
     });
     // 10% below the stop
     expect(stop.protectionPrice).toBe('35.10');
-    await until(async () => (await orderStatus(trader, stop.orderId)) === 'open');
+    await untilOpen(trader, stop.orderId);
     await tradeAt('PETR4', '42.00');
     const moved = await stopMovedTo(trader, stop.orderId, '40.00');
     expect(moved).toMatchObject({ protectionPrice: '36.10', price: null, trailingOffset: '2.00' });
@@ -275,10 +284,8 @@ describe('trailing stops', () => {
       trailingOffset: '1.00',
       quantity: '3',
     });
-    await until(async () => (await orderStatus(trader, stop.orderId)) === 'open');
-    const amend = (orderId: string, body: Record<string, string>) =>
-      api.request('PATCH', `/api/orders/${orderId}`, { token: trader.apiKey, body });
-    expect((await amend(stop.orderId, { trailingOffset: '0.40' })).status).toBe(202);
+    await untilOpen(trader, stop.orderId);
+    expect((await amend(trader, stop.orderId, { trailingOffset: '0.40' })).status).toBe(202);
     const amended = await until(async () => {
       const view = await readOrder(trader, stop.orderId);
       return view.trailingOffset === '0.40' && view;
@@ -289,7 +296,7 @@ describe('trailing stops', () => {
     const moved = await stopMovedTo(trader, stop.orderId, '14.60');
     expect(moved).toMatchObject({ price: '14.10', trailingOffset: '0.40' });
 
-    const tooPrecise = await amend(stop.orderId, { trailingOffset: '0.405' });
+    const tooPrecise = await amend(trader, stop.orderId, { trailingOffset: '0.405' });
     expectFieldError(tooPrecise, 'trailingOffset', 'too_precise');
     const plain = await placed(trader, {
       symbol: 'BBDC4',
@@ -299,7 +306,7 @@ describe('trailing stops', () => {
       price: '13.90',
       quantity: '1',
     });
-    const notTrailing = await amend(plain.orderId, { trailingOffset: '0.50' });
+    const notTrailing = await amend(trader, plain.orderId, { trailingOffset: '0.50' });
     expectFieldError(notTrailing, 'trailingOffset', 'not_a_trailing_stop');
     for (const orderId of [stop.orderId, plain.orderId]) {
       await api.request('DELETE', `/api/orders/${orderId}`, { token: trader.apiKey });
@@ -321,9 +328,9 @@ describe('a stop that fired', () => {
       quantity: '2',
     });
     expect(stop.triggeredAt).toBeNull();
-    await until(async () => (await orderStatus(trader, stop.orderId)) === 'open');
+    await untilOpen(trader, stop.orderId);
     const ask = await placed(seller, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '11.40', quantity: '1' });
-    await until(async () => (await orderStatus(seller, ask.orderId)) === 'open');
+    await untilOpen(seller, ask.orderId);
     await place(buyer, { symbol: 'ABEV3', side: 'buy', type: 'limit', price: '11.40', quantity: '1' });
     const fired = await until(async () => {
       const view = await readOrder(trader, stop.orderId);
@@ -331,12 +338,10 @@ describe('a stop that fired', () => {
     });
     expect(fired).toMatchObject({ status: 'open', stopPrice: '11.50', price: '11.00', filledQuantity: '0' });
     expect(Date.parse(fired.triggeredAt ?? '')).toBeGreaterThanOrEqual(Date.parse(stop.createdAt));
-    const amend = (body: Record<string, string>) =>
-      api.request('PATCH', `/api/orders/${stop.orderId}`, { token: trader.apiKey, body });
-    expectFieldError(await amend({ stopPrice: '11.20' }), 'stopPrice', 'stop_triggered');
-    expectFieldError(await amend({ trailingOffset: '0.20' }), 'trailingOffset', 'stop_triggered');
+    expectFieldError(await amend(trader, stop.orderId, { stopPrice: '11.20' }), 'stopPrice', 'stop_triggered');
+    expectFieldError(await amend(trader, stop.orderId, { trailingOffset: '0.20' }), 'trailingOffset', 'stop_triggered');
     // Its limit and quantity still can, as any resting order's.
-    expect((await amend({ price: '11.10' })).status).toBe(202);
+    expect((await amend(trader, stop.orderId, { price: '11.10' })).status).toBe(202);
     await until(async () => (await readOrder(trader, stop.orderId)).price === '11.10');
     await api.request('DELETE', `/api/orders/${stop.orderId}`, { token: trader.apiKey });
   });
@@ -352,11 +357,8 @@ describe('moving a stop', () => {
       stopPrice: '70.00',
       quantity: '10',
     });
-    await until(async () => (await orderStatus(trader, stop.orderId)) === 'open');
-    const amended = await api.request('PATCH', `/api/orders/${stop.orderId}`, {
-      token: trader.apiKey,
-      body: { stopPrice: '80.00' },
-    });
+    await untilOpen(trader, stop.orderId);
+    const amended = await amend(trader, stop.orderId, { stopPrice: '80.00' });
     expect(amended.status).toBe(202);
     // 10 × 88.00 (10% above the new stop) = 880.00, plus 3 bps (0.264, rounded down)
     expect((await wallet(trader)).cash.held).toBe('880.26');
@@ -369,10 +371,7 @@ describe('moving a stop', () => {
   it('refuses a stop price for an order that has none, a price for one without a limit, and one off the tick', async () => {
     const trader = await newTrader(api, 'no-stop');
     const limit = await placed(trader, { symbol: 'VALE3', side: 'buy', type: 'limit', price: '50.00', quantity: '1' });
-    const refused = await api.request('PATCH', `/api/orders/${limit.orderId}`, {
-      token: trader.apiKey,
-      body: { stopPrice: '49.00' },
-    });
+    const refused = await amend(trader, limit.orderId, { stopPrice: '49.00' });
     expectFieldError(refused, 'stopPrice', 'not_a_stop_order');
     const stop = await placed(trader, {
       symbol: 'VALE3',
@@ -382,10 +381,7 @@ describe('moving a stop', () => {
       price: '39.00',
       quantity: '1',
     });
-    const offTick = await api.request('PATCH', `/api/orders/${stop.orderId}`, {
-      token: trader.apiKey,
-      body: { stopPrice: '40.005' },
-    });
+    const offTick = await amend(trader, stop.orderId, { stopPrice: '40.005' });
     expect(offTick.status).toBe(400);
     expect(ApiErrorBody.parse(offTick.body).details.fields?.[0]?.field).toBe('stopPrice');
     const stopMarket = await placed(trader, {
@@ -395,10 +391,7 @@ describe('moving a stop', () => {
       stopPrice: '40.00',
       quantity: '1',
     });
-    const priced = await api.request('PATCH', `/api/orders/${stopMarket.orderId}`, {
-      token: trader.apiKey,
-      body: { price: '39.00' },
-    });
+    const priced = await amend(trader, stopMarket.orderId, { price: '39.00' });
     expectFieldError(priced, 'price', 'no_limit_price');
   });
 });
@@ -408,7 +401,7 @@ describe('settlement', () => {
     const seller = await newTrader(api, 'seller');
     const buyer = await newTrader(api, 'buyer');
     const sell = await placed(seller, { symbol: 'BBDC4', side: 'sell', type: 'limit', price: '29.50', quantity: '10' });
-    await until(async () => (await orderStatus(seller, sell.orderId)) === 'open');
+    await untilOpen(seller, sell.orderId);
     const buy = await placed(buyer, { symbol: 'BBDC4', side: 'buy', type: 'limit', price: '30.00', quantity: '10' });
     await until(async () => (await orderStatus(buyer, buy.orderId)) === 'filled');
     await until(async () => (await wallet(buyer)).cash.held === '0.00');
