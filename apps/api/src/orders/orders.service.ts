@@ -279,32 +279,22 @@ export class OrdersService {
       });
       return null;
     }
-    const parsed = parsePrice(text, instrument.tickSize);
-    if (parsed.ok) return parsed.value;
-    errors.push({
-      field: 'trailingOffset',
-      code: parsed.error.code,
-      message: `trailingOffset ${parsed.error.message}`,
-    });
-    return null;
+    return parsedPrice(text, instrument, errors, 'trailingOffset');
   }
 
+  /** A price as `parsedPrice` reads it, and within the instrument's price band. */
   private checkedPrice(
     text: string,
     instrument: Instrument,
     errors: FieldError[],
     field: 'price' | 'stopPrice',
   ): number | null {
-    const parsed = parsePrice(text, instrument.tickSize);
-    if (!parsed.ok) {
-      errors.push({ field, code: parsed.error.code, message: `${field} ${parsed.error.message}` });
-      return null;
-    }
+    const price = parsedPrice(text, instrument, errors, field);
     const band = instrument.priceBand;
-    if (band !== null && (parsed.value < band.min || parsed.value > band.max)) {
+    if (price !== null && band !== null && (price < band.min || price > band.max)) {
       errors.push({ field, code: 'price_out_of_band', message: `${field} must be within the price band` });
     }
-    return parsed.value;
+    return price;
   }
 
   /**
@@ -368,5 +358,18 @@ export class OrdersService {
  */
 function firedStop(field: 'stopPrice' | 'trailingOffset', errors: FieldError[]): null {
   errors.push({ field, code: 'stop_triggered', message: 'the stop has already fired: the order is in the book now' });
+  return null;
+}
+
+/** A positive amount of cents on the instrument's tick, or null after naming the field at fault. */
+function parsedPrice(
+  text: string,
+  instrument: Instrument,
+  errors: FieldError[],
+  field: 'price' | 'stopPrice' | 'trailingOffset',
+): number | null {
+  const parsed = parsePrice(text, instrument.tickSize);
+  if (parsed.ok) return parsed.value;
+  errors.push({ field, code: parsed.error.code, message: `${field} ${parsed.error.message}` });
   return null;
 }
