@@ -425,7 +425,7 @@ export class OrderBook {
     return kind === MARKET || kind === STOP_MARKET ? this.orders.records[slot + R_TICK]! * this.tick : 0;
   }
 
-  /** A live trailing stop's distance in cents, while it waits; 0 for other orders. */
+  /** A live order's trailing distance in cents, kept after its stop fired; 0 for orders that never trailed. */
   trailingOffset(id: number): number {
     const slot = this.index.get(id);
     return slot === NO_SLOT ? 0 : this.orders.trailingOffset(slot);
