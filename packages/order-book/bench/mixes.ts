@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import type { BookConfig } from '../src/order-book.js';
+import type { BookConfig } from '../src/order-rules.js';
 import { REPLAY_CONFIG, commandsToReach, measureTapes, median, playTape, type TapeMeasurement } from './runner.js';
 import { prefix } from './tape.js';
 import { DEEP, generateTape, STEADY } from './workload.js';

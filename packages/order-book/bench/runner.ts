@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ANY_ACCOUNT, GTC, IOC, LIMIT, MARKET, STP_NONE, type SideCode } from '../src/codes.js';
-import { OrderBook, type BookConfig, type BookEvents } from '../src/order-book.js';
+import type { BookEvents } from '../src/book-events.js';
+import { OrderBook } from '../src/order-book.js';
+import type { BookConfig } from '../src/order-rules.js';
 import { committed, resized } from '../src/order-pool.js';
 import { CANCEL, NEW_LIMIT, NEW_MARKET, type Tape } from './tape.js';
 

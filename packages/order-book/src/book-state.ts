@@ -1,5 +1,6 @@
 import { BUY, RESTING, STOP_LIMIT, WAITING_STOP, type SideCode } from './codes.js';
-import type { BookConfig, OrderBook } from './order-book.js';
+import type { OrderBook } from './order-book.js';
+import type { BookConfig } from './order-rules.js';
 import {
   HAS_STOP,
   kindOf,

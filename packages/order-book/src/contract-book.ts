@@ -33,7 +33,8 @@ import {
   type SideCode,
   type TimeInForceCode,
 } from './codes.js';
-import { OrderBook, type BookEvents } from './order-book.js';
+import type { BookEvents } from './book-events.js';
+import { OrderBook } from './order-book.js';
 
 const SIDES: Record<Side, SideCode> = { buy: BUY, sell: SELL };
 const SIDE_NAMES: readonly Side[] = ['buy', 'sell'];

@@ -1,5 +1,7 @@
 export * from './codes.js';
-export { OrderBook, type BookConfig, type BookEvents, type LevelView } from './order-book.js';
+export type { BookEvents } from './book-events.js';
+export { OrderBook, type LevelView } from './order-book.js';
+export type { BookConfig } from './order-rules.js';
 export type { BookSnapshot, SnapshotOrder } from './book-state.js';
 export {
   ContractBook,

@@ -1,15 +1,13 @@
-import type { CancelReason, OrderChange, RejectReason } from '@bolsa/contracts';
+import type { CancelReason, OrderChange } from '@bolsa/contracts';
 import {
   ANY_ACCOUNT,
   BUY,
   DAY,
   FOK,
-  GTC,
   IOC,
   LIMIT,
   MARKET,
   RESTING,
-  SELL,
   STOP_LIMIT,
   STOP_MARKET,
   STP_CANCEL_BOTH,
@@ -23,18 +21,17 @@ import {
   type SideCode,
   type TimeInForceCode,
 } from './codes.js';
+import type { BookEvents } from './book-events.js';
 import { checkBook, hashBook, loadSnapshot, snapshotBook, type BookSnapshot } from './book-state.js';
 import { Ladder } from './ladder.js';
 import { LevelPool } from './level-pool.js';
 import {
   HAS_STOP,
   kindOf,
-  MAX_INT32,
   NO_SLOT,
   OrderIndex,
   OrderPool,
   packFlags,
-  postOnlyOf,
   R_ACCOUNT,
   R_FLAGS,
   R_ID,
@@ -53,52 +50,8 @@ import {
   withKind,
   withState,
 } from './order-pool.js';
+import { checkConfig, OrderRules, type BookConfig } from './order-rules.js';
 import { StopBook } from './stop-book.js';
-
-/**
- * What the book tells the world. Arguments are plain numbers and constant strings so that emitting an event
- * allocates nothing; prices are cents, 0 meaning "none".
- */
-export interface BookEvents {
-  accepted(orderId: number): void;
-  rejected(orderId: number, reason: RejectReason): void;
-  trade(
-    tradeNumber: number,
-    price: number,
-    quantity: number,
-    aggressorSide: SideCode,
-    makerId: number,
-    makerAccount: number,
-    takerId: number,
-    takerAccount: number,
-  ): void;
-  updated(
-    orderId: number,
-    change: OrderChange,
-    price: number,
-    stopPrice: number,
-    quantity: number,
-    remaining: number,
-  ): void;
-  filled(orderId: number, quantity: number): void;
-  cancelled(orderId: number, reason: CancelReason, filled: number, cancelled: number): void;
-  expired(orderId: number, filled: number, expired: number): void;
-  stopTriggered(orderId: number, stopPrice: number, lastTradePrice: number): void;
-  levelChanged(side: SideCode, price: number, quantity: number, orderCount: number): void;
-}
-
-export interface BookConfig {
-  /** Cents per tick. */
-  readonly tickSize: number;
-  /** Shares per lot. */
-  readonly lotSize: number;
-  /** Hard price limits in cents; market orders never trade outside them. */
-  readonly priceBand: { readonly min: number; readonly max: number } | null;
-  /** Without a band, how many ticks apart the book's prices may be (default 2^22). */
-  readonly maxPriceSpan?: number;
-  /** Room to reserve up front for live orders (and order ids), so a busy book does not grow while trading. */
-  readonly expectedOrders?: number;
-}
 
 export interface LevelView {
   readonly price: number;
@@ -110,17 +63,6 @@ const DEFAULT_MAX_SPAN = 1 << 22;
 /** What `preventSelfTrade` returns when the taker must stop, having changed the level or not. */
 const TAKER_STOPPED = -1;
 const TAKER_STOPPED_UNTOUCHED = -2;
-
-function isPositiveInteger(value: number): boolean {
-  return Number.isSafeInteger(value) && value > 0;
-}
-
-/** `value % step === 0` without a floating-point modulo (a library call in V8) for everyday magnitudes. */
-function isMultiple(value: number, step: number): boolean {
-  if (step === 1) return true;
-  if (value <= 0x7fffffff && step <= 0x7fffffff) return (value | 0) % (step | 0) === 0;
-  return value % step === 0;
-}
 
 /**
  * One instrument's order book: strict price-time priority, trades at the resting order's price. Every method
@@ -138,35 +80,27 @@ export class OrderBook {
   /** @internal */ arrivals = 0;
   /** @internal */ halted = false;
 
+  private readonly rules: OrderRules;
+  /** Cents per tick, read on every trade and level change. */
   private readonly tick: number;
-  private readonly lot: number;
-  private readonly bandMin: number;
-  private readonly bandMax: number;
   private readonly triggered: number[] = [];
+  /** Made once: trailing stops report each move through it, so a trade allocates nothing. */
+  private readonly stopMoved = (slot: number): void => this.announce(slot, 'stop_moved');
 
+  /** Throws a RangeError for a config no book can run with (tick, lot or band), before any command. */
   constructor(
     readonly config: BookConfig,
     private readonly events: BookEvents,
   ) {
-    const { tickSize, lotSize, priceBand } = config;
-    if (!isPositiveInteger(tickSize) || !isPositiveInteger(lotSize)) {
-      throw new RangeError('tickSize and lotSize must be positive integers');
-    }
-    if (priceBand !== null && (priceBand.min % tickSize !== 0 || priceBand.max % tickSize !== 0)) {
-      throw new RangeError('the price band must be on the tick');
-    }
-    if (priceBand !== null && !(isPositiveInteger(priceBand.min) && priceBand.min <= priceBand.max)) {
-      throw new RangeError('the price band must be positive with min <= max');
-    }
+    checkConfig(config);
+    const { tickSize, priceBand } = config;
     this.orders = new OrderPool(config.expectedOrders);
     this.index = new OrderIndex(this.orders, config.expectedOrders);
     this.tick = tickSize;
-    this.lot = lotSize;
-    this.bandMin = priceBand?.min ?? 1;
-    this.bandMax = priceBand?.max ?? Number.MAX_SAFE_INTEGER;
     const fixed = priceBand === null ? null : { lowTick: priceBand.min / tickSize, highTick: priceBand.max / tickSize };
     this.ladder = new Ladder(this.levels, fixed, config.maxPriceSpan ?? DEFAULT_MAX_SPAN);
-    this.stops = new StopBook(this.orders);
+    this.rules = new OrderRules(config, this.ladder, this.orders, this.index);
+    this.stops = new StopBook(this.orders, this.rules);
   }
 
   // ---- commands ---------------------------------------------------------------------------------------------
@@ -190,7 +124,7 @@ export class OrderBook {
   ): void {
     const reason = this.halted
       ? 'trading_halted'
-      : this.checkNew(id, side, kind, timeInForce, price, stopPrice, trailingOffset, quantity, postOnly);
+      : this.rules.newOrder(id, side, kind, timeInForce, price, stopPrice, trailingOffset, quantity, postOnly);
     const validOwner = Number.isInteger(account) && account >= 0 && account <= 0x7fffffff;
     if (reason !== null || !validOwner || !(selfTrade >= STP_CANCEL_NEWEST && selfTrade <= STP_NONE)) {
       this.events.rejected(id, reason ?? 'invalid_order');
@@ -250,7 +184,7 @@ export class OrderBook {
     if (slot === NO_SLOT) return;
     const reason = this.halted
       ? 'trading_halted'
-      : this.checkAmend(slot, newPrice, newQuantity, newStopPrice, newTrailingOffset);
+      : this.rules.amend(slot, newPrice, newQuantity, newStopPrice, newTrailingOffset);
     if (reason !== null) {
       this.events.rejected(id, reason);
       return;
@@ -436,116 +370,7 @@ export class OrderBook {
     return this.index.get(id) !== NO_SLOT;
   }
 
-  // ---- validation -------------------------------------------------------------------------------------------
-
-  private checkNew(
-    id: number,
-    side: number,
-    kind: number,
-    timeInForce: number,
-    price: number,
-    stopPrice: number,
-    trailingOffset: number,
-    quantity: number,
-    postOnly: boolean,
-  ): RejectReason | null {
-    if (!(Number.isInteger(id) && id >= 0 && id <= MAX_INT32) || (side !== BUY && side !== SELL)) {
-      return 'invalid_order';
-    }
-    if (kind < LIMIT || kind > STOP_MARKET) return 'invalid_order';
-    if (!isPositiveInteger(quantity) || quantity > MAX_INT32) return 'invalid_order';
-    const priced = kind === LIMIT || kind === STOP_LIMIT;
-    const isStop = kind === STOP_LIMIT || kind === STOP_MARKET;
-    if (priced && price === 0) return 'invalid_order';
-    if (isStop ? stopPrice === 0 : stopPrice !== 0 || trailingOffset !== 0) return 'invalid_order';
-    if (kind === MARKET ? timeInForce !== IOC && timeInForce !== FOK : timeInForce < GTC || timeInForce > FOK) {
-      return 'invalid_order';
-    }
-    if (isStop && timeInForce !== GTC && timeInForce !== DAY) return 'invalid_order';
-    if (postOnly && (kind !== LIMIT || timeInForce === IOC || timeInForce === FOK)) return 'invalid_order';
-    if (!isMultiple(quantity, this.lot)) return 'off_lot';
-    if (priced || price !== 0) {
-      // A market order's price is its protection price: it never rests, so it needs no room on the ladder.
-      const reason = priced ? this.checkPrice(price) : this.checkPriceValue(price);
-      if (reason !== null) return reason;
-    }
-    if (isStop) {
-      const reason = this.checkStop(stopPrice, trailingOffset);
-      if (reason !== null) return reason;
-    }
-    if (this.index.get(id) !== NO_SLOT) return 'duplicate_order_id';
-    if (postOnly && this.wouldTake(side === BUY, price)) return 'post_only_would_take';
-    return null;
-  }
-
-  /** Tick, band and room on the ladder; covering the price now means it can always rest later. */
-  private checkPrice(price: number): RejectReason | null {
-    const reason = this.checkPriceValue(price);
-    if (reason !== null) return reason;
-    if (this.ladder.cover(price / this.tick) < 0) return 'price_out_of_band';
-    return null;
-  }
-
-  /** A positive price on the tick, in the band, whose tick number fits an order record. */
-  private checkPriceValue(price: number): RejectReason | null {
-    if (!isPositiveInteger(price)) return 'invalid_order';
-    if (!isMultiple(price, this.tick)) return 'off_tick';
-    if (price < this.bandMin || price > this.bandMax || price / this.tick > MAX_INT32) return 'price_out_of_band';
-    return null;
-  }
-
-  /** A stop price (and trailing distance, 0 for none): positive, on the tick, in the band. */
-  private checkStop(stopPrice: number, trailingOffset: number): RejectReason | null {
-    if (!isPositiveInteger(stopPrice) || (trailingOffset !== 0 && !isPositiveInteger(trailingOffset))) {
-      return 'invalid_order';
-    }
-    if (!isMultiple(stopPrice, this.tick) || !isMultiple(trailingOffset, this.tick)) return 'off_tick';
-    if (stopPrice < this.bandMin || stopPrice > this.bandMax) return 'price_out_of_band';
-    return null;
-  }
-
-  private checkAmend(
-    slot: number,
-    newPrice: number,
-    newQuantity: number,
-    newStopPrice: number,
-    newTrailingOffset: number,
-  ): RejectReason | null {
-    const r = this.orders.records;
-    const flags = r[slot + R_FLAGS]!;
-    if (newPrice === 0 && newQuantity === 0 && newStopPrice === 0 && newTrailingOffset === 0) return 'invalid_order';
-    if (newQuantity !== 0) {
-      if (!isPositiveInteger(newQuantity) || newQuantity > MAX_INT32) return 'invalid_order';
-      if (!isMultiple(newQuantity, this.lot)) return 'off_lot';
-      if (newQuantity <= r[slot + R_QTY]! - r[slot + R_REM]!) return 'quantity_below_filled';
-    }
-    if (newStopPrice !== 0 || newTrailingOffset !== 0) {
-      // Once fired, a stop order is a limit or market order like any other; only a trailing stop has a distance.
-      if (stateOf(flags) !== WAITING_STOP) return 'not_amendable';
-      if (newTrailingOffset !== 0 && this.orders.trailingOffset(slot) === 0) return 'not_amendable';
-      const reason = this.checkStop(newStopPrice === 0 ? this.orders.stopPrice(slot) : newStopPrice, newTrailingOffset);
-      if (reason !== null) return reason;
-    }
-    if (newPrice !== 0) {
-      const kind = kindOf(flags);
-      if (kind === MARKET || (kind === STOP_MARKET && newStopPrice === 0)) return 'not_amendable';
-      // A stop-market's price is its protection: it never rests.
-      const reason = kind === STOP_MARKET ? this.checkPriceValue(newPrice) : this.checkPrice(newPrice);
-      if (reason !== null) return reason;
-      if (postOnlyOf(flags) === 1 && this.wouldTake(sideOf(flags) === BUY, newPrice)) return 'post_only_would_take';
-    }
-    const unchanged =
-      (newPrice === 0 || newPrice === r[slot + R_TICK]! * this.tick) &&
-      (newQuantity === 0 || newQuantity === r[slot + R_QTY]) &&
-      (newStopPrice === 0 || newStopPrice === this.orders.stopPrice(slot)) &&
-      (newTrailingOffset === 0 || newTrailingOffset === this.orders.trailingOffset(slot));
-    return unchanged ? 'invalid_order' : null;
-  }
-
-  private wouldTake(isBuy: boolean, price: number): boolean {
-    const best = isBuy ? this.bestAsk() : this.bestBid();
-    return best !== 0 && (isBuy ? price >= best : price <= best);
-  }
+  // ---- access ---------------------------------------------------------------------------------------------
 
   /** The slot of a live order the account may touch, or NO_SLOT after reporting why not. */
   private liveSlot(id: number, account: number): number {
@@ -762,41 +587,7 @@ export class OrderBook {
       this.orders.records[slot + R_FLAGS] = withState(this.orders.records[slot + R_FLAGS]!, 0);
       this.events.stopTriggered(this.orders.records[slot + R_ID]!, this.orders.stops[(slot >> 1) + S_STOP]!, price);
     }
-    if (this.stops.trailing !== 0) this.trail(price);
-  }
-
-  /**
-   * Trailing stops follow the trade price. A stop-limit's limit, or a stop-market's protection, moves with its stop
-   * by as much, so the gap between them holds (a buy's only moves down, so what it holds stays enough), though
-   * never past the price band (at its edge) nor, for a limit, where the ladder cannot reach (it stays).
-   */
-  private trail(price: number): void {
-    const s = this.orders.stops;
-    const r = this.orders.records;
-    for (const isBuy of [true, false]) {
-      let moved = false;
-      for (const slot of isBuy ? this.stops.buys : this.stops.sells) {
-        const offset = s[(slot >> 1) + S_TRAIL]!;
-        if (offset === 0) continue;
-        const follow = isBuy ? price + offset : price - offset;
-        const stop = s[(slot >> 1) + S_STOP]!;
-        if (isBuy ? follow < stop : follow > stop) {
-          s[(slot >> 1) + S_STOP] = follow;
-          if (r[slot + R_TICK] !== 0) this.movePrice(slot, follow - stop);
-          this.announce(slot, 'stop_moved');
-          moved = true;
-        }
-      }
-      if (moved) this.stops.resort(isBuy);
-    }
-  }
-
-  private movePrice(slot: number, by: number): void {
-    const r = this.orders.records;
-    const price = Math.min(this.bandMax, Math.max(this.bandMin, r[slot + R_TICK]! * this.tick + by));
-    // A protection never rests, so it needs no room on the ladder.
-    const reason = kindOf(r[slot + R_FLAGS]!) === STOP_LIMIT ? this.checkPrice(price) : this.checkPriceValue(price);
-    if (reason === null) r[slot + R_TICK] = price / this.tick;
+    if (this.stops.trailing !== 0) this.stops.follow(price, this.stopMoved);
   }
 
   /** Triggered stops enter the book one by one, in trigger order; their own trades may trigger more. */

@@ -1,16 +1,21 @@
-import { S_SEQ, S_STOP, S_TRAIL, type OrderPool } from './order-pool.js';
+import { STOP_LIMIT } from './codes.js';
+import { kindOf, R_FLAGS, R_TICK, S_SEQ, S_STOP, S_TRAIL, type OrderPool } from './order-pool.js';
+import type { OrderRules } from './order-rules.js';
 
 /**
  * Orders waiting for their stop price, in trigger order. Buy stops fire when a trade prints at or above their
  * stop, so they are kept lowest stop first; sell stops fire at or below, so highest first; ties by arrival.
- * Either list's triggered orders are then always a prefix.
+ * Either list's triggered orders are then always a prefix. Trailing stops follow the trade price here too.
  */
 export class StopBook {
   readonly buys: number[] = [];
   readonly sells: number[] = [];
   trailing = 0;
 
-  constructor(private readonly orders: OrderPool) {}
+  constructor(
+    private readonly orders: OrderPool,
+    private readonly rules: OrderRules,
+  ) {}
 
   get size(): number {
     return this.buys.length + this.sells.length;
@@ -53,8 +58,44 @@ export class StopBook {
     }
   }
 
+  /**
+   * Trailing stops follow a trade at `price`, buys then sells, each move reported to `moved`. A stop-limit's limit,
+   * or a stop-market's protection, moves with its stop by as much, so the gap between them holds (a buy's only
+   * moves down, so what it holds stays enough), though never past the price band (at its edge) nor, for a limit,
+   * where the ladder cannot reach (it stays).
+   */
+  follow(price: number, moved: (slot: number) => void): void {
+    const s = this.orders.stops;
+    const r = this.orders.records;
+    for (const isBuy of [true, false]) {
+      let any = false;
+      for (const slot of isBuy ? this.buys : this.sells) {
+        const offset = s[(slot >> 1) + S_TRAIL]!;
+        if (offset === 0) continue;
+        const follow = isBuy ? price + offset : price - offset;
+        const stop = s[(slot >> 1) + S_STOP]!;
+        if (isBuy ? follow < stop : follow > stop) {
+          s[(slot >> 1) + S_STOP] = follow;
+          if (r[slot + R_TICK] !== 0) this.movePrice(slot, follow - stop);
+          moved(slot);
+          any = true;
+        }
+      }
+      if (any) this.resort(isBuy);
+    }
+  }
+
+  private movePrice(slot: number, by: number): void {
+    const r = this.orders.records;
+    const rules = this.rules;
+    const price = Math.min(rules.bandMax, Math.max(rules.bandMin, r[slot + R_TICK]! * rules.tick + by));
+    // A protection never rests, so it needs no room on the ladder.
+    const reason = kindOf(r[slot + R_FLAGS]!) === STOP_LIMIT ? rules.price(price) : rules.priceValue(price);
+    if (reason === null) r[slot + R_TICK] = price / rules.tick;
+  }
+
   /** Re-sorts a list after trailing stops moved; stable, so arrival order among equal stops holds. */
-  resort(isBuy: boolean): void {
+  private resort(isBuy: boolean): void {
     const list = isBuy ? this.buys : this.sells;
     list.sort((a, b) => (this.before(a, b, isBuy) ? -1 : this.before(b, a, isBuy) ? 1 : 0));
   }
