@@ -10,5 +10,5 @@ export {
   REJECT_MESSAGES,
   type ContractBookOptions,
   type ContractBookSnapshot,
-  type PlacementMemorySnapshot,
 } from './contract-book.js';
+export type { PlacementMemorySnapshot } from './placement-memory.js';
