@@ -44,7 +44,9 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
       autoSize: true,
       layout: { background: { color: '#111827' }, textColor: '#9ca3af', attributionLogo: false },
       grid: { vertLines: { color: '#1f2937' }, horzLines: { color: '#1f2937' } },
-      timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#374151' },
+      // Room right of the last candle, so its time label is not cut off by the price scale, and candles wide enough
+      // to read while a session has only a few.
+      timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#374151', rightOffset: 4, barSpacing: 10 },
       rightPriceScale: { borderColor: '#374151' },
       localization: { locale: 'pt-BR', priceFormatter: (price: number) => formatPrice(Math.round(price * 100)) },
     });
