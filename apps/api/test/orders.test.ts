@@ -56,6 +56,7 @@ async function commandsFor(orderId: string, count: number): Promise<OrderCommand
 const limitBuy = { symbol: 'PETR4', side: 'buy', type: 'limit', price: '35.12', quantity: '100' };
 const code = (body: unknown) => ApiErrorBody.parse(body).code;
 const fields = (body: unknown) => ApiErrorBody.parse(body).details.fields?.map((field) => field.field) ?? [];
+const message = (body: unknown) => ApiErrorBody.parse(body).message;
 
 describe('placing orders', () => {
   it('records the order as pending, answers 202, and sends the engine a place command keyed by symbol', async () => {
@@ -261,7 +262,11 @@ describe('cancel and amend', () => {
     });
     expect([badAmend.status, fields(badAmend.body)]).toEqual([400, ['price']]);
     const emptyAmend = await api.request('PATCH', `/api/orders/${order.orderId}`, { token: trader.apiKey, body: {} });
-    expect(emptyAmend.status).toBe(400);
+    expect([emptyAmend.status, fields(emptyAmend.body), message(emptyAmend.body)]).toEqual([
+      400,
+      ['body'],
+      'body must set at least one of price, quantity, stopPrice or trailingOffset',
+    ]);
     const cancelled = await api.request('DELETE', `/api/orders/${order.orderId}`, { token: trader.apiKey });
     expect(cancelled.status).toBe(202);
     const commands = await commandsFor(order.orderId, 3);

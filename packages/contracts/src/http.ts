@@ -77,8 +77,8 @@ export const AmendOrderRequest = z
       body.stopPrice !== undefined ||
       body.trailingOffset !== undefined,
     {
-      error: 'quantity, price, stopPrice or trailingOffset must be given: an amend sets at least one of them',
-      path: ['quantity'],
+      // The whole body is at fault (field `body`): no one field is missing more than the others.
+      error: 'must set at least one of price, quantity, stopPrice or trailingOffset',
     },
   );
 export type AmendOrderRequest = z.infer<typeof AmendOrderRequest>;

@@ -76,7 +76,11 @@ describe('PlaceOrderRequest → order fields', () => {
 describe('other HTTP bodies', () => {
   it('needs a change in an amend', () => {
     expect(AmendOrderRequest.safeParse({ price: '10.00' }).success).toBe(true);
-    expect(AmendOrderRequest.safeParse({}).success).toBe(false);
+    const empty = AmendOrderRequest.safeParse({});
+    expect(empty.success).toBe(false);
+    expect(empty.error?.issues.map((issue) => [issue.path, issue.message])).toEqual([
+      [[], 'must set at least one of price, quantity, stopPrice or trailingOffset'],
+    ]);
   });
 
   it('describes errors with a code, a message and details', () => {
