@@ -62,6 +62,17 @@ const Environment = z.object({
     .default('18:00')
     .refine((text) => text === 'off' || parseTimeOfDay(text) !== null, { error: 'must be HH:MM or off' }),
   MARKET_TIMEZONE: z.string().default('America/Sao_Paulo').refine(isTimeZone, { error: 'must be an IANA time zone' }),
+  /** A live stream sends a comment this often when it has nothing else to say, so proxies keep it open. */
+  SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).default(15_000),
+  /**
+   * A stream client that lets this much data pile up unsent (it reads too slowly) is disconnected, so it neither
+   * holds memory nor slows the others; it resumes from its Last-Event-ID when it reconnects.
+   */
+  SSE_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   /** The matching engine's health URL, reported on the admin panel (unknown when unset). */
   ENGINE_HEALTH_URL: z.url().optional(),
 });
@@ -91,6 +102,7 @@ export interface ApiConfig {
   /** Null: the day closes only when an admin closes it. */
   readonly marketClose: MarketClose | null;
   readonly marketTimeZone: string;
+  readonly streams: { readonly heartbeatMs: number; readonly maxBufferedBytes: number };
 }
 
 export const API_CONFIG = Symbol('ApiConfig');
@@ -132,5 +144,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
     engineHealthUrl: env.ENGINE_HEALTH_URL ?? null,
     marketClose: closeMinute === null ? null : { minute: closeMinute, timeZone: env.MARKET_TIMEZONE },
     marketTimeZone: env.MARKET_TIMEZONE,
+    streams: { heartbeatMs: env.SSE_HEARTBEAT_MS, maxBufferedBytes: env.SSE_MAX_BUFFERED_BYTES },
   };
 }

@@ -103,6 +103,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_TIMEZONE: 'Brasil' })).toThrow(
       /MARKET_TIMEZONE/,
     );
+    expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', SSE_MAX_BUFFERED_BYTES: '100' })).toThrow(
+      /SSE_MAX_BUFFERED_BYTES/,
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgresql://x/y' }).streams).toEqual({
+      heartbeatMs: 15_000,
+      maxBufferedBytes: 1024 * 1024,
+    });
     expect(loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_CLOSE: 'off' }).marketClose).toBeNull();
     expect(loadConfig({ DATABASE_URL: 'postgresql://x/y' }).marketClose).toEqual({
       minute: 18 * 60,

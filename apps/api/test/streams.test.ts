@@ -24,7 +24,8 @@ let base: string;
 let engine: { stop(): Promise<void> };
 
 beforeAll(async () => {
-  api = await startTestApi();
+  // Keep-alive comments often enough to see one (readStream skips comments, so the other tests do not mind).
+  api = await startTestApi({ SSE_HEARTBEAT_MS: '200' });
   base = await api.listen();
   engine = await startInTestEngine(api.broker.bootstrap);
 });
@@ -243,5 +244,23 @@ describe('a process that serves HTTP but does not ingest', () => {
     } finally {
       await reader.stop();
     }
+  });
+});
+
+describe('a quiet stream', () => {
+  it('sends a keep-alive comment every SSE_HEARTBEAT_MS', async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${base}/api/stream/tickers`, { signal: abort.signal });
+    const decoder = new TextDecoder();
+    let text = '';
+    try {
+      for await (const chunk of response.body!) {
+        text += decoder.decode(chunk, { stream: true });
+        if ((text.match(/^: keep-alive$/gm) ?? []).length >= 2) break;
+      }
+    } finally {
+      abort.abort();
+    }
+    expect(text.match(/^: keep-alive$/gm)).toHaveLength(2);
   });
 });

@@ -1,12 +1,11 @@
 import { Controller, Get, Headers, Inject, Param, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AdminGuard, AuthGuard, callerOf, type AuthenticatedRequest } from '../auth/auth.guard.js';
+import { API_CONFIG, type ApiConfig } from '../config.js';
 import { InstrumentRegistry } from '../markets/instrument-registry.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { parseLastEventId, serveStream, type StreamSource } from './sse.js';
 import { StreamsService } from './streams.service.js';
-
-const LIMITS = { heartbeatMs: 15_000, maxBufferedBytes: 1024 * 1024 };
 
 @Controller('api/stream')
 export class StreamsController {
@@ -14,6 +13,7 @@ export class StreamsController {
     @Inject(StreamsService) private readonly streams: StreamsService,
     @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
     @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
   @Get('markets/:symbol')
@@ -63,7 +63,7 @@ export class StreamsController {
   private async open(reply: FastifyReply, stream: string, source: StreamSource, last: string | undefined) {
     reply.hijack();
     this.metrics.sseClients.inc({ stream });
-    await serveStream(reply.raw, source, parseLastEventId(last), LIMITS, (reason) => {
+    await serveStream(reply.raw, source, parseLastEventId(last), this.config.streams, (reason) => {
       this.metrics.sseClients.dec({ stream });
       if (reason === 'slow') this.metrics.sseDropped.inc({ stream });
     });

@@ -1,0 +1,169 @@
+import { createServer, get, type IncomingMessage, type Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { Subject } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../events/event-ingestion.js';
+import { parseLastEventId, serveStream, type SseMessage, type StreamLimits } from './sse.js';
+
+const PADDING = 'x'.repeat(4000);
+
+const stored = (id: number): StoredEvent => ({
+  id,
+  event: {
+    schemaVersion: 1,
+    commandId: '3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7',
+    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    timestamp: 1_763_700_000_000,
+    symbol: 'PETR4',
+    sequence: id,
+    type: 'level_changed',
+    side: 'buy',
+    price: 3500,
+    quantity: id,
+    orderCount: 1,
+  },
+});
+
+/** One stream's feeds, and what the server did with each connection. */
+interface TestStream {
+  readonly live: Subject<StoredEvent>;
+  readonly extras: Subject<SseMessage>;
+  readonly closes: Array<'client' | 'slow'>;
+  opened: number;
+  readonly port: number;
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((done) => server.close(done));
+  }
+});
+
+/** A plain HTTP server serving one live stream (each event rendered ~4 KB) with these limits. */
+async function streamServer(limits: StreamLimits): Promise<TestStream> {
+  const live = new Subject<StoredEvent>();
+  const extras = new Subject<SseMessage>();
+  const closes: Array<'client' | 'slow'> = [];
+  const server = createServer((request, response) => {
+    void serveStream(
+      response,
+      {
+        replay: () => Promise.resolve([]),
+        live,
+        accepts: () => true,
+        render: ({ id }) => [{ id, event: 'level', data: { id, padding: PADDING } }],
+        extras,
+      },
+      parseLastEventId(request.headers['last-event-id']),
+      limits,
+      (reason) => closes.push(reason),
+    ).then(() => test.opened++);
+  });
+  servers.push(server);
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const test: TestStream = { live, extras, closes, opened: 0, port: (server.address() as AddressInfo).port };
+  return test;
+}
+
+/** A client that reads everything as it comes. */
+function reader(port: number): { text: () => string; response: Promise<IncomingMessage> } {
+  let text = '';
+  const response = new Promise<IncomingMessage>((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path: '/' }, (message) => {
+      message.setEncoding('utf8');
+      message.on('data', (chunk: string) => (text += chunk));
+      resolve(message);
+    }).on('error', reject);
+  });
+  return { text: () => text, response };
+}
+
+/** A client that sends its request and never reads a byte of the answer. */
+function stalledClient(port: number): Socket {
+  const socket = connect(port, '127.0.0.1');
+  socket.pause();
+  socket.write('GET / HTTP/1.1\r\nHost: test\r\n\r\n');
+  return socket;
+}
+
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((done) => setTimeout(done, 5));
+  }
+}
+
+const idsIn = (text: string) => [...text.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1]));
+
+describe('a live stream', () => {
+  it('cuts off a client that stops reading once its unsent data passes the limit, and the others get every event', async () => {
+    const stream = await streamServer({ heartbeatMs: 60_000, maxBufferedBytes: 64 * 1024 });
+    const fast = reader(stream.port);
+    const stalled = stalledClient(stream.port);
+    await until(() => stream.opened === 2);
+
+    // ~16 MB, more than the kernel buffers on loopback can take for the stalled client, paced so that a client that
+    // reads keeps up.
+    const events = 4000;
+    for (let id = 1; id <= events; id++) {
+      stream.live.next(stored(id));
+      if (id % 4 === 0) await new Promise((done) => setImmediate(done));
+    }
+    await until(() => idsIn(fast.text()).length === events);
+
+    expect(stream.closes).toEqual(['slow']);
+    expect(idsIn(fast.text())).toEqual(Array.from({ length: events }, (_, i) => i + 1));
+    // The stalled client's connection is gone; the reader's is still open and still fed.
+    const stalledClosed = new Promise((done) => stalled.once('close', done));
+    stalled.resume();
+    await stalledClosed;
+    stream.live.next(stored(events + 1));
+    await until(() => idsIn(fast.text()).at(-1) === events + 1);
+    expect((await fast.response).complete).toBe(false);
+  });
+
+  it('also cuts off a stalled client fed only by messages from outside the event log (wallet changes)', async () => {
+    const stream = await streamServer({ heartbeatMs: 60_000, maxBufferedBytes: 64 * 1024 });
+    stalledClient(stream.port);
+    await until(() => stream.opened === 1);
+    for (let n = 0; n < 4000 && stream.closes.length === 0; n++) {
+      stream.extras.next({ event: 'wallet', data: { n, padding: PADDING } });
+      if (n % 4 === 0) await new Promise((done) => setImmediate(done));
+    }
+    await until(() => stream.closes.length === 1 && !stream.extras.observed);
+    expect(stream.closes).toEqual(['slow']);
+    expect(stream.live.observed).toBe(false);
+  });
+
+  it('sends a keep-alive comment while it has nothing else to say', async () => {
+    const stream = await streamServer({ heartbeatMs: 50, maxBufferedBytes: 64 * 1024 });
+    const client = reader(stream.port);
+    await until(() => (client.text().match(/^: keep-alive$/gm) ?? []).length >= 2);
+    expect(client.text().startsWith('retry: 2000\n\n')).toBe(true);
+    expect(stream.closes).toEqual([]);
+  });
+
+  it('lets go of its live feeds when the client goes away', async () => {
+    const stream = await streamServer({ heartbeatMs: 20, maxBufferedBytes: 64 * 1024 });
+    const client = reader(stream.port);
+    await until(() => stream.opened === 1);
+    expect([stream.live.observed, stream.extras.observed]).toEqual([true, true]);
+    (await client.response).destroy();
+    await until(() => stream.closes.length === 1 && !stream.extras.observed);
+    expect(stream.closes).toEqual(['client']);
+    expect(stream.live.observed).toBe(false);
+  });
+});
+
+describe('parseLastEventId', () => {
+  it('takes a stream id and ignores anything else', () => {
+    expect(parseLastEventId('42')).toBe(42);
+    expect(parseLastEventId(['7', '8'])).toBe(7);
+    for (const header of [undefined, '', 'abc', '-5', '1e5', '4.2', '9'.repeat(16)]) {
+      expect(parseLastEventId(header)).toBeNull();
+    }
+  });
+});
