@@ -42,6 +42,7 @@ async function order(token: string, body: Record<string, string>): Promise<strin
 }
 
 const ofType = (events: SseEvent[], type: string) => events.filter((event) => event.event === type);
+const metricsText = async () => (await fetch(`${base}/metrics`)).text();
 
 describe('the market stream', () => {
   it('streams trades, level deltas and the ticker live, and resumes after Last-Event-ID without a gap', async () => {
@@ -262,5 +263,41 @@ describe('a quiet stream', () => {
       abort.abort();
     }
     expect(text.match(/^: keep-alive$/gm)).toHaveLength(2);
+  });
+
+  it('is counted in api_sse_clients while it is open', async () => {
+    const clients = async () => {
+      const metrics = await metricsText();
+      return Number(/^api_sse_clients\{stream="tickers"\} (\d+)$/m.exec(metrics)?.[1] ?? 0);
+    };
+    // The suite's earlier streams have all hung up; the server notices soon after.
+    await expect.poll(clients).toBe(0);
+    let hangUp = false;
+    // Keep-alives arrive every 200 ms, so `done` is asked again soon after hangUp is set.
+    const stream = readStream(`${base}/api/stream/tickers`, { done: () => hangUp });
+    await stream.opened;
+    expect(await clients()).toBe(1);
+    hangUp = true;
+    await stream;
+    await expect.poll(clients).toBe(0);
+  });
+});
+
+describe('the engine events consumer', () => {
+  it('reports what it stored and how far behind each partition it is', async () => {
+    const seller = await newTrader(api, 'lag-seller');
+    const buyer = await newTrader(api, 'lag-buyer');
+    const stream = readStream(`${base}/api/stream/markets/ITUB4`, {
+      done: (events) => ofType(events, 'trade').length >= 1,
+    });
+    await stream.opened;
+    await order(seller.apiKey, { symbol: 'ITUB4', side: 'sell', type: 'limit', price: '33.00', quantity: '3' });
+    await order(buyer.apiKey, { symbol: 'ITUB4', side: 'buy', type: 'limit', price: '33.00', quantity: '3' });
+    expect(ofType((await stream).events, 'trade')).toHaveLength(1);
+    const metrics = await metricsText();
+    expect(Number(/^api_engine_events_ingested_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    const lags = [...metrics.matchAll(/^api_engine_events_lag\{partition="(\d)"\} (\d+)$/gm)];
+    expect(lags.length).toBeGreaterThan(0);
+    expect(lags.map((lag) => Number(lag[2]))).toEqual(lags.map(() => 0));
   });
 });
