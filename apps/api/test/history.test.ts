@@ -268,10 +268,22 @@ describe('a trader’s history', () => {
       ['?reason=trade,gift', 'reason'],
       ['?reason=trade,', 'reason'],
       ['?from=yesterday', 'from'],
+      ['?from=2026-12-02T10:00:00Z&to=2026-12-01T10:00:00Z', 'to'],
+      ['?from=2026-12-02T10:00:00Z&to=2026-12-02T10:00:00Z', 'to'],
     ] as const) {
       const response = await api.request('GET', `/api/me/ledger${query}`, { token: buyer.apiKey });
       expect([query, response.status]).toEqual([query, 400]);
       expect(ApiErrorBody.parse(response.body).details.fields?.[0]?.field).toBe(field);
+    }
+    // The trades list and its CSV take the same range, [from, to).
+    for (const format of ['json', 'csv']) {
+      const query = `?format=${format}&from=${startedAt.toISOString()}&to=${startedAt.toISOString()}`;
+      const response = await api.request('GET', `/api/me/trades${query}`, { token: buyer.apiKey });
+      expect([format, response.status, ApiErrorBody.parse(response.body).message]).toEqual([
+        format,
+        400,
+        'to must be after from',
+      ]);
     }
   });
 

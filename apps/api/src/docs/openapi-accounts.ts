@@ -51,6 +51,11 @@ export const ACCOUNT_SCHEMAS = {
 };
 
 const query = (name: string, schema: object) => ({ name, in: 'query', required: false, schema });
+/** `from` and `to`: the times [from, to), either open; a `to` not after `from` is a 400. */
+const timeRange = [
+  { ...query('from', { type: 'string', format: 'date-time' }), description: 'from this time on (inclusive)' },
+  { ...query('to', { type: 'string', format: 'date-time' }), description: 'before this time; must be after from' },
+];
 const paging = [query('cursor', { type: 'string' }), query('limit', { type: 'integer', minimum: 1, maximum: 500 })];
 const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } };
 const ok = (name: string) => ({ '200': { description: 'ok', ...json(ref(name)) } });
@@ -159,8 +164,7 @@ export function accountPaths(): Record<string, object> {
             explode: false,
             description: 'one or more reasons, comma-separated',
           },
-          query('from', { type: 'string', format: 'date-time' }),
-          query('to', { type: 'string', format: 'date-time' }),
+          ...timeRange,
           ...paging,
         ],
         responses: { ...ok('LedgerPage'), ...errors(400, 401) },
@@ -185,8 +189,7 @@ export function accountPaths(): Record<string, object> {
         security: bearer,
         parameters: [
           query('symbol', { type: 'string' }),
-          query('from', { type: 'string', format: 'date-time' }),
-          query('to', { type: 'string', format: 'date-time' }),
+          ...timeRange,
           query('format', { enum: ['json', 'csv'] }),
           ...paging,
         ],

@@ -50,6 +50,22 @@ export function isoTime(field: string, text: string | undefined): Date | undefin
   return time;
 }
 
+/**
+ * `from` and `to` query parameters: the times [from, to), either open. A `to` not after `from` would select nothing
+ * whatever the data, which is a caller's mistake rather than an empty answer.
+ */
+export function timeRange(
+  fromText: string | undefined,
+  toText: string | undefined,
+): { readonly from: Date | undefined; readonly to: Date | undefined } {
+  const from = isoTime('from', fromText);
+  const to = isoTime('to', toText);
+  if (from !== undefined && to !== undefined && to <= from) {
+    throw ApiError.validation([{ field: 'to', code: 'invalid', message: 'to must be after from' }]);
+  }
+  return { from, to };
+}
+
 const CURSOR = /^[A-Za-z0-9_-]{1,200}$/;
 
 /** What each part of a cursor may be: a cursor that was not given out (or was altered) is refused, not run. */

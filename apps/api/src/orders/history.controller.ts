@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { AuthGuard, callerOf, type AuthenticatedRequest } from '../auth/auth.guard.js';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { ApiError } from '../errors/api-error.js';
-import { clientOrderId, decodeCursor, encodeCursor, isoTime, oneOf, pageLimit } from '../errors/query-params.js';
+import { clientOrderId, decodeCursor, encodeCursor, oneOf, pageLimit, timeRange } from '../errors/query-params.js';
 import { HistoryStore, type TradeFilter } from './history.store.js';
 import { DONE_STATUSES, OPEN_STATUSES, rowToOrderView } from './order-view.js';
 
@@ -91,8 +91,7 @@ export class HistoryController {
     const accountId = callerOf(request).accountId;
     const filter = {
       symbol: checkedSymbol(symbol),
-      from: isoTime('from', from),
-      to: isoTime('to', to),
+      ...timeRange(from, to),
     };
     if (oneOf('format', format, ['json', 'csv'] as const) === 'csv') {
       void reply.header('content-type', 'text/csv; charset=utf-8');

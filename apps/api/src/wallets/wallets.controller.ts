@@ -9,7 +9,7 @@ import {
 import { AuthGuard, callerOf, type AuthenticatedRequest } from '../auth/auth.guard.js';
 import { ApiError } from '../errors/api-error.js';
 import { parseBody } from '../errors/parse-body.js';
-import { decodeCursor, encodeCursor, idempotencyKey, isoTime, pageLimit, someOf } from '../errors/query-params.js';
+import { decodeCursor, encodeCursor, idempotencyKey, pageLimit, someOf, timeRange } from '../errors/query-params.js';
 import { traceOf, type TracedRequest } from '../observability/trace.js';
 import { WalletStore } from './wallet-store.js';
 import { toLedgerEntryView, toWalletView } from './wallet-views.js';
@@ -48,8 +48,7 @@ export class WalletsController {
     const entries = await this.wallets.ledger(callerOf(request).accountId, {
       asset,
       reasons: someOf('reason', reason, LedgerReason.options),
-      from: isoTime('from', from),
-      to: isoTime('to', to),
+      ...timeRange(from, to),
       beforeId: before === undefined ? undefined : BigInt(before),
       limit: size,
     });
