@@ -41,6 +41,14 @@ async function order(token: string, body: Record<string, string>): Promise<strin
   return (response.body as { orderId: string }).orderId;
 }
 
+/** Two new traders trade `quantity` at `price`: a resting sell, then a buy that takes it. */
+async function cross(symbol: string, price: string, quantity: string): Promise<void> {
+  const seller = await newTrader(api, `${symbol}-seller`);
+  const buyer = await newTrader(api, `${symbol}-buyer`);
+  await order(seller.apiKey, { symbol, side: 'sell', type: 'limit', price, quantity });
+  await order(buyer.apiKey, { symbol, side: 'buy', type: 'limit', price, quantity });
+}
+
 const ofType = (events: SseEvent[], type: string) => events.filter((event) => event.event === type);
 const metricsText = async () => (await fetch(`${base}/metrics`)).text();
 
@@ -96,8 +104,6 @@ describe('the market stream', () => {
   });
 
   it("sends every instrument's ticker at once, then each instrument's after its trades", async () => {
-    const seller = await newTrader(api, 'tickers-seller');
-    const buyer = await newTrader(api, 'tickers-buyer');
     const abev = (events: SseEvent[]) =>
       ofType(events, 'ticker')
         .map((event) => TickerView.parse(event.data))
@@ -108,8 +114,7 @@ describe('the market stream', () => {
       done: (events) => abev(events).some((ticker) => ticker.last === '13.10'),
     });
     await live.opened;
-    await order(seller.apiKey, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '13.10', quantity: '4' });
-    await order(buyer.apiKey, { symbol: 'ABEV3', side: 'buy', type: 'limit', price: '13.10', quantity: '4' });
+    await cross('ABEV3', '13.10', '4');
     const { status, events } = await live;
     expect(status).toBe(200);
     const symbols = ofType(events, 'ticker').map((event) => TickerView.parse(event.data).symbol);
@@ -209,15 +214,12 @@ describe('the order stream', () => {
 describe('the all-trades stream', () => {
   it('carries every trade on the exchange to an admin', async () => {
     const watcher = await newAdmin(api);
-    const seller = await newTrader(api, 's');
-    const buyer = await newTrader(api, 'b');
     const stream = readStream(`${base}/api/stream/trades`, {
       headers: { authorization: `Bearer ${watcher.apiKey}` },
       done: (events) => ofType(events, 'trade').some((event) => (event.data as { symbol: string }).symbol === 'BBDC4'),
     });
     await stream.opened;
-    await order(seller.apiKey, { symbol: 'BBDC4', side: 'sell', type: 'limit', price: '15.00', quantity: '2' });
-    await order(buyer.apiKey, { symbol: 'BBDC4', side: 'buy', type: 'limit', price: '15.00', quantity: '2' });
+    await cross('BBDC4', '15.00', '2');
     const { events } = await stream;
     expect(
       ofType(events, 'trade')
@@ -231,14 +233,11 @@ describe('a process that serves HTTP but does not ingest', () => {
   it('feeds its streams by tailing what the ingesting process stored', async () => {
     const reader = await startSiblingApi(api, { EVENTS_CONSUMER: 'off' });
     try {
-      const seller = await newTrader(api, 'tail-seller');
-      const buyer = await newTrader(api, 'tail-buyer');
       const stream = readStream(`${reader.url}/api/stream/markets/ABEV3`, {
         done: (events) => ofType(events, 'trade').length >= 1,
       });
       await stream.opened;
-      await order(seller.apiKey, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '12.00', quantity: '4' });
-      await order(buyer.apiKey, { symbol: 'ABEV3', side: 'buy', type: 'limit', price: '12.00', quantity: '4' });
+      await cross('ABEV3', '12.00', '4');
       const { events } = await stream;
       expect(ofType(events, 'trade').map((event) => TradeView.parse(event.data).price)).toEqual(['12.00']);
       expect(ofType(events, 'level').length).toBeGreaterThan(0);
@@ -285,14 +284,11 @@ describe('a quiet stream', () => {
 
 describe('the engine events consumer', () => {
   it('reports what it stored and how far behind each partition it is', async () => {
-    const seller = await newTrader(api, 'lag-seller');
-    const buyer = await newTrader(api, 'lag-buyer');
     const stream = readStream(`${base}/api/stream/markets/ITUB4`, {
       done: (events) => ofType(events, 'trade').length >= 1,
     });
     await stream.opened;
-    await order(seller.apiKey, { symbol: 'ITUB4', side: 'sell', type: 'limit', price: '33.00', quantity: '3' });
-    await order(buyer.apiKey, { symbol: 'ITUB4', side: 'buy', type: 'limit', price: '33.00', quantity: '3' });
+    await cross('ITUB4', '33.00', '3');
     expect(ofType((await stream).events, 'trade')).toHaveLength(1);
     const metrics = await metricsText();
     expect(Number(/^api_engine_events_ingested_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
