@@ -137,7 +137,7 @@ export function AdminPanel() {
         <div className="flex flex-col gap-3">
           <section className="rounded border border-edge bg-panel" aria-label="Cotações">
             <h2 className="border-b border-edge px-2 py-1.5 text-xs font-semibold uppercase tracking-wide text-gray-400">
-              Último preço por ativo
+              Último preço e totais por ativo
             </h2>
             <table className="num w-full text-xs" data-testid="price-board">
               <thead className="text-[10px] uppercase text-gray-500">
@@ -161,6 +161,9 @@ export function AdminPanel() {
                 ))}
               </tbody>
             </table>
+            <p className="px-2 py-1 text-[10px] text-gray-500">
+              Negócios, volume e financeiro desde o início da bolsa.
+            </p>
           </section>
           <section className="rounded border border-edge bg-panel p-3 text-xs" aria-label="Resumo">
             <h2 className="mb-2 font-semibold uppercase tracking-wide text-gray-400">Resumo</h2>
@@ -173,7 +176,8 @@ export function AdminPanel() {
               <dd className="text-right">{formatBRL(summary?.cash.held)}</dd>
               <dt className="text-gray-400">Taxas arrecadadas</dt>
               <dd className="text-right">{formatBRL(summary?.cash.feesCollected)}</dd>
-              <dt className="text-gray-400">Volume nesta sessão</dt>
+              {/* Counted from the live stream: the trades since this page opened, not the trading day's. */}
+              <dt className="text-gray-400">Volume neste painel</dt>
               <dd className="text-right">
                 {formatQuantity([...stats.values()].reduce((sum, s) => sum + s.volume, 0))}
               </dd>
