@@ -29,8 +29,9 @@ interface TestStream {
   readonly live: Subject<StoredEvent>;
   readonly extras: Subject<SseMessage>;
   readonly closes: Array<'client' | 'slow'>;
+  /** Connections whose stream is set up (replayed, subscribed), counted as they get there. */
   opened: number;
-  readonly port: number;
+  port: number;
 }
 
 const servers: Server[] = [];
@@ -43,28 +44,26 @@ afterEach(async () => {
 
 /** A plain HTTP server serving one live stream (each event rendered ~4 KB) with these limits. */
 async function streamServer(limits: StreamLimits): Promise<TestStream> {
-  const live = new Subject<StoredEvent>();
-  const extras = new Subject<SseMessage>();
-  const closes: Array<'client' | 'slow'> = [];
+  const stream: TestStream = { live: new Subject(), extras: new Subject(), closes: [], opened: 0, port: 0 };
   const server = createServer((request, response) => {
     void serveStream(
       response,
       {
         replay: () => Promise.resolve([]),
-        live,
+        live: stream.live,
         accepts: () => true,
         render: ({ id }) => [{ id, event: 'level', data: { id, padding: PADDING } }],
-        extras,
+        extras: stream.extras,
       },
       parseLastEventId(request.headers['last-event-id']),
       limits,
-      (reason) => closes.push(reason),
-    ).then(() => test.opened++);
+      (reason) => stream.closes.push(reason),
+    ).then(() => stream.opened++);
   });
   servers.push(server);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const test: TestStream = { live, extras, closes, opened: 0, port: (server.address() as AddressInfo).port };
-  return test;
+  stream.port = (server.address() as AddressInfo).port;
+  return stream;
 }
 
 /** A client that reads everything as it comes. */
