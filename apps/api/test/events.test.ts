@@ -378,3 +378,73 @@ describe('batches handed to ingestion together', () => {
     expect(await storedBy(good)).toHaveLength(1);
   });
 });
+
+describe('ingestion and an amend on the same order and balance', () => {
+  it('take the order before the balance, as the amend does, so they wait for each other instead of deadlocking', async () => {
+    const seller = await newTrader(api, 'lock-seller');
+    const buyer = await newTrader(api, 'lock-buyer');
+    const place = async (token: string, body: Record<string, string>) =>
+      OrderView.parse((await api.request('POST', '/api/orders', { token, body })).body);
+    // The buyer's resting order, which the batch accepts, and a trade of the buyer's, whose settlement takes the
+    // buyer's cash balance: the amend's lock order in reverse if the accepted order is taken last.
+    const resting = await place(buyer.apiKey, {
+      symbol: 'PETR4',
+      side: 'buy',
+      type: 'limit',
+      price: '30.00',
+      quantity: '1',
+    });
+    const sell = await place(seller.apiKey, {
+      symbol: 'PETR4',
+      side: 'sell',
+      type: 'limit',
+      price: '35.00',
+      quantity: '1',
+    });
+    const buy = await place(buyer.apiKey, {
+      symbol: 'PETR4',
+      side: 'buy',
+      type: 'limit',
+      price: '35.00',
+      quantity: '1',
+    });
+    const ids = [resting.orderId, sell.orderId, buy.orderId];
+    const placed = await until(async () => {
+      const found = ids.map((id) => commands.find((c) => c.type === 'place_order' && c.orderId === id));
+      return found.every((command) => command !== undefined) ? (found as OrderCommand[]) : undefined;
+    });
+    const book = new ContractBook(DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'PETR4')!);
+    const events = placed.flatMap((command) => book.apply(command));
+    expect(events.map((event) => event.type)).toContain('trade');
+
+    const sql = api.app.get(SqlPool);
+    // What an amend of the resting order does (OrderStore.holdForAmend): the order first, then the balance.
+    const amend = await sql.connect();
+    try {
+      await amend.query('BEGIN');
+      await amend.query('SELECT id FROM orders WHERE id = $1 FOR UPDATE', [resting.orderId]);
+      const storing = api.app.get(EventIngestion).ingest(events);
+      const outcome = storing.then(
+        () => 'stored',
+        (error: unknown) => error,
+      );
+      // Ingestion now waits for the amend's order lock.
+      await until(async () => {
+        const { rows } = await sql.query<{ waiting: number }>(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock'`,
+        );
+        return rows[0]!.waiting > 0 ? true : undefined;
+      });
+      await amend.query(
+        `UPDATE balances SET available = available - 1, held = held + 1 WHERE account_id = $1 AND asset = 'BRL'`,
+        [buyer.accountId],
+      );
+      await amend.query('ROLLBACK');
+      expect(await outcome).toBe('stored');
+    } finally {
+      amend.release();
+    }
+    const { rows } = await sql.query<{ status: string }>('SELECT status FROM orders WHERE id = $1', [resting.orderId]);
+    expect(rows[0]!.status).toBe('open');
+  });
+});
