@@ -125,6 +125,10 @@ function isAlive(pid: number): boolean {
 }
 
 async function main(): Promise<void> {
+  // Whoever reads this launcher's output (a terminal, a test, a benchmark) may be gone first, and a write to a closed
+  // pipe then fails; unheard, that killed the launcher mid-stop (at the next line an app printed), leaving apps,
+  // PostgreSQL and a disposable data directory behind. Stopping goes on without an audience.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const config = loadConfig(process.env);
   const root = repositoryRoot();
   const dataDir = resolve(config.DATA_DIR ?? join(root, '.data'));

@@ -38,14 +38,15 @@ describe('a stack started by a test or benchmark', () => {
   }, 120_000);
 
   it('stops by itself and removes its data directory when the process that started it is killed', async () => {
-    // A stand-in for a benchmark: starts the stack, prints the engine's pid, then waits to be killed.
+    // A stand-in for a benchmark: starts the stack, prints the engine's pid, then waits to be killed. The apps log
+    // at info, so they print while they stop: the launcher's output then goes to a pipe nobody reads any more.
     const owner = spawn(
       process.execPath,
       [
         '--input-type=module',
         '-e',
         `const { launchStack } = await import(${JSON.stringify(launchModule)});
-         const stack = await launchStack();
+         const stack = await launchStack({ LOG_LEVEL: 'info' });
          console.log('engine-pid=' + stack.enginePid + ' data=' + stack.dataDir);
          setInterval(() => undefined, 1000);`,
       ],
