@@ -146,7 +146,8 @@ async function main(): Promise<void> {
     shuttingDown = true;
     log('stopping');
     // Each step runs even when one before it failed, so the process always ends and a disposable data directory
-    // always goes (a CI run once found one left behind after its owner was killed; the failing step is unknown).
+    // always goes. (Two CI runs found one left behind after its owner was killed: the launcher itself had died of a
+    // write to its closed output, which main() now ignores.)
     const step = async (what: string, work: () => Promise<unknown> | unknown) => {
       try {
         await work();
