@@ -8,7 +8,6 @@ import {
   balanceKey,
   balancesInvolved,
   ordersInvolved,
-  ordersNamed,
   settle,
   type Balance,
   type HeldOrder,
@@ -39,10 +38,12 @@ export class SettlementStore {
     // Every order the batch's write will update is locked here, before any balance: an amend locks its order and
     // then the balance it holds from, so an order taken after a balance (an acceptance in the same batch as a trade
     // of the same trader) could deadlock with it, and PostgreSQL would abort one of the two.
-    const named = [...ordersNamed(events)].sort();
-    if (named.length === 0) return null;
-    const { orders, ageMs } = await this.lockOrders(tx, named);
-    if (ordersInvolved(events).size === 0) return null;
+    const involved = ordersInvolved(events);
+    const named = new Set(involved);
+    for (const event of events) if ('orderId' in event) named.add(event.orderId);
+    if (named.size === 0) return null;
+    const { orders, ageMs } = await this.lockOrders(tx, [...named].sort());
+    if (involved.size === 0) return null;
     const keys = balancesInvolved(events, orders).sort(([a1, s1], [a2, s2]) =>
       a1 === a2 ? (s1 < s2 ? -1 : 1) : a1 < a2 ? -1 : 1,
     );

@@ -82,16 +82,6 @@ export function ordersInvolved(events: readonly EngineEvent[]): Set<string> {
   return ids;
 }
 
-/**
- * Every order a batch of events names, the ones settlement needs among them: the orders its write updates (an
- * acceptance, a fill, a moved stop…), which must all be locked before any balance is.
- */
-export function ordersNamed(events: readonly EngineEvent[]): Set<string> {
-  const ids = ordersInvolved(events);
-  for (const event of events) if ('orderId' in event) ids.add(event.orderId);
-  return ids;
-}
-
 /** The balances a batch may change, as [accountId, asset] pairs. */
 export function balancesInvolved(
   events: readonly EngineEvent[],
