@@ -68,6 +68,15 @@ async function stopMovedTo(trader: Trader, orderId: string, stopPrice: string): 
   });
 }
 
+/** Two new traders trade one share at `price`, which is then the last trade. */
+async function tradeAt(symbol: string, price: string): Promise<void> {
+  const [from, to] = await Promise.all([newTrader(api, 'one-share-seller'), newTrader(api, 'one-share-buyer')]);
+  const ask = await placed(from, { symbol, side: 'sell', type: 'limit', price, quantity: '1' });
+  await untilOpen(from, ask.orderId);
+  await place(to, { symbol, side: 'buy', type: 'limit', price, quantity: '1' });
+  await until(async () => (await orderStatus(from, ask.orderId)) === 'filled');
+}
+
 const reasons = (entries: LedgerEntryView[]): LedgerReason[] => entries.map((entry) => entry.reason);
 
 /** A 400 naming this one field, with this code. */
@@ -218,15 +227,6 @@ describe('holds', () => {
 });
 
 describe('trailing stops', () => {
-  /** One share changes hands at `price`, which is then the last trade. */
-  const tradeAt = async (symbol: string, price: string) => {
-    const [from, to] = await Promise.all([newTrader(api, 'trail-seller'), newTrader(api, 'trail-buyer')]);
-    const ask = await placed(from, { symbol, side: 'sell', type: 'limit', price, quantity: '1' });
-    await untilOpen(from, ask.orderId);
-    await place(to, { symbol, side: 'buy', type: 'limit', price, quantity: '1' });
-    await until(async () => (await orderStatus(from, ask.orderId)) === 'filled');
-  };
-
   it("move a buy stop-limit's stop and limit down with the trades, the hold staying as it was", async () => {
     const trader = await newTrader(api, 'trailer');
     const trade = (price: string) => tradeAt('ITUB4', price);
@@ -317,7 +317,6 @@ describe('trailing stops', () => {
 describe('a stop that fired', () => {
   it('shows when it fired, and its stop and distance no longer move', async () => {
     const trader = await newTrader(api, 'fired-stop');
-    const [seller, buyer] = await Promise.all([newTrader(api, 'fire-seller'), newTrader(api, 'fire-buyer')]);
     const stop = await placed(trader, {
       symbol: 'ABEV3',
       side: 'sell',
@@ -329,9 +328,7 @@ describe('a stop that fired', () => {
     });
     expect(stop.triggeredAt).toBeNull();
     await untilOpen(trader, stop.orderId);
-    const ask = await placed(seller, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '11.40', quantity: '1' });
-    await untilOpen(seller, ask.orderId);
-    await place(buyer, { symbol: 'ABEV3', side: 'buy', type: 'limit', price: '11.40', quantity: '1' });
+    await tradeAt('ABEV3', '11.40');
     const fired = await until(async () => {
       const view = await readOrder(trader, stop.orderId);
       return view.triggeredAt !== null && view;
