@@ -60,6 +60,14 @@ async function order(token: string, orderId: string): Promise<OrderView> {
   return OrderView.parse((await api.request('GET', `/api/orders/${orderId}`, { token })).body);
 }
 
+/** A new trader's sell order, resting in the book. */
+async function restingSell(name: string, symbol: string, price: string, quantity: string) {
+  const seller = await newTrader(api, name);
+  const sell = await place(seller.apiKey, { symbol, side: 'sell', type: 'limit', price, quantity });
+  await until(async () => (await order(seller.apiKey, sell.orderId)).status === 'open');
+  return { seller, sell };
+}
+
 async function storedEvents(orderId: string): Promise<string[]> {
   const { rows } = await api.app
     .get(SqlPool)
@@ -108,16 +116,8 @@ async function recordOnly(accountId: string, symbol: string, fields: OrderFields
 
 describe('orders recorded but never answered by the engine', () => {
   it('sends an order whose sender died before publishing it, and the order trades once', async () => {
-    const seller = await newTrader(api, 'stranded-seller');
+    const { seller, sell } = await restingSell('stranded-seller', 'ITUB4', '31.00', '30');
     const buyer = await newTrader(api, 'stranded-buyer');
-    const sell = await place(seller.apiKey, {
-      symbol: 'ITUB4',
-      side: 'sell',
-      type: 'limit',
-      price: '31.00',
-      quantity: '30',
-    });
-    await until(async () => (await order(seller.apiKey, sell.orderId)).status === 'open');
     const before = await wallet(buyer.apiKey);
 
     const orderId = await recordOnly(buyer.accountId, 'ITUB4', limitBuy(3100, 10, 'lost-in-a-crash'));
@@ -145,6 +145,31 @@ describe('orders recorded but never answered by the engine', () => {
     const position = (view: WalletView) => view.positions.find((entry) => entry.symbol === 'ITUB4');
     expect(Number(position(after)!.available) - Number(position(before)!.available)).toBe(10);
     expect(after.cash.held).toBe('0.00');
+  });
+
+  it('cancels an order its owner cancelled before the engine had it, when the order is re-sent', async () => {
+    const { seller, sell } = await restingSell('cancel-first-seller', 'VALE3', '62.00', '20');
+    const buyer = await newTrader(api, 'cancel-first-buyer');
+    const before = await wallet(buyer.apiKey);
+    const sql = api.app.get(SqlPool);
+
+    const orderId = await recordOnly(buyer.accountId, 'VALE3', limitBuy(6200, 5));
+    // Out of the re-sender's sight until the cancel has been through the engine, so that the cancel comes first.
+    await sql.query(`UPDATE orders SET created_at = created_at + interval '1 hour' WHERE id = $1`, [orderId]);
+    const cancel = await api.request('DELETE', `/api/orders/${orderId}`, { token: buyer.apiKey });
+    expect(cancel.status).toBe(202);
+    await until(async () => (await storedEvents(orderId)).includes('order_rejected'));
+    await sql.query(`UPDATE orders SET created_at = created_at - interval '1 hour' WHERE id = $1`, [orderId]);
+
+    const cancelled = await until(async () => {
+      const view = await order(buyer.apiKey, orderId);
+      return view.status !== 'pending' && view;
+    });
+    expect(cancelled).toMatchObject({ status: 'cancelled', statusReason: 'requested', filledQuantity: '0' });
+    expect(sentFor(orderId).length).toBeGreaterThanOrEqual(1);
+    expect(await storedEvents(orderId)).toEqual(['order_rejected', 'order_cancelled']);
+    expect(await order(seller.apiKey, sell.orderId)).toMatchObject({ status: 'open', filledQuantity: '0' });
+    expect((await wallet(buyer.apiKey)).cash).toEqual(before.cash);
   });
 
   it('re-sends an order the engine has not taken yet, and the engine places it once', async () => {

@@ -192,6 +192,10 @@ export class ContractBook {
         this.clientOrderId = command.clientOrderId;
         const internal = this.internalIds.get(command.orderId);
         if (internal === undefined) {
+          if (command.type === 'cancel_order' && !this.placements.has(command.orderId)) {
+            // Not placed yet, as far as this book knows: should the placement still come, it must not go live.
+            this.placements.cancelBeforePlacement(command.orderId, command.accountId, command.timestamp);
+          }
           this.reject(command.orderId, command.accountId, command.clientOrderId, 'unknown_order');
         } else if (this.identities[internal]?.accountId !== command.accountId) {
           this.reject(command.orderId, command.accountId, command.clientOrderId, 'not_order_owner');
@@ -255,7 +259,8 @@ export class ContractBook {
     for (const identity of this.identities) {
       if (identity !== undefined) recorded = (Math.imul(recorded, 31) + (identity.placedAt % 0x7fffffff)) | 0;
     }
-    const placements = `${this.placements.latestTimestamp}-${this.placements.size}`;
+    const waiting = this.placements.cancelsWaiting;
+    const placements = `${this.placements.latestTimestamp}-${this.placements.size}${waiting === 0 ? '' : `+${waiting}`}`;
     return `${this.book.stateHash()}-${this.sequence}-${placements}-${(recorded >>> 0).toString(16)}`;
   }
 
@@ -278,6 +283,11 @@ export class ContractBook {
     this.placements.advance(command.timestamp);
     // Order ids are made once by whoever records the order, so the same id again is that order sent again.
     if (this.internalIds.has(command.orderId) || this.placements.has(command.orderId)) {
+      return;
+    }
+    if (this.placements.takeCancelBeforePlacement(command.orderId, command.accountId)) {
+      this.placements.remember(command.orderId, command.timestamp);
+      this.cancelUnplaced(command);
       return;
     }
     if (this.placements.isStale(command.timestamp)) {
@@ -324,15 +334,22 @@ export class ContractBook {
     this.out.push(event);
   }
 
-  private reject(orderId: string, accountId: string, clientOrderId: string | null, reason: RejectReason): void {
+  /** The fields an event of the current command starts with, for the events made off the book's hot path. */
+  private envelope() {
     const command = this.command!;
-    this.emit({
-      schemaVersion: 1,
+    return {
+      schemaVersion: 1 as const,
       symbol: command.symbol,
       commandId: command.commandId,
       traceId: command.traceId,
       timestamp: command.timestamp,
       sequence: ++this.sequence,
+    };
+  }
+
+  private reject(orderId: string, accountId: string, clientOrderId: string | null, reason: RejectReason): void {
+    this.emit({
+      ...this.envelope(),
       type: 'order_rejected',
       orderId,
       accountId,
@@ -340,6 +357,19 @@ export class ContractBook {
       commandType: this.commandType,
       reason,
       message: REJECT_MESSAGES[reason],
+    });
+  }
+
+  /** A placement whose owner's cancel came first: cancelled as asked, without ever resting or trading. */
+  private cancelUnplaced(command: PlaceOrderCommand): void {
+    this.emit({
+      ...this.envelope(),
+      type: 'order_cancelled',
+      orderId: command.orderId,
+      accountId: command.accountId,
+      reason: 'requested',
+      filledQuantity: 0,
+      cancelledQuantity: command.quantity,
     });
   }
 

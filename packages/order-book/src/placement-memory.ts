@@ -3,6 +3,8 @@ export interface PlacementMemorySnapshot {
   readonly latestTimestamp: number;
   readonly orderIds: string[];
   readonly timestamps: number[];
+  /** Orders cancelled before their placement arrived, as [orderId, accountId, timestamp]; absent in older ones. */
+  readonly cancelledFirst?: [string, string, number][];
 }
 
 /**
@@ -16,6 +18,13 @@ export class PlacementMemory {
   private orderIds: string[] = [];
   private timestamps: number[] = [];
   private oldest = 0;
+  /**
+   * Cancels that came before their order's placement, by order id: a placement re-sent after its sender died can
+   * reach the book after its owner cancelled it (through another process), and must then not go live. Kept as long
+   * as a placement recorded before the cancel could still be taken. In order of arrival, so expiring them stops at
+   * the first one still inside the window.
+   */
+  private readonly cancelledFirst = new Map<string, { accountId: string; timestamp: number }>();
 
   constructor(
     private readonly windowMs: number,
@@ -24,6 +33,9 @@ export class PlacementMemory {
     if (snapshot === undefined) return;
     this.latestTimestamp = snapshot.latestTimestamp;
     for (let i = 0; i < snapshot.orderIds.length; i++) this.remember(snapshot.orderIds[i]!, snapshot.timestamps[i]!);
+    for (const [orderId, accountId, timestamp] of snapshot.cancelledFirst ?? []) {
+      this.cancelledFirst.set(orderId, { accountId, timestamp });
+    }
   }
 
   /** Moves the window's end to a command's timestamp and forgets what fell out of it. */
@@ -38,6 +50,10 @@ export class PlacementMemory {
       this.orderIds = this.orderIds.slice(this.oldest);
       this.timestamps = this.timestamps.slice(this.oldest);
       this.oldest = 0;
+    }
+    for (const [orderId, cancel] of this.cancelledFirst) {
+      if (cancel.timestamp >= start) break;
+      this.cancelledFirst.delete(orderId);
     }
   }
 
@@ -56,6 +72,29 @@ export class PlacementMemory {
     this.timestamps.push(timestamp);
   }
 
+  /**
+   * A cancel named an order this book has not placed in the window: remembers it against the placement that may
+   * still come. Stamped with the cancel's own time, or the window's end if that is later: the order was recorded
+   * before its owner could cancel it, so once the window has moved this far past the cancel, its placement would
+   * be stale anyway.
+   */
+  cancelBeforePlacement(orderId: string, accountId: string, timestamp: number): void {
+    this.cancelledFirst.delete(orderId);
+    this.cancelledFirst.set(orderId, { accountId, timestamp: Math.max(timestamp, this.latestTimestamp) });
+  }
+
+  /** Whether the owner cancelled this order before its placement arrived; the cancel is used up. */
+  takeCancelBeforePlacement(orderId: string, accountId: string): boolean {
+    if (this.cancelledFirst.get(orderId)?.accountId !== accountId) return false;
+    this.cancelledFirst.delete(orderId);
+    return true;
+  }
+
+  /** How many cancels wait for their placements. */
+  get cancelsWaiting(): number {
+    return this.cancelledFirst.size;
+  }
+
   get size(): number {
     return this.remembered.size;
   }
@@ -65,6 +104,11 @@ export class PlacementMemory {
       latestTimestamp: this.latestTimestamp,
       orderIds: this.orderIds.slice(this.oldest),
       timestamps: this.timestamps.slice(this.oldest),
+      cancelledFirst: [...this.cancelledFirst].map(([orderId, cancel]) => [
+        orderId,
+        cancel.accountId,
+        cancel.timestamp,
+      ]),
     };
   }
 

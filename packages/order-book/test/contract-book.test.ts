@@ -350,6 +350,72 @@ describe('ContractBook', () => {
       expect(book.validateInternalState()).toEqual([]);
     });
 
+    describe('a cancel that arrives before its placement (the placement re-sent after its sender died)', () => {
+      const cancel = (accountId: string, orderId: string, timestamp: number) => ({
+        ...envelope(),
+        timestamp,
+        type: 'cancel_order' as const,
+        accountId,
+        clientOrderId: null,
+        orderId,
+      });
+
+      it('cancels the placement when it comes, across a snapshot, for its owner only', () => {
+        const book = new ContractBook(PETR4, undefined, { placementMemoryMs: 60_000 });
+        const resting = at(place(BOB, 'sell', 3500, 10), 1_000);
+        const stranded = at(place(ALICE, 'buy', 3500, 4), 2_000);
+        const other = at(place(ALICE, 'buy', 3500, 1), 2_500);
+        applyAll(book, [resting]);
+        expect(book.apply(cancel(ALICE, stranded.orderId, 2_100))).toEqual([
+          expect.objectContaining({ type: 'order_rejected', commandType: 'cancel_order', reason: 'unknown_order' }),
+        ]);
+        // Another account's cancel of an order that is not there yet holds nothing up.
+        book.apply(cancel(BOB, other.orderId, 2_600));
+        const restored = new ContractBook(PETR4, JSON.parse(JSON.stringify(book.snapshot())), {
+          placementMemoryMs: 60_000,
+        });
+        expect(restored.stateHash()).toBe(book.stateHash());
+
+        const events = restored.apply({ ...stranded, sentAt: 12_000 });
+        expect(events).toEqual([
+          {
+            schemaVersion: 1,
+            symbol: 'PETR4',
+            commandId: stranded.commandId,
+            traceId: TRACE,
+            timestamp: 2_000,
+            sequence: restored.lastSequence,
+            type: 'order_cancelled',
+            orderId: stranded.orderId,
+            accountId: ALICE,
+            reason: 'requested',
+            filledQuantity: 0,
+            cancelledQuantity: 4,
+          },
+        ]);
+        expect(EngineEvent.parse(events[0])).toEqual(events[0]);
+        expect(restored.core.liveOrders).toBe(1);
+        // Sent once more, it is a placement the book has already answered.
+        expect(restored.apply({ ...stranded, commandId: uuid() })).toEqual([]);
+        expect(restored.apply(other).some((event) => event.type === 'trade')).toBe(true);
+        expect(restored.validateInternalState()).toEqual([]);
+      });
+
+      it('leaves an order it has placed alone, and forgets a waiting cancel once its placement would be stale', () => {
+        const book = new ContractBook(PETR4, undefined, { placementMemoryMs: 60_000 });
+        const done = at(place(ALICE, 'buy', 3400, 1, { timeInForce: 'IOC' }), 1_000);
+        book.apply(done);
+        book.apply(cancel(ALICE, done.orderId, 1_100));
+        const neverSent = uuid();
+        book.apply(cancel(ALICE, neverSent, 1_200));
+        expect(book.snapshot().placements?.cancelledFirst).toEqual([[neverSent, ALICE, 1_200]]);
+        book.apply(at(place(BOB, 'buy', 3400, 1), 61_000));
+        expect(book.snapshot().placements?.cancelledFirst).toEqual([[neverSent, ALICE, 1_200]]);
+        book.apply(at(place(BOB, 'buy', 3400, 1), 61_201));
+        expect(book.snapshot().placements?.cancelledFirst).toEqual([]);
+      });
+    });
+
     it('reads a snapshot written before placements were remembered', () => {
       const book = new ContractBook(PETR4);
       book.apply(place(ALICE, 'sell', 3500, 3));
