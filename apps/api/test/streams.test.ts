@@ -1,4 +1,5 @@
 import {
+  AmendRejectedView,
   ApiErrorBody,
   FillView,
   LevelDeltaView,
@@ -17,11 +18,12 @@ import {
   startTestApi,
   type SseEvent,
   type TestApi,
+  until,
 } from './support.js';
 
 let api: TestApi;
 let base: string;
-let engine: { stop(): Promise<void> };
+let engine: Awaited<ReturnType<typeof startInTestEngine>>;
 
 beforeAll(async () => {
   // Keep-alive comments often enough to see one (readStream skips comments, so the other tests do not mind).
@@ -201,6 +203,59 @@ describe('the order stream', () => {
       expect.objectContaining({ orderId: stop, side: 'sell', price: '14.00', quantity: '2' }),
     ]);
     expect(ofType(theirs.events, 'stop')).toEqual([]);
+  });
+
+  it('tells a trader when the engine refuses their amend: the order filled while the amend was on its way', async () => {
+    const seller = await newTrader(api, 'amend-late-seller');
+    const buyer = await newTrader(api, 'amend-late-buyer');
+    const stream = readStream(`${base}/api/stream/orders`, {
+      headers: { authorization: `Bearer ${seller.apiKey}` },
+      done: (events) => ofType(events, 'amend_rejected').length >= 1,
+    });
+    await stream.opened;
+    const sell = await order(seller.apiKey, {
+      symbol: 'ABEV3',
+      side: 'sell',
+      type: 'limit',
+      price: '13.00',
+      quantity: '10',
+    });
+    const status = async () => (await api.request('GET', `/api/orders/${sell}`, { token: seller.apiKey })).body;
+    await until(async () => ((await status()) as { status: string }).status === 'open');
+    // The engine takes the buy that fills the order before the amend, which the API accepted while it was open.
+    engine.pause();
+    try {
+      await order(buyer.apiKey, { symbol: 'ABEV3', side: 'buy', type: 'limit', price: '13.00', quantity: '10' });
+      const amend = await api.request('PATCH', `/api/orders/${sell}`, {
+        token: seller.apiKey,
+        body: { quantity: '5' },
+      });
+      expect(amend.status).toBe(202);
+    } finally {
+      engine.resume();
+    }
+    const { events } = await stream;
+    expect(ofType(events, 'order').map((event) => OrderEventView.parse(event.data).change)).toEqual([
+      'order_accepted',
+      'order_filled',
+    ]);
+    expect(ofType(events, 'amend_rejected').map((event) => AmendRejectedView.parse(event.data))).toEqual([
+      {
+        orderId: sell,
+        symbol: 'ABEV3',
+        sequence: expect.any(Number),
+        reason: 'unknown_order',
+        message: 'no live order with this id',
+      },
+    ]);
+    expect(await status()).toMatchObject({ status: 'filled', quantity: '10', filledQuantity: '10' });
+    const wallet = (await api.request('GET', '/api/me/wallet', { token: seller.apiKey })).body as {
+      positions: { symbol: string; available: string; held: string }[];
+    };
+    expect(wallet.positions.find((position) => position.symbol === 'ABEV3')).toMatchObject({
+      available: '990',
+      held: '0',
+    });
   });
 
   it('requires an API key for the order and trade streams', async () => {

@@ -94,7 +94,7 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   const tickers = useTickers().tickers ?? NO_TICKERS;
   const mineState = useEventStream(
     account === null ? null : '/api/stream/me',
-    ['order', 'fill', 'stop', 'wallet'],
+    ['order', 'fill', 'stop', 'amend_rejected', 'wallet'],
     onMine,
   );
 

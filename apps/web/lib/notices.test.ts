@@ -95,6 +95,19 @@ describe('notices', () => {
     expect(notices.map(noticeTone)).toEqual(['info']);
   });
 
+  it('tell of an amend the exchange refused, from the stream, in words', () => {
+    const refused = {
+      orderId: ORDER,
+      symbol: 'VALE3',
+      sequence: 9,
+      reason: 'quantity_below_filled' as const,
+      message: 'quantity is below what has filled',
+    };
+    const notices = addStreamEvents([], [{ kind: 'amend_rejected', data: refused }], 0);
+    expect(notices.map(noticeText)).toEqual(['Alteração da ordem VALE3 recusada (quantidade abaixo do executado)']);
+    expect(notices.map(noticeTone)).toEqual(['warning']);
+  });
+
   it('take a batch of stream events in the order they came, and leave a batch with nothing to tell as it was', () => {
     const stop = { orderId: OTHER, symbol: 'PETR4', sequence: 3, stopPrice: '37.60', lastTradePrice: '37.50' };
     const notices = addStreamEvents(

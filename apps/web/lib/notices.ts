@@ -1,4 +1,4 @@
-import type { FillView, OrderEventView, Side, StopTriggeredView } from '@bolsa/contracts';
+import type { AmendRejectedView, FillView, OrderEventView, Side, StopTriggeredView } from '@bolsa/contracts';
 import { centsOf, formatBRL, formatQuantity } from './format';
 import { orderStatusText, reasonText } from './order-status';
 
@@ -19,8 +19,8 @@ export interface ExecutionNotice {
 }
 
 /**
- * An order the exchange refused, or ended short of filling for a reason other than the trader's own cancel; or a
- * stop order of theirs that fired.
+ * An order (or an amend of one) the exchange refused, or an order it ended short of filling for a reason other than
+ * the trader's own cancel; or a stop order of theirs that fired.
  */
 export interface OutcomeNotice {
   readonly kind: 'outcome' | 'stop';
@@ -89,6 +89,21 @@ export function addStops(notices: readonly Notice[], stops: readonly StopTrigger
   return next;
 }
 
+/** Adds the trader's amends the exchange refused: "Alteração da ordem PETR4 recusada (ordem desconhecida)". */
+export function addAmendRejections(
+  notices: readonly Notice[],
+  rejections: readonly AmendRejectedView[],
+  now: number,
+): Notice[] {
+  let next = [...notices];
+  for (const rejection of rejections) {
+    const why = reasonText('rejected', rejection.reason) ?? rejection.message;
+    const text = `Alteração da ordem ${rejection.symbol} recusada (${why})`;
+    next = upsert(next, { kind: 'outcome', orderId: rejection.orderId, text, shownAt: now });
+  }
+  return next;
+}
+
 /** Adds what a batch of the trader's stream events has to tell, in the order they came. */
 export function addStreamEvents(
   notices: readonly Notice[],
@@ -100,6 +115,9 @@ export function addStreamEvents(
     if (event.kind === 'fill') next = addFills(next, [event.data as FillView], now);
     else if (event.kind === 'order') next = addOrderEvents(next, [event.data as OrderEventView], now);
     else if (event.kind === 'stop') next = addStops(next, [event.data as StopTriggeredView], now);
+    else if (event.kind === 'amend_rejected') {
+      next = addAmendRejections(next, [event.data as AmendRejectedView], now);
+    }
   }
   return next;
 }

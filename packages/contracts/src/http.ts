@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { formatCents, formatQuantity, parsePrice, parseQuantity, type DecimalErrorCode } from './decimal.js';
 import { ClientOrderId, InstrumentSymbol } from './ids.js';
 import type { Instrument } from './instruments.js';
-import { orderShapeProblems, OrderStatus, OrderType, SelfTradePrevention, Side, TimeInForce } from './orders.js';
+import {
+  orderShapeProblems,
+  OrderStatus,
+  OrderType,
+  RejectReason,
+  SelfTradePrevention,
+  Side,
+  TimeInForce,
+} from './orders.js';
 import { err, ok, type Result } from './result.js';
 
 /** Machine-readable codes of every HTTP error body. */
@@ -309,6 +317,20 @@ export const StopTriggeredView = z.object({
   lastTradePrice: z.string(),
 });
 export type StopTriggeredView = z.infer<typeof StopTriggeredView>;
+
+/**
+ * SSE `amend_rejected` event on a trader's own stream: the engine refused an amend of one of their orders (the order
+ * filled or went meanwhile, a stop fired while the amend was on its way, it would fall below what has filled), so
+ * the order stays as it was.
+ */
+export const AmendRejectedView = z.object({
+  orderId: z.uuid(),
+  symbol: InstrumentSymbol,
+  sequence: z.int().positive(),
+  reason: RejectReason,
+  message: z.string(),
+});
+export type AmendRejectedView = z.infer<typeof AmendRejectedView>;
 
 /** SSE `order` event on a trader's own stream: what one engine event did to one of their orders. */
 export const OrderEventView = z.object({

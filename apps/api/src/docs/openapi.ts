@@ -172,14 +172,16 @@ export function openApiDocument(): object {
       },
       '/api/stream/orders': {
         get: {
-          summary: "SSE: the caller's order, fill and stop (a stop order fired) events",
+          summary:
+            "SSE: the caller's order, fill, stop (a stop order fired) and amend_rejected (the engine refused an amend) events",
           security: bearer,
           responses: { '200': sse('event stream'), ...errors(401) },
         },
       },
       '/api/stream/me': {
         get: {
-          summary: "SSE: the caller's order, fill and stop events, and wallet (at once, then whenever it changes)",
+          summary:
+            "SSE: the caller's order, fill, stop and amend_rejected events, and wallet (at once, then whenever it changes)",
           security: bearer,
           responses: { '200': sse('event stream'), ...errors(401) },
         },

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   formatCents,
   formatQuantity,
+  type AmendRejectedView,
   type EngineEvent,
   type FillView,
   type OrderEventView,
@@ -66,6 +67,16 @@ function stopView(event: Extract<EngineEvent, { type: 'stop_triggered' }>): Stop
     sequence: event.sequence,
     stopPrice: formatCents(event.stopPrice),
     lastTradePrice: formatCents(event.lastTradePrice),
+  };
+}
+
+function amendRejectedView(event: Extract<EngineEvent, { type: 'order_rejected' }>): AmendRejectedView {
+  return {
+    orderId: event.orderId,
+    symbol: event.symbol,
+    sequence: event.sequence,
+    reason: event.reason,
+    message: event.message,
   };
 }
 
@@ -257,6 +268,9 @@ export class StreamsService {
           return fills;
         }
         if (event.type === 'stop_triggered') return [{ id, event: 'stop', data: stopView(event) }];
+        if (event.type === 'order_rejected' && event.commandType === 'amend_order') {
+          return [{ id, event: 'amend_rejected', data: amendRejectedView(event) }];
+        }
         const view = orderEventView(event);
         return view === null ? [] : [{ id, event: 'order', data: view }];
       },
