@@ -172,6 +172,36 @@ describe('orders recorded but never answered by the engine', () => {
     expect((await wallet(buyer.apiKey)).cash).toEqual(before.cash);
   });
 
+  it('expires a DAY order recorded before a close that it reaches the engine after', async () => {
+    const trader = await newTrader(api, 'stranded-day');
+    const admin = await newAdmin(api);
+    const before = await wallet(trader.apiKey);
+    const marker = await place(trader.apiKey, {
+      symbol: 'ITUB4',
+      side: 'buy',
+      type: 'limit',
+      price: '27.00',
+      quantity: '1',
+      timeInForce: 'DAY',
+    });
+    await until(async () => (await order(trader.apiKey, marker.orderId)).status === 'open');
+    const sql = api.app.get(SqlPool);
+    const orderId = await recordOnly(trader.accountId, 'ITUB4', { ...limitBuy(2700, 3), timeInForce: 'DAY' });
+    // Out of the re-sender's sight until the close has been through the engine (it expires the marker).
+    await sql.query(`UPDATE orders SET created_at = created_at + interval '1 hour' WHERE id = $1`, [orderId]);
+    expect((await api.request('POST', '/api/admin/end-of-day', { token: admin.apiKey })).status).toBe(202);
+    await until(async () => (await order(trader.apiKey, marker.orderId)).status === 'expired');
+    await sql.query(`UPDATE orders SET created_at = created_at - interval '1 hour' WHERE id = $1`, [orderId]);
+
+    const expired = await until(async () => {
+      const view = await order(trader.apiKey, orderId);
+      return view.status !== 'pending' && view;
+    });
+    expect(expired).toMatchObject({ status: 'expired', filledQuantity: '0' });
+    expect(await storedEvents(orderId)).toEqual(['order_expired']);
+    expect((await wallet(trader.apiKey)).cash).toEqual(before.cash);
+  });
+
   it('re-sends an order the engine has not taken yet, and the engine places it once', async () => {
     const trader = await newTrader(api, 'waiting');
     const resent = api.app.get(ApiMetrics).ordersResent;

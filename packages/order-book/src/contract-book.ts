@@ -114,6 +114,8 @@ export interface ContractBookSnapshot {
   readonly nextId: number;
   /** Remembered placements, oldest first; absent in snapshots written before re-sends were recognised. */
   readonly placements?: PlacementMemorySnapshot;
+  /** Orders recorded until this instant belong to a trading day already closed; absent before any close. */
+  readonly closedUntil?: number;
 }
 
 /**
@@ -137,6 +139,8 @@ export class ContractBook {
   private clientOrderId: string | null = null;
   private readonly placements: PlacementMemory;
   private readonly placementMaxDelayMs: number;
+  /** The latest close: a DAY order recorded until then whose placement comes after it has no day left to live in. */
+  private closedUntil: number | null = null;
 
   constructor(
     readonly instrument: Instrument,
@@ -166,6 +170,7 @@ export class ContractBook {
     }
     this.freeIds.push(...snapshot.freeIds);
     this.nextId = snapshot.nextId;
+    this.closedUntil = snapshot.closedUntil ?? null;
   }
 
   /** The sequence number of the last event emitted (0 before any). */
@@ -215,6 +220,7 @@ export class ContractBook {
       }
       case 'end_of_day': {
         const closedAt = command.closedAt;
+        this.closedUntil = Math.max(this.closedUntil ?? -Infinity, closedAt ?? command.timestamp);
         this.book.endOfDay(
           closedAt === undefined ? undefined : (internal) => (this.identities[internal]?.placedAt ?? 0) <= closedAt,
         );
@@ -250,6 +256,7 @@ export class ContractBook {
       freeIds: [...this.freeIds],
       nextId: this.nextId,
       placements: this.placements.snapshot(),
+      ...(this.closedUntil === null ? {} : { closedUntil: this.closedUntil }),
     };
   }
 
@@ -261,7 +268,8 @@ export class ContractBook {
     }
     const waiting = this.placements.cancelsWaiting;
     const placements = `${this.placements.latestTimestamp}-${this.placements.size}${waiting === 0 ? '' : `+${waiting}`}`;
-    return `${this.book.stateHash()}-${this.sequence}-${placements}-${(recorded >>> 0).toString(16)}`;
+    const closed = this.closedUntil === null ? '' : `-${this.closedUntil}`;
+    return `${this.book.stateHash()}-${this.sequence}-${placements}-${(recorded >>> 0).toString(16)}${closed}`;
   }
 
   validateInternalState(): string[] {
@@ -288,6 +296,12 @@ export class ContractBook {
     if (this.placements.takeCancelBeforePlacement(command.orderId, command.accountId)) {
       this.placements.remember(command.orderId, command.timestamp);
       this.cancelUnplaced(command);
+      return;
+    }
+    if (command.timeInForce === 'DAY' && this.closedUntil !== null && command.timestamp <= this.closedUntil) {
+      // Recorded before a close it reached the book after (a re-send): its day is over, as it would be had it rested.
+      this.placements.remember(command.orderId, command.timestamp);
+      this.expireUnplaced(command);
       return;
     }
     if (this.placements.isStale(command.timestamp)) {
@@ -370,6 +384,18 @@ export class ContractBook {
       reason: 'requested',
       filledQuantity: 0,
       cancelledQuantity: command.quantity,
+    });
+  }
+
+  /** A DAY placement recorded before the latest close: expired at once, as the close would have expired it. */
+  private expireUnplaced(command: PlaceOrderCommand): void {
+    this.emit({
+      ...this.envelope(),
+      type: 'order_expired',
+      orderId: command.orderId,
+      accountId: command.accountId,
+      filledQuantity: 0,
+      expiredQuantity: command.quantity,
     });
   }
 

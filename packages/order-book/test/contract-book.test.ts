@@ -172,6 +172,41 @@ describe('ContractBook', () => {
     expect(expired(restored.apply(close()))).toEqual([late.orderId]);
   });
 
+  it('expires a DAY placement recorded before a close that it reaches the book after, across a snapshot', () => {
+    const book = new ContractBook(PETR4);
+    book.apply({ ...envelope(), timestamp: 9_000, type: 'end_of_day', closedAt: 5_000 });
+    const restored = new ContractBook(PETR4, JSON.parse(JSON.stringify(book.snapshot())));
+    expect(restored.stateHash()).toBe(book.stateHash());
+    expect(restored.snapshot().closedUntil).toBe(5_000);
+    const stranded = place(ALICE, 'sell', 3500, 10, { timeInForce: 'DAY', timestamp: 4_000 });
+    const events = restored.apply(stranded);
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'order_expired',
+        orderId: stranded.orderId,
+        accountId: ALICE,
+        filledQuantity: 0,
+        expiredQuantity: 10,
+        sequence: restored.lastSequence,
+      }),
+    ]);
+    expect(EngineEvent.parse(events[0])).toEqual(events[0]);
+    expect(restored.apply({ ...stranded, commandId: uuid() })).toEqual([]);
+    // A GTC order of that day, and a DAY order of the next one, are placed.
+    const gtc = place(ALICE, 'sell', 3500, 10, { timestamp: 4_000 });
+    const nextDay = place(ALICE, 'sell', 3501, 10, { timeInForce: 'DAY', timestamp: 5_001 });
+    expect(applyAll(restored, [gtc, nextDay]).map((event) => event.type)).toEqual([
+      'order_accepted',
+      'level_changed',
+      'order_accepted',
+      'level_changed',
+    ]);
+    // A close without an instant (an administrator's, now) moves the line to when it was sent.
+    restored.apply({ ...envelope(), timestamp: 20_000, type: 'end_of_day' });
+    expect(restored.snapshot().closedUntil).toBe(20_000);
+    expect(restored.validateInternalState()).toEqual([]);
+  });
+
   it("amends a trailing stop's distance and reports it with the order's update", () => {
     const book = new ContractBook(PETR4);
     const stop = place(ALICE, 'sell', 3400, 10, {
