@@ -85,6 +85,20 @@ describe('the market stream', () => {
     expect(resumed.events.filter((event) => event.id !== undefined).map((event) => Number(event.id))).toEqual(
       ids.slice(1),
     );
+    // A client that had to open a new EventSource (no header then) says where it was in the query; the header wins.
+    const reopened = await readStream(`${base}/api/stream/markets/PETR4?lastEventId=${ids[1]}`, {
+      done: (events) => events.filter((event) => event.id !== undefined).length >= ids.length - 2,
+    });
+    expect(reopened.events.filter((event) => event.id !== undefined).map((event) => Number(event.id))).toEqual(
+      ids.slice(2),
+    );
+    const both = await readStream(`${base}/api/stream/markets/PETR4?lastEventId=${ids[1]}`, {
+      headers: { 'last-event-id': String(ids[0]) },
+      done: (events) => events.filter((event) => event.id !== undefined).length >= ids.length - 1,
+    });
+    expect(both.events.filter((event) => event.id !== undefined).map((event) => Number(event.id))).toEqual(
+      ids.slice(1),
+    );
   });
 
   it('brings the ticker up to the last trade of a burst', async () => {

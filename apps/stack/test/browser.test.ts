@@ -534,4 +534,50 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect.poll(() => open.count(), { timeout: 10_000 }).toBe(0);
     expect(phone.errors).toEqual([]);
   });
+
+  it(
+    'resumes a live stream from its last event when it is opened again after failing, so the book misses nothing',
+    { timeout: 60_000 },
+    async () => {
+      const { page, errors } = await newPage();
+      // Each EventSource the page opens is noted, so that the test can make one fail as the browser does when the
+      // API is away (it stops retrying after an error answer) and see what the page opens next.
+      await page.addInitScript(`{
+        const Native = window.EventSource;
+        window.openedStreams = [];
+        window.EventSource = class extends Native {
+          constructor(url, init) {
+            super(url, init);
+            window.openedStreams.push(this);
+          }
+        };
+      }`);
+      await signUp(page, 'Retomada');
+      await page.goto(`${stack.web}/trade/ITUB4`);
+      await page.getByTestId('stream-mercado').and(page.locator('[data-state="live"]')).waitFor();
+      const asks = page.getByTestId('order-book').getByTestId('asks');
+      const seller = await programAccount('Retoma');
+      await program(seller, 'sell', 'ITUB4', '34.13', '2');
+      await expect.poll(() => asks.textContent(), { timeout: 5_000 }).toContain('34,13');
+
+      await page.evaluate(`{
+        const market = window.openedStreams.find((source) => source.url.endsWith('/api/stream/markets/ITUB4'));
+        market.close();
+        market.onerror(new Event('error'));
+      }`);
+      await page.getByTestId('stream-mercado').and(page.locator('[data-state="closed"]')).waitFor();
+      // While the page has no stream, the book changes.
+      await program(seller, 'sell', 'ITUB4', '34.11', '9');
+      await page.getByTestId('stream-mercado').and(page.locator('[data-state="live"]')).waitFor({ timeout: 10_000 });
+      const reopened = await page.evaluate(
+        "window.openedStreams.map((source) => source.url).filter((url) => url.includes('/api/stream/markets/ITUB4'))",
+      );
+      expect(reopened).toEqual([
+        `${stack.web}/api/stream/markets/ITUB4`,
+        expect.stringMatching(/\/api\/stream\/markets\/ITUB4\?lastEventId=\d+$/),
+      ]);
+      await expect.poll(() => asks.textContent(), { timeout: 5_000 }).toContain('34,1191');
+      expect(errors).toEqual([]);
+    },
+  );
 });

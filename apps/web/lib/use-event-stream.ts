@@ -10,9 +10,19 @@ export interface StreamEvent {
 }
 
 /**
+ * The stream's address for a new EventSource that resumes after `lastEventId`: a new EventSource sends no
+ * Last-Event-ID header, so the API reads it from the query instead.
+ */
+export function resumeUrl(url: string, lastEventId: string): string {
+  if (lastEventId === '') return url;
+  return `${url}${url.includes('?') ? '&' : '?'}lastEventId=${encodeURIComponent(lastEventId)}`;
+}
+
+/**
  * Follows a Server-Sent Events stream. EventSource reconnects by itself and sends Last-Event-ID, so the API
- * resumes where it left off; a stream closed for good (an HTTP error) is reopened after a pause. Events reach
- * `onBatch` once per animation frame.
+ * resumes where it left off; a stream closed for good (an HTTP error, such as the API away for a while) is
+ * reopened after a pause from the last event it had, so nothing in between is missed (a book built from deltas
+ * would otherwise stay wrong). Events reach `onBatch` once per animation frame.
  */
 export function useEventStream(
   url: string | null,
@@ -29,9 +39,10 @@ export function useEventStream(
     let source: EventSource | null = null;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
+    let lastEventId = '';
     const batcher = new FrameBatcher<StreamEvent>((events) => handler.current(events));
     const open = () => {
-      source = new EventSource(url);
+      source = new EventSource(resumeUrl(url, lastEventId));
       setState((previous) => (previous === 'live' ? 'reconnecting' : previous));
       source.onopen = () => setState('live');
       source.onerror = () => {
@@ -44,7 +55,9 @@ export function useEventStream(
       };
       for (const kind of kindList.split(',')) {
         source.addEventListener(kind, (message) => {
-          batcher.push({ kind, data: JSON.parse((message as MessageEvent<string>).data) as unknown });
+          const event = message as MessageEvent<string>;
+          if (event.lastEventId !== '') lastEventId = event.lastEventId;
+          batcher.push({ kind, data: JSON.parse(event.data) as unknown });
         });
       }
     };

@@ -29,6 +29,8 @@ const SCHEMAS: Record<string, Schema> = {
 };
 
 const symbol = { name: 'symbol', in: 'path', required: true, schema: { type: 'string', example: 'PETR4' } };
+/** Where a new EventSource resumes (it cannot send Last-Event-ID, which wins when both are there). */
+const lastEventId = { name: 'lastEventId', in: 'query', required: false, schema: { type: 'integer', minimum: 0 } };
 const orderId = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 /** The OpenAPI 3.1 document of the API, its schemas generated from the zod contracts the API validates with. */
 export function openApiDocument(): object {
@@ -165,8 +167,8 @@ export function openApiDocument(): object {
       },
       '/api/stream/markets/{symbol}': {
         get: {
-          summary: 'SSE: trade, level, ticker events; resume with Last-Event-ID',
-          parameters: [symbol],
+          summary: 'SSE: trade, level, ticker events; resume with Last-Event-ID (or ?lastEventId=)',
+          parameters: [symbol, lastEventId],
           responses: { '200': sse('event stream'), ...errors(404) },
         },
       },
@@ -175,6 +177,7 @@ export function openApiDocument(): object {
           summary:
             "SSE: the caller's order, fill, stop (a stop order fired) and amend_rejected (the engine refused an amend) events",
           security: bearer,
+          parameters: [lastEventId],
           responses: { '200': sse('event stream'), ...errors(401) },
         },
       },
@@ -183,6 +186,7 @@ export function openApiDocument(): object {
           summary:
             "SSE: the caller's order, fill, stop and amend_rejected events, and wallet (at once, then whenever it changes)",
           security: bearer,
+          parameters: [lastEventId],
           responses: { '200': sse('event stream'), ...errors(401) },
         },
       },
@@ -196,6 +200,7 @@ export function openApiDocument(): object {
         get: {
           summary: 'SSE: every trade (admins)',
           security: bearer,
+          parameters: [lastEventId],
           responses: { '200': sse('event stream'), ...errors(401, 403) },
         },
       },
