@@ -73,6 +73,12 @@ const Environment = z.object({
     .int()
     .min(1024)
     .default(1024 * 1024),
+  /**
+   * How many events behind the newest a reconnecting stream client may be and still be sent what it missed; one
+   * further behind (or ahead, with an id from another database) is told to start over from a snapshot (`resync`),
+   * so that no request makes the API read and send the whole history.
+   */
+  SSE_REPLAY_MAX_EVENTS: z.coerce.number().int().min(1).default(100_000),
   /** The matching engine's health URL, reported on the admin panel (unknown when unset). */
   ENGINE_HEALTH_URL: z.url().optional(),
 });
@@ -102,7 +108,11 @@ export interface ApiConfig {
   /** Null: the day closes only when an admin closes it. */
   readonly marketClose: MarketClose | null;
   readonly marketTimeZone: string;
-  readonly streams: { readonly heartbeatMs: number; readonly maxBufferedBytes: number };
+  readonly streams: {
+    readonly heartbeatMs: number;
+    readonly maxBufferedBytes: number;
+    readonly replayMaxEvents: number;
+  };
 }
 
 export const API_CONFIG = Symbol('ApiConfig');
@@ -144,6 +154,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
     engineHealthUrl: env.ENGINE_HEALTH_URL ?? null,
     marketClose: closeMinute === null ? null : { minute: closeMinute, timeZone: env.MARKET_TIMEZONE },
     marketTimeZone: env.MARKET_TIMEZONE,
-    streams: { heartbeatMs: env.SSE_HEARTBEAT_MS, maxBufferedBytes: env.SSE_MAX_BUFFERED_BYTES },
+    streams: {
+      heartbeatMs: env.SSE_HEARTBEAT_MS,
+      maxBufferedBytes: env.SSE_MAX_BUFFERED_BYTES,
+      replayMaxEvents: env.SSE_REPLAY_MAX_EVENTS,
+    },
   };
 }

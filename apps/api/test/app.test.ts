@@ -106,9 +106,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', SSE_MAX_BUFFERED_BYTES: '100' })).toThrow(
       /SSE_MAX_BUFFERED_BYTES/,
     );
+    expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', SSE_REPLAY_MAX_EVENTS: '0' })).toThrow(
+      /SSE_REPLAY_MAX_EVENTS/,
+    );
     expect(loadConfig({ DATABASE_URL: 'postgresql://x/y' }).streams).toEqual({
       heartbeatMs: 15_000,
       maxBufferedBytes: 1024 * 1024,
+      replayMaxEvents: 100_000,
     });
     expect(loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_CLOSE: 'off' }).marketClose).toBeNull();
     expect(loadConfig({ DATABASE_URL: 'postgresql://x/y' }).marketClose).toEqual({

@@ -99,6 +99,15 @@ describe('the market stream', () => {
     expect(both.events.filter((event) => event.id !== undefined).map((event) => Number(event.id))).toEqual(
       ids.slice(1),
     );
+    // An id this database never gave (a browser tab from before a reset) is told to start over, not left waiting.
+    const foreign = await readStream(`${base}/api/stream/markets/PETR4`, {
+      headers: { 'last-event-id': '999999999' },
+      done: (events) => ofType(events, 'resync').length === 1,
+    });
+    const [resync] = ofType(foreign.events, 'resync');
+    // The newest stored event of any stream: the client goes on from there.
+    expect(resync!.data).toEqual({ reason: 'unknown_event_id', newestId: Number(resync!.id) });
+    expect(Number(resync!.id)).toBeGreaterThanOrEqual(ids.at(-1)!);
   });
 
   it('brings the ticker up to the last trade of a burst', async () => {

@@ -540,39 +540,14 @@ describe('the home broker and the admin panel in a browser', () => {
     { timeout: 60_000 },
     async () => {
       const { page, errors } = await newPage();
-      // Each EventSource the page opens is noted, so that the test can make one fail as the browser does when the
-      // API is away (it stops retrying after an error answer) and see what the page opens next.
-      await page.addInitScript(`{
-        const Native = window.EventSource;
-        window.openedStreams = [];
-        window.EventSource = class extends Native {
-          constructor(url, init) {
-            super(url, init);
-            window.openedStreams.push(this);
-          }
-        };
-      }`);
+      await watchStreams(page);
       await signUp(page, 'Retomada');
-      await page.goto(`${stack.web}/trade/ITUB4`);
-      await page.getByTestId('stream-mercado').and(page.locator('[data-state="live"]')).waitFor();
-      const asks = page.getByTestId('order-book').getByTestId('asks');
-      const seller = await programAccount('Retoma');
-      await program(seller, 'sell', 'ITUB4', '34.13', '2');
-      await expect.poll(() => asks.textContent(), { timeout: 5_000 }).toContain('34,13');
-
-      await page.evaluate(`{
-        const market = window.openedStreams.find((source) => source.url.endsWith('/api/stream/markets/ITUB4'));
-        market.close();
-        market.onerror(new Event('error'));
-      }`);
-      await page.getByTestId('stream-mercado').and(page.locator('[data-state="closed"]')).waitFor();
+      const { asks, seller } = await openBookWithAsk(page, 'ITUB4', '34.13');
+      await failStream(page, '/api/stream/markets/ITUB4');
       // While the page has no stream, the book changes.
       await program(seller, 'sell', 'ITUB4', '34.11', '9');
       await page.getByTestId('stream-mercado').and(page.locator('[data-state="live"]')).waitFor({ timeout: 10_000 });
-      const reopened = await page.evaluate(
-        "window.openedStreams.map((source) => source.url).filter((url) => url.includes('/api/stream/markets/ITUB4'))",
-      );
-      expect(reopened).toEqual([
+      expect(await streamsOpened(page, '/api/stream/markets/ITUB4')).toEqual([
         `${stack.web}/api/stream/markets/ITUB4`,
         expect.stringMatching(/\/api\/stream\/markets\/ITUB4\?lastEventId=\d+$/),
       ]);
@@ -580,4 +555,71 @@ describe('the home broker and the admin panel in a browser', () => {
       expect(errors).toEqual([]);
     },
   );
+
+  it(
+    'loads the book again when the API cannot replay what the page missed (an event id it never gave)',
+    { timeout: 60_000 },
+    async () => {
+      const { page, errors } = await newPage();
+      await watchStreams(page, { resumeFrom: 999_999_999 });
+      await signUp(page, 'Recomeco');
+      const { asks, seller } = await openBookWithAsk(page, 'BBDC4', '17.13');
+      await failStream(page, '/api/stream/markets/BBDC4');
+      await program(seller, 'sell', 'BBDC4', '17.11', '8');
+      await page.getByTestId('stream-mercado').and(page.locator('[data-state="live"]')).waitFor({ timeout: 10_000 });
+      expect((await streamsOpened(page, '/api/stream/markets/BBDC4')).at(-1)).toMatch(/lastEventId=999999999$/);
+      // Told to start over (resync), the page loads the book again and so shows the order it did not hear of.
+      await expect.poll(() => asks.textContent(), { timeout: 5_000 }).toContain('17,1181');
+      // And the stream goes on from there.
+      await program(seller, 'sell', 'BBDC4', '17.12', '7');
+      await expect.poll(() => asks.textContent(), { timeout: 5_000 }).toContain('17,1271');
+      expect(errors).toEqual([]);
+    },
+  );
 });
+
+/**
+ * Notes each EventSource the page opens, so that a test can make one fail as the browser does when the API is away
+ * (it stops retrying after an error answer) and see what the page opens next. With `resumeFrom`, a stream opened
+ * again resumes from that id instead of its own.
+ */
+async function watchStreams(page: Page, { resumeFrom }: { resumeFrom?: number } = {}): Promise<void> {
+  await page.addInitScript(`{
+    const Native = window.EventSource;
+    const resumeFrom = ${resumeFrom ?? 'undefined'};
+    window.openedStreams = [];
+    window.EventSource = class extends Native {
+      constructor(url, init) {
+        const resumed = String(url).replace(/lastEventId=\\d+/, (found) => resumeFrom === undefined ? found : 'lastEventId=' + resumeFrom);
+        super(resumed, init);
+        window.openedStreams.push(this);
+      }
+    };
+  }`);
+}
+
+/** The addresses of the page's streams to `path`, in the order it opened them. */
+async function streamsOpened(page: Page, path: string): Promise<string[]> {
+  return page.evaluate(`window.openedStreams.map((source) => source.url).filter((url) => url.includes('${path}'))`);
+}
+
+/** The stream to `path` fails for good, as an EventSource does after an error answer; the page says so. */
+async function failStream(page: Page, path: string): Promise<void> {
+  await page.evaluate(`{
+    const stream = window.openedStreams.find((source) => source.url.endsWith('${path}'));
+    stream.close();
+    stream.onerror(new Event('error'));
+  }`);
+  await page.getByTestId('stream-mercado').and(page.locator('[data-state="closed"]')).waitFor();
+}
+
+/** The trade screen of `symbol`, live, with a program's sell of 2 at `price` in its book. */
+async function openBookWithAsk(page: Page, symbol: string, price: string) {
+  await page.goto(`${stack.web}/trade/${symbol}`);
+  await page.getByTestId('stream-mercado').and(page.locator('[data-state="live"]')).waitFor();
+  const asks = page.getByTestId('order-book').getByTestId('asks');
+  const seller = await programAccount(`Livro${symbol}`);
+  await program(seller, 'sell', symbol, price, '2');
+  await expect.poll(() => asks.textContent(), { timeout: 5_000 }).toContain(price.replace('.', ','));
+  return { asks, seller };
+}

@@ -51,7 +51,9 @@ export function AdminPanel() {
     };
   }, [isAdmin, loadFigures]);
 
-  // The panel opens on the latest trades of every instrument, then follows the live stream.
+  // The panel opens on the latest trades of every instrument, then follows the live stream (and opens on them again
+  // when the stream could not replay what the panel missed).
+  const [tradesEpoch, setTradesEpoch] = useState(0);
   useEffect(() => {
     if (!isAdmin) return;
     void api<Array<{ symbol: string }>>('GET', '/api/instruments')
@@ -63,7 +65,7 @@ export function AdminPanel() {
         setTrades((live) => addTrades(addTrades([], recent, 200), [...live].reverse(), 200));
       })
       .catch(() => undefined);
-  }, [isAdmin]);
+  }, [isAdmin, tradesEpoch]);
 
   const onTrades = useCallback((events: StreamEvent[]) => {
     const arrived = events.map((event) => event.data as TradeView);
@@ -73,7 +75,8 @@ export function AdminPanel() {
     setArrivals((current) => [...arrived.map(() => at), ...current].filter((t) => at - t <= 60_000));
     setTradeSeen((n) => n + 1);
   }, []);
-  const state = useEventStream(isAdmin ? '/api/stream/trades' : null, ['trade'], onTrades);
+  const reloadTrades = useCallback(() => setTradesEpoch((n) => n + 1), []);
+  const state = useEventStream(isAdmin ? '/api/stream/trades' : null, ['trade'], onTrades, reloadTrades);
 
   if (account === null) return null;
   if (!isAdmin) return <p className="mt-10 text-center text-gray-400">Este painel é só para administradores.</p>;

@@ -46,6 +46,8 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   const [ordersVersion, setOrdersVersion] = useState(0);
   const [notices, setNotices] = useState<readonly Notice[]>([]);
   const [picked, setPicked] = useState<{ price: string; at: number } | null>(null);
+  // Bumped when the market stream could not replay what this page missed: the book and trades load again.
+  const [marketEpoch, setMarketEpoch] = useState(0);
   // Deltas that arrive before the snapshot wait here; the ones it already includes are skipped on replay.
   const early = useRef<LevelDeltaView[] | null>([]);
 
@@ -71,7 +73,7 @@ export function TradingScreen({ symbol }: { symbol: string }) {
     return () => {
       cancelled = true;
     };
-  }, [symbol]);
+  }, [symbol, marketEpoch]);
 
   const onMarket = useCallback((events: StreamEvent[]) => {
     const levels = events.filter((e) => e.kind === 'level').map((e) => e.data as LevelDeltaView);
@@ -89,13 +91,16 @@ export function TradingScreen({ symbol }: { symbol: string }) {
     if (events.some((e) => e.kind === 'order' || e.kind === 'fill')) setOrdersVersion((n) => n + 1);
   }, []);
 
-  const marketState = useEventStream(`/api/stream/markets/${symbol}`, ['trade', 'level'], onMarket);
+  const reloadMarket = useCallback(() => setMarketEpoch((n) => n + 1), []);
+  const reloadOrders = useCallback(() => setOrdersVersion((n) => n + 1), []);
+  const marketState = useEventStream(`/api/stream/markets/${symbol}`, ['trade', 'level'], onMarket, reloadMarket);
   // Every instrument's ticker, this one's for the header and the ticket, the others' to value the wallet.
   const tickers = useTickers().tickers ?? NO_TICKERS;
   const mineState = useEventStream(
     account === null ? null : '/api/stream/me',
     ['order', 'fill', 'stop', 'amend_rejected', 'wallet'],
     onMine,
+    reloadOrders,
   );
 
   const view = useMemo(() => ladder(book, DEPTH), [book]);

@@ -22,16 +22,21 @@ export function resumeUrl(url: string, lastEventId: string): string {
  * Follows a Server-Sent Events stream. EventSource reconnects by itself and sends Last-Event-ID, so the API
  * resumes where it left off; a stream closed for good (an HTTP error, such as the API away for a while) is
  * reopened after a pause from the last event it had, so nothing in between is missed (a book built from deltas
- * would otherwise stay wrong). Events reach `onBatch` once per animation frame.
+ * would otherwise stay wrong). Events reach `onBatch` once per animation frame. When the API answers a resume
+ * point too far back (or from another database) with `resync` instead of the events, `onResync` is called: the
+ * caller loads its snapshot again; the stream goes on from the newest event.
  */
 export function useEventStream(
   url: string | null,
   kinds: readonly string[],
   onBatch: (events: StreamEvent[]) => void,
+  onResync?: () => void,
 ): StreamState {
   const [state, setState] = useState<StreamState>('connecting');
   const handler = useRef(onBatch);
   handler.current = onBatch;
+  const resyncHandler = useRef(onResync);
+  resyncHandler.current = onResync;
   const kindList = kinds.join(',');
 
   useEffect(() => {
@@ -53,6 +58,10 @@ export function useEventStream(
           setState('reconnecting');
         }
       };
+      source.addEventListener('resync', (message) => {
+        lastEventId = (message as MessageEvent<string>).lastEventId;
+        resyncHandler.current?.();
+      });
       for (const kind of kindList.split(',')) {
         source.addEventListener(kind, (message) => {
           const event = message as MessageEvent<string>;

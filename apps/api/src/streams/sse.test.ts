@@ -42,14 +42,26 @@ afterEach(async () => {
   }
 });
 
-/** A plain HTTP server serving one live stream (each event rendered ~4 KB) with these limits. */
-async function streamServer(limits: StreamLimits): Promise<TestStream> {
+/** The limits these tests use, but for what a test sets. */
+const limitsWith = (set: Partial<StreamLimits>): StreamLimits => ({
+  heartbeatMs: 60_000,
+  maxBufferedBytes: 64 * 1024,
+  replayMaxEvents: 1000,
+  ...set,
+});
+
+/**
+ * A plain HTTP server serving one live stream (each event rendered ~4 KB) with these limits, `log` being the events
+ * stored before it started.
+ */
+async function streamServer(limits: StreamLimits, log: readonly StoredEvent[] = []): Promise<TestStream> {
   const stream: TestStream = { live: new Subject(), extras: new Subject(), closes: [], opened: 0, port: 0 };
   const server = createServer((request, response) => {
     void serveStream(
       response,
       {
-        replay: () => Promise.resolve([]),
+        replay: (afterId, limit) => Promise.resolve(log.filter((event) => event.id > afterId).slice(0, limit)),
+        newestId: () => Promise.resolve(log.at(-1)?.id ?? 0),
         live: stream.live,
         accepts: () => true,
         render: ({ id }) => [{ id, event: 'level', data: { id, padding: PADDING } }],
@@ -66,11 +78,12 @@ async function streamServer(limits: StreamLimits): Promise<TestStream> {
   return stream;
 }
 
-/** A client that reads everything as it comes. */
-function reader(port: number): { text: () => string; response: Promise<IncomingMessage> } {
+/** A client that reads everything as it comes, resuming after `lastEventId` when given. */
+function reader(port: number, lastEventId?: number): { text: () => string; response: Promise<IncomingMessage> } {
   let text = '';
+  const headers = lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) };
   const response = new Promise<IncomingMessage>((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path: '/' }, (message) => {
+    get({ host: '127.0.0.1', port, path: '/', headers }, (message) => {
       message.setEncoding('utf8');
       message.on('data', (chunk: string) => (text += chunk));
       resolve(message);
@@ -99,7 +112,7 @@ const idsIn = (text: string) => [...text.matchAll(/^id: (\d+)$/gm)].map((match) 
 
 describe('a live stream', () => {
   it('cuts off a client that stops reading once its unsent data passes the limit, and the others get every event', async () => {
-    const stream = await streamServer({ heartbeatMs: 60_000, maxBufferedBytes: 64 * 1024 });
+    const stream = await streamServer(limitsWith({}));
     const fast = reader(stream.port);
     const stalled = stalledClient(stream.port);
     await until(() => stream.opened === 2);
@@ -125,7 +138,7 @@ describe('a live stream', () => {
   });
 
   it('also cuts off a stalled client fed only by messages from outside the event log (wallet changes)', async () => {
-    const stream = await streamServer({ heartbeatMs: 60_000, maxBufferedBytes: 64 * 1024 });
+    const stream = await streamServer(limitsWith({}));
     stalledClient(stream.port);
     await until(() => stream.opened === 1);
     for (let n = 0; n < 4000 && stream.closes.length === 0; n++) {
@@ -138,7 +151,7 @@ describe('a live stream', () => {
   });
 
   it('sends a keep-alive comment while it has nothing else to say', async () => {
-    const stream = await streamServer({ heartbeatMs: 50, maxBufferedBytes: 64 * 1024 });
+    const stream = await streamServer(limitsWith({ heartbeatMs: 50 }));
     const client = reader(stream.port);
     await until(() => (client.text().match(/^: keep-alive$/gm) ?? []).length >= 2);
     expect(client.text().startsWith('retry: 2000\n\n')).toBe(true);
@@ -146,7 +159,7 @@ describe('a live stream', () => {
   });
 
   it('lets go of its live feeds when the client goes away', async () => {
-    const stream = await streamServer({ heartbeatMs: 20, maxBufferedBytes: 64 * 1024 });
+    const stream = await streamServer(limitsWith({ heartbeatMs: 20 }));
     const client = reader(stream.port);
     await until(() => stream.opened === 1);
     expect([stream.live.observed, stream.extras.observed]).toEqual([true, true]);
@@ -154,6 +167,36 @@ describe('a live stream', () => {
     await until(() => stream.closes.length === 1 && !stream.extras.observed);
     expect(stream.closes).toEqual(['client']);
     expect(stream.live.observed).toBe(false);
+  });
+});
+
+describe('a resuming stream', () => {
+  const log = Array.from({ length: 50 }, (_, i) => stored(i + 1));
+
+  it('sends what the client missed when it is within reach, then goes live', async () => {
+    const stream = await streamServer(limitsWith({ replayMaxEvents: 10 }), log);
+    const client = reader(stream.port, 40);
+    await until(() => stream.opened === 1);
+    stream.live.next(stored(51));
+    await until(() => idsIn(client.text()).at(-1) === 51);
+    expect(idsIn(client.text())).toEqual([41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51]);
+    expect(client.text()).not.toContain('resync');
+  });
+
+  it('tells a client further behind, or with an id the log never gave, to start over from the newest event', async () => {
+    const stream = await streamServer(limitsWith({ replayMaxEvents: 10 }), log);
+    const behind = reader(stream.port, 39);
+    const unknown = reader(stream.port, 51);
+    await until(() => stream.opened === 2);
+    stream.live.next(stored(51));
+    await until(() => idsIn(behind.text()).at(-1) === 51 && idsIn(unknown.text()).at(-1) === 51);
+    for (const [client, reason] of [
+      [behind, 'too_far_behind'],
+      [unknown, 'unknown_event_id'],
+    ] as const) {
+      expect(idsIn(client.text())).toEqual([50, 51]);
+      expect(client.text()).toContain(`id: 50\nevent: resync\ndata: {"reason":"${reason}","newestId":50}\n\n`);
+    }
   });
 });
 

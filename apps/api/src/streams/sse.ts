@@ -12,6 +12,8 @@ export interface SseMessage {
 export interface StreamSource {
   /** Stored events after `afterId` that this stream shows, oldest first, at most `limit`. */
   replay(afterId: number, limit: number): Promise<StoredEvent[]>;
+  /** The id of the newest stored event (of any stream): how far behind a resuming client is. */
+  newestId(): Promise<number>;
   readonly live: Observable<StoredEvent>;
   accepts(stored: StoredEvent): boolean;
   render(stored: StoredEvent): Promise<SseMessage[]> | SseMessage[];
@@ -25,6 +27,8 @@ export interface StreamLimits {
   readonly heartbeatMs: number;
   /** A client this far behind is disconnected; it resumes from its Last-Event-ID when it reconnects. */
   readonly maxBufferedBytes: number;
+  /** A client resuming from further back than this many events is sent `resync` instead of what it missed. */
+  readonly replayMaxEvents: number;
 }
 
 const REPLAY_PAGE = 1000;
@@ -82,6 +86,14 @@ export async function serveStream(
   response.on('close', () => finish('client'));
 
   if (lastEventId !== null) {
+    const newest = await source.newestId();
+    if (lastEventId > newest || newest - lastEventId > limits.replayMaxEvents) {
+      // Too far behind to catch up event by event (or an id this log never gave): the client starts over from a
+      // snapshot, and from here on it is sent what comes after the newest event.
+      lastSent = newest;
+      const data = { reason: lastEventId > newest ? 'unknown_event_id' : 'too_far_behind', newestId: newest };
+      response.write(format({ id: newest, event: 'resync', data }));
+    }
     for (;;) {
       const page = await source.replay(lastSent, REPLAY_PAGE);
       for (const stored of page) await send(stored);

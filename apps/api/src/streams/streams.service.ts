@@ -175,6 +175,7 @@ export class StreamsService {
     return {
       live: this.bus.symbol(symbol),
       accepts: ({ event }) => event.symbol === symbol && (event.type === 'trade' || event.type === 'level_changed'),
+      newestId: () => this.newestEventId(),
       replay: (afterId, limit) => this.stored({ symbol, type: { in: ['trade', 'level_changed'] } }, afterId, limit),
       render: ({ id, event }) => {
         if (event.type === 'level_changed') {
@@ -200,6 +201,7 @@ export class StreamsService {
     return {
       live: NEVER,
       accepts: () => false,
+      newestId: () => this.newestEventId(),
       replay: async () => [],
       render: () => [],
       initial: async () =>
@@ -251,6 +253,7 @@ export class StreamsService {
     return {
       live: this.bus.account(accountId),
       accepts: mine,
+      newestId: () => this.newestEventId(),
       replay: async (afterId, limit) => {
         const rows = await this.prisma.$queryRaw<{ id: bigint; payload: EngineEvent }[]>`
           SELECT id, payload FROM engine_events
@@ -282,9 +285,17 @@ export class StreamsService {
     return {
       live: this.bus.events,
       accepts: ({ event }) => event.type === 'trade',
+      newestId: () => this.newestEventId(),
       replay: (afterId, limit) => this.stored({ type: 'trade' }, afterId, limit),
       render: ({ id, event }) => (event.type === 'trade' ? [{ id, event: 'trade', data: tradeView(event) }] : []),
     };
+  }
+
+  private async newestEventId(): Promise<number> {
+    const [row] = await this.prisma.$queryRaw<
+      { newest: bigint }[]
+    >`SELECT COALESCE(max(id), 0) AS newest FROM engine_events`;
+    return Number(row?.newest ?? 0);
   }
 
   private async stored(
