@@ -348,22 +348,17 @@ export class ContractBook {
     this.out.push(event);
   }
 
-  /** The fields an event of the current command starts with, for the events made off the book's hot path. */
-  private envelope() {
-    const command = this.command!;
-    return {
-      schemaVersion: 1 as const,
-      symbol: command.symbol,
-      commandId: command.commandId,
-      traceId: command.traceId,
-      timestamp: command.timestamp,
-      sequence: ++this.sequence,
-    };
-  }
-
+  // The events below are object literals with every field named, as in `sink` (a spread envelope made a rejection
+  // four times as costly).
   private reject(orderId: string, accountId: string, clientOrderId: string | null, reason: RejectReason): void {
+    const c = this.command!;
     this.emit({
-      ...this.envelope(),
+      schemaVersion: 1,
+      symbol: c.symbol,
+      commandId: c.commandId,
+      traceId: c.traceId,
+      timestamp: c.timestamp,
+      sequence: ++this.sequence,
       type: 'order_rejected',
       orderId,
       accountId,
@@ -377,7 +372,12 @@ export class ContractBook {
   /** A placement whose owner's cancel came first: cancelled as asked, without ever resting or trading. */
   private cancelUnplaced(command: PlaceOrderCommand): void {
     this.emit({
-      ...this.envelope(),
+      schemaVersion: 1,
+      symbol: command.symbol,
+      commandId: command.commandId,
+      traceId: command.traceId,
+      timestamp: command.timestamp,
+      sequence: ++this.sequence,
       type: 'order_cancelled',
       orderId: command.orderId,
       accountId: command.accountId,
@@ -390,7 +390,12 @@ export class ContractBook {
   /** A DAY placement recorded before the latest close: expired at once, as the close would have expired it. */
   private expireUnplaced(command: PlaceOrderCommand): void {
     this.emit({
-      ...this.envelope(),
+      schemaVersion: 1,
+      symbol: command.symbol,
+      commandId: command.commandId,
+      traceId: command.traceId,
+      timestamp: command.timestamp,
+      sequence: ++this.sequence,
       type: 'order_expired',
       orderId: command.orderId,
       accountId: command.accountId,
