@@ -351,13 +351,13 @@ export class ContractBook {
   // The events below are object literals with every field named, as in `sink` (a spread envelope made a rejection
   // four times as costly).
   private reject(orderId: string, accountId: string, clientOrderId: string | null, reason: RejectReason): void {
-    const c = this.command!;
+    const command = this.command!;
     this.emit({
       schemaVersion: 1,
-      symbol: c.symbol,
-      commandId: c.commandId,
-      traceId: c.traceId,
-      timestamp: c.timestamp,
+      symbol: command.symbol,
+      commandId: command.commandId,
+      traceId: command.traceId,
+      timestamp: command.timestamp,
       sequence: ++this.sequence,
       type: 'order_rejected',
       orderId,
