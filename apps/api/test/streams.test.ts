@@ -108,6 +108,7 @@ describe('the market stream', () => {
     // The newest stored event of any stream: the client goes on from there.
     expect(resync!.data).toEqual({ reason: 'unknown_event_id', newestId: Number(resync!.id) });
     expect(Number(resync!.id)).toBeGreaterThanOrEqual(ids.at(-1)!);
+    expect(await metricsText()).toMatch(/^api_sse_resyncs_total\{stream="market"\} 1$/m);
   });
 
   it('brings the ticker up to the last trade of a burst', async () => {

@@ -66,6 +66,12 @@ export class ApiMetrics {
     labelNames: ['stream'] as const,
     registers: [this.registry],
   });
+  readonly sseResyncs = new Counter({
+    name: 'api_sse_resyncs_total',
+    help: 'SSE clients told to start over from a snapshot: their resume point was too far back, or not ours',
+    labelNames: ['stream'] as const,
+    registers: [this.registry],
+  });
   readonly eventsLag = new Gauge({
     name: 'api_engine_events_lag',
     help: 'Engine events on the partition not yet ingested',

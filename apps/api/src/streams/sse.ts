@@ -49,6 +49,7 @@ export async function serveStream(
   lastEventId: number | null,
   limits: StreamLimits,
   onClose: (reason: 'client' | 'slow') => void,
+  onResync: () => void = () => undefined,
 ): Promise<void> {
   response.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -93,6 +94,7 @@ export async function serveStream(
       lastSent = newest;
       const data = { reason: lastEventId > newest ? 'unknown_event_id' : 'too_far_behind', newestId: newest };
       response.write(format({ id: newest, event: 'resync', data }));
+      onResync();
     }
     for (;;) {
       const page = await source.replay(lastSent, REPLAY_PAGE);

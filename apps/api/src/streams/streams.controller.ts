@@ -52,10 +52,17 @@ export class StreamsController {
     const resumeAfter = resumePoint(reply);
     reply.hijack();
     this.metrics.sseClients.inc({ stream });
-    await serveStream(reply.raw, source, resumeAfter, this.config.streams, (reason) => {
-      this.metrics.sseClients.dec({ stream });
-      if (reason === 'slow') this.metrics.sseDropped.inc({ stream });
-    });
+    await serveStream(
+      reply.raw,
+      source,
+      resumeAfter,
+      this.config.streams,
+      (reason) => {
+        this.metrics.sseClients.dec({ stream });
+        if (reason === 'slow') this.metrics.sseDropped.inc({ stream });
+      },
+      () => this.metrics.sseResyncs.inc({ stream }),
+    );
   }
 }
 
