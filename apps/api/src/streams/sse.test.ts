@@ -61,13 +61,15 @@ async function streamServer(limits: StreamLimits, log: readonly StoredEvent[] = 
       response,
       {
         replay: (afterId, limit) => Promise.resolve(log.filter((event) => event.id > afterId).slice(0, limit)),
-        newestId: () => Promise.resolve(log.at(-1)?.id ?? 0),
         live: stream.live,
         accepts: () => true,
         render: ({ id }) => [{ id, event: 'level', data: { id, padding: PADDING } }],
         extras: stream.extras,
       },
-      parseLastEventId(request.headers['last-event-id']),
+      {
+        after: parseLastEventId(request.headers['last-event-id']),
+        newestId: () => Promise.resolve(log.at(-1)?.id ?? 0),
+      },
       limits,
       (reason) => stream.closes.push(reason),
     ).then(() => stream.opened++);

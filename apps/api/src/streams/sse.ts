@@ -12,8 +12,6 @@ export interface SseMessage {
 export interface StreamSource {
   /** Stored events after `afterId` that this stream shows, oldest first, at most `limit`. */
   replay(afterId: number, limit: number): Promise<StoredEvent[]>;
-  /** The id of the newest stored event (of any stream): how far behind a resuming client is. */
-  newestId(): Promise<number>;
   readonly live: Observable<StoredEvent>;
   accepts(stored: StoredEvent): boolean;
   render(stored: StoredEvent): Promise<SseMessage[]> | SseMessage[];
@@ -21,6 +19,13 @@ export interface StreamSource {
   initial?(): Promise<SseMessage[]>;
   /** Messages without an id from outside the event log (wallet changes), sent live after the catch-up. */
   readonly extras?: Observable<SseMessage>;
+}
+
+/** Where a client resumes in the event log, and the log's newest id, to tell how far behind that is. */
+export interface ResumePoint {
+  /** The client's Last-Event-ID; null for a client starting live. */
+  readonly after: number | null;
+  newestId(): Promise<number>;
 }
 
 export interface StreamLimits {
@@ -46,7 +51,7 @@ function format(message: SseMessage): string {
 export async function serveStream(
   response: ServerResponse,
   source: StreamSource,
-  lastEventId: number | null,
+  resume: ResumePoint,
   limits: StreamLimits,
   onClose: (reason: 'client' | 'slow') => void,
   onResync: () => void = () => undefined,
@@ -58,6 +63,7 @@ export async function serveStream(
     'x-accel-buffering': 'no',
   });
   response.write('retry: 2000\n\n');
+  const lastEventId = resume.after;
   let lastSent = lastEventId ?? 0;
   let replaying = true;
   const held: StoredEvent[] = [];
@@ -87,7 +93,7 @@ export async function serveStream(
   response.on('close', () => finish('client'));
 
   if (lastEventId !== null) {
-    const newest = await source.newestId();
+    const newest = await resume.newestId();
     if (lastEventId > newest || newest - lastEventId > limits.replayMaxEvents) {
       // Too far behind to catch up event by event (or an id this log never gave): the client starts over from a
       // snapshot, and from here on it is sent what comes after the newest event.

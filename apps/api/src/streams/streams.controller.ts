@@ -49,13 +49,13 @@ export class StreamsController {
   }
 
   private async open(reply: FastifyReply, stream: string, source: StreamSource) {
-    const resumeAfter = resumePoint(reply);
+    const resume = { after: lastEventIdOf(reply), newestId: () => this.streams.newestEventId() };
     reply.hijack();
     this.metrics.sseClients.inc({ stream });
     await serveStream(
       reply.raw,
       source,
-      resumeAfter,
+      resume,
       this.config.streams,
       (reason) => {
         this.metrics.sseClients.dec({ stream });
@@ -71,7 +71,7 @@ export class StreamsController {
  * `lastEventId` query parameter, which a client that had to open a new EventSource (after an error answer, when the
  * API was away) sets itself, since a new EventSource sends no header.
  */
-function resumePoint(reply: FastifyReply): number | null {
+function lastEventIdOf(reply: FastifyReply): number | null {
   const { headers, query } = reply.request;
   const fromQuery = (query as Record<string, unknown> | undefined)?.['lastEventId'];
   return (

@@ -175,7 +175,6 @@ export class StreamsService {
     return {
       live: this.bus.symbol(symbol),
       accepts: ({ event }) => event.symbol === symbol && (event.type === 'trade' || event.type === 'level_changed'),
-      newestId: () => this.newestEventId(),
       replay: (afterId, limit) => this.stored({ symbol, type: { in: ['trade', 'level_changed'] } }, afterId, limit),
       render: ({ id, event }) => {
         if (event.type === 'level_changed') {
@@ -201,7 +200,6 @@ export class StreamsService {
     return {
       live: NEVER,
       accepts: () => false,
-      newestId: () => this.newestEventId(),
       replay: async () => [],
       render: () => [],
       initial: async () =>
@@ -253,7 +251,6 @@ export class StreamsService {
     return {
       live: this.bus.account(accountId),
       accepts: mine,
-      newestId: () => this.newestEventId(),
       replay: async (afterId, limit) => {
         const rows = await this.prisma.$queryRaw<{ id: bigint; payload: EngineEvent }[]>`
           SELECT id, payload FROM engine_events
@@ -285,13 +282,13 @@ export class StreamsService {
     return {
       live: this.bus.events,
       accepts: ({ event }) => event.type === 'trade',
-      newestId: () => this.newestEventId(),
       replay: (afterId, limit) => this.stored({ type: 'trade' }, afterId, limit),
       render: ({ id, event }) => (event.type === 'trade' ? [{ id, event: 'trade', data: tradeView(event) }] : []),
     };
   }
 
-  private async newestEventId(): Promise<number> {
+  /** The id of the newest stored event, of any stream: how far behind a resuming client is. */
+  async newestEventId(): Promise<number> {
     const [row] = await this.prisma.$queryRaw<
       { newest: bigint }[]
     >`SELECT COALESCE(max(id), 0) AS newest FROM engine_events`;
