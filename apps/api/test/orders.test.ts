@@ -261,6 +261,14 @@ describe('cancel and amend', () => {
       body: { price: '35.205' },
     });
     expect([badAmend.status, fields(badAmend.body)]).toEqual([400, ['price']]);
+    const outOfBand = await api.request('PATCH', `/api/orders/${order.orderId}`, {
+      token: trader.apiKey,
+      body: { price: '5000.00' },
+    });
+    expect([outOfBand.status, message(outOfBand.body)]).toEqual([
+      400,
+      'price must be within the price band 1.00 to 1000.00',
+    ]);
     const emptyAmend = await api.request('PATCH', `/api/orders/${order.orderId}`, { token: trader.apiKey, body: {} });
     expect([emptyAmend.status, fields(emptyAmend.body), message(emptyAmend.body)]).toEqual([
       400,

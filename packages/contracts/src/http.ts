@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatCents, formatQuantity, parsePrice, parseQuantity, type DecimalErrorCode } from './decimal.js';
 import { ClientOrderId, InstrumentSymbol } from './ids.js';
-import type { Instrument } from './instruments.js';
+import type { Instrument, PriceBand } from './instruments.js';
 import {
   orderShapeProblems,
   OrderStatus,
@@ -111,6 +111,11 @@ function defaultTimeInForce(type: OrderType): TimeInForce {
 
 type PriceField = 'price' | 'stopPrice';
 
+/** Why a price outside the instrument's band is refused, in the decimals the trader typed. */
+export function outOfBand(band: PriceBand): string {
+  return `must be within the price band ${formatCents(band.min)} to ${formatCents(band.max)}`;
+}
+
 /**
  * Converts a validated request body into integer order fields for one instrument, collecting every field at
  * fault (tick, lot, band, order-type rules) rather than stopping at the first.
@@ -130,7 +135,7 @@ export function toOrderFields(request: PlaceOrderRequest, instrument: Instrument
     }
     const band = instrument.priceBand;
     if (band !== null && (parsed.value < band.min || parsed.value > band.max)) {
-      fieldError(field, 'price_out_of_band', `must be within the price band ${band.min}..${band.max} cents`);
+      fieldError(field, 'price_out_of_band', outOfBand(band));
     }
     return parsed.value;
   };

@@ -49,6 +49,15 @@ describe('PlaceOrderRequest → order fields', () => {
     expect(errors[0]?.message).toContain('price');
   });
 
+  it('names the price band in decimals, as the trader writes prices', () => {
+    const [error] = fieldsAtFault(
+      { symbol: 'PETR4', side: 'buy', type: 'limit', price: '2000.00', quantity: '1' },
+      PETR4,
+    );
+    expect(error).toEqual(expect.objectContaining({ field: 'price', code: 'price_out_of_band' }));
+    expect(error?.message).toBe('price must be within the price band 1.00 to 1000.00');
+  });
+
   it.each([
     [{ price: '2000.00' }, 'price', 'price_out_of_band'],
     [{ price: '0.50' }, 'price', 'price_out_of_band'],

@@ -6,6 +6,7 @@ import {
   parsePrice,
   parseQuantity,
   orderProtection,
+  outOfBand,
   PlaceOrderRequest,
   toOrderFields,
   type FieldError,
@@ -292,7 +293,7 @@ export class OrdersService {
     const price = parsedPrice(text, instrument, errors, field);
     const band = instrument.priceBand;
     if (price !== null && band !== null && (price < band.min || price > band.max)) {
-      errors.push({ field, code: 'price_out_of_band', message: `${field} must be within the price band` });
+      errors.push({ field, code: 'price_out_of_band', message: `${field} ${outOfBand(band)}` });
     }
     return price;
   }
