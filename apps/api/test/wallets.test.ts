@@ -505,3 +505,35 @@ describe('race-free holds', () => {
     expect(await ledger(trader, '?reason=hold&limit=500')).toHaveLength(99);
   });
 });
+
+describe('amending a partly filled order', () => {
+  it('refuses a quantity not above what has filled, and takes one above it', async () => {
+    const seller = await newTrader(api, 'partly-filled-seller');
+    const buyer = await newTrader(api, 'partly-filled-buyer');
+    const sell = await placed(seller, {
+      symbol: 'ITUB4',
+      side: 'sell',
+      type: 'limit',
+      price: '33.00',
+      quantity: '100',
+    });
+    await untilOpen(seller, sell.orderId);
+    await place(buyer, { symbol: 'ITUB4', side: 'buy', type: 'limit', price: '33.00', quantity: '40' });
+    await until(async () => (await readOrder(seller, sell.orderId)).filledQuantity === '40');
+
+    for (const quantity of ['40', '30']) {
+      const refused = await amend(seller, sell.orderId, { quantity });
+      expectFieldError(refused, 'quantity', 'quantity_below_filled');
+      expect(ApiErrorBody.parse(refused.body).message).toBe('quantity must be above the 40 already filled');
+    }
+    expect((await amend(seller, sell.orderId, { quantity: '60' })).status).toBe(202);
+    const amended = await until(async () => {
+      const view = await readOrder(seller, sell.orderId);
+      return view.quantity === '60' && view;
+    });
+    expect(amended).toMatchObject({ status: 'partially_filled', filledQuantity: '40' });
+    expect((await api.request('DELETE', `/api/orders/${sell.orderId}`, { token: seller.apiKey })).status).toBe(202);
+    await until(async () => (await wallet(seller)).positions.some((p) => p.symbol === 'ITUB4' && p.held === '0'));
+    expect(position(await wallet(seller), 'ITUB4')).toMatchObject({ available: '960', held: '0' });
+  });
+});

@@ -191,8 +191,15 @@ export class OrdersService {
     let quantity: number | null = null;
     if (request.quantity !== undefined) {
       const parsed = parseQuantity(request.quantity, instrument.lotSize);
-      if (parsed.ok) quantity = parsed.value;
-      else errors.push({ field: 'quantity', code: parsed.error.code, message: `quantity ${parsed.error.message}` });
+      if (!parsed.ok) {
+        errors.push({ field: 'quantity', code: parsed.error.code, message: `quantity ${parsed.error.message}` });
+      } else if (BigInt(parsed.value) <= BigInt(order.filled_quantity)) {
+        // Known fills are refused here; the engine refuses the same for fills this record has not seen yet.
+        const message = `quantity must be above the ${order.filled_quantity} already filled`;
+        errors.push({ field: 'quantity', code: 'quantity_below_filled', message });
+      } else {
+        quantity = parsed.value;
+      }
     }
     const stopPrice = this.amendedPrice(order, 'stopPrice', request.stopPrice, instrument, errors);
     const trailingOffset = this.amendedDistance(order, request.trailingOffset, instrument, errors);
