@@ -132,6 +132,23 @@ describe('settle', () => {
     expect([...short.balances]).toEqual(before);
   });
 
+  it('settles fills of an order at its old price out of a hold an amend made for fewer shares at a higher one', () => {
+    // 100 at 10.00 amended to 50 at 25.00 holds 50 × 25.00; the old order's 100 fill at 10.00 before the amend lands.
+    const { orders, balances } = fixture(50n, 2500n);
+    const held = orders.get(BUY)!.holdAmount;
+    const outcome = settle([trade(1, 1000, 100)], orders, balances, rates);
+    expect(outcome.unsettled).toEqual([]);
+    // 1,000.00 and a 3 bps taker fee of 0.30 paid; the rest of the hold comes back.
+    expect(balances.get(balanceKey(BUYER, CASH))).toMatchObject({ available: held - 100_030n, held: 0n });
+    expect(balances.get(balanceKey(BUYER, 'PETR4'))).toMatchObject({ available: 100n, costBasis: 100_030n });
+    expect(outcome.ledger.filter((row) => row.accountId === BUYER).map((row) => row.reason)).toEqual([
+      'trade',
+      'fee',
+      'release',
+      'trade',
+    ]);
+  });
+
   it('records but does not settle a trade whose orders it does not know', () => {
     const { balances } = fixture(1n, 3000n);
     const outcome = settle([trade(1, 3000, 1)], new Map(), balances, rates);

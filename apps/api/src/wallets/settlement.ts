@@ -167,7 +167,10 @@ export function settle(
     const notional = quantity * BigInt(trade.price);
     const buyerFee = feeOn(notional, Math.min(buyerIsTaker ? rates.takerBps : rates.makerBps, buy.holdFeeBps));
     const sellerFee = feeOn(notional, Math.min(buyerIsTaker ? rates.makerBps : rates.takerBps, sell.holdFeeBps));
-    const consumed = bigMax(cashHoldFor(quantity, buy.holdPrice, buy.holdFeeBps), notional + buyerFee);
+    // What the order held for these shares, at most what it still holds: an amend that raised the price and cut the
+    // quantity holds the new quantity at the new price, while fills of the old order may still be on their way.
+    const heldFor = cashHoldFor(quantity, buy.holdPrice, buy.holdFeeBps);
+    const consumed = bigMax(heldFor < buy.holdAmount ? heldFor : buy.holdAmount, notional + buyerFee);
     const buyer = { orderId: buy.orderId, tradeId: trade.tradeId, traceId: trade.traceId };
     const seller = { orderId: sell.orderId, tradeId: trade.tradeId, traceId: trade.traceId };
 
