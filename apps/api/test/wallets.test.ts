@@ -137,6 +137,25 @@ describe('holds', () => {
     expect(release).toMatchObject({ availableChange: '300.09', heldChange: '-300.09', orderId: order.orderId });
   });
 
+  it('holds a raised price for the larger quantity while an amend that also cuts it is on its way', async () => {
+    const trader = await newTrader(api, 'raise-and-cut');
+    const order = await placed(trader, {
+      symbol: 'PETR4',
+      side: 'buy',
+      type: 'limit',
+      price: '10.00',
+      quantity: '100',
+    });
+    await untilOpen(trader, order.orderId);
+    expect((await wallet(trader)).cash.held).toBe('1000.30');
+    // 100 at 10.00 may still fill before 50 at 25.00 reaches the book, each fill taking 25.00 a share from the hold.
+    expect((await amend(trader, order.orderId, { price: '25.00', quantity: '50' })).status).toBe(202);
+    expect((await wallet(trader)).cash).toMatchObject({ held: '2500.75', available: '97499.25' });
+    expect((await api.request('DELETE', `/api/orders/${order.orderId}`, { token: trader.apiKey })).status).toBe(202);
+    await until(async () => (await wallet(trader)).cash.held === '0.00');
+    expect((await wallet(trader)).cash.available).toBe('100000.00');
+  });
+
   it('holds shares for a sell', async () => {
     const trader = await newTrader(api, 'share-holder');
     await place(trader, { symbol: 'VALE3', side: 'sell', type: 'limit', price: '70.00', quantity: '400' });

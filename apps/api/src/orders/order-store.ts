@@ -269,14 +269,19 @@ export class OrderStore {
       if (!OPEN_STATUSES.includes(order.status as OrderStatus)) {
         throw new ApiError('order_not_open', `the order is ${order.status}`, { orderId, status: order.status });
       }
-      const remaining = BigInt(change.quantity ?? order.quantity) - BigInt(order.filled_quantity);
+      const filled = BigInt(order.filled_quantity);
+      const remaining = BigInt(change.quantity ?? order.quantity) - filled;
       if (remaining <= 0n) return;
       let holdPrice = order.hold_price === null ? null : BigInt(order.hold_price);
       let required = remaining;
       if (order.side === 'buy') {
         if (holdPrice === null) return;
         if (change.price !== null && BigInt(change.price) > holdPrice) holdPrice = BigInt(change.price);
-        required = cashHoldFor(remaining, holdPrice, order.hold_fee_bps);
+        // Until the engine has the amend, the order as it stands may still fill, each fill taking its shares' hold
+        // at the hold price: a higher price is held for the larger of the old and the new quantity.
+        const oldRemaining = BigInt(order.quantity) - filled;
+        const covered = oldRemaining > remaining ? oldRemaining : remaining;
+        required = cashHoldFor(covered, holdPrice, order.hold_fee_bps);
       }
       const extra = required - BigInt(order.hold_amount);
       if (extra <= 0n) return;
