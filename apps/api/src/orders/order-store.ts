@@ -14,7 +14,7 @@ import { ApiError } from '../errors/api-error.js';
 import { tradingHalted } from '../markets/trading-halts.js';
 import type { HoldPlan } from '../wallets/holds.js';
 import { appendLedger, CASH } from '../wallets/ledger.js';
-import { balanceKey } from '../wallets/settlement.js';
+import { balanceKey, bigMax } from '../wallets/settlement.js';
 import { OPEN_STATUSES, type OrderRow } from './order-view.js';
 import type { RecordedOrder } from './engine-commands.js';
 
@@ -279,8 +279,7 @@ export class OrderStore {
         if (change.price !== null && BigInt(change.price) > holdPrice) holdPrice = BigInt(change.price);
         // Until the engine has the amend, the order as it stands may still fill, each fill taking its shares' hold
         // at the hold price: a higher price is held for the larger of the old and the new quantity.
-        const oldRemaining = BigInt(order.quantity) - filled;
-        const covered = oldRemaining > remaining ? oldRemaining : remaining;
+        const covered = bigMax(BigInt(order.quantity) - filled, remaining);
         required = cashHoldFor(covered, holdPrice, order.hold_fee_bps);
       }
       const extra = required - BigInt(order.hold_amount);

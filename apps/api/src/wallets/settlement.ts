@@ -51,7 +51,8 @@ export class SettlementError extends Error {}
 
 export const balanceKey = (accountId: string, asset: string) => `${accountId}|${asset}`;
 
-const bigMax = (a: bigint, b: bigint) => (a > b ? a : b);
+export const bigMax = (a: bigint, b: bigint) => (a > b ? a : b);
+const bigMin = (a: bigint, b: bigint) => (a < b ? a : b);
 
 /** Events after which an order can never trade again, so whatever it still holds goes back. */
 function finishedOrderId(event: EngineEvent): string | null {
@@ -170,7 +171,7 @@ export function settle(
     // What the order held for these shares, at most what it still holds: an amend that raised the price and cut the
     // quantity holds the new quantity at the new price, while fills of the old order may still be on their way.
     const heldFor = cashHoldFor(quantity, buy.holdPrice, buy.holdFeeBps);
-    const consumed = bigMax(heldFor < buy.holdAmount ? heldFor : buy.holdAmount, notional + buyerFee);
+    const consumed = bigMax(bigMin(heldFor, buy.holdAmount), notional + buyerFee);
     const buyer = { orderId: buy.orderId, tradeId: trade.tradeId, traceId: trade.traceId };
     const seller = { orderId: sell.orderId, tradeId: trade.tradeId, traceId: trade.traceId };
 
