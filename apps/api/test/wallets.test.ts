@@ -77,6 +77,12 @@ async function tradeAt(symbol: string, price: string): Promise<void> {
   await until(async () => (await orderStatus(from, ask.orderId)) === 'filled');
 }
 
+/** One order's ledger entries, oldest first, as [reason, change in what is available]. */
+async function orderLedger(trader: Trader, orderId: string): Promise<Array<[LedgerReason, string]>> {
+  const entries = (await ledger(trader)).filter((entry) => entry.orderId === orderId).reverse();
+  return entries.map((entry) => [entry.reason, entry.availableChange]);
+}
+
 const reasons = (entries: LedgerEntryView[]): LedgerReason[] => entries.map((entry) => entry.reason);
 
 /** A 400 naming this one field, with this code. */
@@ -148,12 +154,59 @@ describe('holds', () => {
     });
     await untilOpen(trader, order.orderId);
     expect((await wallet(trader)).cash.held).toBe('1000.30');
-    // 100 at 10.00 may still fill before 50 at 25.00 reaches the book, each fill taking 25.00 a share from the hold.
+    // 100 at 10.00 may still fill before 50 at 25.00 reaches the book, each fill taking 25.00 a share from the hold:
+    // 2,500.75 is held at once. Once the engine has the amend, 50 at 25.00 is all it needs: 1,250.37.
     expect((await amend(trader, order.orderId, { price: '25.00', quantity: '50' })).status).toBe(202);
-    expect((await wallet(trader)).cash).toMatchObject({ held: '2500.75', available: '97499.25' });
+    await until(async () => (await wallet(trader)).cash.held === '1250.37');
+    expect(await orderLedger(trader, order.orderId)).toEqual([
+      ['hold', '-1000.30'],
+      ['hold', '-1500.45'],
+      ['release', '1250.38'],
+    ]);
     expect((await api.request('DELETE', `/api/orders/${order.orderId}`, { token: trader.apiKey })).status).toBe(202);
     await until(async () => (await wallet(trader)).cash.held === '0.00');
     expect((await wallet(trader)).cash.available).toBe('100000.00');
+  });
+
+  it('gives back what an amend no longer needs: a lower price, a smaller quantity, a refused amend', async () => {
+    const trader = await newTrader(api, 'cut-and-lower');
+    const buy = await placed(trader, { symbol: 'VALE3', side: 'buy', type: 'limit', price: '60.00', quantity: '100' });
+    const sell = await placed(trader, {
+      symbol: 'VALE3',
+      side: 'sell',
+      type: 'limit',
+      price: '90.00',
+      quantity: '300',
+    });
+    await Promise.all([untilOpen(trader, buy.orderId), untilOpen(trader, sell.orderId)]);
+    expect((await wallet(trader)).cash.held).toBe('6001.80');
+    expect((await amend(trader, buy.orderId, { price: '55.00', quantity: '40' })).status).toBe(202);
+    expect((await amend(trader, sell.orderId, { quantity: '120' })).status).toBe(202);
+    // 40 at 55.00 plus the 3 bps fee; 120 shares.
+    await until(async () => (await wallet(trader)).cash.held === '2200.66');
+    await until(async () => position(await wallet(trader), 'VALE3').held === '120');
+    expect(await readOrder(trader, buy.orderId)).toMatchObject({ price: '55.00', quantity: '40' });
+
+    // An amend the engine refuses (a post-only buy raised to take the trader's own 90.00 ask): what the API held for
+    // it comes back once the refusal arrives.
+    const postOnly = { symbol: 'VALE3', side: 'buy', type: 'limit', price: '85.00', quantity: '10', postOnly: true };
+    const passive = await placed(trader, postOnly);
+    await untilOpen(trader, passive.orderId);
+    expect((await amend(trader, passive.orderId, { price: '95.00' })).status).toBe(202);
+    await until(async () => (await ledger(trader, '?reason=release')).length === 3);
+    expect(await orderLedger(trader, passive.orderId)).toEqual([
+      ['hold', '-850.25'],
+      ['hold', '-100.03'],
+      ['release', '100.03'],
+    ]);
+    expect((await api.request('DELETE', `/api/orders/${passive.orderId}`, { token: trader.apiKey })).status).toBe(202);
+    await until(async () => (await orderStatus(trader, passive.orderId)) === 'cancelled');
+
+    // The buy now holds at 55.00: a fill there takes exactly what is left.
+    const seller = await newTrader(api, 'cut-and-lower-seller');
+    await place(seller, { symbol: 'VALE3', side: 'sell', type: 'limit', price: '55.00', quantity: '40' });
+    await until(async () => (await orderStatus(trader, buy.orderId)) === 'filled');
+    expect((await wallet(trader)).cash).toMatchObject({ held: '0.00', available: '97799.56' });
   });
 
   it('holds shares for a sell', async () => {

@@ -121,13 +121,15 @@ WITH orders_before AS (
                         ELSE o.triggered_at END,
     last_sequence = CASE WHEN ${APPLIES} THEN v.last_sequence ELSE o.last_sequence END,
     hold_amount = CASE WHEN v.sets_hold THEN v.hold_amount ELSE o.hold_amount END,
+    hold_price = CASE WHEN v.sets_hold THEN v.hold_price ELSE o.hold_price END,
+    pending_amends = CASE WHEN v.sets_hold THEN v.pending_amends ELSE o.pending_amends END,
     updated_at = now()
   FROM unnest($1::uuid[], $2::int[], $3::bool[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
               $8::bool[], $9::bigint[], $10::bool[], $11::bigint[], $12::bool[], $13::bigint[], $68::bigint[],
-              $69::bigint[], $70::float8[])
+              $69::bigint[], $70::float8[], $71::bigint[], $72::int[])
        AS v(id, last_sequence, only_if_pending, status, status_reason, filled_quantity, quantity,
             sets_price, price, sets_stop_price, stop_price, sets_hold, hold_amount, protection_price, trailing_offset,
-            triggered_ms)
+            triggered_ms, hold_price, pending_amends)
   WHERE o.id = v.id AND (v.sets_hold OR ${APPLIES})
   RETURNING o.id, o.status
 ), status_moves AS (
@@ -198,7 +200,7 @@ export async function writeBatch(tx: PoolClient, writes: BatchWrites): Promise<v
 }
 
 function batchValues(writes: BatchWrites): unknown[] {
-  const holds = new Map(writes.settlement?.holds.map((hold) => [hold.orderId, hold.holdAmount]));
+  const holds = new Map(writes.settlement?.holds.map((hold) => [hold.orderId, hold]));
   const orders = [...new Set([...writes.orders.keys(), ...holds.keys()])]
     .sort()
     .map((id) => ({ id, change: writes.orders.get(id), hold: holds.get(id) }));
@@ -225,7 +227,7 @@ function batchValues(writes: BatchWrites): unknown[] {
       (row) => row.change !== undefined && 'stop_price' in row.change.data,
       (row) => text(row.change?.data.stop_price),
       (row) => row.hold !== undefined,
-      (row) => text(row.hold),
+      (row) => text(row.hold?.holdAmount),
     ]),
     ...columns(writes.candles, [
       (c) => c.symbol,
@@ -273,11 +275,13 @@ function batchValues(writes: BatchWrites): unknown[] {
       (t) => t.lastPrice,
       (t) => t.lastSequence,
     ]),
-    // Added last, so that the parameters before keep their numbers: $68 to $70.
+    // Added last, so that the parameters before keep their numbers: $68 to $72.
     ...columns(orders, [
       (row) => text(row.change?.data.protection_price),
       (row) => text(row.change?.data.trailing_offset),
       (row) => row.change?.data.triggered_at ?? null,
+      (row) => text(row.hold?.holdPrice),
+      (row) => row.hold?.pendingAmends ?? null,
     ]),
   ];
 }

@@ -1,20 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  cashHoldFor,
   formatCents,
   formatQuantity,
   MARKET_PROTECTION_BPS,
   type OrderFields,
   type OrderStatus,
+  type Side,
 } from '@bolsa/contracts';
 import { GroupCommit } from '../database/group-commit.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { ApiError } from '../errors/api-error.js';
 import { tradingHalted } from '../markets/trading-halts.js';
-import type { HoldPlan } from '../wallets/holds.js';
+import { holdAfterAmend, type HoldPlan } from '../wallets/holds.js';
 import { appendLedger, CASH } from '../wallets/ledger.js';
-import { balanceKey, bigMax } from '../wallets/settlement.js';
+import { balanceKey } from '../wallets/settlement.js';
 import { OPEN_STATUSES, type OrderRow } from './order-view.js';
 import type { RecordedOrder } from './engine-commands.js';
 
@@ -238,9 +238,9 @@ export class OrderStore {
   }
 
   /**
-   * Before an amend is sent: if the new price or quantity needs more than the order holds, hold the difference
-   * (422 when it is not available). A smaller need releases nothing until the order is done, because fills of
-   * the old terms may still be on their way.
+   * Before an amend is sent: counts it as on its way, and holds what more its terms need (`holdAfterAmend`; 422
+   * when that is not available). Settlement gives back what is no longer needed once the engine has answered the
+   * last amend on its way.
    */
   async holdForAmend(
     orderId: string,
@@ -251,15 +251,14 @@ export class OrderStore {
       const { rows } = await tx.query<{
         account_id: string;
         status: string;
-        side: string;
-        quantity: string;
+        side: Side;
         filled_quantity: string;
         hold_asset: string;
         hold_amount: string;
         hold_price: string | null;
         hold_fee_bps: number;
       }>(
-        `SELECT account_id, status, side, quantity, filled_quantity, hold_asset, hold_amount, hold_price, hold_fee_bps
+        `SELECT account_id, status, side, filled_quantity, hold_asset, hold_amount, hold_price, hold_fee_bps
            FROM orders WHERE id = $1 FOR UPDATE`,
         [orderId],
       );
@@ -269,21 +268,24 @@ export class OrderStore {
       if (!OPEN_STATUSES.includes(order.status as OrderStatus)) {
         throw new ApiError('order_not_open', `the order is ${order.status}`, { orderId, status: order.status });
       }
-      const filled = BigInt(order.filled_quantity);
-      const remaining = BigInt(change.quantity ?? order.quantity) - filled;
-      if (remaining <= 0n) return;
-      let holdPrice = order.hold_price === null ? null : BigInt(order.hold_price);
-      let required = remaining;
-      if (order.side === 'buy') {
-        if (holdPrice === null) return;
-        if (change.price !== null && BigInt(change.price) > holdPrice) holdPrice = BigInt(change.price);
-        // Until the engine has the amend, the order as it stands may still fill, each fill taking its shares' hold
-        // at the hold price: a higher price is held for the larger of the old and the new quantity.
-        const covered = bigMax(BigInt(order.quantity) - filled, remaining);
-        required = cashHoldFor(covered, holdPrice, order.hold_fee_bps);
-      }
-      const extra = required - BigInt(order.hold_amount);
-      if (extra <= 0n) return;
+      const held = BigInt(order.hold_amount);
+      const hold = holdAfterAmend(
+        {
+          side: order.side,
+          amount: held,
+          price: order.hold_price === null ? null : BigInt(order.hold_price),
+          feeBps: order.hold_fee_bps,
+        },
+        BigInt(order.filled_quantity),
+        change,
+      );
+      const extra = hold.amount - held;
+      await tx.query(
+        `UPDATE orders SET pending_amends = pending_amends + 1, hold_amount = $2::bigint, hold_price = $3
+          WHERE id = $1`,
+        [orderId, String(hold.amount), hold.price === null ? null : String(hold.price)],
+      );
+      if (extra === 0n) return;
       const { rows: balances } = await tx.query<{ available: string; held: string }>(
         `UPDATE balances SET available = available - $3::bigint, held = held + $3::bigint, updated_at = now()
           WHERE account_id = $1 AND asset = $2 AND available >= $3::bigint RETURNING available, held`,
@@ -298,11 +300,6 @@ export class OrderStore {
           change.price !== null && order.side === 'buy' ? 'price' : 'quantity',
         );
       }
-      await tx.query('UPDATE orders SET hold_amount = hold_amount + $2::bigint, hold_price = $3 WHERE id = $1', [
-        orderId,
-        String(extra),
-        holdPrice === null ? null : String(holdPrice),
-      ]);
       await appendLedger(tx, [
         {
           accountId: order.account_id,

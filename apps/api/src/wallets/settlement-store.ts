@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EngineEvent, Side } from '@bolsa/contracts';
+import type { EngineEvent, OrderType, Side } from '@bolsa/contracts';
 import type { PoolClient } from 'pg';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { ApiLogger } from '../observability/logger.js';
@@ -18,8 +18,18 @@ import {
 export interface SettlementWrites {
   readonly outcome: SettlementOutcome;
   readonly balances: ReadonlyArray<{ accountId: string; asset: string; balance: Balance }>;
-  readonly holds: ReadonlyArray<{ orderId: string; holdAmount: bigint }>;
+  readonly holds: ReadonlyArray<OrderHoldWrite>;
 }
+
+/** An order's hold as settlement leaves it, and the amends still on their way. */
+export interface OrderHoldWrite {
+  readonly orderId: string;
+  readonly holdAmount: bigint;
+  readonly holdPrice: bigint | null;
+  readonly pendingAmends: number;
+}
+
+const bigOrNull = (value: string | null) => (value === null ? null : BigInt(value));
 
 /**
  * Runs settlement inside an ingestion transaction: locks the orders and balances a batch touches (orders first,
@@ -65,7 +75,10 @@ export class SettlementStore {
         const [accountId, asset] = key.split('|') as [string, string];
         return { accountId, asset, balance: balances.get(key)! };
       }),
-      holds: [...outcome.changedOrders].map((id) => ({ orderId: id, holdAmount: orders.get(id)!.holdAmount })),
+      holds: [...outcome.changedOrders].map((id) => {
+        const { holdAmount, holdPrice, pendingAmends } = orders.get(id)!;
+        return { orderId: id, holdAmount, holdPrice, pendingAmends };
+      }),
     };
   }
 
@@ -107,12 +120,19 @@ export class SettlementStore {
       hold_amount: string;
       hold_price: string | null;
       hold_fee_bps: number;
+      type: OrderType;
+      quantity: string;
+      filled_quantity: string;
+      price: string | null;
+      protection_price: string | null;
+      pending_amends: number;
       age_ms: number;
     }>({
       // Prepared, like the other statements of an ingestion (see EventIngestion). The age is the database's own
       // clock against the time it recorded, so no other clock or time zone comes into it.
       name: 'ingest_lock_orders',
-      text: `SELECT id, account_id, symbol, side, hold_asset, hold_amount, hold_price, hold_fee_bps,
+      text: `SELECT id, account_id, symbol, side, hold_asset, hold_amount, hold_price, hold_fee_bps, type, quantity,
+                    filled_quantity, price, protection_price, pending_amends,
                     extract(epoch FROM clock_timestamp()::timestamp(3) - created_at)::float8 * 1000 AS age_ms
                FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
       values: [ids],
@@ -128,8 +148,13 @@ export class SettlementStore {
           side: row.side,
           holdAsset: row.hold_asset,
           holdAmount: BigInt(row.hold_amount),
-          holdPrice: row.hold_price === null ? null : BigInt(row.hold_price),
+          holdPrice: bigOrNull(row.hold_price),
           holdFeeBps: row.hold_fee_bps,
+          orderType: row.type,
+          remaining: BigInt(row.quantity) - BigInt(row.filled_quantity),
+          price: bigOrNull(row.price),
+          protectionPrice: bigOrNull(row.protection_price),
+          pendingAmends: row.pending_amends,
         },
       ]),
     );

@@ -27,6 +27,27 @@ function trade(sequence: number, price: number, quantity: number): EngineEvent {
   } as EngineEvent;
 }
 
+function amended(
+  sequence: number,
+  orderId: string,
+  terms: { quantity: number; price: number },
+  change: 'amended' | 'decremented' = 'amended',
+): EngineEvent {
+  return {
+    ...base,
+    sequence,
+    type: 'order_updated',
+    change,
+    orderId,
+    accountId: orderId === BUY ? BUYER : SELLER,
+    filledQuantity: 0,
+    price: terms.price,
+    stopPrice: null,
+    quantity: terms.quantity,
+    remainingQuantity: terms.quantity,
+  } as EngineEvent;
+}
+
 function fixture(buyQuantity: bigint, limit: bigint) {
   const orders = new Map<string, HeldOrder>([
     [
@@ -40,6 +61,11 @@ function fixture(buyQuantity: bigint, limit: bigint) {
         holdAmount: cashHoldFor(buyQuantity, limit, 3),
         holdPrice: limit,
         holdFeeBps: 3,
+        orderType: 'limit',
+        remaining: buyQuantity,
+        price: limit,
+        protectionPrice: null,
+        pendingAmends: 0,
       },
     ],
     [
@@ -53,6 +79,11 @@ function fixture(buyQuantity: bigint, limit: bigint) {
         holdAmount: 100n,
         holdPrice: null,
         holdFeeBps: 3,
+        orderType: 'limit',
+        remaining: 100n,
+        price: 2990n,
+        protectionPrice: null,
+        pendingAmends: 0,
       },
     ],
   ]);
@@ -147,6 +178,65 @@ describe('settle', () => {
       'release',
       'trade',
     ]);
+  });
+
+  it('gives back what an amend cut once the engine has it and no other amend is on its way', () => {
+    const { orders, balances } = fixture(100n, 3000n);
+    const buy = orders.get(BUY)!;
+    buy.pendingAmends = 2;
+    const first = settle([amended(2, BUY, { quantity: 60, price: 3000 })], orders, balances, rates);
+    // A second amend is still on its way (it may ask for more again): nothing comes back yet.
+    expect(first.ledger).toEqual([]);
+    expect(buy).toMatchObject({ pendingAmends: 1, holdAmount: cashHoldFor(100n, 3000n, 3), remaining: 60n });
+    expect(first.changedOrders).toEqual(new Set([BUY]));
+
+    const second = settle([amended(3, BUY, { quantity: 40, price: 3000 })], orders, balances, rates);
+    const released = cashHoldFor(100n, 3000n, 3) - cashHoldFor(40n, 3000n, 3);
+    expect(second.ledger.map((row) => [row.reason, row.availableChange])).toEqual([['release', released]]);
+    expect(buy).toMatchObject({ pendingAmends: 0, holdAmount: cashHoldFor(40n, 3000n, 3) });
+    expect(balances.get(balanceKey(BUYER, CASH))).toMatchObject({ available: released, held: buy.holdAmount });
+  });
+
+  it("lowers a buy's hold price with its limit, so later fills take their shares' hold at the new price", () => {
+    const { orders, balances } = fixture(100n, 3000n);
+    orders.get(BUY)!.pendingAmends = 1;
+    settle([amended(2, BUY, { quantity: 100, price: 2000 }), trade(3, 2000, 100)], orders, balances, rates);
+    // 2,000.00 and a 0.60 fee paid; nothing left held, nothing lost.
+    expect(balances.get(balanceKey(BUYER, CASH))).toEqual({
+      available: cashHoldFor(100n, 3000n, 3) - 200_060n,
+      held: 0n,
+      costBasis: 0n,
+    });
+    expect(orders.get(BUY)).toMatchObject({ holdAmount: 0n, holdPrice: 2000n });
+  });
+
+  it('gives back what an amend the engine refused had held', () => {
+    // 100 at 30.00 holding for 50.00, since an amend to 50.00 is on its way; the engine refuses it.
+    const { orders, balances } = fixture(100n, 5000n);
+    Object.assign(orders.get(BUY)!, { pendingAmends: 1, price: 3000n });
+    const refused = {
+      ...base,
+      sequence: 2,
+      type: 'order_rejected',
+      orderId: BUY,
+      accountId: BUYER,
+      clientOrderId: null,
+      commandType: 'amend_order',
+      reason: 'trading_halted',
+      message: 'halted',
+    } as unknown as EngineEvent;
+    const outcome = settle([refused], orders, balances, rates);
+    expect(outcome.ledger.map((row) => row.availableChange)).toEqual([
+      cashHoldFor(100n, 5000n, 3) - cashHoldFor(100n, 3000n, 3),
+    ]);
+    expect(orders.get(BUY)).toMatchObject({ pendingAmends: 0, holdPrice: 3000n });
+  });
+
+  it('gives back the shares self-trade prevention took off a sell', () => {
+    const { orders, balances } = fixture(10n, 3000n);
+    settle([amended(2, SELL, { quantity: 60, price: 2990 }, 'decremented')], orders, balances, rates);
+    expect(balances.get(balanceKey(SELLER, 'PETR4'))).toMatchObject({ available: 40n, held: 60n });
+    expect(orders.get(SELL)!.holdAmount).toBe(60n);
   });
 
   it('records but does not settle a trade whose orders it does not know', () => {

@@ -1,4 +1,4 @@
-import { cashHoldFor, feeOn, type EngineEvent, type LedgerReason, type Side } from '@bolsa/contracts';
+import { cashHoldFor, feeOn, type EngineEvent, type LedgerReason, type OrderType, type Side } from '@bolsa/contracts';
 import { CASH, EXCHANGE_ACCOUNT_ID, type LedgerRow } from './ledger.js';
 
 type Trade = Extract<EngineEvent, { type: 'trade' }>;
@@ -17,8 +17,17 @@ export interface HeldOrder {
   readonly side: Side;
   readonly holdAsset: string;
   holdAmount: bigint;
-  readonly holdPrice: bigint | null;
+  holdPrice: bigint | null;
   readonly holdFeeBps: number;
+  readonly orderType: OrderType;
+  /** Shares still to fill, as the events so far leave it. */
+  remaining: bigint;
+  /** Its limit price; null for market and stop-market orders. */
+  price: bigint | null;
+  /** A market or stop-market order's protection price, if it has one. */
+  protectionPrice: bigint | null;
+  /** Amends the API sent and the engine has not answered yet. */
+  pendingAmends: number;
 }
 
 export interface Balance {
@@ -68,6 +77,25 @@ function finishedOrderId(event: EngineEvent): string | null {
   }
 }
 
+/** The engine's answer to an amend: it took it, or refused it. */
+const answersAmend = (event: EngineEvent) =>
+  (event.type === 'order_updated' && event.change === 'amended') ||
+  (event.type === 'order_rejected' && event.commandType === 'amend_order');
+
+/**
+ * Events after which an order may need less than it holds: an amend answered (the last one on its way leaves the
+ * order on terms the engine has confirmed), or a quantity cut by self-trade prevention.
+ */
+function resizedOrderId(event: EngineEvent): string | null {
+  if (event.type === 'order_updated') {
+    return event.change === 'amended' || event.change === 'decremented' ? event.orderId : null;
+  }
+  return event.type === 'order_rejected' && event.commandType === 'amend_order' ? event.orderId : null;
+}
+
+/** The order whose hold an event other than a trade may change. */
+const heldOrderId = (event: EngineEvent) => finishedOrderId(event) ?? resizedOrderId(event);
+
 /** The orders whose holds a batch of events touches. */
 export function ordersInvolved(events: readonly EngineEvent[]): Set<string> {
   const ids = new Set<string>();
@@ -76,7 +104,7 @@ export function ordersInvolved(events: readonly EngineEvent[]): Set<string> {
       ids.add(event.makerOrderId);
       ids.add(event.takerOrderId);
     } else {
-      const id = finishedOrderId(event);
+      const id = heldOrderId(event);
       if (id !== null) ids.add(id);
     }
   }
@@ -99,7 +127,7 @@ export function balancesInvolved(
       add(EXCHANGE_ACCOUNT_ID, CASH);
       continue;
     }
-    const order = orders.get(finishedOrderId(event) ?? '');
+    const order = orders.get(heldOrderId(event) ?? '');
     if (order !== undefined) add(order.accountId, order.holdAsset);
   }
   return [...keys.values()];
@@ -226,21 +254,60 @@ export function settle(
     });
   };
 
+  const release = (order: HeldOrder, amount: bigint, traceId: string) => {
+    order.holdAmount -= amount;
+    outcome.changedOrders.add(order.orderId);
+    change(order.accountId, order.holdAsset, 'release', amount, -amount, {
+      orderId: order.orderId,
+      tradeId: null,
+      traceId,
+    });
+  };
+
   for (const event of events) {
     if (event.type === 'trade') {
       settleTrade(event);
       continue;
     }
-    const order = orders.get(finishedOrderId(event) ?? '');
-    if (order === undefined || order.holdAmount === 0n) continue;
-    const released = order.holdAmount;
-    order.holdAmount = 0n;
-    outcome.changedOrders.add(order.orderId);
-    change(order.accountId, order.holdAsset, 'release', released, -released, {
-      orderId: order.orderId,
-      tradeId: null,
-      traceId: event.traceId,
-    });
+    if (event.type === 'order_updated') follow(orders.get(event.orderId), event);
+    const finished = orders.get(finishedOrderId(event) ?? '');
+    if (finished !== undefined) {
+      if (finished.holdAmount > 0n) release(finished, finished.holdAmount, event.traceId);
+      continue;
+    }
+    const resized = orders.get(resizedOrderId(event) ?? '');
+    if (resized === undefined) continue;
+    if (answersAmend(event)) {
+      resized.pendingAmends = Math.max(0, resized.pendingAmends - 1);
+      outcome.changedOrders.add(resized.orderId);
+    }
+    if (resized.pendingAmends > 0) continue;
+    const excess = resized.holdAmount - holdNeeded(resized);
+    if (excess > 0n) release(resized, excess, event.traceId);
   }
   return outcome;
+}
+
+/** Keeps an order's terms as the engine reports them. */
+function follow(order: HeldOrder | undefined, event: Extract<EngineEvent, { type: 'order_updated' }>): void {
+  if (order === undefined) return;
+  order.remaining = BigInt(event.remainingQuantity);
+  order.price = event.price === null ? null : BigInt(event.price);
+  if (event.protectionPrice !== undefined && event.protectionPrice !== null) {
+    order.protectionPrice = BigInt(event.protectionPrice);
+  }
+}
+
+/**
+ * What an order needs to hold on the terms the engine last confirmed, with no amend on its way: its remaining
+ * shares, or for a buy their cost at its limit (or protection) price, if that is below the price held so far. A
+ * buy's hold price is lowered with it, so that each later fill takes its shares' hold at that price.
+ */
+function holdNeeded(order: HeldOrder): bigint {
+  if (order.side === 'sell') return order.remaining;
+  if (order.holdPrice === null) return order.holdAmount;
+  const limited = order.orderType === 'limit' || order.orderType === 'stop_limit';
+  const price = limited ? order.price : order.protectionPrice;
+  if (price !== null && price < order.holdPrice) order.holdPrice = price;
+  return cashHoldFor(order.remaining, order.holdPrice, order.holdFeeBps);
 }
