@@ -209,6 +209,29 @@ describe('holds', () => {
     expect((await wallet(trader)).cash).toMatchObject({ held: '0.00', available: '97799.56' });
   });
 
+  it('holds for every amend on its way: a larger quantity, then a higher price for it', async () => {
+    const trader = await newTrader(api, 'two-amends');
+    const order = await placed(trader, {
+      symbol: 'ITUB4',
+      side: 'buy',
+      type: 'limit',
+      price: '10.00',
+      quantity: '100',
+    });
+    await untilOpen(trader, order.orderId);
+    // Sent together: the second amend names no quantity, so it is for whatever quantity the order has when it lands.
+    const [more, higher] = await Promise.all([
+      amend(trader, order.orderId, { quantity: '200' }),
+      amend(trader, order.orderId, { price: '25.00' }),
+    ]);
+    expect([more.status, higher.status]).toEqual([202, 202]);
+    // 200 at 25.00 plus the 3 bps fee, held from the second amend on, and all of it still needed once both land.
+    expect((await wallet(trader)).cash.held).toBe('5001.50');
+    await until(async () => (await readOrder(trader, order.orderId)).price === '25.00');
+    await until(async () => (await readOrder(trader, order.orderId)).quantity === '200');
+    expect((await wallet(trader)).cash.held).toBe('5001.50');
+  });
+
   it('holds shares for a sell', async () => {
     const trader = await newTrader(api, 'share-holder');
     await place(trader, { symbol: 'VALE3', side: 'sell', type: 'limit', price: '70.00', quantity: '400' });
