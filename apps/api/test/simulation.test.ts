@@ -92,7 +92,7 @@ describe('a randomized trading session through the real pipeline', () => {
           const target = live.splice(Math.floor(random() * live.length), 1)[0]!;
           request = `DELETE /api/orders/${target.orderId}`;
           answer = await api.request('DELETE', `/api/orders/${target.orderId}`, { token: target.token });
-        } else if (roll < 0.22 && live.length > 0) {
+        } else if (roll < 0.3 && live.length > 0) {
           const target = pick(live);
           const body =
             random() < 0.5 && target.priced
@@ -100,7 +100,7 @@ describe('a randomized trading session through the real pipeline', () => {
               : { quantity: String(between(1, 60)) };
           request = `PATCH /api/orders/${target.orderId} ${JSON.stringify(body)}`;
           answer = await api.request('PATCH', `/api/orders/${target.orderId}`, { token: target.token, body });
-        } else if (roll < 0.25) {
+        } else if (roll < 0.33) {
           const path = random() < 0.6 ? '/api/me/deposits' : '/api/me/withdrawals';
           const amount = formatCents(between(100, 500_000));
           request = `POST ${path} ${amount}`;
@@ -259,6 +259,17 @@ describe('a randomized trading session through the real pipeline', () => {
        WHERE b.available <> COALESCE(s.a, 0) OR b.held <> COALESCE(s.h, 0)
           OR (last.available_after IS NOT NULL AND (last.available_after <> b.available OR last.held_after <> b.held))`);
       expect(replay.rows).toEqual([]);
+
+      // 6. Every fill was covered by what its order held: none took from what its account had free.
+      expect(
+        await count(`SELECT count(*) AS n FROM ledger_entries WHERE reason = 'hold' AND trade_id IS NOT NULL`),
+      ).toBe(0);
+      // 7. A live sell with no amend on its way holds its remaining shares, no more: what amends cut came back.
+      expect(
+        await count(`SELECT count(*) AS n FROM orders WHERE side = 'sell' AND pending_amends = 0
+                       AND status IN ('pending', 'open', 'partially_filled')
+                       AND hold_amount <> quantity - filled_quantity`),
+      ).toBe(0);
     },
   );
 });
