@@ -4,6 +4,7 @@ import { ClientOrderId, InstrumentSymbol } from './ids.js';
 import type { Instrument, PriceBand } from './instruments.js';
 import {
   orderShapeProblems,
+  type ShapeProblem,
   OrderStatus,
   OrderType,
   RejectReason,
@@ -122,8 +123,11 @@ export function outOfBand(band: PriceBand): string {
  */
 export function toOrderFields(request: PlaceOrderRequest, instrument: Instrument): Result<OrderFields, FieldError[]> {
   const errors: FieldError[] = [];
-  const fieldError = (field: string, code: DecimalErrorCode | 'price_out_of_band' | 'invalid', message: string) =>
-    errors.push({ field, code, message: `${field} ${message}` });
+  const fieldError = (
+    field: string,
+    code: DecimalErrorCode | ShapeProblem['code'] | 'price_out_of_band',
+    message: string,
+  ) => errors.push({ field, code, message: `${field} ${message}` });
 
   const priced = (field: PriceField): number | null => {
     const text = request[field];
@@ -162,7 +166,7 @@ export function toOrderFields(request: PlaceOrderRequest, instrument: Instrument
     hasTrailingOffset: request.trailingOffset !== undefined,
     postOnly,
   });
-  for (const problem of shapeProblems) fieldError(problem.field, 'invalid', problem.message);
+  for (const problem of shapeProblems) fieldError(problem.field, problem.code, problem.message);
 
   if (errors.length > 0 || !quantity.ok) return err(errors);
   return ok({

@@ -70,6 +70,8 @@ export interface OrderShape {
 
 export interface ShapeProblem {
   readonly field: 'price' | 'stopPrice' | 'trailingOffset' | 'protectionPrice' | 'timeInForce' | 'postOnly';
+  /** `required`: the order type needs the field; `not_allowed`: it does not take it, or not this value. */
+  readonly code: 'required' | 'not_allowed';
   readonly message: string;
 }
 
@@ -77,28 +79,26 @@ export function orderShapeProblems(shape: OrderShape): ShapeProblem[] {
   const problems: ShapeProblem[] = [];
   const needsPrice = shape.orderType === 'limit' || shape.orderType === 'stop_limit';
   const isStop = shape.orderType === 'stop_limit' || shape.orderType === 'stop_market';
-  if (needsPrice && !shape.hasPrice) problems.push({ field: 'price', message: `is required for ${shape.orderType}` });
-  if (!needsPrice && shape.hasPrice)
-    problems.push({ field: 'price', message: `is not allowed for ${shape.orderType}` });
-  if (isStop && !shape.hasStopPrice)
-    problems.push({ field: 'stopPrice', message: `is required for ${shape.orderType}` });
-  if (!isStop && shape.hasStopPrice) {
-    problems.push({ field: 'stopPrice', message: `is not allowed for ${shape.orderType}` });
-  }
-  if (!isStop && shape.hasTrailingOffset) {
-    problems.push({ field: 'trailingOffset', message: 'is only allowed for stop orders' });
-  }
+  const required = (field: 'price' | 'stopPrice') =>
+    problems.push({ field, code: 'required', message: `is required for ${shape.orderType}` });
+  const notAllowed = (field: ShapeProblem['field'], message: string) =>
+    problems.push({ field, code: 'not_allowed', message });
+  if (needsPrice && !shape.hasPrice) required('price');
+  if (!needsPrice && shape.hasPrice) notAllowed('price', `is not allowed for ${shape.orderType}`);
+  if (isStop && !shape.hasStopPrice) required('stopPrice');
+  if (!isStop && shape.hasStopPrice) notAllowed('stopPrice', `is not allowed for ${shape.orderType}`);
+  if (!isStop && shape.hasTrailingOffset) notAllowed('trailingOffset', 'is only allowed for stop orders');
   if (shape.hasProtectionPrice === true && shape.orderType !== 'market' && shape.orderType !== 'stop_market') {
-    problems.push({ field: 'protectionPrice', message: 'is only for market orders' });
+    notAllowed('protectionPrice', 'is only for market orders');
   }
   if (shape.orderType === 'market' && shape.timeInForce !== 'IOC' && shape.timeInForce !== 'FOK') {
-    problems.push({ field: 'timeInForce', message: 'market orders are IOC or FOK' });
+    notAllowed('timeInForce', 'market orders are IOC or FOK');
   }
   if (isStop && shape.timeInForce !== 'GTC' && shape.timeInForce !== 'DAY') {
-    problems.push({ field: 'timeInForce', message: 'stop orders wait for their trigger: GTC or DAY' });
+    notAllowed('timeInForce', 'stop orders wait for their trigger: GTC or DAY');
   }
   if (shape.postOnly && (shape.orderType !== 'limit' || shape.timeInForce === 'IOC' || shape.timeInForce === 'FOK')) {
-    problems.push({ field: 'postOnly', message: 'is only allowed for resting (GTC or DAY) limit orders' });
+    notAllowed('postOnly', 'is only allowed for resting (GTC or DAY) limit orders');
   }
   return problems;
 }

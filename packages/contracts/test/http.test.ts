@@ -44,7 +44,7 @@ describe('PlaceOrderRequest → order fields', () => {
     expect(errors.map(({ field, code }) => [field, code])).toEqual([
       ['price', 'too_precise'],
       ['quantity', 'exponent'],
-      ['stopPrice', 'invalid'],
+      ['stopPrice', 'not_allowed'],
     ]);
     expect(errors[0]?.message).toContain('price');
   });
@@ -62,10 +62,11 @@ describe('PlaceOrderRequest → order fields', () => {
     [{ price: '2000.00' }, 'price', 'price_out_of_band'],
     [{ price: '0.50' }, 'price', 'price_out_of_band'],
     [{ quantity: '150' }, 'quantity', 'off_lot'],
-    [{ price: undefined }, 'price', 'invalid'],
-    [{ type: 'market', timeInForce: 'GTC', price: undefined }, 'timeInForce', 'invalid'],
-    [{ postOnly: true, timeInForce: 'IOC' }, 'postOnly', 'invalid'],
-    [{ trailingOffset: '0.10' }, 'trailingOffset', 'invalid'],
+    [{ price: undefined }, 'price', 'required'],
+    [{ type: 'stop_limit', price: '35.12' }, 'stopPrice', 'required'],
+    [{ type: 'market', timeInForce: 'GTC', price: undefined }, 'timeInForce', 'not_allowed'],
+    [{ postOnly: true, timeInForce: 'IOC' }, 'postOnly', 'not_allowed'],
+    [{ trailingOffset: '0.10' }, 'trailingOffset', 'not_allowed'],
   ])('rejects %j at %s (%s)', (change, field, code) => {
     const body = { symbol: 'PETR4', side: 'buy', type: 'limit', price: '35.12', quantity: '100', ...change };
     expect(fieldsAtFault(body, { ...PETR4, lotSize: 100 })).toContainEqual(expect.objectContaining({ field, code }));
