@@ -111,7 +111,7 @@ describe('the home broker and the admin panel in a browser', () => {
 
     // A market buy shows its protection price (10% above PETR4's reference price, 38,00, before its first trade) and
     // what it sets aside (its quantity at that price, plus the fee); when that is more than the cash, the API's
-    // refusal says why.
+    // refusal says so, in Portuguese, with both amounts.
     const buyerTicket = buyer.page.getByTestId('order-ticket');
     await buyerTicket.getByLabel('Tipo').selectOption('market');
     await buyerTicket.getByLabel('Quantidade', { exact: true }).fill('2500');
@@ -122,7 +122,7 @@ describe('the home broker and the admin panel in a browser', () => {
     await buyerTicket.getByLabel('Quantidade', { exact: true }).press('Enter');
     await expect
       .poll(() => buyer.page.getByTestId('ticket-quantity-error').textContent())
-      .toMatch(/its quantity at 41\.80, its protection price/);
+      .toBe('Saldo insuficiente: a ordem precisa de R$\u00a0104.531,35 e há R$\u00a0102.500,00 disponíveis.');
     await buyerTicket.getByLabel('Tipo').selectOption('limit');
     await expect(buyerTicket.getByTestId('ticket-hold').count()).resolves.toBe(0);
 
@@ -130,10 +130,12 @@ describe('the home broker and the admin panel in a browser', () => {
     await ticket(seller.page, 'Vender', '40,005', '10');
     await expect
       .poll(() => seller.page.getByTestId('ticket-price-error').textContent())
-      .toMatch(/casas decimais|decimal places/);
+      .toBe('Use no máximo 2 casas decimais.');
     // …and so is the API's refusal: more shares than the seller has.
     await ticket(seller.page, 'Vender', '40,00', '5000');
-    await expect.poll(() => seller.page.getByTestId('ticket-quantity-error').textContent()).toMatch(/PETR4 shares/);
+    await expect
+      .poll(() => seller.page.getByTestId('ticket-quantity-error').textContent())
+      .toMatch(/^Ações PETR4 insuficientes: a ordem precisa de 5\.000 e há [\d.]+ livres\.$/);
 
     // The seller's limit order rests and shows among the open orders and in the book.
     await ticket(seller.page, 'Vender', '40,00', '10');

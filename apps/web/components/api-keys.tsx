@@ -2,8 +2,16 @@
 import type { ApiKeyView, CreatedApiKey } from '@bolsa/contracts';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiFailure } from '../lib/api';
+import { failureText } from '../lib/error-text';
 import { Field } from './field';
 import { useRequiredAccount } from './session';
+
+/** The API's codes for a key's label, in the trader's words. */
+const LABEL_CODES: Readonly<Record<string, string>> = {
+  too_small: 'Dê um nome à chave.',
+  too_big: 'No máximo 60 caracteres.',
+  too_many_keys: 'Limite de chaves ativas atingido: revogue uma antes.',
+};
 
 /** Create (the secret is shown once), list and revoke API keys. */
 export function ApiKeys() {
@@ -27,7 +35,9 @@ export function ApiKeys() {
       form.reset();
       setVersion((n) => n + 1);
     } catch (failure) {
-      setError(failure instanceof ApiFailure ? (failure.fields[0]?.message ?? failure.message) : 'falhou');
+      if (!(failure instanceof ApiFailure)) return setError('A corretora não respondeu; tente de novo.');
+      const field = failure.fields[0];
+      setError(field === undefined ? failureText(failure) : (LABEL_CODES[field.code] ?? field.message));
     }
   }
 

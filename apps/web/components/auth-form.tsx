@@ -1,12 +1,23 @@
 'use client';
-import type { SessionView } from '@bolsa/contracts';
+import type { FieldError, SessionView } from '@bolsa/contracts';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { api, ApiFailure } from '../lib/api';
-import { fieldMessages } from '../lib/ticket';
+import { failureText } from '../lib/error-text';
 import { Field } from './field';
 import { useSession } from './session';
+
+/** A field the API refused, in the trader's words (the API's own text for a code not listed). */
+function authFieldText(field: FieldError, mode: 'login' | 'signup'): string {
+  if (field.code === 'too_big') return 'Longo demais.';
+  if (field.code === 'invalid_format' && field.field === 'email')
+    return 'Informe um e-mail válido, como nome@exemplo.com.';
+  if (field.code !== 'too_small') return field.message;
+  if (field.field === 'name') return 'Informe seu nome.';
+  if (field.field === 'email') return 'Informe seu e-mail.';
+  return mode === 'signup' ? 'Use pelo menos 10 caracteres.' : 'Informe a senha.';
+}
 
 /** Log in or sign up; the API's field errors are shown on the fields. */
 export function AuthForm({ mode }: { mode: 'login' | 'signup' }) {
@@ -35,8 +46,10 @@ export function AuthForm({ mode }: { mode: 'login' | 'signup' }) {
       router.push(next !== null && next.startsWith('/') ? next : '/trade/PETR4');
     } catch (error) {
       if (error instanceof ApiFailure) {
-        setErrors(fieldMessages(error.fields));
-        setMessage(error.fields.length === 0 ? error.message : null);
+        const byField: Record<string, string> = {};
+        for (const field of error.fields) byField[field.field] ??= authFieldText(field, mode);
+        setErrors(byField);
+        setMessage(error.fields.length === 0 ? failureText(error) : null);
       } else {
         setMessage('Não foi possível falar com o servidor.');
       }

@@ -2,6 +2,7 @@
 import type { ClosedDayView } from '@bolsa/contracts';
 import { useState } from 'react';
 import { api, ApiFailure } from '../lib/api';
+import { failureText } from '../lib/error-text';
 
 /** Closes the trading day now (every DAY order expires), after a second click to confirm. */
 export function EndOfDayButton() {
@@ -20,7 +21,7 @@ export function EndOfDayButton() {
       const closed = await api<ClosedDayView>('POST', '/api/admin/end-of-day');
       setNotice(`Pregão de ${closed.tradingDay.split('-').reverse().join('/')} encerrado: ordens do dia expiram.`);
     } catch (error) {
-      setNotice(error instanceof ApiFailure ? error.message : 'Não foi possível encerrar o pregão.');
+      setNotice(error instanceof ApiFailure ? failureText(error) : 'Não foi possível encerrar o pregão.');
     } finally {
       setBusy(false);
     }

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { api, ApiFailure } from '../lib/api';
 import { centsOf, decimalInput, formatBRL, formatPrice, formatQuantity, formatTime, signTone } from '../lib/format';
 import { orderStatusText } from '../lib/order-status';
-import { fieldMessages } from '../lib/ticket';
+import { answerFieldTexts, failureText } from '../lib/error-text';
 
 type Tab = 'open' | 'done' | 'trades';
 const TYPE: Record<string, string> = {
@@ -76,9 +76,9 @@ export function MyOrders({ version }: { version: number }) {
       setErrors({});
       setRefresh((n) => n + 1);
     } catch (error) {
-      setErrors(
-        error instanceof ApiFailure ? { ...fieldMessages(error.fields), form: error.message } : { form: 'falhou' },
-      );
+      if (!(error instanceof ApiFailure)) return setErrors({ form: 'A corretora não respondeu; tente de novo.' });
+      const byField = answerFieldTexts(error, { filled: original?.filledQuantity }, true);
+      setErrors({ ...byField, form: failureText(error) });
     }
   }
 

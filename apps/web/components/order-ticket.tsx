@@ -11,11 +11,11 @@ import {
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../lib/api';
 import { AttemptKeys, isAnswer } from '../lib/attempt-keys';
+import { answerFieldTexts, failureText } from '../lib/error-text';
 import { formatBRL, formatQuantity } from '../lib/format';
 import {
   checkTicket,
   estimate,
-  fieldMessages,
   firesAtOnce,
   needsPrice,
   needsStop,
@@ -122,12 +122,12 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
     } catch (error) {
       if (isAnswer(error)) {
         attempts.answered();
-        const byField = fieldMessages(error.fields);
+        const byField = answerFieldTexts(error, { rules: instrument });
         if (error.code === 'insufficient_funds' || error.code === 'insufficient_shares') {
-          byField['quantity'] ??= error.message;
+          byField['quantity'] ??= failureText(error);
         }
         setErrors(byField);
-        if (Object.keys(byField).length === 0) setNotice({ ok: false, text: error.message });
+        if (Object.keys(byField).length === 0) setNotice({ ok: false, text: failureText(error) });
       } else {
         // Sent again, the order goes with the same Idempotency-Key: if the first one arrived, it is not placed twice.
         setNotice({ ok: false, text: 'A corretora não confirmou a ordem. Enviar de novo não a duplica.' });

@@ -1,6 +1,7 @@
 'use client';
 import { useState, type FormEvent } from 'react';
 import { api, ApiFailure } from '../lib/api';
+import { failureText } from '../lib/error-text';
 import { Field } from './field';
 
 /** The API's field errors in the trader's words where its codes say enough. */
@@ -48,7 +49,10 @@ export function PasswordForm() {
           ...(next === undefined ? {} : { 'new-password': next }),
         });
       } else {
-        setMessage({ ok: false, text: failure instanceof ApiFailure ? failure.message : 'Não foi possível alterar.' });
+        setMessage({
+          ok: false,
+          text: failure instanceof ApiFailure ? failureText(failure) : 'Não foi possível alterar.',
+        });
       }
     } finally {
       setBusy(false);

@@ -1,6 +1,7 @@
 'use client';
 import { useState } from 'react';
 import { api, ApiFailure } from '../lib/api';
+import { failureText } from '../lib/error-text';
 import { useTickers } from '../lib/use-tickers';
 
 /** What the switch for all instruments at once stands for in `confirming`. */
@@ -25,7 +26,7 @@ export function TradingControls() {
     try {
       await api('POST', `${path}/${halt ? 'halt' : 'resume'}`);
     } catch (error) {
-      setFailure(error instanceof ApiFailure ? error.message : 'Não foi possível falar com a API.');
+      setFailure(error instanceof ApiFailure ? failureText(error) : 'Não foi possível falar com a API.');
     }
   }
   const all = [...(tickers?.values() ?? [])];

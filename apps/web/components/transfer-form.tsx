@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiFailure } from '../lib/api';
 import { AttemptKeys, isAnswer } from '../lib/attempt-keys';
+import { failureText, fieldText } from '../lib/error-text';
 import { decimalInput, formatBRL } from '../lib/format';
 
 const TEXT = {
@@ -9,14 +10,14 @@ const TEXT = {
   withdrawal: { path: '/api/me/withdrawals', label: 'Valor do saque', placeholder: 'Sacar R$', button: 'Sacar' },
 } as const;
 
-/** What went wrong, in the trader's words where the API's code says enough. */
-function failureText(failure: unknown): string {
+/** What went wrong, in the trader's words. */
+function transferFailure(failure: unknown): string {
   if (!(failure instanceof ApiFailure)) return 'Não foi possível falar com a corretora; tente de novo.';
   const field = failure.fields[0];
   if (failure.code === 'insufficient_funds') return 'Saldo disponível insuficiente.';
   if (field?.code === 'too_large') return `No máximo ${formatBRL(100_000_000)} por vez.`;
   if (field?.field === 'amount') return 'Informe um valor como 150,00.';
-  return field?.message ?? failure.message;
+  return field === undefined ? failureText(failure) : fieldText(field);
 }
 
 /** Demo money in or out of the wallet; a retry after no answer is never a second transfer (`AttemptKeys`). */
@@ -43,7 +44,7 @@ export function TransferForm({ kind }: { kind: 'deposit' | 'withdrawal' }) {
       setDone(`${kind === 'deposit' ? 'Depósito' : 'Saque'} de ${formatBRL(value)} feito.`);
     } catch (failure) {
       if (isAnswer(failure)) attempts.answered();
-      setError(failureText(failure));
+      setError(transferFailure(failure));
     } finally {
       setBusy(false);
     }

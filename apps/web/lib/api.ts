@@ -7,6 +7,8 @@ export class ApiFailure extends Error {
     readonly code: string,
     message: string,
     readonly fields: readonly FieldError[] = [],
+    /** The error body's other details (`required` and `available` of an insufficient balance, …). */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -40,7 +42,8 @@ export async function api<T>(
   if (!response.ok) {
     const error = ApiErrorBody.safeParse(parsed);
     if (error.success) {
-      throw new ApiFailure(response.status, error.data.code, error.data.message, error.data.details.fields ?? []);
+      const { fields = [], ...details } = error.data.details;
+      throw new ApiFailure(response.status, error.data.code, error.data.message, fields, details);
     }
     throw new ApiFailure(response.status, 'internal_error', `the API answered ${response.status}`);
   }

@@ -6,7 +6,6 @@ import {
   orderProtection,
   toOrderFields,
   type FeeSchedule,
-  type FieldError,
   type Instrument,
   type InstrumentView,
   type OrderType,
@@ -15,6 +14,7 @@ import {
   type TimeInForce,
   type WalletView,
 } from '@bolsa/contracts';
+import { fieldTexts } from './error-text';
 import { centsOf, decimalInput } from './format';
 
 /** What the order ticket holds while the trader types: strings, exactly as entered. */
@@ -71,13 +71,7 @@ export type TicketCheck =
 export function checkTicket(form: TicketForm, instrument: Instrument): TicketCheck {
   const request = requestOf(form, instrument.symbol);
   const fields = toOrderFields(request, instrument);
-  return fields.ok ? { ok: true, request } : { ok: false, errors: fieldMessages(fields.error) };
-}
-
-export function fieldMessages(errors: readonly FieldError[]): Record<string, string> {
-  const byField: Record<string, string> = {};
-  for (const error of errors) byField[error.field] ??= error.message;
-  return byField;
+  return fields.ok ? { ok: true, request } : { ok: false, errors: fieldTexts(fields.error, { rules: instrument }) };
 }
 
 /**

@@ -1,0 +1,89 @@
+import { DEFAULT_INSTRUMENTS } from '@bolsa/contracts';
+import { describe, expect, it } from 'vitest';
+import { ApiFailure } from './api';
+import { answerFieldTexts, failureText, fieldText, fieldTexts, namedFieldText } from './error-text';
+
+const petr4 = DEFAULT_INSTRUMENTS.find((instrument) => instrument.symbol === 'PETR4')!;
+const field = (name: string, code: string, message = `${name} is wrong (${code})`) => ({ field: name, code, message });
+
+describe('field errors in Portuguese', () => {
+  it.each([
+    [field('price', 'malformed'), 'Digite um valor como 12,34.'],
+    [field('quantity', 'malformed'), 'Digite um número inteiro, como 100.'],
+    [field('quantity', 'empty'), 'Obrigatório.'],
+    [field('price', 'negative'), 'Não pode ser negativo.'],
+    [field('quantity', 'zero'), 'Deve ser maior que zero.'],
+    [field('price', 'too_precise'), 'Use no máximo 2 casas decimais.'],
+    [field('quantity', 'too_precise'), 'Deve ser um número inteiro.'],
+    [field('quantity', 'too_large'), 'No máximo 2.147.483.647 ações.'],
+    [field('price', 'off_tick'), 'Deve ser múltiplo de 0,01.'],
+    [field('quantity', 'off_lot'), 'Deve ser múltiplo do lote de 1.'],
+    [field('stopPrice', 'price_out_of_band'), 'Deve estar entre 1,00 e 1.000,00.'],
+    [field('price', 'required'), 'Obrigatório para este tipo de ordem.'],
+    [field('timeInForce', 'not_allowed'), 'Não vale para este tipo de ordem.'],
+  ])('%j → %s', (error, text) => {
+    expect(fieldText(error, { rules: petr4 })).toBe(text);
+  });
+
+  it("says the instrument's rules only when it knows them", () => {
+    expect(fieldText(field('price', 'off_tick'))).toBe('Fora do passo de preço do papel.');
+    expect(fieldText(field('price', 'price_out_of_band'), { rules: { ...petr4, priceBand: null } })).toBe(
+      'Fora do túnel de preços do papel.',
+    );
+    expect(fieldText(field('quantity', 'quantity_below_filled'), { filled: '1200' })).toBe(
+      'Deve ser maior que as 1.200 já executadas.',
+    );
+  });
+
+  it("keeps the API's own text for a code it does not know, and names the field away from it", () => {
+    expect(fieldText(field('price', 'brand_new_rule', 'price breaks a new rule'))).toBe('price breaks a new rule');
+    expect(namedFieldText(field('stopPrice', 'off_tick'), { rules: petr4 })).toBe(
+      'Preço de disparo: deve ser múltiplo de 0,01.',
+    );
+    expect(fieldTexts([field('price', 'zero'), field('price', 'off_tick'), field('quantity', 'empty')])).toEqual({
+      price: 'Deve ser maior que zero.',
+      quantity: 'Obrigatório.',
+    });
+  });
+});
+
+describe('error answers in Portuguese', () => {
+  it('gives the amounts an insufficient balance names, as the screen shows amounts', () => {
+    const cash = new ApiFailure(422, 'insufficient_funds', 'not enough available cash', [], {
+      asset: 'BRL',
+      required: '104531.35',
+      available: '102500.00',
+    });
+    expect(failureText(cash)).toBe(
+      'Saldo insuficiente: a ordem precisa de R$\u00a0104.531,35 e há R$\u00a0102.500,00 disponíveis.',
+    );
+    const shares = new ApiFailure(422, 'insufficient_shares', 'not enough', [], {
+      asset: 'PETR4',
+      required: '5000',
+      available: '1000',
+    });
+    expect(failureText(shares)).toBe('Ações PETR4 insuficientes: a ordem precisa de 5.000 e há 1.000 livres.');
+  });
+
+  it("words a field that repeats the answer's code as the answer, the others as fields", () => {
+    const answer = new ApiFailure(
+      422,
+      'insufficient_funds',
+      'not enough',
+      [field('price', 'insufficient_funds'), field('quantity', 'off_lot')],
+      { asset: 'BRL', required: '2500.75', available: '100.00' },
+    );
+    expect(answerFieldTexts(answer, {}, true)).toEqual({
+      price: 'Saldo insuficiente: a ordem precisa de R$\u00a02.500,75 e há R$\u00a0100,00 disponíveis.',
+      quantity: 'Quantidade: fora do lote do papel.',
+    });
+  });
+
+  it("words every code by itself, and keeps the API's text for one it does not know", () => {
+    expect(failureText(new ApiFailure(409, 'order_not_open', 'the order is filled'))).toBe('A ordem já foi encerrada.');
+    expect(failureText(new ApiFailure(409, 'trading_halted', 'halted'))).toBe(
+      'A negociação deste papel está suspensa.',
+    );
+    expect(failureText(new ApiFailure(418, 'teapot', 'I am a teapot'))).toBe('I am a teapot');
+  });
+});

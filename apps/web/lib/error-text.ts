@@ -1,0 +1,151 @@
+import { MAX_ORDER_QUANTITY, type FieldError, type Instrument } from '@bolsa/contracts';
+import type { ApiFailure } from './api';
+import { formatBRL, formatPrice, formatQuantity } from './format';
+
+/** What a field's rules are, when the screen knows the instrument it is about. */
+export type FieldRules = Pick<Instrument, 'tickSize' | 'lotSize' | 'priceBand'>;
+
+/** Extra facts some messages need: the instrument's rules, what an order has already filled. */
+export interface TextContext {
+  readonly rules?: FieldRules | undefined;
+  readonly filled?: string | undefined;
+}
+
+const isQuantity = (field: string) => field === 'quantity';
+
+/**
+ * A field the API or the ticket refused, as a Brazilian trader reads it, shown beside that field (so without its
+ * name). By the error's code; the API's own (English) text only for a code this does not know.
+ */
+export function fieldText(error: FieldError, context: TextContext = {}): string {
+  const { rules } = context;
+  switch (error.code) {
+    case 'not_a_string':
+    case 'malformed':
+    case 'exponent':
+      return isQuantity(error.field) ? 'Digite um número inteiro, como 100.' : 'Digite um valor como 12,34.';
+    case 'empty':
+      return 'Obrigatório.';
+    case 'negative':
+      return 'Não pode ser negativo.';
+    case 'zero':
+      return 'Deve ser maior que zero.';
+    case 'too_precise':
+      return isQuantity(error.field) ? 'Deve ser um número inteiro.' : 'Use no máximo 2 casas decimais.';
+    case 'too_large':
+      return isQuantity(error.field)
+        ? `No máximo ${formatQuantity(MAX_ORDER_QUANTITY)} ações.`
+        : 'Valor grande demais.';
+    case 'off_tick':
+      return rules ? `Deve ser múltiplo de ${formatPrice(rules.tickSize)}.` : 'Fora do passo de preço do papel.';
+    case 'off_lot':
+      return rules ? `Deve ser múltiplo do lote de ${formatQuantity(rules.lotSize)}.` : 'Fora do lote do papel.';
+    case 'price_out_of_band':
+      return rules?.priceBand
+        ? `Deve estar entre ${formatPrice(rules.priceBand.min)} e ${formatPrice(rules.priceBand.max)}.`
+        : 'Fora do túnel de preços do papel.';
+    case 'quantity_below_filled':
+      return context.filled === undefined
+        ? 'Deve ser maior que o já executado.'
+        : `Deve ser maior que as ${formatQuantity(context.filled)} já executadas.`;
+    case 'stop_triggered':
+      return 'O stop já disparou: a ordem está no livro.';
+    case 'not_a_stop_order':
+      return 'Esta ordem não tem stop.';
+    case 'no_limit_price':
+      return 'Esta ordem não tem preço limite.';
+    case 'not_a_trailing_stop':
+      return 'Só um stop móvel tem distância.';
+    case 'required':
+      return 'Obrigatório para este tipo de ordem.';
+    case 'not_allowed':
+      return 'Não vale para este tipo de ordem.';
+    default:
+      return error.message;
+  }
+}
+
+/** Each field's first error, as `fieldText` words it. */
+export function fieldTexts(errors: readonly FieldError[], context: TextContext = {}): Record<string, string> {
+  const byField: Record<string, string> = {};
+  for (const error of errors) byField[error.field] ??= fieldText(error, context);
+  return byField;
+}
+
+/**
+ * An error answer's fields, each as `fieldText` words it (`namedFieldText` with `named`), but one whose code is
+ * the answer's own (an insufficient balance, on the field that asked for it) as `failureText` words the answer:
+ * with its amounts.
+ */
+export function answerFieldTexts(
+  failure: ApiFailure,
+  context: TextContext = {},
+  named = false,
+): Record<string, string> {
+  const byField: Record<string, string> = {};
+  for (const error of failure.fields) {
+    const own = error.code === failure.code;
+    byField[error.field] ??= own
+      ? failureText(failure)
+      : named
+        ? namedFieldText(error, context)
+        : fieldText(error, context);
+  }
+  return byField;
+}
+
+const FIELD_NAMES: Readonly<Record<string, string>> = {
+  price: 'Preço',
+  stopPrice: 'Preço de disparo',
+  trailingOffset: 'Distância',
+  quantity: 'Quantidade',
+  timeInForce: 'Validade',
+};
+
+/** The same, named, for a message shown away from its field: "Preço: deve ser múltiplo de 0,01." */
+export function namedFieldText(error: FieldError, context: TextContext = {}): string {
+  const text = fieldText(error, context);
+  const name = FIELD_NAMES[error.field];
+  return name === undefined ? text : `${name}: ${text.charAt(0).toLowerCase()}${text.slice(1)}`;
+}
+
+const FAILURES: Readonly<Record<string, string>> = {
+  validation_failed: 'Confira os campos indicados.',
+  malformed_json: 'A corretora não entendeu o pedido.',
+  payload_too_large: 'A corretora não entendeu o pedido.',
+  unsupported_media_type: 'A corretora não entendeu o pedido.',
+  unauthorized: 'Sua sessão terminou: entre de novo.',
+  forbidden: 'Você não tem permissão para isso.',
+  not_found: 'Não encontrado.',
+  unknown_symbol: 'Papel desconhecido.',
+  idempotency_conflict: 'Este envio difere de outro feito com a mesma chave; confira suas ordens.',
+  duplicate_client_order_id: 'Já há uma ordem aberta com este identificador.',
+  order_not_open: 'A ordem já foi encerrada.',
+  trading_halted: 'A negociação deste papel está suspensa.',
+  invalid_credentials: 'E-mail ou senha incorretos.',
+  password_incorrect: 'Senha atual incorreta.',
+  email_taken: 'Já existe uma conta com este e-mail.',
+  csrf_failed: 'A página ficou desatualizada: recarregue-a.',
+  rate_limited: 'Muitas tentativas seguidas; aguarde um pouco.',
+  internal_error: 'A corretora falhou ao atender; tente de novo.',
+  unavailable: 'A bolsa não confirmou a tempo; tente de novo.',
+};
+
+const detail = (failure: ApiFailure, key: string) => {
+  const value = failure.details[key];
+  return typeof value === 'string' ? value : null;
+};
+
+/** An error answer as a whole, in Portuguese: by its code, with the amounts its details give. */
+export function failureText(failure: ApiFailure): string {
+  const required = detail(failure, 'required');
+  const available = detail(failure, 'available');
+  if (failure.code === 'insufficient_funds' && required !== null && available !== null) {
+    return `Saldo insuficiente: a ordem precisa de ${formatBRL(required)} e há ${formatBRL(available)} disponíveis.`;
+  }
+  if (failure.code === 'insufficient_shares' && required !== null && available !== null) {
+    const asset = detail(failure, 'asset') ?? '';
+    return `Ações ${asset} insuficientes: a ordem precisa de ${formatQuantity(required)} e há ${formatQuantity(available)} livres.`;
+  }
+  return FAILURES[failure.code] ?? failure.message;
+}
