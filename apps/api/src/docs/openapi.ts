@@ -119,10 +119,16 @@ export function openApiDocument(): object {
         },
         patch: {
           summary: "Amend the price, the total quantity and/or a waiting stop order's stopPrice or trailingOffset",
+          description:
+            'What the new terms need beyond what the order holds is held at once (422 when it is not available); ' +
+            'what they no longer need comes back once the engine has answered every amend on its way.',
           security: bearer,
           parameters: [orderId],
           requestBody: json(ref('AmendOrderRequest')),
-          responses: { '202': { description: 'sent', ...json(ref('OrderView')) }, ...errors(400, 401, 404, 409, 503) },
+          responses: {
+            '202': { description: 'sent', ...json(ref('OrderView')) },
+            ...errors(400, 401, 404, 409, 422, 503),
+          },
         },
       },
       '/api/instruments': {
