@@ -61,7 +61,7 @@ export class SettlementError extends Error {}
 export const balanceKey = (accountId: string, asset: string) => `${accountId}|${asset}`;
 
 export const bigMax = (a: bigint, b: bigint) => (a > b ? a : b);
-const bigMin = (a: bigint, b: bigint) => (a < b ? a : b);
+export const bigMin = (a: bigint, b: bigint) => (a < b ? a : b);
 
 /** Events after which an order can never trade again, so whatever it still holds goes back. */
 function finishedOrderId(event: EngineEvent): string | null {
