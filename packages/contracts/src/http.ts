@@ -42,7 +42,18 @@ export type ApiErrorCode = z.infer<typeof ApiErrorCode>;
 
 export const FieldError = z.object({
   field: z.string(),
-  code: z.string(),
+  /** Stable, for programs to act on; the message is for people and may change. */
+  code: z
+    .string()
+    .describe(
+      'why the field is refused: a decimal that is not_a_string, empty, malformed, exponent, negative, zero, ' +
+        'too_precise or too_large; off_tick, off_lot, price_out_of_band; required or not_allowed for the order ' +
+        'type; on an amend quantity_below_filled, stop_triggered, not_a_stop_order, no_limit_price, ' +
+        'not_a_trailing_stop; insufficient_funds or insufficient_shares on the field that asks for more; ' +
+        'market_buy_needs_price_band; duplicate (a clientOrderId an open order has); too_many_keys; incorrect ' +
+        "(a current password); invalid (a query parameter); otherwise zod's issue code (invalid_type, " +
+        'too_small, too_big, invalid_format, unrecognized_keys, custom, …)',
+    ),
   message: z.string(),
 });
 export type FieldError = z.infer<typeof FieldError>;
