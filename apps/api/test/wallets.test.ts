@@ -440,7 +440,7 @@ describe('a stop that fired', () => {
 });
 
 describe('moving a stop', () => {
-  it("moves a stop-market buy's stop, its protection and its hold with it", async () => {
+  it("moves a stop-market buy's stop, its protection and its hold with it, up and down", async () => {
     const trader = await newTrader(api, 'stop-mover');
     const stop = await placed(trader, {
       symbol: 'VALE3',
@@ -456,6 +456,10 @@ describe('moving a stop', () => {
     expect((await wallet(trader)).cash.held).toBe('880.26');
     const moved = await stopMovedTo(trader, stop.orderId, '80.00');
     expect(moved).toMatchObject({ protectionPrice: '88.00', price: null, status: 'open' });
+    // Moved down to 75.00, it needs 10 × 82.50 plus the fee once the engine has it; the rest comes back.
+    expect((await amend(trader, stop.orderId, { stopPrice: '75.00' })).status).toBe(202);
+    await until(async () => (await wallet(trader)).cash.held === '825.24');
+    expect(await readOrder(trader, stop.orderId)).toMatchObject({ stopPrice: '75.00', protectionPrice: '82.50' });
     await api.request('DELETE', `/api/orders/${stop.orderId}`, { token: trader.apiKey });
     await until(async () => (await wallet(trader)).cash.held === '0.00');
   });
