@@ -282,6 +282,12 @@ export function settle(
       outcome.changedOrders.add(resized.orderId);
     }
     if (resized.pendingAmends > 0) continue;
+    const holdPrice = confirmedHoldPrice(resized);
+    if (holdPrice !== resized.holdPrice) {
+      // Each later fill takes its shares' hold at this price.
+      resized.holdPrice = holdPrice;
+      outcome.changedOrders.add(resized.orderId);
+    }
     const excess = resized.holdAmount - holdNeeded(resized);
     if (excess > 0n) release(resized, excess, event.traceId);
   }
@@ -298,16 +304,17 @@ function follow(order: HeldOrder | undefined, event: Extract<EngineEvent, { type
   }
 }
 
-/**
- * What an order needs to hold on the terms the engine last confirmed, with no amend on its way: its remaining
- * shares, or for a buy their cost at its limit (or protection) price, if that is below the price held so far. A
- * buy's hold price is lowered with it, so that each later fill takes its shares' hold at that price.
- */
+/** A buy's hold price on the terms the engine confirmed: its limit (or protection) price, if below the one held. */
+function confirmedHoldPrice(order: HeldOrder): bigint | null {
+  if (order.side === 'sell' || order.holdPrice === null) return order.holdPrice;
+  const limited = order.orderType === 'limit' || order.orderType === 'stop_limit';
+  const price = limited ? order.price : order.protectionPrice;
+  return price !== null && price < order.holdPrice ? price : order.holdPrice;
+}
+
+/** What an order needs to hold for its remaining shares, with no amend on its way: the shares, or their cost. */
 function holdNeeded(order: HeldOrder): bigint {
   if (order.side === 'sell') return order.remaining;
   if (order.holdPrice === null) return order.holdAmount;
-  const limited = order.orderType === 'limit' || order.orderType === 'stop_limit';
-  const price = limited ? order.price : order.protectionPrice;
-  if (price !== null && price < order.holdPrice) order.holdPrice = price;
   return cashHoldFor(order.remaining, order.holdPrice, order.holdFeeBps);
 }
