@@ -248,140 +248,149 @@ describe('settle', () => {
   });
 });
 
-describe('a buy amended while it fills, its events settled late (randomized)', () => {
-  const quiet = { ...base, commandId: BUY, accountId: BUYER, orderId: BUY, clientOrderId: null };
+describe('an order amended while it fills, its events settled late (randomized)', () => {
+  it.each(['buy', 'sell'] as const)(
+    'covers every fill of a %s from its hold, and holds just what it needs once no amend is on its way',
+    (side) => {
+      const [subjectId, otherId] = side === 'buy' ? [BUY, SELL] : [SELL, BUY];
+      const [account, asset] = side === 'buy' ? [BUYER, CASH] : [SELLER, 'PETR4'];
+      const quiet = { ...base, commandId: BUY, accountId: account, orderId: subjectId, clientOrderId: null };
+      let seed = 20261203;
+      const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+      const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
+      for (let round = 0; round < 200; round++) {
+        const [quantity, price] = [BigInt(between(1, 60)), BigInt(between(900, 1100))];
+        const { orders, balances } = fixture(quantity, price);
+        const order = orders.get(subjectId)!;
+        const other = orders.get(otherId)!;
+        if (side === 'sell') {
+          Object.assign(order, { holdAmount: quantity, remaining: quantity, price });
+          balances.get(balanceKey(SELLER, 'PETR4'))!.held = quantity;
+          // The buyer on the other side holds enough for any fill at up to 2,000.00.
+          Object.assign(other, { holdAmount: cashHoldFor(1_000_000n, 200_000n, 3), holdPrice: 200_000n });
+          balances.get(balanceKey(BUYER, CASH))!.held = other.holdAmount;
+        } else {
+          other.holdAmount = 1_000_000n;
+          balances.get(balanceKey(SELLER, 'PETR4'))!.held = 1_000_000n;
+        }
+        balances.get(balanceKey(account, asset))!.available = 10n ** 12n;
+        const [cashBefore, sharesBefore] = [total(balances, CASH), total(balances, 'PETR4')];
+        // The engine's order, the amends on their way to it, and its events on their way back.
+        const engine = { quantity: Number(quantity), filled: 0, price: Number(price), live: true };
+        const inFlight: Array<{ price: number | null; quantity: number | null }> = [];
+        const outbox: EngineEvent[] = [];
+        let sequence = 1;
+        let storedFilled = 0n;
 
-  it('covers every fill from its hold, and holds just what it needs once no amend is on its way', () => {
-    let seed = 20261203;
-    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
-    const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
-    for (let round = 0; round < 300; round++) {
-      const { orders, balances } = fixture(BigInt(between(1, 60)), BigInt(between(900, 1100)));
-      const buy = orders.get(BUY)!;
-      orders.get(SELL)!.holdAmount = 1_000_000n;
-      balances.get(balanceKey(SELLER, 'PETR4'))!.held = 1_000_000n;
-      balances.get(balanceKey(BUYER, CASH))!.available = 10n ** 12n;
-      const cashBefore = total(balances, CASH);
-      // The engine's order, the amends on their way to it, and its events on their way back.
-      const engine = { quantity: Number(buy.remaining), filled: 0, price: Number(buy.price), live: true };
-      const inFlight: Array<{ price: number | null; quantity: number | null }> = [];
-      const outbox: EngineEvent[] = [];
-      let sequence = 1;
-      let storedFilled = 0n;
+        const next = (event: Record<string, unknown>) => ({ ...quiet, sequence: sequence++, ...event }) as EngineEvent;
+        const updated = (change: 'amended' | 'partially_filled') =>
+          next({
+            type: 'order_updated',
+            change,
+            filledQuantity: engine.filled,
+            price: engine.price,
+            stopPrice: null,
+            quantity: engine.quantity,
+            remainingQuantity: engine.quantity - engine.filled,
+          });
+        const refused = () =>
+          next({ type: 'order_rejected', commandType: 'amend_order', reason: 'invalid_order', message: 'no' });
+        const ended = (type: 'order_filled' | 'order_cancelled') =>
+          next({
+            type,
+            filledQuantity: engine.filled,
+            ...(type === 'order_cancelled' ? { reason: 'requested', cancelledQuantity: 1 } : {}),
+          });
 
-      const updated = (change: 'amended' | 'partially_filled') =>
-        ({
-          ...quiet,
-          sequence: sequence++,
-          type: 'order_updated',
-          change,
-          filledQuantity: engine.filled,
-          price: engine.price,
-          stopPrice: null,
-          quantity: engine.quantity,
-          remainingQuantity: engine.quantity - engine.filled,
-        }) as EngineEvent;
-      const refused = () =>
-        ({
-          ...quiet,
-          sequence: sequence++,
-          type: 'order_rejected',
-          commandType: 'amend_order',
-          reason: 'invalid_order',
-          message: 'no',
-        }) as EngineEvent;
-      const ended = (type: 'order_filled' | 'order_cancelled') =>
-        ({
-          ...quiet,
-          sequence: sequence++,
-          type,
-          filledQuantity: engine.filled,
-          ...(type === 'order_cancelled' ? { reason: 'requested', cancelledQuantity: 1 } : {}),
-        }) as EngineEvent;
-
-      const sendAmend = () => {
-        const change = {
-          price: random() < 0.6 ? between(850, 1150) : null,
-          quantity: random() < 0.6 ? between(1, 80) : null,
+        const sendAmend = () => {
+          const change = {
+            price: random() < 0.6 ? between(850, 1150) : null,
+            quantity: random() < 0.6 ? between(1, 80) : null,
+          };
+          const nothing = change.price === null && change.quantity === null;
+          if (nothing || BigInt(change.quantity ?? 1e9) <= storedFilled) return;
+          const hold = { side, amount: order.holdAmount, price: order.holdPrice, feeBps: order.holdFeeBps };
+          const after = holdAfterAmend(hold, storedFilled, change);
+          const balance = balances.get(balanceKey(account, asset))!;
+          balance.available -= after.amount - order.holdAmount;
+          balance.held += after.amount - order.holdAmount;
+          Object.assign(order, { holdAmount: after.amount, holdPrice: after.price });
+          order.pendingAmends += 1;
+          inFlight.push(change);
         };
-        if ((change.price === null && change.quantity === null) || BigInt(change.quantity ?? 1e9) <= storedFilled) {
-          return;
-        }
-        const hold = { side: 'buy' as const, amount: buy.holdAmount, price: buy.holdPrice, feeBps: buy.holdFeeBps };
-        const next = holdAfterAmend(hold, storedFilled, change);
-        const cash = balances.get(balanceKey(BUYER, CASH))!;
-        cash.available -= next.amount - buy.holdAmount;
-        cash.held += next.amount - buy.holdAmount;
-        Object.assign(buy, { holdAmount: next.amount, holdPrice: next.price });
-        buy.pendingAmends += 1;
-        inFlight.push(change);
-      };
-      const engineTakesAmend = () => {
-        const change = inFlight.shift()!;
-        const quantity = change.quantity ?? engine.quantity;
-        const price = change.price ?? engine.price;
-        if (!engine.live || quantity <= engine.filled || (quantity === engine.quantity && price === engine.price)) {
-          outbox.push(refused());
-          return;
-        }
-        Object.assign(engine, { quantity, price });
-        outbox.push(updated('amended'));
-      };
-      const engineFills = () => {
-        const quantity = between(1, engine.quantity - engine.filled);
-        const price = between(engine.price - 30, engine.price);
-        const buyerTakes = random() < 0.5;
-        outbox.push({
-          ...base,
-          sequence: sequence++,
-          type: 'trade',
-          tradeId: `PETR4-${sequence}`,
-          price,
-          quantity,
-          aggressorSide: buyerTakes ? 'buy' : 'sell',
-          makerOrderId: buyerTakes ? SELL : BUY,
-          makerAccountId: buyerTakes ? SELLER : BUYER,
-          takerOrderId: buyerTakes ? BUY : SELL,
-          takerAccountId: buyerTakes ? BUYER : SELLER,
-        } as EngineEvent);
-        engine.filled += quantity;
-        if (engine.filled < engine.quantity) outbox.push(updated('partially_filled'));
-        else {
-          outbox.push(ended('order_filled'));
-          engine.live = false;
-        }
-      };
-      const settleSome = (count: number) => {
-        const batch = outbox.splice(0, count);
-        const outcome = settle(batch, orders, balances, rates);
-        // No fill needed more than the order held, so none took from the buyer's free cash.
-        expect(outcome.unsettled).toEqual([]);
-        expect(outcome.ledger.filter((row) => row.reason === 'hold')).toEqual([]);
-        for (const event of batch) if (event.type === 'trade') storedFilled += BigInt(event.quantity);
-        const last = batch.at(-1);
-        const answered =
-          last?.type === 'order_rejected' || (last?.type === 'order_updated' && last.change === 'amended');
-        if (answered && buy.pendingAmends === 0 && buy.holdAmount > 0n) {
-          expect(buy.holdAmount).toBe(cashHoldFor(buy.remaining, buy.holdPrice!, buy.holdFeeBps));
-          expect(buy.holdPrice).toBe(bigMin(buy.price!, buy.holdPrice!));
-        }
-      };
+        const engineTakesAmend = () => {
+          const change = inFlight.shift()!;
+          const quantity = change.quantity ?? engine.quantity;
+          const price = change.price ?? engine.price;
+          const unchanged = quantity === engine.quantity && price === engine.price;
+          if (!engine.live || quantity <= engine.filled || unchanged) {
+            outbox.push(refused());
+            return;
+          }
+          Object.assign(engine, { quantity, price });
+          outbox.push(updated('amended'));
+        };
+        const engineFills = () => {
+          const quantity = between(1, engine.quantity - engine.filled);
+          // Never past the order's limit, as the engine has it.
+          const price =
+            side === 'buy' ? between(engine.price - 30, engine.price) : between(engine.price, engine.price + 30);
+          const subjectTakes = random() < 0.5;
+          const buyerTakes = subjectTakes === (side === 'buy');
+          outbox.push(
+            next({
+              type: 'trade',
+              tradeId: `PETR4-${sequence}`,
+              price,
+              quantity,
+              aggressorSide: buyerTakes ? 'buy' : 'sell',
+              makerOrderId: buyerTakes ? SELL : BUY,
+              makerAccountId: buyerTakes ? SELLER : BUYER,
+              takerOrderId: buyerTakes ? BUY : SELL,
+              takerAccountId: buyerTakes ? BUYER : SELLER,
+            }),
+          );
+          engine.filled += quantity;
+          if (engine.filled < engine.quantity) outbox.push(updated('partially_filled'));
+          else {
+            outbox.push(ended('order_filled'));
+            engine.live = false;
+          }
+        };
+        const settleSome = (count: number) => {
+          const batch = outbox.splice(0, count);
+          const outcome = settle(batch, orders, balances, rates);
+          // No fill needed more than the order held, so none took from what its account had free.
+          expect(outcome.unsettled).toEqual([]);
+          expect(outcome.ledger.filter((row) => row.reason === 'hold')).toEqual([]);
+          for (const event of batch) if (event.type === 'trade') storedFilled += BigInt(event.quantity);
+          const last = batch.at(-1);
+          const answered =
+            last?.type === 'order_rejected' || (last?.type === 'order_updated' && last.change === 'amended');
+          if (!answered || order.pendingAmends > 0 || order.holdAmount === 0n) return;
+          if (side === 'sell') expect(order.holdAmount).toBe(order.remaining);
+          else {
+            expect(order.holdAmount).toBe(cashHoldFor(order.remaining, order.holdPrice!, order.holdFeeBps));
+            expect(order.holdPrice).toBe(bigMin(order.price!, order.holdPrice!));
+          }
+        };
 
-      for (let step = 0; step < 40; step++) {
-        const roll = random();
-        if (roll < 0.3 && engine.live) sendAmend();
-        else if (roll < 0.55 && inFlight.length > 0) engineTakesAmend();
-        else if (roll < 0.75 && engine.live) engineFills();
-        else if (outbox.length > 0) settleSome(between(1, outbox.length));
+        for (let step = 0; step < 40; step++) {
+          const roll = random();
+          if (roll < 0.3 && engine.live) sendAmend();
+          else if (roll < 0.55 && inFlight.length > 0) engineTakesAmend();
+          else if (roll < 0.75 && engine.live) engineFills();
+          else if (outbox.length > 0) settleSome(between(1, outbox.length));
+        }
+        while (inFlight.length > 0) engineTakesAmend();
+        if (engine.live) outbox.push(ended('order_cancelled'));
+        settleSome(outbox.length);
+
+        expect(order.pendingAmends).toBe(0);
+        expect(order.holdAmount).toBe(0n);
+        expect(balances.get(balanceKey(account, asset))!.held).toBe(0n);
+        expect([total(balances, CASH), total(balances, 'PETR4')]).toEqual([cashBefore, sharesBefore]);
       }
-      while (inFlight.length > 0) engineTakesAmend();
-      if (engine.live) outbox.push(ended('order_cancelled'));
-      settleSome(outbox.length);
-
-      expect(buy.pendingAmends).toBe(0);
-      expect(buy.holdAmount).toBe(0n);
-      expect(balances.get(balanceKey(BUYER, CASH))!.held).toBe(0n);
-      expect(total(balances, CASH)).toBe(cashBefore);
-    }
-  });
+    },
+  );
 });
