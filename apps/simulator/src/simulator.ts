@@ -6,16 +6,31 @@ import { z } from 'zod';
 /** Where an instrument's random walk starts when it has never traded and the exchange gives no reference (cents). */
 const FALLBACK_PRICE = 2000;
 const BOTS = 4;
-/** Bots cancel what has rested this long, so the book stays near the price. */
-const ORDER_TTL_MS = 45_000;
+
+/** How long a bot's quote rests before it is moved to the price (an amend), and before it is cancelled. */
+export interface QuoteTimes {
+  readonly repriceAfterMs: number;
+  readonly cancelAfterMs: number;
+}
+
+const QUOTE_TIMES: QuoteTimes = { repriceAfterMs: 20_000, cancelAfterMs: 45_000 };
 
 const SavedBots = z.array(z.object({ name: z.string(), apiKey: z.string() }));
-type Bot = z.infer<typeof SavedBots>[number] & { open: Array<{ orderId: string; at: number }> };
+interface Quote {
+  readonly orderId: string;
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  price: number;
+  readonly at: number;
+  repriced: boolean;
+}
+type Bot = z.infer<typeof SavedBots>[number] & { open: Quote[] };
 
 /**
  * A gentle market: a few bot accounts trading through the public HTTP API (as any program would), quoting around
  * a random-walk price per instrument and now and then crossing the spread, so the screens have something to show
- * on first launch. The bots' API keys are kept in a file so restarts reuse the same accounts.
+ * on first launch. A quote that has rested a while is moved to the price once (an amend, as a market maker
+ * reprices), and cancelled later. The bots' API keys are kept in a file so restarts reuse the same accounts.
  */
 export class MarketSimulator {
   private bots: Bot[] = [];
@@ -27,6 +42,7 @@ export class MarketSimulator {
     private readonly apiUrl: string,
     private readonly botsFile: string,
     private readonly ordersPerSecond: number,
+    private readonly times: QuoteTimes = QUOTE_TIMES,
   ) {}
 
   async start(): Promise<void> {
@@ -50,11 +66,16 @@ export class MarketSimulator {
     this.inFlight++;
     try {
       const bot = this.bots[Math.floor(Math.random() * this.bots.length)]!;
-      const expired = bot.open.filter((order) => Date.now() - order.at > ORDER_TTL_MS);
-      if (expired.length > 0) {
-        const order = expired[0]!;
-        bot.open = bot.open.filter((o) => o !== order);
-        await this.call('DELETE', `/api/orders/${order.orderId}`, undefined, bot.apiKey);
+      const age = (quote: Quote) => Date.now() - quote.at;
+      const expired = bot.open.find((quote) => age(quote) > this.times.cancelAfterMs);
+      if (expired !== undefined) {
+        bot.open = bot.open.filter((quote) => quote !== expired);
+        await this.call('DELETE', `/api/orders/${expired.orderId}`, undefined, bot.apiKey);
+        return;
+      }
+      const stale = bot.open.find((quote) => !quote.repriced && age(quote) > this.times.repriceAfterMs);
+      if (stale !== undefined) {
+        await this.reprice(bot, stale);
         return;
       }
       const symbols = [...this.mids.keys()];
@@ -62,10 +83,9 @@ export class MarketSimulator {
       const mid = Math.max(100, this.mids.get(symbol)! + Math.round((Math.random() - 0.5) * 6));
       this.mids.set(symbol, mid);
       const side = Math.random() < 0.5 ? 'buy' : 'sell';
-      // Quotes rest 1-8 ticks from the mid; a crossing order reaches 10 ticks through it, so it trades.
+      // A crossing order reaches 10 ticks through the mid, so it trades.
       const crossing = Math.random() < 0.3;
-      const offset = crossing ? -10 : 1 + Math.floor(Math.random() * 8);
-      const price = side === 'buy' ? mid - offset : mid + offset;
+      const price = crossing ? quotePrice(side, mid, -10) : quotePrice(side, mid);
       const response = await this.call<{ orderId: string }>(
         'POST',
         '/api/orders',
@@ -78,8 +98,9 @@ export class MarketSimulator {
         },
         bot.apiKey,
       );
-      if (response.status === 202) bot.open.push({ orderId: response.body.orderId, at: Date.now() });
-      else if (response.status === 422 && side === 'buy') {
+      if (response.status === 202) {
+        bot.open.push({ orderId: response.body.orderId, symbol, side, price, at: Date.now(), repriced: false });
+      } else if (response.status === 422 && side === 'buy') {
         await this.call('POST', '/api/me/deposits', { amount: '100000.00' }, bot.apiKey);
       }
     } catch {
@@ -87,6 +108,16 @@ export class MarketSimulator {
     } finally {
       this.inFlight--;
     }
+  }
+
+  /** Moves a resting quote to the instrument's price as it is now; one that has ended is forgotten. */
+  private async reprice(bot: Bot, quote: Quote): Promise<void> {
+    quote.repriced = true;
+    const price = quotePrice(quote.side, this.mids.get(quote.symbol)!);
+    if (price === quote.price) return;
+    const answer = await this.call('PATCH', `/api/orders/${quote.orderId}`, { price: formatCents(price) }, bot.apiKey);
+    if (answer.status === 202) quote.price = price;
+    else if (answer.status === 404 || answer.status === 409) bot.open = bot.open.filter((q) => q !== quote);
   }
 
   private async loadOrCreateBots(): Promise<Bot[]> {
@@ -130,4 +161,9 @@ export class MarketSimulator {
     const text = await response.text();
     return { status: response.status, body: (text === '' ? null : JSON.parse(text)) as T };
   }
+}
+
+/** A quote 1-8 ticks from the mid on its own side (`offset` ticks when given; negative crosses the mid). */
+function quotePrice(side: 'buy' | 'sell', mid: number, offset = 1 + Math.floor(Math.random() * 8)): number {
+  return Math.max(100, side === 'buy' ? mid - offset : mid + offset);
 }

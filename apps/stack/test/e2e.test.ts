@@ -395,7 +395,7 @@ describe('accounts and money on the running stack', () => {
 
 describe('the market simulator', () => {
   it(
-    'trades through the public API with bot accounts, and reuses them after a restart',
+    'trades through the public API with bot accounts, moves resting quotes to the price, and reuses them after a restart',
     { timeout: 60_000 },
     async () => {
       const botsDir = mkdtempSync(join(tmpdir(), 'bolsa-sim-'));
@@ -406,7 +406,19 @@ describe('the market simulator', () => {
         (sum, i) => sum + i.trades,
         0,
       );
-      const simulator = new MarketSimulator(api, botsFile, 40);
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      onTestFinished(() => db.end());
+      const amends = async () =>
+        (
+          await db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM engine_events
+              WHERE type = 'order_updated' AND payload->>'change' = 'amended'`,
+          )
+        ).rows[0]!.n;
+      const amendsBefore = await amends();
+      // Quotes are moved to the price after 300 ms here (20 s when it runs for the screens).
+      const simulator = new MarketSimulator(api, botsFile, 40, { repriceAfterMs: 300, cancelAfterMs: 60_000 });
       await simulator.start();
       await until(async () => {
         const summary = await call('GET', '/api/admin/summary', { token: await adminKey() });
@@ -416,23 +428,18 @@ describe('the market simulator', () => {
         );
         return trades > tradesBefore + 3 ? true : undefined;
       });
+      await until(async () => ((await amends()) > amendsBefore ? true : undefined));
       await simulator.stop();
       // The summary's order counts, kept by the ingestion as statuses move, agree with the orders themselves.
-      const db = new pg.Client({ connectionString: databaseUrl });
-      await db.connect();
-      try {
-        await until(async () => {
-          const { rows } = await db.query<{ status: string; count: number }>(
-            'SELECT status, count(*)::int AS count FROM orders GROUP BY status',
-          );
-          const summary = await call('GET', '/api/admin/summary', { token: await adminKey() });
-          const counted = (summary.body as { orders: Record<string, number> }).orders;
-          const stored = Object.fromEntries(rows.map((row) => [row.status, row.count]));
-          return JSON.stringify(sortedEntries(counted)) === JSON.stringify(sortedEntries(stored)) ? true : undefined;
-        });
-      } finally {
-        await db.end();
-      }
+      await until(async () => {
+        const { rows } = await db.query<{ status: string; count: number }>(
+          'SELECT status, count(*)::int AS count FROM orders GROUP BY status',
+        );
+        const summary = await call('GET', '/api/admin/summary', { token: await adminKey() });
+        const counted = (summary.body as { orders: Record<string, number> }).orders;
+        const stored = Object.fromEntries(rows.map((row) => [row.status, row.count]));
+        return JSON.stringify(sortedEntries(counted)) === JSON.stringify(sortedEntries(stored)) ? true : undefined;
+      });
       const bots = JSON.parse(readFileSync(botsFile, 'utf8')) as Array<{ apiKey: string }>;
       expect(bots).toHaveLength(4);
       const again = new MarketSimulator(api, botsFile, 40);
