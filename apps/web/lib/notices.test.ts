@@ -105,6 +105,10 @@ describe('notices', () => {
     };
     const notices = addStreamEvents([], [{ kind: 'amend_rejected', data: refused }], 0);
     expect(notices.map(noticeText)).toEqual(['Alteração da ordem VALE3 recusada (quantidade abaixo do executado)']);
+    const unchanged = { ...refused, reason: 'invalid_order' as const };
+    expect(addStreamEvents([], [{ kind: 'amend_rejected', data: unchanged }], 0).map(noticeText)).toEqual([
+      'Alteração da ordem VALE3 recusada (a ordem já está assim)',
+    ]);
     expect(notices.map(noticeTone)).toEqual(['warning']);
   });
 

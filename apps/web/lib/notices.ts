@@ -97,7 +97,11 @@ export function addAmendRejections(
 ): Notice[] {
   let next = [...notices];
   for (const rejection of rejections) {
-    const why = reasonText('rejected', rejection.reason) ?? rejection.message;
+    // The API checks an amend's values, so the engine's invalid_order for one means it changes nothing.
+    const why =
+      rejection.reason === 'invalid_order'
+        ? 'a ordem já está assim'
+        : (reasonText('rejected', rejection.reason) ?? rejection.message);
     const text = `Alteração da ordem ${rejection.symbol} recusada (${why})`;
     next = upsert(next, { kind: 'outcome', orderId: rejection.orderId, text, shownAt: now });
   }
