@@ -235,6 +235,7 @@ describe('a crashing engine', () => {
   it('loses nothing and duplicates nothing when killed with SIGKILL mid-stream', async () => {
     const traders = await Promise.all(['a', 'b', 'c'].map(trader));
     const placed: string[] = [];
+    let amended = 0;
     const flow = (async () => {
       for (let i = 0; i < 300; i++) {
         const side = i % 2 === 0 ? 'buy' : 'sell';
@@ -247,6 +248,13 @@ describe('a crashing engine', () => {
           quantity: String(1 + (i % 9)),
         });
         placed.push(order.orderId);
+        if (i % 10 === 9) {
+          // An amend of the order placed three steps before: the engine must answer it once, crash or not.
+          const target = { token: traders[(i - 3) % 3]!, body: { quantity: '12' } };
+          const answer = await call('PATCH', `/api/orders/${placed[i - 3]!}`, target);
+          expect([202, 409]).toContain(answer.status);
+          if (answer.status === 202) amended++;
+        }
       }
     })();
     await until(async () => (placed.length >= 60 ? true : undefined));
@@ -263,6 +271,25 @@ describe('a crashing engine', () => {
       return result.rows.every((row) => row.status !== 'pending') ? result.rows : undefined;
     }, 60_000);
     expect(statuses).toHaveLength(300);
+    expect(amended).toBeGreaterThan(10);
+    // Every amend was answered (none is still counted as on its way), and each trader's held balances are exactly
+    // what their orders hold.
+    const holdsDb = new pg.Client({ connectionString: databaseUrl });
+    await holdsDb.connect();
+    onTestFinished(() => holdsDb.end());
+    await until(async () => {
+      const { rows } = await holdsDb.query<{ waiting: number; mismatched: number }>(
+        `SELECT (SELECT count(*)::int FROM orders WHERE id = ANY($1::uuid[]) AND pending_amends <> 0) AS waiting,
+                (SELECT count(*)::int FROM balances b
+                   LEFT JOIN (SELECT account_id, hold_asset, sum(hold_amount) AS holding FROM orders
+                               GROUP BY account_id, hold_asset) o
+                     ON o.account_id = b.account_id AND o.hold_asset = b.asset
+                  WHERE b.account_id IN (SELECT account_id FROM orders WHERE id = ANY($1::uuid[]))
+                    AND b.held <> COALESCE(o.holding, 0)) AS mismatched`,
+        [placed],
+      );
+      return rows[0]!.waiting === 0 && rows[0]!.mismatched === 0 ? true : undefined;
+    }, 60_000);
 
     // Replay every BBDC4 command through the order book: the database must hold exactly those trades.
     const kafka = new Kafka({
@@ -281,7 +308,7 @@ describe('a crashing engine', () => {
           commands.push({ partition, offset: Number(message.offset), command: decoded.value });
       },
     });
-    await until(async () => (commands.length >= 300 ? true : undefined));
+    await until(async () => (commands.length >= 300 + amended ? true : undefined));
     await new Promise((resolve) => setTimeout(resolve, 500));
     await consumer.disconnect();
     commands.sort((a, b) => a.offset - b.offset);
