@@ -123,8 +123,9 @@ function defaultTimeInForce(type: OrderType): TimeInForce {
 
 type PriceField = 'price' | 'stopPrice';
 
-/** Why a price outside the instrument's band is refused, in the decimals the trader typed. */
-export function outOfBand(band: PriceBand): string {
+/** Why a price outside the instrument's band is refused, in the decimals the trader typed; null inside it. */
+export function outOfBand(price: number, band: PriceBand | null): string | null {
+  if (band === null || (price >= band.min && price <= band.max)) return null;
   return `must be within the price band ${formatCents(band.min)} to ${formatCents(band.max)}`;
 }
 
@@ -148,10 +149,8 @@ export function toOrderFields(request: PlaceOrderRequest, instrument: Instrument
       fieldError(field, parsed.error.code, parsed.error.message);
       return null;
     }
-    const band = instrument.priceBand;
-    if (band !== null && (parsed.value < band.min || parsed.value > band.max)) {
-      fieldError(field, 'price_out_of_band', outOfBand(band));
-    }
+    const outside = outOfBand(parsed.value, instrument.priceBand);
+    if (outside !== null) fieldError(field, 'price_out_of_band', outside);
     return parsed.value;
   };
   const price = priced('price');

@@ -298,10 +298,8 @@ export class OrdersService {
     field: 'price' | 'stopPrice',
   ): number | null {
     const price = parsedPrice(text, instrument, errors, field);
-    const band = instrument.priceBand;
-    if (price !== null && band !== null && (price < band.min || price > band.max)) {
-      errors.push({ field, code: 'price_out_of_band', message: `${field} ${outOfBand(band)}` });
-    }
+    const outside = price === null ? null : outOfBand(price, instrument.priceBand);
+    if (outside !== null) errors.push({ field, code: 'price_out_of_band', message: `${field} ${outside}` });
     return price;
   }
 
