@@ -14,7 +14,7 @@ import { ApiError } from '../errors/api-error.js';
 import { tradingHalted } from '../markets/trading-halts.js';
 import { holdAfterAmend, type HoldPlan } from '../wallets/holds.js';
 import { appendLedger, CASH } from '../wallets/ledger.js';
-import { balanceKey } from '../wallets/settlement.js';
+import { balanceKey, bigOrNull } from '../wallets/settlement.js';
 import { OPEN_STATUSES, type OrderRow } from './order-view.js';
 import type { RecordedOrder } from './engine-commands.js';
 
@@ -273,7 +273,7 @@ export class OrderStore {
         {
           side: order.side,
           amount: held,
-          price: order.hold_price === null ? null : BigInt(order.hold_price),
+          price: bigOrNull(order.hold_price),
           feeBps: order.hold_fee_bps,
         },
         BigInt(order.filled_quantity),

@@ -7,6 +7,7 @@ import { ApiMetrics } from '../observability/metrics.js';
 import {
   balanceKey,
   balancesInvolved,
+  bigOrNull,
   ordersInvolved,
   settle,
   type Balance,
@@ -28,8 +29,6 @@ export interface OrderHoldWrite {
   readonly holdPrice: bigint | null;
   readonly pendingAmends: number;
 }
-
-const bigOrNull = (value: string | null) => (value === null ? null : BigInt(value));
 
 /**
  * Runs settlement inside an ingestion transaction: locks the orders and balances a batch touches (orders first,

@@ -62,6 +62,7 @@ export const balanceKey = (accountId: string, asset: string) => `${accountId}|${
 
 export const bigMax = (a: bigint, b: bigint) => (a > b ? a : b);
 export const bigMin = (a: bigint, b: bigint) => (a < b ? a : b);
+export const bigOrNull = (value: string | number | null) => (value === null ? null : BigInt(value));
 
 /** Events after which an order can never trade again, so whatever it still holds goes back. */
 function finishedOrderId(event: EngineEvent): string | null {
@@ -298,7 +299,7 @@ export function settle(
 function follow(order: HeldOrder | undefined, event: Extract<EngineEvent, { type: 'order_updated' }>): void {
   if (order === undefined) return;
   order.remaining = BigInt(event.remainingQuantity);
-  order.price = event.price === null ? null : BigInt(event.price);
+  order.price = bigOrNull(event.price);
   if (event.protectionPrice !== undefined && event.protectionPrice !== null) {
     order.protectionPrice = BigInt(event.protectionPrice);
   }
