@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { api, ApiFailure } from '../lib/api';
-import { failureText } from '../lib/error-text';
+import { byField, failureText } from '../lib/error-text';
 import { Field } from './field';
 import { useSession } from './session';
 
@@ -46,9 +46,7 @@ export function AuthForm({ mode }: { mode: 'login' | 'signup' }) {
       router.push(next !== null && next.startsWith('/') ? next : '/trade/PETR4');
     } catch (error) {
       if (error instanceof ApiFailure) {
-        const byField: Record<string, string> = {};
-        for (const field of error.fields) byField[field.field] ??= authFieldText(field, mode);
-        setErrors(byField);
+        setErrors(byField(error.fields, (field) => authFieldText(field, mode)));
         setMessage(error.fields.length === 0 ? failureText(error) : null);
       } else {
         setMessage('Não foi possível falar com o servidor.');

@@ -1,7 +1,7 @@
 'use client';
 import { useState, type FormEvent } from 'react';
 import { api, ApiFailure } from '../lib/api';
-import { failureText } from '../lib/error-text';
+import { byField, failureText } from '../lib/error-text';
 import { Field } from './field';
 
 /** The API's field errors in the trader's words where its codes say enough. */
@@ -37,12 +37,12 @@ export function PasswordForm() {
       form.reset();
       setMessage({ ok: true, text: 'Senha alterada. As outras sessões desta conta foram encerradas.' });
     } catch (failure) {
-      const byField: Record<string, string> = {};
-      for (const field of failure instanceof ApiFailure ? failure.fields : []) {
-        byField[field.field] ??= CODES[field.code] ?? field.message;
-      }
-      const current = byField['currentPassword'];
-      const next = byField['newPassword'];
+      const fields = byField(
+        failure instanceof ApiFailure ? failure.fields : [],
+        (field) => CODES[field.code] ?? field.message,
+      );
+      const current = fields['currentPassword'];
+      const next = fields['newPassword'];
       if (current !== undefined || next !== undefined) {
         setErrors({
           ...(current === undefined ? {} : { 'current-password': current }),

@@ -67,11 +67,16 @@ export function fieldText(error: FieldError, context: TextContext = {}): string 
   }
 }
 
+/** Each field's first error, in the words `word` gives it. */
+export function byField(errors: readonly FieldError[], word: (error: FieldError) => string): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const error of errors) texts[error.field] ??= word(error);
+  return texts;
+}
+
 /** Each field's first error, as `fieldText` words it. */
 export function fieldTexts(errors: readonly FieldError[], context: TextContext = {}): Record<string, string> {
-  const byField: Record<string, string> = {};
-  for (const error of errors) byField[error.field] ??= fieldText(error, context);
-  return byField;
+  return byField(errors, (error) => fieldText(error, context));
 }
 
 /**
@@ -84,16 +89,10 @@ export function answerFieldTexts(
   context: TextContext = {},
   named = false,
 ): Record<string, string> {
-  const byField: Record<string, string> = {};
-  for (const error of failure.fields) {
-    const own = error.code === failure.code;
-    byField[error.field] ??= own
-      ? failureText(failure)
-      : named
-        ? namedFieldText(error, context)
-        : fieldText(error, context);
-  }
-  return byField;
+  return byField(failure.fields, (error) => {
+    if (error.code === failure.code) return failureText(failure);
+    return named ? namedFieldText(error, context) : fieldText(error, context);
+  });
 }
 
 const FIELD_NAMES: Readonly<Record<string, string>> = {
@@ -104,7 +103,7 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
   timeInForce: 'Validade',
 };
 
-/** The same, named, for a message shown away from its field: "Preço: deve ser múltiplo de 0,01." */
+/** `fieldText`, named, for a message shown away from its field: "Preço: deve ser múltiplo de 0,01." */
 export function namedFieldText(error: FieldError, context: TextContext = {}): string {
   const text = fieldText(error, context);
   const name = FIELD_NAMES[error.field];
