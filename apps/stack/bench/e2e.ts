@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { cpuBetween, sampleCpu } from './cpu.js';
 import { launchStack } from './launch.js';
 import { readEvents } from './sse.js';
+import { walPosition } from './wal.js';
 
 /**
  * `pnpm bench:e2e`: load against the whole stack over HTTP. Boots the embedded stack on free ports (or uses
@@ -31,6 +32,8 @@ const SYMBOLS = ['PETR4', 'VALE3', 'ITUB4', 'BBDC4', 'ABEV3'];
 async function startStack(): Promise<{
   api: string;
   engineMetrics: string;
+  /** Where its WAL per order is read from: the stack's own database, or `BENCH_DATABASE_URL`. */
+  databaseUrl: string | undefined;
   /** Processes whose CPU the bench accounts for: itself, and the stack when it started it. */
   processes: number[];
   stop(): Promise<void>;
@@ -40,6 +43,7 @@ async function startStack(): Promise<{
     return {
       api: external,
       engineMetrics: process.env['BENCH_ENGINE_METRICS_URL'] ?? '',
+      databaseUrl: process.env['BENCH_DATABASE_URL'],
       processes: [process.pid],
       stop: async () => undefined,
     };
@@ -49,6 +53,7 @@ async function startStack(): Promise<{
   return {
     api: stack.api,
     engineMetrics: `http://127.0.0.1:${stack.engineMetricsPort}/metrics`,
+    databaseUrl: stack.databaseUrl,
     processes: [process.pid, stack.pid],
     stop: () => stack.stop(),
   };
@@ -263,9 +268,11 @@ async function main(): Promise<void> {
 
     // Phase 1: throughput.
     const fillsBefore = fillCount;
+    const walBefore = await walPosition(stack.databaseUrl);
     const cpuBefore = sampleCpu(stack.processes);
     const { accepted, refused, seconds } = await closedLoop(api, traders, THROUGHPUT_SECONDS);
     const cpu = cpuBetween(cpuBefore, sampleCpu(stack.processes));
+    const walAfter = await walPosition(stack.databaseUrl);
     const trades = (fillCount - fillsBefore) / 2;
     // Let the pipeline catch up before timing single orders.
     const drainSeconds = await drained();
@@ -283,6 +290,10 @@ async function main(): Promise<void> {
         `CPU while orders flowed: ${Math.round((total / seconds) * 100)}% of one core across the processes ` +
           `(${cpus().length} cores); per accepted order: ${perOrder}`,
       );
+    }
+    if (walBefore !== null && walAfter !== null && accepted > 0) {
+      const perOrder = Number(walAfter - walBefore) / accepted / 1024;
+      console.log(`PostgreSQL wrote ${perOrder.toFixed(2)} KB of WAL per accepted order while orders flowed`);
     }
 
     // Phase 2: latency at a fixed rate.
