@@ -142,6 +142,7 @@ describe('engine events reach PostgreSQL once', () => {
       events: BigInt(events.length),
       lastPrice: 6000n,
       lastSequence: events.find((event) => event.type === 'trade')!.sequence,
+      storedSequence: Math.max(...events.map((event) => event.sequence)),
     });
     const totalsBefore = await totals();
 
@@ -355,7 +356,9 @@ describe('batches handed to ingestion together', () => {
 
   it('stores them in one transaction and gives each its own new events', async () => {
     const ingestion = api.app.get(EventIngestion);
-    const first = [emptiedLevel('PETR4', 1_000_001)];
+    // Far past what the engine reaches in these tests, on a symbol they do not trade: later events of it would be
+    // taken for redeliveries.
+    const first = [emptiedLevel('BBDC4', 1_000_001)];
     const second = [emptiedLevel('VALE3', 1_000_001), emptiedLevel('VALE3', 1_000_002)];
     const [storedFirst, storedSecond] = await Promise.all([ingestion.ingest(first), ingestion.ingest(second)]);
     expect(storedFirst.map((stored) => stored.event)).toEqual(first);
@@ -365,6 +368,43 @@ describe('batches handed to ingestion together', () => {
     const third = [emptiedLevel('VALE3', 1_000_003)];
     const [again, storedThird] = await Promise.all([ingestion.ingest(second), ingestion.ingest(third)]);
     expect([again, storedThird.map((stored) => stored.event)]).toEqual([[], third]);
+    // Within one batch, a copy of an event and an older event after a newer one are left out too.
+    const fourth = emptiedLevel('VALE3', 1_000_004);
+    const stored = await ingestion.ingest([fourth, fourth, emptiedLevel('VALE3', 1_000_002)]);
+    expect(stored.map((event) => event.event)).toEqual([fourth]);
+    expect(await storedBy([fourth])).toHaveLength(1);
+  });
+
+  it('waits for another process storing the same events, then stores none of them again', async () => {
+    const sql = api.app.get(SqlPool);
+    const events = [emptiedLevel('ITUB4', 1_000_001), emptiedLevel('ITUB4', 1_000_002)];
+    // What a second ingesting process does with the same batch during a rebalance, paused before its commit.
+    const other = await sql.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(
+        `INSERT INTO market_totals AS m (symbol, stored_sequence) VALUES ('ITUB4', 1000002)
+         ON CONFLICT (symbol) DO UPDATE SET stored_sequence = 1000002`,
+      );
+      await other.query(
+        `INSERT INTO engine_events (symbol, sequence, type, trace_id, payload, occurred_at)
+         SELECT v->>'symbol', (v->>'sequence')::int, v->>'type', v->>'traceId', v, now()
+           FROM jsonb_array_elements($1::jsonb) AS e(v)`,
+        [JSON.stringify(events)],
+      );
+      const storing = api.app.get(EventIngestion).ingest(events);
+      await until(async () => {
+        const { rows } = await sql.query<{ waiting: number }>(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock'`,
+        );
+        return rows[0]!.waiting > 0 ? true : undefined;
+      });
+      await other.query('COMMIT');
+      expect(await storing).toEqual([]);
+    } finally {
+      other.release();
+    }
+    expect(await storedBy(events)).toHaveLength(2);
   });
 
   it('stores the others when the database refuses one batch, and fails only that one', async () => {

@@ -48,6 +48,8 @@ export interface TotalsChange {
   /** The batch's latest trade on the symbol, if it had one. */
   lastPrice: number | null;
   lastSequence: number;
+  /** The batch's last event on the symbol: ingestion stores none at or below it again. */
+  storedSequence: number;
 }
 
 export interface LevelRow {
@@ -180,14 +182,16 @@ WITH orders_before AS (
 ), ledger_rows AS (
   ${insertLedgerSql(51)}
 ), totals_rows AS (
-  INSERT INTO market_totals AS m (symbol, trades, volume, turnover, events, last_price, last_sequence)
+  INSERT INTO market_totals AS m (symbol, trades, volume, turnover, events, last_price, last_sequence,
+                                  stored_sequence)
   SELECT * FROM unnest($61::text[], $62::bigint[], $63::bigint[], $64::bigint[], $65::bigint[], $66::bigint[],
-                       $67::int[])
+                       $67::int[], $73::int[])
   ON CONFLICT (symbol) DO UPDATE SET
     trades = m.trades + EXCLUDED.trades, volume = m.volume + EXCLUDED.volume,
     turnover = m.turnover + EXCLUDED.turnover, events = m.events + EXCLUDED.events,
     last_price = CASE WHEN EXCLUDED.last_sequence > m.last_sequence THEN EXCLUDED.last_price ELSE m.last_price END,
-    last_sequence = GREATEST(m.last_sequence, EXCLUDED.last_sequence)
+    last_sequence = GREATEST(m.last_sequence, EXCLUDED.last_sequence),
+    stored_sequence = GREATEST(m.stored_sequence, EXCLUDED.stored_sequence)
 )
 SELECT pg_notify('${CHANNELS.events}', '')`;
 
@@ -275,7 +279,7 @@ function batchValues(writes: BatchWrites): unknown[] {
       (t) => t.lastPrice,
       (t) => t.lastSequence,
     ]),
-    // Added last, so that the parameters before keep their numbers: $68 to $72.
+    // Added last, so that the parameters before keep their numbers: $68 to $72, then $73.
     ...columns(orders, [
       (row) => text(row.change?.data.protection_price),
       (row) => text(row.change?.data.trailing_offset),
@@ -283,5 +287,6 @@ function batchValues(writes: BatchWrites): unknown[] {
       (row) => text(row.hold?.holdPrice),
       (row) => row.hold?.pendingAmends ?? null,
     ]),
+    writes.totals.map((t) => t.storedSequence), // $73
   ];
 }

@@ -41,8 +41,8 @@ const INGEST_BEGIN = 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; SET
 
 /**
  * Stores engine events and applies them to orders, trades, candles, the L2 book and wallets, one transaction per
- * batch. Events are inserted keyed by (symbol, sequence) with ON CONFLICT DO NOTHING, and only the ones that were
- * new are applied, so a redelivered batch changes nothing. The effects are folded per order, candle and level
+ * batch. Only events after the last one stored for their symbol are inserted (`insertNew`), and only those are
+ * applied, so a redelivered batch changes nothing. The effects are folded per order, candle and level
  * first and written in one statement, so a batch costs the same six round trips however many events it holds:
  * begin, store the events, lock the orders and then the balances settlement needs, write, commit.
  */
@@ -104,7 +104,7 @@ export class EventIngestion {
     const timer = this.metrics.dbSeconds.startTimer({ operation: 'ingest_batch' });
     return this.sql
       .transaction(async (tx) => {
-        const fresh = await this.insertNew(tx, events);
+        const fresh = await this.insertNew(tx, inSequence(events));
         if (fresh.length === 0) return fresh;
         const plainEvents = fresh.map((stored) => stored.event);
         const trades = plainEvents.filter((event): event is Trade => event.type === 'trade');
@@ -126,16 +126,29 @@ export class EventIngestion {
       .finally(() => timer());
   }
 
-  /** Stores the batch in its order (stream ids follow it); returns the events that were not there yet. */
+  /**
+   * Stores the batch in its order (stream ids follow it); returns the events that were not there yet. Each of its
+   * symbols' `market_totals` row is locked (created if missing) in symbol order, and only events after the row's
+   * `stored_sequence` are stored; the write statement advances it before the commit. So a batch delivered twice,
+   * even to two processes at once during a rebalance, is stored once.
+   */
   private async insertNew(tx: Tx, events: readonly EngineEvent[]): Promise<StoredEvent[]> {
     const { rows: inserted } = await tx.query<{ id: string; symbol: string; sequence: number }>({
       name: 'insert_engine_events',
-      text: `INSERT INTO engine_events (symbol, sequence, type, order_id, trace_id, payload, occurred_at)
+      text: `WITH batch AS (
+               SELECT e, position FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS b(e, position)
+             ), marks AS (
+               INSERT INTO market_totals AS m (symbol)
+               SELECT DISTINCT e->>'symbol' FROM batch ORDER BY 1
+               ON CONFLICT (symbol) DO UPDATE SET stored_sequence = m.stored_sequence
+               RETURNING m.symbol, m.stored_sequence
+             )
+             INSERT INTO engine_events (symbol, sequence, type, order_id, trace_id, payload, occurred_at)
              SELECT e->>'symbol', (e->>'sequence')::int, e->>'type', (e->>'orderId')::uuid, e->>'traceId', e,
                     to_timestamp((e->>'timestamp')::float8 / 1000.0) AT TIME ZONE 'UTC'
-               FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS batch(e, position)
+               FROM batch JOIN marks ON marks.symbol = batch.e->>'symbol'
+              WHERE (e->>'sequence')::int > marks.stored_sequence
               ORDER BY batch.position
-             ON CONFLICT DO NOTHING
              RETURNING id, symbol, sequence`,
       values: [JSON.stringify(events)],
     });
@@ -147,6 +160,19 @@ export class EventIngestion {
     }
     return fresh.sort((a, b) => a.id - b.id);
   }
+}
+
+/**
+ * The engine numbers each symbol's events one after another: one that is not above the last kept for its symbol is
+ * a copy (a batch handed in twice) and is left out, as the stored_sequence check cannot see copies within a batch.
+ */
+export function inSequence(events: readonly EngineEvent[]): EngineEvent[] {
+  const last = new Map<string, number>();
+  return events.filter((event) => {
+    if (event.sequence <= (last.get(event.symbol) ?? -1)) return false;
+    last.set(event.symbol, event.sequence);
+    return true;
+  });
 }
 
 /** A trade as stored, with its fees (zero when it was not settled) and the seller's cost (null then). */
@@ -274,10 +300,20 @@ function totalsChanges(events: readonly EngineEvent[]): TotalsChange[] {
   for (const event of events) {
     let total = totals.get(event.symbol);
     if (total === undefined) {
-      total = { symbol: event.symbol, trades: 0, volume: 0, turnover: 0n, events: 0, lastPrice: null, lastSequence: 0 };
+      total = {
+        symbol: event.symbol,
+        trades: 0,
+        volume: 0,
+        turnover: 0n,
+        events: 0,
+        lastPrice: null,
+        lastSequence: 0,
+        storedSequence: 0,
+      };
       totals.set(event.symbol, total);
     }
     total.events++;
+    total.storedSequence = Math.max(total.storedSequence, event.sequence);
     if (event.type !== 'trade') continue;
     total.trades++;
     total.volume += event.quantity;

@@ -42,7 +42,7 @@ export class MarketDataService {
        (SELECT side, price, quantity, order_count FROM book_levels
          WHERE symbol = $1 AND side = 'sell' ORDER BY price ASC LIMIT $2)
        UNION ALL
-       (SELECT 'sequence', COALESCE(max(sequence), 0), 0, 0 FROM engine_events WHERE symbol = $1)`,
+       (SELECT 'sequence', COALESCE(max(stored_sequence), 0), 0, 0 FROM market_totals WHERE symbol = $1)`,
       [symbol, depth],
     );
     const side = (name: string, direction: 1 | -1) =>
