@@ -222,7 +222,7 @@ describe('a randomized trading session through the real pipeline', () => {
              COALESCE(sum(l.available_change + l.held_change) FILTER (WHERE l.asset = t.symbol), 0) AS shares_moved,
              COALESCE(sum(l.available_change) FILTER (WHERE l.asset = t.symbol), 0) AS shares_bought
         FROM trades t LEFT JOIN ledger_entries l ON l.trade_id = t.id
-       GROUP BY t.id`);
+       GROUP BY t.symbol, t.sequence`);
       const tradeQuantity = new Map(
         (await sql.query('SELECT id, quantity FROM trades')).rows.map((row) => [row.id, row.quantity]),
       );
