@@ -146,7 +146,7 @@ describe('the home broker and the admin panel in a browser', () => {
 
     // The buyer crosses it by clicking the price in the book.
     await buyer.page.getByTestId('asks').getByRole('button', { name: /40,00/ }).click();
-    await expect.poll(() => buyer.page.getByLabel('Preço', { exact: true }).inputValue()).toBe('40.00');
+    await expect.poll(() => buyer.page.getByLabel('Preço', { exact: true }).inputValue()).toBe('40,00');
     await ticket(buyer.page, 'Comprar', '40,00', '10');
 
     // Each trader is told of their execution as it happens (the notice stays 6 s; the fill may take a few).
@@ -216,6 +216,7 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect.poll(() => openOrders.first().textContent()).toContain('39,50');
     // The trader moves the trigger by hand.
     await openOrders.first().getByRole('button', { name: 'Alterar' }).click();
+    expect(await openOrders.first().getByLabel('Novo disparo').inputValue()).toBe('40,00');
     await openOrders.first().getByLabel('Novo disparo').fill('40,50');
     await openOrders.first().getByRole('button', { name: 'Salvar' }).click();
     await expect

@@ -2,7 +2,17 @@
 import type { MyTradeView, OrderView } from '@bolsa/contracts';
 import { useEffect, useState } from 'react';
 import { api, ApiFailure } from '../lib/api';
-import { centsOf, decimalInput, formatBRL, formatPrice, formatQuantity, formatTime, signTone } from '../lib/format';
+import {
+  centsOf,
+  decimalInput,
+  formatBRL,
+  formatPrice,
+  formatQuantity,
+  formatTime,
+  priceInput,
+  signTone,
+  wholeInput,
+} from '../lib/format';
 import { orderStatusText } from '../lib/order-status';
 import { answerFieldTexts, failureText } from '../lib/error-text';
 
@@ -63,12 +73,19 @@ export function MyOrders({ version }: { version: number }) {
     if (editing === null) return;
     const original = orders.find((order) => order.orderId === editing.orderId);
     const body: Record<string, string> = {};
-    if (editing.price !== (original?.price ?? '')) body['price'] = decimalInput(editing.price);
-    if (editing.stopPrice !== (original?.stopPrice ?? '')) body['stopPrice'] = decimalInput(editing.stopPrice);
-    if (editing.trailingOffset !== (original?.trailingOffset ?? '')) {
+    // A field is sent when it says something other than the order does, however it is written ("35,10" = "35.10");
+    // what does not read as a price is sent as typed, for the API to say what is wrong with it.
+    const changed = (typed: string, current: string | null | undefined) => {
+      const text = decimalInput(typed);
+      const cents = centsOf(text);
+      return cents === null ? text !== (current ?? '') : cents !== centsOf(current);
+    };
+    if (changed(editing.price, original?.price)) body['price'] = decimalInput(editing.price);
+    if (changed(editing.stopPrice, original?.stopPrice)) body['stopPrice'] = decimalInput(editing.stopPrice);
+    if (changed(editing.trailingOffset, original?.trailingOffset)) {
       body['trailingOffset'] = decimalInput(editing.trailingOffset);
     }
-    if (editing.quantity !== original?.quantity) body['quantity'] = editing.quantity;
+    if (wholeInput(editing.quantity) !== original?.quantity) body['quantity'] = wholeInput(editing.quantity);
     if (Object.keys(body).length === 0) return setEditing(null);
     try {
       await api('PATCH', `/api/orders/${editing.orderId}`, body);
@@ -268,9 +285,9 @@ export function MyOrders({ version }: { version: number }) {
                               onClick={() =>
                                 setEditing({
                                   orderId: order.orderId,
-                                  price: order.price ?? '',
-                                  stopPrice: order.stopPrice ?? '',
-                                  trailingOffset: order.trailingOffset ?? '',
+                                  price: order.price === null ? '' : priceInput(order.price),
+                                  stopPrice: order.stopPrice === null ? '' : priceInput(order.stopPrice),
+                                  trailingOffset: order.trailingOffset === null ? '' : priceInput(order.trailingOffset),
                                   quantity: order.quantity,
                                 })
                               }

@@ -1,6 +1,5 @@
 'use client';
 import {
-  formatCents,
   type FeeSchedule,
   type Instrument,
   type OrderType,
@@ -12,7 +11,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../lib/api';
 import { AttemptKeys, isAnswer } from '../lib/attempt-keys';
 import { answerFieldTexts, failureText } from '../lib/error-text';
-import { formatBRL, formatQuantity } from '../lib/format';
+import { formatBRL, formatQuantity, priceInput } from '../lib/format';
 import {
   checkTicket,
   estimate,
@@ -75,13 +74,13 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
   };
 
   useEffect(() => {
-    if (picked !== null) setForm((current) => ({ ...current, price: picked.price }));
+    if (picked !== null) setForm((current) => ({ ...current, price: priceInput(picked.price) }));
   }, [picked]);
   // Start from the last price, as a broker's ticket does; before the first trade, from the exchange's reference.
   const marketPrice = lastPrice ?? instrument.referencePrice ?? null;
   useEffect(() => {
     if (marketPrice !== null)
-      setForm((current) => (current.price === '' ? { ...current, price: formatCents(marketPrice) } : current));
+      setForm((current) => (current.price === '' ? { ...current, price: priceInput(marketPrice) } : current));
   }, [marketPrice]);
 
   const cost = estimate(form, fees, marketPrice);

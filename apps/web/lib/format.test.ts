@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { formatCents } from '@bolsa/contracts';
-import { centsOf, decimalInput, formatBRL, formatPercent, formatPrice, formatQuantity } from './format';
+import {
+  centsOf,
+  decimalInput,
+  formatBRL,
+  formatPercent,
+  formatPrice,
+  formatQuantity,
+  priceInput,
+  wholeInput,
+} from './format';
 
 describe('formatting for pt-BR', () => {
   it.each([
@@ -37,5 +46,21 @@ describe('formatting for pt-BR', () => {
     expect(formatCents(123450)).toBe('1234.50');
     expect(formatCents(-5)).toBe('-0.05');
     expect(decimalInput(' 35,10 ')).toBe('35.10');
+  });
+
+  it('reads what a Brazilian types and writes input fields the same way', () => {
+    expect(decimalInput('1.234,56')).toBe('1234.56');
+    expect(decimalInput('1.234.567,8')).toBe('1234567.8');
+    expect(decimalInput('35.10')).toBe('35.10');
+    expect(wholeInput(' 1.000 ')).toBe('1000');
+    expect(wholeInput('12.345.678')).toBe('12345678');
+    expect(wholeInput('1.5')).toBe('1.5');
+    expect(wholeInput('1.0000')).toBe('1.0000');
+    expect(wholeInput('250')).toBe('250');
+    expect(priceInput(123450)).toBe('1234,50');
+    expect(priceInput('37.98')).toBe('37,98');
+    expect(priceInput(5)).toBe('0,05');
+    expect(priceInput(-5)).toBe('-0,05');
+    expect(priceInput('abc')).toBe('abc');
   });
 });

@@ -12,9 +12,28 @@ export function centsOf(decimal: string | null | undefined): number | null {
   return match[1] === '-' ? -cents : cents;
 }
 
-/** A decimal as typed here (a comma for the decimal mark, stray spaces) in the form the API reads: "35,10" → "35.10". */
+/**
+ * A decimal as typed here, in the form the API reads. With a comma, the comma is the decimal mark and dots group
+ * thousands, as a Brazilian writes it ("1.234,56" → "1234.56", "35,10" → "35.10"); without one, a dot is the decimal
+ * mark, as the API writes it ("35.10").
+ */
 export function decimalInput(text: string): string {
-  return text.trim().replace(',', '.');
+  const trimmed = text.trim();
+  return trimmed.includes(',') ? trimmed.replaceAll('.', '').replace(',', '.') : trimmed;
+}
+
+/** A whole number as typed here: dots that group thousands are dropped ("1.000" → "1000"); anything else is kept. */
+export function wholeInput(text: string): string {
+  const trimmed = text.trim();
+  return /^\d{1,3}(\.\d{3})+$/.test(trimmed) ? trimmed.replaceAll('.', '') : trimmed;
+}
+
+/** A price for an input field, as a Brazilian types it: 123450 or "1234.50" → "1234,50" (not grouped). */
+export function priceInput(value: string | number): string {
+  const cents = typeof value === 'number' ? value : centsOf(value);
+  if (cents === null) return typeof value === 'string' ? value : '';
+  const abs = Math.abs(cents);
+  return `${cents < 0 ? '-' : ''}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
 }
 
 const grouped = new Intl.NumberFormat('pt-BR', { maximumFractionDigits: 0 });

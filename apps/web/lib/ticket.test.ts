@@ -7,6 +7,7 @@ import {
   instrumentOf,
   maxQuantity,
   protectionOf,
+  requestOf,
   stepPrice,
   stepQuantity,
   unpricedBuyHold,
@@ -37,6 +38,11 @@ describe('the order ticket', () => {
     });
     const market = checkTicket({ ...form, type: 'market', price: '' }, petr4);
     expect(market.ok && market.request).toEqual({ symbol: 'PETR4', side: 'buy', type: 'market', quantity: '100' });
+    // Grouped thousands, as a Brazilian writes them.
+    expect(requestOf({ ...form, price: '1.035,10', quantity: '1.000' }, 'PETR4')).toMatchObject({
+      price: '1035.10',
+      quantity: '1000',
+    });
   });
 
   it("sends a stop order's trailing distance, and only on stop orders", () => {
@@ -45,8 +51,8 @@ describe('the order ticket', () => {
     expect(check.ok && check.request).toMatchObject({ stopPrice: '34.00', price: '35.10', trailingOffset: '0.50' });
     const limit = checkTicket({ ...trailing, type: 'limit' }, petr4);
     expect(limit.ok && limit.request).not.toHaveProperty('trailingOffset');
-    expect(stepPrice('', 1, petr4, 'zero')).toBe('0.01');
-    expect(stepPrice('0.50', 2, petr4, 'zero')).toBe('0.52');
+    expect(stepPrice('', 1, petr4, 'zero')).toBe('0,01');
+    expect(stepPrice('0.50', 2, petr4, 'zero')).toBe('0,52');
   });
 
   it('tells when a stop would fire at once: the last trade already at or past it', () => {
@@ -75,11 +81,13 @@ describe('the order ticket', () => {
   });
 
   it('steps prices by ticks and quantities by lots, never below one', () => {
-    expect(stepPrice('35.10', 1, petr4)).toBe('35.11');
-    expect(stepPrice('35,10', -3, petr4)).toBe('35.07');
-    expect(stepPrice('0.01', -1, petr4)).toBe('0.01');
+    expect(stepPrice('35.10', 1, petr4)).toBe('35,11');
+    expect(stepPrice('35,10', -3, petr4)).toBe('35,07');
+    expect(stepPrice('1.035,10', 1, petr4)).toBe('1035,11');
+    expect(stepPrice('0.01', -1, petr4)).toBe('0,01');
     expect(stepQuantity('100', 1, petr4)).toBe('101');
     expect(stepQuantity('1', -1, petr4)).toBe('1');
+    expect(stepQuantity('1.000', 1, petr4)).toBe('1001');
     expect(stepQuantity('', 1, petr4)).toBe('1');
   });
 

@@ -2,7 +2,6 @@ import {
   buyHoldPrice,
   cashHoldFor,
   feeOn,
-  formatCents,
   orderProtection,
   toOrderFields,
   type FeeSchedule,
@@ -15,7 +14,7 @@ import {
   type WalletView,
 } from '@bolsa/contracts';
 import { fieldTexts } from './error-text';
-import { centsOf, decimalInput } from './format';
+import { centsOf, decimalInput, priceInput, wholeInput } from './format';
 
 /** What the order ticket holds while the trader types: strings, exactly as entered. */
 export interface TicketForm {
@@ -59,7 +58,7 @@ export function requestOf(form: TicketForm, symbol: string): PlaceOrderRequest {
     ...(needsPrice(form.type) && price !== '' ? { price } : {}),
     ...(needsStop(form.type) && stopPrice !== '' ? { stopPrice } : {}),
     ...(needsStop(form.type) && trailingOffset !== '' ? { trailingOffset } : {}),
-    quantity: form.quantity.trim(),
+    quantity: wholeInput(form.quantity),
   };
 }
 
@@ -75,20 +74,20 @@ export function checkTicket(form: TicketForm, instrument: Instrument): TicketChe
 }
 
 /**
- * Moves a decimal price by whole ticks, never below one tick. An empty field starts at the band's floor, or, for a
- * distance (`from: 'zero'`), at nothing.
+ * Moves a price by whole ticks, never below one tick, written as the ticket shows prices ("35,11"). An empty field
+ * starts at the band's floor, or, for a distance (`from: 'zero'`), at nothing.
  */
 export function stepPrice(text: string, ticks: number, instrument: Instrument, from: 'band' | 'zero' = 'band'): string {
   const start = from === 'zero' ? 0 : (instrument.priceBand?.min ?? instrument.tickSize);
   const cents = centsOf(decimalInput(text)) ?? start;
   const snapped = Math.round(cents / instrument.tickSize) * instrument.tickSize;
   const next = Math.max(instrument.tickSize, snapped + ticks * instrument.tickSize);
-  return formatCents(next);
+  return priceInput(next);
 }
 
 /** Moves a quantity by whole lots, never below one lot. */
 export function stepQuantity(text: string, lots: number, instrument: Instrument): string {
-  const shares = Number.parseInt(text, 10);
+  const shares = Number.parseInt(wholeInput(text), 10);
   const current = Number.isFinite(shares) ? Math.round(shares / instrument.lotSize) * instrument.lotSize : 0;
   return String(Math.max(instrument.lotSize, current + lots * instrument.lotSize));
 }
@@ -120,7 +119,7 @@ export function unpricedBuyHold(
   fees: FeeSchedule,
   marketPrice: number | null,
 ): number | null {
-  const quantity = Number.parseInt(form.quantity, 10);
+  const quantity = Number.parseInt(wholeInput(form.quantity), 10);
   if (form.side !== 'buy' || needsPrice(form.type) || !Number.isFinite(quantity) || quantity <= 0) return null;
   const price = buyHoldPrice(
     { orderType: form.type, price: null },
@@ -178,7 +177,7 @@ export function firesAtOnce(form: TicketForm, lastPrice: number | null): boolean
 
 /** What the order would cost (or bring) at its price, or at `reference` (the last price) for market orders. */
 export function estimate(form: TicketForm, fees: FeeSchedule, reference: number | null): Estimate {
-  const quantity = Number.parseInt(form.quantity, 10);
+  const quantity = Number.parseInt(wholeInput(form.quantity), 10);
   const price = needsPrice(form.type) ? centsOf(decimalInput(form.price)) : reference;
   if (!Number.isFinite(quantity) || quantity <= 0 || price === null) return { notional: null, fee: null };
   const notional = price * quantity;
