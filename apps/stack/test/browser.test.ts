@@ -531,10 +531,16 @@ describe('the home broker and the admin panel in a browser', () => {
     for (const price of ['12,00', '12,10']) await ticket(phone.page, 'Comprar', price, '5');
     const open = phone.page.getByTestId('open-orders').getByTestId('order-row');
     await expect.poll(() => open.count(), { timeout: 10_000 }).toBe(3);
+    // The table is wider than the phone; each order's actions stay in view at its right edge all the same.
+    const cancelButton = await open.first().getByRole('button', { name: 'Cancelar' }).boundingBox();
+    expect(cancelButton!.x + cancelButton!.width).toBeLessThanOrEqual(390);
     await phone.page.getByRole('button', { name: 'Cancelar todas' }).click();
     await phone.page.getByRole('button', { name: 'Confirmar: cancelar 3' }).click();
     // Three cancels through the engine and back: more than expect.poll's default second when CI is busy.
     await expect.poll(() => open.count(), { timeout: 10_000 }).toBe(0);
+    await expect
+      .poll(() => phone.page.getByTestId('open-orders').getByTestId('empty-list').textContent())
+      .toBe('Nenhuma ordem aberta.');
     expect(phone.errors).toEqual([]);
   });
 

@@ -39,17 +39,23 @@ export function MyOrders({ version }: { version: number }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [refresh, setRefresh] = useState(0);
   const [confirmingCancelAll, setConfirmingCancelAll] = useState(false);
+  /** The tab whose list has arrived, so an empty list says so only once it is known to be empty. */
+  const [loaded, setLoaded] = useState<Tab | null>(null);
 
   useEffect(() => {
     let cancelled = false;
     const load =
       tab === 'trades'
-        ? api<{ items: MyTradeView[] }>('GET', '/api/me/trades?limit=100').then(
-            (page) => !cancelled && setTrades(page.items),
-          )
-        : api<{ items: OrderView[] }>('GET', `/api/me/orders?status=${tab}&limit=100`).then(
-            (page) => !cancelled && setOrders(page.items),
-          );
+        ? api<{ items: MyTradeView[] }>('GET', '/api/me/trades?limit=100').then((page) => {
+            if (cancelled) return;
+            setTrades(page.items);
+            setLoaded(tab);
+          })
+        : api<{ items: OrderView[] }>('GET', `/api/me/orders?status=${tab}&limit=100`).then((page) => {
+            if (cancelled) return;
+            setOrders(page.items);
+            setLoaded(tab);
+          });
     load.catch(() => undefined);
     return () => {
       cancelled = true;
@@ -143,6 +149,7 @@ export function MyOrders({ version }: { version: number }) {
               </tr>
             </thead>
             <tbody>
+              {loaded === 'trades' && trades.length === 0 && emptyRow(8, 'Nenhum negócio ainda.')}
               {trades.map((trade) => (
                 <tr key={`${trade.tradeId}-${trade.role}`}>
                   <td className={cell}>{formatTime(trade.executedAt)}</td>
@@ -179,6 +186,9 @@ export function MyOrders({ version }: { version: number }) {
               </tr>
             </thead>
             <tbody>
+              {loaded === tab &&
+                orders.length === 0 &&
+                emptyRow(10, tab === 'open' ? 'Nenhuma ordem aberta.' : 'Nenhuma ordem encerrada ainda.')}
               {orders.map((order) => {
                 const isEditing = editing?.orderId === order.orderId;
                 return (
@@ -266,7 +276,8 @@ export function MyOrders({ version }: { version: number }) {
                     </td>
                     <td className={cell}>{formatQuantity(order.filledQuantity)}</td>
                     <td className={cell}>{orderStatusText(order.status, order.statusReason)}</td>
-                    <td className={`${cell} whitespace-nowrap text-right`}>
+                    {/* Kept in view at the right edge when the table scrolls sideways, as it does on a phone. */}
+                    <td className={`${cell} sticky right-0 whitespace-nowrap bg-panel text-right`}>
                       {tab === 'open' &&
                         (isEditing ? (
                           <>
@@ -313,5 +324,15 @@ export function MyOrders({ version }: { version: number }) {
         )}
       </div>
     </section>
+  );
+}
+
+function emptyRow(columns: number, text: string) {
+  return (
+    <tr>
+      <td colSpan={columns} className="px-2 py-3 text-center text-gray-500" data-testid="empty-list">
+        {text}
+      </td>
+    </tr>
   );
 }
