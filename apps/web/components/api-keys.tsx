@@ -16,7 +16,8 @@ const LABEL_CODES: Readonly<Record<string, string>> = {
 /** Create (the secret is shown once), list and revoke API keys. */
 export function ApiKeys() {
   const account = useRequiredAccount();
-  const [keys, setKeys] = useState<ApiKeyView[]>([]);
+  /** Null until the list has arrived, so that an empty list says so only once it is known to be empty. */
+  const [keys, setKeys] = useState<ApiKeyView[] | null>(null);
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const [error, setError] = useState<string | undefined>();
   const [version, setVersion] = useState(0);
@@ -84,7 +85,7 @@ export function ApiKeys() {
           </tr>
         </thead>
         <tbody>
-          {keys.map((key) => (
+          {(keys ?? []).map((key) => (
             <tr key={key.keyId} className="border-t border-edge" data-testid="key-row">
               <td className="py-1.5">{key.label}</td>
               <td className="num py-1.5 text-gray-400">{new Date(key.createdAt).toLocaleString('pt-BR')}</td>
@@ -100,6 +101,11 @@ export function ApiKeys() {
           ))}
         </tbody>
       </table>
+      {keys?.length === 0 && (
+        <p className="py-3 text-xs text-gray-500" data-testid="empty-list">
+          Nenhuma chave ainda: crie uma para um programa operar pela API.
+        </p>
+      )}
     </div>
   );
 }
