@@ -455,6 +455,11 @@ describe('the home broker and the admin panel in a browser', () => {
       await expect.poll(() => traderTicket.getByTestId('ticket-halted').count(), { timeout: 5_000 }).toBe(0);
       await ticket(trader.page, 'Comprar', '60,00', '5');
       await expect.poll(() => traderTicket.textContent()).toMatch(/Ordem enviada: compra 5 VALE3/);
+      // The administrator has no API key (nobody made one for it), and its keys page says so.
+      await admin.page.getByRole('link', { name: 'Chaves de API' }).click();
+      await expect
+        .poll(() => admin.page.getByTestId('api-keys').getByTestId('empty-list').textContent(), { timeout: 5_000 })
+        .toMatch(/^Nenhuma chave ainda/);
       for (const { errors } of [admin, trader]) expect(errors).toEqual([]);
     },
   );
