@@ -88,10 +88,9 @@ const answersAmend = (event: EngineEvent) =>
  * order on terms the engine has confirmed), or a quantity cut by self-trade prevention.
  */
 function resizedOrderId(event: EngineEvent): string | null {
-  if (event.type === 'order_updated') {
-    return event.change === 'amended' || event.change === 'decremented' ? event.orderId : null;
-  }
-  return event.type === 'order_rejected' && event.commandType === 'amend_order' ? event.orderId : null;
+  if (event.type !== 'order_updated' && event.type !== 'order_rejected') return null;
+  const decremented = event.type === 'order_updated' && event.change === 'decremented';
+  return decremented || answersAmend(event) ? event.orderId : null;
 }
 
 /** The order whose hold an event other than a trade may change. */
