@@ -2,7 +2,7 @@
 import type { ApiKeyView, CreatedApiKey } from '@bolsa/contracts';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiFailure } from '../lib/api';
-import { failureText } from '../lib/error-text';
+import { failureText, NO_ANSWER_TEXT } from '../lib/error-text';
 import { Field } from './field';
 import { useRequiredAccount } from './session';
 
@@ -36,7 +36,7 @@ export function ApiKeys() {
       form.reset();
       setVersion((n) => n + 1);
     } catch (failure) {
-      if (!(failure instanceof ApiFailure)) return setError('A corretora não respondeu; tente de novo.');
+      if (!(failure instanceof ApiFailure)) return setError(NO_ANSWER_TEXT);
       const field = failure.fields[0];
       setError(field === undefined ? failureText(failure) : (LABEL_CODES[field.code] ?? field.message));
     }

@@ -14,7 +14,7 @@ import {
   wholeInput,
 } from '../lib/format';
 import { orderStatusText } from '../lib/order-status';
-import { answerFieldTexts, failureText } from '../lib/error-text';
+import { answerFieldTexts, failureText, NO_ANSWER_TEXT } from '../lib/error-text';
 
 type Tab = 'open' | 'done' | 'trades';
 const TYPE: Record<string, string> = {
@@ -99,7 +99,7 @@ export function MyOrders({ version }: { version: number }) {
       setErrors({});
       setRefresh((n) => n + 1);
     } catch (error) {
-      if (!(error instanceof ApiFailure)) return setErrors({ form: 'A corretora não respondeu; tente de novo.' });
+      if (!(error instanceof ApiFailure)) return setErrors({ form: NO_ANSWER_TEXT });
       const byField = answerFieldTexts(error, { filled: original?.filledQuantity }, true);
       setErrors({ ...byField, form: failureText(error) });
     }

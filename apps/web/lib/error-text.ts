@@ -132,6 +132,9 @@ const FAILURES: Readonly<Record<string, string>> = {
   unavailable: 'A bolsa não confirmou a tempo; tente de novo.',
 };
 
+/** When a request got no answer from the API at all. */
+export const NO_ANSWER_TEXT = 'A corretora não respondeu; tente de novo.';
+
 const detail = (failure: ApiFailure, key: string) => {
   const value = failure.details[key];
   return typeof value === 'string' ? value : null;
