@@ -286,6 +286,33 @@ describe('cancel and amend', () => {
     expect([late.status, code(late.body)]).toEqual([409, 'order_not_open']);
   });
 
+  it('refuse an amend that asks for what the order has, and take one once another amend is on its way', async () => {
+    const trader = await newTrader(api);
+    const order = OrderView.parse(
+      (await api.request('POST', '/api/orders', { token: trader.apiKey, body: limitBuy })).body,
+    );
+    const amend = (body: object) =>
+      api.request('PATCH', `/api/orders/${order.orderId}`, { token: trader.apiKey, body });
+    const samePrice = await amend({ price: '35.12' });
+    expect([samePrice.status, code(samePrice.body), fields(samePrice.body)]).toEqual([
+      400,
+      'validation_failed',
+      ['price'],
+    ]);
+    expect(ApiErrorBody.parse(samePrice.body).details.fields?.[0]?.code).toBe('unchanged');
+    const sameBoth = await amend({ price: '35.120', quantity: '100' });
+    expect([sameBoth.status, fields(sameBoth.body)]).toEqual([400, ['price', 'quantity']]);
+    expect((await amend({ price: '35.20' })).status).toBe(202);
+    // No engine runs here, so the first amend stays on its way: the row's 35.12 may no longer be the order's.
+    expect((await amend({ price: '35.12' })).status).toBe(202);
+    const commands = await commandsFor(order.orderId, 3);
+    expect(commands.map((command) => [command.type, 'price' in command ? command.price : null])).toEqual([
+      ['place_order', 3512],
+      ['amend_order', 3520],
+      ['amend_order', 3512],
+    ]);
+  });
+
   it("cancels all of the caller's open orders, or one symbol's, and nobody else's", async () => {
     const trader = await newTrader(api);
     const other = await newTrader(api);

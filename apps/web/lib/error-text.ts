@@ -56,6 +56,8 @@ export function fieldText(error: FieldError, context: TextContext = {}): string 
       return 'Esta ordem não tem preço limite.';
     case 'not_a_trailing_stop':
       return 'Só um stop móvel tem distância.';
+    case 'unchanged':
+      return 'A ordem já tem este valor.';
     case 'market_buy_needs_price_band':
       return 'Sem túnel de preços no papel, uma compra a mercado não tem limite: use uma ordem limitada.';
     case 'required':

@@ -49,7 +49,7 @@ export const FieldError = z.object({
       'why the field is refused: a decimal that is not_a_string, empty, malformed, exponent, negative, zero, ' +
         'too_precise or too_large; off_tick, off_lot, price_out_of_band; required or not_allowed for the order ' +
         'type; on an amend quantity_below_filled, stop_triggered, not_a_stop_order, no_limit_price, ' +
-        'not_a_trailing_stop; insufficient_funds or insufficient_shares on the field that asks for more; ' +
+        'not_a_trailing_stop, unchanged (asks for what the order already has); insufficient_funds or insufficient_shares on the field that asks for more; ' +
         'market_buy_needs_price_band; duplicate (a clientOrderId an open order has); too_many_keys; incorrect ' +
         "(a current password); invalid (a query parameter); otherwise zod's issue code (invalid_type, " +
         'too_small, too_big, invalid_format, unrecognized_keys, custom, …)',

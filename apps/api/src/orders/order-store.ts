@@ -15,6 +15,7 @@ import { tradingHalted } from '../markets/trading-halts.js';
 import { holdAfterAmend, type HoldPlan } from '../wallets/holds.js';
 import { appendLedger, CASH } from '../wallets/ledger.js';
 import { balanceKey, bigOrNull } from '../wallets/settlement.js';
+import { unchangedAmend, type AmendTerms, type RecordedTerms } from './amend-terms.js';
 import { OPEN_STATUSES, type OrderRow } from './order-view.js';
 import type { RecordedOrder } from './engine-commands.js';
 
@@ -238,27 +239,31 @@ export class OrderStore {
   }
 
   /**
-   * Before an amend is sent: counts it as on its way, and holds what more its terms need (`holdAfterAmend`; 422
-   * when that is not available). Settlement gives back what is no longer needed once the engine has answered the
+   * Before an amend is sent: refuses it (400) if it asks for nothing new (`unchangedAmend`), counts it as on its
+   * way, and holds what more its terms need (`holdAfterAmend`; 422 when that is not available). Settlement gives back what is no longer needed once the engine has answered the
    * last amend on its way.
    */
   async holdForAmend(
     orderId: string,
     change: { price: number | null; quantity: number | null },
     traceId: string,
+    requested: AmendTerms,
   ): Promise<void> {
     await this.sql.transaction(async (tx) => {
-      const { rows } = await tx.query<{
-        account_id: string;
-        status: string;
-        side: Side;
-        filled_quantity: string;
-        hold_asset: string;
-        hold_amount: string;
-        hold_price: string | null;
-        hold_fee_bps: number;
-      }>(
-        `SELECT account_id, status, side, filled_quantity, hold_asset, hold_amount, hold_price, hold_fee_bps
+      const { rows } = await tx.query<
+        RecordedTerms & {
+          account_id: string;
+          status: string;
+          side: Side;
+          filled_quantity: string;
+          hold_asset: string;
+          hold_amount: string;
+          hold_price: string | null;
+          hold_fee_bps: number;
+        }
+      >(
+        `SELECT account_id, status, side, filled_quantity, hold_asset, hold_amount, hold_price, hold_fee_bps,
+                price, quantity, stop_price, trailing_offset, pending_amends
            FROM orders WHERE id = $1 FOR UPDATE`,
         [orderId],
       );
@@ -268,6 +273,9 @@ export class OrderStore {
       if (!OPEN_STATUSES.includes(order.status as OrderStatus)) {
         throw new ApiError('order_not_open', `the order is ${order.status}`, { orderId, status: order.status });
       }
+      // Under the lock too: an amend counted in pending_amends a moment ago makes the row's terms out of date.
+      const unchanged = unchangedAmend(requested, order);
+      if (unchanged !== null) throw ApiError.validation(unchanged);
       const held = BigInt(order.hold_amount);
       const hold = holdAfterAmend(
         {

@@ -9,6 +9,7 @@ import type { TradingHalts } from '../markets/trading-halts.js';
 import type { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
+import type { AmendTerms } from './amend-terms.js';
 import type { HistoryStore } from './history.store.js';
 import { PlacementConflict, pendingRow, type NewOrder, type OrderStore } from './order-store.js';
 import type { OrderRow } from './order-view.js';
@@ -77,9 +78,17 @@ class MemoryOrders {
     return this.keys.get(`${accountId}/${key}`) ?? null;
   }
 
-  async holdForAmend(orderId: string, change: { price: number | null; quantity: number | null }): Promise<void> {
+  readonly requested: AmendTerms[] = [];
+
+  async holdForAmend(
+    orderId: string,
+    change: { price: number | null; quantity: number | null },
+    _traceId: string,
+    requested: AmendTerms,
+  ): Promise<void> {
     if (this.holdFails !== null) throw this.holdFails;
     this.holds.push({ orderId, change });
+    this.requested.push(requested);
   }
 }
 
@@ -193,6 +202,8 @@ describe('amending an order', () => {
     await service.amend(caller, order.id, { stopPrice: '80.00' });
     // 10% above the new stop, as when it was placed.
     expect(orders.holds).toEqual([{ orderId: order.id, change: { price: 8800, quantity: null } }]);
+    // Whether the amend changes anything is judged on what the caller asked for, not on the protection it moves.
+    expect(orders.requested).toEqual([{ price: null, quantity: null, stopPrice: 8000, trailingOffset: null }]);
     expect(commands.sent).toEqual([expect.objectContaining({ stopPrice: 8000, price: 8800 })]);
   });
 

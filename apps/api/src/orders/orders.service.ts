@@ -29,6 +29,7 @@ import { CommandPublisher, settledWithin } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { planHold } from '../wallets/holds.js';
+import type { AmendTerms } from './amend-terms.js';
 import { OrderStore, PlacementConflict } from './order-store.js';
 import { HistoryStore } from './history.store.js';
 import { amendCommand, cancelCommand, placeCommand, type CommandTarget } from './engine-commands.js';
@@ -204,13 +205,14 @@ export class OrdersService {
     const stopPrice = this.amendedPrice(order, 'stopPrice', request.stopPrice, instrument, errors);
     const trailingOffset = this.amendedDistance(order, request.trailingOffset, instrument, errors);
     if (errors.length > 0) throw ApiError.validation(errors);
+    const requested: AmendTerms = { price, quantity, stopPrice, trailingOffset };
     // A stop-market's protection follows its stop, by the rule it was placed with; its hold follows that.
     if (stopPrice !== null && order.type === 'stop_market' && order.protection_price !== null) {
       price = orderProtection(instrument, { orderType: 'stop_market', side: order.side as Side, stopPrice }, null);
     }
     // A new price or quantity could trade; while the instrument is halted only cancels are taken.
     await this.halts.refuseIfHalted(order.symbol);
-    await this.store.holdForAmend(orderId, { price, quantity }, caller.traceId);
+    await this.store.holdForAmend(orderId, { price, quantity }, caller.traceId, requested);
     // A new distance moves nothing at once (the stop trails from the next trade), so the hold stays as it is.
     await this.publisher.deliver(
       amendCommand(commandTarget(caller, order), { price, quantity, stopPrice, trailingOffset }),
