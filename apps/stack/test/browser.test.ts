@@ -65,16 +65,17 @@ async function ticket(page: Page, side: 'Comprar' | 'Vender', price: string, qua
   await form.getByLabel('Quantidade', { exact: true }).press('Enter');
 }
 
-/** A trader as a program: an account with an API key, made over the API. */
-async function programAccount(name: string): Promise<string> {
+const PROGRAM_PASSWORD = 'a program pass';
+
+/** A trader as a program: an account with an API key, made over the API (`email` to log in as it too). */
+async function programAccount(
+  name: string,
+  email = `${name.toLowerCase()}-${Date.now()}@example.test`,
+): Promise<string> {
   const created = await fetch(`${stack.api}/api/accounts`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name,
-      email: `${name.toLowerCase()}-${Date.now()}@example.test`,
-      password: 'a program pass',
-    }),
+    body: JSON.stringify({ name, email, password: PROGRAM_PASSWORD }),
   });
   return ((await created.json()) as { apiKey: string }).apiKey;
 }
@@ -277,6 +278,49 @@ describe('the home broker and the admin panel in a browser', () => {
     await seller.page.waitForURL(/\/login\?next=%2Ftrade%2FPETR4$/);
     for (const { errors } of [seller, buyer, admin]) expect(errors).toEqual([]);
   });
+
+  it(
+    'lists open orders and the order history a page at a time, with "Carregar mais"',
+    { timeout: 90_000 },
+    async () => {
+      const email = `paginas-${Date.now()}@example.test`;
+      const apiKey = await programAccount('Paginas', email);
+      // 105 resting buys: a page (100) and five more.
+      for (let i = 0; i < 105; i++) await program(apiKey, 'buy', 'ABEV3', '12.00', '1');
+      const { page, errors } = await newPage();
+      await page.goto(`${stack.web}/login?next=/trade/ABEV3`);
+      await page.getByLabel('E-mail').fill(email);
+      await page.getByLabel('Senha').fill(PROGRAM_PASSWORD);
+      await page.getByRole('button', { name: 'Entrar' }).click();
+      await page.waitForURL('**/trade/ABEV3');
+      const more = page.getByTestId('my-orders').getByRole('button', { name: 'Carregar mais' });
+      const openRows = page.getByTestId('open-orders').getByTestId('order-row');
+      await expect.poll(() => openRows.count(), { timeout: 10_000 }).toBe(100);
+      await more.click();
+      await expect.poll(() => openRows.count()).toBe(105);
+      expect(await more.count()).toBe(0);
+      // One of the older page's orders fills: the list shown is kept, and that order leaves it.
+      const seller = await programAccount('PaginasVende');
+      await program(seller, 'sell', 'ABEV3', '12.00', '1');
+      await expect.poll(() => openRows.count(), { timeout: 10_000 }).toBe(104);
+
+      const cancelled = await fetch(`${stack.api}/api/orders`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
+      expect(cancelled.status).toBe(202);
+      await expect.poll(() => openRows.count(), { timeout: 10_000 }).toBe(0);
+      await page.getByRole('tab', { name: 'Histórico' }).click();
+      const doneRows = page.getByTestId('order-history').getByTestId('order-row');
+      await expect.poll(() => doneRows.count(), { timeout: 10_000 }).toBe(100);
+      await more.click();
+      await expect.poll(() => doneRows.count()).toBe(105);
+      expect(await more.count()).toBe(0);
+      // The oldest order is the one that filled (first in, first to trade), on the page loaded last.
+      await expect.poll(() => doneRows.last().textContent()).toMatch(/executada/);
+      expect(errors).toEqual([]);
+    },
+  );
 
   it('shows the account: its worth, withdrawals, the statement and the trades file', { timeout: 90_000 }, async () => {
     const { page, errors } = await newPage();

@@ -13,10 +13,13 @@ import {
   signTone,
   wholeInput,
 } from '../lib/format';
+import { myListPath, withNewestPage, withOlderPage, type MyList, type MyListPage } from '../lib/my-lists';
 import { orderStatusText } from '../lib/order-status';
+import type { Page } from '../lib/pages';
 import { answerFieldTexts, failureText, NO_ANSWER_TEXT } from '../lib/error-text';
+import { LoadMore } from './load-more';
 
-type Tab = 'open' | 'done' | 'trades';
+type Tab = MyList;
 const TYPE: Record<string, string> = {
   limit: 'limitada',
   market: 'mercado',
@@ -27,8 +30,8 @@ const TYPE: Record<string, string> = {
 /** The trader's open orders (cancel, amend in place), order history and trades; refreshed when `version` moves. */
 export function MyOrders({ version }: { version: number }) {
   const [tab, setTab] = useState<Tab>('open');
-  const [orders, setOrders] = useState<OrderView[]>([]);
-  const [trades, setTrades] = useState<MyTradeView[]>([]);
+  const [listing, setListing] = useState<MyListPage | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
   const [editing, setEditing] = useState<{
     orderId: string;
     price: string;
@@ -39,28 +42,40 @@ export function MyOrders({ version }: { version: number }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [refresh, setRefresh] = useState(0);
   const [confirmingCancelAll, setConfirmingCancelAll] = useState(false);
-  /** The tab whose list has arrived, so an empty list says so only once it is known to be empty. */
-  const [loaded, setLoaded] = useState<Tab | null>(null);
+  /** The tab's list once it has arrived (so an empty list says so only once it is known to be empty). */
+  const shown = listing?.list === tab ? listing : null;
+  const orders = shown !== null && shown.list !== 'trades' ? shown.items : [];
+  const trades = shown?.list === 'trades' ? shown.items : [];
+  const shownCount = shown?.items.length ?? 0;
 
   useEffect(() => {
     let cancelled = false;
-    const load =
-      tab === 'trades'
-        ? api<{ items: MyTradeView[] }>('GET', '/api/me/trades?limit=100').then((page) => {
-            if (cancelled) return;
-            setTrades(page.items);
-            setLoaded(tab);
-          })
-        : api<{ items: OrderView[] }>('GET', `/api/me/orders?status=${tab}&limit=100`).then((page) => {
-            if (cancelled) return;
-            setOrders(page.items);
-            setLoaded(tab);
-          });
-    load.catch(() => undefined);
+    // Fetched again when something changed: the first page takes its place and older pages loaded stay.
+    fetchPage(tab, null, shownCount)
+      .then((newest) => {
+        if (cancelled) return;
+        setListing((listed) => withNewestPage(listed, newest));
+      })
+      .catch(() => undefined);
     return () => {
       cancelled = true;
     };
+    // The count shown only sizes the page fetched (open orders): it is no reason to fetch again.
   }, [tab, version, refresh]);
+
+  async function loadMore() {
+    const after = shown?.nextCursor ?? null;
+    if (shown === null || after === null) return;
+    setLoadingMore(true);
+    try {
+      const older = await fetchPage(shown.list, after);
+      setListing((listed) => withOlderPage(listed, after, older));
+    } catch {
+      // The button stays, to be pressed again.
+    } finally {
+      setLoadingMore(false);
+    }
+  }
 
   async function cancel(orderId: string) {
     await api('DELETE', `/api/orders/${orderId}`).catch(() => undefined);
@@ -149,7 +164,7 @@ export function MyOrders({ version }: { version: number }) {
               </tr>
             </thead>
             <tbody>
-              {loaded === 'trades' && trades.length === 0 && emptyRow(8, 'Nenhum negócio ainda.')}
+              {shown !== null && trades.length === 0 && emptyRow(8, 'Nenhum negócio ainda.')}
               {trades.map((trade) => (
                 <tr key={`${trade.tradeId}-${trade.role}`}>
                   <td className={cell}>{formatTime(trade.executedAt)}</td>
@@ -186,7 +201,7 @@ export function MyOrders({ version }: { version: number }) {
               </tr>
             </thead>
             <tbody>
-              {loaded === tab &&
+              {shown !== null &&
                 orders.length === 0 &&
                 emptyRow(10, tab === 'open' ? 'Nenhuma ordem aberta.' : 'Nenhuma ordem encerrada ainda.')}
               {orders.map((order) => {
@@ -317,6 +332,9 @@ export function MyOrders({ version }: { version: number }) {
             </tbody>
           </table>
         )}
+        {shown !== null && shown.nextCursor !== null && (
+          <LoadMore loading={loadingMore} onLoad={() => void loadMore()} />
+        )}
         {Object.values(errors).length > 0 && (
           <p role="alert" className="px-2 py-1 text-xs text-rose-400">
             {Object.values(errors)[0]}
@@ -325,6 +343,13 @@ export function MyOrders({ version }: { version: number }) {
       </div>
     </section>
   );
+}
+
+function fetchPage(list: MyList, cursor: string | null, shown = 0): Promise<MyListPage> {
+  const path = myListPath(list, cursor, shown);
+  return list === 'trades'
+    ? api<Page<MyTradeView>>('GET', path).then((page) => ({ ...page, list }))
+    : api<Page<OrderView>>('GET', path).then((page) => ({ ...page, list }));
 }
 
 function emptyRow(columns: number, text: string) {

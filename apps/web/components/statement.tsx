@@ -8,12 +8,13 @@ import {
   ledgerPath,
   STATEMENT_KINDS,
   STATEMENT_PERIODS,
-  withNewest,
   type StatementFilter,
   type StatementKind,
   type StatementPage,
   type StatementPeriod,
 } from '../lib/statement';
+import { withNewest } from '../lib/pages';
+import { LoadMore } from './load-more';
 
 /** A page listed for one filter: a page that arrives after the filter changed is dropped. */
 interface Listed extends StatementPage {
@@ -39,7 +40,9 @@ export function Statement({ assets, version }: { assets: readonly string[]; vers
         if (!current) return;
         setFailed(false);
         setListed((shown) =>
-          shown?.filter === filter ? { ...withNewest(shown, newest), filter } : { ...newest, filter },
+          shown?.filter === filter
+            ? { ...withNewest(shown, newest, (entry) => entry.entryId), filter }
+            : { ...newest, filter },
         );
       })
       .catch(() => current && setFailed(true));
@@ -147,18 +150,7 @@ export function Statement({ assets, version }: { assets: readonly string[]; vers
       {shown !== null && shown.items.length === 0 && (
         <p className="px-3 py-4 text-center text-xs text-gray-500">Nenhum lançamento neste filtro e período.</p>
       )}
-      {shown !== null && shown.nextCursor !== null && (
-        <div className="border-t border-edge px-3 py-2 text-center">
-          <button
-            type="button"
-            disabled={loadingMore}
-            onClick={() => void loadMore()}
-            className="rounded px-3 py-1 text-xs text-sky-300 hover:bg-gray-800 disabled:opacity-50"
-          >
-            {loadingMore ? 'Carregando…' : 'Carregar mais'}
-          </button>
-        </div>
-      )}
+      {shown !== null && shown.nextCursor !== null && <LoadMore loading={loadingMore} onLoad={() => void loadMore()} />}
     </section>
   );
 }

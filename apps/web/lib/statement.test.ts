@@ -1,6 +1,6 @@
 import type { LedgerEntryView } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
-import { describeEntry, entryAmounts, ledgerPath, periodStart, withNewest } from './statement';
+import { describeEntry, entryAmounts, ledgerPath, periodStart } from './statement';
 
 let nextId = 1;
 const entry = (fields: Partial<LedgerEntryView>): LedgerEntryView => ({
@@ -76,20 +76,5 @@ describe('ledgerPath', () => {
   it('starts a week six days before today, so that today is the seventh', () => {
     expect(periodStart('week', now)).toEqual(new Date(2026, 10, 26));
     expect(periodStart('month', now)).toEqual(new Date(2026, 10, 3));
-  });
-});
-
-describe('withNewest', () => {
-  const [a, b, c, d] = [entry({}), entry({}), entry({}), entry({})];
-  it('puts entries newer than the list on top and keeps the list’s cursor', () => {
-    const merged = withNewest({ items: [b!, a!], nextCursor: 'older' }, { items: [d!, c!, b!], nextCursor: 'x' });
-    expect(merged.items.map((e) => e.entryId)).toEqual([d!, c!, b!, a!].map((e) => e.entryId));
-    expect(merged.nextCursor).toBe('older');
-  });
-
-  it('replaces the list when the newest page does not reach it', () => {
-    const newest = { items: [d!, c!], nextCursor: 'x' };
-    expect(withNewest({ items: [b!, a!], nextCursor: null }, newest)).toBe(newest);
-    expect(withNewest({ items: [], nextCursor: null }, newest)).toBe(newest);
   });
 });

@@ -1,5 +1,6 @@
 import type { LedgerEntryView, LedgerReason } from '@bolsa/contracts';
 import { centsOf, formatPrice, formatQuantity } from './format';
+import type { Page } from './pages';
 
 /** Which entries the statement lists; holds and releases only move money between available and held. */
 export const STATEMENT_KINDS = {
@@ -100,19 +101,5 @@ export function entryAmounts(entry: LedgerEntryView): StatementAmounts {
   };
 }
 
-export interface StatementPage {
-  readonly items: readonly LedgerEntryView[];
-  readonly nextCursor: string | null;
-}
-
-/**
- * The newest page fetched again (after the wallet changed) put on top of what is listed: entries newer than the
- * first one listed go before it. When the newest page does not reach it, there may be entries between the two, so
- * the newest page replaces the list.
- */
-export function withNewest(listed: StatementPage, newest: StatementPage): StatementPage {
-  const first = listed.items[0];
-  const at = first === undefined ? -1 : newest.items.findIndex((entry) => entry.entryId === first.entryId);
-  if (at === -1) return newest;
-  return { items: [...newest.items.slice(0, at), ...listed.items], nextCursor: listed.nextCursor };
-}
+/** A page of the statement, newest entry first. */
+export type StatementPage = Page<LedgerEntryView>;

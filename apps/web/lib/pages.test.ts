@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { withNewest, type Page } from './pages';
+
+const key = (item: string) => item;
+const page = (items: string[], nextCursor: string | null = 'next'): Page<string> => ({ items, nextCursor });
+
+describe('withNewest', () => {
+  it('puts items newer than the list on top and keeps the pages loaded after the first', () => {
+    const merged = withNewest(page(['c', 'b', 'a'], 'older'), page(['e', 'd', 'c', 'b'], 'x'), key);
+    expect(merged).toEqual(page(['e', 'd', 'c', 'b', 'a'], 'older'));
+  });
+
+  it('takes the new first page as it is for the part it covers: items that left it go, moved ones follow', () => {
+    // 'y' finished (it left the open orders), 'z' is new; the loaded 'w' beyond the first page stays.
+    const merged = withNewest(page(['z0', 'y', 'x', 'w'], 'older'), page(['z', 'z0', 'x'], 'x2'), key);
+    expect(merged).toEqual(page(['z', 'z0', 'x', 'w'], 'older'));
+  });
+
+  it('replaces the list when the new first page does not reach it, or is all there is', () => {
+    const apart = page(['e', 'd'], 'x');
+    expect(withNewest(page(['b', 'a'], null), apart, key)).toBe(apart);
+    expect(withNewest(page([], null), apart, key)).toBe(apart);
+    const whole = page(['c', 'b'], null);
+    expect(withNewest(page(['c', 'b', 'a'], null), whole, key)).toBe(whole);
+    const empty = page([], null);
+    expect(withNewest(page(['a'], 'older'), empty, key)).toBe(empty);
+  });
+});

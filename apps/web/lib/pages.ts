@@ -1,0 +1,19 @@
+/** A page of one of the API's lists, newest first: `nextCursor` fetches the page after it (null: the last one). */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | null;
+}
+
+/**
+ * What a list shows after its first page was fetched again (something changed): that page in place of the part
+ * of the list it covers, and the pages loaded after it kept, so that a trader who loaded more does not lose them.
+ * When the new first page does not reach what is listed, there may be items between the two, so it replaces the
+ * list (and its cursor goes on from there).
+ */
+export function withNewest<T>(listed: Page<T>, newest: Page<T>, key: (item: T) => string): Page<T> {
+  const last = newest.items.at(-1);
+  if (newest.nextCursor === null || last === undefined) return newest;
+  const at = listed.items.findIndex((item) => key(item) === key(last));
+  if (at === -1) return newest;
+  return { items: [...newest.items, ...listed.items.slice(at + 1)], nextCursor: listed.nextCursor };
+}
