@@ -2,6 +2,9 @@ import type { WalletView } from '@bolsa/contracts';
 import { formatBRL, formatQuantity, signTone } from '../lib/format';
 import { valuePortfolio } from '../lib/portfolio';
 
+/** A number column: apart from the one before it, and never broken over two lines. */
+const NUMBER = 'whitespace-nowrap py-0.5 pl-2 text-right align-top';
+
 /** Cash and positions: quantity, average cost, market value and profit or loss (see `valuePortfolio`). */
 export function WalletPanel({ wallet, prices }: { wallet: WalletView | null; prices: ReadonlyMap<string, number> }) {
   const positions = wallet === null ? [] : valuePortfolio(wallet, prices).positions;
@@ -18,33 +21,39 @@ export function WalletPanel({ wallet, prices }: { wallet: WalletView | null; pri
           {formatBRL(wallet?.cash.held)}
         </dd>
       </dl>
-      <table className="num mt-3 w-full text-xs">
-        <thead className="text-[10px] uppercase text-gray-500">
-          <tr>
-            <th className="py-1 text-left font-normal">Ativo</th>
-            <th className="py-1 text-right font-normal">Qtd</th>
-            <th className="py-1 text-right font-normal">Preço médio</th>
-            <th className="py-1 text-right font-normal">Valor</th>
-            <th className="py-1 text-right font-normal">L/P</th>
-          </tr>
-        </thead>
-        <tbody>
-          {positions.map((position) => (
-            <tr key={position.symbol} data-testid={`position-${position.symbol}`}>
-              <td className="py-0.5 text-gray-300">{position.symbol}</td>
-              <td className="py-0.5 text-right" data-testid={`position-${position.symbol}-quantity`}>
-                {formatQuantity(position.shares)}
-                {position.held !== 0 && <span className="text-gray-500"> ({formatQuantity(position.held)} bloq.)</span>}
-              </td>
-              <td className="py-0.5 text-right">{position.costCents === 0 ? '—' : formatBRL(position.averageCost)}</td>
-              <td className="py-0.5 text-right">{formatBRL(position.valueCents)}</td>
-              <td className={`py-0.5 text-right ${signTone(position.profitCents)}`}>
-                {formatBRL(position.profitCents)}
-              </td>
+      <div className="mt-3 overflow-x-auto">
+        <table className="num w-full text-xs">
+          <thead className="text-[10px] uppercase text-gray-500">
+            <tr>
+              <th className="py-1 text-left font-normal">Ativo</th>
+              {['Qtd', 'Preço médio', 'Valor', 'L/P'].map((heading) => (
+                <th key={heading} className="py-1 pl-2 text-right font-normal">
+                  {heading}
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {positions.map((position) => (
+              <tr key={position.symbol} data-testid={`position-${position.symbol}`}>
+                <td className="py-0.5 align-top text-gray-300">{position.symbol}</td>
+                <td className={NUMBER} data-testid={`position-${position.symbol}-quantity`}>
+                  {formatQuantity(position.shares)}
+                  {/* On its own line: beside the quantity it squeezed the money columns until they ran together. */}
+                  {position.held !== 0 && (
+                    <span className="block text-[10px] leading-tight text-gray-500" data-testid="position-held">
+                      {formatQuantity(position.held)} bloq.
+                    </span>
+                  )}
+                </td>
+                <td className={NUMBER}>{position.costCents === 0 ? '—' : formatBRL(position.averageCost)}</td>
+                <td className={NUMBER}>{formatBRL(position.valueCents)}</td>
+                <td className={`${NUMBER} ${signTone(position.profitCents)}`}>{formatBRL(position.profitCents)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
