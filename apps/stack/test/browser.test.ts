@@ -280,7 +280,7 @@ describe('the home broker and the admin panel in a browser', () => {
   });
 
   it(
-    'lists open orders and the order history a page at a time, with "Carregar mais"',
+    'lists open orders and the order history a page at a time ("Carregar mais"); the ticket starts from the last trade',
     { timeout: 90_000 },
     async () => {
       const email = `paginas-${Date.now()}@example.test`;
@@ -303,6 +303,21 @@ describe('the home broker and the admin panel in a browser', () => {
       const seller = await programAccount('PaginasVende');
       await program(seller, 'sell', 'ABEV3', '12.00', '1');
       await expect.poll(() => openRows.count(), { timeout: 10_000 }).toBe(104);
+      // Opened again, the ticket starts from that last trade's price, even when the quotes and the trades arrive
+      // after the instruments (held back here): not from ABEV3's reference price (13,00), shown till then.
+      const lateQuotes = /\/api\/(stream\/tickers|markets\/ABEV3\/trades)/;
+      await page.route(lateQuotes, async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 2_500));
+        await route.continue();
+      });
+      await page.reload();
+      const ticketPrice = page.getByTestId('order-ticket').getByLabel('Preço', { exact: true });
+      await expect.poll(() => ticketPrice.inputValue(), { timeout: 5_000 }).toBe('13,00');
+      await expect.poll(() => ticketPrice.inputValue(), { timeout: 5_000 }).toBe('12,00');
+      await page.unroute(lateQuotes);
+      await expect.poll(() => openRows.count(), { timeout: 10_000 }).toBe(100);
+      await more.click();
+      await expect.poll(() => openRows.count()).toBe(104);
 
       const cancelled = await fetch(`${stack.api}/api/orders`, {
         method: 'DELETE',

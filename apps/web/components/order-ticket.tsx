@@ -7,7 +7,7 @@ import {
   type TimeInForce,
   type WalletView,
 } from '@bolsa/contracts';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '../lib/api';
 import { AttemptKeys, isAnswer } from '../lib/attempt-keys';
 import { answerFieldTexts, failureText } from '../lib/error-text';
@@ -78,10 +78,19 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
   }, [picked]);
   // Start from the last price, as a broker's ticket does; before the first trade, from the exchange's reference.
   const marketPrice = lastPrice ?? instrument.referencePrice ?? null;
+  /** The price the ticket filled in by itself, and whether it was the last trade's. */
+  const autoPrice = useRef<{ text: string; fromLast: boolean } | null>(null);
   useEffect(() => {
-    if (marketPrice !== null)
-      setForm((current) => (current.price === '' ? { ...current, price: priceInput(marketPrice) } : current));
-  }, [marketPrice]);
+    if (marketPrice === null) return;
+    const auto = autoPrice.current;
+    // Filled in once, but the reference price shown while the last trade was on its way gives way to it.
+    if (auto !== null && (auto.fromLast || lastPrice === null)) return;
+    const text = priceInput(marketPrice);
+    const shown = auto?.text ?? '';
+    autoPrice.current = { text, fromLast: lastPrice !== null };
+    // Only a price nobody has touched since: one typed or picked in the book stays.
+    setForm((current) => (current.price === shown ? { ...current, price: text } : current));
+  }, [marketPrice, lastPrice]);
 
   const cost = estimate(form, fees, marketPrice);
   const protection = protectionOf(form, instrument, marketPrice);
