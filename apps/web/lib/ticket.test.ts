@@ -103,6 +103,19 @@ describe('the order ticket', () => {
     });
   });
 
+  it('estimates a stop-market at its stop, or at the last price once that is past it (it fires at once)', () => {
+    const stopSell = {
+      ...form,
+      type: 'stop_market' as const,
+      side: 'sell' as const,
+      stopPrice: '30,00',
+      quantity: '10',
+    };
+    expect(estimate(stopSell, { makerBps: 2, takerBps: 3 }, 3_810).notional).toBe(30_000);
+    expect(estimate({ ...stopSell, stopPrice: '39,00' }, { makerBps: 2, takerBps: 3 }, 3_810).notional).toBe(38_100);
+    expect(estimate({ ...stopSell, stopPrice: '' }, { makerBps: 2, takerBps: 3 }, 3_810).notional).toBeNull();
+  });
+
   it('gives market orders the protection price the API will: 10% past the last price or the stop price', () => {
     expect(protectionOf({ ...form, type: 'market' }, petr4, 3_800)).toBe(4_180);
     expect(protectionOf({ ...form, type: 'market', side: 'sell' }, petr4, 3_800)).toBe(3_420);

@@ -175,10 +175,17 @@ export function firesAtOnce(form: TicketForm, lastPrice: number | null): boolean
   return form.side === 'buy' ? lastPrice >= stop : lastPrice <= stop;
 }
 
-/** What the order would cost (or bring) at its price, or at `reference` (the last price) for market orders. */
+/**
+ * What the order would cost (or bring) at its price; a stop-market at its stop, where it becomes a market order
+ * (unless the last trade is past it already); a market order at `reference` (the last price).
+ */
 export function estimate(form: TicketForm, fees: FeeSchedule, reference: number | null): Estimate {
   const quantity = Number.parseInt(wholeInput(form.quantity), 10);
-  const price = needsPrice(form.type) ? centsOf(decimalInput(form.price)) : reference;
+  const price = needsPrice(form.type)
+    ? centsOf(decimalInput(form.price))
+    : form.type === 'stop_market' && !firesAtOnce(form, reference)
+      ? centsOf(decimalInput(form.stopPrice))
+      : reference;
   if (!Number.isFinite(quantity) || quantity <= 0 || price === null) return { notional: null, fee: null };
   const notional = price * quantity;
   return { notional, fee: Number(feeOn(BigInt(notional), largestFeeBps(fees))) };
