@@ -79,7 +79,8 @@ export function TransferForm({ kind }: { kind: 'deposit' | 'withdrawal' }) {
       <button
         type="submit"
         disabled={busy}
-        className="rounded bg-gray-700 px-3 py-1 text-sm text-white hover:bg-gray-600 disabled:opacity-50"
+        // One width for "Depositar" and "Sacar", so that the two forms' fields line up one above the other.
+        className="w-24 rounded bg-gray-700 px-3 py-1 text-sm text-white hover:bg-gray-600 disabled:opacity-50"
       >
         {text.button}
       </button>
