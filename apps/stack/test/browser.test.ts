@@ -259,6 +259,14 @@ describe('the home broker and the admin panel in a browser', () => {
     await buyer.page.screenshot({ path: join(SCREENSHOTS, 'trading-screen.png') });
     await admin.page.screenshot({ path: join(SCREENSHOTS, 'admin-panel.png') });
 
+    // Another instrument from the header: its ticket starts from its own price (VALE3 has not traded: its
+    // reference, 62,00), not from the 40,00 the buyer picked in PETR4's book.
+    await buyer.page.locator('#symbol-picker').selectOption('VALE3');
+    await buyer.page.waitForURL('**/trade/VALE3');
+    await expect
+      .poll(() => buyerTicket.getByLabel('Preço', { exact: true }).inputValue(), { timeout: 5_000 })
+      .toBe('62,00');
+
     // API keys: the secret is shown once, the key works for a program, and revoking it stops it.
     await seller.page.getByRole('link', { name: 'Chaves de API' }).click();
     await seller.page.getByLabel('Nome da chave').fill('planilha');

@@ -111,9 +111,7 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   );
   const prices = useMemo(() => markPrices(instruments, tickers), [instruments, tickers]);
   const ticker = tickers.get(symbol) ?? null;
-  // Right after a change of symbol the trades listed are still the last symbol's until this one's arrive.
-  const lastTrade = trades[0]?.symbol === symbol ? trades[0] : undefined;
-  const lastPrice = centsOf(ticker?.last) ?? centsOf(lastTrade?.price);
+  const lastPrice = centsOf(ticker?.last) ?? centsOf(trades[0]?.price);
 
   if (account === null) return null;
   return (
