@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { startPostgres, type RunningPostgres } from '@bolsa/embedded-db';
 import { startBroker, type RunningBroker } from '@bolsa/kafka-broker';
 import { loadConfig } from './config.js';
+import { portsInUse } from './ports.js';
 import { MarketSimulator } from '@bolsa/simulator';
 
 /** The repository root: the nearest directory above this file holding pnpm-workspace.yaml. */
@@ -186,6 +187,12 @@ async function main(): Promise<void> {
   }
 
   try {
+    const busy = await portsInUse(config);
+    if (busy.length > 0) {
+      throw new Error(
+        `already in use: ${busy.join(', ')}. Is another stack running? Stop it, or set those variables to free ports.`,
+      );
+    }
     let brokers = config.KAFKA_BROKERS;
     if (brokers === undefined) {
       started.broker = await startBroker({ port: config.KAFKA_PORT, dataDir: join(dataDir, 'kafka'), partitions: 3 });

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +37,24 @@ describe('a stack started by a test or benchmark', () => {
     expect(isAlive(stack.enginePid)).toBe(false);
     expect(existsSync(stack.dataDir)).toBe(false);
   }, 120_000);
+
+  it('refuses to start, naming the setting, when a port it needs is taken, and starts nothing', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const refusal = await launchStack({ API_PORT: String(port) }).then(
+        () => null,
+        (error: unknown) => String(error),
+      );
+      expect(refusal).toMatch(
+        new RegExp(`could not start: already in use: ${port} \\(API_PORT\\)\\. Is another stack`),
+      );
+      expect(refusal).not.toMatch(/embedded Kafka-protocol broker on/);
+    } finally {
+      taken.close();
+    }
+  }, 60_000);
 
   it('stops by itself and removes its data directory when the process that started it is killed', async () => {
     // A stand-in for a benchmark: starts the stack, prints the engine's pid, then waits to be killed. The apps log

@@ -180,7 +180,7 @@ export function AdminPanel() {
               <dt className="text-gray-400">Taxas arrecadadas</dt>
               <dd className="text-right">{formatBRL(summary?.cash.feesCollected)}</dd>
               {/* Counted from the live stream: the trades since this page opened, not the trading day's. */}
-              <dt className="text-gray-400">Volume neste painel</dt>
+              <dt className="text-gray-400">Volume desde que o painel abriu</dt>
               <dd className="text-right">
                 {formatQuantity([...stats.values()].reduce((sum, s) => sum + s.volume, 0))}
               </dd>

@@ -1,0 +1,30 @@
+import { createServer } from 'node:net';
+import type { StackConfig } from './config.js';
+
+/** Whether a program already listens on 127.0.0.1:`port`, where the stack's services listen. */
+function inUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
+  });
+}
+
+/**
+ * The ports the stack would listen on that another program holds, each with the setting that names it ("3001
+ * (API_PORT)"). Checked before anything starts: a second stack would otherwise stop at the first port it meets
+ * busy, or, with an external Kafka and PostgreSQL, wait on the first stack's /health and call itself ready.
+ */
+export async function portsInUse(config: StackConfig): Promise<string[]> {
+  const ports: [string, number][] = [
+    ['WEB_PORT', config.WEB_PORT],
+    ['API_PORT', config.API_PORT],
+    ['INGEST_PORT', config.INGEST_PORT],
+    ['ENGINE_METRICS_PORT', config.ENGINE_METRICS_PORT],
+  ];
+  if (config.KAFKA_BROKERS === undefined) ports.push(['KAFKA_PORT', config.KAFKA_PORT]);
+  if (config.DATABASE_URL === undefined) ports.push(['POSTGRES_PORT', config.POSTGRES_PORT]);
+  const busy: string[] = [];
+  for (const [name, port] of ports) if (port !== 0 && (await inUse(port))) busy.push(`${port} (${name})`);
+  return busy;
+}
