@@ -121,8 +121,11 @@ describe('a trader’s history', () => {
   it('pages through orders and trades with cursors and filters, and exports trades as CSV', async () => {
     const seller = await newTrader(api, 'history-seller');
     const buyer = await newTrader(api, 'history-buyer');
+    const sells: OrderView[] = [];
     for (let i = 0; i < 5; i++) {
-      await place(seller, { symbol: 'VALE3', side: 'sell', type: 'limit', price: `6${i}.00`, quantity: '2' });
+      sells.push(
+        await place(seller, { symbol: 'VALE3', side: 'sell', type: 'limit', price: `6${i}.00`, quantity: '2' }),
+      );
     }
     const buy = await place(buyer, { symbol: 'VALE3', side: 'buy', type: 'limit', price: '64.00', quantity: '10' });
     await filled(buyer, buy.orderId);
@@ -186,6 +189,24 @@ describe('a trader’s history', () => {
       '63.00': '1.98',
       '64.00': '3.98',
     });
+    // One order's fills: the seller's sell at 62.00 filled once; the buyer's buy five times. Another account's
+    // order finds none of its trades.
+    const fillsOf = async (trader: Trader, orderId: string) =>
+      (
+        (await api.request('GET', `/api/me/trades?orderId=${orderId}`, { token: trader.apiKey })).body as {
+          items: MyTradeView[];
+        }
+      ).items;
+    expect((await fillsOf(seller, sells[2]!.orderId)).map((t) => [t.orderId, t.price, t.quantity])).toEqual([
+      [sells[2]!.orderId, '62.00', '2'],
+    ]);
+    expect(await fillsOf(buyer, buy.orderId)).toHaveLength(5);
+    expect(await fillsOf(seller, buy.orderId)).toEqual([]);
+    const notAnOrder = await api.request('GET', '/api/me/trades?orderId=62', { token: seller.apiKey });
+    expect([notAnOrder.status, ApiErrorBody.parse(notAnOrder.body).details.fields?.[0]?.field]).toEqual([
+      400,
+      'orderId',
+    ]);
     const sellerCsv = await fetch(`${base}/api/me/trades?format=csv&symbol=VALE3`, {
       headers: { authorization: `Bearer ${seller.apiKey}` },
     });

@@ -189,6 +189,7 @@ export function accountPaths(): Record<string, object> {
         security: bearer,
         parameters: [
           query('symbol', { type: 'string' }),
+          query('orderId', { type: 'string', format: 'uuid', description: "one of the caller's orders: its fills" }),
           ...timeRange,
           query('format', { enum: ['json', 'csv'] }),
           ...paging,

@@ -1,4 +1,4 @@
-import { ClientOrderId } from '@bolsa/contracts';
+import { ClientOrderId, OrderId } from '@bolsa/contracts';
 import { ApiError } from './api-error.js';
 
 /** `limit` query parameter: 1..max, `fallback` when absent. */
@@ -38,6 +38,15 @@ export function clientOrderId(text: string | undefined): string | undefined {
     throw ApiError.validation([{ field: 'clientOrderId', code: 'invalid', message }]);
   }
   return parsed.data;
+}
+
+/** An order id query parameter: a UUID, as every order id is. */
+export function orderIdParam(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (!OrderId.safeParse(text).success) {
+    throw ApiError.validation([{ field: 'orderId', code: 'invalid', message: 'orderId must be an order id (a UUID)' }]);
+  }
+  return text;
 }
 
 /** An ISO 8601 time query parameter. */

@@ -4,7 +4,15 @@ import type { FastifyReply } from 'fastify';
 import { AuthGuard, callerOf, type AuthenticatedRequest } from '../auth/auth.guard.js';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { ApiError } from '../errors/api-error.js';
-import { clientOrderId, decodeCursor, encodeCursor, oneOf, pageLimit, timeRange } from '../errors/query-params.js';
+import {
+  clientOrderId,
+  decodeCursor,
+  encodeCursor,
+  oneOf,
+  orderIdParam,
+  pageLimit,
+  timeRange,
+} from '../errors/query-params.js';
 import { HistoryStore, type TradeFilter } from './history.store.js';
 import { DONE_STATUSES, OPEN_STATUSES, rowToOrderView } from './order-view.js';
 
@@ -87,10 +95,12 @@ export class HistoryController {
     @Query('cursor') cursor?: string,
     @Query('limit') limit?: string,
     @Query('format') format?: string,
+    @Query('orderId') orderId?: string,
   ): Promise<Page<MyTradeView> | string> {
     const accountId = callerOf(request).accountId;
     const filter = {
       symbol: checkedSymbol(symbol),
+      orderId: orderIdParam(orderId),
       ...timeRange(from, to),
     };
     if (oneOf('format', format, ['json', 'csv'] as const) === 'csv') {

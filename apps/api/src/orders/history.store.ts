@@ -22,6 +22,8 @@ export interface OrderFilter {
 
 export interface TradeFilter {
   readonly symbol?: string | undefined;
+  /** One order's fills. */
+  readonly orderId?: string | undefined;
   readonly from?: Date | undefined;
   readonly to?: Date | undefined;
   readonly before?: { executedAt: Date; tradeId: string; role: string } | undefined;
@@ -115,6 +117,7 @@ export class HistoryStore {
        WHERE ($2::text IS NULL OR symbol = $2) AND ($3::timestamp IS NULL OR executed_at >= $3)
          AND ($4::timestamp IS NULL OR executed_at < $4)
          AND ($5::timestamp IS NULL OR (executed_at, id, role) < ($5, $6::text, $7::text))
+         AND ($9::uuid IS NULL OR order_id = $9)
        ORDER BY executed_at DESC, id DESC, role DESC LIMIT $8`,
       [
         accountId,
@@ -125,6 +128,7 @@ export class HistoryStore {
         filter.before?.tradeId ?? null,
         filter.before?.role ?? null,
         filter.limit,
+        filter.orderId ?? null,
       ],
     );
     return rows.map(toMyTradeView);
