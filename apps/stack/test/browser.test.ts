@@ -193,6 +193,11 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect
       .poll(() => seller.page.getByTestId('order-history').textContent())
       .toMatch(/cancelada[\s\S]*|executada/);
+    // The filled order's executions, under it: the average price, the total and the fees.
+    await seller.page.getByTestId('order-history').getByRole('button', { name: '10', exact: true }).click();
+    await expect
+      .poll(() => seller.page.getByTestId('order-fills-summary').textContent(), { timeout: 5_000 })
+      .toBe('1 execução: 10 a preço médio R$\u00a040,00, total R$\u00a0400,00, taxas R$\u00a00,08');
 
     // A trailing stop ("stop móvel"): its trigger and its limit follow the trades up, on the open orders.
     await seller.page.getByRole('tab', { name: 'Ordens abertas' }).click();

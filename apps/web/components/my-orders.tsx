@@ -1,6 +1,6 @@
 'use client';
 import type { MyTradeView, OrderView } from '@bolsa/contracts';
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { api, ApiFailure } from '../lib/api';
 import {
   centsOf,
@@ -18,6 +18,7 @@ import { orderStatusText } from '../lib/order-status';
 import type { Page } from '../lib/pages';
 import { answerFieldTexts, failureText, NO_ANSWER_TEXT } from '../lib/error-text';
 import { LoadMore } from './load-more';
+import { OrderFills } from './order-fills';
 
 type Tab = MyList;
 const TYPE: Record<string, string> = {
@@ -42,6 +43,8 @@ export function MyOrders({ version }: { version: number }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [refresh, setRefresh] = useState(0);
   const [confirmingCancelAll, setConfirmingCancelAll] = useState(false);
+  /** The order whose fills are listed under it. */
+  const [fillsShown, setFillsShown] = useState<string | null>(null);
   /** The tab's list once it has arrived (so an empty list says so only once it is known to be empty). */
   const shown = listing?.list === tab ? listing : null;
   const orders = shown !== null && shown.list !== 'trades' ? shown.items : [];
@@ -207,126 +210,150 @@ export function MyOrders({ version }: { version: number }) {
               {orders.map((order) => {
                 const isEditing = editing?.orderId === order.orderId;
                 return (
-                  <tr key={order.orderId} data-testid="order-row" data-order-id={order.orderId}>
-                    <td className={cell}>{formatTime(order.createdAt)}</td>
-                    <td className={cell}>{order.symbol}</td>
-                    <td className={`${cell} ${order.side === 'buy' ? 'text-buy' : 'text-sell'}`}>
-                      {order.side === 'buy' ? 'compra' : 'venda'}
-                    </td>
-                    <td className={cell}>{TYPE[order.type]}</td>
-                    <td className={cell}>
-                      {isEditing && order.price !== null ? (
-                        <input
-                          aria-label="Novo preço"
-                          value={editing.price}
-                          onChange={(event) => setEditing({ ...editing, price: event.target.value })}
-                          className="w-20 rounded border border-gray-700 bg-gray-950 px-1 text-right"
-                        />
-                      ) : order.price === null && order.protectionPrice !== null ? (
-                        <span title="Preço de proteção: a ordem não executa além dele">
-                          {order.side === 'buy' ? '≤ ' : '≥ '}
-                          {formatPrice(order.protectionPrice)}
-                        </span>
-                      ) : (
-                        formatPrice(order.price)
-                      )}
-                    </td>
-                    <td className={cell} data-testid="order-stop">
-                      {isEditing && order.stopPrice !== null && order.triggeredAt === null ? (
-                        <>
+                  <Fragment key={order.orderId}>
+                    <tr data-testid="order-row" data-order-id={order.orderId}>
+                      <td className={cell}>{formatTime(order.createdAt)}</td>
+                      <td className={cell}>{order.symbol}</td>
+                      <td className={`${cell} ${order.side === 'buy' ? 'text-buy' : 'text-sell'}`}>
+                        {order.side === 'buy' ? 'compra' : 'venda'}
+                      </td>
+                      <td className={cell}>{TYPE[order.type]}</td>
+                      <td className={cell}>
+                        {isEditing && order.price !== null ? (
                           <input
-                            aria-label="Novo disparo"
-                            value={editing.stopPrice}
-                            onChange={(event) => setEditing({ ...editing, stopPrice: event.target.value })}
+                            aria-label="Novo preço"
+                            value={editing.price}
+                            onChange={(event) => setEditing({ ...editing, price: event.target.value })}
                             className="w-20 rounded border border-gray-700 bg-gray-950 px-1 text-right"
                           />
-                          {order.trailingOffset !== null && (
-                            <input
-                              aria-label="Nova distância"
-                              title="Stop móvel: a nova distância vale a partir do próximo negócio"
-                              value={editing.trailingOffset}
-                              onChange={(event) => setEditing({ ...editing, trailingOffset: event.target.value })}
-                              className="ml-1 w-16 rounded border border-sky-800 bg-gray-950 px-1 text-right"
-                            />
-                          )}
-                        </>
-                      ) : order.stopPrice === null ? (
-                        '—'
-                      ) : (
-                        <>
-                          {formatPrice(order.stopPrice)}
-                          {order.triggeredAt !== null ? (
-                            <span
-                              data-testid="order-triggered"
-                              className="ml-1 text-[10px] text-amber-300"
-                              title={`Disparada às ${formatTime(order.triggeredAt)}: a ordem está no livro`}
-                            >
-                              disparada
-                            </span>
-                          ) : (
-                            order.trailingOffset !== null && (
-                              <span
-                                data-testid="order-trailing"
-                                className="ml-1 text-[10px] text-sky-300"
-                                title={`Stop móvel: o disparo acompanha o melhor preço negociado a ${formatPrice(order.trailingOffset)}`}
-                              >
-                                móvel
-                              </span>
-                            )
-                          )}
-                        </>
-                      )}
-                    </td>
-                    <td className={cell}>
-                      {isEditing ? (
-                        <input
-                          aria-label="Nova quantidade"
-                          value={editing.quantity}
-                          onChange={(event) => setEditing({ ...editing, quantity: event.target.value })}
-                          className="w-16 rounded border border-gray-700 bg-gray-950 px-1 text-right"
-                        />
-                      ) : (
-                        formatQuantity(order.quantity)
-                      )}
-                    </td>
-                    <td className={cell}>{formatQuantity(order.filledQuantity)}</td>
-                    <td className={cell}>{orderStatusText(order.status, order.statusReason)}</td>
-                    {/* Kept in view at the right edge when the table scrolls sideways, as it does on a phone. */}
-                    <td className={`${cell} sticky right-0 whitespace-nowrap bg-panel text-right`}>
-                      {tab === 'open' &&
-                        (isEditing ? (
+                        ) : order.price === null && order.protectionPrice !== null ? (
+                          <span title="Preço de proteção: a ordem não executa além dele">
+                            {order.side === 'buy' ? '≤ ' : '≥ '}
+                            {formatPrice(order.protectionPrice)}
+                          </span>
+                        ) : (
+                          formatPrice(order.price)
+                        )}
+                      </td>
+                      <td className={cell} data-testid="order-stop">
+                        {isEditing && order.stopPrice !== null && order.triggeredAt === null ? (
                           <>
-                            <button type="button" className="mr-2 text-sky-400" onClick={() => void amend()}>
-                              Salvar
-                            </button>
-                            <button type="button" className="text-gray-400" onClick={() => setEditing(null)}>
-                              Voltar
-                            </button>
+                            <input
+                              aria-label="Novo disparo"
+                              value={editing.stopPrice}
+                              onChange={(event) => setEditing({ ...editing, stopPrice: event.target.value })}
+                              className="w-20 rounded border border-gray-700 bg-gray-950 px-1 text-right"
+                            />
+                            {order.trailingOffset !== null && (
+                              <input
+                                aria-label="Nova distância"
+                                title="Stop móvel: a nova distância vale a partir do próximo negócio"
+                                value={editing.trailingOffset}
+                                onChange={(event) => setEditing({ ...editing, trailingOffset: event.target.value })}
+                                className="ml-1 w-16 rounded border border-sky-800 bg-gray-950 px-1 text-right"
+                              />
+                            )}
                           </>
+                        ) : order.stopPrice === null ? (
+                          '—'
                         ) : (
                           <>
-                            <button
-                              type="button"
-                              className="mr-2 text-sky-400"
-                              onClick={() =>
-                                setEditing({
-                                  orderId: order.orderId,
-                                  price: order.price === null ? '' : priceInput(order.price),
-                                  stopPrice: order.stopPrice === null ? '' : priceInput(order.stopPrice),
-                                  trailingOffset: order.trailingOffset === null ? '' : priceInput(order.trailingOffset),
-                                  quantity: order.quantity,
-                                })
-                              }
-                            >
-                              Alterar
-                            </button>
-                            <button type="button" className="text-rose-400" onClick={() => void cancel(order.orderId)}>
-                              Cancelar
-                            </button>
+                            {formatPrice(order.stopPrice)}
+                            {order.triggeredAt !== null ? (
+                              <span
+                                data-testid="order-triggered"
+                                className="ml-1 text-[10px] text-amber-300"
+                                title={`Disparada às ${formatTime(order.triggeredAt)}: a ordem está no livro`}
+                              >
+                                disparada
+                              </span>
+                            ) : (
+                              order.trailingOffset !== null && (
+                                <span
+                                  data-testid="order-trailing"
+                                  className="ml-1 text-[10px] text-sky-300"
+                                  title={`Stop móvel: o disparo acompanha o melhor preço negociado a ${formatPrice(order.trailingOffset)}`}
+                                >
+                                  móvel
+                                </span>
+                              )
+                            )}
                           </>
-                        ))}
-                    </td>
-                  </tr>
+                        )}
+                      </td>
+                      <td className={cell}>
+                        {isEditing ? (
+                          <input
+                            aria-label="Nova quantidade"
+                            value={editing.quantity}
+                            onChange={(event) => setEditing({ ...editing, quantity: event.target.value })}
+                            className="w-16 rounded border border-gray-700 bg-gray-950 px-1 text-right"
+                          />
+                        ) : (
+                          formatQuantity(order.quantity)
+                        )}
+                      </td>
+                      <td className={cell}>
+                        {order.filledQuantity === '0' ? (
+                          formatQuantity(order.filledQuantity)
+                        ) : (
+                          <button
+                            type="button"
+                            aria-expanded={fillsShown === order.orderId}
+                            title="Ver as execuções: preço médio, total e taxas"
+                            className="text-sky-300 underline decoration-dotted"
+                            onClick={() => setFillsShown(fillsShown === order.orderId ? null : order.orderId)}
+                          >
+                            {formatQuantity(order.filledQuantity)}
+                          </button>
+                        )}
+                      </td>
+                      <td className={cell}>{orderStatusText(order.status, order.statusReason)}</td>
+                      {/* Kept in view at the right edge when the table scrolls sideways, as it does on a phone. */}
+                      <td className={`${cell} sticky right-0 whitespace-nowrap bg-panel text-right`}>
+                        {tab === 'open' &&
+                          (isEditing ? (
+                            <>
+                              <button type="button" className="mr-2 text-sky-400" onClick={() => void amend()}>
+                                Salvar
+                              </button>
+                              <button type="button" className="text-gray-400" onClick={() => setEditing(null)}>
+                                Voltar
+                              </button>
+                            </>
+                          ) : (
+                            <>
+                              <button
+                                type="button"
+                                className="mr-2 text-sky-400"
+                                onClick={() =>
+                                  setEditing({
+                                    orderId: order.orderId,
+                                    price: order.price === null ? '' : priceInput(order.price),
+                                    stopPrice: order.stopPrice === null ? '' : priceInput(order.stopPrice),
+                                    trailingOffset:
+                                      order.trailingOffset === null ? '' : priceInput(order.trailingOffset),
+                                    quantity: order.quantity,
+                                  })
+                                }
+                              >
+                                Alterar
+                              </button>
+                              <button
+                                type="button"
+                                className="text-rose-400"
+                                onClick={() => void cancel(order.orderId)}
+                              >
+                                Cancelar
+                              </button>
+                            </>
+                          ))}
+                      </td>
+                    </tr>
+                    {fillsShown === order.orderId && (
+                      <OrderFills orderId={order.orderId} columns={10} version={version} />
+                    )}
+                  </Fragment>
                 );
               })}
             </tbody>
