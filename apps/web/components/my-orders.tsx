@@ -1,6 +1,6 @@
 'use client';
 import type { MyTradeView, OrderView } from '@bolsa/contracts';
-import { Fragment, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, ApiFailure } from '../lib/api';
 import {
   centsOf,
@@ -9,37 +9,23 @@ import {
   formatPrice,
   formatQuantity,
   formatTime,
-  priceInput,
   signTone,
   wholeInput,
 } from '../lib/format';
 import { myListPath, withNewestPage, withOlderPage, type MyList, type MyListPage } from '../lib/my-lists';
-import { orderStatusText } from '../lib/order-status';
 import type { Page } from '../lib/pages';
 import { answerFieldTexts, failureText, NO_ANSWER_TEXT } from '../lib/error-text';
 import { LoadMore } from './load-more';
-import { OrderFills } from './order-fills';
+import { OrderRow, type AmendDraft } from './order-row';
 
 type Tab = MyList;
-const TYPE: Record<string, string> = {
-  limit: 'limitada',
-  market: 'mercado',
-  stop_limit: 'stop lim.',
-  stop_market: 'stop merc.',
-};
 
 /** The trader's open orders (cancel, amend in place), order history and trades; refreshed when `version` moves. */
 export function MyOrders({ version }: { version: number }) {
   const [tab, setTab] = useState<Tab>('open');
   const [listing, setListing] = useState<MyListPage | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
-  const [editing, setEditing] = useState<{
-    orderId: string;
-    price: string;
-    stopPrice: string;
-    trailingOffset: string;
-    quantity: string;
-  } | null>(null);
+  const [editing, setEditing] = useState<AmendDraft | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [refresh, setRefresh] = useState(0);
   const [confirmingCancelAll, setConfirmingCancelAll] = useState(false);
@@ -207,155 +193,20 @@ export function MyOrders({ version }: { version: number }) {
               {shown !== null &&
                 orders.length === 0 &&
                 emptyRow(10, tab === 'open' ? 'Nenhuma ordem aberta.' : 'Nenhuma ordem encerrada ainda.')}
-              {orders.map((order) => {
-                const isEditing = editing?.orderId === order.orderId;
-                return (
-                  <Fragment key={order.orderId}>
-                    <tr data-testid="order-row" data-order-id={order.orderId}>
-                      <td className={cell}>{formatTime(order.createdAt)}</td>
-                      <td className={cell}>{order.symbol}</td>
-                      <td className={`${cell} ${order.side === 'buy' ? 'text-buy' : 'text-sell'}`}>
-                        {order.side === 'buy' ? 'compra' : 'venda'}
-                      </td>
-                      <td className={cell}>{TYPE[order.type]}</td>
-                      <td className={cell}>
-                        {isEditing && order.price !== null ? (
-                          <input
-                            aria-label="Novo preço"
-                            value={editing.price}
-                            onChange={(event) => setEditing({ ...editing, price: event.target.value })}
-                            className="w-20 rounded border border-gray-700 bg-gray-950 px-1 text-right"
-                          />
-                        ) : order.price === null && order.protectionPrice !== null ? (
-                          <span title="Preço de proteção: a ordem não executa além dele">
-                            {order.side === 'buy' ? '≤ ' : '≥ '}
-                            {formatPrice(order.protectionPrice)}
-                          </span>
-                        ) : (
-                          formatPrice(order.price)
-                        )}
-                      </td>
-                      <td className={cell} data-testid="order-stop">
-                        {isEditing && order.stopPrice !== null && order.triggeredAt === null ? (
-                          <>
-                            <input
-                              aria-label="Novo disparo"
-                              value={editing.stopPrice}
-                              onChange={(event) => setEditing({ ...editing, stopPrice: event.target.value })}
-                              className="w-20 rounded border border-gray-700 bg-gray-950 px-1 text-right"
-                            />
-                            {order.trailingOffset !== null && (
-                              <input
-                                aria-label="Nova distância"
-                                title="Stop móvel: a nova distância vale a partir do próximo negócio"
-                                value={editing.trailingOffset}
-                                onChange={(event) => setEditing({ ...editing, trailingOffset: event.target.value })}
-                                className="ml-1 w-16 rounded border border-sky-800 bg-gray-950 px-1 text-right"
-                              />
-                            )}
-                          </>
-                        ) : order.stopPrice === null ? (
-                          '—'
-                        ) : (
-                          <>
-                            {formatPrice(order.stopPrice)}
-                            {order.triggeredAt !== null ? (
-                              <span
-                                data-testid="order-triggered"
-                                className="ml-1 text-[10px] text-amber-300"
-                                title={`Disparada às ${formatTime(order.triggeredAt)}: a ordem está no livro`}
-                              >
-                                disparada
-                              </span>
-                            ) : (
-                              order.trailingOffset !== null && (
-                                <span
-                                  data-testid="order-trailing"
-                                  className="ml-1 text-[10px] text-sky-300"
-                                  title={`Stop móvel: o disparo acompanha o melhor preço negociado a ${formatPrice(order.trailingOffset)}`}
-                                >
-                                  móvel
-                                </span>
-                              )
-                            )}
-                          </>
-                        )}
-                      </td>
-                      <td className={cell}>
-                        {isEditing ? (
-                          <input
-                            aria-label="Nova quantidade"
-                            value={editing.quantity}
-                            onChange={(event) => setEditing({ ...editing, quantity: event.target.value })}
-                            className="w-16 rounded border border-gray-700 bg-gray-950 px-1 text-right"
-                          />
-                        ) : (
-                          formatQuantity(order.quantity)
-                        )}
-                      </td>
-                      <td className={cell}>
-                        {order.filledQuantity === '0' ? (
-                          formatQuantity(order.filledQuantity)
-                        ) : (
-                          <button
-                            type="button"
-                            aria-expanded={fillsShown === order.orderId}
-                            title="Ver as execuções: preço médio, total e taxas"
-                            className="text-sky-300 underline decoration-dotted"
-                            onClick={() => setFillsShown(fillsShown === order.orderId ? null : order.orderId)}
-                          >
-                            {formatQuantity(order.filledQuantity)}
-                          </button>
-                        )}
-                      </td>
-                      <td className={cell}>{orderStatusText(order.status, order.statusReason)}</td>
-                      {/* Kept in view at the right edge when the table scrolls sideways, as it does on a phone. */}
-                      <td className={`${cell} sticky right-0 whitespace-nowrap bg-panel text-right`}>
-                        {tab === 'open' &&
-                          (isEditing ? (
-                            <>
-                              <button type="button" className="mr-2 text-sky-400" onClick={() => void amend()}>
-                                Salvar
-                              </button>
-                              <button type="button" className="text-gray-400" onClick={() => setEditing(null)}>
-                                Voltar
-                              </button>
-                            </>
-                          ) : (
-                            <>
-                              <button
-                                type="button"
-                                className="mr-2 text-sky-400"
-                                onClick={() =>
-                                  setEditing({
-                                    orderId: order.orderId,
-                                    price: order.price === null ? '' : priceInput(order.price),
-                                    stopPrice: order.stopPrice === null ? '' : priceInput(order.stopPrice),
-                                    trailingOffset:
-                                      order.trailingOffset === null ? '' : priceInput(order.trailingOffset),
-                                    quantity: order.quantity,
-                                  })
-                                }
-                              >
-                                Alterar
-                              </button>
-                              <button
-                                type="button"
-                                className="text-rose-400"
-                                onClick={() => void cancel(order.orderId)}
-                              >
-                                Cancelar
-                              </button>
-                            </>
-                          ))}
-                      </td>
-                    </tr>
-                    {fillsShown === order.orderId && (
-                      <OrderFills orderId={order.orderId} columns={10} version={version} />
-                    )}
-                  </Fragment>
-                );
-              })}
+              {orders.map((order) => (
+                <OrderRow
+                  key={order.orderId}
+                  order={order}
+                  open={tab === 'open'}
+                  editing={editing?.orderId === order.orderId ? editing : null}
+                  onEdit={setEditing}
+                  onAmend={() => void amend()}
+                  onCancel={() => void cancel(order.orderId)}
+                  fillsShown={fillsShown === order.orderId}
+                  onToggleFills={() => setFillsShown(fillsShown === order.orderId ? null : order.orderId)}
+                  version={version}
+                />
+              ))}
             </tbody>
           </table>
         )}

@@ -1,0 +1,190 @@
+'use client';
+import type { OrderView } from '@bolsa/contracts';
+import { formatPrice, formatQuantity, formatTime, priceInput } from '../lib/format';
+import { orderStatusText } from '../lib/order-status';
+import { OrderFills } from './order-fills';
+
+const TYPE: Record<string, string> = {
+  limit: 'limitada',
+  market: 'mercado',
+  stop_limit: 'stop lim.',
+  stop_market: 'stop merc.',
+};
+const cell = 'px-2 py-1';
+
+/** What the trader is typing in an order's row to amend it, as typed. */
+export interface AmendDraft {
+  readonly orderId: string;
+  readonly price: string;
+  readonly stopPrice: string;
+  readonly trailingOffset: string;
+  readonly quantity: string;
+}
+
+interface OrderRowProps {
+  readonly order: OrderView;
+  /** An open order, which can be amended and cancelled. */
+  readonly open: boolean;
+  /** This order's amend being typed, if it is. */
+  readonly editing: AmendDraft | null;
+  readonly onEdit: (draft: AmendDraft | null) => void;
+  readonly onAmend: () => void;
+  readonly onCancel: () => void;
+  readonly fillsShown: boolean;
+  readonly onToggleFills: () => void;
+  /** Moves with the trader's order events: the fills listed are fetched again. */
+  readonly version: number;
+}
+
+/** One order in the trader's lists: its terms and progress, the amend typed in place, and its fills under it. */
+export function OrderRow({
+  order,
+  open,
+  editing,
+  onEdit,
+  onAmend,
+  onCancel,
+  fillsShown,
+  onToggleFills,
+  version,
+}: OrderRowProps) {
+  return (
+    <>
+      <tr data-testid="order-row" data-order-id={order.orderId}>
+        <td className={cell}>{formatTime(order.createdAt)}</td>
+        <td className={cell}>{order.symbol}</td>
+        <td className={`${cell} ${order.side === 'buy' ? 'text-buy' : 'text-sell'}`}>
+          {order.side === 'buy' ? 'compra' : 'venda'}
+        </td>
+        <td className={cell}>{TYPE[order.type]}</td>
+        <td className={cell}>
+          {editing !== null && order.price !== null ? (
+            <input
+              aria-label="Novo preço"
+              value={editing.price}
+              onChange={(event) => onEdit({ ...editing, price: event.target.value })}
+              className="w-20 rounded border border-gray-700 bg-gray-950 px-1 text-right"
+            />
+          ) : order.price === null && order.protectionPrice !== null ? (
+            <span title="Preço de proteção: a ordem não executa além dele">
+              {order.side === 'buy' ? '≤ ' : '≥ '}
+              {formatPrice(order.protectionPrice)}
+            </span>
+          ) : (
+            formatPrice(order.price)
+          )}
+        </td>
+        <td className={cell} data-testid="order-stop">
+          {editing !== null && order.stopPrice !== null && order.triggeredAt === null ? (
+            <>
+              <input
+                aria-label="Novo disparo"
+                value={editing.stopPrice}
+                onChange={(event) => onEdit({ ...editing, stopPrice: event.target.value })}
+                className="w-20 rounded border border-gray-700 bg-gray-950 px-1 text-right"
+              />
+              {order.trailingOffset !== null && (
+                <input
+                  aria-label="Nova distância"
+                  title="Stop móvel: a nova distância vale a partir do próximo negócio"
+                  value={editing.trailingOffset}
+                  onChange={(event) => onEdit({ ...editing, trailingOffset: event.target.value })}
+                  className="ml-1 w-16 rounded border border-sky-800 bg-gray-950 px-1 text-right"
+                />
+              )}
+            </>
+          ) : order.stopPrice === null ? (
+            '—'
+          ) : (
+            <>
+              {formatPrice(order.stopPrice)}
+              {order.triggeredAt !== null ? (
+                <span
+                  data-testid="order-triggered"
+                  className="ml-1 text-[10px] text-amber-300"
+                  title={`Disparada às ${formatTime(order.triggeredAt)}: a ordem está no livro`}
+                >
+                  disparada
+                </span>
+              ) : (
+                order.trailingOffset !== null && (
+                  <span
+                    data-testid="order-trailing"
+                    className="ml-1 text-[10px] text-sky-300"
+                    title={`Stop móvel: o disparo acompanha o melhor preço negociado a ${formatPrice(order.trailingOffset)}`}
+                  >
+                    móvel
+                  </span>
+                )
+              )}
+            </>
+          )}
+        </td>
+        <td className={cell}>
+          {editing !== null ? (
+            <input
+              aria-label="Nova quantidade"
+              value={editing.quantity}
+              onChange={(event) => onEdit({ ...editing, quantity: event.target.value })}
+              className="w-16 rounded border border-gray-700 bg-gray-950 px-1 text-right"
+            />
+          ) : (
+            formatQuantity(order.quantity)
+          )}
+        </td>
+        <td className={cell}>
+          {order.filledQuantity === '0' ? (
+            formatQuantity(order.filledQuantity)
+          ) : (
+            <button
+              type="button"
+              aria-expanded={fillsShown}
+              title="Ver as execuções: preço médio, total e taxas"
+              className="text-sky-300 underline decoration-dotted"
+              onClick={onToggleFills}
+            >
+              {formatQuantity(order.filledQuantity)}
+            </button>
+          )}
+        </td>
+        <td className={cell}>{orderStatusText(order.status, order.statusReason)}</td>
+        {/* Kept in view at the right edge when the table scrolls sideways, as it does on a phone. */}
+        <td className={`${cell} sticky right-0 whitespace-nowrap bg-panel text-right`}>
+          {open &&
+            (editing !== null ? (
+              <>
+                <button type="button" className="mr-2 text-sky-400" onClick={onAmend}>
+                  Salvar
+                </button>
+                <button type="button" className="text-gray-400" onClick={() => onEdit(null)}>
+                  Voltar
+                </button>
+              </>
+            ) : (
+              <>
+                <button
+                  type="button"
+                  className="mr-2 text-sky-400"
+                  onClick={() =>
+                    onEdit({
+                      orderId: order.orderId,
+                      price: order.price === null ? '' : priceInput(order.price),
+                      stopPrice: order.stopPrice === null ? '' : priceInput(order.stopPrice),
+                      trailingOffset: order.trailingOffset === null ? '' : priceInput(order.trailingOffset),
+                      quantity: order.quantity,
+                    })
+                  }
+                >
+                  Alterar
+                </button>
+                <button type="button" className="text-rose-400" onClick={onCancel}>
+                  Cancelar
+                </button>
+              </>
+            ))}
+        </td>
+      </tr>
+      {fillsShown && <OrderFills orderId={order.orderId} columns={10} version={version} />}
+    </>
+  );
+}
