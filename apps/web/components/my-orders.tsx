@@ -36,6 +36,8 @@ export function MyOrders({ version }: { version: number }) {
   const orders = shown !== null && shown.list !== 'trades' ? shown.items : [];
   const trades = shown?.list === 'trades' ? shown.items : [];
   const shownCount = shown?.items.length ?? 0;
+  /** Every order of the list is listed: none is on a page not loaded yet. */
+  const allListed = shown?.nextCursor === null;
 
   useEffect(() => {
     let cancelled = false;
@@ -136,7 +138,7 @@ export function MyOrders({ version }: { version: number }) {
               confirmingCancelAll ? 'bg-sell text-white' : 'text-gray-400 hover:bg-gray-800'
             }`}
           >
-            {confirmingCancelAll ? `Confirmar: cancelar ${orders.length}` : 'Cancelar todas'}
+            {confirmingCancelAll ? `Confirmar: cancelar ${allListed ? orders.length : 'todas'}` : 'Cancelar todas'}
           </button>
         )}
       </div>
