@@ -293,7 +293,7 @@ describe('the home broker and the admin panel in a browser', () => {
   });
 
   it(
-    'lists open orders and the order history a page at a time ("Carregar mais"); the ticket starts from the last trade',
+    'lists open orders and the order history a page at a time ("Carregar mais"), of every symbol or one; the ticket starts from the last trade',
     { timeout: 90_000 },
     async () => {
       const email = `paginas-${Date.now()}@example.test`;
@@ -329,10 +329,21 @@ describe('the home broker and the admin panel in a browser', () => {
       await expect.poll(() => ticketPrice.inputValue(), { timeout: 5_000 }).toBe('12,00');
       await page.unroute(lateQuotes);
       await expect.poll(() => openRows.count(), { timeout: 10_000 }).toBe(100);
-      // With a page not loaded, "Cancelar todas" does not count only the hundred listed: it cancels all 104.
+      // An order in another symbol: listed with the rest, until the list is only ABEV3's.
+      await program(apiKey, 'buy', 'BBDC4', '14.00', '1');
+      await expect.poll(() => openRows.first().textContent(), { timeout: 10_000 }).toMatch(/BBDC4/);
+      await page.getByLabel('Só ABEV3').check();
+      await expect.poll(() => openRows.count(), { timeout: 10_000 }).toBe(100);
+      await expect.poll(() => openRows.allTextContents()).not.toContainEqual(expect.stringMatching(/BBDC4/));
+      // With a page not loaded, "Cancelar todas" does not count only the hundred listed: it cancels all 104 of
+      // ABEV3, and only those.
       await page.getByRole('button', { name: 'Cancelar todas' }).click();
       await page.getByRole('button', { name: 'Confirmar: cancelar todas' }).click();
       await expect.poll(() => openRows.count(), { timeout: 10_000 }).toBe(0);
+      await page.getByLabel('Só ABEV3').uncheck();
+      await expect
+        .poll(() => openRows.allTextContents(), { timeout: 10_000 })
+        .toEqual([expect.stringMatching(/BBDC4/)]);
       await page.getByRole('tab', { name: 'Histórico' }).click();
       const doneRows = page.getByTestId('order-history').getByTestId('order-row');
       await expect.poll(() => doneRows.count(), { timeout: 10_000 }).toBe(100);

@@ -20,9 +20,14 @@ import { OrderRow, type AmendDraft } from './order-row';
 
 type Tab = MyList;
 
-/** The trader's open orders (cancel, amend in place), order history and trades; refreshed when `version` moves. */
-export function MyOrders({ version }: { version: number }) {
+/**
+ * The trader's open orders (cancel, amend in place), order history and trades, of every symbol or only the one on
+ * screen (`symbol`); refreshed when `version` moves.
+ */
+export function MyOrders({ version, symbol }: { version: number; symbol: string }) {
   const [tab, setTab] = useState<Tab>('open');
+  const [onlySymbol, setOnlySymbol] = useState(false);
+  const filterSymbol = onlySymbol ? symbol : null;
   const [listing, setListing] = useState<MyListPage | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
   const [editing, setEditing] = useState<AmendDraft | null>(null);
@@ -32,7 +37,7 @@ export function MyOrders({ version }: { version: number }) {
   /** The order whose fills are listed under it. */
   const [fillsShown, setFillsShown] = useState<string | null>(null);
   /** The tab's list once it has arrived (so an empty list says so only once it is known to be empty). */
-  const shown = listing?.list === tab ? listing : null;
+  const shown = listing?.list === tab && listing.symbol === filterSymbol ? listing : null;
   const orders = shown !== null && shown.list !== 'trades' ? shown.items : [];
   const trades = shown?.list === 'trades' ? shown.items : [];
   const shownCount = shown?.items.length ?? 0;
@@ -42,7 +47,7 @@ export function MyOrders({ version }: { version: number }) {
   useEffect(() => {
     let cancelled = false;
     // Fetched again when something changed: the first page takes its place and older pages loaded stay.
-    fetchPage(tab, null, shownCount)
+    fetchPage(tab, null, filterSymbol, shownCount)
       .then((newest) => {
         if (cancelled) return;
         setListing((listed) => withNewestPage(listed, newest));
@@ -52,14 +57,14 @@ export function MyOrders({ version }: { version: number }) {
       cancelled = true;
     };
     // The count shown only sizes the page fetched (open orders): it is no reason to fetch again.
-  }, [tab, version, refresh]);
+  }, [tab, filterSymbol, version, refresh]);
 
   async function loadMore() {
     const after = shown?.nextCursor ?? null;
     if (shown === null || after === null) return;
     setLoadingMore(true);
     try {
-      const older = await fetchPage(shown.list, after);
+      const older = await fetchPage(shown.list, after, shown.symbol);
       setListing((listed) => withOlderPage(listed, after, older));
     } catch {
       // The button stays, to be pressed again.
@@ -73,11 +78,12 @@ export function MyOrders({ version }: { version: number }) {
     setRefresh((n) => n + 1);
   }
 
-  /** Every open order at once, after a second click to confirm: one request, a cancel sent for each. */
+  /** Every open order listed at once (of the symbol, if only its are), after a second click to confirm. */
   async function cancelAll() {
     if (!confirmingCancelAll) return setConfirmingCancelAll(true);
     setConfirmingCancelAll(false);
-    await api('DELETE', '/api/orders').catch(() => undefined);
+    const only = filterSymbol === null ? '' : `?symbol=${encodeURIComponent(filterSymbol)}`;
+    await api('DELETE', `/api/orders${only}`).catch(() => undefined);
     setRefresh((n) => n + 1);
   }
 
@@ -129,6 +135,10 @@ export function MyOrders({ version }: { version: number }) {
         {tabButton('open', 'Ordens abertas')}
         {tabButton('done', 'Histórico')}
         {tabButton('trades', 'Meus negócios')}
+        <label className="ml-2 flex items-center gap-1 text-xs text-gray-400">
+          <input type="checkbox" checked={onlySymbol} onChange={(event) => setOnlySymbol(event.target.checked)} />
+          Só {symbol}
+        </label>
         {tab === 'open' && orders.length > 0 && (
           <button
             type="button"
@@ -225,11 +235,11 @@ export function MyOrders({ version }: { version: number }) {
   );
 }
 
-function fetchPage(list: MyList, cursor: string | null, shown = 0): Promise<MyListPage> {
-  const path = myListPath(list, cursor, shown);
+function fetchPage(list: MyList, cursor: string | null, symbol: string | null, shown = 0): Promise<MyListPage> {
+  const path = myListPath(list, cursor, shown, symbol);
   return list === 'trades'
-    ? api<Page<MyTradeView>>('GET', path).then((page) => ({ ...page, list }))
-    : api<Page<OrderView>>('GET', path).then((page) => ({ ...page, list }));
+    ? api<Page<MyTradeView>>('GET', path).then((page) => ({ ...page, list, symbol }))
+    : api<Page<OrderView>>('GET', path).then((page) => ({ ...page, list, symbol }));
 }
 
 function emptyRow(columns: number, text: string) {

@@ -143,7 +143,7 @@ export function TradingScreen({ symbol }: { symbol: string }) {
             <CandleChart symbol={symbol} trades={trades} />
           </div>
           <div className="order-3 lg:order-none">
-            <MyOrders version={ordersVersion} />
+            <MyOrders version={ordersVersion} symbol={symbol} />
           </div>
         </div>
         <div className={COLUMN}>
