@@ -123,7 +123,7 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
       role="tab"
       aria-selected={tab === value}
       onClick={() => setTab(value)}
-      className={`rounded px-2 py-0.5 text-xs ${tab === value ? 'bg-gray-700 text-white' : 'text-gray-400 hover:bg-gray-800'}`}
+      className={`whitespace-nowrap rounded px-2 py-0.5 text-xs ${tab === value ? 'bg-gray-700 text-white' : 'text-gray-400 hover:bg-gray-800'}`}
     >
       {label}
     </button>
@@ -131,11 +131,11 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
   const cell = 'px-2 py-1';
   return (
     <section className="rounded border border-edge bg-panel" aria-label="Minhas ordens" data-testid="my-orders">
-      <div className="flex gap-1 border-b border-edge px-2 py-1" role="tablist">
+      <div className="flex flex-wrap items-center gap-1 border-b border-edge px-2 py-1" role="tablist">
         {tabButton('open', 'Ordens abertas')}
         {tabButton('done', 'Histórico')}
         {tabButton('trades', 'Meus negócios')}
-        <label className="ml-2 flex items-center gap-1 text-xs text-gray-400">
+        <label className="ml-2 flex items-center gap-1 whitespace-nowrap text-xs text-gray-400">
           <input type="checkbox" checked={onlySymbol} onChange={(event) => setOnlySymbol(event.target.checked)} />
           Só {symbol}
         </label>
@@ -144,7 +144,7 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
             type="button"
             onClick={() => void cancelAll()}
             onBlur={() => setConfirmingCancelAll(false)}
-            className={`ml-auto rounded px-2 py-0.5 text-xs ${
+            className={`ml-auto whitespace-nowrap rounded px-2 py-0.5 text-xs ${
               confirmingCancelAll ? 'bg-sell text-white' : 'text-gray-400 hover:bg-gray-800'
             }`}
           >
