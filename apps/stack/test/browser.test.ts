@@ -95,8 +95,19 @@ describe('the home broker and the admin panel in a browser', () => {
     const seller = await newPage();
     const buyer = await newPage();
     const admin = await newPage();
-    await signUp(seller.page, 'Vendedora');
+    const sellerEmail = await signUp(seller.page, 'Vendedora');
     await signUp(buyer.page, 'Comprador');
+    // An e-mail that has an account already is refused on its field, in Portuguese.
+    const again = await newPage();
+    await again.page.goto(`${stack.web}/signup`);
+    await again.page.getByLabel('Nome').fill('Outra Vendedora');
+    await again.page.getByLabel('E-mail').fill(sellerEmail);
+    await again.page.getByLabel('Senha').fill('another browser password');
+    await again.page.getByRole('button', { name: 'Criar conta' }).click();
+    await expect
+      .poll(() => again.page.getByText('Já existe uma conta com este e-mail.').count(), { timeout: 5_000 })
+      .toBe(1);
+    await again.context.close();
 
     await admin.page.goto(`${stack.web}/login?next=/admin`);
     await admin.page.getByLabel('E-mail').fill(ADMIN.email);

@@ -46,7 +46,12 @@ export function AuthForm({ mode }: { mode: 'login' | 'signup' }) {
       router.push(next !== null && next.startsWith('/') ? next : '/trade/PETR4');
     } catch (error) {
       if (error instanceof ApiFailure) {
-        setErrors(byField(error.fields, (field) => authFieldText(field, mode)));
+        // A field the answer's own code is about (an e-mail taken) is worded as the answer is.
+        setErrors(
+          byField(error.fields, (field) =>
+            field.code === error.code ? failureText(error) : authFieldText(field, mode),
+          ),
+        );
         setMessage(error.fields.length === 0 ? failureText(error) : null);
       } else {
         setMessage('Não foi possível falar com o servidor.');
