@@ -4,10 +4,14 @@ import { useEffect, useState } from 'react';
 import { api } from '../lib/api';
 import { summarizeFills } from '../lib/fills';
 import { formatBRL, formatPrice, formatQuantity, formatTime } from '../lib/format';
-import type { Page } from '../lib/pages';
+import { everyPage } from '../lib/pages';
 
-/** The most fills listed for one order (the API's largest page). */
-const MOST_FILLS = 500;
+/** A page of the order's fills (the API's largest), newest first, from `cursor` on. */
+function fillsPath(orderId: string, cursor: string | null): string {
+  const query = new URLSearchParams({ orderId, limit: '500' });
+  if (cursor !== null) query.set('cursor', cursor);
+  return `/api/me/trades?${query.toString()}`;
+}
 
 /**
  * One order's fills, under its row in the orders table: each execution and what they add up to, the average price
@@ -19,10 +23,10 @@ export function OrderFills({ orderId, columns, version }: { orderId: string; col
 
   useEffect(() => {
     let current = true;
-    api<Page<MyTradeView>>('GET', `/api/me/trades?orderId=${orderId}&limit=${MOST_FILLS}`)
-      .then((page) => {
+    everyPage<MyTradeView>((cursor) => api('GET', fillsPath(orderId, cursor)))
+      .then((all) => {
         if (!current) return;
-        setFills([...page.items].reverse());
+        setFills(all.reverse());
         setFailed(false);
       })
       .catch(() => current && setFailed(true));

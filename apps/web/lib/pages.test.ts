@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withNewest, type Page } from './pages';
+import { everyPage, withNewest, type Page } from './pages';
 
 const key = (item: string) => item;
 const page = (items: string[], nextCursor: string | null = 'next'): Page<string> => ({ items, nextCursor });
@@ -24,5 +24,24 @@ describe('withNewest', () => {
     expect(withNewest(page(['c', 'b', 'a'], null), whole, key)).toBe(whole);
     const empty = page([], null);
     expect(withNewest(page(['a'], 'older'), empty, key)).toBe(empty);
+  });
+});
+
+describe('everyPage', () => {
+  it('follows the cursors to the last page and keeps the list’s order', async () => {
+    const pages: Record<string, Page<string>> = {
+      first: page(['e', 'd'], 'after-d'),
+      'after-d': page(['c', 'b'], 'after-b'),
+      'after-b': page(['a'], null),
+    };
+    const asked: (string | null)[] = [];
+    const all = await everyPage(async (cursor) => {
+      asked.push(cursor);
+      return pages[cursor ?? 'first']!;
+    });
+    expect([all, asked]).toEqual([
+      ['e', 'd', 'c', 'b', 'a'],
+      [null, 'after-d', 'after-b'],
+    ]);
   });
 });

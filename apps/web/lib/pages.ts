@@ -17,3 +17,15 @@ export function withNewest<T>(listed: Page<T>, newest: Page<T>, key: (item: T) =
   if (at === -1) return newest;
   return { items: [...newest.items, ...listed.items.slice(at + 1)], nextCursor: listed.nextCursor };
 }
+
+/** Every item of a list, page after page from the first, in the list's order (for totals that need them all). */
+export async function everyPage<T>(fetchPage: (cursor: string | null) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<T> = await fetchPage(cursor);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return items;
+}
