@@ -13,7 +13,7 @@ function inUse(port: number): Promise<boolean> {
 /**
  * The ports the stack would listen on that another program holds, each with the setting that names it ("3001
  * (API_PORT)"). Checked before anything starts: a second stack would otherwise stop at the first port it meets
- * busy, or, with an external Kafka and PostgreSQL, wait on the first stack's /health and call itself ready.
+ * busy, or, with an external Kafka and PostgreSQL, could wait on the first stack's /health and call itself ready.
  */
 export async function portsInUse(config: StackConfig): Promise<string[]> {
   const ports: [string, number][] = [

@@ -16,7 +16,7 @@ import { myListPath, withNewestPage, withOlderPage, type MyList, type MyListPage
 import type { Page } from '../lib/pages';
 import { answerFieldTexts, failureText, NO_ANSWER_TEXT } from '../lib/error-text';
 import { LoadMore } from './load-more';
-import { OrderRow, type AmendDraft } from './order-row';
+import { CELL, OrderRow, type AmendDraft } from './order-row';
 
 type Tab = MyList;
 
@@ -128,7 +128,6 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
       {label}
     </button>
   );
-  const cell = 'px-2 py-1';
   return (
     <section className="rounded border border-edge bg-panel" aria-label="Minhas ordens" data-testid="my-orders">
       <div className="flex flex-wrap items-center gap-1 border-b border-edge px-2 py-1" role="tablist">
@@ -158,7 +157,7 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
             <thead className="text-[10px] uppercase text-gray-500">
               <tr>
                 {['Hora', 'Ativo', 'Lado', 'Qtd', 'Preço', 'Total', 'Taxa', 'Resultado'].map((h) => (
-                  <th key={h} className={`${cell} text-left font-normal`}>
+                  <th key={h} className={`${CELL} text-left font-normal`}>
                     {h}
                   </th>
                 ))}
@@ -168,17 +167,17 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
               {shown !== null && trades.length === 0 && emptyRow(8, 'Nenhum negócio ainda.')}
               {trades.map((trade) => (
                 <tr key={`${trade.tradeId}-${trade.role}`}>
-                  <td className={cell}>{formatTime(trade.executedAt)}</td>
-                  <td className={cell}>{trade.symbol}</td>
-                  <td className={`${cell} ${trade.side === 'buy' ? 'text-buy' : 'text-sell'}`}>
+                  <td className={CELL}>{formatTime(trade.executedAt)}</td>
+                  <td className={CELL}>{trade.symbol}</td>
+                  <td className={`${CELL} ${trade.side === 'buy' ? 'text-buy' : 'text-sell'}`}>
                     {trade.side === 'buy' ? 'compra' : 'venda'}
                   </td>
-                  <td className={cell}>{formatQuantity(trade.quantity)}</td>
-                  <td className={cell}>{formatPrice(trade.price)}</td>
-                  <td className={cell}>{formatBRL(trade.notional)}</td>
-                  <td className={cell}>{formatBRL(trade.fee)}</td>
+                  <td className={CELL}>{formatQuantity(trade.quantity)}</td>
+                  <td className={CELL}>{formatPrice(trade.price)}</td>
+                  <td className={CELL}>{formatBRL(trade.notional)}</td>
+                  <td className={CELL}>{formatBRL(trade.fee)}</td>
                   <td
-                    className={`${cell} ${signTone(centsOf(trade.realizedProfit))}`}
+                    className={`${CELL} ${signTone(centsOf(trade.realizedProfit))}`}
                     title="Numa venda: o total, menos a taxa, menos o custo médio das ações vendidas"
                     data-testid="trade-result"
                   >
@@ -194,7 +193,7 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
               <tr>
                 {['Criada', 'Ativo', 'Lado', 'Tipo', 'Preço', 'Disparo', 'Qtd', 'Executada', 'Status', ''].map(
                   (h, i) => (
-                    <th key={i} className={`${cell} text-left font-normal`}>
+                    <th key={i} className={`${CELL} text-left font-normal`}>
                       {h}
                     </th>
                   ),
@@ -236,7 +235,7 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
 }
 
 function fetchPage(list: MyList, cursor: string | null, symbol: string | null, shown = 0): Promise<MyListPage> {
-  const path = myListPath(list, cursor, shown, symbol);
+  const path = myListPath(list, cursor, symbol, shown);
   return list === 'trades'
     ? api<Page<MyTradeView>>('GET', path).then((page) => ({ ...page, list, symbol }))
     : api<Page<OrderView>>('GET', path).then((page) => ({ ...page, list, symbol }));

@@ -10,7 +10,8 @@ const TYPE: Record<string, string> = {
   stop_limit: 'stop lim.',
   stop_market: 'stop merc.',
 };
-const cell = 'px-2 py-1';
+/** A cell of the trader's lists' tables. */
+export const CELL = 'px-2 py-1';
 
 /** What the trader is typing in an order's row to amend it, as typed. */
 export interface AmendDraft {
@@ -51,13 +52,13 @@ export function OrderRow({
   return (
     <>
       <tr data-testid="order-row" data-order-id={order.orderId}>
-        <td className={cell}>{formatTime(order.createdAt)}</td>
-        <td className={cell}>{order.symbol}</td>
-        <td className={`${cell} ${order.side === 'buy' ? 'text-buy' : 'text-sell'}`}>
+        <td className={CELL}>{formatTime(order.createdAt)}</td>
+        <td className={CELL}>{order.symbol}</td>
+        <td className={`${CELL} ${order.side === 'buy' ? 'text-buy' : 'text-sell'}`}>
           {order.side === 'buy' ? 'compra' : 'venda'}
         </td>
-        <td className={cell}>{TYPE[order.type]}</td>
-        <td className={cell}>
+        <td className={CELL}>{TYPE[order.type]}</td>
+        <td className={CELL}>
           {editing !== null && order.price !== null ? (
             <input
               aria-label="Novo preço"
@@ -74,7 +75,7 @@ export function OrderRow({
             formatPrice(order.price)
           )}
         </td>
-        <td className={cell} data-testid="order-stop">
+        <td className={CELL} data-testid="order-stop">
           {editing !== null && order.stopPrice !== null && order.triggeredAt === null ? (
             <>
               <input
@@ -120,7 +121,7 @@ export function OrderRow({
             </>
           )}
         </td>
-        <td className={cell}>
+        <td className={CELL}>
           {editing !== null ? (
             <input
               aria-label="Nova quantidade"
@@ -132,7 +133,7 @@ export function OrderRow({
             formatQuantity(order.quantity)
           )}
         </td>
-        <td className={cell}>
+        <td className={CELL}>
           {order.filledQuantity === '0' ? (
             formatQuantity(order.filledQuantity)
           ) : (
@@ -147,9 +148,9 @@ export function OrderRow({
             </button>
           )}
         </td>
-        <td className={cell}>{orderStatusText(order.status, order.statusReason)}</td>
+        <td className={CELL}>{orderStatusText(order.status, order.statusReason)}</td>
         {/* Kept in view at the right edge when the table scrolls sideways, as it does on a phone. */}
-        <td className={`${cell} sticky right-0 whitespace-nowrap bg-panel text-right`}>
+        <td className={`${CELL} sticky right-0 whitespace-nowrap bg-panel text-right`}>
           {open &&
             (editing !== null ? (
               <>

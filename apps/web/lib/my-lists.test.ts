@@ -11,15 +11,15 @@ describe('myListPath', () => {
     expect(myListPath('done', null)).toBe('/api/me/orders?status=done&limit=100');
     expect(myListPath('trades', 'a+b/c=')).toBe('/api/me/trades?limit=100&cursor=a%2Bb%2Fc%3D');
     expect(myListPath('open', 'x')).toBe('/api/me/orders?status=open&limit=100&cursor=x');
-    expect(myListPath('trades', null, 0, 'PETR4')).toBe('/api/me/trades?symbol=PETR4&limit=100');
-    expect(myListPath('done', null, 0, 'VALE3')).toBe('/api/me/orders?status=done&symbol=VALE3&limit=100');
+    expect(myListPath('trades', null, 'PETR4')).toBe('/api/me/trades?symbol=PETR4&limit=100');
+    expect(myListPath('done', null, 'VALE3')).toBe('/api/me/orders?status=done&symbol=VALE3&limit=100');
   });
 
   it('fetches again as many open orders as are shown, up to the API’s 500, and one page of the others', () => {
-    expect(myListPath('open', null, 250)).toBe('/api/me/orders?status=open&limit=250');
-    expect(myListPath('open', null, 900)).toBe('/api/me/orders?status=open&limit=500');
-    expect(myListPath('open', null, 3)).toBe('/api/me/orders?status=open&limit=100');
-    expect(myListPath('done', null, 250)).toBe('/api/me/orders?status=done&limit=100');
+    expect(myListPath('open', null, null, 250)).toBe('/api/me/orders?status=open&limit=250');
+    expect(myListPath('open', null, null, 900)).toBe('/api/me/orders?status=open&limit=500');
+    expect(myListPath('open', null, null, 3)).toBe('/api/me/orders?status=open&limit=100');
+    expect(myListPath('done', null, null, 250)).toBe('/api/me/orders?status=done&limit=100');
   });
 });
 

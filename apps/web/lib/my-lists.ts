@@ -18,7 +18,7 @@ const MAX_PAGE = 500;
  * (up to the API's limit): their status changes, so a kept older page would show orders no longer open. Finished
  * orders and trades do not change once listed, so a first page fetched again need only be one page.
  */
-export function myListPath(list: MyList, cursor: string | null, shown = 0, symbol: string | null = null): string {
+export function myListPath(list: MyList, cursor: string | null, symbol: string | null = null, shown = 0): string {
   const limit = list === 'open' ? Math.min(Math.max(shown, MY_LIST_PAGE), MAX_PAGE) : MY_LIST_PAGE;
   const query = new URLSearchParams(list === 'trades' ? {} : { status: list });
   if (symbol !== null) query.set('symbol', symbol);

@@ -240,8 +240,8 @@ export class OrderStore {
 
   /**
    * Before an amend is sent: refuses it (400) if it asks for nothing new (`unchangedAmend`), counts it as on its
-   * way, and holds what more its terms need (`holdAfterAmend`; 422 when that is not available). Settlement gives back what is no longer needed once the engine has answered the
-   * last amend on its way.
+   * way, and holds what more its terms need (`holdAfterAmend`; 422 when that is not available). Settlement gives
+   * back what is no longer needed once the engine has answered the last amend on its way.
    */
   async holdForAmend(
     orderId: string,
