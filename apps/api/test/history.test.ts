@@ -202,6 +202,13 @@ describe('a trader’s history', () => {
     ]);
     expect(await fillsOf(buyer, buy.orderId)).toHaveLength(5);
     expect(await fillsOf(seller, buy.orderId)).toEqual([]);
+    // What the fills are worth and their average price, on the order itself: 2 × (60 + … + 64) = 620.00 for the
+    // buy, taker of all five; 2 × 62 for the sell maker of one; nothing yet for the PETR4 sell still open.
+    const order = async (trader: Trader, orderId: string) =>
+      OrderView.parse((await api.request('GET', `/api/orders/${orderId}`, { token: trader.apiKey })).body);
+    expect(await order(buyer, buy.orderId)).toMatchObject({ filledValue: '620.00', averagePrice: '62.00' });
+    expect(await order(seller, sells[2]!.orderId)).toMatchObject({ filledValue: '124.00', averagePrice: '62.00' });
+    expect((open.body as { items: OrderView[] }).items[0]).toMatchObject({ filledValue: '0.00', averagePrice: null });
     const notAnOrder = await api.request('GET', '/api/me/trades?orderId=62', { token: seller.apiKey });
     expect([notAnOrder.status, ApiErrorBody.parse(notAnOrder.body).details.fields?.[0]?.field]).toEqual([
       400,

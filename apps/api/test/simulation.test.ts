@@ -274,6 +274,16 @@ describe('a randomized trading session through the real pipeline', () => {
                        AND status IN ('pending', 'open', 'partially_filled')
                        AND hold_amount <> quantity - filled_quantity`),
       ).toBe(0);
+      // 8. Each order's filled quantity and value are its trades' sums, as maker and as taker.
+      const fills = await sql.query(`
+      SELECT o.id, o.filled_quantity, o.filled_value, f.quantity, f.value FROM orders o
+        LEFT JOIN (SELECT order_id, sum(quantity) AS quantity, sum(price * quantity) AS value
+                     FROM (SELECT maker_order_id AS order_id, price, quantity FROM trades
+                           UNION ALL SELECT taker_order_id, price, quantity FROM trades) t
+                    GROUP BY order_id) f ON f.order_id = o.id
+       WHERE o.filled_quantity <> COALESCE(f.quantity, 0) OR o.filled_value <> COALESCE(f.value, 0)`);
+      expect(fills.rows).toEqual([]);
+      expect(await count('SELECT count(*) AS n FROM orders WHERE filled_value > 0')).toBeGreaterThan(0);
     },
   );
 });

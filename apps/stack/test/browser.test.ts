@@ -204,7 +204,12 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect
       .poll(() => seller.page.getByTestId('order-history').textContent())
       .toMatch(/cancelada[\s\S]*|executada/);
-    // The filled order's executions, under it: the average price, the total and the fees.
+    // The filled order's average price on its row (the cancelled one has none); its executions under it: the
+    // average price again, the total and the fees.
+    expect(await seller.page.getByTestId('order-history').getByTestId('order-average').allTextContents()).toEqual([
+      '—',
+      '40,00',
+    ]);
     await seller.page.getByTestId('order-history').getByRole('button', { name: '10', exact: true }).click();
     await expect
       .poll(() => seller.page.getByTestId('order-fills-summary').textContent(), { timeout: 5_000 })

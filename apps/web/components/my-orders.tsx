@@ -191,13 +191,23 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
           <table className="num w-full text-xs" data-testid={tab === 'open' ? 'open-orders' : 'order-history'}>
             <thead className="text-[10px] uppercase text-gray-500">
               <tr>
-                {['Criada', 'Ativo', 'Lado', 'Tipo', 'Preço', 'Disparo', 'Qtd', 'Executada', 'Status', ''].map(
-                  (h, i) => (
-                    <th key={i} className={`${CELL} text-left font-normal`}>
-                      {h}
-                    </th>
-                  ),
-                )}
+                {[
+                  'Criada',
+                  'Ativo',
+                  'Lado',
+                  'Tipo',
+                  'Preço',
+                  'Disparo',
+                  'Qtd',
+                  'Executada',
+                  'Preço médio',
+                  'Status',
+                  '',
+                ].map((h, i) => (
+                  <th key={i} className={`${CELL} text-left font-normal`}>
+                    {h}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>

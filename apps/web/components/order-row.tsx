@@ -148,6 +148,9 @@ export function OrderRow({
             </button>
           )}
         </td>
+        <td className={CELL} data-testid="order-average" title="Preço médio das execuções">
+          {order.averagePrice === null ? '—' : formatPrice(order.averagePrice)}
+        </td>
         <td className={CELL}>{orderStatusText(order.status, order.statusReason)}</td>
         {/* Kept in view at the right edge when the table scrolls sideways, as it does on a phone. */}
         <td className={`${CELL} sticky right-0 whitespace-nowrap bg-panel text-right`}>
@@ -185,7 +188,7 @@ export function OrderRow({
             ))}
         </td>
       </tr>
-      {fillsShown && <OrderFills orderId={order.orderId} columns={10} version={version} />}
+      {fillsShown && <OrderFills orderId={order.orderId} columns={11} version={version} />}
     </>
   );
 }

@@ -240,6 +240,10 @@ export const OrderView = z.object({
   protectionPrice: z.string().nullable(),
   quantity: z.string(),
   filledQuantity: z.string(),
+  /** What the fills are worth: the sum of price × quantity over them, exact. */
+  filledValue: z.string(),
+  /** filledValue over filledQuantity, to the nearest cent (half a cent up); null before the first fill. */
+  averagePrice: z.string().nullable(),
   status: OrderStatus,
   statusReason: z.string().nullable(),
   /** When a stop order's stop fired: from then on it is a limit or market order, its stop no longer amendable. */

@@ -213,6 +213,16 @@ function orderChanges(events: readonly EngineEvent[]): Map<string, OrderChange> 
     // A later unconditional change (a fill, a cancel) decides the status whatever it was.
     current.onlyIfPending = false;
   };
+  // A fill adds to what its order's fills are worth; it says nothing of the status, which the order's own events do.
+  const addFill = (orderId: string, sequence: number, value: bigint) => {
+    const current = changes.get(orderId);
+    if (current === undefined) {
+      changes.set(orderId, { data: { filled_value_added: value }, lastSequence: sequence, onlyIfPending: false });
+      return;
+    }
+    current.data.filled_value_added = (current.data.filled_value_added ?? 0n) + value;
+    current.lastSequence = sequence;
+  };
   for (const event of events) {
     switch (event.type) {
       case 'order_accepted':
@@ -257,6 +267,12 @@ function orderChanges(events: readonly EngineEvent[]): Map<string, OrderChange> 
       case 'stop_triggered':
         change(event, { triggered_at: event.timestamp });
         break;
+      case 'trade': {
+        const value = BigInt(event.price) * BigInt(event.quantity);
+        addFill(event.makerOrderId, event.sequence, value);
+        addFill(event.takerOrderId, event.sequence, value);
+        break;
+      }
       default:
         break;
     }

@@ -169,6 +169,7 @@ export function pendingRow(order: NewOrder, createdAt: Date): OrderRow {
     protection_price: cents(order.protectionPrice),
     quantity: String(fields.quantity),
     filled_quantity: '0',
+    filled_value: '0',
     status: 'pending',
     status_reason: null,
     triggered_at: null,

@@ -23,11 +23,18 @@ interface OrderFields {
   readonly protectionPrice: bigint | string | null;
   readonly quantity: bigint | string;
   readonly filledQuantity: bigint | string;
+  readonly filledValue: bigint | string;
   readonly status: string;
   readonly statusReason: string | null;
   readonly triggeredAt: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+}
+
+/** The volume-weighted price of the fills, to the nearest cent, half a cent up; null before the first. */
+export function averagePrice(filledValue: bigint, filledQuantity: bigint): string | null {
+  if (filledQuantity === 0n) return null;
+  return formatCents((2n * filledValue + filledQuantity) / (2n * filledQuantity));
 }
 
 /** The one place an order becomes its client-facing view: decimal strings, ISO times. */
@@ -47,6 +54,8 @@ function orderView(order: OrderFields): OrderView {
     protectionPrice: cents(order.protectionPrice),
     quantity: formatQuantity(Number(order.quantity)),
     filledQuantity: formatQuantity(Number(order.filledQuantity)),
+    filledValue: formatCents(BigInt(order.filledValue)),
+    averagePrice: averagePrice(BigInt(order.filledValue), BigInt(order.filledQuantity)),
     status: order.status as OrderStatus,
     statusReason: order.statusReason,
     triggeredAt: order.triggeredAt?.toISOString() ?? null,
@@ -73,6 +82,7 @@ export interface OrderRow {
   protection_price: string | null;
   quantity: string;
   filled_quantity: string;
+  filled_value: string;
   status: string;
   status_reason: string | null;
   triggered_at: Date | null;
@@ -96,6 +106,7 @@ export function rowToOrderView(row: OrderRow): OrderView {
     protectionPrice: row.protection_price,
     quantity: row.quantity,
     filledQuantity: row.filled_quantity,
+    filledValue: row.filled_value,
     status: row.status,
     statusReason: row.status_reason,
     triggeredAt: row.triggered_at,

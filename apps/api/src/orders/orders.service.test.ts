@@ -41,6 +41,7 @@ class MemoryOrders {
       protection_price: null,
       quantity: '10',
       filled_quantity: '0',
+      filled_value: '0',
       status: 'open',
       status_reason: null,
       triggered_at: null,
