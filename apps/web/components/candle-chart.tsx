@@ -10,6 +10,7 @@ import {
 } from 'lightweight-charts';
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../lib/api';
+import { barTime, chartTime, localOffsetMinutes } from '../lib/chart-time';
 import { centsOf, formatPrice } from '../lib/format';
 
 const SECONDS: Record<CandleInterval, number> = { '1m': 60, '5m': 300, '1h': 3600 };
@@ -37,6 +38,8 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
   const last = useRef<Bar | null>(null);
   const applied = useRef(new Set<string>());
   const [lastClose, setLastClose] = useState<number | null>(null);
+  // The trader's clock, as in every other list of the screen (see chart-time.ts): fixed while the chart is open.
+  const [offsetMinutes] = useState(localOffsetMinutes);
 
   useEffect(() => {
     if (box.current === null) return;
@@ -79,7 +82,7 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
       .then((history) => {
         if (cancelled) return;
         const bars: Bar[] = history.map((candle) => ({
-          time: (Date.parse(candle.openTime) / 1000) as UTCTimestamp,
+          time: chartTime(Date.parse(candle.openTime), offsetMinutes) as number as UTCTimestamp,
           open: reais(candle.open),
           high: reais(candle.high),
           low: reais(candle.low),
@@ -97,14 +100,14 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
     return () => {
       cancelled = true;
     };
-  }, [symbol, interval]);
+  }, [symbol, interval, offsetMinutes]);
 
   useEffect(() => {
     const seconds = SECONDS[interval];
     for (const trade of [...trades].reverse()) {
       if (applied.current.has(trade.tradeId)) continue;
       applied.current.add(trade.tradeId);
-      const time = (Math.floor(Date.parse(trade.executedAt) / 1000 / seconds) * seconds) as UTCTimestamp;
+      const time = barTime(Date.parse(trade.executedAt), seconds, offsetMinutes) as number as UTCTimestamp;
       const price = reais(trade.price);
       const quantity = Number(trade.quantity);
       const current = last.current;
@@ -124,7 +127,7 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
       candles.current?.update(bar);
       volumes.current?.update(volumeBar(bar));
     }
-  }, [trades, interval]);
+  }, [trades, interval, offsetMinutes]);
 
   return (
     <section className="rounded border border-edge bg-panel" aria-label="Gráfico" data-testid="chart">
