@@ -14,11 +14,13 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlPool } from '../src/database/sql-pool.js';
 import { EventIngestion } from '../src/events/event-ingestion.js';
+import { CommandPublisher } from '../src/messaging/kafka.js';
 import { ApiMetrics } from '../src/observability/metrics.js';
+import { amendCommand } from '../src/orders/engine-commands.js';
 import { OrderStore } from '../src/orders/order-store.js';
 import { planHold, type HoldPlan } from '../src/wallets/holds.js';
 import { startInTestEngine } from './engine-in-test.js';
-import { newAdmin, newTrader, startTestApi, type TestApi, until } from './support.js';
+import { newAdmin, newTrader, startSiblingApi, startTestApi, type TestApi, until } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -27,6 +29,7 @@ let api: TestApi;
 let engine: Awaited<ReturnType<typeof startInTestEngine>>;
 let watcher: Consumer;
 const placements: OrderCommand[] = [];
+const amends: OrderCommand[] = [];
 
 beforeAll(async () => {
   api = await startTestApi({ ORDER_RESEND_AFTER_MS: String(RESEND_AFTER_MS) });
@@ -39,6 +42,7 @@ beforeAll(async () => {
     eachMessage: async ({ message }) => {
       const decoded = decodeCommand(message.value!);
       if (decoded.ok && decoded.value.type === 'place_order') placements.push(decoded.value);
+      if (decoded.ok && decoded.value.type === 'amend_order') amends.push(decoded.value);
     },
   });
 });
@@ -372,5 +376,77 @@ describe('a placement refused after its order already moved on', () => {
     await api.app.get(EventIngestion).ingest(events);
     expect(await order(buyer.apiKey, orderId)).toMatchObject({ status: 'cancelled', statusReason: 'requested' });
     expect((await wallet(buyer.apiKey)).cash).toEqual(before.cash);
+  });
+});
+
+describe('an amend whose send failed', () => {
+  it('is withdrawn once its answer is overdue: refused, its hold back, and a copy of it coming late changes nothing', async () => {
+    const trader = await newTrader(api, 'amend-unsent');
+    const buy = await place(trader.apiKey, {
+      symbol: 'BBDC4',
+      side: 'buy',
+      type: 'limit',
+      price: '14.00',
+      quantity: '100',
+    });
+    await until(async () => (await order(trader.apiKey, buy.orderId)).status === 'open');
+    const heldBefore = (await wallet(trader.apiKey)).cash.held;
+
+    // Another API process, which cannot reach Kafka, records the amend (holding 100 × 14.50) and answers 503.
+    const cut = await startSiblingApi(api, {
+      KAFKA_BROKERS: '127.0.0.1:1',
+      EVENTS_CONSUMER: 'off',
+      COMMAND_SEND_WAIT_MS: '300',
+    });
+    try {
+      const response = await fetch(`${cut.url}/api/orders/${buy.orderId}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${trader.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ price: '14.50' }),
+      });
+      expect(response.status).toBe(503);
+    } finally {
+      await cut.stop();
+    }
+    expect(Number((await wallet(trader.apiKey)).cash.held)).toBeGreaterThan(Number(heldBefore));
+
+    // This process withdraws amend 1; the engine never had it, so it refuses it, and the hold goes back.
+    await until(async () => (await wallet(trader.apiKey)).cash.held === heldBefore);
+    const { rows } = await api.app
+      .get(SqlPool)
+      .query<{ payload: Record<string, unknown> }>(
+        `SELECT payload FROM engine_events WHERE order_id = $1 AND type = 'order_rejected'`,
+        [buy.orderId],
+      );
+    expect(rows.map((row) => row.payload)).toMatchObject([
+      { commandType: 'amend_order', reason: 'stale_command', amendNumber: 1 },
+    ]);
+    const sent = amends.filter((command) => command.type === 'amend_order' && command.orderId === buy.orderId);
+    expect(sent[0]).toMatchObject({ amendNumber: 1, withdraw: true, price: null, quantity: null });
+    expect(await order(trader.apiKey, buy.orderId)).toMatchObject({ status: 'open', price: '14.00' });
+
+    // The amend itself arriving after all (a send that timed out may still land): the engine has had number 1.
+    const target = {
+      orderId: buy.orderId,
+      accountId: trader.accountId,
+      symbol: 'BBDC4',
+      clientOrderId: null,
+      traceId: randomUUID().replaceAll('-', ''),
+    };
+    const terms = { price: 1450, quantity: null, stopPrice: null, trailingOffset: null };
+    await api.app.get(CommandPublisher).publish(amendCommand(target, terms, 1));
+    // The next amend is number 2, and the engine takes it after ignoring the late copy.
+    const next = await api.request('PATCH', `/api/orders/${buy.orderId}`, {
+      token: trader.apiKey,
+      body: { price: '14.20' },
+    });
+    expect(next.status).toBe(202);
+    await until(async () => (await order(trader.apiKey, buy.orderId)).price === '14.20');
+    expect(await storedEvents(buy.orderId)).toEqual(['order_accepted', 'order_rejected', 'order_updated']);
+    const { rows: counts } = await api.app
+      .get(SqlPool)
+      .query('SELECT amends_sent, amends_answered FROM orders WHERE id = $1', [buy.orderId]);
+    expect(counts).toEqual([{ amends_sent: 2, amends_answered: 2 }]);
+    expect((await api.app.get(ApiMetrics).amendsWithdrawn.get()).values[0]?.value).toBeGreaterThanOrEqual(1);
   });
 });

@@ -270,7 +270,7 @@ describe('a randomized trading session through the real pipeline', () => {
       ).toBe(0);
       // 7. A live sell with no amend on its way holds its remaining shares, no more: what amends cut came back.
       expect(
-        await count(`SELECT count(*) AS n FROM orders WHERE side = 'sell' AND pending_amends = 0
+        await count(`SELECT count(*) AS n FROM orders WHERE side = 'sell' AND amends_answered = amends_sent
                        AND status IN ('pending', 'open', 'partially_filled')
                        AND hold_amount <> quantity - filled_quantity`),
       ).toBe(0);

@@ -167,7 +167,8 @@ export class EngineService {
       }
       this.metrics.commands.inc({ outcome: outcome.kind });
       if (outcome.kind === 'resent') {
-        this.logger.info({ traceId: decoded.value.traceId, partition, offset }, 'placement sent again: already placed');
+        const { traceId, type } = decoded.value;
+        this.logger.info({ traceId, partition, offset, type }, 'command sent again, or overtaken: nothing to do');
       }
       lastApplied = offset;
       handled++;

@@ -15,7 +15,10 @@ export type ApplyOutcome =
   | { readonly kind: 'applied'; readonly events: EngineEvent[] }
   /** The command is older than this state: it is already in it. */
   | { readonly kind: 'already_applied' }
-  /** A placement of an order the book already has (sent again): nothing happens. */
+  /**
+   * A placement of an order the book already has, or a numbered amend at or below the last its order had (sent
+   * again, or overtaken): nothing happens.
+   */
   | { readonly kind: 'resent' }
   /** Commands are missing between this state and the offset: the consumer must go back. */
   | { readonly kind: 'gap'; readonly expected: number };
@@ -52,8 +55,10 @@ export class PartitionBooks {
     this.nextOffset = offset + 1;
     const book = this.bookFor(command.symbol);
     const events = book === undefined ? this.rejectUnknownSymbol(command) : book.apply(command);
-    // A placement is always answered, accepted or rejected, unless the book already had it.
-    if (events.length === 0 && command.type === 'place_order') return { kind: 'resent' };
+    // A placement or a numbered amend is always answered, taken or refused, unless the book already had it.
+    const numbered =
+      command.type === 'place_order' || (command.type === 'amend_order' && command.amendNumber !== undefined);
+    if (events.length === 0 && numbered) return { kind: 'resent' };
     return { kind: 'applied', events };
   }
 

@@ -67,6 +67,32 @@ describe('PartitionBooks', () => {
     });
   });
 
+  it('reports a numbered amend sent again as such, and an unnumbered one that changes nothing as applied', () => {
+    const [first] = orderFlow(1, ['PETR4']);
+    if (first?.type !== 'place_order') throw new Error('the flow starts with a placement');
+    const resting = { ...first, orderType: 'limit' as const, timeInForce: 'GTC' as const, price: 1000 };
+    const books = new PartitionBooks(0, instruments);
+    books.apply(resting, 0);
+    const amend = {
+      ...resting,
+      commandId: randomUUID(),
+      type: 'amend_order' as const,
+      price: resting.price + 1,
+      quantity: null,
+      amendNumber: 1,
+    };
+    expect(books.apply(amend, 1)).toMatchObject({
+      kind: 'applied',
+      events: expect.arrayContaining([expect.objectContaining({ change: 'amended', amendNumber: 1 })]),
+    });
+    expect(books.apply({ ...amend, commandId: randomUUID() }, 2)).toEqual({ kind: 'resent' });
+    const { amendNumber: _unnumbered, ...unnumbered } = amend;
+    expect(books.apply({ ...unnumbered, commandId: randomUUID() }, 3)).toMatchObject({
+      kind: 'applied',
+      events: [{ type: 'order_rejected', reason: 'invalid_order' }],
+    });
+  });
+
   it('rejects commands for symbols it does not trade, with their own gap-free sequence', () => {
     const books = new PartitionBooks(0, instruments);
     const [a, b] = orderFlow(2, ['XPTO3']);

@@ -279,7 +279,7 @@ describe('a crashing engine', () => {
     onTestFinished(() => holdsDb.end());
     await until(async () => {
       const { rows } = await holdsDb.query<{ waiting: number; mismatched: number }>(
-        `SELECT (SELECT count(*)::int FROM orders WHERE id = ANY($1::uuid[]) AND pending_amends <> 0) AS waiting,
+        `SELECT (SELECT count(*)::int FROM orders WHERE id = ANY($1::uuid[]) AND amends_answered < amends_sent) AS waiting,
                 (SELECT count(*)::int FROM balances b
                    LEFT JOIN (SELECT account_id, hold_asset, sum(hold_amount) AS holding FROM orders
                                GROUP BY account_id, hold_asset) o

@@ -109,6 +109,10 @@ describe('notices', () => {
     expect(addStreamEvents([], [{ kind: 'amend_rejected', data: unchanged }], 0).map(noticeText)).toEqual([
       'Alteração da ordem VALE3 recusada (a ordem já está assim)',
     ]);
+    const withdrawn = { ...refused, reason: 'stale_command' as const };
+    expect(addStreamEvents([], [{ kind: 'amend_rejected', data: withdrawn }], 0).map(noticeText)).toEqual([
+      'Alteração da ordem VALE3 recusada (não chegou à bolsa a tempo; a ordem segue como estava)',
+    ]);
     expect(notices.map(noticeTone)).toEqual(['warning']);
   });
 

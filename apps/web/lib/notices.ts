@@ -97,11 +97,14 @@ export function addAmendRejections(
 ): Notice[] {
   let next = [...notices];
   for (const rejection of rejections) {
-    // The API checks an amend's values, so the engine's invalid_order for one means it changes nothing.
+    // The API checks an amend's values, so the engine's invalid_order for one means it changes nothing; its
+    // stale_command, that the API withdrew an amend whose send had failed (503) and that never reached the book.
     const why =
       rejection.reason === 'invalid_order'
         ? 'a ordem já está assim'
-        : (reasonText('rejected', rejection.reason) ?? rejection.message);
+        : rejection.reason === 'stale_command'
+          ? 'não chegou à bolsa a tempo; a ordem segue como estava'
+          : (reasonText('rejected', rejection.reason) ?? rejection.message);
     const text = `Alteração da ordem ${rejection.symbol} recusada (${why})`;
     next = upsert(next, { kind: 'outcome', orderId: rejection.orderId, text, shownAt: now });
   }

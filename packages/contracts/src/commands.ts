@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   AccountId,
+  AmendNumber,
   Cents,
   ClientOrderId,
   CommandId,
@@ -92,9 +93,18 @@ export const AmendOrderCommand = z
     stopPrice: Cents.nullable().optional(),
     /** A trailing stop's new distance; absent on commands from before it could be changed. */
     trailingOffset: Cents.nullable().optional(),
+    /** Absent on amends from before they were numbered: those are applied whenever they come. */
+    amendNumber: AmendNumber.optional(),
+    /**
+     * Withdraws amend `amendNumber` if the book has not had it yet: the book refuses it (`stale_command`) and any
+     * copy of it still on its way. Sent when an amend's answer is overdue, so that it is settled one way or the
+     * other. Carries no terms.
+     */
+    withdraw: z.literal(true).optional(),
   })
   .refine(
     (command) =>
+      command.withdraw === true ||
       command.price !== null ||
       command.quantity !== null ||
       (command.stopPrice ?? null) !== null ||
@@ -103,7 +113,11 @@ export const AmendOrderCommand = z
       error: 'an amend changes the price, the quantity, the stop price, the trailing distance or several',
       path: ['quantity'],
     },
-  );
+  )
+  .refine((command) => command.withdraw !== true || command.amendNumber !== undefined, {
+    error: 'a withdrawal names the amend it withdraws',
+    path: ['amendNumber'],
+  });
 export type AmendOrderCommand = z.infer<typeof AmendOrderCommand>;
 
 /** Closes the trading day for one symbol: its DAY orders expire. Sent by the exchange, not by traders. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SCHEMA_VERSION } from './commands.js';
 import {
   AccountId,
+  AmendNumber,
   Cents,
   ClientOrderId,
   CommandId,
@@ -59,6 +60,8 @@ export const OrderRejectedEvent = z.object({
   commandType: z.enum(['place_order', 'cancel_order', 'amend_order']),
   reason: RejectReason,
   message: z.string(),
+  /** A refused numbered amend's number (or a withdrawn one's): the answer to it. */
+  amendNumber: AmendNumber.optional(),
 });
 export type OrderRejectedEvent = z.infer<typeof OrderRejectedEvent>;
 
@@ -100,6 +103,8 @@ export const OrderUpdatedEvent = z.object({
   trailingOffset: Cents.nullable().optional(),
   quantity: Quantity,
   remainingQuantity: NonNegativeQuantity,
+  /** With `amended`: the number of the amend taken, if it had one. */
+  amendNumber: AmendNumber.optional(),
 });
 export type OrderUpdatedEvent = z.infer<typeof OrderUpdatedEvent>;
 export type OrderChange = OrderUpdatedEvent['change'];

@@ -43,3 +43,10 @@ export type Cents = z.infer<typeof Cents>;
 /** Integer number of shares. */
 export const Quantity = z.int({ error: 'must be an integer number of shares' }).positive();
 export type Quantity = z.infer<typeof Quantity>;
+
+/**
+ * An order's nth amend, numbered where it is recorded under the order's lock: the book takes each number once, in
+ * order, so a copy of an amend, or one overtaken by a later amend, changes nothing.
+ */
+export const AmendNumber = z.int().positive().max(2_147_483_647);
+export type AmendNumber = z.infer<typeof AmendNumber>;

@@ -39,7 +39,10 @@ export const RejectReason = z.enum([
   'post_only_would_take',
   'not_amendable',
   'quantity_below_filled',
-  /** A placement sent too long after its order was recorded, or older than the window in which re-sends are known. */
+  /**
+   * A placement sent too long after its order was recorded, or older than the window in which re-sends are known;
+   * an amend withdrawn because its answer was overdue.
+   */
   'stale_command',
   /** A placement or amend while trading in the symbol is halted. */
   'trading_halted',

@@ -1,9 +1,12 @@
 import type {
+  AmendOrderCommand,
   CancelReason,
   EngineEvent,
   Instrument,
   OrderChange,
   OrderCommand,
+  OrderRejectedEvent,
+  OrderUpdatedEvent,
   OrderType,
   PlaceOrderCommand,
   RejectReason,
@@ -71,6 +74,9 @@ export const REJECT_MESSAGES: Record<RejectReason, string> = {
   trading_halted: 'trading in this instrument is halted; cancels are still taken',
 };
 
+/** Why a withdrawn amend (`stale_command`) was refused. */
+const WITHDRAWN = 'the amend did not reach the exchange in time and was withdrawn: the order stays as it was';
+
 /** How long (in placement time) a book remembers the ids of the orders placed in it, unless told otherwise. */
 export const DEFAULT_PLACEMENT_MEMORY_MS = 120_000;
 
@@ -98,6 +104,8 @@ interface OrderIdentity {
   readonly accountId: string;
   /** When the order was recorded (its placement's timestamp): which day's close it expires at, if DAY. */
   readonly placedAt: number;
+  /** The highest amend number the book has had for it: amends numbered at or below it change nothing. */
+  amendsSeen: number;
 }
 
 export interface ContractBookSnapshot {
@@ -106,8 +114,11 @@ export interface ContractBookSnapshot {
   /** Sequence number of the last event emitted. */
   readonly sequence: number;
   readonly book: BookSnapshot;
-  /** [internal id, order id, account id, placed at] of every live order (no time in older snapshots: 0). */
-  readonly orders: [number, string, string, number?][];
+  /**
+   * [internal id, order id, account id, placed at, amends seen] of every live order (no time in older snapshots:
+   * 0; the amends seen only when there were any).
+   */
+  readonly orders: [number, string, string, number?, number?][];
   /** Account ids in the order they were numbered. */
   readonly accounts: string[];
   readonly freeIds: number[];
@@ -164,9 +175,9 @@ export class ContractBook {
     this.book = OrderBook.restore(snapshot.book, events);
     this.sequence = snapshot.sequence;
     for (const accountId of snapshot.accounts) this.accountNumber(accountId);
-    for (const [internal, orderId, accountId, placedAt = 0] of snapshot.orders) {
+    for (const [internal, orderId, accountId, placedAt = 0, amendsSeen = 0] of snapshot.orders) {
       this.internalIds.set(orderId, internal);
-      this.identities[internal] = { orderId, accountId, placedAt };
+      this.identities[internal] = { orderId, accountId, placedAt, amendsSeen };
     }
     this.freeIds.push(...snapshot.freeIds);
     this.nextId = snapshot.nextId;
@@ -206,7 +217,7 @@ export class ContractBook {
           this.reject(command.orderId, command.accountId, command.clientOrderId, 'not_order_owner');
         } else if (command.type === 'cancel_order') {
           this.book.cancel(internal, ANY_ACCOUNT);
-        } else {
+        } else if (this.takesAmendNumber(internal, command)) {
           this.book.amend(
             internal,
             ANY_ACCOUNT,
@@ -240,10 +251,14 @@ export class ContractBook {
   }
 
   snapshot(): ContractBookSnapshot {
-    const orders: [number, string, string, number][] = [];
+    const orders: [number, string, string, number, number?][] = [];
     for (const [orderId, internal] of this.internalIds) {
-      const { accountId, placedAt } = this.identities[internal]!;
-      orders.push([internal, orderId, accountId, placedAt]);
+      const { accountId, placedAt, amendsSeen } = this.identities[internal]!;
+      orders.push(
+        amendsSeen === 0
+          ? [internal, orderId, accountId, placedAt]
+          : [internal, orderId, accountId, placedAt, amendsSeen],
+      );
     }
     orders.sort((a, b) => a[0] - b[0]);
     return {
@@ -261,10 +276,13 @@ export class ContractBook {
   }
 
   stateHash(): string {
-    // When each live order was recorded decides which close expires it, so it is state too.
+    // When each live order was recorded decides which close expires it, and the amends it has had which amends
+    // it still takes, so both are state too.
     let recorded = 0;
     for (const identity of this.identities) {
-      if (identity !== undefined) recorded = (Math.imul(recorded, 31) + (identity.placedAt % 0x7fffffff)) | 0;
+      if (identity === undefined) continue;
+      recorded = (Math.imul(recorded, 31) + (identity.placedAt % 0x7fffffff)) | 0;
+      recorded = (Math.imul(recorded, 31) + identity.amendsSeen) | 0;
     }
     const waiting = this.placements.cancelsWaiting;
     const placements = `${this.placements.latestTimestamp}-${this.placements.size}${waiting === 0 ? '' : `+${waiting}`}`;
@@ -317,7 +335,12 @@ export class ContractBook {
     this.placements.remember(command.orderId, command.timestamp);
     const internal = this.freeIds.pop() ?? this.nextId++;
     this.internalIds.set(command.orderId, internal);
-    this.identities[internal] = { orderId: command.orderId, accountId: command.accountId, placedAt: command.timestamp };
+    this.identities[internal] = {
+      orderId: command.orderId,
+      accountId: command.accountId,
+      placedAt: command.timestamp,
+      amendsSeen: 0,
+    };
     this.placing = command;
     this.book.place(
       internal,
@@ -350,9 +373,15 @@ export class ContractBook {
 
   // The events below are object literals with every field named, as in `sink` (a spread envelope made a rejection
   // four times as costly).
-  private reject(orderId: string, accountId: string, clientOrderId: string | null, reason: RejectReason): void {
+  private reject(
+    orderId: string,
+    accountId: string,
+    clientOrderId: string | null,
+    reason: RejectReason,
+    message = REJECT_MESSAGES[reason],
+  ): void {
     const command = this.command!;
-    this.emit({
+    const event: OrderRejectedEvent = {
       schemaVersion: 1,
       symbol: command.symbol,
       commandId: command.commandId,
@@ -365,8 +394,27 @@ export class ContractBook {
       clientOrderId,
       commandType: this.commandType,
       reason,
-      message: REJECT_MESSAGES[reason],
-    });
+      message,
+    };
+    if (command.type === 'amend_order' && command.amendNumber !== undefined) event.amendNumber = command.amendNumber;
+    this.emit(event);
+  }
+
+  /**
+   * Whether a live order's amend is for the book: one numbered at or below the last the order had is a copy, or was
+   * overtaken by a later amend, and changes nothing (no event); a withdrawal takes its number and is refused, so
+   * that the amend it withdraws changes nothing should it come after all.
+   */
+  private takesAmendNumber(internal: number, command: AmendOrderCommand): boolean {
+    const number = command.amendNumber;
+    if (number === undefined) return true;
+    const identity = this.identity(internal);
+    if (number <= identity.amendsSeen) return false;
+    identity.amendsSeen = number;
+    if (command.withdraw !== true) return true;
+    const { orderId, accountId } = identity;
+    this.reject(orderId, accountId, command.clientOrderId, 'stale_command', WITHDRAWN);
+    return false;
   }
 
   /** A placement whose owner's cancel came first: cancelled as asked, without ever resting or trading. */
@@ -483,7 +531,7 @@ export class ContractBook {
       updated: (internal, change: OrderChange, price, stopPrice, quantity, remaining) => {
         const c = this.command!;
         const { orderId, accountId } = this.identity(internal);
-        this.emit({
+        const event: OrderUpdatedEvent = {
           schemaVersion: 1,
           symbol: c.symbol,
           commandId: c.commandId,
@@ -502,7 +550,11 @@ export class ContractBook {
           quantity,
           filledQuantity: quantity - remaining,
           remainingQuantity: remaining,
-        });
+        };
+        if (change === 'amended' && c.type === 'amend_order' && c.amendNumber !== undefined) {
+          event.amendNumber = c.amendNumber;
+        }
+        this.emit(event);
       },
       filled: (internal, quantity) => {
         const c = this.command!;

@@ -289,6 +289,96 @@ describe('ContractBook', () => {
     expect(resumed.lastSequence).toBe(expected.length);
   });
 
+  describe('numbered amends (the API numbers each order’s amends, and withdraws one whose answer is overdue)', () => {
+    const amend = (orderId: string, amendNumber: number | undefined, terms: { price?: number; quantity?: number }) => ({
+      ...envelope(),
+      type: 'amend_order' as const,
+      orderId,
+      accountId: ALICE,
+      clientOrderId: null,
+      price: terms.price ?? null,
+      quantity: terms.quantity ?? null,
+      ...(amendNumber === undefined ? {} : { amendNumber }),
+    });
+    const withdraw = (orderId: string, amendNumber: number) => ({
+      ...amend(orderId, amendNumber, {}),
+      withdraw: true as const,
+    });
+    const answers = (events: EngineEvent[]) =>
+      events
+        .filter(
+          (event) => event.type === 'order_rejected' || (event.type === 'order_updated' && event.change === 'amended'),
+        )
+        .map((event) => [event.type, 'reason' in event ? event.reason : null, event.amendNumber]);
+
+    it('takes each number once, in order: a copy, or one overtaken by a later amend, changes nothing', () => {
+      const book = new ContractBook(PETR4);
+      const order = place(ALICE, 'buy', 3500, 10);
+      book.apply(order);
+      const first = amend(order.orderId, 1, { price: 3501 });
+      expect(answers(book.apply(first))).toEqual([['order_updated', null, 1]]);
+      expect(book.apply({ ...first, commandId: uuid() })).toEqual([]);
+      expect(answers(book.apply(amend(order.orderId, 3, { price: 3503 })))).toEqual([['order_updated', null, 3]]);
+      // Amend 2 arrives after 3, which the API numbered later: the later one stands.
+      expect(book.apply(amend(order.orderId, 2, { price: 3502 }))).toEqual([]);
+      // Unnumbered amends (sent before numbering) are taken as they come.
+      expect(answers(book.apply(amend(order.orderId, undefined, { quantity: 8 })))).toEqual([
+        ['order_updated', null, undefined],
+      ]);
+      // The buy stands at 3503 (amend 3), not 3502 (amend 2): a sell at 3503 trades with it.
+      const trades = book.apply(place(BOB, 'sell', 3503, 8)).filter((event) => event.type === 'trade');
+      expect(trades).toMatchObject([{ price: 3503, quantity: 8, makerOrderId: order.orderId }]);
+      expect(book.validateInternalState()).toEqual([]);
+    });
+
+    it('answers a refused amend with its number, and the number is spent', () => {
+      const book = new ContractBook(PETR4);
+      const order = place(ALICE, 'buy', 3500, 10);
+      book.apply(order);
+      // The price it already has: nothing to change.
+      expect(answers(book.apply(amend(order.orderId, 1, { price: 3500 })))).toEqual([
+        ['order_rejected', 'invalid_order', 1],
+      ]);
+      expect(book.apply(amend(order.orderId, 1, { price: 3510 }))).toEqual([]);
+    });
+
+    it('refuses a withdrawn amend, then its copy coming late; a withdrawal of an amend it had changes nothing', () => {
+      const book = new ContractBook(PETR4);
+      const order = place(ALICE, 'buy', 3500, 10);
+      book.apply(order);
+      const [refusal] = book.apply(withdraw(order.orderId, 1));
+      expect(EngineEvent.parse(refusal)).toMatchObject({
+        type: 'order_rejected',
+        commandType: 'amend_order',
+        reason: 'stale_command',
+        amendNumber: 1,
+        orderId: order.orderId,
+        message: expect.stringMatching(/withdrawn/),
+      });
+      expect(book.apply(amend(order.orderId, 1, { price: 3501 }))).toEqual([]);
+      expect(answers(book.apply(amend(order.orderId, 2, { price: 3502 })))).toEqual([['order_updated', null, 2]]);
+      expect(book.apply(withdraw(order.orderId, 2))).toEqual([]);
+      expect(book.apply(withdraw(order.orderId, 1))).toEqual([]);
+    });
+
+    it('keeps what each order has had through a snapshot, and in its state hash', () => {
+      const order = place(ALICE, 'buy', 3500, 10);
+      const book = new ContractBook(PETR4);
+      const twin = new ContractBook(PETR4);
+      book.apply(order);
+      twin.apply(order);
+      // One refusal each, so the same sequence and the same core book: only the amend number the order had differs.
+      book.apply(withdraw(order.orderId, 4));
+      twin.apply(amend(order.orderId, undefined, { price: 3500 }));
+      expect(book.lastSequence).toBe(twin.lastSequence);
+      expect(book.stateHash()).not.toBe(twin.stateHash());
+      const restored = new ContractBook(PETR4, JSON.parse(JSON.stringify(book.snapshot())));
+      expect(restored.stateHash()).toBe(book.stateHash());
+      expect(restored.apply(amend(order.orderId, 4, { price: 3510 }))).toEqual([]);
+      expect(answers(restored.apply(amend(order.orderId, 5, { price: 3510 })))).toEqual([['order_updated', null, 5]]);
+    });
+  });
+
   describe('placements sent again (the API re-sends orders it cannot tell were delivered)', () => {
     const at = (command: ReturnType<typeof place>, timestamp: number) => ({ ...command, timestamp });
 

@@ -128,14 +128,15 @@ WITH orders_before AS (
     last_sequence = CASE WHEN ${APPLIES} THEN v.last_sequence ELSE o.last_sequence END,
     hold_amount = CASE WHEN v.sets_hold THEN v.hold_amount ELSE o.hold_amount END,
     hold_price = CASE WHEN v.sets_hold THEN v.hold_price ELSE o.hold_price END,
-    pending_amends = CASE WHEN v.sets_hold THEN v.pending_amends ELSE o.pending_amends END,
+    amends_answered = CASE WHEN v.sets_hold THEN GREATEST(o.amends_answered, v.amends_answered)
+                           ELSE o.amends_answered END,
     updated_at = now()
   FROM unnest($1::uuid[], $2::int[], $3::bool[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
               $8::bool[], $9::bigint[], $10::bool[], $11::bigint[], $12::bool[], $13::bigint[], $68::bigint[],
               $69::bigint[], $70::float8[], $71::bigint[], $72::int[], $74::bigint[])
        AS v(id, last_sequence, only_if_pending, status, status_reason, filled_quantity, quantity,
             sets_price, price, sets_stop_price, stop_price, sets_hold, hold_amount, protection_price, trailing_offset,
-            triggered_ms, hold_price, pending_amends, filled_value_added)
+            triggered_ms, hold_price, amends_answered, filled_value_added)
   WHERE o.id = v.id AND (v.sets_hold OR ${APPLIES})
   RETURNING o.id, o.status
 ), status_moves AS (
@@ -289,7 +290,7 @@ function batchValues(writes: BatchWrites): unknown[] {
       (row) => text(row.change?.data.trailing_offset),
       (row) => row.change?.data.triggered_at ?? null,
       (row) => text(row.hold?.holdPrice),
-      (row) => row.hold?.pendingAmends ?? null,
+      (row) => row.hold?.amendsAnswered ?? null,
     ]),
     writes.totals.map((t) => t.storedSequence), // $73
     orders.map((row) => text(row.change?.data.filled_value_added)), // $74

@@ -33,6 +33,11 @@ export class ApiMetrics {
     help: 'Pending orders sent to the engine again (their first send may never have happened)',
     registers: [this.registry],
   });
+  readonly amendsWithdrawn = new Counter({
+    name: 'api_amends_withdrawn_total',
+    help: 'Withdrawals sent for amends whose answer was overdue (the amend may or may not have reached the engine)',
+    registers: [this.registry],
+  });
   readonly ingestedEvents = new Counter({
     name: 'api_engine_events_ingested_total',
     help: 'Engine events stored and applied (redeliveries excluded)',

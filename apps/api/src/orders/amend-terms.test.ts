@@ -6,7 +6,8 @@ const limit: RecordedTerms = {
   quantity: '100',
   stop_price: null,
   trailing_offset: null,
-  pending_amends: 0,
+  amends_sent: 2,
+  amends_answered: 2,
 };
 const stopLimit: RecordedTerms = { ...limit, price: '3650', stop_price: '3700' };
 const trailing: RecordedTerms = { ...stopLimit, trailing_offset: '50' };
@@ -36,7 +37,7 @@ describe('an amend that changes nothing', () => {
     ['a new quantity beside the same price', limit, { price: 3800, quantity: 90 }],
     ['a stop price for an order that has none (the API refuses it apart)', limit, { stopPrice: 3700 }],
     // The row says 38.00, but an amend on its way may have moved it: only the engine knows.
-    ['the recorded price while another amend is on its way', { ...limit, pending_amends: 1 }, { price: 3800 }],
+    ['the recorded price while another amend is on its way', { ...limit, amends_sent: 3 }, { price: 3800 }],
     // A trailing stop's stop moves with trades and the row follows a moment later.
     ["a trailing stop's recorded stop price", trailing, { stopPrice: 3700 }],
   ];

@@ -14,7 +14,8 @@ export interface RecordedTerms {
   readonly quantity: string;
   readonly stop_price: string | null;
   readonly trailing_offset: string | null;
-  readonly pending_amends: number;
+  readonly amends_sent: number;
+  readonly amends_answered: number;
 }
 
 /**
@@ -26,7 +27,7 @@ export interface RecordedTerms {
  * and the row follows a moment later).
  */
 export function unchangedAmend(requested: AmendTerms, order: RecordedTerms): FieldError[] | null {
-  if (order.pending_amends > 0) return null;
+  if (order.amends_answered < order.amends_sent) return null;
   const given: [keyof AmendTerms, number, string | null, (value: number) => string][] = [];
   if (requested.price !== null) given.push(['price', requested.price, order.price, formatCents]);
   if (requested.quantity !== null) given.push(['quantity', requested.quantity, order.quantity, formatQuantity]);

@@ -87,7 +87,13 @@ export interface AmendTerms {
   readonly trailingOffset: number | null;
 }
 
-export function amendCommand(target: CommandTarget, terms: AmendTerms): AmendOrderCommand {
+/** An order's amend that the engine has not answered, named by its number. */
+export interface UnansweredAmend extends CommandTarget {
+  readonly amendNumber: number;
+}
+
+/** The order's amend number `amendNumber` (`OrderStore.holdForAmend` numbers them). */
+export function amendCommand(target: CommandTarget, terms: AmendTerms, amendNumber: number): AmendOrderCommand {
   const { price, quantity, stopPrice, trailingOffset } = terms;
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -103,6 +109,31 @@ export function amendCommand(target: CommandTarget, terms: AmendTerms): AmendOrd
     quantity,
     stopPrice,
     trailingOffset,
+    amendNumber,
+  };
+}
+
+/**
+ * Withdraws an amend whose answer is overdue: the engine refuses it now if it has not had it, and any copy of it
+ * that comes later; if it had it, this changes nothing. Either way the amend is then answered.
+ */
+export function amendWithdrawal(amend: UnansweredAmend): AmendOrderCommand {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    commandId: randomUUID(),
+    symbol: amend.symbol,
+    traceId: amend.traceId,
+    timestamp: Date.now(),
+    type: 'amend_order',
+    orderId: amend.orderId,
+    accountId: amend.accountId,
+    clientOrderId: amend.clientOrderId,
+    price: null,
+    quantity: null,
+    stopPrice: null,
+    trailingOffset: null,
+    amendNumber: amend.amendNumber,
+    withdraw: true,
   };
 }
 

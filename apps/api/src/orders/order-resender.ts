@@ -4,7 +4,7 @@ import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { OrderStore } from './order-store.js';
-import { placeCommand } from './engine-commands.js';
+import { amendWithdrawal, placeCommand, type UnansweredAmend } from './engine-commands.js';
 
 /** Orders re-sent per pass, at most: the rest wait for the next one. */
 const BATCH = 500;
@@ -17,13 +17,22 @@ const MAX_BACKOFF_MS = 300_000;
  * `orderResendAfterMs` and publishes their place command again, the same command each time, backing off per order.
  * Re-sending is safe because the engine remembers the order ids it has placed: an order it already has changes
  * nothing, and one older than its memory is rejected (its hold released) rather than placed twice.
+ *
+ * An amend is recorded (numbered, with what more it holds) before it is published too, and one whose send failed
+ * (answered 503) may or may not have been published. Its order keeps the larger hold until the engine answers it,
+ * so the same look finds live orders whose last amend has waited longer than `orderResendAfterMs` and withdraws it:
+ * the engine refuses it then if it never came, and any copy of it later, and ignores the withdrawal if it came.
+ * Either way it is answered and settlement gives back what the order no longer needs. It is withdrawn rather than
+ * sent again because an amend applied long after the trader asked for it could trade at a price the market has
+ * left; the trader, told 503, sends it again if it still wants it.
  */
 @Injectable()
 export class OrderResender implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
-  /** Per re-sent order: how often, and when it may go again. */
+  /** Per re-sent order (and per withdrawn amend): how often, and when it may go again. */
   private readonly backoff = new Map<string, { sends: number; notBefore: number }>();
+  private readonly amendBackoff = new Map<string, { sends: number; notBefore: number }>();
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -45,11 +54,12 @@ export class OrderResender implements OnApplicationBootstrap, OnModuleDestroy {
     await this.running;
   }
 
-  /** One look for stranded orders; returns how many were re-sent. Passes never overlap. */
+  /** One look for stranded orders and overdue amends; returns how many commands were sent. Passes never overlap. */
   pass(): Promise<number> {
-    this.running ??= this.resend()
+    this.running ??= Promise.all([this.resend(), this.withdrawOverdueAmends()])
+      .then(([orders, amends]) => orders + amends)
       .catch((error: unknown) => {
-        this.logger.pino.warn({ err: error }, 'pending orders not re-sent');
+        this.logger.pino.warn({ err: error }, 'pending orders or overdue amends not sent');
         return 0;
       })
       .finally(() => (this.running = null));
@@ -57,22 +67,45 @@ export class OrderResender implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async resend(): Promise<number> {
-    const after = this.config.orderResendAfterMs;
-    const stranded = await this.store.pendingSince(after, BATCH);
-    const now = Date.now();
-    const still = new Set(stranded.map((order) => order.orderId));
-    for (const orderId of this.backoff.keys()) if (!still.has(orderId)) this.backoff.delete(orderId);
-    const due = stranded.filter((order) => (this.backoff.get(order.orderId)?.notBefore ?? 0) <= now);
+    const stranded = await this.store.pendingSince(this.config.orderResendAfterMs, BATCH);
+    const due = this.due(this.backoff, stranded, (order) => order.orderId);
     await Promise.all(due.map((order) => this.publisher.publish(placeCommand(order))));
     for (const order of due) {
-      const sends = (this.backoff.get(order.orderId)?.sends ?? 0) + 1;
-      this.backoff.set(order.orderId, { sends, notBefore: now + Math.min(after * 2 ** sends, MAX_BACKOFF_MS) });
-      this.logger.pino.warn(
-        { traceId: order.traceId, orderId: order.orderId, symbol: order.symbol, sends },
-        'pending order re-sent to the engine',
-      );
+      const { traceId, orderId, symbol } = order;
+      const sends = this.sent(this.backoff, orderId);
+      this.logger.pino.warn({ traceId, orderId, symbol, sends }, 'pending order re-sent to the engine');
     }
     this.metrics.ordersResent.inc(due.length);
     return due.length;
+  }
+
+  private async withdrawOverdueAmends(): Promise<number> {
+    const overdue = await this.store.unansweredAmendsSince(this.config.orderResendAfterMs, BATCH);
+    const key = (amend: UnansweredAmend) => `${amend.orderId}#${amend.amendNumber}`;
+    const due = this.due(this.amendBackoff, overdue, key);
+    await Promise.all(due.map((amend) => this.publisher.publish(amendWithdrawal(amend))));
+    for (const amend of due) {
+      const { traceId, orderId, symbol, amendNumber } = amend;
+      const sends = this.sent(this.amendBackoff, key(amend));
+      this.logger.pino.warn({ traceId, orderId, symbol, amendNumber, sends }, 'overdue amend withdrawn');
+    }
+    this.metrics.amendsWithdrawn.inc(due.length);
+    return due.length;
+  }
+
+  /** Of what is still waiting, what may go now; what no longer waits is forgotten. */
+  private due<T>(backoff: Map<string, { notBefore: number }>, waiting: readonly T[], key: (item: T) => string): T[] {
+    const still = new Set(waiting.map(key));
+    for (const known of backoff.keys()) if (!still.has(known)) backoff.delete(known);
+    const now = Date.now();
+    return waiting.filter((item) => (backoff.get(key(item))?.notBefore ?? 0) <= now);
+  }
+
+  /** Counts a send and sets when the next may go; returns the count. */
+  private sent(backoff: Map<string, { sends: number; notBefore: number }>, key: string): number {
+    const sends = (backoff.get(key)?.sends ?? 0) + 1;
+    const after = this.config.orderResendAfterMs;
+    backoff.set(key, { sends, notBefore: Date.now() + Math.min(after * 2 ** sends, MAX_BACKOFF_MS) });
+    return sends;
   }
 }

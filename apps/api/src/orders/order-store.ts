@@ -17,7 +17,7 @@ import { appendLedger, CASH } from '../wallets/ledger.js';
 import { balanceKey, bigOrNull } from '../wallets/settlement.js';
 import { unchangedAmend, type AmendTerms, type RecordedTerms } from './amend-terms.js';
 import { OPEN_STATUSES, type OrderRow } from './order-view.js';
-import type { RecordedOrder } from './engine-commands.js';
+import type { RecordedOrder, UnansweredAmend } from './engine-commands.js';
 
 export interface NewOrder {
   readonly orderId: string;
@@ -240,17 +240,17 @@ export class OrderStore {
   }
 
   /**
-   * Before an amend is sent: refuses it (400) if it asks for nothing new (`unchangedAmend`), counts it as on its
-   * way, and holds what more its terms need (`holdAfterAmend`; 422 when that is not available). Settlement gives
-   * back what is no longer needed once the engine has answered the last amend on its way.
+   * Before an amend is sent: refuses it (400) if it asks for nothing new (`unchangedAmend`), records it (its number,
+   * returned, is the order's count of amends), and holds what more its terms need (`holdAfterAmend`; 422 when that
+   * is not available). Settlement gives back what is no longer needed once the engine has answered the last amend.
    */
   async holdForAmend(
     orderId: string,
     change: { price: number | null; quantity: number | null },
     traceId: string,
     requested: AmendTerms,
-  ): Promise<void> {
-    await this.sql.transaction(async (tx) => {
+  ): Promise<number> {
+    return this.sql.transaction(async (tx) => {
       const { rows } = await tx.query<
         RecordedTerms & {
           account_id: string;
@@ -264,17 +264,17 @@ export class OrderStore {
         }
       >(
         `SELECT account_id, status, side, filled_quantity, hold_asset, hold_amount, hold_price, hold_fee_bps,
-                price, quantity, stop_price, trailing_offset, pending_amends
+                price, quantity, stop_price, trailing_offset, amends_sent, amends_answered
            FROM orders WHERE id = $1 FOR UPDATE`,
         [orderId],
       );
       const order = rows[0];
-      if (order === undefined) return;
+      if (order === undefined) throw new ApiError('not_found', 'no such order');
       // Checked again under the lock: the order may have finished (and released its hold) since it was read.
       if (!OPEN_STATUSES.includes(order.status as OrderStatus)) {
         throw new ApiError('order_not_open', `the order is ${order.status}`, { orderId, status: order.status });
       }
-      // Under the lock too: an amend counted in pending_amends a moment ago makes the row's terms out of date.
+      // Under the lock too: an amend recorded a moment ago and not answered yet makes the row's terms out of date.
       const unchanged = unchangedAmend(requested, order);
       if (unchanged !== null) throw ApiError.validation(unchanged);
       const held = BigInt(order.hold_amount);
@@ -289,12 +289,13 @@ export class OrderStore {
         change,
       );
       const extra = hold.amount - held;
+      const amendNumber = order.amends_sent + 1;
       await tx.query(
-        `UPDATE orders SET pending_amends = pending_amends + 1, hold_amount = $2::bigint, hold_price = $3
+        `UPDATE orders SET amends_sent = $4, amend_sent_at = LOCALTIMESTAMP, hold_amount = $2::bigint, hold_price = $3
           WHERE id = $1`,
-        [orderId, String(hold.amount), hold.price === null ? null : String(hold.price)],
+        [orderId, String(hold.amount), hold.price === null ? null : String(hold.price), amendNumber],
       );
-      if (extra === 0n) return;
+      if (extra === 0n) return amendNumber;
       const { rows: balances } = await tx.query<{ available: string; held: string }>(
         `UPDATE balances SET available = available - $3::bigint, held = held + $3::bigint, updated_at = now()
           WHERE account_id = $1 AND asset = $2 AND available >= $3::bigint RETURNING available, held`,
@@ -323,7 +324,39 @@ export class OrderStore {
           traceId,
         },
       ]);
+      return amendNumber;
     });
+  }
+
+  /**
+   * Live orders whose last amend was recorded more than `olderThanMs` ago and is not answered yet, longest waiting
+   * first (through the partial index on orders with an amend on its way).
+   */
+  async unansweredAmendsSince(olderThanMs: number, limit: number): Promise<UnansweredAmend[]> {
+    const { rows } = await this.sql.query<{
+      id: string;
+      account_id: string;
+      symbol: string;
+      client_order_id: string | null;
+      trace_id: string;
+      amends_sent: number;
+    }>({
+      name: 'unanswered_amends',
+      text: `SELECT id, account_id, symbol, client_order_id, trace_id, amends_sent FROM orders
+              WHERE amends_answered < amends_sent AND status IN ('pending', 'open', 'partially_filled')
+                AND amend_sent_at < LOCALTIMESTAMP - make_interval(secs => $1::float8 / 1000)
+              ORDER BY amend_sent_at
+              LIMIT $2`,
+      values: [olderThanMs, limit],
+    });
+    return rows.map((row) => ({
+      orderId: row.id,
+      accountId: row.account_id,
+      symbol: row.symbol,
+      clientOrderId: row.client_order_id,
+      traceId: row.trace_id,
+      amendNumber: row.amends_sent,
+    }));
   }
 
   /**

@@ -212,10 +212,10 @@ export class OrdersService {
     }
     // A new price or quantity could trade; while the instrument is halted only cancels are taken.
     await this.halts.refuseIfHalted(order.symbol);
-    await this.store.holdForAmend(orderId, { price, quantity }, caller.traceId, requested);
+    const amendNumber = await this.store.holdForAmend(orderId, { price, quantity }, caller.traceId, requested);
     // A new distance moves nothing at once (the stop trails from the next trade), so the hold stays as it is.
     await this.publisher.deliver(
-      amendCommand(commandTarget(caller, order), { price, quantity, stopPrice, trailingOffset }),
+      amendCommand(commandTarget(caller, order), { price, quantity, stopPrice, trailingOffset }, amendNumber),
     );
     return rowToOrderView(order);
   }

@@ -22,12 +22,12 @@ export interface SettlementWrites {
   readonly holds: ReadonlyArray<OrderHoldWrite>;
 }
 
-/** An order's hold as settlement leaves it, and the amends still on their way. */
+/** An order's hold as settlement leaves it, and the highest amend number answered. */
 export interface OrderHoldWrite {
   readonly orderId: string;
   readonly holdAmount: bigint;
   readonly holdPrice: bigint | null;
-  readonly pendingAmends: number;
+  readonly amendsAnswered: number;
 }
 
 /**
@@ -75,8 +75,8 @@ export class SettlementStore {
         return { accountId, asset, balance: balances.get(key)! };
       }),
       holds: [...outcome.changedOrders].map((id) => {
-        const { holdAmount, holdPrice, pendingAmends } = orders.get(id)!;
-        return { orderId: id, holdAmount, holdPrice, pendingAmends };
+        const { holdAmount, holdPrice, amendsAnswered } = orders.get(id)!;
+        return { orderId: id, holdAmount, holdPrice, amendsAnswered };
       }),
     };
   }
@@ -124,14 +124,15 @@ export class SettlementStore {
       filled_quantity: string;
       price: string | null;
       protection_price: string | null;
-      pending_amends: number;
+      amends_sent: number;
+      amends_answered: number;
       age_ms: number;
     }>({
       // Prepared, like the other statements of an ingestion (see EventIngestion). The age is the database's own
       // clock against the time it recorded, so no other clock or time zone comes into it.
       name: 'ingest_lock_orders',
       text: `SELECT id, account_id, symbol, side, hold_asset, hold_amount, hold_price, hold_fee_bps, type, quantity,
-                    filled_quantity, price, protection_price, pending_amends,
+                    filled_quantity, price, protection_price, amends_sent, amends_answered,
                     extract(epoch FROM clock_timestamp()::timestamp(3) - created_at)::float8 * 1000 AS age_ms
                FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
       values: [ids],
@@ -153,7 +154,8 @@ export class SettlementStore {
           remaining: BigInt(row.quantity) - BigInt(row.filled_quantity),
           price: bigOrNull(row.price),
           protectionPrice: bigOrNull(row.protection_price),
-          pendingAmends: row.pending_amends,
+          amendsSent: row.amends_sent,
+          amendsAnswered: row.amends_answered,
         },
       ]),
     );

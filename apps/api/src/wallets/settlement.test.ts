@@ -66,7 +66,8 @@ function fixture(buyQuantity: bigint, limit: bigint) {
         remaining: buyQuantity,
         price: limit,
         protectionPrice: null,
-        pendingAmends: 0,
+        amendsSent: 0,
+        amendsAnswered: 0,
       },
     ],
     [
@@ -84,7 +85,8 @@ function fixture(buyQuantity: bigint, limit: bigint) {
         remaining: 100n,
         price: 2990n,
         protectionPrice: null,
-        pendingAmends: 0,
+        amendsSent: 0,
+        amendsAnswered: 0,
       },
     ],
   ]);
@@ -184,23 +186,23 @@ describe('settle', () => {
   it('gives back what an amend cut once the engine has it and no other amend is on its way', () => {
     const { orders, balances } = fixture(100n, 3000n);
     const buy = orders.get(BUY)!;
-    buy.pendingAmends = 2;
+    buy.amendsSent = 2;
     const first = settle([amended(2, BUY, { quantity: 60, price: 3000 })], orders, balances, rates);
     // A second amend is still on its way (it may ask for more again): nothing comes back yet.
     expect(first.ledger).toEqual([]);
-    expect(buy).toMatchObject({ pendingAmends: 1, holdAmount: cashHoldFor(100n, 3000n, 3), remaining: 60n });
+    expect(buy).toMatchObject({ amendsAnswered: 1, holdAmount: cashHoldFor(100n, 3000n, 3), remaining: 60n });
     expect(first.changedOrders).toEqual(new Set([BUY]));
 
     const second = settle([amended(3, BUY, { quantity: 40, price: 3000 })], orders, balances, rates);
     const released = cashHoldFor(100n, 3000n, 3) - cashHoldFor(40n, 3000n, 3);
     expect(second.ledger.map((row) => [row.reason, row.availableChange])).toEqual([['release', released]]);
-    expect(buy).toMatchObject({ pendingAmends: 0, holdAmount: cashHoldFor(40n, 3000n, 3) });
+    expect(buy).toMatchObject({ amendsAnswered: 2, holdAmount: cashHoldFor(40n, 3000n, 3) });
     expect(balances.get(balanceKey(BUYER, CASH))).toMatchObject({ available: released, held: buy.holdAmount });
   });
 
   it("lowers a buy's hold price with its limit, so later fills take their shares' hold at the new price", () => {
     const { orders, balances } = fixture(100n, 3000n);
-    orders.get(BUY)!.pendingAmends = 1;
+    orders.get(BUY)!.amendsSent = 1;
     settle([amended(2, BUY, { quantity: 100, price: 2000 }), trade(3, 2000, 100)], orders, balances, rates);
     // 2,000.00 and a 0.60 fee paid; nothing left held, nothing lost.
     expect(balances.get(balanceKey(BUYER, CASH))).toEqual({
@@ -214,7 +216,7 @@ describe('settle', () => {
   it('gives back what an amend the engine refused had held', () => {
     // 100 at 30.00 holding for 50.00, since an amend to 50.00 is on its way; the engine refuses it.
     const { orders, balances } = fixture(100n, 5000n);
-    Object.assign(orders.get(BUY)!, { pendingAmends: 1, price: 3000n });
+    Object.assign(orders.get(BUY)!, { amendsSent: 1, price: 3000n });
     const refused = {
       ...base,
       sequence: 2,
@@ -230,7 +232,26 @@ describe('settle', () => {
     expect(outcome.ledger.map((row) => row.availableChange)).toEqual([
       cashHoldFor(100n, 5000n, 3) - cashHoldFor(100n, 3000n, 3),
     ]);
-    expect(orders.get(BUY)).toMatchObject({ pendingAmends: 0, holdPrice: 3000n });
+    expect(orders.get(BUY)).toMatchObject({ amendsAnswered: 1, holdPrice: 3000n });
+  });
+
+  it('counts a numbered answer as answering every amend up to it: a later amend overtook the earlier ones', () => {
+    // Amends 1 to 3 on their way, each holding more; 1 was lost, 2 and 3 reached the engine.
+    const { orders, balances } = fixture(100n, 3000n);
+    const buy = orders.get(BUY)!;
+    Object.assign(buy, { amendsSent: 3, amendsAnswered: 0 });
+    const answer = (sequence: number, amendNumber: number) => ({
+      ...amended(sequence, BUY, { quantity: 50, price: 3000 }),
+      amendNumber,
+    });
+    settle([answer(2, 2)], orders, balances, rates);
+    expect(buy).toMatchObject({ amendsAnswered: 2, holdAmount: cashHoldFor(100n, 3000n, 3) });
+    const last = settle([answer(3, 3)], orders, balances, rates);
+    expect(buy).toMatchObject({ amendsAnswered: 3, holdAmount: cashHoldFor(50n, 3000n, 3) });
+    expect(last.ledger.map((row) => row.reason)).toEqual(['release']);
+    // An answer numbered below what was answered (none comes from the engine, which takes numbers in order) keeps it.
+    settle([answer(4, 1)], orders, balances, rates);
+    expect(buy.amendsAnswered).toBe(3);
   });
 
   it('gives back the shares self-trade prevention took off a sell', () => {
@@ -277,14 +298,18 @@ describe('an order amended while it fills, its events settled late (randomized)'
         const [cashBefore, sharesBefore] = [total(balances, CASH), total(balances, 'PETR4')];
         // The engine's order, the amends on their way to it, and its events on their way back.
         const engine = { quantity: Number(quantity), filled: 0, price: Number(price), live: true };
-        const inFlight: Array<{ price: number | null; quantity: number | null }> = [];
+        // Amends numbered as the API numbers them; a withdrawal names the number it withdraws.
+        type Sent = { price: number | null; quantity: number | null; number: number; withdraw?: true };
+        const inFlight: Sent[] = [];
+        let engineSeen = 0;
         const outbox: EngineEvent[] = [];
         let sequence = 1;
         let storedFilled = 0n;
 
         const next = (event: Record<string, unknown>) => ({ ...quiet, sequence: sequence++, ...event }) as EngineEvent;
-        const updated = (change: 'amended' | 'partially_filled') =>
+        const updated = (change: 'amended' | 'partially_filled', amendNumber?: number) =>
           next({
+            ...(amendNumber === undefined ? {} : { amendNumber }),
             type: 'order_updated',
             change,
             filledQuantity: engine.filled,
@@ -293,8 +318,14 @@ describe('an order amended while it fills, its events settled late (randomized)'
             quantity: engine.quantity,
             remainingQuantity: engine.quantity - engine.filled,
           });
-        const refused = () =>
-          next({ type: 'order_rejected', commandType: 'amend_order', reason: 'invalid_order', message: 'no' });
+        const refused = (amendNumber: number) =>
+          next({
+            type: 'order_rejected',
+            commandType: 'amend_order',
+            reason: 'invalid_order',
+            message: 'no',
+            amendNumber,
+          });
         const ended = (type: 'order_filled' | 'order_cancelled') =>
           next({
             type,
@@ -315,20 +346,31 @@ describe('an order amended while it fills, its events settled late (randomized)'
           balance.available -= after.amount - order.holdAmount;
           balance.held += after.amount - order.holdAmount;
           Object.assign(order, { holdAmount: after.amount, holdPrice: after.price });
-          order.pendingAmends += 1;
-          inFlight.push(change);
+          order.amendsSent += 1;
+          inFlight.push({ ...change, number: order.amendsSent });
+        };
+        // The send failed, or the process sending died: the amend never reaches the engine.
+        const amendLost = () => inFlight.splice(between(0, inFlight.length - 1), 1);
+        // What the re-sender does once the last amend's answer is overdue.
+        const withdrawLast = () => {
+          if (order.amendsAnswered < order.amendsSent) {
+            inFlight.push({ price: null, quantity: null, number: order.amendsSent, withdraw: true });
+          }
         };
         const engineTakesAmend = () => {
           const change = inFlight.shift()!;
+          // A copy, or an amend overtaken by a later one: nothing happens.
+          if (change.number <= engineSeen) return;
+          engineSeen = change.number;
           const quantity = change.quantity ?? engine.quantity;
           const price = change.price ?? engine.price;
           const unchanged = quantity === engine.quantity && price === engine.price;
-          if (!engine.live || quantity <= engine.filled || unchanged) {
-            outbox.push(refused());
+          if (change.withdraw === true || !engine.live || quantity <= engine.filled || unchanged) {
+            outbox.push(refused(change.number));
             return;
           }
           Object.assign(engine, { quantity, price });
-          outbox.push(updated('amended'));
+          outbox.push(updated('amended', change.number));
         };
         const engineFills = () => {
           const quantity = between(1, engine.quantity - engine.filled);
@@ -367,7 +409,7 @@ describe('an order amended while it fills, its events settled late (randomized)'
           const last = batch.at(-1);
           const answered =
             last?.type === 'order_rejected' || (last?.type === 'order_updated' && last.change === 'amended');
-          if (!answered || order.pendingAmends > 0 || order.holdAmount === 0n) return;
+          if (!answered || order.amendsAnswered < order.amendsSent || order.holdAmount === 0n) return;
           if (side === 'sell') expect(order.holdAmount).toBe(order.remaining);
           else {
             expect(order.holdAmount).toBe(cashHoldFor(order.remaining, order.holdPrice!, order.holdFeeBps));
@@ -378,15 +420,22 @@ describe('an order amended while it fills, its events settled late (randomized)'
         for (let step = 0; step < 40; step++) {
           const roll = random();
           if (roll < 0.3 && engine.live) sendAmend();
+          else if (roll < 0.35 && inFlight.length > 0) amendLost();
+          else if (roll < 0.38) withdrawLast();
           else if (roll < 0.55 && inFlight.length > 0) engineTakesAmend();
           else if (roll < 0.75 && engine.live) engineFills();
           else if (outbox.length > 0) settleSome(between(1, outbox.length));
         }
         while (inFlight.length > 0) engineTakesAmend();
+        settleSome(outbox.length);
+        // Amends lost with none after them: withdrawn, and then answered like any other.
+        withdrawLast();
+        while (inFlight.length > 0) engineTakesAmend();
+        settleSome(outbox.length);
+        expect(order.amendsAnswered).toBe(order.amendsSent);
         if (engine.live) outbox.push(ended('order_cancelled'));
         settleSome(outbox.length);
 
-        expect(order.pendingAmends).toBe(0);
         expect(order.holdAmount).toBe(0n);
         expect(balances.get(balanceKey(account, asset))!.held).toBe(0n);
         expect([total(balances, CASH), total(balances, 'PETR4')]).toEqual([cashBefore, sharesBefore]);

@@ -26,8 +26,10 @@ export interface HeldOrder {
   price: bigint | null;
   /** A market or stop-market order's protection price, if it has one. */
   protectionPrice: bigint | null;
-  /** Amends the API sent and the engine has not answered yet. */
-  pendingAmends: number;
+  /** Amends the API recorded for the order: the last one's number. */
+  amendsSent: number;
+  /** The highest amend number the engine has answered: below amendsSent while an amend is on its way. */
+  amendsAnswered: number;
 }
 
 export interface Balance {
@@ -278,10 +280,10 @@ export function settle(
     const resized = orders.get(resizedOrderId(event) ?? '');
     if (resized === undefined) continue;
     if (answersAmend(event)) {
-      resized.pendingAmends = Math.max(0, resized.pendingAmends - 1);
+      resized.amendsAnswered = answeredAfter(resized, event);
       outcome.changedOrders.add(resized.orderId);
     }
-    if (resized.pendingAmends > 0) continue;
+    if (resized.amendsAnswered < resized.amendsSent) continue;
     const holdPrice = confirmedHoldPrice(resized);
     if (holdPrice !== resized.holdPrice) {
       // Each later fill takes its shares' hold at this price.
@@ -292,6 +294,16 @@ export function settle(
     if (excess > 0n) release(resized, excess, event.traceId);
   }
   return outcome;
+}
+
+/**
+ * The highest amend number answered once the engine answered `event`: its number; or, for an amend sent before
+ * amends were numbered, one more than before.
+ */
+function answeredAfter(order: HeldOrder, event: EngineEvent): number {
+  const number = 'amendNumber' in event ? event.amendNumber : undefined;
+  if (number === undefined) return Math.min(order.amendsSent, order.amendsAnswered + 1);
+  return Math.max(order.amendsAnswered, number);
 }
 
 /** Keeps an order's terms as the engine reports them. */
