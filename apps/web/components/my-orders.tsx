@@ -14,7 +14,7 @@ import {
 } from '../lib/format';
 import { myListPath, withNewestPage, withOlderPage, type MyList, type MyListPage } from '../lib/my-lists';
 import type { Page } from '../lib/pages';
-import { answerFieldTexts, failureText, NO_ANSWER_TEXT } from '../lib/error-text';
+import { amendFailureText, answerFieldTexts, NO_ANSWER_TEXT } from '../lib/error-text';
 import { LoadMore } from './load-more';
 import { CELL, OrderRow, type AmendDraft } from './order-row';
 
@@ -113,7 +113,7 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
     } catch (error) {
       if (!(error instanceof ApiFailure)) return setErrors({ form: NO_ANSWER_TEXT });
       const byField = answerFieldTexts(error, { filled: original?.filledQuantity }, true);
-      setErrors({ ...byField, form: failureText(error) });
+      setErrors({ ...byField, form: amendFailureText(error) });
     }
   }
 

@@ -1,7 +1,7 @@
 import { DEFAULT_INSTRUMENTS } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
 import { ApiFailure } from './api';
-import { answerFieldTexts, failureText, fieldText, fieldTexts, namedFieldText } from './error-text';
+import { amendFailureText, answerFieldTexts, failureText, fieldText, fieldTexts, namedFieldText } from './error-text';
 
 const petr4 = DEFAULT_INSTRUMENTS.find((instrument) => instrument.symbol === 'PETR4')!;
 const field = (name: string, code: string, message = `${name} is wrong (${code})`) => ({ field: name, code, message });
@@ -63,6 +63,14 @@ describe('error answers in Portuguese', () => {
       available: '1000',
     });
     expect(failureText(shares)).toBe('Ações PETR4 insuficientes: a ordem precisa de 5.000 e há 1.000 livres.');
+  });
+
+  it('tells of an amend the exchange did not confirm that it may still be withdrawn; other answers as usual', () => {
+    const unconfirmed = new ApiFailure(503, 'unavailable', 'the exchange did not take the request in time');
+    expect(amendFailureText(unconfirmed)).toMatch(/^A bolsa não confirmou a alteração: .*descartada/);
+    expect(failureText(unconfirmed)).toBe('A bolsa não confirmou a tempo; tente de novo.');
+    const closed = new ApiFailure(409, 'order_not_open', 'the order is filled');
+    expect(amendFailureText(closed)).toBe(failureText(closed));
   });
 
   it("words a field that repeats the answer's code as the answer, the others as fields", () => {

@@ -155,3 +155,14 @@ export function failureText(failure: ApiFailure): string {
   }
   return FAILURES[failure.code] ?? failure.message;
 }
+
+/**
+ * An amend's error answer. Its `unavailable` (503) means the amend may or may not have reached the exchange: if it
+ * did not, the API withdraws it a few seconds later (the order stays as it was, and a notice says so).
+ */
+export function amendFailureText(failure: ApiFailure): string {
+  if (failure.code === 'unavailable') {
+    return 'A bolsa não confirmou a alteração: se ela não chegou, é descartada em alguns segundos e a ordem segue como estava.';
+  }
+  return failureText(failure);
+}
