@@ -309,7 +309,11 @@ describe('ContractBook', () => {
         .filter(
           (event) => event.type === 'order_rejected' || (event.type === 'order_updated' && event.change === 'amended'),
         )
-        .map((event) => [event.type, 'reason' in event ? event.reason : null, event.amendNumber]);
+        .map((event) => [
+          event.type,
+          'reason' in event ? event.reason : null,
+          'amendNumber' in event ? event.amendNumber : undefined,
+        ]);
 
     it('takes each number once, in order: a copy, or one overtaken by a later amend, changes nothing', () => {
       const book = new ContractBook(PETR4);
