@@ -409,6 +409,7 @@ describe('an amend whose send failed', () => {
       await cut.stop();
     }
     expect(Number((await wallet(trader.apiKey)).cash.held)).toBeGreaterThan(Number(heldBefore));
+    expect(await order(trader.apiKey, buy.orderId)).toMatchObject({ price: '14.00', amendPending: true });
 
     // This process withdraws amend 1; the engine never had it, so it refuses it, and the hold goes back.
     await until(async () => (await wallet(trader.apiKey)).cash.held === heldBefore);
@@ -423,7 +424,11 @@ describe('an amend whose send failed', () => {
     ]);
     const sent = amends.filter((command) => command.type === 'amend_order' && command.orderId === buy.orderId);
     expect(sent[0]).toMatchObject({ amendNumber: 1, withdraw: true, price: null, quantity: null });
-    expect(await order(trader.apiKey, buy.orderId)).toMatchObject({ status: 'open', price: '14.00' });
+    expect(await order(trader.apiKey, buy.orderId)).toMatchObject({
+      status: 'open',
+      price: '14.00',
+      amendPending: false,
+    });
 
     // The amend itself arriving after all (a send that timed out may still land): the engine has had number 1.
     const target = {

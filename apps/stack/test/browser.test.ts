@@ -240,10 +240,19 @@ describe('the home broker and the admin panel in a browser', () => {
     await openOrders.first().getByRole('button', { name: 'Alterar' }).click();
     expect(await openOrders.first().getByLabel('Novo disparo').inputValue()).toBe('40,00');
     await openOrders.first().getByLabel('Novo disparo').fill('40,50');
-    await openOrders.first().getByRole('button', { name: 'Salvar' }).click();
+    // With the engine paused, the amend is on its way and the row says so until the engine answers.
+    process.kill(stack.enginePid, 'SIGSTOP');
+    try {
+      await openOrders.first().getByRole('button', { name: 'Salvar' }).click();
+      await expect.poll(() => openOrders.first().getByTestId('order-amending').count(), { timeout: 10_000 }).toBe(1);
+      expect(await openOrders.first().getByTestId('order-stop').textContent()).toBe('40,00móvel');
+    } finally {
+      process.kill(stack.enginePid, 'SIGCONT');
+    }
     await expect
       .poll(() => openOrders.first().getByTestId('order-stop').textContent(), { timeout: 10_000 })
       .toBe('40,50móvel');
+    await expect.poll(() => openOrders.first().getByTestId('order-amending').count()).toBe(0);
     // And its trailing distance, which it keeps to from the next trade on.
     await openOrders.first().getByRole('button', { name: 'Alterar' }).click();
     await openOrders.first().getByLabel('Nova distância').fill('0,50');

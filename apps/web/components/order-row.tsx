@@ -151,7 +151,18 @@ export function OrderRow({
         <td className={CELL} data-testid="order-average" title="Preço médio das execuções">
           {order.averagePrice === null ? '—' : formatPrice(order.averagePrice)}
         </td>
-        <td className={CELL}>{orderStatusText(order.status, order.statusReason)}</td>
+        <td className={CELL}>
+          {orderStatusText(order.status, order.statusReason)}
+          {open && order.amendPending && (
+            <span
+              data-testid="order-amending"
+              className="ml-1 text-[10px] text-sky-300"
+              title="A alteração foi enviada e a bolsa ainda não respondeu"
+            >
+              alterando…
+            </span>
+          )}
+        </td>
         {/* Kept in view at the right edge when the table scrolls sideways, as it does on a phone. */}
         <td className={`${CELL} sticky right-0 whitespace-nowrap bg-panel text-right`}>
           {open &&

@@ -88,7 +88,9 @@ export function TradingScreen({ symbol }: { symbol: string }) {
     const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
     if (latest !== undefined) setWallet(latest);
     setNotices((current) => addStreamEvents(current, events, Date.now()));
-    if (events.some((e) => e.kind === 'order' || e.kind === 'fill')) setOrdersVersion((n) => n + 1);
+    // An amend refused changes no order, but ends its "alterando…".
+    const changesOrders = (kind: string) => kind === 'order' || kind === 'fill' || kind === 'amend_rejected';
+    if (events.some((e) => changesOrders(e.kind))) setOrdersVersion((n) => n + 1);
   }, []);
 
   const reloadMarket = useCallback(() => setMarketEpoch((n) => n + 1), []);

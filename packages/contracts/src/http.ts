@@ -246,6 +246,8 @@ export const OrderView = z.object({
   averagePrice: z.string().nullable(),
   status: OrderStatus,
   statusReason: z.string().nullable(),
+  /** An amend is on its way to the exchange, not answered yet: the terms shown may still change. */
+  amendPending: z.boolean(),
   /** When a stop order's stop fired: from then on it is a limit or market order, its stop no longer amendable. */
   triggeredAt: z.iso.datetime().nullable(),
   createdAt: z.iso.datetime(),

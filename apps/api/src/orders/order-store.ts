@@ -172,6 +172,8 @@ export function pendingRow(order: NewOrder, createdAt: Date): OrderRow {
     filled_value: '0',
     status: 'pending',
     status_reason: null,
+    amends_sent: 0,
+    amends_answered: 0,
     triggered_at: null,
     created_at: createdAt,
     updated_at: createdAt,

@@ -26,6 +26,8 @@ interface OrderFields {
   readonly filledValue: bigint | string;
   readonly status: string;
   readonly statusReason: string | null;
+  readonly amendsSent: number;
+  readonly amendsAnswered: number;
   readonly triggeredAt: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
@@ -58,6 +60,7 @@ function orderView(order: OrderFields): OrderView {
     averagePrice: averagePrice(BigInt(order.filledValue), BigInt(order.filledQuantity)),
     status: order.status as OrderStatus,
     statusReason: order.statusReason,
+    amendPending: order.amendsAnswered < order.amendsSent,
     triggeredAt: order.triggeredAt?.toISOString() ?? null,
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
@@ -85,6 +88,8 @@ export interface OrderRow {
   filled_value: string;
   status: string;
   status_reason: string | null;
+  amends_sent: number;
+  amends_answered: number;
   triggered_at: Date | null;
   created_at: Date;
   updated_at: Date;
@@ -109,6 +114,8 @@ export function rowToOrderView(row: OrderRow): OrderView {
     filledValue: row.filled_value,
     status: row.status,
     statusReason: row.status_reason,
+    amendsSent: row.amends_sent,
+    amendsAnswered: row.amends_answered,
     triggeredAt: row.triggered_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -44,6 +44,8 @@ class MemoryOrders {
       filled_value: '0',
       status: 'open',
       status_reason: null,
+      amends_sent: 0,
+      amends_answered: 0,
       triggered_at: null,
       created_at: now,
       updated_at: now,
