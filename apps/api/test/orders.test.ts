@@ -302,15 +302,15 @@ describe('cancel and amend', () => {
     expect(ApiErrorBody.parse(samePrice.body).details.fields?.[0]?.code).toBe('unchanged');
     const sameBoth = await amend({ price: '35.120', quantity: '100' });
     expect([sameBoth.status, fields(sameBoth.body)]).toEqual([400, ['price', 'quantity']]);
-    expect((await amend({ price: '35.20' })).status).toBe(202);
+    const taken = await amend({ price: '35.20' });
+    // The answer shows the order as it stands, with the amend on its way.
+    expect([taken.status, OrderView.parse(taken.body)]).toMatchObject([202, { price: '35.12', amendPending: true }]);
     // No engine runs here, so the first amend stays on its way: the row's 35.12 may no longer be the order's.
     expect((await amend({ price: '35.12' })).status).toBe(202);
     const commands = await commandsFor(order.orderId, 3);
-    expect(commands.map((command) => [command.type, 'price' in command ? command.price : null])).toEqual([
-      ['place_order', 3512],
-      ['amend_order', 3520],
-      ['amend_order', 3512],
-    ]);
+    const terms = (command: (typeof commands)[number]) =>
+      command.type === 'amend_order' ? [command.type, command.price, command.amendNumber] : [command.type];
+    expect(commands.map(terms)).toEqual([['place_order'], ['amend_order', 3520, 1], ['amend_order', 3512, 2]]);
   });
 
   it("cancels all of the caller's open orders, or one symbol's, and nobody else's", async () => {

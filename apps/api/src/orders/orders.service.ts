@@ -217,7 +217,8 @@ export class OrdersService {
     await this.publisher.deliver(
       amendCommand(commandTarget(caller, order), { price, quantity, stopPrice, trailingOffset }, amendNumber),
     );
-    return rowToOrderView(order);
+    // The order as it was read, but for the amend now on its way.
+    return { ...rowToOrderView(order), amendPending: true };
   }
 
   async view(caller: Pick<Caller, 'accountId'>, orderId: string): Promise<OrderView> {
