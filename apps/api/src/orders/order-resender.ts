@@ -30,8 +30,9 @@ const MAX_BACKOFF_MS = 300_000;
 export class OrderResender implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
-  /** Per re-sent order (and per withdrawn amend): how often, and when it may go again. */
+  /** Per re-sent order: how often, and when it may go again. */
   private readonly backoff = new Map<string, { sends: number; notBefore: number }>();
+  /** The same per withdrawn amend (`<order id>#<amend number>`). */
   private readonly amendBackoff = new Map<string, { sends: number; notBefore: number }>();
 
   constructor(
