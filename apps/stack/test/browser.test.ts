@@ -285,6 +285,8 @@ describe('the home broker and the admin panel in a browser', () => {
     await buyer.page.getByRole('tab', { name: 'Histórico' }).click();
     await expect.poll(() => buyer.page.getByTestId('order-history').textContent()).toMatch(/expirada/);
     await buyer.page.getByRole('tab', { name: 'Ordens abertas' }).click();
+    // The tab's list fetched again, so the screenshot shows it (none open) rather than a list still on its way.
+    await buyer.page.getByTestId('open-orders').getByTestId('empty-list').waitFor();
 
     await buyer.page.screenshot({ path: join(SCREENSHOTS, 'trading-screen.png') });
     await admin.page.screenshot({ path: join(SCREENSHOTS, 'admin-panel.png') });

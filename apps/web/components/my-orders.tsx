@@ -16,7 +16,7 @@ import { myListPath, withNewestPage, withOlderPage, type MyList, type MyListPage
 import type { Page } from '../lib/pages';
 import { amendFailureText, answerFieldTexts, NO_ANSWER_TEXT } from '../lib/error-text';
 import { LoadMore } from './load-more';
-import { CELL, OrderRow, type AmendDraft } from './order-row';
+import { CELL, ORDER_HEADERS, OrderRow, type AmendDraft } from './order-row';
 
 type Tab = MyList;
 
@@ -191,19 +191,7 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
           <table className="num w-full text-xs" data-testid={tab === 'open' ? 'open-orders' : 'order-history'}>
             <thead className="text-[10px] uppercase text-gray-500">
               <tr>
-                {[
-                  'Criada',
-                  'Ativo',
-                  'Lado',
-                  'Tipo',
-                  'Preço',
-                  'Disparo',
-                  'Qtd',
-                  'Executada',
-                  'Preço médio',
-                  'Status',
-                  '',
-                ].map((h, i) => (
+                {ORDER_HEADERS.map((h, i) => (
                   <th key={i} className={`${CELL} text-left font-normal`}>
                     {h}
                   </th>
@@ -213,7 +201,10 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
             <tbody>
               {shown !== null &&
                 orders.length === 0 &&
-                emptyRow(10, tab === 'open' ? 'Nenhuma ordem aberta.' : 'Nenhuma ordem encerrada ainda.')}
+                emptyRow(
+                  ORDER_HEADERS.length,
+                  tab === 'open' ? 'Nenhuma ordem aberta.' : 'Nenhuma ordem encerrada ainda.',
+                )}
               {orders.map((order) => (
                 <OrderRow
                   key={order.orderId}

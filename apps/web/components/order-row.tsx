@@ -12,6 +12,20 @@ const TYPE: Record<string, string> = {
 };
 /** A cell of the trader's lists' tables. */
 export const CELL = 'px-2 py-1';
+/** The orders tables' columns, one per cell of an `OrderRow`. */
+export const ORDER_HEADERS = [
+  'Criada',
+  'Ativo',
+  'Lado',
+  'Tipo',
+  'Preço',
+  'Disparo',
+  'Qtd',
+  'Executada',
+  'Preço médio',
+  'Status',
+  '',
+] as const;
 
 /** What the trader is typing in an order's row to amend it, as typed. */
 export interface AmendDraft {
@@ -199,7 +213,7 @@ export function OrderRow({
             ))}
         </td>
       </tr>
-      {fillsShown && <OrderFills orderId={order.orderId} columns={11} version={version} />}
+      {fillsShown && <OrderFills orderId={order.orderId} columns={ORDER_HEADERS.length} version={version} />}
     </>
   );
 }
