@@ -14,8 +14,8 @@ function fillsPath(orderId: string, cursor: string | null): string {
 }
 
 /**
- * One order's fills, under its row in the orders table: each execution and what they add up to, the average price
- * above all, which the order itself does not say. Fetched again when `version` moves (a new fill).
+ * One order's fills, under its row in the orders table: each execution, and what they add up to (quantity, average
+ * price, total and the fees, which the order itself does not show). Fetched again when `version` moves (a new fill).
  */
 export function OrderFills({ orderId, columns, version }: { orderId: string; columns: number; version: number }) {
   const [fills, setFills] = useState<MyTradeView[] | null>(null);
