@@ -95,6 +95,17 @@ describe('placing orders', () => {
     expect(metrics.body).toMatch(/api_orders_accepted_total\{symbol="PETR4"\} [1-9]/);
   });
 
+  it('names orders with time-ordered ids (UUIDv7), each after the one placed before', async () => {
+    const trader = await newTrader(api, 'uuidv7');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const response = await api.request('POST', '/api/orders', { token: trader.apiKey, body: limitBuy });
+      ids.push(OrderView.parse(response.body).orderId);
+    }
+    for (const id of ids) expect(id[14], id).toBe('7');
+    expect([...ids].sort()).toEqual(ids);
+  });
+
   it('returns the same order for a repeated Idempotency-Key and body, and refuses another body under it', async () => {
     const trader = await newTrader(api);
     const headers = { 'idempotency-key': 'retry-42' };
