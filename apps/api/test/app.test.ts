@@ -143,6 +143,7 @@ describe('GET /api/docs', () => {
       expect.arrayContaining([
         '/api/orders',
         '/api/orders/{id}',
+        '/api/orders/{id}/timeline',
         '/api/markets/{symbol}/book',
         '/api/stream/orders',
         '/api/auth/login',

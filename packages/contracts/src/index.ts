@@ -11,3 +11,4 @@ export * from './topics.js';
 export * from './codec.js';
 export * from './http.js';
 export * from './http-accounts.js';
+export * from './http-order-timeline.js';

@@ -4,7 +4,9 @@ import {
   BookView,
   CandleView,
   InstrumentView,
+  OrderTimelineEntry,
   OrderView,
+  pageOf,
   PlaceOrderRequest,
   TickerView,
   TradeView,
@@ -20,6 +22,7 @@ const SCHEMAS: Record<string, Schema> = {
   PlaceOrderRequest,
   AmendOrderRequest,
   OrderView,
+  OrderTimelinePage: pageOf(OrderTimelineEntry),
   InstrumentView,
   BookView,
   TradeView,
@@ -129,6 +132,22 @@ export function openApiDocument(): object {
             '202': { description: 'sent', ...json(ref('OrderView')) },
             ...errors(400, 401, 404, 409, 422, 503),
           },
+        },
+      },
+      '/api/orders/{id}/timeline': {
+        get: {
+          summary: 'The order’s life step by step, oldest first',
+          description:
+            'received (by the API), accepted, each fill (price, quantity, fee, maker or taker), amends taken, ' +
+            'refused commands (the order, a cancel or an amend of it, with the reason), a trailing stop moving, the ' +
+            'stop firing, and how it ended; sequence is the engine’s for the symbol (0 for received).',
+          security: bearer,
+          parameters: [
+            orderId,
+            { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500 } },
+          ],
+          responses: { '200': { description: 'ok', ...json(ref('OrderTimelinePage')) }, ...errors(400, 401, 404) },
         },
       },
       '/api/instruments': {

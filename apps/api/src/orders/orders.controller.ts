@@ -17,6 +17,7 @@ import type { OrderView } from '@bolsa/contracts';
 import { AuthGuard, type AuthenticatedRequest } from '../auth/auth.guard.js';
 import { clientOrderId } from '../errors/query-params.js';
 import { traceOf, type TracedRequest } from '../observability/trace.js';
+import { OrderTimelineService, type TimelinePage } from './order-timeline.service.js';
 import { OrdersService, type Caller } from './orders.service.js';
 
 type Request = AuthenticatedRequest & TracedRequest;
@@ -28,7 +29,10 @@ function callerOf(request: Request): Caller {
 @Controller('api/orders')
 @UseGuards(AuthGuard)
 export class OrdersController {
-  constructor(@Inject(OrdersService) private readonly orders: OrdersService) {}
+  constructor(
+    @Inject(OrdersService) private readonly orders: OrdersService,
+    @Inject(OrderTimelineService) private readonly timelines: OrderTimelineService,
+  ) {}
 
   /** 202: the order is recorded and on its way to the engine; its status follows the engine's events. */
   @Post()
@@ -49,6 +53,17 @@ export class OrdersController {
   @Get(':id')
   get(@Req() request: Request, @Param('id') id: string): Promise<OrderView> {
     return this.orders.view(callerOf(request), id);
+  }
+
+  /** The order's life step by step, oldest first: received, accepted, fills, amends, refusals, how it ended. */
+  @Get(':id/timeline')
+  timeline(
+    @Req() request: Request,
+    @Param('id') id: string,
+    @Query('cursor') cursor?: string,
+    @Query('limit') limit?: string,
+  ): Promise<TimelinePage> {
+    return this.timelines.page(request.caller!.accountId, id, cursor, limit);
   }
 
   /** 202: cancels every open order of the caller, or of one `symbol`; answers with the orders it cancels. */

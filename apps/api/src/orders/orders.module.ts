@@ -5,12 +5,14 @@ import { HistoryController } from './history.controller.js';
 import { HistoryStore } from './history.store.js';
 import { OrderResender } from './order-resender.js';
 import { OrderStore } from './order-store.js';
+import { OrderTimelineService } from './order-timeline.service.js';
+import { OrderTimelineStore } from './order-timeline.store.js';
 import { OrdersController } from './orders.controller.js';
 import { OrdersService } from './orders.service.js';
 
 @Module({
   imports: [MarketsModule, MessagingModule],
   controllers: [OrdersController, HistoryController],
-  providers: [OrdersService, OrderStore, HistoryStore, OrderResender],
+  providers: [OrdersService, OrderStore, HistoryStore, OrderResender, OrderTimelineService, OrderTimelineStore],
 })
 export class OrdersModule {}

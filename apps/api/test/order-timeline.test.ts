@@ -1,0 +1,196 @@
+import { MyTradeView, OrderTimelineEntry, OrderView, pageOf } from '@bolsa/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInTestEngine } from './engine-in-test.js';
+import { newTrader, startTestApi, type TestApi, until } from './support.js';
+
+process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
+
+let api: TestApi;
+let engine: { stop(): Promise<void> };
+
+beforeAll(async () => {
+  api = await startTestApi();
+  engine = await startInTestEngine(api.broker.bootstrap);
+});
+
+afterAll(async () => {
+  await engine.stop();
+  await api.stop();
+});
+
+type Trader = Awaited<ReturnType<typeof newTrader>>;
+const TimelinePage = pageOf(OrderTimelineEntry);
+const MyTradePage = pageOf(MyTradeView);
+
+async function place(trader: Trader, body: Record<string, string | boolean>): Promise<OrderView> {
+  const response = await api.request('POST', '/api/orders', { token: trader.apiKey, body });
+  expect(response.status, JSON.stringify(response.body)).toBe(202);
+  return OrderView.parse(response.body);
+}
+
+async function order(trader: Trader, orderId: string): Promise<OrderView> {
+  return OrderView.parse((await api.request('GET', `/api/orders/${orderId}`, { token: trader.apiKey })).body);
+}
+
+async function timeline(trader: Trader, orderId: string, query = '') {
+  const response = await api.request('GET', `/api/orders/${orderId}/timeline${query}`, { token: trader.apiKey });
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  return TimelinePage.parse(response.body);
+}
+
+/** What a step says, without when: the kinds and terms a trader reads. */
+function described(entries: readonly OrderTimelineEntry[]) {
+  return entries.map((entry) => {
+    const { at: _at, sequence: _sequence, ...rest } = entry;
+    return 'tradeId' in rest ? { ...rest, tradeId: 'T' } : rest;
+  });
+}
+
+describe('GET /api/orders/:id/timeline', () => {
+  it('tells an order’s life in the engine’s order: received, accepted, each fill with its fee, amend, cancel', async () => {
+    const seller = await newTrader(api, 'timeline-seller');
+    const buyer = await newTrader(api, 'timeline-buyer');
+    const sell = await place(seller, { symbol: 'BBDC4', side: 'sell', type: 'limit', price: '15.00', quantity: '10' });
+    await until(async () => (await order(seller, sell.orderId)).status === 'open');
+    await place(buyer, { symbol: 'BBDC4', side: 'buy', type: 'limit', price: '15.00', quantity: '3' });
+    await place(buyer, { symbol: 'BBDC4', side: 'buy', type: 'limit', price: '15.50', quantity: '4' });
+    await until(async () => (await order(seller, sell.orderId)).filledQuantity === '7');
+    const amend = await api.request('PATCH', `/api/orders/${sell.orderId}`, {
+      token: seller.apiKey,
+      body: { quantity: '9' },
+    });
+    expect(amend.status).toBe(202);
+    await until(async () => (await order(seller, sell.orderId)).quantity === '9');
+    expect((await api.request('DELETE', `/api/orders/${sell.orderId}`, { token: seller.apiKey })).status).toBe(202);
+    await until(async () => (await order(seller, sell.orderId)).status === 'cancelled');
+
+    const { items, nextCursor } = await timeline(seller, sell.orderId);
+    expect(nextCursor).toBeNull();
+    expect(described(items)).toEqual([
+      { kind: 'received' },
+      { kind: 'accepted', price: '15.00', stopPrice: null, trailingOffset: null, quantity: '10' },
+      { kind: 'fill', tradeId: 'T', price: '15.00', quantity: '3', fee: expect.any(String), role: 'maker' },
+      { kind: 'fill', tradeId: 'T', price: '15.00', quantity: '4', fee: expect.any(String), role: 'maker' },
+      { kind: 'amended', price: '15.00', stopPrice: null, trailingOffset: null, quantity: '9' },
+      { kind: 'cancelled', reason: 'requested', quantity: '2' },
+    ]);
+    const sequences = items.map((entry) => entry.sequence);
+    expect(sequences[0]).toBe(0);
+    expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
+    expect(new Set(sequences).size).toBe(sequences.length);
+    expect(items[0]!.at).toBe(sell.createdAt);
+
+    // The fills are the order's trades as its owner's trade list has them: same ids, prices and fees.
+    const trades = MyTradePage.parse(
+      (await api.request('GET', `/api/me/trades?orderId=${sell.orderId}`, { token: seller.apiKey })).body,
+    ).items.reverse();
+    const fills = items.filter((entry) => entry.kind === 'fill');
+    expect(
+      fills.map(({ tradeId, price, quantity, fee, sequence, at }) => ({ tradeId, price, quantity, fee, sequence, at })),
+    ).toEqual(
+      trades.map(({ tradeId, price, quantity, fee, sequence, executedAt }) => ({
+        tradeId,
+        price,
+        quantity,
+        fee,
+        sequence,
+        at: executedAt,
+      })),
+    );
+  });
+
+  it('shows the taker’s side of its fills, the stop firing, and a refusal', async () => {
+    const maker = await newTrader(api, 'timeline-maker');
+    const stopper = await newTrader(api, 'timeline-stopper');
+    // A stop-limit buy that fires at 12.00 and then takes the 12.10 offer.
+    await place(maker, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '12.10', quantity: '5' });
+    const stop = await place(stopper, {
+      symbol: 'ABEV3',
+      side: 'buy',
+      type: 'stop_limit',
+      stopPrice: '12.00',
+      price: '12.20',
+      quantity: '5',
+    });
+    await until(async () => (await order(stopper, stop.orderId)).status === 'open');
+    await place(maker, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '12.00', quantity: '1' });
+    await place(stopper, { symbol: 'ABEV3', side: 'buy', type: 'limit', price: '12.00', quantity: '1' });
+    await until(async () => (await order(stopper, stop.orderId)).status === 'filled');
+    expect(described((await timeline(stopper, stop.orderId)).items)).toEqual([
+      { kind: 'received' },
+      { kind: 'accepted', price: '12.20', stopPrice: '12.00', trailingOffset: null, quantity: '5' },
+      { kind: 'stop_triggered', stopPrice: '12.00', lastTradePrice: '12.00' },
+      { kind: 'fill', tradeId: 'T', price: '12.10', quantity: '5', fee: expect.any(String), role: 'taker' },
+      { kind: 'filled' },
+    ]);
+
+    // A post-only bid at the offer would take: the exchange refuses it.
+    await place(maker, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '12.30', quantity: '1' });
+    const postOnly = await place(stopper, {
+      symbol: 'ABEV3',
+      side: 'buy',
+      type: 'limit',
+      price: '12.30',
+      quantity: '1',
+      postOnly: true,
+    });
+    await until(async () => (await order(stopper, postOnly.orderId)).status === 'rejected');
+    expect(described((await timeline(stopper, postOnly.orderId)).items)).toEqual([
+      { kind: 'received' },
+      { kind: 'rejected', command: 'place_order', reason: 'post_only_would_take', message: expect.any(String) },
+    ]);
+  });
+
+  it('comes a page at a time, each after the last, and together the whole of it', async () => {
+    const seller = await newTrader(api, 'timeline-pages-seller');
+    const buyer = await newTrader(api, 'timeline-pages-buyer');
+    const sell = await place(seller, { symbol: 'PETR4', side: 'sell', type: 'limit', price: '31.00', quantity: '8' });
+    await until(async () => (await order(seller, sell.orderId)).status === 'open');
+    const buy = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        await place(buyer, { symbol: 'PETR4', side: 'buy', type: 'limit', price: '31.00', quantity: '1' });
+      }
+    };
+    const pagesAgree = async (kinds: readonly string[]) => {
+      const whole = (await timeline(seller, sell.orderId)).items;
+      expect(whole.map((entry) => entry.kind)).toEqual(kinds);
+      for (const size of [1, 2, 3, 4]) {
+        const paged: OrderTimelineEntry[] = [];
+        let cursor: string | null = null;
+        do {
+          const query = `?limit=${size}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
+          const page = await timeline(seller, sell.orderId, query);
+          expect(page.items.length).toBeLessThanOrEqual(size);
+          paged.push(...page.items);
+          cursor = page.nextCursor;
+        } while (cursor !== null);
+        expect(paged, `pages of ${size}`).toEqual(whole);
+      }
+    };
+    // Open, with nothing after its fills: their pages must not end early.
+    await buy(6);
+    await until(async () => (await order(seller, sell.orderId)).filledQuantity === '6');
+    await pagesAgree(['received', 'accepted', ...Array<string>(6).fill('fill')]);
+    await buy(2);
+    await until(async () => (await order(seller, sell.orderId)).status === 'filled');
+    await pagesAgree(['received', 'accepted', ...Array<string>(8).fill('fill'), 'filled']);
+  });
+
+  it('is its owner’s alone, and refuses a cursor or a limit it did not give', async () => {
+    const owner = await newTrader(api, 'timeline-owner');
+    const other = await newTrader(api, 'timeline-other');
+    const mine = await place(owner, { symbol: 'VALE3', side: 'buy', type: 'limit', price: '50.00', quantity: '1' });
+    const notFound = await api.request('GET', `/api/orders/${mine.orderId}/timeline`, { token: other.apiKey });
+    expect(notFound.status).toBe(404);
+    expect(notFound.body).toMatchObject({ code: 'not_found' });
+    expect((await api.request('GET', '/api/orders/not-an-id/timeline', { token: owner.apiKey })).status).toBe(404);
+    expect((await api.request('GET', `/api/orders/${mine.orderId}/timeline`)).status).toBe(401);
+    for (const query of ['?limit=0', '?limit=501', '?cursor=x', `?cursor=${Buffer.from('a').toString('base64url')}`]) {
+      const response = await api.request('GET', `/api/orders/${mine.orderId}/timeline${query}`, {
+        token: owner.apiKey,
+      });
+      expect(response.status, query).toBe(400);
+      expect(response.body, query).toMatchObject({ code: 'validation_failed' });
+    }
+  });
+});
