@@ -214,6 +214,29 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect
       .poll(() => seller.page.getByTestId('order-fills-summary').textContent(), { timeout: 5_000 })
       .toBe('1 execução: 10 a preço médio R$\u00a040,00, total R$\u00a0400,00, taxas R$\u00a00,08');
+    // …and its history, step by step; the cancelled order's, a click on its time away.
+    const step = (text: string) => expect.stringMatching(new RegExp(`^\\d\\d:\\d\\d:\\d\\d ${text}$`));
+    await expect
+      .poll(() => seller.page.getByTestId('order-step').allTextContents(), { timeout: 5_000 })
+      .toEqual([
+        step('Registrada e enviada à bolsa'),
+        step('Aceita pela bolsa: 10 a R\\$\u00a040,00'),
+        step('Execução: 10 a R\\$\u00a040,00 \\(passiva\\), taxa R\\$\u00a00,08'),
+        step('Executada totalmente'),
+      ]);
+    await seller.page
+      .getByTestId('order-history')
+      .getByTestId('order-row')
+      .first()
+      .getByRole('button', { name: /^\d\d:\d\d:\d\d$/ })
+      .click();
+    await expect
+      .poll(() => seller.page.getByTestId('order-step').allTextContents(), { timeout: 5_000 })
+      .toEqual([
+        step('Registrada e enviada à bolsa'),
+        step('Aceita pela bolsa: 3 a R\\$\u00a045,00'),
+        step('Cancelada \\(a pedido\\): 3 não executadas'),
+      ]);
 
     // A trailing stop ("stop móvel"): its trigger and its limit follow the trades up, on the open orders.
     await seller.page.getByRole('tab', { name: 'Ordens abertas' }).click();

@@ -35,7 +35,7 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
   const [refresh, setRefresh] = useState(0);
   const [confirmingCancelAll, setConfirmingCancelAll] = useState(false);
   /** The order whose fills are listed under it. */
-  const [fillsShown, setFillsShown] = useState<string | null>(null);
+  const [detailsShown, setDetailsShown] = useState<string | null>(null);
   /** The tab's list once it has arrived (so an empty list says so only once it is known to be empty). */
   const shown = listing?.list === tab && listing.symbol === filterSymbol ? listing : null;
   const orders = shown !== null && shown.list !== 'trades' ? shown.items : [];
@@ -214,8 +214,8 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
                   onEdit={setEditing}
                   onAmend={() => void amend()}
                   onCancel={() => void cancel(order.orderId)}
-                  fillsShown={fillsShown === order.orderId}
-                  onToggleFills={() => setFillsShown(fillsShown === order.orderId ? null : order.orderId)}
+                  detailsShown={detailsShown === order.orderId}
+                  onToggleDetails={() => setDetailsShown(detailsShown === order.orderId ? null : order.orderId)}
                   version={version}
                 />
               ))}

@@ -2,7 +2,7 @@
 import type { OrderView } from '@bolsa/contracts';
 import { formatPrice, formatQuantity, formatTime, priceInput } from '../lib/format';
 import { orderStatusText } from '../lib/order-status';
-import { OrderFills } from './order-fills';
+import { OrderDetails } from './order-details';
 
 const TYPE: Record<string, string> = {
   limit: 'limitada',
@@ -45,13 +45,17 @@ interface OrderRowProps {
   readonly onEdit: (draft: AmendDraft | null) => void;
   readonly onAmend: () => void;
   readonly onCancel: () => void;
-  readonly fillsShown: boolean;
-  readonly onToggleFills: () => void;
-  /** Moves with the trader's order events: the fills listed are fetched again. */
+  /** The order's fills and history are shown under its row. */
+  readonly detailsShown: boolean;
+  readonly onToggleDetails: () => void;
+  /** Moves with the trader's order events: the details shown are fetched again. */
   readonly version: number;
 }
 
-/** One order in the trader's lists: its terms and progress, the amend typed in place, and its fills under it. */
+/**
+ * One order in the trader's lists: its terms and progress, the amend typed in place, and under it, a click on its
+ * time or its executed quantity away, its fills and its history.
+ */
 export function OrderRow({
   order,
   open,
@@ -59,14 +63,24 @@ export function OrderRow({
   onEdit,
   onAmend,
   onCancel,
-  fillsShown,
-  onToggleFills,
+  detailsShown,
+  onToggleDetails,
   version,
 }: OrderRowProps) {
   return (
     <>
       <tr data-testid="order-row" data-order-id={order.orderId}>
-        <td className={CELL}>{formatTime(order.createdAt)}</td>
+        <td className={CELL}>
+          <button
+            type="button"
+            aria-expanded={detailsShown}
+            title="Ver o histórico da ordem"
+            className="tabular-nums underline decoration-gray-600 decoration-dotted"
+            onClick={onToggleDetails}
+          >
+            {formatTime(order.createdAt)}
+          </button>
+        </td>
         <td className={CELL}>{order.symbol}</td>
         <td className={`${CELL} ${order.side === 'buy' ? 'text-buy' : 'text-sell'}`}>
           {order.side === 'buy' ? 'compra' : 'venda'}
@@ -153,10 +167,10 @@ export function OrderRow({
           ) : (
             <button
               type="button"
-              aria-expanded={fillsShown}
+              aria-expanded={detailsShown}
               title="Ver as execuções: preço médio, total e taxas"
               className="text-sky-300 underline decoration-dotted"
-              onClick={onToggleFills}
+              onClick={onToggleDetails}
             >
               {formatQuantity(order.filledQuantity)}
             </button>
@@ -213,7 +227,7 @@ export function OrderRow({
             ))}
         </td>
       </tr>
-      {fillsShown && <OrderFills orderId={order.orderId} columns={ORDER_HEADERS.length} version={version} />}
+      {detailsShown && <OrderDetails order={order} columns={ORDER_HEADERS.length} version={version} />}
     </>
   );
 }

@@ -1,0 +1,111 @@
+'use client';
+import type { MyTradeView, OrderTimelineEntry, OrderView } from '@bolsa/contracts';
+import { useEffect, useState } from 'react';
+import { api } from '../lib/api';
+import { summarizeFills } from '../lib/fills';
+import { formatBRL, formatDateTime, formatQuantity, formatTime } from '../lib/format';
+import { timelineText } from '../lib/order-timeline';
+import { everyPage, type Page } from '../lib/pages';
+import { LoadMore } from './load-more';
+
+/** A page of the order's fills (the API's largest), newest first, from `cursor` on. */
+function fillsPath(orderId: string, cursor: string | null): string {
+  const query = new URLSearchParams({ orderId, limit: '500' });
+  if (cursor !== null) query.set('cursor', cursor);
+  return `/api/me/trades?${query.toString()}`;
+}
+
+const TIMELINE_PAGE = 100;
+
+function timelinePath(orderId: string, cursor: string | null): string {
+  const query = new URLSearchParams({ limit: String(TIMELINE_PAGE) });
+  if (cursor !== null) query.set('cursor', cursor);
+  return `/api/orders/${orderId}/timeline?${query.toString()}`;
+}
+
+/** The timeline from its start, page after page, until it holds `atLeast` steps or ends. */
+async function timelineFrom(orderId: string, atLeast: number): Promise<Page<OrderTimelineEntry>> {
+  const items: OrderTimelineEntry[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<OrderTimelineEntry> = await api('GET', timelinePath(orderId, cursor));
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null && items.length < atLeast);
+  return { items, nextCursor: cursor };
+}
+
+/**
+ * Under an order's row: what its fills add up to (quantity, average price, total and the fees, which the order itself
+ * does not show), then its life step by step, oldest first: received, accepted, each execution, amends, refusals,
+ * how it ended. Fetched again when `version` moves (one of the trader's orders changed), as far as it was read.
+ */
+export function OrderDetails({ order, columns, version }: { order: OrderView; columns: number; version: number }) {
+  const { orderId } = order;
+  const hasFills = order.filledQuantity !== '0';
+  const [fills, setFills] = useState<MyTradeView[] | null>(null);
+  const [timeline, setTimeline] = useState<Page<OrderTimelineEntry> | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const shown = timeline?.items.length ?? 0;
+  const nextCursor = timeline?.nextCursor ?? null;
+
+  useEffect(() => {
+    let current = true;
+    Promise.all([
+      hasFills ? everyPage<MyTradeView>((cursor) => api('GET', fillsPath(orderId, cursor))) : Promise.resolve([]),
+      timelineFrom(orderId, Math.max(shown, 1)),
+    ])
+      .then(([all, steps]) => {
+        if (!current) return;
+        setFills(all);
+        setTimeline(steps);
+        setFailed(false);
+      })
+      .catch(() => current && setFailed(true));
+    return () => {
+      current = false;
+    };
+    // `shown` is read, not followed: loading more pages is not a reason to fetch the ones already here again.
+  }, [orderId, version, hasFills]);
+
+  const loadMore = () => {
+    if (timeline === null || nextCursor === null) return;
+    setLoadingMore(true);
+    api<Page<OrderTimelineEntry>>('GET', timelinePath(orderId, nextCursor))
+      .then((page) => setTimeline({ items: [...timeline.items, ...page.items], nextCursor: page.nextCursor }))
+      .catch(() => setFailed(true))
+      .finally(() => setLoadingMore(false));
+  };
+
+  const summary = fills === null || fills.length === 0 ? null : summarizeFills(fills);
+  // A step on another day than the order was placed says its date too.
+  const placedOn = new Date(order.createdAt).toDateString();
+  return (
+    <tr data-testid="order-details">
+      <td colSpan={columns} className="bg-gray-950/60 px-3 py-1.5">
+        {failed && <p className="text-rose-400">Não foi possível carregar os detalhes da ordem.</p>}
+        {summary !== null && (
+          <p className="text-gray-300" data-testid="order-fills-summary">
+            {fills!.length === 1 ? '1 execução' : `${fills!.length} execuções`}: {formatQuantity(summary.quantity)} a
+            preço médio {formatBRL(summary.averagePrice)}, total {formatBRL(summary.notional)}, taxas{' '}
+            {formatBRL(summary.fees)}
+          </p>
+        )}
+        {timeline !== null && (
+          <ol className="mt-0.5 text-gray-400" aria-label="Histórico da ordem">
+            {timeline.items.map((entry) => (
+              <li key={`${entry.sequence}-${entry.kind}`} data-testid="order-step">
+                <span className="tabular-nums text-gray-500">
+                  {new Date(entry.at).toDateString() === placedOn ? formatTime(entry.at) : formatDateTime(entry.at)}
+                </span>{' '}
+                {timelineText(entry)}
+              </li>
+            ))}
+          </ol>
+        )}
+        {nextCursor !== null && <LoadMore loading={loadingMore} onLoad={loadMore} />}
+      </td>
+    </tr>
+  );
+}
