@@ -307,12 +307,21 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect.poll(() => buyerOrders.count(), { timeout: 10_000 }).toBe(0);
     await buyer.page.getByRole('tab', { name: 'Histórico' }).click();
     await expect.poll(() => buyer.page.getByTestId('order-history').textContent()).toMatch(/expirada/);
-    await buyer.page.getByRole('tab', { name: 'Ordens abertas' }).click();
-    // The tab's list fetched again, so the screenshot shows it (none open) rather than a list still on its way.
-    await buyer.page.getByTestId('open-orders').getByTestId('empty-list').waitFor();
+    // Its history, under it, says so too (and is what the screenshot shows).
+    await buyer.page
+      .getByTestId('order-history')
+      .getByTestId('order-row')
+      .first()
+      .getByRole('button', { name: /^\d\d:\d\d:\d\d$/ })
+      .click();
+    await expect
+      .poll(() => buyer.page.getByTestId('order-step').last().textContent(), { timeout: 5_000 })
+      .toMatch(/ Expirada no fim do pregão: 2 não executadas$/);
 
     await buyer.page.screenshot({ path: join(SCREENSHOTS, 'trading-screen.png') });
     await admin.page.screenshot({ path: join(SCREENSHOTS, 'admin-panel.png') });
+    await buyer.page.getByRole('tab', { name: 'Ordens abertas' }).click();
+    await buyer.page.getByTestId('open-orders').getByTestId('empty-list').waitFor();
 
     // Another instrument from the header: its ticket starts from its own price (VALE3 has not traded: its
     // reference, 62,00), not from the 40,00 the buyer picked in PETR4's book.
