@@ -380,7 +380,8 @@ describe('the home broker and the admin panel in a browser', () => {
       const lateQuotes = /\/api\/(stream\/tickers|markets\/ABEV3\/trades)/;
       await page.route(lateQuotes, async (route) => {
         await new Promise((resolve) => setTimeout(resolve, 2_500));
-        await route.continue();
+        // The page may have given up on the request meanwhile (a stream it closed, a list it fetched again).
+        await route.continue().catch(() => undefined);
       });
       await page.reload();
       const ticketPrice = page.getByTestId('order-ticket').getByLabel('Preço', { exact: true });
