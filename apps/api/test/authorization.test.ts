@@ -50,6 +50,7 @@ const PROTECTED: Array<[Method, string, unknown?]> = [
   ['GET', '/api/orders'],
   ['DELETE', '/api/orders'],
   ['GET', `/api/orders/${ANY_UUID}`],
+  ['GET', `/api/orders/${ANY_UUID}/timeline`],
   ['DELETE', `/api/orders/${ANY_UUID}`],
   ['PATCH', `/api/orders/${ANY_UUID}`, { quantity: '1' }],
   ['POST', '/api/auth/logout'],
@@ -60,6 +61,7 @@ const PROTECTED: Array<[Method, string, unknown?]> = [
   ['POST', '/api/admin/markets/resume'],
   ['GET', '/api/admin/summary'],
   ['GET', '/api/admin/health'],
+  ['GET', '/api/admin/reconciliation'],
 ];
 const STREAMS = ['/api/stream/orders', '/api/stream/me', '/api/stream/trades'];
 

@@ -1,6 +1,8 @@
 import { DEFAULT_INSTRUMENTS, decodeCommand, encodeEvents, TOPICS } from '@bolsa/contracts';
 import { ContractBook } from '@bolsa/order-book';
 import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestApi, type TestApi } from './support.js';
 
 /**
  * The real matching core run inside the test process: it reads the commands the API publishes, applies them to
@@ -38,4 +40,22 @@ export async function startInTestEngine(bootstrap: string): Promise<{
       await producer.disconnect();
     },
   };
+}
+
+/**
+ * For a test file: a test API (its own broker and database) with the in-test engine answering its commands, started
+ * before the file's tests and stopped after them. Call the returned function in a test to reach the API.
+ */
+export function apiWithEngine(): () => TestApi {
+  let api: TestApi | undefined;
+  let engine: { stop(): Promise<void> } | undefined;
+  beforeAll(async () => {
+    api = await startTestApi();
+    engine = await startInTestEngine(api.broker.bootstrap);
+  });
+  afterAll(async () => {
+    await engine?.stop();
+    await api?.stop();
+  });
+  return () => api!;
 }

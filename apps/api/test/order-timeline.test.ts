@@ -1,39 +1,28 @@
 import { MyTradeView, OrderTimelineEntry, OrderView, pageOf } from '@bolsa/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInTestEngine } from './engine-in-test.js';
-import { newTrader, startTestApi, type TestApi, until } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { apiWithEngine } from './engine-in-test.js';
+import { newTrader, until } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
-let api: TestApi;
-let engine: { stop(): Promise<void> };
-
-beforeAll(async () => {
-  api = await startTestApi();
-  engine = await startInTestEngine(api.broker.bootstrap);
-});
-
-afterAll(async () => {
-  await engine.stop();
-  await api.stop();
-});
+const testApi = apiWithEngine();
 
 type Trader = Awaited<ReturnType<typeof newTrader>>;
 const TimelinePage = pageOf(OrderTimelineEntry);
 const MyTradePage = pageOf(MyTradeView);
 
 async function place(trader: Trader, body: Record<string, string | boolean>): Promise<OrderView> {
-  const response = await api.request('POST', '/api/orders', { token: trader.apiKey, body });
+  const response = await testApi().request('POST', '/api/orders', { token: trader.apiKey, body });
   expect(response.status, JSON.stringify(response.body)).toBe(202);
   return OrderView.parse(response.body);
 }
 
 async function order(trader: Trader, orderId: string): Promise<OrderView> {
-  return OrderView.parse((await api.request('GET', `/api/orders/${orderId}`, { token: trader.apiKey })).body);
+  return OrderView.parse((await testApi().request('GET', `/api/orders/${orderId}`, { token: trader.apiKey })).body);
 }
 
 async function timeline(trader: Trader, orderId: string, query = '') {
-  const response = await api.request('GET', `/api/orders/${orderId}/timeline${query}`, { token: trader.apiKey });
+  const response = await testApi().request('GET', `/api/orders/${orderId}/timeline${query}`, { token: trader.apiKey });
   expect(response.status, JSON.stringify(response.body)).toBe(200);
   return TimelinePage.parse(response.body);
 }
@@ -48,20 +37,22 @@ function described(entries: readonly OrderTimelineEntry[]) {
 
 describe('GET /api/orders/:id/timeline', () => {
   it('tells an order’s life in the engine’s order: received, accepted, each fill with its fee, amend, cancel', async () => {
-    const seller = await newTrader(api, 'timeline-seller');
-    const buyer = await newTrader(api, 'timeline-buyer');
+    const seller = await newTrader(testApi(), 'timeline-seller');
+    const buyer = await newTrader(testApi(), 'timeline-buyer');
     const sell = await place(seller, { symbol: 'BBDC4', side: 'sell', type: 'limit', price: '15.00', quantity: '10' });
     await until(async () => (await order(seller, sell.orderId)).status === 'open');
     await place(buyer, { symbol: 'BBDC4', side: 'buy', type: 'limit', price: '15.00', quantity: '3' });
     await place(buyer, { symbol: 'BBDC4', side: 'buy', type: 'limit', price: '15.50', quantity: '4' });
     await until(async () => (await order(seller, sell.orderId)).filledQuantity === '7');
-    const amend = await api.request('PATCH', `/api/orders/${sell.orderId}`, {
+    const amend = await testApi().request('PATCH', `/api/orders/${sell.orderId}`, {
       token: seller.apiKey,
       body: { quantity: '9' },
     });
     expect(amend.status).toBe(202);
     await until(async () => (await order(seller, sell.orderId)).quantity === '9');
-    expect((await api.request('DELETE', `/api/orders/${sell.orderId}`, { token: seller.apiKey })).status).toBe(202);
+    expect((await testApi().request('DELETE', `/api/orders/${sell.orderId}`, { token: seller.apiKey })).status).toBe(
+      202,
+    );
     await until(async () => (await order(seller, sell.orderId)).status === 'cancelled');
 
     const { items, nextCursor } = await timeline(seller, sell.orderId);
@@ -82,7 +73,7 @@ describe('GET /api/orders/:id/timeline', () => {
 
     // The fills are the order's trades as its owner's trade list has them: same ids, prices and fees.
     const trades = MyTradePage.parse(
-      (await api.request('GET', `/api/me/trades?orderId=${sell.orderId}`, { token: seller.apiKey })).body,
+      (await testApi().request('GET', `/api/me/trades?orderId=${sell.orderId}`, { token: seller.apiKey })).body,
     ).items.reverse();
     const fills = items.filter((entry) => entry.kind === 'fill');
     expect(
@@ -100,8 +91,8 @@ describe('GET /api/orders/:id/timeline', () => {
   });
 
   it('shows the taker’s side of its fills, the stop firing, and a refusal', async () => {
-    const maker = await newTrader(api, 'timeline-maker');
-    const stopper = await newTrader(api, 'timeline-stopper');
+    const maker = await newTrader(testApi(), 'timeline-maker');
+    const stopper = await newTrader(testApi(), 'timeline-stopper');
     // A stop-limit buy that fires at 12.00 and then takes the 12.10 offer.
     await place(maker, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '12.10', quantity: '5' });
     const stop = await place(stopper, {
@@ -142,8 +133,8 @@ describe('GET /api/orders/:id/timeline', () => {
   });
 
   it('comes a page at a time, each after the last, and together the whole of it', async () => {
-    const seller = await newTrader(api, 'timeline-pages-seller');
-    const buyer = await newTrader(api, 'timeline-pages-buyer');
+    const seller = await newTrader(testApi(), 'timeline-pages-seller');
+    const buyer = await newTrader(testApi(), 'timeline-pages-buyer');
     const sell = await place(seller, { symbol: 'PETR4', side: 'sell', type: 'limit', price: '31.00', quantity: '8' });
     await until(async () => (await order(seller, sell.orderId)).status === 'open');
     const buy = async (count: number) => {
@@ -177,16 +168,18 @@ describe('GET /api/orders/:id/timeline', () => {
   });
 
   it('is its owner’s alone, and refuses a cursor or a limit it did not give', async () => {
-    const owner = await newTrader(api, 'timeline-owner');
-    const other = await newTrader(api, 'timeline-other');
+    const owner = await newTrader(testApi(), 'timeline-owner');
+    const other = await newTrader(testApi(), 'timeline-other');
     const mine = await place(owner, { symbol: 'VALE3', side: 'buy', type: 'limit', price: '50.00', quantity: '1' });
-    const notFound = await api.request('GET', `/api/orders/${mine.orderId}/timeline`, { token: other.apiKey });
+    const notFound = await testApi().request('GET', `/api/orders/${mine.orderId}/timeline`, { token: other.apiKey });
     expect(notFound.status).toBe(404);
     expect(notFound.body).toMatchObject({ code: 'not_found' });
-    expect((await api.request('GET', '/api/orders/not-an-id/timeline', { token: owner.apiKey })).status).toBe(404);
-    expect((await api.request('GET', `/api/orders/${mine.orderId}/timeline`)).status).toBe(401);
+    expect((await testApi().request('GET', '/api/orders/not-an-id/timeline', { token: owner.apiKey })).status).toBe(
+      404,
+    );
+    expect((await testApi().request('GET', `/api/orders/${mine.orderId}/timeline`)).status).toBe(401);
     for (const query of ['?limit=0', '?limit=501', '?cursor=x', `?cursor=${Buffer.from('a').toString('base64url')}`]) {
-      const response = await api.request('GET', `/api/orders/${mine.orderId}/timeline${query}`, {
+      const response = await testApi().request('GET', `/api/orders/${mine.orderId}/timeline${query}`, {
         token: owner.apiKey,
       });
       expect(response.status, query).toBe(400);

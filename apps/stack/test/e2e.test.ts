@@ -400,7 +400,7 @@ describe('accounts and money on the running stack', () => {
     expect(forbidden.status).toBe(403);
   });
 
-  it('makes another admin with the admin CLI, and refuses it bad arguments', async () => {
+  it('makes another admin with the admin CLI, refuses it bad arguments, and reconciles the books with it', async () => {
     const cli = fileURLToPath(new URL('../../api/dist/src/admin-cli.js', import.meta.url));
     const run = (args: string[]) =>
       spawnSync(process.execPath, [cli, ...args], {
@@ -417,6 +417,13 @@ describe('accounts and money on the running stack', () => {
     const login = await call('POST', '/api/auth/login', { body: { email, password: 'cli admin pass' } });
     expect(login.status).toBe(200);
     expect((login.body as { account: { role: string } }).account.role).toBe('admin');
+
+    // After everything above, the engine's SIGKILL included: every check holds, and the command says so.
+    const reconciled = run(['reconcile']);
+    expect(reconciled.stdout).toMatch(/^ok {3}assets_conserved: /m);
+    expect(reconciled.stdout).not.toMatch(/^FAIL/m);
+    expect(reconciled.stdout).toMatch(/^the books reconcile \(\d+ ms\)$/m);
+    expect(reconciled.status, reconciled.stderr).toBe(0);
   });
 });
 

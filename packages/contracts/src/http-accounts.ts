@@ -203,3 +203,24 @@ export const PlatformHealth = z.object({
   ingestion: z.object({ lastEventAt: z.iso.datetime().nullable() }),
 });
 export type PlatformHealth = z.infer<typeof PlatformHealth>;
+
+/**
+ * `GET /api/admin/reconciliation`: the books checked against their own rules in one snapshot of the database (money
+ * conserved, balances equal to their ledgers, holds equal to live orders, trades fully settled…). `faults` counts
+ * the rows that break a rule; `examples` shows the first few as the check read them.
+ */
+export const ReconciliationView = z.object({
+  ok: z.boolean(),
+  checkedAt: z.iso.datetime(),
+  tookMs: z.int().nonnegative(),
+  checks: z.array(
+    z.object({
+      name: z.string(),
+      description: z.string(),
+      ok: z.boolean(),
+      faults: z.int().nonnegative(),
+      examples: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))),
+    }),
+  ),
+});
+export type ReconciliationView = z.infer<typeof ReconciliationView>;

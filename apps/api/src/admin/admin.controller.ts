@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
-import type { AdminSummary, PlatformHealth } from '@bolsa/contracts';
+import type { AdminSummary, PlatformHealth, ReconciliationView } from '@bolsa/contracts';
 import { AdminGuard, AuthGuard } from '../auth/auth.guard.js';
 import { AdminService } from './admin.service.js';
 
@@ -16,5 +16,11 @@ export class AdminController {
   @Get('health')
   health(): Promise<PlatformHealth> {
     return this.admin.health();
+  }
+
+  /** Reads every balance, order, trade and ledger entry: on demand, not for a dashboard to poll. */
+  @Get('reconciliation')
+  reconciliation(): Promise<ReconciliationView> {
+    return this.admin.reconciliation();
   }
 }

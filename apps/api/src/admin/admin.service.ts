@@ -1,8 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { formatCents, formatQuantity, type AdminSummary, type PlatformHealth } from '@bolsa/contracts';
+import {
+  formatCents,
+  formatQuantity,
+  type AdminSummary,
+  type PlatformHealth,
+  type ReconciliationView,
+} from '@bolsa/contracts';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { CASH, EXCHANGE_ACCOUNT_ID } from '../wallets/ledger.js';
+import { reconcile, RECONCILIATION_BEGIN } from './reconciliation.js';
 
 /** Exchange-wide figures for administrators, from totals the ingestion keeps and small tables. */
 @Injectable()
@@ -11,6 +18,11 @@ export class AdminService {
     @Inject(SqlPool) private readonly sql: SqlPool,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
+
+  /** The books checked against their rules, all in one snapshot. */
+  reconciliation(): Promise<ReconciliationView> {
+    return this.sql.transaction((tx) => reconcile(tx), RECONCILIATION_BEGIN);
+  }
 
   /** Each part answers within a second or is reported down. */
   async health(): Promise<PlatformHealth> {

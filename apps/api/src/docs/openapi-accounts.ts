@@ -15,6 +15,7 @@ import {
   LoginRequest,
   MonthlyTradesView,
   PlatformHealth,
+  ReconciliationView,
   MyTradeView,
   OrderView,
   pageOf,
@@ -46,6 +47,7 @@ export const ACCOUNT_SCHEMAS = {
   AdminSummary,
   FeeSchedule,
   PlatformHealth,
+  ReconciliationView,
   ClosedDayView,
   TradingStatusView,
 };
@@ -230,6 +232,17 @@ export function accountPaths(): Record<string, object> {
         summary: 'API, database, engine and ingestion health (admins)',
         security: bearer,
         responses: { ...ok('PlatformHealth'), ...errors(401, 403) },
+      },
+    },
+    '/api/admin/reconciliation': {
+      get: {
+        summary: 'Check the books against their rules, in one snapshot of the database (admins)',
+        description:
+          'Money and shares conserved, fees collected, nothing negative, balances equal to their ledgers, holds ' +
+          'equal to live orders, trades settled and covered by holds, orders’ fills equal to their trades. ' +
+          'Reads every row: run it when needed, not on a poll.',
+        security: bearer,
+        responses: { ...ok('ReconciliationView'), ...errors(401, 403) },
       },
     },
     '/api/admin/end-of-day': {

@@ -1,0 +1,79 @@
+import { OrderView, ReconciliationView } from '@bolsa/contracts';
+import { describe, expect, it } from 'vitest';
+import { RECONCILIATION_CHECKS } from '../src/admin/reconciliation.js';
+import { SqlPool } from '../src/database/sql-pool.js';
+import { apiWithEngine } from './engine-in-test.js';
+import { newAdmin, newTrader, until } from './support.js';
+
+process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
+
+const testApi = apiWithEngine();
+
+type Trader = Awaited<ReturnType<typeof newTrader>>;
+
+async function place(trader: Trader, body: Record<string, string>): Promise<OrderView> {
+  const response = await testApi().request('POST', '/api/orders', { token: trader.apiKey, body });
+  expect(response.status, JSON.stringify(response.body)).toBe(202);
+  return OrderView.parse(response.body);
+}
+
+async function reconciliation(token: string): Promise<ReconciliationView> {
+  const response = await testApi().request('GET', '/api/admin/reconciliation', { token });
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  return ReconciliationView.parse(response.body);
+}
+
+const failing = (view: ReconciliationView) => view.checks.filter((check) => !check.ok).map((check) => check.name);
+
+describe('GET /api/admin/reconciliation', () => {
+  it('finds the books in order after trading, and names what breaks when a balance is changed behind the ledger', async () => {
+    const admin = await newAdmin(testApi());
+    const seller = await newTrader(testApi(), 'reconcile-seller');
+    const buyer = await newTrader(testApi(), 'reconcile-buyer');
+    await place(seller, { symbol: 'PETR4', side: 'sell', type: 'limit', price: '38.00', quantity: '10' });
+    const buy = await place(buyer, { symbol: 'PETR4', side: 'buy', type: 'limit', price: '38.50', quantity: '6' });
+    await place(buyer, { symbol: 'PETR4', side: 'buy', type: 'limit', price: '37.00', quantity: '3' });
+    await until(async () => {
+      const order = await testApi().request('GET', `/api/orders/${buy.orderId}`, { token: buyer.apiKey });
+      return OrderView.parse(order.body).status === 'filled';
+    });
+
+    const clean = await reconciliation(admin.apiKey);
+    expect(clean.checks.map((check) => check.name)).toEqual(RECONCILIATION_CHECKS);
+    expect(failing(clean)).toEqual([]);
+    expect(clean.ok).toBe(true);
+
+    // One cent appears in the buyer's cash with no ledger entry for it: money from nowhere.
+    const sql = testApi().app.get(SqlPool);
+    await sql.query(`UPDATE balances SET available = available + 1 WHERE account_id = $1 AND asset = 'BRL'`, [
+      buyer.accountId,
+    ]);
+    const broken = await reconciliation(admin.apiKey);
+    expect(broken.ok).toBe(false);
+    expect(failing(broken)).toEqual(['assets_conserved', 'balances_match_ledger']);
+    const ledger = broken.checks.find((check) => check.name === 'balances_match_ledger')!;
+    expect(ledger.faults).toBe(1);
+    expect(ledger.examples).toEqual([expect.objectContaining({ account_id: buyer.accountId, asset: 'BRL' })]);
+
+    // A live order's hold out of step with its account's held shares.
+    await sql.query(`UPDATE balances SET available = available - 1 WHERE account_id = $1 AND asset = 'BRL'`, [
+      buyer.accountId,
+    ]);
+    await sql.query(
+      `UPDATE orders SET hold_amount = hold_amount + 1 WHERE account_id = $1 AND status IN ('open', 'partially_filled')`,
+      [seller.accountId],
+    );
+    expect(failing(await reconciliation(admin.apiKey))).toEqual(['holds_match_orders', 'sell_holds_exact']);
+    await sql.query(
+      `UPDATE orders SET hold_amount = hold_amount - 1 WHERE account_id = $1 AND status IN ('open', 'partially_filled')`,
+      [seller.accountId],
+    );
+    expect((await reconciliation(admin.apiKey)).ok).toBe(true);
+  });
+
+  it('is for administrators only', async () => {
+    const trader = await newTrader(testApi(), 'reconcile-trader');
+    const response = await testApi().request('GET', '/api/admin/reconciliation', { token: trader.apiKey });
+    expect(response.status).toBe(403);
+  });
+});
