@@ -186,6 +186,14 @@ describe('the home broker and the admin panel in a browser', () => {
     // The admin panel saw it live.
     await expect.poll(() => admin.page.getByTestId('admin-trades').textContent()).toContain('40,00');
     await expect.poll(() => admin.page.getByTestId('board-PETR4').textContent()).toMatch(/40,00\s*1\s*10/);
+    // The admin reconciles the books: every check holds.
+    await admin.page.getByRole('button', { name: 'Conciliar agora' }).click();
+    await expect
+      .poll(() => admin.page.getByTestId('reconciliation-result').textContent(), { timeout: 10_000 })
+      .toMatch(/^Livros conciliados às \d\d:\d\d:\d\d/);
+    const checks = await admin.page.getByTestId('reconciliation-check').allTextContents();
+    expect(checks.length).toBe(10);
+    expect(checks.filter((check) => !check.startsWith('✓ '))).toEqual([]);
 
     // The sale's result: 10 × 40,00, less the 0,08 fee, less what the shares cost (38,00 each: granted at PETR4's
     // reference price).

@@ -8,6 +8,7 @@ import { addTrades } from '../lib/trades';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { ConnectionDot } from './connection-dot';
 import { EndOfDayButton } from './end-of-day-button';
+import { ReconciliationPanel } from './reconciliation-panel';
 import { useRequiredAccount } from './session';
 import { TradingControls } from './trading-controls';
 
@@ -192,6 +193,7 @@ export function AdminPanel() {
             <EndOfDayButton />
           </section>
           {isAdmin && <TradingControls />}
+          <ReconciliationPanel />
         </div>
       </div>
     </div>
