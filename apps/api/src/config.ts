@@ -52,6 +52,11 @@ const Environment = z.object({
   /** Failed logins allowed per email and per client address in LOGIN_WINDOW_SECONDS. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /**
+   * New orders and amends an account may send per second, per API process (0: no limit); past it they are refused
+   * with 429 until the second is over. Cancels are never limited: a trader can always pull orders.
+   */
+  ORDER_ENTRY_PER_SECOND: z.coerce.number().int().min(0).default(100),
   /** An administrator the migrate step creates (or updates), when both are set. */
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(10, { error: 'must be at least 10 characters' }).optional(),
@@ -103,6 +108,8 @@ export interface ApiConfig {
   readonly sessionMs: number;
   readonly secureCookies: boolean;
   readonly loginLimit: { readonly maxFailures: number; readonly windowMs: number };
+  /** New orders and amends per account per second in this process; 0: no limit. */
+  readonly orderEntryPerSecond: number;
   readonly admin: { readonly email: string; readonly password: string; readonly name: string } | null;
   readonly engineHealthUrl: string | null;
   /** Null: the day closes only when an admin closes it. */
@@ -147,6 +154,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
     sessionMs: env.SESSION_HOURS * 3_600_000,
     secureCookies: env.COOKIE_SECURE === 'on',
     loginLimit: { maxFailures: env.LOGIN_MAX_FAILURES, windowMs: env.LOGIN_WINDOW_SECONDS * 1000 },
+    orderEntryPerSecond: env.ORDER_ENTRY_PER_SECOND,
     admin:
       env.ADMIN_EMAIL !== undefined && env.ADMIN_PASSWORD !== undefined
         ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, name: env.ADMIN_NAME }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AccountView, CreatedAccount, SignupRequest } from '@bolsa/contracts';
 import { hashPassword, passwordMatches, UNKNOWN_ACCOUNT_HASH } from '../auth/passwords.js';
-import { LoginLimiter } from '../auth/login-limiter.js';
+import { WindowLimiter } from '../auth/window-limiter.js';
 import { Sessions } from '../auth/sessions.js';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { isUniqueViolation } from '../database/errors.js';
@@ -15,9 +15,9 @@ import { ApiKeysService } from './api-keys.service.js';
 
 @Injectable()
 export class AccountsService {
-  private readonly perEmail: LoginLimiter;
+  private readonly perEmail: WindowLimiter;
   /** Many people can share one address (an office, a carrier's NAT), so it gets a wider allowance. */
-  private readonly perAddress: LoginLimiter;
+  private readonly perAddress: WindowLimiter;
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -27,8 +27,8 @@ export class AccountsService {
     @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
     @Inject(Sessions) private readonly sessions: Sessions,
   ) {
-    this.perEmail = new LoginLimiter(config.loginLimit.maxFailures, config.loginLimit.windowMs);
-    this.perAddress = new LoginLimiter(config.loginLimit.maxFailures * 10, config.loginLimit.windowMs);
+    this.perEmail = new WindowLimiter(config.loginLimit.maxFailures, config.loginLimit.windowMs);
+    this.perAddress = new WindowLimiter(config.loginLimit.maxFailures * 10, config.loginLimit.windowMs);
   }
 
   /** A trader account with its starting balances; signup never makes an admin. */
@@ -82,8 +82,8 @@ export class AccountsService {
     const matches = await passwordMatches(password, account?.password_hash ?? UNKNOWN_ACCOUNT_HASH);
     if (account === undefined || !matches) {
       this.metrics.loginFailures.inc({ outcome: 'invalid_credentials' });
-      this.perEmail.recordFailure(email);
-      this.perAddress.recordFailure(clientAddress);
+      this.perEmail.record(email);
+      this.perAddress.record(clientAddress);
       throw new ApiError('invalid_credentials', 'the email or the password is wrong');
     }
     this.perEmail.reset(email);
@@ -107,7 +107,7 @@ export class AccountsService {
       });
     }
     if (account.password_hash === null || !(await passwordMatches(current, account.password_hash))) {
-      this.perEmail.recordFailure(key);
+      this.perEmail.record(key);
       throw new ApiError('password_incorrect', 'the current password is wrong', {
         fields: [{ field: 'currentPassword', code: 'incorrect', message: 'currentPassword is not this account’s' }],
       });

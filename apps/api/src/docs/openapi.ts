@@ -80,7 +80,7 @@ export function openApiDocument(): object {
           requestBody: json(ref('PlaceOrderRequest')),
           responses: {
             '202': { description: 'accepted', ...json(ref('OrderView')) },
-            ...errors(400, 401, 403, 404, 409, 422),
+            ...errors(400, 401, 403, 404, 409, 422, 429),
           },
         },
         delete: {
@@ -130,7 +130,7 @@ export function openApiDocument(): object {
           requestBody: json(ref('AmendOrderRequest')),
           responses: {
             '202': { description: 'sent', ...json(ref('OrderView')) },
-            ...errors(400, 401, 404, 409, 422, 503),
+            ...errors(400, 401, 404, 409, 422, 429, 503),
           },
         },
       },

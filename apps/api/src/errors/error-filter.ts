@@ -20,6 +20,8 @@ export class ErrorFilter implements ExceptionFilter {
     }
     void reply.status(status).header('content-type', 'application/json');
     if (status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    const wait = body.details['retryAfterSeconds'];
+    if (status === 429 && typeof wait === 'number') void reply.header('retry-after', String(wait));
     void reply.send(body);
   }
 

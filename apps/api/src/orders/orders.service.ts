@@ -29,6 +29,7 @@ import { TradingHalts } from '../markets/trading-halts.js';
 import { CommandPublisher, settledWithin } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
+import { WindowLimiter } from '../auth/window-limiter.js';
 import { planHold } from '../wallets/holds.js';
 import type { AmendTerms } from './amend-terms.js';
 import { OrderStore, PlacementConflict } from './order-store.js';
@@ -84,13 +85,33 @@ export class OrdersService {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(ApiLogger) private readonly logger: ApiLogger,
     @Inject(TradingHalts) private readonly halts: TradingHalts,
-  ) {}
+  ) {
+    const perSecond = config.orderEntryPerSecond;
+    this.entryLimit = perSecond === 0 ? null : new WindowLimiter(perSecond, 1000);
+  }
+
+  private readonly entryLimit: WindowLimiter | null;
+
+  /** Counts a new order or an amend against the account's ORDER_ENTRY_PER_SECOND; past it, 429 until the second ends. */
+  private throttle(accountId: string): void {
+    if (this.entryLimit === null) return;
+    const wait = this.entryLimit.retryAfterMs(accountId);
+    if (wait > 0) {
+      this.metrics.ordersRejected.inc({ reason: 'rate_limited' });
+      throw new ApiError('rate_limited', `more than ${this.config.orderEntryPerSecond} orders and amends a second`, {
+        limitPerSecond: this.config.orderEntryPerSecond,
+        retryAfterSeconds: Math.ceil(wait / 1000),
+      });
+    }
+    this.entryLimit.record(accountId);
+  }
 
   /**
    * Validates, records the order as pending and sends it to the engine. With an idempotency key, a repeat of the
    * same body returns the order already made; another body under the same key is a conflict.
    */
   async place(caller: Caller, body: unknown, idempotencyKey: string | undefined): Promise<OrderView> {
+    this.throttle(caller.accountId);
     checkIdempotencyKey(idempotencyKey);
     let request: PlaceOrderRequest;
     let instrument: Instrument;
@@ -187,6 +208,7 @@ export class OrdersService {
   }
 
   async amend(caller: Caller, orderId: string, body: unknown): Promise<OrderView> {
+    this.throttle(caller.accountId);
     const request = parseBody(AmendOrderRequest, body);
     const order = await this.openOrder(caller, orderId);
     const instrument = this.instruments.require(order.symbol);
