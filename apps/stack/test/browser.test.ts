@@ -155,6 +155,11 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect.poll(() => openOrders.count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => seller.page.getByTestId('asks').textContent()).toContain('40,00');
     await expect.poll(() => buyer.page.getByTestId('asks').textContent()).toContain('40,00');
+    // The seller sees their own order marked on its level; the buyer sees the level unmarked.
+    await expect
+      .poll(() => seller.page.getByTestId('asks').getByTestId('own-level').getAttribute('title'), { timeout: 5_000 })
+      .toBe('Suas ordens neste preço: 10');
+    expect(await buyer.page.getByTestId('own-level').count()).toBe(0);
 
     // The buyer crosses it by clicking the price in the book.
     await buyer.page.getByTestId('asks').getByRole('button', { name: /40,00/ }).click();

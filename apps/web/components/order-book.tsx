@@ -1,30 +1,52 @@
 'use client';
-import type { BookLadder, Level } from '../lib/book';
+import { ownLevelKey, type BookLadder, type Level, type OwnLevels } from '../lib/book';
 import { formatPrice, formatQuantity } from '../lib/format';
 
-/** The L2 book with depth bars; clicking a level puts its price in the order ticket. */
-export function OrderBook({ ladder, onPick }: { ladder: BookLadder; onPick: (price: string) => void }) {
-  const row = (level: Level, side: 'buy' | 'sell') => (
-    <li key={`${side}-${level.cents}`}>
-      <button
-        type="button"
-        onClick={() => onPick(level.price)}
-        className="num relative grid w-full grid-cols-3 px-2 py-0.5 text-right text-xs hover:bg-gray-800 focus-visible:outline-1 focus-visible:outline-sky-400"
-        aria-label={`${side === 'buy' ? 'compra' : 'venda'} ${formatQuantity(level.quantity)} a ${formatPrice(level.price)}`}
-      >
-        <span
-          aria-hidden
-          className={`absolute inset-y-0 right-0 ${side === 'buy' ? 'bg-buy/15' : 'bg-sell/15'}`}
-          style={{ width: `${(level.quantity / ladder.maxQuantity) * 100}%` }}
-        />
-        <span className={`relative text-left ${side === 'buy' ? 'text-buy' : 'text-sell'}`}>
-          {formatPrice(level.price)}
-        </span>
-        <span className="relative">{formatQuantity(level.quantity)}</span>
-        <span className="relative text-gray-500">{level.orderCount}</span>
-      </button>
-    </li>
-  );
+interface OrderBookProps {
+  readonly ladder: BookLadder;
+  /** The trader's own resting orders, marked on their levels. */
+  readonly own: OwnLevels;
+  readonly onPick: (price: string) => void;
+}
+
+/** The L2 book with depth bars and the trader's own orders marked; clicking a level puts its price in the ticket. */
+export function OrderBook({ ladder, own, onPick }: OrderBookProps) {
+  const row = (level: Level, side: 'buy' | 'sell') => {
+    const mine = own.get(ownLevelKey(side, level.cents));
+    return (
+      <li key={`${side}-${level.cents}`}>
+        <button
+          type="button"
+          onClick={() => onPick(level.price)}
+          className="num relative grid w-full grid-cols-3 px-2 py-0.5 text-right text-xs hover:bg-gray-800 focus-visible:outline-1 focus-visible:outline-sky-400"
+          aria-label={
+            `${side === 'buy' ? 'compra' : 'venda'} ${formatQuantity(level.quantity)} a ${formatPrice(level.price)}` +
+            (mine === undefined ? '' : `, suas ${formatQuantity(mine)}`)
+          }
+        >
+          <span
+            aria-hidden
+            className={`absolute inset-y-0 right-0 ${side === 'buy' ? 'bg-buy/15' : 'bg-sell/15'}`}
+            style={{ width: `${(level.quantity / ladder.maxQuantity) * 100}%` }}
+          />
+          <span className={`relative text-left ${side === 'buy' ? 'text-buy' : 'text-sell'}`}>
+            {mine !== undefined && (
+              <span
+                data-testid="own-level"
+                title={`Suas ordens neste preço: ${formatQuantity(mine)}`}
+                className="absolute -left-1.5 text-[8px] leading-4 text-amber-300"
+              >
+                ●
+              </span>
+            )}
+            {formatPrice(level.price)}
+          </span>
+          <span className="relative">{formatQuantity(level.quantity)}</span>
+          <span className="relative text-gray-500">{level.orderCount}</span>
+        </button>
+      </li>
+    );
+  };
   return (
     <section className="rounded border border-edge bg-panel" aria-label="Livro de ofertas" data-testid="order-book">
       <h2 className="border-b border-edge px-2 py-1.5 text-xs font-semibold uppercase tracking-wide text-gray-400">

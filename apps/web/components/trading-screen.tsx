@@ -4,13 +4,14 @@ import type {
   FeeSchedule,
   InstrumentView,
   LevelDeltaView,
+  OrderView,
   TickerView,
   TradeView,
   WalletView,
 } from '@bolsa/contracts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../lib/api';
-import { applyLevelDeltas, bookFromSnapshot, EMPTY_BOOK, ladder, type BookState } from '../lib/book';
+import { applyLevelDeltas, bookFromSnapshot, EMPTY_BOOK, ladder, ownLevels, type BookState } from '../lib/book';
 import { addStreamEvents, type Notice } from '../lib/notices';
 import { markPrices } from '../lib/portfolio';
 import { centsOf } from '../lib/format';
@@ -44,6 +45,8 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   const [trades, setTrades] = useState<TradeView[]>([]);
   const [wallet, setWallet] = useState<WalletView | null>(null);
   const [ordersVersion, setOrdersVersion] = useState(0);
+  /** The trader's open orders (the latest 200), to mark their levels in the book. */
+  const [openOrders, setOpenOrders] = useState<readonly OrderView[]>([]);
   const [notices, setNotices] = useState<readonly Notice[]>([]);
   const [picked, setPicked] = useState<{ price: string; at: number } | null>(null);
   // Bumped when the market stream could not replay what this page missed: the book and trades load again.
@@ -55,6 +58,18 @@ export function TradingScreen({ symbol }: { symbol: string }) {
     void api<InstrumentView[]>('GET', '/api/instruments').then(setInstruments);
     void api<FeeSchedule>('GET', '/api/fees').then(setFees);
   }, []);
+
+  const accountId = account?.accountId ?? null;
+  useEffect(() => {
+    if (accountId === null) return;
+    let current = true;
+    api<OrderView[]>('GET', '/api/orders?status=open')
+      .then((orders) => current && setOpenOrders(orders))
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, [accountId, ordersVersion]);
 
   useEffect(() => {
     early.current = [];
@@ -106,6 +121,7 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   );
 
   const view = useMemo(() => ladder(book, DEPTH), [book]);
+  const own = useMemo(() => ownLevels(openOrders, symbol), [openOrders, symbol]);
   const instrumentView = instruments.find((i) => i.symbol === symbol);
   const instrument = useMemo(
     () => (instrumentView === undefined ? null : instrumentOf(instrumentView)),
@@ -134,7 +150,7 @@ export function TradingScreen({ symbol }: { symbol: string }) {
       <div className="grid grid-cols-1 gap-3 lg:grid-cols-[260px_minmax(0,1fr)_360px]">
         <div className={COLUMN}>
           <div className="order-5 lg:order-none">
-            <OrderBook ladder={view} onPick={(price) => setPicked({ price, at: Date.now() })} />
+            <OrderBook ladder={view} own={own} onPick={(price) => setPicked({ price, at: Date.now() })} />
           </div>
           <div className="order-6 lg:order-none">
             <TimeAndSales trades={trades} />

@@ -1,6 +1,6 @@
-import type { LevelDeltaView } from '@bolsa/contracts';
+import type { LevelDeltaView, OrderView } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
-import { applyLevelDeltas, bookFromSnapshot, ladder } from './book';
+import { applyLevelDeltas, bookFromSnapshot, ladder, ownLevels } from './book';
 
 const snapshot = bookFromSnapshot({
   symbol: 'PETR4',
@@ -52,5 +52,53 @@ describe('the L2 book', () => {
     const emptyAsks = applyLevelDeltas(snapshot, [delta(11, 'sell', '35.10', '0')]);
     expect(ladder(emptyAsks, 10).spread).toBeNull();
     expect(ladder(snapshot, 1).bids).toHaveLength(1);
+  });
+});
+
+describe('ownLevels', () => {
+  const order = (fields: Partial<OrderView>): OrderView => ({
+    orderId: '01930000-0000-7000-8000-000000000000',
+    accountId: '01930000-0000-7000-8000-000000000001',
+    clientOrderId: null,
+    symbol: 'PETR4',
+    side: 'sell',
+    type: 'limit',
+    timeInForce: 'GTC',
+    price: '35.10',
+    stopPrice: null,
+    trailingOffset: null,
+    protectionPrice: null,
+    quantity: '10',
+    filledQuantity: '0',
+    filledValue: '0.00',
+    averagePrice: null,
+    status: 'open',
+    statusReason: null,
+    amendPending: false,
+    triggeredAt: null,
+    createdAt: '2026-12-03T13:00:00.000Z',
+    updatedAt: '2026-12-03T13:00:00.000Z',
+    ...fields,
+  });
+
+  it('sums what is unfilled of the orders resting at each price, and leaves out what is not in the book', () => {
+    const levels = ownLevels(
+      [
+        order({}),
+        order({ quantity: '5', filledQuantity: '2', status: 'partially_filled' }),
+        order({ side: 'buy', price: '35.00' }),
+        order({ status: 'pending', price: '35.20' }),
+        order({ symbol: 'VALE3', price: '35.30' }),
+        order({ type: 'stop_limit', stopPrice: '34.00', price: '35.40' }),
+        order({ type: 'stop_limit', stopPrice: '36.00', price: '35.50', triggeredAt: '2026-12-03T13:01:00.000Z' }),
+        order({ type: 'market', price: null, protectionPrice: '38.00' }),
+      ],
+      'PETR4',
+    );
+    expect([...levels]).toEqual([
+      ['sell:3510', 13],
+      ['buy:3500', 10],
+      ['sell:3550', 10],
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import type { BookView, LevelDeltaView } from '@bolsa/contracts';
+import type { BookView, LevelDeltaView, OrderView } from '@bolsa/contracts';
 import { centsOf } from './format';
 
 /** One price level as the screen shows it. */
@@ -67,4 +67,26 @@ export function ladder(state: BookState, depth: number): BookLadder {
   const maxQuantity = Math.max(1, ...bids.map((l) => l.quantity), ...asks.map((l) => l.quantity));
   const spread = bids[0] !== undefined && asks[0] !== undefined ? asks[0].cents - bids[0].cents : null;
   return { bids, asks, spread, maxQuantity };
+}
+
+/** Where the trader's own orders rest: `side:cents` → their unfilled quantity at that price. */
+export type OwnLevels = ReadonlyMap<string, number>;
+
+export const ownLevelKey = (side: 'buy' | 'sell', cents: number): string => `${side}:${cents}`;
+
+/**
+ * The trader's orders of `symbol` that rest in the book: open or partly filled, with a price, and not a stop still
+ * waiting to fire (it is not in the book until it does).
+ */
+export function ownLevels(orders: readonly OrderView[], symbol: string): OwnLevels {
+  const levels = new Map<string, number>();
+  for (const order of orders) {
+    const cents = centsOf(order.price);
+    const waitingStop = order.stopPrice !== null && order.triggeredAt === null;
+    const resting = order.status === 'open' || order.status === 'partially_filled';
+    if (order.symbol !== symbol || cents === null || waitingStop || !resting) continue;
+    const key = ownLevelKey(order.side, cents);
+    levels.set(key, (levels.get(key) ?? 0) + Number(order.quantity) - Number(order.filledQuantity));
+  }
+  return levels;
 }
