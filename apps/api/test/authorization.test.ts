@@ -62,6 +62,8 @@ const PROTECTED: Array<[Method, string, unknown?]> = [
   ['GET', '/api/admin/summary'],
   ['GET', '/api/admin/health'],
   ['GET', '/api/admin/reconciliation'],
+  ['GET', `/api/admin/orders/${ANY_UUID}`],
+  ['GET', `/api/admin/orders/${ANY_UUID}/timeline`],
 ];
 const STREAMS = ['/api/stream/orders', '/api/stream/me', '/api/stream/trades'];
 

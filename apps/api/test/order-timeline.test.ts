@@ -1,7 +1,7 @@
-import { MyTradeView, OrderTimelineEntry, OrderView, pageOf } from '@bolsa/contracts';
+import { AdminOrderView, MyTradeView, OrderTimelineEntry, OrderView, pageOf } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
 import { apiWithEngine } from './engine-in-test.js';
-import { newTrader, until } from './support.js';
+import { newAdmin, newTrader, until } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -184,6 +184,35 @@ describe('GET /api/orders/:id/timeline', () => {
       });
       expect(response.status, query).toBe(400);
       expect(response.body, query).toMatchObject({ code: 'validation_failed' });
+    }
+  });
+
+  it('shows an administrator any account’s order, whose it is and its history, and no trader', async () => {
+    const admin = await newAdmin(testApi());
+    const owner = await newTrader(testApi(), 'timeline-support');
+    const placed = await place(owner, { symbol: 'ITUB4', side: 'buy', type: 'limit', price: '30.00', quantity: '2' });
+    await until(async () => (await order(owner, placed.orderId)).status === 'open');
+    const seen = await testApi().request('GET', `/api/admin/orders/${placed.orderId}`, { token: admin.apiKey });
+    expect(seen.status).toBe(200);
+    expect(AdminOrderView.parse(seen.body)).toEqual({
+      order: await order(owner, placed.orderId),
+      account: { accountId: owner.accountId, name: 'timeline-support', email: owner.email },
+    });
+    const history = await testApi().request('GET', `/api/admin/orders/${placed.orderId}/timeline`, {
+      token: admin.apiKey,
+    });
+    expect(TimelinePage.parse(history.body)).toEqual(await timeline(owner, placed.orderId));
+    expect(
+      (await testApi().request('GET', `/api/admin/orders/${placed.orderId}`, { token: owner.apiKey })).status,
+    ).toBe(403);
+    expect(
+      (await testApi().request('GET', `/api/admin/orders/${placed.orderId}/timeline`, { token: owner.apiKey })).status,
+    ).toBe(403);
+    for (const id of ['01930000-0000-7000-8000-000000000000', 'not-an-id']) {
+      expect((await testApi().request('GET', `/api/admin/orders/${id}`, { token: admin.apiKey })).status).toBe(404);
+      expect((await testApi().request('GET', `/api/admin/orders/${id}/timeline`, { token: admin.apiKey })).status).toBe(
+        404,
+      );
     }
   });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiKeyId, InstrumentSymbol } from './ids.js';
 import { Side } from './orders.js';
-import { TradeView } from './http.js';
+import { OrderView, TradeView } from './http.js';
 
 /** Who an account is: traders trade, admins also watch the whole exchange; the exchange account collects fees. */
 export const Role = z.enum(['trader', 'admin', 'exchange']);
@@ -224,3 +224,10 @@ export const ReconciliationView = z.object({
   ),
 });
 export type ReconciliationView = z.infer<typeof ReconciliationView>;
+
+/** `GET /api/admin/orders/:id`: any account's order, with whose it is (for support). */
+export const AdminOrderView = z.object({
+  order: OrderView,
+  account: z.object({ accountId: z.uuid(), name: z.string(), email: z.string().nullable() }),
+});
+export type AdminOrderView = z.infer<typeof AdminOrderView>;

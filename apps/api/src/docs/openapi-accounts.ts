@@ -16,6 +16,7 @@ import {
   MonthlyTradesView,
   PlatformHealth,
   ReconciliationView,
+  AdminOrderView,
   MyTradeView,
   OrderView,
   pageOf,
@@ -48,6 +49,7 @@ export const ACCOUNT_SCHEMAS = {
   FeeSchedule,
   PlatformHealth,
   ReconciliationView,
+  AdminOrderView,
   ClosedDayView,
   TradingStatusView,
 };
@@ -243,6 +245,22 @@ export function accountPaths(): Record<string, object> {
           'Reads every row: run it when needed, not on a poll.',
         security: bearer,
         responses: { ...ok('ReconciliationView'), ...errors(401, 403) },
+      },
+    },
+    '/api/admin/orders/{id}': {
+      get: {
+        summary: 'Any account’s order, with whose it is (admins, for support)',
+        security: bearer,
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: { ...ok('AdminOrderView'), ...errors(401, 403, 404) },
+      },
+    },
+    '/api/admin/orders/{id}/timeline': {
+      get: {
+        summary: 'Any account’s order’s history, as GET /api/orders/{id}/timeline gives its owner (admins)',
+        security: bearer,
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, ...paging],
+        responses: { ...ok('OrderTimelinePage'), ...errors(400, 401, 403, 404) },
       },
     },
     '/api/admin/end-of-day': {

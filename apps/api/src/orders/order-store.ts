@@ -391,6 +391,18 @@ export class OrderStore {
     return rows[0] ?? null;
   }
 
+  /** Any account's order with its owner's name and email (an administrator's look), or null. */
+  async findWithOwner(
+    orderId: string,
+  ): Promise<(OrderRow & { owner_name: string; owner_email: string | null }) | null> {
+    const { rows } = await this.sql.query<OrderRow & { owner_name: string; owner_email: string | null }>(
+      `SELECT o.*, a.name AS owner_name, a.email AS owner_email
+         FROM orders o JOIN accounts a ON a.id = o.account_id WHERE o.id = $1`,
+      [orderId],
+    );
+    return rows[0] ?? null;
+  }
+
   /** The account's order placed under this Idempotency-Key, with the hash of the body it came with, or null. */
   async findByIdempotencyKey(
     accountId: string,

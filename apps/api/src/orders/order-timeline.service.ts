@@ -15,8 +15,9 @@ export interface TimelinePage {
 export class OrderTimelineService {
   constructor(@Inject(OrderTimelineStore) private readonly store: OrderTimelineStore) {}
 
+  /** `accountId` null: any account's order (for administrators). */
   async page(
-    accountId: string,
+    accountId: string | null,
     orderId: string,
     cursor: string | undefined,
     limitText: string | undefined,

@@ -16,11 +16,11 @@ export interface TimelineOrder {
 export class OrderTimelineStore {
   constructor(@Inject(SqlPool) private readonly sql: SqlPool) {}
 
-  /** The account's order, or null (anything but a UUID names none). */
-  async order(accountId: string, orderId: string): Promise<TimelineOrder | null> {
+  /** The account's order (any account's with null: an administrator's look), or null; only a UUID names one. */
+  async order(accountId: string | null, orderId: string): Promise<TimelineOrder | null> {
     if (!OrderId.safeParse(orderId).success) return null;
     const { rows } = await this.sql.query<TimelineOrder>(
-      'SELECT symbol, created_at, last_sequence FROM orders WHERE id = $1 AND account_id = $2',
+      'SELECT symbol, created_at, last_sequence FROM orders WHERE id = $1 AND ($2::uuid IS NULL OR account_id = $2)',
       [orderId, accountId],
     );
     return rows[0] ?? null;
