@@ -250,6 +250,17 @@ describe('the home broker and the admin panel in a browser', () => {
         step('Aceita pela bolsa: 3 a R\\$\u00a045,00'),
         step('Cancelada \\(a pedido\\): 3 não executadas'),
       ]);
+    // The trader reads the order's number there; an admin looks it up with it (support), seeing whose it is.
+    const cancelledId = (await seller.page.getByTestId('order-id').textContent())!;
+    await admin.page.getByLabel('Número da ordem').fill(cancelledId);
+    await admin.page.getByRole('button', { name: 'Consultar' }).click();
+    await expect
+      .poll(() => admin.page.getByTestId('admin-order-terms').textContent(), { timeout: 5_000 })
+      .toBe('PETR4 venda 3 a 45,00, executada 0: cancelada (a pedido)');
+    expect(await admin.page.getByTestId('admin-order-owner').textContent()).toBe(`de Vendedora (${sellerEmail})`);
+    expect(await admin.page.getByTestId('admin-order').getByTestId('order-step').last().textContent()).toMatch(
+      / Cancelada \(a pedido\): 3 não executadas$/,
+    );
 
     // A trailing stop ("stop móvel"): its trigger and its limit follow the trades up, on the open orders.
     await seller.page.getByRole('tab', { name: 'Ordens abertas' }).click();

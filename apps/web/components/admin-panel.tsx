@@ -7,6 +7,7 @@ import { foldStats, tradesPerSecond, type InstrumentStats } from '../lib/trade-s
 import { addTrades } from '../lib/trades';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { ConnectionDot } from './connection-dot';
+import { AdminOrderLookup } from './admin-order-lookup';
 import { EndOfDayButton } from './end-of-day-button';
 import { ReconciliationPanel } from './reconciliation-panel';
 import { useRequiredAccount } from './session';
@@ -194,6 +195,7 @@ export function AdminPanel() {
           </section>
           {isAdmin && <TradingControls />}
           <ReconciliationPanel />
+          <AdminOrderLookup />
         </div>
       </div>
     </div>

@@ -3,10 +3,10 @@ import type { MyTradeView, OrderTimelineEntry, OrderView } from '@bolsa/contract
 import { useEffect, useState } from 'react';
 import { api } from '../lib/api';
 import { summarizeFills } from '../lib/fills';
-import { formatBRL, formatDateTime, formatQuantity, formatTime } from '../lib/format';
-import { timelineText } from '../lib/order-timeline';
+import { formatBRL, formatQuantity } from '../lib/format';
 import { everyPage, type Page } from '../lib/pages';
 import { LoadMore } from './load-more';
+import { OrderTimelineList } from './order-timeline-list';
 
 /** A page of the order's fills (the API's largest), newest first, from `cursor` on. */
 function fillsPath(orderId: string, cursor: string | null): string {
@@ -79,11 +79,15 @@ export function OrderDetails({ order, columns, version }: { order: OrderView; co
   };
 
   const summary = fills === null || fills.length === 0 ? null : summarizeFills(fills);
-  // A step on another day than the order was placed says its date too.
-  const placedOn = new Date(order.createdAt).toDateString();
   return (
     <tr data-testid="order-details">
       <td colSpan={columns} className="bg-gray-950/60 px-3 py-1.5">
+        <p className="text-[10px] text-gray-500">
+          Ordem{' '}
+          <span className="select-all font-mono" data-testid="order-id">
+            {orderId}
+          </span>
+        </p>
         {failed && <p className="text-rose-400">Não foi possível carregar os detalhes da ordem.</p>}
         {summary !== null && (
           <p className="text-gray-300" data-testid="order-fills-summary">
@@ -92,18 +96,7 @@ export function OrderDetails({ order, columns, version }: { order: OrderView; co
             {formatBRL(summary.fees)}
           </p>
         )}
-        {timeline !== null && (
-          <ol className="mt-0.5 text-gray-400" aria-label="Histórico da ordem">
-            {timeline.items.map((entry) => (
-              <li key={`${entry.sequence}-${entry.kind}`} data-testid="order-step">
-                <span className="tabular-nums text-gray-500">
-                  {new Date(entry.at).toDateString() === placedOn ? formatTime(entry.at) : formatDateTime(entry.at)}
-                </span>{' '}
-                {timelineText(entry)}
-              </li>
-            ))}
-          </ol>
-        )}
+        {timeline !== null && <OrderTimelineList steps={timeline.items} placedAt={order.createdAt} />}
         {nextCursor !== null && <LoadMore loading={loadingMore} onLoad={loadMore} />}
       </td>
     </tr>
