@@ -75,6 +75,9 @@ function bodyHash(body: unknown): string {
 
 @Injectable()
 export class OrdersService {
+  /** Each account's new orders and amends this second (null: ORDER_ENTRY_PER_SECOND is 0, no limit). */
+  private readonly entryLimit: WindowLimiter | null;
+
   constructor(
     @Inject(HistoryStore) private readonly history: HistoryStore,
     @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
@@ -89,8 +92,6 @@ export class OrdersService {
     const perSecond = config.orderEntryPerSecond;
     this.entryLimit = perSecond === 0 ? null : new WindowLimiter(perSecond, 1000);
   }
-
-  private readonly entryLimit: WindowLimiter | null;
 
   /** Counts a new order or an amend against the account's ORDER_ENTRY_PER_SECOND; past it, 429 until the second ends. */
   private throttle(accountId: string): void {
