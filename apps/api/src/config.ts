@@ -20,6 +20,11 @@ const Environment = z.object({
    */
   ORDER_RESEND_AFTER_MS: z.coerce.number().int().min(0).default(10_000),
   /**
+   * The process that stores engine events also reconciles the books this often (the checks of GET
+   * /api/admin/reconciliation, exported as api_books_faults); 0: never. They read every row.
+   */
+  RECONCILE_EVERY_MS: z.coerce.number().int().min(0).default(3_600_000),
+  /**
    * How long a request waits for Kafka to take its command. Past it a new order is answered 202 pending all the
    * same (it is recorded; the send goes on, and the re-sender takes over if it fails), a cancel or amend 503.
    */
@@ -98,6 +103,8 @@ export interface ApiConfig {
   readonly eventsGroupId: string;
   /** 0 when this process does not re-send pending orders. */
   readonly orderResendAfterMs: number;
+  /** 0: this process does not reconcile on its own. */
+  readonly reconcileEveryMs: number;
   readonly commandSendWaitMs: number;
   readonly instruments: readonly Instrument[];
   readonly logLevel: string;
@@ -141,6 +148,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
     consumeEvents: env.EVENTS_CONSUMER === 'on',
     eventsGroupId: env.EVENTS_GROUP_ID,
     orderResendAfterMs: env.EVENTS_CONSUMER === 'on' ? env.ORDER_RESEND_AFTER_MS : 0,
+    reconcileEveryMs: env.EVENTS_CONSUMER === 'on' ? env.RECONCILE_EVERY_MS : 0,
     commandSendWaitMs: env.COMMAND_SEND_WAIT_MS,
     instruments:
       env.INSTRUMENTS_FILE === undefined

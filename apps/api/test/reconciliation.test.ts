@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RECONCILIATION_CHECKS } from '../src/admin/reconciliation.js';
 import { SqlPool } from '../src/database/sql-pool.js';
 import { apiWithEngine } from './engine-in-test.js';
-import { newAdmin, newTrader, until } from './support.js';
+import { newAdmin, newTrader, startTestApi, type TestApi, until } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -21,6 +21,10 @@ async function reconciliation(token: string): Promise<ReconciliationView> {
   const response = await testApi().request('GET', '/api/admin/reconciliation', { token });
   expect(response.status, JSON.stringify(response.body)).toBe(200);
   return ReconciliationView.parse(response.body);
+}
+
+async function metrics(api: TestApi): Promise<string> {
+  return (await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' })).body;
 }
 
 const failing = (view: ReconciliationView) => view.checks.filter((check) => !check.ok).map((check) => check.name);
@@ -51,6 +55,9 @@ describe('GET /api/admin/reconciliation', () => {
     const broken = await reconciliation(admin.apiKey);
     expect(broken.ok).toBe(false);
     expect(failing(broken)).toEqual(['assets_conserved', 'balances_match_ledger']);
+    // The run is exported too, for the alert BooksDoNotReconcile.
+    expect(await metrics(testApi())).toMatch(/^api_books_faults\{check="balances_match_ledger"\} 1$/m);
+    expect(await metrics(testApi())).toMatch(/^api_books_faults\{check="trades_settled"\} 0$/m);
     const ledger = broken.checks.find((check) => check.name === 'balances_match_ledger')!;
     expect(ledger.faults).toBe(1);
     expect(ledger.examples).toEqual([expect.objectContaining({ account_id: buyer.accountId, asset: 'BRL' })]);
@@ -75,5 +82,32 @@ describe('GET /api/admin/reconciliation', () => {
     const trader = await newTrader(testApi(), 'reconcile-trader');
     const response = await testApi().request('GET', '/api/admin/reconciliation', { token: trader.apiKey });
     expect(response.status).toBe(403);
+  });
+});
+
+describe('RECONCILE_EVERY_MS', () => {
+  it('has the process that stores engine events reconcile on its own, and export what it found', async () => {
+    const api = await startTestApi({ RECONCILE_EVERY_MS: '200' });
+    try {
+      const trader = await newTrader(api, 'reconcile-periodic');
+      const exported = (check: string, faults: number) =>
+        until(async () =>
+          new RegExp(`^api_books_faults\\{check="${check}"\\} ${faults}$`, 'm').test(await metrics(api)),
+        );
+      await exported('balances_match_ledger', 0);
+      const sql = api.app.get(SqlPool);
+      const nudge = (cents: number) =>
+        sql.query(`UPDATE balances SET available = available + $2 WHERE account_id = $1 AND asset = 'BRL'`, [
+          trader.accountId,
+          cents,
+        ]);
+      await nudge(1);
+      await exported('balances_match_ledger', 1);
+      await nudge(-1);
+      await exported('balances_match_ledger', 0);
+      expect(await metrics(api)).toMatch(/^api_books_reconciled_timestamp_seconds \d+/m);
+    } finally {
+      await api.stop();
+    }
   });
 });

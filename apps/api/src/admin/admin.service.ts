@@ -9,7 +9,7 @@ import {
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { CASH, EXCHANGE_ACCOUNT_ID } from '../wallets/ledger.js';
-import { reconcile, RECONCILIATION_BEGIN } from './reconciliation.js';
+import { BooksReconciler } from './books-reconciler.js';
 
 /** Exchange-wide figures for administrators, from totals the ingestion keeps and small tables. */
 @Injectable()
@@ -17,11 +17,12 @@ export class AdminService {
   constructor(
     @Inject(SqlPool) private readonly sql: SqlPool,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(BooksReconciler) private readonly books: BooksReconciler,
   ) {}
 
   /** The books checked against their rules, all in one snapshot. */
   reconciliation(): Promise<ReconciliationView> {
-    return this.sql.transaction((tx) => reconcile(tx), RECONCILIATION_BEGIN);
+    return this.books.run();
   }
 
   /** Each part answers within a second or is reported down. */

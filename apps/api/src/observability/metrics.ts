@@ -33,6 +33,17 @@ export class ApiMetrics {
     help: 'Pending orders sent to the engine again (their first send may never have happened)',
     registers: [this.registry],
   });
+  readonly booksFaults = new Gauge({
+    name: 'api_books_faults',
+    help: 'Rows breaking each rule of the books at the last reconciliation (0: the rule holds)',
+    labelNames: ['check'] as const,
+    registers: [this.registry],
+  });
+  readonly booksReconciledAt = new Gauge({
+    name: 'api_books_reconciled_timestamp_seconds',
+    help: 'When the books were last reconciled (Unix time)',
+    registers: [this.registry],
+  });
   readonly amendsWithdrawn = new Counter({
     name: 'api_amends_withdrawn_total',
     help: 'Withdrawals sent for amends whose answer was overdue (the amend may or may not have reached the engine)',
