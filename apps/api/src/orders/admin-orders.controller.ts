@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import { OrderId, type AdminOrderView } from '@bolsa/contracts';
+import type { AdminOrderView } from '@bolsa/contracts';
 import { AdminGuard, AuthGuard } from '../auth/auth.guard.js';
 import { ApiError } from '../errors/api-error.js';
 import { OrderStore } from './order-store.js';
@@ -17,7 +17,7 @@ export class AdminOrdersController {
 
   @Get(':id')
   async order(@Param('id') id: string): Promise<AdminOrderView> {
-    const found = OrderId.safeParse(id).success ? await this.store.findWithOwner(id) : null;
+    const found = await this.store.findWithOwner(id);
     if (found === null) throw new ApiError('not_found', 'no such order');
     return {
       order: rowToOrderView(found),

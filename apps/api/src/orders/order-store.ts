@@ -3,6 +3,7 @@ import {
   formatCents,
   formatQuantity,
   MARKET_PROTECTION_BPS,
+  OrderId,
   type OrderFields,
   type OrderStatus,
   type Side,
@@ -174,6 +175,7 @@ export function pendingRow(order: NewOrder, createdAt: Date): OrderRow {
     status_reason: null,
     amends_sent: 0,
     amends_answered: 0,
+    last_sequence: 0,
     triggered_at: null,
     created_at: createdAt,
     updated_at: createdAt,
@@ -384,6 +386,8 @@ export class OrderStore {
    * Prisma's findUnique cost ~0.7 ms of CPU per request here, and every cancel and amend starts with this read.
    */
   async find(accountId: string, orderId: string): Promise<OrderRow | null> {
+    // Anything but a UUID cannot name an order, and PostgreSQL would refuse to compare it with one.
+    if (!OrderId.safeParse(orderId).success) return null;
     const { rows } = await this.sql.query<OrderRow>('SELECT * FROM orders WHERE id = $1 AND account_id = $2', [
       orderId,
       accountId,
@@ -395,6 +399,7 @@ export class OrderStore {
   async findWithOwner(
     orderId: string,
   ): Promise<(OrderRow & { owner_name: string; owner_email: string | null }) | null> {
+    if (!OrderId.safeParse(orderId).success) return null;
     const { rows } = await this.sql.query<OrderRow & { owner_name: string; owner_email: string | null }>(
       `SELECT o.*, a.name AS owner_name, a.email AS owner_email
          FROM orders o JOIN accounts a ON a.id = o.account_id WHERE o.id = $1`,

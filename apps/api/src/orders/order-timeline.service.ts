@@ -3,6 +3,7 @@ import type { OrderTimelineEntry } from '@bolsa/contracts';
 import { ApiError } from '../errors/api-error.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../errors/query-params.js';
 import { eventStep, fillStep, timelinePage } from './order-timeline.js';
+import { OrderStore } from './order-store.js';
 import { OrderTimelineStore } from './order-timeline.store.js';
 
 export interface TimelinePage {
@@ -13,7 +14,10 @@ export interface TimelinePage {
 /** `GET /api/orders/:id/timeline`: an order's life, step by step, oldest first, a page at a time. */
 @Injectable()
 export class OrderTimelineService {
-  constructor(@Inject(OrderTimelineStore) private readonly store: OrderTimelineStore) {}
+  constructor(
+    @Inject(OrderTimelineStore) private readonly store: OrderTimelineStore,
+    @Inject(OrderStore) private readonly orders: OrderStore,
+  ) {}
 
   /** `accountId` null: any account's order (for administrators). */
   async page(
@@ -24,7 +28,8 @@ export class OrderTimelineService {
   ): Promise<TimelinePage> {
     const limit = pageLimit(limitText);
     const position = decodeCursor(cursor, ['integer']);
-    const order = await this.store.order(accountId, orderId);
+    const order =
+      accountId === null ? await this.orders.findWithOwner(orderId) : await this.orders.find(accountId, orderId);
     if (order === null) throw new ApiError('not_found', 'no such order');
     const after = position === undefined ? 0 : Number(position[0]);
     // The query leaves out the events eventStep has no step for, so each source below holds every row it read.

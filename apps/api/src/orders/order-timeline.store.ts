@@ -1,30 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EngineEvent, OrderId } from '@bolsa/contracts';
+import { EngineEvent } from '@bolsa/contracts';
 import { SqlPool } from '../database/sql-pool.js';
 import type { FillRow } from './order-timeline.js';
-
-/** Where an order's timeline is read from: its symbol, and how far its events have got. */
-export interface TimelineOrder {
-  symbol: string;
-  created_at: Date;
-  /** The sequence of the last engine event applied to the order: none of its fills comes after it. */
-  last_sequence: number;
-}
 
 /** The stored side of an order's timeline: its own engine events and its fills, each in sequence order. */
 @Injectable()
 export class OrderTimelineStore {
   constructor(@Inject(SqlPool) private readonly sql: SqlPool) {}
-
-  /** The account's order (any account's with null: an administrator's look), or null; only a UUID names one. */
-  async order(accountId: string | null, orderId: string): Promise<TimelineOrder | null> {
-    if (!OrderId.safeParse(orderId).success) return null;
-    const { rows } = await this.sql.query<TimelineOrder>(
-      'SELECT symbol, created_at, last_sequence FROM orders WHERE id = $1 AND ($2::uuid IS NULL OR account_id = $2)',
-      [orderId, accountId],
-    );
-    return rows[0] ?? null;
-  }
 
   /** The order's events after `after`, but for its partial fills' updates (its fills say more). */
   async events(orderId: string, after: number, limit: number): Promise<EngineEvent[]> {

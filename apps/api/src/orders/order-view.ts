@@ -90,6 +90,8 @@ export interface OrderRow {
   status_reason: string | null;
   amends_sent: number;
   amends_answered: number;
+  /** Sequence of the last engine event applied to the order (none of its fills comes after it). */
+  last_sequence: number;
   triggered_at: Date | null;
   created_at: Date;
   updated_at: Date;

@@ -46,6 +46,7 @@ class MemoryOrders {
       status_reason: null,
       amends_sent: 0,
       amends_answered: 0,
+      last_sequence: 0,
       triggered_at: null,
       created_at: now,
       updated_at: now,

@@ -3,7 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { v7 as timeOrderedUuid } from 'uuid';
 import {
   AmendOrderRequest,
-  OrderId,
   parsePrice,
   parseQuantity,
   orderProtection,
@@ -372,8 +371,7 @@ export class OrdersService {
 
   /** The caller's own order; anyone else's is indistinguishable from one that does not exist. */
   private async owned(caller: Pick<Caller, 'accountId'>, orderId: string): Promise<OrderRow> {
-    // Anything but a UUID cannot name an order, and PostgreSQL would refuse to compare it with one.
-    const order = OrderId.safeParse(orderId).success ? await this.store.find(caller.accountId, orderId) : null;
+    const order = await this.store.find(caller.accountId, orderId);
     if (order === null) throw new ApiError('not_found', 'no such order');
     return order;
   }
