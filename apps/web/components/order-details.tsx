@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../lib/api';
 import { summarizeFills } from '../lib/fills';
 import { formatBRL, formatQuantity } from '../lib/format';
-import { everyPage, type Page } from '../lib/pages';
+import { everyPage, pagesUpTo, type Page } from '../lib/pages';
 import { LoadMore } from './load-more';
 import { OrderTimelineList } from './order-timeline-list';
 
@@ -21,18 +21,6 @@ function timelinePath(orderId: string, cursor: string | null): string {
   const query = new URLSearchParams({ limit: String(TIMELINE_PAGE) });
   if (cursor !== null) query.set('cursor', cursor);
   return `/api/orders/${orderId}/timeline?${query.toString()}`;
-}
-
-/** The timeline from its start, page after page, until it holds `atLeast` steps or ends. */
-async function timelineFrom(orderId: string, atLeast: number): Promise<Page<OrderTimelineEntry>> {
-  const items: OrderTimelineEntry[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: Page<OrderTimelineEntry> = await api('GET', timelinePath(orderId, cursor));
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null && items.length < atLeast);
-  return { items, nextCursor: cursor };
 }
 
 /**
@@ -54,7 +42,7 @@ export function OrderDetails({ order, columns, version }: { order: OrderView; co
     let current = true;
     Promise.all([
       hasFills ? everyPage<MyTradeView>((cursor) => api('GET', fillsPath(orderId, cursor))) : Promise.resolve([]),
-      timelineFrom(orderId, Math.max(shown, 1)),
+      pagesUpTo<OrderTimelineEntry>((cursor) => api('GET', timelinePath(orderId, cursor)), Math.max(shown, 1)),
     ])
       .then(([all, steps]) => {
         if (!current) return;

@@ -67,19 +67,23 @@ export function OrderRow({
   onToggleDetails,
   version,
 }: OrderRowProps) {
+  // The order's time and its executed quantity both open its details under the row.
+  const detailsToggle = (title: string, tone: string, label: string) => (
+    <button
+      type="button"
+      aria-expanded={detailsShown}
+      title={title}
+      className={`${tone} underline decoration-dotted`}
+      onClick={onToggleDetails}
+    >
+      {label}
+    </button>
+  );
   return (
     <>
       <tr data-testid="order-row" data-order-id={order.orderId}>
         <td className={CELL}>
-          <button
-            type="button"
-            aria-expanded={detailsShown}
-            title="Ver o histórico da ordem"
-            className="tabular-nums underline decoration-gray-600 decoration-dotted"
-            onClick={onToggleDetails}
-          >
-            {formatTime(order.createdAt)}
-          </button>
+          {detailsToggle('Ver o histórico da ordem', 'tabular-nums decoration-gray-600', formatTime(order.createdAt))}
         </td>
         <td className={CELL}>{order.symbol}</td>
         <td className={`${CELL} ${order.side === 'buy' ? 'text-buy' : 'text-sell'}`}>
@@ -162,19 +166,13 @@ export function OrderRow({
           )}
         </td>
         <td className={CELL}>
-          {order.filledQuantity === '0' ? (
-            formatQuantity(order.filledQuantity)
-          ) : (
-            <button
-              type="button"
-              aria-expanded={detailsShown}
-              title="Ver as execuções: preço médio, total e taxas"
-              className="text-sky-300 underline decoration-dotted"
-              onClick={onToggleDetails}
-            >
-              {formatQuantity(order.filledQuantity)}
-            </button>
-          )}
+          {order.filledQuantity === '0'
+            ? formatQuantity(order.filledQuantity)
+            : detailsToggle(
+                'Ver as execuções: preço médio, total e taxas',
+                'text-sky-300',
+                formatQuantity(order.filledQuantity),
+              )}
         </td>
         <td className={CELL} data-testid="order-average" title="Preço médio das execuções">
           {order.averagePrice === null ? '—' : formatPrice(order.averagePrice)}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { everyPage, withNewest, type Page } from './pages';
+import { everyPage, pagesUpTo, withNewest, type Page } from './pages';
 
 const key = (item: string) => item;
 const page = (items: string[], nextCursor: string | null = 'next'): Page<string> => ({ items, nextCursor });
@@ -43,5 +43,23 @@ describe('everyPage', () => {
       ['e', 'd', 'c', 'b', 'a'],
       [null, 'after-d', 'after-b'],
     ]);
+  });
+});
+
+describe('pagesUpTo', () => {
+  const pages: Record<string, Page<string>> = {
+    first: page(['a', 'b'], 'after-b'),
+    'after-b': page(['c', 'd'], 'after-d'),
+    'after-d': page(['e'], null),
+  };
+  const fetchPage = async (cursor: string | null) => pages[cursor ?? 'first']!;
+
+  it('stops at the page that brings it to the number asked for, with the cursor to go on from', async () => {
+    expect(await pagesUpTo(fetchPage, 1)).toEqual(page(['a', 'b'], 'after-b'));
+    expect(await pagesUpTo(fetchPage, 3)).toEqual(page(['a', 'b', 'c', 'd'], 'after-d'));
+  });
+
+  it('ends with the list, its cursor null, when the list is shorter', async () => {
+    expect(await pagesUpTo(fetchPage, 10)).toEqual(page(['a', 'b', 'c', 'd', 'e'], null));
   });
 });

@@ -18,14 +18,25 @@ export function withNewest<T>(listed: Page<T>, newest: Page<T>, key: (item: T) =
   return { items: [...newest.items, ...listed.items.slice(at + 1)], nextCursor: listed.nextCursor };
 }
 
-/** Every item of a list, page after page from the first, in the list's order (for totals that need them all). */
-export async function everyPage<T>(fetchPage: (cursor: string | null) => Promise<Page<T>>): Promise<T[]> {
+/**
+ * A list's pages from the first, joined, until they hold `atLeast` items or the list ends; the cursor goes on from
+ * there (null: nothing more).
+ */
+export async function pagesUpTo<T>(
+  fetchPage: (cursor: string | null) => Promise<Page<T>>,
+  atLeast: number,
+): Promise<Page<T>> {
   const items: T[] = [];
   let cursor: string | null = null;
   do {
     const page: Page<T> = await fetchPage(cursor);
     items.push(...page.items);
     cursor = page.nextCursor;
-  } while (cursor !== null);
-  return items;
+  } while (cursor !== null && items.length < atLeast);
+  return { items, nextCursor: cursor };
+}
+
+/** Every item of a list, page after page from the first, in the list's order (for totals that need them all). */
+export async function everyPage<T>(fetchPage: (cursor: string | null) => Promise<Page<T>>): Promise<T[]> {
+  return [...(await pagesUpTo(fetchPage, Infinity)).items];
 }
