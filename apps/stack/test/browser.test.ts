@@ -56,6 +56,12 @@ async function signUp(page: Page, name: string): Promise<string> {
   return email;
 }
 
+/** Opens the details of the newest order in the history tab (a click on its time). */
+async function openNewestInHistory(page: Page): Promise<void> {
+  const time = /^\d\d:\d\d:\d\d$/;
+  await page.getByTestId('order-history').getByTestId('order-row').first().getByRole('button', { name: time }).click();
+}
+
 async function ticket(page: Page, side: 'Comprar' | 'Vender', price: string, quantity: string): Promise<void> {
   const form = page.getByTestId('order-ticket');
   await form.getByRole('button', { name: side, exact: true }).click();
@@ -237,12 +243,7 @@ describe('the home broker and the admin panel in a browser', () => {
         step('Execução: 10 a R\\$\u00a040,00 \\(passiva\\), taxa R\\$\u00a00,08'),
         step('Executada totalmente'),
       ]);
-    await seller.page
-      .getByTestId('order-history')
-      .getByTestId('order-row')
-      .first()
-      .getByRole('button', { name: /^\d\d:\d\d:\d\d$/ })
-      .click();
+    await openNewestInHistory(seller.page);
     await expect
       .poll(() => seller.page.getByTestId('order-step').allTextContents(), { timeout: 5_000 })
       .toEqual([
@@ -332,12 +333,7 @@ describe('the home broker and the admin panel in a browser', () => {
     await buyer.page.getByRole('tab', { name: 'Histórico' }).click();
     await expect.poll(() => buyer.page.getByTestId('order-history').textContent()).toMatch(/expirada/);
     // Its history, under it, says so too (and is what the screenshot shows).
-    await buyer.page
-      .getByTestId('order-history')
-      .getByTestId('order-row')
-      .first()
-      .getByRole('button', { name: /^\d\d:\d\d:\d\d$/ })
-      .click();
+    await openNewestInHistory(buyer.page);
     await expect
       .poll(() => buyer.page.getByTestId('order-step').last().textContent(), { timeout: 5_000 })
       .toMatch(/ Expirada no fim do pregão: 2 não executadas$/);
