@@ -44,12 +44,18 @@ export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
 export const LoginRequest = z.strictObject({ email: Email, password: z.string().min(1).max(200) });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
+/** While an administrator has suspended an account: since when and why (its owner is shown it too). */
+export const AccountSuspensionView = z.object({ since: z.iso.datetime(), reason: z.string() });
+export type AccountSuspensionView = z.infer<typeof AccountSuspensionView>;
+
 export const AccountView = z.object({
   accountId: z.uuid(),
   name: z.string(),
   email: z.string().nullable(),
   role: Role,
   createdAt: z.iso.datetime(),
+  /** Set while the account is suspended: no new orders, amends or withdrawals; cancels go on. */
+  suspension: AccountSuspensionView.nullable(),
 });
 export type AccountView = z.infer<typeof AccountView>;
 
@@ -231,3 +237,45 @@ export const AdminOrderView = z.object({
   account: z.object({ accountId: z.uuid(), name: z.string(), email: z.string().nullable() }),
 });
 export type AdminOrderView = z.infer<typeof AdminOrderView>;
+
+/** `POST /api/admin/accounts/:id/suspension`: why, in words its owner will read. */
+export const SuspendAccountRequest = z.strictObject({
+  reason: z
+    .string()
+    .trim()
+    .min(3, { error: 'must say why, in at least 3 characters' })
+    .max(500, { error: 'must be at most 500 characters' }),
+});
+export type SuspendAccountRequest = z.infer<typeof SuspendAccountRequest>;
+
+const AccountRef = z.object({ accountId: z.uuid(), name: z.string() });
+
+/** One suspension of an account, lifted or not: who suspended it, when and why, and who lifted it. */
+export const SuspensionRecord = z.object({
+  suspendedAt: z.iso.datetime(),
+  suspendedBy: AccountRef,
+  reason: z.string(),
+  liftedAt: z.iso.datetime().nullable(),
+  liftedBy: AccountRef.nullable(),
+});
+export type SuspensionRecord = z.infer<typeof SuspensionRecord>;
+
+/**
+ * `GET /api/admin/accounts/:id` (and the answer to suspending or reinstating it): the account, how many of its
+ * orders are live (pending, open or partially filled), its balances and its suspensions, newest first.
+ */
+export const AdminAccountView = z.object({
+  account: AccountView,
+  liveOrders: z.int().nonnegative(),
+  balances: z.array(z.object({ asset: z.string(), available: z.string(), held: z.string() })),
+  suspensions: z.array(SuspensionRecord),
+});
+export type AdminAccountView = z.infer<typeof AdminAccountView>;
+
+/** `POST /api/admin/accounts/:id/suspension`: the account suspended, and how many cancels were sent for its orders. */
+export const SuspendedAccountView = AdminAccountView.extend({ cancelsSent: z.int().nonnegative() });
+export type SuspendedAccountView = z.infer<typeof SuspendedAccountView>;
+
+/** `GET /api/admin/accounts`: accounts, newest first. */
+export const AdminAccountsPage = pageOf(AccountView);
+export type AdminAccountsPage = z.infer<typeof AdminAccountsPage>;

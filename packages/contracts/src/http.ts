@@ -28,6 +28,7 @@ export const ApiErrorCode = z.enum([
   'duplicate_client_order_id',
   'order_not_open',
   'trading_halted',
+  'account_suspended',
   'insufficient_funds',
   'insufficient_shares',
   'invalid_credentials',

@@ -7,6 +7,8 @@ export interface AccountRow {
   readonly role: Role;
   readonly password_hash: string | null;
   readonly created_at: Date;
+  readonly suspended_at: Date | null;
+  readonly suspension_reason: string | null;
 }
 
 export function toAccountView(row: AccountRow): AccountView {
@@ -16,5 +18,7 @@ export function toAccountView(row: AccountRow): AccountView {
     email: row.email,
     role: row.role,
     createdAt: row.created_at.toISOString(),
+    suspension:
+      row.suspended_at === null ? null : { since: row.suspended_at.toISOString(), reason: row.suspension_reason ?? '' },
   };
 }

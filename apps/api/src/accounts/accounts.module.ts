@@ -1,14 +1,17 @@
 import { Module } from '@nestjs/common';
+import { MessagingModule } from '../messaging/messaging.module.js';
 import { WalletsModule } from '../wallets/wallets.module.js';
+import { AccountSuspensions } from './account-suspensions.js';
+import { AdminAccountsController } from './admin-accounts.controller.js';
 import { AccountsController } from './accounts.controller.js';
 import { AccountsService } from './accounts.service.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { AuthController } from './auth.controller.js';
 
 @Module({
-  imports: [WalletsModule],
-  controllers: [AccountsController, AuthController],
-  providers: [AccountsService, ApiKeysService],
+  imports: [WalletsModule, MessagingModule],
+  controllers: [AccountsController, AuthController, AdminAccountsController],
+  providers: [AccountsService, ApiKeysService, AccountSuspensions],
   exports: [AccountsService],
 })
 export class AccountsModule {}

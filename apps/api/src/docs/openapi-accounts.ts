@@ -221,7 +221,9 @@ export function accountPaths(): Record<string, object> {
       },
     },
     '/api/me/deposits': transfer('Add demo cash'),
-    '/api/me/withdrawals': transfer('Take out cash (at most what is available)'),
+    '/api/me/withdrawals': transfer(
+      'Take out cash (at most what is available; 403 account_suspended while the account is suspended)',
+    ),
     '/api/stream/me': {
       get: {
         summary: "SSE: the caller's order and fill events, and their wallet when it changes",

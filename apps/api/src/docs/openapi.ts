@@ -13,6 +13,7 @@ import {
 } from '@bolsa/contracts';
 import { z } from 'zod';
 import { ACCOUNT_SCHEMAS, accountPaths } from './openapi-accounts.js';
+import { ADMIN_ACCOUNT_SCHEMAS, adminAccountPaths } from './openapi-admin-accounts.js';
 import { bearer, errors, json, ref, sse } from './openapi-helpers.js';
 
 type Schema = z.ZodType;
@@ -29,6 +30,7 @@ const SCHEMAS: Record<string, Schema> = {
   CandleView,
   TickerView,
   ...ACCOUNT_SCHEMAS,
+  ...ADMIN_ACCOUNT_SCHEMAS,
 };
 
 const symbol = { name: 'symbol', in: 'path', required: true, schema: { type: 'string', example: 'PETR4' } };
@@ -65,6 +67,7 @@ export function openApiDocument(): object {
     },
     paths: {
       ...accountPaths(),
+      ...adminAccountPaths(),
       '/api/orders': {
         post: {
           summary:
@@ -72,7 +75,7 @@ export function openApiDocument(): object {
             'status follows its events). Market and stop-market orders get a protectionPrice, 10% past the last ' +
             'trade (or the reference price) or past the stop price: they trade no further, and a buy holds cash at it. ' +
             'A clientOrderId names one open order of the account at a time (409 duplicate_client_order_id, with ' +
-            'the orderId that has it)',
+            'the orderId that has it); 403 account_suspended while the account is suspended',
           security: bearer,
           parameters: [
             { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 100 } },
@@ -124,13 +127,14 @@ export function openApiDocument(): object {
           summary: "Amend the price, the total quantity and/or a waiting stop order's stopPrice or trailingOffset",
           description:
             'What the new terms need beyond what the order holds is held at once (422 when it is not available); ' +
-            'what they no longer need comes back once the engine has answered every amend on its way.',
+            'what they no longer need comes back once the engine has answered every amend on its way. 403 ' +
+            'account_suspended while the account is suspended.',
           security: bearer,
           parameters: [orderId],
           requestBody: json(ref('AmendOrderRequest')),
           responses: {
             '202': { description: 'sent', ...json(ref('OrderView')) },
-            ...errors(400, 401, 404, 409, 422, 429, 503),
+            ...errors(400, 401, 403, 404, 409, 422, 429, 503),
           },
         },
       },

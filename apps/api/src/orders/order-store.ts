@@ -8,6 +8,7 @@ import {
   type OrderStatus,
   type Side,
 } from '@bolsa/contracts';
+import { accountSuspended, refuseIfSuspended, suspensionOf } from '../accounts/suspension-check.js';
 import { GroupCommit } from '../database/group-commit.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiMetrics } from '../observability/metrics.js';
@@ -67,7 +68,7 @@ function unpricedHoldReason(order: NewOrder): string {
 
 /** What `place_orders` did with one order. */
 interface Placement {
-  readonly outcome: 'placed' | 'insufficient' | 'duplicate' | 'halted';
+  readonly outcome: 'placed' | 'insufficient' | 'duplicate' | 'halted' | 'suspended';
   readonly createdAt: Date | null;
 }
 
@@ -203,6 +204,11 @@ export class OrderStore {
     if (placement.outcome === 'placed') return pendingRow(order, placement.createdAt!);
     if (placement.outcome === 'duplicate') throw new PlacementConflict();
     if (placement.outcome === 'halted') throw tradingHalted(order.symbol);
+    if (placement.outcome === 'suspended') {
+      // Lifted since place_orders saw it: the order was still refused, and can be sent again.
+      const lifted = { since: new Date(), reason: 'lifted a moment ago, send the order again' };
+      throw accountSuspended((await suspensionOf(this.sql, order.accountId)) ?? lifted);
+    }
     const available = await this.available(order.accountId, order.hold.asset);
     const { orderType, side } = order.fields;
     // A buy that names no price holds the most it could pay: a surprise unless said.
@@ -274,6 +280,7 @@ export class OrderStore {
       );
       const order = rows[0];
       if (order === undefined) throw new ApiError('not_found', 'no such order');
+      await refuseIfSuspended(tx, order.account_id);
       // Checked again under the lock: the order may have finished (and released its hold) since it was read.
       if (!OPEN_STATUSES.includes(order.status as OrderStatus)) {
         throw new ApiError('order_not_open', `the order is ${order.status}`, { orderId, status: order.status });

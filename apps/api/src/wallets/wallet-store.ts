@@ -5,6 +5,7 @@ import { utcTimestamp } from '../database/columns.js';
 import { isUniqueViolation } from '../database/errors.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiError } from '../errors/api-error.js';
+import { refuseIfSuspended } from '../accounts/suspension-check.js';
 import { appendLedger, CASH, type LedgerRow, type Queryable } from './ledger.js';
 
 export interface BalanceRow {
@@ -137,6 +138,8 @@ export class WalletStore {
     const change = kind === 'deposit' ? cents : -cents;
     try {
       return await this.sql.transaction(async (tx) => {
+        // Deposits are taken while an account is suspended; what it holds stays on the exchange.
+        if (kind === 'withdrawal') await refuseIfSuspended(tx, accountId);
         const { rows } = await tx.query<LedgerSqlRow>(
           `WITH moved AS (
              UPDATE balances SET available = available + $3::bigint, updated_at = now()

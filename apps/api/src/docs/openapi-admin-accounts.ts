@@ -1,0 +1,65 @@
+import { AdminAccountsPage, AdminAccountView, SuspendAccountRequest, SuspendedAccountView } from '@bolsa/contracts';
+import { bearer, errors, json, ref } from './openapi-helpers.js';
+
+export const ADMIN_ACCOUNT_SCHEMAS = {
+  AdminAccountsPage,
+  AdminAccountView,
+  SuspendAccountRequest,
+  SuspendedAccountView,
+};
+
+const id = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const query = (name: string, schema: object, description: string) => ({
+  name,
+  in: 'query',
+  required: false,
+  schema,
+  description,
+});
+const ok = (name: string) => ({ '200': { description: 'ok', ...json(ref(name)) } });
+
+/** Administrators' account lookup and suspensions. */
+export function adminAccountPaths(): Record<string, object> {
+  return {
+    '/api/admin/accounts': {
+      get: {
+        summary: 'Accounts, newest first (admins); the exchange’s own account is left out',
+        security: bearer,
+        parameters: [
+          query('search', { type: 'string', maxLength: 100 }, 'part of the name or the email, in any case'),
+          query('status', { type: 'string', enum: ['all', 'suspended'] }, 'suspended: only suspended accounts'),
+          query('cursor', { type: 'string' }, 'the previous page’s nextCursor'),
+          query('limit', { type: 'integer', minimum: 1, maximum: 200 }, '50 when absent'),
+        ],
+        responses: { ...ok('AdminAccountsPage'), ...errors(400, 401, 403) },
+      },
+    },
+    '/api/admin/accounts/{id}': {
+      get: {
+        summary: 'An account, how many of its orders are live, its balances and its suspensions (admins)',
+        security: bearer,
+        parameters: [id],
+        responses: { ...ok('AdminAccountView'), ...errors(401, 403, 404) },
+      },
+    },
+    '/api/admin/accounts/{id}/suspension': {
+      post: {
+        summary:
+          'Suspend a trader’s account: its new orders, amends and withdrawals get 403 account_suspended (cancels ' +
+          'and logins go on) and a cancel is sent for each of its live orders. Suspending it again keeps the first ' +
+          'reason and sends the cancels again (503 if Kafka could not take them: repeat it). Admins only; 403 for ' +
+          'an admin’s account',
+        security: bearer,
+        parameters: [id],
+        requestBody: json(ref('SuspendAccountRequest')),
+        responses: { ...ok('SuspendedAccountView'), ...errors(400, 401, 403, 404, 503) },
+      },
+      delete: {
+        summary: 'Lift the account’s suspension (admins; an account not suspended is answered as it is)',
+        security: bearer,
+        parameters: [id],
+        responses: { ...ok('AdminAccountView'), ...errors(401, 403, 404) },
+      },
+    },
+  };
+}

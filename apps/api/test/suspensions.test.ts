@@ -1,0 +1,247 @@
+import {
+  AccountView,
+  AdminAccountsPage,
+  AdminAccountView,
+  ApiErrorBody,
+  OrderView,
+  SuspendedAccountView,
+  WalletView,
+} from '@bolsa/contracts';
+import { describe, expect, it } from 'vitest';
+import { SqlPool } from '../src/database/sql-pool.js';
+import { apiWithEngine } from './engine-in-test.js';
+import { newAdmin, newTrader, until } from './support.js';
+
+process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
+
+const testApi = apiWithEngine();
+type Trader = Awaited<ReturnType<typeof newTrader>>;
+type Admin = Awaited<ReturnType<typeof newAdmin>>;
+
+const buy = (trader: Trader, symbol: string, price: string, quantity = '10') =>
+  testApi().request('POST', '/api/orders', {
+    token: trader.apiKey,
+    body: { symbol, side: 'buy', type: 'limit', price, quantity },
+  });
+const orderStatus = async (trader: Trader, orderId: string) =>
+  OrderView.parse((await testApi().request('GET', `/api/orders/${orderId}`, { token: trader.apiKey })).body).status;
+const wallet = async (trader: Trader) =>
+  WalletView.parse((await testApi().request('GET', '/api/me/wallet', { token: trader.apiKey })).body);
+const suspend = (admin: Admin, accountId: string, reason: unknown = 'documents under review') =>
+  testApi().request('POST', `/api/admin/accounts/${accountId}/suspension`, {
+    token: admin.apiKey,
+    body: { reason },
+  });
+const reinstate = (admin: Admin, accountId: string) =>
+  testApi().request('DELETE', `/api/admin/accounts/${accountId}/suspension`, { token: admin.apiKey });
+const details = async (admin: Admin, accountId: string) =>
+  AdminAccountView.parse(
+    (await testApi().request('GET', `/api/admin/accounts/${accountId}`, { token: admin.apiKey })).body,
+  );
+
+describe('account suspensions', () => {
+  it('cancels a suspended trader’s orders, refuses its orders, amends and withdrawals, and lifts cleanly', async () => {
+    const api = testApi();
+    const admin = await newAdmin(api);
+    const trader = await newTrader(api, 'Suspended Trader');
+    const cashAtStart = (await wallet(trader)).cash;
+    const first = OrderView.parse((await buy(trader, 'PETR4', '20.00')).body);
+    const second = OrderView.parse((await buy(trader, 'VALE3', '30.00')).body);
+    await until(async () => (await orderStatus(trader, second.orderId)) === 'open');
+    await until(async () => (await orderStatus(trader, first.orderId)) === 'open');
+
+    const suspended = await suspend(admin, trader.accountId);
+    expect(suspended.status).toBe(200);
+    const view = SuspendedAccountView.parse(suspended.body);
+    expect(view.cancelsSent).toBe(2);
+    expect(view.account.suspension).toMatchObject({ reason: 'documents under review' });
+    expect(view.suspensions).toEqual([
+      expect.objectContaining({
+        reason: 'documents under review',
+        suspendedBy: { accountId: admin.accountId, name: 'Admin' },
+        liftedAt: null,
+        liftedBy: null,
+      }),
+    ]);
+    for (const order of [first, second]) {
+      await until(async () => (await orderStatus(trader, order.orderId)) === 'cancelled');
+    }
+    // Every hold came back with the cancels.
+    await until(async () => (await wallet(trader)).cash.held === '0.00');
+    expect((await wallet(trader)).cash.available).toBe(cashAtStart.available);
+    expect((await details(admin, trader.accountId)).liveOrders).toBe(0);
+
+    // The trader still logs in and sees why.
+    const me = AccountView.parse((await api.request('GET', '/api/accounts/me', { token: trader.apiKey })).body);
+    expect(me.suspension).toEqual({ since: view.account.suspension!.since, reason: 'documents under review' });
+
+    const refused = await buy(trader, 'PETR4', '20.00');
+    expect(refused.status).toBe(403);
+    expect(ApiErrorBody.parse(refused.body)).toMatchObject({
+      code: 'account_suspended',
+      details: { reason: 'documents under review', suspendedAt: view.account.suspension!.since },
+    });
+    expect((await wallet(trader)).cash).toEqual({ ...cashAtStart });
+    const withdrawal = await api.request('POST', '/api/me/withdrawals', {
+      token: trader.apiKey,
+      body: { amount: '10.00' },
+    });
+    expect(withdrawal.status).toBe(403);
+    expect(ApiErrorBody.parse(withdrawal.body).code).toBe('account_suspended');
+    const deposit = await api.request('POST', '/api/me/deposits', { token: trader.apiKey, body: { amount: '10.00' } });
+    expect(deposit.status).toBe(201);
+
+    // Suspending again keeps the first suspension and has nothing left to cancel.
+    const again = SuspendedAccountView.parse((await suspend(admin, trader.accountId, 'another reason')).body);
+    expect(again.cancelsSent).toBe(0);
+    expect(again.account.suspension).toEqual(view.account.suspension);
+    expect(again.suspensions).toHaveLength(1);
+
+    const lifted = await reinstate(admin, trader.accountId);
+    expect(lifted.status).toBe(200);
+    const liftedView = AdminAccountView.parse(lifted.body);
+    expect(liftedView.account.suspension).toBeNull();
+    expect(liftedView.suspensions[0]).toMatchObject({ liftedBy: { accountId: admin.accountId, name: 'Admin' } });
+    expect(liftedView.suspensions[0]!.liftedAt).not.toBeNull();
+    expect((await reinstate(admin, trader.accountId)).status).toBe(200);
+    const after = OrderView.parse((await buy(trader, 'PETR4', '20.00')).body);
+    await until(async () => (await orderStatus(trader, after.orderId)) === 'open');
+
+    // The checks are the database's, not the suspend request's: a suspension written straight into the row (as
+    // another API process's would be) refuses the amend of this open order and a new order alike.
+    await api.app
+      .get(SqlPool)
+      .query(`UPDATE accounts SET suspended_at = LOCALTIMESTAMP, suspension_reason = 'fraud check' WHERE id = $1`, [
+        trader.accountId,
+      ]);
+    const amend = await api.request('PATCH', `/api/orders/${after.orderId}`, {
+      token: trader.apiKey,
+      body: { price: '21.00' },
+    });
+    expect(amend.status).toBe(403);
+    expect(ApiErrorBody.parse(amend.body)).toMatchObject({
+      code: 'account_suspended',
+      details: { reason: 'fraud check' },
+    });
+    expect(ApiErrorBody.parse((await buy(trader, 'VALE3', '30.00')).body).code).toBe('account_suspended');
+    const cancel = await api.request('DELETE', `/api/orders/${after.orderId}`, { token: trader.apiKey });
+    expect(cancel.status).toBe(202);
+    await until(async () => (await orderStatus(trader, after.orderId)) === 'cancelled');
+  });
+
+  it('leaves no order of a trader suspended while its orders are arriving', async () => {
+    const api = testApi();
+    const admin = await newAdmin(api);
+    const trader = await newTrader(api, 'Busy Trader');
+    const accepted: OrderView[] = [];
+    // Six clients place orders one after another until they are refused (waiting out the order entry limit).
+    const client = async (n: number) => {
+      for (let i = 0; ; i += 1) {
+        const answer = await buy(trader, 'ITUB4', `${10 + ((n * 7 + i) % 20)}.00`, '1');
+        if (answer.status === 403) return ApiErrorBody.parse(answer.body).code;
+        if (answer.status === 429) await new Promise((resolve) => setTimeout(resolve, 100));
+        else accepted.push(OrderView.parse(answer.body));
+      }
+    };
+    const clients = Array.from({ length: 6 }, (_, n) => client(n));
+    await until(async () => (await details(admin, trader.accountId)).liveOrders >= 10);
+    const suspended = SuspendedAccountView.parse((await suspend(admin, trader.accountId, 'burst')).body);
+    expect(await Promise.all(clients)).toEqual(Array(6).fill('account_suspended'));
+    // Every order accepted was among those the suspension cancelled: none was recorded after it read them.
+    expect(suspended.cancelsSent).toBe(accepted.length);
+    for (const order of accepted) {
+      await until(async () => (await orderStatus(trader, order.orderId)) === 'cancelled');
+    }
+    await until(async () => (await wallet(trader)).cash.held === '0.00');
+  });
+
+  it('waits for a placement that checked the account before the suspension, and cancels its order', async () => {
+    const api = testApi();
+    const admin = await newAdmin(api);
+    const trader = await newTrader(api, 'Slow Trader');
+    const pool = api.app.get(SqlPool);
+    const waitingOn = async (statement: string) =>
+      (
+        await pool.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND strpos(query, $1) > 0`, [
+          statement,
+        ])
+      ).rows.length > 0;
+    // A placement is held after its check, before it commits: its ledger entry waits for this table lock.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked = () => {};
+    const tableLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = pool.transaction(async (tx) => {
+      await tx.query('LOCK TABLE ledger_entries IN SHARE MODE');
+      locked();
+      await released;
+    });
+    await tableLocked;
+    const placing = buy(trader, 'BBDC4', '15.00', '1');
+    await until(() => waitingOn('place_orders'));
+    const suspending = suspend(admin, trader.accountId, 'held placement');
+    // The suspension has committed and now waits for the placement (or, if it did not wait, has answered).
+    await Promise.race([suspending, until(() => waitingOn('FOR UPDATE'))]);
+    release();
+    await holder;
+    const placed = await placing;
+    expect(placed.status).toBe(202);
+    const view = SuspendedAccountView.parse((await suspending).body);
+    expect(view.cancelsSent).toBe(1);
+    const order = OrderView.parse(placed.body);
+    await until(async () => (await orderStatus(trader, order.orderId)) === 'cancelled');
+  });
+
+  it('finds accounts by name or email, newest first, in pages, and is for admins only', async () => {
+    const api = testApi();
+    const admin = await newAdmin(api);
+    const tag = `Findme${Date.now()}`;
+    const traders = [];
+    for (const n of [1, 2, 3]) traders.push(await newTrader(api, `${tag} ${n}`));
+    const list = async (query: string) => api.request('GET', `/api/admin/accounts${query}`, { token: admin.apiKey });
+    const page = AdminAccountsPage.parse((await list(`?search=${tag.toUpperCase()}&limit=2`)).body);
+    expect(page.items.map((account) => account.name)).toEqual([`${tag} 3`, `${tag} 2`]);
+    const rest = AdminAccountsPage.parse((await list(`?search=${tag}&limit=2&cursor=${page.nextCursor}`)).body);
+    expect(rest.items.map((account) => account.name)).toEqual([`${tag} 1`]);
+    expect(rest.nextCursor).toBeNull();
+    const byEmail = AdminAccountsPage.parse((await list(`?search=${traders[1]!.email.split('@')[0]}`)).body);
+    expect(byEmail.items.map((account) => account.accountId)).toEqual([traders[1]!.accountId]);
+
+    await suspend(admin, traders[0]!.accountId, 'chargeback');
+    const suspendedOnly = AdminAccountsPage.parse((await list(`?search=${tag}&status=suspended`)).body);
+    expect(suspendedOnly.items.map((account) => [account.name, account.suspension?.reason])).toEqual([
+      [`${tag} 1`, 'chargeback'],
+    ]);
+
+    for (const [query, field] of [
+      ['?status=frozen', 'status'],
+      ['?cursor=nonsense', 'cursor'],
+      ['?limit=0', 'limit'],
+      [`?search=${'x'.repeat(101)}`, 'search'],
+    ] as const) {
+      const bad = await list(query);
+      expect(bad.status).toBe(400);
+      expect(ApiErrorBody.parse(bad.body).details.fields?.[0]?.field).toBe(field);
+    }
+    const noReason = await suspend(admin, traders[1]!.accountId, ' ');
+    expect(noReason.status).toBe(400);
+    expect(ApiErrorBody.parse(noReason.body).details.fields?.[0]?.field).toBe('reason');
+    expect((await suspend(admin, admin.accountId)).status).toBe(403);
+    expect((await suspend(admin, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await suspend(admin, 'not-a-uuid')).status).toBe(404);
+    expect((await details(admin, traders[1]!.accountId)).account.suspension).toBeNull();
+
+    const trader = traders[2]!;
+    for (const [method, url] of [
+      ['GET', '/api/admin/accounts'],
+      ['GET', `/api/admin/accounts/${trader.accountId}`],
+      ['POST', `/api/admin/accounts/${trader.accountId}/suspension`],
+      ['DELETE', `/api/admin/accounts/${traders[0]!.accountId}/suspension`],
+    ] as const) {
+      const response = await api.request(method, url, { token: trader.apiKey, body: { reason: 'myself' } });
+      expect(response.status, `${method} ${url}`).toBe(403);
+    }
+    expect((await details(admin, traders[0]!.accountId)).account.suspension?.reason).toBe('chargeback');
+    expect((await api.request('GET', '/api/admin/accounts')).status).toBe(401);
+  });
+});
