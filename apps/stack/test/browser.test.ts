@@ -567,7 +567,7 @@ describe('the home broker and the admin panel in a browser', () => {
   });
 
   it(
-    'lets an admin halt an instrument: its traders see it and cannot order until it resumes',
+    'lets an admin halt an instrument and suspend an account: its trader sees it and cannot order until lifted',
     { timeout: 90_000 },
     async () => {
       const admin = await newPage();
@@ -580,7 +580,7 @@ describe('the home broker and the admin panel in a browser', () => {
       const control = admin.page.getByTestId('control-VALE3');
       await expect.poll(() => control.textContent(), { timeout: 10_000 }).toContain('em negociação');
 
-      await signUp(trader.page, 'Suspensa');
+      const traderEmail = await signUp(trader.page, 'Suspensa');
       await trader.page.goto(`${stack.web}/trade/VALE3`);
       await trader.page.getByTestId('stream-mercado').and(trader.page.locator('[data-state="live"]')).waitFor();
       const traderTicket = trader.page.getByTestId('order-ticket');
@@ -613,6 +613,42 @@ describe('the home broker and the admin panel in a browser', () => {
       await expect.poll(() => traderTicket.getByTestId('ticket-halted').count(), { timeout: 5_000 }).toBe(0);
       await ticket(trader.page, 'Comprar', '60,00', '5');
       await expect.poll(() => traderTicket.textContent()).toMatch(/Ordem enviada: compra 5 VALE3/);
+      const traderOpen = trader.page.getByTestId('open-orders').getByTestId('order-row');
+      await expect.poll(() => traderOpen.count(), { timeout: 10_000 }).toBe(1);
+
+      // Compliance: the admin finds the trader and suspends the account, which cancels its order.
+      const accounts = admin.page.getByLabel('Contas');
+      await accounts.getByLabel('Buscar conta').fill(traderEmail.toUpperCase());
+      await accounts.getByRole('button', { name: 'Buscar' }).click();
+      await expect.poll(() => accounts.getByTestId('admin-account-row').count(), { timeout: 5_000 }).toBe(1);
+      await accounts.getByTestId('admin-account-row').click();
+      await expect.poll(() => accounts.getByTestId('admin-account-live-orders').textContent()).toBe('Ordens vivas: 1');
+      await accounts.getByLabel('Motivo da suspensão').fill('documentos em análise');
+      await accounts.getByRole('button', { name: 'Suspender conta' }).click();
+      await expect
+        .poll(() => accounts.getByRole('status').textContent())
+        .toBe('Conta suspensa; 1 cancelamento(s) enviado(s).');
+      expect(await accounts.getByTestId('admin-account-row').textContent()).toContain('suspensa');
+      await expect.poll(() => traderOpen.count(), { timeout: 10_000 }).toBe(0);
+      // The trader's next order is refused with the reason, and the banner says what still works.
+      await ticket(trader.page, 'Comprar', '60,00', '5');
+      await expect
+        .poll(() => traderTicket.textContent())
+        .toContain('Sua conta está suspensa pela bolsa (documentos em análise); você ainda pode cancelar ordens.');
+      await expect
+        .poll(() => trader.page.getByTestId('suspension-banner').textContent(), { timeout: 5_000 })
+        .toMatch(/suspensa pela bolsa desde .*: documentos em análise\./);
+      expect(await traderTicket.getByTestId('ticket-suspended').count()).toBe(1);
+      expect(await traderTicket.getByRole('button', { name: /Comprar VALE3/ }).isDisabled()).toBe(true);
+      await accounts.getByRole('button', { name: 'Reativar conta' }).click();
+      await expect.poll(() => accounts.getByRole('status').textContent()).toBe('Conta reativada.');
+      expect(await accounts.getByTestId('admin-account-suspensions').textContent()).toMatch(
+        /suspensa por Administrator: documentos em análise; reativada em .* por Administrator/,
+      );
+      await trader.page.reload();
+      await ticket(trader.page, 'Comprar', '60,00', '5');
+      await expect.poll(() => traderTicket.textContent()).toMatch(/Ordem enviada: compra 5 VALE3/);
+      expect(await trader.page.getByTestId('suspension-banner').count()).toBe(0);
       // The administrator has no API key (nobody made one for it), and its keys page says so.
       await admin.page.getByRole('link', { name: 'Chaves de API' }).click();
       await expect

@@ -7,6 +7,7 @@ import { foldStats, tradesPerSecond, type InstrumentStats } from '../lib/trade-s
 import { addTrades } from '../lib/trades';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { ConnectionDot } from './connection-dot';
+import { AdminAccounts } from './admin-accounts';
 import { AdminOrderLookup } from './admin-order-lookup';
 import { EndOfDayButton } from './end-of-day-button';
 import { ReconciliationPanel } from './reconciliation-panel';
@@ -196,6 +197,7 @@ export function AdminPanel() {
           {isAdmin && <TradingControls />}
           <ReconciliationPanel />
           <AdminOrderLookup />
+          <AdminAccounts />
         </div>
       </div>
     </div>

@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useSession } from './session';
+import { SuspensionBanner } from './suspension-banner';
 
 export function Nav() {
   const { account, logOut } = useSession();
@@ -52,6 +53,7 @@ export function Nav() {
           )}
         </span>
       </nav>
+      <SuspensionBanner />
     </header>
   );
 }

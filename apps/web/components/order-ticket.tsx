@@ -12,6 +12,7 @@ import { api } from '../lib/api';
 import { AttemptKeys, isAnswer } from '../lib/attempt-keys';
 import { answerFieldTexts, failureText } from '../lib/error-text';
 import { formatBRL, formatQuantity, priceInput } from '../lib/format';
+import { useSession } from './session';
 import {
   checkTicket,
   estimate,
@@ -68,6 +69,8 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [attempts] = useState(() => new AttemptKeys());
+  const { account, refresh: refreshSession } = useSession();
+  const suspended = (account?.suspension ?? null) !== null;
   const update = (change: Partial<TicketForm>) => {
     setForm((current) => ({ ...current, ...change }));
     setConfirming(false);
@@ -104,7 +107,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (busy || halted) return;
+    if (busy || halted || suspended) return;
     const check = checkTicket(form, instrument);
     setNotice(null);
     if (!check.ok) {
@@ -136,6 +139,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
         }
         setErrors(byField);
         if (Object.keys(byField).length === 0) setNotice({ ok: false, text: failureText(error) });
+        if (error.code === 'account_suspended') refreshSession();
       } else {
         // Sent again, the order goes with the same Idempotency-Key: if the first one arrived, it is not placed twice.
         setNotice({ ok: false, text: 'A corretora não confirmou a ordem. Enviar de novo não a duplica.' });
@@ -355,9 +359,18 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
             continuam.
           </p>
         )}
+        {suspended && (
+          <p
+            role="status"
+            className="rounded bg-rose-500/15 px-2 py-1 text-xs text-rose-300"
+            data-testid="ticket-suspended"
+          >
+            Conta suspensa: novas ordens voltam quando for reativada. Cancelamentos continuam.
+          </p>
+        )}
         <button
           type="submit"
-          disabled={busy || halted}
+          disabled={busy || halted || suspended}
           className={`rounded py-2 text-sm font-semibold disabled:opacity-50 ${form.side === 'buy' ? 'bg-buy text-gray-950' : 'bg-sell text-white'}`}
         >
           {confirming ? 'Confirmar' : form.side === 'buy' ? 'Comprar' : 'Vender'} {instrument.symbol}

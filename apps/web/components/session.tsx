@@ -9,6 +9,8 @@ interface SessionContext {
   readonly loading: boolean;
   signedIn(session: SessionView): void;
   logOut(): Promise<void>;
+  /** Reads the session again: after an answer that says the account changed (a suspension). */
+  refresh(): void;
 }
 
 const Context = createContext<SessionContext | null>(null);
@@ -17,18 +19,19 @@ const Context = createContext<SessionContext | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [account, setAccount] = useState<AccountView | null>(null);
   const [loading, setLoading] = useState(true);
-  useEffect(() => {
+  const refresh = useCallback(() => {
     api<SessionView>('GET', '/api/auth/session')
       .then((session) => setAccount(session.account))
       .catch(() => setAccount(null))
       .finally(() => setLoading(false));
   }, []);
+  useEffect(refresh, [refresh]);
   const signedIn = useCallback((session: SessionView) => setAccount(session.account), []);
   const logOut = useCallback(async () => {
     await api('POST', '/api/auth/logout').catch(() => undefined);
     setAccount(null);
   }, []);
-  return <Context.Provider value={{ account, loading, signedIn, logOut }}>{children}</Context.Provider>;
+  return <Context.Provider value={{ account, loading, signedIn, logOut, refresh }}>{children}</Context.Provider>;
 }
 
 export function useSession(): SessionContext {

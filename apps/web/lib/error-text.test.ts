@@ -92,6 +92,12 @@ describe('error answers in Portuguese', () => {
     expect(failureText(new ApiFailure(409, 'trading_halted', 'halted'))).toBe(
       'A negociação deste papel está suspensa.',
     );
+    expect(failureText(new ApiFailure(403, 'account_suspended', 'suspended', [], { reason: 'KYC em análise' }))).toBe(
+      'Sua conta está suspensa pela bolsa (KYC em análise); você ainda pode cancelar ordens.',
+    );
+    expect(failureText(new ApiFailure(403, 'account_suspended', 'suspended'))).toBe(
+      'Sua conta está suspensa pela bolsa; você ainda pode cancelar ordens.',
+    );
     expect(failureText(new ApiFailure(418, 'teapot', 'I am a teapot'))).toBe('I am a teapot');
   });
 });

@@ -125,6 +125,7 @@ const FAILURES: Readonly<Record<string, string>> = {
   duplicate_client_order_id: 'Já há uma ordem aberta com este identificador.',
   order_not_open: 'A ordem já foi encerrada.',
   trading_halted: 'A negociação deste papel está suspensa.',
+  account_suspended: 'Sua conta está suspensa pela bolsa; você ainda pode cancelar ordens.',
   invalid_credentials: 'E-mail ou senha incorretos.',
   password_incorrect: 'Senha atual incorreta.',
   email_taken: 'Já existe uma conta com este e-mail.',
@@ -152,6 +153,10 @@ export function failureText(failure: ApiFailure): string {
   if (failure.code === 'insufficient_shares' && required !== null && available !== null) {
     const asset = detail(failure, 'asset') ?? '';
     return `Ações ${asset} insuficientes: a ordem precisa de ${formatQuantity(required)} e há ${formatQuantity(available)} livres.`;
+  }
+  const reason = detail(failure, 'reason');
+  if (failure.code === 'account_suspended' && reason !== null) {
+    return `Sua conta está suspensa pela bolsa (${reason}); você ainda pode cancelar ordens.`;
   }
   return FAILURES[failure.code] ?? failure.message;
 }

@@ -1,0 +1,133 @@
+'use client';
+import type { AccountView, AdminAccountView, SuspendedAccountView } from '@bolsa/contracts';
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, ApiFailure } from '../lib/api';
+import { failureText } from '../lib/error-text';
+import { formatBRL, formatDateTime, formatQuantity } from '../lib/format';
+
+interface Props {
+  readonly accountId: string;
+  readonly onChanged: (account: AccountView) => void;
+}
+
+/** One account for an admin: what it has at stake, its suspensions, and suspending or reinstating it. */
+export function AdminAccountDetails({ accountId, onChanged }: Props) {
+  const [view, setView] = useState<AdminAccountView | null>(null);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    setView(null);
+    setNotice(null);
+    api<AdminAccountView>('GET', `/api/admin/accounts/${accountId}`)
+      .then(setView)
+      .catch(() => setNotice('Não foi possível abrir a conta.'));
+  }, [accountId]);
+
+  const act = async (request: () => Promise<AdminAccountView>, done: (result: AdminAccountView) => string) => {
+    setBusy(true);
+    try {
+      const result = await request();
+      setView(result);
+      onChanged(result.account);
+      setNotice(done(result));
+      setReason('');
+    } catch (failure) {
+      setNotice(failure instanceof ApiFailure ? failureText(failure) : 'A corretora não respondeu; tente de novo.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  const suspend = (event: FormEvent) => {
+    event.preventDefault();
+    void act(
+      () => api<SuspendedAccountView>('POST', `/api/admin/accounts/${accountId}/suspension`, { reason: reason.trim() }),
+      (result) => `Conta suspensa; ${(result as SuspendedAccountView).cancelsSent} cancelamento(s) enviado(s).`,
+    );
+  };
+  const reinstate = () =>
+    void act(
+      () => api<AdminAccountView>('DELETE', `/api/admin/accounts/${accountId}/suspension`),
+      () => 'Conta reativada.',
+    );
+
+  if (view === null) return <p className="border-t border-edge px-2 py-2 text-gray-500">{notice ?? 'Carregando…'}</p>;
+  const { account } = view;
+  return (
+    <div className="border-t border-edge px-2 py-2" data-testid="admin-account">
+      <p className="text-gray-200">
+        {account.name} {account.email === null ? '' : `(${account.email})`}, desde {formatDateTime(account.createdAt)}
+      </p>
+      <p className="text-gray-400" data-testid="admin-account-live-orders">
+        Ordens vivas: {view.liveOrders}
+      </p>
+      <table className="num my-1">
+        <tbody>
+          {view.balances.map(({ asset, available, held }) => {
+            const format = asset === 'BRL' ? formatBRL : formatQuantity;
+            return (
+              <tr key={asset}>
+                <td className="pr-3 text-gray-400">{asset}</td>
+                <td className="pr-3 text-right">{format(available)} disponível</td>
+                <td className="text-right text-gray-500">{format(held)} bloqueado</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {account.suspension !== null ? (
+        <div className="flex items-center gap-2">
+          <span className="text-rose-400" data-testid="admin-account-suspension">
+            Suspensa desde {formatDateTime(account.suspension.since)}: {account.suspension.reason}
+          </span>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={reinstate}
+            className="ml-auto rounded bg-gray-800 px-2 py-0.5 text-sky-300 hover:bg-gray-700 disabled:opacity-50"
+          >
+            Reativar conta
+          </button>
+        </div>
+      ) : (
+        account.role === 'trader' && (
+          <form onSubmit={suspend} className="flex gap-2">
+            <input
+              aria-label="Motivo da suspensão"
+              placeholder="motivo (o cliente verá)"
+              value={reason}
+              maxLength={500}
+              onChange={(event) => setReason(event.target.value)}
+              className="min-w-0 flex-1 rounded border border-gray-700 bg-gray-950 px-2 py-0.5"
+            />
+            <button
+              type="submit"
+              disabled={busy || reason.trim().length < 3}
+              className="rounded bg-rose-900 px-2 py-0.5 text-rose-100 hover:bg-rose-800 disabled:opacity-50"
+            >
+              Suspender conta
+            </button>
+          </form>
+        )
+      )}
+      {notice !== null && (
+        <p className="mt-1 text-gray-300" role="status">
+          {notice}
+        </p>
+      )}
+      {view.suspensions.length > 0 && (
+        <ul className="mt-1 text-gray-500" data-testid="admin-account-suspensions">
+          {view.suspensions.map((record) => (
+            <li key={record.suspendedAt}>
+              {formatDateTime(record.suspendedAt)} suspensa por {record.suspendedBy.name}: {record.reason}
+              {record.liftedAt === null
+                ? ''
+                : `; reativada em ${formatDateTime(record.liftedAt)} por ${record.liftedBy?.name ?? '—'}`}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
