@@ -65,6 +65,8 @@ describe('account suspensions', () => {
     ]);
     for (const order of [first, second]) {
       await until(async () => (await orderStatus(trader, order.orderId)) === 'cancelled');
+      const cancelled = await api.request('GET', `/api/orders/${order.orderId}`, { token: trader.apiKey });
+      expect(OrderView.parse(cancelled.body).statusReason).toBe('account_suspended');
     }
     // Every hold came back with the cancels.
     await until(async () => (await wallet(trader)).cash.held === '0.00');

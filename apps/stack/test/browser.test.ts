@@ -630,6 +630,9 @@ describe('the home broker and the admin panel in a browser', () => {
         .toBe('Conta suspensa; 1 cancelamento(s) enviado(s).');
       expect(await accounts.getByTestId('admin-account-row').textContent()).toContain('suspensa');
       await expect.poll(() => traderOpen.count(), { timeout: 10_000 }).toBe(0);
+      await expect
+        .poll(() => trader.page.getByTestId('outcome-notice').allTextContents(), { timeout: 5_000 })
+        .toContain('Ordem VALE3 cancelada (conta suspensa pela bolsa)');
       // The trader's next order is refused with the reason, and the banner says what still works.
       await ticket(trader.page, 'Comprar', '60,00', '5');
       await expect

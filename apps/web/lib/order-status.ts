@@ -37,6 +37,7 @@ const CANCELLED: Record<CancelReason, string> = {
   fill_or_kill: 'FOK sem execução total',
   no_liquidity: 'sem liquidez',
   self_trade_prevention: 'autonegociação',
+  account_suspended: 'conta suspensa pela bolsa',
 };
 
 const EXPIRED: Record<string, string> = { end_of_day: 'fim do pregão' };

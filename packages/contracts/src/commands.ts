@@ -11,7 +11,14 @@ import {
   Timestamp,
   TraceId,
 } from './ids.js';
-import { orderShapeProblems, OrderType, SelfTradePrevention, Side, TimeInForce } from './orders.js';
+import {
+  CancelRequestReason,
+  orderShapeProblems,
+  OrderType,
+  SelfTradePrevention,
+  Side,
+  TimeInForce,
+} from './orders.js';
 
 /** Bumped when a message changes shape; consumers refuse versions they do not know. */
 export const SCHEMA_VERSION = 1;
@@ -75,6 +82,8 @@ export type PlaceOrderCommand = z.infer<typeof PlaceOrderCommand>;
 export const CancelOrderCommand = z.object({
   ...orderCommandEnvelope,
   type: z.literal('cancel_order'),
+  /** The cancelled event's reason; absent (as in older commands) means `requested`. */
+  reason: CancelRequestReason.optional(),
 });
 export type CancelOrderCommand = z.infer<typeof CancelOrderCommand>;
 

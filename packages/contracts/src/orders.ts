@@ -56,8 +56,14 @@ export const CancelReason = z.enum([
   'fill_or_kill',
   'no_liquidity',
   'self_trade_prevention',
+  /** Cancelled by the exchange when it suspended the owner's account. */
+  'account_suspended',
 ]);
 export type CancelReason = z.infer<typeof CancelReason>;
+
+/** Why a cancel command was sent: its owner asked (the default), or the exchange suspended the owner's account. */
+export const CancelRequestReason = CancelReason.extract(['requested', 'account_suspended']);
+export type CancelRequestReason = z.infer<typeof CancelRequestReason>;
 
 /** Which rules make a set of order fields consistent; shared by the command schema and the HTTP edge. */
 export interface OrderShape {

@@ -1,6 +1,7 @@
 import type {
   AmendOrderCommand,
   CancelReason,
+  CancelRequestReason,
   EngineEvent,
   Instrument,
   OrderChange,
@@ -210,13 +211,14 @@ export class ContractBook {
         if (internal === undefined) {
           if (command.type === 'cancel_order' && !this.placements.has(command.orderId)) {
             // Not placed yet, as far as this book knows: should the placement still come, it must not go live.
-            this.placements.cancelBeforePlacement(command.orderId, command.accountId, command.timestamp);
+            const reason = command.reason ?? 'requested';
+            this.placements.cancelBeforePlacement(command.orderId, command.accountId, command.timestamp, reason);
           }
           this.reject(command.orderId, command.accountId, command.clientOrderId, 'unknown_order');
         } else if (this.identities[internal]?.accountId !== command.accountId) {
           this.reject(command.orderId, command.accountId, command.clientOrderId, 'not_order_owner');
         } else if (command.type === 'cancel_order') {
-          this.book.cancel(internal, ANY_ACCOUNT);
+          this.book.cancel(internal, ANY_ACCOUNT, command.reason ?? 'requested');
         } else if (this.takesAmendNumber(internal, command)) {
           this.book.amend(
             internal,
@@ -311,9 +313,10 @@ export class ContractBook {
     if (this.internalIds.has(command.orderId) || this.placements.has(command.orderId)) {
       return;
     }
-    if (this.placements.takeCancelBeforePlacement(command.orderId, command.accountId)) {
+    const cancelledFirst = this.placements.takeCancelBeforePlacement(command.orderId, command.accountId);
+    if (cancelledFirst !== null) {
       this.placements.remember(command.orderId, command.timestamp);
-      this.cancelUnplaced(command);
+      this.cancelUnplaced(command, cancelledFirst);
       return;
     }
     if (command.timeInForce === 'DAY' && this.closedUntil !== null && command.timestamp <= this.closedUntil) {
@@ -418,7 +421,7 @@ export class ContractBook {
   }
 
   /** A placement whose owner's cancel came first: cancelled as asked, without ever resting or trading. */
-  private cancelUnplaced(command: PlaceOrderCommand): void {
+  private cancelUnplaced(command: PlaceOrderCommand, reason: CancelRequestReason): void {
     this.emit({
       schemaVersion: 1,
       symbol: command.symbol,
@@ -429,7 +432,7 @@ export class ContractBook {
       type: 'order_cancelled',
       orderId: command.orderId,
       accountId: command.accountId,
-      reason: 'requested',
+      reason,
       filledQuantity: 0,
       cancelledQuantity: command.quantity,
     });

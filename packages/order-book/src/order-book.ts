@@ -1,4 +1,4 @@
-import type { CancelReason, OrderChange } from '@bolsa/contracts';
+import type { CancelReason, CancelRequestReason, OrderChange } from '@bolsa/contracts';
 import {
   ANY_ACCOUNT,
   BUY,
@@ -150,17 +150,18 @@ export class OrderBook {
     if (this.triggered.length !== 0) this.fireTriggered();
   }
 
-  cancel(id: number, account: number): void {
+  /** `reason` is the cancelled event's: the owner asked (`requested`), or the exchange suspended the owner. */
+  cancel(id: number, account: number, reason: CancelRequestReason = 'requested'): void {
     const slot = this.liveSlot(id, account);
     if (slot === NO_SLOT) return;
     const r = this.orders.records;
     if (stateOf(r[slot + R_FLAGS]!) === RESTING) {
       const level = this.levelOf(slot);
-      this.removeResting(slot, level, 'requested');
+      this.removeResting(slot, level, reason);
       this.settleLevel(level);
     } else {
       this.stops.remove(slot, sideOf(r[slot + R_FLAGS]!) === BUY);
-      this.finish(slot, 'requested');
+      this.finish(slot, reason);
     }
   }
 

@@ -1,10 +1,15 @@
+import type { CancelRequestReason } from '@bolsa/contracts';
+
 export interface PlacementMemorySnapshot {
   /** The newest placement timestamp the book has seen: the window ends there. */
   readonly latestTimestamp: number;
   readonly orderIds: string[];
   readonly timestamps: number[];
-  /** Orders cancelled before their placement arrived, as [orderId, accountId, timestamp]; absent in older ones. */
-  readonly cancelledFirst?: [string, string, number][];
+  /**
+   * Orders cancelled before their placement arrived, as [orderId, accountId, timestamp], with the cancel's reason
+   * after them unless it is `requested`; absent in older ones.
+   */
+  readonly cancelledFirst?: ([string, string, number] | [string, string, number, CancelRequestReason])[];
 }
 
 /**
@@ -24,7 +29,10 @@ export class PlacementMemory {
    * as a placement recorded before the cancel could still be taken. In order of arrival, so expiring them stops at
    * the first one still inside the window.
    */
-  private readonly cancelledFirst = new Map<string, { accountId: string; timestamp: number }>();
+  private readonly cancelledFirst = new Map<
+    string,
+    { accountId: string; timestamp: number; reason: CancelRequestReason }
+  >();
 
   constructor(
     private readonly windowMs: number,
@@ -33,8 +41,8 @@ export class PlacementMemory {
     if (snapshot === undefined) return;
     this.latestTimestamp = snapshot.latestTimestamp;
     for (let i = 0; i < snapshot.orderIds.length; i++) this.remember(snapshot.orderIds[i]!, snapshot.timestamps[i]!);
-    for (const [orderId, accountId, timestamp] of snapshot.cancelledFirst ?? []) {
-      this.cancelledFirst.set(orderId, { accountId, timestamp });
+    for (const [orderId, accountId, timestamp, reason = 'requested'] of snapshot.cancelledFirst ?? []) {
+      this.cancelledFirst.set(orderId, { accountId, timestamp, reason });
     }
   }
 
@@ -78,16 +86,17 @@ export class PlacementMemory {
    * before its owner could cancel it, so once the window has moved this far past the cancel, its placement would
    * be stale anyway.
    */
-  cancelBeforePlacement(orderId: string, accountId: string, timestamp: number): void {
+  cancelBeforePlacement(orderId: string, accountId: string, timestamp: number, reason: CancelRequestReason): void {
     this.cancelledFirst.delete(orderId);
-    this.cancelledFirst.set(orderId, { accountId, timestamp: Math.max(timestamp, this.latestTimestamp) });
+    this.cancelledFirst.set(orderId, { accountId, timestamp: Math.max(timestamp, this.latestTimestamp), reason });
   }
 
-  /** Whether the owner cancelled this order before its placement arrived; the cancel is used up. */
-  takeCancelBeforePlacement(orderId: string, accountId: string): boolean {
-    if (this.cancelledFirst.get(orderId)?.accountId !== accountId) return false;
+  /** The reason of the owner's cancel if it came before this order's placement (used up), or null. */
+  takeCancelBeforePlacement(orderId: string, accountId: string): CancelRequestReason | null {
+    const cancel = this.cancelledFirst.get(orderId);
+    if (cancel?.accountId !== accountId) return null;
     this.cancelledFirst.delete(orderId);
-    return true;
+    return cancel.reason;
   }
 
   /** How many cancels wait for their placements. */
@@ -104,11 +113,9 @@ export class PlacementMemory {
       latestTimestamp: this.latestTimestamp,
       orderIds: this.orderIds.slice(this.oldest),
       timestamps: this.timestamps.slice(this.oldest),
-      cancelledFirst: [...this.cancelledFirst].map(([orderId, cancel]) => [
-        orderId,
-        cancel.accountId,
-        cancel.timestamp,
-      ]),
+      cancelledFirst: [...this.cancelledFirst].map(([orderId, { accountId, timestamp, reason }]) =>
+        reason === 'requested' ? [orderId, accountId, timestamp] : [orderId, accountId, timestamp, reason],
+      ),
     };
   }
 

@@ -119,6 +119,28 @@ describe('ContractBook', () => {
     expect(book.validateInternalState()).toEqual([]);
   });
 
+  it("cancels with the exchange's reason when the command gives one: a resting order and a waiting stop", () => {
+    const book = new ContractBook(PETR4);
+    const resting = place(ALICE, 'buy', 3400, 10);
+    const stop = place(ALICE, 'sell', 3300, 5, { orderType: 'stop_limit', stopPrice: 3300 });
+    applyAll(book, [resting, stop]);
+    const suspend = (orderId: string) => ({
+      ...envelope(),
+      type: 'cancel_order' as const,
+      accountId: ALICE,
+      clientOrderId: null,
+      orderId,
+      reason: 'account_suspended' as const,
+    });
+    const events = applyAll(book, [suspend(resting.orderId), suspend(stop.orderId)]);
+    expect(events.filter((event) => event.type === 'order_cancelled')).toEqual([
+      expect.objectContaining({ orderId: resting.orderId, reason: 'account_suspended', cancelledQuantity: 10 }),
+      expect.objectContaining({ orderId: stop.orderId, reason: 'account_suspended', cancelledQuantity: 5 }),
+    ]);
+    for (const event of events) expect(EngineEvent.parse(event)).toEqual(event);
+    expect(book.core.liveOrders).toBe(0);
+  });
+
   it('refuses placements and amends with trading_halted between halt_trading and resume_trading, across a snapshot', () => {
     const book = new ContractBook(PETR4);
     const resting = place(ALICE, 'sell', 3512, 100);
@@ -528,6 +550,22 @@ describe('ContractBook', () => {
         expect(restored.apply({ ...stranded, commandId: uuid() })).toEqual([]);
         expect(restored.apply(other).some((event) => event.type === 'trade')).toBe(true);
         expect(restored.validateInternalState()).toEqual([]);
+      });
+
+      it("keeps the exchange's reason for such a cancel (a suspended account) across a snapshot", () => {
+        const book = new ContractBook(PETR4, undefined, { placementMemoryMs: 60_000 });
+        const stranded = at(place(ALICE, 'buy', 3500, 4), 2_000);
+        book.apply({ ...cancel(ALICE, stranded.orderId, 2_100), reason: 'account_suspended' });
+        expect(book.snapshot().placements?.cancelledFirst).toEqual([
+          [stranded.orderId, ALICE, 2_100, 'account_suspended'],
+        ]);
+        const restored = new ContractBook(PETR4, JSON.parse(JSON.stringify(book.snapshot())), {
+          placementMemoryMs: 60_000,
+        });
+        expect(restored.stateHash()).toBe(book.stateHash());
+        expect(restored.apply(stranded)).toEqual([
+          expect.objectContaining({ type: 'order_cancelled', reason: 'account_suspended', cancelledQuantity: 4 }),
+        ]);
       });
 
       it('leaves an order it has placed alone, and forgets a waiting cancel once its placement would be stale', () => {

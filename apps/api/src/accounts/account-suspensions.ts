@@ -145,13 +145,16 @@ export class AccountSuspensions {
     await Promise.all(
       live.map((order) =>
         this.publisher.deliver(
-          cancelCommand({
-            orderId: order.id,
-            accountId,
-            symbol: order.symbol,
-            clientOrderId: order.client_order_id,
-            traceId,
-          }),
+          cancelCommand(
+            {
+              orderId: order.id,
+              accountId,
+              symbol: order.symbol,
+              clientOrderId: order.client_order_id,
+              traceId,
+            },
+            'account_suspended',
+          ),
         ),
       ),
     );

@@ -3,6 +3,7 @@ import {
   SCHEMA_VERSION,
   type AmendOrderCommand,
   type CancelOrderCommand,
+  type CancelRequestReason,
   type EndOfDayCommand,
   type MarketCommand,
   type OrderFields,
@@ -65,8 +66,10 @@ export function placeCommand(order: RecordedOrder, sentAt = Date.now()): PlaceOr
   };
 }
 
-export function cancelCommand(target: CommandTarget): CancelOrderCommand {
+/** A cancel for the order's owner; `reason` only when it is not the owner's own (`requested`). */
+export function cancelCommand(target: CommandTarget, reason?: CancelRequestReason): CancelOrderCommand {
   return {
+    ...(reason === undefined ? {} : { reason }),
     schemaVersion: SCHEMA_VERSION,
     commandId: randomUUID(),
     symbol: target.symbol,
