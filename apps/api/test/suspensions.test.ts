@@ -10,7 +10,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { SqlPool } from '../src/database/sql-pool.js';
 import { apiWithEngine } from './engine-in-test.js';
-import { newAdmin, newTrader, until } from './support.js';
+import { newAdmin, newTrader, readStream, until, type SseEvent } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -49,6 +49,15 @@ describe('account suspensions', () => {
     const second = OrderView.parse((await buy(trader, 'VALE3', '30.00')).body);
     await until(async () => (await orderStatus(trader, second.orderId)) === 'open');
     await until(async () => (await orderStatus(trader, first.orderId)) === 'open');
+    // The trader's own stream hears of the suspension and of its lifting.
+    const accountEvents = (events: SseEvent[]) =>
+      events.filter((event) => event.event === 'account').map((event) => AccountView.parse(event.data));
+    const stream = readStream(`${await api.listen()}/api/stream/me`, {
+      headers: { authorization: `Bearer ${trader.apiKey}` },
+      sentFirst: (events) => events.some((event) => event.event === 'wallet'),
+      done: (events) => accountEvents(events).length === 2,
+    });
+    await stream.opened;
 
     const suspended = await suspend(admin, trader.accountId);
     expect(suspended.status).toBe(200);
@@ -105,6 +114,10 @@ describe('account suspensions', () => {
     expect(liftedView.account.suspension).toBeNull();
     expect(liftedView.suspensions[0]).toMatchObject({ liftedBy: { accountId: admin.accountId, name: 'Admin' } });
     expect(liftedView.suspensions[0]!.liftedAt).not.toBeNull();
+    expect(accountEvents((await stream).events).map((account) => account.suspension)).toEqual([
+      view.account.suspension,
+      null,
+    ]);
     expect((await reinstate(admin, trader.accountId)).status).toBe(200);
     const after = OrderView.parse((await buy(trader, 'PETR4', '20.00')).body);
     await until(async () => (await orderStatus(trader, after.orderId)) === 'open');

@@ -1,5 +1,5 @@
 'use client';
-import type { InstrumentView, WalletView } from '@bolsa/contracts';
+import type { AccountView, InstrumentView, WalletView } from '@bolsa/contracts';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api } from '../lib/api';
 import { formatBRL, signTone } from '../lib/format';
@@ -8,7 +8,7 @@ import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { useTickers } from '../lib/use-tickers';
 import { ConnectionDot } from './connection-dot';
 import { PasswordForm } from './password-form';
-import { useRequiredAccount } from './session';
+import { useRequiredAccount, useSession } from './session';
 import { Statement } from './statement';
 import { TaxSummary } from './tax-summary';
 import { TransferForm } from './transfer-form';
@@ -30,13 +30,19 @@ export function AccountScreen() {
     void api<InstrumentView[]>('GET', '/api/instruments').then(setInstruments);
   }, []);
 
-  const onMine = useCallback((events: StreamEvent[]) => {
-    const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
-    if (latest === undefined) return;
-    setWallet(latest);
-    setWalletVersion((n) => n + 1);
-  }, []);
-  const streamState = useEventStream(account === null ? null : '/api/stream/me', ['wallet'], onMine);
+  const { accountChanged } = useSession();
+  const onMine = useCallback(
+    (events: StreamEvent[]) => {
+      const changed = events.findLast((e) => e.kind === 'account')?.data as AccountView | undefined;
+      if (changed !== undefined) accountChanged(changed);
+      const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
+      if (latest === undefined) return;
+      setWallet(latest);
+      setWalletVersion((n) => n + 1);
+    },
+    [accountChanged],
+  );
+  const streamState = useEventStream(account === null ? null : '/api/stream/me', ['wallet', 'account'], onMine);
 
   const prices = useMemo(
     () => (tickers === null ? new Map<string, number>() : markPrices(instruments, tickers)),

@@ -11,6 +11,8 @@ interface SessionContext {
   logOut(): Promise<void>;
   /** Reads the session again: after an answer that says the account changed (a suspension). */
   refresh(): void;
+  /** The account as a live stream sent it (suspended or reinstated). */
+  accountChanged(account: AccountView): void;
 }
 
 const Context = createContext<SessionContext | null>(null);
@@ -27,11 +29,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
   useEffect(refresh, [refresh]);
   const signedIn = useCallback((session: SessionView) => setAccount(session.account), []);
+  const accountChanged = useCallback((changed: AccountView) => setAccount(changed), []);
   const logOut = useCallback(async () => {
     await api('POST', '/api/auth/logout').catch(() => undefined);
     setAccount(null);
   }, []);
-  return <Context.Provider value={{ account, loading, signedIn, logOut, refresh }}>{children}</Context.Provider>;
+  return (
+    <Context.Provider value={{ account, loading, signedIn, logOut, refresh, accountChanged }}>
+      {children}
+    </Context.Provider>
+  );
 }
 
 export function useSession(): SessionContext {

@@ -1,5 +1,6 @@
 'use client';
 import type {
+  AccountView,
   BookView,
   FeeSchedule,
   InstrumentView,
@@ -26,7 +27,7 @@ import { MarketHeader } from './market-header';
 import { MyOrders } from './my-orders';
 import { OrderBook } from './order-book';
 import { OrderTicket } from './order-ticket';
-import { useRequiredAccount } from './session';
+import { useRequiredAccount, useSession } from './session';
 import { TimeAndSales } from './time-and-sales';
 import { WalletPanel } from './wallet-panel';
 
@@ -99,14 +100,20 @@ export function TradingScreen({ symbol }: { symbol: string }) {
     }
     if (arrived.length > 0) setTrades((current) => addTrades(current, arrived));
   }, []);
-  const onMine = useCallback((events: StreamEvent[]) => {
-    const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
-    if (latest !== undefined) setWallet(latest);
-    setNotices((current) => addStreamEvents(current, events, Date.now()));
-    // An amend refused changes no order, but ends its "alterando…".
-    const changesOrders = (kind: string) => kind === 'order' || kind === 'fill' || kind === 'amend_rejected';
-    if (events.some((e) => changesOrders(e.kind))) setOrdersVersion((n) => n + 1);
-  }, []);
+  const { accountChanged } = useSession();
+  const onMine = useCallback(
+    (events: StreamEvent[]) => {
+      const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
+      if (latest !== undefined) setWallet(latest);
+      const changed = events.findLast((e) => e.kind === 'account')?.data as AccountView | undefined;
+      if (changed !== undefined) accountChanged(changed);
+      setNotices((current) => addStreamEvents(current, events, Date.now()));
+      // An amend refused changes no order, but ends its "alterando…".
+      const changesOrders = (kind: string) => kind === 'order' || kind === 'fill' || kind === 'amend_rejected';
+      if (events.some((e) => changesOrders(e.kind))) setOrdersVersion((n) => n + 1);
+    },
+    [accountChanged],
+  );
 
   const reloadMarket = useCallback(() => setMarketEpoch((n) => n + 1), []);
   const reloadOrders = useCallback(() => setOrdersVersion((n) => n + 1), []);
@@ -115,7 +122,7 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   const tickers = useTickers().tickers ?? NO_TICKERS;
   const mineState = useEventStream(
     account === null ? null : '/api/stream/me',
-    ['order', 'fill', 'stop', 'amend_rejected', 'wallet'],
+    ['order', 'fill', 'stop', 'amend_rejected', 'wallet', 'account'],
     onMine,
     reloadOrders,
   );

@@ -1,4 +1,5 @@
 import type { AccountView, Role } from '@bolsa/contracts';
+import type { Queryable } from '../wallets/ledger.js';
 
 export interface AccountRow {
   readonly id: string;
@@ -21,4 +22,10 @@ export function toAccountView(row: AccountRow): AccountView {
     suspension:
       row.suspended_at === null ? null : { since: row.suspended_at.toISOString(), reason: row.suspension_reason ?? '' },
   };
+}
+
+/** An account as its owner sees it, or null if there is none. */
+export async function readAccount(db: Queryable, accountId: string): Promise<AccountView | null> {
+  const { rows } = await db.query<AccountRow>('SELECT * FROM accounts WHERE id = $1', [accountId]);
+  return rows[0] === undefined ? null : toAccountView(rows[0]);
 }

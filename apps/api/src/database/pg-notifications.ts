@@ -5,10 +5,15 @@ import { API_CONFIG, type ApiConfig } from '../config.js';
 import { connectionFields } from './pg-connection.js';
 
 /**
- * Channels PostgreSQL notifies on: whose wallet changed (a ledger trigger), that engine events were stored, and
- * which instrument's trading was halted or resumed.
+ * Channels PostgreSQL notifies on: whose wallet changed (a ledger trigger), that engine events were stored, which
+ * instrument's trading was halted or resumed, and which account was suspended or reinstated.
  */
-export const CHANNELS = { wallets: 'bolsa_wallets', events: 'bolsa_events', halts: 'bolsa_halts' } as const;
+export const CHANNELS = {
+  wallets: 'bolsa_wallets',
+  events: 'bolsa_events',
+  halts: 'bolsa_halts',
+  accounts: 'bolsa_accounts',
+} as const;
 type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 
 /**

@@ -226,7 +226,9 @@ export function accountPaths(): Record<string, object> {
     ),
     '/api/stream/me': {
       get: {
-        summary: "SSE: the caller's order and fill events, and their wallet when it changes",
+        summary:
+          "SSE: the caller's order and fill events, their wallet when it changes, and their account (an " +
+          'AccountView) when it is suspended or reinstated',
         security: bearer,
         responses: { '200': sse('event stream'), ...errors(401) },
       },

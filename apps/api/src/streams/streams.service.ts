@@ -24,7 +24,9 @@ import {
   type Observable,
 } from 'rxjs';
 import { PrismaService } from '../database/prisma.service.js';
+import { readAccount } from '../accounts/account-row.js';
 import { CHANNELS, PgNotifications } from '../database/pg-notifications.js';
+import { SqlPool } from '../database/sql-pool.js';
 import { WalletStore } from '../wallets/wallet-store.js';
 import { toWalletView } from '../wallets/wallet-views.js';
 import { EventBus } from '../events/event-bus.js';
@@ -146,26 +148,41 @@ export class StreamsService {
     @Inject(EventBus) private readonly bus: EventBus,
     @Inject(MarketDataService) private readonly markets: MarketDataService,
     @Inject(WalletStore) private readonly wallets: WalletStore,
+    @Inject(SqlPool) private readonly sql: SqlPool,
     @Inject(PgNotifications) private readonly notifications: PgNotifications,
     @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
   ) {
     this.sharedTickers = new SharedTickers((symbol) => this.markets.ticker(symbol));
   }
 
-  /** The caller's order updates and fills, and their wallet whenever it changes (at most every 100 ms). */
+  /**
+   * The caller's order updates and fills, their wallet whenever it changes (at most every 100 ms), and their
+   * account when it is suspended or reinstated.
+   */
   me(accountId: string): StreamSource {
     const walletMessage = async (): Promise<SseMessage> => ({
       event: 'wallet',
       data: toWalletView(await this.wallets.balances(accountId)),
     });
+    const accountMessage = async (): Promise<SseMessage> => ({
+      event: 'account',
+      data: await readAccount(this.sql, accountId),
+    });
+    // A failed read skips this update; the next change brings the stream up to date.
+    const sent = (message: () => Promise<SseMessage>) => concatMap(() => from(message()).pipe(catchError(() => EMPTY)));
     return {
       ...this.orders(accountId),
       initial: async () => [await walletMessage()],
-      extras: this.notifications.walletChanges.pipe(
-        filter((changed) => changed === accountId),
-        auditTime(WALLET_EVERY_MS),
-        // A failed read skips this update; the next change brings the wallet up to date.
-        concatMap(() => from(walletMessage()).pipe(catchError(() => EMPTY))),
+      extras: merge(
+        this.notifications.walletChanges.pipe(
+          filter((changed) => changed === accountId),
+          auditTime(WALLET_EVERY_MS),
+          sent(walletMessage),
+        ),
+        this.notifications.on(CHANNELS.accounts).pipe(
+          filter((changed) => changed === accountId),
+          sent(accountMessage),
+        ),
       ),
     };
   }
