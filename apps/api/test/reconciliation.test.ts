@@ -76,6 +76,26 @@ describe('GET /api/admin/reconciliation', () => {
       [seller.accountId],
     );
     expect((await reconciliation(admin.apiKey)).ok).toBe(true);
+
+    // A suspension whose cancels never went out: the seller's open order outlives it. A minute's grace lets
+    // cancels in flight arrive, so only a suspension older than that counts.
+    const suspendSeller = (ago: string) =>
+      sql.query(
+        `UPDATE accounts SET suspended_at = LOCALTIMESTAMP - $2::interval, suspension_reason = 'test' WHERE id = $1`,
+        [seller.accountId, ago],
+      );
+    await suspendSeller('10 seconds');
+    expect((await reconciliation(admin.apiKey)).ok).toBe(true);
+    await suspendSeller('2 minutes');
+    const stranded = await reconciliation(admin.apiKey);
+    expect(failing(stranded)).toEqual(['suspended_accounts_have_no_live_orders']);
+    expect(stranded.checks.at(-1)!.examples).toEqual([
+      expect.objectContaining({ account_id: seller.accountId, status: 'partially_filled' }),
+    ]);
+    await sql.query(`UPDATE accounts SET suspended_at = NULL, suspension_reason = NULL WHERE id = $1`, [
+      seller.accountId,
+    ]);
+    expect((await reconciliation(admin.apiKey)).ok).toBe(true);
   });
 
   it('is for administrators only', async () => {

@@ -203,7 +203,7 @@ describe('the home broker and the admin panel in a browser', () => {
       .poll(() => admin.page.getByTestId('reconciliation-result').textContent(), { timeout: 10_000 })
       .toMatch(/^Livros conciliados às \d\d:\d\d:\d\d/);
     const checks = await admin.page.getByTestId('reconciliation-check').allTextContents();
-    expect(checks.length).toBe(10);
+    expect(checks.length).toBe(11);
     expect(checks.filter((check) => !check.startsWith('✓ '))).toEqual([]);
 
     // The sale's result: 10 × 40,00, less the 0,08 fee, less what the shares cost (38,00 each: granted at PETR4's

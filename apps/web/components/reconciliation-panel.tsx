@@ -16,6 +16,7 @@ const CHECKS: Record<string, string> = {
   trades_settled: 'Negócios liquidados',
   fills_covered_by_holds: 'Execuções cobertas por bloqueios',
   order_fills_match_trades: 'Execuções das ordens iguais aos negócios',
+  suspended_accounts_have_no_live_orders: 'Contas suspensas sem ordens vivas',
 };
 
 /** The books checked against their rules on demand ("Conciliar agora"): each check, and what breaks it if any. */

@@ -131,6 +131,14 @@ const CHECKS: readonly Check[] = [
                     GROUP BY order_id) f ON f.order_id = o.id
        WHERE o.filled_quantity <> COALESCE(f.quantity, 0) OR o.filled_value <> COALESCE(f.value, 0)`,
   },
+  {
+    name: 'suspended_accounts_have_no_live_orders',
+    description: 'an account suspended over a minute ago has no live order: its suspension cancelled them',
+    faults: `
+      SELECT o.id::text AS order_id, o.account_id::text, o.status, a.suspended_at::text
+        FROM accounts a JOIN orders o ON o.account_id = a.id AND o.status IN ${LIVE}
+       WHERE a.suspended_at < LOCALTIMESTAMP - interval '1 minute'`,
+  },
 ];
 
 export const RECONCILIATION_CHECKS: readonly string[] = CHECKS.map((check) => check.name);
