@@ -339,7 +339,8 @@ describe('the home broker and the admin panel in a browser', () => {
       .toMatch(/ Expirada no fim do pregão: 2 não executadas$/);
 
     await buyer.page.screenshot({ path: join(SCREENSHOTS, 'trading-screen.png') });
-    await admin.page.screenshot({ path: join(SCREENSHOTS, 'admin-panel.png') });
+    // The whole panel: the live trades at the top, the tools below (support, accounts) further down.
+    await admin.page.screenshot({ path: join(SCREENSHOTS, 'admin-panel.png'), fullPage: true });
     await buyer.page.getByRole('tab', { name: 'Ordens abertas' }).click();
     await buyer.page.getByTestId('open-orders').getByTestId('empty-list').waitFor();
 
