@@ -64,6 +64,11 @@ const PROTECTED: Array<[Method, string, unknown?]> = [
   ['GET', '/api/admin/reconciliation'],
   ['GET', `/api/admin/orders/${ANY_UUID}`],
   ['GET', `/api/admin/orders/${ANY_UUID}/timeline`],
+  ['GET', `/api/admin/orders?accountId=${ANY_UUID}`],
+  ['GET', '/api/admin/accounts'],
+  ['GET', `/api/admin/accounts/${ANY_UUID}`],
+  ['POST', `/api/admin/accounts/${ANY_UUID}/suspension`, { reason: 'a reason' }],
+  ['DELETE', `/api/admin/accounts/${ANY_UUID}/suspension`],
 ];
 const STREAMS = ['/api/stream/orders', '/api/stream/me', '/api/stream/trades'];
 

@@ -9,6 +9,7 @@ const testApi = apiWithEngine();
 
 type Trader = Awaited<ReturnType<typeof newTrader>>;
 const TimelinePage = pageOf(OrderTimelineEntry);
+const OrderPage = pageOf(OrderView);
 const MyTradePage = pageOf(MyTradeView);
 
 async function place(trader: Trader, body: Record<string, string | boolean>): Promise<OrderView> {
@@ -208,6 +209,25 @@ describe('GET /api/orders/:id/timeline', () => {
     expect(
       (await testApi().request('GET', `/api/admin/orders/${placed.orderId}/timeline`, { token: owner.apiKey })).status,
     ).toBe(403);
+    // The owner's orders as the owner lists them, for the admin: its filters and pages too.
+    const orders = async (token: string, query: string) =>
+      testApi().request('GET', `/api/admin/orders?accountId=${owner.accountId}${query}`, { token });
+    const second = await place(owner, { symbol: 'PETR4', side: 'sell', type: 'limit', price: '45.00', quantity: '1' });
+    const mine = await testApi().request('GET', '/api/me/orders?limit=10', { token: owner.apiKey });
+    expect((await orders(admin.apiKey, '&limit=10')).body).toEqual(mine.body);
+    const first = OrderPage.parse((await orders(admin.apiKey, '&limit=1')).body);
+    expect(first.items.map((item) => item.orderId)).toEqual([second.orderId]);
+    const rest = OrderPage.parse((await orders(admin.apiKey, `&limit=1&cursor=${first.nextCursor}`)).body);
+    expect(rest.items.map((item) => item.orderId)).toEqual([placed.orderId]);
+    const itub = OrderPage.parse((await orders(admin.apiKey, '&symbol=ITUB4')).body);
+    expect(itub.items.map((item) => item.orderId)).toEqual([placed.orderId]);
+    expect((await orders(owner.apiKey, '')).status).toBe(403);
+    for (const query of ['accountId=nope', '']) {
+      const bad = await testApi().request('GET', `/api/admin/orders?${query}`, { token: admin.apiKey });
+      expect(bad.status, query).toBe(400);
+      expect(bad.body).toMatchObject({ details: { fields: [{ field: 'accountId' }] } });
+    }
+    expect((await orders(admin.apiKey, '&status=all')).status).toBe(400);
     for (const id of ['01930000-0000-7000-8000-000000000000', 'not-an-id']) {
       expect((await testApi().request('GET', `/api/admin/orders/${id}`, { token: admin.apiKey })).status).toBe(404);
       expect((await testApi().request('GET', `/api/admin/orders/${id}/timeline`, { token: admin.apiKey })).status).toBe(

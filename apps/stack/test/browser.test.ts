@@ -645,6 +645,10 @@ describe('the home broker and the admin panel in a browser', () => {
       expect(await traderTicket.getByRole('button', { name: /Comprar VALE3/ }).isDisabled()).toBe(true);
       await accounts.getByRole('button', { name: 'Reativar conta' }).click();
       await expect.poll(() => accounts.getByRole('status').textContent()).toBe('Conta reativada.');
+      // The account's orders, for support: the one the suspension cancelled says so.
+      await expect
+        .poll(() => accounts.getByTestId('admin-account-order').first().textContent(), { timeout: 5_000 })
+        .toMatch(/VALE3compra 5 a 60,00cancelada \(conta suspensa pela bolsa\)/);
       expect(await accounts.getByTestId('admin-account-suspensions').textContent()).toMatch(
         /suspensa por Administrator: documentos em análise; reativada em .* por Administrator/,
       );

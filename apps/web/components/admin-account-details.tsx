@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiFailure } from '../lib/api';
 import { failureText } from '../lib/error-text';
 import { formatBRL, formatDateTime, formatQuantity } from '../lib/format';
+import { AdminAccountOrders } from './admin-account-orders';
 
 interface Props {
   readonly accountId: string;
@@ -16,6 +17,8 @@ export function AdminAccountDetails({ accountId, onChanged }: Props) {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  /** Moves after a suspension or reinstatement: the orders are listed again. */
+  const [acted, setActed] = useState(0);
 
   useEffect(() => {
     setView(null);
@@ -33,6 +36,7 @@ export function AdminAccountDetails({ accountId, onChanged }: Props) {
       onChanged(result.account);
       setNotice(done(result));
       setReason('');
+      setActed((n) => n + 1);
     } catch (failure) {
       setNotice(failure instanceof ApiFailure ? failureText(failure) : 'A corretora não respondeu; tente de novo.');
     } finally {
@@ -128,6 +132,8 @@ export function AdminAccountDetails({ accountId, onChanged }: Props) {
           ))}
         </ul>
       )}
+      <h3 className="mt-2 font-semibold uppercase tracking-wide text-gray-500">Ordens</h3>
+      <AdminAccountOrders accountId={accountId} version={acted} />
     </div>
   );
 }

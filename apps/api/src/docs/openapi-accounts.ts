@@ -251,6 +251,19 @@ export function accountPaths(): Record<string, object> {
         responses: { ...ok('ReconciliationView'), ...errors(401, 403) },
       },
     },
+    '/api/admin/orders': {
+      get: {
+        summary: "One account's orders, newest first, as GET /api/me/orders gives its owner (admins, for support)",
+        security: bearer,
+        parameters: [
+          { name: 'accountId', in: 'query', required: true, schema: { type: 'string', format: 'uuid' } },
+          query('status', { enum: ['open', 'done'] }),
+          query('symbol', { type: 'string' }),
+          ...paging,
+        ],
+        responses: { ...ok('OrderPage'), ...errors(400, 401, 403) },
+      },
+    },
     '/api/admin/orders/{id}': {
       get: {
         summary: 'Any account’s order, with whose it is (admins, for support)',

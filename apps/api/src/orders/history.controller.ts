@@ -3,23 +3,9 @@ import type { MonthlyTradesView, MyTradeView, OrderView } from '@bolsa/contracts
 import type { FastifyReply } from 'fastify';
 import { AuthGuard, callerOf, type AuthenticatedRequest } from '../auth/auth.guard.js';
 import { API_CONFIG, type ApiConfig } from '../config.js';
-import { ApiError } from '../errors/api-error.js';
-import {
-  clientOrderId,
-  decodeCursor,
-  encodeCursor,
-  oneOf,
-  orderIdParam,
-  pageLimit,
-  timeRange,
-} from '../errors/query-params.js';
+import { decodeCursor, encodeCursor, oneOf, orderIdParam, pageLimit, timeRange } from '../errors/query-params.js';
 import { HistoryStore, type TradeFilter } from './history.store.js';
-import { DONE_STATUSES, OPEN_STATUSES, rowToOrderView } from './order-view.js';
-
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+import { checkedSymbol, orderPage, type Page } from './order-pages.js';
 
 const CSV_COLUMNS = [
   'trade_id',
@@ -34,13 +20,6 @@ const CSV_COLUMNS = [
   'order_id',
   'realized_profit',
 ] as const;
-
-function checkedSymbol(symbol: string | undefined): string | undefined {
-  if (symbol !== undefined && !/^[A-Z0-9]{1,12}$/.test(symbol)) {
-    throw ApiError.validation([{ field: 'symbol', code: 'invalid', message: 'symbol must be like PETR4' }]);
-  }
-  return symbol;
-}
 
 /** A trader's history: orders and trades with filters and cursors, and trades as CSV for an accountant. */
 @Controller('api/me')
@@ -58,30 +37,15 @@ export class HistoryController {
   }
 
   @Get('orders')
-  async orders(
+  orders(
     @Req() request: AuthenticatedRequest,
     @Query('status') status?: string,
     @Query('symbol') symbol?: string,
     @Query('cursor') cursor?: string,
     @Query('limit') limit?: string,
-    @Query('clientOrderId') clientOrderIdParam?: string,
+    @Query('clientOrderId') clientOrderId?: string,
   ): Promise<Page<OrderView>> {
-    const size = pageLimit(limit);
-    const which = oneOf('status', status, ['open', 'done'] as const);
-    const position = decodeCursor(cursor, ['time', 'uuid']);
-    const rows = await this.history.orders(callerOf(request).accountId, {
-      statuses: which === undefined ? undefined : which === 'open' ? OPEN_STATUSES : DONE_STATUSES,
-      symbol: checkedSymbol(symbol),
-      clientOrderId: clientOrderId(clientOrderIdParam),
-      before: position === undefined ? undefined : { createdAt: new Date(position[0]!), id: position[1]! },
-      limit: size,
-    });
-    const last = rows.at(-1);
-    return {
-      items: rows.map(rowToOrderView),
-      nextCursor:
-        rows.length === size && last !== undefined ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
-    };
+    return orderPage(this.history, callerOf(request).accountId, { status, symbol, cursor, limit, clientOrderId });
   }
 
   /** JSON pages, or with `format=csv` every matching trade as one CSV file. */

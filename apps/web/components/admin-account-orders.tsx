@@ -1,0 +1,63 @@
+'use client';
+import type { OrderView } from '@bolsa/contracts';
+import { useEffect, useState } from 'react';
+import { api } from '../lib/api';
+import { formatDateTime, formatPrice, formatQuantity } from '../lib/format';
+import { orderStatusText } from '../lib/order-status';
+import type { Page } from '../lib/pages';
+import { LoadMore } from './load-more';
+
+const PAGE = 10;
+
+/** One account's orders, newest first, for support; each with its number, to look it up ("Consultar ordem"). */
+export function AdminAccountOrders({ accountId, version }: { accountId: string; version: number }) {
+  const [page, setPage] = useState<Page<OrderView> | null>(null);
+  const [loading, setLoading] = useState(false);
+  const path = (cursor: string | null) =>
+    `/api/admin/orders?accountId=${accountId}&limit=${PAGE}${cursor === null ? '' : `&cursor=${cursor}`}`;
+
+  useEffect(() => {
+    let current = true;
+    api<Page<OrderView>>('GET', path(null))
+      .then((first) => current && setPage(first))
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+    // `path` is made from accountId alone.
+  }, [accountId, version]);
+
+  const loadMore = (cursor: string) => {
+    setLoading(true);
+    api<Page<OrderView>>('GET', path(cursor))
+      .then((next) =>
+        setPage((shown) => ({ items: [...(shown?.items ?? []), ...next.items], nextCursor: next.nextCursor })),
+      )
+      .catch(() => undefined)
+      .finally(() => setLoading(false));
+  };
+
+  if (page === null) return null;
+  if (page.items.length === 0) return <p className="mt-1 text-gray-500">Nenhuma ordem.</p>;
+  return (
+    <div className="mt-1">
+      <table className="num w-full" data-testid="admin-account-orders">
+        <tbody>
+          {page.items.map((order) => (
+            <tr key={order.orderId} className="border-t border-edge" data-testid="admin-account-order">
+              <td className="pr-2 text-gray-500">{formatDateTime(order.createdAt)}</td>
+              <td className="pr-2 text-gray-200">{order.symbol}</td>
+              <td className={`pr-2 ${order.side === 'buy' ? 'text-buy' : 'text-sell'}`}>
+                {order.side === 'buy' ? 'compra' : 'venda'} {formatQuantity(order.quantity)}
+                {order.price === null ? '' : ` a ${formatPrice(order.price)}`}
+              </td>
+              <td className="pr-2 text-gray-400">{orderStatusText(order.status, order.statusReason)}</td>
+              <td className="select-all font-mono text-[10px] text-gray-500">{order.orderId}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {page.nextCursor !== null && <LoadMore loading={loading} onLoad={() => loadMore(page.nextCursor!)} />}
+    </div>
+  );
+}
