@@ -455,3 +455,26 @@ describe('an amend whose send failed', () => {
     expect((await api.app.get(ApiMetrics).amendsWithdrawn.get()).values[0]?.value).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('a suspension whose cancels did not get through', () => {
+  it('has its account’s live orders cancelled again, with its reason, and no one else’s', async () => {
+    const suspended = await newTrader(api, 'resend-suspended');
+    const other = await newTrader(api, 'resend-not-suspended');
+    // Not ABEV3: a test above stored events of it far ahead of what its engine book will number.
+    const body = { symbol: 'VALE3', side: 'buy', type: 'limit', price: '50.00', quantity: '3' };
+    const stranded = await place(suspended.apiKey, body);
+    const untouched = await place(other.apiKey, body);
+    await until(async () => (await order(suspended.apiKey, stranded.orderId)).status === 'open');
+    await until(async () => (await order(other.apiKey, untouched.orderId)).status === 'open');
+    // Suspended behind the API's back, as if the suspension's own cancels had been refused by Kafka.
+    await api.app
+      .get(SqlPool)
+      .query(`UPDATE accounts SET suspended_at = LOCALTIMESTAMP, suspension_reason = 'lost cancels' WHERE id = $1`, [
+        suspended.accountId,
+      ]);
+    await until(async () => (await order(suspended.apiKey, stranded.orderId)).status === 'cancelled');
+    expect((await order(suspended.apiKey, stranded.orderId)).statusReason).toBe('account_suspended');
+    expect((await order(other.apiKey, untouched.orderId)).status).toBe('open');
+    expect((await api.app.get(ApiMetrics).suspendedOrdersCancelled.get()).values[0]?.value).toBe(1);
+  });
+});

@@ -33,6 +33,11 @@ export class ApiMetrics {
     help: 'Pending orders sent to the engine again (their first send may never have happened)',
     registers: [this.registry],
   });
+  readonly suspendedOrdersCancelled = new Counter({
+    name: 'api_suspended_orders_cancelled_total',
+    help: 'Live orders of suspended accounts cancelled again (their suspension’s cancel may never have been sent)',
+    registers: [this.registry],
+  });
   readonly booksFaults = new Gauge({
     name: 'api_books_faults',
     help: 'Rows breaking each rule of the books at the last reconciliation (0: the rule holds)',

@@ -4,7 +4,13 @@ import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { OrderStore } from './order-store.js';
-import { amendWithdrawal, placeCommand, type UnansweredAmend } from './engine-commands.js';
+import {
+  amendWithdrawal,
+  cancelCommand,
+  placeCommand,
+  type CommandTarget,
+  type UnansweredAmend,
+} from './engine-commands.js';
 
 /** Orders re-sent per pass, at most: the rest wait for the next one. */
 const BATCH = 500;
@@ -25,6 +31,10 @@ const MAX_BACKOFF_MS = 300_000;
  * Either way it is answered and settlement gives back what the order no longer needs. It is withdrawn rather than
  * sent again because an amend applied long after the trader asked for it could trade at a price the market has
  * left; the trader, told 503, sends it again if it still wants it.
+ *
+ * And a suspension cancels its account's live orders when it is made, but those cancels may not all reach Kafka (the
+ * admin is told 503): live orders of an account suspended longer than `orderResendAfterMs` ago are cancelled again
+ * (reason `account_suspended`), backing off per order likewise, so the suspension holds without anyone repeating it.
  */
 @Injectable()
 export class OrderResender implements OnApplicationBootstrap, OnModuleDestroy {
@@ -34,6 +44,8 @@ export class OrderResender implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly backoff = new Map<string, { sends: number; notBefore: number }>();
   /** The same per withdrawn amend (`<order id>#<amend number>`). */
   private readonly amendBackoff = new Map<string, { sends: number; notBefore: number }>();
+  /** The same per order of a suspended account cancelled again. */
+  private readonly cancelBackoff = new Map<string, { sends: number; notBefore: number }>();
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -55,12 +67,15 @@ export class OrderResender implements OnApplicationBootstrap, OnModuleDestroy {
     await this.running;
   }
 
-  /** One look for stranded orders and overdue amends; returns how many commands were sent. Passes never overlap. */
+  /**
+   * One look for stranded orders, overdue amends and suspended accounts' live orders; returns how many commands
+   * were sent. Passes never overlap.
+   */
   pass(): Promise<number> {
-    this.running ??= Promise.all([this.resend(), this.withdrawOverdueAmends()])
-      .then(([orders, amends]) => orders + amends)
+    this.running ??= Promise.all([this.resend(), this.withdrawOverdueAmends(), this.cancelSuspendedOrders()])
+      .then(([orders, amends, cancels]) => orders + amends + cancels)
       .catch((error: unknown) => {
-        this.logger.pino.warn({ err: error }, 'pending orders or overdue amends not sent');
+        this.logger.pino.warn({ err: error }, 'pending orders, overdue amends or suspended orders not sent');
         return 0;
       })
       .finally(() => (this.running = null));
@@ -91,6 +106,21 @@ export class OrderResender implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.pino.warn({ traceId, orderId, symbol, amendNumber, sends }, 'overdue amend withdrawn');
     }
     this.metrics.amendsWithdrawn.inc(due.length);
+    return due.length;
+  }
+
+  private async cancelSuspendedOrders(): Promise<number> {
+    const live = await this.store.liveOrdersOfSuspendedSince(this.config.orderResendAfterMs, BATCH);
+    const due = this.due(this.cancelBackoff, live, (order: CommandTarget) => order.orderId);
+    await Promise.all(due.map((order) => this.publisher.publish(cancelCommand(order, 'account_suspended'))));
+    for (const { traceId, orderId, accountId, symbol } of due) {
+      const sends = this.sent(this.cancelBackoff, orderId);
+      this.logger.pino.warn(
+        { traceId, orderId, accountId, symbol, sends },
+        'suspended account’s order cancelled again',
+      );
+    }
+    this.metrics.suspendedOrdersCancelled.inc(due.length);
     return due.length;
   }
 

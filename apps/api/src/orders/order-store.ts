@@ -19,7 +19,7 @@ import { appendLedger, CASH } from '../wallets/ledger.js';
 import { balanceKey, bigOrNull } from '../wallets/settlement.js';
 import { unchangedAmend, type AmendTerms, type RecordedTerms } from './amend-terms.js';
 import { OPEN_STATUSES, type OrderRow } from './order-view.js';
-import type { RecordedOrder, UnansweredAmend } from './engine-commands.js';
+import type { CommandTarget, RecordedOrder, UnansweredAmend } from './engine-commands.js';
 
 export interface NewOrder {
   readonly orderId: string;
@@ -78,6 +78,23 @@ export class PlacementConflict extends Error {
     super('the idempotency key or the clientOrderId is taken');
   }
 }
+
+/** The columns a command about an order needs. */
+interface TargetRow {
+  id: string;
+  account_id: string;
+  symbol: string;
+  client_order_id: string | null;
+  trace_id: string;
+}
+
+const targetOf = (row: TargetRow): CommandTarget => ({
+  orderId: row.id,
+  accountId: row.account_id,
+  symbol: row.symbol,
+  clientOrderId: row.client_order_id,
+  traceId: row.trace_id,
+});
 
 const holdKey = (order: NewOrder) => balanceKey(order.accountId, order.hold.asset);
 const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -340,18 +357,29 @@ export class OrderStore {
   }
 
   /**
+   * Live orders of accounts suspended more than `olderThanMs` ago: their suspension's cancels did not all get
+   * through (through the partial index on suspended accounts, then each one's orders by status).
+   */
+  async liveOrdersOfSuspendedSince(olderThanMs: number, limit: number): Promise<CommandTarget[]> {
+    const { rows } = await this.sql.query<TargetRow>({
+      name: 'suspended_live_orders',
+      text: `SELECT o.id, o.account_id, o.symbol, o.client_order_id, o.trace_id
+               FROM accounts a JOIN orders o ON o.account_id = a.id AND o.status IN ('pending', 'open', 'partially_filled')
+              WHERE a.suspended_at IS NOT NULL
+                AND a.suspended_at < LOCALTIMESTAMP - make_interval(secs => $1::float8 / 1000)
+              ORDER BY o.created_at
+              LIMIT $2`,
+      values: [olderThanMs, limit],
+    });
+    return rows.map(targetOf);
+  }
+
+  /**
    * Live orders whose last amend was recorded more than `olderThanMs` ago and is not answered yet, longest waiting
    * first (through the partial index on orders with an amend on its way).
    */
   async unansweredAmendsSince(olderThanMs: number, limit: number): Promise<UnansweredAmend[]> {
-    const { rows } = await this.sql.query<{
-      id: string;
-      account_id: string;
-      symbol: string;
-      client_order_id: string | null;
-      trace_id: string;
-      amends_sent: number;
-    }>({
+    const { rows } = await this.sql.query<TargetRow & { amends_sent: number }>({
       name: 'unanswered_amends',
       text: `SELECT id, account_id, symbol, client_order_id, trace_id, amends_sent FROM orders
               WHERE amends_answered < amends_sent AND status IN ('pending', 'open', 'partially_filled')
@@ -360,14 +388,7 @@ export class OrderStore {
               LIMIT $2`,
       values: [olderThanMs, limit],
     });
-    return rows.map((row) => ({
-      orderId: row.id,
-      accountId: row.account_id,
-      symbol: row.symbol,
-      clientOrderId: row.client_order_id,
-      traceId: row.trace_id,
-      amendNumber: row.amends_sent,
-    }));
+    return rows.map((row) => ({ ...targetOf(row), amendNumber: row.amends_sent }));
   }
 
   /**
