@@ -7,13 +7,18 @@ import { z } from 'zod';
 const FALLBACK_PRICE = 2000;
 const BOTS = 4;
 
-/** How long a bot's quote rests before it is moved to the price (an amend), and before it is cancelled. */
+/**
+ * How long a bot's quote rests before it is moved to the price (an amend), and before it is cancelled; and how long
+ * a bot whose account the exchange suspended sits out before it tries again.
+ */
 export interface QuoteTimes {
   readonly repriceAfterMs: number;
   readonly cancelAfterMs: number;
+  readonly suspendedPauseMs?: number;
 }
 
 const QUOTE_TIMES: QuoteTimes = { repriceAfterMs: 20_000, cancelAfterMs: 45_000 };
+const SUSPENDED_PAUSE_MS = 30_000;
 
 const SavedBots = z.array(z.object({ name: z.string(), apiKey: z.string() }));
 interface Quote {
@@ -24,7 +29,7 @@ interface Quote {
   readonly at: number;
   repriced: boolean;
 }
-type Bot = z.infer<typeof SavedBots>[number] & { open: Quote[] };
+type Bot = z.infer<typeof SavedBots>[number] & { open: Quote[]; sitsOutUntil?: number };
 
 /**
  * A gentle market: a few bot accounts trading through the public HTTP API (as any program would), quoting around
@@ -66,6 +71,7 @@ export class MarketSimulator {
     this.inFlight++;
     try {
       const bot = this.bots[Math.floor(Math.random() * this.bots.length)]!;
+      if ((bot.sitsOutUntil ?? 0) > Date.now()) return;
       const age = (quote: Quote) => Date.now() - quote.at;
       const expired = bot.open.find((quote) => age(quote) > this.times.cancelAfterMs);
       if (expired !== undefined) {
@@ -100,6 +106,8 @@ export class MarketSimulator {
       );
       if (response.status === 202) {
         bot.open.push({ orderId: response.body.orderId, symbol, side, price, at: Date.now(), repriced: false });
+      } else if (response.status === 403) {
+        this.sitOut(bot);
       } else if (response.status === 422 && side === 'buy') {
         await this.call('POST', '/api/me/deposits', { amount: '100000.00' }, bot.apiKey);
       }
@@ -117,7 +125,22 @@ export class MarketSimulator {
     if (price === quote.price) return;
     const answer = await this.call('PATCH', `/api/orders/${quote.orderId}`, { price: formatCents(price) }, bot.apiKey);
     if (answer.status === 202) quote.price = price;
+    else if (answer.status === 403) this.sitOut(bot);
     else if (answer.status === 404 || answer.status === 409) bot.open = bot.open.filter((q) => q !== quote);
+  }
+
+  /** The bots sitting out because the exchange suspended their accounts. */
+  get suspendedBots(): string[] {
+    return this.bots.filter((bot) => (bot.sitsOutUntil ?? 0) > Date.now()).map((bot) => bot.name);
+  }
+
+  /**
+   * A bot refused as suspended (403: the exchange cancelled its orders) stops sending, rather than being refused a
+   * few times a second, and tries again after a pause: the suspension may have been lifted by then.
+   */
+  private sitOut(bot: Bot): void {
+    bot.open = [];
+    bot.sitsOutUntil = Date.now() + (this.times.suspendedPauseMs ?? SUSPENDED_PAUSE_MS);
   }
 
   private async loadOrCreateBots(): Promise<Bot[]> {

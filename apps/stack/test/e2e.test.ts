@@ -429,7 +429,7 @@ describe('accounts and money on the running stack', () => {
 
 describe('the market simulator', () => {
   it(
-    'trades through the public API with bot accounts, moves resting quotes to the price, and reuses them after a restart',
+    'trades through the public API with bot accounts, moves quotes to the price, sits a suspended bot out, and reuses them after a restart',
     { timeout: 60_000 },
     async () => {
       const botsDir = mkdtempSync(join(tmpdir(), 'bolsa-sim-'));
@@ -452,7 +452,11 @@ describe('the market simulator', () => {
         ).rows[0]!.n;
       const amendsBefore = await amends();
       // Quotes are moved to the price after 300 ms here (20 s when it runs for the screens).
-      const simulator = new MarketSimulator(api, botsFile, 40, { repriceAfterMs: 300, cancelAfterMs: 60_000 });
+      const simulator = new MarketSimulator(api, botsFile, 40, {
+        repriceAfterMs: 300,
+        cancelAfterMs: 60_000,
+        suspendedPauseMs: 500,
+      });
       await simulator.start();
       await until(async () => {
         const summary = await call('GET', '/api/admin/summary', { token: await adminKey() });
@@ -463,6 +467,26 @@ describe('the market simulator', () => {
         return trades > tradesBefore + 3 ? true : undefined;
       });
       await until(async () => ((await amends()) > amendsBefore ? true : undefined));
+      // An admin suspends a bot: refused, it sits out (the exchange cancelled its quotes), and trades again once the
+      // suspension is lifted.
+      const [first] = JSON.parse(readFileSync(botsFile, 'utf8')) as Array<{ name: string; apiKey: string }>;
+      const botId = ((await call('GET', '/api/accounts/me', { token: first!.apiKey })).body as { accountId: string })
+        .accountId;
+      const suspension = `/api/admin/accounts/${botId}/suspension`;
+      expect((await call('POST', suspension, { token: await adminKey(), body: { reason: 'bot test' } })).status).toBe(
+        200,
+      );
+      await until(async () => (simulator.suspendedBots.includes(first!.name) ? true : undefined));
+      expect((await call('DELETE', suspension, { token: await adminKey() })).status).toBe(200);
+      await until(async () => {
+        const { rows } = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM orders
+            WHERE account_id = $1
+              AND created_at > (SELECT lifted_at FROM account_suspensions WHERE account_id = $1 ORDER BY id DESC LIMIT 1)`,
+          [botId],
+        );
+        return rows[0]!.n > 0 ? true : undefined;
+      });
       await simulator.stop();
       // The summary's order counts, kept by the ingestion as statuses move, agree with the orders themselves.
       await until(async () => {
