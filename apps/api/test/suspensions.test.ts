@@ -63,6 +63,11 @@ describe('account suspensions', () => {
     expect(suspended.status).toBe(200);
     const view = SuspendedAccountView.parse(suspended.body);
     expect(view.cancelsSent).toBe(2);
+    const suspendedGauge = async () =>
+      /^api_accounts_suspended (\d+)$/m.exec(
+        (await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' })).body,
+      )?.[1];
+    expect(Number(await suspendedGauge())).toBeGreaterThanOrEqual(1);
     expect(view.account.suspension).toMatchObject({ reason: 'documents under review' });
     expect(view.suspensions).toEqual([
       expect.objectContaining({
@@ -112,6 +117,7 @@ describe('account suspensions', () => {
     expect(lifted.status).toBe(200);
     const liftedView = AdminAccountView.parse(lifted.body);
     expect(liftedView.account.suspension).toBeNull();
+    expect(Number(await suspendedGauge())).toBe(0);
     expect(liftedView.suspensions[0]).toMatchObject({ liftedBy: { accountId: admin.accountId, name: 'Admin' } });
     expect(liftedView.suspensions[0]!.liftedAt).not.toBeNull();
     expect(accountEvents((await stream).events).map((account) => account.suspension)).toEqual([

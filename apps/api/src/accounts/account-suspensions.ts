@@ -14,6 +14,7 @@ import { ApiError } from '../errors/api-error.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../errors/query-params.js';
 import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
+import { ApiMetrics } from '../observability/metrics.js';
 import { cancelCommand } from '../orders/engine-commands.js';
 import { OPEN_STATUSES } from '../orders/order-view.js';
 import { CASH } from '../wallets/ledger.js';
@@ -60,7 +61,15 @@ export class AccountSuspensions {
     @Inject(WalletStore) private readonly wallets: WalletStore,
     @Inject(CommandPublisher) private readonly publisher: CommandPublisher,
     @Inject(ApiLogger) private readonly logger: ApiLogger,
-  ) {}
+    @Inject(ApiMetrics) metrics: ApiMetrics,
+  ) {
+    metrics.watchSuspensions(async () => {
+      const { rows } = await this.sql.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM accounts WHERE suspended_at IS NOT NULL',
+      );
+      return rows[0]?.n ?? 0;
+    });
+  }
 
   /** Newest first; `search` matches part of the name or the email, in any case. The exchange's account is left out. */
   async list(query: AccountQuery): Promise<AdminAccountsPage> {

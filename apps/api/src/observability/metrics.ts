@@ -157,6 +157,17 @@ export class ApiMetrics {
       for (const [symbol, halted] of statuses ?? []) this.tradingHalted.set({ symbol }, halted ? 1 : 0);
     },
   });
+  private suspensions: (() => Promise<number>) | null = null;
+  readonly accountsSuspended = new Gauge({
+    name: 'api_accounts_suspended',
+    help: 'Accounts an administrator has suspended (no new orders, amends or withdrawals), read at every scrape',
+    registers: [this.registry],
+    collect: async () => {
+      // With the database out of reach the last value stays, rather than the scrape failing.
+      const count = await this.suspensions?.().catch(() => null);
+      if (count !== null && count !== undefined) this.accountsSuspended.set(count);
+    },
+  });
   readonly dbSeconds = new Histogram({
     name: 'api_db_operation_duration_seconds',
     help: 'Database work per operation: placing an order with its hold, storing and settling an event batch',
@@ -174,6 +185,11 @@ export class ApiMetrics {
   /** Reports which instruments are halted at every scrape. */
   watchHalts(read: () => Promise<ReadonlyMap<string, boolean>>): void {
     this.halts = read;
+  }
+
+  /** Reports how many accounts are suspended at every scrape. */
+  watchSuspensions(read: () => Promise<number>): void {
+    this.suspensions = read;
   }
 
   /** Reports a pg pool's connections at every scrape. */
