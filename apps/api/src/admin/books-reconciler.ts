@@ -4,6 +4,7 @@ import { API_CONFIG, type ApiConfig } from '../config.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
+import { repeatEvery, SingleFlight } from '../scheduling/background.js';
 import { reconcile, RECONCILIATION_BEGIN } from './reconciliation.js';
 
 /**
@@ -12,8 +13,8 @@ import { reconcile, RECONCILIATION_BEGIN } from './reconciliation.js';
  */
 @Injectable()
 export class BooksReconciler implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<ReconciliationView> | null = null;
+  private stopTimer = () => {};
+  private readonly runs = new SingleFlight<ReconciliationView>();
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -26,32 +27,25 @@ export class BooksReconciler implements OnApplicationBootstrap, OnModuleDestroy 
     const every = this.config.reconcileEveryMs;
     if (every === 0) return;
     // A first run a minute after start, so that a process restarted often still reconciles.
-    const next = (delay: number) => {
-      this.timer = setTimeout(() => {
-        void this.run().catch(() => undefined);
-        next(every);
-      }, delay);
-      this.timer.unref();
-    };
-    next(Math.min(every, 60_000));
+    this.stopTimer = repeatEvery(every, () => void this.run().catch(() => undefined), Math.min(every, 60_000));
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.timer !== null) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+    this.stopTimer();
+    await this.runs.settled();
   }
 
   /** One reconciliation (a run asked for while one is going shares it). */
   run(): Promise<ReconciliationView> {
-    this.running ??= this.sql
-      .transaction((tx) => reconcile(tx), RECONCILIATION_BEGIN)
-      .then((result) => this.report(result))
-      .catch((error: unknown) => {
-        this.logger.pino.warn({ err: error }, 'the books could not be reconciled');
-        throw error;
-      })
-      .finally(() => (this.running = null));
-    return this.running;
+    return this.runs.run(() =>
+      this.sql
+        .transaction((tx) => reconcile(tx), RECONCILIATION_BEGIN)
+        .then((result) => this.report(result))
+        .catch((error: unknown) => {
+          this.logger.pino.warn({ err: error }, 'the books could not be reconciled');
+          throw error;
+        }),
+    );
   }
 
   private report(result: ReconciliationView): ReconciliationView {

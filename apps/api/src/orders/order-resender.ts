@@ -3,6 +3,7 @@ import { API_CONFIG, type ApiConfig } from '../config.js';
 import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
+import { repeatEvery, SingleFlight } from '../scheduling/background.js';
 import { OrderStore } from './order-store.js';
 import {
   amendWithdrawal,
@@ -38,8 +39,8 @@ const MAX_BACKOFF_MS = 300_000;
  */
 @Injectable()
 export class OrderResender implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  private stopTimer = () => {};
+  private readonly passes = new SingleFlight<number>();
   /** Per re-sent order: how often, and when it may go again. */
   private readonly backoff = new Map<string, { sends: number; notBefore: number }>();
   /** The same per withdrawn amend (`<order id>#<amend number>`). */
@@ -58,13 +59,12 @@ export class OrderResender implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     const after = this.config.orderResendAfterMs;
     if (after === 0) return;
-    this.timer = setInterval(() => void this.pass(), Math.max(100, after / 2));
-    this.timer.unref();
+    this.stopTimer = repeatEvery(Math.max(100, after / 2), () => void this.pass());
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.timer !== null) clearInterval(this.timer);
-    await this.running;
+    this.stopTimer();
+    await this.passes.settled();
   }
 
   /**
@@ -72,14 +72,14 @@ export class OrderResender implements OnApplicationBootstrap, OnModuleDestroy {
    * were sent. Passes never overlap.
    */
   pass(): Promise<number> {
-    this.running ??= Promise.all([this.resend(), this.withdrawOverdueAmends(), this.cancelSuspendedOrders()])
-      .then(([orders, amends, cancels]) => orders + amends + cancels)
-      .catch((error: unknown) => {
-        this.logger.pino.warn({ err: error }, 'pending orders, overdue amends or suspended orders not sent');
-        return 0;
-      })
-      .finally(() => (this.running = null));
-    return this.running;
+    return this.passes.run(() =>
+      Promise.all([this.resend(), this.withdrawOverdueAmends(), this.cancelSuspendedOrders()])
+        .then(([orders, amends, cancels]) => orders + amends + cancels)
+        .catch((error: unknown) => {
+          this.logger.pino.warn({ err: error }, 'pending orders, overdue amends or suspended orders not sent');
+          return 0;
+        }),
+    );
   }
 
   private async resend(): Promise<number> {

@@ -6,6 +6,7 @@ import { SqlPool } from '../database/sql-pool.js';
 import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { endOfDayCommand } from '../orders/engine-commands.js';
+import { repeatEvery, SingleFlight } from '../scheduling/background.js';
 import { closingInstant, lastClosedDay, localTime } from './trading-clock.js';
 
 /** How often the process that stores engine events looks at the clock. */
@@ -20,8 +21,8 @@ const CHECK_EVERY_MS = 30_000;
  */
 @Injectable()
 export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<ClosedDayView | null> | null = null;
+  private stopTimer = () => {};
+  private readonly closes = new SingleFlight<ClosedDayView | null>();
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -32,14 +33,13 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (!this.config.consumeEvents || this.config.marketClose === null) return;
-    this.timer = setInterval(() => void this.tick(), CHECK_EVERY_MS);
-    this.timer.unref();
+    this.stopTimer = repeatEvery(CHECK_EVERY_MS, () => void this.tick());
     void this.tick();
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.timer !== null) clearInterval(this.timer);
-    await this.running;
+    this.stopTimer();
+    await this.closes.settled();
   }
 
   /**
@@ -50,13 +50,12 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     const close = this.config.marketClose;
     if (close === null) return Promise.resolve(null);
     const day = lastClosedDay(now, close);
-    this.running ??= this.closeOnce(day, closingInstant(day, close))
-      .catch((error: unknown) => {
+    return this.closes.run(() =>
+      this.closeOnce(day, closingInstant(day, close)).catch((error: unknown) => {
         this.logger.pino.warn({ err: error, tradingDay: day }, 'trading day not closed; trying again shortly');
         return null;
-      })
-      .finally(() => (this.running = null));
-    return this.running;
+      }),
+    );
   }
 
   /** An admin's close: today's trading day (local to the exchange), now, even if it was closed before. */

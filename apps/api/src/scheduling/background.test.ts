@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { repeatEvery, SingleFlight } from './background.js';
+
+describe('SingleFlight', () => {
+  it('gives a run asked for while one is going that same run, and starts a new one after it', async () => {
+    const flight = new SingleFlight<number>();
+    let started = 0;
+    let finish = (_: number) => {};
+    const work = () => {
+      started += 1;
+      return new Promise<number>((resolve) => (finish = resolve));
+    };
+    const first = flight.run(work);
+    const joined = flight.run(work);
+    expect(joined).toBe(first);
+    finish(7);
+    expect(await joined).toBe(7);
+    expect(started).toBe(1);
+    const next = flight.run(async () => 8);
+    expect(await next).toBe(8);
+  });
+
+  it('lets a failed run fail its callers, and settled() wait for it without failing', async () => {
+    const flight = new SingleFlight<number>();
+    let fail = (_: Error) => {};
+    const run = flight.run(() => new Promise<number>((_, reject) => (fail = reject)));
+    const settled = flight.settled();
+    fail(new Error('down'));
+    await expect(run).rejects.toThrow('down');
+    await expect(settled).resolves.toBeUndefined();
+    expect(await flight.run(async () => 1)).toBe(1);
+  });
+});
+
+describe('repeatEvery', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('runs first after firstAfterMs, then every everyMs, until stopped', () => {
+    vi.useFakeTimers();
+    const calls: number[] = [];
+    const start = Date.now();
+    const stop = repeatEvery(1000, () => calls.push(Date.now() - start), 100);
+    vi.advanceTimersByTime(2200);
+    expect(calls).toEqual([100, 1100, 2100]);
+    stop();
+    vi.advanceTimersByTime(5000);
+    expect(calls).toHaveLength(3);
+  });
+
+  it('stops from inside its own task', () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    const stop: () => void = repeatEvery(10, () => {
+      calls += 1;
+      if (calls === 2) stop();
+    });
+    vi.advanceTimersByTime(1000);
+    expect(calls).toBe(2);
+  });
+});
