@@ -1,5 +1,5 @@
 'use client';
-import type { AccountView, InstrumentView, WalletView } from '@bolsa/contracts';
+import type { InstrumentView, WalletView } from '@bolsa/contracts';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api } from '../lib/api';
 import { formatBRL, signTone } from '../lib/format';
@@ -30,17 +30,16 @@ export function AccountScreen() {
     void api<InstrumentView[]>('GET', '/api/instruments').then(setInstruments);
   }, []);
 
-  const { accountChanged } = useSession();
+  const { accountEvents } = useSession();
   const onMine = useCallback(
     (events: StreamEvent[]) => {
-      const changed = events.findLast((e) => e.kind === 'account')?.data as AccountView | undefined;
-      if (changed !== undefined) accountChanged(changed);
+      accountEvents(events);
       const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
       if (latest === undefined) return;
       setWallet(latest);
       setWalletVersion((n) => n + 1);
     },
-    [accountChanged],
+    [accountEvents],
   );
   const streamState = useEventStream(account === null ? null : '/api/stream/me', ['wallet', 'account'], onMine);
 

@@ -3,6 +3,7 @@ import type { AccountView, SessionView } from '@bolsa/contracts';
 import { usePathname, useRouter } from 'next/navigation';
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api } from '../lib/api';
+import type { StreamEvent } from '../lib/use-event-stream';
 
 interface SessionContext {
   readonly account: AccountView | null;
@@ -11,8 +12,8 @@ interface SessionContext {
   logOut(): Promise<void>;
   /** Reads the session again: after an answer that says the account changed (a suspension). */
   refresh(): void;
-  /** The account as a live stream sent it (suspended or reinstated). */
-  accountChanged(account: AccountView): void;
+  /** Takes the newest account among a live stream's events, if any (sent when it is suspended or reinstated). */
+  accountEvents(events: readonly StreamEvent[]): void;
 }
 
 const Context = createContext<SessionContext | null>(null);
@@ -29,13 +30,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
   useEffect(refresh, [refresh]);
   const signedIn = useCallback((session: SessionView) => setAccount(session.account), []);
-  const accountChanged = useCallback((changed: AccountView) => setAccount(changed), []);
+  const accountEvents = useCallback((events: readonly StreamEvent[]) => {
+    const changed = events.findLast((event) => event.kind === 'account')?.data as AccountView | undefined;
+    if (changed !== undefined) setAccount(changed);
+  }, []);
   const logOut = useCallback(async () => {
     await api('POST', '/api/auth/logout').catch(() => undefined);
     setAccount(null);
   }, []);
   return (
-    <Context.Provider value={{ account, loading, signedIn, logOut, refresh, accountChanged }}>
+    <Context.Provider value={{ account, loading, signedIn, logOut, refresh, accountEvents }}>
       {children}
     </Context.Provider>
   );

@@ -1,6 +1,5 @@
 'use client';
 import type {
-  AccountView,
   BookView,
   FeeSchedule,
   InstrumentView,
@@ -100,19 +99,18 @@ export function TradingScreen({ symbol }: { symbol: string }) {
     }
     if (arrived.length > 0) setTrades((current) => addTrades(current, arrived));
   }, []);
-  const { accountChanged } = useSession();
+  const { accountEvents } = useSession();
   const onMine = useCallback(
     (events: StreamEvent[]) => {
       const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
       if (latest !== undefined) setWallet(latest);
-      const changed = events.findLast((e) => e.kind === 'account')?.data as AccountView | undefined;
-      if (changed !== undefined) accountChanged(changed);
+      accountEvents(events);
       setNotices((current) => addStreamEvents(current, events, Date.now()));
       // An amend refused changes no order, but ends its "alterando…".
       const changesOrders = (kind: string) => kind === 'order' || kind === 'fill' || kind === 'amend_rejected';
       if (events.some((e) => changesOrders(e.kind))) setOrdersVersion((n) => n + 1);
     },
-    [accountChanged],
+    [accountEvents],
   );
 
   const reloadMarket = useCallback(() => setMarketEpoch((n) => n + 1), []);
