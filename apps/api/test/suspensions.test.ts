@@ -1,5 +1,6 @@
 import {
   AccountView,
+  AdminSummary,
   AdminAccountsPage,
   AdminAccountView,
   ApiErrorBody,
@@ -67,7 +68,11 @@ describe('account suspensions', () => {
       /^api_accounts_suspended (\d+)$/m.exec(
         (await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' })).body,
       )?.[1];
-    expect(Number(await suspendedGauge())).toBeGreaterThanOrEqual(1);
+    expect(Number(await suspendedGauge())).toBe(1);
+    const summarized = async () =>
+      AdminSummary.parse((await api.request('GET', '/api/admin/summary', { token: admin.apiKey })).body).accounts
+        .suspended;
+    expect(await summarized()).toBe(1);
     expect(view.account.suspension).toMatchObject({ reason: 'documents under review' });
     expect(view.suspensions).toEqual([
       expect.objectContaining({
@@ -118,6 +123,7 @@ describe('account suspensions', () => {
     const liftedView = AdminAccountView.parse(lifted.body);
     expect(liftedView.account.suspension).toBeNull();
     expect(Number(await suspendedGauge())).toBe(0);
+    expect(await summarized()).toBe(0);
     expect(liftedView.suspensions[0]).toMatchObject({ liftedBy: { accountId: admin.accountId, name: 'Admin' } });
     expect(liftedView.suspensions[0]!.liftedAt).not.toBeNull();
     expect(accountEvents((await stream).events).map((account) => account.suspension)).toEqual([

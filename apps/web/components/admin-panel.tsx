@@ -176,6 +176,10 @@ export function AdminPanel() {
             <dl className="num grid grid-cols-2 gap-y-1">
               <dt className="text-gray-400">Traders</dt>
               <dd className="text-right">{summary?.accounts.traders ?? '—'}</dd>
+              <dt className="text-gray-400">Contas suspensas</dt>
+              <dd className="text-right" data-testid="summary-suspended">
+                {summary?.accounts.suspended ?? '—'}
+              </dd>
               <dt className="text-gray-400">Caixa disponível</dt>
               <dd className="text-right">{formatBRL(summary?.cash.available)}</dd>
               <dt className="text-gray-400">Caixa bloqueado</dt>

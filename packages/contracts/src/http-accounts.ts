@@ -173,7 +173,8 @@ export type TransferRequest = z.infer<typeof TransferRequest>;
 
 /** `GET /api/admin/summary` */
 export const AdminSummary = z.object({
-  accounts: z.object({ traders: z.int(), admins: z.int() }),
+  /** `suspended`: accounts suspended now (traders only can be). */
+  accounts: z.object({ traders: z.int(), admins: z.int(), suspended: z.int() }),
   orders: z.record(z.string(), z.int()),
   instruments: z.array(
     z.object({

@@ -60,8 +60,8 @@ export class AdminService {
 
   async summary(): Promise<AdminSummary> {
     const [roles, orders, instruments, cash, events, lastEventAt] = await Promise.all([
-      this.sql.query<{ role: string; count: number }>(
-        'SELECT role, count(*)::int AS count FROM accounts GROUP BY role',
+      this.sql.query<{ role: string; count: number; suspended: number }>(
+        'SELECT role, count(*)::int AS count, count(suspended_at)::int AS suspended FROM accounts GROUP BY role',
       ),
       // In one statement, so an order moving out of 'pending' meanwhile is counted once.
       this.sql.query<{ status: string; count: string }>(
@@ -90,7 +90,11 @@ export class AdminService {
     const countOf = (role: string) => roles.rows.find((row) => row.role === role)?.count ?? 0;
     const totals = cash.rows[0]!;
     return {
-      accounts: { traders: countOf('trader'), admins: countOf('admin') },
+      accounts: {
+        traders: countOf('trader'),
+        admins: countOf('admin'),
+        suspended: roles.rows.reduce((sum, row) => sum + row.suspended, 0),
+      },
       orders: Object.fromEntries(orders.rows.map((row) => [row.status, Number(row.count)])),
       instruments: instruments.rows.map((row) => ({
         symbol: row.symbol,
