@@ -19,7 +19,7 @@ import { cancelCommand } from '../orders/engine-commands.js';
 import { OPEN_STATUSES } from '../orders/order-view.js';
 import { CASH } from '../wallets/ledger.js';
 import { WalletStore } from '../wallets/wallet-store.js';
-import { toAccountView, type AccountRow } from './account-row.js';
+import { readAccount, toAccountView, type AccountRow } from './account-row.js';
 
 export interface AccountQuery {
   readonly search?: string | undefined;
@@ -122,7 +122,7 @@ export class AccountSuspensions {
       ),
     ]);
     return {
-      account: toAccountView(account),
+      account,
       liveOrders: Number(live.rows[0]?.count ?? 0),
       balances: balances.map(({ asset, available, held }) => {
         const format = asset === CASH ? formatCents : formatQuantity;
@@ -205,10 +205,11 @@ export class AccountSuspensions {
     });
   }
 
-  private async account(accountId: string): Promise<AccountRow> {
-    if (!AccountView.shape.accountId.safeParse(accountId).success) throw new ApiError('not_found', 'no such account');
-    const { rows } = await this.sql.query<AccountRow>('SELECT * FROM accounts WHERE id = $1', [accountId]);
-    if (rows[0] === undefined) throw new ApiError('not_found', 'no such account');
-    return rows[0];
+  private async account(accountId: string): Promise<AccountView> {
+    const account = AccountView.shape.accountId.safeParse(accountId).success
+      ? await readAccount(this.sql, accountId)
+      : null;
+    if (account === null) throw new ApiError('not_found', 'no such account');
+    return account;
   }
 }

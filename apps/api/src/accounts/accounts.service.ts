@@ -10,7 +10,7 @@ import { SqlPool } from '../database/sql-pool.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { ApiError } from '../errors/api-error.js';
 import { WalletStore } from '../wallets/wallet-store.js';
-import { toAccountView, type AccountRow } from './account-row.js';
+import { readAccount, toAccountView, type AccountRow } from './account-row.js';
 import { ApiKeysService } from './api-keys.service.js';
 
 @Injectable()
@@ -121,8 +121,8 @@ export class AccountsService {
   }
 
   async view(accountId: string): Promise<AccountView> {
-    const { rows } = await this.sql.query<AccountRow>('SELECT * FROM accounts WHERE id = $1', [accountId]);
-    if (rows[0] === undefined) throw new ApiError('not_found', 'no such account');
-    return toAccountView(rows[0]);
+    const account = await readAccount(this.sql, accountId);
+    if (account === null) throw new ApiError('not_found', 'no such account');
+    return account;
   }
 }

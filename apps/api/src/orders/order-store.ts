@@ -223,7 +223,7 @@ export class OrderStore {
     if (placement.outcome === 'halted') throw tradingHalted(order.symbol);
     if (placement.outcome === 'suspended') {
       // Lifted since place_orders saw it: the order was still refused, and can be sent again.
-      const lifted = { since: new Date(), reason: 'lifted a moment ago, send the order again' };
+      const lifted = { since: new Date().toISOString(), reason: 'lifted a moment ago, send the order again' };
       throw accountSuspended((await suspensionOf(this.sql, order.accountId)) ?? lifted);
     }
     const available = await this.available(order.accountId, order.hold.asset);
