@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../lib/api';
 import { formatDateTime, formatPrice, formatQuantity } from '../lib/format';
 import { orderStatusText } from '../lib/order-status';
-import type { Page } from '../lib/pages';
+import { withOlder, type Page } from '../lib/pages';
 import { LoadMore } from './load-more';
 
 const PAGE = 10;
@@ -30,8 +30,8 @@ export function AdminAccountOrders({ accountId, version }: { accountId: string; 
   const loadMore = (cursor: string) => {
     setLoading(true);
     api<Page<OrderView>>('GET', path(cursor))
-      .then((next) =>
-        setPage((shown) => ({ items: [...(shown?.items ?? []), ...next.items], nextCursor: next.nextCursor })),
+      .then((older) =>
+        setPage((shown) => (shown !== null && shown.nextCursor === cursor ? withOlder(shown, older) : shown)),
       )
       .catch(() => undefined)
       .finally(() => setLoading(false));

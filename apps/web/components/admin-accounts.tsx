@@ -1,7 +1,8 @@
 'use client';
 import type { AccountView, AdminAccountsPage } from '@bolsa/contracts';
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../lib/api';
+import { withOlder, type Page } from '../lib/pages';
 import { AdminAccountDetails } from './admin-account-details';
 import { LoadMore } from './load-more';
 
@@ -20,29 +21,32 @@ export function AdminAccounts() {
   const [search, setSearch] = useState('');
   // What the list shows: the search last asked for (`asked` tells a repeat of the same search from no change).
   const [query, setQuery] = useState({ search: '', suspendedOnly: false, asked: 0 });
-  const [page, setPage] = useState<AdminAccountsPage | null>(null);
+  const [page, setPage] = useState<Page<AccountView> | null>(null);
   const [loading, setLoading] = useState(false);
   const [failed, setFailed] = useState(false);
   const [picked, setPicked] = useState<string | null>(null);
 
-  const load = useCallback(
-    (cursor: string | null) => {
-      setLoading(true);
-      setFailed(false);
-      api<AdminAccountsPage>('GET', accountsPath(query.search, query.suspendedOnly, cursor))
-        .then((next) =>
-          setPage((listed) =>
-            cursor === null || listed === null
-              ? next
-              : { items: [...listed.items, ...next.items], nextCursor: next.nextCursor },
-          ),
-        )
-        .catch(() => setFailed(true))
-        .finally(() => setLoading(false));
-    },
-    [query],
-  );
-  useEffect(() => load(null), [load]);
+  // The first page of each search; an answer to a search since replaced is dropped.
+  useEffect(() => {
+    let current = true;
+    setFailed(false);
+    api<AdminAccountsPage>('GET', accountsPath(query.search, query.suspendedOnly, null))
+      .then((first) => current && setPage(first))
+      .catch(() => current && setFailed(true));
+    return () => {
+      current = false;
+    };
+  }, [query]);
+
+  const loadMore = (cursor: string) => {
+    setLoading(true);
+    api<AdminAccountsPage>('GET', accountsPath(query.search, query.suspendedOnly, cursor))
+      .then((older) =>
+        setPage((listed) => (listed !== null && listed.nextCursor === cursor ? withOlder(listed, older) : listed)),
+      )
+      .catch(() => setFailed(true))
+      .finally(() => setLoading(false));
+  };
 
   const find = (event: FormEvent) => {
     event.preventDefault();
@@ -105,7 +109,9 @@ export function AdminAccounts() {
         </tbody>
       </table>
       {page?.items.length === 0 && <p className="px-2 py-1 text-gray-500">Nenhuma conta encontrada.</p>}
-      {page !== null && page.nextCursor !== null && <LoadMore loading={loading} onLoad={() => load(page.nextCursor)} />}
+      {page !== null && page.nextCursor !== null && (
+        <LoadMore loading={loading} onLoad={() => loadMore(page.nextCursor!)} />
+      )}
       {picked !== null && <AdminAccountDetails accountId={picked} onChanged={changed} />}
     </section>
   );

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../lib/api';
 import { summarizeFills } from '../lib/fills';
 import { formatBRL, formatQuantity } from '../lib/format';
-import { everyPage, pagesUpTo, type Page } from '../lib/pages';
+import { everyPage, pagesUpTo, withOlder, type Page } from '../lib/pages';
 import { LoadMore } from './load-more';
 import { OrderTimelineList } from './order-timeline-list';
 
@@ -61,7 +61,7 @@ export function OrderDetails({ order, columns, version }: { order: OrderView; co
     if (timeline === null || nextCursor === null) return;
     setLoadingMore(true);
     api<Page<OrderTimelineEntry>>('GET', timelinePath(orderId, nextCursor))
-      .then((page) => setTimeline({ items: [...timeline.items, ...page.items], nextCursor: page.nextCursor }))
+      .then((page) => setTimeline(withOlder(timeline, page)))
       .catch(() => setFailed(true))
       .finally(() => setLoadingMore(false));
   };

@@ -13,7 +13,7 @@ import {
   type StatementPage,
   type StatementPeriod,
 } from '../lib/statement';
-import { withNewest } from '../lib/pages';
+import { withNewest, withOlder } from '../lib/pages';
 import { LoadMore } from './load-more';
 
 /** A page listed for one filter: a page that arrives after the filter changed is dropped. */
@@ -58,7 +58,7 @@ export function Statement({ assets, version }: { assets: readonly string[]; vers
       const older = await api<StatementPage>('GET', ledgerPath(listed.filter, new Date(), listed.nextCursor));
       setListed((shown) =>
         shown?.filter === listed.filter && shown.nextCursor === listed.nextCursor
-          ? { items: [...shown.items, ...older.items], nextCursor: older.nextCursor, filter: shown.filter }
+          ? { ...withOlder(shown, older), filter: shown.filter }
           : shown,
       );
     } catch {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { everyPage, pagesUpTo, withNewest, type Page } from './pages';
+import { everyPage, pagesUpTo, withNewest, withOlder, type Page } from './pages';
 
 const key = (item: string) => item;
 const page = (items: string[], nextCursor: string | null = 'next'): Page<string> => ({ items, nextCursor });
@@ -24,6 +24,13 @@ describe('withNewest', () => {
     expect(withNewest(page(['c', 'b', 'a'], null), whole, key)).toBe(whole);
     const empty = page([], null);
     expect(withNewest(page(['a'], 'older'), empty, key)).toBe(empty);
+  });
+});
+
+describe('withOlder', () => {
+  it('adds the older page at the end and goes on from its cursor', () => {
+    expect(withOlder(page(['c', 'b'], 'x'), page(['a'], null))).toEqual(page(['c', 'b', 'a'], null));
+    expect(withOlder(page(['d'], 'x'), page(['c', 'b'], 'y'))).toEqual(page(['d', 'c', 'b'], 'y'));
   });
 });
 

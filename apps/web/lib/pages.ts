@@ -18,6 +18,11 @@ export function withNewest<T>(listed: Page<T>, newest: Page<T>, key: (item: T) =
   return { items: [...newest.items, ...listed.items.slice(at + 1)], nextCursor: listed.nextCursor };
 }
 
+/** A list with the page after it (fetched with its `nextCursor`) added at the end; the cursor goes on from there. */
+export function withOlder<T>(listed: Page<T>, older: Page<T>): Page<T> {
+  return { items: [...listed.items, ...older.items], nextCursor: older.nextCursor };
+}
+
 /**
  * A list's pages from the first, joined, until they hold `atLeast` items or the list ends; the cursor goes on from
  * there (null: nothing more).
