@@ -152,9 +152,9 @@ export class ApiMetrics {
     labelNames: ['symbol'] as const,
     registers: [this.registry],
     collect: async () => {
-      // With the database out of reach the last values stay, rather than the scrape failing.
-      const statuses = await this.halts?.().catch(() => null);
-      for (const [symbol, halted] of statuses ?? []) this.tradingHalted.set({ symbol }, halted ? 1 : 0);
+      for (const [symbol, halted] of (await readAtScrape(this.halts)) ?? []) {
+        this.tradingHalted.set({ symbol }, halted ? 1 : 0);
+      }
     },
   });
   private suspensions: (() => Promise<number>) | null = null;
@@ -163,9 +163,8 @@ export class ApiMetrics {
     help: 'Accounts an administrator has suspended (no new orders, amends or withdrawals), read at every scrape',
     registers: [this.registry],
     collect: async () => {
-      // With the database out of reach the last value stays, rather than the scrape failing.
-      const count = await this.suspensions?.().catch(() => null);
-      if (count !== null && count !== undefined) this.accountsSuspended.set(count);
+      const count = await readAtScrape(this.suspensions);
+      if (count !== null) this.accountsSuspended.set(count);
     },
   });
   readonly dbSeconds = new Histogram({
@@ -200,4 +199,13 @@ export class ApiMetrics {
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'api_' });
   }
+}
+
+/**
+ * A gauge's reading at scrape time, or null when there is none: with the database out of reach the gauge keeps its
+ * last values rather than failing the scrape.
+ */
+async function readAtScrape<T>(read: (() => Promise<T>) | null): Promise<T | null> {
+  if (read === null) return null;
+  return read().catch(() => null);
 }
