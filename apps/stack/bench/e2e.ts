@@ -176,16 +176,22 @@ function postJson(url: URL, apiKey: string, body: string): Promise<{ status: num
 async function post(
   api: string,
   trader: Trader,
-): Promise<{ ok: boolean; orderId?: string; sentAt: number; answeredAt: number }> {
+): Promise<{ ok: boolean; orderId?: string; refusal: string; sentAt: number; answeredAt: number }> {
   const sentAt = performance.now();
   const response = await postJson(new URL('/api/orders', api), trader.apiKey, JSON.stringify(nextOrder()));
-  const body = JSON.parse(response.body) as { orderId?: string };
+  const body = JSON.parse(response.body) as { orderId?: string; code?: string };
   return {
     ok: response.status === 202,
     ...(body.orderId === undefined ? {} : { orderId: body.orderId }),
+    refusal: `${response.status} ${body.code ?? ''}`.trim(),
     sentAt,
     answeredAt: performance.now(),
   };
+}
+
+/** "422 insufficient_funds ×12, 429 …" for the refusals counted by answer. */
+function refusalList(refusals: ReadonlyMap<string, number>): string {
+  return [...refusals].map(([refusal, count]) => `${refusal} ×${count}`).join(', ');
 }
 
 function percentile(sorted: number[], fraction: number): number {
@@ -207,9 +213,10 @@ async function closedLoop(
   api: string,
   traders: readonly Trader[],
   duration: number,
-): Promise<{ accepted: number; refused: number; seconds: number }> {
+): Promise<{ accepted: number; refused: number; refusals: Map<string, number>; seconds: number }> {
   let accepted = 0;
   let refused = 0;
+  const refusals = new Map<string, number>();
   const started = performance.now();
   const until = started + duration * 1000;
   await Promise.all(
@@ -217,11 +224,14 @@ async function closedLoop(
       while (performance.now() < until) {
         const result = await post(api, traders[worker % TRADERS]!);
         if (result.ok) accepted++;
-        else refused++;
+        else {
+          refused++;
+          refusals.set(result.refusal, (refusals.get(result.refusal) ?? 0) + 1);
+        }
       }
     }),
   );
-  return { accepted, refused, seconds: (performance.now() - started) / 1000 };
+  return { accepted, refused, refusals, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Waits until no fill has arrived for 2 s; returns how long the fills kept coming. */
@@ -270,7 +280,12 @@ async function main(): Promise<void> {
     const fillsBefore = fillCount;
     const walBefore = await walPosition(stack.databaseUrl);
     const cpuBefore = sampleCpu(stack.processes);
-    const { accepted, refused, seconds } = await closedLoop(api, traders, THROUGHPUT_SECONDS);
+    const {
+      accepted,
+      refused,
+      refusals: throughputRefusals,
+      seconds,
+    } = await closedLoop(api, traders, THROUGHPUT_SECONDS);
     const cpu = cpuBetween(cpuBefore, sampleCpu(stack.processes));
     const walAfter = await walPosition(stack.databaseUrl);
     const trades = (fillCount - fillsBefore) / 2;
@@ -299,6 +314,7 @@ async function main(): Promise<void> {
     // Phase 2: latency at a fixed rate.
     const sent: { orderId: string; sentAt: number }[] = [];
     const answers: number[] = [];
+    const refusals = new Map<string, number>();
     const interval = 1000 / RATE;
     const total = RATE * LATENCY_SECONDS;
     const paceStart = performance.now();
@@ -311,8 +327,12 @@ async function main(): Promise<void> {
       else if (wait < -50) late++;
       inFlight.push(
         post(api, traders[i % TRADERS]!).then((result) => {
-          answers.push(result.answeredAt - result.sentAt);
-          if (result.ok && result.orderId !== undefined) sent.push({ orderId: result.orderId, sentAt: result.sentAt });
+          if (result.ok && result.orderId !== undefined) {
+            answers.push(result.answeredAt - result.sentAt);
+            sent.push({ orderId: result.orderId, sentAt: result.sentAt });
+          } else {
+            refusals.set(result.refusal, (refusals.get(result.refusal) ?? 0) + 1);
+          }
         }),
       );
     }
@@ -327,12 +347,22 @@ async function main(): Promise<void> {
       `latency at ${RATE} orders/s (achieved ${Math.round(achieved)}/s, ${late} sends >50 ms late): POST of the ` +
         `order that took liquidity → its fill on SSE p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ` +
         `${percentile(latencies, 0.99).toFixed(1)} ms (${latencies.length} trades of ${sent.length} orders sent; ` +
-        `${reconnects} stream reconnects during the run); the POST itself answered in p50 ` +
+        `${reconnects} stream reconnects during the run); the POST of an accepted order answered in p50 ` +
         `${percentile(
           answers.sort((a, b) => a - b),
           0.5,
         ).toFixed(1)} ms, p99 ${percentile(answers, 0.99).toFixed(1)} ms`,
     );
+    for (const [phase, refused] of [
+      ['throughput', throughputRefusals],
+      ['latency', refusals],
+    ] as const) {
+      if (refused.size === 0) continue;
+      console.log(
+        `note: orders refused in the ${phase} phase, not counted (${refusalList(refused)}); a stack given in ` +
+          'BENCH_API_URL needs STARTING_CASH and STARTING_SHARES as large as the ones the bench gives its own',
+      );
+    }
     if (THROUGHPUT_SECONDS > 0 && RATE > (0.95 * accepted) / seconds) {
       console.log(
         `note: ${RATE} orders/s is more than this machine sustained in the throughput phase ` +
