@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import fastifyCookie from '@fastify/cookie';
 import { AccountsModule } from './accounts/accounts.module.js';
@@ -11,7 +12,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { API_CONFIG, type ApiConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DocsModule } from './docs/docs.module.js';
-import { ErrorFilter } from './errors/error-filter.js';
+import { ErrorFilter, routerRefusal } from './errors/error-filter.js';
 import { BODY_LIMIT_BYTES } from './errors/api-error.js';
 import { EventsModule } from './events/events.module.js';
 import { MarketsModule } from './markets/markets.module.js';
@@ -68,7 +69,14 @@ export async function createApp(config: ApiConfig, options: AppOptions = {}): Pr
   class AppModule {}
 
   // forceCloseConnections: open SSE streams must not hold a shutdown hostage.
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    forceCloseConnections: true,
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const [status, body] = routerRefusal(error);
+      void reply.status(status).header('content-type', 'application/json').send(body);
+    },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     logger: false,
     // The API reads JSON only, with the parser below.

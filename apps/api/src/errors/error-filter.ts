@@ -51,3 +51,14 @@ const FRAMEWORK_ERRORS: ReadonlyMap<number, { code: ApiErrorCode; message: strin
   [413, { code: 'payload_too_large', message: `the body is larger than ${BODY_LIMIT_BYTES / 1024} KiB` }],
   [415, { code: 'unsupported_media_type', message: 'send the body as application/json' }],
 ]);
+
+/**
+ * The router's own refusals, which come before any hook or filter (Fastify's `frameworkErrors`): a path segment
+ * too long for any route's parameter names nothing that exists; one that is not valid percent-encoding is bad input.
+ */
+export function routerRefusal(error: { code?: string }): [number, ApiErrorBody] {
+  if (error.code === 'FST_ERR_BAD_URL') {
+    return [400, { code: 'validation_failed', message: 'the address is not a valid URL', details: {} }];
+  }
+  return [404, { code: 'not_found', message: 'no such route or resource', details: {} }];
+}
