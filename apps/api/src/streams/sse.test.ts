@@ -81,7 +81,10 @@ async function streamServer(limits: StreamLimits, log: readonly StoredEvent[] = 
 }
 
 /** A client that reads everything as it comes, resuming after `lastEventId` when given. */
-function reader(port: number, lastEventId?: number): { text: () => string; response: Promise<IncomingMessage> } {
+function reader(
+  port: number,
+  lastEventId?: number | string,
+): { text: () => string; response: Promise<IncomingMessage> } {
   let text = '';
   const headers = lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) };
   const response = new Promise<IncomingMessage>((resolve, reject) => {
@@ -189,12 +192,15 @@ describe('a resuming stream', () => {
     const stream = await streamServer(limitsWith({ replayMaxEvents: 10 }), log);
     const behind = reader(stream.port, 39);
     const unknown = reader(stream.port, 51);
-    await until(() => stream.opened === 2);
+    const notOurs = reader(stream.port, 'abc');
+    await until(() => stream.opened === 3);
     stream.live.next(stored(51));
-    await until(() => idsIn(behind.text()).at(-1) === 51 && idsIn(unknown.text()).at(-1) === 51);
+    const clients = [behind, unknown, notOurs];
+    await until(() => clients.every((client) => idsIn(client.text()).at(-1) === 51));
     for (const [client, reason] of [
       [behind, 'too_far_behind'],
       [unknown, 'unknown_event_id'],
+      [notOurs, 'unknown_event_id'],
     ] as const) {
       expect(idsIn(client.text())).toEqual([50, 51]);
       expect(client.text()).toContain(`id: 50\nevent: resync\ndata: {"reason":"${reason}","newestId":50}\n\n`);
@@ -203,11 +209,13 @@ describe('a resuming stream', () => {
 });
 
 describe('parseLastEventId', () => {
-  it('takes a stream id and ignores anything else', () => {
+  it('takes a stream id, nothing when there is none, and reads anything else as beyond every id', () => {
     expect(parseLastEventId('42')).toBe(42);
     expect(parseLastEventId(['7', '8'])).toBe(7);
-    for (const header of [undefined, '', 'abc', '-5', '1e5', '4.2', '9'.repeat(16)]) {
-      expect(parseLastEventId(header)).toBeNull();
+    expect(parseLastEventId(undefined)).toBeNull();
+    expect(parseLastEventId('')).toBeNull();
+    for (const header of ['abc', '-5', '1e5', '4.2', '9'.repeat(16), ' 5']) {
+      expect(parseLastEventId(header)).toBe(Number.POSITIVE_INFINITY);
     }
   });
 });

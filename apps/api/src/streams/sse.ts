@@ -126,8 +126,13 @@ export async function serveStream(
   if (extras !== undefined) response.on('close', () => extras.unsubscribe());
 }
 
-/** `Last-Event-ID` as a stream id, or null when absent or not one of ours. */
+/**
+ * `Last-Event-ID` as a stream id, or null when absent. One that is not an id of ours (a client's own, or mangled on
+ * the way) reads as beyond the newest event, so the client is told to start over rather than resumed from now
+ * with a gap it cannot see.
+ */
 export function parseLastEventId(header: string | string[] | undefined): number | null {
   const text = Array.isArray(header) ? header[0] : header;
-  return text !== undefined && /^\d{1,15}$/.test(text) ? Number(text) : null;
+  if (text === undefined || text === '') return null;
+  return /^\d{1,15}$/.test(text) ? Number(text) : Number.POSITIVE_INFINITY;
 }
