@@ -155,7 +155,17 @@ function request(operation: Operation) {
     segments: fc.array(segment, { minLength: 3, maxLength: 3 }),
     query: fc.dictionary(fc.oneof(fc.constantFrom(...operation.query, 'limit'), oddText), oddText, { maxKeys: 4 }),
     headers: fc.dictionary(
-      fc.constantFrom(...operation.headers, 'Idempotency-Key', 'Last-Event-ID', 'traceparent'),
+      fc.constantFrom(
+        ...operation.headers,
+        'Idempotency-Key',
+        'Last-Event-ID',
+        'traceparent',
+        'cookie',
+        'x-csrf-token',
+        'authorization',
+        'content-type',
+        'accept',
+      ),
       oddText.filter((value) => /^[\t\x20-\x7e]*$/.test(value)),
       { maxKeys: 2 },
     ),
@@ -210,9 +220,9 @@ describe('every documented route under random input', () => {
           const search = new URLSearchParams(Object.entries(input.query)).toString();
           const headers: Record<string, string> = { ...input.headers, 'x-request-id': randomUUID() };
           const token = input.caller === 'trader' ? traderKey : input.caller === 'admin' ? adminKey : undefined;
-          if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
+          if (token !== undefined) headers['authorization'] ??= `Bearer ${token}`;
           const body = input.body;
-          if (body !== null) headers['content-type'] = 'application/json';
+          if (body !== null) headers['content-type'] ??= 'application/json';
           // Not through api.request: a 2xx may be text (metrics, a CSV), and only an error must be JSON.
           const response = await api.app
             .getHttpAdapter()
