@@ -187,6 +187,39 @@ async function stopEngine(engine: ChildProcess): Promise<void> {
 }
 
 describe('the matching engine process', () => {
+  it('skips messages that are not commands, saying so, and goes on with the commands after them', async () => {
+    await withOwnBroker(async () => {
+      const commands = orderFlow(400, SYMBOLS, 23);
+      const junk = [
+        Buffer.from('not json at all'),
+        Buffer.from('{"type":"place_order","symbol":"PETR4"}'),
+        Buffer.from(JSON.stringify({ ...commands[0], schemaVersion: 99 })),
+        Buffer.from([0xff, 0xfe, 0x00, 0x01]),
+        Buffer.alloc(0),
+      ];
+      // Each junk message lands among real commands of the partition it is keyed to.
+      const messages = commands.flatMap((command, index) => {
+        const real = { key: command.symbol, value: encodeCommand(command) };
+        const spoiled = index % 40 === 0 ? junk[(index / 40) % junk.length]! : null;
+        return spoiled === null ? [real] : [{ key: command.symbol, value: spoiled }, real];
+      });
+      const producer = kafka.producer({ idempotent: true });
+      await producer.connect();
+      await producer.send({ topic: TOPICS.orderCommands, messages });
+      await producer.disconnect();
+      const logs: string[] = [];
+      const engine = startEngine(scratchDir('bolsa-engine-'), 'engine-junk', logs);
+      try {
+        await expectPublishedOnce(expectedMessages(commands).flat());
+        const skipped = logs.filter((line) => line.includes('skipping an order command that does not decode'));
+        expect(skipped).toHaveLength(messages.length - commands.length);
+        expect(engine.exitCode).toBeNull();
+      } finally {
+        await stopEngine(engine);
+      }
+    });
+  });
+
   it('survives SIGKILL mid-stream: every command matched once, no event lost or published twice', async () => {
     const snapshotDir = scratchDir('bolsa-engine-');
     const commands = orderFlow(3000, SYMBOLS, 7);
