@@ -159,6 +159,46 @@ describe('engine events reach PostgreSQL once', () => {
   });
 });
 
+describe('messages on the events topic that are not events', () => {
+  it('are skipped and counted, and the events around them are stored', async () => {
+    const undecodable = async () => {
+      const metrics = await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
+      return Number(/^api_engine_events_undecodable_total (\d+)/m.exec(metrics.body)?.[1]);
+    };
+    const skippedBefore = await undecodable();
+    const seller = await newTrader(api, 'junk-seller');
+    const placed = OrderView.parse(
+      (
+        await api.request('POST', '/api/orders', {
+          token: seller.apiKey,
+          body: { symbol: 'ITUB4', side: 'sell', type: 'limit', price: '33.00', quantity: '5' },
+        })
+      ).body,
+    );
+    const command = await until(async () =>
+      commands.find((c) => c.type === 'place_order' && c.orderId === placed.orderId),
+    );
+    const events = new ContractBook(DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'ITUB4')!).apply(command);
+    const junk = [
+      'not json',
+      '[{"type":"trade"}]',
+      '',
+      JSON.stringify(events.map((e) => ({ ...e, schemaVersion: 99 }))),
+    ];
+    await eventWriter.send({
+      topic: TOPICS.engineEvents,
+      messages: [...junk.map((value) => ({ key: 'ITUB4', value })), { key: 'ITUB4', value: encodeEvents(events) }],
+    });
+    await until(async () => {
+      const view = OrderView.parse(
+        (await api.request('GET', `/api/orders/${placed.orderId}`, { token: seller.apiKey })).body,
+      );
+      return view.status === 'open' ? view : undefined;
+    });
+    expect((await undecodable()) - skippedBefore).toBe(junk.length);
+  });
+});
+
 describe('notifications', () => {
   it('announces each ingestion commit on bolsa_events, and wallet changes on bolsa_wallets', async () => {
     const notifications = api.app.get(PgNotifications);
