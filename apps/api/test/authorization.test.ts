@@ -62,6 +62,7 @@ const PROTECTED: Array<[Method, string, unknown?]> = [
   ['GET', '/api/admin/summary'],
   ['GET', '/api/admin/health'],
   ['GET', '/api/admin/reconciliation'],
+  ['GET', '/api/admin/actions'],
   ['GET', `/api/admin/orders/${ANY_UUID}`],
   ['GET', `/api/admin/orders/${ANY_UUID}/timeline`],
   ['GET', `/api/admin/orders?accountId=${ANY_UUID}`],

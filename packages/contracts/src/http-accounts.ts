@@ -280,3 +280,27 @@ export type SuspendedAccountView = z.infer<typeof SuspendedAccountView>;
 /** `GET /api/admin/accounts`: accounts, newest first. */
 export const AdminAccountsPage = pageOf(AccountView);
 export type AdminAccountsPage = z.infer<typeof AdminAccountsPage>;
+
+export const AdminActionKind = z.enum(['halt', 'resume', 'end_of_day', 'suspend', 'reinstate']);
+export type AdminActionKind = z.infer<typeof AdminActionKind>;
+
+/**
+ * One thing an administrator did to the market or an account: halting or resuming an instrument, closing the day
+ * (`by` is null when the exchange's clock closed it), suspending or reinstating an account (`reason` is the
+ * suspension's). `traceId` is the request's, so the action can be followed through the logs and the engine's events.
+ */
+export const AdminActionView = z.object({
+  id: z.string(),
+  action: AdminActionKind,
+  at: z.iso.datetime(),
+  by: AccountRef.nullable(),
+  symbol: z.string().nullable(),
+  account: AccountRef.nullable(),
+  reason: z.string().nullable(),
+  traceId: z.string(),
+});
+export type AdminActionView = z.infer<typeof AdminActionView>;
+
+/** `GET /api/admin/actions`: what administrators did, newest first. */
+export const AdminActionsPage = pageOf(AdminActionView);
+export type AdminActionsPage = z.infer<typeof AdminActionsPage>;

@@ -8,6 +8,7 @@ import {
   type SuspendedAccountView,
   type SuspensionRecord,
 } from '@bolsa/contracts';
+import { recordAdminAction } from '../admin/admin-actions.js';
 import { utcTimestamp } from '../database/columns.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiError } from '../errors/api-error.js';
@@ -148,6 +149,7 @@ export class AccountSuspensions {
         'INSERT INTO account_suspensions (account_id, reason, suspended_by, trace_id) VALUES ($1, $2, $3, $4)',
         [accountId, reason, adminId, traceId],
       );
+      await recordAdminAction(tx, { action: 'suspend', adminId, accountId, reason, traceId });
       this.logger.pino.warn({ accountId, adminId, reason, traceId }, 'account suspended');
     });
     const live = await this.liveOrdersAfterPlacementsInFlight(accountId);
@@ -183,6 +185,7 @@ export class AccountSuspensions {
           WHERE account_id = $1 AND lifted_at IS NULL`,
         [accountId, adminId],
       );
+      await recordAdminAction(tx, { action: 'reinstate', adminId, accountId, traceId });
       this.logger.pino.warn({ accountId, adminId, traceId }, 'account reinstated');
     });
     return this.view(accountId);

@@ -1,8 +1,15 @@
-import { AdminAccountsPage, AdminAccountView, SuspendAccountRequest, SuspendedAccountView } from '@bolsa/contracts';
+import {
+  AdminAccountsPage,
+  AdminAccountView,
+  AdminActionsPage,
+  SuspendAccountRequest,
+  SuspendedAccountView,
+} from '@bolsa/contracts';
 import { bearer, errors, json, ref } from './openapi-helpers.js';
 
 export const ADMIN_ACCOUNT_SCHEMAS = {
   AdminAccountsPage,
+  AdminActionsPage,
   AdminAccountView,
   SuspendAccountRequest,
   SuspendedAccountView,
@@ -18,7 +25,7 @@ const query = (name: string, schema: object, description: string) => ({
 });
 const ok = (name: string) => ({ '200': { description: 'ok', ...json(ref(name)) } });
 
-/** Administrators' account lookup and suspensions. */
+/** Administrators' account lookup and suspensions, and the log of what administrators did. */
 export function adminAccountPaths(): Record<string, object> {
   return {
     '/api/admin/accounts': {
@@ -32,6 +39,24 @@ export function adminAccountPaths(): Record<string, object> {
           query('limit', { type: 'integer', minimum: 1, maximum: 200 }, '50 when absent'),
         ],
         responses: { ...ok('AdminAccountsPage'), ...errors(400, 401, 403) },
+      },
+    },
+    '/api/admin/actions': {
+      get: {
+        summary:
+          'What administrators did, newest first (admins): halts and resumptions, closes of the day (by null: the ' +
+          'exchange’s clock), suspensions with their reason and reinstatements, each with its request’s trace id',
+        security: bearer,
+        parameters: [
+          query(
+            'action',
+            { type: 'string', enum: ['halt', 'resume', 'end_of_day', 'suspend', 'reinstate'] },
+            'one kind',
+          ),
+          query('cursor', { type: 'string' }, 'the previous page’s nextCursor'),
+          query('limit', { type: 'integer', minimum: 1, maximum: 200 }, '50 when absent'),
+        ],
+        responses: { ...ok('AdminActionsPage'), ...errors(400, 401, 403) },
       },
     },
     '/api/admin/accounts/{id}': {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { TradingStatusView } from '@bolsa/contracts';
+import { recordAdminAction } from '../admin/admin-actions.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiError } from '../errors/api-error.js';
 import { CommandPublisher } from '../messaging/kafka.js';
@@ -42,29 +43,40 @@ export class TradingHalts {
     return new Map(this.instruments.list().map(({ symbol }) => [symbol, halted.has(symbol)]));
   }
 
-  /** Halting a halted instrument changes nothing (it stays halted since the first time); the engine is told again. */
-  async halt(symbol: string, traceId: string): Promise<TradingStatusView> {
+  /**
+   * Halting a halted instrument changes nothing (it stays halted since the first time, and the administrators' log
+   * keeps the first halt only); the engine is told again.
+   */
+  async halt(adminId: string, symbol: string, traceId: string): Promise<TradingStatusView> {
     const { symbol: known } = this.instruments.require(symbol);
-    const { rowCount } = await this.sql.query(
-      'INSERT INTO trading_halts (symbol, trace_id) VALUES ($1, $2) ON CONFLICT (symbol) DO NOTHING',
-      [known, traceId],
-    );
-    if (rowCount !== 0) this.logger.pino.info({ symbol: known, traceId }, 'trading halted');
+    await this.sql.transaction(async (tx) => {
+      const { rowCount } = await tx.query(
+        'INSERT INTO trading_halts (symbol, trace_id) VALUES ($1, $2) ON CONFLICT (symbol) DO NOTHING',
+        [known, traceId],
+      );
+      if (rowCount === 0) return;
+      await recordAdminAction(tx, { action: 'halt', adminId, symbol: known, traceId });
+      this.logger.pino.info({ symbol: known, adminId, traceId }, 'trading halted');
+    });
     await this.publisher.deliver(marketCommand('halt_trading', known, traceId));
     return this.status(known);
   }
 
-  async resume(symbol: string, traceId: string): Promise<TradingStatusView> {
+  async resume(adminId: string, symbol: string, traceId: string): Promise<TradingStatusView> {
     const { symbol: known } = this.instruments.require(symbol);
     await this.publisher.deliver(marketCommand('resume_trading', known, traceId));
-    const { rowCount } = await this.sql.query('DELETE FROM trading_halts WHERE symbol = $1', [known]);
-    if (rowCount !== 0) this.logger.pino.info({ symbol: known, traceId }, 'trading resumed');
+    await this.sql.transaction(async (tx) => {
+      const { rowCount } = await tx.query('DELETE FROM trading_halts WHERE symbol = $1', [known]);
+      if (rowCount === 0) return;
+      await recordAdminAction(tx, { action: 'resume', adminId, symbol: known, traceId });
+      this.logger.pino.info({ symbol: known, adminId, traceId }, 'trading resumed');
+    });
     return this.status(known);
   }
 
   /** Every instrument halted, or resumed, at once (a market-wide circuit breaker); each as `halt` or `resume`. */
-  everywhere(action: 'halt' | 'resume', traceId: string): Promise<TradingStatusView[]> {
-    return Promise.all(this.instruments.list().map(({ symbol }) => this[action](symbol, traceId)));
+  everywhere(action: 'halt' | 'resume', adminId: string, traceId: string): Promise<TradingStatusView[]> {
+    return Promise.all(this.instruments.list().map(({ symbol }) => this[action](adminId, symbol, traceId)));
   }
 
   async status(symbol: string): Promise<TradingStatusView> {

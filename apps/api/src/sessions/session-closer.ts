@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ClosedDayView } from '@bolsa/contracts';
+import { recordAdminAction } from '../admin/admin-actions.js';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { CommandPublisher } from '../messaging/kafka.js';
@@ -59,13 +60,16 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** An admin's close: today's trading day (local to the exchange), now, even if it was closed before. */
-  async closeNow(traceId: string): Promise<ClosedDayView> {
+  async closeNow(adminId: string, traceId: string): Promise<ClosedDayView> {
     const tradingDay = localTime(new Date(), this.config.marketTimeZone).day;
-    await this.sql.query(
-      `INSERT INTO market_sessions (trading_day, trace_id) VALUES ($1, $2)
-       ON CONFLICT (trading_day) DO UPDATE SET closed_at = now(), trace_id = $2`,
-      [tradingDay, traceId],
-    );
+    await this.sql.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO market_sessions (trading_day, trace_id) VALUES ($1, $2)
+         ON CONFLICT (trading_day) DO UPDATE SET closed_at = now(), trace_id = $2`,
+        [tradingDay, traceId],
+      );
+      await recordAdminAction(tx, { action: 'end_of_day', adminId, traceId });
+    });
     // Every DAY order recorded so far: no cut-off to compare with clocks of other processes.
     return this.send(tradingDay, traceId, null);
   }
@@ -80,7 +84,10 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     );
     if (rowCount === 0) return null;
     try {
-      return await this.send(tradingDay, traceId, closedAt);
+      const closed = await this.send(tradingDay, traceId, closedAt);
+      // The clock's close, in the administrators' log too; kept only once it was sent, as the day's row is.
+      await recordAdminAction(this.sql, { action: 'end_of_day', adminId: null, traceId });
+      return closed;
     } catch (error) {
       await this.sql.query('DELETE FROM market_sessions WHERE trading_day = $1 AND trace_id = $2', [
         tradingDay,

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import type { ClosedDayView } from '@bolsa/contracts';
-import { AdminGuard, AuthGuard } from '../auth/auth.guard.js';
+import { AdminGuard, AuthGuard, callerOf, type AuthenticatedRequest } from '../auth/auth.guard.js';
 import { traceOf, type TracedRequest } from '../observability/trace.js';
 import { SessionCloser } from './session-closer.js';
 
@@ -12,7 +12,7 @@ export class SessionsController {
   /** Closes the trading day now: every DAY order expires. */
   @Post('end-of-day')
   @HttpCode(202)
-  endOfDay(@Req() request: TracedRequest): Promise<ClosedDayView> {
-    return this.closer.closeNow(traceOf(request));
+  endOfDay(@Req() request: AuthenticatedRequest & TracedRequest): Promise<ClosedDayView> {
+    return this.closer.closeNow(callerOf(request).accountId, traceOf(request));
   }
 }

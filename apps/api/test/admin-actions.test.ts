@@ -1,0 +1,88 @@
+import { AdminActionsPage, ApiErrorBody, type AdminActionView } from '@bolsa/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SessionCloser } from '../src/sessions/session-closer.js';
+import { newAdmin, newTrader, startTestApi, type TestApi } from './support.js';
+
+process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
+
+let api: TestApi;
+
+beforeAll(async () => {
+  api = await startTestApi({ MARKET_CLOSE: '18:00', MARKET_TIMEZONE: 'America/Sao_Paulo' });
+  // The clock's closes happen when this test says (with a time of its own), not on the real clock.
+  await api.app.get(SessionCloser).onModuleDestroy();
+});
+
+afterAll(async () => {
+  await api.stop();
+});
+
+async function actions(token: string, query = ''): Promise<AdminActionsPage> {
+  const response = await api.request('GET', `/api/admin/actions${query}`, { token });
+  expect(response.status).toBe(200);
+  return AdminActionsPage.parse(response.body);
+}
+
+describe("the administrators' log", () => {
+  it('records who halted, resumed, closed the day, suspended and reinstated, why, and with which trace', async () => {
+    const admin = await newAdmin(api);
+    const trader = await newTrader(api, 'logged-trader');
+    const traces: string[] = [];
+    const act = async (method: 'POST' | 'DELETE', url: string, body?: unknown) => {
+      const response = await api.request(method, url, { token: admin.apiKey, ...(body === undefined ? {} : { body }) });
+      expect(response.status).toBeLessThan(300);
+      traces.push(String(response.headers['x-trace-id']));
+    };
+    const before = (await actions(admin.apiKey)).items[0]?.id ?? '0';
+
+    await act('POST', '/api/admin/markets/VALE3/halt');
+    // Halting a halted instrument changes nothing, so it is not logged again.
+    await act('POST', '/api/admin/markets/VALE3/halt');
+    await act('POST', '/api/admin/markets/VALE3/resume');
+    await act('POST', '/api/admin/end-of-day');
+    await act('POST', `/api/admin/accounts/${trader.accountId}/suspension`, { reason: 'documents under review' });
+    await act('DELETE', `/api/admin/accounts/${trader.accountId}/suspension`);
+    // The exchange's own clock closing a day is logged with nobody as its author.
+    const clockClose = await api.app.get(SessionCloser).tick(new Date('2031-03-04T22:00:00Z'));
+    expect(clockClose).not.toBeNull();
+
+    const logged = (await actions(admin.apiKey)).items.filter((item) => BigInt(item.id) > BigInt(before));
+    const by = { accountId: admin.accountId, name: 'Admin' };
+    const account = { accountId: trader.accountId, name: 'logged-trader' };
+    const expected: Omit<AdminActionView, 'id' | 'at'>[] = [
+      { action: 'end_of_day', by: null, symbol: null, account: null, reason: null, traceId: clockClose!.traceId },
+      { action: 'reinstate', by, symbol: null, account, reason: null, traceId: traces[5]! },
+      { action: 'suspend', by, symbol: null, account, reason: 'documents under review', traceId: traces[4]! },
+      { action: 'end_of_day', by, symbol: null, account: null, reason: null, traceId: traces[3]! },
+      { action: 'resume', by, symbol: 'VALE3', account: null, reason: null, traceId: traces[2]! },
+      { action: 'halt', by, symbol: 'VALE3', account: null, reason: null, traceId: traces[0]! },
+    ];
+    expect(logged.map(({ id: _id, at: _at, ...rest }) => rest)).toEqual(expected);
+    const times = logged.map((item) => Date.parse(item.at));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+
+    // One kind at a time, and a page at a time.
+    const halts = await actions(admin.apiKey, '?action=halt');
+    expect(halts.items.every((item) => item.action === 'halt')).toBe(true);
+    expect(halts.items[0]?.traceId).toBe(traces[0]);
+    const first = await actions(admin.apiKey, '?limit=2');
+    expect(first.items.map((item) => item.id)).toEqual(logged.slice(0, 2).map((item) => item.id));
+    const second = await actions(admin.apiKey, `?limit=2&cursor=${first.nextCursor!}`);
+    expect(second.items.map((item) => item.id)).toEqual(logged.slice(2, 4).map((item) => item.id));
+  });
+
+  it('is for administrators only, and refuses a bad query with the field at fault', async () => {
+    const trader = await newTrader(api);
+    const admin = await newAdmin(api);
+    expect((await api.request('GET', '/api/admin/actions', { token: trader.apiKey })).status).toBe(403);
+    for (const [query, field] of [
+      ['?action=delete', 'action'],
+      ['?limit=0', 'limit'],
+      ['?cursor=not-ours', 'cursor'],
+    ] as const) {
+      const response = await api.request('GET', `/api/admin/actions${query}`, { token: admin.apiKey });
+      expect(response.status).toBe(400);
+      expect(ApiErrorBody.parse(response.body).details.fields?.map((f) => f.field)).toEqual([field]);
+    }
+  });
+});
