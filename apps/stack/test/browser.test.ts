@@ -653,6 +653,16 @@ describe('the home broker and the admin panel in a browser', () => {
         /suspensa por Administrator: documentos em análise; reativada em .* por Administrator/,
       );
       await expect.poll(() => trader.page.getByTestId('suspension-banner').count(), { timeout: 5_000 }).toBe(0);
+      // The administrators' log has it all, newest first, with who did it (read again every 5 s).
+      const log = admin.page.getByLabel('Registro de ações').getByTestId('admin-action');
+      await expect
+        .poll(async () => (await log.allTextContents()).slice(0, 4), { timeout: 12_000 })
+        .toEqual([
+          expect.stringMatching(/AdministratorReativou a conta de Suspensa[0-9a-f]{8}$/),
+          expect.stringMatching(/AdministratorSuspendeu a conta de Suspensa: documentos em análise[0-9a-f]{8}$/),
+          expect.stringMatching(/AdministratorRetomou a negociação de [A-Z0-9]+[0-9a-f]{8}$/),
+          expect.stringMatching(/AdministratorRetomou a negociação de [A-Z0-9]+[0-9a-f]{8}$/),
+        ]);
       await ticket(trader.page, 'Comprar', '60,00', '5');
       await expect.poll(() => traderTicket.textContent()).toMatch(/Ordem enviada: compra 5 VALE3/);
       // The administrator has no API key (nobody made one for it), and its keys page says so.

@@ -16,8 +16,11 @@ function accountsPath(search: string, suspendedOnly: boolean, cursor: string | n
   return `/api/admin/accounts?${query.toString()}`;
 }
 
-/** Accounts for support and compliance: found by name or email, newest first; one picked shows its details. */
-export function AdminAccounts() {
+/**
+ * Accounts for support and compliance: found by name or email, newest first; one picked shows its details.
+ * `onChanged` once an account is suspended or reinstated.
+ */
+export function AdminAccounts({ onChanged }: { onChanged?: () => void }) {
   const [search, setSearch] = useState('');
   // What the list shows: the search last asked for (`asked` tells a repeat of the same search from no change).
   const [query, setQuery] = useState({ search: '', suspendedOnly: false, asked: 0 });
@@ -53,12 +56,14 @@ export function AdminAccounts() {
     setQuery((current) => ({ ...current, search: search.trim(), asked: current.asked + 1 }));
   };
   // A suspension or reinstatement shows in the list at once.
-  const changed = (account: AccountView) =>
+  const changed = (account: AccountView) => {
+    onChanged?.();
     setPage((listed) =>
       listed === null
         ? listed
         : { ...listed, items: listed.items.map((item) => (item.accountId === account.accountId ? account : item)) },
     );
+  };
 
   return (
     <section className="rounded border border-edge bg-panel text-xs" aria-label="Contas">

@@ -8,6 +8,7 @@ import { addTrades } from '../lib/trades';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { ConnectionDot } from './connection-dot';
 import { AdminAccounts } from './admin-accounts';
+import { AdminActionsLog } from './admin-actions-log';
 import { AdminOrderLookup } from './admin-order-lookup';
 import { EndOfDayButton } from './end-of-day-button';
 import { ReconciliationPanel } from './reconciliation-panel';
@@ -26,6 +27,9 @@ export function AdminPanel() {
   const [health, setHealth] = useState<PlatformHealth | null>(null);
 
   const [tradeSeen, setTradeSeen] = useState(0);
+  /** Moves when an action is taken here, so that the administrators' log shows it at once. */
+  const [actionsVersion, setActionsVersion] = useState(0);
+  const acted = useCallback(() => setActionsVersion((n) => n + 1), []);
 
   const loadFigures = useCallback(() => {
     void api<AdminSummary>('GET', '/api/admin/summary')
@@ -196,12 +200,13 @@ export function AdminPanel() {
                 {health?.ingestion.lastEventAt ? formatTime(health.ingestion.lastEventAt) : '—'}
               </dd>
             </dl>
-            <EndOfDayButton />
+            <EndOfDayButton onClosed={acted} />
           </section>
-          {isAdmin && <TradingControls />}
+          {isAdmin && <TradingControls onSwitched={acted} />}
           <ReconciliationPanel />
           <AdminOrderLookup />
-          <AdminAccounts />
+          <AdminAccounts onChanged={acted} />
+          <AdminActionsLog version={actionsVersion} />
         </div>
       </div>
     </div>

@@ -4,8 +4,8 @@ import { useState } from 'react';
 import { api, ApiFailure } from '../lib/api';
 import { failureText } from '../lib/error-text';
 
-/** Closes the trading day now (every DAY order expires), after a second click to confirm. */
-export function EndOfDayButton() {
+/** Closes the trading day now (every DAY order expires), after a second click to confirm; `onClosed` once it is. */
+export function EndOfDayButton({ onClosed }: { onClosed?: () => void }) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -20,6 +20,7 @@ export function EndOfDayButton() {
     try {
       const closed = await api<ClosedDayView>('POST', '/api/admin/end-of-day');
       setNotice(`Pregão de ${closed.tradingDay.split('-').reverse().join('/')} encerrado: ordens do dia expiram.`);
+      onClosed?.();
     } catch (error) {
       setNotice(error instanceof ApiFailure ? failureText(error) : 'Não foi possível encerrar o pregão.');
     } finally {

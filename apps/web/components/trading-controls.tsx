@@ -10,9 +10,9 @@ const ALL = '*';
 /**
  * Halting and resuming each instrument, or all of them at once (admins). The status comes from the tickers stream,
  * which every API process sends a fresh ticker on when a halt or a resumption commits, so every admin's panel shows
- * it alike; halting asks for a second click, resuming does not.
+ * it alike; halting asks for a second click, resuming does not. `onSwitched` once a halt or resumption is taken.
  */
-export function TradingControls() {
+export function TradingControls({ onSwitched }: { onSwitched?: () => void }) {
   const { tickers } = useTickers();
   const [confirming, setConfirming] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -25,6 +25,7 @@ export function TradingControls() {
     const path = symbol === ALL ? '/api/admin/markets' : `/api/admin/markets/${symbol}`;
     try {
       await api('POST', `${path}/${halt ? 'halt' : 'resume'}`);
+      onSwitched?.();
     } catch (error) {
       setFailure(error instanceof ApiFailure ? failureText(error) : 'Não foi possível falar com a API.');
     }
