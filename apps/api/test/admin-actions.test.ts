@@ -1,5 +1,7 @@
 import { AdminActionsPage, ApiErrorBody, type AdminActionView } from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqlPool } from '../src/database/sql-pool.js';
+import { CommandPublisher } from '../src/messaging/kafka.js';
 import { SessionCloser } from '../src/sessions/session-closer.js';
 import { newAdmin, newTrader, startTestApi, type TestApi } from './support.js';
 
@@ -69,6 +71,30 @@ describe("the administrators' log", () => {
     expect(first.items.map((item) => item.id)).toEqual(logged.slice(0, 2).map((item) => item.id));
     const second = await actions(admin.apiKey, `?limit=2&cursor=${first.nextCursor!}`);
     expect(second.items.map((item) => item.id)).toEqual(logged.slice(2, 4).map((item) => item.id));
+  });
+
+  it("leaves out a clock's close that Kafka would not take, as the day is left open, and logs it once it goes through", async () => {
+    const admin = await newAdmin(api);
+    const closer = api.app.get(SessionCloser);
+    const publisher = api.app.get(CommandPublisher);
+    const sql = api.app.get(SqlPool);
+    const day = '2031-05-06';
+    const at = new Date('2031-05-06T22:00:00Z');
+    const logged = async () => (await actions(admin.apiKey, '?action=end_of_day')).items[0]?.traceId;
+    const before = await logged();
+    const publish = publisher.publish.bind(publisher);
+    publisher.publish = () => Promise.reject(new Error('Kafka is away'));
+    try {
+      expect(await closer.tick(at)).toBeNull();
+    } finally {
+      publisher.publish = publish;
+    }
+    expect(await logged()).toBe(before);
+    const open = await sql.query('SELECT 1 FROM market_sessions WHERE trading_day = $1', [day]);
+    expect(open.rowCount).toBe(0);
+    const closed = await closer.tick(at);
+    expect(closed?.tradingDay).toBe(day);
+    expect(await logged()).toBe(closed!.traceId);
   });
 
   it('is for administrators only, and refuses a bad query with the field at fault', async () => {

@@ -78,21 +78,25 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     const { rows: done } = await this.sql.query('SELECT 1 FROM market_sessions WHERE trading_day = $1', [tradingDay]);
     if (done.length > 0) return null;
     const traceId = randomUUID().replaceAll('-', '');
-    const { rowCount } = await this.sql.query(
-      'INSERT INTO market_sessions (trading_day, trace_id) VALUES ($1, $2) ON CONFLICT (trading_day) DO NOTHING',
-      [tradingDay, traceId],
-    );
-    if (rowCount === 0) return null;
+    const recorded = await this.sql.transaction(async (tx) => {
+      const { rowCount } = await tx.query(
+        'INSERT INTO market_sessions (trading_day, trace_id) VALUES ($1, $2) ON CONFLICT (trading_day) DO NOTHING',
+        [tradingDay, traceId],
+      );
+      if (rowCount === 0) return false;
+      // In the administrators' log too, with no author: the exchange's clock closed it.
+      await recordAdminAction(tx, { action: 'end_of_day', adminId: null, traceId });
+      return true;
+    });
+    if (!recorded) return null;
     try {
-      const closed = await this.send(tradingDay, traceId, closedAt);
-      // The clock's close, in the administrators' log too; kept only once it was sent, as the day's row is.
-      await recordAdminAction(this.sql, { action: 'end_of_day', adminId: null, traceId });
-      return closed;
+      return await this.send(tradingDay, traceId, closedAt);
     } catch (error) {
-      await this.sql.query('DELETE FROM market_sessions WHERE trading_day = $1 AND trace_id = $2', [
-        tradingDay,
-        traceId,
-      ]);
+      // Not closed after all: the day and its line in the log are taken out, to be closed at the next look.
+      await this.sql.transaction(async (tx) => {
+        await tx.query('DELETE FROM market_sessions WHERE trading_day = $1 AND trace_id = $2', [tradingDay, traceId]);
+        await tx.query("DELETE FROM admin_actions WHERE action = 'end_of_day' AND trace_id = $1", [traceId]);
+      });
       throw error;
     }
   }
