@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlPool } from '../src/database/sql-pool.js';
 import { CommandPublisher } from '../src/messaging/kafka.js';
 import { SessionCloser } from '../src/sessions/session-closer.js';
+import { localTime } from '../src/sessions/trading-clock.js';
 import { newAdmin, newTrader, startTestApi, type TestApi } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
@@ -95,6 +96,41 @@ describe("the administrators' log", () => {
     const closed = await closer.tick(at);
     expect(closed?.tradingDay).toBe(day);
     expect(await logged()).toBe(closed!.traceId);
+  });
+
+  it("answers an admin's close the engine cannot be told of with 503, leaves a day it opened open, and logs none of it", async () => {
+    const admin = await newAdmin(api);
+    const publisher = api.app.get(CommandPublisher);
+    const sql = api.app.get(SqlPool);
+    const today = localTime(new Date(), 'America/Sao_Paulo').day;
+    const dayRows = async () =>
+      (await sql.query('SELECT trace_id FROM market_sessions WHERE trading_day = $1', [today])).rows;
+    const latest = async () => (await actions(admin.apiKey, '?action=end_of_day')).items[0]?.traceId;
+    const close = () => api.request('POST', '/api/admin/end-of-day', { token: admin.apiKey });
+    const whileKafkaIsAway = async () => {
+      const publish = publisher.publish.bind(publisher);
+      publisher.publish = () => Promise.reject(new Error('Kafka is away'));
+      try {
+        const refused = await close();
+        expect([refused.status, ApiErrorBody.parse(refused.body).code]).toEqual([503, 'unavailable']);
+      } finally {
+        publisher.publish = publish;
+      }
+    };
+    await sql.query('DELETE FROM market_sessions WHERE trading_day = $1', [today]);
+    const before = await latest();
+    await whileKafkaIsAway();
+    expect(await dayRows()).toEqual([]);
+    expect(await latest()).toBe(before);
+
+    const closed = await close();
+    expect(closed.status).toBe(202);
+    const traceId = String(closed.headers['x-trace-id']);
+    expect(await latest()).toBe(traceId);
+    // Closed already: a close that fails now leaves the day closed, and the log as it was.
+    await whileKafkaIsAway();
+    expect((await dayRows()).length).toBe(1);
+    expect(await latest()).toBe(traceId);
   });
 
   it('is for administrators only, and refuses a bad query with the field at fault', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { ClosedDayView } from '@bolsa/contracts';
+import type { ClosedDayView, OrderCommand } from '@bolsa/contracts';
 import { recordAdminAction } from '../admin/admin-actions.js';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { SqlPool } from '../database/sql-pool.js';
@@ -59,19 +59,25 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     );
   }
 
-  /** An admin's close: today's trading day (local to the exchange), now, even if it was closed before. */
+  /**
+   * An admin's close: today's trading day (local to the exchange), now, even if it was closed before. When the
+   * engine cannot be told (503), the close is undone as far as it was new: a day it opened stays open for the
+   * clock's close, and the administrators' log does not keep it.
+   */
   async closeNow(adminId: string, traceId: string): Promise<ClosedDayView> {
     const tradingDay = localTime(new Date(), this.config.marketTimeZone).day;
-    await this.sql.transaction(async (tx) => {
-      await tx.query(
+    const opened = await this.sql.transaction(async (tx) => {
+      const { rows } = await tx.query<{ inserted: boolean }>(
         `INSERT INTO market_sessions (trading_day, trace_id) VALUES ($1, $2)
-         ON CONFLICT (trading_day) DO UPDATE SET closed_at = now(), trace_id = $2`,
+         ON CONFLICT (trading_day) DO UPDATE SET closed_at = now(), trace_id = $2
+         RETURNING (xmax = 0) AS inserted`,
         [tradingDay, traceId],
       );
       await recordAdminAction(tx, { action: 'end_of_day', adminId, traceId });
+      return rows[0]?.inserted === true;
     });
     // Every DAY order recorded so far: no cut-off to compare with clocks of other processes.
-    return this.send(tradingDay, traceId, null);
+    return this.sendOrUndo(tradingDay, traceId, null, opened, (command) => this.publisher.deliver(command));
   }
 
   private async closeOnce(tradingDay: string, closedAt: Date): Promise<ClosedDayView | null> {
@@ -89,21 +95,41 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
       return true;
     });
     if (!recorded) return null;
+    return this.sendOrUndo(tradingDay, traceId, closedAt, true, (command) => this.publisher.publish(command));
+  }
+
+  /**
+   * Sends the close; if it does not go, takes its line out of the administrators' log, and the day's row too when
+   * this close made it (`opened`), so that the day is closed at the next look.
+   */
+  private async sendOrUndo(
+    tradingDay: string,
+    traceId: string,
+    closedAt: Date | null,
+    opened: boolean,
+    publish: (command: OrderCommand) => Promise<void>,
+  ): Promise<ClosedDayView> {
     try {
-      return await this.send(tradingDay, traceId, closedAt);
+      return await this.send(tradingDay, traceId, closedAt, publish);
     } catch (error) {
-      // Not closed after all: the day and its line in the log are taken out, to be closed at the next look.
       await this.sql.transaction(async (tx) => {
-        await tx.query('DELETE FROM market_sessions WHERE trading_day = $1 AND trace_id = $2', [tradingDay, traceId]);
+        if (opened) {
+          await tx.query('DELETE FROM market_sessions WHERE trading_day = $1 AND trace_id = $2', [tradingDay, traceId]);
+        }
         await tx.query("DELETE FROM admin_actions WHERE action = 'end_of_day' AND trace_id = $1", [traceId]);
       });
       throw error;
     }
   }
 
-  private async send(tradingDay: string, traceId: string, closedAt: Date | null): Promise<ClosedDayView> {
+  private async send(
+    tradingDay: string,
+    traceId: string,
+    closedAt: Date | null,
+    publish: (command: OrderCommand) => Promise<void>,
+  ): Promise<ClosedDayView> {
     const symbols = this.config.instruments.map((instrument) => instrument.symbol);
-    await Promise.all(symbols.map((symbol) => this.publisher.publish(endOfDayCommand(symbol, traceId, closedAt))));
+    await Promise.all(symbols.map((symbol) => publish(endOfDayCommand(symbol, traceId, closedAt))));
     this.logger.pino.info(
       { traceId, tradingDay, symbols, closedAt: closedAt?.toISOString() ?? 'now' },
       'trading day closed: DAY orders recorded until then expire',
