@@ -12,7 +12,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { API_CONFIG, type ApiConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DocsModule } from './docs/docs.module.js';
-import { ErrorFilter, routerRefusal } from './errors/error-filter.js';
+import { answerClientError, ErrorFilter, routerRefusal } from './errors/error-filter.js';
 import { BODY_LIMIT_BYTES } from './errors/api-error.js';
 import { EventsModule } from './events/events.module.js';
 import { MarketsModule } from './markets/markets.module.js';
@@ -72,6 +72,7 @@ export async function createApp(config: ApiConfig, options: AppOptions = {}): Pr
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     forceCloseConnections: true,
+    clientErrorHandler: answerClientError,
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const [status, body] = routerRefusal(error);
       void reply.status(status).header('content-type', 'application/json').send(body);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { ApiErrorBody } from '@bolsa/contracts';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -195,11 +196,38 @@ afterAll(async () => {
   await api?.stop();
 });
 
+/** Sends `raw` bytes on a connection of its own; the status and body of what comes back before it closes. */
+function rawExchange(port: number, raw: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const socket = connect(port, '127.0.0.1', () => socket.end(raw));
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('error', reject);
+    socket.on('close', () =>
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]), body: text.split('\r\n\r\n')[1] ?? '' }),
+    );
+  });
+}
+
 describe('every documented route under random input', () => {
   const operations = documentedOperations();
 
   it('documents enough routes for this to mean something', () => {
     expect(operations.length).toBeGreaterThan(40);
+  });
+
+  it('answers what is not HTTP, or headers past the limit, with the error body too', async () => {
+    const port = Number(new URL(await api.listen()).port);
+    for (const [raw, status] of [
+      ['HELLO THERE\r\n\r\n', 400],
+      ['GET /api/instruments HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n', 400],
+      [`GET /api/instruments HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+    ] as const) {
+      const answer = await rawExchange(port, raw);
+      expect(answer.status).toBe(status);
+      expect(ApiErrorBody.parse(JSON.parse(answer.body)).code).toBe('validation_failed');
+    }
   });
 
   it('answers a path the router refuses with the error body too', async () => {

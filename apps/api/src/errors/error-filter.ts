@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { ApiErrorBody, ApiErrorCode } from '@bolsa/contracts';
 import type { FastifyReply } from 'fastify';
@@ -61,4 +62,27 @@ export function routerRefusal(error: { code?: string }): [number, ApiErrorBody] 
     return [400, { code: 'validation_failed', message: 'the address is not a valid URL', details: {} }];
   }
   return [404, { code: 'not_found', message: 'no such route or resource', details: {} }];
+}
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (Fastify's `clientErrorHandler`): a request that is
+ * not HTTP, headers past the size limit, one that took too long to arrive. The socket is closed after the answer.
+ */
+export function answerClientError(error: { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, label, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'the request headers are too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'the request did not arrive in time']
+        : [400, 'Bad Request', 'the request is not valid HTTP'];
+  const body: ApiErrorBody = { code: 'validation_failed', message, details: {} };
+  const text = JSON.stringify(body);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${label}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n` +
+        `Connection: close\r\n\r\n${text}`,
+    );
+  }
+  socket.destroy();
 }
