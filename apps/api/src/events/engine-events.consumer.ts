@@ -91,8 +91,17 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
 
   private async handle({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const events: EngineEvent[] = [];
+    // Events of a schema version this build cannot read are valid events of a newer engine: skipping them would lose
+    // trades. The partition stops at the first one (what came before is stored) until an API that reads it runs.
+    let stop: { offset: string; error: string } | null = null;
+    let handled: string | undefined;
     for (const message of batch.messages) {
       const decoded = message.value === null ? null : decodeEvents(message.value);
+      if (decoded !== null && !decoded.ok && decoded.error.kind === 'unsupported_version') {
+        stop = { offset: message.offset, error: decoded.error.message };
+        break;
+      }
+      handled = message.offset;
       if (decoded?.ok) events.push(...decoded.value);
       else this.metrics.undecodableEvents.inc();
     }
@@ -116,17 +125,24 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
       if (event.type === 'order_rejected' && event.commandType === 'place_order')
         this.metrics.ordersRejected.inc({ reason: event.reason });
     }
-    const last = batch.messages.at(-1);
-    if (last !== undefined) {
-      resolveOffset(last.offset);
+    if (handled !== undefined) {
+      resolveOffset(handled);
       this.metrics.eventsLag.set(
         { partition: String(batch.partition) },
-        Math.max(0, Number(batch.highWatermark) - Number(last.offset) - 1),
+        Math.max(0, Number(batch.highWatermark) - Number(handled) - 1),
       );
     }
     await commitOffsetsIfNecessary();
     await heartbeat();
-    this.crashRetryMs = FIRST_RETRY_MS;
     this.bus.publish(fresh);
+    if (stop !== null) {
+      this.metrics.unreadableEvents.inc({ partition: String(batch.partition) });
+      this.logger.pino.error(
+        { partition: batch.partition, offset: stop.offset, error: stop.error },
+        'engine events of a schema version this API cannot read: this partition waits for an API that reads them',
+      );
+      throw new Error(`events at partition ${batch.partition} offset ${stop.offset}: ${stop.error}`);
+    }
+    this.crashRetryMs = FIRST_RETRY_MS;
   }
 }

@@ -61,7 +61,13 @@ export class ApiMetrics {
   });
   readonly undecodableEvents = new Counter({
     name: 'api_engine_events_undecodable_total',
-    help: 'Messages of engine events that did not decode and were skipped',
+    help: 'Messages on the engine events topic that are not engine events at all (not JSON, the wrong shape), skipped',
+    registers: [this.registry],
+  });
+  readonly unreadableEvents = new Counter({
+    name: 'api_engine_events_unsupported_version_total',
+    help: 'Times ingestion stopped at engine events of a schema version this API cannot read, by partition (not skipped)',
+    labelNames: ['partition'] as const,
     registers: [this.registry],
   });
   readonly consumerStartFailures = new Counter({
