@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AdminActionKind, AdminActionsPage, AdminActionView } from '@bolsa/contracts';
+import { AdminActionKind, type AdminActionsPage, type AdminActionView } from '@bolsa/contracts';
 import { SqlPool } from '../database/sql-pool.js';
 import { decodeCursor, encodeCursor, oneOf, pageLimit } from '../errors/query-params.js';
 import type { Queryable } from '../wallets/ledger.js';
-
-export const ADMIN_ACTIONS: readonly AdminActionKind[] = ['halt', 'resume', 'end_of_day', 'suspend', 'reinstate'];
 
 export interface AdminActionRecord {
   readonly action: AdminActionKind;
@@ -59,7 +57,7 @@ export class AdminActions {
     cursor: string | undefined;
     limit: string | undefined;
   }): Promise<AdminActionsPage> {
-    const action = oneOf('action', query.action, ADMIN_ACTIONS) ?? null;
+    const action = oneOf('action', query.action, AdminActionKind.options) ?? null;
     const size = pageLimit(query.limit, 50, 200);
     const before = decodeCursor(query.cursor, ['integer'])?.[0] ?? null;
     const { rows } = await this.sql.query<ActionRow>(

@@ -1,6 +1,7 @@
 import {
   AdminAccountsPage,
   AdminAccountView,
+  AdminActionKind,
   AdminActionsPage,
   SuspendAccountRequest,
   SuspendedAccountView,
@@ -48,11 +49,7 @@ export function adminAccountPaths(): Record<string, object> {
           'exchange’s clock), suspensions with their reason and reinstatements, each with its request’s trace id',
         security: bearer,
         parameters: [
-          query(
-            'action',
-            { type: 'string', enum: ['halt', 'resume', 'end_of_day', 'suspend', 'reinstate'] },
-            'one kind',
-          ),
+          query('action', { type: 'string', enum: AdminActionKind.options }, 'one kind'),
           query('cursor', { type: 'string' }, 'the previous page’s nextCursor'),
           query('limit', { type: 'integer', minimum: 1, maximum: 200 }, '50 when absent'),
         ],
