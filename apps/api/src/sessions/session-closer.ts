@@ -109,8 +109,9 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     opened: boolean,
     publish: (command: OrderCommand) => Promise<void>,
   ): Promise<ClosedDayView> {
+    const symbols = this.config.instruments.map((instrument) => instrument.symbol);
     try {
-      return await this.send(tradingDay, traceId, closedAt, publish);
+      await Promise.all(symbols.map((symbol) => publish(endOfDayCommand(symbol, traceId, closedAt))));
     } catch (error) {
       await this.sql.transaction(async (tx) => {
         if (opened) {
@@ -120,16 +121,6 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
       });
       throw error;
     }
-  }
-
-  private async send(
-    tradingDay: string,
-    traceId: string,
-    closedAt: Date | null,
-    publish: (command: OrderCommand) => Promise<void>,
-  ): Promise<ClosedDayView> {
-    const symbols = this.config.instruments.map((instrument) => instrument.symbol);
-    await Promise.all(symbols.map((symbol) => publish(endOfDayCommand(symbol, traceId, closedAt))));
     this.logger.pino.info(
       { traceId, tradingDay, symbols, closedAt: closedAt?.toISOString() ?? 'now' },
       'trading day closed: DAY orders recorded until then expire',
