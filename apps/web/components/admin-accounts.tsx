@@ -2,7 +2,7 @@
 import type { AccountView, AdminAccountsPage } from '@bolsa/contracts';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../lib/api';
-import { withOlder, type Page } from '../lib/pages';
+import { withOlderAt, type Page } from '../lib/pages';
 import { AdminAccountDetails } from './admin-account-details';
 import { LoadMore } from './load-more';
 
@@ -44,9 +44,7 @@ export function AdminAccounts({ onChanged }: { onChanged?: () => void }) {
   const loadMore = (cursor: string) => {
     setLoading(true);
     api<AdminAccountsPage>('GET', accountsPath(query.search, query.suspendedOnly, cursor))
-      .then((older) =>
-        setPage((listed) => (listed !== null && listed.nextCursor === cursor ? withOlder(listed, older) : listed)),
-      )
+      .then((older) => setPage((listed) => withOlderAt(listed, cursor, older)))
       .catch(() => setFailed(true))
       .finally(() => setLoading(false));
   };

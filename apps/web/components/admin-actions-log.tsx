@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { adminActionAuthor, adminActionText } from '../lib/admin-actions';
 import { api } from '../lib/api';
 import { formatDateTime } from '../lib/format';
-import { withNewest, withOlder, type Page } from '../lib/pages';
+import { withNewest, withOlderAt, type Page } from '../lib/pages';
 import { LoadMore } from './load-more';
 
 const PAGE = 20;
@@ -41,9 +41,7 @@ export function AdminActionsLog({ version }: { version: number }) {
   const loadMore = (cursor: string) => {
     setLoading(true);
     api<AdminActionsPage>('GET', actionsPath(cursor))
-      .then((older) =>
-        setPage((listed) => (listed !== null && listed.nextCursor === cursor ? withOlder(listed, older) : listed)),
-      )
+      .then((older) => setPage((listed) => withOlderAt(listed, cursor, older)))
       .catch(() => setFailed(true))
       .finally(() => setLoading(false));
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { everyPage, pagesUpTo, withNewest, withOlder, type Page } from './pages';
+import { everyPage, pagesUpTo, withNewest, withOlder, withOlderAt, type Page } from './pages';
 
 const key = (item: string) => item;
 const page = (items: string[], nextCursor: string | null = 'next'): Page<string> => ({ items, nextCursor });
@@ -31,6 +31,15 @@ describe('withOlder', () => {
   it('adds the older page at the end and goes on from its cursor', () => {
     expect(withOlder(page(['c', 'b'], 'x'), page(['a'], null))).toEqual(page(['c', 'b', 'a'], null));
     expect(withOlder(page(['d'], 'x'), page(['c', 'b'], 'y'))).toEqual(page(['d', 'c', 'b'], 'y'));
+  });
+});
+
+describe('withOlderAt', () => {
+  it('adds a page only to the list whose cursor fetched it', () => {
+    expect(withOlderAt(page(['c', 'b'], 'x'), 'x', page(['a'], null))).toEqual(page(['c', 'b', 'a'], null));
+    // The list changed while the page was on its way (a new search): it stays as it is.
+    expect(withOlderAt(page(['z'], 'w'), 'x', page(['a'], null))).toEqual(page(['z'], 'w'));
+    expect(withOlderAt(null, 'x', page(['a'], null))).toBeNull();
   });
 });
 

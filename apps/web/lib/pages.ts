@@ -24,6 +24,14 @@ export function withOlder<T>(listed: Page<T>, older: Page<T>): Page<T> {
 }
 
 /**
+ * `older`, fetched with `cursor`, added to the list if `cursor` is still where it goes on (else the list changed
+ * meanwhile, a new search say, and the list stays as it is).
+ */
+export function withOlderAt<T>(listed: Page<T> | null, cursor: string, older: Page<T>): Page<T> | null {
+  return listed !== null && listed.nextCursor === cursor ? withOlder(listed, older) : listed;
+}
+
+/**
  * A list's pages from the first, joined, until they hold `atLeast` items or the list ends; the cursor goes on from
  * there (null: nothing more).
  */
