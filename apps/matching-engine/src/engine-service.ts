@@ -71,7 +71,14 @@ export class EngineService {
     await this.consumer.connect();
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       const assigned = new Set((payload.memberAssignment[TOPICS.orderCommands] ?? []).map(Number));
-      for (const partition of [...this.states.keys()]) if (!assigned.has(partition)) this.states.delete(partition);
+      for (const partition of [...this.states.keys()]) {
+        if (assigned.has(partition)) continue;
+        this.states.delete(partition);
+        // Another engine waits at its unreadable command now, if it had one. kafkajs keeps a pause across
+        // rebalances, so the partition must not stay paused should it come back: it would stop there again.
+        this.consumer.resume([{ topic: TOPICS.orderCommands, partitions: [partition] }]);
+        this.metrics.waiting.remove({ partition: String(partition) });
+      }
       this.metrics.partitions.set(assigned.size);
       this.logger.info({ partitions: [...assigned] }, 'partitions assigned');
     });
@@ -138,12 +145,20 @@ export class EngineService {
     const partition = batch.partition;
     const state = await this.stateFor(partition);
     const out: CommandEvents[] = [];
+    // A command of a schema version this build cannot read is a valid command of a newer API: skipping it would
+    // leave its order pending (its funds held) for good. The partition waits at it, what came before published,
+    // until an engine that reads it takes over (from the snapshot, whose offset is the waiting command's).
+    let waitAt: { offset: number; error: string } | null = null;
     let lastApplied = -1;
     let handled = 0;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
       const offset = Number(message.offset);
       const decoded = message.value === null ? null : decodeCommand(message.value);
+      if (decoded !== null && !decoded.ok && decoded.error.kind === 'unsupported_version') {
+        waitAt = { offset, error: decoded.error.message };
+        break;
+      }
       if (decoded === null || !decoded.ok) {
         this.metrics.commands.inc({ outcome: 'undecodable' });
         this.logger.error(
@@ -193,11 +208,23 @@ export class EngineService {
         Math.max(0, Number(batch.highWatermark) - lastApplied - 1),
       );
     }
+    if (waitAt !== null) this.waitAt(partition, waitAt.offset, waitAt.error, Number(batch.highWatermark));
     const due =
       state.commandsSinceSnapshot >= this.config.snapshotEveryCommands ||
       Date.now() - state.lastSnapshotAt >= this.config.snapshotEveryMs;
     if (due && state.commandsSinceSnapshot > 0) await this.snapshot(state);
     await heartbeat();
+  }
+
+  private waitAt(partition: number, offset: number, error: string, highWatermark: number): void {
+    this.consumer.pause([{ topic: TOPICS.orderCommands, partitions: [partition] }]);
+    this.metrics.commands.inc({ outcome: 'unsupported_version' });
+    this.metrics.waiting.set({ partition: String(partition) }, 1);
+    this.metrics.lag.set({ partition: String(partition) }, Math.max(0, highWatermark - offset));
+    this.logger.error(
+      { partition, offset, error },
+      'an order command of a schema version this engine cannot read: this partition waits for an engine that reads it',
+    );
   }
 
   private async publish(partition: number, out: CommandEvents[]): Promise<void> {

@@ -28,6 +28,12 @@ export class EngineMetrics {
     labelNames: ['partition'] as const,
     registers: [this.registry],
   });
+  readonly waiting = new Gauge({
+    name: 'engine_partition_waiting',
+    help: '1 while the partition waits at a command of a schema version this engine cannot read (a newer API)',
+    labelNames: ['partition'] as const,
+    registers: [this.registry],
+  });
   readonly snapshots = new Counter({
     name: 'engine_snapshots_total',
     help: 'Partition snapshots written',

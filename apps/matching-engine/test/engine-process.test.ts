@@ -193,7 +193,6 @@ describe('the matching engine process', () => {
       const junk = [
         Buffer.from('not json at all'),
         Buffer.from('{"type":"place_order","symbol":"PETR4"}'),
-        Buffer.from(JSON.stringify({ ...commands[0], schemaVersion: 99 })),
         Buffer.from([0xff, 0xfe, 0x00, 0x01]),
         Buffer.alloc(0),
       ];
@@ -214,6 +213,59 @@ describe('the matching engine process', () => {
         const skipped = logs.filter((line) => line.includes('skipping an order command that does not decode'));
         expect(skipped).toHaveLength(messages.length - commands.length);
         expect(engine.exitCode).toBeNull();
+      } finally {
+        await stopEngine(engine);
+      }
+    });
+  });
+
+  it('waits at a command of a newer schema version: what came before is published, nothing after it on its partition', async () => {
+    await withOwnBroker(async () => {
+      const snapshotDir = scratchDir('bolsa-engine-');
+      const commands = orderFlow(400, SYMBOLS, 29);
+      // Partitions chosen here rather than by key hash, so that which symbols share the waiting one is known.
+      const partitionOf: Record<string, number> = { PETR4: 0, VALE3: 1, ITUB4: 2, BBDC4: 0 };
+      const at = commands.findIndex((command, index) => index >= 200 && command.symbol === 'PETR4');
+      const newer = JSON.stringify({
+        ...commands[at],
+        commandId: '6f1c1d2e-0000-4000-8000-000000000001',
+        schemaVersion: 2,
+      });
+      const messages = commands.map((command) => ({
+        key: command.symbol,
+        value: encodeCommand(command),
+        partition: partitionOf[command.symbol]!,
+      }));
+      messages.splice(at, 0, { key: 'PETR4', value: newer, partition: 0 });
+      const producer = kafka.producer({ idempotent: true });
+      await producer.connect();
+      await producer.send({ topic: TOPICS.orderCommands, messages });
+      await producer.disconnect();
+      const readable = commands.filter((command, index) => partitionOf[command.symbol] !== 0 || index < at);
+      expect(readable.length).toBeLessThan(commands.length - 50);
+
+      const logs: string[] = [];
+      let engine = startEngine(snapshotDir, 'engine-newer', logs);
+      try {
+        await expectPublishedOnce(expectedMessages(readable).flat());
+        expect(logs.some((line) => line.includes('this partition waits for an engine that reads it'))).toBe(true);
+        const metricsUrl = logs
+          .map((line) => JSON.parse(line) as { msg: string; metrics?: string })
+          .find((line) => line.msg === 'metrics served')!.metrics!;
+        const metrics = await (await fetch(metricsUrl)).text();
+        expect(metrics).toContain('engine_partition_waiting{partition="0"} 1');
+        expect(metrics).not.toContain('engine_partition_waiting{partition="1"}');
+        expect(metrics).toMatch(/engine_commands_total\{outcome="unsupported_version"\} [1-9]/);
+        expect(engine.exitCode).toBeNull();
+
+        // Started again from its snapshots, it waits at the same command: nothing published twice, nothing skipped.
+        await stopEngine(engine);
+        logs.length = 0;
+        engine = startEngine(snapshotDir, 'engine-newer', logs);
+        await expect
+          .poll(() => logs.some((line) => line.includes('waits for an engine that reads it')), { timeout: 20_000 })
+          .toBe(true);
+        await expectPublishedOnce(expectedMessages(readable).flat());
       } finally {
         await stopEngine(engine);
       }
