@@ -276,7 +276,9 @@ async function main(): Promise<void> {
         '',
       ].join('\n'),
     );
-    log(`ready api=${apiUrl} web=${webUrl} engine-pid=${engine.pid ?? '?'} api-pid=${api.pid ?? '?'}`);
+    log(
+      `ready api=${apiUrl} web=${webUrl} engine-pid=${engine.pid ?? '?'} api-pid=${api.pid ?? '?'} ingest-pid=${ingest.pid ?? '?'}`,
+    );
   } catch (error) {
     console.error(`[stack] could not start: ${error instanceof Error ? error.message : String(error)}`);
     await shutdown(1);

@@ -231,6 +231,89 @@ describe('the whole exchange, over HTTP and SSE', () => {
   });
 });
 
+/** Waits until none of `orderIds` is pending any more, and returns their statuses. */
+async function settledStatuses(orderIds: string[]): Promise<string[]> {
+  return until(async () => {
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    const result = await db.query<{ status: string }>(`select status from orders where id = any($1::uuid[])`, [
+      orderIds,
+    ]);
+    await db.end();
+    return result.rows.every((row) => row.status !== 'pending') ? result.rows.map((row) => row.status) : undefined;
+  }, 60_000);
+}
+
+/** Every amend of `orderIds` is answered (none still counted as on its way), and each owner holds what its orders hold. */
+async function expectHoldsSettled(orderIds: string[]): Promise<void> {
+  const holdsDb = new pg.Client({ connectionString: databaseUrl });
+  await holdsDb.connect();
+  onTestFinished(() => holdsDb.end());
+  await until(async () => {
+    const { rows } = await holdsDb.query<{ waiting: number; mismatched: number }>(
+      `SELECT (SELECT count(*)::int FROM orders WHERE id = ANY($1::uuid[]) AND amends_answered < amends_sent) AS waiting,
+              (SELECT count(*)::int FROM balances b
+                 LEFT JOIN (SELECT account_id, hold_asset, sum(hold_amount) AS holding FROM orders
+                             GROUP BY account_id, hold_asset) o
+                   ON o.account_id = b.account_id AND o.hold_asset = b.asset
+                WHERE b.account_id IN (SELECT account_id FROM orders WHERE id = ANY($1::uuid[]))
+                  AND b.held <> COALESCE(o.holding, 0)) AS mismatched`,
+      [orderIds],
+    );
+    return rows[0]!.waiting === 0 && rows[0]!.mismatched === 0 ? true : undefined;
+  }, 60_000);
+}
+
+/**
+ * Replays every command on `symbol`'s partition (at least `atLeast` of them) through the order book: the database must
+ * hold exactly the trades the replay makes, each once.
+ */
+async function expectTradesAsReplayed(symbol: string, atLeast: number): Promise<void> {
+  const kafka = new Kafka({
+    brokers: [`127.0.0.1:${kafkaPort}`],
+    clientId: 'e2e-replay',
+    logLevel: logLevel.NOTHING,
+  });
+  const consumer = kafka.consumer({ groupId: `e2e-replay-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  const commands: { offset: number; command: OrderCommand }[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics: [TOPICS.orderCommands], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const decoded = decodeCommand(message.value!);
+      if (decoded.ok && decoded.value.symbol === symbol)
+        commands.push({ offset: Number(message.offset), command: decoded.value });
+    },
+  });
+  await until(async () => (commands.length >= atLeast ? true : undefined));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await consumer.disconnect();
+  commands.sort((a, b) => a.offset - b.offset);
+  const book = new ContractBook(DEFAULT_INSTRUMENTS.find((i) => i.symbol === symbol)!);
+  const expectedTrades = commands
+    .flatMap(({ command }) => book.apply(command))
+    .filter((event) => event.type === 'trade')
+    .map((event) =>
+      event.type === 'trade'
+        ? [event.tradeId, event.price, event.quantity, event.makerOrderId, event.takerOrderId]
+        : [],
+    );
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  onTestFinished(() => db.end());
+  const stored = await until(async () => {
+    const result = await db.query(
+      `select id, price, quantity, maker_order_id, taker_order_id from trades where symbol = $1 order by sequence`,
+      [symbol],
+    );
+    return result.rows.length >= expectedTrades.length ? result.rows : undefined;
+  });
+  expect(
+    stored.map((row) => [row.id, Number(row.price), Number(row.quantity), row.maker_order_id, row.taker_order_id]),
+  ).toEqual(expectedTrades);
+  expect(expectedTrades.length).toBeGreaterThan(0);
+}
+
 describe('a crashing engine', () => {
   it('loses nothing and duplicates nothing when killed with SIGKILL mid-stream', async () => {
     const traders = await Promise.all(['a', 'b', 'c'].map(trader));
@@ -261,79 +344,70 @@ describe('a crashing engine', () => {
     process.kill(enginePid, 'SIGKILL');
     await flow;
     // The launcher restarts the engine; every order must come to rest in a decided state.
-    const statuses = await until(async () => {
-      const db = new pg.Client({ connectionString: databaseUrl });
-      await db.connect();
-      const result = await db.query<{ status: string }>(`select status from orders where id = any($1::uuid[])`, [
-        placed,
-      ]);
-      await db.end();
-      return result.rows.every((row) => row.status !== 'pending') ? result.rows : undefined;
-    }, 60_000);
-    expect(statuses).toHaveLength(300);
+    expect(await settledStatuses(placed)).toHaveLength(300);
     expect(amended).toBeGreaterThan(10);
-    // Every amend was answered (none is still counted as on its way), and each trader's held balances are exactly
-    // what their orders hold.
-    const holdsDb = new pg.Client({ connectionString: databaseUrl });
-    await holdsDb.connect();
-    onTestFinished(() => holdsDb.end());
-    await until(async () => {
-      const { rows } = await holdsDb.query<{ waiting: number; mismatched: number }>(
-        `SELECT (SELECT count(*)::int FROM orders WHERE id = ANY($1::uuid[]) AND amends_answered < amends_sent) AS waiting,
-                (SELECT count(*)::int FROM balances b
-                   LEFT JOIN (SELECT account_id, hold_asset, sum(hold_amount) AS holding FROM orders
-                               GROUP BY account_id, hold_asset) o
-                     ON o.account_id = b.account_id AND o.hold_asset = b.asset
-                  WHERE b.account_id IN (SELECT account_id FROM orders WHERE id = ANY($1::uuid[]))
-                    AND b.held <> COALESCE(o.holding, 0)) AS mismatched`,
-        [placed],
-      );
-      return rows[0]!.waiting === 0 && rows[0]!.mismatched === 0 ? true : undefined;
-    }, 60_000);
+    await expectHoldsSettled(placed);
+    await expectTradesAsReplayed('BBDC4', 300 + amended);
+  });
+});
 
-    // Replay every BBDC4 command through the order book: the database must hold exactly those trades.
-    const kafka = new Kafka({
-      brokers: [`127.0.0.1:${kafkaPort}`],
-      clientId: 'e2e-replay',
-      logLevel: logLevel.NOTHING,
-    });
-    const consumer = kafka.consumer({ groupId: `e2e-replay-${Date.now()}`, maxWaitTimeInMs: 100 });
-    const commands: { offset: number; partition: number; command: OrderCommand }[] = [];
-    await consumer.connect();
-    await consumer.subscribe({ topics: [TOPICS.orderCommands], fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        const decoded = decodeCommand(message.value!);
-        if (decoded.ok && decoded.value.symbol === 'BBDC4')
-          commands.push({ partition, offset: Number(message.offset), command: decoded.value });
-      },
-    });
-    await until(async () => (commands.length >= 300 + amended ? true : undefined));
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await consumer.disconnect();
-    commands.sort((a, b) => a.offset - b.offset);
-    const book = new ContractBook(DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'BBDC4')!);
-    const expectedTrades = commands
-      .flatMap(({ command }) => book.apply(command))
-      .filter((event) => event.type === 'trade')
-      .map((event) =>
-        event.type === 'trade'
-          ? [event.tradeId, event.price, event.quantity, event.makerOrderId, event.takerOrderId]
-          : [],
-      );
+describe('crashing API processes', () => {
+  it('lose nothing and apply nothing twice when the ingesting and then the serving API are killed with SIGKILL mid-stream', async () => {
+    const traders = await Promise.all(['d', 'e', 'f'].map(trader));
+    const placed: string[] = [];
+    let failedSends = 0;
+    /** Posts as a client that lost its answer would: again with the same Idempotency-Key until it is answered. */
+    const placeSurely = async (token: string, body: Record<string, string>, key: string): Promise<OrderView> => {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        try {
+          const response = await call('POST', '/api/orders', { token, body, headers: { 'idempotency-key': key } });
+          if (response.status === 202) return OrderView.parse(response.body);
+          if (response.status < 500) throw new Error(`refused: ${JSON.stringify(response.body)}`);
+        } catch (error) {
+          if (error instanceof Error && error.message.startsWith('refused')) throw error;
+        }
+        failedSends++;
+        if (Date.now() > deadline) throw new Error(`order ${key} not answered\n${stack.output().slice(-2000)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    const run = randomUUID().slice(0, 8);
+    const flow = (async () => {
+      for (let i = 0; i < 300; i++) {
+        const order = await placeSurely(
+          traders[i % 3]!,
+          {
+            symbol: 'VALE3',
+            side: i % 2 === 0 ? 'buy' : 'sell',
+            type: 'limit',
+            price: (61 + ((i * 7) % 20) / 10).toFixed(2),
+            quantity: String(1 + (i % 9)),
+          },
+          `crash-${run}-${i}`,
+        );
+        placed.push(order.orderId);
+      }
+    })();
+    await until(async () => (placed.length >= 60 ? true : undefined));
+    process.kill(stack.ingestPid, 'SIGKILL');
+    await until(async () => (placed.length >= 150 ? true : undefined));
+    process.kill(stack.apiPid, 'SIGKILL');
+    await flow;
+    expect(failedSends).toBeGreaterThan(0);
+    // One order per request however often it was sent, each in a decided state.
+    expect(new Set(placed).size).toBe(300);
     const db = new pg.Client({ connectionString: databaseUrl });
     await db.connect();
-    const stored = await until(async () => {
-      const result = await db.query(
-        `select id, price, quantity, maker_order_id, taker_order_id from trades where symbol = 'BBDC4' order by sequence`,
-      );
-      return result.rows.length >= expectedTrades.length ? result.rows : undefined;
-    });
-    await db.end();
-    expect(
-      stored.map((row) => [row.id, Number(row.price), Number(row.quantity), row.maker_order_id, row.taker_order_id]),
-    ).toEqual(expectedTrades);
-    expect(expectedTrades.length).toBeGreaterThan(0);
+    onTestFinished(() => db.end());
+    const { rows } = await db.query<{ orders: number }>(
+      `select count(*)::int as orders from orders where idempotency_key like $1`,
+      [`crash-${run}-%`],
+    );
+    expect(rows[0]!.orders).toBe(300);
+    expect(await settledStatuses(placed)).toHaveLength(300);
+    await expectHoldsSettled(placed);
+    await expectTradesAsReplayed('VALE3', 300);
   });
 });
 
