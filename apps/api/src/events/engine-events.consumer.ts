@@ -44,6 +44,7 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
     for (let delay = FIRST_RETRY_MS; !this.stopped; delay = Math.min(delay * 2, LAST_RETRY_MS)) {
       const consumer = this.client.kafka.consumer({ groupId: this.config.eventsGroupId, maxWaitTimeInMs: 100 });
       consumer.on(consumer.events.CRASH, ({ payload }) => this.crashed(consumer, payload.error, payload.restart));
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.assigned(consumer, payload.memberAssignment));
       try {
         await consumer.connect();
         await consumer.subscribe({ topics: [TOPICS.engineEvents], fromBeginning: true });
@@ -89,10 +90,31 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
     }, delay).unref();
   }
 
-  private async handle({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+  /**
+   * A partition given to another API is no longer this one's to wait on. kafkajs keeps a pause across rebalances,
+   * so it is lifted: should the partition come back, ingestion reads up to the unreadable events and waits again.
+   */
+  private assigned(consumer: Consumer, assignment: Record<string, number[]>): void {
+    const mine = new Set(assignment[TOPICS.engineEvents] ?? []);
+    for (const [topic, partitions] of consumer.paused().map(({ topic, partitions }) => [topic, partitions] as const)) {
+      const released = partitions.filter((partition) => !mine.has(partition));
+      if (released.length === 0) continue;
+      consumer.resume([{ topic, partitions: released }]);
+      for (const partition of released) this.metrics.waitingPartitions.remove({ partition: String(partition) });
+    }
+  }
+
+  private async handle({
+    batch,
+    resolveOffset,
+    heartbeat,
+    commitOffsetsIfNecessary,
+    pause,
+  }: EachBatchPayload): Promise<void> {
     const events: EngineEvent[] = [];
     // Events of a schema version this build cannot read are valid events of a newer engine: skipping them would lose
-    // trades. The partition stops at the first one (what came before is stored) until an API that reads it runs.
+    // trades. The partition waits at the first one (what came before is stored), paused while the others go on,
+    // until an API that reads it runs.
     let stop: { offset: string; error: string } | null = null;
     let handled: string | undefined;
     for (const message of batch.messages) {
@@ -135,14 +157,14 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
     await commitOffsetsIfNecessary();
     await heartbeat();
     this.bus.publish(fresh);
+    this.crashRetryMs = FIRST_RETRY_MS;
     if (stop !== null) {
-      this.metrics.unreadableEvents.inc({ partition: String(batch.partition) });
+      pause();
+      this.metrics.waitingPartitions.set({ partition: String(batch.partition) }, 1);
       this.logger.pino.error(
         { partition: batch.partition, offset: stop.offset, error: stop.error },
         'engine events of a schema version this API cannot read: this partition waits for an API that reads them',
       );
-      throw new Error(`events at partition ${batch.partition} offset ${stop.offset}: ${stop.error}`);
     }
-    this.crashRetryMs = FIRST_RETRY_MS;
   }
 }

@@ -64,9 +64,9 @@ export class ApiMetrics {
     help: 'Messages on the engine events topic that are not engine events at all (not JSON, the wrong shape), skipped',
     registers: [this.registry],
   });
-  readonly unreadableEvents = new Counter({
-    name: 'api_engine_events_unsupported_version_total',
-    help: 'Times ingestion stopped at engine events of a schema version this API cannot read, by partition (not skipped)',
+  readonly waitingPartitions = new Gauge({
+    name: 'api_engine_events_partition_waiting',
+    help: '1 while ingestion waits at engine events of a schema version this API cannot read (a newer engine)',
     labelNames: ['partition'] as const,
     registers: [this.registry],
   });
