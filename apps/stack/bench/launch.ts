@@ -19,10 +19,7 @@ export interface LaunchedStack {
   /** The matching engine's /metrics and /health. */
   readonly engineMetricsPort: number;
   readonly databaseUrl: string;
-  /** The first pids of the engine, the API serving clients and the API storing events (restarted ones differ). */
   readonly enginePid: number;
-  readonly apiPid: number;
-  readonly ingestPid: number;
   /** Removed by the launcher when it stops. */
   readonly dataDir: string;
   /** The launcher's own pid: every process of the stack runs under it. */
@@ -79,7 +76,7 @@ export async function launchStack(environment: Record<string, string> = {}): Pro
   return new Promise<LaunchedStack>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const ready = /ready api=(\S+) web=(\S+) engine-pid=(\d+) api-pid=(\d+) ingest-pid=(\d+)/.exec(output);
+      const ready = /ready api=(\S+) web=(\S+) engine-pid=(\d+)/.exec(output);
       const db = /PostgreSQL\s+(postgresql:\/\/\S+)/.exec(output);
       if (ready && db) {
         resolve({
@@ -89,8 +86,6 @@ export async function launchStack(environment: Record<string, string> = {}): Pro
           engineMetricsPort: metrics,
           databaseUrl: db[1]!,
           enginePid: Number(ready[3]),
-          apiPid: Number(ready[4]),
-          ingestPid: Number(ready[5]),
           pid: child.pid!,
           output: () => output,
           dataDir,

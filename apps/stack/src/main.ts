@@ -276,9 +276,7 @@ async function main(): Promise<void> {
         '',
       ].join('\n'),
     );
-    log(
-      `ready api=${apiUrl} web=${webUrl} engine-pid=${engine.pid ?? '?'} api-pid=${api.pid ?? '?'} ingest-pid=${ingest.pid ?? '?'}`,
-    );
+    log(`ready api=${apiUrl} web=${webUrl} engine-pid=${engine.pid ?? '?'} api-pid=${api.pid ?? '?'}`);
   } catch (error) {
     console.error(`[stack] could not start: ${error instanceof Error ? error.message : String(error)}`);
     await shutdown(1);

@@ -4,21 +4,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  ApiErrorBody,
-  DEFAULT_INSTRUMENTS,
-  decodeCommand,
-  OrderView,
-  TOPICS,
-  TradeView,
-  type OrderCommand,
-} from '@bolsa/contracts';
-import { ContractBook } from '@bolsa/order-book';
-import { Kafka, logLevel } from 'kafkajs';
+import { ApiErrorBody, OrderView, TradeView } from '@bolsa/contracts';
 import pg from 'pg';
 import { readEvents, type SseEvent } from '../bench/sse.js';
 import { MarketSimulator } from '@bolsa/simulator';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
+import { Exchange } from './exchange.js';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
@@ -26,38 +17,22 @@ process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 const ADMIN = { email: 'ops@example.test', password: 'e2e admin password' };
 let stack: LaunchedStack;
 let api: string;
-let kafkaPort: number;
 let databaseUrl: string;
 let enginePid = 0;
+let exchange: Exchange;
 
 beforeAll(async () => {
   stack = await launchStack({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
-  ({ api, kafkaPort, databaseUrl, enginePid } = stack);
+  ({ api, databaseUrl, enginePid } = stack);
+  exchange = new Exchange(stack);
 }, 120_000);
 
 afterAll(async () => {
   await stack.stop();
 });
 
-async function call(
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
-) {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
-  const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${api}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
-}
-
-async function trader(name: string): Promise<string> {
-  const email = `${name.toLowerCase().replace(/[^a-z0-9]/g, '')}-${randomUUID().slice(0, 8)}@example.test`;
-  const created = await call('POST', '/api/accounts', { body: { name, email, password: 'e2e password 123' } });
-  return (created.body as { apiKey: string }).apiKey;
-}
+const call: Exchange['call'] = (method, path, options) => exchange.call(method, path, options);
+const trader = (name: string) => exchange.trader(name);
 
 async function place(
   token: string,
@@ -69,15 +44,7 @@ async function place(
   return OrderView.parse(response.body);
 }
 
-async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in time\n${stack.output().slice(-2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const until = <T>(check: () => Promise<T | undefined>, timeoutMs?: number) => exchange.until(check, timeoutMs);
 
 async function orderWhen(token: string, orderId: string, status: string): Promise<OrderView> {
   return until(async () => {
@@ -231,89 +198,6 @@ describe('the whole exchange, over HTTP and SSE', () => {
   });
 });
 
-/** Waits until none of `orderIds` is pending any more, and returns their statuses. */
-async function settledStatuses(orderIds: string[]): Promise<string[]> {
-  return until(async () => {
-    const db = new pg.Client({ connectionString: databaseUrl });
-    await db.connect();
-    const result = await db.query<{ status: string }>(`select status from orders where id = any($1::uuid[])`, [
-      orderIds,
-    ]);
-    await db.end();
-    return result.rows.every((row) => row.status !== 'pending') ? result.rows.map((row) => row.status) : undefined;
-  }, 60_000);
-}
-
-/** Every amend of `orderIds` is answered (none still counted as on its way), and each owner holds what its orders hold. */
-async function expectHoldsSettled(orderIds: string[]): Promise<void> {
-  const holdsDb = new pg.Client({ connectionString: databaseUrl });
-  await holdsDb.connect();
-  onTestFinished(() => holdsDb.end());
-  await until(async () => {
-    const { rows } = await holdsDb.query<{ waiting: number; mismatched: number }>(
-      `SELECT (SELECT count(*)::int FROM orders WHERE id = ANY($1::uuid[]) AND amends_answered < amends_sent) AS waiting,
-              (SELECT count(*)::int FROM balances b
-                 LEFT JOIN (SELECT account_id, hold_asset, sum(hold_amount) AS holding FROM orders
-                             GROUP BY account_id, hold_asset) o
-                   ON o.account_id = b.account_id AND o.hold_asset = b.asset
-                WHERE b.account_id IN (SELECT account_id FROM orders WHERE id = ANY($1::uuid[]))
-                  AND b.held <> COALESCE(o.holding, 0)) AS mismatched`,
-      [orderIds],
-    );
-    return rows[0]!.waiting === 0 && rows[0]!.mismatched === 0 ? true : undefined;
-  }, 60_000);
-}
-
-/**
- * Replays every command on `symbol`'s partition (at least `atLeast` of them) through the order book: the database must
- * hold exactly the trades the replay makes, each once.
- */
-async function expectTradesAsReplayed(symbol: string, atLeast: number): Promise<void> {
-  const kafka = new Kafka({
-    brokers: [`127.0.0.1:${kafkaPort}`],
-    clientId: 'e2e-replay',
-    logLevel: logLevel.NOTHING,
-  });
-  const consumer = kafka.consumer({ groupId: `e2e-replay-${randomUUID()}`, maxWaitTimeInMs: 100 });
-  const commands: { offset: number; command: OrderCommand }[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topics: [TOPICS.orderCommands], fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const decoded = decodeCommand(message.value!);
-      if (decoded.ok && decoded.value.symbol === symbol)
-        commands.push({ offset: Number(message.offset), command: decoded.value });
-    },
-  });
-  await until(async () => (commands.length >= atLeast ? true : undefined));
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  await consumer.disconnect();
-  commands.sort((a, b) => a.offset - b.offset);
-  const book = new ContractBook(DEFAULT_INSTRUMENTS.find((i) => i.symbol === symbol)!);
-  const expectedTrades = commands
-    .flatMap(({ command }) => book.apply(command))
-    .filter((event) => event.type === 'trade')
-    .map((event) =>
-      event.type === 'trade'
-        ? [event.tradeId, event.price, event.quantity, event.makerOrderId, event.takerOrderId]
-        : [],
-    );
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  onTestFinished(() => db.end());
-  const stored = await until(async () => {
-    const result = await db.query(
-      `select id, price, quantity, maker_order_id, taker_order_id from trades where symbol = $1 order by sequence`,
-      [symbol],
-    );
-    return result.rows.length >= expectedTrades.length ? result.rows : undefined;
-  });
-  expect(
-    stored.map((row) => [row.id, Number(row.price), Number(row.quantity), row.maker_order_id, row.taker_order_id]),
-  ).toEqual(expectedTrades);
-  expect(expectedTrades.length).toBeGreaterThan(0);
-}
-
 describe('a crashing engine', () => {
   it('loses nothing and duplicates nothing when killed with SIGKILL mid-stream', async () => {
     const traders = await Promise.all(['a', 'b', 'c'].map(trader));
@@ -344,70 +228,10 @@ describe('a crashing engine', () => {
     process.kill(enginePid, 'SIGKILL');
     await flow;
     // The launcher restarts the engine; every order must come to rest in a decided state.
-    expect(await settledStatuses(placed)).toHaveLength(300);
+    expect((await exchange.settledStatuses(placed)).size).toBe(300);
     expect(amended).toBeGreaterThan(10);
-    await expectHoldsSettled(placed);
-    await expectTradesAsReplayed('BBDC4', 300 + amended);
-  });
-});
-
-describe('crashing API processes', () => {
-  it('lose nothing and apply nothing twice when the ingesting and then the serving API are killed with SIGKILL mid-stream', async () => {
-    const traders = await Promise.all(['d', 'e', 'f'].map(trader));
-    const placed: string[] = [];
-    let failedSends = 0;
-    /** Posts as a client that lost its answer would: again with the same Idempotency-Key until it is answered. */
-    const placeSurely = async (token: string, body: Record<string, string>, key: string): Promise<OrderView> => {
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        try {
-          const response = await call('POST', '/api/orders', { token, body, headers: { 'idempotency-key': key } });
-          if (response.status === 202) return OrderView.parse(response.body);
-          if (response.status < 500) throw new Error(`refused: ${JSON.stringify(response.body)}`);
-        } catch (error) {
-          if (error instanceof Error && error.message.startsWith('refused')) throw error;
-        }
-        failedSends++;
-        if (Date.now() > deadline) throw new Error(`order ${key} not answered\n${stack.output().slice(-2000)}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    };
-    const run = randomUUID().slice(0, 8);
-    const flow = (async () => {
-      for (let i = 0; i < 300; i++) {
-        const order = await placeSurely(
-          traders[i % 3]!,
-          {
-            symbol: 'VALE3',
-            side: i % 2 === 0 ? 'buy' : 'sell',
-            type: 'limit',
-            price: (61 + ((i * 7) % 20) / 10).toFixed(2),
-            quantity: String(1 + (i % 9)),
-          },
-          `crash-${run}-${i}`,
-        );
-        placed.push(order.orderId);
-      }
-    })();
-    await until(async () => (placed.length >= 60 ? true : undefined));
-    process.kill(stack.ingestPid, 'SIGKILL');
-    await until(async () => (placed.length >= 150 ? true : undefined));
-    process.kill(stack.apiPid, 'SIGKILL');
-    await flow;
-    expect(failedSends).toBeGreaterThan(0);
-    // One order per request however often it was sent, each in a decided state.
-    expect(new Set(placed).size).toBe(300);
-    const db = new pg.Client({ connectionString: databaseUrl });
-    await db.connect();
-    onTestFinished(() => db.end());
-    const { rows } = await db.query<{ orders: number }>(
-      `select count(*)::int as orders from orders where idempotency_key like $1`,
-      [`crash-${run}-%`],
-    );
-    expect(rows[0]!.orders).toBe(300);
-    expect(await settledStatuses(placed)).toHaveLength(300);
-    await expectHoldsSettled(placed);
-    await expectTradesAsReplayed('VALE3', 300);
+    await exchange.expectHoldsSettled(placed);
+    await exchange.expectTradesAsReplayed('BBDC4', 300 + amended);
   });
 });
 
