@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { OrderView } from '@bolsa/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
+import { readEvents } from '../bench/sse.js';
 import { Exchange } from './exchange.js';
 
 /**
  * Traders place, amend and cancel on three instruments while the engine, the API storing events and the API
  * serving clients are each killed with SIGKILL in turn, twice over, and restarted by the launcher. Clients do what a
  * careful program does: an order's POST unanswered is sent again under its Idempotency-Key, a cancel until it is
- * answered; an amend is not (told 503 or cut off, a trader decides again). Afterwards every check of "nothing
- * accepted is lost or applied twice" must hold.
+ * answered; an amend is not (told 503 or cut off, a trader decides again); each trader follows their order stream,
+ * resuming from the last event id when it breaks. Afterwards every check of "nothing accepted is lost or applied
+ * twice" must hold.
  */
 
 const SYMBOLS = [
@@ -45,6 +47,54 @@ function currentPid(name: string): number | undefined {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+interface Follower {
+  /** The ids of the events received, in order (a fill of the trader's own order on both sides comes twice). */
+  readonly ids: number[];
+  readonly reconnects: () => number;
+  readonly resyncs: () => number;
+  stop(): void;
+}
+
+/**
+ * Follows a trader's order stream as a browser does: when it breaks, it reconnects with the last event's id. Its
+ * connection also drops by itself every second or so (a phone between cells), while trading goes on.
+ */
+function follow(token: string, index: number): Follower {
+  const ids: number[] = [];
+  let lastEventId: string | undefined;
+  let reconnects = 0;
+  let resyncs = 0;
+  const stopped = new AbortController();
+  void (async () => {
+    for (let connection = 0; !stopped.signal.aborted; connection++) {
+      const signal = AbortSignal.any([stopped.signal, AbortSignal.timeout(700 + ((index * 7 + connection) % 5) * 150)]);
+      try {
+        const response = await fetch(`${stack.api}/api/stream/orders`, {
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }),
+          },
+          signal,
+        });
+        if (response.ok && response.body !== null) {
+          await readEvents(response.body, (event) => {
+            if (event.event === 'resync') resyncs++;
+            if (event.id === undefined) return;
+            lastEventId = event.id;
+            if (event.event !== 'resync') ids.push(Number(event.id));
+          });
+        }
+      } catch {
+        // dropped, cut off with the API, or stopped
+      }
+      if (stopped.signal.aborted) return;
+      reconnects++;
+      await pause(200);
+    }
+  })();
+  return { ids, reconnects: () => reconnects, resyncs: () => resyncs, stop: () => stopped.abort() };
+}
+
 interface Placed {
   readonly orderId: string;
   readonly token: string;
@@ -57,6 +107,8 @@ describe('the exchange under crashes', () => {
     { timeout: 240_000 },
     async () => {
       const traders = await Promise.all(['g', 'h', 'i', 'j', 'k', 'l'].map((name) => exchange.trader(name)));
+      const followers = traders.map((token, index) => follow(token, index));
+      onTestFinished(() => followers.forEach((follower) => follower.stop()));
       const run = randomUUID().slice(0, 8);
       const placed: Placed[] = [];
       const cancelled = new Set<string>();
@@ -155,7 +207,8 @@ describe('the exchange under crashes', () => {
       }
       console.info(
         `chaos: ${placed.length} orders, ${cancelled.size} cancels and ${amendsAnswered} amends answered, ` +
-          `${retries} sends again, through ${killed.join(', ')} killed`,
+          `${retries} sends again, ${followers.reduce((sum, f) => sum + f.reconnects(), 0)} stream reconnects, ` +
+          `through ${killed.join(', ')} killed`,
       );
       expect(killed).toHaveLength(VICTIMS.length * ROUNDS);
       expect(retries).toBeGreaterThan(0);
@@ -177,6 +230,29 @@ describe('the exchange under crashes', () => {
         const count = placed.filter((order) => order.symbol === symbol).length;
         await exchange.expectTradesAsReplayed(symbol, count);
       }
+
+      // Each trader's order stream, resumed across the serving API's deaths, had every event of theirs once, in order.
+      for (const [index, follower] of followers.entries()) {
+        const account = await db.query<{ id: string }>(`select account_id as id from orders where id = $1`, [
+          placed.find((order) => order.token === traders[index])!.orderId,
+        ]);
+        const { rows } = await db.query<{ id: string; copies: number }>(
+          `select id, case when payload->>'makerAccountId' = $1 and payload->>'takerAccountId' = $1 then 2 else 1 end as copies
+             from engine_events
+            where (payload->>'accountId' = $1 or payload->>'makerAccountId' = $1 or payload->>'takerAccountId' = $1)
+              and not (payload->>'type' = 'order_rejected' and payload->>'commandType' not in ('place_order', 'amend_order'))
+            order by id`,
+          [account.rows[0]!.id],
+        );
+        const expected = rows.flatMap((row) => Array<number>(row.copies).fill(Number(row.id)));
+        await exchange.until(async () => (follower.ids.length >= expected.length ? true : undefined));
+        await pause(300);
+        expect(follower.ids).toEqual(expected);
+        expect(follower.resyncs()).toBe(0);
+      }
+      expect(followers.reduce((sum, follower) => sum + follower.reconnects(), 0)).toBeGreaterThanOrEqual(
+        traders.length * ROUNDS,
+      );
 
       // And the books as a whole: cash and shares conserved, every balance equal to its ledger, holds as orders need.
       const cli = fileURLToPath(new URL('../../api/dist/src/admin-cli.js', import.meta.url));
