@@ -50,33 +50,38 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface Follower {
   /** The ids of the events received, in order (a fill of the trader's own order on both sides comes twice). */
   readonly ids: number[];
+  /** Settles once the first connection is open: from then on, nothing of the stream's may be missed. */
+  readonly connected: Promise<void>;
   readonly reconnects: () => number;
   readonly resyncs: () => number;
   stop(): void;
 }
 
 /**
- * Follows a trader's order stream as a browser does: when it breaks, it reconnects with the last event's id. Its
- * connection also drops by itself every second or so (a phone between cells), while trading goes on.
+ * Follows a stream as a browser does: when it breaks, it reconnects with the last event's id. Its connection also
+ * drops by itself every second or so (a phone between cells), while trading goes on.
  */
-function follow(token: string, index: number): Follower {
+function follow(path: string, token: string | undefined, index: number): Follower {
   const ids: number[] = [];
   let lastEventId: string | undefined;
   let reconnects = 0;
   let resyncs = 0;
+  let opened = () => {};
+  const connected = new Promise<void>((resolve) => (opened = resolve));
   const stopped = new AbortController();
   void (async () => {
     for (let connection = 0; !stopped.signal.aborted; connection++) {
       const signal = AbortSignal.any([stopped.signal, AbortSignal.timeout(700 + ((index * 7 + connection) % 5) * 150)]);
       try {
-        const response = await fetch(`${stack.api}/api/stream/orders`, {
+        const response = await fetch(`${stack.api}${path}`, {
           headers: {
-            authorization: `Bearer ${token}`,
+            ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
             ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }),
           },
           signal,
         });
         if (response.ok && response.body !== null) {
+          opened();
           await readEvents(response.body, (event) => {
             if (event.event === 'resync') resyncs++;
             if (event.id === undefined) return;
@@ -92,7 +97,15 @@ function follow(token: string, index: number): Follower {
       await pause(200);
     }
   })();
-  return { ids, reconnects: () => reconnects, resyncs: () => resyncs, stop: () => stopped.abort() };
+  return { ids, connected, reconnects: () => reconnects, resyncs: () => resyncs, stop: () => stopped.abort() };
+}
+
+/** The follower received exactly `expected` (ids, in order), with no resync, once it has caught up. */
+async function expectReceived(follower: Follower, expected: number[]): Promise<void> {
+  await exchange.until(async () => (follower.ids.length >= expected.length ? true : undefined));
+  await pause(300);
+  expect(follower.ids).toEqual(expected);
+  expect(follower.resyncs()).toBe(0);
 }
 
 interface Placed {
@@ -107,8 +120,12 @@ describe('the exchange under crashes', () => {
     { timeout: 240_000 },
     async () => {
       const traders = await Promise.all(['g', 'h', 'i', 'j', 'k', 'l'].map((name) => exchange.trader(name)));
-      const followers = traders.map((token, index) => follow(token, index));
-      onTestFinished(() => followers.forEach((follower) => follower.stop()));
+      const followers = traders.map((token, index) => follow('/api/stream/orders', token, index));
+      const markets = SYMBOLS.map(({ symbol }, index) =>
+        follow(`/api/stream/markets/${symbol}`, undefined, traders.length + index),
+      );
+      onTestFinished(() => [...followers, ...markets].forEach((follower) => follower.stop()));
+      await Promise.all([...followers, ...markets].map((follower) => follower.connected));
       const run = randomUUID().slice(0, 8);
       const placed: Placed[] = [];
       const cancelled = new Set<string>();
@@ -207,7 +224,7 @@ describe('the exchange under crashes', () => {
       }
       console.info(
         `chaos: ${placed.length} orders, ${cancelled.size} cancels and ${amendsAnswered} amends answered, ` +
-          `${retries} sends again, ${followers.reduce((sum, f) => sum + f.reconnects(), 0)} stream reconnects, ` +
+          `${retries} sends again, ${[...followers, ...markets].reduce((sum, f) => sum + f.reconnects(), 0)} stream reconnects, ` +
           `through ${killed.join(', ')} killed`,
       );
       expect(killed).toHaveLength(VICTIMS.length * ROUNDS);
@@ -244,11 +261,21 @@ describe('the exchange under crashes', () => {
             order by id`,
           [account.rows[0]!.id],
         );
-        const expected = rows.flatMap((row) => Array<number>(row.copies).fill(Number(row.id)));
-        await exchange.until(async () => (follower.ids.length >= expected.length ? true : undefined));
-        await pause(300);
-        expect(follower.ids).toEqual(expected);
-        expect(follower.resyncs()).toBe(0);
+        await expectReceived(
+          follower,
+          rows.flatMap((row) => Array<number>(row.copies).fill(Number(row.id))),
+        );
+      }
+      // And each market stream every trade and book change of its instrument.
+      for (const [index, { symbol }] of SYMBOLS.entries()) {
+        const { rows } = await db.query<{ id: string }>(
+          `select id from engine_events where symbol = $1 and type in ('trade', 'level_changed') order by id`,
+          [symbol],
+        );
+        await expectReceived(
+          markets[index]!,
+          rows.map((row) => Number(row.id)),
+        );
       }
       expect(followers.reduce((sum, follower) => sum + follower.reconnects(), 0)).toBeGreaterThanOrEqual(
         traders.length * ROUNDS,
