@@ -31,16 +31,23 @@ export class SqlPool extends pg.Pool implements OnModuleDestroy {
    */
   async transaction<T>(work: (tx: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const tx = await this.connect();
+    // The pool stops listening for a connection's errors while it is lent out, and pg emits one when the server
+    // ends the connection (a restart, a crash, an administrator), even if a query was failed with it as well: left
+    // unheard it would end the process. The broken connection is given back as such, so the pool drops it.
+    let lost: Error | undefined;
+    const onLost = (error: Error) => (lost = error);
+    tx.on('error', onLost);
     try {
       await tx.query(begin);
       const result = await work(tx);
       await tx.query('COMMIT');
       return result;
     } catch (error) {
-      await tx.query('ROLLBACK').catch(() => undefined);
+      if (lost === undefined) await tx.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      tx.release();
+      tx.removeListener('error', onLost);
+      tx.release(lost);
     }
   }
 
