@@ -87,6 +87,12 @@ export class ApiMetrics {
     labelNames: ['stream'] as const,
     registers: [this.registry],
   });
+  readonly sseFailed = new Counter({
+    name: 'api_sse_streams_failed_total',
+    help: 'SSE streams closed because what the client missed could not be read (the database away); it reconnects',
+    labelNames: ['stream'] as const,
+    registers: [this.registry],
+  });
   readonly sseDropped = new Counter({
     name: 'api_sse_clients_dropped_total',
     help: 'SSE clients disconnected for falling too far behind',

@@ -3,7 +3,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { Subject } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../events/event-ingestion.js';
-import { parseLastEventId, serveStream, type SseMessage, type StreamLimits } from './sse.js';
+import { parseLastEventId, serveStream, type SseMessage, type StreamEnd, type StreamLimits } from './sse.js';
 
 const PADDING = 'x'.repeat(4000);
 
@@ -28,7 +28,7 @@ const stored = (id: number): StoredEvent => ({
 interface TestStream {
   readonly live: Subject<StoredEvent>;
   readonly extras: Subject<SseMessage>;
-  readonly closes: Array<'client' | 'slow'>;
+  readonly closes: StreamEnd[];
   /** Connections whose stream is set up (replayed, subscribed), counted as they get there. */
   opened: number;
   port: number;
@@ -54,13 +54,20 @@ const limitsWith = (set: Partial<StreamLimits>): StreamLimits => ({
  * A plain HTTP server serving one live stream (each event rendered ~4 KB) with these limits, `log` being the events
  * stored before it started.
  */
-async function streamServer(limits: StreamLimits, log: readonly StoredEvent[] = []): Promise<TestStream> {
+async function streamServer(
+  limits: StreamLimits,
+  log: readonly StoredEvent[] = [],
+  options: { replayFails?: boolean } = {},
+): Promise<TestStream> {
   const stream: TestStream = { live: new Subject(), extras: new Subject(), closes: [], opened: 0, port: 0 };
   const server = createServer((request, response) => {
     void serveStream(
       response,
       {
-        replay: (afterId, limit) => Promise.resolve(log.filter((event) => event.id > afterId).slice(0, limit)),
+        replay: (afterId, limit) =>
+          options.replayFails
+            ? Promise.reject(new Error('Connection terminated unexpectedly'))
+            : Promise.resolve(log.filter((event) => event.id > afterId).slice(0, limit)),
         live: stream.live,
         accepts: () => true,
         render: ({ id }) => [{ id, event: 'level', data: { id, padding: PADDING } }],
@@ -186,6 +193,17 @@ describe('a resuming stream', () => {
     await until(() => idsIn(client.text()).at(-1) === 51);
     expect(idsIn(client.text())).toEqual([41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51]);
     expect(client.text()).not.toContain('resync');
+  });
+
+  it('closes the connection when what the client missed cannot be read, so that it reconnects and resumes then', async () => {
+    const stream = await streamServer(limitsWith({ heartbeatMs: 20 }), log, { replayFails: true });
+    const client = reader(stream.port, 40);
+    const response = await client.response;
+    // Left open, the client would get keep-alives and never an event, and never reconnect.
+    await new Promise((done) => response.once('close', done));
+    expect(stream.closes).toEqual(['failed']);
+    expect(stream.live.observed).toBe(false);
+    expect(idsIn(client.text())).toEqual([]);
   });
 
   it('tells a client further behind, or with an id the log never gave, to start over from the newest event', async () => {

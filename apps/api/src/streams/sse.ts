@@ -44,6 +44,13 @@ function format(message: SseMessage): string {
 }
 
 /**
+ * Why a stream ended: the client left, was too slow, or its events could not be read (the database away). A stream
+ * is closed rather than left open when its replay fails: a client kept waiting on heartbeats would wait for good,
+ * while one whose connection closes reconnects with its Last-Event-ID and is replayed from there.
+ */
+export type StreamEnd = 'client' | 'slow' | 'failed';
+
+/**
  * Serves one SSE connection: subscribes to live events first, replays what the client missed since its
  * Last-Event-ID, then goes live, skipping anything already sent, so there is no gap and no repeat. Writes are
  * sequential; a client whose unsent data passes the limit is cut off rather than allowed to hold memory.
@@ -53,7 +60,7 @@ export async function serveStream(
   source: StreamSource,
   resume: ResumePoint,
   limits: StreamLimits,
-  onClose: (reason: 'client' | 'slow') => void,
+  onClose: (reason: StreamEnd) => void,
   onResync: () => void = () => undefined,
 ): Promise<void> {
   response.writeHead(200, {
@@ -82,7 +89,7 @@ export async function serveStream(
     else chain = chain.then(() => send(stored)).catch(() => finish('client'));
   });
   const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), limits.heartbeatMs);
-  const finish = (reason: 'client' | 'slow') => {
+  const finish = (reason: StreamEnd) => {
     if (closed) return;
     closed = true;
     subscription.unsubscribe();
@@ -92,7 +99,37 @@ export async function serveStream(
   };
   response.on('close', () => finish('client'));
 
-  if (lastEventId !== null) {
+  try {
+    await catchUp();
+  } catch {
+    finish('failed');
+    return;
+  }
+  if (closed) return;
+  const extras = source.extras?.subscribe((message) => {
+    chain = chain
+      .then(() => {
+        if (closed) return;
+        response.write(format(message));
+        if (response.writableLength > limits.maxBufferedBytes) finish('slow');
+      })
+      .catch(() => finish('client'));
+  });
+  if (extras !== undefined) response.on('close', () => extras.unsubscribe());
+
+  /** What the client missed, the live events held meanwhile, then the source's opening messages. */
+  async function catchUp(): Promise<void> {
+    await replayMissed();
+    for (const stored of held) await send(stored);
+    replaying = false;
+    if (closed) return;
+    const initial = (await source.initial?.()) ?? [];
+    if (closed) return;
+    for (const message of initial) response.write(format(message));
+  }
+
+  async function replayMissed(): Promise<void> {
+    if (lastEventId === null) return;
     const newest = await resume.newestId();
     if (lastEventId > newest || newest - lastEventId > limits.replayMaxEvents) {
       // Too far behind to catch up event by event (or an id this log never gave): the client starts over from a
@@ -108,22 +145,6 @@ export async function serveStream(
       if (page.length < REPLAY_PAGE || closed) break;
     }
   }
-  for (const stored of held) await send(stored);
-  replaying = false;
-  if (closed) return;
-  const initial = (await source.initial?.()) ?? [];
-  if (closed) return;
-  for (const message of initial) response.write(format(message));
-  const extras = source.extras?.subscribe((message) => {
-    chain = chain
-      .then(() => {
-        if (closed) return;
-        response.write(format(message));
-        if (response.writableLength > limits.maxBufferedBytes) finish('slow');
-      })
-      .catch(() => finish('client'));
-  });
-  if (extras !== undefined) response.on('close', () => extras.unsubscribe());
 }
 
 /**

@@ -60,6 +60,7 @@ export class StreamsController {
       (reason) => {
         this.metrics.sseClients.dec({ stream });
         if (reason === 'slow') this.metrics.sseDropped.inc({ stream });
+        if (reason === 'failed') this.metrics.sseFailed.inc({ stream });
       },
       () => this.metrics.sseResyncs.inc({ stream }),
     );
