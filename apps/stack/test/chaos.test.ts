@@ -2,18 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { OrderView } from '@bolsa/contracts';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed, onTestFinished } from 'vitest';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
 import { readEvents } from '../bench/sse.js';
 import { Exchange } from './exchange.js';
 
 /**
- * Traders place, amend and cancel on three instruments while the engine, the API storing events and the API
- * serving clients are each killed with SIGKILL in turn, twice over, and restarted by the launcher. Clients do what a
- * careful program does: an order's POST unanswered is sent again under its Idempotency-Key, a cancel until it is
- * answered; an amend is not (told 503 or cut off, a trader decides again); each trader follows their order stream,
- * resuming from the last event id when it breaks. Afterwards every check of "nothing accepted is lost or applied
- * twice" must hold.
+ * Traders place, amend and cancel on three instruments while the engine, the API storing events, the API serving
+ * clients and one of PostgreSQL's sessions are each killed with SIGKILL in turn, twice over: the launcher restarts
+ * the apps, PostgreSQL recovers by itself. Clients do what a careful program does: an order's POST unanswered is sent
+ * again under its Idempotency-Key, a cancel until it is answered; an amend is not (told 503 or cut off, a trader
+ * decides again); each trader follows their order stream, and three market streams are followed, resuming from the
+ * last event id when they break. Afterwards every check of "nothing accepted is lost or applied twice" must hold.
  */
 
 const SYMBOLS = [
@@ -21,7 +22,8 @@ const SYMBOLS = [
   { symbol: 'ITUB4', cents: 3300 },
   { symbol: 'ABEV3', cents: 1300 },
 ];
-const VICTIMS = ['engine', 'ingest', 'api'] as const;
+/** The launcher restarts the apps; PostgreSQL restarts every session itself after one of them dies (crash recovery). */
+const VICTIMS = ['engine', 'ingest', 'api', 'postgres'] as const;
 const ROUNDS = 2;
 const WORKERS = 4;
 
@@ -71,7 +73,12 @@ function follow(path: string, token: string | undefined, index: number): Followe
   const stopped = new AbortController();
   void (async () => {
     for (let connection = 0; !stopped.signal.aborted; connection++) {
-      const signal = AbortSignal.any([stopped.signal, AbortSignal.timeout(700 + ((index * 7 + connection) % 5) * 150)]);
+      // Not AbortSignal.any with AbortSignal.timeout: Node 20 can collect the timeout's signal, which then never fires.
+      const dropped = new AbortController();
+      const signal = dropped.signal;
+      const drop = setTimeout(() => dropped.abort(), 700 + ((index * 7 + connection) % 5) * 150);
+      const stop = () => dropped.abort();
+      stopped.signal.addEventListener('abort', stop);
       try {
         const response = await fetch(`${stack.api}${path}`, {
           headers: {
@@ -91,6 +98,9 @@ function follow(path: string, token: string | undefined, index: number): Followe
         }
       } catch {
         // dropped, cut off with the API, or stopped
+      } finally {
+        clearTimeout(drop);
+        stopped.signal.removeEventListener('abort', stop);
       }
       if (stopped.signal.aborted) return;
       reconnects++;
@@ -101,11 +111,42 @@ function follow(path: string, token: string | undefined, index: number): Followe
 }
 
 /** The follower received exactly `expected` (ids, in order), with no resync, once it has caught up. */
-async function expectReceived(follower: Follower, expected: number[]): Promise<void> {
-  await exchange.until(async () => (follower.ids.length >= expected.length ? true : undefined));
+async function expectReceived(follower: Follower, expected: number[], what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (follower.ids.length < expected.length && Date.now() < deadline) await pause(100);
   await pause(300);
+  const received = new Set(follower.ids);
+  const wanted = new Set(expected);
+  const missing = expected.filter((id) => !received.has(id));
+  const extra = follower.ids.filter((id) => !wanted.has(id));
+  expect({ what, missing, extra, resyncs: follower.resyncs() }).toEqual({ what, missing: [], extra: [], resyncs: 0 });
   expect(follower.ids).toEqual(expected);
-  expect(follower.resyncs()).toBe(0);
+}
+
+/**
+ * Kills one of the apps' PostgreSQL sessions with SIGKILL, as a backend crashing would: PostgreSQL then ends every
+ * session and recovers from its write-ahead log before taking connections again. Returns once it does.
+ */
+async function killDatabaseSession(): Promise<void> {
+  const db = new pg.Client({ connectionString: stack.databaseUrl });
+  await db.connect();
+  const { rows } = await db.query<{ pid: number }>(
+    `select pid from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid() limit 1`,
+  );
+  await db.end();
+  process.kill(rows[0]!.pid, 'SIGKILL');
+  await exchange.until(async () => {
+    const probe = new pg.Client({ connectionString: stack.databaseUrl });
+    try {
+      await probe.connect();
+      await probe.query('select 1');
+      return true;
+    } catch {
+      return undefined;
+    } finally {
+      await probe.end().catch(() => undefined);
+    }
+  }, 30_000);
 }
 
 interface Placed {
@@ -116,7 +157,7 @@ interface Placed {
 
 describe('the exchange under crashes', () => {
   it(
-    'loses nothing and applies nothing twice while its engine and both API processes are killed in turn mid-flow',
+    'loses nothing and applies nothing twice while its engine, both API processes and a database session are killed in turn mid-flow',
     { timeout: 240_000 },
     async () => {
       const traders = await Promise.all(['g', 'h', 'i', 'j', 'k', 'l'].map((name) => exchange.trader(name)));
@@ -125,6 +166,8 @@ describe('the exchange under crashes', () => {
         follow(`/api/stream/markets/${symbol}`, undefined, traders.length + index),
       );
       onTestFinished(() => [...followers, ...markets].forEach((follower) => follower.stop()));
+      // What the apps said is the first thing to read when this fails.
+      onTestFailed(() => console.error(stack.output().slice(-30_000)));
       await Promise.all([...followers, ...markets].map((follower) => follower.connected));
       const run = randomUUID().slice(0, 8);
       const placed: Placed[] = [];
@@ -210,11 +253,14 @@ describe('the exchange under crashes', () => {
           for (const victim of VICTIMS) {
             if (!killing) break;
             await pause(1500);
-            const pid = currentPid(victim)!;
-            process.kill(pid, 'SIGKILL');
+            if (victim === 'postgres') await killDatabaseSession();
+            else {
+              const pid = currentPid(victim)!;
+              process.kill(pid, 'SIGKILL');
+              // Back up (started again) before the next one goes.
+              await exchange.until(async () => (currentPid(victim) !== pid ? true : undefined), 30_000);
+            }
             killed.push(victim);
-            // Back up (started again, then a moment to take work) before the next one goes.
-            await exchange.until(async () => (currentPid(victim) !== pid ? true : undefined), 30_000);
             await pause(1500);
           }
         }
@@ -228,6 +274,9 @@ describe('the exchange under crashes', () => {
           `through ${killed.join(', ')} killed`,
       );
       expect(killed).toHaveLength(VICTIMS.length * ROUNDS);
+      // The launcher restarted the apps killed, and no other: none died of what the others' deaths did to it.
+      const exits = [...stack.output().matchAll(/\] (\w+) exited \(([^)]*)\)/g)].map((m) => `${m[1]} (${m[2]})`);
+      expect(exits).toEqual(killed.filter((victim) => victim !== 'postgres').map((victim) => `${victim} (SIGKILL)`));
       expect(retries).toBeGreaterThan(0);
 
       // One order per POST however often it was sent; each in a decided state, a cancel answered 202 applied.
@@ -264,6 +313,7 @@ describe('the exchange under crashes', () => {
         await expectReceived(
           follower,
           rows.flatMap((row) => Array<number>(row.copies).fill(Number(row.id))),
+          `trader ${index}'s order stream`,
         );
       }
       // And each market stream every trade and book change of its instrument.
@@ -275,6 +325,7 @@ describe('the exchange under crashes', () => {
         await expectReceived(
           markets[index]!,
           rows.map((row) => Number(row.id)),
+          `the ${symbol} market stream`,
         );
       }
       expect(followers.reduce((sum, follower) => sum + follower.reconnects(), 0)).toBeGreaterThanOrEqual(
