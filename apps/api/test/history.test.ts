@@ -334,6 +334,27 @@ describe('a trader’s history', () => {
 });
 
 describe('GET /api/stream/me', () => {
+  it('sends the wallet again once the API listens again after losing its database connection', async () => {
+    const trader = await newTrader(api, 'me-relisten');
+    const deposited = (event: { event: string; data: unknown }) =>
+      event.event === 'wallet' && WalletView.parse(event.data).cash.total === '100007.00';
+    const stream = readStream(`${base}/api/stream/me`, {
+      headers: { authorization: `Bearer ${trader.apiKey}` },
+      sentFirst: (events) => events.some((event) => event.event === 'wallet'),
+      done: (events) => events.some(deposited),
+    });
+    await stream.opened;
+    // End the connection the API listens on, and change the wallet before it listens again (a second later): that
+    // change's notification never reaches it.
+    const sql = api.app.get(SqlPool);
+    const listening = `SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()`;
+    await sql.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN %'`);
+    await until(async () => ((await sql.query<{ n: number }>(listening)).rows[0]!.n === 0 ? true : undefined));
+    await api.request('POST', '/api/me/deposits', { token: trader.apiKey, body: { amount: '7.00' } });
+    const { events } = await stream;
+    expect(events.some(deposited)).toBe(true);
+  });
+
   it('sends the wallet at once, then order updates, fills and wallet changes', async () => {
     const seller = await newTrader(api, 'me-seller');
     const trader = await newTrader(api, 'me-stream');

@@ -23,8 +23,16 @@ type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 @Injectable()
 export class PgNotifications implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly subject = new Subject<{ channel: string; payload: string }>();
+  private readonly relistened = new Subject<void>();
   private client: pg.Client | null = null;
   private stopped = false;
+  private listenedBefore = false;
+
+  /**
+   * Each time listening starts again after the connection was lost: whatever was notified meanwhile is gone, so
+   * those who keep a view of notified things up to date read it afresh.
+   */
+  readonly resumed: Observable<void> = this.relistened.asObservable();
 
   constructor(@Inject(API_CONFIG) private readonly config: ApiConfig) {}
 
@@ -55,7 +63,7 @@ export class PgNotifications implements OnApplicationBootstrap, OnModuleDestroy 
     client.on('notification', (message) =>
       this.subject.next({ channel: message.channel, payload: message.payload ?? '' }),
     );
-    // A lost connection is re-established; listeners catch up on their next notification or poll.
+    // A lost connection is re-established; then `resumed` tells listeners to catch up.
     client.on('error', () => undefined);
     client.on('end', () => {
       if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), 1000);
@@ -63,5 +71,7 @@ export class PgNotifications implements OnApplicationBootstrap, OnModuleDestroy 
     await client.connect();
     for (const channel of Object.values(CHANNELS)) await client.query(`LISTEN ${channel}`);
     this.client = client;
+    if (this.listenedBefore) this.relistened.next();
+    this.listenedBefore = true;
   }
 }

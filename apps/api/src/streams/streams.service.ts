@@ -157,7 +157,8 @@ export class StreamsService {
 
   /**
    * The caller's order updates and fills, their wallet whenever it changes (at most every 100 ms), and their
-   * account when it is suspended or reinstated.
+   * account when it is suspended or reinstated; both again when the API listens again after losing its database
+   * connection, since changes notified meanwhile never reached it.
    */
   me(accountId: string): StreamSource {
     const walletMessage = async (): Promise<SseMessage> => ({
@@ -174,15 +175,14 @@ export class StreamsService {
       ...this.orders(accountId),
       initial: async () => [await walletMessage()],
       extras: merge(
-        this.notifications.walletChanges.pipe(
-          filter((changed) => changed === accountId),
-          auditTime(WALLET_EVERY_MS),
-          sent(walletMessage),
-        ),
-        this.notifications.on(CHANNELS.accounts).pipe(
-          filter((changed) => changed === accountId),
-          sent(accountMessage),
-        ),
+        merge(
+          this.notifications.walletChanges.pipe(filter((changed) => changed === accountId)),
+          this.notifications.resumed,
+        ).pipe(auditTime(WALLET_EVERY_MS), sent(walletMessage)),
+        merge(
+          this.notifications.on(CHANNELS.accounts).pipe(filter((changed) => changed === accountId)),
+          this.notifications.resumed,
+        ).pipe(sent(accountMessage)),
       ),
     };
   }
@@ -232,7 +232,7 @@ export class StreamsService {
    * The first trade after a quiet spell at once, then the latest at most once a second, so the ticker always ends
    * on the last trade (sending only on a second's first trade left it behind a burst until the next one). Every
    * stream sees the same trades at the same time, so they ask after the same one and share one read. A halt or a
-   * resumption sends one too, read afresh.
+   * resumption sends one too, read afresh, and so does listening again after the database connection was lost.
    */
   private tickerUpdates(symbol: string): Observable<SseMessage> {
     const afterTrades = this.bus.symbol(symbol).pipe(
@@ -244,10 +244,10 @@ export class StreamsService {
             this.sharedTickers.after(symbol, event.sequence),
       ),
     );
-    const afterHalts = this.notifications.on(CHANNELS.halts).pipe(
-      filter((halted) => halted === symbol),
-      map(() => () => this.markets.ticker(symbol)),
-    );
+    const afterHalts = merge(
+      this.notifications.on(CHANNELS.halts).pipe(filter((halted) => halted === symbol)),
+      this.notifications.resumed,
+    ).pipe(map(() => () => this.markets.ticker(symbol)));
     return merge(afterTrades, afterHalts).pipe(
       concatMap((read) =>
         from(read()).pipe(
