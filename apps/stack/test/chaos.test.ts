@@ -25,6 +25,11 @@ const SYMBOLS = [
 /** The launcher restarts the apps; PostgreSQL restarts every session itself after one of them dies (crash recovery). */
 const VICTIMS = ['engine', 'ingest', 'api', 'postgres'] as const;
 const ROUNDS = 2;
+const ADMIN = { email: 'chaos-admin@example.test', password: 'chaos admin password' };
+/** What the administrator does meanwhile, in turn: to PETR4's trading and to the last trader's account. */
+const ADMIN_ACTIONS = ['halt', 'suspend', 'resume', 'reinstate'] as const;
+type AdminAction = (typeof ADMIN_ACTIONS)[number];
+const HALTED = 'PETR4';
 const WORKERS = 4;
 
 let stack: LaunchedStack;
@@ -32,7 +37,11 @@ let exchange: Exchange;
 
 beforeAll(async () => {
   // Orders recorded but not sent when the serving API died are re-sent sooner than the default 10 s.
-  stack = await launchStack({ ORDER_RESEND_AFTER_MS: '2000' });
+  stack = await launchStack({
+    ORDER_RESEND_AFTER_MS: '2000',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+  });
   exchange = new Exchange(stack);
 }, 120_000);
 
@@ -197,6 +206,40 @@ describe('the exchange under crashes', () => {
         }
       };
 
+      // The administrator halts and resumes PETR4, and suspends and reinstates the last trader, while all this goes on.
+      const adminToken = await exchange.adminKey(ADMIN);
+      const suspendedToken = traders.at(-1)!;
+      const me = await exchange.call('GET', '/api/accounts/me', { token: suspendedToken });
+      const suspendedId = (me.body as { accountId: string }).accountId;
+      const state = { halted: false, suspended: false };
+      const done: Record<AdminAction, number> = { halt: 0, resume: 0, suspend: 0, reinstate: 0 };
+      let refused = 0;
+      const act = async (action: AdminAction) => {
+        const path =
+          action === 'halt' || action === 'resume'
+            ? `/api/admin/markets/${HALTED}/${action}`
+            : `/api/admin/accounts/${suspendedId}/suspension`;
+        const method = action === 'reinstate' ? 'DELETE' : 'POST';
+        const answer = await surely(method, path, adminToken, action === 'suspend' ? { reason: 'chaos' } : undefined);
+        expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+        const changes =
+          action === 'halt' || action === 'resume'
+            ? state.halted !== (action === 'halt')
+            : state.suspended !== (action === 'suspend');
+        if (changes) done[action]++;
+        if (action === 'halt' || action === 'resume') state.halted = action === 'halt';
+        else state.suspended = action === 'suspend';
+      };
+      /** An answer the administrator's doing explains: PETR4 halted, or the last trader suspended. */
+      const refusedByAdmin = (answer: { status: number; body: unknown }, symbol: string | null, token: string) => {
+        const code = (answer.body as { code?: string } | null)?.code;
+        const explained =
+          (answer.status === 409 && code === 'trading_halted' && symbol === HALTED) ||
+          (answer.status === 403 && code === 'account_suspended' && token === suspendedToken);
+        if (explained) refused++;
+        return explained;
+      };
+
       const operate = async (step: number) => {
         const token = traders[step % traders.length]!;
         const own = placed.filter((order) => order.token === token && !cancelled.has(order.orderId));
@@ -204,6 +247,7 @@ describe('the exchange under crashes', () => {
         if (choice === 5 && own.length > 0) {
           const target = own[(step * 13) % own.length]!;
           const answer = await surely('DELETE', `/api/orders/${target.orderId}`, token);
+          if (refusedByAdmin(answer, null, token)) return;
           expect([202, 409], JSON.stringify(answer.body)).toContain(answer.status);
           if (answer.status === 202) cancelled.add(target.orderId);
           return;
@@ -215,6 +259,7 @@ describe('the exchange under crashes', () => {
               token,
               body: { quantity: String(2 + (step % 11)) },
             });
+            if (refusedByAdmin(answer, target.symbol, token)) return;
             expect([202, 409, 503], JSON.stringify(answer.body)).toContain(answer.status);
             if (answer.status === 202) amendsAnswered++;
           } catch {
@@ -233,18 +278,27 @@ describe('the exchange under crashes', () => {
           quantity: String(1 + (step % 9)),
         };
         const answer = await surely('POST', '/api/orders', token, body, `chaos-${run}-${step}`);
+        if (refusedByAdmin(answer, symbol, token)) return;
         expect(answer.status, JSON.stringify(answer.body)).toBe(202);
         placed.push({ orderId: OrderView.parse(answer.body).orderId, token, symbol });
       };
 
-      const flow = Promise.all(
-        Array.from({ length: WORKERS }, async () => {
+      const flow = Promise.all([
+        ...Array.from({ length: WORKERS }, async () => {
           while (killing) {
             await operate(next++);
             await pause(15);
           }
         }),
-      );
+        (async () => {
+          for (let turn = 0; killing; turn++) {
+            await pause(900);
+            await act(ADMIN_ACTIONS[turn % ADMIN_ACTIONS.length]!);
+          }
+          await act('resume');
+          await act('reinstate');
+        })(),
+      ]);
       // A failed check ends the flow and the killing; it is reported when the flow is awaited below.
       flow.catch(() => (killing = false));
       const killed: string[] = [];
@@ -270,7 +324,9 @@ describe('the exchange under crashes', () => {
       }
       console.info(
         `chaos: ${placed.length} orders, ${cancelled.size} cancels and ${amendsAnswered} amends answered, ` +
-          `${retries} sends again, ${[...followers, ...markets].reduce((sum, f) => sum + f.reconnects(), 0)} stream reconnects, ` +
+          `${retries} sends again, ${refused} refused for the halt or the suspension, ` +
+          `${JSON.stringify(done)} by the administrator, ` +
+          `${[...followers, ...markets].reduce((sum, f) => sum + f.reconnects(), 0)} stream reconnects, ` +
           `through ${killed.join(', ')} killed`,
       );
       expect(killed).toHaveLength(VICTIMS.length * ROUNDS);
@@ -331,6 +387,25 @@ describe('the exchange under crashes', () => {
       expect(followers.reduce((sum, follower) => sum + follower.reconnects(), 0)).toBeGreaterThanOrEqual(
         traders.length * ROUNDS,
       );
+
+      // The administrator's doing: each change recorded once, however often a request was sent; the engine's book
+      // trades again (a POST on PETR4 is taken), and the trader too.
+      const logged = await db.query<{ action: AdminAction; n: number }>(
+        `select action, count(*)::int as n from admin_actions group by action`,
+      );
+      expect(Object.fromEntries(logged.rows.map((row) => [row.action, row.n]))).toEqual(done);
+      expect(done.halt).toBeGreaterThan(1);
+      expect(refused).toBeGreaterThan(0);
+      const after = await surely(
+        'POST',
+        '/api/orders',
+        suspendedToken,
+        { symbol: HALTED, side: 'buy', type: 'limit', price: '30.00', quantity: '1' },
+        `chaos-${run}-after`,
+      );
+      expect(after.status, JSON.stringify(after.body)).toBe(202);
+      const afterId = OrderView.parse(after.body).orderId;
+      expect((await exchange.settledStatuses([afterId])).get(afterId)).toBe('open');
 
       // And the books as a whole: cash and shares conserved, every balance equal to its ledger, holds as orders need.
       const cli = fileURLToPath(new URL('../../api/dist/src/admin-cli.js', import.meta.url));

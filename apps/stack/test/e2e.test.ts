@@ -409,24 +409,7 @@ describe('the market simulator', () => {
 const sortedEntries = (record: Record<string, number>) => Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
 
 let cachedAdminKey: string | undefined;
-/** An API key of the seeded admin, made through a cookie session. */
+
 async function adminKey(): Promise<string> {
-  if (cachedAdminKey !== undefined) return cachedAdminKey;
-  const login = await fetch(`${api}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-  });
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const cookie = login.headers
-    .getSetCookie()
-    .map((line) => line.split(';')[0])
-    .join('; ');
-  const key = await fetch(`${api}/api/me/api-keys`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-    body: JSON.stringify({ label: 'e2e' }),
-  });
-  cachedAdminKey = ((await key.json()) as { token: string }).token;
-  return cachedAdminKey;
+  return (cachedAdminKey ??= await exchange.adminKey(ADMIN));
 }

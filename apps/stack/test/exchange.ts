@@ -41,6 +41,26 @@ export class Exchange {
     return (created.body as { apiKey: string }).apiKey;
   }
 
+  /** A new API key of an administrator, made through a web login as a person would. */
+  async adminKey(credentials: { email: string; password: string }): Promise<string> {
+    const login = await fetch(`${this.stack.api}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(credentials),
+    });
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const cookie = login.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .join('; ');
+    const key = await fetch(`${this.stack.api}/api/me/api-keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ label: 'tests' }),
+    });
+    return ((await key.json()) as { token: string }).token;
+  }
+
   async until<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
