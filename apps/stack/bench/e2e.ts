@@ -104,13 +104,17 @@ function follow(api: string, trader: Trader): void {
           },
           trader.abort.signal,
         );
-        await readEvents(response, (event) => {
-          if (event.id !== undefined) lastEventId = event.id;
-          if (event.event !== 'fill') return;
-          fillCount++;
-          const { orderId, role } = event.data as { orderId: string; role: 'maker' | 'taker' };
-          if (role === 'taker' && !takerFills.has(orderId)) takerFills.set(orderId, performance.now());
-        });
+        await readEvents(
+          response,
+          (event) => {
+            if (event.id !== undefined) lastEventId = event.id;
+            if (event.event !== 'fill') return;
+            fillCount++;
+            const { orderId, role } = event.data as { orderId: string; role: 'maker' | 'taker' };
+            if (role === 'taker' && !takerFills.has(orderId)) takerFills.set(orderId, performance.now());
+          },
+          (id) => (lastEventId = id),
+        );
       } catch {
         // aborted at the end, or the stream broke: resume below
       }

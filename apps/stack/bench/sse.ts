@@ -6,11 +6,13 @@ export interface SseEvent {
 
 /**
  * Reads a Server-Sent Events body, calling `onEvent` for each event until `onEvent` returns true or the body
- * ends (or the request is aborted).
+ * ends (or the request is aborted). An id with no event (where a stream starting live stands) goes to `onId`, as
+ * it sets an EventSource's last event id.
  */
 export async function readEvents(
   body: AsyncIterable<Uint8Array>,
   onEvent: (event: SseEvent) => boolean | void,
+  onId: (id: string) => void = () => undefined,
 ): Promise<void> {
   const decoder = new TextDecoder();
   let buffer = '';
@@ -21,13 +23,17 @@ export async function readEvents(
     while ((end = buffer.indexOf('\n\n', start)) >= 0) {
       const event = parseBlock(buffer, start, end);
       start = end + 2;
-      if (event !== null && onEvent(event)) return;
+      if (event !== null && event.data === undefined) onId(event.id!);
+      else if (event !== null && onEvent(event)) return;
     }
     buffer = buffer.slice(start);
   }
 }
 
-/** The event in text[start, end), its lines without the blank one after; null without data (a comment, a retry). */
+/**
+ * The event in text[start, end), its lines without the blank one after; with no data, only its id if it has one,
+ * else null (a comment, a retry).
+ */
 function parseBlock(text: string, start: number, end: number): SseEvent | null {
   let id: string | undefined;
   let event = 'message';
@@ -45,5 +51,6 @@ function parseBlock(text: string, start: number, end: number): SseEvent | null {
     }
     line = lineEnd + 1;
   }
-  return data === undefined ? null : { id, event, data: JSON.parse(data) };
+  if (data === undefined) return id === undefined ? null : { id, event, data: undefined };
+  return { id, event, data: JSON.parse(data) };
 }

@@ -26,8 +26,11 @@ const SYMBOLS = [
 const VICTIMS = ['engine', 'ingest', 'api', 'postgres'] as const;
 const ROUNDS = 2;
 const ADMIN = { email: 'chaos-admin@example.test', password: 'chaos admin password' };
-/** What the administrator does meanwhile, in turn: to PETR4's trading and to the last trader's account. */
-const ADMIN_ACTIONS = ['halt', 'suspend', 'resume', 'reinstate'] as const;
+/**
+ * What the administrator does meanwhile, in turn: to PETR4's trading, to the last trader's account, and closing the
+ * day (every DAY order recorded until then expires; trading goes on).
+ */
+const ADMIN_ACTIONS = ['halt', 'suspend', 'end_of_day', 'resume', 'reinstate'] as const;
 type AdminAction = (typeof ADMIN_ACTIONS)[number];
 const HALTED = 'PETR4';
 const WORKERS = 4;
@@ -98,12 +101,16 @@ function follow(path: string, token: string | undefined, index: number): Followe
         });
         if (response.ok && response.body !== null) {
           opened();
-          await readEvents(response.body, (event) => {
-            if (event.event === 'resync') resyncs++;
-            if (event.id === undefined) return;
-            lastEventId = event.id;
-            if (event.event !== 'resync') ids.push(Number(event.id));
-          });
+          await readEvents(
+            response.body,
+            (event) => {
+              if (event.event === 'resync') resyncs++;
+              if (event.id === undefined) return;
+              lastEventId = event.id;
+              if (event.event !== 'resync') ids.push(Number(event.id));
+            },
+            (id) => (lastEventId = id),
+          );
         }
       } catch {
         // dropped, cut off with the API, or stopped
@@ -212,9 +219,19 @@ describe('the exchange under crashes', () => {
       const me = await exchange.call('GET', '/api/accounts/me', { token: suspendedToken });
       const suspendedId = (me.body as { accountId: string }).accountId;
       const state = { halted: false, suspended: false };
-      const done: Record<AdminAction, number> = { halt: 0, resume: 0, suspend: 0, reinstate: 0 };
+      const done: Record<AdminAction, number> = { halt: 0, resume: 0, suspend: 0, reinstate: 0, end_of_day: 0 };
+      /** When the last close of the day was asked for: every DAY order recorded before then must have expired. */
+      let lastCloseAskedAt = 0;
       let refused = 0;
       const act = async (action: AdminAction) => {
+        if (action === 'end_of_day') {
+          const askedAt = Date.now();
+          const answer = await surely('POST', '/api/admin/end-of-day', adminToken);
+          expect(answer.status, JSON.stringify(answer.body)).toBe(202);
+          lastCloseAskedAt = askedAt;
+          done.end_of_day++;
+          return;
+        }
         const path =
           action === 'halt' || action === 'resume'
             ? `/api/admin/markets/${HALTED}/${action}`
@@ -276,6 +293,7 @@ describe('the exchange under crashes', () => {
           type: 'limit',
           price: ((cents + ((step * 7) % 21) - 10) / 100).toFixed(2),
           quantity: String(1 + (step % 9)),
+          timeInForce: step % 4 === 0 ? 'DAY' : 'GTC',
         };
         const answer = await surely('POST', '/api/orders', token, body, `chaos-${run}-${step}`);
         if (refusedByAdmin(answer, symbol, token)) return;
@@ -393,8 +411,23 @@ describe('the exchange under crashes', () => {
       const logged = await db.query<{ action: AdminAction; n: number }>(
         `select action, count(*)::int as n from admin_actions group by action`,
       );
-      expect(Object.fromEntries(logged.rows.map((row) => [row.action, row.n]))).toEqual(done);
+      // A close sent again after its answer was lost is a second close: the log may have more than were answered.
+      const { end_of_day: closes, ...changes } = Object.fromEntries(logged.rows.map((row) => [row.action, row.n]));
+      const { end_of_day: answeredCloses, ...changesDone } = done;
+      expect(changes).toEqual(changesDone);
+      expect(closes).toBeGreaterThanOrEqual(answeredCloses);
       expect(done.halt).toBeGreaterThan(1);
+      expect(answeredCloses).toBeGreaterThan(0);
+      // Every DAY order recorded before the last close has ended; some recorded later may still rest.
+      const dayOrders = await db.query<{ live: number; all: number }>(
+        `select count(*) filter (where status in ('pending', 'open', 'partially_filled')
+                                    and created_at < to_timestamp($2::float8 / 1000) at time zone 'UTC')::int as live,
+                count(*)::int as all
+           from orders where idempotency_key like $1 and time_in_force = 'DAY'`,
+        [`chaos-${run}-%`, lastCloseAskedAt],
+      );
+      expect(dayOrders.rows[0]!.all).toBeGreaterThan(50);
+      expect(dayOrders.rows[0]!.live).toBe(0);
       expect(refused).toBeGreaterThan(0);
       const after = await surely(
         'POST',

@@ -120,7 +120,8 @@ async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void
   }
 }
 
-const idsIn = (text: string) => [...text.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1]));
+/** The ids of the events in a stream's text (not the resume point a live start is given, which has no event). */
+const idsIn = (text: string) => [...text.matchAll(/^id: (\d+)\nevent: /gm)].map((match) => Number(match[1]));
 
 describe('a live stream', () => {
   it('cuts off a client that stops reading once its unsent data passes the limit, and the others get every event', async () => {
@@ -168,6 +169,19 @@ describe('a live stream', () => {
     await until(() => (client.text().match(/^: keep-alive$/gm) ?? []).length >= 2);
     expect(client.text().startsWith('retry: 2000\n\n')).toBe(true);
     expect(stream.closes).toEqual([]);
+  });
+
+  it('gives a client starting live the newest id as where it stands, before any event, and sends only what is newer', async () => {
+    const log = Array.from({ length: 30 }, (_, i) => stored(i + 1));
+    const stream = await streamServer(limitsWith({}), log);
+    const client = reader(stream.port);
+    await until(() => stream.opened === 1);
+    // One already stored but late to the live feed, then a new one.
+    stream.live.next(stored(30));
+    stream.live.next(stored(31));
+    await until(() => idsIn(client.text()).length === 1);
+    expect(client.text()).toMatch(/^retry: 2000\n\nid: 30\n\nid: 31\nevent: level\n/);
+    expect(idsIn(client.text())).toEqual([31]);
   });
 
   it('lets go of its live feeds when the client goes away', async () => {

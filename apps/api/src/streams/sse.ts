@@ -129,7 +129,14 @@ export async function serveStream(
   }
 
   async function replayMissed(): Promise<void> {
-    if (lastEventId === null) return;
+    if (lastEventId === null) {
+      // A client starting live is given the newest id as where it stands, before any event (an id with no data
+      // sets an EventSource's last event id and dispatches nothing): one whose connection dropped before its first
+      // event would otherwise come back with no Last-Event-ID, from a later "now", and miss what came between.
+      lastSent = await resume.newestId();
+      response.write(`id: ${lastSent}\n\n`);
+      return;
+    }
     const newest = await resume.newestId();
     if (lastEventId > newest || newest - lastEventId > limits.replayMaxEvents) {
       // Too far behind to catch up event by event (or an id this log never gave): the client starts over from a
