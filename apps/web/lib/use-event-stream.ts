@@ -19,12 +19,21 @@ export function resumeUrl(url: string, lastEventId: string): string {
 }
 
 /**
+ * Whether a stream reopened after failing for good must have its caller load its snapshot again: when it never had
+ * an event's id, it cannot say where to resume, so it starts from now and what came between is not sent.
+ */
+export function reopensBlind(lastEventId: string): boolean {
+  return lastEventId === '';
+}
+
+/**
  * Follows a Server-Sent Events stream. EventSource reconnects by itself and sends Last-Event-ID, so the API
  * resumes where it left off; a stream closed for good (an HTTP error, such as the API away for a while) is
  * reopened after a pause from the last event it had, so nothing in between is missed (a book built from deltas
  * would otherwise stay wrong). Events reach `onBatch` once per animation frame. When the API answers a resume
  * point too far back (or from another database) with `resync` instead of the events, `onResync` is called: the
- * caller loads its snapshot again; the stream goes on from the newest event.
+ * caller loads its snapshot again; the stream goes on from the newest event. So it is when a stream that never had
+ * an event is reopened: it has no resume point to give.
  */
 export function useEventStream(
   url: string | null,
@@ -46,14 +55,18 @@ export function useEventStream(
     let stopped = false;
     let lastEventId = '';
     const batcher = new FrameBatcher<StreamEvent>((events) => handler.current(events));
-    const open = () => {
+    const open = (reopened: boolean) => {
       source = new EventSource(resumeUrl(url, lastEventId));
+      const blind = reopened && reopensBlind(lastEventId);
       setState((previous) => (previous === 'live' ? 'reconnecting' : previous));
-      source.onopen = () => setState('live');
+      source.onopen = () => {
+        setState('live');
+        if (blind) resyncHandler.current?.();
+      };
       source.onerror = () => {
         if (source?.readyState === EventSource.CLOSED) {
           setState('closed');
-          if (!stopped) retry = setTimeout(open, 3000);
+          if (!stopped) retry = setTimeout(() => open(true), 3000);
         } else {
           setState('reconnecting');
         }
@@ -70,7 +83,7 @@ export function useEventStream(
         });
       }
     };
-    open();
+    open(false);
     return () => {
       stopped = true;
       clearTimeout(retry);
