@@ -426,7 +426,7 @@ describe('the exchange under crashes', () => {
            from orders where idempotency_key like $1 and time_in_force = 'DAY'`,
         [`chaos-${run}-%`, lastCloseAskedAt],
       );
-      expect(dayOrders.rows[0]!.all).toBeGreaterThan(50);
+      expect(dayOrders.rows[0]!.all).toBeGreaterThan(25);
       expect(dayOrders.rows[0]!.live).toBe(0);
       expect(refused).toBeGreaterThan(0);
       const after = await surely(
@@ -448,9 +448,10 @@ describe('the exchange under crashes', () => {
       });
       expect(reconciled.stdout).not.toMatch(/^FAIL/m);
       expect(reconciled.status, reconciled.stdout + reconciled.stderr).toBe(0);
-      expect(placed.length).toBeGreaterThan(300);
-      expect(cancelled.size).toBeGreaterThan(20);
-      expect(amendsAnswered).toBeGreaterThan(20);
+      // Enough of each to mean something, with room for a slow machine (runs on this machine have had 1,000 to 2,900 orders).
+      expect(placed.length).toBeGreaterThan(150);
+      expect(cancelled.size).toBeGreaterThan(10);
+      expect(amendsAnswered).toBeGreaterThan(10);
     },
   );
 });
