@@ -55,6 +55,11 @@ afterAll(async () => {
   await api.stop();
 });
 
+/** The place command the API sent for `orderId`, once this file's stand-in for the engine has read it. */
+function placementOf(orderId: string): Promise<OrderCommand> {
+  return until(async () => commands.find((c) => c.type === 'place_order' && c.orderId === orderId));
+}
+
 async function publish(events: EngineEvent[]): Promise<void> {
   await eventWriter.send({
     topic: TOPICS.engineEvents,
@@ -175,9 +180,7 @@ describe('messages on the events topic that are not events', () => {
         })
       ).body,
     );
-    const command = await until(async () =>
-      commands.find((c) => c.type === 'place_order' && c.orderId === placed.orderId),
-    );
+    const command = await placementOf(placed.orderId);
     const events = new ContractBook(DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'ITUB4')!).apply(command);
     const junk = ['not json', '[{"type":"trade"}]', '', JSON.stringify(events.map((e) => ({ ...e, sequence: -1 })))];
     await eventWriter.send({
@@ -211,9 +214,7 @@ describe('notifications', () => {
           })
         ).body,
       );
-      const placed = await until(async () =>
-        commands.find((c) => c.type === 'place_order' && c.orderId === order.orderId),
-      );
+      const placed = await placementOf(order.orderId);
       await publish(new ContractBook(DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'ABEV3')!).apply(placed));
       await until(async () => announced.includes('events'));
       expect(announced).toContain(trader.accountId);
@@ -484,10 +485,7 @@ describe('ingestion and an amend on the same order and balance', () => {
       quantity: '1',
     });
     const ids = [resting.orderId, sell.orderId, buy.orderId];
-    const placed = await until(async () => {
-      const found = ids.map((id) => commands.find((c) => c.type === 'place_order' && c.orderId === id));
-      return found.every((command) => command !== undefined) ? (found as OrderCommand[]) : undefined;
-    });
+    const placed = await Promise.all(ids.map(placementOf));
     const book = new ContractBook(DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'PETR4')!);
     const events = placed.flatMap((command) => book.apply(command));
     expect(events.map((event) => event.type)).toContain('trade');
@@ -538,12 +536,7 @@ describe('events of a schema version this API cannot read', () => {
         ).body,
       );
     const [before, after] = [await place('15.00'), await place('15.10')];
-    const placed = await until(async () => {
-      const found = [before, after].map((o) =>
-        commands.find((c) => c.type === 'place_order' && c.orderId === o.orderId),
-      );
-      return found.every((command) => command !== undefined) ? (found as OrderCommand[]) : undefined;
-    });
+    const placed = await Promise.all([before, after].map((order) => placementOf(order.orderId)));
     const book = new ContractBook(DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'BBDC4')!);
     // Past every BBDC4 sequence the tests above stored, or these would be taken for copies of those.
     const [first, second] = placed.map((command) =>
@@ -574,9 +567,7 @@ describe('events of a schema version this API cannot read', () => {
     expect(await waiting()).toEqual([partition]);
     // The other partitions go on being stored meanwhile.
     const elsewhere = await place('38.00', 'PETR4');
-    const command = await until(async () =>
-      commands.find((c) => c.type === 'place_order' && c.orderId === elsewhere.orderId),
-    );
+    const command = await placementOf(elsewhere.orderId);
     const petr4 = new ContractBook(DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'PETR4')!);
     const events = petr4.apply(command).map((event) => ({ ...event, sequence: event.sequence + 2_000_000 }));
     await eventWriter.send({
