@@ -26,7 +26,6 @@ export class PgNotifications implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly relistened = new Subject<void>();
   private client: pg.Client | null = null;
   private stopped = false;
-  private listenedBefore = false;
 
   /**
    * Each time listening starts again after the connection was lost: whatever was notified meanwhile is gone, so
@@ -70,8 +69,8 @@ export class PgNotifications implements OnApplicationBootstrap, OnModuleDestroy 
     });
     await client.connect();
     for (const channel of Object.values(CHANNELS)) await client.query(`LISTEN ${channel}`);
+    const again = this.client !== null;
     this.client = client;
-    if (this.listenedBefore) this.relistened.next();
-    this.listenedBefore = true;
+    if (again) this.relistened.next();
   }
 }

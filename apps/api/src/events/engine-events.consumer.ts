@@ -96,7 +96,7 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
    */
   private assigned(consumer: Consumer, assignment: Record<string, number[]>): void {
     const mine = new Set(assignment[TOPICS.engineEvents] ?? []);
-    for (const [topic, partitions] of consumer.paused().map(({ topic, partitions }) => [topic, partitions] as const)) {
+    for (const { topic, partitions } of consumer.paused()) {
       const released = partitions.filter((partition) => !mine.has(partition));
       if (released.length === 0) continue;
       consumer.resume([{ topic, partitions: released }]);
