@@ -237,9 +237,21 @@ export class EngineService {
     const snapshot = state.books.snapshot();
     this.snapshots.save(snapshot);
     if (options.commit) {
-      await this.consumer.commitOffsets([
-        { topic: TOPICS.orderCommands, partition: snapshot.partition, offset: String(snapshot.nextOffset) },
-      ]);
+      try {
+        await this.consumer.commitOffsets([
+          { topic: TOPICS.orderCommands, partition: snapshot.partition, offset: String(snapshot.nextOffset) },
+        ]);
+      } catch (error) {
+        // A restart starts from the snapshot on disk; the committed offset only spares it re-reading commands the
+        // snapshot holds. A commit refused because the group moved on (the broker restarted and forgot this member,
+        // or a rebalance) must not stop the consumer for good, as kafkajs does with an error thrown from here: the
+        // heartbeat after the batch meets the same refusal, unwrapped, and kafkajs rejoins the group.
+        this.metrics.uncommittedSnapshots.inc();
+        this.logger.warn(
+          { err: error, partition: snapshot.partition, offset: snapshot.nextOffset },
+          'snapshot saved, its offset not committed: the next snapshot commits one',
+        );
+      }
     }
     state.commandsSinceSnapshot = 0;
     state.lastSnapshotAt = Date.now();

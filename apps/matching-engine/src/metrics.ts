@@ -39,6 +39,11 @@ export class EngineMetrics {
     help: 'Partition snapshots written',
     registers: [this.registry],
   });
+  readonly uncommittedSnapshots = new Counter({
+    name: 'engine_snapshot_commits_failed_total',
+    help: 'Snapshots written whose offset Kafka did not take (committed with the next snapshot instead)',
+    registers: [this.registry],
+  });
   readonly partitions = new Gauge({
     name: 'engine_partitions_assigned',
     help: 'Input partitions this engine owns',

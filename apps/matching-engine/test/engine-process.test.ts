@@ -403,6 +403,33 @@ describe('the matching engine process', () => {
     });
   }, 120_000);
 
+  it('goes on through a broker restart that forgot its group (no exit): every event published once', async () => {
+    const shared = { broker, kafka };
+    const dataDir = scratchDir('bolsa-kafka-');
+    broker = await startBroker({ partitions: 3, dataDir });
+    kafka = new Kafka({ brokers: [broker.bootstrap], clientId: 'engine-tests', logLevel: logLevel.NOTHING });
+    const logs: string[] = [];
+    const engine = startEngine(scratchDir('bolsa-engine-'), 'engine-broker-restart', logs);
+    try {
+      const commands = orderFlow(1500, SYMBOLS, 23);
+      // Commands before and after the broker went away; back, it has its logs and offsets but knows no member.
+      await send(commands.slice(0, 750));
+      while ((await publishedCount()) < 10) await new Promise((resolve) => setTimeout(resolve, 50));
+      const port = broker.port;
+      await broker.stop();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      broker = await startBroker({ partitions: 3, dataDir, port });
+      await send(commands.slice(750));
+      await expectPublishedOnce(expectedMessages(commands).flat());
+      expect(engine.exitCode).toBe(null);
+      expect(logs.some((line) => line.includes('its offset not committed'))).toBe(true);
+    } finally {
+      await stopEngine(engine);
+      await broker.stop();
+      ({ broker, kafka } = shared);
+    }
+  }, 120_000);
+
   // Errors kafkajs does not retry. A refused send (TOPIC_AUTHORIZATION_FAILED) fails after the books applied its
   // commands, so consuming on would skip them as applied (their events lost). A refused heartbeat
   // (GROUP_AUTHORIZATION_FAILED; one goes at least every 3 s) makes kafkajs disconnect the consumer for good.
