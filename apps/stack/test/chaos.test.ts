@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OrderView } from '@bolsa/contracts';
+import { freePort } from '@bolsa/embedded-db';
+import { startBroker, type RunningBroker } from '@bolsa/kafka-broker';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed, onTestFinished } from 'vitest';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
@@ -10,8 +15,8 @@ import { Exchange } from './exchange.js';
 
 /**
  * Traders place, amend and cancel on three instruments while the engine, the API storing events, the API serving
- * clients and one of PostgreSQL's sessions are each killed with SIGKILL in turn, twice over: the launcher restarts
- * the apps, PostgreSQL recovers by itself. Clients do what a careful program does: an order's POST unanswered is sent
+ * clients and one of PostgreSQL's sessions are each killed with SIGKILL, and the Kafka broker is restarted, in turn,
+ * twice over: the launcher restarts the apps, PostgreSQL recovers by itself. Clients do what a careful program does: an order's POST unanswered is sent
  * again under its Idempotency-Key, a cancel until it is answered; an amend is not (told 503 or cut off, a trader
  * decides again); each trader follows their order stream, and three market streams are followed, resuming from the
  * last event id when they break. Afterwards every check of "nothing accepted is lost or applied twice" must hold.
@@ -22,8 +27,11 @@ const SYMBOLS = [
   { symbol: 'ITUB4', cents: 3300 },
   { symbol: 'ABEV3', cents: 1300 },
 ];
-/** The launcher restarts the apps; PostgreSQL restarts every session itself after one of them dies (crash recovery). */
-const VICTIMS = ['engine', 'ingest', 'api', 'postgres'] as const;
+/**
+ * The launcher restarts the apps; PostgreSQL restarts every session itself after one of them dies (crash recovery);
+ * the Kafka broker, the stack's as a separate server would be, is restarted by the test on the same port and data.
+ */
+const VICTIMS = ['engine', 'ingest', 'api', 'postgres', 'kafka'] as const;
 const ROUNDS = 2;
 const ADMIN = { email: 'chaos-admin@example.test', password: 'chaos admin password' };
 /**
@@ -37,20 +45,35 @@ const WORKERS = 4;
 
 let stack: LaunchedStack;
 let exchange: Exchange;
+let broker: RunningBroker;
+const brokerData = mkdtempSync(join(tmpdir(), 'bolsa-chaos-kafka-'));
+const startKafka = async (port: number) => startBroker({ port, dataDir: brokerData, partitions: 3 });
 
 beforeAll(async () => {
+  broker = await startKafka(await freePort());
   // Orders recorded but not sent when the serving API died are re-sent sooner than the default 10 s.
-  stack = await launchStack({
+  const launched = await launchStack({
+    KAFKA_BROKERS: broker.bootstrap,
     ORDER_RESEND_AFTER_MS: '2000',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
   });
+  stack = { ...launched, kafkaPort: broker.port };
   exchange = new Exchange(stack);
 }, 120_000);
 
 afterAll(async () => {
   await stack.stop();
+  await broker.stop();
+  rmSync(brokerData, { recursive: true, force: true });
 });
+
+/** The broker goes away (every connection dropped, nothing served) for a few seconds, then comes back as it was. */
+async function restartKafka(): Promise<void> {
+  await broker.stop();
+  await pause(3000);
+  broker = await startKafka(broker.port);
+}
 
 /** The pid the launcher last started `name` with (it prints `<name> started (pid N)` at each start). */
 function currentPid(name: string): number | undefined {
@@ -173,7 +196,7 @@ interface Placed {
 
 describe('the exchange under crashes', () => {
   it(
-    'loses nothing and applies nothing twice while its engine, both API processes and a database session are killed in turn mid-flow',
+    'loses nothing and applies nothing twice while its engine, both API processes, a database session and the broker go down in turn mid-flow',
     { timeout: 240_000 },
     async () => {
       const traders = await Promise.all(['g', 'h', 'i', 'j', 'k', 'l'].map((name) => exchange.trader(name)));
@@ -326,6 +349,7 @@ describe('the exchange under crashes', () => {
             if (!killing) break;
             await pause(1500);
             if (victim === 'postgres') await killDatabaseSession();
+            else if (victim === 'kafka') await restartKafka();
             else {
               const pid = currentPid(victim)!;
               process.kill(pid, 'SIGKILL');
@@ -345,12 +369,13 @@ describe('the exchange under crashes', () => {
           `${retries} sends again, ${refused} refused for the halt or the suspension, ` +
           `${JSON.stringify(done)} by the administrator, ` +
           `${[...followers, ...markets].reduce((sum, f) => sum + f.reconnects(), 0)} stream reconnects, ` +
-          `through ${killed.join(', ')} killed`,
+          `through ${killed.join(', ')} going down`,
       );
       expect(killed).toHaveLength(VICTIMS.length * ROUNDS);
       // The launcher restarted the apps killed, and no other: none died of what the others' deaths did to it.
       const exits = [...stack.output().matchAll(/\] (\w+) exited \(([^)]*)\)/g)].map((m) => `${m[1]} (${m[2]})`);
-      expect(exits).toEqual(killed.filter((victim) => victim !== 'postgres').map((victim) => `${victim} (SIGKILL)`));
+      const apps = killed.filter((victim) => victim !== 'postgres' && victim !== 'kafka');
+      expect(exits).toEqual(apps.map((victim) => `${victim} (SIGKILL)`));
       expect(retries).toBeGreaterThan(0);
 
       // One order per POST however often it was sent; each in a decided state, a cancel answered 202 applied.
