@@ -5,12 +5,19 @@ import { Kafka, logLevel, type Consumer, type EachBatchPayload, type Producer } 
 import type { Logger } from 'pino';
 import type { EngineConfig } from './config.js';
 import type { EngineMetrics } from './metrics.js';
-import { PartitionBooks } from './partition-books.js';
-import { SnapshotStore } from './snapshot-store.js';
+import { PartitionBooks, type PartitionSnapshot } from './partition-books.js';
+import { SnapshotStore, UnreadableSnapshot } from './snapshot-store.js';
 import { eventMessages, SOURCE_OFFSET_HEADER, type CommandEvents } from './event-messages.js';
 
 /** Why the engine cannot go on without starting over from its snapshots. */
-export type StopReason = 'send_refused' | 'consumer_stopped';
+export type StopReason = 'send_refused' | 'consumer_stopped' | 'partition_unrecoverable';
+
+/** A partition whose books cannot be rebuilt by this engine: its snapshot does not fit it, or cannot be replaced. */
+class UnrecoverablePartition extends Error {
+  constructor(partition: number, cause: unknown) {
+    super(`partition ${partition}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
 
 interface PartitionState {
   readonly books: PartitionBooks;
@@ -143,7 +150,15 @@ export class EngineService {
 
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const partition = batch.partition;
-    const state = await this.stateFor(partition);
+    let state: PartitionState;
+    try {
+      state = await this.stateFor(partition);
+    } catch (error) {
+      // Thrown on to kafkajs it would be retried, the consumer restarted and the partition's symbols never traded,
+      // with the engine reporting healthy: exit saying why, so that someone looks. (Kafka's errors are retried.)
+      if (error instanceof UnrecoverablePartition) this.stopForGood('partition_unrecoverable', error);
+      throw error;
+    }
     const out: CommandEvents[] = [];
     // A command of a schema version this build cannot read is a valid command of a newer API: skipping it would
     // leave its order pending (its funds held) for good. The partition waits at it, what came before published,
@@ -261,16 +276,49 @@ export class EngineService {
   private async stateFor(partition: number): Promise<PartitionState> {
     const existing = this.states.get(partition);
     if (existing !== undefined) return existing;
-    const snapshot = this.snapshots.load(partition);
-    const books = new PartitionBooks(partition, this.instruments, snapshot, {
-      placementMemoryMs: this.config.placementMemoryMs,
-      placementMaxDelayMs: this.config.placementMaxDelayMs,
-    });
+    const snapshot = await this.loadSnapshot(partition);
+    let books: PartitionBooks;
+    try {
+      books = new PartitionBooks(partition, this.instruments, snapshot, {
+        placementMemoryMs: this.config.placementMemoryMs,
+        placementMaxDelayMs: this.config.placementMaxDelayMs,
+      });
+    } catch (error) {
+      // A snapshot holding a book of an instrument no longer configured, say.
+      throw new UnrecoverablePartition(partition, error);
+    }
     const reflectedUpTo = await this.lastPublishedSourceOffset(partition);
     const state: PartitionState = { books, reflectedUpTo, commandsSinceSnapshot: 0, lastSnapshotAt: Date.now() };
     this.states.set(partition, state);
     this.logger.info({ partition, from: books.nextOffset, reflectedUpTo }, 'partition recovered');
     return state;
+  }
+
+  /**
+   * The partition's snapshot. One that is there but unreadable is set aside and the partition rebuilt from its whole
+   * command log, when Kafka still has all of it (the embedded broker keeps everything; events already published are
+   * recognised and not published again); otherwise nothing can rebuild it and this throws.
+   */
+  private async loadSnapshot(partition: number): Promise<PartitionSnapshot | undefined> {
+    try {
+      return this.snapshots.load(partition);
+    } catch (error) {
+      if (!(error instanceof UnreadableSnapshot)) throw error;
+      const admin = this.kafka.admin();
+      await admin.connect();
+      const offsets = await admin.fetchTopicOffsets(TOPICS.orderCommands).finally(() => admin.disconnect());
+      const logStart = Number(offsets.find((entry) => entry.partition === partition)?.low ?? 0);
+      if (logStart > 0) {
+        const why = `the command log now begins at offset ${logStart}: restore the snapshot from a backup`;
+        throw new UnrecoverablePartition(partition, new Error(`${error.message}, and ${why}`, { cause: error }));
+      }
+      const aside = this.snapshots.setAside(partition, new Date());
+      this.logger.error(
+        { partition, err: error, setAside: aside },
+        'unreadable snapshot set aside: rebuilding the partition from its whole command log',
+      );
+      return undefined;
+    }
   }
 
   /** The source offset of the last event on events partition p (-1 when there is none). */

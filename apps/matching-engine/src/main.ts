@@ -10,6 +10,7 @@ const metrics = new EngineMetrics();
 const STOP_MESSAGES: Record<StopReason, string> = {
   send_refused: 'Kafka refused events for good',
   consumer_stopped: 'kafkajs stopped the command consumer for good',
+  partition_unrecoverable: 'a partition cannot be recovered',
 };
 const engine = new EngineService(config, logger, metrics, (reason, error) => {
   // Its supervisor (the launcher, compose, Kubernetes) starts it again, from its snapshots.

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -340,6 +340,61 @@ describe('the matching engine process', () => {
         engine.kill('SIGTERM');
         await new Promise((resolve) => engine.once('exit', resolve));
       }
+    });
+  });
+
+  it('sets an unreadable snapshot aside and rebuilds its partition from the command log, publishing nothing twice', async () => {
+    await withOwnBroker(async () => {
+      const snapshotDir = scratchDir('bolsa-engine-');
+      const commands = orderFlow(1500, SYMBOLS, 31);
+      let engine = startEngine(snapshotDir, 'engine-unreadable');
+      await send(commands.slice(0, 750));
+      while ((await publishedCount()) < 100) await new Promise((resolve) => setTimeout(resolve, 20));
+      await stopEngine(engine);
+      // Cut short, as a machine that stopped mid-write could leave them.
+      const snapshots = readdirSync(snapshotDir).filter((name) => name.endsWith('.json'));
+      expect(snapshots.length).toBeGreaterThan(0);
+      for (const name of snapshots) {
+        const path = join(snapshotDir, name);
+        const text = readFileSync(path, 'utf8');
+        writeFileSync(path, text.slice(0, text.length / 2));
+      }
+      const logs: string[] = [];
+      engine = startEngine(snapshotDir, 'engine-unreadable', logs);
+      try {
+        await send(commands.slice(750));
+        await expectPublishedOnce(expectedMessages(commands).flat());
+        expect(engine.exitCode).toBe(null);
+        // Joined: a long line may come in two chunks.
+        expect(logs.join('')).toContain('unreadable snapshot set aside');
+        const setAside = readdirSync(snapshotDir).filter((name) => name.includes('.json.unreadable-'));
+        expect(setAside.length).toBe(snapshots.length);
+      } finally {
+        await stopEngine(engine);
+      }
+    });
+  });
+
+  it('exits saying why when a snapshot does not fit its partition, rather than stalling it', async () => {
+    await withOwnBroker(async () => {
+      const snapshotDir = scratchDir('bolsa-engine-');
+      let engine = startEngine(snapshotDir, 'engine-misfit');
+      await send(orderFlow(300, SYMBOLS, 37));
+      while ((await publishedCount()) < 50) await new Promise((resolve) => setTimeout(resolve, 20));
+      await stopEngine(engine);
+      // Every partition's file holds a snapshot of the next partition.
+      const [name] = readdirSync(snapshotDir).filter((file) => file.endsWith('.json'));
+      const snapshot = JSON.parse(readFileSync(join(snapshotDir, name!), 'utf8')) as { partition: number };
+      for (const partition of [0, 1, 2]) {
+        const misfit = JSON.stringify({ ...snapshot, partition: (partition + 1) % 3 });
+        writeFileSync(join(snapshotDir, `partition-${partition}.json`), misfit);
+      }
+      const logs: string[] = [];
+      engine = startEngine(snapshotDir, 'engine-misfit', logs);
+      const exited = new Promise((resolve) => engine.once('exit', resolve));
+      await send(orderFlow(30, SYMBOLS, 41));
+      expect(await exited).toBe(1);
+      expect(logs.join('')).toMatch(/snapshot of another partition.*a partition cannot be recovered/);
     });
   });
 
