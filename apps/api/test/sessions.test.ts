@@ -1,5 +1,7 @@
-import { ClosedDayView, OrderView, WalletView } from '@bolsa/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { ClosedDayView, decodeCommand, OrderView, TOPICS, WalletView, type EndOfDayCommand } from '@bolsa/contracts';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { SqlPool } from '../src/database/sql-pool.js';
 import { SessionCloser } from '../src/sessions/session-closer.js';
 import { startInTestEngine } from './engine-in-test.js';
@@ -86,5 +88,51 @@ describe('closing the trading day', () => {
           WHERE trading_day < '2026-02-01' OR trading_day > '2027-01-01' ORDER BY 1`,
     );
     expect(rows.map((row) => row.day)).toEqual(['2026-01-04', '2026-01-05', '2026-01-07', '2027-01-08']);
+  });
+
+  it('sends again a close that was recorded but not sent (its process died in between), with the same cut-off', async () => {
+    const closer = api.app.get(SessionCloser);
+    const sql = api.app.get(SqlPool);
+    const closes: EndOfDayCommand[] = [];
+    const kafka = new Kafka({
+      brokers: [api.broker.bootstrap],
+      clientId: 'sessions-tests',
+      logLevel: logLevel.NOTHING,
+    });
+    const watcher = kafka.consumer({ groupId: `sessions-watch-${randomUUID()}`, maxWaitTimeInMs: 50 });
+    await watcher.connect();
+    onTestFinished(() => watcher.disconnect());
+    await watcher.subscribe({ topics: [TOPICS.orderCommands], fromBeginning: true });
+    await watcher.run({
+      eachMessage: async ({ message }) => {
+        const decoded = decodeCommand(message.value!);
+        if (decoded.ok && decoded.value.type === 'end_of_day') closes.push(decoded.value);
+      },
+    });
+    // What a process that died after recording the 2027-03-01 close, before Kafka had it, left behind.
+    const traceId = 'f'.repeat(32);
+    await sql.query(
+      `INSERT INTO market_sessions (trading_day, trace_id, closes_until) VALUES ('2027-03-01', $1, '2027-03-01 21:00:00')`,
+      [traceId],
+    );
+    expect(await closer.tick(new Date('2027-03-02T12:00:00Z'))).toMatchObject({ tradingDay: '2027-03-01', traceId });
+    const resent = await until(async () => {
+      const found = closes.filter((command) => command.traceId === traceId);
+      return found.length === 5 ? found : undefined;
+    });
+    expect(new Set(resent.map((command) => command.closedAt))).toEqual(new Set([Date.parse('2027-03-01T21:00:00Z')]));
+    const sent = async (day: string) =>
+      (
+        await sql.query<{ sent: boolean; until: Date }>(
+          `SELECT sent_at IS NOT NULL AS sent, closes_until AS until FROM market_sessions WHERE trading_day = $1`,
+          [day],
+        )
+      ).rows;
+    expect(await sent('2027-03-01')).toEqual([{ sent: true, until: new Date('2027-03-01T21:00:00Z') }]);
+    // Marked sent: not sent again.
+    expect(await closer.tick(new Date('2027-03-02T13:00:00Z'))).toBeNull();
+    // A close the clock makes is recorded with its cut-off and marked sent as it goes.
+    expect(await closer.tick(new Date('2027-03-03T21:00:10Z'))).toMatchObject({ tradingDay: '2027-03-03' });
+    expect(await sent('2027-03-03')).toEqual([{ sent: true, until: new Date('2027-03-03T21:00:00Z') }]);
   });
 });

@@ -19,6 +19,10 @@ const CHECK_EVERY_MS = 30_000;
  * time has passed (once per day: the day is recorded in `market_sessions` first, and taken out again if Kafka
  * would not take the commands), however late that is: DAY orders recorded after the close (nothing ran to close
  * it in time) are the next day's, and stay. An admin can close the day at any time, at that moment.
+ *
+ * A close is marked sent once Kafka has its commands. One recorded and never marked (its process died in between)
+ * is sent again at the next look, with the same cut-off: the engine expires DAY orders recorded until a close's
+ * instant, so a second copy changes nothing.
  */
 @Injectable()
 export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
@@ -81,13 +85,19 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async closeOnce(tradingDay: string, closedAt: Date): Promise<ClosedDayView | null> {
-    const { rows: done } = await this.sql.query('SELECT 1 FROM market_sessions WHERE trading_day = $1', [tradingDay]);
-    if (done.length > 0) return null;
+    const { rows: done } = await this.sql.query<{ trace_id: string; sent: boolean; until: Date }>(
+      `SELECT trace_id, sent_at IS NOT NULL AS sent, COALESCE(closes_until, closed_at) AS until
+         FROM market_sessions WHERE trading_day = $1`,
+      [tradingDay],
+    );
+    const known = done[0];
+    if (known !== undefined) return known.sent ? null : this.sendAgain(tradingDay, known.trace_id, known.until);
     const traceId = randomUUID().replaceAll('-', '');
     const recorded = await this.sql.transaction(async (tx) => {
       const { rowCount } = await tx.query(
-        'INSERT INTO market_sessions (trading_day, trace_id) VALUES ($1, $2) ON CONFLICT (trading_day) DO NOTHING',
-        [tradingDay, traceId],
+        `INSERT INTO market_sessions (trading_day, trace_id, closes_until)
+         VALUES ($1, $2, $3::timestamptz AT TIME ZONE 'UTC') ON CONFLICT (trading_day) DO NOTHING`,
+        [tradingDay, traceId, closedAt.toISOString()],
       );
       if (rowCount === 0) return false;
       // In the administrators' log too, with no author: the exchange's clock closed it.
@@ -96,6 +106,28 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     });
     if (!recorded) return null;
     return this.sendOrUndo(tradingDay, traceId, closedAt, true, (command) => this.publisher.publish(command));
+  }
+
+  /** A close recorded but not known to have been sent: sent again, as it was, until Kafka takes it. */
+  private async sendAgain(tradingDay: string, traceId: string, closedAt: Date): Promise<ClosedDayView> {
+    this.logger.pino.warn(
+      { traceId, tradingDay, closedAt: closedAt.toISOString() },
+      'a close of the trading day recorded but not known to be sent: sending it again',
+    );
+    const symbols = this.config.instruments.map((instrument) => instrument.symbol);
+    await Promise.all(symbols.map((symbol) => this.publisher.publish(endOfDayCommand(symbol, traceId, closedAt))));
+    await this.markSent(tradingDay, traceId);
+    return { tradingDay, symbols, traceId };
+  }
+
+  /** Should this fail, the close is sent again at the next look, which changes nothing. */
+  private async markSent(tradingDay: string, traceId: string): Promise<void> {
+    await this.sql
+      .query('UPDATE market_sessions SET sent_at = now() WHERE trading_day = $1 AND trace_id = $2', [
+        tradingDay,
+        traceId,
+      ])
+      .catch((error: unknown) => this.logger.pino.warn({ err: error, traceId }, 'a sent close not marked sent'));
   }
 
   /**
@@ -121,6 +153,7 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
       });
       throw error;
     }
+    await this.markSent(tradingDay, traceId);
     this.logger.pino.info(
       { traceId, tradingDay, symbols, closedAt: closedAt?.toISOString() ?? 'now' },
       'trading day closed: DAY orders recorded until then expire',
