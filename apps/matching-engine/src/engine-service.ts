@@ -5,19 +5,13 @@ import { Kafka, logLevel, type Consumer, type EachBatchPayload, type Producer } 
 import type { Logger } from 'pino';
 import type { EngineConfig } from './config.js';
 import type { EngineMetrics } from './metrics.js';
-import { PartitionBooks, type PartitionSnapshot } from './partition-books.js';
-import { SnapshotStore, UnreadableSnapshot } from './snapshot-store.js';
+import { PartitionBooks } from './partition-books.js';
+import { SnapshotStore } from './snapshot-store.js';
+import { snapshotToResume, UnrecoverablePartition, type CommandLogBounds } from './partition-recovery.js';
 import { eventMessages, SOURCE_OFFSET_HEADER, type CommandEvents } from './event-messages.js';
 
 /** Why the engine cannot go on without starting over from its snapshots. */
 export type StopReason = 'send_refused' | 'consumer_stopped' | 'partition_unrecoverable';
-
-/** A partition whose books cannot be rebuilt by this engine: its snapshot does not fit it, or cannot be replaced. */
-class UnrecoverablePartition extends Error {
-  constructor(partition: number, cause: unknown) {
-    super(`partition ${partition}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  }
-}
 
 interface PartitionState {
   readonly books: PartitionBooks;
@@ -276,7 +270,7 @@ export class EngineService {
   private async stateFor(partition: number): Promise<PartitionState> {
     const existing = this.states.get(partition);
     if (existing !== undefined) return existing;
-    const snapshot = await this.loadSnapshot(partition);
+    const snapshot = snapshotToResume(this.snapshots, partition, await this.commandLog(partition), this.logger);
     let books: PartitionBooks;
     try {
       books = new PartitionBooks(partition, this.instruments, snapshot, {
@@ -294,31 +288,13 @@ export class EngineService {
     return state;
   }
 
-  /**
-   * The partition's snapshot. One that is there but unreadable is set aside and the partition rebuilt from its whole
-   * command log, when Kafka still has all of it (the embedded broker keeps everything; events already published are
-   * recognised and not published again); otherwise nothing can rebuild it and this throws.
-   */
-  private async loadSnapshot(partition: number): Promise<PartitionSnapshot | undefined> {
-    try {
-      return this.snapshots.load(partition);
-    } catch (error) {
-      if (!(error instanceof UnreadableSnapshot)) throw error;
-      const admin = this.kafka.admin();
-      await admin.connect();
-      const offsets = await admin.fetchTopicOffsets(TOPICS.orderCommands).finally(() => admin.disconnect());
-      const logStart = Number(offsets.find((entry) => entry.partition === partition)?.low ?? 0);
-      if (logStart > 0) {
-        const why = `the command log now begins at offset ${logStart}: restore the snapshot from a backup`;
-        throw new UnrecoverablePartition(partition, new Error(`${error.message}, and ${why}`, { cause: error }));
-      }
-      const aside = this.snapshots.setAside(partition, new Date());
-      this.logger.error(
-        { partition, err: error, setAside: aside },
-        'unreadable snapshot set aside: rebuilding the partition from its whole command log',
-      );
-      return undefined;
-    }
+  /** Where the partition's command log begins and ends now. */
+  private async commandLog(partition: number): Promise<CommandLogBounds> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(TOPICS.orderCommands).finally(() => admin.disconnect());
+    const bounds = offsets.find((entry) => entry.partition === partition);
+    return { start: Number(bounds?.low ?? 0), end: Number(bounds?.high ?? 0) };
   }
 
   /** The source offset of the last event on events partition p (-1 when there is none). */

@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import type { PartitionSnapshot } from './partition-books.js';
+import { UnreadableSnapshot, type SnapshotStore } from './snapshot-store.js';
+
+/** A partition whose books this engine cannot rebuild: it exits saying why rather than leave them without a market. */
+export class UnrecoverablePartition extends Error {
+  constructor(partition: number, cause: unknown) {
+    super(`partition ${partition}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** Where a partition's command log begins, and the offset its next command will have. */
+export interface CommandLogBounds {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * The snapshot a partition's books resume from (undefined: from the log's beginning), checked against the command
+ * log they must go on with. One that is there but unreadable is set aside and the partition rebuilt from its whole
+ * command log, when Kafka still has all of it (the embedded broker keeps everything; events already published are
+ * recognised and not published again). One that has applied commands the log no longer has (the broker lost
+ * records it had acknowledged) would take the next commands for ones it applied, and skip them: never resumed.
+ */
+export function snapshotToResume(
+  store: SnapshotStore,
+  partition: number,
+  log: CommandLogBounds,
+  logger: Logger,
+): PartitionSnapshot | undefined {
+  let snapshot: PartitionSnapshot | undefined;
+  try {
+    snapshot = store.load(partition);
+  } catch (error) {
+    if (!(error instanceof UnreadableSnapshot)) throw error;
+    if (log.start > 0) {
+      const why = `the command log now begins at offset ${log.start}: restore the snapshot from a backup`;
+      throw new UnrecoverablePartition(partition, new Error(`${error.message}, and ${why}`, { cause: error }));
+    }
+    const aside = store.setAside(partition, new Date());
+    logger.error(
+      { partition, err: error, setAside: aside },
+      'unreadable snapshot set aside: rebuilding the partition from its whole command log',
+    );
+    return undefined;
+  }
+  if (snapshot !== undefined && snapshot.nextOffset > log.end) {
+    throw new UnrecoverablePartition(
+      partition,
+      new Error(
+        `its snapshot has applied the commands up to offset ${snapshot.nextOffset - 1}, but the command log ends ` +
+          `before offset ${log.end}: the broker lost records it had acknowledged (a machine that stopped before ` +
+          'writing them out, or another broker). Restore the broker’s data, or a snapshot that matches it',
+      ),
+    );
+  }
+  return snapshot;
+}
