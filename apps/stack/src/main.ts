@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startPostgres, type RunningPostgres } from '@bolsa/embedded-db';
 import { startBroker, type RunningBroker } from '@bolsa/kafka-broker';
 import { loadConfig } from './config.js';
-import { isAlive } from './orphans.js';
+import { isAlive, leftBehind } from './orphans.js';
 import { portsInUse } from './ports.js';
 import { MarketSimulator } from '@bolsa/simulator';
 
@@ -120,6 +120,22 @@ function keptSecret(file: string): string {
   return secret;
 }
 
+/**
+ * Waits (30 s at most) for what a launcher of this build killed outright left running to stop by itself, so that
+ * a start right after finds its ports and its data directory free.
+ */
+async function leftoversStopped(): Promise<void> {
+  const started = [join(here, 'app-guard.js'), join(here, 'postgres-reaper.js')];
+  let pids = leftBehind(join(here, 'main.js'), started);
+  if (pids.length === 0) return;
+  log(`waiting for ${pids.length} processes a stopped launcher left running to stop (pids ${pids.join(', ')})`);
+  const deadline = Date.now() + 30_000;
+  while (pids.length > 0 && Date.now() < deadline) {
+    await new Promise((done) => setTimeout(done, 250));
+    pids = pids.filter(isAlive);
+  }
+}
+
 /** Stops PostgreSQL should this launcher end without stopping it (see postgres-reaper.ts). */
 function startReaper(postmaster: number, disposableDir: string | null): void {
   const args = [join(here, 'postgres-reaper.js'), '--postmaster', String(postmaster)];
@@ -190,6 +206,7 @@ async function main(): Promise<void> {
   }
 
   try {
+    await leftoversStopped();
     const busy = await portsInUse(config);
     if (busy.length > 0) {
       throw new Error(

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * What the launcher's processes do when the launcher ends without stopping them (killed outright, out of memory,
@@ -30,4 +30,39 @@ export function isAlive(pid: number): boolean {
   } catch {
     return true; // no /proc (not Linux): kill() is all there is to go by
   }
+}
+
+function readProc(pid: number | string, file: string): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Processes a launcher of this build started and then left behind by dying (`kill -9`): apps loaded with `guard`
+ * and PostgreSQL reapers (`reaper`) whose parent is no longer a launcher. They are stopping by themselves (an app
+ * within ~10 s, a reaper once PostgreSQL has), but until then they hold ports and the data directory's lock.
+ * Linux only (reads /proc); elsewhere none are found.
+ */
+export function leftBehind(launcher: string, started: readonly string[]): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const pids: number[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const command = readProc(entry, 'cmdline');
+    if (command === null || !started.some((script) => command.includes(script))) continue;
+    const stat = readProc(entry, 'stat');
+    if (stat === null) continue;
+    const parent = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+    if (parent === undefined || readProc(parent, 'cmdline')?.includes(launcher) === true) continue;
+    if (isAlive(Number(entry))) pids.push(Number(entry));
+  }
+  return pids;
 }
