@@ -41,10 +41,10 @@ function readProc(pid: number | string, file: string): string | null {
 }
 
 /**
- * Processes a launcher of this build started and then left behind by dying (`kill -9`): apps loaded with `guard`
- * and PostgreSQL reapers (`reaper`) whose parent is no longer a launcher. They are stopping by themselves (an app
- * within ~10 s, a reaper once PostgreSQL has), but until then they hold ports and the data directory's lock.
- * Linux only (reads /proc); elsewhere none are found.
+ * Processes a launcher of this build started and then left behind by dying (`kill -9`): those running one of
+ * `started` (the app guard, the PostgreSQL reaper) whose parent is not a process running `launcher`. They are
+ * stopping by themselves (an app within ~10 s, a reaper once PostgreSQL has), but until then they hold ports and
+ * the data directory's lock. Linux only (reads /proc); elsewhere none are found.
  */
 export function leftBehind(launcher: string, started: readonly string[]): number[] {
   let entries: string[];
