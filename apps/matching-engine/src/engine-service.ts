@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { decodeCommand, TOPICS, type Instrument } from '@bolsa/contracts';
-import { Kafka, logLevel, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type EachBatchPayload, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { EngineConfig } from './config.js';
 import type { EngineMetrics } from './metrics.js';
 import { PartitionBooks } from './partition-books.js';
 import { SnapshotStore } from './snapshot-store.js';
-import { snapshotToResume, UnrecoverablePartition, type CommandLogBounds } from './partition-recovery.js';
+import {
+  expectLastCommandInLog,
+  snapshotToResume,
+  UnrecoverablePartition,
+  type CommandLogBounds,
+} from './partition-recovery.js';
 import { eventMessages, SOURCE_OFFSET_HEADER, type CommandEvents } from './event-messages.js';
 
 /** Why the engine cannot go on without starting over from its snapshots. */
@@ -270,7 +275,14 @@ export class EngineService {
   private async stateFor(partition: number): Promise<PartitionState> {
     const existing = this.states.get(partition);
     if (existing !== undefined) return existing;
-    const snapshot = snapshotToResume(this.snapshots, partition, await this.commandLog(partition), this.logger);
+    const log = await this.commandLog(partition);
+    const snapshot = snapshotToResume(this.snapshots, partition, log, this.logger);
+    const applied = snapshot?.lastCommandId;
+    if (snapshot !== undefined && typeof applied === 'string' && snapshot.nextOffset - 1 >= log.start) {
+      const message = await this.readAt(TOPICS.orderCommands, partition, snapshot.nextOffset - 1);
+      const decoded = message.value === null ? null : decodeCommand(message.value);
+      expectLastCommandInLog(partition, snapshot, decoded?.ok === true ? decoded.value.commandId : null);
+    }
     let books: PartitionBooks;
     try {
       books = new PartitionBooks(partition, this.instruments, snapshot, {
@@ -305,25 +317,29 @@ export class EngineService {
     await admin.disconnect();
     const high = Number(offsets.find((entry) => entry.partition === partition)?.high ?? 0);
     if (high === 0) return -1;
+    const last = await this.readAt(TOPICS.engineEvents, partition, high - 1);
+    return Number(last.headers?.[SOURCE_OFFSET_HEADER]?.toString() ?? -1);
+  }
+
+  /** The message at `offset` of a topic's partition, which must be there (below its end, not removed). */
+  private async readAt(topic: string, partition: number, offset: number): Promise<KafkaMessage> {
     const reader = this.kafka.consumer({
-      groupId: `${this.config.groupId}-tail-${randomUUID()}`,
+      groupId: `${this.config.groupId}-reader-${randomUUID()}`,
       maxWaitTimeInMs: 100,
     });
     await reader.connect();
     try {
-      await reader.subscribe({ topics: [TOPICS.engineEvents] });
-      let found: (offset: number) => void = () => undefined;
-      const last = new Promise<number>((resolve) => (found = resolve));
+      await reader.subscribe({ topics: [topic] });
+      let found: (message: KafkaMessage) => void = () => undefined;
+      const wanted = new Promise<KafkaMessage>((resolve) => (found = resolve));
       await reader.run({
         autoCommit: false,
         eachMessage: async ({ partition: p, message }) => {
-          if (p === partition && Number(message.offset) === high - 1) {
-            found(Number(message.headers?.[SOURCE_OFFSET_HEADER]?.toString() ?? -1));
-          }
+          if (p === partition && Number(message.offset) === offset) found(message);
         },
       });
-      reader.seek({ topic: TOPICS.engineEvents, partition, offset: String(high - 1) });
-      return await last;
+      reader.seek({ topic, partition, offset: String(offset) });
+      return await wanted;
     } finally {
       await reader.disconnect();
     }

@@ -9,6 +9,11 @@ export interface PartitionSnapshot {
   readonly books: ContractBookSnapshot[];
   /** Last sequence used for rejections of commands naming a symbol that has no book. */
   readonly unknownSymbols: [symbol: string, sequence: number][];
+  /**
+   * The id of the command at `nextOffset - 1`, by which a recovery recognises the log it goes on with; null when
+   * that message did not decode, absent in snapshots of earlier builds.
+   */
+  readonly lastCommandId?: string | null;
 }
 
 export type ApplyOutcome =
@@ -31,6 +36,7 @@ export class PartitionBooks {
   private readonly books = new Map<string, ContractBook>();
   private readonly unknownSymbols = new Map<string, number>();
   nextOffset = 0;
+  lastCommandId: string | null = null;
 
   constructor(
     readonly partition: number,
@@ -47,12 +53,14 @@ export class PartitionBooks {
     }
     for (const [symbol, sequence] of snapshot.unknownSymbols) this.unknownSymbols.set(symbol, sequence);
     this.nextOffset = snapshot.nextOffset;
+    this.lastCommandId = snapshot.lastCommandId ?? null;
   }
 
   apply(command: OrderCommand, offset: number): ApplyOutcome {
     if (offset < this.nextOffset) return { kind: 'already_applied' };
     if (offset > this.nextOffset) return { kind: 'gap', expected: this.nextOffset };
     this.nextOffset = offset + 1;
+    this.lastCommandId = command.commandId;
     const book = this.bookFor(command.symbol);
     const events = book === undefined ? this.rejectUnknownSymbol(command) : book.apply(command);
     // A placement or a numbered amend is always answered, taken or refused, unless the book already had it.
@@ -64,7 +72,9 @@ export class PartitionBooks {
 
   /** Marks an offset whose message could not be decoded as passed, so the next one is not seen as a gap. */
   skip(offset: number): void {
-    if (offset === this.nextOffset) this.nextOffset = offset + 1;
+    if (offset !== this.nextOffset) return;
+    this.nextOffset = offset + 1;
+    this.lastCommandId = null;
   }
 
   snapshot(): PartitionSnapshot {
@@ -74,6 +84,7 @@ export class PartitionBooks {
       nextOffset: this.nextOffset,
       books: [...this.books.values()].map((book) => book.snapshot()),
       unknownSymbols: [...this.unknownSymbols],
+      lastCommandId: this.lastCommandId,
     };
   }
 

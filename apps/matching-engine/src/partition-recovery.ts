@@ -45,14 +45,25 @@ export function snapshotToResume(
     return undefined;
   }
   if (snapshot !== undefined && snapshot.nextOffset > log.end) {
-    throw new UnrecoverablePartition(
-      partition,
-      new Error(
-        `its snapshot has applied the commands up to offset ${snapshot.nextOffset - 1}, but the command log ends ` +
-          `before offset ${log.end}: the broker lost records it had acknowledged (a machine that stopped before ` +
-          'writing them out, or another broker). Restore the broker’s data, or a snapshot that matches it',
-      ),
-    );
+    const where = `its snapshot has applied the commands up to offset ${snapshot.nextOffset - 1}, but the command log ends before offset ${log.end}`;
+    throw new UnrecoverablePartition(partition, new Error(`${where}: ${LOST_RECORDS}`));
   }
   return snapshot;
 }
+
+/**
+ * The command the log holds at the snapshot's last offset must be the one the snapshot applied there: a broker that
+ * lost records and has taken new ones since can be as long as the snapshot expects, with other commands in it.
+ * `inLog` is that record's command id (null: not a command this engine reads).
+ */
+export function expectLastCommandInLog(partition: number, snapshot: PartitionSnapshot, inLog: string | null): void {
+  const applied = snapshot.lastCommandId;
+  if (applied === undefined || applied === null || applied === inLog) return;
+  const found = inLog === null ? 'no command this engine reads' : `command ${inLog}`;
+  const where = `the command log has ${found} at offset ${snapshot.nextOffset - 1}, where its snapshot applied command ${applied}`;
+  throw new UnrecoverablePartition(partition, new Error(`${where}: ${LOST_RECORDS}`));
+}
+
+const LOST_RECORDS =
+  'the broker lost records it had acknowledged (a machine that stopped before writing them out, or another ' +
+  'broker). Restore the broker’s data, or a snapshot that matches it';

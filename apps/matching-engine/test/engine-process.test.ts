@@ -398,29 +398,37 @@ describe('the matching engine process', () => {
     });
   });
 
-  it('exits saying why when its snapshots applied commands the command log no longer has, rather than skip new ones', async () => {
-    const snapshotDir = scratchDir('bolsa-engine-');
-    await withOwnBroker(async () => {
-      const engine = startEngine(snapshotDir, 'engine-lost-log');
-      await send(orderFlow(600, SYMBOLS, 43));
-      while ((await publishedCount()) < 200) await new Promise((resolve) => setTimeout(resolve, 20));
-      await stopEngine(engine);
-    });
-    // A broker that lost what it had acknowledged: here, one that never had it.
-    await withOwnBroker(async () => {
-      await send(orderFlow(20, SYMBOLS, 47));
-      const logs: string[] = [];
-      const engine = startEngine(snapshotDir, 'engine-lost-log', logs);
-      const exited = new Promise((resolve) => engine.once('exit', resolve));
-      const running = new Promise((resolve) => setTimeout(() => resolve('still running'), 30_000));
-      try {
-        expect(await Promise.race([exited, running])).toBe(1);
-        expect(logs.join('')).toMatch(/the broker lost records it had acknowledged.*a partition cannot be recovered/);
-      } finally {
+  // A broker that lost what it had acknowledged: here, another broker. Its log shorter than the snapshots expect, or
+  // as long or longer with other commands in it (the lost ones' offsets taken by new ones).
+  it.each([
+    { log: 'shorter', commands: 20, seed: 47 },
+    { log: 'longer, with other commands', commands: 3000, seed: 53 },
+  ])(
+    'exits saying why when its snapshots applied commands the command log does not have ($log), rather than skip new ones',
+    async ({ commands, seed }) => {
+      const snapshotDir = scratchDir('bolsa-engine-');
+      await withOwnBroker(async () => {
+        const engine = startEngine(snapshotDir, 'engine-lost-log');
+        await send(orderFlow(600, SYMBOLS, 43));
+        while ((await publishedCount()) < 200) await new Promise((resolve) => setTimeout(resolve, 20));
         await stopEngine(engine);
-      }
-    });
-  }, 60_000);
+      });
+      await withOwnBroker(async () => {
+        await send(orderFlow(commands, SYMBOLS, seed));
+        const logs: string[] = [];
+        const engine = startEngine(snapshotDir, 'engine-lost-log', logs);
+        const exited = new Promise((resolve) => engine.once('exit', resolve));
+        const running = new Promise((resolve) => setTimeout(() => resolve('still running'), 30_000));
+        try {
+          expect(await Promise.race([exited, running])).toBe(1);
+          expect(logs.join('')).toMatch(/the broker lost records it had acknowledged.*a partition cannot be recovered/);
+        } finally {
+          await stopEngine(engine);
+        }
+      });
+    },
+    60_000,
+  );
 
   it('splits the partitions between two engines in one group, and still publishes each event once', async () => {
     // A broker of its own: the engines must start from an empty command log.

@@ -18,6 +18,18 @@ describe('PartitionBooks', () => {
     expect(books.nextOffset).toBe(2);
   });
 
+  it('knows the id of the command at its last offset, in its snapshot too, and none after an undecodable one', () => {
+    const books = new PartitionBooks(0, instruments);
+    const [first, second] = orderFlow(2, ['PETR4']);
+    books.apply(first!, 0);
+    books.apply(second!, 1);
+    books.apply(first!, 0);
+    expect(books.snapshot().lastCommandId).toBe(second!.commandId);
+    expect(new PartitionBooks(0, instruments, books.snapshot()).lastCommandId).toBe(second!.commandId);
+    books.skip(2);
+    expect(books.snapshot()).toMatchObject({ nextOffset: 3, lastCommandId: null });
+  });
+
   it('gives the same events as one ContractBook per symbol, and resumes from a snapshot exactly', () => {
     const commands = orderFlow(600, ['PETR4', 'VALE3']);
     const reference = new Map(['PETR4', 'VALE3'].map((symbol) => [symbol, new ContractBook(instruments.get(symbol)!)]));
