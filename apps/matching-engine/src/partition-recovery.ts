@@ -4,8 +4,9 @@ import { UnreadableSnapshot, type SnapshotStore } from './snapshot-store.js';
 
 /** A partition whose books this engine cannot rebuild: it exits saying why rather than leave them without a market. */
 export class UnrecoverablePartition extends Error {
+  // The cause's message is in this one; given as `cause` too, pino would print it twice.
   constructor(partition: number, cause: unknown) {
-    super(`partition ${partition}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`partition ${partition}: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
 }
 
@@ -36,7 +37,7 @@ export function snapshotToResume(
     if (!(error instanceof UnreadableSnapshot)) throw error;
     if (log.start > 0) {
       const why = `the command log now begins at offset ${log.start}: restore the snapshot from a backup`;
-      throw new UnrecoverablePartition(partition, new Error(`${error.message}, and ${why}`, { cause: error }));
+      throw new UnrecoverablePartition(partition, new Error(`${error.message}, and ${why}`));
     }
     const aside = store.setAside(partition, new Date());
     logger.error(
@@ -44,6 +45,9 @@ export function snapshotToResume(
       'unreadable snapshot set aside: rebuilding the partition from its whole command log',
     );
     return undefined;
+  }
+  if (snapshot !== undefined && (snapshot.format !== 1 || snapshot.partition !== partition)) {
+    throw new UnrecoverablePartition(partition, new Error(`snapshot of another partition (${snapshot.partition})`));
   }
   if (snapshot === undefined && log.start > 0) {
     // Books rebuilt from a log missing its beginning would not be the books the events came from; and a consumer

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_INSTRUMENTS } from '@bolsa/contracts';
@@ -32,6 +32,14 @@ describe('recovering a partition', () => {
     expect(snapshotToResume(store, 1, { start: 0, end: 40 }, logger)?.nextOffset).toBe(40);
     expect(snapshotToResume(store, 1, { start: 30, end: 90 }, logger)?.lastCommandId).toBe(commands[39]!.commandId);
     expect(snapshotToResume(store, 2, { start: 0, end: 90 }, logger)).toBeUndefined();
+  });
+
+  it('refuses another partition’s snapshot before looking at the log', () => {
+    const { dir, store } = storeAfter(40);
+    copyFileSync(join(dir, 'partition-1.json'), join(dir, 'partition-0.json'));
+    expect(() => snapshotToResume(store, 0, { start: 0, end: 10 }, logger)).toThrow(
+      /^partition 0: snapshot of another partition \(1\)$/,
+    );
   });
 
   it('refuses a snapshot ahead of the log, and no snapshot when the log no longer begins at 0', () => {
