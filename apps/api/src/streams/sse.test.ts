@@ -57,8 +57,9 @@ const limitsWith = (set: Partial<StreamLimits>): StreamLimits => ({
 async function streamServer(
   limits: StreamLimits,
   log: readonly StoredEvent[] = [],
-  options: { replayFails?: boolean } = {},
+  options: { replayFails?: boolean; storedOnceRead?: StoredEvent } = {},
 ): Promise<TestStream> {
+  const events = [...log];
   const stream: TestStream = { live: new Subject(), extras: new Subject(), closes: [], opened: 0, port: 0 };
   const server = createServer((request, response) => {
     void serveStream(
@@ -67,7 +68,7 @@ async function streamServer(
         replay: (afterId, limit) =>
           options.replayFails
             ? Promise.reject(new Error('Connection terminated unexpectedly'))
-            : Promise.resolve(log.filter((event) => event.id > afterId).slice(0, limit)),
+            : Promise.resolve(events.filter((event) => event.id > afterId).slice(0, limit)),
         live: stream.live,
         accepts: () => true,
         render: ({ id }) => [{ id, event: 'level', data: { id, padding: PADDING } }],
@@ -75,7 +76,13 @@ async function streamServer(
       },
       {
         after: parseLastEventId(request.headers['last-event-id']),
-        newestId: () => Promise.resolve(log.at(-1)?.id ?? 0),
+        newestId: () => {
+          const newest = events.at(-1)?.id ?? 0;
+          // Another process stores an event just after this read.
+          if (options.storedOnceRead !== undefined && !events.includes(options.storedOnceRead))
+            events.push(options.storedOnceRead);
+          return Promise.resolve(newest);
+        },
       },
       limits,
       (reason) => stream.closes.push(reason),
@@ -182,6 +189,15 @@ describe('a live stream', () => {
     await until(() => idsIn(client.text()).length === 1);
     expect(client.text()).toMatch(/^retry: 2000\n\nid: 30\n\nid: 31\nevent: level\n/);
     expect(idsIn(client.text())).toEqual([31]);
+  });
+
+  it('sends a client starting live what was stored after it was told where it stands, before its live feed had it', async () => {
+    const log = Array.from({ length: 30 }, (_, i) => stored(i + 1));
+    const stream = await streamServer(limitsWith({}), log, { storedOnceRead: stored(31) });
+    const client = reader(stream.port);
+    await until(() => stream.opened === 1);
+    await until(() => idsIn(client.text()).length === 1);
+    expect(client.text()).toMatch(/^retry: 2000\n\nid: 30\n\nid: 31\nevent: level\n/);
   });
 
   it('lets go of its live feeds when the client goes away', async () => {

@@ -63,6 +63,10 @@ export async function serveStream(
   onClose: (reason: StreamEnd) => void,
   onResync: () => void = () => undefined,
 ): Promise<void> {
+  const lastEventId = resume.after;
+  // A client starting live stands at the newest id, read before it is answered: every event it could think came
+  // after it connected is newer, and is replayed or sent live.
+  const standing = lastEventId === null ? await resume.newestId().catch(() => null) : lastEventId;
   response.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
@@ -70,8 +74,7 @@ export async function serveStream(
     'x-accel-buffering': 'no',
   });
   response.write('retry: 2000\n\n');
-  const lastEventId = resume.after;
-  let lastSent = lastEventId ?? 0;
+  let lastSent = standing ?? 0;
   let replaying = true;
   const held: StoredEvent[] = [];
   let chain: Promise<void> = Promise.resolve();
@@ -129,14 +132,24 @@ export async function serveStream(
   }
 
   async function replayMissed(): Promise<void> {
+    if (standing === null) throw new Error('where the stream stands could not be read');
     if (lastEventId === null) {
-      // A client starting live is given the newest id as where it stands, before any event (an id with no data
-      // sets an EventSource's last event id and dispatches nothing): one whose connection dropped before its first
-      // event would otherwise come back with no Last-Event-ID, from a later "now", and miss what came between.
-      lastSent = await resume.newestId();
-      response.write(`id: ${lastSent}\n\n`);
-      return;
+      // A client starting live is given where it stands before any event (an id with no data sets an EventSource's
+      // last event id and dispatches nothing): one whose connection dropped before its first event would otherwise
+      // come back with no Last-Event-ID, from a later "now", and miss what came between. What was stored between
+      // reading that id and subscribing is replayed below.
+      response.write(`id: ${standing}\n\n`);
+    } else {
+      await resyncIfOutOfReach(lastEventId);
     }
+    for (;;) {
+      const page = await source.replay(lastSent, REPLAY_PAGE);
+      for (const stored of page) await send(stored);
+      if (page.length < REPLAY_PAGE || closed) break;
+    }
+  }
+
+  async function resyncIfOutOfReach(lastEventId: number): Promise<void> {
     const newest = await resume.newestId();
     if (lastEventId > newest || newest - lastEventId > limits.replayMaxEvents) {
       // Too far behind to catch up event by event (or an id this log never gave): the client starts over from a
@@ -145,11 +158,6 @@ export async function serveStream(
       const data = { reason: lastEventId > newest ? 'unknown_event_id' : 'too_far_behind', newestId: newest };
       response.write(format({ id: newest, event: 'resync', data }));
       onResync();
-    }
-    for (;;) {
-      const page = await source.replay(lastSent, REPLAY_PAGE);
-      for (const stored of page) await send(stored);
-      if (page.length < REPLAY_PAGE || closed) break;
     }
   }
 }
