@@ -215,7 +215,12 @@ async function main(): Promise<void> {
     }
     let brokers = config.KAFKA_BROKERS;
     if (brokers === undefined) {
-      started.broker = await startBroker({ port: config.KAFKA_PORT, dataDir: join(dataDir, 'kafka'), partitions: 3 });
+      started.broker = await startBroker({
+        port: config.KAFKA_PORT,
+        dataDir: join(dataDir, 'kafka'),
+        partitions: 3,
+        fsync: config.KAFKA_FSYNC,
+      });
       brokers = started.broker.bootstrap;
       log(`embedded Kafka-protocol broker on ${brokers} (data in ${join(dataDir, 'kafka')})`);
     }
