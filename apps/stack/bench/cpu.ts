@@ -1,24 +1,16 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { listProcesses, readProc } from '../src/processes.js';
 
 /** CPU seconds used so far by each process of a tree, named by what it is. Linux only (reads /proc). */
 export type CpuSample = Map<number, { readonly name: string; readonly seconds: number }>;
 
 const TICKS_PER_SECOND = 100;
 
-function read(file: string): string | null {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
 function nameOf(pid: number): string {
-  const command = (read(`/proc/${pid}/cmdline`) ?? '').split('\0').join(' ');
+  const command = (readProc(pid, 'cmdline') ?? '').split('\0').join(' ');
   if (command.startsWith('postgres') || command.includes('/bin/postgres')) return 'PostgreSQL';
   if (command.includes('matching-engine')) return 'engine';
   if (command.includes('apps/api/')) {
-    const consumes = (read(`/proc/${pid}/environ`) ?? '').split('\0').includes('EVENTS_CONSUMER=on');
+    const consumes = (readProc(pid, 'environ') ?? '').split('\0').includes('EVENTS_CONSUMER=on');
     return consumes ? 'ingesting API' : 'serving API';
   }
   if (command.includes('next')) return 'web';
@@ -30,32 +22,16 @@ function nameOf(pid: number): string {
 /** The processes under `roots` (themselves included) and their CPU time; empty where /proc is not there. */
 export function sampleCpu(roots: readonly number[]): CpuSample {
   const sample: CpuSample = new Map();
-  let pids: number[];
-  try {
-    pids = readdirSync('/proc')
-      .filter((entry) => /^\d+$/.test(entry))
-      .map(Number);
-  } catch {
-    return sample;
-  }
-  const parents = new Map<number, number>();
-  const ticks = new Map<number, number>();
-  for (const pid of pids) {
-    const stat = read(`/proc/${pid}/stat`);
-    if (stat === null) continue;
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    parents.set(pid, Number(fields[1]));
-    ticks.set(pid, Number(fields[11]) + Number(fields[12]));
-  }
+  const processes = listProcesses();
+  const parents = new Map(processes.map(({ pid, parent }) => [pid, parent]));
   const inTree = (pid: number): boolean => {
     for (let at: number | undefined = pid; at !== undefined && at > 1; at = parents.get(at)) {
       if (roots.includes(at)) return true;
     }
     return false;
   };
-  for (const [pid, used] of ticks) {
-    if (inTree(pid)) sample.set(pid, { name: nameOf(pid), seconds: used / TICKS_PER_SECOND });
+  for (const { pid, cpuTicks } of processes) {
+    if (inTree(pid)) sample.set(pid, { name: nameOf(pid), seconds: cpuTicks / TICKS_PER_SECOND });
   }
   return sample;
 }

@@ -8,7 +8,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startPostgres, type RunningPostgres } from '@bolsa/embedded-db';
 import { startBroker, type RunningBroker } from '@bolsa/kafka-broker';
 import { loadConfig } from './config.js';
-import { isAlive, leftBehind } from './orphans.js';
+import { leftBehind } from './orphans.js';
+import { isAlive } from './processes.js';
 import { portsInUse } from './ports.js';
 import { MarketSimulator } from '@bolsa/simulator';
 

@@ -10,7 +10,8 @@
  */
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { isAlive, onParentGone } from './orphans.js';
+import { onParentGone } from './orphans.js';
+import { isAlive } from './processes.js';
 
 const { values } = parseArgs({ options: { postmaster: { type: 'string' }, remove: { type: 'string' } } });
 const postmaster = Number(values.postmaster);

@@ -1,30 +1,20 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '@bolsa/embedded-db';
 import { freshDataDir, launchStack } from '../bench/launch.js';
-import { isAlive } from '../src/orphans.js';
+import { isAlive, listProcesses, readProc } from '../src/processes.js';
 
 const launchModule = join(dirname(fileURLToPath(import.meta.url)), '../dist/bench/launch.js');
 
 /** The processes whose parent is `pid`, from /proc. */
 function childrenOf(pid: number): { pid: number; command: string }[] {
-  const children: { pid: number; command: string }[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (parent === pid) children.push({ pid: Number(entry), command });
-    } catch {
-      // ended while being read
-    }
-  }
-  return children;
+  return listProcesses()
+    .filter(({ parent }) => parent === pid)
+    .map((child) => ({ pid: child.pid, command: (readProc(child.pid, 'cmdline') ?? '').replaceAll('\0', ' ') }));
 }
 
 async function createTrader(api: string): Promise<{ accountId: string; apiKey: string }> {
