@@ -114,8 +114,18 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
       { traceId, tradingDay, closedAt: closedAt.toISOString() },
       'a close of the trading day recorded but not known to be sent: sending it again',
     );
+    return this.send(tradingDay, traceId, closedAt, (command) => this.publisher.publish(command));
+  }
+
+  /** Publishes the close to every symbol's book, then marks it sent. */
+  private async send(
+    tradingDay: string,
+    traceId: string,
+    closedAt: Date | null,
+    publish: (command: OrderCommand) => Promise<void>,
+  ): Promise<ClosedDayView> {
     const symbols = this.config.instruments.map((instrument) => instrument.symbol);
-    await Promise.all(symbols.map((symbol) => this.publisher.publish(endOfDayCommand(symbol, traceId, closedAt))));
+    await Promise.all(symbols.map((symbol) => publish(endOfDayCommand(symbol, traceId, closedAt))));
     await this.markSent(tradingDay, traceId);
     return { tradingDay, symbols, traceId };
   }
@@ -141,9 +151,9 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     opened: boolean,
     publish: (command: OrderCommand) => Promise<void>,
   ): Promise<ClosedDayView> {
-    const symbols = this.config.instruments.map((instrument) => instrument.symbol);
+    let closed: ClosedDayView;
     try {
-      await Promise.all(symbols.map((symbol) => publish(endOfDayCommand(symbol, traceId, closedAt))));
+      closed = await this.send(tradingDay, traceId, closedAt, publish);
     } catch (error) {
       await this.sql.transaction(async (tx) => {
         if (opened) {
@@ -153,11 +163,10 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
       });
       throw error;
     }
-    await this.markSent(tradingDay, traceId);
     this.logger.pino.info(
-      { traceId, tradingDay, symbols, closedAt: closedAt?.toISOString() ?? 'now' },
+      { traceId, tradingDay, symbols: closed.symbols, closedAt: closedAt?.toISOString() ?? 'now' },
       'trading day closed: DAY orders recorded until then expire',
     );
-    return { tradingDay, symbols, traceId };
+    return closed;
   }
 }

@@ -175,14 +175,11 @@ export class StreamsService {
       ...this.orders(accountId),
       initial: async () => [await walletMessage()],
       extras: merge(
-        merge(
-          this.notifications.walletChanges.pipe(filter((changed) => changed === accountId)),
-          this.notifications.resumed,
-        ).pipe(auditTime(WALLET_EVERY_MS), sent(walletMessage)),
-        merge(
-          this.notifications.on(CHANNELS.accounts).pipe(filter((changed) => changed === accountId)),
-          this.notifications.resumed,
-        ).pipe(sent(accountMessage)),
+        this.changesOf(this.notifications.walletChanges, accountId).pipe(
+          auditTime(WALLET_EVERY_MS),
+          sent(walletMessage),
+        ),
+        this.changesOf(this.notifications.on(CHANNELS.accounts), accountId).pipe(sent(accountMessage)),
       ),
     };
   }
@@ -229,6 +226,14 @@ export class StreamsService {
   }
 
   /**
+   * Each notification naming `key` on a channel, and each time the API listens again after losing its database
+   * connection (what was notified meanwhile never reached it, so whatever it names must be read afresh).
+   */
+  private changesOf(notified: Observable<string>, key: string): Observable<unknown> {
+    return merge(notified.pipe(filter((named) => named === key)), this.notifications.resumed);
+  }
+
+  /**
    * The first trade after a quiet spell at once, then the latest at most once a second, so the ticker always ends
    * on the last trade (sending only on a second's first trade left it behind a burst until the next one). Every
    * stream sees the same trades at the same time, so they ask after the same one and share one read. A halt or a
@@ -244,10 +249,9 @@ export class StreamsService {
             this.sharedTickers.after(symbol, event.sequence),
       ),
     );
-    const afterHalts = merge(
-      this.notifications.on(CHANNELS.halts).pipe(filter((halted) => halted === symbol)),
-      this.notifications.resumed,
-    ).pipe(map(() => () => this.markets.ticker(symbol)));
+    const afterHalts = this.changesOf(this.notifications.on(CHANNELS.halts), symbol).pipe(
+      map(() => () => this.markets.ticker(symbol)),
+    );
     return merge(afterTrades, afterHalts).pipe(
       concatMap((read) =>
         from(read()).pipe(
