@@ -275,7 +275,7 @@ export class EngineService {
   private async stateFor(partition: number): Promise<PartitionState> {
     const existing = this.states.get(partition);
     if (existing !== undefined) return existing;
-    const log = await this.commandLog(partition);
+    const { commands: log, eventsEnd } = await this.logBounds(partition);
     const snapshot = snapshotToResume(this.snapshots, partition, log, this.logger);
     const applied = snapshot?.lastCommandId;
     if (snapshot !== undefined && typeof applied === 'string' && snapshot.nextOffset - 1 >= log.start) {
@@ -293,31 +293,36 @@ export class EngineService {
       // A snapshot holding a book of an instrument no longer configured, say.
       throw new UnrecoverablePartition(partition, error);
     }
-    const reflectedUpTo = await this.lastPublishedSourceOffset(partition);
+    const reflectedUpTo = await this.lastPublishedSourceOffset(partition, eventsEnd);
     const state: PartitionState = { books, reflectedUpTo, commandsSinceSnapshot: 0, lastSnapshotAt: Date.now() };
     this.states.set(partition, state);
     this.logger.info({ partition, from: books.nextOffset, reflectedUpTo }, 'partition recovered');
     return state;
   }
 
-  /** Where the partition's command log begins and ends now. */
-  private async commandLog(partition: number): Promise<CommandLogBounds> {
+  /** Where the partition's command log begins and ends, and where its events log ends, now. */
+  private async logBounds(partition: number): Promise<{ commands: CommandLogBounds; eventsEnd: number }> {
     const admin = this.kafka.admin();
     await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(TOPICS.orderCommands).finally(() => admin.disconnect());
-    const bounds = offsets.find((entry) => entry.partition === partition);
-    return { start: Number(bounds?.low ?? 0), end: Number(bounds?.high ?? 0) };
+    try {
+      const [commands, events] = await Promise.all(
+        [TOPICS.orderCommands, TOPICS.engineEvents].map(async (topic) =>
+          (await admin.fetchTopicOffsets(topic)).find((entry) => entry.partition === partition),
+        ),
+      );
+      return {
+        commands: { start: Number(commands?.low ?? 0), end: Number(commands?.high ?? 0) },
+        eventsEnd: Number(events?.high ?? 0),
+      };
+    } finally {
+      await admin.disconnect();
+    }
   }
 
-  /** The source offset of the last event on events partition p (-1 when there is none). */
-  private async lastPublishedSourceOffset(partition: number): Promise<number> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(TOPICS.engineEvents);
-    await admin.disconnect();
-    const high = Number(offsets.find((entry) => entry.partition === partition)?.high ?? 0);
-    if (high === 0) return -1;
-    const last = await this.readAt(TOPICS.engineEvents, partition, high - 1);
+  /** The source offset of the last event on events partition p, which ends at `eventsEnd` (-1 when it has none). */
+  private async lastPublishedSourceOffset(partition: number, eventsEnd: number): Promise<number> {
+    if (eventsEnd === 0) return -1;
+    const last = await this.readAt(TOPICS.engineEvents, partition, eventsEnd - 1);
     return Number(last.headers?.[SOURCE_OFFSET_HEADER]?.toString() ?? -1);
   }
 
