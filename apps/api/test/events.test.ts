@@ -197,6 +197,37 @@ describe('messages on the events topic that are not events', () => {
   });
 });
 
+describe('how far ingestion got on the events topic', () => {
+  it('is committed once a second at most, not after every batch, and once events stop coming too', async () => {
+    const commits = async () => {
+      const metrics = await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
+      return Number(/^api_engine_events_offset_commits_total (\d+)/m.exec(metrics.body)?.[1]);
+    };
+    const before = await commits();
+    const started = Date.now();
+    // One message per fetch: before, kafkajs committed after each of these batches.
+    for (let i = 0; i < 25; i++) {
+      await eventWriter.send({ topic: TOPICS.engineEvents, messages: [{ key: 'BBAS3', value: 'not an event' }] });
+      await new Promise((resolve) => setTimeout(resolve, 80));
+    }
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const ends = (await admin.fetchTopicOffsets(TOPICS.engineEvents)).filter((end) => end.offset !== '0');
+      await until(async () => {
+        const [committed] = await admin.fetchOffsets({ groupId: 'api-events', topics: [TOPICS.engineEvents] });
+        const at = new Map(committed!.partitions.map((p) => [p.partition, p.offset]));
+        return ends.every((end) => at.get(end.partition) === end.offset) || undefined;
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    const made = (await commits()) - before;
+    expect(made).toBeGreaterThan(0);
+    expect(made).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 1000) + 1);
+  });
+});
+
 describe('notifications', () => {
   it('announces each ingestion commit on bolsa_events, and wallet changes on bolsa_wallets', async () => {
     const notifications = api.app.get(PgNotifications);

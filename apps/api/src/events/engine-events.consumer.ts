@@ -14,12 +14,23 @@ const PARTITIONS_AT_ONCE = 16;
 const FIRST_RETRY_MS = 500;
 const LAST_RETRY_MS = 10_000;
 
+/**
+ * How often ingestion commits how far it got. Storing is idempotent, so a restart re-reading up to a second of events
+ * changes nothing, and a commit per batch would be a broker round trip (and, on a broker that syncs, a disk sync) per
+ * batch: kafkajs's own auto-commit commits after every batch whatever its interval says.
+ */
+const COMMIT_EVERY_MS = 1000;
+
 /** A thin adapter: Kafka batch → decode with the contracts → ingest → commit the offsets. */
 @Injectable()
 export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer: Consumer | null = null;
   private stopped = false;
   private crashRetryMs = FIRST_RETRY_MS;
+  /** Per partition, the offset of the first event not yet stored, until it is committed. */
+  private readonly storedUpTo = new Map<number, string>();
+  private commitTimer: NodeJS.Timeout | null = null;
+  private committing = false;
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -32,12 +43,36 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
 
   /** Starts consuming in the background: the API serves requests even while Kafka is unreachable. */
   onApplicationBootstrap(): void {
-    if (this.config.consumeEvents) void this.startWithRetries();
+    if (!this.config.consumeEvents) return;
+    this.commitTimer = setInterval(() => void this.commitStored(), COMMIT_EVERY_MS).unref();
+    void this.startWithRetries();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
+    if (this.commitTimer !== null) clearInterval(this.commitTimer);
+    await this.commitStored();
     await this.consumer?.disconnect();
+  }
+
+  /** A commit refused (a rebalance under way) is let go: the partition's next owner re-reads, changing nothing. */
+  private async commitStored(): Promise<void> {
+    const consumer = this.consumer;
+    if (consumer === null || this.committing || this.storedUpTo.size === 0) return;
+    const offsets = [...this.storedUpTo].map(([partition, offset]) => ({
+      topic: TOPICS.engineEvents,
+      partition,
+      offset,
+    }));
+    this.storedUpTo.clear();
+    this.committing = true;
+    try {
+      await consumer.commitOffsets(offsets);
+    } catch (error) {
+      this.logger.pino.warn({ err: error, offsets }, 'engine events offsets not committed');
+    } finally {
+      this.committing = false;
+    }
   }
 
   private async startWithRetries(): Promise<void> {
@@ -45,17 +80,16 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
       const consumer = this.client.kafka.consumer({ groupId: this.config.eventsGroupId, maxWaitTimeInMs: 100 });
       consumer.on(consumer.events.CRASH, ({ payload }) => this.crashed(consumer, payload.error, payload.restart));
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.assigned(consumer, payload.memberAssignment));
+      consumer.on(consumer.events.COMMIT_OFFSETS, () => this.metrics.eventOffsetCommits.inc());
       try {
         await consumer.connect();
         await consumer.subscribe({ topics: [TOPICS.engineEvents], fromBeginning: true });
-        // Storing is idempotent, so offsets need not be committed after every batch: once a second saves a broker
-        // round trip per batch, and a restart at worst re-reads a second of events, which change nothing.
-        // The partitions of one fetch are handed over together, so ingestion stores them in one transaction
+        // Offsets are committed once a second (COMMIT_EVERY_MS), not by kafkajs. The partitions of one fetch are handed over together, so ingestion stores them in one transaction
         // rather than one after another (each partition's events stay in their order: a partition's next batch
         // comes only with the next fetch).
         await consumer.run({
+          autoCommit: false,
           eachBatchAutoResolve: false,
-          autoCommitInterval: 1000,
           partitionsConsumedConcurrently: PARTITIONS_AT_ONCE,
           eachBatch: (payload) => this.handle(payload),
         });
@@ -96,6 +130,7 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
    */
   private assigned(consumer: Consumer, assignment: Record<string, number[]>): void {
     const mine = new Set(assignment[TOPICS.engineEvents] ?? []);
+    for (const partition of this.storedUpTo.keys()) if (!mine.has(partition)) this.storedUpTo.delete(partition);
     for (const { topic, partitions } of consumer.paused()) {
       const released = partitions.filter((partition) => !mine.has(partition));
       if (released.length === 0) continue;
@@ -104,13 +139,7 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
     }
   }
 
-  private async handle({
-    batch,
-    resolveOffset,
-    heartbeat,
-    commitOffsetsIfNecessary,
-    pause,
-  }: EachBatchPayload): Promise<void> {
+  private async handle({ batch, resolveOffset, heartbeat, pause }: EachBatchPayload): Promise<void> {
     const events: EngineEvent[] = [];
     // Events of a schema version this build cannot read are valid events of a newer engine: skipping them would lose
     // trades. The partition waits at the first one (what came before is stored), paused while the others go on,
@@ -149,12 +178,12 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
     }
     if (handled !== undefined) {
       resolveOffset(handled);
+      this.storedUpTo.set(batch.partition, (BigInt(handled) + 1n).toString());
       this.metrics.eventsLag.set(
         { partition: String(batch.partition) },
         Math.max(0, Number(batch.highWatermark) - Number(handled) - 1),
       );
     }
-    await commitOffsetsIfNecessary();
     await heartbeat();
     this.bus.publish(fresh);
     this.crashRetryMs = FIRST_RETRY_MS;

@@ -64,6 +64,11 @@ export class ApiMetrics {
     help: 'Messages on the engine events topic that are not engine events at all (not JSON, the wrong shape), skipped',
     registers: [this.registry],
   });
+  readonly eventOffsetCommits = new Counter({
+    name: 'api_engine_events_offset_commits_total',
+    help: 'Offset commits of the engine events consumer (how far ingestion has stored; once a second at most)',
+    registers: [this.registry],
+  });
   readonly waitingPartitions = new Gauge({
     name: 'api_engine_events_partition_waiting',
     help: '1 while ingestion waits at engine events of a schema version this API cannot read (a newer engine)',
