@@ -83,7 +83,7 @@ const HANDLERS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
 const PRODUCER_ID_BLOCK = 1000;
 
 /** Hands out producer ids, persisting a block ahead so a restart never reuses one. */
-function producerIds(dataDir: string | null): () => number {
+function producerIds(dataDir: string | null, fsync: FsyncPolicy): () => number {
   const path = dataDir === null ? null : join(dataDir, 'producer-ids.json');
   let next =
     path !== null && existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { next: number }).next : 1000;
@@ -91,7 +91,7 @@ function producerIds(dataDir: string | null): () => number {
   return () => {
     if (next >= reserved) {
       reserved = next + PRODUCER_ID_BLOCK;
-      if (path !== null) writeAtomically(path, JSON.stringify({ next: reserved }));
+      if (path !== null) writeAtomically(path, JSON.stringify({ next: reserved }), fsync === 'always');
     }
     return next++;
   };
@@ -232,7 +232,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     topics,
     offsets,
     groups,
-    nextProducerId: producerIds(dataDir),
+    nextProducerId: producerIds(dataDir, fsync),
     waitForData: (ms) =>
       new Promise((resolve) => {
         const timer = setTimeout(finish, ms);

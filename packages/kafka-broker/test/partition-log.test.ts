@@ -1,11 +1,11 @@
-import { appendFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, fdatasync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../src/protocol/errors.js';
 import { crc32c } from '../src/storage/crc32c.js';
 import { PartitionLog } from '../src/storage/partition-log.js';
 import { readBatchHeader } from '../src/storage/record-batch.js';
-import { temporaryDir } from './helpers.js';
+import { eventually, temporaryDir } from './helpers.js';
 
 /** A minimal valid v2 batch: `records` records of no content, from a producer. */
 function batch(records: number, producerId = -1, epoch = -1, baseSequence = -1): Buffer {
@@ -73,6 +73,63 @@ describe('partition log', () => {
     expect(append(reopened, batch(3, 5, 0, 30)).baseOffset).toBe(30);
     expect(reopened.read(0, 1 << 20).length).toBeGreaterThan(0);
     reopened.close();
+  });
+
+  it('with fsync always serves a batch and answers for it once it is on the disk; appends meanwhile share a sync', async () => {
+    const syncs: { fd: number; done: () => void }[] = [];
+    const log = PartitionLog.open({
+      dir: temporaryDir('synced'),
+      fsync: 'always',
+      segmentBytes: 1 << 20,
+      // The real sync, held until the test lets it finish, so what is served in between can be looked at.
+      syncFile: (fd) =>
+        new Promise<void>((resolve, reject) => {
+          syncs.push({ fd, done: () => fdatasync(fd, (error) => (error === null ? resolve() : reject(error))) });
+        }),
+    });
+    append(log, batch(3));
+    expect(log.read(0, 1 << 20)).toEqual([]);
+    let firstDurable = false;
+    const first = log.durable().then(() => (firstDurable = true));
+    append(log, batch(2));
+    append(log, batch(4));
+    const second = log.durable();
+    const third = log.durable();
+    expect(syncs).toHaveLength(1);
+    await Promise.resolve();
+    expect(firstDurable).toBe(false);
+    expect(log.highWatermark).toBe(0);
+
+    syncs[0]!.done();
+    await first;
+    expect(log.highWatermark).toBe(3);
+    expect(log.read(0, 1 << 20)).toHaveLength(1);
+    expect(log.read(3, 1 << 20)).toEqual([]);
+    await eventually(() => (syncs.length === 2 ? true : undefined));
+    syncs[1]!.done();
+    await Promise.all([second, third]);
+    expect(syncs).toHaveLength(2);
+    expect(log.highWatermark).toBe(9);
+    expect(log.read(0, 1 << 20)).toHaveLength(3);
+    await log.durable();
+    expect(syncs).toHaveLength(2);
+    log.close();
+  });
+
+  it('with fsync always a refused sync serves nothing more and takes no more batches', async () => {
+    const log = PartitionLog.open({
+      dir: temporaryDir('refused'),
+      fsync: 'always',
+      segmentBytes: 1 << 20,
+      syncFile: () => Promise.reject(new Error('EIO: i/o error, fdatasync')),
+    });
+    append(log, batch(2));
+    await expect(log.durable()).rejects.toThrow('EIO');
+    expect(log.highWatermark).toBe(0);
+    expect(log.read(0, 1 << 20)).toEqual([]);
+    expect(append(log, batch(1)).error).toBe(ErrorCode.KAFKA_STORAGE_ERROR);
+    await expect(log.durable()).rejects.toThrow('EIO');
+    log.close();
   });
 
   it('refuses batches that are not v2 or whose checksum is wrong', () => {

@@ -14,8 +14,8 @@ const BATCH_ERRORS: Record<BatchProblem, ErrorCode> = {
 
 interface PartitionResult {
   readonly index: number;
-  readonly error: ErrorCode;
-  readonly baseOffset: number;
+  error: ErrorCode;
+  baseOffset: number;
 }
 
 function appendTo(
@@ -37,7 +37,7 @@ function appendTo(
   return { baseOffset: first };
 }
 
-export function produce(context: BrokerContext, request: Request): Writer | null {
+export async function produce(context: BrokerContext, request: Request): Promise<Writer | null> {
   const { body, version } = request;
   const transactionalId = body.nullableString();
   const acks = body.int16();
@@ -46,7 +46,7 @@ export function produce(context: BrokerContext, request: Request): Writer | null
     name: r.string(),
     partitions: r.array((p) => ({ index: p.int32(), records: p.nullableBytes() })),
   }));
-  const touched = new Set<PartitionLog>();
+  const touched = new Map<PartitionLog, PartitionResult[]>();
   const results = topics.map((topic) => {
     const logs = context.autoCreateTopics
       ? context.topics.autoCreate(topic.name)
@@ -59,12 +59,13 @@ export function produce(context: BrokerContext, request: Request): Writer | null
         const log = logs?.[index];
         const outcome = appendTo(context, log, records);
         if (typeof outcome === 'number') return { index, error: outcome, baseOffset: -1 };
-        touched.add(log!);
-        return { index, error: ErrorCode.NONE, baseOffset: outcome.baseOffset };
+        const result: PartitionResult = { index, error: ErrorCode.NONE, baseOffset: outcome.baseOffset };
+        touched.set(log!, [...(touched.get(log!) ?? []), result]);
+        return result;
       }),
     };
   });
-  for (const log of touched) log.sync();
+  await durable(touched);
   if (touched.size > 0) context.dataArrived();
   if (acks === 0) return null;
   const writer = new Writer();
@@ -76,6 +77,19 @@ export function produce(context: BrokerContext, request: Request): Writer | null
     });
   });
   return writer.int32(0);
+}
+
+/** Waits for the appended batches to be on the disk; a partition whose disk refused answers KAFKA_STORAGE_ERROR. */
+async function durable(touched: Map<PartitionLog, PartitionResult[]>): Promise<void> {
+  const logs = [...touched.keys()];
+  const outcomes = await Promise.allSettled(logs.map((log) => log.durable()));
+  outcomes.forEach((outcome, i) => {
+    if (outcome.status === 'fulfilled') return;
+    for (const result of touched.get(logs[i]!)!) {
+      result.error = ErrorCode.KAFKA_STORAGE_ERROR;
+      result.baseOffset = -1;
+    }
+  });
 }
 
 interface FetchPartition {
@@ -111,7 +125,7 @@ function collect(
         return {
           index: partition.index,
           error: ErrorCode.OFFSET_OUT_OF_RANGE,
-          highWatermark: log.nextOffset,
+          highWatermark: log.highWatermark,
           batches: [],
         };
       }
@@ -119,7 +133,7 @@ function collect(
       const budget = bytes === 0 ? partition.maxBytes : Math.min(partition.maxBytes, maxBytes - bytes);
       const batches = budget > 0 || bytes === 0 ? log.read(partition.offset, Math.max(budget, 1)) : [];
       for (const batch of batches) bytes += batch.length;
-      return { index: partition.index, error: ErrorCode.NONE, highWatermark: log.nextOffset, batches };
+      return { index: partition.index, error: ErrorCode.NONE, highWatermark: log.highWatermark, batches };
     }),
   }));
   return { fetched, bytes, failed };
@@ -194,7 +208,7 @@ export function listOffsets(context: BrokerContext, request: Request): Writer {
       }
       const offset =
         partition.timestamp === -1
-          ? log.nextOffset
+          ? log.highWatermark
           : partition.timestamp === -2
             ? log.logStartOffset
             : log.offsetForTimestamp(partition.timestamp);

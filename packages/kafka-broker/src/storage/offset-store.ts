@@ -102,7 +102,7 @@ export class OffsetStore {
         count++;
       }
     }
-    writeAtomically(this.path, text);
+    writeAtomically(this.path, text, this.fsync === 'always');
     this.fd = openSync(this.path, 'a');
     this.lines = count;
   }

@@ -13,6 +13,7 @@ import {
 import { join } from 'node:path';
 import { ErrorCode } from '../protocol/errors.js';
 import { readBatchHeader, setBaseOffset, type BatchHeader } from './record-batch.js';
+import { syncDirectory, syncFile, SyncQueue, type SyncFile } from './sync-queue.js';
 
 export type FsyncPolicy = 'always' | 'never';
 
@@ -21,6 +22,7 @@ export interface LogOptions {
   readonly dir: string | null;
   readonly fsync: FsyncPolicy;
   readonly segmentBytes: number;
+  readonly syncFile?: SyncFile;
 }
 
 /** The last batches of one producer on one partition, to recognise a retried batch. */
@@ -47,10 +49,14 @@ export type AppendOutcome =
  * One partition: record batches appended in order, each given the next offset. In memory, or in segment files
  * named by their first offset; reopening a directory rebuilds the index and the producer state by scanning the
  * segments, and cuts off a torn tail (a batch whose length or checksum does not hold) so it is never served.
+ * With fsync 'always' a batch is served, and its producer answered, only once it is on the disk: a consumer
+ * never acts on a record that a machine stopping could take back.
  */
 export class PartitionLog {
-  /** Offset the next record will get: the high watermark. */
+  /** Offset the next record will get (the log end). */
   nextOffset = 0;
+  /** Records below it are served: all of them, or with fsync 'always' those on the disk. */
+  highWatermark = 0;
   readonly logStartOffset = 0;
   private readonly firstOffsets: number[] = [];
   private readonly lastOffsets: number[] = [];
@@ -61,18 +67,31 @@ export class PartitionLog {
   private readonly memory: Buffer[] = [];
   private readonly segments: Segment[] = [];
   private readonly producers = new Map<number, ProducerState>();
-  private dirty = false;
+  private readonly syncs: SyncQueue | null;
+  /** The first segment written since the last sync began. */
+  private unsyncedFrom = 0;
+  private segmentCreated = false;
+  private failure: unknown = null;
 
-  private constructor(private readonly options: LogOptions) {}
+  private constructor(private readonly options: LogOptions) {
+    this.syncs = options.dir !== null && options.fsync === 'always' ? new SyncQueue(() => this.syncRound()) : null;
+  }
 
   static open(options: LogOptions): PartitionLog {
     const log = new PartitionLog(options);
     if (options.dir !== null) log.recover(options.dir);
+    if (log.syncs !== null) {
+      // Written by a run that may not have synced them (fsync 'never' then): they are served from now on.
+      for (const segment of log.segments) fsyncSync(segment.fd);
+      log.unsyncedFrom = Math.max(0, log.segments.length - 1);
+    }
+    log.highWatermark = log.nextOffset;
     return log;
   }
 
   /** Appends one producer batch (a copy is kept), checking its producer sequence. */
   append(batch: Buffer, header: BatchHeader): AppendOutcome {
+    if (this.failure !== null) return { error: ErrorCode.KAFKA_STORAGE_ERROR, baseOffset: -1, duplicate: false };
     if (header.producerId >= 0) {
       const check = this.checkSequence(header);
       if (check !== null) return check;
@@ -84,16 +103,38 @@ export class PartitionLog {
     return { error: ErrorCode.NONE, baseOffset, duplicate: false };
   }
 
-  /** Makes appended batches durable, if the policy asks for it. */
-  sync(): void {
-    if (!this.dirty) return;
-    this.dirty = false;
-    if (this.options.fsync === 'always') for (const segment of this.segments.slice(-1)) fsyncSync(segment.fd);
+  /**
+   * Resolves once every batch appended so far is on the disk, as the policy asks, and served; rejects when the
+   * disk refused, after which the log takes no more batches (KAFKA_STORAGE_ERROR) until the broker restarts.
+   */
+  durable(): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure as Error);
+    if (this.syncs === null || this.highWatermark === this.nextOffset) return Promise.resolve();
+    return this.syncs.request();
+  }
+
+  private async syncRound(): Promise<void> {
+    // After a refused sync the kernel may have dropped those pages: a later sync that succeeds proves nothing.
+    if (this.failure !== null) throw this.failure;
+    const target = this.nextOffset;
+    if (target === this.highWatermark) return;
+    const segments = this.segments.slice(this.unsyncedFrom);
+    const created = this.segmentCreated;
+    this.unsyncedFrom = this.segments.length - 1;
+    this.segmentCreated = false;
+    try {
+      await Promise.all(segments.map((segment) => (this.options.syncFile ?? syncFile)(segment.fd)));
+      if (created) await syncDirectory(this.options.dir!);
+    } catch (error) {
+      this.failure ??= error;
+      throw error;
+    }
+    if (target > this.highWatermark) this.highWatermark = target;
   }
 
   /** Batches from the one holding `offset`, up to `maxBytes` (at least one batch, as Kafka does). */
   read(offset: number, maxBytes: number): Buffer[] {
-    if (offset >= this.nextOffset) return [];
+    if (offset >= this.highWatermark) return [];
     let low = 0;
     let high = this.lastOffsets.length - 1;
     while (low < high) {
@@ -103,7 +144,7 @@ export class PartitionLog {
     }
     const out: Buffer[] = [];
     let bytes = 0;
-    for (let i = low; i < this.sizes.length; i++) {
+    for (let i = low; i < this.sizes.length && this.firstOffsets[i]! < this.highWatermark; i++) {
       const size = this.sizes[i]!;
       if (out.length > 0 && bytes + size > maxBytes) break;
       out.push(this.batchBytes(i));
@@ -118,11 +159,15 @@ export class PartitionLog {
    */
   offsetForTimestamp(timestamp: number): number {
     const i = this.maxTimestamps.findIndex((max) => max >= timestamp);
-    return i === -1 ? this.nextOffset : this.firstOffsets[i]!;
+    const offset = i === -1 ? this.highWatermark : this.firstOffsets[i]!;
+    return Math.min(offset, this.highWatermark);
   }
 
+  /** Stops the log; a clean stop leaves on the disk what is not there yet, answered or not. */
   close(): void {
-    this.sync();
+    if (this.syncs !== null && this.failure === null && this.highWatermark < this.nextOffset) {
+      for (const segment of this.segments.slice(this.unsyncedFrom)) fsyncSync(segment.fd);
+    }
     for (const segment of this.segments) closeSync(segment.fd);
     this.segments.length = 0;
   }
@@ -159,6 +204,7 @@ export class PartitionLog {
     this.sizes.push(stored.length);
     this.maxTimestamps.push(header.maxTimestamp);
     this.nextOffset = lastOffset + 1;
+    if (this.syncs === null) this.highWatermark = this.nextOffset;
     if (header.producerId >= 0) this.remember(header, baseOffset);
   }
 
@@ -168,10 +214,10 @@ export class PartitionLog {
     if (segment === undefined || segment.size + stored.length > this.options.segmentBytes) {
       segment = { baseOffset, fd: openSync(join(dir, segmentName(baseOffset)), 'a+'), size: 0 };
       this.segments.push(segment);
+      this.segmentCreated = true;
     }
     writeSync(segment.fd, stored, 0, stored.length, segment.size);
     segment.size += stored.length;
-    this.dirty = true;
   }
 
   private checkSequence(header: BatchHeader): AppendOutcome | null {

@@ -1,5 +1,14 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ErrorCode } from '../protocol/errors.js';
 import { PartitionLog, type FsyncPolicy } from './partition-log.js';
 
@@ -19,11 +28,26 @@ export function topicNameProblem(name: string): string | null {
   return null;
 }
 
-/** Writes a small file so that a crash leaves either the old or the new content, never half of one. */
-export function writeAtomically(path: string, content: string): void {
+/**
+ * Writes a small file so that a crash leaves either the old or the new content, never half of one; `durable`
+ * also survives the machine stopping (the content and the rename on the disk before it returns).
+ */
+export function writeAtomically(path: string, content: string, durable = false): void {
   const temporary = `${path}.tmp`;
   writeFileSync(temporary, content);
+  if (durable) syncPath(temporary);
   renameSync(temporary, path);
+  if (durable) syncPath(dirname(path));
+}
+
+/** fsync of a file or a directory by name (a directory's fsync makes its entries durable). */
+export function syncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Every topic and its partitions; topic definitions persist in `topics.json`. */
@@ -57,6 +81,8 @@ export class TopicStore {
     if (partitions === -1) partitions = this.options.defaultPartitions;
     if (!Number.isInteger(partitions) || partitions < 1 || partitions > 10_000) return ErrorCode.INVALID_PARTITIONS;
     this.openTopic(name, partitions);
+    if (this.options.dataDir !== null && this.options.fsync === 'always')
+      syncPath(join(this.options.dataDir, 'topics'));
     this.save();
     return ErrorCode.NONE;
   }
@@ -93,6 +119,10 @@ export class TopicStore {
     if (this.options.dataDir === null) return;
     const listing: Record<string, number> = {};
     for (const [name, logs] of this.topics) listing[name] = logs.length;
-    writeAtomically(join(this.options.dataDir, 'topics.json'), JSON.stringify(listing));
+    writeAtomically(
+      join(this.options.dataDir, 'topics.json'),
+      JSON.stringify(listing),
+      this.options.fsync === 'always',
+    );
   }
 }

@@ -1,0 +1,58 @@
+import { close, fdatasync, fsync, open } from 'node:fs';
+import { promisify } from 'node:util';
+
+const fdatasyncAsync = promisify(fdatasync);
+const fsyncAsync = promisify(fsync);
+const openAsync = promisify(open);
+const closeAsync = promisify(close);
+
+/** How a file's written bytes reach the disk; replaceable so a test can make the disk fail. */
+export type SyncFile = (fd: number) => Promise<void>;
+
+/** Off the event loop, on libuv's thread pool: a sync takes 0.3-10 ms here, which the broker's clients would wait. */
+export const syncFile: SyncFile = (fd) => fdatasyncAsync(fd);
+
+/** Makes a directory's entries (a new file's name) durable. */
+export async function syncDirectory(path: string): Promise<void> {
+  const fd = await openAsync(path, 'r');
+  try {
+    await fsyncAsync(fd);
+  } finally {
+    await closeAsync(fd);
+  }
+}
+
+/**
+ * One sync round at a time, and every request made while one runs is answered by the next: requests arriving
+ * together share a sync (group commit), as a database's commits share a WAL flush.
+ */
+export class SyncQueue {
+  private running: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
+
+  constructor(private readonly round: () => Promise<void>) {}
+
+  request(): Promise<void> {
+    if (this.running === null) return this.start();
+    this.queued ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = null;
+        return this.start();
+      });
+    return this.queued;
+  }
+
+  /** Settles once the rounds asked for so far have ended, whatever their outcome. */
+  async idle(): Promise<void> {
+    await (this.queued ?? this.running)?.catch(() => undefined);
+  }
+
+  private start(): Promise<void> {
+    const round: Promise<void> = this.round().finally(() => {
+      if (this.running === round) this.running = null;
+    });
+    this.running = round;
+    return round;
+  }
+}
