@@ -36,6 +36,8 @@ async function startStack(): Promise<{
   databaseUrl: string | undefined;
   /** Processes whose CPU the bench accounts for: itself, and the stack when it started it. */
   processes: number[];
+  /** How the embedded broker syncs its log, when the bench started it. */
+  brokerFsync: string;
   stop(): Promise<void>;
 }> {
   const external = process.env['BENCH_API_URL'];
@@ -45,6 +47,7 @@ async function startStack(): Promise<{
       engineMetrics: process.env['BENCH_ENGINE_METRICS_URL'] ?? '',
       databaseUrl: process.env['BENCH_DATABASE_URL'],
       processes: [process.pid],
+      brokerFsync: 'not known (a stack started apart)',
       stop: async () => undefined,
     };
   }
@@ -55,6 +58,7 @@ async function startStack(): Promise<{
     engineMetrics: `http://127.0.0.1:${stack.engineMetricsPort}/metrics`,
     databaseUrl: stack.databaseUrl,
     processes: [process.pid, stack.pid],
+    brokerFsync: /fsync (\w+)\)/.exec(stack.output())?.[1] ?? 'not known',
     stop: () => stack.stop(),
   };
 }
@@ -272,7 +276,7 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     console.log(
       `e2e bench: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, stack at ${api}, ` +
-        `kernel writeback starts at ${dirtyBackground()} dirty`,
+        `kernel writeback starts at ${dirtyBackground()} dirty, embedded broker fsync ${stack.brokerFsync}`,
     );
 
     if (WARMUP_SECONDS > 0) {
@@ -378,11 +382,13 @@ async function main(): Promise<void> {
     const engineMetrics = stack.engineMetrics === '' ? '' : await (await fetch(stack.engineMetrics)).text();
     const postMs =
       histogramMean(apiMetrics, 'api_http_request_duration_seconds', /route="\/api\/orders",status="202"/) * 1000;
-    const matchUs =
-      engineMetrics === '' ? Number.NaN : histogramMean(engineMetrics, 'engine_match_duration_seconds') * 1e6;
+    const matching =
+      engineMetrics === ''
+        ? 'matching time not known (BENCH_ENGINE_METRICS_URL not given)'
+        : `matching ${(histogramMean(engineMetrics, 'engine_match_duration_seconds') * 1e6).toFixed(1)} µs per command in the engine`;
     console.log(
       `where the time goes: POST /api/orders handled in ${postMs.toFixed(2)} ms on average (validate, insert, publish); ` +
-        `matching ${matchUs.toFixed(1)} µs per command in the engine`,
+        matching,
     );
   } finally {
     await stack.stop();

@@ -223,7 +223,9 @@ async function main(): Promise<void> {
         fsync: config.KAFKA_FSYNC,
       });
       brokers = started.broker.bootstrap;
-      log(`embedded Kafka-protocol broker on ${brokers} (data in ${join(dataDir, 'kafka')})`);
+      log(
+        `embedded Kafka-protocol broker on ${brokers} (data in ${join(dataDir, 'kafka')}, fsync ${config.KAFKA_FSYNC})`,
+      );
     }
     let databaseUrl = config.DATABASE_URL;
     if (databaseUrl === undefined) {

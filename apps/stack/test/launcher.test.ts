@@ -39,6 +39,8 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<boole
 describe('a stack started by a test or benchmark', () => {
   it('stops on Ctrl-C (SIGINT to its whole process group, PostgreSQL included): every process and its data go', async () => {
     const stack = await launchStack();
+    // Unless told otherwise, the embedded broker acknowledges only what is on the disk.
+    expect(stack.output()).toMatch(/embedded Kafka-protocol broker on .*fsync always\)/);
     let stopped = false;
     const stopping = stack.stop().then(() => (stopped = true));
     expect(await until(() => stopped, 60_000)).toBe(true);
