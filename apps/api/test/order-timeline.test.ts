@@ -213,6 +213,8 @@ describe('GET /api/orders/:id/timeline', () => {
     const orders = async (token: string, query: string) =>
       testApi().request('GET', `/api/admin/orders?accountId=${owner.accountId}${query}`, { token });
     const second = await place(owner, { symbol: 'PETR4', side: 'sell', type: 'limit', price: '45.00', quantity: '1' });
+    // Settled first: the two listings are read one after the other, and the engine's answer could fall between.
+    await until(async () => (await order(owner, second.orderId)).status === 'open');
     const mine = await testApi().request('GET', '/api/me/orders?limit=10', { token: owner.apiKey });
     expect((await orders(admin.apiKey, '&limit=10')).body).toEqual(mine.body);
     const first = OrderPage.parse((await orders(admin.apiKey, '&limit=1')).body);
