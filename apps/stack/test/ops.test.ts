@@ -141,6 +141,7 @@ describe('docker-compose.yml', () => {
     const init = (compose.services['kafka-init']?.command ?? []).join('\n');
     expect(init).toContain(`for topic in ${TOPICS.orderCommands} ${TOPICS.engineEvents}; do`);
     expect(init).toMatch(/kafka-topics\.sh [^|]*--create [^|]*--config retention\.ms=-1/);
+    expect(init).toMatch(/kafka-topics\.sh [^|]*--create [^|]*--config flush\.messages=1/);
   });
 });
 
@@ -212,6 +213,11 @@ describe('k8s/', () => {
       TOPICS.orderCommands,
     ]);
     for (const topic of topics) expect(topic['spec']).toMatchObject({ config: { 'retention.ms': -1 } });
+    // A topic kept in one copy is written through to the disk before Kafka acknowledges it, as the embedded broker does.
+    for (const topic of topics) {
+      const spec = topic['spec'] as { replicas: number; config: Record<string, unknown> };
+      if (spec.replicas < 2) expect(spec.config['flush.messages']).toBe(1);
+    }
     const kinds = new Set(objects.map((object) => object['kind']));
     for (const kind of ['Deployment', 'StatefulSet', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress']) {
       expect(kinds).toContain(kind);
