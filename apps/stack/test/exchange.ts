@@ -108,7 +108,27 @@ export class Exchange {
         [orderIds],
       );
       return rows[0]!.waiting === 0 && rows[0]!.mismatched === 0 ? true : undefined;
-    }, 60_000);
+    }, 60_000).catch(async (error: unknown) => {
+      // Which orders and balances, so that a failure in CI can be told apart from the last one.
+      const { rows: waiting } = await db.query(
+        `SELECT id, status, amends_sent, amends_answered, hold_asset, hold_amount FROM orders
+          WHERE id = ANY($1::uuid[]) AND amends_answered < amends_sent`,
+        [orderIds],
+      );
+      const { rows: mismatched } = await db.query(
+        `SELECT b.account_id, b.asset, b.held, COALESCE(o.holding, 0) AS holding FROM balances b
+           LEFT JOIN (SELECT account_id, hold_asset, sum(hold_amount) AS holding FROM orders
+                       GROUP BY account_id, hold_asset) o
+             ON o.account_id = b.account_id AND o.hold_asset = b.asset
+          WHERE b.account_id IN (SELECT account_id FROM orders WHERE id = ANY($1::uuid[]))
+            AND b.held <> COALESCE(o.holding, 0)`,
+        [orderIds],
+      );
+      throw new Error(
+        `holds not settled: amends waiting ${JSON.stringify(waiting)}, balances off ${JSON.stringify(mismatched)}`,
+        { cause: error },
+      );
+    });
   }
 
   /**
