@@ -379,6 +379,30 @@ describe('a placement refused after its order already moved on', () => {
   });
 });
 
+/** Amends through another API process, one that cannot reach Kafka: it records the amend and answers 503. */
+async function amendThroughCutApi(
+  token: string,
+  orderId: string,
+  body: Record<string, string>,
+  sendWaitMs: number,
+): Promise<number> {
+  const cut = await startSiblingApi(api, {
+    KAFKA_BROKERS: '127.0.0.1:1',
+    EVENTS_CONSUMER: 'off',
+    COMMAND_SEND_WAIT_MS: String(sendWaitMs),
+  });
+  try {
+    const response = await fetch(`${cut.url}/api/orders/${orderId}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return response.status;
+  } finally {
+    await cut.stop();
+  }
+}
+
 describe('an amend whose send failed', () => {
   it('is withdrawn once its answer is overdue: refused, its hold back, and a copy of it coming late changes nothing', async () => {
     const trader = await newTrader(api, 'amend-unsent');
@@ -393,21 +417,7 @@ describe('an amend whose send failed', () => {
     const heldBefore = (await wallet(trader.apiKey)).cash.held;
 
     // Another API process, which cannot reach Kafka, records the amend (holding 100 × 14.50) and answers 503.
-    const cut = await startSiblingApi(api, {
-      KAFKA_BROKERS: '127.0.0.1:1',
-      EVENTS_CONSUMER: 'off',
-      COMMAND_SEND_WAIT_MS: '300',
-    });
-    try {
-      const response = await fetch(`${cut.url}/api/orders/${buy.orderId}`, {
-        method: 'PATCH',
-        headers: { authorization: `Bearer ${trader.apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ price: '14.50' }),
-      });
-      expect(response.status).toBe(503);
-    } finally {
-      await cut.stop();
-    }
+    expect(await amendThroughCutApi(trader.apiKey, buy.orderId, { price: '14.50' }, 300)).toBe(503);
     expect(Number((await wallet(trader.apiKey)).cash.held)).toBeGreaterThan(Number(heldBefore));
     expect(await order(trader.apiKey, buy.orderId)).toMatchObject({ price: '14.00', amendPending: true });
 
@@ -453,6 +463,29 @@ describe('an amend whose send failed', () => {
       .query('SELECT amends_sent, amends_answered FROM orders WHERE id = $1', [buy.orderId]);
     expect(counts).toEqual([{ amends_sent: 2, amends_answered: 2 }]);
     expect((await api.app.get(ApiMetrics).amendsWithdrawn.get()).values[0]?.value).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('an amend whose send failed, of an order that ends before it is withdrawn', () => {
+  it('does not show as on its way once the order has ended', async () => {
+    const trader = await newTrader(api, 'amend-unsent-ended');
+    const buy = await place(trader.apiKey, {
+      symbol: 'BBDC4',
+      side: 'buy',
+      type: 'limit',
+      price: '13.00',
+      quantity: '10',
+    });
+    await until(async () => (await order(trader.apiKey, buy.orderId)).status === 'open');
+    expect(await amendThroughCutApi(trader.apiKey, buy.orderId, { price: '13.50' }, 50)).toBe(503);
+    // Cancelled at once, most often before the re-sender looks (it withdraws amends of live orders only).
+    expect((await api.request('DELETE', `/api/orders/${buy.orderId}`, { token: trader.apiKey })).status).toBe(202);
+    await until(async () => (await order(trader.apiKey, buy.orderId)).status === 'cancelled');
+    expect(await order(trader.apiKey, buy.orderId)).toMatchObject({ status: 'cancelled', amendPending: false });
+    const { rows } = await api.app
+      .get(SqlPool)
+      .query('SELECT amends_sent, amends_answered, hold_amount FROM orders WHERE id = $1', [buy.orderId]);
+    expect(rows).toEqual([{ amends_sent: 1, amends_answered: 1, hold_amount: '0' }]);
   });
 });
 

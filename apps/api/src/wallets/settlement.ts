@@ -274,6 +274,13 @@ export function settle(
     if (event.type === 'order_updated') follow(orders.get(event.orderId), event);
     const finished = orders.get(finishedOrderId(event) ?? '');
     if (finished !== undefined) {
+      // Nothing is waited for from an order that has ended: an amend whose send failed is never withdrawn (the
+      // re-sender looks at live orders) and would otherwise show as on its way for good; one still on its way is
+      // refused when it comes, which changes nothing.
+      if (finished.amendsAnswered < finished.amendsSent) {
+        finished.amendsAnswered = finished.amendsSent;
+        outcome.changedOrders.add(finished.orderId);
+      }
       if (finished.holdAmount > 0n) release(finished, finished.holdAmount, event.traceId);
       continue;
     }
