@@ -89,7 +89,7 @@ export function leaveGroup(context: BrokerContext, request: Request): Writer {
   });
 }
 
-export function offsetCommit(context: BrokerContext, request: Request): Writer {
+export async function offsetCommit(context: BrokerContext, request: Request): Promise<Writer> {
   const { body, version } = request;
   const groupId = body.string();
   const generation = body.int32();
@@ -128,7 +128,7 @@ export function offsetCommit(context: BrokerContext, request: Request): Writer {
       pw.int32(partition.index).int16(error);
     });
   });
-  context.offsets.commit(entries);
+  await context.offsets.commit(entries);
   return writer;
 }
 

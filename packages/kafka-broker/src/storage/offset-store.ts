@@ -1,6 +1,7 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FsyncPolicy } from './partition-log.js';
+import { syncFile, SyncQueue } from './sync-queue.js';
 import { writeAtomically } from './topic-store.js';
 
 export interface CommittedOffset {
@@ -21,13 +22,16 @@ const COMPACT_AFTER = 50_000;
 
 /**
  * Committed consumer-group offsets: an append-only log of JSON lines, replayed on start (last commit wins). A
- * torn last line from a crash is ignored; the log is rewritten with only the live commits when it grows.
+ * torn last line from a crash is ignored; the log is rewritten with only the live commits when it grows. With fsync
+ * 'always' a commit is answered once it is on the disk, synced off the event loop as produces are.
  */
 export class OffsetStore {
   private readonly offsets = new Map<string, Map<string, CommittedOffset>>();
   private fd: number | null = null;
   private lines = 0;
   private readonly path: string | null;
+  /** One sync or rewrite at a time, so the file is never replaced under a sync. */
+  private readonly syncs = new SyncQueue(() => this.syncRound());
 
   constructor(
     dataDir: string | null,
@@ -62,18 +66,26 @@ export class OffsetStore {
     });
   }
 
-  commit(entries: readonly { group: string; topic: string; partition: number; committed: CommittedOffset }[]): void {
+  /** Records the commits at once (read back from now on); resolves once they are as durable as the policy asks. */
+  commit(
+    entries: readonly { group: string; topic: string; partition: number; committed: CommittedOffset }[],
+  ): Promise<void> {
     let text = '';
     for (const { group, topic, partition, committed } of entries) {
       this.set(group, topic, partition, committed);
       const line: CommitLine = { g: group, t: topic, p: partition, o: committed.offset, m: committed.metadata };
       text += `${JSON.stringify(line)}\n`;
     }
-    if (this.fd === null || text === '') return;
+    if (this.fd === null || text === '') return Promise.resolve();
     writeSync(this.fd, text);
-    if (this.fsync === 'always') fsyncSync(this.fd);
     this.lines += entries.length;
+    if (this.fsync === 'always' || this.lines > COMPACT_AFTER) return this.syncs.request();
+    return Promise.resolve();
+  }
+
+  private async syncRound(): Promise<void> {
     if (this.lines > COMPACT_AFTER) this.rewrite();
+    else if (this.fsync === 'always' && this.fd !== null) await syncFile(this.fd);
   }
 
   close(): void {
