@@ -47,7 +47,8 @@ let stack: LaunchedStack;
 let exchange: Exchange;
 let broker: RunningBroker;
 const brokerData = mkdtempSync(join(tmpdir(), 'bolsa-chaos-kafka-'));
-const startKafka = async (port: number) => startBroker({ port, dataDir: brokerData, partitions: 3 });
+// Synced as the launcher's own broker is by default, so a stop lands in the middle of syncs in flight too.
+const startKafka = async (port: number) => startBroker({ port, dataDir: brokerData, partitions: 3, fsync: 'always' });
 
 beforeAll(async () => {
   broker = await startKafka(await freePort());
