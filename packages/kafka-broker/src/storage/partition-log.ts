@@ -13,7 +13,7 @@ import {
 import { join } from 'node:path';
 import { ErrorCode } from '../protocol/errors.js';
 import { readBatchHeader, setBaseOffset, type BatchHeader } from './record-batch.js';
-import { syncDirectory, syncFile, SyncQueue, type SyncFile } from './sync-queue.js';
+import { syncFile, syncPath, SyncQueue, type SyncFile } from './sync-queue.js';
 
 export type FsyncPolicy = 'always' | 'never';
 
@@ -124,7 +124,7 @@ export class PartitionLog {
     this.segmentCreated = false;
     try {
       await Promise.all(segments.map((segment) => (this.options.syncFile ?? syncFile)(segment.fd)));
-      if (created) await syncDirectory(this.options.dir!);
+      if (created) syncPath(this.options.dir!);
     } catch (error) {
       this.failure ??= error;
       throw error;

@@ -1,10 +1,7 @@
-import { close, fdatasync, fsync, open } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, openSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const fdatasyncAsync = promisify(fdatasync);
-const fsyncAsync = promisify(fsync);
-const openAsync = promisify(open);
-const closeAsync = promisify(close);
 
 /** How a file's written bytes reach the disk; replaceable so a test can make the disk fail. */
 export type SyncFile = (fd: number) => Promise<void>;
@@ -12,13 +9,16 @@ export type SyncFile = (fd: number) => Promise<void>;
 /** Off the event loop, on libuv's thread pool: a sync takes 0.3-10 ms here, which the broker's clients would wait. */
 export const syncFile: SyncFile = (fd) => fdatasyncAsync(fd);
 
-/** Makes a directory's entries (a new file's name) durable. */
-export async function syncDirectory(path: string): Promise<void> {
-  const fd = await openAsync(path, 'r');
+/**
+ * fsync of a file or a directory by name (a directory's fsync makes its entries, a new file's name, durable). On the
+ * event loop: it is for what happens rarely (a topic created, a segment started, a small file replaced).
+ */
+export function syncPath(path: string): void {
+  const fd = openSync(path, 'r');
   try {
-    await fsyncAsync(fd);
+    fsyncSync(fd);
   } finally {
-    await closeAsync(fd);
+    closeSync(fd);
   }
 }
 
@@ -41,11 +41,6 @@ export class SyncQueue {
         return this.start();
       });
     return this.queued;
-  }
-
-  /** Settles once the rounds asked for so far have ended, whatever their outcome. */
-  async idle(): Promise<void> {
-    await (this.queued ?? this.running)?.catch(() => undefined);
   }
 
   private start(): Promise<void> {

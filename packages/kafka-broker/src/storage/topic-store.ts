@@ -1,16 +1,8 @@
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ErrorCode } from '../protocol/errors.js';
 import { PartitionLog, type FsyncPolicy } from './partition-log.js';
+import { syncPath } from './sync-queue.js';
 
 export interface StoreOptions {
   /** Null: everything in memory (fast tests). */
@@ -38,16 +30,6 @@ export function writeAtomically(path: string, content: string, durable = false):
   if (durable) syncPath(temporary);
   renameSync(temporary, path);
   if (durable) syncPath(dirname(path));
-}
-
-/** fsync of a file or a directory by name (a directory's fsync makes its entries durable). */
-export function syncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Every topic and its partitions; topic definitions persist in `topics.json`. */
