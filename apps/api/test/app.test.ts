@@ -83,11 +83,11 @@ describe('observability', () => {
   it('reports health and exposes Prometheus metrics, request latency included', async () => {
     expect((await api.request('GET', '/health')).body).toEqual({ status: 'ok' });
     await api.request('GET', '/api/instruments');
-    const metrics = await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
-    expect(metrics.body).toMatch(
+    const metrics = await api.metrics();
+    expect(metrics).toMatch(
       /api_http_request_duration_seconds_count\{method="GET",route="\/api\/instruments",status="200"\} \d+/,
     );
-    expect(metrics.body).toMatch(/api_process_cpu_user_seconds_total/);
+    expect(metrics).toMatch(/api_process_cpu_user_seconds_total/);
   });
 });
 

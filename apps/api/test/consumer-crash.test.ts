@@ -29,12 +29,11 @@ async function status(apiKey: string, orderId: string): Promise<string> {
 }
 
 async function crashes(restartedBy: string): Promise<number> {
-  const response = await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
   const pattern = new RegExp(
     `^api_engine_events_consumer_crashes_total\\{restarted_by="${restartedBy}"\\} (\\d+)$`,
     'm',
   );
-  return Number(pattern.exec(response.body)?.[1] ?? 0);
+  return Number(pattern.exec(await api.metrics())?.[1] ?? 0);
 }
 
 describe('the engine events consumer', () => {

@@ -167,8 +167,8 @@ describe('engine events reach PostgreSQL once', () => {
 describe('messages on the events topic that are not events', () => {
   it('are skipped and counted, and the events around them are stored', async () => {
     const undecodable = async () => {
-      const metrics = await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
-      return Number(/^api_engine_events_undecodable_total (\d+)/m.exec(metrics.body)?.[1]);
+      const metrics = await api.metrics();
+      return Number(/^api_engine_events_undecodable_total (\d+)/m.exec(metrics)?.[1]);
     };
     const skippedBefore = await undecodable();
     const seller = await newTrader(api, 'junk-seller');
@@ -200,8 +200,8 @@ describe('messages on the events topic that are not events', () => {
 describe('how far ingestion got on the events topic', () => {
   it('is committed once a second at most, not after every batch, and once events stop coming too', async () => {
     const commits = async () => {
-      const metrics = await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
-      return Number(/^api_engine_events_offset_commits_total (\d+)/m.exec(metrics.body)?.[1]);
+      const metrics = await api.metrics();
+      return Number(/^api_engine_events_offset_commits_total (\d+)/m.exec(metrics)?.[1]);
     };
     const before = await commits();
     const started = Date.now();
@@ -586,8 +586,8 @@ describe('events of a schema version this API cannot read', () => {
       OrderView.parse((await api.request('GET', `/api/orders/${orderId}`, { token: trader.apiKey })).body).status;
     await until(async () => ((await status(before.orderId)) === 'open' ? true : undefined));
     const waiting = async () => {
-      const metrics = await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
-      return [...metrics.body.matchAll(/^api_engine_events_partition_waiting\{partition="(\d+)"\} 1$/gm)].map((match) =>
+      const metrics = await api.metrics();
+      return [...metrics.matchAll(/^api_engine_events_partition_waiting\{partition="(\d+)"\} 1$/gm)].map((match) =>
         Number(match[1]),
       );
     };

@@ -59,8 +59,8 @@ describe('trading halts', () => {
     expect((await ticker('ITUB4')).halted).toBe(true);
     expect((await ticker('BBDC4')).halted).toBe(false);
     const haltedGauges = async () => {
-      const metrics = await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
-      return metrics.body.match(/^api_trading_halted\{symbol="(\w+)"\} 1$/gm) ?? [];
+      const metrics = await api.metrics();
+      return metrics.match(/^api_trading_halted\{symbol="(\w+)"\} 1$/gm) ?? [];
     };
     expect(await haltedGauges()).toEqual(['api_trading_halted{symbol="ITUB4"} 1']);
 

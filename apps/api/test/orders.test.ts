@@ -91,8 +91,8 @@ describe('placing orders', () => {
     expect(entry.traceHeader).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     const read = await api.request('GET', `/api/orders/${order.orderId}`, { token: trader.apiKey });
     expect(OrderView.parse(read.body)).toEqual(order);
-    const metrics = await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
-    expect(metrics.body).toMatch(/api_orders_accepted_total\{symbol="PETR4"\} [1-9]/);
+    const metrics = await api.metrics();
+    expect(metrics).toMatch(/api_orders_accepted_total\{symbol="PETR4"\} [1-9]/);
   });
 
   it('names orders with time-ordered ids (UUIDv7), each after the one placed before', async () => {
@@ -150,8 +150,8 @@ describe('placing orders', () => {
     expect(response.status).toBe(status);
     expect(code(response.body)).toBe(errorCode);
     expect(fields(response.body)).toContain(field);
-    const metrics = await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
-    expect(metrics.body).toMatch(new RegExp(`api_orders_rejected_total\\{reason="${errorCode}"\\} [1-9]`));
+    const metrics = await api.metrics();
+    expect(metrics).toMatch(new RegExp(`api_orders_rejected_total\\{reason="${errorCode}"\\} [1-9]`));
   });
 
   it('gives a clientOrderId to one open order of the account at a time, and finds the order by it', async () => {

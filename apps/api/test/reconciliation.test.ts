@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RECONCILIATION_CHECKS } from '../src/admin/reconciliation.js';
 import { SqlPool } from '../src/database/sql-pool.js';
 import { apiWithEngine } from './engine-in-test.js';
-import { newAdmin, newTrader, startTestApi, type TestApi, until } from './support.js';
+import { newAdmin, newTrader, startTestApi, until } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -21,10 +21,6 @@ async function reconciliation(token: string): Promise<ReconciliationView> {
   const response = await testApi().request('GET', '/api/admin/reconciliation', { token });
   expect(response.status, JSON.stringify(response.body)).toBe(200);
   return ReconciliationView.parse(response.body);
-}
-
-async function metrics(api: TestApi): Promise<string> {
-  return (await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' })).body;
 }
 
 const failing = (view: ReconciliationView) => view.checks.filter((check) => !check.ok).map((check) => check.name);
@@ -56,8 +52,8 @@ describe('GET /api/admin/reconciliation', () => {
     expect(broken.ok).toBe(false);
     expect(failing(broken)).toEqual(['assets_conserved', 'balances_match_ledger']);
     // The run is exported too, for the alert BooksDoNotReconcile.
-    expect(await metrics(testApi())).toMatch(/^api_books_faults\{check="balances_match_ledger"\} 1$/m);
-    expect(await metrics(testApi())).toMatch(/^api_books_faults\{check="trades_settled"\} 0$/m);
+    expect(await testApi().metrics()).toMatch(/^api_books_faults\{check="balances_match_ledger"\} 1$/m);
+    expect(await testApi().metrics()).toMatch(/^api_books_faults\{check="trades_settled"\} 0$/m);
     const ledger = broken.checks.find((check) => check.name === 'balances_match_ledger')!;
     expect(ledger.faults).toBe(1);
     expect(ledger.examples).toEqual([expect.objectContaining({ account_id: buyer.accountId, asset: 'BRL' })]);
@@ -112,7 +108,7 @@ describe('RECONCILE_EVERY_MS', () => {
       const trader = await newTrader(api, 'reconcile-periodic');
       const exported = (check: string, faults: number) =>
         until(async () =>
-          new RegExp(`^api_books_faults\\{check="${check}"\\} ${faults}$`, 'm').test(await metrics(api)),
+          new RegExp(`^api_books_faults\\{check="${check}"\\} ${faults}$`, 'm').test(await api.metrics()),
         );
       await exported('balances_match_ledger', 0);
       const sql = api.app.get(SqlPool);
@@ -125,7 +121,7 @@ describe('RECONCILE_EVERY_MS', () => {
       await exported('balances_match_ledger', 1);
       await nudge(-1);
       await exported('balances_match_ledger', 0);
-      expect(await metrics(api)).toMatch(/^api_books_reconciled_timestamp_seconds \d+/m);
+      expect(await api.metrics()).toMatch(/^api_books_reconciled_timestamp_seconds \d+/m);
     } finally {
       await api.stop();
     }

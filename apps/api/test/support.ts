@@ -18,6 +18,8 @@ export interface TestApi {
     url: string,
     options?: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> },
   ): Promise<{ status: number; body: unknown; headers: Record<string, unknown> }>;
+  /** What GET /metrics answers now (Prometheus text). */
+  metrics(): Promise<string>;
   /** Listens on a free loopback port (for streaming tests) and returns the base URL. */
   listen(): Promise<string>;
   stop(): Promise<void>;
@@ -74,6 +76,9 @@ export async function startTestApi(
         body: text === '' ? null : (JSON.parse(text) as unknown),
         headers: response.headers,
       };
+    },
+    async metrics() {
+      return (await app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' })).body;
     },
     async listen() {
       await app.listen(0, '127.0.0.1');

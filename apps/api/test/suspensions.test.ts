@@ -64,10 +64,7 @@ describe('account suspensions', () => {
     expect(suspended.status).toBe(200);
     const view = SuspendedAccountView.parse(suspended.body);
     expect(view.cancelsSent).toBe(2);
-    const suspendedGauge = async () =>
-      /^api_accounts_suspended (\d+)$/m.exec(
-        (await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' })).body,
-      )?.[1];
+    const suspendedGauge = async () => /^api_accounts_suspended (\d+)$/m.exec(await api.metrics())?.[1];
     expect(Number(await suspendedGauge())).toBe(1);
     const summarized = async () =>
       AdminSummary.parse((await api.request('GET', '/api/admin/summary', { token: admin.apiKey })).body).accounts

@@ -532,12 +532,12 @@ describe('settlement', () => {
       ['BRL', 'fee', '0.00', '-0.08'],
       ['BRL', 'trade', '0.00', '-295.00'],
     ]);
-    const metrics = await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' });
-    expect(Number(/^api_trades_settled_total (\d+)$/m.exec(metrics.body)?.[1])).toBeGreaterThanOrEqual(1);
-    expect(Number(/^api_fees_collected_cents_total (\d+)$/m.exec(metrics.body)?.[1])).toBeGreaterThanOrEqual(13);
+    const metrics = await api.metrics();
+    expect(Number(/^api_trades_settled_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(Number(/^api_fees_collected_cents_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(13);
     // The buy waited for the engine, Kafka and the ingestion between being recorded and its trade being settled.
-    expect(Number(/^api_order_to_trade_seconds_count (\d+)$/m.exec(metrics.body)?.[1])).toBeGreaterThanOrEqual(1);
-    expect(Number(/^api_order_to_trade_seconds_sum (\S+)$/m.exec(metrics.body)?.[1])).toBeGreaterThan(0);
+    expect(Number(/^api_order_to_trade_seconds_count (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(Number(/^api_order_to_trade_seconds_sum (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
     const trades = await api.request('GET', '/api/me/trades', { token: seller.apiKey });
     expect((trades.body as { items: unknown[] }).items).toEqual([
       expect.objectContaining({ side: 'sell', role: 'maker', price: '29.50', notional: '295.00', fee: '0.05' }),

@@ -84,9 +84,9 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
       try {
         await consumer.connect();
         await consumer.subscribe({ topics: [TOPICS.engineEvents], fromBeginning: true });
-        // Offsets are committed once a second (COMMIT_EVERY_MS), not by kafkajs. The partitions of one fetch are handed over together, so ingestion stores them in one transaction
-        // rather than one after another (each partition's events stay in their order: a partition's next batch
-        // comes only with the next fetch).
+        // Offsets are committed once a second (COMMIT_EVERY_MS), not by kafkajs. The partitions of one fetch are
+        // handed over together, so ingestion stores them in one transaction rather than one after another (each
+        // partition's events stay in their order: a partition's next batch comes only with the next fetch).
         await consumer.run({
           autoCommit: false,
           eachBatchAutoResolve: false,
