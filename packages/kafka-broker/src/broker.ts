@@ -28,6 +28,7 @@ import { ProtocolError, Reader, Writer } from './protocol/codec.js';
 import { ErrorCode } from './protocol/errors.js';
 import { OffsetStore } from './storage/offset-store.js';
 import type { FsyncPolicy } from './storage/partition-log.js';
+import { syncFile, type SyncFile } from './storage/sync-queue.js';
 import { TopicStore, writeAtomically } from './storage/topic-store.js';
 
 export interface BrokerOptions {
@@ -45,6 +46,8 @@ export interface BrokerOptions {
   readonly autoCreateTopics?: boolean;
   /** 'always' fsyncs every produce and commit before acknowledging it. */
   readonly fsync?: FsyncPolicy;
+  /** How written bytes reach the disk with fsync 'always' (fdatasync); replaceable so a test can make the disk fail. */
+  readonly syncFile?: SyncFile;
   readonly segmentBytes?: number;
   readonly maxFrameBytes?: number;
   readonly minSessionTimeoutMs?: number;
@@ -213,8 +216,9 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     defaultPartitions: options.partitions ?? 3,
     fsync,
     segmentBytes: options.segmentBytes ?? 64 * 1024 * 1024,
+    syncFile: options.syncFile ?? syncFile,
   });
-  const offsets = new OffsetStore(dataDir, fsync);
+  const offsets = new OffsetStore(dataDir, fsync, options.syncFile ?? syncFile);
   const groups = new GroupCoordinator({
     minSessionTimeoutMs: options.minSessionTimeoutMs ?? 1000,
     maxSessionTimeoutMs: options.maxSessionTimeoutMs ?? 30 * 60 * 1000,

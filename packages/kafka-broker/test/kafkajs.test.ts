@@ -1,4 +1,4 @@
-import { appendFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, fdatasync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -282,5 +282,44 @@ describe('durability', () => {
     await second.stop();
     expect(values.size).toBe(1000);
     expect(Number(appended!.baseOffset)).toBe(Number(before.find((o) => o.partition === appended!.partition)!.high));
+  });
+
+  it('a disk that refuses a sync: produces and offset commits are refused with error codes, the broker answers on', async () => {
+    let refuse = false;
+    const broker = await startBroker({
+      dataDir: temporaryDir('refusing'),
+      fsync: 'always',
+      partitions: 1,
+      syncFile: async (fd) => {
+        if (refuse) throw new Error('EIO: i/o error, fdatasync');
+        await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+      },
+    });
+    const kafka = client(broker.bootstrap, { retry: { retries: 1, initialRetryTime: 50 } });
+    const admin = kafka.admin();
+    const producer = kafka.producer();
+    const consumer = kafka.consumer({ groupId: 'refused-group', maxWaitTimeInMs: 100 });
+    await Promise.all([admin.connect(), producer.connect(), consumer.connect()]);
+    try {
+      await producer.send({ topic: 'refused', messages: [{ value: 'kept' }, { value: 'kept too' }] });
+      await consumer.subscribe({ topics: ['refused'], fromBeginning: true });
+      let seen = 0;
+      await consumer.run({ autoCommit: false, eachMessage: async () => void seen++ });
+      await eventually(() => (seen === 2 ? true : undefined));
+      const commitAt = (offset: string) => consumer.commitOffsets([{ topic: 'refused', partition: 0, offset }]);
+      await commitAt('1');
+      refuse = true;
+      await expect(producer.send({ topic: 'refused', messages: [{ value: 'lost' }] })).rejects.toThrow();
+      await expect(commitAt('2')).rejects.toThrow(/not the correct coordinator/);
+      refuse = false;
+      await expect(commitAt('2')).rejects.toThrow(/not the correct coordinator/);
+      // Still answering: what reached the disk is served, and the last commit that did is read back.
+      const committed = await admin.fetchOffsets({ groupId: 'refused-group', topics: ['refused'] });
+      expect(committed[0]!.partitions.map((p) => p.offset)).toEqual(['1']);
+      expect((await admin.fetchTopicOffsets('refused')).map((o) => o.high)).toEqual(['2']);
+    } finally {
+      await Promise.all([admin.disconnect(), producer.disconnect(), consumer.disconnect()]);
+      await broker.stop();
+    }
   });
 });

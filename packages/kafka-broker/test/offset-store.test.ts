@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { fdatasync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OffsetStore } from '../src/storage/offset-store.js';
-import { temporaryDir } from './helpers.js';
+import { eventually, temporaryDir } from './helpers.js';
 
 const commit = (store: OffsetStore, partition: number, offset: number) =>
   store.commit([{ group: 'g', topic: 't', partition, committed: { offset, metadata: null } }]);
@@ -31,5 +31,42 @@ describe('committed offsets', () => {
     const again = new OffsetStore(dir, 'never');
     expect([0, 1, 2, 3].map((p) => again.get('g', 't', p)?.offset)).toEqual([50_007, 50_008, 50_009, 1]);
     again.close();
+  });
+
+  it('are read back only once on the disk', async () => {
+    const held: (() => void)[] = [];
+    const store = new OffsetStore(
+      temporaryDir('offsets-held'),
+      'always',
+      (fd) => new Promise((resolve, reject) => held.push(() => fdatasync(fd, (e) => (e ? reject(e) : resolve())))),
+    );
+    const first = commit(store, 0, 5);
+    expect(store.get('g', 't', 0)).toBeUndefined();
+    held.shift()!();
+    await first;
+    expect(store.get('g', 't', 0)?.offset).toBe(5);
+    const second = commit(store, 0, 9);
+    await eventually(() => (held.length === 1 ? true : undefined));
+    expect(store.get('g', 't', 0)?.offset).toBe(5);
+    held.shift()!();
+    await second;
+    expect(store.get('g', 't', 0)?.offset).toBe(9);
+    store.close();
+  });
+
+  it('after a refused sync refuse every commit, and never read back one the disk refused', async () => {
+    let refuse = false;
+    const store = new OffsetStore(temporaryDir('offsets-refused'), 'always', async (fd) => {
+      if (refuse) throw new Error('EIO: i/o error, fdatasync');
+      await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+    });
+    await commit(store, 0, 5);
+    refuse = true;
+    await expect(commit(store, 0, 9)).rejects.toThrow('EIO');
+    expect(store.get('g', 't', 0)?.offset).toBe(5);
+    refuse = false;
+    await expect(commit(store, 1, 3)).rejects.toThrow('EIO');
+    expect(store.get('g', 't', 1)).toBeUndefined();
+    store.close();
   });
 });

@@ -108,11 +108,9 @@ export async function offsetCommit(context: BrokerContext, request: Request): Pr
   const allowed =
     groupId === '' ? ErrorCode.INVALID_GROUP_ID : context.groups.commitAllowed(groupId, generation, memberId);
   const entries: Parameters<typeof context.offsets.commit>[0][number][] = [];
-  const writer = new Writer();
-  if (version >= 3) writer.int32(0);
-  writer.array(topics, (w, topic) => {
-    w.string(topic.name);
-    w.array(topic.partitions, (pw, partition) => {
+  const answers = topics.map((topic) => ({
+    name: topic.name,
+    partitions: topic.partitions.map((partition) => {
       let error: ErrorCode = allowed;
       if (error === ErrorCode.NONE && context.topics.partition(topic.name, partition.index) === undefined) {
         error = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
@@ -125,11 +123,22 @@ export async function offsetCommit(context: BrokerContext, request: Request): Pr
           committed: { offset: partition.offset, metadata: partition.metadata },
         });
       }
-      pw.int32(partition.index).int16(error);
+      return { index: partition.index, error };
+    }),
+  }));
+  // Kafka answers a commit its offsets log could not take (a storage error) with NOT_COORDINATOR, and forgets it.
+  const refused = await context.offsets.commit(entries).then(
+    () => false,
+    () => true,
+  );
+  const writer = new Writer();
+  if (version >= 3) writer.int32(0);
+  return writer.array(answers, (w, topic) => {
+    w.string(topic.name);
+    w.array(topic.partitions, (pw, { index, error }) => {
+      pw.int32(index).int16(refused && error === ErrorCode.NONE ? ErrorCode.NOT_COORDINATOR : error);
     });
   });
-  await context.offsets.commit(entries);
-  return writer;
 }
 
 export function offsetFetch(context: BrokerContext, request: Request): Writer {

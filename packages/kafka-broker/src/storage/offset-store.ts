@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FsyncPolicy } from './partition-log.js';
-import { syncFile, SyncQueue } from './sync-queue.js';
+import { syncFile, SyncQueue, type SyncFile } from './sync-queue.js';
 import { writeAtomically } from './topic-store.js';
 
 export interface CommittedOffset {
@@ -20,10 +20,14 @@ interface CommitLine {
 /** Rewrite the log once it holds this many superseded lines. */
 const COMPACT_AFTER = 50_000;
 
+type Commit = { group: string; topic: string; partition: number; committed: CommittedOffset };
+
 /**
  * Committed consumer-group offsets: an append-only log of JSON lines, replayed on start (last commit wins). A
  * torn last line from a crash is ignored; the log is rewritten with only the live commits when it grows. With fsync
- * 'always' a commit is answered once it is on the disk, synced off the event loop as produces are.
+ * 'always' a commit is answered, and read back, once it is on the disk, synced off the event loop as produces are;
+ * after a refused sync every commit is refused until the broker restarts, as a partition's log is (the kernel may
+ * have dropped those pages, so a later sync that succeeds proves nothing).
  */
 export class OffsetStore {
   private readonly offsets = new Map<string, Map<string, CommittedOffset>>();
@@ -32,10 +36,14 @@ export class OffsetStore {
   private readonly path: string | null;
   /** One sync or rewrite at a time, so the file is never replaced under a sync. */
   private readonly syncs = new SyncQueue(() => this.syncRound());
+  /** Written to the file, not yet on the disk: read back only once they are. */
+  private unsynced: Commit[] = [];
+  private failure: unknown = null;
 
   constructor(
     dataDir: string | null,
     private readonly fsync: FsyncPolicy,
+    private readonly syncFd: SyncFile = syncFile,
   ) {
     this.path = dataDir === null ? null : join(dataDir, 'committed-offsets.log');
     if (this.path === null) return;
@@ -66,31 +74,48 @@ export class OffsetStore {
     });
   }
 
-  /** Records the commits at once (read back from now on); resolves once they are as durable as the policy asks. */
-  commit(
-    entries: readonly { group: string; topic: string; partition: number; committed: CommittedOffset }[],
-  ): Promise<void> {
-    let text = '';
-    for (const { group, topic, partition, committed } of entries) {
-      this.set(group, topic, partition, committed);
-      const line: CommitLine = { g: group, t: topic, p: partition, o: committed.offset, m: committed.metadata };
-      text += `${JSON.stringify(line)}\n`;
+  /**
+   * Resolves once the commits are as durable as the policy asks, and from then on they are read back; rejects when
+   * the disk refused, and then they never are.
+   */
+  commit(entries: readonly Commit[]): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure as Error);
+    if (entries.length === 0) return Promise.resolve();
+    if (this.fd === null) {
+      this.apply(entries);
+      return Promise.resolve();
     }
-    if (this.fd === null || text === '') return Promise.resolve();
-    writeSync(this.fd, text);
+    writeSync(this.fd, linesOf(entries));
     this.lines += entries.length;
-    if (this.fsync === 'always' || this.lines > COMPACT_AFTER) return this.syncs.request();
-    return Promise.resolve();
+    if (this.fsync === 'never' && this.lines <= COMPACT_AFTER) {
+      this.apply(entries);
+      return Promise.resolve();
+    }
+    this.unsynced.push(...entries);
+    return this.syncs.request();
   }
 
   private async syncRound(): Promise<void> {
-    if (this.lines > COMPACT_AFTER) this.rewrite();
-    else if (this.fsync === 'always' && this.fd !== null) await syncFile(this.fd);
+    if (this.failure !== null) throw this.failure;
+    const round = this.unsynced;
+    this.unsynced = [];
+    try {
+      if (this.lines > COMPACT_AFTER) this.rewrite(round);
+      else if (this.fsync === 'always' && this.fd !== null) await this.syncFd(this.fd);
+    } catch (error) {
+      this.failure ??= error;
+      throw error;
+    }
+    this.apply(round);
   }
 
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
+  }
+
+  private apply(entries: readonly Commit[]): void {
+    for (const { group, topic, partition, committed } of entries) this.set(group, topic, partition, committed);
   }
 
   private set(group: string, topic: string, partition: number, committed: CommittedOffset): void {
@@ -102,20 +127,25 @@ export class OffsetStore {
     byPartition.set(`${topic}\u0000${partition}`, committed);
   }
 
-  private rewrite(): void {
+  /** Replaces the log with the live commits and, after them (the last line wins), those not yet applied. */
+  private rewrite(pending: readonly Commit[] = []): void {
     if (this.path === null) return;
     if (this.fd !== null) closeSync(this.fd);
-    let text = '';
-    let count = 0;
-    for (const group of this.offsets.keys()) {
-      for (const { topic, partition, committed } of this.topicsOf(group)) {
-        const line: CommitLine = { g: group, t: topic, p: partition, o: committed.offset, m: committed.metadata };
-        text += `${JSON.stringify(line)}\n`;
-        count++;
-      }
-    }
-    writeAtomically(this.path, text, this.fsync === 'always');
+    this.fd = null;
+    const live = [...this.offsets.keys()].flatMap((group) =>
+      this.topicsOf(group).map(({ topic, partition, committed }) => ({ group, topic, partition, committed })),
+    );
+    writeAtomically(this.path, linesOf(live) + linesOf(pending), this.fsync === 'always');
     this.fd = openSync(this.path, 'a');
-    this.lines = count;
+    this.lines = live.length + pending.length;
   }
+}
+
+function linesOf(entries: readonly Commit[]): string {
+  let text = '';
+  for (const { group, topic, partition, committed } of entries) {
+    const line: CommitLine = { g: group, t: topic, p: partition, o: committed.offset, m: committed.metadata };
+    text += `${JSON.stringify(line)}\n`;
+  }
+  return text;
 }

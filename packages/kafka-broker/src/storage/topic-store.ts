@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, join } from 'node:path';
 import { ErrorCode } from '../protocol/errors.js';
 import { PartitionLog, type FsyncPolicy } from './partition-log.js';
-import { syncPath } from './sync-queue.js';
+import { syncPath, type SyncFile } from './sync-queue.js';
 
 export interface StoreOptions {
   /** Null: everything in memory (fast tests). */
@@ -10,6 +10,7 @@ export interface StoreOptions {
   readonly defaultPartitions: number;
   readonly fsync: FsyncPolicy;
   readonly segmentBytes: number;
+  readonly syncFile: SyncFile;
 }
 
 const LEGAL_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
@@ -92,7 +93,14 @@ export class TopicStore {
     const logs: PartitionLog[] = [];
     for (let p = 0; p < partitions; p++) {
       const dir = this.options.dataDir === null ? null : join(this.options.dataDir, 'topics', `${name}-${p}`);
-      logs.push(PartitionLog.open({ dir, fsync: this.options.fsync, segmentBytes: this.options.segmentBytes }));
+      logs.push(
+        PartitionLog.open({
+          dir,
+          fsync: this.options.fsync,
+          segmentBytes: this.options.segmentBytes,
+          syncFile: this.options.syncFile,
+        }),
+      );
     }
     this.topics.set(name, logs);
   }
