@@ -198,6 +198,20 @@ async function post(
 }
 
 /** "422 insufficient_funds ×12, 429 …" for the refusals counted by answer. */
+/**
+ * The CPU each process used per accepted order in a phase. Compare the two phases: below saturation each process
+ * handles smaller batches (a fetch, a transaction, a socket write for fewer orders), so an order costs more CPU.
+ */
+function reportCpu(phase: string, cpu: [string, number][], accepted: number, seconds: number): void {
+  if (cpu.length === 0 || accepted === 0) return;
+  const total = cpu.reduce((sum, [, used]) => sum + used, 0);
+  const perOrder = cpu.map(([name, used]) => `${name} ${((used / accepted) * 1000).toFixed(2)} ms`).join(', ');
+  console.log(
+    `CPU ${phase}: ${Math.round((total / seconds) * 100)}% of one core across the processes ` +
+      `(${cpus().length} cores), ${((total / accepted) * 1000).toFixed(2)} ms per accepted order: ${perOrder}`,
+  );
+}
+
 function refusalList(refusals: ReadonlyMap<string, number>): string {
   return [...refusals].map(([refusal, count]) => `${refusal} ×${count}`).join(', ');
 }
@@ -306,14 +320,7 @@ async function main(): Promise<void> {
         `rest of the backlog drained in ${drainSeconds.toFixed(1)} s`,
     );
 
-    if (cpu.length > 0 && accepted > 0) {
-      const total = cpu.reduce((sum, [, used]) => sum + used, 0);
-      const perOrder = cpu.map(([name, used]) => `${name} ${((used / accepted) * 1000).toFixed(2)} ms`).join(', ');
-      console.log(
-        `CPU while orders flowed: ${Math.round((total / seconds) * 100)}% of one core across the processes ` +
-          `(${cpus().length} cores); per accepted order: ${perOrder}`,
-      );
-    }
+    reportCpu('while orders flowed', cpu, accepted, seconds);
     if (walBefore !== null && walAfter !== null && accepted > 0) {
       const perOrder = Number(walAfter - walBefore) / accepted / 1024;
       console.log(`PostgreSQL wrote ${perOrder.toFixed(2)} KB of WAL per accepted order while orders flowed`);
@@ -325,6 +332,7 @@ async function main(): Promise<void> {
     const refusals = new Map<string, number>();
     const interval = 1000 / RATE;
     const total = RATE * LATENCY_SECONDS;
+    const pacedCpuBefore = sampleCpu(stack.processes);
     const paceStart = performance.now();
     const inFlight: Promise<void>[] = [];
     let late = 0;
@@ -345,7 +353,9 @@ async function main(): Promise<void> {
       );
     }
     await Promise.all(inFlight);
-    const achieved = total / ((performance.now() - paceStart) / 1000);
+    const pacedSeconds = (performance.now() - paceStart) / 1000;
+    const pacedCpu = cpuBetween(pacedCpuBefore, sampleCpu(stack.processes));
+    const achieved = total / pacedSeconds;
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const latencies = sent
       .filter((entry) => takerFills.has(entry.orderId))
@@ -361,6 +371,7 @@ async function main(): Promise<void> {
           0.5,
         ).toFixed(1)} ms, p99 ${percentile(answers, 0.99).toFixed(1)} ms`,
     );
+    reportCpu(`while orders were paced at ${RATE}/s`, pacedCpu, sent.length, pacedSeconds);
     for (const [phase, refused] of [
       ['throughput', throughputRefusals],
       ['latency', refusals],
