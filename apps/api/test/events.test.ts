@@ -164,12 +164,14 @@ describe('engine events reach PostgreSQL once', () => {
   });
 });
 
+/** An unlabelled counter's value, as /metrics reports it now. */
+async function counter(name: string): Promise<number> {
+  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(await api.metrics())?.[1]);
+}
+
 describe('messages on the events topic that are not events', () => {
   it('are skipped and counted, and the events around them are stored', async () => {
-    const undecodable = async () => {
-      const metrics = await api.metrics();
-      return Number(/^api_engine_events_undecodable_total (\d+)/m.exec(metrics)?.[1]);
-    };
+    const undecodable = () => counter('api_engine_events_undecodable_total');
     const skippedBefore = await undecodable();
     const seller = await newTrader(api, 'junk-seller');
     const placed = OrderView.parse(
@@ -199,10 +201,7 @@ describe('messages on the events topic that are not events', () => {
 
 describe('how far ingestion got on the events topic', () => {
   it('is committed once a second at most, not after every batch, and once events stop coming too', async () => {
-    const commits = async () => {
-      const metrics = await api.metrics();
-      return Number(/^api_engine_events_offset_commits_total (\d+)/m.exec(metrics)?.[1]);
-    };
+    const commits = () => counter('api_engine_events_offset_commits_total');
     const before = await commits();
     const started = Date.now();
     // One message per fetch: before, kafkajs committed after each of these batches.

@@ -64,11 +64,17 @@ async function order(token: string, orderId: string): Promise<OrderView> {
   return OrderView.parse((await api.request('GET', `/api/orders/${orderId}`, { token })).body);
 }
 
+/** Places the order and waits until the engine has it resting. */
+async function placeOpen(token: string, body: Record<string, string>): Promise<OrderView> {
+  const placed = await place(token, body);
+  await until(async () => (await order(token, placed.orderId)).status === 'open');
+  return placed;
+}
+
 /** A new trader's sell order, resting in the book. */
 async function restingSell(name: string, symbol: string, price: string, quantity: string) {
   const seller = await newTrader(api, name);
-  const sell = await place(seller.apiKey, { symbol, side: 'sell', type: 'limit', price, quantity });
-  await until(async () => (await order(seller.apiKey, sell.orderId)).status === 'open');
+  const sell = await placeOpen(seller.apiKey, { symbol, side: 'sell', type: 'limit', price, quantity });
   return { seller, sell };
 }
 
@@ -180,7 +186,7 @@ describe('orders recorded but never answered by the engine', () => {
     const trader = await newTrader(api, 'stranded-day');
     const admin = await newAdmin(api);
     const before = await wallet(trader.apiKey);
-    const marker = await place(trader.apiKey, {
+    const marker = await placeOpen(trader.apiKey, {
       symbol: 'ITUB4',
       side: 'buy',
       type: 'limit',
@@ -188,7 +194,6 @@ describe('orders recorded but never answered by the engine', () => {
       quantity: '1',
       timeInForce: 'DAY',
     });
-    await until(async () => (await order(trader.apiKey, marker.orderId)).status === 'open');
     const sql = api.app.get(SqlPool);
     const orderId = await recordOnly(trader.accountId, 'ITUB4', { ...limitBuy(2700, 3), timeInForce: 'DAY' });
     // Out of the re-sender's sight until the close has been through the engine (it expires the marker).
@@ -231,14 +236,13 @@ describe('orders recorded but never answered by the engine', () => {
     }
     await until(async () => (await order(trader.apiKey, placed.orderId)).status === 'open');
     // The copies were sent before the order opened, so they are through the engine once an order sent after them is.
-    const marker = await place(trader.apiKey, {
+    await placeOpen(trader.apiKey, {
       symbol: 'ITUB4',
       side: 'buy',
       type: 'limit',
       price: '28.00',
       quantity: '1',
     });
-    await until(async () => (await order(trader.apiKey, marker.orderId)).status === 'open');
     expect(await storedEvents(placed.orderId)).toEqual(['order_accepted']);
     // Held once: this order's hold and the marker's, nothing more.
     const held = holdFor('ITUB4', limitBuy(2900, 5)).amount + holdFor('ITUB4', limitBuy(2800, 1)).amount;
@@ -313,14 +317,13 @@ describe('an order recorded before a halt and sent after it', () => {
       expect(resumed.status).toBe(200);
     }
     // Resumed in the engine too: a new order rests.
-    const next = await place(trader.apiKey, {
+    await placeOpen(trader.apiKey, {
       symbol: 'PETR4',
       side: 'buy',
       type: 'limit',
       price: '36.00',
       quantity: '1',
     });
-    await until(async () => (await order(trader.apiKey, next.orderId)).status === 'open');
   });
 });
 
@@ -406,14 +409,13 @@ async function amendThroughCutApi(
 describe('an amend whose send failed', () => {
   it('is withdrawn once its answer is overdue: refused, its hold back, and a copy of it coming late changes nothing', async () => {
     const trader = await newTrader(api, 'amend-unsent');
-    const buy = await place(trader.apiKey, {
+    const buy = await placeOpen(trader.apiKey, {
       symbol: 'BBDC4',
       side: 'buy',
       type: 'limit',
       price: '14.00',
       quantity: '100',
     });
-    await until(async () => (await order(trader.apiKey, buy.orderId)).status === 'open');
     const heldBefore = (await wallet(trader.apiKey)).cash.held;
 
     // Another API process, which cannot reach Kafka, records the amend (holding 100 × 14.50) and answers 503.
@@ -469,14 +471,13 @@ describe('an amend whose send failed', () => {
 describe('an amend whose send failed, of an order that ends before it is withdrawn', () => {
   it('does not show as on its way once the order has ended', async () => {
     const trader = await newTrader(api, 'amend-unsent-ended');
-    const buy = await place(trader.apiKey, {
+    const buy = await placeOpen(trader.apiKey, {
       symbol: 'BBDC4',
       side: 'buy',
       type: 'limit',
       price: '13.00',
       quantity: '10',
     });
-    await until(async () => (await order(trader.apiKey, buy.orderId)).status === 'open');
     expect(await amendThroughCutApi(trader.apiKey, buy.orderId, { price: '13.50' }, 50)).toBe(503);
     // Cancelled at once, most often before the re-sender looks (it withdraws amends of live orders only).
     expect((await api.request('DELETE', `/api/orders/${buy.orderId}`, { token: trader.apiKey })).status).toBe(202);
