@@ -38,7 +38,6 @@ export class OffsetStore {
   private readonly syncs = new SyncQueue(() => this.syncRound());
   /** Written to the file, not yet on the disk: read back only once they are. */
   private unsynced: Commit[] = [];
-  private failure: unknown = null;
 
   constructor(
     dataDir: string | null,
@@ -79,7 +78,7 @@ export class OffsetStore {
    * the disk refused, and then they never are.
    */
   commit(entries: readonly Commit[]): Promise<void> {
-    if (this.failure !== null) return Promise.reject(this.failure as Error);
+    if (this.syncs.failed) return this.syncs.request();
     if (entries.length === 0) return Promise.resolve();
     if (this.fd === null) {
       this.apply(entries);
@@ -96,16 +95,10 @@ export class OffsetStore {
   }
 
   private async syncRound(): Promise<void> {
-    if (this.failure !== null) throw this.failure;
     const round = this.unsynced;
     this.unsynced = [];
-    try {
-      if (this.lines > COMPACT_AFTER) this.rewrite(round);
-      else if (this.fsync === 'always' && this.fd !== null) await this.syncFd(this.fd);
-    } catch (error) {
-      this.failure ??= error;
-      throw error;
-    }
+    if (this.lines > COMPACT_AFTER) this.rewrite(round);
+    else if (this.fsync === 'always' && this.fd !== null) await this.syncFd(this.fd);
     this.apply(round);
   }
 

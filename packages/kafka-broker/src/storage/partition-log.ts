@@ -71,7 +71,6 @@ export class PartitionLog {
   /** The first segment written since the last sync began. */
   private unsyncedFrom = 0;
   private segmentCreated = false;
-  private failure: unknown = null;
 
   private constructor(private readonly options: LogOptions) {
     this.syncs = options.dir !== null && options.fsync === 'always' ? new SyncQueue(() => this.syncRound()) : null;
@@ -91,7 +90,7 @@ export class PartitionLog {
 
   /** Appends one producer batch (a copy is kept), checking its producer sequence. */
   append(batch: Buffer, header: BatchHeader): AppendOutcome {
-    if (this.failure !== null) return { error: ErrorCode.KAFKA_STORAGE_ERROR, baseOffset: -1, duplicate: false };
+    if (this.syncs?.failed === true) return { error: ErrorCode.KAFKA_STORAGE_ERROR, baseOffset: -1, duplicate: false };
     if (header.producerId >= 0) {
       const check = this.checkSequence(header);
       if (check !== null) return check;
@@ -108,27 +107,19 @@ export class PartitionLog {
    * disk refused, after which the log takes no more batches (KAFKA_STORAGE_ERROR) until the broker restarts.
    */
   durable(): Promise<void> {
-    if (this.failure !== null) return Promise.reject(this.failure as Error);
-    if (this.syncs === null || this.highWatermark === this.nextOffset) return Promise.resolve();
+    if (this.syncs === null || (this.highWatermark === this.nextOffset && !this.syncs.failed)) return Promise.resolve();
     return this.syncs.request();
   }
 
   private async syncRound(): Promise<void> {
-    // After a refused sync the kernel may have dropped those pages: a later sync that succeeds proves nothing.
-    if (this.failure !== null) throw this.failure;
     const target = this.nextOffset;
     if (target === this.highWatermark) return;
     const segments = this.segments.slice(this.unsyncedFrom);
     const created = this.segmentCreated;
     this.unsyncedFrom = this.segments.length - 1;
     this.segmentCreated = false;
-    try {
-      await Promise.all(segments.map((segment) => (this.options.syncFile ?? syncFile)(segment.fd)));
-      if (created) syncPath(this.options.dir!);
-    } catch (error) {
-      this.failure ??= error;
-      throw error;
-    }
+    await Promise.all(segments.map((segment) => (this.options.syncFile ?? syncFile)(segment.fd)));
+    if (created) syncPath(this.options.dir!);
     if (target > this.highWatermark) this.highWatermark = target;
   }
 
@@ -165,7 +156,7 @@ export class PartitionLog {
 
   /** Stops the log; a clean stop leaves on the disk what is not there yet, answered or not. */
   close(): void {
-    if (this.syncs !== null && this.failure === null && this.highWatermark < this.nextOffset) {
+    if (this.syncs !== null && !this.syncs.failed && this.highWatermark < this.nextOffset) {
       for (const segment of this.segments.slice(this.unsyncedFrom)) fsyncSync(segment.fd);
     }
     for (const segment of this.segments) closeSync(segment.fd);

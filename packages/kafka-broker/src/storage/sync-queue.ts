@@ -24,15 +24,24 @@ export function syncPath(path: string): void {
 
 /**
  * One sync round at a time, and every request made while one runs is answered by the next: requests arriving
- * together share a sync (group commit), as a database's commits share a WAL flush.
+ * together share a sync (group commit), as a database's commits share a WAL flush. A round that fails refuses every
+ * request after it with its error: after a refused sync the kernel may have dropped those pages, so a later sync
+ * that succeeds proves nothing.
  */
 export class SyncQueue {
   private running: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
+  private firstFailure: unknown = null;
 
   constructor(private readonly round: () => Promise<void>) {}
 
+  /** Whether a round has failed (and every request is refused from then on). */
+  get failed(): boolean {
+    return this.firstFailure !== null;
+  }
+
   request(): Promise<void> {
+    if (this.firstFailure !== null) return Promise.reject(this.firstFailure as Error);
     if (this.running === null) return this.start();
     this.queued ??= this.running
       .catch(() => undefined)
@@ -44,9 +53,15 @@ export class SyncQueue {
   }
 
   private start(): Promise<void> {
-    const round: Promise<void> = this.round().finally(() => {
-      if (this.running === round) this.running = null;
-    });
+    if (this.firstFailure !== null) return Promise.reject(this.firstFailure as Error);
+    const round: Promise<void> = this.round()
+      .catch((error: unknown) => {
+        this.firstFailure ??= error;
+        throw error;
+      })
+      .finally(() => {
+        if (this.running === round) this.running = null;
+      });
     this.running = round;
     return round;
   }
