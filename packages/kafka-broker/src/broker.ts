@@ -211,14 +211,15 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
   const fsync = options.fsync ?? 'never';
   const log = options.log ?? (() => undefined);
+  const sync = options.syncFile ?? syncFile;
   const topics = new TopicStore({
     dataDir,
     defaultPartitions: options.partitions ?? 3,
     fsync,
     segmentBytes: options.segmentBytes ?? 64 * 1024 * 1024,
-    syncFile: options.syncFile ?? syncFile,
+    syncFile: sync,
   });
-  const offsets = new OffsetStore(dataDir, fsync, options.syncFile ?? syncFile);
+  const offsets = new OffsetStore(dataDir, fsync, sync);
   const groups = new GroupCoordinator({
     minSessionTimeoutMs: options.minSessionTimeoutMs ?? 1000,
     maxSessionTimeoutMs: options.maxSessionTimeoutMs ?? 30 * 60 * 1000,
