@@ -197,7 +197,6 @@ async function post(
   };
 }
 
-/** "422 insufficient_funds ×12, 429 …" for the refusals counted by answer. */
 /**
  * The CPU each process used per accepted order in a phase. Compare the two phases: below saturation each process
  * handles smaller batches (a fetch, a transaction, a socket write for fewer orders), so an order costs more CPU.
@@ -212,6 +211,7 @@ function reportCpu(phase: string, cpu: [string, number][], accepted: number, sec
   );
 }
 
+/** "422 insufficient_funds ×12, 429 …" for the refusals counted by answer. */
 function refusalList(refusals: ReadonlyMap<string, number>): string {
   return [...refusals].map(([refusal, count]) => `${refusal} ×${count}`).join(', ');
 }
