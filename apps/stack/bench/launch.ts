@@ -42,20 +42,13 @@ export function freshDataDir(): string {
  * `DATA_DIR` with `DATA_DIR_DISPOSABLE=off`.
  */
 export async function launchStack(environment: Record<string, string> = {}): Promise<LaunchedStack> {
-  const [api, kafka, metrics, ingest, web] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
+  const [api, kafka, metrics, web] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const dataDir = environment.DATA_DIR ?? freshDataDir();
   const child: ChildProcess = spawn(process.execPath, [launcherPath()], {
     env: {
       ...process.env,
       DATA_DIR: dataDir,
       API_PORT: String(api),
-      INGEST_PORT: String(ingest),
       KAFKA_PORT: String(kafka),
       POSTGRES_PORT: '0',
       ENGINE_METRICS_PORT: String(metrics),

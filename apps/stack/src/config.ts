@@ -4,8 +4,13 @@ import { z } from 'zod';
 const Environment = z.object({
   DATA_DIR: z.string().optional(),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
-  /** The API process that stores engine events (its HTTP port serves /health and /metrics). */
-  INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+  /**
+   * Set, engine events are stored by an API process of their own, listening here (for /health and /metrics), and
+   * the one on API_PORT only serves clients, tailing them from PostgreSQL, as the Kubernetes manifests run them.
+   * Unset, one API process does both, as docker compose runs it: on a small machine that leaves more CPU for the
+   * rest (see the README).
+   */
+  INGEST_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   KAFKA_PORT: z.coerce.number().int().min(0).max(65535).default(9092),
   /**
    * The embedded broker's flush: `always` serves and acknowledges a record only once it is on the disk, so a machine

@@ -251,15 +251,20 @@ async function main(): Promise<void> {
       SNAPSHOT_DIR: join(dataDir, 'engine-snapshots'),
       METRICS_PORT: String(config.ENGINE_METRICS_PORT),
     });
-    // One process stores the engine events (one writer keeps stream ids in commit order); the one serving
-    // clients tails them from PostgreSQL, so the two share the machine's cores.
+    // One API process stores the engine events (one writer keeps stream ids in commit order) and feeds its live
+    // streams from them. With INGEST_PORT, an API process of its own stores them, and the one on API_PORT serves
+    // clients, tailing them from PostgreSQL.
     const apiScript = join(root, 'apps/api/dist/src/main.js');
-    const ingest = new Supervised('ingest', apiScript, {
+    const apart = config.INGEST_PORT !== undefined;
+    const api = new Supervised('api', apiScript, {
       ...env,
-      API_PORT: String(config.INGEST_PORT),
-      EVENTS_CONSUMER: 'on',
+      API_PORT: String(config.API_PORT),
+      EVENTS_CONSUMER: apart ? 'off' : 'on',
     });
-    const api = new Supervised('api', apiScript, { ...env, API_PORT: String(config.API_PORT), EVENTS_CONSUMER: 'off' });
+    const ingest = apart
+      ? new Supervised('ingest', apiScript, { ...env, API_PORT: String(config.INGEST_PORT), EVENTS_CONSUMER: 'on' })
+      : undefined;
+    const ingestUrl = apart ? `http://127.0.0.1:${config.INGEST_PORT}` : undefined;
     const apiUrl = `http://127.0.0.1:${config.API_PORT}`;
     // The web app proxies /api to the API, so the browser sees one origin (and its session cookie works).
     const webDir = join(root, 'apps/web');
@@ -270,13 +275,10 @@ async function main(): Promise<void> {
       ['start', '--port', String(config.WEB_PORT), '--hostname', '127.0.0.1'],
       webDir,
     );
-    started.children.push(engine, ingest, api, web);
-    engine.start();
-    ingest.start();
-    api.start();
-    web.start();
+    started.children.push(...[engine, ingest, api, web].filter((child) => child !== undefined));
+    for (const child of started.children) child.start();
     await waitForHealth(`${apiUrl}/health`, 60_000);
-    await waitForHealth(`http://127.0.0.1:${config.INGEST_PORT}/health`, 60_000);
+    if (ingestUrl !== undefined) await waitForHealth(`${ingestUrl}/health`, 60_000);
     await waitForHealth(`http://127.0.0.1:${config.ENGINE_METRICS_PORT}/health`, 60_000);
     const webUrl = `http://localhost:${config.WEB_PORT}`;
     await waitForHealth(`${webUrl}/health`, 60_000);
@@ -295,7 +297,7 @@ async function main(): Promise<void> {
         'Bolsa is running',
         `  home broker     ${webUrl}   (admin panel: ${webUrl}/admin)`,
         `  API             ${apiUrl}   (try ${apiUrl}/api/instruments; OpenAPI at ${apiUrl}/api/docs)`,
-        `  API metrics     ${apiUrl}/metrics   (event ingestion: http://127.0.0.1:${config.INGEST_PORT}/metrics)`,
+        `  API metrics     ${apiUrl}/metrics${ingestUrl === undefined ? '' : `   (event ingestion: ${ingestUrl}/metrics)`}`,
         `  engine metrics  http://127.0.0.1:${config.ENGINE_METRICS_PORT}/metrics`,
         `  admin login     ${config.ADMIN_EMAIL}   (password: ${config.ADMIN_PASSWORD === undefined ? `in ${adminPasswordFile}` : 'ADMIN_PASSWORD'})`,
         `  Kafka           ${brokers}`,

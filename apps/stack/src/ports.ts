@@ -19,9 +19,9 @@ export async function portsInUse(config: StackConfig): Promise<string[]> {
   const ports: [string, number][] = [
     ['WEB_PORT', config.WEB_PORT],
     ['API_PORT', config.API_PORT],
-    ['INGEST_PORT', config.INGEST_PORT],
     ['ENGINE_METRICS_PORT', config.ENGINE_METRICS_PORT],
   ];
+  if (config.INGEST_PORT !== undefined) ports.push(['INGEST_PORT', config.INGEST_PORT]);
   if (config.KAFKA_BROKERS === undefined) ports.push(['KAFKA_PORT', config.KAFKA_PORT]);
   if (config.DATABASE_URL === undefined) ports.push(['POSTGRES_PORT', config.POSTGRES_PORT]);
   const busy: string[] = [];

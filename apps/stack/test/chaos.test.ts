@@ -14,9 +14,9 @@ import { readEvents } from '../bench/sse.js';
 import { Exchange } from './exchange.js';
 
 /**
- * Traders place, amend and cancel on three instruments while the engine, the API storing events, the API serving
- * clients and one of PostgreSQL's sessions are each killed with SIGKILL, and the Kafka broker is restarted, in turn,
- * twice over: the launcher restarts the apps, PostgreSQL recovers by itself. Clients do what a careful program does: an order's POST unanswered is sent
+ * Traders place, amend and cancel on three instruments while the engine, the API (or, in the stack's other shape,
+ * the API storing events and the API serving clients) and one of PostgreSQL's sessions are each killed with SIGKILL,
+ * and the Kafka broker is restarted, in turn, twice over: the launcher restarts the apps, PostgreSQL recovers by itself. Clients do what a careful program does: an order's POST unanswered is sent
  * again under its Idempotency-Key, a cancel until it is answered; an amend is not (told 503 or cut off, a trader
  * decides again); each trader follows their order stream, and three market streams are followed, resuming from the
  * last event id when they break. Afterwards every check of "nothing accepted is lost or applied twice" must hold.
@@ -31,7 +31,16 @@ const SYMBOLS = [
  * The launcher restarts the apps; PostgreSQL restarts every session itself after one of them dies (crash recovery);
  * the Kafka broker, the stack's as a separate server would be, is restarted by the test on the same port and data.
  */
-const VICTIMS = ['engine', 'ingest', 'api', 'postgres', 'kafka'] as const;
+type Victim = 'engine' | 'ingest' | 'api' | 'postgres' | 'kafka';
+/** The launcher's two shapes: one API process storing the engine events and serving clients, or each in its own. */
+const SHAPES: ReadonlyArray<{ shape: string; apart: boolean; victims: readonly Victim[] }> = [
+  { shape: 'with one API process', apart: false, victims: ['engine', 'api', 'postgres', 'kafka'] },
+  {
+    shape: 'with ingestion in an API process of its own',
+    apart: true,
+    victims: ['engine', 'ingest', 'api', 'postgres', 'kafka'],
+  },
+];
 const ROUNDS = 2;
 const ADMIN = { email: 'chaos-admin@example.test', password: 'chaos admin password' };
 /**
@@ -46,28 +55,9 @@ const WORKERS = 4;
 let stack: LaunchedStack;
 let exchange: Exchange;
 let broker: RunningBroker;
-const brokerData = mkdtempSync(join(tmpdir(), 'bolsa-chaos-kafka-'));
+let brokerData: string;
 // Synced as the launcher's own broker is by default, so a stop lands in the middle of syncs in flight too.
 const startKafka = async (port: number) => startBroker({ port, dataDir: brokerData, partitions: 3, fsync: 'always' });
-
-beforeAll(async () => {
-  broker = await startKafka(await freePort());
-  // Orders recorded but not sent when the serving API died are re-sent sooner than the default 10 s.
-  const launched = await launchStack({
-    KAFKA_BROKERS: broker.bootstrap,
-    ORDER_RESEND_AFTER_MS: '2000',
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-  });
-  stack = { ...launched, kafkaPort: broker.port };
-  exchange = new Exchange(stack);
-}, 120_000);
-
-afterAll(async () => {
-  await stack.stop();
-  await broker.stop();
-  rmSync(brokerData, { recursive: true, force: true });
-});
 
 /** The broker goes away (every connection dropped, nothing served) for a few seconds, then comes back as it was. */
 async function restartKafka(): Promise<void> {
@@ -195,9 +185,30 @@ interface Placed {
   readonly symbol: string;
 }
 
-describe('the exchange under crashes', () => {
+describe.each(SHAPES)('the exchange under crashes, $shape', ({ apart, victims }) => {
+  beforeAll(async () => {
+    brokerData = mkdtempSync(join(tmpdir(), 'bolsa-chaos-kafka-'));
+    broker = await startKafka(await freePort());
+    // Orders recorded but not sent when the serving API died are re-sent sooner than the default 10 s.
+    const launched = await launchStack({
+      KAFKA_BROKERS: broker.bootstrap,
+      ORDER_RESEND_AFTER_MS: '2000',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      ...(apart ? { INGEST_PORT: String(await freePort()) } : {}),
+    });
+    stack = { ...launched, kafkaPort: broker.port };
+    exchange = new Exchange(stack);
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack.stop();
+    await broker.stop();
+    rmSync(brokerData, { recursive: true, force: true });
+  });
+
   it(
-    'loses nothing and applies nothing twice while its engine, both API processes, a database session and the broker go down in turn mid-flow',
+    'loses nothing and applies nothing twice while its engine, its API processes, a database session and the broker go down in turn mid-flow',
     { timeout: 240_000 },
     async () => {
       const traders = await Promise.all(['g', 'h', 'i', 'j', 'k', 'l'].map((name) => exchange.trader(name)));
@@ -346,7 +357,7 @@ describe('the exchange under crashes', () => {
       const killed: string[] = [];
       try {
         for (let round = 0; round < ROUNDS && killing; round++) {
-          for (const victim of VICTIMS) {
+          for (const victim of victims) {
             if (!killing) break;
             await pause(1500);
             if (victim === 'postgres') await killDatabaseSession();
@@ -372,7 +383,7 @@ describe('the exchange under crashes', () => {
           `${[...followers, ...markets].reduce((sum, f) => sum + f.reconnects(), 0)} stream reconnects, ` +
           `through ${killed.join(', ')} going down`,
       );
-      expect(killed).toHaveLength(VICTIMS.length * ROUNDS);
+      expect(killed).toHaveLength(victims.length * ROUNDS);
       // The launcher restarted the apps killed, and no other: none died of what the others' deaths did to it.
       const exits = [...stack.output().matchAll(/\] (\w+) exited \(([^)]*)\)/g)].map((m) => `${m[1]} (${m[2]})`);
       const apps = killed.filter((victim) => victim !== 'postgres' && victim !== 'kafka');

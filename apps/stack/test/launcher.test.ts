@@ -103,7 +103,7 @@ describe('a stack started by a test or benchmark', () => {
 
   it('when the launcher itself is killed outright, what it started stops by itself, and a start at once on the same ports finds the data', async () => {
     const dataDir = freshDataDir();
-    const names = ['API_PORT', 'INGEST_PORT', 'KAFKA_PORT', 'ENGINE_METRICS_PORT', 'WEB_PORT', 'POSTGRES_PORT'];
+    const names = ['API_PORT', 'KAFKA_PORT', 'ENGINE_METRICS_PORT', 'WEB_PORT', 'POSTGRES_PORT'];
     const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, String(await freePort())])));
     const kept = { ...ports, DATA_DIR: dataDir, DATA_DIR_DISPOSABLE: 'off' };
     try {
