@@ -1,0 +1,41 @@
+import { createServer, type Server } from 'node:net';
+import { freePort } from '@bolsa/embedded-db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { portsInUse } from '../src/ports.js';
+
+let taken: Server;
+let takenPort: number;
+
+beforeAll(async () => {
+  taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  takenPort = (taken.address() as { port: number }).port;
+});
+
+afterAll(() => new Promise<void>((resolve) => taken.close(() => resolve())));
+
+/** A configuration whose own ports are all free, with `more` on top. */
+async function configWith(more: Record<string, string> = {}) {
+  const names = ['API_PORT', 'KAFKA_PORT', 'POSTGRES_PORT', 'ENGINE_METRICS_PORT', 'WEB_PORT'];
+  const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, String(await freePort())])));
+  return loadConfig({ ...ports, ...more });
+}
+
+describe('the ports the launcher checks before starting', () => {
+  it('runs one API process unless INGEST_PORT is set, and then checks that port too', async () => {
+    expect((await configWith()).INGEST_PORT).toBeUndefined();
+    expect(await portsInUse(await configWith())).toEqual([]);
+    expect(await portsInUse(await configWith({ INGEST_PORT: String(takenPort) }))).toEqual([
+      `${takenPort} (INGEST_PORT)`,
+    ]);
+  });
+
+  it('names each port another program holds', async () => {
+    expect(await portsInUse(await configWith({ WEB_PORT: String(takenPort) }))).toEqual([`${takenPort} (WEB_PORT)`]);
+    // An external Kafka: the embedded broker's port is not the stack's to take.
+    expect(
+      await portsInUse(await configWith({ KAFKA_PORT: String(takenPort), KAFKA_BROKERS: 'kafka.example:9092' })),
+    ).toEqual([]);
+  });
+});
