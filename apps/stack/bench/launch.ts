@@ -36,23 +36,27 @@ export function freshDataDir(): string {
   return dataDir;
 }
 
+/** A free loopback port for each setting named, as the environment gives it: `{ API_PORT: '41234', … }`. */
+export async function freePortsFor(names: readonly string[]): Promise<Record<string, string>> {
+  const ports: Record<string, string> = {};
+  for (const name of names) ports[name] = String(await freePort());
+  return ports;
+}
+
 /**
  * `pnpm start`'s launcher on free ports and a fresh data directory, as a developer would run it (the tests and
  * `pnpm bench:e2e` both start the platform this way). The data directory goes when it stops, unless given in
  * `DATA_DIR` with `DATA_DIR_DISPOSABLE=off`.
  */
 export async function launchStack(environment: Record<string, string> = {}): Promise<LaunchedStack> {
-  const [api, kafka, metrics, web] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const ports = await freePortsFor(['API_PORT', 'KAFKA_PORT', 'ENGINE_METRICS_PORT', 'WEB_PORT']);
   const dataDir = environment.DATA_DIR ?? freshDataDir();
   const child: ChildProcess = spawn(process.execPath, [launcherPath()], {
     env: {
       ...process.env,
       DATA_DIR: dataDir,
-      API_PORT: String(api),
-      KAFKA_PORT: String(kafka),
+      ...ports,
       POSTGRES_PORT: '0',
-      ENGINE_METRICS_PORT: String(metrics),
-      WEB_PORT: String(web),
       SIMULATOR: 'off',
       // The trading day closes when an admin says: a run that spans 18:00 in São Paulo must not see its DAY orders
       // expire under it.
@@ -81,8 +85,8 @@ export async function launchStack(environment: Record<string, string> = {}): Pro
         resolve({
           api: ready[1]!,
           web: ready[2]!,
-          kafkaPort: kafka,
-          engineMetricsPort: metrics,
+          kafkaPort: Number(ports.KAFKA_PORT),
+          engineMetricsPort: Number(ports.ENGINE_METRICS_PORT),
           databaseUrl: db[1]!,
           enginePid: Number(ready[3]),
           pid: child.pid!,

@@ -4,8 +4,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '@bolsa/embedded-db';
-import { freshDataDir, launchStack } from '../bench/launch.js';
+import { freePortsFor, freshDataDir, launchStack } from '../bench/launch.js';
 import { isAlive, listProcesses, readProc } from '../src/processes.js';
 
 const launchModule = join(dirname(fileURLToPath(import.meta.url)), '../dist/bench/launch.js');
@@ -103,8 +102,7 @@ describe('a stack started by a test or benchmark', () => {
 
   it('when the launcher itself is killed outright, what it started stops by itself, and a start at once on the same ports finds the data', async () => {
     const dataDir = freshDataDir();
-    const names = ['API_PORT', 'KAFKA_PORT', 'ENGINE_METRICS_PORT', 'WEB_PORT', 'POSTGRES_PORT'];
-    const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, String(await freePort())])));
+    const ports = await freePortsFor(['API_PORT', 'KAFKA_PORT', 'ENGINE_METRICS_PORT', 'WEB_PORT', 'POSTGRES_PORT']);
     const kept = { ...ports, DATA_DIR: dataDir, DATA_DIR_DISPOSABLE: 'off' };
     try {
       const first = await launchStack(kept);

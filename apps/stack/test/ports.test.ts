@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
-import { freePort } from '@bolsa/embedded-db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePortsFor } from '../bench/launch.js';
 import { loadConfig } from '../src/config.js';
 import { portsInUse } from '../src/ports.js';
 
@@ -17,8 +17,7 @@ afterAll(() => new Promise<void>((resolve) => taken.close(() => resolve())));
 
 /** A configuration whose own ports are all free, with `more` on top. */
 async function configWith(more: Record<string, string> = {}) {
-  const names = ['API_PORT', 'KAFKA_PORT', 'POSTGRES_PORT', 'ENGINE_METRICS_PORT', 'WEB_PORT'];
-  const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, String(await freePort())])));
+  const ports = await freePortsFor(['API_PORT', 'KAFKA_PORT', 'POSTGRES_PORT', 'ENGINE_METRICS_PORT', 'WEB_PORT']);
   return loadConfig({ ...ports, ...more });
 }
 
