@@ -8,7 +8,8 @@ export type RefusableRequest = typeof ApiKey.Produce | typeof ApiKey.Heartbeat;
  * A TCP proxy in front of a broker, for tests of how clients live through Kafka faults. While armed, it stops
  * requests of one kind from one Kafka client id before the broker sees them: it cuts the connection (`cut`: the
  * client sees a network error and retries), or answers with an error code (`refuse`: for Produce, one for every
- * partition the request named). Everything else passes untouched. Start the broker advertising this proxy's port,
+ * partition the request named); or it lets one through and cuts the connection before its answer comes back
+ * (`loseAnswers`: the broker did it, the client cannot tell). Everything else passes untouched. Start the broker advertising this proxy's port,
  * so clients keep coming back through it.
  */
 export class FaultProxy {
@@ -19,8 +20,11 @@ export class FaultProxy {
   private refusalsLeft = 0;
   private refusalKind: RefusableRequest = ApiKey.Produce;
   private refusalCode = 0;
+  private lossesLeft = 0;
+  private lossKind: number = ApiKey.Produce;
   cuts = 0;
   refusals = 0;
+  losses = 0;
 
   /** The broker's own port, once it has started. */
   brokerPort = 0;
@@ -47,6 +51,12 @@ export class FaultProxy {
     this.refusalKind = kind;
     this.refusalsLeft = count;
     this.refusalCode = errorCode;
+  }
+
+  /** Lets the client's next `count` requests of this kind reach the broker, and cuts the connection under each answer. */
+  loseAnswers(kind: number, count: number): void {
+    this.lossKind = kind;
+    this.lossesLeft = count;
   }
 
   async close(): Promise<void> {
@@ -90,6 +100,20 @@ export class FaultProxy {
               : heartbeatRefusal(frame, this.refusalCode);
           client.write(refusal);
           continue;
+        }
+        if (fromClient && apiKey === this.lossKind && this.lossesLeft > 0) {
+          this.lossesLeft--;
+          this.losses++;
+          // The broker has handled the request once its answer starts to come: the connection goes then.
+          upstream.unpipe(client);
+          upstream.once('data', () => {
+            client.destroy();
+            upstream.destroy();
+          });
+          // Unpiped, the stream was paused: a listener alone would not start it again.
+          upstream.resume();
+          upstream.write(frame);
+          return;
         }
         upstream.write(frame);
       }
