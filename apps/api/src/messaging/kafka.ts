@@ -81,6 +81,7 @@ export class CommandPublisher implements OnModuleDestroy {
       for (const command of batch) {
         this.logger.pino.warn({ traceId: command.traceId, err: error }, 'command not published');
       }
+      this.replaceProducer();
       throw error;
     }
     for (const command of batch) {
@@ -90,6 +91,21 @@ export class CommandPublisher implements OnModuleDestroy {
       );
     }
     return batch.map(() => undefined);
+  }
+
+  /**
+   * A send kafkajs gave up on may have been stored all the same (its answers lost), and kafkajs hands that batch's
+   * sequence numbers out again: the broker would take the next batch for a copy of it and drop it, or refuse every
+   * send after it as a duplicate. The next send goes through a new producer, whose new producer id nothing stored
+   * can be mistaken for. The commands given up are sent again as any unpublished command is (by the re-sender, or
+   * by the client told 503).
+   */
+  private replaceProducer(): void {
+    const producer = this.producer;
+    this.producer = null;
+    this.connecting = null;
+    // Not waited for: the callers of the batch given up are answered at once.
+    void producer?.disconnect().catch(() => undefined);
   }
 
   private connected(): Promise<Producer> {
