@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { decodeCommand, TOPICS } from '@bolsa/contracts';
 import { ApiKey } from '@bolsa/kafka-broker';
 import { FaultProxy } from '@bolsa/kafka-broker/testing';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandPublisher } from '../src/messaging/kafka.js';
 import { endOfDayCommand } from '../src/orders/engine-commands.js';
-import { startTestApi, type TestApi, until } from './support.js';
+import { startTestApi, type TestApi, until, watchCommands } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -17,16 +16,7 @@ const published: string[] = [];
 
 beforeAll(async () => {
   api = await startTestApi({}, {}, proxy);
-  const kafka = new Kafka({ brokers: [api.broker.bootstrap], clientId: 'publisher-test', logLevel: logLevel.NOTHING });
-  reader = kafka.consumer({ groupId: 'publisher-test', maxWaitTimeInMs: 50 });
-  await reader.connect();
-  await reader.subscribe({ topics: [TOPICS.orderCommands], fromBeginning: true });
-  await reader.run({
-    eachMessage: async ({ message }) => {
-      const decoded = decodeCommand(message.value!);
-      if (decoded.ok) published.push(decoded.value.traceId);
-    },
-  });
+  reader = await watchCommands(api, 'publisher-test', (command) => published.push(command.traceId));
 });
 
 afterAll(async () => {

@@ -4,7 +4,6 @@ import {
   ApiErrorBody,
   BookView,
   CandleView,
-  decodeCommand,
   DEFAULT_INSTRUMENTS,
   encodeEvents,
   OrderView,
@@ -23,7 +22,7 @@ import { PrismaService } from '../src/database/prisma.service.js';
 import { SqlPool } from '../src/database/sql-pool.js';
 import { EventIngestion } from '../src/events/event-ingestion.js';
 import { MarketDataService } from '../src/markets/market-data.service.js';
-import { newAdmin, newTrader, startTestApi, type TestApi, until } from './support.js';
+import { newAdmin, newTrader, startTestApi, type TestApi, until, watchCommands } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -36,15 +35,7 @@ const commands: OrderCommand[] = [];
 beforeAll(async () => {
   api = await startTestApi();
   kafka = new Kafka({ brokers: [api.broker.bootstrap], clientId: 'events-tests', logLevel: logLevel.NOTHING });
-  commandReader = kafka.consumer({ groupId: 'fake-engine', maxWaitTimeInMs: 100 });
-  await commandReader.connect();
-  await commandReader.subscribe({ topics: [TOPICS.orderCommands], fromBeginning: true });
-  await commandReader.run({
-    eachMessage: async ({ message }) => {
-      const decoded = decodeCommand(message.value!);
-      if (decoded.ok) commands.push(decoded.value);
-    },
-  });
+  commandReader = await watchCommands(api, 'fake-engine', (command) => commands.push(command));
   eventWriter = kafka.producer();
   await eventWriter.connect();
 });

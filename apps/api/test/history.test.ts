@@ -1,19 +1,11 @@
 import { Writable } from 'node:stream';
 import type { LedgerEntryView } from '@bolsa/contracts';
-import {
-  ApiErrorBody,
-  decodeCommand,
-  MonthlyTradesView,
-  MyTradeView,
-  OrderView,
-  TOPICS,
-  WalletView,
-} from '@bolsa/contracts';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { ApiErrorBody, MonthlyTradesView, MyTradeView, OrderView, WalletView } from '@bolsa/contracts';
+import type { Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlPool } from '../src/database/sql-pool.js';
 import { startInTestEngine } from './engine-in-test.js';
-import { newTrader, readStream, startTestApi, type TestApi, until } from './support.js';
+import { newTrader, readStream, startTestApi, type TestApi, until, watchCommands } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -34,17 +26,8 @@ beforeAll(async () => {
   api = await startTestApi({ LOG_LEVEL: 'debug' }, { logDestination: logs });
   base = await api.listen();
   engine = await startInTestEngine(api.broker.bootstrap);
-  const kafka = new Kafka({ brokers: [api.broker.bootstrap], clientId: 'trace-watch', logLevel: logLevel.NOTHING });
-  watcher = kafka.consumer({ groupId: 'trace-watch', maxWaitTimeInMs: 50 });
-  await watcher.connect();
-  await watcher.subscribe({ topics: [TOPICS.orderCommands], fromBeginning: true });
-  await watcher.run({
-    eachMessage: async ({ message }) => {
-      const decoded = decodeCommand(message.value!);
-      if (decoded.ok && decoded.value.type === 'place_order') {
-        commandTraces.set(decoded.value.orderId, message.headers!['trace-id']!.toString());
-      }
-    },
+  watcher = await watchCommands(api, 'trace-watch', (command, message) => {
+    if (command.type === 'place_order') commandTraces.set(command.orderId, message.headers!['trace-id']!.toString());
   });
 });
 

@@ -1,18 +1,10 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import {
-  ApiErrorBody,
-  decodeCommand,
-  namesAnOrder,
-  OrderView,
-  TOPICS,
-  WalletView,
-  type OrderCommand,
-} from '@bolsa/contracts';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { ApiErrorBody, namesAnOrder, OrderView, WalletView, type OrderCommand } from '@bolsa/contracts';
+import type { Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaService } from '../src/database/prisma.service.js';
 import { ApiMetrics } from '../src/observability/metrics.js';
-import { newTrader, startTestApi, type TestApi } from './support.js';
+import { newTrader, startTestApi, type TestApi, watchCommands } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -22,21 +14,9 @@ const published: { command: OrderCommand; key: string; traceHeader: string }[] =
 
 beforeAll(async () => {
   api = await startTestApi();
-  const kafka = new Kafka({ brokers: [api.broker.bootstrap], clientId: 'order-tests', logLevel: logLevel.NOTHING });
-  consumer = kafka.consumer({ groupId: 'command-watch', maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [TOPICS.orderCommands], fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const decoded = decodeCommand(message.value!);
-      if (!decoded.ok) throw new Error(decoded.error.message);
-      published.push({
-        command: decoded.value,
-        key: message.key!.toString(),
-        traceHeader: message.headers!['trace-id']!.toString(),
-      });
-    },
-  });
+  consumer = await watchCommands(api, 'command-watch', (command, message) =>
+    published.push({ command, key: message.key!.toString(), traceHeader: message.headers!['trace-id']!.toString() }),
+  );
 });
 
 afterAll(async () => {

@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import {
-  decodeCommand,
   DEFAULT_INSTRUMENTS,
   formatCents,
   OrderView,
-  TOPICS,
   WalletView,
   type EngineEvent,
   type OrderCommand,
   type OrderFields,
 } from '@bolsa/contracts';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlPool } from '../src/database/sql-pool.js';
 import { EventIngestion } from '../src/events/event-ingestion.js';
@@ -20,7 +18,7 @@ import { amendCommand } from '../src/orders/engine-commands.js';
 import { OrderStore } from '../src/orders/order-store.js';
 import { planHold, type HoldPlan } from '../src/wallets/holds.js';
 import { startInTestEngine } from './engine-in-test.js';
-import { newAdmin, newTrader, startSiblingApi, startTestApi, type TestApi, until } from './support.js';
+import { newAdmin, newTrader, startSiblingApi, startTestApi, type TestApi, until, watchCommands } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -34,16 +32,9 @@ const amends: OrderCommand[] = [];
 beforeAll(async () => {
   api = await startTestApi({ ORDER_RESEND_AFTER_MS: String(RESEND_AFTER_MS) });
   engine = await startInTestEngine(api.broker.bootstrap);
-  const kafka = new Kafka({ brokers: [api.broker.bootstrap], clientId: 'resend-tests', logLevel: logLevel.NOTHING });
-  watcher = kafka.consumer({ groupId: 'resend-watch', maxWaitTimeInMs: 50 });
-  await watcher.connect();
-  await watcher.subscribe({ topics: [TOPICS.orderCommands], fromBeginning: true });
-  await watcher.run({
-    eachMessage: async ({ message }) => {
-      const decoded = decodeCommand(message.value!);
-      if (decoded.ok && decoded.value.type === 'place_order') placements.push(decoded.value);
-      if (decoded.ok && decoded.value.type === 'amend_order') amends.push(decoded.value);
-    },
+  watcher = await watchCommands(api, 'resend-watch', (command) => {
+    if (command.type === 'place_order') placements.push(command);
+    if (command.type === 'amend_order') amends.push(command);
   });
 });
 

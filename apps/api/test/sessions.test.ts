@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ClosedDayView, decodeCommand, OrderView, TOPICS, WalletView, type EndOfDayCommand } from '@bolsa/contracts';
-import { Kafka, logLevel } from 'kafkajs';
+import { ClosedDayView, OrderView, WalletView, type EndOfDayCommand } from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { SqlPool } from '../src/database/sql-pool.js';
 import { SessionCloser } from '../src/sessions/session-closer.js';
 import { startInTestEngine } from './engine-in-test.js';
-import { newAdmin, newTrader, startTestApi, type TestApi, until } from './support.js';
+import { newAdmin, newTrader, startTestApi, type TestApi, until, watchCommands } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -94,21 +93,10 @@ describe('closing the trading day', () => {
     const closer = api.app.get(SessionCloser);
     const sql = api.app.get(SqlPool);
     const closes: EndOfDayCommand[] = [];
-    const kafka = new Kafka({
-      brokers: [api.broker.bootstrap],
-      clientId: 'sessions-tests',
-      logLevel: logLevel.NOTHING,
+    const watcher = await watchCommands(api, `sessions-watch-${randomUUID()}`, (command) => {
+      if (command.type === 'end_of_day') closes.push(command);
     });
-    const watcher = kafka.consumer({ groupId: `sessions-watch-${randomUUID()}`, maxWaitTimeInMs: 50 });
-    await watcher.connect();
     onTestFinished(() => watcher.disconnect());
-    await watcher.subscribe({ topics: [TOPICS.orderCommands], fromBeginning: true });
-    await watcher.run({
-      eachMessage: async ({ message }) => {
-        const decoded = decodeCommand(message.value!);
-        if (decoded.ok && decoded.value.type === 'end_of_day') closes.push(decoded.value);
-      },
-    });
     // What a process that died after recording the 2027-03-01 close, before Kafka had it, left behind.
     const traceId = 'f'.repeat(32);
     await sql.query(

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { decodeCommand, TOPICS, type OrderCommand } from '@bolsa/contracts';
 import { startPostgres, type RunningPostgres } from '@bolsa/embedded-db';
 import { startBroker, type RunningBroker } from '@bolsa/kafka-broker';
 import type { FaultProxy } from '@bolsa/kafka-broker/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import { ensureAdmin } from '../src/accounts/admin-seed.js';
 import { createApp, type AppOptions } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -93,6 +95,29 @@ export async function startTestApi(
 }
 
 export const TEST_PASSWORD = 'correct horse battery';
+
+/**
+ * Reads every command the API publishes, from the start of the topic, handing each to `onCommand` with its Kafka
+ * message (key, headers); a message that is not a command fails the read. Disconnect it when done.
+ */
+export async function watchCommands(
+  api: TestApi,
+  name: string,
+  onCommand: (command: OrderCommand, message: KafkaMessage) => void,
+): Promise<Consumer> {
+  const kafka = new Kafka({ brokers: [api.broker.bootstrap], clientId: name, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: name, maxWaitTimeInMs: 50 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [TOPICS.orderCommands], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const decoded = decodeCommand(message.value!);
+      if (!decoded.ok) throw new Error(decoded.error.message);
+      onCommand(decoded.value, message);
+    },
+  });
+  return consumer;
+}
 
 /** A new trader account's id, email and API key (with the configured starting cash and shares). */
 export async function newTrader(
