@@ -3,7 +3,9 @@ import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { cpuBetween, sampleCpu } from './cpu.js';
+import { hopsOf, readKafkaTimes, type TimedOrder } from './hops.js';
 import { launchStack } from './launch.js';
+import { readMetrics, timeInside } from './metrics.js';
 import { readEvents } from './sse.js';
 import { walPosition } from './wal.js';
 
@@ -19,7 +21,8 @@ import { walPosition } from './wal.js';
  *     took liquidity (the second of the pair to reach the book) to that order's fill arriving on its owner's SSE
  *     order stream; reports p50/p99. A resting order's own wait for a counterparty is the flow's, not the
  *     platform's, so it is not counted.
- * It then reads the API's and the engine's own histograms to show where the time goes.
+ * It then shows where the paced phase's time went: between the processes, from the Kafka timestamps of each order's
+ * command and events (`hops.ts`), and inside them, from their own histograms (`metrics.ts`).
  */
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 64);
 const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 10);
@@ -38,6 +41,8 @@ async function startStack(): Promise<{
   processes: number[];
   /** How the embedded broker syncs its log, when the bench started it. */
   brokerFsync: string;
+  /** Where the stack's Kafka is, for the hops' timestamps: its own, or `BENCH_KAFKA_BROKERS`. */
+  kafkaBrokers: string[];
   stop(): Promise<void>;
 }> {
   const external = process.env['BENCH_API_URL'];
@@ -48,6 +53,7 @@ async function startStack(): Promise<{
       databaseUrl: process.env['BENCH_DATABASE_URL'],
       processes: [process.pid],
       brokerFsync: 'not known (a stack started apart)',
+      kafkaBrokers: brokerList(process.env['BENCH_KAFKA_BROKERS']),
       stop: async () => undefined,
     };
   }
@@ -59,8 +65,14 @@ async function startStack(): Promise<{
     databaseUrl: stack.databaseUrl,
     processes: [process.pid, stack.pid],
     brokerFsync: /fsync (\w+)\)/.exec(stack.output())?.[1] ?? 'not known',
+    // The launcher uses KAFKA_BROKERS, when set, instead of its embedded broker.
+    kafkaBrokers: brokerList(process.env['KAFKA_BROKERS'] ?? `127.0.0.1:${stack.kafkaPort}`),
     stop: () => stack.stop(),
   };
+}
+
+function brokerList(brokers: string | undefined): string[] {
+  return (brokers ?? '').split(',').filter((broker) => broker !== '');
 }
 
 /**
@@ -220,14 +232,25 @@ function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
 }
 
-/** Mean of a Prometheus histogram from its _sum and _count lines matching `filter`. */
-function histogramMean(text: string, name: string, filter: RegExp = /.*/): number {
-  const pick = (suffix: string) =>
-    text
-      .split('\n')
-      .filter((line) => line.startsWith(`${name}_${suffix}`) && filter.test(line))
-      .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
-  return pick('sum') / pick('count');
+/**
+ * The paced phase's POST → fill split where Kafka's timestamps fall: the API sending the order's command, the
+ * engine sending the events of its trade. Each hop's percentiles are its own, so they do not add up to the total's.
+ */
+async function reportHops(brokers: readonly string[], since: number, timed: readonly TimedOrder[]): Promise<void> {
+  if (timed.length === 0) return;
+  if (brokers.length === 0) {
+    console.log('hops not known: give the Kafka of a stack started apart in BENCH_KAFKA_BROKERS');
+    return;
+  }
+  const times = await readKafkaTimes(brokers, since, new Set(timed.map((order) => order.orderId)));
+  const hops = hopsOf(timed, times);
+  const figures = (sorted: number[]) =>
+    `p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms`;
+  console.log(
+    `hops of the paced phase (${hops.toFill.length} trades, Kafka's message timestamps): POST → the API sends the ` +
+      `order's command ${figures(hops.toCommand)}; → the engine sends its trade's events ${figures(hops.toEvents)}; ` +
+      `→ the fill on SSE (stored in PostgreSQL first) ${figures(hops.toFill)}`,
+  );
 }
 
 /** CONCURRENCY clients posting orders, each as soon as its previous one is answered, for `duration` seconds. */
@@ -332,8 +355,10 @@ async function main(): Promise<void> {
     const refusals = new Map<string, number>();
     const interval = 1000 / RATE;
     const total = RATE * LATENCY_SECONDS;
+    const metricsBefore = await readMetrics(api, stack.engineMetrics);
     const pacedCpuBefore = sampleCpu(stack.processes);
     const paceStart = performance.now();
+    const paceStartEpoch = Date.now();
     const inFlight: Promise<void>[] = [];
     let late = 0;
     for (let i = 0; i < total; i++) {
@@ -357,6 +382,7 @@ async function main(): Promise<void> {
     const pacedCpu = cpuBetween(pacedCpuBefore, sampleCpu(stack.processes));
     const achieved = total / pacedSeconds;
     await new Promise((resolve) => setTimeout(resolve, 5000));
+    const metricsAfter = await readMetrics(api, stack.engineMetrics);
     const latencies = sent
       .filter((entry) => takerFills.has(entry.orderId))
       .map((entry) => takerFills.get(entry.orderId)! - entry.sentAt)
@@ -372,6 +398,14 @@ async function main(): Promise<void> {
         ).toFixed(1)} ms, p99 ${percentile(answers, 0.99).toFixed(1)} ms`,
     );
     reportCpu(`while orders were paced at ${RATE}/s`, pacedCpu, sent.length, pacedSeconds);
+    const timed: TimedOrder[] = sent
+      .filter((entry) => takerFills.has(entry.orderId))
+      .map((entry) => ({
+        orderId: entry.orderId,
+        sentAt: performance.timeOrigin + entry.sentAt,
+        filledAt: performance.timeOrigin + takerFills.get(entry.orderId)!,
+      }));
+    await reportHops(stack.kafkaBrokers, paceStartEpoch, timed);
     for (const [phase, refused] of [
       ['throughput', throughputRefusals],
       ['latency', refusals],
@@ -389,17 +423,8 @@ async function main(): Promise<void> {
       );
     }
 
-    const apiMetrics = await (await fetch(`${api}/metrics`)).text();
-    const engineMetrics = stack.engineMetrics === '' ? '' : await (await fetch(stack.engineMetrics)).text();
-    const postMs =
-      histogramMean(apiMetrics, 'api_http_request_duration_seconds', /route="\/api\/orders",status="202"/) * 1000;
-    const matching =
-      engineMetrics === ''
-        ? 'matching time not known (BENCH_ENGINE_METRICS_URL not given)'
-        : `matching ${(histogramMean(engineMetrics, 'engine_match_duration_seconds') * 1e6).toFixed(1)} µs per command in the engine`;
     console.log(
-      `where the time goes: POST /api/orders handled in ${postMs.toFixed(2)} ms on average (validate, insert, publish); ` +
-        matching,
+      `where the paced phase's time goes, by the processes' own histograms: ${timeInside(metricsBefore, metricsAfter)}`,
     );
   } finally {
     await stack.stop();

@@ -1,0 +1,110 @@
+import { decodeCommand, decodeEvents, TOPICS } from '@bolsa/contracts';
+import { Kafka, logLevel } from 'kafkajs';
+
+/** When an order's command left the API, and when the events of its taking left the engine (epoch ms). */
+export interface KafkaTimes {
+  readonly commands: Map<string, number>;
+  readonly takings: Map<string, number>;
+}
+
+/** One timed order: sent and filled (epoch ms, the bench's clock), with what Kafka's timestamps say in between. */
+export interface TimedOrder {
+  readonly orderId: string;
+  readonly sentAt: number;
+  readonly filledAt: number;
+}
+
+/** Each hop's durations in ms, sorted, for the orders whose command and events were both found. */
+export interface Hops {
+  readonly toCommand: number[];
+  readonly toEvents: number[];
+  readonly toFill: number[];
+}
+
+/**
+ * Splits each order's POST → fill time at its command's and its events' Kafka timestamps (each set by the producer
+ * as it sends, on the same machine and clock as the bench).
+ */
+export function hopsOf(orders: readonly TimedOrder[], times: KafkaTimes): Hops {
+  const hops: Hops = { toCommand: [], toEvents: [], toFill: [] };
+  for (const order of orders) {
+    const command = times.commands.get(order.orderId);
+    const events = times.takings.get(order.orderId);
+    if (command === undefined || events === undefined) continue;
+    hops.toCommand.push(command - order.sentAt);
+    hops.toEvents.push(events - command);
+    hops.toFill.push(order.filledAt - events);
+  }
+  for (const durations of [hops.toCommand, hops.toEvents, hops.toFill]) durations.sort((a, b) => a - b);
+  return hops;
+}
+
+/**
+ * Reads both topics from `since` (epoch ms) to their ends, after the run so as not to take CPU from it, keeping the
+ * timestamps of the named orders' place commands and of the first events message where each of them took
+ * liquidity (a trade naming it as taker).
+ */
+export async function readKafkaTimes(
+  brokers: readonly string[],
+  since: number,
+  orderIds: ReadonlySet<string>,
+): Promise<KafkaTimes> {
+  const kafka = new Kafka({ brokers: [...brokers], clientId: 'bench-hops', logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const consumer = kafka.consumer({ groupId: `bench-hops-${process.pid}-${since}`, maxWaitTimeInMs: 100 });
+  const times: KafkaTimes = { commands: new Map(), takings: new Map() };
+  await admin.connect();
+  try {
+    const topics = [TOPICS.orderCommands, TOPICS.engineEvents];
+    const starts = await Promise.all(topics.map((topic) => admin.fetchTopicOffsetsByTimestamp(topic, since)));
+    const ends = await Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic)));
+    // What is left to read in each partition: from its start to its end when the run was over.
+    const left = new Map<string, number>();
+    topics.forEach((topic, index) => {
+      for (const { partition, high } of ends[index]!) {
+        const start = Number(starts[index]!.find((entry) => entry.partition === partition)?.offset ?? high);
+        if (Number(high) > start) left.set(`${topic}/${partition}`, Number(high));
+      }
+    });
+    if (left.size === 0) return times;
+    let finish = () => {};
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    await consumer.connect();
+    await consumer.subscribe({ topics });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          const at = Number(message.timestamp);
+          if (batch.topic === TOPICS.orderCommands) {
+            const command = decodeCommand(message.value ?? '');
+            if (command.ok && command.value.type === 'place_order' && orderIds.has(command.value.orderId)) {
+              times.commands.set(command.value.orderId, at);
+            }
+          } else {
+            const events = decodeEvents(message.value ?? '');
+            for (const event of events.ok ? events.value : []) {
+              if (
+                event.type === 'trade' &&
+                orderIds.has(event.takerOrderId) &&
+                !times.takings.has(event.takerOrderId)
+              ) {
+                times.takings.set(event.takerOrderId, at);
+              }
+            }
+          }
+        }
+        const key = `${batch.topic}/${batch.partition}`;
+        if (Number(batch.lastOffset()) + 1 >= (left.get(key) ?? 0)) left.delete(key);
+        if (left.size === 0) finish();
+      },
+    });
+    topics.forEach((topic, index) => {
+      for (const { partition, offset } of starts[index]!) consumer.seek({ topic, partition, offset });
+    });
+    await finished;
+    return times;
+  } finally {
+    await consumer.disconnect();
+    await admin.disconnect();
+  }
+}

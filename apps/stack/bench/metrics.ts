@@ -1,0 +1,82 @@
+/** The API's and the engine's /metrics at one moment (empty text where not known). */
+export interface MetricsReading {
+  readonly api: string;
+  readonly engine: string;
+}
+
+export async function readMetrics(apiUrl: string, engineMetricsUrl: string): Promise<MetricsReading> {
+  const text = async (url: string) => (url === '' ? '' : (await fetch(url)).text());
+  return { api: await text(`${apiUrl}/metrics`), engine: await text(engineMetricsUrl) };
+}
+
+/** The sum of a metric's samples whose line matches `filter` (a counter, or a histogram's _sum or _count). */
+export function sampleSum(text: string, name: string, filter: RegExp = /.*/): number {
+  return text
+    .split('\n')
+    .filter((line) => (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) && filter.test(line))
+    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+}
+
+/** What happened to a histogram between two readings: how many observations, and their mean (NaN if none). */
+export function histogramBetween(
+  before: string,
+  after: string,
+  name: string,
+  filter: RegExp = /.*/,
+): { count: number; mean: number } {
+  const delta = (suffix: string) =>
+    sampleSum(after, `${name}_${suffix}`, filter) - sampleSum(before, `${name}_${suffix}`, filter);
+  const count = delta('count');
+  return { count, mean: count > 0 ? delta('sum') / count : Number.NaN };
+}
+
+/**
+ * Where the paced phase's time went inside the processes, by their own histograms: the POST's handling, the grouped
+ * placements (`place_orders`), ingestion's transactions (an event waits for the one in flight, then its own) and
+ * the matching of a command.
+ */
+export function timeInside(before: MetricsReading, after: MetricsReading): string {
+  const ms = (value: number) => (Number.isNaN(value) ? 'not known' : `${(value * 1000).toFixed(1)} ms`);
+  const post = histogramBetween(
+    before.api,
+    after.api,
+    'api_http_request_duration_seconds',
+    /route="\/api\/orders",status="202"/,
+  );
+  const placing = histogramBetween(
+    before.api,
+    after.api,
+    'api_db_operation_duration_seconds',
+    /operation="place_order"/,
+  );
+  const storing = histogramBetween(
+    before.api,
+    after.api,
+    'api_db_operation_duration_seconds',
+    /operation="ingest_batch"/,
+  );
+  const events =
+    sampleSum(after.api, 'api_engine_events_ingested_total') -
+    sampleSum(before.api, 'api_engine_events_ingested_total');
+  const matching = histogramBetween(before.engine, after.engine, 'engine_match_duration_seconds');
+  const placed = sampleSum(after.api, 'api_orders_accepted_total') - sampleSum(before.api, 'api_orders_accepted_total');
+  const parts = [`POST /api/orders handled in ${ms(post.mean)} on average`];
+  if (placing.count > 0) {
+    parts.push(
+      `recording orders with their holds ${ms(placing.mean)} a call (${placing.count} calls, ` +
+        `${(placed / placing.count).toFixed(1)} orders each)`,
+    );
+  }
+  parts.push(
+    storing.count > 0
+      ? `storing engine events ${ms(storing.mean)} a transaction (${storing.count}, ` +
+          `${(events / storing.count).toFixed(0)} events each)`
+      : 'storing engine events not known (stored by another process)',
+  );
+  parts.push(
+    after.engine === ''
+      ? 'matching not known (BENCH_ENGINE_METRICS_URL not given)'
+      : `matching ${(matching.mean * 1e6).toFixed(1)} µs a command in the engine`,
+  );
+  return parts.join('; ');
+}

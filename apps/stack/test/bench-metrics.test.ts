@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { histogramBetween, sampleSum, timeInside } from '../bench/metrics.js';
+
+const reading = (posts: [number, number], places: [number, number], stores: [number, number], events: number) => `
+# HELP api_http_request_duration_seconds HTTP request duration
+api_http_request_duration_seconds_bucket{le="0.01",method="POST",route="/api/orders",status="202"} ${posts[0]}
+api_http_request_duration_seconds_sum{method="POST",route="/api/orders",status="202"} ${posts[1]}
+api_http_request_duration_seconds_count{method="POST",route="/api/orders",status="202"} ${posts[0]}
+api_http_request_duration_seconds_sum{method="POST",route="/api/orders",status="422"} 9
+api_http_request_duration_seconds_count{method="POST",route="/api/orders",status="422"} 3
+api_db_operation_duration_seconds_sum{operation="place_order"} ${places[1]}
+api_db_operation_duration_seconds_count{operation="place_order"} ${places[0]}
+api_db_operation_duration_seconds_sum{operation="ingest_batch"} ${stores[1]}
+api_db_operation_duration_seconds_count{operation="ingest_batch"} ${stores[0]}
+api_engine_events_ingested_total ${events}
+api_engine_events_ingested_total_extra 1000
+api_orders_accepted_total{symbol="PETR4"} ${posts[0] / 2}
+api_orders_accepted_total{symbol="VALE3"} ${posts[0] / 2}
+`;
+
+describe('the bench’s reading of /metrics', () => {
+  it('sums a metric’s samples by name and labels, not those of metrics whose names it begins', () => {
+    const text = reading([100, 2], [10, 0.5], [4, 0.2], 350);
+    expect(sampleSum(text, 'api_engine_events_ingested_total')).toBe(350);
+    expect(sampleSum(text, 'api_orders_accepted_total')).toBe(100);
+    expect(sampleSum(text, 'api_http_request_duration_seconds_count', /status="202"/)).toBe(100);
+  });
+
+  it('tells what a phase added to a histogram, and NaN for a mean of nothing', () => {
+    const before = reading([100, 2], [10, 0.5], [4, 0.2], 350);
+    const after = reading([300, 6], [30, 1.5], [4, 0.2], 350);
+    expect(histogramBetween(before, after, 'api_db_operation_duration_seconds', /place_order/)).toEqual({
+      count: 20,
+      mean: 0.05,
+    });
+    expect(histogramBetween(before, after, 'api_db_operation_duration_seconds', /ingest_batch/).mean).toBeNaN();
+  });
+
+  it('says where the phase’s time went, and what it cannot know', () => {
+    const before = { api: reading([100, 2], [10, 0.5], [4, 0.2], 350), engine: '' };
+    const after = { api: reading([300, 6], [30, 1.5], [14, 1.2], 1350), engine: '' };
+    expect(timeInside(before, after)).toBe(
+      'POST /api/orders handled in 20.0 ms on average; recording orders with their holds 50.0 ms a call (20 calls, ' +
+        '10.0 orders each); storing engine events 100.0 ms a transaction (10, 100 events each); matching not known ' +
+        '(BENCH_ENGINE_METRICS_URL not given)',
+    );
+  });
+});
