@@ -51,6 +51,11 @@ class Supervised {
     const child = spawn(process.execPath, [...appGuard, this.script, ...this.args], {
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A session of its own: Linux's autogroup scheduling (on by default) shares the CPU fairly between sessions,
+      // and each PostgreSQL backend is one, so apps sharing the launcher's session got one backend's share between
+      // them whenever the cores were busy (~16% fewer orders/s in `pnpm bench:e2e`; see the README). The terminal's
+      // Ctrl-C then no longer reaches the apps: this launcher stops them, as it always has.
+      detached: process.platform !== 'win32',
       ...(this.cwd === undefined ? {} : { cwd: this.cwd }),
     });
     this.child = child;
@@ -76,7 +81,7 @@ class Supervised {
     });
   }
 
-  /** No more restarts: the stack is going down (children may already be exiting on the same signal). */
+  /** No more restarts: the stack is going down. */
   halt(): void {
     this.stopping = true;
   }

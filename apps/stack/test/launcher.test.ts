@@ -16,6 +16,12 @@ function childrenOf(pid: number): { pid: number; command: string }[] {
     .map((child) => ({ pid: child.pid, command: (readProc(child.pid, 'cmdline') ?? '').replaceAll('\0', ' ') }));
 }
 
+/** The session a process belongs to (/proc/<pid>/stat's sixth field), or null when it has gone. */
+function sessionOf(pid: number): number | null {
+  const stat = readProc(pid, 'stat');
+  return stat === null ? null : Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+}
+
 async function createTrader(api: string): Promise<{ accountId: string; apiKey: string }> {
   const response = await fetch(`${api}/api/accounts`, {
     method: 'POST',
@@ -36,16 +42,30 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<boole
 }
 
 describe('a stack started by a test or benchmark', () => {
-  it('stops on Ctrl-C (SIGINT to its whole process group, PostgreSQL included): every process and its data go', async () => {
+  it('stops on Ctrl-C (SIGINT to its process group, PostgreSQL included; the apps, each in a session of its own, stopped by the launcher): every process and its data go', async () => {
     const stack = await launchStack();
     // Unless told otherwise, the embedded broker acknowledges only what is on the disk.
     expect(stack.output()).toMatch(/embedded Kafka-protocol broker on .*fsync always\)/);
+    // Its other children are PostgreSQL and the PostgreSQL reaper (next names its process anew: no app-guard there).
+    const apps = childrenOf(stack.pid).filter(({ command }) => !command.includes('postgres'));
+    // The engine, the API and the web server, each scheduled apart from the others and from PostgreSQL's backends.
+    const appName = (command: string) =>
+      /apps\/api\//.test(command)
+        ? 'api'
+        : /matching-engine/.test(command)
+          ? 'engine'
+          : /next/.test(command)
+            ? 'web'
+            : command;
+    expect(apps.map(({ command }) => appName(command)).sort()).toEqual(['api', 'engine', 'web']);
+    for (const app of apps) expect(sessionOf(app.pid)).toBe(app.pid);
+    expect(sessionOf(stack.pid)).toBe(stack.pid);
     let stopped = false;
     const stopping = stack.stop().then(() => (stopped = true));
     expect(await until(() => stopped, 60_000)).toBe(true);
     await stopping;
     expect(stack.output()).toMatch(/\[stack\] stopped/);
-    expect(isAlive(stack.enginePid)).toBe(false);
+    for (const app of apps) expect(isAlive(app.pid)).toBe(false);
     expect(existsSync(stack.dataDir)).toBe(false);
   }, 120_000);
 
