@@ -92,6 +92,18 @@ function dirtyBackground(): string {
   return bytes > 0 ? `${Math.round(bytes / 1048576)} MB` : `${read('dirty_background_ratio')}% of memory`;
 }
 
+/**
+ * Whether Linux shares the CPU between sessions before processes (autogroup): every PostgreSQL backend is a session,
+ * and so is each of the launcher's apps since 6ee648c; before, the apps shared one session's share.
+ */
+function autogroup(): string {
+  try {
+    return readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1' ? 'on' : 'off';
+  } catch {
+    return 'not known';
+  }
+}
+
 interface Trader {
   readonly apiKey: string;
   readonly abort: AbortController;
@@ -316,7 +328,8 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     console.log(
       `e2e bench: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, stack at ${api}, ` +
-        `kernel writeback starts at ${dirtyBackground()} dirty, embedded broker fsync ${stack.brokerFsync}`,
+        `kernel writeback starts at ${dirtyBackground()} dirty, autogroup scheduling ${autogroup()}, ` +
+        `embedded broker fsync ${stack.brokerFsync}`,
     );
 
     if (WARMUP_SECONDS > 0) {
