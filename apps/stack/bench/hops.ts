@@ -39,6 +39,8 @@ export function hopsOf(orders: readonly TimedOrder[], times: KafkaTimes): Hops {
   return hops;
 }
 
+const READ_TIMEOUT_MS = 60_000;
+
 /**
  * Reads both topics from `since` (epoch ms) to their ends, after the run so as not to take CPU from it, keeping the
  * timestamps of the named orders' place commands and of the first events message where each of them took
@@ -77,9 +79,9 @@ export async function readKafkaTimes(
           const at = Number(message.timestamp);
           if (batch.topic === TOPICS.orderCommands) {
             const command = decodeCommand(message.value ?? '');
-            if (command.ok && command.value.type === 'place_order' && orderIds.has(command.value.orderId)) {
-              times.commands.set(command.value.orderId, at);
-            }
+            // A command sent again (its first send's answer lost) keeps the time of its first copy.
+            const placed = command.ok && command.value.type === 'place_order' ? command.value.orderId : null;
+            if (placed !== null && orderIds.has(placed) && !times.commands.has(placed)) times.commands.set(placed, at);
           } else {
             const events = decodeEvents(message.value ?? '');
             for (const event of events.ok ? events.value : []) {
@@ -101,7 +103,9 @@ export async function readKafkaTimes(
     topics.forEach((topic, index) => {
       for (const { partition, offset } of starts[index]!) consumer.seek({ topic, partition, offset });
     });
-    await finished;
+    // Should a partition's end never come (the broker gone), what was read so far is enough: the hops line says
+    // how many trades it found.
+    await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, READ_TIMEOUT_MS).unref())]);
     return times;
   } finally {
     await consumer.disconnect();

@@ -80,7 +80,7 @@ describe('the bench hops', () => {
       await broker?.stop();
     });
 
-    it('find the named orders’ commands and the first events where each took liquidity, from the given time on', async () => {
+    it('find the named orders’ commands (a command sent again: its first copy) and the first events where each took liquidity, from the given time on', async () => {
       const book = new ContractBook(PETR4);
       const since = Date.now() - 60_000;
       let at = since;
@@ -103,6 +103,11 @@ describe('the bench hops', () => {
       const taker = place(BUYER, 'buy', 3500, 50);
       const notTimed = place(SELLER, 'sell', 3505, 20);
       for (const command of [resting, taker, notTimed]) await run(command);
+      // The resting order's command sent again later (its first answer lost): its first copy's time counts.
+      await producer.send({
+        topic: TOPICS.orderCommands,
+        messages: [{ key: 'PETR4', value: encodeCommand(resting), timestamp: String((at += 10)) }],
+      });
       // The taker's rest takes again when amended up to the offer: its first taking is what counts.
       const amend: AmendOrderCommand = {
         schemaVersion: 1,
