@@ -375,7 +375,6 @@ async function main(): Promise<void> {
     const metricsBefore = await readMetrics(api, stack.engineMetrics);
     const pacedCpuBefore = sampleCpu(stack.processes);
     const paceStart = performance.now();
-    const paceStartEpoch = Date.now();
     const inFlight: Promise<void>[] = [];
     let late = 0;
     for (let i = 0; i < total; i++) {
@@ -400,10 +399,15 @@ async function main(): Promise<void> {
     const achieved = total / pacedSeconds;
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const metricsAfter = await readMetrics(api, stack.engineMetrics);
-    const latencies = sent
+    // Each timed trade on the wall clock, as Kafka's timestamps are, for the hops below.
+    const timed: TimedOrder[] = sent
       .filter((entry) => takerFills.has(entry.orderId))
-      .map((entry) => takerFills.get(entry.orderId)! - entry.sentAt)
-      .sort((a, b) => a - b);
+      .map((entry) => ({
+        orderId: entry.orderId,
+        sentAt: performance.timeOrigin + entry.sentAt,
+        filledAt: performance.timeOrigin + takerFills.get(entry.orderId)!,
+      }));
+    const latencies = timed.map((order) => order.filledAt - order.sentAt).sort((a, b) => a - b);
     console.log(
       `latency at ${RATE} orders/s (achieved ${Math.round(achieved)}/s, ${late} sends >50 ms late): POST of the ` +
         `order that took liquidity → its fill on SSE p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ` +
@@ -415,14 +419,7 @@ async function main(): Promise<void> {
         ).toFixed(1)} ms, p99 ${percentile(answers, 0.99).toFixed(1)} ms`,
     );
     reportCpu(`while orders were paced at ${RATE}/s`, pacedCpu, sent.length, pacedSeconds);
-    const timed: TimedOrder[] = sent
-      .filter((entry) => takerFills.has(entry.orderId))
-      .map((entry) => ({
-        orderId: entry.orderId,
-        sentAt: performance.timeOrigin + entry.sentAt,
-        filledAt: performance.timeOrigin + takerFills.get(entry.orderId)!,
-      }));
-    await reportHops(stack.kafkaBrokers, paceStartEpoch, timed);
+    await reportHops(stack.kafkaBrokers, Math.floor(performance.timeOrigin + paceStart), timed);
     for (const [phase, refused] of [
       ['throughput', throughputRefusals],
       ['latency', refusals],
