@@ -440,9 +440,13 @@ async function main(): Promise<void> {
     console.log(
       `where the paced phase's time goes, by the processes' own histograms: ${timeInside(metricsBefore, metricsAfter)}`,
     );
+  } catch (error) {
+    // Said before the stack stops: the exit below would otherwise leave a failed run silent and successful.
+    console.error('e2e bench failed:', error);
+    process.exitCode = 1;
   } finally {
     await stack.stop();
-    process.exit(0);
+    process.exit();
   }
 }
 
