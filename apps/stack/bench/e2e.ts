@@ -419,7 +419,7 @@ async function main(): Promise<void> {
         ).toFixed(1)} ms, p99 ${percentile(answers, 0.99).toFixed(1)} ms`,
     );
     reportCpu(`while orders were paced at ${RATE}/s`, pacedCpu, sent.length, pacedSeconds);
-    await reportHops(stack.kafkaBrokers, Math.floor(performance.timeOrigin + paceStart), timed);
+    await reportHops(stack.kafkaBrokers, performance.timeOrigin + paceStart, timed);
     for (const [phase, refused] of [
       ['throughput', throughputRefusals],
       ['latency', refusals],

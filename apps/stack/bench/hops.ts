@@ -42,9 +42,9 @@ export function hopsOf(orders: readonly TimedOrder[], times: KafkaTimes): Hops {
 const READ_TIMEOUT_MS = 60_000;
 
 /**
- * Reads both topics from `since` (epoch ms) to their ends, after the run so as not to take CPU from it, keeping the
- * timestamps of the named orders' place commands and of the first events message where each of them took
- * liquidity (a trade naming it as taker).
+ * Reads both topics from `since` (epoch ms; a fraction is dropped, as kafkajs takes whole ones) to their ends, after
+ * the run so as not to take CPU from it, keeping the timestamps of the named orders' place commands and of the first
+ * events message where each of them took liquidity (a trade naming it as taker).
  */
 export async function readKafkaTimes(
   brokers: readonly string[],
@@ -58,7 +58,9 @@ export async function readKafkaTimes(
   await admin.connect();
   try {
     const topics = [TOPICS.orderCommands, TOPICS.engineEvents];
-    const starts = await Promise.all(topics.map((topic) => admin.fetchTopicOffsetsByTimestamp(topic, since)));
+    const starts = await Promise.all(
+      topics.map((topic) => admin.fetchTopicOffsetsByTimestamp(topic, Math.floor(since))),
+    );
     const ends = await Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic)));
     // What is left to read in each partition: from its start to its end when the run was over.
     const left = new Map<string, number>();

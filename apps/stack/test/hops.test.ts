@@ -82,8 +82,9 @@ describe('the bench hops', () => {
 
     it('find the named orders’ commands (a command sent again: its first copy) and the first events where each took liquidity, from the given time on', async () => {
       const book = new ContractBook(PETR4);
-      const since = Date.now() - 60_000;
-      let at = since;
+      // A fraction of a millisecond, as the bench's clock gives it.
+      const since = Date.now() - 60_000 + 0.25;
+      let at = Math.floor(since);
       const sent = new Map<string, number>();
       const send = async (topic: string, value: string, key: string) => {
         sent.set(key, (at += 10));
@@ -97,7 +98,7 @@ describe('the bench hops', () => {
       const early = place(SELLER, 'sell', 3500, 30);
       await producer.send({
         topic: TOPICS.orderCommands,
-        messages: [{ key: 'PETR4', value: encodeCommand(early), timestamp: String(since - 5_000) }],
+        messages: [{ key: 'PETR4', value: encodeCommand(early), timestamp: String(Math.floor(since) - 5_000) }],
       });
       const resting = place(SELLER, 'sell', 3500, 30);
       const taker = place(BUYER, 'buy', 3500, 50);
