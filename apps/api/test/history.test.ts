@@ -338,6 +338,38 @@ describe('GET /api/stream/me', () => {
     expect(events.some(deposited)).toBe(true);
   });
 
+  it('sends the wallet when a placed order holds cash, and again when an amend holds more', async () => {
+    const trader = await newTrader(api, 'me-holds');
+    const heldCash = (events: { event: string; data: unknown }[]) =>
+      events.filter((event) => event.event === 'wallet').map((event) => Number(WalletView.parse(event.data).cash.held));
+    const streamUntilHeld = async (atLeast: number) => {
+      const stream = readStream(`${base}/api/stream/me`, {
+        headers: { authorization: `Bearer ${trader.apiKey}` },
+        sentFirst: (events) => heldCash(events).length > 0,
+        done: (events) => heldCash(events).some((held) => held >= atLeast),
+      });
+      await stream.opened;
+      // Wrapped: an async function returning the stream itself would wait for it to end.
+      return { stream };
+    };
+    const placing = await streamUntilHeld(3);
+    // Nobody sells ABEV3 at the bottom of its band in these tests: the order rests, holding its cash.
+    const order = await place(trader, { symbol: 'ABEV3', side: 'buy', type: 'limit', price: '1.00', quantity: '3' });
+    const placed = heldCash((await placing.stream).events);
+    expect(placed[0]).toBe(0);
+    expect(placed.at(-1)).toBeGreaterThanOrEqual(3);
+    expect(placed.at(-1)).toBeLessThan(5);
+    const amending = await streamUntilHeld(5);
+    const amended = await api.request('PATCH', `/api/orders/${order.orderId}`, {
+      token: trader.apiKey,
+      body: { quantity: '5' },
+    });
+    expect(amended.status).toBe(202);
+    const afterAmend = heldCash((await amending.stream).events);
+    expect(afterAmend[0]).toBe(placed.at(-1));
+    expect(afterAmend.at(-1)).toBeGreaterThanOrEqual(5);
+  });
+
   it('sends the wallet at once, then order updates, fills and wallet changes', async () => {
     const seller = await newTrader(api, 'me-seller');
     const trader = await newTrader(api, 'me-stream');

@@ -5,7 +5,7 @@ import { API_CONFIG, type ApiConfig } from '../config.js';
 import { connectionFields } from './pg-connection.js';
 
 /**
- * Channels PostgreSQL notifies on: whose wallet changed (a ledger trigger), that engine events were stored, which
+ * Channels PostgreSQL notifies on: whose wallet changed (see ChangeNotifier), that engine events were stored, which
  * instrument's trading was halted or resumed, and which account was suspended or reinstated.
  */
 export const CHANNELS = {

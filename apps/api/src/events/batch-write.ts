@@ -1,8 +1,8 @@
 import type { PoolClient } from 'pg';
+import { ANNOUNCE_FROM, announcements } from '../database/change-notifier.js';
 import { insertLedgerSql, ledgerColumns } from '../wallets/ledger.js';
 import type { SettlementWrites } from '../wallets/settlement-store.js';
 import { columns } from '../database/columns.js';
-import { CHANNELS } from '../database/pg-notifications.js';
 
 /** Columns of `orders` an event may set, with their new values. */
 export interface OrderFields {
@@ -198,17 +198,22 @@ WITH orders_before AS (
     last_sequence = GREATEST(m.last_sequence, EXCLUDED.last_sequence),
     stored_sequence = GREATEST(m.stored_sequence, EXCLUDED.stored_sequence)
 )
-SELECT pg_notify('${CHANNELS.events}', '')`;
+SELECT ${ANNOUNCE_FROM(75)}`;
 
 const text = (value: number | bigint | null | undefined) =>
   value === undefined || value === null ? null : String(value);
 
-/** Writes the batch in one round trip; processes that tail engine_events are notified when it commits. */
+/**
+ * Writes the batch in one round trip. Processes that tail engine_events, and the wallet streams of the accounts whose
+ * balances it changed, are notified when it commits.
+ */
 export async function writeBatch(tx: PoolClient, writes: BatchWrites): Promise<void> {
   await tx.query({ name: 'ingest_write_batch', text: WRITE_BATCH, values: batchValues(writes) });
 }
 
 function batchValues(writes: BatchWrites): unknown[] {
+  const wallets = new Set(writes.settlement?.balances.map((balance) => balance.accountId));
+  const announced = announcements([...wallets], true);
   const holds = new Map(writes.settlement?.holds.map((hold) => [hold.orderId, hold]));
   const orders = [...new Set([...writes.orders.keys(), ...holds.keys()])]
     .sort()
@@ -294,5 +299,7 @@ function batchValues(writes: BatchWrites): unknown[] {
     ]),
     writes.totals.map((t) => t.storedSequence), // $73
     orders.map((row) => text(row.change?.data.filled_value_added)), // $74
+    announced.channels, // $75
+    announced.payloads, // $76
   ];
 }

@@ -9,6 +9,7 @@ import {
   type Side,
 } from '@bolsa/contracts';
 import { accountSuspended, refuseIfSuspended, suspensionOf } from '../accounts/suspension-check.js';
+import { ChangeNotifier } from '../database/change-notifier.js';
 import { GroupCommit } from '../database/group-commit.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiMetrics } from '../observability/metrics.js';
@@ -206,6 +207,7 @@ export class OrderStore {
   constructor(
     @Inject(SqlPool) private readonly sql: SqlPool,
     @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
+    @Inject(ChangeNotifier) private readonly notifier: ChangeNotifier,
   ) {}
 
   /** Concurrent placements share one call of `place_orders` (one round trip, one commit). */
@@ -254,6 +256,9 @@ export class OrderStore {
         values: [JSON.stringify(sorted.map(placementJson))],
       });
       const byId = new Map(rows.map((row) => [row.placed_id, row]));
+      this.notifier.walletsChanged(
+        batch.filter((order) => byId.get(order.orderId)?.placed_outcome === 'placed').map((order) => order.accountId),
+      );
       return batch.map((order) => {
         const row = byId.get(order.orderId)!;
         return { outcome: row.placed_outcome, createdAt: row.placed_at };
@@ -277,7 +282,7 @@ export class OrderStore {
     traceId: string,
     requested: AmendTerms,
   ): Promise<number> {
-    return this.sql.transaction(async (tx) => {
+    const recorded = await this.sql.transaction(async (tx) => {
       const { rows } = await tx.query<
         RecordedTerms & {
           account_id: string;
@@ -323,7 +328,7 @@ export class OrderStore {
           WHERE id = $1`,
         [orderId, String(hold.amount), hold.price === null ? null : String(hold.price), amendNumber],
       );
-      if (extra === 0n) return amendNumber;
+      if (extra === 0n) return { amendNumber, heldFrom: null };
       const { rows: balances } = await tx.query<{ available: string; held: string }>(
         `UPDATE balances SET available = available - $3::bigint, held = held + $3::bigint, updated_at = now()
           WHERE account_id = $1 AND asset = $2 AND available >= $3::bigint RETURNING available, held`,
@@ -352,8 +357,10 @@ export class OrderStore {
           traceId,
         },
       ]);
-      return amendNumber;
+      return { amendNumber, heldFrom: order.account_id };
     });
+    if (recorded.heldFrom !== null) this.notifier.walletsChanged([recorded.heldFrom]);
+    return recorded.amendNumber;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LedgerReason, Side } from '@bolsa/contracts';
 import { API_CONFIG, type ApiConfig } from '../config.js';
+import { ChangeNotifier } from '../database/change-notifier.js';
 import { utcTimestamp } from '../database/columns.js';
 import { isUniqueViolation } from '../database/errors.js';
 import { SqlPool } from '../database/sql-pool.js';
@@ -76,6 +77,7 @@ export class WalletStore {
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(SqlPool) private readonly sql: SqlPool,
+    @Inject(ChangeNotifier) private readonly notifier: ChangeNotifier,
   ) {}
 
   /** A new account's balances: the configured starting cash and shares, each granted through the ledger. */
@@ -137,7 +139,7 @@ export class WalletStore {
     }
     const change = kind === 'deposit' ? cents : -cents;
     try {
-      return await this.sql.transaction(async (tx) => {
+      const entry = await this.sql.transaction(async (tx) => {
         // Deposits are taken while an account is suspended; what it holds stays on the exchange.
         if (kind === 'withdrawal') await refuseIfSuspended(tx, accountId);
         const { rows } = await tx.query<LedgerSqlRow>(
@@ -154,6 +156,8 @@ export class WalletStore {
         if (rows[0] === undefined) throw await this.overdrawn(accountId);
         return toEntry(rows[0]);
       });
+      this.notifier.walletsChanged([accountId]);
+      return entry;
     } catch (error) {
       if (idempotencyKey !== undefined && isUniqueViolation(error)) {
         const earlier = await this.byKey(this.sql, accountId, idempotencyKey);

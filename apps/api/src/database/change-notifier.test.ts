@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { startPostgres, type RunningPostgres } from '@bolsa/embedded-db';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.js';
+import { ApiLogger } from '../observability/logger.js';
+import { ChangeNotifier } from './change-notifier.js';
+import { applyMigrations } from './migrate.js';
+import { CHANNELS } from './pg-notifications.js';
+import { connectionFields } from './pg-connection.js';
+
+let db: RunningPostgres;
+let listener: pg.Client;
+const heard: { channel: string; payload: string }[] = [];
+
+beforeAll(async () => {
+  db = await startPostgres();
+  await applyMigrations(db.url);
+  listener = new pg.Client(connectionFields(db.url));
+  listener.on('notification', (message) => heard.push({ channel: message.channel, payload: message.payload ?? '' }));
+  await listener.connect();
+  await listener.query(`LISTEN ${CHANNELS.wallets}`);
+  await listener.query(`LISTEN ${CHANNELS.events}`);
+});
+
+afterAll(async () => {
+  await listener?.end();
+  await db?.stop();
+});
+
+function notifier(): ChangeNotifier {
+  const config = loadConfig({ DATABASE_URL: db.url, KAFKA_BROKERS: '127.0.0.1:1' });
+  return new ChangeNotifier(config, new ApiLogger('silent'));
+}
+
+/** What the listener hears until `done` says it has all it waits for. */
+async function hear(done: (messages: typeof heard) => boolean): Promise<typeof heard> {
+  for (let waited = 0; !done(heard) && waited < 10_000; waited += 20) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return heard.splice(0);
+}
+
+describe('ChangeNotifier', () => {
+  it('announces changed wallets on their channel, 100 accounts a payload', async () => {
+    const changes = notifier();
+    try {
+      const accounts = Array.from({ length: 250 }, () => randomUUID());
+      changes.walletsChanged(accounts);
+      await changes.flushed();
+      const messages = await hear((m) => m.filter((x) => x.channel === CHANNELS.wallets).length >= 3);
+      const wallets = messages.filter((message) => message.channel === CHANNELS.wallets);
+      expect(wallets.map((message) => message.payload.split(',').length)).toEqual([100, 100, 50]);
+      expect(wallets.flatMap((message) => message.payload.split(',')).sort()).toEqual([...accounts].sort());
+      expect(messages).toHaveLength(3);
+    } finally {
+      await changes.onModuleDestroy();
+    }
+  });
+
+  it('sends one statement at a time: what is announced meanwhile goes out together, each account once', async () => {
+    const changes = notifier();
+    try {
+      const [first, ...rest] = Array.from({ length: 40 }, () => randomUUID());
+      changes.walletsChanged([first!]);
+      for (const accountId of rest) changes.walletsChanged([accountId, first!]);
+      await changes.flushed();
+      const messages = await hear((m) => m.length >= 2);
+      expect(messages.map((message) => message.payload.split(',').sort())).toEqual([[first], [...rest, first!].sort()]);
+    } finally {
+      await changes.onModuleDestroy();
+    }
+  });
+
+  it('is the only announcer: a ledger entry written in a transaction notifies nobody when it commits', async () => {
+    const changes = notifier();
+    const writer = new pg.Client(connectionFields(db.url));
+    await writer.connect();
+    try {
+      const { rows } = await writer.query<{ id: string }>(
+        `INSERT INTO accounts (id, name) VALUES (gen_random_uuid(), 'ledger writer') RETURNING id`,
+      );
+      const accountId = rows[0]!.id;
+      await writer.query('BEGIN');
+      await writer.query(`INSERT INTO balances (account_id, asset, available) VALUES ($1, 'BRL', 100)`, [accountId]);
+      await writer.query(
+        `INSERT INTO ledger_entries (account_id, asset, reason, available_change, held_change, available_after,
+                                     held_after, trace_id)
+         VALUES ($1, 'BRL', 'deposit', 100, 0, 100, 0, 'test')`,
+        [accountId],
+      );
+      await writer.query('COMMIT');
+      // Notifications arrive in commit order: one from the ledger's commit would come before this one.
+      const marker = randomUUID();
+      changes.walletsChanged([marker]);
+      await changes.flushed();
+      expect(await hear((m) => m.length >= 1)).toEqual([{ channel: CHANNELS.wallets, payload: marker }]);
+    } finally {
+      await writer.end();
+      await changes.onModuleDestroy();
+    }
+  });
+});
