@@ -8,6 +8,7 @@ import { ChangeNotifier } from '../src/database/change-notifier.js';
 import { connectionFields } from '../src/database/pg-connection.js';
 import { loadConfig } from '../src/config.js';
 import { ApiLogger } from '../src/observability/logger.js';
+import { ApiMetrics } from '../src/observability/metrics.js';
 
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 8);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
@@ -24,6 +25,7 @@ try {
   const notifier = new ChangeNotifier(
     loadConfig({ DATABASE_URL: db.url, KAFKA_BROKERS: '127.0.0.1:1' }),
     new ApiLogger('silent'),
+    new ApiMetrics(),
   );
   console.log(
     `notify bench: node ${process.version}, ${CONNECTIONS} connections, ${SECONDS} s a run, embedded PostgreSQL`,

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { ApiLogger } from '../observability/logger.js';
+import { ApiMetrics } from '../observability/metrics.js';
 import { ChangeNotifier } from './change-notifier.js';
 import { applyMigrations } from './migrate.js';
 import { CHANNELS } from './pg-notifications.js';
@@ -28,9 +29,9 @@ afterAll(async () => {
   await db?.stop();
 });
 
-function notifier(): ChangeNotifier {
+function notifier(metrics = new ApiMetrics()): ChangeNotifier {
   const config = loadConfig({ DATABASE_URL: db.url, KAFKA_BROKERS: '127.0.0.1:1' });
-  return new ChangeNotifier(config, new ApiLogger('silent'));
+  return new ChangeNotifier(config, new ApiLogger('silent'), metrics);
 }
 
 /** What the listener hears until `done` says it has all it waits for. */
@@ -59,7 +60,8 @@ describe('ChangeNotifier', () => {
   });
 
   it('sends one statement at a time: what is announced meanwhile goes out together, each account once', async () => {
-    const changes = notifier();
+    const metrics = new ApiMetrics();
+    const changes = notifier(metrics);
     try {
       const [first, ...rest] = Array.from({ length: 40 }, () => randomUUID());
       changes.walletsChanged([first!]);
@@ -67,6 +69,8 @@ describe('ChangeNotifier', () => {
       await changes.flushed();
       const messages = await hear((m) => m.length >= 2);
       expect(messages.map((message) => message.payload.split(',').sort())).toEqual([[first], [...rest, first!].sort()]);
+      const counted = await metrics.walletAnnouncements.get();
+      expect(counted.values.map(({ labels, value }) => [labels.outcome, value])).toEqual([['sent', 2]]);
     } finally {
       await changes.onModuleDestroy();
     }
@@ -98,6 +102,57 @@ describe('ChangeNotifier', () => {
     } finally {
       await writer.end();
       await changes.onModuleDestroy();
+    }
+  });
+
+  it('announces again once the database lets it in, counting the failures; gives up when stopped', async () => {
+    // A role that may not connect yet: the listener (a superuser) listens before the announcer is let in.
+    const admin = new pg.Client(connectionFields(db.url));
+    await admin.connect();
+    const later = new pg.Client({ ...connectionFields(db.url), database: 'announced_later' });
+    const metrics = new ApiMetrics();
+    let changes: ChangeNotifier | null = null;
+    try {
+      await admin.query('CREATE DATABASE announced_later');
+      await admin.query(`CREATE ROLE announcer LOGIN PASSWORD 'announcer'`);
+      await admin.query('REVOKE CONNECT ON DATABASE announced_later FROM PUBLIC');
+      const url = new URL(db.url);
+      url.username = 'announcer';
+      url.password = 'announcer';
+      url.pathname = '/announced_later';
+      changes = new ChangeNotifier(
+        loadConfig({ DATABASE_URL: url.toString(), KAFKA_BROKERS: '127.0.0.1:1' }),
+        new ApiLogger('silent'),
+        metrics,
+      );
+      const failures = async () =>
+        (await metrics.walletAnnouncements.get()).values.find(({ labels }) => labels.outcome === 'failed')?.value ?? 0;
+      const accountId = randomUUID();
+      changes.walletsChanged([accountId]);
+      for (let waited = 0; (await failures()) === 0 && waited < 10_000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await failures()).toBeGreaterThan(0);
+      const heardLater: string[] = [];
+      later.on('notification', (message) => heardLater.push(message.payload ?? ''));
+      await later.connect();
+      await later.query(`LISTEN ${CHANNELS.wallets}`);
+      await admin.query('GRANT CONNECT ON DATABASE announced_later TO announcer');
+      for (let waited = 0; heardLater.length === 0 && waited < 10_000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(heardLater).toEqual([accountId]);
+
+      await admin.query('REVOKE CONNECT ON DATABASE announced_later FROM announcer');
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'announcer'`);
+      changes.walletsChanged([randomUUID()]);
+      await changes.onModuleDestroy();
+      changes = null;
+      expect(heardLater).toEqual([accountId]);
+    } finally {
+      await changes?.onModuleDestroy();
+      await later.end().catch(() => undefined);
+      await admin.end();
     }
   });
 });

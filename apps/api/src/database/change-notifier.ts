@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import pg from 'pg';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { ApiLogger } from '../observability/logger.js';
+import { ApiMetrics } from '../observability/metrics.js';
 import { CHANNELS } from './pg-notifications.js';
 import { connectionFields } from './pg-connection.js';
 
@@ -56,6 +57,7 @@ export class ChangeNotifier implements OnModuleDestroy {
   constructor(
     @Inject(API_CONFIG) config: ApiConfig,
     @Inject(ApiLogger) private readonly logger: ApiLogger,
+    @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
   ) {
     this.pool = new pg.Pool({
       ...connectionFields(config.databaseUrl),
@@ -96,8 +98,12 @@ export class ChangeNotifier implements OnModuleDestroy {
         values: [channels, payloads],
       })
       .then(
-        () => this.sent(),
+        () => {
+          this.metrics.walletAnnouncements.inc({ outcome: 'sent' });
+          this.sent();
+        },
         async (error: unknown) => {
+          this.metrics.walletAnnouncements.inc({ outcome: 'failed' });
           this.logger.pino.warn({ err: error, stopping: this.stopping }, 'changes not announced');
           if (this.stopping) {
             this.sending = null;

@@ -75,6 +75,12 @@ export class ApiMetrics {
     labelNames: ['partition'] as const,
     registers: [this.registry],
   });
+  readonly walletAnnouncements = new Counter({
+    name: 'api_wallet_announcements_total',
+    help: 'Statements announcing changed wallets after their commit, by outcome (failed ones are sent again)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   readonly consumerStartFailures = new Counter({
     name: 'api_engine_events_consumer_start_failures_total',
     help: 'Attempts to start the engine events consumer that failed (Kafka unreachable)',
