@@ -34,11 +34,16 @@ function notifier(metrics = new ApiMetrics()): ChangeNotifier {
   return new ChangeNotifier(config, new ApiLogger('silent'), metrics);
 }
 
-/** What the listener hears until `done` says it has all it waits for. */
-async function hear(done: (messages: typeof heard) => boolean): Promise<typeof heard> {
-  for (let waited = 0; !done(heard) && waited < 10_000; waited += 20) {
+/** Until `done` says so, or 10 s have passed: what is asserted next says what was missing. */
+async function waitFor(done: () => boolean | Promise<boolean>): Promise<void> {
+  for (let waited = 0; !(await done()) && waited < 10_000; waited += 20) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** What the listener hears until `done` says it has all it waits for. */
+async function hear(done: (messages: typeof heard) => boolean): Promise<typeof heard> {
+  await waitFor(() => done(heard));
   return heard.splice(0);
 }
 
@@ -129,18 +134,14 @@ describe('ChangeNotifier', () => {
         (await metrics.walletAnnouncements.get()).values.find(({ labels }) => labels.outcome === 'failed')?.value ?? 0;
       const accountId = randomUUID();
       changes.walletsChanged([accountId]);
-      for (let waited = 0; (await failures()) === 0 && waited < 10_000; waited += 20) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await waitFor(async () => (await failures()) > 0);
       expect(await failures()).toBeGreaterThan(0);
       const heardLater: string[] = [];
       later.on('notification', (message) => heardLater.push(message.payload ?? ''));
       await later.connect();
       await later.query(`LISTEN ${CHANNELS.wallets}`);
       await admin.query('GRANT CONNECT ON DATABASE announced_later TO announcer');
-      for (let waited = 0; heardLater.length === 0 && waited < 10_000; waited += 20) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await waitFor(() => heardLater.length > 0);
       expect(heardLater).toEqual([accountId]);
 
       await admin.query('REVOKE CONNECT ON DATABASE announced_later FROM announcer');

@@ -34,10 +34,10 @@ export const ANNOUNCE_FROM = (first: number) =>
  * than by a NOTIFY inside the writing transaction (the ledger's trigger did that for every writer). PostgreSQL
  * commits the transactions that NOTIFY one at a time, under a database-wide lock held through each one's WAL flush,
  * so writers that touch different accounts still waited for each other's disk syncs instead of sharing them: 8
- * connections committing small transactions made ~3,800 commits/s with a NOTIFY in each and ~7,200 without. This
- * connection commits without waiting for the flush (`synchronous_commit` off: a notification is not kept across a
- * crash anyway), so it holds that lock only for a moment. One statement is in flight at a time; what is announced
- * meanwhile goes out together in the next one.
+ * connections committing small transactions made ~3,600 commits/s with a NOTIFY in each and ~6,500–7,250 without
+ * (`pnpm --filter @bolsa/api bench`). This connection commits without waiting for the flush (`synchronous_commit`
+ * off: a notification is not kept across a crash anyway), so it holds that lock only for a moment. One statement is
+ * in flight at a time; what is announced meanwhile goes out together in the next one.
  *
  * Placements, amends and transfers announce here. Ingestion, one transaction at a time and the live streams' source,
  * still notifies from inside its transaction (see batch-write): announcing after its commit would put one more round
