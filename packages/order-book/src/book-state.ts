@@ -136,6 +136,7 @@ export function loadSnapshot(book: OrderBook, snapshot: BookSnapshot): void {
     const [id, account, side, kind, timeInForce, selfTrade, postOnly, price, stopPrice, trailing] = tuple;
     const [, , , , , , , , , , quantity, remaining, sequence, state] = tuple;
     const slot = book.orders.allocate();
+    if (stopPrice !== 0) book.orders.reserveStop(slot);
     const r = book.orders.records;
     const s = book.orders.stops;
     r[slot + R_ID] = id;

@@ -140,6 +140,7 @@ export class OrderBook {
     r[slot + R_QTY] = quantity;
     r[slot + R_REM] = quantity;
     if (isStop) {
+      this.orders.reserveStop(slot);
       this.orders.stops[(slot >> 1) + S_STOP] = stopPrice;
       this.orders.stops[(slot >> 1) + S_TRAIL] = trailingOffset;
     }

@@ -2,9 +2,10 @@
  * Every live order as a 32-byte record (eight int32 fields, two records per cache line) in one Int32Array, so a
  * book of 300k orders fits in the caches a virtual machine actually gets (a random load costs ~20 ns below about
  * 12 MB here, ~100 ns above 16 MB). Hence the core's limits: ids, quantities and prices in ticks are below 2^31.
- * Stop data (stop price, trailing offset, arrival number) lives in a side table that only stop orders touch. A
- * slot is the record's int32 offset (a multiple of 8); records are recycled through a free list, so steady
- * trading allocates nothing.
+ * Stop data (stop price, trailing offset, arrival number) lives in a side table that only stop orders touch, grown
+ * when a stop order takes a slot it does not reach yet rather than with the records: a book that grows from empty
+ * without stops neither copies nor maps 32 bytes of it per record. A slot is the record's int32 offset (a multiple
+ * of 8); records are recycled through a free list, so steady trading allocates nothing.
  */
 export const NO_SLOT = -1;
 export const MAX_INT32 = 0x7fffffff;
@@ -59,7 +60,17 @@ export class OrderPool {
   constructor(initialCapacity = 1024) {
     const capacity = Math.max(16, initialCapacity);
     this.records = committed(new Int32Array(capacity * RECORD_INTS));
+    // Not committed: an engine told to expect many orders maps the pages its stop orders touch, and no more.
     this.stops = new Float64Array(capacity * STOP_FLOATS);
+  }
+
+  /** Makes room in the stop table for the order at `slot`; call before writing a stop order's stop data. */
+  reserveStop(slot: number): void {
+    const end = (slot >> 1) + STOP_FLOATS;
+    if (end <= this.stops.length) return;
+    let length = Math.max(this.stops.length, 16 * STOP_FLOATS) * 2;
+    while (length < end) length *= 2;
+    this.stops = resized(this.stops, length);
   }
 
   /** The offset of a free record; may replace the arrays, so read them after allocating. */
@@ -102,7 +113,6 @@ export class OrderPool {
 
   private grow(): void {
     this.records = resized(this.records, this.records.length * 2);
-    this.stops = resized(this.stops, this.stops.length * 2);
   }
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   ANY_ACCOUNT,
+  GTC,
+  LIMIT,
   OrderBook,
   STP_CANCEL_BOTH,
   STP_CANCEL_NEWEST,
@@ -300,6 +302,41 @@ describe('trailing stops', () => {
     const restored = OrderBook.restore(JSON.parse(JSON.stringify(h.book.snapshot())) as BookSnapshot, recorder([]));
     expect(restored.trailingOffset(1)).toBe(3);
     expect(restored.stateHash()).toBe(h.book.stateHash());
+  });
+});
+
+describe('stop orders in a book grown past its first records', () => {
+  /** A book holding `resting` buy orders far below the market, placed without checks after each for speed. */
+  function grownTo(resting: number): Harness {
+    const h = tradedAt(100);
+    for (let i = 0; i < resting; i++) {
+      h.book.place(10_000 + i, 10_000 + i, BUY, LIMIT, GTC, 50, 0, 0, 1, false, STP_CANCEL_NEWEST);
+    }
+    h.take();
+    return h;
+  }
+  const startingStopTable = new Harness().book.orders.stops.length;
+
+  it('do not grow the stop table with records that never held a stop', () => {
+    const h = grownTo(5_000);
+    expect(h.book.orders.capacity).toBeGreaterThan(5_000);
+    expect(h.book.orders.stops.length).toBe(startingStopTable);
+  });
+
+  it('keep their stops and trailing distances where the records grew, and through a snapshot', () => {
+    const h = grownTo(3_000);
+    h.buy(1, 0, 2, { kind: STOP_MARKET, stop: 104 });
+    h.sell(2, 0, 2, { kind: STOP_MARKET, stop: 95, trail: 5 });
+    expect(h.book.orders.stops.length).toBeGreaterThan(startingStopTable);
+    const restored = OrderBook.restore(JSON.parse(JSON.stringify(h.book.snapshot())) as BookSnapshot, recorder([]));
+    expect(restored.stateHash()).toBe(h.book.stateHash());
+    expect(restored.trailingOffset(2)).toBe(5);
+    h.sell(3, 103, 1);
+    expect(h.buy(4, 103, 1)).toContainEqual(['updated', 2, 'stop_moved', 0, 98, 2, 2]);
+    h.sell(5, 104, 3);
+    const events = h.buy(6, 104, 1);
+    expect(events).toContainEqual(['stop', 1, 104, 104]);
+    expect(events).toContainEqual(['filled', 1, 2]);
   });
 });
 
