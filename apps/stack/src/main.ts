@@ -11,6 +11,7 @@ import { loadConfig } from './config.js';
 import { leftBehind } from './orphans.js';
 import { isAlive } from './processes.js';
 import { portsInUse } from './ports.js';
+import { SERVICE_NODE_FLAGS } from './service-flags.js';
 import { MarketSimulator } from '@bolsa/simulator';
 
 /** The repository root: the nearest directory above this file holding pnpm-workspace.yaml. */
@@ -37,7 +38,8 @@ class Supervised {
 
   constructor(
     readonly name: string,
-    private readonly script: string,
+    /** Node's arguments: its flags, then the script. */
+    private readonly command: readonly string[],
     private readonly env: NodeJS.ProcessEnv,
     private readonly args: readonly string[] = [],
     private readonly cwd?: string,
@@ -48,7 +50,7 @@ class Supervised {
   }
 
   start(): void {
-    const child = spawn(process.execPath, [...appGuard, this.script, ...this.args], {
+    const child = spawn(process.execPath, [...appGuard, ...this.command, ...this.args], {
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       // A session of its own: Linux's autogroup scheduling (on by default) shares the CPU fairly between sessions,
@@ -251,7 +253,8 @@ async function main(): Promise<void> {
     };
     await runToCompletion(join(root, 'apps/api/dist/src/migrate-cli.js'), env);
 
-    const engine = new Supervised('engine', join(root, 'apps/matching-engine/dist/src/main.js'), {
+    const engineScript = join(root, 'apps/matching-engine/dist/src/main.js');
+    const engine = new Supervised('engine', [...SERVICE_NODE_FLAGS, engineScript], {
       ...env,
       SNAPSHOT_DIR: join(dataDir, 'engine-snapshots'),
       METRICS_PORT: String(config.ENGINE_METRICS_PORT),
@@ -261,13 +264,17 @@ async function main(): Promise<void> {
     // clients, tailing them from PostgreSQL.
     const apiScript = join(root, 'apps/api/dist/src/main.js');
     const apart = config.INGEST_PORT !== undefined;
-    const api = new Supervised('api', apiScript, {
+    const api = new Supervised('api', [...SERVICE_NODE_FLAGS, apiScript], {
       ...env,
       API_PORT: String(config.API_PORT),
       EVENTS_CONSUMER: apart ? 'off' : 'on',
     });
     const ingest = apart
-      ? new Supervised('ingest', apiScript, { ...env, API_PORT: String(config.INGEST_PORT), EVENTS_CONSUMER: 'on' })
+      ? new Supervised('ingest', [...SERVICE_NODE_FLAGS, apiScript], {
+          ...env,
+          API_PORT: String(config.INGEST_PORT),
+          EVENTS_CONSUMER: 'on',
+        })
       : undefined;
     const ingestUrl = apart ? `http://127.0.0.1:${config.INGEST_PORT}` : undefined;
     const apiUrl = `http://127.0.0.1:${config.API_PORT}`;
@@ -275,7 +282,7 @@ async function main(): Promise<void> {
     const webDir = join(root, 'apps/web');
     const web = new Supervised(
       'web',
-      createRequire(join(webDir, 'package.json')).resolve('next/dist/bin/next'),
+      [createRequire(join(webDir, 'package.json')).resolve('next/dist/bin/next')],
       { ...process.env, API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
       ['start', '--port', String(config.WEB_PORT), '--hostname', '127.0.0.1'],
       webDir,

@@ -11,6 +11,7 @@ import * as k8s from 'kubernetes-models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
+import { SERVICE_NODE_FLAGS } from '../src/service-flags.js';
 
 /**
  * What can be checked of the deployment files without a Docker engine or a cluster: the compose file against the
@@ -81,6 +82,15 @@ describe('docker-compose.yml', () => {
       expect(text, dockerfile).toMatch(/^USER node$/m);
       expect(text, dockerfile).toMatch(/^HEALTHCHECK /m);
       expect(text, dockerfile).toMatch(/pnpm --filter \S+ deploy --prod/);
+    }
+  });
+
+  it("runs the engine and the API with the launcher's heap settings in their images and start scripts", () => {
+    for (const app of ['apps/api', 'apps/matching-engine']) {
+      const cmd = /^CMD (\[.*\])$/m.exec(read(`${app}/Dockerfile`))?.[1];
+      expect(JSON.parse(cmd ?? '[]'), app).toEqual(['node', ...SERVICE_NODE_FLAGS, 'dist/src/main.js']);
+      const scripts = (JSON.parse(read(`${app}/package.json`)) as { scripts: Record<string, string> }).scripts;
+      expect(scripts['start'], app).toBe(['node', ...SERVICE_NODE_FLAGS, 'dist/src/main.js'].join(' '));
     }
   });
 
@@ -303,6 +313,14 @@ describe('prometheus/ and grafana/', () => {
         ['prometheus', 'up'],
         ['web', 'up'],
       ]);
+    });
+
+    it('runs the engine and the API with the heap settings', () => {
+      for (const app of ['engine', 'api']) {
+        const pid = new RegExp(`\\[stack\\] ${app} started \\(pid (\\d+)\\)`).exec(stack.output())?.[1];
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        expect(argv.slice(3, 3 + SERVICE_NODE_FLAGS.length), app).toEqual(SERVICE_NODE_FLAGS);
+      }
     });
 
     it('is exported every metric the alert rules and the dashboards use', async () => {
