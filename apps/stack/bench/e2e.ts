@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { cpuBetween, sampleCpu } from './cpu.js';
 import { hopsOf, readKafkaTimes, type TimedOrder } from './hops.js';
 import { launchStack } from './launch.js';
-import { readMetrics, timeInside } from './metrics.js';
+import { collectionInside, readMetrics, timeInside } from './metrics.js';
 import { readEvents } from './sse.js';
 import { walPosition } from './wal.js';
 
@@ -440,6 +440,7 @@ async function main(): Promise<void> {
     console.log(
       `where the paced phase's time goes, by the processes' own histograms: ${timeInside(metricsBefore, metricsAfter)}`,
     );
+    console.log(`garbage collection in the paced phase: ${collectionInside(metricsBefore, metricsAfter)}`);
   } catch (error) {
     // Said before the stack stops: the exit below would otherwise leave a failed run silent and successful.
     console.error('e2e bench failed:', error);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { histogramBetween, sampleSum, timeInside } from '../bench/metrics.js';
+import { collectionInside, histogramBetween, sampleSum, timeInside } from '../bench/metrics.js';
 
 const reading = (posts: [number, number], places: [number, number], stores: [number, number], events: number) => `
 # HELP api_http_request_duration_seconds HTTP request duration
@@ -44,5 +44,29 @@ describe('the bench’s reading of /metrics', () => {
         '10.0 orders each); storing engine events 100.0 ms a transaction (10, 100 events each); matching not known ' +
         '(BENCH_ENGINE_METRICS_URL not given)',
     );
+  });
+
+  it('tells each service’s garbage collection in the phase by kind, and per order accepted', () => {
+    const gc = (prefix: string, minor: [number, number], major: [number, number]) => `
+${prefix}_nodejs_gc_duration_seconds_sum{kind="minor"} ${minor[1]}
+${prefix}_nodejs_gc_duration_seconds_count{kind="minor"} ${minor[0]}
+${prefix}_nodejs_gc_duration_seconds_sum{kind="major"} ${major[1]}
+${prefix}_nodejs_gc_duration_seconds_count{kind="major"} ${major[0]}
+${prefix}_nodejs_gc_duration_seconds_sum{kind="incremental"} ${major[1] / 2}
+${prefix}_nodejs_gc_duration_seconds_count{kind="incremental"} ${major[0]}
+`;
+    const before = {
+      api: reading([100, 2], [10, 0.5], [4, 0.2], 350) + gc('api', [50, 0.2], [1, 0.01]),
+      engine: gc('engine', [10, 0.05], [3, 0.03]),
+    };
+    const after = {
+      api: reading([2100, 6], [30, 1.5], [14, 1.2], 1350) + gc('api', [150, 0.6], [1, 0.01]),
+      engine: gc('engine', [30, 0.11], [43, 0.43]),
+    };
+    expect(collectionInside(before, after)).toBe(
+      'API 400 ms (100 scavenges, 0 full collections), 200.0 µs an order; ' +
+        'engine 660 ms (20 scavenges, 40 full collections), 330.0 µs an order',
+    );
+    expect(collectionInside({ ...before, engine: '' }, { ...after, engine: '' })).toMatch(/; engine not known$/);
   });
 });
