@@ -96,9 +96,10 @@ export function collectionInside(before: MetricsReading, after: MetricsReading):
     };
     const seconds = between('sum', '');
     const perOrder = orders > 0 ? `, ${((seconds / orders) * 1e6).toFixed(1)} µs an order` : '';
+    const counted = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`;
     return (
-      `${name} ${(seconds * 1000).toFixed(0)} ms (${between('count', 'minor')} scavenges, ` +
-      `${between('count', 'major')} full collections)${perOrder}`
+      `${name} ${(seconds * 1000).toFixed(0)} ms (${counted(between('count', 'minor'), 'scavenge')}, ` +
+      `${counted(between('count', 'major'), 'full collection')})${perOrder}`
     );
   };
   return `${service('API', 'api', before.api, after.api)}; ${service('engine', 'engine', before.engine, after.engine)}`;
