@@ -67,10 +67,7 @@ export class OrderPool {
   /** Makes room in the stop table for the order at `slot`; call before writing a stop order's stop data. */
   reserveStop(slot: number): void {
     const end = (slot >> 1) + STOP_FLOATS;
-    if (end <= this.stops.length) return;
-    let length = Math.max(this.stops.length, 16 * STOP_FLOATS) * 2;
-    while (length < end) length *= 2;
-    this.stops = resized(this.stops, length);
+    if (end > this.stops.length) this.stops = resized(this.stops, doubledTo(this.stops.length, end));
   }
 
   /** The offset of a free record; may replace the arrays, so read them after allocating. */
@@ -127,6 +124,13 @@ export function committed<T extends TypedArray>(array: T): T {
   return array;
 }
 
+/** `length` doubled as often as it takes to hold `needed` entries. */
+function doubledTo(length: number, needed: number): number {
+  let doubled = length * 2;
+  while (doubled < needed) doubled *= 2;
+  return doubled;
+}
+
 export function resized<T extends TypedArray>(array: T, length: number): T {
   const copy = new (array.constructor as new (length: number) => T)(length);
   copy.set(array.subarray(0, Math.min(array.length, length)) as never);
@@ -166,9 +170,7 @@ export class OrderIndex {
   set(id: number, slot: number): void {
     if (id < DENSE_LIMIT) {
       if (id >= this.dense.length) {
-        let length = this.dense.length * 2;
-        while (length <= id) length *= 2;
-        this.dense = resized(this.dense, Math.min(length, DENSE_LIMIT));
+        this.dense = resized(this.dense, Math.min(doubledTo(this.dense.length, id + 1), DENSE_LIMIT));
       }
       this.dense[id] = slot + 1;
     } else {
