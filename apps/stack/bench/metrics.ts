@@ -17,6 +17,11 @@ export function sampleSum(text: string, name: string, filter: RegExp = /.*/): nu
     .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
 }
 
+/** How much `sampleSum` grew between two readings. */
+export function sampleDelta(before: string, after: string, name: string, filter: RegExp = /.*/): number {
+  return sampleSum(after, name, filter) - sampleSum(before, name, filter);
+}
+
 /** What happened to a histogram between two readings: how many observations, and their mean (NaN if none). */
 export function histogramBetween(
   before: string,
@@ -24,10 +29,8 @@ export function histogramBetween(
   name: string,
   filter: RegExp = /.*/,
 ): { count: number; mean: number } {
-  const delta = (suffix: string) =>
-    sampleSum(after, `${name}_${suffix}`, filter) - sampleSum(before, `${name}_${suffix}`, filter);
-  const count = delta('count');
-  return { count, mean: count > 0 ? delta('sum') / count : Number.NaN };
+  const count = sampleDelta(before, after, `${name}_count`, filter);
+  return { count, mean: count > 0 ? sampleDelta(before, after, `${name}_sum`, filter) / count : Number.NaN };
 }
 
 /**
@@ -55,11 +58,9 @@ export function timeInside(before: MetricsReading, after: MetricsReading): strin
     'api_db_operation_duration_seconds',
     /operation="ingest_batch"/,
   );
-  const events =
-    sampleSum(after.api, 'api_engine_events_ingested_total') -
-    sampleSum(before.api, 'api_engine_events_ingested_total');
+  const events = sampleDelta(before.api, after.api, 'api_engine_events_ingested_total');
   const matching = histogramBetween(before.engine, after.engine, 'engine_match_duration_seconds');
-  const placed = sampleSum(after.api, 'api_orders_accepted_total') - sampleSum(before.api, 'api_orders_accepted_total');
+  const placed = sampleDelta(before.api, after.api, 'api_orders_accepted_total');
   const parts = [`POST /api/orders handled in ${ms(post.mean)} on average`];
   if (placing.count > 0) {
     parts.push(
@@ -86,20 +87,19 @@ export function timeInside(before: MetricsReading, after: MetricsReading): strin
  * kind), and per order accepted meanwhile: a cost no profile of the code shows in one place.
  */
 export function collectionInside(before: MetricsReading, after: MetricsReading): string {
-  const orders = sampleSum(after.api, 'api_orders_accepted_total') - sampleSum(before.api, 'api_orders_accepted_total');
+  const orders = sampleDelta(before.api, after.api, 'api_orders_accepted_total');
   const service = (name: string, prefix: string, earlier: string, later: string): string => {
     if (later === '') return `${name} not known`;
     const metric = `${prefix}_nodejs_gc_duration_seconds`;
-    const between = (suffix: string, kind: string) => {
-      const filter = kind === '' ? /.*/ : new RegExp(`kind="${kind}"`);
-      return sampleSum(later, `${metric}_${suffix}`, filter) - sampleSum(earlier, `${metric}_${suffix}`, filter);
+    const seconds = sampleDelta(earlier, later, `${metric}_sum`);
+    const counted = (kind: string, what: string) => {
+      const count = sampleDelta(earlier, later, `${metric}_count`, new RegExp(`kind="${kind}"`));
+      return `${count} ${what}${count === 1 ? '' : 's'}`;
     };
-    const seconds = between('sum', '');
     const perOrder = orders > 0 ? `, ${((seconds / orders) * 1e6).toFixed(1)} µs an order` : '';
-    const counted = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`;
     return (
-      `${name} ${(seconds * 1000).toFixed(0)} ms (${counted(between('count', 'minor'), 'scavenge')}, ` +
-      `${counted(between('count', 'major'), 'full collection')})${perOrder}`
+      `${name} ${(seconds * 1000).toFixed(0)} ms (${counted('minor', 'scavenge')}, ` +
+      `${counted('major', 'full collection')})${perOrder}`
     );
   };
   return `${service('API', 'api', before.api, after.api)}; ${service('engine', 'engine', before.engine, after.engine)}`;
