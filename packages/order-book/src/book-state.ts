@@ -277,5 +277,6 @@ export function checkBook(book: OrderBook): string[] {
   if (trailing !== book.stops.trailing) problems.push(`trailing stop count ${book.stops.trailing}, has ${trailing}`);
   if (resting + book.stops.size !== orders.live)
     problems.push(`${orders.live} live orders, ${resting + book.stops.size} filed`);
+  if (book.index.size !== orders.live) problems.push(`${orders.live} live orders, ${book.index.size} indexed`);
   return problems;
 }

@@ -95,7 +95,7 @@ export class OrderBook {
     checkConfig(config);
     const { tickSize, priceBand } = config;
     this.orders = new OrderPool(config.expectedOrders);
-    this.index = new OrderIndex(this.orders, config.expectedOrders);
+    this.index = new OrderIndex(config.expectedOrders);
     this.tick = tickSize;
     const fixed = priceBand === null ? null : { lowTick: priceBand.min / tickSize, highTick: priceBand.max / tickSize };
     this.ladder = new Ladder(this.levels, fixed, config.maxPriceSpan ?? DEFAULT_MAX_SPAN);

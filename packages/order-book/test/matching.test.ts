@@ -243,6 +243,30 @@ describe('cancel', () => {
     expect(h.cancel(1, 7)[0]).toEqual(['cancelled', 1, 'requested', 0, 5]);
   });
 
+  it('of an order that filled is refused, and leaves the order now in its record alone', () => {
+    const h = new Harness();
+    h.buy(1, 100, 5);
+    h.sell(2, 100, 5);
+    // The records of 1 and 2 go to 3 and 4.
+    h.buy(3, 90, 4);
+    h.buy(4, 91, 6);
+    for (const ended of [1, 2]) expect(h.cancel(ended)).toEqual<Event[]>([['rejected', ended, 'unknown_order']]);
+    expect(h.side(BUY)).toEqual([
+      [91, 6, 1],
+      [90, 4, 1],
+    ]);
+    expect(h.book.liveOrders).toBe(2);
+  });
+
+  it('lets the structural check see an ended order that is still indexed', () => {
+    const h = new Harness();
+    h.buy(1, 100, 5);
+    h.cancel(1);
+    expect(h.book.validateInternalState()).toEqual([]);
+    h.book.index.set(1, 0);
+    expect(h.book.validateInternalState()).toEqual(['0 live orders, 1 indexed']);
+  });
+
   it('is O(1) in the middle of a long level', () => {
     const h = new Harness();
     for (let id = 1; id <= 1000; id++) h.buy(id, 100, 1);
