@@ -160,6 +160,8 @@ export class OrderIndex {
 
   /** The slot of a live order, or NO_SLOT. */
   get(id: number): number {
+    // Only a whole number in int32 range can name an order (a cancel may name anything): 1.5 must not read id 1's bit.
+    if (id >>> 0 !== id) return NO_SLOT;
     if (id < this.dense.length) return (this.live[id >>> 5]! & (1 << (id & 31))) === 0 ? NO_SLOT : this.dense[id]!;
     if (id < DENSE_LIMIT) return NO_SLOT;
     return this.sparse.get(id) ?? NO_SLOT;

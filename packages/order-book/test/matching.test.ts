@@ -258,6 +258,15 @@ describe('cancel', () => {
     expect(h.book.liveOrders).toBe(2);
   });
 
+  it('of an id no order can have is refused, whatever order is live', () => {
+    const h = new Harness();
+    h.buy(1, 100, 5);
+    for (const id of [1.5, -1, Number.NaN, 2 ** 32 + 1]) {
+      expect(h.cancel(id)).toEqual<Event[]>([['rejected', id, 'unknown_order']]);
+    }
+    expect(h.side(BUY)).toEqual([[100, 5, 1]]);
+  });
+
   it('lets the structural check see an ended order that is still indexed', () => {
     const h = new Harness();
     h.buy(1, 100, 5);
