@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import { ANNOUNCE_FROM, announcements } from '../database/change-notifier.js';
 import { insertLedgerSql, ledgerColumns } from '../wallets/ledger.js';
 import type { SettlementWrites } from '../wallets/settlement-store.js';
-import { columns } from '../database/columns.js';
+import { arrayLiteral, columns } from '../database/columns.js';
 
 /** Columns of `orders` an event may set, with their new values. */
 export interface OrderFields {
@@ -211,7 +211,7 @@ export async function writeBatch(tx: PoolClient, writes: BatchWrites): Promise<v
   await tx.query({ name: 'ingest_write_batch', text: WRITE_BATCH, values: batchValues(writes) });
 }
 
-function batchValues(writes: BatchWrites): unknown[] {
+function batchValues(writes: BatchWrites): string[] {
   const wallets = new Set(writes.settlement?.balances.map((balance) => balance.accountId));
   const announced = announcements([...wallets], true);
   const holds = new Map(writes.settlement?.holds.map((hold) => [hold.orderId, hold]));
@@ -297,9 +297,9 @@ function batchValues(writes: BatchWrites): unknown[] {
       (row) => text(row.hold?.holdPrice),
       (row) => row.hold?.amendsAnswered ?? null,
     ]),
-    writes.totals.map((t) => t.storedSequence), // $73
-    orders.map((row) => text(row.change?.data.filled_value_added)), // $74
-    announced.channels, // $75
-    announced.payloads, // $76
+    arrayLiteral(writes.totals.map((t) => t.storedSequence)), // $73
+    arrayLiteral(orders.map((row) => text(row.change?.data.filled_value_added))), // $74
+    arrayLiteral(announced.channels), // $75
+    arrayLiteral(announced.payloads), // $76
   ];
 }

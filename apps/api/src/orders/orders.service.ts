@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { v7 as timeOrderedUuid } from 'uuid';
 import {
   AmendOrderRequest,
   parsePrice,
@@ -31,6 +30,7 @@ import { ApiMetrics } from '../observability/metrics.js';
 import { WindowLimiter } from '../auth/window-limiter.js';
 import { planHold } from '../wallets/holds.js';
 import type { AmendTerms } from './amend-terms.js';
+import { newOrderId } from './order-ids.js';
 import { OrderStore, PlacementConflict } from './order-store.js';
 import { HistoryStore } from './history.store.js';
 import { amendCommand, cancelCommand, placeCommand, type CommandTarget } from './engine-commands.js';
@@ -132,9 +132,7 @@ export class OrdersService {
       const earlier = await this.byIdempotencyKey(caller.accountId, idempotencyKey, hash);
       if (earlier !== null) return earlier;
     }
-    // Time-ordered (UUIDv7): new orders' index entries (orders' key, engine_events' order_id) land at the right edge
-    // of their B-trees, among recent pages, rather than on a random page each.
-    const orderId = timeOrderedUuid();
+    const orderId = newOrderId();
     const order = fields.value;
     const protection = await this.protectionFor(order, instrument);
     const feeBps = Math.max(this.config.fees.makerBps, this.config.fees.takerBps);

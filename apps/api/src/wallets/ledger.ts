@@ -40,7 +40,7 @@ export function insertLedgerSql(first: number): string {
 }
 
 /** The parameters of `insertLedgerSql`. */
-export function ledgerColumns(rows: readonly LedgerRow[]): unknown[][] {
+export function ledgerColumns(rows: readonly LedgerRow[]): string[] {
   return columns(rows, [
     (row) => row.accountId,
     (row) => row.asset,
