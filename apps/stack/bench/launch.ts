@@ -43,12 +43,19 @@ export async function freePortsFor(names: readonly string[]): Promise<Record<str
   return ports;
 }
 
+/** The launcher running, not yet known to be ready: its process (a group of its own) and what it printed so far. */
+export interface StartingStack {
+  readonly child: ChildProcess;
+  readonly ports: Record<string, string>;
+  readonly dataDir: string;
+  output(): string;
+}
+
 /**
- * `pnpm start`'s launcher on free ports and a fresh data directory, as a developer would run it (the tests and
- * `pnpm bench:e2e` both start the platform this way). The data directory goes when it stops, unless given in
- * `DATA_DIR` with `DATA_DIR_DISPOSABLE=off`.
+ * `pnpm start`'s launcher on free ports and a fresh data directory, as a developer would run it, without waiting for
+ * it: see `launchStack`.
  */
-export async function launchStack(environment: Record<string, string> = {}): Promise<LaunchedStack> {
+export async function startLauncher(environment: Record<string, string> = {}): Promise<StartingStack> {
   const ports = await freePortsFor(['API_PORT', 'KAFKA_PORT', 'ENGINE_METRICS_PORT', 'WEB_PORT']);
   const dataDir = environment.DATA_DIR ?? freshDataDir();
   const child: ChildProcess = spawn(process.execPath, [launcherPath()], {
@@ -75,12 +82,22 @@ export async function launchStack(environment: Record<string, string> = {}): Pro
     detached: true,
   });
   let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { child, ports, dataDir, output: () => output };
+}
+
+/**
+ * `pnpm start`'s launcher on free ports and a fresh data directory, as a developer would run it (the tests and
+ * `pnpm bench:e2e` both start the platform this way), once it says it is ready. The data directory goes when it
+ * stops, unless given in `DATA_DIR` with `DATA_DIR_DISPOSABLE=off`.
+ */
+export async function launchStack(environment: Record<string, string> = {}): Promise<LaunchedStack> {
+  const { child, ports, dataDir, output } = await startLauncher(environment);
   return new Promise<LaunchedStack>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /ready api=(\S+) web=(\S+) engine-pid=(\d+)/.exec(output);
-      const db = /PostgreSQL\s+(postgresql:\/\/\S+)/.exec(output);
+    child.stdout!.on('data', () => {
+      const ready = /ready api=(\S+) web=(\S+) engine-pid=(\d+)/.exec(output());
+      const db = /PostgreSQL\s+(postgresql:\/\/\S+)/.exec(output());
       if (ready && db) {
         resolve({
           api: ready[1]!,
@@ -90,7 +107,7 @@ export async function launchStack(environment: Record<string, string> = {}): Pro
           databaseUrl: db[1]!,
           enginePid: Number(ready[3]),
           pid: child.pid!,
-          output: () => output,
+          output,
           dataDir,
           stop: async () => {
             const exited = new Promise((done) => child.once('exit', done));
@@ -102,7 +119,7 @@ export async function launchStack(environment: Record<string, string> = {}): Pro
     });
     child.once('exit', (code) => {
       if (environment.DATA_DIR_DISPOSABLE !== 'off') rmSync(dataDir, { recursive: true, force: true });
-      reject(new Error(`the stack exited with ${code}:\n${output}`));
+      reject(new Error(`the stack exited with ${code}:\n${output()}`));
     });
   });
 }

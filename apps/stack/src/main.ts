@@ -321,6 +321,9 @@ async function main(): Promise<void> {
     );
     log(`ready api=${apiUrl} web=${webUrl} engine-pid=${engine.pid ?? '?'} api-pid=${api.pid ?? '?'}`);
   } catch (error) {
+    // Stopped while starting (Ctrl-C): what failed is the stop's doing (the apps went away under the checks that
+    // wait for them), and the stop is reporting itself.
+    if (shuttingDown) return;
     console.error(`[stack] could not start: ${error instanceof Error ? error.message : String(error)}`);
     await shutdown(1);
   }

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { freePortsFor, freshDataDir, launchStack } from '../bench/launch.js';
+import { freePortsFor, freshDataDir, launchStack, startLauncher } from '../bench/launch.js';
 import { isAlive, listProcesses, readProc } from '../src/processes.js';
 
 const launchModule = join(dirname(fileURLToPath(import.meta.url)), '../dist/bench/launch.js');
@@ -67,6 +67,29 @@ describe('a stack started by a test or benchmark', () => {
     expect(stack.output()).toMatch(/\[stack\] stopped/);
     for (const app of apps) expect(isAlive(app.pid)).toBe(false);
     expect(existsSync(stack.dataDir)).toBe(false);
+  }, 120_000);
+
+  it('stopped by Ctrl-C while it starts, stops cleanly and says so, rather than that it could not start', async () => {
+    // With the market simulator, whose bots the launcher signs up through the API once every app answers.
+    const starting = await startLauncher({ SIMULATOR: 'on' });
+    const exited = new Promise<number | null>((resolve) => starting.child.once('exit', resolve));
+    const web = `http://localhost:${starting.ports.WEB_PORT}/health`;
+    let webAnswers = false;
+    while (!webAnswers && starting.child.exitCode === null) {
+      webAnswers = await fetch(web).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (!webAnswers) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // Past the launcher's own look at the web app (every 200 ms): signing the bots up.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(starting.output()).not.toMatch(/\[stack\] ready/);
+    process.kill(-starting.child.pid!, 'SIGINT');
+    expect(await exited).toBe(0);
+    expect(starting.output()).toMatch(/\[stack\] stopping[\s\S]*\[stack\] stopped/);
+    expect(starting.output()).not.toMatch(/could not start/);
+    expect(existsSync(starting.dataDir)).toBe(false);
   }, 120_000);
 
   it('refuses to start, naming the setting, when a port it needs is taken, and starts nothing', async () => {
