@@ -1,6 +1,5 @@
-import type { PoolClient } from 'pg';
 import { ANNOUNCE_FROM, announcements } from '../database/change-notifier.js';
-import { insertLedgerSql, ledgerColumns } from '../wallets/ledger.js';
+import { insertLedgerSql, ledgerColumns, type Queryable } from '../wallets/ledger.js';
 import type { SettlementWrites } from '../wallets/settlement-store.js';
 import { arrayLiteral, columns } from '../database/columns.js';
 
@@ -207,7 +206,7 @@ const text = (value: number | bigint | null | undefined) =>
  * Writes the batch in one round trip. Processes that tail engine_events, and the wallet streams of the accounts whose
  * balances it changed, are notified when it commits.
  */
-export async function writeBatch(tx: PoolClient, writes: BatchWrites): Promise<void> {
+export async function writeBatch(tx: Queryable, writes: BatchWrites): Promise<void> {
   await tx.query({ name: 'ingest_write_batch', text: WRITE_BATCH, values: batchValues(writes) });
 }
 

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EngineEvent } from '@bolsa/contracts';
-import type { PoolClient } from 'pg';
 import { GroupCommit } from '../database/group-commit.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import type { TradeCosts } from '../wallets/settlement.js';
+import type { Queryable } from '../wallets/ledger.js';
 import { SettlementStore } from '../wallets/settlement-store.js';
 import {
   writeBatch,
@@ -16,7 +16,6 @@ import {
   type TradeRow,
 } from './batch-write.js';
 
-type Tx = PoolClient;
 type Trade = Extract<EngineEvent, { type: 'trade' }>;
 type Level = Extract<EngineEvent, { type: 'level_changed' }>;
 
@@ -43,8 +42,9 @@ const INGEST_BEGIN = 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; SET
  * Stores engine events and applies them to orders, trades, candles, the L2 book and wallets, one transaction per
  * batch. Only events after the last one stored for their symbol are inserted (`insertNew`), and only those are
  * applied, so a redelivered batch changes nothing. The effects are folded per order, candle and level
- * first and written in one statement, so a batch costs the same six round trips however many events it holds:
- * begin, store the events, lock the orders and then the balances settlement needs, write, commit.
+ * first and written in one statement, so a batch costs the same three round trips however many events it holds
+ * (pipelined: statements sent together, answered in order): begin, store the events and lock their orders; lock
+ * the balances settlement needs; write and commit.
  */
 @Injectable()
 export class EventIngestion {
@@ -56,7 +56,7 @@ export class EventIngestion {
 
   /**
    * Batches handed in together (the consumer gets one per partition of a fetch) share one transaction, and one
-   * transaction runs at a time, so stream ids commit in their order. Each batch cost its six round trips whatever
+   * transaction runs at a time, so stream ids commit in their order. A transaction costs its round trips whatever
    * its size, so storing a fetch's three partitions one after another kept events waiting three times as long.
    */
   private readonly together = new GroupCommit<readonly EngineEvent[], Outcome>(
@@ -102,25 +102,33 @@ export class EventIngestion {
 
   private async store(events: readonly EngineEvent[]): Promise<StoredEvent[]> {
     const timer = this.metrics.dbSeconds.startTimer({ operation: 'ingest_batch' });
+    const ordered = inSequence(events);
     return this.sql
-      .transaction(async (tx) => {
-        const fresh = await this.insertNew(tx, inSequence(events));
+      .pipelinedTransaction(async (tx) => {
+        // One round trip: BEGIN, the events and their orders' locks, in that order (see SettlementStore).
+        const [fresh, locked] = await Promise.all([
+          this.insertNew(tx, ordered),
+          this.settlement.lockOrders(tx, ordered),
+        ]);
         if (fresh.length === 0) return fresh;
         const plainEvents = fresh.map((stored) => stored.event);
         const trades = plainEvents.filter((event): event is Trade => event.type === 'trade');
-        const settlement = await this.settlement.prepare(tx, plainEvents);
+        const settlement = await this.settlement.settle(tx, plainEvents, locked);
         const costs = settlement?.outcome.tradeCosts ?? new Map<string, TradeCosts>();
         const levels = latestLevels(plainEvents.filter((event): event is Level => event.type === 'level_changed'));
-        // Settlement's locks are held from here to the commit: one statement and the commit itself.
-        await writeBatch(tx, {
-          orders: orderChanges(plainEvents),
-          candles: candleChanges(trades),
-          emptiedLevels: levels.filter((level) => level.quantity === 0),
-          levels: levels.filter((level) => level.quantity > 0),
-          trades: trades.map((event) => tradeRow(event, costs.get(event.tradeId))),
-          totals: totalsChanges(plainEvents),
-          settlement,
-        });
+        // Settlement's locks are held from here to the commit, which goes out with the write.
+        await Promise.all([
+          writeBatch(tx, {
+            orders: orderChanges(plainEvents),
+            candles: candleChanges(trades),
+            emptiedLevels: levels.filter((level) => level.quantity === 0),
+            levels: levels.filter((level) => level.quantity > 0),
+            trades: trades.map((event) => tradeRow(event, costs.get(event.tradeId))),
+            totals: totalsChanges(plainEvents),
+            settlement,
+          }),
+          tx.commit(),
+        ]);
         return fresh;
       }, INGEST_BEGIN)
       .finally(() => timer());
@@ -132,7 +140,7 @@ export class EventIngestion {
    * `stored_sequence` are stored; the write statement advances it before the commit. So a batch delivered twice,
    * even to two processes at once during a rebalance, is stored once.
    */
-  private async insertNew(tx: Tx, events: readonly EngineEvent[]): Promise<StoredEvent[]> {
+  private async insertNew(tx: Queryable, events: readonly EngineEvent[]): Promise<StoredEvent[]> {
     const { rows: inserted } = await tx.query<{ id: string; symbol: string; sequence: number }>({
       name: 'insert_engine_events',
       text: `WITH batch AS (

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EngineEvent, OrderType, Side } from '@bolsa/contracts';
-import type { PoolClient } from 'pg';
 import { API_CONFIG, type ApiConfig } from '../config.js';
+import { type Queryable } from './ledger.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import {
@@ -30,6 +30,12 @@ export interface OrderHoldWrite {
   readonly amendsAnswered: number;
 }
 
+/** Orders locked for settlement, and how long ago each was recorded. */
+export interface LockedOrders {
+  readonly orders: Map<string, HeldOrder>;
+  readonly ageMs: ReadonlyMap<string, number>;
+}
+
 /**
  * Runs settlement inside an ingestion transaction: locks the orders and balances a batch touches (orders first,
  * then balances in key order, as every other writer does, so writers never deadlock) and folds the events. The
@@ -43,16 +49,25 @@ export class SettlementStore {
     @Inject(ApiLogger) private readonly logger: ApiLogger,
   ) {}
 
-  async prepare(tx: PoolClient, events: readonly EngineEvent[]): Promise<SettlementWrites | null> {
+  /**
+   * Locks every order the events name (their ids in order), for `settle`. Sent before the caller knows which of
+   * its events are new, so that it shares their insert's round trip: an order named only by an event stored
+   * before is locked for nothing, which changes nothing.
+   */
+  lockOrders(tx: Queryable, events: readonly EngineEvent[]): Promise<LockedOrders> {
     // Every order the batch's write will update is locked here, before any balance: an amend locks its order and
     // then the balance it holds from, so an order taken after a balance (an acceptance in the same batch as a trade
     // of the same trader) could deadlock with it, and PostgreSQL would abort one of the two.
-    const involved = ordersInvolved(events);
-    const named = new Set(involved);
+    const named = ordersInvolved(events);
     for (const event of events) if ('orderId' in event) named.add(event.orderId);
-    if (named.size === 0) return null;
-    const { orders, ageMs } = await this.lockOrders(tx, [...named].sort());
-    if (involved.size === 0) return null;
+    if (named.size === 0) return Promise.resolve({ orders: new Map(), ageMs: new Map() });
+    return this.selectOrders(tx, [...named].sort());
+  }
+
+  /** Settles the events against their orders, locked by `lockOrders`: locks the balances they change and folds them. */
+  async settle(tx: Queryable, events: readonly EngineEvent[], locked: LockedOrders): Promise<SettlementWrites | null> {
+    const { orders, ageMs } = locked;
+    if (ordersInvolved(events).size === 0) return null;
     const keys = balancesInvolved(events, orders).sort(([a1, s1], [a2, s2]) =>
       a1 === a2 ? (s1 < s2 ? -1 : 1) : a1 < a2 ? -1 : 1,
     );
@@ -106,10 +121,7 @@ export class SettlementStore {
     for (const entry of outcome.ledger) this.metrics.ledgerEntries.inc({ reason: entry.reason });
   }
 
-  private async lockOrders(
-    tx: PoolClient,
-    ids: string[],
-  ): Promise<{ orders: Map<string, HeldOrder>; ageMs: Map<string, number> }> {
+  private async selectOrders(tx: Queryable, ids: string[]): Promise<LockedOrders> {
     const { rows } = await tx.query<{
       id: string;
       account_id: string;
@@ -163,7 +175,7 @@ export class SettlementStore {
   }
 
   /** Locks the balances in key order, first creating any that do not exist yet (a first position in a symbol). */
-  private async lockBalances(tx: PoolClient, keys: Array<[string, string]>): Promise<Map<string, Balance>> {
+  private async lockBalances(tx: Queryable, keys: Array<[string, string]>): Promise<Map<string, Balance>> {
     const accountIds = keys.map(([accountId]) => accountId);
     const assets = keys.map(([, asset]) => asset);
     let balances = await this.selectForUpdate(tx, accountIds, assets);
@@ -181,7 +193,7 @@ export class SettlementStore {
     return balances;
   }
 
-  private async selectForUpdate(tx: PoolClient, accountIds: string[], assets: string[]): Promise<Map<string, Balance>> {
+  private async selectForUpdate(tx: Queryable, accountIds: string[], assets: string[]): Promise<Map<string, Balance>> {
     const { rows } = await tx.query<{
       account_id: string;
       asset: string;
