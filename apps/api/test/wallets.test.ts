@@ -1,6 +1,7 @@
 import { ApiErrorBody, LedgerEntryView, OrderView, WalletView, type LedgerReason } from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInTestEngine } from './engine-in-test.js';
+import { SqlPool } from '../src/database/sql-pool.js';
 import { newTrader, startTestApi, type TestApi, until } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
@@ -541,6 +542,25 @@ describe('settlement', () => {
     const trades = await api.request('GET', '/api/me/trades', { token: seller.apiKey });
     expect((trades.body as { items: unknown[] }).items).toEqual([
       expect.objectContaining({ side: 'sell', role: 'maker', price: '29.50', notional: '295.00', fee: '0.05' }),
+    ]);
+  });
+
+  it("creates the buyer's position when it has none yet, as for an instrument listed after the account opened", async () => {
+    const seller = await newTrader(api, 'lister');
+    const buyer = await newTrader(api, 'newcomer');
+    const sql = api.app.get(SqlPool);
+    await sql.query(`DELETE FROM balances WHERE account_id = $1 AND asset = 'ABEV3'`, [buyer.accountId]);
+    expect(position(await wallet(buyer), 'ABEV3').available).toBe('0');
+    const sell = await placed(seller, { symbol: 'ABEV3', side: 'sell', type: 'limit', price: '12.00', quantity: '5' });
+    await untilOpen(seller, sell.orderId);
+    const buy = await placed(buyer, { symbol: 'ABEV3', side: 'buy', type: 'limit', price: '12.00', quantity: '5' });
+    await until(async () => (await orderStatus(buyer, buy.orderId)) === 'filled');
+    await until(async () => (await wallet(buyer)).cash.held === '0.00');
+    // 60.00 and the taker's fee, 3 bps of it rounded down to the cent.
+    expect(position(await wallet(buyer), 'ABEV3')).toMatchObject({ available: '5', held: '0', costBasis: '60.01' });
+    const shares = (await ledger(buyer)).filter((entry) => entry.asset === 'ABEV3' && entry.tradeId !== null);
+    expect(shares.map((entry) => [entry.reason, entry.availableChange, entry.availableAfter])).toEqual([
+      ['trade', '5', '5'],
     ]);
   });
 });

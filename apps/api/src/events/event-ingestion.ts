@@ -42,9 +42,9 @@ const INGEST_BEGIN = 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; SET
  * Stores engine events and applies them to orders, trades, candles, the L2 book and wallets, one transaction per
  * batch. Only events after the last one stored for their symbol are inserted (`insertNew`), and only those are
  * applied, so a redelivered batch changes nothing. The effects are folded per order, candle and level
- * first and written in one statement, so a batch costs the same three round trips however many events it holds
- * (pipelined: statements sent together, answered in order): begin, store the events and lock their orders; lock
- * the balances settlement needs; write and commit.
+ * first and written in one statement, so a batch costs the same two round trips however many events it holds
+ * (pipelined: statements sent together, answered in order): begin, store the events and lock the orders and
+ * balances settlement needs; write and commit.
  */
 @Injectable()
 export class EventIngestion {
@@ -105,15 +105,12 @@ export class EventIngestion {
     const ordered = inSequence(events);
     return this.sql
       .pipelinedTransaction(async (tx) => {
-        // One round trip: BEGIN, the events and their orders' locks, in that order (see SettlementStore).
-        const [fresh, locked] = await Promise.all([
-          this.insertNew(tx, ordered),
-          this.settlement.lockOrders(tx, ordered),
-        ]);
+        // One round trip: BEGIN, the events, and the locks of their orders and then balances (see SettlementStore).
+        const [fresh, locked] = await Promise.all([this.insertNew(tx, ordered), this.settlement.lock(tx, ordered)]);
         if (fresh.length === 0) return fresh;
         const plainEvents = fresh.map((stored) => stored.event);
         const trades = plainEvents.filter((event): event is Trade => event.type === 'trade');
-        const settlement = await this.settlement.settle(tx, plainEvents, locked);
+        const settlement = this.settlement.settle(plainEvents, locked);
         const costs = settlement?.outcome.tradeCosts ?? new Map<string, TradeCosts>();
         const levels = latestLevels(plainEvents.filter((event): event is Level => event.type === 'level_changed'));
         // Settlement's locks are held from here to the commit, which goes out with the write.

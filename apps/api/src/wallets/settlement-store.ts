@@ -31,9 +31,14 @@ export interface OrderHoldWrite {
 }
 
 /** Orders locked for settlement, and how long ago each was recorded. */
-export interface LockedOrders {
+interface LockedOrders {
   readonly orders: Map<string, HeldOrder>;
   readonly ageMs: ReadonlyMap<string, number>;
+}
+
+/** What settlement locked: the orders and the balances (by `balanceKey`) a batch may change. */
+export interface Locked extends LockedOrders {
+  readonly balances: Map<string, Balance>;
 }
 
 /**
@@ -50,28 +55,30 @@ export class SettlementStore {
   ) {}
 
   /**
-   * Locks every order the events name (their ids in order), for `settle`. Sent before the caller knows which of
-   * its events are new, so that it shares their insert's round trip: an order named only by an event stored
-   * before is locked for nothing, which changes nothing.
+   * Locks what settling the events needs, sent at once (pipelined behind whatever went before): every order they
+   * name, in id order, then every balance they may change, in key order. Sent before the caller knows which of its
+   * events are new, so that it shares their insert's round trip: what only an event stored before names is locked
+   * for nothing, which changes nothing.
    */
-  lockOrders(tx: Queryable, events: readonly EngineEvent[]): Promise<LockedOrders> {
+  lock(tx: Queryable, events: readonly EngineEvent[]): Promise<Locked> {
     // Every order the batch's write will update is locked here, before any balance: an amend locks its order and
     // then the balance it holds from, so an order taken after a balance (an acceptance in the same batch as a trade
     // of the same trader) could deadlock with it, and PostgreSQL would abort one of the two.
     const named = ordersInvolved(events);
     for (const event of events) if ('orderId' in event) named.add(event.orderId);
-    if (named.size === 0) return Promise.resolve({ orders: new Map(), ageMs: new Map() });
-    return this.selectOrders(tx, [...named].sort());
+    if (named.size === 0) return Promise.resolve({ orders: new Map(), ageMs: new Map(), balances: new Map() });
+    const orders = this.selectOrders(tx, [...named].sort());
+    const balances = this.lockBalances(tx, balancesInvolved(events));
+    return Promise.all([orders, balances]).then(([locked, lockedBalances]) => ({
+      ...locked,
+      balances: lockedBalances,
+    }));
   }
 
-  /** Settles the events against their orders, locked by `lockOrders`: locks the balances they change and folds them. */
-  async settle(tx: Queryable, events: readonly EngineEvent[], locked: LockedOrders): Promise<SettlementWrites | null> {
-    const { orders, ageMs } = locked;
+  /** Folds the events into what they do to their orders' holds and the balances, all locked by `lock`. */
+  settle(events: readonly EngineEvent[], locked: Locked): SettlementWrites | null {
+    const { orders, ageMs, balances } = locked;
     if (ordersInvolved(events).size === 0) return null;
-    const keys = balancesInvolved(events, orders).sort(([a1, s1], [a2, s2]) =>
-      a1 === a2 ? (s1 < s2 ? -1 : 1) : a1 < a2 ? -1 : 1,
-    );
-    const balances = await this.lockBalances(tx, keys);
     const outcome = settle(events, orders, balances, this.config.fees);
     this.observeOrderToTrade(events, ageMs);
     for (const event of events) {
@@ -174,26 +181,35 @@ export class SettlementStore {
     return { orders, ageMs };
   }
 
-  /** Locks the balances in key order, first creating any that do not exist yet (a first position in a symbol). */
-  private async lockBalances(tx: Queryable, keys: Array<[string, string]>): Promise<Map<string, Balance>> {
+  /**
+   * Locks the balances in key order: the trades' and those the orders in `holdsOf` hold from. Should a trade's not
+   * exist yet (a first position in a symbol), it is created and they are locked again.
+   */
+  private async lockBalances(
+    tx: Queryable,
+    { keys, holdsOf }: { keys: Array<[string, string]>; holdsOf: string[] },
+  ): Promise<Map<string, Balance>> {
     const accountIds = keys.map(([accountId]) => accountId);
     const assets = keys.map(([, asset]) => asset);
-    let balances = await this.selectForUpdate(tx, accountIds, assets);
-    if (balances.size < keys.length) {
-      await tx.query(
-        `INSERT INTO balances (account_id, asset)
-         SELECT a.id, v.asset FROM unnest($1::uuid[], $2::text[]) AS v(account_id, asset)
-           JOIN accounts a ON a.id = v.account_id
-         ORDER BY 1, 2
-         ON CONFLICT DO NOTHING`,
-        [accountIds, assets],
-      );
-      balances = await this.selectForUpdate(tx, accountIds, assets);
-    }
-    return balances;
+    const balances = await this.selectForUpdate(tx, accountIds, assets, holdsOf);
+    if (keys.every(([accountId, asset]) => balances.has(balanceKey(accountId, asset)))) return balances;
+    await tx.query(
+      `INSERT INTO balances (account_id, asset)
+       SELECT a.id, v.asset FROM unnest($1::uuid[], $2::text[]) AS v(account_id, asset)
+         JOIN accounts a ON a.id = v.account_id
+       ORDER BY 1, 2
+       ON CONFLICT DO NOTHING`,
+      [accountIds, assets],
+    );
+    return this.selectForUpdate(tx, accountIds, assets, holdsOf);
   }
 
-  private async selectForUpdate(tx: Queryable, accountIds: string[], assets: string[]): Promise<Map<string, Balance>> {
+  private async selectForUpdate(
+    tx: Queryable,
+    accountIds: string[],
+    assets: string[],
+    holdsOf: string[],
+  ): Promise<Map<string, Balance>> {
     const { rows } = await tx.query<{
       account_id: string;
       asset: string;
@@ -202,11 +218,14 @@ export class SettlementStore {
       cost_basis: string;
     }>({
       name: 'ingest_lock_balances',
+      // The orders in holdsOf were locked by the statement before this one, so what they hold from is settled.
       text: `SELECT b.account_id, b.asset, b.available, b.held, b.cost_basis
-               FROM balances b JOIN unnest($1::uuid[], $2::text[]) AS v(account_id, asset)
-                 ON b.account_id = v.account_id AND b.asset = v.asset
+               FROM balances b
+              WHERE (b.account_id, b.asset) IN (
+                      SELECT * FROM unnest($1::uuid[], $2::text[])
+                      UNION SELECT o.account_id, o.hold_asset FROM orders o WHERE o.id = ANY($3::uuid[]))
               ORDER BY b.account_id, b.asset FOR UPDATE OF b`,
-      values: [accountIds, assets],
+      values: [accountIds, assets, holdsOf],
     });
     return new Map(
       rows.map((row) => [

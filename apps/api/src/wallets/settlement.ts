@@ -113,12 +113,17 @@ export function ordersInvolved(events: readonly EngineEvent[]): Set<string> {
   return ids;
 }
 
-/** The balances a batch may change, as [accountId, asset] pairs. */
-export function balancesInvolved(
-  events: readonly EngineEvent[],
-  orders: ReadonlyMap<string, HeldOrder>,
-): Array<[string, string]> {
+/**
+ * The balances a batch may change, known before its orders are read: each trade's parties' cash and shares and the
+ * exchange's cash, as [accountId, asset] pairs (`keys`), and the orders whose holds its other events may release or
+ * resize (`holdsOf`), whose balance is the one their order holds from.
+ */
+export function balancesInvolved(events: readonly EngineEvent[]): {
+  keys: Array<[string, string]>;
+  holdsOf: string[];
+} {
   const keys = new Map<string, [string, string]>();
+  const holdsOf = new Set<string>();
   const add = (accountId: string, asset: string) => keys.set(balanceKey(accountId, asset), [accountId, asset]);
   for (const event of events) {
     if (event.type === 'trade') {
@@ -129,10 +134,10 @@ export function balancesInvolved(
       add(EXCHANGE_ACCOUNT_ID, CASH);
       continue;
     }
-    const order = orders.get(heldOrderId(event) ?? '');
-    if (order !== undefined) add(order.accountId, order.holdAsset);
+    const orderId = heldOrderId(event);
+    if (orderId !== null) holdsOf.add(orderId);
   }
-  return [...keys.values()];
+  return { keys: [...keys.values()], holdsOf: [...holdsOf] };
 }
 
 /**
