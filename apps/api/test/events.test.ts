@@ -22,6 +22,7 @@ import { PrismaService } from '../src/database/prisma.service.js';
 import { SqlPool } from '../src/database/sql-pool.js';
 import { EventIngestion } from '../src/events/event-ingestion.js';
 import { MarketDataService } from '../src/markets/market-data.service.js';
+import { roundTrips, traceConnections, transactionNaming } from './round-trips.js';
 import { newAdmin, newTrader, startTestApi, type TestApi, until, watchCommands } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
@@ -597,5 +598,40 @@ describe('events of a schema version this API cannot read', () => {
     });
     await until(async () => ((await status(elsewhere.orderId)) === 'open' ? true : undefined));
     expect(await status(after.orderId)).toBe('pending');
+  });
+});
+
+describe('storing a batch of engine events', () => {
+  it('takes two round trips to PostgreSQL: the events with the locks settlement needs, then the write with the commit', async () => {
+    const seller = await newTrader(api, 'round-trip-seller');
+    const buyer = await newTrader(api, 'round-trip-buyer');
+    const place = async (trader: { apiKey: string }, side: 'buy' | 'sell') =>
+      OrderView.parse(
+        (
+          await api.request('POST', '/api/orders', {
+            token: trader.apiKey,
+            body: { symbol: 'VALE3', side, type: 'limit', price: '61.00', quantity: '3' },
+          })
+        ).body,
+      );
+    const sell = await place(seller, 'sell');
+    const buy = await place(buyer, 'buy');
+    const commands = await Promise.all([sell, buy].map((order) => placementOf(order.orderId)));
+    const book = new ContractBook(DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'VALE3')!);
+    // Past every VALE3 sequence the tests above stored, or these would be taken for copies of those.
+    const events = commands.flatMap((command) =>
+      book.apply(command).map((event) => ({ ...event, sequence: event.sequence + 3_000_000 })),
+    );
+    expect(events.map((event) => event.type)).toContain('trade');
+
+    const sql = api.app.get(SqlPool);
+    const { traces, stop } = traceConnections(sql);
+    const stored = await api.app.get(EventIngestion).ingest(events);
+    stop();
+    expect(stored.map((entry) => entry.event)).toEqual(events);
+    expect(roundTrips(transactionNaming(traces, 'insert_engine_events'))).toBe(2);
+    const status = async (trader: { apiKey: string }, orderId: string) =>
+      OrderView.parse((await api.request('GET', `/api/orders/${orderId}`, { token: trader.apiKey })).body).status;
+    expect([await status(seller, sell.orderId), await status(buyer, buy.orderId)]).toEqual(['filled', 'filled']);
   });
 });

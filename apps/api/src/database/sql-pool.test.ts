@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiConfig } from '../config.js';
 import { ApiMetrics } from '../observability/metrics.js';
+import { roundTrips, traceConnections } from '../../test/round-trips.js';
 import { SqlPool, type PipelinedTx } from './sql-pool.js';
 
 let db: RunningPostgres;
@@ -31,45 +32,21 @@ async function notes(): Promise<string[]> {
 const insert = (tx: PipelinedTx, id: number, body: string) =>
   tx.query('INSERT INTO notes (id, body) VALUES ($1, $2)', [id, body]);
 
-/**
- * Records, on every connection the pool opens from now on, when the client writes to its socket and when an answer
- * arrives: `W` for each write, `R` for each read. A write that follows a read is a new round trip.
- */
-function traceSockets(pool: SqlPool): string[] {
-  const trace: string[] = [];
-  pool.on('connect', (client) => {
-    const stream = (client as unknown as { connection: { stream: NodeJS.WritableStream & NodeJS.ReadableStream } })
-      .connection.stream;
-    const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-    stream.write = ((...args: unknown[]) => {
-      trace.push('W');
-      return write(...args);
-    }) as typeof stream.write;
-    stream.prependListener('data', () => trace.push('R'));
-  });
-  return trace;
-}
-
-/** How many times the client waited for an answer before writing again, from the traced socket. */
-function roundTrips(trace: readonly string[]): number {
-  return trace.join('').replace(/W+/g, 'W').replace(/R+/g, 'R').split('W').length - 1;
-}
-
 describe('SqlPool.pipelinedTransaction', () => {
   it('commits what its statements wrote, sending BEGIN with the first and COMMIT with the last', async () => {
     const traced = new SqlPool({ databaseUrl: db.url, databasePoolSize: 1 } as ApiConfig, new ApiMetrics());
-    const trace = traceSockets(traced);
     try {
-      await traced.query('SELECT 1'); // the connection's start-up, traced apart from the transaction
-      trace.length = 0;
+      await traced.query('SELECT 1'); // the connection's start-up, left out of the trace
+      const { traces, stop } = traceConnections(traced);
       const result = await traced.pipelinedTransaction(async (tx) => {
         await Promise.all([insert(tx, 1, 'a'), insert(tx, 2, 'b')]);
         const { rows } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM notes');
         await Promise.all([insert(tx, 3, `c${rows[0]!.n}`), tx.commit()]);
         return rows[0]!.n;
       });
+      stop();
       expect(result).toBe(2);
-      expect(roundTrips(trace)).toBe(3);
+      expect([...traces.values()].map(roundTrips)).toEqual([3]);
       expect(await notes()).toEqual(['a', 'b', 'c2']);
     } finally {
       await traced.end();
