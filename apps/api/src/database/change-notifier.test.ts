@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
-import { ChangeNotifier } from './change-notifier.js';
+import { ANNOUNCE_GAP_MS, ChangeNotifier } from './change-notifier.js';
 import { applyMigrations } from './migrate.js';
 import { CHANNELS } from './pg-notifications.js';
 import { connectionFields } from './pg-connection.js';
@@ -76,6 +76,33 @@ describe('ChangeNotifier', () => {
       expect(messages.map((message) => message.payload.split(',').sort())).toEqual([[first], [...rest, first!].sort()]);
       const counted = await metrics.walletAnnouncements.get();
       expect(counted.values.map(({ labels, value }) => [labels.outcome, value])).toEqual([['sent', 2]]);
+    } finally {
+      await changes.onModuleDestroy();
+    }
+  });
+
+  it(`waits ${ANNOUNCE_GAP_MS} ms after an announcement started before the next, gathering what comes meanwhile`, async () => {
+    const metrics = new ApiMetrics();
+    const changes = notifier(metrics);
+    try {
+      const accounts: string[] = [];
+      const started = performance.now();
+      // A writer announcing every millisecond or so for 200 ms, as placements under load do.
+      while (performance.now() - started < 200) {
+        const accountId = randomUUID();
+        accounts.push(accountId);
+        changes.walletsChanged([accountId]);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      const elapsed = performance.now() - started;
+      await changes.flushed();
+      const counted = await metrics.walletAnnouncements.get();
+      const sent = counted.values.find(({ labels }) => labels.outcome === 'sent')?.value ?? 0;
+      // One at the start, then one per gap at most (the last may start after the loop).
+      expect(sent).toBeLessThanOrEqual(Math.floor(elapsed / ANNOUNCE_GAP_MS) + 2);
+      const messages = await hear((m) => m.flatMap((x) => x.payload.split(',')).length >= accounts.length);
+      expect(messages.flatMap((message) => message.payload.split(',')).sort()).toEqual([...accounts].sort());
+      expect(messages).toHaveLength(sent);
     } finally {
       await changes.onModuleDestroy();
     }

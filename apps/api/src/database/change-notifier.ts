@@ -9,6 +9,12 @@ import { connectionFields } from './pg-connection.js';
 /** Account ids per `bolsa_wallets` payload: 100 uuids with commas stay well under NOTIFY's 8,000 bytes. */
 const ACCOUNTS_PER_PAYLOAD = 100;
 const RETRY_MS = 500;
+/**
+ * The least time from one announcement to the next. Under load every placement call would announce (~270 a second
+ * at 1,000 orders/s), each a statement, a commit and a notification every listening process wakes for; waiting this
+ * long gathers what changes meanwhile into one, and a wallet stream shows a change at most this much later.
+ */
+export const ANNOUNCE_GAP_MS = 20;
 
 /** The notifications that say these wallets changed (and, with `events`, that engine events were stored). */
 export function announcements(wallets: readonly string[], events: boolean): { channels: string[]; payloads: string[] } {
@@ -37,7 +43,8 @@ export const ANNOUNCE_FROM = (first: number) =>
  * connections committing small transactions made ~3,600 commits/s with a NOTIFY in each and ~6,500–7,250 without
  * (`pnpm --filter @bolsa/api bench`). This connection commits without waiting for the flush (`synchronous_commit`
  * off: a notification is not kept across a crash anyway), so it holds that lock only for a moment. One statement is
- * in flight at a time; what is announced meanwhile goes out together in the next one.
+ * in flight at a time, and none starts sooner than `ANNOUNCE_GAP_MS` after the one before it did; what is announced
+ * meanwhile goes out together in the next one.
  *
  * Placements, amends and transfers announce here. Ingestion, one transaction at a time and the live streams' source,
  * still notifies from inside its transaction (see batch-write): announcing after its commit would put one more round
@@ -52,6 +59,7 @@ export class ChangeNotifier implements OnModuleDestroy {
   private readonly pool: pg.Pool;
   private wallets = new Set<string>();
   private sending: Promise<void> | null = null;
+  private lastSentAt = -Infinity;
   private stopping = false;
 
   constructor(
@@ -88,6 +96,12 @@ export class ChangeNotifier implements OnModuleDestroy {
 
   private send(): void {
     if (this.sending !== null || this.wallets.size === 0) return;
+    const wait = this.lastSentAt + ANNOUNCE_GAP_MS - performance.now();
+    if (wait > 0 && !this.stopping) {
+      this.sending = new Promise((resolve) => setTimeout(resolve, wait)).then(() => this.sent());
+      return;
+    }
+    this.lastSentAt = performance.now();
     const wallets = [...this.wallets];
     this.wallets = new Set();
     const { channels, payloads } = announcements(wallets, false);
