@@ -19,14 +19,14 @@ export function arrayLiteral(values: readonly unknown[]): string {
 }
 
 const PLAIN_WORD = /^[\w.:-]+$/;
-const NEEDS_ESCAPE = /["\\]/;
+const ESCAPED = /["\\]/g;
 
 function element(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   switch (typeof value) {
     case 'string':
       if (PLAIN_WORD.test(value) && !(value.length === 4 && value.toUpperCase() === 'NULL')) return value;
-      return NEEDS_ESCAPE.test(value) ? `"${value.replace(/["\\]/g, '\\$&')}"` : `"${value}"`;
+      return `"${value.replace(ESCAPED, '\\$&')}"`;
     case 'number':
     case 'bigint':
       return String(value);
