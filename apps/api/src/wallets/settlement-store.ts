@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EngineEvent, OrderType, Side } from '@bolsa/contracts';
 import { API_CONFIG, type ApiConfig } from '../config.js';
-import { type Queryable } from './ledger.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
+import type { Queryable } from './ledger.js';
 import {
   balanceKey,
   balancesInvolved,
