@@ -52,7 +52,7 @@ async function startStack(): Promise<{
       api: external,
       engineMetrics: process.env['BENCH_ENGINE_METRICS_URL'] ?? '',
       databaseUrl: process.env['BENCH_DATABASE_URL'],
-      processes: [process.pid],
+      processes: [process.pid, ...stackPid(process.env['BENCH_STACK_PID'])],
       brokerFsync: 'not known (a stack started apart)',
       kafkaBrokers: brokerList(process.env['BENCH_KAFKA_BROKERS']),
       stop: async () => undefined,
@@ -70,6 +70,14 @@ async function startStack(): Promise<{
     kafkaBrokers: brokerList(process.env['KAFKA_BROKERS'] ?? `127.0.0.1:${stack.kafkaPort}`),
     stop: () => stack.stop(),
   };
+}
+
+/** A stack started apart is accounted for with its launcher's pid; without one only the bench's own CPU is known. */
+function stackPid(given: string | undefined): number[] {
+  if (given === undefined) return [];
+  const pid = Number(given);
+  if (!Number.isInteger(pid) || pid <= 1) throw new Error(`BENCH_STACK_PID must be a process id, not "${given}"`);
+  return [pid];
 }
 
 function brokerList(brokers: string | undefined): string[] {
