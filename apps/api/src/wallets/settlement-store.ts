@@ -189,6 +189,8 @@ export class SettlementStore {
     tx: Queryable,
     { keys, holdsOf }: { keys: Array<[string, string]>; holdsOf: string[] },
   ): Promise<Map<string, Balance>> {
+    // A batch without trades or holds to release (acceptances and book changes only) has no balance to lock.
+    if (keys.length === 0 && holdsOf.length === 0) return new Map();
     const accountIds = keys.map(([accountId]) => accountId);
     const assets = keys.map(([, asset]) => asset);
     const balances = await this.selectForUpdate(tx, accountIds, assets, holdsOf);
