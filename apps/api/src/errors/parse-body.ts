@@ -1,5 +1,5 @@
 import type { FieldError } from '@bolsa/contracts';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ApiError } from './api-error.js';
 
 /** Validates a request body against its contract schema; every field at fault becomes a field error. */
@@ -31,7 +31,7 @@ function plainMessage(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'is required';
-      return `must be ${withArticle(issue.expected)}, not ${withArticle(typeName(issue.input))}`;
+      return `must be ${withArticle(issue.expected)}, not ${withArticle(z.core.util.parsedType(issue.input))}`;
     case 'invalid_value':
       return issue.values.length === 1
         ? `must be ${JSON.stringify(issue.values[0])}`
@@ -39,13 +39,6 @@ function plainMessage(issue: z.core.$ZodRawIssue): string | undefined {
     default:
       return undefined;
   }
-}
-
-function typeName(input: unknown): string {
-  if (input === null) return 'null';
-  if (Array.isArray(input)) return 'array';
-  if (typeof input === 'object') return 'object';
-  return typeof input;
 }
 
 function withArticle(type: string): string {
