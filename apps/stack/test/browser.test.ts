@@ -665,6 +665,9 @@ describe('the home broker and the admin panel in a browser', () => {
         ]);
       await ticket(trader.page, 'Comprar', '60,00', '5');
       await expect.poll(() => traderTicket.textContent()).toMatch(/Ordem enviada: compra 5 VALE3/);
+      // On a phone the panel fits the screen, the account's long email in the list included.
+      await admin.page.setViewportSize({ width: 390, height: 844 });
+      await expect.poll(() => admin.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
       // The administrator has no API key (nobody made one for it), and its keys page says so.
       await admin.page.getByRole('link', { name: 'Chaves de API' }).click();
       await expect

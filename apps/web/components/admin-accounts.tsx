@@ -100,7 +100,8 @@ export function AdminAccounts({ onChanged }: { onChanged?: () => void }) {
               data-testid="admin-account-row"
             >
               <td className="px-2 py-0.5 text-gray-200">{account.name}</td>
-              <td className="px-2 py-0.5 text-gray-400">{account.email}</td>
+              {/* An email has no spaces to wrap at: it may break anywhere rather than push the table past a phone's width. */}
+              <td className="px-2 py-0.5 text-gray-400 wrap-anywhere">{account.email}</td>
               <td className="px-2 py-0.5 text-gray-500">{account.role === 'admin' ? 'admin' : ''}</td>
               <td
                 className={`px-2 py-0.5 text-right ${account.suspension === null ? 'text-gray-500' : 'text-rose-400'}`}

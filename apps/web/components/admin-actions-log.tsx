@@ -56,8 +56,9 @@ export function AdminActionsLog({ version }: { version: number }) {
         <tbody>
           {page?.items.map((action) => (
             <tr key={action.id} className="border-t border-edge align-top" data-testid="admin-action">
-              <td className="whitespace-nowrap px-2 py-0.5 text-gray-400">{formatDateTime(action.at)}</td>
-              <td className="px-2 py-0.5 text-gray-300">{adminActionAuthor(action)}</td>
+              {/* On a phone the date and the time take a line each, and a one-word name may break, to fit the screen. */}
+              <td className="px-2 py-0.5 text-gray-400 sm:whitespace-nowrap">{formatDateTime(action.at)}</td>
+              <td className="px-2 py-0.5 text-gray-300 wrap-anywhere">{adminActionAuthor(action)}</td>
               <td className="px-2 py-0.5 text-gray-200">{adminActionText(action)}</td>
               <td className="px-2 py-0.5 font-mono text-[10px] text-gray-500" title={`trace ${action.traceId}`}>
                 {action.traceId.slice(0, 8)}
