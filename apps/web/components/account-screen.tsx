@@ -81,7 +81,7 @@ export function AccountScreen() {
                 {formatBRL(portfolio?.profitCents)}
               </dd>
             </dl>
-            <p className="mt-2 text-[11px] text-gray-500">
+            <p className="mt-2 text-[11px] text-muted">
               Ações pelo último negócio (ou preço de referência, sem negócios).
               {portfolio !== null && portfolio.unpriced.length > 0 && ` Sem preço: ${portfolio.unpriced.join(', ')}.`}
             </p>

@@ -56,7 +56,7 @@ export function AdminAccountDetails({ accountId, onChanged }: Props) {
       () => 'Conta reativada.',
     );
 
-  if (view === null) return <p className="border-t border-edge px-2 py-2 text-gray-500">{notice ?? 'Carregando…'}</p>;
+  if (view === null) return <p className="border-t border-edge px-2 py-2 text-muted">{notice ?? 'Carregando…'}</p>;
   const { account } = view;
   return (
     <div className="border-t border-edge px-2 py-2" data-testid="admin-account">
@@ -74,7 +74,7 @@ export function AdminAccountDetails({ accountId, onChanged }: Props) {
               <tr key={asset}>
                 <td className="pr-3 text-gray-400">{asset}</td>
                 <td className="pr-3 text-right">{format(available)} disponível</td>
-                <td className="text-right text-gray-500">{format(held)} bloqueado</td>
+                <td className="text-right text-muted">{format(held)} bloqueado</td>
               </tr>
             );
           })}
@@ -121,7 +121,7 @@ export function AdminAccountDetails({ accountId, onChanged }: Props) {
         </p>
       )}
       {view.suspensions.length > 0 && (
-        <ul className="mt-1 text-gray-500" data-testid="admin-account-suspensions">
+        <ul className="mt-1 text-muted" data-testid="admin-account-suspensions">
           {view.suspensions.map((record) => (
             <li key={record.suspendedAt}>
               {formatDateTime(record.suspendedAt)} suspensa por {record.suspendedBy.name}: {record.reason}
@@ -132,7 +132,7 @@ export function AdminAccountDetails({ accountId, onChanged }: Props) {
           ))}
         </ul>
       )}
-      <h3 className="mt-2 font-semibold uppercase tracking-wide text-gray-500">Ordens</h3>
+      <h3 className="mt-2 font-semibold uppercase tracking-wide text-muted">Ordens</h3>
       <AdminAccountOrders accountId={accountId} version={acted} />
     </div>
   );

@@ -38,21 +38,21 @@ export function AdminAccountOrders({ accountId, version }: { accountId: string; 
   };
 
   if (page === null) return null;
-  if (page.items.length === 0) return <p className="mt-1 text-gray-500">Nenhuma ordem.</p>;
+  if (page.items.length === 0) return <p className="mt-1 text-muted">Nenhuma ordem.</p>;
   return (
     <div className="mt-1">
       <table className="num w-full" data-testid="admin-account-orders">
         <tbody>
           {page.items.map((order) => (
             <tr key={order.orderId} className="border-t border-edge" data-testid="admin-account-order">
-              <td className="pr-2 text-gray-500">{formatDateTime(order.createdAt)}</td>
+              <td className="pr-2 text-muted">{formatDateTime(order.createdAt)}</td>
               <td className="pr-2 text-gray-200">{order.symbol}</td>
               <td className={`pr-2 ${order.side === 'buy' ? 'text-buy' : 'text-sell'}`}>
                 {order.side === 'buy' ? 'compra' : 'venda'} {formatQuantity(order.quantity)}
                 {order.price === null ? '' : ` a ${formatPrice(order.price)}`}
               </td>
               <td className="pr-2 text-gray-400">{orderStatusText(order.status, order.statusReason)}</td>
-              <td className="select-all font-mono text-[10px] text-gray-500">{order.orderId}</td>
+              <td className="select-all font-mono text-[10px] text-muted">{order.orderId}</td>
             </tr>
           ))}
         </tbody>

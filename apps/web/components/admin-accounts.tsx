@@ -102,17 +102,15 @@ export function AdminAccounts({ onChanged }: { onChanged?: () => void }) {
               <td className="px-2 py-0.5 text-gray-200">{account.name}</td>
               {/* An email has no spaces to wrap at: it may break anywhere rather than push the table past a phone's width. */}
               <td className="px-2 py-0.5 text-gray-400 wrap-anywhere">{account.email}</td>
-              <td className="px-2 py-0.5 text-gray-500">{account.role === 'admin' ? 'admin' : ''}</td>
-              <td
-                className={`px-2 py-0.5 text-right ${account.suspension === null ? 'text-gray-500' : 'text-rose-400'}`}
-              >
+              <td className="px-2 py-0.5 text-muted">{account.role === 'admin' ? 'admin' : ''}</td>
+              <td className={`px-2 py-0.5 text-right ${account.suspension === null ? 'text-muted' : 'text-rose-400'}`}>
                 {account.suspension === null ? 'ativa' : 'suspensa'}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {page?.items.length === 0 && <p className="px-2 py-1 text-gray-500">Nenhuma conta encontrada.</p>}
+      {page?.items.length === 0 && <p className="px-2 py-1 text-muted">Nenhuma conta encontrada.</p>}
       {page !== null && page.nextCursor !== null && (
         <LoadMore loading={loading} onLoad={() => loadMore(page.nextCursor!)} />
       )}

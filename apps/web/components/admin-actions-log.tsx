@@ -60,14 +60,14 @@ export function AdminActionsLog({ version }: { version: number }) {
               <td className="px-2 py-0.5 text-gray-400 sm:whitespace-nowrap">{formatDateTime(action.at)}</td>
               <td className="px-2 py-0.5 text-gray-300 wrap-anywhere">{adminActionAuthor(action)}</td>
               <td className="px-2 py-0.5 text-gray-200">{adminActionText(action)}</td>
-              <td className="px-2 py-0.5 font-mono text-[10px] text-gray-500" title={`trace ${action.traceId}`}>
+              <td className="px-2 py-0.5 font-mono text-[10px] text-muted" title={`trace ${action.traceId}`}>
                 {action.traceId.slice(0, 8)}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {page?.items.length === 0 && <p className="px-2 py-1 text-gray-500">Nenhuma ação registrada.</p>}
+      {page?.items.length === 0 && <p className="px-2 py-1 text-muted">Nenhuma ação registrada.</p>}
       {page !== null && page.nextCursor !== null && (
         <LoadMore loading={loading} onLoad={() => loadMore(page.nextCursor!)} />
       )}

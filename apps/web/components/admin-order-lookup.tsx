@@ -64,7 +64,7 @@ export function AdminOrderLookup() {
             {found.view.account.email === null ? '' : ` (${found.view.account.email})`}
           </p>
           <OrderTimelineList steps={found.timeline.items} placedAt={order.createdAt} />
-          {found.timeline.nextCursor !== null && <p className="text-gray-500">(mais passos além destes 500)</p>}
+          {found.timeline.nextCursor !== null && <p className="text-muted">(mais passos além destes 500)</p>}
         </div>
       )}
     </section>

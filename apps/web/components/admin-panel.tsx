@@ -11,6 +11,7 @@ import { AdminAccounts } from './admin-accounts';
 import { AdminActionsLog } from './admin-actions-log';
 import { AdminOrderLookup } from './admin-order-lookup';
 import { EndOfDayButton } from './end-of-day-button';
+import { ScrollArea } from './scroll-area';
 import { ReconciliationPanel } from './reconciliation-panel';
 import { useRequiredAccount } from './session';
 import { TradingControls } from './trading-controls';
@@ -119,9 +120,9 @@ export function AdminPanel() {
           <h2 className="border-b border-edge px-2 py-1.5 text-xs font-semibold uppercase tracking-wide text-gray-400">
             Negócios ao vivo
           </h2>
-          <div className="max-h-[640px] overflow-auto">
+          <ScrollArea label="Últimos negócios" className="max-h-[640px] overflow-auto">
             <table className="num w-full text-xs" data-testid="admin-trades">
-              <thead className="text-[10px] uppercase text-gray-500">
+              <thead className="text-[10px] uppercase text-muted">
                 <tr>
                   {['Hora', 'Ativo', 'Preço', 'Qtd', 'Agressor'].map((h) => (
                     <th key={h} className="px-2 py-1 text-left font-normal">
@@ -142,7 +143,7 @@ export function AdminPanel() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollArea>
         </section>
         <div className="flex flex-col gap-3">
           <section className="rounded border border-edge bg-panel" aria-label="Cotações">
@@ -150,7 +151,7 @@ export function AdminPanel() {
               Último preço e totais por ativo
             </h2>
             <table className="num w-full text-xs" data-testid="price-board">
-              <thead className="text-[10px] uppercase text-gray-500">
+              <thead className="text-[10px] uppercase text-muted">
                 <tr>
                   <th className="px-2 py-1 text-left font-normal">Ativo</th>
                   <th className="px-2 py-1 text-right font-normal">Último</th>
@@ -171,9 +172,7 @@ export function AdminPanel() {
                 ))}
               </tbody>
             </table>
-            <p className="px-2 py-1 text-[10px] text-gray-500">
-              Negócios, volume e financeiro desde o início da bolsa.
-            </p>
+            <p className="px-2 py-1 text-[10px] text-muted">Negócios, volume e financeiro desde o início da bolsa.</p>
           </section>
           <section className="rounded border border-edge bg-panel p-3 text-xs" aria-label="Resumo">
             <h2 className="mb-2 font-semibold uppercase tracking-wide text-gray-400">Resumo</h2>

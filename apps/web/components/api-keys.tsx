@@ -59,7 +59,7 @@ export function ApiKeys() {
         <div className="flex-1">
           <Field id="label" label="Nome da chave" error={error} placeholder="robô, planilha…" />
         </div>
-        <button type="submit" className="rounded bg-sky-600 px-3 py-1.5 text-sm text-white hover:bg-sky-500">
+        <button type="submit" className="rounded bg-sky-700 px-3 py-1.5 text-sm text-white hover:bg-sky-600">
           Criar chave
         </button>
       </form>
@@ -76,12 +76,14 @@ export function ApiKeys() {
         </div>
       )}
       <table className="w-full text-sm">
-        <thead className="text-xs text-gray-500">
+        <thead className="text-xs text-muted">
           <tr>
             <th className="py-1 text-left font-normal">Nome</th>
             <th className="py-1 text-left font-normal">Criada</th>
             <th className="py-1 text-left font-normal">Situação</th>
-            <th />
+            <th>
+              <span className="sr-only">Ações</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -102,7 +104,7 @@ export function ApiKeys() {
         </tbody>
       </table>
       {keys?.length === 0 && (
-        <p className="py-3 text-xs text-gray-500" data-testid="empty-list">
+        <p className="py-3 text-xs text-muted" data-testid="empty-list">
           Nenhuma chave ainda: crie uma para um programa operar pela API.
         </p>
       )}

@@ -83,7 +83,7 @@ export function AuthForm({ mode }: { mode: 'login' | 'signup' }) {
         <button
           type="submit"
           disabled={busy}
-          className="mt-2 rounded bg-sky-600 px-3 py-2 text-sm font-medium text-white hover:bg-sky-500 disabled:opacity-50"
+          className="mt-2 rounded bg-sky-700 px-3 py-2 text-sm font-medium text-white hover:bg-sky-600 disabled:opacity-50"
         >
           {mode === 'login' ? 'Entrar' : 'Criar conta'}
         </button>

@@ -55,10 +55,10 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
     });
     candles.current = created.addSeries(CandlestickSeries, {
       upColor: '#22c55e',
-      downColor: '#f43f5e',
+      downColor: '#f7607a',
       borderVisible: false,
       wickUpColor: '#22c55e',
-      wickDownColor: '#f43f5e',
+      wickDownColor: '#f7607a',
     });
     // The volume bars sit under the candles on a hidden scale: a last-value label of theirs would land on the price
     // scale, written as a price.
@@ -144,7 +144,7 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
             {option}
           </button>
         ))}
-        <span className="ml-auto text-xs text-gray-500" data-testid="chart-last-close">
+        <span className="ml-auto text-xs text-muted" data-testid="chart-last-close">
           {lastClose === null ? '' : `último ${formatPrice(Math.round(lastClose * 100))}`}
         </span>
       </div>
@@ -154,5 +154,5 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
 }
 
 function volumeBar(bar: Bar) {
-  return { time: bar.time, value: bar.volume, color: bar.close >= bar.open ? '#22c55e55' : '#f43f5e55' };
+  return { time: bar.time, value: bar.volume, color: bar.close >= bar.open ? '#22c55e55' : '#f7607a55' };
 }

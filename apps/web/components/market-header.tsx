@@ -23,7 +23,7 @@ export function MarketHeader({
   const tone = signTone(change, 'text-gray-300');
   const stat = (label: string, value: string, testId?: string, className = 'text-gray-200') => (
     <div className="flex min-w-[88px] flex-col">
-      <span className="text-[10px] uppercase text-gray-500">{label}</span>
+      <span className="text-[10px] uppercase text-muted">{label}</span>
       <span className={`num text-sm ${className}`} data-testid={testId}>
         {value}
       </span>

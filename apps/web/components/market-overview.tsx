@@ -7,6 +7,7 @@ import { centsOf, formatPercent, formatPrice, formatQuantity, signTone } from '.
 import { useTickers } from '../lib/use-tickers';
 import { ConnectionDot } from './connection-dot';
 import { HaltedBadge } from './halted-badge';
+import { ScrollArea } from './scroll-area';
 
 const CELL = 'px-3 py-1.5 text-right';
 
@@ -25,9 +26,9 @@ export function MarketOverview() {
         <h1 className="mr-auto text-sm font-semibold text-white">Mercado</h1>
         <ConnectionDot label="cotações" state={state} />
       </div>
-      <div className="overflow-x-auto">
+      <ScrollArea label="Cotações" className="overflow-x-auto">
         <table className="num w-full min-w-[720px] text-sm">
-          <thead className="text-[10px] uppercase text-gray-500">
+          <thead className="text-[10px] uppercase text-muted">
             <tr>
               <th className="px-3 py-1 text-left font-normal">Ativo</th>
               <th className="py-1 text-left font-normal">Nome</th>
@@ -62,7 +63,7 @@ export function MarketOverview() {
                   <td className={`${CELL} text-white`} data-testid={`quote-${instrument.symbol}-last`}>
                     {formatPrice(ticker?.last ?? instrument.referencePrice)}
                     {(ticker?.last ?? null) === null && instrument.referencePrice !== null && (
-                      <span className="ml-1 text-[10px] text-gray-500" title="preço de referência, sem negócios">
+                      <span className="ml-1 text-[10px] text-muted" title="preço de referência, sem negócios">
                         ref.
                       </span>
                     )}
@@ -80,8 +81,8 @@ export function MarketOverview() {
             })}
           </tbody>
         </table>
-      </div>
-      <p className="border-t border-edge px-3 py-2 text-[11px] text-gray-500">
+      </ScrollArea>
+      <p className="border-t border-edge px-3 py-2 text-[11px] text-muted">
         Variação, abertura, máxima, mínima e volume das últimas 24 horas.
       </p>
     </section>

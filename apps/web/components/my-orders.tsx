@@ -17,8 +17,10 @@ import type { Page } from '../lib/pages';
 import { amendFailureText, answerFieldTexts, NO_ANSWER_TEXT } from '../lib/error-text';
 import { LoadMore } from './load-more';
 import { CELL, ORDER_HEADERS, OrderRow, type AmendDraft } from './order-row';
+import { ScrollArea } from './scroll-area';
 
 type Tab = MyList;
+const TAB_NAMES: Record<Tab, string> = { open: 'Ordens abertas', done: 'Histórico', trades: 'Meus negócios' };
 
 /**
  * The trader's open orders (cancel, amend in place), order history and trades, of every symbol or only the one on
@@ -117,7 +119,7 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
     }
   }
 
-  const tabButton = (value: Tab, label: string) => (
+  const tabButton = (value: Tab) => (
     <button
       type="button"
       role="tab"
@@ -125,15 +127,17 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
       onClick={() => setTab(value)}
       className={`whitespace-nowrap rounded px-2 py-0.5 text-xs ${tab === value ? 'bg-gray-700 text-white' : 'text-gray-400 hover:bg-gray-800'}`}
     >
-      {label}
+      {TAB_NAMES[value]}
     </button>
   );
   return (
     <section className="rounded border border-edge bg-panel" aria-label="Minhas ordens" data-testid="my-orders">
-      <div className="flex flex-wrap items-center gap-1 border-b border-edge px-2 py-1" role="tablist">
-        {tabButton('open', 'Ordens abertas')}
-        {tabButton('done', 'Histórico')}
-        {tabButton('trades', 'Meus negócios')}
+      <div className="flex flex-wrap items-center gap-1 border-b border-edge px-2 py-1">
+        <div className="flex flex-wrap gap-1" role="tablist">
+          {tabButton('open')}
+          {tabButton('done')}
+          {tabButton('trades')}
+        </div>
         <label className="ml-2 flex items-center gap-1 whitespace-nowrap text-xs text-gray-400">
           <input type="checkbox" checked={onlySymbol} onChange={(event) => setOnlySymbol(event.target.checked)} />
           Só {symbol}
@@ -144,17 +148,17 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
             onClick={() => void cancelAll()}
             onBlur={() => setConfirmingCancelAll(false)}
             className={`ml-auto whitespace-nowrap rounded px-2 py-0.5 text-xs ${
-              confirmingCancelAll ? 'bg-sell text-white' : 'text-gray-400 hover:bg-gray-800'
+              confirmingCancelAll ? 'bg-sell text-gray-950' : 'text-gray-400 hover:bg-gray-800'
             }`}
           >
             {confirmingCancelAll ? `Confirmar: cancelar ${allListed ? orders.length : 'todas'}` : 'Cancelar todas'}
           </button>
         )}
       </div>
-      <div className="max-h-[260px] overflow-auto">
+      <ScrollArea label={TAB_NAMES[tab]} className="max-h-[260px] overflow-auto">
         {tab === 'trades' ? (
           <table className="num w-full text-xs" data-testid="my-trades">
-            <thead className="text-[10px] uppercase text-gray-500">
+            <thead className="text-[10px] uppercase text-muted">
               <tr>
                 {['Hora', 'Ativo', 'Lado', 'Qtd', 'Preço', 'Total', 'Taxa', 'Resultado'].map((h) => (
                   <th key={h} className={`${CELL} text-left font-normal`}>
@@ -189,11 +193,12 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
           </table>
         ) : (
           <table className="num w-full text-xs" data-testid={tab === 'open' ? 'open-orders' : 'order-history'}>
-            <thead className="text-[10px] uppercase text-gray-500">
+            <thead className="text-[10px] uppercase text-muted">
               <tr>
-                {ORDER_HEADERS.map((h, i) => (
-                  <th key={i} className={`${CELL} text-left font-normal`}>
-                    {h}
+                {ORDER_HEADERS.map((h) => (
+                  <th key={h} className={`${CELL} text-left font-normal`}>
+                    {/* The actions column has buttons, not a heading to show: screen readers still hear its name. */}
+                    {h === 'Ações' ? <span className="sr-only">{h}</span> : h}
                   </th>
                 ))}
               </tr>
@@ -230,7 +235,7 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
             {Object.values(errors)[0]}
           </p>
         )}
-      </div>
+      </ScrollArea>
     </section>
   );
 }
@@ -245,7 +250,7 @@ function fetchPage(list: MyList, cursor: string | null, symbol: string | null, s
 function emptyRow(columns: number, text: string) {
   return (
     <tr>
-      <td colSpan={columns} className="px-2 py-3 text-center text-gray-500" data-testid="empty-list">
+      <td colSpan={columns} className="px-2 py-3 text-center text-muted" data-testid="empty-list">
         {text}
       </td>
     </tr>

@@ -19,19 +19,21 @@ export function OrderBook({ ladder, own, onPick }: OrderBookProps) {
           type="button"
           onClick={() => onPick(level.price)}
           className="num relative grid w-full grid-cols-3 px-2 py-0.5 text-right text-xs hover:bg-gray-800 focus-visible:outline-1 focus-visible:outline-sky-400"
-          aria-label={
-            `${side === 'buy' ? 'compra' : 'venda'} ${formatQuantity(level.quantity)} a ${formatPrice(level.price)}` +
-            (mine === undefined ? '' : `, suas ${formatQuantity(mine)}`)
-          }
         >
           <span
             aria-hidden
             className={`absolute inset-y-0 right-0 ${side === 'buy' ? 'bg-buy/15' : 'bg-sell/15'}`}
             style={{ width: `${(level.quantity / ladder.maxQuantity) * 100}%` }}
           />
+          {/*
+            The button's name is its text: the columns as shown, with the words a screen reader needs between them
+            ("venda a 38,02 quantidade 46 em 1 ordem (10 suas)"). Hidden words take no grid cell: they are out of the
+            flow, and so are read as words apart, which is why no punctuation follows a number.
+          */}
           <span className={`relative text-left ${side === 'buy' ? 'text-buy' : 'text-sell'}`}>
             {mine !== undefined && (
               <span
+                aria-hidden
                 data-testid="own-level"
                 title={`Suas ordens neste preço: ${formatQuantity(mine)}`}
                 className="absolute -left-1.5 text-[8px] leading-4 text-amber-300"
@@ -39,10 +41,21 @@ export function OrderBook({ ladder, own, onPick }: OrderBookProps) {
                 ●
               </span>
             )}
+            <span className="sr-only">{side === 'buy' ? 'compra a ' : 'venda a '}</span>
             {formatPrice(level.price)}
           </span>
-          <span className="relative">{formatQuantity(level.quantity)}</span>
-          <span className="relative text-gray-500">{level.orderCount}</span>
+          <span className="relative">
+            <span className="sr-only">quantidade </span>
+            {formatQuantity(level.quantity)}
+            <span className="sr-only"> em</span>
+          </span>
+          <span className="relative text-muted">
+            {level.orderCount}
+            <span className="sr-only">
+              {level.orderCount === 1 ? ' ordem' : ' ordens'}
+              {mine === undefined ? '' : ` (${formatQuantity(mine)} suas)`}
+            </span>
+          </span>
         </button>
       </li>
     );
@@ -52,7 +65,7 @@ export function OrderBook({ ladder, own, onPick }: OrderBookProps) {
       <h2 className="border-b border-edge px-2 py-1.5 text-xs font-semibold uppercase tracking-wide text-gray-400">
         Livro de ofertas
       </h2>
-      <div className="grid grid-cols-3 px-2 py-1 text-right text-[10px] uppercase text-gray-500">
+      <div className="grid grid-cols-3 px-2 py-1 text-right text-[10px] uppercase text-muted">
         <span className="text-left">Preço</span>
         <span>Qtd</span>
         <span>Ordens</span>

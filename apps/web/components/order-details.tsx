@@ -70,7 +70,7 @@ export function OrderDetails({ order, columns, version }: { order: OrderView; co
   return (
     <tr data-testid="order-details">
       <td colSpan={columns} className="bg-gray-950/60 px-3 py-1.5">
-        <p className="text-[10px] text-gray-500">
+        <p className="text-[10px] text-muted">
           Ordem{' '}
           <span className="select-all font-mono" data-testid="order-id">
             {orderId}

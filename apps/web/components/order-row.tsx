@@ -24,7 +24,7 @@ export const ORDER_HEADERS = [
   'Executada',
   'Preço médio',
   'Status',
-  '',
+  'Ações',
 ] as const;
 
 /** What the trader is typing in an order's row to amend it, as typed. */

@@ -158,7 +158,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
         form.side === side
           ? side === 'buy'
             ? 'bg-buy text-gray-950'
-            : 'bg-sell text-white'
+            : 'bg-sell text-gray-950'
           : 'bg-gray-800 text-gray-400'
       }`}
     >
@@ -291,7 +291,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
         )}
         {needsStop(form.type) && stepper('trailingOffset', 'Stop móvel: distância', 'opcional')}
         {needsStop(form.type) && form.trailingOffset.trim() !== '' && (
-          <p className="text-[11px] text-gray-500" data-testid="ticket-trailing-hint">
+          <p className="text-[11px] text-muted" data-testid="ticket-trailing-hint">
             O disparo acompanha o melhor preço negociado a esta distância
             {form.type === 'stop_limit' ? ', e o preço limite acompanha o disparo' : ''}.
           </p>
@@ -335,7 +335,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
               </dd>
             </>
           )}
-          <dt className="col-span-2 text-gray-500" data-testid="ticket-available">
+          <dt className="col-span-2 text-muted" data-testid="ticket-available">
             {available}
           </dt>
         </dl>
@@ -371,7 +371,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
         <button
           type="submit"
           disabled={busy || halted || suspended}
-          className={`rounded py-2 text-sm font-semibold disabled:opacity-50 ${form.side === 'buy' ? 'bg-buy text-gray-950' : 'bg-sell text-white'}`}
+          className={`rounded py-2 text-sm font-semibold disabled:opacity-50 ${form.side === 'buy' ? 'bg-buy text-gray-950' : 'bg-sell text-gray-950'}`}
         >
           {confirming ? 'Confirmar' : form.side === 'buy' ? 'Comprar' : 'Vender'} {instrument.symbol}
         </button>

@@ -10,7 +10,7 @@ export function OrderTimelineList({ steps, placedAt }: { steps: readonly OrderTi
     <ol className="mt-0.5 text-gray-400" aria-label="Histórico da ordem">
       {steps.map((entry) => (
         <li key={`${entry.sequence}-${entry.kind}`} data-testid="order-step">
-          <span className="tabular-nums text-gray-500">
+          <span className="tabular-nums text-muted">
             {new Date(entry.at).toDateString() === placedOn ? formatTime(entry.at) : formatDateTime(entry.at)}
           </span>{' '}
           {timelineText(entry)}

@@ -49,7 +49,7 @@ export function ReconciliationPanel() {
       </div>
       {failed && <p className="text-rose-400">Não foi possível conciliar.</p>}
       {result === null ? (
-        <p className="text-gray-500">Confere saldos, extratos, bloqueios, ordens e negócios de toda a bolsa.</p>
+        <p className="text-muted">Confere saldos, extratos, bloqueios, ordens e negócios de toda a bolsa.</p>
       ) : (
         <>
           <p data-testid="reconciliation-result" className={result.ok ? 'text-emerald-400' : 'text-rose-400'}>

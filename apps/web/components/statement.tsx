@@ -15,6 +15,7 @@ import {
 } from '../lib/statement';
 import { withNewest, withOlder } from '../lib/pages';
 import { LoadMore } from './load-more';
+import { ScrollArea } from './scroll-area';
 
 /** A page listed for one filter: a page that arrives after the filter changed is dropped. */
 interface Listed extends StatementPage {
@@ -117,9 +118,9 @@ export function Statement({ assets, version }: { assets: readonly string[]; vers
           Não foi possível carregar o extrato; tente de novo.
         </p>
       )}
-      <div className="overflow-x-auto">
+      <ScrollArea label="Lançamentos" className="overflow-x-auto">
         <table className="num w-full min-w-[560px] text-xs" data-testid="statement-entries">
-          <thead className="text-[10px] uppercase text-gray-500">
+          <thead className="text-[10px] uppercase text-muted">
             <tr>
               <th className="px-3 py-1 text-left font-normal">Data</th>
               <th className="py-1 text-left font-normal">Histórico</th>
@@ -132,7 +133,7 @@ export function Statement({ assets, version }: { assets: readonly string[]; vers
           <tbody>
             {shown?.items.map((entry) => {
               const amounts = entryAmounts(entry);
-              const colour = signTone(amounts.sign, 'text-gray-500');
+              const colour = signTone(amounts.sign, 'text-muted');
               return (
                 <tr key={entry.entryId} className="border-t border-edge/50" data-testid="statement-entry">
                   <td className="whitespace-nowrap px-3 py-1 text-gray-400">{formatDateTime(entry.createdAt)}</td>
@@ -146,9 +147,9 @@ export function Statement({ assets, version }: { assets: readonly string[]; vers
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollArea>
       {shown !== null && shown.items.length === 0 && (
-        <p className="px-3 py-4 text-center text-xs text-gray-500">Nenhum lançamento neste filtro e período.</p>
+        <p className="px-3 py-4 text-center text-xs text-muted">Nenhum lançamento neste filtro e período.</p>
       )}
       {shown !== null && shown.nextCursor !== null && <LoadMore loading={loadingMore} onLoad={() => void loadMore()} />}
     </section>

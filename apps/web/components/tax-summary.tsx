@@ -32,10 +32,10 @@ export function TaxSummary({ version }: { version: number }) {
     <section className="rounded border border-edge bg-panel p-3" aria-label="Imposto de renda">
       <h2 className="mb-2 text-xs font-semibold uppercase tracking-wide text-gray-400">Imposto de renda</h2>
       {months !== null && months.length === 0 ? (
-        <p className="text-xs text-gray-500">Nenhum negócio ainda.</p>
+        <p className="text-xs text-muted">Nenhum negócio ainda.</p>
       ) : (
         <table className="num w-full text-xs" data-testid="tax-months">
-          <thead className="text-[10px] uppercase text-gray-500">
+          <thead className="text-[10px] uppercase text-muted">
             <tr>
               <th className="py-1 text-left font-normal">Mês</th>
               <th className="py-1 text-right font-normal">Compras</th>

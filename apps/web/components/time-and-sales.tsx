@@ -1,5 +1,6 @@
 import type { TradeView } from '@bolsa/contracts';
 import { formatPrice, formatQuantity, formatTime } from '../lib/format';
+import { ScrollArea } from './scroll-area';
 
 /** The latest trades, newest first, coloured by the side that took liquidity. */
 export function TimeAndSales({ trades }: { trades: readonly TradeView[] }) {
@@ -8,9 +9,9 @@ export function TimeAndSales({ trades }: { trades: readonly TradeView[] }) {
       <h2 className="border-b border-edge px-2 py-1.5 text-xs font-semibold uppercase tracking-wide text-gray-400">
         Negócios
       </h2>
-      <div className="max-h-[230px] overflow-auto">
+      <ScrollArea label="Últimos negócios" className="max-h-[230px] overflow-auto">
         <table className="num w-full text-xs">
-          <thead className="text-[10px] uppercase text-gray-500">
+          <thead className="text-[10px] uppercase text-muted">
             <tr>
               <th className="px-2 py-1 text-left font-normal">Hora</th>
               <th className="px-2 py-1 text-right font-normal">Preço</th>
@@ -31,8 +32,8 @@ export function TimeAndSales({ trades }: { trades: readonly TradeView[] }) {
             ))}
           </tbody>
         </table>
-      </div>
-      {trades.length === 0 && <p className="px-2 py-3 text-xs text-gray-500">Nenhum negócio ainda.</p>}
+      </ScrollArea>
+      {trades.length === 0 && <p className="px-2 py-3 text-xs text-muted">Nenhum negócio ainda.</p>}
     </section>
   );
 }

@@ -139,6 +139,8 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   if (account === null) return null;
   return (
     <div data-testid="trading-screen">
+      {/* The symbol picker says it to the eye; a screen reader's outline of the page starts here. */}
+      <h1 className="sr-only">Negociar {symbol}</h1>
       <MarketHeader
         symbol={symbol}
         instruments={instruments}

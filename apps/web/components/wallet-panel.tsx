@@ -1,6 +1,7 @@
 import type { WalletView } from '@bolsa/contracts';
 import { formatBRL, formatQuantity, signTone } from '../lib/format';
 import { valuePortfolio } from '../lib/portfolio';
+import { ScrollArea } from './scroll-area';
 
 /** A number column: apart from the one before it, and never broken over two lines. */
 const NUMBER = 'whitespace-nowrap py-0.5 pl-2 text-right align-top';
@@ -21,9 +22,9 @@ export function WalletPanel({ wallet, prices }: { wallet: WalletView | null; pri
           {formatBRL(wallet?.cash.held)}
         </dd>
       </dl>
-      <div className="mt-3 overflow-x-auto">
+      <ScrollArea label="Posições" className="mt-3 overflow-x-auto">
         <table className="num w-full text-xs">
-          <thead className="text-[10px] uppercase text-gray-500">
+          <thead className="text-[10px] uppercase text-muted">
             <tr>
               <th className="py-1 text-left font-normal">Ativo</th>
               {['Qtd', 'Preço médio', 'Valor', 'L/P'].map((heading) => (
@@ -41,7 +42,7 @@ export function WalletPanel({ wallet, prices }: { wallet: WalletView | null; pri
                   {formatQuantity(position.shares)}
                   {/* On its own line: beside the quantity it squeezed the money columns until they ran together. */}
                   {position.held !== 0 && (
-                    <span className="block text-[10px] leading-tight text-gray-500" data-testid="position-held">
+                    <span className="block text-[10px] leading-tight text-muted" data-testid="position-held">
                       {formatQuantity(position.held)} bloq.
                     </span>
                   )}
@@ -53,7 +54,7 @@ export function WalletPanel({ wallet, prices }: { wallet: WalletView | null; pri
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollArea>
     </section>
   );
 }

@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's Chromium, driven by playwright-core; never a downloaded browser. */
+const CHROMIUM = '/usr/bin/chromium';
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+export interface BrowserPage {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Uncaught errors of the page's scripts. */
+  readonly errors: string[];
+}
+
+export async function newPage(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<BrowserPage> {
+  const context = await browser.newContext({ viewport, locale: 'pt-BR' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { context, page, errors };
+}
+
+/** Signs a new trader up through the form and waits for the trading screen's account stream; returns the email. */
+export async function signUp(page: Page, web: string, name: string): Promise<string> {
+  const email = `${name.toLowerCase()}-${Date.now()}@example.test`;
+  await page.goto(`${web}/signup`);
+  await page.getByLabel('Nome').fill(name);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Senha').fill('a browser password');
+  await page.getByRole('button', { name: 'Criar conta' }).click();
+  await page.waitForURL('**/trade/PETR4');
+  await page.getByTestId('stream-conta').and(page.locator('[data-state="live"]')).waitFor();
+  return email;
+}
+
+export async function logIn(page: Page, web: string, email: string, password: string, next = '/'): Promise<void> {
+  await page.goto(`${web}/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Senha').fill(password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+}
+
+/** Fills the order ticket of the screen's symbol and sends it. */
+export async function ticket(page: Page, side: 'Comprar' | 'Vender', price: string, quantity: string): Promise<void> {
+  const form = page.getByTestId('order-ticket');
+  await form.getByRole('button', { name: side, exact: true }).click();
+  await form.getByLabel('Preço', { exact: true }).fill(price);
+  await form.getByLabel('Quantidade', { exact: true }).fill(quantity);
+  // Enter submits, as in a broker's ticket.
+  await form.getByLabel('Quantidade', { exact: true }).press('Enter');
+}
