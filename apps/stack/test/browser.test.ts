@@ -666,6 +666,35 @@ describe('the home broker and the admin panel in a browser', () => {
     },
   );
 
+  it(
+    'keeps a trader on the trading screen, not the login page, while the API does not answer who is logged in',
+    { timeout: 60_000 },
+    async () => {
+      const { page, errors } = await newPage(browser);
+      await signUp(page, stack.web, 'Paciente');
+      // The API restarting: a gateway's 503 for the next question about the session, then no answer at all.
+      let asked = 0;
+      await page.route('**/api/auth/session', async (route) => {
+        asked += 1;
+        if (asked === 1) {
+          const body = { code: 'api_unavailable', message: 'the API is not answering', details: {} };
+          return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify(body) });
+        }
+        if (asked === 2) return route.abort('connectionrefused');
+        return route.fallback();
+      });
+      await page.reload();
+      await expect.poll(() => page.getByTestId('session-unreachable').textContent()).toMatch(/^Sem resposta/);
+      expect(new URL(page.url()).pathname).toBe('/trade/PETR4');
+      // Asked again every 2 s: the third question is answered and the screen comes back, its trader still logged in.
+      await page.getByTestId('stream-conta').and(page.locator('[data-state="live"]')).waitFor({ timeout: 10_000 });
+      expect(asked).toBe(3);
+      expect(await page.getByTestId('session-unreachable').count()).toBe(0);
+      expect(new URL(page.url()).pathname).toBe('/trade/PETR4');
+      expect(errors).toEqual([]);
+    },
+  );
+
   it('fits a phone: one column, nothing wider than the screen, the ticket usable', { timeout: 60_000 }, async () => {
     const phone = await newPage(browser, { width: 390, height: 844 });
     await signUp(phone.page, stack.web, 'Celular');

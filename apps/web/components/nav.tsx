@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useSession } from './session';
 import { SuspensionBanner } from './suspension-banner';
+import { UnreachableBanner } from './unreachable-banner';
 
 export function Nav() {
   const { account, logOut } = useSession();
@@ -54,6 +55,7 @@ export function Nav() {
         </span>
       </nav>
       <SuspensionBanner />
+      <UnreachableBanner />
     </header>
   );
 }

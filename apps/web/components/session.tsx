@@ -2,12 +2,15 @@
 import type { AccountView, SessionView } from '@bolsa/contracts';
 import { usePathname, useRouter } from 'next/navigation';
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { api } from '../lib/api';
+import { api, ApiFailure } from '../lib/api';
 import type { StreamEvent } from '../lib/use-event-stream';
 
 interface SessionContext {
   readonly account: AccountView | null;
+  /** Until the API first says who is logged in (or that nobody is). */
   readonly loading: boolean;
+  /** The last question about the session got no answer (the API away or failing); it is being asked again. */
+  readonly unreachable: boolean;
   signedIn(session: SessionView): void;
   logOut(): Promise<void>;
   /** Reads the session again: after an answer that says the account changed (a suspension). */
@@ -18,18 +21,37 @@ interface SessionContext {
 
 const Context = createContext<SessionContext | null>(null);
 
+/** How long to wait before asking again who is logged in, when the API did not answer. */
+const RETRY_MS = 2_000;
+
 /** Who is logged in (from the session cookie), for every page. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [account, setAccount] = useState<AccountView | null>(null);
   const [loading, setLoading] = useState(true);
+  // Failed questions in a row: each one schedules the next (0 once one is answered).
+  const [failures, setFailures] = useState(0);
+  const answered = useCallback((known: AccountView | null) => {
+    setAccount(known);
+    setFailures(0);
+    setLoading(false);
+  }, []);
   const refresh = useCallback(() => {
     api<SessionView>('GET', '/api/auth/session')
-      .then((session) => setAccount(session.account))
-      .catch(() => setAccount(null))
-      .finally(() => setLoading(false));
-  }, []);
+      .then((session) => answered(session.account))
+      .catch((error: unknown) => {
+        if (error instanceof ApiFailure && error.status === 401) return answered(null);
+        // No answer is not "logged out": keep what we knew, so that nobody is sent to the login page by a restart.
+        setFailures((count) => count + 1);
+      });
+  }, [answered]);
   useEffect(refresh, [refresh]);
-  const signedIn = useCallback((session: SessionView) => setAccount(session.account), []);
+  useEffect(() => {
+    if (failures === 0) return;
+    const retry = setTimeout(refresh, RETRY_MS);
+    return () => clearTimeout(retry);
+  }, [failures, refresh]);
+  // A login answered: the API is there, and says who is logged in.
+  const signedIn = useCallback((session: SessionView) => answered(session.account), [answered]);
   const accountEvents = useCallback((events: readonly StreamEvent[]) => {
     const changed = events.findLast((event) => event.kind === 'account')?.data as AccountView | undefined;
     if (changed !== undefined) setAccount(changed);
@@ -39,7 +61,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setAccount(null);
   }, []);
   return (
-    <Context.Provider value={{ account, loading, signedIn, logOut, refresh, accountEvents }}>
+    <Context.Provider value={{ account, loading, unreachable: failures > 0, signedIn, logOut, refresh, accountEvents }}>
       {children}
     </Context.Provider>
   );
