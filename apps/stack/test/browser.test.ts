@@ -634,7 +634,7 @@ describe('the home broker and the admin panel in a browser', () => {
   );
 
   it(
-    'does not place an order twice when its answer is lost and the trader sends it again',
+    'does not place an order twice when its answer is lost and the trader sends it again, and says when a cancel fails',
     { timeout: 60_000 },
     async () => {
       const { page, errors } = await newPage(browser);
@@ -662,6 +662,26 @@ describe('the home broker and the admin panel in a browser', () => {
       await expect.poll(() => open.count(), { timeout: 10_000 }).toBe(2);
       await page.waitForTimeout(500);
       expect(await open.count()).toBe(2);
+
+      // A cancel the exchange did not confirm is said, not swallowed, and the order stays listed as open.
+      let refused = 0;
+      await page.route('**/api/orders/*', async (route) => {
+        if (route.request().method() !== 'DELETE' || refused > 0) return route.fallback();
+        refused += 1;
+        const body = { code: 'unavailable', message: 'the exchange could not be reached; try again', details: {} };
+        await route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify(body) });
+      });
+      const list = page.getByTestId('my-orders');
+      await open.first().getByRole('button', { name: 'Cancelar' }).click();
+      await expect
+        .poll(() => list.getByRole('alert').textContent())
+        .toBe('A bolsa não confirmou o cancelamento a tempo: confira a ordem e, se seguir aberta, cancele de novo.');
+      expect(await open.count()).toBe(2);
+      // Cancelled again, it goes through, and the message goes away.
+      await open.first().getByRole('button', { name: 'Cancelar' }).click();
+      await expect.poll(() => open.count(), { timeout: 10_000 }).toBe(1);
+      expect(await list.getByRole('alert').count()).toBe(0);
+      expect(refused).toBe(1);
       expect(errors).toEqual([]);
     },
   );

@@ -14,7 +14,7 @@ import {
 } from '../lib/format';
 import { myListPath, withNewestPage, withOlderPage, type MyList, type MyListPage } from '../lib/my-lists';
 import type { Page } from '../lib/pages';
-import { amendFailureText, answerFieldTexts, NO_ANSWER_TEXT } from '../lib/error-text';
+import { amendFailureText, answerFieldTexts, cancelFailureText, NO_ANSWER_TEXT } from '../lib/error-text';
 import { LoadMore } from './load-more';
 import { CELL, ORDER_HEADERS, OrderRow, type AmendDraft } from './order-row';
 import { ScrollArea } from './scroll-area';
@@ -75,9 +75,19 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
     }
   }
 
-  async function cancel(orderId: string) {
-    await api('DELETE', `/api/orders/${orderId}`).catch(() => undefined);
+  /** Sends a cancel; one that did not go through is said under the list (a trader must not think it did). */
+  async function cancelled(request: Promise<unknown>) {
+    try {
+      await request;
+      setErrors({});
+    } catch (error) {
+      setErrors({ form: cancelFailureText(error) });
+    }
     setRefresh((n) => n + 1);
+  }
+
+  function cancel(orderId: string) {
+    return cancelled(api('DELETE', `/api/orders/${orderId}`));
   }
 
   /** Every open order listed at once (of the symbol, if only its are), after a second click to confirm. */
@@ -85,8 +95,7 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
     if (!confirmingCancelAll) return setConfirmingCancelAll(true);
     setConfirmingCancelAll(false);
     const only = filterSymbol === null ? '' : `?symbol=${encodeURIComponent(filterSymbol)}`;
-    await api('DELETE', `/api/orders${only}`).catch(() => undefined);
-    setRefresh((n) => n + 1);
+    await cancelled(api('DELETE', `/api/orders${only}`));
   }
 
   async function amend() {

@@ -1,7 +1,15 @@
 import { DEFAULT_INSTRUMENTS } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
 import { ApiFailure } from './api';
-import { amendFailureText, answerFieldTexts, failureText, fieldText, fieldTexts, namedFieldText } from './error-text';
+import {
+  amendFailureText,
+  answerFieldTexts,
+  cancelFailureText,
+  failureText,
+  fieldText,
+  fieldTexts,
+  namedFieldText,
+} from './error-text';
 
 const petr4 = DEFAULT_INSTRUMENTS.find((instrument) => instrument.symbol === 'PETR4')!;
 const field = (name: string, code: string, message = `${name} is wrong (${code})`) => ({ field: name, code, message });
@@ -71,6 +79,18 @@ describe('error answers in Portuguese', () => {
     expect(failureText(unconfirmed)).toBe('A bolsa não confirmou a tempo; tente de novo.');
     const closed = new ApiFailure(409, 'order_not_open', 'the order is filled');
     expect(amendFailureText(closed)).toBe(failureText(closed));
+  });
+
+  it('says why a cancel did not go through, and that one the exchange did not confirm may be sent again', () => {
+    expect(cancelFailureText(new ApiFailure(409, 'order_not_open', 'the order is filled'))).toBe(
+      'Não foi possível cancelar: a ordem já foi encerrada.',
+    );
+    expect(cancelFailureText(new ApiFailure(503, 'unavailable', 'the exchange could not be reached'))).toMatch(
+      /^A bolsa não confirmou o cancelamento a tempo: .*cancele de novo\.$/,
+    );
+    expect(cancelFailureText(new TypeError('Failed to fetch'))).toBe(
+      'Cancelamento sem resposta: a corretora não respondeu; tente de novo.',
+    );
   });
 
   it("words a field that repeats the answer's code as the answer, the others as fields", () => {

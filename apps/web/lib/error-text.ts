@@ -1,5 +1,5 @@
 import { MAX_ORDER_QUANTITY, type FieldError, type Instrument } from '@bolsa/contracts';
-import type { ApiFailure } from './api';
+import { ApiFailure } from './api';
 import { formatBRL, formatPrice, formatQuantity } from './format';
 
 /** What a field's rules are, when the screen knows the instrument it is about. */
@@ -109,7 +109,7 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
 export function namedFieldText(error: FieldError, context: TextContext = {}): string {
   const text = fieldText(error, context);
   const name = FIELD_NAMES[error.field];
-  return name === undefined ? text : `${name}: ${text.charAt(0).toLowerCase()}${text.slice(1)}`;
+  return name === undefined ? text : `${name}: ${lowerFirst(text)}`;
 }
 
 const FAILURES: Readonly<Record<string, string>> = {
@@ -171,3 +171,17 @@ export function amendFailureText(failure: ApiFailure): string {
   }
   return failureText(failure);
 }
+
+/**
+ * Why a cancel (of one order, or of all) did not go through. Cancelling again is safe: a cancel that did arrive
+ * makes the next one an answer that the order is no longer open.
+ */
+export function cancelFailureText(error: unknown): string {
+  if (!(error instanceof ApiFailure)) return `Cancelamento sem resposta: ${lowerFirst(NO_ANSWER_TEXT)}`;
+  if (error.code === 'unavailable')
+    return 'A bolsa não confirmou o cancelamento a tempo: confira a ordem e, se seguir aberta, cancele de novo.';
+  return `Não foi possível cancelar: ${lowerFirst(failureText(error))}`;
+}
+
+/** A sentence made the second part of another. */
+const lowerFirst = (text: string): string => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
