@@ -715,6 +715,36 @@ describe('the home broker and the admin panel in a browser', () => {
     },
   );
 
+  it(
+    'opens the trading screen whole when the API answers only on a second try: instruments, fees and the book',
+    { timeout: 60_000 },
+    async () => {
+      const { page, errors } = await newPage(browser);
+      await signUp(page, stack.web, 'Insistente');
+      const seller = await programAccount('VendeCaro');
+      await program(seller, 'sell', 'PETR4', '45.67', '3');
+      // The page is reloaded while the API restarts: the first request for each of these gets no answer.
+      const refused = new Map<string, number>();
+      for (const path of ['**/api/instruments', '**/api/fees', '**/api/markets/PETR4/book*']) {
+        await page.route(path, async (route) => {
+          const seen = refused.get(path) ?? 0;
+          if (seen > 0) return route.fallback();
+          refused.set(path, seen + 1);
+          await route.abort('connectionrefused');
+        });
+      }
+      await page.reload();
+      // Asked again 2 s later, each is answered: a ticket to order with, and the book as it stood before the page.
+      const ticketForm = page.getByTestId('order-ticket');
+      await expect
+        .poll(() => ticketForm.getByRole('button', { name: /Comprar PETR4/ }).count(), { timeout: 10_000 })
+        .toBe(1);
+      await expect.poll(() => page.getByTestId('asks').textContent(), { timeout: 10_000 }).toContain('45,67');
+      expect([...refused.values()]).toEqual([1, 1, 1]);
+      expect(errors).toEqual([]);
+    },
+  );
+
   it('fits a phone: one column, nothing wider than the screen, the ticket usable', { timeout: 60_000 }, async () => {
     const phone = await newPage(browser, { width: 390, height: 844 });
     await signUp(phone.page, stack.web, 'Celular');

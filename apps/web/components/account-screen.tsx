@@ -2,6 +2,7 @@
 import type { InstrumentView, WalletView } from '@bolsa/contracts';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api } from '../lib/api';
+import { retrying } from '../lib/retrying';
 import { formatBRL, signTone } from '../lib/format';
 import { markPrices, valuePortfolio } from '../lib/portfolio';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
@@ -26,9 +27,7 @@ export function AccountScreen() {
   // null until the first prices arrive, so that nothing is valued at a stale price meanwhile; then live.
   const { tickers } = useTickers();
 
-  useEffect(() => {
-    void api<InstrumentView[]>('GET', '/api/instruments').then(setInstruments);
-  }, []);
+  useEffect(() => retrying(() => api<InstrumentView[]>('GET', '/api/instruments'), setInstruments), []);
 
   const { accountEvents } = useSession();
   const onMine = useCallback(

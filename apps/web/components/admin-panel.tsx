@@ -2,6 +2,7 @@
 import type { AdminSummary, PlatformHealth, TradeView } from '@bolsa/contracts';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../lib/api';
+import { retrying } from '../lib/retrying';
 import { formatBRL, formatPrice, formatQuantity, formatTime } from '../lib/format';
 import { foldStats, tradesPerSecond, type InstrumentStats } from '../lib/trade-stats';
 import { addTrades } from '../lib/trades';
@@ -64,15 +65,14 @@ export function AdminPanel() {
   const [tradesEpoch, setTradesEpoch] = useState(0);
   useEffect(() => {
     if (!isAdmin) return;
-    void api<Array<{ symbol: string }>>('GET', '/api/instruments')
-      .then((instruments) =>
-        Promise.all(instruments.map((i) => api<TradeView[]>('GET', `/api/markets/${i.symbol}/trades?limit=50`))),
-      )
-      .then((lists) => {
-        const recent = lists.flat().sort((a, b) => Date.parse(a.executedAt) - Date.parse(b.executedAt));
-        setTrades((live) => addTrades(addTrades([], recent, 200), [...live].reverse(), 200));
-      })
-      .catch(() => undefined);
+    const latest = async () => {
+      const instruments = await api<Array<{ symbol: string }>>('GET', '/api/instruments');
+      return Promise.all(instruments.map((i) => api<TradeView[]>('GET', `/api/markets/${i.symbol}/trades?limit=50`)));
+    };
+    return retrying(latest, (lists) => {
+      const recent = lists.flat().sort((a, b) => Date.parse(a.executedAt) - Date.parse(b.executedAt));
+      setTrades((live) => addTrades(addTrades([], recent, 200), [...live].reverse(), 200));
+    });
   }, [isAdmin, tradesEpoch]);
 
   const onTrades = useCallback((events: StreamEvent[]) => {

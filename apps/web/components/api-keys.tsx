@@ -3,6 +3,7 @@ import type { ApiKeyView, CreatedApiKey } from '@bolsa/contracts';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiFailure } from '../lib/api';
 import { failureText, NO_ANSWER_TEXT } from '../lib/error-text';
+import { retrying } from '../lib/retrying';
 import { Field } from './field';
 import { useRequiredAccount } from './session';
 
@@ -23,7 +24,7 @@ export function ApiKeys() {
   const [version, setVersion] = useState(0);
 
   useEffect(() => {
-    if (account !== null) void api<ApiKeyView[]>('GET', '/api/me/api-keys').then(setKeys);
+    if (account !== null) return retrying(() => api<ApiKeyView[]>('GET', '/api/me/api-keys'), setKeys);
   }, [account, version]);
 
   async function create(event: FormEvent<HTMLFormElement>) {

@@ -3,6 +3,7 @@ import type { InstrumentView } from '@bolsa/contracts';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { api } from '../lib/api';
+import { retrying } from '../lib/retrying';
 import { centsOf, formatPercent, formatPrice, formatQuantity, signTone } from '../lib/format';
 import { useTickers } from '../lib/use-tickers';
 import { ConnectionDot } from './connection-dot';
@@ -15,9 +16,7 @@ const CELL = 'px-3 py-1.5 text-right';
 export function MarketOverview() {
   const [instruments, setInstruments] = useState<InstrumentView[]>([]);
 
-  useEffect(() => {
-    void api<InstrumentView[]>('GET', '/api/instruments').then(setInstruments);
-  }, []);
+  useEffect(() => retrying(() => api<InstrumentView[]>('GET', '/api/instruments'), setInstruments), []);
   const { tickers, state } = useTickers();
 
   return (

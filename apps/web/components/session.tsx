@@ -3,6 +3,7 @@ import type { AccountView, SessionView } from '@bolsa/contracts';
 import { usePathname, useRouter } from 'next/navigation';
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api, ApiFailure } from '../lib/api';
+import { RETRY_MS } from '../lib/retrying';
 import type { StreamEvent } from '../lib/use-event-stream';
 
 interface SessionContext {
@@ -20,9 +21,6 @@ interface SessionContext {
 }
 
 const Context = createContext<SessionContext | null>(null);
-
-/** How long to wait before asking again who is logged in, when the API did not answer. */
-const RETRY_MS = 2_000;
 
 /** Who is logged in (from the session cookie), for every page. */
 export function SessionProvider({ children }: { children: ReactNode }) {

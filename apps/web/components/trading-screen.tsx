@@ -14,6 +14,7 @@ import { api } from '../lib/api';
 import { applyLevelDeltas, bookFromSnapshot, EMPTY_BOOK, ladder, ownLevels, type BookState } from '../lib/book';
 import { addStreamEvents, type Notice } from '../lib/notices';
 import { markPrices } from '../lib/portfolio';
+import { retrying } from '../lib/retrying';
 import { centsOf } from '../lib/format';
 import { instrumentOf } from '../lib/ticket';
 import { addTrades } from '../lib/trades';
@@ -54,40 +55,30 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   // Deltas that arrive before the snapshot wait here; the ones it already includes are skipped on replay.
   const early = useRef<LevelDeltaView[] | null>([]);
 
-  useEffect(() => {
-    void api<InstrumentView[]>('GET', '/api/instruments').then(setInstruments);
-    void api<FeeSchedule>('GET', '/api/fees').then(setFees);
-  }, []);
+  // Asked again until the API answers: without them the screen has no ticket.
+  useEffect(() => retrying(() => api<InstrumentView[]>('GET', '/api/instruments'), setInstruments), []);
+  useEffect(() => retrying(() => api<FeeSchedule>('GET', '/api/fees'), setFees), []);
 
   const accountId = account?.accountId ?? null;
   useEffect(() => {
     if (accountId === null) return;
-    let current = true;
-    api<OrderView[]>('GET', '/api/orders?status=open')
-      .then((orders) => current && setOpenOrders(orders))
-      .catch(() => undefined);
-    return () => {
-      current = false;
-    };
+    return retrying(() => api<OrderView[]>('GET', '/api/orders?status=open'), setOpenOrders);
   }, [accountId, ordersVersion]);
 
   useEffect(() => {
     early.current = [];
     setBook(EMPTY_BOOK);
     setTrades([]);
-    let cancelled = false;
-    void Promise.all([
-      api<BookView>('GET', `/api/markets/${symbol}/book?depth=50`),
-      api<TradeView[]>('GET', `/api/markets/${symbol}/trades?limit=100`),
-    ]).then(([snapshot, recent]) => {
-      if (cancelled) return;
-      setBook(applyLevelDeltas(bookFromSnapshot(snapshot), early.current ?? []));
+    const snapshot = () =>
+      Promise.all([
+        api<BookView>('GET', `/api/markets/${symbol}/book?depth=50`),
+        api<TradeView[]>('GET', `/api/markets/${symbol}/trades?limit=100`),
+      ]);
+    return retrying(snapshot, ([levels, recent]) => {
+      setBook(applyLevelDeltas(bookFromSnapshot(levels), early.current ?? []));
       early.current = null;
       setTrades((live) => addTrades(recent, [...live].reverse()));
     });
-    return () => {
-      cancelled = true;
-    };
   }, [symbol, marketEpoch]);
 
   const onMarket = useCallback((events: StreamEvent[]) => {
