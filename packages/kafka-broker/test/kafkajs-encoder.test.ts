@@ -127,8 +127,10 @@ describe("kafkajs's patched encoder", () => {
           expect(reader.field()?.toString()).toBe(key ?? undefined);
           expect(reader.field()).toEqual(Buffer.from(value));
           const headerCount = reader.varint();
-          const readHeaders: Record<string, string> = {};
-          for (let h = 0; h < headerCount; h++) readHeaders[reader.field()!.toString()] = reader.field()!.toString();
+          // Made from entries, so that a header named "__proto__" is a key like any other, not the object's prototype.
+          const readHeaders = Object.fromEntries(
+            Array.from({ length: headerCount }, () => [reader.field()!.toString(), reader.field()!.toString()]),
+          );
           expect(readHeaders).toEqual(headers);
           expect(reader.position - start).toBe(length);
         });
