@@ -6,6 +6,7 @@ import {
   CandleView,
   DEFAULT_INSTRUMENTS,
   encodeEvents,
+  LAST_TRADE_SEQUENCE_HEADER,
   OrderView,
   SCHEMA_VERSION,
   TickerView,
@@ -111,6 +112,10 @@ describe('engine events reach PostgreSQL once', () => {
     expect(trade.traceId).toBe(ours[1]!.traceId);
     const candle = await prisma.candle.findFirstOrThrow({ where: { symbol: 'VALE3' } });
     expect(candle).toMatchObject({ open: 6000n, high: 6000n, low: 6000n, close: 6000n, volume: 4n, trades: 1 });
+    // The candles say which trades they count: up to this one, by its engine sequence.
+    const candles = await api.request('GET', '/api/markets/VALE3/candles');
+    expect(candles.headers[LAST_TRADE_SEQUENCE_HEADER]).toBe(String(trade.sequence));
+    expect((await api.request('GET', '/api/markets/ABEV3/candles')).headers[LAST_TRADE_SEQUENCE_HEADER]).toBe('0');
     expect(
       await prisma.bookLevel.findMany({
         where: { symbol: 'VALE3' },

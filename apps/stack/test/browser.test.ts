@@ -745,6 +745,42 @@ describe('the home broker and the admin panel in a browser', () => {
     },
   );
 
+  it(
+    "counts each trade once in the chart's last candle: those its history has, and those that come live",
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const [seller, buyer] = await Promise.all([programAccount('VendeAbev'), programAccount('CompraAbev')]);
+      const trade = async (quantity: string) => {
+        await program(seller, 'sell', 'ABEV3', '13.07', quantity);
+        await program(buyer, 'buy', 'ABEV3', '13.07', quantity);
+      };
+      /** The last one-minute candle's volume as the API counts it, as the chart writes it. */
+      const apiVolume = async () => {
+        const candles = (await (await fetch(`${stack.api}/api/markets/ABEV3/candles?interval=1m`)).json()) as {
+          volume: string;
+        }[];
+        return `vol. ${Number(candles.at(-1)?.volume ?? 0).toLocaleString('pt-BR')}`;
+      };
+      await trade('7');
+      await expect.poll(apiVolume, { timeout: 5_000 }).not.toBe('vol. 0');
+      const { page, errors } = await newPage(browser);
+      await signUp(page, stack.web, 'Grafico');
+      await page.goto(`${stack.web}/trade/ABEV3`);
+      await page.getByTestId('stream-mercado').and(page.locator('[data-state="live"]')).waitFor();
+      const chartVolume = () => page.getByTestId('chart-last-volume').textContent();
+      // The trade before the page is in the candles loaded and in the recent trades loaded: counted once.
+      await expect.poll(async () => (await chartVolume()) === (await apiVolume())).toBe(true);
+      await page.waitForTimeout(1_000);
+      expect(await chartVolume()).toBe(await apiVolume());
+      // A trade that comes live adds its own quantity, once.
+      await trade('3');
+      await expect.poll(async () => (await chartVolume()) === (await apiVolume()), { timeout: 5_000 }).toBe(true);
+      expect(errors).toEqual([]);
+    },
+  );
+
   it('fits a phone: one column, nothing wider than the screen, the ticket usable', { timeout: 60_000 }, async () => {
     const phone = await newPage(browser, { width: 390, height: 844 });
     await signUp(phone.page, stack.web, 'Celular');

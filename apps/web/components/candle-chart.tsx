@@ -1,5 +1,5 @@
 'use client';
-import type { CandleInterval, CandleView, TradeView } from '@bolsa/contracts';
+import { LAST_TRADE_SEQUENCE_HEADER, type CandleInterval, type CandleView, type TradeView } from '@bolsa/contracts';
 import {
   CandlestickSeries,
   createChart,
@@ -9,9 +9,10 @@ import {
   type UTCTimestamp,
 } from 'lightweight-charts';
 import { useEffect, useRef, useState } from 'react';
-import { api } from '../lib/api';
+import { apiAnswer } from '../lib/api';
+import { retrying } from '../lib/retrying';
 import { barTime, chartTime, localOffsetMinutes } from '../lib/chart-time';
-import { centsOf, formatPrice } from '../lib/format';
+import { centsOf, formatPrice, formatQuantity } from '../lib/format';
 
 const SECONDS: Record<CandleInterval, number> = { '1m': 60, '5m': 300, '1h': 3600 };
 const INTERVALS: readonly CandleInterval[] = ['1m', '5m', '1h'];
@@ -37,7 +38,10 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
   const volumes = useRef<ISeriesApi<'Histogram'> | null>(null);
   const last = useRef<Bar | null>(null);
   const applied = useRef(new Set<string>());
-  const [lastClose, setLastClose] = useState<number | null>(null);
+  /** The sequence of the last trade the candles loaded count (LAST_TRADE_SEQUENCE_HEADER). */
+  const counted = useRef(0);
+  /** The last candle, for the header: its close and its volume. */
+  const [lastBar, setLastBar] = useState<Bar | null>(null);
   // The trader's clock, as in every other list of the screen (see chart-time.ts): fixed while the chart is open.
   const [offsetMinutes] = useState(localOffsetMinutes);
 
@@ -77,35 +81,31 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
   }, []);
 
   useEffect(() => {
-    let cancelled = false;
-    api<CandleView[]>('GET', `/api/markets/${symbol}/candles?interval=${interval}`)
-      .then((history) => {
-        if (cancelled) return;
-        const bars: Bar[] = history.map((candle) => ({
-          time: chartTime(Date.parse(candle.openTime), offsetMinutes) as number as UTCTimestamp,
-          open: reais(candle.open),
-          high: reais(candle.high),
-          low: reais(candle.low),
-          close: reais(candle.close),
-          volume: Number(candle.volume),
-        }));
-        candles.current?.setData(bars);
-        volumes.current?.setData(bars.map((bar) => volumeBar(bar)));
-        last.current = bars.at(-1) ?? null;
-        setLastClose(last.current?.close ?? null);
-        applied.current = new Set();
-        chart.current?.timeScale().scrollToRealTime();
-      })
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-    };
+    const history = () => apiAnswer<CandleView[]>('GET', `/api/markets/${symbol}/candles?interval=${interval}`);
+    return retrying(history, (answer) => {
+      const bars: Bar[] = answer.body.map((candle) => ({
+        time: chartTime(Date.parse(candle.openTime), offsetMinutes) as number as UTCTimestamp,
+        open: reais(candle.open),
+        high: reais(candle.high),
+        low: reais(candle.low),
+        close: reais(candle.close),
+        volume: Number(candle.volume),
+      }));
+      candles.current?.setData(bars);
+      volumes.current?.setData(bars.map((bar) => volumeBar(bar)));
+      last.current = bars.at(-1) ?? null;
+      setLastBar(last.current);
+      applied.current = new Set();
+      counted.current = Number(answer.headers.get(LAST_TRADE_SEQUENCE_HEADER) ?? 0);
+      chart.current?.timeScale().scrollToRealTime();
+    });
   }, [symbol, interval, offsetMinutes]);
 
   useEffect(() => {
     const seconds = SECONDS[interval];
     for (const trade of [...trades].reverse()) {
-      if (applied.current.has(trade.tradeId)) continue;
+      // A trade the history counted is in its candles already; adding it again would count its volume twice.
+      if (applied.current.has(trade.tradeId) || trade.sequence <= counted.current) continue;
       applied.current.add(trade.tradeId);
       const time = barTime(Date.parse(trade.executedAt), seconds, offsetMinutes) as number as UTCTimestamp;
       const price = reais(trade.price);
@@ -123,7 +123,7 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
             }
           : { time, open: price, high: price, low: price, close: price, volume: quantity };
       last.current = bar;
-      setLastClose(bar.close);
+      setLastBar(bar);
       candles.current?.update(bar);
       volumes.current?.update(volumeBar(bar));
     }
@@ -145,8 +145,13 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
           </button>
         ))}
         <span className="ml-auto text-xs text-muted" data-testid="chart-last-close">
-          {lastClose === null ? '' : `último ${formatPrice(Math.round(lastClose * 100))}`}
+          {lastBar === null ? '' : `último ${formatPrice(Math.round(lastBar.close * 100))}`}
         </span>
+        {lastBar !== null && (
+          <span className="text-xs text-muted" title="Volume do último candle" data-testid="chart-last-volume">
+            vol. {formatQuantity(lastBar.volume)}
+          </span>
+        )}
       </div>
       <div ref={box} className="h-[340px]" />
     </section>

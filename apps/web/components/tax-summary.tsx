@@ -2,6 +2,7 @@
 import type { MonthlyTradesView } from '@bolsa/contracts';
 import { useEffect, useState } from 'react';
 import { api } from '../lib/api';
+import { retrying } from '../lib/retrying';
 import { centsOf, formatBRL, signTone } from '../lib/format';
 
 const MONTHS = new Intl.DateTimeFormat('pt-BR', { month: 'short', year: 'numeric', timeZone: 'UTC' });
@@ -17,15 +18,7 @@ function monthName(month: string): string {
  */
 export function TaxSummary({ version }: { version: number }) {
   const [months, setMonths] = useState<MonthlyTradesView[] | null>(null);
-  useEffect(() => {
-    let current = true;
-    void api<MonthlyTradesView[]>('GET', '/api/me/trades/monthly')
-      .then((list) => current && setMonths(list))
-      .catch(() => undefined);
-    return () => {
-      current = false;
-    };
-  }, [version]);
+  useEffect(() => retrying(() => api<MonthlyTradesView[]>('GET', '/api/me/trades/monthly'), setMonths), [version]);
 
   const cell = 'py-0.5 text-right';
   return (

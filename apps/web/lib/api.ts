@@ -27,6 +27,16 @@ export async function api<T>(
   body?: unknown,
   extraHeaders: Readonly<Record<string, string>> = {},
 ): Promise<T> {
+  return (await apiAnswer<T>(method, path, body, extraHeaders)).body;
+}
+
+/** `api`, with the answer's headers too (those an endpoint documents beside its body). */
+export async function apiAnswer<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  extraHeaders: Readonly<Record<string, string>> = {},
+): Promise<{ body: T; headers: Headers }> {
   const headers: Record<string, string> = { ...extraHeaders };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const csrf = method === 'GET' ? null : csrfToken();
@@ -47,7 +57,7 @@ export async function api<T>(
     }
     throw new ApiFailure(response.status, 'internal_error', `the API answered ${response.status}`);
   }
-  return parsed as T;
+  return { body: parsed as T, headers: response.headers };
 }
 
 /** A fresh Idempotency-Key: 128 random bits in hex (`crypto.randomUUID` needs a secure context; this does not). */

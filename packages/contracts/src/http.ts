@@ -293,6 +293,11 @@ export const CandleView = z.object({
   trades: z.int().nonnegative(),
 });
 export type CandleView = z.infer<typeof CandleView>;
+/**
+ * A header of the candles' answer: the engine sequence of the symbol's last trade they count (0 before its first), so
+ * that a chart that keeps its last candle up to date from live trades adds only those after it (`TradeView.sequence`).
+ */
+export const LAST_TRADE_SEQUENCE_HEADER = 'x-last-trade-sequence';
 
 /** `GET /api/markets/:symbol/ticker`: the last price and the last 24 hours, in whole minutes. */
 export const TickerView = z.object({

@@ -4,6 +4,7 @@ import {
   BookView,
   CandleView,
   InstrumentView,
+  LAST_TRADE_SEQUENCE_HEADER,
   OrderTimelineEntry,
   OrderView,
   pageOf,
@@ -182,7 +183,18 @@ export function openApiDocument(): object {
           summary: 'OHLCV candles, oldest first',
           parameters: [symbol, { name: 'interval', in: 'query', schema: { enum: ['1m', '5m', '1h'] } }],
           responses: {
-            '200': { description: 'ok', ...json({ type: 'array', items: ref('CandleView') }) },
+            '200': {
+              description: 'ok',
+              headers: {
+                [LAST_TRADE_SEQUENCE_HEADER]: {
+                  description:
+                    'The engine sequence of the last trade the candles count (0 before the first): a chart that ' +
+                    'updates its last candle from live trades adds only those with a greater sequence',
+                  schema: { type: 'integer', minimum: 0 },
+                },
+              },
+              ...json({ type: 'array', items: ref('CandleView') }),
+            },
             ...errors(400, 404),
           },
         },

@@ -16,6 +16,7 @@ const MINUTE = 60 * 1000;
 const DAY = 24 * 60 * MINUTE;
 
 interface CandleRow {
+  through_sequence: number;
   open_time: Date;
   open: string;
   high: string;
@@ -82,18 +83,27 @@ export class MarketDataService {
     }));
   }
 
-  /** One-minute candles as stored, or rolled up to 5 minutes / 1 hour; oldest first. */
-  async candles(symbol: string, interval: CandleInterval, limit: number): Promise<CandleView[]> {
+  /**
+   * One-minute candles as stored, or rolled up to 5 minutes / 1 hour; oldest first. With them, the engine sequence of
+   * the last trade they count, read in the same statement (ingestion stores a trade and its candle together): a
+   * client that keeps the last candle up to date from live trades adds only those after it.
+   */
+  async candles(
+    symbol: string,
+    interval: CandleInterval,
+    limit: number,
+  ): Promise<{ candles: CandleView[]; throughSequence: number }> {
     const { rows } = await this.sql.query<CandleRow>(
       `SELECT date_bin($2::interval, open_time, TIMESTAMP '2000-01-01') AS open_time,
               (array_agg(open ORDER BY open_time))[1] AS open, max(high) AS high, min(low) AS low,
               (array_agg(close ORDER BY open_time DESC))[1] AS close, sum(volume)::bigint AS volume,
-              sum(trades)::int AS trades
+              sum(trades)::int AS trades,
+              (SELECT coalesce(max(sequence), 0) FROM trades WHERE symbol = $1)::int AS through_sequence
          FROM candles WHERE symbol = $1
         GROUP BY 1 ORDER BY 1 DESC LIMIT $3`,
       [symbol, BUCKETS[interval], limit],
     );
-    return rows.reverse().map((row) => ({
+    const candles = rows.reverse().map((row) => ({
       openTime: row.open_time.toISOString(),
       open: formatCents(Number(row.open)),
       high: formatCents(Number(row.high)),
@@ -102,6 +112,7 @@ export class MarketDataService {
       volume: formatQuantity(Number(row.volume)),
       trades: row.trades,
     }));
+    return { candles, throughSequence: rows[0]?.through_sequence ?? 0 };
   }
 
   /** The price of the symbol's last trade in cents, or null before its first. */

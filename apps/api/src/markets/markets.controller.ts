@@ -1,5 +1,13 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { CandleInterval, type BookView, type CandleView, type TickerView, type TradeView } from '@bolsa/contracts';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import {
+  CandleInterval,
+  LAST_TRADE_SEQUENCE_HEADER,
+  type BookView,
+  type CandleView,
+  type TickerView,
+  type TradeView,
+} from '@bolsa/contracts';
+import type { FastifyReply } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
 import { InstrumentRegistry } from './instrument-registry.js';
 import { MarketDataService } from './market-data.service.js';
@@ -33,8 +41,10 @@ export class MarketsController {
     return this.data.trades(this.instruments.require(symbol).symbol, count(limit, 'limit', 50, 500));
   }
 
+  /** The candles, and in `x-last-trade-sequence` the engine sequence of the last trade they count (0 before one). */
   @Get('candles')
-  candles(
+  async candles(
+    @Res({ passthrough: true }) reply: FastifyReply,
     @Param('symbol') symbol: string,
     @Query('interval') interval = '1m',
     @Query('limit') limit?: string,
@@ -43,7 +53,13 @@ export class MarketsController {
     if (!parsed.success) {
       throw ApiError.validation([{ field: 'interval', code: 'invalid', message: 'interval must be 1m, 5m or 1h' }]);
     }
-    return this.data.candles(this.instruments.require(symbol).symbol, parsed.data, count(limit, 'limit', 300, 1000));
+    const { candles, throughSequence } = await this.data.candles(
+      this.instruments.require(symbol).symbol,
+      parsed.data,
+      count(limit, 'limit', 300, 1000),
+    );
+    void reply.header(LAST_TRADE_SEQUENCE_HEADER, String(throughSequence));
+    return candles;
   }
 
   @Get('ticker')
