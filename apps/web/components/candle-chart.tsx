@@ -40,6 +40,8 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
   const applied = useRef(new Set<string>());
   /** The sequence of the last trade the candles loaded count (LAST_TRADE_SEQUENCE_HEADER). */
   const counted = useRef(0);
+  /** Moves when candles are loaded: the trades held that came after them are added at once, not at the next trade. */
+  const [loads, setLoads] = useState(0);
   /** The last candle, for the header: its close and its volume. */
   const [lastBar, setLastBar] = useState<Bar | null>(null);
   // The trader's clock, as in every other list of the screen (see chart-time.ts): fixed while the chart is open.
@@ -95,6 +97,7 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
       volumes.current?.setData(bars.map((bar) => volumeBar(bar)));
       last.current = bars.at(-1) ?? null;
       setLastBar(last.current);
+      setLoads((n) => n + 1);
       applied.current = new Set();
       counted.current = Number(answer.headers.get(LAST_TRADE_SEQUENCE_HEADER) ?? 0);
       chart.current?.timeScale().scrollToRealTime();
@@ -127,7 +130,7 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
       candles.current?.update(bar);
       volumes.current?.update(volumeBar(bar));
     }
-  }, [trades, interval, offsetMinutes]);
+  }, [trades, interval, offsetMinutes, loads]);
 
   return (
     <section className="rounded border border-edge bg-panel" aria-label="Gráfico" data-testid="chart">
