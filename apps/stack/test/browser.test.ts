@@ -322,8 +322,20 @@ describe('the home broker and the admin panel in a browser', () => {
     const asProgram = () => fetch(`${stack.api}/api/me/wallet`, { headers: { authorization: `Bearer ${token}` } });
     expect((await asProgram()).status).toBe(200);
     const row = seller.page.getByTestId('key-row').filter({ hasText: 'planilha' });
+    // A revocation that gets no answer says so, and the key is still listed as active (it still works).
+    await seller.page.route('**/api/me/api-keys/*', (route) =>
+      route.request().method() === 'DELETE' ? route.abort('connectionrefused') : route.fallback(),
+    );
+    await row.getByRole('button', { name: 'Revogar' }).click();
+    await expect
+      .poll(() => seller.page.getByTestId('revoke-error').textContent())
+      .toBe('A chave não foi revogada e segue ativa. A corretora não respondeu; tente de novo.');
+    expect(await row.textContent()).toContain('ativa');
+    expect((await asProgram()).status).toBe(200);
+    await seller.page.unroute('**/api/me/api-keys/*');
     await row.getByRole('button', { name: 'Revogar' }).click();
     await expect.poll(() => row.textContent()).toContain('revogada');
+    expect(await seller.page.getByTestId('revoke-error').count()).toBe(0);
     expect((await asProgram()).status).toBe(401);
 
     // Logging out ends the session: the trading screen sends the browser back to the login page.

@@ -21,6 +21,8 @@ export function ApiKeys() {
   const [keys, setKeys] = useState<ApiKeyView[] | null>(null);
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const [error, setError] = useState<string | undefined>();
+  /** Why the last revocation did not go through: a key the trader means to stop must not look stopped. */
+  const [revokeError, setRevokeError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
 
   useEffect(() => {
@@ -44,7 +46,13 @@ export function ApiKeys() {
   }
 
   async function revoke(keyId: string) {
-    await api('DELETE', `/api/me/api-keys/${keyId}`);
+    try {
+      await api('DELETE', `/api/me/api-keys/${keyId}`);
+      setRevokeError(null);
+    } catch (failure) {
+      const why = failure instanceof ApiFailure ? failureText(failure) : NO_ANSWER_TEXT;
+      setRevokeError(`A chave não foi revogada e segue ativa. ${why}`);
+    }
     setVersion((n) => n + 1);
   }
 
@@ -104,6 +112,11 @@ export function ApiKeys() {
           ))}
         </tbody>
       </table>
+      {revokeError !== null && (
+        <p role="alert" className="text-sm text-rose-400" data-testid="revoke-error">
+          {revokeError}
+        </p>
+      )}
       {keys?.length === 0 && (
         <p className="py-3 text-xs text-muted" data-testid="empty-list">
           Nenhuma chave ainda: crie uma para um programa operar pela API.
