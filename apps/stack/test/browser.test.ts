@@ -516,6 +516,11 @@ describe('the home broker and the admin panel in a browser', () => {
 
   it("lists every instrument's quote and follows trades live", { timeout: 60_000 }, async () => {
     const { page, errors } = await newPage(browser);
+    // A visitor who never logged in is not asked about a session (a 401 the browser would log as an error).
+    const consoleErrors: string[] = [];
+    const sessionChecks: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
+    page.on('request', (request) => request.url().includes('/api/auth/session') && sessionChecks.push(request.url()));
     // The home page is the market, open to everyone.
     await page.goto(stack.web);
     await page.waitForURL('**/markets');
@@ -535,6 +540,8 @@ describe('the home broker and the admin panel in a browser', () => {
     expect(await page.getByTestId('quote-BBDC4').getByRole('link', { name: 'BBDC4' }).getAttribute('href')).toBe(
       '/trade/BBDC4',
     );
+    expect(sessionChecks).toEqual([]);
+    expect(consoleErrors).toEqual([]);
     expect(errors).toEqual([]);
   });
 

@@ -2,7 +2,7 @@
 import type { AccountView, SessionView } from '@bolsa/contracts';
 import { usePathname, useRouter } from 'next/navigation';
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { api, ApiFailure } from '../lib/api';
+import { api, ApiFailure, maybeSignedIn } from '../lib/api';
 import { RETRY_MS } from '../lib/retrying';
 import type { StreamEvent } from '../lib/use-event-stream';
 
@@ -34,6 +34,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setLoading(false);
   }, []);
   const refresh = useCallback(() => {
+    // A visitor who never logged in is answered here, rather than by a 401 the browser would log as an error.
+    if (!maybeSignedIn()) return answered(null);
     api<SessionView>('GET', '/api/auth/session')
       .then((session) => answered(session.account))
       .catch((error: unknown) => {

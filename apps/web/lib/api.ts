@@ -20,6 +20,14 @@ function csrfToken(): string | null {
   return match?.[1] === undefined ? null : decodeURIComponent(match[1]);
 }
 
+/**
+ * Whether the browser may hold a session: the API sets and clears the CSRF cookie with the (unreadable) session
+ * cookie, so without it there is no session to ask about.
+ */
+export function maybeSignedIn(): boolean {
+  return csrfToken() !== null;
+}
+
 /** Same-origin calls to the API (proxied by Next), with the session cookie and, on writes, the CSRF token. */
 export async function api<T>(
   method: string,
