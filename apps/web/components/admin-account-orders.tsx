@@ -2,6 +2,7 @@
 import type { OrderView } from '@bolsa/contracts';
 import { useEffect, useState } from 'react';
 import { api } from '../lib/api';
+import { retrying } from '../lib/retrying';
 import { formatDateTime, formatPrice, formatQuantity } from '../lib/format';
 import { orderStatusText } from '../lib/order-status';
 import { withOlder, type Page } from '../lib/pages';
@@ -16,16 +17,8 @@ export function AdminAccountOrders({ accountId, version }: { accountId: string; 
   const path = (cursor: string | null) =>
     `/api/admin/orders?accountId=${accountId}&limit=${PAGE}${cursor === null ? '' : `&cursor=${cursor}`}`;
 
-  useEffect(() => {
-    let current = true;
-    api<Page<OrderView>>('GET', path(null))
-      .then((first) => current && setPage(first))
-      .catch(() => undefined);
-    return () => {
-      current = false;
-    };
-    // `path` is made from accountId alone.
-  }, [accountId, version]);
+  // `path` is made from accountId alone.
+  useEffect(() => retrying(() => api<Page<OrderView>>('GET', path(null)), setPage), [accountId, version]);
 
   const loadMore = (cursor: string) => {
     setLoading(true);
