@@ -360,8 +360,18 @@ describe('the home broker and the admin panel in a browser', () => {
       const more = page.getByTestId('my-orders').getByRole('button', { name: 'Carregar mais' });
       const openRows = page.getByTestId('open-orders').getByTestId('order-row');
       await expect.poll(() => openRows.count(), { timeout: 10_000 }).toBe(100);
+      // A next page that does not come is said; the button stays, and pressed again it brings the page.
+      const nextPage = /\/api\/me\/orders\?.*cursor=/;
+      await page.route(nextPage, (route) => route.abort('connectionrefused'));
+      await more.click();
+      await expect
+        .poll(() => page.getByTestId('my-orders').getByRole('alert').textContent())
+        .toBe('Não foi possível carregar mais; tente de novo.');
+      expect(await openRows.count()).toBe(100);
+      await page.unroute(nextPage);
       await more.click();
       await expect.poll(() => openRows.count()).toBe(105);
+      expect(await page.getByTestId('my-orders').getByRole('alert').count()).toBe(0);
       expect(await more.count()).toBe(0);
       // One of the older page's orders fills: the list shown is kept, and that order leaves it.
       const seller = await programAccount('PaginasVende');

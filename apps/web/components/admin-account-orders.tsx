@@ -2,6 +2,7 @@
 import type { OrderView } from '@bolsa/contracts';
 import { useEffect, useState } from 'react';
 import { api } from '../lib/api';
+import { MORE_FAILED_TEXT } from '../lib/error-text';
 import { retrying } from '../lib/retrying';
 import { formatDateTime, formatPrice, formatQuantity } from '../lib/format';
 import { orderStatusText } from '../lib/order-status';
@@ -14,6 +15,7 @@ const PAGE = 10;
 export function AdminAccountOrders({ accountId, version }: { accountId: string; version: number }) {
   const [page, setPage] = useState<Page<OrderView> | null>(null);
   const [loading, setLoading] = useState(false);
+  const [moreFailed, setMoreFailed] = useState(false);
   const path = (cursor: string | null) =>
     `/api/admin/orders?accountId=${accountId}&limit=${PAGE}${cursor === null ? '' : `&cursor=${cursor}`}`;
 
@@ -23,10 +25,11 @@ export function AdminAccountOrders({ accountId, version }: { accountId: string; 
   const loadMore = (cursor: string) => {
     setLoading(true);
     api<Page<OrderView>>('GET', path(cursor))
-      .then((older) =>
-        setPage((shown) => (shown !== null && shown.nextCursor === cursor ? withOlder(shown, older) : shown)),
-      )
-      .catch(() => undefined)
+      .then((older) => {
+        setPage((shown) => (shown !== null && shown.nextCursor === cursor ? withOlder(shown, older) : shown));
+        setMoreFailed(false);
+      })
+      .catch(() => setMoreFailed(true))
       .finally(() => setLoading(false));
   };
 
@@ -50,6 +53,11 @@ export function AdminAccountOrders({ accountId, version }: { accountId: string; 
           ))}
         </tbody>
       </table>
+      {moreFailed && (
+        <p role="alert" className="text-rose-400">
+          {MORE_FAILED_TEXT}
+        </p>
+      )}
       {page.nextCursor !== null && <LoadMore loading={loading} onLoad={() => loadMore(page.nextCursor!)} />}
     </div>
   );

@@ -14,7 +14,13 @@ import {
 } from '../lib/format';
 import { myListPath, withNewestPage, withOlderPage, type MyList, type MyListPage } from '../lib/my-lists';
 import type { Page } from '../lib/pages';
-import { amendFailureText, answerFieldTexts, cancelFailureText, NO_ANSWER_TEXT } from '../lib/error-text';
+import {
+  amendFailureText,
+  answerFieldTexts,
+  cancelFailureText,
+  MORE_FAILED_TEXT,
+  NO_ANSWER_TEXT,
+} from '../lib/error-text';
 import { LoadMore } from './load-more';
 import { CELL, ORDER_HEADERS, OrderRow, type AmendDraft } from './order-row';
 import { ScrollArea } from './scroll-area';
@@ -68,8 +74,10 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
     try {
       const older = await fetchPage(shown.list, after, shown.symbol);
       setListing((listed) => withOlderPage(listed, after, older));
+      setErrors({});
     } catch {
       // The button stays, to be pressed again.
+      setErrors({ form: MORE_FAILED_TEXT });
     } finally {
       setLoadingMore(false);
     }

@@ -138,6 +138,9 @@ const FAILURES: Readonly<Record<string, string>> = {
 /** When a request got no answer from the API at all. */
 export const NO_ANSWER_TEXT = 'A corretora não respondeu; tente de novo.';
 
+/** When the next page of a list ("Carregar mais") did not come. */
+export const MORE_FAILED_TEXT = 'Não foi possível carregar mais; tente de novo.';
+
 const detail = (failure: ApiFailure, key: string) => {
   const value = failure.details[key];
   return typeof value === 'string' ? value : null;
