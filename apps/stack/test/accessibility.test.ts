@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
-import { launchChromium, logIn, newPage, signUp, ticket } from './browser.js';
+import { launchChromium, logIn, newPage, program, programAccount, signUp, ticket } from './browser.js';
 
 /**
  * Every screen of the home broker and the admin panel checked by axe-core, the rules engine behind browsers'
@@ -27,20 +27,8 @@ beforeAll(async () => {
     launchChromium(),
   ]);
   // Someone else's sell orders: the book has both sides and the trader below something to trade with.
-  const seller = await fetch(`${stack.api}/api/accounts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Vendedor', email: 'a11y-seller@example.test', password: 'a seller password' }),
-  });
-  const { apiKey } = (await seller.json()) as { apiKey: string };
-  for (const price of ['38.00', '38.10']) {
-    const placed = await fetch(`${stack.api}/api/orders`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({ symbol: 'PETR4', side: 'sell', type: 'limit', price, quantity: '50' }),
-    });
-    expect(placed.status).toBe(202);
-  }
+  const seller = await programAccount(stack.api, 'Vendedor');
+  for (const price of ['38.00', '38.10']) await program(stack.api, seller, 'sell', 'PETR4', price, '50');
 }, 180_000);
 
 afterAll(async () => {

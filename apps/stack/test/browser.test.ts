@@ -4,7 +4,16 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
-import { launchChromium, logIn, newPage, signUp, ticket } from './browser.js';
+import {
+  launchChromium,
+  logIn,
+  newPage,
+  program,
+  programAccount,
+  PROGRAM_PASSWORD,
+  signUp,
+  ticket,
+} from './browser.js';
 
 /**
  * The home broker in a real browser (Debian's Chromium driven by playwright-core) against the whole embedded
@@ -34,31 +43,6 @@ afterAll(async () => {
 async function openNewestInHistory(page: Page): Promise<void> {
   const time = /^\d\d:\d\d:\d\d$/;
   await page.getByTestId('order-history').getByTestId('order-row').first().getByRole('button', { name: time }).click();
-}
-
-const PROGRAM_PASSWORD = 'a program pass';
-
-/** A trader as a program: an account with an API key, made over the API (`email` to log in as it too). */
-async function programAccount(
-  name: string,
-  email = `${name.toLowerCase()}-${Date.now()}@example.test`,
-): Promise<string> {
-  const created = await fetch(`${stack.api}/api/accounts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name, email, password: PROGRAM_PASSWORD }),
-  });
-  return ((await created.json()) as { apiKey: string }).apiKey;
-}
-
-/** A limit order placed by a program. */
-async function program(apiKey: string, side: 'buy' | 'sell', symbol: string, price: string, quantity: string) {
-  const placed = await fetch(`${stack.api}/api/orders`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-    body: JSON.stringify({ symbol, side, type: 'limit', price, quantity }),
-  });
-  expect(placed.status).toBe(202);
 }
 
 describe('the home broker and the admin panel in a browser', () => {
@@ -351,9 +335,9 @@ describe('the home broker and the admin panel in a browser', () => {
     { timeout: 90_000 },
     async () => {
       const email = `paginas-${Date.now()}@example.test`;
-      const apiKey = await programAccount('Paginas', email);
+      const apiKey = await programAccount(stack.api, 'Paginas', email);
       // 105 resting buys: a page (100) and five more.
-      for (let i = 0; i < 105; i++) await program(apiKey, 'buy', 'ABEV3', '12.00', '1');
+      for (let i = 0; i < 105; i++) await program(stack.api, apiKey, 'buy', 'ABEV3', '12.00', '1');
       const { page, errors } = await newPage(browser);
       await logIn(page, stack.web, email, PROGRAM_PASSWORD, '/trade/ABEV3');
       await page.waitForURL('**/trade/ABEV3');
@@ -374,8 +358,8 @@ describe('the home broker and the admin panel in a browser', () => {
       expect(await page.getByTestId('my-orders').getByRole('alert').count()).toBe(0);
       expect(await more.count()).toBe(0);
       // One of the older page's orders fills: the list shown is kept, and that order leaves it.
-      const seller = await programAccount('PaginasVende');
-      await program(seller, 'sell', 'ABEV3', '12.00', '1');
+      const seller = await programAccount(stack.api, 'PaginasVende');
+      await program(stack.api, seller, 'sell', 'ABEV3', '12.00', '1');
       await expect.poll(() => openRows.count(), { timeout: 10_000 }).toBe(104);
       // Opened again, the ticket starts from that last trade's price, even when the quotes and the trades arrive
       // after the instruments (held back here): not from ABEV3's reference price (13,00), shown till then.
@@ -392,7 +376,7 @@ describe('the home broker and the admin panel in a browser', () => {
       await page.unroute(lateQuotes);
       await expect.poll(() => openRows.count(), { timeout: 10_000 }).toBe(100);
       // An order in another symbol: listed with the rest, until the list is only ABEV3's.
-      await program(apiKey, 'buy', 'BBDC4', '14.00', '1');
+      await program(stack.api, apiKey, 'buy', 'BBDC4', '14.00', '1');
       await expect.poll(() => openRows.first().textContent(), { timeout: 10_000 }).toMatch(/BBDC4/);
       await page.getByLabel('Só ABEV3').check();
       await expect.poll(() => openRows.count(), { timeout: 10_000 }).toBe(100);
@@ -422,7 +406,7 @@ describe('the home broker and the admin panel in a browser', () => {
     const { page, errors } = await newPage(browser);
     const email = await signUp(page, stack.web, 'Extrato');
     // A counterparty, as a program with an API key, offers 5 PETR4 that the trader buys on the trading screen.
-    await program(await programAccount('Contraparte'), 'sell', 'PETR4', '41.00', '5');
+    await program(stack.api, await programAccount(stack.api, 'Contraparte'), 'sell', 'PETR4', '41.00', '5');
     await ticket(page, 'Comprar', '41,00', '5');
     await expect
       .poll(() => page.getByTestId('position-PETR4-quantity').textContent(), { timeout: 5_000 })
@@ -541,9 +525,12 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect.poll(() => page.getByTestId('quote-BBDC4-last').textContent(), { timeout: 5_000 }).toBe('15,00ref.');
     const volume = async () => Number((await page.getByTestId('quote-BBDC4-volume').textContent())!.replace(/\D/g, ''));
     const before = await volume();
-    const [seller, buyer] = await Promise.all([programAccount('Vende'), programAccount('Compra')]);
-    await program(seller, 'sell', 'BBDC4', '15.20', '3');
-    await program(buyer, 'buy', 'BBDC4', '15.20', '3');
+    const [seller, buyer] = await Promise.all([
+      programAccount(stack.api, 'Vende'),
+      programAccount(stack.api, 'Compra'),
+    ]);
+    await program(stack.api, seller, 'sell', 'BBDC4', '15.20', '3');
+    await program(stack.api, buyer, 'buy', 'BBDC4', '15.20', '3');
     await expect.poll(() => page.getByTestId('quote-BBDC4-last').textContent(), { timeout: 5_000 }).toBe('15,20');
     await expect.poll(volume).toBe(before + 3);
     await page.screenshot({ path: join(SCREENSHOTS, 'markets.png') });
@@ -750,8 +737,8 @@ describe('the home broker and the admin panel in a browser', () => {
     async () => {
       const { page, errors } = await newPage(browser);
       await signUp(page, stack.web, 'Insistente');
-      const seller = await programAccount('VendeCaro');
-      await program(seller, 'sell', 'PETR4', '45.67', '3');
+      const seller = await programAccount(stack.api, 'VendeCaro');
+      await program(stack.api, seller, 'sell', 'PETR4', '45.67', '3');
       // The page is reloaded while the API restarts: the first request for each of these gets no answer.
       const refused = new Map<string, number>();
       for (const path of ['**/api/instruments', '**/api/fees', '**/api/markets/PETR4/book*']) {
@@ -780,10 +767,13 @@ describe('the home broker and the admin panel in a browser', () => {
       timeout: 60_000,
     },
     async () => {
-      const [seller, buyer] = await Promise.all([programAccount('VendeAbev'), programAccount('CompraAbev')]);
+      const [seller, buyer] = await Promise.all([
+        programAccount(stack.api, 'VendeAbev'),
+        programAccount(stack.api, 'CompraAbev'),
+      ]);
       const trade = async (quantity: string) => {
-        await program(seller, 'sell', 'ABEV3', '13.07', quantity);
-        await program(buyer, 'buy', 'ABEV3', '13.07', quantity);
+        await program(stack.api, seller, 'sell', 'ABEV3', '13.07', quantity);
+        await program(stack.api, buyer, 'buy', 'ABEV3', '13.07', quantity);
       };
       /** The last one-minute candle's volume as the API counts it, as the chart writes it. */
       const apiVolume = async () => {
@@ -872,7 +862,7 @@ describe('the home broker and the admin panel in a browser', () => {
       const { asks, seller } = await openBookWithAsk(page, 'ITUB4', '34.13');
       await failStream(page, '/api/stream/markets/ITUB4');
       // While the page has no stream, the book changes.
-      await program(seller, 'sell', 'ITUB4', '34.11', '9');
+      await program(stack.api, seller, 'sell', 'ITUB4', '34.11', '9');
       await page.getByTestId('stream-mercado').and(page.locator('[data-state="live"]')).waitFor({ timeout: 10_000 });
       expect(await streamsOpened(page, '/api/stream/markets/ITUB4')).toEqual([
         `${stack.web}/api/stream/markets/ITUB4`,
@@ -896,7 +886,7 @@ describe('the home broker and the admin panel in a browser', () => {
       await signUp(page, stack.web, 'Recomeco');
       const { asks, seller } = await openBookWithAsk(page, 'BBDC4', '17.13');
       await failStream(page, '/api/stream/markets/BBDC4');
-      await program(seller, 'sell', 'BBDC4', '17.11', '8');
+      await program(stack.api, seller, 'sell', 'BBDC4', '17.11', '8');
       await page.getByTestId('stream-mercado').and(page.locator('[data-state="live"]')).waitFor({ timeout: 10_000 });
       expect((await streamsOpened(page, '/api/stream/markets/BBDC4')).at(-1)).toMatch(/lastEventId=999999999$/);
       // Told to start over (resync), the page loads the book again and so shows the order it did not hear of.
@@ -906,7 +896,7 @@ describe('the home broker and the admin panel in a browser', () => {
         })
         .toBe(1);
       // And the stream goes on from there.
-      await program(seller, 'sell', 'BBDC4', '17.12', '7');
+      await program(stack.api, seller, 'sell', 'BBDC4', '17.12', '7');
       await expect
         .poll(() => asks.getByRole('button', { name: 'venda a 17,12 quantidade 7 em 1 ordem' }).count(), {
           timeout: 5_000,
@@ -957,8 +947,8 @@ async function openBookWithAsk(page: Page, symbol: string, price: string) {
   await page.goto(`${stack.web}/trade/${symbol}`);
   await page.getByTestId('stream-mercado').and(page.locator('[data-state="live"]')).waitFor();
   const asks = page.getByTestId('order-book').getByTestId('asks');
-  const seller = await programAccount(`Livro${symbol}`);
-  await program(seller, 'sell', symbol, price, '2');
+  const seller = await programAccount(stack.api, `Livro${symbol}`);
+  await program(stack.api, seller, 'sell', symbol, price, '2');
   await expect.poll(() => asks.textContent(), { timeout: 5_000 }).toContain(price.replace('.', ','));
   return { asks, seller };
 }

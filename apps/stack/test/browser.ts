@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** Debian's Chromium, driven by playwright-core; never a downloaded browser. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -55,4 +56,37 @@ export async function ticket(page: Page, side: 'Comprar' | 'Vender', price: stri
   await form.getByLabel('Quantidade', { exact: true }).fill(quantity);
   // Enter submits, as in a broker's ticket.
   await form.getByLabel('Quantidade', { exact: true }).press('Enter');
+}
+
+export const PROGRAM_PASSWORD = 'a program pass';
+
+/** A trader as a program: an account with an API key, made over the API (`email` to log in as it too). */
+export async function programAccount(
+  api: string,
+  name: string,
+  email = `${name.toLowerCase()}-${Date.now()}@example.test`,
+): Promise<string> {
+  const created = await fetch(`${api}/api/accounts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, email, password: PROGRAM_PASSWORD }),
+  });
+  return ((await created.json()) as { apiKey: string }).apiKey;
+}
+
+/** A limit order placed by a program. */
+export async function program(
+  api: string,
+  apiKey: string,
+  side: 'buy' | 'sell',
+  symbol: string,
+  price: string,
+  quantity: string,
+): Promise<void> {
+  const placed = await fetch(`${api}/api/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+    body: JSON.stringify({ symbol, side, type: 'limit', price, quantity }),
+  });
+  expect(placed.status).toBe(202);
 }
