@@ -402,6 +402,30 @@ describe('the home broker and the admin panel in a browser', () => {
     },
   );
 
+  it(
+    "marks the trader's own level in the book when it holds an order older than its latest 200",
+    { timeout: 60_000 },
+    async () => {
+      const email = `marcas-${Date.now()}@example.test`;
+      const apiKey = await programAccount(stack.api, 'Marcas', email);
+      // One share offered at ITUB4's best ask (joining it, or making it when there is none), then 200 newer orders
+      // in another instrument, far from its market.
+      const book = (await (await fetch(`${stack.api}/api/markets/ITUB4/book?depth=1`)).json()) as {
+        asks: { price: string }[];
+      };
+      const price = book.asks[0]?.price ?? '990.00';
+      await program(stack.api, apiKey, 'sell', 'ITUB4', price, '1');
+      for (let i = 0; i < 200; i++) await program(stack.api, apiKey, 'sell', 'BBDC4', '999.00', '1');
+      const { page, errors } = await newPage(browser);
+      await logIn(page, stack.web, email, PROGRAM_PASSWORD, '/trade/ITUB4');
+      await page.waitForURL('**/trade/ITUB4');
+      const own = page.getByTestId('asks').getByTestId('own-level');
+      await expect.poll(() => own.count(), { timeout: 10_000 }).toBe(1);
+      expect(await own.getAttribute('title')).toBe('Suas ordens neste preço: 1');
+      expect(errors).toEqual([]);
+    },
+  );
+
   it('shows the account: its worth, withdrawals, the statement and the trades file', { timeout: 90_000 }, async () => {
     const { page, errors } = await newPage(browser);
     const email = await signUp(page, stack.web, 'Extrato');

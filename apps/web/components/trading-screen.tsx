@@ -13,6 +13,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../lib/api';
 import { applyLevelDeltas, bookFromSnapshot, EMPTY_BOOK, ladder, ownLevels, type BookState } from '../lib/book';
 import { addStreamEvents, type Notice } from '../lib/notices';
+import { MAX_PAGE, myListPath } from '../lib/my-lists';
+import { everyPage, type Page } from '../lib/pages';
 import { markPrices } from '../lib/portfolio';
 import { retrying } from '../lib/retrying';
 import { centsOf } from '../lib/format';
@@ -46,7 +48,7 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   const [trades, setTrades] = useState<TradeView[]>([]);
   const [wallet, setWallet] = useState<WalletView | null>(null);
   const [ordersVersion, setOrdersVersion] = useState(0);
-  /** The trader's open orders (the latest 200), to mark their levels in the book. */
+  /** The trader's open orders in this instrument, every page of them, to mark their levels in the book. */
   const [openOrders, setOpenOrders] = useState<readonly OrderView[]>([]);
   const [notices, setNotices] = useState<readonly Notice[]>([]);
   const [picked, setPicked] = useState<{ price: string; at: number } | null>(null);
@@ -62,8 +64,10 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   const accountId = account?.accountId ?? null;
   useEffect(() => {
     if (accountId === null) return;
-    return retrying(() => api<OrderView[]>('GET', '/api/orders?status=open'), setOpenOrders);
-  }, [accountId, ordersVersion]);
+    const everyOpenOrder = () =>
+      everyPage((cursor) => api<Page<OrderView>>('GET', myListPath('open', cursor, symbol, MAX_PAGE)));
+    return retrying(everyOpenOrder, setOpenOrders);
+  }, [accountId, ordersVersion, symbol]);
 
   useEffect(() => {
     early.current = [];

@@ -11,7 +11,7 @@ export type MyListPage =
 
 export const MY_LIST_PAGE = 100;
 /** The most a page may hold (the API's limit). */
-const MAX_PAGE = 500;
+export const MAX_PAGE = 500;
 
 /**
  * The path of a list's page from `cursor` on. A first page fetched again for open orders covers all that is shown
