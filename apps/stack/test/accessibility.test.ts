@@ -84,12 +84,27 @@ describe('the home broker and the admin panel, for everyone', () => {
       // The sell side of the ticket, as a seller sees it.
       await screen.getByTestId('order-ticket').getByRole('button', { name: 'Vender', exact: true }).click();
       found.push(...(await audit(screen, '/trade/PETR4, open orders')));
-      await screen.getByRole('tab', { name: 'Histórico' }).click();
+      // The order lists' tabs, by keyboard: the arrows move between them, and the panel is named by the one selected.
+      const tabs = screen.getByRole('tablist');
+      expect(await tabs.getByRole('tab', { selected: true }).textContent()).toBe('Ordens abertas');
+      await tabs.getByRole('tab', { selected: true }).focus();
+      await screen.keyboard.press('ArrowRight');
       await screen.getByTestId('order-history').getByTestId('order-row').first().waitFor();
+      expect(await screen.evaluate(() => document.activeElement?.textContent)).toBe('Histórico');
+      expect(await screen.getByRole('tabpanel', { name: 'Histórico' }).getByTestId('order-history').count()).toBe(1);
       found.push(...(await audit(screen, '/trade/PETR4, history')));
-      await screen.getByRole('tab', { name: 'Meus negócios' }).click();
+      await screen.keyboard.press('End');
       await screen.getByTestId('my-trades').locator('tbody tr').first().waitFor();
+      expect(await tabs.getByRole('tab', { selected: true }).textContent()).toBe('Meus negócios');
       found.push(...(await audit(screen, '/trade/PETR4, my trades')));
+      // Past the last tab the arrow comes round to the first; only the selected tab is a stop of the Tab key.
+      await screen.keyboard.press('ArrowRight');
+      await screen.getByTestId('open-orders').waitFor();
+      expect(await tabs.getByRole('tab').evaluateAll((all) => all.map((tab) => tab.getAttribute('tabindex')))).toEqual([
+        '0',
+        '-1',
+        '-1',
+      ]);
       for (const path of ['/account', '/keys']) {
         await screen.goto(`${stack.web}${path}`);
         await screen.getByRole('heading', { level: 1 }).waitFor();

@@ -1,6 +1,6 @@
 'use client';
 import type { MyTradeView, OrderView } from '@bolsa/contracts';
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { api, ApiFailure } from '../lib/api';
 import {
   centsOf,
@@ -23,9 +23,10 @@ import {
 } from '../lib/error-text';
 import { LoadMore } from './load-more';
 import { CELL, ORDER_HEADERS, OrderRow, type AmendDraft } from './order-row';
-import { ScrollArea } from './scroll-area';
+import { TabList, TabPanel } from './tabs';
 
 type Tab = MyList;
+const TABS: readonly Tab[] = ['open', 'done', 'trades'];
 const TAB_NAMES: Record<Tab, string> = { open: 'Ordens abertas', done: 'Histórico', trades: 'Meus negócios' };
 
 /**
@@ -34,6 +35,7 @@ const TAB_NAMES: Record<Tab, string> = { open: 'Ordens abertas', done: 'Históri
  */
 export function MyOrders({ version, symbol }: { version: number; symbol: string }) {
   const [tab, setTab] = useState<Tab>('open');
+  const idPrefix = useId();
   const [onlySymbol, setOnlySymbol] = useState(false);
   const filterSymbol = onlySymbol ? symbol : null;
   const [listing, setListing] = useState<MyListPage | null>(null);
@@ -136,25 +138,10 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
     }
   }
 
-  const tabButton = (value: Tab) => (
-    <button
-      type="button"
-      role="tab"
-      aria-selected={tab === value}
-      onClick={() => setTab(value)}
-      className={`whitespace-nowrap rounded px-2 py-0.5 text-xs ${tab === value ? 'bg-gray-700 text-white' : 'text-gray-400 hover:bg-gray-800'}`}
-    >
-      {TAB_NAMES[value]}
-    </button>
-  );
   return (
     <section className="rounded border border-edge bg-panel" aria-label="Minhas ordens" data-testid="my-orders">
       <div className="flex flex-wrap items-center gap-1 border-b border-edge px-2 py-1">
-        <div className="flex flex-wrap gap-1" role="tablist">
-          {tabButton('open')}
-          {tabButton('done')}
-          {tabButton('trades')}
-        </div>
+        <TabList idPrefix={idPrefix} tabs={TABS} names={TAB_NAMES} selected={tab} onSelect={setTab} />
         <label className="ml-2 flex items-center gap-1 whitespace-nowrap text-xs text-gray-400">
           <input type="checkbox" checked={onlySymbol} onChange={(event) => setOnlySymbol(event.target.checked)} />
           Só {symbol}
@@ -172,7 +159,7 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
           </button>
         )}
       </div>
-      <ScrollArea label={TAB_NAMES[tab]} className="max-h-[260px] overflow-auto">
+      <TabPanel idPrefix={idPrefix} selected={tab} className="max-h-[260px] overflow-auto">
         {tab === 'trades' ? (
           <table className="num w-full text-xs" data-testid="my-trades">
             <thead className="text-[10px] uppercase text-muted">
@@ -252,7 +239,7 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
             {Object.values(errors)[0]}
           </p>
         )}
-      </ScrollArea>
+      </TabPanel>
     </section>
   );
 }
