@@ -756,16 +756,25 @@ describe('the home broker and the admin panel in a browser', () => {
   );
 
   it(
-    'opens the trading screen whole when the API answers only on a second try: instruments, fees and the book',
+    'opens the trading screen whole when the API answers only on a second try: instruments, fees, the book and orders',
     { timeout: 60_000 },
     async () => {
       const { page, errors } = await newPage(browser);
       await signUp(page, stack.web, 'Insistente');
       const seller = await programAccount(stack.api, 'VendeCaro');
       await program(stack.api, seller, 'sell', 'PETR4', '45.67', '3');
+      await ticket(page, 'Comprar', '30,00', '2');
+      const open = page.getByTestId('open-orders').getByTestId('order-row');
+      await expect.poll(() => open.count(), { timeout: 10_000 }).toBe(1);
       // The page is reloaded while the API restarts: the first request for each of these gets no answer.
-      const refused = new Map<string, number>();
-      for (const path of ['**/api/instruments', '**/api/fees', '**/api/markets/PETR4/book*']) {
+      const refused = new Map<string | RegExp, number>();
+      const paths = [
+        '**/api/instruments',
+        '**/api/fees',
+        '**/api/markets/PETR4/book*',
+        /\/api\/me\/orders\?status=open&limit=/,
+      ];
+      for (const path of paths) {
         await page.route(path, async (route) => {
           const seen = refused.get(path) ?? 0;
           if (seen > 0) return route.fallback();
@@ -780,7 +789,9 @@ describe('the home broker and the admin panel in a browser', () => {
         .poll(() => ticketForm.getByRole('button', { name: /Comprar PETR4/ }).count(), { timeout: 10_000 })
         .toBe(1);
       await expect.poll(() => page.getByTestId('asks').textContent(), { timeout: 10_000 }).toContain('45,67');
-      expect([...refused.values()]).toEqual([1, 1, 1]);
+      // The trader's open orders are listed, with nothing having happened to them to fetch the list again.
+      await expect.poll(() => open.count(), { timeout: 10_000 }).toBe(1);
+      expect([...refused.values()]).toEqual([1, 1, 1, 1]);
       expect(errors).toEqual([]);
     },
   );

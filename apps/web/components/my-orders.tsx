@@ -12,6 +12,7 @@ import {
   signTone,
   wholeInput,
 } from '../lib/format';
+import { retrying } from '../lib/retrying';
 import { myListPath, withNewestPage, withOlderPage, type MyList, type MyListPage } from '../lib/my-lists';
 import type { Page } from '../lib/pages';
 import {
@@ -54,18 +55,11 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
   /** Every order of the list is listed: none is on a page not loaded yet. */
   const allListed = shown?.nextCursor === null;
 
+  // Fetched again when something changed: the first page takes its place and older pages loaded stay. Asked again
+  // until the API answers, or the list would stay empty, saying nothing, until the next order event.
   useEffect(() => {
-    let cancelled = false;
-    // Fetched again when something changed: the first page takes its place and older pages loaded stay.
-    fetchPage(tab, null, filterSymbol, shownCount)
-      .then((newest) => {
-        if (cancelled) return;
-        setListing((listed) => withNewestPage(listed, newest));
-      })
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-    };
+    const newestPage = () => fetchPage(tab, null, filterSymbol, shownCount);
+    return retrying(newestPage, (newest) => setListing((listed) => withNewestPage(listed, newest)));
     // The count shown only sizes the page fetched (open orders): it is no reason to fetch again.
   }, [tab, filterSymbol, version, refresh]);
 
