@@ -1,13 +1,9 @@
-import { createServer } from 'node:net';
+import { probePort } from '@bolsa/embedded-db';
 import type { StackConfig } from './config.js';
 
 /** Whether a program already listens on 127.0.0.1:`port`, where the stack's services listen. */
-function inUse(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
-  });
+async function inUse(port: number): Promise<boolean> {
+  return (await probePort(port))?.code === 'EADDRINUSE';
 }
 
 /**
