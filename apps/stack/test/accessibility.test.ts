@@ -90,7 +90,7 @@ describe('the home broker and the admin panel, for everyone', () => {
       await tabs.getByRole('tab', { selected: true }).focus();
       await screen.keyboard.press('ArrowRight');
       await screen.getByTestId('order-history').getByTestId('order-row').first().waitFor();
-      expect(await screen.evaluate(() => document.activeElement?.textContent)).toBe('Histórico');
+      expect(await screen.evaluate('document.activeElement?.textContent')).toBe('Histórico');
       expect(await screen.getByRole('tabpanel', { name: 'Histórico' }).getByTestId('order-history').count()).toBe(1);
       found.push(...(await audit(screen, '/trade/PETR4, history')));
       await screen.keyboard.press('End');
