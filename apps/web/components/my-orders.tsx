@@ -63,6 +63,12 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
     // The count shown only sizes the page fetched (open orders): it is no reason to fetch again.
   }, [tab, filterSymbol, version, refresh]);
 
+  /** Another list: a message about the one left (a cancel, a page, an amend that failed) is not about this one. */
+  function selectTab(next: Tab) {
+    setTab(next);
+    setErrors({});
+  }
+
   async function loadMore() {
     const after = shown?.nextCursor ?? null;
     if (shown === null || after === null) return;
@@ -135,7 +141,7 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
   return (
     <section className="rounded border border-edge bg-panel" aria-label="Minhas ordens" data-testid="my-orders">
       <div className="flex flex-wrap items-center gap-1 border-b border-edge px-2 py-1">
-        <TabList idPrefix={idPrefix} tabs={TABS} names={TAB_NAMES} selected={tab} onSelect={setTab} />
+        <TabList idPrefix={idPrefix} tabs={TABS} names={TAB_NAMES} selected={tab} onSelect={selectTab} />
         <label className="ml-2 flex items-center gap-1 whitespace-nowrap text-xs text-gray-400">
           <input type="checkbox" checked={onlySymbol} onChange={(event) => setOnlySymbol(event.target.checked)} />
           Só {symbol}
