@@ -13,6 +13,7 @@ import { API_CONFIG, type ApiConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DocsModule } from './docs/docs.module.js';
 import { answerClientError, ErrorFilter, routerRefusal } from './errors/error-filter.js';
+import { RouteMethods } from './errors/route-methods.js';
 import { BODY_LIMIT_BYTES } from './errors/api-error.js';
 import { EventsModule } from './events/events.module.js';
 import { MarketsModule } from './markets/markets.module.js';
@@ -84,9 +85,12 @@ export async function createApp(config: ApiConfig, options: AppOptions = {}): Pr
     bodyParser: false,
   });
   await app.register(fastifyCookie);
-  app.useGlobalFilters(new ErrorFilter(logger));
-  const metrics = app.get(ApiMetrics);
   const fastify = app.getHttpAdapter().getInstance();
+  // Nest registers the controllers' routes when the app starts, after this hook.
+  const routes = new RouteMethods();
+  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  app.useGlobalFilters(new ErrorFilter(logger, routes));
+  const metrics = app.get(ApiMetrics);
   // Bodies are JSON only (anything else is 415). An empty body labelled JSON (curl -X DELETE -H 'content-type:
   // application/json') is no body, not bad JSON.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');

@@ -30,6 +30,23 @@ describe('errors', () => {
     expect(ApiErrorBody.parse(response.body)).toMatchObject({ code: 'not_found' });
   });
 
+  it('answers a method a route does not take with method_not_allowed, 405 and the methods it takes', async () => {
+    for (const [method, url, allowed] of [
+      ['PUT', '/api/orders', ['DELETE', 'GET', 'HEAD', 'POST']],
+      ['POST', '/api/orders/00000000-0000-4000-8000-000000000000?x=1', ['DELETE', 'GET', 'HEAD', 'PATCH']],
+      ['DELETE', '/api/markets/PETR4/book', ['GET', 'HEAD']],
+    ] as const) {
+      const response = await api.app.getHttpAdapter().getInstance().inject({ method, url });
+      expect(response.statusCode).toBe(405);
+      expect(response.headers['allow']).toBe(allowed.join(', '));
+      expect(ApiErrorBody.parse(JSON.parse(response.body))).toEqual({
+        code: 'method_not_allowed',
+        message: `${method} is not answered here; ${allowed.join(', ')} are`,
+        details: { allowed },
+      });
+    }
+  });
+
   it('answers a body that is not JSON with malformed_json and 400', async () => {
     const response = await api.request('POST', '/api/accounts', { raw: '{"name":' });
     expect(response.status).toBe(400);

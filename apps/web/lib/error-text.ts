@@ -120,6 +120,7 @@ const FAILURES: Readonly<Record<string, string>> = {
   unauthorized: 'Sua sessão terminou: entre de novo.',
   forbidden: 'Você não tem permissão para isso.',
   not_found: 'Não encontrado.',
+  method_not_allowed: 'A corretora não entendeu o pedido.',
   unknown_symbol: 'Papel desconhecido.',
   idempotency_conflict: 'Este envio difere de outro feito com a mesma chave; confira suas ordens.',
   duplicate_client_order_id: 'Já há uma ordem aberta com este identificador.',

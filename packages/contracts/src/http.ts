@@ -23,6 +23,7 @@ export const ApiErrorCode = z.enum([
   'unauthorized',
   'forbidden',
   'not_found',
+  'method_not_allowed',
   'unknown_symbol',
   'idempotency_conflict',
   'duplicate_client_order_id',

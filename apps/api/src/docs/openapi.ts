@@ -46,7 +46,8 @@ export function openApiDocument(): object {
       title: 'Bolsa API',
       version: '1',
       description:
-        'Prices and quantities are decimal strings in requests and responses. Errors are {code, message, details}.',
+        'Prices and quantities are decimal strings in requests and responses. Errors are {code, message, details}; ' +
+        'a method a path does not take is answered 405 method_not_allowed with an Allow header.',
     },
     components: {
       securitySchemes: {

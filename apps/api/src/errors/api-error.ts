@@ -11,6 +11,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   unknown_symbol: 404,
   idempotency_conflict: 409,
   duplicate_client_order_id: 409,

@@ -6,27 +6,30 @@ import { isDatabaseUnavailable } from '../database/errors.js';
 import { ApiLogger } from '../observability/logger.js';
 import type { TracedRequest } from '../observability/trace.js';
 import { ApiError, BODY_LIMIT_BYTES } from './api-error.js';
+import { RouteMethods } from './route-methods.js';
 
 /** Maps every error to `{code, message, details}` and its status: the only place that does. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  constructor(private readonly logger: ApiLogger) {}
+  constructor(
+    private readonly logger: ApiLogger,
+    private readonly routes = new RouteMethods(),
+  ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const [status, body] = this.describe(error);
-    if (status >= 500) {
-      const traceId = host.switchToHttp().getRequest<TracedRequest>().traceId;
-      this.logger.pino.error({ traceId, err: error }, 'request failed');
-    }
+    const request = host.switchToHttp().getRequest<TracedRequest>();
+    const [status, body] = this.describe(error, request);
+    if (status >= 500) this.logger.pino.error({ traceId: request.traceId, err: error }, 'request failed');
     void reply.status(status).header('content-type', 'application/json');
+    if (status === 405) void reply.header('allow', this.routes.allowedFor(request.url).join(', '));
     if (status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     const wait = body.details['retryAfterSeconds'];
     if (status === 429 && typeof wait === 'number') void reply.header('retry-after', String(wait));
     void reply.send(body);
   }
 
-  private describe(error: unknown): [number, ApiErrorBody] {
+  private describe(error: unknown, request: TracedRequest): [number, ApiErrorBody] {
     if (error instanceof ApiError)
       return [error.status, { code: error.code, message: error.message, details: error.details }];
     if (isDatabaseUnavailable(error)) {
@@ -34,6 +37,14 @@ export class ErrorFilter implements ExceptionFilter {
     }
     // Fastify's own refusals (routing, body parsing) arrive as HttpExceptions or as errors carrying a status.
     const status = error instanceof HttpException ? error.getStatus() : (error as { statusCode?: unknown }).statusCode;
+    if (status === 404) {
+      // No handler for this method: a path that some route has is answered 405, one that none has 404.
+      const allowed = this.routes.allowedFor(request.url);
+      if (allowed.length > 0) {
+        const message = `${request.method} is not answered here; ${allowed.join(', ')} are`;
+        return [405, { code: 'method_not_allowed', message, details: { allowed } }];
+      }
+    }
     const known = typeof status === 'number' ? FRAMEWORK_ERRORS.get(status) : undefined;
     if (known !== undefined) return [status as number, { code: known.code, message: known.message, details: {} }];
     if (error instanceof HttpException && error.getStatus() < 500)
