@@ -132,6 +132,8 @@ describe('the home broker and the admin panel in a browser', () => {
       await expect.poll(() => page.getByTestId('time-and-sales').textContent()).toContain('40,00');
       await expect.poll(() => page.getByTestId('chart-last-close').textContent()).toBe('último 40,00');
       await expect.poll(() => page.getByTestId('ticker-last').textContent()).toBe('40,00');
+      // The browser tab says which instrument the screen trades and where it stands.
+      await expect.poll(() => page.title()).toMatch(/^PETR4 40,00 [+-]?\d+,\d\d\u00a0% · Bolsa$/);
     }
     // Wallets: the buyer paid 400,00 + 0,12 taker fee; the seller got 400,00 − 0,08 maker fee.
     await expect.poll(() => buyer.page.getByTestId('position-PETR4-quantity').textContent()).toBe('1.010');
@@ -545,6 +547,7 @@ describe('the home broker and the admin panel in a browser', () => {
     await page.getByTestId('stream-cotações').and(page.locator('[data-state="live"]')).waitFor();
     const rows = page.getByTestId('market-overview').locator('tbody tr');
     await expect.poll(() => rows.count(), { timeout: 5_000 }).toBe(5);
+    expect(await page.title()).toBe('Mercado · Bolsa');
     // Before its first trade an instrument shows its reference price, marked as such.
     await expect.poll(() => page.getByTestId('quote-BBDC4-last').textContent(), { timeout: 5_000 }).toBe('15,00ref.');
     const volume = async () => Number((await page.getByTestId('quote-BBDC4-volume').textContent())!.replace(/\D/g, ''));

@@ -2,10 +2,12 @@ import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { Nav } from '../components/nav';
 import { SessionProvider } from '../components/session';
+import { SITE_NAME } from '../lib/page-title';
 import './globals.css';
 
 export const metadata: Metadata = {
-  title: 'Bolsa — home broker',
+  // Each page names itself first ("Mercado · Bolsa"), so that browser tabs and history tell them apart (WCAG 2.4.2).
+  title: { default: 'Bolsa — home broker', template: `%s · ${SITE_NAME}` },
   description: 'Trade B3-style instruments on the Bolsa exchange',
 };
 

@@ -15,6 +15,7 @@ import { applyLevelDeltas, bookFromSnapshot, EMPTY_BOOK, ladder, ownLevels, type
 import { addStreamEvents, type Notice } from '../lib/notices';
 import { MAX_PAGE, myListPath } from '../lib/my-lists';
 import { everyPage, type Page } from '../lib/pages';
+import { tradingTitle } from '../lib/page-title';
 import { markPrices } from '../lib/portfolio';
 import { retrying } from '../lib/retrying';
 import { centsOf } from '../lib/format';
@@ -129,6 +130,10 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   );
   const prices = useMemo(() => markPrices(instruments, tickers), [instruments, tickers]);
   const ticker = tickers.get(symbol) ?? null;
+  const title = tradingTitle(symbol, ticker);
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
   const lastPrice = centsOf(ticker?.last) ?? centsOf(trades[0]?.price);
 
   if (account === null) return null;

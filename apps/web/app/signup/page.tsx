@@ -1,5 +1,8 @@
+import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { AuthForm } from '../../components/auth-form';
+
+export const metadata: Metadata = { title: 'Criar conta' };
 
 export default function SignupPage() {
   return (
