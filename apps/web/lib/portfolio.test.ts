@@ -1,6 +1,7 @@
 import type { InstrumentView, TickerView, WalletView } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
 import { markPrices, valuePortfolio } from './portfolio';
+import { tickerWith } from './ticker-fixture';
 
 const instrument = (symbol: string, referencePrice: string | null): InstrumentView => ({
   symbol,
@@ -11,18 +12,7 @@ const instrument = (symbol: string, referencePrice: string | null): InstrumentVi
   priceBand: null,
   referencePrice,
 });
-const ticker = (symbol: string, last: string | null): TickerView => ({
-  symbol,
-  last,
-  open: null,
-  change: null,
-  changePercent: null,
-  high: null,
-  low: null,
-  volume: '0',
-  trades: 0,
-  halted: false,
-});
+const ticker = (symbol: string, last: string | null): TickerView => tickerWith({ symbol, last });
 const position = (symbol: string, total: string, costBasis: string, held = '0') => ({
   symbol,
   available: String(Number(total) - Number(held)),
