@@ -61,7 +61,8 @@ describe('the home broker and the admin panel, for everyone', () => {
       const found: string[] = [];
       const size = { width: viewport.width, height: viewport.height };
       const visitor = await newPage(browser, size);
-      for (const path of ['/markets', '/signup', '/login']) {
+      // A symbol not traded here and an address no page has are pages too.
+      for (const path of ['/markets', '/signup', '/login', '/trade/PETR5', '/carteira']) {
         await visitor.page.goto(`${stack.web}${path}`);
         await visitor.page.getByRole('heading', { level: 1 }).waitFor();
         found.push(...(await audit(visitor.page, path)));

@@ -428,6 +428,36 @@ describe('the home broker and the admin panel in a browser', () => {
     },
   );
 
+  it('says so when an address names nothing here: a symbol not traded, a page that does not exist', async () => {
+    const { page, errors } = await newPage(browser);
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
+    await signUp(page, stack.web, 'Perdido');
+    // A mistyped symbol: no empty screen asking the API about it, but what is traded here, each a link.
+    await page.goto(`${stack.web}/trade/PETR5`);
+    await page.getByRole('heading', { name: 'PETR5 não é negociado na Bolsa' }).waitFor();
+    expect(await page.getByRole('list', { name: 'Ativos negociados' }).getByRole('link').allTextContents()).toEqual([
+      'PETR4',
+      'VALE3',
+      'ITUB4',
+      'BBDC4',
+      'ABEV3',
+    ]);
+    expect(await page.getByTestId('trading-screen').count()).toBe(0);
+    expect(consoleErrors).toEqual([]);
+    await page.getByRole('link', { name: 'VALE3' }).click();
+    await page.waitForURL('**/trade/VALE3');
+    await page.getByTestId('stream-mercado').and(page.locator('[data-state="live"]')).waitFor();
+    // An address no page has: a 404, in the app's language and look, with the way back to the market.
+    const missing = await page.goto(`${stack.web}/carteira`);
+    expect(missing?.status()).toBe(404);
+    await page.getByRole('heading', { name: 'Página não encontrada' }).waitFor();
+    expect(await page.title()).toBe('Página não encontrada · Bolsa');
+    await page.getByRole('link', { name: 'Ver o mercado' }).click();
+    await page.waitForURL('**/markets');
+    expect(errors).toEqual([]);
+  });
+
   it('shows the account: its worth, withdrawals, the statement and the trades file', { timeout: 90_000 }, async () => {
     const { page, errors } = await newPage(browser);
     const email = await signUp(page, stack.web, 'Extrato');

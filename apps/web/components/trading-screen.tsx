@@ -32,6 +32,7 @@ import { OrderBook } from './order-book';
 import { OrderTicket } from './order-ticket';
 import { useRequiredAccount, useSession } from './session';
 import { TimeAndSales } from './time-and-sales';
+import { UnknownInstrument } from './unknown-instrument';
 import { WalletPanel } from './wallet-panel';
 
 const DEPTH = 8;
@@ -40,10 +41,24 @@ const NO_TICKERS: ReadonlyMap<string, TickerView> = new Map();
 /** A column of panels from lg up; below, its box dissolves so that each panel takes its own place. */
 const COLUMN = 'contents lg:flex lg:min-w-0 lg:flex-col lg:gap-3';
 
-/** One instrument's trading screen: live ticker, book, trades and chart; ticket, orders and wallet. */
+/**
+ * One instrument's trading screen, once the instruments are known: the screen itself, or for a symbol not traded
+ * here what is.
+ */
 export function TradingScreen({ symbol }: { symbol: string }) {
+  const [instruments, setInstruments] = useState<readonly InstrumentView[] | null>(null);
+  // Asked again until the API answers: without them the screen has no ticket.
+  useEffect(() => retrying(() => api<InstrumentView[]>('GET', '/api/instruments'), setInstruments), []);
+  if (instruments === null) return null;
+  if (!instruments.some((instrument) => instrument.symbol === symbol)) {
+    return <UnknownInstrument symbol={symbol} instruments={instruments} />;
+  }
+  return <InstrumentScreen symbol={symbol} instruments={instruments} />;
+}
+
+/** The trading screen of an instrument traded here: live ticker, book, trades and chart; ticket, orders and wallet. */
+function InstrumentScreen({ symbol, instruments }: { symbol: string; instruments: readonly InstrumentView[] }) {
   const account = useRequiredAccount();
-  const [instruments, setInstruments] = useState<InstrumentView[]>([]);
   const [fees, setFees] = useState<FeeSchedule>({ makerBps: 0, takerBps: 0 });
   const [book, setBook] = useState<BookState>(EMPTY_BOOK);
   const [trades, setTrades] = useState<TradeView[]>([]);
@@ -58,8 +73,7 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   // Deltas that arrive before the snapshot wait here; the ones it already includes are skipped on replay.
   const early = useRef<LevelDeltaView[] | null>([]);
 
-  // Asked again until the API answers: without them the screen has no ticket.
-  useEffect(() => retrying(() => api<InstrumentView[]>('GET', '/api/instruments'), setInstruments), []);
+  // Asked again until the API answers, like the instruments.
   useEffect(() => retrying(() => api<FeeSchedule>('GET', '/api/fees'), setFees), []);
 
   const accountId = account?.accountId ?? null;
