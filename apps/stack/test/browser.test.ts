@@ -508,7 +508,9 @@ describe('the home broker and the admin panel in a browser', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'account.png'), fullPage: true });
     await page.getByLabel('Valor do saque').fill('98794,95');
     await page.getByRole('button', { name: 'Sacar' }).click();
-    await expect.poll(() => page.getByTestId('withdrawal-error').textContent()).toBe('Saldo disponível insuficiente.');
+    await expect
+      .poll(() => page.getByTestId('withdrawal-error').textContent())
+      .toBe('Saldo disponível insuficiente: há R$\u00a098.794,94 para sacar.');
 
     // Filters: transfers only; the holds of the buy; nothing for VALE3 but its grant.
     await page.getByLabel('Tipo de lançamento').selectOption('transfers');

@@ -14,7 +14,11 @@ const TEXT = {
 function transferFailure(failure: unknown): string {
   if (!(failure instanceof ApiFailure)) return 'Não foi possível falar com a corretora; tente de novo.';
   const field = failure.fields[0];
-  if (failure.code === 'insufficient_funds') return 'Saldo disponível insuficiente.';
+  if (failure.code === 'insufficient_funds') {
+    const available = failure.details['available'];
+    const free = typeof available === 'string' ? `: há ${formatBRL(available)} para sacar` : '';
+    return `Saldo disponível insuficiente${free}.`;
+  }
   if (field?.code === 'too_large') return `No máximo ${formatBRL(100_000_000)} por vez.`;
   if (field?.field === 'amount') return 'Informe um valor como 150,00.';
   return field === undefined ? failureText(failure) : fieldText(field);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { LedgerReason, Side } from '@bolsa/contracts';
+import { formatCents, type LedgerReason, type Side } from '@bolsa/contracts';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { ChangeNotifier } from '../database/change-notifier.js';
 import { utcTimestamp } from '../database/columns.js';
@@ -153,7 +153,7 @@ export class WalletStore {
            RETURNING *`,
           [accountId, CASH, String(change), kind, traceId, idempotencyKey ?? null],
         );
-        if (rows[0] === undefined) throw await this.overdrawn(accountId);
+        if (rows[0] === undefined) throw await this.overdrawn(accountId, cents);
         return toEntry(rows[0]);
       });
       this.notifier.walletsChanged([accountId]);
@@ -167,12 +167,20 @@ export class WalletStore {
     }
   }
 
-  private async overdrawn(accountId: string): Promise<ApiError> {
+  /** A withdrawal of `cents` refused: the amounts in decimal strings, as an order's `insufficient_funds` has them. */
+  private async overdrawn(accountId: string, cents: bigint): Promise<ApiError> {
     const cash = (await this.balances(accountId)).find((balance) => balance.asset === CASH);
-    return new ApiError('insufficient_funds', 'the withdrawal is larger than the available cash', {
-      fields: [{ field: 'amount', code: 'insufficient_funds', message: 'amount is more than the available cash' }],
-      available: String(cash?.available ?? 0n),
-    });
+    const [required, available] = [formatCents(cents), formatCents(cash?.available ?? 0n)];
+    return new ApiError(
+      'insufficient_funds',
+      `the withdrawal of ${required} is larger than the available cash, ${available}`,
+      {
+        fields: [{ field: 'amount', code: 'insufficient_funds', message: 'amount is more than the available cash' }],
+        asset: CASH,
+        required,
+        available,
+      },
+    );
   }
 
   async balances(accountId: string): Promise<BalanceRow[]> {
