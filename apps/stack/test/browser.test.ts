@@ -235,6 +235,9 @@ describe('the home broker and the admin panel in a browser', () => {
     // The trader moves the trigger by hand.
     await openOrders.first().getByRole('button', { name: 'Alterar' }).click();
     expect(await openOrders.first().getByLabel('Novo disparo').inputValue()).toBe('40,00');
+    // The editor opens with the keyboard's focus on its first field, the price.
+    const focusedLabel = () => seller.page.evaluate('document.activeElement?.getAttribute("aria-label")');
+    expect(await focusedLabel()).toBe('Novo preço');
     await openOrders.first().getByLabel('Novo disparo').fill('40,50');
     // With the engine paused, the amend is on its way and the row says so until the engine answers.
     process.kill(stack.enginePid, 'SIGSTOP');
@@ -252,7 +255,8 @@ describe('the home broker and the admin panel in a browser', () => {
     // And its trailing distance, which it keeps to from the next trade on.
     await openOrders.first().getByRole('button', { name: 'Alterar' }).click();
     await openOrders.first().getByLabel('Nova distância').fill('0,50');
-    await openOrders.first().getByRole('button', { name: 'Salvar' }).click();
+    // Enter in a field saves, as in the ticket.
+    await openOrders.first().getByLabel('Nova distância').press('Enter');
     await expect
       .poll(() => openOrders.first().getByTestId('order-trailing').getAttribute('title'), { timeout: 10_000 })
       .toMatch(/ a 0,50$/);
@@ -265,7 +269,11 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect.poll(() => seller.page.getByTestId('asks').textContent()).toContain('39,50');
     await openOrders.first().getByRole('button', { name: 'Alterar' }).click();
     expect(await openOrders.first().getByLabel('Novo disparo').count()).toBe(0);
-    await openOrders.first().getByRole('button', { name: 'Voltar' }).click();
+    expect(await focusedLabel()).toBe('Novo preço');
+    // Escape leaves the editor, and the keyboard's focus is back on the row's "Alterar", not on "Cancelar".
+    await seller.page.keyboard.press('Escape');
+    expect(await openOrders.first().getByRole('button', { name: 'Voltar' }).count()).toBe(0);
+    expect(await seller.page.evaluate('document.activeElement?.textContent')).toBe('Alterar');
     await openOrders.first().getByRole('button', { name: 'Cancelar' }).click();
     await expect.poll(() => openOrders.count(), { timeout: 10_000 }).toBe(0);
 

@@ -1,5 +1,6 @@
 'use client';
 import type { OrderView } from '@bolsa/contracts';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { formatPrice, formatQuantity, formatTime, priceInput } from '../lib/format';
 import { orderStatusText } from '../lib/order-status';
 import { OrderDetails } from './order-details';
@@ -67,6 +68,25 @@ export function OrderRow({
   onToggleDetails,
   version,
 }: OrderRowProps) {
+  const amendButton = useRef<HTMLButtonElement>(null);
+  const wasEditing = useRef(false);
+  useEffect(() => {
+    // The editor's fields and buttons are gone (saved, Escape, "Voltar"): the keyboard's focus, which went with
+    // them, comes back to the row's "Alterar" rather than to the top of the page.
+    const focusLost = document.activeElement === null || document.activeElement === document.body;
+    if (wasEditing.current && editing === null && focusLost) amendButton.current?.focus();
+    wasEditing.current = editing !== null;
+  }, [editing]);
+  /** In the editor's fields, Enter saves the amend and Escape leaves it, as in the order ticket. */
+  const editorKeys = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Enter') onAmend();
+    else if (event.key === 'Escape') onEdit(null);
+    else return;
+    event.preventDefault();
+  };
+  const stopEditable = order.stopPrice !== null && order.triggeredAt === null;
+  /** The field the editor opens on: the price, or a stop's trigger, or else the quantity. */
+  const firstField = order.price !== null ? 'price' : stopEditable ? 'stop' : 'quantity';
   // The order's time and its executed quantity both open its details under the row.
   const detailsToggle = (title: string, tone: string, label: string) => (
     <button
@@ -94,6 +114,8 @@ export function OrderRow({
           {editing !== null && order.price !== null ? (
             <input
               aria-label="Novo preço"
+              autoFocus={firstField === 'price'}
+              onKeyDown={editorKeys}
               value={editing.price}
               onChange={(event) => onEdit({ ...editing, price: event.target.value })}
               className="w-20 rounded border border-gray-700 bg-gray-950 px-1 text-right"
@@ -108,10 +130,12 @@ export function OrderRow({
           )}
         </td>
         <td className={CELL} data-testid="order-stop">
-          {editing !== null && order.stopPrice !== null && order.triggeredAt === null ? (
+          {editing !== null && stopEditable ? (
             <>
               <input
                 aria-label="Novo disparo"
+                autoFocus={firstField === 'stop'}
+                onKeyDown={editorKeys}
                 value={editing.stopPrice}
                 onChange={(event) => onEdit({ ...editing, stopPrice: event.target.value })}
                 className="w-20 rounded border border-gray-700 bg-gray-950 px-1 text-right"
@@ -120,6 +144,7 @@ export function OrderRow({
                 <input
                   aria-label="Nova distância"
                   title="Stop móvel: a nova distância vale a partir do próximo negócio"
+                  onKeyDown={editorKeys}
                   value={editing.trailingOffset}
                   onChange={(event) => onEdit({ ...editing, trailingOffset: event.target.value })}
                   className="ml-1 w-16 rounded border border-sky-800 bg-gray-950 px-1 text-right"
@@ -157,6 +182,8 @@ export function OrderRow({
           {editing !== null ? (
             <input
               aria-label="Nova quantidade"
+              autoFocus={firstField === 'quantity'}
+              onKeyDown={editorKeys}
               value={editing.quantity}
               onChange={(event) => onEdit({ ...editing, quantity: event.target.value })}
               className="w-16 rounded border border-gray-700 bg-gray-950 px-1 text-right"
@@ -194,16 +221,19 @@ export function OrderRow({
           {open &&
             (editing !== null ? (
               <>
-                <button type="button" className="mr-2 text-sky-400" onClick={onAmend}>
+                {/* Keyed: a button is never reused for another, so Enter on "Voltar" cannot land on "Cancelar". */}
+                <button key="save" type="button" className="mr-2 text-sky-400" onClick={onAmend}>
                   Salvar
                 </button>
-                <button type="button" className="text-gray-400" onClick={() => onEdit(null)}>
+                <button key="back" type="button" className="text-gray-400" onClick={() => onEdit(null)}>
                   Voltar
                 </button>
               </>
             ) : (
               <>
                 <button
+                  key="amend"
+                  ref={amendButton}
                   type="button"
                   className="mr-2 text-sky-400"
                   onClick={() =>
@@ -218,7 +248,7 @@ export function OrderRow({
                 >
                   Alterar
                 </button>
-                <button type="button" className="text-rose-400" onClick={onCancel}>
+                <button key="cancel" type="button" className="text-rose-400" onClick={onCancel}>
                   Cancelar
                 </button>
               </>
