@@ -22,7 +22,8 @@ export class ErrorFilter implements ExceptionFilter {
     const [status, body] = this.describe(error, request);
     if (status >= 500) this.logger.pino.error({ traceId: request.traceId, err: error }, 'request failed');
     void reply.status(status).header('content-type', 'application/json');
-    if (status === 405) void reply.header('allow', this.routes.allowedFor(request.url).join(', '));
+    const allowed = body.details['allowed'];
+    if (status === 405 && Array.isArray(allowed)) void reply.header('allow', allowed.join(', '));
     if (status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     const wait = body.details['retryAfterSeconds'];
     if (status === 429 && typeof wait === 'number') void reply.header('retry-after', String(wait));
