@@ -12,7 +12,7 @@ function panelId(idPrefix: string): string {
 
 /**
  * A row of tabs with one panel (`TabPanel`) below: a click or, with the selected tab focused, the arrow keys, Home and
- * End select one; Tab leaves the row for the panel, as screen-reader and keyboard users expect of tabs.
+ * End select one; only the selected tab is a stop of the Tab key, as screen-reader and keyboard users expect of tabs.
  */
 export function TabList<T extends string>({
   idPrefix,
@@ -30,10 +30,10 @@ export function TabList<T extends string>({
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const next = tabAfterKey(event.key, tabs.indexOf(selected), tabs.length);
     const tab = next === null ? undefined : tabs[next];
-    if (tab === undefined) return;
+    if (next === null || tab === undefined) return;
     event.preventDefault();
     onSelect(tab);
-    event.currentTarget.querySelectorAll<HTMLButtonElement>('[role="tab"]')[next!]?.focus();
+    event.currentTarget.querySelectorAll<HTMLButtonElement>('[role="tab"]')[next]?.focus();
   };
   return (
     <div className="flex flex-wrap gap-1" role="tablist" onKeyDown={onKeyDown}>
