@@ -32,9 +32,9 @@ describe('errors', () => {
 
   it('answers a method a route does not take with method_not_allowed, 405 and the methods it takes', async () => {
     for (const [method, url, allowed] of [
-      ['PUT', '/api/orders', ['DELETE', 'GET', 'HEAD', 'POST']],
-      ['POST', '/api/orders/00000000-0000-4000-8000-000000000000?x=1', ['DELETE', 'GET', 'HEAD', 'PATCH']],
-      ['DELETE', '/api/markets/PETR4/book', ['GET', 'HEAD']],
+      ['PUT', '/api/orders', ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST']],
+      ['POST', '/api/orders/00000000-0000-4000-8000-000000000000?x=1', ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH']],
+      ['DELETE', '/api/markets/PETR4/book', ['GET', 'HEAD', 'OPTIONS']],
     ] as const) {
       const response = await api.app.getHttpAdapter().getInstance().inject({ method, url });
       expect(response.statusCode).toBe(405);
@@ -45,6 +45,18 @@ describe('errors', () => {
         details: { allowed },
       });
     }
+  });
+
+  it('answers OPTIONS with 204 and the methods a path takes, and 404 for a path no route has', async () => {
+    const fastify = api.app.getHttpAdapter().getInstance();
+    const orders = await fastify.inject({ method: 'OPTIONS', url: '/api/orders/00000000-0000-4000-8000-000000000000' });
+    expect(orders.statusCode).toBe(204);
+    expect(orders.headers['allow']).toBe('DELETE, GET, HEAD, OPTIONS, PATCH');
+    expect(orders.body).toBe('');
+    const nothing = await fastify.inject({ method: 'OPTIONS', url: '/api/nothing-here' });
+    expect(nothing.statusCode).toBe(404);
+    expect(nothing.headers['allow']).toBeUndefined();
+    expect(ApiErrorBody.parse(JSON.parse(nothing.body)).code).toBe('not_found');
   });
 
   it('answers a body that is not JSON with malformed_json and 400', async () => {

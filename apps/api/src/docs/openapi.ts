@@ -47,7 +47,8 @@ export function openApiDocument(): object {
       version: '1',
       description:
         'Prices and quantities are decimal strings in requests and responses. Errors are {code, message, details}; ' +
-        'a method a path does not take is answered 405 method_not_allowed with an Allow header.',
+        'a method a path does not take is answered 405 method_not_allowed with an Allow header, and OPTIONS 204 with ' +
+        'that header.',
     },
     components: {
       securitySchemes: {

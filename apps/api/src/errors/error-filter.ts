@@ -20,10 +20,15 @@ export class ErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<TracedRequest>();
     const [status, body] = this.describe(error, request);
-    if (status >= 500) this.logger.pino.error({ traceId: request.traceId, err: error }, 'request failed');
-    void reply.status(status).header('content-type', 'application/json');
     const allowed = body.details['allowed'];
     if (status === 405 && Array.isArray(allowed)) void reply.header('allow', allowed.join(', '));
+    // OPTIONS asks which methods a path takes: for a path some route has, the Allow header is the whole answer.
+    if (status === 405 && request.method === 'OPTIONS') {
+      void reply.status(204).send();
+      return;
+    }
+    if (status >= 500) this.logger.pino.error({ traceId: request.traceId, err: error }, 'request failed');
+    void reply.status(status).header('content-type', 'application/json');
     if (status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     const wait = body.details['retryAfterSeconds'];
     if (status === 429 && typeof wait === 'number') void reply.header('retry-after', String(wait));

@@ -8,10 +8,10 @@ describe('RouteMethods', () => {
   routes.add('POST', '/api/orders');
   routes.add('GET', '/api/markets/:symbol/book');
 
-  it('lists the methods of the route a path matches, parameters and query string aside', () => {
-    expect(routes.allowedFor('/api/orders/4f1c')).toEqual(['DELETE', 'GET', 'HEAD']);
-    expect(routes.allowedFor('/api/orders?status=open')).toEqual(['POST']);
-    expect(routes.allowedFor('/api/markets/PETR4/book?depth=5')).toEqual(['GET']);
+  it('lists the methods of the route a path matches and OPTIONS, parameters and query string aside', () => {
+    expect(routes.allowedFor('/api/orders/4f1c')).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS']);
+    expect(routes.allowedFor('/api/orders?status=open')).toEqual(['OPTIONS', 'POST']);
+    expect(routes.allowedFor('/api/markets/PETR4/book?depth=5')).toEqual(['GET', 'OPTIONS']);
   });
 
   it('lists none for a path no route has', () => {
@@ -24,7 +24,7 @@ describe('RouteMethods', () => {
   it('reads the literal parts of a route literally', () => {
     const dotted = new RouteMethods();
     dotted.add('GET', '/files/report.csv');
-    expect(dotted.allowedFor('/files/report.csv')).toEqual(['GET']);
+    expect(dotted.allowedFor('/files/report.csv')).toEqual(['GET', 'OPTIONS']);
     expect(dotted.allowedFor('/files/reportXcsv')).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The methods each route is answered for, gathered as routes are registered: a request whose path a route has, with
- * a method it has no handler for, is answered 405 with `Allow` rather than 404 (RFC 9110, 15.5.6).
+ * a method it has no handler for, is answered 405 with `Allow` rather than 404 (RFC 9110, 15.5.6), and `OPTIONS` for
+ * such a path is answered 204 with `Allow` (RFC 9110, 9.3.7).
  */
 export class RouteMethods {
   private readonly routes: { readonly pattern: RegExp; readonly method: string }[] = [];
@@ -11,10 +12,14 @@ export class RouteMethods {
     for (const one of typeof method === 'string' ? [method] : method) this.routes.push({ pattern, method: one });
   }
 
-  /** The methods `url`'s path is answered for, in alphabetical order; none when no route has that path. */
+  /**
+   * The methods `url`'s path is answered for, `OPTIONS` among them, in alphabetical order; none when no route has
+   * that path.
+   */
   allowedFor(url: string): string[] {
     const path = url.split('?', 1)[0] ?? '';
     const methods = new Set(this.routes.filter((route) => route.pattern.test(path)).map((route) => route.method));
+    if (methods.size > 0) methods.add('OPTIONS');
     return [...methods].sort();
   }
 }
