@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
 import {
+  holdBack,
   launchChromium,
   logIn,
   newPage,
@@ -374,11 +375,7 @@ describe('the home broker and the admin panel in a browser', () => {
       // Opened again, the ticket starts from that last trade's price, even when the quotes and the trades arrive
       // after the instruments (held back here): not from ABEV3's reference price (13,00), shown till then.
       const lateQuotes = /\/api\/(stream\/tickers|markets\/ABEV3\/trades)/;
-      await page.route(lateQuotes, async (route) => {
-        await new Promise((resolve) => setTimeout(resolve, 2_500));
-        // The page may have given up on the request meanwhile (a stream it closed, a list it fetched again).
-        await route.continue().catch(() => undefined);
-      });
+      await holdBack(page, lateQuotes, 2_500);
       await page.reload();
       const ticketPrice = page.getByTestId('order-ticket').getByLabel('Preço', { exact: true });
       await expect.poll(() => ticketPrice.inputValue(), { timeout: 5_000 }).toBe('13,00');
@@ -442,8 +439,15 @@ describe('the home broker and the admin panel in a browser', () => {
     page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
     await signUp(page, stack.web, 'Perdido');
     // A mistyped symbol: no empty screen asking the API about it, but what is traded here, each a link.
+    // Until the instruments are known the screen says what it is loading (held back here), not a blank page.
+    const instruments = '**/api/instruments';
+    await holdBack(page, instruments, 1_500);
     await page.goto(`${stack.web}/trade/PETR5`);
+    await page.getByRole('status').filter({ hasText: 'Carregando PETR5…' }).waitFor({ timeout: 1_000 });
     await page.getByRole('heading', { name: 'PETR5 não é negociado na Bolsa' }).waitFor();
+    await page.unroute(instruments);
+    expect(await page.getByRole('status').filter({ hasText: 'Carregando' }).count()).toBe(0);
+    await expect.poll(() => page.title()).toBe('PETR5 não é negociado · Bolsa');
     expect(await page.getByRole('list', { name: 'Ativos negociados' }).getByRole('link').allTextContents()).toEqual([
       'PETR4',
       'VALE3',
@@ -581,12 +585,16 @@ describe('the home broker and the admin panel in a browser', () => {
     const sessionChecks: string[] = [];
     page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
     page.on('request', (request) => request.url().includes('/api/auth/session') && sessionChecks.push(request.url()));
-    // The home page is the market, open to everyone.
+    // The home page is the market, open to everyone. Until the instruments come (held back here) it says so.
+    const instruments = '**/api/instruments';
+    await holdBack(page, instruments, 1_500);
     await page.goto(stack.web);
     await page.waitForURL('**/markets');
+    await page.getByRole('status').filter({ hasText: 'Carregando cotações…' }).waitFor({ timeout: 1_000 });
     await page.getByTestId('stream-cotações').and(page.locator('[data-state="live"]')).waitFor();
     const rows = page.getByTestId('market-overview').locator('tbody tr');
     await expect.poll(() => rows.count(), { timeout: 5_000 }).toBe(5);
+    await page.unroute(instruments);
     expect(await page.title()).toBe('Mercado · Bolsa');
     // Before its first trade an instrument shows its reference price, marked as such.
     await expect.poll(() => page.getByTestId('quote-BBDC4-last').textContent(), { timeout: 5_000 }).toBe('15,00ref.');

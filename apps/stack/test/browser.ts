@@ -48,6 +48,18 @@ export async function logIn(page: Page, web: string, email: string, password: st
   await page.getByRole('button', { name: 'Entrar' }).click();
 }
 
+/**
+ * Delays the page's requests to `url` by `ms` (answers held back, as from a slow API) until `page.unroute(url)`,
+ * which should come after the answers the test waits for: a request held when it comes may never be answered.
+ * The page may give up on a request meanwhile (a stream it closed, a list it fetched again).
+ */
+export async function holdBack(page: Page, url: string | RegExp, ms: number): Promise<void> {
+  await page.route(url, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    await route.continue().catch(() => undefined);
+  });
+}
+
 /** Fills the order ticket of the screen's symbol and sends it. */
 export async function ticket(page: Page, side: 'Comprar' | 'Vender', price: string, quantity: string): Promise<void> {
   const form = page.getByTestId('order-ticket');

@@ -14,7 +14,7 @@ const CELL = 'px-3 py-1.5 text-right';
 
 /** Every instrument's quote, live: the page to pick what to trade. */
 export function MarketOverview() {
-  const [instruments, setInstruments] = useState<InstrumentView[]>([]);
+  const [instruments, setInstruments] = useState<InstrumentView[] | null>(null);
 
   useEffect(() => retrying(() => api<InstrumentView[]>('GET', '/api/instruments'), setInstruments), []);
   const { tickers, state } = useTickers();
@@ -41,7 +41,14 @@ export function MarketOverview() {
             </tr>
           </thead>
           <tbody>
-            {instruments.map((instrument) => {
+            {instruments === null && (
+              <tr>
+                <td colSpan={9} className="px-3 py-3 text-center text-muted">
+                  <span role="status">Carregando cotações…</span>
+                </td>
+              </tr>
+            )}
+            {(instruments ?? []).map((instrument) => {
               const ticker = tickers?.get(instrument.symbol);
               const tone = signTone(centsOf(ticker?.change));
               return (

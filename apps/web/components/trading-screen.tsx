@@ -49,7 +49,13 @@ export function TradingScreen({ symbol }: { symbol: string }) {
   const [instruments, setInstruments] = useState<readonly InstrumentView[] | null>(null);
   // Asked again until the API answers: without them the screen has no ticket.
   useEffect(() => retrying(() => api<InstrumentView[]>('GET', '/api/instruments'), setInstruments), []);
-  if (instruments === null) return null;
+  if (instruments === null) {
+    return (
+      <p role="status" className="mt-10 text-center text-sm text-muted" data-testid="trading-screen-loading">
+        Carregando {symbol}…
+      </p>
+    );
+  }
   if (!instruments.some((instrument) => instrument.symbol === symbol)) {
     return <UnknownInstrument symbol={symbol} instruments={instruments} />;
   }
