@@ -1,14 +1,21 @@
 import { ClientOrderId, OrderId } from '@bolsa/contracts';
 import { ApiError } from './api-error.js';
 
-/** `limit` query parameter: 1..max, `fallback` when absent. */
-export function pageLimit(text: string | undefined, fallback = 100, max = 500): number {
+/** A whole-number query parameter from 1 to `max`, `fallback` when absent, or a field error. */
+export function boundedCount(field: string, text: string | undefined, fallback: number, max: number): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!/^\d{1,4}$/.test(text) || value < 1 || value > max) {
-    throw ApiError.validation([{ field: 'limit', code: 'invalid', message: `limit must be a whole number 1..${max}` }]);
+  if (!/^\d+$/.test(text) || value < 1 || value > max) {
+    throw ApiError.validation([
+      { field, code: 'invalid', message: `${field} must be a whole number from 1 to ${max}` },
+    ]);
   }
   return value;
+}
+
+/** `limit` query parameter of a page: 1..max, `fallback` when absent. */
+export function pageLimit(text: string | undefined, fallback = 100, max = 500): number {
+  return boundedCount('limit', text, fallback, max);
 }
 
 /** A query parameter that must be one of a few words. */

@@ -9,20 +9,9 @@ import {
 } from '@bolsa/contracts';
 import type { FastifyReply } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
+import { boundedCount } from '../errors/query-params.js';
 import { InstrumentRegistry } from './instrument-registry.js';
 import { MarketDataService } from './market-data.service.js';
-
-/** A bounded positive integer query parameter, or a field error. */
-function count(text: string | undefined, field: string, fallback: number, max: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < 1 || value > max) {
-    throw ApiError.validation([
-      { field, code: 'invalid', message: `${field} must be a whole number from 1 to ${max}` },
-    ]);
-  }
-  return value;
-}
 
 @Controller('api/markets/:symbol')
 export class MarketsController {
@@ -33,12 +22,12 @@ export class MarketsController {
 
   @Get('book')
   book(@Param('symbol') symbol: string, @Query('depth') depth?: string): Promise<BookView> {
-    return this.data.book(this.instruments.require(symbol).symbol, count(depth, 'depth', 10, 100));
+    return this.data.book(this.instruments.require(symbol).symbol, boundedCount('depth', depth, 10, 100));
   }
 
   @Get('trades')
   trades(@Param('symbol') symbol: string, @Query('limit') limit?: string): Promise<TradeView[]> {
-    return this.data.trades(this.instruments.require(symbol).symbol, count(limit, 'limit', 50, 500));
+    return this.data.trades(this.instruments.require(symbol).symbol, boundedCount('limit', limit, 50, 500));
   }
 
   /** The candles, and in `x-last-trade-sequence` the engine sequence of the last trade they count (0 before one). */
@@ -56,7 +45,7 @@ export class MarketsController {
     const { candles, throughSequence } = await this.data.candles(
       this.instruments.require(symbol).symbol,
       parsed.data,
-      count(limit, 'limit', 300, 1000),
+      boundedCount('limit', limit, 300, 1000),
     );
     void reply.header(LAST_TRADE_SEQUENCE_HEADER, String(throughSequence));
     return candles;
