@@ -7,7 +7,12 @@ import {
 } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 
-/** Connection fields from a postgresql:// URL: the adapter's shadow database needs fields, not a string. */
+/**
+ * Connection fields from a postgresql:// URL: the adapter's shadow database needs fields, not a string. Every
+ * session runs in UTC, whatever the server's own zone: `timestamp(3)` columns hold UTC (as Prisma writes them), and
+ * a column default or `now()` stored in one would otherwise be the server's local time (a server set up in Brazil
+ * would date every order three hours back, and the engine would refuse it as stale).
+ */
 export function connectionFields(url: string): pg.PoolConfig & { database: string } {
   const parsed = new URL(url);
   if (parsed.protocol !== 'postgresql:' && parsed.protocol !== 'postgres:') {
@@ -19,6 +24,7 @@ export function connectionFields(url: string): pg.PoolConfig & { database: strin
     user: decodeURIComponent(parsed.username),
     password: decodeURIComponent(parsed.password),
     database: decodeURIComponent(parsed.pathname.slice(1)) || 'postgres',
+    options: '-c TimeZone=UTC',
   };
 }
 
