@@ -17,6 +17,11 @@ beforeAll(async () => {
   // them if a run spanned 18:00 in São Paulo.
   await api.app.get(SessionCloser).onModuleDestroy();
   engine = await startInTestEngine(api.broker.bootstrap);
+  // The exchange opened in 2025 (its first account): the days these tests close, from 2026 on, were trading days.
+  const founder = await newTrader(api, 'founder');
+  await api.app
+    .get(SqlPool)
+    .query(`UPDATE accounts SET created_at = '2025-01-02 12:00:00' WHERE id = $1`, [founder.accountId]);
 });
 
 afterAll(async () => {
@@ -87,6 +92,25 @@ describe('closing the trading day', () => {
           WHERE trading_day < '2026-02-01' OR trading_day > '2027-01-01' ORDER BY 1`,
     );
     expect(rows.map((row) => row.day)).toEqual(['2026-01-04', '2026-01-05', '2026-01-07', '2027-01-08']);
+  });
+
+  it('leaves alone a day that closed before the exchange opened: nothing was traded, nothing to log', async () => {
+    const closer = api.app.get(SessionCloser);
+    const sql = api.app.get(SqlPool);
+    const logged = async () =>
+      (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM admin_actions WHERE action = 'end_of_day'`))
+        .rows[0]?.n;
+    const before = await logged();
+    // 09:00 in São Paulo on 2024-06-05, before the first account: the 4th's close is past, and was no trading day's.
+    expect(await closer.tick(new Date('2024-06-05T12:00:00Z'))).toBeNull();
+    // The 1st of January 2025 closed before the first account was opened, on the 2nd.
+    expect(await closer.tick(new Date('2025-01-02T10:00:00Z'))).toBeNull();
+    const { rows } = await sql.query(`SELECT 1 FROM market_sessions WHERE trading_day < '2025-01-02'`);
+    expect(rows).toEqual([]);
+    expect(await logged()).toBe(before);
+    // The 2nd is the exchange's first day: its close is the first the clock makes.
+    expect(await closer.tick(new Date('2025-01-02T21:00:30Z'))).toMatchObject({ tradingDay: '2025-01-02' });
+    expect(await logged()).toBe(before! + 1);
   });
 
   it('sends again a close that was recorded but not sent (its process died in between), with the same cut-off', async () => {

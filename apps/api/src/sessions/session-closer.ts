@@ -20,6 +20,9 @@ const CHECK_EVERY_MS = 30_000;
  * would not take the commands), however late that is: DAY orders recorded after the close (nothing ran to close
  * it in time) are the next day's, and stay. An admin can close the day at any time, at that moment.
  *
+ * A day that closed before the exchange's first account was opened (the first look of a new installation, at
+ * 09:00, finds yesterday's close past) was never traded: the clock leaves it alone rather than close it.
+ *
  * A close is marked sent once Kafka has its commands. One recorded and never marked (its process died in between)
  * is sent again at the next look, with the same cut-off: the engine expires DAY orders recorded until a close's
  * instant, so a second copy changes nothing.
@@ -92,6 +95,7 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     );
     const known = done[0];
     if (known !== undefined) return known.sent ? null : this.sendAgain(tradingDay, known.trace_id, known.until);
+    if (!(await this.openBefore(closedAt))) return null;
     const traceId = randomUUID().replaceAll('-', '');
     const recorded = await this.sql.transaction(async (tx) => {
       const { rowCount } = await tx.query(
@@ -106,6 +110,15 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     });
     if (!recorded) return null;
     return this.sendOrUndo(tradingDay, traceId, closedAt, true, (command) => this.publisher.publish(command));
+  }
+
+  /** Whether the exchange had opened (its first account) before `instant`. */
+  private async openBefore(instant: Date): Promise<boolean> {
+    const { rows } = await this.sql.query<{ open: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM accounts WHERE created_at < $1::timestamptz AT TIME ZONE 'UTC') AS open`,
+      [instant.toISOString()],
+    );
+    return rows[0]?.open === true;
   }
 
   /** A close recorded but not known to have been sent: sent again, as it was, until Kafka takes it. */
