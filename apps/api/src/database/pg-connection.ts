@@ -6,27 +6,31 @@ import {
   type SqlQueryable,
 } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
+import { parseIntoClientConfig } from 'pg-connection-string';
 
 /**
- * Connection fields from a postgresql:// URL: the adapter's shadow database needs fields, not a string. Every
- * session runs in UTC, whatever the server's own zone: `timestamp(3)` columns hold UTC (as Prisma writes them), and
- * a column default or `now()` stored in one would otherwise be the server's local time (a server set up in Brazil
- * would date every order three hours back, and the engine would refuse it as stale).
+ * Connection fields from a postgresql:// URL: the adapter's shadow database needs fields, not a string. The URL's
+ * parameters are pg's (`sslmode`, `sslrootcert`, `application_name`, `options`…), so a server that takes only TLS
+ * is reached with `?sslmode=…` as with any pg client.
+ *
+ * Every session runs in UTC, whatever the server's own zone: `timestamp(3)` columns hold UTC (as Prisma writes
+ * them), and a column default or `now()` stored in one would otherwise be the server's local time (a server set up
+ * in Brazil would date every order three hours back, and the engine would refuse it as stale).
  */
-export function connectionFields(url: string): pg.PoolConfig & { database: string } {
-  const parsed = new URL(url);
-  if (parsed.protocol !== 'postgresql:' && parsed.protocol !== 'postgres:') {
-    throw new Error(`DATABASE_URL must be a postgresql:// URL, not ${parsed.protocol}`);
+export function connectionFields(url: string): pg.ClientConfig & { database: string } {
+  const protocol = /^([a-z]+:)/i.exec(url)?.[1];
+  if (protocol !== 'postgresql:' && protocol !== 'postgres:') {
+    throw new Error(`DATABASE_URL must be a postgresql:// URL, not ${protocol ?? 'that'}`);
   }
+  const parsed = parseIntoClientConfig(url);
   return {
-    host: parsed.hostname,
-    port: parsed.port === '' ? 5432 : Number(parsed.port),
-    user: decodeURIComponent(parsed.username),
-    password: decodeURIComponent(parsed.password),
-    database: decodeURIComponent(parsed.pathname.slice(1)) || 'postgres',
-    options: '-c TimeZone=UTC',
+    ...parsed,
+    database: parsed.database || 'postgres',
+    options: [parsed.options, UTC_SESSIONS].filter((part) => part !== undefined && part !== '').join(' '),
   };
 }
+
+const UTC_SESSIONS = '-c TimeZone=UTC';
 
 /**
  * Prisma's schema engine reads catalog columns of PostgreSQL's internal types "char" (OID 18) and name (OID 19),
