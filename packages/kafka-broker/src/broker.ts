@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { join } from 'node:path';
 import type { BrokerContext, Handler, Request } from './context.js';
 import { GroupCoordinator } from './groups/coordinator.js';
@@ -26,6 +27,7 @@ import {
 import { ApiKey, isSupported } from './protocol/apis.js';
 import { ProtocolError, Reader, Writer } from './protocol/codec.js';
 import { ErrorCode } from './protocol/errors.js';
+import { allowedBeforeAuthentication, saslStep, type SaslUsers } from './sasl.js';
 import { OffsetStore } from './storage/offset-store.js';
 import type { FsyncPolicy } from './storage/partition-log.js';
 import { syncFile, type SyncFile } from './storage/sync-queue.js';
@@ -52,6 +54,10 @@ export interface BrokerOptions {
   readonly maxFrameBytes?: number;
   readonly minSessionTimeoutMs?: number;
   readonly maxSessionTimeoutMs?: number;
+  /** Connections over TLS only, with this key and certificate (PEM), as a broker's SSL listener. */
+  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
+  /** Clients must authenticate with SASL/PLAIN as one of these users before anything else, as a SASL listener. */
+  readonly saslUsers?: SaslUsers;
   readonly log?: (line: string) => void;
 }
 
@@ -106,13 +112,17 @@ class Connection {
   private buffered = 0;
   private readonly frames: Buffer[] = [];
   private busy = false;
+  private authenticated: boolean;
+  private endAfterResponse = false;
 
   constructor(
     private readonly socket: Socket,
     private readonly context: BrokerContext,
     private readonly maxFrameBytes: number,
+    private readonly saslUsers: SaslUsers | undefined,
     private readonly log: (line: string) => void,
   ) {
+    this.authenticated = saslUsers === undefined;
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.receive(chunk));
     socket.on('error', () => socket.destroy());
@@ -155,6 +165,11 @@ class Connection {
         this.socket.write(header);
         for (const part of parts) this.socket.write(part);
         this.socket.uncork();
+        if (this.endAfterResponse) {
+          this.log(`closing connection from ${this.socket.remoteAddress ?? '?'}: SASL authentication refused`);
+          this.socket.end();
+          return;
+        }
         if (this.socket.writableNeedDrain) await new Promise((resolve) => this.socket.once('drain', resolve));
       }
     } catch (error) {
@@ -177,9 +192,14 @@ class Connection {
       return this.frame(correlationId, apiVersionsBody(ErrorCode.UNSUPPORTED_VERSION, 0));
     }
     const clientId = reader.nullableString() ?? '';
+    const sasl = apiKey === ApiKey.SaslHandshake || apiKey === ApiKey.SaslAuthenticate;
     const handler = HANDLERS.get(apiKey);
-    if (handler === undefined || !isSupported(apiKey, version)) {
+    if ((handler === undefined && !sasl) || !isSupported(apiKey, version)) {
       this.close(`unsupported api ${apiKey} v${version} from '${clientId}'`);
+      return null;
+    }
+    if (!this.authenticated && !allowedBeforeAuthentication(apiKey)) {
+      this.close(`api ${apiKey} from '${clientId}' before it authenticated`);
       return null;
     }
     const request: Request = {
@@ -190,7 +210,14 @@ class Connection {
       clientHost: this.socket.remoteAddress ?? '',
       body: reader,
     };
-    const body = await handler(this.context, request);
+    if (sasl) {
+      const step = saslStep(this.saslUsers, request);
+      if (step.authenticated) this.authenticated = true;
+      // The refusal goes out first; the connection closes once it is written.
+      this.endAfterResponse = step.close;
+      return this.frame(correlationId, step.response);
+    }
+    const body = await handler!(this.context, request);
     return body === null ? null : this.frame(correlationId, body);
   }
 
@@ -255,11 +282,15 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   };
   const sockets = new Set<Socket>();
   const maxFrameBytes = options.maxFrameBytes ?? 100 * 1024 * 1024;
-  const server: Server = createServer((socket) => {
+  const accept = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    new Connection(socket, context, maxFrameBytes, log);
-  });
+    new Connection(socket, context, maxFrameBytes, options.saslUsers, log);
+  };
+  const server: Server =
+    options.tls === undefined
+      ? createServer(accept)
+      : createTlsServer({ key: options.tls.key, cert: options.tls.cert }, accept);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());

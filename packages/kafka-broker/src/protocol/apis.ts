@@ -13,10 +13,12 @@ export const ApiKey = {
   SyncGroup: 14,
   DescribeGroups: 15,
   ListGroups: 16,
+  SaslHandshake: 17,
   ApiVersions: 18,
   CreateTopics: 19,
   DeleteTopics: 20,
   InitProducerId: 22,
+  SaslAuthenticate: 36,
 } as const;
 export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];
 
@@ -34,10 +36,12 @@ export const SUPPORTED_VERSIONS: ReadonlyMap<number, readonly [min: number, max:
   [ApiKey.SyncGroup, [0, 3]],
   [ApiKey.DescribeGroups, [0, 4]],
   [ApiKey.ListGroups, [0, 2]],
+  [ApiKey.SaslHandshake, [0, 1]],
   [ApiKey.ApiVersions, [0, 2]],
   [ApiKey.CreateTopics, [0, 4]],
   [ApiKey.DeleteTopics, [0, 3]],
   [ApiKey.InitProducerId, [0, 1]],
+  [ApiKey.SaslAuthenticate, [0, 1]],
 ]);
 
 export function isSupported(apiKey: number, version: number): boolean {

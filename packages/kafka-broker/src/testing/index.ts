@@ -1,1 +1,2 @@
 export { FaultProxy, type RefusableRequest } from './fault-proxy.js';
+export { selfSignedCertificate, type Certificate } from './certificate.js';

@@ -1,0 +1,82 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBroker, type RunningBroker } from '../src/index.js';
+import { selfSignedCertificate, type Certificate } from '../src/testing/index.js';
+import { client } from './helpers.js';
+
+const hasKcat = spawnSync('kcat', ['-V']).status === 0;
+
+let dir: string;
+let certificate: Certificate;
+let broker: RunningBroker;
+
+// A broker as a secured Kafka listener is (SASL_SSL): TLS, then SASL/PLAIN before any other request.
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'bolsa-broker-tls-'));
+  certificate = selfSignedCertificate(dir);
+  broker = await startBroker({
+    partitions: 1,
+    tls: { key: certificate.key, cert: certificate.cert },
+    saslUsers: { exchange: 'a long secret' },
+  });
+});
+
+afterAll(async () => {
+  await broker?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const secured = (password: string) => ({
+  ssl: { ca: [certificate.cert] },
+  sasl: { mechanism: 'plain' as const, username: 'exchange', password },
+});
+
+describe('a broker that takes TLS and SASL/PLAIN only', () => {
+  it('serves a client that authenticates: produce and consume over TLS', async () => {
+    const kafka = client(broker.bootstrap, secured('a long secret'));
+    const producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    await producer.send({ topic: 'secured', messages: [{ key: 'k', value: 'over tls' }] });
+    await producer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets('secured');
+    await admin.disconnect();
+    expect(offsets.map((offset) => offset.high)).toEqual(['1']);
+  });
+
+  it('refuses a wrong password, a client without SASL, and one without TLS', async () => {
+    const wrong = client(broker.bootstrap, { ...secured('a wrong secret'), retry: { retries: 0 } });
+    await expect(wrong.admin().connect()).rejects.toThrow(/SASL PLAIN authentication failed/);
+    const noSasl = client(broker.bootstrap, { ssl: { ca: [certificate.cert] }, retry: { retries: 0 } });
+    await expect(noSasl.admin().listTopics()).rejects.toThrow();
+    const plain = client(broker.bootstrap, { retry: { retries: 0 }, connectionTimeout: 1_000 });
+    await expect(plain.admin().connect()).rejects.toThrow();
+  });
+
+  it.skipIf(!hasKcat)('serves librdkafka (kcat) as SASL_SSL with PLAIN', async () => {
+    const security = [
+      ['security.protocol', 'SASL_SSL'],
+      ['sasl.mechanisms', 'PLAIN'],
+      ['sasl.username', 'exchange'],
+      ['sasl.password', 'a long secret'],
+      ['ssl.ca.location', certificate.certFile],
+    ].flatMap(([name, value]) => ['-X', `${name}=${value}`]);
+    const kcat = (args: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        execFile(
+          'kcat',
+          ['-b', broker.bootstrap, ...security, ...args],
+          { timeout: 30_000 },
+          (error, stdout, stderr) =>
+            error ? reject(new Error(`kcat failed: ${stderr || error.message}`)) : resolve(stdout),
+        );
+      });
+    const listing = JSON.parse(await kcat(['-L', '-J', '-t', 'secured'])) as { topics: { topic: string }[] };
+    expect(listing.topics.map((topic) => topic.topic)).toEqual(['secured']);
+    expect(await kcat(['-C', '-t', 'secured', '-p', '0', '-o', 'beginning', '-e', '-q'])).toBe('over tls\n');
+  });
+});
