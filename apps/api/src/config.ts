@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_INSTRUMENTS, InstrumentList, parseScaledDecimal, type Instrument } from '@bolsa/contracts';
+import {
+  DEFAULT_INSTRUMENTS,
+  InstrumentList,
+  kafkaConnection,
+  KafkaConnectionEnvironment,
+  parseScaledDecimal,
+  type Instrument,
+  type KafkaConnection,
+} from '@bolsa/contracts';
 import { z } from 'zod';
 import { isTimeZone, parseTimeOfDay, type MarketClose } from './sessions/trading-clock.js';
 
@@ -8,6 +16,7 @@ const Environment = z.object({
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   API_HOST: z.string().default('127.0.0.1'),
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
+  ...KafkaConnectionEnvironment,
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, { error: 'must be a postgresql:// URL' }),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   INSTRUMENTS_FILE: z.string().optional(),
@@ -97,6 +106,8 @@ export interface ApiConfig {
   readonly port: number;
   readonly host: string;
   readonly brokers: string[];
+  /** TLS and SASL, for kafkajs. */
+  readonly kafka: KafkaConnection;
   readonly databaseUrl: string;
   readonly databasePoolSize: number;
   readonly consumeEvents: boolean;
@@ -138,11 +149,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
     throw new Error(`invalid API configuration: ${problems}`);
   }
   const env = parsed.data;
+  const kafka = kafkaConnection(env, (path) => readFileSync(path, 'utf8'));
+  if (typeof kafka === 'string') throw new Error(`invalid API configuration: ${kafka}`);
   const closeMinute = parseTimeOfDay(env.MARKET_CLOSE);
   return {
     port: env.API_PORT,
     host: env.API_HOST,
     brokers: env.KAFKA_BROKERS.split(',').map((broker) => broker.trim()),
+    kafka,
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     consumeEvents: env.EVENTS_CONSUMER === 'on',

@@ -1,11 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_INSTRUMENTS, InstrumentList, type Instrument } from '@bolsa/contracts';
+import {
+  DEFAULT_INSTRUMENTS,
+  InstrumentList,
+  kafkaConnection,
+  KafkaConnectionEnvironment,
+  type Instrument,
+  type KafkaConnection,
+} from '@bolsa/contracts';
 import { DEFAULT_PLACEMENT_MAX_DELAY_MS, DEFAULT_PLACEMENT_MEMORY_MS } from '@bolsa/order-book';
 import { z } from 'zod';
 
 /** The engine's whole configuration, read from the environment once, here and nowhere else. */
 const Environment = z.object({
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
+  ...KafkaConnectionEnvironment,
   KAFKA_CLIENT_ID: z.string().min(1).default('matching-engine'),
   ENGINE_GROUP_ID: z.string().min(1).default('matching-engine'),
   SNAPSHOT_DIR: z.string().min(1).default('.data/engine-snapshots'),
@@ -29,6 +37,8 @@ const Environment = z.object({
 
 export interface EngineConfig {
   readonly brokers: string[];
+  /** TLS and SASL, for kafkajs. */
+  readonly kafka: KafkaConnection;
   readonly clientId: string;
   readonly groupId: string;
   readonly snapshotDir: string;
@@ -49,12 +59,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv): EngineConfig {
     throw new Error(`invalid engine configuration: ${problems}`);
   }
   const env = parsed.data;
+  const kafka = kafkaConnection(env, (path) => readFileSync(path, 'utf8'));
+  if (typeof kafka === 'string') throw new Error(`invalid engine configuration: ${kafka}`);
   const instruments =
     env.INSTRUMENTS_FILE === undefined
       ? DEFAULT_INSTRUMENTS
       : InstrumentList.parse(JSON.parse(readFileSync(env.INSTRUMENTS_FILE, 'utf8')));
   return {
     brokers: env.KAFKA_BROKERS.split(',').map((broker) => broker.trim()),
+    kafka,
     clientId: env.KAFKA_CLIENT_ID,
     groupId: env.ENGINE_GROUP_ID,
     snapshotDir: env.SNAPSHOT_DIR,

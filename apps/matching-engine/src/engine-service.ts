@@ -54,7 +54,12 @@ export class EngineService {
      */
     private readonly onStoppedForGood: (reason: StopReason, error: unknown) => void,
   ) {
-    this.kafka = new Kafka({ brokers: config.brokers, clientId: config.clientId, logLevel: logLevel.NOTHING });
+    this.kafka = new Kafka({
+      brokers: config.brokers,
+      ...config.kafka,
+      clientId: config.clientId,
+      logLevel: logLevel.NOTHING,
+    });
     this.consumer = this.kafka.consumer({ groupId: config.groupId, maxWaitTimeInMs: 100, sessionTimeout: 10_000 });
     // Idempotent, so kafkajs retries a send until it goes through (and never twice): the books have applied the
     // commands by then, and a send given up would lose their events (engine-process test, through a FaultProxy).

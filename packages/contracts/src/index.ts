@@ -12,3 +12,4 @@ export * from './codec.js';
 export * from './http.js';
 export * from './http-accounts.js';
 export * from './http-order-timeline.js';
+export * from './kafka-connection.js';

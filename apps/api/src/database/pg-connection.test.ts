@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPostgres, type RunningPostgres } from '@bolsa/embedded-db';
+import { selfSignedCertificate } from '@bolsa/kafka-broker/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from './migrate.js';
@@ -32,12 +32,8 @@ async function session(url: string): Promise<{ ssl: boolean; zone: string; timeo
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'bolsa-pg-tls-'));
   db = await startPostgres({ dataDir });
-  const key = join(dataDir, 'server.key');
-  const certificate = join(dataDir, 'server.crt');
-  const subject = ['-subj', '/CN=127.0.0.1', '-keyout', key, '-out', certificate];
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', ...subject], {
-    stdio: 'ignore',
-  });
+  // server.key and server.crt in the data directory: where PostgreSQL looks for them.
+  const { keyFile: key, certFile: certificate } = selfSignedCertificate(dataDir);
   // The server (run as `postgres` when we are root) must own its key, readable by it alone.
   const { uid, gid } = statSync(join(dataDir, 'PG_VERSION'));
   for (const file of [key, certificate]) chownSync(file, uid, gid);

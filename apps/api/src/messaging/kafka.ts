@@ -16,6 +16,7 @@ export class KafkaClient {
     // time out after kafkajs's 30 s, retried).
     this.kafka = new Kafka({
       brokers: config.brokers,
+      ...config.kafka,
       clientId: 'api',
       logLevel: logLevel.NOTHING,
       connectionTimeout: 1000,
