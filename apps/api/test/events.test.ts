@@ -260,16 +260,18 @@ describe('market data from what the events left', () => {
     const trades = TradeView.array().parse((await api.request('GET', '/api/markets/VALE3/trades')).body);
     expect(trades.map((t) => [t.price, t.quantity, t.aggressorSide])).toEqual([['60.00', '4', 'buy']]);
     const ticker = TickerView.parse((await api.request('GET', '/api/markets/VALE3/ticker')).body);
+    // VALE3's first trade: the change is against its reference price (62.00).
     expect(ticker).toMatchObject({
       last: '60.00',
+      previousClose: '62.00',
       open: '60.00',
-      change: '0.00',
-      changePercent: '0.00',
+      change: '-2.00',
+      changePercent: '-3.23',
       volume: '4',
       trades: 1,
     });
     const quiet = TickerView.parse((await api.request('GET', '/api/markets/ABEV3/ticker')).body);
-    expect(quiet).toMatchObject({ last: null, change: null, volume: '0', trades: 0 });
+    expect(quiet).toMatchObject({ last: null, previousClose: '13.00', change: null, volume: '0', trades: 0 });
   });
 
   it("gives the admin summary each symbol's totals and the number of events stored", async () => {
@@ -335,7 +337,7 @@ describe('market data from what the events left', () => {
     expect(minutes.map((c) => c.openTime)).toEqual([at(3).toISOString(), at(7).toISOString()]);
   });
 
-  it("sums the ticker's day from the minute candles of the last 24 hours and takes the last price by sequence", async () => {
+  it("sums the ticker's day from the minute candles of the last 24 hours (no day closed yet) and takes the last price by sequence", async () => {
     const prisma = api.app.get(PrismaService);
     const now = Date.UTC(2026, 10, 21, 10, 0, 30);
     const minutesAgo = (minutes: number) => new Date(Date.UTC(2026, 10, 21, 10, 0) - minutes * 60_000);
@@ -365,18 +367,73 @@ describe('market data from what the events left', () => {
       data: [trade(1, 1190n, minutesAgo(0)), trade(2, 1150n, new Date(minutesAgo(0).getTime() - 1))],
     });
     const ticker = await api.app.get(MarketDataService).ticker('BBDC4', now);
+    // The change is against the close of the last minute before the 24 hours (9.50).
     expect(ticker).toEqual({
       symbol: 'BBDC4',
       last: '11.50',
+      previousClose: '9.50',
       open: '10.00',
-      change: '1.50',
-      changePercent: '15.00',
+      change: '2.00',
+      changePercent: '21.05',
       high: '12.00',
       low: '9.80',
       volume: '19',
       trades: 6,
       halted: false,
     });
+  });
+
+  it("sums the ticker's session from the last close of the day, against the last price before it", async () => {
+    const prisma = api.app.get(PrismaService);
+    const minute = (iso: string) => new Date(`2025-03-${iso}:00Z`);
+    const candles = [
+      { openTime: minute('10T20:58'), open: 3690n, high: 3710n, low: 3680n, close: 3700n, volume: 7n, trades: 2 },
+      { openTime: minute('10T20:59'), open: 3700n, high: 3750n, low: 3700n, close: 3750n, volume: 3n, trades: 1 },
+      { openTime: minute('11T13:00'), open: 3760n, high: 3800n, low: 3740n, close: 3790n, volume: 10n, trades: 2 },
+      { openTime: minute('11T13:29'), open: 3790n, high: 3795n, low: 3780n, close: 3780n, volume: 5n, trades: 1 },
+    ];
+    for (const candle of candles) await prisma.candle.create({ data: { symbol: 'PETR4', ...candle } });
+    await prisma.trade.create({
+      data: {
+        id: 'PETR4-1',
+        symbol: 'PETR4',
+        sequence: 1,
+        price: 3780n,
+        quantity: 1n,
+        aggressorSide: 'sell',
+        makerOrderId: randomUUID(),
+        takerOrderId: randomUUID(),
+        makerAccountId: randomUUID(),
+        takerAccountId: randomUUID(),
+        traceId: 'session-ticker-test',
+        executedAt: minute('11T13:29'),
+      },
+    });
+    // An administrator's close on the 7th, the clock's on the 10th at 18:00 in São Paulo, and the 11th's, still to
+    // come at 13:30 UTC that day (recorded ahead, as a test may): the session began at the 10th's.
+    await api.app.get(SqlPool).query(
+      `INSERT INTO market_sessions (trading_day, closed_at, closes_until, trace_id) VALUES
+         ('2025-03-07', '2025-03-07 19:05:00', NULL, 'a'),
+         ('2025-03-10', '2025-03-10 21:00:04', '2025-03-10 21:00:00', 'b'),
+         ('2025-03-11', '2025-03-11 21:00:04', '2025-03-11 21:00:00', 'c')`,
+    );
+    const ticker = await api.app.get(MarketDataService).ticker('PETR4', Date.parse('2025-03-11T13:30:10Z'));
+    expect(ticker).toEqual({
+      symbol: 'PETR4',
+      last: '37.80',
+      previousClose: '37.50',
+      open: '37.60',
+      change: '0.30',
+      changePercent: '0.80',
+      high: '38.00',
+      low: '37.40',
+      volume: '15',
+      trades: 3,
+      halted: false,
+    });
+    await api.app
+      .get(SqlPool)
+      .query(`DELETE FROM market_sessions WHERE trading_day BETWEEN '2025-03-07' AND '2025-03-11'`);
   });
 
   it.each([

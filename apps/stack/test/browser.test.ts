@@ -135,6 +135,9 @@ describe('the home broker and the admin panel in a browser', () => {
       await expect.poll(() => page.getByTestId('ticker-last').textContent()).toBe('40,00');
       // The browser tab says which instrument the screen trades and where it stands.
       await expect.poll(() => page.title()).toMatch(/^PETR4 40,00 [+-]?\d+,\d\d\u00a0% · Bolsa$/);
+      // The change is against the previous close, shown beside it (no day closed here: PETR4's reference price, or
+      // its last price 24 hours before).
+      expect(await page.getByTestId('ticker-previous-close').textContent()).toMatch(/^\d+,\d\d$/);
     }
     // Wallets: the buyer paid 400,00 + 0,12 taker fee; the seller got 400,00 − 0,08 maker fee.
     await expect.poll(() => buyer.page.getByTestId('position-PETR4-quantity').textContent()).toBe('1.010');

@@ -52,6 +52,7 @@ export function MarketHeader({
       {ticker?.halted === true && <HaltedBadge />}
       {stat('Último', formatPrice(ticker?.last), 'ticker-last', `text-lg font-semibold ${tone}`)}
       {stat('Variação', formatPercent(ticker?.changePercent), 'ticker-change', tone)}
+      {stat('Fech. ant.', formatPrice(ticker?.previousClose), 'ticker-previous-close')}
       {stat('Máxima', formatPrice(ticker?.high))}
       {stat('Mínima', formatPrice(ticker?.low))}
       {stat('Volume', formatQuantity(ticker?.volume ?? '0'), 'ticker-volume')}

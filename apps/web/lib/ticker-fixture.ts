@@ -5,6 +5,7 @@ export function tickerWith(fields: Partial<TickerView> = {}): TickerView {
   return {
     symbol: 'PETR4',
     last: null,
+    previousClose: null,
     open: null,
     change: null,
     changePercent: null,

@@ -300,10 +300,16 @@ export type CandleView = z.infer<typeof CandleView>;
  */
 export const LAST_TRADE_SEQUENCE_HEADER = 'x-last-trade-sequence';
 
-/** `GET /api/markets/:symbol/ticker`: the last price and the last 24 hours, in whole minutes. */
+/**
+ * `GET /api/markets/:symbol/ticker`: the last price, and the trading session since the last close (the last 24 hours
+ * while no day has been closed), in whole minutes. The change is against the previous close: the last price before
+ * the session, or the instrument's reference price before its first trade.
+ */
 export const TickerView = z.object({
   symbol: InstrumentSymbol,
   last: z.string().nullable(),
+  /** The last price before the session began, or the reference price; null when there is neither. */
+  previousClose: z.string().nullable(),
   open: z.string().nullable(),
   change: z.string().nullable(),
   changePercent: z.string().nullable(),

@@ -5,6 +5,7 @@ import { SharedTickers } from './shared-tickers.js';
 const view = (symbol: string, trades: number): TickerView => ({
   symbol,
   last: '1.00',
+  previousClose: '1.00',
   open: '1.00',
   change: '0.00',
   changePercent: '0.00',
