@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { ClosedDayView, OrderView, WalletView, type EndOfDayCommand } from '@bolsa/contracts';
+import { ClosedDayView, OrderView, TickerView, WalletView, type EndOfDayCommand } from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { SqlPool } from '../src/database/sql-pool.js';
 import { SessionCloser } from '../src/sessions/session-closer.js';
 import { startInTestEngine } from './engine-in-test.js';
-import { newAdmin, newTrader, startTestApi, type TestApi, until, watchCommands } from './support.js';
+import {
+  newAdmin,
+  newTrader,
+  readStream,
+  startTestApi,
+  type SseEvent,
+  type TestApi,
+  until,
+  watchCommands,
+} from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -111,6 +120,21 @@ describe('closing the trading day', () => {
     // The 2nd is the exchange's first day: its close is the first the clock makes.
     expect(await closer.tick(new Date('2025-01-02T21:00:30Z'))).toMatchObject({ tradingDay: '2025-01-02' });
     expect(await logged()).toBe(before! + 1);
+  });
+
+  it("sends every ticker stream each symbol's ticker afresh when a day closes: a new session begins", async () => {
+    const base = await api.listen();
+    const tickersAfterClose = (events: SseEvent[]) => events.filter((event) => event.event === 'ticker').slice(5);
+    const stream = readStream(`${base}/api/stream/tickers`, {
+      sentFirst: (events) => events.filter((event) => event.event === 'ticker').length >= 5,
+      done: (events) => tickersAfterClose(events).length >= 5,
+    });
+    await stream.opened;
+    expect(await api.app.get(SessionCloser).tick(new Date('2029-05-02T21:00:30Z'))).toMatchObject({
+      tradingDay: '2029-05-02',
+    });
+    const fresh = tickersAfterClose((await stream).events).map((event) => TickerView.parse(event.data).symbol);
+    expect(fresh.sort()).toEqual(['ABEV3', 'BBDC4', 'ITUB4', 'PETR4', 'VALE3']);
   });
 
   it('sends again a close that was recorded but not sent (its process died in between), with the same cut-off', async () => {

@@ -6,13 +6,15 @@ import { connectionFields } from './pg-connection.js';
 
 /**
  * Channels PostgreSQL notifies on: whose wallet changed (see ChangeNotifier), that engine events were stored, which
- * instrument's trading was halted or resumed, and which account was suspended or reinstated.
+ * instrument's trading was halted or resumed, which account was suspended or reinstated, and which trading day was
+ * closed.
  */
 export const CHANNELS = {
   wallets: 'bolsa_wallets',
   events: 'bolsa_events',
   halts: 'bolsa_halts',
   accounts: 'bolsa_accounts',
+  sessions: 'bolsa_sessions',
 } as const;
 type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 

@@ -237,7 +237,8 @@ export class StreamsService {
    * The first trade after a quiet spell at once, then the latest at most once a second, so the ticker always ends
    * on the last trade (sending only on a second's first trade left it behind a burst until the next one). Every
    * stream sees the same trades at the same time, so they ask after the same one and share one read. A halt or a
-   * resumption sends one too, read afresh, and so does listening again after the database connection was lost.
+   * resumption sends one too, read afresh, and so do a close of the day (a new session begins) and listening again
+   * after the database connection was lost.
    */
   private tickerUpdates(symbol: string): Observable<SseMessage> {
     const afterTrades = this.bus.symbol(symbol).pipe(
@@ -249,9 +250,10 @@ export class StreamsService {
             this.sharedTickers.after(symbol, event.sequence),
       ),
     );
-    const afterHalts = this.changesOf(this.notifications.on(CHANNELS.halts), symbol).pipe(
-      map(() => () => this.markets.ticker(symbol)),
-    );
+    const afterHalts = merge(
+      this.changesOf(this.notifications.on(CHANNELS.halts), symbol),
+      this.notifications.on(CHANNELS.sessions),
+    ).pipe(map(() => () => this.markets.ticker(symbol)));
     return merge(afterTrades, afterHalts).pipe(
       concatMap((read) =>
         from(read()).pipe(
