@@ -389,6 +389,7 @@ describe('market data from what the events left', () => {
     const candles = [
       { openTime: minute('10T20:58'), open: 3690n, high: 3710n, low: 3680n, close: 3700n, volume: 7n, trades: 2 },
       { openTime: minute('10T20:59'), open: 3700n, high: 3750n, low: 3700n, close: 3750n, volume: 3n, trades: 1 },
+      { openTime: minute('11T12:00'), open: 3755n, high: 3765n, low: 3750n, close: 3760n, volume: 2n, trades: 1 },
       { openTime: minute('11T13:00'), open: 3760n, high: 3800n, low: 3740n, close: 3790n, volume: 10n, trades: 2 },
       { openTime: minute('11T13:29'), open: 3790n, high: 3795n, low: 3780n, close: 3780n, volume: 5n, trades: 1 },
     ];
@@ -417,19 +418,31 @@ describe('market data from what the events left', () => {
          ('2025-03-10', '2025-03-10 21:00:04', '2025-03-10 21:00:00', 'b'),
          ('2025-03-11', '2025-03-11 21:00:04', '2025-03-11 21:00:00', 'c')`,
     );
-    const ticker = await api.app.get(MarketDataService).ticker('PETR4', Date.parse('2025-03-11T13:30:10Z'));
-    expect(ticker).toEqual({
+    const now = Date.parse('2025-03-11T13:30:10Z');
+    expect(await api.app.get(MarketDataService).ticker('PETR4', now)).toEqual({
       symbol: 'PETR4',
       last: '37.80',
       previousClose: '37.50',
-      open: '37.60',
+      open: '37.55',
       change: '0.30',
       changePercent: '0.80',
       high: '38.00',
       low: '37.40',
+      volume: '17',
+      trades: 4,
+      halted: false,
+    });
+    // An administrator closes the 10th again at 13:00:30 on the 11th: the session begins then.
+    await api.app
+      .get(SqlPool)
+      .query(`UPDATE market_sessions SET closed_at = '2025-03-11 13:00:30' WHERE trading_day = '2025-03-10'`);
+    expect(await api.app.get(MarketDataService).ticker('PETR4', now)).toMatchObject({
+      previousClose: '37.60',
+      open: '37.60',
+      change: '0.20',
+      changePercent: '0.53',
       volume: '15',
       trades: 3,
-      halted: false,
     });
     await api.app
       .get(SqlPool)
