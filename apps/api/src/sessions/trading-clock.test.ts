@@ -24,4 +24,22 @@ describe('the trading clock', () => {
       '2026-12-02T08:30:00.000Z',
     );
   });
+
+  it('closes at the local time on the days daylight saving time starts and ends', () => {
+    // New York at 16:00: UTC-5 in winter, UTC-4 in summer; the clocks change at 02:00 on 2026-03-08 and 2026-11-01.
+    const close = { minute: 16 * 60, timeZone: 'America/New_York' };
+    const instants = ['2026-03-07', '2026-03-08', '2026-03-09', '2026-10-31', '2026-11-01', '2026-11-02'].map((day) =>
+      closingInstant(day, close).toISOString(),
+    );
+    expect(instants).toEqual([
+      '2026-03-07T21:00:00.000Z',
+      '2026-03-08T20:00:00.000Z',
+      '2026-03-09T20:00:00.000Z',
+      '2026-10-31T20:00:00.000Z',
+      '2026-11-01T21:00:00.000Z',
+      '2026-11-02T21:00:00.000Z',
+    ]);
+    expect(lastClosedDay(new Date('2026-03-08T20:00:00Z'), close)).toBe('2026-03-08');
+    expect(lastClosedDay(new Date('2026-11-01T20:30:00Z'), close)).toBe('2026-10-31');
+  });
 });
