@@ -27,7 +27,7 @@ import {
 import { ApiKey, isSupported } from './protocol/apis.js';
 import { ProtocolError, Reader, Writer } from './protocol/codec.js';
 import { ErrorCode } from './protocol/errors.js';
-import { allowedBeforeAuthentication, saslStep, type SaslUsers } from './sasl.js';
+import { allowedBeforeAuthentication, SaslSession, type SaslUsers } from './sasl.js';
 import { OffsetStore } from './storage/offset-store.js';
 import type { FsyncPolicy } from './storage/partition-log.js';
 import { syncFile, type SyncFile } from './storage/sync-queue.js';
@@ -112,17 +112,17 @@ class Connection {
   private buffered = 0;
   private readonly frames: Buffer[] = [];
   private busy = false;
-  private authenticated: boolean;
+  private readonly sasl: SaslSession;
   private endAfterResponse = false;
 
   constructor(
     private readonly socket: Socket,
     private readonly context: BrokerContext,
     private readonly maxFrameBytes: number,
-    private readonly saslUsers: SaslUsers | undefined,
+    saslUsers: SaslUsers | undefined,
     private readonly log: (line: string) => void,
   ) {
-    this.authenticated = saslUsers === undefined;
+    this.sasl = new SaslSession(saslUsers);
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.receive(chunk));
     socket.on('error', () => socket.destroy());
@@ -166,7 +166,7 @@ class Connection {
         for (const part of parts) this.socket.write(part);
         this.socket.uncork();
         if (this.endAfterResponse) {
-          this.log(`closing connection from ${this.socket.remoteAddress ?? '?'}: SASL authentication refused`);
+          this.log(`closing connection from ${this.socket.remoteAddress ?? '?'}: SASL refused`);
           this.socket.end();
           return;
         }
@@ -198,7 +198,7 @@ class Connection {
       this.close(`unsupported api ${apiKey} v${version} from '${clientId}'`);
       return null;
     }
-    if (!this.authenticated && !allowedBeforeAuthentication(apiKey)) {
+    if (!this.sasl.authenticated && !allowedBeforeAuthentication(apiKey)) {
       this.close(`api ${apiKey} from '${clientId}' before it authenticated`);
       return null;
     }
@@ -211,11 +211,10 @@ class Connection {
       body: reader,
     };
     if (sasl) {
-      const step = saslStep(this.saslUsers, request);
-      if (step.authenticated) this.authenticated = true;
-      // The refusal goes out first; the connection closes once it is written.
-      this.endAfterResponse = step.close;
-      return this.frame(correlationId, step.response);
+      const answer = this.sasl.answer(request);
+      // A refusal goes out first; the connection closes once it is written.
+      this.endAfterResponse = answer.close;
+      return this.frame(correlationId, answer.response);
     }
     const body = await handler!(this.context, request);
     return body === null ? null : this.frame(correlationId, body);

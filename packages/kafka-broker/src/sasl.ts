@@ -9,35 +9,46 @@ export type SaslUsers = Readonly<Record<string, string>>;
 
 const PLAIN = 'PLAIN';
 
-/** What one SASL request did to its connection, and the answer to send. */
-export interface SaslStep {
+/** The answer to a SASL request, and whether the connection closes once it is written (a refusal, as in Kafka). */
+export interface SaslAnswer {
   readonly response: Writer;
-  /** The client proved who it is: every other request is served from now on. */
-  readonly authenticated: boolean;
-  /** The answer is a refusal after which the connection closes, as Kafka's own brokers do. */
   readonly close: boolean;
 }
 
 /**
  * A connection's authentication with SASL/PLAIN (RFC 4616), as a Kafka broker's SASL listener does it: ApiVersions,
  * SaslHandshake naming the mechanism, then SaslAuthenticate carrying `authzid NUL user NUL password`. Until it has
- * succeeded, no other request is served. Without users configured, the broker takes no mechanism (a plain listener).
+ * succeeded, no other request is served. Without users configured, the broker takes no mechanism (a plain listener)
+ * and every connection is served as it comes.
  */
-export function saslStep(users: SaslUsers | undefined, request: Request): SaslStep {
-  if (request.apiKey === ApiKey.SaslHandshake) {
-    const mechanism = request.body.string();
-    const enabled = users === undefined ? [] : [PLAIN];
-    const error = enabled.includes(mechanism) ? ErrorCode.NONE : ErrorCode.UNSUPPORTED_SASL_MECHANISM;
-    const response = new Writer().int16(error).array(enabled, (w, name) => w.string(name));
-    return { response, authenticated: false, close: error !== ErrorCode.NONE };
+export class SaslSession {
+  private mechanismAgreed = false;
+  authenticated: boolean;
+
+  constructor(private readonly users: SaslUsers | undefined) {
+    this.authenticated = users === undefined;
   }
-  const token = request.body.bytes();
-  const user = users === undefined ? null : plainUser(users, token);
-  const response = new Writer().int16(user === null ? ErrorCode.SASL_AUTHENTICATION_FAILED : ErrorCode.NONE);
-  response.nullableString(user === null ? 'Authentication failed: invalid username or password' : null);
-  response.bytes(Buffer.alloc(0));
-  if (request.version >= 1) response.int64(0);
-  return { response, authenticated: user !== null, close: user === null };
+
+  /** Answers a SaslHandshake or a SaslAuthenticate request. */
+  answer(request: Request): SaslAnswer {
+    if (request.apiKey === ApiKey.SaslHandshake) {
+      const mechanism = request.body.string();
+      const enabled = this.users === undefined ? [] : [PLAIN];
+      this.mechanismAgreed = enabled.includes(mechanism);
+      const error = this.mechanismAgreed ? ErrorCode.NONE : ErrorCode.UNSUPPORTED_SASL_MECHANISM;
+      return { response: new Writer().int16(error).array(enabled, (w, name) => w.string(name)), close: error !== 0 };
+    }
+    const token = request.body.bytes();
+    const [error, message] = !this.mechanismAgreed
+      ? [ErrorCode.ILLEGAL_SASL_STATE, 'SaslAuthenticate before a SaslHandshake agreed on a mechanism']
+      : this.users !== undefined && plainUser(this.users, token) !== null
+        ? [ErrorCode.NONE, null]
+        : [ErrorCode.SASL_AUTHENTICATION_FAILED, 'Authentication failed: invalid username or password'];
+    if (error === ErrorCode.NONE) this.authenticated = true;
+    const response = new Writer().int16(error).nullableString(message).bytes(Buffer.alloc(0));
+    if (request.version >= 1) response.int64(0);
+    return { response, close: error !== ErrorCode.NONE };
+  }
 }
 
 /** The user a PLAIN token names, when its password is that user's; null otherwise. */

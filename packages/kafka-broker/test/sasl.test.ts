@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { Request } from '../src/context.js';
+import { ApiKey } from '../src/protocol/apis.js';
+import { Reader, Writer } from '../src/protocol/codec.js';
+import { ErrorCode } from '../src/protocol/errors.js';
+import { SaslSession } from '../src/sasl.js';
+
+const request = (apiKey: number, version: number, body: Writer): Request => ({
+  apiKey,
+  version,
+  correlationId: 1,
+  clientId: 'test',
+  clientHost: '127.0.0.1',
+  body: new Reader(Buffer.concat(body.buffers())),
+});
+const handshake = (mechanism: string) => request(ApiKey.SaslHandshake, 1, new Writer().string(mechanism));
+const authenticate = (user: string, password: string) =>
+  request(ApiKey.SaslAuthenticate, 1, new Writer().bytes(Buffer.from(`\0${user}\0${password}`)));
+
+/** The answer's error code and message (a SaslAuthenticate answer) or mechanisms (a SaslHandshake answer). */
+function read(answer: { response: Writer }, apiKey: number): [number, unknown] {
+  const reader = new Reader(Buffer.concat(answer.response.buffers()));
+  const error = reader.int16();
+  return [error, apiKey === ApiKey.SaslHandshake ? reader.array((r) => r.string()) : reader.nullableString()];
+}
+
+describe('a SASL/PLAIN session', () => {
+  it('authenticates a known user with its password, after agreeing on PLAIN', () => {
+    const session = new SaslSession({ exchange: 's3cret' });
+    expect(session.authenticated).toBe(false);
+    const agreed = session.answer(handshake('PLAIN'));
+    expect([read(agreed, ApiKey.SaslHandshake), agreed.close]).toEqual([[ErrorCode.NONE, ['PLAIN']], false]);
+    const done = session.answer(authenticate('exchange', 's3cret'));
+    expect([read(done, ApiKey.SaslAuthenticate), done.close]).toEqual([[ErrorCode.NONE, null], false]);
+    expect(session.authenticated).toBe(true);
+  });
+
+  it('refuses, and closes, an unknown mechanism, a wrong password, an unknown user, and skipping the handshake', () => {
+    const refusals = [
+      [handshake('SCRAM-SHA-256')],
+      [handshake('PLAIN'), authenticate('exchange', 's3creT')],
+      [handshake('PLAIN'), authenticate('someone', 's3cret')],
+      [authenticate('exchange', 's3cret')],
+    ];
+    const codes = refusals.map((steps) => {
+      const session = new SaslSession({ exchange: 's3cret' });
+      const answers = steps.map((step) => session.answer(step));
+      const last = answers.at(-1)!;
+      expect([last.close, session.authenticated]).toEqual([true, false]);
+      return read(last, steps.at(-1)!.apiKey)[0];
+    });
+    expect(codes).toEqual([
+      ErrorCode.UNSUPPORTED_SASL_MECHANISM,
+      ErrorCode.SASL_AUTHENTICATION_FAILED,
+      ErrorCode.SASL_AUTHENTICATION_FAILED,
+      ErrorCode.ILLEGAL_SASL_STATE,
+    ]);
+  });
+
+  it('takes no mechanism without users, and serves every connection as it comes', () => {
+    const session = new SaslSession(undefined);
+    expect(session.authenticated).toBe(true);
+    expect(read(session.answer(handshake('PLAIN')), ApiKey.SaslHandshake)).toEqual([
+      ErrorCode.UNSUPPORTED_SASL_MECHANISM,
+      [],
+    ]);
+  });
+});
