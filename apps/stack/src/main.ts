@@ -100,9 +100,21 @@ class Supervised {
   }
 }
 
-async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+/** An app that exits this often before the platform is up will not start (a setting, a credential): say so. */
+const EXITS_WHILE_STARTING = 3;
+
+/** Throws when one of the apps has exited EXITS_WHILE_STARTING times. */
+function startingFails(apps: readonly Supervised[]): void {
+  const failing = apps.find((app) => app.restarts >= EXITS_WHILE_STARTING);
+  if (failing !== undefined) {
+    throw new Error(`the ${failing.name} exited ${failing.restarts} times while starting; its lines above say why`);
+  }
+}
+
+async function waitForHealth(url: string, timeoutMs: number, check: () => void = () => undefined): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    check();
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -289,11 +301,12 @@ async function main(): Promise<void> {
     );
     started.children.push(...[engine, ingest, api, web].filter((child) => child !== undefined));
     for (const child of started.children) child.start();
-    await waitForHealth(`${apiUrl}/health`, 60_000);
-    if (ingestUrl !== undefined) await waitForHealth(`${ingestUrl}/health`, 60_000);
-    await waitForHealth(`http://127.0.0.1:${config.ENGINE_METRICS_PORT}/health`, 60_000);
+    const appsStart = () => startingFails(started.children);
+    await waitForHealth(`${apiUrl}/health`, 60_000, appsStart);
+    if (ingestUrl !== undefined) await waitForHealth(`${ingestUrl}/health`, 60_000, appsStart);
+    await waitForHealth(`http://127.0.0.1:${config.ENGINE_METRICS_PORT}/health`, 60_000, appsStart);
     const webUrl = `http://localhost:${config.WEB_PORT}`;
-    await waitForHealth(`${webUrl}/health`, 60_000);
+    await waitForHealth(`${webUrl}/health`, 60_000, appsStart);
     if (config.SIMULATOR === 'on') {
       started.simulator = new MarketSimulator(
         apiUrl,

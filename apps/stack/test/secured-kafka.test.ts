@@ -36,6 +36,23 @@ afterAll(async () => {
 });
 
 describe('the platform on a Kafka that takes TLS and SASL only', () => {
+  it('does not start with a wrong password, and says why', { timeout: 60_000 }, async () => {
+    const refusal = await launchStack({
+      KAFKA_BROKERS: broker.bootstrap,
+      KAFKA_TLS: 'on',
+      KAFKA_TLS_CA_FILE: join(dir, 'server.crt'),
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_USERNAME: 'bolsa',
+      KAFKA_SASL_PASSWORD: 'not the secret',
+    }).then(
+      () => 'started',
+      (error: unknown) => String(error),
+    );
+    // Rather than waiting out its minute for the engine's health: the engine's own lines name the cause.
+    expect(refusal).toMatch(/could not start: the engine exited 3 times while starting; its lines above say why/);
+    expect(refusal).toMatch(/SASL PLAIN authentication failed/);
+  });
+
   it('trades: the API sends commands, the engine matches them, the events come back', { timeout: 60_000 }, async () => {
     const [seller, buyer] = await Promise.all([
       programAccount(stack.api, 'SeguroVende'),
