@@ -192,9 +192,10 @@ class Connection {
       return this.frame(correlationId, apiVersionsBody(ErrorCode.UNSUPPORTED_VERSION, 0));
     }
     const clientId = reader.nullableString() ?? '';
+    // The SASL requests change the connection's own state: the session answers them, not a shared handler.
     const sasl = apiKey === ApiKey.SaslHandshake || apiKey === ApiKey.SaslAuthenticate;
-    const handler = HANDLERS.get(apiKey);
-    if ((handler === undefined && !sasl) || !isSupported(apiKey, version)) {
+    const handler = sasl ? null : HANDLERS.get(apiKey);
+    if (handler === undefined || !isSupported(apiKey, version)) {
       this.close(`unsupported api ${apiKey} v${version} from '${clientId}'`);
       return null;
     }
@@ -210,13 +211,13 @@ class Connection {
       clientHost: this.socket.remoteAddress ?? '',
       body: reader,
     };
-    if (sasl) {
+    if (handler === null) {
       const answer = this.sasl.answer(request);
       // A refusal goes out first; the connection closes once it is written.
       this.endAfterResponse = answer.close;
       return this.frame(correlationId, answer.response);
     }
-    const body = await handler!(this.context, request);
+    const body = await handler(this.context, request);
     return body === null ? null : this.frame(correlationId, body);
   }
 

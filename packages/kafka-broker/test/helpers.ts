@@ -1,3 +1,4 @@
+import { execFile, spawnSync } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,19 @@ export function client(bootstrap: string, overrides: Partial<KafkaConfig> = {}):
     logLevel: logLevel.NOTHING,
     retry: { retries: 8, initialRetryTime: 50 },
     ...overrides,
+  });
+}
+
+export const hasKcat = spawnSync('kcat', ['-V']).status === 0;
+
+/** kcat (librdkafka) with stdin, so its producer mode can be fed lines. */
+export function kcat(args: string[], input = ''): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('kcat', args, { timeout: 30_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`kcat ${args.join(' ')} failed: ${stderr || error.message}`));
+      else resolve(stdout);
+    });
+    child.stdin!.end(input);
   });
 }
 

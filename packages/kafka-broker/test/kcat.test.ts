@@ -1,24 +1,11 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../src/index.js';
-import { client, eventually } from './helpers.js';
+import { client, eventually, hasKcat, kcat } from './helpers.js';
 
 const run = promisify(execFile);
-const hasKcat = spawnSync('kcat', ['-V']).status === 0;
 if (!hasKcat && process.env['CI'] === 'true') throw new Error('kcat is required in CI (apt-get install kcat)');
-
-/** kcat (librdkafka) with stdin, so its producer mode can be fed lines. */
-function kcat(args: string[], input = ''): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile('kcat', args, { timeout: 30_000 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`kcat ${args.join(' ')} failed: ${stderr || error.message}`));
-      else resolve(stdout);
-    });
-    child.stdin!.end(input);
-  });
-}
-
 describe.skipIf(!hasKcat)('librdkafka (kcat) against the broker', () => {
   let broker: RunningBroker;
 

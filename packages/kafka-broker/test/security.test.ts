@@ -1,13 +1,10 @@
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../src/index.js';
 import { selfSignedCertificate, type Certificate } from '../src/testing/index.js';
-import { client } from './helpers.js';
-
-const hasKcat = spawnSync('kcat', ['-V']).status === 0;
+import { client, hasKcat, kcat } from './helpers.js';
 
 let dir: string;
 let certificate: Certificate;
@@ -65,18 +62,9 @@ describe('a broker that takes TLS and SASL/PLAIN only', () => {
       ['sasl.password', 'a long secret'],
       ['ssl.ca.location', certificate.certFile],
     ].flatMap(([name, value]) => ['-X', `${name}=${value}`]);
-    const kcat = (args: string[]) =>
-      new Promise<string>((resolve, reject) => {
-        execFile(
-          'kcat',
-          ['-b', broker.bootstrap, ...security, ...args],
-          { timeout: 30_000 },
-          (error, stdout, stderr) =>
-            error ? reject(new Error(`kcat failed: ${stderr || error.message}`)) : resolve(stdout),
-        );
-      });
-    const listing = JSON.parse(await kcat(['-L', '-J', '-t', 'secured'])) as { topics: { topic: string }[] };
+    const securedKcat = (args: string[]) => kcat(['-b', broker.bootstrap, ...security, ...args]);
+    const listing = JSON.parse(await securedKcat(['-L', '-J', '-t', 'secured'])) as { topics: { topic: string }[] };
     expect(listing.topics.map((topic) => topic.topic)).toEqual(['secured']);
-    expect(await kcat(['-C', '-t', 'secured', '-p', '0', '-o', 'beginning', '-e', '-q'])).toBe('over tls\n');
+    expect(await securedKcat(['-C', '-t', 'secured', '-p', '0', '-o', 'beginning', '-e', '-q'])).toBe('over tls\n');
   });
 });
