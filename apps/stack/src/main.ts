@@ -103,18 +103,14 @@ class Supervised {
 /** An app that exits this often before the platform is up will not start (a setting, a credential): say so. */
 const EXITS_WHILE_STARTING = 3;
 
-/** Throws when one of the apps has exited EXITS_WHILE_STARTING times. */
-function startingFails(apps: readonly Supervised[]): void {
-  const failing = apps.find((app) => app.restarts >= EXITS_WHILE_STARTING);
-  if (failing !== undefined) {
-    throw new Error(`the ${failing.name} exited ${failing.restarts} times while starting; its lines above say why`);
-  }
-}
-
-async function waitForHealth(url: string, timeoutMs: number, check: () => void = () => undefined): Promise<void> {
+/** Until `url` answers, or `timeoutMs` pass, or one of the starting `apps` has exited EXITS_WHILE_STARTING times. */
+async function waitForHealth(url: string, timeoutMs: number, apps: readonly Supervised[]): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    check();
+    const failing = apps.find((app) => app.restarts >= EXITS_WHILE_STARTING);
+    if (failing !== undefined) {
+      throw new Error(`the ${failing.name} exited ${failing.restarts} times while starting; its lines above say why`);
+    }
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -301,12 +297,12 @@ async function main(): Promise<void> {
     );
     started.children.push(...[engine, ingest, api, web].filter((child) => child !== undefined));
     for (const child of started.children) child.start();
-    const appsStart = () => startingFails(started.children);
-    await waitForHealth(`${apiUrl}/health`, 60_000, appsStart);
-    if (ingestUrl !== undefined) await waitForHealth(`${ingestUrl}/health`, 60_000, appsStart);
-    await waitForHealth(`http://127.0.0.1:${config.ENGINE_METRICS_PORT}/health`, 60_000, appsStart);
+    const apps = started.children;
+    await waitForHealth(`${apiUrl}/health`, 60_000, apps);
+    if (ingestUrl !== undefined) await waitForHealth(`${ingestUrl}/health`, 60_000, apps);
+    await waitForHealth(`http://127.0.0.1:${config.ENGINE_METRICS_PORT}/health`, 60_000, apps);
     const webUrl = `http://localhost:${config.WEB_PORT}`;
-    await waitForHealth(`${webUrl}/health`, 60_000, appsStart);
+    await waitForHealth(`${webUrl}/health`, 60_000, apps);
     if (config.SIMULATOR === 'on') {
       started.simulator = new MarketSimulator(
         apiUrl,

@@ -250,11 +250,11 @@ export class StreamsService {
             this.sharedTickers.after(symbol, event.sequence),
       ),
     );
-    const afterHalts = merge(
+    const readAfresh = merge(
       this.changesOf(this.notifications.on(CHANNELS.halts), symbol),
       this.notifications.on(CHANNELS.sessions),
     ).pipe(map(() => () => this.markets.ticker(symbol)));
-    return merge(afterTrades, afterHalts).pipe(
+    return merge(afterTrades, readAfresh).pipe(
       concatMap((read) =>
         from(read()).pipe(
           map((data): SseMessage => ({ event: 'ticker', data })),
