@@ -1,11 +1,10 @@
 'use client';
 import type { InstrumentView, WalletView } from '@bolsa/contracts';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api } from '../lib/api';
-import { retrying } from '../lib/retrying';
+import { useCallback, useMemo, useState } from 'react';
 import { formatBRL, signTone } from '../lib/format';
 import { markPrices, valuePortfolio } from '../lib/portfolio';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
+import { useInstruments } from '../lib/use-instruments';
 import { useTickers } from '../lib/use-tickers';
 import { ConnectionDot } from './connection-dot';
 import { PasswordForm } from './password-form';
@@ -18,16 +17,17 @@ import { WalletPanel } from './wallet-panel';
 const CARD = 'rounded border border-edge bg-panel p-3';
 const HEADING = 'mb-2 text-xs font-semibold uppercase tracking-wide text-gray-400';
 
+/** Before the instruments are known: one empty list, so that what is computed from it is not computed again. */
+const NO_INSTRUMENTS: readonly InstrumentView[] = [];
+
 /** The trader's account: what it is worth, cash in and out, the statement, and the trades for the accountant. */
 export function AccountScreen() {
   const account = useRequiredAccount();
   const [wallet, setWallet] = useState<WalletView | null>(null);
   const [walletVersion, setWalletVersion] = useState(0);
-  const [instruments, setInstruments] = useState<InstrumentView[]>([]);
+  const instruments = useInstruments() ?? NO_INSTRUMENTS;
   // null until the first prices arrive, so that nothing is valued at a stale price meanwhile; then live.
   const { tickers } = useTickers();
-
-  useEffect(() => retrying(() => api<InstrumentView[]>('GET', '/api/instruments'), setInstruments), []);
 
   const { accountEvents } = useSession();
   const onMine = useCallback(

@@ -1,10 +1,7 @@
 'use client';
-import type { InstrumentView } from '@bolsa/contracts';
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
-import { api } from '../lib/api';
-import { retrying } from '../lib/retrying';
 import { centsOf, formatPercent, formatPrice, formatQuantity, signTone } from '../lib/format';
+import { useInstruments } from '../lib/use-instruments';
 import { useTickers } from '../lib/use-tickers';
 import { ConnectionDot } from './connection-dot';
 import { HaltedBadge } from './halted-badge';
@@ -14,9 +11,7 @@ const CELL = 'px-3 py-1.5 text-right';
 
 /** Every instrument's quote, live: the page to pick what to trade. */
 export function MarketOverview() {
-  const [instruments, setInstruments] = useState<InstrumentView[] | null>(null);
-
-  useEffect(() => retrying(() => api<InstrumentView[]>('GET', '/api/instruments'), setInstruments), []);
+  const instruments = useInstruments();
   const { tickers, state } = useTickers();
 
   return (

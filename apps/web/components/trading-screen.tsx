@@ -22,6 +22,7 @@ import { centsOf } from '../lib/format';
 import { instrumentOf } from '../lib/ticket';
 import { addTrades } from '../lib/trades';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
+import { useInstruments } from '../lib/use-instruments';
 import { useTickers } from '../lib/use-tickers';
 import { CandleChart } from './candle-chart';
 import { TransferForm } from './transfer-form';
@@ -46,9 +47,8 @@ const COLUMN = 'contents lg:flex lg:min-w-0 lg:flex-col lg:gap-3';
  * here what is.
  */
 export function TradingScreen({ symbol }: { symbol: string }) {
-  const [instruments, setInstruments] = useState<readonly InstrumentView[] | null>(null);
-  // Asked again until the API answers: without them the screen has no ticket.
-  useEffect(() => retrying(() => api<InstrumentView[]>('GET', '/api/instruments'), setInstruments), []);
+  // Without them the screen has no ticket.
+  const instruments = useInstruments();
   if (instruments === null) {
     return (
       <p role="status" className="mt-10 text-center text-sm text-muted" data-testid="trading-screen-loading">
@@ -79,7 +79,7 @@ function InstrumentScreen({ symbol, instruments }: { symbol: string; instruments
   // Deltas that arrive before the snapshot wait here; the ones it already includes are skipped on replay.
   const early = useRef<LevelDeltaView[] | null>([]);
 
-  // Asked again until the API answers, like the instruments.
+  // Asked again until the API answers, as the instruments are.
   useEffect(() => retrying(() => api<FeeSchedule>('GET', '/api/fees'), setFees), []);
 
   const accountId = account?.accountId ?? null;
