@@ -9,9 +9,19 @@ import {
   type KafkaConnection,
 } from '@bolsa/contracts';
 import { z } from 'zod';
-import { isTimeZone, parseTimeOfDay, type MarketClose } from './sessions/trading-clock.js';
+import { isTimeZone, parseDates, parseTimeOfDay, parseWeekdays, type MarketClose } from './sessions/trading-clock.js';
 
 /** The API's whole configuration, read from the environment once, here and nowhere else. */
+/** A zod transform: what `parse` makes of the text, or an issue saying what it must be when it makes nothing. */
+function parsedBy<T>(parse: (text: string) => T | null, mustBe: string) {
+  return (text: string, context: z.RefinementCtx<string>): T => {
+    const parsed = parse(text);
+    if (parsed !== null) return parsed;
+    context.addIssue({ code: 'custom', message: mustBe });
+    return z.NEVER;
+  };
+}
+
 const Environment = z.object({
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   API_HOST: z.string().default('127.0.0.1'),
@@ -81,6 +91,16 @@ const Environment = z.object({
     .default('18:00')
     .refine((text) => text === 'off' || parseTimeOfDay(text) !== null, { error: 'must be HH:MM or off' }),
   MARKET_TIMEZONE: z.string().default('America/Sao_Paulo').refine(isTimeZone, { error: 'must be an IANA time zone' }),
+  /** The weekdays the clock closes (`mon-fri`, `sun-thu`, `mon,wed,fri`); a DAY order of another day is the next's. */
+  MARKET_DAYS: z
+    .string()
+    .default('mon-fri')
+    .transform(parsedBy(parseWeekdays, 'must be days such as mon-fri or mon,wed,fri')),
+  /** Local dates the clock does not close although their weekday is a trading one (B3's holidays). */
+  MARKET_HOLIDAYS: z
+    .string()
+    .default('')
+    .transform(parsedBy(parseDates, 'must be dates such as 2026-02-16,2026-02-17')),
   /** A live stream sends a comment this often when it has nothing else to say, so proxies keep it open. */
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).default(15_000),
   /**
@@ -182,7 +202,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
         ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, name: env.ADMIN_NAME }
         : null,
     engineHealthUrl: env.ENGINE_HEALTH_URL ?? null,
-    marketClose: closeMinute === null ? null : { minute: closeMinute, timeZone: env.MARKET_TIMEZONE },
+    marketClose:
+      closeMinute === null
+        ? null
+        : {
+            minute: closeMinute,
+            timeZone: env.MARKET_TIMEZONE,
+            weekdays: env.MARKET_DAYS,
+            holidays: env.MARKET_HOLIDAYS,
+          },
     marketTimeZone: env.MARKET_TIMEZONE,
     streams: {
       heartbeatMs: env.SSE_HEARTBEAT_MS,

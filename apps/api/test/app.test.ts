@@ -147,7 +147,19 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgresql://x/y' }).marketClose).toEqual({
       minute: 18 * 60,
       timeZone: 'America/Sao_Paulo',
+      weekdays: new Set([1, 2, 3, 4, 5]),
+      holidays: new Set(),
     });
+    expect(
+      loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_DAYS: 'sun-thu', MARKET_HOLIDAYS: '2026-12-25' })
+        .marketClose,
+    ).toMatchObject({ weekdays: new Set([0, 1, 2, 3, 4]), holidays: new Set(['2026-12-25']) });
+    expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_DAYS: 'weekdays' })).toThrow(
+      /MARKET_DAYS: must be days such as mon-fri/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_HOLIDAYS: '25/12/2026' })).toThrow(
+      /MARKET_HOLIDAYS: must be dates/,
+    );
   });
 
   it('re-sends pending orders only from the process that stores engine events', () => {

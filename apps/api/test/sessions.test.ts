@@ -21,7 +21,12 @@ let api: TestApi;
 let engine: { stop(): Promise<void> };
 
 beforeAll(async () => {
-  api = await startTestApi({ MARKET_CLOSE: '18:00', MARKET_TIMEZONE: 'America/Sao_Paulo' });
+  // B3's days: Monday to Friday (the default), and the Carnival of 2026 off.
+  api = await startTestApi({
+    MARKET_CLOSE: '18:00',
+    MARKET_TIMEZONE: 'America/Sao_Paulo',
+    MARKET_HOLIDAYS: '2026-02-16,2026-02-17',
+  });
   // The tests give the closer the time themselves; its own timer, on the real clock, would close a real day under
   // them if a run spanned 18:00 in São Paulo.
   await api.app.get(SessionCloser).onModuleDestroy();
@@ -73,8 +78,9 @@ describe('closing the trading day', () => {
 
   it('closes each day once its closing time has passed there, a missed one late, leaving the DAY orders recorded after its close', async () => {
     const closer = api.app.get(SessionCloser);
-    // 09:00 in São Paulo on the 5th: the 4th's close was missed (nothing ran then), so it closes now.
-    expect(await closer.tick(new Date('2026-01-05T12:00:00Z'))).toMatchObject({ tradingDay: '2026-01-04' });
+    // 09:00 in São Paulo on Monday the 5th: the close of Friday the 2nd was missed (nothing ran then), so it closes
+    // now; the weekend between had no close.
+    expect(await closer.tick(new Date('2026-01-05T12:00:00Z'))).toMatchObject({ tradingDay: '2026-01-02' });
     expect(await closer.tick(new Date('2026-01-05T20:59:00Z'))).toBeNull();
     // 18:00 there: the 5th closes, once.
     expect(await closer.tick(new Date('2026-01-05T21:00:30Z'))).toMatchObject({ tradingDay: '2026-01-05' });
@@ -100,7 +106,28 @@ describe('closing the trading day', () => {
       `SELECT to_char(trading_day, 'YYYY-MM-DD') AS day FROM market_sessions
           WHERE trading_day < '2026-02-01' OR trading_day > '2027-01-01' ORDER BY 1`,
     );
-    expect(rows.map((row) => row.day)).toEqual(['2026-01-04', '2026-01-05', '2026-01-07', '2027-01-08']);
+    expect(rows.map((row) => row.day)).toEqual(['2026-01-02', '2026-01-05', '2026-01-07', '2027-01-08']);
+  });
+
+  it("closes no weekend and no holiday: Friday's close stays the last until the next trading day's", async () => {
+    const closer = api.app.get(SessionCloser);
+    expect(await closer.tick(new Date('2026-02-13T21:00:30Z'))).toMatchObject({ tradingDay: '2026-02-13' });
+    // Saturday, Sunday, and the Carnival's Monday and Tuesday, each after 18:00 there; Wednesday morning.
+    for (const instant of [
+      '2026-02-14T21:30:00Z',
+      '2026-02-15T21:30:00Z',
+      '2026-02-16T21:30:00Z',
+      '2026-02-17T21:30:00Z',
+      '2026-02-18T12:00:00Z',
+    ])
+      expect(await closer.tick(new Date(instant))).toBeNull();
+    const { rows } = await api.app.get(SqlPool).query<{ day: string }>(
+      `SELECT to_char(trading_day, 'YYYY-MM-DD') AS day FROM market_sessions
+          WHERE trading_day BETWEEN '2026-02-01' AND '2026-02-28' ORDER BY 1`,
+    );
+    expect(rows.map((row) => row.day)).toEqual(['2026-02-13']);
+    // Ash Wednesday trades: its close is the next.
+    expect(await closer.tick(new Date('2026-02-18T21:00:30Z'))).toMatchObject({ tradingDay: '2026-02-18' });
   });
 
   it('leaves alone a day that closed before the exchange opened: nothing was traded, nothing to log', async () => {

@@ -16,7 +16,7 @@ const CHECK_EVERY_MS = 30_000;
 /**
  * Closes the trading day: an `end_of_day` command per symbol, carrying the closing instant, so the engine expires
  * the DAY orders recorded until then. The process that stores engine events does it once the configured closing
- * time has passed (once per day: the day is recorded in `market_sessions` first, and taken out again if Kafka
+ * time of a trading day (not of a weekend or a holiday: a DAY order of Saturday is Monday's) has passed (once per day: the day is recorded in `market_sessions` first, and taken out again if Kafka
  * would not take the commands), however late that is: DAY orders recorded after the close (nothing ran to close
  * it in time) are the next day's, and stay. An admin can close the day at any time, at that moment.
  *
@@ -58,6 +58,7 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     const close = this.config.marketClose;
     if (close === null) return Promise.resolve(null);
     const day = lastClosedDay(now, close);
+    if (day === null) return Promise.resolve(null);
     return this.closes.run(() =>
       this.closeOnce(day, closingInstant(day, close)).catch((error: unknown) => {
         this.logger.pino.warn({ err: error, tradingDay: day }, 'trading day not closed; trying again shortly');

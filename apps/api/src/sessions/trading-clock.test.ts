@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { closingInstant, isTimeZone, lastClosedDay, localTime, parseTimeOfDay } from './trading-clock.js';
+import {
+  closingInstant,
+  isTimeZone,
+  lastClosedDay,
+  localTime,
+  parseDates,
+  parseTimeOfDay,
+  parseWeekdays,
+} from './trading-clock.js';
+
+const MONDAY_TO_FRIDAY = new Set([1, 2, 3, 4, 5]);
+const EVERY_DAY = new Set([0, 1, 2, 3, 4, 5, 6]);
 
 describe('the trading clock', () => {
   it('reads times of day and time zones', () => {
@@ -10,8 +21,28 @@ describe('the trading clock', () => {
     expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);
   });
 
+  it('reads the weekdays the exchange trades and its holidays', () => {
+    expect(parseWeekdays('mon-fri')).toEqual(MONDAY_TO_FRIDAY);
+    expect(parseWeekdays('Sun-Thu')).toEqual(new Set([0, 1, 2, 3, 4]));
+    expect(parseWeekdays('mon, wed,fri')).toEqual(new Set([1, 3, 5]));
+    expect(parseWeekdays('fri-mon')).toEqual(new Set([5, 6, 0, 1]));
+    expect(parseWeekdays('mon-wed,sat')).toEqual(new Set([1, 2, 3, 6]));
+    expect(parseWeekdays('sat')).toEqual(new Set([6]));
+    for (const bad of ['', 'monday-friday', 'mon-', 'mon-tue-wed', 'mon,,fri', '1-5'])
+      expect(parseWeekdays(bad)).toBeNull();
+    expect(parseDates('2026-02-16, 2026-02-17')).toEqual(new Set(['2026-02-16', '2026-02-17']));
+    expect(parseDates('')).toEqual(new Set());
+    for (const bad of ['2026-02-30', '16/02/2026', '2026-2-16', '2026-02-16;2026-02-17'])
+      expect(parseDates(bad)).toBeNull();
+  });
+
   it('knows the latest close to have passed in the exchange time zone, whatever the UTC date', () => {
-    const close = { minute: 18 * 60, timeZone: 'America/Sao_Paulo' };
+    const close = {
+      minute: 18 * 60,
+      timeZone: 'America/Sao_Paulo',
+      weekdays: MONDAY_TO_FRIDAY,
+      holidays: new Set<string>(),
+    };
     // São Paulo is three hours behind UTC (no daylight saving since 2019).
     expect(localTime(new Date('2026-12-02T20:59:00Z'), close.timeZone)).toEqual({ day: '2026-12-02', minute: 1079 });
     expect(lastClosedDay(new Date('2026-12-02T20:59:00Z'), close)).toBe('2026-12-01');
@@ -27,7 +58,7 @@ describe('the trading clock', () => {
 
   it('closes at the local time on the days daylight saving time starts and ends', () => {
     // New York at 16:00: UTC-5 in winter, UTC-4 in summer; the clocks change at 02:00 on 2026-03-08 and 2026-11-01.
-    const close = { minute: 16 * 60, timeZone: 'America/New_York' };
+    const close = { minute: 16 * 60, timeZone: 'America/New_York', weekdays: EVERY_DAY, holidays: new Set<string>() };
     const instants = ['2026-03-07', '2026-03-08', '2026-03-09', '2026-10-31', '2026-11-01', '2026-11-02'].map((day) =>
       closingInstant(day, close).toISOString(),
     );
@@ -41,5 +72,31 @@ describe('the trading clock', () => {
     ]);
     expect(lastClosedDay(new Date('2026-03-08T20:00:00Z'), close)).toBe('2026-03-08');
     expect(lastClosedDay(new Date('2026-11-01T20:30:00Z'), close)).toBe('2026-10-31');
+  });
+
+  it('skips the days the exchange does not trade: the weekend, the holidays', () => {
+    // B3's Carnival: no trading on Monday the 16th and Tuesday the 17th of February 2026.
+    const close = {
+      minute: 18 * 60,
+      timeZone: 'America/Sao_Paulo',
+      weekdays: MONDAY_TO_FRIDAY,
+      holidays: new Set(['2026-02-16', '2026-02-17']),
+    };
+    // Friday the 13th, before and after its close; then the weekend and the Carnival keep Friday the last close.
+    expect(lastClosedDay(new Date('2026-02-13T20:59:00Z'), close)).toBe('2026-02-12');
+    for (const instant of [
+      '2026-02-13T21:00:00Z',
+      '2026-02-14T22:00:00Z',
+      '2026-02-16T22:00:00Z',
+      '2026-02-18T20:59:00Z',
+    ])
+      expect(lastClosedDay(new Date(instant), close)).toBe('2026-02-13');
+    expect(lastClosedDay(new Date('2026-02-18T21:00:00Z'), close)).toBe('2026-02-18');
+    // A week of Friday prayers and Saturday rest: Sunday to Thursday.
+    const sundayToThursday = { ...close, weekdays: new Set([0, 1, 2, 3, 4]), holidays: new Set<string>() };
+    expect(lastClosedDay(new Date('2026-12-05T12:00:00Z'), sundayToThursday)).toBe('2026-12-03');
+    expect(lastClosedDay(new Date('2026-12-06T21:00:00Z'), sundayToThursday)).toBe('2026-12-06');
+    // No trading day in more than a year: none.
+    expect(lastClosedDay(new Date('2026-12-06T21:00:00Z'), { ...close, weekdays: new Set<number>() })).toBeNull();
   });
 });

@@ -1,8 +1,46 @@
-/** When the exchange's trading day closes: a wall-clock time in a time zone (B3: 18:00 in São Paulo). */
+/** When the exchange's trading days close: a wall-clock time in a time zone (B3: 18:00 in São Paulo). */
 export interface MarketClose {
   /** Minutes after local midnight. */
   readonly minute: number;
   readonly timeZone: string;
+  /** The days of the week the exchange trades, 0 for Sunday to 6 for Saturday (B3: Monday to Friday). */
+  readonly weekdays: ReadonlySet<number>;
+  /** Local dates (`YYYY-MM-DD`) it does not trade on although their weekday is a trading one. */
+  readonly holidays: ReadonlySet<string>;
+}
+
+const WEEKDAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+/**
+ * `mon-fri`, `sun-thu`, `mon,wed,fri`, `mon-wed,fri` (case ignored; a range may wrap the week, `fri-mon`) → the
+ * weekdays named, 0 for Sunday; null when a part is not a day or a range of days.
+ */
+export function parseWeekdays(text: string): Set<number> | null {
+  const days = new Set<number>();
+  for (const part of text.toLowerCase().split(',')) {
+    const ends = part
+      .trim()
+      .split('-')
+      .map((name) => WEEKDAY_NAMES.indexOf(name.trim()));
+    const [first, last = first] = ends;
+    if (ends.length > 2 || first === undefined || first < 0 || last === undefined || last < 0) return null;
+    for (let day = first; ; day = (day + 1) % 7) {
+      days.add(day);
+      if (day === last) break;
+    }
+  }
+  return days;
+}
+
+/** A comma-separated list of dates (`2026-02-16,2026-02-17`; empty: none) → the dates, or null if one is not one. */
+export function parseDates(text: string): Set<string> | null {
+  const dates = text
+    .split(',')
+    .map((date) => date.trim())
+    .filter((date) => date !== '');
+  const real = (date: string) =>
+    /^\d{4}-\d{2}-\d{2}$/.test(date) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
+  return dates.every((date) => real(date)) ? new Set(dates) : null;
 }
 
 /** `HH:MM` → minutes after midnight, or null when it is not a time of day. */
@@ -43,14 +81,30 @@ function dayBefore(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }
 
-/** The trading day whose close is the latest to have passed at `now`: today's once its closing time is past. */
-export function lastClosedDay(now: Date, close: MarketClose): string {
+/** Whether the exchange trades on a local date: a trading weekday that is no holiday. */
+export function isTradingDay(day: string, close: MarketClose): boolean {
+  return close.weekdays.has(new Date(`${day}T00:00:00Z`).getUTCDay()) && !close.holidays.has(day);
+}
+
+/** Further back than this, no trading day at all (every weekday a holiday for a year): none. */
+const LONGEST_LOOK_BACK_DAYS = 400;
+
+/**
+ * The trading day whose close is the latest to have passed at `now`: today's once its closing time is past, when
+ * today is a trading day; the weekend and holidays before it are skipped (on Monday morning, Friday). Null only if
+ * no day of more than a year back was a trading day.
+ */
+export function lastClosedDay(now: Date, close: MarketClose): string | null {
   const local = localTime(now, close.timeZone);
-  return local.minute >= close.minute ? local.day : dayBefore(local.day);
+  let day = local.minute >= close.minute ? local.day : dayBefore(local.day);
+  for (let looked = 0; looked < LONGEST_LOOK_BACK_DAYS; looked++, day = dayBefore(day)) {
+    if (isTradingDay(day, close)) return day;
+  }
+  return null;
 }
 
 /** The instant a trading day closes: its closing time on its date in the exchange's time zone. */
-export function closingInstant(day: string, close: MarketClose): Date {
+export function closingInstant(day: string, close: Pick<MarketClose, 'minute' | 'timeZone'>): Date {
   const asIfUtc = Date.parse(`${day}T00:00:00Z`) + close.minute * 60_000;
   // The zone's offset then: what its clocks showed at that UTC instant, against the instant itself.
   const shown = localTime(new Date(asIfUtc), close.timeZone);
