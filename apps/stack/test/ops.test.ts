@@ -186,6 +186,20 @@ function builtInModel(apiVersion: string, kind: string): ModelClass | undefined 
   return (models[groupKey]?.[version] as Record<string, ModelClass> | undefined)?.[kind];
 }
 
+interface PodSpec {
+  containers: {
+    envFrom?: { secretRef?: { name: string } }[];
+    volumeMounts?: { name: string; mountPath: string }[];
+  }[];
+  volumes?: { name: string; secret?: unknown }[];
+}
+
+/** The pod specs of a rendered object's pods: a Deployment's, a StatefulSet's, a Job's template. */
+function podSpecs(object: Record<string, unknown>): PodSpec[] {
+  const template = (object['spec'] as { template?: { spec?: PodSpec } } | undefined)?.template;
+  return template?.spec?.containers === undefined ? [] : [template.spec];
+}
+
 describe('k8s/', () => {
   const overlays = readdirSync(join(ROOT, 'k8s/overlays'));
 
@@ -231,6 +245,24 @@ describe('k8s/', () => {
     const kinds = new Set(objects.map((object) => object['kind']));
     for (const kind of ['Deployment', 'StatefulSet', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress']) {
       expect(kinds).toContain(kind);
+    }
+    // A container given the Kafka client's settings has its CA as the file KAFKA_TLS_CA_FILE names, and only that.
+    const kafkaClients = objects
+      .flatMap(podSpecs)
+      .flatMap((pod) =>
+        pod.containers
+          .filter((container) => container.envFrom?.some((source) => source.secretRef?.name === 'bolsa-kafka-client'))
+          .map((container) => ({ pod, container })),
+      );
+    expect(kafkaClients.length).toBe(3);
+    for (const { pod, container } of kafkaClients) {
+      const mount = container.volumeMounts?.find((entry) => entry.mountPath === '/etc/bolsa/kafka-client');
+      const volume = pod.volumes?.find((entry) => entry.name === mount?.name);
+      expect(volume?.secret).toEqual({
+        secretName: 'bolsa-kafka-client',
+        optional: true,
+        items: [{ key: 'ca.crt', path: 'ca.crt' }],
+      });
     }
     // Every ConfigMap and Secret a container reads is in the overlay or made by an operator.
     const made = new Set(objects.map((object) => (object['metadata'] as { name: string }).name));
