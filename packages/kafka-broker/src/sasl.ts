@@ -3,11 +3,14 @@ import type { Request } from './context.js';
 import { ApiKey } from './protocol/apis.js';
 import { Writer } from './protocol/codec.js';
 import { ErrorCode } from './protocol/errors.js';
+import { INVALID_CREDENTIALS, SCRAM_MECHANISMS, ScramExchange, type ScramMechanism } from './scram.js';
 
-/** The users a broker that requires SASL/PLAIN lets in: name → password. */
+/** The users a broker that requires SASL lets in: name → password. */
 export type SaslUsers = Readonly<Record<string, string>>;
 
 const PLAIN = 'PLAIN';
+/** What a broker with users takes, as a Kafka broker lists its `sasl.enabled.mechanisms`. */
+const MECHANISMS = [PLAIN, ...Object.keys(SCRAM_MECHANISMS)];
 
 /** The answer to a SASL request, and whether the connection closes once it is written (a refusal, as in Kafka). */
 export interface SaslAnswer {
@@ -16,13 +19,15 @@ export interface SaslAnswer {
 }
 
 /**
- * A connection's authentication with SASL/PLAIN (RFC 4616), as a Kafka broker's SASL listener does it: ApiVersions,
- * SaslHandshake naming the mechanism, then SaslAuthenticate carrying `authzid NUL user NUL password`. Until it has
- * succeeded, no other request is served. Without users configured, the broker takes no mechanism (a plain listener)
- * and every connection is served as it comes.
+ * A connection's authentication, as a Kafka broker's SASL listener does it: ApiVersions, SaslHandshake naming the
+ * mechanism, then SaslAuthenticate carrying the mechanism's messages: for PLAIN (RFC 4616) one,
+ * `authzid NUL user NUL password`; for SCRAM-SHA-256 and SCRAM-SHA-512 (RFC 5802) two, each answered in the
+ * response's bytes. Until it has succeeded, no other request is served. Without users configured, the broker takes
+ * no mechanism (a plain listener) and every connection is served as it comes.
  */
 export class SaslSession {
-  private mechanismAgreed = false;
+  private mechanism: string | null = null;
+  private scram: ScramExchange | null = null;
   authenticated: boolean;
 
   constructor(private readonly users: SaslUsers | undefined) {
@@ -31,25 +36,54 @@ export class SaslSession {
 
   /** Answers a SaslHandshake or a SaslAuthenticate request. */
   answer(request: Request): SaslAnswer {
-    if (request.apiKey === ApiKey.SaslHandshake) {
-      const mechanism = request.body.string();
-      const enabled = this.users === undefined ? [] : [PLAIN];
-      this.mechanismAgreed = enabled.includes(mechanism);
-      const error = this.mechanismAgreed ? ErrorCode.NONE : ErrorCode.UNSUPPORTED_SASL_MECHANISM;
-      return { response: new Writer().int16(error).array(enabled, (w, name) => w.string(name)), close: error !== 0 };
-    }
-    const token = request.body.bytes();
-    const [error, message] = !this.mechanismAgreed
-      ? [ErrorCode.ILLEGAL_SASL_STATE, 'SaslAuthenticate before a SaslHandshake agreed on a mechanism']
-      : this.users !== undefined && plainUser(this.users, token) !== null
-        ? [ErrorCode.NONE, null]
-        : [ErrorCode.SASL_AUTHENTICATION_FAILED, 'Authentication failed: invalid username or password'];
-    if (error === ErrorCode.NONE) this.authenticated = true;
-    const response = new Writer().int16(error).nullableString(message).bytes(Buffer.alloc(0));
+    if (request.apiKey === ApiKey.SaslHandshake) return this.handshake(request.body.string());
+    const step = this.authenticate(request.body.bytes());
+    if (step.authenticated) this.authenticated = true;
+    const response = new Writer().int16(step.error).nullableString(step.message).bytes(step.reply);
     if (request.version >= 1) response.int64(0);
-    return { response, close: error !== ErrorCode.NONE };
+    return { response, close: step.error !== ErrorCode.NONE };
+  }
+
+  private handshake(mechanism: string): SaslAnswer {
+    const users = this.users;
+    const enabled = users === undefined ? [] : MECHANISMS;
+    this.mechanism = enabled.includes(mechanism) ? mechanism : null;
+    const hash = Object.hasOwn(SCRAM_MECHANISMS, mechanism) ? SCRAM_MECHANISMS[mechanism as ScramMechanism] : null;
+    this.scram =
+      users === undefined || hash === null
+        ? null
+        : new ScramExchange(hash, (name) => (Object.hasOwn(users, name) ? users[name] : undefined));
+    const error = this.mechanism === null ? ErrorCode.UNSUPPORTED_SASL_MECHANISM : ErrorCode.NONE;
+    return { response: new Writer().int16(error).array(enabled, (w, name) => w.string(name)), close: error !== 0 };
+  }
+
+  /** A SaslAuthenticate's token, taken by the agreed mechanism. */
+  private authenticate(token: Buffer): AuthenticateStep {
+    const refused = (error: number, message: string) => ({ error, message, reply: EMPTY, authenticated: false });
+    if (this.mechanism === null || this.users === undefined) {
+      return refused(ErrorCode.ILLEGAL_SASL_STATE, 'SaslAuthenticate before a SaslHandshake agreed on a mechanism');
+    }
+    if (this.scram === null) {
+      return plainUser(this.users, token) === null
+        ? refused(ErrorCode.SASL_AUTHENTICATION_FAILED, INVALID_CREDENTIALS)
+        : { error: ErrorCode.NONE, message: null, reply: EMPTY, authenticated: true };
+    }
+    const step = this.scram.step(token);
+    if ('refused' in step) return refused(ErrorCode.SASL_AUTHENTICATION_FAILED, step.refused);
+    // The server's last message goes back with the success: the client checks it before it goes on.
+    return { error: ErrorCode.NONE, message: null, reply: step.reply, authenticated: step.authenticated };
   }
 }
+
+interface AuthenticateStep {
+  readonly error: number;
+  readonly message: string | null;
+  /** The mechanism's bytes for the client: SCRAM's server messages; nothing for PLAIN or a refusal. */
+  readonly reply: Buffer;
+  readonly authenticated: boolean;
+}
+
+const EMPTY = Buffer.alloc(0);
 
 /** The user a PLAIN token names, when its password is that user's; null otherwise. */
 function plainUser(users: SaslUsers, token: Buffer): string | null {

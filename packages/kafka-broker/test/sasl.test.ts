@@ -14,8 +14,9 @@ const request = (apiKey: number, version: number, body: Writer): Request => ({
   body: new Reader(Buffer.concat(body.buffers())),
 });
 const handshake = (mechanism: string) => request(ApiKey.SaslHandshake, 1, new Writer().string(mechanism));
-const authenticate = (user: string, password: string) =>
-  request(ApiKey.SaslAuthenticate, 1, new Writer().bytes(Buffer.from(`\0${user}\0${password}`)));
+const token = (text: string) => request(ApiKey.SaslAuthenticate, 1, new Writer().bytes(Buffer.from(text)));
+const authenticate = (user: string, password: string) => token(`\0${user}\0${password}`);
+const scramFirst = (user: string) => token(`n,,n=${user},r=nonce`);
 
 /** The answer's error code and message (a SaslAuthenticate answer) or mechanisms (a SaslHandshake answer). */
 function read(answer: { response: Writer }, apiKey: number): [number, unknown] {
@@ -24,12 +25,15 @@ function read(answer: { response: Writer }, apiKey: number): [number, unknown] {
   return [error, apiKey === ApiKey.SaslHandshake ? reader.array((r) => r.string()) : reader.nullableString()];
 }
 
-describe('a SASL/PLAIN session', () => {
+describe('a SASL session', () => {
   it('authenticates a known user with its password, after agreeing on PLAIN', () => {
     const session = new SaslSession({ exchange: 's3cret' });
     expect(session.authenticated).toBe(false);
     const agreed = session.answer(handshake('PLAIN'));
-    expect([read(agreed, ApiKey.SaslHandshake), agreed.close]).toEqual([[ErrorCode.NONE, ['PLAIN']], false]);
+    expect([read(agreed, ApiKey.SaslHandshake), agreed.close]).toEqual([
+      [ErrorCode.NONE, ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']],
+      false,
+    ]);
     const done = session.answer(authenticate('exchange', 's3cret'));
     expect([read(done, ApiKey.SaslAuthenticate), done.close]).toEqual([[ErrorCode.NONE, null], false]);
     expect(session.authenticated).toBe(true);
@@ -37,7 +41,8 @@ describe('a SASL/PLAIN session', () => {
 
   it('refuses, and closes, an unknown mechanism, a wrong password, an unknown user, and skipping the handshake', () => {
     const refusals = [
-      [handshake('SCRAM-SHA-256')],
+      [handshake('GSSAPI')],
+      [handshake('SCRAM-SHA-256'), scramFirst('nobody')],
       [handshake('PLAIN'), authenticate('exchange', 's3creT')],
       [handshake('PLAIN'), authenticate('someone', 's3cret')],
       [authenticate('exchange', 's3cret')],
@@ -53,7 +58,28 @@ describe('a SASL/PLAIN session', () => {
       ErrorCode.UNSUPPORTED_SASL_MECHANISM,
       ErrorCode.SASL_AUTHENTICATION_FAILED,
       ErrorCode.SASL_AUTHENTICATION_FAILED,
+      ErrorCode.SASL_AUTHENTICATION_FAILED,
       ErrorCode.ILLEGAL_SASL_STATE,
+    ]);
+  });
+
+  it('runs SCRAM over two SaslAuthenticate requests, the server messages in the responses, authenticated after the second', () => {
+    const session = new SaslSession({ exchange: 's3cret' });
+    session.answer(handshake('SCRAM-SHA-512'));
+    const first = new Reader(Buffer.concat(session.answer(scramFirst('exchange')).response.buffers()));
+    expect([first.int16(), first.nullableString(), first.bytes().toString()]).toEqual([
+      ErrorCode.NONE,
+      null,
+      expect.stringMatching(/^r=nonce.+,s=.+,i=4096$/),
+    ]);
+    expect(session.authenticated).toBe(false);
+    // A client-final that does not go on from the server's message (its nonce is the client's alone): refused, and
+    // the connection closes.
+    const wrong = session.answer(token('c=biws,r=nonce,p=AAAA'));
+    expect([read(wrong, ApiKey.SaslAuthenticate)[0], wrong.close, session.authenticated]).toEqual([
+      ErrorCode.SASL_AUTHENTICATION_FAILED,
+      true,
+      false,
     ]);
   });
 

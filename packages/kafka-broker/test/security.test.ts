@@ -10,7 +10,7 @@ let dir: string;
 let certificate: Certificate;
 let broker: RunningBroker;
 
-// A broker as a secured Kafka listener is (SASL_SSL): TLS, then SASL/PLAIN before any other request.
+// A broker as a secured Kafka listener is (SASL_SSL): TLS, then SASL (PLAIN or SCRAM) before any other request.
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bolsa-broker-tls-'));
   certificate = selfSignedCertificate(dir);
@@ -26,12 +26,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const secured = (password: string) => ({
+type Mechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+/** kafkajs's `sasl` option, a union by mechanism. */
+type Sasl = { [M in Mechanism]: { mechanism: M; username: string; password: string } }[Mechanism];
+
+const secured = (password: string, mechanism: Mechanism = 'plain'): { ssl: { ca: string[] }; sasl: Sasl } => ({
   ssl: { ca: [certificate.cert] },
-  sasl: { mechanism: 'plain' as const, username: 'exchange', password },
+  sasl: { mechanism, username: 'exchange', password },
 });
 
-describe('a broker that takes TLS and SASL/PLAIN only', () => {
+describe('a broker that takes TLS and SASL only', () => {
   it('serves a client that authenticates: produce and consume over TLS', async () => {
     const kafka = client(broker.bootstrap, secured('a long secret'));
     const producer = kafka.producer({ idempotent: true });
@@ -54,17 +58,32 @@ describe('a broker that takes TLS and SASL/PLAIN only', () => {
     await expect(plain.admin().connect()).rejects.toThrow();
   });
 
-  it.skipIf(!hasKcat)('serves librdkafka (kcat) as SASL_SSL with PLAIN', async () => {
-    const security = [
-      ['security.protocol', 'SASL_SSL'],
-      ['sasl.mechanisms', 'PLAIN'],
-      ['sasl.username', 'exchange'],
-      ['sasl.password', 'a long secret'],
-      ['ssl.ca.location', certificate.certFile],
-    ].flatMap(([name, value]) => ['-X', `${name}=${value}`]);
-    const securedKcat = (args: string[]) => kcat(['-b', broker.bootstrap, ...security, ...args]);
-    const listing = JSON.parse(await securedKcat(['-L', '-J', '-t', 'secured'])) as { topics: { topic: string }[] };
-    expect(listing.topics.map((topic) => topic.topic)).toEqual(['secured']);
-    expect(await securedKcat(['-C', '-t', 'secured', '-p', '0', '-o', 'beginning', '-e', '-q'])).toBe('over tls\n');
-  });
+  it.each(['scram-sha-256', 'scram-sha-512'] as const)(
+    'authenticates kafkajs with %s, and refuses its wrong password',
+    async (mechanism) => {
+      const admin = client(broker.bootstrap, secured('a long secret', mechanism)).admin();
+      await admin.connect();
+      expect(await admin.listTopics()).toContain('secured');
+      await admin.disconnect();
+      const wrong = client(broker.bootstrap, { ...secured('a wrong secret', mechanism), retry: { retries: 0 } });
+      await expect(wrong.admin().connect()).rejects.toThrow(/SASL SCRAM SHA\d+ authentication failed/);
+    },
+  );
+
+  it.skipIf(!hasKcat).each(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])(
+    'serves librdkafka (kcat) as SASL_SSL with %s',
+    async (mechanism) => {
+      const security = [
+        ['security.protocol', 'SASL_SSL'],
+        ['sasl.mechanisms', mechanism],
+        ['sasl.username', 'exchange'],
+        ['sasl.password', 'a long secret'],
+        ['ssl.ca.location', certificate.certFile],
+      ].flatMap(([name, value]) => ['-X', `${name}=${value}`]);
+      const securedKcat = (args: string[]) => kcat(['-b', broker.bootstrap, ...security, ...args]);
+      const listing = JSON.parse(await securedKcat(['-L', '-J', '-t', 'secured'])) as { topics: { topic: string }[] };
+      expect(listing.topics.map((topic) => topic.topic)).toEqual(['secured']);
+      expect(await securedKcat(['-C', '-t', 'secured', '-p', '0', '-o', 'beginning', '-e', '-q'])).toBe('over tls\n');
+    },
+  );
 });
