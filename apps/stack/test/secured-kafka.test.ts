@@ -11,7 +11,7 @@ let dir: string;
 let broker: RunningBroker;
 let stack: LaunchedStack;
 
-// Kafka as managed services offer it: TLS with a certificate of their own authority, and SASL/PLAIN.
+// Kafka as managed services offer it: TLS with a certificate of their own authority, and SASL (SCRAM or PLAIN).
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bolsa-secured-kafka-'));
   const certificate = selfSignedCertificate(dir);
@@ -23,7 +23,7 @@ beforeAll(async () => {
     KAFKA_BROKERS: broker.bootstrap,
     KAFKA_TLS: 'on',
     KAFKA_TLS_CA_FILE: certificate.certFile,
-    KAFKA_SASL_MECHANISM: 'plain',
+    KAFKA_SASL_MECHANISM: 'scram-sha-512',
     KAFKA_SASL_USERNAME: 'bolsa',
     KAFKA_SASL_PASSWORD: 'a broker secret',
   });
