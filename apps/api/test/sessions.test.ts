@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ClosedDayView, OrderView, TickerView, WalletView, type EndOfDayCommand } from '@bolsa/contracts';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { SqlPool } from '../src/database/sql-pool.js';
+import { MarketDataService } from '../src/markets/market-data.service.js';
 import { SessionCloser } from '../src/sessions/session-closer.js';
 import { startInTestEngine } from './engine-in-test.js';
 import {
@@ -149,19 +150,27 @@ describe('closing the trading day', () => {
     expect(await logged()).toBe(before! + 1);
   });
 
-  it("sends every ticker stream each symbol's ticker afresh when a day closes: a new session begins", async () => {
+  it("sends every ticker stream each symbol's ticker afresh when a day closes, one read per symbol for all", async () => {
     const base = await api.listen();
     const tickersAfterClose = (events: SseEvent[]) => events.filter((event) => event.event === 'ticker').slice(5);
-    const stream = readStream(`${base}/api/stream/tickers`, {
-      sentFirst: (events) => events.filter((event) => event.event === 'ticker').length >= 5,
-      done: (events) => tickersAfterClose(events).length >= 5,
-    });
-    await stream.opened;
+    const streams = [1, 2, 3].map(() =>
+      readStream(`${base}/api/stream/tickers`, {
+        sentFirst: (events) => events.filter((event) => event.event === 'ticker').length >= 5,
+        done: (events) => tickersAfterClose(events).length >= 5,
+      }),
+    );
+    await Promise.all(streams.map((stream) => stream.opened));
+    const reads = vi.spyOn(api.app.get(MarketDataService), 'ticker');
+    onTestFinished(() => reads.mockRestore());
     expect(await api.app.get(SessionCloser).tick(new Date('2029-05-02T21:00:30Z'))).toMatchObject({
       tradingDay: '2029-05-02',
     });
-    const fresh = tickersAfterClose((await stream).events).map((event) => TickerView.parse(event.data).symbol);
-    expect(fresh.sort()).toEqual(['ABEV3', 'BBDC4', 'ITUB4', 'PETR4', 'VALE3']);
+    for (const stream of streams) {
+      const fresh = tickersAfterClose((await stream).events).map((event) => TickerView.parse(event.data).symbol);
+      expect(fresh.sort()).toEqual(['ABEV3', 'BBDC4', 'ITUB4', 'PETR4', 'VALE3']);
+    }
+    // Three streams, five symbols: five reads, not fifteen.
+    expect(reads.mock.calls.map(([symbol]) => symbol).sort()).toEqual(['ABEV3', 'BBDC4', 'ITUB4', 'PETR4', 'VALE3']);
   });
 
   it('sends again a close that was recorded but not sent (its process died in between), with the same cut-off', async () => {

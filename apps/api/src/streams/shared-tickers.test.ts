@@ -39,4 +39,26 @@ describe('SharedTickers', () => {
     fail = false;
     await expect(tickers.after('PETR4', 3)).resolves.toMatchObject({ trades: 1 });
   });
+
+  it('reads once per symbol and notice, apart from the reads after trades', async () => {
+    const reads: string[] = [];
+    const tickers = new SharedTickers((symbol) => {
+      reads.push(symbol);
+      return Promise.resolve(view(symbol, reads.length));
+    });
+    await tickers.after('PETR4', 9);
+    // The first notice: every stream asking for it shares one read per symbol, however late it asks.
+    const first = await Promise.all([
+      tickers.afresh('PETR4', 1),
+      tickers.afresh('PETR4', 1),
+      tickers.afresh('VALE3', 1),
+    ]);
+    expect(first.map((t) => t.trades)).toEqual([2, 2, 3]);
+    // A read after a later trade is not one after the notice, nor the other way round.
+    expect((await tickers.after('PETR4', 9)).trades).toBe(1);
+    expect((await tickers.afresh('PETR4', 2)).trades).toBe(4);
+    // A stream still on the first notice gets the later read: fresher, never staler.
+    expect((await tickers.afresh('PETR4', 1)).trades).toBe(4);
+    expect(reads).toEqual(['PETR4', 'PETR4', 'VALE3', 'PETR4']);
+  });
 });

@@ -20,6 +20,7 @@ import {
   map,
   merge,
   NEVER,
+  share,
   throttleTime,
   type Observable,
 } from 'rxjs';
@@ -142,6 +143,12 @@ const WALLET_EVERY_MS = 100;
 @Injectable()
 export class StreamsService {
   private readonly sharedTickers: SharedTickers;
+  /**
+   * Each notice that tickers are stale, numbered once for every stream: a close of the day (every symbol), a halt
+   * or a resumption (its symbol), listening again after the database connection was lost (every symbol).
+   */
+  private readonly staleTickers: Observable<{ symbol: string | null; notice: number }>;
+  private notices = 0;
 
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
@@ -153,6 +160,14 @@ export class StreamsService {
     @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
   ) {
     this.sharedTickers = new SharedTickers((symbol) => this.markets.ticker(symbol));
+    this.staleTickers = merge(
+      this.notifications.on(CHANNELS.halts),
+      this.notifications.on(CHANNELS.sessions).pipe(map(() => null)),
+      this.notifications.resumed.pipe(map(() => null)),
+    ).pipe(
+      map((symbol) => ({ symbol, notice: ++this.notices })),
+      share(),
+    );
   }
 
   /**
@@ -238,7 +253,7 @@ export class StreamsService {
    * on the last trade (sending only on a second's first trade left it behind a burst until the next one). Every
    * stream sees the same trades at the same time, so they ask after the same one and share one read. A halt or a
    * resumption sends one too, read afresh, and so do a close of the day (a new session begins) and listening again
-   * after the database connection was lost.
+   * after the database connection was lost: one read per symbol and notice, shared by every stream.
    */
   private tickerUpdates(symbol: string): Observable<SseMessage> {
     const afterTrades = this.bus.symbol(symbol).pipe(
@@ -250,10 +265,14 @@ export class StreamsService {
             this.sharedTickers.after(symbol, event.sequence),
       ),
     );
-    const readAfresh = merge(
-      this.changesOf(this.notifications.on(CHANNELS.halts), symbol),
-      this.notifications.on(CHANNELS.sessions),
-    ).pipe(map(() => () => this.markets.ticker(symbol)));
+    const readAfresh = this.staleTickers.pipe(
+      filter((stale) => stale.symbol === null || stale.symbol === symbol),
+      map(
+        ({ notice }) =>
+          () =>
+            this.sharedTickers.afresh(symbol, notice),
+      ),
+    );
     return merge(afterTrades, readAfresh).pipe(
       concatMap((read) =>
         from(read()).pipe(
