@@ -611,6 +611,9 @@ describe('the home broker and the admin panel in a browser', () => {
     await program(stack.api, buyer, 'buy', 'BBDC4', '15.20', '3');
     await expect.poll(() => page.getByTestId('quote-BBDC4-last').textContent(), { timeout: 5_000 }).toBe('15,20');
     await expect.poll(volume).toBe(before + 3);
+    // Its change is against the previous close: before any close of the day, the reference price.
+    expect(await page.getByTestId('quote-BBDC4-previous-close').textContent()).toBe('15,00');
+    expect(await page.getByTestId('quote-BBDC4-change').textContent()).toMatch(/^\+1,33\s%$/);
     await page.screenshot({ path: join(SCREENSHOTS, 'markets.png') });
     expect(await page.getByTestId('quote-BBDC4').getByRole('link', { name: 'BBDC4' }).getAttribute('href')).toBe(
       '/trade/BBDC4',

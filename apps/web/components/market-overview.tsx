@@ -31,6 +31,11 @@ export function MarketOverview() {
               <th className={`${CELL} font-normal`}>Abertura</th>
               <th className={`${CELL} font-normal`}>Máxima</th>
               <th className={`${CELL} font-normal`}>Mínima</th>
+              <th className={`${CELL} font-normal`}>
+                <abbr title="Fechamento anterior" className="no-underline">
+                  Fech. ant.
+                </abbr>
+              </th>
               <th className={`${CELL} font-normal`}>Volume</th>
               <th className={`${CELL} font-normal`}>Negócios</th>
             </tr>
@@ -38,7 +43,7 @@ export function MarketOverview() {
           <tbody>
             {instruments === null && (
               <tr>
-                <td colSpan={9} className="px-3 py-3 text-center text-muted">
+                <td colSpan={10} className="px-3 py-3 text-center text-muted">
                   <span role="status">Carregando cotações…</span>
                 </td>
               </tr>
@@ -69,10 +74,15 @@ export function MarketOverview() {
                       </span>
                     )}
                   </td>
-                  <td className={`${CELL} ${tone}`}>{formatPercent(ticker?.changePercent)}</td>
+                  <td className={`${CELL} ${tone}`} data-testid={`quote-${instrument.symbol}-change`}>
+                    {formatPercent(ticker?.changePercent)}
+                  </td>
                   <td className={CELL}>{formatPrice(ticker?.open)}</td>
                   <td className={CELL}>{formatPrice(ticker?.high)}</td>
                   <td className={CELL}>{formatPrice(ticker?.low)}</td>
+                  <td className={CELL} data-testid={`quote-${instrument.symbol}-previous-close`}>
+                    {formatPrice(ticker?.previousClose)}
+                  </td>
                   <td className={CELL} data-testid={`quote-${instrument.symbol}-volume`}>
                     {formatQuantity(ticker?.volume ?? '0')}
                   </td>
@@ -84,7 +94,8 @@ export function MarketOverview() {
         </table>
       </ScrollArea>
       <p className="border-t border-edge px-3 py-2 text-[11px] text-muted">
-        Variação, abertura, máxima, mínima e volume das últimas 24 horas.
+        Abertura, máxima, mínima, volume e negócios do pregão: desde o último fechamento do dia (antes do primeiro, as
+        últimas 24 horas). Variação sobre o fechamento anterior.
       </p>
     </section>
   );

@@ -203,7 +203,8 @@ export function openApiDocument(): object {
       },
       '/api/markets/{symbol}/ticker': {
         get: {
-          summary: 'Last price and the last 24 hours (whole minutes)',
+          summary:
+            'Last price, the session since the last close of the day (the last 24 hours before the first; whole minutes), and the change against the previous close',
           parameters: [symbol],
           responses: { '200': { description: 'ok', ...json(ref('TickerView')) }, ...errors(404) },
         },
