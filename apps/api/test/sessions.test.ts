@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { ClosedDayView, OrderView, TickerView, WalletView, type EndOfDayCommand } from '@bolsa/contracts';
+import {
+  ClosedDayView,
+  OrderView,
+  TickerView,
+  TradingCalendarView,
+  WalletView,
+  type EndOfDayCommand,
+} from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { SqlPool } from '../src/database/sql-pool.js';
 import { MarketDataService } from '../src/markets/market-data.service.js';
 import { SessionCloser } from '../src/sessions/session-closer.js';
+import { TradingCalendar } from '../src/sessions/trading-calendar.js';
 import { startInTestEngine } from './engine-in-test.js';
 import {
   newAdmin,
@@ -22,11 +30,11 @@ let api: TestApi;
 let engine: { stop(): Promise<void> };
 
 beforeAll(async () => {
-  // B3's days: Monday to Friday (the default), and the Carnival of 2026 off.
+  // B3's days: Monday to Friday (the default), the Carnival of 2026 off, and a Monday of 2031.
   api = await startTestApi({
     MARKET_CLOSE: '18:00',
     MARKET_TIMEZONE: 'America/Sao_Paulo',
-    MARKET_HOLIDAYS: '2026-02-16,2026-02-17',
+    MARKET_HOLIDAYS: '2026-02-16,2026-02-17,2031-06-09',
   });
   // The tests give the closer the time themselves; its own timer, on the real clock, would close a real day under
   // them if a run spanned 18:00 in São Paulo.
@@ -206,5 +214,37 @@ describe('closing the trading day', () => {
     // A close the clock makes is recorded with its cut-off and marked sent as it goes.
     expect(await closer.tick(new Date('2027-03-03T21:00:10Z'))).toMatchObject({ tradingDay: '2027-03-03' });
     expect(await sent('2027-03-03')).toEqual([{ sent: true, until: new Date('2027-03-03T21:00:00Z') }]);
+  });
+});
+
+describe('the trading calendar', () => {
+  it('says when days close, the last close and the next, skipping weekends and holidays', async () => {
+    const calendar = api.app.get(TradingCalendar);
+    // Friday the 6th of June 2031 at 17:00 in São Paulo: today closes next.
+    expect((await calendar.view(new Date('2031-06-06T20:00:00Z'))).nextClose).toEqual({
+      tradingDay: '2031-06-06',
+      at: '2031-06-06T21:00:00.000Z',
+    });
+    expect(await api.app.get(SessionCloser).tick(new Date('2031-06-06T21:00:30Z'))).toMatchObject({
+      tradingDay: '2031-06-06',
+    });
+    // That Saturday: Friday closed last; Monday is a holiday, so Tuesday closes next.
+    expect(await calendar.view(new Date('2031-06-07T15:00:00Z'))).toEqual({
+      timeZone: 'America/Sao_Paulo',
+      closesAt: '18:00',
+      weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      holidays: ['2031-06-09'],
+      lastClose: { tradingDay: '2031-06-06', at: '2031-06-06T21:00:00.000Z' },
+      nextClose: { tradingDay: '2031-06-10', at: '2031-06-10T21:00:00.000Z' },
+    });
+  });
+
+  it('is public: GET /api/calendar, holidays from today on, the next close ahead', async () => {
+    const response = await api.request('GET', '/api/calendar');
+    expect(response.status).toBe(200);
+    const view = TradingCalendarView.parse(response.body);
+    expect(view.holidays).toEqual(['2031-06-09']);
+    expect(Date.parse(view.nextClose!.at)).toBeGreaterThan(Date.now());
+    expect([1, 2, 3, 4, 5]).toContain(new Date(`${view.nextClose!.tradingDay}T12:00:00Z`).getUTCDay());
   });
 });

@@ -284,11 +284,21 @@ describe('the home broker and the admin panel in a browser', () => {
     // A DAY order rests until the admin closes the trading day, then expires.
     const buyerOrders = buyer.page.getByTestId('open-orders').getByTestId('order-row');
     await buyerTicket.getByLabel('Validade').selectOption('DAY');
+    // This platform's clock closes no day (MARKET_CLOSE=off): the ticket and the panel say who does.
+    expect(await buyerTicket.getByTestId('ticket-day-expiry').textContent()).toBe(
+      'Expira quando a bolsa encerrar o pregão.',
+    );
+    await expect.poll(() => admin.page.getByTestId('next-close').textContent()).toBe('só pelo painel');
     await ticket(buyer.page, 'Comprar', '30,00', '2');
     await expect.poll(() => buyerOrders.count(), { timeout: 10_000 }).toBe(1);
     await admin.page.getByRole('button', { name: 'Encerrar pregão' }).click();
     await admin.page.getByRole('button', { name: /Confirmar/ }).click();
     await expect.poll(() => admin.page.getByTestId('end-of-day-notice').textContent()).toMatch(/encerrado/);
+    // The close just made is the last, shown as São Paulo's clocks show it.
+    const today = new Intl.DateTimeFormat('pt-BR', { timeZone: 'America/Sao_Paulo', day: '2-digit', month: '2-digit' });
+    await expect
+      .poll(() => admin.page.getByTestId('last-close').textContent())
+      .toMatch(new RegExp(`^\\S+ ${today.format(new Date())}, \\d\\d:\\d\\d BRT$`));
     await expect.poll(() => buyerOrders.count(), { timeout: 10_000 }).toBe(0);
     await buyer.page.getByRole('tab', { name: 'Histórico' }).click();
     await expect.poll(() => buyer.page.getByTestId('order-history').textContent()).toMatch(/expirada/);

@@ -1,11 +1,17 @@
 'use client';
-import type { ClosedDayView } from '@bolsa/contracts';
+import type { ClosedDayView, TradingDayClose } from '@bolsa/contracts';
 import { useState } from 'react';
 import { api, ApiFailure } from '../lib/api';
+import { closeText } from '../lib/calendar';
 import { failureText } from '../lib/error-text';
+import { useCalendar } from '../lib/use-calendar';
 
-/** Closes the trading day now (every DAY order expires), after a second click to confirm; `onClosed` once it is. */
+/**
+ * The trading day's last and next close, and a button that closes it now (every DAY order expires), after a second
+ * click to confirm; `onClosed` once it is.
+ */
 export function EndOfDayButton({ onClosed }: { onClosed?: () => void }) {
+  const { calendar, reload } = useCalendar();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -20,6 +26,7 @@ export function EndOfDayButton({ onClosed }: { onClosed?: () => void }) {
     try {
       const closed = await api<ClosedDayView>('POST', '/api/admin/end-of-day');
       setNotice(`Pregão de ${closed.tradingDay.split('-').reverse().join('/')} encerrado: ordens do dia expiram.`);
+      reload();
       onClosed?.();
     } catch (error) {
       setNotice(error instanceof ApiFailure ? failureText(error) : 'Não foi possível encerrar o pregão.');
@@ -28,8 +35,20 @@ export function EndOfDayButton({ onClosed }: { onClosed?: () => void }) {
     }
   }
 
+  const when = (close: TradingDayClose | null | undefined, none: string) =>
+    close === null || close === undefined || calendar === null ? none : closeText(close, calendar.timeZone);
   return (
     <div className="mt-3 flex flex-col gap-1">
+      <dl className="grid grid-cols-[1fr_auto] gap-y-1 text-xs">
+        <dt className="text-gray-400">Último encerramento</dt>
+        <dd className="text-right" data-testid="last-close">
+          {when(calendar?.lastClose, '—')}
+        </dd>
+        <dt className="text-gray-400">Próximo encerramento</dt>
+        <dd className="text-right" data-testid="next-close">
+          {when(calendar?.nextClose, calendar === null ? '—' : 'só pelo painel')}
+        </dd>
+      </dl>
       <button
         type="button"
         disabled={busy}

@@ -10,8 +10,10 @@ import {
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '../lib/api';
 import { AttemptKeys, isAnswer } from '../lib/attempt-keys';
+import { dayOrderExpiry } from '../lib/calendar';
 import { answerFieldTexts, failureText } from '../lib/error-text';
 import { formatBRL, formatQuantity, priceInput } from '../lib/format';
+import { useCalendar } from '../lib/use-calendar';
 import { useSession } from './session';
 import {
   checkTicket,
@@ -70,6 +72,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
   const [busy, setBusy] = useState(false);
   const [attempts] = useState(() => new AttemptKeys());
   const { account, refresh: refreshSession } = useSession();
+  const { calendar } = useCalendar();
   const suspended = (account?.suspension ?? null) !== null;
   const update = (change: Partial<TicketForm>) => {
     setForm((current) => ({ ...current, ...change }));
@@ -283,6 +286,11 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
             </select>
           </div>
         </div>
+        {form.type !== 'market' && form.timeInForce === 'DAY' && (
+          <p className="text-[11px] text-muted" data-testid="ticket-day-expiry">
+            {dayOrderExpiry(calendar)}
+          </p>
+        )}
         {needsStop(form.type) && stepper('stopPrice', 'Preço de disparo')}
         {firesAtOnce(form, lastPrice) && (
           <p className="text-[11px] text-amber-300" data-testid="ticket-fires-at-once">

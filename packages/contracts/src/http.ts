@@ -322,6 +322,33 @@ export const TickerView = z.object({
 });
 export type TickerView = z.infer<typeof TickerView>;
 
+/** The days of the week, as the calendar names them, Sunday first (as `Date.getUTCDay()` numbers them). */
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export const Weekday = z.enum(WEEKDAYS);
+export type Weekday = z.infer<typeof Weekday>;
+
+/** A close of a trading day: the local date it closed, and the instant its DAY orders expired (or will). */
+export const TradingDayClose = z.object({ tradingDay: z.iso.date(), at: z.iso.datetime() });
+export type TradingDayClose = z.infer<typeof TradingDayClose>;
+
+/**
+ * `GET /api/calendar`: when the exchange's trading days close (DAY orders expire then), the last close (where the
+ * tickers' session begins) and the next the exchange's clock will make.
+ */
+export const TradingCalendarView = z.object({
+  timeZone: z.string(),
+  /** Local closing time (`HH:MM`); null when days close only when an administrator closes them. */
+  closesAt: z.string().nullable(),
+  /** The days of the week it trades: `mon` … `sun`. */
+  weekdays: z.array(Weekday),
+  /** Dates from today on it does not trade on although their weekday is a trading one. */
+  holidays: z.array(z.iso.date()),
+  lastClose: TradingDayClose.nullable(),
+  /** Null when days close only when an administrator closes them. */
+  nextClose: TradingDayClose.nullable(),
+});
+export type TradingCalendarView = z.infer<typeof TradingCalendarView>;
+
 /** `POST /api/admin/markets/:symbol/halt` and `…/resume`: whether trading is suspended, and since when. */
 export const TradingStatusView = z.object({
   symbol: InstrumentSymbol,

@@ -11,6 +11,7 @@ import {
   PlaceOrderRequest,
   TickerView,
   TradeView,
+  TradingCalendarView,
 } from '@bolsa/contracts';
 import { z } from 'zod';
 import { ACCOUNT_SCHEMAS, accountPaths } from './openapi-accounts.js';
@@ -30,6 +31,7 @@ const SCHEMAS: Record<string, Schema> = {
   TradeView,
   CandleView,
   TickerView,
+  TradingCalendarView,
   ...ACCOUNT_SCHEMAS,
   ...ADMIN_ACCOUNT_SCHEMAS,
 };
@@ -161,6 +163,14 @@ export function openApiDocument(): object {
         get: {
           summary: 'Instruments traded',
           responses: { '200': { description: 'ok', ...json({ type: 'array', items: ref('InstrumentView') }) } },
+        },
+      },
+      '/api/calendar': {
+        get: {
+          summary:
+            'When trading days close (DAY orders expire then): the closing time, weekdays and holidays, the last ' +
+            'close (where the tickers’ session begins) and the next one',
+          responses: { '200': { description: 'ok', ...json(ref('TradingCalendarView')) } },
         },
       },
       '/api/markets/{symbol}/book': {

@@ -1,7 +1,13 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule } from '../messaging/messaging.module.js';
+import { CalendarController } from './calendar.controller.js';
 import { SessionCloser } from './session-closer.js';
 import { SessionsController } from './sessions.controller.js';
+import { TradingCalendar } from './trading-calendar.js';
 
-@Module({ imports: [MessagingModule], controllers: [SessionsController], providers: [SessionCloser] })
+@Module({
+  imports: [MessagingModule],
+  controllers: [SessionsController, CalendarController],
+  providers: [SessionCloser, TradingCalendar],
+})
 export class SessionsModule {}

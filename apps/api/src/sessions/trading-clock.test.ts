@@ -4,6 +4,7 @@ import {
   isTimeZone,
   lastClosedDay,
   localTime,
+  nextClosingDay,
   parseDates,
   parseTimeOfDay,
   parseWeekdays,
@@ -11,6 +12,13 @@ import {
 
 const MONDAY_TO_FRIDAY = new Set([1, 2, 3, 4, 5]);
 const EVERY_DAY = new Set([0, 1, 2, 3, 4, 5, 6]);
+/** B3's days, with its Carnival: no trading on Monday the 16th and Tuesday the 17th of February 2026. */
+const B3_2026 = {
+  minute: 18 * 60,
+  timeZone: 'America/Sao_Paulo',
+  weekdays: MONDAY_TO_FRIDAY,
+  holidays: new Set(['2026-02-16', '2026-02-17']),
+};
 
 describe('the trading clock', () => {
   it('reads times of day and time zones', () => {
@@ -75,13 +83,7 @@ describe('the trading clock', () => {
   });
 
   it('skips the days the exchange does not trade: the weekend, the holidays', () => {
-    // B3's Carnival: no trading on Monday the 16th and Tuesday the 17th of February 2026.
-    const close = {
-      minute: 18 * 60,
-      timeZone: 'America/Sao_Paulo',
-      weekdays: MONDAY_TO_FRIDAY,
-      holidays: new Set(['2026-02-16', '2026-02-17']),
-    };
+    const close = B3_2026;
     // Friday the 13th, before and after its close; then the weekend and the Carnival keep Friday the last close.
     expect(lastClosedDay(new Date('2026-02-13T20:59:00Z'), close)).toBe('2026-02-12');
     for (const instant of [
@@ -98,5 +100,20 @@ describe('the trading clock', () => {
     expect(lastClosedDay(new Date('2026-12-06T21:00:00Z'), sundayToThursday)).toBe('2026-12-06');
     // No trading day in more than a year: none.
     expect(lastClosedDay(new Date('2026-12-06T21:00:00Z'), { ...close, weekdays: new Set<number>() })).toBeNull();
+  });
+
+  it('knows the next close: today before its closing time unless closed already, else the next trading day', () => {
+    const close = B3_2026;
+    // Friday the 13th of February 2026, 17:59 there: today; closed early by an administrator: Wednesday, past the
+    // weekend and the Carnival; 18:00: the same.
+    expect(nextClosingDay(new Date('2026-02-13T20:59:00Z'), close, false)).toBe('2026-02-13');
+    expect(nextClosingDay(new Date('2026-02-13T20:59:00Z'), close, true)).toBe('2026-02-18');
+    expect(nextClosingDay(new Date('2026-02-13T21:00:00Z'), close, false)).toBe('2026-02-18');
+    // Saturday: Wednesday. Late on Tuesday the 17th (already Wednesday in UTC): Wednesday.
+    expect(nextClosingDay(new Date('2026-02-14T12:00:00Z'), close, false)).toBe('2026-02-18');
+    expect(nextClosingDay(new Date('2026-02-18T01:00:00Z'), close, false)).toBe('2026-02-18');
+    expect(
+      nextClosingDay(new Date('2026-02-18T12:00:00Z'), { ...close, weekdays: new Set<number>() }, false),
+    ).toBeNull();
   });
 });

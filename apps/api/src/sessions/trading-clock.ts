@@ -1,3 +1,5 @@
+import { WEEKDAYS } from '@bolsa/contracts';
+
 /** When the exchange's trading days close: a wall-clock time in a time zone (B3: 18:00 in São Paulo). */
 export interface MarketClose {
   /** Minutes after local midnight. */
@@ -9,8 +11,6 @@ export interface MarketClose {
   readonly holidays: ReadonlySet<string>;
 }
 
-const WEEKDAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-
 /**
  * `mon-fri`, `sun-thu`, `mon,wed,fri`, `mon-wed,fri` (case ignored; a range may wrap the week, `fri-mon`) → the
  * weekdays named, 0 for Sunday; null when a part is not a day or a range of days.
@@ -21,7 +21,7 @@ export function parseWeekdays(text: string): Set<number> | null {
     const ends = part
       .trim()
       .split('-')
-      .map((name) => WEEKDAY_NAMES.indexOf(name.trim()));
+      .map((name) => (WEEKDAYS as readonly string[]).indexOf(name.trim()));
     const [first, last = first] = ends;
     if (ends.length > 2 || first === undefined || first < 0 || last === undefined || last < 0) return null;
     for (let day = first; ; day = (day + 1) % 7) {
@@ -76,9 +76,13 @@ export function localTime(now: Date, timeZone: string): { day: string; minute: n
   };
 }
 
-/** The day before a `YYYY-MM-DD` day. */
+/** The day `days` after a `YYYY-MM-DD` day (before it, when negative). */
+function dayAfter(day: string, days = 1): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 function dayBefore(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  return dayAfter(day, -1);
 }
 
 /** Whether the exchange trades on a local date: a trading weekday that is no holiday. */
@@ -86,8 +90,8 @@ export function isTradingDay(day: string, close: MarketClose): boolean {
   return close.weekdays.has(new Date(`${day}T00:00:00Z`).getUTCDay()) && !close.holidays.has(day);
 }
 
-/** Further back than this, no trading day at all (every weekday a holiday for a year): none. */
-const LONGEST_LOOK_BACK_DAYS = 400;
+/** Further than this, no trading day at all (every weekday a holiday for a year): none. */
+const LONGEST_LOOK_DAYS = 400;
 
 /**
  * The trading day whose close is the latest to have passed at `now`: today's once its closing time is past, when
@@ -97,7 +101,7 @@ const LONGEST_LOOK_BACK_DAYS = 400;
 export function lastClosedDay(now: Date, close: MarketClose): string | null {
   const local = localTime(now, close.timeZone);
   let day = local.minute >= close.minute ? local.day : dayBefore(local.day);
-  for (let looked = 0; looked < LONGEST_LOOK_BACK_DAYS; looked++, day = dayBefore(day)) {
+  for (let looked = 0; looked < LONGEST_LOOK_DAYS; looked++, day = dayBefore(day)) {
     if (isTradingDay(day, close)) return day;
   }
   return null;
@@ -110,4 +114,18 @@ export function closingInstant(day: string, close: Pick<MarketClose, 'minute' | 
   const shown = localTime(new Date(asIfUtc), close.timeZone);
   const offset = Date.parse(`${shown.day}T00:00:00Z`) + shown.minute * 60_000 - asIfUtc;
   return new Date(asIfUtc - offset);
+}
+
+/**
+ * The next close the clock will make after `now`: today's, if today is a trading day whose closing time is still
+ * ahead and it was not closed already (an administrator may close it early); otherwise the next trading day's.
+ */
+export function nextClosingDay(now: Date, close: MarketClose, closedToday: boolean): string | null {
+  const today = localTime(now, close.timeZone).day;
+  const todayCloses = isTradingDay(today, close) && !closedToday && closingInstant(today, close) > now;
+  let day = todayCloses ? today : dayAfter(today);
+  for (let looked = 0; looked < LONGEST_LOOK_DAYS; looked++, day = dayAfter(day)) {
+    if (isTradingDay(day, close)) return day;
+  }
+  return null;
 }

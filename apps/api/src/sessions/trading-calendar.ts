@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { WEEKDAYS, type TradingCalendarView, type TradingDayClose } from '@bolsa/contracts';
+import { API_CONFIG, type ApiConfig } from '../config.js';
+import { SqlPool } from '../database/sql-pool.js';
+import { closingInstant, localTime, nextClosingDay } from './trading-clock.js';
+
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/**
+ * The exchange's calendar as its clock keeps it: the closing time, the trading weekdays and holidays, the last
+ * close recorded (where the tickers' session begins) and the next close the clock will make.
+ */
+@Injectable()
+export class TradingCalendar {
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(SqlPool) private readonly sql: SqlPool,
+  ) {}
+
+  async view(now = new Date()): Promise<TradingCalendarView> {
+    const close = this.config.marketClose;
+    const today = localTime(now, this.config.marketTimeZone).day;
+    // A day's close is when it was recorded, or its closing time if later, as the tickers read it.
+    const { rows } = await this.sql.query<{ day: string | null; at: Date | null; closed_today: boolean }>(
+      `SELECT last.day, last.at, EXISTS (SELECT 1 FROM market_sessions WHERE trading_day = $2::date) AS closed_today
+         FROM (SELECT 1) AS one
+         LEFT JOIN LATERAL (
+           SELECT to_char(trading_day, 'YYYY-MM-DD') AS day, GREATEST(closed_at, closes_until) AS at
+             FROM market_sessions WHERE GREATEST(closed_at, closes_until) <= $1::timestamptz AT TIME ZONE 'UTC'
+            ORDER BY 2 DESC LIMIT 1) AS last ON true`,
+      [now.toISOString(), today],
+    );
+    const row = rows[0];
+    const lastClose: TradingDayClose | null =
+      row === undefined || row.day === null || row.at === null
+        ? null
+        : { tradingDay: row.day, at: row.at.toISOString() };
+    const nextDay = close === null ? null : nextClosingDay(now, close, row?.closed_today === true);
+    return {
+      timeZone: this.config.marketTimeZone,
+      closesAt: close === null ? null : `${pad(Math.floor(close.minute / 60))}:${pad(close.minute % 60)}`,
+      weekdays: close === null ? [] : WEEKDAYS.filter((_, index) => close.weekdays.has(index)),
+      holidays: close === null ? [] : [...close.holidays].filter((day) => day >= today).sort(),
+      lastClose,
+      nextClose:
+        close === null || nextDay === null
+          ? null
+          : { tradingDay: nextDay, at: closingInstant(nextDay, close).toISOString() },
+    };
+  }
+}

@@ -1,0 +1,24 @@
+'use client';
+import type { TradingCalendarView } from '@bolsa/contracts';
+import { useCallback, useEffect, useState } from 'react';
+import { api } from './api';
+import { refreshDelayMs } from './calendar';
+import { retrying } from './retrying';
+
+/**
+ * The exchange's calendar (null until the API has answered), asked for again just after each close it announces,
+ * and whenever `reload` is called (after an administrator closed the day).
+ */
+export function useCalendar(): { calendar: TradingCalendarView | null; reload: () => void } {
+  const [calendar, setCalendar] = useState<TradingCalendarView | null>(null);
+  const [asked, setAsked] = useState(0);
+  const reload = useCallback(() => setAsked((count) => count + 1), []);
+  useEffect(() => retrying(() => api<TradingCalendarView>('GET', '/api/calendar'), setCalendar), [asked]);
+  useEffect(() => {
+    const delay = calendar === null ? null : refreshDelayMs(calendar, Date.now());
+    if (delay === null) return;
+    const timer = setTimeout(reload, delay);
+    return () => clearTimeout(timer);
+  }, [calendar, reload]);
+  return { calendar, reload };
+}
