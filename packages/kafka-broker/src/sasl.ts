@@ -3,7 +3,15 @@ import type { Request } from './context.js';
 import { ApiKey } from './protocol/apis.js';
 import { Writer } from './protocol/codec.js';
 import { ErrorCode } from './protocol/errors.js';
-import { INVALID_CREDENTIALS, SCRAM_MECHANISMS, ScramExchange, type ScramMechanism } from './scram.js';
+import {
+  INVALID_CREDENTIALS,
+  SCRAM_MECHANISMS,
+  scramCredential,
+  ScramExchange,
+  type ScramCredential,
+  type ScramHash,
+  type ScramMechanism,
+} from './scram.js';
 
 /** The users a broker that requires SASL lets in: name → password. */
 export type SaslUsers = Readonly<Record<string, string>>;
@@ -50,9 +58,7 @@ export class SaslSession {
     this.mechanism = enabled.includes(mechanism) ? mechanism : null;
     const hash = Object.hasOwn(SCRAM_MECHANISMS, mechanism) ? SCRAM_MECHANISMS[mechanism as ScramMechanism] : null;
     this.scram =
-      users === undefined || hash === null
-        ? null
-        : new ScramExchange(hash, (name) => (Object.hasOwn(users, name) ? users[name] : undefined));
+      users === undefined || hash === null ? null : new ScramExchange(hash, (name) => credentialOf(users, hash, name));
     const error = this.mechanism === null ? ErrorCode.UNSUPPORTED_SASL_MECHANISM : ErrorCode.NONE;
     return { response: new Writer().int16(error).array(enabled, (w, name) => w.string(name)), close: error !== 0 };
   }
@@ -84,6 +90,21 @@ interface AuthenticateStep {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** Each broker's users' SCRAM credentials, made once per user and hash (PBKDF2 is slow on purpose). */
+const credentials = new WeakMap<SaslUsers, Map<string, ScramCredential>>();
+
+/** A user's SCRAM credential for a hash; undefined for a name that is no user's (Kafka refuses it at once). */
+function credentialOf(users: SaslUsers, hash: ScramHash, name: string): ScramCredential | undefined {
+  const password = Object.hasOwn(users, name) ? users[name] : undefined;
+  if (password === undefined) return undefined;
+  let known = credentials.get(users);
+  if (known === undefined) credentials.set(users, (known = new Map()));
+  const key = `${hash} ${name}`;
+  let credential = known.get(key);
+  if (credential === undefined) known.set(key, (credential = scramCredential(hash, password)));
+  return credential;
+}
 
 /** The user a PLAIN token names, when its password is that user's; null otherwise. */
 function plainUser(users: SaslUsers, token: Buffer): string | null {

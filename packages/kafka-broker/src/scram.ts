@@ -3,11 +3,36 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from
 /** The SCRAM mechanisms Kafka offers (RFC 7677, and SHA-512 as Kafka adds it), by the hash each uses. */
 export const SCRAM_MECHANISMS = { 'SCRAM-SHA-256': 'sha256', 'SCRAM-SHA-512': 'sha512' } as const;
 export type ScramMechanism = keyof typeof SCRAM_MECHANISMS;
-type ScramHash = (typeof SCRAM_MECHANISMS)[ScramMechanism];
+export type ScramHash = (typeof SCRAM_MECHANISMS)[ScramMechanism];
 
 /** Kafka's least (and kafka-configs' default) iteration count. */
 const ITERATIONS = 4096;
 const DIGEST_BYTES: Record<ScramHash, number> = { sha256: 32, sha512: 64 };
+
+/** What both mechanisms say to a wrong password or an unknown user, telling neither from the other. */
+export const INVALID_CREDENTIALS = 'Authentication failed: invalid username or password';
+
+/** What a server keeps of a user's password for SCRAM (RFC 5802 §5.1), as Kafka stores it: never the password. */
+export interface ScramCredential {
+  readonly salt: Buffer;
+  readonly iterations: number;
+  readonly storedKey: Buffer;
+  readonly serverKey: Buffer;
+}
+
+const hmac = (hash: ScramHash, key: Buffer, text: string) => createHmac(hash, key).update(text).digest();
+const digest = (hash: ScramHash, data: Buffer) => createHash(hash).update(data).digest();
+
+/** A password's credential for one hash: the salted password's stored and server keys. */
+export function scramCredential(hash: ScramHash, password: string, salt = randomBytes(16)): ScramCredential {
+  const salted = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, ITERATIONS, DIGEST_BYTES[hash], hash);
+  return {
+    salt,
+    iterations: ITERATIONS,
+    storedKey: digest(hash, hmac(hash, salted, 'Client Key')),
+    serverKey: hmac(hash, salted, 'Server Key'),
+  };
+}
 
 /** What the server says to a client's message: its reply, and whether the client is then authenticated. */
 export type ScramStep = { readonly reply: Buffer; readonly authenticated: boolean } | { readonly refused: string };
@@ -18,35 +43,26 @@ function decodeName(written: string): string | null {
   return written.replaceAll('=2C', ',').replaceAll('=3D', '=');
 }
 
+const serverNonce = () => randomBytes(18).toString('base64');
+
 /**
  * The server's side of one SCRAM exchange (RFC 5802), as a Kafka broker runs it over SaslAuthenticate: the
  * client-first message (`n,,n=user,r=nonce`) answered with the server-first (`r=…,s=salt,i=4096`), the client-final
- * (`c=biws,r=…,p=proof`) checked against the user's password and answered with the server's signature (`v=…`), which
- * lets the client know the server knew the password too. No channel binding (Kafka has none). The password is
- * salted here, with a fresh salt per exchange, since the broker is given passwords rather than stored credentials.
+ * (`c=biws,r=…,p=proof`) checked against the user's credential and answered with the server's signature (`v=…`),
+ * which lets the client know the server knew the password too. No channel binding (Kafka has none).
  */
-/** What an exchange draws anew each time: the salt, and the server's part of the nonce (printable, no comma). */
-export interface FreshValues {
-  salt(): Buffer;
-  nonce(): string;
-}
-
-const RANDOM: FreshValues = { salt: () => randomBytes(16), nonce: () => randomBytes(18).toString('base64') };
-
-/** What both mechanisms say to a wrong password or an unknown user, telling neither from the other. */
-export const INVALID_CREDENTIALS = 'Authentication failed: invalid username or password';
-
 export class ScramExchange {
   private expecting: 'client-first' | 'client-final' | 'nothing' = 'client-first';
   private gs2Header = '';
   private authMessageStart = '';
   private nonce = '';
-  private saltedPassword = Buffer.alloc(0);
+  private credential: ScramCredential | null = null;
 
   constructor(
     private readonly hash: ScramHash,
-    private readonly passwordOf: (user: string) => string | undefined,
-    private readonly fresh: FreshValues = RANDOM,
+    private readonly credentialOf: (user: string) => ScramCredential | undefined,
+    /** The server's part of the nonce: printable, no comma. */
+    private readonly freshNonce: () => string = serverNonce,
   ) {}
 
   step(message: Buffer): ScramStep {
@@ -64,19 +80,12 @@ export class ScramExchange {
     if (parts === null) return { refused: 'not a SCRAM client-first message (or one asking for channel binding)' };
     const [, binding = '', authorization = '', bare = '', writtenName = '', clientNonce = ''] = parts;
     const user = decodeName(writtenName);
-    const password = user === null ? undefined : this.passwordOf(user);
-    if (password === undefined) return { refused: INVALID_CREDENTIALS };
-    const salt = this.fresh.salt();
+    const credential = user === null ? undefined : this.credentialOf(user);
+    if (credential === undefined) return { refused: INVALID_CREDENTIALS };
+    this.credential = credential;
     this.gs2Header = `${binding},${authorization},`;
-    this.nonce = clientNonce + this.fresh.nonce();
-    this.saltedPassword = pbkdf2Sync(
-      Buffer.from(password, 'utf8'),
-      salt,
-      ITERATIONS,
-      DIGEST_BYTES[this.hash],
-      this.hash,
-    );
-    const serverFirst = `r=${this.nonce},s=${salt.toString('base64')},i=${ITERATIONS}`;
+    this.nonce = clientNonce + this.freshNonce();
+    const serverFirst = `r=${this.nonce},s=${credential.salt.toString('base64')},i=${credential.iterations}`;
     this.authMessageStart = `${bare},${serverFirst}`;
     this.expecting = 'client-final';
     return { reply: Buffer.from(serverFirst), authenticated: false };
@@ -84,7 +93,8 @@ export class ScramExchange {
 
   private final(message: string): ScramStep {
     const parts = /^(c=([^,]*),r=([^,]*)(?:,[^p=][^,]*)*),p=([^,]+)$/.exec(message);
-    if (parts === null) return { refused: 'not a SCRAM client-final message' };
+    const credential = this.credential;
+    if (parts === null || credential === null) return { refused: 'not a SCRAM client-final message' };
     const [, withoutProof = '', binding = '', nonce = '', proof = ''] = parts;
     if (Buffer.from(binding, 'base64').toString('utf8') !== this.gs2Header) {
       return { refused: 'the client-final message does not repeat the client-first header' };
@@ -93,20 +103,13 @@ export class ScramExchange {
     // a nonce that ends with the exchange's, and so does this one: the server's fresh part is still what is proved.
     if (!nonce.endsWith(this.nonce)) return { refused: "the client-final message's nonce is not the exchange's" };
     const authMessage = `${this.authMessageStart},${withoutProof}`;
-    const clientKey = this.hmac(this.saltedPassword, 'Client Key');
-    const storedKey = createHash(this.hash).update(clientKey).digest();
-    const clientSignature = this.hmac(storedKey, authMessage);
+    const clientSignature = hmac(this.hash, credential.storedKey, authMessage);
     const given = Buffer.from(proof, 'base64');
     if (given.length !== clientSignature.length) return { refused: INVALID_CREDENTIALS };
     // The proof is the client key masked with the signature: unmasked, it must hash to the stored key.
     const claimedKey = Buffer.from(given.map((byte, index) => byte ^ (clientSignature[index] ?? 0)));
-    const claimedStored = createHash(this.hash).update(claimedKey).digest();
-    if (!timingSafeEqual(claimedStored, storedKey)) return { refused: INVALID_CREDENTIALS };
-    const serverSignature = this.hmac(this.hmac(this.saltedPassword, 'Server Key'), authMessage);
+    if (!timingSafeEqual(digest(this.hash, claimedKey), credential.storedKey)) return { refused: INVALID_CREDENTIALS };
+    const serverSignature = hmac(this.hash, credential.serverKey, authMessage);
     return { reply: Buffer.from(`v=${serverSignature.toString('base64')}`), authenticated: true };
-  }
-
-  private hmac(key: Buffer, text: string): Buffer {
-    return createHmac(this.hash, key).update(text).digest();
   }
 }

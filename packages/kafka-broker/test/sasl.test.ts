@@ -83,6 +83,22 @@ describe('a SASL session', () => {
     ]);
   });
 
+  it("salts each user's password once per broker, as Kafka keeps a credential: the same salt on every connection", () => {
+    const users = { exchange: 's3cret' };
+    const saltOf = (session: SaslSession, mechanism: string) => {
+      session.answer(handshake(mechanism));
+      const reader = new Reader(Buffer.concat(session.answer(scramFirst('exchange')).response.buffers()));
+      reader.int16();
+      reader.nullableString();
+      return /,s=([^,]+),/.exec(reader.bytes().toString())?.[1];
+    };
+    const first = saltOf(new SaslSession(users), 'SCRAM-SHA-256');
+    expect(first).toBeDefined();
+    expect(saltOf(new SaslSession(users), 'SCRAM-SHA-256')).toBe(first);
+    expect(saltOf(new SaslSession(users), 'SCRAM-SHA-512')).not.toBe(first);
+    expect(saltOf(new SaslSession({ ...users }), 'SCRAM-SHA-256')).not.toBe(first);
+  });
+
   it('takes no mechanism without users, and serves every connection as it comes', () => {
     const session = new SaslSession(undefined);
     expect(session.authenticated).toBe(true);
