@@ -1,4 +1,4 @@
-import { AdminSummary, ApiErrorBody, OrderView, PlatformHealth } from '@bolsa/contracts';
+import { AdminSummary, ApiErrorBody, ApiKeyView, CreatedApiKey, OrderView, PlatformHealth } from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newAdmin, newTrader, readStream, startTestApi, type TestApi } from './support.js';
 
@@ -107,6 +107,63 @@ describe("with another trader's credentials", () => {
     expect(JSON.stringify(bobsLedger.body)).not.toContain(aliceOrder.orderId);
     const bobsWallet = await api.request('GET', '/api/me/wallet', { token: bob.apiKey });
     expect(bobsWallet.body).toMatchObject({ cash: { held: '0.00' } });
+  });
+});
+
+describe('a read-only API key', () => {
+  let readOnly: CreatedApiKey;
+
+  beforeAll(async () => {
+    const created = await api.request('POST', '/api/me/api-keys', {
+      token: alice.apiKey,
+      body: { label: 'watcher', access: 'read' },
+    });
+    expect(created.status).toBe(201);
+    readOnly = CreatedApiKey.parse(created.body);
+    expect(readOnly.access).toBe('read');
+  });
+
+  it('reads: its account, its wallet, its orders, its live stream', async () => {
+    for (const url of ['/api/accounts/me', '/api/me/wallet', `/api/orders/${aliceOrder.orderId}`, '/api/me/api-keys']) {
+      expect((await api.request('GET', url, { token: readOnly.token })).status, url).toBe(200);
+    }
+    const stream = await readStream(`${base}/api/stream/orders`, {
+      headers: { authorization: `Bearer ${readOnly.token}` },
+      done: () => true,
+      timeoutMs: 1000,
+    });
+    expect(stream.status).toBe(200);
+  });
+
+  it.each(PROTECTED.filter(([method]) => method !== 'GET'))(
+    '%s %s answers 403 read_only_key, and does nothing',
+    async (method, url, body) => {
+      const response = await api.request(method, url, {
+        token: readOnly.token,
+        ...(body === undefined ? {} : { body }),
+      });
+      expect(response.status).toBe(403);
+      expect(ApiErrorBody.parse(response.body).code).toBe('read_only_key');
+    },
+  );
+
+  it('left everything as it was: the order open, no key made, the key itself live', async () => {
+    const order = await api.request('GET', `/api/orders/${aliceOrder.orderId}`, { token: alice.apiKey });
+    expect(OrderView.parse(order.body)).toMatchObject({ quantity: '5', status: expect.not.stringMatching(/cancel/) });
+    const keys = ApiKeyView.array().parse((await api.request('GET', '/api/me/api-keys', { token: alice.apiKey })).body);
+    expect(keys.filter((key) => key.revokedAt === null).map((key) => [key.label, key.access])).toEqual([
+      ['watcher', 'read'],
+      ['default', 'trade'],
+    ]);
+  });
+
+  it('is asked for as read or trade, nothing else', async () => {
+    const refused = await api.request('POST', '/api/me/api-keys', {
+      token: alice.apiKey,
+      body: { label: 'admin', access: 'admin' },
+    });
+    expect(refused.status).toBe(400);
+    expect(ApiErrorBody.parse(refused.body).details).toMatchObject({ fields: [{ field: 'access' }] });
   });
 });
 

@@ -131,6 +131,7 @@ const FAILURES: Readonly<Record<string, string>> = {
   password_incorrect: 'Senha atual incorreta.',
   email_taken: 'Já existe uma conta com este e-mail.',
   csrf_failed: 'A página ficou desatualizada: recarregue-a.',
+  read_only_key: 'Esta chave de API só consulta: use uma chave que negocia.',
   rate_limited: 'Muitas tentativas seguidas; aguarde um pouco.',
   internal_error: 'A corretora falhou ao atender; tente de novo.',
   unavailable: 'A bolsa não confirmou a tempo; tente de novo.',

@@ -72,15 +72,21 @@ export const CreatedAccount = z.object({
 });
 export type CreatedAccount = z.infer<typeof CreatedAccount>;
 
+/** What an API key may do: `trade`, every call its account may make; `read`, reads only (GET requests). */
+export const ApiKeyAccess = z.enum(['trade', 'read']);
+export type ApiKeyAccess = z.infer<typeof ApiKeyAccess>;
+
 /** `POST /api/me/api-keys` */
 export const CreateApiKeyRequest = z.strictObject({
   label: z.string().trim().min(1, { error: 'must not be empty' }).max(60, { error: 'must be at most 60 characters' }),
+  access: ApiKeyAccess.default('trade'),
 });
 export type CreateApiKeyRequest = z.infer<typeof CreateApiKeyRequest>;
 
 export const ApiKeyView = z.object({
   keyId: ApiKeyId,
   label: z.string(),
+  access: ApiKeyAccess,
   createdAt: z.iso.datetime(),
   revokedAt: z.iso.datetime().nullable(),
 });

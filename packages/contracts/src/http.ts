@@ -36,6 +36,7 @@ export const ApiErrorCode = z.enum([
   'password_incorrect',
   'email_taken',
   'csrf_failed',
+  'read_only_key',
   'rate_limited',
   'internal_error',
   'unavailable',

@@ -45,7 +45,8 @@ export class AccountsController {
   @HttpCode(201)
   @UseGuards(AuthGuard)
   createKey(@Req() request: Request, @Body() body: unknown): Promise<CreatedApiKey> {
-    return this.keys.create(callerOf(request).accountId, parseBody(CreateApiKeyRequest, body).label);
+    const { label, access } = parseBody(CreateApiKeyRequest, body);
+    return this.keys.create(callerOf(request).accountId, label, access);
   }
 
   @Delete('me/api-keys/:keyId')

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { Role } from '@bolsa/contracts';
+import type { ApiKeyAccess, Role } from '@bolsa/contracts';
 import type { FastifyRequest } from 'fastify';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiError } from '../errors/api-error.js';
@@ -22,6 +22,7 @@ export type AuthenticatedRequest = FastifyRequest & { caller?: Caller };
 interface KnownKey {
   readonly accountId: string;
   readonly role: Role;
+  readonly access: ApiKeyAccess;
   readonly secretHash: string;
   readonly revoked: boolean;
   readonly loadedAt: number;
@@ -47,7 +48,8 @@ function sameToken(given: string, expected: string): boolean {
 
 /**
  * Lets a request through with `Authorization: Bearer <key id>.<secret>` of a live key, or with a live session
- * cookie; a cookie-authenticated write must also carry the session's CSRF token in `X-CSRF-Token`.
+ * cookie; a cookie-authenticated write must also carry the session's CSRF token in `X-CSRF-Token`. A read-only key
+ * makes reads only: anything else it sends is refused (`read_only_key`) before it does anything.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -64,7 +66,7 @@ export class AuthGuard implements CanActivate {
 
   private async identify(request: AuthenticatedRequest): Promise<Caller> {
     const header = request.headers.authorization;
-    if (header !== undefined) return this.byKey(header);
+    if (header !== undefined) return this.byKey(header, request.method);
     const token = request.cookies[SESSION_COOKIE];
     if (token === undefined) {
       throw new ApiError('unauthorized', 'log in, or send Authorization: Bearer <api key>');
@@ -80,13 +82,16 @@ export class AuthGuard implements CanActivate {
     return { accountId: session.accountId, role: session.role, via: 'session', credentialId: session.sessionId };
   }
 
-  private async byKey(header: string): Promise<Caller> {
+  private async byKey(header: string, method: string): Promise<Caller> {
     const token = /^Bearer (\S+)$/.exec(header)?.[1];
     const parts = token === undefined ? null : parseToken(token);
     if (parts === null) throw new ApiError('unauthorized', 'the API key is malformed');
     const key = await this.load(parts.keyId);
     if (key === null || key.revoked || !secretMatches(parts.secret, key.secretHash)) {
       throw new ApiError('unauthorized', 'the API key is not valid');
+    }
+    if (key.access === 'read' && !SAFE_METHODS.has(method)) {
+      throw new ApiError('read_only_key', 'this API key only reads; send this with a key that trades');
     }
     return { accountId: key.accountId, role: key.role, via: 'api_key', credentialId: parts.keyId };
   }
@@ -97,10 +102,11 @@ export class AuthGuard implements CanActivate {
     const { rows } = await this.sql.query<{
       account_id: string;
       role: Role;
+      access: ApiKeyAccess;
       secret_hash: string;
       revoked: boolean;
     }>(
-      `SELECT k.account_id, a.role, k.secret_hash, k.revoked_at IS NOT NULL AS revoked
+      `SELECT k.account_id, a.role, k.access, k.secret_hash, k.revoked_at IS NOT NULL AS revoked
          FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.id = $1`,
       [keyId],
     );
@@ -110,6 +116,7 @@ export class AuthGuard implements CanActivate {
     const known = {
       accountId: row.account_id,
       role: row.role,
+      access: row.access,
       secretHash: row.secret_hash,
       revoked: row.revoked,
       loadedAt: Date.now(),

@@ -135,7 +135,9 @@ export function accountPaths(): Record<string, object> {
         responses: { '200': { description: 'ok', ...json({ type: 'array', items: ref('ApiKeyView') }) } },
       },
       post: {
-        summary: 'Create an API key; its secret is shown once',
+        summary:
+          'Create an API key; its secret is shown once. access: trade (the default) or read, a key that only reads ' +
+          '(any other request with it is answered 403 read_only_key)',
         security: bearer,
         requestBody: json(ref('CreateApiKeyRequest')),
         responses: { '201': { description: 'created', ...json(ref('CreatedApiKey')) }, ...errors(400, 401, 403) },

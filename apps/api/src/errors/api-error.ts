@@ -24,6 +24,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   password_incorrect: 403,
   email_taken: 409,
   csrf_failed: 403,
+  read_only_key: 403,
   rate_limited: 429,
   internal_error: 500,
   unavailable: 503,
