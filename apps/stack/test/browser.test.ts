@@ -345,6 +345,26 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect.poll(() => row.textContent()).toContain('revogada');
     expect(await seller.page.getByTestId('revoke-error').count()).toBe(0);
     expect((await asProgram()).status).toBe(401);
+    // A key that only reads: the program sees the wallet, and its order is refused.
+    await seller.page.getByLabel('Nome da chave').fill('painel');
+    await seller.page.getByLabel('Permissão').selectOption('read');
+    await seller.page.getByRole('button', { name: 'Criar chave' }).click();
+    await expect.poll(() => seller.page.getByTestId('new-key-token').textContent()).not.toBe(token);
+    const reader = (await seller.page.getByTestId('new-key-token').textContent()) ?? '';
+    const readerHeaders = { authorization: `Bearer ${reader}`, 'content-type': 'application/json' };
+    expect((await fetch(`${stack.api}/api/me/wallet`, { headers: readerHeaders })).status).toBe(200);
+    const order = { symbol: 'PETR4', side: 'buy', type: 'limit', price: '30.00', quantity: '1' };
+    const refused = await fetch(`${stack.api}/api/orders`, {
+      method: 'POST',
+      headers: readerHeaders,
+      body: JSON.stringify(order),
+    });
+    expect([refused.status, ((await refused.json()) as { code: string }).code]).toEqual([403, 'read_only_key']);
+    await expect
+      .poll(() =>
+        seller.page.getByTestId('key-row').filter({ hasText: 'painel' }).getByTestId('key-access').textContent(),
+      )
+      .toBe('só consulta');
 
     // Logging out ends the session: the trading screen sends the browser back to the login page.
     await seller.page.getByRole('button', { name: 'Sair' }).click();

@@ -1,10 +1,10 @@
 'use client';
-import type { ApiKeyView, CreatedApiKey } from '@bolsa/contracts';
+import type { ApiKeyAccess, ApiKeyView, CreatedApiKey } from '@bolsa/contracts';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiFailure } from '../lib/api';
 import { failureText, NO_ANSWER_TEXT } from '../lib/error-text';
 import { retrying } from '../lib/retrying';
-import { Field } from './field';
+import { Field, SelectField } from './field';
 import { useRequiredAccount } from './session';
 
 /** The API's codes for a key's label, in the trader's words. */
@@ -14,7 +14,13 @@ const LABEL_CODES: Readonly<Record<string, string>> = {
   too_many_keys: 'Limite de chaves ativas atingido: revogue uma antes.',
 };
 
-/** Create (the secret is shown once), list and revoke API keys. */
+/** What a key may do, in the trader's words. */
+const ACCESS: ReadonlyArray<[ApiKeyAccess, string]> = [
+  ['trade', 'Negociar'],
+  ['read', 'Só consultar'],
+];
+
+/** Create (the secret is shown once; trading or read-only), list and revoke API keys. */
 export function ApiKeys() {
   const account = useRequiredAccount();
   /** Null until the list has arrived, so that an empty list says so only once it is known to be empty. */
@@ -32,9 +38,11 @@ export function ApiKeys() {
   async function create(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
-    const label = String(new FormData(form).get('label') ?? '');
+    const data = new FormData(form);
+    const label = String(data.get('label') ?? '');
+    const access = String(data.get('access') ?? 'trade');
     try {
-      setCreated(await api<CreatedApiKey>('POST', '/api/me/api-keys', { label }));
+      setCreated(await api<CreatedApiKey>('POST', '/api/me/api-keys', { label, access }));
       setError(undefined);
       form.reset();
       setVersion((n) => n + 1);
@@ -62,12 +70,14 @@ export function ApiKeys() {
       <h1 className="text-lg font-semibold text-white">Chaves de API</h1>
       <p className="text-sm text-gray-400">
         Programas usam <code className="text-gray-200">Authorization: Bearer &lt;chave&gt;</code>. O segredo aparece uma
-        única vez, ao criar.
+        única vez, ao criar. Uma chave que só consulta lê a conta, as ordens e o mercado, mas não envia, altera nem
+        cancela ordens, nem movimenta dinheiro.
       </p>
       <form onSubmit={(event) => void create(event)} className="flex items-end gap-2" noValidate>
         <div className="flex-1">
           <Field id="label" label="Nome da chave" error={error} placeholder="robô, planilha…" />
         </div>
+        <SelectField id="access" name="access" label="Permissão" options={ACCESS} defaultValue="trade" />
         <button type="submit" className="rounded bg-sky-700 px-3 py-1.5 text-sm text-white hover:bg-sky-600">
           Criar chave
         </button>
@@ -88,6 +98,7 @@ export function ApiKeys() {
         <thead className="text-xs text-muted">
           <tr>
             <th className="py-1 text-left font-normal">Nome</th>
+            <th className="py-1 text-left font-normal">Permissão</th>
             <th className="py-1 text-left font-normal">Criada</th>
             <th className="py-1 text-left font-normal">Situação</th>
             <th>
@@ -99,6 +110,9 @@ export function ApiKeys() {
           {(keys ?? []).map((key) => (
             <tr key={key.keyId} className="border-t border-edge" data-testid="key-row">
               <td className="py-1.5">{key.label}</td>
+              <td className="py-1.5 text-gray-300" data-testid="key-access">
+                {key.access === 'read' ? 'só consulta' : 'negocia'}
+              </td>
               <td className="num py-1.5 text-gray-400">{new Date(key.createdAt).toLocaleString('pt-BR')}</td>
               <td className="py-1.5">{key.revokedAt === null ? 'ativa' : 'revogada'}</td>
               <td className="py-1.5 text-right">

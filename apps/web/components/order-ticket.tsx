@@ -14,6 +14,7 @@ import { dayOrderExpiry } from '../lib/calendar';
 import { answerFieldTexts, failureText } from '../lib/error-text';
 import { formatBRL, formatQuantity, priceInput } from '../lib/format';
 import { useCalendar } from '../lib/use-calendar';
+import { SelectField } from './field';
 import { useSession } from './session';
 import {
   checkTicket,
@@ -250,41 +251,21 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
           {sideButton('sell', 'Vender')}
         </div>
         <div className="grid grid-cols-2 gap-2">
-          <div className="flex flex-col gap-1">
-            <label htmlFor="ticket-type" className="text-xs text-gray-400">
-              Tipo
-            </label>
-            <select
-              id="ticket-type"
-              value={form.type}
-              onChange={(event) => update({ type: event.target.value as OrderType })}
-              className="rounded border border-gray-700 bg-gray-950 px-2 py-1.5 text-sm"
-            >
-              {TYPES.map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="flex flex-col gap-1">
-            <label htmlFor="ticket-tif" className="text-xs text-gray-400">
-              Validade
-            </label>
-            <select
-              id="ticket-tif"
-              value={form.type === 'market' ? 'IOC' : form.timeInForce}
-              disabled={form.type === 'market'}
-              onChange={(event) => update({ timeInForce: event.target.value as TimeInForce })}
-              className="rounded border border-gray-700 bg-gray-950 px-2 py-1.5 text-sm disabled:opacity-50"
-            >
-              {TIME_IN_FORCE.map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id="ticket-type"
+            label="Tipo"
+            options={TYPES}
+            value={form.type}
+            onChange={(event) => update({ type: event.target.value as OrderType })}
+          />
+          <SelectField
+            id="ticket-tif"
+            label="Validade"
+            options={TIME_IN_FORCE}
+            value={form.type === 'market' ? 'IOC' : form.timeInForce}
+            disabled={form.type === 'market'}
+            onChange={(event) => update({ timeInForce: event.target.value as TimeInForce })}
+          />
         </div>
         {form.type !== 'market' && form.timeInForce === 'DAY' && (
           <p className="text-[11px] text-muted" data-testid="ticket-day-expiry">
