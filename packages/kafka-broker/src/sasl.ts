@@ -5,12 +5,12 @@ import { Writer } from './protocol/codec.js';
 import { ErrorCode } from './protocol/errors.js';
 import {
   INVALID_CREDENTIALS,
+  isScramMechanism,
   SCRAM_MECHANISMS,
   scramCredential,
   ScramExchange,
   type ScramCredential,
   type ScramHash,
-  type ScramMechanism,
 } from './scram.js';
 
 /** The users a broker that requires SASL lets in: name → password. */
@@ -56,7 +56,7 @@ export class SaslSession {
     const users = this.users;
     const enabled = users === undefined ? [] : MECHANISMS;
     this.mechanism = enabled.includes(mechanism) ? mechanism : null;
-    const hash = Object.hasOwn(SCRAM_MECHANISMS, mechanism) ? SCRAM_MECHANISMS[mechanism as ScramMechanism] : null;
+    const hash = isScramMechanism(mechanism) ? SCRAM_MECHANISMS[mechanism] : null;
     this.scram =
       users === undefined || hash === null ? null : new ScramExchange(hash, (name) => credentialOf(users, hash, name));
     const error = this.mechanism === null ? ErrorCode.UNSUPPORTED_SASL_MECHANISM : ErrorCode.NONE;

@@ -5,6 +5,10 @@ export const SCRAM_MECHANISMS = { 'SCRAM-SHA-256': 'sha256', 'SCRAM-SHA-512': 's
 export type ScramMechanism = keyof typeof SCRAM_MECHANISMS;
 export type ScramHash = (typeof SCRAM_MECHANISMS)[ScramMechanism];
 
+export function isScramMechanism(name: string): name is ScramMechanism {
+  return Object.hasOwn(SCRAM_MECHANISMS, name);
+}
+
 /** Kafka's least (and kafka-configs' default) iteration count. */
 const ITERATIONS = 4096;
 const DIGEST_BYTES: Record<ScramHash, number> = { sha256: 32, sha512: 64 };
