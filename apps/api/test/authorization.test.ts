@@ -70,6 +70,7 @@ const PROTECTED: Array<[Method, string, unknown?]> = [
   ['GET', `/api/admin/accounts/${ANY_UUID}`],
   ['POST', `/api/admin/accounts/${ANY_UUID}/suspension`, { reason: 'a reason' }],
   ['DELETE', `/api/admin/accounts/${ANY_UUID}/suspension`],
+  ['POST', `/api/admin/accounts/${ANY_UUID}/api-keys/${ANY_UUID}/revocation`, { reason: 'a reason' }],
 ];
 const STREAMS = ['/api/stream/orders', '/api/stream/me', '/api/stream/trades'];
 

@@ -1,5 +1,6 @@
 import {
   AccountView,
+  AdminActionsPage,
   AdminSummary,
   AdminAccountsPage,
   AdminAccountView,
@@ -39,6 +40,47 @@ const details = async (admin: Admin, accountId: string) =>
   AdminAccountView.parse(
     (await testApi().request('GET', `/api/admin/accounts/${accountId}`, { token: admin.apiKey })).body,
   );
+
+describe("an account's API keys, for an administrator", () => {
+  it('lists them and revokes one that leaked, saying why: it stops at once, and the log keeps the reason', async () => {
+    const api = testApi();
+    const admin = await newAdmin(api);
+    const trader = await newTrader(api, 'Leaky Trader');
+    const keyId = trader.apiKey.split('.')[0]!;
+    expect((await details(admin, trader.accountId)).apiKeys).toEqual([
+      expect.objectContaining({ keyId, access: 'trade', revokedAt: null }),
+    ]);
+    const revoke = (token: string, id: string, body: unknown = { reason: 'posted on a public forum' }) =>
+      api.request('POST', `/api/admin/accounts/${trader.accountId}/api-keys/${id}/revocation`, { token, body });
+
+    // Not a trader's to do (not even the key's owner), and not without a reason.
+    expect((await revoke(trader.apiKey, keyId)).status).toBe(403);
+    const noReason = await revoke(admin.apiKey, keyId, { reason: ' ' });
+    expect([noReason.status, ApiErrorBody.parse(noReason.body).details]).toEqual([
+      400,
+      { fields: [expect.objectContaining({ field: 'reason' })] },
+    ]);
+    expect((await api.request('GET', '/api/me/wallet', { token: trader.apiKey })).status).toBe(200);
+
+    const revoked = await revoke(admin.apiKey, keyId);
+    expect(revoked.status).toBe(200);
+    expect(AdminAccountView.parse(revoked.body).apiKeys[0]?.revokedAt).not.toBeNull();
+    expect((await api.request('GET', '/api/me/wallet', { token: trader.apiKey })).status).toBe(401);
+    // Again: answered as it is, and logged once.
+    expect((await revoke(admin.apiKey, keyId)).status).toBe(200);
+    const log = AdminActionsPage.parse(
+      (await api.request('GET', '/api/admin/actions?action=revoke_key', { token: admin.apiKey })).body,
+    ).items.filter((action) => action.account?.accountId === trader.accountId);
+    expect(log.map((action) => [action.action, action.reason, action.by?.accountId])).toEqual([
+      ['revoke_key', 'posted on a public forum', admin.accountId],
+    ]);
+    // A key the account does not have (another's, or none at all) is not found.
+    const other = await newTrader(api, 'Other Trader');
+    expect((await revoke(admin.apiKey, other.apiKey.split('.')[0]!)).status).toBe(404);
+    expect((await revoke(admin.apiKey, 'not-a-key')).status).toBe(404);
+    expect((await api.request('GET', '/api/me/wallet', { token: other.apiKey })).status).toBe(200);
+  });
+});
 
 describe('account suspensions', () => {
   it('cancels a suspended trader’s orders, refuses its orders, amends and withdrawals, and lifts cleanly', async () => {

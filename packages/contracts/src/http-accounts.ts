@@ -245,15 +245,20 @@ export const AdminOrderView = z.object({
 });
 export type AdminOrderView = z.infer<typeof AdminOrderView>;
 
-/** `POST /api/admin/accounts/:id/suspension`: why, in words its owner will read. */
-export const SuspendAccountRequest = z.strictObject({
-  reason: z
-    .string()
-    .trim()
-    .min(3, { error: 'must say why, in at least 3 characters' })
-    .max(500, { error: 'must be at most 500 characters' }),
-});
+/** Why an administrator acts on an account, in words its owner and the administrators' log will read. */
+const AdminReason = z
+  .string()
+  .trim()
+  .min(3, { error: 'must say why, in at least 3 characters' })
+  .max(500, { error: 'must be at most 500 characters' });
+
+/** `POST /api/admin/accounts/:id/suspension`: why. */
+export const SuspendAccountRequest = z.strictObject({ reason: AdminReason });
 export type SuspendAccountRequest = z.infer<typeof SuspendAccountRequest>;
+
+/** `POST /api/admin/accounts/:id/api-keys/:keyId/revocation`: why (a key that leaked, a program misbehaving). */
+export const RevokeApiKeyRequest = z.strictObject({ reason: AdminReason });
+export type RevokeApiKeyRequest = z.infer<typeof RevokeApiKeyRequest>;
 
 const AccountRef = z.object({ accountId: z.uuid(), name: z.string() });
 
@@ -276,6 +281,8 @@ export const AdminAccountView = z.object({
   liveOrders: z.int().nonnegative(),
   balances: z.array(z.object({ asset: z.string(), available: z.string(), held: z.string() })),
   suspensions: z.array(SuspensionRecord),
+  /** Its API keys, newest first (never their secrets): an administrator can revoke one that leaked. */
+  apiKeys: z.array(ApiKeyView),
 });
 export type AdminAccountView = z.infer<typeof AdminAccountView>;
 
@@ -287,7 +294,7 @@ export type SuspendedAccountView = z.infer<typeof SuspendedAccountView>;
 export const AdminAccountsPage = pageOf(AccountView);
 export type AdminAccountsPage = z.infer<typeof AdminAccountsPage>;
 
-export const AdminActionKind = z.enum(['halt', 'resume', 'end_of_day', 'suspend', 'reinstate']);
+export const AdminActionKind = z.enum(['halt', 'resume', 'end_of_day', 'suspend', 'reinstate', 'revoke_key']);
 export type AdminActionKind = z.infer<typeof AdminActionKind>;
 
 /**

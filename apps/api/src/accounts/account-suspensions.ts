@@ -21,6 +21,7 @@ import { OPEN_STATUSES } from '../orders/order-view.js';
 import { CASH } from '../wallets/ledger.js';
 import { WalletStore } from '../wallets/wallet-store.js';
 import { readAccount, toAccountView, type AccountRow } from './account-row.js';
+import { ApiKeysService } from './api-keys.service.js';
 
 export interface AccountQuery {
   readonly search?: string | undefined;
@@ -62,6 +63,7 @@ export class AccountSuspensions {
     @Inject(WalletStore) private readonly wallets: WalletStore,
     @Inject(CommandPublisher) private readonly publisher: CommandPublisher,
     @Inject(ApiLogger) private readonly logger: ApiLogger,
+    @Inject(ApiKeysService) private readonly keys: ApiKeysService,
     @Inject(ApiMetrics) metrics: ApiMetrics,
   ) {
     metrics.watchSuspensions(async () => {
@@ -106,7 +108,7 @@ export class AccountSuspensions {
 
   async view(accountId: string): Promise<AdminAccountView> {
     const account = await this.account(accountId);
-    const [live, balances, suspensions] = await Promise.all([
+    const [live, balances, suspensions, apiKeys] = await Promise.all([
       this.sql.query<{ count: string }>(
         'SELECT count(*) AS count FROM orders WHERE account_id = $1 AND status = ANY($2::text[])',
         [accountId, OPEN_STATUSES],
@@ -121,6 +123,7 @@ export class AccountSuspensions {
           WHERE s.account_id = $1 ORDER BY s.id DESC LIMIT 50`,
         [accountId],
       ),
+      this.keys.list(accountId),
     ]);
     return {
       account,
@@ -130,6 +133,7 @@ export class AccountSuspensions {
         return { asset, available: format(available), held: format(held) };
       }),
       suspensions: suspensions.rows.map(toRecord),
+      apiKeys,
     };
   }
 

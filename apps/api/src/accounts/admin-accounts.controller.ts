@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import {
+  RevokeApiKeyRequest,
   SuspendAccountRequest,
   type AdminAccountsPage,
   type AdminAccountView,
@@ -10,14 +11,21 @@ import { parseBody } from '../errors/parse-body.js';
 import { oneOf } from '../errors/query-params.js';
 import { traceOf, type TracedRequest } from '../observability/trace.js';
 import { AccountSuspensions } from './account-suspensions.js';
+import { ApiKeysService } from './api-keys.service.js';
 
 type Request = AuthenticatedRequest & TracedRequest;
 
-/** Accounts for administrators: finding one, what it has, and suspending it (compliance, disputes, fraud). */
+/**
+ * Accounts for administrators: finding one, what it has, suspending it (compliance, disputes, fraud), and revoking
+ * one of its API keys.
+ */
 @Controller('api/admin/accounts')
 @UseGuards(AuthGuard, AdminGuard)
 export class AdminAccountsController {
-  constructor(@Inject(AccountSuspensions) private readonly suspensions: AccountSuspensions) {}
+  constructor(
+    @Inject(AccountSuspensions) private readonly suspensions: AccountSuspensions,
+    @Inject(ApiKeysService) private readonly keys: ApiKeysService,
+  ) {}
 
   @Get()
   list(
@@ -45,5 +53,25 @@ export class AdminAccountsController {
   @Delete(':id/suspension')
   reinstate(@Req() request: Request, @Param('id') id: string): Promise<AdminAccountView> {
     return this.suspensions.reinstate(callerOf(request).accountId, id, traceOf(request));
+  }
+
+  @Post(':id/api-keys/:keyId/revocation')
+  @HttpCode(200)
+  async revokeKey(
+    @Req() request: Request,
+    @Param('id') id: string,
+    @Param('keyId') keyId: string,
+    @Body() body: unknown,
+  ): Promise<AdminAccountView> {
+    const { reason } = parseBody(RevokeApiKeyRequest, body);
+    const account = await this.suspensions.view(id);
+    await this.keys.revokeForAdmin(
+      callerOf(request).accountId,
+      account.account.accountId,
+      keyId,
+      reason,
+      traceOf(request),
+    );
+    return this.suspensions.view(id);
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiKeyId, type ApiKeyAccess, type ApiKeyView, type CreatedApiKey } from '@bolsa/contracts';
+import { recordAdminAction } from '../admin/admin-actions.js';
 import { forgetKey } from '../auth/auth.guard.js';
 import { issueKey } from '../auth/api-keys.js';
 import { SqlPool } from '../database/sql-pool.js';
@@ -72,5 +73,34 @@ export class ApiKeysService {
     if (rows[0] === undefined) throw new ApiError('not_found', 'no such API key');
     forgetKey(keyId);
     return toView(rows[0]);
+  }
+
+  /**
+   * An administrator's revocation of an account's key (one that leaked, a program misbehaving), in the
+   * administrators' log with its reason, in the same transaction; revoking a revoked key changes and records
+   * nothing. A key the account does not have is not found.
+   */
+  async revokeForAdmin(
+    adminId: string,
+    accountId: string,
+    keyId: string,
+    reason: string,
+    traceId: string,
+  ): Promise<void> {
+    const found = ApiKeyId.safeParse(keyId).success
+      ? await this.sql.transaction(async (tx) => {
+          const { rows } = await tx.query<{ live: boolean }>(
+            'SELECT revoked_at IS NULL AS live FROM api_keys WHERE id = $1 AND account_id = $2 FOR UPDATE',
+            [keyId, accountId],
+          );
+          if (rows[0]?.live === true) {
+            await tx.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1', [keyId]);
+            await recordAdminAction(tx, { action: 'revoke_key', adminId, accountId, reason, traceId });
+          }
+          return rows[0] !== undefined;
+        })
+      : false;
+    if (!found) throw new ApiError('not_found', 'the account has no such API key');
+    forgetKey(keyId);
   }
 }

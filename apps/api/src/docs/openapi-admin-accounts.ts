@@ -3,6 +3,7 @@ import {
   AdminAccountView,
   AdminActionKind,
   AdminActionsPage,
+  RevokeApiKeyRequest,
   SuspendAccountRequest,
   SuspendedAccountView,
 } from '@bolsa/contracts';
@@ -14,6 +15,7 @@ export const ADMIN_ACCOUNT_SCHEMAS = {
   AdminAccountView,
   SuspendAccountRequest,
   SuspendedAccountView,
+  RevokeApiKeyRequest,
 };
 
 const id = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
@@ -81,6 +83,17 @@ export function adminAccountPaths(): Record<string, object> {
         security: bearer,
         parameters: [id],
         responses: { ...ok('AdminAccountView'), ...errors(401, 403, 404) },
+      },
+    },
+    '/api/admin/accounts/{id}/api-keys/{keyId}/revocation': {
+      post: {
+        summary:
+          'Revoke one of the account’s API keys (a key that leaked, a program misbehaving), saying why: it stops ' +
+          'working at once, and the administrators’ log keeps the reason. A revoked key is answered as it is. Admins only',
+        security: bearer,
+        parameters: [id, { name: 'keyId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        requestBody: json(ref('RevokeApiKeyRequest')),
+        responses: { ...ok('AdminAccountView'), ...errors(400, 401, 403, 404) },
       },
     },
   };
