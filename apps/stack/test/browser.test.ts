@@ -748,6 +748,27 @@ describe('the home broker and the admin panel in a browser', () => {
         ]);
       await ticket(trader.page, 'Comprar', '60,00', '5');
       await expect.poll(() => traderTicket.textContent()).toMatch(/Ordem enviada: compra 5 VALE3/);
+      // A program's key leaked: the admin finds its account and revokes the key, saying why; it stops at once.
+      const robotEmail = `robo-${Date.now()}@example.test`;
+      const robotKey = await programAccount(stack.api, 'Robo', robotEmail);
+      const asRobot = () => fetch(`${stack.api}/api/me/wallet`, { headers: { authorization: `Bearer ${robotKey}` } });
+      expect((await asRobot()).status).toBe(200);
+      await accounts.getByLabel('Buscar conta').fill(robotEmail);
+      await accounts.getByRole('button', { name: 'Buscar' }).click();
+      await expect
+        .poll(() => accounts.getByTestId('admin-account-row').allTextContents(), { timeout: 5_000 })
+        .toEqual([expect.stringContaining(robotEmail)]);
+      await accounts.getByTestId('admin-account-row').click();
+      const robotKeys = accounts.getByTestId('admin-account-key');
+      await expect.poll(() => robotKeys.allTextContents(), { timeout: 5_000 }).toEqual(['defaultnegociaativaRevogar']);
+      await robotKeys.getByRole('button', { name: 'Revogar' }).click();
+      await accounts.getByLabel('Motivo da revogação de "default"').fill('chave publicada num fórum');
+      await accounts.getByRole('button', { name: 'Confirmar revogação' }).click();
+      await expect
+        .poll(() => accounts.getByTestId('admin-account-keys-notice').textContent())
+        .toBe('Chave "default" revogada.');
+      expect(await robotKeys.textContent()).toMatch(/^defaultnegociarevogada em /);
+      expect((await asRobot()).status).toBe(401);
       // On a phone the panel fits the screen, the account's long email in the list included.
       await admin.page.setViewportSize({ width: 390, height: 844 });
       await expect.poll(() => admin.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);

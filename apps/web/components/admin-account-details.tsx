@@ -1,20 +1,21 @@
 'use client';
 import type { AccountView, AdminAccountView, SuspendedAccountView } from '@bolsa/contracts';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { api, ApiFailure } from '../lib/api';
 import { failureText } from '../lib/error-text';
 import { formatBRL, formatDateTime, formatQuantity } from '../lib/format';
+import { AdminAccountKeys } from './admin-account-keys';
 import { AdminAccountOrders } from './admin-account-orders';
+import { ReasonForm } from './reason-form';
 
 interface Props {
   readonly accountId: string;
   readonly onChanged: (account: AccountView) => void;
 }
 
-/** One account for an admin: what it has at stake, its suspensions, and suspending or reinstating it. */
+/** One account for an admin: what it has at stake, its suspensions and API keys, suspending or reinstating it. */
 export function AdminAccountDetails({ accountId, onChanged }: Props) {
   const [view, setView] = useState<AdminAccountView | null>(null);
-  const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   /** Moves after a suspension or reinstatement: the orders are listed again. */
@@ -28,28 +29,31 @@ export function AdminAccountDetails({ accountId, onChanged }: Props) {
       .catch(() => setNotice('Não foi possível abrir a conta.'));
   }, [accountId]);
 
-  const act = async (request: () => Promise<AdminAccountView>, done: (result: AdminAccountView) => string) => {
+  /** Whether it was done. */
+  const act = async (
+    request: () => Promise<AdminAccountView>,
+    done: (result: AdminAccountView) => string,
+  ): Promise<boolean> => {
     setBusy(true);
     try {
       const result = await request();
       setView(result);
       onChanged(result.account);
       setNotice(done(result));
-      setReason('');
       setActed((n) => n + 1);
+      return true;
     } catch (failure) {
       setNotice(failure instanceof ApiFailure ? failureText(failure) : 'A corretora não respondeu; tente de novo.');
+      return false;
     } finally {
       setBusy(false);
     }
   };
-  const suspend = (event: FormEvent) => {
-    event.preventDefault();
-    void act(
-      () => api<SuspendedAccountView>('POST', `/api/admin/accounts/${accountId}/suspension`, { reason: reason.trim() }),
+  const suspend = (reason: string) =>
+    act(
+      () => api<SuspendedAccountView>('POST', `/api/admin/accounts/${accountId}/suspension`, { reason }),
       (result) => `Conta suspensa; ${(result as SuspendedAccountView).cancelsSent} cancelamento(s) enviado(s).`,
     );
-  };
   const reinstate = () =>
     void act(
       () => api<AdminAccountView>('DELETE', `/api/admin/accounts/${accountId}/suspension`),
@@ -96,23 +100,13 @@ export function AdminAccountDetails({ accountId, onChanged }: Props) {
         </div>
       ) : (
         account.role === 'trader' && (
-          <form onSubmit={suspend} className="flex gap-2">
-            <input
-              aria-label="Motivo da suspensão"
-              placeholder="motivo (o cliente verá)"
-              value={reason}
-              maxLength={500}
-              onChange={(event) => setReason(event.target.value)}
-              className="min-w-0 flex-1 rounded border border-gray-700 bg-gray-950 px-2 py-0.5"
-            />
-            <button
-              type="submit"
-              disabled={busy || reason.trim().length < 3}
-              className="rounded bg-rose-900 px-2 py-0.5 text-rose-100 hover:bg-rose-800 disabled:opacity-50"
-            >
-              Suspender conta
-            </button>
-          </form>
+          <ReasonForm
+            label="Motivo da suspensão"
+            placeholder="motivo (o cliente verá)"
+            submitText="Suspender conta"
+            busy={busy}
+            onSubmit={suspend}
+          />
         )
       )}
       {notice !== null && (
@@ -132,6 +126,7 @@ export function AdminAccountDetails({ accountId, onChanged }: Props) {
           ))}
         </ul>
       )}
+      <AdminAccountKeys accountId={accountId} keys={view.apiKeys} onRevoked={setView} />
       <h3 className="mt-2 font-semibold uppercase tracking-wide text-muted">Ordens</h3>
       <AdminAccountOrders accountId={accountId} version={acted} />
     </div>

@@ -24,6 +24,9 @@ describe("the administrators' log in words", () => {
     const suspension = { ...base, action: 'suspend' as const, symbol: null, account: trader, reason: 'fraude' };
     expect(adminActionText(suspension)).toBe('Suspendeu a conta de Bruno: fraude');
     expect(adminActionText({ ...suspension, action: 'reinstate', reason: null })).toBe('Reativou a conta de Bruno');
+    expect(adminActionText({ ...suspension, action: 'revoke_key', reason: 'chave vazada' })).toBe(
+      'Revogou uma chave de API de Bruno: chave vazada',
+    );
   });
 
   it('names the administrator, or the clock for a close nobody asked for', () => {

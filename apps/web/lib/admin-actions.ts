@@ -14,6 +14,8 @@ export function adminActionText(action: AdminActionView): string {
       return `Suspendeu a conta de ${account}: ${action.reason ?? ''}`;
     case 'reinstate':
       return `Reativou a conta de ${account}`;
+    case 'revoke_key':
+      return `Revogou uma chave de API de ${account}: ${action.reason ?? ''}`;
   }
 }
 

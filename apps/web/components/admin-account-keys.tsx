@@ -1,0 +1,85 @@
+'use client';
+import type { AdminAccountView, ApiKeyView } from '@bolsa/contracts';
+import { useState } from 'react';
+import { api, ApiFailure } from '../lib/api';
+import { failureText, NO_ANSWER_TEXT } from '../lib/error-text';
+import { formatDateTime } from '../lib/format';
+import { ReasonForm } from './reason-form';
+
+interface Props {
+  readonly accountId: string;
+  readonly keys: readonly ApiKeyView[];
+  readonly onRevoked: (view: AdminAccountView) => void;
+}
+
+/** An account's API keys for an administrator, and revoking one (a key that leaked), saying why. */
+export function AdminAccountKeys({ accountId, keys, onRevoked }: Props) {
+  const [revoking, setRevoking] = useState<ApiKeyView | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const revoke = async (key: ApiKeyView, reason: string): Promise<boolean> => {
+    setBusy(true);
+    try {
+      const path = `/api/admin/accounts/${accountId}/api-keys/${key.keyId}/revocation`;
+      onRevoked(await api<AdminAccountView>('POST', path, { reason }));
+      setNotice(`Chave "${key.label}" revogada.`);
+      setRevoking(null);
+      return true;
+    } catch (failure) {
+      setNotice(failure instanceof ApiFailure ? failureText(failure) : NO_ANSWER_TEXT);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <h3 className="mt-2 font-semibold uppercase tracking-wide text-muted">Chaves de API</h3>
+      {keys.length === 0 && <p className="text-muted">Nenhuma chave.</p>}
+      <ul data-testid="admin-account-keys">
+        {keys.map((key) => (
+          <li key={key.keyId} className="flex items-center gap-2" data-testid="admin-account-key">
+            <span className="text-gray-200">{key.label}</span>
+            <span className="text-muted">{key.access === 'read' ? 'só consulta' : 'negocia'}</span>
+            <span className="text-muted">
+              {key.revokedAt === null ? 'ativa' : `revogada em ${formatDateTime(key.revokedAt)}`}
+            </span>
+            {key.revokedAt === null && (
+              <button
+                type="button"
+                onClick={() => {
+                  setRevoking(key);
+                  setNotice(null);
+                }}
+                className="ml-auto text-rose-400"
+              >
+                Revogar
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {revoking !== null && (
+        <ReasonForm
+          key={revoking.keyId}
+          label={`Motivo da revogação de "${revoking.label}"`}
+          placeholder="motivo (fica no registro de ações)"
+          submitText="Confirmar revogação"
+          busy={busy}
+          onSubmit={(reason) => revoke(revoking, reason)}
+        >
+          <button type="button" onClick={() => setRevoking(null)} className="text-gray-400">
+            Voltar
+          </button>
+        </ReasonForm>
+      )}
+      {notice !== null && (
+        <p className="mt-1 text-gray-300" role="status" data-testid="admin-account-keys-notice">
+          {notice}
+        </p>
+      )}
+    </>
+  );
+}
