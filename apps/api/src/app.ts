@@ -72,6 +72,8 @@ export async function createApp(config: ApiConfig, options: AppOptions = {}): Pr
   // forceCloseConnections: open SSE streams must not hold a shutdown hostage.
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    // request.ip is the client's as the trusted proxies (the web's proxy route, an ingress) name it.
+    trustProxy: config.trustProxy,
     forceCloseConnections: true,
     clientErrorHandler: answerClientError,
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {

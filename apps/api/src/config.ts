@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import {
   DEFAULT_INSTRUMENTS,
   InstrumentList,
@@ -12,6 +13,24 @@ import { z } from 'zod';
 import { isTimeZone, parseDates, parseTimeOfDay, parseWeekdays, type MarketClose } from './sessions/trading-clock.js';
 
 /** The API's whole configuration, read from the environment once, here and nowhere else. */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** `off` → none (false); else the list, each a named range, an address or a CIDR block; null when one is neither. */
+function parseTrustedProxies(text: string): string[] | false | null {
+  if (text.trim() === 'off') return false;
+  const entries = text.split(',').map((entry) => entry.trim());
+  const valid = (entry: string) => {
+    if (NAMED_RANGES.has(entry)) return true;
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    return (
+      family !== 0 && rest.length === 0 && (prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= bits))
+    );
+  };
+  return entries.every(valid) ? entries : null;
+}
+
 /** A zod transform: what `parse` makes of the text, or an issue saying what it must be when it makes nothing. */
 function parsedBy<T>(parse: (text: string) => T | null, mustBe: string) {
   return (text: string, context: z.RefinementCtx<string>): T => {
@@ -76,6 +95,18 @@ const Environment = z.object({
   /** Failed logins allowed per email and per client address in LOGIN_WINDOW_SECONDS. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /**
+   * The proxies whose X-Forwarded-For the API believes (the web's proxy route, an ingress): named ranges
+   * (`loopback`, `linklocal`, `uniquelocal`), addresses or CIDR blocks, comma-separated; `off` believes none. A
+   * request from one of them is counted, for the login limits, as from the address it names; without it, every
+   * browser behind the web would be one address, and 50 failed logins of anyone would hold up everyone's.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('loopback,linklocal,uniquelocal')
+    .transform(
+      parsedBy(parseTrustedProxies, 'must be off, or loopback, linklocal, uniquelocal, addresses or CIDR blocks'),
+    ),
   /**
    * New orders and amends an account may send per second, per API process (0: no limit); past it they are refused
    * with 429 until the second is over. Cancels are never limited: a trader can always pull orders.
@@ -146,6 +177,8 @@ export interface ApiConfig {
   readonly sessionMs: number;
   readonly secureCookies: boolean;
   readonly loginLimit: { readonly maxFailures: number; readonly windowMs: number };
+  /** Fastify's `trustProxy`: the proxies whose X-Forwarded-For names the client's address; false for none. */
+  readonly trustProxy: string[] | false;
   /** New orders and amends per account per second in this process; 0: no limit. */
   readonly orderEntryPerSecond: number;
   readonly admin: { readonly email: string; readonly password: string; readonly name: string } | null;
@@ -196,6 +229,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
     sessionMs: env.SESSION_HOURS * 3_600_000,
     secureCookies: env.COOKIE_SECURE === 'on',
     loginLimit: { maxFailures: env.LOGIN_MAX_FAILURES, windowMs: env.LOGIN_WINDOW_SECONDS * 1000 },
+    trustProxy: env.TRUST_PROXY,
     orderEntryPerSecond: env.ORDER_ENTRY_PER_SECOND,
     admin:
       env.ADMIN_EMAIL !== undefined && env.ADMIN_PASSWORD !== undefined

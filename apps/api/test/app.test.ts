@@ -157,6 +157,18 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_DAYS: 'weekdays' })).toThrow(
       /MARKET_DAYS: must be days such as mon-fri/,
     );
+    expect(loadConfig({ DATABASE_URL: 'postgresql://x/y' }).trustProxy).toEqual([
+      'loopback',
+      'linklocal',
+      'uniquelocal',
+    ]);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://x/y', TRUST_PROXY: 'off' }).trustProxy).toBe(false);
+    expect(
+      loadConfig({ DATABASE_URL: 'postgresql://x/y', TRUST_PROXY: 'loopback, 10.0.0.0/8, 2001:db8::1' }).trustProxy,
+    ).toEqual(['loopback', '10.0.0.0/8', '2001:db8::1']);
+    for (const bad of ['everyone', '10.0.0.0/33', '10.0.0/8', 'loopback,,uniquelocal']) {
+      expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+    }
     expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_HOLIDAYS: '25/12/2026' })).toThrow(
       /MARKET_HOLIDAYS: must be dates/,
     );

@@ -92,6 +92,26 @@ describe('signup and login', () => {
     });
   });
 
+  it("counts failures per client address as a trusted proxy names it: one address's failures hold up no other", async () => {
+    // Every browser comes through the web's proxy: without its X-Forwarded-For they would all be one address.
+    const attempt = (address: string, email = freshEmail()) =>
+      api.request('POST', '/api/auth/login', {
+        body: { email, password: 'wrong password!' },
+        headers: { 'x-forwarded-for': address },
+      });
+    // Three failures per email, thirty per address (ten times as many).
+    for (let i = 0; i < 30; i++)
+      expect((await attempt('198.51.100.7', `stuffing-${i % 10}-${serial}@example.test`)).status).toBe(401);
+    expect((await attempt('198.51.100.7')).status).toBe(429);
+    expect((await attempt('198.51.100.8')).status).toBe(401);
+    const { email } = await signUp();
+    const login = await api.request('POST', '/api/auth/login', {
+      body: { email, password: TEST_PASSWORD },
+      headers: { 'x-forwarded-for': '192.0.2.44' },
+    });
+    expect(login.status).toBe(200);
+  });
+
   it('ends the session on logout, everywhere', async () => {
     const { email } = await signUp();
     const session = await logIn(api, email);

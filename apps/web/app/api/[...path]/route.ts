@@ -18,6 +18,8 @@ const FORWARDED_REQUEST_HEADERS = [
   'last-event-id',
   'traceparent',
   'x-csrf-token',
+  // The browser's address (Next sets it, or keeps an ingress's): the API's login limits count per client address.
+  'x-forwarded-for',
 ];
 const DROPPED_RESPONSE_HEADERS = [
   'connection',
