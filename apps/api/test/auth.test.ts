@@ -1,4 +1,12 @@
-import { AccountView, ApiErrorBody, ApiKeyView, CreatedApiKey, OrderView, SessionView } from '@bolsa/contracts';
+import {
+  AccountView,
+  ApiErrorBody,
+  ApiKeyView,
+  CreatedApiKey,
+  LoginSessionView,
+  OrderView,
+  SessionView,
+} from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlPool } from '../src/database/sql-pool.js';
 import { cookieHeader, logIn, newTrader, startTestApi, TEST_PASSWORD, type TestApi } from './support.js';
@@ -123,6 +131,63 @@ describe('signup and login', () => {
     const after = await api.request('GET', '/api/me/wallet', { headers });
     expect(after.status).toBe(401);
     expect(code(after.body)).toBe('unauthorized');
+  });
+});
+
+describe("the account's sessions", () => {
+  const from = async (email: string, userAgent: string, address: string) => {
+    const response = await api.request('POST', '/api/auth/login', {
+      body: { email, password: TEST_PASSWORD },
+      headers: { 'user-agent': userAgent, 'x-forwarded-for': address },
+    });
+    expect(response.status).toBe(200);
+    const headers = {
+      cookie: cookieHeader(response.headers),
+      'x-csrf-token': SessionView.parse(response.body).csrfToken,
+    };
+    return { headers };
+  };
+  const sessions = async (headers: Record<string, string>) =>
+    LoginSessionView.array().parse((await api.request('GET', '/api/me/sessions', { headers })).body);
+
+  it('lists each live session with what it was started from, and ends one that is not the owner’s', async () => {
+    const { email } = await signUp();
+    const laptop = await from(email, 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0', '192.0.2.10');
+    const phone = await from(email, 'Mozilla/5.0 (Linux; Android 15) Chrome/141.0 Mobile', '198.51.100.20');
+    const listed = await sessions(laptop.headers);
+    // Newest first: the phone's, then the laptop's (the caller's own), then signup's (the test client's own agent).
+    expect(listed.map((session) => [session.userAgent, session.address, session.current])).toEqual([
+      ['Mozilla/5.0 (Linux; Android 15) Chrome/141.0 Mobile', '198.51.100.20', false],
+      ['Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0', '192.0.2.10', true],
+      ['lightMyRequest', '127.0.0.1', false],
+    ]);
+    const phoneId = listed[0]!.sessionId;
+    const ended = await api.request('DELETE', `/api/me/sessions/${phoneId}`, { headers: laptop.headers });
+    expect(ended.status).toBe(204);
+    expect((await api.request('GET', '/api/me/wallet', { headers: phone.headers })).status).toBe(401);
+    expect((await api.request('GET', '/api/me/wallet', { headers: laptop.headers })).status).toBe(200);
+    // Gone, another account's, not an id at all: none is this account's live session.
+    const other = await from((await signUp()).email, 'curl/8', '192.0.2.99');
+    const otherId = (await sessions(other.headers))[0]!.sessionId;
+    for (const id of [phoneId, otherId, 'not-a-session']) {
+      const response = await api.request('DELETE', `/api/me/sessions/${id}`, { headers: laptop.headers });
+      expect(response.status, id).toBe(404);
+    }
+    expect((await api.request('GET', '/api/me/wallet', { headers: other.headers })).status).toBe(200);
+  });
+
+  it("ends every other session at once, keeping the caller's", async () => {
+    const { email } = await signUp();
+    const first = await from(email, 'Browser A', '192.0.2.1');
+    const second = await from(email, 'Browser B', '192.0.2.2');
+    const left = await api.request('DELETE', '/api/me/sessions', { headers: second.headers });
+    expect(left.status).toBe(200);
+    expect(
+      LoginSessionView.array()
+        .parse(left.body)
+        .map((session) => [session.userAgent, session.current]),
+    ).toEqual([['Browser B', true]]);
+    expect((await api.request('GET', '/api/me/wallet', { headers: first.headers })).status).toBe(401);
   });
 });
 

@@ -36,6 +36,9 @@ const ANY_UUID = '00000000-0000-4000-8000-0000000000aa';
 const PROTECTED: Array<[Method, string, unknown?]> = [
   ['GET', '/api/accounts/me'],
   ['GET', '/api/me/api-keys'],
+  ['GET', '/api/me/sessions'],
+  ['DELETE', '/api/me/sessions'],
+  ['DELETE', `/api/me/sessions/${'0'.repeat(64)}`],
   ['POST', '/api/me/api-keys', { label: 'x' }],
   ['DELETE', `/api/me/api-keys/${ANY_UUID}`],
   ['GET', '/api/me/wallet'],

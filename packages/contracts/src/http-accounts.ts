@@ -63,6 +63,21 @@ export type AccountView = z.infer<typeof AccountView>;
 export const SessionView = z.object({ account: AccountView, csrfToken: z.string(), expiresAt: z.iso.datetime() });
 export type SessionView = z.infer<typeof SessionView>;
 
+/**
+ * `GET /api/me/sessions`: one of the account's live browser sessions, newest first: when and from what it was
+ * started, so that its owner can end one that is not theirs (`DELETE /api/me/sessions/:sessionId`).
+ */
+export const LoginSessionView = z.object({
+  sessionId: z.string(),
+  startedAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+  userAgent: z.string().nullable(),
+  address: z.string().nullable(),
+  /** The session of the request that asked. */
+  current: z.boolean(),
+});
+export type LoginSessionView = z.infer<typeof LoginSessionView>;
+
 /** The answer to `POST /api/accounts`: the only time the first API key's secret is ever shown. */
 export const CreatedAccount = z.object({
   accountId: z.uuid(),

@@ -7,10 +7,11 @@ import { AccountsController } from './accounts.controller.js';
 import { AccountsService } from './accounts.service.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { AuthController } from './auth.controller.js';
+import { LoginSessionsController } from './login-sessions.controller.js';
 
 @Module({
   imports: [WalletsModule, MessagingModule],
-  controllers: [AccountsController, AuthController, AdminAccountsController],
+  controllers: [AccountsController, AuthController, AdminAccountsController, LoginSessionsController],
   providers: [AccountsService, ApiKeysService, AccountSuspensions],
   exports: [AccountsService],
 })

@@ -35,7 +35,7 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SessionView> {
     const account = await this.accounts.signup(parseBody(SignupRequest, body), traceOf(request));
-    return this.startSession(account, reply);
+    return this.startSession(account, request, reply);
   }
 
   @Post('login')
@@ -47,7 +47,7 @@ export class AuthController {
   ): Promise<SessionView> {
     const credentials = parseBody(LoginRequest, body);
     const account = await this.accounts.login(credentials.email, credentials.password, request.ip);
-    return this.startSession(account, reply);
+    return this.startSession(account, request, reply);
   }
 
   /** Ends the session everywhere at once (sessions live in the database). */
@@ -85,8 +85,12 @@ export class AuthController {
     };
   }
 
-  private async startSession(account: AccountView, reply: FastifyReply): Promise<SessionView> {
-    const session = await this.sessions.start(account.accountId);
+  private async startSession(account: AccountView, request: Request, reply: FastifyReply): Promise<SessionView> {
+    const userAgent = request.headers['user-agent'];
+    const session = await this.sessions.start(account.accountId, {
+      userAgent: typeof userAgent === 'string' && userAgent !== '' ? userAgent : null,
+      address: request.ip === '' ? null : request.ip,
+    });
     setSessionCookies(reply, session, this.config.secureCookies);
     return { account, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
   }

@@ -4,6 +4,7 @@ import {
   ClosedDayView,
   TradingStatusView,
   ApiKeyView,
+  LoginSessionView,
   FeeSchedule,
   CreateAccountRequest,
   ChangePasswordRequest,
@@ -37,6 +38,7 @@ export const ACCOUNT_SCHEMAS = {
   AccountView,
   CreateApiKeyRequest,
   ApiKeyView,
+  LoginSessionView,
   CreatedApiKey,
   WalletView,
   LedgerEntryView,
@@ -127,6 +129,29 @@ export function accountPaths(): Record<string, object> {
     },
     '/api/accounts/me': {
       get: { summary: 'The caller', security: bearer, responses: { ...ok('AccountView'), ...errors(401) } },
+    },
+    '/api/me/sessions': {
+      get: {
+        summary: "The account's live browser sessions, newest first: started when, from what browser and address",
+        security: bearer,
+        responses: { '200': { description: 'ok', ...json({ type: 'array', items: ref('LoginSessionView') }) } },
+      },
+      delete: {
+        summary: "End every session of the account but the caller's own; answers with the ones left",
+        security: bearer,
+        responses: {
+          '200': { description: 'ok', ...json({ type: 'array', items: ref('LoginSessionView') }) },
+          ...errors(401, 403),
+        },
+      },
+    },
+    '/api/me/sessions/{sessionId}': {
+      delete: {
+        summary: 'End one of the account’s sessions (its own: that is a logout)',
+        security: bearer,
+        parameters: [{ name: 'sessionId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '204': { description: 'ended' }, ...errors(401, 403, 404) },
+      },
     },
     '/api/me/api-keys': {
       get: {
