@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
 import {
+  BROWSER_PASSWORD,
   holdBack,
   launchChromium,
   logIn,
@@ -522,6 +523,27 @@ describe('the home broker and the admin panel in a browser', () => {
 
     await page.getByRole('link', { name: 'Conta' }).click();
     await page.waitForURL('**/account');
+    // Its logins: this browser's (signed up here, through the web), and one more from a program, which it ends.
+    const sessions = page.getByTestId('login-session');
+    await expect
+      .poll(() => sessions.allTextContents(), { timeout: 5_000 })
+      .toEqual([expect.stringMatching(/^Chrome · Linux\d\d\/\d\d\/\d{4}.*esta sessão$/)]);
+    const elsewhere = await fetch(`${stack.api}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'curl/8.5.0' },
+      body: JSON.stringify({ email, password: BROWSER_PASSWORD }),
+    });
+    const elsewhereCookie = elsewhere.headers
+      .getSetCookie()
+      .map((cookie) => cookie.split(';')[0])
+      .join('; ');
+    await page.reload();
+    await expect.poll(() => sessions.count(), { timeout: 5_000 }).toBe(2);
+    await sessions.filter({ hasText: 'curl' }).getByRole('button', { name: 'Encerrar' }).click();
+    await expect.poll(() => page.getByTestId('login-sessions-notice').textContent()).toBe('Sessão encerrada.');
+    await expect.poll(() => sessions.count()).toBe(1);
+    const afterwards = await fetch(`${stack.api}/api/me/wallet`, { headers: { cookie: elsewhereCookie } });
+    expect(afterwards.status).toBe(401);
     const entries = page.getByTestId('statement-entry');
     // 5 × 41,00 = 205,00 and a 0,06 taker fee, named after the order; the opening grants below them, newest first.
     await expect

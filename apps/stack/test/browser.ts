@@ -28,13 +28,16 @@ export async function newPage(browser: Browser, viewport = { width: 1280, height
   return { context, page, errors };
 }
 
+/** The password of the traders `signUp` makes. */
+export const BROWSER_PASSWORD = 'a browser password';
+
 /** Signs a new trader up through the form and waits for the trading screen's account stream; returns the email. */
 export async function signUp(page: Page, web: string, name: string): Promise<string> {
   const email = `${name.toLowerCase()}-${Date.now()}@example.test`;
   await page.goto(`${web}/signup`);
   await page.getByLabel('Nome').fill(name);
   await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Senha').fill('a browser password');
+  await page.getByLabel('Senha').fill(BROWSER_PASSWORD);
   await page.getByRole('button', { name: 'Criar conta' }).click();
   await page.waitForURL('**/trade/PETR4');
   await page.getByTestId('stream-conta').and(page.locator('[data-state="live"]')).waitFor();

@@ -7,6 +7,7 @@ import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { useInstruments } from '../lib/use-instruments';
 import { useTickers } from '../lib/use-tickers';
 import { ConnectionDot } from './connection-dot';
+import { LoginSessions } from './login-sessions';
 import { PasswordForm } from './password-form';
 import { useRequiredAccount, useSession } from './session';
 import { Statement } from './statement';
@@ -94,6 +95,10 @@ export function AccountScreen() {
           <section className={CARD} aria-label="Senha">
             <h2 className={HEADING}>Senha</h2>
             <PasswordForm />
+          </section>
+          <section className={CARD} aria-label="Sessões">
+            <h2 className={HEADING}>Sessões</h2>
+            <LoginSessions />
           </section>
           <TaxSummary version={walletVersion} />
         </div>

@@ -17,6 +17,8 @@ const FORWARDED_REQUEST_HEADERS = [
   'idempotency-key',
   'last-event-id',
   'traceparent',
+  // Kept with a login, so that the account's owner can tell its sessions apart.
+  'user-agent',
   'x-csrf-token',
   // The browser's address (Next sets it, or keeps an ingress's): the API's login limits count per client address.
   'x-forwarded-for',
