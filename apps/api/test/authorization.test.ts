@@ -74,6 +74,7 @@ const PROTECTED: Array<[Method, string, unknown?]> = [
   ['POST', `/api/admin/accounts/${ANY_UUID}/suspension`, { reason: 'a reason' }],
   ['DELETE', `/api/admin/accounts/${ANY_UUID}/suspension`],
   ['POST', `/api/admin/accounts/${ANY_UUID}/api-keys/${ANY_UUID}/revocation`, { reason: 'a reason' }],
+  ['POST', `/api/admin/accounts/${ANY_UUID}/sessions/end`, { reason: 'a reason' }],
 ];
 const STREAMS = ['/api/stream/orders', '/api/stream/me', '/api/stream/trades'];
 

@@ -12,7 +12,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { SqlPool } from '../src/database/sql-pool.js';
 import { apiWithEngine } from './engine-in-test.js';
-import { newAdmin, newTrader, readStream, until, type SseEvent } from './support.js';
+import { logIn, newAdmin, newTrader, readStream, until, type SseEvent } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -79,6 +79,36 @@ describe("an account's API keys, for an administrator", () => {
     expect((await revoke(admin.apiKey, other.apiKey.split('.')[0]!)).status).toBe(404);
     expect((await revoke(admin.apiKey, 'not-a-key')).status).toBe(404);
     expect((await api.request('GET', '/api/me/wallet', { token: other.apiKey })).status).toBe(200);
+  });
+});
+
+describe("an account's sessions, for an administrator", () => {
+  it('lists them and ends them all, saying why: its browsers must log in again, and the log keeps the reason', async () => {
+    const api = testApi();
+    const admin = await newAdmin(api);
+    const trader = await newTrader(api, 'Stolen Cookie');
+    const session = await logIn(api, trader.email);
+    const headers = { cookie: session.cookie, 'x-csrf-token': session.csrfToken };
+    expect((await details(admin, trader.accountId)).sessions).toHaveLength(1);
+    const end = (token: string, body: unknown = { reason: 'cookie stolen on a shared computer' }) =>
+      api.request('POST', `/api/admin/accounts/${trader.accountId}/sessions/end`, { token, body });
+    expect((await end(trader.apiKey)).status).toBe(403);
+    expect((await end(admin.apiKey, {})).status).toBe(400);
+    expect((await api.request('GET', '/api/me/wallet', { headers })).status).toBe(200);
+
+    const ended = await end(admin.apiKey);
+    expect(ended.status).toBe(200);
+    expect(AdminAccountView.parse(ended.body).sessions).toEqual([]);
+    expect((await api.request('GET', '/api/me/wallet', { headers })).status).toBe(401);
+    // Its API key is not a session: it goes on. With nothing left to end, nothing more is logged.
+    expect((await api.request('GET', '/api/me/wallet', { token: trader.apiKey })).status).toBe(200);
+    expect((await end(admin.apiKey)).status).toBe(200);
+    const log = AdminActionsPage.parse(
+      (await api.request('GET', '/api/admin/actions?action=end_sessions', { token: admin.apiKey })).body,
+    ).items.filter((action) => action.account?.accountId === trader.accountId);
+    expect(log.map((action) => [action.action, action.reason])).toEqual([
+      ['end_sessions', 'cookie stolen on a shared computer'],
+    ]);
   });
 });
 

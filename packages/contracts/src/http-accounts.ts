@@ -275,6 +275,10 @@ export type SuspendAccountRequest = z.infer<typeof SuspendAccountRequest>;
 export const RevokeApiKeyRequest = z.strictObject({ reason: AdminReason });
 export type RevokeApiKeyRequest = z.infer<typeof RevokeApiKeyRequest>;
 
+/** `POST /api/admin/accounts/:id/sessions/end`: why every browser session of the account is ended (a stolen cookie). */
+export const EndSessionsRequest = z.strictObject({ reason: AdminReason });
+export type EndSessionsRequest = z.infer<typeof EndSessionsRequest>;
+
 const AccountRef = z.object({ accountId: z.uuid(), name: z.string() });
 
 /** One suspension of an account, lifted or not: who suspended it, when and why, and who lifted it. */
@@ -298,6 +302,8 @@ export const AdminAccountView = z.object({
   suspensions: z.array(SuspensionRecord),
   /** Its API keys, newest first (never their secrets): an administrator can revoke one that leaked. */
   apiKeys: z.array(ApiKeyView),
+  /** Its live browser sessions, newest first: an administrator can end them all (a stolen cookie). */
+  sessions: z.array(LoginSessionView),
 });
 export type AdminAccountView = z.infer<typeof AdminAccountView>;
 
@@ -309,7 +315,15 @@ export type SuspendedAccountView = z.infer<typeof SuspendedAccountView>;
 export const AdminAccountsPage = pageOf(AccountView);
 export type AdminAccountsPage = z.infer<typeof AdminAccountsPage>;
 
-export const AdminActionKind = z.enum(['halt', 'resume', 'end_of_day', 'suspend', 'reinstate', 'revoke_key']);
+export const AdminActionKind = z.enum([
+  'halt',
+  'resume',
+  'end_of_day',
+  'suspend',
+  'reinstate',
+  'revoke_key',
+  'end_sessions',
+]);
 export type AdminActionKind = z.infer<typeof AdminActionKind>;
 
 /**

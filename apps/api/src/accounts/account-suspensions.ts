@@ -22,6 +22,7 @@ import { CASH } from '../wallets/ledger.js';
 import { WalletStore } from '../wallets/wallet-store.js';
 import { readAccount, toAccountView, type AccountRow } from './account-row.js';
 import { ApiKeysService } from './api-keys.service.js';
+import { Sessions } from '../auth/sessions.js';
 
 export interface AccountQuery {
   readonly search?: string | undefined;
@@ -64,6 +65,7 @@ export class AccountSuspensions {
     @Inject(CommandPublisher) private readonly publisher: CommandPublisher,
     @Inject(ApiLogger) private readonly logger: ApiLogger,
     @Inject(ApiKeysService) private readonly keys: ApiKeysService,
+    @Inject(Sessions) private readonly sessions: Sessions,
     @Inject(ApiMetrics) metrics: ApiMetrics,
   ) {
     metrics.watchSuspensions(async () => {
@@ -108,7 +110,7 @@ export class AccountSuspensions {
 
   async view(accountId: string): Promise<AdminAccountView> {
     const account = await this.account(accountId);
-    const [live, balances, suspensions, apiKeys] = await Promise.all([
+    const [live, balances, suspensions, apiKeys, sessions] = await Promise.all([
       this.sql.query<{ count: string }>(
         'SELECT count(*) AS count FROM orders WHERE account_id = $1 AND status = ANY($2::text[])',
         [accountId, OPEN_STATUSES],
@@ -124,6 +126,7 @@ export class AccountSuspensions {
         [accountId],
       ),
       this.keys.list(accountId),
+      this.sessions.list(accountId, null),
     ]);
     return {
       account,
@@ -134,6 +137,7 @@ export class AccountSuspensions {
       }),
       suspensions: suspensions.rows.map(toRecord),
       apiKeys,
+      sessions,
     };
   }
 

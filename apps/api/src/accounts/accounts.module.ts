@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule } from '../messaging/messaging.module.js';
 import { WalletsModule } from '../wallets/wallets.module.js';
+import { AccountSessions } from './account-sessions.js';
 import { AccountSuspensions } from './account-suspensions.js';
 import { AdminAccountsController } from './admin-accounts.controller.js';
 import { AccountsController } from './accounts.controller.js';
@@ -12,7 +13,7 @@ import { LoginSessionsController } from './login-sessions.controller.js';
 @Module({
   imports: [WalletsModule, MessagingModule],
   controllers: [AccountsController, AuthController, AdminAccountsController, LoginSessionsController],
-  providers: [AccountsService, ApiKeysService, AccountSuspensions],
+  providers: [AccountsService, ApiKeysService, AccountSuspensions, AccountSessions],
   exports: [AccountsService],
 })
 export class AccountsModule {}

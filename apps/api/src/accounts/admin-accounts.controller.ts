@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import {
+  EndSessionsRequest,
   RevokeApiKeyRequest,
   SuspendAccountRequest,
   type AdminAccountsPage,
@@ -10,14 +11,15 @@ import { AdminGuard, AuthGuard, callerOf, type AuthenticatedRequest } from '../a
 import { parseBody } from '../errors/parse-body.js';
 import { oneOf } from '../errors/query-params.js';
 import { traceOf, type TracedRequest } from '../observability/trace.js';
+import { AccountSessions } from './account-sessions.js';
 import { AccountSuspensions } from './account-suspensions.js';
 import { ApiKeysService } from './api-keys.service.js';
 
 type Request = AuthenticatedRequest & TracedRequest;
 
 /**
- * Accounts for administrators: finding one, what it has, suspending it (compliance, disputes, fraud), and revoking
- * one of its API keys.
+ * Accounts for administrators: finding one, what it has, suspending it (compliance, disputes, fraud), revoking one
+ * of its API keys, and ending its browser sessions.
  */
 @Controller('api/admin/accounts')
 @UseGuards(AuthGuard, AdminGuard)
@@ -25,6 +27,7 @@ export class AdminAccountsController {
   constructor(
     @Inject(AccountSuspensions) private readonly suspensions: AccountSuspensions,
     @Inject(ApiKeysService) private readonly keys: ApiKeysService,
+    @Inject(AccountSessions) private readonly accountSessions: AccountSessions,
   ) {}
 
   @Get()
@@ -72,6 +75,19 @@ export class AdminAccountsController {
       reason,
       traceOf(request),
     );
+    return this.suspensions.view(id);
+  }
+
+  @Post(':id/sessions/end')
+  @HttpCode(200)
+  async endSessions(
+    @Req() request: Request,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ): Promise<AdminAccountView> {
+    const { reason } = parseBody(EndSessionsRequest, body);
+    const account = await this.suspensions.view(id);
+    await this.accountSessions.endAll(callerOf(request).accountId, account.account.accountId, reason, traceOf(request));
     return this.suspensions.view(id);
   }
 }

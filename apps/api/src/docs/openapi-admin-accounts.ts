@@ -3,6 +3,7 @@ import {
   AdminAccountView,
   AdminActionKind,
   AdminActionsPage,
+  EndSessionsRequest,
   RevokeApiKeyRequest,
   SuspendAccountRequest,
   SuspendedAccountView,
@@ -16,6 +17,7 @@ export const ADMIN_ACCOUNT_SCHEMAS = {
   SuspendAccountRequest,
   SuspendedAccountView,
   RevokeApiKeyRequest,
+  EndSessionsRequest,
 };
 
 const id = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
@@ -93,6 +95,17 @@ export function adminAccountPaths(): Record<string, object> {
         security: bearer,
         parameters: [id, { name: 'keyId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
         requestBody: json(ref('RevokeApiKeyRequest')),
+        responses: { ...ok('AdminAccountView'), ...errors(400, 401, 403, 404) },
+      },
+    },
+    '/api/admin/accounts/{id}/sessions/end': {
+      post: {
+        summary:
+          'End every browser session of the account (a stolen cookie, a shared computer), saying why: its browsers ' +
+          'must log in again; the administrators’ log keeps the reason. Admins only',
+        security: bearer,
+        parameters: [id],
+        requestBody: json(ref('EndSessionsRequest')),
         responses: { ...ok('AdminAccountView'), ...errors(400, 401, 403, 404) },
       },
     },
