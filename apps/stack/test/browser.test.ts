@@ -775,6 +775,18 @@ describe('the home broker and the admin panel in a browser', () => {
       const robotKey = await programAccount(stack.api, 'Robo', robotEmail);
       const asRobot = () => fetch(`${stack.api}/api/me/wallet`, { headers: { authorization: `Bearer ${robotKey}` } });
       expect((await asRobot()).status).toBe(200);
+      // Its password too: someone logged in with it.
+      const robotLogin = await fetch(`${stack.api}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: robotEmail, password: PROGRAM_PASSWORD }),
+      });
+      const robotCookie = robotLogin.headers
+        .getSetCookie()
+        .map((cookie) => cookie.split(';')[0])
+        .join('; ');
+      const asRobotBrowser = () => fetch(`${stack.api}/api/me/wallet`, { headers: { cookie: robotCookie } });
+      expect((await asRobotBrowser()).status).toBe(200);
       await accounts.getByLabel('Buscar conta').fill(robotEmail);
       await accounts.getByRole('button', { name: 'Buscar' }).click();
       await expect
@@ -791,6 +803,13 @@ describe('the home broker and the admin panel in a browser', () => {
         .toBe('Chave "default" revogada.');
       expect(await robotKeys.textContent()).toMatch(/^defaultnegociarevogada em /);
       expect((await asRobot()).status).toBe(401);
+      expect(await accounts.getByTestId('admin-account-sessions').textContent()).toMatch(/^1 sessão\(ões\) ativa/);
+      await accounts.getByLabel('Motivo do encerramento das sessões').fill('senha vazada com a chave');
+      await accounts.getByRole('button', { name: 'Encerrar sessões' }).click();
+      await expect
+        .poll(() => accounts.getByTestId('admin-account-sessions').textContent())
+        .toBe('Nenhuma sessão ativa.');
+      expect((await asRobotBrowser()).status).toBe(401);
       // On a phone the panel fits the screen, the account's long email in the list included.
       await admin.page.setViewportSize({ width: 390, height: 844 });
       await expect.poll(() => admin.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);

@@ -54,6 +54,11 @@ export function AdminAccountDetails({ accountId, onChanged }: Props) {
       () => api<SuspendedAccountView>('POST', `/api/admin/accounts/${accountId}/suspension`, { reason }),
       (result) => `Conta suspensa; ${(result as SuspendedAccountView).cancelsSent} cancelamento(s) enviado(s).`,
     );
+  const endSessions = (reason: string) =>
+    act(
+      () => api<AdminAccountView>('POST', `/api/admin/accounts/${accountId}/sessions/end`, { reason }),
+      () => 'Sessões encerradas: o cliente precisa entrar de novo.',
+    );
   const reinstate = () =>
     void act(
       () => api<AdminAccountView>('DELETE', `/api/admin/accounts/${accountId}/suspension`),
@@ -62,6 +67,7 @@ export function AdminAccountDetails({ accountId, onChanged }: Props) {
 
   if (view === null) return <p className="border-t border-edge px-2 py-2 text-muted">{notice ?? 'Carregando…'}</p>;
   const { account } = view;
+  const newestSession = view.sessions[0];
   return (
     <div className="border-t border-edge px-2 py-2" data-testid="admin-account">
       <p className="text-gray-200">
@@ -127,6 +133,21 @@ export function AdminAccountDetails({ accountId, onChanged }: Props) {
         </ul>
       )}
       <AdminAccountKeys accountId={accountId} keys={view.apiKeys} onRevoked={setView} />
+      <h3 className="mt-2 font-semibold uppercase tracking-wide text-muted">Sessões</h3>
+      <p className="text-gray-400" data-testid="admin-account-sessions">
+        {newestSession === undefined
+          ? 'Nenhuma sessão ativa.'
+          : `${view.sessions.length} sessão(ões) ativa(s); a mais recente em ${formatDateTime(newestSession.startedAt)}.`}
+      </p>
+      {newestSession !== undefined && (
+        <ReasonForm
+          label="Motivo do encerramento das sessões"
+          placeholder="motivo (fica no registro de ações)"
+          submitText="Encerrar sessões"
+          busy={busy}
+          onSubmit={endSessions}
+        />
+      )}
       <h3 className="mt-2 font-semibold uppercase tracking-wide text-muted">Ordens</h3>
       <AdminAccountOrders accountId={accountId} version={acted} />
     </div>

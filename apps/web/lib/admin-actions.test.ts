@@ -27,6 +27,9 @@ describe("the administrators' log in words", () => {
     expect(adminActionText({ ...suspension, action: 'revoke_key', reason: 'chave vazada' })).toBe(
       'Revogou uma chave de API de Bruno: chave vazada',
     );
+    expect(adminActionText({ ...suspension, action: 'end_sessions', reason: 'cookie roubado' })).toBe(
+      'Encerrou as sessões de Bruno: cookie roubado',
+    );
   });
 
   it('names the administrator, or the clock for a close nobody asked for', () => {

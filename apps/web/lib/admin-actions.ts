@@ -16,6 +16,8 @@ export function adminActionText(action: AdminActionView): string {
       return `Reativou a conta de ${account}`;
     case 'revoke_key':
       return `Revogou uma chave de API de ${account}: ${action.reason ?? ''}`;
+    case 'end_sessions':
+      return `Encerrou as sessões de ${account}: ${action.reason ?? ''}`;
   }
 }
 
