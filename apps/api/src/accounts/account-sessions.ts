@@ -1,11 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { recordAdminAction } from '../admin/admin-actions.js';
+import { Sessions } from '../auth/sessions.js';
 import { SqlPool } from '../database/sql-pool.js';
 
 /** An administrator's side of an account's browser sessions. */
 @Injectable()
 export class AccountSessions {
-  constructor(@Inject(SqlPool) private readonly sql: SqlPool) {}
+  constructor(
+    @Inject(SqlPool) private readonly sql: SqlPool,
+    @Inject(Sessions) private readonly sessions: Sessions,
+  ) {}
 
   /**
    * Ends every live session of the account (a stolen cookie, a shared computer), with the reason in the
@@ -14,12 +18,7 @@ export class AccountSessions {
    */
   async endAll(adminId: string, accountId: string, reason: string, traceId: string): Promise<number> {
     return this.sql.transaction(async (tx) => {
-      const { rowCount } = await tx.query(
-        `UPDATE sessions SET revoked_at = now()
-          WHERE account_id = $1 AND revoked_at IS NULL AND expires_at > now()`,
-        [accountId],
-      );
-      const ended = rowCount ?? 0;
+      const ended = await this.sessions.endOthers(accountId, null, tx);
       if (ended > 0) await recordAdminAction(tx, { action: 'end_sessions', adminId, accountId, reason, traceId });
       return ended;
     });

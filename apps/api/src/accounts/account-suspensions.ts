@@ -216,7 +216,8 @@ export class AccountSuspensions {
     });
   }
 
-  private async account(accountId: string): Promise<AccountView> {
+  /** The account, or not_found for an id that is no account's. */
+  async account(accountId: string): Promise<AccountView> {
     const account = AccountView.shape.accountId.safeParse(accountId).success
       ? await readAccount(this.sql, accountId)
       : null;

@@ -116,7 +116,7 @@ export class AccountsService {
     const hash = await hashPassword(next, this.config.passwordHashCost);
     await this.sql.transaction(async (tx) => {
       await tx.query('UPDATE accounts SET password_hash = $2 WHERE id = $1', [accountId, hash]);
-      await this.sessions.endOthers(tx, accountId, keepSession);
+      await this.sessions.endOthers(accountId, keepSession, tx);
     });
   }
 

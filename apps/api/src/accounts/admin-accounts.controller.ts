@@ -67,14 +67,8 @@ export class AdminAccountsController {
     @Body() body: unknown,
   ): Promise<AdminAccountView> {
     const { reason } = parseBody(RevokeApiKeyRequest, body);
-    const account = await this.suspensions.view(id);
-    await this.keys.revokeForAdmin(
-      callerOf(request).accountId,
-      account.account.accountId,
-      keyId,
-      reason,
-      traceOf(request),
-    );
+    const { accountId } = await this.suspensions.account(id);
+    await this.keys.revokeForAdmin(callerOf(request).accountId, accountId, keyId, reason, traceOf(request));
     return this.suspensions.view(id);
   }
 
@@ -86,8 +80,8 @@ export class AdminAccountsController {
     @Body() body: unknown,
   ): Promise<AdminAccountView> {
     const { reason } = parseBody(EndSessionsRequest, body);
-    const account = await this.suspensions.view(id);
-    await this.accountSessions.endAll(callerOf(request).accountId, account.account.accountId, reason, traceOf(request));
+    const { accountId } = await this.suspensions.account(id);
+    await this.accountSessions.endAll(callerOf(request).accountId, accountId, reason, traceOf(request));
     return this.suspensions.view(id);
   }
 }

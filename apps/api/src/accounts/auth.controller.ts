@@ -57,7 +57,7 @@ export class AuthController {
   async logout(@Req() request: Request, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     const caller = callerOf(request);
     if (caller.via !== 'session') throw new ApiError('validation_failed', 'API keys are revoked, not logged out');
-    await this.sessions.end(caller.credentialId);
+    await this.sessions.endOne(caller.accountId, caller.credentialId);
     clearSessionCookies(reply, this.config.secureCookies);
   }
 

@@ -27,7 +27,7 @@ export class LoginSessionsController {
   async endOthers(@Req() request: AuthenticatedRequest): Promise<LoginSessionView[]> {
     const caller = callerOf(request);
     const own = caller.via === 'session' ? caller.credentialId : null;
-    await this.sessions.endAllBut(caller.accountId, own);
+    await this.sessions.endOthers(caller.accountId, own);
     return this.sessions.list(caller.accountId, own);
   }
 

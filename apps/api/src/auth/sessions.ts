@@ -80,7 +80,7 @@ export class Sessions {
     }));
   }
 
-  /** Ends one of the account's sessions; false when the account has no such live session. */
+  /** Ends one of the account's sessions (the caller's own: a logout); false when it has no such session not yet ended. */
   async endOne(accountId: string, sessionId: string): Promise<boolean> {
     const { rowCount } = await this.sql.query(
       'UPDATE sessions SET revoked_at = now() WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL',
@@ -116,23 +116,15 @@ export class Sessions {
   }
 
   /**
-   * Ends every session of the account but `keep` (the one changing the password, if it is a session), in the
-   * caller's transaction.
+   * Ends every live session of the account but `keep` (the caller's own, when it is a session; none: every one), in
+   * the caller's transaction if it gives one; how many it ended.
    */
-  async endOthers(db: Queryable, accountId: string, keep: string | null): Promise<void> {
-    await db.query(
+  async endOthers(accountId: string, keep: string | null, db: Queryable = this.sql): Promise<number> {
+    const { rowCount } = await db.query(
       `UPDATE sessions SET revoked_at = now()
-        WHERE account_id = $1 AND revoked_at IS NULL AND ($2::text IS NULL OR id <> $2)`,
+        WHERE account_id = $1 AND revoked_at IS NULL AND expires_at > now() AND ($2::text IS NULL OR id <> $2)`,
       [accountId, keep],
     );
-  }
-
-  /** Ends every session of the account but `keep`. */
-  async endAllBut(accountId: string, keep: string | null): Promise<void> {
-    await this.endOthers(this.sql, accountId, keep);
-  }
-
-  async end(sessionId: string): Promise<void> {
-    await this.sql.query('UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [sessionId]);
+    return rowCount ?? 0;
   }
 }
