@@ -10,6 +10,7 @@ import {
   type TradeView,
 } from '@bolsa/contracts';
 import { SqlPool } from '../database/sql-pool.js';
+import { SESSION_CLOSED_AT_SQL } from '../sessions/trading-clock.js';
 import { InstrumentRegistry } from './instrument-registry.js';
 
 const BUCKETS: Record<CandleInterval, string> = { '1m': '1 minute', '5m': '5 minutes', '1h': '1 hour' };
@@ -151,8 +152,8 @@ export class MarketDataService {
     }>(
       `WITH session AS (
          SELECT COALESCE(
-                  (SELECT date_trunc('minute', max(GREATEST(closed_at, closes_until))) FROM market_sessions
-                    WHERE GREATEST(closed_at, closes_until) <= $2::timestamptz AT TIME ZONE 'UTC'),
+                  (SELECT date_trunc('minute', max(${SESSION_CLOSED_AT_SQL})) FROM market_sessions
+                    WHERE ${SESSION_CLOSED_AT_SQL} <= $2::timestamptz AT TIME ZONE 'UTC'),
                   date_trunc('minute', $3::timestamptz AT TIME ZONE 'UTC')) AS since
        ), day AS (
          SELECT open_time, open, high, low, volume, trades FROM candles, session

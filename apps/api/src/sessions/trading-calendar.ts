@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { WEEKDAYS, type TradingCalendarView, type TradingDayClose } from '@bolsa/contracts';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { SqlPool } from '../database/sql-pool.js';
-import { closingInstant, localTime, nextClosingDay } from './trading-clock.js';
+import { closingInstant, localTime, nextClosingDay, SESSION_CLOSED_AT_SQL } from './trading-clock.js';
 
 const pad = (value: number) => String(value).padStart(2, '0');
 
@@ -20,13 +20,12 @@ export class TradingCalendar {
   async view(now = new Date()): Promise<TradingCalendarView> {
     const close = this.config.marketClose;
     const today = localTime(now, this.config.marketTimeZone).day;
-    // A day's close is when it was recorded, or its closing time if later, as the tickers read it.
     const { rows } = await this.sql.query<{ day: string | null; at: Date | null; closed_today: boolean }>(
       `SELECT last.day, last.at, EXISTS (SELECT 1 FROM market_sessions WHERE trading_day = $2::date) AS closed_today
          FROM (SELECT 1) AS one
          LEFT JOIN LATERAL (
-           SELECT to_char(trading_day, 'YYYY-MM-DD') AS day, GREATEST(closed_at, closes_until) AS at
-             FROM market_sessions WHERE GREATEST(closed_at, closes_until) <= $1::timestamptz AT TIME ZONE 'UTC'
+           SELECT to_char(trading_day, 'YYYY-MM-DD') AS day, ${SESSION_CLOSED_AT_SQL} AS at
+             FROM market_sessions WHERE ${SESSION_CLOSED_AT_SQL} <= $1::timestamptz AT TIME ZONE 'UTC'
             ORDER BY 2 DESC LIMIT 1) AS last ON true`,
       [now.toISOString(), today],
     );

@@ -1,5 +1,11 @@
 import { WEEKDAYS } from '@bolsa/contracts';
 
+/**
+ * When a row of `market_sessions` closed its day, in SQL: when it was recorded, or its closing time if later (a
+ * close recorded ahead). The tickers' session and the calendar's last close both begin there.
+ */
+export const SESSION_CLOSED_AT_SQL = 'GREATEST(closed_at, closes_until)';
+
 /** When the exchange's trading days close: a wall-clock time in a time zone (B3: 18:00 in São Paulo). */
 export interface MarketClose {
   /** Minutes after local midnight. */
