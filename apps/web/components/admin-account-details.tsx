@@ -1,8 +1,8 @@
 'use client';
 import type { AccountView, AdminAccountView, SuspendedAccountView } from '@bolsa/contracts';
 import { useEffect, useState } from 'react';
-import { api, ApiFailure } from '../lib/api';
-import { failureText } from '../lib/error-text';
+import { api } from '../lib/api';
+import { requestFailureText } from '../lib/error-text';
 import { formatBRL, formatDateTime, formatQuantity } from '../lib/format';
 import { AdminAccountKeys } from './admin-account-keys';
 import { AdminAccountOrders } from './admin-account-orders';
@@ -43,7 +43,7 @@ export function AdminAccountDetails({ accountId, onChanged }: Props) {
       setActed((n) => n + 1);
       return true;
     } catch (failure) {
-      setNotice(failure instanceof ApiFailure ? failureText(failure) : 'A corretora não respondeu; tente de novo.');
+      setNotice(requestFailureText(failure));
       return false;
     } finally {
       setBusy(false);

@@ -1,9 +1,10 @@
 'use client';
 import type { AdminAccountView, ApiKeyView } from '@bolsa/contracts';
 import { useState } from 'react';
-import { api, ApiFailure } from '../lib/api';
-import { failureText, NO_ANSWER_TEXT } from '../lib/error-text';
+import { api } from '../lib/api';
+import { requestFailureText } from '../lib/error-text';
 import { formatDateTime } from '../lib/format';
+import { accessWords } from './api-keys';
 import { ReasonForm } from './reason-form';
 
 interface Props {
@@ -27,7 +28,7 @@ export function AdminAccountKeys({ accountId, keys, onRevoked }: Props) {
       setRevoking(null);
       return true;
     } catch (failure) {
-      setNotice(failure instanceof ApiFailure ? failureText(failure) : NO_ANSWER_TEXT);
+      setNotice(requestFailureText(failure));
       return false;
     } finally {
       setBusy(false);
@@ -42,7 +43,7 @@ export function AdminAccountKeys({ accountId, keys, onRevoked }: Props) {
         {keys.map((key) => (
           <li key={key.keyId} className="flex items-center gap-2" data-testid="admin-account-key">
             <span className="text-gray-200">{key.label}</span>
-            <span className="text-muted">{key.access === 'read' ? 'só consulta' : 'negocia'}</span>
+            <span className="text-muted">{accessWords(key.access)}</span>
             <span className="text-muted">
               {key.revokedAt === null ? 'ativa' : `revogada em ${formatDateTime(key.revokedAt)}`}
             </span>

@@ -2,7 +2,7 @@
 import type { ApiKeyAccess, ApiKeyView, CreatedApiKey } from '@bolsa/contracts';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiFailure } from '../lib/api';
-import { failureText, NO_ANSWER_TEXT } from '../lib/error-text';
+import { failureText, NO_ANSWER_TEXT, requestFailureText } from '../lib/error-text';
 import { retrying } from '../lib/retrying';
 import { Field, SelectField } from './field';
 import { useRequiredAccount } from './session';
@@ -19,6 +19,11 @@ const ACCESS: ReadonlyArray<[ApiKeyAccess, string]> = [
   ['trade', 'Negociar'],
   ['read', 'Só consultar'],
 ];
+
+/** What a key may do, as a list of keys says it. */
+export function accessWords(access: ApiKeyAccess): string {
+  return access === 'read' ? 'só consulta' : 'negocia';
+}
 
 /** Create (the secret is shown once; trading or read-only), list and revoke API keys. */
 export function ApiKeys() {
@@ -58,7 +63,7 @@ export function ApiKeys() {
       await api('DELETE', `/api/me/api-keys/${keyId}`);
       setRevokeError(null);
     } catch (failure) {
-      const why = failure instanceof ApiFailure ? failureText(failure) : NO_ANSWER_TEXT;
+      const why = requestFailureText(failure);
       setRevokeError(`A chave não foi revogada e segue ativa. ${why}`);
     }
     setVersion((n) => n + 1);
@@ -111,7 +116,7 @@ export function ApiKeys() {
             <tr key={key.keyId} className="border-t border-edge" data-testid="key-row">
               <td className="py-1.5">{key.label}</td>
               <td className="py-1.5 text-gray-300" data-testid="key-access">
-                {key.access === 'read' ? 'só consulta' : 'negocia'}
+                {accessWords(key.access)}
               </td>
               <td className="num py-1.5 text-gray-400">{new Date(key.createdAt).toLocaleString('pt-BR')}</td>
               <td className="py-1.5">{key.revokedAt === null ? 'ativa' : 'revogada'}</td>

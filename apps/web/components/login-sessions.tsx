@@ -1,8 +1,8 @@
 'use client';
 import type { LoginSessionView } from '@bolsa/contracts';
 import { useEffect, useState } from 'react';
-import { api, ApiFailure } from '../lib/api';
-import { failureText, NO_ANSWER_TEXT } from '../lib/error-text';
+import { api } from '../lib/api';
+import { requestFailureText } from '../lib/error-text';
 import { formatDateTime } from '../lib/format';
 import { retrying } from '../lib/retrying';
 import { describeUserAgent } from '../lib/user-agent';
@@ -20,7 +20,7 @@ export function LoginSessions() {
       await request();
       setNotice(done);
     } catch (failure) {
-      setNotice(failure instanceof ApiFailure ? failureText(failure) : NO_ANSWER_TEXT);
+      setNotice(requestFailureText(failure));
     }
     setVersion((n) => n + 1);
   };

@@ -9,6 +9,8 @@ import {
   fieldText,
   fieldTexts,
   namedFieldText,
+  NO_ANSWER_TEXT,
+  requestFailureText,
 } from './error-text';
 
 const petr4 = DEFAULT_INSTRUMENTS.find((instrument) => instrument.symbol === 'PETR4')!;
@@ -71,6 +73,13 @@ describe('error answers in Portuguese', () => {
       available: '1000',
     });
     expect(failureText(shares)).toBe('Ações PETR4 insuficientes: a ordem precisa de 5.000 e há 1.000 livres.');
+  });
+
+  it('says why any request failed: its answer in words, or that nothing answered', () => {
+    const refused = new ApiFailure(403, 'read_only_key', 'this API key only reads');
+    expect(requestFailureText(refused)).toBe(failureText(refused));
+    expect(requestFailureText(refused)).toBe('Esta chave de API só consulta: use uma chave que negocia.');
+    expect(requestFailureText(new TypeError('fetch failed'))).toBe(NO_ANSWER_TEXT);
   });
 
   it('tells of an amend the exchange did not confirm that it may still be withdrawn; other answers as usual', () => {

@@ -166,6 +166,11 @@ export function failureText(failure: ApiFailure): string {
   return FAILURES[failure.code] ?? failure.message;
 }
 
+/** Why a request failed, in Portuguese: its error answer's words, or that the API did not answer at all. */
+export function requestFailureText(error: unknown): string {
+  return error instanceof ApiFailure ? failureText(error) : NO_ANSWER_TEXT;
+}
+
 /**
  * An amend's error answer. Its `unavailable` (503) means the amend may or may not have reached the exchange: if it
  * did not, the API withdraws it a few seconds later (the order stays as it was, and a notice says so).
