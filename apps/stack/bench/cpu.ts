@@ -13,7 +13,7 @@ function nameOf(pid: number): string {
     const consumes = (readProc(pid, 'environ') ?? '').split('\0').includes('EVENTS_CONSUMER=on');
     return consumes ? 'ingesting API' : 'serving API';
   }
-  if (command.includes('next')) return 'web';
+  if (command.includes('apps/web/')) return 'web';
   // The launcher, and the process it starts to stop PostgreSQL should it die.
   if (command.includes('apps/stack/dist/src/')) return 'launcher and embedded broker';
   return 'load generator and others';

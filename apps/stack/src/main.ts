@@ -2,7 +2,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startPostgres, type RunningPostgres } from '@bolsa/embedded-db';
@@ -290,9 +289,15 @@ async function main(): Promise<void> {
     const webDir = join(root, 'apps/web');
     const web = new Supervised(
       'web',
-      [createRequire(join(webDir, 'package.json')).resolve('next/dist/bin/next')],
-      { ...process.env, API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
-      ['start', '--port', String(config.WEB_PORT), '--hostname', '127.0.0.1'],
+      [join(webDir, 'dist/server.js')],
+      {
+        ...process.env,
+        API_URL: apiUrl,
+        WEB_PORT: String(config.WEB_PORT),
+        WEB_HOST: '127.0.0.1',
+        NEXT_TELEMETRY_DISABLED: '1',
+      },
+      [],
       webDir,
     );
     started.children.push(...[engine, ingest, api, web].filter((child) => child !== undefined));

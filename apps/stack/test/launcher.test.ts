@@ -46,7 +46,7 @@ describe('a stack started by a test or benchmark', () => {
     const stack = await launchStack();
     // Unless told otherwise, the embedded broker acknowledges only what is on the disk.
     expect(stack.output()).toMatch(/embedded Kafka-protocol broker on .*fsync always\)/);
-    // Its other children are PostgreSQL and the PostgreSQL reaper (next names its process anew: no app-guard there).
+    // Its other children are PostgreSQL and the PostgreSQL reaper.
     const apps = childrenOf(stack.pid).filter(({ command }) => !command.includes('postgres'));
     // The engine, the API and the web server, each scheduled apart from the others and from PostgreSQL's backends.
     const appName = (command: string) =>
@@ -54,7 +54,7 @@ describe('a stack started by a test or benchmark', () => {
         ? 'api'
         : /matching-engine/.test(command)
           ? 'engine'
-          : /next/.test(command)
+          : /apps\/web\/dist\/server\.js/.test(command)
             ? 'web'
             : command;
     expect(apps.map(({ command }) => appName(command)).sort()).toEqual(['api', 'engine', 'web']);
@@ -153,7 +153,12 @@ describe('a stack started by a test or benchmark', () => {
       const children = childrenOf(first.pid);
       try {
         const commands = children.map((child) => child.command).join('\n');
-        for (const app of ['matching-engine/dist/src/main.js', 'api/dist/src/main.js', 'next', 'bin/postgres'])
+        for (const app of [
+          'matching-engine/dist/src/main.js',
+          'api/dist/src/main.js',
+          'web/dist/server.js',
+          'bin/postgres',
+        ])
           expect(commands).toContain(app);
         process.kill(first.pid, 'SIGKILL');
         // Started again straight away: it waits for what the first left running to let go of the ports and data.

@@ -94,6 +94,17 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('serves the web from its own server in its image, as the launcher does, and not with `next start`', () => {
+    // `next start` hands on X-Forwarded-For as the browser wrote it; dist/server.js appends the browser's address.
+    expect(JSON.parse(/^CMD (\[.*\])$/m.exec(read('apps/web/Dockerfile'))?.[1] ?? '[]')).toEqual([
+      'node',
+      'dist/server.js',
+    ]);
+    const web = JSON.parse(read('apps/web/package.json')) as { scripts: Record<string, string>; files: string[] };
+    expect(web.scripts['start']).toBe('node dist/server.js');
+    expect(web.files).toContain('dist');
+  });
+
   it('gives each app only variables it reads, and every one it requires', () => {
     const apps: Record<string, string> = {
       migrate: 'apps/api/src/config.ts',
