@@ -718,7 +718,7 @@ describe('the home broker and the admin panel in a browser', () => {
       await expect.poll(() => controls.getByText('suspenso').count(), { timeout: 5_000 }).toBe(0);
       await expect.poll(() => traderTicket.getByTestId('ticket-halted').count(), { timeout: 5_000 }).toBe(0);
       await ticket(trader.page, 'Comprar', '60,00', '5');
-      await expect.poll(() => traderTicket.textContent()).toMatch(/Ordem enviada: compra 5 VALE3/);
+      await expect.poll(() => traderTicket.textContent(), { timeout: 5_000 }).toMatch(/Ordem enviada: compra 5 VALE3/);
       const traderOpen = trader.page.getByTestId('open-orders').getByTestId('order-row');
       await expect.poll(() => traderOpen.count(), { timeout: 10_000 }).toBe(1);
 
@@ -769,7 +769,7 @@ describe('the home broker and the admin panel in a browser', () => {
           expect.stringMatching(/AdministratorRetomou a negociação de [A-Z0-9]+[0-9a-f]{8}$/),
         ]);
       await ticket(trader.page, 'Comprar', '60,00', '5');
-      await expect.poll(() => traderTicket.textContent()).toMatch(/Ordem enviada: compra 5 VALE3/);
+      await expect.poll(() => traderTicket.textContent(), { timeout: 5_000 }).toMatch(/Ordem enviada: compra 5 VALE3/);
       // A program's key leaked: the admin finds its account and revokes the key, saying why; it stops at once.
       const robotEmail = `robo-${Date.now()}@example.test`;
       const robotKey = await programAccount(stack.api, 'Robo', robotEmail);
@@ -844,7 +844,9 @@ describe('the home broker and the admin panel in a browser', () => {
       await expect.poll(() => open.count(), { timeout: 10_000 }).toBe(1);
       // Sent again: the same Idempotency-Key, so the API answers with the order it placed the first time.
       await page.getByTestId('order-ticket').getByLabel('Quantidade', { exact: true }).press('Enter');
-      await expect.poll(() => page.getByTestId('order-ticket').textContent()).toMatch(/Ordem enviada: compra 7 PETR4/);
+      await expect
+        .poll(() => page.getByTestId('order-ticket').textContent(), { timeout: 5_000 })
+        .toMatch(/Ordem enviada: compra 7 PETR4/);
       expect(lost).toBe(1);
       // The same order placed again on purpose, after an answer, is a new order.
       await page.getByTestId('order-ticket').getByLabel('Quantidade', { exact: true }).press('Enter');
@@ -1008,7 +1010,7 @@ describe('the home broker and the admin panel in a browser', () => {
     expect(await top('open-orders')).toBeLessThan(await top('order-book'));
     await phoneTicket.getByLabel('Quantidade', { exact: true }).fill('10');
     await phoneTicket.getByLabel('Quantidade', { exact: true }).press('Enter');
-    await expect.poll(() => phoneTicket.textContent()).toMatch(/Ordem enviada/);
+    await expect.poll(() => phoneTicket.textContent(), { timeout: 5_000 }).toMatch(/Ordem enviada/);
     expect(await width()).toBeLessThanOrEqual(390);
     await phone.page.screenshot({ path: join(SCREENSHOTS, 'phone.png'), fullPage: true });
 
