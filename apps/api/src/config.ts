@@ -121,6 +121,14 @@ const Environment = z.object({
     .string()
     .default('18:00')
     .refine((text) => text === 'off' || parseTimeOfDay(text) !== null, { error: 'must be HH:MM or off' }),
+  /**
+   * When the exchange opens on trading days, local time: new orders and amends are taken from then until
+   * MARKET_CLOSE, and not on other days or hours (cancels always are); `off`: at any hour.
+   */
+  MARKET_OPEN: z
+    .string()
+    .default('off')
+    .refine((text) => text === 'off' || parseTimeOfDay(text) !== null, { error: 'must be HH:MM or off' }),
   MARKET_TIMEZONE: z.string().default('America/Sao_Paulo').refine(isTimeZone, { error: 'must be an IANA time zone' }),
   /** The weekdays the clock closes (`mon-fri`, `sun-thu`, `mon,wed,fri`); a DAY order of another day is the next's. */
   MARKET_DAYS: z
@@ -185,6 +193,8 @@ export interface ApiConfig {
   readonly engineHealthUrl: string | null;
   /** Null: the day closes only when an admin closes it. */
   readonly marketClose: MarketClose | null;
+  /** Minutes after local midnight the exchange opens on trading days; null: it takes orders at any hour. */
+  readonly marketOpenMinute: number | null;
   readonly marketTimeZone: string;
   readonly streams: {
     readonly heartbeatMs: number;
@@ -205,6 +215,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
   const kafka = kafkaConnection(env, (path) => readFileSync(path, 'utf8'));
   if (typeof kafka === 'string') throw new Error(`invalid API configuration: ${kafka}`);
   const closeMinute = parseTimeOfDay(env.MARKET_CLOSE);
+  const openMinute = parseTimeOfDay(env.MARKET_OPEN);
+  if (openMinute !== null && (closeMinute === null || openMinute >= closeMinute)) {
+    throw new Error('invalid API configuration: MARKET_OPEN: must be before MARKET_CLOSE, which must not be off');
+  }
   return {
     port: env.API_PORT,
     host: env.API_HOST,
@@ -245,6 +259,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
             weekdays: env.MARKET_DAYS,
             holidays: env.MARKET_HOLIDAYS,
           },
+    marketOpenMinute: openMinute,
     marketTimeZone: env.MARKET_TIMEZONE,
     streams: {
       heartbeatMs: env.SSE_HEARTBEAT_MS,

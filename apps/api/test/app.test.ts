@@ -154,6 +154,19 @@ describe('configuration', () => {
       loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_DAYS: 'sun-thu', MARKET_HOLIDAYS: '2026-12-25' })
         .marketClose,
     ).toMatchObject({ weekdays: new Set([0, 1, 2, 3, 4]), holidays: new Set(['2026-12-25']) });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://x/y' }).marketOpenMinute).toBeNull();
+    expect(loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_OPEN: '10:00' }).marketOpenMinute).toBe(600);
+    for (const [open, close] of [
+      ['18:00', '18:00'],
+      ['10:00', 'off'],
+    ]) {
+      expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_OPEN: open, MARKET_CLOSE: close })).toThrow(
+        /MARKET_OPEN: must be before MARKET_CLOSE/,
+      );
+    }
+    expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_OPEN: '10h' })).toThrow(
+      /MARKET_OPEN: must be HH:MM or off/,
+    );
     expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_DAYS: 'weekdays' })).toThrow(
       /MARKET_DAYS: must be days such as mon-fri/,
     );

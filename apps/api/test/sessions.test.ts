@@ -231,7 +231,10 @@ describe('the trading calendar', () => {
     // That Saturday: Friday closed last; Monday is a holiday, so Tuesday closes next.
     expect(await calendar.view(new Date('2031-06-07T15:00:00Z'))).toEqual({
       timeZone: 'America/Sao_Paulo',
+      opensAt: null,
       closesAt: '18:00',
+      open: true,
+      nextOpen: null,
       weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'],
       holidays: ['2031-06-09'],
       lastClose: { tradingDay: '2031-06-06', at: '2031-06-06T21:00:00.000Z' },

@@ -10,7 +10,7 @@ import {
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '../lib/api';
 import { AttemptKeys, isAnswer } from '../lib/attempt-keys';
-import { dayOrderExpiry } from '../lib/calendar';
+import { closedText, dayOrderExpiry } from '../lib/calendar';
 import { answerFieldTexts, failureText } from '../lib/error-text';
 import { formatBRL, formatQuantity, priceInput } from '../lib/format';
 import { useCalendar } from '../lib/use-calendar';
@@ -75,6 +75,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
   const { account, refresh: refreshSession } = useSession();
   const { calendar } = useCalendar();
   const suspended = (account?.suspension ?? null) !== null;
+  const marketClosed = closedText(calendar);
   const update = (change: Partial<TicketForm>) => {
     setForm((current) => ({ ...current, ...change }));
     setConfirming(false);
@@ -111,7 +112,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (busy || halted || suspended) return;
+    if (busy || halted || suspended || marketClosed !== null) return;
     const check = checkTicket(form, instrument);
     setNotice(null);
     if (!check.ok) {
@@ -338,6 +339,15 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
             {protection === null ? '' : `, até ${formatBRL(protection)}`}. Confirme para enviar.
           </p>
         )}
+        {marketClosed !== null && (
+          <p
+            role="status"
+            className="rounded bg-amber-500/15 px-2 py-1 text-xs text-amber-300"
+            data-testid="ticket-market-closed"
+          >
+            {marketClosed}
+          </p>
+        )}
         {halted && (
           <p
             role="status"
@@ -359,7 +369,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
         )}
         <button
           type="submit"
-          disabled={busy || halted || suspended}
+          disabled={busy || halted || suspended || marketClosed !== null}
           className={`rounded py-2 text-sm font-semibold disabled:opacity-50 ${form.side === 'buy' ? 'bg-buy text-gray-950' : 'bg-sell text-gray-950'}`}
         >
           {confirming ? 'Confirmar' : form.side === 'buy' ? 'Comprar' : 'Vender'} {instrument.symbol}

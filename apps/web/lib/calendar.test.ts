@@ -1,10 +1,13 @@
 import type { TradingCalendarView } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
-import { closeText, dayOrderExpiry, refreshDelayMs } from './calendar';
+import { closedText, closeText, dayOrderExpiry, instantText, refreshDelayMs } from './calendar';
 
 const calendar: TradingCalendarView = {
   timeZone: 'America/Sao_Paulo',
+  opensAt: null,
   closesAt: '18:00',
+  open: true,
+  nextOpen: null,
   weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'],
   holidays: [],
   lastClose: { tradingDay: '2026-12-04', at: '2026-12-04T21:00:00.000Z' },
@@ -31,5 +34,26 @@ describe('the calendar in words', () => {
     expect(refreshDelayMs(calendar, close + 60_000)).toBe(1_000);
     expect(refreshDelayMs(calendar, close - 3 * 86_400_000)).toBe(3_600_000);
     expect(refreshDelayMs({ ...calendar, nextClose: null }, close)).toBeNull();
+  });
+
+  it('says when the exchange is closed and when it opens, in its time zone', () => {
+    expect(closedText(calendar)).toBeNull();
+    expect(closedText(null)).toBeNull();
+    const closed = { ...calendar, opensAt: '10:00', open: false, nextOpen: '2026-12-07T13:00:00.000Z' };
+    expect(closedText(closed)).toBe(
+      'Pregão fechado: novas ordens só no horário de negociação. Abre seg., 07/12, 10:00 BRT. Cancelamentos continuam.',
+    );
+    expect(instantText('2026-12-07T13:00:00.000Z', 'Asia/Tokyo')).toBe('seg., 07/12, 22:00 GMT+9');
+  });
+
+  it('asks again just after the exchange opens, and just after its trading hours end', () => {
+    const close = Date.parse(calendar.nextClose!.at);
+    const open = { ...calendar, opensAt: '10:00' };
+    // Open: when the hours end (refused from then on), then when the clock has recorded the close.
+    expect(refreshDelayMs(open, close - 60_000)).toBe(61_000);
+    expect(refreshDelayMs(open, close + 2_000)).toBe(33_000);
+    const opens = Date.parse('2026-12-07T13:00:00.000Z');
+    const closed = { ...open, open: false, nextOpen: '2026-12-07T13:00:00.000Z' };
+    expect(refreshDelayMs(closed, opens - 10_000)).toBe(11_000);
   });
 });

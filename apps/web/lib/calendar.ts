@@ -1,12 +1,12 @@
 import type { TradingCalendarView, TradingDayClose } from '@bolsa/contracts';
 
 /**
- * A close as the exchange's clocks show it, whatever the browser's time zone, and saying which zone that is:
+ * An instant as the clocks of `timeZone` show it (the browser's when none is given), saying which zone that is:
  * `seg., 07/12, 18:00 BRT`.
  */
-export function closeText(close: TradingDayClose, timeZone: string): string {
+export function instantText(at: string, timeZone?: string): string {
   return new Intl.DateTimeFormat('pt-BR', {
-    timeZone,
+    ...(timeZone === undefined ? {} : { timeZone }),
     weekday: 'short',
     day: '2-digit',
     month: '2-digit',
@@ -14,7 +14,19 @@ export function closeText(close: TradingDayClose, timeZone: string): string {
     minute: '2-digit',
     hour12: false,
     timeZoneName: 'short',
-  }).format(new Date(close.at));
+  }).format(new Date(at));
+}
+
+/** A close as the exchange's clocks show it, whatever the browser's time zone. */
+export function closeText(close: TradingDayClose, timeZone: string): string {
+  return instantText(close.at, timeZone);
+}
+
+/** While the exchange takes no new orders (outside its trading hours), that and when it opens; null while open. */
+export function closedText(calendar: TradingCalendarView | null): string | null {
+  if (calendar === null || calendar.open) return null;
+  const opens = calendar.nextOpen === null ? '' : ` Abre ${instantText(calendar.nextOpen, calendar.timeZone)}.`;
+  return `Pregão fechado: novas ordens só no horário de negociação.${opens} Cancelamentos continuam.`;
 }
 
 /** What a DAY order placed now lives until, in words. */
@@ -24,10 +36,21 @@ export function dayOrderExpiry(calendar: TradingCalendarView | null): string {
   return `Expira no encerramento de ${closeText(calendar.nextClose, calendar.timeZone)}.`;
 }
 
-/** When the calendar is worth asking for again: just after its next close is made (the clock looks every 30 s). */
+/**
+ * When the calendar is worth asking for again: just after the exchange opens or its trading hours end, and just
+ * after its next close is recorded (the clock looks every 30 s).
+ */
 export function refreshDelayMs(calendar: TradingCalendarView, now: number): number | null {
-  if (calendar.nextClose === null) return null;
-  const afterClose = Date.parse(calendar.nextClose.at) + 35_000 - now;
+  const moments: number[] = [];
+  if (calendar.nextClose !== null) {
+    const close = Date.parse(calendar.nextClose.at);
+    moments.push(close + 35_000);
+    if (calendar.opensAt !== null) moments.push(close + 1_000);
+  }
+  if (calendar.nextOpen !== null) moments.push(Date.parse(calendar.nextOpen) + 1_000);
+  if (moments.length === 0) return null;
+  const ahead = moments.filter((moment) => moment > now);
+  const next = ahead.length === 0 ? Math.max(...moments) : Math.min(...ahead);
   // A timer cannot wait more than ~24 days; an hour at most keeps a page open over a holiday right too.
-  return Math.min(Math.max(afterClose, 1_000), 3_600_000);
+  return Math.min(Math.max(next - now, 1_000), 3_600_000);
 }

@@ -1,6 +1,7 @@
 import { DEFAULT_INSTRUMENTS } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
 import { ApiFailure } from './api';
+import { instantText } from './calendar';
 import {
   amendFailureText,
   answerFieldTexts,
@@ -127,6 +128,12 @@ describe('error answers in Portuguese', () => {
     expect(failureText(new ApiFailure(403, 'account_suspended', 'suspended'))).toBe(
       'Sua conta está suspensa pela bolsa; você ainda pode cancelar ordens.',
     );
+    expect(failureText(new ApiFailure(409, 'market_closed', 'closed'))).toBe(
+      'O pregão está fechado; você ainda pode cancelar ordens.',
+    );
+    expect(
+      failureText(new ApiFailure(409, 'market_closed', 'closed', [], { opensAt: '2026-12-07T13:00:00.000Z' })),
+    ).toBe(`O pregão está fechado até ${instantText('2026-12-07T13:00:00.000Z')}; você ainda pode cancelar ordens.`);
     expect(failureText(new ApiFailure(418, 'teapot', 'I am a teapot'))).toBe('I am a teapot');
   });
 });

@@ -1,5 +1,6 @@
 import { MAX_ORDER_QUANTITY, type FieldError, type Instrument } from '@bolsa/contracts';
 import { ApiFailure } from './api';
+import { instantText } from './calendar';
 import { formatBRL, formatPrice, formatQuantity } from './format';
 
 /** What a field's rules are, when the screen knows the instrument it is about. */
@@ -126,6 +127,7 @@ const FAILURES: Readonly<Record<string, string>> = {
   duplicate_client_order_id: 'Já há uma ordem aberta com este identificador.',
   order_not_open: 'A ordem já foi encerrada.',
   trading_halted: 'A negociação deste papel está suspensa.',
+  market_closed: 'O pregão está fechado; você ainda pode cancelar ordens.',
   account_suspended: 'Sua conta está suspensa pela bolsa; você ainda pode cancelar ordens.',
   invalid_credentials: 'E-mail ou senha incorretos.',
   password_incorrect: 'Senha atual incorreta.',
@@ -162,6 +164,10 @@ export function failureText(failure: ApiFailure): string {
   const reason = detail(failure, 'reason');
   if (failure.code === 'account_suspended' && reason !== null) {
     return `Sua conta está suspensa pela bolsa (${reason}); você ainda pode cancelar ordens.`;
+  }
+  const opensAt = detail(failure, 'opensAt');
+  if (failure.code === 'market_closed' && opensAt !== null) {
+    return `O pregão está fechado até ${instantText(opensAt)}; você ainda pode cancelar ordens.`;
   }
   return FAILURES[failure.code] ?? failure.message;
 }

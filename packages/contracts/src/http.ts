@@ -29,6 +29,7 @@ export const ApiErrorCode = z.enum([
   'duplicate_client_order_id',
   'order_not_open',
   'trading_halted',
+  'market_closed',
   'account_suspended',
   'insufficient_funds',
   'insufficient_shares',
@@ -333,13 +334,22 @@ export const TradingDayClose = z.object({ tradingDay: z.iso.date(), at: z.iso.da
 export type TradingDayClose = z.infer<typeof TradingDayClose>;
 
 /**
- * `GET /api/calendar`: when the exchange's trading days close (DAY orders expire then), the last close (where the
- * tickers' session begins) and the next the exchange's clock will make.
+ * `GET /api/calendar`: the exchange's trading hours, whether it is open now, when its trading days close (DAY orders
+ * expire then), the last close (where the tickers' session begins) and the next the exchange's clock will make.
  */
 export const TradingCalendarView = z.object({
   timeZone: z.string(),
+  /**
+   * Local opening time (`HH:MM`): new orders and amends are taken from it until the close, on trading days only;
+   * null when they are taken at any hour.
+   */
+  opensAt: z.string().nullable(),
   /** Local closing time (`HH:MM`); null when days close only when an administrator closes them. */
   closesAt: z.string().nullable(),
+  /** Whether new orders and amends are taken now (cancels always are). */
+  open: z.boolean(),
+  /** While closed, when it opens next; null while open, or when no opening time is set. */
+  nextOpen: z.iso.datetime().nullable(),
   /** The days of the week it trades: `mon` … `sun`. */
   weekdays: z.array(Weekday),
   /** Dates from today on it does not trade on although their weekday is a trading one. */

@@ -80,7 +80,8 @@ export function openApiDocument(): object {
             'status follows its events). Market and stop-market orders get a protectionPrice, 10% past the last ' +
             'trade (or the reference price) or past the stop price: they trade no further, and a buy holds cash at it. ' +
             'A clientOrderId names one open order of the account at a time (409 duplicate_client_order_id, with ' +
-            'the orderId that has it); 403 account_suspended while the account is suspended',
+            'the orderId that has it); 403 account_suspended while the account is suspended; 409 market_closed ' +
+            'outside trading hours (MARKET_OPEN to MARKET_CLOSE on trading days, with details.opensAt), as amends',
           security: bearer,
           parameters: [
             { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 100 } },
@@ -168,8 +169,9 @@ export function openApiDocument(): object {
       '/api/calendar': {
         get: {
           summary:
-            'When trading days close (DAY orders expire then): the closing time, weekdays and holidays, the last ' +
-            'close (where the tickers’ session begins) and the next one',
+            'The trading hours (new orders and amends are taken from opensAt to closesAt on trading days; open: ' +
+            'whether now; nextOpen: when, while closed) and when trading days close (DAY orders expire then): ' +
+            'weekdays and holidays, the last close (where the tickers’ session begins) and the next one',
           responses: { '200': { description: 'ok', ...json(ref('TradingCalendarView')) } },
         },
       },

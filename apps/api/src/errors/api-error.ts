@@ -17,6 +17,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   duplicate_client_order_id: 409,
   order_not_open: 409,
   trading_halted: 409,
+  market_closed: 409,
   account_suspended: 403,
   insufficient_funds: 422,
   insufficient_shares: 422,

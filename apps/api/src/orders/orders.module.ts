@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MarketsModule } from '../markets/markets.module.js';
 import { MessagingModule } from '../messaging/messaging.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
 import { AdminOrdersController } from './admin-orders.controller.js';
 import { HistoryController } from './history.controller.js';
 import { HistoryStore } from './history.store.js';
@@ -12,7 +13,7 @@ import { OrdersController } from './orders.controller.js';
 import { OrdersService } from './orders.service.js';
 
 @Module({
-  imports: [MarketsModule, MessagingModule],
+  imports: [MarketsModule, MessagingModule, SessionsModule],
   controllers: [OrdersController, HistoryController, AdminOrdersController],
   providers: [OrdersService, OrderStore, HistoryStore, OrderResender, OrderTimelineService, OrderTimelineStore],
 })

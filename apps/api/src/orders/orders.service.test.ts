@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AmendOrderCommand, OrderCommand, PlaceOrderCommand } from '@bolsa/contracts';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { loadConfig } from '../config.js';
 import { ApiError } from '../errors/api-error.js';
 import { InstrumentRegistry } from '../markets/instrument-registry.js';
@@ -9,6 +9,7 @@ import type { TradingHalts } from '../markets/trading-halts.js';
 import type { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
+import { MarketHours } from '../sessions/market-hours.js';
 import type { AmendTerms } from './amend-terms.js';
 import type { HistoryStore } from './history.store.js';
 import { PlacementConflict, pendingRow, type NewOrder, type OrderStore } from './order-store.js';
@@ -144,8 +145,12 @@ function untouched<T>(name: string): T {
 }
 
 /** Placing reads the last price, counts and logs; cancelling and amending must not. */
-function setUp({ placing = false } = {}) {
-  const config = loadConfig({ DATABASE_URL: 'postgresql://unused@127.0.0.1/unused', KAFKA_BROKERS: '127.0.0.1:1' });
+function setUp({ placing = false, environment = {} as NodeJS.ProcessEnv } = {}) {
+  const config = loadConfig({
+    DATABASE_URL: 'postgresql://unused@127.0.0.1/unused',
+    KAFKA_BROKERS: '127.0.0.1:1',
+    ...environment,
+  });
   const orders = new MemoryOrders();
   const commands = new SentCommands();
   const halts = new Halts();
@@ -165,8 +170,19 @@ function setUp({ placing = false } = {}) {
       ? new ApiLogger('info', { write: (line: string) => void logLines.push(line) })
       : untouched<ApiLogger>('logger'),
     halts as unknown as TradingHalts,
+    new MarketHours(config),
   );
   return { service, orders, commands, halts, prices, history, metrics, logLines, config };
+}
+
+/** B3's hours, 10:00 to 18:00 in São Paulo (UTC-3), Monday to Friday. */
+const TRADING_HOURS = { MARKET_OPEN: '10:00', MARKET_CLOSE: '18:00', MARKET_TIMEZONE: 'America/Sao_Paulo' };
+
+/** Date (and nothing else: timers and I/O go on) at `instant` until the test ends. */
+function clockAt(instant: string): void {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date(instant));
+  onTestFinished(() => void vi.useRealTimers());
 }
 
 async function refusal(promise: Promise<unknown>): Promise<ApiError> {
@@ -291,6 +307,21 @@ describe('amending an order', () => {
     expect(commands.sent).toEqual([]);
   });
 
+  it('refuses outside trading hours, before holding anything, and names when the exchange opens', async () => {
+    const { service, orders, commands } = setUp({ environment: TRADING_HOURS });
+    const order = orders.add({});
+    // Friday the 13th of February 2026, 18:00 in São Paulo: closed until Monday at 10:00.
+    clockAt('2026-02-13T21:00:00Z');
+    const error = await refusal(service.amend(caller, order.id, { price: '39.00' }));
+    expect(error.code).toBe('market_closed');
+    expect(error.details).toEqual({ opensAt: '2026-02-16T13:00:00.000Z' });
+    expect(orders.holds).toEqual([]);
+    expect(commands.sent).toEqual([]);
+    // Cancels go on.
+    await service.cancel(caller, order.id);
+    expect(commands.sent.map((command) => command.type)).toEqual(['cancel_order']);
+  });
+
   it('sends nothing when the larger hold cannot be made', async () => {
     const { service, orders, commands } = setUp();
     const order = orders.add({});
@@ -381,6 +412,28 @@ describe('placing an order', () => {
     );
     expect(orders.inserted).toHaveLength(1);
     expect(commands.sent).toHaveLength(1);
+  });
+
+  it('takes orders in trading hours only, counting each refusal, yet answers a repeat of one taken in hours', async () => {
+    const { service, orders, commands, metrics } = setUp({ placing: true, environment: TRADING_HOURS });
+    // Friday 09:59 in São Paulo: it opens at 10:00 that day.
+    clockAt('2026-02-13T12:59:00Z');
+    const early = await refusal(service.place(caller, limitBuy, 'key-1'));
+    expect(early.code).toBe('market_closed');
+    expect(early.details).toEqual({ opensAt: '2026-02-13T13:00:00.000Z' });
+    expect(orders.inserted).toEqual([]);
+    vi.setSystemTime(new Date('2026-02-13T13:00:00Z'));
+    const placed = await service.place(caller, limitBuy, 'key-1');
+    // Saturday: a new order waits for Monday; the one placed on Friday is still answered as itself.
+    vi.setSystemTime(new Date('2026-02-14T15:00:00Z'));
+    expect((await service.place(caller, limitBuy, 'key-1')).orderId).toBe(placed.orderId);
+    const weekend = await refusal(service.place(caller, limitBuy, 'key-2'));
+    expect(weekend.details).toEqual({ opensAt: '2026-02-16T13:00:00.000Z' });
+    expect(orders.inserted).toHaveLength(1);
+    expect(commands.sent).toHaveLength(1);
+    expect((await metrics.ordersRejected.get()).values).toEqual([
+      expect.objectContaining({ value: 2, labels: { reason: 'market_closed' } }),
+    ]);
   });
 
   it('records and sends nothing for an order that does not validate, and counts why', async () => {

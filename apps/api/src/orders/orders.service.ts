@@ -28,6 +28,7 @@ import { CommandPublisher, settledWithin } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { WindowLimiter } from '../auth/window-limiter.js';
+import { MarketHours } from '../sessions/market-hours.js';
 import { planHold } from '../wallets/holds.js';
 import type { AmendTerms } from './amend-terms.js';
 import { newOrderId } from './order-ids.js';
@@ -87,6 +88,7 @@ export class OrdersService {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(ApiLogger) private readonly logger: ApiLogger,
     @Inject(TradingHalts) private readonly halts: TradingHalts,
+    @Inject(MarketHours) private readonly hours: MarketHours,
   ) {
     const perSecond = config.orderEntryPerSecond;
     this.entryLimit = perSecond === 0 ? null : new WindowLimiter(perSecond, 1000);
@@ -131,6 +133,12 @@ export class OrdersService {
     if (idempotencyKey !== undefined) {
       const earlier = await this.byIdempotencyKey(caller.accountId, idempotencyKey, hash);
       if (earlier !== null) return earlier;
+    }
+    // After the repeat is answered: an order placed in hours is still itself when its answer is asked for again later.
+    const closed = this.hours.refusal();
+    if (closed !== null) {
+      this.metrics.ordersRejected.inc({ reason: closed.code });
+      throw closed;
     }
     const orderId = newOrderId();
     const order = fields.value;
@@ -233,7 +241,8 @@ export class OrdersService {
     if (stopPrice !== null && order.type === 'stop_market' && order.protection_price !== null) {
       price = orderProtection(instrument, { orderType: 'stop_market', side: order.side as Side, stopPrice }, null);
     }
-    // A new price or quantity could trade; while the instrument is halted only cancels are taken.
+    // A new price or quantity could trade; while the exchange is closed or the instrument halted only cancels are taken.
+    this.hours.refuseIfClosed();
     await this.halts.refuseIfHalted(order.symbol);
     const amendNumber = await this.store.holdForAmend(orderId, { price, quantity }, caller.traceId, requested);
     // A new distance moves nothing at once (the stop trails from the next trade), so the hold stays as it is.

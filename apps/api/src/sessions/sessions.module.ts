@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule } from '../messaging/messaging.module.js';
 import { CalendarController } from './calendar.controller.js';
+import { MarketHours } from './market-hours.js';
 import { SessionCloser } from './session-closer.js';
 import { SessionsController } from './sessions.controller.js';
 import { TradingCalendar } from './trading-calendar.js';
@@ -8,6 +9,7 @@ import { TradingCalendar } from './trading-calendar.js';
 @Module({
   imports: [MessagingModule],
   controllers: [SessionsController, CalendarController],
-  providers: [SessionCloser, TradingCalendar],
+  providers: [SessionCloser, TradingCalendar, MarketHours],
+  exports: [MarketHours],
 })
 export class SessionsModule {}

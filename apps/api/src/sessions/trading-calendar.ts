@@ -2,19 +2,23 @@ import { Inject, Injectable } from '@nestjs/common';
 import { WEEKDAYS, type TradingCalendarView, type TradingDayClose } from '@bolsa/contracts';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { SqlPool } from '../database/sql-pool.js';
+import { MarketHours } from './market-hours.js';
 import { closingInstant, localTime, nextClosingDay, SESSION_CLOSED_AT_SQL } from './trading-clock.js';
 
 const pad = (value: number) => String(value).padStart(2, '0');
+/** Minutes after midnight as `HH:MM`. */
+const timeOfDay = (minute: number) => `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`;
 
 /**
- * The exchange's calendar as its clock keeps it: the closing time, the trading weekdays and holidays, the last
- * close recorded (where the tickers' session begins) and the next close the clock will make.
+ * The exchange's calendar as its clock keeps it: the trading hours, weekdays and holidays, whether it is open now,
+ * the last close recorded (where the tickers' session begins) and the next close the clock will make.
  */
 @Injectable()
 export class TradingCalendar {
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(SqlPool) private readonly sql: SqlPool,
+    @Inject(MarketHours) private readonly hours: MarketHours,
   ) {}
 
   async view(now = new Date()): Promise<TradingCalendarView> {
@@ -37,7 +41,10 @@ export class TradingCalendar {
     const nextDay = close === null ? null : nextClosingDay(now, close, row?.closed_today === true);
     return {
       timeZone: this.config.marketTimeZone,
-      closesAt: close === null ? null : `${pad(Math.floor(close.minute / 60))}:${pad(close.minute % 60)}`,
+      opensAt: close === null || this.config.marketOpenMinute === null ? null : timeOfDay(this.config.marketOpenMinute),
+      closesAt: close === null ? null : timeOfDay(close.minute),
+      open: this.hours.isOpen(now),
+      nextOpen: this.hours.nextOpen(now)?.toISOString() ?? null,
       weekdays: close === null ? [] : WEEKDAYS.filter((_, index) => close.weekdays.has(index)),
       holidays: close === null ? [] : [...close.holidays].filter((day) => day >= today).sort(),
       lastClose,

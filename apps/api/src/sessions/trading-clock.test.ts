@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   closingInstant,
   isTimeZone,
+  isTradingHours,
   lastClosedDay,
   localTime,
   nextClosingDay,
+  nextOpening,
   parseDates,
   parseTimeOfDay,
   parseWeekdays,
@@ -115,5 +117,28 @@ describe('the trading clock', () => {
     expect(
       nextClosingDay(new Date('2026-02-18T12:00:00Z'), { ...close, weekdays: new Set<number>() }, false),
     ).toBeNull();
+  });
+
+  it('takes orders from the opening to the close on trading days, and knows when it opens next', () => {
+    const close = B3_2026;
+    const tenOClock = 10 * 60;
+    const open = (instant: string) => isTradingHours(new Date(instant), close, tenOClock);
+    // Friday the 13th of February 2026 (São Paulo at UTC-3): 09:59 closed, 10:00 open, 17:59 open, 18:00 closed.
+    expect(open('2026-02-13T12:59:00Z')).toBe(false);
+    expect(open('2026-02-13T13:00:00Z')).toBe(true);
+    expect(open('2026-02-13T20:59:59Z')).toBe(true);
+    expect(open('2026-02-13T21:00:00Z')).toBe(false);
+    // Saturday, and the Carnival's Monday at noon: closed. Ash Wednesday at noon: open.
+    expect(open('2026-02-14T15:00:00Z')).toBe(false);
+    expect(open('2026-02-16T15:00:00Z')).toBe(false);
+    expect(open('2026-02-18T15:00:00Z')).toBe(true);
+    const next = (instant: string) => nextOpening(new Date(instant), close, tenOClock)?.toISOString();
+    // Before ten on Friday: that morning. From ten on Friday on (open, then closed): Wednesday, past the weekend and
+    // the Carnival. Late on Tuesday the 17th (already Wednesday in UTC): Wednesday.
+    expect(next('2026-02-13T11:00:00Z')).toBe('2026-02-13T13:00:00.000Z');
+    expect(next('2026-02-13T13:00:00Z')).toBe('2026-02-18T13:00:00.000Z');
+    expect(next('2026-02-13T22:00:00Z')).toBe('2026-02-18T13:00:00.000Z');
+    expect(next('2026-02-18T01:00:00Z')).toBe('2026-02-18T13:00:00.000Z');
+    expect(nextOpening(new Date('2026-02-18T12:00:00Z'), { ...close, weekdays: new Set<number>() }, 600)).toBeNull();
   });
 });

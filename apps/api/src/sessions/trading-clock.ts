@@ -122,6 +122,25 @@ export function closingInstant(day: string, close: Pick<MarketClose, 'minute' | 
   return new Date(asIfUtc - offset);
 }
 
+/** Whether the exchange takes new orders at `now`: on a trading day, from `openMinute` until its closing time. */
+export function isTradingHours(now: Date, close: MarketClose, openMinute: number): boolean {
+  const local = localTime(now, close.timeZone);
+  return isTradingDay(local.day, close) && local.minute >= openMinute && local.minute < close.minute;
+}
+
+/**
+ * When the exchange next opens after `now`: today at `openMinute` if today is a trading day and that is still
+ * ahead, else the next trading day's opening. Null only if no trading day comes within a year.
+ */
+export function nextOpening(now: Date, close: MarketClose, openMinute: number): Date | null {
+  const local = localTime(now, close.timeZone);
+  let day = local.minute < openMinute ? local.day : dayAfter(local.day);
+  for (let looked = 0; looked < LONGEST_LOOK_DAYS; looked++, day = dayAfter(day)) {
+    if (isTradingDay(day, close)) return closingInstant(day, { minute: openMinute, timeZone: close.timeZone });
+  }
+  return null;
+}
+
 /**
  * The next close the clock will make after `now`: today's, if today is a trading day whose closing time is still
  * ahead and it was not closed already (an administrator may close it early); otherwise the next trading day's.

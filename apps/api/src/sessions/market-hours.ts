@@ -1,0 +1,43 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { API_CONFIG, type ApiConfig } from '../config.js';
+import { ApiError } from '../errors/api-error.js';
+import { isTradingHours, nextOpening } from './trading-clock.js';
+
+/**
+ * The exchange's trading hours (`MARKET_OPEN` to `MARKET_CLOSE` on trading days): outside them new orders and amends
+ * are refused, cancels taken, as a real exchange's gateway does. Without `MARKET_OPEN` it is always open. The clock is
+ * each API process's own: an order it records before the close may reach the book a moment after it, as one in
+ * flight does on any exchange.
+ */
+@Injectable()
+export class MarketHours {
+  constructor(@Inject(API_CONFIG) private readonly config: ApiConfig) {}
+
+  isOpen(now = new Date()): boolean {
+    const { marketClose: close, marketOpenMinute: openMinute } = this.config;
+    return close === null || openMinute === null || isTradingHours(now, close, openMinute);
+  }
+
+  /** While closed, when it opens next; null while open (or always open). */
+  nextOpen(now = new Date()): Date | null {
+    const { marketClose: close, marketOpenMinute: openMinute } = this.config;
+    if (close === null || openMinute === null || this.isOpen(now)) return null;
+    return nextOpening(now, close, openMinute);
+  }
+
+  /** Outside trading hours, the refusal of a new order or amend (`409 market_closed`, naming when it opens). */
+  refusal(now = new Date()): ApiError | null {
+    if (this.isOpen(now)) return null;
+    const opens = this.nextOpen(now);
+    return new ApiError(
+      'market_closed',
+      `the exchange is closed${opens === null ? '' : ` until ${opens.toISOString()}`}; cancels are still taken`,
+      { opensAt: opens?.toISOString() ?? null },
+    );
+  }
+
+  refuseIfClosed(now = new Date()): void {
+    const refusal = this.refusal(now);
+    if (refusal !== null) throw refusal;
+  }
+}
