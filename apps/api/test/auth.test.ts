@@ -9,7 +9,16 @@ import {
 } from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlPool } from '../src/database/sql-pool.js';
-import { cookieHeader, logIn, newTrader, startTestApi, TEST_PASSWORD, type TestApi } from './support.js';
+import {
+  cookieHeader,
+  logIn,
+  newTrader,
+  startSiblingApi,
+  startTestApi,
+  TEST_PASSWORD,
+  type TestApi,
+  until,
+} from './support.js';
 
 let api: TestApi;
 
@@ -297,6 +306,38 @@ describe('API keys', () => {
     expect(refused.status).toBe(401);
     expect(code(refused.body)).toBe('unauthorized');
     expect((await api.request('GET', '/api/accounts/me', { token: sheet.token })).status).toBe(200);
+  });
+
+  it('stops a revoked key at once on every API process, however it was revoked, not when their copies grow old', async () => {
+    const sibling = await startSiblingApi(api, { EVENTS_CONSUMER: 'off' });
+    try {
+      const trader = await newTrader(api, 'everywhere');
+      const me = async (on: 'api' | 'sibling', token: string) =>
+        on === 'api'
+          ? (await api.request('GET', '/api/accounts/me', { token })).status
+          : (await fetch(`${sibling.url}/api/accounts/me`, { headers: { authorization: `Bearer ${token}` } })).status;
+      const bot = CreatedApiKey.parse(
+        (await api.request('POST', '/api/me/api-keys', { token: trader.apiKey, body: { label: 'bot' } })).body,
+      );
+      const sheet = CreatedApiKey.parse(
+        (await api.request('POST', '/api/me/api-keys', { token: trader.apiKey, body: { label: 'sheet' } })).body,
+      );
+      // The sibling has read both keys, and would trust its copies for 10 s.
+      expect(await me('sibling', bot.token)).toBe(200);
+      expect(await me('sibling', sheet.token)).toBe(200);
+      // Revoked by the trader through the other process: refused there within moments.
+      await api.request('DELETE', `/api/me/api-keys/${bot.keyId}`, { token: trader.apiKey });
+      expect(await until(async () => (await me('sibling', bot.token)) === 401, 2_000)).toBe(true);
+      // Revoked by an operator in SQL: refused by both.
+      expect(await me('api', sheet.token)).toBe(200);
+      await api.app.get(SqlPool).query('UPDATE api_keys SET revoked_at = now() WHERE id = $1', [sheet.keyId]);
+      for (const on of ['api', 'sibling'] as const) {
+        expect(await until(async () => (await me(on, sheet.token)) === 401, 2_000)).toBe(true);
+      }
+      expect(await me('sibling', trader.apiKey)).toBe(200);
+    } finally {
+      await sibling.stop();
+    }
   });
 
   it("cannot revoke another account's key", async () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiKeyId, type ApiKeyAccess, type ApiKeyView, type CreatedApiKey } from '@bolsa/contracts';
 import { recordAdminAction } from '../admin/admin-actions.js';
-import { forgetKey } from '../auth/auth.guard.js';
+import { KnownKeys } from '../auth/known-keys.js';
 import { issueKey } from '../auth/api-keys.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiError } from '../errors/api-error.js';
@@ -30,7 +30,10 @@ const toView = (row: KeyRow): ApiKeyView => ({
 export class ApiKeysService {
   static readonly MAX_LIVE_KEYS = 20;
 
-  constructor(@Inject(SqlPool) private readonly sql: SqlPool) {}
+  constructor(
+    @Inject(SqlPool) private readonly sql: SqlPool,
+    @Inject(KnownKeys) private readonly knownKeys: KnownKeys,
+  ) {}
 
   async create(accountId: string, label: string, access: ApiKeyAccess = 'trade'): Promise<CreatedApiKey> {
     const key = issueKey();
@@ -71,7 +74,8 @@ export class ApiKeysService {
         )
       : { rows: [] };
     if (rows[0] === undefined) throw new ApiError('not_found', 'no such API key');
-    forgetKey(keyId);
+    // At once here; the other API processes hear of it from PostgreSQL at commit.
+    this.knownKeys.forget(keyId);
     return toView(rows[0]);
   }
 
@@ -101,6 +105,6 @@ export class ApiKeysService {
         })
       : false;
     if (!found) throw new ApiError('not_found', 'the account has no such API key');
-    forgetKey(keyId);
+    this.knownKeys.forget(keyId);
   }
 }

@@ -6,6 +6,7 @@ import { SqlPool } from '../database/sql-pool.js';
 import { ApiError } from '../errors/api-error.js';
 import { parseToken, secretMatches } from './api-keys.js';
 import { CSRF_HEADER, SESSION_COOKIE } from './cookies.js';
+import { KnownKeys, type KnownKey } from './known-keys.js';
 import { Sessions } from './sessions.js';
 
 /** Who is calling, and with what: an API key (programs) or a session cookie (browsers). */
@@ -18,25 +19,6 @@ export interface Caller {
 }
 
 export type AuthenticatedRequest = FastifyRequest & { caller?: Caller };
-
-interface KnownKey {
-  readonly accountId: string;
-  readonly role: Role;
-  readonly access: ApiKeyAccess;
-  readonly secretHash: string;
-  readonly revoked: boolean;
-  readonly loadedAt: number;
-}
-
-/** Key records are read from PostgreSQL at most this often per key; a revocation elsewhere takes effect within it. */
-const KEY_CACHE_MS = 10_000;
-const KEY_CACHE_SIZE = 10_000;
-const knownKeys = new Map<string, KnownKey>();
-
-/** Called when this process revokes a key, so the revocation is immediate here. */
-export function forgetKey(keyId: string): void {
-  knownKeys.delete(keyId);
-}
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -56,6 +38,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     @Inject(SqlPool) private readonly sql: SqlPool,
     @Inject(Sessions) private readonly sessions: Sessions,
+    @Inject(KnownKeys) private readonly knownKeys: KnownKeys,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -97,8 +80,10 @@ export class AuthGuard implements CanActivate {
   }
 
   private async load(keyId: string): Promise<KnownKey | null> {
-    const cached = knownKeys.get(keyId);
-    if (cached !== undefined && Date.now() - cached.loadedAt < KEY_CACHE_MS) return cached;
+    return this.knownKeys.get(keyId) ?? this.knownKeys.load(keyId, () => this.read(keyId));
+  }
+
+  private async read(keyId: string): Promise<KnownKey | null> {
     const { rows } = await this.sql.query<{
       account_id: string;
       role: Role;
@@ -112,17 +97,13 @@ export class AuthGuard implements CanActivate {
     );
     const row = rows[0];
     if (row === undefined) return null;
-    if (knownKeys.size >= KEY_CACHE_SIZE) knownKeys.delete(knownKeys.keys().next().value!);
-    const known = {
+    return {
       accountId: row.account_id,
       role: row.role,
       access: row.access,
       secretHash: row.secret_hash,
       revoked: row.revoked,
-      loadedAt: Date.now(),
     };
-    knownKeys.set(keyId, known);
-    return known;
   }
 }
 

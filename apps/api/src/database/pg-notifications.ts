@@ -6,8 +6,8 @@ import { connectionFields } from './pg-connection.js';
 
 /**
  * Channels PostgreSQL notifies on: whose wallet changed (see ChangeNotifier), that engine events were stored, which
- * instrument's trading was halted or resumed, which account was suspended or reinstated, and which trading day was
- * closed.
+ * instrument's trading was halted or resumed, which account was suspended or reinstated, which trading day was
+ * closed, and which API key changed (was revoked).
  */
 export const CHANNELS = {
   wallets: 'bolsa_wallets',
@@ -15,6 +15,7 @@ export const CHANNELS = {
   halts: 'bolsa_halts',
   accounts: 'bolsa_accounts',
   sessions: 'bolsa_sessions',
+  apiKeys: 'bolsa_api_keys',
 } as const;
 type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 
