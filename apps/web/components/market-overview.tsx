@@ -1,6 +1,8 @@
 'use client';
 import Link from 'next/link';
+import { sessionText } from '../lib/calendar';
 import { centsOf, formatPercent, formatPrice, formatQuantity, signTone } from '../lib/format';
+import { useCalendar } from '../lib/use-calendar';
 import { useInstruments } from '../lib/use-instruments';
 import { useTickers } from '../lib/use-tickers';
 import { ConnectionDot } from './connection-dot';
@@ -13,11 +15,17 @@ const CELL = 'px-3 py-1.5 text-right';
 export function MarketOverview() {
   const instruments = useInstruments();
   const { tickers, state } = useTickers();
+  const session = sessionText(useCalendar().calendar);
 
   return (
     <section className="rounded border border-edge bg-panel" aria-label="Mercado" data-testid="market-overview">
       <div className="flex items-center border-b border-edge px-3 py-2">
         <h1 className="mr-auto text-sm font-semibold text-white">Mercado</h1>
+        {session !== null && (
+          <p className="mr-3 text-[11px] text-muted" data-testid="market-session">
+            {session}
+          </p>
+        )}
         <ConnectionDot label="cotações" state={state} />
       </div>
       <ScrollArea label="Cotações" className="overflow-x-auto">

@@ -1,6 +1,6 @@
 import type { TradingCalendarView } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
-import { closedText, closeText, dayOrderExpiry, instantText, refreshDelayMs } from './calendar';
+import { closedText, closeText, dayOrderExpiry, instantText, refreshDelayMs, sessionText } from './calendar';
 
 const calendar: TradingCalendarView = {
   timeZone: 'America/Sao_Paulo',
@@ -44,6 +44,14 @@ describe('the calendar in words', () => {
       'Pregão fechado: novas ordens só no horário de negociação. Abre seg., 07/12, 10:00 BRT. Cancelamentos continuam.',
     );
     expect(instantText('2026-12-07T13:00:00.000Z', 'Asia/Tokyo')).toBe('seg., 07/12, 22:00 GMT+9');
+  });
+
+  it('says whether the exchange is open and until when, when it has trading hours', () => {
+    expect(sessionText(calendar)).toBeNull();
+    expect(sessionText(null)).toBeNull();
+    expect(sessionText({ ...calendar, opensAt: '10:00' })).toBe('Pregão aberto: fecha seg., 07/12, 18:00 BRT');
+    const closed = { ...calendar, opensAt: '10:00', open: false, nextOpen: '2026-12-07T13:00:00.000Z' };
+    expect(sessionText(closed)).toBe('Pregão fechado: abre seg., 07/12, 10:00 BRT');
   });
 
   it('asks again just after the exchange opens, and just after its trading hours end', () => {

@@ -29,6 +29,19 @@ export function closedText(calendar: TradingCalendarView | null): string | null 
   return `Pregão fechado: novas ordens só no horário de negociação.${opens} Cancelamentos continuam.`;
 }
 
+/** With trading hours, whether the exchange is open and until when, or when it opens; null without them. */
+export function sessionText(calendar: TradingCalendarView | null): string | null {
+  if (calendar === null || calendar.opensAt === null) return null;
+  if (!calendar.open) {
+    return calendar.nextOpen === null
+      ? 'Pregão fechado'
+      : `Pregão fechado: abre ${instantText(calendar.nextOpen, calendar.timeZone)}`;
+  }
+  return calendar.nextClose === null
+    ? 'Pregão aberto'
+    : `Pregão aberto: fecha ${closeText(calendar.nextClose, calendar.timeZone)}`;
+}
+
 /** What a DAY order placed now lives until, in words. */
 export function dayOrderExpiry(calendar: TradingCalendarView | null): string {
   if (calendar === null) return 'Expira no encerramento do pregão.';
