@@ -19,6 +19,8 @@ export interface QuoteTimes {
 
 const QUOTE_TIMES: QuoteTimes = { repriceAfterMs: 20_000, cancelAfterMs: 45_000 };
 const SUSPENDED_PAUSE_MS = 30_000;
+/** The longest the bots wait on a closed exchange before they try again (it may open earlier than it said). */
+const CLOSED_PAUSE_MAX_MS = 60_000;
 
 const SavedBots = z.array(z.object({ name: z.string(), apiKey: z.string() }));
 interface Quote {
@@ -28,6 +30,11 @@ interface Quote {
   price: number;
   readonly at: number;
   repriced: boolean;
+}
+/** What a refusal says that the bots act on. */
+interface Refusal {
+  readonly code?: string;
+  readonly details?: { readonly opensAt?: string | null };
 }
 type Bot = z.infer<typeof SavedBots>[number] & { open: Quote[]; sitsOutUntil?: number };
 
@@ -42,6 +49,8 @@ export class MarketSimulator {
   private mids = new Map<string, number>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private inFlight = 0;
+  /** While the exchange is closed (outside its trading hours), when the bots try again. */
+  private closedUntil = 0;
 
   constructor(
     private readonly apiUrl: string,
@@ -70,6 +79,7 @@ export class MarketSimulator {
     if (this.inFlight > 4) return;
     this.inFlight++;
     try {
+      if (this.closedUntil > Date.now()) return;
       const bot = this.bots[Math.floor(Math.random() * this.bots.length)]!;
       if ((bot.sitsOutUntil ?? 0) > Date.now()) return;
       const age = (quote: Quote) => Date.now() - quote.at;
@@ -92,7 +102,7 @@ export class MarketSimulator {
       // A crossing order reaches 10 ticks through the mid, so it trades.
       const crossing = Math.random() < 0.3;
       const price = crossing ? quotePrice(side, mid, -10) : quotePrice(side, mid);
-      const response = await this.call<{ orderId: string }>(
+      const response = await this.call<{ orderId: string } & Refusal>(
         'POST',
         '/api/orders',
         {
@@ -108,6 +118,8 @@ export class MarketSimulator {
         bot.open.push({ orderId: response.body.orderId, symbol, side, price, at: Date.now(), repriced: false });
       } else if (response.status === 403) {
         this.sitOut(bot);
+      } else if (response.body.code === 'market_closed') {
+        this.waitForOpening(response.body.details?.opensAt ?? null);
       } else if (response.status === 422 && side === 'buy') {
         await this.call('POST', '/api/me/deposits', { amount: '100000.00' }, bot.apiKey);
       }
@@ -123,9 +135,15 @@ export class MarketSimulator {
     quote.repriced = true;
     const price = quotePrice(quote.side, this.mids.get(quote.symbol)!);
     if (price === quote.price) return;
-    const answer = await this.call('PATCH', `/api/orders/${quote.orderId}`, { price: formatCents(price) }, bot.apiKey);
+    const answer = await this.call<Refusal>(
+      'PATCH',
+      `/api/orders/${quote.orderId}`,
+      { price: formatCents(price) },
+      bot.apiKey,
+    );
     if (answer.status === 202) quote.price = price;
     else if (answer.status === 403) this.sitOut(bot);
+    else if (answer.body.code === 'market_closed') this.waitForOpening(answer.body.details?.opensAt ?? null);
     else if (answer.status === 404 || answer.status === 409) bot.open = bot.open.filter((q) => q !== quote);
   }
 
@@ -141,6 +159,16 @@ export class MarketSimulator {
   private sitOut(bot: Bot): void {
     bot.open = [];
     bot.sitsOutUntil = Date.now() + (this.times.suspendedPauseMs ?? SUSPENDED_PAUSE_MS);
+  }
+
+  /**
+   * Refused because the exchange is closed: every bot stops sending until it opens (or a minute, whichever is
+   * sooner), rather than being refused a few times a second all night.
+   */
+  private waitForOpening(opensAt: string | null): void {
+    const opens = opensAt === null ? Number.NaN : Date.parse(opensAt);
+    const wait = Number.isNaN(opens) ? CLOSED_PAUSE_MAX_MS : Math.min(opens - Date.now(), CLOSED_PAUSE_MAX_MS);
+    this.closedUntil = Date.now() + Math.max(wait, 1_000);
   }
 
   private async loadOrCreateBots(): Promise<Bot[]> {

@@ -21,6 +21,8 @@ beforeAll(async () => {
       MARKET_CLOSE: '23:59',
       MARKET_TIMEZONE: 'UTC',
       MARKET_DAYS: tradingDays.join(','),
+      SIMULATOR: 'on',
+      SIMULATOR_ORDERS_PER_SECOND: '50',
     }),
     launchChromium(),
   ]);
@@ -32,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('an exchange outside its trading hours', () => {
-  it('says so on the ticket, with when it opens, and sends nothing; the API refuses a program', async () => {
+  it('says so on the ticket, with when it opens, and on the market page; the ticket sends nothing, the API refuses a program', async () => {
     const { page, errors } = await newPage(browser);
     await signUp(page, stack.web, 'Madrugadora');
     const ticket = page.getByTestId('order-ticket');
@@ -44,6 +46,11 @@ describe('an exchange outside its trading hours', () => {
         `Pregão fechado: novas ordens só no horário de negociação. Abre ${day}, ${date}, 00:00 UTC. Cancelamentos continuam.`,
       );
     expect(await ticket.getByRole('button', { name: /Comprar PETR4/ }).isDisabled()).toBe(true);
+    // The market page says so too.
+    await page.goto(`${stack.web}/markets`);
+    await expect
+      .poll(() => page.getByTestId('market-session').textContent(), { timeout: 5_000 })
+      .toBe(`Pregão fechado: abre ${day}, ${date}, 00:00 UTC`);
 
     const apiKey = await programAccount(stack.api, 'Robo');
     const refused = await fetch(`${stack.web}/api/orders`, {
@@ -54,5 +61,16 @@ describe('an exchange outside its trading hours', () => {
     expect(refused.status).toBe(409);
     expect(await refused.json()).toMatchObject({ code: 'market_closed', details: { opensAt: opensAt.toISOString() } });
     expect(errors).toEqual([]);
+  });
+
+  it("keeps the market simulator's bots quiet until it opens, rather than refused fifty times a second", async () => {
+    const refusals = async () => {
+      const metrics = await (await fetch(`${stack.api}/metrics`)).text();
+      return Number(/^api_orders_rejected_total\{reason="market_closed"\} (\d+)$/m.exec(metrics)?.[1] ?? 0);
+    };
+    // The program's order above, and the bots' first tries (a few at once), then nothing more.
+    await expect.poll(refusals, { timeout: 10_000 }).toBeGreaterThan(1);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(await refusals()).toBeLessThanOrEqual(7);
   });
 });
