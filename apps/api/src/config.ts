@@ -135,11 +135,14 @@ const Environment = z.object({
     .string()
     .default('mon-fri')
     .transform(parsedBy(parseWeekdays, 'must be days such as mon-fri or mon,wed,fri')),
-  /** Local dates the clock does not close although their weekday is a trading one (B3's holidays). */
+  /**
+   * Local dates the exchange does not trade although their weekday is a trading one: `b3` is every holiday of B3's
+   * (its rules, every year), dates add others (`b3,2026-07-09`); empty: none.
+   */
   MARKET_HOLIDAYS: z
     .string()
-    .default('')
-    .transform(parsedBy(parseDates, 'must be dates such as 2026-02-16,2026-02-17')),
+    .default('b3')
+    .transform(parsedBy(parseDates, 'must be b3 and/or dates such as 2026-02-16,2026-02-17')),
   /** A live stream sends a comment this often when it has nothing else to say, so proxies keep it open. */
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).default(15_000),
   /**

@@ -144,12 +144,13 @@ describe('configuration', () => {
       replayMaxEvents: 100_000,
     });
     expect(loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_CLOSE: 'off' }).marketClose).toBeNull();
-    expect(loadConfig({ DATABASE_URL: 'postgresql://x/y' }).marketClose).toEqual({
-      minute: 18 * 60,
-      timeZone: 'America/Sao_Paulo',
-      weekdays: new Set([1, 2, 3, 4, 5]),
-      holidays: new Set(),
-    });
+    const b3 = loadConfig({ DATABASE_URL: 'postgresql://x/y' }).marketClose;
+    expect(b3).toMatchObject({ minute: 18 * 60, timeZone: 'America/Sao_Paulo', weekdays: new Set([1, 2, 3, 4, 5]) });
+    // B3's holidays by default: Christmas, the Carnival of 2027 (Easter is on the 28th of March).
+    expect(['2026-12-25', '2027-02-08', '2027-02-09'].every((day) => b3!.holidays.has(day))).toBe(true);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_HOLIDAYS: '' }).marketClose!.holidays).toEqual(
+      new Set(),
+    );
     expect(
       loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_DAYS: 'sun-thu', MARKET_HOLIDAYS: '2026-12-25' })
         .marketClose,
@@ -183,7 +184,7 @@ describe('configuration', () => {
       expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
     }
     expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_HOLIDAYS: '25/12/2026' })).toThrow(
-      /MARKET_HOLIDAYS: must be dates/,
+      /MARKET_HOLIDAYS: must be b3 and\/or dates/,
     );
   });
 

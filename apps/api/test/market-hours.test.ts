@@ -19,6 +19,7 @@ beforeAll(async () => {
     MARKET_CLOSE: '23:59',
     MARKET_TIMEZONE: 'UTC',
     MARKET_DAYS: tradingDays.join(','),
+    MARKET_HOLIDAYS: '',
   });
   // Its own timer would close days on the real clock; nothing here needs a close.
   await api.app.get(SessionCloser).onModuleDestroy();

@@ -21,6 +21,7 @@ beforeAll(async () => {
       MARKET_CLOSE: '23:59',
       MARKET_TIMEZONE: 'UTC',
       MARKET_DAYS: tradingDays.join(','),
+      MARKET_HOLIDAYS: '',
       SIMULATOR: 'on',
       SIMULATOR_ORDERS_PER_SECOND: '50',
     }),

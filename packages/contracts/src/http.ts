@@ -352,7 +352,7 @@ export const TradingCalendarView = z.object({
   nextOpen: z.iso.datetime().nullable(),
   /** The days of the week it trades: `mon` … `sun`. */
   weekdays: z.array(Weekday),
-  /** Dates from today on it does not trade on although their weekday is a trading one. */
+  /** Dates of the coming year (from today) it does not trade on although their weekday is a trading one. */
   holidays: z.array(z.iso.date()),
   lastClose: TradingDayClose.nullable(),
   /** Null when days close only when an administrator closes them. */

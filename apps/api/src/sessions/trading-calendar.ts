@@ -6,6 +6,8 @@ import { MarketHours } from './market-hours.js';
 import { closingInstant, localTime, nextClosingDay, SESSION_CLOSED_AT_SQL } from './trading-clock.js';
 
 const pad = (value: number) => String(value).padStart(2, '0');
+/** The same date a year on (`YYYY-MM-DD`): the calendar lists the holidays before it. */
+const aYearOn = (day: string) => `${Number(day.slice(0, 4)) + 1}${day.slice(4)}`;
 /** Minutes after midnight as `HH:MM`. */
 const timeOfDay = (minute: number) => `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`;
 
@@ -46,7 +48,7 @@ export class TradingCalendar {
       open: this.hours.isOpen(now),
       nextOpen: this.hours.nextOpen(now)?.toISOString() ?? null,
       weekdays: close === null ? [] : WEEKDAYS.filter((_, index) => close.weekdays.has(index)),
-      holidays: close === null ? [] : [...close.holidays].filter((day) => day >= today).sort(),
+      holidays: close === null ? [] : [...close.holidays].filter((day) => day >= today && day < aYearOn(today)).sort(),
       lastClose,
       nextClose:
         close === null || nextDay === null

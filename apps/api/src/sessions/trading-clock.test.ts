@@ -42,6 +42,10 @@ describe('the trading clock', () => {
       expect(parseWeekdays(bad)).toBeNull();
     expect(parseDates('2026-02-16, 2026-02-17')).toEqual(new Set(['2026-02-16', '2026-02-17']));
     expect(parseDates('')).toEqual(new Set());
+    // B3's own, with one more of the exchange's.
+    const b3 = parseDates('b3, 2026-07-09')!;
+    expect(b3.has('2026-02-16') && b3.has('2031-12-25') && b3.has('2026-07-09')).toBe(true);
+    expect(b3.has('2026-02-18')).toBe(false);
     for (const bad of ['2026-02-30', '16/02/2026', '2026-2-16', '2026-02-16;2026-02-17'])
       expect(parseDates(bad)).toBeNull();
   });

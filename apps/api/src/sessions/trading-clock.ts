@@ -1,4 +1,5 @@
 import { WEEKDAYS } from '@bolsa/contracts';
+import { b3HolidaysBetween } from './b3-holidays.js';
 
 /**
  * When a row of `market_sessions` closed its day, in SQL: when it was recorded, or its closing time if later (a
@@ -38,15 +39,26 @@ export function parseWeekdays(text: string): Set<number> | null {
   return days;
 }
 
-/** A comma-separated list of dates (`2026-02-16,2026-02-17`; empty: none) → the dates, or null if one is not one. */
+/** The years `b3` in a list of holidays covers. */
+const B3_YEARS = [2000, 2199] as const;
+
+/**
+ * A comma-separated list of dates (`2026-02-16,2026-02-17`; empty: none), where `b3` stands for every holiday of B3's
+ * (see `b3Holidays`) → the dates, or null if one is neither.
+ */
 export function parseDates(text: string): Set<string> | null {
-  const dates = text
+  const entries = text
     .split(',')
-    .map((date) => date.trim())
-    .filter((date) => date !== '');
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   const real = (date: string) =>
     /^\d{4}-\d{2}-\d{2}$/.test(date) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
-  return dates.every((date) => real(date)) ? new Set(dates) : null;
+  if (!entries.every((entry) => entry.toLowerCase() === 'b3' || real(entry))) return null;
+  const dates = new Set(entries.filter(real));
+  if (entries.some((entry) => entry.toLowerCase() === 'b3')) {
+    for (const day of b3HolidaysBetween(...B3_YEARS)) dates.add(day);
+  }
+  return dates;
 }
 
 /** `HH:MM` → minutes after midnight, or null when it is not a time of day. */
