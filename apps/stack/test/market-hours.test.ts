@@ -1,12 +1,13 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
-import { launchChromium, newPage, programAccount, signUp } from './browser.js';
+import { launchChromium, logIn, newPage, programAccount, signUp } from './browser.js';
 
 /**
  * The platform with trading hours, closed all of today: it trades every day but today's weekday, from 00:00 to
  * 23:59 UTC, so that it opens at the next midnight.
  */
+const ADMIN = { email: 'hours@example.test', password: 'hours admin pass' };
 let stack: LaunchedStack;
 let browser: Browser;
 let opensAt: Date;
@@ -22,6 +23,8 @@ beforeAll(async () => {
       MARKET_TIMEZONE: 'UTC',
       MARKET_DAYS: tradingDays.join(','),
       MARKET_HOLIDAYS: '',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
       SIMULATOR: 'on',
       SIMULATOR_ORDERS_PER_SECOND: '50',
     }),
@@ -35,7 +38,7 @@ afterAll(async () => {
 });
 
 describe('an exchange outside its trading hours', () => {
-  it('says so on the ticket, with when it opens, and on the market page; the ticket sends nothing, the API refuses a program', async () => {
+  it('says so on the ticket, with when it opens, on the market page and the admin panel; the ticket sends nothing, the API refuses a program', async () => {
     const { page, errors } = await newPage(browser);
     await signUp(page, stack.web, 'Madrugadora');
     const ticket = page.getByTestId('order-ticket');
@@ -61,6 +64,12 @@ describe('an exchange outside its trading hours', () => {
     });
     expect(refused.status).toBe(409);
     expect(await refused.json()).toMatchObject({ code: 'market_closed', details: { opensAt: opensAt.toISOString() } });
+    // And the admin panel, by the day's close.
+    const admin = await newPage(browser);
+    await logIn(admin.page, stack.web, ADMIN.email, ADMIN.password, '/admin');
+    await expect
+      .poll(() => admin.page.getByTestId('admin-session').textContent(), { timeout: 10_000 })
+      .toBe(`Pregão fechado: abre ${day}, ${date}, 00:00 UTC`);
     expect(errors).toEqual([]);
   });
 

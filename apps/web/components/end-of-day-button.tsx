@@ -2,7 +2,7 @@
 import type { ClosedDayView, TradingDayClose } from '@bolsa/contracts';
 import { useState } from 'react';
 import { api, ApiFailure } from '../lib/api';
-import { closeText } from '../lib/calendar';
+import { closeText, sessionText } from '../lib/calendar';
 import { failureText } from '../lib/error-text';
 import { useCalendar } from '../lib/use-calendar';
 
@@ -37,8 +37,14 @@ export function EndOfDayButton({ onClosed }: { onClosed?: () => void }) {
 
   const when = (close: TradingDayClose | null | undefined, none: string) =>
     close === null || close === undefined || calendar === null ? none : closeText(close, calendar.timeZone);
+  const session = sessionText(calendar);
   return (
     <div className="mt-3 flex flex-col gap-1">
+      {session !== null && (
+        <p className="text-xs text-gray-300" data-testid="admin-session">
+          {session}
+        </p>
+      )}
       <dl className="grid grid-cols-[1fr_auto] gap-y-1 text-xs">
         <dt className="text-gray-400">Último encerramento</dt>
         <dd className="text-right" data-testid="last-close">
