@@ -46,6 +46,7 @@ const PROTECTED: Array<[Method, string, unknown?]> = [
   ['GET', '/api/me/orders'],
   ['GET', '/api/me/trades'],
   ['GET', '/api/me/trades?format=csv'],
+  ['GET', '/api/me/ledger?format=csv'],
   ['GET', '/api/me/trades/monthly'],
   ['POST', '/api/me/deposits', { amount: '1.00' }],
   ['POST', '/api/me/withdrawals', { amount: '1.00' }],

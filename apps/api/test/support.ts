@@ -75,7 +75,13 @@ export async function startTestApi(
       const text = response.body;
       return {
         status: response.statusCode,
-        body: text === '' ? null : (JSON.parse(text) as unknown),
+        // A file (text/csv) as it came; anything else is JSON.
+        body:
+          text === ''
+            ? null
+            : String(response.headers['content-type']).startsWith('text/')
+              ? text
+              : (JSON.parse(text) as unknown),
         headers: response.headers,
       };
     },

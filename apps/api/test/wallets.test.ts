@@ -602,6 +602,35 @@ describe('deposits and withdrawals', () => {
     expect((await wallet(trader)).cash.available).toBe('100250.00');
   });
 
+  it('gives the statement as a CSV file, with the filters its pages take', async () => {
+    const trader = await newTrader(api, 'spreadsheet');
+    for (const amount of ['10.00', '20.00']) {
+      await api.request('POST', '/api/me/deposits', { token: trader.apiKey, body: { amount } });
+    }
+    const csv = async (query: string) => {
+      const response = await api.request('GET', `/api/me/ledger?format=csv${query}`, { token: trader.apiKey });
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(response.headers['content-disposition']).toBe('attachment; filename="bolsa-extrato.csv"');
+      return (response.body as string).split('\r\n');
+    };
+    const all = await csv('');
+    expect(all[0]).toBe(
+      'entry_id,created_at,asset,reason,symbol,side,available_change,held_change,available_after,held_after,order_id,trade_id',
+    );
+    expect(all.at(-1)).toBe('');
+    // The same entries as the pages, newest first.
+    const entries = await ledger(trader, '?limit=500');
+    expect(all.slice(1, -1).map((line) => line.split(',')[0])).toEqual(entries.map((entry) => entry.entryId));
+    const deposits = await csv('&reason=deposit');
+    expect(deposits.slice(1, -1).map((line) => line.split(',').slice(2, 9))).toEqual([
+      ['BRL', 'deposit', '', '', '20.00', '0.00', '100030.00'],
+      ['BRL', 'deposit', '', '', '10.00', '0.00', '100010.00'],
+    ]);
+    const refused = await api.request('GET', '/api/me/ledger?format=pdf', { token: trader.apiKey });
+    expect(refused.status).toBe(400);
+  });
+
   it.each([['-5.00'], ['0'], ['1.234'], ['1e3'], ['abc'], [''], ['1000000.01']])(
     'refuses the amount %j with 400 naming the field, and changes nothing',
     async (amount) => {

@@ -65,6 +65,13 @@ const timeRange = [
 const paging = [query('cursor', { type: 'string' }), query('limit', { type: 'integer', minimum: 1, maximum: 500 })];
 const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } };
 const ok = (name: string) => ({ '200': { description: 'ok', ...json(ref(name)) } });
+/** A page of `name` as JSON, or with `format=csv` every matching row as one CSV file. */
+const pageOrCsv = (name: string) => ({
+  '200': {
+    description: 'a page, or CSV',
+    content: { 'application/json': { schema: ref(name) }, 'text/csv': { schema: { type: 'string' } } },
+  },
+});
 
 /** Identity, API keys, wallet, ledger, history and admin routes. */
 export function accountPaths(): Record<string, object> {
@@ -185,7 +192,9 @@ export function accountPaths(): Record<string, object> {
     },
     '/api/me/ledger': {
       get: {
-        summary: 'Every balance change, newest first; entries for an order name its symbol and side',
+        summary:
+          'Every balance change, newest first; entries for an order name its symbol and side. format=csv: every ' +
+          'matching entry as one CSV file (the statement)',
         security: bearer,
         parameters: [
           query('asset', { type: 'string' }),
@@ -196,9 +205,13 @@ export function accountPaths(): Record<string, object> {
             description: 'one or more reasons, comma-separated',
           },
           ...timeRange,
+          query('format', { enum: ['json', 'csv'] }),
           ...paging,
         ],
-        responses: { ...ok('LedgerPage'), ...errors(400, 401) },
+        responses: {
+          ...pageOrCsv('LedgerPage'),
+          ...errors(400, 401),
+        },
       },
     },
     '/api/me/orders': {
@@ -226,13 +239,7 @@ export function accountPaths(): Record<string, object> {
           ...paging,
         ],
         responses: {
-          '200': {
-            description: 'a page, or CSV',
-            content: {
-              'application/json': { schema: ref('MyTradePage') },
-              'text/csv': { schema: { type: 'string' } },
-            },
-          },
+          ...pageOrCsv('MyTradePage'),
           ...errors(400, 401),
         },
       },

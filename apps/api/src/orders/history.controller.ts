@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { AuthGuard, callerOf, type AuthenticatedRequest } from '../auth/auth.guard.js';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { decodeCursor, encodeCursor, oneOf, orderIdParam, pageLimit, timeRange } from '../errors/query-params.js';
+import { asCsvDownload, csvFile } from '../http/csv-file.js';
 import { HistoryStore, type TradeFilter } from './history.store.js';
 import { checkedSymbol, orderPage, type Page } from './order-pages.js';
 
@@ -68,8 +69,7 @@ export class HistoryController {
       ...timeRange(from, to),
     };
     if (oneOf('format', format, ['json', 'csv'] as const) === 'csv') {
-      void reply.header('content-type', 'text/csv; charset=utf-8');
-      void reply.header('content-disposition', 'attachment; filename="bolsa-trades.csv"');
+      asCsvDownload(reply, 'bolsa-trades.csv');
       return this.csv(accountId, filter);
     }
     const size = pageLimit(limit);
@@ -90,32 +90,24 @@ export class HistoryController {
     };
   }
 
-  private async csv(accountId: string, filter: Omit<TradeFilter, 'before' | 'limit'>): Promise<string> {
-    const lines: string[] = [CSV_COLUMNS.join(',')];
-    let before: TradeFilter['before'];
-    for (;;) {
-      const page = await this.history.trades(accountId, { ...filter, before, limit: 1000 });
-      for (const trade of page) {
-        lines.push(
-          [
-            trade.tradeId,
-            trade.executedAt,
-            trade.symbol,
-            trade.side,
-            trade.role,
-            trade.quantity,
-            trade.price,
-            trade.notional,
-            trade.fee,
-            trade.orderId,
-            trade.realizedProfit ?? '',
-          ].join(','),
-        );
-      }
-      const last = page.at(-1);
-      if (page.length < 1000 || last === undefined) break;
-      before = { executedAt: new Date(last.executedAt), tradeId: last.tradeId, role: last.role };
-    }
-    return `${lines.join('\r\n')}\r\n`;
+  private csv(accountId: string, filter: Omit<TradeFilter, 'before' | 'limit'>): Promise<string> {
+    return csvFile(
+      CSV_COLUMNS,
+      (before: TradeFilter['before'], limit) => this.history.trades(accountId, { ...filter, before, limit }),
+      (last) => ({ executedAt: new Date(last.executedAt), tradeId: last.tradeId, role: last.role }),
+      (trade) => [
+        trade.tradeId,
+        trade.executedAt,
+        trade.symbol,
+        trade.side,
+        trade.role,
+        trade.quantity,
+        trade.price,
+        trade.notional,
+        trade.fee,
+        trade.orderId,
+        trade.realizedProfit,
+      ],
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import {
   LedgerReason,
   parseScaledDecimal,
@@ -6,15 +6,41 @@ import {
   type LedgerEntryView,
   type WalletView,
 } from '@bolsa/contracts';
+import type { FastifyReply } from 'fastify';
 import { AuthGuard, callerOf, type AuthenticatedRequest } from '../auth/auth.guard.js';
 import { ApiError } from '../errors/api-error.js';
 import { parseBody } from '../errors/parse-body.js';
-import { decodeCursor, encodeCursor, idempotencyKey, pageLimit, someOf, timeRange } from '../errors/query-params.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  idempotencyKey,
+  oneOf,
+  pageLimit,
+  someOf,
+  timeRange,
+} from '../errors/query-params.js';
+import { asCsvDownload, csvFile } from '../http/csv-file.js';
 import { traceOf, type TracedRequest } from '../observability/trace.js';
 import { WalletStore } from './wallet-store.js';
 import { toLedgerEntryView, toWalletView } from './wallet-views.js';
 
 type Request = AuthenticatedRequest & TracedRequest;
+
+/** The statement's CSV columns: an entry's fields, as `GET /api/me/ledger` gives them. */
+const STATEMENT_COLUMNS = [
+  'entry_id',
+  'created_at',
+  'asset',
+  'reason',
+  'symbol',
+  'side',
+  'available_change',
+  'held_change',
+  'available_after',
+  'held_after',
+  'order_id',
+  'trade_id',
+] as const;
 
 /** Demo money: at most this much per deposit or withdrawal (R$ 1,000,000.00). */
 const MAX_TRANSFER_CENTS = 100_000_000;
@@ -29,26 +55,56 @@ export class WalletsController {
     return toWalletView(await this.wallets.balances(callerOf(request).accountId));
   }
 
-  /** Newest first; filter by asset ("BRL" or a symbol), reasons (comma-separated) and time. */
+  /**
+   * Newest first; filter by asset ("BRL" or a symbol), reasons (comma-separated) and time. JSON pages, or with
+   * `format=csv` every matching entry as one CSV file (the statement, for a spreadsheet).
+   */
   @Get('ledger')
   async ledger(
     @Req() request: Request,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @Query('asset') asset?: string,
     @Query('reason') reason?: string,
     @Query('from') from?: string,
     @Query('to') to?: string,
     @Query('cursor') cursor?: string,
     @Query('limit') limit?: string,
-  ): Promise<{ items: LedgerEntryView[]; nextCursor: string | null }> {
-    const size = pageLimit(limit);
-    const before = decodeCursor(cursor, ['integer'])?.[0];
+    @Query('format') format?: string,
+  ): Promise<{ items: LedgerEntryView[]; nextCursor: string | null } | string> {
     if (asset !== undefined && !/^[A-Z0-9]{1,12}$/.test(asset)) {
       throw ApiError.validation([{ field: 'asset', code: 'invalid', message: 'asset must be BRL or a symbol' }]);
     }
-    const entries = await this.wallets.ledger(callerOf(request).accountId, {
-      asset,
-      reasons: someOf('reason', reason, LedgerReason.options),
-      ...timeRange(from, to),
+    const accountId = callerOf(request).accountId;
+    const filter = { asset, reasons: someOf('reason', reason, LedgerReason.options), ...timeRange(from, to) };
+    if (oneOf('format', format, ['json', 'csv'] as const) === 'csv') {
+      asCsvDownload(reply, 'bolsa-extrato.csv');
+      return csvFile(
+        STATEMENT_COLUMNS,
+        (beforeId: bigint | undefined, size) => this.wallets.ledger(accountId, { ...filter, beforeId, limit: size }),
+        (last) => BigInt(last.id),
+        (row) => {
+          const entry = toLedgerEntryView(row);
+          return [
+            entry.entryId,
+            entry.createdAt,
+            entry.asset,
+            entry.reason,
+            entry.symbol,
+            entry.side,
+            entry.availableChange,
+            entry.heldChange,
+            entry.availableAfter,
+            entry.heldAfter,
+            entry.orderId,
+            entry.tradeId,
+          ];
+        },
+      );
+    }
+    const size = pageLimit(limit);
+    const before = decodeCursor(cursor, ['integer'])?.[0];
+    const entries = await this.wallets.ledger(accountId, {
+      ...filter,
       beforeId: before === undefined ? undefined : BigInt(before),
       limit: size,
     });
