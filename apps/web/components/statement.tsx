@@ -6,6 +6,7 @@ import {
   describeEntry,
   entryAmounts,
   ledgerPath,
+  statementCsvPath,
   STATEMENT_KINDS,
   STATEMENT_PERIODS,
   type StatementFilter,
@@ -152,6 +153,17 @@ export function Statement({ assets, version }: { assets: readonly string[]; vers
         <p className="px-3 py-4 text-center text-xs text-muted">Nenhum lançamento neste filtro e período.</p>
       )}
       {shown !== null && shown.nextCursor !== null && <LoadMore loading={loadingMore} onLoad={() => void loadMore()} />}
+      {/* Once listed (in the browser, never on the server): its period starts from the browser's today. */}
+      {shown !== null && (
+        <a
+          href={statementCsvPath(shown.filter, new Date())}
+          download="bolsa-extrato.csv"
+          className="mx-3 mb-2 mt-1 inline-block text-xs text-sky-300 hover:underline"
+          data-testid="statement-csv"
+        >
+          Baixar o extrato deste filtro (CSV)
+        </a>
+      )}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import type { LedgerEntryView } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
-import { describeEntry, entryAmounts, ledgerPath, periodStart } from './statement';
+import { describeEntry, entryAmounts, ledgerPath, periodStart, statementCsvPath } from './statement';
 
 let nextId = 1;
 const entry = (fields: Partial<LedgerEntryView>): LedgerEntryView => ({
@@ -71,6 +71,18 @@ describe('ledgerPath', () => {
       .searchParams;
     expect([...query.keys()].sort()).toEqual(['cursor', 'limit']);
     expect(query.get('limit')).toBe('20');
+  });
+
+  it('asks for the same entries as one CSV file, not a page of them', () => {
+    const path = statementCsvPath({ asset: 'PETR4', kind: 'transfers', period: 'today' }, now);
+    expect(path.startsWith('/api/me/ledger?')).toBe(true);
+    const query = new URL(path, 'http://x').searchParams;
+    expect(Object.fromEntries(query)).toEqual({
+      asset: 'PETR4',
+      reason: 'deposit,withdrawal',
+      from: new Date(2026, 11, 2).toISOString(),
+      format: 'csv',
+    });
   });
 
   it('starts a week six days before today, so that today is the seventh', () => {

@@ -47,6 +47,14 @@ export function ledgerPath(filter: StatementFilter, now: Date, cursor: string | 
   return `/api/me/ledger?${query.toString()}`;
 }
 
+/** The statement of a filter as one CSV file: every entry `ledgerPath` pages through. */
+export function statementCsvPath(filter: StatementFilter, now: Date): string {
+  const url = new URL(ledgerPath(filter, now), 'http://statement');
+  url.searchParams.delete('limit');
+  url.searchParams.set('format', 'csv');
+  return `${url.pathname}?${url.searchParams.toString()}`;
+}
+
 const SIDE = { buy: 'compra', sell: 'venda' } as const;
 
 /** What an entry was, as a Brazilian broker's statement says it: "Compra PETR4", "Taxa da venda VALE3". */
