@@ -99,6 +99,12 @@ class Supervised {
   }
 }
 
+/**
+ * How long an app may take to answer its health check when the platform starts. On a loaded machine (CI running
+ * other suites beside it, each with a PostgreSQL of its own) the API once took more than a minute.
+ */
+const APP_START_MS = 120_000;
+
 /** An app that exits this often before the platform is up will not start (a setting, a credential): say so. */
 const EXITS_WHILE_STARTING = 3;
 
@@ -303,11 +309,11 @@ async function main(): Promise<void> {
     started.children.push(...[engine, ingest, api, web].filter((child) => child !== undefined));
     for (const child of started.children) child.start();
     const apps = started.children;
-    await waitForHealth(`${apiUrl}/health`, 60_000, apps);
-    if (ingestUrl !== undefined) await waitForHealth(`${ingestUrl}/health`, 60_000, apps);
-    await waitForHealth(`http://127.0.0.1:${config.ENGINE_METRICS_PORT}/health`, 60_000, apps);
+    await waitForHealth(`${apiUrl}/health`, APP_START_MS, apps);
+    if (ingestUrl !== undefined) await waitForHealth(`${ingestUrl}/health`, APP_START_MS, apps);
+    await waitForHealth(`http://127.0.0.1:${config.ENGINE_METRICS_PORT}/health`, APP_START_MS, apps);
     const webUrl = `http://localhost:${config.WEB_PORT}`;
-    await waitForHealth(`${webUrl}/health`, 60_000, apps);
+    await waitForHealth(`${webUrl}/health`, APP_START_MS, apps);
     if (config.SIMULATOR === 'on') {
       started.simulator = new MarketSimulator(
         apiUrl,
