@@ -40,6 +40,10 @@ describe('trading hours', () => {
     expect(wallet.cash.held).toBe('0.00');
     const orders = await api.request('GET', '/api/orders', { token: trader.apiKey });
     expect(orders.body).toEqual([]);
+    // Prometheus sees it closed, and the refusal counted.
+    const metrics = await api.metrics();
+    expect(metrics).toMatch(/^api_market_open 0$/m);
+    expect(metrics).toMatch(/^api_orders_rejected_total\{reason="market_closed"\} 1$/m);
   });
 
   it('are in the public calendar: closed now and opening tomorrow, then open from the opening to the close', async () => {

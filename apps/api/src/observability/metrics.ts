@@ -180,6 +180,15 @@ export class ApiMetrics {
       }
     },
   });
+  private marketOpen: (() => boolean) | null = null;
+  readonly marketOpenGauge = new Gauge({
+    name: 'api_market_open',
+    help: 'Whether the exchange takes new orders now (1) or is outside its trading hours (0), read at every scrape',
+    registers: [this.registry],
+    collect: () => {
+      if (this.marketOpen !== null) this.marketOpenGauge.set(this.marketOpen() ? 1 : 0);
+    },
+  });
   private suspensions: (() => Promise<number>) | null = null;
   readonly accountsSuspended = new Gauge({
     name: 'api_accounts_suspended',
@@ -207,6 +216,11 @@ export class ApiMetrics {
   /** Reports which instruments are halted at every scrape. */
   watchHalts(read: () => Promise<ReadonlyMap<string, boolean>>): void {
     this.halts = read;
+  }
+
+  /** Reports whether the exchange is within its trading hours at every scrape. */
+  watchMarketHours(isOpen: () => boolean): void {
+    this.marketOpen = isOpen;
   }
 
   /** Reports how many accounts are suspended at every scrape. */

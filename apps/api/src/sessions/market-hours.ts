@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { ApiError } from '../errors/api-error.js';
+import { ApiMetrics } from '../observability/metrics.js';
 import { isTradingHours, nextOpening } from './trading-clock.js';
 
 /**
@@ -11,7 +12,12 @@ import { isTradingHours, nextOpening } from './trading-clock.js';
  */
 @Injectable()
 export class MarketHours {
-  constructor(@Inject(API_CONFIG) private readonly config: ApiConfig) {}
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(ApiMetrics) metrics?: ApiMetrics,
+  ) {
+    metrics?.watchMarketHours(() => this.isOpen());
+  }
 
   isOpen(now = new Date()): boolean {
     const { marketClose: close, marketOpenMinute: openMinute } = this.config;
