@@ -30,11 +30,12 @@ let api: TestApi;
 let engine: { stop(): Promise<void> };
 
 beforeAll(async () => {
-  // B3's days: Monday to Friday (the default), the Carnival of 2026 off, and a Monday of 2031.
+  // B3's days: Monday to Friday (the default), the Carnival of 2026 off, and a Monday of 2031 (and the Sunday
+  // before it, which the calendar does not list: no trading day is lost to it).
   api = await startTestApi({
     MARKET_CLOSE: '18:00',
     MARKET_TIMEZONE: 'America/Sao_Paulo',
-    MARKET_HOLIDAYS: '2026-02-16,2026-02-17,2031-06-09',
+    MARKET_HOLIDAYS: '2026-02-16,2026-02-17,2031-06-08,2031-06-09',
   });
   // The tests give the closer the time themselves; its own timer, on the real clock, would close a real day under
   // them if a run spanned 18:00 in São Paulo.

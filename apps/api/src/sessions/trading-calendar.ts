@@ -8,6 +8,8 @@ import { closingInstant, localTime, nextClosingDay, SESSION_CLOSED_AT_SQL } from
 const pad = (value: number) => String(value).padStart(2, '0');
 /** The same date a year on (`YYYY-MM-DD`): the calendar lists the holidays before it. */
 const aYearOn = (day: string) => `${Number(day.slice(0, 4)) + 1}${day.slice(4)}`;
+/** 0 for Sunday to 6 for Saturday. */
+const weekdayOf = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay();
 /** Minutes after midnight as `HH:MM`. */
 const timeOfDay = (minute: number) => `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`;
 
@@ -48,7 +50,13 @@ export class TradingCalendar {
       open: this.hours.isOpen(now),
       nextOpen: this.hours.nextOpen(now)?.toISOString() ?? null,
       weekdays: close === null ? [] : WEEKDAYS.filter((_, index) => close.weekdays.has(index)),
-      holidays: close === null ? [] : [...close.holidays].filter((day) => day >= today && day < aYearOn(today)).sort(),
+      // Those that close a trading weekday: B3's list has some that fall on a weekend anyway.
+      holidays:
+        close === null
+          ? []
+          : [...close.holidays]
+              .filter((day) => day >= today && day < aYearOn(today) && close.weekdays.has(weekdayOf(day)))
+              .sort(),
       lastClose,
       nextClose:
         close === null || nextDay === null
