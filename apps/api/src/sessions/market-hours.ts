@@ -26,20 +26,24 @@ export class MarketHours {
 
   /** While closed, when it opens next; null while open (or always open). */
   nextOpen(now = new Date()): Date | null {
-    const { marketClose: close, marketOpenMinute: openMinute } = this.config;
-    if (close === null || openMinute === null || this.isOpen(now)) return null;
-    return nextOpening(now, close, openMinute);
+    return this.isOpen(now) ? null : this.opening(now);
   }
 
   /** Outside trading hours, the refusal of a new order or amend (`409 market_closed`, naming when it opens). */
   refusal(now = new Date()): ApiError | null {
     if (this.isOpen(now)) return null;
-    const opens = this.nextOpen(now);
+    const opens = this.opening(now);
     return new ApiError(
       'market_closed',
       `the exchange is closed${opens === null ? '' : ` until ${opens.toISOString()}`}; cancels are still taken`,
       { opensAt: opens?.toISOString() ?? null },
     );
+  }
+
+  /** The next opening after `now`, open or not; null without trading hours. */
+  private opening(now: Date): Date | null {
+    const { marketClose: close, marketOpenMinute: openMinute } = this.config;
+    return close === null || openMinute === null ? null : nextOpening(now, close, openMinute);
   }
 
   refuseIfClosed(now = new Date()): void {
