@@ -2,8 +2,8 @@
 import type { AccountView, AdminAccountView, SuspendedAccountView } from '@bolsa/contracts';
 import { useEffect, useState } from 'react';
 import { api } from '../lib/api';
-import { requestFailureText } from '../lib/error-text';
 import { formatBRL, formatDateTime, formatQuantity } from '../lib/format';
+import { useRequestAction } from '../lib/use-request-action';
 import { AdminAccountKeys } from './admin-account-keys';
 import { AdminAccountOrders } from './admin-account-orders';
 import { ReasonForm } from './reason-form';
@@ -16,8 +16,7 @@ interface Props {
 /** One account for an admin: what it has at stake, its suspensions and API keys, suspending or reinstating it. */
 export function AdminAccountDetails({ accountId, onChanged }: Props) {
   const [view, setView] = useState<AdminAccountView | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const { busy, notice, setNotice, run } = useRequestAction();
   /** Moves after a suspension or reinstatement: the orders are listed again. */
   const [acted, setActed] = useState(0);
 
@@ -30,25 +29,13 @@ export function AdminAccountDetails({ accountId, onChanged }: Props) {
   }, [accountId]);
 
   /** Whether it was done. */
-  const act = async (
-    request: () => Promise<AdminAccountView>,
-    done: (result: AdminAccountView) => string,
-  ): Promise<boolean> => {
-    setBusy(true);
-    try {
-      const result = await request();
+  const act = (request: () => Promise<AdminAccountView>, done: (result: AdminAccountView) => string) =>
+    run(request, (result) => {
       setView(result);
       onChanged(result.account);
-      setNotice(done(result));
       setActed((n) => n + 1);
-      return true;
-    } catch (failure) {
-      setNotice(requestFailureText(failure));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+      return done(result);
+    });
   const suspend = (reason: string) =>
     act(
       () => api<SuspendedAccountView>('POST', `/api/admin/accounts/${accountId}/suspension`, { reason }),

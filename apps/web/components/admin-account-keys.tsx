@@ -2,8 +2,8 @@
 import type { AdminAccountView, ApiKeyView } from '@bolsa/contracts';
 import { useState } from 'react';
 import { api } from '../lib/api';
-import { requestFailureText } from '../lib/error-text';
 import { formatDateTime } from '../lib/format';
+import { useRequestAction } from '../lib/use-request-action';
 import { accessWords } from './api-keys';
 import { ReasonForm } from './reason-form';
 
@@ -16,24 +16,18 @@ interface Props {
 /** An account's API keys for an administrator, and revoking one (a key that leaked), saying why. */
 export function AdminAccountKeys({ accountId, keys, onRevoked }: Props) {
   const [revoking, setRevoking] = useState<ApiKeyView | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const { busy, notice, setNotice, run } = useRequestAction();
 
-  const revoke = async (key: ApiKeyView, reason: string): Promise<boolean> => {
-    setBusy(true);
-    try {
-      const path = `/api/admin/accounts/${accountId}/api-keys/${key.keyId}/revocation`;
-      onRevoked(await api<AdminAccountView>('POST', path, { reason }));
-      setNotice(`Chave "${key.label}" revogada.`);
-      setRevoking(null);
-      return true;
-    } catch (failure) {
-      setNotice(requestFailureText(failure));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+  const revoke = (key: ApiKeyView, reason: string): Promise<boolean> =>
+    run(
+      () =>
+        api<AdminAccountView>('POST', `/api/admin/accounts/${accountId}/api-keys/${key.keyId}/revocation`, { reason }),
+      (view) => {
+        onRevoked(view);
+        setRevoking(null);
+        return `Chave "${key.label}" revogada.`;
+      },
+    );
 
   return (
     <>
