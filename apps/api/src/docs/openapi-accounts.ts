@@ -316,7 +316,9 @@ export function accountPaths(): Record<string, object> {
     },
     '/api/admin/end-of-day': {
       post: {
-        summary: 'Close the trading day now: every DAY order expires (admins; otherwise at MARKET_CLOSE)',
+        summary:
+          'Close the trading day now: every DAY order expires and, with trading hours (MARKET_OPEN), new orders and ' +
+          'amends get 409 market_closed until the next trading day opens (admins; otherwise at MARKET_CLOSE)',
         security: bearer,
         responses: { '202': { description: 'closed', ...json(ref('ClosedDayView')) }, ...errors(401, 403, 503) },
       },

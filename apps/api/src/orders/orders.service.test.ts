@@ -170,7 +170,7 @@ function setUp({ placing = false, environment = {} as NodeJS.ProcessEnv } = {}) 
       ? new ApiLogger('info', { write: (line: string) => void logLines.push(line) })
       : untouched<ApiLogger>('logger'),
     halts as unknown as TradingHalts,
-    new MarketHours(config),
+    new MarketHours(config, new Set<string>()),
   );
   return { service, orders, commands, halts, prices, history, metrics, logLines, config };
 }

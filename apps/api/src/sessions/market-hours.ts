@@ -2,18 +2,21 @@ import { Inject, Injectable } from '@nestjs/common';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { ApiError } from '../errors/api-error.js';
 import { ApiMetrics } from '../observability/metrics.js';
-import { isTradingHours, nextOpening } from './trading-clock.js';
+import { ClosedDays } from './closed-days.js';
+import { isTradingHours, nextOpening, type ClosedDayList } from './trading-clock.js';
 
 /**
  * The exchange's trading hours (`MARKET_OPEN` to `MARKET_CLOSE` on trading days): outside them new orders and amends
- * are refused, cancels taken, as a real exchange's gateway does. Without `MARKET_OPEN` it is always open. The clock is
- * each API process's own: an order it records before the close may reach the book a moment after it, as one in
- * flight does on any exchange.
+ * are refused, cancels taken, as a real exchange's gateway does. A day an administrator has closed early trades no
+ * more: it opens again on the next trading day. Without `MARKET_OPEN` it is always open (an administrator's close
+ * expires the DAY orders, no more). The clock is each API process's own: an order it records before the close may
+ * reach the book a moment after it, as one in flight does on any exchange.
  */
 @Injectable()
 export class MarketHours {
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(ClosedDays) private readonly closedDays: ClosedDayList,
     @Inject(ApiMetrics) metrics?: ApiMetrics,
   ) {
     metrics?.watchMarketHours(() => this.isOpen());
@@ -21,7 +24,7 @@ export class MarketHours {
 
   isOpen(now = new Date()): boolean {
     const { marketClose: close, marketOpenMinute: openMinute } = this.config;
-    return close === null || openMinute === null || isTradingHours(now, close, openMinute);
+    return close === null || openMinute === null || isTradingHours(now, close, openMinute, this.closedDays);
   }
 
   /** While closed, when it opens next; null while open (or always open). */
@@ -43,7 +46,7 @@ export class MarketHours {
   /** The next opening after `now`, open or not; null without trading hours. */
   private opening(now: Date): Date | null {
     const { marketClose: close, marketOpenMinute: openMinute } = this.config;
-    return close === null || openMinute === null ? null : nextOpening(now, close, openMinute);
+    return close === null || openMinute === null ? null : nextOpening(now, close, openMinute, this.closedDays);
   }
 
   refuseIfClosed(now = new Date()): void {

@@ -8,6 +8,7 @@ import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { endOfDayCommand } from '../orders/engine-commands.js';
 import { repeatEvery, SingleFlight } from '../scheduling/background.js';
+import { ClosedDays } from './closed-days.js';
 import { closingInstant, lastClosedDay, localTime } from './trading-clock.js';
 
 /** How often the process that stores engine events looks at the clock. */
@@ -37,6 +38,7 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(SqlPool) private readonly sql: SqlPool,
     @Inject(CommandPublisher) private readonly publisher: CommandPublisher,
     @Inject(ApiLogger) private readonly logger: ApiLogger,
+    @Inject(ClosedDays) private readonly closedDays: ClosedDays,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -68,7 +70,8 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * An admin's close: today's trading day (local to the exchange), now, even if it was closed before. When the
+   * An admin's close: today's trading day (local to the exchange), now, even if it was closed before; with trading
+   * hours, the exchange takes no new orders again until the next trading day opens (see MarketHours). When the
    * engine cannot be told (503), the close is undone as far as it was new: a day it opened stays open for the
    * clock's close, and the administrators' log does not keep it.
    */
@@ -84,6 +87,8 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
       await recordAdminAction(tx, { action: 'end_of_day', adminId, traceId });
       return rows[0]?.inserted === true;
     });
+    // This process refuses orders from the answer on; the others as PostgreSQL tells them.
+    await this.closedDays.refresh();
     // Every DAY order recorded so far: no cut-off to compare with clocks of other processes.
     return this.sendOrUndo(tradingDay, traceId, null, opened, (command) => this.publisher.deliver(command));
   }
@@ -175,6 +180,7 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
         }
         await tx.query("DELETE FROM admin_actions WHERE action = 'end_of_day' AND trace_id = $1", [traceId]);
       });
+      if (opened) await this.closedDays.refresh().catch(() => undefined);
       throw error;
     }
     this.logger.pino.info(

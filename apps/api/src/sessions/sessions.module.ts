@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule } from '../messaging/messaging.module.js';
 import { CalendarController } from './calendar.controller.js';
+import { ClosedDays } from './closed-days.js';
 import { MarketHours } from './market-hours.js';
 import { SessionCloser } from './session-closer.js';
 import { SessionsController } from './sessions.controller.js';
@@ -9,7 +10,7 @@ import { TradingCalendar } from './trading-calendar.js';
 @Module({
   imports: [MessagingModule],
   controllers: [SessionsController, CalendarController],
-  providers: [SessionCloser, TradingCalendar, MarketHours],
+  providers: [SessionCloser, TradingCalendar, MarketHours, ClosedDays],
   exports: [MarketHours],
 })
 export class SessionsModule {}

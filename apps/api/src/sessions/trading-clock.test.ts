@@ -145,4 +145,23 @@ describe('the trading clock', () => {
     expect(next('2026-02-18T01:00:00Z')).toBe('2026-02-18T13:00:00.000Z');
     expect(nextOpening(new Date('2026-02-18T12:00:00Z'), { ...close, weekdays: new Set<number>() }, 600)).toBeNull();
   });
+
+  it('keeps a day an administrator closed early shut until the next trading day opens', () => {
+    const close = B3_2026;
+    const tenOClock = 10 * 60;
+    const closedFriday = new Set(['2026-02-13']);
+    // Friday the 13th at noon in São Paulo, closed: no orders, and it opens on Wednesday, past the Carnival.
+    expect(isTradingHours(new Date('2026-02-13T15:00:00Z'), close, tenOClock, closedFriday)).toBe(false);
+    expect(nextOpening(new Date('2026-02-13T15:00:00Z'), close, tenOClock, closedFriday)?.toISOString()).toBe(
+      '2026-02-18T13:00:00.000Z',
+    );
+    // Closed before it opened (09:00): not that morning either. Thursday before: Friday's close changes nothing.
+    expect(nextOpening(new Date('2026-02-13T12:00:00Z'), close, tenOClock, closedFriday)?.toISOString()).toBe(
+      '2026-02-18T13:00:00.000Z',
+    );
+    expect(isTradingHours(new Date('2026-02-12T15:00:00Z'), close, tenOClock, closedFriday)).toBe(true);
+    expect(nextOpening(new Date('2026-02-12T22:00:00Z'), close, tenOClock, closedFriday)?.toISOString()).toBe(
+      '2026-02-18T13:00:00.000Z',
+    );
+  });
 });

@@ -149,21 +149,39 @@ export function closingInstant(day: string, close: Pick<MarketClose, 'minute' | 
   return new Date(asIfUtc - offset);
 }
 
-/** Whether the exchange takes new orders at `now`: on a trading day, from `openMinute` until its closing time. */
-export function isTradingHours(now: Date, close: MarketClose, openMinute: number): boolean {
+/** Which local dates (`YYYY-MM-DD`) have been closed already: an administrator may close a day early. */
+export interface ClosedDayList {
+  has(day: string): boolean;
+}
+
+const NONE_CLOSED: ClosedDayList = new Set<string>();
+
+/**
+ * Whether the exchange takes new orders at `now`: on a trading day not closed already, from `openMinute` until its
+ * closing time.
+ */
+export function isTradingHours(now: Date, close: MarketClose, openMinute: number, closed = NONE_CLOSED): boolean {
   const local = localTime(now, close.timeZone);
-  return isTradingDay(local.day, close) && local.minute >= openMinute && local.minute < close.minute;
+  return (
+    local.minute >= openMinute &&
+    local.minute < close.minute &&
+    isTradingDay(local.day, close) &&
+    !closed.has(local.day)
+  );
 }
 
 /**
- * When the exchange next opens after `now`: today at `openMinute` if today is a trading day and that is still
- * ahead, else the next trading day's opening. Null only if no trading day comes within a year.
+ * When the exchange next opens after `now`: today at `openMinute` if that is still ahead, else a later day's opening;
+ * the first of a trading day not closed already (an administrator may close one before it opens). Null only if no
+ * trading day comes within a year.
  */
-export function nextOpening(now: Date, close: MarketClose, openMinute: number): Date | null {
+export function nextOpening(now: Date, close: MarketClose, openMinute: number, closed = NONE_CLOSED): Date | null {
   const local = localTime(now, close.timeZone);
   let day = local.minute < openMinute ? local.day : dayAfter(local.day);
   for (let looked = 0; looked < LONGEST_LOOK_DAYS; looked++, day = dayAfter(day)) {
-    if (isTradingDay(day, close)) return closingInstant(day, { minute: openMinute, timeZone: close.timeZone });
+    if (isTradingDay(day, close) && !closed.has(day)) {
+      return closingInstant(day, { minute: openMinute, timeZone: close.timeZone });
+    }
   }
   return null;
 }

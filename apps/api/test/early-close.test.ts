@@ -1,0 +1,78 @@
+import { TradingCalendarView } from '@bolsa/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SessionCloser } from '../src/sessions/session-closer.js';
+import { TradingCalendar } from '../src/sessions/trading-calendar.js';
+import { newAdmin, newTrader, startSiblingApi, startTestApi, until, type TestApi } from './support.js';
+
+process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
+
+/** Every day a trading day, from midnight to 23:59, in a zone where it is about noon now: open as the test runs. */
+const now = new Date();
+const hoursAhead = 12 - now.getUTCHours();
+const hours = {
+  MARKET_OPEN: '00:00',
+  MARKET_CLOSE: '23:59',
+  // Etc/GMT zones are named by the offset with its sign turned: Etc/GMT-3 is UTC+3.
+  MARKET_TIMEZONE: hoursAhead === 0 ? 'UTC' : `Etc/GMT${hoursAhead > 0 ? '-' : '+'}${Math.abs(hoursAhead)}`,
+  MARKET_DAYS: 'sun-sat',
+  MARKET_HOLIDAYS: '',
+};
+/** Tomorrow's midnight in that zone. */
+const local = new Date(now.getTime() + hoursAhead * 3_600_000);
+const tomorrowOpens = new Date(
+  Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + 1) - hoursAhead * 3_600_000,
+).toISOString();
+
+let api: TestApi;
+
+beforeAll(async () => {
+  api = await startTestApi(hours);
+  // Its own timer would close days on the real clock; here only the administrator closes.
+  await api.app.get(SessionCloser).onModuleDestroy();
+});
+
+afterAll(async () => {
+  await api.stop();
+});
+
+describe("an administrator's early close, with trading hours", () => {
+  it('ends the day: every API process refuses new orders until the next trading day opens, and says so', async () => {
+    const sibling = await startSiblingApi(api, { EVENTS_CONSUMER: 'off', ...hours });
+    try {
+      const trader = await newTrader(api, 'late-trader');
+      const admin = await newAdmin(api);
+      const body = { symbol: 'PETR4', side: 'buy', type: 'limit', price: '38.00', quantity: '10' };
+      const place = () => api.request('POST', '/api/orders', { token: trader.apiKey, body });
+      const placeOnSibling = async () =>
+        fetch(`${sibling.url}/api/orders`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${trader.apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      expect((await place()).status).toBe(202);
+      expect((await placeOnSibling()).status).toBe(202);
+
+      expect((await api.request('POST', '/api/admin/end-of-day', { token: admin.apiKey })).status).toBe(202);
+
+      // The process that closed it refuses from its answer on; the other as soon as PostgreSQL tells it.
+      const refused = await place();
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({ code: 'market_closed', details: { opensAt: tomorrowOpens } });
+      const onSibling = await until(async () => {
+        const response = await placeOnSibling();
+        return response.status === 409 && ((await response.json()) as unknown);
+      }, 2_000);
+      expect(onSibling).toMatchObject({ code: 'market_closed', details: { opensAt: tomorrowOpens } });
+
+      const calendar = TradingCalendarView.parse((await api.request('GET', '/api/calendar')).body);
+      expect(calendar).toMatchObject({ open: false, nextOpen: tomorrowOpens });
+      // Tomorrow it trades again.
+      const tomorrow = await api.app.get(TradingCalendar).view(new Date(Date.parse(tomorrowOpens) + 3_600_000));
+      expect(tomorrow).toMatchObject({ open: true, nextOpen: null });
+      const orders = await api.request('GET', '/api/orders', { token: trader.apiKey });
+      expect(orders.body).toHaveLength(2);
+    } finally {
+      await sibling.stop();
+    }
+  });
+});
