@@ -4,17 +4,21 @@ import { useState } from 'react';
 import { api, ApiFailure } from '../lib/api';
 import { closeText, sessionText } from '../lib/calendar';
 import { failureText } from '../lib/error-text';
-import { useCalendar } from '../lib/use-calendar';
+import { reloadCalendars, useCalendar } from '../lib/use-calendar';
 
 /**
- * The trading day's last and next close, and a button that closes it now (every DAY order expires), after a second
- * click to confirm; `onClosed` once it is.
+ * The trading day's last and next close, and a button that closes it now (every DAY order expires and, with trading
+ * hours, the exchange takes no new orders until the next trading day opens), after a second click to confirm;
+ * `onClosed` once it is.
  */
 export function EndOfDayButton({ onClosed }: { onClosed?: () => void }) {
-  const { calendar, reload } = useCalendar();
+  const { calendar } = useCalendar();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+
+  /** With trading hours, a close ends the day's trading too; without, it only expires the DAY orders. */
+  const hours = calendar !== null && calendar.opensAt !== null;
 
   async function close() {
     if (!confirming) {
@@ -25,8 +29,11 @@ export function EndOfDayButton({ onClosed }: { onClosed?: () => void }) {
     setBusy(true);
     try {
       const closed = await api<ClosedDayView>('POST', '/api/admin/end-of-day');
-      setNotice(`Pregão de ${closed.tradingDay.split('-').reverse().join('/')} encerrado: ordens do dia expiram.`);
-      reload();
+      const day = closed.tradingDay.split('-').reverse().join('/');
+      setNotice(
+        `Pregão de ${day} encerrado: ordens do dia expiram${hours ? ' e novas ordens só na próxima abertura' : ''}.`,
+      );
+      reloadCalendars();
       onClosed?.();
     } catch (error) {
       setNotice(error instanceof ApiFailure ? failureText(error) : 'Não foi possível encerrar o pregão.');
@@ -61,7 +68,11 @@ export function EndOfDayButton({ onClosed }: { onClosed?: () => void }) {
         onClick={() => void close()}
         className={`rounded px-2 py-1 text-xs font-semibold ${confirming ? 'bg-rose-600 text-white' : 'bg-gray-800 text-gray-200'} disabled:opacity-50`}
       >
-        {confirming ? 'Confirmar: expirar as ordens do dia' : 'Encerrar pregão'}
+        {confirming
+          ? hours
+            ? 'Confirmar: encerrar o pregão de hoje e expirar as ordens do dia'
+            : 'Confirmar: expirar as ordens do dia'
+          : 'Encerrar pregão'}
       </button>
       {notice !== null && (
         <p role="status" className="text-gray-400" data-testid="end-of-day-notice">

@@ -13,7 +13,7 @@ import { AttemptKeys, isAnswer } from '../lib/attempt-keys';
 import { closedText, dayOrderExpiry } from '../lib/calendar';
 import { answerFieldTexts, failureText } from '../lib/error-text';
 import { formatBRL, formatQuantity, priceInput } from '../lib/format';
-import { useCalendar } from '../lib/use-calendar';
+import { reloadCalendars, useCalendar } from '../lib/use-calendar';
 import { SelectField } from './field';
 import { useSession } from './session';
 import {
@@ -145,6 +145,8 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
         setErrors(byField);
         if (Object.keys(byField).length === 0) setNotice({ ok: false, text: failureText(error) });
         if (error.code === 'account_suspended') refreshSession();
+        // Closed sooner than the page knew (an administrator closed the day): the page says so from now on.
+        if (error.code === 'market_closed') reloadCalendars();
       } else {
         // Sent again, the order goes with the same Idempotency-Key: if the first one arrived, it is not placed twice.
         setNotice({ ok: false, text: 'A corretora não confirmou a ordem. Enviar de novo não a duplica.' });

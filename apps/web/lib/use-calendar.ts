@@ -5,14 +5,29 @@ import { api } from './api';
 import { refreshDelayMs } from './calendar';
 import { retrying } from './retrying';
 
+/** Every calendar shown on the page, by how to ask for it again. */
+const shown = new Set<() => void>();
+
+/**
+ * Every calendar on the page asks the API again: the exchange closed sooner than they said (an administrator closed
+ * the day, and an order was refused for it).
+ */
+export function reloadCalendars(): void {
+  for (const reload of shown) reload();
+}
+
 /**
  * The exchange's calendar (null until the API has answered), asked for again just after each close it announces,
- * and whenever `reload` is called (after an administrator closed the day).
+ * and whenever `reload` or `reloadCalendars` is called.
  */
 export function useCalendar(): { calendar: TradingCalendarView | null; reload: () => void } {
   const [calendar, setCalendar] = useState<TradingCalendarView | null>(null);
   const [asked, setAsked] = useState(0);
   const reload = useCallback(() => setAsked((count) => count + 1), []);
+  useEffect(() => {
+    shown.add(reload);
+    return () => void shown.delete(reload);
+  }, [reload]);
   useEffect(() => retrying(() => api<TradingCalendarView>('GET', '/api/calendar'), setCalendar), [asked]);
   useEffect(() => {
     const delay = calendar === null ? null : refreshDelayMs(calendar, Date.now());

@@ -1,0 +1,70 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchStack, type LaunchedStack } from '../bench/launch.js';
+import { launchChromium, logIn, newPage, signUp, ticket } from './browser.js';
+
+/**
+ * The platform with trading hours, open now: it trades every day from 00:00 to 23:59 in a zone where it is about
+ * noon as the test runs.
+ */
+const hoursAhead = 12 - new Date().getUTCHours();
+const ADMIN = { email: 'closer@example.test', password: 'closer admin pass' };
+let stack: LaunchedStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([
+    launchStack({
+      MARKET_OPEN: '00:00',
+      MARKET_CLOSE: '23:59',
+      // Etc/GMT zones are named by the offset with its sign turned: Etc/GMT-3 is UTC+3.
+      MARKET_TIMEZONE: hoursAhead === 0 ? 'UTC' : `Etc/GMT${hoursAhead > 0 ? '-' : '+'}${Math.abs(hoursAhead)}`,
+      MARKET_DAYS: 'sun-sat',
+      MARKET_HOLIDAYS: '',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+    }),
+    launchChromium(),
+  ]);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe("an administrator's early close of the day", () => {
+  it("ends the day's trading: the panel says until when, and a trader's open ticket learns it at its next order", async () => {
+    const trader = await newPage(browser);
+    await signUp(trader.page, stack.web, 'Atrasada');
+    const traderTicket = trader.page.getByTestId('order-ticket');
+    await ticket(trader.page, 'Comprar', '30,00', '1');
+    await expect.poll(() => traderTicket.textContent(), { timeout: 5_000 }).toMatch(/Ordem enviada: compra 1 PETR4/);
+    expect(await traderTicket.getByTestId('ticket-market-closed').count()).toBe(0);
+
+    const admin = await newPage(browser);
+    await logIn(admin.page, stack.web, ADMIN.email, ADMIN.password, '/admin');
+    await expect
+      .poll(() => admin.page.getByTestId('admin-session').textContent(), { timeout: 10_000 })
+      .toMatch(/^Pregão aberto: fecha /);
+    await admin.page.getByRole('button', { name: 'Encerrar pregão' }).click();
+    await admin.page
+      .getByRole('button', { name: 'Confirmar: encerrar o pregão de hoje e expirar as ordens do dia' })
+      .click();
+    await expect
+      .poll(() => admin.page.getByTestId('end-of-day-notice').textContent(), { timeout: 5_000 })
+      .toMatch(/encerrado: ordens do dia expiram e novas ordens só na próxima abertura\.$/);
+    await expect
+      .poll(() => admin.page.getByTestId('admin-session').textContent(), { timeout: 5_000 })
+      .toMatch(/^Pregão fechado: abre .*, 00:00 /);
+
+    // The trader's page still thinks it open; its next order is refused, and from then on the ticket says why.
+    await ticket(trader.page, 'Comprar', '30,00', '1');
+    await expect
+      .poll(() => traderTicket.getByTestId('ticket-market-closed').textContent(), { timeout: 5_000 })
+      .toMatch(/^Pregão fechado: novas ordens só no horário de negociação\. Abre .*, 00:00 /);
+    expect(await traderTicket.getByRole('button', { name: /Comprar PETR4/ }).isDisabled()).toBe(true);
+    expect(trader.errors).toEqual([]);
+    expect(admin.errors).toEqual([]);
+  });
+});
