@@ -10,7 +10,15 @@ import {
   type KafkaConnection,
 } from '@bolsa/contracts';
 import { z } from 'zod';
-import { isTimeZone, parseDates, parseTimeOfDay, parseWeekdays, type MarketClose } from './sessions/trading-clock.js';
+import {
+  isTimeZone,
+  parseDates,
+  parseLateOpenings,
+  parseTimeOfDay,
+  parseWeekdays,
+  type MarketClose,
+  type MarketOpening,
+} from './sessions/trading-clock.js';
 
 /** The API's whole configuration, read from the environment once, here and nowhere else. */
 const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -143,6 +151,14 @@ const Environment = z.object({
     .string()
     .default('b3')
     .transform(parsedBy(parseDates, 'must be b3 and/or dates such as 2026-02-16,2026-02-17')),
+  /**
+   * Trading days the exchange opens later than MARKET_OPEN, `2026-02-18@13:00`: `b3` is B3's (Ash Wednesday, from
+   * 13:00, every year); empty: none.
+   */
+  MARKET_LATE_OPENINGS: z
+    .string()
+    .default('b3')
+    .transform(parsedBy(parseLateOpenings, 'must be b3 and/or dates with times such as 2026-02-18@13:00')),
   /** A live stream sends a comment this often when it has nothing else to say, so proxies keep it open. */
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).default(15_000),
   /**
@@ -196,8 +212,8 @@ export interface ApiConfig {
   readonly engineHealthUrl: string | null;
   /** Null: the day closes only when an admin closes it. */
   readonly marketClose: MarketClose | null;
-  /** Minutes after local midnight the exchange opens on trading days; null: it takes orders at any hour. */
-  readonly marketOpenMinute: number | null;
+  /** When the exchange opens on trading days (later on some dates); null: it takes orders at any hour. */
+  readonly marketOpen: MarketOpening | null;
   readonly marketTimeZone: string;
   readonly streams: {
     readonly heartbeatMs: number;
@@ -262,7 +278,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
             weekdays: env.MARKET_DAYS,
             holidays: env.MARKET_HOLIDAYS,
           },
-    marketOpenMinute: openMinute,
+    marketOpen: openMinute === null ? null : { minute: openMinute, late: env.MARKET_LATE_OPENINGS },
     marketTimeZone: env.MARKET_TIMEZONE,
     streams: {
       heartbeatMs: env.SSE_HEARTBEAT_MS,

@@ -155,8 +155,18 @@ describe('configuration', () => {
       loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_DAYS: 'sun-thu', MARKET_HOLIDAYS: '2026-12-25' })
         .marketClose,
     ).toMatchObject({ weekdays: new Set([0, 1, 2, 3, 4]), holidays: new Set(['2026-12-25']) });
-    expect(loadConfig({ DATABASE_URL: 'postgresql://x/y' }).marketOpenMinute).toBeNull();
-    expect(loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_OPEN: '10:00' }).marketOpenMinute).toBe(600);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://x/y' }).marketOpen).toBeNull();
+    const opening = loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_OPEN: '10:00' }).marketOpen;
+    // B3's late openings by default: Ash Wednesday 2027, from 13:00.
+    expect(opening).toMatchObject({ minute: 600 });
+    expect(opening!.late.get('2027-02-10')).toBe(780);
+    expect(
+      loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_OPEN: '10:00', MARKET_LATE_OPENINGS: '2027-01-04@11:30' })
+        .marketOpen!.late,
+    ).toEqual(new Map([['2027-01-04', 690]]));
+    expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_LATE_OPENINGS: '2027-01-04' })).toThrow(
+      /MARKET_LATE_OPENINGS: must be b3 and\/or dates with times such as 2026-02-18@13:00/,
+    );
     for (const [open, close] of [
       ['18:00', '18:00'],
       ['10:00', 'off'],

@@ -20,6 +20,8 @@ beforeAll(async () => {
     MARKET_TIMEZONE: 'UTC',
     MARKET_DAYS: tradingDays.join(','),
     MARKET_HOLIDAYS: '',
+    // The day after tomorrow opens at 06:00.
+    MARKET_LATE_OPENINGS: `${new Date(Date.parse(opensAt) + 86_400_000).toISOString().slice(0, 10)}@06:00`,
   });
   // Its own timer would close days on the real clock; nothing here needs a close.
   await api.app.get(SessionCloser).onModuleDestroy();
@@ -46,7 +48,7 @@ describe('trading hours', () => {
     expect(metrics).toMatch(/^api_orders_rejected_total\{reason="market_closed"\} 1$/m);
   });
 
-  it('are in the public calendar: closed now and opening tomorrow, then open from the opening to the close', async () => {
+  it('are in the public calendar: closed now and opening tomorrow, then open from the opening to the close, opening late on the dates set to', async () => {
     const response = await api.request('GET', '/api/calendar');
     expect(response.status).toBe(200);
     expect(TradingCalendarView.parse(response.body)).toMatchObject({
@@ -58,8 +60,10 @@ describe('trading hours', () => {
     const calendar = api.app.get(TradingCalendar);
     const tomorrow = Date.parse(opensAt);
     expect(await calendar.view(new Date(tomorrow))).toMatchObject({ open: true, nextOpen: null });
-    // 23:59, the close: shut until the next day opens, the day after tomorrow being a trading day too.
+    // 23:59, the close: shut until the next day opens, the day after tomorrow being a trading day too, late.
+    const dayAfter = new Date(tomorrow + 86_400_000);
     const closed = await calendar.view(new Date(tomorrow + 23 * 3_600_000 + 59 * 60_000));
-    expect(closed).toMatchObject({ open: false, nextOpen: new Date(tomorrow + 86_400_000).toISOString() });
+    expect(closed).toMatchObject({ open: false, nextOpen: new Date(dayAfter.getTime() + 6 * 3_600_000).toISOString() });
+    expect(closed.lateOpenings).toEqual([{ day: dayAfter.toISOString().slice(0, 10), opensAt: '06:00' }]);
   });
 });

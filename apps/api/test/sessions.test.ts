@@ -238,6 +238,7 @@ describe('the trading calendar', () => {
       nextOpen: null,
       weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'],
       holidays: ['2031-06-09'],
+      lateOpenings: [],
       lastClose: { tradingDay: '2031-06-06', at: '2031-06-06T21:00:00.000Z' },
       nextClose: { tradingDay: '2031-06-10', at: '2031-06-10T21:00:00.000Z' },
     });

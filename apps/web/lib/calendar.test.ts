@@ -10,6 +10,7 @@ const calendar: TradingCalendarView = {
   nextOpen: null,
   weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'],
   holidays: [],
+  lateOpenings: [],
   lastClose: { tradingDay: '2026-12-04', at: '2026-12-04T21:00:00.000Z' },
   nextClose: { tradingDay: '2026-12-07', at: '2026-12-07T21:00:00.000Z' },
 };

@@ -354,6 +354,8 @@ export const TradingCalendarView = z.object({
   weekdays: z.array(Weekday),
   /** Dates of the coming year (from today) it does not trade on although their weekday is a trading one. */
   holidays: z.array(z.iso.date()),
+  /** Trading days of the coming year it opens later than `opensAt` on, and when (`HH:MM`); empty without `opensAt`. */
+  lateOpenings: z.array(z.object({ day: z.iso.date(), opensAt: z.string() })),
   lastClose: TradingDayClose.nullable(),
   /** Null when days close only when an administrator closes them. */
   nextClose: TradingDayClose.nullable(),

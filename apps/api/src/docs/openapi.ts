@@ -169,7 +169,8 @@ export function openApiDocument(): object {
       '/api/calendar': {
         get: {
           summary:
-            'The trading hours (new orders and amends are taken from opensAt to closesAt on trading days; open: ' +
+            'The trading hours (new orders and amends are taken from opensAt, or a later opening of lateOpenings, ' +
+            'to closesAt on trading days; open: ' +
             'whether now; nextOpen: when, while closed) and when trading days close (DAY orders expire then): ' +
             'weekdays and holidays, the last close (where the tickers’ session begins) and the next one',
           responses: { '200': { description: 'ok', ...json(ref('TradingCalendarView')) } },

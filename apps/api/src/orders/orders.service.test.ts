@@ -310,12 +310,12 @@ describe('amending an order', () => {
   it('refuses outside trading hours, before holding anything, and names when the exchange opens', async () => {
     const { service, orders, commands } = setUp({ environment: TRADING_HOURS });
     const order = orders.add({});
-    // Friday the 13th of February 2026, 18:00 in São Paulo: closed until Wednesday at 10:00, past the weekend and
-    // B3's Carnival (its holidays are the default).
+    // Friday the 13th of February 2026, 18:00 in São Paulo: closed until Ash Wednesday at 13:00, past the weekend
+    // and B3's Carnival (its holidays and its late opening are the default).
     clockAt('2026-02-13T21:00:00Z');
     const error = await refusal(service.amend(caller, order.id, { price: '39.00' }));
     expect(error.code).toBe('market_closed');
-    expect(error.details).toEqual({ opensAt: '2026-02-18T13:00:00.000Z' });
+    expect(error.details).toEqual({ opensAt: '2026-02-18T16:00:00.000Z' });
     expect(orders.holds).toEqual([]);
     expect(commands.sent).toEqual([]);
     // Cancels go on.
@@ -425,12 +425,12 @@ describe('placing an order', () => {
     expect(orders.inserted).toEqual([]);
     vi.setSystemTime(new Date('2026-02-13T13:00:00Z'));
     const placed = await service.place(caller, limitBuy, 'key-1');
-    // Saturday: a new order waits for Wednesday, after the Carnival; the one placed on Friday is still answered as
-    // itself.
+    // Saturday: a new order waits for Wednesday at 13:00, after the Carnival; the one placed on Friday is still
+    // answered as itself.
     vi.setSystemTime(new Date('2026-02-14T15:00:00Z'));
     expect((await service.place(caller, limitBuy, 'key-1')).orderId).toBe(placed.orderId);
     const weekend = await refusal(service.place(caller, limitBuy, 'key-2'));
-    expect(weekend.details).toEqual({ opensAt: '2026-02-18T13:00:00.000Z' });
+    expect(weekend.details).toEqual({ opensAt: '2026-02-18T16:00:00.000Z' });
     expect(orders.inserted).toHaveLength(1);
     expect(commands.sent).toHaveLength(1);
     expect((await metrics.ordersRejected.get()).values).toEqual([

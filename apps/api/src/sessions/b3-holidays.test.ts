@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { b3Holidays, easterSunday } from './b3-holidays.js';
+import { b3Holidays, b3LateOpeningsBetween, easterSunday } from './b3-holidays.js';
 
 const weekdaysOnly = (days: string[]) =>
   days.filter((day) => ![0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay()));
@@ -54,5 +54,14 @@ describe("B3's holidays", () => {
     expect(b3Holidays(2023)).toContain('2023-12-29');
     expect(b3Holidays(2023)).not.toContain('2023-11-20');
     expect(b3Holidays(2024)).toContain('2024-11-20');
+  });
+
+  it('open late on Ash Wednesday, at 13:00, as B3 published for 2025 and 2026', () => {
+    expect(b3LateOpeningsBetween(2025, 2026)).toEqual(
+      new Map([
+        ['2025-03-05', 13 * 60],
+        ['2026-02-18', 13 * 60],
+      ]),
+    );
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The days B3 does not trade, by its rules (its yearly calendars since 2022, when it stopped closing on São Paulo's
  * own holidays): the national holidays, fixed and moving (Carnival's Monday and Tuesday, Good Friday and Corpus
- * Christi follow Easter), Christmas Eve, and the last weekday of the year. Ash Wednesday trades, from 13:00 on B3;
- * this clock does not open late.
+ * Christi follow Easter), Christmas Eve, and the last weekday of the year; and the one day it opens late, Ash
+ * Wednesday, at 13:00.
  */
 
 /** Fixed national holidays, as `MM-DD`, and the year each became one (Black Consciousness Day: Law 14,759/2023). */
@@ -61,4 +61,16 @@ export function b3HolidaysBetween(first: number, last: number): Set<string> {
   const days = new Set<string>();
   for (let year = first; year <= last; year++) for (const day of b3Holidays(year)) days.add(day);
   return days;
+}
+
+/** When B3 opens on Ash Wednesday, the day after Carnival: 13:00 (minutes after midnight). */
+export const B3_ASH_WEDNESDAY_OPENING = 13 * 60;
+
+/** B3's late openings of every year from `first` to `last`: each Ash Wednesday, from 13:00. */
+export function b3LateOpeningsBetween(first: number, last: number): Map<string, number> {
+  const openings = new Map<string, number>();
+  for (let year = first; year <= last; year++) {
+    openings.set(iso(easterSunday(year) - 46 * DAY_MS), B3_ASH_WEDNESDAY_OPENING);
+  }
+  return openings;
 }

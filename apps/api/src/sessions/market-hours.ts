@@ -23,8 +23,8 @@ export class MarketHours {
   }
 
   isOpen(now = new Date()): boolean {
-    const { marketClose: close, marketOpenMinute: openMinute } = this.config;
-    return close === null || openMinute === null || isTradingHours(now, close, openMinute, this.closedDays);
+    const { marketClose: close, marketOpen: opening } = this.config;
+    return close === null || opening === null || isTradingHours(now, close, opening, this.closedDays);
   }
 
   /** While closed, when it opens next; null while open (or always open). */
@@ -45,8 +45,8 @@ export class MarketHours {
 
   /** The next opening after `now`, open or not; null without trading hours. */
   private opening(now: Date): Date | null {
-    const { marketClose: close, marketOpenMinute: openMinute } = this.config;
-    return close === null || openMinute === null ? null : nextOpening(now, close, openMinute, this.closedDays);
+    const { marketClose: close, marketOpen: opening } = this.config;
+    return close === null || opening === null ? null : nextOpening(now, close, opening, this.closedDays);
   }
 
   refuseIfClosed(now = new Date()): void {

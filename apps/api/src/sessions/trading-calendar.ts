@@ -3,7 +3,14 @@ import { WEEKDAYS, type TradingCalendarView, type TradingDayClose } from '@bolsa
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { MarketHours } from './market-hours.js';
-import { closingInstant, localTime, nextClosingDay, SESSION_CLOSED_AT_SQL } from './trading-clock.js';
+import {
+  closingInstant,
+  isTradingDay,
+  localTime,
+  nextClosingDay,
+  openingMinute,
+  SESSION_CLOSED_AT_SQL,
+} from './trading-clock.js';
 
 const pad = (value: number) => String(value).padStart(2, '0');
 /** The same date a year on (`YYYY-MM-DD`): the calendar lists the holidays before it. */
@@ -26,7 +33,7 @@ export class TradingCalendar {
   ) {}
 
   async view(now = new Date()): Promise<TradingCalendarView> {
-    const close = this.config.marketClose;
+    const { marketClose: close, marketOpen: opening } = this.config;
     const today = localTime(now, this.config.marketTimeZone).day;
     const { rows } = await this.sql.query<{ day: string | null; at: Date | null; closed_today: boolean }>(
       `SELECT last.day, last.at, EXISTS (SELECT 1 FROM market_sessions WHERE trading_day = $2::date) AS closed_today
@@ -45,7 +52,7 @@ export class TradingCalendar {
     const nextDay = close === null ? null : nextClosingDay(now, close, row?.closed_today === true);
     return {
       timeZone: this.config.marketTimeZone,
-      opensAt: close === null || this.config.marketOpenMinute === null ? null : timeOfDay(this.config.marketOpenMinute),
+      opensAt: close === null || opening === null ? null : timeOfDay(opening.minute),
       closesAt: close === null ? null : timeOfDay(close.minute),
       open: this.hours.isOpen(now),
       nextOpen: this.hours.nextOpen(now)?.toISOString() ?? null,
@@ -57,6 +64,15 @@ export class TradingCalendar {
           : [...close.holidays]
               .filter((day) => day >= today && day < aYearOn(today) && close.weekdays.has(weekdayOf(day)))
               .sort(),
+      lateOpenings:
+        close === null || opening === null
+          ? []
+          : [...opening.late]
+              .filter(([day]) => day >= today && day < aYearOn(today) && isTradingDay(day, close))
+              .map(([day]) => ({ day, minute: openingMinute(day, opening) }))
+              .filter(({ minute }) => minute > opening.minute)
+              .sort((a, b) => a.day.localeCompare(b.day))
+              .map(({ day, minute }) => ({ day, opensAt: timeOfDay(minute) })),
       lastClose,
       nextClose:
         close === null || nextDay === null

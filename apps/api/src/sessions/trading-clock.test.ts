@@ -8,6 +8,7 @@ import {
   nextClosingDay,
   nextOpening,
   parseDates,
+  parseLateOpenings,
   parseTimeOfDay,
   parseWeekdays,
 } from './trading-clock.js';
@@ -21,6 +22,9 @@ const B3_2026 = {
   weekdays: MONDAY_TO_FRIDAY,
   holidays: new Set(['2026-02-16', '2026-02-17']),
 };
+
+/** Opening at 10:00 every trading day. */
+const TEN_O_CLOCK = { minute: 10 * 60, late: new Map<string, number>() };
 
 describe('the trading clock', () => {
   it('reads times of day and time zones', () => {
@@ -125,7 +129,7 @@ describe('the trading clock', () => {
 
   it('takes orders from the opening to the close on trading days, and knows when it opens next', () => {
     const close = B3_2026;
-    const tenOClock = 10 * 60;
+    const tenOClock = TEN_O_CLOCK;
     const open = (instant: string) => isTradingHours(new Date(instant), close, tenOClock);
     // Friday the 13th of February 2026 (São Paulo at UTC-3): 09:59 closed, 10:00 open, 17:59 open, 18:00 closed.
     expect(open('2026-02-13T12:59:00Z')).toBe(false);
@@ -143,12 +147,38 @@ describe('the trading clock', () => {
     expect(next('2026-02-13T13:00:00Z')).toBe('2026-02-18T13:00:00.000Z');
     expect(next('2026-02-13T22:00:00Z')).toBe('2026-02-18T13:00:00.000Z');
     expect(next('2026-02-18T01:00:00Z')).toBe('2026-02-18T13:00:00.000Z');
-    expect(nextOpening(new Date('2026-02-18T12:00:00Z'), { ...close, weekdays: new Set<number>() }, 600)).toBeNull();
+    expect(
+      nextOpening(new Date('2026-02-18T12:00:00Z'), { ...close, weekdays: new Set<number>() }, TEN_O_CLOCK),
+    ).toBeNull();
+  });
+
+  it("opens late on the dates set to (B3's Ash Wednesday at 13:00), and not at all on one set past the close", () => {
+    const opening = { minute: 10 * 60, late: parseLateOpenings('b3,2026-02-20@18:00,2026-02-19@09:00')! };
+    expect(opening.late.get('2026-02-18')).toBe(13 * 60);
+    // Ash Wednesday 2027 (Easter on the 28th of March): the 10th of February.
+    expect(opening.late.get('2027-02-10')).toBe(13 * 60);
+    const open = (instant: string) => isTradingHours(new Date(instant), B3_2026, opening);
+    const next = (instant: string) => nextOpening(new Date(instant), B3_2026, opening)?.toISOString();
+    // Ash Wednesday, São Paulo at UTC-3: closed at 12:59, open at 13:00, and that is when it opens next.
+    expect(open('2026-02-18T15:59:00Z')).toBe(false);
+    expect(open('2026-02-18T16:00:00Z')).toBe(true);
+    expect(next('2026-02-13T22:00:00Z')).toBe('2026-02-18T16:00:00.000Z');
+    expect(next('2026-02-18T14:00:00Z')).toBe('2026-02-18T16:00:00.000Z');
+    // A late opening earlier than the usual changes nothing (Thursday opens at 10:00); one at the close skips the
+    // day (Friday): Monday the 23rd opens next.
+    expect(open('2026-02-19T12:30:00Z')).toBe(false);
+    expect(next('2026-02-18T22:00:00Z')).toBe('2026-02-19T13:00:00.000Z');
+    expect(open('2026-02-20T20:00:00Z')).toBe(false);
+    expect(next('2026-02-19T22:00:00Z')).toBe('2026-02-23T13:00:00.000Z');
+    for (const bad of ['2026-02-18', '2026-02-18@13h', '2026-02-30@13:00', 'b4', '2026-02-18@13:00@14:00']) {
+      expect(parseLateOpenings(bad)).toBeNull();
+    }
+    expect(parseLateOpenings('')).toEqual(new Map());
   });
 
   it('keeps a day an administrator closed early shut until the next trading day opens', () => {
     const close = B3_2026;
-    const tenOClock = 10 * 60;
+    const tenOClock = TEN_O_CLOCK;
     const closedFriday = new Set(['2026-02-13']);
     // Friday the 13th at noon in São Paulo, closed: no orders, and it opens on Wednesday, past the Carnival.
     expect(isTradingHours(new Date('2026-02-13T15:00:00Z'), close, tenOClock, closedFriday)).toBe(false);

@@ -1,5 +1,5 @@
 import { WEEKDAYS } from '@bolsa/contracts';
-import { b3HolidaysBetween } from './b3-holidays.js';
+import { b3HolidaysBetween, b3LateOpeningsBetween } from './b3-holidays.js';
 
 /**
  * When a row of `market_sessions` closed its day, in SQL: when it was recorded, or its closing time if later (a
@@ -39,6 +39,11 @@ export function parseWeekdays(text: string): Set<number> | null {
   return days;
 }
 
+/** Whether a text is a real date, `YYYY-MM-DD`. */
+function isCalendarDate(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
+}
+
 /** The years `b3` in a list of holidays covers. */
 const B3_YEARS = [2000, 2199] as const;
 
@@ -51,14 +56,32 @@ export function parseDates(text: string): Set<string> | null {
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
-  const real = (date: string) =>
-    /^\d{4}-\d{2}-\d{2}$/.test(date) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
-  if (!entries.every((entry) => entry.toLowerCase() === 'b3' || real(entry))) return null;
-  const dates = new Set(entries.filter(real));
+  if (!entries.every((entry) => entry.toLowerCase() === 'b3' || isCalendarDate(entry))) return null;
+  const dates = new Set(entries.filter(isCalendarDate));
   if (entries.some((entry) => entry.toLowerCase() === 'b3')) {
     for (const day of b3HolidaysBetween(...B3_YEARS)) dates.add(day);
   }
   return dates;
+}
+
+/**
+ * A comma-separated list of late openings, `2026-02-18@13:00` (empty: none), where `b3` stands for B3's (Ash Wednesday,
+ * from 13:00; see `b3LateOpeningsBetween`) → the minute each date opens at, or null if an entry is neither.
+ */
+export function parseLateOpenings(text: string): Map<string, number> | null {
+  const openings = new Map<string, number>();
+  for (const entry of text.split(',').map((part) => part.trim())) {
+    if (entry === '') continue;
+    if (entry.toLowerCase() === 'b3') {
+      for (const [day, minute] of b3LateOpeningsBetween(...B3_YEARS)) openings.set(day, minute);
+      continue;
+    }
+    const [day = '', time = '', ...rest] = entry.split('@');
+    const minute = parseTimeOfDay(time);
+    if (rest.length > 0 || minute === null || !isCalendarDate(day)) return null;
+    openings.set(day, minute);
+  }
+  return openings;
 }
 
 /** `HH:MM` → minutes after midnight, or null when it is not a time of day. */
@@ -156,31 +179,47 @@ export interface ClosedDayList {
 
 const NONE_CLOSED: ClosedDayList = new Set<string>();
 
+/** When the exchange opens on trading days: a local time, later on some dates (B3: Ash Wednesday, at 13:00). */
+export interface MarketOpening {
+  /** Minutes after local midnight. */
+  readonly minute: number;
+  /** Local dates (`YYYY-MM-DD`) it opens later on, and when; one earlier than `minute` changes nothing. */
+  readonly late: ReadonlyMap<string, number>;
+}
+
+/** The minute a local date opens at. */
+export function openingMinute(day: string, opening: MarketOpening): number {
+  return Math.max(opening.minute, opening.late.get(day) ?? opening.minute);
+}
+
 /**
- * Whether the exchange takes new orders at `now`: on a trading day not closed already, from `openMinute` until its
+ * Whether the exchange takes new orders at `now`: on a trading day not closed already, from its opening until its
  * closing time.
  */
-export function isTradingHours(now: Date, close: MarketClose, openMinute: number, closed = NONE_CLOSED): boolean {
+export function isTradingHours(now: Date, close: MarketClose, opening: MarketOpening, closed = NONE_CLOSED): boolean {
   const local = localTime(now, close.timeZone);
   return (
-    local.minute >= openMinute &&
     local.minute < close.minute &&
+    local.minute >= openingMinute(local.day, opening) &&
     isTradingDay(local.day, close) &&
     !closed.has(local.day)
   );
 }
 
 /**
- * When the exchange next opens after `now`: today at `openMinute` if that is still ahead, else a later day's opening;
- * the first of a trading day not closed already (an administrator may close one before it opens). Null only if no
- * trading day comes within a year.
+ * When the exchange next opens after `now`: today's opening if that is still ahead, else a later day's; the first of
+ * a trading day not closed already (an administrator may close one before it opens). Null only if no trading day
+ * comes within a year.
  */
-export function nextOpening(now: Date, close: MarketClose, openMinute: number, closed = NONE_CLOSED): Date | null {
+export function nextOpening(now: Date, close: MarketClose, opening: MarketOpening, closed = NONE_CLOSED): Date | null {
   const local = localTime(now, close.timeZone);
-  let day = local.minute < openMinute ? local.day : dayAfter(local.day);
+  let day = local.day;
   for (let looked = 0; looked < LONGEST_LOOK_DAYS; looked++, day = dayAfter(day)) {
-    if (isTradingDay(day, close) && !closed.has(day)) {
-      return closingInstant(day, { minute: openMinute, timeZone: close.timeZone });
+    if (!isTradingDay(day, close) || closed.has(day)) continue;
+    const minute = openingMinute(day, opening);
+    // A date set to open at or after its close does not open.
+    if (minute < close.minute && (day !== local.day || local.minute < minute)) {
+      return closingInstant(day, { minute, timeZone: close.timeZone });
     }
   }
   return null;
