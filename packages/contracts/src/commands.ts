@@ -64,9 +64,12 @@ export const PlaceOrderCommand = z
     quantity: Quantity,
     postOnly: z.boolean(),
     selfTradePrevention: SelfTradePrevention,
+    /** GTD: the local trading day (`YYYY-MM-DD`) the order is good till; it expires at that day's close. */
+    expiresOn: z.iso.date().optional(),
   })
   .superRefine((command, ctx) => {
     const problems = orderShapeProblems({
+      hasExpiresOn: command.expiresOn !== undefined,
       orderType: command.orderType,
       timeInForce: command.timeInForce,
       hasPrice: command.price !== null,
@@ -138,6 +141,8 @@ export const EndOfDayCommand = z.object({
    * trading went on). Absent: every DAY order expires.
    */
   closedAt: Timestamp.optional(),
+  /** The trading day closed (`YYYY-MM-DD`, the exchange's local date): GTD orders good till it, or before, expire. */
+  tradingDay: z.iso.date().optional(),
 });
 export type EndOfDayCommand = z.infer<typeof EndOfDayCommand>;
 

@@ -55,7 +55,8 @@ export const FieldError = z.object({
         'type; on an amend quantity_below_filled, stop_triggered, not_a_stop_order, no_limit_price, ' +
         'not_a_trailing_stop, unchanged (asks for what the order already has); insufficient_funds or insufficient_shares on the field that asks for more; ' +
         'market_buy_needs_price_band; duplicate (a clientOrderId an open order has); too_many_keys; incorrect ' +
-        "(a current password); invalid (a query parameter); otherwise zod's issue code (invalid_type, " +
+        '(a current password); invalid (a query parameter); on expiresOn past (a trading day already closed), ' +
+        "not_a_trading_day or too_far (over a year ahead); otherwise zod's issue code (invalid_type, " +
         'too_small, too_big, invalid_format, unrecognized_keys, custom, …)',
     ),
   message: z.string(),
@@ -76,6 +77,8 @@ export const PlaceOrderRequest = z.strictObject({
   side: Side,
   type: OrderType,
   timeInForce: TimeInForce.optional(),
+  /** GTD only: the trading day (`YYYY-MM-DD`, the exchange's local date) the order is good till. */
+  expiresOn: z.iso.date().optional(),
   price: z.string().optional(),
   stopPrice: z.string().optional(),
   trailingOffset: z.string().optional(),
@@ -112,6 +115,8 @@ export interface OrderFields {
   readonly side: Side;
   readonly orderType: OrderType;
   readonly timeInForce: TimeInForce;
+  /** GTD: the day it is good till; null otherwise. */
+  readonly expiresOn: string | null;
   readonly price: number | null;
   readonly stopPrice: number | null;
   readonly trailingOffset: number | null;
@@ -178,6 +183,7 @@ export function toOrderFields(request: PlaceOrderRequest, instrument: Instrument
     hasPrice: request.price !== undefined,
     hasStopPrice: request.stopPrice !== undefined,
     hasTrailingOffset: request.trailingOffset !== undefined,
+    hasExpiresOn: request.expiresOn !== undefined,
     postOnly,
   });
   for (const problem of shapeProblems) fieldError(problem.field, problem.code, problem.message);
@@ -187,6 +193,7 @@ export function toOrderFields(request: PlaceOrderRequest, instrument: Instrument
     side: request.side,
     orderType: request.type,
     timeInForce,
+    expiresOn: request.expiresOn ?? null,
     price,
     stopPrice,
     trailingOffset,
@@ -235,6 +242,8 @@ export const OrderView = z.object({
   side: Side,
   type: OrderType,
   timeInForce: TimeInForce,
+  /** A GTD order's last trading day (`YYYY-MM-DD`): it expires at that day's close; null for other orders. */
+  expiresOn: z.iso.date().nullable(),
   price: z.string().nullable(),
   /** A stop order's trigger price; a trailing stop's moves with the market. */
   stopPrice: z.string().nullable(),

@@ -7,8 +7,11 @@ export type Side = z.infer<typeof Side>;
 export const OrderType = z.enum(['limit', 'market', 'stop_limit', 'stop_market']);
 export type OrderType = z.infer<typeof OrderType>;
 
-/** GTC rests until cancelled, DAY until end of day, IOC takes what it can now, FOK all or nothing now. */
-export const TimeInForce = z.enum(['GTC', 'DAY', 'IOC', 'FOK']);
+/**
+ * GTC rests until cancelled, DAY until end of day, GTD until the close of its date (`expiresOn`), IOC takes what it
+ * can now, FOK all or nothing now.
+ */
+export const TimeInForce = z.enum(['GTC', 'DAY', 'GTD', 'IOC', 'FOK']);
 export type TimeInForce = z.infer<typeof TimeInForce>;
 
 /** What happens when an order would trade with another order of the same account. */
@@ -74,11 +77,14 @@ export interface OrderShape {
   readonly hasTrailingOffset: boolean;
   /** Set by the API on market orders, never sent over HTTP: absent there. */
   readonly hasProtectionPrice?: boolean;
+  /** Whether a date the order is good till is given (GTD needs one, nothing else takes one). */
+  readonly hasExpiresOn: boolean;
   readonly postOnly: boolean;
 }
 
 export interface ShapeProblem {
-  readonly field: 'price' | 'stopPrice' | 'trailingOffset' | 'protectionPrice' | 'timeInForce' | 'postOnly';
+  readonly field:
+    'price' | 'stopPrice' | 'trailingOffset' | 'protectionPrice' | 'timeInForce' | 'expiresOn' | 'postOnly';
   /** `required`: the order type needs the field; `not_allowed`: it does not take it, or not this value. */
   readonly code: 'required' | 'not_allowed';
   readonly message: string;
@@ -88,7 +94,8 @@ export function orderShapeProblems(shape: OrderShape): ShapeProblem[] {
   const problems: ShapeProblem[] = [];
   const needsPrice = shape.orderType === 'limit' || shape.orderType === 'stop_limit';
   const isStop = shape.orderType === 'stop_limit' || shape.orderType === 'stop_market';
-  const required = (field: 'price' | 'stopPrice') =>
+  const resting = shape.timeInForce === 'GTC' || shape.timeInForce === 'DAY' || shape.timeInForce === 'GTD';
+  const required = (field: 'price' | 'stopPrice' | 'expiresOn') =>
     problems.push({ field, code: 'required', message: `is required for ${shape.orderType}` });
   const notAllowed = (field: ShapeProblem['field'], message: string) =>
     problems.push({ field, code: 'not_allowed', message });
@@ -103,11 +110,19 @@ export function orderShapeProblems(shape: OrderShape): ShapeProblem[] {
   if (shape.orderType === 'market' && shape.timeInForce !== 'IOC' && shape.timeInForce !== 'FOK') {
     notAllowed('timeInForce', 'market orders are IOC or FOK');
   }
-  if (isStop && shape.timeInForce !== 'GTC' && shape.timeInForce !== 'DAY') {
-    notAllowed('timeInForce', 'stop orders wait for their trigger: GTC or DAY');
+  if (isStop && !resting) {
+    notAllowed('timeInForce', 'stop orders wait for their trigger: GTC, DAY or GTD');
   }
-  if (shape.postOnly && (shape.orderType !== 'limit' || shape.timeInForce === 'IOC' || shape.timeInForce === 'FOK')) {
-    notAllowed('postOnly', 'is only allowed for resting (GTC or DAY) limit orders');
+  if (shape.timeInForce === 'GTD' && !shape.hasExpiresOn) {
+    problems.push({
+      field: 'expiresOn',
+      code: 'required',
+      message: 'is required for GTD: the date the order is good till',
+    });
+  }
+  if (shape.timeInForce !== 'GTD' && shape.hasExpiresOn) notAllowed('expiresOn', 'is only allowed for GTD orders');
+  if (shape.postOnly && (shape.orderType !== 'limit' || !resting)) {
+    notAllowed('postOnly', 'is only allowed for resting (GTC, DAY or GTD) limit orders');
   }
   return problems;
 }

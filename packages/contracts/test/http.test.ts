@@ -23,6 +23,7 @@ describe('PlaceOrderRequest → order fields', () => {
         side: 'buy',
         orderType: 'limit',
         timeInForce: 'GTC',
+        expiresOn: null,
         price: 3512,
         stopPrice: null,
         trailingOffset: null,
@@ -34,6 +35,22 @@ describe('PlaceOrderRequest → order fields', () => {
     });
     const market = PlaceOrderRequest.parse({ symbol: 'PETR4', side: 'sell', type: 'market', quantity: '5' });
     expect(toOrderFields(market, PETR4)).toMatchObject({ ok: true, value: { timeInForce: 'IOC', price: null } });
+  });
+
+  it('takes the day a GTD order is good till, and refuses one without it or a date on another order', () => {
+    const body = { symbol: 'PETR4', side: 'buy', type: 'limit', price: '35.12', quantity: '100' } as const;
+    const gtd = PlaceOrderRequest.parse({ ...body, timeInForce: 'GTD', expiresOn: '2027-01-15' });
+    expect(toOrderFields(gtd, PETR4)).toMatchObject({
+      ok: true,
+      value: { timeInForce: 'GTD', expiresOn: '2027-01-15' },
+    });
+    const fieldsOf = (request: object) => {
+      const result = toOrderFields(PlaceOrderRequest.parse(request), PETR4);
+      return result.ok ? [] : result.error.map(({ field, code }) => `${field}:${code}`);
+    };
+    expect(fieldsOf({ ...body, timeInForce: 'GTD' })).toEqual(['expiresOn:required']);
+    expect(fieldsOf({ ...body, timeInForce: 'DAY', expiresOn: '2027-01-15' })).toEqual(['expiresOn:not_allowed']);
+    expect(PlaceOrderRequest.safeParse({ ...body, timeInForce: 'GTD', expiresOn: '15/01/2027' }).success).toBe(false);
   });
 
   it('reports every field at fault with its code', () => {

@@ -71,7 +71,14 @@ describe('OrderCommand', () => {
     [{ price: -5 }, 'price'],
     [{ price: 2 ** 53 }, 'price'],
     [{ side: 'short' as never }, 'side'],
-    [{ timeInForce: 'GTD' as never }, 'timeInForce'],
+    [{ timeInForce: 'GTX' as never }, 'timeInForce'],
+    [{ timeInForce: 'GTD' as const }, 'expiresOn'],
+    [{ expiresOn: '2026-12-31' }, 'expiresOn'],
+    [{ timeInForce: 'GTD' as const, expiresOn: '2026-13-01' }, 'expiresOn'],
+    [
+      { orderType: 'market' as const, price: null, timeInForce: 'GTD' as const, expiresOn: '2026-12-31' },
+      'timeInForce',
+    ],
     [{ selfTradePrevention: 'none' as never }, 'selfTradePrevention'],
     [{ traceId: 'nope' }, 'traceId'],
     [{ schemaVersion: 2 as never }, 'schemaVersion'],
@@ -80,6 +87,12 @@ describe('OrderCommand', () => {
     [{ orderType: 'market' as const, price: null, timeInForce: 'IOC' as const, protectionPrice: 0 }, 'protectionPrice'],
   ])('rejects a place_order with %j at %s', (change, path) => {
     expect(pathsOf(OrderCommand.safeParse(limitBuy(change)))).toContain(path);
+  });
+
+  it('accepts a GTD order with the day it is good till, a stop too', () => {
+    expect(OrderCommand.safeParse(limitBuy({ timeInForce: 'GTD', expiresOn: '2026-12-31' })).success).toBe(true);
+    const stop = limitBuy({ orderType: 'stop_limit', stopPrice: 3_500, timeInForce: 'GTD', expiresOn: '2026-12-31' });
+    expect(OrderCommand.safeParse(stop).success).toBe(true);
   });
 
   it('accepts a market order with or without a protection price', () => {

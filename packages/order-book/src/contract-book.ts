@@ -49,7 +49,8 @@ const KINDS: Record<OrderType, OrderKindCode> = {
   stop_limit: STOP_LIMIT,
   stop_market: STOP_MARKET,
 };
-const TIMES_IN_FORCE: Record<TimeInForce, TimeInForceCode> = { GTC, DAY, IOC, FOK };
+/** A GTD order rests as a GTC one: the core has no calendar, so this adapter expires it at its day's close. */
+const TIMES_IN_FORCE: Record<TimeInForce, TimeInForceCode> = { GTC, DAY, GTD: GTC, IOC, FOK };
 const SELF_TRADE: Record<SelfTradePrevention, SelfTradePreventionCode> = {
   cancel_newest: STP_CANCEL_NEWEST,
   cancel_oldest: STP_CANCEL_OLDEST,
@@ -107,6 +108,8 @@ interface OrderIdentity {
   readonly placedAt: number;
   /** The highest amend number the book has had for it: amends numbered at or below it change nothing. */
   amendsSeen: number;
+  /** A GTD order's last trading day (`YYYY-MM-DD`); null for others. */
+  readonly expiresOn: string | null;
 }
 
 export interface ContractBookSnapshot {
@@ -116,10 +119,10 @@ export interface ContractBookSnapshot {
   readonly sequence: number;
   readonly book: BookSnapshot;
   /**
-   * [internal id, order id, account id, placed at, amends seen] of every live order (no time in older snapshots:
-   * 0; the amends seen only when there were any).
+   * [internal id, order id, account id, placed at, amends seen, good till] of every live order (no time in older
+   * snapshots: 0; the amends seen only when there were any or a day follows; the day only for GTD orders).
    */
-  readonly orders: [number, string, string, number?, number?][];
+  readonly orders: [number, string, string, number?, number?, string?][];
   /** Account ids in the order they were numbered. */
   readonly accounts: string[];
   readonly freeIds: number[];
@@ -128,6 +131,8 @@ export interface ContractBookSnapshot {
   readonly placements?: PlacementMemorySnapshot;
   /** Orders recorded until this instant belong to a trading day already closed; absent before any close. */
   readonly closedUntil?: number;
+  /** The latest trading day closed (GTD orders good till it are gone); absent before any close that named one. */
+  readonly closedDay?: string;
 }
 
 /**
@@ -153,6 +158,8 @@ export class ContractBook {
   private readonly placementMaxDelayMs: number;
   /** The latest close: a DAY order recorded until then whose placement comes after it has no day left to live in. */
   private closedUntil: number | null = null;
+  /** The latest trading day closed: a GTD order good till it, or before, whose placement comes after it is over. */
+  private closedDay: string | null = null;
 
   constructor(
     readonly instrument: Instrument,
@@ -176,13 +183,14 @@ export class ContractBook {
     this.book = OrderBook.restore(snapshot.book, events);
     this.sequence = snapshot.sequence;
     for (const accountId of snapshot.accounts) this.accountNumber(accountId);
-    for (const [internal, orderId, accountId, placedAt = 0, amendsSeen = 0] of snapshot.orders) {
+    for (const [internal, orderId, accountId, placedAt = 0, amendsSeen = 0, expiresOn = null] of snapshot.orders) {
       this.internalIds.set(orderId, internal);
-      this.identities[internal] = { orderId, accountId, placedAt, amendsSeen };
+      this.identities[internal] = { orderId, accountId, placedAt, amendsSeen, expiresOn };
     }
     this.freeIds.push(...snapshot.freeIds);
     this.nextId = snapshot.nextId;
     this.closedUntil = snapshot.closedUntil ?? null;
+    this.closedDay = snapshot.closedDay ?? null;
   }
 
   /** The sequence number of the last event emitted (0 before any). */
@@ -237,6 +245,7 @@ export class ContractBook {
         this.book.endOfDay(
           closedAt === undefined ? undefined : (internal) => (this.identities[internal]?.placedAt ?? 0) <= closedAt,
         );
+        if (command.tradingDay !== undefined) this.closeDay(command.tradingDay);
         break;
       }
       case 'halt_trading':
@@ -253,13 +262,15 @@ export class ContractBook {
   }
 
   snapshot(): ContractBookSnapshot {
-    const orders: [number, string, string, number, number?][] = [];
+    const orders: [number, string, string, number, number?, string?][] = [];
     for (const [orderId, internal] of this.internalIds) {
-      const { accountId, placedAt, amendsSeen } = this.identities[internal]!;
+      const { accountId, placedAt, amendsSeen, expiresOn } = this.identities[internal]!;
       orders.push(
-        amendsSeen === 0
-          ? [internal, orderId, accountId, placedAt]
-          : [internal, orderId, accountId, placedAt, amendsSeen],
+        expiresOn !== null
+          ? [internal, orderId, accountId, placedAt, amendsSeen, expiresOn]
+          : amendsSeen === 0
+            ? [internal, orderId, accountId, placedAt]
+            : [internal, orderId, accountId, placedAt, amendsSeen],
       );
     }
     orders.sort((a, b) => a[0] - b[0]);
@@ -274,21 +285,23 @@ export class ContractBook {
       nextId: this.nextId,
       placements: this.placements.snapshot(),
       ...(this.closedUntil === null ? {} : { closedUntil: this.closedUntil }),
+      ...(this.closedDay === null ? {} : { closedDay: this.closedDay }),
     };
   }
 
   stateHash(): string {
-    // When each live order was recorded decides which close expires it, and the amends it has had which amends
-    // it still takes, so both are state too.
+    // When each live order was recorded decides which close expires it (and a GTD order's day, which day's close),
+    // and the amends it has had which amends it still takes, so they are state too.
     let recorded = 0;
     for (const identity of this.identities) {
       if (identity === undefined) continue;
       recorded = (Math.imul(recorded, 31) + (identity.placedAt % 0x7fffffff)) | 0;
       recorded = (Math.imul(recorded, 31) + identity.amendsSeen) | 0;
+      if (identity.expiresOn !== null) recorded = (Math.imul(recorded, 31) + dayNumber(identity.expiresOn)) | 0;
     }
     const waiting = this.placements.cancelsWaiting;
     const placements = `${this.placements.latestTimestamp}-${this.placements.size}${waiting === 0 ? '' : `+${waiting}`}`;
-    const closed = this.closedUntil === null ? '' : `-${this.closedUntil}`;
+    const closed = `${this.closedUntil === null ? '' : `-${this.closedUntil}`}${this.closedDay === null ? '' : `@${this.closedDay}`}`;
     return `${this.book.stateHash()}-${this.sequence}-${placements}-${(recorded >>> 0).toString(16)}${closed}`;
   }
 
@@ -325,6 +338,12 @@ export class ContractBook {
       this.expireUnplaced(command);
       return;
     }
+    if (command.expiresOn !== undefined && this.closedDay !== null && command.expiresOn <= this.closedDay) {
+      // A GTD order whose last day closed before it reached the book (a re-send): over, as it would be had it rested.
+      this.placements.remember(command.orderId, command.timestamp);
+      this.expireUnplaced(command);
+      return;
+    }
     if (this.placements.isStale(command.timestamp)) {
       this.reject(command.orderId, command.accountId, command.clientOrderId, 'stale_command');
       return;
@@ -343,6 +362,7 @@ export class ContractBook {
       accountId: command.accountId,
       placedAt: command.timestamp,
       amendsSeen: 0,
+      expiresOn: command.expiresOn ?? null,
     };
     this.placing = command;
     this.book.place(
@@ -438,7 +458,23 @@ export class ContractBook {
     });
   }
 
-  /** A DAY placement recorded before the latest close: expired at once, as the close would have expired it. */
+  /**
+   * Closes a trading day for GTD orders: those good till it, or an earlier day, expire, the earliest recorded first
+   * (then by internal id: the same order after a restore, which keeps the ids).
+   */
+  private closeDay(tradingDay: string): void {
+    if (this.closedDay === null || tradingDay > this.closedDay) this.closedDay = tradingDay;
+    const due: number[] = [];
+    for (const internal of this.internalIds.values()) {
+      const expiresOn = this.identities[internal]!.expiresOn;
+      if (expiresOn !== null && expiresOn <= tradingDay) due.push(internal);
+    }
+    const placedAt = (internal: number) => this.identities[internal]!.placedAt;
+    due.sort((a, b) => placedAt(a) - placedAt(b) || a - b);
+    for (const internal of due) this.book.expireOrder(internal);
+  }
+
+  /** A placement whose day closed before it reached the book (DAY or GTD): expired at once, as the close would have. */
   private expireUnplaced(command: PlaceOrderCommand): void {
     this.emit({
       schemaVersion: 1,
@@ -645,4 +681,9 @@ export class ContractBook {
       },
     };
   }
+}
+
+/** `YYYY-MM-DD` as the number YYYYMMDD, for the state hash. */
+function dayNumber(day: string): number {
+  return Number(day.replaceAll('-', ''));
 }

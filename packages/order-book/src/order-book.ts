@@ -167,6 +167,25 @@ export class OrderBook {
   }
 
   /**
+   * Expires one live order now, resting or waiting for its stop, whatever its time in force: the caller keeps the
+   * dates orders are good till (the core has no calendar). An id not live is rejected as unknown.
+   */
+  expireOrder(id: number): void {
+    const slot = this.liveSlot(id, ANY_ACCOUNT);
+    if (slot === NO_SLOT) return;
+    const r = this.orders.records;
+    if (stateOf(r[slot + R_FLAGS]!) === RESTING) {
+      const level = this.levelOf(slot);
+      this.unlink(slot, level);
+      this.expire(slot);
+      this.settleLevel(level);
+    } else {
+      this.stops.remove(slot, sideOf(r[slot + R_FLAGS]!) === BUY);
+      this.expire(slot);
+    }
+  }
+
+  /**
    * New price, new total quantity and/or, for a stop order still waiting, a new stop price or, for a trailing one,
    * a new trailing distance (0 leaves a field as it is). Lowering the quantity keeps time priority; a new price or
    * a larger quantity sends the order to the back, and a new price that crosses trades. A new stop is a new arrival

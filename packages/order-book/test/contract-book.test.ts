@@ -229,6 +229,51 @@ describe('ContractBook', () => {
     expect(restored.validateInternalState()).toEqual([]);
   });
 
+  it('expires GTD orders at the close of their day, resting or waiting for a stop, across a snapshot', () => {
+    const book = new ContractBook(PETR4);
+    const gtd = (price: number, expiresOn: string, extra: Partial<PlaceOrderCommand> = {}) =>
+      place(ALICE, 'sell', price, 10, { timeInForce: 'GTD', expiresOn, ...extra });
+    const friday = gtd(3600, '2026-12-11');
+    const monday = gtd(3601, '2026-12-14');
+    const stop = place(BOB, 'buy', 3700, 5, {
+      orderType: 'stop_limit',
+      stopPrice: 3650,
+      timeInForce: 'GTD',
+      expiresOn: '2026-12-11',
+    });
+    const day = place(ALICE, 'sell', 3602, 10, { timeInForce: 'DAY' });
+    applyAll(book, [friday, monday, stop, day]);
+    const close = (tradingDay: string) => ({ ...envelope(), type: 'end_of_day' as const, tradingDay });
+    const expired = (events: ReturnType<ContractBook['apply']>) =>
+      events.flatMap((event) => (event.type === 'order_expired' ? [event.orderId] : []));
+    // Thursday's close: the DAY order only.
+    expect(expired(book.apply(close('2026-12-10')))).toEqual([day.orderId]);
+    const restored = new ContractBook(PETR4, JSON.parse(JSON.stringify(book.snapshot())));
+    expect(restored.stateHash()).toBe(book.stateHash());
+    // Friday's: both good till Friday, in the order they were placed, with the level's new total; Monday's stays.
+    const fridayClose = close('2026-12-11');
+    const events = restored.apply(fridayClose);
+    expect(events).toEqual(book.apply(fridayClose));
+    expect(expired(events)).toEqual([friday.orderId, stop.orderId]);
+    for (const event of events) expect(EngineEvent.parse(event)).toEqual(event);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'level_changed', price: 3600, quantity: 0 }));
+    expect(restored.snapshot().closedDay).toBe('2026-12-11');
+    expect(restored.core.isLive(restored.snapshot().orders[0]![0])).toBe(true);
+    expect(restored.snapshot().orders.map((order) => order[1])).toEqual([monday.orderId]);
+    // A copy of a GTD order good till Friday reaching the book after Friday closed: over at once. One good till
+    // Monday is placed.
+    const late = gtd(3603, '2026-12-11');
+    expect(restored.apply(late)).toEqual([expect.objectContaining({ type: 'order_expired', orderId: late.orderId })]);
+    expect(restored.apply(gtd(3604, '2026-12-14')).map((event) => event.type)).toEqual([
+      'order_accepted',
+      'level_changed',
+    ]);
+    // A close naming no day (an older sender) leaves GTD orders alone.
+    expect(expired(restored.apply({ ...envelope(), type: 'end_of_day' }))).toEqual([]);
+    expect(expired(restored.apply(close('2026-12-14')))).toHaveLength(2);
+    expect(restored.validateInternalState()).toEqual([]);
+  });
+
   it("amends a trailing stop's distance and reports it with the order's update", () => {
     const book = new ContractBook(PETR4);
     const stop = place(ALICE, 'sell', 3400, 10, {
