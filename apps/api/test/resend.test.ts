@@ -84,6 +84,7 @@ const limitBuy = (price: number, quantity: number, clientOrderId: string | null 
   side: 'buy',
   orderType: 'limit',
   timeInForce: 'GTC',
+  expiresOn: null,
   price,
   stopPrice: null,
   trailingOffset: null,

@@ -16,6 +16,7 @@ import { startInTestEngine } from './engine-in-test.js';
 import {
   newAdmin,
   newTrader,
+  openedIn2025,
   readStream,
   startTestApi,
   type SseEvent,
@@ -41,11 +42,7 @@ beforeAll(async () => {
   // them if a run spanned 18:00 in São Paulo.
   await api.app.get(SessionCloser).onModuleDestroy();
   engine = await startInTestEngine(api.broker.bootstrap);
-  // The exchange opened in 2025 (its first account): the days these tests close, from 2026 on, were trading days.
-  const founder = await newTrader(api, 'founder');
-  await api.app
-    .get(SqlPool)
-    .query(`UPDATE accounts SET created_at = '2025-01-02 12:00:00' WHERE id = $1`, [founder.accountId]);
+  await openedIn2025(api);
 });
 
 afterAll(async () => {

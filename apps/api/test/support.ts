@@ -275,6 +275,17 @@ export async function newAdmin(api: TestApi): Promise<BrowserSession & { apiKey:
   return { ...session, email, apiKey: (key.body as { token: string }).token };
 }
 
+/**
+ * The exchange's first account, made as if opened on 2025-01-02: the clock closes only days after the exchange
+ * opened, and tests close days from 2026 on.
+ */
+export async function openedIn2025(api: TestApi): Promise<void> {
+  const founder = await newTrader(api, 'founder');
+  await api.app
+    .get(SqlPool)
+    .query(`UPDATE accounts SET created_at = '2025-01-02 12:00:00' WHERE id = $1`, [founder.accountId]);
+}
+
 /** Polls `check` until it gives a value (not undefined or false), or fails after `timeoutMs`. */
 export async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

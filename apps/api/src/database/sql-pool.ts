@@ -5,13 +5,19 @@ import { ApiMetrics } from '../observability/metrics.js';
 import { connectionFields } from './pg-connection.js';
 
 const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
+const DATE = 1082;
 
-/** Prisma stores `timestamp(3)` columns in UTC; read them back as UTC whatever the process's time zone. */
+/**
+ * Prisma stores `timestamp(3)` columns in UTC; read them back as UTC whatever the process's time zone. A `date` (a
+ * trading day) stays the `YYYY-MM-DD` it is: as a Date it would be midnight in this process's zone.
+ */
 const utcTimestamps = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === TIMESTAMP_WITHOUT_TIME_ZONE
       ? (text: string) => new Date(`${text.replace(' ', 'T')}Z`)
-      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      : oid === DATE
+        ? (text: string) => text
+        : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 /** A transaction on a connection in pipeline mode: `query` sends at once, whatever is still unanswered before it. */

@@ -63,6 +63,7 @@ export function placeCommand(order: RecordedOrder, sentAt = Date.now()): PlaceOr
     quantity: fields.quantity,
     postOnly: fields.postOnly,
     selfTradePrevention: fields.selfTradePrevention,
+    ...(fields.expiresOn === null ? {} : { expiresOn: fields.expiresOn }),
   };
 }
 
@@ -149,8 +150,16 @@ export function marketCommand(
   return { schemaVersion: SCHEMA_VERSION, commandId: randomUUID(), symbol, traceId, timestamp: Date.now(), type };
 }
 
-/** Closes one symbol's trading day at `closedAt`: the DAY orders recorded until then expire (null: all of them). */
-export function endOfDayCommand(symbol: string, traceId: string, closedAt: Date | null): EndOfDayCommand {
+/**
+ * Closes one symbol's trading day `tradingDay` at `closedAt`: the DAY orders recorded until then expire (null: all of
+ * them), and the GTD orders good till that day or before.
+ */
+export function endOfDayCommand(
+  symbol: string,
+  traceId: string,
+  closedAt: Date | null,
+  tradingDay: string,
+): EndOfDayCommand {
   const command: EndOfDayCommand = {
     schemaVersion: SCHEMA_VERSION,
     commandId: randomUUID(),
@@ -158,6 +167,7 @@ export function endOfDayCommand(symbol: string, traceId: string, closedAt: Date 
     traceId,
     timestamp: Date.now(),
     type: 'end_of_day',
+    tradingDay,
   };
   return closedAt === null ? command : { ...command, closedAt: closedAt.getTime() };
 }

@@ -109,6 +109,7 @@ function placementJson(order: NewOrder): Record<string, unknown> {
     side: fields.side,
     type: fields.orderType,
     time_in_force: fields.timeInForce,
+    expires_on: fields.expiresOn,
     price: fields.price,
     stop_price: fields.stopPrice,
     trailing_offset: fields.trailingOffset,
@@ -137,6 +138,7 @@ interface PendingRow {
   side: OrderFields['side'];
   type: OrderFields['orderType'];
   time_in_force: OrderFields['timeInForce'];
+  expires_on: string | null;
   price: string | null;
   stop_price: string | null;
   trailing_offset: string | null;
@@ -160,6 +162,7 @@ function recordedOrder(row: PendingRow): RecordedOrder {
       side: row.side,
       orderType: row.type,
       timeInForce: row.time_in_force,
+      expiresOn: row.expires_on,
       price: centsOrNull(row.price),
       stopPrice: centsOrNull(row.stop_price),
       trailingOffset: centsOrNull(row.trailing_offset),
@@ -183,6 +186,7 @@ export function pendingRow(order: NewOrder, createdAt: Date): OrderRow {
     side: fields.side,
     type: fields.orderType,
     time_in_force: fields.timeInForce,
+    expires_on: fields.expiresOn,
     price: cents(fields.price),
     stop_price: cents(fields.stopPrice),
     trailing_offset: cents(fields.trailingOffset),
@@ -405,7 +409,7 @@ export class OrderStore {
   async pendingSince(olderThanMs: number, limit: number): Promise<RecordedOrder[]> {
     const { rows } = await this.sql.query<PendingRow>({
       name: 'pending_orders',
-      text: `SELECT id, account_id, symbol, trace_id, created_at, side, type, time_in_force, price, stop_price,
+      text: `SELECT id, account_id, symbol, trace_id, created_at, side, type, time_in_force, expires_on, price, stop_price,
                     trailing_offset, protection_price, quantity, post_only, self_trade_prevention, client_order_id
                FROM orders
               WHERE status = 'pending' AND created_at < LOCALTIMESTAMP - make_interval(secs => $1::float8 / 1000)

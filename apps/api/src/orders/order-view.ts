@@ -17,6 +17,7 @@ interface OrderFields {
   readonly side: string;
   readonly type: string;
   readonly timeInForce: string;
+  readonly expiresOn: string | null;
   readonly price: bigint | string | null;
   readonly stopPrice: bigint | string | null;
   readonly trailingOffset: bigint | string | null;
@@ -50,6 +51,7 @@ function orderView(order: OrderFields): OrderView {
     side: order.side as Side,
     type: order.type as OrderType,
     timeInForce: order.timeInForce as TimeInForce,
+    expiresOn: order.expiresOn,
     price: cents(order.price),
     stopPrice: cents(order.stopPrice),
     trailingOffset: cents(order.trailingOffset),
@@ -79,6 +81,8 @@ export interface OrderRow {
   side: string;
   type: string;
   time_in_force: string;
+  /** A GTD order's last trading day, `YYYY-MM-DD` (SqlPool reads dates as text). */
+  expires_on: string | null;
   price: string | null;
   stop_price: string | null;
   trailing_offset: string | null;
@@ -107,6 +111,7 @@ export function rowToOrderView(row: OrderRow): OrderView {
     side: row.side,
     type: row.type,
     timeInForce: row.time_in_force,
+    expiresOn: row.expires_on,
     price: row.price,
     stopPrice: row.stop_price,
     trailingOffset: row.trailing_offset,

@@ -36,6 +36,7 @@ class MemoryOrders {
       side: 'buy',
       type: 'limit',
       time_in_force: 'GTC',
+      expires_on: null,
       price: '3800',
       stop_price: null,
       trailing_offset: null,

@@ -140,8 +140,13 @@ export class OrdersService {
       this.metrics.ordersRejected.inc({ reason: closed.code });
       throw closed;
     }
-    const orderId = newOrderId();
     const order = fields.value;
+    const goodTill = order.expiresOn === null ? null : this.hours.goodTillProblem(order.expiresOn);
+    if (goodTill !== null) {
+      this.metrics.ordersRejected.inc({ reason: 'validation_failed' });
+      throw ApiError.validation([goodTill]);
+    }
+    const orderId = newOrderId();
     const protection = await this.protectionFor(order, instrument);
     const feeBps = Math.max(this.config.fees.makerBps, this.config.fees.takerBps);
     const hold = planHold(order, instrument, feeBps, protection);

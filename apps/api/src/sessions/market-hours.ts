@@ -1,9 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { FieldError } from '@bolsa/contracts';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { ApiError } from '../errors/api-error.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { ClosedDays } from './closed-days.js';
-import { isTradingHours, nextOpening, type ClosedDayList } from './trading-clock.js';
+import {
+  aYearOn,
+  isTradingDay,
+  isTradingHours,
+  localTime,
+  nextClosingDay,
+  nextOpening,
+  type ClosedDayList,
+} from './trading-clock.js';
 
 /**
  * The exchange's trading hours (`MARKET_OPEN` to `MARKET_CLOSE` on trading days): outside them new orders and amends
@@ -47,6 +56,22 @@ export class MarketHours {
   private opening(now: Date): Date | null {
     const { marketClose: close, marketOpen: opening } = this.config;
     return close === null || opening === null ? null : nextOpening(now, close, opening, this.closedDays);
+  }
+
+  /**
+   * Why a GTD order placed at `now` cannot be good till `day`: the day's close is already past (`past`: the first
+   * day it can live through is the next the clock closes, or with no clock today), it is no trading day, or it is
+   * more than a year ahead (`too_far`); null when it can.
+   */
+  goodTillProblem(day: string, now = new Date()): FieldError | null {
+    const close = this.config.marketClose;
+    const today = localTime(now, this.config.marketTimeZone).day;
+    const first = close === null ? today : nextClosingDay(now, close, this.closedDays.has(today));
+    const problem = (code: string, message: string) => ({ field: 'expiresOn', code, message: `expiresOn ${message}` });
+    if (first !== null && day < first) return problem('past', `must be ${first} or later: earlier days have closed`);
+    if (close !== null && !isTradingDay(day, close)) return problem('not_a_trading_day', 'must be a trading day');
+    if (day > aYearOn(today)) return problem('too_far', `must be at most a year ahead (${aYearOn(today)})`);
+    return null;
   }
 
   refuseIfClosed(now = new Date()): void {

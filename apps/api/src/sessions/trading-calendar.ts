@@ -4,6 +4,7 @@ import { API_CONFIG, type ApiConfig } from '../config.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { MarketHours } from './market-hours.js';
 import {
+  aYearOn,
   closingInstant,
   isTradingDay,
   localTime,
@@ -13,8 +14,6 @@ import {
 } from './trading-clock.js';
 
 const pad = (value: number) => String(value).padStart(2, '0');
-/** The same date a year on (`YYYY-MM-DD`): the calendar lists the holidays before it. */
-const aYearOn = (day: string) => `${Number(day.slice(0, 4)) + 1}${day.slice(4)}`;
 /** 0 for Sunday to 6 for Saturday. */
 const weekdayOf = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay();
 /** Minutes after midnight as `HH:MM`. */
