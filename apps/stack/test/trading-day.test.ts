@@ -4,8 +4,8 @@ import { launchStack, type LaunchedStack } from '../bench/launch.js';
 import { launchChromium, logIn, newPage, signUp, ticket } from './browser.js';
 
 /**
- * The platform with trading hours, open now: it trades every day from 00:00 to 23:59 in a zone where it is about
- * noon as the test runs.
+ * Good-till-date orders and the close of the day, on a platform with trading hours, open now: it trades every day
+ * from 00:00 to 23:59 in a zone where it is about noon as the test runs.
  */
 const hoursAhead = 12 - new Date().getUTCHours();
 const ADMIN = { email: 'closer@example.test', password: 'closer admin pass' };
@@ -31,6 +31,38 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
+});
+
+/** Today and tomorrow in the exchange's zone, `YYYY-MM-DD`. */
+const localDay = (daysOn: number) =>
+  new Date(Date.now() + hoursAhead * 3_600_000 + daysOn * 86_400_000).toISOString().slice(0, 10);
+const dayMonth = (day: string) => day.split('-').reverse().slice(0, 2).join('/');
+let gtdTrader: Awaited<ReturnType<typeof newPage>>;
+
+describe('good-till-date orders from the ticket', () => {
+  it('asks for the day, says when the order expires, and shows it on the order', async () => {
+    gtdTrader = await newPage(browser);
+    const { page } = gtdTrader;
+    await signUp(page, stack.web, 'Prazo');
+    const form = page.getByTestId('order-ticket');
+    await form.getByLabel('Validade').selectOption('GTD');
+    await ticket(page, 'Comprar', '30,00', '1');
+    await expect
+      .poll(() => form.getByTestId('ticket-expires-on-error').textContent(), { timeout: 5_000 })
+      .toBe('Escolha até quando a ordem vale.');
+    for (const day of [localDay(0), localDay(1)]) {
+      await form.getByLabel('Válida até').fill(day);
+      await expect
+        .poll(() => form.getByTestId('ticket-gtd-expiry').textContent(), { timeout: 5_000 })
+        .toBe(`Expira no encerramento do pregão de ${day.split('-').reverse().join('/')}, às 23:59.`);
+      await ticket(page, 'Comprar', '30,00', '1');
+      await expect.poll(() => form.textContent(), { timeout: 5_000 }).toMatch(/Ordem enviada: compra 1 PETR4/);
+    }
+    const goodTill = page.getByTestId('open-orders').getByTestId('order-good-till');
+    await expect
+      .poll(async () => (await goodTill.allTextContents()).sort(), { timeout: 10_000 })
+      .toEqual([`até ${dayMonth(localDay(0))}`, `até ${dayMonth(localDay(1))}`].sort());
+  });
 });
 
 describe("an administrator's early close of the day", () => {
@@ -66,5 +98,13 @@ describe("an administrator's early close of the day", () => {
     expect(await traderTicket.getByRole('button', { name: /Comprar PETR4/ }).isDisabled()).toBe(true);
     expect(trader.errors).toEqual([]);
     expect(admin.errors).toEqual([]);
+  });
+});
+
+describe('the close of the day, for good-till-date orders', () => {
+  it('expires the one good till today; the one good till tomorrow stays open', async () => {
+    const goodTill = gtdTrader.page.getByTestId('open-orders').getByTestId('order-good-till');
+    await expect.poll(() => goodTill.allTextContents(), { timeout: 10_000 }).toEqual([`até ${dayMonth(localDay(1))}`]);
+    expect(gtdTrader.errors).toEqual([]);
   });
 });

@@ -109,7 +109,14 @@ export function OrderRow({
         <td className={`${CELL} ${order.side === 'buy' ? 'text-buy' : 'text-sell'}`}>
           {order.side === 'buy' ? 'compra' : 'venda'}
         </td>
-        <td className={CELL}>{TYPE[order.type]}</td>
+        <td className={CELL}>
+          {TYPE[order.type]}
+          {order.expiresOn !== null && (
+            <span className="block text-[11px] text-muted" data-testid="order-good-till">
+              até {order.expiresOn.split('-').reverse().slice(0, 2).join('/')}
+            </span>
+          )}
+        </td>
         <td className={CELL}>
           {editing !== null && order.price !== null ? (
             <input

@@ -10,11 +10,11 @@ import {
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '../lib/api';
 import { AttemptKeys, isAnswer } from '../lib/attempt-keys';
-import { closedText, dayOrderExpiry } from '../lib/calendar';
+import { closedText, dayOrderExpiry, firstGoodTillDay, goodTillExpiry } from '../lib/calendar';
 import { answerFieldTexts, failureText } from '../lib/error-text';
 import { formatBRL, formatQuantity, priceInput } from '../lib/format';
 import { reloadCalendars, useCalendar } from '../lib/use-calendar';
-import { SelectField } from './field';
+import { Field, SelectField } from './field';
 import { useSession } from './session';
 import {
   checkTicket,
@@ -39,6 +39,7 @@ const TYPES: Array<[OrderType, string]> = [
 const TIME_IN_FORCE: Array<[TimeInForce, string]> = [
   ['GTC', 'Até cancelar'],
   ['DAY', 'Do dia'],
+  ['GTD', 'Até a data'],
   ['IOC', 'Executa ou cancela'],
   ['FOK', 'Tudo ou nada'],
 ];
@@ -62,6 +63,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
     side: 'buy',
     type: 'limit',
     timeInForce: 'GTC',
+    expiresOn: '',
     price: '',
     stopPrice: '',
     trailingOffset: '',
@@ -274,6 +276,28 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
           <p className="text-[11px] text-muted" data-testid="ticket-day-expiry">
             {dayOrderExpiry(calendar)}
           </p>
+        )}
+        {form.type !== 'market' && form.timeInForce === 'GTD' && (
+          <div className="flex flex-col gap-1">
+            <Field
+              id="ticket-expires-on"
+              label="Válida até"
+              type="date"
+              value={form.expiresOn}
+              min={firstGoodTillDay(calendar) ?? undefined}
+              error={errors['expiresOn']}
+              onChange={(event) => {
+                update({ expiresOn: event.target.value });
+                // Another day: what was said of the last one no longer holds.
+                setErrors(({ expiresOn: _, ...others }) => others);
+              }}
+            />
+            {form.expiresOn !== '' && errors['expiresOn'] === undefined && (
+              <p className="text-[11px] text-muted" data-testid="ticket-gtd-expiry">
+                {goodTillExpiry(form.expiresOn, calendar)}
+              </p>
+            )}
+          </div>
         )}
         {needsStop(form.type) && stepper('stopPrice', 'Preço de disparo')}
         {firesAtOnce(form, lastPrice) && (

@@ -64,6 +64,7 @@ describe('ownLevels', () => {
     side: 'sell',
     type: 'limit',
     timeInForce: 'GTC',
+    expiresOn: null,
     price: '35.10',
     stopPrice: null,
     trailingOffset: null,

@@ -1,6 +1,15 @@
 import type { TradingCalendarView } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
-import { closedText, closeText, dayOrderExpiry, instantText, refreshDelayMs, sessionText } from './calendar';
+import {
+  closedText,
+  closeText,
+  dayOrderExpiry,
+  firstGoodTillDay,
+  goodTillExpiry,
+  instantText,
+  refreshDelayMs,
+  sessionText,
+} from './calendar';
 
 const calendar: TradingCalendarView = {
   timeZone: 'America/Sao_Paulo',
@@ -64,5 +73,14 @@ describe('the calendar in words', () => {
     const opens = Date.parse('2026-12-07T13:00:00.000Z');
     const closed = { ...open, open: false, nextOpen: '2026-12-07T13:00:00.000Z' };
     expect(refreshDelayMs(closed, opens - 10_000)).toBe(11_000);
+  });
+
+  it('says what a GTD order lives until, and from which day one can be placed', () => {
+    expect(firstGoodTillDay(calendar)).toBe('2026-12-07');
+    expect(firstGoodTillDay({ ...calendar, nextClose: null })).toBeNull();
+    expect(goodTillExpiry('2026-12-11', calendar)).toBe('Expira no encerramento do pregão de 11/12/2026, às 18:00.');
+    expect(goodTillExpiry('2026-12-11', { ...calendar, closesAt: null })).toBe(
+      'Expira quando a bolsa encerrar o pregão de 11/12/2026.',
+    );
   });
 });

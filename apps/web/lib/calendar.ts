@@ -49,6 +49,19 @@ export function dayOrderExpiry(calendar: TradingCalendarView | null): string {
   return `Expira no encerramento de ${closeText(calendar.nextClose, calendar.timeZone)}.`;
 }
 
+/** The first day a GTD order placed now can be good till: the next the exchange closes; null when not known. */
+export function firstGoodTillDay(calendar: TradingCalendarView | null): string | null {
+  return calendar?.nextClose?.tradingDay ?? null;
+}
+
+/** What a GTD order good till `day` (`YYYY-MM-DD`) lives until, in words. */
+export function goodTillExpiry(day: string, calendar: TradingCalendarView | null): string {
+  const date = day.split('-').reverse().join('/');
+  return calendar?.closesAt === null || calendar === null
+    ? `Expira quando a bolsa encerrar o pregão de ${date}.`
+    : `Expira no encerramento do pregão de ${date}, às ${calendar.closesAt}.`;
+}
+
 /**
  * When the calendar is worth asking for again: just after the exchange opens or its trading hours end, and just
  * after its next close is recorded (the clock looks every 30 s).

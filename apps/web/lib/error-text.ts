@@ -62,7 +62,13 @@ export function fieldText(error: FieldError, context: TextContext = {}): string 
     case 'market_buy_needs_price_band':
       return 'Sem túnel de preços no papel, uma compra a mercado não tem limite: use uma ordem limitada.';
     case 'required':
-      return 'Obrigatório para este tipo de ordem.';
+      return error.field === 'expiresOn' ? 'Escolha até quando a ordem vale.' : 'Obrigatório para este tipo de ordem.';
+    case 'past':
+      return 'Este pregão já encerrou: escolha um dia a partir do próximo.';
+    case 'not_a_trading_day':
+      return 'Não há pregão neste dia: escolha um dia útil.';
+    case 'too_far':
+      return 'No máximo um ano à frente.';
     case 'not_allowed':
       return 'Não vale para este tipo de ordem.';
     default:
@@ -104,6 +110,7 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
   trailingOffset: 'Distância',
   quantity: 'Quantidade',
   timeInForce: 'Validade',
+  expiresOn: 'Válida até',
 };
 
 /** `fieldText`, named, for a message shown away from its field: "Preço: deve ser múltiplo de 0,01." */

@@ -19,6 +19,7 @@ const form: TicketForm = {
   side: 'buy',
   type: 'limit',
   timeInForce: 'GTC',
+  expiresOn: '',
   price: '35.10',
   stopPrice: '',
   trailingOffset: '',
@@ -26,6 +27,18 @@ const form: TicketForm = {
 };
 
 describe('the order ticket', () => {
+  it('sends the day a GTD order is good till, and asks for one when none is picked', () => {
+    const gtd = { ...form, timeInForce: 'GTD' as const };
+    expect(checkTicket({ ...gtd, expiresOn: '2026-12-11' }, petr4)).toMatchObject({
+      ok: true,
+      request: { timeInForce: 'GTD', expiresOn: '2026-12-11' },
+    });
+    expect(checkTicket(gtd, petr4)).toEqual({ ok: false, errors: { expiresOn: 'Escolha até quando a ordem vale.' } });
+    // A day picked, then another validity: the day is not sent.
+    const request = checkTicket({ ...form, expiresOn: '2026-12-11' }, petr4);
+    expect(request.ok && 'expiresOn' in request.request).toBe(false);
+  });
+
   it('round-trips the instrument from its HTTP view', () => {
     expect(petr4).toEqual(DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'PETR4'));
   });

@@ -21,6 +21,8 @@ export interface TicketForm {
   readonly side: Side;
   readonly type: OrderType;
   readonly timeInForce: TimeInForce;
+  /** The day a GTD order is good till, `YYYY-MM-DD` as a date input gives it; empty when none is picked. */
+  readonly expiresOn: string;
   readonly price: string;
   readonly stopPrice: string;
   /** A stop order's trailing distance ("stop móvel"); empty for a fixed stop. */
@@ -55,6 +57,9 @@ export function requestOf(form: TicketForm, symbol: string): PlaceOrderRequest {
     side: form.side,
     type: form.type,
     ...(form.type === 'market' ? {} : { timeInForce: form.timeInForce }),
+    ...(form.type !== 'market' && form.timeInForce === 'GTD' && form.expiresOn !== ''
+      ? { expiresOn: form.expiresOn }
+      : {}),
     ...(needsPrice(form.type) && price !== '' ? { price } : {}),
     ...(needsStop(form.type) && stopPrice !== '' ? { stopPrice } : {}),
     ...(needsStop(form.type) && trailingOffset !== '' ? { trailingOffset } : {}),
