@@ -85,7 +85,7 @@ describe("an administrator's early close of the day", () => {
       .click();
     await expect
       .poll(() => admin.page.getByTestId('end-of-day-notice').textContent(), { timeout: 5_000 })
-      .toMatch(/encerrado: ordens do dia expiram e novas ordens só na próxima abertura\.$/);
+      .toMatch(/encerrado: expiram as ordens do dia e as válidas até ele; novas ordens só na próxima abertura\.$/);
     await expect
       .poll(() => admin.page.getByTestId('admin-session').textContent(), { timeout: 5_000 })
       .toMatch(/^Pregão fechado: abre .*, 00:00 /);

@@ -1,10 +1,10 @@
 'use client';
 import type { ClosedDayView, TradingDayClose } from '@bolsa/contracts';
 import { useState } from 'react';
-import { api, ApiFailure } from '../lib/api';
+import { api } from '../lib/api';
 import { closeText, sessionText } from '../lib/calendar';
-import { failureText } from '../lib/error-text';
 import { reloadCalendars, useCalendar } from '../lib/use-calendar';
+import { useRequestAction } from '../lib/use-request-action';
 
 /**
  * The trading day's last and next close, and a button that closes it now (every DAY order expires and, with trading
@@ -14,8 +14,7 @@ import { reloadCalendars, useCalendar } from '../lib/use-calendar';
 export function EndOfDayButton({ onClosed }: { onClosed?: () => void }) {
   const { calendar } = useCalendar();
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const { busy, notice, run } = useRequestAction();
 
   /** With trading hours, a close ends the day's trading too; without, it only expires the DAY orders. */
   const hours = calendar !== null && calendar.opensAt !== null;
@@ -26,20 +25,16 @@ export function EndOfDayButton({ onClosed }: { onClosed?: () => void }) {
       return;
     }
     setConfirming(false);
-    setBusy(true);
-    try {
-      const closed = await api<ClosedDayView>('POST', '/api/admin/end-of-day');
-      const day = closed.tradingDay.split('-').reverse().join('/');
-      setNotice(
-        `Pregão de ${day} encerrado: ordens do dia expiram${hours ? ' e novas ordens só na próxima abertura' : ''}.`,
-      );
-      reloadCalendars();
-      onClosed?.();
-    } catch (error) {
-      setNotice(error instanceof ApiFailure ? failureText(error) : 'Não foi possível encerrar o pregão.');
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      () => api<ClosedDayView>('POST', '/api/admin/end-of-day'),
+      (closed) => {
+        reloadCalendars();
+        onClosed?.();
+        const day = closed.tradingDay.split('-').reverse().join('/');
+        const next = hours ? '; novas ordens só na próxima abertura' : '';
+        return `Pregão de ${day} encerrado: expiram as ordens do dia e as válidas até ele${next}.`;
+      },
+    );
   }
 
   const when = (close: TradingDayClose | null | undefined, none: string) =>
