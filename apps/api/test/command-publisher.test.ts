@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 /** A close of VALE3's day, told apart from every other by its trace id. */
-const command = () => endOfDayCommand('VALE3', randomUUID().replaceAll('-', ''), null, '2026-12-07');
+const command = () => endOfDayCommand('VALE3', randomUUID().replaceAll('-', ''), null, '2026-12-07', false);
 
 describe('the command publisher', () => {
   it('publishes what comes after a send whose answers were all lost, which the broker had taken', async () => {

@@ -1,8 +1,8 @@
-import { TradingCalendarView } from '@bolsa/contracts';
+import { TradingCalendarView, type EndOfDayCommand } from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionCloser } from '../src/sessions/session-closer.js';
 import { TradingCalendar } from '../src/sessions/trading-calendar.js';
-import { newAdmin, newTrader, startSiblingApi, startTestApi, until, type TestApi } from './support.js';
+import { newAdmin, newTrader, startSiblingApi, startTestApi, until, watchCommands, type TestApi } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -52,7 +52,16 @@ describe("an administrator's early close, with trading hours", () => {
       expect((await place()).status).toBe(202);
       expect((await placeOnSibling()).status).toBe(202);
 
+      const closes: EndOfDayCommand[] = [];
+      const watcher = await watchCommands(api, 'early-close-watch', (command) => {
+        if (command.type === 'end_of_day') closes.push(command);
+      });
       expect((await api.request('POST', '/api/admin/end-of-day', { token: admin.apiKey })).status).toBe(202);
+      // The books are told the close ends trading: what was recorded before it and reaches them later is refused.
+      const told = await until(async () => closes.length === 5 && closes);
+      await watcher.disconnect();
+      const today = local.toISOString().slice(0, 10);
+      expect(told.every((close) => close.endsTrading === true && close.tradingDay === today)).toBe(true);
 
       // The process that closed it refuses from its answer on; the other as soon as PostgreSQL tells it.
       const refused = await place();

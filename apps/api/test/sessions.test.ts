@@ -199,6 +199,10 @@ describe('closing the trading day', () => {
       return found.length === 5 ? found : undefined;
     });
     expect(new Set(resent.map((command) => command.closedAt))).toEqual(new Set([Date.parse('2027-03-01T21:00:00Z')]));
+    // Without trading hours a close expires orders and ends no trading; it names its day (for GTD orders).
+    expect(resent.every((command) => command.endsTrading === undefined && command.tradingDay === '2027-03-01')).toBe(
+      true,
+    );
     const sent = async (day: string) =>
       (
         await sql.query<{ sent: boolean; until: Date }>(

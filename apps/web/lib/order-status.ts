@@ -28,6 +28,7 @@ const REJECTED: Record<RejectReason | 'not_submitted', string> = {
   quantity_below_filled: 'quantidade abaixo do executado',
   stale_command: 'chegou tarde à bolsa',
   trading_halted: 'negociação suspensa',
+  market_closed: 'pregão encerrado antes de chegar à bolsa',
   not_submitted: 'bolsa indisponível',
 };
 

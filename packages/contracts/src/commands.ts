@@ -143,6 +143,11 @@ export const EndOfDayCommand = z.object({
   closedAt: Timestamp.optional(),
   /** The trading day closed (`YYYY-MM-DD`, the exchange's local date): GTD orders good till it, or before, expire. */
   tradingDay: z.iso.date().optional(),
+  /**
+   * The close also ends trading until the next opening (an exchange with trading hours): placements and amends
+   * recorded until the close that reach the book after it are rejected (`market_closed`) rather than trade at night.
+   */
+  endsTrading: z.boolean().optional(),
 });
 export type EndOfDayCommand = z.infer<typeof EndOfDayCommand>;
 

@@ -49,6 +49,11 @@ export const RejectReason = z.enum([
   'stale_command',
   /** A placement or amend while trading in the symbol is halted. */
   'trading_halted',
+  /**
+   * A placement or amend recorded before a close that ended the day's trading (an exchange with trading hours) and
+   * reaching the book after it: it would trade while the exchange is closed.
+   */
+  'market_closed',
 ]);
 export type RejectReason = z.infer<typeof RejectReason>;
 

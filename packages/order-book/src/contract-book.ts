@@ -74,6 +74,7 @@ export const REJECT_MESSAGES: Record<RejectReason, string> = {
     'the order reached the exchange too late: sent too long after it was recorded, or older than the window in ' +
     'which re-sends are recognised',
   trading_halted: 'trading in this instrument is halted; cancels are still taken',
+  market_closed: 'the exchange closed before this reached it; cancels are still taken',
 };
 
 /** Why a withdrawn amend (`stale_command`) was refused. */
@@ -133,6 +134,8 @@ export interface ContractBookSnapshot {
   readonly closedUntil?: number;
   /** The latest trading day closed (GTD orders good till it are gone); absent before any close that named one. */
   readonly closedDay?: string;
+  /** The latest close that ended trading: what was recorded until then and comes later is refused. */
+  readonly tradingEndedAt?: number;
 }
 
 /**
@@ -160,6 +163,8 @@ export class ContractBook {
   private closedUntil: number | null = null;
   /** The latest trading day closed: a GTD order good till it, or before, whose placement comes after it is over. */
   private closedDay: string | null = null;
+  /** The latest close that ended trading (`endsTrading`): placements and amends recorded until it are refused. */
+  private tradingEndedAt: number | null = null;
 
   constructor(
     readonly instrument: Instrument,
@@ -191,6 +196,7 @@ export class ContractBook {
     this.nextId = snapshot.nextId;
     this.closedUntil = snapshot.closedUntil ?? null;
     this.closedDay = snapshot.closedDay ?? null;
+    this.tradingEndedAt = snapshot.tradingEndedAt ?? null;
   }
 
   /** The sequence number of the last event emitted (0 before any). */
@@ -227,7 +233,11 @@ export class ContractBook {
           this.reject(command.orderId, command.accountId, command.clientOrderId, 'not_order_owner');
         } else if (command.type === 'cancel_order') {
           this.book.cancel(internal, ANY_ACCOUNT, command.reason ?? 'requested');
-        } else if (this.takesAmendNumber(internal, command)) {
+        } else if (!this.takesAmendNumber(internal, command)) {
+          // A copy, or overtaken: nothing to do.
+        } else if (this.recordedBeforeTradingEnded(command.timestamp)) {
+          this.reject(command.orderId, command.accountId, command.clientOrderId, 'market_closed');
+        } else {
           this.book.amend(
             internal,
             ANY_ACCOUNT,
@@ -242,6 +252,9 @@ export class ContractBook {
       case 'end_of_day': {
         const closedAt = command.closedAt;
         this.closedUntil = Math.max(this.closedUntil ?? -Infinity, closedAt ?? command.timestamp);
+        if (command.endsTrading === true) {
+          this.tradingEndedAt = Math.max(this.tradingEndedAt ?? -Infinity, closedAt ?? command.timestamp);
+        }
         this.book.endOfDay(
           closedAt === undefined ? undefined : (internal) => (this.identities[internal]?.placedAt ?? 0) <= closedAt,
         );
@@ -286,6 +299,7 @@ export class ContractBook {
       placements: this.placements.snapshot(),
       ...(this.closedUntil === null ? {} : { closedUntil: this.closedUntil }),
       ...(this.closedDay === null ? {} : { closedDay: this.closedDay }),
+      ...(this.tradingEndedAt === null ? {} : { tradingEndedAt: this.tradingEndedAt }),
     };
   }
 
@@ -301,7 +315,11 @@ export class ContractBook {
     }
     const waiting = this.placements.cancelsWaiting;
     const placements = `${this.placements.latestTimestamp}-${this.placements.size}${waiting === 0 ? '' : `+${waiting}`}`;
-    const closed = `${this.closedUntil === null ? '' : `-${this.closedUntil}`}${this.closedDay === null ? '' : `@${this.closedDay}`}`;
+    const closed = [
+      this.closedUntil === null ? '' : `-${this.closedUntil}`,
+      this.closedDay === null ? '' : `@${this.closedDay}`,
+      this.tradingEndedAt === null ? '' : `!${this.tradingEndedAt}`,
+    ].join('');
     return `${this.book.stateHash()}-${this.sequence}-${placements}-${(recorded >>> 0).toString(16)}${closed}`;
   }
 
@@ -342,6 +360,12 @@ export class ContractBook {
       // A GTD order whose last day closed before it reached the book (a re-send): over, as it would be had it rested.
       this.placements.remember(command.orderId, command.timestamp);
       this.expireUnplaced(command);
+      return;
+    }
+    if (this.recordedBeforeTradingEnded(command.timestamp)) {
+      // Recorded in hours, reaching the book after the close (a re-send): it must not trade while closed.
+      this.placements.remember(command.orderId, command.timestamp);
+      this.reject(command.orderId, command.accountId, command.clientOrderId, 'market_closed');
       return;
     }
     if (this.placements.isStale(command.timestamp)) {
@@ -456,6 +480,11 @@ export class ContractBook {
       filledQuantity: 0,
       cancelledQuantity: command.quantity,
     });
+  }
+
+  /** Whether a placement or amend recorded at `timestamp` was recorded until a close that ended trading. */
+  private recordedBeforeTradingEnded(timestamp: number): boolean {
+    return this.tradingEndedAt !== null && timestamp <= this.tradingEndedAt;
   }
 
   /**

@@ -274,6 +274,49 @@ describe('ContractBook', () => {
     expect(restored.validateInternalState()).toEqual([]);
   });
 
+  it('refuses what was recorded before a close that ended trading and reaches the book after it, across a snapshot', () => {
+    const book = new ContractBook(PETR4);
+    const resting = place(ALICE, 'sell', 3500, 10, { timestamp: 1_000 });
+    book.apply(resting);
+    // A close that expires DAY orders only leaves placements alone: this one trades.
+    book.apply({ ...envelope(), timestamp: 2_500, type: 'end_of_day', closedAt: 2_000 });
+    const before = place(BOB, 'buy', 3500, 1, { timestamp: 1_500 });
+    expect(book.apply(before).map((event) => event.type)).toContain('trade');
+    // A close that ends trading (an exchange with hours): recorded until it and coming after it, refused.
+    book.apply({ ...envelope(), timestamp: 9_000, type: 'end_of_day', closedAt: 5_000, endsTrading: true });
+    const restored = new ContractBook(PETR4, JSON.parse(JSON.stringify(book.snapshot())));
+    expect(restored.stateHash()).toBe(book.stateHash());
+    const late = place(BOB, 'buy', 3500, 5, { timestamp: 4_000 });
+    const refused = restored.apply(late);
+    expect(refused).toEqual([
+      expect.objectContaining({
+        type: 'order_rejected',
+        orderId: late.orderId,
+        commandType: 'place_order',
+        reason: 'market_closed',
+        message: 'the exchange closed before this reached it; cancels are still taken',
+      }),
+    ]);
+    expect(EngineEvent.parse(refused[0])).toEqual(refused[0]);
+    expect(restored.apply({ ...late, commandId: uuid() })).toEqual([]);
+    const amend = { ...envelope(), type: 'amend_order' as const, orderId: resting.orderId, accountId: ALICE };
+    expect(
+      restored.apply({ ...amend, timestamp: 4_500, clientOrderId: null, price: 3400, quantity: null }),
+    ).toMatchObject([{ type: 'order_rejected', commandType: 'amend_order', reason: 'market_closed' }]);
+    // Cancels go on; the next day's orders trade.
+    const nextDay = place(BOB, 'buy', 3500, 2, { timestamp: 6_000 });
+    expect(restored.apply(nextDay).map((event) => event.type)).toContain('trade');
+    const cancel = {
+      ...amend,
+      type: 'cancel_order' as const,
+      commandId: uuid(),
+      timestamp: 7_000,
+      clientOrderId: null,
+    };
+    expect(restored.apply(cancel)[0]).toMatchObject({ type: 'order_cancelled' });
+    expect(restored.validateInternalState()).toEqual([]);
+  });
+
   it("amends a trailing stop's distance and reports it with the order's update", () => {
     const book = new ContractBook(PETR4);
     const stop = place(ALICE, 'sell', 3400, 10, {

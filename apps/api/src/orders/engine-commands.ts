@@ -152,13 +152,15 @@ export function marketCommand(
 
 /**
  * Closes one symbol's trading day `tradingDay` at `closedAt`: the DAY orders recorded until then expire (null: all of
- * them), and the GTD orders good till that day or before.
+ * them), and the GTD orders good till that day or before; with `endsTrading` (an exchange with trading hours),
+ * placements and amends recorded until then that reach the book after it are refused.
  */
 export function endOfDayCommand(
   symbol: string,
   traceId: string,
   closedAt: Date | null,
   tradingDay: string,
+  endsTrading: boolean,
 ): EndOfDayCommand {
   const command: EndOfDayCommand = {
     schemaVersion: SCHEMA_VERSION,
@@ -168,6 +170,7 @@ export function endOfDayCommand(
     timestamp: Date.now(),
     type: 'end_of_day',
     tradingDay,
+    ...(endsTrading ? { endsTrading } : {}),
   };
   return closedAt === null ? command : { ...command, closedAt: closedAt.getTime() };
 }

@@ -19,7 +19,8 @@ import {
  * are refused, cancels taken, as a real exchange's gateway does. A day an administrator has closed early trades no
  * more: it opens again on the next trading day. Without `MARKET_OPEN` it is always open (an administrator's close
  * expires the DAY orders, no more). The clock is each API process's own: an order it records before the close may
- * reach the book a moment after it, as one in flight does on any exchange.
+ * reach the book a moment after it, as one in flight does on any exchange; once the book has the close (its
+ * `end_of_day` says it ends trading), what was recorded before it and comes later is rejected there.
  */
 @Injectable()
 export class MarketHours {

@@ -144,7 +144,11 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     publish: (command: OrderCommand) => Promise<void>,
   ): Promise<ClosedDayView> {
     const symbols = this.config.instruments.map((instrument) => instrument.symbol);
-    await Promise.all(symbols.map((symbol) => publish(endOfDayCommand(symbol, traceId, closedAt, tradingDay))));
+    await Promise.all(
+      symbols.map((symbol) =>
+        publish(endOfDayCommand(symbol, traceId, closedAt, tradingDay, this.config.marketOpen !== null)),
+      ),
+    );
     await this.markSent(tradingDay, traceId);
     return { tradingDay, symbols, traceId };
   }
