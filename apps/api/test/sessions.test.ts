@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   ClosedDayView,
   OrderView,
+  SessionChangeView,
   TickerView,
   TradingCalendarView,
   WalletView,
@@ -174,6 +175,11 @@ describe('closing the trading day', () => {
     for (const stream of streams) {
       const fresh = tickersAfterClose((await stream).events).map((event) => TickerView.parse(event.data).symbol);
       expect(fresh.sort()).toEqual(['ABEV3', 'BBDC4', 'ITUB4', 'PETR4', 'VALE3']);
+    }
+    // Each is told the session changed too, naming the day: pages read the calendar again.
+    for (const stream of streams) {
+      const sessions = (await stream).events.filter((event) => event.event === 'session');
+      expect(sessions.map((event) => SessionChangeView.parse(event.data))).toEqual([{ tradingDay: '2029-05-02' }]);
     }
     // Three streams, five symbols: five reads, not fifteen.
     expect(reads.mock.calls.map(([symbol]) => symbol).sort()).toEqual(['ABEV3', 'BBDC4', 'ITUB4', 'PETR4', 'VALE3']);

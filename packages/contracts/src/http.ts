@@ -333,6 +333,14 @@ export const TickerView = z.object({
 });
 export type TickerView = z.infer<typeof TickerView>;
 
+/**
+ * SSE `session` event of `/api/stream/tickers`: a trading day was closed (or a close undone), so whether the
+ * exchange is open, and its next close, may have changed: read `GET /api/calendar` again. `tradingDay` null: the API
+ * may have missed such a change (it lost its database connection meanwhile).
+ */
+export const SessionChangeView = z.object({ tradingDay: z.iso.date().nullable() });
+export type SessionChangeView = z.infer<typeof SessionChangeView>;
+
 /** The days of the week, as the calendar names them, Sunday first (as `Date.getUTCDay()` numbers them). */
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export const Weekday = z.enum(WEEKDAYS);

@@ -9,6 +9,7 @@ import {
   OrderView,
   pageOf,
   PlaceOrderRequest,
+  SessionChangeView,
   TickerView,
   TradeView,
   TradingCalendarView,
@@ -31,6 +32,7 @@ const SCHEMAS: Record<string, Schema> = {
   TradeView,
   CandleView,
   TickerView,
+  SessionChangeView,
   TradingCalendarView,
   ...ACCOUNT_SCHEMAS,
   ...ADMIN_ACCOUNT_SCHEMAS,
@@ -249,7 +251,9 @@ export function openApiDocument(): object {
       },
       '/api/stream/tickers': {
         get: {
-          summary: "SSE: every instrument's ticker event at once, then each instrument's after its trades",
+          summary:
+            "SSE: every instrument's ticker event at once, then each instrument's after its trades; a session " +
+            'event (SessionChangeView) when a trading day is closed: read /api/calendar again',
           responses: { '200': sse('event stream') },
         },
       },

@@ -32,14 +32,18 @@ export class MarketHours {
     metrics?.watchMarketHours(() => this.isOpen());
   }
 
-  isOpen(now = new Date()): boolean {
+  /**
+   * Whether new orders are taken at `now`. `closedDay`: a day known closed that this process may not have heard of
+   * yet (the calendar reads today's from the database, and a page asks for it as soon as a stream says it closed).
+   */
+  isOpen(now = new Date(), closedDay?: string): boolean {
     const { marketClose: close, marketOpen: opening } = this.config;
-    return close === null || opening === null || isTradingHours(now, close, opening, this.closedDays);
+    return close === null || opening === null || isTradingHours(now, close, opening, this.closed(closedDay));
   }
 
   /** While closed, when it opens next; null while open (or always open). */
-  nextOpen(now = new Date()): Date | null {
-    return this.isOpen(now) ? null : this.opening(now);
+  nextOpen(now = new Date(), closedDay?: string): Date | null {
+    return this.isOpen(now, closedDay) ? null : this.opening(now, closedDay);
   }
 
   /** Outside trading hours, the refusal of a new order or amend (`409 market_closed`, naming when it opens). */
@@ -54,9 +58,15 @@ export class MarketHours {
   }
 
   /** The next opening after `now`, open or not; null without trading hours. */
-  private opening(now: Date): Date | null {
+  private opening(now: Date, closedDay?: string): Date | null {
     const { marketClose: close, marketOpen: opening } = this.config;
-    return close === null || opening === null ? null : nextOpening(now, close, opening, this.closedDays);
+    return close === null || opening === null ? null : nextOpening(now, close, opening, this.closed(closedDay));
+  }
+
+  private closed(alsoClosed: string | undefined): ClosedDayList {
+    return alsoClosed === undefined
+      ? this.closedDays
+      : { has: (day) => day === alsoClosed || this.closedDays.has(day) };
   }
 
   /**

@@ -44,6 +44,8 @@ export class TradingCalendar {
       [now.toISOString(), today],
     );
     const row = rows[0];
+    // Read here, not only from this process's list: a page asks as soon as another process's stream says it closed.
+    const closedToday = row?.closed_today === true ? today : undefined;
     const lastClose: TradingDayClose | null =
       row === undefined || row.day === null || row.at === null
         ? null
@@ -53,8 +55,8 @@ export class TradingCalendar {
       timeZone: this.config.marketTimeZone,
       opensAt: close === null || opening === null ? null : timeOfDay(opening.minute),
       closesAt: close === null ? null : timeOfDay(close.minute),
-      open: this.hours.isOpen(now),
-      nextOpen: this.hours.nextOpen(now)?.toISOString() ?? null,
+      open: this.hours.isOpen(now, closedToday),
+      nextOpen: this.hours.nextOpen(now, closedToday)?.toISOString() ?? null,
       weekdays: close === null ? [] : WEEKDAYS.filter((_, index) => close.weekdays.has(index)),
       // Those that close a trading weekday: B3's list has some that fall on a weekend anyway.
       holidays:

@@ -6,6 +6,7 @@ import {
   type EngineEvent,
   type FillView,
   type OrderEventView,
+  type SessionChangeView,
   type StopTriggeredView,
   type TradeView,
 } from '@bolsa/contracts';
@@ -223,7 +224,11 @@ export class StreamsService {
     };
   }
 
-  /** Every instrument's ticker: all of them at once, then each after its trades, as the market streams send it. */
+  /**
+   * Every instrument's ticker: all of them at once, then each after its trades, as the market streams send it; and a
+   * `session` event whenever a trading day is closed (an administrator's early close too), so that pages say at
+   * once whether the exchange is open.
+   */
   tickers(): StreamSource {
     const symbols = this.instruments.list().map((instrument) => instrument.symbol);
     return {
@@ -236,8 +241,15 @@ export class StreamsService {
           event: 'ticker',
           data,
         })),
-      extras: merge(...symbols.map((symbol) => this.tickerUpdates(symbol))),
+      extras: merge(...symbols.map((symbol) => this.tickerUpdates(symbol)), this.sessionChanges()),
     };
+  }
+
+  /** A trading day closed or a close undone, by its day; null after listening again (what changed is unknown). */
+  private sessionChanges(): Observable<SseMessage> {
+    return merge(this.notifications.on(CHANNELS.sessions), this.notifications.resumed.pipe(map(() => null))).pipe(
+      map((tradingDay): SseMessage => ({ event: 'session', data: { tradingDay } satisfies SessionChangeView })),
+    );
   }
 
   /**
