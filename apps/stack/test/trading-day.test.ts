@@ -66,7 +66,7 @@ describe('good-till-date orders from the ticket', () => {
 });
 
 describe("an administrator's early close of the day", () => {
-  it("ends the day's trading: the panel says until when, and a trader's open ticket learns it at its next order", async () => {
+  it("ends the day's trading: the panel says until when, and a trader's open page says so at once", async () => {
     const trader = await newPage(browser);
     await signUp(trader.page, stack.web, 'Atrasada');
     const traderTicket = trader.page.getByTestId('order-ticket');
@@ -90,10 +90,11 @@ describe("an administrator's early close of the day", () => {
       .poll(() => admin.page.getByTestId('admin-session').textContent(), { timeout: 5_000 })
       .toMatch(/^Pregão fechado: abre .*, 00:00 /);
 
-    // The trader's page still thinks it open; its next order is refused, and from then on the ticket says why.
-    await ticket(trader.page, 'Comprar', '30,00', '1');
+    // The trader's open page hears of it on its tickers stream: its ticket says so, with no order sent.
+    const closedNotice = traderTicket.getByTestId('ticket-market-closed');
+    await expect.poll(() => closedNotice.count(), { timeout: 5_000 }).toBe(1);
     await expect
-      .poll(() => traderTicket.getByTestId('ticket-market-closed').textContent(), { timeout: 5_000 })
+      .poll(() => closedNotice.textContent(), { timeout: 5_000 })
       .toMatch(/^Pregão fechado: novas ordens só no horário de negociação\. Abre .*, 00:00 /);
     expect(await traderTicket.getByRole('button', { name: /Comprar PETR4/ }).isDisabled()).toBe(true);
     expect(trader.errors).toEqual([]);
