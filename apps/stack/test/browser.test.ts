@@ -292,6 +292,7 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect.poll(() => admin.page.getByTestId('next-close').textContent()).toBe('só pelo painel');
     await ticket(buyer.page, 'Comprar', '30,00', '2');
     await expect.poll(() => buyerOrders.count(), { timeout: 10_000 }).toBe(1);
+    expect(await buyerOrders.first().getByTestId('order-day').textContent()).toBe('do dia');
     await admin.page.getByRole('button', { name: 'Encerrar pregão' }).click();
     await admin.page.getByRole('button', { name: /Confirmar/ }).click();
     await expect.poll(() => admin.page.getByTestId('end-of-day-notice').textContent()).toMatch(/encerrado/);

@@ -50,6 +50,12 @@ describe('good-till-date orders from the ticket', () => {
     await expect
       .poll(() => form.getByTestId('ticket-expires-on-error').textContent(), { timeout: 5_000 })
       .toBe('Escolha até quando a ordem vale.');
+    // A day the exchange's calendar rules out is refused on the field before anything is sent.
+    await form.getByLabel('Válida até').fill(localDay(800));
+    await ticket(page, 'Comprar', '30,00', '1');
+    await expect
+      .poll(() => form.getByTestId('ticket-expires-on-error').textContent(), { timeout: 5_000 })
+      .toBe('No máximo um ano à frente.');
     for (const day of [localDay(0), localDay(1)]) {
       await form.getByLabel('Válida até').fill(day);
       await expect

@@ -116,6 +116,11 @@ export function OrderRow({
               até {order.expiresOn.split('-').reverse().slice(0, 2).join('/')}
             </span>
           )}
+          {order.timeInForce === 'DAY' && (
+            <span className="block text-[11px] text-muted" data-testid="order-day">
+              do dia
+            </span>
+          )}
         </td>
         <td className={CELL}>
           {editing !== null && order.price !== null ? (

@@ -115,7 +115,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (busy || halted || suspended || marketClosed !== null) return;
-    const check = checkTicket(form, instrument);
+    const check = checkTicket(form, instrument, calendar);
     setNotice(null);
     if (!check.ok) {
       setErrors(check.errors);

@@ -5,6 +5,7 @@ import {
   closeText,
   dayOrderExpiry,
   firstGoodTillDay,
+  goodTillProblem,
   goodTillExpiry,
   instantText,
   refreshDelayMs,
@@ -73,6 +74,20 @@ describe('the calendar in words', () => {
     const opens = Date.parse('2026-12-07T13:00:00.000Z');
     const closed = { ...open, open: false, nextOpen: '2026-12-07T13:00:00.000Z' };
     expect(refreshDelayMs(closed, opens - 10_000)).toBe(11_000);
+  });
+
+  it("tells a GTD order's day the API would refuse, as far as the calendar says", () => {
+    const withHoliday = { ...calendar, holidays: ['2026-12-24'] };
+    // The next close is Monday the 7th's.
+    expect(goodTillProblem('2026-12-04', withHoliday)).toBe('past');
+    expect(goodTillProblem('2026-12-07', withHoliday)).toBeNull();
+    expect(goodTillProblem('2026-12-12', withHoliday)).toBe('not_a_trading_day');
+    expect(goodTillProblem('2026-12-24', withHoliday)).toBe('not_a_trading_day');
+    expect(goodTillProblem('2027-12-07', withHoliday)).toBeNull();
+    expect(goodTillProblem('2027-12-08', withHoliday)).toBe('too_far');
+    // Without a clock (days close when an administrator says) nothing is known ahead.
+    expect(goodTillProblem('2026-12-12', { ...calendar, nextClose: null })).toBeNull();
+    expect(goodTillProblem('2026-12-12', null)).toBeNull();
   });
 
   it('says what a GTD order lives until, and from which day one can be placed', () => {

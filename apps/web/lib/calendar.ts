@@ -54,6 +54,28 @@ export function firstGoodTillDay(calendar: TradingCalendarView | null): string |
   return calendar?.nextClose?.tradingDay ?? null;
 }
 
+const WEEKDAY_OF = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/**
+ * The API's reason for refusing `day` as a GTD order's last day, as far as the calendar tells (`past`: before the
+ * next close's day; `not_a_trading_day`: a weekday it does not trade on, or a holiday of the coming year it lists;
+ * `too_far`: over a year after the next close's day); null when it looks right, or without a calendar or clock.
+ */
+export function goodTillProblem(
+  day: string,
+  calendar: TradingCalendarView | null,
+): 'past' | 'not_a_trading_day' | 'too_far' | null {
+  const first = calendar?.nextClose?.tradingDay;
+  if (calendar === null || first === undefined) return null;
+  if (day < first) return 'past';
+  const weekday = WEEKDAY_OF[new Date(`${day}T00:00:00Z`).getUTCDay()];
+  if (weekday === undefined || !calendar.weekdays.includes(weekday) || calendar.holidays.includes(day)) {
+    return 'not_a_trading_day';
+  }
+  if (day > `${Number(first.slice(0, 4)) + 1}${first.slice(4)}`) return 'too_far';
+  return null;
+}
+
 /** What a GTD order good till `day` (`YYYY-MM-DD`) lives until, in words. */
 export function goodTillExpiry(day: string, calendar: TradingCalendarView | null): string {
   const date = day.split('-').reverse().join('/');

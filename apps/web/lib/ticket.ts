@@ -11,8 +11,10 @@ import {
   type PlaceOrderRequest,
   type Side,
   type TimeInForce,
+  type TradingCalendarView,
   type WalletView,
 } from '@bolsa/contracts';
+import { goodTillProblem } from './calendar';
 import { fieldTexts } from './error-text';
 import { centsOf, decimalInput, priceInput, wholeInput } from './format';
 
@@ -71,11 +73,23 @@ export type TicketCheck =
   | { readonly ok: true; readonly request: PlaceOrderRequest }
   | { readonly ok: false; readonly errors: Record<string, string> };
 
-/** The same rules the API applies (tick, lot, band, which fields a type needs), checked before sending. */
-export function checkTicket(form: TicketForm, instrument: Instrument): TicketCheck {
+/**
+ * The same rules the API applies (tick, lot, band, which fields a type needs, a GTD order's day as far as the
+ * exchange's calendar tells), checked before sending.
+ */
+export function checkTicket(
+  form: TicketForm,
+  instrument: Instrument,
+  calendar: TradingCalendarView | null = null,
+): TicketCheck {
   const request = requestOf(form, instrument.symbol);
   const fields = toOrderFields(request, instrument);
-  return fields.ok ? { ok: true, request } : { ok: false, errors: fieldTexts(fields.error, { rules: instrument }) };
+  const dayProblem = request.expiresOn === undefined ? null : goodTillProblem(request.expiresOn, calendar);
+  const errors = [
+    ...(fields.ok ? [] : fields.error),
+    ...(dayProblem === null ? [] : [{ field: 'expiresOn', code: dayProblem, message: dayProblem }]),
+  ];
+  return errors.length === 0 ? { ok: true, request } : { ok: false, errors: fieldTexts(errors, { rules: instrument }) };
 }
 
 /**
