@@ -1,4 +1,3 @@
-import type { TradingCalendarView } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   closedText,
@@ -11,19 +10,9 @@ import {
   refreshDelayMs,
   sessionText,
 } from './calendar';
+import { B3_CALENDAR } from './calendar-fixture';
 
-const calendar: TradingCalendarView = {
-  timeZone: 'America/Sao_Paulo',
-  opensAt: null,
-  closesAt: '18:00',
-  open: true,
-  nextOpen: null,
-  weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'],
-  holidays: [],
-  lateOpenings: [],
-  lastClose: { tradingDay: '2026-12-04', at: '2026-12-04T21:00:00.000Z' },
-  nextClose: { tradingDay: '2026-12-07', at: '2026-12-07T21:00:00.000Z' },
-};
+const calendar = B3_CALENDAR;
 
 describe('the calendar in words', () => {
   it("shows a close in the exchange's time zone, whatever the browser's", () => {

@@ -1,5 +1,6 @@
-import { DEFAULT_INSTRUMENTS, toInstrumentView, type TradingCalendarView } from '@bolsa/contracts';
+import { DEFAULT_INSTRUMENTS, toInstrumentView } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
+import { B3_CALENDAR } from './calendar-fixture';
 import {
   checkTicket,
   estimate,
@@ -35,19 +36,7 @@ describe('the order ticket', () => {
     });
     expect(checkTicket(gtd, petr4)).toEqual({ ok: false, errors: { expiresOn: 'Escolha até quando a ordem vale.' } });
     // The calendar's days: a Saturday is refused on the field, as the API would.
-    const calendar: TradingCalendarView = {
-      timeZone: 'America/Sao_Paulo',
-      opensAt: null,
-      closesAt: '18:00',
-      open: true,
-      nextOpen: null,
-      weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'],
-      holidays: [],
-      lateOpenings: [],
-      lastClose: null,
-      nextClose: { tradingDay: '2026-12-07', at: '2026-12-07T21:00:00.000Z' },
-    };
-    expect(checkTicket({ ...gtd, expiresOn: '2026-12-12' }, petr4, calendar)).toEqual({
+    expect(checkTicket({ ...gtd, expiresOn: '2026-12-12' }, petr4, B3_CALENDAR)).toEqual({
       ok: false,
       errors: { expiresOn: 'Não há pregão neste dia: escolha um dia útil.' },
     });
