@@ -74,12 +74,46 @@ describe("an administrator's early close, with trading hours", () => {
       expect(onSibling).toMatchObject({ code: 'market_closed', details: { opensAt: tomorrowOpens } });
 
       const calendar = TradingCalendarView.parse((await api.request('GET', '/api/calendar')).body);
-      expect(calendar).toMatchObject({ open: false, nextOpen: tomorrowOpens });
+      expect(calendar).toMatchObject({ open: false, closedEarly: true, nextOpen: tomorrowOpens });
       // Tomorrow it trades again.
       const tomorrow = await api.app.get(TradingCalendar).view(new Date(Date.parse(tomorrowOpens) + 3_600_000));
       expect(tomorrow).toMatchObject({ open: true, nextOpen: null });
       const orders = await api.request('GET', '/api/orders', { token: trader.apiKey });
       expect(orders.body).toHaveLength(2);
+
+      // Closed by mistake: an administrator reopens it (a trader may not), and every process takes orders again.
+      const reopen = (token: string) => api.request('POST', '/api/admin/end-of-day/reopening', { token });
+      expect((await reopen(trader.apiKey)).status).toBe(403);
+      const reopened = await reopen(admin.apiKey);
+      expect(reopened.status).toBe(200);
+      expect(TradingCalendarView.parse(reopened.body)).toMatchObject({
+        open: true,
+        closedEarly: false,
+        nextOpen: null,
+      });
+      expect((await place()).status).toBe(202);
+      expect(await until(async () => (await placeOnSibling()).status === 202, 2_000)).toBe(true);
+      // Open, it has nothing to reopen; the administrators' log has it.
+      const again = await reopen(admin.apiKey);
+      expect(again.status).toBe(409);
+      expect(again.body).toMatchObject({ code: 'day_not_closed_early', details: { tradingDay: today } });
+      const log = await api.request('GET', '/api/admin/actions?action=reopen', { token: admin.apiKey });
+      expect(log.body).toMatchObject({ items: [{ action: 'reopen' }] });
+    } finally {
+      await sibling.stop();
+    }
+  });
+
+  it('refuses to reopen a day without trading hours: a close there never stopped trading', async () => {
+    const admin = await newAdmin(api);
+    const sibling = await startSiblingApi(api, { EVENTS_CONSUMER: 'off', MARKET_CLOSE: 'off' });
+    try {
+      const response = await fetch(`${sibling.url}/api/admin/end-of-day/reopening`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin.apiKey}` },
+      });
+      expect(response.status).toBe(409);
+      expect(await response.json()).toMatchObject({ code: 'day_not_closed_early' });
     } finally {
       await sibling.stop();
     }

@@ -242,6 +242,7 @@ describe('the trading calendar', () => {
       opensAt: null,
       closesAt: '18:00',
       open: true,
+      closedEarly: false,
       nextOpen: null,
       weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'],
       holidays: ['2031-06-09'],

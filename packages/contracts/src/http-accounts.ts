@@ -319,6 +319,7 @@ export const AdminActionKind = z.enum([
   'halt',
   'resume',
   'end_of_day',
+  'reopen',
   'suspend',
   'reinstate',
   'revoke_key',

@@ -30,6 +30,7 @@ export const ApiErrorCode = z.enum([
   'order_not_open',
   'trading_halted',
   'market_closed',
+  'day_not_closed_early',
   'account_suspended',
   'insufficient_funds',
   'insufficient_shares',
@@ -365,6 +366,11 @@ export const TradingCalendarView = z.object({
   closesAt: z.string().nullable(),
   /** Whether new orders and amends are taken now (cancels always are). */
   open: z.boolean(),
+  /**
+   * Today was closed by an administrator within its trading hours, which are not over: an administrator may reopen
+   * it (`POST /api/admin/end-of-day/reopening`). False without trading hours.
+   */
+  closedEarly: z.boolean(),
   /** While closed, when it opens next; null while open, or when no opening time is set. */
   nextOpen: z.iso.datetime().nullable(),
   /** The days of the week it trades: `mon` … `sun`. */

@@ -323,6 +323,16 @@ export function accountPaths(): Record<string, object> {
         responses: { '202': { description: 'closed', ...json(ref('ClosedDayView')) }, ...errors(401, 403, 503) },
       },
     },
+    '/api/admin/end-of-day/reopening': {
+      post: {
+        summary:
+          'Reopen today after an administrator closed it within its trading hours (admins): new orders and amends ' +
+          'are taken again until MARKET_CLOSE; the DAY orders the close expired stay expired; 409 day_not_closed_early ' +
+          'when today is not closed or its hours are over',
+        security: bearer,
+        responses: { ...ok('TradingCalendarView'), ...errors(401, 403, 409) },
+      },
+    },
     '/api/admin/markets/{symbol}/halt': {
       post: {
         summary:

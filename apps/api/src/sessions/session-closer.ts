@@ -3,13 +3,14 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { ClosedDayView, OrderCommand } from '@bolsa/contracts';
 import { recordAdminAction } from '../admin/admin-actions.js';
 import { API_CONFIG, type ApiConfig } from '../config.js';
+import { ApiError } from '../errors/api-error.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { endOfDayCommand } from '../orders/engine-commands.js';
 import { repeatEvery, SingleFlight } from '../scheduling/background.js';
 import { ClosedDays } from './closed-days.js';
-import { closingInstant, lastClosedDay, localTime } from './trading-clock.js';
+import { closingInstant, isTradingHours, lastClosedDay, localTime } from './trading-clock.js';
 
 /** How often the process that stores engine events looks at the clock. */
 const CHECK_EVERY_MS = 30_000;
@@ -91,6 +92,32 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     await this.closedDays.refresh();
     // Every DAY order recorded so far: no cut-off to compare with clocks of other processes.
     return this.sendOrUndo(tradingDay, traceId, null, opened, (command) => this.publisher.deliver(command));
+  }
+
+  /**
+   * Reopens today after an administrator closed it within its trading hours (a close made by mistake): new orders
+   * and amends are taken again on every API process, as PostgreSQL tells them. The DAY orders that close expired
+   * stay expired, and what was recorded before it and reached the books after it stays refused; the clock closes
+   * the day again at its closing time. `409 day_not_closed_early` when today is not closed, or outside its hours.
+   */
+  async reopen(adminId: string, traceId: string, now = new Date()): Promise<void> {
+    const { marketClose: close, marketOpen: opening } = this.config;
+    const today = localTime(now, this.config.marketTimeZone).day;
+    const refusal = new ApiError(
+      'day_not_closed_early',
+      `${today} was not closed within its trading hours, or they are over: there is nothing to reopen`,
+      { tradingDay: today },
+    );
+    if (close === null || opening === null || !isTradingHours(now, close, opening)) throw refusal;
+    const reopened = await this.sql.transaction(async (tx) => {
+      const { rowCount } = await tx.query('DELETE FROM market_sessions WHERE trading_day = $1', [today]);
+      if (rowCount === 0) return false;
+      await recordAdminAction(tx, { action: 'reopen', adminId, traceId });
+      return true;
+    });
+    if (!reopened) throw refusal;
+    await this.closedDays.refresh();
+    this.logger.pino.info({ traceId, tradingDay: today, adminId }, 'trading day reopened');
   }
 
   private async closeOnce(tradingDay: string, closedAt: Date): Promise<ClosedDayView | null> {

@@ -7,6 +7,7 @@ import {
   aYearOn,
   closingInstant,
   isTradingDay,
+  isTradingHours,
   localTime,
   nextClosingDay,
   openingMinute,
@@ -56,6 +57,8 @@ export class TradingCalendar {
       opensAt: close === null || opening === null ? null : timeOfDay(opening.minute),
       closesAt: close === null ? null : timeOfDay(close.minute),
       open: this.hours.isOpen(now, closedToday),
+      closedEarly:
+        closedToday !== undefined && close !== null && opening !== null && isTradingHours(now, close, opening),
       nextOpen: this.hours.nextOpen(now, closedToday)?.toISOString() ?? null,
       weekdays: close === null ? [] : WEEKDAYS.filter((_, index) => close.weekdays.has(index)),
       // Those that close a trading weekday: B3's list has some that fall on a weekend anyway.
