@@ -72,7 +72,7 @@ describe('good-till-date orders from the ticket', () => {
 });
 
 describe("an administrator's early close of the day", () => {
-  it("ends the day's trading: the panel says until when, and a trader's open page says so at once", async () => {
+  it("ends the day's trading: the panel says until when, a trader's open page says so at once, and a reopening undoes it", async () => {
     const trader = await newPage(browser);
     await signUp(trader.page, stack.web, 'Atrasada');
     const traderTicket = trader.page.getByTestId('order-ticket');
@@ -103,6 +103,18 @@ describe("an administrator's early close of the day", () => {
       .poll(() => closedNotice.textContent(), { timeout: 5_000 })
       .toMatch(/^Pregão fechado: novas ordens só no horário de negociação\. Abre .*, 00:00 /);
     expect(await traderTicket.getByRole('button', { name: /Comprar PETR4/ }).isDisabled()).toBe(true);
+
+    // Closed by mistake: the administrator reopens it, and the trader's page takes orders again at once.
+    await admin.page.getByRole('button', { name: 'Reabrir pregão' }).click();
+    await admin.page.getByRole('button', { name: 'Confirmar: reabrir o pregão de hoje' }).click();
+    await expect
+      .poll(() => admin.page.getByTestId('end-of-day-notice').textContent(), { timeout: 5_000 })
+      .toBe('Pregão reaberto: novas ordens até 23:59; as ordens do dia já expiradas seguem expiradas.');
+    await expect.poll(() => closedNotice.count(), { timeout: 5_000 }).toBe(0);
+    await expect
+      .poll(() => admin.page.getByTestId('admin-session').textContent(), { timeout: 5_000 })
+      .toMatch(/^Pregão aberto: fecha /);
+    expect(await admin.page.getByRole('button', { name: 'Reabrir pregão' }).count()).toBe(0);
     expect(trader.errors).toEqual([]);
     expect(admin.errors).toEqual([]);
   });

@@ -1,5 +1,5 @@
 'use client';
-import type { ClosedDayView, TradingDayClose } from '@bolsa/contracts';
+import type { ClosedDayView, TradingCalendarView, TradingDayClose } from '@bolsa/contracts';
 import { useState } from 'react';
 import { api } from '../lib/api';
 import { closeText, sessionText } from '../lib/calendar';
@@ -13,18 +13,20 @@ import { useRequestAction } from '../lib/use-request-action';
  */
 export function EndOfDayButton({ onClosed }: { onClosed?: () => void }) {
   const { calendar } = useCalendar();
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<'close' | 'reopen' | null>(null);
   const { busy, notice, run } = useRequestAction();
 
   /** With trading hours, a close ends the day's trading too; without, it only expires the DAY orders. */
   const hours = calendar !== null && calendar.opensAt !== null;
 
+  /** A first click asks for a second on the same button; the second goes ahead. */
+  const secondClick = (action: 'close' | 'reopen'): boolean => {
+    setConfirming(confirming === action ? null : action);
+    return confirming === action;
+  };
+
   async function close() {
-    if (!confirming) {
-      setConfirming(true);
-      return;
-    }
-    setConfirming(false);
+    if (!secondClick('close')) return;
     await run(
       () => api<ClosedDayView>('POST', '/api/admin/end-of-day'),
       (closed) => {
@@ -33,6 +35,19 @@ export function EndOfDayButton({ onClosed }: { onClosed?: () => void }) {
         const day = closed.tradingDay.split('-').reverse().join('/');
         const next = hours ? '; novas ordens só na próxima abertura' : '';
         return `Pregão de ${day} encerrado: expiram as ordens do dia e as válidas até ele${next}.`;
+      },
+    );
+  }
+
+  /** Today closed early by mistake: trading goes on until the closing time. */
+  async function reopen() {
+    if (!secondClick('reopen')) return;
+    await run(
+      () => api<TradingCalendarView>('POST', '/api/admin/end-of-day/reopening'),
+      (reopened) => {
+        reloadCalendars();
+        const until = reopened.closesAt === null ? '' : ` até ${reopened.closesAt}`;
+        return `Pregão reaberto: novas ordens${until}; as ordens do dia já expiradas seguem expiradas.`;
       },
     );
   }
@@ -61,14 +76,24 @@ export function EndOfDayButton({ onClosed }: { onClosed?: () => void }) {
         type="button"
         disabled={busy}
         onClick={() => void close()}
-        className={`rounded px-2 py-1 text-xs font-semibold ${confirming ? 'bg-rose-600 text-white' : 'bg-gray-800 text-gray-200'} disabled:opacity-50`}
+        className={`rounded px-2 py-1 text-xs font-semibold ${confirming === 'close' ? 'bg-rose-600 text-white' : 'bg-gray-800 text-gray-200'} disabled:opacity-50`}
       >
-        {confirming
+        {confirming === 'close'
           ? hours
             ? 'Confirmar: encerrar o pregão de hoje e expirar as ordens do dia'
             : 'Confirmar: expirar as ordens do dia'
           : 'Encerrar pregão'}
       </button>
+      {calendar?.closedEarly === true && (
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => void reopen()}
+          className={`rounded px-2 py-1 text-xs font-semibold ${confirming === 'reopen' ? 'bg-amber-500 text-gray-950' : 'bg-gray-800 text-gray-200'} disabled:opacity-50`}
+        >
+          {confirming === 'reopen' ? 'Confirmar: reabrir o pregão de hoje' : 'Reabrir pregão'}
+        </button>
+      )}
       {notice !== null && (
         <p role="status" className="text-gray-400" data-testid="end-of-day-notice">
           {notice}

@@ -10,6 +10,8 @@ export function adminActionText(action: AdminActionView): string {
       return `Retomou a negociação de ${action.symbol ?? '—'}`;
     case 'end_of_day':
       return 'Encerrou o pregão (ordens do dia expiradas)';
+    case 'reopen':
+      return 'Reabriu o pregão encerrado antes da hora';
     case 'suspend':
       return `Suspendeu a conta de ${account}: ${action.reason ?? ''}`;
     case 'reinstate':

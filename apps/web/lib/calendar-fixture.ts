@@ -6,6 +6,7 @@ export const B3_CALENDAR: TradingCalendarView = {
   opensAt: null,
   closesAt: '18:00',
   open: true,
+  closedEarly: false,
   nextOpen: null,
   weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'],
   holidays: [],
