@@ -166,7 +166,11 @@ describe('closing the trading day', () => {
         done: (events) => tickersAfterClose(events).length >= 5,
       }),
     );
-    await Promise.all(streams.map((stream) => stream.opened));
+    // A market's own stream is told too, for a program that follows one market only.
+    const market = readStream(`${base}/api/stream/markets/PETR4`, {
+      done: (events) => events.some((event) => event.event === 'session'),
+    });
+    await Promise.all([...streams, market].map((stream) => stream.opened));
     const reads = vi.spyOn(api.app.get(MarketDataService), 'ticker');
     onTestFinished(() => reads.mockRestore());
     expect(await api.app.get(SessionCloser).tick(new Date('2029-05-02T21:00:30Z'))).toMatchObject({
@@ -181,7 +185,9 @@ describe('closing the trading day', () => {
       const sessions = (await stream).events.filter((event) => event.event === 'session');
       expect(sessions.map((event) => SessionChangeView.parse(event.data))).toEqual([{ tradingDay: '2029-05-02' }]);
     }
-    // Three streams, five symbols: five reads, not fifteen.
+    const marketSessions = (await market).events.filter((event) => event.event === 'session');
+    expect(marketSessions.map((event) => SessionChangeView.parse(event.data))).toEqual([{ tradingDay: '2029-05-02' }]);
+    // Four streams, five symbols: five reads, not more.
     expect(reads.mock.calls.map(([symbol]) => symbol).sort()).toEqual(['ABEV3', 'BBDC4', 'ITUB4', 'PETR4', 'VALE3']);
   });
 

@@ -226,7 +226,9 @@ export function openApiDocument(): object {
       },
       '/api/stream/markets/{symbol}': {
         get: {
-          summary: 'SSE: trade, level, ticker events; resume with Last-Event-ID (or ?lastEventId=)',
+          summary:
+            'SSE: trade, level, ticker events, and session (SessionChangeView) when a trading day is closed; resume ' +
+            'with Last-Event-ID (or ?lastEventId=)',
           parameters: [symbol, lastEventId],
           responses: { '200': sse('event stream'), ...errors(404) },
         },

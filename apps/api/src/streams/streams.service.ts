@@ -200,7 +200,10 @@ export class StreamsService {
     };
   }
 
-  /** Trades, L2 deltas and (after a trade, at most once a second) the ticker of one symbol. */
+  /**
+   * Trades, L2 deltas and (after a trade, at most once a second) the ticker of one symbol; a `session` event when a
+   * trading day is closed, as the tickers stream sends it.
+   */
   market(symbol: string): StreamSource {
     return {
       live: this.bus.symbol(symbol),
@@ -220,7 +223,7 @@ export class StreamsService {
         }
         return event.type === 'trade' ? [{ id, event: 'trade', data: tradeView(event) }] : [];
       },
-      extras: this.tickerUpdates(symbol),
+      extras: merge(this.tickerUpdates(symbol), this.sessionChanges()),
     };
   }
 
