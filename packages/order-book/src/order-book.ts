@@ -154,16 +154,7 @@ export class OrderBook {
   /** `reason` is the cancelled event's: the owner asked (`requested`), or the exchange suspended the owner. */
   cancel(id: number, account: number, reason: CancelRequestReason = 'requested'): void {
     const slot = this.liveSlot(id, account);
-    if (slot === NO_SLOT) return;
-    const r = this.orders.records;
-    if (stateOf(r[slot + R_FLAGS]!) === RESTING) {
-      const level = this.levelOf(slot);
-      this.removeResting(slot, level, reason);
-      this.settleLevel(level);
-    } else {
-      this.stops.remove(slot, sideOf(r[slot + R_FLAGS]!) === BUY);
-      this.finish(slot, reason);
-    }
+    if (slot !== NO_SLOT) this.withdraw(slot, reason);
   }
 
   /**
@@ -172,17 +163,19 @@ export class OrderBook {
    */
   expireOrder(id: number): void {
     const slot = this.liveSlot(id, ANY_ACCOUNT);
-    if (slot === NO_SLOT) return;
+    if (slot !== NO_SLOT) this.withdraw(slot, null);
+  }
+
+  /** Takes a live order out of the book or the stops: cancelled for `reason`, or expired (null). */
+  private withdraw(slot: number, reason: CancelReason | null): void {
     const r = this.orders.records;
-    if (stateOf(r[slot + R_FLAGS]!) === RESTING) {
-      const level = this.levelOf(slot);
-      this.unlink(slot, level);
-      this.expire(slot);
-      this.settleLevel(level);
-    } else {
-      this.stops.remove(slot, sideOf(r[slot + R_FLAGS]!) === BUY);
-      this.expire(slot);
-    }
+    const resting = stateOf(r[slot + R_FLAGS]!) === RESTING;
+    const level = resting ? this.levelOf(slot) : -1;
+    if (resting) this.unlink(slot, level);
+    else this.stops.remove(slot, sideOf(r[slot + R_FLAGS]!) === BUY);
+    if (reason === null) this.expire(slot);
+    else this.finish(slot, reason);
+    if (resting) this.settleLevel(level);
   }
 
   /**
