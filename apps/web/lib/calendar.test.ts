@@ -1,3 +1,4 @@
+import type { TradingCalendarView } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   closedText,
@@ -67,16 +68,19 @@ describe('the calendar in words', () => {
 
   it("tells a GTD order's day the API would refuse, as far as the calendar says", () => {
     const withHoliday = { ...calendar, holidays: ['2026-12-24'] };
+    // Monday the 7th at 09:00 in São Paulo, before that day's close.
+    const monday = Date.parse('2026-12-07T12:00:00Z');
+    const problem = (day: string, of: TradingCalendarView | null = withHoliday) => goodTillProblem(day, of, monday);
     // The next close is Monday the 7th's.
-    expect(goodTillProblem('2026-12-04', withHoliday)).toBe('past');
-    expect(goodTillProblem('2026-12-07', withHoliday)).toBeNull();
-    expect(goodTillProblem('2026-12-12', withHoliday)).toBe('not_a_trading_day');
-    expect(goodTillProblem('2026-12-24', withHoliday)).toBe('not_a_trading_day');
-    expect(goodTillProblem('2027-12-07', withHoliday)).toBeNull();
-    expect(goodTillProblem('2027-12-08', withHoliday)).toBe('too_far');
+    expect(problem('2026-12-04')).toBe('past');
+    expect(problem('2026-12-07')).toBeNull();
+    expect(problem('2026-12-12')).toBe('not_a_trading_day');
+    expect(problem('2026-12-24')).toBe('not_a_trading_day');
+    expect(problem('2027-12-07')).toBeNull();
+    expect(problem('2027-12-08')).toBe('too_far');
     // Without a clock (days close when an administrator says) nothing is known ahead.
-    expect(goodTillProblem('2026-12-12', { ...calendar, nextClose: null })).toBeNull();
-    expect(goodTillProblem('2026-12-12', null)).toBeNull();
+    expect(problem('2026-12-12', { ...calendar, nextClose: null })).toBeNull();
+    expect(problem('2026-12-12', null)).toBeNull();
   });
 
   it('says what a GTD order lives until, and from which day one can be placed', () => {

@@ -1,4 +1,9 @@
-import type { TradingCalendarView, TradingDayClose } from '@bolsa/contracts';
+import {
+  goodTillProblem as goodTillProblemOf,
+  type GoodTillProblem,
+  type TradingCalendarView,
+  type TradingDayClose,
+} from '@bolsa/contracts';
 
 /**
  * An instant as the clocks of `timeZone` show it (the browser's when none is given), saying which zone that is:
@@ -57,23 +62,27 @@ export function firstGoodTillDay(calendar: TradingCalendarView | null): string |
 const WEEKDAY_OF = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
 /**
- * The API's reason for refusing `day` as a GTD order's last day, as far as the calendar tells (`past`: before the
- * next close's day; `not_a_trading_day`: a weekday it does not trade on, or a holiday of the coming year it lists;
- * `too_far`: over a year after the next close's day); null when it looks right, or without a calendar or clock.
+ * The API's reason for refusing `day` as a GTD order's last day (`goodTillProblem`), as far as the calendar tells: its
+ * weekdays and the holidays of the coming year it lists, the next close's day, and today on the exchange's clocks at
+ * `now`; null when it looks right, or without a calendar or a clock closing days.
  */
 export function goodTillProblem(
   day: string,
   calendar: TradingCalendarView | null,
-): 'past' | 'not_a_trading_day' | 'too_far' | null {
-  const first = calendar?.nextClose?.tradingDay;
-  if (calendar === null || first === undefined) return null;
-  if (day < first) return 'past';
-  const weekday = WEEKDAY_OF[new Date(`${day}T00:00:00Z`).getUTCDay()];
-  if (weekday === undefined || !calendar.weekdays.includes(weekday) || calendar.holidays.includes(day)) {
-    return 'not_a_trading_day';
-  }
-  if (day > `${Number(first.slice(0, 4)) + 1}${first.slice(4)}`) return 'too_far';
-  return null;
+  now = Date.now(),
+): GoodTillProblem | null {
+  const firstDay = calendar?.nextClose?.tradingDay;
+  if (calendar === null || firstDay === undefined) return null;
+  // en-CA writes a date as YYYY-MM-DD.
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: calendar.timeZone }).format(now);
+  return goodTillProblemOf(day, {
+    firstDay,
+    today,
+    isTradingDay: (candidate) => {
+      const weekday = WEEKDAY_OF[new Date(`${candidate}T00:00:00Z`).getUTCDay()];
+      return weekday !== undefined && calendar.weekdays.includes(weekday) && !calendar.holidays.includes(candidate);
+    },
+  });
 }
 
 /** What a GTD order good till `day` (`YYYY-MM-DD`) lives until, in words. */

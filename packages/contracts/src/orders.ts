@@ -131,3 +131,24 @@ export function orderShapeProblems(shape: OrderShape): ShapeProblem[] {
   }
   return problems;
 }
+
+/** Why a GTD order cannot be good till a day. */
+export type GoodTillProblem = 'past' | 'not_a_trading_day' | 'too_far';
+
+/** The same date a year on (`YYYY-MM-DD`). */
+export const aYearOn = (day: string): string => `${Number(day.slice(0, 4)) + 1}${day.slice(4)}`;
+
+/**
+ * Why a GTD order cannot be good till `day` (`YYYY-MM-DD`): before `firstDay`, the first it can live through (the next
+ * the exchange closes), `past`; no trading day, `not_a_trading_day`; more than a year after `today` (the exchange's
+ * local date), `too_far`; null when it can. The API decides by it, and the ticket checks by it before sending.
+ */
+export function goodTillProblem(
+  day: string,
+  rules: { readonly firstDay: string; readonly today: string; readonly isTradingDay: (day: string) => boolean },
+): GoodTillProblem | null {
+  if (day < rules.firstDay) return 'past';
+  if (!rules.isTradingDay(day)) return 'not_a_trading_day';
+  if (day > aYearOn(rules.today)) return 'too_far';
+  return null;
+}

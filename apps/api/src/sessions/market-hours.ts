@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { FieldError } from '@bolsa/contracts';
+import { aYearOn, goodTillProblem, type FieldError } from '@bolsa/contracts';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { ApiError } from '../errors/api-error.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { ClosedDays } from './closed-days.js';
 import {
-  aYearOn,
   isTradingDay,
   isTradingHours,
   localTime,
@@ -32,18 +31,20 @@ export class MarketHours {
     metrics?.watchMarketHours(() => this.isOpen());
   }
 
-  /**
-   * Whether new orders are taken at `now`. `closedDay`: a day known closed that this process may not have heard of
-   * yet (the calendar reads today's from the database, and a page asks for it as soon as a stream says it closed).
-   */
-  isOpen(now = new Date(), closedDay?: string): boolean {
+  isOpen(now = new Date()): boolean {
     const { marketClose: close, marketOpen: opening } = this.config;
-    return close === null || opening === null || isTradingHours(now, close, opening, this.closed(closedDay));
+    return close === null || opening === null || isTradingHours(now, close, opening, this.closedDays);
+  }
+
+  /** Whether `now` is within a trading day's hours, whatever closes were made; false without trading hours. */
+  withinHours(now = new Date()): boolean {
+    const { marketClose: close, marketOpen: opening } = this.config;
+    return close !== null && opening !== null && isTradingHours(now, close, opening);
   }
 
   /** While closed, when it opens next; null while open (or always open). */
-  nextOpen(now = new Date(), closedDay?: string): Date | null {
-    return this.isOpen(now, closedDay) ? null : this.opening(now, closedDay);
+  nextOpen(now = new Date()): Date | null {
+    return this.isOpen(now) ? null : this.opening(now);
   }
 
   /** Outside trading hours, the refusal of a new order or amend (`409 market_closed`, naming when it opens). */
@@ -58,15 +59,9 @@ export class MarketHours {
   }
 
   /** The next opening after `now`, open or not; null without trading hours. */
-  private opening(now: Date, closedDay?: string): Date | null {
+  private opening(now: Date): Date | null {
     const { marketClose: close, marketOpen: opening } = this.config;
-    return close === null || opening === null ? null : nextOpening(now, close, opening, this.closed(closedDay));
-  }
-
-  private closed(alsoClosed: string | undefined): ClosedDayList {
-    return alsoClosed === undefined
-      ? this.closedDays
-      : { has: (day) => day === alsoClosed || this.closedDays.has(day) };
+    return close === null || opening === null ? null : nextOpening(now, close, opening, this.closedDays);
   }
 
   /**
@@ -77,12 +72,20 @@ export class MarketHours {
   goodTillProblem(day: string, now = new Date()): FieldError | null {
     const close = this.config.marketClose;
     const today = localTime(now, this.config.marketTimeZone).day;
-    const first = close === null ? today : nextClosingDay(now, close, this.closedDays.has(today));
-    const problem = (code: string, message: string) => ({ field: 'expiresOn', code, message: `expiresOn ${message}` });
-    if (first !== null && day < first) return problem('past', `must be ${first} or later: earlier days have closed`);
-    if (close !== null && !isTradingDay(day, close)) return problem('not_a_trading_day', 'must be a trading day');
-    if (day > aYearOn(today)) return problem('too_far', `must be at most a year ahead (${aYearOn(today)})`);
-    return null;
+    // No trading day within a year (null): no day passes; today stands in for the first.
+    const firstDay = (close === null ? today : nextClosingDay(now, close, this.closedDays.has(today))) ?? today;
+    const code = goodTillProblem(day, {
+      firstDay,
+      today,
+      isTradingDay: (candidate) => close === null || isTradingDay(candidate, close),
+    });
+    if (code === null) return null;
+    const message = {
+      past: `must be ${firstDay} or later: earlier days have closed`,
+      not_a_trading_day: 'must be a trading day',
+      too_far: `must be at most a year ahead (${aYearOn(today)})`,
+    }[code];
+    return { field: 'expiresOn', code, message: `expiresOn ${message}` };
   }
 
   refuseIfClosed(now = new Date()): void {

@@ -10,7 +10,8 @@ import { ApiLogger } from '../observability/logger.js';
 import { endOfDayCommand } from '../orders/engine-commands.js';
 import { repeatEvery, SingleFlight } from '../scheduling/background.js';
 import { ClosedDays } from './closed-days.js';
-import { closingInstant, isTradingHours, lastClosedDay, localTime } from './trading-clock.js';
+import { MarketHours } from './market-hours.js';
+import { closingInstant, lastClosedDay, localTime } from './trading-clock.js';
 
 /** How often the process that stores engine events looks at the clock. */
 const CHECK_EVERY_MS = 30_000;
@@ -40,6 +41,7 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(CommandPublisher) private readonly publisher: CommandPublisher,
     @Inject(ApiLogger) private readonly logger: ApiLogger,
     @Inject(ClosedDays) private readonly closedDays: ClosedDays,
+    @Inject(MarketHours) private readonly hours: MarketHours,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -101,14 +103,13 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
    * the day again at its closing time. `409 day_not_closed_early` when today is not closed, or outside its hours.
    */
   async reopen(adminId: string, traceId: string, now = new Date()): Promise<void> {
-    const { marketClose: close, marketOpen: opening } = this.config;
     const today = localTime(now, this.config.marketTimeZone).day;
     const refusal = new ApiError(
       'day_not_closed_early',
       `${today} was not closed within its trading hours, or they are over: there is nothing to reopen`,
       { tradingDay: today },
     );
-    if (close === null || opening === null || !isTradingHours(now, close, opening)) throw refusal;
+    if (!this.hours.withinHours(now)) throw refusal;
     const reopened = await this.sql.transaction(async (tx) => {
       const { rowCount } = await tx.query('DELETE FROM market_sessions WHERE trading_day = $1', [today]);
       if (rowCount === 0) return false;

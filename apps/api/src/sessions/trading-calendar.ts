@@ -1,18 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { WEEKDAYS, type TradingCalendarView, type TradingDayClose } from '@bolsa/contracts';
+import { aYearOn, WEEKDAYS, type TradingCalendarView, type TradingDayClose } from '@bolsa/contracts';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { SqlPool } from '../database/sql-pool.js';
+import { ClosedDays } from './closed-days.js';
 import { MarketHours } from './market-hours.js';
-import {
-  aYearOn,
-  closingInstant,
-  isTradingDay,
-  isTradingHours,
-  localTime,
-  nextClosingDay,
-  openingMinute,
-  SESSION_CLOSED_AT_SQL,
-} from './trading-clock.js';
+import { closingInstant, isTradingDay, localTime, nextClosingDay, SESSION_CLOSED_AT_SQL } from './trading-clock.js';
 
 const pad = (value: number) => String(value).padStart(2, '0');
 /** 0 for Sunday to 6 for Saturday. */
@@ -30,36 +22,35 @@ export class TradingCalendar {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(SqlPool) private readonly sql: SqlPool,
     @Inject(MarketHours) private readonly hours: MarketHours,
+    @Inject(ClosedDays) private readonly closedDays: ClosedDays,
   ) {}
 
   async view(now = new Date()): Promise<TradingCalendarView> {
     const { marketClose: close, marketOpen: opening } = this.config;
     const today = localTime(now, this.config.marketTimeZone).day;
-    const { rows } = await this.sql.query<{ day: string | null; at: Date | null; closed_today: boolean }>(
-      `SELECT last.day, last.at, EXISTS (SELECT 1 FROM market_sessions WHERE trading_day = $2::date) AS closed_today
-         FROM (SELECT 1) AS one
-         LEFT JOIN LATERAL (
-           SELECT to_char(trading_day, 'YYYY-MM-DD') AS day, ${SESSION_CLOSED_AT_SQL} AS at
-             FROM market_sessions WHERE ${SESSION_CLOSED_AT_SQL} <= $1::timestamptz AT TIME ZONE 'UTC'
-            ORDER BY 2 DESC LIMIT 1) AS last ON true`,
-      [now.toISOString(), today],
-    );
+    // The closed days read afresh, not as this process last heard: a page asks as soon as a stream (maybe another
+    // process's) says a day closed.
+    const [{ rows }] = await Promise.all([
+      this.sql.query<{ day: string; at: Date }>(
+        `SELECT to_char(trading_day, 'YYYY-MM-DD') AS day, ${SESSION_CLOSED_AT_SQL} AS at
+           FROM market_sessions WHERE ${SESSION_CLOSED_AT_SQL} <= $1::timestamptz AT TIME ZONE 'UTC'
+          ORDER BY 2 DESC LIMIT 1`,
+        [now.toISOString()],
+      ),
+      this.closedDays.refresh(),
+    ]);
     const row = rows[0];
-    // Read here, not only from this process's list: a page asks as soon as another process's stream says it closed.
-    const closedToday = row?.closed_today === true ? today : undefined;
+    const closedToday = this.closedDays.has(today);
     const lastClose: TradingDayClose | null =
-      row === undefined || row.day === null || row.at === null
-        ? null
-        : { tradingDay: row.day, at: row.at.toISOString() };
-    const nextDay = close === null ? null : nextClosingDay(now, close, row?.closed_today === true);
+      row === undefined ? null : { tradingDay: row.day, at: row.at.toISOString() };
+    const nextDay = close === null ? null : nextClosingDay(now, close, closedToday);
     return {
       timeZone: this.config.marketTimeZone,
       opensAt: close === null || opening === null ? null : timeOfDay(opening.minute),
       closesAt: close === null ? null : timeOfDay(close.minute),
-      open: this.hours.isOpen(now, closedToday),
-      closedEarly:
-        closedToday !== undefined && close !== null && opening !== null && isTradingHours(now, close, opening),
-      nextOpen: this.hours.nextOpen(now, closedToday)?.toISOString() ?? null,
+      open: this.hours.isOpen(now),
+      closedEarly: closedToday && this.hours.withinHours(now),
+      nextOpen: this.hours.nextOpen(now)?.toISOString() ?? null,
       weekdays: close === null ? [] : WEEKDAYS.filter((_, index) => close.weekdays.has(index)),
       // Those that close a trading weekday: B3's list has some that fall on a weekend anyway.
       holidays:
@@ -72,11 +63,11 @@ export class TradingCalendar {
         close === null || opening === null
           ? []
           : [...opening.late]
-              .filter(([day]) => day >= today && day < aYearOn(today) && isTradingDay(day, close))
-              .map(([day]) => ({ day, minute: openingMinute(day, opening) }))
-              .filter(({ minute }) => minute > opening.minute)
-              .sort((a, b) => a.day.localeCompare(b.day))
-              .map(({ day, minute }) => ({ day, opensAt: timeOfDay(minute) })),
+              // One no later than the usual opening changes nothing (see openingMinute).
+              .filter(([day, minute]) => minute > opening.minute && day >= today && day < aYearOn(today))
+              .filter(([day]) => isTradingDay(day, close))
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([day, minute]) => ({ day, opensAt: timeOfDay(minute) })),
       lastClose,
       nextClose:
         close === null || nextDay === null

@@ -132,9 +132,6 @@ export function localTime(now: Date, timeZone: string): { day: string; minute: n
   };
 }
 
-/** The same date a year on (`YYYY-MM-DD`). */
-export const aYearOn = (day: string) => `${Number(day.slice(0, 4)) + 1}${day.slice(4)}`;
-
 /** The day `days` after a `YYYY-MM-DD` day (before it, when negative). */
 function dayAfter(day: string, days = 1): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
