@@ -54,6 +54,11 @@ export const RejectReason = z.enum([
    * reaching the book after it: it would trade while the exchange is closed.
    */
   'market_closed',
+  /**
+   * A market, IOC, FOK or post-only order during a call auction (the pre-opening): nothing trades until the auction
+   * ends, so it would have nothing to do.
+   */
+  'auction_call',
 ]);
 export type RejectReason = z.infer<typeof RejectReason>;
 

@@ -1,4 +1,4 @@
-import { BUY, RESTING, STOP_LIMIT, WAITING_STOP, type SideCode } from './codes.js';
+import { BUY, RESTING, SELL, STOP_LIMIT, WAITING_STOP, type SideCode } from './codes.js';
 import type { OrderBook } from './order-book.js';
 import type { BookConfig } from './order-rules.js';
 import {
@@ -54,6 +54,8 @@ export interface BookSnapshot {
   readonly arrivals: number;
   /** Present (true) only while trading is halted, so snapshots of books that never halted read as before. */
   readonly halted?: true;
+  /** Present (true) only during a call auction, whose orders rest without trading until it uncrosses. */
+  readonly auction?: true;
   /**
    * Without a price band, the ladder's window in ticks: it decides which prices the book can still take.
    * Snapshots from before it was kept lack it; their books get a window around their orders' prices.
@@ -70,7 +72,7 @@ function canonicalSlots(book: OrderBook): number[] {
   for (const isBuy of [true, false]) {
     let rung = isBuy ? ladder.bestBid : ladder.bestAsk;
     while (rung >= 0) {
-      const level = ladder.slots[rung]! - 1;
+      const level = ladder.slotsOf(isBuy ? BUY : SELL)[rung]! - 1;
       for (let slot = book.levels.head[level]!; slot !== NO_SLOT; slot = book.orders.records[slot + R_NEXT]!) {
         slots.push(slot);
       }
@@ -117,6 +119,7 @@ export function snapshotBook(book: OrderBook): BookSnapshot {
     trades: book.trades,
     arrivals: book.arrivals,
     ...(book.halted ? { halted: true as const } : {}),
+    ...(book.auction ? { auction: true as const } : {}),
     ...(priceBand === null ? { ladder: { base: book.ladder.base, span: book.ladder.span } } : {}),
     orders: canonicalSlots(book).map((slot) => orderTuple(book, slot)),
   };
@@ -162,10 +165,11 @@ export function loadSnapshot(book: OrderBook, snapshot: BookSnapshot): void {
     }
     const rung = ladder.cover(price / tick);
     if (rung < 0) throw new Error(`snapshot order ${id} has a price the ladder cannot hold`);
-    let level = ladder.slots[rung]! - 1;
+    const slots = ladder.slotsOf(side);
+    let level = slots[rung]! - 1;
     if (level < 0) {
       level = levels.allocate(side, rung);
-      ladder.slots[rung] = level + 1;
+      slots[rung] = level + 1;
       (side === BUY ? ladder.bids : ladder.asks).set(rung);
     }
     const tail = levels.tail[level]!;
@@ -183,6 +187,7 @@ export function loadSnapshot(book: OrderBook, snapshot: BookSnapshot): void {
   book.trades = snapshot.trades;
   book.arrivals = snapshot.arrivals;
   book.halted = snapshot.halted === true;
+  book.auction = snapshot.auction === true;
 }
 
 /** FNV-1a over two 32-bit lanes of every number that defines the book's state; 16 hex digits. */
@@ -199,6 +204,8 @@ export function hashBook(book: OrderBook): string {
   mix(book.trades);
   mix(book.arrivals);
   mix(book.halted ? 1 : 0);
+  // Mixed in only during an auction, so that the hash of every other book stays what it was.
+  if (book.auction) mix(2);
   mix(book.ladder.base);
   mix(book.ladder.span);
   for (const slot of canonicalSlots(book)) for (const field of orderTuple(book, slot)) mix(field);
@@ -214,17 +221,17 @@ export function checkBook(book: OrderBook): string[] {
   let resting = 0;
   let highestBid = -1;
   let lowestAsk = -1;
-  for (let rung = 0; rung < ladder.span; rung++) {
-    const stored = ladder.slots[rung]!;
-    const bid = ladder.bids.has(rung);
-    const ask = ladder.asks.has(rung);
+  for (let step = 0; step < ladder.span * 2; step++) {
+    const side: SideCode = step < ladder.span ? BUY : SELL;
+    const rung = step % ladder.span;
+    const stored = ladder.slotsOf(side)[rung]!;
+    const marked = (side === BUY ? ladder.bids : ladder.asks).has(rung);
     if (stored === 0) {
-      if (bid || ask) problems.push(`rung ${rung} is marked but has no level`);
+      if (marked) problems.push(`rung ${rung} is marked but has no level`);
       continue;
     }
     const level = stored - 1;
-    const side = levels.side[level] as SideCode;
-    if (bid !== (side === BUY) || ask === (side === BUY)) problems.push(`rung ${rung} is marked on the wrong side`);
+    if (!marked || levels.side[level] !== side) problems.push(`rung ${rung} is marked on the wrong side`);
     if (levels.rung[level] !== rung) problems.push(`level ${level} thinks it is at rung ${levels.rung[level]}`);
     if (side === BUY) highestBid = rung;
     else if (lowestAsk < 0) lowestAsk = rung;
@@ -256,7 +263,8 @@ export function checkBook(book: OrderBook): string[] {
   }
   if (ladder.bestBid !== highestBid) problems.push(`best bid rung ${ladder.bestBid}, expected ${highestBid}`);
   if (ladder.bestAsk !== lowestAsk) problems.push(`best ask rung ${ladder.bestAsk}, expected ${lowestAsk}`);
-  if (highestBid >= 0 && lowestAsk >= 0 && highestBid >= lowestAsk) problems.push('the book is crossed');
+  const crossed = highestBid >= 0 && lowestAsk >= 0 && highestBid >= lowestAsk;
+  if (crossed && !book.auction) problems.push('the book is crossed outside an auction');
   for (const [isBuy, list] of [
     [true, book.stops.buys],
     [false, book.stops.sells],

@@ -75,6 +75,7 @@ export const REJECT_MESSAGES: Record<RejectReason, string> = {
     'which re-sends are recognised',
   trading_halted: 'trading in this instrument is halted; cancels are still taken',
   market_closed: 'the exchange closed before this reached it; cancels are still taken',
+  auction_call: 'during the call auction only orders that can rest are taken: no market, IOC, FOK or post-only',
 };
 
 /** Why a withdrawn amend (`stale_command`) was refused. */

@@ -1,4 +1,5 @@
 export * from './codes.js';
+export { auctionUncross, type AuctionLevel, type AuctionUncross } from './auction-price.js';
 export type { BookEvents } from './book-events.js';
 export { OrderBook, type LevelView } from './order-book.js';
 export type { BookConfig } from './order-rules.js';

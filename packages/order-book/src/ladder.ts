@@ -3,16 +3,18 @@ import { PriceBitmap } from './price-bitmap.js';
 import { BUY } from './codes.js';
 
 /**
- * The price axis of one book, in ticks: rung r holds price (base + r) × tickSize. A rung maps to its level in
- * O(1) and the bitmaps find the next non-empty rung on each side. With a price band the ladder spans the band
+ * The price axis of one book, in ticks: rung r holds price (base + r) × tickSize. A rung maps to each side's level
+ * there in O(1) (both sides may have one during a call auction, whose book crosses) and the bitmaps find the next
+ * non-empty rung on each side. With a price band the ladder spans the band
  * once and never moves; without one it starts small around the first price and doubles as prices arrive, up
  * to `maxSpan` rungs.
  */
 export class Ladder {
   base = 0;
   span = 0;
-  /** Level slot + 1 per rung; 0 is an empty rung. */
-  slots = new Int32Array(0);
+  /** Level slot + 1 per rung, one array per side; 0 is an empty rung. */
+  bidSlots = new Int32Array(0);
+  askSlots = new Int32Array(0);
   bids = new PriceBitmap(0);
   asks = new PriceBitmap(0);
   /** Best rung on each side, or -1. */
@@ -28,7 +30,12 @@ export class Ladder {
   }
 
   get bytes(): number {
-    return this.slots.byteLength + this.bids.bytes + this.asks.bytes;
+    return this.bidSlots.byteLength + this.askSlots.byteLength + this.bids.bytes + this.asks.bytes;
+  }
+
+  /** One side's rung-to-level array. */
+  slotsOf(side: number): Int32Array {
+    return side === BUY ? this.bidSlots : this.askSlots;
   }
 
   /** The rung of a price in ticks, growing the ladder if it may; -1 when the price cannot be placed. */
@@ -62,18 +69,22 @@ export class Ladder {
   }
 
   private reshape(base: number, span: number): void {
-    const oldSlots = this.slots;
     const shift = this.base - base;
-    this.slots = new Int32Array(span);
+    const old = [this.bidSlots, this.askSlots] as const;
+    this.bidSlots = new Int32Array(span);
+    this.askSlots = new Int32Array(span);
     this.bids = new PriceBitmap(span);
     this.asks = new PriceBitmap(span);
-    for (let rung = 0; rung < oldSlots.length; rung++) {
-      const stored = oldSlots[rung]!;
-      if (stored === 0) continue;
-      const moved = rung + shift;
-      this.slots[moved] = stored;
-      this.levels.rung[stored - 1] = moved;
-      (this.levels.side[stored - 1] === BUY ? this.bids : this.asks).set(moved);
+    for (const oldSlots of old) {
+      for (let rung = 0; rung < oldSlots.length; rung++) {
+        const stored = oldSlots[rung]!;
+        if (stored === 0) continue;
+        const moved = rung + shift;
+        const isBuy = this.levels.side[stored - 1] === BUY;
+        (isBuy ? this.bidSlots : this.askSlots)[moved] = stored;
+        this.levels.rung[stored - 1] = moved;
+        (isBuy ? this.bids : this.asks).set(moved);
+      }
     }
     if (this.bestBid >= 0) this.bestBid += shift;
     if (this.bestAsk >= 0) this.bestAsk += shift;

@@ -8,6 +8,7 @@ import {
   LIMIT,
   MARKET,
   RESTING,
+  SELL,
   STOP_LIMIT,
   STOP_MARKET,
   STP_CANCEL_BOTH,
@@ -21,6 +22,7 @@ import {
   type SideCode,
   type TimeInForceCode,
 } from './codes.js';
+import { auctionUncross, type AuctionLevel } from './auction-price.js';
 import type { BookEvents } from './book-events.js';
 import { checkBook, hashBook, loadSnapshot, snapshotBook, type BookSnapshot } from './book-state.js';
 import { Ladder } from './ladder.js';
@@ -64,6 +66,11 @@ const DEFAULT_MAX_SPAN = 1 << 22;
 const TAKER_STOPPED = -1;
 const TAKER_STOPPED_UNTOUCHED = -2;
 
+/** Orders with nothing to do in a call auction: they only take at once, or only make. */
+function takesAtOnce(kind: OrderKindCode, timeInForce: TimeInForceCode, postOnly: boolean): boolean {
+  return kind === MARKET || (kind === LIMIT && (timeInForce === IOC || timeInForce === FOK || postOnly));
+}
+
 /**
  * One instrument's order book: strict price-time priority, trades at the resting order's price. Every method
  * is a command; its outcome is reported through `BookEvents`, never thrown. Same commands in the same order
@@ -79,6 +86,7 @@ export class OrderBook {
   /** @internal */ trades = 0;
   /** @internal */ arrivals = 0;
   /** @internal */ halted = false;
+  /** @internal */ auction = false;
 
   private readonly rules: OrderRules;
   /** Cents per tick, read on every trade and level change. */
@@ -124,7 +132,8 @@ export class OrderBook {
   ): void {
     const reason = this.halted
       ? 'trading_halted'
-      : this.rules.newOrder(id, side, kind, timeInForce, price, stopPrice, trailingOffset, quantity, postOnly);
+      : (this.rules.newOrder(id, side, kind, timeInForce, price, stopPrice, trailingOffset, quantity, postOnly) ??
+        (this.auction && takesAtOnce(kind, timeInForce, postOnly) ? 'auction_call' : null));
     const validOwner = Number.isInteger(account) && account >= 0 && account <= 0x7fffffff;
     if (reason !== null || !validOwner || !(selfTrade >= STP_CANCEL_NEWEST && selfTrade <= STP_NONE)) {
       this.events.rejected(id, reason ?? 'invalid_order');
@@ -256,7 +265,7 @@ export class OrderBook {
       let rung = isBuy ? ladder.bestBid : ladder.bestAsk;
       while (rung >= 0) {
         const following = isBuy ? ladder.bids.prevAtOrBelow(rung - 1) : ladder.asks.nextAtOrAbove(rung + 1);
-        const level = ladder.slots[rung]! - 1;
+        const level = ladder.slotsOf(isBuy ? BUY : SELL)[rung]! - 1;
         let touched = false;
         for (let slot = this.levels.head[level]!; slot !== NO_SLOT;) {
           const next = r[slot + R_NEXT]!;
@@ -294,6 +303,48 @@ export class OrderBook {
 
   get isHalted(): boolean {
     return this.halted;
+  }
+
+  /**
+   * Starts a call auction, such as the pre-opening: until `uncross()`, orders rest without trading (the book may
+   * cross) and no stop fires. Orders that would only take at once (market, IOC, FOK) or only make (post-only) are
+   * rejected (`auction_call`). Cancels, amends, halts and `endOfDay` work as ever.
+   */
+  startAuction(): void {
+    this.auction = true;
+  }
+
+  /**
+   * Ends the call auction: everything that crosses trades at one price (`auctionUncross`), in price-time priority
+   * on both sides. The side left over is the aggressor of every trade (buyers when none is), and its order meets
+   * the other side's under its own self-trade prevention, as a taker would. Then the book trades continuously, and
+   * the stops the auction's price reaches fire. While halted, the book stays in its auction: uncross it after
+   * `resume()`.
+   */
+  uncross(): void {
+    if (!this.auction || this.halted) return;
+    this.auction = false;
+    // Self-trade prevention can leave the book crossed at the first price: uncross what is left again.
+    for (let found = this.uncrossPrice(); found !== null; found = this.uncrossPrice()) {
+      const tick = found.price / this.tick;
+      const aggressor = found.imbalance < 0 ? SELL : BUY;
+      if (this.crossAt(tick, aggressor) && this.stops.size !== 0) this.afterTrade(found.price);
+    }
+    if (this.triggered.length !== 0) this.fireTriggered();
+  }
+
+  get inAuction(): boolean {
+    return this.auction;
+  }
+
+  /** Where the auction would uncross now (the theoretical opening price); null when the book does not cross. */
+  uncrossPrice(): ReturnType<typeof auctionUncross> {
+    const crossing = (side: SideCode, limit: number): AuctionLevel[] =>
+      this.depth(side, Infinity).filter((level) => (side === BUY ? level.price >= limit : level.price <= limit));
+    const bid = this.bestBid();
+    const ask = this.bestAsk();
+    if (bid === 0 || ask === 0 || bid < ask) return null;
+    return auctionUncross(crossing(BUY, ask), crossing(SELL, bid), this.lastPrice);
   }
 
   // ---- state ------------------------------------------------------------------------------------------------
@@ -337,8 +388,9 @@ export class OrderBook {
     const isBuy = side === BUY;
     const result: LevelView[] = [];
     let rung = isBuy ? ladder.bestBid : ladder.bestAsk;
+    const slots = ladder.slotsOf(side);
     while (rung >= 0 && result.length < maxLevels) {
-      const level = ladder.slots[rung]! - 1;
+      const level = slots[rung]! - 1;
       result.push({
         price: (rung + ladder.base) * this.tick,
         quantity: this.levels.quantity[level]!,
@@ -402,6 +454,10 @@ export class OrderBook {
 
   /** An order arriving at the book (new, amended, or triggered): match what it can, then rest or finish it. */
   private execute(slot: number): void {
+    if (this.auction) {
+      this.rest(slot);
+      return;
+    }
     const r = this.orders.records;
     const timeInForce = timeInForceOf(r[slot + R_FLAGS]!);
     if (timeInForce === FOK && !this.canFillCompletely(slot)) {
@@ -440,13 +496,14 @@ export class OrderBook {
     const takerId = r[taker + R_ID]!;
     let remaining = r[taker + R_REM]!;
     let takerStopped = false;
+    const makerSlots = isBuy ? ladder.askSlots : ladder.bidSlots;
 
     while (remaining > 0 && !takerStopped) {
       const rung = isBuy ? ladder.bestAsk : ladder.bestBid;
       if (rung < 0) break;
       const tick = rung + ladder.base;
       if (isBuy ? tick > limitTick : tick < limitTick) break;
-      const level = ladder.slots[rung]! - 1;
+      const level = makerSlots[rung]! - 1;
       const price = tick * this.tick;
       let maker = levels.head[level]!;
       let touched = false;
@@ -553,7 +610,7 @@ export class OrderBook {
     while (rung >= 0) {
       const tick = rung + ladder.base;
       if (isBuy ? tick > limitTick : tick < limitTick) return false;
-      const level = ladder.slots[rung]! - 1;
+      const level = (isBuy ? ladder.askSlots : ladder.bidSlots)[rung]! - 1;
       if (selfTrade === STP_NONE) {
         needed -= this.levels.quantity[level]!;
       } else {
@@ -568,6 +625,82 @@ export class OrderBook {
     return false;
   }
 
+  // ---- the call auction's uncross ----------------------------------------------------------------------------
+
+  /**
+   * Trades the best bid against the best ask at `tick` while both reach it, the `aggressor` side's order as the
+   * taker; whether anything traded.
+   */
+  private crossAt(tick: number, aggressor: SideCode): boolean {
+    const r = this.orders.records;
+    const ladder = this.ladder;
+    const price = tick * this.tick;
+    let traded = false;
+    while (ladder.bestBid >= 0 && ladder.bestAsk >= 0) {
+      if (ladder.bestBid + ladder.base < tick || ladder.bestAsk + ladder.base > tick) break;
+      const bidLevel = ladder.bidSlots[ladder.bestBid]! - 1;
+      const askLevel = ladder.askSlots[ladder.bestAsk]! - 1;
+      const [takerLevel, makerLevel] = aggressor === BUY ? [bidLevel, askLevel] : [askLevel, bidLevel];
+      const taker = this.levels.head[takerLevel]!;
+      const maker = this.levels.head[makerLevel]!;
+      const mode = selfTradeOf(r[taker + R_FLAGS]!);
+      if (mode !== STP_NONE && r[taker + R_ACCOUNT] === r[maker + R_ACCOUNT]) {
+        this.preventSelfTradeResting(mode, taker, takerLevel, maker, makerLevel);
+      } else {
+        const quantity = Math.min(r[taker + R_REM]!, r[maker + R_REM]!);
+        this.lastPrice = price;
+        traded = true;
+        this.events.trade(
+          ++this.trades,
+          price,
+          quantity,
+          aggressor,
+          r[maker + R_ID]!,
+          r[maker + R_ACCOUNT]!,
+          r[taker + R_ID]!,
+          r[taker + R_ACCOUNT]!,
+        );
+        this.fillResting(maker, makerLevel, quantity);
+        this.fillResting(taker, takerLevel, quantity);
+      }
+      this.settleLevel(makerLevel);
+      this.settleLevel(takerLevel);
+    }
+    return traded;
+  }
+
+  /** A resting order's fill in the uncross: done and out of its level, or partly filled. */
+  private fillResting(slot: number, level: number, quantity: number): void {
+    const r = this.orders.records;
+    if (quantity === r[slot + R_REM]!) {
+      this.unlink(slot, level);
+      this.events.filled(r[slot + R_ID]!, r[slot + R_QTY]!);
+      this.discard(slot);
+      return;
+    }
+    r[slot + R_REM] = r[slot + R_REM]! - quantity;
+    this.levels.quantity[level] = this.levels.quantity[level]! - quantity;
+    this.announce(slot, 'partially_filled');
+  }
+
+  /** Self-trade prevention between two resting orders, the taker's mode deciding, as in `preventSelfTrade`. */
+  private preventSelfTradeResting(mode: number, taker: number, takerLevel: number, maker: number, makerLevel: number) {
+    const r = this.orders.records;
+    if (mode !== STP_DECREMENT_AND_CANCEL) {
+      if (mode !== STP_CANCEL_NEWEST) this.removeResting(maker, makerLevel, 'self_trade_prevention');
+      if (mode !== STP_CANCEL_OLDEST) this.removeResting(taker, takerLevel, 'self_trade_prevention');
+      return;
+    }
+    const cut = Math.min(r[taker + R_REM]!, r[maker + R_REM]!);
+    for (const [slot, level] of [
+      [maker, makerLevel],
+      [taker, takerLevel],
+    ] as const) {
+      if (cut === r[slot + R_REM]!) this.removeResting(slot, level, 'self_trade_prevention');
+      else this.decrement(slot, cut, level);
+    }
+  }
+
   // ---- stops ------------------------------------------------------------------------------------------------
 
   private arm(slot: number): void {
@@ -576,7 +709,7 @@ export class OrderBook {
     const isBuy = sideOf(r[slot + R_FLAGS]!) === BUY;
     const stopPrice = s[(slot >> 1) + S_STOP]!;
     const last = this.lastPrice;
-    if (last !== 0 && (isBuy ? last >= stopPrice : last <= stopPrice)) {
+    if (!this.auction && last !== 0 && (isBuy ? last >= stopPrice : last <= stopPrice)) {
       this.events.stopTriggered(r[slot + R_ID]!, stopPrice, last);
       this.triggered.push(slot);
       return;
@@ -624,11 +757,12 @@ export class OrderBook {
     const ladder = this.ladder;
     const side = sideOf(r[slot + R_FLAGS]!);
     const rung = r[slot + R_TICK]! - ladder.base;
-    let level = ladder.slots[rung]! - 1;
+    const slots = side === BUY ? ladder.bidSlots : ladder.askSlots;
+    let level = slots[rung]! - 1;
     const levels = this.levels;
     if (level < 0) {
       level = levels.allocate(side, rung);
-      ladder.slots[rung] = level + 1;
+      slots[rung] = level + 1;
       if (side === BUY) {
         ladder.bids.set(rung);
         if (rung > ladder.bestBid) ladder.bestBid = rung;
@@ -685,11 +819,12 @@ export class OrderBook {
     const count = levels.count[level]!;
     this.events.levelChanged(side, (rung + ladder.base) * this.tick, levels.quantity[level]!, count);
     if (count !== 0) return;
-    ladder.slots[rung] = 0;
     if (side === BUY) {
+      ladder.bidSlots[rung] = 0;
       ladder.bids.clear(rung);
       if (rung === ladder.bestBid) ladder.bestBid = ladder.bids.prevAtOrBelow(rung - 1);
     } else {
+      ladder.askSlots[rung] = 0;
       ladder.asks.clear(rung);
       if (rung === ladder.bestAsk) ladder.bestAsk = ladder.asks.nextAtOrAbove(rung + 1);
     }
@@ -698,7 +833,9 @@ export class OrderBook {
 
   /** The level a resting order is in: the ladder's entry for its price. */
   private levelOf(slot: number): number {
-    return this.ladder.slots[this.orders.records[slot + R_TICK]! - this.ladder.base]! - 1;
+    const r = this.orders.records;
+    const slots = sideOf(r[slot + R_FLAGS]!) === BUY ? this.ladder.bidSlots : this.ladder.askSlots;
+    return slots[r[slot + R_TICK]! - this.ladder.base]! - 1;
   }
 
   private removeResting(slot: number, level: number, reason: CancelReason): void {

@@ -35,6 +35,7 @@ export class ReferenceBook {
   private lastPrice = 0;
   private arrivals = 0;
   private halted = false;
+  private auction = false;
   private queue: ModelOrder[] = [];
 
   bids(): ModelOrder[] {
@@ -85,8 +86,16 @@ export class ReferenceBook {
       this.outcomes.push([order.id, 'rejected', 'post_only_would_take']);
       return;
     }
+    const onlyTakesOrMakes =
+      order.kind === 'market' ||
+      (order.kind === 'limit' && (order.tif === 'IOC' || order.tif === 'FOK' || order.postOnly));
+    if (this.auction && onlyTakesOrMakes) {
+      this.outcomes.push([order.id, 'rejected', 'auction_call']);
+      return;
+    }
     if (order.kind === 'stop_limit' || order.kind === 'stop_market') {
       const fired =
+        !this.auction &&
         this.lastPrice !== 0 &&
         (order.side === 'B' ? this.lastPrice >= order.stopPrice : this.lastPrice <= order.stopPrice);
       if (fired) this.queue.push(full);
@@ -120,6 +129,10 @@ export class ReferenceBook {
   }
 
   private execute(order: ModelOrder): void {
+    if (this.auction) {
+      this.resting.push({ ...order, arrival: ++this.arrivals });
+      return;
+    }
     if (order.tif === 'FOK' && !this.fillable(order)) {
       this.outcomes.push([order.id, 'cancelled', 'fill_or_kill']);
       return;
@@ -168,15 +181,7 @@ export class ReferenceBook {
       this.trades.push([order.id, maker.id, maker.price, quantity]);
       this.lastPrice = maker.price;
       if (maker.remaining === 0) this.end(maker, 'filled', maker.quantity);
-      for (const side of ['B', 'S'] as const) {
-        for (const stop of this.stopsInTriggerOrder(side)) {
-          const fired = side === 'B' ? maker.price >= stop.stopPrice : maker.price <= stop.stopPrice;
-          if (!fired) continue;
-          this.waiting = this.waiting.filter((o) => o !== stop);
-          this.queue.push(stop);
-        }
-      }
-      this.trail(maker.price);
+      this.fireStops(maker.price);
     }
   }
 
@@ -241,7 +246,9 @@ export class ReferenceBook {
         order.stopPrice = newStop;
         this.waiting = this.waiting.filter((o) => o !== order);
         const fired =
-          this.lastPrice !== 0 && (order.side === 'B' ? this.lastPrice >= newStop : this.lastPrice <= newStop);
+          !this.auction &&
+          this.lastPrice !== 0 &&
+          (order.side === 'B' ? this.lastPrice >= newStop : this.lastPrice <= newStop);
         if (fired) {
           this.queue.push(order);
           this.drain();
@@ -273,5 +280,88 @@ export class ReferenceBook {
       ...this.stopsInTriggerOrder('S'),
     ].filter((o) => o.tif === 'DAY');
     for (const order of expiring) this.end(order, 'expired', order.quantity - order.remaining);
+  }
+
+  startAuction(): void {
+    this.auction = true;
+  }
+
+  /**
+   * Every candidate price tried in turn with plain sums; the rules in the order the exchange applies them. Then the
+   * heads of the best levels trade at that price, the side left over taking, until one side no longer reaches it.
+   */
+  uncross(): void {
+    if (!this.auction || this.halted) return;
+    this.auction = false;
+    for (;;) {
+      const bids = this.bids();
+      const asks = this.asks();
+      if (bids.length === 0 || asks.length === 0 || bids[0]!.price < asks[0]!.price) break;
+      const prices = [...new Set(this.resting.map((o) => o.price))].sort((a, b) => a - b);
+      const tried = prices
+        .filter((p) => p >= asks[0]!.price && p <= bids[0]!.price)
+        .map((p) => {
+          const demand = bids.filter((o) => o.price >= p).reduce((sum, o) => sum + o.remaining, 0);
+          const supply = asks.filter((o) => o.price <= p).reduce((sum, o) => sum + o.remaining, 0);
+          return { p, volume: Math.min(demand, supply), surplus: demand - supply };
+        });
+      let best = tried.filter((t) => t.volume === Math.max(...tried.map((x) => x.volume)));
+      best = best.filter((t) => Math.abs(t.surplus) === Math.min(...best.map((x) => Math.abs(x.surplus))));
+      let chosen = best[0]!;
+      if (best.every((t) => t.surplus > 0)) chosen = best[best.length - 1]!;
+      else if (!best.every((t) => t.surplus < 0)) {
+        const reference = this.lastPrice > 0 ? this.lastPrice : best[0]!.p;
+        for (const t of best) if (Math.abs(t.p - reference) < Math.abs(chosen.p - reference)) chosen = t;
+      }
+      const buyersTake = chosen.surplus >= 0;
+      let traded = false;
+      for (;;) {
+        const bid = this.bids()[0];
+        const ask = this.asks()[0];
+        if (bid === undefined || ask === undefined || bid.price < chosen.p || ask.price > chosen.p) break;
+        const [taker, maker] = buyersTake ? [bid, ask] : [ask, bid];
+        if (taker.account === maker.account) {
+          this.selfTradeBetweenResting(taker, maker);
+          continue;
+        }
+        const quantity = Math.min(taker.remaining, maker.remaining);
+        this.trades.push([taker.id, maker.id, chosen.p, quantity]);
+        this.lastPrice = chosen.p;
+        traded = true;
+        for (const order of [maker, taker]) {
+          order.remaining -= quantity;
+          if (order.remaining === 0) this.end(order, 'filled', order.quantity);
+        }
+      }
+      if (traded) this.fireStops(chosen.p);
+    }
+    this.drain();
+  }
+
+  private selfTradeBetweenResting(taker: ModelOrder, maker: ModelOrder): void {
+    if (taker.stp !== 'decrement') {
+      if (taker.stp !== 'newest') this.end(maker, 'cancelled', 'self_trade_prevention');
+      if (taker.stp !== 'oldest') this.end(taker, 'cancelled', 'self_trade_prevention');
+      return;
+    }
+    const cut = Math.min(taker.remaining, maker.remaining);
+    for (const order of [maker, taker]) {
+      if (order.remaining === cut) this.end(order, 'cancelled', 'self_trade_prevention');
+      else {
+        order.remaining -= cut;
+        order.quantity -= cut;
+      }
+    }
+  }
+
+  private fireStops(price: number): void {
+    for (const side of ['B', 'S'] as const) {
+      for (const stop of this.stopsInTriggerOrder(side)) {
+        if (side === 'B' ? price < stop.stopPrice : price > stop.stopPrice) continue;
+        this.waiting = this.waiting.filter((o) => o !== stop);
+        this.queue.push(stop);
+      }
+    }
+    this.trail(price);
   }
 }
