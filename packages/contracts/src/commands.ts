@@ -66,6 +66,11 @@ export const PlaceOrderCommand = z
     selfTradePrevention: SelfTradePrevention,
     /** GTD: the local trading day (`YYYY-MM-DD`) the order is good till; it expires at that day's close. */
     expiresOn: z.iso.date().optional(),
+    /**
+     * Recorded during a call auction (the pre-opening) that ends at this instant: the book holds it without trading
+     * until then (see `OpenTradingCommand`). Absent: recorded while the exchange trades continuously.
+     */
+    auctionEndsAt: Timestamp.optional(),
   })
   .superRefine((command, ctx) => {
     const problems = orderShapeProblems({
@@ -113,6 +118,8 @@ export const AmendOrderCommand = z
      * other. Carries no terms.
      */
     withdraw: z.literal(true).optional(),
+    /** Recorded during a call auction ending at this instant, as a placement's `auctionEndsAt`. */
+    auctionEndsAt: Timestamp.optional(),
   })
   .refine(
     (command) =>
@@ -167,8 +174,22 @@ export const ResumeTradingCommand = z.object({
 });
 export type ResumeTradingCommand = z.infer<typeof ResumeTradingCommand>;
 
+/**
+ * Ends the pre-opening call auction of `tradingDay` at `opensAt`: the book trades what crosses at one price, then
+ * continuously. A book holds orders recorded in the auction (their `auctionEndsAt`) without trading until this
+ * command, or until any command recorded at or after `opensAt` reaches it, whichever comes first; a copy, or one for
+ * a day already closed, changes nothing. A halted book uncrosses when it resumes. Sent by the exchange.
+ */
+export const OpenTradingCommand = z.object({
+  ...commandEnvelope,
+  type: z.literal('open_trading'),
+  tradingDay: z.iso.date(),
+  opensAt: Timestamp,
+});
+export type OpenTradingCommand = z.infer<typeof OpenTradingCommand>;
+
 /** The exchange's own commands to a whole book: they name no order and cause no rejection. */
-export type MarketCommand = EndOfDayCommand | HaltTradingCommand | ResumeTradingCommand;
+export type MarketCommand = EndOfDayCommand | HaltTradingCommand | ResumeTradingCommand | OpenTradingCommand;
 
 export const OrderCommand = z.discriminatedUnion('type', [
   PlaceOrderCommand,
@@ -177,6 +198,7 @@ export const OrderCommand = z.discriminatedUnion('type', [
   EndOfDayCommand,
   HaltTradingCommand,
   ResumeTradingCommand,
+  OpenTradingCommand,
 ]);
 export type OrderCommand = z.infer<typeof OrderCommand>;
 export type OrderCommandType = OrderCommand['type'];

@@ -137,6 +137,10 @@ export interface ContractBookSnapshot {
   readonly closedDay?: string;
   /** The latest close that ended trading: what was recorded until then and comes later is refused. */
   readonly tradingEndedAt?: number;
+  /** When the call auction the book is in ends; absent outside one, or in one whose day closed before it ended. */
+  readonly auctionEndsAt?: number;
+  /** The latest opening the book has passed (its auction uncrossed or none held): orders of earlier auctions trade. */
+  readonly openedAt?: number;
 }
 
 /**
@@ -166,6 +170,10 @@ export class ContractBook {
   private closedDay: string | null = null;
   /** The latest close that ended trading (`endsTrading`): placements and amends recorded until it are refused. */
   private tradingEndedAt: number | null = null;
+  /** When the call auction in progress ends: the first command recorded then or later uncrosses it. */
+  private auctionEndsAt: number | null = null;
+  /** The latest opening passed: an order recorded in an auction that ended by then comes late, and trades. */
+  private openedAt: number | null = null;
 
   constructor(
     readonly instrument: Instrument,
@@ -198,6 +206,8 @@ export class ContractBook {
     this.closedUntil = snapshot.closedUntil ?? null;
     this.closedDay = snapshot.closedDay ?? null;
     this.tradingEndedAt = snapshot.tradingEndedAt ?? null;
+    this.auctionEndsAt = snapshot.auctionEndsAt ?? null;
+    this.openedAt = snapshot.openedAt ?? null;
   }
 
   /** The sequence number of the last event emitted (0 before any). */
@@ -214,6 +224,7 @@ export class ContractBook {
       throw new Error(`command for ${command.symbol} sent to the ${this.instrument.symbol} book`);
     }
     this.command = command;
+    this.uncrossIfDue(command.timestamp);
     switch (command.type) {
       case 'place_order':
         this.place(command);
@@ -239,6 +250,7 @@ export class ContractBook {
         } else if (this.recordedBeforeTradingEnded(command.timestamp)) {
           this.reject(command.orderId, command.accountId, command.clientOrderId, 'market_closed');
         } else {
+          if (command.auctionEndsAt !== undefined) this.joinAuction(command.auctionEndsAt);
           this.book.amend(
             internal,
             ANY_ACCOUNT,
@@ -255,6 +267,8 @@ export class ContractBook {
         this.closedUntil = Math.max(this.closedUntil ?? -Infinity, closedAt ?? command.timestamp);
         if (command.endsTrading === true) {
           this.tradingEndedAt = Math.max(this.tradingEndedAt ?? -Infinity, closedAt ?? command.timestamp);
+          // An auction the close cut short waits, crossed as it is, for the next day's opening.
+          this.auctionEndsAt = null;
         }
         this.book.endOfDay(
           closedAt === undefined ? undefined : (internal) => (this.identities[internal]?.placedAt ?? 0) <= closedAt,
@@ -267,6 +281,10 @@ export class ContractBook {
         break;
       case 'resume_trading':
         this.book.resume();
+        this.uncrossIfDue(command.timestamp);
+        break;
+      case 'open_trading':
+        if (this.closedDay === null || command.tradingDay > this.closedDay) this.open(command.opensAt);
         break;
     }
     this.placing = null;
@@ -301,6 +319,8 @@ export class ContractBook {
       ...(this.closedUntil === null ? {} : { closedUntil: this.closedUntil }),
       ...(this.closedDay === null ? {} : { closedDay: this.closedDay }),
       ...(this.tradingEndedAt === null ? {} : { tradingEndedAt: this.tradingEndedAt }),
+      ...(this.auctionEndsAt === null ? {} : { auctionEndsAt: this.auctionEndsAt }),
+      ...(this.openedAt === null ? {} : { openedAt: this.openedAt }),
     };
   }
 
@@ -320,6 +340,8 @@ export class ContractBook {
       this.closedUntil === null ? '' : `-${this.closedUntil}`,
       this.closedDay === null ? '' : `@${this.closedDay}`,
       this.tradingEndedAt === null ? '' : `!${this.tradingEndedAt}`,
+      this.auctionEndsAt === null ? '' : `~${this.auctionEndsAt}`,
+      this.openedAt === null ? '' : `^${this.openedAt}`,
     ].join('');
     return `${this.book.stateHash()}-${this.sequence}-${placements}-${(recorded >>> 0).toString(16)}${closed}`;
   }
@@ -390,6 +412,7 @@ export class ContractBook {
       expiresOn: command.expiresOn ?? null,
     };
     this.placing = command;
+    if (command.auctionEndsAt !== undefined) this.joinAuction(command.auctionEndsAt);
     this.book.place(
       internal,
       this.accountNumber(command.accountId),
@@ -403,6 +426,28 @@ export class ContractBook {
       command.postOnly,
       SELF_TRADE[command.selfTradePrevention],
     );
+  }
+
+  /**
+   * An order recorded in the call auction ending at `endsAt`: the book holds it, and every order after it, without
+   * trading until then, unless that opening has passed already (it came late, and trades as any order does now).
+   */
+  private joinAuction(endsAt: number): void {
+    if (this.openedAt !== null && endsAt <= this.openedAt) return;
+    if (!this.book.inAuction) this.book.startAuction();
+    this.auctionEndsAt = endsAt;
+  }
+
+  /** A command recorded once the auction has ended uncrosses it first: it belongs to continuous trading. */
+  private uncrossIfDue(recordedAt: number): void {
+    if (this.auctionEndsAt !== null && recordedAt >= this.auctionEndsAt) this.open(this.auctionEndsAt);
+  }
+
+  /** The opening at `opensAt`: the auction (if any) uncrosses; a halted book stays in it until it resumes. */
+  private open(opensAt: number): void {
+    this.openedAt = Math.max(this.openedAt ?? -Infinity, opensAt);
+    this.book.uncross();
+    this.auctionEndsAt = this.book.inAuction ? opensAt : null;
   }
 
   private accountNumber(accountId: string): number {

@@ -6,6 +6,7 @@ import {
   type CancelRequestReason,
   type EndOfDayCommand,
   type MarketCommand,
+  type OpenTradingCommand,
   type OrderFields,
   type PlaceOrderCommand,
 } from '@bolsa/contracts';
@@ -142,11 +143,7 @@ export function amendWithdrawal(amend: UnansweredAmend): AmendOrderCommand {
 }
 
 /** The exchange's own command to one symbol's book: `halt_trading` and `resume_trading`. */
-export function marketCommand(
-  type: Exclude<MarketCommand['type'], 'end_of_day'>,
-  symbol: string,
-  traceId: string,
-): MarketCommand {
+export function marketCommand(type: 'halt_trading' | 'resume_trading', symbol: string, traceId: string): MarketCommand {
   return { schemaVersion: SCHEMA_VERSION, commandId: randomUUID(), symbol, traceId, timestamp: Date.now(), type };
 }
 
@@ -173,4 +170,23 @@ export function endOfDayCommand(
     ...(endsTrading ? { endsTrading } : {}),
   };
   return closedAt === null ? command : { ...command, closedAt: closedAt.getTime() };
+}
+
+/** Ends the pre-opening call auction of `tradingDay` in one symbol's book at `opensAt`: see `OpenTradingCommand`. */
+export function openTradingCommand(
+  symbol: string,
+  traceId: string,
+  tradingDay: string,
+  opensAt: Date,
+): OpenTradingCommand {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    commandId: randomUUID(),
+    symbol,
+    traceId,
+    timestamp: Date.now(),
+    type: 'open_trading',
+    tradingDay,
+    opensAt: opensAt.getTime(),
+  };
 }

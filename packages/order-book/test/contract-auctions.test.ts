@@ -1,0 +1,139 @@
+import { DEFAULT_INSTRUMENTS, EngineEvent, type Instrument, type OrderCommand } from '@bolsa/contracts';
+import { describe, expect, it } from 'vitest';
+import { ContractBook } from '../src/index.js';
+
+const PETR4: Instrument = DEFAULT_INSTRUMENTS.find((instrument) => instrument.symbol === 'PETR4')!;
+const ALICE = '0b0f4b1e-6f54-4c8e-9a51-3f1c2f8d9a01';
+const BOB = '5d1c7a62-0c2f-4d8e-8f3e-6b7a9c1d2e03';
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+/** The pre-opening of 2025-11-21 ends at 10:00 in São Paulo. */
+const OPENS = Date.parse('2025-11-21T13:00:00Z');
+const MINUTE = 60_000;
+
+let counter = 0;
+const uuid = () => `00000000-0000-4000-9000-${(++counter).toString().padStart(12, '0')}`;
+const envelope = (timestamp: number) => ({
+  schemaVersion: 1 as const,
+  commandId: uuid(),
+  symbol: 'PETR4',
+  traceId: TRACE,
+  timestamp,
+});
+
+/** A GTC limit order recorded at `at`, in the auction ending at `OPENS` when recorded before it. */
+function limit(accountId: string, side: 'buy' | 'sell', price: number, quantity: number, at: number) {
+  return {
+    ...envelope(at),
+    type: 'place_order' as const,
+    orderId: uuid(),
+    accountId,
+    clientOrderId: null,
+    side,
+    orderType: 'limit' as const,
+    timeInForce: 'GTC' as const,
+    price,
+    stopPrice: null,
+    trailingOffset: null,
+    quantity,
+    postOnly: false,
+    selfTradePrevention: 'cancel_newest' as const,
+    ...(at < OPENS ? { auctionEndsAt: OPENS } : {}),
+  };
+}
+
+const open = (tradingDay = '2025-11-21', opensAt = OPENS, at = opensAt): OrderCommand => ({
+  ...envelope(at),
+  type: 'open_trading',
+  tradingDay,
+  opensAt,
+});
+
+const trades = (events: EngineEvent[]) =>
+  events.flatMap((event) => (event.type === 'trade' ? [[event.price, event.quantity, event.aggressorSide]] : []));
+
+function apply(book: ContractBook, commands: OrderCommand[]): EngineEvent[] {
+  const events = commands.flatMap((command) => book.apply(command));
+  for (const event of events) expect(EngineEvent.parse(event)).toEqual(event);
+  expect(book.validateInternalState()).toEqual([]);
+  return events;
+}
+
+describe('ContractBook: the pre-opening call auction', () => {
+  it('holds the orders recorded in it without trading, and uncrosses them at one price when trading opens', () => {
+    const book = new ContractBook(PETR4);
+    const held = apply(book, [
+      limit(ALICE, 'sell', 3500, 100, OPENS - 10 * MINUTE),
+      limit(BOB, 'buy', 3520, 60, OPENS - 9 * MINUTE),
+      limit(BOB, 'buy', 3510, 80, OPENS - 8 * MINUTE),
+    ]);
+    expect(trades(held)).toEqual([]);
+    expect(book.core.inAuction).toBe(true);
+    expect(book.core.uncrossPrice()).toEqual({ price: 3510, quantity: 100, imbalance: 40 });
+    const opened = apply(book, [open()]);
+    expect(trades(opened)).toEqual([
+      [3510, 60, 'buy'],
+      [3510, 40, 'buy'],
+    ]);
+    expect(opened.map((event) => event.sequence)).toEqual(opened.map((_, i) => held.length + i + 1));
+    expect(book.core.inAuction).toBe(false);
+    // A copy of the opening changes nothing.
+    expect(apply(book, [open()])).toEqual([]);
+  });
+
+  it('uncrosses first when a command recorded after the opening arrives before the opening itself', () => {
+    const book = new ContractBook(PETR4);
+    apply(book, [limit(ALICE, 'sell', 3500, 100, OPENS - MINUTE), limit(BOB, 'buy', 3500, 30, OPENS - MINUTE)]);
+    const events = apply(book, [limit(BOB, 'buy', 3500, 20, OPENS + 1)]);
+    expect(trades(events)).toEqual([
+      [3500, 30, 'sell'],
+      [3500, 20, 'buy'],
+    ]);
+    expect(apply(book, [open()])).toEqual([]);
+  });
+
+  it('lets an order of an auction already uncrossed trade at once, as it came late', () => {
+    const book = new ContractBook(PETR4);
+    apply(book, [limit(ALICE, 'sell', 3500, 100, OPENS - MINUTE), open()]);
+    const late = apply(book, [limit(BOB, 'buy', 3500, 10, OPENS - 1)]);
+    expect(trades(late)).toEqual([[3500, 10, 'buy']]);
+    expect(book.core.inAuction).toBe(false);
+  });
+
+  it('keeps an auction cut short by the close, crossed, for the next opening, and ignores the closed day’s', () => {
+    const book = new ContractBook(PETR4);
+    apply(book, [limit(ALICE, 'sell', 3500, 100, OPENS - 5 * MINUTE), limit(BOB, 'buy', 3510, 100, OPENS - MINUTE)]);
+    apply(book, [
+      { ...envelope(OPENS - 30_000), type: 'end_of_day', tradingDay: '2025-11-21', endsTrading: true },
+      open(),
+      // A cancel recorded after the opening that never came: the auction is not uncrossed by it.
+      { ...envelope(OPENS + MINUTE), type: 'cancel_order', orderId: uuid(), accountId: BOB, clientOrderId: null },
+    ]);
+    expect(book.core.inAuction).toBe(true);
+    const next = Date.parse('2025-11-24T13:00:00Z');
+    expect(trades(apply(book, [open('2025-11-24', next)]))).toEqual([[3500, 100, 'buy']]);
+  });
+
+  it('stays in its auction while halted, and uncrosses when trading resumes after the opening', () => {
+    const book = new ContractBook(PETR4);
+    apply(book, [
+      limit(ALICE, 'sell', 3500, 100, OPENS - 5 * MINUTE),
+      limit(BOB, 'buy', 3500, 50, OPENS - MINUTE),
+      { ...envelope(OPENS - 30_000), type: 'halt_trading' },
+    ]);
+    expect(apply(book, [open()])).toEqual([]);
+    expect(book.core.inAuction).toBe(true);
+    const resumed = apply(book, [{ ...envelope(OPENS + 5 * MINUTE), type: 'resume_trading' }]);
+    expect(trades(resumed)).toEqual([[3500, 50, 'sell']]);
+    expect(book.core.inAuction).toBe(false);
+  });
+
+  it('keeps its auction across a snapshot: the restored book uncrosses with the same events', () => {
+    const book = new ContractBook(PETR4);
+    apply(book, [limit(ALICE, 'sell', 3500, 100, OPENS - 5 * MINUTE), limit(BOB, 'buy', 3510, 70, OPENS - MINUTE)]);
+    const restored = new ContractBook(PETR4, JSON.parse(JSON.stringify(book.snapshot())));
+    expect(restored.stateHash()).toBe(book.stateHash());
+    const opening = open();
+    expect(restored.apply(opening)).toEqual(book.apply(opening));
+    expect(restored.stateHash()).toBe(book.stateHash());
+  });
+});
