@@ -137,6 +137,11 @@ const Environment = z.object({
     .string()
     .default('off')
     .refine((text) => text === 'off' || parseTimeOfDay(text) !== null, { error: 'must be HH:MM or off' }),
+  /**
+   * Minutes before MARKET_OPEN (and each late opening) in which the pre-opening call auction takes orders: they rest
+   * without trading until the opening, then whatever crosses trades at one price. 0: none (B3's is 15).
+   */
+  MARKET_PREOPENING_MINUTES: z.coerce.number().int().min(0).max(720).default(0),
   MARKET_TIMEZONE: z.string().default('America/Sao_Paulo').refine(isTimeZone, { error: 'must be an IANA time zone' }),
   /** The weekdays the clock closes (`mon-fri`, `sun-thu`, `mon,wed,fri`); a DAY order of another day is the next's. */
   MARKET_DAYS: z
@@ -238,6 +243,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
   if (openMinute !== null && (closeMinute === null || openMinute >= closeMinute)) {
     throw new Error('invalid API configuration: MARKET_OPEN: must be before MARKET_CLOSE, which must not be off');
   }
+  const callMinutes = env.MARKET_PREOPENING_MINUTES;
+  if (callMinutes > 0 && (openMinute === null || openMinute < callMinutes)) {
+    throw new Error(
+      'invalid API configuration: MARKET_PREOPENING_MINUTES: needs MARKET_OPEN, at least as many minutes after midnight',
+    );
+  }
   return {
     port: env.API_PORT,
     host: env.API_HOST,
@@ -278,7 +289,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
             weekdays: env.MARKET_DAYS,
             holidays: env.MARKET_HOLIDAYS,
           },
-    marketOpen: openMinute === null ? null : { minute: openMinute, late: env.MARKET_LATE_OPENINGS },
+    marketOpen: openMinute === null ? null : { minute: openMinute, late: env.MARKET_LATE_OPENINGS, callMinutes },
     marketTimeZone: env.MARKET_TIMEZONE,
     streams: {
       heartbeatMs: env.SSE_HEARTBEAT_MS,

@@ -175,6 +175,23 @@ describe('configuration', () => {
         /MARKET_OPEN: must be before MARKET_CLOSE/,
       );
     }
+    // A pre-opening of B3's 15 minutes; none by default, and none without an opening.
+    expect(opening).toMatchObject({ callMinutes: 0 });
+    expect(
+      loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_OPEN: '10:00', MARKET_PREOPENING_MINUTES: '15' })
+        .marketOpen,
+    ).toMatchObject({ minute: 600, callMinutes: 15 });
+    for (const [open, minutes] of [
+      ['off', '15'],
+      ['00:10', '15'],
+    ]) {
+      expect(() =>
+        loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_OPEN: open, MARKET_PREOPENING_MINUTES: minutes }),
+      ).toThrow(/MARKET_PREOPENING_MINUTES: needs MARKET_OPEN/);
+    }
+    expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_PREOPENING_MINUTES: '-1' })).toThrow(
+      /MARKET_PREOPENING_MINUTES/,
+    );
     expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_OPEN: '10h' })).toThrow(
       /MARKET_OPEN: must be HH:MM or off/,
     );

@@ -248,6 +248,8 @@ describe('the trading calendar', () => {
       opensAt: null,
       closesAt: '18:00',
       open: true,
+      auctionMinutes: 0,
+      auctionEndsAt: null,
       closedEarly: false,
       nextOpen: null,
       weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'],

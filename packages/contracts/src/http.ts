@@ -30,6 +30,7 @@ export const ApiErrorCode = z.enum([
   'order_not_open',
   'trading_halted',
   'market_closed',
+  'auction_call',
   'day_not_closed_early',
   'account_suspended',
   'insufficient_funds',
@@ -364,14 +365,22 @@ export const TradingCalendarView = z.object({
   opensAt: z.string().nullable(),
   /** Local closing time (`HH:MM`); null when days close only when an administrator closes them. */
   closesAt: z.string().nullable(),
-  /** Whether new orders and amends are taken now (cancels always are). */
+  /** Whether new orders and amends are taken now (cancels always are), in the pre-opening call auction too. */
   open: z.boolean(),
+  /**
+   * How many minutes before each opening the pre-opening call auction takes orders (0: none). Orders recorded in it
+   * rest without trading until the opening, when everything that crosses trades at one price; market, IOC, FOK and
+   * post-only orders are refused then (`409 auction_call`).
+   */
+  auctionMinutes: z.int().nonnegative(),
+  /** During the pre-opening call auction, when it ends (the opening); null otherwise. */
+  auctionEndsAt: z.iso.datetime().nullable(),
   /**
    * Today was closed by an administrator within its trading hours, which are not over: an administrator may reopen
    * it (`POST /api/admin/end-of-day/reopening`). False without trading hours.
    */
   closedEarly: z.boolean(),
-  /** While closed, when it opens next; null while open, or when no opening time is set. */
+  /** While closed, when it opens next (its pre-opening, if it has one); null while open, or with no opening time. */
   nextOpen: z.iso.datetime().nullable(),
   /** The days of the week it trades: `mon` … `sun`. */
   weekdays: z.array(Weekday),

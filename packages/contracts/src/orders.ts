@@ -137,6 +137,19 @@ export function orderShapeProblems(shape: OrderShape): ShapeProblem[] {
   return problems;
 }
 
+/**
+ * Whether a call auction (the pre-opening) refuses an order: one that could only take at once (market, IOC, FOK) or
+ * only make (post-only) has nothing to do while nothing trades. Stop orders wait, as they do anyway.
+ */
+export function refusedInAuction(order: {
+  readonly orderType: OrderType;
+  readonly timeInForce: TimeInForce;
+  readonly postOnly: boolean;
+}): boolean {
+  if (order.orderType === 'market') return true;
+  return order.orderType === 'limit' && (order.timeInForce === 'IOC' || order.timeInForce === 'FOK' || order.postOnly);
+}
+
 /** Why a GTD order cannot be good till a day. */
 export type GoodTillProblem = 'past' | 'not_a_trading_day' | 'too_far';
 

@@ -83,7 +83,10 @@ export function openApiDocument(): object {
             'trade (or the reference price) or past the stop price: they trade no further, and a buy holds cash at it. ' +
             'A clientOrderId names one open order of the account at a time (409 duplicate_client_order_id, with ' +
             'the orderId that has it); 403 account_suspended while the account is suspended; 409 market_closed ' +
-            'outside trading hours (MARKET_OPEN to MARKET_CLOSE on trading days, with details.opensAt), as amends',
+            'outside trading hours (MARKET_OPEN to MARKET_CLOSE on trading days, with details.opensAt), as amends; ' +
+            'in the pre-opening call auction (MARKET_PREOPENING_MINUTES before the opening) orders rest without ' +
+            'trading until the opening, when what crosses trades at one price, and market, IOC, FOK and post-only ' +
+            'orders get 409 auction_call (details.opensAt)',
           security: bearer,
           parameters: [
             { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 100 } },
@@ -172,7 +175,8 @@ export function openApiDocument(): object {
         get: {
           summary:
             'The trading hours (new orders and amends are taken from opensAt, or a later opening of lateOpenings, ' +
-            'to closesAt on trading days; open: ' +
+            'less auctionMinutes of pre-opening call auction, to closesAt on trading days; auctionEndsAt: during ' +
+            'the auction, when it ends; open: ' +
             'whether now; nextOpen: when, while closed) and when trading days close (DAY orders expire then): ' +
             'weekdays and holidays, the last close (where the tickers’ session begins) and the next one',
           responses: { '200': { description: 'ok', ...json(ref('TradingCalendarView')) } },

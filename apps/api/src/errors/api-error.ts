@@ -18,6 +18,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   order_not_open: 409,
   trading_halted: 409,
   market_closed: 409,
+  auction_call: 409,
   day_not_closed_early: 409,
   account_suspended: 403,
   insufficient_funds: 422,

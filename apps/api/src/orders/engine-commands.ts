@@ -23,6 +23,11 @@ export interface RecordedOrder {
   readonly protectionPrice: number | null;
 }
 
+/** Which pre-opening call auction an instant falls in (`MarketHours`): when it ends, or null outside one. */
+export interface AuctionClock {
+  auctionEndsAt(at: Date): Date | null;
+}
+
 /** The order a cancel or amend is about, and the request sending it. */
 export interface CommandTarget {
   readonly orderId: string;
@@ -39,9 +44,11 @@ export interface CommandTarget {
 /**
  * The engine's command for a recorded order, the same whenever it is sent but for `sentAt`: its timestamp is the
  * moment the order was recorded, so the engine can tell a re-send from a new order, refuse one sent later than it
- * remembers, and refuse a first placement sent too long after the order was recorded.
+ * remembers, and refuse a first placement sent too long after the order was recorded. One recorded in the
+ * pre-opening call auction says when that ends, so the book holds it until then, however late it arrives.
  */
-export function placeCommand(order: RecordedOrder, sentAt = Date.now()): PlaceOrderCommand {
+export function placeCommand(order: RecordedOrder, hours: AuctionClock, sentAt = Date.now()): PlaceOrderCommand {
+  const auctionEndsAt = hours.auctionEndsAt(order.recordedAt);
   const { fields } = order;
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -65,6 +72,7 @@ export function placeCommand(order: RecordedOrder, sentAt = Date.now()): PlaceOr
     postOnly: fields.postOnly,
     selfTradePrevention: fields.selfTradePrevention,
     ...(fields.expiresOn === null ? {} : { expiresOn: fields.expiresOn }),
+    ...(auctionEndsAt === null ? {} : { auctionEndsAt: auctionEndsAt.getTime() }),
   };
 }
 
@@ -97,15 +105,24 @@ export interface UnansweredAmend extends CommandTarget {
   readonly amendNumber: number;
 }
 
-/** The order's amend number `amendNumber` (`OrderStore.holdForAmend` numbers them). */
-export function amendCommand(target: CommandTarget, terms: AmendTerms, amendNumber: number): AmendOrderCommand {
+/**
+ * The order's amend number `amendNumber` (`OrderStore.holdForAmend` numbers them), recorded `at`, in the pre-opening
+ * call auction ending at `auctionEndsAt` if not null.
+ */
+export function amendCommand(
+  target: CommandTarget,
+  terms: AmendTerms,
+  amendNumber: number,
+  at = new Date(),
+  auctionEndsAt: Date | null = null,
+): AmendOrderCommand {
   const { price, quantity, stopPrice, trailingOffset } = terms;
-  return {
+  const command: AmendOrderCommand = {
     schemaVersion: SCHEMA_VERSION,
     commandId: randomUUID(),
     symbol: target.symbol,
     traceId: target.traceId,
-    timestamp: Date.now(),
+    timestamp: at.getTime(),
     type: 'amend_order',
     orderId: target.orderId,
     accountId: target.accountId,
@@ -116,6 +133,8 @@ export function amendCommand(target: CommandTarget, terms: AmendTerms, amendNumb
     trailingOffset,
     amendNumber,
   };
+  if (auctionEndsAt !== null) command.auctionEndsAt = auctionEndsAt.getTime();
+  return command;
 }
 
 /**

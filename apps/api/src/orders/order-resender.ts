@@ -4,6 +4,7 @@ import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { repeatEvery, SingleFlight } from '../scheduling/background.js';
+import { MarketHours } from '../sessions/market-hours.js';
 import { OrderStore } from './order-store.js';
 import {
   amendWithdrawal,
@@ -54,6 +55,7 @@ export class OrderResender implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(CommandPublisher) private readonly publisher: CommandPublisher,
     @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
     @Inject(ApiLogger) private readonly logger: ApiLogger,
+    @Inject(MarketHours) private readonly hours: MarketHours,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -85,7 +87,7 @@ export class OrderResender implements OnApplicationBootstrap, OnModuleDestroy {
   private async resend(): Promise<number> {
     const stranded = await this.store.pendingSince(this.config.orderResendAfterMs, BATCH);
     const due = this.due(this.backoff, stranded, (order) => order.orderId);
-    await Promise.all(due.map((order) => this.publisher.publish(placeCommand(order))));
+    await Promise.all(due.map((order) => this.publisher.publish(placeCommand(order, this.hours))));
     for (const order of due) {
       const { traceId, orderId, symbol } = order;
       const sends = this.sent(this.backoff, orderId);

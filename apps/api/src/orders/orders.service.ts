@@ -135,12 +135,12 @@ export class OrdersService {
       if (earlier !== null) return earlier;
     }
     // After the repeat is answered: an order placed in hours is still itself when its answer is asked for again later.
-    const closed = this.hours.refusal();
+    const order = fields.value;
+    const closed = this.hours.refusal() ?? this.hours.auctionRefusal(order);
     if (closed !== null) {
       this.metrics.ordersRejected.inc({ reason: closed.code });
       throw closed;
     }
-    const order = fields.value;
     const goodTill = order.expiresOn === null ? null : this.hours.goodTillProblem(order.expiresOn);
     if (goodTill !== null) {
       this.metrics.ordersRejected.inc({ reason: 'validation_failed' });
@@ -182,15 +182,18 @@ export class OrdersService {
       throw error;
     }
     await this.submit(
-      placeCommand({
-        orderId,
-        accountId: caller.accountId,
-        symbol: instrument.symbol,
-        traceId: caller.traceId,
-        recordedAt: created.created_at,
-        fields: order,
-        protectionPrice: protection,
-      }),
+      placeCommand(
+        {
+          orderId,
+          accountId: caller.accountId,
+          symbol: instrument.symbol,
+          traceId: caller.traceId,
+          recordedAt: created.created_at,
+          fields: order,
+          protectionPrice: protection,
+        },
+        this.hours,
+      ),
     );
     this.metrics.ordersAccepted.inc({ symbol: instrument.symbol });
     return rowToOrderView(created);
@@ -251,8 +254,10 @@ export class OrdersService {
     await this.halts.refuseIfHalted(order.symbol);
     const amendNumber = await this.store.holdForAmend(orderId, { price, quantity }, caller.traceId, requested);
     // A new distance moves nothing at once (the stop trails from the next trade), so the hold stays as it is.
+    const terms = { price, quantity, stopPrice, trailingOffset };
+    const now = new Date();
     await this.publisher.deliver(
-      amendCommand(commandTarget(caller, order), { price, quantity, stopPrice, trailingOffset }, amendNumber),
+      amendCommand(commandTarget(caller, order), terms, amendNumber, now, this.hours.auctionEndsAt(now)),
     );
     // The order as it was read, but for the amend now on its way.
     return { ...rowToOrderView(order), amendPending: true };

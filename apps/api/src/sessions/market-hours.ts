@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { aYearOn, goodTillProblem, type FieldError } from '@bolsa/contracts';
+import { aYearOn, goodTillProblem, refusedInAuction, type FieldError, type OrderFields } from '@bolsa/contracts';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { ApiError } from '../errors/api-error.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { ClosedDays } from './closed-days.js';
 import {
+  auctionEnd,
+  openingInstant,
   isTradingDay,
   isTradingHours,
   localTime,
@@ -40,6 +42,35 @@ export class MarketHours {
   withinHours(now = new Date()): boolean {
     const { marketClose: close, marketOpen: opening } = this.config;
     return close !== null && opening !== null && isTradingHours(now, close, opening);
+  }
+
+  /** During the pre-opening call auction, when it ends (the opening): orders recorded then wait for it. */
+  auctionEndsAt(now = new Date()): Date | null {
+    const { marketClose: close, marketOpen: opening } = this.config;
+    return close === null || opening === null ? null : auctionEnd(now, close, opening, this.closedDays);
+  }
+
+  /**
+   * In the pre-opening call auction, the refusal of an order that could only take at once or only make (`409
+   * auction_call`, naming the opening): it would have nothing to do until then.
+   */
+  auctionRefusal(
+    order: Pick<OrderFields, 'orderType' | 'timeInForce' | 'postOnly'>,
+    now = new Date(),
+  ): ApiError | null {
+    const ends = this.auctionEndsAt(now);
+    if (ends === null || !refusedInAuction(order)) return null;
+    return new ApiError(
+      'auction_call',
+      `the pre-opening call auction takes only orders that can rest (no market, IOC, FOK or post-only) until ${ends.toISOString()}`,
+      { opensAt: ends.toISOString() },
+    );
+  }
+
+  /** The instant a trading day opens (after its pre-opening, if it has one); null without trading hours. */
+  openingOf(day: string): Date | null {
+    const { marketClose: close, marketOpen: opening } = this.config;
+    return close === null || opening === null ? null : openingInstant(day, close, opening);
   }
 
   /** While closed, when it opens next; null while open (or always open). */

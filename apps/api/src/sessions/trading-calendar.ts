@@ -49,6 +49,8 @@ export class TradingCalendar {
       opensAt: close === null || opening === null ? null : timeOfDay(opening.minute),
       closesAt: close === null ? null : timeOfDay(close.minute),
       open: this.hours.isOpen(now),
+      auctionMinutes: close === null || opening === null ? 0 : (opening.callMinutes ?? 0),
+      auctionEndsAt: this.hours.auctionEndsAt(now)?.toISOString() ?? null,
       closedEarly: closedToday && this.hours.withinHours(now),
       nextOpen: this.hours.nextOpen(now)?.toISOString() ?? null,
       weekdays: close === null ? [] : WEEKDAYS.filter((_, index) => close.weekdays.has(index)),

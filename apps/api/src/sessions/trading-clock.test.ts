@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  auctionEnd,
   closingInstant,
   isTimeZone,
   isTradingHours,
@@ -193,5 +194,23 @@ describe('the trading clock', () => {
     expect(nextOpening(new Date('2026-02-12T22:00:00Z'), close, tenOClock, closedFriday)?.toISOString()).toBe(
       '2026-02-18T13:00:00.000Z',
     );
+  });
+
+  it('takes orders from the pre-opening, in a call auction that ends at the opening (late openings too)', () => {
+    const preOpening = { minute: 10 * 60, late: new Map([['2026-02-18', 13 * 60]]), callMinutes: 15 };
+    const at = (text: string) => new Date(text);
+    // Friday 2026-02-13 in São Paulo (UTC-3): the auction from 09:45 to 10:00.
+    expect(isTradingHours(at('2026-02-13T12:44:59Z'), B3_2026, preOpening)).toBe(false);
+    expect(isTradingHours(at('2026-02-13T12:45:00Z'), B3_2026, preOpening)).toBe(true);
+    expect(auctionEnd(at('2026-02-13T12:45:00Z'), B3_2026, preOpening)).toEqual(at('2026-02-13T13:00:00Z'));
+    expect(auctionEnd(at('2026-02-13T12:59:59Z'), B3_2026, preOpening)).toEqual(at('2026-02-13T13:00:00Z'));
+    expect(auctionEnd(at('2026-02-13T13:00:00Z'), B3_2026, preOpening)).toBeNull();
+    expect(auctionEnd(at('2026-02-13T12:44:00Z'), B3_2026, preOpening)).toBeNull();
+    // Without one, trading starts at the opening; closed days have none.
+    expect(auctionEnd(at('2026-02-13T12:50:00Z'), B3_2026, TEN_O_CLOCK)).toBeNull();
+    expect(auctionEnd(at('2026-02-13T12:50:00Z'), B3_2026, preOpening, new Set(['2026-02-13']))).toBeNull();
+    // The next time orders are taken is the pre-opening, after Carnival's late opening at 13:00 too.
+    expect(nextOpening(at('2026-02-13T22:00:00Z'), B3_2026, preOpening)).toEqual(at('2026-02-18T15:45:00Z'));
+    expect(auctionEnd(at('2026-02-18T15:50:00Z'), B3_2026, preOpening)).toEqual(at('2026-02-18T16:00:00Z'));
   });
 });

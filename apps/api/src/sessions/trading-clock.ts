@@ -185,6 +185,8 @@ export interface MarketOpening {
   readonly minute: number;
   /** Local dates (`YYYY-MM-DD`) it opens later on, and when; one earlier than `minute` changes nothing. */
   readonly late: ReadonlyMap<string, number>;
+  /** How many minutes before each opening the pre-opening call auction takes orders; absent or 0: none. */
+  readonly callMinutes?: number;
 }
 
 /** The minute a local date opens at. */
@@ -192,37 +194,57 @@ export function openingMinute(day: string, opening: MarketOpening): number {
   return Math.max(opening.minute, opening.late.get(day) ?? opening.minute);
 }
 
+/** The minute a local date starts taking orders at: its pre-opening's, or its opening's without one. */
+function entryMinute(day: string, opening: MarketOpening): number {
+  return openingMinute(day, opening) - (opening.callMinutes ?? 0);
+}
+
 /**
- * Whether the exchange takes new orders at `now`: on a trading day not closed already, from its opening until its
- * closing time.
+ * Whether the exchange takes new orders at `now`: on a trading day not closed already, from its pre-opening (its
+ * opening, without one) until its closing time.
  */
 export function isTradingHours(now: Date, close: MarketClose, opening: MarketOpening, closed = NONE_CLOSED): boolean {
   const local = localTime(now, close.timeZone);
   return (
     local.minute < close.minute &&
-    local.minute >= openingMinute(local.day, opening) &&
+    local.minute >= entryMinute(local.day, opening) &&
     isTradingDay(local.day, close) &&
     !closed.has(local.day)
   );
 }
 
 /**
- * When the exchange next opens after `now`: today's opening if that is still ahead, else a later day's; the first of
- * a trading day not closed already (an administrator may close one before it opens). Null only if no trading day
- * comes within a year.
+ * When the exchange next takes orders after `now` (its pre-opening, or its opening without one): today's if that is
+ * still ahead, else a later day's; the first of a trading day not closed already (an administrator may close one
+ * before it opens). Null only if no trading day comes within a year.
  */
 export function nextOpening(now: Date, close: MarketClose, opening: MarketOpening, closed = NONE_CLOSED): Date | null {
   const local = localTime(now, close.timeZone);
   let day = local.day;
   for (let looked = 0; looked < LONGEST_LOOK_DAYS; looked++, day = dayAfter(day)) {
     if (!isTradingDay(day, close) || closed.has(day)) continue;
-    const minute = openingMinute(day, opening);
+    const minute = entryMinute(day, opening);
     // A date set to open at or after its close does not open.
-    if (minute < close.minute && (day !== local.day || local.minute < minute)) {
+    if (openingMinute(day, opening) < close.minute && (day !== local.day || local.minute < minute)) {
       return closingInstant(day, { minute, timeZone: close.timeZone });
     }
   }
   return null;
+}
+
+/**
+ * During a trading day's pre-opening call auction (orders taken, before the opening), the instant it ends: the
+ * opening. Null at any other time, or without a pre-opening.
+ */
+export function auctionEnd(now: Date, close: MarketClose, opening: MarketOpening, closed = NONE_CLOSED): Date | null {
+  if ((opening.callMinutes ?? 0) === 0 || !isTradingHours(now, close, opening, closed)) return null;
+  const local = localTime(now, close.timeZone);
+  return local.minute < openingMinute(local.day, opening) ? openingInstant(local.day, close, opening) : null;
+}
+
+/** The instant a trading day opens: after its pre-opening, if it has one. */
+export function openingInstant(day: string, close: Pick<MarketClose, 'timeZone'>, opening: MarketOpening): Date {
+  return closingInstant(day, { minute: openingMinute(day, opening), timeZone: close.timeZone });
 }
 
 /**

@@ -1,0 +1,115 @@
+import { OrderView, TradeView, TradingCalendarView, type PlaceOrderCommand } from '@bolsa/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SessionCloser } from '../src/sessions/session-closer.js';
+import { SessionOpener } from '../src/sessions/session-opener.js';
+import { startInTestEngine } from './engine-in-test.js';
+import { newTrader, openedIn2025, startTestApi, until, watchCommands, type TestApi } from './support.js';
+
+process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
+
+/**
+ * Every day a trading day, in a zone where it is about noon now, opening three minutes from now after a pre-opening
+ * of ten: the test runs in the auction.
+ */
+const now = new Date();
+const hoursAhead = 12 - now.getUTCHours();
+const localMinute = 12 * 60 + now.getUTCMinutes();
+const openMinute = localMinute + 3;
+const pad = (value: number) => String(value).padStart(2, '0');
+const hours = {
+  MARKET_OPEN: `${pad(Math.floor(openMinute / 60))}:${pad(openMinute % 60)}`,
+  MARKET_PREOPENING_MINUTES: '10',
+  MARKET_CLOSE: '23:59',
+  // Etc/GMT zones are named by the offset with its sign turned: Etc/GMT-3 is UTC+3.
+  MARKET_TIMEZONE: hoursAhead === 0 ? 'UTC' : `Etc/GMT${hoursAhead > 0 ? '-' : '+'}${Math.abs(hoursAhead)}`,
+  MARKET_DAYS: 'sun-sat',
+  MARKET_HOLIDAYS: '',
+  MARKET_LATE_OPENINGS: '',
+};
+/** The opening, as an instant: today's minute `openMinute` in that zone. */
+const local = new Date(now.getTime() + hoursAhead * 3_600_000);
+const opening = new Date(
+  Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) +
+    openMinute * 60_000 -
+    hoursAhead * 3_600_000,
+);
+
+let api: TestApi;
+let engine: { stop(): Promise<void> };
+
+beforeAll(async () => {
+  api = await startTestApi(hours);
+  // The clock's own timers would act on the real time; here the test says when the day opens.
+  await api.app.get(SessionCloser).onModuleDestroy();
+  await api.app.get(SessionOpener).onModuleDestroy();
+  engine = await startInTestEngine(api.broker.bootstrap);
+  await openedIn2025(api);
+});
+
+afterAll(async () => {
+  await engine.stop();
+  await api.stop();
+});
+
+describe('the pre-opening call auction', () => {
+  it('takes orders that rest, holds them crossed without trading, and trades them at one price at the opening', async () => {
+    const calendar = TradingCalendarView.parse((await api.request('GET', '/api/calendar')).body);
+    expect(calendar).toMatchObject({ open: true, auctionMinutes: 10, auctionEndsAt: opening.toISOString() });
+
+    const placed: PlaceOrderCommand[] = [];
+    const watcher = await watchCommands(api, 'auction-watch', (command) => {
+      if (command.type === 'place_order') placed.push(command);
+    });
+    const seller = await newTrader(api, 'auction-seller');
+    const buyer = await newTrader(api, 'auction-buyer');
+    const place = async (token: string, body: Record<string, string | boolean>) =>
+      api.request('POST', '/api/orders', { token, body: { symbol: 'ITUB4', ...body } });
+    const sell = OrderView.parse(
+      (await place(seller.apiKey, { side: 'sell', type: 'limit', price: '30.00', quantity: '10' })).body,
+    );
+    const buy = OrderView.parse(
+      (await place(buyer.apiKey, { side: 'buy', type: 'limit', price: '30.50', quantity: '10' })).body,
+    );
+    const status = async (token: string, order: OrderView) =>
+      OrderView.parse((await api.request('GET', `/api/orders/${order.orderId}`, { token })).body).status;
+    await until(
+      async () => (await status(seller.apiKey, sell)) === 'open' && (await status(buyer.apiKey, buy)) === 'open',
+    );
+    // Crossed, and nothing traded: the book shows both sides overlapping.
+    const book = (await api.request('GET', '/api/markets/ITUB4/book')).body as {
+      bids: { price: string }[];
+      asks: { price: string }[];
+    };
+    expect([book.bids[0]?.price, book.asks[0]?.price]).toEqual(['30.50', '30.00']);
+    expect((await api.request('GET', '/api/markets/ITUB4/trades')).body).toEqual([]);
+    // Each placement says which auction it is in.
+    await until(async () => placed.length >= 2);
+    await watcher.disconnect();
+    expect(placed.map((command) => command.auctionEndsAt)).toEqual([opening.getTime(), opening.getTime()]);
+
+    // What can only take at once, or only make, has nothing to do until the opening.
+    for (const body of [
+      { side: 'buy', type: 'market', quantity: '10' },
+      { side: 'buy', type: 'limit', price: '30.50', quantity: '10', timeInForce: 'IOC' },
+      { side: 'buy', type: 'limit', price: '30.50', quantity: '10', timeInForce: 'FOK' },
+      { side: 'buy', type: 'limit', price: '29.00', quantity: '10', postOnly: true },
+    ]) {
+      const refused = await place(buyer.apiKey, body);
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({ code: 'auction_call', details: { opensAt: opening.toISOString() } });
+    }
+
+    // The opening: both orders trade at one price, 30.00 (either price trades 10; without a last trade, the lower).
+    expect(await api.app.get(SessionOpener).tick(new Date(opening.getTime() + 1_000))).toBe(
+      calendar.nextClose!.tradingDay,
+    );
+    const trades = await until(async () => {
+      const listed = (await api.request('GET', '/api/markets/ITUB4/trades')).body as unknown[];
+      return listed.length > 0 && listed.map((trade) => TradeView.parse(trade));
+    });
+    expect(trades).toMatchObject([{ price: '30.00', quantity: '10' }]);
+    await until(
+      async () => (await status(seller.apiKey, sell)) === 'filled' && (await status(buyer.apiKey, buy)) === 'filled',
+    );
+  });
+});
