@@ -73,9 +73,19 @@ export function OrderBook({ ladder, own, onPick }: OrderBookProps) {
       <ol className="flex min-h-[160px] flex-col justify-end" data-testid="asks">
         {[...ladder.asks].reverse().map((level) => row(level, 'sell'))}
       </ol>
-      <div className="num border-y border-edge px-2 py-1 text-center text-xs text-gray-400" data-testid="spread">
-        spread {ladder.spread === null ? '—' : formatPrice(ladder.spread)}
-      </div>
+      {ladder.uncross === null ? (
+        <div className="num border-y border-edge px-2 py-1 text-center text-xs text-gray-400" data-testid="spread">
+          spread {ladder.spread === null ? '—' : formatPrice(ladder.spread)}
+        </div>
+      ) : (
+        <div
+          className="num border-y border-edge px-2 py-1 text-center text-xs text-sky-200"
+          data-testid="auction-price"
+          title="O livro cruza no leilão: na abertura, o que cruzar negocia a este preço"
+        >
+          preço teórico {formatPrice(ladder.uncross.price)} · {formatQuantity(ladder.uncross.quantity)}
+        </div>
+      )}
       <ol className="min-h-[160px]" data-testid="bids">
         {ladder.bids.map((level) => row(level, 'buy'))}
       </ol>

@@ -10,7 +10,7 @@ import {
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '../lib/api';
 import { AttemptKeys, isAnswer } from '../lib/attempt-keys';
-import { closedText, dayOrderExpiry, firstGoodTillDay, goodTillExpiry } from '../lib/calendar';
+import { auctionText, closedText, dayOrderExpiry, firstGoodTillDay, goodTillExpiry } from '../lib/calendar';
 import { answerFieldTexts, failureText } from '../lib/error-text';
 import { formatBRL, formatQuantity, priceInput } from '../lib/format';
 import { reloadCalendars, useCalendar } from '../lib/use-calendar';
@@ -78,6 +78,9 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
   const { calendar } = useCalendar();
   const suspended = (account?.suspension ?? null) !== null;
   const marketClosed = closedText(calendar);
+  const auction = auctionText(calendar);
+  // Errors of the choices above the numbers (type, time in force, post-only) have no field of their own to show on.
+  const choiceError = errors['type'] ?? errors['timeInForce'] ?? errors['postOnly'];
   const update = (change: Partial<TicketForm>) => {
     setForm((current) => ({ ...current, ...change }));
     setConfirming(false);
@@ -148,7 +151,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
         if (Object.keys(byField).length === 0) setNotice({ ok: false, text: failureText(error) });
         if (error.code === 'account_suspended') refreshSession();
         // Closed sooner than the page knew (an administrator closed the day): the page says so from now on.
-        if (error.code === 'market_closed') reloadCalendars();
+        if (error.code === 'market_closed' || error.code === 'auction_call') reloadCalendars();
       } else {
         // Sent again, the order goes with the same Idempotency-Key: if the first one arrived, it is not placed twice.
         setNotice({ ok: false, text: 'A corretora não confirmou a ordem. Enviar de novo não a duplica.' });
@@ -363,6 +366,20 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
           >
             Ordem a mercado: executa ao melhor preço disponível
             {protection === null ? '' : `, até ${formatBRL(protection)}`}. Confirme para enviar.
+          </p>
+        )}
+        {choiceError !== undefined && (
+          <p role="alert" className="text-xs text-rose-400" data-testid="ticket-choice-error">
+            {choiceError}
+          </p>
+        )}
+        {auction !== null && (
+          <p
+            role="status"
+            className="rounded bg-sky-500/15 px-2 py-1 text-xs text-sky-200"
+            data-testid="ticket-auction"
+          >
+            {auction}
           </p>
         )}
         {marketClosed !== null && (

@@ -141,7 +141,8 @@ function InstrumentScreen({ symbol, instruments }: { symbol: string; instruments
     reloadOrders,
   );
 
-  const view = useMemo(() => ladder(book, DEPTH), [book]);
+  const lastTradeCents = centsOf(trades[0]?.price) ?? 0;
+  const view = useMemo(() => ladder(book, DEPTH, lastTradeCents), [book, lastTradeCents]);
   const own = useMemo(() => ownLevels(openOrders, symbol), [openOrders, symbol]);
   const instrumentView = instruments.find((i) => i.symbol === symbol);
   const instrument = useMemo(

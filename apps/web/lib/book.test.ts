@@ -48,6 +48,21 @@ describe('the L2 book', () => {
     expect(next).toBe(snapshot);
   });
 
+  it('gives a crossed book (the pre-opening auction) the price it opens at, counting levels beyond the depth', () => {
+    expect(ladder(snapshot, 10).uncross).toBeNull();
+    const crossed = applyLevelDeltas(snapshot, [delta(11, 'sell', '34.80', '120'), delta(12, 'buy', '35.20', '40')]);
+    // At 35.00 the bids from 35.00 up (140) meet the asks to 35.00 (120): the most that can trade, 120.
+    expect(ladder(crossed, 1).uncross).toEqual({ price: 3500, quantity: 120, imbalance: 20 });
+    // Two prices as good: the one nearer the last trade.
+    const even = applyLevelDeltas(snapshot, [
+      delta(11, 'buy', '34.90', '0'),
+      delta(12, 'sell', '34.90', '100'),
+      delta(13, 'sell', '35.10', '0'),
+    ]);
+    expect(ladder(even, 10, 3491).uncross).toEqual({ price: 3490, quantity: 100, imbalance: 0 });
+    expect(ladder(even, 10, 3499).uncross).toEqual({ price: 3500, quantity: 100, imbalance: 0 });
+  });
+
   it('shows no spread when a side is empty and cuts each side at the depth', () => {
     const emptyAsks = applyLevelDeltas(snapshot, [delta(11, 'sell', '35.10', '0')]);
     expect(ladder(emptyAsks, 10).spread).toBeNull();

@@ -1,4 +1,5 @@
 import type { BookView, LevelDeltaView, OrderView } from '@bolsa/contracts';
+import { auctionUncross, type AuctionUncross } from '@bolsa/order-book/auction-price';
 import { centsOf } from './format';
 
 /** One price level as the screen shows it. */
@@ -58,15 +59,27 @@ export interface BookLadder {
   readonly spread: number | null;
   /** The largest level shown, for the depth bars. */
   readonly maxQuantity: number;
+  /**
+   * A crossed book (the pre-opening call auction): the price it would open at and how much would trade there, in
+   * cents and shares, as the exchange's books decide it; null when the book does not cross.
+   */
+  readonly uncross: AuctionUncross | null;
 }
 
-/** The best `depth` levels of each side: bids high to low, asks low to high. */
-export function ladder(state: BookState, depth: number): BookLadder {
-  const bids = [...state.bids.values()].sort((a, b) => b.cents - a.cents).slice(0, depth);
-  const asks = [...state.asks.values()].sort((a, b) => a.cents - b.cents).slice(0, depth);
+/**
+ * The best `depth` levels of each side: bids high to low, asks low to high. A crossed book's opening price counts
+ * every level it has, and breaks its last tie by the last trade's price (`lastCents`; 0 when there is none).
+ */
+export function ladder(state: BookState, depth: number, lastCents = 0): BookLadder {
+  const allBids = [...state.bids.values()].sort((a, b) => b.cents - a.cents);
+  const allAsks = [...state.asks.values()].sort((a, b) => a.cents - b.cents);
+  const bids = allBids.slice(0, depth);
+  const asks = allAsks.slice(0, depth);
   const maxQuantity = Math.max(1, ...bids.map((l) => l.quantity), ...asks.map((l) => l.quantity));
   const spread = bids[0] !== undefined && asks[0] !== undefined ? asks[0].cents - bids[0].cents : null;
-  return { bids, asks, spread, maxQuantity };
+  const inCents = (levels: Level[]) => levels.map((l) => ({ price: l.cents, quantity: l.quantity }));
+  const uncross = spread !== null && spread <= 0 ? auctionUncross(inCents(allBids), inCents(allAsks), lastCents) : null;
+  return { bids, asks, spread, maxQuantity, uncross };
 }
 
 /** Where the trader's own orders rest: `side:cents` → their unfilled quantity at that price. */

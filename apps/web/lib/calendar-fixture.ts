@@ -6,6 +6,8 @@ export const B3_CALENDAR: TradingCalendarView = {
   opensAt: null,
   closesAt: '18:00',
   open: true,
+  auctionMinutes: 0,
+  auctionEndsAt: null,
   closedEarly: false,
   nextOpen: null,
   weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'],

@@ -7,6 +7,7 @@ import {
   firstGoodTillDay,
   goodTillProblem,
   goodTillExpiry,
+  auctionText,
   instantText,
   refreshDelayMs,
   sessionText,
@@ -53,6 +54,16 @@ describe('the calendar in words', () => {
     expect(sessionText({ ...calendar, opensAt: '10:00' })).toBe('Pregão aberto: fecha seg., 07/12, 18:00 BRT');
     const closed = { ...calendar, opensAt: '10:00', open: false, nextOpen: '2026-12-07T13:00:00.000Z' };
     expect(sessionText(closed)).toBe('Pregão fechado: abre seg., 07/12, 10:00 BRT');
+  });
+
+  it('says when the pre-opening auction ends, what it does with orders, and asks again once it has', () => {
+    const auction = { ...calendar, opensAt: '10:00', auctionMinutes: 15, auctionEndsAt: '2026-12-07T13:00:00.000Z' };
+    expect(sessionText(auction)).toBe('Leilão de pré-abertura: abre seg., 07/12, 10:00 BRT');
+    expect(auctionText(auction)).toMatch(
+      /^Leilão de pré-abertura até seg., 07\/12, 10:00 BRT: as ordens ficam no livro/,
+    );
+    expect(auctionText({ ...auction, auctionEndsAt: null })).toBeNull();
+    expect(refreshDelayMs(auction, Date.parse('2026-12-07T12:50:00.000Z'))).toBe(601_000);
   });
 
   it('asks again just after the exchange opens, and just after its trading hours end', () => {

@@ -37,6 +37,9 @@ export function closedText(calendar: TradingCalendarView | null): string | null 
 /** With trading hours, whether the exchange is open and until when, or when it opens; null without them. */
 export function sessionText(calendar: TradingCalendarView | null): string | null {
   if (calendar === null || calendar.opensAt === null) return null;
+  if (calendar.auctionEndsAt !== null) {
+    return `Leilão de pré-abertura: abre ${instantText(calendar.auctionEndsAt, calendar.timeZone)}`;
+  }
   if (!calendar.open) {
     return calendar.nextOpen === null
       ? 'Pregão fechado'
@@ -45,6 +48,19 @@ export function sessionText(calendar: TradingCalendarView | null): string | null
   return calendar.nextClose === null
     ? 'Pregão aberto'
     : `Pregão aberto: fecha ${closeText(calendar.nextClose, calendar.timeZone)}`;
+}
+
+/**
+ * During the pre-opening call auction, what it means for an order placed now; null at other times. The auction's own
+ * refusals are the ticket's (see `checkTicket`).
+ */
+export function auctionText(calendar: TradingCalendarView | null): string | null {
+  if (calendar === null || calendar.auctionEndsAt === null) return null;
+  const opens = instantText(calendar.auctionEndsAt, calendar.timeZone);
+  return (
+    `Leilão de pré-abertura até ${opens}: as ordens ficam no livro sem negociar, e na abertura o que cruzar ` +
+    'negocia a um só preço, o teórico do livro. Ordens a mercado, IOC, FOK e post-only só depois.'
+  );
 }
 
 /** What a DAY order placed now lives until, in words. */
@@ -105,6 +121,7 @@ export function refreshDelayMs(calendar: TradingCalendarView, now: number): numb
     if (calendar.opensAt !== null) moments.push(close + 1_000);
   }
   if (calendar.nextOpen !== null) moments.push(Date.parse(calendar.nextOpen) + 1_000);
+  if (calendar.auctionEndsAt !== null) moments.push(Date.parse(calendar.auctionEndsAt) + 1_000);
   if (moments.length === 0) return null;
   const ahead = moments.filter((moment) => moment > now);
   const next = ahead.length === 0 ? Math.max(...moments) : Math.min(...ahead);

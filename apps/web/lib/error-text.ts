@@ -69,6 +69,8 @@ export function fieldText(error: FieldError, context: TextContext = {}): string 
       return 'Não há pregão neste dia: escolha um dia útil.';
     case 'too_far':
       return 'No máximo um ano à frente.';
+    case 'auction_call':
+      return 'Não vale no leilão de pré-abertura: só ordens que ficam no livro até a abertura.';
     case 'not_allowed':
       return 'Não vale para este tipo de ordem.';
     default:
@@ -135,6 +137,8 @@ const FAILURES: Readonly<Record<string, string>> = {
   order_not_open: 'A ordem já foi encerrada.',
   trading_halted: 'A negociação deste papel está suspensa.',
   market_closed: 'O pregão está fechado; você ainda pode cancelar ordens.',
+  auction_call:
+    'No leilão de pré-abertura só entram ordens que ficam no livro até a abertura: sem mercado, IOC, FOK ou post-only.',
   account_suspended: 'Sua conta está suspensa pela bolsa; você ainda pode cancelar ordens.',
   invalid_credentials: 'E-mail ou senha incorretos.',
   password_incorrect: 'Senha atual incorreta.',
@@ -175,6 +179,9 @@ export function failureText(failure: ApiFailure): string {
   const opensAt = detail(failure, 'opensAt');
   if (failure.code === 'market_closed' && opensAt !== null) {
     return `O pregão está fechado até ${instantText(opensAt)}; você ainda pode cancelar ordens.`;
+  }
+  if (failure.code === 'auction_call' && opensAt !== null) {
+    return `Leilão de pré-abertura até ${instantText(opensAt)}: sem ordens a mercado, IOC, FOK ou post-only até lá.`;
   }
   return FAILURES[failure.code] ?? failure.message;
 }

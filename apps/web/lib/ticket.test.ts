@@ -45,6 +45,23 @@ describe('the order ticket', () => {
     expect(request.ok && 'expiresOn' in request.request).toBe(false);
   });
 
+  it('refuses in the pre-opening auction what would only take at once, on its choice, and takes what rests', () => {
+    const auction = { ...B3_CALENDAR, opensAt: '10:00', auctionMinutes: 15, auctionEndsAt: '2026-12-07T13:00:00.000Z' };
+    const refusal = 'Não vale no leilão de pré-abertura: só ordens que ficam no livro até a abertura.';
+    expect(checkTicket({ ...form, type: 'market', price: '' }, petr4, auction)).toEqual({
+      ok: false,
+      errors: { type: refusal },
+    });
+    expect(checkTicket({ ...form, timeInForce: 'IOC' }, petr4, auction)).toEqual({
+      ok: false,
+      errors: { timeInForce: refusal },
+    });
+    expect(checkTicket(form, petr4, auction).ok).toBe(true);
+    expect(checkTicket({ ...form, type: 'stop_market', price: '', stopPrice: '36.00' }, petr4, auction).ok).toBe(true);
+    // Once it has opened, they go.
+    expect(checkTicket({ ...form, timeInForce: 'IOC' }, petr4, B3_CALENDAR).ok).toBe(true);
+  });
+
   it('round-trips the instrument from its HTTP view', () => {
     expect(petr4).toEqual(DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'PETR4'));
   });

@@ -3,6 +3,7 @@ import {
   cashHoldFor,
   feeOn,
   orderProtection,
+  refusedInAuction,
   toOrderFields,
   type FeeSchedule,
   type Instrument,
@@ -88,8 +89,17 @@ export function checkTicket(
   const errors = [
     ...(fields.ok ? [] : fields.error),
     ...(dayProblem === null ? [] : [{ field: 'expiresOn', code: dayProblem, message: dayProblem }]),
+    ...(fields.ok && (calendar?.auctionEndsAt ?? null) !== null && refusedInAuction(fields.value)
+      ? [{ field: auctionField(fields.value), code: 'auction_call', message: 'auction_call' }]
+      : []),
   ];
   return errors.length === 0 ? { ok: true, request } : { ok: false, errors: fieldTexts(errors, { rules: instrument }) };
+}
+
+/** The field that makes an order one the pre-opening call auction refuses: its type, time in force or post-only. */
+function auctionField(order: { orderType: OrderType; postOnly: boolean }): string {
+  if (order.orderType === 'market') return 'type';
+  return order.postOnly ? 'postOnly' : 'timeInForce';
 }
 
 /**
