@@ -142,6 +142,11 @@ const Environment = z.object({
    * without trading until the opening, then whatever crosses trades at one price. 0: none (B3's is 15).
    */
   MARKET_PREOPENING_MINUTES: z.coerce.number().int().min(0).max(720).default(0),
+  /**
+   * Minutes before MARKET_CLOSE of closing call auction: orders rest without trading, and at the close whatever
+   * crosses trades at one price, the closing price. 0: none (B3's is 5).
+   */
+  MARKET_CLOSING_CALL_MINUTES: z.coerce.number().int().min(0).max(720).default(0),
   MARKET_TIMEZONE: z.string().default('America/Sao_Paulo').refine(isTimeZone, { error: 'must be an IANA time zone' }),
   /** The weekdays the clock closes (`mon-fri`, `sun-thu`, `mon,wed,fri`); a DAY order of another day is the next's. */
   MARKET_DAYS: z
@@ -243,8 +248,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
   if (openMinute !== null && (closeMinute === null || openMinute >= closeMinute)) {
     throw new Error('invalid API configuration: MARKET_OPEN: must be before MARKET_CLOSE, which must not be off');
   }
-  const callMinutes = env.MARKET_PREOPENING_MINUTES;
-  if (callMinutes > 0 && (openMinute === null || openMinute < callMinutes)) {
+  const preOpeningMinutes = env.MARKET_PREOPENING_MINUTES;
+  const closingCallMinutes = env.MARKET_CLOSING_CALL_MINUTES;
+  if (
+    closingCallMinutes > 0 &&
+    (openMinute === null || closeMinute === null || closeMinute - closingCallMinutes <= openMinute)
+  ) {
+    throw new Error('invalid API configuration: MARKET_CLOSING_CALL_MINUTES: needs MARKET_OPEN, and to start after it');
+  }
+  if (preOpeningMinutes > 0 && (openMinute === null || openMinute < preOpeningMinutes)) {
     throw new Error(
       'invalid API configuration: MARKET_PREOPENING_MINUTES: needs MARKET_OPEN, at least as many minutes after midnight',
     );
@@ -289,7 +301,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
             weekdays: env.MARKET_DAYS,
             holidays: env.MARKET_HOLIDAYS,
           },
-    marketOpen: openMinute === null ? null : { minute: openMinute, late: env.MARKET_LATE_OPENINGS, callMinutes },
+    marketOpen:
+      openMinute === null
+        ? null
+        : { minute: openMinute, late: env.MARKET_LATE_OPENINGS, preOpeningMinutes, closingCallMinutes },
     marketTimeZone: env.MARKET_TIMEZONE,
     streams: {
       heartbeatMs: env.SSE_HEARTBEAT_MS,

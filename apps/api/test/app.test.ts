@@ -176,11 +176,11 @@ describe('configuration', () => {
       );
     }
     // A pre-opening of B3's 15 minutes; none by default, and none without an opening.
-    expect(opening).toMatchObject({ callMinutes: 0 });
+    expect(opening).toMatchObject({ preOpeningMinutes: 0 });
     expect(
       loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_OPEN: '10:00', MARKET_PREOPENING_MINUTES: '15' })
         .marketOpen,
-    ).toMatchObject({ minute: 600, callMinutes: 15 });
+    ).toMatchObject({ minute: 600, preOpeningMinutes: 15 });
     for (const [open, minutes] of [
       ['off', '15'],
       ['00:10', '15'],
@@ -188,6 +188,16 @@ describe('configuration', () => {
       expect(() =>
         loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_OPEN: open, MARKET_PREOPENING_MINUTES: minutes }),
       ).toThrow(/MARKET_PREOPENING_MINUTES: needs MARKET_OPEN/);
+    }
+    // A closing call of B3's 5 minutes; it needs trading hours, and to start after the opening.
+    expect(
+      loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_OPEN: '10:00', MARKET_CLOSING_CALL_MINUTES: '5' })
+        .marketOpen,
+    ).toMatchObject({ closingCallMinutes: 5 });
+    for (const open of ['off', '17:55']) {
+      expect(() =>
+        loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_OPEN: open, MARKET_CLOSING_CALL_MINUTES: '5' }),
+      ).toThrow(/MARKET_CLOSING_CALL_MINUTES: needs MARKET_OPEN, and to start after it/);
     }
     expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_PREOPENING_MINUTES: '-1' })).toThrow(
       /MARKET_PREOPENING_MINUTES/,

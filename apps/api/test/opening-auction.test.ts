@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionCloser } from '../src/sessions/session-closer.js';
 import { SessionOpener } from '../src/sessions/session-opener.js';
 import { startInTestEngine } from './engine-in-test.js';
-import { newTrader, openedIn2025, startTestApi, until, watchCommands, type TestApi } from './support.js';
+import { aroundNoon, newTrader, openedIn2025, startTestApi, until, watchCommands, type TestApi } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -11,28 +11,18 @@ process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
  * Every day a trading day, in a zone where it is about noon now, opening three minutes from now after a pre-opening
  * of ten: the test runs in the auction.
  */
-const now = new Date();
-const hoursAhead = 12 - now.getUTCHours();
-const localMinute = 12 * 60 + now.getUTCMinutes();
-const openMinute = localMinute + 3;
-const pad = (value: number) => String(value).padStart(2, '0');
+const zone = aroundNoon();
+const openMinute = zone.minute + 3;
 const hours = {
-  MARKET_OPEN: `${pad(Math.floor(openMinute / 60))}:${pad(openMinute % 60)}`,
+  MARKET_OPEN: zone.timeOfDay(openMinute),
   MARKET_PREOPENING_MINUTES: '10',
   MARKET_CLOSE: '23:59',
-  // Etc/GMT zones are named by the offset with its sign turned: Etc/GMT-3 is UTC+3.
-  MARKET_TIMEZONE: hoursAhead === 0 ? 'UTC' : `Etc/GMT${hoursAhead > 0 ? '-' : '+'}${Math.abs(hoursAhead)}`,
+  MARKET_TIMEZONE: zone.timeZone,
   MARKET_DAYS: 'sun-sat',
   MARKET_HOLIDAYS: '',
   MARKET_LATE_OPENINGS: '',
 };
-/** The opening, as an instant: today's minute `openMinute` in that zone. */
-const local = new Date(now.getTime() + hoursAhead * 3_600_000);
-const opening = new Date(
-  Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) +
-    openMinute * 60_000 -
-    hoursAhead * 3_600_000,
-);
+const opening = zone.instant(openMinute);
 
 let api: TestApi;
 let engine: { stop(): Promise<void> };
@@ -54,7 +44,12 @@ afterAll(async () => {
 describe('the pre-opening call auction', () => {
   it('takes orders that rest, holds them crossed without trading, and trades them at one price at the opening', async () => {
     const calendar = TradingCalendarView.parse((await api.request('GET', '/api/calendar')).body);
-    expect(calendar).toMatchObject({ open: true, auctionMinutes: 10, auctionEndsAt: opening.toISOString() });
+    expect(calendar).toMatchObject({
+      open: true,
+      auctionMinutes: 10,
+      auction: 'opening',
+      auctionEndsAt: opening.toISOString(),
+    });
 
     const placed: PlaceOrderCommand[] = [];
     const watcher = await watchCommands(api, 'auction-watch', (command) => {
@@ -96,7 +91,10 @@ describe('the pre-opening call auction', () => {
     ]) {
       const refused = await place(buyer.apiKey, body);
       expect(refused.status).toBe(409);
-      expect(refused.body).toMatchObject({ code: 'auction_call', details: { opensAt: opening.toISOString() } });
+      expect(refused.body).toMatchObject({
+        code: 'auction_call',
+        details: { auction: 'opening', endsAt: opening.toISOString() },
+      });
     }
 
     // The opening: both orders trade at one price, 30.00 (either price trades 10; without a last trade, the lower).

@@ -249,6 +249,8 @@ describe('the trading calendar', () => {
       closesAt: '18:00',
       open: true,
       auctionMinutes: 0,
+      closingCallMinutes: 0,
+      auction: null,
       auctionEndsAt: null,
       closedEarly: false,
       nextOpen: null,

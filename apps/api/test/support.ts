@@ -296,3 +296,26 @@ export async function until<T>(check: () => Promise<T | undefined | false>, time
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * A time zone where it is about noon now (an `Etc/GMT` one, named by its offset with the sign turned), so a test can
+ * set trading hours minutes from now without meeting midnight: the local minute now, `HH:MM` of a local minute, and
+ * the instant of a local minute today.
+ */
+export function aroundNoon(now = new Date()): {
+  timeZone: string;
+  minute: number;
+  timeOfDay: (minute: number) => string;
+  instant: (minute: number) => Date;
+} {
+  const hoursAhead = 12 - now.getUTCHours();
+  const local = new Date(now.getTime() + hoursAhead * 3_600_000);
+  const midnight = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - hoursAhead * 3_600_000;
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return {
+    timeZone: hoursAhead === 0 ? 'UTC' : `Etc/GMT${hoursAhead > 0 ? '-' : '+'}${Math.abs(hoursAhead)}`,
+    minute: 12 * 60 + now.getUTCMinutes(),
+    timeOfDay: (minute) => `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`,
+    instant: (minute) => new Date(midnight + minute * 60_000),
+  };
+}

@@ -66,7 +66,7 @@ describe('the pre-opening call auction', () => {
     await buyerTicket.getByLabel('Quantidade', { exact: true }).press('Enter');
     await expect
       .poll(() => buyerTicket.getByTestId('ticket-choice-error').textContent(), { timeout: 5_000 })
-      .toBe('Não vale no leilão de pré-abertura: só ordens que ficam no livro até a abertura.');
+      .toBe('Não vale em leilão: só ordens que ficam no livro até ele terminar.');
     expect(await buyerTicket.getByTestId('market-confirm').count()).toBe(0);
 
     // The exchange's clock opens it: both orders trade at 30,00, and the screen trades continuously.

@@ -7,6 +7,8 @@ export const B3_CALENDAR: TradingCalendarView = {
   closesAt: '18:00',
   open: true,
   auctionMinutes: 0,
+  closingCallMinutes: 0,
+  auction: null,
   auctionEndsAt: null,
   closedEarly: false,
   nextOpen: null,

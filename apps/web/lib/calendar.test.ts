@@ -57,13 +57,22 @@ describe('the calendar in words', () => {
   });
 
   it('says when the pre-opening auction ends, what it does with orders, and asks again once it has', () => {
-    const auction = { ...calendar, opensAt: '10:00', auctionMinutes: 15, auctionEndsAt: '2026-12-07T13:00:00.000Z' };
+    const auction = {
+      ...calendar,
+      opensAt: '10:00',
+      auctionMinutes: 15,
+      auction: 'opening' as const,
+      auctionEndsAt: '2026-12-07T13:00:00.000Z',
+    };
     expect(sessionText(auction)).toBe('Leilão de pré-abertura: abre seg., 07/12, 10:00 BRT');
     expect(auctionText(auction)).toMatch(
       /^Leilão de pré-abertura até seg., 07\/12, 10:00 BRT: as ordens ficam no livro/,
     );
     expect(auctionText({ ...auction, auctionEndsAt: null })).toBeNull();
     expect(refreshDelayMs(auction, Date.parse('2026-12-07T12:50:00.000Z'))).toBe(601_000);
+    const closing = { ...auction, auction: 'closing' as const, auctionEndsAt: '2026-12-07T21:00:00.000Z' };
+    expect(sessionText(closing)).toBe('Leilão de fechamento: fecha seg., 07/12, 18:00 BRT');
+    expect(auctionText(closing)).toMatch(/^Leilão de fechamento até seg., 07\/12, 18:00 BRT: .* o de fechamento\./);
   });
 
   it('asks again just after the exchange opens, and just after its trading hours end', () => {

@@ -38,7 +38,10 @@ export function closedText(calendar: TradingCalendarView | null): string | null 
 export function sessionText(calendar: TradingCalendarView | null): string | null {
   if (calendar === null || calendar.opensAt === null) return null;
   if (calendar.auctionEndsAt !== null) {
-    return `Leilão de pré-abertura: abre ${instantText(calendar.auctionEndsAt, calendar.timeZone)}`;
+    const ends = instantText(calendar.auctionEndsAt, calendar.timeZone);
+    return calendar.auction === 'closing'
+      ? `Leilão de fechamento: fecha ${ends}`
+      : `Leilão de pré-abertura: abre ${ends}`;
   }
   if (!calendar.open) {
     return calendar.nextOpen === null
@@ -51,16 +54,17 @@ export function sessionText(calendar: TradingCalendarView | null): string | null
 }
 
 /**
- * During the pre-opening call auction, what it means for an order placed now; null at other times. The auction's own
- * refusals are the ticket's (see `checkTicket`).
+ * During a call auction (the pre-opening, or the closing call), what it means for an order placed now; null at other
+ * times. The auction's own refusals are the ticket's (see `checkTicket`).
  */
 export function auctionText(calendar: TradingCalendarView | null): string | null {
   if (calendar === null || calendar.auctionEndsAt === null) return null;
-  const opens = instantText(calendar.auctionEndsAt, calendar.timeZone);
-  return (
-    `Leilão de pré-abertura até ${opens}: as ordens ficam no livro sem negociar, e na abertura o que cruzar ` +
-    'negocia a um só preço, o teórico do livro. Ordens a mercado, IOC, FOK e post-only só depois.'
-  );
+  const ends = instantText(calendar.auctionEndsAt, calendar.timeZone);
+  return calendar.auction === 'closing'
+    ? `Leilão de fechamento até ${ends}: as ordens ficam no livro sem negociar, e no encerramento o que cruzar ` +
+        'negocia a um só preço, o de fechamento. Ordens a mercado, IOC, FOK e post-only não entram.'
+    : `Leilão de pré-abertura até ${ends}: as ordens ficam no livro sem negociar, e na abertura o que cruzar ` +
+        'negocia a um só preço, o teórico do livro. Ordens a mercado, IOC, FOK e post-only só depois.';
 }
 
 /** What a DAY order placed now lives until, in words. */

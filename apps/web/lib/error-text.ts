@@ -70,7 +70,7 @@ export function fieldText(error: FieldError, context: TextContext = {}): string 
     case 'too_far':
       return 'No máximo um ano à frente.';
     case 'auction_call':
-      return 'Não vale no leilão de pré-abertura: só ordens que ficam no livro até a abertura.';
+      return 'Não vale em leilão: só ordens que ficam no livro até ele terminar.';
     case 'not_allowed':
       return 'Não vale para este tipo de ordem.';
     default:
@@ -137,8 +137,7 @@ const FAILURES: Readonly<Record<string, string>> = {
   order_not_open: 'A ordem já foi encerrada.',
   trading_halted: 'A negociação deste papel está suspensa.',
   market_closed: 'O pregão está fechado; você ainda pode cancelar ordens.',
-  auction_call:
-    'No leilão de pré-abertura só entram ordens que ficam no livro até a abertura: sem mercado, IOC, FOK ou post-only.',
+  auction_call: 'Em leilão só entram ordens que ficam no livro até ele terminar: sem mercado, IOC, FOK ou post-only.',
   account_suspended: 'Sua conta está suspensa pela bolsa; você ainda pode cancelar ordens.',
   invalid_credentials: 'E-mail ou senha incorretos.',
   password_incorrect: 'Senha atual incorreta.',
@@ -180,8 +179,10 @@ export function failureText(failure: ApiFailure): string {
   if (failure.code === 'market_closed' && opensAt !== null) {
     return `O pregão está fechado até ${instantText(opensAt)}; você ainda pode cancelar ordens.`;
   }
-  if (failure.code === 'auction_call' && opensAt !== null) {
-    return `Leilão de pré-abertura até ${instantText(opensAt)}: sem ordens a mercado, IOC, FOK ou post-only até lá.`;
+  const endsAt = detail(failure, 'endsAt');
+  if (failure.code === 'auction_call' && endsAt !== null) {
+    const auction = detail(failure, 'auction') === 'closing' ? 'Leilão de fechamento' : 'Leilão de pré-abertura';
+    return `${auction} até ${instantText(endsAt)}: sem ordens a mercado, IOC, FOK ou post-only até lá.`;
   }
   return FAILURES[failure.code] ?? failure.message;
 }

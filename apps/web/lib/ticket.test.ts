@@ -46,8 +46,14 @@ describe('the order ticket', () => {
   });
 
   it('refuses in the pre-opening auction what would only take at once, on its choice, and takes what rests', () => {
-    const auction = { ...B3_CALENDAR, opensAt: '10:00', auctionMinutes: 15, auctionEndsAt: '2026-12-07T13:00:00.000Z' };
-    const refusal = 'Não vale no leilão de pré-abertura: só ordens que ficam no livro até a abertura.';
+    const auction = {
+      ...B3_CALENDAR,
+      opensAt: '10:00',
+      auctionMinutes: 15,
+      auction: 'opening' as const,
+      auctionEndsAt: '2026-12-07T13:00:00.000Z',
+    };
+    const refusal = 'Não vale em leilão: só ordens que ficam no livro até ele terminar.';
     expect(checkTicket({ ...form, type: 'market', price: '' }, petr4, auction)).toEqual({
       ok: false,
       errors: { type: refusal },

@@ -370,10 +370,14 @@ export const TradingCalendarView = z.object({
   /**
    * How many minutes before each opening the pre-opening call auction takes orders (0: none). Orders recorded in it
    * rest without trading until the opening, when everything that crosses trades at one price; market, IOC, FOK and
-   * post-only orders are refused then (`409 auction_call`).
+   * post-only orders are refused then (`409 auction_call`, `details.auction` and `details.endsAt`).
    */
   auctionMinutes: z.int().nonnegative(),
-  /** During the pre-opening call auction, when it ends (the opening); null otherwise. */
+  /** How many minutes before each close the closing call auction runs, as the pre-opening does (0: none). */
+  closingCallMinutes: z.int().nonnegative(),
+  /** The call auction in progress: the pre-opening (`opening`) or the closing call (`closing`); null otherwise. */
+  auction: z.enum(['opening', 'closing']).nullable(),
+  /** During a call auction, when it ends (the opening, or the close); null otherwise. */
   auctionEndsAt: z.iso.datetime().nullable(),
   /**
    * Today was closed by an administrator within its trading hours, which are not over: an administrator may reopen

@@ -264,6 +264,10 @@ export class ContractBook {
       }
       case 'end_of_day': {
         const closedAt = command.closedAt;
+        // A closing call ends at the close: it uncrosses first, whenever the close's command was sent.
+        if (this.auctionEndsAt !== null && this.auctionEndsAt <= (closedAt ?? command.timestamp)) {
+          this.open(this.auctionEndsAt);
+        }
         this.closedUntil = Math.max(this.closedUntil ?? -Infinity, closedAt ?? command.timestamp);
         if (command.endsTrading === true) {
           this.tradingEndedAt = Math.max(this.tradingEndedAt ?? -Infinity, closedAt ?? command.timestamp);

@@ -127,6 +127,37 @@ describe('ContractBook: the pre-opening call auction', () => {
     expect(book.core.inAuction).toBe(false);
   });
 
+  it('uncrosses a closing call when the close reaches it, before the close expires the DAY orders left', () => {
+    const book = new ContractBook(PETR4);
+    const closes = Date.parse('2025-11-21T21:00:00Z');
+    const inCall = (order: ReturnType<typeof limit>, timeInForce: 'GTC' | 'DAY' = 'GTC') => ({
+      ...order,
+      timeInForce,
+      auctionEndsAt: closes,
+    });
+    apply(book, [
+      inCall(limit(ALICE, 'sell', 3500, 100, closes - 4 * MINUTE), 'DAY'),
+      inCall(limit(BOB, 'buy', 3505, 60, closes - 3 * MINUTE)),
+    ]);
+    expect(book.core.inAuction).toBe(true);
+    const closing = apply(book, [
+      {
+        // Sent a little early by its sender's clock: its closing instant decides.
+        ...envelope(closes - 2_000),
+        type: 'end_of_day',
+        closedAt: closes,
+        tradingDay: '2025-11-21',
+        endsTrading: true,
+      },
+    ]);
+    // Sellers left over: 3500, the lower price, is the closing price; the rest of the DAY sell expires after it.
+    expect(trades(closing)).toEqual([[3500, 60, 'sell']]);
+    expect(closing.filter((event) => event.type === 'order_expired')).toMatchObject([
+      { expiredQuantity: 40, filledQuantity: 60 },
+    ]);
+    expect(book.core.inAuction).toBe(false);
+  });
+
   it('keeps its auction across a snapshot: the restored book uncrosses with the same events', () => {
     const book = new ContractBook(PETR4);
     apply(book, [limit(ALICE, 'sell', 3500, 100, OPENS - 5 * MINUTE), limit(BOB, 'buy', 3510, 70, OPENS - MINUTE)]);

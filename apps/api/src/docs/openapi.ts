@@ -86,7 +86,8 @@ export function openApiDocument(): object {
             'outside trading hours (MARKET_OPEN to MARKET_CLOSE on trading days, with details.opensAt), as amends; ' +
             'in the pre-opening call auction (MARKET_PREOPENING_MINUTES before the opening) orders rest without ' +
             'trading until the opening, when what crosses trades at one price, and market, IOC, FOK and post-only ' +
-            'orders get 409 auction_call (details.opensAt)',
+            'orders get 409 auction_call (details.auction, details.endsAt); so in the closing call ' +
+            '(MARKET_CLOSING_CALL_MINUTES before the close), which uncrosses at the close',
           security: bearer,
           parameters: [
             { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 100 } },
@@ -175,8 +176,8 @@ export function openApiDocument(): object {
         get: {
           summary:
             'The trading hours (new orders and amends are taken from opensAt, or a later opening of lateOpenings, ' +
-            'less auctionMinutes of pre-opening call auction, to closesAt on trading days; auctionEndsAt: during ' +
-            'the auction, when it ends; open: ' +
+            'less auctionMinutes of pre-opening call auction, to closesAt on trading days, its last ' +
+            'closingCallMinutes a closing call; auction and auctionEndsAt: which auction runs, until when; open: ' +
             'whether now; nextOpen: when, while closed) and when trading days close (DAY orders expire then): ' +
             'weekdays and holidays, the last close (where the tickers’ session begins) and the next one',
           responses: { '200': { description: 'ok', ...json(ref('TradingCalendarView')) } },

@@ -5,13 +5,14 @@ import { ApiError } from '../errors/api-error.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { ClosedDays } from './closed-days.js';
 import {
-  auctionEnd,
+  auctionPhase,
   openingInstant,
   isTradingDay,
   isTradingHours,
   localTime,
   nextClosingDay,
   nextOpening,
+  type AuctionPhase,
   type ClosedDayList,
 } from './trading-clock.js';
 
@@ -44,26 +45,33 @@ export class MarketHours {
     return close !== null && opening !== null && isTradingHours(now, close, opening);
   }
 
-  /** During the pre-opening call auction, when it ends (the opening): orders recorded then wait for it. */
-  auctionEndsAt(now = new Date()): Date | null {
+  /** The call auction in progress (the pre-opening or the closing call), and when it ends; null in continuous trading. */
+  auction(now = new Date()): AuctionPhase | null {
     const { marketClose: close, marketOpen: opening } = this.config;
-    return close === null || opening === null ? null : auctionEnd(now, close, opening, this.closedDays);
+    return close === null || opening === null ? null : auctionPhase(now, close, opening, this.closedDays);
+  }
+
+  /** During a call auction, when it ends (the opening, or the close): orders recorded then wait for it. */
+  auctionEndsAt(now = new Date()): Date | null {
+    return this.auction(now)?.endsAt ?? null;
   }
 
   /**
-   * In the pre-opening call auction, the refusal of an order that could only take at once or only make (`409
-   * auction_call`, naming the opening): it would have nothing to do until then.
+   * In a call auction, the refusal of an order that could only take at once or only make (`409 auction_call`, naming
+   * when the auction ends): it would have nothing to do until then.
    */
   auctionRefusal(
     order: Pick<OrderFields, 'orderType' | 'timeInForce' | 'postOnly'>,
     now = new Date(),
   ): ApiError | null {
-    const ends = this.auctionEndsAt(now);
-    if (ends === null || !refusedInAuction(order)) return null;
+    const auction = this.auction(now);
+    if (auction === null || !refusedInAuction(order)) return null;
+    const endsAt = auction.endsAt.toISOString();
+    const name = auction.kind === 'opening' ? 'pre-opening' : 'closing';
     return new ApiError(
       'auction_call',
-      `the pre-opening call auction takes only orders that can rest (no market, IOC, FOK or post-only) until ${ends.toISOString()}`,
-      { opensAt: ends.toISOString() },
+      `the ${name} call auction takes only orders that can rest (no market, IOC, FOK or post-only) until ${endsAt}`,
+      { auction: auction.kind, endsAt },
     );
   }
 

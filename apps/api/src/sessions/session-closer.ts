@@ -11,14 +11,15 @@ import { endOfDayCommand } from '../orders/engine-commands.js';
 import { repeatEvery, SingleFlight } from '../scheduling/background.js';
 import { ClosedDays } from './closed-days.js';
 import { MarketHours } from './market-hours.js';
-import { closingInstant, lastClosedDay, localTime } from './trading-clock.js';
+import { closingInstant, isTradingDay, lastClosedDay, localTime } from './trading-clock.js';
 
 /** How often the process that stores engine events looks at the clock. */
 const CHECK_EVERY_MS = 30_000;
 
 /**
  * Closes the trading day: an `end_of_day` command per symbol, carrying the closing instant, so the engine expires
- * the DAY orders recorded until then. The process that stores engine events does it once the configured closing
+ * the DAY orders recorded until then (after uncrossing the closing call, if the day has one). Within a look of the
+ * closing time a timer is set for it, so the close is on time. The process that stores engine events does it once the configured closing
  * time of a trading day (not of a weekend or a holiday: a DAY order of Saturday is Monday's) has passed (once per day: the day is recorded in `market_sessions` first, and taken out again if Kafka
  * would not take the commands), however late that is: DAY orders recorded after the close (nothing ran to close
  * it in time) are the next day's, and stay. An admin can close the day at any time, at that moment.
@@ -33,6 +34,8 @@ const CHECK_EVERY_MS = 30_000;
 @Injectable()
 export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
   private stopTimer = () => {};
+  /** Set within a look of today's closing time, for the close itself: the closing call's auction ends then. */
+  private atClose: NodeJS.Timeout | undefined;
   private readonly closes = new SingleFlight<ClosedDayView | null>();
 
   constructor(
@@ -46,12 +49,17 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (!this.config.consumeEvents || this.config.marketClose === null) return;
-    this.stopTimer = repeatEvery(CHECK_EVERY_MS, () => void this.tick());
-    void this.tick();
+    const look = () => {
+      this.wakeAtClose(new Date());
+      void this.tick();
+    };
+    this.stopTimer = repeatEvery(CHECK_EVERY_MS, look);
+    look();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopTimer();
+    clearTimeout(this.atClose);
     await this.closes.settled();
   }
 
@@ -70,6 +78,20 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
         return null;
       }),
     );
+  }
+
+  /** When today's closing time is less than a look away, a timer for it, so the day closes on time. */
+  private wakeAtClose(now: Date): void {
+    const close = this.config.marketClose;
+    if (close === null || this.atClose !== undefined) return;
+    const today = localTime(now, close.timeZone).day;
+    const wait = closingInstant(today, close).getTime() - now.getTime();
+    if (!isTradingDay(today, close) || wait <= 0 || wait > CHECK_EVERY_MS) return;
+    this.atClose = setTimeout(() => {
+      this.atClose = undefined;
+      void this.tick();
+    }, wait + 10);
+    this.atClose.unref();
   }
 
   /**

@@ -34,7 +34,7 @@ export class SessionOpener implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.consumeEvents || (this.config.marketOpen?.callMinutes ?? 0) === 0) return;
+    if (!this.config.consumeEvents || (this.config.marketOpen?.preOpeningMinutes ?? 0) === 0) return;
     this.stopTimer = repeatEvery(CHECK_EVERY_MS, () => void this.tick());
     void this.tick();
   }
@@ -50,9 +50,9 @@ export class SessionOpener implements OnApplicationBootstrap, OnModuleDestroy {
    * this process did already. The day opened, if it sent one.
    */
   tick(now = new Date()): Promise<string | null> {
-    const ends = this.hours.auctionEndsAt(now);
-    if (ends !== null) {
-      this.wakeAt(ends, now);
+    const auction = this.hours.auction(now);
+    if (auction?.kind === 'opening') {
+      this.wakeAt(auction.endsAt, now);
       return Promise.resolve(null);
     }
     const day = localTime(now, this.config.marketTimeZone).day;

@@ -44,13 +44,16 @@ export class TradingCalendar {
     const lastClose: TradingDayClose | null =
       row === undefined ? null : { tradingDay: row.day, at: row.at.toISOString() };
     const nextDay = close === null ? null : nextClosingDay(now, close, closedToday);
+    const auction = this.hours.auction(now);
     return {
       timeZone: this.config.marketTimeZone,
       opensAt: close === null || opening === null ? null : timeOfDay(opening.minute),
       closesAt: close === null ? null : timeOfDay(close.minute),
       open: this.hours.isOpen(now),
-      auctionMinutes: close === null || opening === null ? 0 : (opening.callMinutes ?? 0),
-      auctionEndsAt: this.hours.auctionEndsAt(now)?.toISOString() ?? null,
+      auctionMinutes: close === null || opening === null ? 0 : (opening.preOpeningMinutes ?? 0),
+      closingCallMinutes: close === null || opening === null ? 0 : (opening.closingCallMinutes ?? 0),
+      auction: auction === null ? null : auction.kind,
+      auctionEndsAt: auction?.endsAt.toISOString() ?? null,
       closedEarly: closedToday && this.hours.withinHours(now),
       nextOpen: this.hours.nextOpen(now)?.toISOString() ?? null,
       weekdays: close === null ? [] : WEEKDAYS.filter((_, index) => close.weekdays.has(index)),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  auctionEnd,
+  auctionPhase,
   closingInstant,
   isTimeZone,
   isTradingHours,
@@ -197,20 +197,43 @@ describe('the trading clock', () => {
   });
 
   it('takes orders from the pre-opening, in a call auction that ends at the opening (late openings too)', () => {
-    const preOpening = { minute: 10 * 60, late: new Map([['2026-02-18', 13 * 60]]), callMinutes: 15 };
+    const preOpening = { minute: 10 * 60, late: new Map([['2026-02-18', 13 * 60]]), preOpeningMinutes: 15 };
     const at = (text: string) => new Date(text);
     // Friday 2026-02-13 in São Paulo (UTC-3): the auction from 09:45 to 10:00.
     expect(isTradingHours(at('2026-02-13T12:44:59Z'), B3_2026, preOpening)).toBe(false);
     expect(isTradingHours(at('2026-02-13T12:45:00Z'), B3_2026, preOpening)).toBe(true);
-    expect(auctionEnd(at('2026-02-13T12:45:00Z'), B3_2026, preOpening)).toEqual(at('2026-02-13T13:00:00Z'));
-    expect(auctionEnd(at('2026-02-13T12:59:59Z'), B3_2026, preOpening)).toEqual(at('2026-02-13T13:00:00Z'));
-    expect(auctionEnd(at('2026-02-13T13:00:00Z'), B3_2026, preOpening)).toBeNull();
-    expect(auctionEnd(at('2026-02-13T12:44:00Z'), B3_2026, preOpening)).toBeNull();
+    expect(auctionPhase(at('2026-02-13T12:45:00Z'), B3_2026, preOpening)?.endsAt ?? null).toEqual(
+      at('2026-02-13T13:00:00Z'),
+    );
+    expect(auctionPhase(at('2026-02-13T12:59:59Z'), B3_2026, preOpening)?.endsAt ?? null).toEqual(
+      at('2026-02-13T13:00:00Z'),
+    );
+    expect(auctionPhase(at('2026-02-13T13:00:00Z'), B3_2026, preOpening)?.endsAt ?? null).toBeNull();
+    expect(auctionPhase(at('2026-02-13T12:44:00Z'), B3_2026, preOpening)?.endsAt ?? null).toBeNull();
     // Without one, trading starts at the opening; closed days have none.
-    expect(auctionEnd(at('2026-02-13T12:50:00Z'), B3_2026, TEN_O_CLOCK)).toBeNull();
-    expect(auctionEnd(at('2026-02-13T12:50:00Z'), B3_2026, preOpening, new Set(['2026-02-13']))).toBeNull();
+    expect(auctionPhase(at('2026-02-13T12:50:00Z'), B3_2026, TEN_O_CLOCK)?.endsAt ?? null).toBeNull();
+    expect(
+      auctionPhase(at('2026-02-13T12:50:00Z'), B3_2026, preOpening, new Set(['2026-02-13']))?.endsAt ?? null,
+    ).toBeNull();
     // The next time orders are taken is the pre-opening, after Carnival's late opening at 13:00 too.
     expect(nextOpening(at('2026-02-13T22:00:00Z'), B3_2026, preOpening)).toEqual(at('2026-02-18T15:45:00Z'));
-    expect(auctionEnd(at('2026-02-18T15:50:00Z'), B3_2026, preOpening)).toEqual(at('2026-02-18T16:00:00Z'));
+    expect(auctionPhase(at('2026-02-18T15:50:00Z'), B3_2026, preOpening)?.endsAt ?? null).toEqual(
+      at('2026-02-18T16:00:00Z'),
+    );
+  });
+
+  it('runs the closing call in the last minutes before the close, from the opening at the earliest', () => {
+    const withClosingCall = { minute: 10 * 60, late: new Map([['2026-02-18', 17 * 60 + 58]]), closingCallMinutes: 5 };
+    const at = (text: string) => new Date(text);
+    // Friday 2026-02-13 in São Paulo (UTC-3): continuous until 17:55, the closing call until 18:00.
+    expect(auctionPhase(at('2026-02-13T20:54:59Z'), B3_2026, withClosingCall)).toBeNull();
+    expect(auctionPhase(at('2026-02-13T20:55:00Z'), B3_2026, withClosingCall)).toEqual({
+      kind: 'closing',
+      endsAt: at('2026-02-13T21:00:00Z'),
+    });
+    expect(auctionPhase(at('2026-02-13T21:00:00Z'), B3_2026, withClosingCall)).toBeNull();
+    // A day that opens at 17:58 has a closing call of two minutes, from its opening.
+    expect(auctionPhase(at('2026-02-18T20:57:00Z'), B3_2026, withClosingCall)).toBeNull();
+    expect(auctionPhase(at('2026-02-18T20:58:00Z'), B3_2026, withClosingCall)?.kind).toBe('closing');
   });
 });

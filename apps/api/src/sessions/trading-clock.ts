@@ -186,7 +186,15 @@ export interface MarketOpening {
   /** Local dates (`YYYY-MM-DD`) it opens later on, and when; one earlier than `minute` changes nothing. */
   readonly late: ReadonlyMap<string, number>;
   /** How many minutes before each opening the pre-opening call auction takes orders; absent or 0: none. */
-  readonly callMinutes?: number;
+  readonly preOpeningMinutes?: number;
+  /** How many minutes before each close the closing call auction runs (never before the opening); absent or 0: none. */
+  readonly closingCallMinutes?: number;
+}
+
+/** A call auction of the trading day in progress: the pre-opening, or the closing call, and when it ends. */
+export interface AuctionPhase {
+  readonly kind: 'opening' | 'closing';
+  readonly endsAt: Date;
 }
 
 /** The minute a local date opens at. */
@@ -196,7 +204,7 @@ export function openingMinute(day: string, opening: MarketOpening): number {
 
 /** The minute a local date starts taking orders at: its pre-opening's, or its opening's without one. */
 function entryMinute(day: string, opening: MarketOpening): number {
-  return openingMinute(day, opening) - (opening.callMinutes ?? 0);
+  return openingMinute(day, opening) - (opening.preOpeningMinutes ?? 0);
 }
 
 /**
@@ -233,13 +241,25 @@ export function nextOpening(now: Date, close: MarketClose, opening: MarketOpenin
 }
 
 /**
- * During a trading day's pre-opening call auction (orders taken, before the opening), the instant it ends: the
- * opening. Null at any other time, or without a pre-opening.
+ * The call auction in progress at `now`: the pre-opening (orders taken, before the opening), ending at the opening,
+ * or the closing call (its last minutes, from the opening at the earliest), ending at the close. Null in continuous
+ * trading, outside trading hours, or without auctions.
  */
-export function auctionEnd(now: Date, close: MarketClose, opening: MarketOpening, closed = NONE_CLOSED): Date | null {
-  if ((opening.callMinutes ?? 0) === 0 || !isTradingHours(now, close, opening, closed)) return null;
+export function auctionPhase(
+  now: Date,
+  close: MarketClose,
+  opening: MarketOpening,
+  closed = NONE_CLOSED,
+): AuctionPhase | null {
+  if (!isTradingHours(now, close, opening, closed)) return null;
   const local = localTime(now, close.timeZone);
-  return local.minute < openingMinute(local.day, opening) ? openingInstant(local.day, close, opening) : null;
+  const opens = openingMinute(local.day, opening);
+  if (local.minute < opens) return { kind: 'opening', endsAt: openingInstant(local.day, close, opening) };
+  const closingCall = opening.closingCallMinutes ?? 0;
+  if (closingCall > 0 && local.minute >= Math.max(opens, close.minute - closingCall)) {
+    return { kind: 'closing', endsAt: closingInstant(local.day, close) };
+  }
+  return null;
 }
 
 /** The instant a trading day opens: after its pre-opening, if it has one. */
