@@ -1,4 +1,4 @@
-import { OrderView, TradeView, TradingCalendarView, type PlaceOrderCommand } from '@bolsa/contracts';
+import { OrderView, TradeView, TradingCalendarView, WalletView, type PlaceOrderCommand } from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionCloser } from '../src/sessions/session-closer.js';
 import { SessionOpener } from '../src/sessions/session-opener.js';
@@ -70,6 +70,9 @@ describe('the pre-opening call auction', () => {
     await until(
       async () => (await status(seller.apiKey, sell)) === 'open' && (await status(buyer.apiKey, buy)) === 'open',
     );
+    // The buy holds its cash as any resting order does: 10 × 30.50 and the largest fee.
+    const wallet = WalletView.parse((await api.request('GET', '/api/me/wallet', { token: buyer.apiKey })).body);
+    expect(Number(wallet.cash.held)).toBeGreaterThan(305);
     // Crossed, and nothing traded: the book shows both sides overlapping.
     const book = (await api.request('GET', '/api/markets/ITUB4/book')).body as {
       bids: { price: string }[];

@@ -1,3 +1,6 @@
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
@@ -13,6 +16,8 @@ const hoursAhead = 12 - now.getUTCHours();
 const openMinute = 12 * 60 + now.getUTCMinutes() + 3;
 const pad = (value: number) => String(value).padStart(2, '0');
 const opensAt = `${pad(Math.floor(openMinute / 60))}:${pad(openMinute % 60)}`;
+/** Where its screenshot goes; `SCREENSHOTS_DIR=../web/screenshots` refreshes the one in the README. */
+const SCREENSHOTS = resolve(process.env['SCREENSHOTS_DIR'] ?? join(tmpdir(), 'bolsa-screenshots'));
 let stack: LaunchedStack;
 let browser: Browser;
 
@@ -59,6 +64,12 @@ describe('the pre-opening call auction', () => {
       .poll(() => buyer.page.getByTestId('auction-price').textContent(), { timeout: 10_000 })
       .toBe('preço teórico 30,00 · 10');
     expect(await buyer.page.getByTestId('time-and-sales').textContent()).not.toContain('30,00');
+    // The buy holds its cash while it waits, as any resting order does: 10 × 31,00 and the fee.
+    await expect
+      .poll(() => buyer.page.getByTestId('cash-available').textContent(), { timeout: 10_000 })
+      .toBe('R$\u00a099.689,91');
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await buyer.page.screenshot({ path: join(SCREENSHOTS, 'pre-opening.png') });
 
     // A market order has nothing to do in the auction: the ticket says so and sends nothing.
     await buyerTicket.getByLabel('Tipo').selectOption('market');
