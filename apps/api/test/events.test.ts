@@ -257,6 +257,7 @@ describe('market data from what the events left', () => {
     const book = BookView.parse((await api.request('GET', '/api/markets/VALE3/book?depth=5')).body);
     expect(book).toMatchObject({ symbol: 'VALE3', bids: [], asks: [{ price: '60.00', quantity: '6', orderCount: 1 }] });
     expect(book.sequence).toBeGreaterThan(0);
+    expect(book.uncross).toBeNull();
     const trades = TradeView.array().parse((await api.request('GET', '/api/markets/VALE3/trades')).body);
     expect(trades.map((t) => [t.price, t.quantity, t.aggressorSide])).toEqual([['60.00', '4', 'buy']]);
     const ticker = TickerView.parse((await api.request('GET', '/api/markets/VALE3/ticker')).body);

@@ -1,4 +1,11 @@
-import { OrderView, TradeView, TradingCalendarView, WalletView, type PlaceOrderCommand } from '@bolsa/contracts';
+import {
+  BookView,
+  OrderView,
+  TradeView,
+  TradingCalendarView,
+  WalletView,
+  type PlaceOrderCommand,
+} from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionCloser } from '../src/sessions/session-closer.js';
 import { SessionOpener } from '../src/sessions/session-opener.js';
@@ -74,11 +81,10 @@ describe('the pre-opening call auction', () => {
     const wallet = WalletView.parse((await api.request('GET', '/api/me/wallet', { token: buyer.apiKey })).body);
     expect(Number(wallet.cash.held)).toBeGreaterThan(305);
     // Crossed, and nothing traded: the book shows both sides overlapping.
-    const book = (await api.request('GET', '/api/markets/ITUB4/book')).body as {
-      bids: { price: string }[];
-      asks: { price: string }[];
-    };
+    const book = BookView.parse((await api.request('GET', '/api/markets/ITUB4/book?depth=1')).body);
     expect([book.bids[0]?.price, book.asks[0]?.price]).toEqual(['30.50', '30.00']);
+    // Where it would open: 10 trade at either price, none left over, no last trade: the lower.
+    expect(book.uncross).toEqual({ price: '30.00', quantity: '10', imbalance: '0' });
     expect((await api.request('GET', '/api/markets/ITUB4/trades')).body).toEqual([]);
     // Each placement says which auction it is in.
     await until(async () => placed.length >= 2);

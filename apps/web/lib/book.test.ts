@@ -10,6 +10,7 @@ const snapshot = bookFromSnapshot({
     { price: '34.90', quantity: '50', orderCount: 1 },
   ],
   asks: [{ price: '35.10', quantity: '30', orderCount: 1 }],
+  uncross: null,
 });
 
 const delta = (sequence: number, side: 'buy' | 'sell', price: string, quantity: string): LevelDeltaView => ({

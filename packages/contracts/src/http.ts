@@ -278,6 +278,12 @@ export const BookView = z.object({
   asks: z.array(BookLevelView),
   /** Engine sequence the book reflects: a stream's deltas above it apply on top. */
   sequence: z.int().nonnegative(),
+  /**
+   * A crossed book (a call auction's): the price it would uncross at now, the quantity that would trade there, and
+   * what would be left over (`imbalance`: buyers' shares when positive, sellers' when negative), counting every level
+   * that crosses whatever the depth asked; null when the book does not cross.
+   */
+  uncross: z.object({ price: z.string(), quantity: z.string(), imbalance: z.string() }).nullable(),
 });
 export type BookView = z.infer<typeof BookView>;
 

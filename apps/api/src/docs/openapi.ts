@@ -185,7 +185,7 @@ export function openApiDocument(): object {
       },
       '/api/markets/{symbol}/book': {
         get: {
-          summary: 'L2 book',
+          summary: 'L2 book; uncross: where a crossed book (a call auction) would trade, over every level that crosses',
           parameters: [symbol, { name: 'depth', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } }],
           responses: { '200': { description: 'ok', ...json(ref('BookView')) }, ...errors(400, 404) },
         },

@@ -9,6 +9,7 @@ import {
   type TickerView,
   type TradeView,
 } from '@bolsa/contracts';
+import { auctionUncross } from '@bolsa/order-book/auction-price';
 import { SqlPool } from '../database/sql-pool.js';
 import { SESSION_CLOSED_AT_SQL } from '../sessions/trading-clock.js';
 import { InstrumentRegistry } from './instrument-registry.js';
@@ -61,7 +62,41 @@ export class MarketDataService {
           orderCount: row.order_count,
         }));
     const sequence = Number(rows.find((row) => row.side === 'sequence')?.price ?? 0);
-    return { symbol, bids: side('buy', -1), asks: side('sell', 1), sequence };
+    const bids = side('buy', -1);
+    const asks = side('sell', 1);
+    // Decimal strings of two places, so their numbers compare as the prices do.
+    const crossed = bids[0] !== undefined && asks[0] !== undefined && Number(bids[0].price) >= Number(asks[0].price);
+    return { symbol, bids, asks, sequence, uncross: crossed ? await this.uncross(symbol) : null };
+  }
+
+  /**
+   * Where a crossed book would uncross, by the engine's own rule, over every level that crosses and with its last
+   * trade as the reference; read apart from the depth asked, in one statement.
+   */
+  private async uncross(symbol: string): Promise<BookView['uncross']> {
+    const { rows } = await this.sql.query<{ side: string; price: string; quantity: string }>(
+      `WITH best AS (
+         SELECT (SELECT max(price) FROM book_levels WHERE symbol = $1 AND side = 'buy') AS bid,
+                (SELECT min(price) FROM book_levels WHERE symbol = $1 AND side = 'sell') AS ask)
+       SELECT side, price, quantity FROM book_levels, best
+        WHERE symbol = $1 AND ((side = 'buy' AND price >= best.ask) OR (side = 'sell' AND price <= best.bid))
+       UNION ALL
+       (SELECT 'last', price, 0 FROM trades WHERE symbol = $1 ORDER BY sequence DESC LIMIT 1)`,
+      [symbol],
+    );
+    const levels = (name: string, direction: 1 | -1) =>
+      rows
+        .filter((row) => row.side === name)
+        .map((row) => ({ price: Number(row.price), quantity: Number(row.quantity) }))
+        .sort((a, b) => direction * (a.price - b.price));
+    const last = Number(rows.find((row) => row.side === 'last')?.price ?? 0);
+    const found = auctionUncross(levels('buy', -1), levels('sell', 1), last);
+    if (found === null) return null;
+    return {
+      price: formatCents(found.price),
+      quantity: formatQuantity(found.quantity),
+      imbalance: formatQuantity(found.imbalance),
+    };
   }
 
   async trades(symbol: string, limit: number): Promise<TradeView[]> {
