@@ -22,6 +22,8 @@ const envelope = fc.record({
   target: fc.nat(),
 });
 const price = fc.integer({ min: 3497, max: 3503 });
+/** When the two call auctions the commands may join end: within the sequences' timestamps. */
+const AUCTION_ENDS = [1_763_700_000_020, 1_763_700_000_045] as const;
 
 const none = fc.constant(null);
 const stop = {
@@ -89,18 +91,23 @@ const commands = fc
         amend,
         fc.record({ type: fc.constant('end_of_day') }),
         fc.record({ type: fc.constantFrom('halt_trading', 'resume_trading', 'resume_trading') }),
+        // The openings of two call auctions; placements and amends join one of them now and then.
+        fc.record({ type: fc.constant('open_trading'), opensAt: fc.constantFrom(AUCTION_ENDS[0], AUCTION_ENDS[1]) }),
       ),
+      fc.option(fc.constantFrom(...AUCTION_ENDS), { nil: undefined, freq: 3 }),
     ),
     { minLength: 1, maxLength: 60, size: 'max' },
   )
   .map((drawn) => {
     const placed: string[] = [];
-    return drawn.flatMap(([{ target, ...head }, body], i) => {
+    return drawn.flatMap(([{ target, ...head }, body, auctionEndsAt], i) => {
       const id = body.type === 'place_order' ? orderId(i + 1) : (placed[target % placed.length] ?? orderId(999));
       if (body.type === 'place_order') placed.push(id);
       const timestamp = 1_763_700_000_000 + i;
       const { sentLate, ...fields } = { sentLate: false, ...body };
       const sentAt = sentLate ? { sentAt: timestamp + 60_000 } : {};
+      const ordered = body.type === 'place_order' || body.type === 'amend_order';
+      const auction = ordered && auctionEndsAt !== undefined && auctionEndsAt > timestamp ? { auctionEndsAt } : {};
       const parsed = OrderCommand.safeParse({
         schemaVersion: 1,
         symbol: 'PETR4',
@@ -109,13 +116,15 @@ const commands = fc
         orderId: id,
         ...fields,
         ...sentAt,
+        ...auction,
+        ...(body.type === 'open_trading' ? { tradingDay: '2025-11-21' } : {}),
       });
       return parsed.success ? [parsed.data] : [];
     });
   });
 
 describe('the events a ContractBook makes', () => {
-  it('always pass the events topic schema, one command at a time, in order', () => {
+  it('always pass the events topic schema, one command at a time, in order, call auctions and all', () => {
     fc.assert(
       fc.property(commands, (sequence) => {
         const book = new ContractBook(PETR4);
@@ -127,6 +136,9 @@ describe('the events a ContractBook makes', () => {
           expect(events.map((event) => event.sequence)).toEqual(events.map((_, i) => lastSequence + i + 1));
           lastSequence += events.length;
         }
+        expect(book.validateInternalState()).toEqual([]);
+        const restored = new ContractBook(PETR4, JSON.parse(JSON.stringify(book.snapshot())));
+        expect(restored.stateHash()).toBe(book.stateHash());
       }),
       { numRuns: 300 },
     );
