@@ -83,8 +83,9 @@ describe('the pre-opening call auction', () => {
     // Crossed, and nothing traded: the book shows both sides overlapping.
     const book = BookView.parse((await api.request('GET', '/api/markets/ITUB4/book?depth=1')).body);
     expect([book.bids[0]?.price, book.asks[0]?.price]).toEqual(['30.50', '30.00']);
-    // Where it would open: 10 trade at either price, none left over, no last trade: the lower.
-    expect(book.uncross).toEqual({ price: '30.00', quantity: '10', imbalance: '0' });
+    // Where it would open: 10 trade at either price with none left over, and before any trade ITUB4's reference price
+    // (33.00) is nearer 30.50.
+    expect(book.uncross).toEqual({ price: '30.50', quantity: '10', imbalance: '0' });
     expect((await api.request('GET', '/api/markets/ITUB4/trades')).body).toEqual([]);
     // Each placement says which auction it is in.
     await until(async () => placed.length >= 2);
@@ -106,7 +107,7 @@ describe('the pre-opening call auction', () => {
       });
     }
 
-    // The opening: both orders trade at one price, 30.00 (either price trades 10; without a last trade, the lower).
+    // The opening: both orders trade at one price, 30.50, as the book said.
     expect(await api.app.get(SessionOpener).tick(new Date(opening.getTime() + 1_000))).toBe(
       calendar.nextClose!.tradingDay,
     );
@@ -114,7 +115,7 @@ describe('the pre-opening call auction', () => {
       const listed = (await api.request('GET', '/api/markets/ITUB4/trades')).body as unknown[];
       return listed.length > 0 && listed.map((trade) => TradeView.parse(trade));
     });
-    expect(trades).toMatchObject([{ price: '30.00', quantity: '10' }]);
+    expect(trades).toMatchObject([{ price: '30.50', quantity: '10' }]);
     await until(
       async () => (await status(seller.apiKey, sell)) === 'filled' && (await status(buyer.apiKey, buy)) === 'filled',
     );

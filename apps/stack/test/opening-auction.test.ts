@@ -59,11 +59,12 @@ describe('the pre-opening call auction', () => {
       .toMatch(/Ordem enviada: venda 10 PETR4/);
     await ticket(buyer.page, 'Comprar', '31,00', '10');
     await expect.poll(() => buyerTicket.textContent(), { timeout: 5_000 }).toMatch(/Ordem enviada: compra 10 PETR4/);
-    // Crossed and not traded: the book says what would trade at the opening, and at what price.
+    // Crossed and not traded: the book says what would trade at the opening, and at what price: 10 trade at 30,00 or
+    // 31,00 with none left over, and before any trade PETR4's reference price (38,00) is nearer 31,00.
     await expect
       .poll(() => buyer.page.getByTestId('auction-price').textContent(), { timeout: 10_000 })
-      .toBe('preço teórico 30,00 · 10');
-    expect(await buyer.page.getByTestId('time-and-sales').textContent()).not.toContain('30,00');
+      .toBe('preço teórico 31,00 · 10');
+    expect(await buyer.page.getByTestId('time-and-sales').textContent()).not.toContain('31,00');
     // The buy holds its cash while it waits, as any resting order does: 10 × 31,00 and the fee.
     await expect
       .poll(() => buyer.page.getByTestId('cash-available').textContent(), { timeout: 10_000 })
@@ -80,10 +81,10 @@ describe('the pre-opening call auction', () => {
       .toBe('Não vale em leilão: só ordens que ficam no livro até ele terminar.');
     expect(await buyerTicket.getByTestId('market-confirm').count()).toBe(0);
 
-    // The exchange's clock opens it: both orders trade at 30,00, and the screen trades continuously.
+    // The exchange's clock opens it: both orders trade at 31,00, and the screen trades continuously.
     await expect
       .poll(() => buyer.page.getByTestId('time-and-sales').textContent(), { timeout: 240_000, interval: 1_000 })
-      .toContain('30,00');
+      .toContain('31,00');
     await expect.poll(() => buyer.page.getByTestId('spread').textContent(), { timeout: 10_000 }).toBe('spread —');
     await expect.poll(() => buyerTicket.getByTestId('ticket-auction').count(), { timeout: 10_000 }).toBe(0);
     expect([...seller.errors, ...buyer.errors]).toEqual([]);

@@ -141,10 +141,11 @@ function InstrumentScreen({ symbol, instruments }: { symbol: string; instruments
     reloadOrders,
   );
 
-  const lastTradeCents = centsOf(trades[0]?.price) ?? 0;
-  const view = useMemo(() => ladder(book, DEPTH, lastTradeCents), [book, lastTradeCents]);
-  const own = useMemo(() => ownLevels(openOrders, symbol), [openOrders, symbol]);
   const instrumentView = instruments.find((i) => i.symbol === symbol);
+  // The engine's reference for a crossed book: the last trade, or the instrument's reference price before the first.
+  const referenceCents = centsOf(trades[0]?.price) ?? centsOf(instrumentView?.referencePrice) ?? 0;
+  const view = useMemo(() => ladder(book, DEPTH, referenceCents), [book, referenceCents]);
+  const own = useMemo(() => ownLevels(openOrders, symbol), [openOrders, symbol]);
   const instrument = useMemo(
     () => (instrumentView === undefined ? null : instrumentOf(instrumentView)),
     [instrumentView],

@@ -68,9 +68,10 @@ export interface BookLadder {
 
 /**
  * The best `depth` levels of each side: bids high to low, asks low to high. A crossed book's opening price counts
- * every level it has, and breaks its last tie by the last trade's price (`lastCents`; 0 when there is none).
+ * every level it has, and breaks its last tie by `referenceCents` (the last trade's price, or the instrument's
+ * reference before the first, as the engine does; 0 for none).
  */
-export function ladder(state: BookState, depth: number, lastCents = 0): BookLadder {
+export function ladder(state: BookState, depth: number, referenceCents = 0): BookLadder {
   const allBids = [...state.bids.values()].sort((a, b) => b.cents - a.cents);
   const allAsks = [...state.asks.values()].sort((a, b) => a.cents - b.cents);
   const bids = allBids.slice(0, depth);
@@ -78,7 +79,8 @@ export function ladder(state: BookState, depth: number, lastCents = 0): BookLadd
   const maxQuantity = Math.max(1, ...bids.map((l) => l.quantity), ...asks.map((l) => l.quantity));
   const spread = bids[0] !== undefined && asks[0] !== undefined ? asks[0].cents - bids[0].cents : null;
   const inCents = (levels: Level[]) => levels.map((l) => ({ price: l.cents, quantity: l.quantity }));
-  const uncross = spread !== null && spread <= 0 ? auctionUncross(inCents(allBids), inCents(allAsks), lastCents) : null;
+  const uncross =
+    spread !== null && spread <= 0 ? auctionUncross(inCents(allBids), inCents(allAsks), referenceCents) : null;
   return { bids, asks, spread, maxQuantity, uncross };
 }
 

@@ -15,8 +15,8 @@ export interface AuctionUncross {
 /**
  * The price a call auction uncrosses at, from its bids and asks (each best first), as exchanges such as B3 set it:
  * the price that trades the most; among those, the one that leaves the least unmatched; then, when every one left
- * leaves buyers over, the highest (sellers over: the lowest); then the one nearest the reference price (the last
- * trade; without one, the lowest), the lower on a tie. Null when the book does not cross: nothing would trade.
+ * leaves buyers over, the highest (sellers over: the lowest); then the one nearest `referencePrice` (the last trade,
+ * or a stand-in before the first; 0: none, and the lowest is taken), the lower on a tie. Null when the book does not cross: nothing would trade.
  * Only the levels' prices are candidates: between two of them the quantities do not change.
  */
 export function auctionUncross(

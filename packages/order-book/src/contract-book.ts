@@ -447,10 +447,13 @@ export class ContractBook {
     if (this.auctionEndsAt !== null && recordedAt >= this.auctionEndsAt) this.open(this.auctionEndsAt);
   }
 
-  /** The opening at `opensAt`: the auction (if any) uncrosses; a halted book stays in it until it resumes. */
+  /**
+   * The opening at `opensAt`: the auction (if any) uncrosses, the instrument's reference price standing in for a
+   * last trade before the first; a halted book stays in it until it resumes.
+   */
   private open(opensAt: number): void {
     this.openedAt = Math.max(this.openedAt ?? -Infinity, opensAt);
-    this.book.uncross();
+    this.book.uncross(this.instrument.referencePrice ?? 0);
     this.auctionEndsAt = this.book.inAuction ? opensAt : null;
   }
 

@@ -319,13 +319,14 @@ export class OrderBook {
    * on both sides. The side left over is the aggressor of every trade (buyers when none is), and its order meets
    * the other side's under its own self-trade prevention, as a taker would. Then the book trades continuously, and
    * the stops the auction's price reaches fire. While halted, the book stays in its auction: uncross it after
-   * `resume()`.
+   * `resume()`. The last trade is the reference price of the rule's last step; `referencePrice` stands in for it
+   * before the book's first trade (the instrument's reference, say; 0: none).
    */
-  uncross(): void {
+  uncross(referencePrice = 0): void {
     if (!this.auction || this.halted) return;
     this.auction = false;
     // Self-trade prevention can leave the book crossed at the first price: uncross what is left again.
-    for (let found = this.uncrossPrice(); found !== null; found = this.uncrossPrice()) {
+    for (let found = this.uncrossPrice(referencePrice); found !== null; found = this.uncrossPrice(referencePrice)) {
       const tick = found.price / this.tick;
       const aggressor = found.imbalance < 0 ? SELL : BUY;
       if (this.crossAt(tick, aggressor) && this.stops.size !== 0) this.afterTrade(found.price);
@@ -337,14 +338,17 @@ export class OrderBook {
     return this.auction;
   }
 
-  /** Where the auction would uncross now (the theoretical opening price); null when the book does not cross. */
-  uncrossPrice(): ReturnType<typeof auctionUncross> {
+  /**
+   * Where the auction would uncross now (the theoretical opening price); null when the book does not cross.
+   * `referencePrice` as in `uncross`.
+   */
+  uncrossPrice(referencePrice = 0): ReturnType<typeof auctionUncross> {
     const crossing = (side: SideCode, limit: number): AuctionLevel[] =>
       this.depth(side, Infinity).filter((level) => (side === BUY ? level.price >= limit : level.price <= limit));
     const bid = this.bestBid();
     const ask = this.bestAsk();
     if (bid === 0 || ask === 0 || bid < ask) return null;
-    return auctionUncross(crossing(BUY, ask), crossing(SELL, bid), this.lastPrice);
+    return auctionUncross(crossing(BUY, ask), crossing(SELL, bid), this.lastPrice || referencePrice);
   }
 
   // ---- state ------------------------------------------------------------------------------------------------

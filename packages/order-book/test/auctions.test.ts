@@ -92,6 +92,17 @@ describe('a call auction', () => {
     expect(h.side(BUY)).toEqual([[104, 1, 1]]);
   });
 
+  it('takes a reference price, before the first trade, for the nearest-price step', () => {
+    const h = new Harness();
+    h.book.startAuction();
+    h.buy(1, 105, 5);
+    h.sell(2, 101, 5);
+    expect(h.book.uncrossPrice(104)).toMatchObject({ price: 105 });
+    expect(h.book.uncrossPrice()).toMatchObject({ price: 101 });
+    h.book.uncross(104);
+    expect(only(h.take(), 'trade')).toEqual<Event[]>([['trade', 105, 5, BUY, 2, 1]]);
+  });
+
   it('stays in its auction while halted, and uncrosses after the resumption', () => {
     const h = new Harness();
     h.book.startAuction();

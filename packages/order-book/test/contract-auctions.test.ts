@@ -110,7 +110,8 @@ describe('ContractBook: the pre-opening call auction', () => {
     ]);
     expect(book.core.inAuction).toBe(true);
     const next = Date.parse('2025-11-24T13:00:00Z');
-    expect(trades(apply(book, [open('2025-11-24', next)]))).toEqual([[3500, 100, 'buy']]);
+    // 3500 and 3510 trade as much with nothing over; before any trade, PETR4's reference price (38.00) is nearer 3510.
+    expect(trades(apply(book, [open('2025-11-24', next)]))).toEqual([[3510, 100, 'buy']]);
   });
 
   it('stays in its auction while halted, and uncrosses when trading resumes after the opening', () => {

@@ -71,7 +71,8 @@ export class MarketDataService {
 
   /**
    * Where a crossed book would uncross, by the engine's own rule, over every level that crosses and with its last
-   * trade as the reference; read apart from the depth asked, in one statement.
+   * trade as the reference (the instrument's reference price before the first, as the engine does); read apart from
+   * the depth asked, in one statement.
    */
   private async uncross(symbol: string): Promise<BookView['uncross']> {
     const { rows } = await this.sql.query<{ side: string; price: string; quantity: string }>(
@@ -89,8 +90,9 @@ export class MarketDataService {
         .filter((row) => row.side === name)
         .map((row) => ({ price: Number(row.price), quantity: Number(row.quantity) }))
         .sort((a, b) => direction * (a.price - b.price));
-    const last = Number(rows.find((row) => row.side === 'last')?.price ?? 0);
-    const found = auctionUncross(levels('buy', -1), levels('sell', 1), last);
+    const last = rows.find((row) => row.side === 'last')?.price;
+    const reference = last === undefined ? (this.instruments.require(symbol).referencePrice ?? 0) : Number(last);
+    const found = auctionUncross(levels('buy', -1), levels('sell', 1), reference);
     if (found === null) return null;
     return {
       price: formatCents(found.price),
