@@ -7,9 +7,14 @@ const ACCOUNTS = [
   '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
 ];
 
+/** Every `AUCTION_EVERY` commands, the first `AUCTION_LENGTH` are a call auction's, which then opens. */
+const AUCTION_EVERY = 600;
+const AUCTION_LENGTH = 150;
+
 /**
- * A deterministic-enough stream of order flow: crossing limits, markets, cancels and amends on a few symbols, and
- * now and then a symbol's trading halted (resumed a few commands later, on average).
+ * A deterministic-enough stream of order flow: crossing limits, markets, cancels and amends on a few symbols, now
+ * and then a symbol's trading halted (resumed a few commands later, on average), and call auctions: the placements
+ * and amends of each auction's stretch carry its end, and at the end every symbol is told to open.
  */
 export function orderFlow(count: number, symbols: readonly string[], seed = 1): OrderCommand[] {
   let state = seed;
@@ -19,7 +24,24 @@ export function orderFlow(count: number, symbols: readonly string[], seed = 1): 
   };
   const live: { orderId: string; accountId: string; symbol: string }[] = [];
   const commands: OrderCommand[] = [];
+  const start = 1_763_700_000_000;
   for (let i = 0; i < count; i++) {
+    const inAuction = i % AUCTION_EVERY < AUCTION_LENGTH;
+    const auction = inAuction ? { auctionEndsAt: start + i - (i % AUCTION_EVERY) + AUCTION_LENGTH } : {};
+    if (i % AUCTION_EVERY === AUCTION_LENGTH) {
+      for (const opening of symbols) {
+        commands.push({
+          schemaVersion: 1,
+          commandId: randomUUID(),
+          symbol: opening,
+          traceId: randomUUID().replaceAll('-', ''),
+          timestamp: start + i,
+          type: 'open_trading',
+          tradingDay: '2025-11-21',
+          opensAt: start + i,
+        });
+      }
+    }
     const symbol = symbols[Math.floor(random() * symbols.length)]!;
     const accountId = ACCOUNTS[Math.floor(random() * ACCOUNTS.length)]!;
     const base = {
@@ -27,7 +49,7 @@ export function orderFlow(count: number, symbols: readonly string[], seed = 1): 
       commandId: randomUUID(),
       symbol,
       traceId: randomUUID().replaceAll('-', ''),
-      timestamp: 1_763_700_000_000 + i,
+      timestamp: start + i,
     };
     const roll = random();
     const target = live.filter((order) => order.symbol === symbol)[Math.floor(random() * 5)];
@@ -50,6 +72,7 @@ export function orderFlow(count: number, symbols: readonly string[], seed = 1): 
         orderId: target.orderId,
         price: 3400 + Math.floor(random() * 200),
         quantity: null,
+        ...auction,
       });
     } else {
       const orderId = randomUUID();
@@ -69,6 +92,7 @@ export function orderFlow(count: number, symbols: readonly string[], seed = 1): 
         quantity: 1 + Math.floor(random() * 20),
         postOnly: false,
         selfTradePrevention: 'cancel_oldest',
+        ...auction,
       });
       if (!market) live.push({ orderId, accountId, symbol });
     }
