@@ -66,6 +66,7 @@ describe('the closing call auction', () => {
       details: { auction: 'closing', endsAt: closing.toISOString() },
     });
 
+    expect(await api.metrics()).toMatch(/^api_market_auction 2$/m);
     // The close: the book uncrosses at 15.00 (sellers left over, the lower price), then the DAY sell's rest expires.
     await api.app.get(SessionCloser).tick(new Date(closing.getTime() + 1_000));
     const trades = await until(async () => {

@@ -107,6 +107,7 @@ describe('the pre-opening call auction', () => {
       });
     }
 
+    expect(await api.metrics()).toMatch(/^api_market_auction 1$/m);
     // The opening: both orders trade at one price, 30.50, as the book said.
     expect(await api.app.get(SessionOpener).tick(new Date(opening.getTime() + 1_000))).toBe(
       calendar.nextClose!.tradingDay,

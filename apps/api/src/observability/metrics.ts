@@ -189,6 +189,17 @@ export class ApiMetrics {
       if (this.marketOpen !== null) this.marketOpenGauge.set(this.marketOpen() ? 1 : 0);
     },
   });
+  private auction: (() => 'opening' | 'closing' | null) | null = null;
+  readonly marketAuctionGauge = new Gauge({
+    name: 'api_market_auction',
+    help: 'Which call auction runs now: 0 none, 1 the pre-opening, 2 the closing call; read at every scrape',
+    registers: [this.registry],
+    collect: () => {
+      if (this.auction === null) return;
+      const kind = this.auction();
+      this.marketAuctionGauge.set(kind === null ? 0 : kind === 'opening' ? 1 : 2);
+    },
+  });
   private suspensions: (() => Promise<number>) | null = null;
   readonly accountsSuspended = new Gauge({
     name: 'api_accounts_suspended',
@@ -219,8 +230,9 @@ export class ApiMetrics {
   }
 
   /** Reports whether the exchange is within its trading hours at every scrape. */
-  watchMarketHours(isOpen: () => boolean): void {
+  watchMarketHours(isOpen: () => boolean, auction: () => 'opening' | 'closing' | null = () => null): void {
     this.marketOpen = isOpen;
+    this.auction = auction;
   }
 
   /** Reports how many accounts are suspended at every scrape. */

@@ -31,7 +31,10 @@ export class MarketHours {
     @Inject(ClosedDays) private readonly closedDays: ClosedDayList,
     @Inject(ApiMetrics) metrics?: ApiMetrics,
   ) {
-    metrics?.watchMarketHours(() => this.isOpen());
+    metrics?.watchMarketHours(
+      () => this.isOpen(),
+      () => this.auction()?.kind ?? null,
+    );
   }
 
   isOpen(now = new Date()): boolean {
