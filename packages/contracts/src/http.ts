@@ -386,8 +386,9 @@ export const TradingCalendarView = z.object({
   /** During a call auction, when it ends (the opening, or the close); null otherwise. */
   auctionEndsAt: z.iso.datetime().nullable(),
   /**
-   * Today was closed by an administrator within its trading hours, which are not over: an administrator may reopen
-   * it (`POST /api/admin/end-of-day/reopening`). False without trading hours.
+   * Today, a trading day, was closed by an administrator before its closing time, which has not come (before its
+   * opening, too): an administrator may reopen it (`POST /api/admin/end-of-day/reopening`). False without trading
+   * hours.
    */
   closedEarly: z.boolean(),
   /** While closed, when it opens next (its pre-opening, if it has one); null while open, or with no opening time. */

@@ -326,9 +326,9 @@ export function accountPaths(): Record<string, object> {
     '/api/admin/end-of-day/reopening': {
       post: {
         summary:
-          'Reopen today after an administrator closed it within its trading hours (admins): new orders and amends ' +
-          'are taken again until MARKET_CLOSE; the DAY orders the close expired stay expired; 409 day_not_closed_early ' +
-          'when today is not closed or its hours are over',
+          'Reopen today after an administrator closed it before its closing time, its opening too (admins): new ' +
+          'orders and amends are taken again in its hours, until MARKET_CLOSE; the DAY orders the close expired stay ' +
+          'expired; 409 day_not_closed_early when today is not closed or its closing time has come',
         security: bearer,
         responses: { ...ok('TradingCalendarView'), ...errors(401, 403, 409) },
       },

@@ -42,10 +42,15 @@ export class MarketHours {
     return close === null || opening === null || isTradingHours(now, close, opening, this.closedDays);
   }
 
-  /** Whether `now` is within a trading day's hours, whatever closes were made; false without trading hours. */
-  withinHours(now = new Date()): boolean {
+  /**
+   * Whether `now` is on a trading day before its closing time, whatever closes were made (its opening may still be
+   * ahead); false without trading hours.
+   */
+  dayNotOver(now = new Date()): boolean {
     const { marketClose: close, marketOpen: opening } = this.config;
-    return close !== null && opening !== null && isTradingHours(now, close, opening);
+    if (close === null || opening === null) return false;
+    const local = localTime(now, close.timeZone);
+    return isTradingDay(local.day, close) && local.minute < close.minute;
   }
 
   /** The call auction in progress (the pre-opening or the closing call), and when it ends; null in continuous trading. */

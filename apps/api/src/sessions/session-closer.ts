@@ -119,19 +119,19 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Reopens today after an administrator closed it within its trading hours (a close made by mistake): new orders
-   * and amends are taken again on every API process, as PostgreSQL tells them. The DAY orders that close expired
+   * Reopens today after an administrator closed it before its closing time (a close made by mistake, before the
+   * opening too): new orders and amends are taken again in its hours on every API process, as PostgreSQL tells them. The DAY orders that close expired
    * stay expired, and what was recorded before it and reached the books after it stays refused; the clock closes
-   * the day again at its closing time. `409 day_not_closed_early` when today is not closed, or outside its hours.
+   * the day again at its closing time. `409 day_not_closed_early` when today is not closed, or its close has come.
    */
   async reopen(adminId: string, traceId: string, now = new Date()): Promise<void> {
     const today = localTime(now, this.config.marketTimeZone).day;
     const refusal = new ApiError(
       'day_not_closed_early',
-      `${today} was not closed within its trading hours, or they are over: there is nothing to reopen`,
+      `${today} was not closed before its closing time, or that has come: there is nothing to reopen`,
       { tradingDay: today },
     );
-    if (!this.hours.withinHours(now)) throw refusal;
+    if (!this.hours.dayNotOver(now)) throw refusal;
     const reopened = await this.sql.transaction(async (tx) => {
       const { rowCount } = await tx.query('DELETE FROM market_sessions WHERE trading_day = $1', [today]);
       if (rowCount === 0) return false;

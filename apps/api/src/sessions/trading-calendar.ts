@@ -54,7 +54,7 @@ export class TradingCalendar {
       closingCallMinutes: close === null || opening === null ? 0 : (opening.closingCallMinutes ?? 0),
       auction: auction === null ? null : auction.kind,
       auctionEndsAt: auction?.endsAt.toISOString() ?? null,
-      closedEarly: closedToday && this.hours.withinHours(now),
+      closedEarly: closedToday && this.hours.dayNotOver(now),
       nextOpen: this.hours.nextOpen(now)?.toISOString() ?? null,
       weekdays: close === null ? [] : WEEKDAYS.filter((_, index) => close.weekdays.has(index)),
       // Those that close a trading weekday: B3's list has some that fall on a weekend anyway.
