@@ -250,7 +250,8 @@ export class ContractBook {
         } else if (this.recordedBeforeTradingEnded(command.timestamp)) {
           this.reject(command.orderId, command.accountId, command.clientOrderId, 'market_closed');
         } else {
-          if (command.auctionEndsAt !== undefined) this.joinAuction(command.auctionEndsAt);
+          if (command.auctionEndsAt === undefined) this.openCutShortAuction(command.timestamp);
+          else this.joinAuction(command.auctionEndsAt);
           this.book.amend(
             internal,
             ANY_ACCOUNT,
@@ -416,7 +417,8 @@ export class ContractBook {
       expiresOn: command.expiresOn ?? null,
     };
     this.placing = command;
-    if (command.auctionEndsAt !== undefined) this.joinAuction(command.auctionEndsAt);
+    if (command.auctionEndsAt === undefined) this.openCutShortAuction(command.timestamp);
+    else this.joinAuction(command.auctionEndsAt);
     this.book.place(
       internal,
       this.accountNumber(command.accountId),
@@ -440,6 +442,15 @@ export class ContractBook {
     if (this.openedAt !== null && endsAt <= this.openedAt) return;
     if (!this.book.inAuction) this.book.startAuction();
     this.auctionEndsAt = endsAt;
+  }
+
+  /**
+   * An order recorded in continuous trading (it names no auction) reaching a book whose auction a close cut short:
+   * trading has opened again (the next day, or a day an administrator reopened) without the book hearing of the
+   * opening, so it opens now, before the order. Orders recorded before that close were refused already.
+   */
+  private openCutShortAuction(recordedAt: number): void {
+    if (this.book.inAuction && this.auctionEndsAt === null) this.open(recordedAt);
   }
 
   /** A command recorded once the auction has ended uncrosses it first: it belongs to continuous trading. */

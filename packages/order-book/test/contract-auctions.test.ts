@@ -114,6 +114,24 @@ describe('ContractBook: the pre-opening call auction', () => {
     expect(trades(apply(book, [open('2025-11-24', next)]))).toEqual([[3510, 100, 'buy']]);
   });
 
+  it('opens an auction a close cut short when an order of continuous trading comes first (a reopened day)', () => {
+    const book = new ContractBook(PETR4);
+    apply(book, [limit(ALICE, 'sell', 3500, 100, OPENS - 5 * MINUTE), limit(BOB, 'buy', 3510, 40, OPENS - MINUTE)]);
+    apply(book, [
+      { ...envelope(OPENS - 30_000), type: 'end_of_day', tradingDay: '2025-11-21', endsTrading: true },
+      // The administrator reopens the day: the books are not told, and the day's opening is ignored as closed.
+      open(),
+    ]);
+    expect(book.core.inAuction).toBe(true);
+    // The first order after the opening finds the book crossed: it uncrosses first, then the order trades on.
+    const events = apply(book, [limit(BOB, 'buy', 3500, 10, OPENS + 10 * MINUTE)]);
+    expect(trades(events)).toEqual([
+      [3500, 40, 'sell'],
+      [3500, 10, 'buy'],
+    ]);
+    expect(book.core.inAuction).toBe(false);
+  });
+
   it('stays in its auction while halted, and uncrosses when trading resumes after the opening', () => {
     const book = new ContractBook(PETR4);
     apply(book, [
