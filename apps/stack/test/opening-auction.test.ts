@@ -65,6 +65,12 @@ describe('the pre-opening call auction', () => {
       .poll(() => buyer.page.getByTestId('auction-price').textContent(), { timeout: 10_000 })
       .toBe('preço teórico 31,00 · 10');
     expect(await buyer.page.getByTestId('time-and-sales').textContent()).not.toContain('31,00');
+    // The market page shows every instrument's theoretical price while the auction runs.
+    await seller.page.goto(`${stack.web}/markets`);
+    await expect
+      .poll(() => seller.page.getByTestId('quote-PETR4-theoretical').textContent(), { timeout: 10_000 })
+      .toBe('31,00 · 10');
+    expect(await seller.page.getByTestId('quote-VALE3-theoretical').textContent()).toBe('—');
     // The buy holds its cash while it waits, as any resting order does: 10 × 31,00 and the fee.
     await expect
       .poll(() => buyer.page.getByTestId('cash-available').textContent(), { timeout: 10_000 })

@@ -1,7 +1,9 @@
 'use client';
+import type { BookView } from '@bolsa/contracts';
 import Link from 'next/link';
 import { sessionText } from '../lib/calendar';
 import { centsOf, formatPercent, formatPrice, formatQuantity, signTone } from '../lib/format';
+import { useAuctionPrices } from '../lib/use-auction-prices';
 import { useCalendar } from '../lib/use-calendar';
 import { useInstruments } from '../lib/use-instruments';
 import { useTickers } from '../lib/use-tickers';
@@ -11,11 +13,25 @@ import { ScrollArea } from './scroll-area';
 
 const CELL = 'px-3 py-1.5 text-right';
 
+/** A book's theoretical price and quantity (`31,00 · 10`); a dash while it does not cross, or is not read yet. */
+function theoreticalText(uncross: BookView['uncross'] | undefined): string {
+  return uncross === undefined || uncross === null
+    ? '—'
+    : `${formatPrice(uncross.price)} · ${formatQuantity(uncross.quantity)}`;
+}
+
 /** Every instrument's quote, live: the page to pick what to trade. */
 export function MarketOverview() {
   const instruments = useInstruments();
   const { tickers, state } = useTickers();
-  const session = sessionText(useCalendar().calendar);
+  const { calendar } = useCalendar();
+  const session = sessionText(calendar);
+  // In a call auction nothing trades: the price each book would open (or close) at is what there is to see.
+  const inAuction = (calendar?.auction ?? null) !== null;
+  const theoretical = useAuctionPrices(
+    (instruments ?? []).map((instrument) => instrument.symbol),
+    inAuction,
+  );
 
   return (
     <section className="rounded border border-edge bg-panel" aria-label="Mercado" data-testid="market-overview">
@@ -36,6 +52,13 @@ export function MarketOverview() {
               <th className="py-1 text-left font-normal">Nome</th>
               <th className={`${CELL} font-normal`}>Último</th>
               <th className={`${CELL} font-normal`}>Variação</th>
+              {inAuction && (
+                <th className={`${CELL} font-normal`}>
+                  <abbr title="Preço teórico do leilão, e a quantidade que negociaria nele" className="no-underline">
+                    Teórico
+                  </abbr>
+                </th>
+              )}
               <th className={`${CELL} font-normal`}>Abertura</th>
               <th className={`${CELL} font-normal`}>Máxima</th>
               <th className={`${CELL} font-normal`}>Mínima</th>
@@ -51,7 +74,7 @@ export function MarketOverview() {
           <tbody>
             {instruments === null && (
               <tr>
-                <td colSpan={10} className="px-3 py-3 text-center text-muted">
+                <td colSpan={inAuction ? 11 : 10} className="px-3 py-3 text-center text-muted">
                   <span role="status">Carregando cotações…</span>
                 </td>
               </tr>
@@ -85,6 +108,11 @@ export function MarketOverview() {
                   <td className={`${CELL} ${tone}`} data-testid={`quote-${instrument.symbol}-change`}>
                     {formatPercent(ticker?.changePercent)}
                   </td>
+                  {inAuction && (
+                    <td className={`${CELL} text-sky-200`} data-testid={`quote-${instrument.symbol}-theoretical`}>
+                      {theoreticalText(theoretical.get(instrument.symbol))}
+                    </td>
+                  )}
                   <td className={CELL}>{formatPrice(ticker?.open)}</td>
                   <td className={CELL}>{formatPrice(ticker?.high)}</td>
                   <td className={CELL}>{formatPrice(ticker?.low)}</td>
