@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { repeatEvery, SingleFlight } from './background.js';
+import { OneShot, repeatEvery, SingleFlight } from './background.js';
 
 describe('SingleFlight', () => {
   it('gives a run asked for while one is going that same run, and starts a new one after it', async () => {
@@ -56,5 +56,27 @@ describe('repeatEvery', () => {
     });
     vi.advanceTimersByTime(1000);
     expect(calls).toBe(2);
+  });
+});
+
+describe('OneShot', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('runs once at the moment it was first given, keeps it when asked again while waiting, and can be cancelled', () => {
+    vi.useFakeTimers();
+    const shot = new OneShot();
+    const runs: string[] = [];
+    shot.in(100, () => runs.push('first'));
+    shot.in(10, () => runs.push('second'));
+    expect(shot.waiting).toBe(true);
+    vi.advanceTimersByTime(99);
+    expect(runs).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(runs).toEqual(['first']);
+    expect(shot.waiting).toBe(false);
+    shot.in(50, () => runs.push('third'));
+    shot.cancel();
+    vi.advanceTimersByTime(100);
+    expect(runs).toEqual(['first']);
   });
 });

@@ -36,3 +36,30 @@ export function repeatEvery(everyMs: number, task: () => void, firstAfterMs = ev
     clearTimeout(timer);
   };
 }
+
+/**
+ * A timer for one moment at a time (an opening, a close): asked again while it waits, it keeps the moment it has.
+ * It never keeps the process alive on its own.
+ */
+export class OneShot {
+  private timer: NodeJS.Timeout | undefined;
+
+  /** Runs `task` in `delayMs`, unless a run is waiting already. */
+  in(delayMs: number, task: () => void): void {
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      task();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  get waiting(): boolean {
+    return this.timer !== undefined;
+  }
+
+  cancel(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -8,7 +8,7 @@ import { SqlPool } from '../database/sql-pool.js';
 import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { endOfDayCommand } from '../orders/engine-commands.js';
-import { repeatEvery, SingleFlight } from '../scheduling/background.js';
+import { OneShot, repeatEvery, SingleFlight } from '../scheduling/background.js';
 import { ClosedDays } from './closed-days.js';
 import { MarketHours } from './market-hours.js';
 import { closingInstant, isTradingDay, lastClosedDay, localTime } from './trading-clock.js';
@@ -35,7 +35,7 @@ const CHECK_EVERY_MS = 30_000;
 export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
   private stopTimer = () => {};
   /** Set within a look of today's closing time, for the close itself: the closing call's auction ends then. */
-  private atClose: NodeJS.Timeout | undefined;
+  private readonly atClose = new OneShot();
   private readonly closes = new SingleFlight<ClosedDayView | null>();
 
   constructor(
@@ -59,7 +59,7 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.stopTimer();
-    clearTimeout(this.atClose);
+    this.atClose.cancel();
     await this.closes.settled();
   }
 
@@ -83,15 +83,11 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
   /** When today's closing time is less than a look away, a timer for it, so the day closes on time. */
   private wakeAtClose(now: Date): void {
     const close = this.config.marketClose;
-    if (close === null || this.atClose !== undefined) return;
+    if (close === null || this.atClose.waiting) return;
     const today = localTime(now, close.timeZone).day;
     const wait = closingInstant(today, close).getTime() - now.getTime();
     if (!isTradingDay(today, close) || wait <= 0 || wait > CHECK_EVERY_MS) return;
-    this.atClose = setTimeout(() => {
-      this.atClose = undefined;
-      void this.tick();
-    }, wait + 10);
-    this.atClose.unref();
+    this.atClose.in(wait + 10, () => void this.tick());
   }
 
   /**

@@ -4,7 +4,7 @@ import { API_CONFIG, type ApiConfig } from '../config.js';
 import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { openTradingCommand } from '../orders/engine-commands.js';
-import { repeatEvery, SingleFlight } from '../scheduling/background.js';
+import { OneShot, repeatEvery, SingleFlight } from '../scheduling/background.js';
 import { MarketHours } from './market-hours.js';
 import { localTime } from './trading-clock.js';
 
@@ -21,7 +21,7 @@ const CHECK_EVERY_MS = 30_000;
 @Injectable()
 export class SessionOpener implements OnApplicationBootstrap, OnModuleDestroy {
   private stopTimer = () => {};
-  private atOpening: NodeJS.Timeout | undefined;
+  private readonly atOpening = new OneShot();
   /** The last day whose opening was sent (or sent again after a restart). */
   private openedDay: string | null = null;
   private readonly openings = new SingleFlight<string | null>();
@@ -41,7 +41,7 @@ export class SessionOpener implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.stopTimer();
-    clearTimeout(this.atOpening);
+    this.atOpening.cancel();
     await this.openings.settled();
   }
 
@@ -52,7 +52,7 @@ export class SessionOpener implements OnApplicationBootstrap, OnModuleDestroy {
   tick(now = new Date()): Promise<string | null> {
     const auction = this.hours.auction(now);
     if (auction?.kind === 'opening') {
-      this.wakeAt(auction.endsAt, now);
+      this.atOpening.in(auction.endsAt.getTime() - now.getTime() + 5, () => void this.tick());
       return Promise.resolve(null);
     }
     const day = localTime(now, this.config.marketTimeZone).day;
@@ -64,18 +64,6 @@ export class SessionOpener implements OnApplicationBootstrap, OnModuleDestroy {
         return null;
       }),
     );
-  }
-
-  private wakeAt(opening: Date, now: Date): void {
-    if (this.atOpening !== undefined) return;
-    this.atOpening = setTimeout(
-      () => {
-        this.atOpening = undefined;
-        void this.tick();
-      },
-      opening.getTime() - now.getTime() + 5,
-    );
-    this.atOpening.unref();
   }
 
   private async open(tradingDay: string, opensAt: Date): Promise<string> {
