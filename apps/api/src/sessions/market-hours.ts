@@ -72,8 +72,9 @@ export class MarketHours {
     order: Pick<OrderFields, 'orderType' | 'timeInForce' | 'postOnly'>,
     now = new Date(),
   ): ApiError | null {
+    if (!refusedInAuction(order)) return null;
     const auction = this.auction(now);
-    if (auction === null || !refusedInAuction(order)) return null;
+    if (auction === null) return null;
     const endsAt = auction.endsAt.toISOString();
     const name = auction.kind === 'opening' ? 'pre-opening' : 'closing';
     return new ApiError(

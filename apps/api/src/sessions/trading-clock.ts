@@ -212,7 +212,16 @@ function entryMinute(day: string, opening: MarketOpening): number {
  * opening, without one) until its closing time.
  */
 export function isTradingHours(now: Date, close: MarketClose, opening: MarketOpening, closed = NONE_CLOSED): boolean {
-  const local = localTime(now, close.timeZone);
+  return tradingHoursAt(localTime(now, close.timeZone), close, opening, closed);
+}
+
+/** `isTradingHours` at a local time already read. */
+function tradingHoursAt(
+  local: { day: string; minute: number },
+  close: MarketClose,
+  opening: MarketOpening,
+  closed: ClosedDayList,
+): boolean {
   return (
     local.minute < close.minute &&
     local.minute >= entryMinute(local.day, opening) &&
@@ -251,8 +260,8 @@ export function auctionPhase(
   opening: MarketOpening,
   closed = NONE_CLOSED,
 ): AuctionPhase | null {
-  if (!isTradingHours(now, close, opening, closed)) return null;
   const local = localTime(now, close.timeZone);
+  if (!tradingHoursAt(local, close, opening, closed)) return null;
   const opens = openingMinute(local.day, opening);
   if (local.minute < opens) return { kind: 'opening', endsAt: openingInstant(local.day, close, opening) };
   const closingCall = opening.closingCallMinutes ?? 0;
