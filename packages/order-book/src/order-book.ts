@@ -22,7 +22,7 @@ import {
   type SideCode,
   type TimeInForceCode,
 } from './codes.js';
-import { auctionUncross, type AuctionLevel } from './auction-price.js';
+import { auctionUncross } from './auction-price.js';
 import type { BookEvents } from './book-events.js';
 import { checkBook, hashBook, loadSnapshot, snapshotBook, type BookSnapshot } from './book-state.js';
 import { Ladder } from './ladder.js';
@@ -343,12 +343,15 @@ export class OrderBook {
    * `referencePrice` as in `uncross`.
    */
   uncrossPrice(referencePrice = 0): ReturnType<typeof auctionUncross> {
-    const crossing = (side: SideCode, limit: number): AuctionLevel[] =>
-      this.depth(side, Infinity).filter((level) => (side === BUY ? level.price >= limit : level.price <= limit));
     const bid = this.bestBid();
     const ask = this.bestAsk();
     if (bid === 0 || ask === 0 || bid < ask) return null;
-    return auctionUncross(crossing(BUY, ask), crossing(SELL, bid), this.lastPrice || referencePrice);
+    // Only the levels that cross count: bids down to the best ask, asks up to the best bid.
+    return auctionUncross(
+      this.depth(BUY, Infinity, ask),
+      this.depth(SELL, Infinity, bid),
+      this.lastPrice || referencePrice,
+    );
   }
 
   // ---- state ------------------------------------------------------------------------------------------------
@@ -386,8 +389,8 @@ export class OrderBook {
     return this.ladder.bestAsk < 0 ? 0 : (this.ladder.bestAsk + this.ladder.base) * this.tick;
   }
 
-  /** Up to `maxLevels` levels of one side, best first. */
-  depth(side: SideCode, maxLevels: number): LevelView[] {
+  /** Up to `maxLevels` levels of one side, best first; with `through`, only those priced no worse than it. */
+  depth(side: SideCode, maxLevels: number, through?: number): LevelView[] {
     const ladder = this.ladder;
     const isBuy = side === BUY;
     const result: LevelView[] = [];
@@ -395,8 +398,10 @@ export class OrderBook {
     const slots = ladder.slotsOf(side);
     while (rung >= 0 && result.length < maxLevels) {
       const level = slots[rung]! - 1;
+      const price = (rung + ladder.base) * this.tick;
+      if (through !== undefined && (isBuy ? price < through : price > through)) break;
       result.push({
-        price: (rung + ladder.base) * this.tick,
+        price,
         quantity: this.levels.quantity[level]!,
         orderCount: this.levels.count[level]!,
       });

@@ -44,6 +44,9 @@ describe('a call auction', () => {
       [101, 3, 1],
     ]);
     expect(h.book.uncrossPrice()).toEqual({ price: 101, quantity: 8, imbalance: 4 });
+    // The levels that cross, and no others, are what it counts.
+    expect(h.book.depth(BUY, 10, 100).map((level) => level.price)).toEqual([102, 101]);
+    expect(h.book.depth(SELL, 10, 100).map((level) => level.price)).toEqual([100]);
 
     h.book.uncross();
     const events = h.take();
