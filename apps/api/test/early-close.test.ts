@@ -2,26 +2,30 @@ import { TradingCalendarView, type EndOfDayCommand } from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionCloser } from '../src/sessions/session-closer.js';
 import { TradingCalendar } from '../src/sessions/trading-calendar.js';
-import { newAdmin, newTrader, startSiblingApi, startTestApi, until, watchCommands, type TestApi } from './support.js';
+import {
+  aroundNoon,
+  newAdmin,
+  newTrader,
+  startSiblingApi,
+  startTestApi,
+  until,
+  watchCommands,
+  type TestApi,
+} from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
 /** Every day a trading day, from midnight to 23:59, in a zone where it is about noon now: open as the test runs. */
-const now = new Date();
-const hoursAhead = 12 - now.getUTCHours();
+const zone = aroundNoon();
 const hours = {
   MARKET_OPEN: '00:00',
   MARKET_CLOSE: '23:59',
-  // Etc/GMT zones are named by the offset with its sign turned: Etc/GMT-3 is UTC+3.
-  MARKET_TIMEZONE: hoursAhead === 0 ? 'UTC' : `Etc/GMT${hoursAhead > 0 ? '-' : '+'}${Math.abs(hoursAhead)}`,
+  MARKET_TIMEZONE: zone.timeZone,
   MARKET_DAYS: 'sun-sat',
   MARKET_HOLIDAYS: '',
 };
-/** Tomorrow's midnight in that zone. */
-const local = new Date(now.getTime() + hoursAhead * 3_600_000);
-const tomorrowOpens = new Date(
-  Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + 1) - hoursAhead * 3_600_000,
-).toISOString();
+/** Tomorrow's midnight in that zone: today's minute 24 × 60. */
+const tomorrowOpens = zone.instant(24 * 60).toISOString();
 
 let api: TestApi;
 
@@ -60,7 +64,7 @@ describe("an administrator's early close, with trading hours", () => {
       // The books are told the close ends trading: what was recorded before it and reaches them later is refused.
       const told = await until(async () => closes.length === 5 && closes);
       await watcher.disconnect();
-      const today = local.toISOString().slice(0, 10);
+      const today = zone.day;
       expect(told.every((close) => close.endsTrading === true && close.tradingDay === today)).toBe(true);
 
       // The process that closed it refuses from its answer on; the other as soon as PostgreSQL tells it.

@@ -304,6 +304,8 @@ export async function until<T>(check: () => Promise<T | undefined | false>, time
  */
 export function aroundNoon(now = new Date()): {
   timeZone: string;
+  /** Today there, `YYYY-MM-DD`. */
+  day: string;
   minute: number;
   timeOfDay: (minute: number) => string;
   instant: (minute: number) => Date;
@@ -314,6 +316,7 @@ export function aroundNoon(now = new Date()): {
   const pad = (value: number) => String(value).padStart(2, '0');
   return {
     timeZone: hoursAhead === 0 ? 'UTC' : `Etc/GMT${hoursAhead > 0 ? '-' : '+'}${Math.abs(hoursAhead)}`,
+    day: local.toISOString().slice(0, 10),
     minute: 12 * 60 + now.getUTCMinutes(),
     timeOfDay: (minute) => `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`,
     instant: (minute) => new Date(midnight + minute * 60_000),
