@@ -105,3 +105,17 @@ export async function program(
   });
   expect(placed.status).toBe(202);
 }
+
+/**
+ * A time zone where it is about noon now (an `Etc/GMT` one: those are named by the offset with its sign turned, so
+ * Etc/GMT-3 is UTC+3), so a test can set trading hours minutes from now without meeting midnight: its name, how many
+ * hours it is ahead of UTC, and the local minute now.
+ */
+export function aroundNoon(now = new Date()): { timeZone: string; hoursAhead: number; minute: number } {
+  const hoursAhead = 12 - now.getUTCHours();
+  return {
+    timeZone: hoursAhead === 0 ? 'UTC' : `Etc/GMT${hoursAhead > 0 ? '-' : '+'}${Math.abs(hoursAhead)}`,
+    hoursAhead,
+    minute: 12 * 60 + now.getUTCMinutes(),
+  };
+}

@@ -4,16 +4,15 @@ import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
-import { launchChromium, newPage, signUp, ticket } from './browser.js';
+import { aroundNoon, launchChromium, newPage, signUp, ticket } from './browser.js';
 
 /**
  * The pre-opening call auction, on the real clock: the platform trades every day in a zone where it is about noon
  * as the test runs, opening at the third minute boundary from now after a pre-opening of fifteen minutes. So the
  * test starts in the auction, and the exchange's own clock opens it a few minutes later.
  */
-const now = new Date();
-const hoursAhead = 12 - now.getUTCHours();
-const openMinute = 12 * 60 + now.getUTCMinutes() + 3;
+const zone = aroundNoon();
+const openMinute = zone.minute + 3;
 const pad = (value: number) => String(value).padStart(2, '0');
 const opensAt = `${pad(Math.floor(openMinute / 60))}:${pad(openMinute % 60)}`;
 /** Where its screenshot goes; `SCREENSHOTS_DIR=../web/screenshots` refreshes the one in the README. */
@@ -27,8 +26,7 @@ beforeAll(async () => {
       MARKET_OPEN: opensAt,
       MARKET_PREOPENING_MINUTES: '15',
       MARKET_CLOSE: '23:59',
-      // Etc/GMT zones are named by the offset with its sign turned: Etc/GMT-3 is UTC+3.
-      MARKET_TIMEZONE: hoursAhead === 0 ? 'UTC' : `Etc/GMT${hoursAhead > 0 ? '-' : '+'}${Math.abs(hoursAhead)}`,
+      MARKET_TIMEZONE: zone.timeZone,
       MARKET_DAYS: 'sun-sat',
       MARKET_HOLIDAYS: '',
       MARKET_LATE_OPENINGS: '',

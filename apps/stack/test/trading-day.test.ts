@@ -1,13 +1,13 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
-import { launchChromium, logIn, newPage, signUp, ticket } from './browser.js';
+import { aroundNoon, launchChromium, logIn, newPage, signUp, ticket } from './browser.js';
 
 /**
  * Good-till-date orders and the close of the day, on a platform with trading hours, open now: it trades every day
  * from 00:00 to 23:59 in a zone where it is about noon as the test runs.
  */
-const hoursAhead = 12 - new Date().getUTCHours();
+const { timeZone, hoursAhead } = aroundNoon();
 const ADMIN = { email: 'closer@example.test', password: 'closer admin pass' };
 let stack: LaunchedStack;
 let browser: Browser;
@@ -17,8 +17,7 @@ beforeAll(async () => {
     launchStack({
       MARKET_OPEN: '00:00',
       MARKET_CLOSE: '23:59',
-      // Etc/GMT zones are named by the offset with its sign turned: Etc/GMT-3 is UTC+3.
-      MARKET_TIMEZONE: hoursAhead === 0 ? 'UTC' : `Etc/GMT${hoursAhead > 0 ? '-' : '+'}${Math.abs(hoursAhead)}`,
+      MARKET_TIMEZONE: timeZone,
       MARKET_DAYS: 'sun-sat',
       MARKET_HOLIDAYS: '',
       ADMIN_EMAIL: ADMIN.email,
