@@ -224,7 +224,9 @@ export class ContractBook {
       throw new Error(`command for ${command.symbol} sent to the ${this.instrument.symbol} book`);
     }
     this.command = command;
-    this.uncrossIfDue(command.timestamp);
+    // A close speaks for its closing instant too, whenever it was sent: a closing call ending then uncrosses first.
+    const closesAt = command.type === 'end_of_day' ? (command.closedAt ?? 0) : 0;
+    this.uncrossIfDue(Math.max(command.timestamp, closesAt));
     switch (command.type) {
       case 'place_order':
         this.place(command);
@@ -265,10 +267,6 @@ export class ContractBook {
       }
       case 'end_of_day': {
         const closedAt = command.closedAt;
-        // A closing call ends at the close: it uncrosses first, whenever the close's command was sent.
-        if (this.auctionEndsAt !== null && this.auctionEndsAt <= (closedAt ?? command.timestamp)) {
-          this.open(this.auctionEndsAt);
-        }
         this.closedUntil = Math.max(this.closedUntil ?? -Infinity, closedAt ?? command.timestamp);
         if (command.endsTrading === true) {
           this.tradingEndedAt = Math.max(this.tradingEndedAt ?? -Infinity, closedAt ?? command.timestamp);
