@@ -54,7 +54,8 @@ export function orderFlow(count: number, symbols: readonly string[], seed = 1): 
     const roll = random();
     const target = live.filter((order) => order.symbol === symbol)[Math.floor(random() * 5)];
     if (roll >= 0.3 && roll < 0.34) {
-      commands.push({ ...base, type: roll < 0.31 ? 'halt_trading' : 'resume_trading' });
+      // A resumption inside an auction's window resumes into it, as a reopening call does.
+      commands.push(roll < 0.31 ? { ...base, type: 'halt_trading' } : { ...base, type: 'resume_trading', ...auction });
     } else if (roll < 0.2 && target !== undefined) {
       commands.push({
         ...base,

@@ -168,17 +168,25 @@ export const HaltTradingCommand = z.object({
 });
 export type HaltTradingCommand = z.infer<typeof HaltTradingCommand>;
 
+/**
+ * Ends a halt. With `auctionEndsAt`, trading resumes in a reopening call auction ending then: the book takes orders
+ * that can rest without trading, as in the pre-opening, until `open_trading` (or the first command recorded at or
+ * after that instant) uncrosses it. A book halted in an auction stays in it: this extends it to `auctionEndsAt`.
+ */
 export const ResumeTradingCommand = z.object({
   ...commandEnvelope,
   type: z.literal('resume_trading'),
+  auctionEndsAt: Timestamp.optional(),
 });
 export type ResumeTradingCommand = z.infer<typeof ResumeTradingCommand>;
 
 /**
  * Ends the pre-opening call auction of `tradingDay` at `opensAt`: the book trades what crosses at one price, then
  * continuously. A book holds orders recorded in the auction (their `auctionEndsAt`) without trading until this
- * command, or until any command recorded at or after `opensAt` reaches it, whichever comes first; a copy, or one for
- * a day already closed, changes nothing. A halted book uncrosses when it resumes. Sent by the exchange.
+ * command, or until any command recorded at or after `opensAt` reaches it, whichever comes first; a copy, one for
+ * a day already closed, or one for an auction now ending later (a reopening extended by another halt) changes
+ * nothing. A halted book uncrosses when it resumes. Also ends a reopening call (see `resume_trading`). Sent by the
+ * exchange.
  */
 export const OpenTradingCommand = z.object({
   ...commandEnvelope,

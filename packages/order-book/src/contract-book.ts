@@ -284,10 +284,20 @@ export class ContractBook {
         break;
       case 'resume_trading':
         this.book.resume();
+        // A reopening call: the book takes orders without trading until its end (extending an auction it was in).
+        if (command.auctionEndsAt !== undefined && command.auctionEndsAt > command.timestamp) {
+          this.joinAuction(command.auctionEndsAt);
+        }
         this.uncrossIfDue(command.timestamp);
         break;
       case 'open_trading':
-        if (this.closedDay === null || command.tradingDay > this.closedDay) this.open(command.opensAt);
+        // Not a closed day's, nor one for an auction that was extended or followed by a later one (a reopening).
+        if (
+          (this.closedDay === null || command.tradingDay > this.closedDay) &&
+          (this.auctionEndsAt === null || this.auctionEndsAt <= command.opensAt)
+        ) {
+          this.open(command.opensAt);
+        }
         break;
     }
     this.placing = null;

@@ -146,6 +146,52 @@ describe('ContractBook: the pre-opening call auction', () => {
     expect(book.core.inAuction).toBe(false);
   });
 
+  it('resumes a halt into a reopening call: orders rest crossed until it ends, then trade at one price', () => {
+    const book = new ContractBook(PETR4);
+    const halted = OPENS + 60 * MINUTE;
+    const reopens = halted + 20 * MINUTE;
+    apply(book, [
+      limit(ALICE, 'sell', 3500, 100, OPENS + 30 * MINUTE),
+      { ...envelope(halted), type: 'halt_trading' },
+      { ...envelope(reopens - 5 * MINUTE), type: 'resume_trading', auctionEndsAt: reopens },
+    ]);
+    expect(book.core.inAuction).toBe(true);
+    const calls = apply(book, [
+      limit(BOB, 'buy', 3520, 30, reopens - 4 * MINUTE),
+      limit(BOB, 'buy', 3510, 50, reopens - 3 * MINUTE),
+      { ...limit(BOB, 'buy', 3600, 10, reopens - 2 * MINUTE), timeInForce: 'IOC' as const },
+    ]);
+    expect(trades(calls)).toEqual([]);
+    expect(calls.filter((event) => event.type === 'order_rejected')).toMatchObject([{ reason: 'auction_call' }]);
+    // Halted again before its end: the auction waits, and the next resumption's reopening extends it.
+    apply(book, [
+      { ...envelope(reopens - MINUTE), type: 'halt_trading' },
+      open('2025-11-21', reopens),
+      { ...envelope(reopens + MINUTE), type: 'resume_trading', auctionEndsAt: reopens + 10 * MINUTE },
+    ]);
+    expect(book.core.inAuction).toBe(true);
+    expect(trades(apply(book, [open('2025-11-21', reopens)]))).toEqual([]);
+    const reopened = apply(book, [open('2025-11-21', reopens + 10 * MINUTE)]);
+    // Sellers left over at every price that trades the most: the lowest of them.
+    expect(trades(reopened)).toEqual([
+      [3500, 30, 'sell'],
+      [3500, 50, 'sell'],
+    ]);
+    expect(book.core.inAuction).toBe(false);
+  });
+
+  it('resumes straight into trading when the reopening named has already ended', () => {
+    const book = new ContractBook(PETR4);
+    const halted = OPENS + 60 * MINUTE;
+    apply(book, [
+      limit(ALICE, 'sell', 3500, 100, OPENS + 30 * MINUTE),
+      { ...envelope(halted), type: 'halt_trading' },
+      { ...envelope(halted + 10 * MINUTE), type: 'resume_trading', auctionEndsAt: halted + 10 * MINUTE },
+    ]);
+    expect(book.core.inAuction).toBe(false);
+    expect(trades(apply(book, [limit(BOB, 'buy', 3500, 10, halted + 11 * MINUTE)]))).toEqual([[3500, 10, 'buy']]);
+  });
+
   it('uncrosses a closing call when the close reaches it, before the close expires the DAY orders left', () => {
     const book = new ContractBook(PETR4);
     const closes = Date.parse('2025-11-21T21:00:00Z');

@@ -106,7 +106,8 @@ const commands = fc
       const timestamp = 1_763_700_000_000 + i;
       const { sentLate, ...fields } = { sentLate: false, ...body };
       const sentAt = sentLate ? { sentAt: timestamp + 60_000 } : {};
-      const ordered = body.type === 'place_order' || body.type === 'amend_order';
+      // Resumptions too, now and then into a reopening call ending at one of the two.
+      const ordered = body.type === 'place_order' || body.type === 'amend_order' || body.type === 'resume_trading';
       const auction = ordered && auctionEndsAt !== undefined && auctionEndsAt > timestamp ? { auctionEndsAt } : {};
       const parsed = OrderCommand.safeParse({
         schemaVersion: 1,
