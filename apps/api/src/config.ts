@@ -147,6 +147,12 @@ const Environment = z.object({
    * crosses trades at one price, the closing price. 0: none (B3's is 5).
    */
   MARKET_CLOSING_CALL_MINUTES: z.coerce.number().int().min(0).max(720).default(0),
+  /**
+   * Seconds of reopening call auction when an administrator resumes a halted instrument in continuous trading: its
+   * orders rest without trading until then, and whatever crosses trades at one price. Cut short at the closing call
+   * (or the close). 0: it resumes trading at once.
+   */
+  MARKET_REOPENING_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
   MARKET_TIMEZONE: z.string().default('America/Sao_Paulo').refine(isTimeZone, { error: 'must be an IANA time zone' }),
   /** The weekdays the clock closes (`mon-fri`, `sun-thu`, `mon,wed,fri`); a DAY order of another day is the next's. */
   MARKET_DAYS: z
@@ -225,6 +231,8 @@ export interface ApiConfig {
   /** When the exchange opens on trading days (later on some dates); null: it takes orders at any hour. */
   readonly marketOpen: MarketOpening | null;
   readonly marketTimeZone: string;
+  /** How long a halted instrument's reopening call auction lasts when it resumes; 0: none. */
+  readonly reopeningMs: number;
   readonly streams: {
     readonly heartbeatMs: number;
     readonly maxBufferedBytes: number;
@@ -306,6 +314,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ApiConfig {
         ? null
         : { minute: openMinute, late: env.MARKET_LATE_OPENINGS, preOpeningMinutes, closingCallMinutes },
     marketTimeZone: env.MARKET_TIMEZONE,
+    reopeningMs: env.MARKET_REOPENING_SECONDS * 1000,
     streams: {
       heartbeatMs: env.SSE_HEARTBEAT_MS,
       maxBufferedBytes: env.SSE_MAX_BUFFERED_BYTES,

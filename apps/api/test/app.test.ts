@@ -202,6 +202,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_PREOPENING_MINUTES: '-1' })).toThrow(
       /MARKET_PREOPENING_MINUTES/,
     );
+    // A reopening call after a halt, in seconds; none by default, and one needs no trading hours.
+    expect(loadConfig({ DATABASE_URL: 'postgresql://x/y' }).reopeningMs).toBe(0);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_REOPENING_SECONDS: '900' }).reopeningMs).toBe(900_000);
+    for (const seconds of ['-1', '1.5', '86401']) {
+      expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_REOPENING_SECONDS: seconds })).toThrow(
+        /MARKET_REOPENING_SECONDS/,
+      );
+    }
     expect(() => loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_OPEN: '10h' })).toThrow(
       /MARKET_OPEN: must be HH:MM or off/,
     );

@@ -86,7 +86,12 @@ describe('trading halts', () => {
     await until(async () => (await status(trader, before.orderId)) === 'cancelled');
 
     const resumed = await api.request('POST', '/api/admin/markets/ITUB4/resume', { token: admin.apiKey });
-    expect(TradingStatusView.parse(resumed.body)).toEqual({ symbol: 'ITUB4', halted: false, since: null });
+    expect(TradingStatusView.parse(resumed.body)).toEqual({
+      symbol: 'ITUB4',
+      halted: false,
+      since: null,
+      reopensAt: null,
+    });
     expect((await ticker('ITUB4')).halted).toBe(false);
     expect(await haltedGauges()).toEqual([]);
     const after = await buy(trader, 'ITUB4', '31.00');

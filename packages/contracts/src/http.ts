@@ -338,6 +338,11 @@ export const TickerView = z.object({
   trades: z.int().nonnegative(),
   /** Trading suspended by an administrator: new orders and amends are refused until it resumes. */
   halted: z.boolean(),
+  /**
+   * After a halt, the reopening call auction the instrument is in ends then (orders rest without trading until it
+   * uncrosses; market, IOC, FOK and post-only ones are refused); null otherwise. Absent from older servers.
+   */
+  reopensAt: z.iso.datetime().nullable().optional(),
 });
 export type TickerView = z.infer<typeof TickerView>;
 
@@ -357,6 +362,14 @@ export type Weekday = z.infer<typeof Weekday>;
 /** A close of a trading day: the local date it closed, and the instant its DAY orders expired (or will). */
 export const TradingDayClose = z.object({ tradingDay: z.iso.date(), at: z.iso.datetime() });
 export type TradingDayClose = z.infer<typeof TradingDayClose>;
+
+/**
+ * The call auctions that refuse orders which could only take at once or only make (`409 auction_call`,
+ * `details.auction`, with `details.endsAt`): the pre-opening, the closing call, and an instrument's reopening after
+ * a halt.
+ */
+export const AuctionKind = z.enum(['opening', 'closing', 'reopening']);
+export type AuctionKind = z.infer<typeof AuctionKind>;
 
 /**
  * `GET /api/calendar`: the exchange's trading hours, whether it is open now, when its trading days close (DAY orders
@@ -410,6 +423,8 @@ export const TradingStatusView = z.object({
   symbol: InstrumentSymbol,
   halted: z.boolean(),
   since: z.iso.datetime().nullable(),
+  /** Resumed into a reopening call auction (`MARKET_REOPENING_SECONDS`): when it ends; null otherwise. */
+  reopensAt: z.iso.datetime().nullable(),
 });
 export type TradingStatusView = z.infer<typeof TradingStatusView>;
 

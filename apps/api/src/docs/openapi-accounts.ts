@@ -359,7 +359,7 @@ export function accountPaths(): Record<string, object> {
     },
     '/api/admin/markets/resume': {
       post: {
-        summary: 'Resume trading in every instrument (admins)',
+        summary: 'Resume trading in every instrument (admins), each as one instrument resumes',
         security: bearer,
         responses: {
           '200': { description: 'trading', ...json({ type: 'array', items: ref('TradingStatusView') }) },
@@ -369,7 +369,11 @@ export function accountPaths(): Record<string, object> {
     },
     '/api/admin/markets/{symbol}/resume': {
       post: {
-        summary: 'Resume trading in a halted instrument (admins; 503 if the engine could not be told: repeat it)',
+        summary:
+          'Resume trading in a halted instrument (admins; 503 if the engine could not be told: repeat it). With ' +
+          'MARKET_REOPENING_SECONDS, in continuous trading it resumes in a reopening call auction until reopensAt ' +
+          '(cut short at the closing call): orders rest without trading, market, IOC, FOK and post-only ones get 409 ' +
+          'auction_call, and at its end what crosses trades at one price. A new halt ends the reopening',
         security: bearer,
         parameters: [{ name: 'symbol', in: 'path', required: true, schema: { type: 'string' } }],
         responses: {

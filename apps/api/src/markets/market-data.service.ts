@@ -186,6 +186,7 @@ export class MarketDataService {
       volume: string;
       trades: number;
       halted: boolean;
+      reopens_at: Date | null;
     }>(
       `WITH session AS (
          SELECT COALESCE(
@@ -201,7 +202,9 @@ export class MarketDataService {
               (SELECT open FROM day ORDER BY open_time LIMIT 1) AS open,
               max(high) AS high, min(low) AS low, COALESCE(sum(volume), 0) AS volume,
               COALESCE(sum(trades), 0)::int AS trades,
-              EXISTS (SELECT 1 FROM trading_halts WHERE symbol = $1) AS halted
+              EXISTS (SELECT 1 FROM trading_halts WHERE symbol = $1) AS halted,
+              (SELECT ends_at FROM reopening_calls
+                WHERE symbol = $1 AND ends_at > $2::timestamptz AT TIME ZONE 'UTC') AS reopens_at
          FROM day`,
       [symbol, new Date(now).toISOString(), new Date(now - DAY + MINUTE).toISOString()],
     );
@@ -224,6 +227,7 @@ export class MarketDataService {
       volume: formatQuantity(Number(row.volume)),
       trades: row.trades,
       halted: row.halted,
+      reopensAt: row.reopens_at?.toISOString() ?? null,
     };
   }
 }

@@ -7,7 +7,9 @@ import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { marketCommand } from '../orders/engine-commands.js';
+import { MarketHours } from '../sessions/market-hours.js';
 import { InstrumentRegistry } from './instrument-registry.js';
+import { ReopeningCalls } from './reopening-calls.js';
 
 /** The refusal of an order or amend in a halted instrument, on the field that names it. */
 export function tradingHalted(symbol: string): ApiError {
@@ -31,6 +33,8 @@ export class TradingHalts {
     @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
     @Inject(CommandPublisher) private readonly publisher: CommandPublisher,
     @Inject(ApiLogger) private readonly logger: ApiLogger,
+    @Inject(MarketHours) private readonly hours: MarketHours,
+    @Inject(ReopeningCalls) private readonly reopenings: ReopeningCalls,
     @Inject(ApiMetrics) metrics: ApiMetrics,
   ) {
     metrics.watchHalts(() => this.statuses());
@@ -50,6 +54,8 @@ export class TradingHalts {
   async halt(adminId: string, symbol: string, traceId: string): Promise<TradingStatusView> {
     const { symbol: known } = this.instruments.require(symbol);
     await this.sql.transaction(async (tx) => {
+      // A reopening call in progress ends with the halt: the next resumption has its own.
+      await tx.query('DELETE FROM reopening_calls WHERE symbol = $1', [known]);
       const { rowCount } = await tx.query(
         'INSERT INTO trading_halts (symbol, trace_id) VALUES ($1, $2) ON CONFLICT (symbol) DO NOTHING',
         [known, traceId],
@@ -62,15 +68,30 @@ export class TradingHalts {
     return this.status(known);
   }
 
+  /**
+   * A halted instrument resumes in a reopening call auction (`MarketHours.reopeningEnd`) when one is set: the book
+   * takes orders that rest, and uncrosses at its end (`ReopeningOpener`). Resuming one not halted changes nothing.
+   */
   async resume(adminId: string, symbol: string, traceId: string): Promise<TradingStatusView> {
     const { symbol: known } = this.instruments.require(symbol);
-    await this.publisher.deliver(marketCommand('resume_trading', known, traceId));
+    const reopensAt = (await this.status(known)).halted ? this.hours.reopeningEnd() : null;
+    await this.publisher.deliver(marketCommand('resume_trading', known, traceId, reopensAt));
     await this.sql.transaction(async (tx) => {
+      // Two resumptions at once: the book's reopening is the later one's, so the row keeps the later end.
+      if (reopensAt !== null) {
+        await tx.query(
+          `INSERT INTO reopening_calls (symbol, ends_at, trace_id) VALUES ($1, $2, $3) ON CONFLICT (symbol)
+           DO UPDATE SET ends_at = GREATEST(reopening_calls.ends_at, EXCLUDED.ends_at), trace_id = EXCLUDED.trace_id`,
+          [known, reopensAt, traceId],
+        );
+      }
       const { rowCount } = await tx.query('DELETE FROM trading_halts WHERE symbol = $1', [known]);
       if (rowCount === 0) return;
       await recordAdminAction(tx, { action: 'resume', adminId, symbol: known, traceId });
-      this.logger.pino.info({ symbol: known, adminId, traceId }, 'trading resumed');
+      const reopening = reopensAt === null ? {} : { reopensAt: reopensAt.toISOString() };
+      this.logger.pino.info({ symbol: known, adminId, traceId, ...reopening }, 'trading resumed');
     });
+    if (reopensAt !== null) await this.reopenings.refresh();
     return this.status(known);
   }
 
@@ -80,12 +101,19 @@ export class TradingHalts {
   }
 
   async status(symbol: string): Promise<TradingStatusView> {
-    const { rows } = await this.sql.query<{ halted_at: Date }>(
-      'SELECT halted_at FROM trading_halts WHERE symbol = $1',
+    const { rows } = await this.sql.query<{ halted_at: Date | null; ends_at: Date | null }>(
+      `SELECT (SELECT halted_at FROM trading_halts WHERE symbol = $1),
+              (SELECT ends_at FROM reopening_calls WHERE symbol = $1 AND ends_at > now()) AS ends_at`,
       [symbol],
     );
     const since = rows[0]?.halted_at ?? null;
-    return { symbol, halted: since !== null, since: since?.toISOString() ?? null };
+    const reopensAt = rows[0]?.ends_at ?? null;
+    return {
+      symbol,
+      halted: since !== null,
+      since: since?.toISOString() ?? null,
+      reopensAt: reopensAt?.toISOString() ?? null,
+    };
   }
 
   async refuseIfHalted(symbol: string): Promise<void> {

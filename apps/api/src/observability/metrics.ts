@@ -180,6 +180,18 @@ export class ApiMetrics {
       }
     },
   });
+  private reopenings: (() => ReadonlyMap<string, boolean>) | null = null;
+  readonly tradingReopening = new Gauge({
+    name: 'api_trading_reopening',
+    help: 'Whether the instrument is in a reopening call auction after a halt (1) or not (0), read at every scrape',
+    labelNames: ['symbol'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const [symbol, reopening] of this.reopenings?.() ?? []) {
+        this.tradingReopening.set({ symbol }, reopening ? 1 : 0);
+      }
+    },
+  });
   private marketOpen: (() => boolean) | null = null;
   readonly marketOpenGauge = new Gauge({
     name: 'api_market_open',
@@ -227,6 +239,11 @@ export class ApiMetrics {
   /** Reports which instruments are halted at every scrape. */
   watchHalts(read: () => Promise<ReadonlyMap<string, boolean>>): void {
     this.halts = read;
+  }
+
+  /** Reports which instruments are in a reopening call auction at every scrape. */
+  watchReopenings(read: () => ReadonlyMap<string, boolean>): void {
+    this.reopenings = read;
   }
 
   /** Reports whether the exchange is within its trading hours at every scrape. */

@@ -161,9 +161,26 @@ export function amendWithdrawal(amend: UnansweredAmend): AmendOrderCommand {
   };
 }
 
-/** The exchange's own command to one symbol's book: `halt_trading` and `resume_trading`. */
-export function marketCommand(type: 'halt_trading' | 'resume_trading', symbol: string, traceId: string): MarketCommand {
-  return { schemaVersion: SCHEMA_VERSION, commandId: randomUUID(), symbol, traceId, timestamp: Date.now(), type };
+/**
+ * The exchange's own command to one symbol's book: `halt_trading`, or `resume_trading`, into a reopening call auction
+ * ending at `auctionEndsAt` when one is given.
+ */
+export function marketCommand(
+  type: 'halt_trading' | 'resume_trading',
+  symbol: string,
+  traceId: string,
+  auctionEndsAt: Date | null = null,
+): MarketCommand {
+  const command: MarketCommand = {
+    schemaVersion: SCHEMA_VERSION,
+    commandId: randomUUID(),
+    symbol,
+    traceId,
+    timestamp: Date.now(),
+    type,
+  };
+  if (command.type === 'resume_trading' && auctionEndsAt !== null) command.auctionEndsAt = auctionEndsAt.getTime();
+  return command;
 }
 
 /**

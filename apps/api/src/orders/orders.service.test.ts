@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AmendOrderCommand, OrderCommand, PlaceOrderCommand } from '@bolsa/contracts';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { loadConfig } from '../config.js';
+import { loadConfig, type ApiConfig } from '../config.js';
+import type { PgNotifications } from '../database/pg-notifications.js';
+import type { SqlPool } from '../database/sql-pool.js';
 import { ApiError } from '../errors/api-error.js';
 import { InstrumentRegistry } from '../markets/instrument-registry.js';
 import type { MarketDataService } from '../markets/market-data.service.js';
+import { ReopeningCalls } from '../markets/reopening-calls.js';
 import type { TradingHalts } from '../markets/trading-halts.js';
 import type { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
@@ -145,8 +148,20 @@ function untouched<T>(name: string): T {
   ) as T;
 }
 
+/** The real view of reopening calls, over a table holding `ends` (symbol → end). */
+function reopeningCalls(config: ApiConfig, ends: Record<string, Date>): ReopeningCalls {
+  const rows = Object.entries(ends).map(([symbol, endsAt]) => ({ symbol, ends_at: endsAt }));
+  const sql = { query: () => Promise.resolve({ rows }) } as unknown as SqlPool;
+  const calls = new ReopeningCalls(sql, {} as PgNotifications, new InstrumentRegistry(config), new ApiMetrics());
+  return calls;
+}
+
 /** Placing reads the last price, counts and logs; cancelling and amending must not. */
-function setUp({ placing = false, environment = {} as NodeJS.ProcessEnv } = {}) {
+function setUp({
+  placing = false,
+  environment = {} as NodeJS.ProcessEnv,
+  reopening = {} as Record<string, Date>,
+} = {}) {
   const config = loadConfig({
     DATABASE_URL: 'postgresql://unused@127.0.0.1/unused',
     KAFKA_BROKERS: '127.0.0.1:1',
@@ -159,6 +174,7 @@ function setUp({ placing = false, environment = {} as NodeJS.ProcessEnv } = {}) 
   const history = new OpenOrders();
   const metrics = new ApiMetrics();
   const logLines: string[] = [];
+  const reopenings = reopeningCalls(config, reopening);
   const service = new OrdersService(
     placing ? (history as unknown as HistoryStore) : untouched<HistoryStore>('history'),
     new InstrumentRegistry(config),
@@ -172,8 +188,9 @@ function setUp({ placing = false, environment = {} as NodeJS.ProcessEnv } = {}) 
       : untouched<ApiLogger>('logger'),
     halts as unknown as TradingHalts,
     new MarketHours(config, new Set<string>()),
+    reopenings,
   );
-  return { service, orders, commands, halts, prices, history, metrics, logLines, config };
+  return { service, orders, commands, halts, prices, history, metrics, logLines, config, reopenings };
 }
 
 /** B3's hours, 10:00 to 18:00 in São Paulo (UTC-3), Monday to Friday. */
@@ -436,6 +453,29 @@ describe('placing an order', () => {
     expect(commands.sent).toHaveLength(1);
     expect((await metrics.ordersRejected.get()).values).toEqual([
       expect.objectContaining({ value: 2, labels: { reason: 'market_closed' } }),
+    ]);
+  });
+
+  it("refuses in an instrument's reopening call what cannot rest, and takes what can, as in any auction", async () => {
+    const endsAt = new Date(Date.now() + 60_000);
+    const { service, orders, commands, reopenings } = setUp({ placing: true, reopening: { PETR4: endsAt } });
+    await reopenings.refresh();
+    for (const body of [
+      { ...limitBuy, type: 'market', price: undefined },
+      { ...limitBuy, timeInForce: 'IOC' },
+      { ...limitBuy, postOnly: true },
+    ]) {
+      const refused = await refusal(service.place(caller, body, undefined));
+      expect(refused.code).toBe('auction_call');
+      expect(refused.details).toEqual({ auction: 'reopening', endsAt: endsAt.toISOString() });
+    }
+    expect(orders.inserted).toEqual([]);
+    // A limit order rests in the reopening (the book is in its auction already); another instrument trades as ever.
+    await service.place(caller, limitBuy, undefined);
+    await service.place(caller, { symbol: 'VALE3', side: 'buy', type: 'market', quantity: '5' }, undefined);
+    expect(commands.sent.map((command) => [command.symbol, command.type, 'auctionEndsAt' in command])).toEqual([
+      ['PETR4', 'place_order', false],
+      ['VALE3', 'place_order', false],
     ]);
   });
 

@@ -23,6 +23,7 @@ import { parseBody } from '../errors/parse-body.js';
 import { idempotencyKey as checkIdempotencyKey } from '../errors/query-params.js';
 import { InstrumentRegistry } from '../markets/instrument-registry.js';
 import { MarketDataService } from '../markets/market-data.service.js';
+import { ReopeningCalls } from '../markets/reopening-calls.js';
 import { TradingHalts } from '../markets/trading-halts.js';
 import { CommandPublisher, settledWithin } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
@@ -89,6 +90,7 @@ export class OrdersService {
     @Inject(ApiLogger) private readonly logger: ApiLogger,
     @Inject(TradingHalts) private readonly halts: TradingHalts,
     @Inject(MarketHours) private readonly hours: MarketHours,
+    @Inject(ReopeningCalls) private readonly reopenings: Pick<ReopeningCalls, 'refusal'>,
   ) {
     const perSecond = config.orderEntryPerSecond;
     this.entryLimit = perSecond === 0 ? null : new WindowLimiter(perSecond, 1000);
@@ -136,7 +138,8 @@ export class OrdersService {
     }
     // After the repeat is answered: an order placed in hours is still itself when its answer is asked for again later.
     const order = fields.value;
-    const closed = this.hours.refusal() ?? this.hours.auctionRefusal(order);
+    const closed =
+      this.hours.refusal() ?? this.hours.auctionRefusal(order) ?? this.reopenings.refusal(instrument.symbol, order);
     if (closed !== null) {
       this.metrics.ordersRejected.inc({ reason: closed.code });
       throw closed;

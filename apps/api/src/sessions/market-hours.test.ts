@@ -20,3 +20,36 @@ describe('MarketHours', () => {
     expect(hours({}).dayNotOver(friday('15:00:00'))).toBe(false);
   });
 });
+
+describe('MarketHours.reopeningEnd', () => {
+  // Friday 13 February 2026 in São Paulo (UTC-3): a pre-opening from 09:45, continuous trading from 10:00, the
+  // closing call from 17:55, the close at 18:00.
+  const friday = (time: string) => new Date(`2026-02-13T${time}Z`);
+  const b3 = hours({
+    MARKET_OPEN: '10:00',
+    MARKET_PREOPENING_MINUTES: '15',
+    MARKET_CLOSING_CALL_MINUTES: '5',
+    MARKET_REOPENING_SECONDS: '900',
+  });
+
+  it('gives a resumption in continuous trading its reopening call, cut short where the closing call starts', () => {
+    expect(b3.reopeningEnd(friday('15:00:00'))).toEqual(friday('15:15:00'));
+    expect(b3.reopeningEnd(friday('20:50:00'))).toEqual(friday('20:55:00'));
+  });
+
+  it('resumes at once in the day’s own auctions, while closed, and when no reopening call is set', () => {
+    expect(b3.reopeningEnd(friday('12:50:00'))).toBeNull();
+    expect(b3.reopeningEnd(friday('20:56:00'))).toBeNull();
+    expect(b3.reopeningEnd(friday('22:00:00'))).toBeNull();
+    expect(b3.reopeningEnd(new Date('2026-02-14T15:00:00Z'))).toBeNull();
+    expect(hours({ MARKET_OPEN: '10:00' }).reopeningEnd(friday('15:00:00'))).toBeNull();
+  });
+
+  it('lasts its full length on an exchange without trading hours', () => {
+    const anyHour = new MarketHours(
+      loadConfig({ DATABASE_URL: 'postgresql://x/y', MARKET_CLOSE: 'off', MARKET_REOPENING_SECONDS: '120' }),
+      new Set(),
+    );
+    expect(anyHour.reopeningEnd(new Date('2026-02-14T03:00:00Z'))).toEqual(new Date('2026-02-14T03:02:00Z'));
+  });
+});

@@ -1,11 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { aYearOn, goodTillProblem, refusedInAuction, type FieldError, type OrderFields } from '@bolsa/contracts';
+import {
+  aYearOn,
+  goodTillProblem,
+  refusedInAuction,
+  type AuctionKind,
+  type FieldError,
+  type OrderFields,
+} from '@bolsa/contracts';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { ApiError } from '../errors/api-error.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { ClosedDays } from './closed-days.js';
 import {
   auctionPhase,
+  continuousTradingEnd,
   openingInstant,
   isTradingDay,
   isTradingHours,
@@ -15,6 +23,25 @@ import {
   type AuctionPhase,
   type ClosedDayList,
 } from './trading-clock.js';
+
+const AUCTION_NAMES: Record<AuctionKind, string> = {
+  opening: 'pre-opening',
+  closing: 'closing',
+  reopening: 'reopening',
+};
+
+/**
+ * In a call auction ending at `endsAt`, the refusal of an order that could only take at once or only make
+ * (`409 auction_call`): it would have nothing to do until then.
+ */
+export function auctionCallRefusal(kind: AuctionKind, endsAt: Date): ApiError {
+  const at = endsAt.toISOString();
+  return new ApiError(
+    'auction_call',
+    `the ${AUCTION_NAMES[kind]} call auction takes only orders that can rest (no market, IOC, FOK or post-only) until ${at}`,
+    { auction: kind, endsAt: at },
+  );
+}
 
 /**
  * The exchange's trading hours (`MARKET_OPEN` to `MARKET_CLOSE` on trading days): outside them new orders and amends
@@ -74,14 +101,21 @@ export class MarketHours {
   ): ApiError | null {
     if (!refusedInAuction(order)) return null;
     const auction = this.auction(now);
-    if (auction === null) return null;
-    const endsAt = auction.endsAt.toISOString();
-    const name = auction.kind === 'opening' ? 'pre-opening' : 'closing';
-    return new ApiError(
-      'auction_call',
-      `the ${name} call auction takes only orders that can rest (no market, IOC, FOK or post-only) until ${endsAt}`,
-      { auction: auction.kind, endsAt },
-    );
+    return auction === null ? null : auctionCallRefusal(auction.kind, auction.endsAt);
+  }
+
+  /**
+   * When an instrument resumed at `now` after a halt reopens: after MARKET_REOPENING_SECONDS of call auction, cut
+   * short where continuous trading ends (the closing call, or the close). Null when it resumes trading at once: no
+   * reopening call is set, the exchange is closed, or one of the day's own call auctions is on (the book is in it).
+   */
+  reopeningEnd(now = new Date()): Date | null {
+    const { marketClose: close, marketOpen: opening, reopeningMs } = this.config;
+    if (reopeningMs === 0 || !this.isOpen(now) || this.auction(now) !== null) return null;
+    const end = new Date(now.getTime() + reopeningMs);
+    if (close === null || opening === null) return end;
+    const continuousEnds = continuousTradingEnd(localTime(now, close.timeZone).day, close, opening);
+    return continuousEnds < end ? continuousEnds : end;
   }
 
   /** The instant a trading day opens (after its pre-opening, if it has one); null without trading hours. */

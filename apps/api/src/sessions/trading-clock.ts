@@ -271,6 +271,13 @@ export function auctionPhase(
   return null;
 }
 
+/** The instant a trading day's continuous trading ends: its closing call starts then, or it closes. */
+export function continuousTradingEnd(day: string, close: MarketClose, opening: MarketOpening): Date {
+  const closingCall = opening.closingCallMinutes ?? 0;
+  const minute = Math.max(openingMinute(day, opening), close.minute - closingCall);
+  return closingInstant(day, { minute, timeZone: close.timeZone });
+}
+
 /** The instant a trading day opens: after its pre-opening, if it has one. */
 export function openingInstant(day: string, close: Pick<MarketClose, 'timeZone'>, opening: MarketOpening): Date {
   return closingInstant(day, { minute: openingMinute(day, opening), timeZone: close.timeZone });
