@@ -63,6 +63,46 @@ export async function holdBack(page: Page, url: string | RegExp, ms: number): Pr
   });
 }
 
+/**
+ * In a call auction, on two traders' PETR4 screens: a sell of 10 at 30,00 and a buy of 10 at 31,00, each sent, that
+ * cross without trading; the book says they would trade at 31,00 (before any trade PETR4's reference price, 38,00, is
+ * nearer it than 30,00).
+ */
+export async function crossInAuction(seller: Page, buyer: Page): Promise<void> {
+  const buyerTicket = buyer.getByTestId('order-ticket');
+  await ticket(seller, 'Vender', '30,00', '10');
+  await expect
+    .poll(() => seller.getByTestId('order-ticket').textContent(), { timeout: 5_000 })
+    .toMatch(/Ordem enviada: venda 10 PETR4/);
+  await ticket(buyer, 'Comprar', '31,00', '10');
+  await expect.poll(() => buyerTicket.textContent(), { timeout: 5_000 }).toMatch(/Ordem enviada: compra 10 PETR4/);
+  await expect
+    .poll(() => buyer.getByTestId('auction-price').textContent(), { timeout: 10_000 })
+    .toBe('preço teórico 31,00 · 10');
+  expect(await buyer.getByTestId('time-and-sales').textContent()).not.toContain('31,00');
+}
+
+/** In a call auction, a market order on the screen's ticket: refused before sending, as it has nothing to do there. */
+export async function expectAuctionRefusesMarket(page: Page): Promise<void> {
+  const buyerTicket = page.getByTestId('order-ticket');
+  await buyerTicket.getByLabel('Tipo').selectOption('market');
+  await buyerTicket.getByLabel('Quantidade', { exact: true }).fill('5');
+  await buyerTicket.getByLabel('Quantidade', { exact: true }).press('Enter');
+  await expect
+    .poll(() => buyerTicket.getByTestId('ticket-choice-error').textContent(), { timeout: 5_000 })
+    .toBe('Não vale em leilão: só ordens que ficam no livro até ele terminar.');
+  expect(await buyerTicket.getByTestId('market-confirm').count()).toBe(0);
+}
+
+/** On the market page, PETR4's theoretical price in the auction `crossInAuction` made, and VALE3's none. */
+export async function expectTheoreticalPrices(page: Page, web: string): Promise<void> {
+  await page.goto(`${web}/markets`);
+  await expect
+    .poll(() => page.getByTestId('quote-PETR4-theoretical').textContent(), { timeout: 10_000 })
+    .toBe('31,00 · 10');
+  expect(await page.getByTestId('quote-VALE3-theoretical').textContent()).toBe('—');
+}
+
 /** Fills the order ticket of the screen's symbol and sends it. */
 export async function ticket(page: Page, side: 'Comprar' | 'Vender', price: string, quantity: string): Promise<void> {
   const form = page.getByTestId('order-ticket');

@@ -4,7 +4,15 @@ import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
-import { aroundNoon, launchChromium, newPage, signUp, ticket } from './browser.js';
+import {
+  aroundNoon,
+  crossInAuction,
+  expectAuctionRefusesMarket,
+  expectTheoreticalPrices,
+  launchChromium,
+  newPage,
+  signUp,
+} from './browser.js';
 
 /**
  * The pre-opening call auction, on the real clock: the platform trades every day in a zone where it is about noon
@@ -51,24 +59,10 @@ describe('the pre-opening call auction', () => {
       .poll(() => buyerTicket.getByTestId('ticket-auction').textContent(), { timeout: 10_000 })
       .toMatch(new RegExp(`^Leilão de pré-abertura até .*${opensAt}`));
 
-    await ticket(seller.page, 'Vender', '30,00', '10');
-    await expect
-      .poll(() => seller.page.getByTestId('order-ticket').textContent(), { timeout: 5_000 })
-      .toMatch(/Ordem enviada: venda 10 PETR4/);
-    await ticket(buyer.page, 'Comprar', '31,00', '10');
-    await expect.poll(() => buyerTicket.textContent(), { timeout: 5_000 }).toMatch(/Ordem enviada: compra 10 PETR4/);
-    // Crossed and not traded: the book says what would trade at the opening, and at what price: 10 trade at 30,00 or
-    // 31,00 with none left over, and before any trade PETR4's reference price (38,00) is nearer 31,00.
-    await expect
-      .poll(() => buyer.page.getByTestId('auction-price').textContent(), { timeout: 10_000 })
-      .toBe('preço teórico 31,00 · 10');
-    expect(await buyer.page.getByTestId('time-and-sales').textContent()).not.toContain('31,00');
+    // Crossed and not traded: the book says what would trade at the opening, and at what price.
+    await crossInAuction(seller.page, buyer.page);
     // The market page shows every instrument's theoretical price while the auction runs.
-    await seller.page.goto(`${stack.web}/markets`);
-    await expect
-      .poll(() => seller.page.getByTestId('quote-PETR4-theoretical').textContent(), { timeout: 10_000 })
-      .toBe('31,00 · 10');
-    expect(await seller.page.getByTestId('quote-VALE3-theoretical').textContent()).toBe('—');
+    await expectTheoreticalPrices(seller.page, stack.web);
     // The buy holds its cash while it waits, as any resting order does: 10 × 31,00 and the fee.
     await expect
       .poll(() => buyer.page.getByTestId('cash-available').textContent(), { timeout: 10_000 })
@@ -77,13 +71,7 @@ describe('the pre-opening call auction', () => {
     await buyer.page.screenshot({ path: join(SCREENSHOTS, 'pre-opening.png') });
 
     // A market order has nothing to do in the auction: the ticket says so and sends nothing.
-    await buyerTicket.getByLabel('Tipo').selectOption('market');
-    await buyerTicket.getByLabel('Quantidade', { exact: true }).fill('5');
-    await buyerTicket.getByLabel('Quantidade', { exact: true }).press('Enter');
-    await expect
-      .poll(() => buyerTicket.getByTestId('ticket-choice-error').textContent(), { timeout: 5_000 })
-      .toBe('Não vale em leilão: só ordens que ficam no livro até ele terminar.');
-    expect(await buyerTicket.getByTestId('market-confirm').count()).toBe(0);
+    await expectAuctionRefusesMarket(buyer.page);
 
     // The exchange's clock opens it: both orders trade at 31,00, and the screen trades continuously.
     await expect

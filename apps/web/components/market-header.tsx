@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { centsOf, formatPercent, formatPrice, formatQuantity, signTone } from '../lib/format';
 import type { StreamState } from '../lib/use-event-stream';
 import { ConnectionDot } from './connection-dot';
-import { HaltedBadge } from './halted-badge';
+import { TradingBadge } from './halted-badge';
 
 /** Symbol picker and the live ticker of the instrument being traded. */
 export function MarketHeader({
@@ -49,7 +49,7 @@ export function MarketHeader({
           </option>
         ))}
       </select>
-      {ticker?.halted === true && <HaltedBadge />}
+      <TradingBadge ticker={ticker} />
       {stat('Último', formatPrice(ticker?.last), 'ticker-last', `text-lg font-semibold ${tone}`)}
       {stat('Variação', formatPercent(ticker?.changePercent), 'ticker-change', tone)}
       {stat('Fech. ant.', formatPrice(ticker?.previousClose), 'ticker-previous-close')}

@@ -1,14 +1,14 @@
 'use client';
 import type { BookView } from '@bolsa/contracts';
 import Link from 'next/link';
-import { sessionText } from '../lib/calendar';
+import { reopeningOf, sessionText } from '../lib/calendar';
 import { centsOf, formatPercent, formatPrice, formatQuantity, signTone } from '../lib/format';
 import { useAuctionPrices } from '../lib/use-auction-prices';
 import { useCalendar } from '../lib/use-calendar';
 import { useInstruments } from '../lib/use-instruments';
 import { useTickers } from '../lib/use-tickers';
 import { ConnectionDot } from './connection-dot';
-import { HaltedBadge } from './halted-badge';
+import { TradingBadge } from './halted-badge';
 import { ScrollArea } from './scroll-area';
 
 const CELL = 'px-3 py-1.5 text-right';
@@ -26,12 +26,12 @@ export function MarketOverview() {
   const { tickers, state } = useTickers();
   const { calendar } = useCalendar();
   const session = sessionText(calendar);
-  // In a call auction nothing trades: the price each book would open (or close) at is what there is to see.
-  const inAuction = (calendar?.auction ?? null) !== null;
-  const theoretical = useAuctionPrices(
-    (instruments ?? []).map((instrument) => instrument.symbol),
-    inAuction,
-  );
+  // In a call auction nothing trades: the price each book would open (or close) at is what there is to see; in an
+  // instrument's reopening after a halt, its own.
+  const symbols = (instruments ?? []).map((instrument) => instrument.symbol);
+  const reopening = symbols.filter((symbol) => reopeningOf(tickers?.get(symbol)) !== null);
+  const inAuction = (calendar?.auction ?? null) !== null || reopening.length > 0;
+  const theoretical = useAuctionPrices((calendar?.auction ?? null) !== null ? symbols : reopening, inAuction);
 
   return (
     <section className="rounded border border-edge bg-panel" aria-label="Mercado" data-testid="market-overview">
@@ -95,7 +95,7 @@ export function MarketOverview() {
                   </td>
                   <td className="py-1.5 text-gray-400">
                     {instrument.name}
-                    {ticker?.halted === true && <HaltedBadge />}
+                    <TradingBadge ticker={ticker} />
                   </td>
                   <td className={`${CELL} text-white`} data-testid={`quote-${instrument.symbol}-last`}>
                     {formatPrice(ticker?.last ?? instrument.referencePrice)}

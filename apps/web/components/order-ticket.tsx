@@ -55,10 +55,21 @@ export interface TicketProps {
   readonly onPlaced: (order: OrderView) => void;
   /** Trading in the instrument is suspended: the API takes no new order until it resumes. */
   readonly halted?: boolean;
+  /** When the instrument's reopening call auction after a halt ends; null outside one. */
+  readonly reopensAt?: string | null;
 }
 
 /** Buy or sell: checks tick, lot and band as the API does, shows cost and fee, and the API's errors on the fields. */
-export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPlaced, halted = false }: TicketProps) {
+export function OrderTicket({
+  instrument,
+  fees,
+  wallet,
+  lastPrice,
+  picked,
+  onPlaced,
+  halted = false,
+  reopensAt = null,
+}: TicketProps) {
   const [form, setForm] = useState<TicketForm>({
     side: 'buy',
     type: 'limit',
@@ -78,7 +89,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
   const { calendar } = useCalendar();
   const suspended = (account?.suspension ?? null) !== null;
   const marketClosed = closedText(calendar);
-  const auction = auctionText(calendar);
+  const auction = auctionText(calendar, reopensAt);
   // Errors of the choices above the numbers (type, time in force, post-only) have no field of their own to show on.
   const choiceError = errors['type'] ?? errors['timeInForce'] ?? errors['postOnly'];
   const update = (change: Partial<TicketForm>) => {
@@ -118,7 +129,7 @@ export function OrderTicket({ instrument, fees, wallet, lastPrice, picked, onPla
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (busy || halted || suspended || marketClosed !== null) return;
-    const check = checkTicket(form, instrument, calendar);
+    const check = checkTicket(form, instrument, calendar, reopensAt);
     setNotice(null);
     if (!check.ok) {
       setErrors(check.errors);

@@ -1,6 +1,7 @@
 'use client';
 import { useState } from 'react';
 import { api, ApiFailure } from '../lib/api';
+import { instantText, reopeningOf } from '../lib/calendar';
 import { failureText } from '../lib/error-text';
 import { useTickers } from '../lib/use-tickers';
 
@@ -63,24 +64,32 @@ export function TradingControls({ onSwitched }: { onSwitched?: () => void }) {
         </span>
       </h2>
       <ul className="divide-y divide-edge/50 text-xs" data-testid="trading-controls">
-        {all.map(({ symbol, halted }) => (
-          <li key={symbol} className="flex items-center gap-2 px-2 py-1" data-testid={`control-${symbol}`}>
-            <span className="w-14 text-gray-200">{symbol}</span>
-            <span className={halted ? 'text-amber-400' : 'text-emerald-400'}>
-              {halted ? 'suspenso' : 'em negociação'}
-            </span>
-            <button
-              type="button"
-              onClick={() => void toggle(symbol, !halted)}
-              onBlur={() => setConfirming((current) => (current === symbol ? null : current))}
-              className={`ml-auto rounded px-2 py-0.5 ${
-                confirming === symbol ? 'bg-amber-600 text-white' : 'text-gray-300 hover:bg-gray-800'
-              }`}
-            >
-              {halted ? 'Retomar' : confirming === symbol ? `Confirmar: suspender ${symbol}` : 'Suspender'}
-            </button>
-          </li>
-        ))}
+        {all.map((ticker) => {
+          const { symbol, halted } = ticker;
+          const reopensAt = reopeningOf(ticker);
+          return (
+            <li key={symbol} className="flex items-center gap-2 px-2 py-1" data-testid={`control-${symbol}`}>
+              <span className="w-14 text-gray-200">{symbol}</span>
+              <span className={halted ? 'text-amber-400' : reopensAt !== null ? 'text-sky-300' : 'text-emerald-400'}>
+                {halted
+                  ? 'suspenso'
+                  : reopensAt !== null
+                    ? `em leilão de reabertura até ${instantText(reopensAt)}`
+                    : 'em negociação'}
+              </span>
+              <button
+                type="button"
+                onClick={() => void toggle(symbol, !halted)}
+                onBlur={() => setConfirming((current) => (current === symbol ? null : current))}
+                className={`ml-auto rounded px-2 py-0.5 ${
+                  confirming === symbol ? 'bg-amber-600 text-white' : 'text-gray-300 hover:bg-gray-800'
+                }`}
+              >
+                {halted ? 'Retomar' : confirming === symbol ? `Confirmar: suspender ${symbol}` : 'Suspender'}
+              </button>
+            </li>
+          );
+        })}
       </ul>
       {failure !== null && (
         <p role="alert" className="px-2 py-1 text-xs text-rose-400">

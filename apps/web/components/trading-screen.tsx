@@ -23,6 +23,7 @@ import { instrumentOf } from '../lib/ticket';
 import { addTrades } from '../lib/trades';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { useInstruments } from '../lib/use-instruments';
+import { reopeningOf } from '../lib/calendar';
 import { useTickers } from '../lib/use-tickers';
 import { CandleChart } from './candle-chart';
 import { TransferForm } from './transfer-form';
@@ -205,6 +206,7 @@ function InstrumentScreen({ symbol, instruments }: { symbol: string; instruments
                 picked={picked}
                 onPlaced={() => setOrdersVersion((n) => n + 1)}
                 halted={ticker?.halted === true}
+                reopensAt={reopeningOf(ticker)}
               />
             )}
           </div>

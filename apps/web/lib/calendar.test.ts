@@ -10,9 +10,11 @@ import {
   auctionText,
   instantText,
   refreshDelayMs,
+  reopeningOf,
   sessionText,
 } from './calendar';
 import { B3_CALENDAR } from './calendar-fixture';
+import { tickerWith } from './ticker-fixture';
 
 const calendar = B3_CALENDAR;
 
@@ -73,6 +75,21 @@ describe('the calendar in words', () => {
     const closing = { ...auction, auction: 'closing' as const, auctionEndsAt: '2026-12-07T21:00:00.000Z' };
     expect(sessionText(closing)).toBe('Leilão de fechamento: fecha seg., 07/12, 18:00 BRT');
     expect(auctionText(closing)).toMatch(/^Leilão de fechamento até seg., 07\/12, 18:00 BRT: .* o de fechamento\./);
+    // An instrument reopening after a halt is in its own auction, in the exchange's continuous trading.
+    expect(auctionText(calendar, '2026-12-07T18:15:00.000Z')).toMatch(
+      /^Leilão de reabertura até seg., 07\/12, 15:15 BRT: depois da suspensão, as ordens ficam no livro/,
+    );
+    expect(auctionText(closing, '2026-12-07T18:15:00.000Z')).toBe(auctionText(closing));
+  });
+
+  it("takes an instrument's reopening from its ticker while it has not ended", () => {
+    const ticker = tickerWith({ reopensAt: '2026-12-07T18:15:00.000Z' });
+    expect(reopeningOf(ticker, Date.parse('2026-12-07T18:14:59.000Z'))).toBe('2026-12-07T18:15:00.000Z');
+    expect(reopeningOf(ticker, Date.parse('2026-12-07T18:15:00.000Z'))).toBeNull();
+    expect(reopeningOf(tickerWith({ reopensAt: null }))).toBeNull();
+    // From an older server, which says nothing of reopenings.
+    expect(reopeningOf(tickerWith())).toBeNull();
+    expect(reopeningOf(null)).toBeNull();
   });
 
   it('asks again just after the exchange opens, and just after its trading hours end', () => {

@@ -1,6 +1,7 @@
 import {
   goodTillProblem as goodTillProblemOf,
   type GoodTillProblem,
+  type TickerView,
   type TradingCalendarView,
   type TradingDayClose,
 } from '@bolsa/contracts';
@@ -54,10 +55,18 @@ export function sessionText(calendar: TradingCalendarView | null): string | null
 }
 
 /**
- * During a call auction (the pre-opening, or the closing call), what it means for an order placed now; null at other
- * times. The auction's own refusals are the ticket's (see `checkTicket`).
+ * During a call auction (the pre-opening, the closing call, or the instrument's reopening after a halt, which ends at
+ * `reopensAt`), what it means for an order placed now; null at other times. The auction's own refusals are the
+ * ticket's (see `checkTicket`).
  */
-export function auctionText(calendar: TradingCalendarView | null): string | null {
+export function auctionText(calendar: TradingCalendarView | null, reopensAt: string | null = null): string | null {
+  if ((calendar?.auctionEndsAt ?? null) === null && reopensAt !== null) {
+    return (
+      `Leilão de reabertura até ${instantText(reopensAt, calendar?.timeZone)}: depois da suspensão, as ordens ficam ` +
+      'no livro sem negociar, e no fim do leilão o que cruzar negocia a um só preço, o teórico do livro. Ordens a ' +
+      'mercado, IOC, FOK e post-only só depois.'
+    );
+  }
   if (calendar === null || calendar.auctionEndsAt === null) return null;
   const ends = instantText(calendar.auctionEndsAt, calendar.timeZone);
   return calendar.auction === 'closing'
@@ -65,6 +74,12 @@ export function auctionText(calendar: TradingCalendarView | null): string | null
         'negocia a um só preço, o de fechamento. Ordens a mercado, IOC, FOK e post-only não entram.'
     : `Leilão de pré-abertura até ${ends}: as ordens ficam no livro sem negociar, e na abertura o que cruzar ` +
         'negocia a um só preço, o teórico do livro. Ordens a mercado, IOC, FOK e post-only só depois.';
+}
+
+/** When the reopening call auction an instrument is in after a halt ends; null when it is in none (or it has ended). */
+export function reopeningOf(ticker: TickerView | null | undefined, now = Date.now()): string | null {
+  const reopensAt = ticker?.reopensAt ?? null;
+  return reopensAt !== null && Date.parse(reopensAt) > now ? reopensAt : null;
 }
 
 /** What a DAY order placed now lives until, in words. */

@@ -76,6 +76,19 @@ describe('error answers in Portuguese', () => {
     expect(failureText(shares)).toBe('Ações PETR4 insuficientes: a ordem precisa de 5.000 e há 1.000 livres.');
   });
 
+  it('names the call auction that refused an order, and when it ends', () => {
+    const refusal = (auction: string) =>
+      failureText(
+        new ApiFailure(409, 'auction_call', 'the reopening call auction takes only orders that can rest', [], {
+          auction,
+          endsAt: '2026-12-07T18:15:00.000Z',
+        }),
+      );
+    expect(refusal('reopening')).toMatch(/^Leilão de reabertura até seg\., 07\/12, \d\d:15 .*: sem ordens a mercado/);
+    expect(refusal('closing')).toMatch(/^Leilão de fechamento até /);
+    expect(refusal('opening')).toMatch(/^Leilão de pré-abertura até /);
+  });
+
   it('says why any request failed: its answer in words, or that nothing answered', () => {
     const refused = new ApiFailure(403, 'read_only_key', 'this API key only reads');
     expect(requestFailureText(refused)).toBe(failureText(refused));

@@ -155,6 +155,13 @@ export const NO_ANSWER_TEXT = 'A corretora não respondeu; tente de novo.';
 /** When the next page of a list ("Carregar mais") did not come. */
 export const MORE_FAILED_TEXT = 'Não foi possível carregar mais; tente de novo.';
 
+/** The call auctions that refuse what cannot rest (`auction_call`'s `details.auction`), by name. */
+const AUCTION_NAMES: Readonly<Record<string, string>> = {
+  opening: 'Leilão de pré-abertura',
+  closing: 'Leilão de fechamento',
+  reopening: 'Leilão de reabertura',
+};
+
 const detail = (failure: ApiFailure, key: string) => {
   const value = failure.details[key];
   return typeof value === 'string' ? value : null;
@@ -181,7 +188,7 @@ export function failureText(failure: ApiFailure): string {
   }
   const endsAt = detail(failure, 'endsAt');
   if (failure.code === 'auction_call' && endsAt !== null) {
-    const auction = detail(failure, 'auction') === 'closing' ? 'Leilão de fechamento' : 'Leilão de pré-abertura';
+    const auction = AUCTION_NAMES[detail(failure, 'auction') ?? 'opening'] ?? AUCTION_NAMES['opening'];
     return `${auction} até ${instantText(endsAt)}: sem ordens a mercado, IOC, FOK ou post-only até lá.`;
   }
   return FAILURES[failure.code] ?? failure.message;

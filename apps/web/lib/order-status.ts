@@ -29,7 +29,7 @@ const REJECTED: Record<RejectReason | 'not_submitted', string> = {
   stale_command: 'chegou tarde à bolsa',
   trading_halted: 'negociação suspensa',
   market_closed: 'pregão encerrado antes de chegar à bolsa',
-  auction_call: 'não aceita no leilão de pré-abertura',
+  auction_call: 'não aceita em leilão',
   not_submitted: 'bolsa indisponível',
 };
 

@@ -68,6 +68,17 @@ describe('the order ticket', () => {
     expect(checkTicket({ ...form, timeInForce: 'IOC' }, petr4, B3_CALENDAR).ok).toBe(true);
   });
 
+  it("refuses the same in the instrument's reopening after a halt, whatever the exchange's own session", () => {
+    const reopensAt = '2026-12-07T18:15:00.000Z';
+    const market = { ...form, type: 'market' as const, price: '' };
+    expect(checkTicket(market, petr4, B3_CALENDAR, reopensAt)).toEqual({
+      ok: false,
+      errors: { type: 'Não vale em leilão: só ordens que ficam no livro até ele terminar.' },
+    });
+    expect(checkTicket(form, petr4, B3_CALENDAR, reopensAt).ok).toBe(true);
+    expect(checkTicket(market, petr4, B3_CALENDAR, null).ok).toBe(true);
+  });
+
   it('round-trips the instrument from its HTTP view', () => {
     expect(petr4).toEqual(DEFAULT_INSTRUMENTS.find((i) => i.symbol === 'PETR4'));
   });

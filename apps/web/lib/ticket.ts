@@ -82,21 +82,23 @@ export function checkTicket(
   form: TicketForm,
   instrument: Instrument,
   calendar: TradingCalendarView | null = null,
+  reopensAt: string | null = null,
 ): TicketCheck {
+  const inAuction = (calendar?.auctionEndsAt ?? reopensAt) !== null;
   const request = requestOf(form, instrument.symbol);
   const fields = toOrderFields(request, instrument);
   const dayProblem = request.expiresOn === undefined ? null : goodTillProblem(request.expiresOn, calendar);
   const errors = [
     ...(fields.ok ? [] : fields.error),
     ...(dayProblem === null ? [] : [{ field: 'expiresOn', code: dayProblem, message: dayProblem }]),
-    ...(fields.ok && (calendar?.auctionEndsAt ?? null) !== null && refusedInAuction(fields.value)
+    ...(fields.ok && inAuction && refusedInAuction(fields.value)
       ? [{ field: auctionField(fields.value), code: 'auction_call', message: 'auction_call' }]
       : []),
   ];
   return errors.length === 0 ? { ok: true, request } : { ok: false, errors: fieldTexts(errors, { rules: instrument }) };
 }
 
-/** The field that makes an order one the pre-opening call auction refuses: its type, time in force or post-only. */
+/** The field that makes an order one a call auction refuses: its type, time in force or post-only. */
 function auctionField(order: { orderType: OrderType; postOnly: boolean }): string {
   if (order.orderType === 'market') return 'type';
   return order.postOnly ? 'postOnly' : 'timeInForce';
