@@ -50,7 +50,7 @@ export class EngineMetrics {
     registers: [this.registry],
   });
 
-  private tradingStatus: () => Iterable<readonly [symbol: string, halted: boolean]> = () => [];
+  private tradingStatus: () => Iterable<BookStatus> = () => [];
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'engine_' });
@@ -62,15 +62,34 @@ export class EngineMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const [symbol, halted] of status()) this.set({ symbol }, halted ? 1 : 0);
+        for (const { symbol, halted } of status()) this.set({ symbol }, halted ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'engine_book_auction',
+      help:
+        '1 while a book this engine runs is in a call auction (orders rest without trading until it uncrosses), ' +
+        'else 0; compare api_market_auction and api_trading_reopening',
+      labelNames: ['symbol'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { symbol, inAuction } of status()) this.set({ symbol }, inAuction ? 1 : 0);
       },
     });
   }
 
-  /** Where `engine_book_halted` reads the books' state from, at each scrape. */
-  watchTradingStatus(read: () => Iterable<readonly [symbol: string, halted: boolean]>): void {
+  /** Where `engine_book_halted` and `engine_book_auction` read the books' state from, at each scrape. */
+  watchTradingStatus(read: () => Iterable<BookStatus>): void {
     this.tradingStatus = read;
   }
+}
+
+/** A book's state as the metrics tell it. */
+export interface BookStatus {
+  readonly symbol: string;
+  readonly halted: boolean;
+  readonly inAuction: boolean;
 }
 
 /** `/metrics` for Prometheus and `/health` (200 while the engine consumes, 503 otherwise). */

@@ -1,5 +1,6 @@
 import { namesAnOrder, type EngineEvent, type Instrument, type OrderCommand } from '@bolsa/contracts';
 import { ContractBook, type ContractBookOptions, type ContractBookSnapshot } from '@bolsa/order-book';
+import type { BookStatus } from './metrics.js';
 
 export interface PartitionSnapshot {
   readonly format: 1;
@@ -88,9 +89,10 @@ export class PartitionBooks {
     };
   }
 
-  /** Whether each book of the partition is halted. */
-  *tradingStatus(): Iterable<readonly [symbol: string, halted: boolean]> {
-    for (const [symbol, book] of this.books) yield [symbol, book.core.isHalted];
+  /** Whether each book of the partition is halted, and whether it is in a call auction. */
+  *tradingStatus(): Iterable<BookStatus> {
+    for (const [symbol, book] of this.books)
+      yield { symbol, halted: book.core.isHalted, inAuction: book.core.inAuction };
   }
 
   stateHashes(): Record<string, string> {

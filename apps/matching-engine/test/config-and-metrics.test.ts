@@ -36,6 +36,10 @@ describe('metrics and health', () => {
   it('serves Prometheus text and a health answer that follows the engine', async () => {
     const metrics = new EngineMetrics();
     metrics.commands.inc({ outcome: 'applied' }, 3);
+    metrics.watchTradingStatus(() => [
+      { symbol: 'PETR4', halted: false, inAuction: true },
+      { symbol: 'VALE3', halted: true, inAuction: false },
+    ]);
     let healthy = false;
     const server = await serveMetrics(metrics, () => healthy, 0, '127.0.0.1');
     const address = server.address();
@@ -44,6 +48,9 @@ describe('metrics and health', () => {
       const text = await (await fetch(`${base}/metrics`)).text();
       expect(text).toMatch(/engine_commands_total\{outcome="applied"\} 3/);
       expect(text).toMatch(/engine_process_cpu_user_seconds_total/);
+      expect(text).toMatch(/^engine_book_auction\{symbol="PETR4"\} 1$/m);
+      expect(text).toMatch(/^engine_book_auction\{symbol="VALE3"\} 0$/m);
+      expect(text).toMatch(/^engine_book_halted\{symbol="VALE3"\} 1$/m);
       expect((await fetch(`${base}/health`)).status).toBe(503);
       healthy = true;
       expect((await fetch(`${base}/health`)).status).toBe(200);

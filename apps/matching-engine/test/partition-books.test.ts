@@ -30,6 +30,31 @@ describe('PartitionBooks', () => {
     expect(books.snapshot()).toMatchObject({ nextOffset: 3, lastCommandId: null });
   });
 
+  it("tells each book's trading status: halted, and in a call auction, as its commands leave it", () => {
+    const books = new PartitionBooks(0, instruments);
+    const [placement] = orderFlow(1, ['PETR4']);
+    if (placement?.type !== 'place_order' || placement.auctionEndsAt === undefined) {
+      throw new Error('the flow starts with a placement in an auction');
+    }
+    books.apply(placement, 0);
+    expect([...books.tradingStatus()]).toEqual([{ symbol: 'PETR4', halted: false, inAuction: true }]);
+    const market = { schemaVersion: 1 as const, symbol: 'PETR4', traceId: placement.traceId };
+    const opensAt = placement.auctionEndsAt;
+    books.apply(
+      {
+        ...market,
+        commandId: randomUUID(),
+        timestamp: opensAt,
+        type: 'open_trading',
+        tradingDay: '2025-11-21',
+        opensAt,
+      },
+      1,
+    );
+    books.apply({ ...market, commandId: randomUUID(), timestamp: opensAt + 1, type: 'halt_trading' }, 2);
+    expect([...books.tradingStatus()]).toEqual([{ symbol: 'PETR4', halted: true, inAuction: false }]);
+  });
+
   it('gives the same events as one ContractBook per symbol, and resumes from a snapshot exactly', () => {
     const commands = orderFlow(600, ['PETR4', 'VALE3']);
     const reference = new Map(['PETR4', 'VALE3'].map((symbol) => [symbol, new ContractBook(instruments.get(symbol)!)]));

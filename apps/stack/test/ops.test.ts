@@ -292,6 +292,10 @@ describe('prometheus/ and grafana/', () => {
     expect(promtool('check', 'rules', 'alerts.yml')).toMatch(/SUCCESS: \d+ rules found/);
   });
 
+  it('fires the alert rules as alerts.test.yml expects on its made-up series (promtool test rules)', () => {
+    expect(promtool('test', 'rules', 'alerts.test.yml')).toMatch(/SUCCESS/);
+  });
+
   describe('a real Prometheus scraping the running platform', () => {
     let stack: LaunchedStack;
     let prometheus: ChildProcess;
