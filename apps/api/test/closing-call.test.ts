@@ -2,7 +2,7 @@ import { OrderView, TradeView, TradingCalendarView } from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionCloser } from '../src/sessions/session-closer.js';
 import { startInTestEngine } from './engine-in-test.js';
-import { aroundNoon, newTrader, openedIn2025, startTestApi, until, type TestApi } from './support.js';
+import { aroundNoon, newAdmin, newTrader, openedIn2025, startTestApi, until, type TestApi } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -36,6 +36,40 @@ afterAll(async () => {
 });
 
 describe('the closing call auction', () => {
+  it("uncrosses at an administrator's early close, which ends it, before the DAY orders expire", async () => {
+    const admin = await newAdmin(api);
+    const seller = await newTrader(api, 'early-call-seller');
+    const buyer = await newTrader(api, 'early-call-buyer');
+    const place = async (token: string, body: Record<string, string>) =>
+      OrderView.parse((await api.request('POST', '/api/orders', { token, body: { symbol: 'ITUB4', ...body } })).body);
+    const sell = await place(seller.apiKey, {
+      side: 'sell',
+      type: 'limit',
+      price: '30.00',
+      quantity: '50',
+      timeInForce: 'DAY',
+    });
+    const buy = await place(buyer.apiKey, { side: 'buy', type: 'limit', price: '30.20', quantity: '20' });
+    const status = async (token: string, order: OrderView) =>
+      OrderView.parse((await api.request('GET', `/api/orders/${order.orderId}`, { token })).body);
+    await until(
+      async () =>
+        (await status(seller.apiKey, sell)).status === 'open' && (await status(buyer.apiKey, buy)).status === 'open',
+    );
+    expect((await api.request('POST', '/api/admin/end-of-day', { token: admin.apiKey })).status).toBe(202);
+    const trades = await until(async () => {
+      const listed = (await api.request('GET', '/api/markets/ITUB4/trades')).body as unknown[];
+      return listed.length > 0 && listed.map((trade) => TradeView.parse(trade));
+    });
+    expect(trades).toMatchObject([{ price: '30.00', quantity: '20' }]);
+    await until(async () => (await status(buyer.apiKey, buy)).status === 'filled');
+    await until(async () => (await status(seller.apiKey, sell)).status === 'expired');
+    expect(await status(seller.apiKey, sell)).toMatchObject({ filledQuantity: '20' });
+    // A close by mistake: the day is reopened, in its closing call again, for the clock to close.
+    const reopened = await api.request('POST', '/api/admin/end-of-day/reopening', { token: admin.apiKey });
+    expect(reopened.status).toBe(200);
+  });
+
   it('holds the orders of its last minutes crossed, and trades them at one price, the closing price, at the close', async () => {
     const calendar = TradingCalendarView.parse((await api.request('GET', '/api/calendar')).body);
     expect(calendar).toMatchObject({ open: true, closingCallMinutes: 10, auction: 'closing' });

@@ -155,6 +155,12 @@ export const EndOfDayCommand = z.object({
    * recorded until the close that reach the book after it are rejected (`market_closed`) rather than trade at night.
    */
   endsTrading: z.boolean().optional(),
+  /**
+   * The close comes early, after the opening (an administrator's, in continuous trading or the closing call): a call
+   * auction the book is in (the closing call, a reopening) uncrosses at the close before the DAY orders expire. Without
+   * it, one not yet due is cut short and waits, crossed, for the next opening (a close before the day opened).
+   */
+  endsAuction: z.boolean().optional(),
 });
 export type EndOfDayCommand = z.infer<typeof EndOfDayCommand>;
 

@@ -267,6 +267,7 @@ export class ContractBook {
       }
       case 'end_of_day': {
         const closedAt = command.closedAt;
+        if (command.endsAuction === true) this.open(closedAt ?? command.timestamp);
         this.closedUntil = Math.max(this.closedUntil ?? -Infinity, closedAt ?? command.timestamp);
         if (command.endsTrading === true) {
           this.tradingEndedAt = Math.max(this.tradingEndedAt ?? -Infinity, closedAt ?? command.timestamp);

@@ -223,6 +223,39 @@ describe('ContractBook: the pre-opening call auction', () => {
     expect(book.core.inAuction).toBe(false);
   });
 
+  it('uncrosses a closing call at an early close that ends it, and keeps a pre-opening for the next day without', () => {
+    const closes = Date.parse('2025-11-21T21:00:00Z');
+    const earlyClose = closes - 2 * MINUTE;
+    const closeEarly = (endsAuction: boolean) => ({
+      ...envelope(earlyClose),
+      type: 'end_of_day' as const,
+      tradingDay: '2025-11-21',
+      endsTrading: true,
+      ...(endsAuction ? { endsAuction } : {}),
+    });
+    const inCall = (order: ReturnType<typeof limit>) => ({
+      ...order,
+      timeInForce: 'DAY' as const,
+      auctionEndsAt: closes,
+    });
+    const crossed = () => [
+      inCall(limit(ALICE, 'sell', 3500, 100, closes - 4 * MINUTE)),
+      inCall(limit(BOB, 'buy', 3505, 60, closes - 3 * MINUTE)),
+    ];
+    const ended = new ContractBook(PETR4);
+    apply(ended, crossed());
+    const events = apply(ended, [closeEarly(true)]);
+    expect(trades(events)).toEqual([[3500, 60, 'sell']]);
+    expect(events.filter((event) => event.type === 'order_expired')).toMatchObject([{ expiredQuantity: 40 }]);
+    expect(ended.core.inAuction).toBe(false);
+    // Without it, the close cuts the call short: the DAY orders expire untraded.
+    const cut = new ContractBook(PETR4);
+    apply(cut, crossed());
+    const expired = apply(cut, [closeEarly(false)]);
+    expect(trades(expired)).toEqual([]);
+    expect(expired.filter((event) => event.type === 'order_expired')).toHaveLength(2);
+  });
+
   it('keeps its auction across a snapshot: the restored book uncrosses with the same events', () => {
     const book = new ContractBook(PETR4);
     apply(book, [limit(ALICE, 'sell', 3500, 100, OPENS - 5 * MINUTE), limit(BOB, 'buy', 3510, 70, OPENS - MINUTE)]);

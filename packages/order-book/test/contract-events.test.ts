@@ -89,7 +89,7 @@ const commands = fc
         { weight: 6, arbitrary: place },
         cancel,
         amend,
-        fc.record({ type: fc.constant('end_of_day') }),
+        fc.record({ type: fc.constant('end_of_day'), endsAuction: fc.option(fc.constant(true), { nil: undefined }) }),
         fc.record({ type: fc.constantFrom('halt_trading', 'resume_trading', 'resume_trading') }),
         // The openings of two call auctions; placements and amends join one of them now and then.
         fc.record({ type: fc.constant('open_trading'), opensAt: fc.constantFrom(AUCTION_ENDS[0], AUCTION_ENDS[1]) }),

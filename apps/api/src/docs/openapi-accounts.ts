@@ -318,7 +318,8 @@ export function accountPaths(): Record<string, object> {
       post: {
         summary:
           'Close the trading day now: every DAY order expires and, with trading hours (MARKET_OPEN), new orders and ' +
-          'amends get 409 market_closed until the next trading day opens (admins; otherwise at MARKET_CLOSE)',
+          'amends get 409 market_closed until the next trading day opens (admins; otherwise at MARKET_CLOSE). After ' +
+          'the opening, a closing call or reopening call in progress uncrosses at the close first',
         security: bearer,
         responses: { '202': { description: 'closed', ...json(ref('ClosedDayView')) }, ...errors(401, 403, 503) },
       },

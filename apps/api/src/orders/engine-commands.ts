@@ -186,7 +186,8 @@ export function marketCommand(
 /**
  * Closes one symbol's trading day `tradingDay` at `closedAt`: the DAY orders recorded until then expire (null: all of
  * them), and the GTD orders good till that day or before; with `endsTrading` (an exchange with trading hours),
- * placements and amends recorded until then that reach the book after it are refused.
+ * placements and amends recorded until then that reach the book after it are refused; with `endsAuction` (an early
+ * close after the opening), a call auction the book is in uncrosses first.
  */
 export function endOfDayCommand(
   symbol: string,
@@ -194,6 +195,7 @@ export function endOfDayCommand(
   closedAt: Date | null,
   tradingDay: string,
   endsTrading: boolean,
+  endsAuction = false,
 ): EndOfDayCommand {
   const command: EndOfDayCommand = {
     schemaVersion: SCHEMA_VERSION,
@@ -204,6 +206,7 @@ export function endOfDayCommand(
     type: 'end_of_day',
     tradingDay,
     ...(endsTrading ? { endsTrading } : {}),
+    ...(endsAuction ? { endsAuction } : {}),
   };
   return closedAt === null ? command : { ...command, closedAt: closedAt.getTime() };
 }

@@ -97,7 +97,11 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
    * clock's close, and the administrators' log does not keep it.
    */
   async closeNow(adminId: string, traceId: string): Promise<ClosedDayView> {
-    const tradingDay = localTime(new Date(), this.config.marketTimeZone).day;
+    const now = new Date();
+    const tradingDay = localTime(now, this.config.marketTimeZone).day;
+    const endsTrading = this.config.marketOpen !== null;
+    // After the opening, the close ends the day's trading: the closing call, or a reopening, uncrosses at it.
+    const endsAuction = endsTrading && this.hours.isOpen(now) && this.hours.auction(now)?.kind !== 'opening';
     const opened = await this.sql.transaction(async (tx) => {
       const { rows } = await tx.query<{ inserted: boolean }>(
         `INSERT INTO market_sessions (trading_day, trace_id) VALUES ($1, $2)
@@ -111,7 +115,11 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     // This process refuses orders from the answer on; the others as PostgreSQL tells them.
     await this.closedDays.refresh();
     // Every DAY order recorded so far: no cut-off to compare with clocks of other processes.
-    return this.sendOrUndo(tradingDay, traceId, null, opened, (command) => this.publisher.deliver(command));
+    const publish = (command: OrderCommand) => this.publisher.deliver(command);
+    const closed = await this.sendOrUndo(tradingDay, traceId, null, opened, publish, endsAuction);
+    // The books have the close: any reopening call ended with it (uncrossed, or cut short before the opening).
+    if (endsTrading) await this.sql.query('DELETE FROM reopening_calls');
+    return closed;
   }
 
   /**
@@ -188,11 +196,13 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     traceId: string,
     closedAt: Date | null,
     publish: (command: OrderCommand) => Promise<void>,
+    endsAuction = false,
   ): Promise<ClosedDayView> {
     const symbols = this.config.instruments.map((instrument) => instrument.symbol);
+    const endsTrading = this.config.marketOpen !== null;
     await Promise.all(
       symbols.map((symbol) =>
-        publish(endOfDayCommand(symbol, traceId, closedAt, tradingDay, this.config.marketOpen !== null)),
+        publish(endOfDayCommand(symbol, traceId, closedAt, tradingDay, endsTrading, endsAuction)),
       ),
     );
     await this.markSent(tradingDay, traceId);
@@ -219,10 +229,11 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     closedAt: Date | null,
     opened: boolean,
     publish: (command: OrderCommand) => Promise<void>,
+    endsAuction = false,
   ): Promise<ClosedDayView> {
     let closed: ClosedDayView;
     try {
-      closed = await this.send(tradingDay, traceId, closedAt, publish);
+      closed = await this.send(tradingDay, traceId, closedAt, publish, endsAuction);
     } catch (error) {
       await this.sql.transaction(async (tx) => {
         if (opened) {
