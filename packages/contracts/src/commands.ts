@@ -189,9 +189,9 @@ export type ResumeTradingCommand = z.infer<typeof ResumeTradingCommand>;
 /**
  * Ends the pre-opening call auction of `tradingDay` at `opensAt`: the book trades what crosses at one price, then
  * continuously. A book holds orders recorded in the auction (their `auctionEndsAt`) without trading until this
- * command, or until any command recorded at or after `opensAt` reaches it, whichever comes first; a copy, one for
- * a day already closed, or one for an auction now ending later (a reopening extended by another halt) changes
- * nothing. A halted book uncrosses when it resumes. Also ends a reopening call (see `resume_trading`). Sent by the
+ * command, or until any command recorded at or after `opensAt` reaches it, whichever comes first; a copy, one for an
+ * auction now ending later (a reopening extended by another halt), or one for a day already closed changes nothing
+ * (unless orders joined an auction ending by then after that close: the day was reopened). A halted book uncrosses when it resumes. Also ends a reopening call (see `resume_trading`). Sent by the
  * exchange.
  */
 export const OpenTradingCommand = z.object({

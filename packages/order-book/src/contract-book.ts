@@ -292,13 +292,7 @@ export class ContractBook {
         this.uncrossIfDue(command.timestamp);
         break;
       case 'open_trading':
-        // Not a closed day's, nor one for an auction that was extended or followed by a later one (a reopening).
-        if (
-          (this.closedDay === null || command.tradingDay > this.closedDay) &&
-          (this.auctionEndsAt === null || this.auctionEndsAt <= command.opensAt)
-        ) {
-          this.open(command.opensAt);
-        }
+        if (this.opensBy(command.tradingDay, command.opensAt)) this.open(command.opensAt);
         break;
     }
     this.placing = null;
@@ -460,6 +454,17 @@ export class ContractBook {
    */
   private openCutShortAuction(recordedAt: number): void {
     if (this.book.inAuction && this.auctionEndsAt === null) this.open(recordedAt);
+  }
+
+  /**
+   * Whether an opening of `tradingDay` at `opensAt` ends the auction the book is in. One whose end the book knows
+   * (orders joined it) does if it ends by then: not one extended or followed by a later one (a reopening), and even on
+   * a day closed already, which orders joined after its close only if it was reopened. One cut short by a close does
+   * on a later day only: the closed day's own opening, sent late, does not.
+   */
+  private opensBy(tradingDay: string, opensAt: number): boolean {
+    if (this.auctionEndsAt !== null) return this.auctionEndsAt <= opensAt;
+    return this.closedDay === null || tradingDay > this.closedDay;
   }
 
   /** A command recorded once the auction has ended uncrosses it first: it belongs to continuous trading. */

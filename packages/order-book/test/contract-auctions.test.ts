@@ -119,7 +119,8 @@ describe('ContractBook: the pre-opening call auction', () => {
     apply(book, [limit(ALICE, 'sell', 3500, 100, OPENS - 5 * MINUTE), limit(BOB, 'buy', 3510, 40, OPENS - MINUTE)]);
     apply(book, [
       { ...envelope(OPENS - 30_000), type: 'end_of_day', tradingDay: '2025-11-21', endsTrading: true },
-      // The administrator reopens the day: the books are not told, and the day's opening is ignored as closed.
+      // The administrator reopens the day: the books are not told, and with no order joining the auction since the
+      // close, the day's opening is ignored as closed.
       open(),
     ]);
     expect(book.core.inAuction).toBe(true);
@@ -128,6 +129,23 @@ describe('ContractBook: the pre-opening call auction', () => {
     expect(trades(events)).toEqual([
       [3500, 40, 'sell'],
       [3500, 10, 'buy'],
+    ]);
+    expect(book.core.inAuction).toBe(false);
+  });
+
+  it('uncrosses a reopened day’s auction at its opening when orders joined it after the close', () => {
+    const book = new ContractBook(PETR4);
+    apply(book, [limit(ALICE, 'sell', 3500, 100, OPENS - 5 * MINUTE), limit(BOB, 'buy', 3510, 40, OPENS - MINUTE)]);
+    apply(book, [
+      { ...envelope(OPENS - 50_000), type: 'end_of_day', tradingDay: '2025-11-21', endsTrading: true },
+      // The administrator reopens the day in its pre-opening: a new order joins the auction, ending at the opening.
+      limit(BOB, 'buy', 3505, 10, OPENS - 20_000),
+    ]);
+    // Sellers left over at every price trading 50: the lowest, 3500.
+    const opened = apply(book, [open()]);
+    expect(trades(opened)).toEqual([
+      [3500, 40, 'sell'],
+      [3500, 10, 'sell'],
     ]);
     expect(book.core.inAuction).toBe(false);
   });
