@@ -4,6 +4,7 @@ import {
   OrderView,
   TickerView,
   TradeView,
+  TradingCalendarView,
   TradingStatusView,
   type ResumeTradingCommand,
 } from '@bolsa/contracts';
@@ -52,6 +53,8 @@ describe('the reopening call auction after a halt', () => {
     const adminPost = async (path: string) =>
       TradingStatusView.parse((await api.request('POST', path, { token: admin.apiKey })).body);
 
+    const calendar = TradingCalendarView.parse((await api.request('GET', '/api/calendar')).body);
+    expect(calendar.reopeningSeconds).toBe(REOPENING_MS / 1000);
     await adminPost('/api/admin/markets/ITUB4/halt');
     const before = Date.now();
     const resumed = await adminPost('/api/admin/markets/ITUB4/resume');

@@ -250,6 +250,7 @@ describe('the trading calendar', () => {
       open: true,
       auctionMinutes: 0,
       closingCallMinutes: 0,
+      reopeningSeconds: 0,
       auction: null,
       auctionEndsAt: null,
       closedEarly: false,

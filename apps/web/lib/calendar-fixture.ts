@@ -8,6 +8,7 @@ export const B3_CALENDAR: TradingCalendarView = {
   open: true,
   auctionMinutes: 0,
   closingCallMinutes: 0,
+  reopeningSeconds: 0,
   auction: null,
   auctionEndsAt: null,
   closedEarly: false,

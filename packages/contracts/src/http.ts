@@ -394,6 +394,11 @@ export const TradingCalendarView = z.object({
   auctionMinutes: z.int().nonnegative(),
   /** How many minutes before each close the closing call auction runs, as the pre-opening does (0: none). */
   closingCallMinutes: z.int().nonnegative(),
+  /**
+   * How many seconds of reopening call auction an instrument resumed after a halt has, in continuous trading (0: it
+   * trades at once); each ticker says when its own ends (`reopensAt`).
+   */
+  reopeningSeconds: z.int().nonnegative(),
   /** The call auction in progress: the pre-opening (`opening`) or the closing call (`closing`); null otherwise. */
   auction: z.enum(['opening', 'closing']).nullable(),
   /** During a call auction, when it ends (the opening, or the close); null otherwise. */

@@ -52,6 +52,7 @@ export class TradingCalendar {
       open: this.hours.isOpen(now),
       auctionMinutes: close === null || opening === null ? 0 : (opening.preOpeningMinutes ?? 0),
       closingCallMinutes: close === null || opening === null ? 0 : (opening.closingCallMinutes ?? 0),
+      reopeningSeconds: this.config.reopeningMs / 1000,
       auction: auction === null ? null : auction.kind,
       auctionEndsAt: auction?.endsAt.toISOString() ?? null,
       closedEarly: closedToday && this.hours.dayNotOver(now),
