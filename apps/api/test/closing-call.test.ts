@@ -1,8 +1,8 @@
 import { OrderView, TradeView, TradingCalendarView } from '@bolsa/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SessionCloser } from '../src/sessions/session-closer.js';
-import { startInTestEngine } from './engine-in-test.js';
-import { aroundNoon, newAdmin, newTrader, openedIn2025, startTestApi, until, type TestApi } from './support.js';
+import { apiWithEngine } from './engine-in-test.js';
+import { aroundNoon, clockStopped, newAdmin, newTrader, until } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -11,11 +11,8 @@ const zone = aroundNoon();
 const closeMinute = zone.minute + 3;
 const closing = zone.instant(closeMinute);
 
-let api: TestApi;
-let engine: { stop(): Promise<void> };
-
-beforeAll(async () => {
-  api = await startTestApi({
+const exchange = apiWithEngine(
+  {
     MARKET_OPEN: '00:00',
     MARKET_CLOSE: zone.timeOfDay(closeMinute),
     MARKET_CLOSING_CALL_MINUTES: '10',
@@ -23,20 +20,13 @@ beforeAll(async () => {
     MARKET_DAYS: 'sun-sat',
     MARKET_HOLIDAYS: '',
     MARKET_LATE_OPENINGS: '',
-  });
-  // The clock's timer would close on the real time; here the test says when.
-  await api.app.get(SessionCloser).onModuleDestroy();
-  engine = await startInTestEngine(api.broker.bootstrap);
-  await openedIn2025(api);
-});
-
-afterAll(async () => {
-  await engine.stop();
-  await api.stop();
-});
+  },
+  clockStopped,
+);
 
 describe('the closing call auction', () => {
   it("uncrosses at an administrator's early close, which ends it, before the DAY orders expire", async () => {
+    const api = exchange();
     const admin = await newAdmin(api);
     const seller = await newTrader(api, 'early-call-seller');
     const buyer = await newTrader(api, 'early-call-buyer');
@@ -71,6 +61,7 @@ describe('the closing call auction', () => {
   });
 
   it('holds the orders of its last minutes crossed, and trades them at one price, the closing price, at the close', async () => {
+    const api = exchange();
     const calendar = TradingCalendarView.parse((await api.request('GET', '/api/calendar')).body);
     expect(calendar).toMatchObject({ open: true, closingCallMinutes: 10, auction: 'closing' });
     expect(calendar.auctionEndsAt).toBe(closing.toISOString());

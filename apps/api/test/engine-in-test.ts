@@ -43,14 +43,19 @@ export async function startInTestEngine(bootstrap: string): Promise<{
 }
 
 /**
- * For a test file: a test API (its own broker and database) with the in-test engine answering its commands, started
- * before the file's tests and stopped after them. Call the returned function in a test to reach the API.
+ * For a test file: a test API (its own broker and database, configured by `environment`) with the in-test engine
+ * answering its commands, started before the file's tests (then `prepare`d) and stopped after them. Call the returned
+ * function in a test to reach the API.
  */
-export function apiWithEngine(): () => TestApi {
+export function apiWithEngine(
+  environment: Record<string, string> = {},
+  prepare: (api: TestApi) => Promise<void> = async () => {},
+): () => TestApi {
   let api: TestApi | undefined;
   let engine: { stop(): Promise<void> } | undefined;
   beforeAll(async () => {
-    api = await startTestApi();
+    api = await startTestApi(environment);
+    await prepare(api);
     engine = await startInTestEngine(api.broker.bootstrap);
   });
   afterAll(async () => {

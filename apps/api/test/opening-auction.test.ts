@@ -6,50 +6,21 @@ import {
   WalletView,
   type PlaceOrderCommand,
 } from '@bolsa/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SessionCloser } from '../src/sessions/session-closer.js';
+import { describe, expect, it } from 'vitest';
 import { SessionOpener } from '../src/sessions/session-opener.js';
-import { startInTestEngine } from './engine-in-test.js';
-import { aroundNoon, newTrader, openedIn2025, startTestApi, until, watchCommands, type TestApi } from './support.js';
+import { apiWithEngine } from './engine-in-test.js';
+import { clockStopped, inPreOpening, newTrader, until, watchCommands } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
-/**
- * Every day a trading day, in a zone where it is about noon now, opening three minutes from now after a pre-opening
- * of ten: the test runs in the auction.
- */
-const zone = aroundNoon();
-const openMinute = zone.minute + 3;
-const hours = {
-  MARKET_OPEN: zone.timeOfDay(openMinute),
-  MARKET_PREOPENING_MINUTES: '10',
-  MARKET_CLOSE: '23:59',
-  MARKET_TIMEZONE: zone.timeZone,
-  MARKET_DAYS: 'sun-sat',
-  MARKET_HOLIDAYS: '',
-  MARKET_LATE_OPENINGS: '',
-};
-const opening = zone.instant(openMinute);
+/** Opening three minutes from now after a pre-opening of ten: the test runs in the auction. */
+const { hours, opening } = inPreOpening();
 
-let api: TestApi;
-let engine: { stop(): Promise<void> };
-
-beforeAll(async () => {
-  api = await startTestApi(hours);
-  // The clock's own timers would act on the real time; here the test says when the day opens.
-  await api.app.get(SessionCloser).onModuleDestroy();
-  await api.app.get(SessionOpener).onModuleDestroy();
-  engine = await startInTestEngine(api.broker.bootstrap);
-  await openedIn2025(api);
-});
-
-afterAll(async () => {
-  await engine.stop();
-  await api.stop();
-});
+const exchange = apiWithEngine(hours, clockStopped);
 
 describe('the pre-opening call auction', () => {
   it('takes orders that rest, holds them crossed without trading, and trades them at one price at the opening', async () => {
+    const api = exchange();
     const calendar = TradingCalendarView.parse((await api.request('GET', '/api/calendar')).body);
     expect(calendar).toMatchObject({
       open: true,

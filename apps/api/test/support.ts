@@ -10,6 +10,8 @@ import { createApp, type AppOptions } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { applyMigrations } from '../src/database/migrate.js';
 import { SqlPool } from '../src/database/sql-pool.js';
+import { SessionCloser } from '../src/sessions/session-closer.js';
+import { SessionOpener } from '../src/sessions/session-opener.js';
 
 export interface TestApi {
   readonly app: NestFastifyApplication;
@@ -279,6 +281,16 @@ export async function newAdmin(api: TestApi): Promise<BrowserSession & { apiKey:
  * The exchange's first account, made as if opened on 2025-01-02: the clock closes only days after the exchange
  * opened, and tests close days from 2026 on.
  */
+/**
+ * The trading clock acts only when a test says (its closer's and opener's timers stopped: call their `tick` with a
+ * time of the test's), and the exchange has been open since 2025, so that a close at such a time counts.
+ */
+export async function clockStopped(api: TestApi): Promise<void> {
+  await api.app.get(SessionCloser).onModuleDestroy();
+  await api.app.get(SessionOpener).onModuleDestroy();
+  await openedIn2025(api);
+}
+
 export async function openedIn2025(api: TestApi): Promise<void> {
   const founder = await newTrader(api, 'founder');
   await api.app
@@ -320,5 +332,26 @@ export function aroundNoon(now = new Date()): {
     minute: 12 * 60 + now.getUTCMinutes(),
     timeOfDay: (minute) => `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`,
     instant: (minute) => new Date(midnight + minute * 60_000),
+  };
+}
+
+/**
+ * Every day a trading day, in a zone where it is about noon now, opening three minutes from now after a pre-opening
+ * of ten: a test starting now runs in the auction. The environment, and the instant of the opening.
+ */
+export function inPreOpening(): { hours: Record<string, string>; opening: Date } {
+  const zone = aroundNoon();
+  const openMinute = zone.minute + 3;
+  return {
+    hours: {
+      MARKET_OPEN: zone.timeOfDay(openMinute),
+      MARKET_PREOPENING_MINUTES: '10',
+      MARKET_CLOSE: '23:59',
+      MARKET_TIMEZONE: zone.timeZone,
+      MARKET_DAYS: 'sun-sat',
+      MARKET_HOLIDAYS: '',
+      MARKET_LATE_OPENINGS: '',
+    },
+    opening: zone.instant(openMinute),
   };
 }

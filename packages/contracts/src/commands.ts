@@ -202,8 +202,23 @@ export const OpenTradingCommand = z.object({
 });
 export type OpenTradingCommand = z.infer<typeof OpenTradingCommand>;
 
+/**
+ * An administrator reopened `tradingDay` after closing it before its closing time. A call auction that close cut short
+ * is the day's again: with `auctionEndsAt` (reopened before the opening) it ends then, by the day's `open_trading` or
+ * the first command recorded from then on; without it (reopened after the opening) the book uncrosses at once. What
+ * was recorded before the close stays refused. Sent by the exchange.
+ */
+export const ReopenDayCommand = z.object({
+  ...commandEnvelope,
+  type: z.literal('reopen_day'),
+  tradingDay: z.iso.date(),
+  auctionEndsAt: Timestamp.optional(),
+});
+export type ReopenDayCommand = z.infer<typeof ReopenDayCommand>;
+
 /** The exchange's own commands to a whole book: they name no order and cause no rejection. */
-export type MarketCommand = EndOfDayCommand | HaltTradingCommand | ResumeTradingCommand | OpenTradingCommand;
+export type MarketCommand =
+  EndOfDayCommand | HaltTradingCommand | ResumeTradingCommand | OpenTradingCommand | ReopenDayCommand;
 
 export const OrderCommand = z.discriminatedUnion('type', [
   PlaceOrderCommand,
@@ -213,6 +228,7 @@ export const OrderCommand = z.discriminatedUnion('type', [
   HaltTradingCommand,
   ResumeTradingCommand,
   OpenTradingCommand,
+  ReopenDayCommand,
 ]);
 export type OrderCommand = z.infer<typeof OrderCommand>;
 export type OrderCommandType = OrderCommand['type'];

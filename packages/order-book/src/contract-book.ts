@@ -294,6 +294,15 @@ export class ContractBook {
       case 'open_trading':
         if (this.opensBy(command.tradingDay, command.opensAt)) this.open(command.opensAt);
         break;
+      case 'reopen_day':
+        // Only an auction the close cut short is the day's again.
+        if (!this.book.inAuction || this.auctionEndsAt !== null) break;
+        if (command.auctionEndsAt !== undefined && command.auctionEndsAt > command.timestamp) {
+          this.joinAuction(command.auctionEndsAt);
+        } else {
+          this.open(command.timestamp);
+        }
+        break;
     }
     this.placing = null;
     const events = this.out;

@@ -150,6 +150,38 @@ describe('ContractBook: the pre-opening call auction', () => {
     expect(book.core.inAuction).toBe(false);
   });
 
+  it('gives a reopened day back the auction its close cut short: ending at the opening, or at once after it', () => {
+    const cutShort = () => {
+      const book = new ContractBook(PETR4);
+      apply(book, [
+        limit(ALICE, 'sell', 3500, 100, OPENS - 5 * MINUTE),
+        limit(BOB, 'buy', 3510, 40, OPENS - MINUTE),
+        { ...envelope(OPENS - 50_000), type: 'end_of_day', tradingDay: '2025-11-21', endsTrading: true },
+      ]);
+      return book;
+    };
+    const reopenDay = (at: number, auctionEndsAt?: number): OrderCommand => ({
+      ...envelope(at),
+      type: 'reopen_day',
+      tradingDay: '2025-11-21',
+      ...(auctionEndsAt === undefined ? {} : { auctionEndsAt }),
+    });
+    // Reopened in the pre-opening: the day's opening uncrosses it, with no order since.
+    const before = cutShort();
+    expect(apply(before, [reopenDay(OPENS - 30_000, OPENS)])).toEqual([]);
+    expect(before.core.inAuction).toBe(true);
+    // 40 trade at 3500 or 3510; sellers left over: the lower.
+    expect(trades(apply(before, [open()]))).toEqual([[3500, 40, 'sell']]);
+    // Reopened after the opening: it uncrosses at once.
+    const after = cutShort();
+    apply(after, [open()]);
+    expect(after.core.inAuction).toBe(true);
+    expect(trades(apply(after, [reopenDay(OPENS + 5 * MINUTE)]))).toEqual([[3500, 40, 'sell']]);
+    expect(after.core.inAuction).toBe(false);
+    // A book in no auction cut short, or in one whose end it knows, is not touched.
+    expect(apply(after, [reopenDay(OPENS + 6 * MINUTE)])).toEqual([]);
+  });
+
   it('stays in its auction while halted, and uncrosses when trading resumes after the opening', () => {
     const book = new ContractBook(PETR4);
     apply(book, [

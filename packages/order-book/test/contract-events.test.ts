@@ -93,6 +93,7 @@ const commands = fc
         fc.record({ type: fc.constantFrom('halt_trading', 'resume_trading', 'resume_trading') }),
         // The openings of two call auctions; placements and amends join one of them now and then.
         fc.record({ type: fc.constant('open_trading'), opensAt: fc.constantFrom(AUCTION_ENDS[0], AUCTION_ENDS[1]) }),
+        fc.record({ type: fc.constant('reopen_day') }),
       ),
       fc.option(fc.constantFrom(...AUCTION_ENDS), { nil: undefined, freq: 3 }),
     ),
@@ -106,8 +107,8 @@ const commands = fc
       const timestamp = 1_763_700_000_000 + i;
       const { sentLate, ...fields } = { sentLate: false, ...body };
       const sentAt = sentLate ? { sentAt: timestamp + 60_000 } : {};
-      // Resumptions too, now and then into a reopening call ending at one of the two.
-      const ordered = body.type === 'place_order' || body.type === 'amend_order' || body.type === 'resume_trading';
+      // Resumptions and reopened days too, now and then into an auction ending at one of the two.
+      const ordered = ['place_order', 'amend_order', 'resume_trading', 'reopen_day'].includes(body.type);
       const auction = ordered && auctionEndsAt !== undefined && auctionEndsAt > timestamp ? { auctionEndsAt } : {};
       const parsed = OrderCommand.safeParse({
         schemaVersion: 1,
@@ -118,7 +119,7 @@ const commands = fc
         ...fields,
         ...sentAt,
         ...auction,
-        ...(body.type === 'open_trading' ? { tradingDay: '2025-11-21' } : {}),
+        ...(body.type === 'open_trading' || body.type === 'reopen_day' ? { tradingDay: '2025-11-21' } : {}),
       });
       return parsed.success ? [parsed.data] : [];
     });

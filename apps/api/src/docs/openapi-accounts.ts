@@ -329,7 +329,8 @@ export function accountPaths(): Record<string, object> {
         summary:
           'Reopen today after an administrator closed it before its closing time, its opening too (admins): new ' +
           'orders and amends are taken again in its hours, until MARKET_CLOSE; the DAY orders the close expired stay ' +
-          'expired; 409 day_not_closed_early when today is not closed or its closing time has come',
+          'expired, and a pre-opening auction the close cut short uncrosses at the opening (at once, after it); 409 ' +
+          'day_not_closed_early when today is not closed or its closing time has come',
         security: bearer,
         responses: { ...ok('TradingCalendarView'), ...errors(401, 403, 409) },
       },

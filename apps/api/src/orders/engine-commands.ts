@@ -9,6 +9,7 @@ import {
   type OpenTradingCommand,
   type OrderFields,
   type PlaceOrderCommand,
+  type ReopenDayCommand,
 } from '@bolsa/contracts';
 
 /** An order as it was recorded: everything its place command says. */
@@ -228,4 +229,27 @@ export function openTradingCommand(
     tradingDay,
     opensAt: opensAt.getTime(),
   };
+}
+
+/**
+ * Tells one symbol's book that `tradingDay` was reopened after an early close: see `ReopenDayCommand`. `opensAt`: when
+ * reopened before the day's opening, that opening; null after it.
+ */
+export function reopenDayCommand(
+  symbol: string,
+  traceId: string,
+  tradingDay: string,
+  opensAt: Date | null,
+): ReopenDayCommand {
+  const command: ReopenDayCommand = {
+    schemaVersion: SCHEMA_VERSION,
+    commandId: randomUUID(),
+    symbol,
+    traceId,
+    timestamp: Date.now(),
+    type: 'reopen_day',
+    tradingDay,
+  };
+  if (opensAt !== null) command.auctionEndsAt = opensAt.getTime();
+  return command;
 }

@@ -7,7 +7,7 @@ import { ApiError } from '../errors/api-error.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
-import { endOfDayCommand } from '../orders/engine-commands.js';
+import { endOfDayCommand, reopenDayCommand } from '../orders/engine-commands.js';
 import { OneShot, repeatEvery, SingleFlight } from '../scheduling/background.js';
 import { ClosedDays } from './closed-days.js';
 import { MarketHours } from './market-hours.js';
@@ -145,6 +145,24 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     if (!reopened) throw refusal;
     await this.closedDays.refresh();
     this.logger.pino.info({ traceId, tradingDay: today, adminId }, 'trading day reopened');
+    await this.tellBooksReopened(today, traceId, now);
+  }
+
+  /**
+   * Gives the books back the pre-opening the close cut short: it ends at the day's opening, or at once when that has
+   * passed. Should Kafka be away, the day stays reopened; such a book then uncrosses at its first order of the day.
+   */
+  private async tellBooksReopened(tradingDay: string, traceId: string, now: Date): Promise<void> {
+    const opening = this.hours.openingOf(tradingDay);
+    const opensAt = opening !== null && opening > now ? opening : null;
+    const symbols = this.config.instruments.map((instrument) => instrument.symbol);
+    try {
+      await Promise.all(
+        symbols.map((symbol) => this.publisher.deliver(reopenDayCommand(symbol, traceId, tradingDay, opensAt))),
+      );
+    } catch (error) {
+      this.logger.pino.warn({ err: error, traceId, tradingDay }, 'the books were not told of the reopened day');
+    }
   }
 
   private async closeOnce(tradingDay: string, closedAt: Date): Promise<ClosedDayView | null> {
