@@ -719,6 +719,7 @@ describe('the home broker and the admin panel in a browser', () => {
       // The trader's screen hears of it live: a badge, and a ticket that sends nothing.
       await expect.poll(() => traderTicket.getByTestId('ticket-halted').count(), { timeout: 5_000 }).toBe(1);
       await expect.poll(() => trader.page.getByTestId('halted').count()).toBe(1);
+      expect(await trader.page.getByTestId('header-session').textContent()).toBe('Negociação suspensa');
       expect(await traderTicket.getByRole('button', { name: /Comprar VALE3/ }).isDisabled()).toBe(true);
       // The matching engine was told too: its VALE3 book is halted.
       const engineHalted = async () =>

@@ -57,6 +57,7 @@ describe('the reopening call auction after a halt', () => {
       .poll(() => buyerTicket.getByTestId('ticket-auction').textContent(), { timeout: 10_000 })
       .toMatch(/^Leilão de reabertura até /);
     expect(await buyer.page.getByTestId('reopening').textContent()).toBe('em leilão');
+    expect(await buyer.page.getByTestId('header-session').textContent()).toMatch(/^Leilão de reabertura: reabre /);
     // Crossed and not traded, and a market order refused before sending, as in any call auction.
     await crossInAuction(seller.page, buyer.page);
     await expectAuctionRefusesMarket(buyer.page);

@@ -1,12 +1,14 @@
 'use client';
 import type { InstrumentView, TickerView } from '@bolsa/contracts';
 import { useRouter } from 'next/navigation';
+import { instrumentSessionText } from '../lib/calendar';
 import { centsOf, formatPercent, formatPrice, formatQuantity, signTone } from '../lib/format';
+import { useCalendar } from '../lib/use-calendar';
 import type { StreamState } from '../lib/use-event-stream';
 import { ConnectionDot } from './connection-dot';
 import { TradingBadge } from './halted-badge';
 
-/** Symbol picker and the live ticker of the instrument being traded. */
+/** Symbol picker, the live ticker of the instrument being traded, and its session (halted, in an auction, open…). */
 export function MarketHeader({
   symbol,
   instruments,
@@ -19,6 +21,8 @@ export function MarketHeader({
   streams: Array<[string, StreamState]>;
 }) {
   const router = useRouter();
+  const { calendar } = useCalendar();
+  const session = instrumentSessionText(calendar, ticker);
   const change = centsOf(ticker?.change);
   const tone = signTone(change, 'text-gray-300');
   const stat = (label: string, value: string, testId?: string, className = 'text-gray-200') => (
@@ -56,6 +60,11 @@ export function MarketHeader({
       {stat('Máxima', formatPrice(ticker?.high))}
       {stat('Mínima', formatPrice(ticker?.low))}
       {stat('Volume', formatQuantity(ticker?.volume ?? '0'), 'ticker-volume')}
+      {session !== null && (
+        <p className="text-[11px] text-muted" data-testid="header-session">
+          {session}
+        </p>
+      )}
       <div className="ml-auto flex flex-col items-end gap-0.5">
         {streams.map(([label, state]) => (
           <ConnectionDot key={label} label={label} state={state} />

@@ -9,6 +9,7 @@ import {
   goodTillExpiry,
   auctionText,
   instantText,
+  instrumentSessionText,
   refreshDelayMs,
   reopeningOf,
   sessionText,
@@ -80,6 +81,17 @@ describe('the calendar in words', () => {
       /^Leilão de reabertura até seg., 07\/12, 15:15 BRT: depois da suspensão, as ordens ficam no livro/,
     );
     expect(auctionText(closing, '2026-12-07T18:15:00.000Z')).toBe(auctionText(closing));
+  });
+
+  it("says an instrument's own session before the exchange's: halted, or reopening until when", () => {
+    const now = Date.parse('2026-12-07T18:00:00.000Z');
+    const hours = { ...calendar, opensAt: '10:00' };
+    expect(instrumentSessionText(hours, tickerWith({ halted: true }), now)).toBe('Negociação suspensa');
+    expect(instrumentSessionText(hours, tickerWith({ reopensAt: '2026-12-07T18:15:00.000Z' }), now)).toBe(
+      'Leilão de reabertura: reabre seg., 07/12, 15:15 BRT',
+    );
+    expect(instrumentSessionText(hours, tickerWith(), now)).toBe(sessionText(hours));
+    expect(instrumentSessionText(calendar, tickerWith(), now)).toBeNull();
   });
 
   it("takes an instrument's reopening from its ticker while it has not ended", () => {

@@ -76,6 +76,21 @@ export function auctionText(calendar: TradingCalendarView | null, reopensAt: str
         'negocia a um só preço, o teórico do livro. Ordens a mercado, IOC, FOK e post-only só depois.';
 }
 
+/**
+ * An instrument's session in a few words: halted, reopening in a call until when, or the exchange's own session
+ * (`sessionText`); null when there is nothing to say (no trading hours, and trading).
+ */
+export function instrumentSessionText(
+  calendar: TradingCalendarView | null,
+  ticker: TickerView | null | undefined,
+  now = Date.now(),
+): string | null {
+  if (ticker?.halted === true) return 'Negociação suspensa';
+  const reopensAt = reopeningOf(ticker, now);
+  if (reopensAt !== null) return `Leilão de reabertura: reabre ${instantText(reopensAt, calendar?.timeZone)}`;
+  return sessionText(calendar);
+}
+
 /** When the reopening call auction an instrument is in after a halt ends; null when it is in none (or it has ended). */
 export function reopeningOf(ticker: TickerView | null | undefined, now = Date.now()): string | null {
   const reopensAt = ticker?.reopensAt ?? null;
