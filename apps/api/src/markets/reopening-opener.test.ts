@@ -13,11 +13,17 @@ import { ReopeningOpener } from './reopening-opener.js';
 /** `reopening_calls` as the two use it: read whole, and a row taken out once its end is sent. */
 class ReopeningRows {
   readonly rows = new Map<string, Date>();
+  /** How many reads to refuse, as a database going away would. */
+  readFailures = 0;
   query(text: string, values: unknown[] = []): Promise<{ rows: unknown[] }> {
     if (text.startsWith('DELETE')) {
       const [symbol, endsAt] = values as [string, Date];
       if (this.rows.get(symbol)?.getTime() === endsAt.getTime()) this.rows.delete(symbol);
       return Promise.resolve({ rows: [] });
+    }
+    if (this.readFailures > 0) {
+      this.readFailures--;
+      return Promise.reject(new Error('the database is away'));
     }
     return Promise.resolve({ rows: [...this.rows].map(([symbol, endsAt]) => ({ symbol, ends_at: endsAt })) });
   }
@@ -99,5 +105,18 @@ describe('ReopeningOpener', () => {
     expect(openings(publisher)).toEqual([['ITUB4', passed.getTime()]]);
     expect(table.rows.size).toBe(0);
     await opener.onModuleDestroy();
+  });
+
+  it('answers an end it sent even when reading the reopenings again then fails, rather than rejecting', async () => {
+    const { table, reopenings, opener } = setUp();
+    // Its timers stopped: the test sends the end itself.
+    await opener.onModuleDestroy();
+    table.rows.set('VALE3', new Date(Date.now() - 1_000));
+    await reopenings.refresh();
+    table.readFailures = 1;
+    await expect(opener.tick()).resolves.toEqual(['VALE3']);
+    expect(table.rows.size).toBe(0);
+    await reopenings.refresh();
+    expect(reopenings.all.size).toBe(0);
   });
 });

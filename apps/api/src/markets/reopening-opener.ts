@@ -91,7 +91,8 @@ export class ReopeningOpener implements OnModuleInit, OnApplicationBootstrap, On
       { symbol, traceId, endsAt: endsAt.toISOString() },
       'reopening call ended: the book uncrossed',
     );
-    await this.reopenings.refresh();
+    // Read again now to set the next timer; failing that, the view's own reads catch up within 30 s.
+    await this.reopenings.refresh().catch(() => undefined);
     return symbol;
   }
 }
