@@ -262,20 +262,24 @@ export function auctionPhase(
 ): AuctionPhase | null {
   const local = localTime(now, close.timeZone);
   if (!tradingHoursAt(local, close, opening, closed)) return null;
-  const opens = openingMinute(local.day, opening);
-  if (local.minute < opens) return { kind: 'opening', endsAt: openingInstant(local.day, close, opening) };
-  const closingCall = opening.closingCallMinutes ?? 0;
-  if (closingCall > 0 && local.minute >= Math.max(opens, close.minute - closingCall)) {
+  if (local.minute < openingMinute(local.day, opening)) {
+    return { kind: 'opening', endsAt: openingInstant(local.day, close, opening) };
+  }
+  // Without a closing call, continuous trading ends at the close, which trading hours never reach.
+  if (local.minute >= continuousEndMinute(local.day, close, opening)) {
     return { kind: 'closing', endsAt: closingInstant(local.day, close) };
   }
   return null;
 }
 
+/** The minute a day's continuous trading ends: its closing call starts then (never before the opening), or it closes. */
+function continuousEndMinute(day: string, close: MarketClose, opening: MarketOpening): number {
+  return Math.max(openingMinute(day, opening), close.minute - (opening.closingCallMinutes ?? 0));
+}
+
 /** The instant a trading day's continuous trading ends: its closing call starts then, or it closes. */
 export function continuousTradingEnd(day: string, close: MarketClose, opening: MarketOpening): Date {
-  const closingCall = opening.closingCallMinutes ?? 0;
-  const minute = Math.max(openingMinute(day, opening), close.minute - closingCall);
-  return closingInstant(day, { minute, timeZone: close.timeZone });
+  return closingInstant(day, { minute: continuousEndMinute(day, close, opening), timeZone: close.timeZone });
 }
 
 /** The instant a trading day opens: after its pre-opening, if it has one. */
