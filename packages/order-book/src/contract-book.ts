@@ -252,8 +252,7 @@ export class ContractBook {
         } else if (this.recordedBeforeTradingEnded(command.timestamp)) {
           this.reject(command.orderId, command.accountId, command.clientOrderId, 'market_closed');
         } else {
-          if (command.auctionEndsAt === undefined) this.openCutShortAuction(command.timestamp);
-          else this.joinAuction(command.auctionEndsAt);
+          this.enterAuctionOf(command);
           this.book.amend(
             internal,
             ANY_ACCOUNT,
@@ -429,8 +428,7 @@ export class ContractBook {
       expiresOn: command.expiresOn ?? null,
     };
     this.placing = command;
-    if (command.auctionEndsAt === undefined) this.openCutShortAuction(command.timestamp);
-    else this.joinAuction(command.auctionEndsAt);
+    this.enterAuctionOf(command);
     this.book.place(
       internal,
       this.accountNumber(command.accountId),
@@ -457,12 +455,14 @@ export class ContractBook {
   }
 
   /**
-   * An order recorded in continuous trading (it names no auction) reaching a book whose auction a close cut short:
-   * trading has opened again (the next day, or a day an administrator reopened) without the book hearing of the
-   * opening, so it opens now, before the order. Orders recorded before that close were refused already.
+   * A placement or amend about to reach the core: recorded in a call auction, it joins it; recorded in continuous
+   * trading (it names no auction) and reaching a book whose auction a close cut short, trading has opened again (the
+   * next day, or a day an administrator reopened) without the book hearing of the opening, so it opens now, before
+   * the order. Orders recorded before that close were refused already.
    */
-  private openCutShortAuction(recordedAt: number): void {
-    if (this.book.inAuction && this.auctionEndsAt === null) this.open(recordedAt);
+  private enterAuctionOf(command: PlaceOrderCommand | AmendOrderCommand): void {
+    if (command.auctionEndsAt !== undefined) this.joinAuction(command.auctionEndsAt);
+    else if (this.book.inAuction && this.auctionEndsAt === null) this.open(command.timestamp);
   }
 
   /**

@@ -1,45 +1,15 @@
-import { DEFAULT_INSTRUMENTS, EngineEvent, type Instrument, type OrderCommand } from '@bolsa/contracts';
+import { EngineEvent, type OrderCommand } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
 import { ContractBook } from '../src/index.js';
+import { ALICE, BOB, envelope, limitOrder, PETR4, uuid } from './contract-commands.js';
 
-const PETR4: Instrument = DEFAULT_INSTRUMENTS.find((instrument) => instrument.symbol === 'PETR4')!;
-const ALICE = '0b0f4b1e-6f54-4c8e-9a51-3f1c2f8d9a01';
-const BOB = '5d1c7a62-0c2f-4d8e-8f3e-6b7a9c1d2e03';
-const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 /** The pre-opening of 2025-11-21 ends at 10:00 in São Paulo. */
 const OPENS = Date.parse('2025-11-21T13:00:00Z');
 const MINUTE = 60_000;
 
-let counter = 0;
-const uuid = () => `00000000-0000-4000-9000-${(++counter).toString().padStart(12, '0')}`;
-const envelope = (timestamp: number) => ({
-  schemaVersion: 1 as const,
-  commandId: uuid(),
-  symbol: 'PETR4',
-  traceId: TRACE,
-  timestamp,
-});
-
 /** A GTC limit order recorded at `at`, in the auction ending at `OPENS` when recorded before it. */
-function limit(accountId: string, side: 'buy' | 'sell', price: number, quantity: number, at: number) {
-  return {
-    ...envelope(at),
-    type: 'place_order' as const,
-    orderId: uuid(),
-    accountId,
-    clientOrderId: null,
-    side,
-    orderType: 'limit' as const,
-    timeInForce: 'GTC' as const,
-    price,
-    stopPrice: null,
-    trailingOffset: null,
-    quantity,
-    postOnly: false,
-    selfTradePrevention: 'cancel_newest' as const,
-    ...(at < OPENS ? { auctionEndsAt: OPENS } : {}),
-  };
-}
+const limit = (accountId: string, side: 'buy' | 'sell', price: number, quantity: number, at: number) =>
+  limitOrder(accountId, side, price, quantity, { timestamp: at, ...(at < OPENS ? { auctionEndsAt: OPENS } : {}) });
 
 const open = (tradingDay = '2025-11-21', opensAt = OPENS, at = opensAt): OrderCommand => ({
   ...envelope(at),

@@ -1,58 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  DEFAULT_INSTRUMENTS,
-  EngineEvent,
-  type Instrument,
-  type OrderCommand,
-  type PlaceOrderCommand,
-} from '@bolsa/contracts';
+import { EngineEvent, type OrderCommand, type PlaceOrderCommand } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
 import { ContractBook } from '../src/index.js';
-
-const PETR4: Instrument = DEFAULT_INSTRUMENTS.find((instrument) => instrument.symbol === 'PETR4')!;
-const ALICE = '0b0f4b1e-6f54-4c8e-9a51-3f1c2f8d9a01';
-const BOB = '5d1c7a62-0c2f-4d8e-8f3e-6b7a9c1d2e03';
-const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
-
-let counter = 0;
-const uuid = () => `00000000-0000-4000-8000-${(++counter).toString().padStart(12, '0')}`;
-
-function envelope() {
-  return {
-    schemaVersion: 1 as const,
-    commandId: uuid(),
-    symbol: 'PETR4',
-    traceId: TRACE,
-    timestamp: 1_763_700_000_000,
-  };
-}
-
-function place(
-  accountId: string,
-  side: 'buy' | 'sell',
-  price: number,
-  quantity: number,
-  extra: Partial<PlaceOrderCommand> = {},
-) {
-  return {
-    ...envelope(),
-    type: 'place_order' as const,
-    orderId: uuid(),
-    accountId,
-    clientOrderId: null,
-    side,
-    orderType: 'limit' as const,
-    timeInForce: 'GTC' as const,
-    price,
-    stopPrice: null,
-    trailingOffset: null,
-    quantity,
-    postOnly: false,
-    selfTradePrevention: 'cancel_newest' as const,
-    ...extra,
-  };
-}
+import { ALICE, BOB, envelope, limitOrder as place, PETR4, TRACE, uuid } from './contract-commands.js';
 
 function applyAll(book: ContractBook, commands: OrderCommand[]) {
   return commands.flatMap((command) => book.apply(command));
