@@ -6,7 +6,9 @@ import {
   type CancelRequestReason,
   type EndOfDayCommand,
   type MarketCommand,
+  type Instrument,
   type OpenTradingCommand,
+  type OrderCommand,
   type OrderFields,
   type PlaceOrderCommand,
   type ReopenDayCommand,
@@ -252,4 +254,18 @@ export function reopenDayCommand(
   };
   if (opensAt !== null) command.auctionEndsAt = opensAt.getTime();
   return command;
+}
+
+/**
+ * One command to each configured symbol's book (`commandFor` makes it), each sent with `send` (the publisher's
+ * `deliver`, or its `publish`); the symbols.
+ */
+export async function toEveryBook(
+  instruments: readonly Pick<Instrument, 'symbol'>[],
+  commandFor: (symbol: string) => OrderCommand,
+  send: (command: OrderCommand) => Promise<void>,
+): Promise<string[]> {
+  const symbols = instruments.map((instrument) => instrument.symbol);
+  await Promise.all(symbols.map((symbol) => send(commandFor(symbol))));
+  return symbols;
 }

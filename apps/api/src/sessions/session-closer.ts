@@ -7,7 +7,7 @@ import { ApiError } from '../errors/api-error.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
-import { endOfDayCommand, reopenDayCommand } from '../orders/engine-commands.js';
+import { endOfDayCommand, reopenDayCommand, toEveryBook } from '../orders/engine-commands.js';
 import { OneShot, repeatEvery, SingleFlight } from '../scheduling/background.js';
 import { ClosedDays } from './closed-days.js';
 import { MarketHours } from './market-hours.js';
@@ -155,10 +155,11 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
   private async tellBooksReopened(tradingDay: string, traceId: string, now: Date): Promise<void> {
     const opening = this.hours.openingOf(tradingDay);
     const opensAt = opening !== null && opening > now ? opening : null;
-    const symbols = this.config.instruments.map((instrument) => instrument.symbol);
     try {
-      await Promise.all(
-        symbols.map((symbol) => this.publisher.deliver(reopenDayCommand(symbol, traceId, tradingDay, opensAt))),
+      await toEveryBook(
+        this.config.instruments,
+        (symbol) => reopenDayCommand(symbol, traceId, tradingDay, opensAt),
+        (command) => this.publisher.deliver(command),
       );
     } catch (error) {
       this.logger.pino.warn({ err: error, traceId, tradingDay }, 'the books were not told of the reopened day');
@@ -216,12 +217,11 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     publish: (command: OrderCommand) => Promise<void>,
     endsAuction = false,
   ): Promise<ClosedDayView> {
-    const symbols = this.config.instruments.map((instrument) => instrument.symbol);
     const endsTrading = this.config.marketOpen !== null;
-    await Promise.all(
-      symbols.map((symbol) =>
-        publish(endOfDayCommand(symbol, traceId, closedAt, tradingDay, endsTrading, endsAuction)),
-      ),
+    const symbols = await toEveryBook(
+      this.config.instruments,
+      (symbol) => endOfDayCommand(symbol, traceId, closedAt, tradingDay, endsTrading, endsAuction),
+      publish,
     );
     await this.markSent(tradingDay, traceId);
     return { tradingDay, symbols, traceId };

@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
-import { openTradingCommand } from '../orders/engine-commands.js';
+import { openTradingCommand, toEveryBook } from '../orders/engine-commands.js';
 import { OneShot, repeatEvery, SingleFlight } from '../scheduling/background.js';
 import { MarketHours } from './market-hours.js';
 import { localTime } from './trading-clock.js';
@@ -68,9 +68,10 @@ export class SessionOpener implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async open(tradingDay: string, opensAt: Date): Promise<string> {
     const traceId = randomUUID().replaceAll('-', '');
-    const symbols = this.config.instruments.map((instrument) => instrument.symbol);
-    await Promise.all(
-      symbols.map((symbol) => this.publisher.publish(openTradingCommand(symbol, traceId, tradingDay, opensAt))),
+    const symbols = await toEveryBook(
+      this.config.instruments,
+      (symbol) => openTradingCommand(symbol, traceId, tradingDay, opensAt),
+      (command) => this.publisher.publish(command),
     );
     this.openedDay = tradingDay;
     this.logger.pino.info(
