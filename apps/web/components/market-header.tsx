@@ -6,7 +6,7 @@ import { centsOf, formatPercent, formatPrice, formatQuantity, signTone } from '.
 import { useCalendar } from '../lib/use-calendar';
 import type { StreamState } from '../lib/use-event-stream';
 import { ConnectionDot } from './connection-dot';
-import { TradingBadge } from './halted-badge';
+import { TradingBadge } from './trading-badge';
 
 /** Symbol picker, the live ticker of the instrument being traded, and its session (halted, in an auction, open…). */
 export function MarketHeader({

@@ -8,7 +8,7 @@ import { useCalendar } from '../lib/use-calendar';
 import { useInstruments } from '../lib/use-instruments';
 import { useTickers } from '../lib/use-tickers';
 import { ConnectionDot } from './connection-dot';
-import { TradingBadge } from './halted-badge';
+import { TradingBadge } from './trading-badge';
 import { ScrollArea } from './scroll-area';
 
 const CELL = 'px-3 py-1.5 text-right';
@@ -30,8 +30,9 @@ export function MarketOverview() {
   // instrument's reopening after a halt, its own.
   const symbols = (instruments ?? []).map((instrument) => instrument.symbol);
   const reopening = symbols.filter((symbol) => reopeningOf(tickers?.get(symbol)) !== null);
-  const inAuction = (calendar?.auction ?? null) !== null || reopening.length > 0;
-  const theoretical = useAuctionPrices((calendar?.auction ?? null) !== null ? symbols : reopening, inAuction);
+  const inDaysAuction = (calendar?.auction ?? null) !== null;
+  const inAuction = inDaysAuction || reopening.length > 0;
+  const theoretical = useAuctionPrices(inDaysAuction ? symbols : reopening, inAuction);
 
   return (
     <section className="rounded border border-edge bg-panel" aria-label="Mercado" data-testid="market-overview">
