@@ -38,9 +38,9 @@ describe("the administrators' log", () => {
     };
     const before = (await actions(admin.apiKey)).items[0]?.id ?? '0';
 
-    await act('POST', '/api/admin/markets/VALE3/halt');
+    await act('POST', '/api/admin/markets/VALE3/halt', { reason: 'pending announcement' });
     // Halting a halted instrument changes nothing, so it is not logged again.
-    await act('POST', '/api/admin/markets/VALE3/halt');
+    await act('POST', '/api/admin/markets/VALE3/halt', { reason: 'another announcement' });
     await act('POST', '/api/admin/markets/VALE3/resume');
     await act('POST', '/api/admin/end-of-day');
     await act('POST', `/api/admin/accounts/${trader.accountId}/suspension`, { reason: 'documents under review' });
@@ -58,7 +58,7 @@ describe("the administrators' log", () => {
       { action: 'suspend', by, symbol: null, account, reason: 'documents under review', traceId: traces[4]! },
       { action: 'end_of_day', by, symbol: null, account: null, reason: null, traceId: traces[3]! },
       { action: 'resume', by, symbol: 'VALE3', account: null, reason: null, traceId: traces[2]! },
-      { action: 'halt', by, symbol: 'VALE3', account: null, reason: null, traceId: traces[0]! },
+      { action: 'halt', by, symbol: 'VALE3', account: null, reason: 'pending announcement', traceId: traces[0]! },
     ];
     expect(logged.map(({ id: _id, at: _at, ...rest }) => rest)).toEqual(expected);
     const times = logged.map((item) => Date.parse(item.at));

@@ -46,18 +46,25 @@ describe('trading halts', () => {
       done: (events) => events.some((event) => event.event === 'ticker' && TickerView.parse(event.data).halted),
     });
     await stream.opened;
-    const halted = await api.request('POST', '/api/admin/markets/ITUB4/halt', { token: admin.apiKey });
+    const reason = 'Aguardando divulgação de fato relevante';
+    const halted = await api.request('POST', '/api/admin/markets/ITUB4/halt', {
+      token: admin.apiKey,
+      body: { reason: `  ${reason} ` },
+    });
     expect(halted.status).toBe(200);
     const view = TradingStatusView.parse(halted.body);
-    expect(view).toMatchObject({ symbol: 'ITUB4', halted: true });
-    // Halting again changes nothing: it has been halted since the first time.
-    const again = await api.request('POST', '/api/admin/markets/ITUB4/halt', { token: admin.apiKey });
-    expect(TradingStatusView.parse(again.body).since).toBe(view.since);
-    // Every stream of tickers hears of it at once.
+    expect(view).toMatchObject({ symbol: 'ITUB4', halted: true, reason });
+    // Halting again changes nothing: it has been halted since the first time, for the first reason.
+    const again = await api.request('POST', '/api/admin/markets/ITUB4/halt', {
+      token: admin.apiKey,
+      body: { reason: 'outro motivo' },
+    });
+    expect(TradingStatusView.parse(again.body)).toMatchObject({ since: view.since, reason });
+    // Every stream of tickers hears of it at once, and why.
     const tickers = (await stream).events.map((event) => TickerView.parse(event.data));
-    expect(tickers.at(-1)).toMatchObject({ symbol: 'ITUB4', halted: true });
-    expect((await ticker('ITUB4')).halted).toBe(true);
-    expect((await ticker('BBDC4')).halted).toBe(false);
+    expect(tickers.at(-1)).toMatchObject({ symbol: 'ITUB4', halted: true, haltReason: reason });
+    expect(await ticker('ITUB4')).toMatchObject({ halted: true, haltReason: reason });
+    expect(await ticker('BBDC4')).toMatchObject({ halted: false, haltReason: null });
     const haltedGauges = async () => {
       const metrics = await api.metrics();
       return metrics.match(/^api_trading_halted\{symbol="(\w+)"\} 1$/gm) ?? [];
@@ -67,9 +74,11 @@ describe('trading halts', () => {
     const cashBefore = await cash(trader);
     const refused = await buy(trader, 'ITUB4', '31.00');
     expect(refused.status).toBe(409);
+    // The refusal says why, as the ticker does.
     expect(ApiErrorBody.parse(refused.body)).toMatchObject({
       code: 'trading_halted',
-      details: { fields: [{ field: 'symbol', code: 'trading_halted' }] },
+      message: `trading in ITUB4 is halted: ${reason}; cancels are still taken`,
+      details: { reason, fields: [{ field: 'symbol', code: 'trading_halted' }] },
     });
     expect(await cash(trader)).toEqual(cashBefore);
     const amend = await api.request('PATCH', `/api/orders/${before.orderId}`, {
@@ -77,7 +86,7 @@ describe('trading halts', () => {
       body: { price: '32.00' },
     });
     expect(amend.status).toBe(409);
-    expect(ApiErrorBody.parse(amend.body).code).toBe('trading_halted');
+    expect(ApiErrorBody.parse(amend.body)).toMatchObject({ code: 'trading_halted', details: { reason } });
     // Other instruments trade as before.
     expect((await buy(trader, 'BBDC4', '14.00')).status).toBe(202);
     // A cancel is taken: a trader can always get out of the book.
@@ -90,9 +99,10 @@ describe('trading halts', () => {
       symbol: 'ITUB4',
       halted: false,
       since: null,
+      reason: null,
       reopensAt: null,
     });
-    expect((await ticker('ITUB4')).halted).toBe(false);
+    expect(await ticker('ITUB4')).toMatchObject({ halted: false, haltReason: null });
     expect(await haltedGauges()).toEqual([]);
     const after = await buy(trader, 'ITUB4', '31.00');
     expect(after.status).toBe(202);
@@ -102,11 +112,12 @@ describe('trading halts', () => {
   it('halts and resumes every instrument at once (a circuit breaker)', async () => {
     const admin = await newAdmin(api);
     const trader = await newTrader(api, 'breaker');
-    const halted = await api.request('POST', '/api/admin/markets/halt', { token: admin.apiKey });
+    const reason = 'Circuit breaker: Ibovespa -10%';
+    const halted = await api.request('POST', '/api/admin/markets/halt', { token: admin.apiKey, body: { reason } });
     expect(halted.status).toBe(200);
     const statuses = (halted.body as unknown[]).map((view) => TradingStatusView.parse(view));
-    expect(statuses.map(({ symbol, halted: isHalted }) => [symbol, isHalted])).toEqual(
-      ['PETR4', 'VALE3', 'ITUB4', 'BBDC4', 'ABEV3'].map((symbol) => [symbol, true]),
+    expect(statuses.map(({ symbol, halted: isHalted, reason: why }) => [symbol, isHalted, why])).toEqual(
+      ['PETR4', 'VALE3', 'ITUB4', 'BBDC4', 'ABEV3'].map((symbol) => [symbol, true, reason]),
     );
     for (const symbol of ['PETR4', 'ABEV3']) expect((await buy(trader, symbol, '10.00')).status).toBe(409);
     const resumed = await api.request('POST', '/api/admin/markets/resume', { token: admin.apiKey });
@@ -117,15 +128,37 @@ describe('trading halts', () => {
     await until(async () => (await status(trader, OrderView.parse(order.body).orderId)) === 'open');
   });
 
-  it('is for administrators only, and for instruments traded here', async () => {
+  it('is for administrators only, for instruments traded here, and needs a reason', async () => {
     const trader = await newTrader(api, 'would-be-admin');
     const admin = await newAdmin(api);
-    const byTrader = await api.request('POST', '/api/admin/markets/PETR4/halt', { token: trader.apiKey });
+    const body = { reason: 'Leilão de volatilidade' };
+    const byTrader = await api.request('POST', '/api/admin/markets/PETR4/halt', { token: trader.apiKey, body });
     expect(byTrader.status).toBe(403);
-    expect((await api.request('POST', '/api/admin/markets/halt', { token: trader.apiKey })).status).toBe(403);
+    expect((await api.request('POST', '/api/admin/markets/halt', { token: trader.apiKey, body })).status).toBe(403);
     expect((await ticker('PETR4')).halted).toBe(false);
-    const unknown = await api.request('POST', '/api/admin/markets/XPTO3/halt', { token: admin.apiKey });
+    const unknown = await api.request('POST', '/api/admin/markets/XPTO3/halt', { token: admin.apiKey, body });
     expect(unknown.status).toBe(404);
     expect(ApiErrorBody.parse(unknown.body).code).toBe('unknown_symbol');
+
+    const invalid: [unknown, { field: string; code: string }][] = [
+      [undefined, { field: 'reason', code: 'invalid_type' }],
+      [{}, { field: 'reason', code: 'invalid_type' }],
+      [{ reason: ' ab ' }, { field: 'reason', code: 'too_small' }],
+      [{ reason: 'x'.repeat(501) }, { field: 'reason', code: 'too_big' }],
+      [
+        { reason: 'ok, why not', until: 'later' },
+        { field: 'until', code: 'unrecognized_keys' },
+      ],
+    ];
+    for (const path of ['/api/admin/markets/PETR4/halt', '/api/admin/markets/halt']) {
+      for (const [invalidBody, fault] of invalid) {
+        const answer = await api.request('POST', path, { token: admin.apiKey, body: invalidBody });
+        expect(answer.status, JSON.stringify(invalidBody)).toBe(400);
+        const error = ApiErrorBody.parse(answer.body);
+        expect(error.code).toBe('validation_failed');
+        expect(error.details?.fields, JSON.stringify(invalidBody)).toEqual([expect.objectContaining(fault)]);
+      }
+    }
+    expect((await ticker('PETR4')).halted).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import {
   TradeView,
   TradingCalendarView,
   TradingStatusView,
+  type HaltTradingRequest,
   type ResumeTradingCommand,
 } from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import { newAdmin, newTrader, startTestApi, until, watchCommands, type TestApi }
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
 const REOPENING_MS = 600_000;
+const HALT: HaltTradingRequest = { reason: 'Aguardando fato relevante' };
 
 let api: TestApi;
 let engine: { stop(): Promise<void> };
@@ -50,12 +52,12 @@ describe('the reopening call auction after a halt', () => {
     const watcher = await watchCommands(api, 'reopening-watch', (command) => {
       if (command.type === 'resume_trading') resumes.push(command);
     });
-    const adminPost = async (path: string) =>
-      TradingStatusView.parse((await api.request('POST', path, { token: admin.apiKey })).body);
+    const adminPost = async (path: string, body?: HaltTradingRequest) =>
+      TradingStatusView.parse((await api.request('POST', path, { token: admin.apiKey, body })).body);
 
     const calendar = TradingCalendarView.parse((await api.request('GET', '/api/calendar')).body);
     expect(calendar.reopeningSeconds).toBe(REOPENING_MS / 1000);
-    await adminPost('/api/admin/markets/ITUB4/halt');
+    await adminPost('/api/admin/markets/ITUB4/halt', HALT);
     const before = Date.now();
     const resumed = await adminPost('/api/admin/markets/ITUB4/resume');
     expect(resumed).toMatchObject({ symbol: 'ITUB4', halted: false, since: null });
@@ -116,13 +118,13 @@ describe('the reopening call auction after a halt', () => {
 
   it('ends a reopening with a new halt, and gives the next resumption its own; resuming one not halted has none', async () => {
     const admin = await newAdmin(api);
-    const adminPost = async (path: string) =>
-      TradingStatusView.parse((await api.request('POST', path, { token: admin.apiKey })).body);
+    const adminPost = async (path: string, body?: HaltTradingRequest) =>
+      TradingStatusView.parse((await api.request('POST', path, { token: admin.apiKey, body })).body);
     expect((await adminPost('/api/admin/markets/BBDC4/resume')).reopensAt).toBeNull();
-    await adminPost('/api/admin/markets/BBDC4/halt');
+    await adminPost('/api/admin/markets/BBDC4/halt', HALT);
     const first = await adminPost('/api/admin/markets/BBDC4/resume');
     expect(first.reopensAt).not.toBeNull();
-    const halted = await adminPost('/api/admin/markets/BBDC4/halt');
+    const halted = await adminPost('/api/admin/markets/BBDC4/halt', HALT);
     expect(halted).toMatchObject({ halted: true, reopensAt: null });
     // Halted again, the trading day's orders are refused as halted, not as in an auction.
     const trader = await newTrader(api, 'reopening-halted');
@@ -133,7 +135,8 @@ describe('the reopening call auction after a halt', () => {
     expect(ApiErrorBody.parse(refused.body).code).toBe('trading_halted');
     const second = await adminPost('/api/admin/markets/BBDC4/resume');
     expect(new Date(second.reopensAt!).getTime()).toBeGreaterThan(new Date(first.reopensAt!).getTime());
-    const all = (await api.request('POST', '/api/admin/markets/halt', { token: admin.apiKey })).body as unknown[];
+    const all = (await api.request('POST', '/api/admin/markets/halt', { token: admin.apiKey, body: HALT }))
+      .body as unknown[];
     expect(all.map((view) => TradingStatusView.parse(view).reopensAt)).toEqual(all.map(() => null));
   });
 });

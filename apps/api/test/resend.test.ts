@@ -293,7 +293,10 @@ describe('an order recorded before a halt and sent after it', () => {
     await api.app
       .get(SqlPool)
       .query(`UPDATE orders SET created_at = created_at + interval '1 second' WHERE id = $1`, [orderId]);
-    const halt = await api.request('POST', '/api/admin/markets/PETR4/halt', { token: admin.apiKey });
+    const halt = await api.request('POST', '/api/admin/markets/PETR4/halt', {
+      token: admin.apiKey,
+      body: { reason: 'halted while an order is in flight' },
+    });
     expect(halt.status).toBe(200);
     try {
       const rejected = await until(async () => {

@@ -274,7 +274,12 @@ describe.each(SHAPES)('the exchange under crashes, $shape', ({ apart }) => {
             ? `/api/admin/markets/${HALTED}/${action}`
             : `/api/admin/accounts/${suspendedId}/suspension`;
         const method = action === 'reinstate' ? 'DELETE' : 'POST';
-        const answer = await surely(method, path, adminToken, action === 'suspend' ? { reason: 'chaos' } : undefined);
+        const answer = await surely(
+          method,
+          path,
+          adminToken,
+          action === 'suspend' || action === 'halt' ? { reason: 'chaos' } : undefined,
+        );
         expect(answer.status, JSON.stringify(answer.body)).toBe(200);
         const changes =
           action === 'halt' || action === 'resume'

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiKeyId, InstrumentSymbol } from './ids.js';
 import { Side } from './orders.js';
-import { OrderView, TradeView } from './http.js';
+import { AdminReason, OrderView, TradeView } from './http.js';
 
 /** Who an account is: traders trade, admins also watch the whole exchange; the exchange account collects fees. */
 export const Role = z.enum(['trader', 'admin', 'exchange']);
@@ -259,13 +259,6 @@ export const AdminOrderView = z.object({
   account: z.object({ accountId: z.uuid(), name: z.string(), email: z.string().nullable() }),
 });
 export type AdminOrderView = z.infer<typeof AdminOrderView>;
-
-/** Why an administrator acts on an account, in words its owner and the administrators' log will read. */
-const AdminReason = z
-  .string()
-  .trim()
-  .min(3, { error: 'must say why, in at least 3 characters' })
-  .max(500, { error: 'must be at most 500 characters' });
 
 /** `POST /api/admin/accounts/:id/suspension`: why. */
 export const SuspendAccountRequest = z.strictObject({ reason: AdminReason });

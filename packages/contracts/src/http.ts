@@ -338,6 +338,8 @@ export const TickerView = z.object({
   trades: z.int().nonnegative(),
   /** Trading suspended by an administrator: new orders and amends are refused until it resumes. */
   halted: z.boolean(),
+  /** Why it is halted, as the administrator said; null when it is not (or it has none). Absent from older servers. */
+  haltReason: z.string().nullable().optional(),
   /**
    * After a halt, the reopening call auction the instrument is in ends then (orders rest without trading until it
    * uncrosses; market, IOC, FOK and post-only ones are refused); null otherwise. Absent from older servers.
@@ -423,11 +425,27 @@ export const TradingCalendarView = z.object({
 });
 export type TradingCalendarView = z.infer<typeof TradingCalendarView>;
 
-/** `POST /api/admin/markets/:symbol/halt` and `…/resume`: whether trading is suspended, and since when. */
+/**
+ * Why an administrator acts on an account or an instrument, in words its owner (or every trader, for a halt) and the
+ * administrators' log will read.
+ */
+export const AdminReason = z
+  .string()
+  .trim()
+  .min(3, { error: 'must say why, in at least 3 characters' })
+  .max(500, { error: 'must be at most 500 characters' });
+
+/** `POST /api/admin/markets/:symbol/halt` and `POST /api/admin/markets/halt`: why (every trader is shown it). */
+export const HaltTradingRequest = z.strictObject({ reason: AdminReason });
+export type HaltTradingRequest = z.infer<typeof HaltTradingRequest>;
+
+/** `POST /api/admin/markets/:symbol/halt` and `…/resume`: whether trading is suspended, since when, and why. */
 export const TradingStatusView = z.object({
   symbol: InstrumentSymbol,
   halted: z.boolean(),
   since: z.iso.datetime().nullable(),
+  /** The halt's reason, as the administrator gave it; null when not halted (or halted before reasons were kept). */
+  reason: z.string().nullable(),
   /** Resumed into a reopening call auction (`MARKET_REOPENING_SECONDS`): when it ends; null otherwise. */
   reopensAt: z.iso.datetime().nullable(),
 });

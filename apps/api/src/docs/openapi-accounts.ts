@@ -2,6 +2,7 @@ import {
   AccountView,
   AdminSummary,
   ClosedDayView,
+  HaltTradingRequest,
   TradingStatusView,
   ApiKeyView,
   LoginSessionView,
@@ -53,6 +54,7 @@ export const ACCOUNT_SCHEMAS = {
   ReconciliationView,
   AdminOrderView,
   ClosedDayView,
+  HaltTradingRequest,
   TradingStatusView,
 };
 
@@ -338,24 +340,28 @@ export function accountPaths(): Record<string, object> {
     '/api/admin/markets/{symbol}/halt': {
       post: {
         summary:
-          'Halt trading in an instrument: new orders and amends get 409 trading_halted, cancels go on; the engine is ' +
-          'told too, and rejects orders that reach it after the halt (admins; 503 if the engine could not be told: ' +
-          'repeat it)',
+          'Halt trading in an instrument, saying why (every ticker carries the reason): new orders and amends get ' +
+          '409 trading_halted, cancels go on; the engine is told too, and rejects orders that reach it after the ' +
+          'halt (admins; 503 if the engine could not be told: repeat it). Halting a halted one keeps its first reason',
         security: bearer,
         parameters: [{ name: 'symbol', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: json(ref('HaltTradingRequest')),
         responses: {
           '200': { description: 'halted', ...json(ref('TradingStatusView')) },
-          ...errors(401, 403, 404, 503),
+          ...errors(400, 401, 403, 404, 503),
         },
       },
     },
     '/api/admin/markets/halt': {
       post: {
-        summary: 'Halt trading in every instrument at once, a circuit breaker (admins; 503 as for one instrument)',
+        summary:
+          'Halt trading in every instrument at once, a circuit breaker, for one reason (admins; 503 as for one ' +
+          'instrument)',
         security: bearer,
+        requestBody: json(ref('HaltTradingRequest')),
         responses: {
           '200': { description: 'halted', ...json({ type: 'array', items: ref('TradingStatusView') }) },
-          ...errors(401, 403, 503),
+          ...errors(400, 401, 403, 503),
         },
       },
     },

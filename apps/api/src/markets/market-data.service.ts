@@ -186,6 +186,7 @@ export class MarketDataService {
       volume: string;
       trades: number;
       halted: boolean;
+      halt_reason: string | null;
       reopens_at: Date | null;
     }>(
       `WITH session AS (
@@ -203,6 +204,7 @@ export class MarketDataService {
               max(high) AS high, min(low) AS low, COALESCE(sum(volume), 0) AS volume,
               COALESCE(sum(trades), 0)::int AS trades,
               EXISTS (SELECT 1 FROM trading_halts WHERE symbol = $1) AS halted,
+              (SELECT reason FROM trading_halts WHERE symbol = $1) AS halt_reason,
               (SELECT ends_at FROM reopening_calls
                 WHERE symbol = $1 AND ends_at > $2::timestamptz AT TIME ZONE 'UTC') AS reopens_at
          FROM day`,
@@ -227,6 +229,7 @@ export class MarketDataService {
       volume: formatQuantity(Number(row.volume)),
       trades: row.trades,
       halted: row.halted,
+      haltReason: row.halt_reason,
       reopensAt: row.reopens_at?.toISOString() ?? null,
     };
   }

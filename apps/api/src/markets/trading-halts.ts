@@ -8,14 +8,28 @@ import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { marketCommand } from '../orders/engine-commands.js';
 import { MarketHours } from '../sessions/market-hours.js';
+import type { Queryable } from '../wallets/ledger.js';
 import { InstrumentRegistry } from './instrument-registry.js';
 import { ReopeningCalls } from './reopening-calls.js';
 
-/** The refusal of an order or amend in a halted instrument, on the field that names it. */
-export function tradingHalted(symbol: string): ApiError {
-  return new ApiError('trading_halted', `trading in ${symbol} is halted; cancels are still taken`, {
+/**
+ * The refusal of an order or amend in a halted instrument, on the field that names it, and why it is halted (null:
+ * the halt has no reason, or was lifted a moment ago).
+ */
+export function tradingHalted(symbol: string, reason: string | null): ApiError {
+  const why = reason === null ? '' : `: ${reason}`;
+  return new ApiError('trading_halted', `trading in ${symbol} is halted${why}; cancels are still taken`, {
+    reason,
     fields: [{ field: 'symbol', code: 'trading_halted', message: `symbol ${symbol} is halted` }],
   });
+}
+
+/** Why the instrument is halted now; null when it is not, or its halt has no reason. */
+export async function haltReasonOf(db: Queryable, symbol: string): Promise<string | null> {
+  const { rows } = await db.query<{ reason: string | null }>('SELECT reason FROM trading_halts WHERE symbol = $1', [
+    symbol,
+  ]);
+  return rows[0]?.reason ?? null;
 }
 
 /**
@@ -51,18 +65,18 @@ export class TradingHalts {
    * Halting a halted instrument changes nothing (it stays halted since the first time, and the administrators' log
    * keeps the first halt only); the engine is told again.
    */
-  async halt(adminId: string, symbol: string, traceId: string): Promise<TradingStatusView> {
+  async halt(adminId: string, symbol: string, reason: string, traceId: string): Promise<TradingStatusView> {
     const { symbol: known } = this.instruments.require(symbol);
     await this.sql.transaction(async (tx) => {
       // A reopening call in progress ends with the halt: the next resumption has its own.
       await tx.query('DELETE FROM reopening_calls WHERE symbol = $1', [known]);
       const { rowCount } = await tx.query(
-        'INSERT INTO trading_halts (symbol, trace_id) VALUES ($1, $2) ON CONFLICT (symbol) DO NOTHING',
-        [known, traceId],
+        'INSERT INTO trading_halts (symbol, trace_id, reason) VALUES ($1, $2, $3) ON CONFLICT (symbol) DO NOTHING',
+        [known, traceId, reason],
       );
       if (rowCount === 0) return;
-      await recordAdminAction(tx, { action: 'halt', adminId, symbol: known, traceId });
-      this.logger.pino.info({ symbol: known, adminId, traceId }, 'trading halted');
+      await recordAdminAction(tx, { action: 'halt', adminId, symbol: known, reason, traceId });
+      this.logger.pino.info({ symbol: known, adminId, reason, traceId }, 'trading halted');
     });
     await this.publisher.deliver(marketCommand('halt_trading', known, traceId));
     return this.status(known);
@@ -95,15 +109,21 @@ export class TradingHalts {
     return this.status(known);
   }
 
-  /** Every instrument halted, or resumed, at once (a market-wide circuit breaker); each as `halt` or `resume`. */
-  everywhere(action: 'halt' | 'resume', adminId: string, traceId: string): Promise<TradingStatusView[]> {
-    return Promise.all(this.instruments.list().map(({ symbol }) => this[action](adminId, symbol, traceId)));
+  /** Every instrument halted (for one reason) at once: a market-wide circuit breaker; each as `halt`. */
+  haltAll(adminId: string, reason: string, traceId: string): Promise<TradingStatusView[]> {
+    return Promise.all(this.instruments.list().map(({ symbol }) => this.halt(adminId, symbol, reason, traceId)));
+  }
+
+  /** Every instrument resumed at once; each as `resume`. */
+  resumeAll(adminId: string, traceId: string): Promise<TradingStatusView[]> {
+    return Promise.all(this.instruments.list().map(({ symbol }) => this.resume(adminId, symbol, traceId)));
   }
 
   async status(symbol: string): Promise<TradingStatusView> {
-    const { rows } = await this.sql.query<{ halted_at: Date | null; ends_at: Date | null }>(
-      `SELECT (SELECT halted_at FROM trading_halts WHERE symbol = $1),
-              (SELECT ends_at FROM reopening_calls WHERE symbol = $1 AND ends_at > now()) AS ends_at`,
+    const { rows } = await this.sql.query<{ halted_at: Date | null; reason: string | null; ends_at: Date | null }>(
+      `SELECT h.halted_at, h.reason,
+              (SELECT ends_at FROM reopening_calls WHERE symbol = $1 AND ends_at > now()) AS ends_at
+         FROM (SELECT 1) AS one LEFT JOIN trading_halts h ON h.symbol = $1`,
       [symbol],
     );
     const since = rows[0]?.halted_at ?? null;
@@ -112,11 +132,13 @@ export class TradingHalts {
       symbol,
       halted: since !== null,
       since: since?.toISOString() ?? null,
+      reason: rows[0]?.reason ?? null,
       reopensAt: reopensAt?.toISOString() ?? null,
     };
   }
 
   async refuseIfHalted(symbol: string): Promise<void> {
-    if ((await this.status(symbol)).halted) throw tradingHalted(symbol);
+    const { halted, reason } = await this.status(symbol);
+    if (halted) throw tradingHalted(symbol, reason);
   }
 }

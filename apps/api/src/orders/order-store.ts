@@ -14,7 +14,7 @@ import { GroupCommit } from '../database/group-commit.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { ApiError } from '../errors/api-error.js';
-import { tradingHalted } from '../markets/trading-halts.js';
+import { haltReasonOf, tradingHalted } from '../markets/trading-halts.js';
 import { holdAfterAmend, type HoldPlan } from '../wallets/holds.js';
 import { appendLedger, CASH } from '../wallets/ledger.js';
 import { balanceKey, bigOrNull } from '../wallets/settlement.js';
@@ -226,7 +226,7 @@ export class OrderStore {
     const placement = await this.placements.submit(order);
     if (placement.outcome === 'placed') return pendingRow(order, placement.createdAt!);
     if (placement.outcome === 'duplicate') throw new PlacementConflict();
-    if (placement.outcome === 'halted') throw tradingHalted(order.symbol);
+    if (placement.outcome === 'halted') throw tradingHalted(order.symbol, await haltReasonOf(this.sql, order.symbol));
     if (placement.outcome === 'suspended') {
       // Lifted since place_orders saw it: the order was still refused, and can be sent again.
       const lifted = { since: new Date().toISOString(), reason: 'lifted a moment ago, send the order again' };
