@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
 import {
   BROWSER_PASSWORD,
+  haltFromPanel,
   holdBack,
   launchChromium,
   logIn,
@@ -713,13 +714,20 @@ describe('the home broker and the admin panel in a browser', () => {
       await trader.page.getByTestId('stream-mercado').and(trader.page.locator('[data-state="live"]')).waitFor();
       const traderTicket = trader.page.getByTestId('order-ticket');
 
-      await control.getByRole('button', { name: 'Suspender' }).click();
-      await control.getByRole('button', { name: 'Confirmar: suspender VALE3' }).click();
-      await expect.poll(() => control.textContent(), { timeout: 5_000 }).toContain('suspenso');
-      // The trader's screen hears of it live: a badge, and a ticket that sends nothing.
+      await haltFromPanel(admin.page, 'VALE3', 'Aguardando fato relevante');
+      expect(await control.textContent()).toContain('suspenso');
+      // The trader's screen hears of it live, and why: a badge, and a ticket that sends nothing.
       await expect.poll(() => traderTicket.getByTestId('ticket-halted').count(), { timeout: 5_000 }).toBe(1);
+      expect(await traderTicket.getByTestId('ticket-halted').textContent()).toContain(
+        'Negociação de VALE3 suspensa (Aguardando fato relevante)',
+      );
       await expect.poll(() => trader.page.getByTestId('halted').count()).toBe(1);
-      expect(await trader.page.getByTestId('header-session').textContent()).toBe('Negociação suspensa');
+      expect(await trader.page.getByTestId('halted').getAttribute('title')).toBe(
+        'Negociação suspensa: Aguardando fato relevante',
+      );
+      expect(await trader.page.getByTestId('header-session').textContent()).toBe(
+        'Negociação suspensa: Aguardando fato relevante',
+      );
       expect(await traderTicket.getByRole('button', { name: /Comprar VALE3/ }).isDisabled()).toBe(true);
       // The matching engine was told too: its VALE3 book is halted.
       const engineHalted = async () =>
@@ -731,14 +739,14 @@ describe('the home broker and the admin panel in a browser', () => {
       await control.getByRole('button', { name: 'Retomar' }).click();
       await expect.poll(() => traderTicket.getByTestId('ticket-halted').count(), { timeout: 5_000 }).toBe(0);
       await expect.poll(engineHalted, { timeout: 5_000 }).toBe('0');
-      // A circuit breaker: every instrument at once, after a second click, and back.
+      // A circuit breaker: every instrument at once, for one reason, and back.
       const controls = admin.page.getByTestId('trading-controls');
-      await admin.page.getByRole('button', { name: 'Suspender todos' }).click();
-      await admin.page.getByRole('button', { name: 'Confirmar: suspender todos' }).click();
-      await expect.poll(() => controls.getByText('suspenso').count(), { timeout: 5_000 }).toBe(5);
+      await haltFromPanel(admin.page, null, 'Circuit breaker');
+      await expect.poll(() => controls.getByText('suspenso', { exact: true }).count(), { timeout: 5_000 }).toBe(5);
+      await expect.poll(() => controls.getByText('Circuit breaker', { exact: true }).count()).toBe(5);
       await expect.poll(() => traderTicket.getByTestId('ticket-halted').count(), { timeout: 5_000 }).toBe(1);
       await admin.page.getByRole('button', { name: 'Retomar todos' }).click();
-      await expect.poll(() => controls.getByText('suspenso').count(), { timeout: 5_000 }).toBe(0);
+      await expect.poll(() => controls.getByText('suspenso', { exact: true }).count(), { timeout: 5_000 }).toBe(0);
       await expect.poll(() => traderTicket.getByTestId('ticket-halted').count(), { timeout: 5_000 }).toBe(0);
       await ticket(trader.page, 'Comprar', '60,00', '5');
       await expect.poll(() => traderTicket.textContent(), { timeout: 5_000 }).toMatch(/Ordem enviada: compra 5 VALE3/);

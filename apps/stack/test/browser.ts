@@ -103,6 +103,22 @@ export async function expectTheoreticalPrices(page: Page, web: string): Promise<
   expect(await page.getByTestId('quote-VALE3-theoretical').textContent()).toBe('—');
 }
 
+/**
+ * Halts an instrument from the admin panel (`symbol` null: every instrument, the circuit breaker), saying why, and
+ * waits until the panel shows it halted.
+ */
+export async function haltFromPanel(admin: Page, symbol: string | null, reason: string): Promise<void> {
+  if (symbol === null) await admin.getByRole('button', { name: 'Suspender todos' }).click();
+  else await admin.getByTestId(`control-${symbol}`).getByRole('button', { name: 'Suspender' }).click();
+  const confirm = admin.getByRole('button', { name: `Confirmar: suspender ${symbol ?? 'todos'}` });
+  // Nothing is sent without a reason.
+  expect(await confirm.isDisabled()).toBe(true);
+  await admin.getByLabel(`Motivo da suspensão de ${symbol ?? 'todos os ativos'}`).fill(reason);
+  await confirm.click();
+  const controls = admin.getByTestId(symbol === null ? 'trading-controls' : `control-${symbol}`);
+  await expect.poll(() => controls.textContent(), { timeout: 5_000 }).toContain(reason);
+}
+
 /** Fills the order ticket of the screen's symbol and sends it. */
 export async function ticket(page: Page, side: 'Comprar' | 'Vender', price: string, quantity: string): Promise<void> {
   const form = page.getByTestId('order-ticket');

@@ -5,6 +5,7 @@ import {
   crossInAuction,
   expectAuctionRefusesMarket,
   expectTheoreticalPrices,
+  haltFromPanel,
   launchChromium,
   logIn,
   newPage,
@@ -45,9 +46,7 @@ describe('the reopening call auction after a halt', () => {
     await admin.page.waitForURL('**/admin');
     const control = admin.page.getByTestId('control-PETR4');
     await expect.poll(() => control.textContent(), { timeout: 10_000 }).toContain('em negociação');
-    await control.getByRole('button', { name: 'Suspender' }).click();
-    await control.getByRole('button', { name: 'Confirmar: suspender PETR4' }).click();
-    await expect.poll(() => control.textContent(), { timeout: 5_000 }).toContain('suspenso');
+    await haltFromPanel(admin.page, 'PETR4', 'Aguardando fato relevante');
     await control.getByRole('button', { name: 'Retomar' }).click();
     await expect.poll(() => control.textContent(), { timeout: 5_000 }).toMatch(/em leilão de reabertura até/);
 

@@ -55,6 +55,8 @@ export interface TicketProps {
   readonly onPlaced: (order: OrderView) => void;
   /** Trading in the instrument is suspended: the API takes no new order until it resumes. */
   readonly halted?: boolean;
+  /** Why it is suspended, as the exchange said; null when it did not say. */
+  readonly haltReason?: string | null;
   /** When the instrument's reopening call auction after a halt ends; null outside one. */
   readonly reopensAt?: string | null;
 }
@@ -68,6 +70,7 @@ export function OrderTicket({
   picked,
   onPlaced,
   halted = false,
+  haltReason = null,
   reopensAt = null,
 }: TicketProps) {
   const [form, setForm] = useState<TicketForm>({
@@ -408,8 +411,8 @@ export function OrderTicket({
             className="rounded bg-amber-500/15 px-2 py-1 text-xs text-amber-300"
             data-testid="ticket-halted"
           >
-            Negociação de {instrument.symbol} suspensa: novas ordens voltam quando for retomada. Cancelamentos
-            continuam.
+            Negociação de {instrument.symbol} suspensa{haltReason === null ? '' : ` (${haltReason})`}: novas ordens
+            voltam quando for retomada. Cancelamentos continuam.
           </p>
         )}
         {suspended && (

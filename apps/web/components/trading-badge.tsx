@@ -1,17 +1,18 @@
 import type { TickerView } from '@bolsa/contracts';
-import { instantText, reopeningOf } from '../lib/calendar';
+import { haltText, instantText, reopeningOf } from '../lib/calendar';
 
 const BADGE = 'ml-2 rounded px-1.5 py-0.5 text-[10px] font-semibold uppercase';
 
 /**
- * Marks an instrument whose trading an administrator has suspended, or that is reopening after a halt in a call
- * auction (until when, on hover).
+ * Marks an instrument whose trading an administrator has suspended (why, on hover), or that is reopening after a
+ * halt in a call auction (until when, on hover).
  */
 export function TradingBadge({ ticker }: { ticker: TickerView | null | undefined }) {
   const reopensAt = reopeningOf(ticker);
-  if (ticker?.halted === true) {
+  const halt = haltText(ticker);
+  if (halt !== null) {
     return (
-      <span className={`${BADGE} bg-amber-500/20 text-amber-300`} data-testid="halted">
+      <span className={`${BADGE} bg-amber-500/20 text-amber-300`} data-testid="halted" title={halt}>
         suspenso
       </span>
     );

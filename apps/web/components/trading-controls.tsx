@@ -4,33 +4,54 @@ import { api, ApiFailure } from '../lib/api';
 import { instantText, reopeningOf } from '../lib/calendar';
 import { failureText } from '../lib/error-text';
 import { useTickers } from '../lib/use-tickers';
+import { ReasonForm } from './reason-form';
 
-/** What the switch for all instruments at once stands for in `confirming`. */
+/** What the switch for all instruments at once stands for in `halting`. */
 const ALL = '*';
 
 /**
  * Halting and resuming each instrument, or all of them at once (admins). The status comes from the tickers stream,
  * which every API process sends a fresh ticker on when a halt or a resumption commits, so every admin's panel shows
- * it alike; halting asks for a second click, resuming does not. `onSwitched` once a halt or resumption is taken.
+ * it alike. A halt asks why (every trader's screen shows it) before it is sent; resuming does not. `onSwitched` once
+ * a halt or resumption is taken.
  */
 export function TradingControls({ onSwitched }: { onSwitched?: () => void }) {
   const { tickers } = useTickers();
-  const [confirming, setConfirming] = useState<string | null>(null);
+  /** The instrument (or ALL) whose halt is being asked the reason for. */
+  const [halting, setHalting] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
 
-  /** `symbol` ALL: every instrument. */
-  async function toggle(symbol: string, halt: boolean) {
-    if (halt && confirming !== symbol) return setConfirming(symbol);
-    setConfirming(null);
+  /** `symbol` ALL: every instrument. True when it was taken. */
+  async function switchTrading(symbol: string, action: 'halt' | 'resume', reason?: string): Promise<boolean> {
     setFailure(null);
+    setBusy(true);
     const path = symbol === ALL ? '/api/admin/markets' : `/api/admin/markets/${symbol}`;
     try {
-      await api('POST', `${path}/${halt ? 'halt' : 'resume'}`);
+      await api('POST', `${path}/${action}`, reason === undefined ? undefined : { reason });
+      if (action === 'halt') setHalting(null);
       onSwitched?.();
+      return true;
     } catch (error) {
       setFailure(error instanceof ApiFailure ? failureText(error) : 'Não foi possível falar com a API.');
+      return false;
+    } finally {
+      setBusy(false);
     }
   }
+  const askReason = (symbol: string) => (
+    <ReasonForm
+      label={symbol === ALL ? 'Motivo da suspensão de todos os ativos' : `Motivo da suspensão de ${symbol}`}
+      placeholder="motivo (os investidores verão)"
+      submitText={symbol === ALL ? 'Confirmar: suspender todos' : `Confirmar: suspender ${symbol}`}
+      busy={busy}
+      onSubmit={(reason) => switchTrading(symbol, 'halt', reason)}
+    >
+      <button type="button" onClick={() => setHalting(null)} className="rounded px-2 py-0.5 hover:bg-gray-800">
+        Cancelar
+      </button>
+    </ReasonForm>
+  );
   const all = [...(tickers?.values() ?? [])];
   const anyHalted = all.some(({ halted }) => halted);
   const allHalted = all.length > 0 && all.every(({ halted }) => halted);
@@ -43,7 +64,8 @@ export function TradingControls({ onSwitched }: { onSwitched?: () => void }) {
           {anyHalted && (
             <button
               type="button"
-              onClick={() => void toggle(ALL, false)}
+              disabled={busy}
+              onClick={() => void switchTrading(ALL, 'resume')}
               className="rounded px-2 py-0.5 font-normal text-gray-300 hover:bg-gray-800"
             >
               Retomar todos
@@ -52,41 +74,49 @@ export function TradingControls({ onSwitched }: { onSwitched?: () => void }) {
           {!allHalted && (
             <button
               type="button"
-              onClick={() => void toggle(ALL, true)}
-              onBlur={() => setConfirming((current) => (current === ALL ? null : current))}
+              onClick={() => setHalting(ALL)}
               className={`rounded px-2 py-0.5 font-normal ${
-                confirming === ALL ? 'bg-amber-600 text-white' : 'text-gray-300 hover:bg-gray-800'
+                halting === ALL ? 'bg-amber-600 text-white' : 'text-gray-300 hover:bg-gray-800'
               }`}
             >
-              {confirming === ALL ? 'Confirmar: suspender todos' : 'Suspender todos'}
+              Suspender todos
             </button>
           )}
         </span>
       </h2>
+      {halting === ALL && <div className="border-b border-edge px-2 pb-1 text-xs">{askReason(ALL)}</div>}
       <ul className="divide-y divide-edge/50 text-xs" data-testid="trading-controls">
         {all.map((ticker) => {
           const { symbol, halted } = ticker;
           const reopensAt = reopeningOf(ticker);
           return (
-            <li key={symbol} className="flex items-center gap-2 px-2 py-1" data-testid={`control-${symbol}`}>
-              <span className="w-14 text-gray-200">{symbol}</span>
-              <span className={halted ? 'text-amber-400' : reopensAt !== null ? 'text-sky-300' : 'text-emerald-400'}>
-                {halted
-                  ? 'suspenso'
-                  : reopensAt !== null
-                    ? `em leilão de reabertura até ${instantText(reopensAt)}`
-                    : 'em negociação'}
-              </span>
-              <button
-                type="button"
-                onClick={() => void toggle(symbol, !halted)}
-                onBlur={() => setConfirming((current) => (current === symbol ? null : current))}
-                className={`ml-auto rounded px-2 py-0.5 ${
-                  confirming === symbol ? 'bg-amber-600 text-white' : 'text-gray-300 hover:bg-gray-800'
-                }`}
-              >
-                {halted ? 'Retomar' : confirming === symbol ? `Confirmar: suspender ${symbol}` : 'Suspender'}
-              </button>
+            <li key={symbol} className="px-2 py-1" data-testid={`control-${symbol}`}>
+              <div className="flex items-center gap-2">
+                <span className="w-14 text-gray-200">{symbol}</span>
+                <span className={halted ? 'text-amber-400' : reopensAt !== null ? 'text-sky-300' : 'text-emerald-400'}>
+                  {halted
+                    ? 'suspenso'
+                    : reopensAt !== null
+                      ? `em leilão de reabertura até ${instantText(reopensAt)}`
+                      : 'em negociação'}
+                </span>
+                {halted && (ticker.haltReason ?? null) !== null && (
+                  <span className="min-w-0 truncate text-muted" title={ticker.haltReason ?? ''}>
+                    {ticker.haltReason}
+                  </span>
+                )}
+                <button
+                  type="button"
+                  disabled={busy && halted}
+                  onClick={() => (halted ? void switchTrading(symbol, 'resume') : setHalting(symbol))}
+                  className={`ml-auto shrink-0 rounded px-2 py-0.5 ${
+                    halting === symbol ? 'bg-amber-600 text-white' : 'text-gray-300 hover:bg-gray-800'
+                  }`}
+                >
+                  {halted ? 'Retomar' : 'Suspender'}
+                </button>
+              </div>
+              {halting === symbol && !halted && askReason(symbol)}
             </li>
           );
         })}

@@ -206,6 +206,7 @@ function InstrumentScreen({ symbol, instruments }: { symbol: string; instruments
                 picked={picked}
                 onPlaced={() => setOrdersVersion((n) => n + 1)}
                 halted={ticker?.halted === true}
+                haltReason={ticker?.haltReason ?? null}
                 reopensAt={reopeningOf(ticker)}
               />
             )}

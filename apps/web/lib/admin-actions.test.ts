@@ -17,6 +17,9 @@ const trader = { accountId: '00000000-0000-4000-8000-000000000003', name: 'Bruno
 describe("the administrators' log in words", () => {
   it('says what was done, to what, and why', () => {
     expect(adminActionText(base)).toBe('Suspendeu a negociação de VALE3');
+    expect(adminActionText({ ...base, reason: 'fato relevante' })).toBe(
+      'Suspendeu a negociação de VALE3: fato relevante',
+    );
     expect(adminActionText({ ...base, action: 'resume' })).toBe('Retomou a negociação de VALE3');
     expect(adminActionText({ ...base, action: 'end_of_day', symbol: null })).toBe(
       'Encerrou o pregão (ordens do dia expiradas)',

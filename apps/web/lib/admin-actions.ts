@@ -5,7 +5,8 @@ export function adminActionText(action: AdminActionView): string {
   const account = action.account?.name ?? 'uma conta';
   switch (action.action) {
     case 'halt':
-      return `Suspendeu a negociação de ${action.symbol ?? '—'}`;
+      // Halts logged before reasons were kept have none.
+      return `Suspendeu a negociação de ${action.symbol ?? '—'}${action.reason === null ? '' : `: ${action.reason}`}`;
     case 'resume':
       return `Retomou a negociação de ${action.symbol ?? '—'}`;
     case 'end_of_day':

@@ -87,6 +87,13 @@ describe('the calendar in words', () => {
     const now = Date.parse('2026-12-07T18:00:00.000Z');
     const hours = { ...calendar, opensAt: '10:00' };
     expect(instrumentSessionText(hours, tickerWith({ halted: true }), now)).toBe('Negociação suspensa');
+    const reason = 'Aguardando fato relevante';
+    expect(instrumentSessionText(hours, tickerWith({ halted: true, haltReason: reason }), now)).toBe(
+      'Negociação suspensa: Aguardando fato relevante',
+    );
+    // A halt wins over a reopening the ticker still names (halted again in its call).
+    const haltedInCall = tickerWith({ halted: true, haltReason: null, reopensAt: '2026-12-07T18:15:00.000Z' });
+    expect(instrumentSessionText(hours, haltedInCall, now)).toBe('Negociação suspensa');
     expect(instrumentSessionText(hours, tickerWith({ reopensAt: '2026-12-07T18:15:00.000Z' }), now)).toBe(
       'Leilão de reabertura: reabre seg., 07/12, 15:15 BRT',
     );

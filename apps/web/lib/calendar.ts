@@ -85,10 +85,18 @@ export function instrumentSessionText(
   ticker: TickerView | null | undefined,
   now = Date.now(),
 ): string | null {
-  if (ticker?.halted === true) return 'Negociação suspensa';
+  const halt = haltText(ticker);
+  if (halt !== null) return halt;
   const reopensAt = reopeningOf(ticker, now);
   if (reopensAt !== null) return `Leilão de reabertura: reabre ${instantText(reopensAt, calendar?.timeZone)}`;
   return sessionText(calendar);
+}
+
+/** Whether trading in an instrument is suspended, and why when the administrator said; null while it trades. */
+export function haltText(ticker: TickerView | null | undefined): string | null {
+  if (ticker?.halted !== true) return null;
+  const reason = ticker.haltReason ?? null;
+  return reason === null ? 'Negociação suspensa' : `Negociação suspensa: ${reason}`;
 }
 
 /** When the reopening call auction an instrument is in after a halt ends; null when it is in none (or it has ended). */

@@ -135,6 +135,8 @@ describe('error answers in Portuguese', () => {
     expect(failureText(new ApiFailure(409, 'trading_halted', 'halted'))).toBe(
       'A negociação deste papel está suspensa.',
     );
+    const halted = new ApiFailure(409, 'trading_halted', 'halted', [], { reason: 'Aguardando fato relevante' });
+    expect(failureText(halted)).toBe('A negociação deste papel está suspensa (Aguardando fato relevante).');
     expect(failureText(new ApiFailure(403, 'account_suspended', 'suspended', [], { reason: 'KYC em análise' }))).toBe(
       'Sua conta está suspensa pela bolsa (KYC em análise); você ainda pode cancelar ordens.',
     );

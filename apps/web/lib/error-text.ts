@@ -182,6 +182,9 @@ export function failureText(failure: ApiFailure): string {
   if (failure.code === 'account_suspended' && reason !== null) {
     return `Sua conta está suspensa pela bolsa (${reason}); você ainda pode cancelar ordens.`;
   }
+  if (failure.code === 'trading_halted' && reason !== null) {
+    return `A negociação deste papel está suspensa (${reason}).`;
+  }
   const opensAt = detail(failure, 'opensAt');
   if (failure.code === 'market_closed' && opensAt !== null) {
     return `O pregão está fechado até ${instantText(opensAt)}; você ainda pode cancelar ordens.`;
