@@ -12,7 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReopeningOpener } from '../src/markets/reopening-opener.js';
 import { startInTestEngine } from './engine-in-test.js';
-import { newAdmin, newTrader, startTestApi, until, watchCommands, type TestApi } from './support.js';
+import { newAdmin, newTrader, readStream, startTestApi, until, watchCommands, type TestApi } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -20,10 +20,12 @@ const REOPENING_MS = 600_000;
 const HALT: HaltTradingRequest = { reason: 'Aguardando fato relevante' };
 
 let api: TestApi;
+let base: string;
 let engine: { stop(): Promise<void> };
 
 beforeAll(async () => {
   api = await startTestApi({ MARKET_REOPENING_SECONDS: String(REOPENING_MS / 1000) });
+  base = await api.listen();
   // Its timer would end the reopening ten minutes on; here the test says when it ends.
   await api.app.get(ReopeningOpener).onModuleDestroy();
   engine = await startInTestEngine(api.broker.bootstrap);
@@ -101,19 +103,35 @@ describe('the reopening call auction after a halt', () => {
     });
     expect(elsewhere.status).toBe(202);
 
-    // Its end: both trade at one price, and the instrument trades continuously again.
+    // Its end: both trade at one price, the auction's (so marked on the tape), and the instrument trades
+    // continuously again.
+    const tape = readStream(`${base}/api/stream/markets/ITUB4`, {
+      done: (events) => events.some((event) => event.event === 'trade'),
+    });
+    await tape.opened;
     expect(await api.app.get(ReopeningOpener).tick(new Date(endsAt.getTime() + 1))).toEqual(['ITUB4']);
     const trades = await until(async () => {
       const listed = (await api.request('GET', '/api/markets/ITUB4/trades')).body as unknown[];
       return listed.length > 0 && listed.map((trade) => TradeView.parse(trade));
     });
-    expect(trades).toMatchObject([{ price: '30.50', quantity: '10' }]);
+    expect(trades).toMatchObject([{ price: '30.50', quantity: '10', auction: true }]);
+    const streamed = (await tape).events.filter((event) => event.event === 'trade');
+    expect(streamed.map((event) => TradeView.parse(event.data))).toMatchObject([{ price: '30.50', auction: true }]);
     await until(async () => (await status(seller, sell)) === 'filled' && (await status(buyer, buy)) === 'filled');
     expect((await ticker()).reopensAt).toBeNull();
     expect(await reopeningGauge()).toBe('0');
     expect((await adminPost('/api/admin/markets/ITUB4/resume')).reopensAt).toBeNull();
-    const market = await place(buyer, { side: 'buy', type: 'market', quantity: '10' });
+    await place(seller, { side: 'sell', type: 'limit', price: '30.60', quantity: '5' });
+    const market = await place(buyer, { side: 'buy', type: 'market', quantity: '5' });
     expect(market.status).toBe(202);
+    const after = await until(async () => {
+      const listed = (await api.request('GET', '/api/markets/ITUB4/trades')).body as unknown[];
+      return listed.length > 1 && listed.map((trade) => TradeView.parse(trade));
+    });
+    expect(after).toMatchObject([
+      { price: '30.60', quantity: '5', aggressorSide: 'buy', auction: false },
+      { price: '30.50', quantity: '10', auction: true },
+    ]);
   });
 
   it('ends a reopening with a new halt, and gives the next resumption its own; resuming one not halted has none', async () => {

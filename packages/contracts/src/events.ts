@@ -77,6 +77,12 @@ export const TradeEvent = z.object({
   makerAccountId: AccountId,
   takerOrderId: OrderId,
   takerAccountId: AccountId,
+  /**
+   * A trade of a call auction's uncross (the pre-opening, the closing call, a reopening), at the auction's one
+   * price, rather than of continuous matching: nobody took anybody's price, and `aggressorSide` is only the side left
+   * over (which still pays the taker's fee). Absent (false) in events of older engines.
+   */
+  auction: z.boolean().default(false),
 });
 export type TradeEvent = z.infer<typeof TradeEvent>;
 

@@ -296,6 +296,11 @@ export const TradeView = z.object({
   aggressorSide: Side,
   executedAt: z.iso.datetime(),
   sequence: z.int().positive(),
+  /**
+   * A call auction's uncross printed it (the opening, the closing call, a reopening), at the auction's one price:
+   * nobody took a price, so it has no aggressor to show. Absent from older servers.
+   */
+  auction: z.boolean().optional(),
 });
 export type TradeView = z.infer<typeof TradeView>;
 

@@ -118,6 +118,7 @@ export function validEvents(): EngineEvent[] {
       makerAccountId: ACCOUNT,
       takerOrderId: OTHER_ORDER,
       takerAccountId: OTHER_ACCOUNT,
+      auction: false,
     },
     {
       ...eventEnvelope,

@@ -17,6 +17,8 @@ export interface BookEvents {
     makerAccount: number,
     takerId: number,
     takerAccount: number,
+    /** A trade of a call auction's uncross (at its one price), not of continuous matching. */
+    auction: boolean,
   ): void;
   updated(
     orderId: number,

@@ -661,7 +661,7 @@ export class ContractBook {
         const identity = this.commandType === 'place_order' ? this.forget(internal) : this.identity(internal);
         this.reject(identity.orderId, identity.accountId, this.clientOrderId, reason);
       },
-      trade: (tradeNumber, price, quantity, aggressorSide, makerId, _makerAccount, takerId) => {
+      trade: (tradeNumber, price, quantity, aggressorSide, makerId, _makerAccount, takerId, _takerAccount, auction) => {
         const c = this.command!;
         const maker = this.identity(makerId);
         const taker = this.identity(takerId);
@@ -681,6 +681,7 @@ export class ContractBook {
           makerAccountId: maker.accountId,
           takerOrderId: taker.orderId,
           takerAccountId: taker.accountId,
+          auction,
         });
       },
       updated: (internal, change: OrderChange, price, stopPrice, quantity, remaining) => {

@@ -548,6 +548,7 @@ export class OrderBook {
           r[maker + R_ACCOUNT]!,
           takerId,
           takerAccount,
+          false,
         );
         if (quantity === makerRemaining) {
           // The maker is its level's head: popping it leaves the next order's (cold) record alone.
@@ -668,6 +669,7 @@ export class OrderBook {
           r[maker + R_ACCOUNT]!,
           r[taker + R_ID]!,
           r[taker + R_ACCOUNT]!,
+          true,
         );
         this.fillResting(maker, makerLevel, quantity);
         this.fillResting(taker, takerLevel, quantity);

@@ -50,6 +50,29 @@ describe('ContractBook: the pre-opening call auction', () => {
     expect(apply(book, [open()])).toEqual([]);
   });
 
+  it("marks the uncross's trades as the auction's, and not the continuous trades that follow it", () => {
+    const book = new ContractBook(PETR4);
+    apply(book, [
+      limit(ALICE, 'sell', 3500, 100, OPENS - 10 * MINUTE),
+      limit(BOB, 'buy', 3510, 60, OPENS - 9 * MINUTE),
+      // A buy stop the auction's price reaches: it fires after the uncross, and takes what is left of the sell.
+      limitOrder(BOB, 'buy', 0, 10, {
+        timestamp: OPENS - 8 * MINUTE,
+        auctionEndsAt: OPENS,
+        orderType: 'stop_market',
+        price: null,
+        stopPrice: 3500,
+      }),
+    ]);
+    const opened = apply(book, [open(), limit(BOB, 'buy', 3500, 5, OPENS + MINUTE)]);
+    const flagged = opened.flatMap((event) => (event.type === 'trade' ? [[event.quantity, event.auction]] : []));
+    expect(flagged).toEqual([
+      [60, true],
+      [10, false],
+      [5, false],
+    ]);
+  });
+
   it('uncrosses first when a command recorded after the opening arrives before the opening itself', () => {
     const book = new ContractBook(PETR4);
     apply(book, [limit(ALICE, 'sell', 3500, 100, OPENS - MINUTE), limit(BOB, 'buy', 3500, 30, OPENS - MINUTE)]);

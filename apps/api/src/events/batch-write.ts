@@ -79,6 +79,8 @@ export interface TradeRow {
   makerFee: bigint;
   takerFee: bigint;
   sellerCost: bigint | null;
+  /** Printed by a call auction's uncross. */
+  auction: boolean;
 }
 
 /** Everything a batch writes once its events are stored and its orders and balances are locked. */
@@ -169,15 +171,16 @@ WITH orders_before AS (
     quantity = EXCLUDED.quantity, order_count = EXCLUDED.order_count, sequence = EXCLUDED.sequence
 ), trade_rows AS (
   INSERT INTO trades (id, symbol, sequence, price, quantity, aggressor_side, maker_order_id, taker_order_id,
-                      maker_account_id, taker_account_id, trace_id, executed_at, maker_fee, taker_fee, seller_cost)
+                      maker_account_id, taker_account_id, trace_id, executed_at, maker_fee, taker_fee, seller_cost,
+                      auction)
   SELECT v.id, v.symbol, v.sequence, v.price, v.quantity, v.aggressor_side, v.maker_order_id, v.taker_order_id,
          v.maker_account_id, v.taker_account_id, v.trace_id, ${EPOCH_MS('v.executed_ms')}, v.maker_fee, v.taker_fee,
-         v.seller_cost
+         v.seller_cost, v.auction
     FROM unnest($31::text[], $32::text[], $33::int[], $34::bigint[], $35::bigint[], $36::text[], $37::uuid[],
                 $38::uuid[], $39::uuid[], $40::uuid[], $41::text[], $42::float8[], $43::bigint[], $44::bigint[],
-                $45::bigint[])
+                $45::bigint[], $77::boolean[])
          AS v(id, symbol, sequence, price, quantity, aggressor_side, maker_order_id, taker_order_id,
-              maker_account_id, taker_account_id, trace_id, executed_ms, maker_fee, taker_fee, seller_cost)
+              maker_account_id, taker_account_id, trace_id, executed_ms, maker_fee, taker_fee, seller_cost, auction)
 ), balance_rows AS (
   UPDATE balances b SET available = v.available, held = v.held, cost_basis = v.cost_basis, updated_at = now()
     FROM unnest($46::uuid[], $47::text[], $48::bigint[], $49::bigint[], $50::bigint[])
@@ -300,5 +303,6 @@ function batchValues(writes: BatchWrites): string[] {
     arrayLiteral(orders.map((row) => text(row.change?.data.filled_value_added))), // $74
     arrayLiteral(announced.channels), // $75
     arrayLiteral(announced.payloads), // $76
+    arrayLiteral(writes.trades.map((t) => t.auction)), // $77
   ];
 }

@@ -30,6 +30,7 @@ const trade = (id: number, maker: string, taker: string): StoredEvent => ({
     makerAccountId: maker,
     takerOrderId: 't',
     takerAccountId: taker,
+    auction: false,
   },
 });
 const level = (id: number, symbol: string): StoredEvent => ({

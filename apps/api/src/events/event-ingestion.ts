@@ -199,6 +199,7 @@ function tradeRow(event: Trade, costs: TradeCosts | undefined): TradeRow {
     makerFee: costs?.makerFee ?? 0n,
     takerFee: costs?.takerFee ?? 0n,
     sellerCost: costs?.sellerCost ?? null,
+    auction: event.auction,
   };
 }
 

@@ -109,8 +109,9 @@ export class MarketDataService {
       aggressor_side: Side;
       executed_at: Date;
       sequence: number;
+      auction: boolean;
     }>(
-      `SELECT id, price, quantity, aggressor_side, executed_at, sequence FROM trades
+      `SELECT id, price, quantity, aggressor_side, executed_at, sequence, auction FROM trades
         WHERE symbol = $1 ORDER BY sequence DESC LIMIT $2`,
       [symbol, limit],
     );
@@ -122,6 +123,7 @@ export class MarketDataService {
       aggressorSide: row.aggressor_side,
       executedAt: row.executed_at.toISOString(),
       sequence: row.sequence,
+      auction: row.auction,
     }));
   }
 

@@ -124,6 +124,8 @@ export function tradeView(event: Trade): TradeView {
     aggressorSide: event.aggressorSide,
     executedAt: new Date(event.timestamp).toISOString(),
     sequence: event.sequence,
+    // A stream that resumes replays stored events as they were stored: those of older engines have no flag.
+    auction: event.auction === true,
   };
 }
 
