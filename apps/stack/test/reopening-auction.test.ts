@@ -63,10 +63,18 @@ describe('the reopening call auction after a halt', () => {
     // The market page shows PETR4's theoretical price, and the others' none.
     await expectTheoreticalPrices(seller.page, stack.web);
 
-    // Its end, on the platform's own timer: the two trade at 31,00, and PETR4 trades continuously again.
+    // Its end, on the platform's own timer: the two trade at 31,00, and PETR4 trades continuously again. The tape
+    // shows the trade as the auction's, with no side taking ("L", "leilão" on the admin's).
     await expect
       .poll(() => buyer.page.getByTestId('time-and-sales').textContent(), { timeout: 120_000, interval: 1_000 })
       .toContain('31,00');
+    const printed = buyer.page.getByTestId('time-and-sales').locator('tbody tr').first();
+    expect([await printed.getAttribute('data-side'), await printed.textContent()]).toEqual([
+      'auction',
+      expect.stringMatching(/L31,00/),
+    ]);
+    const adminRow = admin.page.getByTestId('admin-trades').locator('tbody tr').filter({ hasText: 'PETR4' }).first();
+    await expect.poll(() => adminRow.textContent(), { timeout: 5_000 }).toMatch(/PETR431,0010leilão$/);
     await expect.poll(() => buyerTicket.getByTestId('ticket-auction').count(), { timeout: 10_000 }).toBe(0);
     await expect.poll(() => buyer.page.getByTestId('reopening').count(), { timeout: 10_000 }).toBe(0);
     await expect.poll(() => control.textContent(), { timeout: 10_000 }).toContain('em negociação');

@@ -5,7 +5,7 @@ import { api } from '../lib/api';
 import { retrying } from '../lib/retrying';
 import { formatBRL, formatPrice, formatQuantity, formatTime } from '../lib/format';
 import { foldStats, tradesPerSecond, type InstrumentStats } from '../lib/trade-stats';
-import { addTrades } from '../lib/trades';
+import { addTrades, tapeColour, tapeText } from '../lib/trades';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { ConnectionDot } from './connection-dot';
 import { AdminAccounts } from './admin-accounts';
@@ -133,12 +133,12 @@ export function AdminPanel() {
               </thead>
               <tbody>
                 {trades.map((trade) => (
-                  <tr key={trade.tradeId} className={trade.aggressorSide === 'buy' ? 'text-buy' : 'text-sell'}>
+                  <tr key={trade.tradeId} className={tapeColour(trade)}>
                     <td className="px-2 py-0.5 text-gray-400">{formatTime(trade.executedAt)}</td>
                     <td className="px-2 py-0.5 text-gray-200">{trade.symbol}</td>
                     <td className="px-2 py-0.5">{formatPrice(trade.price)}</td>
                     <td className="px-2 py-0.5">{formatQuantity(trade.quantity)}</td>
-                    <td className="px-2 py-0.5">{trade.aggressorSide === 'buy' ? 'compra' : 'venda'}</td>
+                    <td className="px-2 py-0.5">{tapeText(trade)}</td>
                   </tr>
                 ))}
               </tbody>

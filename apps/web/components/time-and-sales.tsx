@@ -1,8 +1,12 @@
 import type { TradeView } from '@bolsa/contracts';
 import { formatPrice, formatQuantity, formatTime } from '../lib/format';
+import { tapeColour, tapeSide } from '../lib/trades';
 import { ScrollArea } from './scroll-area';
 
-/** The latest trades, newest first, coloured by the side that took liquidity. */
+/**
+ * The latest trades, newest first, coloured by the side that took liquidity; a call auction's trades (nobody took)
+ * in the auctions' colour, marked "L".
+ */
 export function TimeAndSales({ trades }: { trades: readonly TradeView[] }) {
   return (
     <section className="rounded border border-edge bg-panel" aria-label="Negócios" data-testid="time-and-sales">
@@ -20,13 +24,16 @@ export function TimeAndSales({ trades }: { trades: readonly TradeView[] }) {
           </thead>
           <tbody>
             {trades.slice(0, 40).map((trade) => (
-              <tr
-                key={trade.tradeId}
-                className={trade.aggressorSide === 'buy' ? 'text-buy' : 'text-sell'}
-                data-side={trade.aggressorSide}
-              >
+              <tr key={trade.tradeId} className={tapeColour(trade)} data-side={tapeSide(trade)}>
                 <td className="px-2 py-0.5 text-gray-400">{formatTime(trade.executedAt)}</td>
-                <td className="px-2 py-0.5 text-right">{formatPrice(trade.price)}</td>
+                <td className="px-2 py-0.5 text-right">
+                  {trade.auction === true && (
+                    <abbr title="negócio do leilão" className="mr-1 text-[10px] no-underline">
+                      L
+                    </abbr>
+                  )}
+                  {formatPrice(trade.price)}
+                </td>
                 <td className="px-2 py-0.5 text-right">{formatQuantity(trade.quantity)}</td>
               </tr>
             ))}

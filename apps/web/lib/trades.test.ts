@@ -1,6 +1,6 @@
 import type { TradeView } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
-import { addTrades } from './trades';
+import { addTrades, tapeColour, tapeSide, tapeText } from './trades';
 
 const trade = (n: number): TradeView => ({
   tradeId: `PETR4-${n}`,
@@ -23,5 +23,16 @@ describe('time & sales', () => {
   it('returns the same list when nothing arrived', () => {
     const list = [trade(1)];
     expect(addTrades(list, [])).toBe(list);
+  });
+});
+
+describe('the tape', () => {
+  it("shows an auction's trade as the auction's, whatever side was left over, and others by their aggressor", () => {
+    expect([tapeSide(trade(2)), tapeText(trade(2)), tapeColour(trade(2))]).toEqual(['buy', 'compra', 'text-buy']);
+    expect([tapeSide(trade(1)), tapeText(trade(1)), tapeColour(trade(1))]).toEqual(['sell', 'venda', 'text-sell']);
+    const uncross = { ...trade(2), auction: true };
+    expect([tapeSide(uncross), tapeText(uncross), tapeColour(uncross)]).toEqual(['auction', 'leilão', 'text-sky-300']);
+    // An older server's trades have no flag: continuous ones.
+    expect(tapeSide({ ...trade(1), auction: false })).toBe('sell');
   });
 });
