@@ -120,6 +120,11 @@ export const AmendOrderCommand = z
     withdraw: z.literal(true).optional(),
     /** Recorded during a call auction ending at this instant, as a placement's `auctionEndsAt`. */
     auctionEndsAt: Timestamp.optional(),
+    /**
+     * A GTD order's new last trading day (`YYYY-MM-DD`): it expires at that day's close instead. Only GTD orders
+     * have one (others are refused `not_amendable`); alone it changes neither the order's place nor its hold.
+     */
+    expiresOn: z.iso.date().optional(),
   })
   .refine(
     (command) =>
@@ -127,9 +132,10 @@ export const AmendOrderCommand = z
       command.price !== null ||
       command.quantity !== null ||
       (command.stopPrice ?? null) !== null ||
-      (command.trailingOffset ?? null) !== null,
+      (command.trailingOffset ?? null) !== null ||
+      command.expiresOn !== undefined,
     {
-      error: 'an amend changes the price, the quantity, the stop price, the trailing distance or several',
+      error: 'an amend changes the price, the quantity, the stop price, the trailing distance, the last day or several',
       path: ['quantity'],
     },
   )

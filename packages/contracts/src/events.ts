@@ -111,6 +111,8 @@ export const OrderUpdatedEvent = z.object({
   remainingQuantity: NonNegativeQuantity,
   /** With `amended`: the number of the amend taken, if it had one. */
   amendNumber: AmendNumber.optional(),
+  /** With `amended`: a GTD order's new last trading day, when the amend moved it. */
+  expiresOn: z.iso.date().optional(),
 });
 export type OrderUpdatedEvent = z.infer<typeof OrderUpdatedEvent>;
 export type OrderChange = OrderUpdatedEvent['change'];

@@ -38,6 +38,8 @@ export const OrderTimelineEntry = z.discriminatedUnion('kind', [
     stopPrice: money.nullable(),
     trailingOffset: money.nullable(),
     quantity: money,
+    /** A GTD order's new last trading day, when the amend moved it. */
+    expiresOn: z.iso.date().optional(),
   }),
   /** A trailing stop followed the market. */
   z.object({ ...step, kind: z.literal('stop_moved'), stopPrice: money, price: money.nullable() }),

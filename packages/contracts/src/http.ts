@@ -98,16 +98,19 @@ export const AmendOrderRequest = z
     quantity: z.string().optional(),
     stopPrice: z.string().optional(),
     trailingOffset: z.string().optional(),
+    /** A GTD order's new last trading day: alone, the order keeps its place in the book and its hold. */
+    expiresOn: z.iso.date().optional(),
   })
   .refine(
     (body) =>
       body.price !== undefined ||
       body.quantity !== undefined ||
       body.stopPrice !== undefined ||
-      body.trailingOffset !== undefined,
+      body.trailingOffset !== undefined ||
+      body.expiresOn !== undefined,
     {
       // The whole body is at fault (field `body`): no one field is missing more than the others.
-      error: 'must set at least one of price, quantity, stopPrice or trailingOffset',
+      error: 'must set at least one of price, quantity, stopPrice, trailingOffset or expiresOn',
     },
   );
 export type AmendOrderRequest = z.infer<typeof AmendOrderRequest>;

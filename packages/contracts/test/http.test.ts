@@ -106,7 +106,7 @@ describe('other HTTP bodies', () => {
     const empty = AmendOrderRequest.safeParse({});
     expect(empty.success).toBe(false);
     expect(empty.error?.issues.map((issue) => [issue.path, issue.message])).toEqual([
-      [[], 'must set at least one of price, quantity, stopPrice or trailingOffset'],
+      [[], 'must set at least one of price, quantity, stopPrice, trailingOffset or expiresOn'],
     ]);
   });
 

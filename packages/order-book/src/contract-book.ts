@@ -78,6 +78,19 @@ export const REJECT_MESSAGES: Record<RejectReason, string> = {
   auction_call: 'during the call auction only orders that can rest are taken: no market, IOC, FOK or post-only',
 };
 
+/** Why an amend of the last day was refused (`not_amendable`). */
+const LAST_DAY_REFUSED = 'only a GTD order has a last day to change, and not to a trading day that has closed already';
+
+/** Whether an amend changes more than a GTD order's last day: its price, quantity, stop or trailing distance. */
+function changesTerms(command: AmendOrderCommand): boolean {
+  return (
+    command.price !== null ||
+    command.quantity !== null ||
+    (command.stopPrice ?? null) !== null ||
+    (command.trailingOffset ?? null) !== null
+  );
+}
+
 /** Why a withdrawn amend (`stale_command`) was refused. */
 const WITHDRAWN = 'the amend did not reach the exchange in time and was withdrawn: the order stays as it was';
 
@@ -110,8 +123,8 @@ interface OrderIdentity {
   readonly placedAt: number;
   /** The highest amend number the book has had for it: amends numbered at or below it change nothing. */
   amendsSeen: number;
-  /** A GTD order's last trading day (`YYYY-MM-DD`); null for others. */
-  readonly expiresOn: string | null;
+  /** A GTD order's last trading day (`YYYY-MM-DD`), which an amend may move; null for others. */
+  expiresOn: string | null;
 }
 
 export interface ContractBookSnapshot {
@@ -249,6 +262,11 @@ export class ContractBook {
           this.book.cancel(internal, ANY_ACCOUNT, command.reason ?? 'requested');
         } else if (!this.takesAmendNumber(internal, command)) {
           // A copy, or overtaken: nothing to do.
+        } else if (this.newLastDayRefused(internal, command)) {
+          this.reject(command.orderId, command.accountId, command.clientOrderId, 'not_amendable', LAST_DAY_REFUSED);
+        } else if (!changesTerms(command)) {
+          // Only the last day moves, which could not trade: taken whenever recorded, the order keeps its place.
+          this.book.reannounce(internal);
         } else if (this.recordedBeforeTradingEnded(command.timestamp)) {
           this.reject(command.orderId, command.accountId, command.clientOrderId, 'market_closed');
         } else {
@@ -551,6 +569,16 @@ export class ContractBook {
     return false;
   }
 
+  /**
+   * Whether an amend names a last day the order cannot have: the order is not GTD, or the day has closed already (a
+   * re-send that came late: the order would have expired by it).
+   */
+  private newLastDayRefused(internal: number, command: AmendOrderCommand): boolean {
+    if (command.expiresOn === undefined) return false;
+    if (this.identity(internal).expiresOn === null) return true;
+    return this.closedDay !== null && command.expiresOn <= this.closedDay;
+  }
+
   /** A placement whose owner's cancel came first: cancelled as asked, without ever resting or trading. */
   private cancelUnplaced(command: PlaceOrderCommand, reason: CancelRequestReason): void {
     this.emit({
@@ -707,8 +735,13 @@ export class ContractBook {
           filledQuantity: quantity - remaining,
           remainingQuantity: remaining,
         };
-        if (change === 'amended' && c.type === 'amend_order' && c.amendNumber !== undefined) {
-          event.amendNumber = c.amendNumber;
+        if (change === 'amended' && c.type === 'amend_order') {
+          if (c.amendNumber !== undefined) event.amendNumber = c.amendNumber;
+          // The amend was taken (the core refuses before announcing): its last day with it.
+          if (c.expiresOn !== undefined) {
+            this.identity(internal).expiresOn = c.expiresOn;
+            event.expiresOn = c.expiresOn;
+          }
         }
         this.emit(event);
       },

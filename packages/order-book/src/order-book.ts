@@ -255,6 +255,15 @@ export class OrderBook {
   }
 
   /**
+   * Announces a live order as amended with its terms unchanged: for a change the core does not keep (a GTD order's
+   * last day, which the caller keeps); it keeps its place. An id not live is rejected as unknown.
+   */
+  reannounce(id: number): void {
+    const slot = this.liveSlot(id, ANY_ACCOUNT);
+    if (slot !== NO_SLOT) this.announce(slot, 'amended');
+  }
+
+  /**
    * Closes the day: every DAY order, resting or waiting for its stop, expires (bids first, best price first), or
    * only those `expires` picks by id: orders placed after the close belong to the next day.
    */

@@ -225,6 +225,75 @@ describe('ContractBook', () => {
     expect(restored.validateInternalState()).toEqual([]);
   });
 
+  it("moves a GTD order's last day by amend: in place, alone or with new terms, and refuses it for others", () => {
+    const book = new ContractBook(PETR4);
+    const first = place(ALICE, 'sell', 3600, 10, { timeInForce: 'GTD', expiresOn: '2026-12-11' });
+    const second = place(BOB, 'sell', 3600, 10, { timeInForce: 'GTD', expiresOn: '2026-12-11' });
+    const gtc = place(BOB, 'sell', 3700, 10);
+    applyAll(book, [first, second, gtc]);
+    const amend = (orderId: string, accountId: string, terms: { expiresOn?: string; quantity?: number | null }) => ({
+      ...envelope(),
+      type: 'amend_order' as const,
+      orderId,
+      accountId,
+      clientOrderId: null,
+      price: null,
+      quantity: null,
+      ...terms,
+    });
+    // Alone: one update, the order's terms as they were and its new day, its place kept (it trades first).
+    const moved = book.apply(amend(first.orderId, ALICE, { expiresOn: '2026-12-18' }));
+    expect(moved).toEqual([
+      expect.objectContaining({
+        type: 'order_updated',
+        change: 'amended',
+        orderId: first.orderId,
+        price: 3600,
+        quantity: 10,
+        remainingQuantity: 10,
+        expiresOn: '2026-12-18',
+      }),
+    ]);
+    for (const event of moved) expect(EngineEvent.parse(event)).toEqual(event);
+    // With a smaller quantity, the day moves with it; a refused amend moves nothing.
+    expect(book.apply(amend(second.orderId, BOB, { expiresOn: '2026-12-14', quantity: 8 }))).toContainEqual(
+      expect.objectContaining({ change: 'amended', quantity: 8, expiresOn: '2026-12-14' }),
+    );
+    expect(book.apply({ ...amend(second.orderId, BOB, { expiresOn: '2026-12-18' }), price: 200_000 })).toMatchObject([
+      { type: 'order_rejected', reason: 'price_out_of_band' },
+    ]);
+    // A GTC order has no last day to move.
+    expect(book.apply(amend(gtc.orderId, BOB, { expiresOn: '2026-12-18' }))).toMatchObject([
+      { type: 'order_rejected', commandType: 'amend_order', reason: 'not_amendable' },
+    ]);
+    // After a close that ended trading, an amend recorded before it is refused, but not a move of the last day alone
+    // (it cannot trade).
+    book.apply({ ...envelope(), type: 'end_of_day', endsTrading: true });
+    expect(book.apply({ ...amend(second.orderId, BOB, { expiresOn: '2026-12-15' }), price: 3590 })).toMatchObject([
+      { type: 'order_rejected', reason: 'market_closed' },
+    ]);
+    expect(book.apply(amend(second.orderId, BOB, { expiresOn: '2026-12-15' }))).toMatchObject([
+      { type: 'order_updated', change: 'amended', price: 3600, expiresOn: '2026-12-15' },
+    ]);
+    const restored = new ContractBook(PETR4, JSON.parse(JSON.stringify(book.snapshot())));
+    expect(restored.stateHash()).toBe(book.stateHash());
+    const close = (tradingDay: string) => ({ ...envelope(), type: 'end_of_day' as const, tradingDay });
+    const expired = (events: ReturnType<ContractBook['apply']>) =>
+      events.flatMap((event) => (event.type === 'order_expired' ? [event.orderId] : []));
+    // Friday's and Monday's closes expire neither; Tuesday's the second; a late copy moving the first to Monday is
+    // refused.
+    expect(expired(restored.apply(close('2026-12-11')))).toEqual([]);
+    expect(expired(restored.apply(close('2026-12-14')))).toEqual([]);
+    expect(expired(restored.apply(close('2026-12-15')))).toEqual([second.orderId]);
+    expect(restored.apply(amend(first.orderId, ALICE, { expiresOn: '2026-12-14' }))).toMatchObject([
+      { type: 'order_rejected', reason: 'not_amendable' },
+    ]);
+    // The first kept its place: a buy takes it, not the GTC order behind.
+    const taken = restored.apply(place(BOB, 'buy', 3700, 10, { timestamp: envelope().timestamp + 1 }));
+    expect(taken).toContainEqual(expect.objectContaining({ type: 'trade', makerOrderId: first.orderId }));
+    expect(restored.validateInternalState()).toEqual([]);
+  });
+
   it('refuses what was recorded before a close that ended trading and reaches the book after it, across a snapshot', () => {
     const book = new ContractBook(PETR4);
     const resting = place(ALICE, 'sell', 3500, 10, { timestamp: 1_000 });
