@@ -381,6 +381,7 @@ describe('market data from what the events left', () => {
       volume: '19',
       trades: 6,
       halted: false,
+      haltReason: null,
       reopensAt: null,
     });
   });
@@ -433,6 +434,7 @@ describe('market data from what the events left', () => {
       volume: '17',
       trades: 4,
       halted: false,
+      haltReason: null,
       reopensAt: null,
     });
     // An administrator closes the 10th again at 13:00:30 on the 11th: the session begins then.
