@@ -2,7 +2,7 @@ import { OrderView, TradingCalendarView, WalletView } from '@bolsa/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionCloser } from '../src/sessions/session-closer.js';
 import { startInTestEngine } from './engine-in-test.js';
-import { newTrader, openedIn2025, startTestApi, until, type TestApi } from './support.js';
+import { newTrader, nextWeekday, openedIn2025, startTestApi, until, type TestApi } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -22,14 +22,6 @@ afterAll(async () => {
   await engine.stop();
   await api.stop();
 });
-
-/** The weekday after a `YYYY-MM-DD` day. */
-function nextWeekday(day: string): string {
-  let next = Date.parse(`${day}T00:00:00Z`);
-  do next += 86_400_000;
-  while ([0, 6].includes(new Date(next).getUTCDay()));
-  return new Date(next).toISOString().slice(0, 10);
-}
 
 describe('good-till-date (GTD) orders', () => {
   it('rest until the close of their day, then expire, releasing their holds; one good till a later day stays', async () => {

@@ -264,7 +264,7 @@ describe('cancel and amend', () => {
     expect([emptyAmend.status, fields(emptyAmend.body), message(emptyAmend.body)]).toEqual([
       400,
       ['body'],
-      'body must set at least one of price, quantity, stopPrice or trailingOffset',
+      'body must set at least one of price, quantity, stopPrice, trailingOffset or expiresOn',
     ]);
     const cancelled = await api.request('DELETE', `/api/orders/${order.orderId}`, { token: trader.apiKey });
     expect(cancelled.status).toBe(202);

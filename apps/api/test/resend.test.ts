@@ -445,7 +445,7 @@ describe('an amend whose send failed', () => {
       clientOrderId: null,
       traceId: randomUUID().replaceAll('-', ''),
     };
-    const terms = { price: 1450, quantity: null, stopPrice: null, trailingOffset: null };
+    const terms = { price: 1450, quantity: null, stopPrice: null, trailingOffset: null, expiresOn: null };
     await api.app.get(CommandPublisher).publish(amendCommand(target, terms, 1));
     // The next amend is number 2, and the engine takes it after ignoring the late copy.
     const next = await api.request('PATCH', `/api/orders/${buy.orderId}`, {

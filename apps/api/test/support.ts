@@ -298,6 +298,14 @@ export async function openedIn2025(api: TestApi): Promise<void> {
     .query(`UPDATE accounts SET created_at = '2025-01-02 12:00:00' WHERE id = $1`, [founder.accountId]);
 }
 
+/** The weekday after a `YYYY-MM-DD` day. */
+export function nextWeekday(day: string): string {
+  let next = Date.parse(`${day}T00:00:00Z`);
+  do next += 86_400_000;
+  while ([0, 6].includes(new Date(next).getUTCDay()));
+  return new Date(next).toISOString().slice(0, 10);
+}
+
 /** Polls `check` until it gives a value (not undefined or false), or fails after `timeoutMs`. */
 export async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

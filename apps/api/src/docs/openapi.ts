@@ -137,11 +137,15 @@ export function openApiDocument(): object {
           responses: { '202': { description: 'sent', ...json(ref('OrderView')) }, ...errors(401, 404, 409, 503) },
         },
         patch: {
-          summary: "Amend the price, the total quantity and/or a waiting stop order's stopPrice or trailingOffset",
+          summary:
+            "Amend the price, the total quantity, a waiting stop order's stopPrice or trailingOffset and/or a GTD " +
+            "order's expiresOn",
           description:
             'What the new terms need beyond what the order holds is held at once (422 when it is not available); ' +
             'what they no longer need comes back once the engine has answered every amend on its way. 403 ' +
-            'account_suspended while the account is suspended.',
+            'account_suspended while the account is suspended. expiresOn alone keeps the order in its place and is ' +
+            'taken while closed or halted (400 not_good_till_date for an order that is not GTD; past, ' +
+            'not_a_trading_day or too_far as when placing).',
           security: bearer,
           parameters: [orderId],
           requestBody: json(ref('AmendOrderRequest')),

@@ -17,6 +17,8 @@ export interface OrderFields {
   triggered_at?: number;
   /** What the batch's fills of the order add to its filled_value: price × quantity, in cents. */
   filled_value_added?: bigint;
+  /** A GTD order's last trading day, moved by an amend (`YYYY-MM-DD`). */
+  expires_on?: string;
 }
 
 /** What a run of events does to one order: the fields it leaves, and whether it only applies to a pending order. */
@@ -126,6 +128,7 @@ WITH orders_before AS (
                         ELSE o.triggered_at END,
     filled_value = CASE WHEN ${APPLIES} THEN o.filled_value + COALESCE(v.filled_value_added, 0)
                         ELSE o.filled_value END,
+    expires_on = CASE WHEN ${APPLIES} THEN COALESCE(v.expires_on, o.expires_on) ELSE o.expires_on END,
     last_sequence = CASE WHEN ${APPLIES} THEN v.last_sequence ELSE o.last_sequence END,
     hold_amount = CASE WHEN v.sets_hold THEN v.hold_amount ELSE o.hold_amount END,
     hold_price = CASE WHEN v.sets_hold THEN v.hold_price ELSE o.hold_price END,
@@ -134,10 +137,10 @@ WITH orders_before AS (
     updated_at = now()
   FROM unnest($1::uuid[], $2::int[], $3::bool[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
               $8::bool[], $9::bigint[], $10::bool[], $11::bigint[], $12::bool[], $13::bigint[], $68::bigint[],
-              $69::bigint[], $70::float8[], $71::bigint[], $72::int[], $74::bigint[])
+              $69::bigint[], $70::float8[], $71::bigint[], $72::int[], $74::bigint[], $78::date[])
        AS v(id, last_sequence, only_if_pending, status, status_reason, filled_quantity, quantity,
             sets_price, price, sets_stop_price, stop_price, sets_hold, hold_amount, protection_price, trailing_offset,
-            triggered_ms, hold_price, amends_answered, filled_value_added)
+            triggered_ms, hold_price, amends_answered, filled_value_added, expires_on)
   WHERE o.id = v.id AND (v.sets_hold OR ${APPLIES})
   RETURNING o.id, o.status
 ), status_moves AS (
@@ -304,5 +307,6 @@ function batchValues(writes: BatchWrites): string[] {
     arrayLiteral(announced.channels), // $75
     arrayLiteral(announced.payloads), // $76
     arrayLiteral(writes.trades.map((t) => t.auction)), // $77
+    arrayLiteral(orders.map((row) => row.change?.data.expires_on ?? null)), // $78
   ];
 }

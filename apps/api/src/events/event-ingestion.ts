@@ -249,6 +249,7 @@ function orderChanges(events: readonly EngineEvent[]): Map<string, OrderChange> 
           data.protection_price = event.protectionPrice;
         if (event.trailingOffset !== undefined && event.trailingOffset !== null)
           data.trailing_offset = event.trailingOffset;
+        if (event.expiresOn !== undefined) data.expires_on = event.expiresOn;
         if (event.filledQuantity > 0) data.status = 'partially_filled';
         change(event, data);
         break;

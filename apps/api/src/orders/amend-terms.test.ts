@@ -6,12 +6,14 @@ const limit: RecordedTerms = {
   quantity: '100',
   stop_price: null,
   trailing_offset: null,
+  expires_on: null,
   amends_sent: 2,
   amends_answered: 2,
 };
 const stopLimit: RecordedTerms = { ...limit, price: '3650', stop_price: '3700' };
 const trailing: RecordedTerms = { ...stopLimit, trailing_offset: '50' };
-const none: AmendTerms = { price: null, quantity: null, stopPrice: null, trailingOffset: null };
+const gtd: RecordedTerms = { ...limit, expires_on: '2026-12-11' };
+const none: AmendTerms = { price: null, quantity: null, stopPrice: null, trailingOffset: null, expiresOn: null };
 
 describe('an amend that changes nothing', () => {
   const refused: [string, RecordedTerms, Partial<AmendTerms>, string[]][] = [
@@ -20,6 +22,8 @@ describe('an amend that changes nothing', () => {
     ['the same price and quantity', limit, { price: 3800, quantity: 100 }, ['price', 'quantity']],
     ['the same stop and limit', stopLimit, { stopPrice: 3700, price: 3650 }, ['price', 'stopPrice']],
     ["a trailing stop's same distance", trailing, { trailingOffset: 50 }, ['trailingOffset']],
+    ['the same last day', gtd, { expiresOn: '2026-12-11' }, ['expiresOn']],
+    ['the same last day and price', gtd, { expiresOn: '2026-12-11', price: 3800 }, ['price', 'expiresOn']],
   ];
   it.each(refused)('is refused for %s, naming each field', (_name, order, asked, fields) => {
     const errors = unchangedAmend({ ...none, ...asked }, order);
@@ -40,6 +44,8 @@ describe('an amend that changes nothing', () => {
     ['the recorded price while another amend is on its way', { ...limit, amends_sent: 3 }, { price: 3800 }],
     // A trailing stop's stop moves with trades and the row follows a moment later.
     ["a trailing stop's recorded stop price", trailing, { stopPrice: 3700 }],
+    ['a new last day', gtd, { expiresOn: '2026-12-14' }],
+    ['a new last day beside the same price', gtd, { expiresOn: '2026-12-14', price: 3800 }],
   ];
   it.each(taken)('is not what %s is', (_name, order, asked) => {
     expect(unchangedAmend({ ...none, ...asked }, order)).toBeNull();

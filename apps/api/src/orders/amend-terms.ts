@@ -6,6 +6,8 @@ export interface AmendTerms {
   readonly quantity: number | null;
   readonly stopPrice: number | null;
   readonly trailingOffset: number | null;
+  /** A GTD order's new last day (`YYYY-MM-DD`). */
+  readonly expiresOn: string | null;
 }
 
 /** An order's terms as its row has them, read under the amend's lock. */
@@ -14,6 +16,7 @@ export interface RecordedTerms {
   readonly quantity: string;
   readonly stop_price: string | null;
   readonly trailing_offset: string | null;
+  readonly expires_on: string | null;
   readonly amends_sent: number;
   readonly amends_answered: number;
 }
@@ -28,25 +31,28 @@ export interface RecordedTerms {
  */
 export function unchangedAmend(requested: AmendTerms, order: RecordedTerms): FieldError[] | null {
   if (order.amends_answered < order.amends_sent) return null;
-  const given: [keyof AmendTerms, number, string | null, (value: number) => string][] = [];
-  if (requested.price !== null) given.push(['price', requested.price, order.price, formatCents]);
-  if (requested.quantity !== null) given.push(['quantity', requested.quantity, order.quantity, formatQuantity]);
-  if (requested.stopPrice !== null) {
-    if (order.trailing_offset !== null) return null;
-    given.push(['stopPrice', requested.stopPrice, order.stop_price, formatCents]);
+  if (requested.stopPrice !== null && order.trailing_offset !== null) return null;
+  const given: { field: keyof AmendTerms; same: boolean; shown: string }[] = [];
+  const compare = (
+    field: keyof AmendTerms,
+    value: number | null,
+    recorded: string | null,
+    format: (value: number) => string,
+  ) => {
+    if (value === null) return;
+    given.push({ field, same: recorded !== null && BigInt(recorded) === BigInt(value), shown: format(value) });
+  };
+  compare('price', requested.price, order.price, formatCents);
+  compare('quantity', requested.quantity, order.quantity, formatQuantity);
+  compare('stopPrice', requested.stopPrice, order.stop_price, formatCents);
+  compare('trailingOffset', requested.trailingOffset, order.trailing_offset, formatCents);
+  if (requested.expiresOn !== null) {
+    given.push({ field: 'expiresOn', same: requested.expiresOn === order.expires_on, shown: requested.expiresOn });
   }
-  if (requested.trailingOffset !== null) {
-    given.push(['trailingOffset', requested.trailingOffset, order.trailing_offset, formatCents]);
-  }
-  if (
-    given.length === 0 ||
-    given.some(([, value, recorded]) => recorded === null || BigInt(recorded) !== BigInt(value))
-  ) {
-    return null;
-  }
-  return given.map(([field, value, , format]) => ({
+  if (given.length === 0 || given.some(({ same }) => !same)) return null;
+  return given.map(({ field, shown }) => ({
     field,
     code: 'unchanged',
-    message: `${field} is already ${format(value)}: the amend would change nothing`,
+    message: `${field} is already ${shown}: the amend would change nothing`,
   }));
 }

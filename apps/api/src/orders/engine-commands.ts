@@ -101,6 +101,8 @@ export interface AmendTerms {
   readonly quantity: number | null;
   readonly stopPrice: number | null;
   readonly trailingOffset: number | null;
+  /** A GTD order's new last day (`YYYY-MM-DD`). */
+  readonly expiresOn: string | null;
 }
 
 /** An order's amend that the engine has not answered, named by its number. */
@@ -119,7 +121,7 @@ export function amendCommand(
   at = new Date(),
   auctionEndsAt: Date | null = null,
 ): AmendOrderCommand {
-  const { price, quantity, stopPrice, trailingOffset } = terms;
+  const { price, quantity, stopPrice, trailingOffset, expiresOn } = terms;
   const command: AmendOrderCommand = {
     schemaVersion: SCHEMA_VERSION,
     commandId: randomUUID(),
@@ -137,6 +139,7 @@ export function amendCommand(
     amendNumber,
   };
   if (auctionEndsAt !== null) command.auctionEndsAt = auctionEndsAt.getTime();
+  if (expiresOn !== null) command.expiresOn = expiresOn;
   return command;
 }
 

@@ -300,7 +300,8 @@ export class OrderStore {
         }
       >(
         `SELECT account_id, status, side, filled_quantity, hold_asset, hold_amount, hold_price, hold_fee_bps,
-                price, quantity, stop_price, trailing_offset, amends_sent, amends_answered
+                price, quantity, stop_price, trailing_offset, expires_on,
+                amends_sent, amends_answered
            FROM orders WHERE id = $1 FOR UPDATE`,
         [orderId],
       );

@@ -40,7 +40,13 @@ export function eventStep(event: EngineEvent): OrderTimelineEntry | null {
     case 'order_accepted':
       return { ...step, kind: 'accepted', ...terms(event) };
     case 'order_updated':
-      return event.change === 'amended' ? { ...step, kind: 'amended', ...terms(event) } : changeStep(event, step);
+      if (event.change !== 'amended') return changeStep(event, step);
+      return {
+        ...step,
+        kind: 'amended',
+        ...terms(event),
+        ...(event.expiresOn === undefined ? {} : { expiresOn: event.expiresOn }),
+      };
     case 'order_filled':
       return { ...step, kind: 'filled' };
     case 'order_cancelled':

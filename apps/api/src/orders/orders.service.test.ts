@@ -241,7 +241,9 @@ describe('amending an order', () => {
     // 10% above the new stop, as when it was placed.
     expect(orders.holds).toEqual([{ orderId: order.id, change: { price: 8800, quantity: null } }]);
     // Whether the amend changes anything is judged on what the caller asked for, not on the protection it moves.
-    expect(orders.requested).toEqual([{ price: null, quantity: null, stopPrice: 8000, trailingOffset: null }]);
+    expect(orders.requested).toEqual([
+      { price: null, quantity: null, stopPrice: 8000, trailingOffset: null, expiresOn: null },
+    ]);
     expect(commands.sent).toEqual([expect.objectContaining({ stopPrice: 8000, price: 8800 })]);
   });
 
@@ -339,6 +341,29 @@ describe('amending an order', () => {
     // Cancels go on.
     await service.cancel(caller, order.id);
     expect(commands.sent.map((command) => command.type)).toEqual(['cancel_order']);
+  });
+
+  it("moves a GTD order's last day while closed or halted (it cannot trade), holding nothing more", async () => {
+    const { service, orders, commands, halts } = setUp({ environment: TRADING_HOURS });
+    const order = orders.add({ time_in_force: 'GTD', expires_on: '2026-02-20' });
+    clockAt('2026-02-13T21:00:00Z');
+    halts.halted.add('PETR4');
+    await service.amend(caller, order.id, { expiresOn: '2026-02-23' });
+    expect(orders.holds).toEqual([{ orderId: order.id, change: { price: null, quantity: null } }]);
+    expect(commands.sent).toMatchObject([
+      { type: 'amend_order', price: null, quantity: null, expiresOn: '2026-02-23' },
+    ]);
+    // A new price with it is refused as any new price is.
+    expect((await refusal(service.amend(caller, order.id, { expiresOn: '2026-02-24', price: '39.00' }))).code).toBe(
+      'market_closed',
+    );
+    // A day the order cannot have: a weekend day, or any day for an order that is not GTD.
+    const weekend = await refusal(service.amend(caller, order.id, { expiresOn: '2026-02-21' }));
+    expect(weekend.details).toMatchObject({ fields: [{ field: 'expiresOn', code: 'not_a_trading_day' }] });
+    const gtc = orders.add({});
+    const notGtd = await refusal(service.amend(caller, gtc.id, { expiresOn: '2026-02-23' }));
+    expect(notGtd.details).toMatchObject({ fields: [{ field: 'expiresOn', code: 'not_good_till_date' }] });
+    expect(commands.sent).toHaveLength(1);
   });
 
   it('sends nothing when the larger hold cannot be made', async () => {

@@ -246,18 +246,22 @@ export class OrdersService {
     }
     const stopPrice = this.amendedPrice(order, 'stopPrice', request.stopPrice, instrument, errors);
     const trailingOffset = this.amendedDistance(order, request.trailingOffset, instrument, errors);
+    const expiresOn = this.amendedLastDay(order, request.expiresOn, errors);
     if (errors.length > 0) throw ApiError.validation(errors);
-    const requested: AmendTerms = { price, quantity, stopPrice, trailingOffset };
+    const requested: AmendTerms = { price, quantity, stopPrice, trailingOffset, expiresOn };
     // A stop-market's protection follows its stop, by the rule it was placed with; its hold follows that.
     if (stopPrice !== null && order.type === 'stop_market' && order.protection_price !== null) {
       price = orderProtection(instrument, { orderType: 'stop_market', side: order.side as Side, stopPrice }, null);
     }
-    // A new price or quantity could trade; while the exchange is closed or the instrument halted only cancels are taken.
-    this.hours.refuseIfClosed();
-    await this.halts.refuseIfHalted(order.symbol);
+    // A new price or quantity could trade; while the exchange is closed or the instrument halted only cancels are
+    // taken, and moves of a GTD order's last day, which cannot trade.
+    if (price !== null || quantity !== null || stopPrice !== null || trailingOffset !== null) {
+      this.hours.refuseIfClosed();
+      await this.halts.refuseIfHalted(order.symbol);
+    }
     const amendNumber = await this.store.holdForAmend(orderId, { price, quantity }, caller.traceId, requested);
     // A new distance moves nothing at once (the stop trails from the next trade), so the hold stays as it is.
-    const terms = { price, quantity, stopPrice, trailingOffset };
+    const terms = { price, quantity, stopPrice, trailingOffset, expiresOn };
     const now = new Date();
     await this.publisher.deliver(
       amendCommand(commandTarget(caller, order), terms, amendNumber, now, this.hours.auctionEndsAt(now)),
@@ -316,6 +320,19 @@ export class OrdersService {
       message: `a ${order.type} order has no ${field === 'price' ? 'limit price' : 'stop price'}`,
     });
     return null;
+  }
+
+  /** A GTD order's new last day, if the amend has one: a day it can live till, as when it was placed. */
+  private amendedLastDay(order: OrderRow, day: string | undefined, errors: FieldError[]): string | null {
+    if (day === undefined) return null;
+    if (order.time_in_force !== 'GTD') {
+      const message = `expiresOn is only for GTD orders: this one is ${order.time_in_force}`;
+      errors.push({ field: 'expiresOn', code: 'not_good_till_date', message });
+      return null;
+    }
+    const problem = this.hours.goodTillProblem(day);
+    if (problem !== null) errors.push(problem);
+    return problem === null ? day : null;
   }
 
   /** A trailing stop's new distance, if the amend has one: positive, on the tick, and only for trailing stops. */
