@@ -67,6 +67,19 @@ describe('good-till-date orders from the ticket', () => {
     await expect
       .poll(async () => (await goodTill.allTextContents()).sort(), { timeout: 10_000 })
       .toEqual([`até ${dayMonth(localDay(0))}`, `até ${dayMonth(localDay(1))}`].sort());
+    // The one good till tomorrow is moved to the day after, in its row, as its price would be.
+    const tomorrows = page
+      .getByTestId('open-orders')
+      .getByTestId('order-row')
+      .filter({ hasText: `até ${dayMonth(localDay(1))}` });
+    // Its editor replaces the day's text: the row is found by its order from then on.
+    const row = page.locator(`[data-order-id="${await tomorrows.getAttribute('data-order-id')}"]`);
+    await row.getByRole('button', { name: 'Alterar' }).click();
+    await row.getByLabel('Válida até').fill(localDay(2));
+    await row.getByRole('button', { name: 'Salvar' }).click();
+    await expect
+      .poll(async () => (await goodTill.allTextContents()).sort(), { timeout: 10_000 })
+      .toEqual([`até ${dayMonth(localDay(0))}`, `até ${dayMonth(localDay(2))}`].sort());
   });
 });
 
@@ -120,9 +133,9 @@ describe("an administrator's early close of the day", () => {
 });
 
 describe('the close of the day, for good-till-date orders', () => {
-  it('expires the one good till today; the one good till tomorrow stays open', async () => {
+  it('expires the one good till today; the one moved to the day after tomorrow stays open', async () => {
     const goodTill = gtdTrader.page.getByTestId('open-orders').getByTestId('order-good-till');
-    await expect.poll(() => goodTill.allTextContents(), { timeout: 10_000 }).toEqual([`até ${dayMonth(localDay(1))}`]);
+    await expect.poll(() => goodTill.allTextContents(), { timeout: 10_000 }).toEqual([`até ${dayMonth(localDay(2))}`]);
     expect(gtdTrader.errors).toEqual([]);
   });
 });

@@ -125,6 +125,7 @@ export function MyOrders({ version, symbol }: { version: number; symbol: string 
       body['trailingOffset'] = decimalInput(editing.trailingOffset);
     }
     if (wholeInput(editing.quantity) !== original?.quantity) body['quantity'] = wholeInput(editing.quantity);
+    if (editing.expiresOn !== '' && editing.expiresOn !== original?.expiresOn) body['expiresOn'] = editing.expiresOn;
     if (Object.keys(body).length === 0) return setEditing(null);
     try {
       await api('PATCH', `/api/orders/${editing.orderId}`, body);

@@ -35,6 +35,8 @@ export interface AmendDraft {
   readonly stopPrice: string;
   readonly trailingOffset: string;
   readonly quantity: string;
+  /** A GTD order's last day (`YYYY-MM-DD`); empty for others. */
+  readonly expiresOn: string;
 }
 
 interface OrderRowProps {
@@ -111,11 +113,21 @@ export function OrderRow({
         </td>
         <td className={CELL}>
           {TYPE[order.type]}
-          {order.expiresOn !== null && (
-            <span className="block text-[11px] text-muted" data-testid="order-good-till">
-              até {order.expiresOn.split('-').reverse().slice(0, 2).join('/')}
-            </span>
-          )}
+          {order.expiresOn !== null &&
+            (editing !== null ? (
+              <input
+                type="date"
+                aria-label="Válida até"
+                onKeyDown={editorKeys}
+                value={editing.expiresOn}
+                onChange={(event) => onEdit({ ...editing, expiresOn: event.target.value })}
+                className="block w-32 rounded border border-gray-700 bg-gray-950 px-1 text-[11px]"
+              />
+            ) : (
+              <span className="block text-[11px] text-muted" data-testid="order-good-till">
+                até {order.expiresOn.split('-').reverse().slice(0, 2).join('/')}
+              </span>
+            ))}
           {order.timeInForce === 'DAY' && (
             <span className="block text-[11px] text-muted" data-testid="order-day">
               do dia
@@ -255,6 +267,7 @@ export function OrderRow({
                       stopPrice: order.stopPrice === null ? '' : priceInput(order.stopPrice),
                       trailingOffset: order.trailingOffset === null ? '' : priceInput(order.trailingOffset),
                       quantity: order.quantity,
+                      expiresOn: order.expiresOn ?? '',
                     })
                   }
                 >

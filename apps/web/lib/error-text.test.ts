@@ -32,6 +32,7 @@ describe('field errors in Portuguese', () => {
     [field('stopPrice', 'price_out_of_band'), 'Deve estar entre 1,00 e 1.000,00.'],
     [field('price', 'required'), 'Obrigatório para este tipo de ordem.'],
     [field('timeInForce', 'not_allowed'), 'Não vale para este tipo de ordem.'],
+    [field('expiresOn', 'not_good_till_date'), 'Só uma ordem válida até uma data tem dia para mudar.'],
   ])('%j → %s', (error, text) => {
     expect(fieldText(error, { rules: petr4 })).toBe(text);
   });

@@ -73,6 +73,8 @@ export function fieldText(error: FieldError, context: TextContext = {}): string 
       return 'Não vale em leilão: só ordens que ficam no livro até ele terminar.';
     case 'not_allowed':
       return 'Não vale para este tipo de ordem.';
+    case 'not_good_till_date':
+      return 'Só uma ordem válida até uma data tem dia para mudar.';
     default:
       return error.message;
   }

@@ -28,6 +28,18 @@ describe('timelineText', () => {
       { ...step, kind: 'amended', price: '15.10', stopPrice: null, trailingOffset: null, quantity: '9' },
       'Alterada: 9 a R$ 15,10',
     ],
+    [
+      {
+        ...step,
+        kind: 'amended',
+        price: '15.10',
+        stopPrice: null,
+        trailingOffset: null,
+        quantity: '9',
+        expiresOn: '2026-12-18',
+      },
+      'Alterada: 9 a R$ 15,10, válida até 18/12/2026',
+    ],
     [{ ...step, kind: 'stop_moved', stopPrice: '30.00', price: null }, 'Disparo seguiu o mercado: 30,00'],
     [
       { ...step, kind: 'decremented', quantity: '6', remainingQuantity: '2' },

@@ -7,6 +7,9 @@ function termsText(entry: Extract<OrderTimelineEntry, { kind: 'accepted' | 'amen
   const parts = [`${formatQuantity(entry.quantity)} a ${entry.price === null ? 'mercado' : formatBRL(entry.price)}`];
   if (entry.stopPrice !== null) parts.push(`disparo ${formatPrice(entry.stopPrice)}`);
   if (entry.trailingOffset !== null) parts.push(`stop móvel a ${formatPrice(entry.trailingOffset)}`);
+  if (entry.kind === 'amended' && entry.expiresOn !== undefined) {
+    parts.push(`válida até ${entry.expiresOn.split('-').reverse().join('/')}`);
+  }
   return parts.join(', ');
 }
 
