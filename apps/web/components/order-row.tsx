@@ -1,7 +1,9 @@
 'use client';
 import type { OrderView } from '@bolsa/contracts';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { firstGoodTillDay, lastGoodTillDay } from '../lib/calendar';
 import { formatPrice, formatQuantity, formatTime, priceInput } from '../lib/format';
+import { useCalendar } from '../lib/use-calendar';
 import { orderStatusText } from '../lib/order-status';
 import { OrderDetails } from './order-details';
 
@@ -115,13 +117,10 @@ export function OrderRow({
           {TYPE[order.type]}
           {order.expiresOn !== null &&
             (editing !== null ? (
-              <input
-                type="date"
-                aria-label="Válida até"
+              <GoodTillInput
                 onKeyDown={editorKeys}
                 value={editing.expiresOn}
-                onChange={(event) => onEdit({ ...editing, expiresOn: event.target.value })}
-                className="block w-32 rounded border border-gray-700 bg-gray-950 px-1 text-[11px]"
+                onChange={(expiresOn) => onEdit({ ...editing, expiresOn })}
               />
             ) : (
               <span className="block text-[11px] text-muted" data-testid="order-good-till">
@@ -282,5 +281,33 @@ export function OrderRow({
       </tr>
       {detailsShown && <OrderDetails order={order} columns={ORDER_HEADERS.length} version={version} />}
     </>
+  );
+}
+
+/**
+ * A GTD order's new last day, within the days the exchange's calendar allows (the calendar is asked for when the
+ * editor opens, not for every row).
+ */
+function GoodTillInput({
+  value,
+  onChange,
+  onKeyDown,
+}: {
+  value: string;
+  onChange: (day: string) => void;
+  onKeyDown: (event: KeyboardEvent<HTMLInputElement>) => void;
+}) {
+  const { calendar } = useCalendar();
+  return (
+    <input
+      type="date"
+      aria-label="Válida até"
+      min={firstGoodTillDay(calendar) ?? undefined}
+      max={lastGoodTillDay(calendar) ?? undefined}
+      onKeyDown={onKeyDown}
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+      className="block w-32 rounded border border-gray-700 bg-gray-950 px-1 text-[11px]"
+    />
   );
 }

@@ -10,7 +10,14 @@ import {
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '../lib/api';
 import { AttemptKeys, isAnswer } from '../lib/attempt-keys';
-import { auctionText, closedText, dayOrderExpiry, firstGoodTillDay, goodTillExpiry } from '../lib/calendar';
+import {
+  auctionText,
+  closedText,
+  dayOrderExpiry,
+  firstGoodTillDay,
+  goodTillExpiry,
+  lastGoodTillDay,
+} from '../lib/calendar';
 import { answerFieldTexts, failureText } from '../lib/error-text';
 import { formatBRL, formatQuantity, priceInput } from '../lib/format';
 import { reloadCalendars, useCalendar } from '../lib/use-calendar';
@@ -302,6 +309,7 @@ export function OrderTicket({
               type="date"
               value={form.expiresOn}
               min={firstGoodTillDay(calendar) ?? undefined}
+              max={lastGoodTillDay(calendar) ?? undefined}
               error={errors['expiresOn']}
               onChange={(event) => {
                 update({ expiresOn: event.target.value });

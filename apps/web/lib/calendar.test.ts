@@ -5,6 +5,7 @@ import {
   closeText,
   dayOrderExpiry,
   firstGoodTillDay,
+  lastGoodTillDay,
   goodTillProblem,
   goodTillExpiry,
   auctionText,
@@ -139,9 +140,12 @@ describe('the calendar in words', () => {
     expect(problem('2026-12-12', null)).toBeNull();
   });
 
-  it('says what a GTD order lives until, and from which day one can be placed', () => {
+  it('says what a GTD order lives until, and from which day to which one can be placed', () => {
     expect(firstGoodTillDay(calendar)).toBe('2026-12-07');
     expect(firstGoodTillDay({ ...calendar, nextClose: null })).toBeNull();
+    // A year on from today in São Paulo, where 01:00 UTC on the 8th is still the 7th.
+    expect(lastGoodTillDay(calendar, Date.parse('2026-12-08T01:00:00Z'))).toBe('2027-12-07');
+    expect(lastGoodTillDay(null)).toBeNull();
     expect(goodTillExpiry('2026-12-11', calendar)).toBe('Expira no encerramento do pregão de 11/12/2026, às 18:00.');
     expect(goodTillExpiry('2026-12-11', { ...calendar, closesAt: null })).toBe(
       'Expira quando a bolsa encerrar o pregão de 11/12/2026.',

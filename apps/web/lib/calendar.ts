@@ -1,4 +1,5 @@
 import {
+  aYearOn,
   goodTillProblem as goodTillProblemOf,
   type GoodTillProblem,
   type TickerView,
@@ -117,6 +118,17 @@ export function firstGoodTillDay(calendar: TradingCalendarView | null): string |
   return calendar?.nextClose?.tradingDay ?? null;
 }
 
+/** The last day a GTD order placed at `now` can be good till: a year on from today on the exchange's clocks. */
+export function lastGoodTillDay(calendar: TradingCalendarView | null, now = Date.now()): string | null {
+  return calendar === null ? null : aYearOn(exchangeToday(calendar, now));
+}
+
+/** Today on the exchange's clocks, `YYYY-MM-DD`. */
+function exchangeToday(calendar: TradingCalendarView, now: number): string {
+  // en-CA writes a date as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone: calendar.timeZone }).format(now);
+}
+
 const WEEKDAY_OF = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
 /**
@@ -131,8 +143,7 @@ export function goodTillProblem(
 ): GoodTillProblem | null {
   const firstDay = calendar?.nextClose?.tradingDay;
   if (calendar === null || firstDay === undefined) return null;
-  // en-CA writes a date as YYYY-MM-DD.
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: calendar.timeZone }).format(now);
+  const today = exchangeToday(calendar, now);
   return goodTillProblemOf(day, {
     firstDay,
     today,
