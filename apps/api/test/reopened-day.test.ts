@@ -2,7 +2,7 @@ import { OrderView, TradeView, TradingCalendarView, type ReopenDayCommand } from
 import { describe, expect, it } from 'vitest';
 import { SessionOpener } from '../src/sessions/session-opener.js';
 import { apiWithEngine } from './engine-in-test.js';
-import { clockStopped, inPreOpening, newAdmin, newTrader, until, watchCommands } from './support.js';
+import { clockStopped, inPreOpening, newAdmin, newTrader, startSiblingApi, until, watchCommands } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -34,6 +34,26 @@ describe('a day closed in its pre-opening by mistake, and reopened', () => {
     // The close cuts the auction short: the GTC orders stay, crossed, untraded.
     expect((await api.request('POST', '/api/admin/end-of-day', { token: admin.apiKey })).status).toBe(202);
     expect(TradingCalendarView.parse((await api.request('GET', '/api/calendar')).body).open).toBe(false);
+    // Asked of a process that cannot reach Kafka: 503, and the day stays closed, its books not told.
+    const cut = await startSiblingApi(api, {
+      ...hours,
+      KAFKA_BROKERS: '127.0.0.1:1',
+      EVENTS_CONSUMER: 'off',
+      COMMAND_SEND_WAIT_MS: '500',
+    });
+    try {
+      const refused = await fetch(`${cut.url}/api/admin/end-of-day/reopening`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin.apiKey}` },
+      });
+      expect(refused.status).toBe(503);
+    } finally {
+      await cut.stop();
+    }
+    const stillClosed = TradingCalendarView.parse((await api.request('GET', '/api/calendar')).body);
+    expect(stillClosed).toMatchObject({ open: false, closedEarly: true });
+    expect(reopenings).toEqual([]);
+    // Asked again where Kafka is reachable, it is reopened.
     const reopened = await api.request('POST', '/api/admin/end-of-day/reopening', { token: admin.apiKey });
     expect(reopened.status).toBe(200);
     // The books are told the day is theirs again, its auction ending at the opening.

@@ -332,9 +332,10 @@ export function accountPaths(): Record<string, object> {
           'Reopen today after an administrator closed it before its closing time, its opening too (admins): new ' +
           'orders and amends are taken again in its hours, until MARKET_CLOSE; the DAY orders the close expired stay ' +
           'expired, and a pre-opening auction the close cut short uncrosses at the opening (at once, after it); 409 ' +
-          'day_not_closed_early when today is not closed or its closing time has come',
+          'day_not_closed_early when today is not closed or its closing time has come; 503 when the engine could ' +
+          'not be told (the day stays closed: repeat it)',
         security: bearer,
-        responses: { ...ok('TradingCalendarView'), ...errors(401, 403, 409) },
+        responses: { ...ok('TradingCalendarView'), ...errors(401, 403, 409, 503) },
       },
     },
     '/api/admin/markets/{symbol}/halt': {

@@ -127,6 +127,8 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
    * opening too): new orders and amends are taken again in its hours on every API process, as PostgreSQL tells them. The DAY orders that close expired
    * stay expired, and what was recorded before it and reached the books after it stays refused; the clock closes
    * the day again at its closing time. `409 day_not_closed_early` when today is not closed, or its close has come.
+   * The books are told first, as of a resumption: when Kafka cannot take it (503), the day stays closed, and the
+   * request can be repeated (a book told twice changes nothing the second time).
    */
   async reopen(adminId: string, traceId: string, now = new Date()): Promise<void> {
     const today = localTime(now, this.config.marketTimeZone).day;
@@ -136,6 +138,9 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
       { tradingDay: today },
     );
     if (!this.hours.dayNotOver(now)) throw refusal;
+    const closed = await this.sql.query('SELECT 1 FROM market_sessions WHERE trading_day = $1', [today]);
+    if (closed.rowCount === 0) throw refusal;
+    await this.tellBooksReopened(today, traceId, now);
     const reopened = await this.sql.transaction(async (tx) => {
       const { rowCount } = await tx.query('DELETE FROM market_sessions WHERE trading_day = $1', [today]);
       if (rowCount === 0) return false;
@@ -145,12 +150,11 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
     if (!reopened) throw refusal;
     await this.closedDays.refresh();
     this.logger.pino.info({ traceId, tradingDay: today, adminId }, 'trading day reopened');
-    await this.tellBooksReopened(today, traceId, now);
   }
 
   /**
    * Gives the books back the pre-opening the close cut short: it ends at the day's opening, or at once when that has
-   * passed. Should Kafka be away, the day stays reopened; such a book then uncrosses at its first order of the day.
+   * passed. Throws `unavailable` (503) when Kafka does not take every book's command.
    */
   private async tellBooksReopened(tradingDay: string, traceId: string, now: Date): Promise<void> {
     const opening = this.hours.openingOf(tradingDay);
@@ -163,6 +167,7 @@ export class SessionCloser implements OnApplicationBootstrap, OnModuleDestroy {
       );
     } catch (error) {
       this.logger.pino.warn({ err: error, traceId, tradingDay }, 'the books were not told of the reopened day');
+      throw error;
     }
   }
 
