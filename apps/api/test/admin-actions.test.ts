@@ -39,8 +39,8 @@ describe("the administrators' log", () => {
     const before = (await actions(admin.apiKey)).items[0]?.id ?? '0';
 
     await act('POST', '/api/admin/markets/VALE3/halt', { reason: 'pending announcement' });
-    // Halting a halted instrument changes nothing, so it is not logged again.
-    await act('POST', '/api/admin/markets/VALE3/halt', { reason: 'another announcement' });
+    // Halting a halted instrument for the same reason changes nothing, so it is not logged again.
+    await act('POST', '/api/admin/markets/VALE3/halt', { reason: 'pending announcement' });
     await act('POST', '/api/admin/markets/VALE3/resume');
     await act('POST', '/api/admin/end-of-day');
     await act('POST', `/api/admin/accounts/${trader.accountId}/suspension`, { reason: 'documents under review' });

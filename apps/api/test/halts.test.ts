@@ -54,16 +54,33 @@ describe('trading halts', () => {
     expect(halted.status).toBe(200);
     const view = TradingStatusView.parse(halted.body);
     expect(view).toMatchObject({ symbol: 'ITUB4', halted: true, reason });
-    // Halting again changes nothing: it has been halted since the first time, for the first reason.
-    const again = await api.request('POST', '/api/admin/markets/ITUB4/halt', {
-      token: admin.apiKey,
-      body: { reason: 'outro motivo' },
-    });
-    expect(TradingStatusView.parse(again.body)).toMatchObject({ since: view.since, reason });
     // Every stream of tickers hears of it at once, and why.
     const tickers = (await stream).events.map((event) => TickerView.parse(event.data));
     expect(tickers.at(-1)).toMatchObject({ symbol: 'ITUB4', halted: true, haltReason: reason });
     expect(await ticker('ITUB4')).toMatchObject({ halted: true, haltReason: reason });
+    // Halting again keeps the halt since the first time; a new reason replaces the old one, on every stream too.
+    const restated = readStream(`${base}/api/stream/tickers`, {
+      sentFirst: (events) => events.filter((event) => event.event === 'ticker').length >= 5,
+      done: (events) =>
+        events.some(
+          (event) => event.event === 'ticker' && TickerView.parse(event.data).haltReason === 'Fato relevante',
+        ),
+    });
+    await restated.opened;
+    const again = await api.request('POST', '/api/admin/markets/ITUB4/halt', {
+      token: admin.apiKey,
+      body: { reason: 'Fato relevante' },
+    });
+    expect(TradingStatusView.parse(again.body)).toMatchObject({ since: view.since, reason: 'Fato relevante' });
+    expect((await restated).events.length).toBeGreaterThan(5);
+    expect(await ticker('ITUB4')).toMatchObject({ halted: true, haltReason: 'Fato relevante' });
+    // The administrators' log has both, newest first.
+    const log = await api.request('GET', '/api/admin/actions?action=halt', { token: admin.apiKey });
+    const halts = (log.body as { items: { symbol: string; reason: string }[] }).items;
+    expect(halts.filter((item) => item.symbol === 'ITUB4').map((item) => item.reason)).toEqual([
+      'Fato relevante',
+      reason,
+    ]);
     expect(await ticker('BBDC4')).toMatchObject({ halted: false, haltReason: null });
     const haltedGauges = async () => {
       const metrics = await api.metrics();
@@ -77,8 +94,8 @@ describe('trading halts', () => {
     // The refusal says why, as the ticker does.
     expect(ApiErrorBody.parse(refused.body)).toMatchObject({
       code: 'trading_halted',
-      message: `trading in ITUB4 is halted: ${reason}; cancels are still taken`,
-      details: { reason, fields: [{ field: 'symbol', code: 'trading_halted' }] },
+      message: 'trading in ITUB4 is halted: Fato relevante; cancels are still taken',
+      details: { reason: 'Fato relevante', fields: [{ field: 'symbol', code: 'trading_halted' }] },
     });
     expect(await cash(trader)).toEqual(cashBefore);
     const amend = await api.request('PATCH', `/api/orders/${before.orderId}`, {
@@ -86,7 +103,10 @@ describe('trading halts', () => {
       body: { price: '32.00' },
     });
     expect(amend.status).toBe(409);
-    expect(ApiErrorBody.parse(amend.body)).toMatchObject({ code: 'trading_halted', details: { reason } });
+    expect(ApiErrorBody.parse(amend.body)).toMatchObject({
+      code: 'trading_halted',
+      details: { reason: 'Fato relevante' },
+    });
     // Other instruments trade as before.
     expect((await buy(trader, 'BBDC4', '14.00')).status).toBe(202);
     // A cancel is taken: a trader can always get out of the book.

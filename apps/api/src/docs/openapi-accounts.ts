@@ -343,7 +343,8 @@ export function accountPaths(): Record<string, object> {
         summary:
           'Halt trading in an instrument, saying why (every ticker carries the reason): new orders and amends get ' +
           '409 trading_halted, cancels go on; the engine is told too, and rejects orders that reach it after the ' +
-          'halt (admins; 503 if the engine could not be told: repeat it). Halting a halted one keeps its first reason',
+          'halt (admins; 503 if the engine could not be told: repeat it). Halting a halted one keeps it halted since ' +
+          'the first time, with the new reason',
         security: bearer,
         parameters: [{ name: 'symbol', in: 'path', required: true, schema: { type: 'string' } }],
         requestBody: json(ref('HaltTradingRequest')),

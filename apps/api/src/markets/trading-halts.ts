@@ -62,21 +62,27 @@ export class TradingHalts {
   }
 
   /**
-   * Halting a halted instrument changes nothing (it stays halted since the first time, and the administrators' log
-   * keeps the first halt only); the engine is told again.
+   * Halting a halted instrument keeps it halted since the first time; a new reason replaces the one traders see (the
+   * administrators' log records it as a halt with that reason), and the same reason again changes nothing. The
+   * engine is told again either way.
    */
   async halt(adminId: string, symbol: string, reason: string, traceId: string): Promise<TradingStatusView> {
     const { symbol: known } = this.instruments.require(symbol);
     await this.sql.transaction(async (tx) => {
       // A reopening call in progress ends with the halt: the next resumption has its own.
       await tx.query('DELETE FROM reopening_calls WHERE symbol = $1', [known]);
-      const { rowCount } = await tx.query(
-        'INSERT INTO trading_halts (symbol, trace_id, reason) VALUES ($1, $2, $3) ON CONFLICT (symbol) DO NOTHING',
+      const { rows } = await tx.query<{ inserted: boolean }>(
+        `INSERT INTO trading_halts (symbol, trace_id, reason) VALUES ($1, $2, $3)
+         ON CONFLICT (symbol) DO UPDATE SET reason = EXCLUDED.reason
+          WHERE trading_halts.reason IS DISTINCT FROM EXCLUDED.reason
+         RETURNING (xmax = 0) AS inserted`,
         [known, traceId, reason],
       );
-      if (rowCount === 0) return;
+      const changed = rows[0];
+      if (changed === undefined) return;
       await recordAdminAction(tx, { action: 'halt', adminId, symbol: known, reason, traceId });
-      this.logger.pino.info({ symbol: known, adminId, reason, traceId }, 'trading halted');
+      const said = changed.inserted ? 'trading halted' : 'reason for the halt changed';
+      this.logger.pino.info({ symbol: known, adminId, reason, traceId }, said);
     });
     await this.publisher.deliver(marketCommand('halt_trading', known, traceId));
     return this.status(known);
