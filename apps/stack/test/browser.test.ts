@@ -728,6 +728,14 @@ describe('the home broker and the admin panel in a browser', () => {
       expect(await trader.page.getByTestId('header-session').textContent()).toBe(
         'Negociação suspensa: Aguardando fato relevante',
       );
+      // A new reason, while it stays halted: the trader's screen says it at once.
+      await control.getByRole('button', { name: 'Mudar motivo' }).click();
+      await control.getByLabel('Motivo da suspensão de VALE3').fill('Fato relevante divulgado');
+      await control.getByRole('button', { name: 'Confirmar: novo motivo de VALE3' }).click();
+      await expect
+        .poll(() => trader.page.getByTestId('header-session').textContent(), { timeout: 5_000 })
+        .toBe('Negociação suspensa: Fato relevante divulgado');
+      expect(await control.textContent()).toContain('Fato relevante divulgado');
       expect(await traderTicket.getByRole('button', { name: /Comprar VALE3/ }).isDisabled()).toBe(true);
       // The matching engine was told too: its VALE3 book is halted.
       const engineHalted = async () =>

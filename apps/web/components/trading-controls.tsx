@@ -18,7 +18,13 @@ const ALL = '*';
 export function TradingControls({ onSwitched }: { onSwitched?: () => void }) {
   const { tickers } = useTickers();
   /** The instrument (or ALL) whose halt is being asked the reason for. */
+  /** Its reason is asked to change, not to halt it (it is halted). */
+  const [restating, setRestating] = useState(false);
   const [halting, setHalting] = useState<string | null>(null);
+  const ask = (symbol: string, restate: boolean) => {
+    setRestating(restate);
+    setHalting(symbol);
+  };
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
 
@@ -39,11 +45,18 @@ export function TradingControls({ onSwitched }: { onSwitched?: () => void }) {
       setBusy(false);
     }
   }
-  const askReason = (symbol: string) => (
+  /** `restating`: the instrument is halted already, and its reason is being changed. */
+  const askReason = (symbol: string, restating = false) => (
     <ReasonForm
       label={symbol === ALL ? 'Motivo da suspensão de todos os ativos' : `Motivo da suspensão de ${symbol}`}
       placeholder="motivo (os investidores verão)"
-      submitText={symbol === ALL ? 'Confirmar: suspender todos' : `Confirmar: suspender ${symbol}`}
+      submitText={
+        symbol === ALL
+          ? 'Confirmar: suspender todos'
+          : restating
+            ? `Confirmar: novo motivo de ${symbol}`
+            : `Confirmar: suspender ${symbol}`
+      }
       busy={busy}
       onSubmit={(reason) => switchTrading(symbol, 'halt', reason)}
     >
@@ -74,7 +87,7 @@ export function TradingControls({ onSwitched }: { onSwitched?: () => void }) {
           {!allHalted && (
             <button
               type="button"
-              onClick={() => setHalting(ALL)}
+              onClick={() => ask(ALL, false)}
               className={`rounded px-2 py-0.5 font-normal ${
                 halting === ALL ? 'bg-amber-600 text-white' : 'text-gray-300 hover:bg-gray-800'
               }`}
@@ -105,18 +118,28 @@ export function TradingControls({ onSwitched }: { onSwitched?: () => void }) {
                     {ticker.haltReason}
                   </span>
                 )}
+                {halted && (
+                  <button
+                    type="button"
+                    onClick={() => ask(symbol, true)}
+                    className="ml-auto shrink-0 rounded px-2 py-0.5 text-gray-300 hover:bg-gray-800"
+                  >
+                    Mudar motivo
+                  </button>
+                )}
                 <button
                   type="button"
                   disabled={busy && halted}
-                  onClick={() => (halted ? void switchTrading(symbol, 'resume') : setHalting(symbol))}
-                  className={`ml-auto shrink-0 rounded px-2 py-0.5 ${
-                    halting === symbol ? 'bg-amber-600 text-white' : 'text-gray-300 hover:bg-gray-800'
+                  onClick={() => (halted ? void switchTrading(symbol, 'resume') : ask(symbol, false))}
+                  className={`${halted ? '' : 'ml-auto'} shrink-0 rounded px-2 py-0.5 ${
+                    halting === symbol && !halted ? 'bg-amber-600 text-white' : 'text-gray-300 hover:bg-gray-800'
                   }`}
                 >
                   {halted ? 'Retomar' : 'Suspender'}
                 </button>
               </div>
-              {halting === symbol && !halted && askReason(symbol)}
+              {/* A halt taken shows the row halted before its answer comes: no form for the new reason then. */}
+              {halting === symbol && restating === halted && askReason(symbol, restating)}
             </li>
           );
         })}
