@@ -162,6 +162,23 @@ export const LevelChangedEvent = z.object({
 });
 export type LevelChangedEvent = z.infer<typeof LevelChangedEvent>;
 
+/**
+ * An order would have traded beyond the instrument's volatility tunnel (`volatilityAuction.tunnelBps` around
+ * `referencePrice`, the last call auction's or close's price): it stopped at the tunnel, and the book is in a call
+ * auction until `endsAt` (its command's time plus `volatilityAuction.seconds`): orders rest without trading, market,
+ * IOC, FOK and post-only ones are refused, and at the end what crosses trades at one price (B3's "leilão por
+ * oscilação").
+ */
+export const VolatilityAuctionEvent = z.object({
+  ...eventEnvelope,
+  type: z.literal('volatility_auction'),
+  referencePrice: Cents,
+  /** The price the order would have traded at. */
+  price: Cents,
+  endsAt: Timestamp,
+});
+export type VolatilityAuctionEvent = z.infer<typeof VolatilityAuctionEvent>;
+
 export const EngineEvent = z.discriminatedUnion('type', [
   OrderAcceptedEvent,
   OrderRejectedEvent,
@@ -172,6 +189,7 @@ export const EngineEvent = z.discriminatedUnion('type', [
   OrderExpiredEvent,
   StopTriggeredEvent,
   LevelChangedEvent,
+  VolatilityAuctionEvent,
 ]);
 export type EngineEvent = z.infer<typeof EngineEvent>;
 export type EngineEventType = EngineEvent['type'];

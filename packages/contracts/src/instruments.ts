@@ -22,6 +22,15 @@ export const Instrument = z
      * valued at it, so their average cost and profit mean something; absent, granted shares have no cost.
      */
     referencePrice: Cents.nullable().optional(),
+    /**
+     * Volatility auctions (B3's "leilão por oscilação"): an order that would trade more than `tunnelBps` basis points
+     * away from the reference price (the last call auction's price or the last close's; the reference price above
+     * before either) stops there, and the instrument goes into a call auction for `seconds`. Absent or null: none.
+     */
+    volatilityAuction: z
+      .object({ tunnelBps: z.int().min(1).max(10_000), seconds: z.int().min(1).max(3_600) })
+      .nullable()
+      .optional(),
   })
   .superRefine((instrument, ctx) => {
     const band = instrument.priceBand;

@@ -48,6 +48,7 @@ class FillRecorder implements BookEvents {
   expired(): void {}
   stopTriggered(): void {}
   levelChanged(): void {}
+  volatilityAuction(): void {}
 
   /** Fill `i` as [taker, maker, price, quantity], ids as the source wrote them. */
   fill(i: number): [number, number, number, number] {

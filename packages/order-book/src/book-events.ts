@@ -33,4 +33,9 @@ export interface BookEvents {
   expired(orderId: number, filled: number, expired: number): void;
   stopTriggered(orderId: number, stopPrice: number, lastTradePrice: number): void;
   levelChanged(side: SideCode, price: number, quantity: number, orderCount: number): void;
+  /**
+   * An order would have traded at `price`, beyond the volatility tunnel around `referencePrice`: it stopped at the
+   * tunnel and the book is now in a call auction, which the caller ends (`uncross`).
+   */
+  volatilityAuction(referencePrice: number, price: number): void;
 }

@@ -56,6 +56,8 @@ export interface BookSnapshot {
   readonly halted?: true;
   /** Present (true) only during a call auction, whose orders rest without trading until it uncrosses. */
   readonly auction?: true;
+  /** The volatility tunnel's reference price (cents; 0: none yet); present only for a book with a tunnel. */
+  readonly tunnelReference?: number;
   /**
    * Without a price band, the ladder's window in ticks: it decides which prices the book can still take.
    * Snapshots from before it was kept lack it; their books get a window around their orders' prices.
@@ -105,12 +107,13 @@ function orderTuple(book: OrderBook, slot: number): SnapshotOrder {
 }
 
 export function snapshotBook(book: OrderBook): BookSnapshot {
-  const { tickSize, lotSize, priceBand, maxPriceSpan } = book.config;
+  const { tickSize, lotSize, priceBand, maxPriceSpan, auctionTunnelBps } = book.config;
   const config: BookConfig = {
     tickSize,
     lotSize,
     priceBand: priceBand === null ? null : { min: priceBand.min, max: priceBand.max },
     ...(maxPriceSpan === undefined ? {} : { maxPriceSpan }),
+    ...(auctionTunnelBps ? { auctionTunnelBps } : {}),
   };
   return {
     format: 1,
@@ -120,6 +123,7 @@ export function snapshotBook(book: OrderBook): BookSnapshot {
     arrivals: book.arrivals,
     ...(book.halted ? { halted: true as const } : {}),
     ...(book.auction ? { auction: true as const } : {}),
+    ...(auctionTunnelBps ? { tunnelReference: book.tunnelRef } : {}),
     ...(priceBand === null ? { ladder: { base: book.ladder.base, span: book.ladder.span } } : {}),
     orders: canonicalSlots(book).map((slot) => orderTuple(book, slot)),
   };
@@ -188,6 +192,7 @@ export function loadSnapshot(book: OrderBook, snapshot: BookSnapshot): void {
   book.arrivals = snapshot.arrivals;
   book.halted = snapshot.halted === true;
   book.auction = snapshot.auction === true;
+  book.recenterTunnel(snapshot.tunnelReference ?? 0);
 }
 
 /** FNV-1a over two 32-bit lanes of every number that defines the book's state; 16 hex digits. */
@@ -206,6 +211,8 @@ export function hashBook(book: OrderBook): string {
   mix(book.halted ? 1 : 0);
   // Mixed in only during an auction, so that the hash of every other book stays what it was.
   if (book.auction) mix(2);
+  // Only for a book with a tunnel, likewise.
+  if (book.config.auctionTunnelBps) mix(book.tunnelRef);
   mix(book.ladder.base);
   mix(book.ladder.span);
   for (const slot of canonicalSlots(book)) for (const field of orderTuple(book, slot)) mix(field);

@@ -187,6 +187,8 @@ export class ContractBook {
   private auctionEndsAt: number | null = null;
   /** The latest opening passed: an order recorded in an auction that ended by then comes late, and trades. */
   private openedAt: number | null = null;
+  /** How long a volatility auction lasts (0: the instrument has none). */
+  private readonly volatilityAuctionMs: number;
 
   constructor(
     readonly instrument: Instrument,
@@ -199,11 +201,19 @@ export class ContractBook {
       snapshot?.placements,
     );
     this.placementMaxDelayMs = options.placementMaxDelayMs ?? DEFAULT_PLACEMENT_MAX_DELAY_MS;
+    const tunnel = instrument.volatilityAuction ?? null;
+    this.volatilityAuctionMs = tunnel === null ? 0 : tunnel.seconds * 1000;
     if (snapshot === undefined) {
       this.book = new OrderBook(
-        { tickSize: instrument.tickSize, lotSize: instrument.lotSize, priceBand: instrument.priceBand },
+        {
+          tickSize: instrument.tickSize,
+          lotSize: instrument.lotSize,
+          priceBand: instrument.priceBand,
+          ...(tunnel === null ? {} : { auctionTunnelBps: tunnel.tunnelBps }),
+        },
         events,
       );
+      this.book.recenterTunnel(instrument.referencePrice ?? 0);
       return;
     }
     if (snapshot.format !== 1 || snapshot.symbol !== instrument.symbol) throw new Error('snapshot is for another book');
@@ -505,8 +515,11 @@ export class ContractBook {
    */
   private open(opensAt: number): void {
     this.openedAt = Math.max(this.openedAt ?? -Infinity, opensAt);
+    const halted = this.book.isHalted;
     this.book.uncross(this.instrument.referencePrice ?? 0);
-    this.auctionEndsAt = this.book.inAuction ? opensAt : null;
+    if (!this.book.inAuction) this.auctionEndsAt = null;
+    else if (halted) this.auctionEndsAt = opensAt;
+    // Else the stops the uncross fired hit the volatility tunnel: that auction's end is set already.
   }
 
   private accountNumber(accountId: string): number {
@@ -811,6 +824,23 @@ export class ContractBook {
           accountId,
           stopPrice,
           lastTradePrice,
+        });
+      },
+      volatilityAuction: (referencePrice, price) => {
+        const c = this.command!;
+        const endsAt = c.timestamp + this.volatilityAuctionMs;
+        this.auctionEndsAt = endsAt;
+        this.emit({
+          schemaVersion: 1,
+          symbol: c.symbol,
+          commandId: c.commandId,
+          traceId: c.traceId,
+          timestamp: c.timestamp,
+          sequence: ++this.sequence,
+          type: 'volatility_auction',
+          referencePrice,
+          price,
+          endsAt,
         });
       },
       levelChanged: (side, price, quantity, orderCount) => {

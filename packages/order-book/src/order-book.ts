@@ -87,11 +87,20 @@ export class OrderBook {
   /** @internal */ arrivals = 0;
   /** @internal */ halted = false;
   /** @internal */ auction = false;
+  /** @internal The volatility tunnel's reference price in cents; 0 while there is none (no tunnel then). */
+  tunnelRef = 0;
 
   private readonly rules: OrderRules;
   /** Cents per tick, read on every trade and level change. */
   private readonly tick: number;
   private readonly triggered: number[] = [];
+  /** The ticks an order may trade at before the volatility tunnel stops it (unbounded without one). */
+  private tunnelLow = -Infinity;
+  private tunnelHigh = Infinity;
+  /** A tunnel is set, and its reference known: takers are checked against it. */
+  private tunnelled = false;
+  /** A tunnel is set and no reference known yet: the first trade gives it. */
+  private tunnelWaits = false;
   /** Made once: trailing stops report each move through it, so a trade allocates nothing. */
   private readonly stopMoved = (slot: number): void => this.announce(slot, 'stop_moved');
 
@@ -109,6 +118,7 @@ export class OrderBook {
     this.ladder = new Ladder(this.levels, fixed, config.maxPriceSpan ?? DEFAULT_MAX_SPAN);
     this.rules = new OrderRules(config, this.ladder, this.orders, this.index);
     this.stops = new StopBook(this.orders, this.rules);
+    this.recenterTunnel(0);
   }
 
   // ---- commands ---------------------------------------------------------------------------------------------
@@ -296,6 +306,8 @@ export class OrderBook {
         this.expire(slot);
       }
     }
+    // The close's price is the next day's reference.
+    if (this.lastPrice !== 0) this.recenterTunnel(this.lastPrice);
   }
 
   /**
@@ -334,12 +346,17 @@ export class OrderBook {
   uncross(referencePrice = 0): void {
     if (!this.auction || this.halted) return;
     this.auction = false;
+    let traded = false;
     // Self-trade prevention can leave the book crossed at the first price: uncross what is left again.
     for (let found = this.uncrossPrice(referencePrice); found !== null; found = this.uncrossPrice(referencePrice)) {
       const tick = found.price / this.tick;
       const aggressor = found.imbalance < 0 ? SELL : BUY;
-      if (this.crossAt(tick, aggressor) && this.stops.size !== 0) this.afterTrade(found.price);
+      if (!this.crossAt(tick, aggressor)) continue;
+      traded = true;
+      if (this.stops.size !== 0) this.afterTrade(found.price);
     }
+    // The auction's price is the tunnel's new reference, before the stops it reached fire.
+    if (traded) this.recenterTunnel(this.lastPrice);
     if (this.triggered.length !== 0) this.fireTriggered();
   }
 
@@ -472,11 +489,17 @@ export class OrderBook {
 
   /** An order arriving at the book (new, amended, or triggered): match what it can, then rest or finish it. */
   private execute(slot: number): void {
+    const r = this.orders.records;
     if (this.auction) {
-      this.rest(slot);
+      // Only a stop that fired as the book went into its auction (an order before it hit the tunnel) comes here
+      // with nothing to do in an auction: a market, IOC or FOK order finishes as it would with nothing to take.
+      const flags = r[slot + R_FLAGS]!;
+      if (kindOf(flags) === MARKET) this.finish(slot, 'no_liquidity');
+      else if (timeInForceOf(flags) === IOC) this.finish(slot, 'immediate_or_cancel');
+      else if (timeInForceOf(flags) === FOK) this.finish(slot, 'fill_or_kill');
+      else this.rest(slot);
       return;
     }
-    const r = this.orders.records;
     const timeInForce = timeInForceOf(r[slot + R_FLAGS]!);
     if (timeInForce === FOK && !this.canFillCompletely(slot)) {
       this.finish(slot, 'fill_or_kill');
@@ -485,6 +508,9 @@ export class OrderBook {
     const before = r[slot + R_REM]!;
     if (!this.match(slot)) return;
     const remaining = r[slot + R_REM]!;
+    if (this.tunnelled && remaining !== 0) this.stopAtTunnel(slot);
+    // The first trade of a book with a tunnel and no reference price gives it one.
+    else if (this.tunnelWaits && this.lastPrice !== 0) this.recenterTunnel(this.lastPrice);
     if (remaining === 0) {
       this.events.filled(r[slot + R_ID]!, r[slot + R_QTY]!);
       this.discard(slot);
@@ -889,10 +915,52 @@ export class OrderBook {
   }
 
   /** How far a taker may go: its limit, a market order's protection price, or (without one) the whole book. */
+  /** How far a taker may trade: its own limit (or protection), and the volatility tunnel. */
   private limitTick(taker: number, isBuy: boolean): number {
     const tick = this.orders.records[taker + R_TICK]!;
-    if (tick !== 0) return tick;
-    return isBuy ? Infinity : -Infinity;
+    if (isBuy) return tick !== 0 && tick < this.tunnelHigh ? tick : this.tunnelHigh;
+    return tick !== 0 && tick > this.tunnelLow ? tick : this.tunnelLow;
+  }
+
+  /**
+   * A taker with quantity left: when what stopped it is the tunnel (the best opposite price is beyond it, and within
+   * the taker's own limit), the book goes into a call auction. What the taker has left then rests in it, or finishes
+   * as a market, IOC or FOK order's does.
+   */
+  private stopAtTunnel(taker: number): void {
+    const r = this.orders.records;
+    const ladder = this.ladder;
+    const isBuy = sideOf(r[taker + R_FLAGS]!) === BUY;
+    const rung = isBuy ? ladder.bestAsk : ladder.bestBid;
+    if (rung < 0) return;
+    const tick = rung + ladder.base;
+    const own = r[taker + R_TICK]!;
+    const beyond = isBuy
+      ? tick > this.tunnelHigh && (own === 0 || tick <= own)
+      : tick < this.tunnelLow && (own === 0 || tick >= own);
+    if (!beyond) return;
+    this.auction = true;
+    this.events.volatilityAuction(this.tunnelRef, tick * this.tick);
+  }
+
+  /**
+   * The volatility tunnel's reference price, in cents (0: none, no tunnel until the first trade gives one): the
+   * instrument's reference at first, then each call auction's price and each close's. Without `auctionTunnelBps`
+   * it is kept but bounds nothing.
+   */
+  recenterTunnel(referencePrice: number): void {
+    const bps = this.config.auctionTunnelBps ?? 0;
+    this.tunnelRef = referencePrice;
+    this.tunnelled = bps > 0 && referencePrice > 0;
+    this.tunnelWaits = bps > 0 && referencePrice === 0;
+    if (!this.tunnelled) {
+      this.tunnelLow = -Infinity;
+      this.tunnelHigh = Infinity;
+      return;
+    }
+    const reach = Math.floor((referencePrice * bps) / 10_000);
+    this.tunnelLow = Math.ceil((referencePrice - reach) / this.tick);
+    this.tunnelHigh = Math.floor((referencePrice + reach) / this.tick);
   }
 
   private announce(slot: number, change: OrderChange): void {

@@ -27,10 +27,19 @@ export interface BookConfig {
   readonly maxPriceSpan?: number;
   /** Room to reserve up front for live orders (and order ids), so a busy book does not grow while trading. */
   readonly expectedOrders?: number;
+  /**
+   * The volatility tunnel, in basis points of the reference price (the last call auction's price, or the last
+   * close's, or the one `recenterTunnel` gave): an order that would trade beyond it stops there and the book goes into
+   * a call auction (`BookEvents.volatilityAuction`). Absent or 0: none.
+   */
+  readonly auctionTunnelBps?: number;
 }
 
 /** Throws on a config no book can run with: the core's only throw, before any command. */
-export function checkConfig({ tickSize, lotSize, priceBand }: BookConfig): void {
+export function checkConfig({ tickSize, lotSize, priceBand, auctionTunnelBps = 0 }: BookConfig): void {
+  if (!Number.isInteger(auctionTunnelBps) || auctionTunnelBps < 0 || auctionTunnelBps > 10_000) {
+    throw new RangeError('auctionTunnelBps must be an integer from 0 to 10000');
+  }
   if (!isPositiveInteger(tickSize) || !isPositiveInteger(lotSize)) {
     throw new RangeError('tickSize and lotSize must be positive integers');
   }

@@ -309,3 +309,48 @@ describe('ContractBook: the pre-opening call auction', () => {
     expect(restored.stateHash()).toBe(book.stateHash());
   });
 });
+
+describe('ContractBook: the volatility auction', () => {
+  /** PETR4 with a 10% tunnel around its reference, 38.00 (34.20 to 41.80), and auctions of five minutes. */
+  const TUNNELLED = { ...PETR4, volatilityAuction: { tunnelBps: 1_000, seconds: 300 } };
+  const AT = OPENS + 60 * MINUTE;
+
+  it('goes into an auction ending its length after the order that hit the tunnel, then uncrosses at its end', () => {
+    const book = new ContractBook(TUNNELLED);
+    apply(book, [limit(ALICE, 'sell', 4100, 5, AT), limit(ALICE, 'sell', 4300, 5, AT)]);
+    const hit = apply(book, [limit(BOB, 'buy', 4400, 10, AT + 1_000)]);
+    expect(trades(hit)).toEqual([[4100, 5, 'buy']]);
+    expect(hit).toContainEqual(
+      expect.objectContaining({ type: 'volatility_auction', referencePrice: 3800, price: 4300, endsAt: AT + 301_000 }),
+    );
+    expect(book.core.inAuction).toBe(true);
+    expect(book.snapshot().auctionEndsAt).toBe(AT + 301_000);
+    // Orders keep resting; the platform's timer ends it with the end as its opening.
+    expect(trades(apply(book, [limit(ALICE, 'sell', 4350, 5, AT + 2_000)]))).toEqual([]);
+    expect(apply(book, [open('2025-11-21', AT + 300_000)])).toEqual([]);
+    const uncrossed = apply(book, [open('2025-11-21', AT + 301_000)]);
+    expect(trades(uncrossed)).toEqual([[4300, 5, 'buy']]);
+    expect(book.core.inAuction).toBe(false);
+    expect(book.core.tunnelRef).toBe(4300);
+  });
+
+  it('uncrosses first when a command recorded after its end comes before the timer, and survives a snapshot', () => {
+    const book = new ContractBook(TUNNELLED);
+    apply(book, [limit(ALICE, 'sell', 4300, 5, AT), limit(BOB, 'buy', 4400, 5, AT + 1_000)]);
+    expect(book.core.inAuction).toBe(true);
+    const restored = new ContractBook(TUNNELLED, JSON.parse(JSON.stringify(book.snapshot())));
+    expect(restored.stateHash()).toBe(book.stateHash());
+    const late = limit(BOB, 'buy', 4300, 1, AT + 301_000);
+    const events = apply(restored, [late]);
+    expect(events).toEqual(apply(book, [late]));
+    expect(trades(events)[0]).toEqual([4300, 5, 'buy']);
+  });
+
+  it('has none for an instrument without a tunnel', () => {
+    const book = new ContractBook(PETR4);
+    apply(book, [limit(ALICE, 'sell', 4300, 5, AT)]);
+    const events = apply(book, [limit(BOB, 'buy', 4400, 5, AT + 1_000)]);
+    expect(trades(events)).toEqual([[4300, 5, 'buy']]);
+    expect(events.some((event) => event.type === 'volatility_auction')).toBe(false);
+  });
+});

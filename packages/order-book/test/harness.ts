@@ -30,7 +30,8 @@ export type Event =
   | ['cancelled', number, string, number, number]
   | ['expired', number, number, number]
   | ['stop', number, number, number]
-  | ['level', SideCode, number, number, number];
+  | ['level', SideCode, number, number, number]
+  | ['volatility', number, number];
 
 export function recorder(log: Event[]): BookEvents {
   return {
@@ -44,6 +45,7 @@ export function recorder(log: Event[]): BookEvents {
     expired: (id, filled, expired) => log.push(['expired', id, filled, expired]),
     stopTriggered: (id, stop, last) => log.push(['stop', id, stop, last]),
     levelChanged: (side, price, quantity, count) => log.push(['level', side, price, quantity, count]),
+    volatilityAuction: (reference, price) => log.push(['volatility', reference, price]),
   };
 }
 
