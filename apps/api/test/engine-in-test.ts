@@ -1,4 +1,4 @@
-import { DEFAULT_INSTRUMENTS, decodeCommand, encodeEvents, TOPICS } from '@bolsa/contracts';
+import { DEFAULT_INSTRUMENTS, decodeCommand, encodeEvents, TOPICS, type Instrument } from '@bolsa/contracts';
 import { ContractBook } from '@bolsa/order-book';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll } from 'vitest';
@@ -6,16 +6,19 @@ import { startTestApi, type TestApi } from './support.js';
 
 /**
  * The real matching core run inside the test process: it reads the commands the API publishes, applies them to
- * one ContractBook per symbol, and publishes the resulting events, as the matching engine service does.
+ * one ContractBook per symbol (of `instruments`: the API's), and publishes the resulting events, as the matching engine service does.
  */
-export async function startInTestEngine(bootstrap: string): Promise<{
+export async function startInTestEngine(
+  bootstrap: string,
+  instruments: readonly Instrument[] = DEFAULT_INSTRUMENTS,
+): Promise<{
   /** Stops taking commands (they wait in Kafka), as a busy or restarting engine would. */
   pause(): void;
   resume(): void;
   stop(): Promise<void>;
 }> {
   const kafka = new Kafka({ brokers: [bootstrap], clientId: 'in-test-engine', logLevel: logLevel.NOTHING });
-  const books = new Map(DEFAULT_INSTRUMENTS.map((instrument) => [instrument.symbol, new ContractBook(instrument)]));
+  const books = new Map(instruments.map((instrument) => [instrument.symbol, new ContractBook(instrument)]));
   const producer = kafka.producer();
   const consumer = kafka.consumer({ groupId: 'in-test-engine', maxWaitTimeInMs: 50 });
   await Promise.all([producer.connect(), consumer.connect()]);

@@ -383,6 +383,7 @@ describe('market data from what the events left', () => {
       halted: false,
       haltReason: null,
       reopensAt: null,
+      callAuction: null,
     });
   });
 
@@ -436,6 +437,7 @@ describe('market data from what the events left', () => {
       halted: false,
       haltReason: null,
       reopensAt: null,
+      callAuction: null,
     });
     // An administrator closes the 10th again at 13:00:30 on the 11th: the session begins then.
     await api.app

@@ -219,6 +219,12 @@ export const InstrumentView = z.object({
   priceBand: z.object({ min: z.string(), max: z.string() }).nullable(),
   /** What granted shares are valued at; null when the exchange sets none. */
   referencePrice: z.string().nullable(),
+  /**
+   * Its volatility auctions: how far from the reference price (in percent, as a decimal string) an order may trade
+   * before the instrument goes into a call auction, and for how many seconds; null when it has none. Absent from
+   * older servers.
+   */
+  volatilityAuction: z.object({ tunnelPercent: z.string(), seconds: z.int().positive() }).nullable().optional(),
 });
 export type InstrumentView = z.infer<typeof InstrumentView>;
 
@@ -235,6 +241,14 @@ export function toInstrumentView(instrument: Instrument): InstrumentView {
         ? null
         : { min: formatCents(instrument.priceBand.min), max: formatCents(instrument.priceBand.max) },
     referencePrice: reference === null ? null : formatCents(reference),
+    volatilityAuction:
+      instrument.volatilityAuction == null
+        ? null
+        : {
+            // Basis points are hundredths of a percent: the cents' formatting says them.
+            tunnelPercent: formatCents(instrument.volatilityAuction.tunnelBps),
+            seconds: instrument.volatilityAuction.seconds,
+          },
   };
 }
 
@@ -349,10 +363,13 @@ export const TickerView = z.object({
   /** Why it is halted, as the administrator said; null when it is not (or it has none). Absent from older servers. */
   haltReason: z.string().nullable().optional(),
   /**
-   * After a halt, the reopening call auction the instrument is in ends then (orders rest without trading until it
-   * uncrosses; market, IOC, FOK and post-only ones are refused); null otherwise. Absent from older servers.
+   * The instrument's own call auction (its reopening after a halt, or a volatility auction) ends then: orders rest
+   * without trading until it uncrosses, and market, IOC, FOK and post-only ones are refused; null otherwise. Absent
+   * from older servers.
    */
   reopensAt: z.iso.datetime().nullable().optional(),
+  /** Which of its own call auctions that is; null outside one. Absent from older servers (a reopening, then). */
+  callAuction: z.enum(['reopening', 'volatility']).nullable().optional(),
 });
 export type TickerView = z.infer<typeof TickerView>;
 
@@ -375,10 +392,10 @@ export type TradingDayClose = z.infer<typeof TradingDayClose>;
 
 /**
  * The call auctions that refuse orders which could only take at once or only make (`409 auction_call`,
- * `details.auction`, with `details.endsAt`): the pre-opening, the closing call, and an instrument's reopening after
- * a halt.
+ * `details.auction`, with `details.endsAt`): the pre-opening, the closing call, an instrument's reopening after
+ * a halt, and an instrument's volatility auction (an order would have traded beyond its tunnel).
  */
-export const AuctionKind = z.enum(['opening', 'closing', 'reopening']);
+export const AuctionKind = z.enum(['opening', 'closing', 'reopening', 'volatility']);
 export type AuctionKind = z.infer<typeof AuctionKind>;
 
 /**

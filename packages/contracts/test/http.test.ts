@@ -133,9 +133,12 @@ describe('instrument view', () => {
       lotSize: '1',
       priceBand: { min: '1.00', max: '1000.00' },
       referencePrice: null,
+      volatilityAuction: null,
     });
     expect(InstrumentView.parse(view)).toEqual(view);
     expect(toInstrumentView({ ...PETR4, priceBand: null }).priceBand).toBeNull();
     expect(toInstrumentView({ ...PETR4, referencePrice: 3805 }).referencePrice).toBe('38.05');
+    const tunnelled = { ...PETR4, volatilityAuction: { tunnelBps: 750, seconds: 300 } };
+    expect(toInstrumentView(tunnelled).volatilityAuction).toEqual({ tunnelPercent: '7.50', seconds: 300 });
   });
 });

@@ -18,6 +18,7 @@ import {
 
 type Trade = Extract<EngineEvent, { type: 'trade' }>;
 type Level = Extract<EngineEvent, { type: 'level_changed' }>;
+type VolatilityAuction = Extract<EngineEvent, { type: 'volatility_auction' }>;
 
 /** An engine event with the id it was stored under: its place in every live stream. */
 export interface StoredEvent {
@@ -124,6 +125,9 @@ export class EventIngestion {
             totals: totalsChanges(plainEvents),
             settlement,
           }),
+          ...plainEvents.flatMap((event) =>
+            event.type === 'volatility_auction' ? [recordVolatilityAuction(tx, event)] : [],
+          ),
           tx.commit(),
         ]);
         return fresh;
@@ -178,6 +182,21 @@ export function inSequence(events: readonly EngineEvent[]): EngineEvent[] {
     last.set(event.symbol, event.sequence);
     return true;
   });
+}
+
+/**
+ * A book that went into a volatility auction: the instrument's call auction until its end, as a reopening's is
+ * (`reopening_calls`), so that every process refuses what the book would, the tickers say so, and the process that
+ * ends such auctions sends its end. One already there (a reopening) ends at the later of the two.
+ */
+function recordVolatilityAuction(tx: Queryable, event: VolatilityAuction): Promise<unknown> {
+  return tx.query(
+    `INSERT INTO reopening_calls (symbol, ends_at, trace_id, kind) VALUES ($1, $2, $3, 'volatility')
+     ON CONFLICT (symbol) DO UPDATE SET
+       kind = CASE WHEN EXCLUDED.ends_at >= reopening_calls.ends_at THEN EXCLUDED.kind ELSE reopening_calls.kind END,
+       ends_at = GREATEST(reopening_calls.ends_at, EXCLUDED.ends_at), trace_id = EXCLUDED.trace_id`,
+    [event.symbol, new Date(event.endsAt), event.traceId],
+  );
 }
 
 /** A trade as stored, with its fees (zero when it was not settled) and the seller's cost (null then). */

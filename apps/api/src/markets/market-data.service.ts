@@ -190,6 +190,7 @@ export class MarketDataService {
       halted: boolean;
       halt_reason: string | null;
       reopens_at: Date | null;
+      call_kind: 'reopening' | 'volatility' | null;
     }>(
       `WITH session AS (
          SELECT COALESCE(
@@ -208,7 +209,9 @@ export class MarketDataService {
               EXISTS (SELECT 1 FROM trading_halts WHERE symbol = $1) AS halted,
               (SELECT reason FROM trading_halts WHERE symbol = $1) AS halt_reason,
               (SELECT ends_at FROM reopening_calls
-                WHERE symbol = $1 AND ends_at > $2::timestamptz AT TIME ZONE 'UTC') AS reopens_at
+                WHERE symbol = $1 AND ends_at > $2::timestamptz AT TIME ZONE 'UTC') AS reopens_at,
+              (SELECT kind FROM reopening_calls
+                WHERE symbol = $1 AND ends_at > $2::timestamptz AT TIME ZONE 'UTC') AS call_kind
          FROM day`,
       [symbol, new Date(now).toISOString(), new Date(now - DAY + MINUTE).toISOString()],
     );
@@ -233,6 +236,7 @@ export class MarketDataService {
       halted: row.halted,
       haltReason: row.halt_reason,
       reopensAt: row.reopens_at?.toISOString() ?? null,
+      callAuction: row.call_kind,
     };
   }
 }

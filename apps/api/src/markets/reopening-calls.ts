@@ -9,14 +9,23 @@ import { ApiMetrics } from '../observability/metrics.js';
 import { auctionCallRefusal } from '../sessions/market-hours.js';
 import { InstrumentRegistry } from './instrument-registry.js';
 
+/** An instrument's own call auction: its reopening after a halt, or a volatility auction. */
+export type InstrumentCallKind = 'reopening' | 'volatility';
+
+interface InstrumentCall {
+  readonly endsAt: Date;
+  readonly kind: InstrumentCallKind;
+}
+
 /**
- * The instruments in a reopening call auction after a halt (rows of `reopening_calls`), and when each ends, as this
- * process knows them, so that placing an order does not read them: read at start and whenever a halt, resumption or
- * reopening changes (`bolsa_halts`, whichever process made it). Another process may take an order in the moment
- * before it hears of a reopening: the book, in its auction already, rejects what it cannot take (`auction_call`).
+ * The instruments in a call auction of their own (rows of `reopening_calls`): a reopening after a halt, or a
+ * volatility auction; and when each ends, as this process knows them, so that placing an order does not read them:
+ * read at start and whenever a halt, resumption or such an auction changes (`bolsa_halts`, whichever process made
+ * it). Another process may take an order in the moment before it hears of one: the book, in its auction already,
+ * rejects what it cannot take (`auction_call`).
  */
 @Injectable()
-export class ReopeningCalls extends NotifiedView<ReadonlyMap<string, Date>> {
+export class ReopeningCalls extends NotifiedView<ReadonlyMap<string, InstrumentCall>> {
   constructor(
     @Inject(SqlPool) private readonly sql: SqlPool,
     @Inject(PgNotifications) notifications: PgNotifications,
@@ -34,15 +43,15 @@ export class ReopeningCalls extends NotifiedView<ReadonlyMap<string, Date>> {
     return this.reads.pipe(map(() => undefined));
   }
 
-  /** Every reopening not yet ended at the engine, ended or not by the clock: symbol → its end. */
+  /** Every such auction not yet ended at the engine, ended or not by the clock: symbol → its end. */
   get all(): ReadonlyMap<string, Date> {
-    return this.value;
+    return new Map([...this.value].map(([symbol, call]) => [symbol, call.endsAt]));
   }
 
-  /** When the reopening call `symbol` is in at `now` ends; null when it is in none. */
+  /** When the call auction of its own `symbol` is in at `now` ends; null when it is in none. */
   endsAt(symbol: string, now = new Date()): Date | null {
-    const end = this.value.get(symbol);
-    return end !== undefined && end > now ? end : null;
+    const call = this.value.get(symbol);
+    return call !== undefined && call.endsAt > now ? call.endsAt : null;
   }
 
   /** In a reopening call, the refusal of an order that could only take at once or only make (`409 auction_call`). */
@@ -53,13 +62,14 @@ export class ReopeningCalls extends NotifiedView<ReadonlyMap<string, Date>> {
   ): ApiError | null {
     if (!refusedInAuction(order)) return null;
     const endsAt = this.endsAt(symbol, now);
-    return endsAt === null ? null : auctionCallRefusal('reopening', endsAt);
+    if (endsAt === null) return null;
+    return auctionCallRefusal(this.value.get(symbol)?.kind ?? 'reopening', endsAt);
   }
 
-  protected async read(): Promise<Map<string, Date>> {
-    const { rows } = await this.sql.query<{ symbol: string; ends_at: Date }>(
-      'SELECT symbol, ends_at FROM reopening_calls',
+  protected async read(): Promise<Map<string, InstrumentCall>> {
+    const { rows } = await this.sql.query<{ symbol: string; ends_at: Date; kind?: InstrumentCallKind }>(
+      'SELECT symbol, ends_at, kind FROM reopening_calls',
     );
-    return new Map(rows.map((row) => [row.symbol, row.ends_at]));
+    return new Map(rows.map((row) => [row.symbol, { endsAt: row.ends_at, kind: row.kind ?? 'reopening' }]));
   }
 }

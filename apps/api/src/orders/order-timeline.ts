@@ -64,6 +64,7 @@ export function eventStep(event: EngineEvent): OrderTimelineEntry | null {
       return { ...step, kind: 'rejected', command: event.commandType, reason: event.reason, message: event.message };
     case 'trade':
     case 'level_changed':
+    case 'volatility_auction':
       return null;
   }
 }

@@ -28,6 +28,7 @@ const AUCTION_NAMES: Record<AuctionKind, string> = {
   opening: 'pre-opening',
   closing: 'closing',
   reopening: 'reopening',
+  volatility: 'volatility',
 };
 
 /**
