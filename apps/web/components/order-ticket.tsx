@@ -17,6 +17,7 @@ import {
   firstGoodTillDay,
   goodTillExpiry,
   lastGoodTillDay,
+  type InstrumentCall,
 } from '../lib/calendar';
 import { answerFieldTexts, failureText } from '../lib/error-text';
 import { formatBRL, formatQuantity, priceInput } from '../lib/format';
@@ -64,8 +65,10 @@ export interface TicketProps {
   readonly halted?: boolean;
   /** Why it is suspended, as the exchange said; null when it did not say. */
   readonly haltReason?: string | null;
-  /** When the instrument's reopening call auction after a halt ends; null outside one. */
+  /** When the instrument's own call auction (a reopening after a halt, a volatility auction) ends; null outside one. */
   readonly reopensAt?: string | null;
+  /** Which of its own call auctions that is. */
+  readonly call?: InstrumentCall;
 }
 
 /** Buy or sell: checks tick, lot and band as the API does, shows cost and fee, and the API's errors on the fields. */
@@ -79,6 +82,7 @@ export function OrderTicket({
   halted = false,
   haltReason = null,
   reopensAt = null,
+  call = 'reopening',
 }: TicketProps) {
   const [form, setForm] = useState<TicketForm>({
     side: 'buy',
@@ -99,7 +103,7 @@ export function OrderTicket({
   const { calendar } = useCalendar();
   const suspended = (account?.suspension ?? null) !== null;
   const marketClosed = closedText(calendar);
-  const auction = auctionText(calendar, reopensAt);
+  const auction = auctionText(calendar, reopensAt, call);
   // Errors of the choices above the numbers (type, time in force, post-only) have no field of their own to show on.
   const choiceError = errors['type'] ?? errors['timeInForce'] ?? errors['postOnly'];
   const update = (change: Partial<TicketForm>) => {

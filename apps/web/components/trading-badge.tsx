@@ -1,11 +1,11 @@
 import type { TickerView } from '@bolsa/contracts';
-import { haltText, instantText, reopeningOf } from '../lib/calendar';
+import { haltText, instantText, instrumentCallName, instrumentCallOf, reopeningOf } from '../lib/calendar';
 
 const BADGE = 'ml-2 rounded px-1.5 py-0.5 text-[10px] font-semibold uppercase';
 
 /**
- * Marks an instrument whose trading an administrator has suspended (why, on hover), or that is reopening after a
- * halt in a call auction (until when, on hover).
+ * Marks an instrument whose trading an administrator has suspended (why, on hover), or that is in a call auction of
+ * its own, a reopening after a halt or a volatility auction (which, and until when, on hover).
  */
 export function TradingBadge({ ticker }: { ticker: TickerView | null | undefined }) {
   const reopensAt = reopeningOf(ticker);
@@ -22,7 +22,7 @@ export function TradingBadge({ ticker }: { ticker: TickerView | null | undefined
     <span
       className={`${BADGE} bg-sky-500/20 text-sky-200`}
       data-testid="reopening"
-      title={`Leilão de reabertura até ${instantText(reopensAt)}`}
+      title={`${instrumentCallName(instrumentCallOf(ticker))} até ${instantText(reopensAt)}`}
     >
       em leilão
     </span>

@@ -1,7 +1,7 @@
 'use client';
 import { useState } from 'react';
 import { api, ApiFailure } from '../lib/api';
-import { instantText, reopeningOf } from '../lib/calendar';
+import { instantText, instrumentCallName, instrumentCallOf, reopeningOf } from '../lib/calendar';
 import { failureText } from '../lib/error-text';
 import { useTickers } from '../lib/use-tickers';
 import { ReasonForm } from './reason-form';
@@ -110,7 +110,7 @@ export function TradingControls({ onSwitched }: { onSwitched?: () => void }) {
                   {halted
                     ? 'suspenso'
                     : reopensAt !== null
-                      ? `em leilão de reabertura até ${instantText(reopensAt)}`
+                      ? `em ${instrumentCallName(instrumentCallOf(ticker)).toLowerCase()} até ${instantText(reopensAt)}`
                       : 'em negociação'}
                 </span>
                 {halted && (ticker.haltReason ?? null) !== null && (

@@ -23,7 +23,7 @@ import { instrumentOf } from '../lib/ticket';
 import { addTrades } from '../lib/trades';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { useInstruments } from '../lib/use-instruments';
-import { reopeningOf } from '../lib/calendar';
+import { instrumentCallOf, reopeningOf } from '../lib/calendar';
 import { useTickers } from '../lib/use-tickers';
 import { CandleChart } from './candle-chart';
 import { TransferForm } from './transfer-form';
@@ -208,6 +208,7 @@ function InstrumentScreen({ symbol, instruments }: { symbol: string; instruments
                 halted={ticker?.halted === true}
                 haltReason={ticker?.haltReason ?? null}
                 reopensAt={reopeningOf(ticker)}
+                call={instrumentCallOf(ticker)}
               />
             )}
           </div>

@@ -82,6 +82,10 @@ describe('the calendar in words', () => {
       /^Leilão de reabertura até seg., 07\/12, 15:15 BRT: depois da suspensão, as ordens ficam no livro/,
     );
     expect(auctionText(closing, '2026-12-07T18:15:00.000Z')).toBe(auctionText(closing));
+    // Or in a volatility auction: an order would have traded beyond its tunnel.
+    expect(auctionText(calendar, '2026-12-07T18:15:00.000Z', 'volatility')).toMatch(
+      /^Leilão de volatilidade até seg., 07\/12, 15:15 BRT: o preço ia além do limite de oscilação do papel, as ordens/,
+    );
   });
 
   it("says an instrument's own session before the exchange's: halted, or reopening until when", () => {
@@ -98,6 +102,8 @@ describe('the calendar in words', () => {
     expect(instrumentSessionText(hours, tickerWith({ reopensAt: '2026-12-07T18:15:00.000Z' }), now)).toBe(
       'Leilão de reabertura: reabre seg., 07/12, 15:15 BRT',
     );
+    const volatile = tickerWith({ reopensAt: '2026-12-07T18:15:00.000Z', callAuction: 'volatility' });
+    expect(instrumentSessionText(hours, volatile, now)).toBe('Leilão de volatilidade: reabre seg., 07/12, 15:15 BRT');
     expect(instrumentSessionText(hours, tickerWith(), now)).toBe(sessionText(hours));
     expect(instrumentSessionText(calendar, tickerWith(), now)).toBeNull();
   });

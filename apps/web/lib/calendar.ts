@@ -55,15 +55,38 @@ export function sessionText(calendar: TradingCalendarView | null): string | null
     : `Pregão aberto: fecha ${closeText(calendar.nextClose, calendar.timeZone)}`;
 }
 
+/** An instrument's own call auction: its reopening after a halt, or a volatility auction. */
+export type InstrumentCall = NonNullable<TickerView['callAuction']>;
+
+const INSTRUMENT_CALLS: Record<InstrumentCall, { name: string; why: string }> = {
+  reopening: { name: 'Leilão de reabertura', why: 'depois da suspensão' },
+  volatility: { name: 'Leilão de volatilidade', why: 'o preço ia além do limite de oscilação do papel' },
+};
+
+/** Which of its own call auctions an instrument is in, as its ticker says (an older server's: a reopening). */
+export function instrumentCallOf(ticker: TickerView | null | undefined): InstrumentCall {
+  return ticker?.callAuction ?? 'reopening';
+}
+
+/** The name of an instrument's own call auction: "Leilão de reabertura", "Leilão de volatilidade". */
+export function instrumentCallName(call: InstrumentCall): string {
+  return INSTRUMENT_CALLS[call].name;
+}
+
 /**
- * During a call auction (the pre-opening, the closing call, or the instrument's reopening after a halt, which ends at
- * `reopensAt`), what it means for an order placed now; null at other times. The auction's own refusals are the
- * ticket's (see `checkTicket`).
+ * During a call auction (the pre-opening, the closing call, or the instrument's own: its reopening after a halt or a
+ * volatility auction, `call`, ending at `reopensAt`), what it means for an order placed now; null at other times. The
+ * auction's own refusals are the ticket's (see `checkTicket`).
  */
-export function auctionText(calendar: TradingCalendarView | null, reopensAt: string | null = null): string | null {
+export function auctionText(
+  calendar: TradingCalendarView | null,
+  reopensAt: string | null = null,
+  call: InstrumentCall = 'reopening',
+): string | null {
   if ((calendar?.auctionEndsAt ?? null) === null && reopensAt !== null) {
+    const { name, why } = INSTRUMENT_CALLS[call];
     return (
-      `Leilão de reabertura até ${instantText(reopensAt, calendar?.timeZone)}: depois da suspensão, as ordens ficam ` +
+      `${name} até ${instantText(reopensAt, calendar?.timeZone)}: ${why}, as ordens ficam ` +
       'no livro sem negociar, e no fim do leilão o que cruzar negocia a um só preço, o teórico do livro. Ordens a ' +
       'mercado, IOC, FOK e post-only só depois.'
     );
@@ -89,7 +112,9 @@ export function instrumentSessionText(
   const halt = haltText(ticker);
   if (halt !== null) return halt;
   const reopensAt = reopeningOf(ticker, now);
-  if (reopensAt !== null) return `Leilão de reabertura: reabre ${instantText(reopensAt, calendar?.timeZone)}`;
+  if (reopensAt !== null) {
+    return `${instrumentCallName(instrumentCallOf(ticker))}: reabre ${instantText(reopensAt, calendar?.timeZone)}`;
+  }
   return sessionText(calendar);
 }
 

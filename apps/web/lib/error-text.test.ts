@@ -87,6 +87,7 @@ describe('error answers in Portuguese', () => {
       );
     expect(refusal('reopening')).toMatch(/^Leilão de reabertura até seg\., 07\/12, \d\d:15 .*: sem ordens a mercado/);
     expect(refusal('closing')).toMatch(/^Leilão de fechamento até /);
+    expect(refusal('volatility')).toMatch(/^Leilão de volatilidade até /);
     expect(refusal('opening')).toMatch(/^Leilão de pré-abertura até /);
   });
 

@@ -162,6 +162,7 @@ const AUCTION_NAMES: Readonly<Record<string, string>> = {
   opening: 'Leilão de pré-abertura',
   closing: 'Leilão de fechamento',
   reopening: 'Leilão de reabertura',
+  volatility: 'Leilão de volatilidade',
 };
 
 const detail = (failure: ApiFailure, key: string) => {

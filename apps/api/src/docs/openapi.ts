@@ -88,7 +88,8 @@ export function openApiDocument(): object {
             'trading until the opening, when what crosses trades at one price, and market, IOC, FOK and post-only ' +
             'orders get 409 auction_call (details.auction, details.endsAt); so in the closing call ' +
             "(MARKET_CLOSING_CALL_MINUTES before the close), which uncrosses at the close, and in an instrument's " +
-            'reopening call after a halt (details.auction reopening; MARKET_REOPENING_SECONDS)',
+            'reopening call after a halt (details.auction reopening; MARKET_REOPENING_SECONDS) or its volatility ' +
+            "auction (details.auction volatility; the instrument's volatilityAuction)",
           security: bearer,
           parameters: [
             { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 100 } },
