@@ -13,7 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReopeningOpener } from '../src/markets/reopening-opener.js';
 import { startInTestEngine } from './engine-in-test.js';
-import { newTrader, startTestApi, until, type TestApi } from './support.js';
+import { newAdmin, newTrader, startTestApi, until, type TestApi } from './support.js';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -94,5 +94,44 @@ describe('a volatility auction', () => {
     expect((await trades())[0]).toMatchObject({ price: '43.00', quantity: '5', auction: true });
     await until(async () => (await ticker()).callAuction === null);
     expect((await place(buyer.apiKey, { side: 'buy', type: 'market', quantity: '1' })).status).toBe(202);
+  });
+
+  it('outlives a halt: resumed before its end, the instrument is still in it until its end', async () => {
+    const admin = await newAdmin(api);
+    const seller = await newTrader(api, 'volatility-halted-seller');
+    const buyer = await newTrader(api, 'volatility-halted-buyer');
+    const place = (token: string, body: Record<string, string>) =>
+      api.request('POST', '/api/orders', { token, body: { symbol: 'PETR4', ...body } });
+    const ticker = async () => TickerView.parse((await api.request('GET', '/api/markets/PETR4/ticker')).body);
+    // The last auction printed 43.00: the tunnel is now 38.70 to 47.30.
+    await place(seller.apiKey, { side: 'sell', type: 'limit', price: '48.00', quantity: '5' });
+    await until(async () => (await ticker()).callAuction === null);
+    const buy = OrderView.parse(
+      (await place(buyer.apiKey, { side: 'buy', type: 'limit', price: '49.00', quantity: '5' })).body,
+    );
+    const inAuction = await until(async () => {
+      const now = await ticker();
+      return now.callAuction === 'volatility' && now;
+    });
+    const asAdmin = (path: string, body?: unknown) => api.request('POST', path, { token: admin.apiKey, body });
+    expect((await asAdmin('/api/admin/markets/PETR4/halt', { reason: 'Oscilação atípica' })).status).toBe(200);
+    expect(await ticker()).toMatchObject({ halted: true, callAuction: 'volatility', reopensAt: inAuction.reopensAt });
+    expect((await asAdmin('/api/admin/markets/PETR4/resume')).status).toBe(200);
+    expect(await ticker()).toMatchObject({ halted: false, callAuction: 'volatility', reopensAt: inAuction.reopensAt });
+    const refused = await place(buyer.apiKey, { side: 'buy', type: 'market', quantity: '1' });
+    expect(ApiErrorBody.parse(refused.body)).toMatchObject({
+      code: 'auction_call',
+      details: { auction: 'volatility' },
+    });
+    // Its end uncrosses the resumed book.
+    const endsAt = Date.parse(inAuction.reopensAt!);
+    expect(await api.app.get(ReopeningOpener).tick(new Date(endsAt + 1))).toEqual(['PETR4']);
+    await until(async () => {
+      const order = OrderView.parse(
+        (await api.request('GET', `/api/orders/${buy.orderId}`, { token: buyer.apiKey })).body,
+      );
+      return order.status === 'filled';
+    });
+    await until(async () => (await ticker()).callAuction === null);
   });
 });

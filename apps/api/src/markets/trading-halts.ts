@@ -69,8 +69,9 @@ export class TradingHalts {
   async halt(adminId: string, symbol: string, reason: string, traceId: string): Promise<TradingStatusView> {
     const { symbol: known } = this.instruments.require(symbol);
     await this.sql.transaction(async (tx) => {
-      // A reopening call in progress ends with the halt: the next resumption has its own.
-      await tx.query('DELETE FROM reopening_calls WHERE symbol = $1', [known]);
+      // A reopening call in progress ends with the halt: the next resumption has its own. A volatility auction does
+      // not: the book stays in it while halted, and its end (sent by then or not) uncrosses it once resumed.
+      await tx.query(`DELETE FROM reopening_calls WHERE symbol = $1 AND kind = 'reopening'`, [known]);
       const { rows } = await tx.query<{ inserted: boolean }>(
         `INSERT INTO trading_halts (symbol, trace_id, reason) VALUES ($1, $2, $3)
          ON CONFLICT (symbol) DO UPDATE SET reason = EXCLUDED.reason
@@ -97,11 +98,13 @@ export class TradingHalts {
     const reopensAt = (await this.status(known)).halted ? this.hours.reopeningEnd() : null;
     await this.publisher.deliver(marketCommand('resume_trading', known, traceId, reopensAt));
     await this.sql.transaction(async (tx) => {
-      // Two resumptions at once: the book's reopening is the later one's, so the row keeps the later end.
+      // Two resumptions at once, or one in a volatility auction: the book's auction ends at the later end, the row's too.
       if (reopensAt !== null) {
         await tx.query(
           `INSERT INTO reopening_calls (symbol, ends_at, trace_id) VALUES ($1, $2, $3) ON CONFLICT (symbol)
-           DO UPDATE SET ends_at = GREATEST(reopening_calls.ends_at, EXCLUDED.ends_at), trace_id = EXCLUDED.trace_id`,
+           DO UPDATE SET
+             kind = CASE WHEN EXCLUDED.ends_at >= reopening_calls.ends_at THEN EXCLUDED.kind ELSE reopening_calls.kind END,
+             ends_at = GREATEST(reopening_calls.ends_at, EXCLUDED.ends_at), trace_id = EXCLUDED.trace_id`,
           [known, reopensAt, traceId],
         );
       }
