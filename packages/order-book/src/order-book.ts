@@ -914,8 +914,10 @@ export class OrderBook {
     this.orders.records[slot + R_REM] = quantity - filled;
   }
 
-  /** How far a taker may go: its limit, a market order's protection price, or (without one) the whole book. */
-  /** How far a taker may trade: its own limit (or protection), and the volatility tunnel. */
+  /**
+   * How far a taker may go: its limit, a market order's protection price, or (without one) the whole book; and no
+   * further than the volatility tunnel.
+   */
   private limitTick(taker: number, isBuy: boolean): number {
     const tick = this.orders.records[taker + R_TICK]!;
     if (isBuy) return tick !== 0 && tick < this.tunnelHigh ? tick : this.tunnelHigh;
