@@ -183,7 +183,9 @@ export class ApiMetrics {
   private reopenings: (() => ReadonlyMap<string, boolean>) | null = null;
   readonly tradingReopening = new Gauge({
     name: 'api_trading_reopening',
-    help: 'Whether the instrument is in a reopening call auction after a halt (1) or not (0), read at every scrape',
+    help:
+      'Whether the instrument is in a call auction of its own (1: a reopening after a halt, or a volatility auction) ' +
+      'or not (0), read at every scrape',
     labelNames: ['symbol'] as const,
     registers: [this.registry],
     collect: () => {
