@@ -230,6 +230,7 @@ export type InstrumentView = z.infer<typeof InstrumentView>;
 
 export function toInstrumentView(instrument: Instrument): InstrumentView {
   const reference = instrument.referencePrice ?? null;
+  const tunnel = instrument.volatilityAuction ?? null;
   return {
     symbol: instrument.symbol,
     name: instrument.name,
@@ -242,13 +243,10 @@ export function toInstrumentView(instrument: Instrument): InstrumentView {
         : { min: formatCents(instrument.priceBand.min), max: formatCents(instrument.priceBand.max) },
     referencePrice: reference === null ? null : formatCents(reference),
     volatilityAuction:
-      instrument.volatilityAuction == null
+      tunnel === null
         ? null
-        : {
-            // Basis points are hundredths of a percent: the cents' formatting says them.
-            tunnelPercent: formatCents(instrument.volatilityAuction.tunnelBps),
-            seconds: instrument.volatilityAuction.seconds,
-          },
+        : // Basis points are hundredths of a percent: the cents' formatting says them.
+          { tunnelPercent: formatCents(tunnel.tunnelBps), seconds: tunnel.seconds },
   };
 }
 
