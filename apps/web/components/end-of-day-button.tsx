@@ -3,6 +3,7 @@ import type { ClosedDayView, TradingCalendarView, TradingDayClose } from '@bolsa
 import { useState } from 'react';
 import { api } from '../lib/api';
 import { closeText, sessionText } from '../lib/calendar';
+import { formatDay } from '../lib/format';
 import { reloadCalendars, useCalendar } from '../lib/use-calendar';
 import { useRequestAction } from '../lib/use-request-action';
 
@@ -32,7 +33,7 @@ export function EndOfDayButton({ onClosed }: { onClosed?: () => void }) {
       (closed) => {
         reloadCalendars();
         onClosed?.();
-        const day = closed.tradingDay.split('-').reverse().join('/');
+        const day = formatDay(closed.tradingDay);
         const next = hours ? '; novas ordens só na próxima abertura' : '';
         return `Pregão de ${day} encerrado: expiram as ordens do dia e as válidas até ele${next}.`;
       },

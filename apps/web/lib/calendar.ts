@@ -6,6 +6,7 @@ import {
   type TradingCalendarView,
   type TradingDayClose,
 } from '@bolsa/contracts';
+import { formatDay } from './format';
 
 /**
  * An instant as the clocks of `timeZone` show it (the browser's when none is given), saying which zone that is:
@@ -181,7 +182,7 @@ export function goodTillProblem(
 
 /** What a GTD order good till `day` (`YYYY-MM-DD`) lives until, in words. */
 export function goodTillExpiry(day: string, calendar: TradingCalendarView | null): string {
-  const date = day.split('-').reverse().join('/');
+  const date = formatDay(day);
   return calendar?.closesAt === null || calendar === null
     ? `Expira quando a bolsa encerrar o pregão de ${date}.`
     : `Expira no encerramento do pregão de ${date}, às ${calendar.closesAt}.`;

@@ -4,6 +4,7 @@ import {
   centsOf,
   decimalInput,
   formatBRL,
+  formatDay,
   formatPercent,
   formatPrice,
   formatQuantity,
@@ -29,6 +30,7 @@ describe('formatting for pt-BR', () => {
     expect(formatQuantity('12300')).toBe('12.300');
     expect(formatPercent('1.23')).toBe('+1,23\u00a0%');
     expect(formatPercent('-0.40')).toBe('-0,40\u00a0%');
+    expect(formatDay('2026-12-18')).toBe('18/12/2026');
   });
 
   it('says — for anything that is not a number rather than guessing', () => {

@@ -91,6 +91,11 @@ export function formatDateTime(iso: string): string {
   return dateTime.format(new Date(iso));
 }
 
+/** A calendar day as the screens write it: `2026-12-18` → 18/12/2026. */
+export function formatDay(day: string): string {
+  return day.split('-').reverse().join('/');
+}
+
 /** The colour of a signed figure: green up, red down, `neutral` for zero or none. */
 export function signTone(value: number | null | undefined, neutral = ''): string {
   return value === null || value === undefined || value === 0 ? neutral : value > 0 ? 'text-buy' : 'text-sell';

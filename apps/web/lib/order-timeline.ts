@@ -1,5 +1,5 @@
 import type { OrderTimelineEntry } from '@bolsa/contracts';
-import { formatBRL, formatPrice, formatQuantity } from './format';
+import { formatBRL, formatDay, formatPrice, formatQuantity } from './format';
 import { reasonText } from './order-status';
 
 /** "10 a R$ 15,00", "5 a mercado", with a stop's trigger and a trailing stop's distance when it has them. */
@@ -8,7 +8,7 @@ function termsText(entry: Extract<OrderTimelineEntry, { kind: 'accepted' | 'amen
   if (entry.stopPrice !== null) parts.push(`disparo ${formatPrice(entry.stopPrice)}`);
   if (entry.trailingOffset !== null) parts.push(`stop móvel a ${formatPrice(entry.trailingOffset)}`);
   if (entry.kind === 'amended' && entry.expiresOn !== undefined) {
-    parts.push(`válida até ${entry.expiresOn.split('-').reverse().join('/')}`);
+    parts.push(`válida até ${formatDay(entry.expiresOn)}`);
   }
   return parts.join(', ');
 }
