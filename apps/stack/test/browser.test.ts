@@ -1066,8 +1066,26 @@ describe('the home broker and the admin panel in a browser', () => {
       .toContain('Ordem ABEV3 cancelada (sem liquidez)');
 
     // Two more resting orders (beside the PETR4 buy above), then one click and its confirmation cancel them all.
+    // The first one is slow to be answered: the ticket says it is on its way, and Enter again sends nothing more.
     await phoneTicket.getByLabel('Tipo').selectOption('limit');
-    for (const price of ['12,00', '12,10']) await ticket(phone.page, 'Comprar', price, '5');
+    const placements: string[] = [];
+    phone.page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/orders')
+        placements.push(request.url());
+    });
+    const placing = /\/api\/orders$/;
+    await holdBack(phone.page, placing, 1_500);
+    await phoneTicket.getByLabel('Preço', { exact: true }).fill('12,00');
+    await phoneTicket.getByLabel('Quantidade', { exact: true }).fill('5');
+    await phoneTicket.getByLabel('Quantidade', { exact: true }).press('Enter');
+    const sendingButton = phoneTicket.getByRole('button', { name: 'Enviando…' });
+    expect(await sendingButton.isDisabled({ timeout: 5_000 })).toBe(true);
+    await phoneTicket.getByLabel('Quantidade', { exact: true }).press('Enter');
+    await expect.poll(() => phoneTicket.textContent(), { timeout: 10_000 }).toMatch(/Ordem enviada: compra 5 ABEV3/);
+    await phone.page.unroute(placing);
+    expect(await sendingButton.count()).toBe(0);
+    await ticket(phone.page, 'Comprar', '12,10', '5');
+    expect(placements).toHaveLength(2);
     const open = phone.page.getByTestId('open-orders').getByTestId('order-row');
     await expect.poll(() => open.count(), { timeout: 10_000 }).toBe(3);
     // The table is wider than the phone; each order's actions stay in view at its right edge all the same.

@@ -120,13 +120,20 @@ export async function haltFromPanel(admin: Page, symbol: string | null, reason: 
 }
 
 /** Fills the order ticket of the screen's symbol and sends it. */
+/**
+ * An order through the ticket, as a trader types it. It returns once the API has answered it, as a trader reads the
+ * answer before the next: the ticket sends nothing while an order is on its way.
+ */
 export async function ticket(page: Page, side: 'Comprar' | 'Vender', price: string, quantity: string): Promise<void> {
   const form = page.getByTestId('order-ticket');
+  const sending = form.locator('form[aria-busy="true"]');
+  await sending.waitFor({ state: 'hidden', timeout: 10_000 });
   await form.getByRole('button', { name: side, exact: true }).click();
   await form.getByLabel('Preço', { exact: true }).fill(price);
   await form.getByLabel('Quantidade', { exact: true }).fill(quantity);
   // Enter submits, as in a broker's ticket.
   await form.getByLabel('Quantidade', { exact: true }).press('Enter');
+  await sending.waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
 export const PROGRAM_PASSWORD = 'a program pass';

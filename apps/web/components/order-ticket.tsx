@@ -278,7 +278,7 @@ export function OrderTicket({
   return (
     <section className="rounded border border-edge bg-panel p-3" aria-label="Boleta" data-testid="order-ticket">
       <h2 className="mb-2 text-xs font-semibold uppercase tracking-wide text-gray-400">Boleta — {instrument.symbol}</h2>
-      <form onSubmit={(event) => void submit(event)} className="flex flex-col gap-2.5" noValidate>
+      <form onSubmit={(event) => void submit(event)} className="flex flex-col gap-2.5" noValidate aria-busy={busy}>
         <div className="flex gap-2">
           {sideButton('buy', 'Comprar')}
           {sideButton('sell', 'Vender')}
@@ -441,7 +441,10 @@ export function OrderTicket({
           disabled={busy || halted || suspended || marketClosed !== null}
           className={`rounded py-2 text-sm font-semibold disabled:opacity-50 ${form.side === 'buy' ? 'bg-buy text-gray-950' : 'bg-sell text-gray-950'}`}
         >
-          {confirming ? 'Confirmar' : form.side === 'buy' ? 'Comprar' : 'Vender'} {instrument.symbol}
+          {/* Enter pressed again while an order is on its way sends nothing: the button says why. */}
+          {busy
+            ? 'Enviando…'
+            : `${confirming ? 'Confirmar' : form.side === 'buy' ? 'Comprar' : 'Vender'} ${instrument.symbol}`}
         </button>
         {notice !== null && (
           <p
