@@ -7,6 +7,7 @@ import type { DestinationStream } from 'pino';
 import fastifyCookie from '@fastify/cookie';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AdminModule } from './admin/admin.module.js';
+import { AlertsModule } from './alerts/alerts.module.js';
 import type { AuthenticatedRequest } from './auth/auth.guard.js';
 import { AuthModule } from './auth/auth.module.js';
 import { API_CONFIG, type ApiConfig } from './config.js';
@@ -62,6 +63,7 @@ export async function createApp(config: ApiConfig, options: AppOptions = {}): Pr
       OrdersModule,
       EventsModule,
       StreamsModule,
+      AlertsModule,
       AdminModule,
       SessionsModule,
       DocsModule,

@@ -35,6 +35,7 @@ export const ApiErrorCode = z.enum([
   'account_suspended',
   'insufficient_funds',
   'insufficient_shares',
+  'too_many_alerts',
   'invalid_credentials',
   'password_incorrect',
   'email_taken',

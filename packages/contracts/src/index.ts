@@ -11,5 +11,6 @@ export * from './topics.js';
 export * from './codec.js';
 export * from './http.js';
 export * from './http-accounts.js';
+export * from './http-alerts.js';
 export * from './http-order-timeline.js';
 export * from './kafka-connection.js';

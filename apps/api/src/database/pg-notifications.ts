@@ -7,7 +7,7 @@ import { connectionFields } from './pg-connection.js';
 /**
  * Channels PostgreSQL notifies on: whose wallet changed (see ChangeNotifier), that engine events were stored, which
  * instrument's trading was halted or resumed, which account was suspended or reinstated, which trading day was
- * closed, and which API key changed (was revoked).
+ * closed, which API key changed (was revoked), and whose price alerts went off.
  */
 export const CHANNELS = {
   wallets: 'bolsa_wallets',
@@ -16,6 +16,7 @@ export const CHANNELS = {
   accounts: 'bolsa_accounts',
   sessions: 'bolsa_sessions',
   apiKeys: 'bolsa_api_keys',
+  alerts: 'bolsa_alerts',
 } as const;
 type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 

@@ -1,6 +1,8 @@
 import {
   AccountView,
   AdminSummary,
+  CreatePriceAlertRequest,
+  PriceAlertView,
   ClosedDayView,
   HaltTradingRequest,
   TradingStatusView,
@@ -56,6 +58,8 @@ export const ACCOUNT_SCHEMAS = {
   ClosedDayView,
   HaltTradingRequest,
   TradingStatusView,
+  CreatePriceAlertRequest,
+  PriceAlertView,
 };
 
 const query = (name: string, schema: object) => ({ name, in: 'query', required: false, schema });
@@ -263,10 +267,37 @@ export function accountPaths(): Record<string, object> {
     '/api/stream/me': {
       get: {
         summary:
-          "SSE: the caller's order and fill events, their wallet when it changes, and their account (an " +
-          'AccountView) when it is suspended or reinstated',
+          "SSE: the caller's order and fill events, their wallet when it changes, their account (an " +
+          'AccountView) when it is suspended or reinstated, and their price alerts (`alerts`, every one of them, ' +
+          'as GET /api/alerts) at the start and when one goes off',
         security: bearer,
         responses: { '200': sse('event stream'), ...errors(401) },
+      },
+    },
+    '/api/alerts': {
+      get: {
+        summary: "The caller's price alerts: those waiting, then those set off, newest first in each (at most 100)",
+        security: bearer,
+        responses: {
+          '200': { description: 'the alerts', ...json({ type: 'array', items: ref('PriceAlertView') }) },
+          ...errors(401),
+        },
+      },
+      post: {
+        summary:
+          'A price alert: set off once, by the first trade of the symbol at or above (at or below) the price; ' +
+          '409 too_many_alerts past 20 waiting',
+        security: bearer,
+        requestBody: json(ref('CreatePriceAlertRequest')),
+        responses: { '201': { description: 'created', ...json(ref('PriceAlertView')) }, ...errors(400, 401, 404, 409) },
+      },
+    },
+    '/api/alerts/{id}': {
+      delete: {
+        summary: 'Delete one of the caller’s price alerts, waiting or set off',
+        security: bearer,
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: { '204': { description: 'deleted' }, ...errors(401, 404) },
       },
     },
     '/api/admin/health': {

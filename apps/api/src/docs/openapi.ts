@@ -256,7 +256,9 @@ export function openApiDocument(): object {
       '/api/stream/me': {
         get: {
           summary:
-            "SSE: the caller's order, fill, stop and amend_rejected events, and wallet (at once, then whenever it changes)",
+            "SSE: the caller's order, fill, stop and amend_rejected events, wallet (at once, then whenever it " +
+            'changes), account (when suspended or reinstated) and alerts (every price alert, at once, then whenever ' +
+            'one goes off)',
           security: bearer,
           parameters: [lastEventId],
           responses: { '200': sse('event stream'), ...errors(401) },

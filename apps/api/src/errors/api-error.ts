@@ -23,6 +23,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   account_suspended: 403,
   insufficient_funds: 422,
   insufficient_shares: 422,
+  too_many_alerts: 409,
   invalid_credentials: 401,
   password_incorrect: 403,
   email_taken: 409,

@@ -1,4 +1,5 @@
 import { ANNOUNCE_FROM, announcements } from '../database/change-notifier.js';
+import { CHANNELS } from '../database/pg-notifications.js';
 import { insertLedgerSql, ledgerColumns, type Queryable } from '../wallets/ledger.js';
 import type { SettlementWrites } from '../wallets/settlement-store.js';
 import { arrayLiteral, columns } from '../database/columns.js';
@@ -202,15 +203,26 @@ WITH orders_before AS (
     last_price = CASE WHEN EXCLUDED.last_sequence > m.last_sequence THEN EXCLUDED.last_price ELSE m.last_price END,
     last_sequence = GREATEST(m.last_sequence, EXCLUDED.last_sequence),
     stored_sequence = GREATEST(m.stored_sequence, EXCLUDED.stored_sequence)
+), alert_rows AS (
+  -- Price alerts the batch's trades set off: each once, in the transaction that stores the trade.
+  UPDATE price_alerts a SET triggered_at = now(),
+         trigger_price = CASE WHEN a.condition = 'at_or_above' THEN t.high ELSE t.low END
+    FROM (SELECT symbol, max(price) AS high, min(price) AS low
+            FROM unnest($32::text[], $34::bigint[]) AS v(symbol, price) GROUP BY symbol) t
+   WHERE a.symbol = t.symbol AND a.triggered_at IS NULL
+     AND CASE WHEN a.condition = 'at_or_above' THEN t.high >= a.price ELSE t.low <= a.price END
+  RETURNING a.account_id
 )
-SELECT ${ANNOUNCE_FROM(75)}`;
+SELECT ${ANNOUNCE_FROM(75)}
+UNION ALL
+SELECT pg_notify('${CHANNELS.alerts}', account_id::text) FROM (SELECT DISTINCT account_id FROM alert_rows) AS set_off`;
 
 const text = (value: number | bigint | null | undefined) =>
   value === undefined || value === null ? null : String(value);
 
 /**
- * Writes the batch in one round trip. Processes that tail engine_events, and the wallet streams of the accounts whose
- * balances it changed, are notified when it commits.
+ * Writes the batch in one round trip. Processes that tail engine_events, the wallet streams of the accounts whose
+ * balances it changed, and the account streams of those whose price alerts it set off are notified when it commits.
  */
 export async function writeBatch(tx: Queryable, writes: BatchWrites): Promise<void> {
   await tx.query({ name: 'ingest_write_batch', text: WRITE_BATCH, values: batchValues(writes) });

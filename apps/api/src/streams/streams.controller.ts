@@ -28,7 +28,7 @@ export class StreamsController {
     return this.open(reply, 'orders', this.streams.orders(callerOf(request).accountId));
   }
 
-  /** The caller's order updates, fills and wallet changes. */
+  /** The caller's order updates, fills, wallet changes and price alerts set off. */
   @Get('me')
   @UseGuards(AuthGuard)
   me(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply) {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { MarketsModule } from '../markets/markets.module.js';
 import { WalletsModule } from '../wallets/wallets.module.js';
@@ -6,7 +7,7 @@ import { StreamsController } from './streams.controller.js';
 import { StreamsService } from './streams.service.js';
 
 @Module({
-  imports: [EventsModule, MarketsModule, WalletsModule],
+  imports: [AlertsModule, EventsModule, MarketsModule, WalletsModule],
   controllers: [StreamsController],
   providers: [StreamsService],
 })

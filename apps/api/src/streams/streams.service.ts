@@ -30,6 +30,7 @@ import { readAccount } from '../accounts/account-row.js';
 import { CHANNELS, PgNotifications } from '../database/pg-notifications.js';
 import { SqlPool } from '../database/sql-pool.js';
 import { WalletStore } from '../wallets/wallet-store.js';
+import { PriceAlerts } from '../alerts/price-alerts.js';
 import { toWalletView } from '../wallets/wallet-views.js';
 import { EventBus } from '../events/event-bus.js';
 import type { StoredEvent } from '../events/event-ingestion.js';
@@ -161,6 +162,7 @@ export class StreamsService {
     @Inject(SqlPool) private readonly sql: SqlPool,
     @Inject(PgNotifications) private readonly notifications: PgNotifications,
     @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
+    @Inject(PriceAlerts) private readonly alerts: PriceAlerts,
   ) {
     this.sharedTickers = new SharedTickers((symbol) => this.markets.ticker(symbol));
     this.staleTickers = merge(
@@ -174,9 +176,10 @@ export class StreamsService {
   }
 
   /**
-   * The caller's order updates and fills, their wallet whenever it changes (at most every 100 ms), and their
-   * account when it is suspended or reinstated; both again when the API listens again after losing its database
-   * connection, since changes notified meanwhile never reached it.
+   * The caller's order updates and fills, their wallet whenever it changes (at most every 100 ms), their account
+   * when it is suspended or reinstated, and their price alerts when one goes off; each again when the API listens
+   * again after losing its database connection, since changes notified meanwhile never reached it. The stream starts
+   * with the wallet and the alerts, so that a page that opens it again learns what went off meanwhile.
    */
   me(accountId: string): StreamSource {
     const walletMessage = async (): Promise<SseMessage> => ({
@@ -187,17 +190,22 @@ export class StreamsService {
       event: 'account',
       data: await readAccount(this.sql, accountId),
     });
+    const alertsMessage = async (): Promise<SseMessage> => ({
+      event: 'alerts',
+      data: await this.alerts.list(accountId),
+    });
     // A failed read skips this update; the next change brings the stream up to date.
     const sent = (message: () => Promise<SseMessage>) => concatMap(() => from(message()).pipe(catchError(() => EMPTY)));
     return {
       ...this.orders(accountId),
-      initial: async () => [await walletMessage()],
+      initial: async () => [await walletMessage(), await alertsMessage()],
       extras: merge(
         this.changesOf(this.notifications.walletChanges, accountId).pipe(
           auditTime(WALLET_EVERY_MS),
           sent(walletMessage),
         ),
         this.changesOf(this.notifications.on(CHANNELS.accounts), accountId).pipe(sent(accountMessage)),
+        this.changesOf(this.notifications.on(CHANNELS.alerts), accountId).pipe(sent(alertsMessage)),
       ),
     };
   }

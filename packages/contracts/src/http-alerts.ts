@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { InstrumentSymbol } from './ids.js';
+
+/** When a price alert goes off: the first trade at or above its price, or at or below it. */
+export const PriceAlertCondition = z.enum(['at_or_above', 'at_or_below']);
+export type PriceAlertCondition = z.infer<typeof PriceAlertCondition>;
+
+/** How many alerts an account may have waiting at once (`409 too_many_alerts` past it). */
+export const MAX_ACTIVE_PRICE_ALERTS = 20;
+
+/** `POST /api/alerts`: tell me when `symbol` trades at `price` (a decimal string on the instrument's tick) or beyond. */
+export const CreatePriceAlertRequest = z.strictObject({
+  symbol: InstrumentSymbol,
+  condition: PriceAlertCondition,
+  price: z.string(),
+});
+export type CreatePriceAlertRequest = z.infer<typeof CreatePriceAlertRequest>;
+
+/** One of the caller's price alerts (`GET /api/alerts`; the account stream's `alerts` event lists them all). */
+export const PriceAlertView = z.object({
+  id: z.uuid(),
+  symbol: InstrumentSymbol,
+  condition: PriceAlertCondition,
+  price: z.string(),
+  createdAt: z.iso.datetime(),
+  /** When a trade set it off; null while it waits. It goes off once, and stays listed until deleted. */
+  triggeredAt: z.iso.datetime().nullable(),
+  /** The price of the trade that set it off (the highest of its batch for at_or_above, the lowest for at_or_below). */
+  triggerPrice: z.string().nullable(),
+});
+export type PriceAlertView = z.infer<typeof PriceAlertView>;
