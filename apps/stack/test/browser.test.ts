@@ -1154,6 +1154,66 @@ describe('the home broker and the admin panel in a browser', () => {
       expect(errors).toEqual([]);
     },
   );
+  it(
+    'sets off a price alert made on the trading screen when the instrument trades at its price, and says so',
+    { timeout: 60_000 },
+    async () => {
+      const { page, errors } = await newPage(browser);
+      await signUp(page, stack.web, 'Alertas');
+      await page.goto(`${stack.web}/trade/BBDC4`);
+      await page.getByTestId('stream-conta').and(page.locator('[data-state="live"]')).waitFor();
+      const panel = page.getByTestId('price-alerts');
+      await panel.getByText('Nenhum alerta.').waitFor();
+      const rows = panel.getByTestId('alert-row');
+      const make = async (condition: 'at_or_above' | 'at_or_below', price: string) => {
+        await panel.getByLabel('Condição do alerta').selectOption(condition);
+        await panel.getByLabel('Preço do alerta').fill(price);
+        await panel.getByRole('button', { name: 'Criar' }).click();
+      };
+      // A price that is none is refused, and says what one looks like.
+      await make('at_or_above', '15,555');
+      await expect.poll(() => panel.getByTestId('alert-error').textContent()).toBe('Informe um preço como 42,00.');
+      await make('at_or_above', '15,60');
+      await expect.poll(() => rows.count()).toBe(1);
+      await make('at_or_below', '10,00');
+      await expect
+        .poll(() => rows.allTextContents())
+        .toEqual(['BBDC4 cai a R$\u00a010,00aguardandoExcluir', 'BBDC4 sobe a R$\u00a015,60aguardandoExcluir']);
+      expect(await panel.getByTestId('alert-error').count()).toBe(0);
+
+      // Two programs trade BBDC4 at 15,70: the first alert goes off, the page says so, the second waits on.
+      const [seller, buyer] = await Promise.all([
+        programAccount(stack.api, 'VendeAlerta'),
+        programAccount(stack.api, 'CompraAlerta'),
+      ]);
+      await program(stack.api, seller, 'sell', 'BBDC4', '15.70', '1');
+      await program(stack.api, buyer, 'buy', 'BBDC4', '15.70', '1');
+      await expect
+        .poll(() => page.getByTestId('alert-notice').textContent(), { timeout: 10_000 })
+        .toBe('Alerta: BBDC4 negociado a R$\u00a015,70 (sobe a R$\u00a015,60)');
+      const setOff = panel.locator('[data-testid="alert-row"][data-state="set-off"]');
+      await expect
+        .poll(() => setOff.textContent())
+        .toMatch(/^BBDC4 sobe a R\$\u00a015,60disparado às [\d:]+ \(R\$\u00a015,70\)/);
+      expect(await panel.locator('[data-state="waiting"]').textContent()).toMatch(
+        /^BBDC4 cai a R\$\u00a010,00aguardando/,
+      );
+
+      await page.screenshot({ path: join(SCREENSHOTS, 'price-alerts.png'), fullPage: true });
+
+      // Opened again, the page lists it as it was left, set off, with no notice for what it already told.
+      await page.reload();
+      await expect.poll(() => setOff.count(), { timeout: 10_000 }).toBe(1);
+      expect(await page.getByTestId('alert-notice').count()).toBe(0);
+      await panel.getByRole('button', { name: 'Excluir alerta BBDC4 sobe a R$\u00a015,60' }).click();
+      await expect.poll(() => rows.count()).toBe(1);
+      await page.reload();
+      await expect
+        .poll(() => rows.allTextContents(), { timeout: 10_000 })
+        .toEqual(['BBDC4 cai a R$\u00a010,00aguardandoExcluir']);
+      expect(errors).toEqual([]);
+    },
+  );
 });
 
 /**

@@ -12,7 +12,7 @@ import type {
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../lib/api';
 import { applyLevelDeltas, bookFromSnapshot, EMPTY_BOOK, ladder, ownLevels, type BookState } from '../lib/book';
-import { addStreamEvents, type Notice } from '../lib/notices';
+import { addAlerts, addStreamEvents, type Notice } from '../lib/notices';
 import { MAX_PAGE, myListPath } from '../lib/my-lists';
 import { everyPage, type Page } from '../lib/pages';
 import { tradingTitle } from '../lib/page-title';
@@ -25,6 +25,7 @@ import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { useInstruments } from '../lib/use-instruments';
 import { instrumentCallOf, reopeningOf } from '../lib/calendar';
 import { useTickers } from '../lib/use-tickers';
+import { usePriceAlerts } from '../lib/use-price-alerts';
 import { CandleChart } from './candle-chart';
 import { TransferForm } from './transfer-form';
 import { Notices } from './notices';
@@ -32,6 +33,7 @@ import { MarketHeader } from './market-header';
 import { MyOrders } from './my-orders';
 import { OrderBook } from './order-book';
 import { OrderTicket } from './order-ticket';
+import { PriceAlerts } from './price-alerts';
 import { useRequiredAccount, useSession } from './session';
 import { TimeAndSales } from './time-and-sales';
 import { UnknownInstrument } from './unknown-instrument';
@@ -117,17 +119,21 @@ function InstrumentScreen({ symbol, instruments }: { symbol: string; instruments
     if (arrived.length > 0) setTrades((current) => addTrades(current, arrived));
   }, []);
   const { accountEvents } = useSession();
+  const alerts = usePriceAlerts();
+  const { streamed: alertsStreamed } = alerts;
   const onMine = useCallback(
     (events: StreamEvent[]) => {
       const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
       if (latest !== undefined) setWallet(latest);
       accountEvents(events);
-      setNotices((current) => addStreamEvents(current, events, Date.now()));
+      const setOff = alertsStreamed(events);
+      const now = Date.now();
+      setNotices((current) => addAlerts(addStreamEvents(current, events, now), setOff, now));
       // An amend refused changes no order, but ends its "alterando…".
       const changesOrders = (kind: string) => kind === 'order' || kind === 'fill' || kind === 'amend_rejected';
       if (events.some((e) => changesOrders(e.kind))) setOrdersVersion((n) => n + 1);
     },
-    [accountEvents],
+    [accountEvents, alertsStreamed],
   );
 
   const reloadMarket = useCallback(() => setMarketEpoch((n) => n + 1), []);
@@ -137,7 +143,7 @@ function InstrumentScreen({ symbol, instruments }: { symbol: string; instruments
   const tickers = useTickers().tickers ?? NO_TICKERS;
   const mineState = useEventStream(
     account === null ? null : '/api/stream/me',
-    ['order', 'fill', 'stop', 'amend_rejected', 'wallet', 'account'],
+    ['order', 'fill', 'stop', 'amend_rejected', 'wallet', 'account', 'alerts'],
     onMine,
     reloadOrders,
   );
@@ -215,6 +221,13 @@ function InstrumentScreen({ symbol, instruments }: { symbol: string; instruments
           <div className="order-4 flex flex-col gap-3 lg:order-none">
             <WalletPanel wallet={wallet} prices={prices} />
             <TransferForm kind="deposit" />
+            <PriceAlerts
+              symbol={symbol}
+              lastPrice={lastPrice ?? null}
+              alerts={alerts.alerts}
+              onCreated={alerts.created}
+              onDeleted={alerts.deleted}
+            />
           </div>
         </div>
       </div>

@@ -149,6 +149,7 @@ const FAILURES: Readonly<Record<string, string>> = {
   rate_limited: 'Muitas tentativas seguidas; aguarde um pouco.',
   internal_error: 'A corretora falhou ao atender; tente de novo.',
   unavailable: 'A bolsa não confirmou a tempo; tente de novo.',
+  too_many_alerts: 'Você já tem 20 alertas aguardando: exclua um antes de criar outro.',
 };
 
 /** When a request got no answer from the API at all. */

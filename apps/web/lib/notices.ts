@@ -1,4 +1,12 @@
-import type { AmendRejectedView, FillView, OrderEventView, Side, StopTriggeredView } from '@bolsa/contracts';
+import type {
+  AmendRejectedView,
+  FillView,
+  OrderEventView,
+  PriceAlertView,
+  Side,
+  StopTriggeredView,
+} from '@bolsa/contracts';
+import { alertNoticeText } from './alerts';
 import { centsOf, formatBRL, formatQuantity } from './format';
 import { orderStatusText, reasonText } from './order-status';
 
@@ -20,10 +28,11 @@ export interface ExecutionNotice {
 
 /**
  * An order (or an amend of one) the exchange refused, or an order it ended short of filling for a reason other than
- * the trader's own cancel; or a stop order of theirs that fired.
+ * the trader's own cancel; a stop order of theirs that fired; or a price alert of theirs that went off.
  */
 export interface OutcomeNotice {
-  readonly kind: 'outcome' | 'stop';
+  readonly kind: 'outcome' | 'stop' | 'alert';
+  /** The order's id; for an alert, the alert's. */
   readonly orderId: string;
   readonly text: string;
   readonly shownAt: number;
@@ -85,6 +94,15 @@ export function addStops(notices: readonly Notice[], stops: readonly StopTrigger
   for (const stop of stops) {
     const text = `Stop ${stop.symbol} disparado: negócio a ${formatBRL(stop.lastTradePrice)} (disparo ${formatBRL(stop.stopPrice)})`;
     next = upsert(next, { kind: 'stop', orderId: stop.orderId, text, shownAt: now });
+  }
+  return next;
+}
+
+/** Adds the trader's price alerts that went off: "Alerta: PETR4 negociado a R$ 42,10 (sobe a R$ 42,00)". */
+export function addAlerts(notices: readonly Notice[], alerts: readonly PriceAlertView[], now: number): Notice[] {
+  let next = [...notices];
+  for (const alert of alerts) {
+    next = upsert(next, { kind: 'alert', orderId: alert.id, text: alertNoticeText(alert), shownAt: now });
   }
   return next;
 }
