@@ -57,6 +57,7 @@ export const FieldError = z.object({
         'too_precise or too_large; off_tick, off_lot, price_out_of_band; required or not_allowed for the order ' +
         'type; on an amend quantity_below_filled, stop_triggered, not_a_stop_order, no_limit_price, ' +
         'not_a_trailing_stop, unchanged (asks for what the order already has); insufficient_funds or insufficient_shares on the field that asks for more; ' +
+        'quantity_over_limit (more shares than the instrument takes in one order); ' +
         'market_buy_needs_price_band; duplicate (a clientOrderId an open order has); too_many_keys; incorrect ' +
         '(a current password); invalid (a query parameter); on expiresOn past (a trading day already closed), ' +
         "not_a_trading_day or too_far (over a year ahead); otherwise zod's issue code (invalid_type, " +
@@ -144,6 +145,13 @@ export function outOfBand(price: number, band: PriceBand | null): string | null 
   return `must be within the price band ${formatCents(band.min)} to ${formatCents(band.max)}`;
 }
 
+/** Why a quantity above the instrument's most shares per order is refused (`quantity_over_limit`); null within it. */
+export function overOrderLimit(quantity: number, instrument: Instrument): string | null {
+  const most = instrument.maxOrderQuantity;
+  if (most === undefined || quantity <= most) return null;
+  return `must be at most ${formatQuantity(most)} shares per order in ${instrument.symbol}`;
+}
+
 /**
  * Converts a validated request body into integer order fields for one instrument, collecting every field at
  * fault (tick, lot, band, order-type rules) rather than stopping at the first.
@@ -152,7 +160,7 @@ export function toOrderFields(request: PlaceOrderRequest, instrument: Instrument
   const errors: FieldError[] = [];
   const fieldError = (
     field: string,
-    code: DecimalErrorCode | ShapeProblem['code'] | 'price_out_of_band',
+    code: DecimalErrorCode | ShapeProblem['code'] | 'price_out_of_band' | 'quantity_over_limit',
     message: string,
   ) => errors.push({ field, code, message: `${field} ${message}` });
 
@@ -180,6 +188,8 @@ export function toOrderFields(request: PlaceOrderRequest, instrument: Instrument
 
   const quantity = parseQuantity(request.quantity, instrument.lotSize);
   if (!quantity.ok) fieldError('quantity', quantity.error.code, quantity.error.message);
+  const overLimit = quantity.ok ? overOrderLimit(quantity.value, instrument) : null;
+  if (overLimit !== null) fieldError('quantity', 'quantity_over_limit', overLimit);
 
   const timeInForce = request.timeInForce ?? defaultTimeInForce(request.type);
   const postOnly = request.postOnly ?? false;
@@ -226,6 +236,8 @@ export const InstrumentView = z.object({
    * older servers.
    */
   volatilityAuction: z.object({ tunnelPercent: z.string(), seconds: z.int().positive() }).nullable().optional(),
+  /** The most shares one order may ask for; null when only the 32-bit limit holds. Absent from older servers. */
+  maxOrderQuantity: z.string().nullable().optional(),
 });
 export type InstrumentView = z.infer<typeof InstrumentView>;
 
@@ -248,6 +260,7 @@ export function toInstrumentView(instrument: Instrument): InstrumentView {
         ? null
         : // Basis points are hundredths of a percent: the cents' formatting says them.
           { tunnelPercent: formatCents(tunnel.tunnelBps), seconds: tunnel.seconds },
+    maxOrderQuantity: instrument.maxOrderQuantity === undefined ? null : formatQuantity(instrument.maxOrderQuantity),
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Cents, InstrumentSymbol } from './ids.js';
+import { Cents, InstrumentSymbol, Quantity } from './ids.js';
 
 /** Hard price limits: prices outside are rejected, and market orders stop walking the book at them. */
 export const PriceBand = z
@@ -31,10 +31,19 @@ export const Instrument = z
       .object({ tunnelBps: z.int().min(1).max(10_000), seconds: z.int().min(1).max(3_600) })
       .nullable()
       .optional(),
+    /**
+     * The most shares one order may ask for (B3's "quantidade máxima por oferta", a fat-finger limit): a larger
+     * order, or an amend to a larger quantity, is refused (`quantity_over_limit`). Absent: only the 32-bit limit.
+     */
+    maxOrderQuantity: Quantity.max(2_147_483_647).optional(),
   })
   .superRefine((instrument, ctx) => {
     const band = instrument.priceBand;
     const reference = instrument.referencePrice ?? null;
+    const maxQuantity = instrument.maxOrderQuantity;
+    if (maxQuantity !== undefined && maxQuantity % instrument.lotSize !== 0) {
+      ctx.addIssue({ code: 'custom', message: 'must be a multiple of the lot size', path: ['maxOrderQuantity'] });
+    }
     if (reference !== null && reference % instrument.tickSize !== 0) {
       ctx.addIssue({ code: 'custom', message: 'must be on the tick size', path: ['referencePrice'] });
     }
@@ -52,7 +61,7 @@ export type Instrument = z.infer<typeof Instrument>;
 
 /**
  * The instruments an exchange starts with unless configured otherwise: a few B3 tickers, priced in BRL with a
- * one-cent tick, one-share lots and a hard band. Shared by the API and the matching engine.
+ * one-cent tick, one-share lots, a hard band and at most 100,000 shares per order. Shared by the API and the matching engine.
  */
 export const DEFAULT_INSTRUMENTS: readonly Instrument[] = [
   b3Share('PETR4', 'Petrobras PN', 3800),
@@ -71,6 +80,7 @@ function b3Share(symbol: string, name: string, referencePrice: number): Instrume
     lotSize: 1,
     priceBand: { min: 100, max: 100_000 },
     referencePrice,
+    maxOrderQuantity: 100_000,
   };
 }
 

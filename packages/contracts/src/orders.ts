@@ -59,6 +59,8 @@ export const RejectReason = z.enum([
    * ends, so it would have nothing to do.
    */
   'auction_call',
+  /** A placement or amend asking for more shares than the instrument's most per order (`maxOrderQuantity`). */
+  'quantity_over_limit',
 ]);
 export type RejectReason = z.infer<typeof RejectReason>;
 

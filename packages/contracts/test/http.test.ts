@@ -75,6 +75,19 @@ describe('PlaceOrderRequest → order fields', () => {
     expect(error?.message).toBe('price must be within the price band 1.00 to 1000.00');
   });
 
+  it("refuses more shares than the instrument's most per order, saying how many it takes", () => {
+    const limited = { ...PETR4, maxOrderQuantity: 1_000 };
+    const body = { symbol: 'PETR4', side: 'buy', type: 'limit', price: '35.12' };
+    expect(fieldsAtFault({ ...body, quantity: '1000' }, limited)).toEqual([]);
+    expect(fieldsAtFault({ ...body, quantity: '1001' }, limited)).toEqual([
+      {
+        field: 'quantity',
+        code: 'quantity_over_limit',
+        message: 'quantity must be at most 1000 shares per order in PETR4',
+      },
+    ]);
+  });
+
   it.each([
     [{ price: '2000.00' }, 'price', 'price_out_of_band'],
     [{ price: '0.50' }, 'price', 'price_out_of_band'],
@@ -134,11 +147,13 @@ describe('instrument view', () => {
       priceBand: { min: '1.00', max: '1000.00' },
       referencePrice: null,
       volatilityAuction: null,
+      maxOrderQuantity: null,
     });
     expect(InstrumentView.parse(view)).toEqual(view);
     expect(toInstrumentView({ ...PETR4, priceBand: null }).priceBand).toBeNull();
     expect(toInstrumentView({ ...PETR4, referencePrice: 3805 }).referencePrice).toBe('38.05');
     const tunnelled = { ...PETR4, volatilityAuction: { tunnelBps: 750, seconds: 300 } };
     expect(toInstrumentView(tunnelled).volatilityAuction).toEqual({ tunnelPercent: '7.50', seconds: 300 });
+    expect(toInstrumentView({ ...PETR4, maxOrderQuantity: 100_000 }).maxOrderQuantity).toBe('100000');
   });
 });

@@ -107,13 +107,14 @@ function orderTuple(book: OrderBook, slot: number): SnapshotOrder {
 }
 
 export function snapshotBook(book: OrderBook): BookSnapshot {
-  const { tickSize, lotSize, priceBand, maxPriceSpan, auctionTunnelBps } = book.config;
+  const { tickSize, lotSize, priceBand, maxPriceSpan, auctionTunnelBps, maxOrderQuantity } = book.config;
   const config: BookConfig = {
     tickSize,
     lotSize,
     priceBand: priceBand === null ? null : { min: priceBand.min, max: priceBand.max },
     ...(maxPriceSpan === undefined ? {} : { maxPriceSpan }),
     ...(auctionTunnelBps ? { auctionTunnelBps } : {}),
+    ...(maxOrderQuantity === undefined ? {} : { maxOrderQuantity }),
   };
   return {
     format: 1,

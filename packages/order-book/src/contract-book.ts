@@ -76,6 +76,7 @@ export const REJECT_MESSAGES: Record<RejectReason, string> = {
   trading_halted: 'trading in this instrument is halted; cancels are still taken',
   market_closed: 'the exchange closed before this reached it; cancels are still taken',
   auction_call: 'during the call auction only orders that can rest are taken: no market, IOC, FOK or post-only',
+  quantity_over_limit: 'quantity is above the most one order may ask for in this instrument',
 };
 
 /** Why an amend of the last day was refused (`not_amendable`). */
@@ -210,6 +211,7 @@ export class ContractBook {
           lotSize: instrument.lotSize,
           priceBand: instrument.priceBand,
           ...(tunnel === null ? {} : { auctionTunnelBps: tunnel.tunnelBps }),
+          ...(instrument.maxOrderQuantity === undefined ? {} : { maxOrderQuantity: instrument.maxOrderQuantity }),
         },
         events,
       );

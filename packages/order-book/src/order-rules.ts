@@ -33,15 +33,29 @@ export interface BookConfig {
    * a call auction (`BookEvents.volatilityAuction`). Absent or 0: none.
    */
   readonly auctionTunnelBps?: number;
+  /** The most shares one order may ask for (a multiple of the lot); more is refused `quantity_over_limit`. */
+  readonly maxOrderQuantity?: number;
 }
 
 /** Throws on a config no book can run with: the core's only throw, before any command. */
-export function checkConfig({ tickSize, lotSize, priceBand, auctionTunnelBps = 0 }: BookConfig): void {
+export function checkConfig({
+  tickSize,
+  lotSize,
+  priceBand,
+  auctionTunnelBps = 0,
+  maxOrderQuantity,
+}: BookConfig): void {
   if (!Number.isInteger(auctionTunnelBps) || auctionTunnelBps < 0 || auctionTunnelBps > 10_000) {
     throw new RangeError('auctionTunnelBps must be an integer from 0 to 10000');
   }
   if (!isPositiveInteger(tickSize) || !isPositiveInteger(lotSize)) {
     throw new RangeError('tickSize and lotSize must be positive integers');
+  }
+  if (
+    maxOrderQuantity !== undefined &&
+    !(isPositiveInteger(maxOrderQuantity) && maxOrderQuantity <= MAX_INT32 && maxOrderQuantity % lotSize === 0)
+  ) {
+    throw new RangeError('maxOrderQuantity must be a positive 32-bit integer on the lot');
   }
   if (priceBand !== null && (priceBand.min % tickSize !== 0 || priceBand.max % tickSize !== 0)) {
     throw new RangeError('the price band must be on the tick');
@@ -71,6 +85,7 @@ export class OrderRules {
   readonly lot: number;
   readonly bandMin: number;
   readonly bandMax: number;
+  readonly maxQuantity: number;
 
   constructor(
     config: BookConfig,
@@ -82,6 +97,7 @@ export class OrderRules {
     this.lot = config.lotSize;
     this.bandMin = config.priceBand?.min ?? 1;
     this.bandMax = config.priceBand?.max ?? Number.MAX_SAFE_INTEGER;
+    this.maxQuantity = config.maxOrderQuantity ?? MAX_INT32;
   }
 
   newOrder(
@@ -110,6 +126,7 @@ export class OrderRules {
     if (isStop && timeInForce !== GTC && timeInForce !== DAY) return 'invalid_order';
     if (postOnly && (kind !== LIMIT || timeInForce === IOC || timeInForce === FOK)) return 'invalid_order';
     if (!isMultiple(quantity, this.lot)) return 'off_lot';
+    if (quantity > this.maxQuantity) return 'quantity_over_limit';
     if (priced || price !== 0) {
       // A market order's price is its protection price: it never rests, so it needs no room on the ladder.
       const reason = priced ? this.price(price) : this.priceValue(price);
@@ -138,6 +155,7 @@ export class OrderRules {
     if (newQuantity !== 0) {
       if (!isPositiveInteger(newQuantity) || newQuantity > MAX_INT32) return 'invalid_order';
       if (!isMultiple(newQuantity, this.lot)) return 'off_lot';
+      if (newQuantity > this.maxQuantity) return 'quantity_over_limit';
       if (newQuantity <= r[slot + R_QTY]! - r[slot + R_REM]!) return 'quantity_below_filled';
     }
     if (newStopPrice !== 0 || newTrailingOffset !== 0) {

@@ -70,6 +70,30 @@ describe('ContractBook', () => {
     expect(book.validateInternalState()).toEqual([]);
   });
 
+  it("refuses more shares than the instrument's most per order, placed or amended to, saying why", () => {
+    const book = new ContractBook(PETR4);
+    const [refused] = book.apply(place(ALICE, 'buy', 3512, 100_001));
+    expect(EngineEvent.parse(refused)).toMatchObject({
+      type: 'order_rejected',
+      reason: 'quantity_over_limit',
+      message: 'quantity is above the most one order may ask for in this instrument',
+    });
+    const taken = place(ALICE, 'buy', 3512, 100_000);
+    expect(book.apply(taken)[0]).toMatchObject({ type: 'order_accepted' });
+    const amend = {
+      ...envelope(),
+      type: 'amend_order' as const,
+      orderId: taken.orderId,
+      accountId: ALICE,
+      clientOrderId: null,
+      price: null,
+      quantity: 100_001,
+    };
+    expect(book.apply(amend)).toEqual([
+      expect.objectContaining({ type: 'order_rejected', commandType: 'amend_order', reason: 'quantity_over_limit' }),
+    ]);
+  });
+
   it("cancels with the exchange's reason when the command gives one: a resting order and a waiting stop", () => {
     const book = new ContractBook(PETR4);
     const resting = place(ALICE, 'buy', 3400, 10);
