@@ -4,7 +4,7 @@ import { instantText } from './calendar';
 import { formatBRL, formatPrice, formatQuantity } from './format';
 
 /** What a field's rules are, when the screen knows the instrument it is about. */
-export type FieldRules = Pick<Instrument, 'tickSize' | 'lotSize' | 'priceBand'>;
+export type FieldRules = Pick<Instrument, 'tickSize' | 'lotSize' | 'priceBand' | 'maxOrderQuantity'>;
 
 /** Extra facts some messages need: the instrument's rules, what an order has already filled. */
 export interface TextContext {
@@ -45,6 +45,10 @@ export function fieldText(error: FieldError, context: TextContext = {}): string 
       return rules?.priceBand
         ? `Deve estar entre ${formatPrice(rules.priceBand.min)} e ${formatPrice(rules.priceBand.max)}.`
         : 'Fora do túnel de preços do papel.';
+    case 'quantity_over_limit':
+      return rules?.maxOrderQuantity === undefined
+        ? 'Acima do máximo de ações por ordem deste papel.'
+        : `No máximo ${formatQuantity(rules.maxOrderQuantity)} ações por ordem.`;
     case 'quantity_below_filled':
       return context.filled === undefined
         ? 'Deve ser maior que o já executado.'

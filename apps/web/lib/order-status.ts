@@ -30,6 +30,7 @@ const REJECTED: Record<RejectReason | 'not_submitted', string> = {
   trading_halted: 'negociação suspensa',
   market_closed: 'pregão encerrado antes de chegar à bolsa',
   auction_call: 'não aceita em leilão',
+  quantity_over_limit: 'quantidade acima do máximo por ordem',
   not_submitted: 'bolsa indisponível',
 };
 

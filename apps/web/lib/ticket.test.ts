@@ -215,6 +215,18 @@ describe('the largest quantity', () => {
     expect(maxQuantity({ ...form, price: '10.00' }, petr4, fees, wallet('1000.29', '0'), null)).toBe(99);
   });
 
+  it("stops at the instrument's most shares per order, which the ticket refuses past", () => {
+    // PETR4 takes 100,000 shares per order at most.
+    expect(petr4.maxOrderQuantity).toBe(100_000);
+    expect(maxQuantity({ ...form, side: 'sell' }, petr4, fees, wallet('0.00', '250000'), null)).toBe(100_000);
+    expect(maxQuantity({ ...form, price: '1.00' }, petr4, fees, wallet('1000000.00', '0'), null)).toBe(100_000);
+    expect(checkTicket({ ...form, quantity: '100001' }, petr4)).toEqual({
+      ok: false,
+      errors: { quantity: 'No máximo 100.000 ações por ordem.' },
+    });
+    expect(checkTicket({ ...form, quantity: '100000' }, petr4)).toMatchObject({ ok: true });
+  });
+
   it('prices a market buy at its protection price, and knows nothing without a wallet or a price', () => {
     // Protection 10% above 38.00: 41.80; 1,000.00 holds 23 shares (961.40 + 0.28).
     expect(maxQuantity({ ...form, type: 'market', price: '' }, petr4, fees, wallet('1000.00', '0'), 3800)).toBe(23);

@@ -44,6 +44,9 @@ export function instrumentOf(view: InstrumentView): Instrument {
     priceBand:
       view.priceBand === null ? null : { min: centsOf(view.priceBand.min) ?? 0, max: centsOf(view.priceBand.max) ?? 0 },
     referencePrice: centsOf(view.referencePrice),
+    ...(view.maxOrderQuantity === null || view.maxOrderQuantity === undefined
+      ? {}
+      : { maxOrderQuantity: Number(view.maxOrderQuantity) }),
   };
 }
 
@@ -174,9 +177,11 @@ export function maxQuantity(
 ): number | null {
   if (wallet === null) return null;
   const lot = instrument.lotSize;
+  // What the wallet allows, but never more than one order may ask for.
+  const most = (quantity: number) => Math.min(quantity, instrument.maxOrderQuantity ?? quantity);
   if (form.side === 'sell') {
     const shares = Number(wallet.positions.find((p) => p.symbol === instrument.symbol)?.available ?? '0');
-    return Math.floor(shares / lot) * lot;
+    return most(Math.floor(shares / lot) * lot);
   }
   const limit = needsPrice(form.type) ? centsOf(decimalInput(form.price)) : null;
   const protection = protectionOf(form, instrument, marketPrice);
@@ -188,7 +193,7 @@ export function maxQuantity(
   let lots = Math.floor((cash * 10_000) / (price * lot * (10_000 + bps)));
   // The fee rounds down, so a lot more may still fit.
   while (fits(lots + 1)) lots += 1;
-  return lots * lot;
+  return most(lots * lot);
 }
 
 /** The fee rate a buy holds for: the larger of maker and taker, as the API's hold does. */

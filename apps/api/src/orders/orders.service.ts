@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   AmendOrderRequest,
   parsePrice,
+  overOrderLimit,
   parseQuantity,
   orderProtection,
   outOfBand,
@@ -234,12 +235,15 @@ export class OrdersService {
     let quantity: number | null = null;
     if (request.quantity !== undefined) {
       const parsed = parseQuantity(request.quantity, instrument.lotSize);
+      const overLimit = parsed.ok ? overOrderLimit(parsed.value, instrument) : null;
       if (!parsed.ok) {
         errors.push({ field: 'quantity', code: parsed.error.code, message: `quantity ${parsed.error.message}` });
       } else if (BigInt(parsed.value) <= BigInt(order.filled_quantity)) {
         // Known fills are refused here; the engine refuses the same for fills this record has not seen yet.
         const message = `quantity must be above the ${order.filled_quantity} already filled`;
         errors.push({ field: 'quantity', code: 'quantity_below_filled', message });
+      } else if (overLimit !== null) {
+        errors.push({ field: 'quantity', code: 'quantity_over_limit', message: `quantity ${overLimit}` });
       } else {
         quantity = parsed.value;
       }
