@@ -48,7 +48,8 @@ describe('price alerts', () => {
       done: (events) => alertsOf(events).length >= 2,
     });
     await stream.opened;
-    // Two trades in one go: 34.40 then 34.60. The at-or-above alert goes off at the highest, 34.60.
+    // Two trades in one go: 34.40 then 34.60. Each alert goes off at the first of them at or beyond its price: the
+    // watcher's at 34.50 or above at 34.60; the other account's at 34.00 or above at 34.40.
     const place = (token: string, side: 'buy' | 'sell', price: string, quantity: string) =>
       api.request('POST', '/api/orders', {
         token,
@@ -70,7 +71,7 @@ describe('price alerts', () => {
 
     // The other account's alert went off too, in its own list, which the watcher never saw.
     await until(async () => (await list(other.apiKey))[0]?.triggeredAt !== null);
-    expect((await list(other.apiKey))[0]).toMatchObject({ id: others.id, triggerPrice: '34.60' });
+    expect((await list(other.apiKey))[0]).toMatchObject({ id: others.id, triggerPrice: '34.40' });
     expect(setOff!.map((alert) => alert.id)).not.toContain(others.id);
 
     // A later trade below 34.00 sets off the at-or-below one; the one set off before does not go off again.

@@ -25,7 +25,7 @@ export const PriceAlertView = z.object({
   createdAt: z.iso.datetime(),
   /** When a trade set it off; null while it waits. It goes off once, and stays listed until deleted. */
   triggeredAt: z.iso.datetime().nullable(),
-  /** The price of the trade that set it off (the highest of its batch for at_or_above, the lowest for at_or_below). */
+  /** The price of the trade that set it off: the first, in execution order, at or beyond `price`. */
   triggerPrice: z.string().nullable(),
 });
 export type PriceAlertView = z.infer<typeof PriceAlertView>;

@@ -204,9 +204,13 @@ WITH orders_before AS (
     last_sequence = GREATEST(m.last_sequence, EXCLUDED.last_sequence),
     stored_sequence = GREATEST(m.stored_sequence, EXCLUDED.stored_sequence)
 ), alert_rows AS (
-  -- Price alerts the batch's trades set off: each once, in the transaction that stores the trade.
+  -- Price alerts the batch's trades set off: each once, in the transaction that stores the trade, at the price of
+  -- the first of them (in execution order) at or beyond the alert's.
   UPDATE price_alerts a SET triggered_at = now(),
-         trigger_price = CASE WHEN a.condition = 'at_or_above' THEN t.high ELSE t.low END
+         trigger_price = (SELECT v.price FROM unnest($32::text[], $34::bigint[]) WITH ORDINALITY AS v(symbol, price, n)
+                           WHERE v.symbol = a.symbol
+                             AND CASE WHEN a.condition = 'at_or_above' THEN v.price >= a.price ELSE v.price <= a.price END
+                           ORDER BY v.n LIMIT 1)
     FROM (SELECT symbol, max(price) AS high, min(price) AS low
             FROM unnest($32::text[], $34::bigint[]) AS v(symbol, price) GROUP BY symbol) t
    WHERE a.symbol = t.symbol AND a.triggered_at IS NULL
