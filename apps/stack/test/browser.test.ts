@@ -1211,6 +1211,14 @@ describe('the home broker and the admin panel in a browser', () => {
       await expect
         .poll(() => rows.allTextContents(), { timeout: 10_000 })
         .toEqual(['BBDC4 cai a R$\u00a010,00aguardandoExcluir']);
+      // The account page lists them too, to delete, and makes none (it has no instrument on screen).
+      await page.goto(`${stack.web}/account`);
+      await expect
+        .poll(() => rows.allTextContents(), { timeout: 10_000 })
+        .toEqual(['BBDC4 cai a R$\u00a010,00aguardandoExcluir']);
+      expect(await panel.getByRole('button', { name: 'Criar' }).count()).toBe(0);
+      await panel.getByRole('button', { name: 'Excluir alerta BBDC4 cai a R$\u00a010,00' }).click();
+      await panel.getByText('Nenhum alerta.').waitFor();
       expect(errors).toEqual([]);
     },
   );

@@ -6,9 +6,11 @@ import { markPrices, valuePortfolio } from '../lib/portfolio';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { useInstruments } from '../lib/use-instruments';
 import { useTickers } from '../lib/use-tickers';
+import { usePriceAlerts } from '../lib/use-price-alerts';
 import { ConnectionDot } from './connection-dot';
 import { LoginSessions } from './login-sessions';
 import { PasswordForm } from './password-form';
+import { PriceAlerts } from './price-alerts';
 import { useRequiredAccount, useSession } from './session';
 import { Statement } from './statement';
 import { TaxSummary } from './tax-summary';
@@ -31,17 +33,24 @@ export function AccountScreen() {
   const { tickers } = useTickers();
 
   const { accountEvents } = useSession();
+  const alerts = usePriceAlerts();
+  const { streamed: alertsStreamed } = alerts;
   const onMine = useCallback(
     (events: StreamEvent[]) => {
       accountEvents(events);
+      alertsStreamed(events);
       const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
       if (latest === undefined) return;
       setWallet(latest);
       setWalletVersion((n) => n + 1);
     },
-    [accountEvents],
+    [accountEvents, alertsStreamed],
   );
-  const streamState = useEventStream(account === null ? null : '/api/stream/me', ['wallet', 'account'], onMine);
+  const streamState = useEventStream(
+    account === null ? null : '/api/stream/me',
+    ['wallet', 'account', 'alerts'],
+    onMine,
+  );
 
   const prices = useMemo(
     () => (tickers === null ? new Map<string, number>() : markPrices(instruments, tickers)),
@@ -92,6 +101,13 @@ export function AccountScreen() {
             <TransferForm kind="deposit" />
             <TransferForm kind="withdrawal" />
           </section>
+          <PriceAlerts
+            symbol={null}
+            lastPrice={null}
+            alerts={alerts.alerts}
+            onCreated={alerts.created}
+            onDeleted={alerts.deleted}
+          />
           <section className={CARD} aria-label="Senha">
             <h2 className={HEADING}>Senha</h2>
             <PasswordForm />

@@ -15,8 +15,9 @@ function alertFailure(failure: unknown): string {
 }
 
 /**
- * The trader's price alerts: one made here for the instrument on screen, those of every instrument listed, each
- * deletable. The list is the trading screen's, which the account stream keeps up to date as alerts go off.
+ * The trader's price alerts: one made here for the instrument on screen (none without one: the account page lists
+ * them only), those of every instrument listed, each deletable. The list is the screen's, which the account stream
+ * keeps up to date as alerts go off.
  */
 export function PriceAlerts({
   symbol,
@@ -25,7 +26,7 @@ export function PriceAlerts({
   onCreated,
   onDeleted,
 }: {
-  symbol: string;
+  symbol: string | null;
   /** Cents; the price field's hint. */
   lastPrice: number | null;
   alerts: readonly PriceAlertView[] | null;
@@ -39,7 +40,7 @@ export function PriceAlerts({
 
   async function create(event: FormEvent) {
     event.preventDefault();
-    if (busy) return;
+    if (busy || symbol === null) return;
     setError(null);
     setBusy(true);
     try {
@@ -71,40 +72,43 @@ export function PriceAlerts({
       data-testid="price-alerts"
     >
       <h2 className="mb-2 text-xs font-semibold uppercase tracking-wide text-gray-400">Alertas de preço</h2>
-      <form onSubmit={(event) => void create(event)} className="flex items-start gap-2" noValidate aria-busy={busy}>
-        <label htmlFor="alert-condition" className="sr-only">
-          Condição do alerta
-        </label>
-        <select
-          id="alert-condition"
-          value={condition}
-          onChange={(event) => setCondition(event.target.value as PriceAlertCondition)}
-          className="rounded border border-gray-700 bg-gray-950 px-1 py-1 text-sm"
-        >
-          <option value="at_or_above">{symbol} sobe a</option>
-          <option value="at_or_below">{symbol} cai a</option>
-        </select>
-        <label htmlFor="alert-price" className="sr-only">
-          Preço do alerta
-        </label>
-        <input
-          id="alert-price"
-          inputMode="decimal"
-          autoComplete="off"
-          placeholder={lastPrice === null ? 'R$' : formatPrice(lastPrice)}
-          value={price}
-          onChange={(event) => setPrice(event.target.value)}
-          aria-invalid={error !== null}
-          className="num w-20 min-w-0 flex-1 rounded border border-gray-700 bg-gray-950 px-2 py-1 text-right text-sm"
-        />
-        <button
-          type="submit"
-          disabled={busy}
-          className="rounded bg-gray-700 px-3 py-1 text-sm text-white hover:bg-gray-600 disabled:opacity-50"
-        >
-          Criar
-        </button>
-      </form>
+      {symbol === null && <p className="text-xs text-gray-400">Crie alertas na tela de negociação de cada ativo.</p>}
+      {symbol !== null && (
+        <form onSubmit={(event) => void create(event)} className="flex items-start gap-2" noValidate aria-busy={busy}>
+          <label htmlFor="alert-condition" className="sr-only">
+            Condição do alerta
+          </label>
+          <select
+            id="alert-condition"
+            value={condition}
+            onChange={(event) => setCondition(event.target.value as PriceAlertCondition)}
+            className="rounded border border-gray-700 bg-gray-950 px-1 py-1 text-sm"
+          >
+            <option value="at_or_above">{symbol} sobe a</option>
+            <option value="at_or_below">{symbol} cai a</option>
+          </select>
+          <label htmlFor="alert-price" className="sr-only">
+            Preço do alerta
+          </label>
+          <input
+            id="alert-price"
+            inputMode="decimal"
+            autoComplete="off"
+            placeholder={lastPrice === null ? 'R$' : formatPrice(lastPrice)}
+            value={price}
+            onChange={(event) => setPrice(event.target.value)}
+            aria-invalid={error !== null}
+            className="num w-20 min-w-0 flex-1 rounded border border-gray-700 bg-gray-950 px-2 py-1 text-right text-sm"
+          />
+          <button
+            type="submit"
+            disabled={busy}
+            className="rounded bg-gray-700 px-3 py-1 text-sm text-white hover:bg-gray-600 disabled:opacity-50"
+          >
+            Criar
+          </button>
+        </form>
+      )}
       {error !== null && (
         <p role="alert" className="mt-1 text-xs text-rose-400" data-testid="alert-error">
           {error}
