@@ -64,7 +64,11 @@ describe('price alerts', () => {
     expect(initial!.map((alert) => alert.id).sort()).toEqual([above.body, tooHigh, below, elsewhere].map(idOf).sort());
     const fired = setOff!.find((alert) => alert.id === idOf(above.body))!;
     expect(fired).toMatchObject({ triggerPrice: '34.60' });
-    expect(fired.triggeredAt).not.toBeNull();
+    // When the trade that set it off was executed, as the exchange's tape says.
+    const tape = z
+      .array(z.object({ price: z.string(), executedAt: z.string() }))
+      .parse((await api.request('GET', '/api/markets/ITUB4/trades')).body);
+    expect(fired.triggeredAt).toBe(tape.find((trade) => trade.price === '34.60')!.executedAt);
     // Waiting ones first, then the one set off.
     expect(setOff!.map((alert) => alert.id).at(-1)).toBe(fired.id);
     expect(setOff!.filter((alert) => alert.triggeredAt !== null)).toHaveLength(1);

@@ -23,7 +23,7 @@ export const PriceAlertView = z.object({
   condition: PriceAlertCondition,
   price: z.string(),
   createdAt: z.iso.datetime(),
-  /** When a trade set it off; null while it waits. It goes off once, and stays listed until deleted. */
+  /** When the trade that set it off was executed; null while it waits. It goes off once, and stays until deleted. */
   triggeredAt: z.iso.datetime().nullable(),
   /** The price of the trade that set it off: the first, in execution order, at or beyond `price`. */
   triggerPrice: z.string().nullable(),

@@ -204,13 +204,14 @@ WITH orders_before AS (
     last_sequence = GREATEST(m.last_sequence, EXCLUDED.last_sequence),
     stored_sequence = GREATEST(m.stored_sequence, EXCLUDED.stored_sequence)
 ), alert_rows AS (
-  -- Price alerts the batch's trades set off: each once, in the transaction that stores the trade, at the price of
-  -- the first of them (in execution order) at or beyond the alert's.
-  UPDATE price_alerts a SET triggered_at = now(),
-         trigger_price = (SELECT v.price FROM unnest($32::text[], $34::bigint[]) WITH ORDINALITY AS v(symbol, price, n)
-                           WHERE v.symbol = a.symbol
-                             AND CASE WHEN a.condition = 'at_or_above' THEN v.price >= a.price ELSE v.price <= a.price END
-                           ORDER BY v.n LIMIT 1)
+  -- Price alerts the batch's trades set off: each once, in the transaction that stores the trade, at the price and
+  -- time of the first of them (in execution order) at or beyond the alert's.
+  UPDATE price_alerts a SET (trigger_price, triggered_at) = (
+           SELECT v.price, ${EPOCH_MS('v.executed_ms')}
+             FROM unnest($32::text[], $34::bigint[], $42::float8[]) WITH ORDINALITY AS v(symbol, price, executed_ms, n)
+            WHERE v.symbol = a.symbol
+              AND CASE WHEN a.condition = 'at_or_above' THEN v.price >= a.price ELSE v.price <= a.price END
+            ORDER BY v.n LIMIT 1)
     FROM (SELECT symbol, max(price) AS high, min(price) AS low
             FROM unnest($32::text[], $34::bigint[]) AS v(symbol, price) GROUP BY symbol) t
    WHERE a.symbol = t.symbol AND a.triggered_at IS NULL
