@@ -1,4 +1,4 @@
-import { MAX_ORDER_QUANTITY, type FieldError, type Instrument } from '@bolsa/contracts';
+import { MAX_ACTIVE_PRICE_ALERTS, MAX_ORDER_QUANTITY, type FieldError, type Instrument } from '@bolsa/contracts';
 import { ApiFailure } from './api';
 import { instantText } from './calendar';
 import { formatBRL, formatPrice, formatQuantity } from './format';
@@ -153,7 +153,7 @@ const FAILURES: Readonly<Record<string, string>> = {
   rate_limited: 'Muitas tentativas seguidas; aguarde um pouco.',
   internal_error: 'A corretora falhou ao atender; tente de novo.',
   unavailable: 'A bolsa não confirmou a tempo; tente de novo.',
-  too_many_alerts: 'Você já tem 20 alertas aguardando: exclua um antes de criar outro.',
+  too_many_alerts: `Você já tem ${MAX_ACTIVE_PRICE_ALERTS} alertas aguardando: exclua um antes de criar outro.`,
 };
 
 /** When a request got no answer from the API at all. */

@@ -29,7 +29,7 @@ import {
   TransferRequest,
   WalletView,
 } from '@bolsa/contracts';
-import { bearer, errors, json, ref, sse } from './openapi-helpers.js';
+import { bearer, errors, json, ref } from './openapi-helpers.js';
 
 export const ACCOUNT_SCHEMAS = {
   SignupRequest,
@@ -264,16 +264,6 @@ export function accountPaths(): Record<string, object> {
     '/api/me/withdrawals': transfer(
       'Take out cash (at most what is available; 403 account_suspended while the account is suspended)',
     ),
-    '/api/stream/me': {
-      get: {
-        summary:
-          "SSE: the caller's order and fill events, their wallet when it changes, their account (an " +
-          'AccountView) when it is suspended or reinstated, and their price alerts (`alerts`, every one of them, ' +
-          'as GET /api/alerts) at the start and when one goes off',
-        security: bearer,
-        responses: { '200': sse('event stream'), ...errors(401) },
-      },
-    },
     '/api/alerts': {
       get: {
         summary: "The caller's price alerts: those waiting, then those set off, newest first in each (at most 100)",

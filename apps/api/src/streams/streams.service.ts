@@ -198,7 +198,7 @@ export class StreamsService {
     const sent = (message: () => Promise<SseMessage>) => concatMap(() => from(message()).pipe(catchError(() => EMPTY)));
     return {
       ...this.orders(accountId),
-      initial: async () => [await walletMessage(), await alertsMessage()],
+      initial: () => Promise.all([walletMessage(), alertsMessage()]),
       extras: merge(
         this.changesOf(this.notifications.walletChanges, accountId).pipe(
           auditTime(WALLET_EVERY_MS),
