@@ -1211,12 +1211,34 @@ describe('the home broker and the admin panel in a browser', () => {
       await expect
         .poll(() => rows.allTextContents(), { timeout: 10_000 })
         .toEqual(['BBDC4 cai a R$\u00a010,00aguardandoExcluir']);
-      // The account page lists them too, to delete, and makes none (it has no instrument on screen).
+      // A buy of the trader's rests at 15,80, where an alert of theirs waits too.
+      await make('at_or_above', '15,80');
+      await expect.poll(() => rows.count()).toBe(2);
+      await ticket(page, 'Comprar', '15,80', '1');
+      const openRows = page.getByTestId('open-orders').getByTestId('order-row');
+      await expect
+        .poll(() => openRows.allTextContents(), { timeout: 10_000 })
+        .toEqual([expect.stringMatching(/BBDC4/)]);
+
+      // The account page lists the alerts too, to delete, and makes none (it has no instrument on screen); what
+      // happens to the trader's orders and alerts while it is open is told there as on the trading screen.
       await page.goto(`${stack.web}/account`);
+      await page.getByTestId('stream-conta').and(page.locator('[data-state="live"]')).waitFor();
       await expect
         .poll(() => rows.allTextContents(), { timeout: 10_000 })
-        .toEqual(['BBDC4 cai a R$\u00a010,00aguardandoExcluir']);
+        .toEqual(['BBDC4 sobe a R$\u00a015,80aguardandoExcluir', 'BBDC4 cai a R$\u00a010,00aguardandoExcluir']);
       expect(await panel.getByRole('button', { name: 'Criar' }).count()).toBe(0);
+      await program(stack.api, seller, 'sell', 'BBDC4', '15.80', '1');
+      await expect
+        .poll(() => page.getByTestId('fill-notice').textContent(), { timeout: 10_000 })
+        .toBe('Compra executada: 1 BBDC4 a R$\u00a015,80');
+      await expect
+        .poll(() => page.getByTestId('alert-notice').textContent(), { timeout: 10_000 })
+        .toBe('Alerta: BBDC4 negociado a R$\u00a015,80 (sobe a R$\u00a015,80)');
+      await expect
+        .poll(() => panel.locator('[data-state="set-off"]').textContent())
+        .toMatch(/^BBDC4 sobe a R\$\u00a015,80disparado às [\d:]+ \(R\$\u00a015,80\)/);
+      await panel.getByRole('button', { name: 'Excluir alerta BBDC4 sobe a R$\u00a015,80' }).click();
       await panel.getByRole('button', { name: 'Excluir alerta BBDC4 cai a R$\u00a010,00' }).click();
       await panel.getByText('Nenhum alerta.').waitFor();
       expect(errors).toEqual([]);

@@ -7,8 +7,10 @@ import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { useInstruments } from '../lib/use-instruments';
 import { useTickers } from '../lib/use-tickers';
 import { usePriceAlerts } from '../lib/use-price-alerts';
+import { NOTICE_KINDS, useAccountNotices } from '../lib/use-account-notices';
 import { ConnectionDot } from './connection-dot';
 import { LoginSessions } from './login-sessions';
+import { Notices } from './notices';
 import { PasswordForm } from './password-form';
 import { PriceAlerts } from './price-alerts';
 import { useRequiredAccount, useSession } from './session';
@@ -35,20 +37,22 @@ export function AccountScreen() {
   const { accountEvents } = useSession();
   const alerts = usePriceAlerts();
   const { streamed: alertsStreamed } = alerts;
+  // Orders rest and fill, and alerts go off, while the trader reads their account: they are told here too.
+  const { notices, tell } = useAccountNotices();
   const onMine = useCallback(
     (events: StreamEvent[]) => {
       accountEvents(events);
-      alertsStreamed(events);
+      tell(events, alertsStreamed(events));
       const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
       if (latest === undefined) return;
       setWallet(latest);
       setWalletVersion((n) => n + 1);
     },
-    [accountEvents, alertsStreamed],
+    [accountEvents, alertsStreamed, tell],
   );
   const streamState = useEventStream(
     account === null ? null : '/api/stream/me',
-    ['wallet', 'account', 'alerts'],
+    ['wallet', 'account', ...NOTICE_KINDS],
     onMine,
   );
 
@@ -120,6 +124,7 @@ export function AccountScreen() {
         </div>
         <Statement assets={symbols} version={walletVersion} />
       </div>
+      <Notices notices={notices} />
     </div>
   );
 }

@@ -12,7 +12,6 @@ import type {
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../lib/api';
 import { applyLevelDeltas, bookFromSnapshot, EMPTY_BOOK, ladder, ownLevels, type BookState } from '../lib/book';
-import { addAlerts, addStreamEvents, type Notice } from '../lib/notices';
 import { MAX_PAGE, myListPath } from '../lib/my-lists';
 import { everyPage, type Page } from '../lib/pages';
 import { tradingTitle } from '../lib/page-title';
@@ -26,6 +25,7 @@ import { useInstruments } from '../lib/use-instruments';
 import { instrumentCallOf, reopeningOf } from '../lib/calendar';
 import { useTickers } from '../lib/use-tickers';
 import { usePriceAlerts } from '../lib/use-price-alerts';
+import { NOTICE_KINDS, useAccountNotices } from '../lib/use-account-notices';
 import { CandleChart } from './candle-chart';
 import { TransferForm } from './transfer-form';
 import { Notices } from './notices';
@@ -75,7 +75,6 @@ function InstrumentScreen({ symbol, instruments }: { symbol: string; instruments
   const [ordersVersion, setOrdersVersion] = useState(0);
   /** The trader's open orders in this instrument, every page of them, to mark their levels in the book. */
   const [openOrders, setOpenOrders] = useState<readonly OrderView[]>([]);
-  const [notices, setNotices] = useState<readonly Notice[]>([]);
   const [picked, setPicked] = useState<{ price: string; at: number } | null>(null);
   // Bumped when the market stream could not replay what this page missed: the book and trades load again.
   const [marketEpoch, setMarketEpoch] = useState(0);
@@ -121,19 +120,18 @@ function InstrumentScreen({ symbol, instruments }: { symbol: string; instruments
   const { accountEvents } = useSession();
   const alerts = usePriceAlerts();
   const { streamed: alertsStreamed } = alerts;
+  const { notices, tell } = useAccountNotices();
   const onMine = useCallback(
     (events: StreamEvent[]) => {
       const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
       if (latest !== undefined) setWallet(latest);
       accountEvents(events);
-      const setOff = alertsStreamed(events);
-      const now = Date.now();
-      setNotices((current) => addAlerts(addStreamEvents(current, events, now), setOff, now));
+      tell(events, alertsStreamed(events));
       // An amend refused changes no order, but ends its "alterando…".
       const changesOrders = (kind: string) => kind === 'order' || kind === 'fill' || kind === 'amend_rejected';
       if (events.some((e) => changesOrders(e.kind))) setOrdersVersion((n) => n + 1);
     },
-    [accountEvents, alertsStreamed],
+    [accountEvents, alertsStreamed, tell],
   );
 
   const reloadMarket = useCallback(() => setMarketEpoch((n) => n + 1), []);
@@ -143,7 +141,7 @@ function InstrumentScreen({ symbol, instruments }: { symbol: string; instruments
   const tickers = useTickers().tickers ?? NO_TICKERS;
   const mineState = useEventStream(
     account === null ? null : '/api/stream/me',
-    ['order', 'fill', 'stop', 'amend_rejected', 'wallet', 'account', 'alerts'],
+    ['wallet', 'account', ...NOTICE_KINDS],
     onMine,
     reloadOrders,
   );
