@@ -1,4 +1,4 @@
-import { MAX_ACTIVE_PRICE_ALERTS, PriceAlertView } from '@bolsa/contracts';
+import { MAX_ACTIVE_PRICE_ALERTS, MAX_PRICE_ALERT_CHANGES_PER_MINUTE, PriceAlertView } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { apiWithEngine } from './engine-in-test.js';
@@ -143,6 +143,50 @@ describe('price alerts', () => {
     const first = PriceAlertView.parse(made.find((answer) => answer.status === 201)!.body);
     await api.request('DELETE', `/api/alerts/${first.id}`, { token: trader.apiKey });
     expect((await create({ symbol: 'BBDC4', condition: 'at_or_below', price: '10.00' })).status).toBe(201);
+  });
+
+  it('stop an account that creates and deletes them past its changes a minute, and only that account', async () => {
+    const api = exchange();
+    const [looper, bystander] = [await newTrader(api, 'alert-looper'), await newTrader(api, 'alert-bystander')];
+    const create = (token: string, price: string) =>
+      api.request('POST', '/api/alerts', { token, body: { symbol: 'ABEV3', condition: 'at_or_above', price } });
+    const remove = (id: string) => api.request('DELETE', `/api/alerts/${id}`, { token: looper.apiKey });
+    const list = async () => AlertList.parse((await api.request('GET', '/api/alerts', { token: looper.apiKey })).body);
+
+    // Refusals of bad input are not counted: they cost nothing.
+    for (let i = 0; i < 5; i++) expect((await create(looper.apiKey, '1.001')).status).toBe(400);
+    expect((await remove('not-an-id')).status).toBe(404);
+    const kept = await create(looper.apiKey, '20.00');
+    expect(kept.status).toBe(201);
+    // The rest of the minute's changes, a creation and its deletion in turn.
+    let made: string | null = null;
+    for (let change = 1; change < MAX_PRICE_ALERT_CHANGES_PER_MINUTE; change++) {
+      if (made === null) {
+        const answer = await create(looper.apiKey, '20.50');
+        expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+        made = idOf(answer.body);
+      } else {
+        expect((await remove(made)).status).toBe(204);
+        made = null;
+      }
+    }
+    const waiting = await list();
+    expect(waiting.map((alert) => alert.id).sort()).toEqual([idOf(kept.body), ...(made === null ? [] : [made])].sort());
+
+    const refused = await create(looper.apiKey, '21.00');
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({
+      code: 'rate_limited',
+      details: { limitPerMinute: MAX_PRICE_ALERT_CHANGES_PER_MINUTE },
+    });
+    const wait = (refused.body as { details: { retryAfterSeconds: number } }).details.retryAfterSeconds;
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(wait).toBeLessThanOrEqual(60);
+    expect(refused.headers['retry-after']).toBe(String(wait));
+    expect((await remove(waiting[0]!.id)).status).toBe(429);
+    // Neither refusal changed anything; another account is not held back.
+    expect(await list()).toEqual(waiting);
+    expect((await create(bystander.apiKey, '21.00')).status).toBe(201);
   });
 });
 

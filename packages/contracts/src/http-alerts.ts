@@ -8,6 +8,9 @@ export type PriceAlertCondition = z.infer<typeof PriceAlertCondition>;
 /** How many alerts an account may have waiting at once (`409 too_many_alerts` past it). */
 export const MAX_ACTIVE_PRICE_ALERTS = 20;
 
+/** How many creations and deletions of alerts an account may send a minute (`429 rate_limited` past it). */
+export const MAX_PRICE_ALERT_CHANGES_PER_MINUTE = 30;
+
 /** `POST /api/alerts`: tell me when `symbol` trades at `price` (a decimal string on the instrument's tick) or beyond. */
 export const CreatePriceAlertRequest = z.strictObject({
   symbol: InstrumentSymbol,

@@ -1,7 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
-import { CreatePriceAlertRequest, parsePrice, type PriceAlertView } from '@bolsa/contracts';
+import {
+  CreatePriceAlertRequest,
+  MAX_PRICE_ALERT_CHANGES_PER_MINUTE,
+  parsePrice,
+  type PriceAlertView,
+} from '@bolsa/contracts';
 import { z } from 'zod';
 import { AuthGuard, callerOf, type AuthenticatedRequest } from '../auth/auth.guard.js';
+import { WindowLimiter } from '../auth/window-limiter.js';
 import { ApiError } from '../errors/api-error.js';
 import { parseBody } from '../errors/parse-body.js';
 import { InstrumentRegistry } from '../markets/instrument-registry.js';
@@ -13,6 +19,12 @@ const AlertId = z.uuid();
 @Controller('api/alerts')
 @UseGuards(AuthGuard)
 export class AlertsController {
+  /**
+   * Each creation and deletion that gets past validation takes a lock and writes: a program looping over them is
+   * stopped here (refusals of bad input cost no query, and are not counted).
+   */
+  private readonly changes = new WindowLimiter(MAX_PRICE_ALERT_CHANGES_PER_MINUTE, 60_000);
+
   constructor(
     @Inject(PriceAlerts) private readonly alerts: PriceAlerts,
     @Inject(InstrumentRegistry) private readonly instruments: InstrumentRegistry,
@@ -32,6 +44,7 @@ export class AlertsController {
     if (!price.ok) {
       throw ApiError.validation([{ field: 'price', code: price.error.code, message: `price ${price.error.message}` }]);
     }
+    this.throttle(callerOf(request).accountId);
     return this.alerts.create(callerOf(request).accountId, {
       symbol: instrument.symbol,
       condition: wanted.condition,
@@ -43,6 +56,19 @@ export class AlertsController {
   @HttpCode(204)
   async delete(@Req() request: AuthenticatedRequest, @Param('id') id: string): Promise<void> {
     if (!AlertId.safeParse(id).success) throw new ApiError('not_found', 'no such price alert');
+    this.throttle(callerOf(request).accountId);
     await this.alerts.delete(callerOf(request).accountId, id);
+  }
+
+  /** Counts a creation or a deletion against the account's minute; past MAX_PRICE_ALERT_CHANGES_PER_MINUTE, 429. */
+  private throttle(accountId: string): void {
+    const wait = this.changes.retryAfterMs(accountId);
+    if (wait > 0) {
+      throw new ApiError('rate_limited', `more than ${MAX_PRICE_ALERT_CHANGES_PER_MINUTE} alert changes a minute`, {
+        limitPerMinute: MAX_PRICE_ALERT_CHANGES_PER_MINUTE,
+        retryAfterSeconds: Math.ceil(wait / 1000),
+      });
+    }
+    this.changes.record(accountId);
   }
 }

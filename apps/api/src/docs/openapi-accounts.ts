@@ -2,6 +2,8 @@ import {
   AccountView,
   AdminSummary,
   CreatePriceAlertRequest,
+  MAX_ACTIVE_PRICE_ALERTS,
+  MAX_PRICE_ALERT_CHANGES_PER_MINUTE,
   PriceAlertView,
   ClosedDayView,
   HaltTradingRequest,
@@ -276,10 +278,14 @@ export function accountPaths(): Record<string, object> {
       post: {
         summary:
           'A price alert: set off once, by the first trade of the symbol at or above (at or below) the price; ' +
-          '409 too_many_alerts past 20 waiting',
+          `409 too_many_alerts past ${MAX_ACTIVE_PRICE_ALERTS} waiting; 429 rate_limited past ` +
+          `${MAX_PRICE_ALERT_CHANGES_PER_MINUTE} creations and deletions a minute`,
         security: bearer,
         requestBody: json(ref('CreatePriceAlertRequest')),
-        responses: { '201': { description: 'created', ...json(ref('PriceAlertView')) }, ...errors(400, 401, 404, 409) },
+        responses: {
+          '201': { description: 'created', ...json(ref('PriceAlertView')) },
+          ...errors(400, 401, 404, 409, 429),
+        },
       },
     },
     '/api/alerts/{id}': {
@@ -287,7 +293,7 @@ export function accountPaths(): Record<string, object> {
         summary: 'Delete one of the caller’s price alerts, waiting or set off',
         security: bearer,
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
-        responses: { '204': { description: 'deleted' }, ...errors(401, 404) },
+        responses: { '204': { description: 'deleted' }, ...errors(401, 404, 429) },
       },
     },
     '/api/admin/health': {
