@@ -141,6 +141,17 @@ describe('the home broker and the admin panel in a browser', () => {
       // its last price 24 hours before).
       expect(await page.getByTestId('ticker-previous-close').textContent()).toMatch(/^\d+,\d\d$/);
     }
+    // Moving averages are drawn on demand, named in the chart's header with their value at the last candle: none yet
+    // with fewer candles than their period.
+    const chartPanel = buyer.page.getByTestId('chart');
+    const nine = chartPanel.getByRole('button', { name: 'MMA 9', exact: true });
+    expect(await nine.getAttribute('aria-pressed')).toBe('false');
+    expect(await buyer.page.getByTestId('chart-average-9').count()).toBe(0);
+    await nine.click();
+    await expect.poll(() => nine.getAttribute('aria-pressed')).toBe('true');
+    expect(await buyer.page.getByTestId('chart-average-9').textContent()).toBe('MMA 9 —');
+    await nine.click();
+    await expect.poll(() => buyer.page.getByTestId('chart-average-9').count()).toBe(0);
     // Wallets: the buyer paid 400,00 + 0,12 taker fee; the seller got 400,00 − 0,08 maker fee.
     await expect.poll(() => buyer.page.getByTestId('position-PETR4-quantity').textContent()).toBe('1.010');
     await expect.poll(() => buyer.page.getByTestId('cash-available').textContent()).toBe('R$\u00a0102.099,88');

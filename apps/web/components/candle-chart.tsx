@@ -4,6 +4,7 @@ import {
   CandlestickSeries,
   createChart,
   HistogramSeries,
+  LineSeries,
   type IChartApi,
   type ISeriesApi,
   type UTCTimestamp,
@@ -13,9 +14,16 @@ import { apiAnswer } from '../lib/api';
 import { retrying } from '../lib/retrying';
 import { barTime, chartTime, localOffsetMinutes } from '../lib/chart-time';
 import { centsOf, formatPrice, formatQuantity } from '../lib/format';
+import { lastAverage, movingAverage } from '../lib/moving-average';
 
 const SECONDS: Record<CandleInterval, number> = { '1m': 60, '5m': 300, '1h': 3600 };
 const INTERVALS: readonly CandleInterval[] = ['1m', '5m', '1h'];
+/** The moving averages a trader may draw over the candles (MMA: média móvel aritmética), by their bars. */
+const AVERAGES = [
+  { period: 9, color: '#f59e0b' },
+  { period: 21, color: '#38bdf8' },
+] as const;
+type AveragePeriod = (typeof AVERAGES)[number]['period'];
 
 interface Bar {
   time: UTCTimestamp;
@@ -37,6 +45,12 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
   const candles = useRef<ISeriesApi<'Candlestick'> | null>(null);
   const volumes = useRef<ISeriesApi<'Histogram'> | null>(null);
   const last = useRef<Bar | null>(null);
+  /** Every candle drawn, oldest first: the moving averages are taken from their closes. */
+  const bars = useRef<Bar[]>([]);
+  const averageLines = useRef(new Map<AveragePeriod, ISeriesApi<'Line'>>());
+  const [shownAverages, setShownAverages] = useState<ReadonlySet<AveragePeriod>>(new Set());
+  /** Each average's value at the last candle (null with fewer candles than its period), for the header. */
+  const [averageValues, setAverageValues] = useState<ReadonlyMap<AveragePeriod, number | null>>(new Map());
   const applied = useRef(new Set<string>());
   /** The sequence of the last trade the candles loaded count (LAST_TRADE_SEQUENCE_HEADER). */
   const counted = useRef(0);
@@ -75,17 +89,29 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
       priceLineVisible: false,
     });
     created.priceScale('').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+    for (const { period, color } of AVERAGES) {
+      const line = created.addSeries(LineSeries, {
+        color,
+        lineWidth: 1,
+        visible: false,
+        priceLineVisible: false,
+        lastValueVisible: false,
+        crosshairMarkerVisible: false,
+      });
+      averageLines.current.set(period, line);
+    }
     chart.current = created;
     return () => {
       created.remove();
       chart.current = null;
+      averageLines.current.clear();
     };
   }, []);
 
   useEffect(() => {
     const history = () => apiAnswer<CandleView[]>('GET', `/api/markets/${symbol}/candles?interval=${interval}`);
     return retrying(history, (answer) => {
-      const bars: Bar[] = answer.body.map((candle) => ({
+      const loaded: Bar[] = answer.body.map((candle) => ({
         time: chartTime(Date.parse(candle.openTime), offsetMinutes) as number as UTCTimestamp,
         open: reais(candle.open),
         high: reais(candle.high),
@@ -93,9 +119,12 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
         close: reais(candle.close),
         volume: Number(candle.volume),
       }));
-      candles.current?.setData(bars);
-      volumes.current?.setData(bars.map((bar) => volumeBar(bar)));
-      last.current = bars.at(-1) ?? null;
+      candles.current?.setData(loaded);
+      volumes.current?.setData(loaded.map((bar) => volumeBar(bar)));
+      bars.current = loaded;
+      for (const [period, line] of averageLines.current) line.setData(movingAverage(loaded, period));
+      setAverageValues(averagesAtLast(loaded));
+      last.current = loaded.at(-1) ?? null;
       setLastBar(last.current);
       setLoads((n) => n + 1);
       applied.current = new Set();
@@ -129,6 +158,13 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
       setLastBar(bar);
       candles.current?.update(bar);
       volumes.current?.update(volumeBar(bar));
+      if (bars.current.at(-1)?.time === bar.time) bars.current[bars.current.length - 1] = bar;
+      else bars.current.push(bar);
+      for (const [period, line] of averageLines.current) {
+        const point = lastAverage(bars.current, period);
+        if (point !== null) line.update(point);
+      }
+      setAverageValues(averagesAtLast(bars.current));
     }
   }, [trades, interval, offsetMinutes, loads]);
 
@@ -147,6 +183,23 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
             {option}
           </button>
         ))}
+        {AVERAGES.map(({ period, color }) => (
+          <button
+            key={period}
+            type="button"
+            aria-pressed={shownAverages.has(period)}
+            title={`Média móvel aritmética de ${period} candles`}
+            onClick={() => {
+              const shown = !shownAverages.has(period);
+              averageLines.current.get(period)?.applyOptions({ visible: shown });
+              setShownAverages((current) => toggled(current, period, shown));
+            }}
+            className={`rounded px-2 py-0.5 text-xs ${shownAverages.has(period) ? 'bg-gray-700' : 'text-gray-400 hover:bg-gray-800'}`}
+            style={shownAverages.has(period) ? { color } : undefined}
+          >
+            MMA {period}
+          </button>
+        ))}
         <span className="ml-auto text-xs text-muted" data-testid="chart-last-close">
           {lastBar === null ? '' : `último ${formatPrice(Math.round(lastBar.close * 100))}`}
         </span>
@@ -155,10 +208,37 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
             vol. {formatQuantity(lastBar.volume)}
           </span>
         )}
+        {AVERAGES.filter(({ period }) => shownAverages.has(period)).map(({ period, color }) => (
+          <span
+            key={period}
+            className="num text-xs"
+            style={{ color }}
+            title={`Com menos de ${period} candles, ainda sem valor`}
+            data-testid={`chart-average-${period}`}
+          >
+            MMA {period} {formatAverage(averageValues.get(period) ?? null)}
+          </span>
+        ))}
       </div>
       <div ref={box} className="h-[340px]" />
     </section>
   );
+}
+
+function averagesAtLast(drawn: readonly Bar[]): Map<AveragePeriod, number | null> {
+  return new Map(AVERAGES.map(({ period }) => [period, lastAverage(drawn, period)?.value ?? null]));
+}
+
+function toggled<T>(set: ReadonlySet<T>, item: T, present: boolean): Set<T> {
+  const next = new Set(set);
+  if (present) next.add(item);
+  else next.delete(item);
+  return next;
+}
+
+/** An average in reais to the cent, as the chart's prices are: "38,05"; "—" while it has no value. */
+function formatAverage(value: number | null): string {
+  return value === null ? '—' : formatPrice(Math.round(value * 100));
 }
 
 function volumeBar(bar: Bar) {
