@@ -1252,6 +1252,19 @@ describe('the home broker and the admin panel in a browser', () => {
       await panel.getByRole('button', { name: 'Excluir alerta BBDC4 sobe a R$\u00a015,80' }).click();
       await panel.getByRole('button', { name: 'Excluir alerta BBDC4 cai a R$\u00a010,00' }).click();
       await panel.getByText('Nenhum alerta.').waitFor();
+
+      // The market page tells them of their fills too, with their account's stream beside the quotes'.
+      await page.goto(`${stack.web}/trade/BBDC4`);
+      await ticket(page, 'Comprar', '15,90', '2');
+      await expect
+        .poll(() => openRows.allTextContents(), { timeout: 10_000 })
+        .toEqual([expect.stringMatching(/BBDC4/)]);
+      await page.goto(`${stack.web}/markets`);
+      await page.getByTestId('stream-conta').and(page.locator('[data-state="live"]')).waitFor();
+      await program(stack.api, seller, 'sell', 'BBDC4', '15.90', '2');
+      await expect
+        .poll(() => page.getByTestId('fill-notice').textContent(), { timeout: 10_000 })
+        .toBe('Compra executada: 2 BBDC4 a R$\u00a015,90');
       expect(errors).toEqual([]);
     },
   );

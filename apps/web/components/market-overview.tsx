@@ -7,7 +7,9 @@ import { useAuctionPrices } from '../lib/use-auction-prices';
 import { useCalendar } from '../lib/use-calendar';
 import { useInstruments } from '../lib/use-instruments';
 import { useTickers } from '../lib/use-tickers';
+import { useAccountStreamNotices } from './account-notices';
 import { ConnectionDot } from './connection-dot';
+import { Notices } from './notices';
 import { TradingBadge } from './trading-badge';
 import { ScrollArea } from './scroll-area';
 
@@ -33,6 +35,8 @@ export function MarketOverview() {
   const inDaysAuction = (calendar?.auction ?? null) !== null;
   const inAuction = inDaysAuction || reopening.length > 0;
   const theoretical = useAuctionPrices(inDaysAuction ? symbols : reopening, inAuction);
+  // A logged-in trader watching the market is told of their orders and alerts here too.
+  const account = useAccountStreamNotices();
 
   return (
     <section className="rounded border border-edge bg-panel" aria-label="Mercado" data-testid="market-overview">
@@ -44,6 +48,11 @@ export function MarketOverview() {
           </p>
         )}
         <ConnectionDot label="cotações" state={state} />
+        {account.state !== null && (
+          <span className="ml-3">
+            <ConnectionDot label="conta" state={account.state} />
+          </span>
+        )}
       </div>
       <ScrollArea label="Cotações" className="overflow-x-auto">
         <table className="num w-full min-w-[720px] text-sm">
@@ -134,6 +143,7 @@ export function MarketOverview() {
         Abertura, máxima, mínima, volume e negócios do pregão: desde o último fechamento do dia (antes do primeiro, as
         últimas 24 horas). Variação sobre o fechamento anterior.
       </p>
+      <Notices notices={account.notices} />
     </section>
   );
 }
