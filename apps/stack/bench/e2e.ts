@@ -9,6 +9,7 @@ import { launchStack } from './launch.js';
 import { collectionInside, readMetrics, timeInside } from './metrics.js';
 import { readEvents } from './sse.js';
 import { walPosition } from './wal.js';
+import { placementWaitsText, samplePlacementWaits, type PlacementWaits } from './waits.js';
 
 /**
  * `pnpm bench:e2e`: load against the whole stack over HTTP. Boots the embedded stack on free ports (or uses
@@ -335,8 +336,16 @@ async function main(): Promise<void> {
         `embedded broker fsync ${stack.brokerFsync}`,
     );
 
+    // What recording orders waits for, sampled in the warm-up's second half (the same load as the throughput phase),
+    // so that the sampling's own queries cost the measured phases nothing.
+    let placementWaits: PlacementWaits | null = null;
     if (WARMUP_SECONDS > 0) {
+      const sampling = samplePlacementWaits(stack.databaseUrl, {
+        afterSeconds: WARMUP_SECONDS / 2,
+        forSeconds: Math.max(0, WARMUP_SECONDS / 2 - 0.5),
+      });
       await closedLoop(api, traders, WARMUP_SECONDS);
+      placementWaits = await sampling;
       await drained();
     }
 
@@ -366,6 +375,9 @@ async function main(): Promise<void> {
     if (walBefore !== null && walAfter !== null && accepted > 0) {
       const perOrder = Number(walAfter - walBefore) / accepted / 1024;
       console.log(`PostgreSQL wrote ${perOrder.toFixed(2)} KB of WAL per accepted order while orders flowed`);
+    }
+    if (placementWaits !== null && placementWaits.samples > 0) {
+      console.log(placementWaitsText(placementWaits, `in the warm-up's last ${WARMUP_SECONDS / 2} s, the same load`));
     }
 
     // Phase 2: latency at a fixed rate.
