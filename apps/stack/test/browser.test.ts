@@ -1176,6 +1176,10 @@ describe('the home broker and the admin panel in a browser', () => {
       const panel = page.getByTestId('price-alerts');
       await panel.getByText('Nenhum alerta.').waitFor();
       const rows = panel.getByTestId('alert-row');
+      // The chart's averages the trader draws are drawn again on their next visit (below, after a reload).
+      const twentyOne = page.getByTestId('chart').getByRole('button', { name: 'MMA 21', exact: true });
+      await twentyOne.click();
+      await expect.poll(() => twentyOne.getAttribute('aria-pressed')).toBe('true');
       const make = async (condition: 'at_or_above' | 'at_or_below', price: string) => {
         await panel.getByLabel('Condição do alerta').selectOption(condition);
         await panel.getByLabel('Preço do alerta').fill(price);
@@ -1215,6 +1219,8 @@ describe('the home broker and the admin panel in a browser', () => {
       // Opened again, the page lists it as it was left, set off, with no notice for what it already told.
       await page.reload();
       await expect.poll(() => setOff.count(), { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => twentyOne.getAttribute('aria-pressed')).toBe('true');
+      expect(await page.getByTestId('chart-average-21').textContent()).toBe('MMA 21 —');
       expect(await page.getByTestId('alert-notice').count()).toBe(0);
       await panel.getByRole('button', { name: 'Excluir alerta BBDC4 sobe a R$\u00a015,60' }).click();
       await expect.poll(() => rows.count()).toBe(1);

@@ -24,6 +24,8 @@ const AVERAGES = [
   { period: 21, color: '#38bdf8' },
 ] as const;
 type AveragePeriod = (typeof AVERAGES)[number]['period'];
+/** Where the browser keeps which averages the trader draws, for every chart and every visit. */
+const AVERAGES_KEY = 'bolsa.chart.averages';
 
 interface Bar {
   time: UTCTimestamp;
@@ -108,6 +110,12 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
     };
   }, []);
 
+  // Read once the page is in the browser (the server has no storage, and both must first draw the same).
+  useEffect(() => setShownAverages(storedAverages()), []);
+  useEffect(() => {
+    for (const [period, line] of averageLines.current) line.applyOptions({ visible: shownAverages.has(period) });
+  }, [shownAverages]);
+
   useEffect(() => {
     const history = () => apiAnswer<CandleView[]>('GET', `/api/markets/${symbol}/candles?interval=${interval}`);
     return retrying(history, (answer) => {
@@ -190,9 +198,9 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
             aria-pressed={shownAverages.has(period)}
             title={`Média móvel aritmética de ${period} candles`}
             onClick={() => {
-              const shown = !shownAverages.has(period);
-              averageLines.current.get(period)?.applyOptions({ visible: shown });
-              setShownAverages((current) => toggled(current, period, shown));
+              const next = toggled(shownAverages, period, !shownAverages.has(period));
+              setShownAverages(next);
+              storeAverages(next);
             }}
             className={`rounded px-2 py-0.5 text-xs ${shownAverages.has(period) ? 'bg-gray-700' : 'text-gray-400 hover:bg-gray-800'}`}
             style={shownAverages.has(period) ? { color } : undefined}
@@ -227,6 +235,23 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
 
 function averagesAtLast(drawn: readonly Bar[]): Map<AveragePeriod, number | null> {
   return new Map(AVERAGES.map(({ period }) => [period, lastAverage(drawn, period)?.value ?? null]));
+}
+
+function storedAverages(): Set<AveragePeriod> {
+  try {
+    const stored = (window.localStorage.getItem(AVERAGES_KEY) ?? '').split(',');
+    return new Set(AVERAGES.map(({ period }) => period).filter((period) => stored.includes(String(period))));
+  } catch {
+    return new Set(); // storage refused (a private window, say): every visit starts with none
+  }
+}
+
+function storeAverages(shown: ReadonlySet<AveragePeriod>): void {
+  try {
+    window.localStorage.setItem(AVERAGES_KEY, [...shown].join(','));
+  } catch {
+    // Not kept for the next visit; this one draws them all the same.
+  }
 }
 
 function toggled<T>(set: ReadonlySet<T>, item: T, present: boolean): Set<T> {
