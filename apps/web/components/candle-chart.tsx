@@ -178,7 +178,7 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
 
   return (
     <section className="rounded border border-edge bg-panel" aria-label="Gráfico" data-testid="chart">
-      <div className="flex items-center gap-1 border-b border-edge px-2 py-1">
+      <div className="flex flex-wrap items-center gap-1 border-b border-edge px-2 py-1">
         <h2 className="mr-2 text-xs font-semibold uppercase tracking-wide text-gray-400">Gráfico</h2>
         {INTERVALS.map((option) => (
           <button
@@ -202,24 +202,28 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
               setShownAverages(next);
               storeAverages(next);
             }}
-            className={`rounded px-2 py-0.5 text-xs ${shownAverages.has(period) ? 'bg-gray-700' : 'text-gray-400 hover:bg-gray-800'}`}
+            className={`whitespace-nowrap rounded px-2 py-0.5 text-xs ${shownAverages.has(period) ? 'bg-gray-700' : 'text-gray-400 hover:bg-gray-800'}`}
             style={shownAverages.has(period) ? { color } : undefined}
           >
             MMA {period}
           </button>
         ))}
-        <span className="ml-auto text-xs text-muted" data-testid="chart-last-close">
+        <span className="ml-auto whitespace-nowrap text-xs text-muted" data-testid="chart-last-close">
           {lastBar === null ? '' : `último ${formatPrice(Math.round(lastBar.close * 100))}`}
         </span>
         {lastBar !== null && (
-          <span className="text-xs text-muted" title="Volume do último candle" data-testid="chart-last-volume">
+          <span
+            className="whitespace-nowrap text-xs text-muted"
+            title="Volume do último candle"
+            data-testid="chart-last-volume"
+          >
             vol. {formatQuantity(lastBar.volume)}
           </span>
         )}
         {AVERAGES.filter(({ period }) => shownAverages.has(period)).map(({ period, color }) => (
           <span
             key={period}
-            className="num text-xs"
+            className="num whitespace-nowrap text-xs"
             style={{ color }}
             title={`Com menos de ${period} candles, ainda sem valor`}
             data-testid={`chart-average-${period}`}
