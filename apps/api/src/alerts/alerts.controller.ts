@@ -38,14 +38,15 @@ export class AlertsController {
   @Post()
   @HttpCode(201)
   create(@Req() request: AuthenticatedRequest, @Body() body: unknown): Promise<PriceAlertView> {
+    const { accountId } = callerOf(request);
     const wanted = parseBody(CreatePriceAlertRequest, body);
     const instrument = this.instruments.require(wanted.symbol);
     const price = parsePrice(wanted.price, instrument.tickSize);
     if (!price.ok) {
       throw ApiError.validation([{ field: 'price', code: price.error.code, message: `price ${price.error.message}` }]);
     }
-    this.throttle(callerOf(request).accountId);
-    return this.alerts.create(callerOf(request).accountId, {
+    this.throttle(accountId);
+    return this.alerts.create(accountId, {
       symbol: instrument.symbol,
       condition: wanted.condition,
       price: price.value,
@@ -55,20 +56,20 @@ export class AlertsController {
   @Delete(':id')
   @HttpCode(204)
   async delete(@Req() request: AuthenticatedRequest, @Param('id') id: string): Promise<void> {
+    const { accountId } = callerOf(request);
     if (!AlertId.safeParse(id).success) throw new ApiError('not_found', 'no such price alert');
-    this.throttle(callerOf(request).accountId);
-    await this.alerts.delete(callerOf(request).accountId, id);
+    this.throttle(accountId);
+    await this.alerts.delete(accountId, id);
   }
 
   /** Counts a creation or a deletion against the account's minute; past MAX_PRICE_ALERT_CHANGES_PER_MINUTE, 429. */
   private throttle(accountId: string): void {
-    const wait = this.changes.retryAfterMs(accountId);
+    const wait = this.changes.admit(accountId);
     if (wait > 0) {
       throw new ApiError('rate_limited', `more than ${MAX_PRICE_ALERT_CHANGES_PER_MINUTE} alert changes a minute`, {
         limitPerMinute: MAX_PRICE_ALERT_CHANGES_PER_MINUTE,
         retryAfterSeconds: Math.ceil(wait / 1000),
       });
     }
-    this.changes.record(accountId);
   }
 }

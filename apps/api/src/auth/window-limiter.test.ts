@@ -20,4 +20,20 @@ describe('WindowLimiter', () => {
     limiter.reset('a');
     expect(limiter.retryAfterMs('a')).toBe(0);
   });
+
+  it('admits a key within its limit, counting it, and past it answers the wait without counting', () => {
+    let now = 1_000;
+    const limiter = new WindowLimiter(2, 1_000, () => now);
+    expect(limiter.admit('a')).toBe(0);
+    expect(limiter.admit('a')).toBe(0);
+    expect(limiter.admit('a')).toBe(1_000);
+    now += 400;
+    expect(limiter.admit('a')).toBe(600);
+    expect(limiter.admit('b')).toBe(0);
+    now += 600;
+    // The refusals were not counted: the new window lets two through again.
+    expect(limiter.admit('a')).toBe(0);
+    expect(limiter.admit('a')).toBe(0);
+    expect(limiter.admit('a')).toBe(1_000);
+  });
 });

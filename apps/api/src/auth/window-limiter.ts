@@ -24,6 +24,16 @@ export class WindowLimiter {
     return entry.count >= this.limit ? left : 0;
   }
 
+  /**
+   * For what is let through only within the limit (an order, an alert's change): counts the key and answers 0 when it
+   * may go on, or the milliseconds until it may, counting nothing.
+   */
+  admit(key: string): number {
+    const wait = this.retryAfterMs(key);
+    if (wait === 0) this.record(key);
+    return wait;
+  }
+
   record(key: string): void {
     const now = this.now();
     const entry = this.counts.get(key);

@@ -100,7 +100,7 @@ export class OrdersService {
   /** Counts a new order or an amend against the account's ORDER_ENTRY_PER_SECOND; past it, 429 until the second ends. */
   private throttle(accountId: string): void {
     if (this.entryLimit === null) return;
-    const wait = this.entryLimit.retryAfterMs(accountId);
+    const wait = this.entryLimit.admit(accountId);
     if (wait > 0) {
       this.metrics.ordersRejected.inc({ reason: 'rate_limited' });
       throw new ApiError('rate_limited', `more than ${this.config.orderEntryPerSecond} orders and amends a second`, {
@@ -108,7 +108,6 @@ export class OrdersService {
         retryAfterSeconds: Math.ceil(wait / 1000),
       });
     }
-    this.entryLimit.record(accountId);
   }
 
   /**
