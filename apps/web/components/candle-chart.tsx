@@ -46,8 +46,7 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
   const chart = useRef<IChartApi | null>(null);
   const candles = useRef<ISeriesApi<'Candlestick'> | null>(null);
   const volumes = useRef<ISeriesApi<'Histogram'> | null>(null);
-  const last = useRef<Bar | null>(null);
-  /** Every candle drawn, oldest first: the moving averages are taken from their closes. */
+  /** Every candle drawn, oldest first: the last is the one live trades update; the averages take their closes. */
   const bars = useRef<Bar[]>([]);
   const averageLines = useRef(new Map<AveragePeriod, ISeriesApi<'Line'>>());
   const [shownAverages, setShownAverages] = useState<ReadonlySet<AveragePeriod>>(new Set());
@@ -132,8 +131,7 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
       bars.current = loaded;
       for (const [period, line] of averageLines.current) line.setData(movingAverage(loaded, period));
       setAverageValues(averagesAtLast(loaded));
-      last.current = loaded.at(-1) ?? null;
-      setLastBar(last.current);
+      setLastBar(loaded.at(-1) ?? null);
       setLoads((n) => n + 1);
       applied.current = new Set();
       counted.current = Number(answer.headers.get(LAST_TRADE_SEQUENCE_HEADER) ?? 0);
@@ -150,23 +148,22 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
       const time = barTime(Date.parse(trade.executedAt), seconds, offsetMinutes) as number as UTCTimestamp;
       const price = reais(trade.price);
       const quantity = Number(trade.quantity);
-      const current = last.current;
-      if (current !== null && time < current.time) continue;
-      const bar: Bar =
-        current !== null && current.time === time
-          ? {
-              ...current,
-              high: Math.max(current.high, price),
-              low: Math.min(current.low, price),
-              close: price,
-              volume: current.volume + quantity,
-            }
-          : { time, open: price, high: price, low: price, close: price, volume: quantity };
-      last.current = bar;
+      const current = bars.current.at(-1);
+      if (current !== undefined && time < current.time) continue;
+      const sameCandle = current !== undefined && current.time === time;
+      const bar: Bar = sameCandle
+        ? {
+            ...current,
+            high: Math.max(current.high, price),
+            low: Math.min(current.low, price),
+            close: price,
+            volume: current.volume + quantity,
+          }
+        : { time, open: price, high: price, low: price, close: price, volume: quantity };
       setLastBar(bar);
       candles.current?.update(bar);
       volumes.current?.update(volumeBar(bar));
-      if (bars.current.at(-1)?.time === bar.time) bars.current[bars.current.length - 1] = bar;
+      if (sameCandle) bars.current[bars.current.length - 1] = bar;
       else bars.current.push(bar);
       for (const [period, line] of averageLines.current) {
         const point = lastAverage(bars.current, period);
