@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { askDatabase } from './wal.js';
 
 /**
  * What recording orders waits for. Each `place_orders` call holds its traders' cash or shares, which takes their
@@ -84,14 +84,11 @@ export function placementWaitsText(waits: PlacementWaits, when: string): string 
  * Samples the placements every `everyMs` for `forSeconds`, starting `afterSeconds` from now. Null when the database
  * cannot be asked (no URL, or it refused).
  */
-export async function samplePlacementWaits(
+export function samplePlacementWaits(
   databaseUrl: string | undefined,
   { afterSeconds, forSeconds, everyMs = 20 }: { afterSeconds: number; forSeconds: number; everyMs?: number },
 ): Promise<PlacementWaits | null> {
-  if (databaseUrl === undefined) return null;
-  const client = new pg.Client({ connectionString: databaseUrl });
-  try {
-    await client.connect();
+  return askDatabase(databaseUrl, async (client) => {
     await new Promise((resolve) => setTimeout(resolve, afterSeconds * 1000));
     const samples: SampledPlacement[][] = [];
     for (const until = Date.now() + forSeconds * 1000; Date.now() < until;) {
@@ -99,9 +96,5 @@ export async function samplePlacementWaits(
       await new Promise((resolve) => setTimeout(resolve, everyMs));
     }
     return tallyPlacementWaits(samples);
-  } catch {
-    return null;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  });
 }
