@@ -73,6 +73,11 @@ describe('placing orders', () => {
     expect(OrderView.parse(read.body)).toEqual(order);
     const metrics = await api.metrics();
     expect(metrics).toMatch(/api_orders_accepted_total\{symbol="PETR4"\} [1-9]/);
+    // What the POST waited for, per accepted order, and the sends that carried the commands.
+    expect(metrics).toMatch(/api_order_entry_step_seconds_count\{step="recording"\} [1-9]/);
+    expect(metrics).toMatch(/api_order_entry_step_seconds_count\{step="publishing"\} [1-9]/);
+    expect(metrics).toMatch(/api_command_send_duration_seconds_count [1-9]/);
+    expect(metrics).toMatch(/api_commands_sent_total\{type="place_order"\} [1-9]/);
   });
 
   it('names orders with time-ordered ids (UUIDv7), each after the one placed before', async () => {

@@ -61,7 +61,7 @@ export function timeInside(before: MetricsReading, after: MetricsReading): strin
   const events = sampleDelta(before.api, after.api, 'api_engine_events_ingested_total');
   const matching = histogramBetween(before.engine, after.engine, 'engine_match_duration_seconds');
   const placed = sampleDelta(before.api, after.api, 'api_orders_accepted_total');
-  const parts = [`POST /api/orders handled in ${ms(post.mean)} on average`];
+  const parts = [`POST /api/orders handled in ${ms(post.mean)} on average${orderEntrySteps(before.api, after.api)}`];
   if (placing.count > 0) {
     parts.push(
       `recording orders with their holds ${ms(placing.mean)} a call (${placing.count} calls, ` +
@@ -80,6 +80,24 @@ export function timeInside(before: MetricsReading, after: MetricsReading): strin
       : `matching ${(matching.mean * 1e6).toFixed(1)} µs a command in the engine`,
   );
   return parts.join('; ');
+}
+
+/**
+ * What an accepted order's POST waited for, on average (empty when the API does not say): being recorded and its
+ * command being published, each with its time queued behind the batch in flight; and the sends themselves.
+ */
+function orderEntrySteps(before: string, after: string): string {
+  const step = (name: string) =>
+    histogramBetween(before, after, 'api_order_entry_step_seconds', new RegExp(`step="${name}"`));
+  const recording = step('recording');
+  const publishing = step('publishing');
+  if (recording.count === 0 || publishing.count === 0) return '';
+  const sends = histogramBetween(before, after, 'api_command_send_duration_seconds');
+  const commands = sampleDelta(before, after, 'api_commands_sent_total');
+  const ms = (seconds: number) => `${(seconds * 1000).toFixed(1)} ms`;
+  const sent =
+    sends.count > 0 ? `; a send of ${(commands / sends.count).toFixed(1)} commands took ${ms(sends.mean)}` : '';
+  return ` (of which recording the order ${ms(recording.mean)} and publishing its command ${ms(publishing.mean)}${sent})`;
 }
 
 /**

@@ -46,6 +46,38 @@ describe('the bench’s reading of /metrics', () => {
     );
   });
 
+  it('splits the POST into recording the order and publishing its command, when the API counts them', () => {
+    const steps = (recording: [number, number], publishing: [number, number], sends: [number, number, number]) => `
+api_order_entry_step_seconds_sum{step="recording"} ${recording[1]}
+api_order_entry_step_seconds_count{step="recording"} ${recording[0]}
+api_order_entry_step_seconds_sum{step="publishing"} ${publishing[1]}
+api_order_entry_step_seconds_count{step="publishing"} ${publishing[0]}
+api_command_send_duration_seconds_sum ${sends[1]}
+api_command_send_duration_seconds_count ${sends[0]}
+api_commands_sent_total{type="place_order"} ${sends[2] - 5}
+api_commands_sent_total{type="cancel_order"} 5
+`;
+    const before = {
+      api: reading([100, 2], [10, 0.5], [4, 0.2], 350) + steps([100, 1], [100, 0.5], [10, 0.02, 105]),
+      engine: '',
+    };
+    const after = {
+      api: reading([300, 6], [30, 1.5], [14, 1.2], 1350) + steps([300, 3.4], [300, 1.5], [30, 0.1, 305]),
+      engine: '',
+    };
+    expect(timeInside(before, after)).toMatch(
+      /^POST \/api\/orders handled in 20\.0 ms on average \(of which recording the order 12\.0 ms and publishing its command 5\.0 ms; a send of 10\.0 commands took 4\.0 ms\); recording/,
+    );
+    // An API from before these metrics: the POST as a whole only.
+    const older = (reading: { api: string; engine: string }) => ({
+      ...reading,
+      api: reading.api.split('\napi_order_entry')[0]!,
+    });
+    expect(timeInside(older(before), older(after))).toMatch(
+      /^POST \/api\/orders handled in 20\.0 ms on average; recording/,
+    );
+  });
+
   it('tells each service’s garbage collection in the phase by kind, and per order accepted', () => {
     const gc = (prefix: string, minor: [number, number], major: [number, number]) => `
 ${prefix}_nodejs_gc_duration_seconds_sum{kind="minor"} ${minor[1]}

@@ -5,6 +5,7 @@ import { API_CONFIG, type ApiConfig } from '../config.js';
 import { GroupCommit } from '../database/group-commit.js';
 import { ApiError } from '../errors/api-error.js';
 import { ApiLogger } from '../observability/logger.js';
+import { ApiMetrics } from '../observability/metrics.js';
 
 /** The process's Kafka client. */
 @Injectable()
@@ -40,6 +41,7 @@ export class CommandPublisher implements OnModuleDestroy {
     @Inject(KafkaClient) private readonly client: KafkaClient,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(ApiLogger) private readonly logger: ApiLogger,
+    @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
   ) {}
 
   publish(command: OrderCommand): Promise<void> {
@@ -69,6 +71,7 @@ export class CommandPublisher implements OnModuleDestroy {
   private async send(batch: OrderCommand[]): Promise<void[]> {
     try {
       const producer = await this.connected();
+      const sending = this.metrics.commandSendSeconds.startTimer();
       await producer.send({
         topic: TOPICS.orderCommands,
         acks: -1,
@@ -78,6 +81,7 @@ export class CommandPublisher implements OnModuleDestroy {
           headers: messageHeaders(command),
         })),
       });
+      sending();
     } catch (error) {
       for (const command of batch) {
         this.logger.pino.warn({ traceId: command.traceId, err: error }, 'command not published');
@@ -85,12 +89,15 @@ export class CommandPublisher implements OnModuleDestroy {
       this.replaceProducer();
       throw error;
     }
+    const sentByType = new Map<OrderCommand['type'], number>();
     for (const command of batch) {
+      sentByType.set(command.type, (sentByType.get(command.type) ?? 0) + 1);
       this.logger.pino.debug(
         { traceId: command.traceId, command: command.type, orderId: namesAnOrder(command) ? command.orderId : null },
         'command published',
       );
     }
+    for (const [type, count] of sentByType) this.metrics.commandsSent.inc({ type }, count);
     return batch.map(() => undefined);
   }
 

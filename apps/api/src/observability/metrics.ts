@@ -231,6 +231,27 @@ export class ApiMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
+  readonly orderEntrySeconds = new Histogram({
+    name: 'api_order_entry_step_seconds',
+    help:
+      'Per accepted order, the two waits of its POST: recording it with its hold (queued behind the placements in ' +
+      'flight, then its batch) and publishing its command (queued behind the send in flight, then its send)',
+    labelNames: ['step'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly commandSendSeconds = new Histogram({
+    name: 'api_command_send_duration_seconds',
+    help: 'One send of a batch of commands to Kafka, from the request to the broker acknowledging it',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly commandsSent = new Counter({
+    name: 'api_commands_sent_total',
+    help: 'Commands the broker acknowledged, by type',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
   readonly orderToTradeSeconds = new Histogram({
     name: 'api_order_to_trade_seconds',
     help: 'From an order being recorded by the API to the settlement of its first trade as the taker, end to end',

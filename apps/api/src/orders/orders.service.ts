@@ -159,6 +159,7 @@ export class OrdersService {
       ]);
     }
     let created: OrderRow;
+    const recording = this.metrics.orderEntrySeconds.startTimer({ step: 'recording' });
     try {
       created = await this.store.insertWithHold({
         orderId,
@@ -184,6 +185,7 @@ export class OrdersService {
       if (error instanceof ApiError) this.metrics.ordersRejected.inc({ reason: error.code });
       throw error;
     }
+    recording();
     await this.submit(
       placeCommand(
         {
@@ -383,10 +385,12 @@ export class OrdersService {
       this.metrics.ordersUnsent.inc();
       this.logger.pino.warn({ err: error, orderId, traceId }, 'order recorded but not sent; the re-sender takes it');
     });
+    const publishing = this.metrics.orderEntrySeconds.startTimer({ step: 'publishing' });
     // A broker that takes connections but does not answer would hold the request for kafkajs's whole retry budget.
     if ((await settledWithin(sending, this.config.commandSendWaitMs)) === 'waiting') {
       this.logger.pino.warn({ orderId, traceId }, 'order not yet taken by Kafka; answered as pending');
     }
+    publishing();
   }
 
   /** The refusal of a clientOrderId an open order of the account already has, naming that order. */
