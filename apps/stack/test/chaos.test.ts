@@ -66,12 +66,6 @@ async function restartKafka(): Promise<void> {
 }
 
 /** The pid the launcher last started `name` with (it prints `<name> started (pid N)` at each start). */
-function currentPid(name: string): number | undefined {
-  const starts = [...stack.output().matchAll(new RegExp(`\\b${name} started \\(pid (\\d+)\\)`, 'g'))];
-  const last = starts.at(-1);
-  return last === undefined ? undefined : Number(last[1]);
-}
-
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Follower {
@@ -370,10 +364,10 @@ describe.each(SHAPES)('the exchange under crashes, $shape', ({ apart }) => {
             if (victim === 'postgres') await killDatabaseSession();
             else if (victim === 'kafka') await restartKafka();
             else {
-              const pid = currentPid(victim)!;
+              const pid = exchange.currentPid(victim)!;
               process.kill(pid, 'SIGKILL');
               // Back up (started again) before the next one goes.
-              await exchange.until(async () => (currentPid(victim) !== pid ? true : undefined), 30_000);
+              await exchange.until(async () => (exchange.currentPid(victim) !== pid ? true : undefined), 30_000);
             }
             killed.push(victim);
             await pause(1500);

@@ -46,11 +46,11 @@ async function place(
 
 const until = <T>(check: () => Promise<T | undefined>, timeoutMs?: number) => exchange.until(check, timeoutMs);
 
-async function orderWhen(token: string, orderId: string, status: string): Promise<OrderView> {
+async function orderWhen(token: string, orderId: string, status: string, timeoutMs?: number): Promise<OrderView> {
   return until(async () => {
     const order = OrderView.parse((await call('GET', `/api/orders/${orderId}`, { token })).body);
     return order.status === status ? order : undefined;
-  });
+  }, timeoutMs);
 }
 
 /** Opens an SSE stream and collects events until `done`. */
@@ -404,6 +404,20 @@ describe('the market simulator', () => {
       expect(JSON.parse(readFileSync(botsFile, 'utf8'))).toEqual(bots);
     },
   );
+});
+
+describe('a crashing API', () => {
+  it('stores engine events again soon after being killed with SIGKILL, not once its dead consumer times out', async () => {
+    const buyer = await trader('api-crash-buyer');
+    const pid = exchange.currentPid('api')!;
+    process.kill(pid, 'SIGKILL');
+    await until(async () => (exchange.currentPid('api') !== pid ? true : undefined));
+    await until(async () => ((await fetch(`${api}/health`).catch(() => null))?.ok === true ? true : undefined));
+    // The dead process never left the events' consumer group, whose partitions stay its own until its session ends:
+    // with kafkajs's default session of 30 s this order stayed pending for about 25 s more, with 10 s about 5.
+    const bid = await place(buyer, { symbol: 'VALE3', side: 'buy', type: 'limit', price: '50.00', quantity: '1' });
+    expect((await orderWhen(buyer, bid.orderId, 'open', 18_000)).filledQuantity).toBe('0');
+  });
 });
 
 const sortedEntries = (record: Record<string, number>) => Object.entries(record).sort(([a], [b]) => a.localeCompare(b));

@@ -61,6 +61,13 @@ export class Exchange {
     return ((await key.json()) as { token: string }).token;
   }
 
+  /** The pid the launcher last started the app `name` under (`engine`, `api`, `ingest`), if it has. */
+  currentPid(name: string): number | undefined {
+    const starts = [...this.stack.output().matchAll(new RegExp(`\\b${name} started \\(pid (\\d+)\\)`, 'g'))];
+    const last = starts.at(-1);
+    return last === undefined ? undefined : Number(last[1]);
+  }
+
   async until<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -11,6 +11,13 @@ import { EventIngestion } from './event-ingestion.js';
 /** More than the events topic has partitions here (3): workers with no partition to handle cost nothing. */
 const PARTITIONS_AT_ONCE = 16;
 
+/**
+ * How long the group waits for a member that stopped heartbeating before giving its partitions to another. A process
+ * that crashed never leaves the group, so its successor stores nothing until then: with kafkajs's default of 30 s a
+ * restarted API left every order pending and every stream silent for 30 s. The engine's consumer uses the same.
+ */
+const SESSION_TIMEOUT_MS = 10_000;
+
 const FIRST_RETRY_MS = 500;
 const LAST_RETRY_MS = 10_000;
 
@@ -77,7 +84,11 @@ export class EngineEventsConsumer implements OnApplicationBootstrap, OnModuleDes
 
   private async startWithRetries(): Promise<void> {
     for (let delay = FIRST_RETRY_MS; !this.stopped; delay = Math.min(delay * 2, LAST_RETRY_MS)) {
-      const consumer = this.client.kafka.consumer({ groupId: this.config.eventsGroupId, maxWaitTimeInMs: 100 });
+      const consumer = this.client.kafka.consumer({
+        groupId: this.config.eventsGroupId,
+        maxWaitTimeInMs: 100,
+        sessionTimeout: SESSION_TIMEOUT_MS,
+      });
       consumer.on(consumer.events.CRASH, ({ payload }) => this.crashed(consumer, payload.error, payload.restart));
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.assigned(consumer, payload.memberAssignment));
       consumer.on(consumer.events.COMMIT_OFFSETS, () => this.metrics.eventOffsetCommits.inc());
