@@ -4,13 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startPostgres, type RunningPostgres } from '@bolsa/embedded-db';
 import { startBroker, type RunningBroker } from '@bolsa/kafka-broker';
 import { loadConfig } from './config.js';
 import { leftBehind } from './orphans.js';
 import { isAlive } from './processes.js';
 import { portsInUse } from './ports.js';
 import { SERVICE_NODE_FLAGS } from './service-flags.js';
+import { SupervisedPostgres } from './supervised-postgres.js';
 import { MarketSimulator } from '@bolsa/simulator';
 
 /** The repository root: the nearest directory above this file holding pnpm-workspace.yaml. */
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const started: {
     broker?: RunningBroker;
-    postgres?: RunningPostgres;
+    postgres?: SupervisedPostgres;
     simulator?: MarketSimulator;
     children: Supervised[];
   } = { children: [] };
@@ -249,9 +249,12 @@ async function main(): Promise<void> {
     }
     let databaseUrl = config.DATABASE_URL;
     if (databaseUrl === undefined) {
-      started.postgres = await startPostgres({ dataDir: join(dataDir, 'postgres'), port: config.POSTGRES_PORT });
+      started.postgres = await SupervisedPostgres.start(
+        { dataDir: join(dataDir, 'postgres'), port: config.POSTGRES_PORT },
+        log,
+        (server) => startReaper(server.pid, config.DATA_DIR_DISPOSABLE === 'on' ? dataDir : null),
+      );
       databaseUrl = started.postgres.url;
-      startReaper(started.postgres.pid, config.DATA_DIR_DISPOSABLE === 'on' ? dataDir : null);
       log(`embedded PostgreSQL on 127.0.0.1:${started.postgres.port} (data in ${join(dataDir, 'postgres')})`);
     }
     const adminPasswordFile = join(dataDir, 'admin-password');

