@@ -11,7 +11,6 @@ const LAST_RETRY_MS = 10_000;
 export class SupervisedPostgres {
   private stopping = false;
   private restarting: Promise<void> | null = null;
-  restarts = 0;
 
   private constructor(
     private current: RunningPostgres,
@@ -42,10 +41,6 @@ export class SupervisedPostgres {
     return this.current.port;
   }
 
-  get pid(): number {
-    return this.current.pid;
-  }
-
   /** No more restarts; stops the server (once a restart under way has finished, if one is). */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -57,7 +52,6 @@ export class SupervisedPostgres {
     const watched = this.current;
     void watched.exited.then(() => {
       if (this.stopping || watched !== this.current) return;
-      this.restarts++;
       this.log(`PostgreSQL (pid ${watched.pid}) exited; starting it again in 1 s`);
       this.restarting = this.startAgain().finally(() => (this.restarting = null));
     });
