@@ -33,13 +33,15 @@ export function histogramBetween(
   return { count, mean: count > 0 ? sampleDelta(before, after, `${name}_sum`, filter) / count : Number.NaN };
 }
 
+/** Seconds as the bench prints a time: "12.3 ms", or "not known" for a mean of nothing. */
+const ms = (seconds: number) => (Number.isNaN(seconds) ? 'not known' : `${(seconds * 1000).toFixed(1)} ms`);
+
 /**
  * Where the paced phase's time went inside the processes, by their own histograms: the POST's handling, the grouped
  * placements (`place_orders`), ingestion's transactions (an event waits for the one in flight, then its own) and
  * the matching of a command.
  */
 export function timeInside(before: MetricsReading, after: MetricsReading): string {
-  const ms = (value: number) => (Number.isNaN(value) ? 'not known' : `${(value * 1000).toFixed(1)} ms`);
   const post = histogramBetween(
     before.api,
     after.api,
@@ -94,7 +96,6 @@ function orderEntrySteps(before: string, after: string): string {
   if (recording.count === 0 || publishing.count === 0) return '';
   const sends = histogramBetween(before, after, 'api_command_send_duration_seconds');
   const commands = sampleDelta(before, after, 'api_commands_sent_total');
-  const ms = (seconds: number) => `${(seconds * 1000).toFixed(1)} ms`;
   const sent =
     sends.count > 0 ? `; a send of ${(commands / sends.count).toFixed(1)} commands took ${ms(sends.mean)}` : '';
   return ` (of which recording the order ${ms(recording.mean)} and publishing its command ${ms(publishing.mean)}${sent})`;
