@@ -1,5 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** Half a millisecond to 2.5 s: a database operation, a Kafka send, an order's wait for either. */
+const WORK_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
 /** The API's Prometheus registry; feature modules add their own metrics to it. */
 export class ApiMetrics {
   readonly registry = new Registry();
@@ -228,7 +231,7 @@ export class ApiMetrics {
     name: 'api_db_operation_duration_seconds',
     help: 'Database work per operation: placing an order with its hold, storing and settling an event batch',
     labelNames: ['operation'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    buckets: WORK_BUCKETS,
     registers: [this.registry],
   });
   readonly orderEntrySeconds = new Histogram({
@@ -237,13 +240,13 @@ export class ApiMetrics {
       'Per accepted order, the two waits of its POST: recording it with its hold (queued behind the placements in ' +
       'flight, then its batch) and publishing its command (queued behind the send in flight, then its send)',
     labelNames: ['step'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    buckets: WORK_BUCKETS,
     registers: [this.registry],
   });
   readonly commandSendSeconds = new Histogram({
     name: 'api_command_send_duration_seconds',
     help: 'One send of a batch of commands to Kafka, from the request to the broker acknowledging it',
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    buckets: WORK_BUCKETS,
     registers: [this.registry],
   });
   readonly commandsSent = new Counter({
