@@ -14,7 +14,7 @@ import { apiAnswer } from '../lib/api';
 import { retrying } from '../lib/retrying';
 import { barTime, chartTime, localOffsetMinutes } from '../lib/chart-time';
 import { centsOf, formatPrice, formatQuantity } from '../lib/format';
-import { lastAverage, movingAverage } from '../lib/moving-average';
+import { lastAverage, movingAverage, type AveragePoint } from '../lib/moving-average';
 
 const SECONDS: Record<CandleInterval, number> = { '1m': 60, '5m': 300, '1h': 3600 };
 const INTERVALS: readonly CandleInterval[] = ['1m', '5m', '1h'];
@@ -50,8 +50,10 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
   const bars = useRef<Bar[]>([]);
   const averageLines = useRef(new Map<AveragePeriod, ISeriesApi<'Line'>>());
   const [shownAverages, setShownAverages] = useState<ReadonlySet<AveragePeriod>>(new Set());
-  /** Each average's value at the last candle (null with fewer candles than its period), for the header. */
-  const [averageValues, setAverageValues] = useState<ReadonlyMap<AveragePeriod, number | null>>(new Map());
+  /** Each average at the last candle (null with fewer candles than its period): the line's last point, its value. */
+  const [averagesAtLast, setAveragesAtLast] = useState<ReadonlyMap<AveragePeriod, AveragePoint<UTCTimestamp> | null>>(
+    new Map(),
+  );
   const applied = useRef(new Set<string>());
   /** The sequence of the last trade the candles loaded count (LAST_TRADE_SEQUENCE_HEADER). */
   const counted = useRef(0);
@@ -130,7 +132,7 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
       volumes.current?.setData(loaded.map((bar) => volumeBar(bar)));
       bars.current = loaded;
       for (const [period, line] of averageLines.current) line.setData(movingAverage(loaded, period));
-      setAverageValues(averagesAtLast(loaded));
+      setAveragesAtLast(lastAverages(loaded));
       setLastBar(loaded.at(-1) ?? null);
       setLoads((n) => n + 1);
       applied.current = new Set();
@@ -165,11 +167,9 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
       volumes.current?.update(volumeBar(bar));
       if (sameCandle) bars.current[bars.current.length - 1] = bar;
       else bars.current.push(bar);
-      for (const [period, line] of averageLines.current) {
-        const point = lastAverage(bars.current, period);
-        if (point !== null) line.update(point);
-      }
-      setAverageValues(averagesAtLast(bars.current));
+      const atLast = lastAverages(bars.current);
+      for (const [period, point] of atLast) if (point !== null) averageLines.current.get(period)?.update(point);
+      setAveragesAtLast(atLast);
     }
   }, [trades, interval, offsetMinutes, loads]);
 
@@ -195,7 +195,7 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
             aria-pressed={shownAverages.has(period)}
             title={`Média móvel aritmética de ${period} candles`}
             onClick={() => {
-              const next = toggled(shownAverages, period, !shownAverages.has(period));
+              const next = toggled(shownAverages, period);
               setShownAverages(next);
               storeAverages(next);
             }}
@@ -225,7 +225,7 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
             title={`Com menos de ${period} candles, ainda sem valor`}
             data-testid={`chart-average-${period}`}
           >
-            MMA {period} {formatAverage(averageValues.get(period) ?? null)}
+            MMA {period} {formatAverage(averagesAtLast.get(period)?.value ?? null)}
           </span>
         ))}
       </div>
@@ -234,8 +234,8 @@ export function CandleChart({ symbol, trades }: { symbol: string; trades: readon
   );
 }
 
-function averagesAtLast(drawn: readonly Bar[]): Map<AveragePeriod, number | null> {
-  return new Map(AVERAGES.map(({ period }) => [period, lastAverage(drawn, period)?.value ?? null]));
+function lastAverages(drawn: readonly Bar[]): Map<AveragePeriod, AveragePoint<UTCTimestamp> | null> {
+  return new Map(AVERAGES.map(({ period }) => [period, lastAverage(drawn, period)]));
 }
 
 function storedAverages(): Set<AveragePeriod> {
@@ -255,10 +255,10 @@ function storeAverages(shown: ReadonlySet<AveragePeriod>): void {
   }
 }
 
-function toggled<T>(set: ReadonlySet<T>, item: T, present: boolean): Set<T> {
+/** `set` with `item` taken out if it was in, put in if it was not. */
+function toggled<T>(set: ReadonlySet<T>, item: T): Set<T> {
   const next = new Set(set);
-  if (present) next.add(item);
-  else next.delete(item);
+  if (!next.delete(item)) next.add(item);
   return next;
 }
 
