@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { readEvents } from '@bolsa/contracts';
 import { Pool } from 'undici';
 import { cpuBetween, sampleCpu } from './cpu.js';
 import { hopsOf, readKafkaTimes, type TimedOrder } from './hops.js';
 import { launchStack } from './launch.js';
 import { collectionInside, readMetrics, timeInside } from './metrics.js';
-import { readEvents } from './sse.js';
 import { walPosition } from './wal.js';
 import { placementWaitsText, samplePlacementWaits, type PlacementWaits } from './waits.js';
 

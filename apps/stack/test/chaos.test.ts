@@ -4,13 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OrderView } from '@bolsa/contracts';
+import { OrderView, readEvents } from '@bolsa/contracts';
 import { freePort } from '@bolsa/embedded-db';
 import { startBroker, type RunningBroker } from '@bolsa/kafka-broker';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed, onTestFinished } from 'vitest';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
-import { readEvents } from '../bench/sse.js';
 import { Exchange } from './exchange.js';
 
 /**

@@ -14,3 +14,4 @@ export * from './http-accounts.js';
 export * from './http-alerts.js';
 export * from './http-order-timeline.js';
 export * from './kafka-connection.js';
+export * from './sse.js';

@@ -5,9 +5,10 @@ export interface SseEvent {
 }
 
 /**
- * Reads a Server-Sent Events body, calling `onEvent` for each event until `onEvent` returns true or the body
- * ends (or the request is aborted). An id with no event (where a stream starting live stands) goes to `onId`, as
- * it sets an EventSource's last event id.
+ * Reads the streams' Server-Sent Events (`/api/stream/…`) for programs without an EventSource (Node 20 has none):
+ * the bench, the tests and the market simulator. Calls `onEvent` for each event until `onEvent` returns true or the
+ * body ends (or the request is aborted). An id with no event (where a stream starting live stands) goes to `onId`,
+ * as it sets an EventSource's last event id.
  */
 export async function readEvents(
   body: AsyncIterable<Uint8Array>,
