@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { formatCents, parsePrice, type InstrumentView } from '@bolsa/contracts';
 import { z } from 'zod';
+import { OrderFollower } from './order-follower.js';
 
 /** Where an instrument's random walk starts when it has never traded and the exchange gives no reference (cents). */
 const FALLBACK_PRICE = 2000;
@@ -21,6 +22,8 @@ const QUOTE_TIMES: QuoteTimes = { repriceAfterMs: 20_000, cancelAfterMs: 45_000 
 const SUSPENDED_PAUSE_MS = 30_000;
 /** The longest the bots wait on a closed exchange before they try again (it may open earlier than it said). */
 const CLOSED_PAUSE_MAX_MS = 60_000;
+/** How long a bot remembers an order that ended before its placement was answered. */
+const ENDED_FIRST_MS = 60_000;
 
 const SavedBots = z.array(z.object({ name: z.string(), apiKey: z.string() }));
 interface Quote {
@@ -36,13 +39,21 @@ interface Refusal {
   readonly code?: string;
   readonly details?: { readonly opensAt?: string | null };
 }
-type Bot = z.infer<typeof SavedBots>[number] & { open: Quote[]; sitsOutUntil?: number };
+type Bot = z.infer<typeof SavedBots>[number] & {
+  open: Quote[];
+  /** Orders that ended before their placement's answer came back, by when they ended: never quotes. */
+  endedFirst: Map<string, number>;
+  follower?: OrderFollower;
+  sitsOutUntil?: number;
+};
 
 /**
  * A gentle market: a few bot accounts trading through the public HTTP API (as any program would), quoting around
  * a random-walk price per instrument and now and then crossing the spread, so the screens have something to show
  * on first launch. A quote that has rested a while is moved to the price once (an amend, as a market maker
- * reprices), and cancelled later. The bots' API keys are kept in a file so restarts reuse the same accounts.
+ * reprices), and cancelled later. Each bot follows its own orders' stream, so a quote that traded away or was
+ * cancelled is forgotten rather than amended or cancelled again. The bots' API keys are kept in a file so restarts
+ * reuse the same accounts.
  */
 export class MarketSimulator {
   private bots: Bot[] = [];
@@ -67,12 +78,42 @@ export class MarketSimulator {
       const start = parsePrice(ticker.last ?? referencePrice, 1);
       this.mids.set(symbol, start.ok ? start.value : FALLBACK_PRICE);
     }
+    // Following before trading: an order that fills at once is seen to end.
+    await Promise.all(
+      this.bots.map((bot) => {
+        bot.follower = new OrderFollower(`${this.apiUrl}/api/stream/orders`, bot.apiKey, (orderId) =>
+          this.ended(bot, orderId),
+        );
+        return bot.follower.start();
+      }),
+    );
     this.timer = setInterval(() => void this.step(), 1000 / this.ordersPerSecond);
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
     while (this.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    await Promise.all(this.bots.map((bot) => bot.follower?.stop()));
+  }
+
+  /** Each bot's quotes it believes rest on the exchange, by bot name. */
+  get openQuotes(): Record<string, string[]> {
+    return Object.fromEntries(this.bots.map((bot) => [bot.name, bot.open.map((quote) => quote.orderId)]));
+  }
+
+  /** One of the bot's orders ended (its stream said so): a quote no more, or never one if its answer is still due. */
+  private ended(bot: Bot, orderId: string): void {
+    const quote = bot.open.findIndex((open) => open.orderId === orderId);
+    if (quote >= 0) {
+      bot.open.splice(quote, 1);
+      return;
+    }
+    const now = Date.now();
+    for (const [id, at] of bot.endedFirst) {
+      if (at > now - ENDED_FIRST_MS) break;
+      bot.endedFirst.delete(id);
+    }
+    bot.endedFirst.set(orderId, now);
   }
 
   private async step(): Promise<void> {
@@ -115,7 +156,10 @@ export class MarketSimulator {
         bot.apiKey,
       );
       if (response.status === 202) {
-        bot.open.push({ orderId: response.body.orderId, symbol, side, price, at: Date.now(), repriced: false });
+        const { orderId } = response.body;
+        if (!bot.endedFirst.delete(orderId)) {
+          bot.open.push({ orderId, symbol, side, price, at: Date.now(), repriced: false });
+        }
       } else if (response.status === 403) {
         this.sitOut(bot);
       } else if (response.body.code === 'market_closed') {
@@ -177,7 +221,9 @@ export class MarketSimulator {
       const alive = await Promise.all(
         saved.map(async (bot) => (await this.call('GET', '/api/accounts/me', undefined, bot.apiKey)).status === 200),
       );
-      if (alive.every(Boolean) && saved.length > 0) return saved.map((bot) => ({ ...bot, open: [] }));
+      if (alive.every(Boolean) && saved.length > 0) {
+        return saved.map((bot) => ({ ...bot, open: [], endedFirst: new Map() }));
+      }
     }
     const run = randomBytes(3).toString('hex');
     const bots: Bot[] = [];
@@ -189,7 +235,7 @@ export class MarketSimulator {
         password: randomBytes(24).toString('base64url'),
       });
       if (created.status !== 201) throw new Error(`the simulator could not create its bots (HTTP ${created.status})`);
-      bots.push({ name, apiKey: created.body.apiKey, open: [] });
+      bots.push({ name, apiKey: created.body.apiKey, open: [], endedFirst: new Map() });
     }
     writeFileSync(this.botsFile, JSON.stringify(bots.map(({ name, apiKey }) => ({ name, apiKey }))), { mode: 0o600 });
     return bots;

@@ -8,6 +8,7 @@ import { ApiErrorBody, OrderView, readEvents, TradeView, type SseEvent } from '@
 import pg from 'pg';
 import { MarketSimulator } from '@bolsa/simulator';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
+import { sampleDelta } from '../bench/metrics.js';
 import { Exchange } from './exchange.js';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
@@ -403,6 +404,30 @@ describe('the market simulator', () => {
       expect(JSON.parse(readFileSync(botsFile, 'utf8'))).toEqual(bots);
     },
   );
+
+  it("follows its bots' orders, so it does not amend or cancel quotes that have already traded away", async () => {
+    const botsDir = mkdtempSync(join(tmpdir(), 'bolsa-sim-'));
+    onTestFinished(() => rmSync(botsDir, { recursive: true, force: true }));
+    const metrics = async () => (await fetch(`${api}/metrics`)).text();
+    const requests = 'api_http_request_duration_seconds_count';
+    const amendsAndCancels = /method="(PATCH|DELETE)",route="\/api\/orders\/:id"/;
+    const refused = /method="(PATCH|DELETE)",route="\/api\/orders\/:id",status="409"/;
+    const before = await metrics();
+    // A third of the bots' orders cross and trade at once, and others trade with them while they rest: until the
+    // bots followed their orders, each of those was amended (1.5 s after it was sent here) and refused with 409.
+    const simulator = new MarketSimulator(api, join(botsDir, 'bots.json'), 40, {
+      repriceAfterMs: 1_500,
+      cancelAfterMs: 3_000,
+    });
+    await simulator.start();
+    await new Promise((resolve) => setTimeout(resolve, 7_000));
+    await simulator.stop();
+    const after = await metrics();
+    const sent = sampleDelta(before, after, requests, amendsAndCancels);
+    expect(sent).toBeGreaterThan(20);
+    // One can still be refused: a quote that trades while its amend is on the way.
+    expect(sampleDelta(before, after, requests, refused) / sent).toBeLessThan(0.1);
+  });
 });
 
 describe('a crashing API', () => {
