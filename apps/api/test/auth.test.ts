@@ -109,6 +109,47 @@ describe('signup and login', () => {
     });
   });
 
+  it('counts failed logins on every API process together: behind a load balancer the limit is the limit', async () => {
+    const sibling = await startSiblingApi(api, {
+      EVENTS_CONSUMER: 'off',
+      LOGIN_MAX_FAILURES: '3',
+      LOGIN_WINDOW_SECONDS: '600',
+    });
+    try {
+      const { email } = await signUp();
+      const attempt = async (on: 'api' | 'sibling', password: string) => {
+        const init = { body: { email, password }, headers: { 'x-forwarded-for': '203.0.113.77' } };
+        if (on === 'api') return (await api.request('POST', '/api/auth/login', init)).status;
+        const answer = await fetch(`${sibling.url}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...init.headers },
+          body: JSON.stringify(init.body),
+        });
+        return answer.status;
+      };
+      // Two wrong guesses on one process and one on the other: three in all, the limit.
+      expect(await attempt('api', 'wrong password!')).toBe(401);
+      expect(await attempt('sibling', 'wrong password!')).toBe(401);
+      expect(await attempt('api', 'wrong password!')).toBe(401);
+      expect(await attempt('sibling', TEST_PASSWORD)).toBe(429);
+      expect(await attempt('api', TEST_PASSWORD)).toBe(429);
+      // Once the window has ended (moved back here rather than waited for), the owner gets in, and that clears the count.
+      await api.app
+        .get(SqlPool)
+        .query(`UPDATE login_failures SET window_ends = LOCALTIMESTAMP - interval '1 second' WHERE key = $1`, [
+          `email:${email}`,
+        ]);
+      expect(await attempt('sibling', 'wrong password!')).toBe(401);
+      expect(await attempt('api', TEST_PASSWORD)).toBe(200);
+      const { rows } = await api.app
+        .get(SqlPool)
+        .query('SELECT failures FROM login_failures WHERE key = $1', [`email:${email}`]);
+      expect(rows).toEqual([]);
+    } finally {
+      await sibling.stop();
+    }
+  });
+
   it("counts failures per client address as a trusted proxy names it: one address's failures hold up no other", async () => {
     // Every browser comes through the web's proxy: without its X-Forwarded-For they would all be one address.
     const attempt = (address: string, email = freshEmail()) =>

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LoginThrottle } from '../auth/login-throttle.js';
 import { MessagingModule } from '../messaging/messaging.module.js';
 import { WalletsModule } from '../wallets/wallets.module.js';
 import { AccountSessions } from './account-sessions.js';
@@ -13,7 +14,7 @@ import { LoginSessionsController } from './login-sessions.controller.js';
 @Module({
   imports: [WalletsModule, MessagingModule],
   controllers: [AccountsController, AuthController, AdminAccountsController, LoginSessionsController],
-  providers: [AccountsService, ApiKeysService, AccountSuspensions, AccountSessions],
+  providers: [AccountsService, ApiKeysService, AccountSuspensions, AccountSessions, LoginThrottle],
   exports: [AccountsService],
 })
 export class AccountsModule {}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AccountView, CreatedAccount, SignupRequest } from '@bolsa/contracts';
 import { hashPassword, passwordMatches, UNKNOWN_ACCOUNT_HASH } from '../auth/passwords.js';
-import { WindowLimiter } from '../auth/window-limiter.js';
+import { LoginThrottle } from '../auth/login-throttle.js';
 import { Sessions } from '../auth/sessions.js';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { isUniqueViolation } from '../database/errors.js';
@@ -15,10 +15,6 @@ import { ApiKeysService } from './api-keys.service.js';
 
 @Injectable()
 export class AccountsService {
-  private readonly perEmail: WindowLimiter;
-  /** Many people can share one address (an office, a carrier's NAT), so it gets a wider allowance. */
-  private readonly perAddress: WindowLimiter;
-
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(SqlPool) private readonly sql: SqlPool,
@@ -26,10 +22,8 @@ export class AccountsService {
     @Inject(ApiKeysService) private readonly keys: ApiKeysService,
     @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
     @Inject(Sessions) private readonly sessions: Sessions,
-  ) {
-    this.perEmail = new WindowLimiter(config.loginLimit.maxFailures, config.loginLimit.windowMs);
-    this.perAddress = new WindowLimiter(config.loginLimit.maxFailures * 10, config.loginLimit.windowMs);
-  }
+    @Inject(LoginThrottle) private readonly throttle: LoginThrottle,
+  ) {}
 
   /** A trader account with its starting balances; signup never makes an admin. */
   async signup(request: SignupRequest, traceId: string): Promise<AccountView> {
@@ -63,11 +57,19 @@ export class AccountsService {
   }
 
   /**
-   * Checks an email and password. Failures are counted per email and per client address (more leniently); past the limit the
-   * caller waits (429) whether or not the password is right. Unknown emails cost the same hash as known ones.
+   * Checks an email and password. Failures are counted per email and per client address (more leniently), by every
+   * API process together; past the limit the caller waits (429) whether or not the password is right. Unknown emails
+   * cost the same hash as known ones.
    */
   async login(email: string, password: string, clientAddress: string): Promise<AccountView> {
-    const wait = Math.max(this.perEmail.retryAfterMs(email), this.perAddress.retryAfterMs(clientAddress));
+    const perEmail = emailKey(email);
+    const perAddress = `address:${clientAddress}`;
+    const { maxFailures } = this.config.loginLimit;
+    const wait = await this.throttle.retryAfterMs([
+      { key: perEmail, limit: maxFailures },
+      // Many people can share one address (an office, a carrier's NAT), so it gets a wider allowance.
+      { key: perAddress, limit: maxFailures * 10 },
+    ]);
     if (wait > 0) {
       this.metrics.loginFailures.inc({ outcome: 'rate_limited' });
       throw new ApiError('rate_limited', 'too many failed logins; try again later', {
@@ -82,11 +84,10 @@ export class AccountsService {
     const matches = await passwordMatches(password, account?.password_hash ?? UNKNOWN_ACCOUNT_HASH);
     if (account === undefined || !matches) {
       this.metrics.loginFailures.inc({ outcome: 'invalid_credentials' });
-      this.perEmail.record(email);
-      this.perAddress.record(clientAddress);
+      await this.throttle.record([perEmail, perAddress]);
       throw new ApiError('invalid_credentials', 'the email or the password is wrong');
     }
-    this.perEmail.reset(email);
+    await this.throttle.reset(perEmail);
     return toAccountView(account);
   }
 
@@ -99,20 +100,20 @@ export class AccountsService {
     const { rows } = await this.sql.query<AccountRow>('SELECT * FROM accounts WHERE id = $1', [accountId]);
     const account = rows[0];
     if (account === undefined) throw new ApiError('not_found', 'no such account');
-    const key = account.email ?? accountId;
-    const wait = this.perEmail.retryAfterMs(key);
+    const key = emailKey(account.email ?? accountId);
+    const wait = await this.throttle.retryAfterMs([{ key, limit: this.config.loginLimit.maxFailures }]);
     if (wait > 0) {
       throw new ApiError('rate_limited', 'too many wrong passwords; try again later', {
         retryAfterSeconds: Math.ceil(wait / 1000),
       });
     }
     if (account.password_hash === null || !(await passwordMatches(current, account.password_hash))) {
-      this.perEmail.record(key);
+      await this.throttle.record([key]);
       throw new ApiError('password_incorrect', 'the current password is wrong', {
         fields: [{ field: 'currentPassword', code: 'incorrect', message: 'currentPassword is not this account’s' }],
       });
     }
-    this.perEmail.reset(key);
+    await this.throttle.reset(key);
     const hash = await hashPassword(next, this.config.passwordHashCost);
     await this.sql.transaction(async (tx) => {
       await tx.query('UPDATE accounts SET password_hash = $2 WHERE id = $1', [accountId, hash]);
@@ -126,3 +127,6 @@ export class AccountsService {
     return account;
   }
 }
+
+/** The key an email's failed logins are counted under (an account without an email: its id). */
+const emailKey = (email: string): string => `email:${email}`;

@@ -1,7 +1,7 @@
 /**
- * Counts what a key does (an email's failed logins, an account's order commands) in a fixed window, and says how long
- * a key past its limit waits. In memory, so each API process limits on its own: a deployment with N processes allows
- * at most N times the limit.
+ * Counts what a key does (an account's order commands, its alert changes) in a fixed window, and says how long a key
+ * past its limit waits. In memory, so each API process limits on its own: a deployment with N processes allows at most
+ * N times the limit. (Failed logins, a guesser's limit, are counted in PostgreSQL instead: `LoginThrottle`.)
  */
 export class WindowLimiter {
   private readonly counts = new Map<string, { count: number; windowEnds: number }>();
