@@ -36,6 +36,11 @@ const Environment = z.object({
   ADMIN_EMAIL: z.email().default('admin@bolsa.local'),
   ADMIN_PASSWORD: z.string().min(10).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * How the apps' log lines are printed: `json` as the apps write them (pino), `pretty` one readable line each (time,
+   * level, message, then the other fields), `auto` pretty when printing to a terminal and JSON otherwise.
+   */
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   /** Stop when this process is gone: set by tests and benchmarks, so a killed run leaves no stack behind. */
   STOP_WITH_PID: z.coerce.number().int().positive().optional(),
   /** Remove DATA_DIR once stopped: for the throwaway directories of tests and benchmarks. */

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startBroker, type RunningBroker } from '@bolsa/kafka-broker';
 import { loadConfig } from './config.js';
+import { lineFormatter } from './log-lines.js';
 import { leftBehind } from './orphans.js';
 import { isAlive } from './processes.js';
 import { portsInUse } from './ports.js';
@@ -25,6 +26,8 @@ function repositoryRoot(): string {
 }
 
 const log = (line: string) => console.log(`[stack] ${line}`);
+/** How an app's line is shown (LOG_FORMAT): set once the configuration is read. */
+let shownLine = (line: string): string => line;
 const here = dirname(fileURLToPath(import.meta.url));
 /** Every app stops itself should this launcher end without stopping it. */
 const appGuard = ['--import', pathToFileURL(join(here, 'app-guard.js')).href];
@@ -66,7 +69,9 @@ class Supervised {
         pending += chunk.toString();
         const lines = pending.split('\n');
         pending = lines.pop() ?? '';
-        for (const line of lines) out.write(`[${this.name}] ${line}\n`);
+        for (const line of lines) {
+          for (const part of shownLine(line).split('\n')) out.write(`[${this.name}] ${part}\n`);
+        }
       });
     };
     prefix(child.stdout!, process.stdout);
@@ -170,6 +175,7 @@ async function main(): Promise<void> {
   // PostgreSQL and a disposable data directory behind. Stopping goes on without an audience.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const config = loadConfig(process.env);
+  shownLine = lineFormatter(config.LOG_FORMAT, process.stdout.isTTY === true);
   const root = repositoryRoot();
   const dataDir = resolve(config.DATA_DIR ?? join(root, '.data'));
   mkdirSync(dataDir, { recursive: true });

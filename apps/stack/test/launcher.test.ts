@@ -42,8 +42,12 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<boole
 }
 
 describe('a stack started by a test or benchmark', () => {
-  it('stops on Ctrl-C (SIGINT to its process group, PostgreSQL included; the apps, each in a session of its own, stopped by the launcher): every process and its data go', async () => {
-    const stack = await launchStack();
+  it("shows its apps' log lines readably with LOG_FORMAT=pretty, and stops on Ctrl-C (SIGINT to its process group, PostgreSQL included; the apps, each in a session of its own, stopped by the launcher): every process and its data go", async () => {
+    const stack = await launchStack({ LOG_FORMAT: 'pretty', LOG_LEVEL: 'info' });
+    // The engine's pino lines as time, level and message, not JSON (the default when the output is not a terminal).
+    const consuming = /^\[engine\] \[\d\d:\d\d:\d\d\.\d{3}\] INFO: matching engine consuming \{"brokers":/m;
+    expect(await until(() => consuming.test(stack.output()), 30_000)).toBe(true);
+    expect(stack.output()).not.toMatch(/^\[(engine|api)\] \{"level"/m);
     // Unless told otherwise, the embedded broker acknowledges only what is on the disk.
     expect(stack.output()).toMatch(/embedded Kafka-protocol broker on .*fsync always\)/);
     // Its other children are PostgreSQL and the PostgreSQL reaper.
