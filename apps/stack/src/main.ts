@@ -63,19 +63,7 @@ class Supervised {
       ...(this.cwd === undefined ? {} : { cwd: this.cwd }),
     });
     this.child = child;
-    const prefix = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) => {
-      let pending = '';
-      stream.on('data', (chunk: Buffer) => {
-        pending += chunk.toString();
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines) {
-          for (const part of shownLine(line).split('\n')) out.write(`[${this.name}] ${part}\n`);
-        }
-      });
-    };
-    prefix(child.stdout!, process.stdout);
-    prefix(child.stderr!, process.stderr);
+    printLines(this.name, child);
     log(`${this.name} started (pid ${child.pid})`);
     child.once('exit', (code, signal) => {
       if (this.stopping) return;
@@ -131,10 +119,33 @@ async function waitForHealth(url: string, timeoutMs: number, apps: readonly Supe
   throw new Error(`${url} did not become healthy in ${timeoutMs / 1000} s`);
 }
 
-function runToCompletion(script: string, env: NodeJS.ProcessEnv): Promise<void> {
+/** Prints a child's output line by line after its name, as LOG_FORMAT shows it. */
+function printLines(name: string, child: ChildProcess): void {
+  const print = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) => {
+    let pending = '';
+    const write = (line: string) => {
+      for (const part of shownLine(line).split('\n')) out.write(`[${name}] ${part}\n`);
+    };
+    stream.on('data', (chunk: Buffer) => {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) write(line);
+    });
+    stream.on('end', () => {
+      if (pending !== '') write(pending);
+    });
+  };
+  print(child.stdout!, process.stdout);
+  print(child.stderr!, process.stderr);
+}
+
+function runToCompletion(name: string, script: string, env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [script], { env, stdio: 'inherit' });
-    child.once('exit', (code) => (code === 0 ? done() : fail(new Error(`${script} exited with ${code}`))));
+    const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    printLines(name, child);
+    // 'close', not 'exit': its output has all been printed by then.
+    child.once('close', (code) => (code === 0 ? done() : fail(new Error(`${script} exited with ${code}`))));
   });
 }
 
@@ -273,7 +284,7 @@ async function main(): Promise<void> {
       ADMIN_PASSWORD: config.ADMIN_PASSWORD ?? keptSecret(adminPasswordFile),
       ENGINE_HEALTH_URL: `http://127.0.0.1:${config.ENGINE_METRICS_PORT}/health`,
     };
-    await runToCompletion(join(root, 'apps/api/dist/src/migrate-cli.js'), env);
+    await runToCompletion('migrate', join(root, 'apps/api/dist/src/migrate-cli.js'), env);
 
     const engineScript = join(root, 'apps/matching-engine/dist/src/main.js');
     const engine = new Supervised('engine', [...SERVICE_NODE_FLAGS, engineScript], {

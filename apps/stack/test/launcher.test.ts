@@ -48,6 +48,8 @@ describe('a stack started by a test or benchmark', () => {
     const consuming = /^\[engine\] \[\d\d:\d\d:\d\d\.\d{3}\] INFO: matching engine consuming \{"brokers":/m;
     expect(await until(() => consuming.test(stack.output()), 30_000)).toBe(true);
     expect(stack.output()).not.toMatch(/^\[(engine|api)\] \{"level"/m);
+    // The migrations a first start applies, in one line rather than Prisma's list of every one.
+    expect(stack.output()).toMatch(/^\[migrate\] applied \d+ migrations \(the newest: \d+_\w+\)$/m);
     // Unless told otherwise, the embedded broker acknowledges only what is on the disk.
     expect(stack.output()).toMatch(/embedded Kafka-protocol broker on .*fsync always\)/);
     // Its other children are PostgreSQL and the PostgreSQL reaper.

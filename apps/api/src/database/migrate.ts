@@ -44,3 +44,18 @@ const UNUSED_URL_WARNING =
 export async function applyMigrations(databaseUrl: string): Promise<string> {
   return (await runPrismaCli(['migrate', 'deploy'], databaseUrl)).replace(UNUSED_URL_WARNING, '');
 }
+
+/**
+ * What `prisma migrate deploy` said, in one line: how many migrations it applied (the newest named), or that there
+ * were none to apply. Its own account lists every migration a first start applies, a hundred lines of tree; anything
+ * else it may say comes back whole.
+ */
+export function migrationsSummary(output: string): string {
+  const applied = [...output.matchAll(/└─ (\S+)\/$/gm)].map((match) => match[1]!);
+  if (applied.length > 0) {
+    const count = applied.length === 1 ? '1 migration' : `${applied.length} migrations`;
+    return `applied ${count} (the newest: ${applied.at(-1)!})`;
+  }
+  if (/No pending migrations to apply/.test(output)) return 'no migrations to apply: the database is up to date';
+  return output.trim();
+}

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startPostgres, type RunningPostgres } from '@bolsa/embedded-db';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations, runPrismaCli } from './migrate.js';
+import { applyMigrations, migrationsSummary, runPrismaCli } from './migrate.js';
 
 const prismaDir = fileURLToPath(new URL('../../prisma/', import.meta.url));
 
@@ -26,6 +26,15 @@ describe('the migrations', () => {
   it('apply with prisma migrate deploy, which says so without its warning about the url generate needs', () => {
     expect(applied).toContain('All migrations have been successfully applied.');
     expect(applied).not.toContain('WARNING');
+  });
+
+  it('are summed up in one line: how many were applied and the newest, or that there were none', async () => {
+    const names = readdirSync(join(prismaDir, 'migrations'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
+    expect(migrationsSummary(applied)).toBe(`applied ${names.length} migrations (the newest: ${names.at(-1)})`);
+    expect(migrationsSummary(await applyMigrations(db.url))).toBe('no migrations to apply: the database is up to date');
   });
 
   it('build exactly the schema in prisma/schema.prisma: prisma migrate diff finds nothing to do', async () => {
