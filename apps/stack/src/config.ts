@@ -18,6 +18,11 @@ const Environment = z.object({
    * orders/s, ~18 ms more at 1,000/s, measured); `never` leaves it to the operating system, as Kafka does by default.
    */
   KAFKA_FSYNC: z.enum(['always', 'never']).default('always'),
+  /**
+   * How long the embedded broker keeps records (whole segments of 64 MiB go once their newest record is older), as
+   * Kafka's default `retention.ms` of 7 days, so that a stack left running does not fill the disk with its logs.
+   */
+  KAFKA_RETENTION_HOURS: z.coerce.number().positive().default(168),
   POSTGRES_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
   ENGINE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /** The home broker (Next.js). */

@@ -258,6 +258,8 @@ async function main(): Promise<void> {
         dataDir: join(dataDir, 'kafka'),
         partitions: 3,
         fsync: config.KAFKA_FSYNC,
+        retentionMs: config.KAFKA_RETENTION_HOURS * 60 * 60 * 1000,
+        log: (line) => console.log(`[kafka] ${line}`),
       });
       brokers = started.broker.bootstrap;
       log(

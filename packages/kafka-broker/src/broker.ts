@@ -51,6 +51,13 @@ export interface BrokerOptions {
   /** How written bytes reach the disk with fsync 'always' (fdatasync); replaceable so a test can make the disk fail. */
   readonly syncFile?: SyncFile;
   readonly segmentBytes?: number;
+  /**
+   * How long records are kept, as Kafka's `retention.ms` (7 days by default there and here; null: for ever). Whole
+   * segments go once their newest record is older, looked for every `retentionCheckMs` (5 minutes, as Kafka's
+   * `log.retention.check.interval.ms`). Only with a data directory.
+   */
+  readonly retentionMs?: number | null;
+  readonly retentionCheckMs?: number;
   readonly maxFrameBytes?: number;
   readonly minSessionTimeoutMs?: number;
   readonly maxSessionTimeoutMs?: number;
@@ -68,6 +75,8 @@ export interface RunningBroker {
   readonly port: number;
   stop(): Promise<void>;
 }
+
+const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 const HANDLERS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
   [ApiKey.ApiVersions, apiVersions],
@@ -298,6 +307,19 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   context.port = options.advertisedPort ?? port;
+  const retentionMs = options.retentionMs === undefined ? DEFAULT_RETENTION_MS : options.retentionMs;
+  const retention =
+    dataDir === null || retentionMs === null
+      ? undefined
+      : setInterval(
+          () => {
+            const dropped = topics.dropSegmentsBefore(Date.now() - retentionMs);
+            if (dropped > 0)
+              log(`retention: deleted ${dropped} segments whose records were all older than ${retentionMs} ms`);
+          },
+          options.retentionCheckMs ?? 5 * 60 * 1000,
+        );
+  retention?.unref();
   let stopped: Promise<void> | null = null;
   return {
     bootstrap: `${host}:${port}`,
@@ -305,6 +327,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     port,
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {
+        clearInterval(retention);
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
         context.dataArrived();

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { startBroker } from './broker.js';
 
 const usage = `usage: bolsa-kafka-broker [--port 9092] [--host 127.0.0.1] [--data-dir DIR | --in-memory]
-                          [--partitions 3] [--fsync always|never]`;
+                          [--partitions 3] [--fsync always|never] [--retention-hours 168]`;
 
 async function main(): Promise<void> {
   let values;
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
         'in-memory': { type: 'boolean', default: false },
         partitions: { type: 'string', default: '3' },
         fsync: { type: 'string', default: 'never' },
+        'retention-hours': { type: 'string', default: '168' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port must be 0-65535');
   if (!Number.isInteger(partitions) || partitions < 1) fail('--partitions must be a positive integer');
   if (values.fsync !== 'always' && values.fsync !== 'never') fail('--fsync must be always or never');
+  const retentionHours = Number(values['retention-hours']);
+  if (!(retentionHours > 0)) fail('--retention-hours must be a positive number');
   const dataDir = values['in-memory'] ? null : values['data-dir'];
   const broker = await startBroker({
     port,
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
     dataDir,
     partitions,
     fsync: values.fsync,
+    retentionMs: retentionHours * 60 * 60 * 1000,
     log: (line) => console.error(`[broker] ${line}`),
   });
   console.log(`bolsa kafka broker listening; bootstrap servers: ${broker.bootstrap}`);

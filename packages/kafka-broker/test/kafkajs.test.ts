@@ -284,6 +284,56 @@ describe('durability', () => {
     expect(Number(appended!.baseOffset)).toBe(Number(before.find((o) => o.partition === appended!.partition)!.high));
   });
 
+  it('retention deletes old segments: kafkajs sees the log start move, and a group committed before it starts there', async () => {
+    const dataDir = temporaryDir('retention');
+    const hour = 60 * 60 * 1000;
+    const retained = await startBroker({
+      dataDir,
+      fsync: 'always',
+      partitions: 1,
+      segmentBytes: 4096,
+      retentionMs: hour,
+      retentionCheckMs: 100,
+    });
+    try {
+      const kafka = client(retained.bootstrap);
+      const producer = kafka.producer();
+      await producer.connect();
+      // Two hours old (records keep the time their producer gave them), then ten of now, each send a batch.
+      const old = String(Date.now() - 2 * hour);
+      for (let i = 0; i < 60; i++) {
+        await producer.send({ topic: 'aging', messages: [{ value: `old-${i}-${'x'.repeat(200)}`, timestamp: old }] });
+      }
+      for (let i = 0; i < 10; i++) await producer.send({ topic: 'aging', messages: [{ value: `new-${i}` }] });
+      await producer.disconnect();
+      const admin = kafka.admin();
+      await admin.connect();
+      // Committed before retention came by: offset 0, soon before the log's start.
+      await admin.setOffsets({ groupId: 'late', topic: 'aging', partitions: [{ partition: 0, offset: '0' }] });
+      const [offsets] = await eventually(async () => {
+        const now = await admin.fetchTopicOffsets('aging');
+        return Number(now[0]!.low) > 0 ? now : undefined;
+      });
+      await admin.disconnect();
+      const low = Number(offsets!.low);
+      expect(offsets!.high).toBe('70');
+      expect(low).toBeLessThanOrEqual(60);
+      expect(readdirSync(join(dataDir, 'topics', 'aging-0')).sort()[0]).toBe(`${String(low).padStart(20, '0')}.log`);
+      // Asked for offset 0, the broker answers OFFSET_OUT_OF_RANGE, and kafkajs starts the group at the log's start.
+      const consumer = kafka.consumer({ groupId: 'late', maxWaitTimeInMs: 200 });
+      await consumer.connect();
+      await consumer.subscribe({ topics: ['aging'], fromBeginning: true });
+      const offsetsRead: number[] = [];
+      await consumer.run({ eachMessage: async ({ message }) => void offsetsRead.push(Number(message.offset)) });
+      await eventually(() => (offsetsRead.includes(69) ? true : undefined));
+      await consumer.disconnect();
+      expect(offsetsRead[0]).toBe(low);
+      expect(offsetsRead).toEqual(Array.from({ length: 70 - low }, (_, i) => low + i));
+    } finally {
+      await retained.stop();
+    }
+  });
+
   it('a disk that refuses a sync: produces and offset commits are refused with error codes, the broker answers on', async () => {
     let refuse = false;
     const broker = await startBroker({

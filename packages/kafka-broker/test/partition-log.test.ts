@@ -7,12 +7,13 @@ import { PartitionLog } from '../src/storage/partition-log.js';
 import { readBatchHeader } from '../src/storage/record-batch.js';
 import { eventually, temporaryDir } from './helpers.js';
 
-/** A minimal valid v2 batch: `records` records of no content, from a producer. */
-function batch(records: number, producerId = -1, epoch = -1, baseSequence = -1): Buffer {
+/** A minimal valid v2 batch: `records` records of no content, from a producer, its newest at `maxTimestamp`. */
+function batch(records: number, producerId = -1, epoch = -1, baseSequence = -1, maxTimestamp = 0): Buffer {
   const bytes = Buffer.alloc(61 + records);
   bytes.writeInt32BE(bytes.length - 12, 8);
   bytes.writeInt8(2, 16);
   bytes.writeInt32BE(records - 1, 23);
+  bytes.writeBigInt64BE(BigInt(maxTimestamp), 35);
   bytes.writeBigInt64BE(BigInt(producerId), 43);
   bytes.writeInt16BE(epoch, 51);
   bytes.writeInt32BE(baseSequence, 53);
@@ -113,6 +114,58 @@ describe('partition log', () => {
     expect(log.read(0, 1 << 20)).toHaveLength(3);
     await log.durable();
     expect(syncs).toHaveLength(2);
+    log.close();
+  });
+
+  it('drops its oldest whole segments for retention, keeps every record as new as the cut-off, and starts after them', () => {
+    const dir = temporaryDir('retention');
+    const segments = () =>
+      readdirSync(dir)
+        .filter((name) => name.endsWith('.log'))
+        .sort();
+    const log = PartitionLog.open({ dir, fsync: 'never', segmentBytes: 200 });
+    // Ten batches of three records, the newest of batch i stamped 1,000 + i; 64 bytes each, three to a segment.
+    for (let i = 0; i < 10; i++) append(log, batch(3, -1, -1, -1, 1_000 + i));
+    const written = segments();
+    expect(written.length).toBe(4);
+    expect(log.dropSegmentsBefore(1_000)).toBe(0);
+    // Batch 5 (offsets 15-17) is as new as the cut-off: it, and its segment, stay.
+    expect(log.dropSegmentsBefore(1_005)).toBe(1);
+    expect(log.logStartOffset).toBe(9);
+    expect(log.logStartOffset).toBe(Number(segments()[0]!.slice(0, 20)));
+    expect(Number(log.read(15, 1 << 20)[0]!.readBigInt64BE(0))).toBe(15);
+    // However old, the segment being written stays.
+    expect(log.dropSegmentsBefore(1_000_000)).toBe(2);
+    expect(segments()).toEqual([written.at(-1)]);
+    expect(log.logStartOffset).toBe(27);
+    expect(Number(log.read(27, 1 << 20)[0]!.readBigInt64BE(0))).toBe(27);
+    expect(append(log, batch(2)).baseOffset).toBe(30);
+    log.close();
+    // Reopened, the log starts where the oldest segment left begins, and goes on from its end.
+    const reopened = PartitionLog.open({ dir, fsync: 'never', segmentBytes: 200 });
+    expect(reopened.logStartOffset).toBe(27);
+    expect(reopened.nextOffset).toBe(32);
+    expect(append(reopened, batch(1)).baseOffset).toBe(32);
+    reopened.close();
+  });
+
+  it('with fsync always drops no segment a sync still has in hand', async () => {
+    const syncs: (() => void)[] = [];
+    const log = PartitionLog.open({
+      dir: temporaryDir('retention-synced'),
+      fsync: 'always',
+      segmentBytes: 200,
+      syncFile: () => new Promise<void>((resolve) => syncs.push(resolve)),
+    });
+    for (let i = 0; i < 10; i++) append(log, batch(3, -1, -1, -1, 1_000));
+    const durable = log.durable();
+    await eventually(() => (syncs.length > 0 ? true : undefined));
+    expect(log.dropSegmentsBefore(1_000_000)).toBe(0);
+    for (const done of syncs.splice(0)) done();
+    await durable;
+    expect(log.highWatermark).toBe(30);
+    expect(log.dropSegmentsBefore(1_000_000)).toBe(3);
+    expect(log.logStartOffset).toBe(27);
     log.close();
   });
 

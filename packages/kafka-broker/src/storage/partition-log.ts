@@ -57,7 +57,8 @@ export class PartitionLog {
   nextOffset = 0;
   /** Records below it are served: all of them, or with fsync 'always' those on the disk. */
   highWatermark = 0;
-  readonly logStartOffset = 0;
+  /** The first offset still kept: 0, or where the oldest segment retention left begins. */
+  logStartOffset = 0;
   private readonly firstOffsets: number[] = [];
   private readonly lastOffsets: number[] = [];
   private readonly segmentOf: number[] = [];
@@ -71,6 +72,8 @@ export class PartitionLog {
   /** The first segment written since the last sync began. */
   private unsyncedFrom = 0;
   private segmentCreated = false;
+  /** A sync round is on the thread pool with some segments' descriptors. */
+  private syncing = false;
 
   private constructor(private readonly options: LogOptions) {
     this.syncs = options.dir !== null && options.fsync === 'always' ? new SyncQueue(() => this.syncRound()) : null;
@@ -118,7 +121,12 @@ export class PartitionLog {
     const created = this.segmentCreated;
     this.unsyncedFrom = this.segments.length - 1;
     this.segmentCreated = false;
-    await Promise.all(segments.map((segment) => (this.options.syncFile ?? syncFile)(segment.fd)));
+    this.syncing = true;
+    try {
+      await Promise.all(segments.map((segment) => (this.options.syncFile ?? syncFile)(segment.fd)));
+    } finally {
+      this.syncing = false;
+    }
     if (created) syncPath(this.options.dir!);
     if (target > this.highWatermark) this.highWatermark = target;
   }
@@ -152,6 +160,43 @@ export class PartitionLog {
     const i = this.maxTimestamps.findIndex((max) => max >= timestamp);
     const offset = i === -1 ? this.highWatermark : this.firstOffsets[i]!;
     return Math.min(offset, this.highWatermark);
+  }
+
+  /**
+   * Deletes the oldest segments whose every record is older than `cutoff` (ms since the epoch, as the records'
+   * timestamps), as Kafka's time retention does: whole segments only, never the one being written, none that holds
+   * a record not served yet, and none a sync may still have in hand (the next look takes those). The log then starts
+   * where the oldest segment left begins. Returns how many went.
+   */
+  dropSegmentsBefore(cutoff: number): number {
+    const dir = this.options.dir;
+    if (dir === null || this.syncing) return 0;
+    const keepFrom =
+      this.syncs === null ? this.segments.length - 1 : Math.min(this.unsyncedFrom, this.segments.length - 1);
+    let dropped = 0;
+    let batches = 0;
+    while (dropped < keepFrom) {
+      let end = batches;
+      let newest = -Infinity;
+      for (; end < this.segmentOf.length && this.segmentOf[end] === dropped; end++) {
+        newest = Math.max(newest, this.maxTimestamps[end]!);
+      }
+      const served = end === this.firstOffsets.length || this.firstOffsets[end]! <= this.highWatermark;
+      if (newest >= cutoff || !served) break;
+      batches = end;
+      dropped++;
+    }
+    if (dropped === 0) return 0;
+    for (const segment of this.segments.splice(0, dropped)) {
+      closeSync(segment.fd);
+      rmSync(join(dir, segmentName(segment.baseOffset)), { force: true });
+    }
+    const index = [this.firstOffsets, this.lastOffsets, this.segmentOf, this.positions, this.sizes, this.maxTimestamps];
+    for (const list of index) list.splice(0, batches);
+    for (let i = 0; i < this.segmentOf.length; i++) this.segmentOf[i] = this.segmentOf[i]! - dropped;
+    this.unsyncedFrom = Math.max(0, this.unsyncedFrom - dropped);
+    this.logStartOffset = this.segments[0]!.baseOffset;
+    return dropped;
   }
 
   /** Stops the log; a clean stop leaves on the disk what is not there yet, answered or not. */
@@ -256,6 +301,8 @@ export class PartitionLog {
       if (size > 0) readSync(fd, content, 0, size, 0);
       const segment: Segment = { baseOffset: Number(names[s]!.slice(0, 20)), fd, size: 0 };
       this.segments.push(segment);
+      // Retention may have deleted the segments before the first one left.
+      if (s === 0) this.nextOffset = this.logStartOffset = segment.baseOffset;
       let position = 0;
       let torn = false;
       while (position < size) {

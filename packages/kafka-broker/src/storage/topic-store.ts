@@ -58,6 +58,13 @@ export class TopicStore {
     return this.topics.get(topic)?.[index];
   }
 
+  /** Deletes, in every partition, the segments whose records are all older than `cutoff`; returns how many went. */
+  dropSegmentsBefore(cutoff: number): number {
+    let dropped = 0;
+    for (const logs of this.topics.values()) for (const log of logs) dropped += log.dropSegmentsBefore(cutoff);
+    return dropped;
+  }
+
   create(name: string, partitions: number): typeof ErrorCode.NONE | ErrorCode {
     if (topicNameProblem(name) !== null) return ErrorCode.INVALID_TOPIC_EXCEPTION;
     if (this.topics.has(name)) return ErrorCode.TOPIC_ALREADY_EXISTS;
