@@ -6,14 +6,14 @@ import { markPrices, valuePortfolio } from '../lib/portfolio';
 import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { useInstruments } from '../lib/use-instruments';
 import { useTickers } from '../lib/use-tickers';
-import { usePriceAlerts } from '../lib/use-price-alerts';
-import { NOTICE_KINDS, useAccountNotices } from '../lib/use-account-notices';
+import { NOTICE_KINDS } from '../lib/use-account-notices';
+import { useMyEvents } from './account-notices';
 import { ConnectionDot } from './connection-dot';
 import { LoginSessions } from './login-sessions';
 import { Notices } from './notices';
 import { PasswordForm } from './password-form';
 import { PriceAlerts } from './price-alerts';
-import { useRequiredAccount, useSession } from './session';
+import { useRequiredAccount } from './session';
 import { Statement } from './statement';
 import { TaxSummary } from './tax-summary';
 import { TransferForm } from './transfer-form';
@@ -34,22 +34,14 @@ export function AccountScreen() {
   // null until the first prices arrive, so that nothing is valued at a stale price meanwhile; then live.
   const { tickers } = useTickers();
 
-  const { accountEvents } = useSession();
-  const alerts = usePriceAlerts();
-  const { streamed: alertsStreamed } = alerts;
+  const onWallet = useCallback((events: StreamEvent[]) => {
+    const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
+    if (latest === undefined) return;
+    setWallet(latest);
+    setWalletVersion((n) => n + 1);
+  }, []);
   // Orders rest and fill, and alerts go off, while the trader reads their account: they are told here too.
-  const { notices, tell } = useAccountNotices();
-  const onMine = useCallback(
-    (events: StreamEvent[]) => {
-      accountEvents(events);
-      tell(events, alertsStreamed(events));
-      const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
-      if (latest === undefined) return;
-      setWallet(latest);
-      setWalletVersion((n) => n + 1);
-    },
-    [accountEvents, alertsStreamed, tell],
-  );
+  const { notices, alerts, onMine } = useMyEvents(onWallet);
   const streamState = useEventStream(
     account === null ? null : '/api/stream/me',
     ['wallet', 'account', ...NOTICE_KINDS],

@@ -24,8 +24,8 @@ import { useEventStream, type StreamEvent } from '../lib/use-event-stream';
 import { useInstruments } from '../lib/use-instruments';
 import { instrumentCallOf, reopeningOf } from '../lib/calendar';
 import { useTickers } from '../lib/use-tickers';
-import { usePriceAlerts } from '../lib/use-price-alerts';
-import { NOTICE_KINDS, useAccountNotices } from '../lib/use-account-notices';
+import { NOTICE_KINDS } from '../lib/use-account-notices';
+import { useMyEvents } from './account-notices';
 import { CandleChart } from './candle-chart';
 import { TransferForm } from './transfer-form';
 import { Notices } from './notices';
@@ -34,7 +34,7 @@ import { MyOrders } from './my-orders';
 import { OrderBook } from './order-book';
 import { OrderTicket } from './order-ticket';
 import { PriceAlerts } from './price-alerts';
-import { useRequiredAccount, useSession } from './session';
+import { useRequiredAccount } from './session';
 import { TimeAndSales } from './time-and-sales';
 import { UnknownInstrument } from './unknown-instrument';
 import { WalletPanel } from './wallet-panel';
@@ -117,22 +117,14 @@ function InstrumentScreen({ symbol, instruments }: { symbol: string; instruments
     }
     if (arrived.length > 0) setTrades((current) => addTrades(current, arrived));
   }, []);
-  const { accountEvents } = useSession();
-  const alerts = usePriceAlerts();
-  const { streamed: alertsStreamed } = alerts;
-  const { notices, tell } = useAccountNotices();
-  const onMine = useCallback(
-    (events: StreamEvent[]) => {
-      const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
-      if (latest !== undefined) setWallet(latest);
-      accountEvents(events);
-      tell(events, alertsStreamed(events));
-      // An amend refused changes no order, but ends its "alterando…".
-      const changesOrders = (kind: string) => kind === 'order' || kind === 'fill' || kind === 'amend_rejected';
-      if (events.some((e) => changesOrders(e.kind))) setOrdersVersion((n) => n + 1);
-    },
-    [accountEvents, alertsStreamed, tell],
-  );
+  const onWalletAndOrders = useCallback((events: StreamEvent[]) => {
+    const latest = events.findLast((e) => e.kind === 'wallet')?.data as WalletView | undefined;
+    if (latest !== undefined) setWallet(latest);
+    // An amend refused changes no order, but ends its "alterando…".
+    const changesOrders = (kind: string) => kind === 'order' || kind === 'fill' || kind === 'amend_rejected';
+    if (events.some((e) => changesOrders(e.kind))) setOrdersVersion((n) => n + 1);
+  }, []);
+  const { notices, alerts, onMine } = useMyEvents(onWalletAndOrders);
 
   const reloadMarket = useCallback(() => setMarketEpoch((n) => n + 1), []);
   const reloadOrders = useCallback(() => setOrdersVersion((n) => n + 1), []);
