@@ -2,8 +2,8 @@
 import { parseArgs } from 'node:util';
 import { startBroker } from './broker.js';
 
-const usage = `usage: bolsa-kafka-broker [--port 9092] [--host 127.0.0.1] [--data-dir DIR | --in-memory]
-                          [--partitions 3] [--fsync always|never] [--retention-hours 168]`;
+const usage = `usage: node packages/kafka-broker/dist/src/cli.js [--port 9092] [--host 127.0.0.1]
+         [--data-dir DIR | --in-memory] [--partitions 3] [--fsync always|never] [--retention-hours 168]`;
 
 async function main(): Promise<void> {
   let values;
