@@ -54,8 +54,11 @@ const CHECKS: readonly Check[] = [
       SELECT b.account_id::text, b.asset, b.available::text, b.held::text,
              COALESCE(s.available, 0)::text AS ledger_available, COALESCE(s.held, 0)::text AS ledger_held
         FROM balances b
-        LEFT JOIN LATERAL (SELECT sum(available_change) AS available, sum(held_change) AS held
-                             FROM ledger_entries l WHERE l.account_id = b.account_id AND l.asset = b.asset) s ON true
+        -- One pass over the ledger for every balance: summed per balance instead, each sum read all of its account's
+        -- entries, every asset's (665 ms against 52 ms for 448,650 entries and 25 balances).
+        LEFT JOIN (SELECT account_id, asset, sum(available_change) AS available, sum(held_change) AS held
+                     FROM ledger_entries GROUP BY account_id, asset) s
+          ON s.account_id = b.account_id AND s.asset = b.asset
         LEFT JOIN LATERAL (SELECT available_after, held_after FROM ledger_entries l
                             WHERE l.account_id = b.account_id AND l.asset = b.asset
                             ORDER BY id DESC LIMIT 1) last ON true
