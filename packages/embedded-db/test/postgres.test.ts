@@ -27,6 +27,26 @@ describe('embedded PostgreSQL', () => {
     await second.stop();
   });
 
+  it('says why a server stopped before it was ready: here, its port taken by another', async () => {
+    const first = await startPostgres();
+    onTestFinished(() => first.stop());
+    const lines: string[] = [];
+    const refusal: unknown = await startPostgres({ port: first.port, log: (line) => lines.push(line) }).then(
+      async (second) => {
+        await second.stop();
+        return null;
+      },
+      (error: unknown) => error,
+    );
+    expect(refusal).toBeInstanceOf(Error);
+    expect((refusal as Error).message).toMatch(
+      new RegExp(
+        `^PostgreSQL on port ${first.port} stopped before it was ready:\\n[\\s\\S]*(already in use|lock file)`,
+      ),
+    );
+    expect(lines.join('\n')).toMatch(/already in use|lock file/);
+  });
+
   it('runs two servers side by side on different free ports', async () => {
     const [a, b] = await Promise.all([startPostgres(), startPostgres()]);
     try {
