@@ -1,6 +1,5 @@
-import { OrderEventView, readEvents, type OrderStatus } from '@bolsa/contracts';
+import { DONE_STATUSES, OrderEventView, readEvents } from '@bolsa/contracts';
 
-const ENDED: ReadonlySet<OrderStatus> = new Set(['filled', 'cancelled', 'expired', 'rejected']);
 const RECONNECT_MS = 1000;
 /** How long `start` waits for the stream to say where it stands before the bots trade anyway. */
 const CONNECT_WAIT_MS = 5000;
@@ -48,7 +47,7 @@ export class OrderFollower {
               if (event.id !== undefined) this.lastEventId = event.id;
               if (event.event !== 'order') return;
               const order = OrderEventView.safeParse(event.data);
-              if (order.success && ENDED.has(order.data.status)) this.onEnded(order.data.orderId);
+              if (order.success && DONE_STATUSES.includes(order.data.status)) this.onEnded(order.data.orderId);
             },
             (id) => {
               this.lastEventId = id;

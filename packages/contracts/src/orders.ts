@@ -28,6 +28,10 @@ export const OrderStatus = z.enum([
   'rejected',
 ]);
 export type OrderStatus = z.infer<typeof OrderStatus>;
+/** An order still live: it can trade, be amended or be cancelled. */
+export const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'open', 'partially_filled'];
+/** An order that has ended: nothing more happens to it. */
+export const DONE_STATUSES: readonly OrderStatus[] = ['filled', 'cancelled', 'expired', 'rejected'];
 
 /** Why the engine refused a command. */
 export const RejectReason = z.enum([

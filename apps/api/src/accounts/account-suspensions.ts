@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   AccountView,
   formatCents,
+  OPEN_STATUSES,
   formatQuantity,
   type AdminAccountsPage,
   type AdminAccountView,
@@ -17,7 +18,6 @@ import { CommandPublisher } from '../messaging/kafka.js';
 import { ApiLogger } from '../observability/logger.js';
 import { ApiMetrics } from '../observability/metrics.js';
 import { cancelCommand } from '../orders/engine-commands.js';
-import { OPEN_STATUSES } from '../orders/order-view.js';
 import { CASH } from '../wallets/ledger.js';
 import { WalletStore } from '../wallets/wallet-store.js';
 import { readAccount, toAccountView, type AccountRow } from './account-row.js';

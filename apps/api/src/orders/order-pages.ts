@@ -1,8 +1,8 @@
-import type { OrderView } from '@bolsa/contracts';
+import { DONE_STATUSES, OPEN_STATUSES, type OrderView } from '@bolsa/contracts';
 import { ApiError } from '../errors/api-error.js';
 import { clientOrderId, decodeCursor, encodeCursor, oneOf, pageLimit } from '../errors/query-params.js';
 import type { HistoryStore } from './history.store.js';
-import { DONE_STATUSES, OPEN_STATUSES, rowToOrderView } from './order-view.js';
+import { rowToOrderView } from './order-view.js';
 
 export interface Page<T> {
   items: T[];

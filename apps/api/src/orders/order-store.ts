@@ -3,6 +3,7 @@ import {
   formatCents,
   formatQuantity,
   MARKET_PROTECTION_BPS,
+  OPEN_STATUSES,
   OrderId,
   type OrderFields,
   type OrderStatus,
@@ -19,7 +20,7 @@ import { holdAfterAmend, type HoldPlan } from '../wallets/holds.js';
 import { appendLedger, CASH } from '../wallets/ledger.js';
 import { balanceKey, bigOrNull } from '../wallets/settlement.js';
 import { unchangedAmend, type AmendTerms, type RecordedTerms } from './amend-terms.js';
-import { OPEN_STATUSES, type OrderRow } from './order-view.js';
+import type { OrderRow } from './order-view.js';
 import type { CommandTarget, RecordedOrder, UnansweredAmend } from './engine-commands.js';
 
 export interface NewOrder {

@@ -69,9 +69,6 @@ function orderView(order: OrderFields): OrderView {
   };
 }
 
-export const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'open', 'partially_filled'];
-export const DONE_STATUSES: readonly OrderStatus[] = ['filled', 'cancelled', 'expired', 'rejected'];
-
 /** A row of the orders table as plain pg returns it (snake_case, BIGINT as string). */
 export interface OrderRow {
   id: string;

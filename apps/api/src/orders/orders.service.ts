@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   AmendOrderRequest,
+  DONE_STATUSES,
+  OPEN_STATUSES,
   parsePrice,
   overOrderLimit,
   parseQuantity,
@@ -37,7 +39,7 @@ import { newOrderId } from './order-ids.js';
 import { OrderStore, PlacementConflict } from './order-store.js';
 import { HistoryStore } from './history.store.js';
 import { amendCommand, cancelCommand, placeCommand, type CommandTarget } from './engine-commands.js';
-import { DONE_STATUSES, OPEN_STATUSES, rowToOrderView, type OrderRow } from './order-view.js';
+import { rowToOrderView, type OrderRow } from './order-view.js';
 
 /** How many open orders one `DELETE /api/orders` cancels at most. */
 export const CANCEL_ALL_LIMIT = 500;
