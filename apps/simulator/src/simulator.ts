@@ -96,11 +96,6 @@ export class MarketSimulator {
     await Promise.all(this.bots.map((bot) => bot.follower?.stop()));
   }
 
-  /** Each bot's quotes it believes rest on the exchange, by bot name. */
-  get openQuotes(): Record<string, string[]> {
-    return Object.fromEntries(this.bots.map((bot) => [bot.name, bot.open.map((quote) => quote.orderId)]));
-  }
-
   /** One of the bot's orders ended (its stream said so): a quote no more, or never one if its answer is still due. */
   private ended(bot: Bot, orderId: string): void {
     const quote = bot.open.findIndex((open) => open.orderId === orderId);
