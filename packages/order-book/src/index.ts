@@ -8,8 +8,8 @@ export {
   ContractBook,
   DEFAULT_PLACEMENT_MAX_DELAY_MS,
   DEFAULT_PLACEMENT_MEMORY_MS,
-  REJECT_MESSAGES,
   type ContractBookOptions,
   type ContractBookSnapshot,
 } from './contract-book.js';
+export { REJECT_MESSAGES } from './contract-events.js';
 export type { PlacementMemorySnapshot } from './placement-memory.js';
