@@ -303,13 +303,18 @@ function expectBooksKept(exchange: Exchange): void {
   }
 }
 
-/** Each trader's cash and shares as their trades leave them, each fee at the rate of the trader's role in it. */
+/**
+ * Each trader's cash and shares as their trades leave them, each fee at the rate of the trader's role in it, and what
+ * their shares cost by the average-cost method (a buy adds what it paid, fee included; a sale takes its shares' part).
+ */
 function expectTradesPaidFor(exchange: Exchange): void {
   const cash = new Map<string, bigint>([[EXCHANGE_ACCOUNT_ID, 0n]]);
   const shares = new Map<string, bigint>();
+  const cost = new Map<string, bigint>();
   for (const trader of TRADERS) {
     cash.set(trader, START_CASH);
     shares.set(trader, START_SHARES);
+    cost.set(trader, 0n);
   }
   for (const trade of exchange.trades) {
     const notional = BigInt(trade.price) * BigInt(trade.quantity);
@@ -321,6 +326,8 @@ function expectTradesPaidFor(exchange: Exchange): void {
     cash.set(buyer, cash.get(buyer)! - notional - buyerFee);
     cash.set(seller, cash.get(seller)! + notional - sellerFee);
     cash.set(EXCHANGE_ACCOUNT_ID, cash.get(EXCHANGE_ACCOUNT_ID)! + buyerFee + sellerFee);
+    cost.set(buyer, cost.get(buyer)! + notional + buyerFee);
+    cost.set(seller, cost.get(seller)! - (cost.get(seller)! * BigInt(trade.quantity)) / shares.get(seller)!);
     shares.set(buyer, shares.get(buyer)! + BigInt(trade.quantity));
     shares.set(seller, shares.get(seller)! - BigInt(trade.quantity));
   }
@@ -330,6 +337,9 @@ function expectTradesPaidFor(exchange: Exchange): void {
   };
   for (const [accountId, expected] of cash) expect(total(accountId, CASH), `${accountId}'s cash`).toBe(expected);
   for (const [accountId, expected] of shares) expect(total(accountId, 'PETR4'), `${accountId}'s shares`).toBe(expected);
+  for (const [accountId, expected] of cost) {
+    expect(exchange.balances.get(balanceKey(accountId, 'PETR4'))!.costBasis, `${accountId}'s cost`).toBe(expected);
+  }
 }
 
 describe('settlement of a real book’s events with the API’s holds', () => {
