@@ -37,7 +37,7 @@ describe('the command publisher', () => {
     // gives up, as if nothing had been stored.
     proxy.loseAnswers(ApiKey.Produce, 5);
     const unknown = command();
-    await expect(publisher.publish(unknown)).rejects.toThrow();
+    await expect(publisher.publish(unknown)).rejects.toThrow(Error);
     expect(proxy.losses).toBe(5);
 
     // One command again, as the lost batch was: a producer that reused the lost batch's sequence numbers would have

@@ -23,7 +23,7 @@ describe('when PostgreSQL ends a connection lent out for a transaction', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       await tx.query('SELECT 1');
     });
-    await expect(attempt).rejects.toThrow();
+    await expect(attempt).rejects.toThrow(Error);
     const { rows } = await sql.query<{ one: number }>('SELECT 1 AS one');
     expect(rows[0]!.one).toBe(1);
   });

@@ -51,11 +51,13 @@ describe('a broker that takes TLS and SASL only', () => {
 
   it('refuses a wrong password, a client without SASL, and one without TLS', async () => {
     const wrong = client(broker.bootstrap, { ...secured('a wrong secret'), retry: { retries: 0 } });
-    await expect(wrong.admin().connect()).rejects.toThrow(/SASL PLAIN authentication failed/);
+    await expect(wrong.admin().connect()).rejects.toMatchObject({
+      message: expect.stringMatching(/SASL PLAIN authentication failed/),
+    });
     const noSasl = client(broker.bootstrap, { ssl: { ca: [certificate.cert] }, retry: { retries: 0 } });
-    await expect(noSasl.admin().listTopics()).rejects.toThrow();
+    await expect(noSasl.admin().listTopics()).rejects.toThrow(Error);
     const plain = client(broker.bootstrap, { retry: { retries: 0 }, connectionTimeout: 1_000 });
-    await expect(plain.admin().connect()).rejects.toThrow();
+    await expect(plain.admin().connect()).rejects.toThrow(Error);
   });
 
   it.each(['scram-sha-256', 'scram-sha-512'] as const)(
@@ -66,7 +68,9 @@ describe('a broker that takes TLS and SASL only', () => {
       expect(await admin.listTopics()).toContain('secured');
       await admin.disconnect();
       const wrong = client(broker.bootstrap, { ...secured('a wrong secret', mechanism), retry: { retries: 0 } });
-      await expect(wrong.admin().connect()).rejects.toThrow(/SASL SCRAM SHA\d+ authentication failed/);
+      await expect(wrong.admin().connect()).rejects.toMatchObject({
+        message: expect.stringMatching(/SASL SCRAM SHA\d+ authentication failed/),
+      });
     },
   );
 

@@ -77,7 +77,7 @@ describe('SqlPool.pipelinedTransaction', () => {
       await Promise.all([insert(tx, 2, 'b').catch(() => undefined), failed]);
       await tx.commit();
     });
-    await expect(attempt).rejects.toThrow(/rolled back \(ROLLBACK\)/);
+    await expect(attempt).rejects.toMatchObject({ message: expect.stringMatching(/rolled back \(ROLLBACK\)/) });
     expect(await notes()).toEqual([]);
   });
 
