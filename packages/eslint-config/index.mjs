@@ -31,4 +31,21 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    files: ['**/*.test.ts', '**/*.test.tsx'],
+    rules: {
+      // vitest 4.1 passes `rejects.toThrow` with a string, a regex or nothing for a promise rejected with undefined.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.property.name='toThrow'][callee.object.property.name='rejects']" +
+            ':matches([arguments.length=0], [arguments.0.type=Literal])',
+          message:
+            'rejects.toThrow(string | regex | nothing) also passes when the promise rejects with undefined: use ' +
+            'rejects.toThrow(Error) or rejects.toMatchObject({ message: expect.stringMatching(…) }).',
+        },
+      ],
+    },
+  },
 );
