@@ -36,10 +36,15 @@ export function freshDataDir(): string {
   return dataDir;
 }
 
-/** A free loopback port for each setting named, as the environment gives it: `{ API_PORT: '41234', … }`. */
+/** A free loopback port for each setting named, each a different one, as the environment gives it: `{ API_PORT: '41234', … }`. */
 export async function freePortsFor(names: readonly string[]): Promise<Record<string, string>> {
   const ports: Record<string, string> = {};
-  for (const name of names) ports[name] = String(await freePort());
+  const picked: number[] = [];
+  for (const name of names) {
+    const port = await freePort(picked);
+    picked.push(port);
+    ports[name] = String(port);
+  }
   return ports;
 }
 

@@ -9,7 +9,7 @@ import { loadConfig } from './config.js';
 import { lineFormatter } from './log-lines.js';
 import { leftBehind } from './orphans.js';
 import { isAlive } from './processes.js';
-import { portsInUse } from './ports.js';
+import { portsInUse, stackPorts } from './ports.js';
 import { SERVICE_NODE_FLAGS } from './service-flags.js';
 import { SupervisedPostgres } from './supervised-postgres.js';
 import { MarketSimulator } from '@bolsa/simulator';
@@ -269,7 +269,8 @@ async function main(): Promise<void> {
     let databaseUrl = config.DATABASE_URL;
     if (databaseUrl === undefined) {
       started.postgres = await SupervisedPostgres.start(
-        { dataDir: join(dataDir, 'postgres'), port: config.POSTGRES_PORT },
+        // A port picked here must not be one the stack's own services are about to listen on.
+        { dataDir: join(dataDir, 'postgres'), port: config.POSTGRES_PORT, avoidPorts: stackPorts(config) },
         log,
         (server) => startReaper(server.pid, config.DATA_DIR_DISPOSABLE === 'on' ? dataDir : null),
       );

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePortsFor } from '../bench/launch.js';
 import { loadConfig } from '../src/config.js';
-import { portsInUse } from '../src/ports.js';
+import { portsInUse, stackPorts } from '../src/ports.js';
 
 let taken: Server;
 let takenPort: number;
@@ -36,5 +36,23 @@ describe('the ports the launcher checks before starting', () => {
     expect(
       await portsInUse(await configWith({ KAFKA_PORT: String(takenPort), KAFKA_BROKERS: 'kafka.example:9092' })),
     ).toEqual([]);
+  });
+});
+
+describe("the ports an embedded PostgreSQL's picked port keeps clear of", () => {
+  it("are the stack's own servers': the web, the API, the engine's metrics, an ingesting API and the embedded broker", () => {
+    const config = loadConfig({
+      WEB_PORT: '21000',
+      API_PORT: '21001',
+      ENGINE_METRICS_PORT: '21002',
+      INGEST_PORT: '21003',
+      KAFKA_PORT: '21004',
+      POSTGRES_PORT: '0',
+    });
+    expect(stackPorts(config).sort()).toEqual([21000, 21001, 21002, 21003, 21004]);
+    // An external Kafka's port is not the stack's, and a port left to the OS (0) is no port to avoid.
+    expect(stackPorts(loadConfig({ API_PORT: '0', KAFKA_PORT: '21004', KAFKA_BROKERS: 'kafka.example:9092' }))).toEqual(
+      [3000, 9464],
+    );
   });
 });

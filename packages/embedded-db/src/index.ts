@@ -11,6 +11,8 @@ export interface PostgresOptions {
   readonly dataDir?: string;
   /** 0 or omitted: a free port. */
   readonly port?: number;
+  /** Ports a free port is not picked from: those the caller picked for servers it has not started yet. */
+  readonly avoidPorts?: readonly number[];
   readonly database?: string;
   readonly log?: (line: string) => void;
 }
@@ -45,7 +47,8 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
   const temporary = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'bolsa-postgres-'));
   const portGiven = options.port !== undefined && options.port !== 0;
-  let port = portGiven ? options.port! : await freePort();
+  const avoid = options.avoidPorts ?? [];
+  let port = portGiven ? options.port! : await freePort(avoid);
   const database = options.database ?? 'bolsa';
   const log = options.log ?? (() => undefined);
   const recent: string[] = [];
@@ -89,7 +92,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
       // port picked here can be taken before the server binds it (suites starting servers side by side).
       const why = recent.join('\n');
       if (!portGiven && attempt < PORT_ATTEMPTS && /already in use|could not create lock file/i.test(why)) {
-        port = await freePort();
+        port = await freePort(avoid);
         server = serverOn(port);
         continue;
       }

@@ -32,15 +32,21 @@ export function ephemeralPortsFrom(rangeFile = '/proc/sys/net/ipv4/ip_local_port
  * A free port on loopback, for a server to be started on it a moment later. Chosen below the kernel's ephemeral
  * range: a port the OS picked with `listen(0)` is one the kernel may give the next outgoing connection (to
  * PostgreSQL, to Kafka) before the server binds it, which then fails with EADDRINUSE. Several suites at once each
- * draw at random and check that the port is free.
+ * draw at random and check that the port is free. None of `avoid`: ports picked already for servers not started yet,
+ * which are free too until they are.
  */
-export async function freePort(): Promise<number> {
+export async function freePort(avoid: Iterable<number> = []): Promise<number> {
+  const taken = new Set(avoid);
   const below = Math.min(ephemeralPortsFrom(), EPHEMERAL_LOW_DEFAULT);
   for (let attempt = 0; below - LOWEST_CHOSEN >= 1_000 && attempt < 100; attempt++) {
     const port = LOWEST_CHOSEN + Math.floor(Math.random() * (below - LOWEST_CHOSEN));
-    if ((await probePort(port)) === null) return port;
+    if (!taken.has(port) && (await probePort(port)) === null) return port;
   }
-  return portThatOsPicks();
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = await portThatOsPicks();
+    if (!taken.has(port)) return port;
+  }
+  throw new Error('no free port found outside those to avoid');
 }
 
 /** A port the OS picked as free (in its ephemeral range), for when none below it could be found. */

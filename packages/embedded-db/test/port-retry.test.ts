@@ -19,12 +19,14 @@ it('starts again on another port when the free port it picked was taken before t
   vi.mocked(ports.freePort).mockResolvedValueOnce(taken);
   const lines: string[] = [];
 
-  const server = await startPostgres({ log: (line) => lines.push(line) });
+  const server = await startPostgres({ log: (line) => lines.push(line), avoidPorts: [12_345] });
   onTestFinished(() => server.stop());
 
   expect(lines.join('\n')).toMatch(/already in use/);
   expect(server.port).not.toBe(taken);
   expect(vi.mocked(ports.freePort)).toHaveBeenCalledTimes(2);
+  // Both picks keep clear of the ports the caller is about to use.
+  expect(vi.mocked(ports.freePort).mock.calls).toEqual([[[12_345]], [[12_345]]]);
   const client = new pg.Client({ connectionString: server.url });
   await client.connect();
   onTestFinished(() => client.end());

@@ -15,6 +15,15 @@ describe('free ports', () => {
     }
   });
 
+  it('never picks a port it is told to avoid: one picked already for a server not started yet', async () => {
+    const below = Math.min(ephemeralPortsFrom(), 32_768);
+    // Every port it would draw from: it must go to one the OS picks instead.
+    const avoid = Array.from({ length: below - 10_000 }, (_, i) => 10_000 + i);
+    const port = await freePort(avoid);
+    expect(avoid.includes(port)).toBe(false);
+    expect(await probePort(port)).toBeNull();
+  });
+
   it('says a port a server holds is in use', async () => {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
