@@ -1261,6 +1261,8 @@ describe('the home broker and the admin panel in a browser', () => {
 
       // The market page tells them of their fills too, with their account's stream beside the quotes'.
       await page.goto(`${stack.web}/trade/BBDC4`);
+      // As a trader waits for the screen to be up before typing (it failed once in CI typed at once: no order listed).
+      await page.getByTestId('stream-conta').and(page.locator('[data-state="live"]')).waitFor();
       await ticket(page, 'Comprar', '15,90', '2');
       await expect
         .poll(() => openRows.allTextContents(), { timeout: 10_000 })
