@@ -20,7 +20,8 @@ import { balanceKey, ordersInvolved, settle, type Balance, type HeldOrder } from
  * holds for them (refused when the account cannot cover them), matched by a `ContractBook`, and their events settled
  * in batches that lag behind the book as ingestion does, so amends are often still on their way and fills of an
  * order's old terms come after its new hold. After every batch the books keep the reconciliation's rules, and at the
- * end every trader's cash and shares are what their trades, priced and charged independently here, leave them.
+ * end every trader's cash, shares and cost basis are what their trades, priced and charged independently here, leave
+ * them.
  */
 const PETR4 = DEFAULT_INSTRUMENTS.find((instrument) => instrument.symbol === 'PETR4')!;
 const RATES = { makerBps: 2, takerBps: 3 };
@@ -99,7 +100,8 @@ interface Row extends Omit<HeldOrder, 'remaining'> {
 
 class Exchange {
   readonly balances = new Map<string, Balance>();
-  readonly rows: Row[] = [];
+  /** Every order's row, by order id, in the order they were placed. */
+  readonly rows = new Map<string, Row>();
   readonly trades: Extract<EngineEvent, { type: 'trade' }>[] = [];
   private readonly book = new ContractBook(PETR4);
   private readonly unsettled: EngineEvent[] = [];
@@ -118,7 +120,7 @@ class Exchange {
     else if (step.kind === 'settle') this.settle(step.events);
     else if (step.kind === 'close') this.send({ ...this.envelope(), type: 'end_of_day' });
     else {
-      const live = this.rows.filter((row) => OPEN_STATUSES.includes(row.status));
+      const live = [...this.rows.values()].filter((row) => OPEN_STATUSES.includes(row.status));
       const row = live[step.target % Math.max(1, live.length)];
       if (row === undefined) return;
       if (step.kind === 'cancel') this.send({ ...this.orderEnvelope(row), type: 'cancel_order' });
@@ -132,7 +134,7 @@ class Exchange {
   }
 
   private place(step: Extract<Step, { kind: 'place' }>): void {
-    const orderId = `e0000000-0000-4000-8000-${String(this.rows.length + 1).padStart(12, '0')}`;
+    const orderId = `e0000000-0000-4000-8000-${String(this.rows.size + 1).padStart(12, '0')}`;
     const accountId = TRADERS[step.trader]!;
     const stopped = step.stop !== null;
     const orderType: OrderType = step.market ? (stopped ? 'stop_market' : 'market') : stopped ? 'stop_limit' : 'limit';
@@ -140,11 +142,7 @@ class Exchange {
     const order = { side: step.side, orderType, price: step.market ? null : step.price, quantity: step.quantity };
     const hold = planHold(order, PETR4, HOLD_FEE_BPS, protectionPrice);
     if (typeof hold === 'string') return;
-    const balance = this.balances.get(balanceKey(accountId, hold.asset))!;
-    // The API refuses what the account cannot cover.
-    if (balance.available < hold.amount) return;
-    balance.available -= hold.amount;
-    balance.held += hold.amount;
+    if (!this.take(accountId, hold.asset, hold.amount)) return;
     const row: Row = {
       orderId,
       accountId,
@@ -163,14 +161,14 @@ class Exchange {
       amendsAnswered: 0,
       status: 'pending',
     };
-    this.rows.push(row);
+    this.rows.set(orderId, row);
     this.send({
       ...this.orderEnvelope(row),
       type: 'place_order',
       side: step.side,
       orderType,
       // Stop orders rest until they fire, so they are GTC or DAY as limit orders are.
-      timeInForce: step.market && !stopped ? 'IOC' : step.ioc && !stopped ? 'IOC' : step.day ? 'DAY' : 'GTC',
+      timeInForce: !stopped && (step.market || step.ioc) ? 'IOC' : step.day ? 'DAY' : 'GTC',
       price: order.price,
       stopPrice: step.stop,
       trailingOffset: null,
@@ -192,14 +190,20 @@ class Exchange {
     const current = { side: row.side, amount: row.holdAmount, price: row.holdPrice, feeBps: row.holdFeeBps };
     const hold = holdAfterAmend(current, BigInt(row.filled), change);
     const extra = hold.amount - row.holdAmount;
-    const balance = this.balances.get(balanceKey(row.accountId, row.holdAsset))!;
-    if (balance.available < extra) return;
-    balance.available -= extra;
-    balance.held += extra;
+    if (!this.take(row.accountId, row.holdAsset, extra)) return;
     row.holdAmount = hold.amount;
     row.holdPrice = hold.price;
     row.amendsSent += 1;
     this.send({ ...this.orderEnvelope(row), type: 'amend_order', ...change, amendNumber: row.amendsSent });
+  }
+
+  /** Moves `amount` from available to held, as the API holds for an order; false, moving nothing, when not covered. */
+  private take(accountId: string, asset: string, amount: bigint): boolean {
+    const balance = this.balances.get(balanceKey(accountId, asset))!;
+    if (balance.available < amount) return false;
+    balance.available -= amount;
+    balance.held += amount;
+    return true;
   }
 
   private envelope() {
@@ -224,10 +228,9 @@ class Exchange {
   /** One ingestion batch: the orders it names read from their rows, settled, and the rows brought up to date. */
   private settle(count: number): void {
     const batch = this.unsettled.splice(0, count);
-    const rows = new Map(this.rows.map((row) => [row.orderId, row]));
     const orders = new Map<string, HeldOrder>();
     for (const id of ordersInvolved(batch)) {
-      const { quantity, filled, status: _status, ...held } = rows.get(id)!;
+      const { quantity, filled, status: _status, ...held } = this.rows.get(id)!;
       orders.set(id, { ...held, remaining: BigInt(quantity - filled) });
     }
     const outcome = settle(batch, orders, this.balances, RATES);
@@ -235,21 +238,21 @@ class Exchange {
     // No fill took from what its account had free: the orders' holds covered every one.
     expect(outcome.ledger.filter((entry) => entry.reason === 'hold' && entry.tradeId !== null)).toEqual([]);
     for (const [id, order] of orders) {
-      const row = rows.get(id)!;
+      const row = this.rows.get(id)!;
       row.holdAmount = order.holdAmount;
       row.holdPrice = order.holdPrice;
       row.amendsAnswered = order.amendsAnswered;
     }
-    for (const event of batch) this.apply(rows, event);
+    for (const event of batch) this.apply(event);
   }
 
   /** What ingestion writes to an order's row for each event. */
-  private apply(rows: Map<string, Row>, event: EngineEvent): void {
+  private apply(event: EngineEvent): void {
     if (event.type === 'trade') {
       this.trades.push(event);
       return;
     }
-    const row = 'orderId' in event ? rows.get(event.orderId) : undefined;
+    const row = 'orderId' in event ? this.rows.get(event.orderId) : undefined;
     if (row === undefined) return;
     switch (event.type) {
       case 'order_accepted':
@@ -293,12 +296,12 @@ function expectBooksKept(exchange: Exchange): void {
   }
   for (const trader of TRADERS) {
     for (const asset of [CASH, 'PETR4']) {
-      const orders = exchange.rows.filter((row) => row.accountId === trader && row.holdAsset === asset);
+      const orders = [...exchange.rows.values()].filter((row) => row.accountId === trader && row.holdAsset === asset);
       const holding = orders.reduce((sum, row) => sum + row.holdAmount, 0n);
       expect(exchange.balances.get(balanceKey(trader, asset))!.held).toBe(holding);
     }
   }
-  for (const row of exchange.rows) {
+  for (const row of exchange.rows.values()) {
     if (!OPEN_STATUSES.includes(row.status)) expect(row.holdAmount, `${row.orderId} is ${row.status}`).toBe(0n);
   }
 }
@@ -355,7 +358,7 @@ describe('settlement of a real book’s events with the API’s holds', () => {
         expectBooksKept(exchange);
         expectTradesPaidFor(exchange);
         // Nothing is on its way any more: every live order holds just what its remaining shares need.
-        for (const row of exchange.rows.filter((each) => OPEN_STATUSES.includes(each.status))) {
+        for (const row of [...exchange.rows.values()].filter((each) => OPEN_STATUSES.includes(each.status))) {
           expect(row.amendsAnswered).toBe(row.amendsSent);
           if (row.side === 'sell') expect(row.holdAmount).toBe(BigInt(row.quantity - row.filled));
         }
