@@ -36,7 +36,10 @@ export function freshDataDir(): string {
   return dataDir;
 }
 
-/** A free loopback port for each setting named, each a different one, as the environment gives it: `{ API_PORT: '41234', … }`. */
+/**
+ * A free loopback port for each setting named, each a different one, as the environment gives it:
+ * `{ API_PORT: '41234', … }`.
+ */
 export async function freePortsFor(names: readonly string[]): Promise<Record<string, string>> {
   const ports: Record<string, string> = {};
   const picked: number[] = [];
