@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import LimitOrderBookPackage from 'limit-order-book';
 import { OrderBook as NodejsOrderBook, Side } from 'nodejs-order-book';
 import { BUY } from '../src/codes.js';
+import { fillsSha256 } from './runner.js';
 import { CANCEL, NEW_LIMIT, type Tape } from './tape.js';
 
 const { LimitOrderBook, LimitOrder, MarketOrder } = LimitOrderBookPackage;
@@ -33,11 +33,7 @@ export class Fills {
   }
 
   sha256(): string {
-    const hash = createHash('sha256');
-    for (let i = 0; i < this.rows.length; i += 4) {
-      hash.update(`${this.rows[i]},${this.rows[i + 1]},${this.rows[i + 2]},${this.rows[i + 3]}\n`);
-    }
-    return hash.digest('hex');
+    return fillsSha256(this.count, (i) => this.rows.slice(i * 4, i * 4 + 4));
   }
 }
 
@@ -46,7 +42,9 @@ function asStrings(column: Int32Array): string[] {
   return Array.from(column, (value) => String(value));
 }
 
-/** Plays `tape` through an engine and times it: `cancel` for each cancel, `place` for each new limit or market order. */
+/**
+ * Plays `tape` through an engine and times it: `cancel` for each cancel, `place` for each new limit or market order.
+ */
 function timed(tape: Tape, cancel: (i: number) => void, place: (i: number, limit: boolean) => void): number {
   const started = performance.now();
   for (let i = 0; i < tape.length; i++) {

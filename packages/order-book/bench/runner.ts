@@ -57,20 +57,26 @@ class FillRecorder implements BookEvents {
     return [source(this.rows[at]!), source(this.rows[at + 1]!), this.rows[at + 2]!, this.rows[at + 3]!];
   }
 
-  /** SHA-256 of "<taker>,<maker>,<price>,<qty>\n" for every fill in execution order. */
   tradesSha256(): string {
-    const hash = createHash('sha256');
-    const chunk: string[] = [];
-    for (let i = 0; i < this.fills; i++) {
-      chunk.push(`${this.fill(i).join(',')}\n`);
-      if (chunk.length === 4096) {
-        hash.update(chunk.join(''));
-        chunk.length = 0;
-      }
-    }
-    hash.update(chunk.join(''));
-    return hash.digest('hex');
+    return fillsSha256(this.fills, (i) => this.fill(i));
   }
+}
+
+/**
+ * The replay's trade hash: SHA-256 of "<taker>,<maker>,<price>,<qty>\n" for each of `count` fills, in execution order.
+ */
+export function fillsSha256(count: number, fill: (i: number) => readonly number[]): string {
+  const hash = createHash('sha256');
+  const chunk: string[] = [];
+  for (let i = 0; i < count; i++) {
+    chunk.push(`${fill(i).join(',')}\n`);
+    if (chunk.length === 4096) {
+      hash.update(chunk.join(''));
+      chunk.length = 0;
+    }
+  }
+  hash.update(chunk.join(''));
+  return hash.digest('hex');
 }
 
 export interface TapeRun {
