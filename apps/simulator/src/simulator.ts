@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { formatCents, parsePrice, type InstrumentView } from '@bolsa/contracts';
+import { cashHoldFor, FeeSchedule, formatCents, parsePrice, WalletView, type InstrumentView } from '@bolsa/contracts';
 import { z } from 'zod';
+import { Inventory } from './inventory.js';
 import { OrderFollower } from './order-follower.js';
 
 /** Where an instrument's random walk starts when it has never traded and the exchange gives no reference (cents). */
@@ -24,12 +25,17 @@ const SUSPENDED_PAUSE_MS = 30_000;
 const CLOSED_PAUSE_MAX_MS = 60_000;
 /** How long a bot remembers an order that ended before its placement was answered. */
 const ENDED_FIRST_MS = 60_000;
+/** How often each bot reads its wallet again: what fills and cancels have freed counts from then. */
+const WALLET_READ_EVERY_MS = 5_000;
+/** What a bot short of cash deposits (demo money). */
+const DEPOSIT_CENTS = 10_000_000;
 
 const SavedBots = z.array(z.object({ name: z.string(), apiKey: z.string() }));
 interface Quote {
   readonly orderId: string;
   readonly symbol: string;
   readonly side: 'buy' | 'sell';
+  readonly quantity: number;
   price: number;
   readonly at: number;
   repriced: boolean;
@@ -41,6 +47,8 @@ interface Refusal {
 }
 type Bot = z.infer<typeof SavedBots>[number] & {
   open: Quote[];
+  /** What it can offer without being refused: it sells only shares it holds, and buys only with cash it has. */
+  inventory: Inventory;
   /** Orders that ended before their placement's answer came back, by when they ended: never quotes. */
   endedFirst: Map<string, number>;
   follower?: OrderFollower;
@@ -62,6 +70,8 @@ export class MarketSimulator {
   private inFlight = 0;
   /** While the exchange is closed (outside its trading hours), when the bots try again. */
   private closedUntil = 0;
+  /** The larger of the exchange's two fees: what a buy holds cash for besides its price. */
+  private feeBps = 0;
 
   constructor(
     private readonly apiUrl: string,
@@ -78,6 +88,9 @@ export class MarketSimulator {
       const start = parsePrice(ticker.last ?? referencePrice, 1);
       this.mids.set(symbol, start.ok ? start.value : FALLBACK_PRICE);
     }
+    const fees = FeeSchedule.parse((await this.call('GET', '/api/fees')).body);
+    this.feeBps = Math.max(fees.makerBps, fees.takerBps);
+    await Promise.all(this.bots.map((bot) => bot.inventory.refresh(Date.now(), () => this.wallet(bot))));
     // Following before trading: an order that fills at once is seen to end.
     await Promise.all(
       this.bots.map((bot) => {
@@ -117,12 +130,16 @@ export class MarketSimulator {
     try {
       if (this.closedUntil > Date.now()) return;
       const bot = this.bots[Math.floor(Math.random() * this.bots.length)]!;
-      if ((bot.sitsOutUntil ?? 0) > Date.now()) return;
+      if ((bot.sitsOutUntil ?? 0) > Date.now() || bot.inventory.isReading) return;
+      if (bot.inventory.due(Date.now(), WALLET_READ_EVERY_MS)) {
+        await bot.inventory.refresh(Date.now(), () => this.wallet(bot));
+        return;
+      }
       const age = (quote: Quote) => Date.now() - quote.at;
       const expired = bot.open.find((quote) => age(quote) > this.times.cancelAfterMs);
       if (expired !== undefined) {
         bot.open = bot.open.filter((quote) => quote !== expired);
-        await this.call('DELETE', `/api/orders/${expired.orderId}`, undefined, bot.apiKey);
+        await bot.inventory.send(() => this.call('DELETE', `/api/orders/${expired.orderId}`, undefined, bot.apiKey));
         return;
       }
       const stale = bot.open.find((quote) => !quote.repriced && age(quote) > this.times.repriceAfterMs);
@@ -134,33 +151,37 @@ export class MarketSimulator {
       const symbol = symbols[Math.floor(Math.random() * symbols.length)]!;
       const mid = Math.max(100, this.mids.get(symbol)! + Math.round((Math.random() - 0.5) * 6));
       this.mids.set(symbol, mid);
-      const side = Math.random() < 0.5 ? 'buy' : 'sell';
+      const wanted = 1 + Math.floor(Math.random() * 20);
+      // A bot with none of the shares free buys instead, as a market maker out of stock only bids.
+      const sold = Math.random() < 0.5 ? bot.inventory.takeShares(symbol, wanted) : 0;
+      const side = sold > 0 ? 'sell' : 'buy';
+      const quantity = sold > 0 ? sold : wanted;
       // A crossing order reaches 10 ticks through the mid, so it trades.
       const crossing = Math.random() < 0.3;
       const price = crossing ? quotePrice(side, mid, -10) : quotePrice(side, mid);
-      const response = await this.call<{ orderId: string } & Refusal>(
-        'POST',
-        '/api/orders',
-        {
-          symbol,
-          side,
-          type: 'limit',
-          price: formatCents(price),
-          quantity: String(1 + Math.floor(Math.random() * 20)),
-        },
-        bot.apiKey,
+      if (side === 'buy' && !bot.inventory.takeCash(this.cashFor(quantity, price))) {
+        await this.deposit(bot);
+        return;
+      }
+      const response = await bot.inventory.send(() =>
+        this.call<{ orderId: string } & Refusal>(
+          'POST',
+          '/api/orders',
+          { symbol, side, type: 'limit', price: formatCents(price), quantity: String(quantity) },
+          bot.apiKey,
+        ),
       );
       if (response.status === 202) {
         const { orderId } = response.body;
         if (!bot.endedFirst.delete(orderId)) {
-          bot.open.push({ orderId, symbol, side, price, at: Date.now(), repriced: false });
+          bot.open.push({ orderId, symbol, side, quantity, price, at: Date.now(), repriced: false });
         }
       } else if (response.status === 403) {
         this.sitOut(bot);
       } else if (response.body.code === 'market_closed') {
         this.waitForOpening(response.body.details?.opensAt ?? null);
       } else if (response.status === 422 && side === 'buy') {
-        await this.call('POST', '/api/me/deposits', { amount: '100000.00' }, bot.apiKey);
+        await this.deposit(bot);
       }
     } catch {
       // The API restarting: the next step tries again.
@@ -174,16 +195,37 @@ export class MarketSimulator {
     quote.repriced = true;
     const price = quotePrice(quote.side, this.mids.get(quote.symbol)!);
     if (price === quote.price) return;
-    const answer = await this.call<Refusal>(
-      'PATCH',
-      `/api/orders/${quote.orderId}`,
-      { price: formatCents(price) },
-      bot.apiKey,
+    // A buy moved up holds more cash: the bot moves it only with that much free.
+    const more =
+      quote.side === 'buy' ? this.cashFor(quote.quantity, price) - this.cashFor(quote.quantity, quote.price) : 0;
+    if (more > 0 && !bot.inventory.takeCash(more)) return;
+    const answer = await bot.inventory.send(() =>
+      this.call<Refusal>('PATCH', `/api/orders/${quote.orderId}`, { price: formatCents(price) }, bot.apiKey),
     );
     if (answer.status === 202) quote.price = price;
     else if (answer.status === 403) this.sitOut(bot);
     else if (answer.body.code === 'market_closed') this.waitForOpening(answer.body.details?.opensAt ?? null);
     else if (answer.status === 404 || answer.status === 409) bot.open = bot.open.filter((q) => q !== quote);
+  }
+
+  /** Cash a buy of `quantity` at `price` holds: its value and the largest fee it could be charged. */
+  private cashFor(quantity: number, price: number): number {
+    return Number(cashHoldFor(BigInt(quantity), BigInt(price), this.feeBps));
+  }
+
+  /** Demo money for a bot short of cash; what was deposited is free from the answer on. */
+  private async deposit(bot: Bot): Promise<void> {
+    const answer = await bot.inventory.send(() =>
+      this.call('POST', '/api/me/deposits', { amount: formatCents(DEPOSIT_CENTS) }, bot.apiKey),
+    );
+    if (answer.status >= 200 && answer.status < 300) bot.inventory.addCash(DEPOSIT_CENTS);
+  }
+
+  /** The bot's wallet, or null when it could not be read (the API restarting, say). */
+  private async wallet(bot: Bot): Promise<WalletView | null> {
+    const answer = await this.call('GET', '/api/me/wallet', undefined, bot.apiKey).catch(() => null);
+    const wallet = answer?.status === 200 ? WalletView.safeParse(answer.body) : null;
+    return wallet?.success === true ? wallet.data : null;
   }
 
   /** The bots sitting out because the exchange suspended their accounts. */
@@ -217,7 +259,7 @@ export class MarketSimulator {
         saved.map(async (bot) => (await this.call('GET', '/api/accounts/me', undefined, bot.apiKey)).status === 200),
       );
       if (alive.every(Boolean) && saved.length > 0) {
-        return saved.map((bot) => ({ ...bot, open: [], endedFirst: new Map() }));
+        return saved.map((bot) => ({ ...bot, open: [], endedFirst: new Map(), inventory: new Inventory() }));
       }
     }
     const run = randomBytes(3).toString('hex');
@@ -230,7 +272,7 @@ export class MarketSimulator {
         password: randomBytes(24).toString('base64url'),
       });
       if (created.status !== 201) throw new Error(`the simulator could not create its bots (HTTP ${created.status})`);
-      bots.push({ name, apiKey: created.body.apiKey, open: [], endedFirst: new Map() });
+      bots.push({ name, apiKey: created.body.apiKey, open: [], endedFirst: new Map(), inventory: new Inventory() });
     }
     writeFileSync(this.botsFile, JSON.stringify(bots.map(({ name, apiKey }) => ({ name, apiKey }))), { mode: 0o600 });
     return bots;
