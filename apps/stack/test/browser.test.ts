@@ -94,12 +94,12 @@ describe('the home broker and the admin panel in a browser', () => {
     await expect(buyerTicket.getByTestId('ticket-hold').count()).resolves.toBe(0);
 
     // A validation error is shown on the field it is about, before anything is sent…
-    await ticket(seller.page, 'Vender', '40,005', '10');
+    await ticket(seller.page, 'Vender', '40,005', '10', null);
     await expect
       .poll(() => seller.page.getByTestId('ticket-price-error').textContent())
       .toBe('Use no máximo 2 casas decimais.');
     // …and so is the API's refusal: more shares than the seller has.
-    await ticket(seller.page, 'Vender', '40,00', '5000');
+    await ticket(seller.page, 'Vender', '40,00', '5000', 422);
     await expect
       .poll(() => seller.page.getByTestId('ticket-quantity-error').textContent())
       .toMatch(/^Ações PETR4 insuficientes: a ordem precisa de 5\.000 e há [\d.]+ livres\.$/);
@@ -887,7 +887,7 @@ describe('the home broker and the admin panel in a browser', () => {
         await route.fetch();
         await route.abort('connectionreset');
       });
-      await ticket(page, 'Comprar', '30,00', '7');
+      await ticket(page, 'Comprar', '30,00', '7', null);
       await expect
         .poll(() => page.getByTestId('order-ticket').textContent())
         .toContain('A corretora não confirmou a ordem. Enviar de novo não a duplica.');

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
 import { expect } from 'vitest';
 
 /** Debian's Chromium, driven by playwright-core; never a downloaded browser. */
@@ -122,18 +122,40 @@ export async function haltFromPanel(admin: Page, symbol: string | null, reason: 
 /** Fills the order ticket of the screen's symbol and sends it. */
 /**
  * An order through the ticket, as a trader types it. It returns once the API has answered it, as a trader reads the
- * answer before the next: the ticket sends nothing while an order is on its way.
+ * answer before the next: the ticket sends nothing while an order is on its way. The answer must have the status
+ * `expected` (202: accepted), or none reach the page when `expected` is null (its own checks refused the order, or
+ * the answer was lost on the way), so that a
+ * test fails where the order went wrong, saying what the API answered, not later on a screen that never changed.
  */
-export async function ticket(page: Page, side: 'Comprar' | 'Vender', price: string, quantity: string): Promise<void> {
+export async function ticket(
+  page: Page,
+  side: 'Comprar' | 'Vender',
+  price: string,
+  quantity: string,
+  expected: number | null = 202,
+): Promise<void> {
   const form = page.getByTestId('order-ticket');
   const sending = form.locator('form[aria-busy="true"]');
   await sending.waitFor({ state: 'hidden', timeout: 10_000 });
   await form.getByRole('button', { name: side, exact: true }).click();
   await form.getByLabel('Preço', { exact: true }).fill(price);
   await form.getByLabel('Quantidade', { exact: true }).fill(quantity);
-  // Enter submits, as in a broker's ticket.
-  await form.getByLabel('Quantidade', { exact: true }).press('Enter');
-  await sending.waitFor({ state: 'hidden', timeout: 10_000 });
+  const answers: Response[] = [];
+  const answered = (response: Response) => {
+    const request = response.request();
+    if (request.method() === 'POST' && new URL(response.url()).pathname === '/api/orders') answers.push(response);
+  };
+  page.on('response', answered);
+  try {
+    // Enter submits, as in a broker's ticket.
+    await form.getByLabel('Quantidade', { exact: true }).press('Enter');
+    await sending.waitFor({ state: 'hidden', timeout: 10_000 });
+  } finally {
+    page.off('response', answered);
+  }
+  const answer = answers.at(-1);
+  const said = answer === undefined ? 'the page sent no order' : `${answer.status()} ${await answer.text()}`;
+  expect(answer?.status() ?? null, `${side} ${quantity} at ${price}: ${said}`).toBe(expected);
 }
 
 export const PROGRAM_PASSWORD = 'a program pass';

@@ -45,13 +45,13 @@ describe('good-till-date orders from the ticket', () => {
     await signUp(page, stack.web, 'Prazo');
     const form = page.getByTestId('order-ticket');
     await form.getByLabel('Validade').selectOption('GTD');
-    await ticket(page, 'Comprar', '30,00', '1');
+    await ticket(page, 'Comprar', '30,00', '1', null);
     await expect
       .poll(() => form.getByTestId('ticket-expires-on-error').textContent(), { timeout: 5_000 })
       .toBe('Escolha até quando a ordem vale.');
     // A day the exchange's calendar rules out is refused on the field before anything is sent.
     await form.getByLabel('Válida até').fill(localDay(800));
-    await ticket(page, 'Comprar', '30,00', '1');
+    await ticket(page, 'Comprar', '30,00', '1', null);
     await expect
       .poll(() => form.getByTestId('ticket-expires-on-error').textContent(), { timeout: 5_000 })
       .toBe('No máximo um ano à frente.');
