@@ -124,8 +124,8 @@ export async function haltFromPanel(admin: Page, symbol: string | null, reason: 
  * An order through the ticket, as a trader types it. It returns once the API has answered it, as a trader reads the
  * answer before the next: the ticket sends nothing while an order is on its way. The answer must have the status
  * `expected` (202: accepted), or none reach the page when `expected` is null (its own checks refused the order, or
- * the answer was lost on the way), so that a
- * test fails where the order went wrong, saying what the API answered, not later on a screen that never changed.
+ * the answer was lost on the way), so that a test fails where the order went wrong, saying what the API answered,
+ * not later on a screen that never changed.
  */
 export async function ticket(
   page: Page,
