@@ -182,6 +182,17 @@ describe('signup and login', () => {
     expect(after.status).toBe(401);
     expect(code(after.body)).toBe('unauthorized');
   });
+
+  it('refuses a logout with an API key, naming the header: a key is revoked, and it goes on working', async () => {
+    const { apiKey } = await newTrader(api, 'Keyed');
+    const out = await api.request('POST', '/api/auth/logout', { token: apiKey });
+    expect(out.status).toBe(400);
+    expect(ApiErrorBody.parse(out.body)).toMatchObject({
+      code: 'validation_failed',
+      details: { fields: [{ field: 'authorization', code: 'not_a_session' }] },
+    });
+    expect((await api.request('GET', '/api/me/wallet', { token: apiKey })).status).toBe(200);
+  });
 });
 
 describe("the account's sessions", () => {

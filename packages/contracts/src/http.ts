@@ -60,7 +60,8 @@ export const FieldError = z.object({
         'quantity_over_limit (more shares than the instrument takes in one order); ' +
         'market_buy_needs_price_band; duplicate (a clientOrderId an open order has); too_many_keys; incorrect ' +
         '(a current password); invalid (a query parameter); on expiresOn past (a trading day already closed), ' +
-        "not_a_trading_day or too_far (over a year ahead); otherwise zod's issue code (invalid_type, " +
+        'not_a_trading_day or too_far (over a year ahead); not_a_session (a logout with an API key); ' +
+        "otherwise zod's issue code (invalid_type, " +
         'too_small, too_big, invalid_format, unrecognized_keys, custom, …)',
     ),
   message: z.string(),

@@ -56,7 +56,15 @@ export class AuthController {
   @UseGuards(AuthGuard)
   async logout(@Req() request: Request, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     const caller = callerOf(request);
-    if (caller.via !== 'session') throw new ApiError('validation_failed', 'API keys are revoked, not logged out');
+    if (caller.via !== 'session') {
+      throw ApiError.validation([
+        {
+          field: 'authorization',
+          code: 'not_a_session',
+          message: 'an API key is revoked (DELETE /api/me/api-keys/:keyId), not logged out',
+        },
+      ]);
+    }
     await this.sessions.endOne(caller.accountId, caller.credentialId);
     clearSessionCookies(reply, this.config.secureCookies);
   }
