@@ -10,7 +10,7 @@ import { newAdmin, newTrader, startTestApi, type TestApi } from './support.js';
  * Every documented route, sent what a careless or hostile client sends: odd path segments, query values and
  * headers, bodies of any JSON shape (and some not JSON), with no credentials, a trader's or an administrator's.
  * Whatever comes in, the answer is a 4xx (or a 2xx when the input happened to be fine) with the error body the
- * API documents, never a 5xx.
+ * API documents, naming the field at fault when it refuses an input, never a 5xx.
  */
 interface Operation {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -264,7 +264,12 @@ describe('every documented route under random input', () => {
           const context = JSON.stringify({ input, answer: response.body.slice(0, 500) });
           expect(response.statusCode, context).toBeLessThan(500);
           if (response.statusCode >= 400) {
-            expect(() => ApiErrorBody.parse(JSON.parse(response.body)), context).not.toThrow();
+            const error = ApiErrorBody.safeParse(JSON.parse(response.body));
+            expect(error.success, context).toBe(true);
+            // A refused input names the field at fault, so that a program can tell which.
+            if (error.data?.code === 'validation_failed') {
+              expect(error.data.details.fields?.length ?? 0, context).toBeGreaterThan(0);
+            }
           }
         }),
         { numRuns: 150, seed: 20261204 },
