@@ -147,46 +147,51 @@ export class MarketSimulator {
         await this.reprice(bot, stale);
         return;
       }
-      const symbols = [...this.mids.keys()];
-      const symbol = symbols[Math.floor(Math.random() * symbols.length)]!;
-      const mid = Math.max(100, this.mids.get(symbol)! + Math.round((Math.random() - 0.5) * 6));
-      this.mids.set(symbol, mid);
-      const wanted = 1 + Math.floor(Math.random() * 20);
-      // A bot with none of the shares free buys instead, as a market maker out of stock only bids.
-      const sold = Math.random() < 0.5 ? bot.inventory.takeShares(symbol, wanted) : 0;
-      const side = sold > 0 ? 'sell' : 'buy';
-      const quantity = sold > 0 ? sold : wanted;
-      // A crossing order reaches 10 ticks through the mid, so it trades.
-      const crossing = Math.random() < 0.3;
-      const price = crossing ? quotePrice(side, mid, -10) : quotePrice(side, mid);
-      if (side === 'buy' && !bot.inventory.takeCash(this.cashFor(quantity, price))) {
-        await this.deposit(bot);
-        return;
-      }
-      const response = await bot.inventory.send(() =>
-        this.call<{ orderId: string } & Refusal>(
-          'POST',
-          '/api/orders',
-          { symbol, side, type: 'limit', price: formatCents(price), quantity: String(quantity) },
-          bot.apiKey,
-        ),
-      );
-      if (response.status === 202) {
-        const { orderId } = response.body;
-        if (!bot.endedFirst.delete(orderId)) {
-          bot.open.push({ orderId, symbol, side, quantity, price, at: Date.now(), repriced: false });
-        }
-      } else if (response.status === 403) {
-        this.sitOut(bot);
-      } else if (response.body.code === 'market_closed') {
-        this.waitForOpening(response.body.details?.opensAt ?? null);
-      } else if (response.status === 422 && side === 'buy') {
-        await this.deposit(bot);
-      }
+      await this.quote(bot);
     } catch {
       // The API restarting: the next step tries again.
     } finally {
       this.inFlight--;
+    }
+  }
+
+  /** A new quote of the bot's in a random instrument, or an order through the mid; within what the bot holds. */
+  private async quote(bot: Bot): Promise<void> {
+    const symbols = [...this.mids.keys()];
+    const symbol = symbols[Math.floor(Math.random() * symbols.length)]!;
+    const mid = Math.max(100, this.mids.get(symbol)! + Math.round((Math.random() - 0.5) * 6));
+    this.mids.set(symbol, mid);
+    const wanted = 1 + Math.floor(Math.random() * 20);
+    // A bot with none of the shares free buys instead, as a market maker out of stock only bids.
+    const sold = Math.random() < 0.5 ? bot.inventory.takeShares(symbol, wanted) : 0;
+    const side = sold > 0 ? 'sell' : 'buy';
+    const quantity = sold > 0 ? sold : wanted;
+    // A crossing order reaches 10 ticks through the mid, so it trades.
+    const crossing = Math.random() < 0.3;
+    const price = crossing ? quotePrice(side, mid, -10) : quotePrice(side, mid);
+    if (side === 'buy' && !bot.inventory.takeCash(this.cashFor(quantity, price))) {
+      await this.deposit(bot);
+      return;
+    }
+    const response = await bot.inventory.send(() =>
+      this.call<{ orderId: string } & Refusal>(
+        'POST',
+        '/api/orders',
+        { symbol, side, type: 'limit', price: formatCents(price), quantity: String(quantity) },
+        bot.apiKey,
+      ),
+    );
+    if (response.status === 202) {
+      const { orderId } = response.body;
+      if (!bot.endedFirst.delete(orderId)) {
+        bot.open.push({ orderId, symbol, side, quantity, price, at: Date.now(), repriced: false });
+      }
+    } else if (response.status === 403) {
+      this.sitOut(bot);
+    } else if (response.body.code === 'market_closed') {
+      this.waitForOpening(response.body.details?.opensAt ?? null);
+    } else if (response.status === 422 && side === 'buy') {
+      await this.deposit(bot);
     }
   }
 
