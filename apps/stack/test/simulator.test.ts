@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MarketSimulator } from '@bolsa/simulator';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
 import { sampleDelta } from '../bench/metrics.js';
 
@@ -20,6 +20,7 @@ afterAll(async () => {
 
 it('has its bots sell only shares they hold and buy only with cash they have, so none of their orders is refused for want of either', async () => {
   const botsDir = mkdtempSync(join(tmpdir(), 'bolsa-sim-'));
+  onTestFinished(() => rmSync(botsDir, { recursive: true, force: true }));
   const metrics = async () => (await fetch(`${stack.api}/metrics`)).text();
   const refusals = async (reason: string) =>
     sampleDelta(before, await metrics(), 'api_orders_rejected_total', new RegExp(`reason="${reason}"`));
@@ -34,8 +35,8 @@ it('has its bots sell only shares they hold and buy only with cash they have, so
   const sells = () => count(`SELECT count(*)::int AS n FROM orders WHERE side = 'sell'`);
   try {
     await simulator.start();
-    // Until they have placed 40 sells: past the first few, each offers shares a cancel freed or a buy brought,
-    // which a bot counts once it reads its wallet again.
+    // Until they have placed 40 sells, each of what its bot then held free: what it was granted, and what its
+    // cancels freed and its buys brought, counted from its next reading of its wallet.
     const deadline = Date.now() + 40_000;
     while ((await sells()) < 40 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
     await simulator.stop();
@@ -51,5 +52,4 @@ it('has its bots sell only shares they hold and buy only with cash they have, so
   } finally {
     await db.end();
   }
-  rmSync(botsDir, { recursive: true, force: true });
 }, 60_000);
