@@ -1,3 +1,4 @@
+import { DEFAULT_RETENTION_HOURS } from '@bolsa/kafka-broker';
 import { z } from 'zod';
 
 /** The launcher's configuration: ports, where data lives, and external Kafka/PostgreSQL when given. */
@@ -22,7 +23,7 @@ const Environment = z.object({
    * How long the embedded broker keeps records (whole segments of 64 MiB go once their newest record is older), as
    * Kafka's default `retention.ms` of 7 days, so that a stack left running does not fill the disk with its logs.
    */
-  KAFKA_RETENTION_HOURS: z.coerce.number().positive().default(168),
+  KAFKA_RETENTION_HOURS: z.coerce.number().positive().default(DEFAULT_RETENTION_HOURS),
   POSTGRES_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
   ENGINE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /** The home broker (Next.js). */

@@ -76,7 +76,9 @@ export interface RunningBroker {
   stop(): Promise<void>;
 }
 
-const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+/** How long records are kept unless told otherwise: Kafka's own default (`log.retention.hours`), 7 days. */
+export const DEFAULT_RETENTION_HOURS = 168;
+const DEFAULT_RETENTION_MS = DEFAULT_RETENTION_HOURS * 60 * 60 * 1000;
 
 const HANDLERS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
   [ApiKey.ApiVersions, apiVersions],

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { startBroker } from './broker.js';
+import { DEFAULT_RETENTION_HOURS, startBroker } from './broker.js';
 
 const usage = `usage: node packages/kafka-broker/dist/src/cli.js [--port 9092] [--host 127.0.0.1]
-         [--data-dir DIR | --in-memory] [--partitions 3] [--fsync always|never] [--retention-hours 168]`;
+         [--data-dir DIR | --in-memory] [--partitions 3] [--fsync always|never] [--retention-hours ${DEFAULT_RETENTION_HOURS}]`;
 
 async function main(): Promise<void> {
   let values;
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
         'in-memory': { type: 'boolean', default: false },
         partitions: { type: 'string', default: '3' },
         fsync: { type: 'string', default: 'never' },
-        'retention-hours': { type: 'string', default: '168' },
+        'retention-hours': { type: 'string', default: String(DEFAULT_RETENTION_HOURS) },
         help: { type: 'boolean', default: false },
       },
     }));
