@@ -1,6 +1,6 @@
 import { OrderView, ReconciliationView } from '@bolsa/contracts';
 import { describe, expect, it } from 'vitest';
-import { RECONCILIATION_CHECKS } from '../src/admin/reconciliation.js';
+import { RECONCILIATION_BEGIN, RECONCILIATION_CHECKS } from '../src/admin/reconciliation.js';
 import { SqlPool } from '../src/database/sql-pool.js';
 import { apiWithEngine } from './engine-in-test.js';
 import { newAdmin, newTrader, startTestApi, until } from './support.js';
@@ -92,6 +92,24 @@ describe('GET /api/admin/reconciliation', () => {
       seller.accountId,
     ]);
     expect((await reconciliation(admin.apiKey)).ok).toBe(true);
+  });
+
+  it('reads one snapshot, changes nothing, and sorts in memory', async () => {
+    const sql = testApi().app.get(SqlPool);
+    const settings = await sql.transaction(
+      async (tx) =>
+        (
+          await tx.query<{ isolation: string; readOnly: string; workMem: string }>(
+            `SELECT current_setting('transaction_isolation') AS isolation,
+                    current_setting('transaction_read_only') AS "readOnly", current_setting('work_mem') AS "workMem"`,
+          )
+        ).rows[0],
+      RECONCILIATION_BEGIN,
+    );
+    expect(settings).toEqual({ isolation: 'repeatable read', readOnly: 'on', workMem: '32MB' });
+    // Only for the reconciliation: the pool's connections go back with the server's own setting.
+    const after = await sql.query<{ workMem: string }>(`SELECT current_setting('work_mem') AS "workMem"`);
+    expect(after.rows[0]!.workMem).not.toBe('32MB');
   });
 
   it('is for administrators only', async () => {

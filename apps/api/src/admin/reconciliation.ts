@@ -148,9 +148,11 @@ export const RECONCILIATION_CHECKS: readonly string[] = CHECKS.map((check) => ch
 
 /**
  * Every check sees the same committed state: orders, holds, trades and the ledger only change together, in one
- * transaction each, so any snapshot keeps every rule and a fault is a fault, not a moment between two writes.
+ * transaction each, so any snapshot keeps every rule and a fault is a fault, not a moment between two writes. The
+ * checks group the whole ledger and every trade: with PostgreSQL's 4 MB of working memory per sort, they sorted on
+ * disk, and took a third longer (525-581 ms against 387-392 ms with 64 MB for 327k ledger entries; 32 MB did as well).
  */
-export const RECONCILIATION_BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
+export const RECONCILIATION_BEGIN = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL work_mem = '32MB'";
 
 type Example = Record<string, string | number | boolean | null>;
 
