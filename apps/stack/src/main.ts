@@ -212,6 +212,7 @@ async function main(): Promise<void> {
         log(`stopping: ${what} failed: ${String(error)}`);
       }
     };
+    started.postgres?.halt();
     await step('the simulator', () => started.simulator?.stop());
     for (const child of started.children) child.halt();
     for (const child of [...started.children].reverse()) await step(child.name, () => child.stop());

@@ -41,9 +41,17 @@ export class SupervisedPostgres {
     return this.current.port;
   }
 
+  /**
+   * No more restarts: the stack is going down. Called as it starts to, since a terminal's Ctrl-C reaches the server
+   * too (it shares the launcher's process group) and may stop it before the launcher gets to it.
+   */
+  halt(): void {
+    this.stopping = true;
+  }
+
   /** No more restarts; stops the server (once a restart under way has finished, if one is). */
   async stop(): Promise<void> {
-    this.stopping = true;
+    this.halt();
     await this.restarting;
     await this.current.stop();
   }
