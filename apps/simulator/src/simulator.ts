@@ -90,7 +90,7 @@ export class MarketSimulator {
     }
     const fees = FeeSchedule.parse((await this.call('GET', '/api/fees')).body);
     this.feeBps = Math.max(fees.makerBps, fees.takerBps);
-    await Promise.all(this.bots.map((bot) => bot.inventory.refresh(Date.now(), () => this.wallet(bot))));
+    await Promise.all(this.bots.map((bot) => this.readWallet(bot)));
     // Following before trading: an order that fills at once is seen to end.
     await Promise.all(
       this.bots.map((bot) => {
@@ -132,7 +132,7 @@ export class MarketSimulator {
       const bot = this.bots[Math.floor(Math.random() * this.bots.length)]!;
       if ((bot.sitsOutUntil ?? 0) > Date.now() || bot.inventory.isReading) return;
       if (bot.inventory.due(Date.now(), WALLET_READ_EVERY_MS)) {
-        await bot.inventory.refresh(Date.now(), () => this.wallet(bot));
+        await this.readWallet(bot);
         return;
       }
       const age = (quote: Quote) => Date.now() - quote.at;
@@ -226,11 +226,13 @@ export class MarketSimulator {
     if (answer.status >= 200 && answer.status < 300) bot.inventory.addCash(DEPOSIT_CENTS);
   }
 
-  /** The bot's wallet, or null when it could not be read (the API restarting, say). */
-  private async wallet(bot: Bot): Promise<WalletView | null> {
-    const answer = await this.call('GET', '/api/me/wallet', undefined, bot.apiKey).catch(() => null);
-    const wallet = answer?.status === 200 ? WalletView.safeParse(answer.body) : null;
-    return wallet?.success === true ? wallet.data : null;
+  /** Brings the bot's inventory up to its wallet; one that cannot be read (the API restarting, say) leaves it. */
+  private readWallet(bot: Bot): Promise<void> {
+    return bot.inventory.refresh(Date.now(), async () => {
+      const answer = await this.call('GET', '/api/me/wallet', undefined, bot.apiKey).catch(() => null);
+      const wallet = answer?.status === 200 ? WalletView.safeParse(answer.body) : null;
+      return wallet?.success === true ? wallet.data : null;
+    });
   }
 
   /** The bots sitting out because the exchange suspended their accounts. */
@@ -264,7 +266,7 @@ export class MarketSimulator {
         saved.map(async (bot) => (await this.call('GET', '/api/accounts/me', undefined, bot.apiKey)).status === 200),
       );
       if (alive.every(Boolean) && saved.length > 0) {
-        return saved.map((bot) => ({ ...bot, open: [], endedFirst: new Map(), inventory: new Inventory() }));
+        return saved.map(({ name, apiKey }) => newBot(name, apiKey));
       }
     }
     const run = randomBytes(3).toString('hex');
@@ -277,7 +279,7 @@ export class MarketSimulator {
         password: randomBytes(24).toString('base64url'),
       });
       if (created.status !== 201) throw new Error(`the simulator could not create its bots (HTTP ${created.status})`);
-      bots.push({ name, apiKey: created.body.apiKey, open: [], endedFirst: new Map(), inventory: new Inventory() });
+      bots.push(newBot(name, created.body.apiKey));
     }
     writeFileSync(this.botsFile, JSON.stringify(bots.map(({ name, apiKey }) => ({ name, apiKey }))), { mode: 0o600 });
     return bots;
@@ -300,6 +302,11 @@ export class MarketSimulator {
     const text = await response.text();
     return { status: response.status, body: (text === '' ? null : JSON.parse(text)) as T };
   }
+}
+
+/** A bot as it starts trading: no quotes yet, its inventory read before its first order. */
+function newBot(name: string, apiKey: string): Bot {
+  return { name, apiKey, open: [], endedFirst: new Map(), inventory: new Inventory() };
 }
 
 /** A quote 1-8 ticks from the mid on its own side (`offset` ticks when given; negative crosses the mid). */
