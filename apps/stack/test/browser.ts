@@ -119,7 +119,6 @@ export async function haltFromPanel(admin: Page, symbol: string | null, reason: 
   await expect.poll(() => controls.textContent(), { timeout: 5_000 }).toContain(reason);
 }
 
-/** Fills the order ticket of the screen's symbol and sends it. */
 /**
  * An order through the ticket, as a trader types it. It returns once the API has answered it, as a trader reads the
  * answer before the next: the ticket sends nothing while an order is on its way. The answer must have the status
