@@ -134,7 +134,6 @@ export function snapshotBook(book: OrderBook): BookSnapshot {
 export function loadSnapshot(book: OrderBook, snapshot: BookSnapshot): void {
   if (snapshot.format !== 1) throw new Error(`unknown snapshot format ${String(snapshot.format)}`);
   if (book.liveOrders !== 0) throw new Error('a snapshot loads into an empty book only');
-  const levels = book.levels;
   const ladder = book.ladder;
   const tick = snapshot.config.tickSize;
   if (snapshot.ladder !== undefined && snapshot.config.priceBand === null) {
@@ -170,21 +169,7 @@ export function loadSnapshot(book: OrderBook, snapshot: BookSnapshot): void {
     }
     const rung = ladder.cover(price / tick);
     if (rung < 0) throw new Error(`snapshot order ${id} has a price the ladder cannot hold`);
-    const slots = ladder.slotsOf(side);
-    let level = slots[rung]! - 1;
-    if (level < 0) {
-      level = levels.allocate(side, rung);
-      slots[rung] = level + 1;
-      (side === BUY ? ladder.bids : ladder.asks).set(rung);
-    }
-    const tail = levels.tail[level]!;
-    r[slot + R_PREV] = tail;
-    r[slot + R_NEXT] = NO_SLOT;
-    if (tail === NO_SLOT) levels.head[level] = slot;
-    else r[tail + R_NEXT] = slot;
-    levels.tail[level] = slot;
-    levels.count[level] = levels.count[level]! + 1;
-    levels.quantity[level] = levels.quantity[level]! + remaining;
+    book.resting.append(slot, book.resting.open(side, rung));
   }
   ladder.bestBid = ladder.bids.prevAtOrBelow(ladder.span - 1);
   ladder.bestAsk = ladder.asks.nextAtOrAbove(0);

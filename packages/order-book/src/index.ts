@@ -1,7 +1,8 @@
 export * from './codes.js';
 export { auctionUncross, type AuctionLevel, type AuctionUncross } from './auction-price.js';
 export type { BookEvents } from './book-events.js';
-export { OrderBook, type LevelView } from './order-book.js';
+export { OrderBook } from './order-book.js';
+export type { LevelView } from './price-levels.js';
 export type { BookConfig } from './order-rules.js';
 export type { BookSnapshot, SnapshotOrder } from './book-state.js';
 export {

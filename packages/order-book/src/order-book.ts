@@ -38,7 +38,6 @@ import {
   R_FLAGS,
   R_ID,
   R_NEXT,
-  R_PREV,
   R_QTY,
   R_REM,
   R_TICK,
@@ -53,13 +52,9 @@ import {
   withState,
 } from './order-pool.js';
 import { checkConfig, OrderRules, type BookConfig } from './order-rules.js';
+import { PriceLevels, type LevelView } from './price-levels.js';
 import { StopBook } from './stop-book.js';
-
-export interface LevelView {
-  readonly price: number;
-  readonly quantity: number;
-  readonly orderCount: number;
-}
+import { VolatilityTunnel } from './volatility-tunnel.js';
 
 const DEFAULT_MAX_SPAN = 1 << 22;
 /** What `preventSelfTrade` returns when the taker must stop, having changed the level or not. */
@@ -88,19 +83,16 @@ export class OrderBook {
   /** @internal */ halted = false;
   /** @internal */ auction = false;
   /** @internal The volatility tunnel's reference price in cents; 0 while there is none (no tunnel then). */
-  tunnelRef = 0;
+  get tunnelRef(): number {
+    return this.tunnel.reference;
+  }
 
   private readonly rules: OrderRules;
   /** Cents per tick, read on every trade and level change. */
   private readonly tick: number;
   private readonly triggered: number[] = [];
-  /** The ticks an order may trade at before the volatility tunnel stops it (unbounded without one). */
-  private tunnelLow = -Infinity;
-  private tunnelHigh = Infinity;
-  /** A tunnel is set, and its reference known: takers are checked against it. */
-  private tunnelled = false;
-  /** A tunnel is set and no reference known yet: the first trade gives it. */
-  private tunnelWaits = false;
+  /** @internal */ readonly resting: PriceLevels;
+  private readonly tunnel: VolatilityTunnel;
   /** Made once: trailing stops report each move through it, so a trade allocates nothing. */
   private readonly stopMoved = (slot: number): void => this.announce(slot, 'stop_moved');
 
@@ -118,7 +110,8 @@ export class OrderBook {
     this.ladder = new Ladder(this.levels, fixed, config.maxPriceSpan ?? DEFAULT_MAX_SPAN);
     this.rules = new OrderRules(config, this.ladder, this.orders, this.index);
     this.stops = new StopBook(this.orders, this.rules);
-    this.recenterTunnel(0);
+    this.resting = new PriceLevels(this.orders, this.levels, this.ladder, tickSize, events);
+    this.tunnel = new VolatilityTunnel(config.auctionTunnelBps ?? 0, tickSize);
   }
 
   // ---- commands ---------------------------------------------------------------------------------------------
@@ -189,12 +182,12 @@ export class OrderBook {
   private withdraw(slot: number, reason: CancelReason | null): void {
     const r = this.orders.records;
     const resting = stateOf(r[slot + R_FLAGS]!) === RESTING;
-    const level = resting ? this.levelOf(slot) : -1;
-    if (resting) this.unlink(slot, level);
+    const level = resting ? this.resting.levelOf(slot) : -1;
+    if (resting) this.resting.unlink(slot, level);
     else this.stops.remove(slot, sideOf(r[slot + R_FLAGS]!) === BUY);
     if (reason === null) this.expire(slot);
     else this.finish(slot, reason);
-    if (resting) this.settleLevel(level);
+    if (resting) this.resting.settle(level);
   }
 
   /**
@@ -248,18 +241,18 @@ export class OrderBook {
       this.announce(slot, 'amended');
       return;
     }
-    const level = this.levelOf(slot);
+    const level = this.resting.levelOf(slot);
     if (!grows && !repriced) {
       this.levels.quantity[level] = this.levels.quantity[level]! - (r[slot + R_QTY]! - quantity);
       this.setSize(slot, price, quantity, filled);
       this.announce(slot, 'amended');
-      this.settleLevel(level);
+      this.resting.settle(level);
       return;
     }
-    this.unlink(slot, level);
+    this.resting.unlink(slot, level);
     this.setSize(slot, price, quantity, filled);
     this.announce(slot, 'amended');
-    this.settleLevel(level);
+    this.resting.settle(level);
     this.execute(slot);
     if (this.triggered.length !== 0) this.fireTriggered();
   }
@@ -289,13 +282,13 @@ export class OrderBook {
         for (let slot = this.levels.head[level]!; slot !== NO_SLOT;) {
           const next = r[slot + R_NEXT]!;
           if (timeInForceOf(r[slot + R_FLAGS]!) === DAY && (expires === undefined || expires(r[slot + R_ID]!))) {
-            this.unlink(slot, level);
+            this.resting.unlink(slot, level);
             this.expire(slot);
             touched = true;
           }
           slot = next;
         }
-        if (touched) this.settleLevel(level);
+        if (touched) this.resting.settle(level);
         rung = following;
       }
     }
@@ -380,6 +373,15 @@ export class OrderBook {
     );
   }
 
+  /**
+   * The volatility tunnel's reference price, in cents (0: none, no tunnel until the first trade gives one): the
+   * instrument's reference at first, then each call auction's price and each close's. Without `auctionTunnelBps`
+   * it is kept but bounds nothing.
+   */
+  recenterTunnel(referencePrice: number): void {
+    this.tunnel.recenter(referencePrice);
+  }
+
   // ---- state ------------------------------------------------------------------------------------------------
 
   /** A plain JSON-serialisable copy of everything that decides the book's future behaviour. */
@@ -407,33 +409,17 @@ export class OrderBook {
 
   /** Best bid price in cents, or 0 when there are no bids. */
   bestBid(): number {
-    return this.ladder.bestBid < 0 ? 0 : (this.ladder.bestBid + this.ladder.base) * this.tick;
+    return this.resting.bestBid();
   }
 
   /** Best ask price in cents, or 0 when there are no asks. */
   bestAsk(): number {
-    return this.ladder.bestAsk < 0 ? 0 : (this.ladder.bestAsk + this.ladder.base) * this.tick;
+    return this.resting.bestAsk();
   }
 
   /** Up to `maxLevels` levels of one side, best first; with `through`, only those priced no worse than it. */
   depth(side: SideCode, maxLevels: number, through?: number): LevelView[] {
-    const ladder = this.ladder;
-    const isBuy = side === BUY;
-    const result: LevelView[] = [];
-    let rung = isBuy ? ladder.bestBid : ladder.bestAsk;
-    const slots = ladder.slotsOf(side);
-    while (rung >= 0 && result.length < maxLevels) {
-      const level = slots[rung]! - 1;
-      const price = (rung + ladder.base) * this.tick;
-      if (through !== undefined && (isBuy ? price < through : price > through)) break;
-      result.push({
-        price,
-        quantity: this.levels.quantity[level]!,
-        orderCount: this.levels.count[level]!,
-      });
-      rung = isBuy ? ladder.bids.prevAtOrBelow(rung - 1) : ladder.asks.nextAtOrAbove(rung + 1);
-    }
-    return result;
+    return this.resting.depth(side, maxLevels, through);
   }
 
   /** Orders resting in the book or waiting for their stop. */
@@ -497,7 +483,7 @@ export class OrderBook {
       if (kindOf(flags) === MARKET) this.finish(slot, 'no_liquidity');
       else if (timeInForceOf(flags) === IOC) this.finish(slot, 'immediate_or_cancel');
       else if (timeInForceOf(flags) === FOK) this.finish(slot, 'fill_or_kill');
-      else this.rest(slot);
+      else this.resting.rest(slot);
       return;
     }
     const timeInForce = timeInForceOf(r[slot + R_FLAGS]!);
@@ -508,9 +494,9 @@ export class OrderBook {
     const before = r[slot + R_REM]!;
     if (!this.match(slot)) return;
     const remaining = r[slot + R_REM]!;
-    if (this.tunnelled && remaining !== 0) this.stopAtTunnel(slot);
+    if (this.tunnel.bounds && remaining !== 0) this.stopAtTunnel(slot);
     // The first trade of a book with a tunnel and no reference price gives it one.
-    else if (this.tunnelWaits && this.lastPrice !== 0) this.recenterTunnel(this.lastPrice);
+    else if (this.tunnel.waits && this.lastPrice !== 0) this.tunnel.recenter(this.lastPrice);
     if (remaining === 0) {
       this.events.filled(r[slot + R_ID]!, r[slot + R_QTY]!);
       this.discard(slot);
@@ -522,7 +508,7 @@ export class OrderBook {
       this.finish(slot, 'fill_or_kill');
     } else {
       if (remaining !== before) this.announce(slot, 'partially_filled');
-      this.rest(slot);
+      this.resting.rest(slot);
     }
   }
 
@@ -534,7 +520,7 @@ export class OrderBook {
     const events = this.events;
     const side = sideOf(r[taker + R_FLAGS]!) as SideCode;
     const isBuy = side === BUY;
-    const limitTick = this.limitTick(taker, isBuy);
+    const limitTick = this.tunnel.limitTick(r[taker + R_TICK]!, isBuy);
     const selfTrade = selfTradeOf(r[taker + R_FLAGS]!);
     const takerAccount = r[taker + R_ACCOUNT]!;
     const takerId = r[taker + R_ID]!;
@@ -602,7 +588,7 @@ export class OrderBook {
         }
         maker = next;
       }
-      if (touched) this.settleLevel(level);
+      if (touched) this.resting.settle(level);
     }
     r[taker + R_REM] = remaining;
     if (takerStopped) {
@@ -647,7 +633,7 @@ export class OrderBook {
     const r = this.orders.records;
     const ladder = this.ladder;
     const isBuy = sideOf(r[taker + R_FLAGS]!) === BUY;
-    const limitTick = this.limitTick(taker, isBuy);
+    const limitTick = this.tunnel.limitTick(r[taker + R_TICK]!, isBuy);
     const selfTrade = selfTradeOf(r[taker + R_FLAGS]!);
     const account = r[taker + R_ACCOUNT];
     let needed = r[taker + R_REM]!;
@@ -709,8 +695,8 @@ export class OrderBook {
         this.fillResting(maker, makerLevel, quantity);
         this.fillResting(taker, takerLevel, quantity);
       }
-      this.settleLevel(makerLevel);
-      this.settleLevel(takerLevel);
+      this.resting.settle(makerLevel);
+      this.resting.settle(takerLevel);
     }
     return traded;
   }
@@ -719,7 +705,7 @@ export class OrderBook {
   private fillResting(slot: number, level: number, quantity: number): void {
     const r = this.orders.records;
     if (quantity === r[slot + R_REM]!) {
-      this.unlink(slot, level);
+      this.resting.unlink(slot, level);
       this.events.filled(r[slot + R_ID]!, r[slot + R_QTY]!);
       this.discard(slot);
       return;
@@ -798,94 +784,8 @@ export class OrderBook {
 
   // ---- book keeping -----------------------------------------------------------------------------------------
 
-  private rest(slot: number): void {
-    const r = this.orders.records;
-    const ladder = this.ladder;
-    const side = sideOf(r[slot + R_FLAGS]!);
-    const rung = r[slot + R_TICK]! - ladder.base;
-    const slots = side === BUY ? ladder.bidSlots : ladder.askSlots;
-    let level = slots[rung]! - 1;
-    const levels = this.levels;
-    if (level < 0) {
-      level = levels.allocate(side, rung);
-      slots[rung] = level + 1;
-      if (side === BUY) {
-        ladder.bids.set(rung);
-        if (rung > ladder.bestBid) ladder.bestBid = rung;
-      } else {
-        ladder.asks.set(rung);
-        if (ladder.bestAsk < 0 || rung < ladder.bestAsk) ladder.bestAsk = rung;
-      }
-    }
-    const tail = levels.tail[level]!;
-    r[slot + R_PREV] = tail;
-    r[slot + R_NEXT] = NO_SLOT;
-    if (tail === NO_SLOT) levels.head[level] = slot;
-    else r[tail + R_NEXT] = slot;
-    levels.tail[level] = slot;
-    levels.count[level] = levels.count[level]! + 1;
-    levels.quantity[level] = levels.quantity[level]! + r[slot + R_REM]!;
-    r[slot + R_FLAGS] = withState(r[slot + R_FLAGS]!, RESTING);
-    this.events.levelChanged(
-      side as SideCode,
-      r[slot + R_TICK]! * this.tick,
-      levels.quantity[level]!,
-      levels.count[level]!,
-    );
-  }
-
-  /**
-   * Takes an order out of its level's FIFO. A level's head is known by the level, not by a NO_SLOT prev link:
-   * popping the head (every fill) then leaves the next order's record alone, which in a deep book is usually
-   * not in cache. The head's own prev link is therefore meaningless.
-   */
-  private unlink(slot: number, level: number): void {
-    const r = this.orders.records;
-    const levels = this.levels;
-    const next = r[slot + R_NEXT]!;
-    if (levels.head[level] === slot) {
-      levels.head[level] = next;
-      if (next === NO_SLOT) levels.tail[level] = NO_SLOT;
-    } else {
-      const prev = r[slot + R_PREV]!;
-      r[prev + R_NEXT] = next;
-      if (next === NO_SLOT) levels.tail[level] = prev;
-      else r[next + R_PREV] = prev;
-    }
-    levels.count[level] = levels.count[level]! - 1;
-    levels.quantity[level] = levels.quantity[level]! - r[slot + R_REM]!;
-  }
-
-  /** Publishes a level's new totals, and drops it from the ladder when it is empty. */
-  private settleLevel(level: number): void {
-    const levels = this.levels;
-    const ladder = this.ladder;
-    const rung = levels.rung[level]!;
-    const side = levels.side[level] as SideCode;
-    const count = levels.count[level]!;
-    this.events.levelChanged(side, (rung + ladder.base) * this.tick, levels.quantity[level]!, count);
-    if (count !== 0) return;
-    if (side === BUY) {
-      ladder.bidSlots[rung] = 0;
-      ladder.bids.clear(rung);
-      if (rung === ladder.bestBid) ladder.bestBid = ladder.bids.prevAtOrBelow(rung - 1);
-    } else {
-      ladder.askSlots[rung] = 0;
-      ladder.asks.clear(rung);
-      if (rung === ladder.bestAsk) ladder.bestAsk = ladder.asks.nextAtOrAbove(rung + 1);
-    }
-    levels.release(level);
-  }
-
-  /** The level a resting order is in: the ladder's entry for its price. */
-  private levelOf(slot: number): number {
-    const r = this.orders.records;
-    const slots = sideOf(r[slot + R_FLAGS]!) === BUY ? this.ladder.bidSlots : this.ladder.askSlots;
-    return slots[r[slot + R_TICK]! - this.ladder.base]! - 1;
-  }
-
   private removeResting(slot: number, level: number, reason: CancelReason): void {
-    this.unlink(slot, level);
+    this.resting.unlink(slot, level);
     this.finish(slot, reason);
   }
 
@@ -915,16 +815,6 @@ export class OrderBook {
   }
 
   /**
-   * How far a taker may go: its limit, a market order's protection price, or (without one) the whole book; and no
-   * further than the volatility tunnel.
-   */
-  private limitTick(taker: number, isBuy: boolean): number {
-    const tick = this.orders.records[taker + R_TICK]!;
-    if (isBuy) return tick !== 0 && tick < this.tunnelHigh ? tick : this.tunnelHigh;
-    return tick !== 0 && tick > this.tunnelLow ? tick : this.tunnelLow;
-  }
-
-  /**
    * A taker with quantity left: when what stopped it is the tunnel (the best opposite price is beyond it, and within
    * the taker's own limit), the book goes into a call auction. What the taker has left then rests in it, or finishes
    * as a market, IOC or FOK order's does.
@@ -934,35 +824,9 @@ export class OrderBook {
     const ladder = this.ladder;
     const isBuy = sideOf(r[taker + R_FLAGS]!) === BUY;
     const rung = isBuy ? ladder.bestAsk : ladder.bestBid;
-    if (rung < 0) return;
-    const tick = rung + ladder.base;
-    const own = r[taker + R_TICK]!;
-    const beyond = isBuy
-      ? tick > this.tunnelHigh && (own === 0 || tick <= own)
-      : tick < this.tunnelLow && (own === 0 || tick >= own);
-    if (!beyond) return;
+    if (rung < 0 || !this.tunnel.stops(rung + ladder.base, r[taker + R_TICK]!, isBuy)) return;
     this.auction = true;
-    this.events.volatilityAuction(this.tunnelRef, tick * this.tick);
-  }
-
-  /**
-   * The volatility tunnel's reference price, in cents (0: none, no tunnel until the first trade gives one): the
-   * instrument's reference at first, then each call auction's price and each close's. Without `auctionTunnelBps`
-   * it is kept but bounds nothing.
-   */
-  recenterTunnel(referencePrice: number): void {
-    const bps = this.config.auctionTunnelBps ?? 0;
-    this.tunnelRef = referencePrice;
-    this.tunnelled = bps > 0 && referencePrice > 0;
-    this.tunnelWaits = bps > 0 && referencePrice === 0;
-    if (!this.tunnelled) {
-      this.tunnelLow = -Infinity;
-      this.tunnelHigh = Infinity;
-      return;
-    }
-    const reach = Math.floor((referencePrice * bps) / 10_000);
-    this.tunnelLow = Math.ceil((referencePrice - reach) / this.tick);
-    this.tunnelHigh = Math.floor((referencePrice + reach) / this.tick);
+    this.events.volatilityAuction(this.tunnel.reference, (rung + ladder.base) * this.tick);
   }
 
   private announce(slot: number, change: OrderChange): void {
