@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { cpus } from 'node:os';
-import { performance } from 'node:perf_hooks';
-import { readEvents } from '@bolsa/contracts';
-import { Pool } from 'undici';
 import { cpuBetween, sampleCpu } from './cpu.js';
 import { hopsOf, readKafkaTimes, type TimedOrder } from './hops.js';
 import { launchStack } from './launch.js';
+import { closedLoop, drained, fillCount, follow, paced, reconnects, type Trader } from './load.js';
 import { collectionInside, readMetrics, timeInside } from './metrics.js';
+import { highestRateWithin, sweepRates, type SweepPoint } from './sweep.js';
 import { walPosition } from './wal.js';
 import { placementWaitsText, samplePlacementWaits, type PlacementWaits } from './waits.js';
 
@@ -22,8 +20,10 @@ import { placementWaitsText, samplePlacementWaits, type PlacementWaits } from '.
  *  2. latency — orders paced at RATE/s for LATENCY_SECONDS; each trade is timed from the POST of the order that
  *     took liquidity (the second of the pair to reach the book) to that order's fill arriving on its owner's SSE
  *     order stream; reports p50/p99. A resting order's own wait for a counterparty is the flow's, not the
- *     platform's, so it is not counted.
- * It then shows where the paced phase's time went: between the processes, from the Kafka timestamps of each order's
+ *     platform's, so it is not counted;
+ *  3. sweep — with BENCH_SWEEP ("250,500,1000"), a paced run at each of its rates for BENCH_SWEEP_SECONDS (10),
+ *     and the highest rate up to which p99 stayed within the issue's 50 ms.
+ * After phase 2 it shows where the paced phase's time went: between the processes, from the Kafka timestamps of each order's
  * command and events (`hops.ts`), and inside them, from their own histograms (`metrics.ts`).
  */
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 64);
@@ -32,7 +32,10 @@ const THROUGHPUT_SECONDS = Number(process.env['BENCH_THROUGHPUT_SECONDS'] ?? 15)
 const RATE = Number(process.env['BENCH_RATE'] ?? 2000);
 const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 10);
 const TRADERS = Number(process.env['BENCH_TRADERS'] ?? 16);
-const SYMBOLS = ['PETR4', 'VALE3', 'ITUB4', 'BBDC4', 'ABEV3'];
+const SWEEP = sweepRates(process.env['BENCH_SWEEP']);
+const SWEEP_SECONDS = Number(process.env['BENCH_SWEEP_SECONDS'] ?? 10);
+/** The issue's latency target at 2,000 orders/s, which the sweep holds every rate to. */
+const LATENCY_TARGET_MS = 50;
 
 async function startStack(): Promise<{
   api: string;
@@ -114,120 +117,6 @@ function autogroup(): string {
   }
 }
 
-interface Trader {
-  readonly apiKey: string;
-  readonly abort: AbortController;
-}
-
-/** When the first fill of each order that took liquidity arrived, from every trader's SSE order stream. */
-const takerFills = new Map<string, number>();
-let fillCount = 0;
-let reconnects = 0;
-
-/**
- * Follows a trader's order stream as a browser would: when it ends, it resumes from the last event id. Read through
- * node:http rather than fetch: fetch's web streams cost the generator several times the CPU per event, on the
- * cores the platform needs (see `postJson` below).
- */
-function follow(api: string, trader: Trader): void {
-  void (async () => {
-    let lastEventId: string | undefined;
-    while (!trader.abort.signal.aborted) {
-      try {
-        const response = await getStream(
-          new URL('/api/stream/orders', api),
-          {
-            authorization: `Bearer ${trader.apiKey}`,
-            ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }),
-          },
-          trader.abort.signal,
-        );
-        await readEvents(
-          response,
-          (event) => {
-            if (event.id !== undefined) lastEventId = event.id;
-            if (event.event !== 'fill') return;
-            fillCount++;
-            const { orderId, role } = event.data as { orderId: string; role: 'maker' | 'taker' };
-            if (role === 'taker' && !takerFills.has(orderId)) takerFills.set(orderId, performance.now());
-          },
-          (id) => (lastEventId = id),
-        );
-      } catch {
-        // aborted at the end, or the stream broke: resume below
-      }
-      if (trader.abort.signal.aborted) return;
-      reconnects++;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  })();
-}
-
-/** A GET whose body is read as it arrives (an SSE stream), on a connection of its own. */
-function getStream(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { headers, signal }, (response) => {
-      if (response.statusCode === 200) resolve(response);
-      else reject(new Error(`stream answered ${response.statusCode}`));
-    });
-    request.on('error', reject);
-    request.end();
-  });
-}
-
-let sequence = 0;
-/** Crossing flow: for each symbol, a sell then a buy at the same price, so every second order trades. */
-function nextOrder(): { symbol: string; side: 'buy' | 'sell'; type: 'limit'; price: string; quantity: string } {
-  const n = sequence++;
-  const symbol = SYMBOLS[Math.floor(n / 2) % SYMBOLS.length]!;
-  return { symbol, side: n % 2 === 0 ? 'sell' : 'buy', type: 'limit', price: '35.00', quantity: '10' };
-}
-
-/**
- * Orders go out through undici's `Pool` on keep-alive connections, the lightest HTTP client there is for Node: the
- * load generator shares the machine's two cores with the platform, and what it spends is taken from the platform's
- * figures. Per request it spent about half of node:http's CPU in a throwaway probe against a bare server (24–26
- * against 50–54 µs), and node:http about a third of fetch's. The paced phase sends each order when it is due however
- * many are unanswered, as many traders would: capped at CONCURRENCY (64), as they were until 6a12323, its orders
- * queued in the generator once answers took longer than 64 / rate (32 ms at 2,000/s), and the generator's own queue
- * was timed. The cap left binds only past half a second an answer at 2,000/s, where the platform is long
- * overloaded, and keeps both ends' open files far below their limit.
- */
-const pools = new Map<string, Pool>();
-
-async function postJson(
-  api: string,
-  path: string,
-  apiKey: string,
-  body: string,
-): Promise<{ status: number; body: string }> {
-  let pool = pools.get(api);
-  if (pool === undefined) pools.set(api, (pool = new Pool(api, { connections: 1024 })));
-  const response = await pool.request({
-    path,
-    method: 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    body,
-  });
-  return { status: response.statusCode, body: await response.body.text() };
-}
-
-async function post(
-  api: string,
-  trader: Trader,
-): Promise<{ ok: boolean; orderId?: string; refusal: string; sentAt: number; answeredAt: number }> {
-  const sentAt = performance.now();
-  const response = await postJson(api, '/api/orders', trader.apiKey, JSON.stringify(nextOrder()));
-  const body = JSON.parse(response.body) as { orderId?: string; code?: string };
-  return {
-    ok: response.status === 202,
-    ...(body.orderId === undefined ? {} : { orderId: body.orderId }),
-    refusal: `${response.status} ${body.code ?? ''}`.trim(),
-    sentAt,
-    answeredAt: performance.now(),
-  };
-}
-
 /**
  * The CPU each process used per accepted order in a phase. Compare the two phases: below saturation each process
  * handles smaller batches (a fetch, a transaction, a socket write for fewer orders), so an order costs more CPU.
@@ -272,40 +161,32 @@ async function reportHops(brokers: readonly string[], since: number, timed: read
   );
 }
 
-/** CONCURRENCY clients posting orders, each as soon as its previous one is answered, for `duration` seconds. */
-async function closedLoop(
-  api: string,
-  traders: readonly Trader[],
-  duration: number,
-): Promise<{ accepted: number; refused: number; refusals: Map<string, number>; seconds: number }> {
-  let accepted = 0;
-  let refused = 0;
-  const refusals = new Map<string, number>();
-  const started = performance.now();
-  const until = started + duration * 1000;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async (_, worker) => {
-      while (performance.now() < until) {
-        const result = await post(api, traders[worker % TRADERS]!);
-        if (result.ok) accepted++;
-        else {
-          refused++;
-          refusals.set(result.refusal, (refusals.get(result.refusal) ?? 0) + 1);
-        }
-      }
-    }),
-  );
-  return { accepted, refused, refusals, seconds: (performance.now() - started) / 1000 };
-}
-
-/** Waits until no fill has arrived for 2 s; returns how long the fills kept coming. */
-async function drained(): Promise<number> {
-  const started = performance.now();
-  for (let seen = -1; seen !== fillCount;) {
-    seen = fillCount;
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+/**
+ * `BENCH_SWEEP`: after the main run, a paced run at each rate in turn on the same stack, one line each, and the
+ * highest rate up to which POST → fill p99 stayed within the issue's 50 ms.
+ */
+async function sweep(api: string, traders: readonly Trader[], processes: number[]): Promise<void> {
+  if (SWEEP.length === 0) return;
+  const points: SweepPoint[] = [];
+  for (const rate of SWEEP) {
+    const run = await paced(api, traders, processes, rate, SWEEP_SECONDS);
+    const p99 = percentile(run.latencies, 0.99);
+    points.push({ rate, achieved: run.achieved, p99 });
+    const cpu = run.cpu.reduce((sum, [, used]) => sum + used, 0);
+    console.log(
+      `sweep at ${rate} orders/s for ${SWEEP_SECONDS} s (achieved ${Math.round(run.achieved)}/s): POST → fill p50 ` +
+        `${percentile(run.latencies, 0.5).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (${run.latencies.length} trades); ` +
+        `POST answered p50 ${percentile(run.answers, 0.5).toFixed(1)} ms; ` +
+        `${Math.round((cpu / run.seconds) * 100)}% of one core across the processes` +
+        (run.refusals.size === 0 ? '' : `; refused: ${refusalList(run.refusals)}`),
+    );
   }
-  return (performance.now() - started) / 1000 - 2;
+  const highest = highestRateWithin(points, LATENCY_TARGET_MS);
+  console.log(
+    highest === null
+      ? `sweep: POST → fill p99 was over ${LATENCY_TARGET_MS} ms at every rate swept`
+      : `sweep: POST → fill p99 stayed within ${LATENCY_TARGET_MS} ms up to ${highest} orders/s of those swept`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -344,7 +225,7 @@ async function main(): Promise<void> {
         afterSeconds: WARMUP_SECONDS / 2,
         forSeconds: Math.max(0, WARMUP_SECONDS / 2 - 0.5),
       });
-      await closedLoop(api, traders, WARMUP_SECONDS);
+      await closedLoop(api, traders, CONCURRENCY, WARMUP_SECONDS);
       placementWaits = await sampling;
       await drained();
     }
@@ -358,7 +239,7 @@ async function main(): Promise<void> {
       refused,
       refusals: throughputRefusals,
       seconds,
-    } = await closedLoop(api, traders, THROUGHPUT_SECONDS);
+    } = await closedLoop(api, traders, CONCURRENCY, THROUGHPUT_SECONDS);
     const cpu = cpuBetween(cpuBefore, sampleCpu(stack.processes));
     const walAfter = await walPosition(stack.databaseUrl);
     const trades = (fillCount - fillsBefore) / 2;
@@ -381,66 +262,24 @@ async function main(): Promise<void> {
     }
 
     // Phase 2: latency at a fixed rate.
-    const sent: { orderId: string; sentAt: number }[] = [];
-    const answers: number[] = [];
-    const refusals = new Map<string, number>();
-    const interval = 1000 / RATE;
-    const total = RATE * LATENCY_SECONDS;
     const metricsBefore = await readMetrics(api, stack.engineMetrics);
-    const pacedCpuBefore = sampleCpu(stack.processes);
-    const paceStart = performance.now();
-    // Kafka's timestamps are the producers' Date.now(). The monotonic clock is tied to it here, not at the process's
-    // start: a virtual machine's wall clock can be stepped meanwhile (seen: 6 s over one run, every hop then off by it).
-    const wallClockOffset = Date.now() - paceStart;
-    const inFlight: Promise<void>[] = [];
-    let late = 0;
-    for (let i = 0; i < total; i++) {
-      const due = paceStart + i * interval;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-      else if (wait < -50) late++;
-      inFlight.push(
-        post(api, traders[i % TRADERS]!).then((result) => {
-          if (result.ok && result.orderId !== undefined) {
-            answers.push(result.answeredAt - result.sentAt);
-            sent.push({ orderId: result.orderId, sentAt: result.sentAt });
-          } else {
-            refusals.set(result.refusal, (refusals.get(result.refusal) ?? 0) + 1);
-          }
-        }),
+    const phase = await paced(api, traders, stack.processes, RATE, LATENCY_SECONDS);
+    const metricsAfter = await readMetrics(api, stack.engineMetrics);
+    const { latencies, answers, timed, refusals } = phase;
+    console.log(
+      `latency at ${RATE} orders/s (achieved ${Math.round(phase.achieved)}/s, ${phase.late} sends >50 ms late): POST ` +
+        `of the order that took liquidity → its fill on SSE p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ` +
+        `${percentile(latencies, 0.99).toFixed(1)} ms (${latencies.length} trades of ${phase.sent} orders sent; ` +
+        `${reconnects} stream reconnects during the run); the POST of an accepted order answered in p50 ` +
+        `${percentile(answers, 0.5).toFixed(1)} ms, p99 ${percentile(answers, 0.99).toFixed(1)} ms`,
+    );
+    reportCpu(`while orders were paced at ${RATE}/s`, phase.cpu, phase.sent, phase.seconds);
+    if (Math.abs(phase.clockStep) > 5) {
+      console.log(
+        `the wall clock moved ${phase.clockStep.toFixed(0)} ms against the monotonic one during the paced phase`,
       );
     }
-    await Promise.all(inFlight);
-    const pacedSeconds = (performance.now() - paceStart) / 1000;
-    const clockStep = Date.now() - performance.now() - wallClockOffset;
-    const pacedCpu = cpuBetween(pacedCpuBefore, sampleCpu(stack.processes));
-    const achieved = total / pacedSeconds;
-    await new Promise((resolve) => setTimeout(resolve, 5000));
-    const metricsAfter = await readMetrics(api, stack.engineMetrics);
-    // Each timed trade on the wall clock, as Kafka's timestamps are, for the hops below.
-    const timed: TimedOrder[] = sent
-      .filter((entry) => takerFills.has(entry.orderId))
-      .map((entry) => ({
-        orderId: entry.orderId,
-        sentAt: wallClockOffset + entry.sentAt,
-        filledAt: wallClockOffset + takerFills.get(entry.orderId)!,
-      }));
-    const latencies = timed.map((order) => order.filledAt - order.sentAt).sort((a, b) => a - b);
-    console.log(
-      `latency at ${RATE} orders/s (achieved ${Math.round(achieved)}/s, ${late} sends >50 ms late): POST of the ` +
-        `order that took liquidity → its fill on SSE p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ` +
-        `${percentile(latencies, 0.99).toFixed(1)} ms (${latencies.length} trades of ${sent.length} orders sent; ` +
-        `${reconnects} stream reconnects during the run); the POST of an accepted order answered in p50 ` +
-        `${percentile(
-          answers.sort((a, b) => a - b),
-          0.5,
-        ).toFixed(1)} ms, p99 ${percentile(answers, 0.99).toFixed(1)} ms`,
-    );
-    reportCpu(`while orders were paced at ${RATE}/s`, pacedCpu, sent.length, pacedSeconds);
-    if (Math.abs(clockStep) > 5) {
-      console.log(`the wall clock moved ${clockStep.toFixed(0)} ms against the monotonic one during the paced phase`);
-    }
-    await reportHops(stack.kafkaBrokers, wallClockOffset + paceStart, timed);
+    await reportHops(stack.kafkaBrokers, phase.startedAt, timed);
     for (const [phase, refused] of [
       ['throughput', throughputRefusals],
       ['latency', refusals],
@@ -462,6 +301,7 @@ async function main(): Promise<void> {
       `where the paced phase's time goes, by the processes' own histograms: ${timeInside(metricsBefore, metricsAfter)}`,
     );
     console.log(`garbage collection in the paced phase: ${collectionInside(metricsBefore, metricsAfter)}`);
+    await sweep(api, traders, stack.processes);
   } catch (error) {
     // Said before the stack stops: the exit below would otherwise leave a failed run silent and successful.
     console.error('e2e bench failed:', error);
