@@ -37,6 +37,8 @@ const SWEEP_SECONDS = Number(process.env['BENCH_SWEEP_SECONDS'] ?? 10);
 /** The issue's latency target at 2,000 orders/s, which the sweep holds every rate to. */
 const LATENCY_TARGET_MS = 50;
 
+type Stack = Awaited<ReturnType<typeof startStack>>;
+
 async function startStack(): Promise<{
   api: string;
   engineMetrics: string;
@@ -161,6 +163,50 @@ async function reportHops(brokers: readonly string[], since: number, timed: read
   );
 }
 
+/** The note for orders refused in a phase: not timed, and most likely a stack started apart with too little money. */
+function refusedNote(phase: string, refusals: ReadonlyMap<string, number>): string {
+  return (
+    `note: orders refused in the ${phase} phase, not counted (${refusalList(refusals)}); a stack given in ` +
+    'BENCH_API_URL needs STARTING_CASH and STARTING_SHARES as large as the ones the bench gives its own'
+  );
+}
+
+/**
+ * Phase 2: orders paced at RATE for LATENCY_SECONDS, and where their time went: between the processes (Kafka's
+ * timestamps) and inside them (their histograms). `sustained` is what the throughput phase reached, if it ran.
+ */
+async function latencyPhase(stack: Stack, traders: readonly Trader[], sustained: number | null): Promise<void> {
+  const metricsBefore = await readMetrics(stack.api, stack.engineMetrics);
+  const phase = await paced(stack.api, traders, stack.processes, RATE, LATENCY_SECONDS);
+  const metricsAfter = await readMetrics(stack.api, stack.engineMetrics);
+  const { latencies, answers } = phase;
+  console.log(
+    `latency at ${RATE} orders/s (achieved ${Math.round(phase.achieved)}/s, ${phase.late} sends >50 ms late): POST ` +
+      `of the order that took liquidity → its fill on SSE p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ` +
+      `${percentile(latencies, 0.99).toFixed(1)} ms (${latencies.length} trades of ${phase.sent} orders sent; ` +
+      `${reconnects} stream reconnects during the run); the POST of an accepted order answered in p50 ` +
+      `${percentile(answers, 0.5).toFixed(1)} ms, p99 ${percentile(answers, 0.99).toFixed(1)} ms`,
+  );
+  reportCpu(`while orders were paced at ${RATE}/s`, phase.cpu, phase.sent, phase.seconds);
+  if (Math.abs(phase.clockStep) > 5) {
+    console.log(
+      `the wall clock moved ${phase.clockStep.toFixed(0)} ms against the monotonic one during the paced phase`,
+    );
+  }
+  await reportHops(stack.kafkaBrokers, phase.startedAt, phase.timed);
+  if (phase.refusals.size > 0) console.log(refusedNote('latency', phase.refusals));
+  if (sustained !== null && RATE > 0.95 * sustained) {
+    console.log(
+      `note: ${RATE} orders/s is more than this machine sustained in the throughput phase ` +
+        `(${Math.round(sustained)}/s), so the latency above is mostly orders queueing; BENCH_RATE sets the rate`,
+    );
+  }
+  console.log(
+    `where the paced phase's time goes, by the processes' own histograms: ${timeInside(metricsBefore, metricsAfter)}`,
+  );
+  console.log(`garbage collection in the paced phase: ${collectionInside(metricsBefore, metricsAfter)}`);
+}
+
 /**
  * `BENCH_SWEEP`: after the main run, a paced run at each rate in turn on the same stack, one line each, and the
  * highest rate up to which POST → fill p99 stayed within the issue's 50 ms.
@@ -261,46 +307,10 @@ async function main(): Promise<void> {
       console.log(placementWaitsText(placementWaits, `in the warm-up's last ${WARMUP_SECONDS / 2} s, the same load`));
     }
 
-    // Phase 2: latency at a fixed rate.
-    const metricsBefore = await readMetrics(api, stack.engineMetrics);
-    const phase = await paced(api, traders, stack.processes, RATE, LATENCY_SECONDS);
-    const metricsAfter = await readMetrics(api, stack.engineMetrics);
-    const { latencies, answers, timed, refusals } = phase;
-    console.log(
-      `latency at ${RATE} orders/s (achieved ${Math.round(phase.achieved)}/s, ${phase.late} sends >50 ms late): POST ` +
-        `of the order that took liquidity → its fill on SSE p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ` +
-        `${percentile(latencies, 0.99).toFixed(1)} ms (${latencies.length} trades of ${phase.sent} orders sent; ` +
-        `${reconnects} stream reconnects during the run); the POST of an accepted order answered in p50 ` +
-        `${percentile(answers, 0.5).toFixed(1)} ms, p99 ${percentile(answers, 0.99).toFixed(1)} ms`,
-    );
-    reportCpu(`while orders were paced at ${RATE}/s`, phase.cpu, phase.sent, phase.seconds);
-    if (Math.abs(phase.clockStep) > 5) {
-      console.log(
-        `the wall clock moved ${phase.clockStep.toFixed(0)} ms against the monotonic one during the paced phase`,
-      );
+    if (throughputRefusals.size > 0) console.log(refusedNote('throughput', throughputRefusals));
+    if (LATENCY_SECONDS > 0) {
+      await latencyPhase(stack, traders, THROUGHPUT_SECONDS > 0 ? accepted / seconds : null);
     }
-    await reportHops(stack.kafkaBrokers, phase.startedAt, timed);
-    for (const [phase, refused] of [
-      ['throughput', throughputRefusals],
-      ['latency', refusals],
-    ] as const) {
-      if (refused.size === 0) continue;
-      console.log(
-        `note: orders refused in the ${phase} phase, not counted (${refusalList(refused)}); a stack given in ` +
-          'BENCH_API_URL needs STARTING_CASH and STARTING_SHARES as large as the ones the bench gives its own',
-      );
-    }
-    if (THROUGHPUT_SECONDS > 0 && RATE > (0.95 * accepted) / seconds) {
-      console.log(
-        `note: ${RATE} orders/s is more than this machine sustained in the throughput phase ` +
-          `(${Math.round(accepted / seconds)}/s), so the latency above is mostly orders queueing; BENCH_RATE sets the rate`,
-      );
-    }
-
-    console.log(
-      `where the paced phase's time goes, by the processes' own histograms: ${timeInside(metricsBefore, metricsAfter)}`,
-    );
-    console.log(`garbage collection in the paced phase: ${collectionInside(metricsBefore, metricsAfter)}`);
     await sweep(api, traders, stack.processes);
   } catch (error) {
     // Said before the stack stops: the exit below would otherwise leave a failed run silent and successful.
