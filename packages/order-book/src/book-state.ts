@@ -171,8 +171,6 @@ export function loadSnapshot(book: OrderBook, snapshot: BookSnapshot): void {
     if (rung < 0) throw new Error(`snapshot order ${id} has a price the ladder cannot hold`);
     book.resting.append(slot, book.resting.open(side, rung));
   }
-  ladder.bestBid = ladder.bids.prevAtOrBelow(ladder.span - 1);
-  ladder.bestAsk = ladder.asks.nextAtOrAbove(0);
   book.lastPrice = snapshot.lastTradePrice;
   book.trades = snapshot.trades;
   book.arrivals = snapshot.arrivals;
