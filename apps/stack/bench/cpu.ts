@@ -49,3 +49,8 @@ export function cpuBetween(before: CpuSample, after: CpuSample): [string, number
   }
   return [...used].sort((a, b) => b[1] - a[1]);
 }
+
+/** What `cpuBetween` gave, summed over the processes: CPU seconds in all. */
+export function totalCpu(used: readonly [string, number][]): number {
+  return used.reduce((sum, [, seconds]) => sum + seconds, 0);
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { cpuBetween, sampleCpu } from './cpu.js';
+import { cpuBetween, sampleCpu, totalCpu } from './cpu.js';
 import { hopsOf, readKafkaTimes, type TimedOrder } from './hops.js';
 import { launchStack } from './launch.js';
 import { closedLoop, drained, fillCount, follow, paced, reconnects, type Trader } from './load.js';
@@ -125,7 +125,7 @@ function autogroup(): string {
  */
 function reportCpu(phase: string, cpu: [string, number][], accepted: number, seconds: number): void {
   if (cpu.length === 0 || accepted === 0) return;
-  const total = cpu.reduce((sum, [, used]) => sum + used, 0);
+  const total = totalCpu(cpu);
   const perOrder = cpu.map(([name, used]) => `${name} ${((used / accepted) * 1000).toFixed(2)} ms`).join(', ');
   console.log(
     `CPU ${phase}: ${Math.round((total / seconds) * 100)}% of one core across the processes ` +
@@ -218,7 +218,7 @@ async function sweep(api: string, traders: readonly Trader[], processes: number[
     const run = await paced(api, traders, processes, rate, SWEEP_SECONDS);
     const p99 = percentile(run.latencies, 0.99);
     points.push({ rate, achieved: run.achieved, p99 });
-    const cpu = run.cpu.reduce((sum, [, used]) => sum + used, 0);
+    const cpu = totalCpu(run.cpu);
     console.log(
       `sweep at ${rate} orders/s for ${SWEEP_SECONDS} s (achieved ${Math.round(run.achieved)}/s): POST → fill p50 ` +
         `${percentile(run.latencies, 0.5).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (${run.latencies.length} trades); ` +
