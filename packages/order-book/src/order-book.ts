@@ -23,6 +23,7 @@ import {
   type TimeInForceCode,
 } from './codes.js';
 import { auctionUncross } from './auction-price.js';
+import { crossAt } from './call-auction.js';
 import type { BookEvents } from './book-events.js';
 import { checkBook, hashBook, loadSnapshot, snapshotBook, type BookSnapshot } from './book-state.js';
 import { Ladder } from './ladder.js';
@@ -88,8 +89,8 @@ export class OrderBook {
   }
 
   private readonly rules: OrderRules;
-  /** Cents per tick, read on every trade and level change. */
-  private readonly tick: number;
+  /** @internal Cents per tick, read on every trade and level change. */
+  readonly tick: number;
   private readonly triggered: number[] = [];
   /** @internal */ readonly resting: PriceLevels;
   private readonly tunnel: VolatilityTunnel;
@@ -99,7 +100,7 @@ export class OrderBook {
   /** Throws a RangeError for a config no book can run with (tick, lot or band), before any command. */
   constructor(
     readonly config: BookConfig,
-    private readonly events: BookEvents,
+    /** @internal */ readonly events: BookEvents,
   ) {
     checkConfig(config);
     const { tickSize, priceBand } = config;
@@ -344,7 +345,7 @@ export class OrderBook {
     for (let found = this.uncrossPrice(referencePrice); found !== null; found = this.uncrossPrice(referencePrice)) {
       const tick = found.price / this.tick;
       const aggressor = found.imbalance < 0 ? SELL : BUY;
-      if (!this.crossAt(tick, aggressor)) continue;
+      if (!crossAt(this, tick, aggressor)) continue;
       traded = true;
       if (this.stops.size !== 0) this.afterTrade(found.price);
     }
@@ -619,8 +620,8 @@ export class OrderBook {
     return remaining - cut;
   }
 
-  /** Self-trade prevention's decrement: the order shrinks by `cut` without trading. */
-  private decrement(slot: number, cut: number, level: number): void {
+  /** @internal Self-trade prevention's decrement: the order shrinks by `cut` without trading. */
+  decrement(slot: number, cut: number, level: number): void {
     const r = this.orders.records;
     r[slot + R_QTY] = r[slot + R_QTY]! - cut;
     r[slot + R_REM] = r[slot + R_REM]! - cut;
@@ -654,83 +655,6 @@ export class OrderBook {
       rung = isBuy ? ladder.asks.nextAtOrAbove(rung + 1) : ladder.bids.prevAtOrBelow(rung - 1);
     }
     return false;
-  }
-
-  // ---- the call auction's uncross ----------------------------------------------------------------------------
-
-  /**
-   * Trades the best bid against the best ask at `tick` while both reach it, the `aggressor` side's order as the
-   * taker; whether anything traded.
-   */
-  private crossAt(tick: number, aggressor: SideCode): boolean {
-    const r = this.orders.records;
-    const ladder = this.ladder;
-    const price = tick * this.tick;
-    let traded = false;
-    while (ladder.bestBid >= 0 && ladder.bestAsk >= 0) {
-      if (ladder.bestBid + ladder.base < tick || ladder.bestAsk + ladder.base > tick) break;
-      const bidLevel = ladder.bidSlots[ladder.bestBid]! - 1;
-      const askLevel = ladder.askSlots[ladder.bestAsk]! - 1;
-      const [takerLevel, makerLevel] = aggressor === BUY ? [bidLevel, askLevel] : [askLevel, bidLevel];
-      const taker = this.levels.head[takerLevel]!;
-      const maker = this.levels.head[makerLevel]!;
-      const mode = selfTradeOf(r[taker + R_FLAGS]!);
-      if (mode !== STP_NONE && r[taker + R_ACCOUNT] === r[maker + R_ACCOUNT]) {
-        this.preventSelfTradeResting(mode, taker, takerLevel, maker, makerLevel);
-      } else {
-        const quantity = Math.min(r[taker + R_REM]!, r[maker + R_REM]!);
-        this.lastPrice = price;
-        traded = true;
-        this.events.trade(
-          ++this.trades,
-          price,
-          quantity,
-          aggressor,
-          r[maker + R_ID]!,
-          r[maker + R_ACCOUNT]!,
-          r[taker + R_ID]!,
-          r[taker + R_ACCOUNT]!,
-          true,
-        );
-        this.fillResting(maker, makerLevel, quantity);
-        this.fillResting(taker, takerLevel, quantity);
-      }
-      this.resting.settle(makerLevel);
-      this.resting.settle(takerLevel);
-    }
-    return traded;
-  }
-
-  /** A resting order's fill in the uncross: done and out of its level, or partly filled. */
-  private fillResting(slot: number, level: number, quantity: number): void {
-    const r = this.orders.records;
-    if (quantity === r[slot + R_REM]!) {
-      this.resting.unlink(slot, level);
-      this.events.filled(r[slot + R_ID]!, r[slot + R_QTY]!);
-      this.discard(slot);
-      return;
-    }
-    r[slot + R_REM] = r[slot + R_REM]! - quantity;
-    this.levels.quantity[level] = this.levels.quantity[level]! - quantity;
-    this.announce(slot, 'partially_filled');
-  }
-
-  /** Self-trade prevention between two resting orders, the taker's mode deciding, as in `preventSelfTrade`. */
-  private preventSelfTradeResting(mode: number, taker: number, takerLevel: number, maker: number, makerLevel: number) {
-    const r = this.orders.records;
-    if (mode !== STP_DECREMENT_AND_CANCEL) {
-      if (mode !== STP_CANCEL_NEWEST) this.removeResting(maker, makerLevel, 'self_trade_prevention');
-      if (mode !== STP_CANCEL_OLDEST) this.removeResting(taker, takerLevel, 'self_trade_prevention');
-      return;
-    }
-    const cut = Math.min(r[taker + R_REM]!, r[maker + R_REM]!);
-    for (const [slot, level] of [
-      [maker, makerLevel],
-      [taker, takerLevel],
-    ] as const) {
-      if (cut === r[slot + R_REM]!) this.removeResting(slot, level, 'self_trade_prevention');
-      else this.decrement(slot, cut, level);
-    }
   }
 
   // ---- stops ------------------------------------------------------------------------------------------------
@@ -784,7 +708,8 @@ export class OrderBook {
 
   // ---- book keeping -----------------------------------------------------------------------------------------
 
-  private removeResting(slot: number, level: number, reason: CancelReason): void {
+  /** @internal An order out of its level, cancelled (the auction's uncross uses these four too). */
+  removeResting(slot: number, level: number, reason: CancelReason): void {
     this.resting.unlink(slot, level);
     this.finish(slot, reason);
   }
@@ -803,7 +728,8 @@ export class OrderBook {
     this.discard(slot);
   }
 
-  private discard(slot: number): void {
+  /** @internal */
+  discard(slot: number): void {
     this.index.release(this.orders.records[slot + R_ID]!);
     this.orders.release(slot);
   }
@@ -829,7 +755,8 @@ export class OrderBook {
     this.events.volatilityAuction(this.tunnel.reference, (rung + ladder.base) * this.tick);
   }
 
-  private announce(slot: number, change: OrderChange): void {
+  /** @internal */
+  announce(slot: number, change: OrderChange): void {
     const r = this.orders.records;
     const kind = kindOf(r[slot + R_FLAGS]!);
     this.events.updated(
