@@ -6,6 +6,7 @@ import { launchStack } from './launch.js';
 import { closedLoop, drained, fillCount, follow, paced, reconnects, type Trader } from './load.js';
 import { collectionInside, readMetrics, timeInside } from './metrics.js';
 import { highestRateWithin, sweepRates, type SweepPoint } from './sweep.js';
+import { percentile, tailText } from './tail.js';
 import { walPosition } from './wal.js';
 import { placementWaitsText, samplePlacementWaits, type PlacementWaits } from './waits.js';
 
@@ -138,10 +139,6 @@ function refusalList(refusals: ReadonlyMap<string, number>): string {
   return [...refusals].map(([refusal, count]) => `${refusal} ×${count}`).join(', ');
 }
 
-function percentile(sorted: number[], fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
-}
-
 /**
  * The paced phase's POST → fill split where Kafka's timestamps fall: the API sending the order's command, the
  * engine sending the events of its trade. Each hop's percentiles are its own, so they do not add up to the total's.
@@ -187,6 +184,7 @@ async function latencyPhase(stack: Stack, traders: readonly Trader[], sustained:
       `${reconnects} stream reconnects during the run); the POST of an accepted order answered in p50 ` +
       `${percentile(answers, 0.5).toFixed(1)} ms, p99 ${percentile(answers, 0.99).toFixed(1)} ms`,
   );
+  console.log(tailText(phase.timed, phase.startedAt));
   reportCpu(`while orders were paced at ${RATE}/s`, phase.cpu, phase.sent, phase.seconds);
   if (Math.abs(phase.clockStep) > 5) {
     console.log(
