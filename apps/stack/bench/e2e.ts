@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { cpuBetween, sampleCpu, totalCpu } from './cpu.js';
-import { hopsOf, readKafkaTimes, type TimedOrder } from './hops.js';
+import { hopsOf, readKafkaTimes, slowestHops, type TimedOrder } from './hops.js';
 import { launchStack } from './launch.js';
 import { closedLoop, drained, fillCount, follow, paced, reconnects, type Trader } from './load.js';
 import { collectionInside, readMetrics, timeInside } from './metrics.js';
@@ -157,6 +157,13 @@ async function reportHops(brokers: readonly string[], since: number, timed: read
     `hops of the paced phase (${hops.toFill.length} trades, Kafka's message timestamps): POST → the API sends the ` +
       `order's command ${figures(hops.toCommand)}; → the engine sends its trade's events ${figures(hops.toEvents)}; ` +
       `→ the fill on SSE (stored in PostgreSQL first) ${figures(hops.toFill)}`,
+  );
+  const slowest = slowestHops(timed, times, 0.01);
+  if (slowest === null) return;
+  console.log(
+    `hops of the slowest 1% (${slowest.trades} trades, POST → fill ${slowest.total.toFixed(1)} ms at their median), ` +
+      `each hop's median: to the command ${slowest.toCommand.toFixed(1)} ms, to the trade's events ` +
+      `${slowest.toEvents.toFixed(1)} ms, to the fill on SSE ${slowest.toFill.toFixed(1)} ms (all trades' p50 above)`,
   );
 }
 

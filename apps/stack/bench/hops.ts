@@ -1,5 +1,6 @@
 import { decodeCommand, decodeEvents, TOPICS } from '@bolsa/contracts';
 import { Kafka, logLevel } from 'kafkajs';
+import { percentile } from './tail.js';
 
 /** When an order's command left the API, and when the events of its taking left the engine (epoch ms). */
 export interface KafkaTimes {
@@ -21,22 +22,68 @@ export interface Hops {
   readonly toFill: number[];
 }
 
+/** One order's POST → fill and its three hops (ms). */
+interface SplitOrder {
+  readonly total: number;
+  readonly toCommand: number;
+  readonly toEvents: number;
+  readonly toFill: number;
+}
+
 /**
  * Splits each order's POST → fill time at its command's and its events' Kafka timestamps (each set by the producer
- * as it sends, on the same machine and clock as the bench).
+ * as it sends, on the same machine and clock as the bench), skipping orders not found in both.
  */
-export function hopsOf(orders: readonly TimedOrder[], times: KafkaTimes): Hops {
-  const hops: Hops = { toCommand: [], toEvents: [], toFill: [] };
+function split(orders: readonly TimedOrder[], times: KafkaTimes): SplitOrder[] {
+  const rows: SplitOrder[] = [];
   for (const order of orders) {
     const command = times.commands.get(order.orderId);
     const events = times.takings.get(order.orderId);
     if (command === undefined || events === undefined) continue;
-    hops.toCommand.push(command - order.sentAt);
-    hops.toEvents.push(events - command);
-    hops.toFill.push(order.filledAt - events);
+    rows.push({
+      total: order.filledAt - order.sentAt,
+      toCommand: command - order.sentAt,
+      toEvents: events - command,
+      toFill: order.filledAt - events,
+    });
   }
-  for (const durations of [hops.toCommand, hops.toEvents, hops.toFill]) durations.sort((a, b) => a - b);
-  return hops;
+  return rows;
+}
+
+const ascending = (values: number[]): number[] => values.sort((a, b) => a - b);
+
+/** Each hop's durations of the orders found in both topics, each hop sorted on its own. */
+export function hopsOf(orders: readonly TimedOrder[], times: KafkaTimes): Hops {
+  const rows = split(orders, times);
+  return {
+    toCommand: ascending(rows.map((row) => row.toCommand)),
+    toEvents: ascending(rows.map((row) => row.toEvents)),
+    toFill: ascending(rows.map((row) => row.toFill)),
+  };
+}
+
+/** How many orders, their median POST → fill and the median of each hop (ms; each median its own). */
+export interface MedianHops extends SplitOrder {
+  readonly trades: number;
+}
+
+/**
+ * Where the tail's time goes: the medians of the slowest `fraction` of the orders found in both topics, by POST →
+ * fill (one order at least), so that a tail from one stall, where every hop grows at once, tells itself from one of
+ * a single hop. Null when no order was found.
+ */
+export function slowestHops(orders: readonly TimedOrder[], times: KafkaTimes, fraction: number): MedianHops | null {
+  const rows = split(orders, times).sort((a, b) => a.total - b.total);
+  if (rows.length === 0) return null;
+  const slowest = rows.slice(Math.min(rows.length - 1, Math.floor(rows.length * (1 - fraction))));
+  const median = (hop: keyof SplitOrder) => percentile(ascending(slowest.map((row) => row[hop])), 0.5);
+  return {
+    trades: slowest.length,
+    total: median('total'),
+    toCommand: median('toCommand'),
+    toEvents: median('toEvents'),
+    toFill: median('toFill'),
+  };
 }
 
 const READ_TIMEOUT_MS = 60_000;

@@ -13,7 +13,7 @@ import { startBroker, type RunningBroker } from '@bolsa/kafka-broker';
 import { ContractBook } from '@bolsa/order-book';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hopsOf, readKafkaTimes } from '../bench/hops.js';
+import { hopsOf, readKafkaTimes, slowestHops, type KafkaTimes, type TimedOrder } from '../bench/hops.js';
 
 const PETR4: Instrument = DEFAULT_INSTRUMENTS.find((instrument) => instrument.symbol === 'PETR4')!;
 const SELLER = randomUUID();
@@ -61,6 +61,31 @@ describe('the bench hops', () => {
       ]),
     };
     expect(hopsOf(orders, times)).toEqual({ toCommand: [4, 10], toEvents: [2, 20], toFill: [14, 20] });
+  });
+
+  it('say where the slowest orders spent their time: the median of each hop among them', () => {
+    // Twenty orders: eighteen quick ones (10 ms, most of it to the fill), two slow in the API (a stall before the
+    // command) and two slow to the fill; one more slow order that Kafka's topics did not show is left out.
+    const orders: TimedOrder[] = [];
+    const times: KafkaTimes = { commands: new Map(), takings: new Map() };
+    const add = (orderId: string, toCommand: number, toEvents: number, toFill: number) => {
+      const sentAt = 1_000 * (orders.length + 1);
+      orders.push({ orderId, sentAt, filledAt: sentAt + toCommand + toEvents + toFill });
+      times.commands.set(orderId, sentAt + toCommand);
+      times.takings.set(orderId, sentAt + toCommand + toEvents);
+    };
+    for (let i = 0; i < 16; i++) add(`quick ${i}`, 2, 1, 7);
+    add('stalled in the API', 60, 1, 9);
+    add('stalled in the API too', 50, 2, 8);
+    add('slow to the fill', 3, 1, 40);
+    add('slow to the fill too', 2, 1, 45);
+    orders.push({ orderId: 'not in Kafka', sentAt: 99_000, filledAt: 99_500 });
+
+    expect(slowestHops(orders, times, 0.2)).toEqual({ trades: 4, total: 60, toCommand: 50, toEvents: 1, toFill: 40 });
+    expect(slowestHops(orders, times, 0.1)).toEqual({ trades: 2, total: 70, toCommand: 60, toEvents: 2, toFill: 9 });
+    // Too few orders for the fraction: the slowest one still.
+    expect(slowestHops(orders, times, 0.001)).toEqual({ trades: 1, total: 70, toCommand: 60, toEvents: 1, toFill: 9 });
+    expect(slowestHops(orders, { commands: new Map(), takings: new Map() }, 0.01)).toBeNull();
   });
 
   describe('read back from Kafka', () => {
