@@ -1,6 +1,6 @@
 import { decodeCommand, decodeEvents, TOPICS } from '@bolsa/contracts';
 import { Kafka, logLevel } from 'kafkajs';
-import { percentile } from './tail.js';
+import { ascending, percentile } from './tail.js';
 
 /** When an order's command left the API, and when the events of its taking left the engine (epoch ms). */
 export interface KafkaTimes {
@@ -49,8 +49,6 @@ function split(orders: readonly TimedOrder[], times: KafkaTimes): SplitOrder[] {
   }
   return rows;
 }
-
-const ascending = (values: number[]): number[] => values.sort((a, b) => a - b);
 
 /** Each hop's durations of the orders found in both topics, each hop sorted on its own. */
 export function hopsOf(orders: readonly TimedOrder[], times: KafkaTimes): Hops {

@@ -4,6 +4,7 @@ import { readEvents } from '@bolsa/contracts';
 import { Pool } from 'undici';
 import { cpuBetween, sampleCpu } from './cpu.js';
 import type { TimedOrder } from './hops.js';
+import { ascending } from './tail.js';
 
 /**
  * The e2e bench's load: traders following their SSE order streams, and orders posted by a closed loop of clients
@@ -220,8 +221,8 @@ export async function paced(
       filledAt: wallClockOffset + takerFills.get(entry.orderId)!,
     }));
   return {
-    latencies: timed.map((order) => order.filledAt - order.sentAt).sort((a, b) => a - b),
-    answers: answers.sort((a, b) => a - b),
+    latencies: ascending(timed.map((order) => order.filledAt - order.sentAt)),
+    answers: ascending(answers),
     timed,
     refusals,
     sent: sent.length,

@@ -1,5 +1,8 @@
 import type { TimedOrder } from './hops.js';
 
+/** `values` sorted in place from the smallest, as `percentile` takes them; returned for chaining. */
+export const ascending = (values: number[]): number[] => values.sort((a, b) => a - b);
+
 /** The value at `fraction` (0.99 for p99) of ascending `sorted`; NaN when it is empty. */
 export function percentile(sorted: readonly number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
@@ -16,10 +19,7 @@ export interface SecondOfPhase {
 
 /** Each second of a phase that started at `startedAt` (the timed orders' clock), by when its orders were sent. */
 export function bySecond(timed: readonly TimedOrder[], startedAt: number): SecondOfPhase[] {
-  const phaseP99 = percentile(
-    timed.map((order) => order.filledAt - order.sentAt).sort((a, b) => a - b),
-    0.99,
-  );
+  const phaseP99 = percentile(ascending(timed.map((order) => order.filledAt - order.sentAt)), 0.99);
   const seconds = new Map<number, number[]>();
   for (const order of timed) {
     const second = Math.max(0, Math.floor((order.sentAt - startedAt) / 1000));
@@ -32,10 +32,7 @@ export function bySecond(timed: readonly TimedOrder[], startedAt: number): Secon
     .map(([second, latencies]) => ({
       second,
       trades: latencies.length,
-      p99: percentile(
-        latencies.sort((a, b) => a - b),
-        0.99,
-      ),
+      p99: percentile(ascending(latencies), 0.99),
       slow: latencies.filter((latency) => latency > phaseP99).length,
     }));
 }
