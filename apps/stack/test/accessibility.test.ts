@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
-import { launchChromium, logIn, newPage, program, programAccount, signUp, ticket } from './browser.js';
+import { launchChromium, logIn, newPage, program, programAccount, signUp, streamLive, ticket } from './browser.js';
 
 /**
  * Every screen of the home broker and the admin panel checked by axe-core, the rules engine behind browsers'
@@ -71,7 +71,7 @@ describe('the home broker and the admin panel, for everyone', () => {
       const trader = await newPage(browser, size);
       await signUp(trader.page, stack.web, `Acessivel${viewport.name}`);
       const screen = trader.page;
-      await screen.getByTestId('stream-mercado').and(screen.locator('[data-state="live"]')).waitFor();
+      await streamLive(screen, 'mercado');
       // One order that trades with the seller's and one that rests: trades, a fill in the history, an open order.
       await ticket(screen, 'Comprar', '38,00', '10');
       await expect.poll(() => screen.getByTestId('time-and-sales').locator('tbody tr').count()).toBeGreaterThan(0);

@@ -31,6 +31,17 @@ export async function newPage(browser: Browser, viewport = { width: 1280, height
 /** The password of the traders `signUp` makes. */
 export const BROWSER_PASSWORD = 'a browser password';
 
+/**
+ * Waits until the page's live stream `name` (the indicator `stream-<name>`, as the screens label it: `conta`,
+ * `mercado`, `negócios`, `cotações`) says it is connected.
+ */
+export async function streamLive(page: Page, name: string, timeout?: number): Promise<void> {
+  await page
+    .getByTestId(`stream-${name}`)
+    .and(page.locator('[data-state="live"]'))
+    .waitFor(timeout === undefined ? {} : { timeout });
+}
+
 /** Signs a new trader up through the form and waits for the trading screen's account stream; returns the email. */
 export async function signUp(page: Page, web: string, name: string): Promise<string> {
   const email = `${name.toLowerCase()}-${Date.now()}@example.test`;
@@ -40,7 +51,7 @@ export async function signUp(page: Page, web: string, name: string): Promise<str
   await page.getByLabel('Senha').fill(BROWSER_PASSWORD);
   await page.getByRole('button', { name: 'Criar conta' }).click();
   await page.waitForURL('**/trade/PETR4');
-  await page.getByTestId('stream-conta').and(page.locator('[data-state="live"]')).waitFor();
+  await streamLive(page, 'conta');
   return email;
 }
 

@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { BROWSER_PASSWORD, holdBack, newPage, program, programAccount, signUp, ticket } from '../browser.js';
+import {
+  BROWSER_PASSWORD,
+  holdBack,
+  newPage,
+  program,
+  programAccount,
+  signUp,
+  streamLive,
+  ticket,
+} from '../browser.js';
 import { SCREENSHOTS, type BrowserSuite } from './suite.js';
 
 /** Addresses that name nothing, the account's screens and files, and every instrument's quote followed live. */
@@ -32,7 +41,7 @@ export function accountAndMarketScreens(suite: BrowserSuite): void {
     expect(consoleErrors).toEqual([]);
     await page.getByRole('link', { name: 'VALE3' }).click();
     await page.waitForURL('**/trade/VALE3');
-    await page.getByTestId('stream-mercado').and(page.locator('[data-state="live"]')).waitFor();
+    await streamLive(page, 'mercado');
     // An address no page has: a 404, in the app's language and look, with the way back to the market.
     const missing = await page.goto(`${suite.stack.web}/carteira`);
     expect(missing?.status()).toBe(404);
@@ -192,7 +201,7 @@ export function accountAndMarketScreens(suite: BrowserSuite): void {
       await page.getByRole('button', { name: 'Entrar' }).click();
       // Back to the account page when the login page was reached from it, else to the trading screen.
       await page.waitForURL(/\/(account|trade\/PETR4)$/);
-      await page.getByTestId('stream-conta').and(page.locator('[data-state="live"]')).waitFor();
+      await streamLive(page, 'conta');
 
       await page.setViewportSize({ width: 390, height: 844 });
       await expect.poll(() => page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
@@ -213,7 +222,7 @@ export function accountAndMarketScreens(suite: BrowserSuite): void {
     await page.goto(suite.stack.web);
     await page.waitForURL('**/markets');
     await page.getByRole('status').filter({ hasText: 'Carregando cotações…' }).waitFor({ timeout: 1_000 });
-    await page.getByTestId('stream-cotações').and(page.locator('[data-state="live"]')).waitFor();
+    await streamLive(page, 'cotações');
     const rows = page.getByTestId('market-overview').locator('tbody tr');
     await expect.poll(() => rows.count(), { timeout: 5_000 }).toBe(5);
     await page.unroute(instruments);

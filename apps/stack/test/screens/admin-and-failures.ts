@@ -7,6 +7,7 @@ import {
   programAccount,
   PROGRAM_PASSWORD,
   signUp,
+  streamLive,
   ticket,
 } from '../browser.js';
 import { ADMIN, type BrowserSuite } from './suite.js';
@@ -29,7 +30,7 @@ export function adminAndFailureScreens(suite: BrowserSuite): void {
 
       const traderEmail = await signUp(trader.page, suite.stack.web, 'Suspensa');
       await trader.page.goto(`${suite.stack.web}/trade/VALE3`);
-      await trader.page.getByTestId('stream-mercado').and(trader.page.locator('[data-state="live"]')).waitFor();
+      await streamLive(trader.page, 'mercado');
       const traderTicket = trader.page.getByTestId('order-ticket');
 
       await haltFromPanel(admin.page, 'VALE3', 'Aguardando fato relevante');
@@ -262,7 +263,7 @@ export function adminAndFailureScreens(suite: BrowserSuite): void {
       await expect.poll(() => page.getByTestId('session-unreachable').textContent()).toMatch(/^Sem resposta/);
       expect(new URL(page.url()).pathname).toBe('/trade/PETR4');
       // Asked again every 2 s: the third question is answered and the screen comes back, its trader still logged in.
-      await page.getByTestId('stream-conta').and(page.locator('[data-state="live"]')).waitFor({ timeout: 10_000 });
+      await streamLive(page, 'conta', 10_000);
       expect(asked).toBe(3);
       expect(await page.getByTestId('session-unreachable').count()).toBe(0);
       expect(new URL(page.url()).pathname).toBe('/trade/PETR4');

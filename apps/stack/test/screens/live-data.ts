@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { LaunchedStack } from '../../bench/launch.js';
 import { expect, it } from 'vitest';
-import { holdBack, newPage, program, programAccount, signUp, ticket } from '../browser.js';
+import { holdBack, newPage, program, programAccount, signUp, streamLive, ticket } from '../browser.js';
 import { SCREENSHOTS, type BrowserSuite } from './suite.js';
 
 /** The chart, a phone's screen, live streams that fail and resume, and price alerts. */
@@ -33,7 +33,7 @@ export function liveDataScreens(suite: BrowserSuite): void {
       const { page, errors } = await newPage(suite.browser);
       await signUp(page, suite.stack.web, 'Grafico');
       await page.goto(`${suite.stack.web}/trade/ABEV3`);
-      await page.getByTestId('stream-mercado').and(page.locator('[data-state="live"]')).waitFor();
+      await streamLive(page, 'mercado');
       const chartVolume = () => page.getByTestId('chart-last-volume').textContent();
       // The trade before the page is in the candles loaded and in the recent trades loaded: counted once.
       await expect.poll(async () => (await chartVolume()) === (await apiVolume())).toBe(true);
@@ -127,7 +127,7 @@ export function liveDataScreens(suite: BrowserSuite): void {
       await failStream(page, '/api/stream/markets/ITUB4');
       // While the page has no stream, the book changes.
       await program(suite.stack.api, seller, 'sell', 'ITUB4', '34.11', '9');
-      await page.getByTestId('stream-mercado').and(page.locator('[data-state="live"]')).waitFor({ timeout: 10_000 });
+      await streamLive(page, 'mercado', 10_000);
       expect(await streamsOpened(page, '/api/stream/markets/ITUB4')).toEqual([
         `${suite.stack.web}/api/stream/markets/ITUB4`,
         expect.stringMatching(/\/api\/stream\/markets\/ITUB4\?lastEventId=\d+$/),
@@ -151,7 +151,7 @@ export function liveDataScreens(suite: BrowserSuite): void {
       const { asks, seller } = await openBookWithAsk(suite.stack, page, 'BBDC4', '17.13');
       await failStream(page, '/api/stream/markets/BBDC4');
       await program(suite.stack.api, seller, 'sell', 'BBDC4', '17.11', '8');
-      await page.getByTestId('stream-mercado').and(page.locator('[data-state="live"]')).waitFor({ timeout: 10_000 });
+      await streamLive(page, 'mercado', 10_000);
       expect((await streamsOpened(page, '/api/stream/markets/BBDC4')).at(-1)).toMatch(/lastEventId=999999999$/);
       // Told to start over (resync), the page loads the book again and so shows the order it did not hear of.
       await expect
@@ -176,7 +176,7 @@ export function liveDataScreens(suite: BrowserSuite): void {
       const { page, errors } = await newPage(suite.browser);
       await signUp(page, suite.stack.web, 'Alertas');
       await page.goto(`${suite.stack.web}/trade/BBDC4`);
-      await page.getByTestId('stream-conta').and(page.locator('[data-state="live"]')).waitFor();
+      await streamLive(page, 'conta');
       const panel = page.getByTestId('price-alerts');
       await panel.getByText('Nenhum alerta.').waitFor();
       const rows = panel.getByTestId('alert-row');
@@ -244,7 +244,7 @@ export function liveDataScreens(suite: BrowserSuite): void {
       // The account page lists the alerts too, to delete, and makes none (it has no instrument on screen); what
       // happens to the trader's orders and alerts while it is open is told there as on the trading screen.
       await page.goto(`${suite.stack.web}/account`);
-      await page.getByTestId('stream-conta').and(page.locator('[data-state="live"]')).waitFor();
+      await streamLive(page, 'conta');
       await expect
         .poll(() => rows.allTextContents(), { timeout: 10_000 })
         .toEqual(['BBDC4 sobe a R$\u00a015,80aguardandoExcluir', 'BBDC4 cai a R$\u00a010,00aguardandoExcluir']);
@@ -266,13 +266,13 @@ export function liveDataScreens(suite: BrowserSuite): void {
       // The market page tells them of their fills too, with their account's stream beside the quotes'.
       await page.goto(`${suite.stack.web}/trade/BBDC4`);
       // As a trader waits for the screen to be up before typing (it failed once in CI typed at once: no order listed).
-      await page.getByTestId('stream-conta').and(page.locator('[data-state="live"]')).waitFor();
+      await streamLive(page, 'conta');
       await ticket(page, 'Comprar', '15,90', '2');
       await expect
         .poll(() => openRows.allTextContents(), { timeout: 10_000 })
         .toEqual([expect.stringMatching(/BBDC4/)]);
       await page.goto(`${suite.stack.web}/markets`);
-      await page.getByTestId('stream-conta').and(page.locator('[data-state="live"]')).waitFor();
+      await streamLive(page, 'conta');
       await program(suite.stack.api, seller, 'sell', 'BBDC4', '15.90', '2');
       await expect
         .poll(() => page.getByTestId('fill-notice').textContent(), { timeout: 10_000 })
@@ -320,7 +320,7 @@ async function failStream(page: Page, path: string): Promise<void> {
 /** The trade screen of `symbol`, live, with a program's sell of 2 at `price` in its book. */
 async function openBookWithAsk(stack: LaunchedStack, page: Page, symbol: string, price: string) {
   await page.goto(`${stack.web}/trade/${symbol}`);
-  await page.getByTestId('stream-mercado').and(page.locator('[data-state="live"]')).waitFor();
+  await streamLive(page, 'mercado');
   const asks = page.getByTestId('order-book').getByTestId('asks');
   const seller = await programAccount(stack.api, `Livro${symbol}`);
   await program(stack.api, seller, 'sell', symbol, price, '2');

@@ -1,7 +1,17 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { holdBack, logIn, newPage, program, programAccount, PROGRAM_PASSWORD, signUp, ticket } from '../browser.js';
+import {
+  holdBack,
+  logIn,
+  newPage,
+  program,
+  programAccount,
+  PROGRAM_PASSWORD,
+  signUp,
+  streamLive,
+  ticket,
+} from '../browser.js';
 import { ADMIN, SCREENSHOTS, type BrowserSuite } from './suite.js';
 
 /** Opens the details of the newest order in the history tab (a click on its time). */
@@ -35,7 +45,7 @@ export function tradingScreens(suite: BrowserSuite): void {
 
     await logIn(admin.page, suite.stack.web, ADMIN.email, ADMIN.password, '/admin');
     await admin.page.waitForURL('**/admin');
-    await admin.page.getByTestId('stream-negócios').and(admin.page.locator('[data-state="live"]')).waitFor();
+    await streamLive(admin.page, 'negócios');
 
     // The buyer deposits demo money.
     await buyer.page.getByLabel('Valor do depósito').fill('2500,00');
