@@ -527,14 +527,15 @@ export class OrderBook {
     const takerId = r[taker + R_ID]!;
     let remaining = r[taker + R_REM]!;
     let takerStopped = false;
-    const makerSlots = isBuy ? ladder.askSlots : ladder.bidSlots;
 
     while (remaining > 0 && !takerStopped) {
       const rung = isBuy ? ladder.bestAsk : ladder.bestBid;
       if (rung < 0) break;
       const tick = rung + ladder.base;
       if (isBuy ? tick > limitTick : tick < limitTick) break;
-      const level = makerSlots[rung]! - 1;
+      // The ladder's arrays read afresh at each level: a trailing stop-limit's limit moved by a fill may have grown
+      // the ladder, which replaces them and shifts every rung.
+      const level = (isBuy ? ladder.askSlots : ladder.bidSlots)[rung]! - 1;
       const price = tick * this.tick;
       let maker = levels.head[level]!;
       let touched = false;

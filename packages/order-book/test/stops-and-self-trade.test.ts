@@ -200,6 +200,24 @@ describe('trailing stops', () => {
     expect(events.at(-1)).toEqual(['filled', 1, 2]);
   });
 
+  it("move a stop-limit's limit below the ladder's window in the middle of a sweep, and the sweep goes on", () => {
+    // No band: the ladder first spans 4,096 ticks around 10,000, from 7,952. The first fill at 10,000 pulls the
+    // trailing buy's stop from 10,500 to 10,001 and its limit by as much, from 8,000 to 7,501: the ladder grows
+    // down to cover it while the buy sweeps, and the sweep's next level is still the one at 10,001.
+    const h = new Harness();
+    h.sell(1, 10_000, 10);
+    h.sell(2, 10_001, 10);
+    h.buy(3, 8_000, 1, { kind: STOP_LIMIT, stop: 10_500, trail: 1 });
+    const events = h.buy(4, 10_001, 20);
+    expect(only(events, 'trade')).toEqual([
+      ['trade', 10_000, 10, BUY, 1, 4],
+      ['trade', 10_001, 10, BUY, 2, 4],
+    ]);
+    expect(events).toContainEqual(['updated', 3, 'stop_moved', 7_501, 10_001, 1, 1]);
+    expect(events).toContainEqual(['filled', 2, 10]);
+    expect(h.side(SELL)).toEqual([]);
+  });
+
   it("move a protected stop-market's protection with the stop, reporting no limit price", () => {
     const h = tradedAt(100);
     h.sell(1, 90, 2, { kind: STOP_MARKET, stop: 95, trail: 5 });
