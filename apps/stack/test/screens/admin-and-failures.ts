@@ -54,7 +54,8 @@ export function adminAndFailureScreens(suite: BrowserSuite): void {
       await expect
         .poll(() => trader.page.getByTestId('header-session').textContent(), { timeout: 5_000 })
         .toBe('Negociação suspensa: Fato relevante divulgado');
-      expect(await control.textContent()).toContain('Fato relevante divulgado');
+      // The panel hears of it on its own stream (the tickers), which may come after the trader's.
+      await expect.poll(() => control.textContent(), { timeout: 5_000 }).toContain('Fato relevante divulgado');
       expect(await traderTicket.getByRole('button', { name: /Comprar VALE3/ }).isDisabled()).toBe(true);
       // The matching engine was told too: its VALE3 book is halted.
       const engineHalted = async () =>
