@@ -3,13 +3,14 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { ensureAdmin } from './accounts/admin-seed.js';
 import { loadConfig } from './config.js';
-import { applyMigrations, migrationsSummary } from './database/migrate.js';
+import { applyMigrations, migrationsPending, migrationsSummary, UP_TO_DATE } from './database/migrate.js';
 import { connectionFields } from './database/pg-connection.js';
 import { PrismaClient } from './generated/prisma/client.js';
 
 /** Brings a database up to date: applies pending migrations, then seeds the instruments and the admin (if set). */
 const config = loadConfig(process.env);
-console.log(migrationsSummary(await applyMigrations(config.databaseUrl)));
+const pending = await migrationsPending(config.databaseUrl);
+console.log(pending ? migrationsSummary(await applyMigrations(config.databaseUrl)) : UP_TO_DATE);
 const prisma = new PrismaClient({ adapter: new PrismaPg(connectionFields(config.databaseUrl)) });
 try {
   for (const instrument of config.instruments) {

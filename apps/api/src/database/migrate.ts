@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import pg from 'pg';
+import { connectionFields } from './pg-connection.js';
 
 const run = promisify(execFile);
 
@@ -45,6 +47,36 @@ export async function applyMigrations(databaseUrl: string): Promise<string> {
   return (await runPrismaCli(['migrate', 'deploy'], databaseUrl)).replace(UNUSED_URL_WARNING, '');
 }
 
+/** What `migrationsSummary` says when there was nothing to apply. */
+export const UP_TO_DATE = 'no migrations to apply: the database is up to date';
+
+/**
+ * Whether `prisma migrate deploy` has anything to do: a migration of `prisma/migrations` that the database has not
+ * finished applying, or one that failed there (which deploy stops at, saying so), or no migrations table yet. Read
+ * in one query, where the Prisma CLI takes a couple of seconds to start: a restart on an up-to-date database skips it.
+ */
+export async function migrationsPending(databaseUrl: string): Promise<boolean> {
+  const folder = join(appRoot(), 'prisma', 'migrations');
+  const local = readdirSync(folder, { withFileTypes: true }).filter((entry) => entry.isDirectory());
+  const client = new pg.Client(connectionFields(databaseUrl));
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ applied: string[] | null; unfinished: number }>(
+      `SELECT array_agg(migration_name) FILTER (WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL) AS applied,
+              count(*) FILTER (WHERE finished_at IS NULL AND rolled_back_at IS NULL)::int AS unfinished
+         FROM _prisma_migrations`,
+    );
+    const applied = new Set(rows[0]?.applied ?? []);
+    return rows[0]?.unfinished !== 0 || local.some((entry) => !applied.has(entry.name));
+  } catch (error) {
+    // No migrations table: a database never migrated.
+    if ((error as { code?: string }).code === '42P01') return true;
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * What `prisma migrate deploy` said, in one line: how many migrations it applied (the newest named), or that there
  * were none to apply. Its own account lists every migration a first start applies, a hundred lines of tree; anything
@@ -56,6 +88,6 @@ export function migrationsSummary(output: string): string {
     const count = applied.length === 1 ? '1 migration' : `${applied.length} migrations`;
     return `applied ${count} (the newest: ${applied.at(-1)!})`;
   }
-  if (/No pending migrations to apply/.test(output)) return 'no migrations to apply: the database is up to date';
+  if (/No pending migrations to apply/.test(output)) return UP_TO_DATE;
   return output.trim();
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startPostgres, type RunningPostgres } from '@bolsa/embedded-db';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations, migrationsSummary, runPrismaCli } from './migrate.js';
+import { applyMigrations, migrationsPending, migrationsSummary, runPrismaCli, UP_TO_DATE } from './migrate.js';
 
 const prismaDir = fileURLToPath(new URL('../../prisma/', import.meta.url));
 
@@ -35,6 +35,37 @@ describe('the migrations', () => {
       .sort();
     expect(migrationsSummary(applied)).toBe(`applied ${names.length} migrations (the newest: ${names.at(-1)})`);
     expect(migrationsSummary(await applyMigrations(db.url))).toBe('no migrations to apply: the database is up to date');
+  });
+
+  it('say whether any is pending as prisma migrate deploy would: an up-to-date database skips the CLI', async () => {
+    expect(await migrationsPending(db.url)).toBe(false);
+    expect(await migrationsPending(await copyOf(db.url, 'never_migrated', null))).toBe(true);
+    // The newest not applied yet.
+    const behind = await copyOf(db.url, 'one_behind', 'bolsa');
+    await sql(
+      behind,
+      `DELETE FROM _prisma_migrations
+        WHERE migration_name = (SELECT max(migration_name) FROM _prisma_migrations)`,
+    );
+    expect(await migrationsPending(behind)).toBe(true);
+    // A migration that failed there, even one this folder does not hold: deploy refuses to go on until it is resolved.
+    const failed = await copyOf(db.url, 'one_failed', 'bolsa');
+    await sql(
+      failed,
+      `INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, applied_steps_count)
+       VALUES (gen_random_uuid()::text, '', '20990101000000_from_another_branch', now(), 0)`,
+    );
+    expect(await migrationsPending(failed)).toBe(true);
+    await expect(applyMigrations(failed)).rejects.toMatchObject({ message: expect.stringMatching(/P3009/) });
+    // Rolled back (marked so with prisma migrate resolve) and applied again: applied.
+    const resolved = await copyOf(db.url, 'one_resolved', 'bolsa');
+    await sql(
+      resolved,
+      `INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, rolled_back_at, applied_steps_count)
+       SELECT gen_random_uuid()::text, checksum, migration_name, started_at, now(), 0 FROM _prisma_migrations LIMIT 1`,
+    );
+    expect(await migrationsPending(resolved)).toBe(false);
+    expect(migrationsSummary(await applyMigrations(resolved))).toBe(UP_TO_DATE);
   });
 
   it('build exactly the schema in prisma/schema.prisma: prisma migrate diff finds nothing to do', async () => {
@@ -129,6 +160,24 @@ async function shadowDatabases(url: string): Promise<string[]> {
       `SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'`,
     );
     return rows.map((row) => row.datname);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new database on the server of `url`: empty, or a copy of `template`; returns its url. */
+async function copyOf(url: string, name: string, template: string | null): Promise<string> {
+  await sql(url, `CREATE DATABASE ${name}${template === null ? '' : ` TEMPLATE ${template}`}`);
+  const copy = new URL(url);
+  copy.pathname = `/${name}`;
+  return copy.toString();
+}
+
+async function sql(url: string, statement: string): Promise<void> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    await client.query(statement);
   } finally {
     await client.end();
   }
