@@ -1,8 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { TOPICS } from '@bolsa/contracts';
 import { freePort } from '@bolsa/embedded-db';
 import { Ajv2019 } from 'ajv/dist/2019.js';
@@ -12,20 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { launchStack, type LaunchedStack } from '../bench/launch.js';
 import { SERVICE_NODE_FLAGS } from '../src/service-flags.js';
+import { configKeys, read, ROOT } from './repository.js';
 
 /**
  * What can be checked of the deployment files without a Docker engine or a cluster: the compose file against the
  * Compose specification and against what the apps read, every Kubernetes overlay rendered and validated, the
  * Prometheus configuration and rules with promtool, and a real Prometheus scraping the running platform.
  */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
-
-/** The environment variables an app's zod config reads (its `config.ts` lists them as schema keys). */
-function configKeys(configFile: string): Set<string> {
-  return new Set([...read(configFile).matchAll(/^\s+([A-Z][A-Z0-9_]+): z(?:\.|\s*$)/gm)].map((match) => match[1]!));
-}
-
 interface ComposeService {
   restart?: string;
   build?: { context: string; dockerfile: string };
