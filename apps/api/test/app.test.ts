@@ -274,4 +274,32 @@ describe('GET /api/docs', () => {
     const refs = JSON.stringify(document.paths).match(/#\/components\/schemas\/(\w+)/g) ?? [];
     for (const ref of new Set(refs)) expect(document.components.schemas[ref.split('/').pop()!], ref).toBeDefined();
   });
+
+  it('documents every route the API serves, and no route it does not', async () => {
+    const document = (await api.request('GET', '/api/docs')).body as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+    // HEAD comes with every GET; the document does not describe itself.
+    const served = servedRoutes(api).filter((route) => !route.startsWith('HEAD ') && route !== 'GET /api/docs');
+    expect(served.length).toBeGreaterThan(50);
+    expect(documented.sort()).toEqual(served.sort());
+  });
 });
+
+/** Every method and path the API's Fastify instance serves, read from its route tree (`printRoutes`). */
+function servedRoutes(api: TestApi): string[] {
+  const tree = api.app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false });
+  const routes: string[] = [];
+  const pathAtDepth: string[] = [];
+  for (const line of tree.split('\n')) {
+    // A node with no methods of its own (a shared prefix) only extends the path of those under it.
+    const node = /^(.*?)[└├]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (node === null) continue;
+    const depth = node[1]!.length / 4;
+    const path = (depth === 0 ? '' : pathAtDepth[depth - 1]!) + node[2]!;
+    pathAtDepth[depth] = path;
+    for (const method of node[3]?.split(', ') ?? []) routes.push(`${method} ${path}`);
+  }
+  return routes;
+}
