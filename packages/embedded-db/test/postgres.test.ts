@@ -27,6 +27,30 @@ describe('embedded PostgreSQL', () => {
     await second.stop();
   });
 
+  it('starts temporary servers on copies of a stopped one, each its own, and refuses a running one', async () => {
+    const template = mkdtempSync(join(tmpdir(), 'bolsa-db-template-'));
+    onTestFinished(() => rmSync(template, { recursive: true, force: true }));
+    const original = await startPostgres({ dataDir: template });
+    await query(original.url, "create table seeded (note text); insert into seeded values ('from the template')");
+    await expect(startPostgres({ template })).rejects.toMatchObject({
+      message: expect.stringMatching(/still running/),
+    });
+    await original.stop();
+
+    const [a, b] = await Promise.all([startPostgres({ template }), startPostgres({ template })]);
+    await query(a.url, "insert into seeded values ('only in a')");
+    expect(await query(a.url, 'select note from seeded order by note')).toEqual([
+      { note: 'from the template' },
+      { note: 'only in a' },
+    ]);
+    expect(await query(b.url, 'select note from seeded')).toEqual([{ note: 'from the template' }]);
+    await Promise.all([a.stop(), b.stop()]);
+    // The template is as it was.
+    const again = await startPostgres({ dataDir: template });
+    expect(await query(again.url, 'select note from seeded')).toEqual([{ note: 'from the template' }]);
+    await again.stop();
+  });
+
   it('says why a server stopped before it was ready: here, its port taken by another', async () => {
     const first = await startPostgres();
     onTestFinished(() => first.stop());
@@ -62,3 +86,14 @@ describe('embedded PostgreSQL', () => {
     }
   });
 });
+
+async function query(url: string, text: string): Promise<unknown[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const results = await client.query(text);
+    return (Array.isArray(results) ? results.at(-1) : results).rows;
+  } finally {
+    await client.end();
+  }
+}
