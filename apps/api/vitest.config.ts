@@ -6,6 +6,7 @@ export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     reporters: ['default', ['json', { outputFile: '.test-results.json' }]],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -5,10 +5,10 @@ import { startBroker, type RunningBroker } from '@bolsa/kafka-broker';
 import type { FaultProxy } from '@bolsa/kafka-broker/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
+import { inject } from 'vitest';
 import { ensureAdmin } from '../src/accounts/admin-seed.js';
 import { createApp, type AppOptions } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { applyMigrations } from '../src/database/migrate.js';
 import { SqlPool } from '../src/database/sql-pool.js';
 import { SessionCloser } from '../src/sessions/session-closer.js';
 import { SessionOpener } from '../src/sessions/session-opener.js';
@@ -30,8 +30,9 @@ export interface TestApi {
 }
 
 /**
- * A real API on a real, freshly migrated PostgreSQL, driven in process through Fastify's inject. Given a fault
- * proxy (not yet listening), every Kafka client reaches the broker through it.
+ * A real API on a real PostgreSQL of its own (a copy of the migrated one `test/global-setup.ts` makes), driven in
+ * process through Fastify's inject. Given a fault proxy (not yet listening), every Kafka client reaches the broker
+ * through it.
  */
 export async function startTestApi(
   environment: Record<string, string> = {},
@@ -40,11 +41,10 @@ export async function startTestApi(
 ): Promise<TestApi> {
   const proxyPort = await proxy?.listen();
   const [db, broker] = await Promise.all([
-    startPostgres(),
+    startPostgres({ template: inject('migratedPostgres') }),
     startBroker({ partitions: 3, ...(proxyPort === undefined ? {} : { advertisedPort: proxyPort }) }),
   ]);
   if (proxy !== undefined) proxy.brokerPort = broker.port;
-  await applyMigrations(db.url);
   const config = loadConfig({
     DATABASE_URL: db.url,
     KAFKA_BROKERS: proxyPort === undefined ? broker.bootstrap : `127.0.0.1:${proxyPort}`,
